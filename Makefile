@@ -1,0 +1,44 @@
+# Netwright — the two commands that matter:
+#   make run    set up .venv and start Netwright (the designer)
+#   make test   install everything the tests need (apt and pip) and run the whole suite
+#
+# The virtual environment is built from Debian's /usr/bin/python3 so that the unprivileged
+# users the D-Bus tests run as can execute it (a pyenv under /root is mode 700).
+
+PYTHON_BASE ?= /usr/bin/python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test venv deps lint typecheck test-host test-kernel bench clean
+
+run: $(STAMP)
+	$(VENV)/bin/netwright
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON_BASE) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+deps:
+	tests/tools/install-deps.sh
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy backend/topology
+
+# The whole suite runs inside a network + mount namespace of its own (tests/tools/run-isolated):
+# the machine's own interfaces and /run/netns are never touched.
+test-host: deps $(STAMP)
+	tests/tools/run-isolated $(PY) -m pytest -m 'not kernel' --ignore=tests/bench $(PYTEST_ARGS)
+
+test: deps $(STAMP) lint test-host
+
+bench: deps $(STAMP)
+	tests/tools/run-isolated $(PY) -m pytest tests/bench -s -p no:cacheprovider $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

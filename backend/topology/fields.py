@@ -1,0 +1,188 @@
+"""Field types of the topology model: names, addresses, sysctls, each with its own sentence.
+
+These checks run before anything else sees the data (the daemon receives files from
+unprivileged callers), so they are strict and closed: a value either matches a small, safe
+grammar or is refused with a code and a sentence that says what would be accepted.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic_core import PydanticCustomError
+
+IFNAMSIZ = 16  # the kernel's buffer, including the terminating NUL
+
+_SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_MAC = re.compile(r"^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$")
+_SYSCTL_KEY = re.compile(r"^net(\.[A-Za-z0-9_-]{1,64}){2,6}$")
+_SYSCTL_VALUE = re.compile(r"^[A-Za-z0-9 _.:-]{0,64}$")
+
+
+def check_interface_name(value: str) -> str:
+    """Linux accepts an interface name of at most 15 bytes without '/', ':' or whitespace.
+
+    >>> check_interface_name("ipvlan1")
+    'ipvlan1'
+    """
+    if not isinstance(value, str):
+        raise PydanticCustomError("wrong-type", "an interface name must be text")
+    size = len(value.encode("utf-8"))
+    if size == 0:
+        raise PydanticCustomError("invalid-name", "an interface name cannot be empty")
+    if size > IFNAMSIZ - 1:
+        raise PydanticCustomError(
+            "invalid-name",
+            "interface name '{name}' is {size} bytes long; Linux allows at most 15",
+            {"name": value, "size": size},
+        )
+    if value in (".", ".."):
+        raise PydanticCustomError(
+            "invalid-name", "'{name}' cannot be an interface name", {"name": value}
+        )
+    bad = sorted({c for c in value if c in "/:" or c.isspace() or not c.isprintable()})
+    if bad:
+        shown = ", ".join(repr(c) for c in bad)
+        raise PydanticCustomError(
+            "invalid-name",
+            "interface name '{name}' contains {bad}; Linux forbids '/', ':' and whitespace",
+            {"name": value, "bad": shown},
+        )
+    return value
+
+
+def check_identifier(value: str) -> str:
+    """Topology and namespace names become file names (/run/netns/NAME, the state file)."""
+    if not isinstance(value, str) or not _SAFE_ID.match(value):
+        raise PydanticCustomError(
+            "invalid-name",
+            "'{name}' is not a valid name: use 1–64 letters, digits, '_', '.' or '-',"
+            " starting with a letter or digit",
+            {"name": str(value)[:80]},
+        )
+    return value
+
+
+def check_cidr(value: str) -> str:
+    """An interface address with its prefix length, e.g. ``192.168.31.5/24``."""
+    if not isinstance(value, str) or "/" not in value:
+        raise PydanticCustomError(
+            "invalid-address",
+            "'{value}' is not an address with a prefix length (e.g. 192.168.31.5/24"
+            " or fd00::5/64)",
+            {"value": str(value)[:80]},
+        )
+    try:
+        ipaddress.ip_interface(value)
+    except ValueError:
+        raise PydanticCustomError(
+            "invalid-address",
+            "'{value}' is not an IPv4 or IPv6 address with a valid prefix length"
+            " (e.g. 192.168.31.5/24)",
+            {"value": value[:80]},
+        ) from None
+    return value
+
+
+def check_ip(value: str) -> str:
+    """A single address without prefix, such as a gateway or a vxlan remote."""
+    if not isinstance(value, str):
+        raise PydanticCustomError("invalid-address", "an IP address must be text")
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        raise PydanticCustomError(
+            "invalid-address",
+            "'{value}' is not an IPv4 or IPv6 address (e.g. 192.168.31.1)",
+            {"value": value[:80]},
+        ) from None
+    return value
+
+
+def check_destination(value: str) -> str:
+    """A route destination: ``default`` or a network such as ``10.0.0.0/8``."""
+    if value == "default":
+        return value
+    if not isinstance(value, str):
+        raise PydanticCustomError("invalid-address", "a route destination must be text")
+    try:
+        ipaddress.ip_network(value, strict=True)
+    except ValueError:
+        raise PydanticCustomError(
+            "invalid-address",
+            "'{value}' is not a route destination: use 'default' or a network with its"
+            " prefix length and no host bits set (e.g. 10.0.0.0/8)",
+            {"value": value[:80]},
+        ) from None
+    return value
+
+
+def check_mac(value: str) -> str:
+    if not isinstance(value, str) or not _MAC.match(value):
+        raise PydanticCustomError(
+            "invalid-mac",
+            "'{value}' is not a MAC address (six hex pairs such as 02:42:ac:11:00:02)",
+            {"value": str(value)[:80]},
+        )
+    if int(value[:2], 16) & 1:
+        raise PydanticCustomError(
+            "invalid-mac",
+            "'{value}' is a multicast MAC address; an interface needs a unicast one"
+            " (first byte even, e.g. 02:…)",
+            {"value": value},
+        )
+    return value.lower()
+
+
+def check_sysctl_key(value: str) -> str:
+    """Only per-namespace ``net.*`` keys, with no path tricks: they become /proc/sys paths."""
+    if not isinstance(value, str) or not _SYSCTL_KEY.match(value):
+        raise PydanticCustomError(
+            "invalid-sysctl",
+            "'{key}' is not a network sysctl this tool can set: use a name under net.,"
+            " such as net.ipv4.ip_forward",
+            {"key": str(value)[:80]},
+        )
+    return value
+
+
+def check_sysctl_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str) and _SYSCTL_VALUE.match(value):
+        return value
+    raise PydanticCustomError(
+        "invalid-sysctl",
+        "a sysctl value must be a number or short plain text (letters, digits, space, '.', ':',"
+        " '-', '_')",
+    )
+
+
+def check_finite(value: float) -> float:
+    if not math.isfinite(value) or abs(value) > 1e9:
+        raise PydanticCustomError("invalid-value", "a canvas coordinate must be a finite number")
+    return value
+
+
+def _null_to_empty(value: object) -> object:
+    """``net2:`` with nothing after it means an empty namespace, not an error."""
+    return {} if value is None else value
+
+
+InterfaceName = Annotated[str, AfterValidator(check_interface_name)]
+Identifier = Annotated[str, AfterValidator(check_identifier)]
+Cidr = Annotated[str, AfterValidator(check_cidr)]
+IpAddress = Annotated[str, AfterValidator(check_ip)]
+Destination = Annotated[str, AfterValidator(check_destination)]
+MacAddress = Annotated[str, AfterValidator(check_mac)]
+SysctlKey = Annotated[str, AfterValidator(check_sysctl_key)]
+SysctlValue = Annotated[str | int | bool, AfterValidator(check_sysctl_value)]
+Coordinate = Annotated[float, AfterValidator(check_finite)]
+Mtu = Annotated[int, Field(ge=68, le=65535)]
+NullIsEmpty = BeforeValidator(_null_to_empty)

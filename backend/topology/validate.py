@@ -1,0 +1,449 @@
+"""Semantic validation: what the kernel would refuse, silently change, or make useless.
+
+The model (pydantic) checks each value on its own; these rules check how values relate. Each
+rule is a small function yielding Problems with a path into the model, a stable code and a
+sentence that names the objects and the fix. Errors block apply; warnings describe designs
+that work but surprise (the seed's "children cannot reach their parent's own IP").
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+
+from netwright.backend.topology.model import (
+    SUB_INTERFACE_KINDS,
+    Bridge,
+    DhcpEntry,
+    Ipvlan,
+    Macvlan,
+    Topology,
+    Veth,
+    Vxlan,
+    static_addresses,
+)
+from netwright.backend.topology.problems import ModelPath, Problem
+from netwright.backend.topology.segments import segments
+
+IpIf = ipaddress.IPv4Interface | ipaddress.IPv6Interface
+
+
+def _error(code: str, path: ModelPath, message: str) -> Problem:
+    return Problem("error", code, path, message)
+
+
+def _warning(code: str, path: ModelPath, message: str) -> Problem:
+    return Problem("warning", code, path, message)
+
+
+def _where(namespace: str | None) -> str:
+    return f"namespace {namespace}" if namespace else "the host"
+
+
+def check_references(t: Topology) -> Iterator[Problem]:
+    """Every key a topology mentions must exist."""
+    for key, link in t.interfaces.items():
+        if link.namespace is not None and link.namespace not in t.namespaces:
+            yield _error("unknown-reference", ("interfaces", key, "namespace"),
+                         f"{key} is placed in namespace '{link.namespace}', which the topology"
+                         " does not define; add it under namespaces")
+        if link.master is not None and link.master not in t.interfaces:
+            yield _error("unknown-reference", ("interfaces", key, "master"),
+                         f"{key} is a port of '{link.master}', which is not an interface of"
+                         " this topology; add the bridge under interfaces")
+        if isinstance(link, Vxlan) and link.dev is not None and (
+            link.dev not in t.interfaces and link.dev not in t.host.nics
+        ):
+            yield _error("unknown-reference", ("interfaces", key, "dev"),
+                         f"{key} uses '{link.dev}' as its underlay, which is neither an interface"
+                         " of this topology nor a host NIC under host.nics")
+
+
+def check_parents(t: Topology) -> Iterator[Problem]:
+    """ipvlan, macvlan and vlan need a parent that exists, where they can use it."""
+    for key, link in t.interfaces.items():
+        if link.kind not in SUB_INTERFACE_KINDS:
+            continue
+        parent = getattr(link, "parent", None)
+        if parent is None:
+            yield _error("missing-parent", ("interfaces", key),
+                         f"{link.kind} {key} needs a parent: the NIC it multiplexes, e.g."
+                         " 'parent: wlp2s0' (list that NIC under host.nics)")
+            continue
+        path: ModelPath = ("interfaces", key, "parent")
+        if parent == key:
+            yield _error("loop", path, f"{key} cannot be its own parent")
+            continue
+        if parent not in t.interfaces and parent not in t.host.nics:
+            yield _error("missing-parent", path,
+                         f"the parent '{parent}' of {key} does not exist: add it under host.nics"
+                         " (a NIC the host has) or under interfaces")
+            continue
+        parent_ns = t.namespace_of(parent)
+        if parent_ns is not None and parent_ns != link.namespace:
+            yield _error("parent-other-namespace", path,
+                         f"{key} is in {_where(link.namespace)} but its parent {parent} is in"
+                         f" {_where(parent_ns)}: a sub-interface is built on a parent in the host"
+                         " or in its own namespace")
+        parent_link = t.interfaces.get(parent)
+        if parent_link is None or not isinstance(link, Ipvlan | Macvlan):
+            continue
+        if parent_link.master is not None:
+            yield _error("parent-is-bridge-port", path,
+                         f"{parent} is a port of bridge {parent_link.master}, and the kernel refuses"
+                         f" a {link.kind} on a bridge port (EBUSY): use the bridge {parent_link.master}"
+                         " itself as the parent, or take the port out of the bridge")
+        if isinstance(parent_link, Ipvlan | Macvlan):
+            yield _error("parent-wrong-kind", path,
+                         f"{parent} is itself a {parent_link.kind} child; build {key} on"
+                         f" {parent_link.parent} instead")
+
+
+def check_ipvlan_modes(t: Topology) -> Iterator[Problem]:
+    """The ipvlan mode belongs to the parent: the kernel switches siblings silently."""
+    first: dict[str, tuple[str, str]] = {}
+    for key, link in t.interfaces.items():
+        if not isinstance(link, Ipvlan) or link.parent is None:
+            continue
+        if link.parent not in first:
+            first[link.parent] = (key, link.mode)
+            continue
+        other, mode = first[link.parent]
+        if link.mode != mode:
+            yield _error("ipvlan-mixed-modes", ("interfaces", key, "mode"),
+                         f"{key} asks for ipvlan mode {link.mode} but its sibling {other} on"
+                         f" {link.parent} uses {mode}; the kernel keeps one mode per parent and"
+                         f" would silently switch {other} to {link.mode}: use one mode for all"
+                         f" children of {link.parent}")
+
+
+def check_macvlan_passthru(t: Topology) -> Iterator[Problem]:
+    children: dict[str, list[str]] = defaultdict(list)
+    for key, link in t.interfaces.items():
+        if isinstance(link, Macvlan) and link.parent is not None:
+            children[link.parent].append(key)
+    for parent, keys in children.items():
+        passthru = [k for k in keys if getattr(t.interfaces[k], "mode", "") == "passthru"]
+        if passthru and len(keys) > 1:
+            yield _error("macvlan-passthru-shared", ("interfaces", passthru[0], "mode"),
+                         f"macvlan passthru gives the whole of {parent} to {passthru[0]}; the"
+                         f" kernel refuses other macvlans on it ({', '.join(k for k in keys if k != passthru[0])})")
+
+
+def check_veth_peers(t: Topology) -> Iterator[Problem]:
+    for key, link in t.interfaces.items():
+        if not isinstance(link, Veth):
+            continue
+        path: ModelPath = ("interfaces", key, "peer")
+        if link.peer is None:
+            yield _error("veth-peer-missing", ("interfaces", key),
+                         f"veth {key} needs 'peer:', the key of its other end")
+            continue
+        peer = t.interfaces.get(link.peer)
+        if peer is None:
+            yield _error("veth-peer-missing", path,
+                         f"the peer '{link.peer}' of veth {key} does not exist: add it under"
+                         " interfaces with kind veth and peer " + key)
+        elif not isinstance(peer, Veth):
+            yield _error("veth-peer-missing", path,
+                         f"the peer {link.peer} of veth {key} is a {peer.kind}, not a veth")
+        elif peer.peer != key:
+            yield _error("veth-peer-missing", path,
+                         f"veth {key} names {link.peer} as its peer, but {link.peer} names"
+                         f" '{peer.peer}': both ends must name each other")
+        elif link.peer == key:
+            yield _error("loop", path, f"veth {key} cannot be its own peer")
+
+
+def check_masters(t: Topology) -> Iterator[Problem]:
+    for key, link in t.interfaces.items():
+        master = t.interfaces.get(link.master) if link.master else None
+        if master is None:
+            continue
+        path: ModelPath = ("interfaces", key, "master")
+        if link.master == key:
+            yield _error("loop", path, f"{key} cannot be a port of itself")
+        elif isinstance(link, Bridge):
+            yield _error("loop", path,
+                         f"bridge {key} cannot be a port of bridge {link.master} (the kernel"
+                         " refuses bridge-in-bridge with ELOOP): join them with a veth pair")
+        elif not isinstance(master, Bridge):
+            yield _error("master-not-bridge", path,
+                         f"{key} names {link.master} as its master, but {link.master} is a"
+                         f" {master.kind}; only a bridge can have ports")
+        elif master.namespace != link.namespace:
+            yield _error("master-other-namespace", path,
+                         f"{key} is in {_where(link.namespace)} but bridge {link.master} is in"
+                         f" {_where(master.namespace)}; a port must be in its bridge's namespace")
+
+
+def check_cycles(t: Topology) -> Iterator[Problem]:
+    """parent/dev references must not form a cycle (a parent of its own parent)."""
+    edges: dict[str, str] = {}
+    for key, link in t.interfaces.items():
+        target = getattr(link, "parent", None) or getattr(link, "dev", None)
+        if target in t.interfaces and target != key:
+            edges[key] = target
+    reported: set[str] = set()
+    for start in edges:
+        seen = [start]
+        node = edges.get(start)
+        while node is not None and node not in seen:
+            seen.append(node)
+            node = edges.get(node)
+        if node == start and start not in reported:
+            reported.update(seen)
+            field = "parent" if getattr(t.interfaces[start], "parent", None) else "dev"
+            yield _error("loop", ("interfaces", start, field),
+                         "these interfaces are each other's parent: " + " → ".join([*seen, start]))
+
+
+def check_names(t: Topology) -> Iterator[Problem]:
+    """Kernel names must be unique within a namespace (host NICs count in the host's)."""
+    taken: dict[tuple[str | None, str], str] = {(None, nic): f"host NIC {nic}" for nic in t.host.nics}
+    for key, link in t.interfaces.items():
+        name = link.name or key
+        slot = (link.namespace, name)
+        if slot in taken:
+            path: ModelPath = ("interfaces", key, "name") if link.name else ("interfaces", key)
+            yield _error("duplicate-name", path,
+                         f"{key} would be called {name} in {_where(link.namespace)}, where"
+                         f" {taken[slot]} already has that name")
+        else:
+            taken[slot] = f"interface {key}"
+
+
+def _addresses(t: Topology) -> Iterator[tuple[str, ModelPath, IpIf, str | None]]:
+    """(owner, path, address, namespace) for every static address in the topology."""
+    for nic, host_nic in t.host.nics.items():
+        for index, address in enumerate(static_addresses(host_nic)):
+            yield nic, ("host", "nics", nic, "addresses", index), address, None
+    for key, link in t.interfaces.items():
+        index = -1
+        for index_all, entry in enumerate(link.addresses):
+            if isinstance(entry, str):
+                index += 1
+                yield (key, ("interfaces", key, "addresses", index_all),
+                       ipaddress.ip_interface(entry), link.namespace)
+
+
+def check_addresses(t: Topology) -> Iterator[Problem]:
+    """No address twice on one segment or in one namespace; addresses agree with the anchor."""
+    segment = segments(t)
+    seen: dict[tuple[str, ipaddress.IPv4Address | ipaddress.IPv6Address], str] = {}
+    for owner, path, address, namespace in _addresses(t):
+        for scope in (f"ns:{namespace}", f"seg:{segment.get(owner, owner)}"):
+            other = seen.get((scope, address.ip))
+            if other is not None and other != owner:
+                yield _error("duplicate-address", path,
+                             f"{address.ip} is given to both {other} and {owner}, which share"
+                             f" {'a namespace' if scope.startswith('ns:') else 'a segment'}:"
+                             " each address must be unique")
+                break
+        else:
+            seen[(f"ns:{namespace}", address.ip)] = owner
+            seen[(f"seg:{segment.get(owner, owner)}", address.ip)] = owner
+    yield from _off_subnet(t, segment)
+
+
+def _anchors(t: Topology, segment: dict[str, str]) -> dict[str, list[tuple[str, IpIf]]]:
+    """Per segment, the addresses that define its subnet: host NICs and bridges."""
+    anchors: dict[str, list[tuple[str, IpIf]]] = defaultdict(list)
+    for nic, host_nic in t.host.nics.items():
+        anchors[segment[nic]].extend((nic, a) for a in static_addresses(host_nic))
+    for key, link in t.interfaces.items():
+        if isinstance(link, Bridge):
+            anchors[segment[key]].extend((key, a) for a in static_addresses(link))
+    return anchors
+
+
+def _off_subnet(t: Topology, segment: dict[str, str]) -> Iterator[Problem]:
+    anchors = _anchors(t, segment)
+    for key, link in t.interfaces.items():
+        if isinstance(link, Bridge):
+            continue
+        if isinstance(link, Ipvlan) and link.mode != "l2":
+            continue  # l3/l3s children are routed, not bridged: any subnet is fine
+        own = anchors.get(segment[key], [])
+        for index, entry in enumerate(link.addresses):
+            if not isinstance(entry, str):
+                continue
+            address = ipaddress.ip_interface(entry)
+            same_family = [(n, a) for n, a in own if a.version == address.version]
+            if same_family and not any(address.ip in a.network for _, a in same_family):
+                nets = ", ".join(f"{a.network} ({n})" for n, a in same_family)
+                yield _error("address-off-subnet", ("interfaces", key, "addresses", index),
+                             f"{entry} on {key} is outside the subnet of its segment, {nets}:"
+                             " nothing on that segment could reach it; use an address in"
+                             f" {same_family[0][1].network}")
+
+
+def _on_link(t: Topology, namespace: str | None, dev: str | None) -> list[IpIf] | None:
+    """Addresses that make a next hop on-link in a namespace; None when DHCP makes it unknown."""
+    found: list[IpIf] = []
+    for key, link in t.interfaces.items():
+        if link.namespace != namespace or (dev is not None and (link.name or key) != dev):
+            continue
+        if any(isinstance(a, DhcpEntry) for a in link.addresses):
+            return None
+        found.extend(static_addresses(link))
+    return found
+
+
+def check_routes(t: Topology) -> Iterator[Problem]:
+    for nic, host_nic in t.host.nics.items():
+        gateway = host_nic.gateway
+        nets = [a.network for a in static_addresses(host_nic)]
+        if gateway and nets and not any(ipaddress.ip_address(gateway) in n for n in nets):
+            yield _error("gateway-off-link", ("host", "nics", nic, "gateway"),
+                         f"gateway {gateway} of {nic} is not inside its subnet"
+                         f" {', '.join(map(str, nets))}: a gateway must be on-link")
+    for ns, namespace in t.namespaces.items():
+        names = {link.name or key for key, link in t.interfaces.items() if link.namespace == ns}
+        counts = Counter((r.to, r.metric) for r in namespace.routes)
+        for index, route in enumerate(namespace.routes):
+            path: ModelPath = ("namespaces", ns, "routes", index)
+            if route.via is None and route.dev is None:
+                yield _error("invalid-route", path,
+                             f"route to {route.to} in {ns} needs 'via' (a next hop) or 'dev'")
+                continue
+            if route.dev is not None and route.dev not in names:
+                yield _error("unknown-reference", (*path, "dev"),
+                             f"route to {route.to} in {ns} uses dev {route.dev}, but {ns} has no"
+                             " interface with that name")
+            if route.via is not None:
+                via = ipaddress.ip_address(route.via)
+                if route.to != "default" and ipaddress.ip_network(route.to).version != via.version:
+                    yield _error("invalid-route", (*path, "via"),
+                                 f"route to {route.to} goes via {via}, an address of the other"
+                                 " IP family")
+                    continue
+                on_link = _on_link(t, ns, route.dev)
+                if on_link is not None and not any(via in a.network for a in on_link):
+                    yield _error("gateway-off-link", (*path, "via"),
+                                 f"next hop {via} is not on any subnet of {ns}"
+                                 f"{' on ' + route.dev if route.dev else ''}: the kernel refuses"
+                                 " it (Nexthop has invalid gateway); use an address inside"
+                                 " one of its subnets")
+            if counts[(route.to, route.metric)] > 1 and route.via is not None:
+                first = next(i for i, r in enumerate(namespace.routes)
+                             if (r.to, r.metric) == (route.to, route.metric))
+                if first != index:
+                    yield _error("duplicate-route", path,
+                                 f"{ns} already has a route to {route.to} with the same metric:"
+                                 " give one of them a different metric")
+
+
+def check_placement(t: Topology) -> Iterator[Problem]:
+    for key, link in t.interfaces.items():
+        if link.persist and link.namespace is not None:
+            yield _error("persist-in-namespace", ("interfaces", key, "persist"),
+                         f"{key} is in namespace {link.namespace}; NetworkManager keeps only"
+                         " host-level objects across reboots, so persist applies to the host only")
+        if isinstance(link, Vxlan):
+            if link.remote is None and link.group is None:
+                yield _error("vxlan-no-remote", ("interfaces", key),
+                             f"vxlan {key} needs 'remote' (the other tunnel end) or 'group'"
+                             " (a multicast address) to know where to send")
+            elif link.remote is not None and link.group is not None:
+                yield _error("invalid-value", ("interfaces", key, "group"),
+                             f"vxlan {key} has both 'remote' and 'group'; use one")
+            elif link.group is not None and not ipaddress.ip_address(link.group).is_multicast:
+                yield _error("invalid-value", ("interfaces", key, "group"),
+                             f"vxlan group {link.group} is not a multicast address")
+    vlan_ids: dict[tuple[str, int], str] = {}
+    for key, link in t.interfaces.items():
+        if link.kind == "vlan" and getattr(link, "parent", None):
+            slot = (link.parent, link.id)  # type: ignore[union-attr]
+            if slot in vlan_ids:
+                yield _error("duplicate-vlan", ("interfaces", key, "id"),
+                             f"{vlan_ids[slot]} already uses vlan id {slot[1]} on {slot[0]}")
+            else:
+                vlan_ids[slot] = key
+
+
+def check_mtu(t: Topology) -> Iterator[Problem]:
+    for key, link in t.interfaces.items():
+        parent = t.interfaces.get(getattr(link, "parent", None) or "")
+        if link.mtu and parent is not None and parent.mtu and link.mtu > parent.mtu:
+            yield _error("mtu-above-parent", ("interfaces", key, "mtu"),
+                         f"{key} asks for MTU {link.mtu}, above its parent {parent.name or getattr(link, 'parent', '')}'s"
+                         f" {parent.mtu}; the kernel refuses it")
+
+
+def warn_parent_isolation(t: Topology) -> Iterator[Problem]:
+    """The seed's surprise: ipvlan/macvlan children never reach their parent's own IP."""
+    for key, link in t.interfaces.items():
+        if not isinstance(link, Ipvlan | Macvlan) or link.parent is None:
+            continue
+        parent = t.host.nics.get(link.parent) or t.interfaces.get(link.parent)
+        if parent is None:
+            continue
+        parent_addrs = static_addresses(parent)
+        for address in static_addresses(link):
+            near = [p for p in parent_addrs if p.version == address.version and address.ip in p.network]
+            if near:
+                yield _warning("parent-ip-unreachable", ("interfaces", key, "parent"),
+                               f"{key} ({address.ip}) will not reach its parent {link.parent}'s own"
+                               f" address {near[0].ip}: {link.kind} isolates children from their"
+                               f" parent. If the host must talk to {key}, give the host its own"
+                               f" {link.kind} on {link.parent} and put {near[0].ip} there")
+                break
+
+
+def warn_missing_default(t: Topology) -> Iterator[Problem]:
+    gateways = [(nic, h.gateway) for nic, h in t.host.nics.items() if h.gateway]
+    if not gateways:
+        return
+    for ns, namespace in t.namespaces.items():
+        links = [link for link in t.interfaces.values() if link.namespace == ns]
+        if not any(link.addresses for link in links):
+            continue
+        if any(route.to == "default" for route in namespace.routes):
+            continue
+        nic, gateway = gateways[0]
+        yield _warning("no-default-route", ("namespaces", ns),
+                       f"{ns} has addresses but no default route, so anything outside its subnets"
+                       f" is 'Network is unreachable'; add 'routes: [{{to: default, via:"
+                       f" {gateway}}}]' to use {nic}'s gateway")
+
+
+def warn_dhcp_client_id(t: Topology) -> Iterator[Problem]:
+    for key, link in t.interfaces.items():
+        if not isinstance(link, Ipvlan):
+            continue
+        for index, entry in enumerate(link.addresses):
+            if isinstance(entry, DhcpEntry) and entry.dhcp.client_id is None:
+                yield _warning("ipvlan-dhcp-no-client-id", ("interfaces", key, "addresses", index),
+                               f"{key} shares the MAC of {link.parent} with every sibling, and DHCP"
+                               " servers tell clients apart by MAC: Netwright will send a client-id"
+                               " derived from the topology and interface name; set"
+                               " '{dhcp: {client-id: …}}' to choose it")
+
+
+RULES: tuple[Callable[[Topology], Iterator[Problem]], ...] = (
+    check_references,
+    check_parents,
+    check_ipvlan_modes,
+    check_macvlan_passthru,
+    check_veth_peers,
+    check_masters,
+    check_cycles,
+    check_names,
+    check_addresses,
+    check_routes,
+    check_placement,
+    check_mtu,
+    warn_parent_isolation,
+    warn_missing_default,
+    warn_dhcp_client_id,
+)
+
+
+def semantic_problems(topology: Topology) -> list[Problem]:
+    """Every relational problem of a model that passed field validation."""
+    problems: list[Problem] = []
+    for rule in RULES:
+        problems.extend(rule(topology))
+    return problems

@@ -1,0 +1,165 @@
+"""Reading YAML text into a round-trip tree, bounded, and pointing back into it.
+
+The round-trip tree (ruamel.yaml) is what keeps comments and key order; it is also where line
+and column numbers come from. Input may come from an unprivileged D-Bus caller, so reading is
+bounded in size, depth and node count, and every failure becomes a TopologyError.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.util import load_yaml_guess_indent
+
+from netwright.backend.topology.problems import PathPart, Problem, TopologyError
+
+MAX_TEXT_BYTES = 1024 * 1024  # 1 MiB: far above any real topology, small enough to parse fast
+MAX_DEPTH = 32
+MAX_NODES = 200_000
+
+
+def _problem(code: str, message: str, line: int = 0, column: int = 0) -> Problem:
+    return Problem("error", code, (), message, line, column)
+
+
+def make_yaml(indent: int = 2, block_seq_indent: int = 0) -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never fold a long line the user wrote on one line
+    yaml.indent(mapping=indent, sequence=indent + block_seq_indent, offset=block_seq_indent)
+    return yaml
+
+
+def parse_yaml(text: str) -> tuple[Any, YAML]:
+    """Parse text into a round-trip tree; return the tree and an emitter matching its indent."""
+    if len(text.encode("utf-8", errors="replace")) > MAX_TEXT_BYTES:
+        raise TopologyError(
+            [_problem("too-large", f"the file is larger than {MAX_TEXT_BYTES // 1024} KiB")]
+        )
+    if "\x00" in text:
+        raise TopologyError([_problem("yaml-syntax", "the file contains a NUL byte: not text")])
+    try:
+        _tree, indent, block_seq_indent = load_yaml_guess_indent(text)
+        indent = indent if isinstance(indent, int) and 1 < indent < 10 else 2
+        block_seq_indent = block_seq_indent if isinstance(block_seq_indent, int) else 0
+        block_seq_indent = min(max(block_seq_indent, 0), indent)
+        yaml = make_yaml(indent, block_seq_indent)
+        tree = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+        reason = exc.problem or exc.context or "the text is not valid YAML"
+        raise TopologyError([_problem("yaml-syntax", f"not valid YAML: {reason}", line, column)])
+    except RecursionError:
+        raise TopologyError(
+            [_problem("too-deep", f"the file nests deeper than {MAX_DEPTH} levels")]
+        ) from None
+    except Exception as exc:  # ruamel raises a zoo of types on hostile input
+        raise TopologyError(
+            [_problem("yaml-syntax", f"not valid YAML: {type(exc).__name__}: {str(exc)[:200]}")]
+        ) from None
+    return tree, yaml
+
+
+def dump_yaml(tree: Any, yaml: YAML) -> str:
+    stream = io.StringIO()
+    yaml.dump(tree, stream)
+    return stream.getvalue()
+
+
+class _Budget:
+    def __init__(self) -> None:
+        self.nodes = 0
+
+
+def to_plain(tree: Any) -> Any:
+    """Convert the round-trip tree to plain dicts, lists and scalars for the model.
+
+    Bounded: aliases could otherwise expand a small file into a huge structure.
+    """
+    return _plain(tree, 0, _Budget())
+
+
+def _plain(node: Any, depth: int, budget: _Budget) -> Any:
+    budget.nodes += 1
+    if budget.nodes > MAX_NODES:
+        raise TopologyError([_problem("too-large", f"the file has more than {MAX_NODES} values")])
+    if depth > MAX_DEPTH:
+        raise TopologyError([_problem("too-deep", f"the file nests deeper than {MAX_DEPTH} levels")])
+    if isinstance(node, dict):
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if isinstance(key, dict | list | tuple):
+                raise TopologyError([_problem("wrong-type", "a key must be a plain word")])
+            out[str(key)] = _plain(value, depth + 1, budget)
+        return out
+    if isinstance(node, list):
+        return [_plain(item, depth + 1, budget) for item in node]
+    if isinstance(node, bool | int | float | str) or node is None:
+        if isinstance(node, str):
+            return str(node)  # drop ruamel's scalar string subclasses
+        if isinstance(node, bool):
+            return bool(node)
+        if isinstance(node, int):
+            return int(node)
+        return float(node) if isinstance(node, float) else node
+    value = getattr(node, "value", None)  # tagged scalars: keep the text, drop the tag
+    if isinstance(value, str):
+        return value
+    return str(node)
+
+
+def locate(tree: Any, path: Sequence[PathPart], at_key: bool = False) -> tuple[int, int]:
+    """1-based line and column of the deepest node of ``path`` present in the tree.
+
+    With ``at_key`` the position of the last key itself is returned (for "unknown key").
+    """
+    line, column = 1, 1
+    node = tree
+    for index, part in enumerate(path):
+        last = index == len(path) - 1
+        if isinstance(node, CommentedMap):
+            key = _find_key(node, part)
+            if key is None:
+                break
+            if last and at_key:
+                kl, kc = node.lc.key(key)
+                return kl + 1, kc + 1
+            child = node[key]
+            if isinstance(child, CommentedMap | CommentedSeq):
+                kl, kc = node.lc.key(key)  # a whole section: point at its key
+                line, column = kl + 1, kc + 1
+            else:
+                line, column = _value_position(node, key)
+            node = child
+        elif isinstance(node, CommentedSeq) and isinstance(part, int):
+            if not 0 <= part < len(node):
+                break
+            il, ic = node.lc.item(part)
+            line, column = il + 1, ic + 1
+            node = node[part]
+        else:
+            break
+    return line, column
+
+
+def _find_key(node: CommentedMap, part: PathPart) -> Any:
+    if part in node:
+        return part
+    for key in node:
+        if str(key) == str(part):
+            return key
+    return None
+
+
+def _value_position(node: CommentedMap, key: Any) -> tuple[int, int]:
+    try:
+        vl, vc = node.lc.value(key)
+    except (KeyError, TypeError):
+        vl, vc = node.lc.key(key)
+    return vl + 1, vc + 1
