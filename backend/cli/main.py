@@ -1,0 +1,61 @@
+"""`netwright`: the designer when run with no command, the command line otherwise.
+
+Each command lives in its own module ``netwright.backend.cli.cmd_<name>`` with a
+``register(subparsers)`` function that adds its parser and sets ``func`` to a callable taking
+the parsed arguments and returning an exit code. The GUI is imported only when it is started,
+so the command line works on servers without Qt's libraries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+import netwright.backend.cli as cli_package
+from netwright.backend.topology.problems import NetwrightError
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="netwright",
+        description="Design, apply and check Linux virtual networks."
+        " With no command, start the designer.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module_info in sorted(pkgutil.iter_modules(cli_package.__path__), key=lambda m: m.name):
+        if module_info.name.startswith("cmd_"):
+            module = importlib.import_module(f"{cli_package.__name__}.{module_info.name}")
+            module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or (args_list[0].startswith("-") and args_list[0] not in ("-h", "--help")):
+        from netwright.gui.app import run as run_gui
+
+        return run_gui(args_list)
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return int(args.func(args))
+    except NetwrightError as exc:
+        print(f"netwright: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except KeyboardInterrupt:
+        print("netwright: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
