@@ -52,6 +52,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NetwrightError as exc:
         print(f"netwright: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
+    except BrokenPipeError:  # `netwright schema | head` is fine
+        sys.stderr.close()
+        return EXIT_OK
     except KeyboardInterrupt:
         print("netwright: interrupted", file=sys.stderr)
         return 130
