@@ -1,0 +1,71 @@
+"""The errors the engine raises on purpose, one class per thing a caller reacts to differently.
+
+The D-Bus service maps each class to a named D-Bus error (Conflict, KernelUnsupported, Busy,
+Failed …), the CLI prints ``str(error)``: so every class carries one plain sentence that names
+the object and, where there is one, the fix. All derive from ``NetwrightError`` so callers
+that only want "an expected failure" catch one type.
+"""
+
+from __future__ import annotations
+
+from netwright.backend.topology.problems import NetwrightError
+
+
+class EngineError(NetwrightError):
+    """Base of the engine's own errors."""
+
+
+class ConflictError(EngineError):
+    """An object this topology needs is already there and does not belong to it.
+
+    Raised before anything is changed: Netwright never deletes, moves, renames or re-addresses
+    an object it did not create.
+    """
+
+
+class KernelUnsupported(EngineError):  # noqa: N818 (name fixed by the API)
+    """The running kernel cannot create a link kind the topology uses."""
+
+    def __init__(self, kind: str, module: str, detail: str = "") -> None:
+        self.kind = kind
+        self.module = module
+        sentence = (
+            f"this kernel has no {kind} support (module {module}): load it with"
+            f" 'modprobe {module}' or use a kernel built with it"
+        )
+        super().__init__(sentence + (f" ({detail})" if detail else ""))
+
+
+class BusyError(EngineError):
+    """Another apply or destroy of the same topology is running."""
+
+
+class ApplyFailed(EngineError):  # noqa: N818 (name fixed by the API)
+    """A step failed; every step already done was rolled back.
+
+    ``step`` is the text of the failing step, ``reason`` the kernel's error translated into a
+    sentence, ``rolled_back`` whether the rollback completed cleanly.
+    """
+
+    def __init__(self, step: str, reason: str, *, rolled_back: bool = True) -> None:
+        self.step = step
+        self.reason = reason
+        self.rolled_back = rolled_back
+        tail = (
+            "every change made so far was rolled back"
+            if rolled_back
+            else "the rollback did not complete; run the command again to finish it"
+        )
+        super().__init__(f"failed to {step}: {reason}; {tail}")
+
+
+class NotRootError(EngineError):
+    """The engine needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN) and does not have it."""
+
+
+class Cancelled(EngineError):  # noqa: N818 (name fixed by the API)
+    """The caller cancelled an apply or destroy; what was done was rolled back."""
+
+
+class NotDeployed(EngineError):  # noqa: N818 (reads as a state)
+    """``status``/``destroy``/``deployment`` named a topology that is not deployed."""

@@ -1,0 +1,157 @@
+"""What the engine hands back: plans, apply results, status reports and deployments.
+
+Plain dataclasses with ``to_json()`` so the CLI (``--json``), the D-Bus service and the GUI
+show the same thing. Nothing here talks to the kernel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from netwright.backend.engine.target import Target
+from netwright.backend.topology.model import Topology
+
+Action = Literal["create", "modify", "delete"]
+ObjectState = Literal["present", "drifted", "missing"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One change: ``text`` for people ("create veth v1 in namespace net1"), ``action`` for
+    programs, ``object`` the model key it belongs to (interface or namespace key).
+
+    ``op`` is the engine's executable form of the step (``netwright.backend.engine.ops``); it
+    is not part of the public contract.
+    """
+
+    action: Action
+    object: str
+    text: str
+    op: Any = field(default=None, compare=False, repr=False)
+
+    def to_json(self) -> dict[str, str]:
+        return {"action": self.action, "object": self.object, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The ordered steps from what is in the kernel to what the topology says."""
+
+    topology: str
+    steps: list[Step]
+
+    @property
+    def empty(self) -> bool:
+        return not self.steps
+
+    def to_json(self) -> dict[str, Any]:
+        return {"topology": self.topology, "steps": [s.to_json() for s in self.steps]}
+
+    def render(self) -> str:
+        """The plan as lines a person reads before saying yes."""
+        if not self.steps:
+            return f"{self.topology}: nothing to do, the kernel already matches the topology"
+        marks = {"create": "+", "modify": "~", "delete": "-"}
+        lines = [f"{self.topology}: {len(self.steps)} step(s)"]
+        lines += [f"  {marks[s.action]} {s.text}" for s in self.steps]
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    """What an apply or destroy did."""
+
+    plan: Plan
+    seconds: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.plan.to_json(), "seconds": round(self.seconds, 4)}
+
+
+@dataclass(frozen=True)
+class ObjectStatus:
+    """One namespace or interface of a deployment, compared with the kernel.
+
+    ``differences`` says, for a drifted object, what would have to change ("add address
+    10.0.0.1/24 to v1 in net1").
+    """
+
+    object: str
+    what: Literal["namespace", "interface"]
+    state: ObjectState
+    differences: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "object": self.object,
+            "what": self.what,
+            "state": self.state,
+            "differences": list(self.differences),
+        }
+
+
+@dataclass(frozen=True)
+class Status:
+    """Per object: present and as designed, drifted, or missing."""
+
+    topology: str
+    deployed: bool
+    objects: list[ObjectStatus]
+
+    @property
+    def ok(self) -> bool:
+        return self.deployed and all(o.state == "present" for o in self.objects)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "topology": self.topology,
+            "deployed": self.deployed,
+            "ok": self.ok,
+            "objects": [o.to_json() for o in self.objects],
+        }
+
+    def render(self) -> str:
+        head = f"{self.topology}: " + (
+            "deployed" if self.deployed else "not deployed"
+        ) + (", as designed" if self.ok else "")
+        lines = [head]
+        for o in self.objects:
+            lines.append(f"  {o.state:8} {o.what} {o.object}")
+            lines += [f"           {d}" for d in o.differences]
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """What is deployed, and where: the connectivity checks use it to find where to probe.
+
+    ``namespaces`` maps each topology namespace key to its on-disk name (with the target's
+    prefix); ``interfaces`` maps each interface key to (kernel name, on-disk namespace name or
+    None for the real root namespace).
+    """
+
+    name: str
+    topology: Topology
+    target: Target
+    namespaces: dict[str, str]
+    interfaces: dict[str, tuple[str, str | None]]
+
+    @property
+    def host_netns(self) -> str | None:
+        """Where the topology's host objects live (None = the real root namespace)."""
+        return self.target.host_netns
+
+    def netns_of(self, key: str) -> str | None:
+        """On-disk namespace of an interface key or host NIC (None = real root namespace)."""
+        if key in self.interfaces:
+            return self.interfaces[key][1]
+        return self.target.host_netns
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "host_netns": self.host_netns,
+            "namespaces": dict(self.namespaces),
+            "interfaces": {k: {"name": n, "netns": ns} for k, (n, ns) in self.interfaces.items()},
+        }
