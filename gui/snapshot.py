@@ -1,0 +1,90 @@
+"""A tolerant plain-data view of a topology tree, for drawing.
+
+The canvas must draw whatever the user has, including files the model rejects (an unknown
+kind, a dangling peer, a namespace written as ``net1:`` with nothing after it). So it does not
+read the validated ``Topology``; it reads this snapshot, which keeps every entry that is a
+mapping and ignores what it cannot understand. Validation speaks through the Problems dock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from netwright.backend.topology.problems import TopologyError
+from netwright.backend.topology.yamltree import to_plain
+
+SUB_INTERFACE_KINDS = ("ipvlan", "macvlan", "vlan")
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _entries(value: Any) -> dict[str, dict[str, Any]]:
+    return {str(k): (v if isinstance(v, dict) else {}) for k, v in _mapping(value).items()}
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Namespaces, interfaces, host NICs and layout positions as plain dicts."""
+
+    name: str = ""
+    namespaces: dict[str, dict[str, Any]] = field(default_factory=dict)
+    interfaces: dict[str, dict[str, Any]] = field(default_factory=dict)
+    nics: dict[str, dict[str, Any]] = field(default_factory=dict)
+    layout: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    def namespace_of(self, key: str) -> str | None:
+        """The namespace an interface is placed in (None: the host, or not an interface)."""
+        value = self.interfaces.get(key, {}).get("namespace")
+        return str(value) if value is not None and str(value) in self.namespaces else None
+
+    def interfaces_in(self, namespace: str | None) -> list[str]:
+        return [key for key in self.interfaces if self.namespace_of(key) == namespace]
+
+    def kind_of(self, key: str) -> str:
+        if key in self.interfaces:
+            return str(self.interfaces[key].get("kind", "?"))
+        if key in self.nics:
+            return "nic"
+        if key in self.namespaces:
+            return "namespace"
+        return ""
+
+    def label_of(self, key: str) -> str:
+        """The kernel name when it differs from the key, e.g. ``veth-a (eth0)``."""
+        name = self.interfaces.get(key, {}).get("name")
+        return f"{key} ({name})" if name and str(name) != key else key
+
+    def addresses_of(self, key: str) -> list[str]:
+        source = self.interfaces.get(key) or self.nics.get(key) or {}
+        addresses = source.get("addresses")
+        if not isinstance(addresses, list):
+            return []
+        return ["dhcp" if isinstance(a, dict) or a == "dhcp" else str(a) for a in addresses]
+
+    def placed_keys(self) -> list[str]:
+        """Everything that has its own position: namespaces, host NICs, host-level interfaces."""
+        return [*self.nics, *self.namespaces, *self.interfaces_in(None)]
+
+
+def take_snapshot(tree: Any) -> Snapshot:
+    try:
+        data = _mapping(to_plain(tree))
+    except TopologyError:
+        return Snapshot()
+    layout: dict[str, tuple[float, float]] = {}
+    for key, value in _mapping(data.get("layout")).items():
+        if isinstance(value, dict):
+            x, y = value.get("x", 0), value.get("y", 0)
+            if isinstance(x, int | float) and isinstance(y, int | float):
+                layout[str(key)] = (float(x), float(y))
+    host = _mapping(data.get("host"))
+    return Snapshot(
+        name=str(data.get("name") or ""),
+        namespaces=_entries(data.get("namespaces")),
+        interfaces=_entries(data.get("interfaces")),
+        nics=_entries(host.get("nics")),
+        layout=layout,
+    )

@@ -1,0 +1,106 @@
+"""The document layer: edits, undo that restores the file byte for byte, merged moves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from netwright.gui.commands import CreateCommand, DeleteCommand, MoveCommand, WireCommand
+from netwright.gui.document import DELETE, Edit, TopologyDocument
+from netwright.gui.edits import create_edits, delete_edits, position, wire_edits
+
+REPO = Path(__file__).resolve().parents[2]
+SEED = REPO / "examples" / "seed-ipvlan-l2.yaml"
+
+
+def _open_seed(qtbot: QtBot) -> TopologyDocument:
+    document = TopologyDocument()
+    document.open(SEED)
+    return document
+
+
+def test_apply_returns_an_inverse_that_restores_the_text(qtbot: QtBot) -> None:
+    document = _open_seed(qtbot)
+    before = document.render()
+    inverse = document.apply([
+        Edit(("interfaces", "ipvlan1", "addresses"), ["192.168.31.7/24"]),
+        Edit(("namespaces", "net1"), DELETE),
+        Edit(("namespaces", "net3", "routes"), [{"to": "default", "via": "192.168.31.1"}]),
+    ])
+    after = document.render()
+    assert "192.168.31.7/24" in after and "net3:" in after and "  net1: {}" not in after
+    assert "addresses: [192.168.31.7/24]" in after  # the flow style of the list is kept
+    document.apply(inverse)
+    assert document.render() == before
+
+
+def test_problems_follow_edits(qtbot: QtBot) -> None:
+    document = _open_seed(qtbot)
+    with qtbot.waitSignal(document.problems_changed):
+        document.apply([Edit(("interfaces", "ipvlan1", "mode"), "l3")])
+    codes = {p.code for p in document.problems}
+    assert "ipvlan-mixed-modes" in codes
+
+
+def test_layout_edits_do_not_revalidate(qtbot: QtBot) -> None:
+    document = _open_seed(qtbot)
+    with qtbot.assertNotEmitted(document.content_changed), \
+            qtbot.waitSignal(document.layout_changed) as blocker:
+        document.apply([Edit(("layout", "net1"), position(10, 20))])
+    assert blocker.args == [["net1"]]
+    assert document.snapshot.layout["net1"] == (10.0, 20.0)
+
+
+def test_create_wire_delete_undo_redo(qtbot: QtBot) -> None:
+    document = _open_seed(qtbot)
+    original = document.render()
+    stack = document.undo_stack
+    edits, keys = create_edits(document.snapshot, "veth", "net1", 0, 0)
+    stack.push(CreateCommand(document, "veth", keys, edits))
+    assert keys == ["veth1", "veth2"]
+    assert document.get(("interfaces", "veth1", "peer")) == "veth2"
+    assert document.is_modified()
+    edits, bridge = create_edits(document.snapshot, "bridge", None, 300, 0)
+    stack.push(CreateCommand(document, "bridge", bridge, edits))
+    stack.push(WireCommand(document, "veth2", "br1", wire_edits(document.snapshot, "veth2", "br1")))
+    assert document.get(("interfaces", "veth2", "master")) == "br1"
+    stack.push(DeleteCommand(document, ["br1"], delete_edits(document.snapshot, ["br1"])))
+    assert document.get(("interfaces", "br1")) is None
+    assert document.get(("interfaces", "veth2", "master")) is None
+    for _ in range(4):
+        stack.undo()
+    assert document.render() == original
+    assert not document.is_modified()
+    for _ in range(4):
+        stack.redo()
+    assert document.get(("interfaces", "veth1", "namespace")) == "net1"
+    assert document.get(("interfaces", "br1")) is None
+
+
+def test_moves_of_one_drag_merge(qtbot: QtBot) -> None:
+    document = _open_seed(qtbot)
+    stack = document.undo_stack
+    for step in range(5):
+        stack.push(MoveCommand(document, 1, [Edit(("layout", "net1"), position(step, step))]))
+    stack.push(MoveCommand(document, 2, [Edit(("layout", "net1"), position(99, 99))]))
+    assert stack.count() == 2
+    stack.undo()
+    assert document.snapshot.layout["net1"] == (4.0, 4.0)
+    stack.undo()
+    assert document.snapshot.layout["net1"] == (-160.0, 160.0)
+
+
+def test_save_keeps_comments_and_reopens_identical(qtbot: QtBot, tmp_path: Path) -> None:
+    document = _open_seed(qtbot)
+    document.apply([Edit(("interfaces", "ipvlan2", "mtu"), 1400)])
+    target = tmp_path / "seed.yaml"
+    document.save(target)
+    assert not document.is_modified()
+    text = target.read_text()
+    assert text.startswith("# yaml-language-server")
+    assert "# The seed: two namespaces" in text
+    reopened = TopologyDocument()
+    reopened.open(target)
+    assert reopened.render() == text
+    assert reopened.snapshot == document.snapshot
