@@ -26,9 +26,13 @@ $(STAMP): pyproject.toml
 deps:
 	tests/tools/install-deps.sh
 
+# mypy cannot follow setuptools' editable finder, so it reads the package through a symlink
+# tree that mirrors the import names (build/ is ignored by git).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy backend/topology
+	mkdir -p build/typecheck/netwright
+	ln -sfn $(CURDIR)/backend build/typecheck/netwright/backend
+	$(VENV)/bin/mypy -p netwright.backend.topology
 
 # The whole suite runs inside a network + mount namespace of its own (tests/tools/run-isolated):
 # the machine's own interfaces and /run/netns are never touched.

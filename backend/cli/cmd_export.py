@@ -33,8 +33,9 @@ def run(args: argparse.Namespace) -> int:
     _document, topology = load_topology(args.file)
     text = FORMATS[args.format](topology)
     if args.output:
-        from netwright.backend.topology import atomic_write
         from pathlib import Path
+
+        from netwright.backend.topology import atomic_write
 
         atomic_write(Path(args.output), text)
     else:

@@ -130,7 +130,7 @@ class Document:
             model = Topology.model_validate(data)
         except ValidationError as exc:
             return problems_from_validation_error(exc, data)
-        return [(p, p.code in _AT_KEY_CODES) for p in semantic_problems(model)]
+        return [(p, False) for p in semantic_problems(model)]
 
     def locate(self, path: Sequence[PathPart]) -> tuple[int, int]:
         return locate(self.tree, path)
@@ -180,9 +180,6 @@ class Document:
         self.file = str(target)
         self.text = text
         self.base = dump_yaml(self.tree, self.yaml)
-
-
-_AT_KEY_CODES = {"duplicate-name", "invalid-name"}
 
 
 def _to_tree(value: Any) -> Any:

@@ -20,7 +20,7 @@ Example (the seed, abridged)::
 from __future__ import annotations
 
 import ipaddress
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -41,8 +41,8 @@ from netwright.backend.topology.fields import (
 FORMAT_VERSION = 1
 LINK_KINDS = ("bridge", "veth", "ipvlan", "macvlan", "vlan", "vxlan", "dummy")
 SUB_INTERFACE_KINDS = ("ipvlan", "macvlan", "vlan")
-IPVLAN_DEFAULT_MODE = "l3"  # what the kernel (and `ip link add … type ipvlan`) picks
-MACVLAN_DEFAULT_MODE = "vepa"  # likewise for macvlan
+IPVLAN_DEFAULT_MODE: Final = "l3"  # what the kernel (and `ip link add … type ipvlan`) picks
+MACVLAN_DEFAULT_MODE: Final = "vepa"  # likewise for macvlan
 
 
 class _Strict(BaseModel):
@@ -201,7 +201,10 @@ class Topology(_Strict):
         ]
 
 
-def static_addresses(link: _Link | HostNic) -> list[ipaddress.IPv4Interface | ipaddress.IPv6Interface]:
+IpInterface = ipaddress.IPv4Interface | ipaddress.IPv6Interface
+
+
+def static_addresses(link: _Link | HostNic) -> list[IpInterface]:
     """The parsed static addresses of an interface or host NIC (DHCP entries skipped)."""
     return [ipaddress.ip_interface(a) for a in link.addresses if isinstance(a, str)]
 

@@ -45,10 +45,9 @@ def _data_path(data: Any, loc: tuple[int | str, ...]) -> tuple[ModelPath, bool]:
         if part == "[key]":
             at_key = True
             break
-        if isinstance(node, dict) and isinstance(part, str) and part in node:
-            path.append(part)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        indexes_dict = isinstance(node, dict) and isinstance(part, str) and part in node
+        indexes_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if indexes_dict or indexes_list:
             path.append(part)
             node = node[part]
         elif isinstance(node, dict) and isinstance(part, str) and not _is_label(part):

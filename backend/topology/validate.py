@@ -20,6 +20,7 @@ from netwright.backend.topology.model import (
     Macvlan,
     Topology,
     Veth,
+    Vlan,
     Vxlan,
     static_addresses,
 )
@@ -91,8 +92,9 @@ def check_parents(t: Topology) -> Iterator[Problem]:
             continue
         if parent_link.master is not None:
             yield _error("parent-is-bridge-port", path,
-                         f"{parent} is a port of bridge {parent_link.master}, and the kernel refuses"
-                         f" a {link.kind} on a bridge port (EBUSY): use the bridge {parent_link.master}"
+                         f"{parent} is a port of bridge {parent_link.master}, and the kernel"
+                         f" refuses a {link.kind} on a bridge port (EBUSY): use the bridge"
+                         f" {parent_link.master}"
                          " itself as the parent, or take the port out of the bridge")
         if isinstance(parent_link, Ipvlan | Macvlan):
             yield _error("parent-wrong-kind", path,
@@ -126,9 +128,10 @@ def check_macvlan_passthru(t: Topology) -> Iterator[Problem]:
     for parent, keys in children.items():
         passthru = [k for k in keys if getattr(t.interfaces[k], "mode", "") == "passthru"]
         if passthru and len(keys) > 1:
+            others = ", ".join(k for k in keys if k != passthru[0])
             yield _error("macvlan-passthru-shared", ("interfaces", passthru[0], "mode"),
                          f"macvlan passthru gives the whole of {parent} to {passthru[0]}; the"
-                         f" kernel refuses other macvlans on it ({', '.join(k for k in keys if k != passthru[0])})")
+                         f" kernel refuses other macvlans on it ({others})")
 
 
 def check_veth_peers(t: Topology) -> Iterator[Problem]:
@@ -201,7 +204,9 @@ def check_cycles(t: Topology) -> Iterator[Problem]:
 
 def check_names(t: Topology) -> Iterator[Problem]:
     """Kernel names must be unique within a namespace (host NICs count in the host's)."""
-    taken: dict[tuple[str | None, str], str] = {(None, nic): f"host NIC {nic}" for nic in t.host.nics}
+    taken: dict[tuple[str | None, str], str] = {
+        (None, nic): f"host NIC {nic}" for nic in t.host.nics
+    }
     for key, link in t.interfaces.items():
         name = link.name or key
         slot = (link.namespace, name)
@@ -354,8 +359,8 @@ def check_placement(t: Topology) -> Iterator[Problem]:
                              f"vxlan group {link.group} is not a multicast address")
     vlan_ids: dict[tuple[str, int], str] = {}
     for key, link in t.interfaces.items():
-        if link.kind == "vlan" and getattr(link, "parent", None):
-            slot = (link.parent, link.id)  # type: ignore[union-attr]
+        if isinstance(link, Vlan) and link.parent is not None:
+            slot = (link.parent, link.id)
             if slot in vlan_ids:
                 yield _error("duplicate-vlan", ("interfaces", key, "id"),
                              f"{vlan_ids[slot]} already uses vlan id {slot[1]} on {slot[0]}")
@@ -368,7 +373,8 @@ def check_mtu(t: Topology) -> Iterator[Problem]:
         parent = t.interfaces.get(getattr(link, "parent", None) or "")
         if link.mtu and parent is not None and parent.mtu and link.mtu > parent.mtu:
             yield _error("mtu-above-parent", ("interfaces", key, "mtu"),
-                         f"{key} asks for MTU {link.mtu}, above its parent {parent.name or getattr(link, 'parent', '')}'s"
+                         f"{key} asks for MTU {link.mtu}, above its parent"
+                         f" {parent.name or getattr(link, 'parent', '')}'s"
                          f" {parent.mtu}; the kernel refuses it")
 
 
@@ -382,7 +388,8 @@ def warn_parent_isolation(t: Topology) -> Iterator[Problem]:
             continue
         parent_addrs = static_addresses(parent)
         for address in static_addresses(link):
-            near = [p for p in parent_addrs if p.version == address.version and address.ip in p.network]
+            near = [p for p in parent_addrs
+                    if p.version == address.version and address.ip in p.network]
             if near:
                 yield _warning("parent-ip-unreachable", ("interfaces", key, "parent"),
                                f"{key} ({address.ip}) will not reach its parent {link.parent}'s own"

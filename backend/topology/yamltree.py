@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
-from ruamel.yaml.util import load_yaml_guess_indent
 
 from netwright.backend.topology.problems import PathPart, Problem, TopologyError
 
@@ -27,12 +27,49 @@ def _problem(code: str, message: str, line: int = 0, column: int = 0) -> Problem
     return Problem("error", code, (), message, line, column)
 
 
-def make_yaml(indent: int = 2, block_seq_indent: int = 0) -> YAML:
+def make_yaml(mapping: int = 2, sequence: int = 2, offset: int = 0) -> YAML:
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096  # never fold a long line the user wrote on one line
-    yaml.indent(mapping=indent, sequence=indent + block_seq_indent, offset=block_seq_indent)
+    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
     return yaml
+
+
+def _content_lines(text: str) -> list[tuple[int, str]]:
+    lines = []
+    for raw in text.splitlines():
+        stripped = raw.lstrip(" ")
+        if stripped and not stripped.startswith("#"):
+            lines.append((len(raw) - len(stripped), stripped))
+    return lines
+
+
+def guess_indent(text: str) -> tuple[int, int, int]:
+    """The block indentation a file uses: (mapping, sequence, dash offset), for re-emitting.
+
+    Looks at each ``key:`` that opens a block and at the line under it; the most common step
+    wins. Defaults to ruamel's 2/2/0 when the file has no nested blocks.
+    """
+    mapping_steps: dict[int, int] = {}
+    sequence_steps: dict[tuple[int, int], int] = {}
+    lines = _content_lines(text)
+    for (indent, line), (next_indent, next_line) in pairwise(lines):
+        head = line.split(" #", 1)[0].rstrip()
+        if not head.endswith(":") or next_indent < indent:
+            continue
+        if next_line.startswith("- ") or next_line == "-":
+            after_dash = len(next_line) - len(next_line[1:].lstrip(" "))
+            step = (next_indent - indent + after_dash, next_indent - indent)
+            sequence_steps[step] = sequence_steps.get(step, 0) + 1
+        elif next_indent > indent:
+            mapping_steps[next_indent - indent] = mapping_steps.get(next_indent - indent, 0) + 1
+    mapping = max(mapping_steps, key=lambda k: mapping_steps[k]) if mapping_steps else 2
+    sequence, offset = (
+        max(sequence_steps, key=lambda k: sequence_steps[k]) if sequence_steps else (mapping, 0)
+    )
+    if not 1 <= mapping <= 10 or not 0 <= offset < sequence <= 12:
+        return 2, 2, 0
+    return mapping, sequence, offset
 
 
 def parse_yaml(text: str) -> tuple[Any, YAML]:
@@ -44,17 +81,15 @@ def parse_yaml(text: str) -> tuple[Any, YAML]:
     if "\x00" in text:
         raise TopologyError([_problem("yaml-syntax", "the file contains a NUL byte: not text")])
     try:
-        _tree, indent, block_seq_indent = load_yaml_guess_indent(text)
-        indent = indent if isinstance(indent, int) and 1 < indent < 10 else 2
-        block_seq_indent = block_seq_indent if isinstance(block_seq_indent, int) else 0
-        block_seq_indent = min(max(block_seq_indent, 0), indent)
-        yaml = make_yaml(indent, block_seq_indent)
+        yaml = make_yaml(*guess_indent(text))
         tree = yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
         reason = exc.problem or exc.context or "the text is not valid YAML"
-        raise TopologyError([_problem("yaml-syntax", f"not valid YAML: {reason}", line, column)])
+        raise TopologyError(
+            [_problem("yaml-syntax", f"not valid YAML: {reason}", line, column)]
+        ) from None
     except RecursionError:
         raise TopologyError(
             [_problem("too-deep", f"the file nests deeper than {MAX_DEPTH} levels")]
@@ -90,7 +125,9 @@ def _plain(node: Any, depth: int, budget: _Budget) -> Any:
     if budget.nodes > MAX_NODES:
         raise TopologyError([_problem("too-large", f"the file has more than {MAX_NODES} values")])
     if depth > MAX_DEPTH:
-        raise TopologyError([_problem("too-deep", f"the file nests deeper than {MAX_DEPTH} levels")])
+        raise TopologyError(
+            [_problem("too-deep", f"the file nests deeper than {MAX_DEPTH} levels")]
+        )
     if isinstance(node, dict):
         out: dict[str, Any] = {}
         for key, value in node.items():

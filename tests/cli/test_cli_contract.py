@@ -1,0 +1,113 @@
+"""`netwright validate`, `export` and `schema` as a user runs them (a real subprocess)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[2]
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+
+
+def netwright(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "netwright.backend.cli.main", *args],
+        cwd=cwd, capture_output=True, text=True, timeout=60, check=False,
+    )
+
+
+def test_examples_validate_cleanly() -> None:
+    result = netwright("validate", *map(str, EXAMPLES))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert " error " not in result.stdout
+
+
+def test_validate_reports_file_line_column_code(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("netwright: 1\nname: t\ninterfaces:\n  br0: {kind: bridge, name: 'br/0'}\n")
+    result = netwright("validate", str(bad))
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        f"{bad}:4:29: error invalid-name: interface name 'br/0' contains '/';"
+        " Linux forbids '/', ':' and whitespace"
+    ]
+    assert result.stderr == ""
+
+
+def test_validate_json_and_several_files(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("netwright: 1\nname: [oops\n")
+    result = netwright("validate", "--json", str(EXAMPLES[0]), str(bad))
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert [entry["valid"] for entry in report] == [True, False]
+    problem = report[1]["problems"][0]
+    assert problem["code"] == "yaml-syntax" and problem["line"] == 3
+    assert set(problem) >= {"severity", "code", "path", "message", "line", "column", "file"}
+
+
+def test_validate_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    result = netwright("validate", str(tmp_path / "nope.yaml"))
+    assert result.returncode == 1
+    assert "unreadable" in result.stdout and "No such file" in result.stdout
+
+
+def test_strict_fails_on_warnings() -> None:
+    seed = ROOT / "examples" / "seed-ipvlan-l2.yaml"
+    assert netwright("validate", str(seed)).returncode == 0
+    assert netwright("validate", "--strict", str(seed)).returncode == 1
+
+
+def test_schema_is_json_schema_and_matches_the_checked_in_copy() -> None:
+    result = netwright("schema")
+    assert result.returncode == 0
+    schema = json.loads(result.stdout)
+    assert schema["title"] == "Netwright topology"
+    assert {"netwright", "name"} <= set(schema["required"])
+    checked_in = ROOT / "packaging" / "netwright-topology.schema.json"
+    assert json.loads(checked_in.read_text()) == schema, (
+        "packaging/netwright-topology.schema.json is stale: regenerate it with"
+        " `netwright schema > packaging/netwright-topology.schema.json`"
+    )
+
+
+def test_schema_accepts_the_examples() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    from netwright.backend.topology import Document
+    from netwright.backend.topology.yamltree import to_plain
+
+    schema = json.loads(netwright("schema").stdout)
+    for example in EXAMPLES:
+        jsonschema.validate(to_plain(Document.from_file(example).tree), schema)
+
+
+def test_export_seed_in_the_seed_style() -> None:
+    result = netwright("export", "--format", "sh", str(ROOT / "examples" / "seed-ipvlan-l2.yaml"))
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "#!/bin/sh" and "set -e" in lines
+    assert "ip netns add net1" in lines
+    assert "ip link add link wlp2s0 name ipvlan1 netns net1 type ipvlan mode l2" in lines
+    assert "ip -n net1 addr add 192.168.31.5/24 dev ipvlan1" in lines
+    assert not [line for line in lines if "wlp2s0" in line and "link add link" not in line]
+
+
+def test_export_batch_has_no_per_line_namespace_option() -> None:
+    result = netwright("export", "--format", "batch", str(ROOT / "examples" / "docker-bridge.yaml"))
+    assert result.returncode == 0
+    body = [line for line in result.stdout.splitlines() if not line.startswith("#")]
+    assert body and not [line for line in body if line.startswith(("-n", "ip "))]
+    assert "netns exec c1 ip addr add 172.17.0.2/16 dev eth0" in body
+
+
+def test_export_refuses_an_invalid_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("netwright: 1\nname: t\ninterfaces:\n  v: {kind: veth}\n")
+    result = netwright("export", str(bad))
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "veth-peer-missing" in result.stderr and "Traceback" not in result.stderr

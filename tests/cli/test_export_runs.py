@@ -1,0 +1,120 @@
+"""The exported shell script, run with `sh -e`, builds what the file says (read back).
+
+Each test makes its own "host" namespace (inside the suite's isolated namespace), gives it a
+veth named as the topology's physical parent where one is needed, runs the script there and
+reads every object back from the kernel with pyroute2.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pyroute2 import NetNS
+
+ROOT = Path(__file__).parents[2]
+pytestmark = pytest.mark.root
+
+
+def ip(*args: str) -> None:
+    subprocess.run(["ip", *args], check=True, capture_output=True, text=True)
+
+
+@pytest.fixture
+def host_ns() -> Iterator[str]:
+    """A namespace standing for the host; removed with every namespace the script made."""
+    name = f"nwhost-{uuid.uuid4().hex[:8]}"
+    before = set(Path("/run/netns").iterdir()) if Path("/run/netns").exists() else set()
+    ip("netns", "add", name)
+    yield name
+    for path in set(Path("/run/netns").iterdir()) - before:
+        subprocess.run(["ip", "netns", "delete", path.name], check=False, capture_output=True)
+
+
+def export_and_run(example: str, host: str) -> None:
+    script = subprocess.run(
+        [sys.executable, "-m", "netwright.backend.cli.main", "export", "--format", "sh",
+         str(ROOT / "examples" / example)],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    # nsenter, not `ip netns exec`: the latter makes a slave mount namespace, and namespaces
+    # the script adds there would never show in /run/netns outside it.
+    run = subprocess.run(["nsenter", f"--net=/run/netns/{host}", "sh", "-e"], input=script,
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+
+
+def links(ns: str) -> dict[str, dict[str, object]]:
+    with NetNS(ns) as netns:
+        found: dict[str, dict[str, object]] = {}
+        index_to_name = {}
+        raw = list(netns.get_links())
+        for link in raw:
+            index_to_name[link["index"]] = link.get_attr("IFLA_IFNAME")
+        for link in raw:
+            info = link.get_attr("IFLA_LINKINFO")
+            data = info.get_attr("IFLA_INFO_DATA") if info else None
+            found[link.get_attr("IFLA_IFNAME")] = {
+                "kind": info.get_attr("IFLA_INFO_KIND") if info else None,
+                "up": bool(link["flags"] & 1),
+                "master": index_to_name.get(link.get_attr("IFLA_MASTER")),
+                "macvlan_mode": data.get_attr("IFLA_MACVLAN_MODE") if data else None,
+            }
+        addresses: dict[str, set[str]] = {}
+        for addr in netns.get_addr():
+            name = index_to_name[addr["index"]]
+            addresses.setdefault(name, set()).add(
+                f"{addr.get_attr('IFA_ADDRESS')}/{addr['prefixlen']}"
+            )
+        for name, attrs in found.items():
+            attrs["addresses"] = {a for a in addresses.get(name, set()) if ":" not in a}
+        defaults = [r.get_attr("RTA_GATEWAY") for r in netns.get_routes(family=2)
+                    if r["dst_len"] == 0 and r.get_attr("RTA_GATEWAY")]
+        found["<default>"] = {"via": defaults}
+        return found
+
+
+def test_docker_bridge_script_builds_the_topology(host_ns: str) -> None:
+    export_and_run("docker-bridge.yaml", host_ns)
+    host = links(host_ns)
+    assert host["docker0"]["kind"] == "bridge" and host["docker0"]["up"]
+    assert host["docker0"]["addresses"] == {"172.17.0.1/16"}
+    for veth in ("veth-c1", "veth-c2"):
+        assert host[veth]["kind"] == "veth" and host[veth]["master"] == "docker0"
+    for ns, address in (("c1", "172.17.0.2/16"), ("c2", "172.17.0.3/16")):
+        inside = links(ns)
+        assert inside["eth0"]["kind"] == "veth" and inside["eth0"]["up"]
+        assert inside["eth0"]["addresses"] == {address}
+        assert inside["lo"]["up"]
+        assert inside["<default>"]["via"] == ["172.17.0.1"]
+    reach = subprocess.run(["ip", "netns", "exec", "c1", "ping", "-c1", "-W2", "172.17.0.3"],
+                           capture_output=True, text=True, check=False)
+    assert reach.returncode == 0, reach.stdout + reach.stderr
+
+
+def test_macvlan_bridge_script_builds_the_topology(host_ns: str) -> None:
+    # A veth stands in for the physical parent eth1 (its peer stays up so children have carrier).
+    ip("-n", host_ns, "link", "add", "eth1", "type", "veth", "peer", "name", "eth1-wire")
+    ip("-n", host_ns, "link", "set", "eth1", "up")
+    ip("-n", host_ns, "link", "set", "eth1-wire", "up")
+    ip("-n", host_ns, "addr", "add", "192.168.31.240/24", "dev", "eth1")
+    export_and_run("macvlan-bridge.yaml", host_ns)
+    for ns, name, address in (("web", "mv-web", "192.168.31.21/24"),
+                              ("db", "mv-db", "192.168.31.22/24")):
+        inside = links(ns)
+        assert inside[name]["kind"] == "macvlan"
+        assert inside[name]["macvlan_mode"] == "bridge"
+        assert inside[name]["addresses"] == {address}
+        assert inside["<default>"]["via"] == ["192.168.31.1"]
+    host = links(host_ns)
+    assert host["eth1"]["addresses"] == {"192.168.31.240/24"}, "the parent must not be touched"
+    assert set(host) == {"lo", "eth1", "eth1-wire", "<default>"}
+    reach = subprocess.run(["ip", "netns", "exec", "web", "ping", "-c1", "-W2", "192.168.31.22"],
+                           capture_output=True, text=True, check=False)
+    assert reach.returncode == 0, reach.stdout + reach.stderr
+    assert ipaddress.ip_interface("192.168.31.22/24")  # the same subnet as the parent

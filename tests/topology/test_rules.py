@@ -1,0 +1,416 @@
+"""Every validation rule, triggered by a small file, asserting code, path, line and column."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from netwright.backend.topology import Document, TopologyError
+from netwright.backend.topology.problems import Problem
+
+HEAD = "netwright: 1\nname: t\n"
+
+
+def problems(body: str) -> list[Problem]:
+    text = HEAD + textwrap.dedent(body).lstrip("\n")
+    try:
+        return Document.from_text(text, "t.yaml").problems()
+    except TopologyError as exc:
+        return exc.problems
+
+
+def only(body: str, code: str) -> Problem:
+    found = [p for p in problems(body) if p.code == code]
+    assert len(found) == 1, f"expected one {code}, got {[p.render() for p in problems(body)]}"
+    return found[0]
+
+
+# (id, body, code, severity, path, line, column) — lines count the two header lines.
+CASES = [
+    ("name-too-long", """
+        interfaces:
+          averyveryverylongname: {kind: bridge}
+        """, "invalid-name", "error", "interfaces.averyveryverylongname", 4, 3),
+    ("name-slash", """
+        interfaces:
+          br0:
+            kind: bridge
+            name: "br/0"
+        """, "invalid-name", "error", "interfaces.br0.name", 6, 11),
+    ("name-colon", """
+        interfaces:
+          br0: {kind: bridge, name: "br:0"}
+        """, "invalid-name", "error", "interfaces.br0.name", 4, 29),
+    ("name-space", """
+        interfaces:
+          br0: {kind: bridge, name: "br 0"}
+        """, "invalid-name", "error", "interfaces.br0.name", 4, 29),
+    ("name-dotdot", """
+        interfaces:
+          br0: {kind: bridge, name: ".."}
+        """, "invalid-name", "error", "interfaces.br0.name", 4, 29),
+    ("namespace-name", """
+        namespaces:
+          "bad/ns": {}
+        """, "invalid-name", "error", "namespaces[\"bad/ns\"]", 4, 3),
+    ("duplicate-name", """
+        namespaces: {c1: {}}
+        interfaces:
+          a: {kind: bridge, namespace: c1, name: eth0}
+          b:
+            kind: bridge
+            namespace: c1
+            name: eth0
+        """, "duplicate-name", "error", "interfaces.b.name", 9, 11),
+    ("duplicate-name-host-nic", """
+        host: {nics: {eth1: {}}}
+        interfaces:
+          eth1: {kind: bridge}
+        """, "duplicate-name", "error", "interfaces.eth1", 5, 3),
+    ("duplicate-address", """
+        interfaces:
+          br0: {kind: bridge, addresses: [10.0.0.1/24]}
+          br1: {kind: bridge, addresses: [10.0.0.1/24]}
+        """, "duplicate-address", "error", "interfaces.br1.addresses[0]", 5, 35),
+    ("address-off-subnet", """
+        host:
+          nics:
+            eth1: {addresses: [192.168.31.240/24]}
+        namespaces: {n1: {}}
+        interfaces:
+          mv1:
+            kind: macvlan
+            parent: eth1
+            namespace: n1
+            addresses:
+              - 10.9.9.9/24
+        """, "address-off-subnet", "error", "interfaces.mv1.addresses[0]", 13, 9),
+    ("gateway-off-link-host", """
+        host:
+          nics:
+            eth1:
+              addresses: [192.168.31.240/24]
+              gateway: 192.168.32.1
+        """, "gateway-off-link", "error", "host.nics.eth1.gateway", 7, 16),
+    ("gateway-off-link-route", """
+        namespaces:
+          n1:
+            routes:
+              - to: default
+                via: 10.1.1.1
+        interfaces:
+          br0: {kind: bridge, namespace: n1, addresses: [10.0.0.1/24]}
+        """, "gateway-off-link", "error", "namespaces.n1.routes[0].via", 7, 14),
+    ("missing-parent", """
+        interfaces:
+          mv1: {kind: macvlan}
+        """, "missing-parent", "error", "interfaces.mv1", 4, 3),
+    ("missing-parent-unknown", """
+        interfaces:
+          mv1: {kind: macvlan, parent: eth9}
+        """, "missing-parent", "error", "interfaces.mv1.parent", 4, 32),
+    ("parent-other-namespace", """
+        namespaces: {n1: {}, n2: {}}
+        interfaces:
+          p: {kind: veth, namespace: n2, peer: q}
+          q: {kind: veth, peer: p}
+          mv1:
+            kind: macvlan
+            namespace: n1
+            parent: p
+        """, "parent-other-namespace", "error", "interfaces.mv1.parent", 10, 13),
+    ("parent-is-bridge-port", """
+        interfaces:
+          br0: {kind: bridge}
+          p: {kind: veth, peer: q, master: br0}
+          q: {kind: veth, peer: p}
+          mv1: {kind: macvlan, parent: p}
+        """, "parent-is-bridge-port", "error", "interfaces.mv1.parent", 7, 32),
+    ("parent-wrong-kind", """
+        host: {nics: {eth1: {}}}
+        interfaces:
+          mv1: {kind: macvlan, parent: eth1}
+          mv2: {kind: macvlan, parent: mv1}
+        """, "parent-wrong-kind", "error", "interfaces.mv2.parent", 6, 32),
+    ("ipvlan-mixed-modes", """
+        host: {nics: {eth1: {}}}
+        interfaces:
+          i1: {kind: ipvlan, parent: eth1, mode: l2}
+          i2:
+            kind: ipvlan
+            parent: eth1
+            mode: l3
+        """, "ipvlan-mixed-modes", "error", "interfaces.i2.mode", 9, 11),
+    ("ipvlan-mixed-default-mode", """
+        host: {nics: {eth1: {}}}
+        interfaces:
+          i1: {kind: ipvlan, parent: eth1, mode: l2}
+          i2: {kind: ipvlan, parent: eth1}
+        """, "ipvlan-mixed-modes", "error", "interfaces.i2.mode", 6, 3),
+    ("macvlan-passthru-shared", """
+        host: {nics: {eth1: {}}}
+        interfaces:
+          m1: {kind: macvlan, parent: eth1, mode: passthru}
+          m2: {kind: macvlan, parent: eth1, mode: bridge}
+        """, "macvlan-passthru-shared", "error", "interfaces.m1.mode", 5, 43),
+    ("veth-peer-missing", """
+        interfaces:
+          v1: {kind: veth, peer: v2}
+        """, "veth-peer-missing", "error", "interfaces.v1.peer", 4, 26),
+    ("veth-no-peer", """
+        interfaces:
+          v1: {kind: veth}
+        """, "veth-peer-missing", "error", "interfaces.v1", 4, 3),
+    ("veth-peer-one-way", """
+        interfaces:
+          v1: {kind: veth, peer: v2}
+          v2: {kind: veth, peer: v3}
+          v3: {kind: veth, peer: v2}
+        """, "veth-peer-missing", "error", "interfaces.v1.peer", 4, 26),
+    ("loop-bridge-in-bridge", """
+        interfaces:
+          br0: {kind: bridge}
+          br1: {kind: bridge, master: br0}
+        """, "loop", "error", "interfaces.br1.master", 5, 31),
+    ("loop-parents", """
+        interfaces:
+          v1: {kind: vlan, id: 5, parent: v2}
+          v2: {kind: vlan, id: 6, parent: v1}
+        """, "loop", "error", "interfaces.v1.parent", 4, 35),
+    ("master-not-bridge", """
+        interfaces:
+          v1: {kind: veth, peer: v2, master: v2}
+          v2: {kind: veth, peer: v1}
+        """, "master-not-bridge", "error", "interfaces.v1.master", 4, 38),
+    ("master-other-namespace", """
+        namespaces: {n1: {}}
+        interfaces:
+          br0: {kind: bridge}
+          v1: {kind: veth, peer: v2, master: br0, namespace: n1}
+          v2: {kind: veth, peer: v1}
+        """, "master-other-namespace", "error", "interfaces.v1.master", 6, 38),
+    ("vxlan-no-remote", """
+        interfaces:
+          vx: {kind: vxlan, vni: 7}
+        """, "vxlan-no-remote", "error", "interfaces.vx", 4, 3),
+    ("unknown-reference-namespace", """
+        interfaces:
+          br0: {kind: bridge, namespace: nowhere}
+        """, "unknown-reference", "error", "interfaces.br0.namespace", 4, 34),
+    ("unknown-reference-master", """
+        interfaces:
+          v1: {kind: veth, peer: v2, master: br9}
+          v2: {kind: veth, peer: v1}
+        """, "unknown-reference", "error", "interfaces.v1.master", 4, 38),
+    ("unknown-reference-route-dev", """
+        namespaces:
+          n1:
+            routes:
+              - {to: default, dev: eth7}
+        """, "unknown-reference", "error", "namespaces.n1.routes[0].dev", 6, 28),
+    ("duplicate-vlan", """
+        host: {nics: {eth1: {}}}
+        interfaces:
+          a: {kind: vlan, parent: eth1, id: 10}
+          b: {kind: vlan, parent: eth1, id: 10}
+        """, "duplicate-vlan", "error", "interfaces.b.id", 6, 37),
+    ("duplicate-route", """
+        namespaces:
+          n1:
+            routes:
+              - {to: default, via: 10.0.0.1}
+              - {to: default, via: 10.0.0.2}
+        interfaces:
+          br0: {kind: bridge, namespace: n1, addresses: [10.0.0.5/24]}
+        """, "duplicate-route", "error", "namespaces.n1.routes[1]", 7, 9),
+    ("invalid-route", """
+        namespaces:
+          n1:
+            routes:
+              - {to: 10.0.0.0/8}
+        """, "invalid-route", "error", "namespaces.n1.routes[0]", 6, 9),
+    ("persist-in-namespace", """
+        namespaces: {n1: {}}
+        interfaces:
+          br0: {kind: bridge, namespace: n1, persist: true}
+        """, "persist-in-namespace", "error", "interfaces.br0.persist", 5, 47),
+    ("mtu-above-parent", """
+        interfaces:
+          br0: {kind: bridge, mtu: 1500}
+          mv: {kind: macvlan, parent: br0, mtu: 9000}
+        """, "mtu-above-parent", "error", "interfaces.mv.mtu", 5, 41),
+    ("invalid-address", """
+        interfaces:
+          br0: {kind: bridge, addresses: [999.1.1.1/99]}
+        """, "invalid-address", "error", "interfaces.br0.addresses[0]", 4, 35),
+    ("invalid-address-no-prefix", """
+        interfaces:
+          br0:
+            kind: bridge
+            addresses:
+              - 10.0.0.1
+        """, "invalid-address", "error", "interfaces.br0.addresses[0]", 7, 9),
+    ("invalid-mac", """
+        interfaces:
+          br0: {kind: bridge, mac: "01:00:5e:00:00:01"}
+        """, "invalid-mac", "error", "interfaces.br0.mac", 4, 28),
+    ("invalid-sysctl", """
+        namespaces:
+          n1:
+            sysctls:
+              kernel.panic: 1
+        """, "invalid-sysctl", "error", 'namespaces.n1.sysctls["kernel.panic"]', 6, 7),
+    ("unknown-kind", """
+        interfaces:
+          x: {kind: tunnel}
+        """, "unknown-kind", "error", "interfaces.x.kind", 4, 13),
+    ("missing-kind", """
+        interfaces:
+          x: {name: x}
+        """, "missing-field", "error", "interfaces.x", 4, 3),
+    ("invalid-mode", """
+        host: {nics: {eth1: {}}}
+        interfaces:
+          i1:
+            kind: ipvlan
+            parent: eth1
+            mode: l4
+        """, "invalid-value", "error", "interfaces.i1.mode", 8, 11),
+    ("out-of-range", """
+        host: {nics: {eth1: {}}}
+        interfaces:
+          v: {kind: vlan, parent: eth1, id: 5000}
+        """, "out-of-range", "error", "interfaces.v.id", 5, 37),
+    ("unknown-key", """
+        interfaces:
+          br0:
+            kind: bridge
+            colour: blue
+        """, "unknown-key", "error", "interfaces.br0.colour", 6, 5),
+    ("wrong-type", """
+        interfaces:
+          br0: {kind: bridge, mtu: [1500]}
+        """, "wrong-type", "error", "interfaces.br0.mtu", 4, 23),
+    ("parent-ip-unreachable", """
+        host:
+          nics:
+            wlp2s0: {addresses: [192.168.31.240/24], gateway: 192.168.31.1}
+        namespaces:
+          net1: {routes: [{to: default, via: 192.168.31.1}]}
+        interfaces:
+          ipvlan1:
+            kind: ipvlan
+            parent: wlp2s0
+            mode: l2
+            namespace: net1
+            addresses: [192.168.31.5/24]
+        """, "parent-ip-unreachable", "warning", "interfaces.ipvlan1.parent", 11, 13),
+    ("no-default-route", """
+        host:
+          nics:
+            wlp2s0: {addresses: [192.168.31.240/24], gateway: 192.168.31.1}
+        namespaces:
+          net1: {}
+        interfaces:
+          ipvlan1: {kind: ipvlan, parent: wlp2s0, mode: l2, namespace: net1,
+                    addresses: [192.168.31.5/24]}
+        """, "no-default-route", "warning", "namespaces.net1", 7, 3),
+    ("ipvlan-dhcp-no-client-id", """
+        host: {nics: {wlp2s0: {}}}
+        namespaces: {net1: {}}
+        interfaces:
+          ipvlan1:
+            kind: ipvlan
+            parent: wlp2s0
+            namespace: net1
+            addresses: [dhcp]
+        """, "ipvlan-dhcp-no-client-id", "warning", "interfaces.ipvlan1.addresses[0]", 10, 17),
+]
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "severity", "path", "line", "column"),
+    [case[1:] for case in CASES],
+    ids=[case[0] for case in CASES],
+)
+def test_rule(  # noqa: PLR0917 - one parameter per column of CASES
+    body: str, code: str, severity: str, path: str, line: int, column: int
+) -> None:
+    problem = only(body, code)
+    assert (problem.severity, problem.path_text, problem.line, problem.column) == (
+        severity, path, line, column,
+    ), problem.render()
+    assert problem.file == "t.yaml"
+
+
+def test_every_code_in_the_rules_is_exercised() -> None:
+    """A new rule without a test here fails this test."""
+    import inspect
+    import re
+
+    from netwright.backend.topology import validate
+
+    source = inspect.getsource(validate)
+    codes = set(re.findall(r'_(?:error|warning)\(\s*"([a-z-]+)"', source))
+    tested = {case[2] for case in CASES}
+    assert codes - tested == set()
+
+
+def test_clean_file_has_no_problems() -> None:
+    assert problems("""
+        namespaces: {n1: {}}
+        interfaces:
+          br0: {kind: bridge, addresses: [10.0.0.1/24]}
+          v1: {kind: veth, peer: v2, master: br0}
+          v2: {kind: veth, peer: v1, namespace: n1, addresses: [10.0.0.2/24]}
+        """) == []
+
+
+def test_ipv6_and_dhcp_with_client_id_are_accepted() -> None:
+    found = problems("""
+        host: {nics: {eth1: {addresses: ["fd00::1/64"]}}}
+        namespaces: {n1: {routes: [{to: default, via: "fd00::1"}]}}
+        interfaces:
+          i1:
+            kind: ipvlan
+            parent: eth1
+            mode: l2
+            namespace: n1
+            addresses: ["fd00::5/64", {dhcp: {client-id: net1-i1}}]
+        """)
+    assert [p.code for p in found] == ["parent-ip-unreachable"]
+
+
+def test_yaml_syntax_error_has_line_and_column() -> None:
+    with pytest.raises(TopologyError) as caught:
+        Document.from_text("netwright: 1\nname: [unclosed\n", "bad.yaml")
+    problem = caught.value.problems[0]
+    assert (problem.code, problem.file, problem.line) == ("yaml-syntax", "bad.yaml", 3)
+    assert problem.column >= 1
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("name: t\n", "missing-version"),
+    ("netwright: 2\nname: t\n", "unknown-version"),
+    ("netwright: one\nname: t\n", "unknown-version"),
+])
+def test_version_key(text: str, code: str) -> None:
+    found = Document.from_text(text, "v.yaml").problems()
+    assert [p.code for p in found] == [code]
+    assert found[0].line == 1
+
+
+def test_duplicate_keys_are_a_syntax_error() -> None:
+    with pytest.raises(TopologyError) as caught:
+        Document.from_text("netwright: 1\nname: a\nname: b\n")
+    assert caught.value.problems[0].code == "yaml-syntax"
+    assert caught.value.problems[0].line == 3
+
+
+def test_topology_raises_with_every_error() -> None:
+    document = Document.from_text(HEAD + "interfaces:\n  a: {kind: veth}\n  b: {kind: macvlan}\n")
+    with pytest.raises(TopologyError) as caught:
+        document.topology()
+    assert {p.code for p in caught.value.problems} == {"veth-peer-missing", "missing-parent"}
+    assert "(and 1 more)" in str(caught.value)
