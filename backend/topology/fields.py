@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 import math
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
@@ -175,13 +175,31 @@ def _null_to_empty(value: object) -> object:
     return {} if value is None else value
 
 
-InterfaceName = Annotated[str, AfterValidator(check_interface_name)]
-Identifier = Annotated[str, AfterValidator(check_identifier)]
-Cidr = Annotated[str, AfterValidator(check_cidr)]
-IpAddress = Annotated[str, AfterValidator(check_ip)]
-Destination = Annotated[str, AfterValidator(check_destination)]
-MacAddress = Annotated[str, AfterValidator(check_mac)]
-SysctlKey = Annotated[str, AfterValidator(check_sysctl_key)]
+def _hint(**schema: object) -> Any:
+    """Schema-only hints for editors; the checks above stay the ones that decide."""
+    return Field(json_schema_extra=schema)  # type: ignore[arg-type]
+
+
+InterfaceName = Annotated[
+    str, AfterValidator(check_interface_name),
+    _hint(maxLength=15, pattern=r"^[^/:\s]+$", description="Linux interface name"),
+]
+Identifier = Annotated[
+    str, AfterValidator(check_identifier), _hint(pattern=_SAFE_ID.pattern)
+]
+Cidr = Annotated[
+    str, AfterValidator(check_cidr),
+    _hint(description="address with prefix length, e.g. 192.168.31.5/24", examples=["10.0.0.1/24"]),
+]
+IpAddress = Annotated[
+    str, AfterValidator(check_ip), _hint(description="IPv4 or IPv6 address, e.g. 192.168.31.1")
+]
+Destination = Annotated[
+    str, AfterValidator(check_destination),
+    _hint(description="'default' or a network, e.g. 10.0.0.0/8"),
+]
+MacAddress = Annotated[str, AfterValidator(check_mac), _hint(pattern=_MAC.pattern)]
+SysctlKey = Annotated[str, AfterValidator(check_sysctl_key), _hint(pattern=_SYSCTL_KEY.pattern)]
 SysctlValue = Annotated[str | int | bool, AfterValidator(check_sysctl_value)]
 Coordinate = Annotated[float, AfterValidator(check_finite)]
 Mtu = Annotated[int, Field(ge=68, le=65535)]
