@@ -1,0 +1,161 @@
+"""``netwrightd``: serve io.netwright.Backend1 on the system bus, or run a lab.
+
+System mode (root, started by D-Bus activation through systemd): polkit authorises every
+call. ``--lab``: an ordinary user's private backend in its own user + network + mount
+namespace, on a private bus, without polkit (see lab.py). Logs go to stderr at INFO, one line
+per job step; SIGTERM cancels running jobs (the engine rolls them back) before exiting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from dbus_fast import BusType
+from dbus_fast.aio import MessageBus
+from dbus_fast.auth import UID_NOT_SPECIFIED, AuthExternal
+from dbus_fast.constants import NameFlag, RequestNameReply
+from dbus_fast.errors import DBusError
+
+from netwright.backend.engine import Engine, Target, default_state_dir
+from netwright.backend.service import names
+from netwright.backend.service.authority import Authority, LabAuthority, PolkitAuthority
+from netwright.backend.service.dispatch import Dispatcher
+from netwright.backend.service.incidents import incident
+from netwright.backend.service.interface import Backend1
+
+log = logging.getLogger("netwrightd")
+
+#: How long SIGTERM waits for running jobs to roll back before the daemon exits anyway.
+SHUTDOWN_TIMEOUT_SECONDS = 60.0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="netwrightd", description="The Netwright backend (D-Bus service)."
+    )
+    parser.add_argument("--lab", action="store_true",
+                        help="run a private lab backend as this user, with no root and no polkit")
+    parser.add_argument("--bus", default="system",
+                        help="'system' (default), 'session' or a D-Bus address to serve on")
+    parser.add_argument("--state-dir", type=Path, default=None,
+                        help="where deployments are recorded (default $NETWRIGHT_STATE_DIR"
+                             " or /var/lib/netwright)")
+    parser.add_argument("--target", choices=("host", "lab"), default="host",
+                        help="manage the real host (default) or build and manage an emulated"
+                             " lab host inside this daemon's network namespace")
+    parser.add_argument("--no-polkit", action="store_true",
+                        help="authorise nothing through polkit: every caller may do everything"
+                             " (only for a private bus that only one user can reach)")
+    parser.add_argument("--lab-inner", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--debug", action="store_true", help="log at DEBUG level")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.debug else logging.INFO, stream=sys.stderr,
+        format="netwrightd[%(process)d]: %(levelname)s %(message)s",
+    )
+    if args.lab and not args.lab_inner:
+        from netwright.backend.service.lab import run_lab_launcher
+
+        return run_lab_launcher(args)
+    try:
+        return asyncio.run(serve(args))
+    except KeyboardInterrupt:
+        return 130
+
+
+async def connect(bus: str, *, inside_user_namespace: bool = False) -> MessageBus:
+    """Connect to the named bus; inside a user namespace let the kernel vouch for the uid."""
+    auth = AuthExternal(UID_NOT_SPECIFIED) if inside_user_namespace else None
+    if bus == "system":
+        return await MessageBus(bus_type=BusType.SYSTEM, auth=auth).connect()
+    if bus == "session":
+        return await MessageBus(bus_type=BusType.SESSION, auth=auth).connect()
+    return await MessageBus(bus_address=bus, auth=auth).connect()
+
+
+async def serve(args: argparse.Namespace) -> int:
+    bus = await connect(args.bus, inside_user_namespace=args.lab_inner)
+    if args.lab_inner:
+        from netwright.backend.service.lab import prepare_inner
+
+        prepare_inner()
+    state_dir = args.state_dir or default_state_dir()
+    target = Target.lab() if (args.target == "lab" or args.lab_inner) else Target.host()
+    if target.host_netns is not None:
+        from netwright.backend.lab import build_lab
+
+        await _maybe_await(build_lab())
+    engine = Engine(state_dir, target)
+    await _recover(engine)
+    authority: Authority = (
+        LabAuthority() if (args.lab_inner or args.no_polkit) else PolkitAuthority(bus)
+    )
+    mode = "lab" if args.lab_inner else "system"
+    interface = Backend1(engine, authority, mode=mode)
+    dispatcher = Dispatcher(bus, interface, names.OBJECT_PATH)
+    bus.export(names.OBJECT_PATH, interface)
+    try:
+        reply = await bus.request_name(names.BUS_NAME, NameFlag.DO_NOT_QUEUE)
+    except DBusError as exc:
+        log.error("cannot own %s: %s (%s)", names.BUS_NAME, exc.text, exc.type)
+        return 1
+    if reply is not RequestNameReply.PRIMARY_OWNER:
+        log.error("cannot own %s: another netwrightd is running (%s)", names.BUS_NAME,
+                  reply.name)
+        return 1
+    log.info("serving %s (%s mode, target %s, state in %s)", names.BUS_NAME, mode,
+             target.key, state_dir)
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    disconnected = asyncio.ensure_future(bus.wait_for_disconnect())
+    stopping = asyncio.ensure_future(stop.wait())
+    await asyncio.wait([disconnected, stopping], return_when=asyncio.FIRST_COMPLETED)
+    if stop.is_set():
+        log.info("stopping: cancelling %d running job(s)", len(interface.jobs.running()))
+    else:
+        log.warning("the bus went away: cancelling %d running job(s)",
+                    len(interface.jobs.running()))
+    await interface.jobs.shutdown(SHUTDOWN_TIMEOUT_SECONDS)
+    await dispatcher.drain()
+    stopping.cancel()
+    if not disconnected.done():
+        bus.disconnect()
+    log.info("stopped")
+    return 0
+
+
+async def _recover(engine: Engine) -> None:
+    """Finish what a killed netwrightd left half done; a failure here must not stop serving.
+
+    The engine also recovers before each operation, so a failure is logged and retried then.
+    """
+    try:
+        recovered = await engine.recover()
+    except Exception as exc:
+        incident(exc, "recovering interrupted jobs at startup")
+        return
+    if recovered:
+        log.info("recovered interrupted jobs of: %s", ", ".join(recovered))
+
+
+async def _maybe_await(value: object) -> object:
+    if asyncio.iscoroutine(value):
+        return await value
+    return value
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,104 @@
+"""Route method calls to the exported interface, with the caller's name at hand.
+
+dbus-fast's own dispatch does not tell a handler who called, and polkit needs exactly that.
+This message handler takes calls for our object first: it checks the signature (wrong types
+get org.freedesktop.DBus.Error.InvalidArgs, naming the expected signature), sets ``CALLER``
+to the sender's unique name, runs the method defined on the ServiceInterface in a task of its
+own and sends the reply; errors become io.netwright.Error.* replies, never a traceback.
+Introspection, properties and signals stay with dbus-fast, generated from the same class.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from dbus_fast import Message, MessageFlag, MessageType
+from dbus_fast.aio import MessageBus
+from dbus_fast.service import ServiceInterface
+
+from netwright.backend.service import names
+from netwright.backend.service.calls import CALLER, BusError, as_bus_error
+from netwright.backend.service.incidents import incident
+
+log = logging.getLogger("netwrightd")
+
+INVALID_ARGS = "org.freedesktop.DBus.Error.InvalidArgs"
+UNKNOWN_METHOD = "org.freedesktop.DBus.Error.UnknownMethod"
+
+
+class Dispatcher:
+    """Installs itself as the first message handler of ``bus`` for ``interface``'s object."""
+
+    def __init__(self, bus: MessageBus, interface: ServiceInterface, path: str) -> None:
+        self._bus = bus
+        self._interface = interface
+        self._path = path
+        # dbus-fast keeps the parsed @dbus_method definitions here; introspection uses them too.
+        self._methods = {m.name: m for m in ServiceInterface._get_methods(interface)}
+        self._tasks: set[asyncio.Task[None]] = set()
+        bus.add_message_handler(self._on_message)
+
+    def _on_message(self, msg: Message) -> bool:
+        if msg.message_type is not MessageType.METHOD_CALL or msg.path != self._path:
+            return False
+        if msg.interface not in (self._interface.name, None):
+            return False
+        method = self._methods.get(msg.member or "")
+        if method is None:
+            if msg.interface is None:
+                return False
+            self._reply_error(msg, UNKNOWN_METHOD, f"{names.INTERFACE} has no method"
+                              f" {str(msg.member)[:64]!r}")
+            return True
+        if msg.signature != method.in_signature:
+            self._reply_error(
+                msg, INVALID_ARGS,
+                f"{method.name} takes arguments of D-Bus type '{method.in_signature}',"
+                f" not '{msg.signature}'",
+            )
+            return True
+        task = asyncio.get_running_loop().create_task(self._run(msg, method))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return True
+
+    async def _run(self, msg: Message, method: Any) -> None:
+        CALLER.set(msg.sender or "")
+        try:
+            result = await method.fn(self._interface, *msg.body)
+        except BusError as exc:
+            self._reply_error(msg, exc.name, exc.message, exc.detail)
+            return
+        except Exception as exc:  # a handler outside the exported() shape: still no traceback
+            self._reply_error_from(msg, exc, method.name)
+            return
+        if msg.flags & MessageFlag.NO_REPLY_EXPECTED:
+            return
+        body = [] if method.out_signature == "" else [result]
+        self._send(Message.new_method_return(msg, method.out_signature, body))
+
+    def _reply_error_from(self, msg: Message, exc: Exception, name: str) -> None:
+        failure = as_bus_error(incident(exc, f"handling {name}"))
+        self._reply_error(msg, failure.name, failure.message, failure.detail)
+
+    def _reply_error(self, msg: Message, name: str, text: str, detail: str = "") -> None:
+        if msg.flags & MessageFlag.NO_REPLY_EXPECTED:
+            return
+        signature, body = ("ss", [text, detail]) if detail else ("s", [text])
+        self._send(Message(
+            message_type=MessageType.ERROR, error_name=name, reply_serial=msg.serial,
+            destination=msg.sender, signature=signature, body=body,
+        ))
+
+    def _send(self, message: Message) -> None:
+        try:
+            self._bus.send(message)
+        except Exception as exc:  # the caller left; nothing to tell them
+            log.debug("could not send a reply: %s", exc)
+
+    async def drain(self) -> None:
+        """Wait for calls in progress (used at shutdown, after jobs are cancelled)."""
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=10)

@@ -1,0 +1,131 @@
+"""The errors that travel over the bus, and the table both ends use to name them.
+
+The daemon turns every exception into one D-Bus error name under ``io.netwright.Error.``; the
+client turns the name back into the same Python class, so a CLI or GUI catches
+``ConflictError`` whether it called the engine directly (``--local``) or through netwrightd.
+This module imports neither dbus-fast nor the kernel side, so the client can use it anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from netwright.backend.engine.errors import (
+    ApplyFailed,
+    BusyError,
+    Cancelled,
+    ConflictError,
+    KernelUnsupported,
+    NotDeployed,
+    NotRootError,
+)
+from netwright.backend.service import names
+from netwright.backend.topology.problems import NetwrightError, Problem, TopologyError
+
+
+class NotAuthorizedError(NetwrightError):
+    """polkit said no, asked for a password no agent could ask for, or could not be reached."""
+
+
+class InvalidArgumentsError(NetwrightError):
+    """A call's arguments were well-typed for D-Bus but make no sense (unknown option, size)."""
+
+
+class JobNotFoundError(NetwrightError):
+    """Cancel named a job that is not running (finished already, or never existed)."""
+
+
+class ServiceFailedError(NetwrightError):
+    """Something unexpected went wrong in the daemon; the message has the id of its log line."""
+
+
+class BackendUnavailableError(NetwrightError):
+    """No backend answers: netwrightd is not installed or running, or the lab cannot start."""
+
+
+#: D-Bus error name -> the exception class a client raises for it (and the daemon maps from).
+ERROR_CLASSES: dict[str, type[NetwrightError]] = {
+    names.ERROR_NOT_AUTHORIZED: NotAuthorizedError,
+    names.ERROR_INVALID_TOPOLOGY: TopologyError,
+    names.ERROR_INVALID_ARGUMENTS: InvalidArgumentsError,
+    names.ERROR_CONFLICT: ConflictError,
+    names.ERROR_KERNEL_UNSUPPORTED: KernelUnsupported,
+    names.ERROR_BUSY: BusyError,
+    names.ERROR_CANCELLED: Cancelled,
+    names.ERROR_NOT_FOUND: NotDeployed,
+    names.ERROR_FAILED: ServiceFailedError,
+}
+
+# Engine errors that are not a class of their own on the bus.
+_EXTRA_NAMES: dict[type[NetwrightError], str] = {
+    ApplyFailed: names.ERROR_FAILED,
+    NotRootError: names.ERROR_FAILED,
+    JobNotFoundError: names.ERROR_NOT_FOUND,
+}
+
+
+def error_name_for(exc: NetwrightError) -> str:
+    """The D-Bus error name for an expected error (the most specific class wins)."""
+    for cls in type(exc).__mro__:
+        for name, known in ERROR_CLASSES.items():
+            if known is cls:
+                return name
+        if cls in _EXTRA_NAMES:
+            return _EXTRA_NAMES[cls]
+    return names.ERROR_FAILED
+
+
+def error_detail(exc: NetwrightError) -> str:
+    """JSON detail for errors that have structure: the problems of an invalid topology."""
+    if isinstance(exc, TopologyError):
+        return json.dumps({"problems": [p.to_json() for p in exc.problems]})
+    if isinstance(exc, ApplyFailed):
+        return json.dumps({"step": exc.step, "reason": exc.reason,
+                           "rolled_back": exc.rolled_back})
+    if isinstance(exc, KernelUnsupported):
+        return json.dumps({"kind": exc.kind, "module": exc.module})
+    return ""
+
+
+def exception_from_error(name: str, message: str, detail: str = "") -> NetwrightError:
+    """Rebuild the exception a D-Bus error stands for, as the engine would have raised it."""
+    data = _parse_detail(detail)
+    if name == names.ERROR_INVALID_TOPOLOGY:
+        problems = [_problem(p) for p in data.get("problems", []) if isinstance(p, dict)]
+        if problems:
+            return TopologyError(problems)
+        return TopologyError([Problem("error", "invalid", (), message)])
+    if name == names.ERROR_KERNEL_UNSUPPORTED and "kind" in data:
+        unsupported = KernelUnsupported(str(data["kind"]), str(data.get("module", "")))
+        unsupported.args = (message,)
+        return unsupported
+    if name == names.ERROR_FAILED and {"step", "reason"} <= data.keys():
+        failed = ApplyFailed(str(data["step"]), str(data["reason"]),
+                             rolled_back=bool(data.get("rolled_back", True)))
+        failed.args = (message,)
+        return failed
+    cls = ERROR_CLASSES.get(name)
+    if cls is None or cls is TopologyError:
+        return ServiceFailedError(f"{message} ({name})" if name else message)
+    return cls(message)
+
+
+def _parse_detail(detail: str) -> dict[str, Any]:
+    if not detail:
+        return {}
+    try:
+        data = json.loads(detail)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _problem(data: dict[str, Any]) -> Problem:
+    severity = "warning" if data.get("severity") == "warning" else "error"
+    path_text = str(data.get("path", ""))
+    return Problem(
+        severity, str(data.get("code", "invalid")), (path_text,) if path_text else (),
+        str(data.get("message", "")), int(data.get("line", 0) or 0),
+        int(data.get("column", 0) or 0), str(data.get("file", "")),
+    )

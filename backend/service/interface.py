@@ -1,0 +1,181 @@
+"""The exported object: io.netwright.Backend1 at /io/netwright/Backend1.
+
+One method per capability, each in the fixed shape (see calls.exported): polkit first, then
+arguments decoded through the topology contract, then the engine, errors by name. Mutating
+methods (Apply, Destroy) answer at once with a job id; the job reports JobProgress and ends
+with JobFinished, and can be cancelled. packaging/dbus/io.netwright.Backend1.xml is the
+documented contract and a test compares it with what this class exports.
+"""
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+from dbus_fast.annotations import DBusDict, DBusSignature, DBusStr
+from dbus_fast.constants import PropertyAccess
+from dbus_fast.service import ServiceInterface, dbus_method, dbus_property, dbus_signal
+
+from netwright.backend.engine import Engine
+from netwright.backend.service import names
+from netwright.backend.service.authority import Authority
+from netwright.backend.service.calls import (
+    CALLER,
+    decode_name,
+    decode_options,
+    decode_topology,
+    exported,
+)
+from netwright.backend.service.errors import InvalidArgumentsError
+from netwright.backend.service.hostfacts import host_facts
+from netwright.backend.service.jobs import Jobs
+from netwright.backend.topology import Document, Topology, TopologyError
+
+DBusStrList = Annotated[list[str], DBusSignature("as")]
+JobStartedArgs = Annotated[list[str], DBusSignature("sss")]
+JobProgressArgs = Annotated[list[Any], DBusSignature("suus")]
+JobFinishedArgs = Annotated[list[str], DBusSignature("ssss")]
+StateChangedArgs = Annotated[list[str], DBusSignature("ss")]
+
+CheckRunner = Callable[[Engine, str, dict[str, Any]], Awaitable[dict[str, Any]]]
+
+
+class Backend1(ServiceInterface):
+    """Translates D-Bus calls into engine calls; holds no network logic of its own."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        authority: Authority,
+        *,
+        mode: str,
+        extra_facts: Callable[[], Awaitable[dict[str, Any]]] | None = None,
+        check_runner: CheckRunner | None = None,
+    ) -> None:
+        super().__init__(names.INTERFACE)
+        self.engine = engine
+        self.authority = authority
+        self.jobs = Jobs(self)
+        self._mode = mode
+        self._extra_facts = extra_facts
+        self._check_runner = check_runner
+
+    # -- properties ---------------------------------------------------------------------
+
+    @dbus_property(access=PropertyAccess.READ, name="Version")
+    def version(self) -> DBusStr:
+        return names.API_VERSION
+
+    @dbus_property(access=PropertyAccess.READ, name="Mode")
+    def mode(self) -> DBusStr:
+        return self._mode
+
+    # -- reading ------------------------------------------------------------------------
+
+    @dbus_method(name="Inspect")
+    @exported(names.ACTION_INSPECT)
+    async def inspect(self) -> DBusStr:
+        facts = await asyncio.to_thread(host_facts, self.engine.target.host_netns)
+        facts["mode"] = self._mode
+        facts["deployments"] = await self.engine.deployments()
+        if self._extra_facts is not None:
+            facts.update(await self._extra_facts())
+        return json.dumps(facts)
+
+    @dbus_method(name="Validate")
+    @exported(names.ACTION_INSPECT)
+    async def validate(self, topology: DBusStr) -> DBusStr:
+        try:
+            decode_topology(topology)
+        except TopologyError as exc:
+            return json.dumps({"problems": [p.to_json() for p in exc.problems]})
+        problems = Document.from_text(topology).problems()
+        return json.dumps({"problems": [p.to_json() for p in problems]})
+
+    @dbus_method(name="Plan")
+    @exported(names.ACTION_INSPECT)
+    async def plan(self, topology: DBusStr, options: DBusDict) -> DBusStr:
+        decode_options(options, {})
+        model = decode_topology(topology)
+        return json.dumps((await self.engine.plan(model)).to_json())
+
+    @dbus_method(name="Status")
+    @exported(names.ACTION_INSPECT)
+    async def status(self, name: DBusStr) -> DBusStr:
+        return json.dumps((await self.engine.status(decode_name(name))).to_json())
+
+    @dbus_method(name="List")
+    @exported(names.ACTION_INSPECT)
+    async def list_deployments(self) -> DBusStrList:
+        return list(await self.engine.deployments())
+
+    @dbus_method(name="Check")
+    @exported(names.ACTION_CHECK)
+    async def check(self, name: DBusStr, options: DBusDict) -> DBusStr:
+        values = decode_options(options, {"outside": "s", "timeout": "d"})
+        topology = decode_name(name)
+        if self._check_runner is None:
+            raise InvalidArgumentsError("connectivity checks are not available in this netwrightd")
+        return json.dumps(await self._check_runner(self.engine, topology, values))
+
+    # -- changing -----------------------------------------------------------------------
+
+    @dbus_method(name="Apply")
+    @exported(names.ACTION_APPLY)
+    async def apply(self, topology: DBusStr, options: DBusDict) -> DBusStr:
+        decode_options(options, {})
+        model = decode_topology(topology)
+        if _persists(model):
+            await self._authorize_again(names.ACTION_PERSIST)
+        engine = self.engine
+
+        async def work(progress: Any, cancel: asyncio.Event) -> dict[str, object]:
+            result = await engine.apply(model, progress=progress, cancel=cancel)
+            self.state_changed(model.name, "deployed")
+            return result.to_json()
+
+        return self.jobs.start(model.name, "apply", names.ACTION_APPLY, work).id
+
+    @dbus_method(name="Destroy")
+    @exported(names.ACTION_DESTROY)
+    async def destroy(self, name: DBusStr, options: DBusDict) -> DBusStr:
+        decode_options(options, {})
+        topology = decode_name(name)
+        engine = self.engine
+
+        async def work(progress: Any, cancel: asyncio.Event) -> dict[str, object]:
+            result = await engine.destroy(topology, progress=progress, cancel=cancel)
+            self.state_changed(topology, "destroyed")
+            return result.to_json()
+
+        return self.jobs.start(topology, "destroy", names.ACTION_DESTROY, work).id
+
+    @dbus_method(name="Cancel")
+    @exported(names.ACTION_APPLY)
+    async def cancel(self, job: DBusStr) -> None:
+        self.jobs.get(job).cancel.set()
+
+    async def _authorize_again(self, action: str) -> None:
+        await self.authority.authorize(CALLER.get(), action)
+
+    # -- signals (also the JobListener the job registry reports to) ---------------------
+
+    @dbus_signal(name="JobStarted")
+    def job_started(self, job: str, topology: str, operation: str) -> JobStartedArgs:
+        return [job, topology, operation]
+
+    @dbus_signal(name="JobProgress")
+    def job_progress(self, job: str, done: int, total: int, text: str) -> JobProgressArgs:
+        return [job, done, total, text]
+
+    @dbus_signal(name="JobFinished")
+    def job_finished(self, job: str, error: str, message: str, data: str) -> JobFinishedArgs:
+        return [job, error, message, data]
+
+    @dbus_signal(name="StateChanged")
+    def state_changed(self, topology: str, state: str) -> StateChangedArgs:
+        return [topology, state]
+
+
+def _persists(model: Topology) -> bool:
+    return any(link.persist for link in model.interfaces.values())

@@ -1,0 +1,58 @@
+"""The test side of svc_caller.py: one long-lived caller process per test user."""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from svc_daemon import PYTHON
+
+CALLER_SCRIPT = Path(__file__).with_name("svc_caller.py")
+
+
+class Caller:
+    """Sends JSON requests to a svc_caller.py running as ``user`` (None = root)."""
+
+    def __init__(self, user: str | None, address: str, log: Path) -> None:
+        self.user = user
+        prefix: list[str] = []
+        if user is not None:
+            entry = pwd.getpwnam(user)
+            prefix = ["setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}",
+                      "--init-groups", "--"]
+        env = {"PATH": "/usr/bin:/bin", "DBUS_SYSTEM_BUS_ADDRESS": address,
+               "PYTHONDONTWRITEBYTECODE": "1"}
+        with log.open("ab") as errors:
+            self.process = subprocess.Popen(
+                [*prefix, PYTHON, str(CALLER_SCRIPT)], stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, stderr=errors, env=env, cwd="/", text=True,
+            )
+
+    def request(self, **request: Any) -> dict[str, Any]:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(json.dumps(request) + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the caller for {self.user} exited ({self.process.poll()})")
+        answer: dict[str, Any] = json.loads(line)
+        return answer
+
+    def call(self, member: str, signature: str = "", *body: Any, **extra: Any) -> dict[str, Any]:
+        return self.request(op="call", member=member, signature=signature, body=list(body),
+                            **extra)
+
+    def stop(self) -> None:
+        """Close its stdin (it exits), then make sure, by PID."""
+        if self.process.poll() is None:
+            assert self.process.stdin is not None
+            self.process.stdin.close()
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                os.kill(self.process.pid, 9)
+                self.process.wait(5)
