@@ -58,9 +58,12 @@ class Problem:
         return Problem(self.severity, self.code, self.path, self.message, line, column, file)
 
     def render(self) -> str:
-        """``FILE:LINE:COL: error CODE: sentence`` — the compiler-style line editors jump to."""
+        """``FILE:LINE:COL: error CODE: sentence (at PATH)``, the line editors jump to."""
         where = self.file or "<topology>"
-        return f"{where}:{self.line}:{self.column}: {self.severity} {self.code}: {self.message}"
+        at = f" (at {self.path_text})" if self.path else ""
+        return (
+            f"{where}:{self.line}:{self.column}: {self.severity} {self.code}: {self.message}{at}"
+        )
 
     def to_json(self) -> dict[str, object]:
         data = asdict(self)

@@ -33,7 +33,7 @@ def test_validate_reports_file_line_column_code(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         f"{bad}:4:29: error invalid-name: interface name 'br/0' contains '/';"
-        " Linux forbids '/', ':' and whitespace"
+        " Linux forbids '/', ':' and whitespace (at interfaces.br0.name)"
     ]
     assert result.stderr == ""
 
