@@ -171,6 +171,19 @@ class TopologyDocument(QObject):
             self.layout_changed.emit(layout_keys)
         return inverse
 
+    def trial(self, edits: Iterable[Edit]) -> list[Problem]:
+        """The problems the document would have after ``edits``, without keeping them.
+
+        The inspector uses this to refuse a value before it becomes an undo step: the edits
+        are applied silently to the live tree, validated, and reverted.
+        """
+        inverse = [self._apply_one(edit) for edit in edits]
+        try:
+            return [problem for problem, _ in _raw_problems(self._doc)]
+        finally:
+            for edit in reversed(inverse):
+                self._apply_one(edit)
+
     def _apply_one(self, edit: Edit) -> Edit:
         path = edit.path
         if not path:
@@ -252,18 +265,21 @@ def located_problems(document: Document) -> list[Problem]:
     (added by an edit, not read from the text); such problems get line 0 ("unknown") here
     instead of crashing the window. Reported to the contract's owner.
     """
-    try:
-        raw = document._raw_problems()
-    except TopologyError as exc:
-        return list(exc.problems)
     located: list[Problem] = []
-    for problem, at_key in raw:
+    for problem, at_key in _raw_problems(document):
         try:
             line, column = locate(document.tree, problem.path, at_key)
         except (KeyError, TypeError, AttributeError, IndexError):
             line, column = 0, 0
         located.append(problem.located(line, column, document.file))
     return located
+
+
+def _raw_problems(document: Document) -> list[tuple[Problem, bool]]:
+    try:
+        return document._raw_problems()
+    except TopologyError as exc:
+        return [(p, False) for p in exc.problems]
 
 
 def _to_node(value: Any) -> Any:

@@ -1,0 +1,490 @@
+"""Graphics items: views of document entries, never holders of data.
+
+Each item knows its key and how to draw what the snapshot says about it. Painting follows
+the level of detail: zoomed out, boxes are plain rectangles and wires plain lines (no text,
+no ports, no arrows), which is what keeps a 1,000-namespace scene at 60 frames per second.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QPainter,
+    QPainterPath,
+    QPainterPathStroker,
+    QPen,
+    QPolygonF,
+)
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsSceneMouseEvent,
+    QStyle,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
+
+from netwright.gui.theme import Theme
+
+if TYPE_CHECKING:
+    from netwright.gui.canvas_scene import TopologyScene
+
+DETAIL_LOD = 0.45  # below this zoom, draw shapes only
+NAMESPACE_WIDTH = 210.0
+HEADER_HEIGHT = 26.0
+PORT_HEIGHT = 22.0
+PORT_GAP = 4.0
+NODE_WIDTH = 170.0
+NODE_HEIGHT = 42.0
+CONNECTOR_RADIUS = 5.0
+
+_LABEL_FONT = QFont()
+_LABEL_FONT.setPointSizeF(8.5)
+_TITLE_FONT = QFont()
+_TITLE_FONT.setPointSizeF(9.5)
+_TITLE_FONT.setBold(True)
+_SMALL_FONT = QFont()
+_SMALL_FONT.setPointSizeF(7.5)
+
+
+def level_of_detail(option: QStyleOptionGraphicsItem, painter: QPainter) -> float:
+    return float(option.levelOfDetailFromTransform(painter.worldTransform()))
+
+
+def namespace_height(port_count: int) -> float:
+    return HEADER_HEIGHT + max(port_count, 1) * (PORT_HEIGHT + PORT_GAP) + 6.0
+
+
+def _scene(item: QGraphicsItem) -> TopologyScene | None:
+    return item.scene()  # type: ignore[return-value]
+
+
+def paint_badge(painter: QPainter, theme: Theme, corner: QPointF, severity: str) -> None:
+    """The problem badge: a red (error) or amber (warning) disc with '!'."""
+    colour = theme.error if severity == "error" else theme.warning
+    painter.setPen(QPen(theme.background, 1.5))
+    painter.setBrush(colour)
+    painter.drawEllipse(corner, 8, 8)
+    painter.setPen(QColor("white"))
+    painter.setFont(_TITLE_FONT)
+    painter.drawText(QRectF(corner.x() - 8, corner.y() - 8, 16, 16),
+                     Qt.AlignmentFlag.AlignCenter, "!")
+
+
+class Endpoint:
+    """Something a wire can end at: a port, a host NIC or a host-level interface."""
+
+    key: str
+
+    def anchor_towards(self, target: QPointF) -> QPointF:
+        raise NotImplementedError
+
+
+class KeyedItem(QGraphicsItem):
+    """A graphics item that shows the document entry ``key``."""
+
+    def __init__(self, key: str, theme: Theme, parent: QGraphicsItem | None = None) -> None:
+        super().__init__(parent)
+        self.key = key
+        self.theme = theme
+        self.badge: str | None = None  # "error", "warning" or None
+        self.kind = ""
+        self.addresses: list[str] = []
+        self.label = key
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+
+    def set_badge(self, severity: str | None) -> None:
+        if severity != self.badge:
+            self.badge = severity
+            self.update()
+
+    def set_view(self, label: str, kind: str, addresses: list[str]) -> None:
+        if (label, kind, addresses) != (self.label, self.kind, self.addresses):
+            self.label, self.kind, self.addresses = label, kind, list(addresses)
+            self.update()
+
+
+class NodeItem(KeyedItem):
+    """An item with its own position in the layout (namespace, NIC, host-level interface)."""
+
+    def __init__(self, key: str, theme: Theme) -> None:
+        super().__init__(key, theme)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:  # noqa: N802
+        scene = _scene(self)
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange and scene is not None:
+            return scene.snapped(value)
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged and scene is not None:
+            scene.node_moved(self)
+        return super().itemChange(change, value)
+
+    def port_keys(self) -> list[str]:
+        return []
+
+
+class NamespaceItem(NodeItem):
+    """A network namespace: a box whose interfaces are ports inside it."""
+
+    def __init__(self, key: str, theme: Theme) -> None:
+        super().__init__(key, theme)
+        self.kind = "namespace"
+        self.ports: dict[str, PortItem] = {}
+        self._rect = QRectF(-NAMESPACE_WIDTH / 2, 0, NAMESPACE_WIDTH, namespace_height(0))
+        self._relayout()
+        self.setZValue(1)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        return self._rect.adjusted(-10, -10, 10, 10)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRect(self._rect)
+        return path
+
+    def set_ports(self, ports: list[tuple[str, str, str, list[str]]]) -> None:
+        """(key, label, kind, addresses) of every interface in this namespace, in order."""
+        wanted = [p[0] for p in ports]
+        for key in list(self.ports):
+            if key not in wanted:
+                port = self.ports.pop(key)
+                port.setParentItem(None)
+                if port.scene() is not None:
+                    port.scene().removeItem(port)
+        for key, label, kind, addresses in ports:
+            port = self.ports.get(key)
+            if port is None:
+                port = PortItem(key, self.theme, self)
+                self.ports[key] = port
+            port.set_view(label, kind, addresses)
+        self.ports = {key: self.ports[key] for key in wanted}
+        self._relayout()
+
+    def _relayout(self) -> None:
+        height = namespace_height(len(self.ports))
+        rect = QRectF(-NAMESPACE_WIDTH / 2, -height / 2, NAMESPACE_WIDTH, height)
+        if rect != self._rect:
+            self.prepareGeometryChange()
+            self._rect = rect
+        y = rect.top() + HEADER_HEIGHT
+        for port in self.ports.values():
+            port.setPos(0, y + PORT_HEIGHT / 2)
+            y += PORT_HEIGHT + PORT_GAP
+
+    def port_keys(self) -> list[str]:
+        return list(self.ports)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        theme = self.theme
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        edge = theme.selection if selected else theme.box_edge
+        painter.setPen(QPen(edge, 2.5 if selected else 1.2))
+        painter.setBrush(theme.box)
+        lod = level_of_detail(option, painter)
+        if lod < DETAIL_LOD:
+            painter.drawRect(self._rect)
+            return
+        painter.drawRoundedRect(self._rect, 6, 6)
+        header = QRectF(self._rect.left(), self._rect.top(), self._rect.width(), HEADER_HEIGHT)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(theme.kind("namespace"))
+        path = QPainterPath()
+        path.addRoundedRect(header, 6, 6)
+        path.addRect(header.adjusted(0, HEADER_HEIGHT / 2, 0, 0))
+        painter.drawPath(path.simplified())
+        painter.setPen(theme.text)
+        painter.setFont(_TITLE_FONT)
+        painter.drawText(header.adjusted(10, 0, -10, 0),
+                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, self.label)
+        painter.setFont(_SMALL_FONT)
+        painter.setPen(theme.muted)
+        painter.drawText(header.adjusted(10, 0, -10, 0),
+                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, "netns")
+        if not self.ports:
+            painter.drawText(self._rect.adjusted(0, HEADER_HEIGHT, 0, 0),
+                             Qt.AlignmentFlag.AlignCenter, "drop interfaces here")
+        if self.badge:
+            paint_badge(painter, theme, self._rect.topRight(), self.badge)
+
+
+class PortItem(KeyedItem, Endpoint):
+    """An interface inside a namespace. Drag its body to move it to another namespace; drag
+    from its connector dot to wire it."""
+
+    def __init__(self, key: str, theme: Theme, parent: NamespaceItem) -> None:
+        super().__init__(key, theme, parent)
+        self.setZValue(2)
+        self._rect = QRectF(-NAMESPACE_WIDTH / 2 + 8, -PORT_HEIGHT / 2,
+                            NAMESPACE_WIDTH - 16, PORT_HEIGHT)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        return self._rect.adjusted(-10, -10, 10, 10)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRect(self._rect.adjusted(0, 0, CONNECTOR_RADIUS + 2, 0))
+        return path
+
+    def connector(self) -> QPointF:
+        return QPointF(self._rect.right(), 0)
+
+    def on_connector(self, local: QPointF) -> bool:
+        return QLineF(local, self.connector()).length() <= CONNECTOR_RADIUS + 4
+
+    def anchor_towards(self, target: QPointF) -> QPointF:
+        left = self.mapToScene(QPointF(self._rect.left(), 0))
+        right = self.mapToScene(self.connector())
+        return left if target.x() < left.x() else right
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+        scene = _scene(self)
+        if event.button() == Qt.MouseButton.LeftButton and scene is not None:
+            if self.on_connector(event.pos()):
+                scene.begin_wire(self, event.scenePos())
+            else:
+                scene.begin_port_drag(self, event.scenePos())
+        super().mousePressEvent(event)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        if level_of_detail(option, painter) < DETAIL_LOD:
+            return
+        paint_interface(painter, self.theme, self._rect, kind=self.kind, label=self.label,
+                        addresses=self.addresses, badge=self.badge,
+                        selected=bool(option.state & QStyle.StateFlag.State_Selected))
+        painter.setPen(QPen(self.theme.kind_edge(self.kind), 1.2))
+        painter.setBrush(self.theme.box)
+        painter.drawEllipse(self.connector(), CONNECTOR_RADIUS, CONNECTOR_RADIUS)
+
+
+def paint_interface(painter: QPainter, theme: Theme, rect: QRectF, *, kind: str, label: str,
+                    addresses: list[str], selected: bool, badge: str | None) -> None:
+    """A rounded pill: kind tag, name, first address."""
+    painter.setPen(QPen(theme.selection if selected else theme.kind_edge(kind),
+                        2.2 if selected else 1.0))
+    painter.setBrush(theme.kind(kind))
+    painter.drawRoundedRect(rect, 5, 5)
+    painter.setPen(theme.text)
+    painter.setFont(_SMALL_FONT)
+    tag = QRectF(rect.left() + 6, rect.top(), 46, rect.height())
+    painter.drawText(tag, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, kind)
+    painter.setFont(_LABEL_FONT)
+    body = rect.adjusted(54, 0, -10, 0)
+    painter.drawText(body, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, label)
+    if addresses:
+        painter.setFont(_SMALL_FONT)
+        text = addresses[0] + (f" +{len(addresses) - 1}" if len(addresses) > 1 else "")
+        painter.drawText(body, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, text)
+    if badge:
+        paint_badge(painter, theme, QPointF(rect.right() - 2, rect.top() + 1), badge)
+
+
+class DeviceItem(NodeItem, Endpoint):
+    """A host NIC (referenced, never changed) or an interface in the host's own namespace."""
+
+    def __init__(self, key: str, theme: Theme, kind: str) -> None:
+        super().__init__(key, theme)
+        self.kind = kind
+        self.setZValue(1)
+        self._rect = QRectF(-NODE_WIDTH / 2, -NODE_HEIGHT / 2, NODE_WIDTH, NODE_HEIGHT)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        return self._rect.adjusted(-10, -10, 10, 10)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRect(self._rect)
+        return path
+
+    def anchor_towards(self, target: QPointF) -> QPointF:
+        centre = self.scenePos()
+        dx, dy = target.x() - centre.x(), target.y() - centre.y()
+        half_w, half_h = self._rect.width() / 2, self._rect.height() / 2
+        if abs(dx) * half_h > abs(dy) * half_w:
+            return QPointF(centre.x() + math.copysign(half_w, dx), centre.y())
+        return QPointF(centre.x(), centre.y() + math.copysign(half_h, dy or 1))
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+        scene = _scene(self)
+        wire_gesture = event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        if event.button() == Qt.MouseButton.LeftButton and scene is not None and wire_gesture:
+            scene.begin_wire(self, event.scenePos())
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if level_of_detail(option, painter) < DETAIL_LOD:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(theme_fill(self.theme, self.kind))
+            painter.drawRect(self._rect)
+            return
+        if self.kind == "nic":
+            painter.setPen(QPen(self.theme.selection if selected else self.theme.kind_edge("nic"),
+                                2.5 if selected else 2.0))
+            painter.setBrush(self.theme.kind("nic"))
+            painter.drawRect(self._rect)
+            inner = self._rect.adjusted(8, 3, -8, -3)
+            painter.setPen(self.theme.text)
+            painter.setFont(_TITLE_FONT)
+            painter.drawText(inner, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft,
+                             self.label)
+            painter.setFont(_SMALL_FONT)
+            painter.setPen(self.theme.muted if not self.theme.dark else self.theme.text)
+            painter.drawText(inner, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight,
+                             "host NIC")
+            painter.setPen(self.theme.text)
+            shown = ", ".join(self.addresses) if self.addresses else "no address"
+            painter.drawText(inner, Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft,
+                             shown)
+            if self.badge:
+                paint_badge(painter, self.theme, self._rect.topRight(), self.badge)
+            return
+        paint_interface(painter, self.theme, self._rect, kind=self.kind, label=self.label,
+                        addresses=self.addresses, selected=selected, badge=self.badge)
+
+
+def theme_fill(theme: Theme, kind: str) -> QColor:
+    return theme.kind(kind)
+
+
+class HostFrameItem(QGraphicsItem):
+    """The host: a frame around everything, with the machine's name in its corner."""
+
+    MARGIN = 60.0
+
+    def __init__(self, theme: Theme) -> None:
+        super().__init__()
+        self.theme = theme
+        self.title = "host"
+        self._rect = QRectF(-300, -200, 600, 400)
+        self.setZValue(-10)
+
+    def set_rect(self, rect: QRectF) -> None:
+        rect = rect.adjusted(-self.MARGIN, -self.MARGIN - 20, self.MARGIN, self.MARGIN)
+        if rect != self._rect:
+            self.prepareGeometryChange()
+            self._rect = rect
+
+    def rect(self) -> QRectF:
+        return QRectF(self._rect)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        return self._rect.adjusted(-2, -2, 2, 2)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        pen = QPen(self.theme.frame, 1.5, Qt.PenStyle.DashLine)
+        pen.setCosmetic(True)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(self._rect, 14, 14)
+        if level_of_detail(option, painter) >= DETAIL_LOD * 0.5:
+            painter.setPen(self.theme.muted)
+            painter.setFont(_TITLE_FONT)
+            painter.drawText(self._rect.adjusted(16, 8, -16, 0),
+                             Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft, self.title)
+
+
+WIRE_STYLES = {
+    "peer": Qt.PenStyle.SolidLine,        # veth pair
+    "master": Qt.PenStyle.DashLine,       # bridge membership
+    "parent": Qt.PenStyle.DotLine,        # ipvlan/macvlan/vlan child → parent
+    "dev": Qt.PenStyle.DashDotLine,       # vxlan underlay
+}
+WIRE_WIDTHS = {"peer": 2.6, "master": 1.8, "parent": 1.8, "dev": 1.6}
+
+
+class WireItem(QGraphicsItem):
+    """A relation between two endpoints, drawn in the style of its relation."""
+
+    def __init__(self, relation: str, a: str, b: str, theme: Theme) -> None:
+        super().__init__()
+        self.relation, self.a, self.b = relation, a, b
+        self.theme = theme
+        self.result: str | None = None  # "reachable"/"unreachable" after a check
+        self._line = QLineF()
+        self.setZValue(0)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setToolTip(describe_wire(relation, a, b))
+
+    @property
+    def ident(self) -> tuple[str, str, str]:
+        return (self.relation, self.a, self.b)
+
+    def set_ends(self, start: QPointF, end: QPointF) -> None:
+        line = QLineF(start, end)
+        if line != self._line:
+            self.prepareGeometryChange()
+            self._line = line
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        return QRectF(self._line.p1(), self._line.p2()).normalized().adjusted(-10, -10, 10, 10)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath(self._line.p1())
+        path.lineTo(self._line.p2())
+        outline = QPainterPathStroker()
+        outline.setWidth(8)
+        return outline.createStroke(path)
+
+    def set_result(self, result: str | None) -> None:
+        if result != self.result:
+            self.result = result
+            self.update()
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        colour = self.theme.relation(self.relation)
+        if self.result == "reachable":
+            colour = self.theme.reachable
+        elif self.result == "unreachable":
+            colour = self.theme.unreachable
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if selected:
+            colour = self.theme.selection
+        lod = level_of_detail(option, painter)
+        if lod < DETAIL_LOD:
+            pen = QPen(colour, 0)
+            painter.setPen(pen)
+            painter.drawLine(self._line)
+            return
+        pen = QPen(colour, WIRE_WIDTHS.get(self.relation, 1.5) + (1 if selected else 0),
+                   WIRE_STYLES.get(self.relation, Qt.PenStyle.SolidLine))
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        painter.setPen(pen)
+        painter.drawLine(self._line)
+        if self.relation in ("parent", "master", "dev") and self._line.length() > 20:
+            self._paint_arrow(painter, colour)
+
+    def _paint_arrow(self, painter: QPainter, colour: QColor) -> None:
+        """Arrowhead at the parent / bridge / underlay end."""
+        end = self._line.p2()
+        angle = math.atan2(self._line.dy(), self._line.dx())
+        size = 9.0
+        left = QPointF(end.x() - size * math.cos(angle - 0.45),
+                       end.y() - size * math.sin(angle - 0.45))
+        right = QPointF(end.x() - size * math.cos(angle + 0.45),
+                        end.y() - size * math.sin(angle + 0.45))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QBrush(colour))
+        painter.drawPolygon(QPolygonF([end, left, right]))
+
+
+def describe_wire(relation: str, a: str, b: str) -> str:
+    return {
+        "peer": f"veth pair {a} ↔ {b}",
+        "master": f"{a} is a port of bridge {b}",
+        "parent": f"{a} is a child of its parent {b}",
+        "dev": f"vxlan {a} runs over {b}",
+    }.get(relation, f"{a} — {b}")
