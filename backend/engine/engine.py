@@ -1,17 +1,49 @@
-"""The engine: observe the kernel, plan, apply with rollback, destroy, report status."""
+"""The engine: observe the kernel, plan, apply with rollback, destroy, report status.
+
+Rollback and crash recovery use one mechanism: converge back to the previous deployment
+(the state file's topology, or nothing) with a lenient plan. Compared with replaying
+inverse steps this also restores what an apply had deleted or changed (an address moved, a
+removed interface), and it is idempotent, so a recovery interrupted in turn simply runs
+again. Lenient plans only ever touch objects carrying this topology's marker.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from netwright.backend.engine.results import ApplyResult, Deployment, Plan, Status
+from netwright.backend.engine import capabilities
+from netwright.backend.engine.desired import Desired, Where, desired_state
+from netwright.backend.engine.errors import (
+    ApplyFailed,
+    Cancelled,
+    NotDeployed,
+    NotRootError,
+)
+from netwright.backend.engine.execute import CancelRequested, Fault, StepFailed, execute
+from netwright.backend.engine.journal import Journal, read_header
+from netwright.backend.engine.kernel import Kernel
+from netwright.backend.engine.observe import observe
+from netwright.backend.engine.planner import make_plan
+from netwright.backend.engine.results import (
+    ApplyResult,
+    Deployment,
+    ObjectStatus,
+    Plan,
+    Status,
+    Step,
+)
+from netwright.backend.engine.store import Store, topology_json
 from netwright.backend.engine.target import Target
+from netwright.backend.engine.translate import explain
 from netwright.backend.topology.model import Topology
 
 DEFAULT_STATE_DIR = Path("/var/lib/netwright")
+SETTLE_SECONDS = 10.0
 
 Progress = Callable[[int, int, str], None]
 """progress(done, total, text): called after each batch of steps."""
@@ -22,32 +54,297 @@ def default_state_dir() -> Path:
     return Path(os.environ.get("NETWRIGHT_STATE_DIR") or DEFAULT_STATE_DIR)
 
 
-class Engine:
-    """Applies topologies to one target, recording ownership under ``state_dir``."""
+def require_root() -> None:
+    if os.geteuid() != 0:
+        raise NotRootError(
+            "changing the network needs root: run this command as root (sudo), use the"
+            " Netwright service instead of --local, or try it in the lab with --lab")
 
-    def __init__(self, state_dir: Path, target: Target) -> None:
+
+class Engine:
+    """Applies topologies to one target, recording ownership under ``state_dir``.
+
+    ``fault`` is a test hook: ``fault(index, step)`` runs before step ``index``; raising
+    fails that step (steps then run one per batch).
+    """
+
+    def __init__(self, state_dir: Path, target: Target, *, fault: Fault | None = None) -> None:
         self.state_dir = Path(state_dir)
         self.target = target
+        self.store = Store(self.state_dir, target)
+        self.fault = fault
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def _previous(self, name: str) -> Topology | None:
+        record = self.store.load(name)
+        return record.topology if record else None
+
+    def _wheres(self, *desired: Desired) -> list[Where]:
+        out: list[Where] = [self.target.host_netns]
+        for d in desired:
+            out += sorted(d.wheres(), key=lambda w: w or "")
+        return out
+
+    def _desired(self, topology: Topology | None, name: str) -> Desired:
+        if topology is None:
+            return Desired.empty(name, self.target)
+        return desired_state(topology, self.target)
+
+    def _compute(self, kernel: Kernel, topology: Topology, *, strict: bool = True) -> list[Step]:
+        desired = self._desired(topology, topology.name)
+        previous = self._desired(self._previous(topology.name), topology.name)
+        capabilities.require([s.kind for s in desired.links.values()])
+        observed = observe(kernel, self._wheres(desired, previous))
+        return make_plan(desired, observed, kernel, strict=strict,
+                         known=previous.links.values())
 
     async def plan(self, topology: Topology) -> Plan:
-        raise NotImplementedError
+        """The steps ``apply`` would run now (ConflictError/KernelUnsupported up front)."""
+        require_root()
+        await self.recover()
+        with Kernel() as kernel:
+            return Plan(topology.name, self._compute(kernel, topology))
+
+    async def deployments(self) -> list[str]:
+        """Names of the topologies deployed on this target."""
+        await self.recover()
+        return self.store.names()
+
+    async def deployment(self, name: str) -> Deployment:
+        """Where a deployed topology lives: on-disk namespace and kernel interface names."""
+        await self.recover()
+        topology = self._previous(name)
+        if topology is None:
+            raise NotDeployed(f"topology {name} is not deployed on {self._target_text()}")
+        namespaces = {key: self.target.netns_name(key) or "" for key in topology.namespaces}
+        interfaces = {key: (topology.kernel_name(key), self.target.netns_name(link.namespace))
+                      for key, link in topology.interfaces.items()}
+        return Deployment(name, topology, self.target, namespaces, interfaces)
+
+    def _target_text(self) -> str:
+        return "this machine" if self.target.host_netns is None else "the lab host"
+
+    async def status(self, name_or_topology: str | Topology) -> Status:
+        """Per namespace and interface: present, drifted (with what differs) or missing."""
+        require_root()
+        await self.recover()
+        if isinstance(name_or_topology, str):
+            topology = self._previous(name_or_topology)
+            if topology is None:
+                raise NotDeployed(
+                    f"topology {name_or_topology} is not deployed on {self._target_text()}")
+        else:
+            topology = name_or_topology
+        deployed = self.store.load(topology.name) is not None
+        with Kernel() as kernel:
+            steps = self._compute(kernel, topology, strict=False)
+        return Status(topology.name, deployed, _object_statuses(topology, steps))
+
+    # -- changing -----------------------------------------------------------------------------
 
     async def apply(self, topology: Topology, *, progress: Progress | None = None,
                     cancel: asyncio.Event | None = None) -> ApplyResult:
-        raise NotImplementedError
+        """Make the kernel match ``topology``; on failure roll back and raise ApplyFailed."""
+        require_root()
+        await self.recover()
+        started = time.monotonic()
+        name = topology.name
+        with self.store.lock(name):
+            record = self.store.load(name)
+            previous = record.topology if record else None
+            with Kernel() as kernel:
+                steps = self._compute(kernel, topology)
+                plan = Plan(name, steps)
+                if not steps:
+                    if record is None:
+                        self.store.save(topology, uuid.uuid4().hex)
+                    elif previous != topology:
+                        self.store.save(topology, record.generation)
+                    return ApplyResult(plan, time.monotonic() - started)
+                generation = uuid.uuid4().hex
+                journal = self._begin(name, "apply", generation, previous, topology)
+                try:
+                    await execute(kernel, steps, before=lambda b: journal.intent(
+                        [s.text for s in b]), progress=progress,
+                        cancelled=(cancel.is_set if cancel else None), fault=self.fault)
+                except StepFailed as failed:
+                    kernel.close()
+                    clean = await self._converge(name, previous, topology)
+                    journal.finish()
+                    where = _where_text(failed.step, topology, self.target)
+                    raise ApplyFailed(
+                        failed.step.text, explain(failed.step, failed.outcome.error,
+                                                  failed.outcome.message, where),
+                        rolled_back=clean) from None
+                except CancelRequested:
+                    kernel.close()
+                    clean = await self._converge(name, previous, topology)
+                    journal.finish()
+                    raise Cancelled(
+                        f"apply of {name} cancelled; "
+                        + ("every change made so far was rolled back" if clean else
+                           "the rollback did not complete; run the command again")) from None
+                except BaseException:
+                    # KeyboardInterrupt, task cancellation: leave the journal; recovery rolls
+                    # back at the next start (it may not be safe to do it now)
+                    raise
+            self.store.save(topology, generation)
+            journal.finish()
+            await self._settle(topology, previous)
+        return ApplyResult(plan, time.monotonic() - started)
 
     async def destroy(self, name: str, *, progress: Progress | None = None,
                       cancel: asyncio.Event | None = None) -> ApplyResult:
-        raise NotImplementedError
+        """Remove exactly what topology ``name`` owns on this target."""
+        require_root()
+        await self.recover()
+        started = time.monotonic()
+        with self.store.lock(name):
+            record = self.store.load(name)
+            if record is None:
+                raise NotDeployed(f"topology {name} is not deployed on {self._target_text()}")
+            if cancel is not None and cancel.is_set():
+                raise Cancelled(f"destroy of {name} cancelled before it started")
+            journal = self._begin(name, "destroy", record.generation, None, record.topology)
+            steps = await self._converge(name, None, record.topology, progress=progress,
+                                         journal=journal, report=True)
+            self.store.remove(name)
+            journal.finish()
+        return ApplyResult(Plan(name, steps), time.monotonic() - started)
 
-    async def status(self, name_or_topology: str | Topology) -> Status:
-        raise NotImplementedError
+    def _begin(self, name: str, operation: str, generation: str, goal: Topology | None,
+               other: Topology | None) -> Journal:
+        self.store.ensure()
+        header = {
+            "operation": operation, "topology": name, "generation": generation,
+            "goal": topology_json(goal) if goal else None,
+            "other": topology_json(other) if other else None, "pid": os.getpid(),
+        }
+        return Journal.begin(self.store.journal_path(name), header)
 
-    async def deployments(self) -> list[str]:
-        raise NotImplementedError
+    async def _converge(self, name: str, goal: Topology | None, other: Topology | None, *,
+                        progress: Progress | None = None, journal: Journal | None = None,
+                        report: bool = False) -> bool | list[Step]:  # type: ignore[return]
+        """Make the kernel hold exactly ``goal`` (None: nothing) of topology ``name``,
+        touching only owned objects. Returns whether it ended clean (or, with ``report``, the
+        steps it ran)."""
+        desired = self._desired(goal, name)
+        wider = self._desired(other, name)
+        ran: list[Step] = []
+        for _attempt in range(3):
+            with Kernel() as kernel:
+                observed = observe(kernel, self._wheres(desired, wider))
+                steps = make_plan(desired, observed, kernel, strict=False,
+                                  known=list(wider.links.values()))
+                if not steps:
+                    break
+                ran += steps
+                await execute(kernel, steps, progress=progress, keep_going=True,
+                              before=(lambda b: journal.intent([s.text for s in b]))
+                              if journal else None)
+            await self._settle(goal, other, name=name)
+        else:
+            with Kernel() as kernel:
+                observed = observe(kernel, self._wheres(desired, wider))
+                clean = not make_plan(desired, observed, kernel, strict=False,
+                                      known=list(wider.links.values()))
+            return ran if report else clean
+        return ran if report else True
 
-    async def deployment(self, name: str) -> Deployment:
-        raise NotImplementedError
+    async def _settle(self, goal: Topology | None, other: Topology | None, *,
+                      name: str | None = None) -> None:
+        """Wait until links that vanish with a deleted namespace (veth peers) are gone.
+
+        The kernel frees a namespace asynchronously after its last reference is dropped;
+        until then the host end of a veth into it still shows. Waiting here means the next
+        command (and every test) sees the final state.
+        """
+        topology_name = name or (goal.name if goal else other.name if other else "")
+        desired = self._desired(goal, topology_name)
+        wider = self._desired(other, topology_name)
+        deadline = time.monotonic() + SETTLE_SECONDS
+        while time.monotonic() < deadline:
+            with Kernel() as kernel:
+                observed = observe(kernel, self._wheres(desired, wider))
+                pending = [s for s in make_plan(desired, observed, kernel, strict=False,
+                                                known=list(wider.links.values()))
+                           if s.action == "delete"]
+            if not pending:
+                return
+            await asyncio.sleep(0.01)
 
     async def recover(self) -> list[str]:
-        raise NotImplementedError
+        """Finish interrupted applies (roll back) and destroys (complete); return their names."""
+        finished: list[str] = []
+        for name in self.store.journals():
+            path = self.store.journal_path(name)
+            try:
+                with self.store.lock(name):
+                    if not path.exists():
+                        continue
+                    header = read_header(path)
+                    record = self.store.load(name)
+                    if header is None:
+                        path.unlink(missing_ok=True)
+                        continue
+                    committed = (header.get("operation") == "apply" and record is not None
+                                 and record.generation == header.get("generation"))
+                    if not committed:
+                        require_root()
+                        goal = _topology(header.get("goal"))
+                        other = _topology(header.get("other"))
+                        await self._converge(name, goal, other)
+                        if header.get("operation") == "destroy":
+                            self.store.remove(name)
+                    path.unlink(missing_ok=True)
+                    finished.append(name)
+            except Exception as exc:  # another process holds the lock: it is running
+                if exc.__class__.__name__ == "BusyError":
+                    continue
+                raise
+        return finished
+
+
+def _topology(data: object) -> Topology | None:
+    return Topology.model_validate(data) if isinstance(data, dict) else None
+
+
+def _where_text(step: Step, topology: Topology, target: Target) -> str:
+    where = getattr(step.op, "where", None)
+    if where == target.host_netns:
+        return "the host"
+    for key in topology.namespaces:
+        if target.netns_name(key) == where:
+            return f"namespace {key}"
+    return str(where)
+
+
+def _object_statuses(topology: Topology, steps: list[Step]) -> list[ObjectStatus]:
+    from netwright.backend.engine import ops
+
+    by_object: dict[str, list[Step]] = {}
+    for step in steps:
+        by_object.setdefault(step.object, []).append(step)
+    missing: set[str] = set()
+    for step in steps:
+        if isinstance(step.op, ops.NetnsCreate):
+            missing.add(step.object)
+        if isinstance(step.op, ops.LinkCreate) and step.op.spec is not None:
+            missing.add(step.op.spec.key)
+            if step.op.peer is not None:
+                missing.add(step.op.peer.key)
+    out: list[ObjectStatus] = []
+    for key in topology.namespaces:
+        out.append(_one(key, "namespace", missing, by_object))
+    for key in topology.interfaces:
+        out.append(_one(key, "interface", missing, by_object))
+    return out
+
+
+def _one(key: str, what: str, missing: set[str], by_object: dict[str, list[Step]]) -> ObjectStatus:
+    if key in missing:
+        return ObjectStatus(key, what, "missing")  # type: ignore[arg-type]
+    differences = [s.text for s in by_object.get(key, [])]
+    state = "drifted" if differences else "present"
+    return ObjectStatus(key, what, state, differences)  # type: ignore[arg-type]

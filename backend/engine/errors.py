@@ -69,3 +69,7 @@ class Cancelled(EngineError):  # noqa: N818 (name fixed by the API)
 
 class NotDeployed(EngineError):  # noqa: N818 (reads as a state)
     """``status``/``destroy``/``deployment`` named a topology that is not deployed."""
+
+
+class HostMismatch(EngineError):  # noqa: N818 (reads as a state)
+    """The topology builds on a host NIC the target does not have."""

@@ -1,0 +1,90 @@
+"""Which link kinds the running kernel can create, probed once per process.
+
+A topology that needs a missing kind must fail before anything is touched, not halfway. The
+probe creates one link of each kind in a throwaway namespace (a thread that unshares its
+network namespace; the namespace dies with the thread), on a veth parent where the kind needs
+one. ``Unknown device type`` (EOPNOTSUPP) means the kind (its module) is missing.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import threading
+
+from pyroute2.netlink.rtnl import RTM_NEWLINK
+from pyroute2.netlink.rtnl.ifinfmsg import ifinfmsg
+
+from netwright.backend.engine import netns
+from netwright.backend.engine.desired import KIND_MODULES
+from netwright.backend.engine.errors import KernelUnsupported
+from netwright.backend.engine.netlink import CREATE, Request, RtSocket
+
+_known: dict[str, bool] = {}
+_lock = threading.Lock()
+
+_DATA: dict[str, list[tuple[str, object]]] = {
+    "ipvlan": [("IFLA_IPVLAN_MODE", 0)],
+    "macvlan": [("IFLA_MACVLAN_MODE", "bridge")],
+    "vlan": [("IFLA_VLAN_ID", 7)],
+    "vxlan": [("IFLA_VXLAN_ID", 7), ("IFLA_VXLAN_PORT", 4789)],
+}
+_NEEDS_PARENT = {"ipvlan", "macvlan", "vlan"}
+
+
+def _probe(kinds: list[str]) -> dict[str, bool]:
+    def work() -> dict[str, bool]:
+        if ctypes.CDLL(None, use_errno=True).unshare(netns.CLONE_NEWNET) != 0:
+            raise OSError(ctypes.get_errno(), "unshare")
+        sock = RtSocket(netns.new_route_socket())
+        try:
+            veth = Request(ifinfmsg, RTM_NEWLINK, CREATE, {}, [
+                ("IFLA_IFNAME", "nwprobe0"),
+                ("IFLA_LINKINFO", {"attrs": [("IFLA_INFO_KIND", "veth"), ("IFLA_INFO_DATA", {
+                    "attrs": [("VETH_INFO_PEER", {"attrs": [("IFLA_IFNAME", "nwprobe1")]})]})]}),
+            ])
+            has_veth = sock.request_one(veth).ok
+            found = {"veth": has_veth}
+            for index, kind in enumerate(k for k in kinds if k != "veth"):
+                attrs: list[tuple[str, object]] = [("IFLA_IFNAME", f"nwprobe{index + 2}")]
+                if kind in _NEEDS_PARENT:
+                    if not has_veth:
+                        found[kind] = True  # cannot tell; let the apply say
+                        continue
+                    attrs.append(("IFLA_LINK", _index(sock, "nwprobe0")))
+                info: list[tuple[str, object]] = [("IFLA_INFO_KIND", kind)]
+                if kind in _DATA:
+                    info.append(("IFLA_INFO_DATA", {"attrs": _DATA[kind]}))
+                attrs.append(("IFLA_LINKINFO", {"attrs": info}))
+                outcome = sock.request_one(Request(ifinfmsg, RTM_NEWLINK, CREATE, {}, attrs))
+                found[kind] = outcome.error not in (errno.EOPNOTSUPP, errno.ENOTSUP)
+            return found
+        finally:
+            sock.close()
+
+    return netns._run_in_thread(work)
+
+
+def _index(sock: RtSocket, name: str) -> int:
+    from pyroute2.netlink.rtnl import RTM_GETLINK
+
+    for msg in sock.dump(ifinfmsg, RTM_GETLINK):
+        if msg.get_attr("IFLA_IFNAME") == name:
+            return int(msg["index"])
+    return 0
+
+
+def supported(kinds: list[str]) -> dict[str, bool]:
+    """kind → whether this kernel can create it (cached)."""
+    with _lock:
+        todo = sorted({k for k in kinds if k not in _known})
+        if todo:
+            _known.update(_probe(todo))
+        return {k: _known[k] for k in kinds}
+
+
+def require(kinds: list[str]) -> None:
+    """Raise KernelUnsupported for the first kind the kernel lacks."""
+    for kind, ok in sorted(supported(sorted(set(kinds))).items()):
+        if not ok:
+            raise KernelUnsupported(kind, KIND_MODULES.get(kind, kind))

@@ -1,0 +1,215 @@
+"""What the kernel should hold for a topology on a target, flattened for the planner.
+
+The model speaks in keys (``parent: wlp2s0``, ``namespace: net1``); the kernel speaks in
+names inside namespaces. This module translates once: every link with its kernel name, the
+on-disk namespace it lives in (``Where``: a /run/netns name, or None for the namespace the
+engine runs in), its kind-specific netlink attributes and its owner marker.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+
+from netwright.backend.engine.target import Target
+from netwright.backend.topology.model import (
+    Bridge,
+    Ipvlan,
+    Macvlan,
+    Topology,
+    Veth,
+    Vlan,
+    Vxlan,
+    static_addresses,
+)
+
+Where = str | None
+"""An on-disk namespace name under /run/netns, or None for the engine's own namespace."""
+
+MARKER_PREFIX = "netwright:"
+IPVLAN_MODES = {"l2": 0, "l3": 1, "l3s": 2}
+IPVLAN_FLAGS = {"bridge": 0, "private": 1, "vepa": 2}
+VLAN_PROTOCOLS = {"802.1Q": 0x8100, "802.1ad": 0x88A8}
+KIND_MODULES = {
+    "bridge": "bridge", "veth": "veth", "ipvlan": "ipvlan", "macvlan": "macvlan",
+    "vlan": "8021q", "vxlan": "vxlan", "dummy": "dummy",
+}
+
+
+def marker(topology: str, key: str) -> str:
+    """The IFLA_IFALIAS that says "this belongs to topology ``topology``, node ``key``"."""
+    return f"{MARKER_PREFIX}{topology}:{key}"
+
+
+def parse_marker(alias: str | None) -> tuple[str, str] | None:
+    """(topology, key) from an alias written by ``marker``, or None if it is not ours."""
+    if not alias or not alias.startswith(MARKER_PREFIX):
+        return None
+    rest = alias[len(MARKER_PREFIX):]
+    topology, sep, key = rest.partition(":")
+    return (topology, key) if sep and topology and key else None
+
+
+@dataclass(frozen=True)
+class LinkSpec:
+    """One interface as the kernel should have it."""
+
+    key: str
+    name: str
+    where: Where
+    kind: str
+    alias: str
+    mtu: int | None = None
+    mac: str | None = None
+    up: bool = True
+    master: str | None = None  # kernel name of the bridge, same namespace
+    parent: str | None = None  # kernel name of the parent/underlay
+    parent_where: Where = None
+    info: tuple[tuple[str, object], ...] = ()  # IFLA_INFO_DATA attributes to create with
+    compare: tuple[tuple[str, object], ...] = ()  # those that must match when observed
+    peer_key: str | None = None  # veth: the other end
+    addresses: tuple[str, ...] = ()  # normalised CIDR strings
+    display: str = ""  # "in namespace net1" / "in the host"
+    mode_text: str = ""  # "(l2)" for the plan's sentence
+
+    @property
+    def ident(self) -> tuple[Where, str]:
+        return (self.where, self.name)
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    to: str  # "default" or a network
+    via: str | None
+    dev: str | None
+    metric: int | None
+
+    def text(self) -> str:
+        out = f"route {self.to}"
+        if self.via:
+            out += f" via {self.via}"
+        if self.dev:
+            out += f" dev {self.dev}"
+        if self.metric is not None:
+            out += f" metric {self.metric}"
+        return out
+
+
+@dataclass(frozen=True)
+class NamespaceSpec:
+    key: str
+    where: str
+    alias: str
+    routes: tuple[RouteSpec, ...] = ()
+    sysctls: tuple[tuple[str, str], ...] = ()
+    ipv6: bool = False  # whether anything in it uses IPv6 (else link-local is suppressed)
+
+
+@dataclass
+class Desired:
+    """Everything a topology needs on a target. ``Desired.empty(name)`` is "nothing"."""
+
+    name: str
+    namespaces: dict[str, NamespaceSpec] = field(default_factory=dict)  # by key
+    links: dict[str, LinkSpec] = field(default_factory=dict)  # by key
+    host_nics: dict[str, Where] = field(default_factory=dict)  # referenced, never owned
+    host_where: Where = None
+    labels: dict[Where, str] = field(default_factory=dict)  # where → words for the plan
+
+    @classmethod
+    def empty(cls, name: str, target: Target) -> Desired:
+        return cls(name=name, host_where=target.host_netns)
+
+    def wheres(self) -> set[Where]:
+        return {self.host_where} | {ns.where for ns in self.namespaces.values()}
+
+    def label(self, where: Where) -> str:
+        return self.labels.get(where, "the host" if where == self.host_where else str(where))
+
+
+def _norm(cidr: str) -> str:
+    return str(ipaddress.ip_interface(cidr))
+
+
+def desired_state(topology: Topology, target: Target) -> Desired:
+    """Flatten ``topology`` for ``target``."""
+    name = topology.name
+    host_where = target.host_netns
+    out = Desired(name=name, host_where=host_where)
+    out.labels[host_where] = "the host"
+    for nic in topology.host.nics:
+        out.host_nics[nic] = host_where
+    uses_v6: dict[Where, bool] = {}
+
+    def where_of(ns_key: str | None) -> Where:
+        return host_where if ns_key is None else target.netns_name(ns_key)
+
+    for key, link in topology.interfaces.items():
+        where = where_of(link.namespace)
+        addresses = tuple(_norm(str(a)) for a in static_addresses(link))
+        if any(ipaddress.ip_interface(a).version == 6 for a in addresses):
+            uses_v6[where] = True
+        info: list[tuple[str, object]] = []
+        compare: list[tuple[str, object]] = []
+        parent = parent_where = None
+        mode_text = ""
+        peer_key = None
+        if isinstance(link, Bridge):
+            info = [("IFLA_BR_STP_STATE", int(link.stp))]
+            if link.vlan_filtering:  # kernels without vlan filtering refuse even a 0 here
+                info.append(("IFLA_BR_VLAN_FILTERING", 1))
+            compare = list(info)
+        elif isinstance(link, Veth):
+            peer_key = link.peer
+        elif isinstance(link, Macvlan):
+            info = compare = [("IFLA_MACVLAN_MODE", link.mode)]
+            mode_text = f" ({link.mode})"
+        elif isinstance(link, Ipvlan):
+            info = [("IFLA_IPVLAN_MODE", IPVLAN_MODES[link.mode]),
+                    ("IFLA_IPVLAN_FLAGS", IPVLAN_FLAGS[link.flag])]
+            compare = list(info)
+            mode_text = f" ({link.mode}" + ("" if link.flag == "bridge" else f" {link.flag}") + ")"
+        elif isinstance(link, Vlan):
+            info = [("IFLA_VLAN_ID", link.id),
+                    ("IFLA_VLAN_PROTOCOL", VLAN_PROTOCOLS[link.protocol])]
+            compare = [("IFLA_VLAN_ID", link.id)]
+            mode_text = f" (id {link.id})"
+        elif isinstance(link, Vxlan):
+            info = [("IFLA_VXLAN_ID", link.vni), ("IFLA_VXLAN_PORT", link.port)]
+            peer_addr = link.remote or link.group
+            if peer_addr:
+                v6 = ipaddress.ip_address(peer_addr).version == 6
+                info.append(("IFLA_VXLAN_GROUP6" if v6 else "IFLA_VXLAN_GROUP", peer_addr))
+            if link.local:
+                v6 = ipaddress.ip_address(link.local).version == 6
+                info.append(("IFLA_VXLAN_LOCAL6" if v6 else "IFLA_VXLAN_LOCAL", link.local))
+            compare = [("IFLA_VXLAN_ID", link.vni)]
+            mode_text = f" (vni {link.vni})"
+        ref = getattr(link, "parent", None) or getattr(link, "dev", None)
+        if ref is not None:
+            if ref in topology.interfaces:
+                parent = topology.kernel_name(ref)
+                parent_where = where_of(topology.interfaces[ref].namespace)
+            else:
+                parent, parent_where = ref, host_where
+        master = topology.kernel_name(link.master) if link.master else None
+        out.links[key] = LinkSpec(
+            key=key, name=topology.kernel_name(key), where=where, kind=link.kind,
+            alias=marker(name, key), mtu=link.mtu, mac=link.mac, up=link.state == "up",
+            master=master, parent=parent, parent_where=parent_where, info=tuple(info),
+            compare=tuple(compare), peer_key=peer_key, addresses=addresses,
+            display="in the host" if link.namespace is None else f"in namespace {link.namespace}",
+            mode_text=mode_text,
+        )
+    for key, ns in topology.namespaces.items():
+        where = target.netns_name(key)
+        assert where is not None
+        out.labels[where] = key
+        routes = tuple(RouteSpec(r.to, r.via, r.dev, r.metric) for r in ns.routes)
+        v6 = uses_v6.get(where, False) or any(
+            ":" in (r.via or "") or ":" in r.to for r in ns.routes)
+        out.namespaces[key] = NamespaceSpec(
+            key=key, where=where, alias=marker(name, key), routes=routes,
+            sysctls=tuple(sorted((k, str(v)) for k, v in ns.sysctls.items())), ipv6=v6,
+        )
+    return out

@@ -1,0 +1,128 @@
+"""Run planned steps: phase by phase, each phase's netlink requests batched per namespace.
+
+The journal callback runs before a batch is sent (intent first, then action), progress after
+it; cancellation is checked between batches. With a fault hook (tests) every step is its own
+batch, so a fault can be injected at any step index.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from netwright.backend.engine import ops
+from netwright.backend.engine.desired import Where
+from netwright.backend.engine.kernel import Kernel
+from netwright.backend.engine.netlink import Outcome, Request
+from netwright.backend.engine.results import Step
+
+BATCH = 512
+
+Fault = Callable[[int, Step], None]
+"""fault(index, step): called before step ``index`` runs; raising fails that step."""
+
+
+@dataclass
+class StepFailed(Exception):  # noqa: N818 (internal; the engine turns it into ApplyFailed)
+    step: Step
+    outcome: Outcome
+
+
+class CancelRequested(Exception):  # noqa: N818 (internal)
+    pass
+
+
+def _batches(steps: Sequence[Step], size: int) -> list[list[Step]]:
+    out: list[list[Step]] = []
+    for step in steps:
+        if out and out[-1][0].op.phase == step.op.phase and len(out[-1]) < size:
+            out[-1].append(step)
+        else:
+            out.append([step])
+    return out
+
+
+def _origin(op: ops.Op) -> Where:
+    return op.origin if isinstance(op, ops.LinkCreate) else op.where
+
+
+def _run_batch(kernel: Kernel, batch: list[Step]) -> list[Outcome]:
+    outcomes: dict[int, Outcome] = {}
+    grouped: dict[Where, list[tuple[int, Request]]] = defaultdict(list)
+    for index, step in enumerate(batch):
+        op = step.op
+        if isinstance(op, ops.DIRECT_OPS):
+            outcomes[index] = op.run(kernel) or Outcome()
+            continue
+        try:
+            for req in op.requests(kernel):
+                grouped[_origin(op)].append((index, req))
+        except ops.MissingDevice as missing:
+            outcomes[index] = Outcome(errno.ENODEV, f"{missing.name} does not exist")
+    for where, pairs in grouped.items():
+        results = kernel.socket(where).request([req for _, req in pairs])
+        for (index, _), result in zip(pairs, results, strict=True):
+            tolerated = not result.ok and result.error in batch[index].op.tolerated
+            if index not in outcomes or outcomes[index].ok:
+                outcomes[index] = Outcome() if tolerated else result
+    follow: dict[Where, list[tuple[int, Request]]] = defaultdict(list)
+    for index, step in enumerate(batch):
+        if outcomes.get(index, Outcome()).ok and not isinstance(step.op, ops.DIRECT_OPS):
+            for where, req in step.op.followups(kernel):
+                follow[where].append((index, req))
+    for where, pairs in follow.items():
+        results = kernel.socket(where).request([req for _, req in pairs])
+        for (index, _), result in zip(pairs, results, strict=True):
+            if not result.ok and outcomes[index].ok:
+                outcomes[index] = result
+    if any(isinstance(s.op, ops.LinkCreate | ops.LinkDelete | ops.NetnsDelete) for s in batch):
+        for where in {s.op.where for s in batch} | {_origin(s.op) for s in batch}:
+            kernel.invalidate(where)
+        for step in batch:
+            if isinstance(step.op, ops.LinkCreate) and step.op.peer is not None:
+                kernel.invalidate(step.op.peer.where)
+    return [outcomes.get(i, Outcome()) for i in range(len(batch))]
+
+
+async def execute(
+    kernel: Kernel,
+    steps: Sequence[Step],
+    *,
+    before: Callable[[list[Step]], None] | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    fault: Fault | None = None,
+    keep_going: bool = False,
+) -> list[tuple[Step, Outcome]]:
+    """Run ``steps``; raise StepFailed at the first failure unless ``keep_going``.
+
+    Returns the failures (only non-empty with ``keep_going``: rollback and recovery do their
+    best and report what they could not undo).
+    """
+    failures: list[tuple[Step, Outcome]] = []
+    done = 0
+    total = len(steps)
+    for batch in _batches(steps, 1 if fault else BATCH):
+        if cancelled is not None and cancelled():
+            raise CancelRequested
+        if before is not None:
+            before(batch)
+        if fault is not None:
+            try:
+                fault(done, batch[0])
+            except Exception as exc:
+                raise StepFailed(batch[0], Outcome(errno.EIO, f"injected fault: {exc}")) from exc
+        outcomes = _run_batch(kernel, batch)
+        for step, outcome in zip(batch, outcomes, strict=True):
+            if not outcome.ok:
+                if not keep_going:
+                    raise StepFailed(step, outcome)
+                failures.append((step, outcome))
+        done += len(batch)
+        if progress is not None:
+            progress(done, total, batch[-1].text)
+        await asyncio.sleep(0)
+    return failures

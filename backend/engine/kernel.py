@@ -1,0 +1,133 @@
+"""One session with the kernel: a netlink socket per namespace, opened once and reused.
+
+Observing, applying and rolling back all go through a ``Kernel``; it opens a socket inside
+each namespace the first time it is needed (a thread ``setns``es, opens, ends) and keeps it,
+plus the namespace's file descriptor for moving links into it (``IFLA_NET_NS_FD``).
+Close it when done: an open socket keeps a deleted namespace alive.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+
+from pyroute2.netlink.rtnl import RTM_GETLINK, RTM_NEWLINK
+from pyroute2.netlink.rtnl.ifinfmsg import IFF_UP, ifinfmsg
+
+from netwright.backend.engine import netns
+from netwright.backend.engine.desired import Where
+from netwright.backend.engine.netlink import CHANGE, Request, RtSocket
+
+
+class Kernel:
+    """Sockets and namespace handles for one engine operation."""
+
+    def __init__(self) -> None:
+        self._sockets: dict[Where, RtSocket] = {}
+        self._fds: dict[str, int] = {}
+        self._indexes: dict[Where, dict[str, int]] = {}
+
+    def close(self) -> None:
+        for sock in self._sockets.values():
+            sock.close()
+        for fd in self._fds.values():
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self._sockets.clear()
+        self._fds.clear()
+        self._indexes.clear()
+
+    def __enter__(self) -> Kernel:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def exists(self, where: Where) -> bool:
+        return where is None or netns.exists(where)
+
+    def socket(self, where: Where) -> RtSocket:
+        sock = self._sockets.get(where)
+        if sock is None:
+            sock = RtSocket(netns.open_socket(where))
+            self._sockets[where] = sock
+        return sock
+
+    def netns_fd(self, where: Where) -> int:
+        """A descriptor of namespace ``where`` (None = the engine's own) for IFLA_NET_NS_FD."""
+        key = "" if where is None else where
+        fd = self._fds.get(key)
+        if fd is None:
+            path = "/proc/self/ns/net" if where is None else netns.netns_path(where)
+            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+            self._fds[key] = fd
+        return fd
+
+    def create_netns(self, where: str, alias: str) -> None:
+        """Create the namespace with ``alias`` on its loopback (the owner's marker), lo up."""
+
+        def mark(raw: socket.socket) -> None:
+            outcome = RtSocket(raw).request_one(Request(
+                ifinfmsg, RTM_NEWLINK, CHANGE, {"index": 1, "flags": IFF_UP, "change": IFF_UP},
+                [("IFLA_IFALIAS", alias)]))
+            if not outcome.ok:
+                reason = os.strerror(outcome.error)
+                raise OSError(outcome.error, f"mark namespace {where}: {reason}")
+
+        raw = netns.create(where, mark)
+        self._sockets[where] = RtSocket(raw)
+
+    def delete_netns(self, where: str) -> bool:
+        self.forget(where)
+        return netns.delete(where)
+
+    def forget(self, where: Where) -> None:
+        """Drop cached handles for ``where`` (before deleting it, so nothing keeps it alive)."""
+        sock = self._sockets.pop(where, None)
+        if sock is not None:
+            sock.close()
+        if where is not None:
+            fd = self._fds.pop(where, None)
+            if fd is not None:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        self._indexes.pop(where, None)
+
+    def lo_alias(self, where: str) -> str | None:
+        """The marker on a namespace's loopback (None if unmarked or gone)."""
+        if not netns.exists(where):
+            return None
+        try:
+            msgs = self.socket(where).dump(ifinfmsg, RTM_GETLINK)
+        except OSError:
+            return None
+        for msg in msgs:
+            if msg["index"] == 1 or msg.get_attr("IFLA_IFNAME") == "lo":
+                alias = msg.get_attr("IFLA_IFALIAS")
+                return str(alias) if alias else None
+        return None
+
+    def index(self, where: Where, name: str) -> int | None:
+        """The ifindex of ``name`` in ``where`` (None if there is no such link).
+
+        A miss dumps the namespace's links once and caches them all: one dump is cheaper than
+        a round trip per name when a phase touches many links.
+        """
+        cache = self._indexes.get(where)
+        if cache is None or name not in cache:
+            cache = {}
+            if self.exists(where):
+                for msg in self.socket(where).dump(ifinfmsg, RTM_GETLINK):
+                    cache[str(msg.get_attr("IFLA_IFNAME"))] = int(msg["index"])
+            self._indexes[where] = cache
+        return cache.get(name)
+
+    def invalidate(self, where: Where) -> None:
+        self._indexes.pop(where, None)
+
+    def read_sysctl(self, where: Where, key: str) -> str | None:
+        return netns.read_sysctl(where, key)
+
+    def write_sysctl(self, where: Where, key: str, value: str) -> None:
+        netns.write_sysctl(where, key, value)

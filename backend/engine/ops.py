@@ -1,0 +1,310 @@
+"""Executable steps: each knows the netlink requests (or the direct action) it takes.
+
+Ops carry only data, so a plan can be journalled as text and re-derived; the executor
+(``execute``) runs them phase by phase, batching every request of a phase per namespace
+socket and reading the acks afterwards.
+"""
+
+from __future__ import annotations
+
+import errno
+import ipaddress
+import zlib
+from dataclasses import dataclass
+from socket import AF_INET, AF_INET6
+
+from pyroute2.netlink.rtnl import (
+    RTM_DELADDR,
+    RTM_DELLINK,
+    RTM_DELROUTE,
+    RTM_NEWADDR,
+    RTM_NEWLINK,
+    RTM_NEWROUTE,
+)
+from pyroute2.netlink.rtnl.ifaddrmsg import ifaddrmsg
+from pyroute2.netlink.rtnl.ifinfmsg import IFF_UP, ifinfmsg
+from pyroute2.netlink.rtnl.rtmsg import rtmsg
+
+from netwright.backend.engine.desired import LinkSpec, RouteSpec, Where
+from netwright.backend.engine.kernel import Kernel
+from netwright.backend.engine.netlink import CHANGE, CREATE, Outcome, Request
+from netwright.backend.engine.observe import RT_TABLE_MAIN, RTN_UNICAST, RTPROT_STATIC
+
+# Phases, in execution order: removals first (routes, addresses, links, namespaces), then
+# namespaces, links by dependency level, attributes, addresses, up/down, routes, sysctls.
+PHASE_ROUTE_DEL = 0
+PHASE_ADDR_DEL = 1
+PHASE_LINK_DEL = 2  # + level offset, children before parents
+PHASE_NETNS_DEL = 9
+PHASE_NETNS_NEW = 10
+PHASE_LINK_NEW = 11  # + dependency level
+PHASE_LINK_SET = 30
+PHASE_ADDR_NEW = 31
+PHASE_LINK_STATE = 32
+PHASE_ROUTE_NEW = 33
+PHASE_SYSCTL = 34
+
+GONE = frozenset({errno.ENODEV, errno.ENOENT, errno.ESRCH, errno.EADDRNOTAVAIL})
+
+
+def link_group(topology: str) -> int:
+    """The link group every interface of ``topology`` is created in.
+
+    The kernel cannot set an alias in the create message, but it does set the group: so an
+    interface caught between "created" and "marked" by a crash still says whose it is.
+    """
+    return 0x6E770000 | (zlib.crc32(topology.encode()) & 0xFFFF)
+
+
+@dataclass(frozen=True)
+class Op:
+    phase: int
+    where: Where
+
+    def requests(self, kernel: Kernel) -> list[Request]:
+        return []
+
+    def followups(self, kernel: Kernel) -> list[tuple[Where, Request]]:
+        """Requests that may only run once ``requests`` succeeded (e.g. marking a new link)."""
+        return []
+
+    def run(self, kernel: Kernel) -> Outcome | None:
+        """Direct (non-netlink) ops do their work here; netlink ops return None."""
+        return None
+
+    tolerated: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class NetnsCreate(Op):
+    alias: str = ""
+    ipv6: bool = True
+
+    def run(self, kernel: Kernel) -> Outcome | None:
+        assert self.where is not None
+        try:
+            kernel.create_netns(self.where, self.alias)
+            if not self.ipv6:
+                # no IPv6 link-local on links created here: nothing floods the segments
+                kernel.write_sysctl(self.where, "net.ipv6.conf.default.addr_gen_mode", "1")
+        except FileExistsError:
+            return Outcome(errno.EEXIST)
+        except OSError as exc:
+            return Outcome(exc.errno or errno.EIO, str(exc))
+        return Outcome()
+
+
+@dataclass(frozen=True)
+class NetnsDelete(Op):
+    alias: str = ""
+
+    def run(self, kernel: Kernel) -> Outcome | None:
+        assert self.where is not None
+        if kernel.lo_alias(self.where) != self.alias:
+            return Outcome()  # gone already, or not ours any more: never delete it
+        try:
+            kernel.delete_netns(self.where)
+        except OSError as exc:
+            return Outcome(exc.errno or errno.EIO, str(exc))
+        return Outcome()
+
+
+def _info_data(spec: LinkSpec) -> list[tuple[str, object]]:
+    return [(k, v) for k, v in spec.info]
+
+
+@dataclass(frozen=True)
+class LinkCreate(Op):
+    spec: LinkSpec | None = None
+    peer: LinkSpec | None = None  # veth: the other end, created in the same message
+    group: int = 0
+
+    def requests(self, kernel: Kernel) -> list[Request]:
+        spec = self.spec
+        assert spec is not None
+        attrs: list[tuple[str, object]] = [("IFLA_IFNAME", spec.name), ("IFLA_GROUP", self.group)]
+        if spec.mtu:
+            attrs.append(("IFLA_MTU", spec.mtu))
+        if spec.mac:
+            attrs.append(("IFLA_ADDRESS", spec.mac))
+        data = _info_data(spec)
+        if spec.kind == "veth" and self.peer is not None:
+            peer_attrs: list[tuple[str, object]] = [
+                ("IFLA_IFNAME", self.peer.name), ("IFLA_GROUP", self.group)]
+            if self.peer.mtu:
+                peer_attrs.append(("IFLA_MTU", self.peer.mtu))
+            if self.peer.mac:
+                peer_attrs.append(("IFLA_ADDRESS", self.peer.mac))
+            if self.peer.where != spec.where:
+                peer_attrs.append(("IFLA_NET_NS_FD", kernel.netns_fd(self.peer.where)))
+            data = [("VETH_INFO_PEER", {"attrs": peer_attrs})]
+        if spec.parent is not None:
+            index = kernel.index(spec.parent_where, spec.parent)
+            if index is None:
+                raise MissingDevice(spec.parent, spec.parent_where)
+            if spec.kind == "vxlan":
+                data.append(("IFLA_VXLAN_LINK", index))
+            else:
+                attrs.append(("IFLA_LINK", index))
+        linkinfo: dict[str, object] = {"attrs": [("IFLA_INFO_KIND", spec.kind)]}
+        if data:
+            linkinfo["attrs"].append(("IFLA_INFO_DATA", {"attrs": data}))  # type: ignore[attr-defined]
+        attrs.append(("IFLA_LINKINFO", linkinfo))
+        if spec.where != self.origin:
+            attrs.append(("IFLA_NET_NS_FD", kernel.netns_fd(spec.where)))
+        return [Request(ifinfmsg, RTM_NEWLINK, CREATE, {}, attrs)]
+
+    @property
+    def origin(self) -> Where:
+        """The namespace the create message is sent in: the parent's, if it has one."""
+        assert self.spec is not None
+        return self.spec.parent_where if self.spec.parent is not None else self.spec.where
+
+    def followups(self, kernel: Kernel) -> list[tuple[Where, Request]]:
+        out = []
+        for spec in (self.spec, self.peer):
+            if spec is not None:
+                out.append((spec.where, Request(ifinfmsg, RTM_NEWLINK, CHANGE, {},
+                                                [("IFLA_IFNAME", spec.name),
+                                                 ("IFLA_IFALIAS", spec.alias)])))
+        return out
+
+
+@dataclass(frozen=True)
+class MissingDevice(Exception):  # noqa: N818 (internal signal, translated by the executor)
+    name: str
+    where: Where
+
+
+@dataclass(frozen=True)
+class LinkDelete(Op):
+    index: int = 0
+    name: str = ""
+    tolerated: frozenset[int] = GONE
+
+    def requests(self, kernel: Kernel) -> list[Request]:
+        return [Request(ifinfmsg, RTM_DELLINK, CHANGE, {"index": self.index}, [])]
+
+
+@dataclass(frozen=True)
+class LinkSet(Op):
+    """Change attributes of an existing link, found by name. ``master`` "" = no master."""
+
+    name: str = ""
+    mtu: int | None = None
+    mac: str | None = None
+    master: str | None = None
+    up: bool | None = None
+
+    def requests(self, kernel: Kernel) -> list[Request]:
+        attrs: list[tuple[str, object]] = [("IFLA_IFNAME", self.name)]
+        fields: dict[str, object] = {}
+        if self.mtu is not None:
+            attrs.append(("IFLA_MTU", self.mtu))
+        if self.mac is not None:
+            attrs.append(("IFLA_ADDRESS", self.mac))
+        if self.master is not None:
+            index = kernel.index(self.where, self.master) if self.master else 0
+            if index is None:
+                raise MissingDevice(self.master, self.where)
+            attrs.append(("IFLA_MASTER", index))
+        if self.up is not None:
+            fields = {"flags": IFF_UP if self.up else 0, "change": IFF_UP}
+        return [Request(ifinfmsg, RTM_NEWLINK, CHANGE, fields, attrs)]
+
+
+def _addr_request(kernel: Kernel, where: Where, name: str, cidr: str, *, kind: int,
+                  flags: int) -> Request:
+    iface = ipaddress.ip_interface(cidr)
+    index = kernel.index(where, name)
+    if index is None:
+        raise MissingDevice(name, where)
+    attrs: list[tuple[str, object]] = [("IFA_ADDRESS", str(iface.ip))]
+    if iface.version == 4:
+        attrs.append(("IFA_LOCAL", str(iface.ip)))
+        if kind == RTM_NEWADDR and iface.network.prefixlen < 31:
+            attrs.append(("IFA_BROADCAST", str(iface.network.broadcast_address)))
+    fields = {"family": AF_INET if iface.version == 4 else AF_INET6,
+              "prefixlen": iface.network.prefixlen, "index": index}
+    return Request(ifaddrmsg, kind, flags, fields, attrs)
+
+
+@dataclass(frozen=True)
+class AddrAdd(Op):
+    name: str = ""
+    cidr: str = ""
+
+    def requests(self, kernel: Kernel) -> list[Request]:
+        return [_addr_request(kernel, self.where, self.name, self.cidr, kind=RTM_NEWADDR,
+                              flags=CREATE)]
+
+
+@dataclass(frozen=True)
+class AddrDel(Op):
+    name: str = ""
+    cidr: str = ""
+    tolerated: frozenset[int] = GONE
+
+    def requests(self, kernel: Kernel) -> list[Request]:
+        return [_addr_request(kernel, self.where, self.name, self.cidr, kind=RTM_DELADDR,
+                              flags=CHANGE)]
+
+
+def _route_request(kernel: Kernel, where: Where, route: RouteSpec, *, kind: int,
+                   flags: int) -> Request:
+    probe = route.via or (route.to if route.to != "default" else None)
+    v6 = probe is not None and ":" in probe
+    fields: dict[str, object] = {
+        "family": AF_INET6 if v6 else AF_INET, "table": RT_TABLE_MAIN, "proto": RTPROT_STATIC,
+        "scope": 0 if route.via else 253, "type": RTN_UNICAST, "dst_len": 0,
+    }
+    attrs: list[tuple[str, object]] = []
+    if route.to != "default":
+        net = ipaddress.ip_network(route.to)
+        fields["dst_len"] = net.prefixlen
+        attrs.append(("RTA_DST", str(net.network_address)))
+    if route.via:
+        attrs.append(("RTA_GATEWAY", route.via))
+    if route.dev:
+        index = kernel.index(where, route.dev)
+        if index is None:
+            raise MissingDevice(route.dev, where)
+        attrs.append(("RTA_OIF", index))
+    if route.metric is not None:
+        attrs.append(("RTA_PRIORITY", route.metric))
+    return Request(rtmsg, kind, flags, fields, attrs)
+
+
+@dataclass(frozen=True)
+class RouteAdd(Op):
+    route: RouteSpec | None = None
+
+    def requests(self, kernel: Kernel) -> list[Request]:
+        assert self.route is not None
+        return [_route_request(kernel, self.where, self.route, kind=RTM_NEWROUTE, flags=CREATE)]
+
+
+@dataclass(frozen=True)
+class RouteDel(Op):
+    route: RouteSpec | None = None
+    tolerated: frozenset[int] = GONE
+
+    def requests(self, kernel: Kernel) -> list[Request]:
+        assert self.route is not None
+        return [_route_request(kernel, self.where, self.route, kind=RTM_DELROUTE, flags=CHANGE)]
+
+
+@dataclass(frozen=True)
+class SysctlSet(Op):
+    key: str = ""
+    value: str = ""
+
+    def run(self, kernel: Kernel) -> Outcome | None:
+        try:
+            kernel.write_sysctl(self.where, self.key, self.value)
+        except OSError as exc:
+            return Outcome(exc.errno or errno.EIO, str(exc))
+        return Outcome()
+
+
+DIRECT_OPS = (NetnsCreate, NetnsDelete, SysctlSet)

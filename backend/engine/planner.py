@@ -1,0 +1,313 @@
+"""Plan: the ordered steps that take the kernel from what was observed to what is desired.
+
+Pure decisions over two data sets (``Desired`` and the observed ``NsState``s); the only kernel
+access is reading sysctls. Strict plans (apply, plan) refuse up front when an object the
+topology needs is there but not owned by it; lenient plans (rollback, recovery, destroy) skip
+such objects instead, so cleaning up never touches anything that is not ours.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from netwright.backend.engine import ops
+from netwright.backend.engine.desired import Desired, LinkSpec, RouteSpec, Where, parse_marker
+from netwright.backend.engine.errors import ConflictError, HostMismatch
+from netwright.backend.engine.kernel import Kernel
+from netwright.backend.engine.observe import LinkState, NsState, RouteState
+from netwright.backend.engine.results import Action, Step
+
+
+@dataclass
+class _Builder:
+    desired: Desired
+    observed: dict[Where, NsState]
+    kernel: Kernel
+    strict: bool
+    known: dict[str, LinkSpec]  # every link spec this topology ever had (for veth peers)
+    steps: list[Step] = field(default_factory=list)
+    skip_wheres: set[Where] = field(default_factory=set)
+    deleting_wheres: set[Where] = field(default_factory=set)
+
+    def add(self, action: Action, obj: str, text: str, op: ops.Op) -> None:
+        self.steps.append(Step(action, obj, text, op))
+
+    def where_text(self, where: Where) -> str:
+        label = self.desired.label(where)
+        return label if label == "the host" else f"namespace {label}"
+
+    def conflict(self, message: str) -> None:
+        if self.strict:
+            raise ConflictError(message)
+
+
+def make_plan(desired: Desired, observed: dict[Where, NsState], kernel: Kernel, *,
+              strict: bool = True, known: Iterable[LinkSpec] = ()) -> list[Step]:
+    """Steps from ``observed`` to ``desired``, in execution order."""
+    known_specs = {spec.key: spec for spec in known}
+    known_specs.update(desired.links)
+    b = _Builder(desired, observed, kernel, strict, known_specs)
+    _plan_namespaces(b)
+    _check_host_nics(b)
+    _plan_links(b)
+    _plan_routes_and_sysctls(b)
+    order = {id(step): index for index, step in enumerate(b.steps)}
+    b.steps.sort(key=lambda s: (s.op.phase, order[id(s)]))
+    return b.steps
+
+
+def _plan_namespaces(b: _Builder) -> None:
+    name = b.desired.name
+    wanted = {ns.where: ns for ns in b.desired.namespaces.values()}
+    for where, state in b.observed.items():
+        if where is None or where == b.desired.host_where or not state.exists:
+            continue
+        owner = parse_marker(state.marker)
+        if where in wanted:
+            if state.marker != wanted[where].alias:
+                b.conflict(
+                    f"a namespace named {where} already exists and does not belong to topology"
+                    f" {name}; Netwright never takes over a namespace it did not create:"
+                    " rename the namespace in the topology, or remove the existing one by hand")
+                b.skip_wheres.add(where)
+        elif owner is not None and owner[0] == name:
+            b.deleting_wheres.add(where)
+            b.add("delete", owner[1], f"delete namespace {b.desired.label(where)} and"
+                  " everything in it", ops.NetnsDelete(ops.PHASE_NETNS_DEL, where,
+                                                       alias=state.marker or ""))
+    for ns in b.desired.namespaces.values():
+        state = b.observed.get(ns.where)
+        if state is None or not state.exists:
+            b.add("create", ns.key, f"create namespace {ns.key}",
+                  ops.NetnsCreate(ops.PHASE_NETNS_NEW, ns.where, alias=ns.alias, ipv6=ns.ipv6))
+
+
+def _check_host_nics(b: _Builder) -> None:
+    host = b.observed.get(b.desired.host_where)
+    for spec in b.desired.links.values():
+        if spec.parent is None or spec.parent_where != b.desired.host_where:
+            continue
+        if spec.parent in b.desired.host_nics and (host is None or spec.parent not in host.links):
+            where = "the lab host" if b.desired.host_where else "this machine"
+            if b.strict:
+                raise HostMismatch(
+                    f"{spec.kind} {spec.key} is built on host NIC {spec.parent}, which"
+                    f" {where} does not have: change 'parent' to a NIC listed by"
+                    " 'ip link', or apply with --lab")
+
+
+def _level(spec: LinkSpec, specs: dict[str, LinkSpec], depth: int = 0) -> int:
+    """Creation order: a link after its parent/underlay (and a veth after both ends' parents)."""
+    if depth > 64 or spec.parent is None:
+        return 0
+    parent = next((s for s in specs.values()
+                   if s.name == spec.parent and s.where == spec.parent_where), None)
+    return 0 if parent is None else 1 + _level(parent, specs, depth + 1)
+
+
+def _owned(b: _Builder, link: LinkState) -> bool:
+    if link.name == "lo":  # carries the namespace's marker; goes with the namespace
+        return False
+    owner = link.owner
+    if owner is not None:
+        return owner[0] == b.desired.name
+    return link.alias is None and link.group == ops.link_group(b.desired.name)
+
+
+def _plan_links(b: _Builder) -> set[str]:
+    desired = b.desired
+    specs = desired.links
+    created: set[str] = set()
+    replaced: set[str] = set()
+    keep: set[tuple[Where, str]] = set()
+    for key, spec in specs.items():
+        if spec.where in b.skip_wheres:
+            continue
+        state = b.observed.get(spec.where)
+        link = state.links.get(spec.name) if state and state.exists else None
+        if link is None:
+            created.add(key)
+            continue
+        if not _owned(b, link) or (link.owner and link.owner[1] != key):
+            owner = link.owner
+            whose = (f"belongs to topology {owner[0]}" if owner and owner[0] != desired.name
+                     else "does not belong to this topology")
+            b.conflict(f"an interface named {spec.name} already exists in"
+                       f" {b.where_text(spec.where)} and {whose}; Netwright never deletes,"
+                       " moves or re-addresses it: rename the interface in the topology"
+                       " ('name:'), or remove the existing one by hand")
+            continue
+        reason = _replace_reason(b, spec, link)
+        if reason:
+            replaced.add(key)
+            created.add(key)
+            b.add("delete", key, f"delete {link.kind} {spec.name} in"
+                  f" {b.where_text(spec.where)} to re-create it ({reason})",
+                  ops.LinkDelete(ops.PHASE_LINK_DEL, spec.where, index=link.index,
+                                 name=spec.name))
+            continue
+        keep.add((spec.where, spec.name))
+        _plan_link_changes(b, spec, link)
+    # a veth pair is created (or re-created) as a whole
+    for key in list(created):
+        peer = specs[key].peer_key
+        if peer and peer in specs and peer not in created:
+            created.add(peer)
+            replaced.add(peer)
+            keep.discard((specs[peer].where, specs[peer].name))
+            state = b.observed.get(specs[peer].where)
+            link = state.links.get(specs[peer].name) if state else None
+            if link is not None:
+                b.add("delete", peer, f"delete veth {link.name} in"
+                      f" {b.where_text(specs[peer].where)} to re-create the pair with {key}",
+                      ops.LinkDelete(ops.PHASE_LINK_DEL, specs[peer].where, index=link.index,
+                                     name=link.name))
+    _plan_link_deletes(b, keep, replaced)
+    _plan_link_creates(b, created)
+    return created
+
+
+def _replace_reason(b: _Builder, spec: LinkSpec, link: LinkState) -> str:
+    if link.kind != spec.kind:
+        return f"it is a {link.kind}, the topology wants a {spec.kind}"
+    if link.alias is None:
+        return "it was left half-created"
+    for attr, value in spec.compare:
+        seen = link.info.get(attr)
+        if seen is not None and seen != value:
+            return f"{attr.split('_')[-1].lower()} is {seen}, the topology wants {value}"
+    if spec.parent is not None:
+        parent_state = b.observed.get(spec.parent_where if link.link_netnsid is not None
+                                      else spec.where)
+        parent = parent_state.by_index(link.link) if parent_state else None
+        if parent is not None and parent.name != spec.parent:
+            return f"its parent is {parent.name}, the topology wants {spec.parent}"
+    return ""
+
+
+def _plan_link_changes(b: _Builder, spec: LinkSpec, link: LinkState) -> None:
+    where_text = b.where_text(spec.where)
+    state = b.observed[spec.where]
+    if spec.mtu is not None and link.mtu != spec.mtu:
+        b.add("modify", spec.key, f"set mtu {spec.mtu} on {spec.name} in {where_text}"
+              f" (now {link.mtu})", ops.LinkSet(ops.PHASE_LINK_SET, spec.where, name=spec.name,
+                                                mtu=spec.mtu))
+    if spec.mac is not None and (link.mac or "").lower() != spec.mac:
+        b.add("modify", spec.key, f"set mac {spec.mac} on {spec.name} in {where_text}",
+              ops.LinkSet(ops.PHASE_LINK_SET, spec.where, name=spec.name, mac=spec.mac))
+    master = state.by_index(link.master)
+    if spec.master is not None and (master is None or master.name != spec.master):
+        b.add("modify", spec.key, f"attach {spec.name} to bridge {spec.master} in {where_text}",
+              ops.LinkSet(ops.PHASE_LINK_SET, spec.where, name=spec.name, master=spec.master))
+    elif spec.master is None and master is not None:
+        b.add("modify", spec.key, f"detach {spec.name} from bridge {master.name} in"
+              f" {where_text}", ops.LinkSet(ops.PHASE_LINK_SET, spec.where, name=spec.name,
+                                            master=""))
+    for cidr in sorted(set(spec.addresses) - link.addresses):
+        b.add("modify", spec.key, f"add address {cidr} to {spec.name} in {where_text}",
+              ops.AddrAdd(ops.PHASE_ADDR_NEW, spec.where, name=spec.name, cidr=cidr))
+    for cidr in sorted(link.addresses - set(spec.addresses)):
+        b.add("modify", spec.key, f"remove address {cidr} from {spec.name} in {where_text}",
+              ops.AddrDel(ops.PHASE_ADDR_DEL, spec.where, name=spec.name, cidr=cidr))
+    if link.up != spec.up:
+        b.add("modify", spec.key, f"{'bring' if spec.up else 'take'} {spec.name}"
+              f" {'up' if spec.up else 'down'} in {where_text}",
+              ops.LinkSet(ops.PHASE_LINK_STATE, spec.where, name=spec.name, up=spec.up))
+
+
+def _plan_link_deletes(b: _Builder, keep: set[tuple[Where, str]], replaced: set[str]) -> None:
+    """Owned links that the topology no longer has (or has elsewhere) are deleted."""
+    deleted: set[str] = set(replaced)
+    for where, state in b.observed.items():
+        if not state.exists or where in b.deleting_wheres or where in b.skip_wheres:
+            continue
+        for link in sorted(state.links.values(), key=lambda lk: -lk.index):
+            if (where, link.name) in keep or not _owned(b, link):
+                continue
+            key = link.owner[1] if link.owner else link.name
+            spec = b.desired.links.get(key)
+            if spec is not None and spec.where == where and spec.name == link.name:
+                continue  # replaced above, or planned as created
+            known = b.known.get(key)
+            peer = b.known.get(known.peer_key) if known and known.peer_key else None
+            if peer is not None and (peer.key in deleted or peer.where in b.deleting_wheres):
+                continue  # goes with its peer
+            deleted.add(key)
+            b.add("delete", key, f"delete {link.kind} {link.name} in {b.where_text(where)}",
+                  ops.LinkDelete(ops.PHASE_LINK_DEL, where, index=link.index, name=link.name))
+
+
+def _plan_link_creates(b: _Builder, created: set[str]) -> None:
+    specs = b.desired.links
+    host = b.desired.host_where
+    done: set[str] = set()
+    group = ops.link_group(b.desired.name)
+    for key in sorted(created, key=lambda k: (_level(specs[k], specs), k)):
+        if key in done:
+            continue
+        spec = specs[key]
+        peer = specs.get(spec.peer_key) if spec.peer_key else None
+        if peer is not None and peer.where == host and spec.where != host:
+            spec, peer = peer, spec  # send the create where the host end lives
+        done.add(spec.key)
+        level = _level(spec, specs)
+        on = f" on {spec.parent}" if spec.parent else ""
+        with_peer = ""
+        if peer is not None:
+            done.add(peer.key)
+            level = max(level, _level(peer, specs))
+            with_peer = f" with peer {peer.name} in {b.where_text(peer.where)}"
+        b.add("create", spec.key, f"create {spec.kind} {spec.name}{spec.mode_text}{on} in"
+              f" {b.where_text(spec.where)}{with_peer}",
+              ops.LinkCreate(ops.PHASE_LINK_NEW + min(level, 15), spec.where, spec=spec,
+                             peer=peer, group=group))
+        for end in (spec, peer):
+            if end is None:
+                continue
+            _plan_new_link_settings(b, end)
+
+
+def _plan_new_link_settings(b: _Builder, spec: LinkSpec) -> None:
+    where_text = b.where_text(spec.where)
+    if spec.master:
+        b.add("create", spec.key, f"attach {spec.name} to bridge {spec.master} in {where_text}",
+              ops.LinkSet(ops.PHASE_LINK_SET, spec.where, name=spec.name, master=spec.master))
+    for cidr in spec.addresses:
+        b.add("create", spec.key, f"add address {cidr} to {spec.name} in {where_text}",
+              ops.AddrAdd(ops.PHASE_ADDR_NEW, spec.where, name=spec.name, cidr=cidr))
+    if spec.up:
+        b.add("create", spec.key, f"bring {spec.name} up in {where_text}",
+              ops.LinkSet(ops.PHASE_LINK_STATE, spec.where, name=spec.name, up=True))
+
+
+def _matches(want: RouteSpec, seen: RouteState) -> bool:
+    return (want.to == seen.to and want.via == seen.via
+            and (want.dev is None or want.dev == seen.dev)
+            and (want.metric is None or want.metric == (seen.metric or 0)))
+
+
+def _plan_routes_and_sysctls(b: _Builder) -> None:
+    for ns in b.desired.namespaces.values():
+        if ns.where in b.skip_wheres:
+            continue
+        state = b.observed.get(ns.where)
+        fresh = state is None or not state.exists
+        seen = [] if fresh or state is None else list(state.routes)
+        action: Action = "create" if fresh else "modify"
+        for route in ns.routes:
+            match = next((r for r in seen if _matches(route, r)), None)
+            if match is not None:
+                seen.remove(match)
+                continue
+            b.add(action, ns.key, f"add {route.text()} in namespace {ns.key}",
+                  ops.RouteAdd(ops.PHASE_ROUTE_NEW, ns.where, route=route))
+        for extra in seen:
+            route = RouteSpec(extra.to, extra.via, extra.dev, extra.metric)
+            b.add("modify", ns.key, f"remove {route.text()} from namespace {ns.key}",
+                  ops.RouteDel(ops.PHASE_ROUTE_DEL, ns.where, route=route))
+        for key, value in ns.sysctls:
+            if not fresh and b.kernel.read_sysctl(ns.where, key) == value:
+                continue
+            b.add(action, ns.key, f"set {key} = {value} in namespace {ns.key}",
+                  ops.SysctlSet(ops.PHASE_SYSCTL, ns.where, key=key, value=value))
