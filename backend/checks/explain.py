@@ -1,0 +1,405 @@
+"""Predict, from the topology alone, which pairs reach each other, why, and how to fix it.
+
+A pair is (source place, target address, role). The prediction walks an echo request the way
+the kernel would — route lookup in the source, the next hop resolved over the virtual links
+(``l2.Layer2``), forwarding in routers — and then walks the reply back from where the request
+was accepted. Each walk ends in a Batfish-style disposition (delivered, no_route,
+neighbor_unreachable, isolated …) with a sentence and, for failures, a fix. The rules follow
+../shared/kernel-facts.md, which was measured on real kernels. Pure: no kernel access, so
+the GUI can show predictions while the user designs.
+
+Example::
+
+    from netwright.backend.checks.explain import explain
+    for pair in explain(topology, outside="203.0.113.114"):
+        print(pair.source, pair.target.address, pair.predicted.verdict, pair.predicted.reason)
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+from netwright.backend.checks.l2 import Layer2
+from netwright.backend.checks.network import (
+    OUTSIDE,
+    Device,
+    IpAddr,
+    Network,
+    Place,
+    lan_of,
+    place_label,
+)
+from netwright.backend.checks.results import Disposition, Pair, Prediction, Target
+from netwright.backend.checks.routing import Routing, Table
+from netwright.backend.topology.model import Ipvlan, Macvlan, Topology
+
+MAX_HOPS = 16
+
+
+@dataclass(frozen=True)
+class Walk:
+    """Where one direction of a flow ended."""
+
+    ok: bool
+    place: Place
+    disposition: Disposition
+    reason: str
+    fix: str | None = None
+    first_hop: str = ""
+
+
+def _fail(place: Place, disposition: Disposition, reason: str, fix: str | None) -> Walk:
+    return Walk(False, place, disposition, reason, fix)
+
+
+class Explainer:
+    """Predictions for one topology; build once, ask for many pairs."""
+
+    def __init__(
+        self, topology: Topology, outside: str | None = None, host_forwarding: bool = False
+    ) -> None:
+        self.net = Network(topology, outside, host_forwarding)
+        self.l2 = Layer2(self.net)
+        self.routing = Routing(self.net)
+
+    # -- what to probe -------------------------------------------------------------------------
+
+    def sources(self) -> list[Place]:
+        """Namespaces with a static address, then the host if the topology puts addresses on
+        host-side interfaces it creates (host NICs alone do not make the host a source)."""
+        places: list[Place] = [
+            ns for ns in self.net.topology.namespaces if self.net.local_addresses(ns, 4)
+            or self.net.local_addresses(ns, 6)
+        ]
+        if any(d.addresses and d.kind not in ("nic", "lan") for d in self.net.by_place[None]):
+            places.append(None)
+        return places
+
+    def targets(self) -> list[Target]:
+        found: list[Target] = []
+        for device in self.net.devices.values():
+            if device.kind in ("nic", "lan"):
+                continue
+            for address in device.addresses:
+                found.append(Target(str(address.ip), "peer", device.key, device.place,
+                                    f"{place_label(device.place)}/{device.key}"))
+        for nic, gateway in self.net.gateways.items():
+            for address in self.net.devices[nic].addresses:
+                found.append(Target(str(address.ip), "parent", nic, None, f"{nic} (host NIC)"))
+            found.append(Target(str(gateway.ip), "gateway", "gateway", lan_of(nic),
+                                f"gateway of {nic}"))
+        for nic in self.net.topology.host.nics:
+            if nic not in self.net.gateways:
+                for address in self.net.devices[nic].addresses:
+                    found.append(Target(str(address.ip), "parent", nic, None,
+                                        f"{nic} (host NIC)"))
+        if self.net.outside is not None:
+            found.append(Target(str(self.net.outside), "outside", "outside", OUTSIDE, "outside"))
+        return found
+
+    def pairs(self) -> list[Pair]:
+        targets = self.targets()
+        result = []
+        for source in self.sources():
+            versions = {a.version for a in self.net.local_addresses(source, 4)
+                        + self.net.local_addresses(source, 6)}
+            for candidate in targets:
+                if ipaddress.ip_address(candidate.address).version not in versions:
+                    continue
+                target = candidate
+                if target.place == source and target.role == "peer":
+                    target = Target(target.address, "self", target.owner, target.place,
+                                    target.label)
+                result.append(Pair(place_label(source), target, self.predict(source, target)))
+        return result
+
+    # -- one pair ------------------------------------------------------------------------------
+
+    def predict(self, source: Place, target: Target) -> Prediction:
+        dst = ipaddress.ip_address(target.address)
+        if self.net.is_local(source, dst):
+            return Prediction("reachable", "accepted",
+                              f"{dst} is {place_label(source)}'s own address: delivered locally")
+        src = self.source_address(source, dst)
+        forward = self._send(source, dst, MAX_HOPS, sender=True)
+        if not forward.ok:
+            return Prediction("unreachable", forward.disposition, forward.reason, forward.fix)
+        if src is None:
+            return Prediction("unreachable", "no_route",
+                              f"{place_label(source)} has no IPv{dst.version} address to send from",
+                              f"give {place_label(source)} an IPv{dst.version} address")
+        replier = forward.place
+        back = self._send(replier, src, MAX_HOPS, sender=False)
+        if not back.ok:
+            disposition: Disposition = "no_route_back" if back.disposition == "no_route" \
+                else back.disposition
+            return Prediction("unreachable", disposition,
+                              f"the request arrives but the reply cannot come back: {back.reason}",
+                              back.fix)
+        reason = f"reachable over {forward.first_hop}"
+        owners = self.net.owners.get(dst, [])
+        if len(owners) > 1:
+            others = ", ".join(o.key for o in owners if o.key != target.owner)
+            reason += f"; duplicate address: {dst} is also on {others}, either may answer"
+        return Prediction("reachable", "delivered", reason)
+
+    def source_address(self, place: Place, dst: IpAddr) -> IpAddr | None:
+        """The address the kernel would send from: one on the outgoing device in the next
+        hop's subnet, else that device's first, else any of the place's."""
+        route = self.routing.table(place, dst.version).lookup(dst)
+        if route is not None:
+            hop = route.via or dst
+            mine = [a for a in self.net.devices[route.dev].addresses if a.version == dst.version]
+            for address in mine:
+                if hop in address.network:
+                    return address.ip
+            if mine:
+                return mine[0].ip
+        others = self.net.local_addresses(place, dst.version)
+        return others[0] if others else None
+
+    # -- walking -------------------------------------------------------------------------------
+
+    def _send(self, place: Place, dst: IpAddr, ttl: int, sender: bool) -> Walk:
+        """Route ``dst`` out of ``place`` and follow it until it is accepted or lost."""
+        if ttl <= 0:
+            return _fail(place, "beyond_model", f"routing loop towards {dst}",
+                         "check the routes of the routers on the way")
+        table = self.routing.table(place, dst.version)
+        route = table.lookup(dst)
+        if route is None:
+            return self._no_route(place, dst, table, sender)
+        link = self.net.link(route.dev)
+        hop_text = self._describe_hop(route.dev, route.via)
+        if isinstance(link, Ipvlan) and link.mode != "l2":
+            walk = self._ipvlan_l3_out(route.dev, dst, ttl)
+        else:
+            walk = self._over_link(route.dev, route.via or dst, dst, ttl)
+        if walk.ok:
+            walk = Walk(True, walk.place, walk.disposition, walk.reason, None, hop_text)
+        return walk
+
+    def _over_link(self, out_dev: str, hop: IpAddr, dst: IpAddr, ttl: int) -> Walk:
+        place = self.net.devices[out_dev].place
+        missing = self.l2.no_carrier_reason(out_dev)
+        if missing:
+            return _fail(place, "link_down", missing,
+                         self._up_fix(out_dev))
+        receiver = self.resolve(out_dev, hop)
+        if receiver is None:
+            return self._diagnose(out_dev, hop)
+        return self._arrive(receiver.place, dst, ttl - 1)
+
+    def _ipvlan_l3_out(self, child: str, dst: IpAddr, ttl: int) -> Walk:
+        """ipvlan l3/l3s: the parent switches by IP among siblings, else routes in its own
+        namespace (no ARP on the children, no local delivery to the parent's addresses)."""
+        link = self.net.link(child)
+        assert isinstance(link, Ipvlan) and link.parent is not None
+        missing = self.l2.no_carrier_reason(child)
+        if missing:
+            return _fail(self.net.devices[child].place, "link_down", missing,
+                         self._up_fix(child))
+        for sibling in self.l2.siblings(child):
+            device = self.net.devices[sibling]
+            if any(a.ip == dst for a in device.addresses):
+                rule = self.l2.sibling_rule(child, sibling)
+                if rule is not None:
+                    return _fail(device.place, "isolated", *rule)
+                if not device.up:
+                    return _fail(device.place, "link_down", f"{sibling} is down",
+                                 self._up_fix(sibling))
+                return self._arrive(device.place, dst, ttl - 1)
+        parent = self.net.devices[link.parent]
+        if self.net.is_local(parent.place, dst):
+            return self._isolation(child, link.parent, dst)
+        return self._send(parent.place, dst, ttl - 1, sender=False)
+
+    def _arrive(self, place: Place, dst: IpAddr, ttl: int) -> Walk:
+        if self.net.is_local(place, dst):
+            return Walk(True, place, "delivered", "delivered")
+        if place is not None and place.startswith("@lan:") and dst == self.net.outside:
+            return Walk(True, place, "delivered", "delivered by the gateway")
+        if not self.net.forwards(place, dst.version):
+            key = "net.ipv4.ip_forward" if dst.version == 4 else "net.ipv6.conf.all.forwarding"
+            where = place_label(place)
+            fix = (f"set 'sysctls: {{{key}: 1}}' on namespace {place}" if place is not None
+                   else f"enable {key} on the host (Netwright does not change it)")
+            return _fail(place, "not_forwarded",
+                         f"{where} receives the packet for {dst} but does not forward ({key} is"
+                         " off)", fix)
+        if (place is not None and place.startswith("@lan:")
+                and self.routing.table(place, dst.version).lookup(dst) is None):
+            return _fail(place, "beyond_model",
+                         f"the gateway would route {dst} beyond what the topology describes",
+                         None)
+        return self._send(place, dst, ttl, sender=False)
+
+    def resolve(self, out_dev: str, hop: IpAddr) -> Device | None:
+        """The device that answers ARP/ND for ``hop`` on ``out_dev``'s link, if any.
+
+        IPv4 is weak-host (a namespace answers ARP for any of its addresses on any of its
+        links); IPv6 neighbour discovery answers only for addresses on the receiving link.
+        """
+        receivers = self.l2.emit(out_dev)
+        owners = self.net.owners.get(hop, [])
+        for owner in owners:
+            if owner.key in receivers:
+                return owner
+        if hop.version == 4:
+            for owner in owners:
+                for device in self.net.by_place.get(owner.place, []):
+                    if device.key in receivers:
+                        return device
+        return None
+
+    # -- explaining failures ---------------------------------------------------------------------
+
+    def _diagnose(self, out_dev: str, hop: IpAddr) -> Walk:
+        place = self.net.devices[out_dev].place
+        owners = self.net.owners.get(hop, [])
+        if not owners:
+            return _fail(place, "neighbor_unreachable",
+                         f"nothing in the topology holds {hop}, the next hop from"
+                         f" {place_label(place)}", "use a next hop that the topology defines")
+        owner = owners[0]
+        out_link, owner_link = self.net.link(out_dev), self.net.link(owner.key)
+        if isinstance(owner_link, Ipvlan) and owner_link.mode != "l2":
+            parent = owner_link.parent or "its parent"
+            parent_ips = [str(a.ip) for a in self.net.devices[parent].addresses
+                          if a.version == hop.version] if parent in self.net.devices else []
+            via = parent_ips[0] if parent_ips else f"{parent}'s address"
+            network = next((a.network for a in owner.addresses if a.ip == hop), hop)
+            return _fail(place, "neighbor_unreachable",
+                         f"{owner.key} is an ipvlan {owner_link.mode} child, which answers no"
+                         f" ARP/ND: {place_label(place)} reaches {hop} only through a route via"
+                         f" {parent}'s address",
+                         f"in {place_label(place)} (the router), add a route to {network} via"
+                         f" {via}")
+        if getattr(out_link, "parent", None) == owner.key:
+            return self._isolation(out_dev, owner.key, hop)
+        if getattr(owner_link, "parent", None) == out_dev:
+            return self._isolation(owner.key, out_dev, hop, reverse=True)
+        if (out_link is not None and owner_link is not None
+                and getattr(out_link, "parent", None) is not None
+                and getattr(out_link, "parent", None) == getattr(owner_link, "parent", None)):
+            rule = self.l2.sibling_rule(out_dev, owner.key)
+            if rule is not None:
+                return _fail(place, "isolated", *rule)
+        missing = self.l2.no_carrier_reason(owner.key)
+        if missing:
+            return _fail(place, "link_down", f"{hop} is on {owner.key}, and {missing}",
+                         self._up_fix(owner.key))
+        return _fail(place, "neighbor_unreachable",
+                     f"{hop} ({place_label(owner.place)}/{owner.key}) is not on the link of"
+                     f" {out_dev}: no frame from {out_dev} reaches it, so ARP/ND gets no answer",
+                     f"connect {out_dev} and {owner.key} (one bridge, a veth pair, one parent),"
+                     " or route through a router that both reach")
+
+    def _isolation(self, child: str, parent: str, address: IpAddr, reverse: bool = False) -> Walk:
+        link = self.net.link(child)
+        kind = link.kind if isinstance(link, Ipvlan | Macvlan) else "sub-interface"
+        place = self.net.devices[parent if reverse else child].place
+        direction = (f"{parent}'s own stack cannot reach its child {child} ({address})" if reverse
+                     else f"{child} cannot reach its parent {parent}'s own address {address}")
+        return _fail(place, "isolated",
+                     f"{kind} isolates children from their parent (the parent never receives"
+                     f" its children's frames): {direction}",
+                     f"give the host its own {kind} on {parent} and put the host address there"
+                     " (not on the parent), or route via the gateway")
+
+    def _no_route(self, place: Place, dst: IpAddr, table: Table, sender: bool) -> Walk:
+        where = place_label(place)
+        reason = f"{where} has no route to {dst}"
+        if not table.has_default:
+            reason += " (no default route)"
+        if table.set_aside:
+            reason += "; the kernel would refuse " + ", ".join(table.set_aside)
+        if sender:
+            reason += ': "Network is unreachable"'
+        if place is not None and place.startswith("@lan:"):
+            return _fail(place, "no_route", reason.replace(where, "the gateway", 1),
+                         self._router_fix(place, dst))
+        same_link = self._same_link_other_subnet(place, dst)
+        if same_link is not None:
+            device, network = same_link
+            return _fail(place, "no_route",
+                         f"{reason}; {dst} is on the same link as {device.key} but in another"
+                         f" subnet ({network}) and no router joins the subnets",
+                         f"put both addresses in one subnet, or add 'to: {network}, dev:"
+                         f" {device.name}' in {where} and a route back on the other side")
+        gateway = self._gateway_for(place, dst.version)
+        if gateway is not None:
+            return _fail(place, "no_route", reason,
+                         f"add a default route in {where}: 'routes: [{{to: default, via:"
+                         f" {gateway}}}]' (default via {gateway})")
+        return _fail(place, "no_route", reason,
+                     f"add a route to {dst} in {where} via a router that reaches it")
+
+    def _same_link_other_subnet(
+        self, place: Place, dst: IpAddr
+    ) -> tuple[Device, ipaddress.IPv4Network | ipaddress.IPv6Network] | None:
+        for owner in self.net.owners.get(dst, []):
+            for device in self.net.by_place.get(place, []):
+                if device.kind in ("nic", "lan") or not device.up:
+                    continue
+                if owner.key in self.l2.emit(device.key):
+                    network = next(a.network for a in owner.addresses if a.ip == dst)
+                    return device, network
+        return None
+
+    def _gateway_for(self, place: Place, version: int) -> IpAddr | None:
+        """A gateway on one of the place's links: a LAN router its frames reach."""
+        for device in self.net.by_place.get(place, []):
+            receivers = self.l2.emit(device.key) if device.up else frozenset()
+            for nic, gateway in self.net.gateways.items():
+                if gateway.version == version and lan_of(nic) in receivers and any(
+                    gateway.ip in a.network for a in device.addresses
+                ):
+                    return gateway.ip
+        return None
+
+    def _router_fix(self, lan: str, dst: IpAddr) -> str:
+        nic = lan.removeprefix("@lan:")
+        for owner in self.net.owners.get(dst, []):
+            link = self.net.link(owner.key)
+            if isinstance(link, Ipvlan) and link.mode != "l2" and link.parent == nic:
+                parent_ips = [a.ip for a in self.net.devices[nic].addresses
+                              if a.version == dst.version]
+                network = next(a.network for a in owner.addresses if a.ip == dst)
+                via = parent_ips[0] if parent_ips else f"{nic}'s address"
+                return (f"on the router (the gateway of {nic}), add a route to {network} via"
+                        f" {via}: ipvlan {link.mode} children answer no ARP, so an on-link"
+                        " route is not enough")
+        return f"on the router (the gateway of {nic}), add a route back to {dst}"
+
+    def _up_fix(self, key: str) -> str:
+        device = self.net.devices.get(key)
+        if device is not None and not device.up:
+            return f"set 'state: up' on {key}"
+        link = self.net.link(key)
+        peer = getattr(link, "peer", None)
+        if peer:
+            return f"set 'state: up' on {peer}, the other end of {key}"
+        parent = getattr(link, "parent", None)
+        if parent:
+            return f"give {parent} carrier (bring it and, for a veth, its peer up)"
+        return f"bring {key} up with carrier"
+
+    def _describe_hop(self, dev: str, via: IpAddr | None) -> str:
+        device = self.net.devices[dev]
+        link = self.net.link(dev)
+        what = device.kind
+        if isinstance(link, Ipvlan):
+            what = f"ipvlan {link.mode}"
+        elif isinstance(link, Macvlan):
+            what = f"macvlan {link.mode}"
+        text = f"{dev} ({what})"
+        return text + (f" via {via}" if via else "")
+
+
+def explain(
+    topology: Topology, outside: str | None = None, host_forwarding: bool = False
+) -> list[Pair]:
+    """Every (source, target, role) pair that matters, with its predicted verdict."""
+    return Explainer(topology, outside, host_forwarding).pairs()

@@ -1,0 +1,191 @@
+"""Temporary permanent neighbour entries, so a big mesh is not limited by the ARP table.
+
+The kernel's neighbour table holds 1,024 dynamic entries (gc_thresh3) shared by every
+namespace, and that knob exists only in the initial namespace: a full mesh of more than ~32
+hosts on one segment overflows it ("neighbor table overflow") and probes fail for reasons that
+are the host's, not the design's. Permanent entries do not count against that limit, so for
+large checks the prober installs them, for the next hops it knows the MAC of, in the
+topology's own namespaces, and removes exactly the ones it added afterwards. The host's
+global settings are never changed.
+
+Plain rtnetlink over a socket opened inside each namespace (a few microseconds per entry,
+batched); no pyroute2 here, because thousands of entries must go in within milliseconds.
+"""
+
+from __future__ import annotations
+
+import errno
+import ipaddress
+import socket
+import struct
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from netwright.backend.checks.netns import entered
+
+RTM_GETLINK, RTM_NEWNEIGH, RTM_DELNEIGH = 18, 28, 29
+NLMSG_ERROR, NLMSG_DONE = 2, 3
+NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP = 0x1, 0x4, 0x300
+NLM_F_EXCL, NLM_F_CREATE = 0x200, 0x400
+NUD_PERMANENT = 0x80
+NDA_DST, NDA_LLADDR = 1, 2
+IFLA_ADDRESS, IFLA_IFNAME = 1, 3
+_NLMSG = struct.Struct("=IHHII")
+_NDMSG = struct.Struct("=BBHiHBB")
+_IFINFO = struct.Struct("=BBHiII")
+_RTA = struct.Struct("=HH")
+BATCH_BYTES = 60_000
+
+
+def _attribute(kind: int, payload: bytes) -> bytes:
+    length = _RTA.size + len(payload)
+    return _RTA.pack(length, kind) + payload + b"\0" * ((4 - length % 4) % 4)
+
+
+def _attributes(data: bytes) -> dict[int, bytes]:
+    found, offset = {}, 0
+    while offset + _RTA.size <= len(data):
+        length, kind = _RTA.unpack_from(data, offset)
+        if length < _RTA.size:
+            break
+        found[kind] = data[offset + _RTA.size: offset + length]
+        offset += (length + 3) & ~3
+    return found
+
+
+@dataclass(frozen=True)
+class Link:
+    index: int
+    mac: bytes
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A neighbour entry: in ``netns`` on link ``index``, ``address`` is at ``mac``."""
+
+    netns: str
+    index: int
+    address: str
+    mac: bytes
+
+
+class RouteSocket:
+    """An rtnetlink socket opened inside one namespace (open it from a worker thread)."""
+
+    def __init__(self, netns: str) -> None:
+        with entered(netns):
+            self.sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
+        self.sock.bind((0, 0))
+        self.seq = 0
+
+    def close(self) -> None:
+        self.sock.close()
+
+    def links(self) -> dict[str, Link]:
+        """Every link of the namespace by kernel name, with its index and MAC."""
+        self.seq += 1
+        body = _IFINFO.pack(socket.AF_UNSPEC, 0, 0, 0, 0, 0)
+        self.sock.send(_NLMSG.pack(_NLMSG.size + len(body), RTM_GETLINK,
+                                   NLM_F_REQUEST | NLM_F_DUMP, self.seq, 0) + body)
+        found: dict[str, Link] = {}
+        while True:
+            data = self.sock.recv(1 << 16)
+            offset = 0
+            while offset + _NLMSG.size <= len(data):
+                length, kind, _flags, _seq, _pid = _NLMSG.unpack_from(data, offset)
+                if kind in (NLMSG_DONE, NLMSG_ERROR):
+                    return found
+                info = _IFINFO.unpack_from(data, offset + _NLMSG.size)
+                attrs = _attributes(data[offset + _NLMSG.size + _IFINFO.size: offset + length])
+                name = attrs.get(IFLA_IFNAME, b"").rstrip(b"\0").decode(errors="replace")
+                found[name] = Link(info[3], attrs.get(IFLA_ADDRESS, b""))
+                offset += (length + 3) & ~3
+
+    def change(self, kind: int, entries: Iterable[Entry]) -> list[Entry]:
+        """Add (RTM_NEWNEIGH, never replacing) or delete entries; return those that took."""
+        batch: list[tuple[int, Entry]] = []
+        done: list[Entry] = []
+        flags = NLM_F_REQUEST | NLM_F_ACK | (NLM_F_CREATE | NLM_F_EXCL if kind == RTM_NEWNEIGH
+                                             else 0)
+        size = 0
+        chunks: list[bytes] = []
+        for entry in entries:
+            address = ipaddress.ip_address(entry.address)
+            family = socket.AF_INET if address.version == 4 else socket.AF_INET6
+            body = _NDMSG.pack(family, 0, 0, entry.index, NUD_PERMANENT, 0, 0)
+            body += _attribute(NDA_DST, address.packed)
+            if kind == RTM_NEWNEIGH:
+                body += _attribute(NDA_LLADDR, entry.mac)
+            self.seq += 1
+            message = _NLMSG.pack(_NLMSG.size + len(body), kind, flags, self.seq, 0) + body
+            chunks.append(message)
+            batch.append((self.seq, entry))
+            size += len(message)
+            if size > BATCH_BYTES:
+                done += self._flush(chunks, batch)
+                chunks, batch, size = [], [], 0
+        if chunks:
+            done += self._flush(chunks, batch)
+        return done
+
+    def _flush(self, chunks: list[bytes], batch: list[tuple[int, Entry]]) -> list[Entry]:
+        self.sock.send(b"".join(chunks))
+        waiting = {seq: entry for seq, entry in batch}
+        done = []
+        while waiting:
+            data = self.sock.recv(1 << 16)
+            offset = 0
+            while offset + _NLMSG.size <= len(data):
+                length, kind, _flags, seq, _pid = _NLMSG.unpack_from(data, offset)
+                if kind == NLMSG_ERROR:
+                    code = struct.unpack_from("=i", data, offset + _NLMSG.size)[0]
+                    entry = waiting.pop(seq, None)
+                    if entry is not None and code == 0:
+                        done.append(entry)
+                    elif entry is not None and -code not in (errno.EEXIST, errno.ENOENT):
+                        pass  # the probe will show the consequence; nothing was changed
+                offset += (length + 3) & ~3
+        return done
+
+
+class NeighbourPins:
+    """Install permanent entries per namespace and remove exactly those afterwards.
+
+    Use from a worker thread (opening the sockets enters namespaces).
+    """
+
+    def __init__(self) -> None:
+        self.sockets: dict[str, RouteSocket] = {}
+        self.added: list[Entry] = []
+
+    def socket_for(self, netns: str) -> RouteSocket:
+        if netns not in self.sockets:
+            self.sockets[netns] = RouteSocket(netns)
+        return self.sockets[netns]
+
+    def links(self, netns: str) -> dict[str, Link]:
+        return self.socket_for(netns).links()
+
+    def add(self, entries: Iterable[Entry]) -> int:
+        by_netns: dict[str, list[Entry]] = {}
+        for entry in entries:
+            by_netns.setdefault(entry.netns, []).append(entry)
+        count = 0
+        for netns, group in by_netns.items():
+            done = self.socket_for(netns).change(RTM_NEWNEIGH, group)
+            self.added += done
+            count += len(done)
+        return count
+
+    def remove_all(self) -> None:
+        by_netns: dict[str, list[Entry]] = {}
+        for entry in self.added:
+            by_netns.setdefault(entry.netns, []).append(entry)
+        try:
+            for netns, group in by_netns.items():
+                self.socket_for(netns).change(RTM_DELNEIGH, group)
+        finally:
+            self.added = []
+            for sock in self.sockets.values():
+                sock.close()
+            self.sockets = {}

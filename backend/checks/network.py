@@ -1,0 +1,136 @@
+"""The topology seen as a network: places that route, devices that carry frames, addresses.
+
+The explanation walks packets through this view. A *place* is where routing happens: a
+namespace key, None for the host, ``@lan:<nic>`` for the LAN (and its router, the gateway)
+behind a host NIC, or ``@outside`` for the address the user names beyond that router. A
+*device* is an interface key, a host NIC name, or the LAN itself (``@lan:<nic>``, a device
+and a place at once). Pure: built from the model alone.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections import defaultdict
+from dataclasses import dataclass
+
+from netwright.backend.topology.model import Topology, static_addresses
+
+IpIf = ipaddress.IPv4Interface | ipaddress.IPv6Interface
+IpAddr = ipaddress.IPv4Address | ipaddress.IPv6Address
+Place = str | None
+
+OUTSIDE = "@outside"
+FORWARDING_SYSCTLS = {
+    4: ("net.ipv4.ip_forward", "net.ipv4.conf.all.forwarding"),
+    6: ("net.ipv6.conf.all.forwarding",),
+}
+
+
+def lan_of(nic: str) -> str:
+    """The pseudo device and place standing for the wire (and router) behind host NIC ``nic``."""
+    return f"@lan:{nic}"
+
+
+def place_label(place: Place) -> str:
+    if place is None:
+        return "host"
+    if place.startswith("@lan:"):
+        return f"the LAN of {place.removeprefix('@lan:')}"
+    if place == OUTSIDE:
+        return "outside"
+    return place
+
+
+def _truthy(value: object) -> bool:
+    return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True)
+class Device:
+    key: str
+    place: Place
+    kind: str  # a link kind, "nic" or "lan"
+    name: str
+    addresses: tuple[IpIf, ...]
+    up: bool = True
+
+
+class Network:
+    """Indexes over a topology that the L2 and routing rules ask for again and again."""
+
+    def __init__(
+        self, topology: Topology, outside: str | None = None, host_forwarding: bool = False
+    ) -> None:
+        self.topology = topology
+        self.host_forwarding = host_forwarding
+        self.outside = ipaddress.ip_address(outside) if outside else None
+        self.devices: dict[str, Device] = {}
+        self.gateways: dict[str, IpIf] = {}  # nic -> gateway address with the nic's prefix
+        for nic, host_nic in topology.host.nics.items():
+            addresses = tuple(static_addresses(host_nic))
+            self.devices[nic] = Device(nic, None, "nic", nic, addresses)
+            lan_addresses: tuple[IpIf, ...] = ()
+            if host_nic.gateway:
+                gateway = ipaddress.ip_address(host_nic.gateway)
+                nets = [a.network for a in addresses if gateway in a.network]
+                prefix = nets[0].prefixlen if nets else gateway.max_prefixlen
+                gw_if = ipaddress.ip_interface(f"{gateway}/{prefix}")
+                self.gateways[nic] = gw_if
+                lan_addresses = (gw_if,)
+            self.devices[lan_of(nic)] = Device(lan_of(nic), lan_of(nic), "lan", nic, lan_addresses)
+        for key, link in topology.interfaces.items():
+            self.devices[key] = Device(
+                key, link.namespace, link.kind, link.name or key,
+                tuple(static_addresses(link)), link.state == "up",
+            )
+        self.by_place: dict[Place, list[Device]] = defaultdict(list)
+        self.owners: dict[IpAddr, list[Device]] = defaultdict(list)
+        for device in self.devices.values():
+            self.by_place[device.place].append(device)
+            for address in device.addresses:
+                self.owners[address.ip].append(device)
+        self.children: dict[str, list[str]] = defaultdict(list)
+        self.ports: dict[str, list[str]] = defaultdict(list)
+        for key, link in topology.interfaces.items():
+            parent = getattr(link, "parent", None)
+            if parent in self.devices:
+                self.children[parent].append(key)
+            if link.master in topology.interfaces:
+                self.ports[link.master].append(key)
+
+    def link(self, key: str):  # type: ignore[no-untyped-def]
+        """The model's interface for ``key`` (None for host NICs and LANs)."""
+        return self.topology.interfaces.get(key)
+
+    def local_addresses(self, place: Place, version: int) -> list[IpAddr]:
+        """Addresses a place answers for: all its static addresses, up or down (IPv4 keeps the
+        local route of a down interface; measured)."""
+        return [
+            a.ip for d in self.by_place.get(place, []) for a in d.addresses if a.version == version
+        ]
+
+    def is_local(self, place: Place, address: IpAddr) -> bool:
+        if place == OUTSIDE:
+            return address == self.outside
+        return any(d.place == place for d in self.owners.get(address, []))
+
+    def forwards(self, place: Place, version: int) -> bool:
+        """Whether a place routes packets that are not for it."""
+        if place is not None and place.startswith("@lan:"):
+            return True  # the LAN's router is the gateway: forwarding is its job
+        if place is None:
+            return self.host_forwarding
+        namespace = self.topology.namespaces.get(place)
+        if namespace is None:
+            return False
+        return any(
+            _truthy(namespace.sysctls[key])
+            for key in FORWARDING_SYSCTLS[version]
+            if key in namespace.sysctls
+        )
+
+    def device_by_name(self, place: Place, name: str) -> Device | None:
+        for device in self.by_place.get(place, []):
+            if device.name == name:
+                return device
+        return None

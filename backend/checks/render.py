@@ -1,0 +1,82 @@
+"""Check results for a terminal: a matrix (rows sources, columns targets), then one line per
+failure or surprise.
+
+Marks: ✓ reachable, ✗ unreachable, coloured green/red when the output is a terminal; a ``!``
+after the mark flags a pair where the observation contradicts the prediction. Before probing
+(``netwright explain``) the marks are the predictions.
+"""
+
+from __future__ import annotations
+
+from netwright.backend.checks.results import CheckResult, Pair
+
+GREEN, RED, YELLOW, DIM, RESET = "\033[32m", "\033[31m", "\033[33m", "\033[2m", "\033[0m"
+
+
+def _verdict(pair: Pair) -> str:
+    return (pair.observed or pair.predicted).verdict
+
+
+def _mark(pair: Pair, colour: bool) -> str:
+    reachable = _verdict(pair) == "reachable"
+    mark = "✓" if reachable else "✗"
+    flag = "!" if pair.matches is False else " "
+    if colour:
+        mark = f"{GREEN if reachable else RED}{mark}{RESET}"
+        if flag == "!":
+            flag = f"{YELLOW}!{RESET}"
+    return mark + flag
+
+
+def render_matrix(result: CheckResult, colour: bool = False) -> str:
+    sources = list(dict.fromkeys(p.source for p in result.pairs))
+    columns = list(dict.fromkeys((p.target.address, p.target.label) for p in result.pairs))
+    if not sources:
+        return f"{result.topology}: nothing to check (no namespace has a static address)"
+    cells = {(p.source, p.target.address, p.target.label): p for p in result.pairs}
+    width = max(len(s) for s in sources) + 2
+    lines = []
+    header = [f"{i + 1:>3}" for i in range(len(columns))]
+    lines.append(" " * width + " ".join(header))
+    for source in sources:
+        row = []
+        for address, label in columns:
+            pair = cells.get((source, address, label))
+            row.append(" " + _mark(pair, colour) if pair else (f" {DIM}·{RESET} " if colour
+                                                               else " · "))
+        lines.append(f"{source:<{width}}" + " ".join(row))
+    lines.append("")
+    lines += [f"{i + 1:>3}  {address:<16} {label}" for i, (address, label) in enumerate(columns)]
+    return "\n".join(lines)
+
+
+def explanation_line(pair: Pair) -> str:
+    text = f"{pair.source} → {pair.target.label} ({pair.target.address}, {pair.target.role}): "
+    mismatch = pair.mismatch_text()
+    if mismatch:
+        return text + "MISMATCH " + mismatch
+    text += pair.predicted.reason
+    if pair.observed is not None and pair.observed.error:
+        text += f" [observed: {pair.observed.error}]"
+    if pair.predicted.fix:
+        text += f" — fix: {pair.predicted.fix}"
+    return text
+
+
+def render(result: CheckResult, colour: bool = False) -> str:
+    """The matrix, then the failures and mismatches, one line each."""
+    lines = [render_matrix(result, colour), ""]
+    notable = [p for p in result.pairs if _verdict(p) == "unreachable" or p.matches is False]
+    if notable:
+        lines.append("Why:")
+        lines += ["  " + explanation_line(p) for p in notable]
+    else:
+        lines.append("Every pair is reachable.")
+    total = len(result.pairs)
+    if result.probed:
+        bad = len(result.mismatches)
+        lines.append("")
+        lines.append(f"{total} pair(s) probed; predicted == observed for {total - bad}"
+                     + (f"; {bad} MISMATCH(ES)" if bad else ""))
+    lines += [f"note: {n}" for n in result.notes]
+    return "\n".join(lines)

@@ -1,0 +1,165 @@
+"""What a check produces: pairs with a prediction and an observation, as plain data.
+
+The JSON shape is the contract of issue 5, shared by the CLI's ``--json``, the D-Bus ``Check``
+method and the GUI: an object with a ``pairs`` list, each pair with ``source``, ``target``,
+``role``, ``predicted`` {verdict, reason, fix} and ``observed`` {verdict, error, rtt_ms}.
+Extra keys (``disposition``, ``target_name``, ``match`` …) only add detail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Verdict = Literal["reachable", "unreachable"]
+Role = Literal["peer", "parent", "gateway", "outside", "self"]
+
+# Batfish-style dispositions: why a flow ends where it ends.
+Disposition = Literal[
+    "accepted",  # the target is the source's own address
+    "delivered",  # the echo reached the target and the reply came back
+    "no_route",  # the sender's kernel has no route: ENETUNREACH "Network is unreachable"
+    "no_route_back",  # the target has no route to the sender: no reply
+    "neighbor_unreachable",  # the next hop is not on the link the route points at
+    "isolated",  # the link type forbids it by design (macvlan/ipvlan rules)
+    "link_down",  # an interface on the way is down or has no carrier
+    "not_forwarded",  # a router on the way has forwarding off
+    "beyond_model",  # the path leaves what the topology describes
+]
+
+ROLES: tuple[Role, ...] = ("self", "peer", "parent", "gateway", "outside")
+
+
+@dataclass(frozen=True)
+class Target:
+    """An address worth probing, with what it is and who holds it.
+
+    ``place`` is where the address lives: a namespace key, None for the host, or a pseudo
+    place (``@lan:<nic>`` for the LAN behind a host NIC, ``@outside``).
+    """
+
+    address: str
+    role: Role
+    owner: str  # interface key, host NIC, "gateway" or "outside"
+    place: str | None
+    label: str  # how people read it: "net2/ipvlan2", "wlp2s0 (parent)", "gateway"
+
+
+@dataclass(frozen=True)
+class Prediction:
+    verdict: Verdict
+    disposition: Disposition
+    reason: str
+    fix: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "verdict": self.verdict,
+            "reason": self.reason,
+            "fix": self.fix,
+            "disposition": self.disposition,
+        }
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What a probe saw. ``error`` is None when a reply came back.
+
+    ``errno`` is the symbolic kernel error when the sender's kernel reported one
+    (``ENETUNREACH``, ``EHOSTUNREACH`` …); ``limited_by`` names a host limit, not the design,
+    that may explain a failure (``neighbour-table``).
+    """
+
+    verdict: Verdict
+    error: str | None = None
+    rtt_ms: float | None = None
+    errno: str | None = None
+    attempts: int = 1
+    limited_by: str | None = None
+    tcp: dict[str, Any] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "verdict": self.verdict,
+            "error": self.error,
+            "rtt_ms": None if self.rtt_ms is None else round(self.rtt_ms, 3),
+            "errno": self.errno,
+            "attempts": self.attempts,
+        }
+        if self.limited_by:
+            data["limited_by"] = self.limited_by
+        if self.tcp is not None:
+            data["tcp"] = self.tcp
+        return data
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One source namespace (``"host"`` for the host) and one target address."""
+
+    source: str
+    target: Target
+    predicted: Prediction
+    observed: Observation | None = None
+
+    @property
+    def matches(self) -> bool | None:
+        """None before probing; otherwise whether the model predicted what the kernel did."""
+        if self.observed is None:
+            return None
+        return self.observed.verdict == self.predicted.verdict
+
+    def mismatch_text(self) -> str | None:
+        """The sentence users want when the model or the host surprised us."""
+        if self.observed is None or self.matches:
+            return None
+        seen = self.observed.error or f"reply in {self.observed.rtt_ms or 0:.2f} ms"
+        text = f"predicted {self.predicted.verdict}: {self.predicted.reason}; observed: {seen}"
+        if self.observed.limited_by:
+            text += f" (limited by the {self.observed.limited_by}, not the design)"
+        return text
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "source": self.source,
+            "target": self.target.address,
+            "target_name": self.target.label,
+            "role": self.target.role,
+            "predicted": self.predicted.to_json(),
+            "observed": None if self.observed is None else self.observed.to_json(),
+        }
+        if self.observed is not None:
+            data["match"] = self.matches
+            if not self.matches:
+                data["mismatch"] = self.mismatch_text()
+        return data
+
+
+@dataclass
+class CheckResult:
+    """The whole check: every pair, plus what limited or shaped the probing."""
+
+    topology: str
+    pairs: list[Pair]
+    probed: bool = False
+    seconds: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    neighbour_table: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def mismatches(self) -> list[Pair]:
+        return [p for p in self.pairs if p.matches is False]
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "topology": self.topology,
+            "probed": self.probed,
+            "pairs": [p.to_json() for p in self.pairs],
+            "mismatches": len(self.mismatches),
+            "notes": list(self.notes),
+        }
+        if self.seconds:
+            data["seconds"] = {k: round(v, 4) for k, v in self.seconds.items()}
+        if self.neighbour_table:
+            data["neighbour_table"] = dict(self.neighbour_table)
+        return data

@@ -1,0 +1,258 @@
+"""The one entry point for a check: predict every pair, probe them all, put both side by side.
+
+``run_check(subject, options, progress)`` takes the engine's ``Deployment`` (it knows the
+on-disk namespace names) or a bare ``Topology`` whose namespaces exist under their own keys
+in this process's namespace. The D-Bus ``Check`` method and the CLI both call it; the result
+serialises with ``CheckResult.to_json()``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from netwright.backend.checks.explain import Explainer
+from netwright.backend.checks.netns import call_in, netns_path
+from netwright.backend.checks.network import Place
+from netwright.backend.checks.prober import EchoProber, Probe
+from netwright.backend.checks.results import CheckResult, Observation, Pair
+from netwright.backend.topology.model import Ipvlan, Topology
+from netwright.backend.topology.problems import NetwrightError
+
+Progress = Callable[[int, int, str], None]
+NEIGHBOUR_TABLE_LIMIT = 1024  # gc_thresh3: dynamic entries for all namespaces together
+
+
+class CheckOptionsError(NetwrightError):
+    """A check option is out of range."""
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """``outside``: an address beyond the gateway to probe (none by default on a real host).
+    ``host_forwarding``: None reads the host's ip_forward from the kernel.
+    ``neighbour_budget``: dynamic neighbour entries a check may cause before it pins entries.
+    """
+
+    timeout: float = 1.0
+    retries: int = 1
+    outside: str | None = None
+    tcp_port: int | None = None
+    host_forwarding: bool | None = None
+    neighbour_budget: int = 512
+    probe: bool = True
+
+    def __post_init__(self) -> None:
+        if not 0.01 <= self.timeout <= 30:
+            raise CheckOptionsError(f"timeout {self.timeout} s is out of range (0.01–30 s)")
+        if not 0 <= self.retries <= 5:
+            raise CheckOptionsError(f"retries {self.retries} is out of range (0–5)")
+        if self.outside is not None:
+            try:
+                ipaddress.ip_address(self.outside)
+            except ValueError:
+                raise CheckOptionsError(
+                    f"--target-outside {self.outside!r} is not an IP address") from None
+        if self.tcp_port is not None and not 1 <= self.tcp_port <= 65535:
+            raise CheckOptionsError(f"TCP port {self.tcp_port} is out of range (1–65535)")
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CheckOptions:
+        """Options as the D-Bus method receives them (unknown keys are refused)."""
+        known = {"timeout", "retries", "outside", "tcp_port", "host_forwarding",
+                 "neighbour_budget", "probe"}
+        unknown = set(data) - known
+        if unknown:
+            raise CheckOptionsError(f"unknown check option(s): {', '.join(sorted(unknown))}")
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class Where:
+    """Namespace files for each place of a deployed topology."""
+
+    namespaces: dict[str, str]  # topology namespace key -> on-disk name
+    host: str | None  # on-disk name of the namespace playing the host; None = ours
+
+    def path(self, place: Place) -> str:
+        if place is None:
+            return netns_path(self.host)
+        return netns_path(self.namespaces.get(place, place))
+
+
+def _where(subject: Any) -> tuple[Topology, Where]:
+    if isinstance(subject, Topology):
+        return subject, Where({ns: ns for ns in subject.namespaces}, None)
+    topology = getattr(subject, "topology", None)
+    if not isinstance(topology, Topology):
+        raise NetwrightError("run_check needs a Topology or an engine Deployment")
+    return topology, Where(dict(subject.namespaces), subject.host_netns)
+
+
+def _read_host_forwarding(where: Where) -> bool:
+    def read() -> bool:
+        with open("/proc/sys/net/ipv4/ip_forward") as handle:
+            return handle.read().strip() == "1"
+
+    return call_in(where.path(None), read)
+
+
+def _place_of(source: str, explainer: Explainer) -> Place:
+    return None if source == "host" and "host" not in explainer.net.topology.namespaces \
+        else source
+
+
+async def run_check(
+    subject: Any, options: CheckOptions | None = None, progress: Progress | None = None
+) -> CheckResult:
+    """Predict and (unless ``options.probe`` is False) measure every pair."""
+    options = options or CheckOptions()
+    topology, where = _where(subject)
+    report = progress or (lambda done, total, text: None)
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    loop = asyncio.get_running_loop()
+    host_forwarding = options.host_forwarding
+    if host_forwarding is None and options.probe:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            host_forwarding = await loop.run_in_executor(pool, _read_host_forwarding, where)
+    explainer = Explainer(topology, options.outside, bool(host_forwarding))
+    pairs = explainer.pairs()
+    timings["explain"] = time.perf_counter() - started
+    result = CheckResult(topology.name, pairs, probed=False, seconds=timings)
+    if not options.probe or not pairs:
+        return result
+    report(0, len(pairs), f"probing {len(pairs)} pair(s)")
+    steps = _neighbour_steps(explainer, pairs)
+    pins = None
+    limited = False
+    if len(steps) > options.neighbour_budget:
+        from netwright.backend.checks.neighbours import NeighbourPins
+
+        pins = NeighbourPins()
+        begun = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pinned, unpinned = await loop.run_in_executor(
+                pool, _pin, pins, explainer, where, steps)
+        timings["pin_neighbours"] = time.perf_counter() - begun
+        limited = unpinned > options.neighbour_budget
+        result.neighbour_table = {"limit": NEIGHBOUR_TABLE_LIMIT, "entries_needed": len(steps),
+                                  "pinned": pinned, "dynamic": unpinned}
+        result.notes.append(
+            f"{len(steps)} neighbour entries needed, more than the {options.neighbour_budget}"
+            f" a check may take from the kernel's shared table ({NEIGHBOUR_TABLE_LIMIT}):"
+            f" {pinned} were pinned as temporary permanent entries and removed afterwards")
+    try:
+        probes = [Probe(where.path(_place_of(p.source, explainer)), p.target.address)
+                  for p in pairs]
+        begun = time.perf_counter()
+        observations = await EchoProber(options.timeout, options.retries, progress).run(probes)
+        timings["probe"] = time.perf_counter() - begun
+    finally:
+        if pins is not None:
+            begun = time.perf_counter()
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                await loop.run_in_executor(pool, pins.remove_all)
+            timings["unpin_neighbours"] = time.perf_counter() - begun
+    if options.tcp_port is not None:
+        from netwright.backend.checks.tcp import probe_tcp
+
+        begun = time.perf_counter()
+        tcp = await probe_tcp(probes, options.tcp_port, options.timeout)
+        timings["tcp"] = time.perf_counter() - begun
+        observations = [_with_tcp(o, t) for o, t in zip(observations, tcp, strict=True)]
+    if limited:
+        observations = [_limited(o) for o in observations]
+    result.pairs = [Pair(p.source, p.target, p.predicted, o)
+                    for p, o in zip(pairs, observations, strict=True)]
+    result.probed = True
+    timings["total"] = time.perf_counter() - started
+    report(len(pairs), len(pairs), f"{len(result.mismatches)} mismatch(es)")
+    return result
+
+
+def _with_tcp(observation: Observation, tcp: dict[str, Any]) -> Observation:
+    return Observation(observation.verdict, observation.error, observation.rtt_ms,
+                       observation.errno, observation.attempts, observation.limited_by, tcp)
+
+
+def _limited(observation: Observation) -> Observation:
+    if observation.verdict == "reachable" or observation.limited_by:
+        return observation
+    return Observation(observation.verdict, observation.error, observation.rtt_ms,
+                       observation.errno, observation.attempts, "neighbour-table",
+                       observation.tcp)
+
+
+# -- the neighbour table ------------------------------------------------------------------------
+
+Step = tuple[Place, str, str, str | None]  # place, out device, next hop, answering device
+
+
+def _neighbour_steps(explainer: Explainer, pairs: list[Pair]) -> set[Step]:
+    """The (place, device, next hop) neighbour entries the probes will make: the first hop of
+    each request and of each reply, with the device the model expects to answer."""
+    steps: set[Step] = set()
+    for pair in pairs:
+        if pair.target.role == "self":
+            continue
+        source = _place_of(pair.source, explainer)
+        dst = ipaddress.ip_address(pair.target.address)
+        step = _first_step(explainer, source, dst)
+        if step is None:
+            continue
+        steps.add(step)
+        src = explainer.source_address(source, dst)
+        answering = step[3]
+        if src is not None and answering is not None:
+            back = _first_step(explainer, explainer.net.devices[answering].place, src)
+            if back is not None:
+                steps.add(back)
+    return steps
+
+
+def _first_step(explainer: Explainer, place: Place, dst: Any) -> Step | None:
+    route = explainer.routing.table(place, dst.version).lookup(dst)
+    if route is None:
+        return None
+    link = explainer.net.link(route.dev)
+    if isinstance(link, Ipvlan) and link.mode != "l2":
+        return None  # no ARP on ipvlan l3 children
+    hop = route.via or dst
+    answering = explainer.resolve(route.dev, hop)
+    return place, route.dev, str(hop), answering.key if answering else None
+
+
+def _pin(pins: Any, explainer: Explainer, where: Where, steps: set[Step]) -> tuple[int, int]:
+    """Install permanent entries for steps whose answering device's MAC the kernel gives."""
+    from netwright.backend.checks.neighbours import Entry
+
+    links: dict[str, Any] = {}
+
+    def links_of(place: Place) -> Any:
+        path = where.path(place)
+        if path not in links:
+            links[path] = pins.links(path)
+        return links[path]
+
+    entries = []
+    unpinned = 0
+    for place, out_dev, hop, answering in steps:
+        device = explainer.net.devices[out_dev]
+        target = explainer.net.devices.get(answering or "")
+        if target is None or target.kind in ("lan", "nic") or device.kind in ("lan", "nic"):
+            unpinned += 1
+            continue
+        out_link = links_of(place).get(device.name)
+        answer_link = links_of(target.place).get(target.name)
+        if out_link is None or answer_link is None or not answer_link.mac:
+            unpinned += 1
+            continue
+        entries.append(Entry(where.path(place), out_link.index, hop, answer_link.mac))
+    pinned = pins.add(entries)
+    return pinned, unpinned + len(entries) - pinned

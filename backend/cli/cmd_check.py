@@ -1,0 +1,111 @@
+"""`netwright check` (measure and explain a deployed topology) and `netwright explain`
+(predict without deploying anything).
+
+Both print a matrix — rows are sources, columns targets, ✓/✗ coloured on a terminal, ``!``
+where the kernel disagreed with the prediction — then one line per failure with its reason
+and fix. ``--json`` prints the result object of issue 5 instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from typing import Any
+
+from netwright.backend.checks.explain import explain
+from netwright.backend.checks.render import render
+from netwright.backend.checks.results import CheckResult
+from netwright.backend.checks.run import CheckOptions, run_check
+from netwright.backend.topology import load_topology
+from netwright.backend.topology.model import Topology
+
+EXIT_OK, EXIT_MISMATCH = 0, 1
+
+
+def register(subparsers: Any) -> None:
+    check = subparsers.add_parser(
+        "check",
+        help="probe a deployed topology and explain every result",
+        description="Probe every pair that matters in a deployed topology (ICMP from sockets"
+        " inside each namespace, all at once) and show predicted vs observed. Exits 1 when a"
+        " result contradicts its prediction.",
+    )
+    check.add_argument("subject", metavar="FILE|NAME", help="a topology file or deployed name")
+    check.add_argument("--lab", action="store_true", help="check the deployment in the lab")
+    check.add_argument("--json", action="store_true", help="print the result as JSON")
+    check.add_argument("--target-outside", metavar="ADDR",
+                       help="also probe this address beyond the gateway (in the lab: the lab's"
+                       " outside address by default; on a real host: none unless given)")
+    check.add_argument("--timeout", type=float, default=1.0, metavar="SECONDS",
+                       help="per attempt (default 1 s; one retry)")
+    check.add_argument("--port", type=int, metavar="PORT", help="also try TCP to this port")
+    check.set_defaults(func=run_check_command)
+
+    explain_parser = subparsers.add_parser(
+        "explain",
+        help="predict who reaches whom, without deploying",
+        description="Predict, from the file alone, each pair's result with its reason and fix.",
+    )
+    explain_parser.add_argument("file", metavar="FILE")
+    explain_parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    explain_parser.add_argument("--target-outside", metavar="ADDR",
+                                help="also predict reaching this address beyond the gateway")
+    explain_parser.set_defaults(func=run_explain_command)
+
+
+def _print(result: CheckResult, as_json: bool) -> None:
+    if as_json:
+        json.dump(result.to_json(), sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    else:
+        colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        print(render(result, colour))
+
+
+def run_explain_command(args: argparse.Namespace) -> int:
+    _document, topology = load_topology(args.file)
+    options = CheckOptions(outside=args.target_outside, probe=False)
+    result = CheckResult(topology.name, explain(topology, options.outside))
+    _print(result, args.json)
+    return EXIT_OK
+
+
+def _lab_outside() -> str | None:
+    try:
+        from netwright.backend import lab
+    except ImportError:
+        return None
+    outside = getattr(lab, "OUTSIDE_ADDRESS", None)
+    return str(outside) if outside else None
+
+
+async def _deployment(subject: str, in_lab: bool) -> Any:
+    from netwright.backend.engine import Engine, Target, default_state_dir
+
+    name = subject
+    if os.path.exists(subject):
+        _document, topology = load_topology(subject)
+        name = topology.name
+    engine = Engine(default_state_dir(), Target.lab() if in_lab else Target.host())
+    return await engine.deployment(name)
+
+
+def run_check_command(args: argparse.Namespace) -> int:
+    outside = args.target_outside or (_lab_outside() if args.lab else None)
+    options = CheckOptions(timeout=args.timeout, outside=outside, tcp_port=args.port)
+
+    async def main() -> CheckResult:
+        deployment = await _deployment(args.subject, args.lab)
+        return await run_check(deployment, options)
+
+    result = asyncio.run(main())
+    _print(result, args.json)
+    return EXIT_MISMATCH if result.mismatches else EXIT_OK
+
+
+def check_topology(topology: Topology, options: CheckOptions) -> CheckResult:
+    """Check a topology whose namespaces exist under their own names (tests, benchmarks)."""
+    return asyncio.run(run_check(topology, options))
