@@ -1,0 +1,137 @@
+"""Build and destroy the lab host (see the package docstring for the picture)."""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from netwright.backend.engine import Engine, NotDeployed, Target, default_state_dir
+from netwright.backend.topology.model import HostNic, Topology
+
+LAB_OUTSIDE_ADDRESS = "203.0.113.114"
+"""Stands for the seed's 114.114.114.114: an address beyond the gateway (RFC 5737 range)."""
+LAB_OUTSIDE_GATEWAY = "203.0.113.1"
+LAB_TOPOLOGY_NAME = "nwlab"
+_OUTSIDE_PREFIX = 24
+
+
+@dataclass(frozen=True)
+class Lab:
+    """What was built: the namespaces (on-disk names) and the emulated NICs."""
+
+    host_netns: str
+    router_netns: str
+    outside_netns: str
+    outside_address: str
+    nics: dict[str, HostNic] = field(default_factory=dict)
+
+
+def _names(target: Target) -> tuple[str, str, str]:
+    host = target.host_netns
+    if host is None:
+        raise ValueError("the lab needs a target whose host is a namespace (Target.lab())")
+    base = host.removesuffix("-host")
+    return host, f"{base}-router", f"{base}-outside"
+
+
+def _router_end(nic: str) -> str:
+    name = f"r-{nic}"
+    if len(name.encode()) <= 15:
+        return name
+    return "r-" + hashlib.sha1(nic.encode()).hexdigest()[:12]
+
+
+def lab_topology(nics: dict[str, HostNic], target: Target) -> Topology:
+    """The lab as a topology of its own, applied on the engine's own namespace."""
+    host, router, outside = _names(target)
+    namespaces: dict[str, Any] = {
+        host: {"routes": []},
+        router: {"sysctls": {"net.ipv4.ip_forward": 1, "net.ipv6.conf.all.forwarding": 1}},
+        outside: {"routes": [{"to": "default", "via": LAB_OUTSIDE_GATEWAY}]},
+    }
+    interfaces: dict[str, Any] = {
+        "r-outside": {"kind": "veth", "peer": "outside0", "namespace": router,
+                      "addresses": [f"{LAB_OUTSIDE_GATEWAY}/{_OUTSIDE_PREFIX}"]},
+        "outside0": {"kind": "veth", "peer": "r-outside", "namespace": outside,
+                     "addresses": [f"{LAB_OUTSIDE_ADDRESS}/{_OUTSIDE_PREFIX}"]},
+    }
+    default_set = False
+    for name, nic in sorted(nics.items()):
+        router_end = _router_end(name)
+        router_addresses = []
+        if nic.gateway is not None:
+            gateway = ipaddress.ip_address(nic.gateway)
+            for cidr in nic.addresses:
+                iface = ipaddress.ip_interface(cidr)
+                if gateway in iface.network:
+                    router_addresses.append(f"{gateway}/{iface.network.prefixlen}")
+                    break
+            if not default_set and router_addresses and gateway.version == 4:
+                namespaces[host]["routes"].append({"to": "default", "via": str(gateway)})
+                default_set = True
+        interfaces[name] = {"kind": "veth", "peer": router_end, "namespace": host,
+                            "addresses": list(nic.addresses)}
+        if nic.mac:
+            interfaces[name]["mac"] = nic.mac
+        interfaces[router_end] = {"kind": "veth", "peer": name, "namespace": router,
+                                  "addresses": router_addresses}
+    return Topology.model_validate({
+        "netwright": 1, "name": LAB_TOPOLOGY_NAME,
+        "description": "Netwright lab host: emulated uplink NICs, router, outside address",
+        "namespaces": namespaces, "interfaces": interfaces,
+    })
+
+
+def _infra_engine(state_dir: Path | None) -> Engine:
+    return Engine(Path(state_dir or default_state_dir()) / "lab-infra", Target.host())
+
+
+async def build_lab(topology: Topology | None, target: Target | None = None, *,
+                    state_dir: Path | None = None) -> Lab:
+    """Build (or extend) the lab so ``topology``'s host NICs exist in ``target.host_netns``.
+
+    Idempotent: NICs already in the lab are kept (a NIC named again takes the new addresses),
+    so several topologies can share one lab.
+    """
+    target = target or Target.lab()
+    engine = _infra_engine(state_dir)
+    nics: dict[str, HostNic] = {}
+    for name in await engine.deployments():
+        if name == LAB_TOPOLOGY_NAME:
+            current = (await engine.deployment(name)).topology
+            host = _names(target)[0]
+            for key, link in current.interfaces.items():
+                if link.namespace == host:
+                    nics[key] = HostNic.model_validate(
+                        {"addresses": [str(a) for a in link.addresses],
+                         **({"mac": link.mac} if link.mac else {})})
+            _restore_gateways(current, nics)
+    if topology is not None:
+        nics.update(topology.host.nics)
+    await engine.apply(lab_topology(nics, target))
+    host, router, outside = _names(target)
+    return Lab(host, router, outside, LAB_OUTSIDE_ADDRESS, nics)
+
+
+def _restore_gateways(current: Topology, nics: dict[str, HostNic]) -> None:
+    """The gateway of a NIC already in the lab is the address of its router end."""
+    for name, nic in list(nics.items()):
+        router_end = current.interfaces.get(_router_end(name))
+        if router_end is None or not router_end.addresses:
+            continue
+        gateway = str(ipaddress.ip_interface(str(router_end.addresses[0])).ip)
+        nics[name] = HostNic.model_validate({**nic.model_dump(mode="json", exclude_none=True),
+                                             "gateway": gateway})
+
+
+async def destroy_lab(target: Target | None = None, *, state_dir: Path | None = None) -> bool:
+    """Remove the lab (and with its namespaces, anything deployed into it). False if none."""
+    _names(target or Target.lab())
+    try:
+        await _infra_engine(state_dir).destroy(LAB_TOPOLOGY_NAME)
+    except NotDeployed:
+        return False
+    return True
