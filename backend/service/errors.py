@@ -9,6 +9,7 @@ This module imports neither dbus-fast nor the kernel side, so the client can use
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from netwright.backend.engine.errors import (
@@ -92,7 +93,7 @@ def exception_from_error(name: str, message: str, detail: str = "") -> Netwright
     """Rebuild the exception a D-Bus error stands for, as the engine would have raised it."""
     data = _parse_detail(detail)
     if name == names.ERROR_INVALID_TOPOLOGY:
-        problems = [_problem(p) for p in data.get("problems", []) if isinstance(p, dict)]
+        problems = [problem_from_json(p) for p in data.get("problems", []) if isinstance(p, dict)]
         if problems:
             return TopologyError(problems)
         return TopologyError([Problem("error", "invalid", (), message)])
@@ -121,11 +122,33 @@ def _parse_detail(detail: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _problem(data: dict[str, Any]) -> Problem:
+_PATH_PART = re.compile(r'\.?([A-Za-z0-9_-]+)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]')
+
+
+def parse_path(text: str) -> tuple[str | int, ...]:
+    """The model path a problem's ``path`` text stands for (the inverse of format_path)."""
+    parts: list[str | int] = []
+    position = 0
+    while position < len(text):
+        match = _PATH_PART.match(text, position)
+        if match is None:
+            return (text,)  # not a path this version renders; keep it whole
+        word, index, quoted = match.groups()
+        if word is not None:
+            parts.append(word)
+        elif index is not None:
+            parts.append(int(index))
+        else:
+            parts.append(re.sub(r"\\(.)", r"\1", quoted))
+        position = match.end()
+    return tuple(parts)
+
+
+def problem_from_json(data: dict[str, Any]) -> Problem:
+    """A Problem as Problem.to_json() wrote it."""
     severity = "warning" if data.get("severity") == "warning" else "error"
-    path_text = str(data.get("path", ""))
     return Problem(
-        severity, str(data.get("code", "invalid")), (path_text,) if path_text else (),
+        severity, str(data.get("code", "invalid")), parse_path(str(data.get("path", ""))),
         str(data.get("message", "")), int(data.get("line", 0) or 0),
         int(data.get("column", 0) or 0), str(data.get("file", "")),
     )

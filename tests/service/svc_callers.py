@@ -56,3 +56,26 @@ class Caller:
             except subprocess.TimeoutExpired:
                 os.kill(self.process.pid, 9)
                 self.process.wait(5)
+
+
+CLIENT_SCRIPT = Path(__file__).with_name("svc_client_run.py")
+
+
+def run_client(user: str | None, address: str, body: str, *, which: str = "system",
+               timeout: float = 120) -> dict[str, Any]:
+    """Run a BackendClient snippet (svc_client_run.py) as ``user``; return its JSON outcome."""
+    prefix: list[str] = []
+    if user is not None:
+        entry = pwd.getpwnam(user)
+        prefix = ["setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}",
+                  "--init-groups", "--"]
+    env = {"PATH": "/usr/bin:/bin", "DBUS_SYSTEM_BUS_ADDRESS": address,
+           "PYTHONDONTWRITEBYTECODE": "1"}
+    result = subprocess.run(
+        [*prefix, PYTHON, str(CLIENT_SCRIPT), which, body], capture_output=True, text=True,
+        env=env, cwd="/", timeout=timeout, check=False,
+    )
+    if result.returncode != 0 or not result.stdout.strip():
+        raise RuntimeError(f"client snippet failed ({result.returncode}): {result.stderr}")
+    outcome: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return outcome

@@ -1,0 +1,197 @@
+"""BackendClient: typed calls to io.netwright.Backend1, errors as the engine's exceptions.
+
+One instance per connection. ``apply``/``destroy`` start a job and wait for its end,
+forwarding JobProgress to a callback; ``start_apply``/``wait_job`` split the two for callers
+that want the job id (to offer Cancel). Every D-Bus error becomes the Python exception the
+engine (or the topology contract) would have raised.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any
+
+from dbus_fast import Message, MessageType, Variant
+from dbus_fast.aio import MessageBus
+
+from netwright.backend.client.jobs import JobOutcome, JobTracker, ProgressCallback
+from netwright.backend.client.results import (
+    parse_apply_result,
+    parse_json,
+    parse_plan,
+    parse_problems,
+    parse_status,
+)
+from netwright.backend.engine.results import ApplyResult, Plan, Status
+from netwright.backend.service import names
+from netwright.backend.service.errors import (
+    BackendUnavailableError,
+    InvalidArgumentsError,
+    NotAuthorizedError,
+    exception_from_error,
+)
+from netwright.backend.topology.problems import NetwrightError, Problem
+
+#: Calls that need an administrator's password wait for the person to type it.
+CALL_TIMEOUT_SECONDS = 330.0
+
+_DBUS_ERRORS_AS_UNAVAILABLE = (
+    "org.freedesktop.DBus.Error.ServiceUnknown",
+    "org.freedesktop.DBus.Error.NameHasNoOwner",
+    "org.freedesktop.DBus.Error.NoReply",
+    "org.freedesktop.DBus.Error.Disconnected",
+    "org.freedesktop.DBus.Error.Spawn.ChildExited",
+)
+
+__all__ = ["BackendClient", "JobOutcome"]
+
+
+class BackendClient:
+    """A connection to one backend (the system's netwrightd or a lab)."""
+
+    def __init__(self, bus: MessageBus, *, lab: bool = False) -> None:
+        self._bus = bus
+        self._tracker = JobTracker()
+        self._watch: asyncio.Future[None] | None = None
+        self.lab = lab
+        bus.add_message_handler(self._on_message)
+
+    @classmethod
+    async def attach(cls, bus: MessageBus, *, lab: bool = False) -> BackendClient:
+        """Use a connected bus: subscribe to the backend's signals and return the client."""
+        client = cls(bus, lab=lab)
+        client._watch = asyncio.ensure_future(client._watch_disconnect())
+        await client._raw("org.freedesktop.DBus", "/org/freedesktop/DBus",
+                          "org.freedesktop.DBus", "AddMatch", "s",
+                          [f"type='signal',sender='{names.BUS_NAME}',"
+                           f"interface='{names.INTERFACE}'"])
+        return client
+
+    async def __aenter__(self) -> BackendClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._bus.connected:
+            self._bus.disconnect()
+
+    # -- the API ------------------------------------------------------------------------
+
+    async def version(self) -> str:
+        return str(await self._property("Version"))
+
+    async def mode(self) -> str:
+        return str(await self._property("Mode"))
+
+    async def inspect(self) -> dict[str, Any]:
+        result: dict[str, Any] = parse_json(await self._call("Inspect", "", []))
+        return result
+
+    async def validate(self, topology: str) -> list[Problem]:
+        return parse_problems(await self._call("Validate", "s", [topology]))
+
+    async def plan(self, topology: str) -> Plan:
+        return parse_plan(await self._call("Plan", "sa{sv}", [topology, {}]))
+
+    async def status(self, name: str) -> Status:
+        return parse_status(await self._call("Status", "s", [name]))
+
+    async def list(self) -> list[str]:
+        return list(await self._call("List", "", []))
+
+    async def check(
+        self, name: str, *, outside: str | None = None, timeout: float | None = None
+    ) -> Any:
+        options: dict[str, Variant] = {}
+        if outside is not None:
+            options["outside"] = Variant("s", outside)
+        if timeout is not None:
+            options["timeout"] = Variant("d", float(timeout))
+        return parse_json(await self._call("Check", "sa{sv}", [name, options]))
+
+    async def start_apply(self, topology: str) -> str:
+        """Start an apply job; return its id at once."""
+        return str(await self._call("Apply", "sa{sv}", [topology, {}]))
+
+    async def start_destroy(self, name: str) -> str:
+        return str(await self._call("Destroy", "sa{sv}", [name, {}]))
+
+    async def wait_job(self, job: str, progress: ProgressCallback | None = None) -> ApplyResult:
+        """Wait for a job's end; raise what the engine raised if it failed."""
+        outcome = await self._tracker.wait(job, progress)
+        if outcome.error:
+            raise exception_from_error(outcome.error, outcome.message, outcome.data)
+        return parse_apply_result(outcome.data)
+
+    async def apply(self, topology: str, progress: ProgressCallback | None = None) -> ApplyResult:
+        return await self.wait_job(await self.start_apply(topology), progress)
+
+    async def destroy(self, name: str, progress: ProgressCallback | None = None) -> ApplyResult:
+        return await self.wait_job(await self.start_destroy(name), progress)
+
+    async def cancel(self, job: str) -> None:
+        await self._call("Cancel", "s", [job])
+
+    # -- plumbing -----------------------------------------------------------------------
+
+    async def _call(self, member: str, signature: str, body: list[Any]) -> Any:
+        reply = await self._raw(names.BUS_NAME, names.OBJECT_PATH, names.INTERFACE, member,
+                                signature, body)
+        return reply.body[0] if reply.body else None
+
+    async def _property(self, name: str) -> Any:
+        reply = await self._raw(names.BUS_NAME, names.OBJECT_PATH,
+                                "org.freedesktop.DBus.Properties", "Get", "ss",
+                                [names.INTERFACE, name])
+        value = reply.body[0]
+        return value.value if isinstance(value, Variant) else value
+
+    async def _raw(self, destination: str, path: str, interface: str, member: str,  # noqa: PLR0917
+                   signature: str, body: list[Any]) -> Message:
+        message = Message(destination=destination, path=path, interface=interface,
+                          member=member, signature=signature, body=body)
+        try:
+            reply = await asyncio.wait_for(self._bus.call(message), CALL_TIMEOUT_SECONDS)
+        except (OSError, EOFError, TimeoutError) as exc:
+            raise BackendUnavailableError(f"lost the connection to the backend: {exc}") from None
+        if reply is None:
+            raise BackendUnavailableError("the backend did not answer")
+        if reply.message_type is MessageType.ERROR:
+            raise _error_from_reply(reply)
+        return reply
+
+    async def _watch_disconnect(self) -> None:
+        with contextlib.suppress(Exception):  # a broken connection is a disconnect too
+            await self._bus.wait_for_disconnect()
+        self._tracker.fail_all(BackendUnavailableError("the connection to the backend closed"))
+
+    def _on_message(self, msg: Message) -> bool:
+        if msg.message_type is not MessageType.SIGNAL or msg.interface != names.INTERFACE:
+            return False
+        try:
+            if msg.member == "JobProgress":
+                job, done, total, text = msg.body
+                self._tracker.on_progress(job, done, total, text)
+            elif msg.member == "JobFinished":
+                self._tracker.on_finished(JobOutcome(*msg.body))
+        except (TypeError, ValueError):  # a malformed signal is ignored, never fatal
+            return False
+        return False
+
+
+def _error_from_reply(reply: Message) -> NetwrightError:
+    name = reply.error_name or ""
+    body = list(reply.body or [])
+    message = str(body[0]) if body and isinstance(body[0], str) else name
+    detail = str(body[1]) if len(body) > 1 and isinstance(body[1], str) else ""
+    if name in _DBUS_ERRORS_AS_UNAVAILABLE:
+        return BackendUnavailableError(f"the Netwright backend is not available: {message}")
+    if name == "org.freedesktop.DBus.Error.InvalidArgs":
+        return InvalidArgumentsError(message)
+    if name == "org.freedesktop.DBus.Error.AccessDenied":
+        return NotAuthorizedError(message)
+    return exception_from_error(name, message, detail)
+

@@ -1,0 +1,139 @@
+"""Finding a backend: the system's netwrightd, or the user's lab, started on demand.
+
+``connect()`` prefers the system backend when one answers (installed and running, or
+D-Bus-activatable); otherwise it uses the lab, starting ``netwrightd --lab`` in the
+background if it is not running yet. The lab keeps running after the client exits, so the
+next command finds its topologies; ``netwright lab stop`` ends it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from dbus_fast import BusType, Message, MessageType
+from dbus_fast.aio import MessageBus
+
+from netwright.backend.client.client import BackendClient
+from netwright.backend.service import names
+from netwright.backend.service.errors import BackendUnavailableError
+from netwright.backend.service.lab import LabUnavailableError, lab_address, lab_dir
+
+#: How long a freshly started lab may take to build its host and own its name.
+LAB_START_TIMEOUT_SECONDS = 60.0
+
+
+async def connect(lab: bool | None = None) -> BackendClient:
+    """The system backend if ``lab`` is False or (None and it answers); else the lab."""
+    if lab is not True:
+        try:
+            return await connect_system(activate=True)
+        except BackendUnavailableError:
+            if lab is False:
+                raise
+    return await connect_lab()
+
+
+async def connect_system(*, activate: bool = True) -> BackendClient:
+    """The root netwrightd on the system bus ($DBUS_SYSTEM_BUS_ADDRESS is honoured)."""
+    try:
+        bus = await MessageBus(bus_type=BusType.SYSTEM).connect()
+    except (OSError, ValueError) as exc:
+        raise BackendUnavailableError(f"the system bus is not reachable: {exc}") from None
+    try:
+        if not await _available(bus, activate):
+            raise BackendUnavailableError(
+                "netwrightd is not installed or not running on the system bus"
+            )
+    except BaseException:
+        bus.disconnect()
+        raise
+    return await BackendClient.attach(bus)
+
+
+async def connect_lab(*, start: bool = True) -> BackendClient:
+    """This user's lab backend; start it (no root needed) if it is not running."""
+    try:
+        directory = lab_dir()
+    except LabUnavailableError as exc:
+        raise BackendUnavailableError(str(exc)) from None
+    client = await _try_lab(directory)
+    if client is not None:
+        return client
+    if not start:
+        raise BackendUnavailableError("no lab is running (start one with: netwrightd --lab)")
+    process = start_lab_process(directory)
+    deadline = time.monotonic() + LAB_START_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        client = await _try_lab(directory)
+        if client is not None:
+            return client
+        if process.poll() is not None:
+            # Another client may have started the lab at the same moment (ours then exits).
+            client = await _try_lab(directory)
+            if client is not None:
+                return client
+            raise BackendUnavailableError(_log_tail(directory / "lab.log"))
+        await asyncio.sleep(0.05)
+    raise BackendUnavailableError(
+        f"the lab did not start within {LAB_START_TIMEOUT_SECONDS:.0f} s; see"
+        f" {directory / 'lab.log'}"
+    )
+
+
+def start_lab_process(directory: Path) -> subprocess.Popen[bytes]:
+    """``netwrightd --lab`` in the background, in a session of its own, logging to lab.log."""
+    with (directory / "lab.log").open("ab") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "netwright.backend.service.daemon", "--lab"],
+            stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,
+            cwd="/", env={**os.environ},
+        )
+
+
+async def _try_lab(directory: Path) -> BackendClient | None:
+    if not (directory / "bus").exists():
+        return None
+    try:
+        bus = await MessageBus(bus_address=lab_address(directory)).connect()
+    except (OSError, ValueError, EOFError):
+        return None
+    if not await _available(bus, activate=False):
+        bus.disconnect()
+        return None
+    return await BackendClient.attach(bus, lab=True)
+
+
+async def _available(bus: MessageBus, activate: bool) -> bool:
+    """True if the backend's name has an owner (or, with ``activate``, can be activated)."""
+    owner = await _bus_call(bus, "NameHasOwner", names.BUS_NAME)
+    if owner is True:
+        return True
+    if not activate:
+        return False
+    activatable = await _bus_call(bus, "ListActivatableNames")
+    return isinstance(activatable, list) and names.BUS_NAME in activatable
+
+
+async def _bus_call(bus: MessageBus, member: str, *args: str) -> object:
+    reply = await bus.call(Message(
+        destination="org.freedesktop.DBus", path="/org/freedesktop/DBus",
+        interface="org.freedesktop.DBus", member=member, signature="s" * len(args),
+        body=list(args),
+    ))
+    if reply is None or reply.message_type is MessageType.ERROR:
+        return None
+    return reply.body[0]
+
+
+def _log_tail(log: Path) -> str:
+    try:
+        lines = [line for line in log.read_text(errors="replace").splitlines() if line.strip()]
+    except OSError:
+        lines = []
+    last = lines[-1] if lines else "the lab exited without saying why"
+    return last.removeprefix("netwrightd: ")

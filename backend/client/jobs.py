@@ -1,0 +1,82 @@
+"""Following jobs by their signals, whoever's they are and in whatever order they arrive.
+
+Job signals are broadcast and may arrive before the reply that names the job (JobStarted is
+sent before Apply returns), so events are kept per job id until someone waits for them; jobs
+nobody waits for (other clients') are forgotten after a while.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+ProgressCallback = Callable[[int, int, str], None]
+
+#: How many jobs nobody waits for are remembered (other clients' jobs are broadcast too).
+KEEP_UNCLAIMED = 64
+
+
+@dataclass
+class JobOutcome:
+    """How a job ended: ``error`` is "" on success, else an io.netwright.Error name."""
+
+    job: str
+    error: str
+    message: str
+    data: str
+
+
+@dataclass
+class _JobEvents:
+    progress: list[tuple[int, int, str]] = field(default_factory=list)
+    finished: asyncio.Future[JobOutcome] | None = None
+    callback: ProgressCallback | None = None
+
+
+class JobTracker:
+    def __init__(self) -> None:
+        self._jobs: OrderedDict[str, _JobEvents] = OrderedDict()
+
+    def _events(self, job: str) -> _JobEvents:
+        events = self._jobs.get(job)
+        if events is None:
+            events = self._jobs[job] = _JobEvents()
+            events.finished = asyncio.get_running_loop().create_future()
+            while len(self._jobs) > KEEP_UNCLAIMED:
+                oldest, stale = next(iter(self._jobs.items()))
+                if stale.callback is not None:  # someone waits: keep it
+                    self._jobs.move_to_end(oldest)
+                    break
+                self._jobs.popitem(last=False)
+        return events
+
+    def on_progress(self, job: str, done: int, total: int, text: str) -> None:
+        events = self._events(job)
+        events.progress.append((done, total, text))
+        if events.callback is not None:
+            events.callback(done, total, text)
+
+    def on_finished(self, outcome: JobOutcome) -> None:
+        events = self._events(outcome.job)
+        if events.finished is not None and not events.finished.done():
+            events.finished.set_result(outcome)
+
+    def fail_all(self, exc: BaseException) -> None:
+        """The connection is gone: nobody waits for a signal that cannot come."""
+        for events in self._jobs.values():
+            if events.finished is not None and not events.finished.done():
+                events.finished.set_exception(exc)
+
+    async def wait(self, job: str, progress: ProgressCallback | None) -> JobOutcome:
+        events = self._events(job)
+        events.callback = progress or (lambda _d, _t, _x: None)
+        if progress is not None:
+            for done, total, text in events.progress:
+                progress(done, total, text)
+        assert events.finished is not None
+        try:
+            return await events.finished
+        finally:
+            self._jobs.pop(job, None)

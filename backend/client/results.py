@@ -1,0 +1,57 @@
+"""The engine's result types rebuilt from the JSON the daemon sends.
+
+The CLI and GUI then show a Plan or a Status the same way whether it came from the engine
+directly (``--local``) or through netwrightd.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from netwright.backend.engine.results import ApplyResult, ObjectStatus, Plan, Status, Step
+from netwright.backend.service.errors import ServiceFailedError, problem_from_json
+from netwright.backend.topology.problems import Problem
+
+
+def _load(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise ServiceFailedError("netwrightd sent an answer that is not JSON") from None
+
+
+def plan_from_json(data: dict[str, Any]) -> Plan:
+    return Plan(
+        topology=str(data.get("topology", "")),
+        steps=[Step(action=s["action"], object=s["object"], text=s["text"])
+               for s in data.get("steps", [])],
+    )
+
+
+def parse_plan(text: str) -> Plan:
+    return plan_from_json(_load(text))
+
+
+def parse_apply_result(text: str) -> ApplyResult:
+    data = _load(text)
+    return ApplyResult(plan=plan_from_json(data), seconds=float(data.get("seconds", 0.0)))
+
+
+def parse_status(text: str) -> Status:
+    data = _load(text)
+    return Status(
+        topology=str(data["topology"]),
+        deployed=bool(data["deployed"]),
+        objects=[ObjectStatus(object=o["object"], what=o["what"], state=o["state"],
+                              differences=list(o.get("differences", [])))
+                 for o in data.get("objects", [])],
+    )
+
+
+def parse_problems(text: str) -> list[Problem]:
+    return [problem_from_json(p) for p in _load(text).get("problems", []) if isinstance(p, dict)]
+
+
+def parse_json(text: str) -> Any:
+    return _load(text)

@@ -1,0 +1,181 @@
+"""``netwrightd --lab``: a private backend for one ordinary user, with no root and no polkit.
+
+The launcher (running as the user) makes a private directory, starts a dbus-daemon listening
+only there, and starts the real daemon inside ``unshare --user --map-root-user --net --mount``:
+root of its own user namespace, with a network namespace and a /run/netns nobody else sees.
+There it builds the lab host (emulated uplink, router, outside address) and serves the same
+API as the system daemon. Clients find the bus at ``lab_address()``; the directory is 0700,
+so only this user can reach it, which is why the lab asks no polkit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import fcntl
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+_BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <!-- The lab's private bus: its socket is in a 0700 directory of one user. -->
+  <type>session</type>
+  <listen>unix:path={socket}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"""
+
+
+class LabUnavailableError(RuntimeError):
+    """The lab cannot start here; the message says why and what to do."""
+
+
+def lab_dir() -> Path:
+    """The user's private lab directory: $XDG_RUNTIME_DIR/netwright-lab or /tmp/netwright-lab-UID.
+
+    Created 0700; refused if it exists and belongs to someone else or is open to others, so
+    no other user can put a bus where this user's client would look.
+    """
+    runtime = os.environ.get("XDG_RUNTIME_DIR", "")
+    if runtime and Path(runtime).is_dir() and os.access(runtime, os.W_OK):
+        path = Path(runtime) / "netwright-lab"
+    else:
+        path = Path("/tmp") / f"netwright-lab-{os.getuid()}"
+    with contextlib.suppress(FileExistsError):
+        path.mkdir(mode=0o700)
+    info = path.lstat()
+    if not path.is_dir() or path.is_symlink() or info.st_uid != os.getuid():
+        raise LabUnavailableError(f"{path} exists and does not belong to this user; remove it")
+    if info.st_mode & 0o077:
+        raise LabUnavailableError(f"{path} is open to other users (mode"
+                                  f" {info.st_mode & 0o777:o}); run: chmod 700 {path}")
+    return path
+
+
+def lab_address(directory: Path | None = None) -> str:
+    return f"unix:path={(directory or lab_dir()) / 'bus'}"
+
+
+def user_namespace_problem() -> str | None:
+    """None if unprivileged user namespaces work; else what forbids them and how to allow it."""
+    try:
+        result = subprocess.run(
+            ["unshare", "--user", "--map-root-user", "--net", "--mount", "true"],
+            capture_output=True, text=True, check=False, timeout=10,
+        )
+    except FileNotFoundError:
+        return "the lab needs unshare(1) from util-linux; install it (apt install util-linux)"
+    if result.returncode == 0:
+        return None
+    why = result.stderr.strip() or f"unshare exited with {result.returncode}"
+    hints = []
+    if _sysctl("kernel/unprivileged_userns_clone") == "0":
+        hints.append("this kernel forbids unprivileged user namespaces"
+                     " (kernel.unprivileged_userns_clone = 0); allow them with:"
+                     " sudo sysctl -w kernel.unprivileged_userns_clone=1")
+    if _sysctl("user/max_user_namespaces") == "0":
+        hints.append("user namespaces are switched off (user.max_user_namespaces = 0);"
+                     " allow them with: sudo sysctl -w user.max_user_namespaces=15000")
+    if _sysctl("kernel/apparmor_restrict_unprivileged_userns") == "1":
+        hints.append("AppArmor restricts unprivileged user namespaces"
+                     " (kernel.apparmor_restrict_unprivileged_userns = 1, as on Ubuntu 23.10"
+                     " and later); allow them with: sudo sysctl -w"
+                     " kernel.apparmor_restrict_unprivileged_userns=0, or install an AppArmor"
+                     " profile granting 'userns,' to unshare")
+    advice = "; ".join(hints) or "the kernel or a security module forbids them"
+    return (f"the lab cannot start: unprivileged user namespaces are not available ({why});"
+            f" {advice}. Or install and use the system backend (netwrightd) instead.")
+
+
+def _sysctl(name: str) -> str | None:
+    try:
+        return Path("/proc/sys", name).read_text().strip()
+    except OSError:
+        return None
+
+
+def run_lab_launcher(args: argparse.Namespace) -> int:
+    """Start the lab's bus and the daemon in its namespaces; stop both when it ends."""
+    try:
+        directory = lab_dir()
+    except LabUnavailableError as exc:
+        print(f"netwrightd: {exc}", file=sys.stderr)
+        return 1
+    lock = (directory / "lock").open("w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print(f"netwrightd: a lab is already running ({lab_address(directory)})", file=sys.stderr)
+        return 1
+    problem = user_namespace_problem()
+    if problem is not None:
+        print(f"netwrightd: {problem}", file=sys.stderr)
+        return 1
+    socket = directory / "bus"
+    socket.unlink(missing_ok=True)
+    config = directory / "bus.conf"
+    config.write_text(_BUS_CONFIG.format(socket=socket))
+    state_dir = Path(args.state_dir) if args.state_dir else directory / "state"
+    shutil.rmtree(state_dir, ignore_errors=True)  # the lab's kernel state died with its last run
+    bus = subprocess.Popen(["dbus-daemon", f"--config-file={config}", "--nofork",
+                            "--nopidfile"], stdin=subprocess.DEVNULL)
+    try:
+        _wait_for(socket, bus)
+        inner = subprocess.Popen([
+            "unshare", "--user", "--map-root-user", "--net", "--mount",
+            "--propagation", "private", "--",
+            sys.executable, "-m", "netwright.backend.service.daemon", "--lab", "--lab-inner",
+            "--bus", lab_address(directory), "--state-dir", str(state_dir),
+            *(["--debug"] if args.debug else []),
+        ], stdin=subprocess.DEVNULL)
+
+        def forward(signum: int, _frame: object) -> None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(inner.pid, signum)
+
+        signal.signal(signal.SIGTERM, forward)
+        signal.signal(signal.SIGINT, forward)
+        return inner.wait()
+    finally:
+        if bus.poll() is None:
+            bus.terminate()
+            try:
+                bus.wait(5)
+            except subprocess.TimeoutExpired:
+                bus.kill()
+        socket.unlink(missing_ok=True)
+
+
+def _wait_for(socket: Path, bus: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 10
+    while not socket.exists():
+        if bus.poll() is not None or time.monotonic() > deadline:
+            raise LabUnavailableError("the lab's private dbus-daemon did not start")
+        time.sleep(0.02)
+
+
+def prepare_inner() -> None:
+    """Inside the lab's namespaces: a private, empty /run/netns for the lab's namespaces.
+
+    Called after the bus connection is open, because mounting over /run may hide the bus
+    socket's directory ($XDG_RUNTIME_DIR is usually under /run).
+    """
+    target = "/run/netns" if Path("/run/netns").is_dir() else "/run"
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "mode=0755", "netwright-lab", target],
+                   check=True, capture_output=True)
+    Path("/run/netns").mkdir(mode=0o755, exist_ok=True)
+    subprocess.run(["ip", "link", "set", "lo", "up"], check=False, capture_output=True)
+
+
+__all__ = ["lab_address", "lab_dir", "run_lab_launcher", "user_namespace_problem"]
