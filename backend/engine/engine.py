@@ -94,6 +94,7 @@ class Engine:
     def _compute(self, kernel: Kernel, topology: Topology, *, strict: bool = True) -> list[Step]:
         desired = self._desired(topology, topology.name)
         previous = self._desired(self._previous(topology.name), topology.name)
+        desired.labels = {**previous.labels, **desired.labels}
         capabilities.require([s.kind for s in desired.links.values()])
         observed = observe(kernel, self._wheres(desired, previous))
         return make_plan(desired, observed, kernel, strict=strict,
@@ -231,6 +232,7 @@ class Engine:
         steps it ran)."""
         desired = self._desired(goal, name)
         wider = self._desired(other, name)
+        desired.labels = {**wider.labels, **desired.labels}
         ran: list[Step] = []
         for _attempt in range(3):
             with Kernel() as kernel:

@@ -25,9 +25,12 @@ from netwright.backend.lab.build import (
     lab_topology,
 )
 
+OUTSIDE_ADDRESS = LAB_OUTSIDE_ADDRESS  # the name the connectivity checks look up
+
 __all__ = [
     "LAB_OUTSIDE_ADDRESS",
     "LAB_TOPOLOGY_NAME",
+    "OUTSIDE_ADDRESS",
     "Lab",
     "build_lab",
     "destroy_lab",

@@ -1,0 +1,203 @@
+"""`netwright plan|apply|destroy|status|list`: the engine, directly (``--local``, as root).
+
+The direct path runs the engine in this process; it needs root and says so clearly
+otherwise. Later the default path goes through the Netwright D-Bus service; ``--local`` keeps
+scripts working unchanged when that happens. ``--lab`` targets the lab host instead of the
+real machine (``apply --lab`` builds the lab first; destroying the last lab deployment
+removes the lab).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from netwright.backend.topology import load_topology
+from netwright.backend.topology.model import Topology
+
+EXIT_OK = 0
+EXIT_NOT_OK = 1
+EXIT_USAGE = 2
+
+
+def register(subparsers: Any) -> None:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--local", action="store_true",
+                        help="run the engine in this process (root) instead of via the service")
+    common.add_argument("--lab", action="store_true",
+                        help="target the lab host (an emulated network) instead of this machine")
+    common.add_argument("--json", action="store_true", help="machine-readable output")
+    common.add_argument("--state-dir", metavar="DIR", type=Path,
+                        help="where deployments are recorded (default $NETWRIGHT_STATE_DIR or"
+                        " /var/lib/netwright)")
+    commands = [
+        ("plan", "show what apply would change", "FILE", _plan),
+        ("apply", "make the network match a topology file", "FILE", _apply),
+        ("destroy", "remove everything a deployed topology created", "NAME|FILE", _destroy),
+        ("status", "compare a deployment with the kernel", "NAME|FILE", _status),
+        ("list", "list deployed topologies", None, _list),
+    ]
+    for name, help_text, subject, func in commands:
+        parser = subparsers.add_parser(name, parents=[common], help=help_text,
+                                       description=help_text[0].upper() + help_text[1:] + ".")
+        if subject:
+            parser.add_argument("subject", metavar=subject)
+        if name == "apply":
+            parser.add_argument("--yes", "-y", action="store_true",
+                                help="apply without asking")
+        parser.set_defaults(func=lambda args, f=func: _run(args, f))
+
+
+def _run(args: argparse.Namespace, func: Any) -> int:
+    if not args.local:
+        print("netwright: the Netwright service path is not available in this version; add"
+              " --local to run the engine directly (as root)", file=sys.stderr)
+        return EXIT_USAGE
+    from netwright.backend.engine.engine import require_root
+
+    require_root()
+    return int(asyncio.run(func(args)))
+
+
+def _engine(args: argparse.Namespace) -> Any:
+    from netwright.backend.engine import Engine, Target, default_state_dir
+
+    state_dir = args.state_dir or default_state_dir()
+    return Engine(state_dir, Target.lab() if args.lab else Target.host())
+
+
+def _load(path: str) -> Topology:
+    return load_topology(path)[1]
+
+
+def _name_of(subject: str) -> str | Topology:
+    if os.path.exists(subject) or subject.endswith((".yaml", ".yml")):
+        return _load(subject)
+    return subject
+
+
+def _emit(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+    print()
+
+
+class _Progress:
+    """A one-line progress display on a terminal (nothing when not on one)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self.shown = False
+
+    def __call__(self, done: int, total: int, text: str) -> None:
+        if not self.enabled:
+            return
+        line = f"[{done}/{total}] {text}"
+        width = os.get_terminal_size(sys.stderr.fileno()).columns - 1
+        sys.stderr.write("\r" + line[:width].ljust(width))
+        sys.stderr.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
+async def _plan(args: argparse.Namespace) -> int:
+    topology = _load(args.subject)
+    if args.lab:
+        await _ensure_lab(args, topology)
+    plan = await _engine(args).plan(topology)
+    if args.json:
+        _emit(plan.to_json())
+    else:
+        print(plan.render())
+    return EXIT_OK
+
+
+async def _ensure_lab(args: argparse.Namespace, topology: Topology) -> None:
+    from netwright.backend.engine import Target
+    from netwright.backend.lab import build_lab
+
+    await build_lab(topology, Target.lab(), state_dir=args.state_dir)
+
+
+async def _apply(args: argparse.Namespace) -> int:
+    topology = _load(args.subject)
+    if args.lab:
+        await _ensure_lab(args, topology)
+    engine = _engine(args)
+    plan = await engine.plan(topology)
+    if not args.json:
+        print(plan.render())
+    if plan.empty:
+        if args.json:
+            _emit({**plan.to_json(), "applied": True, "seconds": 0})
+        else:
+            await engine.apply(topology)  # records the deployment if it was not yet
+        return EXIT_OK
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print("netwright: not applying without confirmation; add --yes", file=sys.stderr)
+            return EXIT_USAGE
+        answer = input("Apply these changes? [y/N] ").strip().lower()
+        if answer not in ("y", "yes"):
+            print("nothing changed")
+            return EXIT_NOT_OK
+    progress = _Progress(not args.json)
+    try:
+        result = await engine.apply(topology, progress=progress)
+    finally:
+        progress.close()
+    if args.json:
+        _emit({**result.to_json(), "applied": True})
+    else:
+        print(f"applied {len(result.plan.steps)} step(s) in {result.seconds:.2f} s")
+    return EXIT_OK
+
+
+async def _destroy(args: argparse.Namespace) -> int:
+    subject = _name_of(args.subject)
+    name = subject if isinstance(subject, str) else subject.name
+    engine = _engine(args)
+    progress = _Progress(not args.json)
+    try:
+        result = await engine.destroy(name, progress=progress)
+    finally:
+        progress.close()
+    lab_removed = False
+    if args.lab and not await engine.deployments():
+        from netwright.backend.lab import destroy_lab
+
+        lab_removed = await destroy_lab(state_dir=args.state_dir)
+    if args.json:
+        _emit({**result.to_json(), "destroyed": True, "lab_removed": lab_removed})
+    else:
+        print(f"destroyed {name} ({len(result.plan.steps)} step(s), {result.seconds:.2f} s)")
+        if lab_removed:
+            print("removed the lab host (no deployment left in it)")
+    return EXIT_OK
+
+
+async def _status(args: argparse.Namespace) -> int:
+    status = await _engine(args).status(_name_of(args.subject))
+    if args.json:
+        _emit(status.to_json())
+    else:
+        print(status.render())
+    return EXIT_OK if status.ok else EXIT_NOT_OK
+
+
+async def _list(args: argparse.Namespace) -> int:
+    names = await _engine(args).deployments()
+    if args.json:
+        _emit({"deployments": names, "target": "lab" if args.lab else "host"})
+    else:
+        for name in names:
+            print(name)
+    return EXIT_OK
