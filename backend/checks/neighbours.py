@@ -23,7 +23,9 @@ from dataclasses import dataclass
 
 from netwright.backend.checks.netns import entered
 
-RTM_GETLINK, RTM_NEWNEIGH, RTM_DELNEIGH = 18, 28, 29
+RTM_GETLINK, RTM_GETADDR, RTM_NEWNEIGH, RTM_DELNEIGH = 18, 22, 28, 29
+IFA_FLAGS, IFA_F_TENTATIVE = 8, 0x40
+_IFADDR = struct.Struct("=BBBBI")
 NLMSG_ERROR, NLMSG_DONE = 2, 3
 NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP = 0x1, 0x4, 0x300
 NLM_F_EXCL, NLM_F_CREATE = 0x200, 0x400
@@ -81,25 +83,43 @@ class RouteSocket:
     def close(self) -> None:
         self.sock.close()
 
-    def links(self) -> dict[str, Link]:
-        """Every link of the namespace by kernel name, with its index and MAC."""
+    def _dump(self, kind: int, header: struct.Struct) -> list[tuple[tuple[int, ...],
+                                                                     dict[int, bytes]]]:
         self.seq += 1
-        body = _IFINFO.pack(socket.AF_UNSPEC, 0, 0, 0, 0, 0)
-        self.sock.send(_NLMSG.pack(_NLMSG.size + len(body), RTM_GETLINK,
+        body = b"\0" * header.size  # family AF_UNSPEC: every address family
+        self.sock.send(_NLMSG.pack(_NLMSG.size + len(body), kind,
                                    NLM_F_REQUEST | NLM_F_DUMP, self.seq, 0) + body)
-        found: dict[str, Link] = {}
+        found = []
         while True:
             data = self.sock.recv(1 << 16)
             offset = 0
             while offset + _NLMSG.size <= len(data):
-                length, kind, _flags, _seq, _pid = _NLMSG.unpack_from(data, offset)
-                if kind in (NLMSG_DONE, NLMSG_ERROR):
+                length, message, _flags, _seq, _pid = _NLMSG.unpack_from(data, offset)
+                if message in (NLMSG_DONE, NLMSG_ERROR):
                     return found
-                info = _IFINFO.unpack_from(data, offset + _NLMSG.size)
-                attrs = _attributes(data[offset + _NLMSG.size + _IFINFO.size: offset + length])
-                name = attrs.get(IFLA_IFNAME, b"").rstrip(b"\0").decode(errors="replace")
-                found[name] = Link(info[3], attrs.get(IFLA_ADDRESS, b""))
+                fixed = header.unpack_from(data, offset + _NLMSG.size)
+                attrs = _attributes(data[offset + _NLMSG.size + header.size: offset + length])
+                found.append((fixed, attrs))
                 offset += (length + 3) & ~3
+
+    def links(self) -> dict[str, Link]:
+        """Every link of the namespace by kernel name, with its index and MAC."""
+        found: dict[str, Link] = {}
+        for info, attrs in self._dump(RTM_GETLINK, _IFINFO):
+            name = attrs.get(IFLA_IFNAME, b"").rstrip(b"\0").decode(errors="replace")
+            found[name] = Link(info[3], attrs.get(IFLA_ADDRESS, b""))
+        return found
+
+    def tentative(self) -> int:
+        """How many IPv6 addresses are still in duplicate address detection (unusable)."""
+        count = 0
+        for info, attrs in self._dump(RTM_GETADDR, _IFADDR):
+            flags = info[2]
+            if IFA_FLAGS in attrs:
+                flags = struct.unpack_from("=I", attrs[IFA_FLAGS])[0]
+            if info[0] == socket.AF_INET6 and flags & IFA_F_TENTATIVE:
+                count += 1
+        return count
 
     def change(self, kind: int, entries: Iterable[Entry]) -> list[Entry]:
         """Add (RTM_NEWNEIGH, never replacing) or delete entries; return those that took."""

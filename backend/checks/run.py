@@ -26,6 +26,7 @@ from netwright.backend.topology.problems import NetwrightError
 
 Progress = Callable[[int, int, str], None]
 NEIGHBOUR_TABLE_LIMIT = 1024  # gc_thresh3: dynamic entries for all namespaces together
+DAD_WAIT_LIMIT = 5.0  # seconds; DAD takes about 1–2 s after an address is added
 
 
 class CheckOptionsError(NetwrightError):
@@ -127,6 +128,14 @@ async def run_check(
     result = CheckResult(topology.name, pairs, probed=False, seconds=timings)
     if not options.probe or not pairs:
         return result
+    if any(":" in p.target.address for p in pairs):
+        paths = sorted({where.path(_place_of(p.source, explainer)) for p in pairs})
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            waited = await loop.run_in_executor(pool, _wait_for_dad, paths, DAD_WAIT_LIMIT)
+        if waited:
+            timings["dad_wait"] = waited
+            result.notes.append(f"waited {waited:.1f} s for IPv6 duplicate address detection"
+                                " to finish (tentative addresses can neither send nor answer)")
     report(0, len(pairs), f"probing {len(pairs)} pair(s)")
     steps = _neighbour_steps(explainer, pairs)
     pins = None
@@ -187,6 +196,21 @@ def _limited(observation: Observation) -> Observation:
     return Observation(observation.verdict, observation.error, observation.rtt_ms,
                        observation.errno, observation.attempts, "neighbour-table",
                        observation.tcp)
+
+
+def _wait_for_dad(paths: list[str], limit: float) -> float:
+    """Wait until no IPv6 address in these namespaces is tentative; seconds waited."""
+    from netwright.backend.checks.neighbours import RouteSocket
+
+    sockets = [RouteSocket(path) for path in paths]
+    begun = time.monotonic()
+    try:
+        while any(s.tentative() for s in sockets) and time.monotonic() - begun < limit:
+            time.sleep(0.05)
+    finally:
+        for sock in sockets:
+            sock.close()
+    return time.monotonic() - begun if time.monotonic() - begun > 0.05 else 0.0
 
 
 # -- the neighbour table ------------------------------------------------------------------------

@@ -1,0 +1,78 @@
+"""Fixtures for checks against the kernel: a real engine, and an uplink with a router behind it.
+
+Everything runs inside the namespace tests/tools/run-isolated made; the uplink is a veth whose
+far end sits in a router namespace holding the gateway address and an "outside" address, the
+same shape as the lab (and as kernel-facts.md's measurements).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from netwright.backend.engine import Engine, Target
+from netwright.backend.topology import Topology
+
+GATEWAY = "192.168.31.1"
+OUTSIDE = "203.0.113.114"
+
+
+def sh(command: str) -> None:
+    subprocess.run(command, shell=True, check=True, capture_output=True)
+
+
+def ignore_gone(command: str) -> None:
+    subprocess.run(command, shell=True, check=False, capture_output=True)
+
+
+@pytest.fixture
+def uplink() -> Iterator[Callable[[str, str], None]]:
+    """``uplink(nic, host_cidr)``: host NIC ``nic`` wired to a router with GATEWAY/OUTSIDE."""
+    made: list[tuple[str, str]] = []
+
+    def make(nic: str, host_cidr: str = "192.168.31.240/24") -> None:
+        router = f"rtr-{uuid.uuid4().hex[:6]}"
+        sh(f"ip netns add {router}")
+        made.append((nic, router))
+        sh(f"ip link add {nic} type veth peer name lan0 netns {router}")
+        sh(f"ip addr add {host_cidr} dev {nic} && ip link set {nic} up")
+        sh(f"ip -n {router} addr add {GATEWAY}/24 dev lan0 && ip -n {router} link set lan0 up")
+        sh(f"ip -n {router} link set lo up && ip -n {router} addr add {OUTSIDE}/32 dev lo")
+
+    yield make
+    for nic, router in made:
+        ignore_gone(f"ip link del {nic}")
+        ignore_gone(f"ip netns del {router}")
+
+
+@pytest.fixture
+def deploy(tmp_path: Path) -> Iterator[Callable[[Topology], object]]:
+    """Apply a topology with the real engine on this (isolated) host; destroy it afterwards."""
+    engine = Engine(tmp_path / "state", Target.host())
+    applied: list[str] = []
+
+    def apply(topology: Topology) -> object:
+        asyncio.run(engine.apply(topology))
+        applied.append(topology.name)
+        return asyncio.run(engine.deployment(topology.name))
+
+    yield apply
+    for name in reversed(list(dict.fromkeys(applied))):
+        asyncio.run(engine.destroy(name))
+
+
+def macvlan_stand_in(topology: Topology) -> Topology:
+    """The same design with ipvlan l2 (flag bridge) replaced by macvlan bridge, for kernels
+    without ipvlan: the rules kernel-facts.md measured are the same for both."""
+    data = topology.model_dump(by_alias=True, exclude_none=True)
+    for link in data["interfaces"].values():
+        if link["kind"] == "ipvlan":
+            assert link.get("mode") == "l2" and link.get("flag", "bridge") == "bridge"
+            link.update(kind="macvlan", mode="bridge")
+            link.pop("flag", None)
+    return Topology.model_validate(data)
