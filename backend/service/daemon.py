@@ -13,7 +13,7 @@ import asyncio
 import logging
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 from dbus_fast import BusType
@@ -28,6 +28,7 @@ from netwright.backend.service.authority import Authority, LabAuthority, PolkitA
 from netwright.backend.service.dispatch import Dispatcher
 from netwright.backend.service.incidents import incident
 from netwright.backend.service.interface import Backend1
+from netwright.backend.topology import Topology
 
 log = logging.getLogger("netwrightd")
 
@@ -91,17 +92,16 @@ async def serve(args: argparse.Namespace) -> int:
         prepare_inner()
     state_dir = args.state_dir or default_state_dir()
     target = Target.lab() if (args.target == "lab" or args.lab_inner) else Target.host()
+    prepare = None
     if target.host_netns is not None:
-        from netwright.backend.lab import build_lab
-
-        await _maybe_await(build_lab())
+        prepare = await _lab_host(target, state_dir)
     engine = Engine(state_dir, target)
     await _recover(engine)
     authority: Authority = (
         LabAuthority() if (args.lab_inner or args.no_polkit) else PolkitAuthority(bus)
     )
     mode = "lab" if args.lab_inner else "system"
-    interface = Backend1(engine, authority, mode=mode)
+    interface = Backend1(engine, authority, mode=mode, prepare=prepare)
     dispatcher = Dispatcher(bus, interface, names.OBJECT_PATH)
     bus.export(names.OBJECT_PATH, interface)
     try:
@@ -151,10 +151,25 @@ async def _recover(engine: Engine) -> None:
         log.info("recovered interrupted jobs of: %s", ", ".join(recovered))
 
 
-async def _maybe_await(value: object) -> object:
-    if asyncio.iscoroutine(value):
-        return await value
-    return value
+async def _lab_host(target: Target, state_dir: Path) -> Callable[[Topology], Awaitable[None]]:
+    """Build the lab host now; return the hook that adds a topology's NICs to it before use.
+
+    Builds are serialised: the lab's own infrastructure is one topology of the engine.
+    """
+    from netwright.backend.lab import build_lab
+
+    lock = asyncio.Lock()
+    async with lock:
+        await build_lab(None, target, state_dir=state_dir)
+    log.info("lab host built in namespace %s", target.host_netns)
+
+    async def prepare(topology: Topology) -> None:
+        if not topology.host.nics:
+            return
+        async with lock:
+            await build_lab(topology, target, state_dir=state_dir)
+
+    return prepare
 
 
 if __name__ == "__main__":

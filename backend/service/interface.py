@@ -38,6 +38,7 @@ JobFinishedArgs = Annotated[list[str], DBusSignature("ssss")]
 StateChangedArgs = Annotated[list[str], DBusSignature("ss")]
 
 CheckRunner = Callable[[Engine, str, dict[str, Any]], Awaitable[dict[str, Any]]]
+Prepare = Callable[[Topology], Awaitable[None]]
 
 
 class Backend1(ServiceInterface):
@@ -51,6 +52,7 @@ class Backend1(ServiceInterface):
         mode: str,
         extra_facts: Callable[[], Awaitable[dict[str, Any]]] | None = None,
         check_runner: CheckRunner | None = None,
+        prepare: Prepare | None = None,
     ) -> None:
         super().__init__(names.INTERFACE)
         self.engine = engine
@@ -59,6 +61,7 @@ class Backend1(ServiceInterface):
         self._mode = mode
         self._extra_facts = extra_facts
         self._check_runner = check_runner
+        self._prepare = prepare
 
     # -- properties ---------------------------------------------------------------------
 
@@ -97,6 +100,7 @@ class Backend1(ServiceInterface):
     async def plan(self, topology: DBusStr, options: DBusDict) -> DBusStr:
         decode_options(options, {})
         model = decode_topology(topology)
+        await self._prepared(model)
         return json.dumps((await self.engine.plan(model)).to_json())
 
     @dbus_method(name="Status")
@@ -130,6 +134,7 @@ class Backend1(ServiceInterface):
         engine = self.engine
 
         async def work(progress: Any, cancel: asyncio.Event) -> dict[str, object]:
+            await self._prepared(model)
             result = await engine.apply(model, progress=progress, cancel=cancel)
             self.state_changed(model.name, "deployed")
             return result.to_json()
@@ -154,6 +159,11 @@ class Backend1(ServiceInterface):
     @exported(names.ACTION_APPLY)
     async def cancel(self, job: DBusStr) -> None:
         self.jobs.get(job).cancel.set()
+
+    async def _prepared(self, model: Topology) -> None:
+        """In a lab, make the emulated host have the NICs the topology builds on."""
+        if self._prepare is not None:
+            await self._prepare(model)
 
     async def _authorize_again(self, action: str) -> None:
         await self.authority.authorize(CALLER.get(), action)

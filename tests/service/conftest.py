@@ -88,7 +88,7 @@ def daemon(
     """netwrightd managing the lab host built inside its namespace (the seed's wlp2s0)."""
     state_dir = service_run_dir / "state"
     state_dir.mkdir()
-    handle = Daemon(host, system_bus, state_dir, ["--target", "host"])
+    handle = Daemon(host, system_bus, state_dir, ["--target", "lab"])
     handle.start()
     yield handle
     handle.stop()
