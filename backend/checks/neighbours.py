@@ -89,7 +89,7 @@ class RouteSocket:
         body = b"\0" * header.size  # family AF_UNSPEC: every address family
         self.sock.send(_NLMSG.pack(_NLMSG.size + len(body), kind,
                                    NLM_F_REQUEST | NLM_F_DUMP, self.seq, 0) + body)
-        found = []
+        found: list[tuple[tuple[int, ...], dict[int, bytes]]] = []
         while True:
             data = self.sock.recv(1 << 16)
             offset = 0

@@ -13,6 +13,7 @@ import asyncio
 import json
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from netwright.backend.checks.explain import explain
@@ -42,6 +43,11 @@ def register(subparsers: Any) -> None:
     check.add_argument("--timeout", type=float, default=1.0, metavar="SECONDS",
                        help="per attempt (default 1 s; one retry)")
     check.add_argument("--port", type=int, metavar="PORT", help="also try TCP to this port")
+    check.add_argument("--state-dir", metavar="DIR", type=Path,
+                       help="where deployments are recorded (default $NETWRIGHT_STATE_DIR or"
+                       " /var/lib/netwright)")
+    check.add_argument("--local", action="store_true",
+                       help="probe from this process (root); the only path in this version")
     check.set_defaults(func=run_check_command)
 
     explain_parser = subparsers.add_parser(
@@ -82,14 +88,14 @@ def _lab_outside() -> str | None:
     return str(outside) if outside else None
 
 
-async def _deployment(subject: str, in_lab: bool) -> Any:
+async def _deployment(subject: str, in_lab: bool, state_dir: Path | None) -> Any:
     from netwright.backend.engine import Engine, Target, default_state_dir
 
     name = subject
-    if os.path.exists(subject):
+    if os.path.exists(subject) or subject.endswith((".yaml", ".yml")):
         _document, topology = load_topology(subject)
         name = topology.name
-    engine = Engine(default_state_dir(), Target.lab() if in_lab else Target.host())
+    engine = Engine(state_dir or default_state_dir(), Target.lab() if in_lab else Target.host())
     return await engine.deployment(name)
 
 
@@ -98,7 +104,7 @@ def run_check_command(args: argparse.Namespace) -> int:
     options = CheckOptions(timeout=args.timeout, outside=outside, tcp_port=args.port)
 
     async def main() -> CheckResult:
-        deployment = await _deployment(args.subject, args.lab)
+        deployment = await _deployment(args.subject, args.lab, args.state_dir)
         return await run_check(deployment, options)
 
     result = asyncio.run(main())
