@@ -1,0 +1,2 @@
+"""NetworkManager integration: persistent host objects, runtime objects kept unmanaged, host facts.
+"""
