@@ -43,7 +43,7 @@ from netwright.backend.engine.translate import explain
 from netwright.backend.topology.model import Topology
 
 DEFAULT_STATE_DIR = Path("/var/lib/netwright")
-SETTLE_SECONDS = 10.0
+SETTLE_SECONDS = 5.0
 
 Progress = Callable[[int, int, str], None]
 """progress(done, total, text): called after each batch of steps."""
@@ -271,7 +271,7 @@ class Engine:
                 observed = observe(kernel, self._wheres(desired, wider))
                 pending = [s for s in make_plan(desired, observed, kernel, strict=False,
                                                 known=list(wider.links.values()))
-                           if s.action == "delete"]
+                           if s.action == "delete" and s.object not in desired.links]
             if not pending:
                 return
             await asyncio.sleep(0.01)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from socket import AF_INET, AF_INET6
 from typing import Any
 
 from pyroute2.netlink.rtnl import RTM_GETADDR, RTM_GETLINK, RTM_GETROUTE
@@ -119,7 +120,9 @@ def observe_ns(kernel: Kernel, where: Where) -> NsState:
         if iface.version == 6 and iface.ip.is_link_local:
             continue
         link.addresses.add(str(iface))
-    for msg in sock.dump(rtmsg, RTM_GETROUTE):
+    route_msgs = [m for family in (AF_INET, AF_INET6)
+                  for m in sock.dump(rtmsg, RTM_GETROUTE, {"family": family})]
+    for msg in route_msgs:
         table = msg.get_attr("RTA_TABLE") or msg["table"]
         if table != RT_TABLE_MAIN or msg["proto"] not in (RTPROT_BOOT, RTPROT_STATIC):
             continue

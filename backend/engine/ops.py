@@ -25,6 +25,7 @@ from pyroute2.netlink.rtnl.ifaddrmsg import ifaddrmsg
 from pyroute2.netlink.rtnl.ifinfmsg import IFF_UP, ifinfmsg
 from pyroute2.netlink.rtnl.rtmsg import rtmsg
 
+from netwright.backend.engine import pyroute2_fixes  # noqa: F401 (ipvlan flags)
 from netwright.backend.engine.desired import LinkSpec, RouteSpec, Where
 from netwright.backend.engine.kernel import Kernel
 from netwright.backend.engine.netlink import CHANGE, CREATE, Outcome, Request

@@ -178,9 +178,14 @@ def _replace_reason(b: _Builder, spec: LinkSpec, link: LinkState) -> str:
         if seen is not None and seen != value:
             return f"{attr.split('_')[-1].lower()} is {seen}, the topology wants {value}"
     if spec.parent is not None:
-        parent_state = b.observed.get(spec.parent_where if link.link_netnsid is not None
-                                      else spec.where)
-        parent = parent_state.by_index(link.link) if parent_state else None
+        if spec.kind == "vxlan":  # the underlay is kind data, in the namespace it was made in
+            parent_state = b.observed.get(spec.parent_where)
+            index = link.info.get("IFLA_VXLAN_LINK")
+        else:
+            parent_state = b.observed.get(spec.parent_where if link.link_netnsid is not None
+                                          else spec.where)
+            index = link.link
+        parent = parent_state.by_index(index) if parent_state else None
         if parent is not None and parent.name != spec.parent:
             return f"its parent is {parent.name}, the topology wants {spec.parent}"
     return ""
