@@ -1,0 +1,112 @@
+"""What the kernel says about the host, read with pyroute2 (works with or without NM).
+
+Synchronous (pyroute2's IPRoute runs its own event loop): async callers use
+``asyncio.to_thread``.
+
+Used for host facts when NetworkManager is absent, and for the one fact the persistence
+plan needs from the kernel itself: which devices carry the host's default routes.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from pyroute2 import IPRoute
+
+OWNER_PREFIX = "netwright:"
+
+
+@dataclass
+class KernelNic:
+    name: str
+    kind: str
+    mac: str
+    mtu: int
+    up: bool
+    owner: str
+    master: int
+    link: int
+    addresses: list[str] = field(default_factory=list)
+    gateways: list[str] = field(default_factory=list)
+
+
+def _ipr(netns: str | None) -> IPRoute:
+    return IPRoute(netns=netns) if netns else IPRoute()
+
+
+def kernel_nics(netns: str | None) -> dict[int, KernelNic]:
+    """Every link of the host namespace by ifindex, with addresses and default gateways."""
+    with _ipr(netns) as ipr:
+        links = list(ipr.get_links())
+        addresses = list(ipr.get_addr())
+        routes = [*ipr.get_routes(family=2), *ipr.get_routes(family=10)]
+    nics: dict[int, KernelNic] = {}
+    for link in links:
+        name = str(link.get("IFLA_IFNAME") or "")
+        info: Any = link.get("IFLA_LINKINFO")
+        kind = info.get_attr("IFLA_INFO_KIND") if info is not None else None
+        alias = str(link.get("IFLA_IFALIAS") or "")
+        nics[link["index"]] = KernelNic(
+            name=name, kind=kind or ("loopback" if name == "lo" else "ether"),
+            mac=str(link.get("IFLA_ADDRESS") or ""), mtu=int(link.get("IFLA_MTU") or 0),
+            up=bool(link["flags"] & 1),
+            owner=alias.removeprefix(OWNER_PREFIX) if alias.startswith(OWNER_PREFIX) else "",
+            master=int(link.get("IFLA_MASTER") or 0), link=int(link.get("IFLA_LINK") or 0),
+        )
+    for addr in addresses:
+        nic = nics.get(addr["index"])
+        local = addr.get("IFA_LOCAL") or addr.get("IFA_ADDRESS")
+        if nic is not None and local and addr.get("scope", 0) != 253:  # skip link scope
+            nic.addresses.append(f"{local}/{addr['prefixlen']}")
+    for route in routes:
+        if route["dst_len"] != 0 or route.get("RTA_TABLE", 254) != 254:
+            continue
+        gateway = route.get("RTA_GATEWAY")
+        nic = nics.get(route.get("RTA_OIF") or -1)
+        if nic is not None:
+            nic.gateways.append(str(ipaddress.ip_address(gateway)) if gateway else "")
+    return nics
+
+
+def default_route_devices(netns: str | None) -> list[str]:
+    """Names of the devices the host's default routes leave through (its connection)."""
+    return sorted({n.name for n in kernel_nics(netns).values() if n.gateways})
+
+
+def is_wifi(name: str, netns: str | None) -> bool:
+    """A wireless NIC has /sys/class/net/NAME/wireless (only readable for our own namespace)."""
+    if netns is not None:
+        return False
+    return os.path.isdir(f"/sys/class/net/{name}/wireless") or os.path.exists(
+        f"/sys/class/net/{name}/phy80211")
+
+
+def netns_inode(netns: str | None) -> int:
+    """Inode of the target's host namespace: a named one, or the one we run in."""
+    return os.stat(f"/run/netns/{netns}" if netns else "/proc/self/ns/net").st_ino
+
+
+def ports_of(netns: str | None, bridge: str) -> list[str]:
+    """Names of the links enslaved to ``bridge`` right now."""
+    nics = kernel_nics(netns)
+    index = next((i for i, n in nics.items() if n.name == bridge), None)
+    return sorted(n.name for n in nics.values() if index is not None and n.master == index)
+
+
+def restore_ports(netns: str | None, bridge: str, ports: list[str]) -> None:
+    """Put ``ports`` back into ``bridge`` after NM re-activated it without them."""
+    missing = set(ports) - set(ports_of(netns, bridge))
+    with _ipr(netns) as ipr:
+        masters = ipr.link_lookup(ifname=bridge)
+        for port in sorted(missing):
+            found = ipr.link_lookup(ifname=port)
+            if found and masters:
+                ipr.link("set", index=found[0], master=masters[0])
+
+
+def link_exists(netns: str | None, name: str) -> bool:
+    with _ipr(netns) as ipr:
+        return bool(ipr.link_lookup(ifname=name))
