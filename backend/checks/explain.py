@@ -99,25 +99,26 @@ class Explainer:
         return found
 
     def pairs(self) -> list[Pair]:
-        targets = self.targets()
+        targets = [(t, ipaddress.ip_address(t.address)) for t in self.targets()]
         result = []
         for source in self.sources():
             versions = {a.version for a in self.net.local_addresses(source, 4)
                         + self.net.local_addresses(source, 6)}
-            for candidate in targets:
-                if ipaddress.ip_address(candidate.address).version not in versions:
+            label = place_label(source)
+            for candidate, address in targets:
+                if address.version not in versions:
                     continue
                 target = candidate
                 if target.place == source and target.role == "peer":
                     target = Target(target.address, "self", target.owner, target.place,
                                     target.label)
-                result.append(Pair(place_label(source), target, self.predict(source, target)))
+                result.append(Pair(label, target, self.predict(source, target, address)))
         return result
 
     # -- one pair ------------------------------------------------------------------------------
 
-    def predict(self, source: Place, target: Target) -> Prediction:
-        dst = ipaddress.ip_address(target.address)
+    def predict(self, source: Place, target: Target, dst: IpAddr | None = None) -> Prediction:
+        dst = dst or ipaddress.ip_address(target.address)
         if self.net.is_local(source, dst):
             return Prediction("reachable", "accepted",
                               f"{dst} is {place_label(source)}'s own address: delivered locally")

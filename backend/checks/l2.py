@@ -25,10 +25,11 @@ class Layer2:
     def __init__(self, network: Network) -> None:
         self.net = network
         self.emit = cache(self._emit)
+        self.carrier = cache(self._carrier)
 
     # -- state -------------------------------------------------------------------------------
 
-    def carrier(self, key: str, _depth: int = 0) -> bool:
+    def _carrier(self, key: str, _depth: int = 0) -> bool:
         """Whether ``key`` is up with carrier: a veth needs its peer up, a child its parent."""
         device = self.net.devices.get(key)
         if device is None or not device.up or _depth > 16:

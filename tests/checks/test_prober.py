@@ -1,0 +1,162 @@
+"""The prober and the neighbour pins on namespaces built by hand with iproute2.
+
+Nothing here goes through the engine: the namespaces, bridge and veths are made with ip(8)
+inside the test namespace, so a fault in the prober cannot hide behind one in the engine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import subprocess
+import threading
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from netwright.backend.checks.netns import call_in, netns_path
+from netwright.backend.checks.prober import EchoProber, Probe
+from netwright.backend.checks.run import CheckOptions, run_check
+from netwright.backend.topology import Topology
+
+pytestmark = pytest.mark.root
+
+
+def sh(command: str) -> str:
+    return subprocess.run(command, shell=True, check=True, capture_output=True,
+                          text=True).stdout
+
+
+@pytest.fixture
+def lan() -> Iterator[dict[str, Any]]:
+    """Three namespaces on a bridge, 10.77.0.1–3/24 and fd77::1–3/64; lo up in each."""
+    tag = uuid.uuid4().hex[:5]
+    names = [f"pr{tag}{i}" for i in range(1, 4)]
+    bridge = f"brp{tag}"
+    sh(f"ip link add {bridge} type bridge && ip link set {bridge} up")
+    for i, ns in enumerate(names, start=1):
+        sh(f"ip netns add {ns}")
+        sh(f"ip link add vp{tag}{i} type veth peer name eth0 netns {ns}")
+        sh(f"ip link set vp{tag}{i} master {bridge} up")
+        sh(f"ip -n {ns} addr add 10.77.0.{i}/24 dev eth0")
+        sh(f"ip -n {ns} addr add fd77::{i}/64 dev eth0 nodad")
+        sh(f"ip -n {ns} link set eth0 up && ip -n {ns} link set lo up")
+    yield {"names": names, "bridge": bridge, "tag": tag}
+    for i, ns in enumerate(names, start=1):
+        subprocess.run(f"ip netns del {ns}; ip link del vp{tag}{i}", shell=True, check=False,
+                       capture_output=True)
+    subprocess.run(f"ip link del {bridge}", shell=True, check=False, capture_output=True)
+
+
+def probe(probes: list[Probe], timeout: float = 0.3) -> list[Any]:
+    return asyncio.run(EchoProber(timeout=timeout, retries=1).run(probes))
+
+
+def test_replies_errors_and_silence(lan: dict[str, Any]) -> None:
+    one, two, _three = (netns_path(n) for n in lan["names"])
+    results = probe([
+        Probe(one, "10.77.0.2"),  # a peer
+        Probe(one, "10.77.0.1"),  # itself
+        Probe(two, "fd77::3"),  # IPv6 peer
+        Probe(one, "192.0.2.1"),  # no route: the kernel refuses at sendto
+        Probe(one, "10.77.0.99"),  # on-link, nobody there: no reply, retried
+    ])
+    peer, own, six, no_route, nobody = results
+    assert peer.verdict == own.verdict == six.verdict == "reachable"
+    assert peer.rtt_ms is not None and 0 < peer.rtt_ms < 1000
+    assert (no_route.verdict, no_route.errno, no_route.error) == (
+        "unreachable", "ENETUNREACH", "Network is unreachable")
+    assert nobody.verdict == "unreachable" and nobody.attempts == 2
+    assert nobody.error in ("no reply", "Host unreachable")
+
+
+def test_a_link_taken_down_is_seen(lan: dict[str, Any]) -> None:
+    sh(f"ip link set vp{lan['tag']}3 down")
+    results = probe([Probe(netns_path(lan["names"][0]), "10.77.0.3")])
+    assert results[0].verdict == "unreachable"
+
+
+def test_ping_group_range_is_put_back(lan: dict[str, Any]) -> None:
+    ns = lan["names"][0]
+    before = sh(f"ip netns exec {ns} sysctl -n net.ipv4.ping_group_range").split()
+    probe([Probe(netns_path(ns), "10.77.0.2")])
+    after = sh(f"ip netns exec {ns} sysctl -n net.ipv4.ping_group_range").split()
+    assert before == after == ["1", "0"]
+
+
+def test_many_probes_at_once(lan: dict[str, Any]) -> None:
+    paths = [netns_path(n) for n in lan["names"]]
+    probes = [Probe(p, f"10.77.0.{j}") for p in paths for j in (1, 2, 3)] * 50
+    results = probe(probes, timeout=1.0)
+    assert all(r.verdict == "reachable" for r in results)
+
+
+def bridge_topology(lan: dict[str, Any]) -> Topology:
+    """The hand-built LAN described as a topology (what the explanation works from)."""
+    interfaces: dict[str, Any] = {"br": {"kind": "bridge", "name": lan["bridge"]}}
+    for i, ns in enumerate(lan["names"], start=1):
+        interfaces[f"p{i}"] = {"kind": "veth", "name": f"vp{lan['tag']}{i}", "peer": f"e{i}",
+                               "master": "br"}
+        interfaces[f"e{i}"] = {"kind": "veth", "name": "eth0", "peer": f"p{i}", "namespace": ns,
+                               "addresses": [f"10.77.0.{i}/24"]}
+    return Topology.model_validate({"netwright": 1, "name": "handmade",
+                                    "namespaces": {ns: {} for ns in lan["names"]},
+                                    "interfaces": interfaces})
+
+
+def permanent_entries(ns: str) -> list[str]:
+    return [line for line in sh(f"ip -n {ns} neigh show nud permanent").splitlines() if line]
+
+
+def test_neighbour_pins_are_used_and_removed(lan: dict[str, Any]) -> None:
+    """With a budget below what the mesh needs, entries are pinned, then removed again."""
+    seen: list[list[str]] = []
+    original = EchoProber.run
+
+    async def spying_run(self: EchoProber, probes: list[Probe]) -> list[Any]:
+        seen.append(permanent_entries(lan["names"][0]))
+        return await original(self, probes)
+
+    EchoProber.run = spying_run  # type: ignore[method-assign]
+    try:
+        result = asyncio.run(run_check(bridge_topology(lan),
+                                       CheckOptions(timeout=0.5, neighbour_budget=2)))
+    finally:
+        EchoProber.run = original  # type: ignore[method-assign]
+    assert not result.mismatches
+    assert result.neighbour_table["pinned"] == result.neighbour_table["entries_needed"] == 6
+    assert len(seen[0]) == 2  # two peers pinned in the first namespace while probing
+    assert all("PERMANENT" in line for line in seen[0])
+    assert all(not permanent_entries(ns) for ns in lan["names"])
+    assert any("pinned" in note for note in result.notes)
+
+
+def test_tcp_port_probe(lan: dict[str, Any]) -> None:
+    server_ns = netns_path(lan["names"][1])
+
+    def listen() -> socket.socket:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("10.77.0.2", 0))
+        sock.listen(16)
+        return sock
+
+    holder: list[socket.socket] = []
+    worker = threading.Thread(target=lambda: holder.append(call_in(server_ns, listen)))
+    worker.start()
+    worker.join()
+    server = holder[0]
+    port = server.getsockname()[1]
+    try:
+        result = asyncio.run(run_check(bridge_topology(lan),
+                                       CheckOptions(timeout=0.5, tcp_port=port)))
+    finally:
+        server.close()
+    by_target = {(p.source, p.target.address): p.observed for p in result.pairs}
+    to_server = by_target[(lan["names"][0], "10.77.0.2")]
+    assert to_server is not None and to_server.tcp is not None
+    assert to_server.tcp["verdict"] == "reachable"
+    refused = by_target[(lan["names"][0], "10.77.0.3")]
+    assert refused is not None and refused.tcp is not None
+    assert refused.tcp["error"] == "Connection refused"
