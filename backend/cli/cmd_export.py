@@ -8,11 +8,13 @@ from collections.abc import Callable
 from typing import Any
 
 from netwright.backend.export.ip_commands import batch_script, shell_script
+from netwright.backend.export.nmcli import nmcli_script
 from netwright.backend.topology import Topology, load_topology
 
 FORMATS: dict[str, Callable[[Topology], str]] = {
     "sh": shell_script,
     "batch": batch_script,
+    "nmcli": nmcli_script,
 }
 
 

@@ -37,6 +37,7 @@ from netwright.backend.nm.profiles import (
     dependencies,
     persistent_keys,
     profile_id,
+    profile_uuid,
 )
 from netwright.backend.topology.model import Topology
 
@@ -138,10 +139,12 @@ async def owned_profiles(nm: NmClient, topology_name: str) -> dict[str, OwnedPro
         except NmCallFailed:  # deleted while we listed: not ours to report
             continue
         data = settings.get("user", {}).get("data", {})
-        if data.get(names.USER_DATA_TOPOLOGY) != topology_name:
-            continue
         conn = settings.get("connection", {})
-        key = str(data.get(names.USER_DATA_KEY) or conn.get("interface-name", ""))
+        key = str(data.get(names.USER_DATA_KEY) or "")
+        if data.get(names.USER_DATA_TOPOLOGY) != topology_name:
+            key = _exported_key(topology_name, conn)
+            if not key:
+                continue
         depends = [str(conn.get("master", ""))]
         for section in ("macvlan", "vlan", "vxlan", "ipvlan"):
             depends.append(str(settings.get(section, {}).get("parent", "")))
@@ -152,6 +155,19 @@ async def owned_profiles(nm: NmClient, topology_name: str) -> dict[str, OwnedPro
             depends_on=tuple(d for d in depends if d),
         )
     return owned
+
+
+def _exported_key(topology_name: str, conn: dict[str, Any]) -> str:
+    """The key of a profile made by `export --format nmcli` (id and derived UUID, no user-data).
+
+    Both must match: the id prefix alone could be a coincidence, the UUID cannot.
+    """
+    prefix = profile_id(topology_name, "")
+    pid = str(conn.get("id", ""))
+    key = pid.removeprefix(prefix)
+    if pid.startswith(prefix) and conn.get("uuid") == profile_uuid(topology_name, key):
+        return key
+    return ""
 
 
 async def _active_ifaces(nm: NmClient) -> dict[str, str]:
