@@ -168,7 +168,8 @@ class Engine:
                 try:
                     await execute(kernel, steps, before=lambda b: journal.intent(
                         [s.text for s in b]), progress=progress,
-                        cancelled=(cancel.is_set if cancel else None), fault=self.fault)
+                        cancelled=(cancel.is_set if cancel else None), fault=self.fault,
+                        settle=lambda: self._settle(topology, previous))
                 except StepFailed as failed:
                     kernel.close()
                     clean = await self._converge(name, previous, topology)
@@ -244,7 +245,8 @@ class Engine:
                 ran += steps
                 await execute(kernel, steps, progress=progress, keep_going=True,
                               before=(lambda b: journal.intent([s.text for s in b]))
-                              if journal else None)
+                              if journal else None, fault=self.fault if report else None,
+                              settle=lambda: self._settle(goal, other, name=name))
             await self._settle(goal, other, name=name)
         else:
             with Kernel() as kernel:

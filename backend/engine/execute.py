@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import errno
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from netwright.backend.engine import ops
@@ -96,16 +96,24 @@ async def execute(
     cancelled: Callable[[], bool] | None = None,
     fault: Fault | None = None,
     keep_going: bool = False,
+    settle: Callable[[], Awaitable[None]] | None = None,
 ) -> list[tuple[Step, Outcome]]:
     """Run ``steps``; raise StepFailed at the first failure unless ``keep_going``.
 
     Returns the failures (only non-empty with ``keep_going``: rollback and recovery do their
-    best and report what they could not undo).
+    best and report what they could not undo). ``settle`` is awaited once the namespaces to
+    delete are deleted, before anything is created: the kernel removes their veth peers
+    asynchronously, and a link created meanwhile could inherit their effect (a bridge's MTU).
     """
+    pending_settle = settle is not None and any(
+        isinstance(s.op, ops.NetnsDelete) for s in steps)
     failures: list[tuple[Step, Outcome]] = []
     done = 0
     total = len(steps)
     for batch in _batches(steps, 1 if fault else BATCH):
+        if pending_settle and settle is not None and batch[0].op.phase > ops.PHASE_NETNS_DEL:
+            pending_settle = False
+            await settle()
         if cancelled is not None and cancelled():
             raise CancelRequested
         if before is not None:

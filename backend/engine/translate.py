@@ -67,5 +67,5 @@ def explain(step: Step, code: int, kernel_message: str = "", where_text: str = "
                 " topology; rename the namespace or remove it by hand")
     if isinstance(op, ops.SysctlSet):
         return (f"cannot set {op.key} = {op.value}{where}: {os.strerror(code)}"
-                " (the key may not exist on this kernel)")
+                f" (the key may not exist on this kernel){detail}")
     return f"{os.strerror(code)}{detail}"
