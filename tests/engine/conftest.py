@@ -82,7 +82,9 @@ def snapshot() -> dict[str, Any]:
                 "data": {k: v for k, v in (info.get("info_data") or {}).items()
                          if k in ("mode", "id", "flags", "stp_state")},
             }
-        routes = sorted(json.dumps(r, sort_keys=True) for r in ip_json("route show", netns))
+        # carrier ("linkdown") follows the kernel's link watch, with a delay: not configuration
+        routes = sorted(json.dumps({k: v for k, v in r.items() if k != "flags"}, sort_keys=True)
+                        for r in ip_json("route show", netns))
         return {"links": state, "routes": routes}
 
     return {"netns": netns_list(), "host": of(None), **{ns: of(ns) for ns in netns_list()}}

@@ -1,0 +1,67 @@
+"""Never touch unowned objects: refuse up front, and destroy only what the topology made."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from netwright.backend.engine import ConflictError, Engine
+from tests.engine.conftest import links, netns_list, run, sh, snapshot, wait_for_no_orphans
+from tests.engine.test_rollback import MULTI
+
+HAND_MADE = {
+    "bridge": ("ip link add rbr type bridge && ip addr add 192.0.2.1/24 dev rbr",
+               "an interface named rbr already exists in the host and does not belong"),
+    "namespace": ("ip netns add r1 && ip -n r1 link set lo up",
+                  "a namespace named r1 already exists and does not belong to topology rb"),
+    "veth": ("ip link add y2h type veth peer name y2h-peer",
+             "an interface named y2h already exists in the host and does not belong"),
+}
+
+
+@pytest.mark.parametrize("what", sorted(HAND_MADE))
+def test_apply_refuses_before_touching_anything(engine: Engine, topo: Any, clean_host: Any,
+                                                what: str) -> None:
+    command, sentence = HAND_MADE[what]
+    sh(command)
+    before = snapshot()
+    with pytest.raises(ConflictError) as conflict:
+        run(engine.plan(topo(MULTI)))
+    assert sentence in str(conflict.value)
+    with pytest.raises(ConflictError):
+        run(engine.apply(topo(MULTI)))
+    assert snapshot() == before, "nothing was created, deleted, moved or re-addressed"
+    assert run(engine.deployments()) == []
+
+
+def test_destroy_leaves_hand_made_objects(engine: Engine, topo: Any, clean_host: Any) -> None:
+    sh("ip link add hbr type bridge && ip addr add 192.0.2.1/24 dev hbr && ip link set hbr up")
+    sh("ip netns add hns && ip link add hv0 type veth peer name hv1 netns hns")
+    sh("ip link set hv0 master hbr && ip -n hns addr add 192.0.2.2/24 dev hv1")
+    before = snapshot()
+    run(engine.apply(topo(MULTI)))
+    assert "r1" in netns_list() and "rbr" in links()
+    run(engine.destroy("rb"))
+    assert wait_for_no_orphans(before) == before
+
+
+def test_destroy_leaves_other_topologies(engine: Engine, topo: Any, clean_host: Any) -> None:
+    other = ("netwright: 1\nname: other\nnamespaces: {o1: {}}\ninterfaces:\n"
+             "  ob: {kind: bridge, addresses: [10.7.0.1/24]}\n"
+             "  o1v: {kind: veth, peer: o1h, namespace: o1, addresses: [10.7.0.2/24]}\n"
+             "  o1h: {kind: veth, peer: o1v, master: ob}\n")
+    run(engine.apply(topo(other)))
+    with_other = snapshot()
+    run(engine.apply(topo(MULTI)))
+    run(engine.destroy("rb"))
+    assert wait_for_no_orphans(with_other) == with_other
+    assert run(engine.deployments()) == ["other"]
+
+
+def test_another_topologys_interface_is_a_conflict(engine: Engine, topo: Any,
+                                                   clean_host: Any) -> None:
+    run(engine.apply(topo("netwright: 1\nname: first\ninterfaces: {rbr: {kind: bridge}}\n")))
+    with pytest.raises(ConflictError) as conflict:
+        run(engine.plan(topo(MULTI)))
+    assert "rbr already exists in the host and belongs to topology first" in str(conflict.value)
