@@ -10,7 +10,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test venv deps lint typecheck test-host test-kernel bench clean
+.PHONY: run test venv deps lint typecheck test-host test-kernel bench deb clean
 
 run: $(STAMP)
 	$(VENV)/bin/netwright
@@ -43,6 +43,10 @@ test: deps $(STAMP) lint test-host
 
 bench: deps $(STAMP)
 	tests/tools/run-isolated $(PY) -m pytest tests/bench -s -p no:cacheprovider $(PYTEST_ARGS)
+
+# The Debian package (build/deb/netwright_*.deb); see packaging/build-deb.sh.
+deb:
+	packaging/build-deb.sh
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

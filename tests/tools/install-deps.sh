@@ -16,6 +16,7 @@ xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-image0 libxcb-ren
 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1
 libdbus-1-3 fonts-dejavu-core
 qemu-system-x86 busybox-static
+desktop-file-utils appstream libxml2-utils lintian shared-mime-info systemd
 "
 missing=""
 for pkg in $PACKAGES; do
