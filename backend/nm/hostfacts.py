@@ -158,3 +158,18 @@ def wifi_macvlan_warnings(topology: Topology, facts: HostFacts) -> list[str]:
                        " only accepts the MAC address it associated, so the macvlan gets no"
                        f" traffic; use 'kind: ipvlan' (mode l2) on {nic.name} instead")
     return out
+
+
+async def system_host_facts(netns: str | None = None) -> HostFacts:
+    """``host_facts`` over a connection of its own to the system bus (for Inspect).
+
+    Without a system bus, or without NetworkManager on it, the kernel's facts are returned.
+    """
+    from netwright.backend.nm.runtime import open_networkmanager
+
+    nm = await open_networkmanager()
+    try:
+        return await host_facts(nm.bus if nm is not None else None, netns=netns)
+    finally:
+        if nm is not None:
+            nm.close()

@@ -9,7 +9,13 @@ from dbus_fast import Variant
 from nm_harness import Harness, delete_netns, ip, new_netns
 
 from netwright.backend.nm.client import NmClient
-from netwright.backend.nm.hostfacts import HostFacts, NicFacts, host_facts, wifi_macvlan_warnings
+from netwright.backend.nm.hostfacts import (
+    HostFacts,
+    NicFacts,
+    host_facts,
+    system_host_facts,
+    wifi_macvlan_warnings,
+)
 from netwright.backend.topology import parse_topology
 
 
@@ -49,6 +55,17 @@ async def test_facts_from_networkmanager(harness: Harness, nm: NmClient) -> None
     assert wire is not None and wire.managed is False
     data = facts.to_json()
     assert {"name", "addresses", "gateway", "dns", "wifi", "managed"} <= set(data["nics"][0])
+
+
+async def test_system_host_facts_finds_nm_on_the_system_bus(
+        harness: Harness, nm: NmClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    await make_uplink(harness, nm)
+    monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", harness.bus.address)
+    facts = await system_host_facts(harness.nm.netns)
+    assert facts.source == "networkmanager"
+    assert facts.nic("wlp2s0").gateway == "192.168.31.1"  # type: ignore[union-attr]
+    monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+    assert (await system_host_facts(harness.nm.netns)).source == "netlink"
 
 
 @pytest.fixture
