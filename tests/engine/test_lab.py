@@ -1,0 +1,86 @@
+"""The seed experiment on the lab host (macvlan stands in for ipvlan where the kernel lacks it)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from netwright.backend.engine import Engine, Target
+from netwright.backend.lab import LAB_OUTSIDE_ADDRESS, build_lab, destroy_lab, lab_topology
+from tests.engine.conftest import ROOT, links, netns_list, run, sh, wait_for_no_orphans
+
+SEED = (ROOT / "examples" / "seed-ipvlan-l2.yaml").read_text()
+SEED_MACVLAN = SEED.replace("kind: ipvlan", "kind: macvlan").replace("mode: l2", "mode: bridge")
+
+
+def ping(netns: str, address: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(f"ip netns exec {netns} ping -c1 -W1 {address}", shell=True,
+                          capture_output=True, text=True, check=False)
+
+
+@pytest.fixture
+def lab(state_dir: Path, clean_host: Any) -> Any:
+    yield state_dir
+    engine = Engine(state_dir, Target.lab())
+    for name in run(engine.deployments()):
+        run(engine.destroy(name))
+    run(destroy_lab(state_dir=state_dir))
+    assert wait_for_no_orphans(clean_host) == clean_host
+
+
+def test_seed_on_the_lab(lab: Path, topo: Any) -> None:
+    seed = topo(SEED_MACVLAN)
+    built = run(build_lab(seed, state_dir=lab))
+    assert (built.host_netns, built.router_netns) == ("nwlab-host", "nwlab-router")
+    uplink = links("nwlab-host")["wlp2s0"]
+    assert uplink["addrs"] == ["192.168.31.240/24"] and "UP" in uplink["flags"]
+    assert links("nwlab-router")["r-wlp2s0"]["addrs"] == ["192.168.31.1/24"]
+    assert sh("ip netns exec nwlab-router sysctl -n net.ipv4.ip_forward").strip() == "1"
+    # the router (and the outside behind it) is reachable from the lab uplink
+    assert ping("nwlab-host", "192.168.31.1").returncode == 0
+    assert ping("nwlab-host", LAB_OUTSIDE_ADDRESS).returncode == 0
+
+    engine = Engine(lab, Target.lab())
+    run(engine.apply(seed))
+    for ns, name, address in (("lab-net1", "ipvlan1", "192.168.31.5/24"),
+                              ("lab-net2", "ipvlan2", "192.168.31.6/24")):
+        child = links(ns)[name]
+        assert child["addrs"] == [address]
+        assert "UP" in child["flags"] and "LOWER_UP" in child["flags"]
+        assert child["linkinfo"]["info_kind"] == "macvlan"
+    # the seed's first state: the children reach each other and the gateway, not the outside
+    assert ping("lab-net1", "192.168.31.6").returncode == 0
+    assert ping("lab-net1", "192.168.31.1").returncode == 0
+    outside = ping("lab-net1", LAB_OUTSIDE_ADDRESS)
+    assert outside.returncode != 0 and "Network is unreachable" in outside.stderr
+    # and the real host's view is untouched: the seed lives only in lab namespaces
+    assert "wlp2s0" not in links()
+    deployment = run(engine.deployment("seed"))
+    assert deployment.namespaces == {"net1": "lab-net1", "net2": "lab-net2"}
+    assert deployment.host_netns == "nwlab-host"
+
+
+def test_lab_is_idempotent_and_shared(lab: Path, topo: Any) -> None:
+    seed = topo(SEED_MACVLAN)
+    run(build_lab(seed, state_dir=lab))
+    infra = Engine(lab / "lab-infra", Target.host())
+    assert run(infra.plan(lab_topology(seed.host.nics, Target.lab()))).empty
+    other = topo("netwright: 1\nname: other\nhost: {nics: {eth9: {addresses: [10.8.0.2/24],"
+                 " gateway: 10.8.0.1}}}\n")
+    run(build_lab(other, state_dir=lab))
+    run(build_lab(seed, state_dir=lab))
+    assert {"wlp2s0", "eth9"} <= set(links("nwlab-host"))
+    assert "10.8.0.1/24" in links("nwlab-router")["r-eth9"]["addrs"]
+    assert sorted(netns_list()) == ["nwlab-host", "nwlab-outside", "nwlab-router"]
+
+
+def test_destroy_lab_removes_deployments_in_it(lab: Path, topo: Any) -> None:
+    seed = topo(SEED_MACVLAN)
+    run(build_lab(seed, state_dir=lab))
+    run(Engine(lab, Target.lab()).apply(seed))
+    assert run(destroy_lab(state_dir=lab))
+    assert not [ns for ns in netns_list() if ns.startswith("nwlab-")]
+    assert not run(destroy_lab(state_dir=lab))
