@@ -128,8 +128,12 @@ def _restore_gateways(current: Topology, nics: dict[str, HostNic]) -> None:
 
 
 async def destroy_lab(target: Target | None = None, *, state_dir: Path | None = None) -> bool:
-    """Remove the lab (and with its namespaces, anything deployed into it). False if none."""
-    _names(target or Target.lab())
+    """Destroy every deployment in the lab, then the lab itself. False if there was no lab."""
+    target = target or Target.lab()
+    _names(target)
+    deployed = Engine(Path(state_dir or default_state_dir()), target)
+    for name in await deployed.deployments():
+        await deployed.destroy(name)
     try:
         await _infra_engine(state_dir).destroy(LAB_TOPOLOGY_NAME)
     except NotDeployed:

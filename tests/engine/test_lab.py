@@ -82,5 +82,6 @@ def test_destroy_lab_removes_deployments_in_it(lab: Path, topo: Any) -> None:
     run(build_lab(seed, state_dir=lab))
     run(Engine(lab, Target.lab()).apply(seed))
     assert run(destroy_lab(state_dir=lab))
-    assert not [ns for ns in netns_list() if ns.startswith("nwlab-")]
+    assert netns_list() == []
+    assert run(Engine(lab, Target.lab()).deployments()) == []
     assert not run(destroy_lab(state_dir=lab))
