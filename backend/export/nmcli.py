@@ -32,6 +32,7 @@ _MODE_NAMES = {
     "ipvlan": {1: "l2", 2: "l3", 3: "l3s"},
 }
 _SECTION_ALIASES = {"802-3-ethernet": "ethernet"}
+_KEY_ALIASES = {"assigned-mac-address": "cloned-mac-address"}  # the D-Bus name vs nmcli's
 _HANDLED = {("connection", "type"), ("connection", "id"), ("connection", "interface-name")}
 
 
@@ -60,7 +61,7 @@ def profile_arguments(profile: Profile) -> list[str]:
                 text = ",".join(f"{a['address'].value}/{a['prefix'].value}" for a in value.value)
                 args += [f"{name}.addresses", text]
             else:
-                args += [f"{name}.{key}", _text(section, key, value)]
+                args += [f"{name}.{_KEY_ALIASES.get(key, key)}", _text(section, key, value)]
     return args
 
 

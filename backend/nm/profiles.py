@@ -159,7 +159,7 @@ def build_profile(topology: Topology, key: str) -> Profile:
     if link.mtu is not None:
         wired["mtu"] = Variant("u", link.mtu)
     if link.mac is not None:
-        wired["cloned-mac-address"] = Variant("s", str(link.mac))
+        wired["assigned-mac-address"] = Variant("s", str(link.mac))
     if wired:
         profile["802-3-ethernet"] = wired
     marks = {names.USER_DATA_TOPOLOGY: topology.name, names.USER_DATA_KEY: key}

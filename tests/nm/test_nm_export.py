@@ -18,7 +18,8 @@ DESIGN = """netwright: 1
 name: exp
 namespaces: {ns1: {}}
 interfaces:
-  brx: {kind: bridge, persist: true, addresses: [10.81.0.1/24], mtu: 1400}
+  brx: {kind: bridge, persist: true, addresses: [10.81.0.1/24], mtu: 1400,
+        mac: "02:00:00:00:00:81"}
   vx0: {kind: vxlan, vni: 42, remote: 10.81.0.9, persist: true, master: brx}
   vh: {kind: veth, peer: vn, master: brx}
   vn: {kind: veth, peer: vh, namespace: ns1, addresses: [10.81.0.2/24]}
@@ -55,6 +56,7 @@ async def test_exported_script_builds_what_apply_would(tmp_path: Path, harness: 
     links = harness.nm.links()
     assert links["vx0"].get("master") == "brx"
     assert links["brx"]["mtu"] == 1400
+    assert links["brx"]["address"] == "02:00:00:00:00:81"
     assert harness.nm.device_state("brx") == "connected"
 
     topology = parse_topology(DESIGN)
