@@ -1,0 +1,90 @@
+"""`netwright plan|apply|destroy|status|list --local`, run as the command users type."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from tests.engine.conftest import ROOT, links, netns_list, wait_for_no_orphans
+from tests.engine.test_lab import SEED_MACVLAN
+from tests.engine.test_plan_diff import BASE
+
+NETWRIGHT = str(ROOT / ".venv" / "bin" / "netwright")
+
+
+def cli(*args: str, state_dir: Path, user: str | None = None) -> subprocess.CompletedProcess[str]:
+    command = [NETWRIGHT, *args]
+    if user:
+        command = ["setpriv", f"--reuid={user}", "--regid=nogroup", "--clear-groups", *command]
+    env = {**os.environ, "NETWRIGHT_STATE_DIR": str(state_dir)}
+    return subprocess.run(command, capture_output=True, text=True, check=False, env=env,
+                          stdin=subprocess.DEVNULL, cwd="/")
+
+
+def test_plan_apply_status_destroy(tmp_path: Path, clean_host: Any) -> None:
+    state = tmp_path / "state"
+    topology = tmp_path / "diff.yaml"
+    topology.write_text(BASE)
+    plan = cli("plan", "--local", "--json", str(topology), state_dir=state)
+    assert plan.returncode == 0, plan.stderr
+    steps = json.loads(plan.stdout)["steps"]
+    assert steps[0] == {"action": "create", "object": "d1", "text": "create namespace d1"}
+    refused = cli("apply", "--local", str(topology), state_dir=state)
+    assert refused.returncode == 2 and "add --yes" in refused.stderr
+    assert "d1" not in netns_list()
+    applied = cli("apply", "--local", "--yes", str(topology), state_dir=state)
+    assert applied.returncode == 0, applied.stderr
+    assert "applied" in applied.stdout and "d1" in netns_list()
+    again = cli("plan", "--local", "--json", str(topology), state_dir=state)
+    assert json.loads(again.stdout) == {"topology": "diff", "steps": []}
+    status = cli("status", "--local", "diff", state_dir=state)
+    assert status.returncode == 0 and "as designed" in status.stdout
+    subprocess.run("ip -n d1 addr flush dev x1", shell=True, check=True)
+    drifted = cli("status", "--local", "--json", str(topology), state_dir=state)
+    assert drifted.returncode == 1
+    assert {o["object"]: o["state"] for o in json.loads(drifted.stdout)["objects"]}["x1"] == \
+        "drifted"
+    listed = cli("list", "--local", "--json", state_dir=state)
+    assert json.loads(listed.stdout)["deployments"] == ["diff"]
+    destroyed = cli("destroy", "--local", str(topology), state_dir=state)
+    assert destroyed.returncode == 0, destroyed.stderr
+    assert wait_for_no_orphans(clean_host) == clean_host
+    gone = cli("destroy", "--local", "diff", state_dir=state)
+    assert gone.returncode == 1 and "topology diff is not deployed on this machine" in gone.stderr
+
+
+def test_lab_mode(tmp_path: Path, clean_host: Any) -> None:
+    state = tmp_path / "state"
+    topology = tmp_path / "seed.yaml"
+    topology.write_text(SEED_MACVLAN)
+    host_only = cli("plan", "--local", str(topology), state_dir=state)
+    assert host_only.returncode == 1
+    assert "built on host NIC wlp2s0, which this machine does not have" in host_only.stderr
+    applied = cli("apply", "--local", "--lab", "--yes", "--json", str(topology), state_dir=state)
+    assert applied.returncode == 0, applied.stderr
+    assert json.loads(applied.stdout)["applied"] is True
+    assert links("lab-net1")["ipvlan1"]["addrs"] == ["192.168.31.5/24"]
+    destroyed = cli("destroy", "--local", "--lab", "seed", state_dir=state)
+    assert "removed the lab host" in destroyed.stdout
+    assert wait_for_no_orphans(clean_host) == clean_host
+
+
+def test_clear_messages(tmp_path: Path, clean_host: Any) -> None:
+    state = tmp_path / "state"
+    topology = tmp_path / "diff.yaml"
+    topology.write_text(BASE)
+    topology.chmod(0o644)
+    no_local = cli("plan", str(topology), state_dir=state)
+    assert no_local.returncode == 2 and "add --local" in no_local.stderr
+    not_root = cli("apply", "--local", "--yes", str(topology), state_dir=state, user="nobody")
+    assert not_root.returncode == 1
+    assert "changing the network needs root" in not_root.stderr
+    assert "Traceback" not in not_root.stderr
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("netwright: 1\nname: b\ninterfaces: {v: {kind: veth}}\n")
+    invalid = cli("apply", "--local", "--yes", str(broken), state_dir=state)
+    assert invalid.returncode == 1 and "veth v needs 'peer:'" in invalid.stderr
+    assert "Traceback" not in invalid.stderr
