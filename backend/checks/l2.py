@@ -45,8 +45,10 @@ class Layer2:
             return any(self.carrier(p, _depth + 1) for p in self.net.ports.get(key, []))
         return True
 
-    def no_carrier_reason(self, key: str) -> str | None:
+    def no_carrier_reason(self, key: str, _depth: int = 0) -> str | None:
         """Why ``key`` has no carrier, in words, or None if it has carrier."""
+        if _depth > 16:
+            return f"{key} is its own parent's parent (a loop)"
         device = self.net.devices.get(key)
         if device is None:
             return f"{key} does not exist"
@@ -62,7 +64,7 @@ class Layer2:
             return f"veth {key} has no carrier: its peer {peer.key} is down"
         parent = getattr(link, "parent", None)
         if parent is not None:
-            inner = self.no_carrier_reason(parent) or f"{parent} has no carrier"
+            inner = self.no_carrier_reason(parent, _depth + 1) or f"{parent} has no carrier"
             return f"{key} inherits its parent's carrier, and {inner}"
         if device.kind == "bridge":
             return f"bridge {key} has no port with carrier"

@@ -33,16 +33,22 @@ SEND_SLICE = 256  # probes sent between two chances for the loop to read replies
 Progress = Callable[[int, int, str], None]
 
 
-@dataclass(frozen=True)
 class Probe:
-    """Echo ``target`` from the namespace whose file is ``netns`` (see netns.netns_path)."""
+    """Echo ``target`` from the namespace whose file is ``netns`` (see netns.netns_path).
 
-    netns: str
-    target: str
+    The address is parsed once, here: a big mesh has tens of thousands of probes.
+    """
 
-    @property
-    def version(self) -> int:
-        return ipaddress.ip_address(self.target).version
+    __slots__ = ("netns", "target", "version")
+
+    def __init__(self, netns: str, target: str) -> None:
+        address = ipaddress.ip_address(target)
+        self.netns = netns
+        self.target = str(address)  # canonical, as the kernel reports reply addresses
+        self.version: int = address.version
+
+    def __repr__(self) -> str:
+        return f"Probe({self.netns!r}, {self.target!r})"
 
 
 def open_sockets(needed: set[tuple[str, int]]) -> dict[tuple[str, int], socket.socket]:
@@ -94,7 +100,7 @@ class EchoProber:
         loop = asyncio.get_running_loop()
         needed = {(p.netns, p.version) for p in probes}
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="netwright-netns") as pool:
-            sockets = await loop.run_in_executor(pool, open_sockets, needed)
+            sockets = await loop.run_in_executor(pool, lambda: open_sockets(needed))
         state = _Run(probes, [None] * len(probes), [0] * len(probes))
         state.remaining = len(probes)
         try:
@@ -186,9 +192,7 @@ class EchoProber:
             if entry is None:
                 continue
             index, sent_ns = entry
-            if ipaddress.ip_address(reply.address) != ipaddress.ip_address(
-                state.probes[index].target
-            ):
+            if reply.address != state.probes[index].target:
                 continue
             received_ns = time.time_ns()
             for level, kind, payload in ancillary:

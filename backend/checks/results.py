@@ -135,9 +135,14 @@ class Pair:
         return data
 
 
-@dataclass
+@dataclass(repr=False)
 class CheckResult:
-    """The whole check: every pair, plus what limited or shaped the probing."""
+    """The whole check: every pair, plus what limited or shaped the probing.
+
+    The repr is a summary: asyncio formats a finished task's result into its repr (Python
+    3.11 does so when asyncio.run restores the SIGINT handler), and forty thousand pairs
+    took a second to format.
+    """
 
     topology: str
     pairs: list[Pair]
@@ -145,6 +150,10 @@ class CheckResult:
     seconds: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     neighbour_table: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return (f"CheckResult({self.topology!r}, {len(self.pairs)} pairs, probed={self.probed},"
+                f" {len(self.mismatches)} mismatches)")
 
     @property
     def mismatches(self) -> list[Pair]:

@@ -121,7 +121,8 @@ async def run_check(
     host_forwarding = options.host_forwarding
     if host_forwarding is None and options.probe:
         with ThreadPoolExecutor(max_workers=1) as pool:
-            host_forwarding = await loop.run_in_executor(pool, _read_host_forwarding, where)
+            host_forwarding = await loop.run_in_executor(
+                pool, lambda: _read_host_forwarding(where))
     explainer = Explainer(topology, options.outside, bool(host_forwarding))
     pairs = explainer.pairs()
     timings["explain"] = time.perf_counter() - started
@@ -131,13 +132,18 @@ async def run_check(
     if any(":" in p.target.address for p in pairs):
         paths = sorted({where.path(_place_of(p.source, explainer)) for p in pairs})
         with ThreadPoolExecutor(max_workers=1) as pool:
-            waited = await loop.run_in_executor(pool, _wait_for_dad, paths, DAD_WAIT_LIMIT)
+            waited = await loop.run_in_executor(
+                pool, lambda: _wait_for_dad(paths, DAD_WAIT_LIMIT))
         if waited:
             timings["dad_wait"] = waited
             result.notes.append(f"waited {waited:.1f} s for IPv6 duplicate address detection"
                                 " to finish (tentative addresses can neither send nor answer)")
     report(0, len(pairs), f"probing {len(pairs)} pair(s)")
-    steps = _neighbour_steps(explainer, pairs)
+    begun = time.perf_counter()
+    # each pair makes at most two entries (request and reply): small checks skip the count
+    steps = _neighbour_steps(explainer, pairs) if 2 * len(pairs) > options.neighbour_budget \
+        else set()
+    timings["plan_neighbours"] = time.perf_counter() - begun
     pins = None
     limited = False
     if len(steps) > options.neighbour_budget:
@@ -147,7 +153,7 @@ async def run_check(
         begun = time.perf_counter()
         with ThreadPoolExecutor(max_workers=1) as pool:
             pinned, unpinned = await loop.run_in_executor(
-                pool, _pin, pins, explainer, where, steps)
+                pool, lambda: _pin(pins, explainer, where, steps))
         timings["pin_neighbours"] = time.perf_counter() - begun
         limited = unpinned > options.neighbour_budget
         result.neighbour_table = {"limit": NEIGHBOUR_TABLE_LIMIT, "entries_needed": len(steps),
@@ -222,19 +228,29 @@ def _neighbour_steps(explainer: Explainer, pairs: list[Pair]) -> set[Step]:
     """The (place, device, next hop) neighbour entries the probes will make: the first hop of
     each request and of each reply, with the device the model expects to answer."""
     steps: set[Step] = set()
+    parsed: dict[str, Any] = {}
+    known: dict[tuple[Place, Any], Step | None] = {}
+
+    def first_step(place: Place, dst: Any) -> Step | None:
+        if (place, dst) not in known:
+            known[(place, dst)] = _first_step(explainer, place, dst)
+        return known[(place, dst)]
+
     for pair in pairs:
         if pair.target.role == "self":
             continue
         source = _place_of(pair.source, explainer)
-        dst = ipaddress.ip_address(pair.target.address)
-        step = _first_step(explainer, source, dst)
+        dst = parsed.get(pair.target.address)
+        if dst is None:
+            dst = parsed[pair.target.address] = ipaddress.ip_address(pair.target.address)
+        step = first_step(source, dst)
         if step is None:
             continue
         steps.add(step)
         src = explainer.source_address(source, dst)
         answering = step[3]
         if src is not None and answering is not None:
-            back = _first_step(explainer, explainer.net.devices[answering].place, src)
+            back = first_step(explainer.net.devices[answering].place, src)
             if back is not None:
                 steps.add(back)
     return steps
