@@ -22,12 +22,13 @@ from dbus_fast.auth import UID_NOT_SPECIFIED, AuthExternal
 from dbus_fast.constants import NameFlag, RequestNameReply
 from dbus_fast.errors import DBusError
 
-from netwright.backend.engine import Engine, Target, default_state_dir
+from netwright.backend.engine import Target, default_state_dir
 from netwright.backend.service import names
 from netwright.backend.service.authority import Authority, LabAuthority, PolkitAuthority
 from netwright.backend.service.dispatch import Dispatcher
 from netwright.backend.service.incidents import incident
 from netwright.backend.service.interface import Backend1
+from netwright.backend.service.worker import EngineWorker
 from netwright.backend.topology import Topology
 
 log = logging.getLogger("netwrightd")
@@ -92,16 +93,16 @@ async def serve(args: argparse.Namespace) -> int:
         prepare_inner()
     state_dir = args.state_dir or default_state_dir()
     target = Target.lab() if (args.target == "lab" or args.lab_inner) else Target.host()
+    worker = EngineWorker(state_dir, target)
     prepare = None
     if target.host_netns is not None:
-        prepare = await _lab_host(target, state_dir)
-    engine = Engine(state_dir, target)
-    await _recover(engine)
+        prepare = await _lab_host(worker)
+    await _recover(worker)
     authority: Authority = (
         LabAuthority() if (args.lab_inner or args.no_polkit) else PolkitAuthority(bus)
     )
     mode = "lab" if args.lab_inner else "system"
-    interface = Backend1(engine, authority, mode=mode, prepare=prepare)
+    interface = Backend1(worker, authority, mode=mode, prepare=prepare)
     dispatcher = Dispatcher(bus, interface, names.OBJECT_PATH)
     bus.export(names.OBJECT_PATH, interface)
     try:
@@ -118,13 +119,20 @@ async def serve(args: argparse.Namespace) -> int:
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+    received: list[str] = []
+
+    def on_signal(signum: signal.Signals) -> None:
+        received.append(signum.name)
+        stop.set()
+
     for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
+        loop.add_signal_handler(signum, on_signal, signum)
     disconnected = asyncio.ensure_future(bus.wait_for_disconnect())
     stopping = asyncio.ensure_future(stop.wait())
     await asyncio.wait([disconnected, stopping], return_when=asyncio.FIRST_COMPLETED)
     if stop.is_set():
-        log.info("stopping: cancelling %d running job(s)", len(interface.jobs.running()))
+        log.info("stopping on %s: cancelling %d running job(s)", received[0],
+                 len(interface.jobs.running()))
     else:
         log.warning("the bus went away: cancelling %d running job(s)",
                     len(interface.jobs.running()))
@@ -137,13 +145,13 @@ async def serve(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _recover(engine: Engine) -> None:
+async def _recover(worker: EngineWorker) -> None:
     """Finish what a killed netwrightd left half done; a failure here must not stop serving.
 
     The engine also recovers before each operation, so a failure is logged and retried then.
     """
     try:
-        recovered = await engine.recover()
+        recovered = await worker.with_engine(lambda e: e.recover())
     except Exception as exc:
         incident(exc, "recovering interrupted jobs at startup")
         return
@@ -151,23 +159,24 @@ async def _recover(engine: Engine) -> None:
         log.info("recovered interrupted jobs of: %s", ", ".join(recovered))
 
 
-async def _lab_host(target: Target, state_dir: Path) -> Callable[[Topology], Awaitable[None]]:
+async def _lab_host(worker: EngineWorker) -> Callable[[Topology], Awaitable[None]]:
     """Build the lab host now; return the hook that adds a topology's NICs to it before use.
 
     Builds are serialised: the lab's own infrastructure is one topology of the engine.
     """
     from netwright.backend.lab import build_lab
 
+    target, state_dir = worker.target, worker.state_dir
     lock = asyncio.Lock()
     async with lock:
-        await build_lab(None, target, state_dir=state_dir)
+        await worker.run(lambda: build_lab(None, target, state_dir=state_dir))
     log.info("lab host built in namespace %s", target.host_netns)
 
     async def prepare(topology: Topology) -> None:
         if not topology.host.nics:
             return
         async with lock:
-            await build_lab(topology, target, state_dir=state_dir)
+            await worker.run(lambda: build_lab(topology, target, state_dir=state_dir))
 
     return prepare
 

@@ -10,13 +10,12 @@ documented contract and a test compares it with what this class exports.
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from dbus_fast.annotations import DBusDict, DBusSignature, DBusStr
 from dbus_fast.constants import PropertyAccess
 from dbus_fast.service import ServiceInterface, dbus_method, dbus_property, dbus_signal
 
-from netwright.backend.engine import Engine
 from netwright.backend.service import names
 from netwright.backend.service.authority import Authority
 from netwright.backend.service.calls import (
@@ -29,6 +28,12 @@ from netwright.backend.service.calls import (
 from netwright.backend.service.errors import InvalidArgumentsError
 from netwright.backend.service.hostfacts import host_facts
 from netwright.backend.service.jobs import Jobs
+from netwright.backend.service.worker import (
+    CancelFlag,
+    EngineWorker,
+    Progress,
+    thread_safe_progress,
+)
 from netwright.backend.topology import Document, Topology, TopologyError
 
 DBusStrList = Annotated[list[str], DBusSignature("as")]
@@ -37,7 +42,7 @@ JobProgressArgs = Annotated[list[Any], DBusSignature("suus")]
 JobFinishedArgs = Annotated[list[str], DBusSignature("ssss")]
 StateChangedArgs = Annotated[list[str], DBusSignature("ss")]
 
-CheckRunner = Callable[[Engine, str, dict[str, Any]], Awaitable[dict[str, Any]]]
+CheckRunner = Callable[[EngineWorker, str, dict[str, Any]], Awaitable[dict[str, Any]]]
 Prepare = Callable[[Topology], Awaitable[None]]
 
 
@@ -46,7 +51,7 @@ class Backend1(ServiceInterface):
 
     def __init__(
         self,
-        engine: Engine,
+        worker: EngineWorker,
         authority: Authority,
         *,
         mode: str,
@@ -55,7 +60,7 @@ class Backend1(ServiceInterface):
         prepare: Prepare | None = None,
     ) -> None:
         super().__init__(names.INTERFACE)
-        self.engine = engine
+        self.worker = worker
         self.authority = authority
         self.jobs = Jobs(self)
         self._mode = mode
@@ -78,9 +83,9 @@ class Backend1(ServiceInterface):
     @dbus_method(name="Inspect")
     @exported(names.ACTION_INSPECT)
     async def inspect(self) -> DBusStr:
-        facts = await asyncio.to_thread(host_facts, self.engine.target.host_netns)
+        facts = await asyncio.to_thread(host_facts, self.worker.target.host_netns)
         facts["mode"] = self._mode
-        facts["deployments"] = await self.engine.deployments()
+        facts["deployments"] = await self.worker.with_engine(lambda e: e.deployments())
         if self._extra_facts is not None:
             facts.update(await self._extra_facts())
         return json.dumps(facts)
@@ -101,17 +106,20 @@ class Backend1(ServiceInterface):
         decode_options(options, {})
         model = decode_topology(topology)
         await self._prepared(model)
-        return json.dumps((await self.engine.plan(model)).to_json())
+        plan = await self.worker.with_engine(lambda e: e.plan(model))
+        return json.dumps(plan.to_json())
 
     @dbus_method(name="Status")
     @exported(names.ACTION_INSPECT)
     async def status(self, name: DBusStr) -> DBusStr:
-        return json.dumps((await self.engine.status(decode_name(name))).to_json())
+        topology = decode_name(name)
+        status = await self.worker.with_engine(lambda e: e.status(topology))
+        return json.dumps(status.to_json())
 
     @dbus_method(name="List")
     @exported(names.ACTION_INSPECT)
     async def list_deployments(self) -> DBusStrList:
-        return list(await self.engine.deployments())
+        return list(await self.worker.with_engine(lambda e: e.deployments()))
 
     @dbus_method(name="Check")
     @exported(names.ACTION_CHECK)
@@ -120,7 +128,7 @@ class Backend1(ServiceInterface):
         topology = decode_name(name)
         if self._check_runner is None:
             raise InvalidArgumentsError("connectivity checks are not available in this netwrightd")
-        return json.dumps(await self._check_runner(self.engine, topology, values))
+        return json.dumps(await self._check_runner(self.worker, topology, values))
 
     # -- changing -----------------------------------------------------------------------
 
@@ -131,11 +139,12 @@ class Backend1(ServiceInterface):
         model = decode_topology(topology)
         if _persists(model):
             await self._authorize_again(names.ACTION_PERSIST)
-        engine = self.engine
-
-        async def work(progress: Any, cancel: asyncio.Event) -> dict[str, object]:
+        async def work(progress: Progress, cancel: CancelFlag) -> dict[str, object]:
             await self._prepared(model)
-            result = await engine.apply(model, progress=progress, cancel=cancel)
+            report = thread_safe_progress(progress)
+            result = await self.worker.with_engine(
+                lambda e: e.apply(model, progress=report, cancel=cast(asyncio.Event, cancel))
+            )
             self.state_changed(model.name, "deployed")
             return result.to_json()
 
@@ -146,10 +155,11 @@ class Backend1(ServiceInterface):
     async def destroy(self, name: DBusStr, options: DBusDict) -> DBusStr:
         decode_options(options, {})
         topology = decode_name(name)
-        engine = self.engine
-
-        async def work(progress: Any, cancel: asyncio.Event) -> dict[str, object]:
-            result = await engine.destroy(topology, progress=progress, cancel=cancel)
+        async def work(progress: Progress, cancel: CancelFlag) -> dict[str, object]:
+            report = thread_safe_progress(progress)
+            result = await self.worker.with_engine(
+                lambda e: e.destroy(topology, progress=report, cancel=cast(asyncio.Event, cancel))
+            )
             self.state_changed(topology, "destroyed")
             return result.to_json()
 

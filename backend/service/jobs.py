@@ -18,12 +18,13 @@ from typing import Literal, Protocol
 from netwright.backend.engine.errors import BusyError
 from netwright.backend.service.errors import JobNotFoundError, error_detail, error_name_for
 from netwright.backend.service.incidents import incident
+from netwright.backend.service.worker import CancelFlag
 from netwright.backend.topology.problems import NetwrightError
 
 log = logging.getLogger("netwrightd")
 
 Operation = Literal["apply", "destroy"]
-Work = Callable[[Callable[[int, int, str], None], asyncio.Event], Awaitable[dict[str, object]]]
+Work = Callable[[Callable[[int, int, str], None], CancelFlag], Awaitable[dict[str, object]]]
 
 
 class JobListener(Protocol):
@@ -40,7 +41,7 @@ class Job:
     topology: str
     operation: Operation
     action: str
-    cancel: asyncio.Event = field(default_factory=asyncio.Event)
+    cancel: CancelFlag = field(default_factory=CancelFlag)
     task: asyncio.Task[None] | None = None
 
 

@@ -68,6 +68,7 @@ def start(
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             env=dict(env) if env is not None else None,
+            start_new_session=True,  # signals meant for the test run's group never reach it
             **popen,  # type: ignore[arg-type]
         )
     return Started(name, process, log)

@@ -1,0 +1,20 @@
+"""Topologies for the service tests, generated so their size can be chosen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+SEED = (Path(__file__).parent / "data" / "seed-macvlan.yaml").read_text()
+
+
+def star(name: str, count: int) -> str:
+    """``count`` namespaces, each with a veth to one bridge on the host: slow enough to
+    interrupt (300 namespaces take about three seconds to apply), simple to check."""
+    lines = ["netwright: 1", f"name: {name}", "namespaces:"]
+    lines += [f"  n{i}: {{}}" for i in range(count)]
+    lines += ["interfaces:", "  br0: {kind: bridge, addresses: [10.9.0.1/16]}"]
+    for i in range(count):
+        lines.append(f"  h{i}: {{kind: veth, peer: c{i}, master: br0}}")
+        lines.append(f"  c{i}: {{kind: veth, peer: h{i}, namespace: n{i},"
+                     f" addresses: [10.9.{i // 250 + 1}.{i % 250 + 2}/16]}}")
+    return "\n".join(lines) + "\n"

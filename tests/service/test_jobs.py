@@ -1,0 +1,140 @@
+"""Jobs: progress, Busy, Cancel, concurrency; disconnect, SIGTERM and SIGKILL mid-apply.
+
+The interrupted topology has 300 namespaces (about 3 s to apply), and every interruption
+happens after a JobProgress with done < total has been seen, so it is really mid-apply.
+Afterwards the kernel is read back: the topology is either complete or entirely gone.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from typing import Any
+
+import pytest
+from svc_topologies import SEED, star
+
+BIG = star("big", 300)
+SIGNAL_TIMEOUT = 60.0
+
+
+def owned_by(host, topology: str) -> list[str]:
+    """Every namespace and interface in the kernel that carries the topology's marker."""
+    found = [ns for ns in host.netns() if ns.startswith("lab-n")]
+    marker = f"netwright:{topology}:"
+    for netns in host.netns():
+        found += [f"{netns}/{name}" for name, link in host.links(netns).items()
+                  if str(link["alias"]).startswith(marker)]
+    return found
+
+
+def wait_signal(caller, member: str, job: str | None = None,
+                predicate=lambda body: True) -> list[Any]:
+    deadline = time.monotonic() + SIGNAL_TIMEOUT
+    while time.monotonic() < deadline:
+        for name, body in caller.request(op="signals")["signals"]:
+            if name == member and (job is None or body[0] == job) and predicate(body):
+                return body
+        time.sleep(0.01)
+    raise AssertionError(f"no {member} signal for {job} within {SIGNAL_TIMEOUT} s")
+
+
+def start_big(caller) -> str:
+    caller.request(op="signals")  # forget older signals
+    answer = caller.call("Apply", "sa{sv}", BIG, {})
+    assert answer["ok"], answer
+    job = answer["body"][0]
+    wait_signal(caller, "JobProgress", job, lambda body: 0 < body[1] < body[2])
+    return job
+
+
+def destroy(caller, name: str) -> None:
+    answer = caller.call("Destroy", "sa{sv}", name, {})
+    assert answer["ok"], answer
+    finished = wait_signal(caller, "JobFinished", answer["body"][0])
+    assert finished[1] == "", finished
+
+
+def test_second_job_on_the_same_topology_is_busy_and_first_completes(
+    running, host, caller_factory
+) -> None:
+    caller = caller_factory("allowed")
+    job = start_big(caller)
+    busy = caller.call("Apply", "sa{sv}", BIG, {})
+    assert busy["error"] == "io.netwright.Error.Busy", busy
+    assert job in busy["text"]
+    also_busy = caller.call("Destroy", "sa{sv}", "big", {})
+    assert also_busy["error"] == "io.netwright.Error.Busy", also_busy
+    finished = wait_signal(caller, "JobFinished", job)
+    assert finished[1] == "", finished
+    assert len([ns for ns in host.netns() if ns.startswith("lab-n")]) == 300
+    destroy(caller, "big")
+    assert owned_by(host, "big") == []
+
+
+def test_jobs_of_different_topologies_run_concurrently(running, host, caller_factory) -> None:
+    caller = caller_factory("allowed")
+    big = start_big(caller)
+    seed = caller.call("Apply", "sa{sv}", SEED, {})
+    assert seed["ok"], seed
+    assert wait_signal(caller, "JobFinished", seed["body"][0])[1] == ""
+    assert wait_signal(caller, "JobFinished", big)[1] == ""
+    assert host.links("lab-net1")["mv1"]["addresses"] == ["192.168.31.5/24"]
+    destroy(caller, "big")
+    destroy(caller, "seed")
+    assert owned_by(host, "big") == [] and owned_by(host, "seed") == []
+
+
+def test_cancel_rolls_back(running, host, caller_factory) -> None:
+    caller = caller_factory("allowed")
+    job = start_big(caller)
+    assert caller.call("Cancel", "s", job)["ok"]
+    finished = wait_signal(caller, "JobFinished", job)
+    assert finished[1] == "io.netwright.Error.Cancelled", finished
+    assert owned_by(host, "big") == []
+    gone = caller.call("Cancel", "s", job)
+    assert gone["error"] == "io.netwright.Error.NotFound", gone
+
+
+def test_client_disconnect_mid_apply_lets_the_job_complete(
+    running, host, caller_factory
+) -> None:
+    watcher = caller_factory("default")  # subscribed to every job's signals
+    watcher.request(op="signals")
+    leaver = caller_factory("allowed")
+    job = start_big(leaver)
+    os.kill(leaver.process.pid, signal.SIGKILL)  # its connection drops mid-apply
+    leaver.process.wait(5)
+    finished = wait_signal(watcher, "JobFinished", job)
+    assert finished[1] == "", finished
+    status = caller_factory("allowed").call("Status", "s", "big")
+    assert status["ok"] and '"ok": true' in status["body"][0], status
+    destroy(caller_factory("allowed"), "big")
+    assert owned_by(host, "big") == []
+
+
+def test_sigterm_mid_apply_rolls_back_and_exits_cleanly(running, host, caller_factory) -> None:
+    job = start_big(caller_factory("allowed"))
+    assert running.started is not None
+    os.kill(running.started.pid, signal.SIGTERM)
+    assert running.started.process.wait(90) == 0
+    log = running.log()
+    assert f"job {job}: cancelled by shutdown; rolling back" in log
+    assert owned_by(host, "big") == []
+    running.start()
+    status = caller_factory("allowed").call("Status", "s", "big")
+    assert status["error"] == "io.netwright.Error.NotFound", status
+
+
+@pytest.mark.timeout(240)
+def test_sigkill_mid_apply_then_restart_leaves_no_orphans(running, host, caller_factory) -> None:
+    start_big(caller_factory("allowed"))
+    assert running.started is not None
+    os.kill(running.started.pid, signal.SIGKILL)
+    running.started.process.wait(10)
+    assert owned_by(host, "big") != [], "the kill left a half-applied topology to recover"
+    running.start()  # recovers before it owns its name
+    assert owned_by(host, "big") == []
+    status = caller_factory("allowed").call("Status", "s", "big")
+    assert status["error"] == "io.netwright.Error.NotFound", status
