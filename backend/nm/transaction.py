@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
+from typing import Any, NoReturn
 
 from netwright.backend.engine.errors import ApplyFailed
 from netwright.backend.nm import kernel, names
@@ -102,22 +102,24 @@ class PersistTransaction:
 
     # --- the steps ----------------------------------------------------------------------
 
-    async def run(self, step: NmStep) -> None:
+    async def run(self, step: NmStep) -> str | None:
+        """Carry out one step; the active connection still coming up, if any, is returned
+        (``begin`` waits for all of them together: NM brings devices up in parallel)."""
+        pending = None
         if step.action == "create":
-            await self._create(step)
+            pending = await self._create(step)
         elif step.action == "modify":
             await self._modify(step)
         else:
             await self._delete(step)
         self.done.append(step)
+        return pending
 
-    async def _create(self, step: NmStep) -> None:
+    async def _create(self, step: NmStep) -> str | None:
         assert step.profile is not None
         path = await self.nm.add_connection(step.profile)
         self.created.append((path, step.ifname))
-        if step.activate:
-            active = await self.nm.activate(path)
-            await self.nm.wait_activated(active, step.ifname)
+        return await self.nm.activate(path) if step.activate else None
 
     async def _modify(self, step: NmStep) -> None:
         assert step.profile is not None and step.path is not None
@@ -176,10 +178,25 @@ async def begin(nm: NmClient, plan: PersistPlan, *, confirmed: bool = False,
     devices = await _affected_devices(nm, plan)
     if devices:
         tx.checkpoint = await nm.checkpoint_create(devices, rollback_timeout)
+    pending: list[tuple[NmStep, str]] = []
     for step in plan.steps:
         try:
-            await tx.run(step)
+            active = await tx.run(step)
         except NetwrightError as exc:
-            clean = await tx.rollback()
-            raise ApplyFailed(step.text, str(exc), rolled_back=clean) from exc
+            await _fail(tx, step, exc)
+        if active is not None:
+            pending.append((step, active))
+    results = await asyncio.gather(
+        *(nm.wait_activated(active, step.ifname) for step, active in pending),
+        return_exceptions=True)
+    for (step, _active), result in zip(pending, results, strict=True):
+        if isinstance(result, NetwrightError):
+            await _fail(tx, step, result)
+        if isinstance(result, BaseException):
+            raise result
     return tx
+
+
+async def _fail(tx: PersistTransaction, step: NmStep, exc: NetwrightError) -> NoReturn:
+    clean = await tx.rollback()
+    raise ApplyFailed(step.text, str(exc), rolled_back=clean) from exc
