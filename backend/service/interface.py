@@ -25,8 +25,8 @@ from netwright.backend.service.calls import (
     decode_topology,
     exported,
 )
+from netwright.backend.service.checking import CHECK_OPTIONS
 from netwright.backend.service.errors import InvalidArgumentsError
-from netwright.backend.service.hostfacts import host_facts
 from netwright.backend.service.jobs import Jobs
 from netwright.backend.service.worker import (
     CancelFlag,
@@ -83,7 +83,7 @@ class Backend1(ServiceInterface):
     @dbus_method(name="Inspect")
     @exported(names.ACTION_INSPECT)
     async def inspect(self) -> DBusStr:
-        facts = await asyncio.to_thread(host_facts, self.worker.target.host_netns)
+        facts = await self._host_facts()
         facts["mode"] = self._mode
         facts["deployments"] = await self.worker.with_engine(lambda e: e.deployments())
         if self._extra_facts is not None:
@@ -124,7 +124,7 @@ class Backend1(ServiceInterface):
     @dbus_method(name="Check")
     @exported(names.ACTION_CHECK)
     async def check(self, name: DBusStr, options: DBusDict) -> DBusStr:
-        values = decode_options(options, {"outside": "s", "timeout": "d"})
+        values = decode_options(options, CHECK_OPTIONS)
         topology = decode_name(name)
         if self._check_runner is None:
             raise InvalidArgumentsError("connectivity checks are not available in this netwrightd")
@@ -169,6 +169,18 @@ class Backend1(ServiceInterface):
     @exported(names.ACTION_APPLY)
     async def cancel(self, job: DBusStr) -> None:
         self.jobs.get(job).cancel.set()
+
+    async def _host_facts(self) -> dict[str, Any]:
+        """NICs from NetworkManager when it manages this host, else from the kernel."""
+        from netwright.backend.nm.hostfacts import host_facts, system_host_facts
+
+        netns = self.worker.target.host_netns
+        if self._mode == "lab":  # no system bus, and no NetworkManager, in a lab
+            facts = await host_facts(None, netns=netns)
+        else:
+            facts = await system_host_facts(netns)
+        data: dict[str, Any] = facts.to_json()
+        return data
 
     async def _prepared(self, model: Topology) -> None:
         """In a lab, make the emulated host have the NICs the topology builds on."""
