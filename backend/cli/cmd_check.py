@@ -24,6 +24,7 @@ from netwright.backend.topology import load_topology
 from netwright.backend.topology.model import Topology
 
 EXIT_OK, EXIT_MISMATCH = 0, 1
+COMPACT_JSON_PAIRS = 1000
 
 
 def register(subparsers: Any) -> None:
@@ -64,8 +65,10 @@ def register(subparsers: Any) -> None:
 
 def _print(result: CheckResult, as_json: bool) -> None:
     if as_json:
-        json.dump(result.to_json(), sys.stdout, indent=2, ensure_ascii=False)
-        print()
+        # Indented for people; past a thousand pairs compact, which json encodes in C
+        # (seconds saved at N=200).
+        indent = 2 if len(result.pairs) <= COMPACT_JSON_PAIRS else None
+        print(json.dumps(result.to_json(), indent=indent, ensure_ascii=False))
     else:
         colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
         print(render(result, colour))

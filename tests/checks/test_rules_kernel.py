@@ -10,6 +10,7 @@ carry the ``kernel`` marker (stock-kernel VM tier).
 from __future__ import annotations
 
 import asyncio
+import subprocess
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -20,15 +21,16 @@ from netwright.backend.checks.results import CheckResult
 from netwright.backend.checks.run import CheckOptions, run_check
 from netwright.backend.topology import Topology, load_topology, parse_topology
 
-from .conftest import OUTSIDE, macvlan_stand_in
+from .conftest import OUTSIDE, macvlan_stand_in, sh
 
 pytestmark = pytest.mark.root
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 FAST = CheckOptions(timeout=0.3, retries=1, outside=OUTSIDE)
+SLOW = CheckOptions(timeout=1.0, retries=1, outside=OUTSIDE)  # Python is slow in the VM
 
 
-def check(deployment: object) -> CheckResult:
-    return asyncio.run(run_check(deployment, FAST))
+def check(deployment: object, options: CheckOptions = FAST) -> CheckResult:
+    return asyncio.run(run_check(deployment, options))
 
 
 def observed(result: CheckResult, source: str, target: str) -> str:
@@ -184,8 +186,61 @@ def test_seed_with_real_ipvlan(uplink: Callable[..., None],
                                deploy: Callable[[Topology], object]) -> None:
     uplink("wlp2s0")
     _doc, seed = load_topology(EXAMPLES / "seed-ipvlan-l2.yaml")
-    assert_agrees(check(deploy(seed)))
+    assert_agrees(check(deploy(seed), SLOW))
     _doc, fixed = load_topology(EXAMPLES / "seed-ipvlan-l2-default.yaml")
-    after = check(deploy(fixed))
+    after = check(deploy(fixed), SLOW)
     assert_agrees(after)
     assert observed(after, "net1", OUTSIDE) == "reachable"
+
+
+IPVLAN_L3 = """
+netwright: 1
+name: l3
+host: {nics: {wlp2s0: {addresses: [192.168.31.240/24], gateway: 192.168.31.1}}}
+namespaces:
+  a: {routes: [{to: default, dev: eth0}]}
+  b: {routes: [{to: default, dev: eth0}]}
+interfaces:
+  ia: {kind: ipvlan, name: eth0, parent: wlp2s0, mode: l3, namespace: a,
+       addresses: [10.1.0.2/24]}
+  ib: {kind: ipvlan, name: eth0, parent: wlp2s0, mode: l3, namespace: b,
+       addresses: [10.2.0.2/24]}
+"""
+
+
+@pytest.mark.kernel
+def test_ipvlan_l3_and_the_route_back(uplink: Callable[..., None],
+                                      deploy: Callable[[Topology], object]) -> None:
+    """kernel-facts.md's ipvlan l3 row; then the router learns the route back, which the
+    model cannot know: the check must report that surprise as a mismatch."""
+    uplink("wlp2s0")
+    deployment = deploy(parse_topology(IPVLAN_L3))
+    result = check(deployment, SLOW)
+    assert_agrees(result)
+    assert observed(result, "a", "10.2.0.2") == "reachable"
+    assert observed(result, "a", "192.168.31.1") == "unreachable"
+    assert observed(result, "a", "192.168.31.240") == "unreachable"
+    routers = [line.split()[0] for line in subprocess.run(
+        ["ip", "netns", "list"], capture_output=True, text=True, check=True).stdout.splitlines()
+        if line.startswith("rtr-")]
+    sh(f"ip -n {routers[0]} route add 10.1.0.0/24 via 192.168.31.240")
+    after = check(deployment, SLOW)
+    surprise = next(p for p in after.mismatches
+                    if p.source == "a" and p.target.address == "192.168.31.1")
+    assert "predicted unreachable" in (surprise.mismatch_text() or "")
+
+
+@pytest.mark.kernel
+@pytest.mark.parametrize(("flag", "siblings"), [("private", "unreachable"),
+                                                ("vepa", "unreachable")])
+def test_ipvlan_l2_flags(flag: str, siblings: str, uplink: Callable[..., None],
+                         deploy: Callable[[Topology], object]) -> None:
+    uplink("wlp2s0")
+    _doc, seed = load_topology(EXAMPLES / "seed-ipvlan-l2.yaml")
+    data = seed.model_dump(by_alias=True, exclude_none=True)
+    for link in data["interfaces"].values():
+        link["flag"] = flag
+    result = check(deploy(Topology.model_validate(data)), SLOW)
+    assert_agrees(result)
+    assert observed(result, "net1", "192.168.31.6") == siblings
+    assert observed(result, "net1", "192.168.31.1") == "reachable"
