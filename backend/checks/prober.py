@@ -110,6 +110,9 @@ class EchoProber:
             for attempt in range(1 + self.retries):
                 state.done.clear()
                 await self._send_all(state, sockets, pending)
+                if self.progress:
+                    self.progress(len(probes) - state.remaining, len(probes),
+                                  f"{len(pending)} probe(s) sent, waiting for replies")
                 if state.remaining:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(state.done.wait(), self.timeout)

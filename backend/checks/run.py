@@ -138,7 +138,7 @@ async def run_check(
             timings["dad_wait"] = waited
             result.notes.append(f"waited {waited:.1f} s for IPv6 duplicate address detection"
                                 " to finish (tentative addresses can neither send nor answer)")
-    report(0, len(pairs), f"probing {len(pairs)} pair(s)")
+    report(0, len(pairs), f"predicted {len(pairs)} pair(s); probing")
     begun = time.perf_counter()
     # each pair makes at most two entries (request and reply): small checks skip the count
     steps = _neighbour_steps(explainer, pairs) if 2 * len(pairs) > options.neighbour_budget \
@@ -149,6 +149,8 @@ async def run_check(
     if len(steps) > options.neighbour_budget:
         from netwright.backend.checks.neighbours import NeighbourPins
 
+        report(0, len(pairs), f"pinning {len(steps)} neighbour entries (the kernel's table"
+               f" holds {NEIGHBOUR_TABLE_LIMIT} for all namespaces)")
         pins = NeighbourPins()
         begun = time.perf_counter()
         with ThreadPoolExecutor(max_workers=1) as pool:

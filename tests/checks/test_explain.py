@@ -297,3 +297,16 @@ def test_result_json_has_the_issue_shape() -> None:
     first = data["pairs"][0]
     assert {"source", "target", "role", "predicted", "observed"} <= set(first)
     assert {"verdict", "reason", "fix"} <= set(first["predicted"])
+
+
+def test_explanation_is_pure() -> None:
+    """The GUI imports it while designing: no pyroute2, Qt or D-Bus behind it."""
+    import subprocess
+    import sys
+
+    code = ("import sys, netwright.backend.checks, netwright.backend.cli.cmd_check;"
+            " print(sorted(m for m in sys.modules if m.split('.')[0] in"
+            " ('pyroute2', 'PySide6', 'dbus_fast', 'qasync')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "[]"

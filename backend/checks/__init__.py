@@ -1,0 +1,39 @@
+"""Connectivity checks: who reaches whom, measured and explained (issue 5).
+
+Public API::
+
+    from netwright.backend.checks import CheckOptions, explain, run_check
+
+    pairs = explain(topology, outside="203.0.113.114")      # pure: predictions only
+    result = await run_check(deployment, CheckOptions(outside=...), progress=cb)
+    result.to_json()   # {"pairs": [{source, target, role, predicted, observed}, …], …}
+
+``explain`` needs nothing but the model (the GUI calls it while the user designs).
+``run_check`` takes the engine's ``Deployment`` (or a ``Topology`` whose namespaces exist
+under their own names here), needs the rights to enter those namespaces, and calls
+``progress(done, total, text)`` as it goes. Options arrive from D-Bus as a dict:
+``CheckOptions.from_json(options)``. Errors are ``NetwrightError`` subclasses.
+"""
+
+from netwright.backend.checks.explain import Explainer, explain
+from netwright.backend.checks.results import (
+    CheckResult,
+    Observation,
+    Pair,
+    Prediction,
+    Target,
+)
+from netwright.backend.checks.run import CheckOptions, CheckOptionsError, run_check
+
+__all__ = [
+    "CheckOptions",
+    "CheckOptionsError",
+    "CheckResult",
+    "Explainer",
+    "Observation",
+    "Pair",
+    "Prediction",
+    "Target",
+    "explain",
+    "run_check",
+]
