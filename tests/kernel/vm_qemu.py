@@ -1,0 +1,184 @@
+"""Boot the stock kernel under QEMU, run one command inside, return its exit code.
+
+The guest sees the host's / read-only (over virtio-9p, under a tmpfs overlay) and the shared
+directories (the project tree) read-write at the same paths, so the project's venv runs as is
+and whatever the command writes there (pytest output, junit files) comes back. The guest has
+no network card: nothing it does can leave the machine. Per run, a private directory holds what
+the host tells the guest (``guest.env``, ``command.sh``) and what the guest tells the host
+(``rc``, ``init-error``) plus the kernel console log, shown when the guest fails to run the
+command. The command's output streams live over the guest's second serial port.
+
+KVM does not work on these machines (the host kernel is itself a special guest), so the
+default accelerator is TCG (software emulation: ~7 s to boot, Python ~10-20x slower).
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vm_errors import EXIT_VM_TIMEOUT, VmError
+
+QEMU = "qemu-system-x86_64"
+GUEST_RUN_DIR = "/run/netwright-vm"  # where the guest mounts the run directory
+# Loaded before the command runs: the kinds the kernel tier exists for, plus their neighbours.
+PRELOAD_MODULES = ("ipvlan", "macvlan", "dummy", "8021q", "veth", "bridge", "vxlan")
+# Environment variables carried into the guest (its environment starts empty).
+PASSED_ENV = ("PATH", "LANG", "LC_ALL", "TERM", "PYTEST_ADDOPTS", "PYTHONDONTWRITEBYTECODE")
+PASSED_ENV_PREFIXES = ("NETWRIGHT_",)
+CONSOLE_TAIL_LINES = 40
+
+
+@dataclass(frozen=True)
+class VmConfig:
+    """How to start the VM; defaults are what was measured to work on these machines."""
+
+    kernel_image: Path  # a bzImage, or an ELF vmlinux with a PVH entry (boots faster)
+    initrd: Path
+    shares: tuple[Path, ...]  # directories shared read-write at the same path
+    memory: str = "1024M"
+    cpus: int = 2
+    accel: str = "tcg"
+    timeout: float = 1800.0
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+
+def guest_environment(extra: dict[str, str]) -> dict[str, str]:
+    """The guest command's environment: a few of ours, HOME=/root, markers, then ``extra``."""
+    env = {key: value for key, value in os.environ.items()
+           if key in PASSED_ENV or key.startswith(PASSED_ENV_PREFIXES)}
+    env.setdefault("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+    env.setdefault("LANG", "C.UTF-8")
+    env["HOME"] = "/root"
+    if not sys.stdout.isatty():  # the guest's output is a serial tty: no colours into a log
+        env.update(TERM="dumb", NO_COLOR="1", PY_COLORS="0")
+    env["NETWRIGHT_IN_VM"] = "1"
+    # tests/conftest.py refuses root runs outside a test namespace; the guest has no NIC at all
+    env["NETWRIGHT_TEST_ISOLATED"] = "vm"
+    env.update(extra)
+    return env
+
+
+def command_script(argv: Sequence[str], cwd: Path, env: dict[str, str]) -> str:
+    """The shell script the guest runs: environment, working directory, then exec argv."""
+    lines = ["#!/bin/sh", "# written by tests/kernel/run-in-vm for one run", "set -u"]
+    lines += [f"export {key}={shlex.quote(value)}" for key, value in sorted(env.items())]
+    lines.append(f"cd {shlex.quote(str(cwd))} || exit 125")
+    lines.append("exec " + " ".join(shlex.quote(arg) for arg in argv))
+    return "\n".join(lines) + "\n"
+
+
+def guest_env_file(shares: Sequence[Path]) -> str:
+    """What /init reads: the shares to mount (tag=path) and the modules to load first."""
+    pairs = " ".join(f"share{index}={path}" for index, path in enumerate(shares))
+    return (f"SHARES={shlex.quote(pairs)}\n"
+            f"PRELOAD_MODULES={shlex.quote(' '.join(PRELOAD_MODULES))}\n")
+
+
+def qemu_argv(config: VmConfig, run_dir: Path) -> list[str]:
+    """The QEMU command line: no NIC, no display, console to a file, output to our stdout."""
+    argv = [
+        QEMU, "-accel", config.accel, "-M", "pc", "-cpu", "max", "-smp", str(config.cpus),
+        "-m", config.memory, "-nodefaults", "-no-user-config", "-display", "none",
+        "-no-reboot",
+        "-chardev", f"file,id=console,path={run_dir / 'console.log'}",
+        "-serial", "chardev:console",
+        "-chardev", "stdio,id=output,signal=off",
+        "-serial", "chardev:output",
+        "-fsdev", "local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap",
+        "-device", "virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot",
+        "-fsdev", f"local,id=run,path={run_dir},security_model=none",
+        "-device", "virtio-9p-pci,fsdev=run,mount_tag=run",
+    ]
+    for index, share in enumerate(config.shares):
+        argv += ["-fsdev", f"local,id=share{index},path={share},security_model=none,"
+                 "multidevs=remap",
+                 "-device", f"virtio-9p-pci,fsdev=share{index},mount_tag=share{index}"]
+    argv += ["-kernel", str(config.kernel_image), "-initrd", str(config.initrd),
+             "-append", "console=ttyS0 quiet loglevel=4 panic=-1 rdinit=/init"]
+    return argv
+
+
+def _relay(stream: object, sink: object) -> None:
+    """Copy the guest's output to ours as it comes, so a long test run shows progress."""
+    read = stream.read1  # type: ignore[attr-defined]
+    while chunk := read(65536):
+        sink.write(chunk)  # type: ignore[attr-defined]
+        sink.flush()  # type: ignore[attr-defined]
+
+
+def _console_tail(run_dir: Path) -> str:
+    log = run_dir / "console.log"
+    if not log.is_file():
+        return "(no console output)"
+    lines = log.read_text(errors="replace").replace("\r", "").splitlines()
+    return "\n".join(lines[-CONSOLE_TAIL_LINES:]) or "(no console output)"
+
+
+def _start(argv: list[str]) -> subprocess.Popen[bytes]:
+    if shutil.which(QEMU) is None:
+        raise VmError(f"{QEMU} is not installed: install qemu-system-x86"
+                      " (tests/tools/install-deps.sh does)")
+    try:
+        return subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+    except OSError as exc:
+        raise VmError(f"cannot start {QEMU}: {exc}") from exc
+
+
+def _wait(process: subprocess.Popen[bytes], timeout: float) -> bool:
+    """Wait for QEMU; on timeout kill it (our own child, by PID) and say False."""
+    try:
+        process.wait(timeout=timeout)
+        return True
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        return False
+
+
+def run_in_vm(config: VmConfig, argv: Sequence[str], cwd: Path) -> int:
+    """Run ``argv`` in ``cwd`` inside the VM and return its exit code.
+
+    Raises VmError when QEMU cannot start, the guest cannot run the command, or it runs out
+    of time: a VM that did not run the tests must never look like tests that passed.
+    """
+    with tempfile.TemporaryDirectory(prefix="netwright-vm-") as tmp:
+        run_dir = Path(tmp)
+        (run_dir / "guest.env").write_text(guest_env_file(config.shares))
+        script = command_script(argv, cwd, guest_environment(config.extra_env))
+        (run_dir / "command.sh").write_text(script)
+        started = time.monotonic()
+        process = _start(qemu_argv(config, run_dir))
+        relay = threading.Thread(target=_relay, args=(process.stdout, sys.stdout.buffer),
+                                 daemon=True)
+        relay.start()
+        finished = _wait(process, config.timeout)
+        relay.join(timeout=5)
+        stderr = process.stderr.read().decode(errors="replace").strip() if process.stderr else ""
+        elapsed = time.monotonic() - started
+        if not finished:
+            raise VmError(f"the command was still running after {config.timeout:.0f} s; the VM"
+                          f" was stopped. Last console lines:\n{_console_tail(run_dir)}",
+                          EXIT_VM_TIMEOUT)
+        rc_file = run_dir / "rc"
+        if rc_file.is_file():
+            print(f"run-in-vm: guest finished in {elapsed:.1f} s", file=sys.stderr)
+            return int(rc_file.read_text().strip())
+        if process.returncode != 0:
+            raise VmError(f"{QEMU} failed (exit code {process.returncode}) after"
+                          f" {elapsed:.1f} s: {stderr or 'no message'}")
+        init_error = run_dir / "init-error"
+        reason = (init_error.read_text().strip() if init_error.is_file()
+                  else "no exit code came back")
+        raise VmError(f"the VM did not run the command ({reason}). Last console lines:\n"
+                      f"{_console_tail(run_dir)}")
