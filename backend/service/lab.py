@@ -1,8 +1,9 @@
 """``netwrightd --lab``: a private backend for one ordinary user, with no root and no polkit.
 
 The launcher (running as the user) makes a private directory, starts a dbus-daemon listening
-only there, and starts the real daemon inside ``unshare --user --map-root-user --net --mount``:
-root of its own user namespace, with a network namespace and a /run/netns nobody else sees.
+only there, then enters a new user + network + mount namespace itself (as ``unshare --user
+--map-root-user --net --mount`` would): root of its own user namespace, with a network
+namespace and a /run/netns nobody else sees.
 There it builds the lab host (emulated uplink, router, outside address) and serves the same
 API as the system daemon. Clients find the bus at ``lab_address()``; the directory is 0700,
 so only this user can reach it, which is why the lab asks no polkit.
@@ -11,15 +12,21 @@ so only this user can reach it, which is why the lab asks no polkit.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import fcntl
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from netwright.backend.service.namespaces import (
+    enter_lab_namespaces,
+    mount_tmpfs,
+    probe_user_namespaces,
+)
 
 _BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
@@ -69,16 +76,9 @@ def lab_address(directory: Path | None = None) -> str:
 
 def user_namespace_problem() -> str | None:
     """None if unprivileged user namespaces work; else what forbids them and how to allow it."""
-    try:
-        result = subprocess.run(
-            ["unshare", "--user", "--map-root-user", "--net", "--mount", "true"],
-            capture_output=True, text=True, check=False, timeout=10,
-        )
-    except FileNotFoundError:
-        return "the lab needs unshare(1) from util-linux; install it (apt install util-linux)"
-    if result.returncode == 0:
+    error = probe_user_namespaces()
+    if error is None:
         return None
-    why = result.stderr.strip() or f"unshare exited with {result.returncode}"
     hints = []
     if _sysctl("kernel/unprivileged_userns_clone") == "0":
         hints.append("this kernel forbids unprivileged user namespaces"
@@ -89,13 +89,15 @@ def user_namespace_problem() -> str | None:
                      " allow them with: sudo sysctl -w user.max_user_namespaces=15000")
     if _sysctl("kernel/apparmor_restrict_unprivileged_userns") == "1":
         hints.append("AppArmor restricts unprivileged user namespaces"
-                     " (kernel.apparmor_restrict_unprivileged_userns = 1, as on Ubuntu 23.10"
-                     " and later); allow them with: sudo sysctl -w"
-                     " kernel.apparmor_restrict_unprivileged_userns=0, or install an AppArmor"
-                     " profile granting 'userns,' to unshare")
+                     " (kernel.apparmor_restrict_unprivileged_userns = 1, as on Ubuntu 24.04);"
+                     " install the netwright-lab AppArmor profile shipped with Netwright"
+                     " (/etc/apparmor.d/netwright-lab, then: sudo apparmor_parser -r"
+                     " /etc/apparmor.d/netwright-lab), or allow them for every program with:"
+                     " sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0")
     advice = "; ".join(hints) or "the kernel or a security module forbids them"
-    return (f"the lab cannot start: unprivileged user namespaces are not available ({why});"
-            f" {advice}. Or install and use the system backend (netwrightd) instead.")
+    return (f"the lab cannot start: unprivileged user namespaces are not available"
+            f" ({error.strerror}); {advice}. Or use the system backend (netwrightd, installed"
+            " with Netwright's package) instead.")
 
 
 def _sysctl(name: str) -> str | None:
@@ -106,7 +108,7 @@ def _sysctl(name: str) -> str | None:
 
 
 def run_lab_launcher(args: argparse.Namespace) -> int:
-    """Start the lab's bus and the daemon in its namespaces; stop both when it ends."""
+    """Start the lab's bus, enter the lab's namespaces and serve there until SIGTERM."""
     try:
         directory = lab_dir()
     except LabUnavailableError as exc:
@@ -130,24 +132,18 @@ def run_lab_launcher(args: argparse.Namespace) -> int:
     shutil.rmtree(state_dir, ignore_errors=True)  # the lab's kernel state died with its last run
     bus = subprocess.Popen(["dbus-daemon", f"--config-file={config}", "--nofork",
                             "--nopidfile"], stdin=subprocess.DEVNULL)
+    pid_file = directory / "pid"
     try:
         _wait_for(socket, bus)
-        inner = subprocess.Popen([
-            "unshare", "--user", "--map-root-user", "--net", "--mount",
-            "--propagation", "private", "--",
-            sys.executable, "-m", "netwright.backend.service.daemon", "--lab", "--lab-inner",
-            "--bus", lab_address(directory), "--state-dir", str(state_dir),
-            *(["--debug"] if args.debug else []),
-        ], stdin=subprocess.DEVNULL)
+        pid_file.write_text(f"{os.getpid()}\n")
+        enter_lab_namespaces()
+        from netwright.backend.service.daemon import serve
 
-        def forward(signum: int, _frame: object) -> None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(inner.pid, signum)
-
-        signal.signal(signal.SIGTERM, forward)
-        signal.signal(signal.SIGINT, forward)
-        return inner.wait()
+        inner = argparse.Namespace(**{**vars(args), "lab_inner": True,
+                                      "bus": lab_address(directory), "state_dir": state_dir})
+        return asyncio.run(serve(inner))
     finally:
+        pid_file.unlink(missing_ok=True)
         if bus.poll() is None:
             bus.terminate()
             try:
@@ -155,6 +151,16 @@ def run_lab_launcher(args: argparse.Namespace) -> int:
             except subprocess.TimeoutExpired:
                 bus.kill()
         socket.unlink(missing_ok=True)
+
+
+def running_lab_pid(directory: Path | None = None) -> int | None:
+    """The PID of this user's running lab, if there is one."""
+    try:
+        pid = int(((directory or lab_dir()) / "pid").read_text().strip())
+        os.kill(pid, 0)
+    except (OSError, ValueError, LabUnavailableError):
+        return None
+    return pid
 
 
 def _wait_for(socket: Path, bus: subprocess.Popen[bytes]) -> None:
@@ -171,11 +177,13 @@ def prepare_inner() -> None:
     Called after the bus connection is open, because mounting over /run may hide the bus
     socket's directory ($XDG_RUNTIME_DIR is usually under /run).
     """
-    target = "/run/netns" if Path("/run/netns").is_dir() else "/run"
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "mode=0755", "netwright-lab", target],
-                   check=True, capture_output=True)
-    Path("/run/netns").mkdir(mode=0o755, exist_ok=True)
+    if Path("/run/netns").is_dir():
+        mount_tmpfs("/run/netns")
+    else:
+        mount_tmpfs("/run")
+        Path("/run/netns").mkdir(mode=0o755)
     subprocess.run(["ip", "link", "set", "lo", "up"], check=False, capture_output=True)
 
 
-__all__ = ["lab_address", "lab_dir", "run_lab_launcher", "user_namespace_problem"]
+__all__ = ["lab_address", "lab_dir", "run_lab_launcher", "running_lab_pid",
+           "user_namespace_problem"]

@@ -1,0 +1,130 @@
+"""Lab mode: an ordinary user, no root, no polkit; the lab starts on demand and is theirs.
+
+The test process (root) reads the lab's kernel state by entering the lab daemon's network
+and mount namespaces with nsenter; the user does everything else through the client.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from svc_callers import run_client
+from svc_daemon import PYTHON
+from svc_polkit import USER_ALLOWED, USER_DENIED
+
+LIFECYCLE = """
+result = await client.apply(seed)
+return {"mode": await client.mode(), "steps": len(result.plan.steps),
+        "status": (await client.status('seed')).ok}
+"""
+
+
+def lab_directory(user: str) -> Path:
+    return Path(f"/tmp/netwright-lab-{pwd.getpwnam(user).pw_uid}")
+
+
+def lab_pid(user: str) -> int | None:
+    try:
+        pid = int((lab_directory(user) / "pid").read_text())
+        os.kill(pid, 0)
+    except (OSError, ValueError):
+        return None
+    return pid
+
+
+def stop_lab(user: str) -> None:
+    pid = lab_pid(user)
+    if pid is None:
+        return
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and Path(f"/proc/{pid}").exists():
+        time.sleep(0.05)
+
+
+def in_lab(pid: int, *argv: str) -> str:
+    return subprocess.run(["nsenter", f"--target={pid}", "--net", "--mount", "--", *argv],
+                          capture_output=True, text=True, check=True, timeout=30).stdout
+
+
+@pytest.fixture
+def lab_user() -> Iterator[str]:
+    stop_lab(USER_ALLOWED)
+    yield USER_ALLOWED
+    stop_lab(USER_ALLOWED)
+
+
+def test_seed_applied_and_destroyed_in_a_lab_without_root(lab_user, system_bus) -> None:
+    outcome = run_client(lab_user, "unix:path=/nonexistent", LIFECYCLE, which="lab")
+    assert outcome.get("value") == {"mode": "lab", "steps": 8, "status": True}, outcome
+    pid = lab_pid(lab_user)
+    assert pid is not None
+    status = Path(f"/proc/{pid}/status").read_text()
+    uid = pwd.getpwnam(lab_user).pw_uid
+    assert f"Uid:\t{uid}\t{uid}\t{uid}\t{uid}" in status, "the lab runs as the user, not root"
+
+    assert {"lab-net1", "lab-net2", "nwlab-host"} <= set(in_lab(pid, "ls", "/run/netns").split())
+    links = json.loads(in_lab(pid, "ip", "-n", "lab-net1", "-j", "-d", "address", "show"))
+    mv1 = next(link for link in links if link["ifname"] == "mv1")
+    assert mv1["linkinfo"]["info_kind"] == "macvlan"
+    assert [a["local"] for a in mv1["addr_info"] if a["family"] == "inet"] == ["192.168.31.5"]
+
+    destroyed = run_client(lab_user, "unix:path=/nonexistent",
+                           "await client.destroy('seed'); return await client.list()",
+                           which="lab")
+    assert destroyed == {"value": []}, destroyed
+    assert lab_pid(lab_user) == pid, "the same lab served both commands"
+    assert not {"lab-net1", "lab-net2"} & set(in_lab(pid, "ls", "/run/netns").split())
+
+
+def test_another_user_cannot_reach_someone_elses_lab(lab_user) -> None:
+    started = run_client(lab_user, "unix:path=/nonexistent", "return await client.list()",
+                         which="lab")
+    assert started == {"value": []}
+    socket = lab_directory(lab_user) / "bus"
+    entry = pwd.getpwnam(USER_DENIED)
+    probe = subprocess.run(
+        ["setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}", "--init-groups",
+         "--", PYTHON, "-c", f"import socket; s = socket.socket(socket.AF_UNIX);"
+         f" s.connect({str(socket)!r})"],
+        capture_output=True, text=True, check=False, timeout=30, cwd="/",
+    )
+    assert probe.returncode != 0 and "PermissionError" in probe.stderr, probe.stderr
+
+
+@pytest.fixture
+def user_runtime_dir(lab_user) -> Iterator[Path]:
+    """An $XDG_RUNTIME_DIR of the lab user's own (0700, theirs)."""
+    runtime = Path(tempfile.mkdtemp(prefix="netwright-runtime-"))
+    uid = pwd.getpwnam(lab_user).pw_uid
+    os.chown(runtime, uid, uid)
+    yield runtime
+    shutil.rmtree(runtime, ignore_errors=True)
+
+
+def test_forbidden_user_namespaces_are_explained(lab_user, user_runtime_dir) -> None:
+    """In a user namespace whose user.max_user_namespaces is 0 the lab cannot nest one."""
+    uid = pwd.getpwnam(lab_user).pw_uid
+    runtime = user_runtime_dir
+    script = ("echo 0 > /proc/sys/user/max_user_namespaces &&"
+              f" exec env -i PATH=/usr/bin:/bin XDG_RUNTIME_DIR={runtime} {PYTHON}"
+              " -m netwright.backend.service.daemon --lab")
+    result = subprocess.run(
+        ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "unshare", "--user",
+         "--map-root-user", "sh", "-c", script],
+        capture_output=True, text=True, check=False, timeout=60, cwd="/",
+    )
+    assert result.returncode == 1, result.stderr
+    assert "unprivileged user namespaces are not available" in result.stderr
+    assert "sysctl -w user.max_user_namespaces=" in result.stderr
+    assert "Traceback" not in result.stderr
