@@ -18,7 +18,7 @@ import asyncio
 import os
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -279,24 +279,37 @@ class NmClient:
                                [connection, device, names.NO_OBJECT])
         return str(body[0])
 
-    async def wait_activated(self, active: str, what: str, timeout: float = 30.0) -> None:
-        """Wait until an active connection is activated; ``ActivationFailed`` otherwise."""
+    async def wait_activated(self, active: str, what: str, timeout: float = 30.0,
+                             ready: Callable[[], Awaitable[bool]] | None = None) -> None:
+        """Wait until an active connection is activated; ``ActivationFailed`` otherwise.
+
+        A bridge without ports stays "activating" for seconds after it is usable: like
+        ``nmcli connection up`` ("master waiting for slaves"), a master that is layer-2 ready
+        and has no ports yet counts as up, once ``ready()`` (if given) agrees, e.g. that
+        its addresses are on the device.
+        """
         deadline = time.monotonic() + timeout
         while True:
             try:
-                state = int(await self.get(active, names.IFACE_ACTIVE, "State"))
+                props = await self.get_all(active, names.IFACE_ACTIVE)
             except NmCallFailed as exc:
                 raise ActivationFailed(f"NetworkManager dropped {what} while activating it"
                                        f" ({exc.text})") from exc
+            state, flags = int(props.get("State", 0)), int(props.get("StateFlags", 0))
             if state == names.ACTIVE_ACTIVATED:
                 return
             if state >= names.ACTIVE_DEACTIVATING:
                 raise ActivationFailed(f"NetworkManager could not activate {what}: it went"
                                        " down again (see `journalctl -u NetworkManager`)")
+            waiting_for_ports = (
+                flags & names.ACTIVATION_IS_MASTER and flags & names.ACTIVATION_LAYER2_READY
+                and not flags & names.ACTIVATION_MASTER_HAS_SLAVES)
+            if waiting_for_ports and (ready is None or await ready()):
+                return
             if time.monotonic() > deadline:
                 raise ActivationFailed(f"NetworkManager did not finish activating {what}"
                                        f" within {timeout:.0f} s")
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(0.02)
 
     async def reapply(self, device: str) -> None:
         """Apply the device's (updated) profile without taking the device down."""

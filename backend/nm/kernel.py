@@ -110,3 +110,12 @@ def restore_ports(netns: str | None, bridge: str, ports: list[str]) -> None:
 def link_exists(netns: str | None, name: str) -> bool:
     with _ipr(netns) as ipr:
         return bool(ipr.link_lookup(ifname=name))
+
+
+def addresses_of(netns: str | None, name: str) -> list[str]:
+    """The addresses (CIDR) on link ``name``, link-local ones included."""
+    with _ipr(netns) as ipr:
+        found = ipr.link_lookup(ifname=name)
+        if not found:
+            return []
+        return [f"{a.get('IFA_ADDRESS')}/{a['prefixlen']}" for a in ipr.get_addr(index=found[0])]

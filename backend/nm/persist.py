@@ -171,13 +171,13 @@ def _exported_key(topology_name: str, conn: dict[str, Any]) -> str:
 
 
 async def _active_ifaces(nm: NmClient) -> dict[str, str]:
-    """Interface name → path of the settings profile active on it."""
+    """Interface name → path of the settings profile active (or activating) on it."""
     active: dict[str, str] = {}
     for device in await nm.devices():
         if device.active_connection == names.NO_OBJECT:
             continue
-        if device.state != names.DEVICE_STATE_ACTIVATED:
-            continue
+        if not names.DEVICE_STATE_PREPARE <= device.state <= names.DEVICE_STATE_ACTIVATED:
+            continue  # coming up counts (a bridge without ports stays "activating")
         try:
             conn = await nm.get(device.active_connection, names.IFACE_ACTIVE, "Connection")
         except NmCallFailed:  # deactivated meanwhile

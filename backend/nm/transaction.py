@@ -18,7 +18,9 @@ every device outside the checkpoint, the host's uplink included.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any, NoReturn
 
 from netwright.backend.engine.errors import ApplyFailed
@@ -130,7 +132,8 @@ class PersistTransaction:
             return
         device = await self.nm.device_by_iface(step.ifname)
         info = await self.nm.device(device) if device else None
-        if info is not None and info.state == names.DEVICE_STATE_ACTIVATED:
+        if info is not None and (names.DEVICE_STATE_PREPARE <= info.state
+                                 <= names.DEVICE_STATE_ACTIVATED):
             try:
                 await self.nm.reapply(info.path)
                 return
@@ -187,14 +190,31 @@ async def begin(nm: NmClient, plan: PersistPlan, *, confirmed: bool = False,
         if active is not None:
             pending.append((step, active))
     results = await asyncio.gather(
-        *(nm.wait_activated(active, step.ifname) for step, active in pending),
-        return_exceptions=True)
+        *(nm.wait_activated(active, step.ifname, ready=_addresses_on(step, netns))
+          for step, active in pending), return_exceptions=True)
     for (step, _active), result in zip(pending, results, strict=True):
         if isinstance(result, NetwrightError):
             await _fail(tx, step, result)
         if isinstance(result, BaseException):
             raise result
     return tx
+
+
+def _addresses_on(step: NmStep, netns: str | None) -> Callable[[], Awaitable[bool]]:
+    """A check that the profile's static addresses are on its device (then it is usable)."""
+    wanted = set()
+    for section in ("ipv4", "ipv6"):
+        data = (step.profile or {}).get(section, {}).get("address-data")
+        for entry in data.value if data is not None else []:
+            wanted.add(f"{entry['address'].value}/{entry['prefix'].value}")
+
+    async def ready() -> bool:
+        if not wanted:
+            return True
+        present = await asyncio.to_thread(kernel.addresses_of, netns, step.ifname)
+        return wanted <= {str(ipaddress.ip_interface(a)) for a in present}
+
+    return ready
 
 
 async def _fail(tx: PersistTransaction, step: NmStep, exc: NetwrightError) -> NoReturn:

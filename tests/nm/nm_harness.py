@@ -180,8 +180,8 @@ class NetworkManagerRun:
         config = self.run_dir / "NetworkManager.conf"
         config.write_text(NM_CONFIG.format(keyfile_dir=self.keyfile_dir))
         argv = [
-            "NetworkManager", "--no-daemon", "--debug", f"--config={config}", f"--config-dir={conf_dir}",
-            f"--system-config-dir={conf_dir}",
+            "NetworkManager", "--no-daemon", "--debug", f"--config={config}",
+            f"--config-dir={conf_dir}", f"--system-config-dir={conf_dir}",
             f"--intern-config={self.run_dir / 'NetworkManager-intern.conf'}",
             f"--state-file={self.run_dir / 'NetworkManager.state'}",
         ]

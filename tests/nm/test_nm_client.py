@@ -43,7 +43,7 @@ async def test_profile_lifecycle_to_disk(harness: Harness, nm: NmClient) -> None
     assert os.path.exists(keyfile)
     await nm.wait_activated(await nm.activate(path), "nwc0")
     assert harness.nm.addresses("nwc0") == ["10.71.0.1/24"]
-    assert harness.nm.device_state("nwc0") == "connected"
+    harness.nm.wait_for(lambda: harness.nm.device_state("nwc0") == "connected", "nwc0 connected")
 
     await nm.update(path, bridge_profile("nwc0", "10.71.1.1/24"))
     device = await nm.device_by_iface("nwc0")

@@ -57,7 +57,7 @@ async def test_exported_script_builds_what_apply_would(tmp_path: Path, harness: 
     assert links["vx0"].get("master") == "brx"
     assert links["brx"]["mtu"] == 1400
     assert links["brx"]["address"] == "02:00:00:00:00:81"
-    assert harness.nm.device_state("brx") == "connected"
+    harness.nm.wait_for(lambda: harness.nm.device_state("brx") == "connected", "brx connected")
 
     topology = parse_topology(DESIGN)
     plan = await plan_persist(nm, topology, netns=harness.nm.netns)

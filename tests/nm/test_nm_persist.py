@@ -69,7 +69,7 @@ async def test_bridge_lifecycle(harness: Harness, nm: NmClient) -> None:
     text = keyfile.read_text()
     assert "netwright.topology=nmt" in text.replace("\\", "") or "topology=nmt" in text
     assert "10.77.0.1/24" in text
-    assert harness.nm.device_state("br0") == "connected"
+    harness.nm.wait_for(lambda: harness.nm.device_state("br0") == "connected", "br0 connected")
     assert harness.nm.addresses("br0") == ["10.77.0.1/24"]
     assert master_of(harness, "vh") == "br0"
     assert harness.nm.device_state("vh") == "unmanaged"
