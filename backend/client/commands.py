@@ -1,0 +1,153 @@
+"""`netwright plan|apply|destroy|status|list` through a backend (the default path).
+
+The same commands and output as the direct path (``--local``, backend/cli/cmd_engine.py),
+but the work is done by netwrightd (polkit decides, no root needed here) or, with ``--lab``
+or when no system backend answers, by the user's lab backend, started on demand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from netwright.backend.client.client import BackendClient
+from netwright.backend.client.connect import connect
+from netwright.backend.topology import load_topology
+
+EXIT_OK = 0
+EXIT_NOT_OK = 1
+EXIT_USAGE = 2
+
+Command = Callable[[BackendClient, argparse.Namespace], Awaitable[int]]
+
+
+def run_via_service(args: argparse.Namespace) -> int:
+    """Run ``args.command`` on a backend: the lab with ``--lab``, else the system's (or a lab)."""
+    command = _COMMANDS[args.command]
+    return asyncio.run(_with_backend(args, command))
+
+
+async def _with_backend(args: argparse.Namespace, command: Command) -> int:
+    client = await connect(lab=True if getattr(args, "lab", False) else None)
+    try:
+        if client.lab and not getattr(args, "json", False):
+            print("netwright: using the lab backend (an emulated network, no root needed)",
+                  file=sys.stderr)
+        return await command(client, args)
+    finally:
+        client.close()
+
+
+def _text(path: str) -> str:
+    """The file's text, after the same checks the daemon makes (errors name the file)."""
+    load_topology(path)  # raises TopologyError with the file's name, line and column
+    return Path(path).read_text(encoding="utf-8")
+
+
+def _subject_name(subject: str) -> str:
+    if os.path.exists(subject) or subject.endswith((".yaml", ".yml")):
+        return load_topology(subject)[1].name
+    return subject
+
+
+def _emit(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+    print()
+
+
+class _Progress:
+    """A one-line progress display on a terminal (nothing when not on one)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self.shown = False
+
+    def __call__(self, done: int, total: int, text: str) -> None:
+        if not self.enabled:
+            return
+        width = os.get_terminal_size(sys.stderr.fileno()).columns - 1
+        sys.stderr.write("\r" + f"[{done}/{total}] {text}"[:width].ljust(width))
+        sys.stderr.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
+async def _plan(client: BackendClient, args: argparse.Namespace) -> int:
+    plan = await client.plan(_text(args.subject))
+    if args.json:
+        _emit(plan.to_json())
+    else:
+        print(plan.render())
+    return EXIT_OK
+
+
+async def _apply(client: BackendClient, args: argparse.Namespace) -> int:
+    text = _text(args.subject)
+    plan = await client.plan(text)
+    if not args.json:
+        print(plan.render())
+    if not plan.empty and not args.yes:
+        if not sys.stdin.isatty():
+            print("netwright: not applying without confirmation; add --yes", file=sys.stderr)
+            return EXIT_USAGE
+        if input("Apply these changes? [y/N] ").strip().lower() not in ("y", "yes"):
+            print("nothing changed")
+            return EXIT_NOT_OK
+    progress = _Progress(not args.json)
+    try:
+        result = await client.apply(text, progress=progress)
+    finally:
+        progress.close()
+    if args.json:
+        _emit({**result.to_json(), "applied": True})
+    else:
+        print(f"applied {len(result.plan.steps)} step(s) in {result.seconds:.2f} s")
+    return EXIT_OK
+
+
+async def _destroy(client: BackendClient, args: argparse.Namespace) -> int:
+    name = _subject_name(args.subject)
+    progress = _Progress(not args.json)
+    try:
+        result = await client.destroy(name, progress=progress)
+    finally:
+        progress.close()
+    if args.json:
+        _emit({**result.to_json(), "destroyed": True})
+    else:
+        print(f"destroyed {name} ({len(result.plan.steps)} step(s), {result.seconds:.2f} s)")
+    return EXIT_OK
+
+
+async def _status(client: BackendClient, args: argparse.Namespace) -> int:
+    status = await client.status(_subject_name(args.subject))
+    if args.json:
+        _emit(status.to_json())
+    else:
+        print(status.render())
+    return EXIT_OK if status.ok else EXIT_NOT_OK
+
+
+async def _list(client: BackendClient, args: argparse.Namespace) -> int:
+    names = await client.list()
+    if args.json:
+        _emit({"deployments": names, "target": "lab" if client.lab else "host"})
+    else:
+        for name in names:
+            print(name)
+    return EXIT_OK
+
+
+_COMMANDS: dict[str, Command] = {
+    "plan": _plan, "apply": _apply, "destroy": _destroy, "status": _status, "list": _list,
+}

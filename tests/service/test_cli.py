@@ -1,0 +1,86 @@
+"""The command line through a backend, as an ordinary user: no root, polkit or the lab decide."""
+
+from __future__ import annotations
+
+import json
+import pwd
+import subprocess
+from pathlib import Path
+
+from svc_daemon import PYTHON
+from svc_polkit import USER_ALLOWED, USER_DENIED
+from test_lab import lab_pid, stop_lab
+
+SEED_FILE = Path(__file__).parent / "data" / "seed-macvlan.yaml"
+NETWRIGHT = str(Path(PYTHON).with_name("netwright"))
+
+VIA_SERVICE = """
+import argparse, sys
+from netwright.backend.client.commands import run_via_service
+from netwright.backend.topology.problems import NetwrightError
+command, subject, lab = sys.argv[1], sys.argv[2], sys.argv[3] == "lab"
+args = argparse.Namespace(command=command, subject=subject, json=True, yes=True, lab=lab)
+try:
+    sys.exit(run_via_service(args))
+except NetwrightError as exc:
+    print(f"netwright: {exc}", file=sys.stderr)
+    sys.exit(1)
+"""
+
+
+def as_user(user: str, argv: list[str], address: str = "unix:path=/nonexistent"):
+    entry = pwd.getpwnam(user)
+    return subprocess.run(
+        ["setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}", "--init-groups",
+         "--", "env", "-i", "PATH=/usr/bin:/bin", f"DBUS_SYSTEM_BUS_ADDRESS={address}",
+         *argv], capture_output=True, text=True, check=False, timeout=120, cwd="/",
+    )
+
+
+def via_service(user: str, command: str, subject: str, address: str, lab: bool = False):
+    return as_user(user, [PYTHON, "-c", VIA_SERVICE, command, subject,
+                          "lab" if lab else "system"], address)
+
+
+def test_apply_status_destroy_through_the_system_backend(running, host, system_bus) -> None:
+    applied = via_service(USER_ALLOWED, "apply", str(SEED_FILE), system_bus)
+    assert applied.returncode == 0, applied.stderr
+    assert json.loads(applied.stdout)["applied"] is True
+    assert host.links("lab-net1")["mv1"]["addresses"] == ["192.168.31.5/24"]
+    status = via_service(USER_ALLOWED, "status", "seed", system_bus)
+    assert status.returncode == 0 and json.loads(status.stdout)["ok"] is True, status
+    listed = via_service(USER_ALLOWED, "list", "-", system_bus)
+    assert json.loads(listed.stdout) == {"deployments": ["seed"], "target": "host"}
+    refused = via_service(USER_DENIED, "destroy", "seed", system_bus)
+    assert refused.returncode == 1 and "not authorized" in refused.stderr, refused
+    destroyed = via_service(USER_ALLOWED, "destroy", str(SEED_FILE), system_bus)
+    assert destroyed.returncode == 0, destroyed.stderr
+    assert "lab-net1" not in host.netns()
+
+
+def test_without_a_system_backend_the_lab_is_used() -> None:
+    stop_lab(USER_ALLOWED)
+    try:
+        applied = via_service(USER_ALLOWED, "apply", str(SEED_FILE), "unix:path=/nonexistent")
+        assert applied.returncode == 0, applied.stderr
+        listed = via_service(USER_ALLOWED, "list", "-", "unix:path=/nonexistent")
+        assert json.loads(listed.stdout) == {"deployments": ["seed"], "target": "lab"}
+    finally:
+        stop_lab(USER_ALLOWED)
+
+
+def test_lab_start_status_stop_commands() -> None:
+    stop_lab(USER_ALLOWED)
+    try:
+        stopped = as_user(USER_ALLOWED, [NETWRIGHT, "lab", "status"])
+        assert stopped.returncode == 1 and "no lab is running" in stopped.stdout, stopped
+        started = as_user(USER_ALLOWED, [NETWRIGHT, "lab", "start"])
+        assert started.returncode == 0, started.stderr
+        pid = lab_pid(USER_ALLOWED)
+        assert pid is not None
+        status = as_user(USER_ALLOWED, [NETWRIGHT, "lab", "status"])
+        assert status.returncode == 0 and f"pid {pid}" in status.stdout, status
+        assert as_user(USER_ALLOWED, [NETWRIGHT, "lab", "stop"]).returncode == 0
+        assert not Path(f"/proc/{pid}").exists()
+    finally:
+        stop_lab(USER_ALLOWED)
