@@ -59,11 +59,8 @@ def open_sockets(needed: set[tuple[str, int]]) -> dict[tuple[str, int], socket.s
     opened: dict[tuple[str, int], socket.socket] = {}
     try:
         for netns, versions in by_netns.items():
-            with entered(netns), ping_group_allowed(os.getgid()):
-                for version in versions:
-                    sock = icmp.open_echo_socket(version)
-                    sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
-                    opened[(netns, version)] = sock
+            for version in versions:
+                opened[(netns, version)] = _open_in(netns, version)
     except OSError as exc:
         for sock in opened.values():
             sock.close()
@@ -73,6 +70,22 @@ def open_sockets(needed: set[tuple[str, int]]) -> dict[tuple[str, int], socket.s
             sock.close()
         raise
     return opened
+
+
+def _open_in(netns: str, version: int, attempts: int = 3) -> socket.socket:
+    """One echo socket inside ``netns``. Another check may put ping_group_range back between
+    our widening it and the socket call (EACCES): then widen again and retry."""
+    for attempt in range(attempts):
+        try:
+            with entered(netns), ping_group_allowed(os.getgid()):
+                sock = icmp.open_echo_socket(version)
+        except PermissionError:
+            if attempt == attempts - 1:
+                raise
+            continue
+        sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+        return sock
+    raise AssertionError("unreachable")
 
 
 @dataclass

@@ -160,3 +160,14 @@ def test_tcp_port_probe(lan: dict[str, Any]) -> None:
     refused = by_target[(lan["names"][0], "10.77.0.3")]
     assert refused is not None and refused.tcp is not None
     assert refused.tcp["error"] == "Connection refused"
+
+
+def test_a_namespace_that_is_gone_is_a_clear_error(lan: dict[str, Any]) -> None:
+    from netwright.backend.checks.netns import NamespaceError
+    from netwright.backend.topology.problems import NetwrightError
+
+    topology = bridge_topology(lan)
+    sh(f"ip netns del {lan['names'][2]}")
+    with pytest.raises(NamespaceError, match="is the topology deployed") as caught:
+        asyncio.run(run_check(topology, CheckOptions(timeout=0.2)))
+    assert isinstance(caught.value, NetwrightError)
