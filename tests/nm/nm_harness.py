@@ -49,6 +49,7 @@ BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Config
            send_interface="org.freedesktop.DBus.Properties"/>
   </policy>
   <includedir>/usr/share/dbus-1/system.d</includedir>
+  <includedir>{policy_dir}</includedir>
 </busconfig>
 """
 
@@ -81,6 +82,8 @@ NM_WRAPPER = (
 )
 
 _serial = count()
+REPO = Path(__file__).resolve().parents[2]
+PROJECT_POLICY = REPO / "packaging" / "dbus" / "io.netwright.Backend1.conf"
 
 
 def _wait(condition: Callable[[], bool], timeout: float, what: str,
@@ -126,8 +129,14 @@ class PrivateBus:
         return f"unix:path={self.socket}"
 
     def start(self) -> PrivateBus:
+        """Start the bus; the project's own bus policy (packaging/dbus) is included, so
+        netwrightd may own its name on it."""
+        policy_dir = self.run_dir / "system.d"
+        policy_dir.mkdir(mode=0o755)
+        if PROJECT_POLICY.exists():
+            shutil.copy(PROJECT_POLICY, policy_dir / PROJECT_POLICY.name)
         config = self.run_dir / "system-bus.conf"
-        config.write_text(BUS_CONFIG.format(socket=self.socket))
+        config.write_text(BUS_CONFIG.format(socket=self.socket, policy_dir=policy_dir))
         log = self.run_dir / "dbus-daemon.log"
         with log.open("ab") as out:
             self.process = subprocess.Popen(

@@ -1,0 +1,156 @@
+"""The engine's handle on NetworkManager: one object per plan, apply or destroy.
+
+The engine keeps doing everything with pyroute2 except the persistent host objects, which
+NetworkManager creates from profiles. This module is the whole seam between the two, so the
+engine's own code only calls it at four points:
+
+- ``runtime_only(desired, topology)`` drops the persistent objects from what the engine
+  creates itself (they appear to it like host NICs: referenced, never owned);
+- ``plan()`` gives the NetworkManager steps to show before the engine's (refusing
+  ``persist`` without NM, or on an NM too old for the kind, with a sentence);
+- ``begin()`` applies them as an open transaction the engine commits after its own part, or
+  rolls back when its own part fails (a failure in either undoes both);
+- ``unmanage()`` marks the host-level runtime links the engine created as unmanaged.
+
+Example::
+
+    part = await NetworkManagerPart.open(target.host_netns)
+    try:
+        persist = await part.plan(topology)
+        tx = await part.begin(persist)
+        try:
+            ...  # the engine's pyroute2 part
+        except BaseException:
+            await tx.rollback()
+            raise
+        await tx.commit()
+        await part.unmanage(part.runtime_host_links(topology))
+    finally:
+        part.close()
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from netwright.backend.engine.results import Step
+from netwright.backend.nm.client import NmClient
+from netwright.backend.nm.errors import NmError, PersistUnsupported
+from netwright.backend.nm.kernel import netns_inode
+from netwright.backend.nm.persist import PersistPlan, plan_forget, plan_persist
+from netwright.backend.nm.profiles import persistent_keys
+from netwright.backend.nm.runtime import open_networkmanager, unmanage
+from netwright.backend.nm.transaction import DEFAULT_ROLLBACK_TIMEOUT, PersistTransaction, begin
+from netwright.backend.topology.model import Topology
+
+
+def runtime_only(desired: Any, topology: Topology | None) -> Any:
+    """Remove ``topology``'s persistent objects from the engine's ``Desired`` (in place).
+
+    NetworkManager owns them; the engine's objects still attach to them by name.
+    """
+    if topology is not None:
+        for key in persistent_keys(topology):
+            desired.links.pop(key, None)
+    return desired
+
+
+class NetworkManagerPart:
+    """NetworkManager as seen from one target (``netns`` None = the engine's namespace)."""
+
+    def __init__(self, nm: NmClient | None, netns: str | None, manages_target: bool) -> None:
+        self.nm = nm
+        self.netns = netns
+        self.manages_target = manages_target
+
+    @classmethod
+    async def open(cls, netns: str | None, address: str | None = None) -> NetworkManagerPart:
+        """Connect to the NM on the system bus, if there is one; never fails for lack of it."""
+        nm = await open_networkmanager(address)
+        manages = False
+        if nm is not None:
+            try:
+                manages = await nm.netns_inode() == netns_inode(netns)
+            except (NmError, OSError):
+                manages = False
+        return cls(nm, netns, manages)
+
+    def close(self) -> None:
+        if self.nm is not None:
+            self.nm.close()
+            self.nm = None
+
+    async def plan(self, topology: Topology) -> PersistPlan:
+        """NetworkManager's steps for ``topology`` (PersistUnsupported when it cannot)."""
+        return await plan_persist(self.nm, topology, netns=self.netns)
+
+    async def forget(self, name: str, deployed: Topology | None = None) -> PersistPlan:
+        """The steps that delete every profile topology ``name`` owns.
+
+        ``deployed`` is what was applied: if it had persistent objects and NetworkManager is
+        not here to delete their profiles, ``PersistUnsupported`` says so before anything is
+        changed (else the objects would come back at the next boot).
+        """
+        if self.nm is None or not self.manages_target:
+            if deployed is not None and persistent_keys(deployed):
+                raise PersistUnsupported(
+                    f"topology {name} has objects NetworkManager keeps across reboots"
+                    f" ({', '.join(persistent_keys(deployed))}), and NetworkManager is not"
+                    " running here to delete their profiles: start NetworkManager and"
+                    " destroy again")
+            return PersistPlan(name, [])
+        return await plan_forget(self.nm, name, netns=self.netns)
+
+    async def begin(self, plan: PersistPlan, *, confirmed: bool = False,
+                    rollback_timeout: int = DEFAULT_ROLLBACK_TIMEOUT) -> PersistTransaction:
+        if self.nm is None or plan.empty:
+            return _NothingToDo(plan)
+        return await begin(self.nm, plan, confirmed=confirmed,
+                           rollback_timeout=rollback_timeout, netns=self.netns)
+
+    @staticmethod
+    def runtime_host_links(topology: Topology) -> list[str]:
+        """Kernel names of the host-level links the engine itself creates for ``topology``."""
+        persistent = set(persistent_keys(topology))
+        return [topology.kernel_name(k) for k, link in topology.interfaces.items()
+                if link.namespace is None and k not in persistent]
+
+    async def unmanage(self, ifnames: list[str]) -> list[str]:
+        """Mark the links unmanaged; best effort: returns the names that could not be."""
+        if self.nm is None or not self.manages_target or not ifnames:
+            return []
+        failed = []
+        for name in ifnames:
+            try:
+                await unmanage(self.nm, [name])
+            except NmError:
+                failed.append(name)
+        return failed
+
+
+class _NothingToDo(PersistTransaction):
+    """The transaction of an empty plan (or of a host without NM): nothing to undo."""
+
+    def __init__(self, plan: PersistPlan) -> None:
+        self.plan = plan
+        self.finished = True
+        self.checkpoint = None
+
+    async def commit(self) -> None:
+        return None
+
+    async def rollback(self) -> bool:
+        return True
+
+
+def as_steps(plan: PersistPlan) -> list[Step]:
+    """The NetworkManager steps as engine ``Step``s, for the plan people read."""
+    steps = []
+    for index, step in enumerate(plan.steps):
+        text = step.text
+        if index == 0 and plan.notes:
+            text += f" (note: {'; '.join(plan.notes)})"
+        if plan.takeover and step.action != "create" and step.ifname in plan.takeover:
+            text += f" (WARNING: {plan.takeover})"
+        steps.append(Step(step.action, step.object, text))
+    return steps

@@ -1,0 +1,57 @@
+"""netwrightd's Inspect on a host where NetworkManager runs: the parent's gateway (and DNS,
+and whether NM manages it) come from NM. The daemon runs as root in NM's namespace, on the
+harness's private bus, without polkit (``--no-polkit``: only root can reach this bus)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from dbus_fast import Message, MessageType
+from nm_harness import REPO, Harness
+from test_nm_hostfacts import make_uplink
+
+from netwright.backend.nm.client import NmClient
+
+
+@pytest.fixture
+def netwrightd(harness: Harness, tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
+    log = (tmp_path / "netwrightd.log").open("wb")
+    process = subprocess.Popen(
+        ["ip", "netns", "exec", harness.nm.netns, sys.executable, "-m",
+         "netwright.backend.service.daemon", "--state-dir", str(tmp_path / "state"),
+         "--no-polkit"],
+        env=harness.nm.env, stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
+    try:
+        harness.nm.wait_for(lambda: harness.bus.has_owner("io.netwright.Backend1"),
+                            "netwrightd on the bus", timeout=30)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
+        log.close()
+
+
+async def test_inspect_reports_the_parents_gateway_from_nm(
+        harness: Harness, nm: NmClient, netwrightd: subprocess.Popen[bytes]) -> None:
+    await make_uplink(harness, nm)
+    reply = await nm.bus.call(Message(
+        destination="io.netwright.Backend1", path="/io/netwright/Backend1",
+        interface="io.netwright.Backend1", member="Inspect"))
+    assert reply is not None
+    assert reply.message_type == MessageType.METHOD_RETURN, reply.body
+    facts = json.loads(reply.body[0])
+    assert facts["source"] == "networkmanager"
+    uplink = next(n for n in facts["nics"] if n["name"] == "wlp2s0")
+    assert uplink["gateway"] == "192.168.31.1"
+    assert uplink["dns"] == ["192.168.31.1"]
+    assert uplink["managed"] is True
+    assert uplink["subnets"] == ["192.168.31.0/24"]
