@@ -73,9 +73,7 @@ class PersistTransaction:
             clean &= await self._wait_gone(ifname)
         for path, before in reversed(self.modified):
             clean &= await self._quietly(self.nm.update(path, before))
-        existing = set(await self.nm.connection_paths())
-        uuids = {str((await self.nm.settings(p)).get("connection", {}).get("uuid", ""))
-                 for p in existing}
+        uuids = await self._uuids() if self.deleted else set()
         for before in reversed(self.deleted):
             if str(before["connection"]["uuid"].value) not in uuids:
                 clean &= await self._quietly(self.nm.add_connection(before))
@@ -86,6 +84,15 @@ class PersistTransaction:
             except NmCallFailed:
                 clean = False
         return clean
+
+    async def _uuids(self) -> set[str]:
+        found = set()
+        for path in await self.nm.connection_paths():
+            try:
+                found.add(str((await self.nm.settings(path)).get("connection", {}).get("uuid")))
+            except NmCallFailed:
+                continue
+        return found
 
     async def _quietly(self, call: Any) -> bool:
         try:

@@ -205,3 +205,27 @@ async def test_nm_of_another_namespace_is_not_used(harness: Harness, nm: NmClien
     with pytest.raises(WrongNamespace):
         await plan_persist(nm, design(), netns=None)
     await asyncio.sleep(0)
+
+
+async def test_rollback_brings_back_a_deleted_profile(harness: Harness, nm: NmClient) -> None:
+    two = design(extra="  br1: {kind: bridge, persist: true, addresses: [10.78.0.1/24]}\n")
+    await apply(nm, harness, two)
+    keyfile = harness.nm.keyfile_dir / "netwright-nmt-br1.nmconnection"
+    assert keyfile.exists()
+    broken = parse_topology("""netwright: 1
+name: nmt
+host: {nics: {ghost0: {}}}
+interfaces:
+  br0: {kind: bridge, persist: true, addresses: [10.77.0.1/24]}
+  mv0: {kind: macvlan, parent: ghost0, mode: bridge, persist: true}
+""")
+    plan = await plan_persist(nm, broken, netns=harness.nm.netns)
+    assert [(s.action, s.object) for s in plan.steps] == [("create", "mv0"), ("delete", "br1")]
+    with pytest.raises(ApplyFailed) as caught:
+        await begin(nm, plan, netns=harness.nm.netns)
+    assert caught.value.rolled_back
+    assert keyfile.exists()
+    harness.nm.wait_for(lambda: harness.nm.addresses("br1") == ["10.78.0.1/24"]
+                        if "br1" in harness.nm.links() else False, "br1 back")
+    assert "netwright-nmt-mv0" not in harness.nm.profiles()
+    assert (await plan_persist(nm, two, netns=harness.nm.netns)).empty
