@@ -62,6 +62,7 @@ class Explainer:
         self.net = Network(topology, outside, host_forwarding)
         self.l2 = Layer2(self.net)
         self.routing = Routing(self.net)
+        self._walks: dict[tuple[Place, IpAddr], Walk] = {}
 
     # -- what to probe -------------------------------------------------------------------------
 
@@ -123,15 +124,18 @@ class Explainer:
             return Prediction("reachable", "accepted",
                               f"{dst} is {place_label(source)}'s own address: delivered locally")
         src = self.source_address(source, dst)
-        forward = self._send(source, dst, MAX_HOPS, sender=True)
+        forward = self.walk(source, dst)
         if not forward.ok:
-            return Prediction("unreachable", forward.disposition, forward.reason, forward.fix)
+            reason = forward.reason
+            if forward.disposition == "no_route" and forward.place == source:
+                reason += ': "Network is unreachable"'  # the sender's own kernel says so
+            return Prediction("unreachable", forward.disposition, reason, forward.fix)
         if src is None:
             return Prediction("unreachable", "no_route",
                               f"{place_label(source)} has no IPv{dst.version} address to send from",
                               f"give {place_label(source)} an IPv{dst.version} address")
         replier = forward.place
-        back = self._send(replier, src, MAX_HOPS, sender=False)
+        back = self.walk(replier, src)
         if not back.ok:
             disposition: Disposition = "no_route_back" if back.disposition == "no_route" \
                 else back.disposition
@@ -162,7 +166,16 @@ class Explainer:
 
     # -- walking -------------------------------------------------------------------------------
 
-    def _send(self, place: Place, dst: IpAddr, ttl: int, sender: bool) -> Walk:
+    def walk(self, place: Place, dst: IpAddr) -> Walk:
+        """Where a packet for ``dst`` sent from ``place`` ends (remembered: in a mesh the
+        reply of one pair is the request of another)."""
+        key = (place, dst)
+        found = self._walks.get(key)
+        if found is None:
+            found = self._walks[key] = self._send(place, dst, MAX_HOPS)
+        return found
+
+    def _send(self, place: Place, dst: IpAddr, ttl: int) -> Walk:
         """Route ``dst`` out of ``place`` and follow it until it is accepted or lost."""
         if ttl <= 0:
             return _fail(place, "beyond_model", f"routing loop towards {dst}",
@@ -170,7 +183,7 @@ class Explainer:
         table = self.routing.table(place, dst.version)
         route = table.lookup(dst)
         if route is None:
-            return self._no_route(place, dst, table, sender)
+            return self._no_route(place, dst, table)
         link = self.net.link(route.dev)
         hop_text = self._describe_hop(route.dev, route.via)
         if isinstance(link, Ipvlan) and link.mode != "l2":
@@ -214,7 +227,7 @@ class Explainer:
         parent = self.net.devices[link.parent]
         if self.net.is_local(parent.place, dst):
             return self._isolation(child, link.parent, dst)
-        return self._send(parent.place, dst, ttl - 1, sender=False)
+        return self._send(parent.place, dst, ttl - 1)
 
     def _arrive(self, place: Place, dst: IpAddr, ttl: int) -> Walk:
         if self.net.is_local(place, dst):
@@ -234,7 +247,7 @@ class Explainer:
             return _fail(place, "beyond_model",
                          f"the gateway would route {dst} beyond what the topology describes",
                          None)
-        return self._send(place, dst, ttl, sender=False)
+        return self._send(place, dst, ttl)
 
     def resolve(self, out_dev: str, hop: IpAddr) -> Device | None:
         """The device that answers ARP/ND for ``hop`` on ``out_dev``'s link, if any.
@@ -309,15 +322,13 @@ class Explainer:
                      f"give the host its own {kind} on {parent} and put the host address there"
                      " (not on the parent), or route via the gateway")
 
-    def _no_route(self, place: Place, dst: IpAddr, table: Table, sender: bool) -> Walk:
+    def _no_route(self, place: Place, dst: IpAddr, table: Table) -> Walk:
         where = place_label(place)
         reason = f"{where} has no route to {dst}"
         if not table.has_default:
             reason += " (no default route)"
         if table.set_aside:
             reason += "; the kernel would refuse " + ", ".join(table.set_aside)
-        if sender:
-            reason += ': "Network is unreachable"'
         if place is not None and place.startswith("@lan:"):
             return _fail(place, "no_route", reason.replace(where, "the gateway", 1),
                          self._router_fix(place, dst))
