@@ -32,7 +32,7 @@ from netwright.backend.checks.network import (
 )
 from netwright.backend.checks.results import Disposition, Pair, Prediction, Target
 from netwright.backend.checks.routing import Routing, Table
-from netwright.backend.topology.model import Ipvlan, Macvlan, Topology
+from netwright.backend.topology.model import Ipvlan, Macvlan, Topology, Vxlan
 
 MAX_HOPS = 16
 
@@ -63,6 +63,8 @@ class Explainer:
         self.l2 = Layer2(self.net)
         self.routing = Routing(self.net)
         self._walks: dict[tuple[Place, IpAddr], Walk] = {}
+        self._underlays: dict[str, str | None] = {}
+        self.l2.underlay_problem = self.underlay_problem
 
     # -- what to probe -------------------------------------------------------------------------
 
@@ -165,6 +167,22 @@ class Explainer:
         return others[0] if others else None
 
     # -- walking -------------------------------------------------------------------------------
+
+    def underlay_problem(self, key: str, other: str) -> str | None:
+        """Why vxlan ``key`` cannot send to its ``remote`` (the namespace holding ``other``),
+        or None when its underlay delivers there."""
+        remote = getattr(self.net.link(key), "remote", None)
+        if remote is None:
+            return None  # multicast group: the underlay's multicast is not modelled
+        if key not in self._underlays:
+            self._underlays[key] = f"its underlay to {remote} is routed over {key} itself"
+            walk = self.walk(self.net.devices[key].place, ipaddress.ip_address(remote))
+            self._underlays[key] = (
+                None if walk.ok else f"its underlay cannot reach the remote {remote}:"
+                f" {walk.reason}")
+            if walk.ok and walk.place != self.net.devices[other].place:
+                return f"its remote {remote} is not in {place_label(self.net.devices[other].place)}"
+        return self._underlays[key]
 
     def walk(self, place: Place, dst: IpAddr) -> Walk:
         """Where a packet for ``dst`` sent from ``place`` ends (remembered: in a mesh the
@@ -304,6 +322,13 @@ class Explainer:
         if missing:
             return _fail(place, "link_down", f"{hop} is on {owner.key}, and {missing}",
                          self._up_fix(owner.key))
+        if isinstance(out_link, Vxlan) and isinstance(owner_link, Vxlan):
+            problem = self.underlay_problem(out_dev, owner.key)
+            if problem is not None:
+                return _fail(place, "neighbor_unreachable",
+                             f"vxlan {out_dev} carries nothing to {owner.key}: {problem}",
+                             f"make the underlay of {out_dev} reach {owner_link.local or 'the'}"
+                             f" remote end in {place_label(owner.place)}")
         return _fail(place, "neighbor_unreachable",
                      f"{hop} ({place_label(owner.place)}/{owner.key}) is not on the link of"
                      f" {out_dev}: no frame from {out_dev} reaches it, so ARP/ND gets no answer",

@@ -15,6 +15,7 @@ ipvlan ``l3``/``l3s`` children answer no ARP and are reached by routing, not her
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
 from netwright.backend.checks.network import Network, lan_of
@@ -26,6 +27,9 @@ class Layer2:
         self.net = network
         self.emit = cache(self._emit)
         self.carrier = cache(self._carrier)
+        # Why a vxlan's underlay cannot carry it to a peer (None when it can); set by the
+        # explainer, which can walk the underlay's routes. Without it underlays are trusted.
+        self.underlay_problem: Callable[[str, str], str | None] = lambda key, other: None
 
     # -- state -------------------------------------------------------------------------------
 
@@ -225,6 +229,6 @@ class Layer2:
                 str(a) == link.remote
                 for a in self.net.local_addresses(other.namespace, 4 if "." in link.remote else 6)
             )
-            if same_group or remote_there:
+            if (same_group or remote_there) and self.underlay_problem(key, other_key) is None:
                 found.append(other_key)
         return found

@@ -6,6 +6,7 @@ The kernel side of each rule (the observation agreeing) is in test_rules_kernel.
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -310,3 +311,14 @@ def test_explanation_is_pure() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "[]"
+
+
+def test_vxlan_needs_its_underlay() -> None:
+    text = (Path(__file__).resolve().parents[2] / "examples" / "vxlan-overlay.yaml").read_text()
+    pairs = explain(parse_topology(text))
+    assert pair(pairs, "hosta", "10.200.0.2").predicted.verdict == "reachable"
+    broken = parse_topology(text.replace("    peer: underlay-a\n",
+                                         "    peer: underlay-a\n    state: down\n", 1))
+    lost = pair(explain(broken), "hosta", "10.200.0.2").predicted
+    assert lost.verdict == "unreachable"
+    assert "underlay" in lost.reason and "10.10.0.2" in lost.reason

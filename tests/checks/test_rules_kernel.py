@@ -244,3 +244,12 @@ def test_ipvlan_l2_flags(flag: str, siblings: str, uplink: Callable[..., None],
     assert_agrees(result)
     assert observed(result, "net1", "192.168.31.6") == siblings
     assert observed(result, "net1", "192.168.31.1") == "reachable"
+
+
+def test_vxlan_over_a_broken_underlay(deploy: Callable[[Topology], object]) -> None:
+    text = (EXAMPLES / "vxlan-overlay.yaml").read_text()
+    broken = parse_topology(text.replace("    peer: underlay-a\n",
+                                         "    peer: underlay-a\n    state: down\n", 1))
+    result = check(deploy(broken))
+    assert_agrees(result)
+    assert observed(result, "hosta", "10.200.0.2") == "unreachable"
