@@ -322,3 +322,28 @@ def test_vxlan_needs_its_underlay() -> None:
     lost = pair(explain(broken), "hosta", "10.200.0.2").predicted
     assert lost.verdict == "unreachable"
     assert "underlay" in lost.reason and "10.10.0.2" in lost.reason
+
+
+# (The IPv6 default is written "::/0": the contract reports "default" via a v4 and a v6
+# next hop as a duplicate route — reported to the lead.)
+DUAL_STACK_ROUTER = """
+netwright: 1
+name: dual
+namespaces:
+  a: {routes: [{to: default, via: 10.0.1.1}, {to: "::/0", via: "fd01::1"}]}
+  b: {routes: [{to: default, via: 10.0.2.1}, {to: "::/0", via: "fd02::1"}]}
+  r: {sysctls: {net.ipv4.ip_forward: 1}}
+interfaces:
+  ea: {kind: veth, peer: ra, namespace: a, addresses: [10.0.1.2/24, "fd01::2/64"]}
+  ra: {kind: veth, peer: ea, namespace: r, addresses: [10.0.1.1/24, "fd01::1/64"]}
+  eb: {kind: veth, peer: rb, namespace: b, addresses: [10.0.2.2/24, "fd02::2/64"]}
+  rb: {kind: veth, peer: eb, namespace: r, addresses: [10.0.2.1/24, "fd02::1/64"]}
+"""
+
+
+def test_forwarding_is_per_address_family() -> None:
+    pairs = explain(parse_topology(DUAL_STACK_ROUTER))
+    assert pair(pairs, "a", "10.0.2.2").predicted.verdict == "reachable"
+    six = pair(pairs, "a", "fd02::2").predicted
+    assert six.disposition == "not_forwarded"
+    assert "net.ipv6.conf.all.forwarding" in (six.fix or "")

@@ -253,3 +253,12 @@ def test_vxlan_over_a_broken_underlay(deploy: Callable[[Topology], object]) -> N
     result = check(deploy(broken))
     assert_agrees(result)
     assert observed(result, "hosta", "10.200.0.2") == "unreachable"
+
+
+def test_forwarding_is_per_address_family(deploy: Callable[[Topology], object]) -> None:
+    from .test_explain import DUAL_STACK_ROUTER
+
+    result = check(deploy(parse_topology(DUAL_STACK_ROUTER)))
+    assert_agrees(result)
+    assert observed(result, "a", "10.0.2.2") == "reachable"
+    assert observed(result, "a", "fd02::2") == "unreachable"
