@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from netwright.backend.engine import capabilities
+from netwright.backend.engine import capabilities, ops
 from netwright.backend.engine.desired import Desired, Where, desired_state
 from netwright.backend.engine.errors import (
     ApplyFailed,
@@ -96,7 +96,8 @@ class Engine:
         previous = self._desired(self._previous(topology.name), topology.name)
         desired.labels = {**previous.labels, **desired.labels}
         capabilities.require([s.kind for s in desired.links.values()])
-        observed = observe(kernel, self._wheres(desired, previous))
+        observed = observe(kernel, self._wheres(desired, previous),
+                           marker_only=previous.wheres() - desired.wheres())
         return make_plan(desired, observed, kernel, strict=strict,
                          known=previous.links.values())
 
@@ -193,7 +194,6 @@ class Engine:
                     raise
             self.store.save(topology, generation)
             journal.finish()
-            await self._settle(topology, previous)
         return ApplyResult(plan, time.monotonic() - started)
 
     async def destroy(self, name: str, *, progress: Progress | None = None,
@@ -237,7 +237,8 @@ class Engine:
         ran: list[Step] = []
         for _attempt in range(3):
             with Kernel() as kernel:
-                observed = observe(kernel, self._wheres(desired, wider))
+                observed = observe(kernel, self._wheres(desired, wider),
+                                   marker_only=wider.wheres() - desired.wheres())
                 steps = make_plan(desired, observed, kernel, strict=False,
                                   known=list(wider.links.values()))
                 if not steps:
@@ -267,16 +268,19 @@ class Engine:
         topology_name = name or (goal.name if goal else other.name if other else "")
         desired = self._desired(goal, topology_name)
         wider = self._desired(other, topology_name)
+        with Kernel() as kernel:
+            observed = observe(kernel, self._wheres(desired, wider))
+            pending = {(s.op.where, s.op.name) for s in make_plan(
+                desired, observed, kernel, strict=False, known=list(wider.links.values()))
+                if isinstance(s.op, ops.LinkDelete) and s.object not in desired.links}
         deadline = time.monotonic() + SETTLE_SECONDS
-        while time.monotonic() < deadline:
-            with Kernel() as kernel:
-                observed = observe(kernel, self._wheres(desired, wider))
-                pending = [s for s in make_plan(desired, observed, kernel, strict=False,
-                                                known=list(wider.links.values()))
-                           if s.action == "delete" and s.object not in desired.links]
-            if not pending:
-                return
-            await asyncio.sleep(0.01)
+        with Kernel() as kernel:
+            while pending and time.monotonic() < deadline:
+                for where in {w for w, _ in pending}:
+                    names = kernel.socket(where).link_indexes() if kernel.exists(where) else {}
+                    pending = {(w, n) for w, n in pending if w != where or n in names}
+                if pending:
+                    await asyncio.sleep(0.005)
 
     async def recover(self) -> list[str]:
         """Finish interrupted applies (roll back) and destroys (complete); return their names."""
@@ -325,8 +329,6 @@ def _where_text(step: Step, topology: Topology, target: Target) -> str:
 
 
 def _object_statuses(topology: Topology, steps: list[Step]) -> list[ObjectStatus]:
-    from netwright.backend.engine import ops
-
     by_object: dict[str, list[Step]] = {}
     for step in steps:
         by_object.setdefault(step.object, []).append(step)

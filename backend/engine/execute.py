@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from netwright.backend.engine import ops
 from netwright.backend.engine.desired import Where
 from netwright.backend.engine.kernel import Kernel
-from netwright.backend.engine.netlink import Outcome, Request
+from netwright.backend.engine.netlink import Encodable, Outcome
 from netwright.backend.engine.results import Step
 
 BATCH = 512
@@ -51,9 +51,18 @@ def _origin(op: ops.Op) -> Where:
 
 def _run_batch(kernel: Kernel, batch: list[Step]) -> list[Outcome]:
     outcomes: dict[int, Outcome] = {}
-    grouped: dict[Where, list[tuple[int, Request]]] = defaultdict(list)
+    grouped: dict[Where, list[tuple[int, Encodable]]] = defaultdict(list)
+    creates = [(i, s.op) for i, s in enumerate(batch) if isinstance(s.op, ops.NetnsCreate)]
+    if len(creates) > 1:
+        results = kernel.create_many_netns([(op.where, op.alias, op.sysctls())
+                                            for _, op in creates])
+        for index, op in creates:
+            error = results.get(op.where)
+            outcomes[index] = ops.outcome_of(error)
     for index, step in enumerate(batch):
         op = step.op
+        if index in outcomes:
+            continue
         if isinstance(op, ops.DIRECT_OPS):
             outcomes[index] = op.run(kernel) or Outcome()
             continue
@@ -68,7 +77,7 @@ def _run_batch(kernel: Kernel, batch: list[Step]) -> list[Outcome]:
             tolerated = not result.ok and result.error in batch[index].op.tolerated
             if index not in outcomes or outcomes[index].ok:
                 outcomes[index] = Outcome() if tolerated else result
-    follow: dict[Where, list[tuple[int, Request]]] = defaultdict(list)
+    follow: dict[Where, list[tuple[int, Encodable]]] = defaultdict(list)
     for index, step in enumerate(batch):
         if outcomes.get(index, Outcome()).ok and not isinstance(step.op, ops.DIRECT_OPS):
             for where, req in step.op.followups(kernel):
@@ -133,4 +142,6 @@ async def execute(
         if progress is not None:
             progress(done, total, batch[-1].text)
         await asyncio.sleep(0)
+    if pending_settle and settle is not None:
+        await settle()
     return failures

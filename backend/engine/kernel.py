@@ -11,8 +11,9 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
+from collections.abc import Callable
 
-from pyroute2.netlink.rtnl import RTM_GETLINK, RTM_NEWLINK
+from pyroute2.netlink.rtnl import RTM_NEWLINK
 from pyroute2.netlink.rtnl.ifinfmsg import IFF_UP, ifinfmsg
 
 from netwright.backend.engine import netns
@@ -54,6 +55,51 @@ class Kernel:
             self._sockets[where] = sock
         return sock
 
+    def prefetch(self, wheres: list[Where]) -> None:
+        """Open the sockets of many namespaces at once (one helper thread for all)."""
+        todo = [w for w in wheres if w is not None and w not in self._sockets and netns.exists(w)]
+        for name, result in netns.open_sockets(todo).items():
+            if isinstance(result, socket.socket):
+                self._sockets[name] = RtSocket(result)
+
+    def create_many_netns(self, items: list[tuple[str, str, dict[str, str]]]
+                          ) -> dict[str, OSError | None]:
+        """Create namespaces (name, alias, sysctls) from one helper thread; errors by name."""
+        results = netns.create_many([(name, self._marker(name, alias, sysctls))
+                                     for name, alias, sysctls in items])
+        out: dict[str, OSError | None] = {}
+        for name, result in results.items():
+            if isinstance(result, socket.socket):
+                self._sockets[name] = RtSocket(result)
+                out[name] = None
+            else:
+                out[name] = result
+        return out
+
+    @staticmethod
+    def _marker(where: str, alias: str, sysctls: dict[str, str] | None
+                ) -> Callable[[socket.socket], None]:
+        """What runs inside a new namespace before it is mounted: its sysctls, then the
+        owner's marker on lo (and lo up), so it is never visible unmarked."""
+
+        def mark(raw: socket.socket) -> None:
+            for key, value in (sysctls or {}).items():
+                netns.sysctl_path(key).write_text(value + "\n")
+            outcome = RtSocket(raw).request_one(Request(
+                ifinfmsg, RTM_NEWLINK, CHANGE, {"index": 1, "flags": IFF_UP, "change": IFF_UP},
+                [("IFLA_IFALIAS", alias)]))
+            if not outcome.ok:
+                reason = os.strerror(outcome.error)
+                raise OSError(outcome.error, f"mark namespace {where}: {reason}")
+
+        return mark
+
+    def create_netns(self, where: str, alias: str, sysctls: dict[str, str] | None = None) -> None:
+        """Create the namespace with ``alias`` on its loopback (the owner's marker), lo up,
+        and ``sysctls`` set (in the creating thread: no second thread to enter it)."""
+        raw = netns.create(where, self._marker(where, alias, sysctls))
+        self._sockets[where] = RtSocket(raw)
+
     def netns_fd(self, where: Where) -> int:
         """A descriptor of namespace ``where`` (None = the engine's own) for IFLA_NET_NS_FD."""
         key = "" if where is None else where
@@ -63,20 +109,6 @@ class Kernel:
             fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
             self._fds[key] = fd
         return fd
-
-    def create_netns(self, where: str, alias: str) -> None:
-        """Create the namespace with ``alias`` on its loopback (the owner's marker), lo up."""
-
-        def mark(raw: socket.socket) -> None:
-            outcome = RtSocket(raw).request_one(Request(
-                ifinfmsg, RTM_NEWLINK, CHANGE, {"index": 1, "flags": IFF_UP, "change": IFF_UP},
-                [("IFLA_IFALIAS", alias)]))
-            if not outcome.ok:
-                reason = os.strerror(outcome.error)
-                raise OSError(outcome.error, f"mark namespace {where}: {reason}")
-
-        raw = netns.create(where, mark)
-        self._sockets[where] = RtSocket(raw)
 
     def delete_netns(self, where: str) -> bool:
         self.forget(where)
@@ -99,14 +131,9 @@ class Kernel:
         if not netns.exists(where):
             return None
         try:
-            msgs = self.socket(where).dump(ifinfmsg, RTM_GETLINK)
+            return self.socket(where).link_alias(1)  # lo is always index 1 in a namespace
         except OSError:
             return None
-        for msg in msgs:
-            if msg["index"] == 1 or msg.get_attr("IFLA_IFNAME") == "lo":
-                alias = msg.get_attr("IFLA_IFALIAS")
-                return str(alias) if alias else None
-        return None
 
     def index(self, where: Where, name: str) -> int | None:
         """The ifindex of ``name`` in ``where`` (None if there is no such link).
@@ -116,10 +143,7 @@ class Kernel:
         """
         cache = self._indexes.get(where)
         if cache is None or name not in cache:
-            cache = {}
-            if self.exists(where):
-                for msg in self.socket(where).dump(ifinfmsg, RTM_GETLINK):
-                    cache[str(msg.get_attr("IFLA_IFNAME"))] = int(msg["index"])
+            cache = self.socket(where).link_indexes() if self.exists(where) else {}
             self._indexes[where] = cache
         return cache.get(name)
 

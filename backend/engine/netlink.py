@@ -15,7 +15,7 @@ import socket
 import struct
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from pyroute2.netlink import (
     NLM_F_ACK,
@@ -26,12 +26,15 @@ from pyroute2.netlink import (
     NLMSG_DONE,
     NLMSG_ERROR,
 )
+from pyroute2.netlink.rtnl import RTM_GETLINK as _RTM_GETLINK
+from pyroute2.netlink.rtnl.ifinfmsg import ifinfmsg as _ifinfmsg
 from pyroute2.netlink.rtnl.marshal import MarshalRtnl
 
 SOL_NETLINK = 270
 NETLINK_CAP_ACK = 10
 NETLINK_EXT_ACK = 11
 WINDOW = 128  # requests in flight before reading acks (acks are 36 bytes with CAP_ACK)
+SEND_BYTES = 16384  # messages are packed into datagrams of about this size
 
 CREATE = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL
 CHANGE = NLM_F_REQUEST | NLM_F_ACK
@@ -57,6 +60,12 @@ class Request:
         msg["header"]["sequence_number"] = seq
         msg.encode()
         return bytes(msg.data)
+
+
+class Encodable(Protocol):
+    """Anything that packs itself into one netlink message given a sequence number."""
+
+    def encode(self, seq: int) -> bytes: ...
 
 
 @dataclass(frozen=True)
@@ -90,16 +99,22 @@ class RtSocket:
         self._seq += 1
         return self._seq
 
-    def request(self, requests: Sequence[Request]) -> list[Outcome]:
+    def request(self, requests: Sequence[Encodable]) -> list[Outcome]:
         """Send every request, read every ack; one Outcome per request, in order."""
         outcomes: list[Outcome] = []
         for start in range(0, len(requests), WINDOW):
             chunk = requests[start:start + WINDOW]
             seqs: dict[int, int] = {}
+            buffer = bytearray()
             for index, req in enumerate(chunk):
                 seq = self._next_seq()
                 seqs[seq] = index
-                self.sock.send(req.encode(seq))
+                buffer += req.encode(seq)
+                if len(buffer) > SEND_BYTES:
+                    self.sock.send(buffer)  # the kernel handles every message in a datagram
+                    buffer.clear()
+            if buffer:
+                self.sock.send(buffer)
             results: dict[int, Outcome] = {}
             while len(results) < len(chunk):
                 for seq, outcome in _parse_acks(self.sock.recv(1 << 20)):
@@ -108,7 +123,7 @@ class RtSocket:
             outcomes += [results[i] for i in range(len(chunk))]
         return outcomes
 
-    def request_one(self, req: Request) -> Outcome:
+    def request_one(self, req: Encodable) -> Outcome:
         return self.request([req])[0]
 
     def fetch(self, req: Request) -> list[Any]:
@@ -124,6 +139,57 @@ class RtSocket:
                     if m["header"]["sequence_number"] == seq and m["header"]["type"] != NLMSG_ERROR]
             if msgs:
                 return msgs
+
+    def link_indexes(self) -> dict[str, int]:
+        """name → ifindex of every link, parsed straight from the dump (no full decode).
+
+        Decoding a whole ``ifinfmsg`` costs about a millisecond in pyroute2; resolving names
+        only needs the index (ifinfomsg offset 4) and IFLA_IFNAME (attribute 3).
+        """
+        req = Request(_ifinfmsg, _RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, {}, [])
+        seq = self._next_seq()
+        self.sock.send(req.encode(seq))
+        out: dict[str, int] = {}
+        while True:
+            data = self.sock.recv(1 << 20)
+            offset = 0
+            while offset + _HEADER.size <= len(data):
+                length, kind, _flags, msg_seq, _pid = _HEADER.unpack_from(data, offset)
+                if length < _HEADER.size:
+                    return out
+                if msg_seq == seq:
+                    if kind == NLMSG_DONE:
+                        return out
+                    if kind == NLMSG_ERROR:
+                        (code,) = struct.unpack_from("=i", data, offset + 16)
+                        if code:
+                            raise OSError(-code, "netlink link dump failed")
+                    else:
+                        (index,) = struct.unpack_from("=i", data, offset + 20)
+                        name = _find_attr(data, offset + 32, offset + length, 3)
+                        if name is not None:
+                            out[name.split(b"\0", 1)[0].decode()] = index
+                offset += (length + 3) & ~3
+
+    def link_alias(self, index: int) -> str | None:
+        """IFLA_IFALIAS of link ``index`` (None if unset or no such link), without decoding
+        the whole message."""
+        seq = self._next_seq()
+        body = struct.pack("=BxHiII", 0, 0, index, 0, 0)
+        self.sock.send(_HEADER.pack(16 + len(body), _RTM_GETLINK, NLM_F_REQUEST, seq, 0) + body)
+        while True:
+            data = self.sock.recv(1 << 20)
+            offset = 0
+            while offset + _HEADER.size <= len(data):
+                length, kind, _flags, msg_seq, _pid = _HEADER.unpack_from(data, offset)
+                if length < _HEADER.size:
+                    return None
+                if msg_seq == seq:
+                    if kind == NLMSG_ERROR:
+                        return None
+                    alias = _find_attr(data, offset + 32, offset + length, 20)
+                    return alias.split(b"\0", 1)[0].decode() if alias else None
+                offset += (length + 3) & ~3
 
     def dump(self, msg_class: type, msg_type: int, fields: dict[str, Any] | None = None,
              attrs: list[tuple[str, Any]] | None = None) -> list[Any]:
@@ -170,6 +236,18 @@ def _parse_acks(data: bytes) -> list[tuple[int, Outcome]]:
             out.append((seq, Outcome(-code, text)))
         offset += (length + 3) & ~3
     return out
+
+
+def _find_attr(data: bytes, start: int, end: int, wanted: int) -> bytes | None:
+    offset = start
+    while offset + 4 <= end:
+        size, kind = struct.unpack_from("=HH", data, offset)
+        if size < 4:
+            return None
+        if kind & 0x3FFF == wanted:
+            return bytes(data[offset + 4:offset + size])
+        offset += (size + 3) & ~3
+    return None
 
 
 def _ext_ack_message(tlvs: bytes) -> str:

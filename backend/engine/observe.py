@@ -139,6 +139,22 @@ def observe_ns(kernel: Kernel, where: Where) -> NsState:
     return state
 
 
-def observe(kernel: Kernel, wheres: Iterable[Where]) -> dict[Where, NsState]:
-    """Observe every namespace in ``wheres`` (duplicates ignored)."""
-    return {where: observe_ns(kernel, where) for where in dict.fromkeys(wheres)}
+def observe_marker(kernel: Kernel, where: str) -> NsState:
+    """Only whether the namespace exists and its loopback's marker: enough for a namespace
+    that is to be deleted as a whole (its contents go with it)."""
+    if not kernel.exists(where):
+        return NsState(where, exists=False)
+    alias = kernel.lo_alias(where)
+    lo = LinkState(name="lo", index=1, kind="", alias=alias, mtu=0, mac=None, up=True,
+                   master=None, link=None, link_netnsid=None)
+    return NsState(where, exists=True, links={"lo": lo})
+
+
+def observe(kernel: Kernel, wheres: Iterable[Where],
+            marker_only: Iterable[Where] = ()) -> dict[Where, NsState]:
+    """Observe every namespace in ``wheres`` (duplicates ignored); for those also in
+    ``marker_only``, only existence and owner marker."""
+    light = set(marker_only)
+    kernel.prefetch(list(dict.fromkeys(wheres)))
+    return {where: observe_marker(kernel, where) if where in light and where is not None
+            else observe_ns(kernel, where) for where in dict.fromkeys(wheres)}

@@ -21,14 +21,14 @@ from pyroute2.netlink.rtnl import (
     RTM_NEWLINK,
     RTM_NEWROUTE,
 )
-from pyroute2.netlink.rtnl.ifaddrmsg import ifaddrmsg
-from pyroute2.netlink.rtnl.ifinfmsg import IFF_UP, ifinfmsg
-from pyroute2.netlink.rtnl.rtmsg import rtmsg
+from pyroute2.netlink.rtnl.ifinfmsg import IFF_UP
 
+from netwright.backend.engine import encode as enc
 from netwright.backend.engine import pyroute2_fixes  # noqa: F401 (ipvlan flags)
 from netwright.backend.engine.desired import LinkSpec, RouteSpec, Where
+from netwright.backend.engine.encode import RawRequest
 from netwright.backend.engine.kernel import Kernel
-from netwright.backend.engine.netlink import CHANGE, CREATE, Outcome, Request
+from netwright.backend.engine.netlink import CHANGE, CREATE, Encodable, Outcome
 from netwright.backend.engine.observe import RT_TABLE_MAIN, RTN_UNICAST, RTPROT_STATIC
 
 # Phases, in execution order: removals first (routes, addresses, links, namespaces), then
@@ -44,6 +44,14 @@ PHASE_ADDR_NEW = 31
 PHASE_LINK_STATE = 32
 PHASE_ROUTE_NEW = 33
 PHASE_SYSCTL = 34
+
+def outcome_of(error: OSError | None) -> Outcome:
+    if error is None:
+        return Outcome()
+    if isinstance(error, FileExistsError):
+        return Outcome(errno.EEXIST)
+    return Outcome(error.errno or errno.EIO, str(error))
+
 
 GONE = frozenset({errno.ENODEV, errno.ENOENT, errno.ESRCH, errno.EADDRNOTAVAIL})
 
@@ -62,10 +70,10 @@ class Op:
     phase: int
     where: Where
 
-    def requests(self, kernel: Kernel) -> list[Request]:
+    def requests(self, kernel: Kernel) -> list[Encodable]:
         return []
 
-    def followups(self, kernel: Kernel) -> list[tuple[Where, Request]]:
+    def followups(self, kernel: Kernel) -> list[tuple[Where, Encodable]]:
         """Requests that may only run once ``requests`` succeeded (e.g. marking a new link)."""
         return []
 
@@ -81,17 +89,16 @@ class NetnsCreate(Op):
     alias: str = ""
     ipv6: bool = True
 
+    def sysctls(self) -> dict[str, str]:
+        # without IPv6 in the topology, no link-local addresses: nothing floods the segments
+        return {} if self.ipv6 else {"net.ipv6.conf.default.addr_gen_mode": "1"}
+
     def run(self, kernel: Kernel) -> Outcome | None:
         assert self.where is not None
         try:
-            kernel.create_netns(self.where, self.alias)
-            if not self.ipv6:
-                # no IPv6 link-local on links created here: nothing floods the segments
-                kernel.write_sysctl(self.where, "net.ipv6.conf.default.addr_gen_mode", "1")
-        except FileExistsError:
-            return Outcome(errno.EEXIST)
+            kernel.create_netns(self.where, self.alias, self.sysctls())
         except OSError as exc:
-            return Outcome(exc.errno or errno.EIO, str(exc))
+            return outcome_of(exc)
         return Outcome()
 
 
@@ -110,50 +117,46 @@ class NetnsDelete(Op):
         return Outcome()
 
 
-def _info_data(spec: LinkSpec) -> list[tuple[str, object]]:
-    return [(k, v) for k, v in spec.info]
-
-
 @dataclass(frozen=True)
 class LinkCreate(Op):
     spec: LinkSpec | None = None
     peer: LinkSpec | None = None  # veth: the other end, created in the same message
     group: int = 0
 
-    def requests(self, kernel: Kernel) -> list[Request]:
+    def requests(self, kernel: Kernel) -> list[Encodable]:
         spec = self.spec
         assert spec is not None
-        attrs: list[tuple[str, object]] = [("IFLA_IFNAME", spec.name), ("IFLA_GROUP", self.group)]
+        attrs = [enc.string(enc.IFLA_IFNAME, spec.name), enc.u32(enc.IFLA_GROUP, self.group)]
         if spec.mtu:
-            attrs.append(("IFLA_MTU", spec.mtu))
+            attrs.append(enc.u32(enc.IFLA_MTU, spec.mtu))
         if spec.mac:
-            attrs.append(("IFLA_ADDRESS", spec.mac))
-        data = _info_data(spec)
+            attrs.append(enc.mac(enc.IFLA_ADDRESS, spec.mac))
+        data = enc.info_data(spec.info)
         if spec.kind == "veth" and self.peer is not None:
-            peer_attrs: list[tuple[str, object]] = [
-                ("IFLA_IFNAME", self.peer.name), ("IFLA_GROUP", self.group)]
+            peer = [enc.string(enc.IFLA_IFNAME, self.peer.name),
+                    enc.u32(enc.IFLA_GROUP, self.group)]
             if self.peer.mtu:
-                peer_attrs.append(("IFLA_MTU", self.peer.mtu))
+                peer.append(enc.u32(enc.IFLA_MTU, self.peer.mtu))
             if self.peer.mac:
-                peer_attrs.append(("IFLA_ADDRESS", self.peer.mac))
+                peer.append(enc.mac(enc.IFLA_ADDRESS, self.peer.mac))
             if self.peer.where != spec.where:
-                peer_attrs.append(("IFLA_NET_NS_FD", kernel.netns_fd(self.peer.where)))
-            data = [("VETH_INFO_PEER", {"attrs": peer_attrs})]
+                peer.append(enc.u32(enc.IFLA_NET_NS_FD, kernel.netns_fd(self.peer.where)))
+            data = enc.attr(enc.VETH_INFO_PEER, enc.ifinfomsg() + b"".join(peer))
         if spec.parent is not None:
             index = kernel.index(spec.parent_where, spec.parent)
             if index is None:
                 raise MissingDevice(spec.parent, spec.parent_where)
             if spec.kind == "vxlan":
-                data.append(("IFLA_VXLAN_LINK", index))
+                data += enc.info_data([("IFLA_VXLAN_LINK", index)])
             else:
-                attrs.append(("IFLA_LINK", index))
-        linkinfo: dict[str, object] = {"attrs": [("IFLA_INFO_KIND", spec.kind)]}
+                attrs.append(enc.u32(enc.IFLA_LINK, index))
+        info = [enc.string(enc.IFLA_INFO_KIND, spec.kind)]
         if data:
-            linkinfo["attrs"].append(("IFLA_INFO_DATA", {"attrs": data}))  # type: ignore[attr-defined]
-        attrs.append(("IFLA_LINKINFO", linkinfo))
+            info.append(enc.attr(enc.IFLA_INFO_DATA, data))
+        attrs.append(enc.nested(enc.IFLA_LINKINFO, info))
         if spec.where != self.origin:
-            attrs.append(("IFLA_NET_NS_FD", kernel.netns_fd(spec.where)))
-        return [Request(ifinfmsg, RTM_NEWLINK, CREATE, {}, attrs)]
+            attrs.append(enc.u32(enc.IFLA_NET_NS_FD, kernel.netns_fd(spec.where)))
+        return [RawRequest(RTM_NEWLINK, CREATE, enc.ifinfomsg() + b"".join(attrs))]
 
     @property
     def origin(self) -> Where:
@@ -161,13 +164,13 @@ class LinkCreate(Op):
         assert self.spec is not None
         return self.spec.parent_where if self.spec.parent is not None else self.spec.where
 
-    def followups(self, kernel: Kernel) -> list[tuple[Where, Request]]:
-        out = []
+    def followups(self, kernel: Kernel) -> list[tuple[Where, Encodable]]:
+        out: list[tuple[Where, Encodable]] = []
         for spec in (self.spec, self.peer):
             if spec is not None:
-                out.append((spec.where, Request(ifinfmsg, RTM_NEWLINK, CHANGE, {},
-                                                [("IFLA_IFNAME", spec.name),
-                                                 ("IFLA_IFALIAS", spec.alias)])))
+                body = enc.ifinfomsg() + enc.string(enc.IFLA_IFNAME, spec.name) + enc.string(
+                    enc.IFLA_IFALIAS, spec.alias)
+                out.append((spec.where, RawRequest(RTM_NEWLINK, CHANGE, body)))
         return out
 
 
@@ -183,8 +186,8 @@ class LinkDelete(Op):
     name: str = ""
     tolerated: frozenset[int] = GONE
 
-    def requests(self, kernel: Kernel) -> list[Request]:
-        return [Request(ifinfmsg, RTM_DELLINK, CHANGE, {"index": self.index}, [])]
+    def requests(self, kernel: Kernel) -> list[Encodable]:
+        return [RawRequest(RTM_DELLINK, CHANGE, enc.ifinfomsg(index=self.index))]
 
 
 @dataclass(frozen=True)
@@ -197,37 +200,37 @@ class LinkSet(Op):
     master: str | None = None
     up: bool | None = None
 
-    def requests(self, kernel: Kernel) -> list[Request]:
-        attrs: list[tuple[str, object]] = [("IFLA_IFNAME", self.name)]
-        fields: dict[str, object] = {}
+    def requests(self, kernel: Kernel) -> list[Encodable]:
+        attrs = [enc.string(enc.IFLA_IFNAME, self.name)]
         if self.mtu is not None:
-            attrs.append(("IFLA_MTU", self.mtu))
+            attrs.append(enc.u32(enc.IFLA_MTU, self.mtu))
         if self.mac is not None:
-            attrs.append(("IFLA_ADDRESS", self.mac))
+            attrs.append(enc.mac(enc.IFLA_ADDRESS, self.mac))
         if self.master is not None:
             index = kernel.index(self.where, self.master) if self.master else 0
             if index is None:
                 raise MissingDevice(self.master, self.where)
-            attrs.append(("IFLA_MASTER", index))
+            attrs.append(enc.u32(enc.IFLA_MASTER, index))
+        header = enc.ifinfomsg()
         if self.up is not None:
-            fields = {"flags": IFF_UP if self.up else 0, "change": IFF_UP}
-        return [Request(ifinfmsg, RTM_NEWLINK, CHANGE, fields, attrs)]
+            header = enc.ifinfomsg(flags=IFF_UP if self.up else 0, change=IFF_UP)
+        return [RawRequest(RTM_NEWLINK, CHANGE, header + b"".join(attrs))]
 
 
 def _addr_request(kernel: Kernel, where: Where, name: str, cidr: str, *, kind: int,
-                  flags: int) -> Request:
+                  flags: int) -> Encodable:
     iface = ipaddress.ip_interface(cidr)
     index = kernel.index(where, name)
     if index is None:
         raise MissingDevice(name, where)
-    attrs: list[tuple[str, object]] = [("IFA_ADDRESS", str(iface.ip))]
+    attrs = [enc.ip(enc.IFA_ADDRESS, str(iface.ip))]
     if iface.version == 4:
-        attrs.append(("IFA_LOCAL", str(iface.ip)))
+        attrs.append(enc.ip(enc.IFA_LOCAL, str(iface.ip)))
         if kind == RTM_NEWADDR and iface.network.prefixlen < 31:
-            attrs.append(("IFA_BROADCAST", str(iface.network.broadcast_address)))
-    fields = {"family": AF_INET if iface.version == 4 else AF_INET6,
-              "prefixlen": iface.network.prefixlen, "index": index}
-    return Request(ifaddrmsg, kind, flags, fields, attrs)
+            attrs.append(enc.ip(enc.IFA_BROADCAST, str(iface.network.broadcast_address)))
+    header = enc.ifaddrmsg(family=AF_INET if iface.version == 4 else AF_INET6,
+                           prefixlen=iface.network.prefixlen, index=index)
+    return RawRequest(kind, flags, header + b"".join(attrs))
 
 
 @dataclass(frozen=True)
@@ -235,7 +238,7 @@ class AddrAdd(Op):
     name: str = ""
     cidr: str = ""
 
-    def requests(self, kernel: Kernel) -> list[Request]:
+    def requests(self, kernel: Kernel) -> list[Encodable]:
         return [_addr_request(kernel, self.where, self.name, self.cidr, kind=RTM_NEWADDR,
                               flags=CREATE)]
 
@@ -246,41 +249,41 @@ class AddrDel(Op):
     cidr: str = ""
     tolerated: frozenset[int] = GONE
 
-    def requests(self, kernel: Kernel) -> list[Request]:
+    def requests(self, kernel: Kernel) -> list[Encodable]:
         return [_addr_request(kernel, self.where, self.name, self.cidr, kind=RTM_DELADDR,
                               flags=CHANGE)]
 
 
 def _route_request(kernel: Kernel, where: Where, route: RouteSpec, *, kind: int,
-                   flags: int) -> Request:
+                   flags: int) -> Encodable:
     probe = route.via or (route.to if route.to != "default" else None)
     v6 = probe is not None and ":" in probe
-    fields: dict[str, object] = {
-        "family": AF_INET6 if v6 else AF_INET, "table": RT_TABLE_MAIN, "proto": RTPROT_STATIC,
-        "scope": 0 if route.via else 253, "type": RTN_UNICAST, "dst_len": 0,
-    }
-    attrs: list[tuple[str, object]] = []
+    dst_len = 0
+    attrs = [enc.u32(enc.RTA_TABLE, RT_TABLE_MAIN)]
     if route.to != "default":
         net = ipaddress.ip_network(route.to)
-        fields["dst_len"] = net.prefixlen
-        attrs.append(("RTA_DST", str(net.network_address)))
+        dst_len = net.prefixlen
+        attrs.append(enc.ip(enc.RTA_DST, str(net.network_address)))
     if route.via:
-        attrs.append(("RTA_GATEWAY", route.via))
+        attrs.append(enc.ip(enc.RTA_GATEWAY, route.via))
     if route.dev:
         index = kernel.index(where, route.dev)
         if index is None:
             raise MissingDevice(route.dev, where)
-        attrs.append(("RTA_OIF", index))
+        attrs.append(enc.u32(enc.RTA_OIF, index))
     if route.metric is not None:
-        attrs.append(("RTA_PRIORITY", route.metric))
-    return Request(rtmsg, kind, flags, fields, attrs)
+        attrs.append(enc.u32(enc.RTA_PRIORITY, route.metric))
+    header = enc.rtmsg(family=AF_INET6 if v6 else AF_INET, dst_len=dst_len,
+                       table=RT_TABLE_MAIN, protocol=RTPROT_STATIC,
+                       scope=0 if route.via else 253, route_type=RTN_UNICAST)
+    return RawRequest(kind, flags, header + b"".join(attrs))
 
 
 @dataclass(frozen=True)
 class RouteAdd(Op):
     route: RouteSpec | None = None
 
-    def requests(self, kernel: Kernel) -> list[Request]:
+    def requests(self, kernel: Kernel) -> list[Encodable]:
         assert self.route is not None
         return [_route_request(kernel, self.where, self.route, kind=RTM_NEWROUTE, flags=CREATE)]
 
@@ -290,7 +293,7 @@ class RouteDel(Op):
     route: RouteSpec | None = None
     tolerated: frozenset[int] = GONE
 
-    def requests(self, kernel: Kernel) -> list[Request]:
+    def requests(self, kernel: Kernel) -> list[Encodable]:
         assert self.route is not None
         return [_route_request(kernel, self.where, self.route, kind=RTM_DELROUTE, flags=CHANGE)]
 

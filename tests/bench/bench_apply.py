@@ -1,0 +1,184 @@
+"""Benchmark: apply and destroy of T(N) by Netwright vs one `ip` per step vs `ip -batch`.
+
+T(N): one bridge, N namespaces, each with a veth into the bridge, an address and a default
+route via the bridge's address. For N = 10, 100, 500 in one run (same machine, same moment):
+
+- netwright: ``Engine.apply`` / ``Engine.destroy`` in this process (the engine API the
+  service and CLI call), and once, the ``netwright apply --local`` command with its startup;
+- (a) a shell script with one ``ip`` command per step;
+- (b) ``ip -batch``: one batch file for everything done in the host namespace, and one
+  ``ip -n NS -batch`` per namespace for the configuration inside it (iproute2's batch mode
+  cannot switch namespace per line).
+
+Destroy is timed until the kernel has removed everything (namespaces are freed
+asynchronously after ``ip netns del`` returns; Netwright's destroy waits for it).
+
+Prints a table of seconds and ratios (and writes JSON to $NETWRIGHT_BENCH_OUT if set);
+asserts the issue's targets at N=100: at least 5× faster than (a), at most 1.5× (b).
+Run: tests/tools/run-isolated .venv/bin/python -m pytest tests/bench -s -p no:cacheprovider
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from netwright.backend.engine import Engine, Target
+from netwright.backend.topology.model import Topology
+
+SIZES = [int(n) for n in os.environ.get("NETWRIGHT_BENCH_SIZES", "10,100,500").split(",")]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def address(i: int) -> str:
+    return f"10.100.{i // 250}.{i % 250 + 2}"
+
+
+def t_of(n: int) -> Topology:
+    namespaces = {f"n{i}": {"routes": [{"to": "default", "via": "10.100.0.1"}]}
+                  for i in range(n)}
+    interfaces: dict[str, Any] = {"br0": {"kind": "bridge", "addresses": ["10.100.0.1/16"]}}
+    for i in range(n):
+        interfaces[f"e{i}"] = {"kind": "veth", "peer": f"h{i}", "name": "eth0",
+                               "namespace": f"n{i}", "addresses": [f"{address(i)}/16"]}
+        interfaces[f"h{i}"] = {"kind": "veth", "peer": f"e{i}", "master": "br0"}
+    return Topology.model_validate({"netwright": 1, "name": "bench", "namespaces": namespaces,
+                                    "interfaces": interfaces})
+
+
+def script_one_ip_per_step(n: int) -> tuple[str, str]:
+    up = ["ip link add br0 type bridge", "ip addr add 10.100.0.1/16 dev br0",
+          "ip link set br0 up"]
+    for i in range(n):
+        up += [f"ip netns add n{i}", f"ip -n n{i} link set lo up",
+               f"ip link add h{i} type veth peer name eth0 netns n{i}",
+               f"ip link set h{i} master br0", f"ip link set h{i} up",
+               f"ip -n n{i} addr add {address(i)}/16 dev eth0", f"ip -n n{i} link set eth0 up",
+               f"ip -n n{i} route add default via 10.100.0.1"]
+    down = [f"ip netns del n{i}" for i in range(n)] + ["ip link del br0"]
+    return "set -e\n" + "\n".join(up) + "\n", "set -e\n" + "\n".join(down) + "\n"
+
+
+def script_batch(n: int, directory: Path) -> tuple[str, str]:
+    host = ["link add br0 type bridge", "addr add 10.100.0.1/16 dev br0", "link set br0 up"]
+    host += [f"netns add n{i}" for i in range(n)]
+    for i in range(n):
+        host += [f"link add h{i} type veth peer name eth0 netns n{i}",
+                 f"link set h{i} master br0", f"link set h{i} up"]
+    (directory / "host.batch").write_text("\n".join(host) + "\n")
+    inside = ["link set lo up", "link set eth0 up", "route add default via 10.100.0.1"]
+    lines = [f"ip -batch {directory}/host.batch"]
+    for i in range(n):
+        path = directory / f"n{i}.batch"
+        path.write_text("\n".join([f"addr add {address(i)}/16 dev eth0", *inside]) + "\n")
+        lines.append(f"ip -n n{i} -batch {path}")
+    down = [f"netns del n{i}" for i in range(n)] + ["link del br0"]
+    (directory / "down.batch").write_text("\n".join(down) + "\n")
+    return ("set -e\n" + "\n".join(lines) + "\n",
+            f"set -e\nip -batch {directory}/down.batch\n")
+
+
+def run_sh(script: str, *, until_clean: bool = False) -> float:
+    """Seconds the script takes; for teardown, until the kernel has really removed it all."""
+    started = time.perf_counter()
+    subprocess.run(["sh", "-c", script], check=True, capture_output=True)
+    if until_clean:
+        wait_clean()
+    return time.perf_counter() - started
+
+
+def wait_clean() -> None:
+    """Until the host has only lo again (namespaces are freed asynchronously)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        out = subprocess.run(["ip", "-o", "link"], capture_output=True, text=True).stdout
+        if len(out.splitlines()) <= 1 and not any(Path("/run/netns").iterdir()):
+            return
+        time.sleep(0.05)
+    raise AssertionError("the host did not come back clean")
+
+
+def verify(n: int) -> None:
+    """Spot-check that the deployment works: the last namespace reaches the bridge."""
+    last = n - 1
+    subprocess.run(["ip", "netns", "exec", f"n{last}", "ping", "-c1", "-W2", "10.100.0.1"],
+                   check=True, capture_output=True)
+
+
+def measure_netwright(n: int, state_dir: Path) -> tuple[float, float]:
+    engine = Engine(state_dir, Target.host())
+    topology = t_of(n)
+    started = time.perf_counter()
+    asyncio.run(engine.apply(topology))
+    applied = time.perf_counter() - started
+    verify(n)
+    started = time.perf_counter()
+    asyncio.run(engine.destroy("bench"))
+    wait_clean()
+    destroyed = time.perf_counter() - started
+    return applied, destroyed
+
+
+def measure_cli(n: int, tmp_path: Path) -> float:
+    from ruamel.yaml import YAML
+
+    path = tmp_path / "bench.yaml"
+    with path.open("w") as handle:
+        YAML().dump(t_of(n).model_dump(mode="json", by_alias=True, exclude_none=True), handle)
+    env = {**os.environ, "NETWRIGHT_STATE_DIR": str(tmp_path / "cli-state")}
+    started = time.perf_counter()
+    subprocess.run([str(ROOT / ".venv/bin/netwright"), "apply", "--local", "--yes", str(path)],
+                   check=True, capture_output=True, env=env)
+    elapsed = time.perf_counter() - started
+    subprocess.run([str(ROOT / ".venv/bin/netwright"), "destroy", "--local", "bench"],
+                   check=True, capture_output=True, env=env)
+    wait_clean()
+    return elapsed
+
+
+def test_apply_and_destroy_t_of_n(tmp_path: Path) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("needs root under tests/tools/run-isolated")
+    wait_clean()
+    rows: list[dict[str, Any]] = []
+    for n in SIZES:
+        row: dict[str, Any] = {"N": n}
+        row["netwright_apply"], row["netwright_destroy"] = measure_netwright(
+            n, tmp_path / f"state-{n}")
+        up, down = script_one_ip_per_step(n)
+        row["ip_apply"] = run_sh(up)
+        verify(n)
+        row["ip_destroy"] = run_sh(down, until_clean=True)
+        directory = tmp_path / f"batch-{n}"
+        directory.mkdir()
+        up, down = script_batch(n, directory)
+        row["batch_apply"] = run_sh(up)
+        verify(n)
+        row["batch_destroy"] = run_sh(down, until_clean=True)
+        if n == 100:
+            row["cli_apply"] = measure_cli(n, tmp_path)
+        rows.append(row)
+    print("\n   N   netwright apply/destroy   one ip per step (a)   ip -batch (b)"
+          "   apply a/nw  b/nw   destroy a/nw  b/nw")
+    for r in rows:
+        print(f"{r['N']:>4}   {r['netwright_apply']:7.3f} / {r['netwright_destroy']:6.3f} s"
+              f"     {r['ip_apply']:7.3f} / {r['ip_destroy']:6.3f} s"
+              f"   {r['batch_apply']:6.3f} / {r['batch_destroy']:6.3f} s"
+              f"   {r['ip_apply'] / r['netwright_apply']:6.1f}× {r['batch_apply'] / r['netwright_apply']:5.2f}×"  # noqa: E501
+              f"   {r['ip_destroy'] / r['netwright_destroy']:6.1f}× {r['batch_destroy'] / r['netwright_destroy']:5.2f}×")  # noqa: E501
+        if "cli_apply" in r:
+            print(f"      (netwright apply --local as a command, startup included: "
+                  f"{r['cli_apply']:.3f} s)")
+    if os.environ.get("NETWRIGHT_BENCH_OUT"):
+        Path(os.environ["NETWRIGHT_BENCH_OUT"]).write_text(json.dumps(rows, indent=1))
+    for r in rows:
+        if r["N"] == 100:
+            assert r["ip_apply"] / r["netwright_apply"] >= 5, r
+            assert r["netwright_apply"] <= 1.5 * r["batch_apply"], r
