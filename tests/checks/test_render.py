@@ -1,0 +1,52 @@
+"""The terminal view: a matrix with ✓/✗ per pair, ``!`` on surprises, one line per failure."""
+
+from __future__ import annotations
+
+from netwright.backend.checks.explain import explain
+from netwright.backend.checks.render import render
+from netwright.backend.checks.results import CheckResult, Observation, Pair
+
+from .test_explain import SEED, topology
+
+
+def observed_as_predicted_except_one() -> CheckResult:
+    pairs = explain(topology(SEED.replace("ROUTES", "")), outside="203.0.113.114")
+    out = []
+    for p in pairs:
+        verdict = p.predicted.verdict
+        if p.source == "net1" and p.target.role == "gateway":
+            observed = Observation("unreachable", "no reply", attempts=2)
+        elif verdict == "reachable":
+            observed = Observation("reachable", None, 0.05)
+        else:
+            observed = Observation("unreachable", "no reply", attempts=2)
+        out.append(Pair(p.source, p.target, p.predicted, observed))
+    return CheckResult("seed", out, probed=True)
+
+
+def test_matrix_and_explanations() -> None:
+    text = render(observed_as_predicted_except_one())
+    lines = text.splitlines()
+    net1 = next(line for line in lines if line.startswith("net1"))
+    net2 = next(line for line in lines if line.startswith("net2"))
+    assert net1.split() == ["net1", "✓", "✓", "✗", "✗!", "✗"]
+    assert net2.split() == ["net2", "✓", "✓", "✗", "✓", "✗"]
+    assert any("MISMATCH predicted reachable" in line and "observed: no reply" in line
+               for line in lines)
+    assert any("no default route" in line and "fix: add a default route" in line
+               for line in lines)
+    assert "1 MISMATCH" in text
+
+
+def test_colour_only_when_asked() -> None:
+    result = observed_as_predicted_except_one()
+    assert "\033[" not in render(result)
+    assert "\033[32m✓" in render(result, colour=True)
+
+
+def test_json_marks_the_mismatch() -> None:
+    data = observed_as_predicted_except_one().to_json()
+    assert data["mismatches"] == 1
+    bad = [p for p in data["pairs"] if p["match"] is False]
+    assert len(bad) == 1 and bad[0]["role"] == "gateway"
+    assert bad[0]["mismatch"].startswith("predicted reachable")
