@@ -33,6 +33,7 @@ def connect_backend() -> Backend | None:
 
 def run(argv: list[str]) -> int:
     """Run the designer until its window closes; returns the exit status."""
+    from netwright.gui.clipboard import release
     from netwright.gui.files import examples
     from netwright.gui.main_window import MainWindow
 
@@ -42,6 +43,7 @@ def run(argv: list[str]) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "netwright"])
     assert isinstance(app, QApplication)
     app.setDesktopFileName("io.netwright.Netwright")
+    app.aboutToQuit.connect(lambda: release(QApplication.clipboard()))
     window = MainWindow(QSettings(), backend=connect_backend())
     if args.file:
         window.open_path(args.file)

@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self.theme = current_theme()
         self.document = TopologyDocument(self)
         self.scene = TopologyScene(self.document, self.theme)
+        self.scene.setParent(self)
         self.view = CanvasView(self.scene)
         self.setCentralWidget(self.view)
         self.setAcceptDrops(True)
@@ -568,6 +569,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if self.maybe_save():
             self.settings.setValue("window/state", self.saveState())
+            self.scene.selectionChanged.disconnect(self._on_selection)
+            self.predictions.timer.stop()
             event.accept()
         else:
             event.ignore()

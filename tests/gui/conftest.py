@@ -11,6 +11,9 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from netwright.gui.clipboard import release
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
@@ -34,3 +37,18 @@ def settings(tmp_path: Path) -> Iterator[QSettings]:
     store = QSettings(str(tmp_path / "netwright.ini"), QSettings.Format.IniFormat)
     yield store
     store.sync()
+
+
+@pytest.fixture
+def window(qtbot, settings):  # type: ignore[no-untyped-def]
+    """The real main window, shown (offscreen), with no backend connected."""
+    from netwright.gui.main_window import MainWindow
+
+    main = MainWindow(settings)
+    main.show()
+    qtbot.waitExposed(main)
+    yield main
+    main.document.undo_stack.setClean()  # closing must not ask in teardown
+    main.close()
+    main.deleteLater()
+    release(QApplication.clipboard())

@@ -1,0 +1,58 @@
+"""Real input events for the canvas: drag-and-drop from the palette, mouse drags, keys.
+
+Events are sent to the view's viewport exactly as the windowing system would deliver them,
+so the view's own translation to scene events (and the scene's handlers) run for real.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QMouseEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QGraphicsView
+
+from netwright.gui.canvas_scene import kind_mime
+
+LEFT = Qt.MouseButton.LeftButton
+NO_MODIFIER = Qt.KeyboardModifier.NoModifier
+
+
+def view_point(view: QGraphicsView, scene_pos: QPointF) -> QPoint:
+    return view.mapFromScene(scene_pos)
+
+
+def drop_mime(view: QGraphicsView, mime, scene_pos: QPointF) -> bool:  # type: ignore[no-untyped-def]
+    """Drag enter, move and drop of ``mime`` at ``scene_pos``; True if the drop was accepted."""
+    viewport = view.viewport()
+    point = QPointF(view_point(view, scene_pos))
+    action = Qt.DropAction.CopyAction
+    enter = QDragEnterEvent(point.toPoint(), action, mime, LEFT, NO_MODIFIER)
+    QApplication.sendEvent(viewport, enter)
+    move = QDragMoveEvent(point.toPoint(), action, mime, LEFT, NO_MODIFIER)
+    QApplication.sendEvent(viewport, move)
+    drop = QDropEvent(point, action, mime, LEFT, NO_MODIFIER)
+    QApplication.sendEvent(viewport, drop)
+    return drop.isAccepted()
+
+
+def drop_kind(view: QGraphicsView, kind: str, scene_pos: QPointF) -> bool:
+    return drop_mime(view, kind_mime(kind), scene_pos)
+
+
+def mouse_drag(view: QGraphicsView, start: QPointF, end: QPointF, steps: int = 6,
+               modifiers: Qt.KeyboardModifier = NO_MODIFIER) -> None:
+    """Press at ``start``, move in ``steps`` with the button held, release at ``end``."""
+    viewport = view.viewport()
+    a, b = QPointF(view_point(view, start)), QPointF(view_point(view, end))
+    QTest.mousePress(viewport, LEFT, modifiers, a.toPoint())
+    for step in range(1, steps + 1):
+        point = a + (b - a) * (step / steps)
+        event = QMouseEvent(QMouseEvent.Type.MouseMove, point, QPointF(viewport.mapToGlobal(point)),
+                            Qt.MouseButton.NoButton, LEFT, modifiers)
+        QApplication.sendEvent(viewport, event)
+    QTest.mouseRelease(viewport, LEFT, modifiers, b.toPoint())
+
+
+def click(view: QGraphicsView, scene_pos: QPointF,
+          modifiers: Qt.KeyboardModifier = NO_MODIFIER) -> None:
+    QTest.mouseClick(view.viewport(), LEFT, modifiers, view_point(view, scene_pos))
