@@ -32,15 +32,18 @@ def ignore_gone(command: str) -> None:
 
 @pytest.fixture
 def uplink() -> Iterator[Callable[[str, str], None]]:
-    """``uplink(nic, host_cidr)``: host NIC ``nic`` wired to a router with GATEWAY/OUTSIDE."""
+    """``uplink(nic, host_cidr)``: host NIC ``nic`` (with that address, if any) wired to a
+    router holding GATEWAY and OUTSIDE."""
     made: list[tuple[str, str]] = []
 
-    def make(nic: str, host_cidr: str = "192.168.31.240/24") -> None:
+    def make(nic: str, host_cidr: str | None = "192.168.31.240/24") -> None:
         router = f"rtr-{uuid.uuid4().hex[:6]}"
         sh(f"ip netns add {router}")
         made.append((nic, router))
         sh(f"ip link add {nic} type veth peer name lan0 netns {router}")
-        sh(f"ip addr add {host_cidr} dev {nic} && ip link set {nic} up")
+        if host_cidr:
+            sh(f"ip addr add {host_cidr} dev {nic}")
+        sh(f"ip link set {nic} up")
         sh(f"ip -n {router} addr add {GATEWAY}/24 dev lan0 && ip -n {router} link set lan0 up")
         sh(f"ip -n {router} link set lo up && ip -n {router} addr add {OUTSIDE}/32 dev lo")
 

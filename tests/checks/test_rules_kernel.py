@@ -262,3 +262,28 @@ def test_forwarding_is_per_address_family(deploy: Callable[[Topology], object]) 
     assert_agrees(result)
     assert observed(result, "a", "10.0.2.2") == "reachable"
     assert observed(result, "a", "fd02::2") == "unreachable"
+
+
+@pytest.mark.parametrize("parent_keeps_address", [True, False])
+def test_the_isolation_fix_host_side_sub_interface(
+        parent_keeps_address: bool, uplink: Callable[..., None],
+        deploy: Callable[[Topology], object]) -> None:
+    """The fix the isolation reason gives: the host talks to the children through its own
+    sub-interface on the parent. It works when the host's address is there, not on the
+    parent (with both, the host answers over the parent's route, which the children never
+    see) — the model must know the difference."""
+    uplink("eth1", "192.168.31.240/24" if parent_keeps_address else None)
+    nic_addresses = "[192.168.31.240/24]" if parent_keeps_address else "[]"
+    result = check(deploy(parse_topology(textwrap.dedent(f"""
+        netwright: 1
+        name: hostmv
+        host: {{nics: {{eth1: {{addresses: {nic_addresses}}}}}}}
+        namespaces: {{a: {{}}}}
+        interfaces:
+          mva: {{kind: macvlan, parent: eth1, mode: bridge, namespace: a,
+                addresses: [192.168.31.21/24]}}
+          hostmv: {{kind: macvlan, parent: eth1, mode: bridge, addresses: [192.168.31.250/24]}}
+    """))))
+    assert_agrees(result)
+    expected = "unreachable" if parent_keeps_address else "reachable"
+    assert observed(result, "a", "192.168.31.250") == expected
