@@ -27,7 +27,7 @@ from netwright.backend.engine.errors import (
 from netwright.backend.engine.execute import CancelRequested, Fault, StepFailed, execute
 from netwright.backend.engine.journal import Journal, read_header
 from netwright.backend.engine.kernel import Kernel
-from netwright.backend.engine.observe import observe
+from netwright.backend.engine.observe import Interest, observe
 from netwright.backend.engine.planner import make_plan
 from netwright.backend.engine.results import (
     ApplyResult,
@@ -73,6 +73,7 @@ class Engine:
         self.target = target
         self.store = Store(self.state_dir, target)
         self.fault = fault
+        self._desired_cache: dict[int, tuple[Topology, Desired]] = {}
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -89,7 +90,13 @@ class Engine:
     def _desired(self, topology: Topology | None, name: str) -> Desired:
         if topology is None:
             return Desired.empty(name, self.target)
-        return desired_state(topology, self.target)
+        cached = self._desired_cache.get(id(topology))
+        if cached is None or cached[0] is not topology:
+            cached = (topology, desired_state(topology, self.target))
+            self._desired_cache[id(topology)] = cached
+            while len(self._desired_cache) > 8:
+                self._desired_cache.pop(next(iter(self._desired_cache)))
+        return cached[1]
 
     def _compute(self, kernel: Kernel, topology: Topology, *, strict: bool = True) -> list[Step]:
         desired = self._desired(topology, topology.name)
@@ -97,7 +104,8 @@ class Engine:
         desired.labels = {**previous.labels, **desired.labels}
         capabilities.require([s.kind for s in desired.links.values()])
         observed = observe(kernel, self._wheres(desired, previous),
-                           marker_only=previous.wheres() - desired.wheres())
+                           marker_only=previous.wheres() - desired.wheres(),
+                           interest=_interest(desired, previous))
         return make_plan(desired, observed, kernel, strict=strict,
                          known=previous.links.values())
 
@@ -238,7 +246,8 @@ class Engine:
         for _attempt in range(3):
             with Kernel() as kernel:
                 observed = observe(kernel, self._wheres(desired, wider),
-                                   marker_only=wider.wheres() - desired.wheres())
+                                   marker_only=wider.wheres() - desired.wheres(),
+                                   interest=_interest(desired, wider))
                 steps = make_plan(desired, observed, kernel, strict=False,
                                   known=list(wider.links.values()))
                 if not steps:
@@ -251,7 +260,9 @@ class Engine:
             await self._settle(goal, other, name=name)
         else:
             with Kernel() as kernel:
-                observed = observe(kernel, self._wheres(desired, wider))
+                observed = observe(kernel, self._wheres(desired, wider),
+                                   marker_only=wider.wheres() - desired.wheres(),
+                                   interest=_interest(desired, wider))
                 clean = not make_plan(desired, observed, kernel, strict=False,
                                       known=list(wider.links.values()))
             return ran if report else clean
@@ -269,7 +280,9 @@ class Engine:
         desired = self._desired(goal, topology_name)
         wider = self._desired(other, topology_name)
         with Kernel() as kernel:
-            observed = observe(kernel, self._wheres(desired, wider))
+            observed = observe(kernel, self._wheres(desired, wider),
+                               marker_only=wider.wheres() - desired.wheres(),
+                               interest=_interest(desired, wider))
             pending = {(s.op.where, s.op.name) for s in make_plan(
                 desired, observed, kernel, strict=False, known=list(wider.links.values()))
                 if isinstance(s.op, ops.LinkDelete) and s.object not in desired.links}
@@ -312,6 +325,22 @@ class Engine:
                     continue
                 raise
         return finished
+
+
+def _interest(*states: Desired) -> Interest:
+    """The links worth decoding: the topology's own, and every name it refers to."""
+    names: dict[Where, set[str]] = {}
+    for state in states:
+        for spec in state.links.values():
+            names.setdefault(spec.where, set()).add(spec.name)
+            if spec.parent:
+                names.setdefault(spec.parent_where, set()).add(spec.parent)
+            if spec.master:
+                names.setdefault(spec.where, set()).add(spec.master)
+        for nic in state.host_nics:
+            names.setdefault(state.host_where, set()).add(nic)
+    name = states[0].name
+    return Interest(name, ops.link_group(name), names)
 
 
 def _topology(data: object) -> Topology | None:

@@ -191,6 +191,34 @@ class RtSocket:
                     return alias.split(b"\0", 1)[0].decode() if alias else None
                 offset += (length + 3) & ~3
 
+    def dump_raw(self, msg_type: int, fixed: bytes) -> list[bytes]:
+        """A dump, each message as raw bytes: callers decode (``decode``) only what they need."""
+        seq = self._next_seq()
+        self.sock.send(_HEADER.pack(16 + len(fixed), msg_type, NLM_F_REQUEST | NLM_F_DUMP, seq,
+                                    0) + fixed)
+        out: list[bytes] = []
+        while True:
+            data = self.sock.recv(1 << 20)
+            offset = 0
+            while offset + _HEADER.size <= len(data):
+                length, kind, _flags, msg_seq, _pid = _HEADER.unpack_from(data, offset)
+                if length < _HEADER.size:
+                    return out
+                if msg_seq == seq:
+                    if kind == NLMSG_DONE:
+                        return out
+                    if kind == NLMSG_ERROR:
+                        (code,) = struct.unpack_from("=i", data, offset + 16)
+                        if code:
+                            raise OSError(-code, "netlink dump failed")
+                    else:
+                        out.append(data[offset:offset + length])
+                offset += (length + 3) & ~3
+
+    def decode(self, raw: bytes) -> Any:
+        """One raw message decoded by pyroute2."""
+        return next(iter(self._marshal.parse(raw)))
+
     def dump(self, msg_class: type, msg_type: int, fields: dict[str, Any] | None = None,
              attrs: list[tuple[str, Any]] | None = None) -> list[Any]:
         """A dump request (all links, all addresses …): the decoded messages."""
@@ -236,6 +264,17 @@ def _parse_acks(data: bytes) -> list[tuple[int, Outcome]]:
             out.append((seq, Outcome(-code, text)))
         offset += (length + 3) & ~3
     return out
+
+
+def link_summary(raw: bytes) -> tuple[int, str, str | None, int]:
+    """(index, name, alias, group) of a raw RTM_NEWLINK message, without decoding it."""
+    (index,) = struct.unpack_from("=i", raw, 20)
+    name = _find_attr(raw, 32, len(raw), 3) or b""
+    alias = _find_attr(raw, 32, len(raw), 20)
+    group = _find_attr(raw, 32, len(raw), 27)
+    return (index, name.split(b"\0", 1)[0].decode(),
+            alias.split(b"\0", 1)[0].decode() if alias else None,
+            struct.unpack("=I", group)[0] if group and len(group) >= 4 else 0)
 
 
 def _find_attr(data: bytes, start: int, end: int, wanted: int) -> bytes | None:
