@@ -130,6 +130,7 @@ class TopologyScene(QGraphicsScene):
                 item.set_ports([(k, snapshot.label_of(k), snapshot.kind_of(k),
                                  snapshot.addresses_of(k)) for k in snapshot.interfaces_in(key)])
         self._sync_wires(snapshot)
+        self.set_problems(self.document.problems)
         self.frame.title = f"host — {snapshot.name}" if snapshot.name else "host"
         self._schedule_frame()
 

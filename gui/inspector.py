@@ -200,6 +200,7 @@ class Inspector(QWidget):
             self.routes = RoutesEditor(self)
             form.addRow(QLabel("Routes"))
             form.addRow(self.routes)
+        self._body.show()
 
     def _make_editor(self, spec: FieldSpec, snapshot: Snapshot) -> QWidget:
         commit: Callable[[Any], None] = lambda raw, s=spec: self.commit(s.name, raw)  # noqa: E731
@@ -253,7 +254,7 @@ class Inspector(QWidget):
                 if editor.findText(text) < 0:
                     editor.addItem(text)
                 editor.setCurrentText(text)
-            elif isinstance(editor, QLineEdit) and not editor.hasFocus():
+            elif isinstance(editor, QLineEdit) and editor.text() != show_value(value):
                 editor.setText(show_value(value))
             editor.blockSignals(False)
         if self.routes is not None:
@@ -389,7 +390,8 @@ class RoutesEditor(QWidget):
         self.table.blockSignals(True)
         row = self.table.rowCount()
         self.table.insertRow(row)
-        self.table.setItem(row, 0, QTableWidgetItem("default"))
+        for column, name in enumerate(self.COLUMNS):
+            self.table.setItem(row, column, QTableWidgetItem("default" if name == "to" else ""))
         self.table.blockSignals(False)
         self.table.editItem(self.table.item(row, 0))
 

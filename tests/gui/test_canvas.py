@@ -54,14 +54,14 @@ def test_drop_each_interface_kind_into_a_namespace_then_undo_redo(
 
 
 def test_drop_namespace_and_nic_on_the_host(window: MainWindow) -> None:
-    assert drop_kind(window.view, "namespace", _centre(window))
+    at = _centre(window)
+    assert drop_kind(window.view, "namespace", at)
     assert drop_kind(window.view, "nic", _centre(window) + QPointF(300, 0))
     snapshot = window.document.snapshot
     assert list(snapshot.namespaces) == ["net1"] and list(snapshot.nics) == ["eth1"]
     assert isinstance(window.scene.nodes["net1"], NamespaceItem)
     assert isinstance(window.scene.nodes["eth1"], DeviceItem)
-    assert snapshot.layout["net1"] == (round(_centre(window).x() / 20) * 20,
-                                       round(_centre(window).y() / 20) * 20)
+    assert snapshot.layout["net1"] == (round(at.x() / 20) * 20, round(at.y() / 20) * 20)
 
 
 def test_a_dropped_bridge_on_the_host_gets_a_position(window: MainWindow) -> None:
