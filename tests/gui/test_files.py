@@ -1,0 +1,137 @@
+"""Files: save → reopen → identical, every example opens and renders, closing asks, drops
+of .yaml files open them, recent files, and the exports."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from gestures import drop_mime
+from PySide6.QtCore import QMimeData, QPointF, QTimer, QUrl
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from netwright.backend.topology.document import Document
+from netwright.gui.export import render_png, render_svg, shell_script_function, write_shell_script
+from netwright.gui.files import examples
+from netwright.gui.main_window import MainWindow
+
+EXAMPLES = examples()
+
+
+def test_examples_are_found() -> None:
+    assert any(p.name == "seed-ipvlan-l2.yaml" for p in EXAMPLES)
+
+
+def test_save_then_reopen_gives_the_same_document(window: MainWindow, seed: Path,
+                                                  tmp_path: Path) -> None:
+    window.open_path(seed)
+    window.create_at("namespace", None, QPointF(400, 160))
+    window.inspector.show_key("ipvlan2")
+    window.inspector.commit("mtu", "1400")
+    assert window.isWindowModified()
+    target = tmp_path / "edited.yaml"
+    assert window._save_to(str(target))
+    assert not window.isWindowModified()
+    assert window.windowTitle().startswith("edited.yaml")
+    saved = target.read_text()
+    assert "# The seed: two namespaces" in saved  # the hand-written comments survive
+    assert saved.splitlines()[:9] == seed.read_text().splitlines()[:9]
+    snapshot = window.document.snapshot
+    assert window.open_path(target)
+    assert window.document.render() == saved
+    assert window.document.snapshot == snapshot
+    assert Document.from_file(target).topology().interfaces["ipvlan2"].mtu == 1400
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_each_example_opens_and_renders(window: MainWindow, example: Path,
+                                        tmp_path: Path) -> None:
+    assert window.open_path(example)
+    snapshot = window.document.snapshot
+    assert set(window.scene.nodes) == set(snapshot.placed_keys())
+    for key in snapshot.interfaces:
+        assert window.scene.item_for(key) is not None, key
+    image_path = tmp_path / f"{example.stem}.png"
+    size = render_png(window.scene, image_path)
+    image = QImage(str(image_path))
+    assert image.width() == size.width() and image.height() > 100
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 7)
+               for y in range(0, image.height(), 7)}
+    assert len(colours) > 10, "the rendering is blank"
+    assert not window.isWindowModified()
+
+
+def _answer_next_box(button: QMessageBox.StandardButton, seen: list[str]) -> None:
+    def press() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen.append(box.text())
+            box.button(button).click()
+        else:
+            QTimer.singleShot(20, press)
+    QTimer.singleShot(20, press)
+
+
+def test_closing_with_unsaved_changes_asks(window: MainWindow, seed: Path) -> None:
+    window.open_path(seed)
+    window.create_at("namespace", None, QPointF(0, 400))
+    seen: list[str] = []
+    _answer_next_box(QMessageBox.StandardButton.Cancel, seen)
+    assert not window.close()
+    assert seen == ["seed-ipvlan-l2.yaml has unsaved changes. Save them?"]
+    assert window.isVisible()
+    _answer_next_box(QMessageBox.StandardButton.Discard, seen)
+    assert window.close()
+    assert len(seen) == 2
+
+
+def test_dropping_a_yaml_file_opens_it(window: MainWindow, seed: Path) -> None:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(seed))])
+    assert drop_mime(window.view, mime, QPointF(0, 0))
+    assert window.document.file == str(seed)
+    assert "net1" in window.scene.nodes
+
+
+def test_recent_files_and_new_from_example(window: MainWindow, seed: Path,
+                                           tmp_path: Path) -> None:
+    copy = tmp_path / "copy.yaml"
+    copy.write_text(seed.read_text())
+    window.open_path(seed)
+    window.open_path(copy)
+    assert window.recent.paths()[:2] == [str(copy.resolve()), str(seed.resolve())]
+    window.new_from_example(seed)
+    assert window.document.file == ""
+    assert window.windowTitle().startswith("Untitled")
+    assert "net1" in window.document.snapshot.namespaces
+    window.file_new()
+    assert not window.document.snapshot.namespaces
+
+
+def test_opening_a_broken_file_keeps_the_current_one(window: MainWindow, seed: Path,
+                                                     tmp_path: Path) -> None:
+    window.open_path(seed)
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("netwright: 1\nname: [unclosed\n")
+    assert not window.open_path(broken)
+    assert window.document.file == str(seed)
+    assert "not valid YAML" in window.statusBar().currentMessage()
+
+
+def test_export_svg_and_shell_script(window: MainWindow, seed: Path, tmp_path: Path,
+                                     qtbot: QtBot) -> None:
+    window.open_path(seed)
+    svg = tmp_path / "seed.svg"
+    render_svg(window.scene, svg)
+    text = svg.read_text()
+    assert text.lstrip().startswith("<?xml") and "<svg" in text and "ipvlan1" in text
+    if shell_script_function() is None:
+        pytest.skip("the shell-script exporter (backend/export) is not installed")
+    script = tmp_path / "seed.sh"
+    write_shell_script(window.document, script)
+    body = script.read_text()
+    assert "ip netns add net1" in body and "type ipvlan" in body
+    assert subprocess.run(["sh", "-n", str(script)], check=False).returncode == 0
