@@ -15,6 +15,7 @@ from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
+    QFontMetricsF,
     QPainter,
     QPainterPath,
     QPainterPathStroker,
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 DETAIL_LOD = 0.45  # below this zoom, draw shapes only
 NAMESPACE_WIDTH = 210.0
 HEADER_HEIGHT = 26.0
-PORT_HEIGHT = 22.0
+PORT_HEIGHT = 32.0
 PORT_GAP = 4.0
 NODE_WIDTH = 170.0
 NODE_HEIGHT = 42.0
@@ -48,6 +49,8 @@ _LABEL_FONT.setPointSizeF(8.5)
 _TITLE_FONT = QFont()
 _TITLE_FONT.setPointSizeF(9.5)
 _TITLE_FONT.setBold(True)
+_LABEL_BOLD_FONT = QFont(_LABEL_FONT)
+_LABEL_BOLD_FONT.setBold(True)
 _SMALL_FONT = QFont()
 _SMALL_FONT.setPointSizeF(7.5)
 
@@ -267,22 +270,28 @@ class PortItem(KeyedItem, Endpoint):
 
 def paint_interface(painter: QPainter, theme: Theme, rect: QRectF, *, kind: str, label: str,
                     addresses: list[str], selected: bool, badge: str | None) -> None:
-    """A rounded pill: kind tag, name, first address."""
+    """A rounded pill on two lines: the name and kind tag, then the addresses."""
     painter.setPen(QPen(theme.selection if selected else theme.kind_edge(kind),
                         2.2 if selected else 1.0))
     painter.setBrush(theme.kind(kind))
     painter.drawRoundedRect(rect, 5, 5)
-    painter.setPen(theme.text)
+    inner = rect.adjusted(7, 2, -10, -2)
+    top = QRectF(inner.left(), inner.top(), inner.width(), inner.height() / 2)
+    bottom = QRectF(inner.left(), inner.center().y(), inner.width(), inner.height() / 2)
     painter.setFont(_SMALL_FONT)
-    tag = QRectF(rect.left() + 6, rect.top(), 46, rect.height())
-    painter.drawText(tag, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, kind)
-    painter.setFont(_LABEL_FONT)
-    body = rect.adjusted(54, 0, -10, 0)
-    painter.drawText(body, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, label)
-    if addresses:
-        painter.setFont(_SMALL_FONT)
-        text = addresses[0] + (f" +{len(addresses) - 1}" if len(addresses) > 1 else "")
-        painter.drawText(body, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, text)
+    painter.setPen(theme.muted if not theme.dark else theme.text)
+    tag_width = QFontMetricsF(_SMALL_FONT).horizontalAdvance(kind) + 4
+    painter.drawText(top, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, kind)
+    painter.setPen(theme.text)
+    painter.setFont(_LABEL_BOLD_FONT)
+    name = QFontMetricsF(_LABEL_BOLD_FONT).elidedText(
+        label, Qt.TextElideMode.ElideRight, top.width() - tag_width)
+    painter.drawText(top, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name)
+    painter.setFont(_SMALL_FONT)
+    text = ", ".join(addresses) if addresses else "no address"
+    text = QFontMetricsF(_SMALL_FONT).elidedText(text, Qt.TextElideMode.ElideRight,
+                                                 bottom.width())
+    painter.drawText(bottom, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
     if badge:
         paint_badge(painter, theme, QPointF(rect.right() - 2, rect.top() + 1), badge)
 

@@ -34,22 +34,76 @@ def auto_positions(
     kept = {k: p for k, p in snapshot.layout.items() if k not in wanted}
     top = max((y for _, y in kept.values()), default=None)
     y = 0.0 if top is None else top + 200.0
-    positions: dict[str, tuple[float, float]] = {}
-    nics = [k for k in snapshot.nics if k in wanted]
-    host_links = [k for k in snapshot.interfaces_in(None) if k in wanted]
-    for band in (nics, host_links):
-        if band:
-            positions.update(_row(band, y, NODE_WIDTH + COLUMN_GAP))
-            y += BAND_GAP
+    host = [k for k in snapshot.interfaces_in(None) if k in wanted]
+    anchors = _anchor_keys(snapshot)
+    upper = [k for k in snapshot.nics if k in wanted] + [k for k in host if k in anchors]
+    lower = [k for k in host if k not in anchors]
     namespaces = sorted((k for k in snapshot.namespaces if k in wanted),
                         key=_segment_order(snapshot))
-    positions.update(_grid(snapshot, namespaces, y))
-    return positions
+    bands = [band for band in (upper, lower) if band]
+    positions: dict[str, tuple[float, float]] = dict(kept)
+    positions.update(_grid(snapshot, namespaces, y + BAND_GAP * len(bands)))
+    neighbours = _neighbours(snapshot)
+    for index in reversed(range(len(bands))):  # lower band first: it sits over the boxes
+        band_y = y + BAND_GAP * index
+        desired = {key: _mean_x(snapshot, neighbours[key], positions) for key in bands[index]}
+        for key in bands[index]:  # the two host ends of a veth pair sit side by side
+            peer = snapshot.interfaces.get(key, {}).get("peer")
+            if isinstance(peer, str) and peer in desired and key < peer:
+                known = [x for x in (desired[key], desired[peer]) if x is not None]
+                if known:
+                    desired[key] = desired[peer] = sum(known) / len(known)
+        for key, x in _spread(desired, NODE_WIDTH + COLUMN_GAP).items():
+            positions[key] = (x, band_y)
+    return {k: v for k, v in positions.items() if k in wanted}
 
 
-def _row(keys: list[str], y: float, step: float) -> dict[str, tuple[float, float]]:
-    left = -(len(keys) - 1) * step / 2
-    return {key: (left + index * step, y) for index, key in enumerate(keys)}
+def _anchor_keys(snapshot: Snapshot) -> set[str]:
+    """Host-level things others hang off: bridges, parents, underlays (the upper band)."""
+    anchors = {k for k, v in snapshot.interfaces.items() if v.get("kind") == "bridge"}
+    for relation, _a, b in wires_of(snapshot):
+        if relation in ("master", "parent", "dev"):
+            anchors.add(b)
+    return anchors
+
+
+def _neighbours(snapshot: Snapshot) -> dict[str, set[str]]:
+    result: dict[str, set[str]] = {}
+    for _relation, a, b in wires_of(snapshot):
+        result.setdefault(a, set()).add(b)
+        result.setdefault(b, set()).add(a)
+    return {k: result.get(k, set()) for k in [*snapshot.interfaces, *snapshot.nics]}
+
+
+def _mean_x(snapshot: Snapshot, keys: set[str],
+            positions: dict[str, tuple[float, float]]) -> float | None:
+    xs = []
+    for key in keys:
+        owner = snapshot.namespace_of(key) or key
+        if owner in positions:
+            xs.append(positions[owner][0])
+    return sum(xs) / len(xs) if xs else None
+
+
+def _spread(desired: dict[str, float | None], step: float) -> dict[str, float]:
+    """Place keys near their desired x, at least ``step`` apart, unplaced ones at the end."""
+    placed = sorted((x, k) for k, x in desired.items() if x is not None)
+    loose = [k for k, x in desired.items() if x is None]
+    result: dict[str, float] = {}
+    last: float | None = None
+    for wish, key in placed:
+        x = wish if last is None else max(wish, last + step)
+        result[key] = last = x
+    if placed:
+        wanted = sum(x for x, _ in placed) / len(placed)
+        actual = sum(result[k] for _, k in placed) / len(placed)
+        shift = wanted - actual
+        result = {k: x + shift for k, x in result.items()}
+        last = max(result.values())
+    start = (last + step) if last is not None else -(len(loose) - 1) * step / 2
+    for index, key in enumerate(loose):
+        result[key] = start + index * step
+    return result
 
 
 def _grid(snapshot: Snapshot, keys: list[str], top: float) -> dict[str, tuple[float, float]]:
