@@ -181,7 +181,7 @@ class Engine:
                         settle=lambda: self._settle(topology, previous))
                 except StepFailed as failed:
                     kernel.close()
-                    clean = await self._converge(name, previous, topology)
+                    clean, _ran = await self._converge(name, previous, topology)
                     journal.finish()
                     where = _where_text(failed.step, topology, self.target)
                     raise ApplyFailed(
@@ -190,7 +190,7 @@ class Engine:
                         rolled_back=clean) from None
                 except CancelRequested:
                     kernel.close()
-                    clean = await self._converge(name, previous, topology)
+                    clean, _ran = await self._converge(name, previous, topology)
                     journal.finish()
                     raise Cancelled(
                         f"apply of {name} cancelled; "
@@ -217,8 +217,9 @@ class Engine:
             if cancel is not None and cancel.is_set():
                 raise Cancelled(f"destroy of {name} cancelled before it started")
             journal = self._begin(name, "destroy", record.generation, None, record.topology)
-            steps = await self._converge(name, None, record.topology, progress=progress,
-                                         journal=journal, report=True)
+            _clean, steps = await self._converge(name, None, record.topology,
+                                                 progress=progress, journal=journal,
+                                                 destroying=True)
             self.store.remove(name)
             journal.finish()
         return ApplyResult(Plan(name, steps), time.monotonic() - started)
@@ -235,10 +236,9 @@ class Engine:
 
     async def _converge(self, name: str, goal: Topology | None, other: Topology | None, *,
                         progress: Progress | None = None, journal: Journal | None = None,
-                        report: bool = False) -> bool | list[Step]:  # type: ignore[return]
+                        destroying: bool = False) -> tuple[bool, list[Step]]:
         """Make the kernel hold exactly ``goal`` (None: nothing) of topology ``name``,
-        touching only owned objects. Returns whether it ended clean (or, with ``report``, the
-        steps it ran)."""
+        touching only owned objects. Returns whether it ended clean, and the steps it ran."""
         desired = self._desired(goal, name)
         wider = self._desired(other, name)
         desired.labels = {**wider.labels, **desired.labels}
@@ -255,7 +255,7 @@ class Engine:
                 ran += steps
                 await execute(kernel, steps, progress=progress, keep_going=True,
                               before=(lambda b: journal.intent([s.text for s in b]))
-                              if journal else None, fault=self.fault if report else None,
+                              if journal else None, fault=self.fault if destroying else None,
                               settle=lambda: self._settle(goal, other, name=name))
             await self._settle(goal, other, name=name)
         else:
@@ -265,8 +265,8 @@ class Engine:
                                    interest=_interest(desired, wider))
                 clean = not make_plan(desired, observed, kernel, strict=False,
                                       known=list(wider.links.values()))
-            return ran if report else clean
-        return ran if report else True
+            return clean, ran
+        return True, ran
 
     async def _settle(self, goal: Topology | None, other: Topology | None, *,
                       name: str | None = None) -> None:

@@ -54,11 +54,10 @@ def _run_batch(kernel: Kernel, batch: list[Step]) -> list[Outcome]:
     grouped: dict[Where, list[tuple[int, Encodable]]] = defaultdict(list)
     creates = [(i, s.op) for i, s in enumerate(batch) if isinstance(s.op, ops.NetnsCreate)]
     if len(creates) > 1:
-        results = kernel.create_many_netns([(op.where, op.alias, op.sysctls())
+        created = kernel.create_many_netns([(op.where or "", op.alias, op.sysctls())
                                             for _, op in creates])
         for index, op in creates:
-            error = results.get(op.where)
-            outcomes[index] = ops.outcome_of(error)
+            outcomes[index] = ops.outcome_of(created.get(op.where or ""))
     for index, step in enumerate(batch):
         op = step.op
         if index in outcomes:
@@ -83,8 +82,8 @@ def _run_batch(kernel: Kernel, batch: list[Step]) -> list[Outcome]:
             for where, req in step.op.followups(kernel):
                 follow[where].append((index, req))
     for where, pairs in follow.items():
-        results = kernel.socket(where).request([req for _, req in pairs])
-        for (index, _), result in zip(pairs, results, strict=True):
+        acks = kernel.socket(where).request([req for _, req in pairs])
+        for (index, _), result in zip(pairs, acks, strict=True):
             if not result.ok and outcomes[index].ok:
                 outcomes[index] = result
     if any(isinstance(s.op, ops.LinkCreate | ops.LinkDelete | ops.NetnsDelete) for s in batch):

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 from collections.abc import Callable
+from socket import socket as Socket  # noqa: N812 (the class; Kernel.socket is a method)
 
 from pyroute2.netlink.rtnl import RTM_NEWLINK
 from pyroute2.netlink.rtnl.ifinfmsg import IFF_UP, ifinfmsg
@@ -59,7 +59,7 @@ class Kernel:
         """Open the sockets of many namespaces at once (one helper thread for all)."""
         todo = [w for w in wheres if w is not None and w not in self._sockets and netns.exists(w)]
         for name, result in netns.open_sockets(todo).items():
-            if isinstance(result, socket.socket):
+            if isinstance(result, Socket):
                 self._sockets[name] = RtSocket(result)
 
     def create_many_netns(self, items: list[tuple[str, str, dict[str, str]]]
@@ -69,7 +69,7 @@ class Kernel:
                                      for name, alias, sysctls in items])
         out: dict[str, OSError | None] = {}
         for name, result in results.items():
-            if isinstance(result, socket.socket):
+            if isinstance(result, Socket):
                 self._sockets[name] = RtSocket(result)
                 out[name] = None
             else:
@@ -78,11 +78,11 @@ class Kernel:
 
     @staticmethod
     def _marker(where: str, alias: str, sysctls: dict[str, str] | None
-                ) -> Callable[[socket.socket], None]:
+                ) -> Callable[[Socket], None]:
         """What runs inside a new namespace before it is mounted: its sysctls, then the
         owner's marker on lo (and lo up), so it is never visible unmarked."""
 
-        def mark(raw: socket.socket) -> None:
+        def mark(raw: Socket) -> None:
             for key, value in (sysctls or {}).items():
                 netns.sysctl_path(key).write_text(value + "\n")
             outcome = RtSocket(raw).request_one(Request(

@@ -174,8 +174,8 @@ def observe_ns(kernel: Kernel, where: Where, interest: Interest | None = None) -
         state.links[link.name] = link
         by_index[link.index] = link
     for raw in sock.dump_raw(RTM_GETADDR, enc.ifaddrmsg(family=0, prefixlen=0, index=0)):
-        link = by_index.get(struct.unpack_from("=I", raw, 20)[0])
-        if link is None:
+        owner = by_index.get(struct.unpack_from("=I", raw, 20)[0])
+        if owner is None:
             continue
         msg = sock.decode(raw)
         address = msg.get_attr("IFA_ADDRESS") if msg["family"] == 10 else (
@@ -185,7 +185,7 @@ def observe_ns(kernel: Kernel, where: Where, interest: Interest | None = None) -
         iface = ipaddress.ip_interface(f"{address}/{msg['prefixlen']}")
         if iface.version == 6 and iface.ip.is_link_local:
             continue
-        link.addresses.add(str(iface))
+        owner.addresses.add(str(iface))
     route_msgs = []
     for family in (AF_INET, AF_INET6):
         fixed = enc.rtmsg(family=family, dst_len=0, table=0, protocol=0, scope=0, route_type=0)

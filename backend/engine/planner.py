@@ -77,8 +77,8 @@ def _plan_namespaces(b: _Builder) -> None:
                   " everything in it", ops.NetnsDelete(ops.PHASE_NETNS_DEL, where,
                                                        alias=state.marker or ""))
     for ns in b.desired.namespaces.values():
-        state = b.observed.get(ns.where)
-        if state is None or not state.exists:
+        seen = b.observed.get(ns.where)
+        if seen is None or not seen.exists:
             b.add("create", ns.key, f"create namespace {ns.key}",
                   ops.NetnsCreate(ops.PHASE_NETNS_NEW, ns.where, alias=ns.alias, ipv6=ns.ipv6))
 
