@@ -118,6 +118,16 @@ class Explainer:
                 result.append(Pair(label, target, self.predict(source, target, address)))
         return result
 
+    def notes(self) -> list[str]:
+        """What the predictions leave out, in words."""
+        notes = []
+        dhcp = [key for key, link in self.net.topology.interfaces.items()
+                if any(not isinstance(a, str) for a in link.addresses)]
+        if dhcp:
+            notes.append(f"addresses from DHCP ({', '.join(dhcp)}) are neither predicted nor"
+                         " probed: they are unknown before the lease")
+        return notes
+
     # -- one pair ------------------------------------------------------------------------------
 
     def predict(self, source: Place, target: Target, dst: IpAddr | None = None) -> Prediction:

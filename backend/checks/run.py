@@ -126,7 +126,8 @@ async def run_check(
     explainer = Explainer(topology, options.outside, bool(host_forwarding))
     pairs = explainer.pairs()
     timings["explain"] = time.perf_counter() - started
-    result = CheckResult(topology.name, pairs, probed=False, seconds=timings)
+    result = CheckResult(topology.name, pairs, probed=False, seconds=timings,
+                         notes=explainer.notes())
     if not options.probe or not pairs:
         return result
     if any(":" in p.target.address for p in pairs):

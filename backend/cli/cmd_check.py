@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from netwright.backend.checks.explain import explain
+from netwright.backend.checks.explain import Explainer
 from netwright.backend.checks.render import render
 from netwright.backend.checks.results import CheckResult
 from netwright.backend.checks.run import CheckOptions, run_check
@@ -77,7 +77,8 @@ def _print(result: CheckResult, as_json: bool) -> None:
 def run_explain_command(args: argparse.Namespace) -> int:
     _document, topology = load_topology(args.file)
     options = CheckOptions(outside=args.target_outside, probe=False)
-    result = CheckResult(topology.name, explain(topology, options.outside))
+    explainer = Explainer(topology, options.outside)
+    result = CheckResult(topology.name, explainer.pairs(), notes=explainer.notes())
     _print(result, args.json)
     return EXIT_OK
 

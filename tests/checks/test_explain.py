@@ -347,3 +347,19 @@ def test_forwarding_is_per_address_family() -> None:
     six = pair(pairs, "a", "fd02::2").predicted
     assert six.disposition == "not_forwarded"
     assert "net.ipv6.conf.all.forwarding" in (six.fix or "")
+
+
+def test_dhcp_addresses_are_named_as_left_out() -> None:
+    text = textwrap.dedent("""
+        netwright: 1
+        name: dh
+        host: {nics: {eth1: {addresses: [192.168.31.240/24], gateway: 192.168.31.1}}}
+        namespaces: {a: {}, b: {}}
+        interfaces:
+          mva: {kind: macvlan, parent: eth1, mode: bridge, namespace: a, addresses: [dhcp]}
+          mvb: {kind: macvlan, parent: eth1, mode: bridge, namespace: b,
+                addresses: [192.168.31.22/24]}
+    """)
+    explainer = Explainer(parse_topology(text))
+    assert {p.source for p in explainer.pairs()} == {"b"}
+    assert any("DHCP (mva)" in note for note in explainer.notes())
