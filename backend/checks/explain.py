@@ -126,6 +126,12 @@ class Explainer:
         if dhcp:
             notes.append(f"addresses from DHCP ({', '.join(dhcp)}) are neither predicted nor"
                          " probed: they are unknown before the lease")
+        stp = [key for key, link in self.net.topology.interfaces.items()
+               if getattr(link, "stp", False)]
+        if stp:
+            notes.append(f"bridge(s) {', '.join(stp)} run STP: a port forwards only ~30 s"
+                         " (twice the forward delay) after it comes up, so right after an apply"
+                         " pairs through them fail although the design is sound")
         return notes
 
     # -- one pair ------------------------------------------------------------------------------

@@ -363,3 +363,16 @@ def test_dhcp_addresses_are_named_as_left_out() -> None:
     explainer = Explainer(parse_topology(text))
     assert {p.source for p in explainer.pairs()} == {"b"}
     assert any("DHCP (mva)" in note for note in explainer.notes())
+
+
+def test_stp_bridges_are_named_in_the_notes() -> None:
+    explainer = Explainer(topology("""
+        netwright: 1
+        name: stp
+        namespaces: {a: {}}
+        interfaces:
+          br0: {kind: bridge, stp: true, addresses: [10.0.0.254/24]}
+          pa: {kind: veth, peer: ea, master: br0}
+          ea: {kind: veth, peer: pa, namespace: a, addresses: [10.0.0.1/24]}
+    """))
+    assert any("br0 run STP" in note for note in explainer.notes())
