@@ -191,7 +191,7 @@ class EchoProber:
             error = icmp.read_error(sock, version)
             if error is None:
                 break
-            entry = state.inflight.get((key, error.sequence or -1))
+            entry = state.inflight.get((key, -1 if error.sequence is None else error.sequence))
             if entry is not None:
                 self._finish(state, entry[0], self._error(state, error.code, entry[0]))
         while True:
