@@ -98,7 +98,8 @@ class Engine:
                 self._desired_cache.pop(next(iter(self._desired_cache)))
         return cached[1]
 
-    def _compute(self, kernel: Kernel, topology: Topology, *, strict: bool = True) -> list[Step]:
+    def _compute(self, kernel: Kernel, topology: Topology, *, strict: bool = True,
+                 conflicts: dict[str, str] | None = None) -> list[Step]:
         desired = self._desired(topology, topology.name)
         previous = self._desired(self._previous(topology.name), topology.name)
         desired.labels = {**previous.labels, **desired.labels}
@@ -107,7 +108,7 @@ class Engine:
                            marker_only=previous.wheres() - desired.wheres(),
                            interest=_interest(desired, previous))
         return make_plan(desired, observed, kernel, strict=strict,
-                         known=previous.links.values())
+                         known=previous.links.values(), conflicts=conflicts)
 
     async def plan(self, topology: Topology) -> Plan:
         """The steps ``apply`` would run now (ConflictError/KernelUnsupported up front)."""
@@ -147,9 +148,10 @@ class Engine:
         else:
             topology = name_or_topology
         deployed = self.store.load(topology.name) is not None
+        conflicts: dict[str, str] = {}
         with Kernel() as kernel:
-            steps = self._compute(kernel, topology, strict=False)
-        return Status(topology.name, deployed, _object_statuses(topology, steps))
+            steps = self._compute(kernel, topology, strict=False, conflicts=conflicts)
+        return Status(topology.name, deployed, _object_statuses(topology, steps, conflicts))
 
     # -- changing -----------------------------------------------------------------------------
 
@@ -357,7 +359,8 @@ def _where_text(step: Step, topology: Topology, target: Target) -> str:
     return str(where)
 
 
-def _object_statuses(topology: Topology, steps: list[Step]) -> list[ObjectStatus]:
+def _object_statuses(topology: Topology, steps: list[Step],
+                     conflicts: dict[str, str]) -> list[ObjectStatus]:
     by_object: dict[str, list[Step]] = {}
     for step in steps:
         by_object.setdefault(step.object, []).append(step)
@@ -371,13 +374,16 @@ def _object_statuses(topology: Topology, steps: list[Step]) -> list[ObjectStatus
                 missing.add(step.op.peer.key)
     out: list[ObjectStatus] = []
     for key in topology.namespaces:
-        out.append(_one(key, "namespace", missing, by_object))
+        out.append(_one(key, "namespace", missing, by_object, conflicts))
     for key in topology.interfaces:
-        out.append(_one(key, "interface", missing, by_object))
+        out.append(_one(key, "interface", missing, by_object, conflicts))
     return out
 
 
-def _one(key: str, what: str, missing: set[str], by_object: dict[str, list[Step]]) -> ObjectStatus:
+def _one(key: str, what: str, missing: set[str], by_object: dict[str, list[Step]],
+         conflicts: dict[str, str]) -> ObjectStatus:
+    if key in conflicts:
+        return ObjectStatus(key, what, "drifted", [conflicts[key]])  # type: ignore[arg-type]
     if key in missing:
         return ObjectStatus(key, what, "missing")  # type: ignore[arg-type]
     differences = [s.text for s in by_object.get(key, [])]

@@ -29,6 +29,7 @@ class _Builder:
     steps: list[Step] = field(default_factory=list)
     skip_wheres: set[Where] = field(default_factory=set)
     deleting_wheres: set[Where] = field(default_factory=set)
+    conflicts: dict[str, str] = field(default_factory=dict)
 
     def add(self, action: Action, obj: str, text: str, op: ops.Op) -> None:
         self.steps.append(Step(action, obj, text, op))
@@ -37,17 +38,25 @@ class _Builder:
         label = self.desired.label(where)
         return label if label == "the host" else f"namespace {label}"
 
-    def conflict(self, message: str) -> None:
+    def conflict(self, key: str, message: str) -> None:
         if self.strict:
             raise ConflictError(message)
+        self.conflicts[key] = message
 
 
 def make_plan(desired: Desired, observed: dict[Where, NsState], kernel: Kernel, *,
-              strict: bool = True, known: Iterable[LinkSpec] = ()) -> list[Step]:
-    """Steps from ``observed`` to ``desired``, in execution order."""
+              strict: bool = True, known: Iterable[LinkSpec] = (),
+              conflicts: dict[str, str] | None = None) -> list[Step]:
+    """Steps from ``observed`` to ``desired``, in execution order.
+
+    A lenient plan skips what is in the way; pass ``conflicts`` to learn what (object key →
+    sentence), as status does.
+    """
     known_specs = {spec.key: spec for spec in known}
     known_specs.update(desired.links)
     b = _Builder(desired, observed, kernel, strict, known_specs)
+    if conflicts is not None:
+        b.conflicts = conflicts
     _plan_namespaces(b)
     _check_host_nics(b)
     _plan_links(b)
@@ -67,6 +76,7 @@ def _plan_namespaces(b: _Builder) -> None:
         if where in wanted:
             if state.marker != wanted[where].alias:
                 b.conflict(
+                    wanted[where].key,
                     f"a namespace named {where} already exists and does not belong to topology"
                     f" {name}; Netwright never takes over a namespace it did not create:"
                     " rename the namespace in the topology, or remove the existing one by hand")
@@ -133,7 +143,7 @@ def _plan_links(b: _Builder) -> set[str]:
             owner = link.owner
             whose = (f"belongs to topology {owner[0]}" if owner and owner[0] != desired.name
                      else "does not belong to this topology")
-            b.conflict(f"an interface named {spec.name} already exists in"
+            b.conflict(key, f"an interface named {spec.name} already exists in"
                        f" {b.where_text(spec.where)} and {whose}; Netwright never deletes,"
                        " moves or re-addresses it: rename the interface in the topology"
                        " ('name:'), or remove the existing one by hand")

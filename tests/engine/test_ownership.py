@@ -65,3 +65,21 @@ def test_another_topologys_interface_is_a_conflict(engine: Engine, topo: Any,
     with pytest.raises(ConflictError) as conflict:
         run(engine.plan(topo(MULTI)))
     assert "rbr already exists in the host and belongs to topology first" in str(conflict.value)
+
+
+def test_status_names_an_unowned_object_in_the_way(engine: Engine, topo: Any,
+                                                   clean_host: Any) -> None:
+    run(engine.apply(topo(MULTI)))
+    sh("ip link del rbr && ip link add rbr type bridge")  # someone replaced our bridge
+    status = run(engine.status("rb"))
+    by = {o.object: o for o in status.objects}
+    assert by["rbr"].state == "drifted"
+    assert by["rbr"].differences == [
+        "an interface named rbr already exists in the host and does not belong to this"
+        " topology; Netwright never deletes, moves or re-addresses it: rename the interface in"
+        " the topology ('name:'), or remove the existing one by hand"]
+    with pytest.raises(ConflictError):
+        run(engine.apply(topo(MULTI)))
+    run(engine.destroy("rb"))
+    assert "rbr" in links(), "destroy left the hand-made bridge alone"
+    assert links()["rbr"].get("ifalias") is None
