@@ -46,6 +46,7 @@ from netwright.gui.theme import Theme, current_theme
 KIND_MIME = "application/x-netwright-kind"
 GRID = 20.0
 DRAG_THRESHOLD = 6.0
+SCENE_MARGIN = 1500.0
 
 
 def key_of_path(path: Iterable[object]) -> str | None:
@@ -201,6 +202,9 @@ class TopologyScene(QGraphicsScene):
         if rect.isNull():
             rect = QRectF(-200, -120, 400, 240)
         self.frame.set_rect(rect)
+        # Room around the drawing, so the view can centre any item and new items have space.
+        self.setSceneRect(self.frame.rect().adjusted(-SCENE_MARGIN, -SCENE_MARGIN,
+                                                     SCENE_MARGIN, SCENE_MARGIN))
 
     def _on_layout_changed(self, keys: list[str]) -> None:
         layout = self.document.snapshot.layout

@@ -16,6 +16,7 @@ from netwright.gui.canvas_scene import GRID, TopologyScene
 MIN_ZOOM = 0.05
 MAX_ZOOM = 4.0
 ZOOM_STEP = 1.2
+MAX_FIT_ZOOM = 1.5
 
 
 class CanvasView(QGraphicsView):
@@ -61,13 +62,15 @@ class CanvasView(QGraphicsView):
         self.resetTransform()
 
     def fit_all(self) -> None:
-        """Fit the host frame (everything) into the window, never enlarging past 100 %."""
+        """Fit the host frame (everything) into the window, enlarging at most to 150 %."""
         scene = self.topology_scene
         scene.update_frame()
         rect = scene.frame.rect().adjusted(-20, -20, 20, 20)
-        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-        if self.zoom() > 1.0:
+        for _ in range(2):  # again once scroll bars have come or gone with the first fit
+            self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        if self.zoom() > MAX_FIT_ZOOM:
             self.resetTransform()
+            self.scale(MAX_FIT_ZOOM, MAX_FIT_ZOOM)
             self.centerOn(rect.center())
 
     def centre_on_key(self, key: str) -> bool:

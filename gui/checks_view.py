@@ -77,8 +77,11 @@ class ChecksView(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         self.matrix = QTableWidget()
         self.matrix.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.matrix.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        # No selection highlight: it would hide the verdict colour; the current cell keeps
+        # its focus frame and drives the explanation.
+        self.matrix.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
         self.matrix.currentCellChanged.connect(self._on_cell)
+
         splitter.addWidget(self.matrix)
         self.explanation = QTextBrowser()
         self.explanation.setPlaceholderText("Select a cell to see why, and the fix.")
