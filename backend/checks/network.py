@@ -13,7 +13,7 @@ import ipaddress
 from collections import defaultdict
 from dataclasses import dataclass
 
-from netwright.backend.topology.model import Topology, static_addresses
+from netwright.backend.topology.model import Interface, Topology, static_addresses
 
 IpIf = ipaddress.IPv4Interface | ipaddress.IPv6Interface
 IpAddr = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -98,7 +98,7 @@ class Network:
             if link.master in topology.interfaces:
                 self.ports[link.master].append(key)
 
-    def link(self, key: str):  # type: ignore[no-untyped-def]
+    def link(self, key: str) -> Interface | None:
         """The model's interface for ``key`` (None for host NICs and LANs)."""
         return self.topology.interfaces.get(key)
 

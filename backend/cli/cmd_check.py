@@ -21,7 +21,6 @@ from netwright.backend.checks.render import render
 from netwright.backend.checks.results import CheckResult
 from netwright.backend.checks.run import CheckOptions, run_check
 from netwright.backend.topology import load_topology
-from netwright.backend.topology.model import Topology
 
 EXIT_OK, EXIT_MISMATCH = 0, 1
 COMPACT_JSON_PAIRS = 1000
@@ -114,8 +113,3 @@ def run_check_command(args: argparse.Namespace) -> int:
     result = asyncio.run(main())
     _print(result, args.json)
     return EXIT_MISMATCH if result.mismatches else EXIT_OK
-
-
-def check_topology(topology: Topology, options: CheckOptions) -> CheckResult:
-    """Check a topology whose namespaces exist under their own names (tests, benchmarks)."""
-    return asyncio.run(run_check(topology, options))
