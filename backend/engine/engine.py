@@ -218,6 +218,7 @@ class Engine:
                 raise NotDeployed(f"topology {name} is not deployed on {self._target_text()}")
             if cancel is not None and cancel.is_set():
                 raise Cancelled(f"destroy of {name} cancelled before it started")
+            self._check_destroy(record.topology)
             journal = self._begin(name, "destroy", record.generation, None, record.topology)
             _clean, steps = await self._converge(name, None, record.topology,
                                                  progress=progress, journal=journal,
@@ -225,6 +226,17 @@ class Engine:
             self.store.remove(name)
             journal.finish()
         return ApplyResult(Plan(name, steps), time.monotonic() - started)
+
+    def _check_destroy(self, topology: Topology) -> None:
+        """Refuse (ConflictError) before anything is touched if destroying would take an
+        object that is not ours with it (an interface someone moved into our namespace)."""
+        nothing = Desired.empty(topology.name, self.target)
+        deployed = self._desired(topology, topology.name)
+        with Kernel() as kernel:
+            observed = observe(kernel, self._wheres(nothing, deployed),
+                               marker_only=deployed.wheres() - nothing.wheres(),
+                               interest=_interest(nothing, deployed))
+            make_plan(nothing, observed, kernel, strict=True, known=deployed.links.values())
 
     def _begin(self, name: str, operation: str, generation: str, goal: Topology | None,
                other: Topology | None) -> Journal:

@@ -62,6 +62,7 @@ class NsState:
     exists: bool
     links: dict[str, LinkState] = field(default_factory=dict)
     routes: list[RouteState] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)  # only filled by observe_marker
 
     @property
     def marker(self) -> str | None:
@@ -155,9 +156,13 @@ class Interest:
     names: dict[Where, set[str]]
 
     def wants(self, where: Where, name: str, alias: str | None, group: int) -> bool:
-        if name == "lo" or group == self.group or name in self.names.get(where, ()):
-            return True
-        return alias is not None and alias.startswith(f"{MARKER_PREFIX}{self.topology}:")
+        return name == "lo" or name in self.names.get(where, ()) or self.owns(alias, group)
+
+    def owns(self, alias: str | None, group: int) -> bool:
+        """Marked as this topology's, or half-created by it (its group, no alias yet)."""
+        if alias is not None:
+            return alias.startswith(f"{MARKER_PREFIX}{self.topology}:")
+        return group == self.group
 
 
 def observe_ns(kernel: Kernel, where: Where, interest: Interest | None = None) -> NsState:
@@ -210,15 +215,33 @@ def observe_ns(kernel: Kernel, where: Where, interest: Interest | None = None) -
     return state
 
 
-def observe_marker(kernel: Kernel, where: str) -> NsState:
-    """Only whether the namespace exists and its loopback's marker: enough for a namespace
-    that is to be deleted as a whole (its contents go with it)."""
+# made by the kernel in every new namespace when their modules are loaded
+FALLBACK_DEVICES = frozenset({"sit0", "tunl0", "ip6tnl0", "gre0", "gretap0", "erspan0",
+                              "ip_vti0", "ip6_vti0", "ip6gre0", "ip6erspan0"})
+
+
+def observe_marker(kernel: Kernel, where: str, interest: Interest | None = None) -> NsState:
+    """Whether the namespace exists, its loopback's marker, and the names of links in it that
+    the topology did not create (``foreign``): enough for a namespace that is to be deleted
+    as a whole, which must not take someone else's interface with it."""
     if not kernel.exists(where):
         return NsState(where, exists=False)
-    alias = kernel.lo_alias(where)
+    alias: str | None = None
+    foreign: list[str] = []
+    try:
+        raws = kernel.socket(where).dump_raw(RTM_GETLINK, enc.ifinfomsg())
+    except OSError:
+        raws = []
+    for raw in raws:
+        index, name, link_alias, group = link_summary(raw)
+        if index == 1 or name == "lo":
+            alias = link_alias
+        elif name not in FALLBACK_DEVICES and (interest is None or not interest.owns(
+                link_alias, group)):
+            foreign.append(name)
     lo = LinkState(name="lo", index=1, kind="", alias=alias, mtu=0, mac=None, up=True,
                    master=None, link=None, link_netnsid=None)
-    return NsState(where, exists=True, links={"lo": lo})
+    return NsState(where, exists=True, links={"lo": lo}, foreign=sorted(foreign))
 
 
 def observe(kernel: Kernel, wheres: Iterable[Where], marker_only: Iterable[Where] = (),
@@ -227,5 +250,5 @@ def observe(kernel: Kernel, wheres: Iterable[Where], marker_only: Iterable[Where
     ``marker_only``, only existence and owner marker."""
     light = set(marker_only)
     kernel.prefetch(list(dict.fromkeys(wheres)))
-    return {where: observe_marker(kernel, where) if where in light and where is not None
+    return {where: observe_marker(kernel, where, interest) if where in light and where is not None
             else observe_ns(kernel, where, interest) for where in dict.fromkeys(wheres)}

@@ -81,6 +81,14 @@ def _plan_namespaces(b: _Builder) -> None:
                     f" {name}; Netwright never takes over a namespace it did not create:"
                     " rename the namespace in the topology, or remove the existing one by hand")
                 b.skip_wheres.add(where)
+        elif owner is not None and owner[0] == name and state.foreign:
+            label = b.desired.label(where)
+            b.conflict(owner[1], f"namespace {label} holds {', '.join(state.foreign)}, which"
+                       f" topology {name} did not create; deleting the namespace would destroy"
+                       f" {'it' if len(state.foreign) == 1 else 'them'}: move"
+                       f" {'it' if len(state.foreign) == 1 else 'them'} out first (ip -n"
+                       f" {where} link set {state.foreign[0]} netns 1) and try again")
+            b.skip_wheres.add(where)
         elif owner is not None and owner[0] == name:
             b.deleting_wheres.add(where)
             b.add("delete", owner[1], f"delete namespace {b.desired.label(where)} and"

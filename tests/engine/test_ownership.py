@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -83,3 +84,18 @@ def test_status_names_an_unowned_object_in_the_way(engine: Engine, topo: Any,
     run(engine.destroy("rb"))
     assert "rbr" in links(), "destroy left the hand-made bridge alone"
     assert links()["rbr"].get("ifalias") is None
+
+
+def test_destroy_refuses_to_take_a_moved_in_interface(engine: Engine, topo: Any,
+                                                       clean_host: Any) -> None:
+    run(engine.apply(topo(MULTI)))
+    sh("ip link add mine0 type veth peer name mine1 && ip link set mine1 netns r2")
+    with pytest.raises(ConflictError) as conflict:
+        run(engine.destroy("rb"))
+    assert "namespace r2 holds mine1, which topology rb did not create" in str(conflict.value)
+    assert "r2" in netns_list() and "rbr" in links(), "refused before touching anything"
+    # back into this test's own namespace (never "netns 1": that is the machine's own)
+    sh(f"ip -n r2 link set mine1 netns {os.getpid()}")
+    run(engine.destroy("rb"))
+    assert "r2" not in netns_list()
+    assert {"mine0", "mine1"} <= set(links())
