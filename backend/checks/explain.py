@@ -24,6 +24,7 @@ from netwright.backend.checks.l2 import Layer2
 from netwright.backend.checks.network import (
     OUTSIDE,
     Device,
+    HostForwarding,
     IpAddr,
     Network,
     Place,
@@ -57,7 +58,8 @@ class Explainer:
     """Predictions for one topology; build once, ask for many pairs."""
 
     def __init__(
-        self, topology: Topology, outside: str | None = None, host_forwarding: bool = False
+        self, topology: Topology, outside: str | None = None,
+        host_forwarding: HostForwarding = False,
     ) -> None:
         self.net = Network(topology, outside, host_forwarding)
         self.l2 = Layer2(self.net)
@@ -452,7 +454,7 @@ class Explainer:
 
 
 def explain(
-    topology: Topology, outside: str | None = None, host_forwarding: bool = False
+    topology: Topology, outside: str | None = None, host_forwarding: HostForwarding = False
 ) -> list[Pair]:
     """Every (source, target, role) pair that matters, with its predicted verdict."""
     return Explainer(topology, outside, host_forwarding).pairs()

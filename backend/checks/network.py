@@ -18,6 +18,7 @@ from netwright.backend.topology.model import Interface, Topology, static_address
 IpIf = ipaddress.IPv4Interface | ipaddress.IPv6Interface
 IpAddr = ipaddress.IPv4Address | ipaddress.IPv6Address
 Place = str | None
+HostForwarding = bool | dict[int, bool]  # the host's forwarding, per IP version if a dict
 
 OUTSIDE = "@outside"
 FORWARDING_SYSCTLS = {
@@ -59,10 +60,13 @@ class Network:
     """Indexes over a topology that the L2 and routing rules ask for again and again."""
 
     def __init__(
-        self, topology: Topology, outside: str | None = None, host_forwarding: bool = False
+        self, topology: Topology, outside: str | None = None,
+        host_forwarding: HostForwarding = False,
     ) -> None:
         self.topology = topology
-        self.host_forwarding = host_forwarding
+        # per IP version; one bool means both
+        self.host_forwarding = (host_forwarding if isinstance(host_forwarding, dict)
+                                else {4: host_forwarding, 6: host_forwarding})
         self.outside = ipaddress.ip_address(outside) if outside else None
         self.devices: dict[str, Device] = {}
         self.gateways: dict[str, IpIf] = {}  # nic -> gateway address with the nic's prefix
@@ -119,7 +123,7 @@ class Network:
         if place is not None and place.startswith("@lan:"):
             return True  # the LAN's router is the gateway: forwarding is its job
         if place is None:
-            return self.host_forwarding
+            return self.host_forwarding.get(version, False)
         namespace = self.topology.namespaces.get(place)
         if namespace is None:
             return False

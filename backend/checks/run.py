@@ -18,7 +18,7 @@ from typing import Any
 
 from netwright.backend.checks.explain import Explainer
 from netwright.backend.checks.netns import call_in, netns_path
-from netwright.backend.checks.network import Place
+from netwright.backend.checks.network import HostForwarding, Place
 from netwright.backend.checks.prober import EchoProber, Probe
 from netwright.backend.checks.results import CheckResult, Observation, Pair
 from netwright.backend.topology.model import Ipvlan, Topology
@@ -36,7 +36,7 @@ class CheckOptionsError(NetwrightError):
 @dataclass(frozen=True)
 class CheckOptions:
     """``outside``: an address beyond the gateway to probe (none by default on a real host).
-    ``host_forwarding``: None reads the host's ip_forward from the kernel.
+    ``host_forwarding``: None reads the host's IPv4 and IPv6 forwarding from the kernel.
     ``neighbour_budget``: dynamic neighbour entries a check may cause before it pins entries.
     """
 
@@ -95,10 +95,18 @@ def _where(subject: Any) -> tuple[Topology, Where]:
     return topology, Where(dict(subject.namespaces), subject.host_netns)
 
 
-def _read_host_forwarding(where: Where) -> bool:
-    def read() -> bool:
-        with open("/proc/sys/net/ipv4/ip_forward") as handle:
-            return handle.read().strip() == "1"
+def _read_host_forwarding(where: Where) -> dict[int, bool]:
+    """Whether the host forwards IPv4 and IPv6: Netwright never changes either."""
+    def read() -> dict[int, bool]:
+        found = {}
+        for version, path in ((4, "/proc/sys/net/ipv4/ip_forward"),
+                              (6, "/proc/sys/net/ipv6/conf/all/forwarding")):
+            try:
+                with open(path) as handle:
+                    found[version] = handle.read().strip() == "1"
+            except OSError:
+                found[version] = False  # no IPv6 in this kernel
+        return found
 
     return call_in(where.path(None), read)
 
@@ -118,12 +126,12 @@ async def run_check(
     timings: dict[str, float] = {}
     started = time.perf_counter()
     loop = asyncio.get_running_loop()
-    host_forwarding = options.host_forwarding
-    if host_forwarding is None and options.probe:
+    host_forwarding: HostForwarding = bool(options.host_forwarding)
+    if options.host_forwarding is None and options.probe:
         with ThreadPoolExecutor(max_workers=1) as pool:
             host_forwarding = await loop.run_in_executor(
                 pool, lambda: _read_host_forwarding(where))
-    explainer = Explainer(topology, options.outside, bool(host_forwarding))
+    explainer = Explainer(topology, options.outside, host_forwarding)
     pairs = explainer.pairs()
     timings["explain"] = time.perf_counter() - started
     result = CheckResult(topology.name, pairs, probed=False, seconds=timings,

@@ -376,3 +376,26 @@ def test_stp_bridges_are_named_in_the_notes() -> None:
           ea: {kind: veth, peer: pa, namespace: a, addresses: [10.0.0.1/24]}
     """))
     assert any("br0 run STP" in note for note in explainer.notes())
+
+
+HOST_ROUTER = """
+netwright: 1
+name: hostrouter
+namespaces:
+  a: {routes: [{to: default, via: 10.1.0.1}, {to: "::/0", via: "fd11::1"}]}
+  b: {routes: [{to: default, via: 10.2.0.1}, {to: "::/0", via: "fd12::1"}]}
+interfaces:
+  bra: {kind: bridge, addresses: [10.1.0.1/24, "fd11::1/64"]}
+  brb: {kind: bridge, addresses: [10.2.0.1/24, "fd12::1/64"]}
+  pa: {kind: veth, peer: ea, master: bra}
+  ea: {kind: veth, peer: pa, namespace: a, addresses: [10.1.0.2/24, "fd11::2/64"]}
+  pb: {kind: veth, peer: eb, master: brb}
+  eb: {kind: veth, peer: pb, namespace: b, addresses: [10.2.0.2/24, "fd12::2/64"]}
+"""
+
+
+def test_the_host_as_router_forwards_per_family() -> None:
+    pairs = explain(parse_topology(HOST_ROUTER), host_forwarding={4: True, 6: False})
+    assert pair(pairs, "a", "10.2.0.2").predicted.verdict == "reachable"
+    six = pair(pairs, "a", "fd12::2").predicted
+    assert six.disposition == "not_forwarded" and "on the host" in (six.fix or "")

@@ -287,3 +287,18 @@ def test_the_isolation_fix_host_side_sub_interface(
     assert_agrees(result)
     expected = "unreachable" if parent_keeps_address else "reachable"
     assert observed(result, "a", "192.168.31.250") == expected
+
+
+def test_the_host_as_router_reads_its_forwarding(deploy: Callable[[Topology], object]) -> None:
+    """run_check reads the host's forwarding per family from the kernel (never sets it);
+    here the host is the test's own namespace, so setting it is safe."""
+    from .test_explain import HOST_ROUTER
+
+    sh("sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=0")
+    try:
+        result = check(deploy(parse_topology(HOST_ROUTER)))
+    finally:
+        sh("sysctl -qw net.ipv4.ip_forward=0")
+    assert_agrees(result)
+    assert observed(result, "a", "10.2.0.2") == "reachable"
+    assert observed(result, "a", "fd12::2") == "unreachable"
