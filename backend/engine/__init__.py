@@ -20,7 +20,9 @@ Public API (everything else in this package is internal)::
 Errors: ``ConflictError`` (an unowned object is in the way; nothing was touched),
 ``KernelUnsupported`` (a link kind is missing; names kind and module), ``BusyError`` (another
 apply/destroy of the same topology runs), ``ApplyFailed`` (failing step and the kernel error
-as a sentence; rolled back), ``NotRootError``, ``Cancelled``, ``NotDeployed``. All subclass
+as a sentence; rolled back), ``NotRootError``, ``Cancelled``, ``NotDeployed``,
+``HostMismatch`` (the topology builds on a host NIC the target lacks, or the lab host is not
+built: nothing was touched; a D-Bus mapping to Conflict fits). All subclass
 ``netwright.backend.topology.problems.NetwrightError``.
 
 Ownership: every interface created carries IFLA_IFALIAS ``netwright:<topology>:<key>``; every
@@ -36,6 +38,7 @@ from netwright.backend.engine.errors import (
     Cancelled,
     ConflictError,
     EngineError,
+    HostMismatch,
     KernelUnsupported,
     NotDeployed,
     NotRootError,
@@ -59,6 +62,7 @@ __all__ = [
     "Deployment",
     "Engine",
     "EngineError",
+    "HostMismatch",
     "KernelUnsupported",
     "NotDeployed",
     "NotRootError",

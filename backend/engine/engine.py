@@ -16,11 +16,12 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from netwright.backend.engine import capabilities, ops
+from netwright.backend.engine import capabilities, netns, ops
 from netwright.backend.engine.desired import Desired, Where, desired_state
 from netwright.backend.engine.errors import (
     ApplyFailed,
     Cancelled,
+    HostMismatch,
     NotDeployed,
     NotRootError,
 )
@@ -104,6 +105,11 @@ class Engine:
         previous = self._desired(self._previous(topology.name), topology.name)
         desired.labels = {**previous.labels, **desired.labels}
         capabilities.require([s.kind for s in desired.links.values()])
+        host = self.target.host_netns
+        if host is not None and not netns.exists(host):
+            raise HostMismatch(
+                f"the lab host (namespace {host}) does not exist: build it first"
+                " (netwright.backend.lab.build_lab, or 'netwright apply --lab')")
         observed = observe(kernel, self._wheres(desired, previous),
                            marker_only=previous.wheres() - desired.wheres(),
                            interest=_interest(desired, previous))

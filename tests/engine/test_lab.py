@@ -85,3 +85,12 @@ def test_destroy_lab_removes_deployments_in_it(lab: Path, topo: Any) -> None:
     assert netns_list() == []
     assert run(Engine(lab, Target.lab()).deployments()) == []
     assert not run(destroy_lab(state_dir=lab))
+
+
+def test_lab_target_without_a_lab_says_so(state_dir: Path, topo: Any, clean_host: Any) -> None:
+    from netwright.backend.engine import HostMismatch
+
+    with pytest.raises(HostMismatch) as missing:
+        run(Engine(state_dir, Target.lab()).plan(topo(SEED_MACVLAN)))
+    assert "the lab host (namespace nwlab-host) does not exist: build it first" in str(
+        missing.value)
