@@ -30,7 +30,21 @@ for module in @BOOT_MODULES@; do
     insmod "/modules/$module.ko" || fail "insmod $module"
 done
 
-mount -t 9p -o "$NINEP,ro,cache=loose" hostroot /lower || fail "mount the host's / over 9p"
+mkdir -p /run-early
+mount -t 9p -o "$NINEP,cache=none" run /run-early || fail "mount the run directory"
+[ -f /run-early/guest.env ] || fail "the host wrote no guest.env"
+. /run-early/guest.env
+umount /run-early
+
+# FS (from guest.env): virtiofs (fast, host-side virtiofsd) or 9p (QEMU alone)
+share() {  # share TAG MOUNTPOINT [ro]
+    if [ "$FS" = virtiofs ]; then
+        mount -t virtiofs ${3:+-o ro} "$1" "$2"
+    else
+        mount -t 9p -o "$NINEP,cache=loose${3:+,ro}" "$1" "$2"
+    fi
+}
+share hostroot /lower ro || fail "mount the host's / over $FS"
 mount -t tmpfs -o mode=0755 upper /rw || fail "tmpfs for the overlay"
 mkdir -p /rw/upper /rw/work
 mount -t overlay -o lowerdir=/lower,upperdir=/rw/upper,workdir=/rw/work overlay "$NEW" \
@@ -39,15 +53,13 @@ mount -t overlay -o lowerdir=/lower,upperdir=/rw/upper,workdir=/rw/work overlay 
 mount -t tmpfs -o mode=0755 run "$NEW/run" || fail "tmpfs /run"
 mkdir -p "$NEW$RUN"
 mount -t 9p -o "$NINEP,cache=none" run "$NEW$RUN" || fail "mount the run directory"
-[ -f "$NEW$RUN/guest.env" ] || fail "the host wrote no guest.env"
-. "$NEW$RUN/guest.env"
 
 # SHARES is "tag=path ..." (written by the host): project trees, read-write at the same path.
 for share in $SHARES; do
     tag=${share%%=*}
     path=${share#*=}
     mkdir -p "$NEW$path"
-    mount -t 9p -o "$NINEP,cache=loose" "$tag" "$NEW$path" || fail "mount $path"
+    share "$tag" "$NEW$path" || fail "mount $path"
 done
 
 # modprobe (ipvlan, dummy, 8021q ...) finds this kernel's modules where it looks for them.

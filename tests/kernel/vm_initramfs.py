@@ -22,7 +22,7 @@ from vm_errors import VmError
 from vm_kernel import Kernel
 
 # What the guest needs before it can switch to the host's files (dependencies are added).
-BOOT_MODULES = ("virtio_pci", "virtio_mmio", "9pnet_virtio", "9p", "overlay")
+BOOT_MODULES = ("virtio_pci", "virtio_mmio", "9pnet_virtio", "9p", "virtiofs", "overlay")
 BUSYBOX_CANDIDATES = ("/bin/busybox", "/usr/bin/busybox")
 GUEST_INIT = Path(__file__).with_name("vm_guest_init.sh")
 CPIO_MAGIC = b"070701"

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import vm_virtiofs
 from vm_errors import EXIT_VM_TIMEOUT, VmError
 
 QEMU = "qemu-system-x86_64"
@@ -50,6 +51,7 @@ class VmConfig:
     accel: str = "tcg"
     timeout: float = 1800.0
     extra_env: dict[str, str] = field(default_factory=dict)
+    virtiofsd: str | None = None  # serve / and the shares with virtiofs (else 9p: slower)
 
 
 def guest_environment(extra: dict[str, str]) -> dict[str, str]:
@@ -77,10 +79,11 @@ def command_script(argv: Sequence[str], cwd: Path, env: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def guest_env_file(shares: Sequence[Path]) -> str:
-    """What /init reads: the shares to mount (tag=path) and the modules to load first."""
+def guest_env_file(shares: Sequence[Path], filesystem: str = "9p") -> str:
+    """What /init reads: the file system, the shares (tag=path), the modules to load first."""
     pairs = " ".join(f"share{index}={path}" for index, path in enumerate(shares))
-    return (f"SHARES={shlex.quote(pairs)}\n"
+    return (f"FS={filesystem}\n"
+            f"SHARES={shlex.quote(pairs)}\n"
             f"PRELOAD_MODULES={shlex.quote(' '.join(PRELOAD_MODULES))}\n")
 
 
@@ -94,15 +97,22 @@ def qemu_argv(config: VmConfig, run_dir: Path) -> list[str]:
         "-serial", "chardev:console",
         "-chardev", "stdio,id=output,signal=off",
         "-serial", "chardev:output",
-        "-fsdev", "local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap",
-        "-device", "virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot",
         "-fsdev", f"local,id=run,path={run_dir},security_model=none",
         "-device", "virtio-9p-pci,fsdev=run,mount_tag=run",
     ]
-    for index, share in enumerate(config.shares):
-        argv += ["-fsdev", f"local,id=share{index},path={share},security_model=none,"
-                 "multidevs=remap",
-                 "-device", f"virtio-9p-pci,fsdev=share{index},mount_tag=share{index}"]
+    tags = ["hostroot", *(f"share{index}" for index in range(len(config.shares)))]
+    if config.virtiofsd:
+        argv += ["-object", f"memory-backend-memfd,id=mem,size={config.memory},share=on",
+                 "-numa", "node,memdev=mem"]
+        for tag in tags:
+            argv += ["-chardev", f"socket,id={tag},path={run_dir / (tag + '.sock')}",
+                     "-device", f"vhost-user-fs-pci,chardev={tag},tag={tag}"]
+    else:
+        for tag, path in zip(tags, [Path("/"), *config.shares], strict=True):
+            readonly = ",readonly=on" if tag == "hostroot" else ""
+            argv += ["-fsdev", f"local,id={tag},path={path},security_model=none,"
+                     f"multidevs=remap{readonly}",
+                     "-device", f"virtio-9p-pci,fsdev={tag},mount_tag={tag}"]
     argv += ["-kernel", str(config.kernel_image), "-initrd", str(config.initrd),
              "-append", "console=ttyS0 quiet loglevel=4 panic=-1 rdinit=/init"]
     return argv
@@ -154,31 +164,59 @@ def run_in_vm(config: VmConfig, argv: Sequence[str], cwd: Path) -> int:
     """
     with tempfile.TemporaryDirectory(prefix="netwright-vm-") as tmp:
         run_dir = Path(tmp)
-        (run_dir / "guest.env").write_text(guest_env_file(config.shares))
+        filesystem = "virtiofs" if config.virtiofsd else "9p"
+        (run_dir / "guest.env").write_text(guest_env_file(config.shares, filesystem))
         script = command_script(argv, cwd, guest_environment(config.extra_env))
         (run_dir / "command.sh").write_text(script)
         started = time.monotonic()
-        process = _start(qemu_argv(config, run_dir))
-        relay = threading.Thread(target=_relay, args=(process.stdout, sys.stdout.buffer),
-                                 daemon=True)
-        relay.start()
-        finished = _wait(process, config.timeout)
-        relay.join(timeout=5)
-        stderr = process.stderr.read().decode(errors="replace").strip() if process.stderr else ""
-        elapsed = time.monotonic() - started
-        if not finished:
-            raise VmError(f"the command was still running after {config.timeout:.0f} s; the VM"
-                          f" was stopped. Last console lines:\n{_console_tail(run_dir)}",
-                          EXIT_VM_TIMEOUT)
-        rc_file = run_dir / "rc"
-        if rc_file.is_file():
-            print(f"run-in-vm: guest finished in {elapsed:.1f} s", file=sys.stderr)
-            return int(rc_file.read_text().strip())
-        if process.returncode != 0:
-            raise VmError(f"{QEMU} failed (exit code {process.returncode}) after"
-                          f" {elapsed:.1f} s: {stderr or 'no message'}")
-        init_error = run_dir / "init-error"
-        reason = (init_error.read_text().strip() if init_error.is_file()
-                  else "no exit code came back")
-        raise VmError(f"the VM did not run the command ({reason}). Last console lines:\n"
-                      f"{_console_tail(run_dir)}")
+        servers = _start_file_servers(config, run_dir)
+        try:
+            return _boot(config, run_dir, started)
+        finally:
+            for server in servers:
+                vm_virtiofs.stop(server)
+
+
+def _start_file_servers(config: VmConfig, run_dir: Path) -> list[subprocess.Popen[bytes]]:
+    if not config.virtiofsd:
+        return []
+    servers: list[subprocess.Popen[bytes]] = []
+    try:
+        for tag, path in zip(["hostroot", *(f"share{i}" for i in range(len(config.shares)))],
+                             [Path("/"), *config.shares], strict=True):
+            servers.append(vm_virtiofs.start_virtiofsd(
+                config.virtiofsd, path, run_dir / f"{tag}.sock", readonly=tag == "hostroot",
+                log=run_dir / f"{tag}.log"))
+    except BaseException:
+        for server in servers:
+            vm_virtiofs.stop(server)
+        raise
+    return servers
+
+
+def _boot(config: VmConfig, run_dir: Path, started: float) -> int:
+    """Start QEMU, stream the command's output, and turn what came back into an exit code."""
+    process = _start(qemu_argv(config, run_dir))
+    relay = threading.Thread(target=_relay, args=(process.stdout, sys.stdout.buffer),
+                             daemon=True)
+    relay.start()
+    finished = _wait(process, config.timeout)
+    relay.join(timeout=5)
+    stderr = process.stderr.read().decode(errors="replace").strip() if process.stderr else ""
+    elapsed = time.monotonic() - started
+    if not finished:
+        raise VmError(f"the command was still running after {config.timeout:.0f} s; the VM"
+                      f" was stopped. Last console lines:\n{_console_tail(run_dir)}",
+                      EXIT_VM_TIMEOUT)
+    rc_file = run_dir / "rc"
+    if rc_file.is_file():
+        print(f"run-in-vm: guest finished in {elapsed:.1f} s", file=sys.stderr)
+        return int(rc_file.read_text().strip())
+    if process.returncode != 0:
+        raise VmError(f"{QEMU} failed (exit code {process.returncode}) after"
+                      f" {elapsed:.1f} s: {stderr or 'no message'}")
+    init_error = run_dir / "init-error"
+    reason = (init_error.read_text().strip() if init_error.is_file()
+              else "no exit code came back")
+    raise VmError(f"the VM did not run the command ({reason}). Last console lines:\n"
+                  f"{_console_tail(run_dir)}")
