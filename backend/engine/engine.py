@@ -277,7 +277,6 @@ class Engine:
                               before=(lambda b: journal.intent([s.text for s in b]))
                               if journal else None, fault=self.fault if destroying else None,
                               settle=lambda: self._settle(goal, other, name=name))
-            await self._settle(goal, other, name=name)
         else:
             with Kernel() as kernel:
                 observed = observe(kernel, self._wheres(desired, wider),
