@@ -64,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.debug else logging.INFO, stream=sys.stderr,
-        format="netwrightd[%(process)d]: %(levelname)s %(message)s",
+        format="%(asctime)s netwrightd[%(process)d]: %(levelname)s %(message)s",
     )
     if args.lab and not args.lab_inner:
         from netwright.backend.service.lab import run_lab_launcher

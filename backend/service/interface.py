@@ -20,6 +20,7 @@ from netwright.backend.service import names
 from netwright.backend.service.authority import Authority
 from netwright.backend.service.calls import (
     CALLER,
+    check_size,
     decode_name,
     decode_options,
     decode_topology,
@@ -34,7 +35,7 @@ from netwright.backend.service.worker import (
     Progress,
     thread_safe_progress,
 )
-from netwright.backend.topology import Document, Topology, TopologyError
+from netwright.backend.topology import Document, Problem, Topology, TopologyError
 
 DBusStrList = Annotated[list[str], DBusSignature("as")]
 JobStartedArgs = Annotated[list[str], DBusSignature("sss")]
@@ -93,18 +94,22 @@ class Backend1(ServiceInterface):
     @dbus_method(name="Validate")
     @exported(names.ACTION_INSPECT)
     async def validate(self, topology: DBusStr) -> DBusStr:
-        try:
-            decode_topology(topology)
-        except TopologyError as exc:
-            return json.dumps({"problems": [p.to_json() for p in exc.problems]})
-        problems = Document.from_text(topology).problems()
-        return json.dumps({"problems": [p.to_json() for p in problems]})
+        check_size(topology)
+
+        def problems() -> list[Problem]:
+            try:
+                return Document.from_text(topology).problems()
+            except TopologyError as exc:  # YAML that does not even parse
+                return list(exc.problems)
+
+        found = await asyncio.to_thread(problems)
+        return json.dumps({"problems": [p.to_json() for p in found]})
 
     @dbus_method(name="Plan")
     @exported(names.ACTION_INSPECT)
     async def plan(self, topology: DBusStr, options: DBusDict) -> DBusStr:
         decode_options(options, {})
-        model = decode_topology(topology)
+        model = await decode_topology(topology)
         await self._prepared(model)
         plan = await self.worker.with_engine(lambda e: e.plan(model))
         return json.dumps(plan.to_json())
@@ -136,7 +141,7 @@ class Backend1(ServiceInterface):
     @exported(names.ACTION_APPLY)
     async def apply(self, topology: DBusStr, options: DBusDict) -> DBusStr:
         decode_options(options, {})
-        model = decode_topology(topology)
+        model = await decode_topology(topology)
         if _persists(model):
             await self._authorize_again(names.ACTION_PERSIST)
         async def work(progress: Progress, cancel: CancelFlag) -> dict[str, object]:

@@ -11,6 +11,7 @@ import asyncio
 import itertools
 import json
 import logging
+import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
@@ -52,6 +53,9 @@ class Jobs:
         self._listener = listener
         self._by_topology: dict[str, Job] = {}
         self._ids = itertools.count(1)
+        # Ids stay unique across daemon restarts, so a client never mistakes an old job's
+        # signals for a new one's.
+        self._run_token = secrets.token_hex(3)
 
     def get(self, job_id: str) -> Job:
         for job in self._by_topology.values():
@@ -70,7 +74,8 @@ class Jobs:
                 f"topology {topology} is busy: job {current.id} ({current.operation}) is"
                 " running; wait for it to finish or cancel it"
             )
-        job = Job(f"{operation}-{topology}-{next(self._ids)}", topology, operation, action)
+        job_id = f"{operation}-{topology}-{self._run_token}-{next(self._ids)}"
+        job = Job(job_id, topology, operation, action)
         self._by_topology[topology] = job
         job.task = asyncio.create_task(self._run(job, work), name=job.id)
         log.info("job %s: %s of topology %s started", job.id, operation, topology)

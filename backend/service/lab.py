@@ -157,10 +157,19 @@ def running_lab_pid(directory: Path | None = None) -> int | None:
     """The PID of this user's running lab, if there is one."""
     try:
         pid = int(((directory or lab_dir()) / "pid").read_text().strip())
-        os.kill(pid, 0)
     except (OSError, ValueError, LabUnavailableError):
         return None
-    return pid
+    return pid if is_lab_process(pid) else None
+
+
+def is_lab_process(pid: int) -> bool:
+    """True if ``pid`` is a lab netwrightd, not another process that got a stale file's PID."""
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    program = any(a.endswith((b"netwrightd", b"netwright.backend.service.daemon")) for a in argv)
+    return program and b"--lab" in argv
 
 
 def _wait_for(socket: Path, bus: subprocess.Popen[bytes]) -> None:

@@ -22,6 +22,8 @@ from svc_callers import run_client
 from svc_daemon import PYTHON
 from svc_polkit import USER_ALLOWED, USER_DENIED
 
+from netwright.backend.service.lab import is_lab_process
+
 LIFECYCLE = """
 result = await client.apply(seed)
 return {"mode": await client.mode(), "steps": len(result.plan.steps),
@@ -34,12 +36,12 @@ def lab_directory(user: str) -> Path:
 
 
 def lab_pid(user: str) -> int | None:
+    """The user's lab daemon, checked by its command line (a stale file's PID may be reused)."""
     try:
         pid = int((lab_directory(user) / "pid").read_text())
-        os.kill(pid, 0)
     except (OSError, ValueError):
         return None
-    return pid
+    return pid if is_lab_process(pid) else None
 
 
 def stop_lab(user: str) -> None:
