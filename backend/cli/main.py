@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
@@ -36,13 +37,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _command_names(parser: argparse.ArgumentParser) -> set[str]:
+    for action in parser._actions:  # argparse has no public accessor for subcommands
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()
+
+
+def _is_gui_invocation(first: str, commands: set[str]) -> bool:
+    """A file to open or a GUI option; a mistyped command still gets argparse's error."""
+    if first in commands or first in ("-h", "--help"):
+        return False
+    return first.startswith("-") or first.endswith((".yaml", ".yml", ".json")) or (
+        os.path.exists(first)
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if not args_list or (args_list[0].startswith("-") and args_list[0] not in ("-h", "--help")):
+    parser = build_parser()
+    if not args_list or _is_gui_invocation(args_list[0], _command_names(parser)):
+        # `netwright`, `netwright FILE.yaml`, `netwright --lab`: the designer.
         from netwright.gui.app import run as run_gui
 
         return run_gui(args_list)
-    parser = build_parser()
     args = parser.parse_args(args_list)
     if not getattr(args, "func", None):
         parser.print_help()
