@@ -12,11 +12,14 @@ import json
 import re
 from typing import Any
 
+from netwright.backend.engine import errors as engine_errors
 from netwright.backend.engine.errors import (
     ApplyFailed,
     BusyError,
     Cancelled,
     ConflictError,
+    EngineError,
+    HostMismatch,
     KernelUnsupported,
     NotDeployed,
     NotRootError,
@@ -60,6 +63,7 @@ ERROR_CLASSES: dict[str, type[NetwrightError]] = {
 
 # Engine errors that are not a class of their own on the bus.
 _EXTRA_NAMES: dict[type[NetwrightError], str] = {
+    HostMismatch: names.ERROR_CONFLICT,
     ApplyFailed: names.ERROR_FAILED,
     NotRootError: names.ERROR_FAILED,
     JobNotFoundError: names.ERROR_NOT_FOUND,
@@ -78,15 +82,21 @@ def error_name_for(exc: NetwrightError) -> str:
 
 
 def error_detail(exc: NetwrightError) -> str:
-    """JSON detail for errors that have structure: the problems of an invalid topology."""
+    """JSON detail: the problems of an invalid topology, the structure of engine errors.
+
+    Engine errors also name their class, so a client raises exactly the class the engine
+    raised even where two share a D-Bus name (HostMismatch travels as Conflict).
+    """
     if isinstance(exc, TopologyError):
         return json.dumps({"problems": [p.to_json() for p in exc.problems]})
+    data: dict[str, Any] = {}
+    if isinstance(exc, EngineError):
+        data["class"] = type(exc).__name__
     if isinstance(exc, ApplyFailed):
-        return json.dumps({"step": exc.step, "reason": exc.reason,
-                           "rolled_back": exc.rolled_back})
+        data.update(step=exc.step, reason=exc.reason, rolled_back=exc.rolled_back)
     if isinstance(exc, KernelUnsupported):
-        return json.dumps({"kind": exc.kind, "module": exc.module})
-    return ""
+        data.update(kind=exc.kind, module=exc.module)
+    return json.dumps(data) if data else ""
 
 
 def exception_from_error(name: str, message: str, detail: str = "") -> NetwrightError:
@@ -106,6 +116,10 @@ def exception_from_error(name: str, message: str, detail: str = "") -> Netwright
                              rolled_back=bool(data.get("rolled_back", True)))
         failed.args = (message,)
         return failed
+    engine_class = getattr(engine_errors, str(data.get("class", "")), None)
+    if (isinstance(engine_class, type) and issubclass(engine_class, EngineError)
+            and engine_class not in (KernelUnsupported, ApplyFailed)):
+        return engine_class(message)
     cls = ERROR_CLASSES.get(name)
     if cls is None or cls is TopologyError:
         return ServiceFailedError(f"{message} ({name})" if name else message)

@@ -1,0 +1,67 @@
+"""Every expected error survives the trip over the bus as the same class with the same words."""
+
+from __future__ import annotations
+
+import pytest
+
+from netwright.backend.engine.errors import (
+    ApplyFailed,
+    BusyError,
+    Cancelled,
+    ConflictError,
+    HostMismatch,
+    KernelUnsupported,
+    NotDeployed,
+    NotRootError,
+)
+from netwright.backend.service.errors import (
+    NotAuthorizedError,
+    error_detail,
+    error_name_for,
+    exception_from_error,
+)
+from netwright.backend.topology import TopologyError, parse_topology
+from netwright.backend.topology.problems import NetwrightError
+
+EXPECTED = [
+    (ConflictError("v1 exists and is not Netwright's"), "Conflict"),
+    (HostMismatch("the lab has no wlp9s0"), "Conflict"),
+    (KernelUnsupported("ipvlan", "ipvlan"), "KernelUnsupported"),
+    (BusyError("topology seed is busy"), "Busy"),
+    (ApplyFailed("create veth v1", "it exists", rolled_back=False), "Failed"),
+    (NotRootError("needs root"), "Failed"),
+    (Cancelled("apply of seed cancelled"), "Cancelled"),
+    (NotDeployed("seed is not deployed"), "NotFound"),
+    (NotAuthorizedError("no"), "NotAuthorized"),
+]
+
+
+@pytest.mark.parametrize(("error", "name"), EXPECTED, ids=[type(e).__name__ for e, _ in EXPECTED])
+def test_round_trip(error: NetwrightError, name: str) -> None:
+    bus_name = error_name_for(error)
+    assert bus_name == f"io.netwright.Error.{name}"
+    back = exception_from_error(bus_name, str(error), error_detail(error))
+    assert type(back) is type(error)
+    assert str(back) == str(error)
+    if isinstance(error, ApplyFailed):
+        assert isinstance(back, ApplyFailed)
+        assert (back.step, back.reason, back.rolled_back) == ("create veth v1", "it exists", False)
+    if isinstance(error, KernelUnsupported):
+        assert isinstance(back, KernelUnsupported)
+        assert (back.kind, back.module) == ("ipvlan", "ipvlan")
+
+
+def test_invalid_topology_keeps_every_problem_with_its_path_and_position() -> None:
+    with pytest.raises(TopologyError) as caught:
+        parse_topology("netwright: 1\nname: x\ninterfaces:\n  a: {kind: veth, mtu: 7}\n"
+                       "  b: {kind: bridge, addresses: [999.1.1.1/99]}\n")
+    error = caught.value
+    back = exception_from_error(error_name_for(error), str(error), error_detail(error))
+    assert isinstance(back, TopologyError)
+    assert back.problems == error.problems
+
+
+def test_unknown_error_names_become_service_failures() -> None:
+    back = exception_from_error("org.example.Weird", "odd")
+    assert type(back).__name__ == "ServiceFailedError"
+    assert "org.example.Weird" in str(back)
