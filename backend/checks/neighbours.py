@@ -14,7 +14,6 @@ batched); no pyroute2 here, because thousands of entries must go in within milli
 
 from __future__ import annotations
 
-import errno
 import ipaddress
 import socket
 import struct
@@ -121,10 +120,12 @@ class RouteSocket:
                 count += 1
         return count
 
-    def change(self, kind: int, entries: Iterable[Entry]) -> list[Entry]:
-        """Add (RTM_NEWNEIGH, never replacing) or delete entries; return those that took."""
+    def change(self, kind: int, entries: Iterable[Entry],
+               done: list[Entry] | None = None) -> list[Entry]:
+        """Add (RTM_NEWNEIGH, never replacing) or delete entries; those that took are appended
+        to ``done`` as the kernel acknowledges them (so a failure midway loses none)."""
         batch: list[tuple[int, Entry]] = []
-        done: list[Entry] = []
+        done = [] if done is None else done
         flags = NLM_F_REQUEST | NLM_F_ACK | (NLM_F_CREATE | NLM_F_EXCL if kind == RTM_NEWNEIGH
                                              else 0)
         size = 0
@@ -142,16 +143,16 @@ class RouteSocket:
             batch.append((self.seq, entry))
             size += len(message)
             if size > BATCH_BYTES:
-                done += self._flush(chunks, batch)
+                self._flush(chunks, batch, done)
                 chunks, batch, size = [], [], 0
         if chunks:
-            done += self._flush(chunks, batch)
+            self._flush(chunks, batch, done)
         return done
 
-    def _flush(self, chunks: list[bytes], batch: list[tuple[int, Entry]]) -> list[Entry]:
+    def _flush(self, chunks: list[bytes], batch: list[tuple[int, Entry]],
+               done: list[Entry]) -> None:
         self.sock.send(b"".join(chunks))
         waiting = {seq: entry for seq, entry in batch}
-        done = []
         while waiting:
             data = self.sock.recv(1 << 16)
             offset = 0
@@ -162,10 +163,9 @@ class RouteSocket:
                     entry = waiting.pop(seq, None)
                     if entry is not None and code == 0:
                         done.append(entry)
-                    elif entry is not None and -code not in (errno.EEXIST, errno.ENOENT):
-                        pass  # the probe will show the consequence; nothing was changed
+                    # an entry that exists already (EEXIST) is left alone and not ours to
+                    # remove; other refusals change nothing, and the probe shows the rest
                 offset += (length + 3) & ~3
-        return done
 
 
 class NeighbourPins:
@@ -190,12 +190,10 @@ class NeighbourPins:
         by_netns: dict[str, list[Entry]] = {}
         for entry in entries:
             by_netns.setdefault(entry.netns, []).append(entry)
-        count = 0
+        before = len(self.added)
         for netns, group in by_netns.items():
-            done = self.socket_for(netns).change(RTM_NEWNEIGH, group)
-            self.added += done
-            count += len(done)
-        return count
+            self.socket_for(netns).change(RTM_NEWNEIGH, group, self.added)
+        return len(self.added) - before
 
     def remove_all(self) -> None:
         by_netns: dict[str, list[Entry]] = {}

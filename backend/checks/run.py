@@ -155,43 +155,45 @@ async def run_check(
     timings["plan_neighbours"] = time.perf_counter() - begun
     pins = None
     limited = False
-    if len(steps) > options.neighbour_budget:
-        from netwright.backend.checks.neighbours import NeighbourPins
-
-        report(0, len(pairs), f"pinning {len(steps)} neighbour entries (the kernel's table"
-               f" holds {NEIGHBOUR_TABLE_LIMIT} for all namespaces)")
-        pins = NeighbourPins()
-        begun = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            pinned, unpinned = await loop.run_in_executor(
-                pool, lambda: _pin(pins, explainer, where, steps))
-        timings["pin_neighbours"] = time.perf_counter() - begun
-        limited = unpinned > options.neighbour_budget
-        result.neighbour_table = {"limit": NEIGHBOUR_TABLE_LIMIT, "entries_needed": len(steps),
-                                  "pinned": pinned, "dynamic": unpinned}
-        result.notes.append(
-            f"{len(steps)} neighbour entries needed, more than the {options.neighbour_budget}"
-            f" a check may take from the kernel's shared table ({NEIGHBOUR_TABLE_LIMIT}):"
-            f" {pinned} were pinned as temporary permanent entries and removed afterwards")
     try:
+        if len(steps) > options.neighbour_budget:
+            from netwright.backend.checks.neighbours import NeighbourPins
+
+            report(0, len(pairs), f"pinning {len(steps)} neighbour entries (the kernel's table"
+                   f" holds {NEIGHBOUR_TABLE_LIMIT} for all namespaces)")
+            pins = NeighbourPins()
+            begun = time.perf_counter()
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                pinned, unpinned = await loop.run_in_executor(
+                    pool, lambda: _pin(pins, explainer, where, steps))
+            timings["pin_neighbours"] = time.perf_counter() - begun
+            limited = unpinned > options.neighbour_budget
+            result.neighbour_table = {"limit": NEIGHBOUR_TABLE_LIMIT,
+                                      "entries_needed": len(steps), "pinned": pinned,
+                                      "dynamic": unpinned}
+            result.notes.append(
+                f"{len(steps)} neighbour entries needed, more than the"
+                f" {options.neighbour_budget} a check may take from the kernel's shared table"
+                f" ({NEIGHBOUR_TABLE_LIMIT}): {pinned} were pinned as temporary permanent"
+                " entries and removed afterwards")
         probes = [Probe(where.path(_place_of(p.source, explainer)), p.target.address)
                   for p in pairs]
         begun = time.perf_counter()
         observations = await EchoProber(options.timeout, options.retries, progress).run(probes)
         timings["probe"] = time.perf_counter() - begun
+        if options.tcp_port is not None:
+            from netwright.backend.checks.tcp import probe_tcp
+
+            begun = time.perf_counter()
+            tcp = await probe_tcp(probes, options.tcp_port, options.timeout)
+            timings["tcp"] = time.perf_counter() - begun
+            observations = [_with_tcp(o, t) for o, t in zip(observations, tcp, strict=True)]
     finally:
         if pins is not None:
             begun = time.perf_counter()
             with ThreadPoolExecutor(max_workers=1) as pool:
                 await loop.run_in_executor(pool, pins.remove_all)
             timings["unpin_neighbours"] = time.perf_counter() - begun
-    if options.tcp_port is not None:
-        from netwright.backend.checks.tcp import probe_tcp
-
-        begun = time.perf_counter()
-        tcp = await probe_tcp(probes, options.tcp_port, options.timeout)
-        timings["tcp"] = time.perf_counter() - begun
-        observations = [_with_tcp(o, t) for o, t in zip(observations, tcp, strict=True)]
     if limited:
         observations = [_limited(o) for o in observations]
     result.pairs = [Pair(p.source, p.target, p.predicted, o)
