@@ -28,6 +28,20 @@ def _mark(pair: Pair, colour: bool) -> str:
     return mark + flag
 
 
+COMPACT_COLUMNS = 30  # past this many targets, one character per cell
+
+
+def _compact_mark(pair: Pair | None, colour: bool) -> str:
+    if pair is None:
+        return "·"
+    reachable = _verdict(pair) == "reachable"
+    mark = "!" if pair.matches is False else ("✓" if reachable else "✗")
+    if colour:
+        tint = YELLOW if mark == "!" else (GREEN if reachable else RED)
+        mark = f"{tint}{mark}{RESET}"
+    return mark
+
+
 def render_matrix(result: CheckResult, colour: bool = False) -> str:
     sources = list(dict.fromkeys(p.source for p in result.pairs))
     columns = list(dict.fromkeys((p.target.address, p.target.label) for p in result.pairs))
@@ -35,6 +49,8 @@ def render_matrix(result: CheckResult, colour: bool = False) -> str:
         return f"{result.topology}: nothing to check (no namespace has a static address)"
     cells = {(p.source, p.target.address, p.target.label): p for p in result.pairs}
     width = max(len(s) for s in sources) + 2
+    if len(columns) > COMPACT_COLUMNS:
+        return _render_compact(sources, columns, cells, width, colour)
     lines = []
     header = [f"{i + 1:>3}" for i in range(len(columns))]
     lines.append(" " * width + " ".join(header))
@@ -47,6 +63,21 @@ def render_matrix(result: CheckResult, colour: bool = False) -> str:
         lines.append(f"{source:<{width}}" + " ".join(row))
     lines.append("")
     lines += [f"{i + 1:>3}  {address:<16} {label}" for i, (address, label) in enumerate(columns)]
+    return "\n".join(lines)
+
+
+def _render_compact(sources: list[str], columns: list[tuple[str, str]],
+                    cells: dict[tuple[str, str, str], Pair], width: int, colour: bool) -> str:
+    """Big meshes: one character per cell (``!`` marks a surprise), a tens ruler on top."""
+    ruler = "".join(str((i + 1) // 10 % 10) if (i + 1) % 10 == 0 else " "
+                    for i in range(len(columns)))
+    lines = [" " * width + ruler]
+    for source in sources:
+        row = "".join(_compact_mark(cells.get((source, a, label)), colour)
+                      for a, label in columns)
+        lines.append(f"{source:<{width}}{row}")
+    lines.append("")
+    lines += [f"{i + 1:>4}  {address:<16} {label}" for i, (address, label) in enumerate(columns)]
     return "\n".join(lines)
 
 

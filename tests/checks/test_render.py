@@ -50,3 +50,18 @@ def test_json_marks_the_mismatch() -> None:
     bad = [p for p in data["pairs"] if p["match"] is False]
     assert len(bad) == 1 and bad[0]["role"] == "gateway"
     assert bad[0]["mismatch"].startswith("predicted reachable")
+
+
+def test_big_meshes_get_one_character_per_cell() -> None:
+    from netwright.backend.topology import Topology
+
+    interfaces: dict[str, object] = {"br0": {"kind": "bridge"}}
+    for i in range(40):
+        interfaces[f"p{i}"] = {"kind": "veth", "peer": f"e{i}", "master": "br0"}
+        interfaces[f"e{i}"] = {"kind": "veth", "peer": f"p{i}", "namespace": f"m{i}",
+                               "addresses": [f"10.0.0.{i + 1}/24"]}
+    mesh = Topology.model_validate({"netwright": 1, "name": "m", "interfaces": interfaces,
+                                    "namespaces": {f"m{i}": {} for i in range(40)}})
+    text = render(CheckResult("m", explain(mesh)))
+    row = next(line for line in text.splitlines() if line.startswith("m7 "))
+    assert row.split()[1] == "✓" * 40
