@@ -125,7 +125,7 @@ def topo() -> Callable[[str], Topology]:
     return parse_topology
 
 
-def wait_for_no_orphans(before: dict[str, Any], timeout: float = 5.0) -> dict[str, Any]:
+def wait_for_no_orphans(before: dict[str, Any], timeout: float = 15.0) -> dict[str, Any]:
     """The snapshot once it equals ``before`` (the kernel frees namespaces asynchronously)."""
     import time
 
