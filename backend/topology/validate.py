@@ -18,6 +18,7 @@ from netwright.backend.topology.model import (
     DhcpEntry,
     Ipvlan,
     Macvlan,
+    Route,
     Topology,
     Veth,
     Vlan,
@@ -296,6 +297,15 @@ def _on_link(t: Topology, namespace: str | None, dev: str | None) -> list[IpIf] 
     return found
 
 
+def _route_key(route: Route) -> tuple[int, str, int | None]:
+    """Routes the kernel would call the same: one family, one destination, one metric."""
+    if route.to != "default":
+        family = ipaddress.ip_network(route.to).version
+    else:
+        family = ipaddress.ip_address(route.via).version if route.via else 4
+    return family, route.to, route.metric
+
+
 def check_routes(t: Topology) -> Iterator[Problem]:
     for nic, host_nic in t.host.nics.items():
         gateway = host_nic.gateway
@@ -306,7 +316,7 @@ def check_routes(t: Topology) -> Iterator[Problem]:
                          f" {', '.join(map(str, nets))}: a gateway must be on-link")
     for ns, namespace in t.namespaces.items():
         names = {link.name or key for key, link in t.interfaces.items() if link.namespace == ns}
-        counts = Counter((r.to, r.metric) for r in namespace.routes)
+        counts = Counter(_route_key(r) for r in namespace.routes)
         for index, route in enumerate(namespace.routes):
             path: ModelPath = ("namespaces", ns, "routes", index)
             if route.via is None and route.dev is None:
@@ -331,9 +341,9 @@ def check_routes(t: Topology) -> Iterator[Problem]:
                                  f"{' on ' + route.dev if route.dev else ''}: the kernel refuses"
                                  " it (Nexthop has invalid gateway); use an address inside"
                                  " one of its subnets")
-            if counts[(route.to, route.metric)] > 1 and route.via is not None:
+            if counts[_route_key(route)] > 1 and route.via is not None:
                 first = next(i for i, r in enumerate(namespace.routes)
-                             if (r.to, r.metric) == (route.to, route.metric))
+                             if _route_key(r) == _route_key(route))
                 if first != index:
                     yield _error("duplicate-route", path,
                                  f"{ns} already has a route to {route.to} with the same metric:"

@@ -382,6 +382,19 @@ def test_ipv6_and_dhcp_with_client_id_are_accepted() -> None:
     assert [p.code for p in found] == ["parent-ip-unreachable"]
 
 
+def test_ipv4_and_ipv6_defaults_are_not_duplicates() -> None:
+    found = problems("""
+        namespaces:
+          n1:
+            routes:
+              - {to: default, via: 10.0.0.1}
+              - {to: default, via: "fd00::1"}
+        interfaces:
+          br0: {kind: bridge, namespace: n1, addresses: [10.0.0.5/24, "fd00::5/64"]}
+        """)
+    assert found == []
+
+
 def test_yaml_syntax_error_has_line_and_column() -> None:
     with pytest.raises(TopologyError) as caught:
         Document.from_text("netwright: 1\nname: [unclosed\n", "bad.yaml")
