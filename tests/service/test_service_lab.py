@@ -55,7 +55,8 @@ def stop_lab(user: str) -> None:
 
 
 def in_lab(pid: int, *argv: str) -> str:
-    return subprocess.run(["nsenter", f"--target={pid}", "--net", "--mount", "--", *argv],
+    return subprocess.run(["nsenter", f"--target={pid}", "--net", "--mount", "--root", "--wd",
+                           "--", *argv],
                           capture_output=True, text=True, check=True, timeout=30).stdout
 
 
