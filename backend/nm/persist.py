@@ -188,7 +188,11 @@ async def _active_ifaces(nm: NmClient) -> dict[str, str]:
 
 async def check_namespace(nm: NmClient, netns: str | None) -> None:
     """Refuse to use an NM that manages another namespace than the target's host."""
-    if await nm.netns_inode() != netns_inode(netns):
+    try:
+        same = await nm.netns_inode() == netns_inode(netns)
+    except OSError:  # another user namespace (the lab) cannot see NM's namespace: not ours
+        same = False
+    if not same:
         where = f"namespace {netns}" if netns else "this process's network namespace"
         raise WrongNamespace(
             f"the NetworkManager on this bus manages another network namespace than {where},"
