@@ -61,7 +61,13 @@ def _run(args: argparse.Namespace, func: Any) -> int:
     from netwright.backend.engine.engine import require_root
 
     require_root()
-    return int(asyncio.run(func(args)))
+    try:
+        return int(asyncio.run(func(args)))
+    except KeyboardInterrupt:
+        # the journal says what was interrupted: roll it back now rather than at the next run
+        print("netwright: interrupted; rolling back what was done", file=sys.stderr)
+        asyncio.run(_engine(args).recover())
+        raise
 
 
 def _engine(args: argparse.Namespace) -> Any:

@@ -88,3 +88,30 @@ def test_clear_messages(tmp_path: Path, clean_host: Any) -> None:
     invalid = cli("apply", "--local", "--yes", str(broken), state_dir=state)
     assert invalid.returncode == 1 and "veth v needs 'peer:'" in invalid.stderr
     assert "Traceback" not in invalid.stderr
+
+
+def test_ctrl_c_rolls_back_at_once(tmp_path: Path, clean_host: Any) -> None:
+    """Ctrl-C in the middle of an apply: the command itself rolls back before it exits."""
+    from tests.engine.test_rollback import MULTI
+
+    topology = tmp_path / "rb.yaml"
+    topology.write_text(MULTI)
+    env = {**os.environ, "NETWRIGHT_STATE_DIR": str(tmp_path / "state")}
+    # a fault hook makes the command send itself SIGINT at step 6, as a user's Ctrl-C would
+    code = ("import os, signal, sys\n"
+            "from netwright.backend.engine import engine as e\n"
+            "orig = e.Engine.__init__\n"
+            "def init(self, *a, **k):\n"
+            "    orig(self, *a, **k)\n"
+            "    self.fault = lambda i, s: i == 6 and os.kill(os.getpid(), signal.SIGINT)\n"
+            "e.Engine.__init__ = init\n"
+            "from netwright.backend.cli.main import main\n"
+            "sys.exit(main(sys.argv[1:]))\n")
+    result = subprocess.run([str(ROOT / ".venv/bin/python"), "-c", code, "apply", "--local",
+                             "--yes", str(topology)], env=env, capture_output=True, text=True,
+                            cwd="/", timeout=120, check=False)
+    assert result.returncode == 130, result.stderr
+    assert "interrupted; rolling back what was done" in result.stderr
+    assert wait_for_no_orphans(clean_host) == clean_host
+    assert not list((tmp_path / "state").glob("*/*.journal"))
+    assert not list((tmp_path / "state").glob("*/rb.json"))
