@@ -94,6 +94,18 @@ def rtmsg(*, family: int, dst_len: int, table: int, protocol: int, scope: int,
                        route_type, 0)
 
 
+IFLA_AF_SPEC = 26
+AF_INET6 = 10
+IFLA_INET6_ADDR_GEN_MODE = 8
+IN6_ADDR_GEN_MODE_NONE = 1
+
+
+def addr_gen_mode_none() -> bytes:
+    """IFLA_AF_SPEC → AF_INET6 → ADDR_GEN_MODE none: no IPv6 link-local on this link."""
+    return nested(IFLA_AF_SPEC, [nested(AF_INET6, [u8(IFLA_INET6_ADDR_GEN_MODE,
+                                                        IN6_ADDR_GEN_MODE_NONE)])])
+
+
 _INFO_DATA: dict[str, tuple[int, str]] = {
     "IFLA_BR_STP_STATE": (5, "u32"),
     "IFLA_BR_VLAN_FILTERING": (7, "u8"),

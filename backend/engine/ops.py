@@ -170,6 +170,8 @@ class LinkCreate(Op):
             if spec is not None:
                 body = enc.ifinfomsg() + enc.string(enc.IFLA_IFNAME, spec.name) + enc.string(
                     enc.IFLA_IFALIAS, spec.alias)
+                if not spec.link_local:  # before it first comes up, or it gets one anyway
+                    body += enc.addr_gen_mode_none()
                 out.append((spec.where, RawRequest(RTM_NEWLINK, CHANGE, body)))
         return out
 

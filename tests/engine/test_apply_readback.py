@@ -103,3 +103,40 @@ def test_deployment_names_where_things_are(engine: Engine, topo: Any, clean_host
     assert deployment.interfaces["va"] == ("va", "a")
     assert deployment.interfaces["br0"] == ("br0", None)
     assert run(engine.deployments()) == ["kinds"]
+
+
+def _link_local(netns: str | None = None) -> dict[str, list[str]]:
+    return {e["ifname"]: [a["local"] for a in e.get("addr_info", [])
+                          if a["family"] == "inet6" and a.get("scope") == "link"]
+            for e in ip_json("addr show", netns)}
+
+
+def test_no_ipv6_link_local_without_ipv6(engine: Engine, topo: Any, clean_host: Any) -> None:
+    """A topology without IPv6 gets no link-local addresses, so no autoconfiguration storm."""
+    v4_only = """
+netwright: 1
+name: v4
+namespaces:
+  a: {routes: [{to: default, via: 10.0.0.254}]}
+  b: {}
+interfaces:
+  br0: {kind: bridge, addresses: [10.0.0.254/24]}
+  va: {kind: veth, peer: va-h, namespace: a, addresses: [10.0.0.1/24]}
+  va-h: {kind: veth, peer: va, master: br0}
+  vb: {kind: veth, peer: vb-h, namespace: b, addresses: [10.0.0.2/24]}
+  vb-h: {kind: veth, peer: vb, master: br0}
+"""
+    run(engine.apply(topo(v4_only)))
+    sh("sleep 0.5")
+    assert _link_local()["br0"] == [] and _link_local()["va-h"] == []
+    assert _link_local("a")["va"] == [] and _link_local("b")["vb"] == []
+    assert links()["va-h"]["addrs"] == [] and "UP" in links()["va-h"]["flags"]
+
+
+def test_ipv6_link_local_kept_with_ipv6(engine: Engine, topo: Any, clean_host: Any) -> None:
+    run(engine.apply(topo(SEGMENT)))
+    deadline = 50
+    while not _link_local("a")["va"] and deadline:
+        sh("sleep 0.1")
+        deadline -= 1
+    assert _link_local("a")["va"], "IPv6 in use: the kernel's link-local stays"
