@@ -103,7 +103,10 @@ class _Progress:
         if not self.enabled:
             return
         line = f"[{done}/{total}] {text}"
-        width = os.get_terminal_size(sys.stderr.fileno()).columns - 1
+        try:
+            width = (os.get_terminal_size(sys.stderr.fileno()).columns or 80) - 1
+        except OSError:
+            width = 79
         sys.stderr.write("\r" + line[:width].ljust(width))
         sys.stderr.flush()
         self.shown = True

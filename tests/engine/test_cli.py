@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -115,3 +116,34 @@ def test_ctrl_c_rolls_back_at_once(tmp_path: Path, clean_host: Any) -> None:
     assert wait_for_no_orphans(clean_host) == clean_host
     assert not list((tmp_path / "state").glob("*/*.journal"))
     assert not list((tmp_path / "state").glob("*/rb.json"))
+
+
+def test_progress_on_a_terminal(tmp_path: Path, clean_host: Any) -> None:
+    """On a terminal, apply shows [done/total] progress; piped output has none."""
+    import pty
+
+    topology = tmp_path / "diff.yaml"
+    topology.write_text(BASE)
+    env = {**os.environ, "NETWRIGHT_STATE_DIR": str(tmp_path / "state")}
+    master, slave = pty.openpty()
+    child = subprocess.Popen([NETWRIGHT, "apply", "--local", "--yes", str(topology)],
+                             stdin=slave, stdout=slave, stderr=slave, env=env, cwd="/")
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    assert child.wait(timeout=60) == 0
+    text = seen.decode(errors="replace")
+    shown = [(int(done), int(total)) for done, total in re.findall(r"\r\[(\d+)/(\d+)\] ", text)]
+    assert shown, text
+    assert shown[-1][0] == shown[-1][1] > 10, "the last line shows every step done"
+    assert "applied" in text
+    piped = cli("plan", "--local", str(topology), state_dir=tmp_path / "state")
+    assert "\r[" not in piped.stderr
