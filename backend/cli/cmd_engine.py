@@ -175,8 +175,8 @@ async def _destroy(args: argparse.Namespace) -> int:
     name = subject if isinstance(subject, str) else subject.name
     engine = _engine(args)
     progress = _Progress(not args.json)
-    try:
-        result = await engine.destroy(name, progress=progress)
+    try:  # given the file, destroy also finds what a lost state file no longer lists
+        result = await engine.destroy(subject, progress=progress)
     finally:
         progress.close()
     lab_removed = False

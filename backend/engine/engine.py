@@ -213,21 +213,29 @@ class Engine:
             journal.finish()
         return ApplyResult(plan, time.monotonic() - started)
 
-    async def destroy(self, name: str, *, progress: Progress | None = None,
+    async def destroy(self, name: str | Topology, *, progress: Progress | None = None,
                       cancel: asyncio.Event | None = None) -> ApplyResult:
-        """Remove exactly what topology ``name`` owns on this target."""
+        """Remove exactly what topology ``name`` owns on this target.
+
+        Given the topology itself instead of its name, destroy also works when the state
+        file was lost: whatever still carries the topology's marker is removed.
+        """
         require_root()
         await self.recover()
         started = time.monotonic()
+        given = name if isinstance(name, Topology) else None
+        name = name.name if isinstance(name, Topology) else name
         with self.store.lock(name):
             record = self.store.load(name)
-            if record is None:
+            deployed = record.topology if record else given
+            if deployed is None:
                 raise NotDeployed(f"topology {name} is not deployed on {self._target_text()}")
             if cancel is not None and cancel.is_set():
                 raise Cancelled(f"destroy of {name} cancelled before it started")
-            journal = self._begin(name, "destroy", record.generation, None, record.topology)
+            generation = record.generation if record else ""
+            journal = self._begin(name, "destroy", generation, None, deployed)
             try:
-                _clean, steps = await self._converge(name, None, record.topology,
+                _clean, steps = await self._converge(name, None, deployed,
                                                      progress=progress, journal=journal,
                                                      destroying=True)
             except ConflictError:  # refused by the first (strict) plan: nothing was touched

@@ -99,3 +99,13 @@ def test_destroy_refuses_to_take_a_moved_in_interface(engine: Engine, topo: Any,
     run(engine.destroy("rb"))
     assert "r2" not in netns_list()
     assert {"mine0", "mine1"} <= set(links())
+
+
+def test_destroy_by_topology_after_the_state_file_is_lost(engine: Engine, state_dir: Any,
+                                                          topo: Any, clean_host: Any) -> None:
+    run(engine.apply(topo(MULTI)))
+    for path in state_dir.glob("*/rb.json"):
+        path.unlink()
+    assert run(engine.deployments()) == []
+    run(engine.destroy(topo(MULTI)))
+    assert wait_for_no_orphans(clean_host) == clean_host
