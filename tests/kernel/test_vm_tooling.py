@@ -14,9 +14,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from vm_errors import EXIT_VM_FAILED, VmError
 from vm_initramfs import CpioEntry, cpio_newc, load_order, module_name
 from vm_kernel import KernelPackage, extract_vmlinux, parse_candidate, parse_meta_depends
-from vm_qemu import command_script, guest_env_file
+from vm_qemu import VmConfig, command_script, guest_env_file, run_in_vm
 
 BUSYBOX = shutil.which("busybox")
 
@@ -97,3 +98,13 @@ def test_guest_env_names_each_share_by_its_tag() -> None:
 def _write(path: Path, text: str) -> Path:
     path.write_text(text)
     return path
+
+
+def test_a_vm_that_cannot_start_is_an_error_never_a_pass(tmp_path: Path) -> None:
+    """Real QEMU, asked to boot a kernel that is not there: a VmError naming the cause."""
+    missing = tmp_path / "no-such-kernel"
+    config = VmConfig(kernel_image=missing, initrd=missing, shares=(), boot_timeout=60)
+    with pytest.raises(VmError) as failed:
+        run_in_vm(config, ["true"], tmp_path)
+    assert failed.value.exit_code == EXIT_VM_FAILED
+    assert "no-such-kernel" in str(failed.value) or "not installed" in str(failed.value)

@@ -8,7 +8,7 @@ importable, so this is not a ``NetwrightError``; ``run-in-vm`` prints it and exi
 from __future__ import annotations
 
 EXIT_VM_FAILED = 125  # the VM could not be prepared or started, or never ran the command
-EXIT_VM_TIMEOUT = 124  # the command was still running when the time limit ran out
+EXIT_VM_TIMEOUT = 124  # the guest did not boot, or the command did not end, in time
 
 
 class VmError(Exception):

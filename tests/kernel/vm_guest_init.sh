@@ -84,6 +84,7 @@ chroot "$NEW" /sbin/ip link set lo up
 
 stty -F /dev/ttyS1 raw -echo 2>/dev/null
 say "running the command"
+: >"$NEW$RUN/started"
 chroot "$NEW" /bin/sh "$RUN/command.sh" </dev/null >/dev/ttyS1 2>&1
 echo "$?" >"$NEW$RUN/rc"
 sync

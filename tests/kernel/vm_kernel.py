@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ META_PACKAGE = "linux-image-amd64"
 CACHE_ENV = "NETWRIGHT_VM_CACHE"
 DEFAULT_CACHE = Path("/var/cache/netwright-test-kernel")
 READY_MARK = "READY"
+STALE_SECONDS = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -185,7 +187,18 @@ def _build_entry(cache: Path, package: KernelPackage) -> Kernel:
         if entry.exists():
             shutil.rmtree(entry)
         unpacked.rename(entry)
+    _prune(cache, keep=entry)
     return Kernel(package, entry, release)
+
+
+def _prune(cache: Path, keep: Path) -> None:
+    """Remove kernels superseded more than a day ago (~470 MB each); a run that started on
+    one just before the update may still be reading its modules, hence the grace period."""
+    cutoff = time.time() - STALE_SECONDS
+    for entry in _cached_entries(cache):
+        if entry != keep and (entry / READY_MARK).stat().st_mtime < cutoff:
+            print(f"run-in-vm: removing the superseded {entry.name}", file=sys.stderr)
+            shutil.rmtree(entry, ignore_errors=True)
 
 
 def prepare_kernel(cache: Path) -> Kernel:

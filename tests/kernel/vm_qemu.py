@@ -50,6 +50,7 @@ class VmConfig:
     cpus: int = 2
     accel: str = "tcg"
     timeout: float = 1800.0
+    boot_timeout: float = 180.0  # ~5-15 s is normal under TCG, even on a loaded host
     extra_env: dict[str, str] = field(default_factory=dict)
     virtiofsd: str | None = None  # serve / and the shares with virtiofs (else 9p: slower)
 
@@ -145,15 +146,34 @@ def _start(argv: list[str]) -> subprocess.Popen[bytes]:
         raise VmError(f"cannot start {QEMU}: {exc}") from exc
 
 
-def _wait(process: subprocess.Popen[bytes], timeout: float) -> bool:
-    """Wait for QEMU; on timeout kill it (our own child, by PID) and say False."""
-    try:
-        process.wait(timeout=timeout)
-        return True
-    except subprocess.TimeoutExpired:
+def _wait(process: subprocess.Popen[bytes], config: VmConfig,
+          run_dir: Path) -> VmError | None:
+    """Wait for QEMU to exit; None when it did, else why it was killed (our child, by PID).
+
+    A guest that never reaches the command (a hung boot, e.g. with an accelerator that does
+    not work on this host) is stopped after ``boot_timeout`` rather than the whole timeout.
+    """
+    started = time.monotonic()
+    while True:
+        try:
+            process.wait(timeout=0.5)
+            return None
+        except subprocess.TimeoutExpired:
+            pass
+        elapsed = time.monotonic() - started
+        booted = (run_dir / "started").exists()
+        if not booted and elapsed > config.boot_timeout:
+            error = VmError(f"the guest did not reach the command within"
+                            f" {config.boot_timeout:.0f} s (accelerator {config.accel}; only tcg"
+                            " is known to work on these hosts)")
+        elif elapsed > config.timeout:
+            error = VmError(f"the command was still running after {config.timeout:.0f} s",
+                            EXIT_VM_TIMEOUT)
+        else:
+            continue
         process.kill()
         process.wait()
-        return False
+        return error
 
 
 def run_in_vm(config: VmConfig, argv: Sequence[str], cwd: Path) -> int:
@@ -200,14 +220,13 @@ def _boot(config: VmConfig, run_dir: Path, started: float) -> int:
     relay = threading.Thread(target=_relay, args=(process.stdout, sys.stdout.buffer),
                              daemon=True)
     relay.start()
-    finished = _wait(process, config.timeout)
+    stopped = _wait(process, config, run_dir)
     relay.join(timeout=5)
     stderr = process.stderr.read().decode(errors="replace").strip() if process.stderr else ""
     elapsed = time.monotonic() - started
-    if not finished:
-        raise VmError(f"the command was still running after {config.timeout:.0f} s; the VM"
-                      f" was stopped. Last console lines:\n{_console_tail(run_dir)}",
-                      EXIT_VM_TIMEOUT)
+    if stopped:
+        raise VmError(f"{stopped}; the VM was stopped. Last console lines:\n"
+                      f"{_console_tail(run_dir)}", stopped.exit_code)
     rc_file = run_dir / "rc"
     if rc_file.is_file():
         print(f"run-in-vm: guest finished in {elapsed:.1f} s", file=sys.stderr)
@@ -218,5 +237,6 @@ def _boot(config: VmConfig, run_dir: Path, started: float) -> int:
     init_error = run_dir / "init-error"
     reason = (init_error.read_text().strip() if init_error.is_file()
               else "no exit code came back")
-    raise VmError(f"the VM did not run the command ({reason}). Last console lines:\n"
+    said = f"\n{QEMU} said: {stderr}" if stderr else ""
+    raise VmError(f"the VM did not run the command ({reason}).{said}\nLast console lines:\n"
                   f"{_console_tail(run_dir)}")
