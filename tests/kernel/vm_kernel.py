@@ -192,8 +192,8 @@ def _build_entry(cache: Path, package: KernelPackage) -> Kernel:
 
 
 def _prune(cache: Path, keep: Path) -> None:
-    """Remove kernels superseded more than a day ago (~470 MB each); a run that started on
-    one just before the update may still be reading its modules, hence the grace period."""
+    """Remove other kernels (~470 MB each) not used for a day: a run that started on one just
+    before the update may still be reading its modules, hence the grace period."""
     cutoff = time.time() - STALE_SECONDS
     for entry in _cached_entries(cache):
         if entry != keep and (entry / READY_MARK).stat().st_mtime < cutoff:
@@ -220,6 +220,7 @@ def prepare_kernel(cache: Path) -> Kernel:
             return kernel
         entry = cache / package.cache_key
         if (entry / READY_MARK).is_file():
+            os.utime(entry / READY_MARK)  # "last used", for _prune
             return _load_entry(entry)
         try:
             return _build_entry(cache, package)
