@@ -171,6 +171,12 @@ class RtSocket:
                             out[name.split(b"\0", 1)[0].decode()] = index
                 offset += (length + 3) & ~3
 
+    def group_members(self, group: int) -> dict[str, str | None]:
+        """name → alias of the links in link group ``group``."""
+        fixed = struct.pack("=BxHiII", 0, 0, 0, 0, 0)
+        return {name: alias for _i, name, alias, g in map(
+            link_summary, self.dump_raw(_RTM_GETLINK, fixed)) if g == group}
+
     def link_alias(self, index: int) -> str | None:
         """IFLA_IFALIAS of link ``index`` (None if unset or no such link), without decoding
         the whole message."""

@@ -186,10 +186,18 @@ class MissingDevice(Exception):  # noqa: N818 (internal signal, translated by th
 class LinkDelete(Op):
     index: int = 0
     name: str = ""
+    group: int = 0  # set when every owned link of its namespace goes (see group_delete)
+    owner: str = ""  # the marker prefix every member of that group must carry
     tolerated: frozenset[int] = GONE
 
     def requests(self, kernel: Kernel) -> list[Encodable]:
         return [RawRequest(RTM_DELLINK, CHANGE, enc.ifinfomsg(index=self.index))]
+
+
+def group_delete(group: int) -> Encodable:
+    """Delete every link of ``group`` in one request: the kernel unregisters them together,
+    one grace period for all instead of one each (~17 ms per link otherwise)."""
+    return RawRequest(RTM_DELLINK, CHANGE, enc.ifinfomsg() + enc.u32(enc.IFLA_GROUP, group))
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from netwright.backend.engine import ops
-from netwright.backend.engine.desired import Desired, LinkSpec, RouteSpec, Where, parse_marker
+from netwright.backend.engine.desired import (
+    MARKER_PREFIX,
+    Desired,
+    LinkSpec,
+    RouteSpec,
+    Where,
+    parse_marker,
+)
 from netwright.backend.engine.errors import ConflictError, HostMismatch
 from netwright.backend.engine.kernel import Kernel
 from netwright.backend.engine.observe import LinkState, NsState, RouteState
@@ -245,6 +252,7 @@ def _plan_link_deletes(b: _Builder, keep: set[tuple[Where, str]], replaced: set[
     for where, state in b.observed.items():
         if not state.exists or where in b.deleting_wheres or where in b.skip_wheres:
             continue
+        keeps_some = any(w == where for w, _ in keep)  # else the whole group may go at once
         for link in sorted(state.links.values(), key=lambda lk: -lk.index):
             if (where, link.name) in keep or not _owned(b, link):
                 continue
@@ -258,7 +266,9 @@ def _plan_link_deletes(b: _Builder, keep: set[tuple[Where, str]], replaced: set[
                 continue  # goes with its peer
             deleted.add(key)
             b.add("delete", key, f"delete {link.kind} {link.name} in {b.where_text(where)}",
-                  ops.LinkDelete(ops.PHASE_LINK_DEL, where, index=link.index, name=link.name))
+                  ops.LinkDelete(ops.PHASE_LINK_DEL, where, index=link.index, name=link.name,
+                                 group=0 if keeps_some else link.group,
+                                 owner=f"{MARKER_PREFIX}{b.desired.name}:"))
 
 
 def _plan_link_creates(b: _Builder, created: set[str]) -> None:

@@ -109,3 +109,31 @@ def test_destroy_by_topology_after_the_state_file_is_lost(engine: Engine, state_
     assert run(engine.deployments()) == []
     run(engine.destroy(topo(MULTI)))
     assert wait_for_no_orphans(clean_host) == clean_host
+
+
+HOST_PAIRS = {"netwright": 1, "name": "pairs", "interfaces": {
+    **{f"pa{i}": {"kind": "veth", "peer": f"pb{i}"} for i in range(12)},
+    **{f"pb{i}": {"kind": "veth", "peer": f"pa{i}"} for i in range(12)}}}
+
+
+def test_destroy_deletes_a_whole_group_at_once(engine: Engine, clean_host: Any) -> None:
+    from netwright.backend.topology.model import Topology
+
+    run(engine.apply(Topology.model_validate(HOST_PAIRS)))
+    assert len([n for n in links() if n.startswith("p")]) == 24
+    run(engine.destroy("pairs"))
+    assert wait_for_no_orphans(clean_host) == clean_host
+
+
+def test_group_delete_spares_another_link_in_the_group(engine: Engine,
+                                                       clean_host: Any) -> None:
+    """A foreign link that happens to use the topology's group number stops the group delete."""
+    from netwright.backend.engine.ops import link_group
+    from netwright.backend.topology.model import Topology
+
+    run(engine.apply(Topology.model_validate(HOST_PAIRS)))
+    sh(f"ip link add other0 group {link_group('pairs')} type bridge"
+       " && ip link set other0 alias someone-else")
+    run(engine.destroy("pairs"))
+    assert "other0" in links() and links()["other0"]["ifalias"] == "someone-else"
+    assert not [n for n in links() if n.startswith(("pa", "pb"))]
