@@ -29,7 +29,7 @@ from netwright.backend.engine.errors import (
 from netwright.backend.engine.execute import CancelRequested, Fault, StepFailed, execute
 from netwright.backend.engine.journal import Journal, read_header
 from netwright.backend.engine.kernel import Kernel
-from netwright.backend.engine.observe import Interest, observe
+from netwright.backend.engine.observe import Interest, LinkState, observe
 from netwright.backend.engine.planner import make_plan
 from netwright.backend.engine.results import (
     ApplyResult,
@@ -101,7 +101,8 @@ class Engine:
         return cached[1]
 
     def _compute(self, kernel: Kernel, topology: Topology, *, strict: bool = True,
-                 conflicts: dict[str, str] | None = None) -> list[Step]:
+                 conflicts: dict[str, str] | None = None,
+                 host_nics: dict[str, LinkState | None] | None = None) -> list[Step]:
         desired = self._desired(topology, topology.name)
         previous = self._desired(self._previous(topology.name), topology.name)
         desired.labels = {**previous.labels, **desired.labels}
@@ -114,6 +115,10 @@ class Engine:
         observed = observe(kernel, self._wheres(desired, previous),
                            marker_only=previous.wheres() - desired.wheres(),
                            interest=_interest(desired, previous))
+        if host_nics is not None:
+            seen = observed.get(self.target.host_netns)
+            for nic in topology.host.nics:
+                host_nics[nic] = seen.links.get(nic) if seen and seen.exists else None
         return make_plan(desired, observed, kernel, strict=strict,
                          known=previous.links.values(), conflicts=conflicts)
 
@@ -156,9 +161,12 @@ class Engine:
             topology = name_or_topology
         deployed = self.store.load(topology.name) is not None
         conflicts: dict[str, str] = {}
+        nics: dict[str, LinkState | None] = {}
         with Kernel() as kernel:
-            steps = self._compute(kernel, topology, strict=False, conflicts=conflicts)
-        return Status(topology.name, deployed, _object_statuses(topology, steps, conflicts))
+            steps = self._compute(kernel, topology, strict=False, conflicts=conflicts,
+                                  host_nics=nics)
+        return Status(topology.name, deployed, [
+            *_object_statuses(topology, steps, conflicts), *_nic_statuses(topology, nics)])
 
     # -- changing -----------------------------------------------------------------------------
 
@@ -400,6 +408,26 @@ def _object_statuses(topology: Topology, steps: list[Step],
         out.append(_one(key, "namespace", missing, by_object, conflicts))
     for key in topology.interfaces:
         out.append(_one(key, "interface", missing, by_object, conflicts))
+    return out
+
+
+def _nic_statuses(topology: Topology, nics: dict[str, LinkState | None]) -> list[ObjectStatus]:
+    """The host NICs the topology builds on: there and up, down, or absent."""
+    out: list[ObjectStatus] = []
+    for name in topology.host.nics:
+        link = nics.get(name)
+        users = [k for k, v in topology.interfaces.items()
+                 if getattr(v, "parent", None) == name or getattr(v, "dev", None) == name]
+        if link is None:
+            out.append(ObjectStatus(name, "host-nic", "missing", [
+                f"host NIC {name} does not exist" + (f"; {', '.join(users)} need it"
+                                                      if users else "")]))
+        elif not link.up:
+            out.append(ObjectStatus(name, "host-nic", "drifted", [
+                f"host NIC {name} is down" + (f": {', '.join(users)} have no carrier"
+                                              if users else "")]))
+        else:
+            out.append(ObjectStatus(name, "host-nic", "present"))
     return out
 
 

@@ -71,14 +71,14 @@ class ApplyResult:
 
 @dataclass(frozen=True)
 class ObjectStatus:
-    """One namespace or interface of a deployment, compared with the kernel.
+    """One namespace, interface or host NIC of a deployment, compared with the kernel.
 
     ``differences`` says, for a drifted object, what would have to change ("add address
     10.0.0.1/24 to v1 in net1").
     """
 
     object: str
-    what: Literal["namespace", "interface"]
+    what: Literal["namespace", "interface", "host-nic"]
     state: ObjectState
     differences: list[str] = field(default_factory=list)
 

@@ -94,3 +94,17 @@ def test_lab_target_without_a_lab_says_so(state_dir: Path, topo: Any, clean_host
         run(Engine(state_dir, Target.lab()).plan(topo(SEED_MACVLAN)))
     assert "the lab host (namespace nwlab-host) does not exist: build it first" in str(
         missing.value)
+
+
+def test_status_reports_the_host_nic(lab: Path, topo: Any) -> None:
+    seed = topo(SEED_MACVLAN)
+    run(build_lab(seed, state_dir=lab))
+    engine = Engine(lab, Target.lab())
+    run(engine.apply(seed))
+    nic = {o.object: o for o in run(engine.status("seed")).objects}["wlp2s0"]
+    assert (nic.what, nic.state) == ("host-nic", "present")
+    sh("ip -n nwlab-host link set wlp2s0 down")
+    nic = {o.object: o for o in run(engine.status("seed")).objects}["wlp2s0"]
+    assert nic.state == "drifted"
+    assert nic.differences == ["host NIC wlp2s0 is down: ipvlan1, ipvlan2 have no carrier"]
+    sh("ip -n nwlab-host link set wlp2s0 up")
