@@ -113,3 +113,18 @@ def test_cancel_rolls_back(engine: Engine, topo: Any, clean_host: Any) -> None:
     assert "rolled back" in str(cancelled.value)
     assert seen and seen[0] < STEPS
     assert wait_for_no_orphans(clean_host) == clean_host
+
+
+def test_parent_gone_mid_apply_is_named(state_dir: Path, topo: Any, clean_host: Any) -> None:
+    """The bridge a macvlan sits on disappears before its turn: ENODEV, named, rolled back."""
+    def pull_the_parent(at: int, step: Step) -> None:
+        if step.text.startswith("create macvlan ym"):
+            sh("ip link del rbr")
+
+    engine = Engine(state_dir, Target.host(), fault=pull_the_parent)
+    with pytest.raises(ApplyFailed) as failed:
+        run(engine.apply(topo(MULTI)))
+    assert "failed to create macvlan ym (bridge) on rbr in namespace r2: the parent rbr of ym" \
+           " does not exist" in str(failed.value)
+    assert failed.value.rolled_back
+    assert wait_for_no_orphans(clean_host) == clean_host
