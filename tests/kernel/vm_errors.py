@@ -17,3 +17,7 @@ class VmError(Exception):
     def __init__(self, message: str, exit_code: int = EXIT_VM_FAILED) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+
+
+class FileServerError(VmError):
+    """virtiofsd could not serve a share (the VM did not start; 9p may still work)."""

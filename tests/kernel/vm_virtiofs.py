@@ -19,7 +19,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from vm_errors import VmError
+from vm_errors import FileServerError
 
 VIRTIOFSD_CANDIDATES = ("/usr/lib/qemu/virtiofsd", "/usr/libexec/virtiofsd",
                         "/usr/lib/virtiofsd")
@@ -55,7 +55,7 @@ def start_virtiofsd(binary: str, source: Path, socket: Path, *, readonly: bool,
     while not socket.exists():
         if process.poll() is not None or time.monotonic() > deadline:
             stop(process)
-            raise VmError(f"virtiofsd for {source} did not start: "
+            raise FileServerError(f"virtiofsd for {source} did not start: "
                           f"{log.read_text(errors='replace').strip() or 'no message'}")
         time.sleep(0.02)
     return process
