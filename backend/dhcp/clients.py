@@ -1,0 +1,285 @@
+"""DHCP clients for a deployed topology: one udhcpc per ``dhcp`` interface, in its namespace.
+
+Why busybox's udhcpc and not pyroute2's asyncio client (``pyroute2.dhcp``, 0.9.7): a
+deployment outlives the process that applied it (``netwright apply --local`` exits; the
+daemon restarts on upgrade or crash), and its leases must be renewed all that time. udhcpc is
+a process of its own per interface, started inside the interface's namespace, that keeps
+renewing whatever happens to the backend; pyroute2's client lives in the caller's event loop
+and would stop renewing the moment the CLI or the daemon exits. udhcpc is maintained (busybox
+1.35 in Debian 12; ``busybox-static`` runs unchanged in the stock-kernel VM), sends any option
+61 (``-x 0x3d:HEX``), asks for broadcast replies (``-B``, needed on ipvlan), releases on
+SIGTERM (``-R``), renews on SIGUSR1, and leaves what the lease means to a script we control
+(``script.py``) — so Netwright never flushes an address it did not add. No DHCP protocol code
+is written here.
+
+Layout (``<state_dir>/<target.key>/dhcp/``)::
+
+    udhcpc-event              the event script
+    <topology>/<key>.pid      udhcpc's pid file; its path in udhcpc's command line is how a
+                              restarted backend finds the client (``processes.find``)
+    <topology>/<key>.lease    the lease (``lease.py``), written by the script
+    <topology>/<key>.lease.event   the last event and its time
+    <topology>/<key>.log      udhcpc's output
+
+Lifecycle, driven by the engine: ``start`` after an apply (also restarts a client whose
+interface, namespace or client-id changed, and stops clients of interfaces no longer
+``dhcp``), ``stop`` before a destroy (releases, so the server frees the address, and no
+client keeps a deleted namespace alive), ``reconcile`` when the backend starts (stops
+orphans: clients of topologies not deployed, e.g. started by an apply killed before it
+committed; restarts the missing clients of deployed ones).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, Protocol
+
+from netwright.backend.dhcp import processes
+from netwright.backend.dhcp.errors import DhcpUnavailable
+from netwright.backend.dhcp.identity import DhcpRequest, requests
+from netwright.backend.dhcp.lease import Lease, read_event, read_lease
+from netwright.backend.dhcp.script import install
+from netwright.backend.topology.model import Topology
+
+PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+DISCOVER_TRIES = 4  # DISCOVERs per round, one second apart …
+PAUSE_AFTER_FAILURE = 3  # … then this many seconds before the next round
+
+
+class TargetLike(Protocol):
+    """What the client manager needs of ``netwright.backend.engine.Target``."""
+
+    @property
+    def key(self) -> str: ...
+
+    def netns_name(self, namespace: str | None) -> str | None: ...
+
+
+ClientPhase = Literal["bound", "waiting", "no-server", "stopped"]
+
+
+@dataclass(frozen=True)
+class ClientState:
+    """What Status shows for one ``dhcp`` interface."""
+
+    request: DhcpRequest
+    pid: int | None
+    lease: Lease | None
+    last_event: str | None
+
+    @property
+    def phase(self) -> ClientPhase:
+        if self.pid is None:
+            return "stopped"
+        if self.lease is not None:
+            return "bound"
+        return "no-server" if self.last_event in ("leasefail", "nak") else "waiting"
+
+    def describe(self) -> str:
+        if self.phase == "bound" and self.lease is not None:
+            return f"{self.request.name}: DHCP lease {self.lease.describe()}"
+        if self.phase == "no-server":
+            return (f"{self.request.name}: no DHCP server answered yet (the client keeps"
+                    " asking); is there one on this segment?")
+        if self.phase == "waiting":
+            return f"{self.request.name}: waiting for a DHCP lease"
+        return f"{self.request.name}: no DHCP client runs (apply again to start it)"
+
+
+def _udhcpc() -> list[str]:
+    busybox = shutil.which("busybox", path=PATH)
+    if busybox:
+        return [busybox, "udhcpc"]
+    udhcpc = shutil.which("udhcpc", path=PATH)
+    if udhcpc:
+        return [udhcpc]
+    raise DhcpUnavailable(
+        "DHCP addresses need busybox's udhcpc, which is not installed: install busybox-static"
+        " (or busybox)")
+
+
+def _event_file(lease_file: Path) -> Path:
+    return lease_file.with_name(lease_file.name + ".event")
+
+
+class DhcpClients:
+    """The DHCP clients of every topology deployed on one target."""
+
+    def __init__(self, state_dir: Path, target: TargetLike) -> None:
+        self.dir = Path(state_dir) / target.key / "dhcp"
+        self.target = target
+
+    # -- where things are ---------------------------------------------------------------------
+
+    def _files(self, name: str, key: str) -> tuple[Path, Path, Path]:
+        base = self.dir / name
+        return base / f"{key}.pid", base / f"{key}.lease", base / f"{key}.log"
+
+    def _netns(self, request: DhcpRequest) -> str | None:
+        return self.target.netns_name(request.namespace)
+
+    def _netns_inode(self, netns: str | None) -> int | None:
+        path = Path("/proc/self/ns/net") if netns is None else processes.RUN_NETNS / netns
+        try:
+            return os.stat(path).st_ino
+        except OSError:
+            return None
+
+    def _argv(self, request: DhcpRequest, name: str, script: Path) -> tuple[str, ...]:
+        pid_file = self._files(name, request.key)[0]
+        argv = [*_udhcpc(), "-f", "-R", "-i", request.name, "-p", str(pid_file),
+                "-s", str(script), "-t", str(DISCOVER_TRIES), "-T", "1",
+                "-A", str(PAUSE_AFTER_FAILURE)]
+        raw = request.client_id_raw
+        if raw is not None:
+            argv += ["-x", f"0x3d:{raw.hex()}"]
+        if request.broadcast:
+            argv.append("-B")
+        return tuple(argv)
+
+    # -- what runs ----------------------------------------------------------------------------
+
+    def running(self, name: str | None = None) -> dict[tuple[str, str], processes.Helper]:
+        """Live clients by (topology, interface key), found from their command lines."""
+        if not self.dir.exists():
+            return {}
+        base = self.dir.resolve()
+        out: dict[tuple[str, str], processes.Helper] = {}
+        for helper, pid_file in processes.find("-p", base):
+            relative = pid_file.relative_to(base).parts
+            if len(relative) != 2 or not relative[1].endswith(".pid"):
+                continue
+            topology, key = relative[0], relative[1].removesuffix(".pid")
+            if name is None or topology == name:
+                out[(topology, key)] = helper
+        return out
+
+    def start(self, topology: Topology) -> list[DhcpRequest]:
+        """Make exactly the clients ``topology`` wants run (idempotent); returns them.
+
+        A client whose command line or namespace no longer fits is stopped (releasing its
+        lease) and started again; clients of interfaces that are no longer ``dhcp`` stop.
+        """
+        wanted = requests(topology)
+        running = self.running(topology.name)
+        if not wanted:
+            processes.stop(list(running.values()))
+            return []
+        script = install(self.dir)
+        (self.dir / topology.name).mkdir(parents=True, exist_ok=True, mode=0o700)
+        keep: set[str] = set()
+        to_stop: list[processes.Helper] = []
+        to_start: list[tuple[DhcpRequest, tuple[str, ...]]] = []
+        for request in wanted:
+            argv = self._argv(request, topology.name, script)
+            helper = running.get((topology.name, request.key))
+            if helper is not None and helper.argv == argv and (
+                    processes.netns_inode(helper.pid)
+                    == self._netns_inode(self._netns(request))):
+                keep.add(request.key)
+                continue
+            if helper is not None:
+                to_stop.append(helper)
+            to_start.append((request, argv))
+        to_stop += [h for (_n, key), h in running.items()
+                    if key not in keep and h not in to_stop]
+        processes.stop(to_stop)
+        env = {"PATH": PATH}
+        for request, argv in to_start:
+            _pid_file, lease_file, log = self._files(topology.name, request.key)
+            # a stale lease file stays: the new client's first event (deconfig) removes the
+            # address it records; until the client reports, ``leases`` ignores it
+            _event_file(lease_file).unlink(missing_ok=True)
+            processes.spawn(argv, self._netns(request),
+                            env={**env, "NETWRIGHT_LEASE_FILE": str(lease_file)}, log=log)
+        return wanted
+
+    def stop(self, name: str) -> int:
+        """Stop (releasing each lease) every client of topology ``name``; forget its files.
+        Returns how many clients ran."""
+        running = list(self.running(name).values())
+        processes.stop(running)
+        shutil.rmtree(self.dir / name, ignore_errors=True)
+        return len(running)
+
+    def stop_all(self) -> int:
+        """Stop every client on this target (the lab going away)."""
+        running = list(self.running().values())
+        processes.stop(running)
+        shutil.rmtree(self.dir, ignore_errors=True)
+        return len(running)
+
+    def stop_orphans(self, deployed: Mapping[str, Topology]) -> list[tuple[str, str]]:
+        """Stop every client that no deployed topology wants: of a topology not deployed (an
+        apply killed before it committed), or of an interface that is no longer ``dhcp``."""
+        wanted = {(name, r.key) for name, t in deployed.items() for r in requests(t)}
+        orphans = {k: h for k, h in self.running().items() if k not in wanted}
+        processes.stop(list(orphans.values()))
+        for name in {n for n, _k in orphans} - set(deployed):
+            shutil.rmtree(self.dir / name, ignore_errors=True)
+        return sorted(orphans)
+
+    def reconcile(self, deployed: Mapping[str, Topology]) -> list[tuple[str, str]]:
+        """After a backend (re)start: stop orphans, then start what deployed topologies lack
+        (a client killed with the machine's processes, or never started). Returns the
+        orphans stopped."""
+        orphans = self.stop_orphans(deployed)
+        for topology in deployed.values():
+            if requests(topology):
+                self.start(topology)
+        return orphans
+
+    def renew(self, name: str) -> int:
+        """Ask every client of ``name`` to renew now (SIGUSR1); returns how many were asked."""
+        return sum(processes.signal_helper(h, signal.SIGUSR1)
+                   for h in self.running(name).values())
+
+    # -- what they got ------------------------------------------------------------------------
+
+    def leases(self, name: str) -> dict[str, Lease]:
+        """Bound leases of topology ``name`` by interface key."""
+        directory = self.dir / name
+        out: dict[str, Lease] = {}
+        if not directory.is_dir():
+            return out
+        for path in directory.glob("*.lease"):
+            event = read_event(_event_file(path))
+            if event is None or event[0] not in ("bound", "renew"):
+                continue  # left by a client that was killed; its successor has not bound yet
+            lease = read_lease(path, path.stem)
+            if lease is not None:
+                out[lease.key] = lease
+        return out
+
+    def states(self, topology: Topology) -> list[ClientState]:
+        """Per ``dhcp`` interface: the client's PID, lease and last event."""
+        running = self.running(topology.name)
+        leases = self.leases(topology.name)
+        out = []
+        for request in requests(topology):
+            helper = running.get((topology.name, request.key))
+            lease_file = self._files(topology.name, request.key)[1]
+            event = read_event(_event_file(lease_file))
+            out.append(ClientState(request, helper.pid if helper else None,
+                                   leases.get(request.key) if helper else None,
+                                   event[0] if event else None))
+        return out
+
+    async def wait_for_leases(self, topology: Topology, timeout: float,
+                              keys: Iterable[str] | None = None) -> dict[str, Lease]:
+        """Wait up to ``timeout`` seconds until every ``dhcp`` interface (or ``keys``) has a
+        lease; returns the leases there are then (fewer if a server stays silent)."""
+        wanted = set(keys) if keys is not None else {r.key for r in requests(topology)}
+        deadline = time.monotonic() + timeout
+        while True:
+            leases = self.leases(topology.name)
+            if wanted <= set(leases) or time.monotonic() >= deadline:
+                return {k: v for k, v in leases.items() if k in wanted}
+            await asyncio.sleep(0.05)

@@ -1,0 +1,144 @@
+"""Which DHCP client identity (option 61) each interface sends — pure, no kernel access.
+
+DHCP servers tell clients apart by client identifier when there is one, else by MAC
+(dnsmasq, ISC, Kea all do). ipvlan children all carry their parent's MAC, so without a
+client-id a server sees every sibling as one client: the second child's DISCOVER gets the
+first child's address (or nothing). Docker and Podman refuse DHCP on ipvlan for that reason;
+the CNI dhcp plugin sends ``containerID/netName/ifName`` instead. Netwright does the same
+with ``netwright/<topology>/<interface key>``: stable across applies and restarts (so a
+renewed or re-requested lease is the same lease) and unique per interface (the key is unique
+in its topology, the topology name per target).
+
+A client-id written in the file is sent as is, with NetworkManager's meaning (``profiles.py``
+hands the same text to NM's ``dhcp-client-id``): colon-separated hex (``01:aa:bb:cc:dd:ee:ff``)
+is the option's raw bytes, first byte the type; any other text is sent after a zero type byte
+(RFC 2132 §9.14: type 0 = not a hardware address).
+
+The connectivity checks and the plan import this module, so it stays free of pyroute2, Qt
+and D-Bus.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Literal
+
+from netwright.backend.topology.model import Ipvlan, Topology, dhcp_entries
+
+Origin = Literal["given", "derived", "mac"]
+"""given: written in the topology; derived: made by Netwright; mac: none sent, the server
+falls back to the interface's MAC (what every ordinary client does)."""
+
+_HEX_ID = re.compile(r"^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2})+$")
+MAX_CLIENT_ID_BYTES = 255  # the option's length is one byte
+
+
+def derived_client_id(topology: str, key: str) -> str:
+    """The client-id Netwright sends for interface ``key`` of ``topology`` when none is given.
+
+    >>> derived_client_id("seed", "ipvlan1")
+    'netwright/seed/ipvlan1'
+    """
+    return f"netwright/{topology}/{key}"
+
+
+def client_id_bytes(text: str) -> bytes:
+    """The bytes of option 61 for a client-id as written (see the module docstring).
+
+    >>> client_id_bytes("01:02:03").hex()
+    '010203'
+    >>> client_id_bytes("net1").hex()
+    '006e657431'
+    """
+    if _HEX_ID.match(text):
+        raw = bytes.fromhex(text.replace(":", ""))
+    else:
+        raw = b"\x00" + text.encode("utf-8")
+    if len(raw) > MAX_CLIENT_ID_BYTES:
+        raise ValueError(f"client-id {text[:20]}… is longer than {MAX_CLIENT_ID_BYTES} bytes")
+    return raw
+
+
+def client_id_text(raw: bytes) -> str:
+    """How dnsmasq writes a client-id in its lease file: colon-separated hex."""
+    return ":".join(f"{b:02x}" for b in raw)
+
+
+@dataclass(frozen=True)
+class DhcpRequest:
+    """One interface that gets its (IPv4) address from DHCP, and how it asks for it."""
+
+    key: str
+    name: str  # kernel name
+    namespace: str | None  # topology namespace key; None = the host
+    kind: str
+    origin: Origin
+    client_id: str | None  # as written or derived; None with origin "mac"
+    broadcast: bool  # ask the server to broadcast its replies (see ``requests``)
+
+    @property
+    def client_id_raw(self) -> bytes | None:
+        return client_id_bytes(self.client_id) if self.client_id is not None else None
+
+    def describe(self) -> str:
+        """One sentence for the plan: what this interface will send."""
+        where = f"namespace {self.namespace}" if self.namespace else "the host"
+        if self.origin == "mac":
+            ident = "identified by its MAC (no client-id sent)"
+        elif self.origin == "derived":
+            ident = (f"client-id '{self.client_id}' (derived: an ipvlan child shares its"
+                     " parent's MAC with every sibling)")
+        else:
+            ident = f"client-id '{self.client_id}' (as given)"
+        return f"{self.name} in {where} asks DHCP for its address, {ident}"
+
+
+def requests(topology: Topology) -> list[DhcpRequest]:
+    """Every interface of ``topology`` with a ``dhcp`` address, in file order.
+
+    ipvlan children ask for broadcast replies: a server's unicast OFFER is addressed to the
+    shared MAC and to an IP no child has yet, so ipvlan would hand it to the parent instead
+    of the child that asked. One client runs per interface; a second ``dhcp`` entry on the
+    same interface adds nothing.
+    """
+    out: list[DhcpRequest] = []
+    for key, link in topology.interfaces.items():
+        entries = dhcp_entries(link)
+        if not entries:
+            continue
+        given = entries[0].client_id
+        is_ipvlan = isinstance(link, Ipvlan)
+        origin: Origin
+        if given is not None:
+            origin, client_id = "given", given
+        elif is_ipvlan:
+            origin, client_id = "derived", derived_client_id(topology.name, key)
+        else:
+            origin, client_id = "mac", None
+        out.append(DhcpRequest(key, topology.kernel_name(key), link.namespace, link.kind,
+                               origin, client_id, broadcast=is_ipvlan))
+    return out
+
+
+def shared_identities(topology: Topology) -> list[list[str]]:
+    """Groups of interface keys a DHCP server will take for one client (so give one lease).
+
+    Two interfaces collide when they send the same client-id bytes, or send none and carry
+    the same MAC: the same ``mac`` written in the file, or ipvlan children of one parent.
+    (Netwright derives a client-id for ipvlan children, so the last case only arises when a
+    user forces the same id on two of them — the seed's problem, reproduced on purpose.)
+    """
+    by_identity: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for request in requests(topology):
+        raw = request.client_id_raw
+        if raw is not None:
+            by_identity[("client-id", raw.hex())].append(request.key)
+            continue
+        link = topology.interfaces[request.key]
+        if link.mac:
+            by_identity[("mac", link.mac.lower())].append(request.key)
+        elif isinstance(link, Ipvlan) and link.parent:
+            by_identity[("parent-mac", link.parent)].append(request.key)
+    return [keys for keys in by_identity.values() if len(keys) > 1]

@@ -1,0 +1,125 @@
+"""Fixtures for the DHCP tests: the lab host with its real dnsmasq, and real udhcpc clients.
+
+Everything runs inside the namespace tests/tools/run-isolated made (the suite's root conftest
+refuses anything else). Teardown stops every helper process the test started — found by the
+state directory in its command line, stopped by PID — and destroys the lab.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from netwright.backend.dhcp import DhcpClients
+from netwright.backend.dhcp.lab_server import LabDhcpServer, ServedLan
+from netwright.backend.engine import Engine, Target
+from netwright.backend.lab import build_lab, destroy_lab
+from netwright.backend.topology import parse_topology
+from netwright.backend.topology.model import Topology
+
+HERE = Path(__file__).parent
+ROOT = HERE.parents[1]
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+
+LAB_TWO_MACVLANS = """\
+netwright: 1
+name: dhcplab
+host: {nics: {wlp2s0: {addresses: [192.168.31.240/24], gateway: 192.168.31.1}}}
+namespaces: {net1: {}, net2: {}}
+interfaces:
+  mv1: {kind: macvlan, parent: wlp2s0, mode: bridge, namespace: net1, addresses: [dhcp]}
+  mv2: {kind: macvlan, parent: wlp2s0, mode: bridge, namespace: net2, addresses: [dhcp]}
+"""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if Path(str(item.fspath)).parent != HERE or item.get_closest_marker("kernel"):
+            continue
+        if getattr(item.module, "NEEDS_ROOT", True) is False:
+            continue
+        item.add_marker(pytest.mark.root)
+        if os.geteuid() != 0:
+            item.add_marker(pytest.mark.skip(reason="needs root under run-isolated"))
+
+
+def run(coro: Any) -> Any:
+    return asyncio.run(coro)
+
+
+def sh(command: str, *, check: bool = True) -> str:
+    result = subprocess.run(command, shell=True, capture_output=True, text=True, check=False)
+    if check and result.returncode != 0:
+        raise AssertionError(f"{command!r} failed: {result.stderr.strip()}")
+    return result.stdout
+
+
+def addresses(netns: str, name: str) -> list[dict[str, Any]]:
+    """The IPv4 addresses of ``name`` as ``ip -j addr`` reports them (lifetimes included)."""
+    out = json.loads(sh(f"ip -n {netns} -j -4 addr show dev {name}") or "[]")
+    return [info for entry in out for info in entry.get("addr_info", [])]
+
+
+def mac_of(netns: str, name: str) -> str:
+    return str(json.loads(sh(f"ip -n {netns} -j link show dev {name}"))[0]["address"]).lower()
+
+
+def udhcpc_pids(state_dir: Path) -> list[int]:
+    """PIDs of udhcpc processes whose command line names a file under ``state_dir``."""
+    root = str(state_dir.resolve())
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if state != "Z" and b"udhcpc" in argv and any(root.encode() in a for a in argv):
+            found.append(int(entry.name))
+    return sorted(found)
+
+
+@dataclass
+class LabRig:
+    state_dir: Path
+    engine: Engine
+    clients: DhcpClients
+    server: LabDhcpServer
+
+    def deploy(self, topology: Topology) -> None:
+        """Build the lab for ``topology``, serve DHCP on its LAN, apply it."""
+        lab = run(build_lab(topology, state_dir=self.state_dir))
+        self.server.router_netns = lab.router_netns
+        self.server.start([ServedLan.for_gateway("r-wlp2s0", "192.168.31.1/24",
+                                                 avoid=["192.168.31.240"])])
+        run(self.engine.apply(topology))
+
+
+@pytest.fixture
+def topo() -> Callable[[str], Topology]:
+    return parse_topology
+
+
+@pytest.fixture
+def lab_rig(tmp_path: Path) -> Iterator[LabRig]:
+    state_dir = tmp_path / "state"
+    target = Target.lab()
+    rig = LabRig(state_dir, Engine(state_dir, target), DhcpClients(state_dir, target),
+                 LabDhcpServer(state_dir / "lab-dhcp", "nwlab-router"))
+    yield rig
+    rig.clients.stop_all()
+    rig.server.stop()
+    for name in run(rig.engine.deployments()):
+        run(rig.engine.destroy(name))
+    run(destroy_lab(state_dir=state_dir))
+    assert udhcpc_pids(state_dir) == []

@@ -1,0 +1,47 @@
+"""Lab, two macvlan children (distinct MACs) on the emulated uplink, a real dnsmasq serving.
+
+Each child gets its own lease; the address sits on the child with the lease's lifetime; the
+server's lease file shows both (keyed by each child's MAC-based client-id); stopping the
+clients releases both leases (the lease file shows it) and removes the addresses.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from netwright.backend.dhcp import requests
+from tests.dhcp.conftest import LAB_TWO_MACVLANS, LabRig, addresses, mac_of, run, udhcpc_pids
+
+
+def test_two_children_two_leases_then_released(lab_rig: LabRig, topo: Any) -> None:
+    topology = topo(LAB_TWO_MACVLANS)
+    assert [r.origin for r in requests(topology)] == ["mac", "mac"]
+    lab_rig.deploy(topology)
+    lab_rig.clients.start(topology)
+    leases = run(lab_rig.clients.wait_for_leases(topology, 15))
+    assert set(leases) == {"mv1", "mv2"}
+    assert leases["mv1"].ip != leases["mv2"].ip
+    for key, ns in (("mv1", "lab-net1"), ("mv2", "lab-net2")):
+        lease = leases[key]
+        assert lease.server == "192.168.31.1" and lease.router == "192.168.31.1"
+        assert 100 < lease.seconds_left() <= 120
+        on_link = addresses(ns, key)
+        assert [f"{a['local']}/{a['prefixlen']}" for a in on_link] == [lease.address]
+        assert 0 < on_link[0]["valid_life_time"] <= 120  # not permanent: it expires unrenewed
+
+    served = {lease.address: lease for lease in lab_rig.server.leases()}
+    assert set(served) == {leases["mv1"].ip, leases["mv2"].ip}
+    for key, ns in (("mv1", "lab-net1"), ("mv2", "lab-net2")):
+        line = served[leases[key].ip]
+        mac = mac_of(ns, key)
+        assert line.mac == mac and line.client_id == "01:" + mac
+
+    assert len(udhcpc_pids(lab_rig.state_dir)) == 2
+    assert lab_rig.clients.stop("dhcplab") == 2
+    assert udhcpc_pids(lab_rig.state_dir) == []
+    deadline = time.monotonic() + 5
+    while lab_rig.server.leases() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert lab_rig.server.leases() == []  # the RELEASEs reached dnsmasq
+    assert addresses("lab-net1", "mv1") == [] and addresses("lab-net2", "mv2") == []
