@@ -20,6 +20,7 @@ from netwright.backend.engine import capabilities, netns, ops
 from netwright.backend.engine.desired import Desired, Where, desired_state
 from netwright.backend.engine.errors import (
     ApplyFailed,
+    BusyError,
     Cancelled,
     ConflictError,
     HostMismatch,
@@ -353,10 +354,8 @@ class Engine:
                             self.store.remove(name)
                     path.unlink(missing_ok=True)
                     finished.append(name)
-            except Exception as exc:  # another process holds the lock: it is running
-                if exc.__class__.__name__ == "BusyError":
-                    continue
-                raise
+            except BusyError:  # another process holds the lock: it is running, not interrupted
+                continue
         return finished
 
 
