@@ -62,7 +62,7 @@ class TargetLike(Protocol):
     def netns_name(self, namespace: str | None) -> str | None: ...
 
 
-ClientPhase = Literal["bound", "waiting", "no-server", "stopped"]
+ClientPhase = Literal["bound", "waiting", "no-server", "refused", "stopped"]
 
 
 @dataclass(frozen=True)
@@ -73,11 +73,14 @@ class ClientState:
     pid: int | None
     lease: Lease | None
     last_event: str | None
+    detail: str = ""
 
     @property
     def phase(self) -> ClientPhase:
         if self.pid is None:
             return "stopped"
+        if self.last_event == "refused":
+            return "refused"
         if self.lease is not None:
             return "bound"
         return "no-server" if self.last_event in ("leasefail", "nak") else "waiting"
@@ -85,6 +88,13 @@ class ClientState:
     def describe(self) -> str:
         if self.phase == "bound" and self.lease is not None:
             return f"{self.request.name}: DHCP lease {self.lease.describe()}"
+        if self.phase == "refused":
+            address, _, error = self.detail.partition(": ")
+            hint = (": another interface on the same parent holds it, so the server took both"
+                    " for one client (same client-id, or none and one MAC)"
+                    if "in use" in error.lower() else "")
+            return (f"{self.request.name}: the DHCP server leased {address}, but the kernel"
+                    f" refused it ({error.strip() or 'no reason given'}){hint}")
         if self.phase == "no-server":
             return (f"{self.request.name}: no DHCP server answered yet (the client keeps"
                     " asking); is there one on this segment?")
@@ -269,7 +279,7 @@ class DhcpClients:
             event = read_event(_event_file(lease_file))
             out.append(ClientState(request, helper.pid if helper else None,
                                    leases.get(request.key) if helper else None,
-                                   event[0] if event else None))
+                                   event[0] if event else None, event[2] if event else ""))
         return out
 
     async def wait_for_leases(self, topology: Topology, timeout: float,

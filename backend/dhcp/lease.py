@@ -71,11 +71,13 @@ def read_lease(path: Path, key: str) -> Lease | None:
         return None
 
 
-def read_event(path: Path) -> tuple[str, float] | None:
-    """The client's last event (``bound``, ``renew``, ``leasefail``, ``nak``, ``deconfig``)
-    and when it happened."""
+def read_event(path: Path) -> tuple[str, float, str] | None:
+    """The client's last event (``bound``, ``renew``, ``leasefail``, ``nak``, ``deconfig``, or
+    ``refused`` when the kernel would not take the leased address), when it happened, and
+    the detail the script recorded (for ``refused``: the address and the kernel's words)."""
     try:
-        name, _, when = path.read_text(encoding="utf-8").strip().partition(" ")
-        return name, float(when)
+        name, _, rest = path.read_text(encoding="utf-8").strip().partition(" ")
+        when, _, detail = rest.partition(" ")
+        return name, float(when), detail
     except (FileNotFoundError, ValueError):
         return None

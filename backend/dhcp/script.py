@@ -12,7 +12,9 @@ must never remove an address it did not add). This script touches only what the 
 - ``deconfig`` (start, lease lost, release on exit): remove exactly the address and route the
   lease file records, then the file.
 - every event: ``<lease file>.event`` holds the event name and time (Status shows
-  "no answer from a DHCP server" from ``leasefail``).
+  "no answer from a DHCP server" from ``leasefail``); ``refused`` with the kernel's words
+  when the leased address cannot be set (ipvlan refuses an address a sibling on the same
+  parent already has: two children sending the same client-id get the same lease).
 
 Environment (set by ``clients.py``): ``NETWRIGHT_LEASE_FILE``; udhcpc adds ``interface``,
 ``ip``, ``mask``, ``router``, ``serverid``, ``lease``.
@@ -47,7 +49,11 @@ bound|renew)
     old=$(recorded address)
     [ -n "$old" ] && [ "$old" != "$new" ] && forget
     life="${lease:-forever}"
-    ip addr replace "$new" dev "$interface" valid_lft "$life" preferred_lft "$life" || exit 1
+    if ! err=$(ip addr replace "$new" dev "$interface" valid_lft "$life" preferred_lft "$life" 2>&1)
+    then
+        printf 'refused %s %s: %s\n' "$(date +%s)" "$new" "$err" > "$event_file"
+        exit 1
+    fi
     gw="${router%% *}"
     route=$(recorded default_route)
     if [ -z "$route" ] && [ -n "$gw" ] && [ -z "$(ip -4 route show default)" ]; then
