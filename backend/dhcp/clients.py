@@ -92,7 +92,8 @@ class ClientState:
             address, _, error = self.detail.partition(": ")
             hint = (": another interface on the same parent holds it, so the server took both"
                     " for one client (same client-id, or none and one MAC)"
-                    if "in use" in error.lower() else "")
+                    if "in use" in error.lower() or "already assigned" in error.lower()
+                    else "")
             return (f"{self.request.name}: the DHCP server leased {address}, but the kernel"
                     f" refused it ({error.strip() or 'no reason given'}){hint}")
         if self.phase == "no-server":

@@ -87,3 +87,16 @@ def test_a_second_dhcp_entry_adds_no_second_client() -> None:
                            "mv: {kind: macvlan, parent: wlp2s0, mode: bridge,"
                            " addresses: [dhcp, {dhcp: {client-id: x}}]}")
     assert [r.key for r in requests(parse_topology(text))].count("mv") == 1
+
+
+def test_with_leases_puts_leased_addresses_where_dhcp_was() -> None:
+    from netwright.backend.dhcp.substitute import with_leases
+    from netwright.backend.topology.model import static_addresses
+
+    topology = parse_topology(IPVLANS)
+    filled = with_leases(topology, {"ipvlan1": "192.168.31.130/24", "nope": "10.0.0.1/8"})
+    assert [str(a) for a in static_addresses(filled.interfaces["ipvlan1"])] == [
+        "192.168.31.130/24"]
+    assert static_addresses(filled.interfaces["ipvlan2"]) == []  # no lease: still dhcp
+    assert filled.interfaces["ipvlan2"] == topology.interfaces["ipvlan2"]
+    assert with_leases(topology, {}) is topology
