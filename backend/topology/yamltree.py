@@ -80,6 +80,10 @@ def parse_yaml(text: str) -> tuple[Any, YAML]:
         )
     if "\x00" in text:
         raise TopologyError([_problem("yaml-syntax", "the file contains a NUL byte: not text")])
+    if flow_depth(text) > MAX_DEPTH:
+        raise TopologyError(
+            [_problem("too-deep", f"the file nests deeper than {MAX_DEPTH} levels")]
+        )
     try:
         yaml = make_yaml(*guess_indent(text))
         tree = yaml.load(text)
@@ -99,6 +103,34 @@ def parse_yaml(text: str) -> tuple[Any, YAML]:
             [_problem("yaml-syntax", f"not valid YAML: {type(exc).__name__}: {str(exc)[:200]}")]
         ) from None
     return tree, yaml
+
+
+def flow_depth(text: str) -> int:
+    """Deepest nesting of [ and { outside quotes and comments, found without parsing.
+
+    ruamel.yaml takes seconds on thousands of nested brackets; this scan takes microseconds
+    and lets such input be refused before the parser sees it.
+    """
+    depth = deepest = 0
+    quote = ""
+    for line in text.splitlines():
+        quote = "" if quote == "'" else quote
+        previous = ""
+        for char in line:
+            if quote:
+                if char == quote and previous != "\\":
+                    quote = ""
+            elif char in "\"'" and previous in " [{,:":
+                quote = char
+            elif char == "#" and previous in " \t":
+                break
+            elif char in "[{":
+                depth += 1
+                deepest = max(deepest, depth)
+            elif char in "]}":
+                depth = max(depth - 1, 0)
+            previous = char
+    return deepest
 
 
 def dump_yaml(tree: Any, yaml: YAML) -> str:
