@@ -90,6 +90,12 @@ def spawn(argv: Sequence[str], netns: str | None, *, env: Mapping[str, str],
         child = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
                                  env=dict(env), start_new_session=True, close_fds=True)
     _children[child.pid] = child
+    # return once the helper runs its own command line, so ``find`` sees it from now on (a
+    # second start right away must not start a twin)
+    deadline = time.monotonic() + 2.0
+    while (_cmdline(child.pid) != tuple(argv) and child.poll() is None
+           and time.monotonic() < deadline):
+        time.sleep(0.001)
     return child.pid
 
 
@@ -100,8 +106,11 @@ def alive(helper: Helper) -> bool:
 
 
 def exited(pid: int) -> bool:
-    """The process is gone or a zombie."""
-    _reap()
+    """The process is gone or a zombie (for our own children: it has exited; reading /proc
+    would race with the exec that turns nsenter into the helper)."""
+    child = _children.get(pid)
+    if child is not None:
+        return child.poll() is not None
     return _cmdline(pid) is None
 
 

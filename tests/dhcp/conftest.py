@@ -11,6 +11,7 @@ import asyncio
 import json
 import os
 import subprocess
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Any
 import pytest
 
 from netwright.backend.dhcp import DhcpClients
-from netwright.backend.dhcp.lab_server import LabDhcpServer, ServedLan
+from netwright.backend.dhcp.lab_server import LabDhcpServer, ServerLease, lab_server_dir
 from netwright.backend.engine import Engine, Target
 from netwright.backend.lab import build_lab, destroy_lab
 from netwright.backend.topology import parse_topology
@@ -96,12 +97,21 @@ class LabRig:
     clients: DhcpClients
     server: LabDhcpServer
 
+    def served(self, expected: set[str], timeout: float = 10.0) -> dict[str, ServerLease]:
+        """The server's leases by address once they are exactly ``expected`` (dnsmasq writes
+        its lease file just after it answers), or as they are at the timeout."""
+        deadline = time.monotonic() + timeout
+        while True:
+            leases = {lease.address: lease for lease in self.server.leases()}
+            if set(leases) == expected or time.monotonic() >= deadline:
+                return leases
+            time.sleep(0.05)
+
     def deploy(self, topology: Topology) -> None:
-        """Build the lab for ``topology``, serve DHCP on its LAN, apply it."""
+        """Build the lab for ``topology`` (its router serves DHCP), apply the topology."""
         lab = run(build_lab(topology, state_dir=self.state_dir))
-        self.server.router_netns = lab.router_netns
-        self.server.start([ServedLan.for_gateway("r-wlp2s0", "192.168.31.1/24",
-                                                 avoid=["192.168.31.240"])])
+        assert lab.dhcp_leases == self.server.lease_file
+        assert self.server.running() is not None
         run(self.engine.apply(topology))
 
 
@@ -115,7 +125,7 @@ def lab_rig(tmp_path: Path) -> Iterator[LabRig]:
     state_dir = tmp_path / "state"
     target = Target.lab()
     rig = LabRig(state_dir, Engine(state_dir, target), DhcpClients(state_dir, target),
-                 LabDhcpServer(state_dir / "lab-dhcp", "nwlab-router"))
+                 LabDhcpServer(lab_server_dir(state_dir), "nwlab-router"))
     yield rig
     rig.clients.stop_all()
     rig.server.stop()
@@ -123,3 +133,4 @@ def lab_rig(tmp_path: Path) -> Iterator[LabRig]:
         run(rig.engine.destroy(name))
     run(destroy_lab(state_dir=state_dir))
     assert udhcpc_pids(state_dir) == []
+    assert rig.server.running() is None

@@ -46,7 +46,7 @@ def test_distinct_client_ids_two_leases_both_reachable(lab_rig: LabRig, topo: An
     assert set(leases) == {"ipvlan1", "ipvlan2"}
     assert leases["ipvlan1"].ip != leases["ipvlan2"].ip
     parent_mac = mac_of("nwlab-host", "wlp2s0")
-    served = {lease.address: lease for lease in lab_rig.server.leases()}
+    served = lab_rig.served({leases["ipvlan1"].ip, leases["ipvlan2"].ip})
     for key, ns in (("ipvlan1", "lab-net1"), ("ipvlan2", "lab-net2")):
         assert mac_of(ns, key) == parent_mac  # the seed's situation: one MAC for all
         line = served[leases[key].ip]
@@ -76,7 +76,7 @@ def test_forced_same_client_id_is_predicted_observed_and_explained(lab_rig: LabR
     bound = next(s for s in states.values() if s.phase == "bound")
     refused = next(s for s in states.values() if s.phase == "refused")
     assert bound.lease is not None
-    served = lab_rig.server.leases()
+    served = list(lab_rig.served({bound.lease.ip}).values())
     assert [lease.address for lease in served] == [bound.lease.ip]  # one client to the server
     assert served[0].client_id == client_id_text(client_id_bytes("same"))
     text = refused.describe()
