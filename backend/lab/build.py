@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from netwright.backend.dhcp import DhcpClients, DhcpUnavailable
+from netwright.backend.dhcp.lab_server import LabDhcpServer, lab_server_dir, lan_for_nic
 from netwright.backend.engine import Engine, NotDeployed, Target, default_state_dir
 from netwright.backend.topology.model import HostNic, Topology
 
@@ -27,6 +29,8 @@ class Lab:
     outside_netns: str
     outside_address: str
     nics: dict[str, HostNic] = field(default_factory=dict)
+    dhcp_leases: Path | None = None
+    """The lease file of the router's DHCP server (dnsmasq); None when nothing is served."""
 
 
 def _names(target: Target) -> tuple[str, str, str]:
@@ -113,7 +117,23 @@ async def build_lab(topology: Topology | None, target: Target | None = None, *,
         nics.update(topology.host.nics)
     await engine.apply(lab_topology(nics, target))
     host, router, outside = _names(target)
-    return Lab(host, router, outside, LAB_OUTSIDE_ADDRESS, nics)
+    leases = _serve_dhcp(nics, router, state_dir)
+    return Lab(host, router, outside, LAB_OUTSIDE_ADDRESS, nics, leases)
+
+
+def _serve_dhcp(nics: dict[str, HostNic], router: str, state_dir: Path | None) -> Path | None:
+    """The router's dnsmasq serves every LAN with a gateway (skipped without dnsmasq)."""
+    server = LabDhcpServer(lab_server_dir(Path(state_dir or default_state_dir())), router)
+    lans = [lan for name, nic in sorted(nics.items())
+            if (lan := lan_for_nic(_router_end(name), nic)) is not None]
+    if not lans:
+        server.stop()
+        return None
+    try:
+        server.start(lans)
+    except DhcpUnavailable:
+        return None
+    return server.lease_file
 
 
 def _restore_gateways(current: Topology, nics: dict[str, HostNic]) -> None:
@@ -134,6 +154,9 @@ async def destroy_lab(target: Target | None = None, *, state_dir: Path | None = 
     deployed = Engine(Path(state_dir or default_state_dir()), target)
     for name in await deployed.deployments():
         await deployed.destroy(name)
+    base = Path(state_dir or default_state_dir())
+    DhcpClients(base, target).stop_all()  # none should be left; they would keep namespaces
+    LabDhcpServer(lab_server_dir(base), _names(target)[1]).stop()
     try:
         await _infra_engine(state_dir).destroy(LAB_TOPOLOGY_NAME)
     except NotDeployed:
