@@ -86,6 +86,10 @@ stty -F /dev/ttyS1 raw -echo 2>/dev/null
 say "running the command"
 : >"$NEW$RUN/started"
 chroot "$NEW" /bin/sh "$RUN/command.sh" </dev/null >/dev/ttyS1 2>&1
-echo "$?" >"$NEW$RUN/rc"
+rc=$?
+# tcsetattr(TCSADRAIN): wait until the last of the output has left the UART (a background
+# process that kept the port open would otherwise lose the tail of it at power-off)
+stty -F /dev/ttyS1 raw -echo 2>/dev/null
+echo "$rc" >"$NEW$RUN/rc"
 sync
 poweroff -f
