@@ -12,15 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
-    QBrush,
     QColor,
     QFont,
     QFontMetricsF,
     QPainter,
     QPainterPath,
-    QPainterPathStroker,
     QPen,
-    QPolygonF,
 )
 from PySide6.QtWidgets import (
     QGraphicsItem,
@@ -225,6 +222,7 @@ class PortItem(KeyedItem, Endpoint):
     def __init__(self, key: str, theme: Theme, parent: NamespaceItem) -> None:
         super().__init__(key, theme, parent)
         self.setZValue(2)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._rect = QRectF(-NAMESPACE_WIDTH / 2 + 8, -PORT_HEIGHT / 2,
                             NAMESPACE_WIDTH - 16, PORT_HEIGHT)
 
@@ -393,7 +391,7 @@ class HostFrameItem(QGraphicsItem):
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
-        pen = QPen(self.theme.frame, 1.5, Qt.PenStyle.DashLine)
+        pen = QPen(self.theme.frame, 1.5)  # solid: a dash pattern on a huge frame costs ~1 s
         pen.setCosmetic(True)
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -403,97 +401,3 @@ class HostFrameItem(QGraphicsItem):
             painter.setFont(_TITLE_FONT)
             painter.drawText(self._rect.adjusted(16, 8, -16, 0),
                              Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft, self.title)
-
-
-WIRE_STYLES = {
-    "peer": Qt.PenStyle.SolidLine,        # veth pair
-    "master": Qt.PenStyle.DashLine,       # bridge membership
-    "parent": Qt.PenStyle.DotLine,        # ipvlan/macvlan/vlan child → parent
-    "dev": Qt.PenStyle.DashDotLine,       # vxlan underlay
-}
-WIRE_WIDTHS = {"peer": 2.6, "master": 1.8, "parent": 1.8, "dev": 1.6}
-
-
-class WireItem(QGraphicsItem):
-    """A relation between two endpoints, drawn in the style of its relation."""
-
-    def __init__(self, relation: str, a: str, b: str, theme: Theme) -> None:
-        super().__init__()
-        self.relation, self.a, self.b = relation, a, b
-        self.theme = theme
-        self.result: str | None = None  # "reachable"/"unreachable" after a check
-        self._line = QLineF()
-        self.setZValue(0)
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
-        self.setToolTip(describe_wire(relation, a, b))
-
-    @property
-    def ident(self) -> tuple[str, str, str]:
-        return (self.relation, self.a, self.b)
-
-    def set_ends(self, start: QPointF, end: QPointF) -> None:
-        line = QLineF(start, end)
-        if line != self._line:
-            self.prepareGeometryChange()
-            self._line = line
-
-    def boundingRect(self) -> QRectF:  # noqa: N802
-        return QRectF(self._line.p1(), self._line.p2()).normalized().adjusted(-10, -10, 10, 10)
-
-    def shape(self) -> QPainterPath:
-        path = QPainterPath(self._line.p1())
-        path.lineTo(self._line.p2())
-        outline = QPainterPathStroker()
-        outline.setWidth(8)
-        return outline.createStroke(path)
-
-    def set_result(self, result: str | None) -> None:
-        if result != self.result:
-            self.result = result
-            self.update()
-
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
-              widget: QWidget | None = None) -> None:
-        colour = self.theme.relation(self.relation)
-        if self.result == "reachable":
-            colour = self.theme.reachable
-        elif self.result == "unreachable":
-            colour = self.theme.unreachable
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        if selected:
-            colour = self.theme.selection
-        lod = level_of_detail(option, painter)
-        if lod < DETAIL_LOD:
-            pen = QPen(colour, 0)
-            painter.setPen(pen)
-            painter.drawLine(self._line)
-            return
-        pen = QPen(colour, WIRE_WIDTHS.get(self.relation, 1.5) + (1 if selected else 0),
-                   WIRE_STYLES.get(self.relation, Qt.PenStyle.SolidLine))
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        painter.setPen(pen)
-        painter.drawLine(self._line)
-        if self.relation in ("parent", "master", "dev") and self._line.length() > 20:
-            self._paint_arrow(painter, colour)
-
-    def _paint_arrow(self, painter: QPainter, colour: QColor) -> None:
-        """Arrowhead at the parent / bridge / underlay end."""
-        end = self._line.p2()
-        angle = math.atan2(self._line.dy(), self._line.dx())
-        size = 9.0
-        left = QPointF(end.x() - size * math.cos(angle - 0.45),
-                       end.y() - size * math.sin(angle - 0.45))
-        right = QPointF(end.x() - size * math.cos(angle + 0.45),
-                        end.y() - size * math.sin(angle + 0.45))
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QBrush(colour))
-        painter.drawPolygon(QPolygonF([end, left, right]))
-
-
-def describe_wire(relation: str, a: str, b: str) -> str:
-    return {
-        "peer": f"veth pair {a} ↔ {b}",
-        "master": f"{a} is a port of bridge {b}",
-        "parent": f"{a} is a child of its parent {b}",
-        "dev": f"vxlan {a} runs over {b}",
-    }.get(relation, f"{a} — {b}")

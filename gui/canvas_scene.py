@@ -10,9 +10,10 @@ diagramscene minus its weakness (its items are the data).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from PySide6.QtCore import QLineF, QMimeData, QPointF, QRectF, Qt, QTimer, Signal
@@ -35,9 +36,9 @@ from netwright.gui.canvas_items import (
     NamespaceItem,
     NodeItem,
     PortItem,
-    WireItem,
 )
 from netwright.gui.canvas_layout import auto_positions
+from netwright.gui.canvas_wires import DETAIL_LOD, WireItem, WireLayer
 from netwright.gui.document import TopologyDocument
 from netwright.gui.edits import Wire, wires_of
 from netwright.gui.snapshot import Snapshot
@@ -79,6 +80,9 @@ class TopologyScene(QGraphicsScene):
         self._wires_by_key: dict[str, list[WireItem]] = defaultdict(list)
         self.frame = HostFrameItem(self.theme)
         self.addItem(self.frame)
+        self.wire_layer = WireLayer(self.theme, self.wires.values, self.nodes.values)
+        self.addItem(self.wire_layer)
+        self.detail = True
         self._frame_pending = False
         self._drag_ids = itertools.count(1)
         self._drag_id = 0
@@ -94,6 +98,7 @@ class TopologyScene(QGraphicsScene):
         document.replaced.connect(self.sync)
         document.layout_changed.connect(self._on_layout_changed)
         document.problems_changed.connect(self.set_problems)
+        self.selectionChanged.connect(self._on_selection)
         self.sync()
         self.set_problems(document.problems)
 
@@ -123,6 +128,7 @@ class TopologyScene(QGraphicsScene):
                 item = NamespaceItem(key, self.theme) if cls is NamespaceItem else DeviceItem(
                     key, self.theme, snapshot.kind_of(key))
                 self.nodes[key] = item
+                item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, not self.detail)
                 x, y = snapshot.layout.get(key) or guessed.get(key, (0.0, 0.0))
                 item.setPos(x, y)
                 self.addItem(item)
@@ -130,6 +136,9 @@ class TopologyScene(QGraphicsScene):
             if isinstance(item, NamespaceItem):
                 item.set_ports([(k, snapshot.label_of(k), snapshot.kind_of(k),
                                  snapshot.addresses_of(k)) for k in snapshot.interfaces_in(key)])
+                if not self.detail:
+                    for port in item.ports.values():
+                        port.setVisible(False)
         self._sync_wires(snapshot)
         self.set_problems(self.document.problems)
         self.frame.title = f"host — {snapshot.name}" if snapshot.name else "host"
@@ -146,7 +155,7 @@ class TopologyScene(QGraphicsScene):
                 self.removeItem(self.wires.pop(ident))
         for ident in wanted:
             if ident not in self.wires:
-                wire = WireItem(*ident, self.theme)
+                wire = WireItem(*ident, self.wire_layer)
                 self.wires[ident] = wire
                 self.addItem(wire)
         self._wires_by_key = defaultdict(list)
@@ -154,6 +163,7 @@ class TopologyScene(QGraphicsScene):
             self._wires_by_key[wire.a].append(wire)
             self._wires_by_key[wire.b].append(wire)
             self._route(wire)
+        self.wire_layer.invalidate()
 
     def endpoint(self, key: str) -> Endpoint | None:
         node = self.nodes.get(key)
@@ -187,7 +197,13 @@ class TopologyScene(QGraphicsScene):
         for key in (node.key, *node.port_keys()):
             for wire in self._wires_by_key.get(key, ()):
                 self._route(wire)
+        if not self.detail:  # zoomed out, the boxes are painted by the wire layer
+            self.wire_layer.update()
         self._schedule_frame()
+
+    def _on_selection(self) -> None:
+        if not self.detail:
+            self.wire_layer.update()
 
     def _schedule_frame(self) -> None:
         if not self._frame_pending:
@@ -202,9 +218,38 @@ class TopologyScene(QGraphicsScene):
         if rect.isNull():
             rect = QRectF(-200, -120, 400, 240)
         self.frame.set_rect(rect)
+        self.wire_layer.set_rect(self.frame.rect())
         # Room around the drawing, so the view can centre any item and new items have space.
         self.setSceneRect(self.frame.rect().adjusted(-SCENE_MARGIN, -SCENE_MARGIN,
                                                      SCENE_MARGIN, SCENE_MARGIN))
+
+    @contextlib.contextmanager
+    def full_detail(self) -> Iterator[None]:
+        """For exports: every item paints itself, in full, as vectors (no pixmap caches)."""
+        detail = self.detail
+        self.set_detail(1.0)
+        cached = [item for item in self.items()
+                  if item.cacheMode() != QGraphicsItem.CacheMode.NoCache]
+        for item in cached:
+            item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+        try:
+            yield
+        finally:
+            for item in cached:
+                item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            self.set_detail(1.0 if detail else 0.0)
+
+    def set_detail(self, zoom: float) -> None:
+        """Zoomed out, ports are not drawn at all (not even asked to paint)."""
+        detail = zoom >= DETAIL_LOD
+        if detail == self.detail:
+            return
+        self.detail = detail
+        for node in self.nodes.values():
+            node.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, not detail)
+            if isinstance(node, NamespaceItem):
+                for port in node.ports.values():
+                    port.setVisible(detail)
 
     def _on_layout_changed(self, keys: list[str]) -> None:
         layout = self.document.snapshot.layout
@@ -250,6 +295,7 @@ class TopologyScene(QGraphicsScene):
             if hasattr(item, "theme"):
                 item.theme = theme
                 item.update()
+        self.wire_layer.invalidate()
 
     # -- selection ------------------------------------------------------------------------
 

@@ -51,6 +51,10 @@ class CanvasView(QGraphicsView):
         factor = target / self.zoom()
         if abs(factor - 1.0) > 1e-6:
             self.scale(factor, factor)
+        self._zoom_changed()
+
+    def _zoom_changed(self) -> None:
+        self.topology_scene.set_detail(self.zoom())
 
     def zoom_in(self) -> None:
         self.zoom_by(ZOOM_STEP)
@@ -60,6 +64,7 @@ class CanvasView(QGraphicsView):
 
     def reset_zoom(self) -> None:
         self.resetTransform()
+        self._zoom_changed()
 
     def fit_all(self) -> None:
         """Fit the host frame (everything) into the window, enlarging at most to 150 %."""
@@ -72,6 +77,7 @@ class CanvasView(QGraphicsView):
             self.resetTransform()
             self.scale(MAX_FIT_ZOOM, MAX_FIT_ZOOM)
             self.centerOn(rect.center())
+        self._zoom_changed()
 
     def centre_on_key(self, key: str) -> bool:
         item = self.topology_scene.item_for(key)

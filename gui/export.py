@@ -35,8 +35,9 @@ def render_png(scene: TopologyScene, path: str | Path, scale: float = 2.0) -> QS
     painter = QPainter(image)
     painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
     scene.clearSelection()
-    scene.render(painter, QRectF(0, 0, size.width(), size.height()), rect,
-                 Qt.AspectRatioMode.KeepAspectRatio)
+    with scene.full_detail():
+        scene.render(painter, QRectF(0, 0, size.width(), size.height()), rect,
+                     Qt.AspectRatioMode.KeepAspectRatio)
     painter.end()
     if not image.save(str(path), "PNG"):
         raise ExportError(f"could not write the image {path}: check the folder exists and is"
@@ -57,7 +58,8 @@ def render_svg(scene: TopologyScene, path: str | Path, title: str = "Netwright t
         raise ExportError(f"could not write the drawing {path}: check the folder is writable")
     painter.fillRect(QRectF(0, 0, rect.width(), rect.height()), scene.theme.background)
     scene.clearSelection()
-    scene.render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
+    with scene.full_detail():
+        scene.render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
     painter.end()
 
 

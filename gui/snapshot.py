@@ -35,13 +35,20 @@ class Snapshot:
     nics: dict[str, dict[str, Any]] = field(default_factory=dict)
     layout: dict[str, tuple[float, float]] = field(default_factory=dict)
 
+    members: dict[str | None, list[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.members:  # built once: interfaces_in() is asked per namespace
+            for key in self.interfaces:
+                self.members.setdefault(self.namespace_of(key), []).append(key)
+
     def namespace_of(self, key: str) -> str | None:
         """The namespace an interface is placed in (None: the host, or not an interface)."""
         value = self.interfaces.get(key, {}).get("namespace")
         return str(value) if value is not None and str(value) in self.namespaces else None
 
     def interfaces_in(self, namespace: str | None) -> list[str]:
-        return [key for key in self.interfaces if self.namespace_of(key) == namespace]
+        return list(self.members.get(namespace, ()))
 
     def kind_of(self, key: str) -> str:
         if key in self.interfaces:
