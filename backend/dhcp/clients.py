@@ -39,13 +39,13 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from netwright.backend.dhcp import processes
 from netwright.backend.dhcp.errors import DhcpUnavailable
 from netwright.backend.dhcp.identity import DhcpRequest, requests
 from netwright.backend.dhcp.lease import Lease, read_event, read_lease
-from netwright.backend.dhcp.script import install
+from netwright.backend.dhcp.script import SCRIPT_NAME, install
 from netwright.backend.topology.model import Topology
 
 PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -84,6 +84,18 @@ class ClientState:
         if self.lease is not None:
             return "bound"
         return "no-server" if self.last_event in ("leasefail", "nak") else "waiting"
+
+    def to_json(self) -> dict[str, Any]:
+        lease = self.lease
+        return {
+            "interface": self.request.key, "name": self.request.name,
+            "namespace": self.request.namespace, "client_id": self.request.client_id,
+            "client_id_origin": self.request.origin, "phase": self.phase, "pid": self.pid,
+            "address": lease.address if lease else None,
+            "server": lease.server if lease else None,
+            "expires": lease.expires if lease else None,
+            "text": self.describe(),
+        }
 
     def describe(self) -> str:
         if self.phase == "bound" and self.lease is not None:
@@ -211,6 +223,23 @@ class DhcpClients:
             processes.spawn(argv, self._netns(request),
                             env={**env, "NETWRIGHT_LEASE_FILE": str(lease_file)}, log=log)
         return wanted
+
+    def prepare(self, name: str, topology: Topology | None) -> list[str]:
+        """Before an apply (or a rollback) changes the kernel: stop the clients of ``name``
+        that ``topology`` (None: nothing) will not keep as they are — interface gone, moved,
+        renamed, no longer ``dhcp``, another client-id. A client must not hold a namespace
+        the apply deletes. Returns the interface keys stopped."""
+        running = self.running(name)
+        keep: set[str] = set()
+        if topology is not None and running:
+            script = self.dir / SCRIPT_NAME
+            for request in requests(topology):
+                helper = running.get((name, request.key))
+                if helper is not None and helper.argv == self._argv(request, name, script):
+                    keep.add(request.key)
+        stopping = {key: h for (_n, key), h in running.items() if key not in keep}
+        processes.stop(list(stopping.values()))
+        return sorted(stopping)
 
     def stop(self, name: str) -> int:
         """Stop (releasing each lease) every client of topology ``name``; forget its files.

@@ -156,7 +156,7 @@ class LabDhcpServer:
             self.dir / p.name for p in (self.pid_file, self.lease_file, self.log_file))
         argv = self._argv(lans, lease_seconds)
         current = self.running()
-        if current is not None and current.argv == argv:
+        if current is not None and current.argv == argv and self._in_router(current):
             return current
         if current is not None:
             processes.stop([current])
@@ -174,6 +174,15 @@ class LabDhcpServer:
         output = (self.dir / "dnsmasq.out").read_text(errors="replace").strip()[-500:]
         raise DhcpError(f"the lab DHCP server (dnsmasq in {self.router_netns}) did not start:"
                         f" {output or 'no output'}")
+
+    def _in_router(self, helper: processes.Helper) -> bool:
+        """Runs in the router namespace that exists now (a lab backend killed with its
+        namespaces leaves a dnsmasq serving a namespace nobody can reach any more)."""
+        try:
+            router = (processes.RUN_NETNS / self.router_netns).stat().st_ino
+        except OSError:
+            return False
+        return processes.netns_inode(helper.pid) == router
 
     def stop(self) -> bool:
         """Stop dnsmasq; False if it was not running. The lease file stays for inspection."""

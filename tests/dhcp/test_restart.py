@@ -134,3 +134,19 @@ def test_changed_client_id_restarts_the_client(lab_rig: LabRig, topo: Any) -> No
     assert served[leases["mv2"].ip].client_id == "00:" + ":".join(
         f"{b:02x}" for b in b"lab-two")
     assert len(served) == 2  # the old identity's lease was released when its client stopped
+
+
+def test_prepare_stops_only_clients_the_new_topology_drops(lab_rig: LabRig, topo: Any) -> None:
+    topology = topo(LAB_TWO_MACVLANS)
+    lab_rig.deploy(topology)
+    lab_rig.clients.start(topology)
+    first = run(lab_rig.clients.wait_for_leases(topology, 15))
+    kept = lab_rig.clients.running("dhcplab")[("dhcplab", "mv1")]
+    static = topo(LAB_TWO_MACVLANS.replace("namespace: net2, addresses: [dhcp]",
+                                           "namespace: net2, addresses: [192.168.31.9/24]"))
+    assert lab_rig.clients.prepare("dhcplab", static) == ["mv2"]
+    assert list(lab_rig.clients.running("dhcplab")) == [("dhcplab", "mv1")]
+    assert lab_rig.clients.running("dhcplab")[("dhcplab", "mv1")] == kept
+    assert set(lab_rig.served({first["mv1"].ip})) == {first["mv1"].ip}  # mv2's released
+    assert lab_rig.clients.prepare("dhcplab", None) == ["mv1"]
+    assert udhcpc_pids(lab_rig.state_dir) == []
