@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from netwright.backend.dhcp import DhcpClients, DhcpUnavailable
+from netwright.backend.dhcp import DhcpClients, DhcpError
 from netwright.backend.dhcp.lab_server import LabDhcpServer, lab_server_dir, lan_for_nic
 from netwright.backend.engine import Engine, NotDeployed, Target, default_state_dir
 from netwright.backend.topology.model import HostNic, Topology
@@ -18,6 +19,7 @@ LAB_OUTSIDE_ADDRESS = "203.0.113.114"
 LAB_OUTSIDE_GATEWAY = "203.0.113.1"
 LAB_TOPOLOGY_NAME = "nwlab"
 _OUTSIDE_PREFIX = 24
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,8 @@ def _serve_dhcp(nics: dict[str, HostNic], router: str, state_dir: Path | None) -
         return None
     try:
         server.start(lans)
-    except DhcpUnavailable:
+    except DhcpError as exc:  # the lab works without DHCP; dhcp interfaces then say so
+        _log.warning("the lab serves no DHCP: %s", exc)
         return None
     return server.lease_file
 
