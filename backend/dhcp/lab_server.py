@@ -9,10 +9,13 @@ per line) is what the tests read: a RELEASE removes the line.
 
 Settings, and why: ``--port=0`` (no DNS: only DHCP is wanted), ``--no-ping`` (dnsmasq would
 otherwise ping each new address for ~3 s before offering it; the lab range is ours alone),
-``--dhcp-authoritative`` (answer a restarted client's REQUEST at once), ``--user=root`` (in
-the unprivileged lab, user ``nobody`` is not mapped into the user namespace, so dnsmasq could
-not drop to it), ``--conf-file=/dev/null`` (never read the machine's /etc/dnsmasq.conf), and
-``--bind-interfaces --interface=…`` (only the lab LANs). Lease time 120 s, dnsmasq's minimum.
+``--dhcp-authoritative`` (answer a restarted client's REQUEST at once), ``--no-daemon`` (stay
+in the foreground and keep its user and group: in the unprivileged lab, setgroups is denied
+and user ``nobody`` is not mapped, so dropping privileges fails with "failed to change
+group-id"; it also writes no pid file — the ``--pid-file`` path still marks the process as
+ours in its command line), ``--conf-file=/dev/null`` (never read the machine's
+/etc/dnsmasq.conf), and ``--bind-interfaces --interface=…`` (only the lab LANs). Lease time
+120 s, dnsmasq's minimum.
 
 Example::
 
@@ -115,6 +118,7 @@ def parse_lease_file(text: str) -> list[ServerLease]:
 class LabDhcpServer:
     """One dnsmasq in ``router_netns``, its files under ``directory``."""
 
+
     def __init__(self, directory: Path, router_netns: str) -> None:
         self.dir = Path(directory)
         self.router_netns = router_netns
@@ -127,9 +131,9 @@ class LabDhcpServer:
         if dnsmasq is None:
             raise DhcpUnavailable("the lab's DHCP server is dnsmasq, which is not installed:"
                                   " install dnsmasq-base")
-        argv = [dnsmasq, "--keep-in-foreground", "--port=0", "--conf-file=/dev/null",
+        argv = [dnsmasq, "--no-daemon", "--port=0", "--conf-file=/dev/null",
                 "--no-hosts", "--no-resolv", "--no-ping", "--dhcp-authoritative",
-                "--bind-interfaces", "--except-interface=lo", "--user=root", "--group=root",
+                "--bind-interfaces", "--except-interface=lo",
                 f"--pid-file={self.pid_file}", f"--dhcp-leasefile={self.lease_file}",
                 "--log-dhcp", f"--log-facility={self.log_file}"]
         for lan in lans:
@@ -160,13 +164,14 @@ class LabDhcpServer:
             return current
         if current is not None:
             processes.stop([current])
-        self.pid_file.unlink(missing_ok=True)
-        pid = processes.spawn(argv, self.router_netns, env={"PATH": PATH},
-                              log=self.dir / "dnsmasq.out")
+        log = self.dir / "dnsmasq.out"
+        log.unlink(missing_ok=True)
+        self.log_file.unlink(missing_ok=True)
+        pid = processes.spawn(argv, self.router_netns, env={"PATH": PATH}, log=log)
         deadline = time.monotonic() + _STARTUP_SECONDS
         while time.monotonic() < deadline:
             helper = self.running()
-            if helper is not None and self.pid_file.exists():
+            if helper is not None and self._ready(log):
                 return helper
             if processes.exited(pid):
                 break
@@ -174,6 +179,16 @@ class LabDhcpServer:
         output = (self.dir / "dnsmasq.out").read_text(errors="replace").strip()[-500:]
         raise DhcpError(f"the lab DHCP server (dnsmasq in {self.router_netns}) did not start:"
                         f" {output or 'no output'}")
+
+    def _ready(self, out: Path) -> bool:
+        """dnsmasq has bound its DHCP sockets (it says so on stderr and in its log)."""
+        for path in (out, self.log_file):
+            try:
+                if "sockets bound" in path.read_text(errors="replace"):
+                    return True
+            except FileNotFoundError:
+                continue
+        return False
 
     def _in_router(self, helper: processes.Helper) -> bool:
         """Runs in the router namespace that exists now (a lab backend killed with its
