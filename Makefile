@@ -39,7 +39,17 @@ lint: $(STAMP)
 test-host: deps $(STAMP)
 	tests/tools/run-isolated $(PY) -m pytest -m 'not kernel' --ignore=tests/bench $(PYTEST_ARGS)
 
-test: deps $(STAMP) lint test-host
+# Tests that need ipvlan, dummy or 802.1q (marker `kernel`) run in ONE VM booting Debian's
+# stock kernel under QEMU (tests/kernel/README.md), or directly on a kernel that has them.
+test-kernel: deps $(STAMP)
+	PYTHON=$(PY) tests/kernel/run-kernel-tier $(PYTEST_ARGS)
+
+# The host suite, then the stock-kernel tier: both always run, and make fails if either failed.
+test: deps $(STAMP) lint
+	@status=0; \
+	$(MAKE) --no-print-directory test-host || status=1; \
+	$(MAKE) --no-print-directory test-kernel || status=1; \
+	exit $$status
 
 bench: deps $(STAMP)
 	tests/tools/run-isolated $(PY) -m pytest tests/bench -s -p no:cacheprovider $(PYTEST_ARGS)

@@ -8,6 +8,7 @@ stock-kernel VM, which has no network card (its tooling sets NETWRIGHT_TEST_ISOL
 from __future__ import annotations
 
 import os
+import subprocess
 
 import pytest
 
@@ -33,3 +34,33 @@ def pytest_configure(config: pytest.Config) -> None:
             " with `make test` or `tests/tools/run-isolated .venv/bin/python -m pytest …` (the"
             " stock-kernel VM, which has no network card, sets NETWRIGHT_TEST_ISOLATED=vm)"
         )
+
+
+_kernel_verdict: list[str] = []  # computed once per session
+
+
+def _missing_kinds() -> list[str]:
+    """Kinds this kernel refuses, probed with ip(8) in a throwaway network namespace."""
+    script = ("ip link add nwprobe0 type veth peer name nwprobe1 || exit 3; "
+              "ip link add nwprobe2 type dummy || echo MISSING dummy; "
+              "ip link add nwprobe3 link nwprobe0 type ipvlan mode l2 || echo MISSING ipvlan; "
+              "ip link add nwprobe4 link nwprobe0 type vlan id 7 || echo MISSING vlan")
+    result = subprocess.run(["unshare", "--net", "sh", "-c", script], capture_output=True,
+                            text=True, check=False)
+    if result.returncode != 0:
+        return [f"(probe failed: {result.stderr.strip()})"]
+    return [line.split()[1] for line in result.stdout.splitlines() if line.startswith("MISSING")]
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("kernel") is None:
+        return
+    if os.geteuid() != 0:
+        pytest.fail("kernel-tier tests need root: run tests/kernel/run-kernel-tier", pytrace=False)
+    if not _kernel_verdict:
+        missing = _missing_kinds()
+        _kernel_verdict.append(", ".join(missing))
+    if _kernel_verdict[0]:
+        pytest.fail(f"this kernel ({os.uname().release}) lacks {_kernel_verdict[0]}; run the"
+                    " kernel tier with tests/kernel/run-kernel-tier, which boots Debian's stock"
+                    " kernel under QEMU", pytrace=False)

@@ -104,21 +104,41 @@ def check_parents(t: Topology) -> Iterator[Problem]:
 
 
 def check_ipvlan_modes(t: Topology) -> Iterator[Problem]:
-    """The ipvlan mode belongs to the parent: the kernel switches siblings silently."""
-    first: dict[str, tuple[str, str]] = {}
+    """The ipvlan mode and flag belong to the parent: the kernel switches siblings silently."""
+    first: dict[str, tuple[str, str, str]] = {}
     for key, link in t.interfaces.items():
         if not isinstance(link, Ipvlan) or link.parent is None:
             continue
         if link.parent not in first:
-            first[link.parent] = (key, link.mode)
+            first[link.parent] = (key, link.mode, link.flag)
             continue
-        other, mode = first[link.parent]
+        other, mode, flag = first[link.parent]
+        if link.mode == mode and link.flag != flag:
+            yield _error("ipvlan-mixed-modes", ("interfaces", key, "flag"),
+                         f"{key} asks for ipvlan flag {link.flag} but its sibling {other} on"
+                         f" {link.parent} uses {flag}; the kernel keeps one flag per parent and"
+                         f" would silently switch {other} to {link.flag}: use one flag for all"
+                         f" children of {link.parent}")
         if link.mode != mode:
             yield _error("ipvlan-mixed-modes", ("interfaces", key, "mode"),
                          f"{key} asks for ipvlan mode {link.mode} but its sibling {other} on"
                          f" {link.parent} uses {mode}; the kernel keeps one mode per parent and"
                          f" would silently switch {other} to {link.mode}: use one mode for all"
                          f" children of {link.parent}")
+
+
+def check_parent_sharing(t: Topology) -> Iterator[Problem]:
+    """ipvlan and macvlan each claim the parent's receive handler: never both on one parent."""
+    claimed: dict[str, tuple[str, str]] = {}
+    for key, link in t.interfaces.items():
+        if not isinstance(link, Ipvlan | Macvlan) or link.parent is None:
+            continue
+        other = claimed.setdefault(link.parent, (key, link.kind))
+        if other[1] != link.kind:
+            yield _error("parent-mixed-kinds", ("interfaces", key, "parent"),
+                         f"{key} is a {link.kind} on {link.parent}, which already carries"
+                         f" {other[1]} {other[0]}; the kernel refuses ipvlan and macvlan on one"
+                         " parent (EBUSY): use one kind for all children of a parent")
 
 
 def check_macvlan_passthru(t: Topology) -> Iterator[Problem]:
@@ -443,6 +463,7 @@ RULES: tuple[Callable[[Topology], Iterator[Problem]], ...] = (
     check_references,
     check_parents,
     check_ipvlan_modes,
+    check_parent_sharing,
     check_macvlan_passthru,
     check_veth_peers,
     check_masters,

@@ -1,4 +1,4 @@
-"""Fixtures for the stock-kernel tier: fresh namespaces, and a loud stop on the wrong kernel.
+"""Fixtures for the stock-kernel tier: fresh namespaces (the wrong-kernel stop is in tests/).
 
 Tests here are marked ``kernel``: they need ipvlan, dummy or 802.1q, which this machine's kernel
 lacks. ``tests/kernel/run-kernel-tier`` runs them in ONE VM booting Debian's stock kernel (or
@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
-import subprocess
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -19,36 +18,6 @@ import pytest
 from pyroute2 import NetNS, netns
 
 _counter = itertools.count()
-_kernel_verdict: list[str] = []  # computed once per session
-
-
-def _missing_kinds() -> list[str]:
-    """Kinds this kernel refuses, probed with ip(8) in a throwaway network namespace."""
-    script = ("ip link add nwprobe0 type veth peer name nwprobe1 || exit 3; "
-              "ip link add nwprobe2 type dummy || echo MISSING dummy; "
-              "ip link add nwprobe3 link nwprobe0 type ipvlan mode l2 || echo MISSING ipvlan; "
-              "ip link add nwprobe4 link nwprobe0 type vlan id 7 || echo MISSING vlan")
-    result = subprocess.run(["unshare", "--net", "sh", "-c", script], capture_output=True,
-                            text=True, check=False)
-    if result.returncode != 0:
-        return [f"(probe failed: {result.stderr.strip()})"]
-    return [line.split()[1] for line in result.stdout.splitlines() if line.startswith("MISSING")]
-
-
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    if item.get_closest_marker("kernel") is None:
-        return
-    if os.geteuid() != 0:
-        pytest.fail("kernel-tier tests need root: run tests/kernel/run-kernel-tier", pytrace=False)
-    if not _kernel_verdict:
-        missing = _missing_kinds()
-        _kernel_verdict.append(", ".join(missing))
-    if _kernel_verdict[0]:
-        pytest.fail(f"this kernel ({os.uname().release}) lacks {_kernel_verdict[0]}; run the"
-                    " kernel tier with tests/kernel/run-kernel-tier, which boots Debian's stock"
-                    " kernel under QEMU", pytrace=False)
-
-
 @pytest.fixture
 def unique_name() -> Callable[[str], str]:
     """Short names unique within the run (interface names must stay within 15 bytes)."""

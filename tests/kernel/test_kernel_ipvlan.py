@@ -101,8 +101,6 @@ def test_the_contract_refuses_mixed_modes_before_the_kernel_can_switch_siblings(
     assert "ipvlan-mixed-modes" not in _problem_codes(same)
 
 
-@pytest.mark.xfail(strict=True, reason="contract gap reported to the lead: the kernel keeps one"
-                   " flag per parent too, but validation checks only the mode")
 def test_the_contract_refuses_mixed_flags_too() -> None:
     mixed = MIXED.format(mode1="l2", flag1="bridge", mode2="l2", flag2="private")
     assert "ipvlan-mixed-modes" in _problem_codes(mixed)

@@ -100,8 +100,6 @@ def _errors(text: str) -> list[str]:
     return [p.code for p in Document.from_text(text).problems() if p.severity == "error"]
 
 
-@pytest.mark.xfail(strict=True, reason="contract gap reported to the lead: validation lets an"
-                   " ipvlan and a macvlan share a parent, which the kernel refuses with EBUSY")
 def test_the_contract_refuses_ipvlan_and_macvlan_on_one_parent() -> None:
     assert _errors(MIXED_KINDS.format(second="ipvlan", mode="l2")) == []  # the valid twin
     assert _errors(MIXED_KINDS.format(second="macvlan", mode="bridge")) != []

@@ -148,6 +148,18 @@ CASES = [
           i1: {kind: ipvlan, parent: eth1, mode: l2}
           i2: {kind: ipvlan, parent: eth1}
         """, "ipvlan-mixed-modes", "error", "interfaces.i2.mode", 6, 3),
+    ("ipvlan-mixed-flags", """
+        host: {nics: {eth1: {}}}
+        interfaces:
+          i1: {kind: ipvlan, parent: eth1, mode: l2}
+          i2: {kind: ipvlan, parent: eth1, mode: l2, flag: private}
+        """, "ipvlan-mixed-modes", "error", "interfaces.i2.flag", 6, 52),
+    ("parent-mixed-kinds", """
+        host: {nics: {eth1: {}}}
+        interfaces:
+          i1: {kind: ipvlan, parent: eth1, mode: l2}
+          m1: {kind: macvlan, parent: eth1, mode: bridge}
+        """, "parent-mixed-kinds", "error", "interfaces.m1.parent", 6, 31),
     ("macvlan-passthru-shared", """
         host: {nics: {eth1: {}}}
         interfaces:
