@@ -95,7 +95,7 @@ class TopologyScene(QGraphicsScene):
         self._nudge_id = 0
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         document.content_changed.connect(self.sync)
-        document.replaced.connect(self.sync)
+        document.replaced.connect(self._on_replaced)
         document.layout_changed.connect(self._on_layout_changed)
         document.problems_changed.connect(self.set_problems)
         self.selectionChanged.connect(self._on_selection)
@@ -143,6 +143,17 @@ class TopologyScene(QGraphicsScene):
         self.set_problems(self.document.problems)
         self.frame.title = f"host — {snapshot.name}" if snapshot.name else "host"
         self._schedule_frame()
+
+    def _on_replaced(self) -> None:
+        """Another document: the same keys may sit elsewhere in it."""
+        self.sync()
+        snapshot = self.document.snapshot
+        missing = [k for k in self.nodes if k not in snapshot.layout]
+        guessed = auto_positions(snapshot, missing) if missing else {}
+        for key, item in self.nodes.items():
+            x, y = snapshot.layout.get(key) or guessed.get(key, (item.x(), item.y()))
+            if item.pos() != QPointF(x, y):
+                item.setPos(x, y)
 
     def _remove_node(self, key: str) -> None:
         item = self.nodes.pop(key)

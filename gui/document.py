@@ -11,6 +11,7 @@ back where they were (comments and key order included).
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +22,9 @@ from PySide6.QtGui import QUndoStack
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from netwright.backend.topology.document import Document
-from netwright.backend.topology.problems import PathPart, Problem, TopologyError
+from netwright.backend.topology.problems import NetwrightError, PathPart, Problem, TopologyError
 from netwright.backend.topology.yamltree import locate
+from netwright.gui.preview import quick_snapshot
 from netwright.gui.snapshot import Snapshot, take_snapshot
 
 
@@ -49,6 +51,10 @@ class Edit:
     index: int | None = None
 
 
+class DocumentBusyError(NetwrightError):
+    """An edit arrived while a big file was still being read."""
+
+
 def is_layout_path(path: Sequence[PathPart]) -> bool:
     return bool(path) and path[0] == "layout"
 
@@ -62,6 +68,9 @@ class TopologyDocument(QObject):
     file_changed = Signal(str)  # the file name (empty for an unsaved new document)
     modified_changed = Signal(bool)
     replaced = Signal()  # a different document was loaded (New, Open)
+    loading_changed = Signal(bool)  # a big file is drawn but still being read for editing
+    load_failed = Signal(str)
+    _parsed = Signal(int, object)  # from the reading thread: generation, Document or error
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -70,6 +79,9 @@ class TopologyDocument(QObject):
         self._doc = Document.new("untitled")
         self._problems: list[Problem] = []
         self._snapshot: Snapshot = take_snapshot(self._doc.tree)
+        self._generation = 0
+        self._loading = False
+        self._parsed.connect(self._on_parsed)
         self._refresh_problems()
 
     def _on_clean_changed(self, clean: bool) -> None:
@@ -101,6 +113,61 @@ class TopologyDocument(QObject):
         """Open a file; a YAML syntax error raises TopologyError and keeps the current one."""
         self._replace(Document.from_file(path))
 
+    def is_loading(self) -> bool:
+        """True while a big file is shown from its quick read and not yet editable."""
+        return self._loading
+
+    def open_progressively(self, path: str | Path) -> None:
+        """Open ``path``; a big file is drawn from a quick read first (see ``preview``).
+
+        Editing waits for ``loading_changed(False)``; a file the round-trip parser rejects
+        ends in ``load_failed`` with the contract's sentence and an empty document.
+        """
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            self.open(path)  # the contract words the error
+            return
+        quick = quick_snapshot(text)
+        if quick is None:
+            self._replace(Document.from_text(text, str(path)))
+            return
+        self._generation += 1
+        generation = self._generation
+        self._doc = Document.new(quick.name or "untitled")
+        self._doc.file = str(path)
+        self.undo_stack.clear()
+        self._snapshot = quick
+        self._problems = []
+        self.problems_changed.emit([])
+        self.replaced.emit()
+        self.file_changed.emit(str(path))
+        self._set_loading(True)
+
+        def read() -> None:
+            try:
+                result: object = Document.from_text(text, str(path))
+            except TopologyError as exc:
+                result = exc
+            self._parsed.emit(generation, result)
+
+        threading.Thread(target=read, name="netwright-open", daemon=True).start()
+
+    def _on_parsed(self, generation: int, result: object) -> None:
+        if generation != self._generation:
+            return  # another file was opened meanwhile
+        self._set_loading(False)
+        if isinstance(result, Document):
+            self._replace(result)
+            return
+        self._replace(Document.new("untitled"))
+        self.load_failed.emit(str(result))
+
+    def _set_loading(self, loading: bool) -> None:
+        if loading != self._loading:
+            self._loading = loading
+            self.loading_changed.emit(loading)
+
     def save(self, path: str | Path | None = None) -> None:
         """Save through the contract (comments and untouched bytes survive); marks clean."""
         target = str(path) if path else self._doc.file
@@ -121,6 +188,9 @@ class TopologyDocument(QObject):
         return self._doc.render()
 
     def _replace(self, document: Document) -> None:
+        if self._loading:  # New or Open while a big file was still being read
+            self._generation += 1
+            self._set_loading(False)
         self._doc = document
         self.undo_stack.clear()
         self.undo_stack.setClean()
@@ -152,6 +222,9 @@ class TopologyDocument(QObject):
 
     def apply(self, edits: Iterable[Edit]) -> list[Edit]:
         """Apply edits in order; return the edits that revert them (already in undo order)."""
+        if self._loading:
+            raise DocumentBusyError(f"{Path(self.file).name} is still being read; editing"
+                                    " starts in a moment")
         inverse: list[Edit] = []
         layout_keys: list[str] = []
         content = False

@@ -220,8 +220,14 @@ class Inspector(QWidget):
             return combo
         line = QLineEdit()
         line.setPlaceholderText(spec.hint)
-        line.editingFinished.connect(lambda e=line, s=spec: self.commit(s.name, e.text()))
+        line.editingFinished.connect(lambda e=line, s=spec: self._line_finished(s.name, e))
         return line
+
+    def _line_finished(self, name: str, line: QLineEdit) -> None:
+        """Only text the user changed is committed (focus moving away is not an edit)."""
+        if line.isModified():
+            line.setModified(False)
+            self.commit(name, line.text())
 
     def _references(self, name: str, snapshot: Snapshot) -> list[str]:
         kinds = {key: snapshot.kind_of(key) for key in snapshot.interfaces}

@@ -247,6 +247,9 @@ class MainWindow(QMainWindow):
         doc.file_changed.connect(lambda _f: self._update_title())
         doc.problems_changed.connect(self._show_problems)
         doc.replaced.connect(self._on_replaced)
+        doc.loading_changed.connect(self._on_loading)
+        doc.load_failed.connect(lambda text: self.report_error("the file could not be read",
+                                                                NetwrightError(text)))
         self._show_problems(doc.problems)
         scene = self.scene
         scene.create_requested.connect(self.create_at)
@@ -294,6 +297,16 @@ class MainWindow(QMainWindow):
         self._update_title()
         QTimer.singleShot(0, self.view.fit_all)
 
+    def _on_loading(self, loading: bool) -> None:
+        """A big file is drawn before it is editable: no edits until it is."""
+        for widget in (self.view, self.palette_list, self.inspector):
+            widget.setEnabled(not loading)
+        name = Path(self.document.file).name
+        if loading:
+            self.statusBar().showMessage(f"reading {name}… (editing starts when done)")
+        else:
+            self.statusBar().showMessage(f"opened {name}", 4000)
+
     def _on_selection(self) -> None:
         keys = self.scene.selected_keys()
         self.inspector.show_key(keys[0] if len(keys) == 1 else None)
@@ -303,6 +316,10 @@ class MainWindow(QMainWindow):
     # -- canvas requests → undo commands ----------------------------------------------------
 
     def push(self, command: Any) -> None:
+        if self.document.is_loading():
+            self.statusBar().showMessage("still reading the file; editing starts in a moment",
+                                         4000)
+            return
         self.document.undo_stack.push(command)
 
     def create_at(self, kind: str, namespace: str | None, pos: QPointF) -> list[str]:
@@ -441,7 +458,7 @@ class MainWindow(QMainWindow):
 
     def open_path(self, path: str | Path) -> bool:
         try:
-            self.document.open(path)
+            self.document.open_progressively(path)
         except TopologyError as exc:
             self.report_error(f"cannot open {path}", exc)
             return False

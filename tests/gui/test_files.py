@@ -135,3 +135,35 @@ def test_export_svg_and_shell_script(window: MainWindow, seed: Path, tmp_path: P
     body = script.read_text()
     assert "ip netns add net1" in body and "type ipvlan" in body
     assert subprocess.run(["sh", "-n", str(script)], check=False).returncode == 0
+
+
+def _big_topology(namespaces: int) -> str:
+    lines = ["netwright: 1", "name: big", "host:", "  nics:", "    eth0:",
+             "      addresses: [10.0.0.1/16]", "namespaces:"]
+    lines += [f"  ns{i}: {{}}  # rack {i // 40}" for i in range(namespaces)]
+    lines.append("interfaces:")
+    for i in range(namespaces):
+        lines += [f"  mv{i}:", "    kind: macvlan", "    parent: eth0", "    mode: bridge",
+                  f"    namespace: ns{i}", f"    addresses: [10.0.{i // 250 + 1}.{i % 250 + 2}/16]"]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_big_file_is_drawn_first_and_editable_soon_after(
+        window: MainWindow, tmp_path: Path, qtbot: QtBot) -> None:
+    yaml = pytest.importorskip("yaml", reason="PyYAML (libyaml) is what draws big files early")
+    assert yaml.__with_libyaml__
+    path = tmp_path / "big.yaml"
+    text = _big_topology(600)
+    path.write_text(text)
+    assert len(text) > 64 * 1024
+    assert window.open_path(path)
+    assert window.document.is_loading()
+    assert len(window.scene.nodes) == 601
+    assert not window.view.isEnabled()
+    window.create_at("namespace", None, QPointF(0, 0))  # refused while reading
+    assert "still reading" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: not window.document.is_loading(), timeout=30_000)
+    assert window.view.isEnabled()
+    assert window.document.render() == text  # comments kept: the round-trip document
+    assert window.document.undo_stack.count() == 0
+    assert window.create_at("namespace", None, QPointF(0, 0)) == ["net1"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QComboBox, QLineEdit
 from pytestqt.qtbot import QtBot
 
@@ -13,9 +14,11 @@ from netwright.gui.main_window import MainWindow
 
 
 def _type(editor: QLineEdit, text: str) -> None:
+    """Type like a user: select all, type the text, press Enter."""
     editor.setFocus()
-    editor.setText(text)
-    editor.editingFinished.emit()
+    editor.selectAll()
+    QTest.keyClicks(editor, text)
+    QTest.keyClick(editor, Qt.Key.Key_Return)
 
 
 def _open(window: MainWindow, seed: Path, key: str) -> None:
@@ -136,3 +139,13 @@ def test_double_click_on_a_problem_selects_and_centres(window: MainWindow, seed:
     assert window.scene.selected_keys() == ["net2"]
     visible = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
     assert visible.contains(window.scene.nodes["net2"].sceneBoundingRect().center())
+
+
+def test_focus_leaving_an_untouched_field_is_not_an_edit(window: MainWindow, seed: Path) -> None:
+    _open(window, seed, "ipvlan1")
+    editor = window.inspector.editors["mtu"]
+    assert isinstance(editor, QLineEdit)
+    editor.setFocus()
+    editor.editingFinished.emit()  # what Qt emits when focus leaves
+    window.inspector.setEnabled(False)
+    assert window.document.undo_stack.count() == 0
