@@ -18,14 +18,14 @@ NEEDS_ROOT = False
 IPVLANS = """\
 netwright: 1
 name: seed
-host: {nics: {wlp2s0: {addresses: [192.168.31.240/24], gateway: 192.168.31.1}}}
+host: {nics: {wlp2s0: {addresses: [192.168.31.240/24], gateway: 192.168.31.1}, eth1: {}}}
 namespaces: {net1: {}, net2: {}, net3: {}}
 interfaces:
   ipvlan1: {kind: ipvlan, parent: wlp2s0, mode: l2, namespace: net1, addresses: [dhcp]}
   ipvlan2: {kind: ipvlan, parent: wlp2s0, mode: l2, namespace: net2, addresses: [dhcp]}
   ipvlan3: {kind: ipvlan, parent: wlp2s0, mode: l2, namespace: net3,
             addresses: [{dhcp: {client-id: "01:02:03:04:05:06:07"}}]}
-  mv: {kind: macvlan, parent: wlp2s0, mode: bridge, addresses: [dhcp]}
+  mv: {kind: macvlan, parent: eth1, mode: bridge, addresses: [dhcp]}
 """
 
 
@@ -83,8 +83,8 @@ interfaces:
 
 
 def test_a_second_dhcp_entry_adds_no_second_client() -> None:
-    text = IPVLANS.replace("mv: {kind: macvlan, parent: wlp2s0, mode: bridge, addresses: [dhcp]}",
-                           "mv: {kind: macvlan, parent: wlp2s0, mode: bridge,"
+    text = IPVLANS.replace("mv: {kind: macvlan, parent: eth1, mode: bridge, addresses: [dhcp]}",
+                           "mv: {kind: macvlan, parent: eth1, mode: bridge,"
                            " addresses: [dhcp, {dhcp: {client-id: x}}]}")
     assert [r.key for r in requests(parse_topology(text))].count("mv") == 1
 
