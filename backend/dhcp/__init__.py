@@ -31,6 +31,7 @@ from netwright.backend.dhcp.identity import (
     derived_client_id,
     requests,
     shared_identities,
+    shared_identity_notes,
 )
 from netwright.backend.dhcp.lease import Lease
 
@@ -46,4 +47,5 @@ __all__ = [
     "derived_client_id",
     "requests",
     "shared_identities",
+    "shared_identity_notes",
 ]

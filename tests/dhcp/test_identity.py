@@ -100,3 +100,16 @@ def test_with_leases_puts_leased_addresses_where_dhcp_was() -> None:
     assert static_addresses(filled.interfaces["ipvlan2"]) == []  # no lease: still dhcp
     assert filled.interfaces["ipvlan2"] == topology.interfaces["ipvlan2"]
     assert with_leases(topology, {}) is topology
+
+
+def test_shared_identity_notes_predict_what_ipvlan_and_dnsmasq_do() -> None:
+    from netwright.backend.dhcp import shared_identity_notes
+
+    same = "{dhcp: {client-id: same}}"
+    text = IPVLANS.replace("net1, addresses: [dhcp]", f"net1, addresses: [{same}]").replace(
+        "net2, addresses: [dhcp]", f"net2, addresses: [{same}]")
+    notes = shared_identity_notes(parse_topology(text))
+    assert len(notes) == 1
+    assert "ipvlan1, ipvlan2" in notes[0] and "'same'" in notes[0]
+    assert "Address already assigned to an ipvlan device" in notes[0]
+    assert shared_identity_notes(parse_topology(IPVLANS)) == []
