@@ -10,11 +10,13 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import QApplication
 
-from netwright.gui.backend_link import Backend
+if TYPE_CHECKING:
+    from netwright.gui.main_window import MainWindow
 
 
 def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
@@ -22,13 +24,10 @@ def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("file", nargs="?", help="a topology file to open (.yaml)")
     parser.add_argument("--example", metavar="NAME",
                         help="start from a bundled example, e.g. seed-ipvlan-l2")
+    parser.add_argument("--offline", action="store_true",
+                        help="do not connect to a backend (design only)")
     known, _qt_args = parser.parse_known_args(list(argv))
     return known
-
-
-def connect_backend() -> Backend | None:
-    """The backend the window uses; None until a D-Bus client is installed and answers."""
-    return None
 
 
 def run(argv: list[str]) -> int:
@@ -44,7 +43,7 @@ def run(argv: list[str]) -> int:
     assert isinstance(app, QApplication)
     app.setDesktopFileName("io.netwright.Netwright")
     app.aboutToQuit.connect(lambda: release(QApplication.clipboard()))
-    window = MainWindow(QSettings(), backend=connect_backend())
+    window = MainWindow(QSettings())
     if args.file:
         window.open_path(args.file)
     elif args.example:
@@ -52,10 +51,10 @@ def run(argv: list[str]) -> int:
         if match:
             window.new_from_example(match[0])
     window.show()
-    return _exec(app)
+    return _exec(app, window, connect=not args.offline)
 
 
-def _exec(app: QApplication) -> int:
+def _exec(app: QApplication, window: MainWindow, connect: bool) -> int:
     try:
         import qasync
     except ImportError:  # the designer still works; only backend calls need the loop
@@ -65,5 +64,8 @@ def _exec(app: QApplication) -> int:
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)
     with loop:
+        if connect:  # the system backend, else the lab: found while the window is up
+            connecting = loop.create_task(window.connect_backend())
+            connecting.add_done_callback(lambda _task: None)
         loop.run_until_complete(closed.wait())
     return 0

@@ -7,6 +7,7 @@ backend operations. Every action has a shortcut.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +28,20 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPlainTextEdit,
+    QProgressBar,
     QUndoView,
     QWidget,
 )
 
 from netwright.backend.topology.problems import NetwrightError, TopologyError
-from netwright.gui.backend_link import Backend, BackendRunner, describe
+from netwright.gui.backend_link import (
+    LAB_NOTICE,
+    NO_BACKEND,
+    Backend,
+    BackendRunner,
+    connect_default,
+    describe,
+)
 from netwright.gui.canvas_layout import auto_positions
 from netwright.gui.canvas_scene import TopologyScene
 from netwright.gui.canvas_view import CanvasView
@@ -62,6 +71,8 @@ from netwright.gui.export import render_png, render_svg, shell_script_function, 
 from netwright.gui.files import RecentFiles, examples
 from netwright.gui.inspector import Inspector
 from netwright.gui.palette import Palette
+from netwright.gui.paths import failing_key, path_wires
+from netwright.gui.plan_dialog import PlanDialog
 from netwright.gui.predictions import PredictionRunner
 from netwright.gui.problems_dock import ProblemsView
 from netwright.gui.theme import current_theme
@@ -82,6 +93,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.view)
         self.setAcceptDrops(True)
         self.runner = BackendRunner(backend, self)
+        self._job_id = ""
+        self._side_tasks: set[asyncio.Future[Any]] = set()
+        self.plan_dialog: PlanDialog | None = None
         self._build_docks()
         self._build_actions()
         self._build_menus()
@@ -184,7 +198,7 @@ class MainWindow(QMainWindow):
         self.destroy_action = self._action("&Destroy", self.destroy, "Shift+F5")
         self.check_action = self._action("&Check", self.check, "F6",
                                          "probe every pair and explain the result")
-        self.cancel_action = self._action("Cancel", self.runner.cancel, "Esc")
+        self.cancel_action = self._action("Cancel", self.cancel_operation, "Esc")
         self.cancel_action.setEnabled(False)
 
     def _build_menus(self) -> None:
@@ -236,6 +250,10 @@ class MainWindow(QMainWindow):
                             self.check_action])
 
     def _build_status_bar(self) -> None:
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setMaximumWidth(220)
+        self.progress_bar.setVisible(False)
+        self.statusBar().addPermanentWidget(self.progress_bar)
         self.backend_label = QLabel()
         self.deploy_label = QLabel()
         self.statusBar().addPermanentWidget(self.deploy_label)
@@ -265,13 +283,14 @@ class MainWindow(QMainWindow):
         self.runner.started.connect(self._on_backend_started)
         self.runner.finished.connect(self._on_backend_finished)
         self.runner.failed.connect(self._on_backend_failed)
+        self.runner.progress.connect(self._on_progress)
+        self.checks.pair_selected.connect(self.show_path)
 
     # -- state shown in the chrome --------------------------------------------------------
 
     def _update_title(self) -> None:
         name = Path(self.document.file).name if self.document.file else "Untitled"
-        lab = " — Lab" if self.runner.backend is not None and self.runner.backend.label == "lab" \
-            else ""
+        lab = f" — {LAB_NOTICE}" if getattr(self.runner.backend, "lab", False) else ""
         self.setWindowTitle(f"{name}[*] — {APP_NAME}{lab}")
         self.setWindowModified(self.document.is_modified())
 
@@ -541,42 +560,167 @@ class MainWindow(QMainWindow):
 
     # -- backend operations ---------------------------------------------------------------
 
-    def _backend_call(self, operation: str, method: str) -> bool:
-        backend = self.runner.backend
-        if backend is None:
-            self.statusBar().showMessage(f"{operation}: no backend connected", 6000)
+    async def connect_backend(self) -> bool:
+        """Find the system backend or start the lab; say which in the status bar."""
+        self.backend_label.setText("connecting to a backend…")
+        try:
+            backend = await connect_default()
+        except Exception as exc:  # LookupError or the client's BackendUnavailableError
+            self.backend_label.setText(f"{NO_BACKEND}: {exc}")
+            self.log.appendPlainText(f"no backend: {exc}")
             return False
-        text = self.document.render()
-        return self.runner.run(operation, lambda: getattr(backend, method)(text))
+        self.set_backend(backend)
+        return True
+
+    def set_backend(self, backend: Backend | None) -> None:
+        self.runner.backend = backend
+        self._update_title()
+        self._update_backend_state()
+        if backend is not None:
+            self.refresh_status()
+
+    def _topology_name(self) -> str:
+        return self.document.snapshot.name
+
+    def _run(self, operation: str, call: Any) -> bool:
+        if self.runner.backend is None:
+            self.statusBar().showMessage(f"{operation}: {NO_BACKEND}", 6000)
+            return False
+        if self.document.is_loading():
+            self.statusBar().showMessage("still reading the file", 4000)
+            return False
+        if not self.runner.run(operation, call):
+            self.statusBar().showMessage(f"{operation}: wait for {self.runner.operation}", 4000)
+            return False
+        return True
 
     def plan(self) -> None:
-        self._backend_call("Plan", "plan")
+        text = self.document.render()
+        self._run("Plan", lambda: self.runner.backend.plan(text))  # type: ignore[union-attr]
 
     def apply(self) -> None:
-        self._backend_call("Apply", "apply")
+        text = self.document.render()
+        self._run("Apply", lambda: self._job("apply", text))
 
     def destroy(self) -> None:
-        self._backend_call("Destroy", "destroy")
+        name = self._topology_name()
+        self._run("Destroy", lambda: self._job("destroy", name))
 
     def check(self) -> None:
-        self._backend_call("Check", "check")
+        name = self._topology_name()
+        self._run("Check", lambda: self.runner.backend.check(name))  # type: ignore[union-attr]
+
+    async def _job(self, verb: str, argument: str) -> Any:
+        """Start apply/destroy as a job (so Cancel can reach the backend) and wait for it."""
+        backend: Any = self.runner.backend
+        progress = self.runner.report_progress
+        starter = getattr(backend, f"start_{verb}", None)
+        if starter is None or not hasattr(backend, "wait_job"):
+            return await getattr(backend, verb)(argument, progress)
+        self._job_id = await starter(argument)
+        try:
+            return await backend.wait_job(self._job_id, progress)
+        finally:
+            self._job_id = ""
+
+    def cancel_operation(self) -> None:
+        """Ask the backend to cancel the running job (it rolls back), else stop waiting."""
+        backend: Any = self.runner.backend
+        if self._job_id and hasattr(backend, "cancel"):
+            self.log.appendPlainText(f"cancelling {self.runner.operation}…")
+            self._spawn(backend.cancel(self._job_id))
+        else:
+            self.runner.cancel()
+
+    def refresh_status(self) -> None:
+        """Deployed, drifted or not deployed: asked of the backend without blocking."""
+        backend: Any = self.runner.backend
+        name = self._topology_name()
+        if backend is None or not name:
+            return
+
+        async def ask() -> None:
+            try:
+                status = await backend.status(name)
+            except Exception as exc:  # the sentence is enough here
+                self.deploy_label.setText(f"status unknown: {exc}")
+                return
+            self.show_status(status)
+
+        self._spawn(ask())
+
+    def _spawn(self, coroutine: Any) -> None:
+        """A side task (status, cancel) beside the one main operation; kept until done."""
+        task = asyncio.ensure_future(coroutine)
+        self._side_tasks.add(task)
+        task.add_done_callback(self._side_tasks.discard)
+
+    def show_status(self, status: Any) -> None:
+        data = status.to_json() if hasattr(status, "to_json") else dict(status)
+        if not data.get("deployed"):
+            self.deploy_label.setText("not deployed")
+        elif data.get("ok"):
+            self.deploy_label.setText("deployed")
+        else:
+            drifted = [o["object"] for o in data.get("objects", []) if o.get("state") != "present"]
+            self.deploy_label.setText(f"drifted ({', '.join(drifted[:3])})")
 
     def _on_backend_started(self, operation: str) -> None:
         self.log.appendPlainText(f"{operation}…")
+        self.progress_bar.setRange(0, 0)
+        self.progress_bar.setVisible(operation in ("Apply", "Destroy", "Check"))
         self._update_backend_state()
+
+    def _on_progress(self, done: int, total: int, text: str) -> None:
+        self.progress_bar.setRange(0, max(total, 1))
+        self.progress_bar.setValue(done)
+        self.log.appendPlainText(f"  [{done}/{total}] {text}")
 
     def _on_backend_finished(self, operation: str, result: Any) -> None:
-        self.log.appendPlainText(f"{operation}: done")
-        if operation == "Check" and isinstance(result, dict):
-            self.checks.show_result(result, measured=True)
-            self.checks_dock.raise_()
+        self.progress_bar.setVisible(False)
         self._update_backend_state()
+        if operation == "Plan":
+            self.log.appendPlainText(result.render() if hasattr(result, "render") else str(result))
+            dialog = PlanDialog(result, "Apply", self)
+            self.plan_dialog = dialog
+            dialog.accepted.connect(self.apply)
+            dialog.open()
+            return
+        if operation in ("Apply", "Destroy"):
+            seconds = getattr(result, "seconds", None)
+            took = f" in {seconds:.2f} s" if isinstance(seconds, float) else ""
+            self.log.appendPlainText(f"{operation}: done{took}")
+            self.statusBar().showMessage(f"{operation}: done{took}", 6000)
+            self.refresh_status()
+            return
+        if operation == "Check":
+            data = result.to_json() if hasattr(result, "to_json") else result
+            if isinstance(data, dict):
+                self.checks.show_result(data, measured=True)
+                self.checks_dock.raise_()
+            self.log.appendPlainText("Check: done")
 
-    def _on_backend_failed(self, operation: str, message: str) -> None:
+    def _on_backend_failed(self, operation: str, error: object) -> None:
+        self.progress_bar.setVisible(False)
+        self._update_backend_state()
+        message = str(error) or type(error).__name__
+        if isinstance(error, TopologyError) and error.problems:
+            message = "; ".join(p.message for p in error.problems[:3])
         self.log.appendPlainText(f"{operation} failed: {message}")
         self.log_dock.raise_()
-        self.statusBar().showMessage(f"{operation} failed: {message}", 10000)
-        self._update_backend_state()
+        self.statusBar().showMessage(f"{operation} failed: {message}", 15000)
+        failing = failing_key(self.document.snapshot, getattr(error, "step", "") or message)
+        if failing:
+            self.go_to_key(failing)
+        if operation in ("Apply", "Destroy"):
+            self.refresh_status()
+
+    def show_path(self, pair: dict[str, Any]) -> None:
+        """Colour the wires between a check cell's source and target, green or red."""
+        verdict = ((pair.get("observed") or {}).get("verdict")
+                   or (pair.get("predicted") or {}).get("verdict"))
+        wires = path_wires(self.document.snapshot, pair)
+        self.scene.set_wire_results({wire: verdict for wire in wires})
 
     def _show_predictions(self, result: dict[str, Any]) -> None:
         self.checks.show_result(result, measured=False)

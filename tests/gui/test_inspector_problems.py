@@ -67,14 +67,17 @@ def test_kind_specific_fields(window: MainWindow, seed: Path) -> None:
     _open(window, seed, "ipvlan2")
     mode = window.inspector.editors["mode"]
     assert isinstance(mode, QComboBox) and mode.currentText() == "l2"
-    window.inspector.commit("flag", "private")
-    assert window.document.get(("interfaces", "ipvlan2", "flag")) == "private"
-    window.inspector.commit("mode", "l3")
-    assert "ipvlan-mixed-modes" not in {p.code for p in window.document.problems} or \
-        window.document.get(("interfaces", "ipvlan2", "mode")) == "l2"
+    window.inspector.commit("flag", "private")  # the flag belongs to the parent: refused
+    assert window.document.get(("interfaces", "ipvlan2", "flag")) is None
+    assert "ipvlan1" in window.inspector.errors["flag"].text()
     window.inspector.commit("persist", True)
     assert window.document.get(("interfaces", "ipvlan2", "persist")) is not True
     assert "NetworkManager keeps only" in window.inspector.errors["persist"].text()
+    window.open_path(seed.with_name("macvlan-bridge.yaml"))
+    window.scene.select_keys(["mv-web"])
+    assert window.inspector.commit("mode", "private")
+    assert window.document.get(("interfaces", "mv-web", "mode")) == "private"
+    assert "mode: private" in window.document.render()
 
 
 def test_rename_follows_references_and_undoes(window: MainWindow, seed: Path) -> None:
