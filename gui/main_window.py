@@ -643,7 +643,9 @@ class MainWindow(QMainWindow):
             try:
                 status = await backend.status(name)
             except Exception as exc:  # the sentence is enough here
-                self.deploy_label.setText(f"status unknown: {exc}")
+                not_deployed = type(exc).__name__ == "NotDeployed"  # the engine's class
+                self.deploy_label.setText("not deployed" if not_deployed
+                                          else f"status unknown: {exc}")
                 return
             self.show_status(status)
 

@@ -1,0 +1,135 @@
+"""End to end against a real lab backend: draw the seed's network, Apply, Check, Destroy.
+
+The lab (``netwrightd --lab``) runs without root in its own user, network and mount
+namespaces, on a private bus; this test gives it a private runtime directory so it is this
+test's own lab, and stops it (by its PID) at the end. The seed's children are drawn as
+macvlan (bridge mode) here: this machine's kernel has no ipvlan, and macvlan bridge children
+behave like the seed's ipvlan l2 ones (each other and the gateway: yes; the parent's own IP:
+no). The kernel tier replays the ipvlan seed itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import qasync
+from gestures import drop_kind
+from PySide6.QtCore import QPointF
+from PySide6.QtWidgets import QApplication
+
+from netwright.gui.backend_link import LAB_NOTICE
+from netwright.gui.main_window import MainWindow
+
+
+@pytest.fixture
+def own_lab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    runtime = tmp_path / "runtime"
+    runtime.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    yield runtime
+    from netwright.backend.service.lab import running_lab_pid
+
+    pid = running_lab_pid()
+    if pid is not None:  # the lab this test started (its runtime directory is ours)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and _alive(pid):
+            time.sleep(0.05)
+
+
+def _alive(pid: int) -> bool:
+    """True while the process runs (the lab is our child: reap it once it has exited)."""
+    with contextlib.suppress(ChildProcessError):
+        done, _status = os.waitpid(pid, os.WNOHANG)
+        if done == pid:
+            return False
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+@pytest.fixture
+def loop() -> Iterator[asyncio.AbstractEventLoop]:
+    """The Qt event loop as the asyncio loop, as the designer runs it (qasync)."""
+    qt_loop = qasync.QEventLoop(QApplication.instance())
+    asyncio.set_event_loop(qt_loop)
+    yield qt_loop
+    asyncio.set_event_loop(None)
+
+
+async def _idle(window: MainWindow, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while window.runner.busy() or window._side_tasks:
+        assert time.monotonic() < deadline, f"{window.runner.operation} did not finish"
+        await asyncio.sleep(0.05)
+
+
+def _draw_seed(window: MainWindow) -> None:
+    """The seed, by hand: a NIC, two namespaces, a child in each, addresses, a name."""
+    centre = window.view.mapToScene(window.view.viewport().rect().center())
+    assert drop_kind(window.view, "nic", centre + QPointF(0, -200))
+    assert drop_kind(window.view, "namespace", centre + QPointF(-160, 60))
+    assert drop_kind(window.view, "namespace", centre + QPointF(160, 60))
+    inspector = window.inspector
+    inspector.show_key(None)
+    assert inspector.commit("name", "guiseed")
+    inspector.show_key("eth1")
+    assert inspector.commit("addresses", "192.168.31.240/24")
+    assert inspector.commit("gateway", "192.168.31.1")
+    for namespace, address in (("net1", "192.168.31.5/24"), ("net2", "192.168.31.6/24")):
+        box = window.scene.nodes[namespace].sceneBoundingRect().center()
+        assert drop_kind(window.view, "macvlan", box)
+        child = window.scene.selected_keys()[0]
+        inspector.show_key(child)
+        assert inspector.commit("addresses", address), inspector.errors["addresses"].text()
+    errors = [p for p in window.document.problems if p.severity == "error"]
+    assert not errors, errors
+
+
+def test_draw_apply_check_destroy_in_the_lab(window: MainWindow, own_lab: Path,
+                                             loop: asyncio.AbstractEventLoop) -> None:
+    started = time.monotonic()
+    connected = loop.run_until_complete(window.connect_backend())
+    print(f"connected in {time.monotonic() - started:.1f} s")
+    assert connected, window.backend_label.text()
+    assert window.runner.backend is not None and window.runner.backend.lab
+    assert window.backend_label.text() == LAB_NOTICE
+    assert LAB_NOTICE in window.windowTitle()
+    _draw_seed(window)
+
+    window.plan_action.trigger()
+    loop.run_until_complete(_idle(window))
+    dialog = window.plan_dialog
+    assert dialog is not None and dialog.steps, window.log.toPlainText()
+    assert any("macvlan" in s["text"] for s in dialog.steps)
+    dialog.go.click()  # Apply
+    loop.run_until_complete(_idle(window))
+    assert "Apply: done" in window.log.toPlainText(), window.log.toPlainText()
+    assert window.deploy_label.text() == "deployed"
+
+    window.check_action.trigger()
+    loop.run_until_complete(_idle(window))
+    checks = window.checks
+    assert checks.heading.text().startswith("Measured"), window.log.toPlainText()
+    peer = checks.cell("net1", "192.168.31.6")
+    assert peer is not None and peer["observed"]["verdict"] == "reachable"
+    parent = checks.cell("net1", "192.168.31.240")
+    assert parent is not None and parent["observed"]["verdict"] == "unreachable"
+    assert parent["predicted"]["verdict"] == "unreachable"
+    assert "isolates" in parent["predicted"]["reason"]
+    assert parent["predicted"]["fix"]
+
+    window.destroy_action.trigger()
+    loop.run_until_complete(_idle(window))
+    assert "Destroy: done" in window.log.toPlainText(), window.log.toPlainText()
+    assert window.deploy_label.text() == "not deployed"
