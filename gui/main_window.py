@@ -314,6 +314,8 @@ class MainWindow(QMainWindow):
 
     def _on_replaced(self) -> None:
         self._update_title()
+        self.scene.set_wire_results({})
+        self.refresh_status()
         QTimer.singleShot(0, self.view.fit_all)
 
     def _on_loading(self, loading: bool) -> None:

@@ -1,8 +1,9 @@
 """Benchmark (issue 6): the designer with 1,000 namespaces and 1,500 wires.
 
 Targets: open the file and paint the first frame in under 1 s (drawn from a libyaml read;
-the editable round-trip document follows from a background thread: ``editable_s``); a full-scene repaint while
-panning under 16 ms per frame (60 fps), on Qt's offscreen platform in a 1600×1000 view.
+the editable round-trip document follows from a background thread: ``editable_s``); a
+full-scene repaint while panning under 16 ms per frame (60 fps), on Qt's offscreen platform
+in a 1600×1000 view.
 
 Baseline in the same run: the same number of plain ``QGraphicsRectItem``s and
 ``QGraphicsLineItem``s (what the issue measured at ~30 ms per repaint for 1,000 nodes),
@@ -28,9 +29,9 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QRectF, QSettings, Qt  # noqa: E402
-from PySide6.QtGui import QPainter  # noqa: E402
-from PySide6.QtWidgets import QApplication, QGraphicsScene, QGraphicsView  # noqa: E402
+from PySide6.QtCore import QRectF, QSettings, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QApplication, QGraphicsScene, QGraphicsView
 
 NAMESPACES = 1000
 NICS = 4

@@ -65,6 +65,7 @@ def loop() -> Iterator[asyncio.AbstractEventLoop]:
     asyncio.set_event_loop(qt_loop)
     yield qt_loop
     asyncio.set_event_loop(None)
+    qt_loop.close()
 
 
 async def _idle(window: MainWindow, timeout: float = 120) -> None:
