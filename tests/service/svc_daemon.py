@@ -38,7 +38,8 @@ class Host:
     def run(self, *argv: str, check: bool = True) -> str:
         """Run a command in the host namespace (net and mount), return its stdout."""
         result = subprocess.run(
-            ["nsenter", f"--target={self.pid}", "--net", "--mount", "--", *argv],
+            ["nsenter", f"--target={self.pid}", "--net", "--mount", "--root", "--wd", "--",
+             *argv],
             capture_output=True, text=True, check=False, timeout=30,
         )
         if check and result.returncode != 0:
@@ -104,9 +105,9 @@ class Daemon:
                "PYTHONUNBUFFERED": "1"}
         self.started = start(
             f"netwrightd-{self.count}",
-            ["nsenter", f"--target={self.host.pid}", "--net", "--mount", "--", PYTHON, "-m",
-             "netwright.backend.service.daemon", "--state-dir", str(self.state_dir),
-             *self.extra_args],
+            ["nsenter", f"--target={self.host.pid}", "--net", "--mount", "--root",
+             "--wd", "--", PYTHON, "-m", "netwright.backend.service.daemon",
+             "--state-dir", str(self.state_dir), *self.extra_args],
             self.host.run_dir, env,
         )
         wait_until(lambda: name_has_owner(self.address, BUS_NAME), 30,
@@ -114,8 +115,16 @@ class Daemon:
         return self.started
 
     def ensure(self) -> None:
-        if self.started is None or not self.started.alive():
-            self.start()
+        """Make sure a daemon serves: start one if the last was stopped or killed.
+
+        A daemon that is alive but has released its name is on its way out (it logs why:
+        "stopping on SIGTERM"); wait for it, then start a fresh one.
+        """
+        if self.started is not None and self.started.alive():
+            if name_has_owner(self.address, BUS_NAME):
+                return
+            self.started.process.wait(90)
+        self.start()
 
     def stop(self) -> int | None:
         return self.started.stop(timeout=90) if self.started is not None else None

@@ -8,8 +8,8 @@ import subprocess
 from pathlib import Path
 
 from svc_daemon import PYTHON
+from svc_lab import lab_pid, stop_lab
 from svc_polkit import USER_ALLOWED, USER_DENIED
-from test_lab import lab_pid, stop_lab
 
 SEED_FILE = Path(__file__).parent / "data" / "seed-macvlan.yaml"
 NETWRIGHT = str(Path(PYTHON).with_name("netwright"))

@@ -10,54 +10,22 @@ import json
 import os
 import pwd
 import shutil
-import signal
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from svc_callers import run_client
 from svc_daemon import PYTHON
+from svc_lab import in_lab, lab_directory, lab_pid, stop_lab
 from svc_polkit import USER_ALLOWED, USER_DENIED
-
-from netwright.backend.service.lab import is_lab_process
 
 LIFECYCLE = """
 result = await client.apply(seed)
 return {"mode": await client.mode(), "steps": len(result.plan.steps),
         "status": (await client.status('seed')).ok}
 """
-
-
-def lab_directory(user: str) -> Path:
-    return Path(f"/tmp/netwright-lab-{pwd.getpwnam(user).pw_uid}")
-
-
-def lab_pid(user: str) -> int | None:
-    """The user's lab daemon, checked by its command line (a stale file's PID may be reused)."""
-    try:
-        pid = int((lab_directory(user) / "pid").read_text())
-    except (OSError, ValueError):
-        return None
-    return pid if is_lab_process(pid) else None
-
-
-def stop_lab(user: str) -> None:
-    pid = lab_pid(user)
-    if pid is None:
-        return
-    os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and Path(f"/proc/{pid}").exists():
-        time.sleep(0.05)
-
-
-def in_lab(pid: int, *argv: str) -> str:
-    return subprocess.run(["nsenter", f"--target={pid}", "--net", "--mount", "--root", "--wd",
-                           "--", *argv],
-                          capture_output=True, text=True, check=True, timeout=30).stdout
 
 
 @pytest.fixture
