@@ -37,7 +37,7 @@ def _start(args: argparse.Namespace) -> int:
     async def start() -> list[str]:
         client = await connect_lab(start=True)
         try:
-            return await client.list()
+            return await client.deployments()
         finally:
             client.close()
 
@@ -69,7 +69,7 @@ def _status(args: argparse.Namespace) -> int:
     async def deployments() -> list[str]:
         client = await connect_lab(start=False)
         try:
-            return await client.list()
+            return await client.deployments()
         finally:
             client.close()
 

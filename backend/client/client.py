@@ -99,7 +99,8 @@ class BackendClient:
     async def status(self, name: str) -> Status:
         return parse_status(await self._call("Status", "s", [name]))
 
-    async def list(self) -> list[str]:
+    async def deployments(self) -> list[str]:
+        """Names of the deployed topologies (D-Bus List)."""
         return list(await self._call("List", "", []))
 
     async def check(
@@ -165,7 +166,7 @@ class BackendClient:
 
     async def _watch_disconnect(self) -> None:
         with contextlib.suppress(Exception):  # a broken connection is a disconnect too
-            await self._bus.wait_for_disconnect()
+            await self._bus.wait_for_disconnect()  # type: ignore[no-untyped-call]
         self._tracker.fail_all(BackendUnavailableError("the connection to the backend closed"))
 
     def _on_message(self, msg: Message) -> bool:

@@ -139,7 +139,7 @@ async def _status(client: BackendClient, args: argparse.Namespace) -> int:
 
 
 async def _list(client: BackendClient, args: argparse.Namespace) -> int:
-    names = await client.list()
+    names = await client.deployments()
     if args.json:
         _emit({"deployments": names, "target": "lab" if client.lab else "host"})
     else:

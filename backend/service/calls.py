@@ -14,7 +14,7 @@ import contextvars
 import functools
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar, cast
 
 from dbus_fast import Variant
 from pydantic_core import PydanticCustomError
@@ -75,7 +75,7 @@ def exported(
             except Exception as exc:
                 raise as_bus_error(incident(exc, f"handling {handler.__name__}")) from None
 
-        return wrapper
+        return cast(Callable[Concatenate[S, P], Awaitable[R]], wrapper)
 
     return decorate
 

@@ -129,7 +129,9 @@ async def serve(args: argparse.Namespace) -> int:
 
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, on_signal, signum)
-    disconnected = asyncio.ensure_future(bus.wait_for_disconnect())
+    disconnected = asyncio.ensure_future(
+        bus.wait_for_disconnect()  # type: ignore[no-untyped-call]
+    )
     stopping = asyncio.ensure_future(stop.wait())
     await asyncio.wait([disconnected, stopping], return_when=asyncio.FIRST_COMPLETED)
     if stop.is_set():

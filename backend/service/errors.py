@@ -25,7 +25,7 @@ from netwright.backend.engine.errors import (
     NotRootError,
 )
 from netwright.backend.service import names
-from netwright.backend.topology.problems import NetwrightError, Problem, TopologyError
+from netwright.backend.topology.problems import NetwrightError, Problem, Severity, TopologyError
 
 
 class NotAuthorizedError(NetwrightError):
@@ -160,7 +160,7 @@ def parse_path(text: str) -> tuple[str | int, ...]:
 
 def problem_from_json(data: dict[str, Any]) -> Problem:
     """A Problem as Problem.to_json() wrote it."""
-    severity = "warning" if data.get("severity") == "warning" else "error"
+    severity: Severity = "warning" if data.get("severity") == "warning" else "error"
     return Problem(
         severity, str(data.get("code", "invalid")), parse_path(str(data.get("path", ""))),
         str(data.get("message", "")), int(data.get("line", 0) or 0),

@@ -38,7 +38,7 @@ def test_seed_apply_status_destroy_as_allowed_user(running, host, system_bus) ->
     assert status == {"value": 1}
     status = run_client(USER_ALLOWED, system_bus, "return await client.status('seed')")
     assert status["value"]["deployed"] is True and status["value"]["ok"] is True, status
-    listed = run_client(USER_ALLOWED, system_bus, "return await client.list()")
+    listed = run_client(USER_ALLOWED, system_bus, "return await client.deployments()")
     assert "seed" in listed["value"]
 
     again = run_client(USER_ALLOWED, system_bus, "return (await client.plan(seed)).steps")

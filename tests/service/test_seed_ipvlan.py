@@ -27,7 +27,7 @@ def test_ipvlan_seed_apply_and_destroy_as_allowed_user(running, host, system_bus
     assert ipvlan1["addresses"] == ["192.168.31.5/24"]
     assert host.links("lab-net2")["ipvlan2"]["addresses"] == ["192.168.31.6/24"]
     destroyed = run_client(USER_ALLOWED, system_bus,
-                           "await client.destroy('seed'); return await client.list()",
+                           "await client.destroy('seed'); return await client.deployments()",
                            timeout=400)
     assert destroyed == {"value": []}, destroyed
     assert not {"lab-net1", "lab-net2"} & set(host.netns())

@@ -51,7 +51,7 @@ def test_seed_applied_and_destroyed_in_a_lab_without_root(lab_user, system_bus) 
     assert [a["local"] for a in mv1["addr_info"] if a["family"] == "inet"] == ["192.168.31.5"]
 
     destroyed = run_client(lab_user, "unix:path=/nonexistent",
-                           "await client.destroy('seed'); return await client.list()",
+                           "await client.destroy('seed'); return await client.deployments()",
                            which="lab")
     assert destroyed == {"value": []}, destroyed
     assert lab_pid(lab_user) == pid, "the same lab served both commands"
@@ -59,7 +59,7 @@ def test_seed_applied_and_destroyed_in_a_lab_without_root(lab_user, system_bus) 
 
 
 def test_another_user_cannot_reach_someone_elses_lab(lab_user) -> None:
-    started = run_client(lab_user, "unix:path=/nonexistent", "return await client.list()",
+    started = run_client(lab_user, "unix:path=/nonexistent", "return await client.deployments()",
                          which="lab")
     assert started == {"value": []}
     socket = lab_directory(lab_user) / "bus"
