@@ -10,8 +10,8 @@ Same machine, same moment, same topology (one bridge, N namespaces each with a v
 Also the round trip of one small polkit-checked call (``Status`` of a topology that is not
 deployed): polkit + D-Bus + the engine's state lookup, median of 30.
 Prints the table (and writes JSON to $NETWRIGHT_BENCH_OUT if set) and asserts one ratio: the
-service path at most 2× the direct one for the largest N. Run: tests/tools/run-isolated .venv/bin/python -m pytest
-tests/bench/bench_service.py -s -p no:cacheprovider
+service path at most 2× the direct one for the largest N. Run:
+tests/tools/run-isolated .venv/bin/python -m pytest tests/bench/bench_service.py -s
 """
 
 from __future__ import annotations
