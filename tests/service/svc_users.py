@@ -10,14 +10,15 @@ import pwd
 import subprocess
 
 
-def ensure_user(name: str) -> int:
-    """Create ``name`` if missing; return its uid."""
+def ensure_user(name: str, groups: tuple[str, ...] = ()) -> int:
+    """Create ``name`` (in the supplementary ``groups``, which must exist) if missing."""
     try:
         return pwd.getpwnam(name).pw_uid
     except KeyError:
         pass
+    extra = ["--groups", ",".join(groups)] if groups else []
     result = subprocess.run(
-        ["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", name],
+        ["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", *extra, name],
         capture_output=True, text=True, check=False,
     )
     if result.returncode not in (0, 9):  # 9: created meanwhile by a parallel run
