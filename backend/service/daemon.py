@@ -66,6 +66,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.debug else logging.INFO, stream=sys.stderr,
         format="%(asctime)s netwrightd[%(process)d]: %(levelname)s %(message)s",
     )
+    if args.no_polkit and args.bus == "system":
+        print("netwrightd: --no-polkit is refused on the system bus: every user could change"
+              " the network; use it only with a private bus address", file=sys.stderr)
+        return 2
     if args.lab and not args.lab_inner:
         from netwright.backend.service.lab import run_lab_launcher
 
