@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from netwright.backend.topology.fastload import load_plain
 from netwright.backend.topology.model import FORMAT_VERSION, Topology
 from netwright.backend.topology.modelerrors import problems_from_validation_error
 from netwright.backend.topology.problems import (
@@ -31,7 +32,10 @@ from netwright.backend.topology.problems import (
 from netwright.backend.topology.textmerge import merge_edit
 from netwright.backend.topology.validate import semantic_problems
 from netwright.backend.topology.yamltree import (
+    MAX_DEPTH,
+    MAX_TEXT_BYTES,
     dump_yaml,
+    flow_depth,
     locate,
     make_yaml,
     parse_yaml,
@@ -63,6 +67,8 @@ class Document:
                 "error", "wrong-type", (),
                 "a topology file is a mapping that starts with 'netwright: 1'", 1, 1, file,
             )])
+        # The emission as loaded, taken now: edits change the tree in place (the GUI edits its
+        # containers directly), and a save compares the edited tree with this.
         return cls(tree=tree, text=text, file=file, yaml=yaml, base=dump_yaml(tree, yaml))
 
     @classmethod
@@ -114,23 +120,7 @@ class Document:
             data = to_plain(self.tree)
         except TopologyError as exc:
             return [(p, False) for p in exc.problems]
-        version = data.get("netwright")
-        if "netwright" not in data:
-            return [(Problem(
-                "error", "missing-version", ("netwright",),
-                f"the file does not say its format: add 'netwright: {FORMAT_VERSION}' at the top",
-            ), False)]
-        if version != FORMAT_VERSION:
-            return [(Problem(
-                "error", "unknown-version", ("netwright",),
-                f"this file is Netwright format {str(version)[:20]!r}; this Netwright reads"
-                f" format {FORMAT_VERSION} (a newer file needs a newer Netwright)",
-            ), False)]
-        try:
-            model = Topology.model_validate(data)
-        except ValidationError as exc:
-            return problems_from_validation_error(exc, data)
-        return [(p, False) for p in semantic_problems(model)]
+        return check_plain(data)[0]
 
     def locate(self, path: Sequence[PathPart]) -> tuple[int, int]:
         return locate(self.tree, path)
@@ -182,6 +172,27 @@ class Document:
         self.base = dump_yaml(self.tree, self.yaml)
 
 
+def check_plain(data: Any) -> tuple[list[tuple[Problem, bool]], Topology | None]:
+    """Problems of plain topology data (unlocated; True = point at the key) and the model."""
+    version = data.get("netwright") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or "netwright" not in data:
+        return [(Problem(
+            "error", "missing-version", ("netwright",),
+            f"the file does not say its format: add 'netwright: {FORMAT_VERSION}' at the top",
+        ), False)], None
+    if version != FORMAT_VERSION:
+        return [(Problem(
+            "error", "unknown-version", ("netwright",),
+            f"this file is Netwright format {str(version)[:20]!r}; this Netwright reads"
+            f" format {FORMAT_VERSION} (a newer file needs a newer Netwright)",
+        ), False)], None
+    try:
+        model = Topology.model_validate(data)
+    except ValidationError as exc:
+        return problems_from_validation_error(exc, data), None
+    return [(p, False) for p in semantic_problems(model)], model
+
+
 def _to_tree(value: Any) -> Any:
     if isinstance(value, CommentedMap | CommentedSeq):
         return value
@@ -230,5 +241,20 @@ def load_topology(path: str | os.PathLike[str]) -> tuple[Document, Topology]:
 
 
 def parse_topology(text: str, file: str = "") -> Topology:
-    """Validate topology text (as the daemon receives it) and return the model."""
+    """Validate topology text (as the daemon receives it) and return the model.
+
+    Valid text takes the fast path (libyaml, no round-trip tree); anything with an error is
+    parsed again by the round-trip parser, so every problem gets its line and column.
+    """
+    if len(text.encode("utf-8", errors="replace")) <= MAX_TEXT_BYTES and (
+        flow_depth(text) <= MAX_DEPTH
+    ):
+        raw = load_plain(text)
+        if raw is not None:
+            try:
+                problems, model = check_plain(to_plain(raw))
+            except TopologyError:
+                model, problems = None, []
+            if model is not None and not errors_of([p for p, _ in problems]):
+                return model
     return Document.from_text(text, file).topology()

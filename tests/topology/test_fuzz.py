@@ -7,14 +7,16 @@ alias expansion. The daemon receives files from unprivileged callers, so these m
 from __future__ import annotations
 
 import copy
+import math
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from netwright.backend.topology import Document, TopologyError
-from netwright.backend.topology.yamltree import MAX_TEXT_BYTES
+from netwright.backend.topology import Document, TopologyError, parse_topology
+from netwright.backend.topology.fastload import load_plain
+from netwright.backend.topology.yamltree import MAX_TEXT_BYTES, parse_yaml, to_plain
 
 SEED = """\
 netwright: 1
@@ -35,7 +37,26 @@ FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCh
 
 
 def exercise(text: str) -> None:
-    """Everything a caller may do with untrusted text; only TopologyError may escape."""
+    """Everything a caller may do with untrusted text; only TopologyError may escape.
+
+    The fast reader (libyaml, YAML 1.2 core schema) must agree with the round-trip reader on
+    every text both accept, or the daemon and the GUI would disagree about a file's meaning.
+    """
+    fast = load_plain(text)
+    try:
+        fast = to_plain(fast) if fast is not None else None
+    except TopologyError:
+        fast = None
+    try:
+        slow = to_plain(parse_yaml(text)[0])
+    except TopologyError:
+        slow = None
+    if fast is not None and slow is not None:
+        assert _same(fast, slow), (fast, slow)
+    try:
+        parse_topology(text, "fuzz.yaml")
+    except TopologyError as exc:
+        assert exc.problems
     try:
         document = Document.from_text(text, "fuzz.yaml")
         problems = document.problems()
@@ -47,6 +68,16 @@ def exercise(text: str) -> None:
         document.render()
     except TopologyError as exc:
         assert exc.problems and str(exc)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True  # NaN
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return type(a) is type(b) and a == b
 
 
 scalars = st.one_of(
@@ -139,3 +170,21 @@ def test_size_limit() -> None:
     with pytest.raises(TopologyError) as caught:
         Document.from_text(text)
     assert caught.value.problems[0].code == "too-large"
+
+
+@pytest.mark.parametrize("scalar", [
+    "yes", "no", "on", "off", "y", "Yes", "TRUE", "true", "False", "0755", "0o755", "0x1F",
+    "1:20", "1_000", ".inf", "-.inf", "+.INF", ".NaN", "~", "Null", "null", "", "1e3", "+1",
+    "-0", "1.", ".5", "12e", "2001-12-14", "02:42:11:00:00:02", "0b101", "=", "<<", "'x'",
+])
+def test_fast_and_round_trip_readers_agree_on_scalars(scalar: str) -> None:
+    text = f"a: {scalar}\nb: [{scalar}]\n{scalar or 'k'}: 1\n"
+    exercise(text)
+    # Dates as keys, merge and value tags take the round-trip path; everything else is fast.
+    assert load_plain(text) is not None or scalar in ("=", "<<", "2001-12-14")
+
+
+def test_fast_reader_agrees_on_anchors_and_merge_keys() -> None:
+    text = "base: &b {kind: bridge, mtu: 1500}\nother:\n  <<: *b\n  mtu: 9000\nlist: [*b, *b]\n"
+    exercise(text)
+    assert parse_yaml(text)[0]["other"]["mtu"] == 9000
