@@ -40,22 +40,31 @@ class Plan:
 
     topology: str
     steps: list[Step]
+    notes: list[str] = field(default_factory=list)
+    """What the apply does besides kernel steps, e.g. which DHCP client-id each interface
+    sends (``netwright.backend.dhcp``); not steps, so an empty plan stays a no-op."""
 
     @property
     def empty(self) -> bool:
         return not self.steps
 
     def to_json(self) -> dict[str, Any]:
-        return {"topology": self.topology, "steps": [s.to_json() for s in self.steps]}
+        data: dict[str, Any] = {"topology": self.topology,
+                                "steps": [s.to_json() for s in self.steps]}
+        if self.notes:
+            data["notes"] = list(self.notes)
+        return data
 
     def render(self) -> str:
         """The plan as lines a person reads before saying yes."""
+        notes = [f"  * {note}" for note in self.notes]
         if not self.steps:
-            return f"{self.topology}: nothing to do, the kernel already matches the topology"
+            return "\n".join([f"{self.topology}: nothing to do, the kernel already matches the"
+                              " topology", *notes])
         marks = {"create": "+", "modify": "~", "delete": "-"}
         lines = [f"{self.topology}: {len(self.steps)} step(s)"]
         lines += [f"  {marks[s.action]} {s.text}" for s in self.steps]
-        return "\n".join(lines)
+        return "\n".join([*lines, *notes])
 
 
 @dataclass(frozen=True)
@@ -98,18 +107,24 @@ class Status:
     topology: str
     deployed: bool
     objects: list[ObjectStatus]
+    dhcp: list[dict[str, Any]] = field(default_factory=list)
+    """Per ``dhcp`` interface: phase, leased address, server, expiry and a sentence (``text``),
+    as ``netwright.backend.dhcp.ClientState.to_json`` writes them."""
 
     @property
     def ok(self) -> bool:
         return self.deployed and all(o.state == "present" for o in self.objects)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "topology": self.topology,
             "deployed": self.deployed,
             "ok": self.ok,
             "objects": [o.to_json() for o in self.objects],
         }
+        if self.dhcp:
+            data["dhcp"] = [dict(d) for d in self.dhcp]
+        return data
 
     def render(self) -> str:
         head = f"{self.topology}: " + (
@@ -119,6 +134,7 @@ class Status:
         for o in self.objects:
             lines.append(f"  {o.state:8} {o.what} {o.object}")
             lines += [f"           {d}" for d in o.differences]
+        lines += [f"  dhcp     {d.get('text', '')}" for d in self.dhcp]
         return "\n".join(lines)
 
 
@@ -136,6 +152,8 @@ class Deployment:
     target: Target
     namespaces: dict[str, str]
     interfaces: dict[str, tuple[str, str | None]]
+    leases: dict[str, str] = field(default_factory=dict)
+    """Interface key → the address (CIDR) its DHCP client holds now."""
 
     @property
     def host_netns(self) -> str | None:
@@ -154,4 +172,5 @@ class Deployment:
             "host_netns": self.host_netns,
             "namespaces": dict(self.namespaces),
             "interfaces": {k: {"name": n, "netns": ns} for k, (n, ns) in self.interfaces.items()},
+            **({"leases": dict(self.leases)} if self.leases else {}),
         }
