@@ -25,6 +25,7 @@ RT_TABLE_MAIN = 254
 RTPROT_BOOT = 3
 RTPROT_STATIC = 4
 RTN_UNICAST = 1
+IFA_F_PERMANENT = 0x80
 
 
 @dataclass
@@ -190,6 +191,8 @@ def observe_ns(kernel: Kernel, where: Where, interest: Interest | None = None) -
         iface = ipaddress.ip_interface(f"{address}/{msg['prefixlen']}")
         if iface.version == 6 and iface.ip.is_link_local:
             continue
+        if not (msg.get_attr("IFA_FLAGS") or msg["flags"]) & IFA_F_PERMANENT:
+            continue  # a lease (DHCP, SLAAC) with a lifetime: its client owns it, not the plan
         owner.addresses.add(str(iface))
     route_msgs = []
     for family in (AF_INET, AF_INET6):
