@@ -26,6 +26,7 @@ def plan_from_json(data: dict[str, Any]) -> Plan:
         topology=str(data.get("topology", "")),
         steps=[Step(action=s["action"], object=s["object"], text=s["text"])
                for s in data.get("steps", [])],
+        notes=[str(n) for n in data.get("notes", [])],
     )
 
 
@@ -46,6 +47,7 @@ def parse_status(text: str) -> Status:
         objects=[ObjectStatus(object=o["object"], what=o["what"], state=o["state"],
                               differences=list(o.get("differences", [])))
                  for o in data.get("objects", [])],
+        dhcp=[dict(d) for d in data.get("dhcp", []) if isinstance(d, dict)],
     )
 
 
