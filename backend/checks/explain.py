@@ -33,6 +33,7 @@ from netwright.backend.checks.network import (
 )
 from netwright.backend.checks.results import Disposition, Pair, Prediction, Target
 from netwright.backend.checks.routing import Routing, Table
+from netwright.backend.dhcp.identity import shared_identity_notes
 from netwright.backend.topology.model import Ipvlan, Macvlan, Topology, Vxlan
 
 MAX_HOPS = 16
@@ -128,6 +129,7 @@ class Explainer:
         if dhcp:
             notes.append(f"addresses from DHCP ({', '.join(dhcp)}) are neither predicted nor"
                          " probed: they are unknown before the lease")
+        notes += shared_identity_notes(self.net.topology)
         stp = [key for key, link in self.net.topology.interfaces.items()
                if getattr(link, "stp", False)]
         if stp:

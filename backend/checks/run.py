@@ -21,6 +21,8 @@ from netwright.backend.checks.netns import call_in, netns_path
 from netwright.backend.checks.network import HostForwarding, Place
 from netwright.backend.checks.prober import EchoProber, Probe
 from netwright.backend.checks.results import CheckResult, Observation, Pair
+from netwright.backend.dhcp.identity import shared_identity_notes
+from netwright.backend.dhcp.substitute import with_leases
 from netwright.backend.topology.model import Ipvlan, Topology
 from netwright.backend.topology.problems import NetwrightError
 
@@ -92,6 +94,8 @@ def _where(subject: Any) -> tuple[Topology, Where]:
     topology = getattr(subject, "topology", None)
     if not isinstance(topology, Topology):
         raise NetwrightError("run_check needs a Topology or an engine Deployment")
+    # leased addresses are probed like static ones (an interface without a lease stays out)
+    topology = with_leases(topology, getattr(subject, "leases", None) or {})
     return topology, Where(dict(subject.namespaces), subject.host_netns)
 
 
@@ -134,8 +138,10 @@ async def run_check(
     explainer = Explainer(topology, options.outside, host_forwarding)
     pairs = explainer.pairs()
     timings["explain"] = time.perf_counter() - started
-    result = CheckResult(topology.name, pairs, probed=False, seconds=timings,
-                         notes=explainer.notes())
+    notes = explainer.notes()
+    if topology is not getattr(subject, "topology", topology):  # leases were filled in
+        notes += [n for n in shared_identity_notes(subject.topology) if n not in notes]
+    result = CheckResult(topology.name, pairs, probed=False, seconds=timings, notes=notes)
     if not options.probe or not pairs:
         return result
     if any(":" in p.target.address for p in pairs):
