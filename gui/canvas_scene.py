@@ -209,12 +209,12 @@ class TopologyScene(QGraphicsScene):
             for wire in self._wires_by_key.get(key, ()):
                 self._route(wire)
         if not self.detail:  # zoomed out, the boxes are painted by the wire layer
-            self.wire_layer.update()
+            self.wire_layer.invalidate()
         self._schedule_frame()
 
     def _on_selection(self) -> None:
         if not self.detail:
-            self.wire_layer.update()
+            self.wire_layer.invalidate()
 
     def _schedule_frame(self) -> None:
         if not self._frame_pending:

@@ -133,6 +133,7 @@ class WireLayer(QGraphicsItem):
         self._overview: dict[tuple[str, str, bool], list[QLineF]] | None = None
         self._boxes: list[tuple[float, float, float, float, tuple[str, str, bool],
                                 WireItem]] | None = None
+        self._box_cache: tuple[dict[str, list[QRectF]], list[QRectF]] | None = None
         self.setZValue(0)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
 
@@ -140,6 +141,7 @@ class WireLayer(QGraphicsItem):
         """A wire moved, was added or removed, or changed colour: repaint, regroup."""
         self._overview = None
         self._boxes = None
+        self._box_cache = None
         if rect is None:
             self.update()
         else:
@@ -236,15 +238,16 @@ class WireLayer(QGraphicsItem):
     def _paint_boxes(self, painter: QPainter, exposed: QRectF, lod: float) -> None:
         """Zoomed out, the boxes too are drawn here, a few ``drawRects`` in all (their own
         items have no contents then; they still take clicks and drags)."""
-        fills: dict[str, list[QRectF]] = defaultdict(list)
-        selected: list[QRectF] = []
-        for node in self._nodes():
-            rect = node.sceneBoundingRect().adjusted(10, 10, -10, -10)
-            if not rect.intersects(exposed):
-                continue
-            fills[getattr(node, "kind", "")].append(rect)
-            if node.isSelected():
-                selected.append(rect)
+        if self._box_cache is None:  # rebuilt after a move, a selection or an edit
+            fills: dict[str, list[QRectF]] = defaultdict(list)
+            chosen: list[QRectF] = []
+            for node in self._nodes():
+                rect = node.sceneBoundingRect().adjusted(10, 10, -10, -10)
+                fills[getattr(node, "kind", "")].append(rect)
+                if node.isSelected():
+                    chosen.append(rect)
+            self._box_cache = (fills, chosen)
+        fills, selected = self._box_cache
         painter.setPen(QPen(self.theme.box_edge, 1.0 / lod))
         for kind, rects in fills.items():
             painter.setBrush(self.theme.box if kind == "namespace" else self.theme.kind(kind))

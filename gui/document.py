@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -26,6 +26,8 @@ from netwright.backend.topology.problems import NetwrightError, PathPart, Proble
 from netwright.backend.topology.yamltree import locate
 from netwright.gui.preview import quick_snapshot
 from netwright.gui.snapshot import Snapshot, take_snapshot
+
+READ_DELAY_MS = 150  # let the first frame of a big file be painted before reading it fully
 
 
 class _Delete:
@@ -81,6 +83,7 @@ class TopologyDocument(QObject):
         self._snapshot: Snapshot = take_snapshot(self._doc.tree)
         self._generation = 0
         self._loading = False
+        self._reader: threading.Thread | None = None
         self._parsed.connect(self._on_parsed)
         self._refresh_problems()
 
@@ -151,7 +154,15 @@ class TopologyDocument(QObject):
                 result = exc
             self._parsed.emit(generation, result)
 
-        threading.Thread(target=read, name="netwright-open", daemon=True).start()
+        # Start reading once the first frame is on screen: the reader holds the GIL most of
+        # the time, and painting (Python paint() calls) would wait for it.
+        self._reader = threading.Thread(target=read, name="netwright-open", daemon=True)
+        QTimer.singleShot(READ_DELAY_MS, self._start_reader)
+
+    def _start_reader(self) -> None:
+        if self._reader is not None:
+            self._reader.start()
+            self._reader = None
 
     def _on_parsed(self, generation: int, result: object) -> None:
         if generation != self._generation:

@@ -17,6 +17,7 @@ from netwright.backend.topology.problems import TopologyError
 from netwright.gui.document import TopologyDocument
 
 DELAY_MS = 300
+MAX_NAMESPACES = 64  # pairs grow with the square: 1,000 namespaces would take minutes
 
 
 def explain_function() -> Callable[..., list[Any]] | None:
@@ -56,6 +57,13 @@ class PredictionRunner(QObject):
         self.timer.start()
 
     def run(self) -> None:
+        count = len(self.document.snapshot.namespaces)
+        if count > MAX_NAMESPACES:
+            self.unavailable.emit(f"Predictions are shown for up to {MAX_NAMESPACES} namespaces"
+                                  f" (this topology has {count}); Check measures any size.")
+            return
+        if self.document.is_loading():
+            return  # the round-trip document is not there yet; loading ends in replaced
         try:
             result = predict(self.document)
         except TopologyError:
