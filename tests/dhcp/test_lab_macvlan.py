@@ -7,17 +7,34 @@ clients releases both leases (the lease file shows it) and removes the addresses
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from typing import Any
 
 from netwright.backend.dhcp import requests
-from tests.dhcp.conftest import LAB_TWO_MACVLANS, LabRig, addresses, mac_of, run, udhcpc_pids
+from tests.dhcp.conftest import (
+    LAB_TWO_MACVLANS,
+    ROOT,
+    LabRig,
+    addresses,
+    mac_of,
+    run,
+    udhcpc_pids,
+)
+
+
+def netwright(*args: str) -> subprocess.CompletedProcess[str]:
+    """The command line, as a user runs it."""
+    return subprocess.run([sys.executable, "-m", "netwright.backend.cli.main", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60, check=False)
 
 
 def test_two_children_two_leases_then_released(lab_rig: LabRig, topo: Any) -> None:
     topology = topo(LAB_TWO_MACVLANS)
     assert [r.origin for r in requests(topology)] == ["mac", "mac"]
     lab_rig.deploy(topology)
-    lab_rig.clients.start(topology)
+    lab_rig.clients.start(topology)  # the engine's apply starts them too: this adds none
     leases = run(lab_rig.clients.wait_for_leases(topology, 15))
     assert set(leases) == {"mv1", "mv2"}
     assert leases["mv1"].ip != leases["mv2"].ip
@@ -37,6 +54,14 @@ def test_two_children_two_leases_then_released(lab_rig: LabRig, topo: Any) -> No
         assert line.mac == mac and line.client_id == "01:" + mac
 
     assert len(udhcpc_pids(lab_rig.state_dir)) == 2
+    shown = netwright("dhcp", "leases", "dhcplab", "--lab", "--json",
+                      "--state-dir", str(lab_rig.state_dir))
+    assert shown.returncode == 0, shown.stderr
+    assert {c["interface"]: (c["address"], c["server"]) for c in json.loads(shown.stdout)} == {
+        key: (lease.address, "192.168.31.1") for key, lease in leases.items()}
+    on_server = netwright("dhcp", "server", "--json", "--state-dir", str(lab_rig.state_dir))
+    assert {line["client_id"] for line in json.loads(on_server.stdout)} == {
+        "01:" + mac_of("lab-net1", "mv1"), "01:" + mac_of("lab-net2", "mv2")}
     assert lab_rig.clients.stop("dhcplab") == 2
     assert udhcpc_pids(lab_rig.state_dir) == []
     assert lab_rig.served(set()) == {}  # the RELEASEs reached dnsmasq
