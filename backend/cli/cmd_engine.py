@@ -1,9 +1,9 @@
-"""`netwright plan|apply|destroy|status|list`: the engine, directly (``--local``, as root).
+"""`netwright plan|apply|destroy|status|list`: through netwrightd, or directly with --local.
 
-The direct path runs the engine in this process; it needs root and says so clearly
-otherwise. Later the default path goes through the Netwright D-Bus service; ``--local`` keeps
-scripts working unchanged when that happens. ``--lab`` targets the lab host instead of the
-real machine (``apply --lab`` builds the lab first; destroying the last lab deployment
+By default the commands go to a backend (backend/client/commands.py): netwrightd on the system
+bus, where polkit decides, or the user's lab backend when none answers. ``--local`` runs the
+engine in this process; it needs root and says so clearly otherwise. ``--lab`` targets the
+lab host instead of the real machine (``apply --lab`` builds the lab first; destroying the last lab deployment
 removes the lab).
 """
 
@@ -55,9 +55,10 @@ def register(subparsers: Any) -> None:
 
 def _run(args: argparse.Namespace, func: Any) -> int:
     if not args.local:
-        print("netwright: the Netwright service path is not available in this version; add"
-              " --local to run the engine directly (as root)", file=sys.stderr)
-        return EXIT_USAGE
+        # The default: netwrightd decides through polkit (or the user's lab backend).
+        from netwright.backend.client.commands import run_via_service
+
+        return run_via_service(args)
     from netwright.backend.engine.engine import require_root
 
     require_root()
