@@ -3,8 +3,8 @@
 By default the commands go to a backend (backend/client/commands.py): netwrightd on the system
 bus, where polkit decides, or the user's lab backend when none answers. ``--local`` runs the
 engine in this process; it needs root and says so clearly otherwise. ``--lab`` targets the
-lab host instead of the real machine (``apply --lab`` builds the lab first; destroying the last lab deployment
-removes the lab).
+lab host instead of the real machine (``apply --lab`` builds the lab first; destroying the
+last lab deployment removes the lab).
 """
 
 from __future__ import annotations
