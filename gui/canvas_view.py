@@ -8,7 +8,16 @@ less when zoomed out (see ``canvas_items``).
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QWheelEvent
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPen,
+    QPixmap,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from netwright.gui.canvas_scene import GRID, TopologyScene
@@ -35,6 +44,8 @@ class CanvasView(QGraphicsView):
         self.setBackgroundBrush(scene.theme.background)
         self._panning = False
         self._space = False
+        self._grid_brush: QBrush | None = None
+        self._grid_colour = QColor()
         self._pan_from = QPointF()
 
     @property
@@ -141,20 +152,24 @@ class CanvasView(QGraphicsView):
         self.verticalScrollBar().setValue(int(self.verticalScrollBar().value() + dy))
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802
-        """A dot grid at snap spacing, skipped when zoomed out too far to see it."""
+        """A dot grid at snap spacing (one textured fill), none when zoomed out too far."""
         painter.fillRect(rect, self.backgroundBrush())
         if self.zoom() < 0.5:
             return
-        painter.setPen(self.topology_scene.theme.grid)
-        step = GRID * (2 if self.zoom() < 0.9 else 1)
-        left = int(rect.left() // step) * step
-        top = int(rect.top() // step) * step
-        points = []
-        y = top
-        while y < rect.bottom():
-            x = left
-            while x < rect.right():
-                points.append(QPointF(x, y))
-                x += step
-            y += step
-        painter.drawPoints(points)
+        if self._grid_brush is None or self._grid_colour != self.topology_scene.theme.grid:
+            self._grid_colour = QColor(self.topology_scene.theme.grid)
+            self._grid_brush = grid_brush(self._grid_colour)
+        painter.fillRect(rect, self._grid_brush)
+
+
+def grid_brush(colour: QColor) -> QBrush:
+    """A texture of one dot per grid cell, in scene units (the painter scales it)."""
+    tile = QPixmap(int(GRID) * 4, int(GRID) * 4)
+    tile.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(tile)
+    painter.setPen(QPen(colour, 1.5))
+    for x in range(4):
+        for y in range(4):
+            painter.drawPoint(QPointF(x * GRID, y * GRID))
+    painter.end()
+    return QBrush(tile)

@@ -201,16 +201,20 @@ class WireLayer(QGraphicsItem):
                 self._boxes = self._wire_boxes()
             left, top, right, bottom = (exposed.left(), exposed.top(), exposed.right(),
                                         exposed.bottom())
+            visible: list[tuple[QLineF, tuple[float, float], tuple[str, str, bool], str]] = []
             for x0, y0, x1, y1, key, wire in self._boxes:
                 if x1 < left or x0 > right or y1 < top or y0 > bottom:
                     continue  # plain floats: the cheapest test, for most wires
                 line = wire.line
                 span = clip_line(line, exposed)
-                if span is None:
-                    continue
-                groups[key].append(self._dash_aligned(line, span, wire.relation))
-                ink += line.length() * (span[1] - span[0]) * lod
-                if wire.relation != "peer" and span[1] >= 1.0 and line.length() > 20:
+                if span is not None:
+                    visible.append((line, span, key, wire.relation))
+                    ink += line.length() * (span[1] - span[0]) * lod
+            solid = ink > INK_BUDGET
+            for line, span, key, relation in visible:
+                groups[key].append(QLineF(line.pointAt(span[0]), line.pointAt(span[1])) if solid
+                                   else self._dash_aligned(line, span, relation))
+                if not solid and relation != "peer" and span[1] >= 1.0 and line.length() > 20:
                     heads.append((line, QColor(key[1])))
         overview = lod < DETAIL_LOD
         fast = overview or ink > INK_BUDGET
