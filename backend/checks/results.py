@@ -159,6 +159,31 @@ class CheckResult:
     def mismatches(self) -> list[Pair]:
         return [p for p in self.pairs if p.matches is False]
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CheckResult:
+        """The result as a backend sent it (``Check`` over D-Bus), for rendering here.
+
+        The JSON names a target by address, label and role only; owner and place, which the
+        prober needed, are not part of it and are left empty.
+        """
+        pairs = []
+        for item in data.get("pairs", []):
+            predicted, observed = item["predicted"], item.get("observed")
+            pairs.append(Pair(
+                source=item["source"],
+                target=Target(item["target"], item["role"], item.get("target_name", ""), None,
+                              item.get("target_name", item["target"])),
+                predicted=Prediction(predicted["verdict"], predicted.get("disposition",
+                                     "beyond_model"), predicted["reason"], predicted.get("fix")),
+                observed=None if observed is None else Observation(
+                    observed["verdict"], observed.get("error"), observed.get("rtt_ms"),
+                    observed.get("errno"), observed.get("attempts", 1),
+                    observed.get("limited_by"), observed.get("tcp")),
+            ))
+        return cls(data.get("topology", ""), pairs, probed=bool(data.get("probed")),
+                   seconds=dict(data.get("seconds", {})), notes=list(data.get("notes", [])),
+                   neighbour_table=dict(data.get("neighbour_table", {})))
+
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "topology": self.topology,

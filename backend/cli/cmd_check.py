@@ -47,7 +47,7 @@ def register(subparsers: Any) -> None:
                        help="where deployments are recorded (default $NETWRIGHT_STATE_DIR or"
                        " /var/lib/netwright)")
     check.add_argument("--local", action="store_true",
-                       help="probe from this process (root); the only path in this version")
+                       help="probe from this process (root) instead of asking the backend")
     check.set_defaults(func=run_check_command)
 
     explain_parser = subparsers.add_parser(
@@ -102,7 +102,30 @@ async def _deployment(subject: str, in_lab: bool, state_dir: Path | None) -> Any
     return await engine.deployment(name)
 
 
+def _check_via_backend(args: argparse.Namespace) -> CheckResult:
+    """The default path: netwrightd (polkit decides) or the user's lab runs the probes."""
+    from netwright.backend.client.connect import connect
+
+    name = args.subject
+    if os.path.exists(name) or name.endswith((".yaml", ".yml")):
+        name = load_topology(name)[1].name
+
+    async def ask() -> CheckResult:
+        client = await connect(lab=True if args.lab else None)
+        try:
+            data = await client.check(name, outside=args.target_outside, timeout=args.timeout)
+        finally:
+            client.close()
+        return CheckResult.from_json(data)
+
+    return asyncio.run(ask())
+
+
 def run_check_command(args: argparse.Namespace) -> int:
+    if not args.local:
+        result = _check_via_backend(args)
+        _print(result, args.json)
+        return EXIT_MISMATCH if result.mismatches else EXIT_OK
     outside = args.target_outside or (_lab_outside() if args.lab else None)
     options = CheckOptions(timeout=args.timeout, outside=outside, tcp_port=args.port)
 

@@ -84,3 +84,25 @@ def test_lab_start_status_stop_commands() -> None:
         assert not Path(f"/proc/{pid}").exists()
     finally:
         stop_lab(USER_ALLOWED)
+
+
+def test_the_cli_applies_checks_and_destroys_as_an_ordinary_user(running, host, system_bus) -> None:
+    """`netwright apply`, `check` and `destroy` with no --local: netwrightd does the work."""
+    applied = as_user(USER_ALLOWED, [NETWRIGHT, "apply", "--yes", str(SEED_FILE)], system_bus)
+    assert applied.returncode == 0, applied.stderr
+    try:
+        checked = as_user(USER_ALLOWED, [NETWRIGHT, "check", "--json", "seed"], system_bus)
+        assert checked.returncode == 0, checked.stderr
+        pairs = {(p["source"], p["target"]): p for p in json.loads(checked.stdout)["pairs"]}
+        assert pairs[("net1", "192.168.31.6")]["observed"]["verdict"] == "reachable"
+        parent = pairs[("net1", "192.168.31.240")]
+        assert parent["predicted"]["verdict"] == parent["observed"]["verdict"] == "unreachable"
+        assert all(p["match"] for p in pairs.values())
+        shown = as_user(USER_ALLOWED, [NETWRIGHT, "check", "seed"], system_bus)
+        assert shown.returncode == 0 and "net1" in shown.stdout and "✗" in shown.stdout
+        denied = as_user(USER_DENIED, [NETWRIGHT, "destroy", "seed"], system_bus)
+        assert denied.returncode == 1 and "not authorized" in denied.stderr
+    finally:
+        destroyed = as_user(USER_ALLOWED, [NETWRIGHT, "destroy", "seed"], system_bus)
+    assert destroyed.returncode == 0, destroyed.stderr
+    assert "lab-net1" not in host.netns()
