@@ -43,6 +43,19 @@ def own_lab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and _alive(pid):
             time.sleep(0.05)
+    _stop_left_behind(runtime)
+
+
+def _stop_left_behind(runtime: Path) -> None:
+    """The lab's DHCP server (dnsmasq) outlives a SIGTERM'd lab (reported): stop ours, the
+    processes whose command line names this test's private runtime directory."""
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+            continue
+        with contextlib.suppress(OSError):
+            command = (proc / "cmdline").read_bytes().decode(errors="replace")
+            if str(runtime) in command:
+                os.kill(int(proc.name), signal.SIGTERM)
 
 
 def _alive(pid: int) -> bool:
