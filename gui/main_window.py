@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QProgressBar,
+    QToolButton,
     QUndoView,
     QWidget,
 )
@@ -254,6 +255,10 @@ class MainWindow(QMainWindow):
         self.progress_bar.setMaximumWidth(220)
         self.progress_bar.setVisible(False)
         self.statusBar().addPermanentWidget(self.progress_bar)
+        self.cancel_button = QToolButton()
+        self.cancel_button.setDefaultAction(self.cancel_action)
+        self.cancel_button.setVisible(False)
+        self.statusBar().addPermanentWidget(self.cancel_button)
         self.backend_label = QLabel()
         self.deploy_label = QLabel()
         self.statusBar().addPermanentWidget(self.deploy_label)
@@ -673,6 +678,7 @@ class MainWindow(QMainWindow):
         self.log.appendPlainText(f"{operation}…")
         self.progress_bar.setRange(0, 0)
         self.progress_bar.setVisible(operation in ("Apply", "Destroy", "Check"))
+        self.cancel_button.setVisible(self.progress_bar.isVisibleTo(self.statusBar()))
         self._update_backend_state()
 
     def _on_progress(self, done: int, total: int, text: str) -> None:
@@ -682,6 +688,7 @@ class MainWindow(QMainWindow):
 
     def _on_backend_finished(self, operation: str, result: Any) -> None:
         self.progress_bar.setVisible(False)
+        self.cancel_button.setVisible(False)
         self._update_backend_state()
         if operation == "Plan":
             self.log.appendPlainText(result.render() if hasattr(result, "render") else str(result))
@@ -706,6 +713,7 @@ class MainWindow(QMainWindow):
 
     def _on_backend_failed(self, operation: str, error: object) -> None:
         self.progress_bar.setVisible(False)
+        self.cancel_button.setVisible(False)
         self._update_backend_state()
         message = str(error) or type(error).__name__
         if isinstance(error, TopologyError) and error.problems:

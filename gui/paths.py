@@ -44,8 +44,9 @@ def path_wires(snapshot: Snapshot, pair: dict[str, Any]) -> list[Wire]:
         links.setdefault(a, []).append((b, wire))
         links.setdefault(b, []).append((a, wire))
     for members in snapshot.members.values():  # inside one namespace, routing joins links
-        for a in members:
-            links.setdefault(a, []).extend((b, None) for b in members if b != a)
+        routed = [k for k in members if not snapshot.interfaces[k].get("master")]  # not ports
+        for a in routed:
+            links.setdefault(a, []).extend((b, None) for b in routed if b != a)
     previous: dict[str, tuple[str, Wire | None] | None] = {key: None for key in start}
     queue = deque(start)
     while queue:
