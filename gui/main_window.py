@@ -73,7 +73,7 @@ from netwright.gui.files import RecentFiles, examples
 from netwright.gui.inspector import Inspector
 from netwright.gui.palette import Palette
 from netwright.gui.paths import failing_key, path_wires
-from netwright.gui.plan_dialog import PlanDialog
+from netwright.gui.plan_dialog import PlanDialog, destroy_plan
 from netwright.gui.predictions import PredictionRunner
 from netwright.gui.problems_dock import ProblemsView
 from netwright.gui.theme import current_theme
@@ -610,6 +610,11 @@ class MainWindow(QMainWindow):
         self._run("Apply", lambda: self._job("apply", text))
 
     def destroy(self) -> None:
+        """First what would go (the deployment's status), then Destroy from that dialog."""
+        name = self._topology_name()
+        self._run("Destroy plan", lambda: self.runner.backend.status(name))  # type: ignore[union-attr]
+
+    def destroy_now(self) -> None:
         name = self._topology_name()
         self._run("Destroy", lambda: self._job("destroy", name))
 
@@ -697,6 +702,12 @@ class MainWindow(QMainWindow):
             dialog.accepted.connect(self.apply)
             dialog.open()
             return
+        if operation == "Destroy plan":
+            dialog = PlanDialog(destroy_plan(result), "Destroy", self)
+            self.plan_dialog = dialog
+            dialog.accepted.connect(self.destroy_now)
+            dialog.open()
+            return
         if operation in ("Apply", "Destroy"):
             seconds = getattr(result, "seconds", None)
             took = f" in {seconds:.2f} s" if isinstance(seconds, float) else ""
@@ -724,7 +735,7 @@ class MainWindow(QMainWindow):
         failing = failing_key(self.document.snapshot, getattr(error, "step", "") or message)
         if failing:
             self.go_to_key(failing)
-        if operation in ("Apply", "Destroy"):
+        if operation in ("Apply", "Destroy", "Destroy plan"):
             self.refresh_status()
 
     def show_path(self, pair: dict[str, Any]) -> None:

@@ -23,6 +23,17 @@ def plan_steps(plan: Any) -> list[dict[str, str]]:
     return [s for s in steps if isinstance(s, dict)]
 
 
+def destroy_plan(status: Any) -> dict[str, Any]:
+    """What a destroy removes, from the deployment's status: every object this topology
+    created that is still there (host NICs are referenced, never removed)."""
+    data = status.to_json() if hasattr(status, "to_json") else dict(status)
+    steps = [{"action": "delete", "object": o["object"],
+              "text": f"delete {o['what']} {o['object']}"}
+             for o in data.get("objects", [])
+             if o.get("what") != "host-nic" and o.get("state") != "missing"]
+    return {"topology": data.get("topology", ""), "steps": steps}
+
+
 class PlanDialog(QDialog):
     """Lists the steps; "Apply" accepts the dialog (or "Destroy" for a destroy plan)."""
 
@@ -31,9 +42,12 @@ class PlanDialog(QDialog):
         self.setWindowTitle(f"{verb}: plan")
         self.steps = plan_steps(plan)
         layout = QVBoxLayout(self)
-        name = plan.topology if hasattr(plan, "topology") else ""
+        name = plan.topology if hasattr(plan, "topology") else (
+            plan.get("topology", "") if isinstance(plan, dict) else "")
         if self.steps:
             summary = f"{verb} {name}: {len(self.steps)} step{'s' * (len(self.steps) != 1)}"
+        elif verb == "Destroy":
+            summary = f"{name}: nothing of it is deployed"
         else:
             summary = f"{name}: nothing to do, the kernel already matches the topology"
         self.summary = QLabel(summary)

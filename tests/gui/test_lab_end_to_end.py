@@ -145,5 +145,11 @@ def test_draw_apply_check_destroy_in_the_lab(window: MainWindow, own_lab: Path,
 
     window.destroy_action.trigger()
     loop.run_until_complete(_idle(window))
+    dialog = window.plan_dialog
+    assert dialog is not None and dialog.windowTitle() == "Destroy: plan"
+    assert {"delete namespace net1", "delete interface macvlan1"} <= {
+        s["text"] for s in dialog.steps}, dialog.steps
+    dialog.go.click()  # Destroy
+    loop.run_until_complete(_idle(window))
     assert "Destroy: done" in window.log.toPlainText(), window.log.toPlainText()
     assert window.deploy_label.text() == "not deployed"
