@@ -196,7 +196,7 @@ class MainWindow(QMainWindow):
         self.layout_action = self._action("Arrange &Automatically", self.arrange, "Ctrl+L")
         self.plan_action = self._action("&Plan…", self.plan, "F5", "show what Apply would do")
         self.apply_action = self._action("&Apply", self.apply, "Ctrl+F5")
-        self.destroy_action = self._action("&Destroy", self.destroy, "Shift+F5")
+        self.destroy_action = self._action("&Destroy", self.destroy_deployment, "Shift+F5")
         self.check_action = self._action("&Check", self.check, "F6",
                                          "probe every pair and explain the result")
         self.cancel_action = self._action("Cancel", self.cancel_operation, "Esc")
@@ -609,7 +609,7 @@ class MainWindow(QMainWindow):
         text = self.document.render()
         self._run("Apply", lambda: self._job("apply", text))
 
-    def destroy(self) -> None:
+    def destroy_deployment(self) -> None:
         """First what would go (the deployment's status), then Destroy from that dialog."""
         name = self._topology_name()
         self._run("Destroy plan", lambda: self.runner.backend.status(name))  # type: ignore[union-attr]
