@@ -9,6 +9,9 @@ PYTHON_BASE ?= /usr/bin/python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
+DEB := build/deb/netwright_$(VERSION)-1_$(shell dpkg --print-architecture).deb
+DEB_SOURCES := $(shell git ls-files backend gui packaging polkit examples pyproject.toml README.md 2>/dev/null)
 
 .PHONY: run test venv deps lint typecheck test-host test-kernel bench deb clean
 
@@ -36,8 +39,8 @@ lint: $(STAMP)
 
 # The whole suite runs inside a network + mount namespace of its own (tests/tools/run-isolated):
 # the machine's own interfaces and /run/netns are never touched.
-test-host: deps $(STAMP)
-	tests/tools/run-isolated $(PY) -m pytest -m 'not kernel' --ignore=tests/bench $(PYTEST_ARGS)
+test-host: deps $(STAMP) $(DEB)
+	NETWRIGHT_TEST_DEB=$(CURDIR)/$(DEB) tests/tools/run-isolated $(PY) -m pytest -m 'not kernel' --ignore=tests/bench $(PYTEST_ARGS)
 
 # Tests that need ipvlan, dummy or 802.1q (marker `kernel`) run in ONE VM booting Debian's
 # stock kernel under QEMU (tests/kernel/README.md), or directly on a kernel that has them.
@@ -54,8 +57,13 @@ test: deps $(STAMP) lint
 bench: deps $(STAMP)
 	tests/tools/run-isolated $(PY) -m pytest tests/bench -s -p no:cacheprovider $(PYTEST_ARGS)
 
-# The Debian package (build/deb/netwright_*.deb); see packaging/build-deb.sh.
-deb:
+# The Debian package; see packaging/build-deb.sh. Rebuilt when a file it ships changes. The
+# host suite installs, uses and purges it (tests/packaging/test_deb_install.py); it is built
+# here, outside the tests' network namespace, because pip needs the package index.
+
+deb: $(DEB)
+
+$(DEB): $(DEB_SOURCES)
 	packaging/build-deb.sh
 
 clean:
