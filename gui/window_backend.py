@@ -1,0 +1,209 @@
+"""The window's backend side: connect, Plan, Apply, Destroy, Check, status.
+
+A mixin of ``MainWindow`` (kept apart so the window module stays about layout and editing).
+Every call runs as an asyncio task on the Qt loop through ``BackendRunner``; results and
+failures come back as signals and are shown in the Plan/Log and Checks docks, the status bar
+and on the canvas (the failing item is selected; a check cell's path is coloured).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+from netwright.backend.topology.problems import TopologyError
+from netwright.gui.backend_link import NO_BACKEND, Backend, connect_default
+from netwright.gui.paths import failing_key, path_wires
+from netwright.gui.plan_dialog import PlanDialog, destroy_plan
+
+if TYPE_CHECKING:
+    from netwright.gui.main_window import MainWindow
+
+    _Base = MainWindow
+else:
+    _Base = object
+
+
+class BackendActions(_Base):
+    """Backend operations of the main window."""
+
+    async def connect_backend(self) -> bool:
+        """Find the system backend or start the lab; say which in the status bar."""
+        self.backend_label.setText("connecting to a backend…")
+        try:
+            backend = await connect_default()
+        except Exception as exc:  # LookupError or the client's BackendUnavailableError
+            self.backend_label.setText(f"{NO_BACKEND}: {exc}")
+            self.log.appendPlainText(f"no backend: {exc}")
+            return False
+        self.set_backend(backend)
+        return True
+
+    def set_backend(self, backend: Backend | None) -> None:
+        self.runner.backend = backend
+        self._update_title()
+        self._update_backend_state()
+        if backend is not None:
+            self.refresh_status()
+
+    def _topology_name(self) -> str:
+        return self.document.snapshot.name
+
+    def _run(self, operation: str, call: Any) -> bool:
+        if self.runner.backend is None:
+            self.statusBar().showMessage(f"{operation}: {NO_BACKEND}", 6000)
+            return False
+        if self.document.is_loading():
+            self.statusBar().showMessage("still reading the file", 4000)
+            return False
+        if not self.runner.run(operation, call):
+            self.statusBar().showMessage(f"{operation}: wait for {self.runner.operation}", 4000)
+            return False
+        return True
+
+    def plan(self) -> None:
+        text = self.document.render()
+        self._run("Plan", lambda: self.runner.backend.plan(text))  # type: ignore[union-attr]
+
+    def apply(self) -> None:
+        text = self.document.render()
+        self._run("Apply", lambda: self._job("apply", text))
+
+    def destroy_deployment(self) -> None:
+        """First what would go (the deployment's status), then Destroy from that dialog."""
+        name = self._topology_name()
+        self._run("Destroy plan", lambda: self.runner.backend.status(name))  # type: ignore[union-attr]
+
+    def destroy_now(self) -> None:
+        name = self._topology_name()
+        self._run("Destroy", lambda: self._job("destroy", name))
+
+    def check(self) -> None:
+        name = self._topology_name()
+        self._run("Check", lambda: self.runner.backend.check(name))  # type: ignore[union-attr]
+
+    async def _job(self, verb: str, argument: str) -> Any:
+        """Start apply/destroy as a job (so Cancel can reach the backend) and wait for it."""
+        backend: Any = self.runner.backend
+        progress = self.runner.report_progress
+        starter = getattr(backend, f"start_{verb}", None)
+        if starter is None or not hasattr(backend, "wait_job"):
+            return await getattr(backend, verb)(argument, progress)
+        self._job_id = await starter(argument)
+        try:
+            return await backend.wait_job(self._job_id, progress)
+        finally:
+            self._job_id = ""
+
+    def cancel_operation(self) -> None:
+        """Ask the backend to cancel the running job (it rolls back), else stop waiting."""
+        backend: Any = self.runner.backend
+        if self._job_id and hasattr(backend, "cancel"):
+            self.log.appendPlainText(f"cancelling {self.runner.operation}…")
+            self._spawn(backend.cancel(self._job_id))
+        else:
+            self.runner.cancel()
+
+    def refresh_status(self) -> None:
+        """Deployed, drifted or not deployed: asked of the backend without blocking."""
+        backend: Any = self.runner.backend
+        name = self._topology_name()
+        if backend is None or not name:
+            return
+
+        async def ask() -> None:
+            try:
+                status = await backend.status(name)
+            except Exception as exc:  # the sentence is enough here
+                not_deployed = type(exc).__name__ == "NotDeployed"  # the engine's class
+                self.deploy_label.setText("not deployed" if not_deployed
+                                          else f"status unknown: {exc}")
+                return
+            self.show_status(status)
+
+        self._spawn(ask())
+
+    def _spawn(self, coroutine: Any) -> None:
+        """A side task (status, cancel) beside the one main operation; kept until done."""
+        task = asyncio.ensure_future(coroutine)
+        self._side_tasks.add(task)
+        task.add_done_callback(self._side_tasks.discard)
+
+    def show_status(self, status: Any) -> None:
+        data = status.to_json() if hasattr(status, "to_json") else dict(status)
+        if not data.get("deployed"):
+            self.deploy_label.setText("not deployed")
+        elif data.get("ok"):
+            self.deploy_label.setText("deployed")
+        else:
+            drifted = [o["object"] for o in data.get("objects", []) if o.get("state") != "present"]
+            self.deploy_label.setText(f"drifted ({', '.join(drifted[:3])})")
+
+    def _on_backend_started(self, operation: str) -> None:
+        self.log.appendPlainText(f"{operation}…")
+        self.progress_bar.setRange(0, 0)
+        self.progress_bar.setVisible(operation in ("Apply", "Destroy", "Check"))
+        self.cancel_button.setVisible(self.progress_bar.isVisibleTo(self.statusBar()))
+        self._update_backend_state()
+
+    def _on_progress(self, done: int, total: int, text: str) -> None:
+        self.progress_bar.setRange(0, max(total, 1))
+        self.progress_bar.setValue(done)
+        self.log.appendPlainText(f"  [{done}/{total}] {text}")
+
+    def _on_backend_finished(self, operation: str, result: Any) -> None:
+        self.progress_bar.setVisible(False)
+        self.cancel_button.setVisible(False)
+        self._update_backend_state()
+        if operation == "Plan":
+            self.log.appendPlainText(result.render() if hasattr(result, "render") else str(result))
+            dialog = PlanDialog(result, "Apply", self)
+            self.plan_dialog = dialog
+            dialog.accepted.connect(self.apply)
+            dialog.open()
+            return
+        if operation == "Destroy plan":
+            dialog = PlanDialog(destroy_plan(result), "Destroy", self)
+            self.plan_dialog = dialog
+            dialog.accepted.connect(self.destroy_now)
+            dialog.open()
+            return
+        if operation in ("Apply", "Destroy"):
+            seconds = getattr(result, "seconds", None)
+            took = f" in {seconds:.2f} s" if isinstance(seconds, float) else ""
+            self.log.appendPlainText(f"{operation}: done{took}")
+            self.statusBar().showMessage(f"{operation}: done{took}", 6000)
+            self.refresh_status()
+            return
+        if operation == "Check":
+            data = result.to_json() if hasattr(result, "to_json") else result
+            if isinstance(data, dict):
+                self.checks.show_result(data, measured=True)
+                self.checks_dock.raise_()
+            self.log.appendPlainText("Check: done")
+
+    def _on_backend_failed(self, operation: str, error: object) -> None:
+        self.progress_bar.setVisible(False)
+        self.cancel_button.setVisible(False)
+        self._update_backend_state()
+        message = str(error) or type(error).__name__
+        if isinstance(error, TopologyError) and error.problems:
+            message = "; ".join(p.message for p in error.problems[:3])
+        self.log.appendPlainText(f"{operation} failed: {message}")
+        self.log_dock.raise_()
+        self.statusBar().showMessage(f"{operation} failed: {message}", 15000)
+        failing = failing_key(self.document.snapshot, getattr(error, "step", "") or message)
+        if failing:
+            self.go_to_key(failing)
+        if operation in ("Apply", "Destroy", "Destroy plan"):
+            self.refresh_status()
+
+    def show_path(self, pair: dict[str, Any]) -> None:
+        """Colour the wires between a check cell's source and target, green or red."""
+        verdict = ((pair.get("observed") or {}).get("verdict")
+                   or (pair.get("predicted") or {}).get("verdict"))
+        wires = path_wires(self.document.snapshot, pair)
+        self.scene.set_wire_results({wire: verdict for wire in wires})
+
+    def _show_predictions(self, result: dict[str, Any]) -> None:
+        self.checks.show_result(result, measured=False)
