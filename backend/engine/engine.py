@@ -43,6 +43,8 @@ from netwright.backend.engine.results import (
 from netwright.backend.engine.store import Store, topology_json
 from netwright.backend.engine.target import Target
 from netwright.backend.engine.translate import explain
+from netwright.backend.nm.engine_part import NetworkManagerPart, as_steps, runtime_only
+from netwright.backend.nm.persist import PersistPlan
 from netwright.backend.topology.model import Topology
 
 DEFAULT_STATE_DIR = Path("/var/lib/netwright")
@@ -95,7 +97,7 @@ class Engine:
             return Desired.empty(name, self.target)
         cached = self._desired_cache.get(id(topology))
         if cached is None or cached[0] is not topology:
-            cached = (topology, desired_state(topology, self.target))
+            cached = (topology, runtime_only(desired_state(topology, self.target), topology))
             self._desired_cache[id(topology)] = cached
             while len(self._desired_cache) > 8:
                 self._desired_cache.pop(next(iter(self._desired_cache)))
@@ -127,8 +129,9 @@ class Engine:
         """The steps ``apply`` would run now (ConflictError/KernelUnsupported up front)."""
         require_root()
         await self.recover()
+        persist = await self._persist_plan(topology)
         with Kernel() as kernel:
-            return Plan(topology.name, self._compute(kernel, topology))
+            return Plan(topology.name, as_steps(persist) + self._compute(kernel, topology))
 
     async def deployments(self) -> list[str]:
         """Names of the topologies deployed on this target."""
@@ -171,8 +174,43 @@ class Engine:
 
     # -- changing -----------------------------------------------------------------------------
 
+    async def _persist_plan(self, topology: Topology) -> PersistPlan:
+        """NetworkManager's part of a plan (its refusals raise before anything changes)."""
+        part = await NetworkManagerPart.open(self.target.host_netns)
+        try:
+            return await part.plan(topology)
+        finally:
+            part.close()
+
     async def apply(self, topology: Topology, *, progress: Progress | None = None,
-                    cancel: asyncio.Event | None = None) -> ApplyResult:
+                    cancel: asyncio.Event | None = None,
+                    confirm: bool = False) -> ApplyResult:
+        """Make the kernel match ``topology``; on failure roll back and raise ApplyFailed.
+
+        Persistent host objects go through NetworkManager first (netwright.backend.nm), in a
+        transaction undone with the engine's own part if either fails. ``confirm`` allows a
+        change to the device of the host's default route (else ConfirmationRequired).
+        """
+        require_root()
+        started = time.monotonic()
+        part = await NetworkManagerPart.open(self.target.host_netns)
+        try:
+            persist = await part.plan(topology)
+            transaction = await part.begin(persist, confirmed=confirm)
+            try:
+                result = await self._apply_runtime(topology, progress=progress, cancel=cancel)
+            except BaseException:
+                await transaction.rollback()
+                raise
+            await transaction.commit()
+            await part.unmanage(part.runtime_host_links(topology))
+        finally:
+            part.close()
+        steps = as_steps(persist) + result.plan.steps
+        return ApplyResult(Plan(topology.name, steps), time.monotonic() - started)
+
+    async def _apply_runtime(self, topology: Topology, *, progress: Progress | None = None,
+                             cancel: asyncio.Event | None = None) -> ApplyResult:
         """Make the kernel match ``topology``; on failure roll back and raise ApplyFailed."""
         require_root()
         await self.recover()
@@ -224,6 +262,31 @@ class Engine:
 
     async def destroy(self, name: str | Topology, *, progress: Progress | None = None,
                       cancel: asyncio.Event | None = None) -> ApplyResult:
+        """Remove exactly what topology ``name`` owns on this target, its NetworkManager
+        profiles included (after the runtime part: runtime ports go before their bridge)."""
+        require_root()
+        started = time.monotonic()
+        topology_name = name.name if isinstance(name, Topology) else name
+        given = name if isinstance(name, Topology) else None
+        part = await NetworkManagerPart.open(self.target.host_netns)
+        try:
+            forget = await part.forget(topology_name, self._previous(topology_name) or given)
+            try:
+                result = await self._destroy_runtime(name, progress=progress, cancel=cancel)
+                steps = result.plan.steps
+            except NotDeployed:
+                if forget.empty:
+                    raise
+                steps = []  # profiles left by an interrupted apply: still ours to delete
+            await (await part.begin(forget)).commit()
+        finally:
+            part.close()
+        return ApplyResult(Plan(topology_name, steps + as_steps(forget)),
+                           time.monotonic() - started)
+
+    async def _destroy_runtime(self, name: str | Topology, *,
+                               progress: Progress | None = None,
+                               cancel: asyncio.Event | None = None) -> ApplyResult:
         """Remove exactly what topology ``name`` owns on this target.
 
         Given the topology itself instead of its name, destroy also works when the state

@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from pyroute2 import IPRoute  # type: ignore[import-untyped]
+from pyroute2 import IPRoute
 
 OWNER_PREFIX = "netwright:"
 

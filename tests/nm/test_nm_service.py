@@ -1,6 +1,7 @@
 """netwrightd's Inspect on a host where NetworkManager runs: the parent's gateway (and DNS,
 and whether NM manages it) come from NM. The daemon runs as root in NM's namespace, on the
-harness's private bus, without polkit (``--no-polkit``: only root can reach this bus)."""
+harness's private bus, without polkit (``--no-polkit`` is allowed only on a private bus
+address; only root can reach this one)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ def netwrightd(harness: Harness, tmp_path: Path) -> Iterator[subprocess.Popen[by
     process = subprocess.Popen(
         ["ip", "netns", "exec", harness.nm.netns, sys.executable, "-m",
          "netwright.backend.service.daemon", "--state-dir", str(tmp_path / "state"),
-         "--no-polkit"],
+         "--bus", harness.bus.address, "--no-polkit"],
         env=harness.nm.env, stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
     try:
         harness.nm.wait_for(lambda: harness.bus.has_owner("io.netwright.Backend1"),

@@ -1,0 +1,110 @@
+"""The engine and NetworkManager as one: the issue's acceptance tests.
+
+A real Engine applies to a target whose host is the namespace the harness's NetworkManager
+runs in (``Target(host_netns=...)``), so NetworkManager and the engine's pyroute2 part work on
+the same host, as on a desktop. State is read back from the kernel, from nmcli and from the
+keyfiles.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from nm_harness import Harness
+
+from netwright.backend.engine import ApplyFailed, Engine, Target
+from netwright.backend.nm.errors import PersistUnsupported
+from netwright.backend.topology import parse_topology
+from netwright.backend.topology.model import Topology
+
+
+def design(address: str = "10.77.0.1/24", persist: bool = True, extra: str = "") -> Topology:
+    peer = address.rsplit(".", 1)[0] + ".2/24"
+    return parse_topology(f"""netwright: 1
+name: nme
+namespaces: {{ns1: {{}}}}
+interfaces:
+  br0: {{kind: bridge, persist: {str(persist).lower()}, addresses: [{address}]}}
+  vh: {{kind: veth, peer: vn, master: br0}}
+  vn: {{kind: veth, peer: vh, namespace: ns1, addresses: [{peer}]}}
+{extra}""")
+
+
+@pytest.fixture
+def engine(harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Engine:
+    monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", harness.bus.address)
+    return Engine(tmp_path / "state", Target(host_netns=harness.nm.netns, netns_prefix="nme-"))
+
+
+def netwright_profiles(harness: Harness) -> list[str]:
+    return sorted(p for p in harness.nm.profiles() if p.startswith("netwright-"))
+
+
+async def test_persistent_bridge_with_a_veth_port(harness: Harness, engine: Engine) -> None:
+    harness.nm.nmcli("connection", "add", "type", "bridge", "con-name", "theirs", "ifname",
+                     "theirs0", "ipv4.method", "disabled", "ipv6.method", "ignore")
+    plan = await engine.plan(design())
+    texts = [s.text for s in plan.steps]
+    assert any("NetworkManager profile netwright-nme-br0" in t for t in texts)
+    assert not any(t.startswith("create bridge br0") for t in texts)
+
+    await engine.apply(design())
+    keyfile = harness.nm.keyfile_dir / "netwright-nme-br0.nmconnection"
+    assert keyfile.exists()
+    harness.nm.wait_for(lambda: harness.nm.device_state("br0") == "connected", "br0 connected")
+    assert harness.nm.addresses("br0") == ["10.77.0.1/24"]
+    assert harness.nm.links()["vh"].get("master") == "br0"
+    assert harness.nm.device_state("vh") == "unmanaged"  # runtime objects stay ours
+
+    assert (await engine.plan(design())).empty  # re-apply is a no-op
+
+    await engine.apply(design("10.77.0.254/24"))  # a design change updates the profile
+    assert "10.77.0.254/24" in keyfile.read_text()
+    harness.nm.wait_for(lambda: harness.nm.addresses("br0") == ["10.77.0.254/24"], "update")
+    assert harness.nm.links()["vh"].get("master") == "br0"
+
+    await engine.destroy("nme")
+    assert not keyfile.exists()
+    links = harness.nm.links()
+    assert "br0" not in links and "vh" not in links
+    assert netwright_profiles(harness) == []
+    assert harness.nm.profiles().get("theirs") == "bridge"  # unowned profiles untouched
+
+
+async def test_runtime_failure_rolls_back_the_nm_part(harness: Harness, engine: Engine) -> None:
+    """The pyroute2 part fails after the NM part succeeded: no profile, no device remains."""
+    harness.nm.ip("link", "add", "vh", "type", "veth", "peer", "name", "vh-theirs")
+    with pytest.raises(Exception) as caught:
+        await engine.apply(design())
+    assert "vh" in str(caught.value)
+    assert netwright_profiles(harness) == []
+    assert "br0" not in harness.nm.links()
+    assert not list(harness.nm.keyfile_dir.glob("netwright-*"))
+
+
+async def test_persist_without_networkmanager(harness: Harness, engine: Engine) -> None:
+    harness.nm.stop()
+    with pytest.raises(PersistUnsupported, match="NetworkManager is not running here"):
+        await engine.plan(design())
+    with pytest.raises(PersistUnsupported):
+        await engine.apply(design())
+    await engine.apply(design(persist=False))  # everything else works
+    assert harness.nm.links()["br0"].get("master") is None
+    assert harness.nm.links()["vh"].get("master") == "br0"
+    await engine.destroy("nme")
+    assert "br0" not in harness.nm.links()
+
+
+async def test_apply_failure_is_reported_as_apply_failed(harness: Harness,
+                                                         engine: Engine) -> None:
+    bad = parse_topology("""netwright: 1
+name: nme
+host: {nics: {ghost0: {}}}
+interfaces:
+  br0: {kind: bridge, persist: true, addresses: [10.77.0.1/24]}
+  mv0: {kind: macvlan, parent: ghost0, mode: bridge, persist: true}
+""")
+    with pytest.raises(ApplyFailed):
+        await engine.apply(bad)
+    assert netwright_profiles(harness) == []
