@@ -17,7 +17,7 @@ from pyroute2.netlink.rtnl.ifinfmsg import ifinfmsg
 
 from netwright.backend.engine import netns
 from netwright.backend.engine.desired import KIND_MODULES
-from netwright.backend.engine.errors import KernelUnsupported
+from netwright.backend.engine.errors import KernelUnsupported, NotRootError
 from netwright.backend.engine.netlink import CREATE, Request, RtSocket
 
 _known: dict[str, bool] = {}
@@ -35,7 +35,15 @@ _NEEDS_PARENT = {"ipvlan", "macvlan", "vlan"}
 def _probe(kinds: list[str]) -> dict[str, bool]:
     def work() -> dict[str, bool]:
         if ctypes.CDLL(None, use_errno=True).unshare(netns.CLONE_NEWNET) != 0:
-            raise OSError(ctypes.get_errno(), "unshare")
+            code = ctypes.get_errno()
+            if code in (errno.EPERM, errno.EACCES):
+                # Planning probes link kinds in a scratch namespace: without CAP_SYS_ADMIN
+                # nothing can be applied either, so say so before anything is touched.
+                raise NotRootError(
+                    "creating network namespaces needs CAP_SYS_ADMIN (and links"
+                    " CAP_NET_ADMIN): run as root, through the Netwright service, or with"
+                    " the lab backend (`netwright apply --lab` without --local)")
+            raise OSError(code, "unshare")
         sock = RtSocket(netns.new_route_socket())
         try:
             veth = Request(ifinfmsg, RTM_NEWLINK, CREATE, {}, [
