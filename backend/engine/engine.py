@@ -278,7 +278,8 @@ class Engine:
                 if forget.empty:
                     raise
                 steps = []  # profiles left by an interrupted apply: still ours to delete
-            await (await part.begin(forget)).commit()
+            # destroy is the explicit request to remove these objects, uplink or not
+            await (await part.begin(forget, confirmed=True)).commit()
         finally:
             part.close()
         return ApplyResult(Plan(topology_name, steps + as_steps(forget)),

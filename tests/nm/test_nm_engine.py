@@ -14,7 +14,7 @@ import pytest
 from nm_harness import Harness
 
 from netwright.backend.engine import ApplyFailed, Engine, Target
-from netwright.backend.nm.errors import PersistUnsupported
+from netwright.backend.nm.errors import ConfirmationRequired, PersistUnsupported
 from netwright.backend.topology import parse_topology
 from netwright.backend.topology.model import Topology
 
@@ -107,4 +107,19 @@ interfaces:
 """)
     with pytest.raises(ApplyFailed):
         await engine.apply(bad)
+    assert netwright_profiles(harness) == []
+
+
+async def test_changing_the_uplink_needs_confirmation(harness: Harness, engine: Engine) -> None:
+    await engine.apply(design("192.0.2.10/24"))
+    harness.nm.ip("route", "add", "default", "via", "192.0.2.1", "dev", "br0")
+    plan = await engine.plan(design("192.0.2.20/24"))
+    assert any("default route" in s.text for s in plan.steps)
+    with pytest.raises(ConfirmationRequired, match="default route"):
+        await engine.apply(design("192.0.2.20/24"))
+    assert harness.nm.addresses("br0") == ["192.0.2.10/24"]  # refused before any change
+    await engine.apply(design("192.0.2.20/24"), confirm=True)
+    harness.nm.wait_for(lambda: harness.nm.addresses("br0") == ["192.0.2.20/24"], "change")
+    harness.nm.ip("route", "replace", "default", "via", "192.0.2.1", "dev", "br0")
+    await engine.destroy("nme")  # destroy is itself the explicit request: no second question
     assert netwright_profiles(harness) == []
