@@ -187,10 +187,23 @@ def locate(tree: Any, path: Sequence[PathPart], at_key: bool = False) -> tuple[i
     """1-based line and column of the deepest node of ``path`` present in the tree.
 
     With ``at_key`` the position of the last key itself is returned (for "unknown key").
+    Nodes added by an edit have no position yet: the nearest positioned ancestor stands in.
     """
     line, column = 1, 1
     node = tree
+    try:
+        return _walk(node, path, at_key, line, column)
+    except (KeyError, IndexError, TypeError):
+        return _walk(node, path, at_key, line, column, tolerant=True)
+
+
+def _walk(  # noqa: PLR0917 - the walk's state, passed once
+    node: Any, path: Sequence[PathPart], at_key: bool, line: int, column: int,
+    tolerant: bool = False,
+) -> tuple[int, int]:
     for index, part in enumerate(path):
+        if tolerant and not _positioned(node, part):
+            break
         last = index == len(path) - 1
         if isinstance(node, CommentedMap):
             key = _find_key(node, part)
@@ -215,6 +228,19 @@ def locate(tree: Any, path: Sequence[PathPart], at_key: bool = False) -> tuple[i
         else:
             break
     return line, column
+
+
+def _positioned(node: Any, part: PathPart) -> bool:
+    """Whether ruamel recorded where ``part`` of ``node`` is (nodes loaded from text are)."""
+    try:
+        if isinstance(node, CommentedMap):
+            key = _find_key(node, part)
+            return key is not None and node.lc.key(key) is not None
+        if isinstance(node, CommentedSeq) and isinstance(part, int):
+            return node.lc.item(part) is not None
+    except (KeyError, IndexError, TypeError):
+        return False
+    return False
 
 
 def _find_key(node: CommentedMap, part: PathPart) -> Any:

@@ -171,3 +171,14 @@ def test_failed_save_leaves_the_old_file_and_no_temporary(
     document.save()
     assert "name: renamed" in source.read_text()
     assert os.stat(source).st_mode & 0o777 == 0o640
+
+
+def test_problems_of_edited_nodes_point_at_their_nearest_loaded_ancestor() -> None:
+    document = Document.from_text(HAND_WRITTEN["indented-sequences"])
+    document.set(("interfaces", "v9"), {"kind": "veth", "peer": "nowhere"})
+    [problem] = [p for p in document.problems() if p.severity == "error"]
+    assert (problem.code, problem.line, problem.column) == ("veth-peer-missing", 10, 1)
+    document = Document.from_text(HAND_WRITTEN["indented-sequences"])
+    document.set(("interfaces", "docker0", "addresses"), ["not-an-address"])
+    [problem] = document.problems()
+    assert (problem.code, problem.line, problem.column) == ("invalid-address", 13, 5)
