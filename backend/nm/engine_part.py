@@ -31,9 +31,8 @@ Example::
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from netwright.backend.engine.results import Step
 from netwright.backend.nm.client import NmClient
 from netwright.backend.nm.errors import NmError, PersistUnsupported
 from netwright.backend.nm.kernel import netns_inode
@@ -42,6 +41,9 @@ from netwright.backend.nm.profiles import persistent_keys
 from netwright.backend.nm.runtime import open_networkmanager, unmanage
 from netwright.backend.nm.transaction import DEFAULT_ROLLBACK_TIMEOUT, PersistTransaction, begin
 from netwright.backend.topology.model import Topology
+
+if TYPE_CHECKING:
+    from netwright.backend.engine.results import Step
 
 
 def runtime_only(desired: Any, topology: Topology | None) -> Any:
@@ -145,6 +147,8 @@ class _NothingToDo(PersistTransaction):
 
 def as_steps(plan: PersistPlan) -> list[Step]:
     """The NetworkManager steps as engine ``Step``s, for the plan people read."""
+    from netwright.backend.engine.results import Step  # the engine imports this module
+
     steps = []
     for index, step in enumerate(plan.steps):
         text = step.text
