@@ -112,8 +112,17 @@ def _check_via_backend(args: argparse.Namespace) -> CheckResult:
 
     async def ask() -> CheckResult:
         client = await connect(lab=True if args.lab else None)
+        show = sys.stderr.isatty() and not args.json
+
+        def progress(done: int, total: int, text: str) -> None:
+            if show:
+                print(f"\r\033[K[{done}/{total}] {text}", end="", file=sys.stderr, flush=True)
+
         try:
-            data = await client.check(name, outside=args.target_outside, timeout=args.timeout)
+            data = await client.check_job(name, progress, outside=args.target_outside,
+                                          timeout=args.timeout)
+            if show:
+                print("\r\033[K", end="", file=sys.stderr)
         finally:
             client.close()
         return CheckResult.from_json(data)

@@ -113,6 +113,22 @@ class BackendClient:
             options["timeout"] = Variant("d", float(timeout))
         return parse_json(await self._call("Check", "sa{sv}", [name, options]))
 
+    async def check_job(
+        self, name: str, progress: ProgressCallback | None = None, *,
+        outside: str | None = None, timeout: float | None = None,
+    ) -> Any:
+        """Check as a job (StartCheck): progress per phase, then the same report as check()."""
+        options: dict[str, Variant] = {}
+        if outside is not None:
+            options["outside"] = Variant("s", outside)
+        if timeout is not None:
+            options["timeout"] = Variant("d", float(timeout))
+        job = str(await self._call("StartCheck", "sa{sv}", [name, options]))
+        outcome = await self._tracker.wait(job, progress)
+        if outcome.error:
+            raise exception_from_error(outcome.error, outcome.message, outcome.data)
+        return parse_json(outcome.data)
+
     async def start_apply(self, topology: str) -> str:
         """Start an apply job; return its id at once."""
         return str(await self._call("Apply", "sa{sv}", [topology, {}]))

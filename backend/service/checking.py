@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from netwright.backend.checks.run import CheckOptions, CheckOptionsError, run_check
+from netwright.backend.checks.run import CheckOptions, CheckOptionsError, Progress, run_check
 from netwright.backend.service.errors import InvalidArgumentsError
 from netwright.backend.service.worker import EngineWorker
 
@@ -18,9 +18,12 @@ CHECK_OPTIONS = {"outside": "s", "timeout": "d", "retries": "u", "tcp_port": "u"
 
 
 async def run_check_for_bus(
-    worker: EngineWorker, name: str, values: dict[str, Any]
+    worker: EngineWorker, name: str, values: dict[str, Any], progress: Progress | None = None
 ) -> dict[str, Any]:
-    """Probe and explain the deployed topology ``name``; the result as JSON data."""
+    """Probe and explain the deployed topology ``name``; the result as JSON data.
+
+    ``progress`` is called from the worker thread (wrap it with thread_safe_progress).
+    """
     if "outside" not in values and worker.target.host_netns is not None:
         from netwright.backend.lab import LAB_OUTSIDE_ADDRESS
 
@@ -32,7 +35,7 @@ async def run_check_for_bus(
 
     async def check() -> dict[str, Any]:
         deployment = await worker.engine().deployment(name)
-        result = await run_check(deployment, options)
+        result = await run_check(deployment, options, progress)
         data: dict[str, Any] = result.to_json()
         return data
 

@@ -43,7 +43,7 @@ JobProgressArgs = Annotated[list[Any], DBusSignature("suus")]
 JobFinishedArgs = Annotated[list[str], DBusSignature("ssss")]
 StateChangedArgs = Annotated[list[str], DBusSignature("ss")]
 
-CheckRunner = Callable[[EngineWorker, str, dict[str, Any]], Awaitable[dict[str, Any]]]
+CheckRunner = Callable[..., Awaitable[dict[str, Any]]]  # (worker, name, options[, progress])
 Prepare = Callable[[Topology], Awaitable[None]]
 
 
@@ -134,6 +134,21 @@ class Backend1(ServiceInterface):
         if self._check_runner is None:
             raise InvalidArgumentsError("connectivity checks are not available in this netwrightd")
         return json.dumps(await self._check_runner(self.worker, topology, values))
+
+    @dbus_method(name="StartCheck")
+    @exported(names.ACTION_CHECK)
+    async def start_check(self, name: DBusStr, options: DBusDict) -> DBusStr:
+        """Check as a job: JobProgress while probing, the report in JobFinished's data."""
+        values = decode_options(options, CHECK_OPTIONS)
+        topology = decode_name(name)
+        runner = self._check_runner
+        if runner is None:
+            raise InvalidArgumentsError("connectivity checks are not available in this netwrightd")
+
+        async def work(progress: Progress, _cancel: CancelFlag) -> dict[str, Any]:
+            return await runner(self.worker, topology, values, thread_safe_progress(progress))
+
+        return self.jobs.start(topology, "check", names.ACTION_CHECK, work).id
 
     # -- changing -----------------------------------------------------------------------
 

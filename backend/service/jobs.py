@@ -24,7 +24,7 @@ from netwright.backend.topology.problems import NetwrightError
 
 log = logging.getLogger("netwrightd")
 
-Operation = Literal["apply", "destroy"]
+Operation = Literal["apply", "destroy", "check"]
 Work = Callable[[Callable[[int, int, str], None], CancelFlag], Awaitable[dict[str, object]]]
 
 

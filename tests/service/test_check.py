@@ -24,6 +24,27 @@ def test_check_probes_the_seed_and_explains(running, system_bus) -> None:
     assert report["mismatches"] == 0, report
 
 
+CHECK_JOB = """
+await client.apply(seed)
+steps = []
+try:
+    report = await client.check_job('seed', lambda d, t, x: steps.append((d, t, x)), timeout=0.5)
+finally:
+    await client.destroy('seed')
+return {"report": report, "steps": steps}
+"""
+
+
+def test_check_as_a_job_reports_progress_and_the_same_report(running, system_bus) -> None:
+    outcome = run_client(USER_ALLOWED, system_bus, CHECK_JOB)
+    value = outcome["value"]
+    assert value["steps"], outcome  # JobProgress signals arrived
+    assert all(done <= total for done, total, _text in value["steps"])
+    report = value["report"]
+    assert report["topology"] == "seed" and report["probed"] is True
+    assert report["mismatches"] == 0 and report["pairs"]
+
+
 def test_check_of_a_topology_not_deployed_is_not_found(running, system_bus) -> None:
     outcome = run_client(USER_ALLOWED, system_bus, "return await client.check('nothing')")
     assert outcome["raised"] == "NotDeployed", outcome
