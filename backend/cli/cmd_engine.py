@@ -161,7 +161,7 @@ async def _apply(args: argparse.Namespace) -> int:
             return EXIT_NOT_OK
     progress = _Progress(not args.json)
     try:
-        result = await engine.apply(topology, progress=progress)
+        result = await engine.apply(topology, progress=progress, confirm=True)  # plan accepted
     finally:
         progress.close()
     if args.json:

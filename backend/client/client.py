@@ -129,9 +129,11 @@ class BackendClient:
             raise exception_from_error(outcome.error, outcome.message, outcome.data)
         return parse_json(outcome.data)
 
-    async def start_apply(self, topology: str) -> str:
-        """Start an apply job; return its id at once."""
-        return str(await self._call("Apply", "sa{sv}", [topology, {}]))
+    async def start_apply(self, topology: str, *, confirm: bool = False) -> str:
+        """Start an apply job; return its id at once. ``confirm``: the user accepted a plan
+        that warns it takes down the host's own connection."""
+        options = {"confirm": Variant("b", True)} if confirm else {}
+        return str(await self._call("Apply", "sa{sv}", [topology, options]))
 
     async def start_destroy(self, name: str) -> str:
         return str(await self._call("Destroy", "sa{sv}", [name, {}]))
@@ -143,8 +145,9 @@ class BackendClient:
             raise exception_from_error(outcome.error, outcome.message, outcome.data)
         return parse_apply_result(outcome.data)
 
-    async def apply(self, topology: str, progress: ProgressCallback | None = None) -> ApplyResult:
-        return await self.wait_job(await self.start_apply(topology), progress)
+    async def apply(self, topology: str, progress: ProgressCallback | None = None, *,
+                    confirm: bool = False) -> ApplyResult:
+        return await self.wait_job(await self.start_apply(topology, confirm=confirm), progress)
 
     async def destroy(self, name: str, progress: ProgressCallback | None = None) -> ApplyResult:
         return await self.wait_job(await self.start_destroy(name), progress)

@@ -105,7 +105,7 @@ async def _apply(client: BackendClient, args: argparse.Namespace) -> int:
             return EXIT_NOT_OK
     progress = _Progress(not args.json)
     try:
-        result = await client.apply(text, progress=progress)
+        result = await client.apply(text, progress=progress, confirm=True)  # plan accepted
     finally:
         progress.close()
     if args.json:

@@ -155,7 +155,7 @@ class Backend1(ServiceInterface):
     @dbus_method(name="Apply")
     @exported(names.ACTION_APPLY)
     async def apply(self, topology: DBusStr, options: DBusDict) -> DBusStr:
-        decode_options(options, {})
+        confirm = bool(decode_options(options, {"confirm": "b"}).get("confirm", False))
         model = await decode_topology(topology)
         if _persists(model):
             await self._authorize_again(names.ACTION_PERSIST)
@@ -163,7 +163,8 @@ class Backend1(ServiceInterface):
             await self._prepared(model)
             report = thread_safe_progress(progress)
             result = await self.worker.with_engine(
-                lambda e: e.apply(model, progress=report, cancel=cast(asyncio.Event, cancel))
+                lambda e: e.apply(model, progress=report, cancel=cast(asyncio.Event, cancel),
+                                  confirm=confirm)
             )
             self.state_changed(model.name, "deployed")
             return result.to_json()

@@ -56,3 +56,44 @@ async def test_inspect_reports_the_parents_gateway_from_nm(
     assert uplink["dns"] == ["192.168.31.1"]
     assert uplink["managed"] is True
     assert uplink["subnets"] == ["192.168.31.0/24"]
+
+
+DESIGN = """netwright: 1
+name: svc
+interfaces:
+  brs: {{kind: bridge, persist: true, addresses: [{address}]}}
+  vs: {{kind: veth, peer: vs2, master: brs}}
+  vs2: {{kind: veth, peer: vs}}
+"""
+
+
+async def test_apply_through_netwrightd_keeps_the_bridge_in_nm(
+        harness: Harness, nm: NmClient, netwrightd: subprocess.Popen[bytes]) -> None:
+    from dbus_fast.aio import MessageBus
+
+    from netwright.backend.client.client import BackendClient
+    from netwright.backend.topology.problems import NetwrightError
+
+    bus = await MessageBus(bus_address=harness.bus.address).connect()
+    client = await BackendClient.attach(bus)
+    try:
+        plan = await client.plan(DESIGN.format(address="192.0.2.10/24"))
+        assert any("NetworkManager profile netwright-svc-brs" in s.text for s in plan.steps)
+        await client.apply(DESIGN.format(address="192.0.2.10/24"))
+        assert (harness.nm.keyfile_dir / "netwright-svc-brs.nmconnection").exists()
+        assert harness.nm.links()["vs"].get("master") == "brs"
+        assert harness.nm.device_state("vs") == "unmanaged"
+
+        harness.nm.ip("route", "add", "default", "via", "192.0.2.1", "dev", "brs")
+        changed = DESIGN.format(address="192.0.2.20/24")
+        with pytest.raises(NetwrightError, match="default route"):  # io.netwright.Error.Failed
+            await client.apply(changed)
+        assert harness.nm.addresses("brs") == ["192.0.2.10/24"]
+        await client.apply(changed, confirm=True)
+        harness.nm.wait_for(lambda: harness.nm.addresses("brs") == ["192.0.2.20/24"], "change")
+
+        await client.destroy("svc")
+        assert "brs" not in harness.nm.links()
+        assert not any(p.startswith("netwright-") for p in harness.nm.profiles())
+    finally:
+        client.close()
