@@ -24,6 +24,7 @@ from typing import Any
 
 from dbus_fast import BusType, Message, MessageType, Variant
 from dbus_fast.aio import MessageBus
+from dbus_fast.errors import DBusFastError
 
 from netwright.backend.nm import names
 from netwright.backend.nm.errors import ActivationFailed, NmCallFailed, NmUnavailable
@@ -32,6 +33,7 @@ Settings = Mapping[str, Mapping[str, Variant]]
 """A connection profile as NM's D-Bus API takes it (``a{sa{sv}}``)."""
 
 CALL_TIMEOUT = 30.0
+CONNECT_TIMEOUT = 5.0
 
 
 @dataclass(frozen=True, order=True)
@@ -103,10 +105,12 @@ class NmClient:
         """Connect to ``address``, or the system bus; ``NmUnavailable`` if there is none."""
         try:
             if address:
-                bus = await MessageBus(bus_address=address).connect()
+                connecting = MessageBus(bus_address=address).connect()
             else:
-                bus = await MessageBus(bus_type=BusType.SYSTEM).connect()
-        except (OSError, ValueError) as exc:
+                connecting = MessageBus(bus_type=BusType.SYSTEM).connect()
+            bus = await asyncio.wait_for(connecting, CONNECT_TIMEOUT)
+        except (OSError, ValueError, TimeoutError, DBusFastError) as exc:
+            # no socket, refused authentication (a lab's user namespace), or no answer
             raise NmUnavailable(f"the system bus is not reachable ({exc})") from exc
         return cls(bus)
 
