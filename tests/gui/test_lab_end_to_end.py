@@ -11,9 +11,6 @@ no). The kernel tier replays the ipvlan seed itself.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import os
-import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,49 +23,6 @@ from PySide6.QtWidgets import QApplication
 
 from netwright.gui.backend_link import LAB_NOTICE
 from netwright.gui.main_window import MainWindow
-
-
-@pytest.fixture
-def own_lab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    runtime = tmp_path / "runtime"
-    runtime.mkdir(mode=0o700)
-    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
-    yield runtime
-    from netwright.backend.service.lab import running_lab_pid
-
-    pid = running_lab_pid()
-    if pid is not None:  # the lab this test started (its runtime directory is ours)
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and _alive(pid):
-            time.sleep(0.05)
-    _stop_left_behind(runtime)
-
-
-def _stop_left_behind(runtime: Path) -> None:
-    """The lab's DHCP server (dnsmasq) outlives a SIGTERM'd lab (reported): stop ours, the
-    processes whose command line names this test's private runtime directory."""
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit() or int(proc.name) == os.getpid():
-            continue
-        with contextlib.suppress(OSError):
-            command = (proc / "cmdline").read_bytes().decode(errors="replace")
-            if str(runtime) in command:
-                os.kill(int(proc.name), signal.SIGTERM)
-
-
-def _alive(pid: int) -> bool:
-    """True while the process runs (the lab is our child: reap it once it has exited)."""
-    with contextlib.suppress(ChildProcessError):
-        done, _status = os.waitpid(pid, os.WNOHANG)
-        if done == pid:
-            return False
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state != "Z"
 
 
 @pytest.fixture

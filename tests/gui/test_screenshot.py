@@ -70,3 +70,23 @@ def test_screenshot_of_the_main_window_under_xvfb(xvfb: str, seed: Path) -> None
     assert (image.width(), image.height()) == (1600, 1000)
     colours = {image.pixel(x, y) for x in range(0, 1600, 9) for y in range(0, 1000, 9)}
     assert len(colours) > 50, "the screenshot is blank"
+
+
+MEASURED = REPO / "artifacts" / "screenshots" / "main-window-checked.png"
+SEED_MACVLAN = REPO / "tests" / "service" / "data" / "seed-macvlan.yaml"
+
+
+def test_screenshot_after_apply_and_check_in_the_lab(xvfb: str, own_lab: Path) -> None:
+    """The seed (macvlan standing in for ipvlan on this kernel) applied in a lab and checked."""
+    env = {**os.environ, "DISPLAY": xvfb, "QT_QPA_PLATFORM": "xcb",
+           "XDG_RUNTIME_DIR": str(own_lab)}
+    env.pop("WAYLAND_DISPLAY", None)
+    MEASURED.unlink(missing_ok=True)
+    child = subprocess.run(
+        [sys.executable, str(CHILD.with_name("screenshot_measured.py")), str(SEED_MACVLAN),
+         str(MEASURED)], env=env, capture_output=True, text=True, timeout=240, check=False)
+    assert child.returncode == 0, child.stdout + child.stderr[-3000:]
+    assert child.stdout.startswith("saved 1600 1000 Measured"), child.stdout
+    image = QImage(str(MEASURED))
+    colours = {image.pixel(x, y) for x in range(0, 1600, 9) for y in range(0, 1000, 9)}
+    assert len(colours) > 50, "the screenshot is blank"
