@@ -16,6 +16,8 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+from netwright.backend.dhcp import DhcpClients
+from netwright.backend.dhcp import requests as dhcp_requests
 from netwright.backend.engine import capabilities, netns, ops
 from netwright.backend.engine.desired import Desired, Where, desired_state
 from netwright.backend.engine.errors import (
@@ -49,6 +51,7 @@ from netwright.backend.topology.model import Topology
 
 DEFAULT_STATE_DIR = Path("/var/lib/netwright")
 SETTLE_SECONDS = 5.0
+LEASE_WAIT_SECONDS = 5.0  # an apply waits this long for DHCP leases (the lab answers in ms)
 
 Progress = Callable[[int, int, str], None]
 """progress(done, total, text): called after each batch of steps."""
@@ -79,6 +82,8 @@ class Engine:
         self.store = Store(self.state_dir, target)
         self.fault = fault
         self._desired_cache: dict[int, tuple[Topology, Desired]] = {}
+        self.dhcp = DhcpClients(self.state_dir, target)
+        self._dhcp_reconciled = False
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -131,7 +136,8 @@ class Engine:
         await self.recover()
         persist = await self._persist_plan(topology)
         with Kernel() as kernel:
-            return Plan(topology.name, as_steps(persist) + self._compute(kernel, topology))
+            return Plan(topology.name, as_steps(persist) + self._compute(kernel, topology),
+                        _dhcp_notes(topology))
 
     async def deployments(self) -> list[str]:
         """Names of the topologies deployed on this target."""
@@ -147,7 +153,8 @@ class Engine:
         namespaces = {key: self.target.netns_name(key) or "" for key in topology.namespaces}
         interfaces = {key: (topology.kernel_name(key), self.target.netns_name(link.namespace))
                       for key, link in topology.interfaces.items()}
-        return Deployment(name, topology, self.target, namespaces, interfaces)
+        leases = {key: lease.address for key, lease in self.dhcp.leases(name).items()}
+        return Deployment(name, topology, self.target, namespaces, interfaces, leases)
 
     def _target_text(self) -> str:
         return "this machine" if self.target.host_netns is None else "the lab host"
@@ -169,8 +176,10 @@ class Engine:
         with Kernel() as kernel:
             steps = self._compute(kernel, topology, strict=False, conflicts=conflicts,
                                   host_nics=nics)
+        dhcp = [c.to_json() for c in self.dhcp.states(topology)] if deployed else []
         return Status(topology.name, deployed, [
-            *_object_statuses(topology, steps, conflicts), *_nic_statuses(topology, nics)])
+            *_object_statuses(topology, steps, conflicts), *_nic_statuses(topology, nics)],
+            dhcp)
 
     # -- changing -----------------------------------------------------------------------------
 
@@ -207,7 +216,8 @@ class Engine:
         finally:
             part.close()
         steps = as_steps(persist) + result.plan.steps
-        return ApplyResult(Plan(topology.name, steps), time.monotonic() - started)
+        return ApplyResult(Plan(topology.name, steps, result.plan.notes),
+                           time.monotonic() - started)
 
     async def _apply_runtime(self, topology: Topology, *, progress: Progress | None = None,
                              cancel: asyncio.Event | None = None) -> ApplyResult:
@@ -221,14 +231,17 @@ class Engine:
             previous = record.topology if record else None
             with Kernel() as kernel:
                 steps = self._compute(kernel, topology)
-                plan = Plan(name, steps)
+                plan = Plan(name, steps, _dhcp_notes(topology))
                 if not steps:
                     if record is None:
                         self.store.save(topology, uuid.uuid4().hex)
                     elif previous != topology:
                         self.store.save(topology, record.generation)
+                    await self._run_dhcp(topology)
                     return ApplyResult(plan, time.monotonic() - started)
                 generation = uuid.uuid4().hex
+                # clients this apply drops must not hold a namespace it deletes
+                self.dhcp.prepare(name, topology)
                 journal = self._begin(name, "apply", generation, previous, topology)
                 try:
                     await execute(kernel, steps, before=lambda b: journal.intent(
@@ -239,6 +252,8 @@ class Engine:
                     kernel.close()
                     clean, _ran = await self._converge(name, previous, topology)
                     journal.finish()
+                    if previous is not None:
+                        await self._run_dhcp(previous, wait=False)
                     where = _where_text(failed.step, topology, self.target)
                     raise ApplyFailed(
                         failed.step.text, explain(failed.step, failed.outcome.error,
@@ -248,6 +263,8 @@ class Engine:
                     kernel.close()
                     clean, _ran = await self._converge(name, previous, topology)
                     journal.finish()
+                    if previous is not None:
+                        await self._run_dhcp(previous, wait=False)
                     raise Cancelled(
                         f"apply of {name} cancelled; "
                         + ("every change made so far was rolled back" if clean else
@@ -258,7 +275,17 @@ class Engine:
                     raise
             self.store.save(topology, generation)
             journal.finish()
+            await self._run_dhcp(topology)
         return ApplyResult(plan, time.monotonic() - started)
+
+    async def _run_dhcp(self, topology: Topology, *, wait: bool = True) -> None:
+        """Run exactly the DHCP clients ``topology`` wants (after it is committed), and wait a
+        little for their leases so a check right after the apply probes them."""
+        if not dhcp_requests(topology) and not self.dhcp.running(topology.name):
+            return
+        self.dhcp.start(topology)
+        if wait:
+            await self.dhcp.wait_for_leases(topology, LEASE_WAIT_SECONDS)
 
     async def destroy(self, name: str | Topology, *, progress: Progress | None = None,
                       cancel: asyncio.Event | None = None) -> ApplyResult:
@@ -306,6 +333,7 @@ class Engine:
             if cancel is not None and cancel.is_set():
                 raise Cancelled(f"destroy of {name} cancelled before it started")
             generation = record.generation if record else ""
+            self.dhcp.stop(name)  # release the leases; no client may keep a namespace alive
             journal = self._begin(name, "destroy", generation, None, deployed)
             try:
                 _clean, steps = await self._converge(name, None, deployed,
@@ -313,6 +341,8 @@ class Engine:
                                                      destroying=True)
             except ConflictError:  # refused by the first (strict) plan: nothing was touched
                 journal.finish()
+                if record is not None:
+                    await self._run_dhcp(record.topology, wait=False)
                 raise
             self.store.remove(name)
             journal.finish()
@@ -413,6 +443,7 @@ class Engine:
                         require_root()
                         goal = _topology(header.get("goal"))
                         other = _topology(header.get("other"))
+                        self.dhcp.prepare(name, goal)
                         await self._converge(name, goal, other)
                         if header.get("operation") == "destroy":
                             self.store.remove(name)
@@ -420,7 +451,28 @@ class Engine:
                     finished.append(name)
             except BusyError:  # another process holds the lock: it is running, not interrupted
                 continue
+        if not self._dhcp_reconciled:
+            self._dhcp_reconciled = True
+            self._reconcile_dhcp()
         return finished
+
+    def _reconcile_dhcp(self) -> None:
+        """Once per engine (a backend start): stop the DHCP clients no deployment wants
+        (orphans of an apply killed before it committed, or of a lost state file), and start
+        the missing clients of deployed topologies (a client killed while no backend ran)."""
+        if not self.dhcp.dir.exists():
+            return
+        deployed = {name: record.topology for name in self.store.names()
+                    if (record := self.store.load(name)) is not None}
+        self.dhcp.stop_orphans(deployed)
+        for name, topology in deployed.items():
+            if not dhcp_requests(topology):
+                continue
+            try:
+                with self.store.lock(name):
+                    self.dhcp.start(topology)
+            except BusyError:  # being applied or destroyed right now: that process decides
+                continue
 
 
 def _interest(*states: Desired) -> Interest:
@@ -441,6 +493,11 @@ def _interest(*states: Desired) -> Interest:
 
 def _topology(data: object) -> Topology | None:
     return Topology.model_validate(data) if isinstance(data, dict) else None
+
+
+def _dhcp_notes(topology: Topology) -> list[str]:
+    """What the plan says about DHCP: which client-id each interface will send, and why."""
+    return [request.describe() for request in dhcp_requests(topology)]
 
 
 def _where_text(step: Step, topology: Topology, target: Target) -> str:

@@ -16,7 +16,9 @@ from typing import Any
 
 import pytest
 
+from netwright.backend.checks import CheckOptions, run_check
 from netwright.backend.dhcp import client_id_bytes, client_id_text, shared_identities
+from netwright.backend.lab import LAB_OUTSIDE_ADDRESS
 from tests.dhcp.conftest import LabRig, addresses, mac_of, run, udhcpc_pids
 
 pytestmark = pytest.mark.kernel
@@ -40,8 +42,7 @@ def ping(netns: str, address: str) -> bool:
 def test_distinct_client_ids_two_leases_both_reachable(lab_rig: LabRig, topo: Any) -> None:
     topology = topo(IPVLAN_LAB.replace("ADDR1", "dhcp").replace("ADDR2", "dhcp"))
     assert shared_identities(topology) == []
-    lab_rig.deploy(topology)
-    lab_rig.clients.start(topology)
+    lab_rig.deploy(topology)  # the engine's apply starts the clients
     leases = run(lab_rig.clients.wait_for_leases(topology, 60))
     assert set(leases) == {"ipvlan1", "ipvlan2"}
     assert leases["ipvlan1"].ip != leases["ipvlan2"].ip
@@ -56,7 +57,14 @@ def test_distinct_client_ids_two_leases_both_reachable(lab_rig: LabRig, topo: An
             leases[key].address]
     assert ping("nwlab-router", leases["ipvlan1"].ip)
     assert ping("nwlab-router", leases["ipvlan2"].ip)
-    assert ping("lab-net1", leases["ipvlan2"].ip)
+    # the check probes the leased addresses, and predicts them right
+    deployment = run(lab_rig.engine.deployment("dhcpvlan"))
+    result = run(run_check(deployment, CheckOptions(timeout=1.0, outside=LAB_OUTSIDE_ADDRESS)))
+    pairs = {(p.source, p.target.address): p for p in result.pairs}
+    for source, key in (("net1", "ipvlan2"), ("net2", "ipvlan1")):
+        pair = pairs[(source, leases[key].ip)]
+        assert pair.predicted.verdict == "reachable"
+        assert pair.observed is not None and pair.observed.verdict == "reachable"
 
 
 def test_forced_same_client_id_is_predicted_observed_and_explained(lab_rig: LabRig,
@@ -65,7 +73,6 @@ def test_forced_same_client_id_is_predicted_observed_and_explained(lab_rig: LabR
     topology = topo(IPVLAN_LAB.replace("ADDR1", same).replace("ADDR2", same))
     assert shared_identities(topology) == [["ipvlan1", "ipvlan2"]]  # predicted
     lab_rig.deploy(topology)
-    lab_rig.clients.start(topology)
     deadline = time.monotonic() + 60
     states = {s.request.key: s for s in lab_rig.clients.states(topology)}
     while time.monotonic() < deadline and sorted(s.phase for s in states.values()) != [
@@ -84,3 +91,11 @@ def test_forced_same_client_id_is_predicted_observed_and_explained(lab_rig: LabR
     assert bound.lease.ip in text and "already assigned to an ipvlan" in text
     assert "took both for one client" in text
     assert len(udhcpc_pids(lab_rig.state_dir)) == 2  # nothing crashed
+    # the check predicts it in the same words, and probes only the address that exists
+    deployment = run(lab_rig.engine.deployment("dhcpvlan"))
+    assert deployment.leases == {bound.request.key: bound.lease.address}
+    result = run(run_check(deployment, CheckOptions(timeout=1.0, outside=LAB_OUTSIDE_ADDRESS)))
+    assert any("ipvlan1, ipvlan2" in note and "already assigned to an ipvlan" in note
+               for note in result.notes)
+    status = run(lab_rig.engine.status("dhcpvlan"))
+    assert sorted(d["phase"] for d in status.dhcp) == ["bound", "refused"]
