@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from netwright.backend.dhcp import processes
-from netwright.backend.dhcp.clients import PATH
+from netwright.backend.dhcp.clients import PATH, DhcpClients, TargetLike
 from netwright.backend.dhcp.errors import DhcpError, DhcpUnavailable
 from netwright.backend.topology.model import HostNic
 
@@ -233,3 +233,14 @@ def lan_for_nic(router_end: str, nic: HostNic) -> ServedLan | None:
 def lab_server_dir(state_dir: Path) -> Path:
     """Where the lab's dnsmasq keeps its pid, lease and log files."""
     return Path(state_dir) / "lab-infra" / "dhcp-server"
+
+
+def stop_lab_helpers(state_dir: Path, target: TargetLike) -> None:
+    """Stop the lab's DHCP server and every DHCP client on the lab target.
+
+    A lab's helpers live while its backend serves: left running they would keep the lab's
+    namespaces (and, for an unprivileged lab, its whole user namespace) alive after the
+    backend stops. The next backend start rebuilds the lab and restarts them.
+    """
+    DhcpClients(state_dir, target).stop_all()
+    LabDhcpServer(lab_server_dir(state_dir), "").stop()

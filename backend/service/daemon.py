@@ -145,6 +145,10 @@ async def serve(args: argparse.Namespace) -> int:
         log.warning("the bus went away: cancelling %d running job(s)",
                     len(interface.jobs.running()))
     await interface.jobs.shutdown(SHUTDOWN_TIMEOUT_SECONDS)
+    if target.host_netns is not None:  # the lab's DHCP helpers must not outlive its backend
+        from netwright.backend.dhcp.lab_server import stop_lab_helpers
+
+        stop_lab_helpers(Path(state_dir), target)
     await dispatcher.drain()
     stopping.cancel()
     if not disconnected.done():
