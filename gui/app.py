@@ -10,9 +10,11 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 if TYPE_CHECKING:
@@ -30,6 +32,15 @@ def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
     return known
 
 
+APP_ID = "io.netwright.Netwright"  # the .desktop file's name and the icon's, as installed
+ICON_FILE = Path(__file__).with_name("resources") / f"{APP_ID}.svg"
+
+
+def application_icon() -> QIcon:
+    """The installed theme icon when there is one, else the SVG shipped with the package."""
+    return QIcon.fromTheme(APP_ID, QIcon(str(ICON_FILE)))
+
+
 def run(argv: list[str]) -> int:
     """Run the designer until its window closes; returns the exit status."""
     from netwright.gui.clipboard import release
@@ -41,7 +52,8 @@ def run(argv: list[str]) -> int:
     QCoreApplication.setApplicationName("Netwright")
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "netwright"])
     assert isinstance(app, QApplication)
-    app.setDesktopFileName("io.netwright.Netwright")
+    app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(application_icon())
     app.aboutToQuit.connect(lambda: release(QApplication.clipboard()))
     window = MainWindow(QSettings())
     if args.file:

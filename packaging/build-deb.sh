@@ -45,7 +45,7 @@ install -D -m 0644 "$here/desktop/io.netwright.Netwright.desktop" \
     "$stage/usr/share/applications/io.netwright.Netwright.desktop"
 install -D -m 0644 "$here/desktop/io.netwright.Netwright.metainfo.xml" \
     "$stage/usr/share/metainfo/io.netwright.Netwright.metainfo.xml"
-install -D -m 0644 "$here/desktop/io.netwright.Netwright.svg" \
+install -D -m 0644 "$top/gui/resources/io.netwright.Netwright.svg" \
     "$stage/usr/share/icons/hicolor/scalable/apps/io.netwright.Netwright.svg"
 install -D -m 0644 "$here/desktop/netwright-topology.xml" \
     "$stage/usr/share/mime/packages/netwright.xml"

@@ -29,3 +29,11 @@ def test_switching_to_a_dark_palette_repaints_the_canvas_dark(window: MainWindow
     finally:
         app.setPalette(original)
     qtbot.waitUntil(lambda: not window.theme.dark, timeout=2000)
+
+
+def test_the_application_has_its_icon_and_app_id(qapp) -> None:  # type: ignore[no-untyped-def]
+    from netwright.gui.app import APP_ID, ICON_FILE, application_icon
+
+    assert ICON_FILE.is_file() and APP_ID == "io.netwright.Netwright"
+    icon = application_icon()
+    assert not icon.isNull() and not icon.pixmap(48, 48).isNull()

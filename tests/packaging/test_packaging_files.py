@@ -32,7 +32,7 @@ def test_metainfo_validates() -> None:
     "packaging/dbus/io.netwright.Backend1.conf",
     "packaging/dbus/io.netwright.Backend1.xml",
     "packaging/desktop/io.netwright.Netwright.metainfo.xml",
-    "packaging/desktop/io.netwright.Netwright.svg",
+    "gui/resources/io.netwright.Netwright.svg",
     "packaging/desktop/netwright-topology.xml",
 ])
 def test_xml_is_well_formed(path: str) -> None:
@@ -66,7 +66,7 @@ def test_activation_file_names_the_unit() -> None:
 def test_icon_and_app_id_agree_with_the_desktop_file() -> None:
     desktop = (PACKAGING / "desktop/io.netwright.Netwright.desktop").read_text()
     assert "Icon=io.netwright.Netwright" in desktop
-    assert (PACKAGING / "desktop/io.netwright.Netwright.svg").exists()
+    assert (ROOT / "gui/resources/io.netwright.Netwright.svg").exists()
     metainfo = (PACKAGING / "desktop/io.netwright.Netwright.metainfo.xml").read_text()
     assert "<id>io.netwright.Netwright</id>" in metainfo
     assert "io.netwright.Netwright.desktop" in metainfo
