@@ -20,6 +20,7 @@ from netwright.backend.checks.explain import Explainer
 from netwright.backend.checks.render import render
 from netwright.backend.checks.results import CheckResult
 from netwright.backend.checks.run import CheckOptions, run_check
+from netwright.backend.cli.terminal import TerminalProgress, names_a_file
 from netwright.backend.topology import load_topology
 
 EXIT_OK, EXIT_MISMATCH = 0, 1
@@ -107,23 +108,17 @@ def _check_via_backend(args: argparse.Namespace) -> CheckResult:
     from netwright.backend.client.connect import connect
 
     name = args.subject
-    if os.path.exists(name) or name.endswith((".yaml", ".yml")):
+    if names_a_file(name):
         name = load_topology(name)[1].name
 
     async def ask() -> CheckResult:
         client = await connect(lab=True if args.lab else None)
-        show = sys.stderr.isatty() and not args.json
-
-        def progress(done: int, total: int, text: str) -> None:
-            if show:
-                print(f"\r\033[K[{done}/{total}] {text}", end="", file=sys.stderr, flush=True)
-
+        progress = TerminalProgress(not args.json)
         try:
             data = await client.check_job(name, progress, outside=args.target_outside,
                                           timeout=args.timeout)
-            if show:
-                print("\r\033[K", end="", file=sys.stderr)
         finally:
+            progress.close()
             client.close()
         return CheckResult.from_json(data)
 

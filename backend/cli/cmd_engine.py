@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
+from netwright.backend.cli.terminal import TerminalProgress, emit_json, names_a_file
 from netwright.backend.topology import load_topology
 from netwright.backend.topology.model import Topology
 
@@ -83,39 +82,9 @@ def _load(path: str) -> Topology:
 
 
 def _name_of(subject: str) -> str | Topology:
-    if os.path.exists(subject) or subject.endswith((".yaml", ".yml")):
+    if names_a_file(subject):
         return _load(subject)
     return subject
-
-
-def _emit(data: Any) -> None:
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
-    print()
-
-
-class _Progress:
-    """A one-line progress display on a terminal (nothing when not on one)."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled and sys.stderr.isatty()
-        self.shown = False
-
-    def __call__(self, done: int, total: int, text: str) -> None:
-        if not self.enabled:
-            return
-        line = f"[{done}/{total}] {text}"
-        try:
-            width = (os.get_terminal_size(sys.stderr.fileno()).columns or 80) - 1
-        except OSError:
-            width = 79
-        sys.stderr.write("\r" + line[:width].ljust(width))
-        sys.stderr.flush()
-        self.shown = True
-
-    def close(self) -> None:
-        if self.shown:
-            sys.stderr.write("\r\033[K")
-            sys.stderr.flush()
 
 
 async def _plan(args: argparse.Namespace) -> int:
@@ -124,7 +93,7 @@ async def _plan(args: argparse.Namespace) -> int:
         await _ensure_lab(args, topology)
     plan = await _engine(args).plan(topology)
     if args.json:
-        _emit(plan.to_json())
+        emit_json(plan.to_json())
     else:
         print(plan.render())
     return EXIT_OK
@@ -147,7 +116,7 @@ async def _apply(args: argparse.Namespace) -> int:
         print(plan.render())
     if plan.empty:
         if args.json:
-            _emit({**plan.to_json(), "applied": True, "seconds": 0})
+            emit_json({**plan.to_json(), "applied": True, "seconds": 0})
         else:
             await engine.apply(topology)  # records the deployment if it was not yet
         return EXIT_OK
@@ -159,13 +128,13 @@ async def _apply(args: argparse.Namespace) -> int:
         if answer not in ("y", "yes"):
             print("nothing changed")
             return EXIT_NOT_OK
-    progress = _Progress(not args.json)
+    progress = TerminalProgress(not args.json)
     try:
         result = await engine.apply(topology, progress=progress, confirm=True)  # plan accepted
     finally:
         progress.close()
     if args.json:
-        _emit({**result.to_json(), "applied": True})
+        emit_json({**result.to_json(), "applied": True})
     else:
         print(f"applied {len(result.plan.steps)} step(s) in {result.seconds:.2f} s")
     return EXIT_OK
@@ -175,7 +144,7 @@ async def _destroy(args: argparse.Namespace) -> int:
     subject = _name_of(args.subject)
     name = subject if isinstance(subject, str) else subject.name
     engine = _engine(args)
-    progress = _Progress(not args.json)
+    progress = TerminalProgress(not args.json)
     try:  # given the file, destroy also finds what a lost state file no longer lists
         result = await engine.destroy(subject, progress=progress)
     finally:
@@ -186,7 +155,7 @@ async def _destroy(args: argparse.Namespace) -> int:
 
         lab_removed = await destroy_lab(state_dir=args.state_dir)
     if args.json:
-        _emit({**result.to_json(), "destroyed": True, "lab_removed": lab_removed})
+        emit_json({**result.to_json(), "destroyed": True, "lab_removed": lab_removed})
     else:
         print(f"destroyed {name} ({len(result.plan.steps)} step(s), {result.seconds:.2f} s)")
         if lab_removed:
@@ -197,7 +166,7 @@ async def _destroy(args: argparse.Namespace) -> int:
 async def _status(args: argparse.Namespace) -> int:
     status = await _engine(args).status(_name_of(args.subject))
     if args.json:
-        _emit(status.to_json())
+        emit_json(status.to_json())
     else:
         print(status.render())
     return EXIT_OK if status.ok else EXIT_NOT_OK
@@ -206,7 +175,7 @@ async def _status(args: argparse.Namespace) -> int:
 async def _list(args: argparse.Namespace) -> int:
     names = await _engine(args).deployments()
     if args.json:
-        _emit({"deployments": names, "target": "lab" if args.lab else "host"})
+        emit_json({"deployments": names, "target": "lab" if args.lab else "host"})
     else:
         for name in names:
             print(name)

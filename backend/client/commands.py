@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import os
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
 
+from netwright.backend.cli.terminal import TerminalProgress, emit_json, names_a_file
 from netwright.backend.client.client import BackendClient
 from netwright.backend.client.connect import connect
 from netwright.backend.topology import load_topology
@@ -51,41 +49,15 @@ def _text(path: str) -> str:
 
 
 def _subject_name(subject: str) -> str:
-    if os.path.exists(subject) or subject.endswith((".yaml", ".yml")):
+    if names_a_file(subject):
         return load_topology(subject)[1].name
     return subject
-
-
-def _emit(data: Any) -> None:
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
-    print()
-
-
-class _Progress:
-    """A one-line progress display on a terminal (nothing when not on one)."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled and sys.stderr.isatty()
-        self.shown = False
-
-    def __call__(self, done: int, total: int, text: str) -> None:
-        if not self.enabled:
-            return
-        width = os.get_terminal_size(sys.stderr.fileno()).columns - 1
-        sys.stderr.write("\r" + f"[{done}/{total}] {text}"[:width].ljust(width))
-        sys.stderr.flush()
-        self.shown = True
-
-    def close(self) -> None:
-        if self.shown:
-            sys.stderr.write("\r\033[K")
-            sys.stderr.flush()
 
 
 async def _plan(client: BackendClient, args: argparse.Namespace) -> int:
     plan = await client.plan(_text(args.subject))
     if args.json:
-        _emit(plan.to_json())
+        emit_json(plan.to_json())
     else:
         print(plan.render())
     return EXIT_OK
@@ -103,13 +75,13 @@ async def _apply(client: BackendClient, args: argparse.Namespace) -> int:
         if input("Apply these changes? [y/N] ").strip().lower() not in ("y", "yes"):
             print("nothing changed")
             return EXIT_NOT_OK
-    progress = _Progress(not args.json)
+    progress = TerminalProgress(not args.json)
     try:
         result = await client.apply(text, progress=progress, confirm=True)  # plan accepted
     finally:
         progress.close()
     if args.json:
-        _emit({**result.to_json(), "applied": True})
+        emit_json({**result.to_json(), "applied": True})
     else:
         print(f"applied {len(result.plan.steps)} step(s) in {result.seconds:.2f} s")
     return EXIT_OK
@@ -117,13 +89,13 @@ async def _apply(client: BackendClient, args: argparse.Namespace) -> int:
 
 async def _destroy(client: BackendClient, args: argparse.Namespace) -> int:
     name = _subject_name(args.subject)
-    progress = _Progress(not args.json)
+    progress = TerminalProgress(not args.json)
     try:
         result = await client.destroy(name, progress=progress)
     finally:
         progress.close()
     if args.json:
-        _emit({**result.to_json(), "destroyed": True})
+        emit_json({**result.to_json(), "destroyed": True})
     else:
         print(f"destroyed {name} ({len(result.plan.steps)} step(s), {result.seconds:.2f} s)")
     return EXIT_OK
@@ -132,7 +104,7 @@ async def _destroy(client: BackendClient, args: argparse.Namespace) -> int:
 async def _status(client: BackendClient, args: argparse.Namespace) -> int:
     status = await client.status(_subject_name(args.subject))
     if args.json:
-        _emit(status.to_json())
+        emit_json(status.to_json())
     else:
         print(status.render())
     return EXIT_OK if status.ok else EXIT_NOT_OK
@@ -141,7 +113,7 @@ async def _status(client: BackendClient, args: argparse.Namespace) -> int:
 async def _list(client: BackendClient, args: argparse.Namespace) -> int:
     names = await client.deployments()
     if args.json:
-        _emit({"deployments": names, "target": "lab" if client.lab else "host"})
+        emit_json({"deployments": names, "target": "lab" if client.lab else "host"})
     else:
         for name in names:
             print(name)
