@@ -27,7 +27,6 @@ from pyroute2.netlink import (
     NLMSG_ERROR,
 )
 from pyroute2.netlink.rtnl import RTM_GETLINK as _RTM_GETLINK
-from pyroute2.netlink.rtnl.ifinfmsg import ifinfmsg as _ifinfmsg
 from pyroute2.netlink.rtnl.marshal import MarshalRtnl
 
 SOL_NETLINK = 270
@@ -146,36 +145,18 @@ class RtSocket:
         Decoding a whole ``ifinfmsg`` costs about a millisecond in pyroute2; resolving names
         only needs the index (ifinfomsg offset 4) and IFLA_IFNAME (attribute 3).
         """
-        req = Request(_ifinfmsg, _RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, {}, [])
-        seq = self._next_seq()
-        self.sock.send(req.encode(seq))
         out: dict[str, int] = {}
-        while True:
-            data = self.sock.recv(1 << 20)
-            offset = 0
-            while offset + _HEADER.size <= len(data):
-                length, kind, _flags, msg_seq, _pid = _HEADER.unpack_from(data, offset)
-                if length < _HEADER.size:
-                    return out
-                if msg_seq == seq:
-                    if kind == NLMSG_DONE:
-                        return out
-                    if kind == NLMSG_ERROR:
-                        (code,) = struct.unpack_from("=i", data, offset + 16)
-                        if code:
-                            raise OSError(-code, "netlink link dump failed")
-                    else:
-                        (index,) = struct.unpack_from("=i", data, offset + 20)
-                        name = _find_attr(data, offset + 32, offset + length, 3)
-                        if name is not None:
-                            out[name.split(b"\0", 1)[0].decode()] = index
-                offset += (length + 3) & ~3
+        for raw in self.dump_raw(_RTM_GETLINK, _IFINFO_ANY):
+            (index,) = struct.unpack_from("=i", raw, 20)
+            name = _find_attr(raw, 32, len(raw), 3)
+            if name is not None:
+                out[name.split(b"\0", 1)[0].decode()] = index
+        return out
 
     def group_members(self, group: int) -> dict[str, str | None]:
         """name → alias of the links in link group ``group``."""
-        fixed = struct.pack("=BxHiII", 0, 0, 0, 0, 0)
         return {name: alias for _i, name, alias, g in map(
-            link_summary, self.dump_raw(_RTM_GETLINK, fixed)) if g == group}
+            link_summary, self.dump_raw(_RTM_GETLINK, _IFINFO_ANY)) if g == group}
 
     def link_alias(self, index: int) -> str | None:
         """IFLA_IFALIAS of link ``index`` (None if unset or no such link), without decoding
@@ -281,6 +262,9 @@ def link_summary(raw: bytes) -> tuple[int, str, str | None, int]:
     return (index, name.split(b"\0", 1)[0].decode(),
             alias.split(b"\0", 1)[0].decode() if alias else None,
             struct.unpack("=I", group)[0] if group and len(group) >= 4 else 0)
+
+
+_IFINFO_ANY = struct.pack("=BxHiII", 0, 0, 0, 0, 0)  # an ifinfomsg that matches every link
 
 
 def _find_attr(data: bytes, start: int, end: int, wanted: int) -> bytes | None:
