@@ -15,7 +15,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from netwright.backend.cli.terminal import TerminalProgress, emit_json, names_a_file
+from netwright.backend.cli.terminal import (
+    TerminalProgress,
+    emit_json,
+    names_a_file,
+    refuse_unconfirmed_apply,
+    report_applied,
+)
 from netwright.backend.topology import load_topology
 from netwright.backend.topology.model import Topology
 
@@ -120,23 +126,15 @@ async def _apply(args: argparse.Namespace) -> int:
         else:
             await engine.apply(topology)  # records the deployment if it was not yet
         return EXIT_OK
-    if not args.yes:
-        if not sys.stdin.isatty():
-            print("netwright: not applying without confirmation; add --yes", file=sys.stderr)
-            return EXIT_USAGE
-        answer = input("Apply these changes? [y/N] ").strip().lower()
-        if answer not in ("y", "yes"):
-            print("nothing changed")
-            return EXIT_NOT_OK
+    refused = refuse_unconfirmed_apply(args.yes)
+    if refused is not None:
+        return refused
     progress = TerminalProgress(not args.json)
     try:
         result = await engine.apply(topology, progress=progress, confirm=True)  # plan accepted
     finally:
         progress.close()
-    if args.json:
-        emit_json({**result.to_json(), "applied": True})
-    else:
-        print(f"applied {len(result.plan.steps)} step(s) in {result.seconds:.2f} s")
+    report_applied(result, args.json)
     return EXIT_OK
 
 

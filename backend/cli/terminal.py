@@ -23,6 +23,30 @@ def names_a_file(subject: str) -> bool:
     return os.path.exists(subject) or subject.endswith((".yaml", ".yml"))
 
 
+def refuse_unconfirmed_apply(assume_yes: bool) -> int | None:
+    """Ask before applying a shown plan; an exit code when the answer is not yes, else None.
+
+    Off a terminal nobody can answer, so ``--yes`` is required (exit 2); "no" exits 1.
+    """
+    if assume_yes:
+        return None
+    if not sys.stdin.isatty():
+        print("netwright: not applying without confirmation; add --yes", file=sys.stderr)
+        return 2
+    if input("Apply these changes? [y/N] ").strip().lower() not in ("y", "yes"):
+        print("nothing changed")
+        return 1
+    return None
+
+
+def report_applied(result: Any, as_json: bool) -> None:
+    """The last words of a successful apply, the same on both paths."""
+    if as_json:
+        emit_json({**result.to_json(), "applied": True})
+    else:
+        print(f"applied {len(result.plan.steps)} step(s) in {result.seconds:.2f} s")
+
+
 class TerminalProgress:
     """A one-line progress display on a terminal's stderr (nothing when not on one)."""
 

@@ -13,7 +13,13 @@ import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from netwright.backend.cli.terminal import TerminalProgress, emit_json, names_a_file
+from netwright.backend.cli.terminal import (
+    TerminalProgress,
+    emit_json,
+    names_a_file,
+    refuse_unconfirmed_apply,
+    report_applied,
+)
 from netwright.backend.client.client import BackendClient
 from netwright.backend.client.connect import connect
 from netwright.backend.topology import load_topology
@@ -68,22 +74,15 @@ async def _apply(client: BackendClient, args: argparse.Namespace) -> int:
     plan = await client.plan(text)
     if not args.json:
         print(plan.render())
-    if not plan.empty and not args.yes:
-        if not sys.stdin.isatty():
-            print("netwright: not applying without confirmation; add --yes", file=sys.stderr)
-            return EXIT_USAGE
-        if input("Apply these changes? [y/N] ").strip().lower() not in ("y", "yes"):
-            print("nothing changed")
-            return EXIT_NOT_OK
+    refused = refuse_unconfirmed_apply(args.yes or plan.empty)
+    if refused is not None:
+        return refused
     progress = TerminalProgress(not args.json)
     try:
         result = await client.apply(text, progress=progress, confirm=True)  # plan accepted
     finally:
         progress.close()
-    if args.json:
-        emit_json({**result.to_json(), "applied": True})
-    else:
-        print(f"applied {len(result.plan.steps)} step(s) in {result.seconds:.2f} s")
+    report_applied(result, args.json)
     return EXIT_OK
 
 
