@@ -18,15 +18,17 @@ from pathlib import Path
 
 from netwright.backend.dhcp import DhcpClients
 from netwright.backend.dhcp import requests as dhcp_requests
-from netwright.backend.engine import capabilities, netns, ops
+from netwright.backend.engine import capabilities, netns, ops, trial
 from netwright.backend.engine.desired import Desired, Where, desired_state
 from netwright.backend.engine.errors import (
     ApplyFailed,
     BusyError,
     Cancelled,
+    ConfirmationExpired,
     ConflictError,
     HostMismatch,
     NotDeployed,
+    NothingToConfirm,
     NotRootError,
 )
 from netwright.backend.engine.execute import CancelRequested, Fault, StepFailed, execute
@@ -47,7 +49,9 @@ from netwright.backend.engine.target import Target
 from netwright.backend.engine.translate import explain
 from netwright.backend.nm.engine_part import NetworkManagerPart, as_steps, runtime_only
 from netwright.backend.nm.persist import PersistPlan
+from netwright.backend.nm.transaction import DEFAULT_ROLLBACK_TIMEOUT
 from netwright.backend.topology.model import Topology
+from netwright.backend.topology.problems import NetwrightError
 
 DEFAULT_STATE_DIR = Path("/var/lib/netwright")
 SETTLE_SECONDS = 5.0
@@ -84,6 +88,7 @@ class Engine:
         self._desired_cache: dict[int, tuple[Topology, Desired]] = {}
         self.dhcp = DhcpClients(self.state_dir, target)
         self._dhcp_reconciled = False
+        self._reverting: set[str] = set()
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -177,9 +182,10 @@ class Engine:
             steps = self._compute(kernel, topology, strict=False, conflicts=conflicts,
                                   host_nics=nics)
         dhcp = [c.to_json() for c in self.dhcp.states(topology)] if deployed else []
+        held = self.awaiting_confirmation(topology.name)
         return Status(topology.name, deployed, [
             *_object_statuses(topology, steps, conflicts), *_nic_statuses(topology, nics)],
-            dhcp)
+            dhcp, held.to_json() if held is not None else None)
 
     # -- changing -----------------------------------------------------------------------------
 
@@ -192,32 +198,138 @@ class Engine:
             part.close()
 
     async def apply(self, topology: Topology, *, progress: Progress | None = None,
-                    cancel: asyncio.Event | None = None,
-                    confirm: bool = False) -> ApplyResult:
+                    cancel: asyncio.Event | None = None, confirm: bool = False,
+                    confirm_seconds: int = trial.DEFAULT_SECONDS) -> ApplyResult:
         """Make the kernel match ``topology``; on failure roll back and raise ApplyFailed.
 
         Persistent host objects go through NetworkManager first (netwright.backend.nm), in a
         transaction undone with the engine's own part if either fails. ``confirm`` allows a
-        change to the device of the host's default route (else ConfirmationRequired).
+        change to the device of the host's default route (else ConfirmationRequired); such
+        a change is then only on trial: the result's ``awaiting_confirmation`` says until
+        when ``confirm_deployment`` must be called, else the previous deployment comes back.
         """
         require_root()
+        await self.recover()
+        held = trial.load(self.store.trial_path(topology.name))
+        if held is not None:
+            raise BusyError(
+                f"the last apply of {topology.name} awaits confirmation"
+                f" ({held.seconds_left():.0f} s left): keep it (netwright confirm"
+                f" {topology.name}) or restore the previous configuration (netwright revert"
+                f" {topology.name}) before applying again")
+        return await self._apply(topology, progress=progress, cancel=cancel, confirm=confirm,
+                                 confirm_seconds=trial.checked_seconds(confirm_seconds))
+
+    async def _apply(self, topology: Topology, *, progress: Progress | None = None,
+                     cancel: asyncio.Event | None = None, confirm: bool = False,
+                     confirm_seconds: int | None = None) -> ApplyResult:
+        """``apply`` without the trial check; ``confirm_seconds`` None: never hold a trial
+        (restoring the previous deployment is itself what the user asked for)."""
         started = time.monotonic()
+        previous = self._previous(topology.name)
+        held: trial.Trial | None = None
         part = await NetworkManagerPart.open(self.target.host_netns)
         try:
             persist = await part.plan(topology)
-            transaction = await part.begin(persist, confirmed=confirm)
+            on_trial = bool(persist.takeover) and confirm_seconds is not None
+            timeout = (confirm_seconds + trial.SAFETY_MARGIN if on_trial and confirm_seconds
+                       else DEFAULT_ROLLBACK_TIMEOUT)
+            transaction = await part.begin(persist, confirmed=confirm, rollback_timeout=timeout)
             try:
                 result = await self._apply_runtime(topology, progress=progress, cancel=cancel)
             except BaseException:
                 await transaction.rollback()
                 raise
-            await transaction.commit()
+            if on_trial and confirm_seconds:
+                held = trial.Trial(topology.name, time.time() + confirm_seconds,
+                                   persist.takeover or "", transaction.checkpoint, previous)
+                trial.save(self.store.trial_path(topology.name), held)
+            else:
+                await transaction.commit()
             await part.unmanage(part.runtime_host_links(topology))
         finally:
             part.close()
         steps = as_steps(persist) + result.plan.steps
         return ApplyResult(Plan(topology.name, steps, result.plan.notes),
-                           time.monotonic() - started)
+                           time.monotonic() - started,
+                           held.to_json() if held is not None else None)
+
+    # -- a change on trial --------------------------------------------------------------------
+
+    def awaiting_confirmation(self, name: str) -> trial.Trial | None:
+        """The change of topology ``name`` that awaits confirmation, if any."""
+        return trial.load(self.store.trial_path(name))
+
+    async def confirm_deployment(self, name: str) -> None:
+        """Keep the change of ``name`` that is on trial.
+
+        Too late (the deadline passed, or NetworkManager already restored its devices): the
+        previous deployment is restored and ``ConfirmationExpired`` says so.
+        """
+        require_root()
+        held = self._trial(name)
+        kept = not held.expired()
+        if kept and held.checkpoint is not None:
+            part = await NetworkManagerPart.open(self.target.host_netns)
+            try:
+                kept = await part.keep(held.checkpoint)
+            finally:
+                part.close()
+        if kept:
+            self.store.trial_path(name).unlink(missing_ok=True)
+            return
+        await self.revert(name)
+        raise ConfirmationExpired(
+            f"the confirmation of {name} came too late (the window ended"
+            f" {time.time() - held.deadline:.0f} s ago), so the previous configuration was"
+            " restored; apply again and confirm within the window")
+
+    async def revert(self, name: str, *, progress: Progress | None = None) -> ApplyResult:
+        """Undo the change of ``name`` that is on trial: NetworkManager's devices from the
+        checkpoint, then everything else by converging to the previous deployment."""
+        require_root()
+        held = self._trial(name)
+        self._reverting.add(name)
+        try:
+            if held.checkpoint is not None:
+                part = await NetworkManagerPart.open(self.target.host_netns)
+                try:
+                    await part.restore(held.checkpoint)
+                finally:
+                    part.close()
+            if held.previous is not None:
+                result = await self._apply(held.previous, progress=progress, confirm=True)
+            else:
+                result = await self.destroy(name, progress=progress)
+        finally:
+            self._reverting.discard(name)
+        self.store.trial_path(name).unlink(missing_ok=True)
+        return result
+
+    async def expire_trials(self) -> list[str]:
+        """Restore the previous deployment of every trial whose window has ended; their
+        names. A revert that fails is left for the next call (its trial file stays)."""
+        restored = []
+        for name in self.store.trials():
+            held = trial.load(self.store.trial_path(name))
+            if name in self._reverting or (held is not None and not held.expired()):
+                continue
+            if held is None:  # unreadable: written by a crash before the apply returned
+                self.store.trial_path(name).unlink(missing_ok=True)
+                continue
+            try:
+                await self.revert(name)
+            except NetwrightError:
+                continue
+            restored.append(name)
+        return restored
+
+    def _trial(self, name: str) -> trial.Trial:
+        held = trial.load(self.store.trial_path(name))
+        if held is None:
+            raise NothingToConfirm(f"topology {name} has no change awaiting confirmation on"
+                                   f" {self._target_text()}")
+        return held
 
     async def _apply_runtime(self, topology: Topology, *, progress: Progress | None = None,
                              cancel: asyncio.Event | None = None) -> ApplyResult:
@@ -297,6 +409,10 @@ class Engine:
         given = name if isinstance(name, Topology) else None
         part = await NetworkManagerPart.open(self.target.host_netns)
         try:
+            held = self.awaiting_confirmation(topology_name)
+            if held is not None and held.checkpoint is not None:
+                # what is destroyed must not come back when the trial's checkpoint ends
+                await part.keep(held.checkpoint)
             forget = await part.forget(topology_name, self._previous(topology_name) or given)
             try:
                 result = await self._destroy_runtime(name, progress=progress, cancel=cancel)
@@ -307,6 +423,7 @@ class Engine:
                 steps = []  # profiles left by an interrupted apply: still ours to delete
             # destroy is the explicit request to remove these objects, uplink or not
             await (await part.begin(forget, confirmed=True)).commit()
+            self.store.trial_path(topology_name).unlink(missing_ok=True)
         finally:
             part.close()
         return ApplyResult(Plan(topology_name, steps + as_steps(forget)),
@@ -454,6 +571,7 @@ class Engine:
         if not self._dhcp_reconciled:
             self._dhcp_reconciled = True
             self._reconcile_dhcp()
+        finished += await self.expire_trials()
         return finished
 
     def _reconcile_dhcp(self) -> None:

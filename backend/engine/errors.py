@@ -73,3 +73,11 @@ class NotDeployed(EngineError):  # noqa: N818 (reads as a state)
 
 class HostMismatch(EngineError):  # noqa: N818 (reads as a state)
     """The topology builds on a host NIC the target does not have."""
+
+
+class NothingToConfirm(EngineError):  # noqa: N818 (reads as a state)
+    """Confirm or revert named a topology with no change awaiting confirmation."""
+
+
+class ConfirmationExpired(EngineError):  # noqa: N818 (reads as what happened)
+    """The confirmation came after the deadline, so the previous deployment was restored."""

@@ -67,15 +67,29 @@ class Plan:
         return "\n".join([*lines, *notes])
 
 
+def awaiting_text(topology: str, awaiting: dict[str, Any]) -> str:
+    """The sentence for a change on trial, the same in status and after apply."""
+    return (f"  the last apply awaits confirmation: keep it with 'netwright confirm {topology}'"
+            f" within {awaiting.get('seconds', 0)} s, or the previous configuration is restored"
+            f" ({awaiting.get('reason', '')})")
+
+
 @dataclass(frozen=True)
 class ApplyResult:
     """What an apply or destroy did."""
 
     plan: Plan
     seconds: float
+    awaiting_confirmation: dict[str, Any] | None = None
+    """Set when the change is only on trial (it touched the device of the host's default
+    route): ``{"deadline": unix time, "seconds": left, "reason": sentence}``. Confirm before
+    the deadline or the previous deployment is restored (``netwright.backend.engine.trial``)."""
 
     def to_json(self) -> dict[str, Any]:
-        return {**self.plan.to_json(), "seconds": round(self.seconds, 4)}
+        data = {**self.plan.to_json(), "seconds": round(self.seconds, 4)}
+        if self.awaiting_confirmation is not None:
+            data["awaiting_confirmation"] = dict(self.awaiting_confirmation)
+        return data
 
 
 @dataclass(frozen=True)
@@ -110,6 +124,8 @@ class Status:
     dhcp: list[dict[str, Any]] = field(default_factory=list)
     """Per ``dhcp`` interface: phase, leased address, server, expiry and a sentence (``text``),
     as ``netwright.backend.dhcp.ClientState.to_json`` writes them."""
+    awaiting_confirmation: dict[str, Any] | None = None
+    """As in ``ApplyResult``: the last apply is on trial until it is confirmed."""
 
     @property
     def ok(self) -> bool:
@@ -124,6 +140,8 @@ class Status:
         }
         if self.dhcp:
             data["dhcp"] = [dict(d) for d in self.dhcp]
+        if self.awaiting_confirmation is not None:
+            data["awaiting_confirmation"] = dict(self.awaiting_confirmation)
         return data
 
     def render(self) -> str:
@@ -135,6 +153,8 @@ class Status:
             lines.append(f"  {o.state:8} {o.what} {o.object}")
             lines += [f"           {d}" for d in o.differences]
         lines += [f"  dhcp     {d.get('text', '')}" for d in self.dhcp]
+        if self.awaiting_confirmation is not None:
+            lines.append(awaiting_text(self.topology, self.awaiting_confirmation))
         return "\n".join(lines)
 
 

@@ -2,7 +2,8 @@
 
 ``<state_dir>/<target.key>/<topology>.json`` records what is deployed (the topology as
 applied, and the generation of the apply that wrote it); ``.journal`` marks an operation in
-progress; ``.lock`` is flock'ed by whoever applies or destroys that topology.
+progress; ``.trial`` a change awaiting confirmation; ``.lock`` is flock'ed by whoever applies
+or destroys that topology.
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ class Store:
     def journal_path(self, name: str) -> Path:
         return self.dir / f"{name}.journal"
 
+    def trial_path(self, name: str) -> Path:
+        return self.dir / f"{name}.trial"
+
     def load(self, name: str) -> Record | None:
         try:
             data = json.loads(self.state_path(name).read_text(encoding="utf-8"))
@@ -70,6 +74,12 @@ class Store:
         if not self.dir.is_dir():
             return []
         return sorted(p.stem for p in self.dir.glob("*.journal"))
+
+    def trials(self) -> list[str]:
+        """Topologies whose last apply awaits confirmation (netwright.backend.engine.trial)."""
+        if not self.dir.is_dir():
+            return []
+        return sorted(p.stem for p in self.dir.glob("*.trial"))
 
     @contextlib.contextmanager
     def lock(self, name: str) -> Iterator[None]:

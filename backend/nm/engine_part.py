@@ -31,6 +31,7 @@ Example::
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Any
 
 from netwright.backend.nm.client import NmClient
@@ -109,6 +110,25 @@ class NetworkManagerPart:
             return _NothingToDo(plan)
         return await begin(self.nm, plan, confirmed=confirmed,
                            rollback_timeout=rollback_timeout, netns=self.netns)
+
+    async def keep(self, checkpoint: str) -> bool:
+        """End a trial by keeping its changes (destroy the checkpoint). False when the
+        checkpoint is gone: NetworkManager restored the devices already, or restarted."""
+        if self.nm is None:
+            return False
+        try:
+            await self.nm.checkpoint_destroy(checkpoint)
+        except NmError:
+            return False
+        return True
+
+    async def restore(self, checkpoint: str) -> None:
+        """End a trial by restoring the checkpointed devices now; a checkpoint NM already
+        rolled back (or lost in a restart) needs nothing more from it."""
+        if self.nm is None:
+            return
+        with contextlib.suppress(NmError):
+            await self.nm.checkpoint_rollback(checkpoint)
 
     @staticmethod
     def runtime_host_links(topology: Topology) -> list[str]:

@@ -11,8 +11,10 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from designs import harness_engine
 from nm_harness import Harness, require_tools
 
+from netwright.backend.engine import Engine
 from netwright.backend.nm.client import NmClient
 
 TOOLS = ("NetworkManager", "nmcli", "dbus-daemon", "dbus-send", "ip", "unshare")
@@ -42,3 +44,10 @@ async def nm(harness: Harness) -> AsyncIterator[NmClient]:
     client = await NmClient.connect(harness.bus.address)
     yield client
     client.close()
+
+
+@pytest.fixture
+def engine(harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Engine:
+    """An engine on the harness's host; NetworkManager found on its private bus."""
+    monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", harness.bus.address)
+    return harness_engine(harness, tmp_path)

@@ -8,37 +8,13 @@ keyfiles.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from designs import design, netwright_profiles
 from nm_harness import Harness
 
-from netwright.backend.engine import ApplyFailed, Engine, Target
+from netwright.backend.engine import ApplyFailed, Engine
 from netwright.backend.nm.errors import ConfirmationRequired, PersistUnsupported
 from netwright.backend.topology import parse_topology
-from netwright.backend.topology.model import Topology
-
-
-def design(address: str = "10.77.0.1/24", persist: bool = True, extra: str = "") -> Topology:
-    peer = address.rsplit(".", 1)[0] + ".2/24"
-    return parse_topology(f"""netwright: 1
-name: nme
-namespaces: {{ns1: {{}}}}
-interfaces:
-  br0: {{kind: bridge, persist: {str(persist).lower()}, addresses: [{address}]}}
-  vh: {{kind: veth, peer: vn, master: br0}}
-  vn: {{kind: veth, peer: vh, namespace: ns1, addresses: [{peer}]}}
-{extra}""")
-
-
-@pytest.fixture
-def engine(harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Engine:
-    monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", harness.bus.address)
-    return Engine(tmp_path / "state", Target(host_netns=harness.nm.netns, netns_prefix="nme-"))
-
-
-def netwright_profiles(harness: Harness) -> list[str]:
-    return sorted(p for p in harness.nm.profiles() if p.startswith("netwright-"))
 
 
 async def test_persistent_bridge_with_a_veth_port(harness: Harness, engine: Engine) -> None:

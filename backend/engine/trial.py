@@ -1,0 +1,88 @@
+"""An applied change that must be confirmed, or it is undone: the "trial" of ``netplan try``.
+
+A plan that changes the device carrying the host's default route can cut off the very person
+applying it (over SSH, or a remote desktop). So such an apply, once confirmed up front, is kept
+only on trial: NetworkManager's checkpoint on the changed devices stays open, and the caller
+has ``seconds`` to confirm that it can still reach the host. Without that confirmation the
+backend restores the previous deployment at the deadline (Cockpit does the same for its
+network changes).
+
+The trial is a small file beside the deployment's state file, so it outlives the process that
+applied: whoever runs the engine next finds an expired trial and restores the previous
+deployment, and NetworkManager's own checkpoint timer (a little after the deadline) restores
+its devices even if no backend runs at all.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from netwright.backend.engine.store import topology_json
+from netwright.backend.topology.document import atomic_write
+from netwright.backend.topology.model import Topology
+
+DEFAULT_SECONDS = 60
+"""How long the caller has to confirm (netplan try gives 120 s, Cockpit's checkpoints 15 s)."""
+MIN_SECONDS = 5
+MAX_SECONDS = 600
+SAFETY_MARGIN = 10
+"""NetworkManager's checkpoint outlives the deadline by this much, so while a backend runs it
+is the backend that restores everything (NM's part and its own) at the deadline; NM's timer is
+the net for a backend that died."""
+
+
+@dataclass(frozen=True)
+class Trial:
+    """A change awaiting confirmation. ``previous`` is what was deployed before (None: the
+    topology was not deployed, so reverting destroys it); ``deadline`` is a Unix time."""
+
+    name: str
+    deadline: float
+    reason: str
+    checkpoint: str | None
+    previous: Topology | None
+
+    def seconds_left(self, now: float | None = None) -> float:
+        return max(0.0, self.deadline - (time.time() if now is None else now))
+
+    def expired(self, now: float | None = None) -> bool:
+        return (time.time() if now is None else now) >= self.deadline
+
+    def to_json(self) -> dict[str, Any]:
+        """What callers see (``ApplyResult.awaiting_confirmation``, ``Status``)."""
+        return {"deadline": round(self.deadline, 3), "seconds": round(self.seconds_left()),
+                "reason": self.reason}
+
+
+def checked_seconds(seconds: int) -> int:
+    """The confirmation window asked for, refused with a sentence when out of bounds."""
+    if not MIN_SECONDS <= seconds <= MAX_SECONDS:
+        raise ValueError(f"the confirmation window must be {MIN_SECONDS} to {MAX_SECONDS}"
+                         f" seconds, not {seconds}")
+    return seconds
+
+
+def save(path: Path, trial: Trial) -> None:
+    data = {"name": trial.name, "deadline": trial.deadline, "reason": trial.reason,
+            "checkpoint": trial.checkpoint,
+            "previous": topology_json(trial.previous) if trial.previous else None}
+    atomic_write(path, json.dumps(data, indent=1) + "\n")
+
+
+def load(path: Path) -> Trial | None:
+    """The trial in ``path``; None when there is none (or it is unreadable: a crash while
+    writing it happened before the apply returned, and the journal undoes that apply)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        previous = data.get("previous")
+        return Trial(str(data["name"]), float(data["deadline"]), str(data.get("reason", "")),
+                     data.get("checkpoint") or None,
+                     Topology.model_validate(previous) if previous else None)
+    except FileNotFoundError:
+        return None
+    except (ValueError, KeyError, TypeError):
+        return None
