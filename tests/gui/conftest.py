@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import signal
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import qasync
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -55,6 +57,16 @@ def window(qtbot, settings):  # type: ignore[no-untyped-def]
     main.close()
     main.deleteLater()
     release(QApplication.clipboard())
+
+
+@pytest.fixture
+def loop() -> Iterator[asyncio.AbstractEventLoop]:
+    """The Qt event loop as the asyncio loop, as the designer runs it (qasync)."""
+    qt_loop = qasync.QEventLoop(QApplication.instance())
+    asyncio.set_event_loop(qt_loop)
+    yield qt_loop
+    asyncio.set_event_loop(None)
+    qt_loop.close()
 
 
 @pytest.fixture

@@ -12,34 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-import qasync
 from gestures import drop_kind
+from lab_waits import idle
 from PySide6.QtCore import QPointF
-from PySide6.QtWidgets import QApplication
 
 from netwright.gui.backend_link import LAB_NOTICE
 from netwright.gui.main_window import MainWindow
-
-
-@pytest.fixture
-def loop() -> Iterator[asyncio.AbstractEventLoop]:
-    """The Qt event loop as the asyncio loop, as the designer runs it (qasync)."""
-    qt_loop = qasync.QEventLoop(QApplication.instance())
-    asyncio.set_event_loop(qt_loop)
-    yield qt_loop
-    asyncio.set_event_loop(None)
-    qt_loop.close()
-
-
-async def _idle(window: MainWindow, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while window.runner.busy() or window._side_tasks:
-        assert time.monotonic() < deadline, f"{window.runner.operation} did not finish"
-        await asyncio.sleep(0.05)
 
 
 def _draw_seed(window: MainWindow) -> None:
@@ -76,17 +56,17 @@ def test_draw_apply_check_destroy_in_the_lab(window: MainWindow, own_lab: Path,
     _draw_seed(window)
 
     window.plan_action.trigger()
-    loop.run_until_complete(_idle(window))
+    loop.run_until_complete(idle(window))
     dialog = window.plan_dialog
     assert dialog is not None and dialog.steps, window.log.toPlainText()
     assert any("macvlan" in s["text"] for s in dialog.steps)
     dialog.go.click()  # Apply
-    loop.run_until_complete(_idle(window))
+    loop.run_until_complete(idle(window))
     assert "Apply: done" in window.log.toPlainText(), window.log.toPlainText()
     assert window.deploy_label.text() == "deployed"
 
     window.check_action.trigger()
-    loop.run_until_complete(_idle(window))
+    loop.run_until_complete(idle(window))
     checks = window.checks
     assert checks.heading.text().startswith("Measured"), window.log.toPlainText()
     peer = checks.cell("net1", "192.168.31.6")
@@ -98,12 +78,12 @@ def test_draw_apply_check_destroy_in_the_lab(window: MainWindow, own_lab: Path,
     assert parent["predicted"]["fix"]
 
     window.destroy_action.trigger()
-    loop.run_until_complete(_idle(window))
+    loop.run_until_complete(idle(window))
     dialog = window.plan_dialog
     assert dialog is not None and dialog.windowTitle() == "Destroy: plan"
     assert {"delete namespace net1", "delete interface macvlan1"} <= {
         s["text"] for s in dialog.steps}, dialog.steps
     dialog.go.click()  # Destroy
-    loop.run_until_complete(_idle(window))
+    loop.run_until_complete(idle(window))
     assert "Destroy: done" in window.log.toPlainText(), window.log.toPlainText()
     assert window.deploy_label.text() == "not deployed"
