@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netwright.gui.leases import LeaseInfo, Tone
 from netwright.gui.theme import Theme
 
 if TYPE_CHECKING:
@@ -96,6 +97,7 @@ class KeyedItem(QGraphicsItem):
         self.kind = ""
         self.addresses: list[str] = []
         self.label = key
+        self.lease: LeaseInfo | None = None
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
 
     def set_badge(self, severity: str | None) -> None:
@@ -107,6 +109,17 @@ class KeyedItem(QGraphicsItem):
         if (label, kind, addresses) != (self.label, self.kind, self.addresses):
             self.label, self.kind, self.addresses = label, kind, list(addresses)
             self.update()
+
+    def set_lease(self, lease: LeaseInfo | None) -> None:
+        """The DHCP client's state for a ``dhcp`` interface of a deployment (None: none)."""
+        if lease != self.lease:
+            self.lease = lease
+            self.setToolTip(lease.text if lease is not None else "")
+            self.update()
+
+    def shown_lease(self) -> LeaseInfo | None:
+        """The lease, if the item still asks for DHCP (an edit may have removed ``dhcp``)."""
+        return self.lease if "dhcp" in self.addresses else None
 
 
 class NodeItem(KeyedItem):
@@ -260,15 +273,18 @@ class PortItem(KeyedItem, Endpoint):
             return
         paint_interface(painter, self.theme, self._rect, kind=self.kind, label=self.label,
                         addresses=self.addresses, badge=self.badge,
-                        selected=bool(option.state & QStyle.StateFlag.State_Selected))
+                        selected=bool(option.state & QStyle.StateFlag.State_Selected),
+                        lease=self.shown_lease())
         painter.setPen(QPen(self.theme.kind_edge(self.kind), 1.2))
         painter.setBrush(self.theme.box)
         painter.drawEllipse(self.connector(), CONNECTOR_RADIUS, CONNECTOR_RADIUS)
 
 
 def paint_interface(painter: QPainter, theme: Theme, rect: QRectF, *, kind: str, label: str,
-                    addresses: list[str], selected: bool, badge: str | None) -> None:
-    """A rounded pill on two lines: the name and kind tag, then the addresses."""
+                    addresses: list[str], selected: bool, badge: str | None,
+                    lease: LeaseInfo | None = None) -> None:
+    """A rounded pill on two lines: the name and kind tag, then the addresses (a ``dhcp``
+    address as its lease, in the lease's colour, once a deployment reports one)."""
     painter.setPen(QPen(theme.selection if selected else theme.kind_edge(kind),
                         2.2 if selected else 1.0))
     painter.setBrush(theme.kind(kind))
@@ -286,12 +302,39 @@ def paint_interface(painter: QPainter, theme: Theme, rect: QRectF, *, kind: str,
         label, Qt.TextElideMode.ElideRight, top.width() - tag_width)
     painter.drawText(top, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name)
     painter.setFont(_SMALL_FONT)
-    text = ", ".join(addresses) if addresses else "no address"
-    text = QFontMetricsF(_SMALL_FONT).elidedText(text, Qt.TextElideMode.ElideRight,
-                                                 bottom.width())
-    painter.drawText(bottom, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+    paint_address_line(painter, theme, bottom, addresses, lease)
     if badge:
         paint_badge(painter, theme, QPointF(rect.right() - 2, rect.top() + 1), badge)
+
+
+def lease_colour(theme: Theme, tone: Tone) -> QColor:
+    if tone == "ok":
+        return theme.reachable
+    return theme.warning if tone == "pending" else theme.error
+
+
+def address_line(addresses: list[str], lease: LeaseInfo | None) -> tuple[str, str]:
+    """The address line as (fixed addresses, lease words): the ``dhcp`` entry becomes the
+    lease's words when there is a lease to show."""
+    if lease is None or "dhcp" not in addresses:
+        return (", ".join(addresses) if addresses else "no address"), ""
+    fixed = ", ".join(a for a in addresses if a != "dhcp")
+    return (f"{fixed}, " if fixed else ""), lease.canvas_text()
+
+
+def paint_address_line(painter: QPainter, theme: Theme, rect: QRectF, addresses: list[str],
+                       lease: LeaseInfo | None) -> None:
+    metrics = QFontMetricsF(_SMALL_FONT)
+    fixed, leased = address_line(addresses, lease)
+    align = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+    shown = metrics.elidedText(fixed, Qt.TextElideMode.ElideRight, rect.width())
+    painter.drawText(rect, align, shown)
+    if not leased or lease is None:
+        return
+    rest = rect.adjusted(metrics.horizontalAdvance(shown), 0, 0, 0)
+    painter.setPen(lease_colour(theme, lease.tone))
+    painter.drawText(rest, align, metrics.elidedText(leased, Qt.TextElideMode.ElideRight,
+                                                     rest.width()))
 
 
 class DeviceItem(NodeItem, Endpoint):
@@ -358,7 +401,8 @@ class DeviceItem(NodeItem, Endpoint):
                 paint_badge(painter, self.theme, self._rect.topRight(), self.badge)
             return
         paint_interface(painter, self.theme, self._rect, kind=self.kind, label=self.label,
-                        addresses=self.addresses, selected=selected, badge=self.badge)
+                        addresses=self.addresses, selected=selected, badge=self.badge,
+                        lease=self.shown_lease())
 
 
 def theme_fill(theme: Theme, kind: str) -> QColor:

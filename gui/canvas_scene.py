@@ -41,6 +41,7 @@ from netwright.gui.canvas_layout import auto_positions
 from netwright.gui.canvas_wires import DETAIL_LOD, WireItem, WireLayer
 from netwright.gui.document import TopologyDocument
 from netwright.gui.edits import Wire, wires_of
+from netwright.gui.leases import LeaseInfo
 from netwright.gui.snapshot import Snapshot
 from netwright.gui.theme import Theme, current_theme
 
@@ -93,6 +94,7 @@ class TopologyScene(QGraphicsScene):
         self._port_press = QPointF()
         self._ghost: QGraphicsRectItem | None = None
         self._nudge_id = 0
+        self.leases: dict[str, LeaseInfo] = {}
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         document.content_changed.connect(self.sync)
         document.replaced.connect(self._on_replaced)
@@ -141,6 +143,7 @@ class TopologyScene(QGraphicsScene):
                         port.setVisible(False)
         self._sync_wires(snapshot)
         self.set_problems(self.document.problems)
+        self._show_leases()
         self.frame.title = f"host — {snapshot.name}" if snapshot.name else "host"
         self._schedule_frame()
 
@@ -287,6 +290,16 @@ class TopologyScene(QGraphicsScene):
                 worst[key] = problem.severity
         for item in self._keyed_items():
             item.set_badge(worst.get(item.key))
+
+    def set_leases(self, leases: dict[str, LeaseInfo]) -> None:
+        """Show each ``dhcp`` interface's lease (from the deployment's status) on its item;
+        kept, so items drawn later (an edit, an undo) show theirs too."""
+        self.leases = dict(leases)
+        self._show_leases()
+
+    def _show_leases(self) -> None:
+        for item in self._keyed_items():
+            item.set_lease(self.leases.get(item.key))
 
     def _keyed_items(self) -> Iterable[KeyedItem]:
         for node in self.nodes.values():

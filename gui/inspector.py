@@ -33,6 +33,8 @@ from netwright.backend.topology.problems import Problem
 from netwright.gui.commands import RenameCommand, SetFieldCommand
 from netwright.gui.document import DELETE, Edit, TopologyDocument
 from netwright.gui.edits import EditRefusedError, rename_edits
+from netwright.gui.lease_views import LeasePanel
+from netwright.gui.leases import LeaseInfo
 from netwright.gui.snapshot import SUB_INTERFACE_KINDS, Snapshot
 
 ERROR_STYLE = "color: palette(text); background: rgba(217, 48, 37, 40);" \
@@ -136,6 +138,9 @@ class Inspector(QWidget):
         self._outer.addWidget(self._title)
         self._body = QWidget()
         self._outer.addWidget(self._body)
+        self.leases: dict[str, LeaseInfo] = {}
+        self.lease_panel = LeasePanel()
+        self._outer.addWidget(self.lease_panel)
         self._outer.addStretch(1)
         self.routes: RoutesEditor | None = None
         document.content_changed.connect(self.refresh)
@@ -265,6 +270,18 @@ class Inspector(QWidget):
             editor.blockSignals(False)
         if self.routes is not None:
             self.routes.load(self.document.get((*self.entry_path, "routes")) or [])
+        self._show_lease()
+
+    def set_leases(self, leases: dict[str, LeaseInfo]) -> None:
+        """The deployment's DHCP leases (from its status), shown for a ``dhcp`` interface."""
+        self.leases = dict(leases)
+        self._show_lease()
+
+    def _show_lease(self) -> None:
+        key = self.key
+        wants_dhcp = (key is not None and key in self.document.snapshot.interfaces
+                      and "dhcp" in self.document.snapshot.addresses_of(key))
+        self.lease_panel.show_lease(wants_dhcp, self.leases.get(key) if wants_dhcp else None)
 
     def set_error(self, name: str, message: str | None) -> None:
         label = self.errors.get(name)

@@ -69,10 +69,12 @@ from netwright.gui.edits import (
 from netwright.gui.export import render_png, render_svg, shell_script_function, write_shell_script
 from netwright.gui.files import RecentFiles, examples
 from netwright.gui.inspector import Inspector
+from netwright.gui.lease_views import LeasesTable
 from netwright.gui.palette import Palette
 from netwright.gui.plan_dialog import PlanDialog
 from netwright.gui.predictions import PredictionRunner
 from netwright.gui.problems_dock import ProblemsView
+from netwright.gui.status_refresh import StatusRefresher
 from netwright.gui.theme import current_theme
 from netwright.gui.window_backend import BackendActions
 
@@ -94,6 +96,8 @@ class MainWindow(BackendActions, QMainWindow):
         self.runner = BackendRunner(backend, self)
         self._job_id = ""
         self._side_tasks: set[asyncio.Future[Any]] = set()
+        self.status_refresher = StatusRefresher(self._ask_status, self._spawn,
+                                                self.runner.busy, self)
         self.plan_dialog: PlanDialog | None = None
         self._build_docks()
         self._build_actions()
@@ -140,8 +144,12 @@ class MainWindow(BackendActions, QMainWindow):
         self.checks = ChecksView(self.theme)
         self.checks_dock = self._dock("Checks", self.checks,
                                       Qt.DockWidgetArea.BottomDockWidgetArea, "checks")
+        self.leases_table = LeasesTable(self.theme)
+        self.leases_dock = self._dock("Leases", self.leases_table,
+                                      Qt.DockWidgetArea.BottomDockWidgetArea, "leases")
         self.tabifyDockWidget(self.problems_dock, self.log_dock)
         self.tabifyDockWidget(self.log_dock, self.checks_dock)
+        self.tabifyDockWidget(self.checks_dock, self.leases_dock)
         self.problems_dock.raise_()
 
     def _action(self, text: str, slot: Any, shortcut: Any = None, tip: str = "") -> QAction:
@@ -230,7 +238,7 @@ class MainWindow(BackendActions, QMainWindow):
         view.addActions([self.snap_action, self.layout_action])
         view.addSeparator()
         for dock in (self.palette_dock, self.inspector_dock, self.history_dock,
-                     self.problems_dock, self.log_dock, self.checks_dock):
+                     self.problems_dock, self.log_dock, self.checks_dock, self.leases_dock):
             view.addAction(dock.toggleViewAction())
         topology = bar.addMenu("&Topology")
         topology.addActions([self.plan_action, self.apply_action, self.destroy_action])
@@ -288,6 +296,7 @@ class MainWindow(BackendActions, QMainWindow):
         self.runner.failed.connect(self._on_backend_failed)
         self.runner.progress.connect(self._on_progress)
         self.checks.pair_selected.connect(self.show_path)
+        self.leases_table.activated_key.connect(self.go_to_key)
 
     # -- state shown in the chrome --------------------------------------------------------
 
@@ -570,6 +579,7 @@ class MainWindow(BackendActions, QMainWindow):
             self.settings.setValue("window/state", self.saveState())
             self.scene.selectionChanged.disconnect(self._on_selection)
             self.predictions.timer.stop()
+            self.status_refresher.stop()
             event.accept()
         else:
             event.ignore()
@@ -592,6 +602,7 @@ class MainWindow(BackendActions, QMainWindow):
             if theme.dark != self.theme.dark:
                 self.theme = theme
                 self.scene.set_theme(theme)
+                self.leases_table.set_theme(theme)
                 self.view.setBackgroundBrush(theme.background)
         super().changeEvent(event)
 

@@ -1,19 +1,32 @@
-"""The plan preview: the engine's steps, like a diff, before anything is changed."""
+"""The plan preview: the engine's steps, like a diff, before anything is changed.
+
+Below the steps come the plan's notes: what the apply does besides kernel steps (which DHCP
+client-id each interface sends). A step the backend flags with ``WARNING:`` (a change to
+the device of the host's default route) is drawn in the warning colour and repeated above
+the list: accepting this dialog is the confirmation the backend asks for.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 MARKS = {"create": "+", "modify": "~", "delete": "−"}
+WARNING_MARK = "WARNING:"
+WARNING_COLOUR = "#b36b00"
+WARNING_STYLE = ("color: palette(text); background: rgba(227, 141, 0, 45);"
+                 " border-left: 3px solid #e38d00; padding: 4px 6px;")
 
 
 def plan_steps(plan: Any) -> list[dict[str, str]]:
@@ -21,6 +34,24 @@ def plan_steps(plan: Any) -> list[dict[str, str]]:
     data = plan.to_json() if hasattr(plan, "to_json") else plan
     steps = data.get("steps", []) if isinstance(data, dict) else []
     return [s for s in steps if isinstance(s, dict)]
+
+
+def plan_notes(plan: Any) -> list[str]:
+    """Notes of a Plan object or of its JSON form (absent in a destroy plan)."""
+    notes = plan.notes if hasattr(plan, "notes") else (
+        plan.get("notes", []) if isinstance(plan, dict) else [])
+    return [str(note) for note in notes]
+
+
+def warnings_of(steps: list[dict[str, str]]) -> list[str]:
+    """The sentences of the steps the backend wants confirmed, each once."""
+    found: list[str] = []
+    for step in steps:
+        _text, mark, warning = step.get("text", "").partition(WARNING_MARK)
+        sentence = warning.strip().rstrip(")").strip()
+        if mark and sentence not in found:
+            found.append(sentence)
+    return found
 
 
 def destroy_plan(status: Any) -> dict[str, Any]:
@@ -52,12 +83,30 @@ class PlanDialog(QDialog):
             summary = f"{name}: nothing to do, the kernel already matches the topology"
         self.summary = QLabel(summary)
         layout.addWidget(self.summary)
+        self.warnings = warnings_of(self.steps)
+        self.warning = QLabel("\n".join(f"Warning: {w}" for w in self.warnings))
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet(WARNING_STYLE)
+        self.warning.setVisible(bool(self.warnings))
+        layout.addWidget(self.warning)
         self.list = QListWidget()
+        self.list.setWordWrap(True)
         for step in self.steps:
-            self.list.addItem(f"{MARKS.get(step.get('action', ''), '·')} {step.get('text', '')}")
+            item = QListWidgetItem(
+                f"{MARKS.get(step.get('action', ''), '·')} {step.get('text', '')}")
+            if WARNING_MARK in step.get("text", ""):
+                item.setForeground(QBrush(QColor(WARNING_COLOUR)))
+            self.list.addItem(item)
         layout.addWidget(self.list)
+        self.notes = plan_notes(plan)
+        self.notes_label = QLabel("\n".join(f"• {note}" for note in self.notes))
+        self.notes_label.setWordWrap(True)
+        self.notes_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notes_label.setVisible(bool(self.notes))
+        layout.addWidget(self.notes_label)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.go = buttons.addButton(verb, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.go = buttons.addButton(f"{verb} anyway" if self.warnings else verb,
+                                    QDialogButtonBox.ButtonRole.AcceptRole)
         self.go.setEnabled(bool(self.steps))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)

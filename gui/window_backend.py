@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from netwright.backend.topology.problems import TopologyError
 from netwright.gui.backend_link import NO_BACKEND, Backend, connect_default
+from netwright.gui.leases import LeaseInfo, leases_of
 from netwright.gui.paths import failing_key, path_wires
 from netwright.gui.plan_dialog import PlanDialog, destroy_plan
 
@@ -45,6 +46,9 @@ class BackendActions(_Base):
         self._update_backend_state()
         if backend is not None:
             self.refresh_status()
+        else:
+            self.status_refresher.stop()
+            self.show_leases({})
 
     def _topology_name(self) -> str:
         return self.document.snapshot.name
@@ -66,8 +70,16 @@ class BackendActions(_Base):
         self._run("Plan", lambda: self.runner.backend.plan(text))  # type: ignore[union-attr]
 
     def apply(self) -> None:
+        """Apply without a plan shown first: a change the backend wants confirmed is refused
+        (with its sentence), never made."""
         text = self.document.render()
         self._run("Apply", lambda: self._job("apply", text))
+
+    def apply_accepted_plan(self) -> None:
+        """Apply after the person accepted the plan dialog, which showed every warning (e.g.
+        NetworkManager re-applying the device of the host's default route): confirmed."""
+        text = self.document.render()
+        self._run("Apply", lambda: self._job("apply", text, confirm=True))
 
     def destroy_deployment(self) -> None:
         """First what would go (the deployment's status), then Destroy from that dialog."""
@@ -82,14 +94,18 @@ class BackendActions(_Base):
         name = self._topology_name()
         self._run("Check", lambda: self.runner.backend.check(name))  # type: ignore[union-attr]
 
-    async def _job(self, verb: str, argument: str) -> Any:
-        """Start apply/destroy as a job (so Cancel can reach the backend) and wait for it."""
+    async def _job(self, verb: str, argument: str, *, confirm: bool = False) -> Any:
+        """Start apply/destroy as a job (so Cancel can reach the backend) and wait for it.
+
+        ``confirm`` (apply only) is passed only when set, so a backend without the option
+        still takes an ordinary apply."""
         backend: Any = self.runner.backend
         progress = self.runner.report_progress
+        options = {"confirm": True} if confirm else {}
         starter = getattr(backend, f"start_{verb}", None)
         if starter is None or not hasattr(backend, "wait_job"):
-            return await getattr(backend, verb)(argument, progress)
-        self._job_id = await starter(argument)
+            return await getattr(backend, verb)(argument, progress, **options)
+        self._job_id = await starter(argument, **options)
         try:
             return await backend.wait_job(self._job_id, progress)
         finally:
@@ -105,31 +121,41 @@ class BackendActions(_Base):
             self.runner.cancel()
 
     def refresh_status(self) -> None:
-        """Deployed, drifted or not deployed: asked of the backend without blocking."""
+        """Deployed, drifted or not deployed, and the leases: asked of the backend without
+        blocking, one request at a time (``StatusRefresher``)."""
+        if self.runner.backend is None or not self._topology_name():
+            self.status_refresher.stop()
+            self.show_leases({})
+            return
+        self.status_refresher.refresh()
+
+    async def _ask_status(self) -> None:
         backend: Any = self.runner.backend
         name = self._topology_name()
         if backend is None or not name:
             return
-
-        async def ask() -> None:
-            try:
-                status = await backend.status(name)
-            except Exception as exc:  # the sentence is enough here
-                not_deployed = type(exc).__name__ == "NotDeployed"  # the engine's class
-                self.deploy_label.setText("not deployed" if not_deployed
-                                          else f"status unknown: {exc}")
-                return
+        try:
+            status = await backend.status(name)
+        except Exception as exc:  # the sentence is enough here
+            not_deployed = type(exc).__name__ == "NotDeployed"  # the engine's class
+            self.deploy_label.setText("not deployed" if not_deployed
+                                      else f"status unknown: {exc}")
+            self.status_refresher.set_periodic(False)
+            self.show_leases({})
+            return
+        if name == self._topology_name():  # not renamed or replaced meanwhile
             self.show_status(status)
 
-        self._spawn(ask())
-
-    def _spawn(self, coroutine: Any) -> None:
+    def _spawn(self, coroutine: Any) -> asyncio.Future[Any]:
         """A side task (status, cancel) beside the one main operation; kept until done."""
         task = asyncio.ensure_future(coroutine)
         self._side_tasks.add(task)
         task.add_done_callback(self._side_tasks.discard)
+        return task
 
     def show_status(self, status: Any) -> None:
+        """The deployment's state in the status bar and its DHCP leases on the canvas, in the
+        inspector and in the Leases dock; leases are followed while the deployment has any."""
         data = status.to_json() if hasattr(status, "to_json") else dict(status)
         if not data.get("deployed"):
             self.deploy_label.setText("not deployed")
@@ -138,6 +164,15 @@ class BackendActions(_Base):
         else:
             drifted = [o["object"] for o in data.get("objects", []) if o.get("state") != "present"]
             self.deploy_label.setText(f"drifted ({', '.join(drifted[:3])})")
+        leases = leases_of(data, self._topology_name())
+        self.show_leases(leases)
+        self.status_refresher.set_periodic(bool(leases) and self.runner.backend is not None)
+
+    def show_leases(self, leases: dict[str, LeaseInfo]) -> None:
+        self.scene.set_leases(leases)
+        self.inspector.set_leases(leases)
+        self.leases_table.set_leases(leases)
+        self.leases_dock.setWindowTitle(self.leases_table.summary())
 
     def _on_backend_started(self, operation: str) -> None:
         self.log.appendPlainText(f"{operation}…")
@@ -159,7 +194,7 @@ class BackendActions(_Base):
             self.log.appendPlainText(result.render() if hasattr(result, "render") else str(result))
             dialog = PlanDialog(result, "Apply", self)
             self.plan_dialog = dialog
-            dialog.accepted.connect(self.apply)
+            dialog.accepted.connect(self.apply_accepted_plan)
             dialog.open()
             return
         if operation == "Destroy plan":
