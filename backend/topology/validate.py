@@ -23,6 +23,7 @@ from netwright.backend.topology.model import (
     Veth,
     Vlan,
     Vxlan,
+    dhcp_entries,
     static_addresses,
 )
 from netwright.backend.topology.problems import ModelPath, Problem
@@ -459,6 +460,41 @@ def warn_dhcp_client_id(t: Topology) -> Iterator[Problem]:
                                " '{dhcp: {client-id: …}}' to choose it")
 
 
+def check_dhcp(t: Topology) -> Iterator[Problem]:
+    """One ``dhcp`` entry per interface, and no route that only DHCP could make reachable but
+    DHCP never will.
+
+    One DHCP client runs per interface and holds one lease: a second ``dhcp`` entry would be
+    silently ignored. A route ``via`` a gateway that no static address has on-link is added
+    by the DHCP client once its lease holds the gateway's subnet
+    (``netwright.backend.dhcp.routes``); the client leases IPv4 only, so an IPv6 gateway there
+    would never be reachable.
+    """
+    for key, link in t.interfaces.items():
+        entries = [i for i, entry in enumerate(link.addresses) if isinstance(entry, DhcpEntry)]
+        for index in entries[1:]:
+            yield _error("duplicate-dhcp", ("interfaces", key, "addresses", index),
+                         f"{key} asks DHCP for its address more than once, but one DHCP client"
+                         " runs per interface and holds one lease: keep one 'dhcp' entry (with"
+                         " static addresses next to it if the interface needs more)")
+    for ns, namespace in t.namespaces.items():
+        for index, route in enumerate(namespace.routes):
+            if route.via is None or ipaddress.ip_address(route.via).version != 6:
+                continue
+            on_dev = [link for key, link in t.interfaces.items() if link.namespace == ns
+                      and (route.dev is None or (link.name or key) == route.dev)]
+            if not any(dhcp_entries(link) for link in on_dev):
+                continue  # check_routes judges it
+            via = ipaddress.ip_address(route.via)
+            if any(via in a.network for link in on_dev for a in static_addresses(link)):
+                continue
+            yield _error("gateway-off-link", ("namespaces", ns, "routes", index, "via"),
+                         f"next hop {via} in {ns} could only be on-link through a DHCP lease,"
+                         " and DHCP gives IPv4 addresses only: it would never be reachable;"
+                         " give an interface of that namespace a static IPv6 address in its"
+                         " subnet, or route via an IPv4 gateway")
+
+
 RULES: tuple[Callable[[Topology], Iterator[Problem]], ...] = (
     check_references,
     check_parents,
@@ -471,6 +507,7 @@ RULES: tuple[Callable[[Topology], Iterator[Problem]], ...] = (
     check_names,
     check_addresses,
     check_routes,
+    check_dhcp,
     check_placement,
     check_mtu,
     warn_parent_isolation,

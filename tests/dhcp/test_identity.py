@@ -82,13 +82,6 @@ interfaces:
     assert shared_identities(parse_topology(text)) == [["m1", "m2"]]
 
 
-def test_a_second_dhcp_entry_adds_no_second_client() -> None:
-    text = IPVLANS.replace("mv: {kind: macvlan, parent: eth1, mode: bridge, addresses: [dhcp]}",
-                           "mv: {kind: macvlan, parent: eth1, mode: bridge,"
-                           " addresses: [dhcp, {dhcp: {client-id: x}}]}")
-    assert [r.key for r in requests(parse_topology(text))].count("mv") == 1
-
-
 def test_with_leases_puts_leased_addresses_where_dhcp_was() -> None:
     from netwright.backend.dhcp.substitute import with_leases
     from netwright.backend.topology.model import static_addresses

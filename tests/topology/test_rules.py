@@ -102,6 +102,14 @@ CASES = [
         interfaces:
           br0: {kind: bridge, namespace: n1, addresses: [10.0.0.1/24]}
         """, "gateway-off-link", "error", "namespaces.n1.routes[0].via", 7, 14),
+    ("duplicate-dhcp", """
+        interfaces:
+          br0:
+            kind: bridge
+            addresses:
+              - dhcp
+              - {dhcp: {client-id: two}}
+        """, "duplicate-dhcp", "error", "interfaces.br0.addresses[1]", 8, 9),
     ("missing-parent", """
         interfaces:
           mv1: {kind: macvlan}
