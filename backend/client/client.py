@@ -129,11 +129,30 @@ class BackendClient:
             raise exception_from_error(outcome.error, outcome.message, outcome.data)
         return parse_json(outcome.data)
 
-    async def start_apply(self, topology: str, *, confirm: bool = False) -> str:
+    async def start_apply(self, topology: str, *, confirm: bool = False,
+                          confirm_seconds: int | None = None) -> str:
         """Start an apply job; return its id at once. ``confirm``: the user accepted a plan
-        that warns it takes down the host's own connection."""
+        that warns it takes down the host's own connection; such a change is then on trial
+        for ``confirm_seconds`` (the backend's default when None): see ``confirm``."""
         options = {"confirm": Variant("b", True)} if confirm else {}
+        if confirm_seconds is not None:
+            options["confirm-seconds"] = Variant("u", confirm_seconds)
         return str(await self._call("Apply", "sa{sv}", [topology, options]))
+
+    async def confirm(self, name: str) -> None:
+        """Keep the change an apply left on trial (``ApplyResult.awaiting_confirmation``).
+
+        ``NothingToConfirm`` if none awaits; ``ConfirmationExpired`` if the window had
+        ended (the previous configuration was restored).
+        """
+        await self._call("Confirm", "sa{sv}", [name, {}])
+
+    async def start_revert(self, name: str) -> str:
+        """Start restoring the configuration from before the apply on trial; the job id."""
+        return str(await self._call("Revert", "sa{sv}", [name, {}]))
+
+    async def revert(self, name: str, progress: ProgressCallback | None = None) -> ApplyResult:
+        return await self.wait_job(await self.start_revert(name), progress)
 
     async def start_destroy(self, name: str) -> str:
         return str(await self._call("Destroy", "sa{sv}", [name, {}]))
@@ -146,8 +165,10 @@ class BackendClient:
         return parse_apply_result(outcome.data)
 
     async def apply(self, topology: str, progress: ProgressCallback | None = None, *,
-                    confirm: bool = False) -> ApplyResult:
-        return await self.wait_job(await self.start_apply(topology, confirm=confirm), progress)
+                    confirm: bool = False, confirm_seconds: int | None = None) -> ApplyResult:
+        return await self.wait_job(
+            await self.start_apply(topology, confirm=confirm, confirm_seconds=confirm_seconds),
+            progress)
 
     async def destroy(self, name: str, progress: ProgressCallback | None = None) -> ApplyResult:
         return await self.wait_job(await self.start_destroy(name), progress)

@@ -36,7 +36,10 @@ def parse_plan(text: str) -> Plan:
 
 def parse_apply_result(text: str) -> ApplyResult:
     data = _load(text)
-    return ApplyResult(plan=plan_from_json(data), seconds=float(data.get("seconds", 0.0)))
+    awaiting = data.get("awaiting_confirmation")
+    return ApplyResult(plan=plan_from_json(data), seconds=float(data.get("seconds", 0.0)),
+                       awaiting_confirmation=dict(awaiting) if isinstance(awaiting, dict)
+                       else None)
 
 
 def parse_status(text: str) -> Status:
@@ -48,6 +51,8 @@ def parse_status(text: str) -> Status:
                               differences=list(o.get("differences", [])))
                  for o in data.get("objects", [])],
         dhcp=[dict(d) for d in data.get("dhcp", []) if isinstance(d, dict)],
+        awaiting_confirmation=(dict(data["awaiting_confirmation"])
+                               if isinstance(data.get("awaiting_confirmation"), dict) else None),
     )
 
 

@@ -109,6 +109,7 @@ async def serve(args: argparse.Namespace) -> int:
     mode = "lab" if args.lab_inner else "system"
     interface = Backend1(worker, authority, mode=mode, prepare=prepare,
                          check_runner=run_check_for_bus)
+    await interface.trials.start()  # changes on trial a previous netwrightd left
     dispatcher = Dispatcher(bus, interface, names.OBJECT_PATH)
     bus.export(names.OBJECT_PATH, interface)
     try:
@@ -144,6 +145,7 @@ async def serve(args: argparse.Namespace) -> int:
     else:
         log.warning("the bus went away: cancelling %d running job(s)",
                     len(interface.jobs.running()))
+    interface.trials.stop()  # the next netwrightd (or NetworkManager's timer) takes over
     await interface.jobs.shutdown(SHUTDOWN_TIMEOUT_SECONDS)
     if target.host_netns is not None:  # the lab's DHCP helpers must not outlive its backend
         from netwright.backend.dhcp.lab_server import stop_lab_helpers

@@ -17,13 +17,16 @@ from netwright.backend.engine.errors import (
     ApplyFailed,
     BusyError,
     Cancelled,
+    ConfirmationExpired,
     ConflictError,
     EngineError,
     HostMismatch,
     KernelUnsupported,
     NotDeployed,
+    NothingToConfirm,
     NotRootError,
 )
+from netwright.backend.nm.errors import ConfirmationRequired
 from netwright.backend.service import names
 from netwright.backend.topology.problems import NetwrightError, Problem, Severity, TopologyError
 
@@ -59,6 +62,7 @@ ERROR_CLASSES: dict[str, type[NetwrightError]] = {
     names.ERROR_CANCELLED: Cancelled,
     names.ERROR_NOT_FOUND: NotDeployed,
     names.ERROR_FAILED: ServiceFailedError,
+    names.ERROR_CONFIRMATION_REQUIRED: ConfirmationRequired,
 }
 
 # Engine errors that are not a class of their own on the bus.
@@ -67,6 +71,8 @@ _EXTRA_NAMES: dict[type[NetwrightError], str] = {
     ApplyFailed: names.ERROR_FAILED,
     NotRootError: names.ERROR_FAILED,
     JobNotFoundError: names.ERROR_NOT_FOUND,
+    NothingToConfirm: names.ERROR_NOT_FOUND,
+    ConfirmationExpired: names.ERROR_FAILED,
 }
 
 

@@ -16,6 +16,8 @@ from dbus_fast.annotations import DBusDict, DBusSignature, DBusStr
 from dbus_fast.constants import PropertyAccess
 from dbus_fast.service import ServiceInterface, dbus_method, dbus_property, dbus_signal
 
+from netwright.backend.engine.errors import ConfirmationExpired
+from netwright.backend.engine.trial import DEFAULT_SECONDS, checked_seconds
 from netwright.backend.service import names
 from netwright.backend.service.authority import Authority
 from netwright.backend.service.calls import (
@@ -29,6 +31,7 @@ from netwright.backend.service.calls import (
 from netwright.backend.service.checking import CHECK_OPTIONS
 from netwright.backend.service.errors import InvalidArgumentsError
 from netwright.backend.service.jobs import Jobs
+from netwright.backend.service.trials import TrialWatch
 from netwright.backend.service.worker import (
     CancelFlag,
     EngineWorker,
@@ -64,6 +67,7 @@ class Backend1(ServiceInterface):
         self.worker = worker
         self.authority = authority
         self.jobs = Jobs(self)
+        self.trials = TrialWatch(worker, lambda name: self.state_changed(name, "restored"))
         self._mode = mode
         self._extra_facts = extra_facts
         self._check_runner = check_runner
@@ -155,7 +159,9 @@ class Backend1(ServiceInterface):
     @dbus_method(name="Apply")
     @exported(names.ACTION_APPLY)
     async def apply(self, topology: DBusStr, options: DBusDict) -> DBusStr:
-        confirm = bool(decode_options(options, {"confirm": "b"}).get("confirm", False))
+        values = decode_options(options, APPLY_OPTIONS)
+        confirm = bool(values.get("confirm", False))
+        seconds = confirm_seconds(values)
         model = await decode_topology(topology)
         if _persists(model):
             await self._authorize_again(names.ACTION_PERSIST)
@@ -164,12 +170,39 @@ class Backend1(ServiceInterface):
             report = thread_safe_progress(progress)
             result = await self.worker.with_engine(
                 lambda e: e.apply(model, progress=report, cancel=cast(asyncio.Event, cancel),
-                                  confirm=confirm)
+                                  confirm=confirm, confirm_seconds=seconds)
             )
             self.state_changed(model.name, "deployed")
+            if result.awaiting_confirmation is not None:
+                self.trials.watch(float(result.awaiting_confirmation["deadline"]))
             return result.to_json()
 
         return self.jobs.start(model.name, "apply", names.ACTION_APPLY, work).id
+
+    @dbus_method(name="Confirm")
+    @exported(names.ACTION_APPLY)
+    async def confirm(self, name: DBusStr, options: DBusDict) -> None:
+        decode_options(options, {})
+        topology = decode_name(name)
+        try:
+            await self.worker.with_engine(lambda e: e.confirm_deployment(topology))
+        except ConfirmationExpired:
+            self.state_changed(topology, "restored")
+            raise
+        self.state_changed(topology, "confirmed")
+
+    @dbus_method(name="Revert")
+    @exported(names.ACTION_APPLY)
+    async def revert(self, name: DBusStr, options: DBusDict) -> DBusStr:
+        decode_options(options, {})
+        topology = decode_name(name)
+        async def work(progress: Progress, _cancel: CancelFlag) -> dict[str, object]:
+            report = thread_safe_progress(progress)
+            result = await self.worker.with_engine(lambda e: e.revert(topology, progress=report))
+            self.state_changed(topology, "restored")
+            return result.to_json()
+
+        return self.jobs.start(topology, "revert", names.ACTION_APPLY, work).id
 
     @dbus_method(name="Destroy")
     @exported(names.ACTION_DESTROY)
@@ -228,6 +261,17 @@ class Backend1(ServiceInterface):
     @dbus_signal(name="StateChanged")
     def state_changed(self, topology: str, state: str) -> StateChangedArgs:
         return [topology, state]
+
+
+APPLY_OPTIONS = {"confirm": "b", "confirm-seconds": "u"}
+
+
+def confirm_seconds(values: dict[str, Any]) -> int:
+    """The confirmation window an Apply asked for (InvalidArguments when out of bounds)."""
+    try:
+        return checked_seconds(int(values.get("confirm-seconds", DEFAULT_SECONDS)))
+    except ValueError as exc:
+        raise InvalidArgumentsError(str(exc)) from None
 
 
 def _persists(model: Topology) -> bool:

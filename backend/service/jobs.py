@@ -24,7 +24,7 @@ from netwright.backend.topology.problems import NetwrightError
 
 log = logging.getLogger("netwrightd")
 
-Operation = Literal["apply", "destroy", "check"]
+Operation = Literal["apply", "destroy", "check", "revert"]
 Work = Callable[[Callable[[int, int, str], None], CancelFlag], Awaitable[dict[str, object]]]
 
 

@@ -15,7 +15,7 @@ OBJECT_PATH: Final = "/io/netwright/Backend1"
 INTERFACE: Final = "io.netwright.Backend1"
 
 #: The version of the D-Bus API, published as the ``Version`` property.
-API_VERSION: Final = "1.0"
+API_VERSION: Final = "1.1"
 
 ACTION_INSPECT: Final = "io.netwright.inspect"
 ACTION_CHECK: Final = "io.netwright.check"
@@ -34,6 +34,7 @@ ERROR_BUSY: Final = ERROR_PREFIX + "Busy"
 ERROR_CANCELLED: Final = ERROR_PREFIX + "Cancelled"
 ERROR_NOT_FOUND: Final = ERROR_PREFIX + "NotFound"
 ERROR_FAILED: Final = ERROR_PREFIX + "Failed"
+ERROR_CONFIRMATION_REQUIRED: Final = ERROR_PREFIX + "ConfirmationRequired"
 
 #: Topology text larger than this is refused before it is parsed (1 MiB, in UTF-8 bytes).
 MAX_TOPOLOGY_BYTES: Final = 1024 * 1024

@@ -72,7 +72,8 @@ async def test_apply_through_netwrightd_keeps_the_bridge_in_nm(
     from dbus_fast.aio import MessageBus
 
     from netwright.backend.client.client import BackendClient
-    from netwright.backend.topology.problems import NetwrightError
+    from netwright.backend.engine.errors import NothingToConfirm
+    from netwright.backend.nm.errors import ConfirmationRequired
 
     bus = await MessageBus(bus_address=harness.bus.address).connect()
     client = await BackendClient.attach(bus)
@@ -86,11 +87,30 @@ async def test_apply_through_netwrightd_keeps_the_bridge_in_nm(
 
         harness.nm.ip("route", "add", "default", "via", "192.0.2.1", "dev", "brs")
         changed = DESIGN.format(address="192.0.2.20/24")
-        with pytest.raises(NetwrightError, match="default route"):  # io.netwright.Error.Failed
+        with pytest.raises(ConfirmationRequired, match="default route"):
             await client.apply(changed)
         assert harness.nm.addresses("brs") == ["192.0.2.10/24"]
-        await client.apply(changed, confirm=True)
+
+        # confirmed up front, then nobody confirms that the host is still reachable: the
+        # daemon restores the previous configuration by itself when the window ends
+        result = await client.apply(changed, confirm=True, confirm_seconds=5)
+        assert result.awaiting_confirmation is not None
         harness.nm.wait_for(lambda: harness.nm.addresses("brs") == ["192.0.2.20/24"], "change")
+        assert (await client.status("svc")).awaiting_confirmation is not None
+        harness.nm.wait_for(lambda: harness.nm.addresses("brs") == ["192.0.2.10/24"],
+                            "the daemon's restore at the deadline", timeout=20)
+        assert (await client.status("svc")).awaiting_confirmation is None
+        with pytest.raises(NothingToConfirm):
+            await client.confirm("svc")
+
+        # confirmed in time: kept (NM's re-activation dropped the hand-made default route)
+        harness.nm.ip("route", "replace", "default", "via", "192.0.2.1", "dev", "brs")
+        result = await client.apply(changed, confirm=True, confirm_seconds=5)
+        assert result.awaiting_confirmation is not None
+        await client.confirm("svc")
+        assert await nm.checkpoints() == []
+        assert (await client.status("svc")).awaiting_confirmation is None
+        harness.nm.wait_for(lambda: harness.nm.addresses("brs") == ["192.0.2.20/24"], "kept")
 
         await client.destroy("svc")
         assert "brs" not in harness.nm.links()
