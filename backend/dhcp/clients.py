@@ -15,18 +15,22 @@ is written here.
 Layout (``<state_dir>/<target.key>/dhcp/``)::
 
     udhcpc-event              the event script
-    <topology>/<key>.pid      udhcpc's pid file; its path in udhcpc's command line is how a
-                              restarted backend finds the client (``processes.find``)
+    <topology>/<key>.helper   the client's record: PID, start time, command line, the index
+                              of the interface it serves (``processes.py``); how a restarted
+                              backend finds it, and sees that its interface was re-created
+    <topology>/<key>.pid      udhcpc's own pid file
+    <topology>/<key>.routes   the lease routes the script adds once bound (``routes.py``)
     <topology>/<key>.lease    the lease (``lease.py``), written by the script
     <topology>/<key>.lease.event   the last event and its time
     <topology>/<key>.log      udhcpc's output
 
 Lifecycle, driven by the engine: ``start`` after an apply (also restarts a client whose
-interface, namespace or client-id changed, and stops clients of interfaces no longer
-``dhcp``), ``stop`` before a destroy (releases, so the server frees the address, and no
-client keeps a deleted namespace alive), ``reconcile`` when the backend starts (stops
-orphans: clients of topologies not deployed, e.g. started by an apply killed before it
-committed; restarts the missing clients of deployed ones).
+interface, namespace or client-id changed, or whose interface was re-created — udhcpc keeps
+the old interface's index and would regain the address only at its next renew —, and
+stops clients of interfaces no longer ``dhcp``), ``stop`` before a destroy (releases, so the
+server frees the address, and no client keeps a deleted namespace alive), ``reconcile`` when
+the backend starts (stops orphans: clients of topologies not deployed, e.g. started by an
+apply killed before it committed; restarts the missing clients of deployed ones).
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ import asyncio
 import os
 import shutil
 import signal
+import socket
+import subprocess
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -128,6 +134,21 @@ def _udhcpc() -> list[str]:
         " (or busybox)")
 
 
+def interface_index(netns: str | None, name: str) -> int | None:
+    """The kernel index of interface ``name`` in namespace ``netns`` (None: ours); None if
+    there is no such interface."""
+    if netns is None:
+        try:
+            return socket.if_nametoindex(name)
+        except OSError:
+            return None
+    found = subprocess.run(["ip", "-n", netns, "-o", "link", "show", "dev", name],
+                           capture_output=True, text=True, check=False,
+                           env={"PATH": PATH}).stdout
+    head = found.split(":", 1)[0].strip()
+    return int(head) if head.isdigit() else None
+
+
 def _event_file(lease_file: Path) -> Path:
     return lease_file.with_name(lease_file.name + ".event")
 
@@ -144,6 +165,28 @@ class DhcpClients:
     def _files(self, name: str, key: str) -> tuple[Path, Path, Path]:
         base = self.dir / name
         return base / f"{key}.pid", base / f"{key}.lease", base / f"{key}.log"
+
+    def _record(self, name: str, key: str) -> Path:
+        return self.dir / name / f"{key}{processes.RECORD_SUFFIX}"
+
+    def _write_routes(self, name: str, request: DhcpRequest) -> None:
+        """Write the lease routes the client's script adds at its next bound or renew.
+
+        A running, bound client is not asked to renew when they change: while a lease
+        reaches the gateway, the engine's plan adds or removes the route itself.
+        """
+        path = self.dir / name / f"{request.key}.routes"
+        text = "".join(f"{route}\n" for route in request.routes)
+        if not text:
+            path.unlink(missing_ok=True)
+            return
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+
+    def _interface_index(self, request: DhcpRequest) -> int | None:
+        """The index of the interface now (a re-created interface has a new one)."""
+        return interface_index(self._netns(request), request.name)
 
     def _netns(self, request: DhcpRequest) -> str | None:
         return self.target.netns_name(request.namespace)
@@ -170,19 +213,30 @@ class DhcpClients:
     # -- what runs ----------------------------------------------------------------------------
 
     def running(self, name: str | None = None) -> dict[tuple[str, str], processes.Helper]:
-        """Live clients by (topology, interface key), found from their command lines."""
+        """Live clients by (topology, interface key), found from their records."""
         if not self.dir.exists():
             return {}
-        base = self.dir.resolve()
         out: dict[tuple[str, str], processes.Helper] = {}
-        for helper, pid_file in processes.find("-p", base):
-            relative = pid_file.relative_to(base).parts
-            if len(relative) != 2 or not relative[1].endswith(".pid"):
-                continue
-            topology, key = relative[0], relative[1].removesuffix(".pid")
-            if name is None or topology == name:
-                out[(topology, key)] = helper
+        topologies = [self.dir / name] if name is not None else [
+            p for p in self.dir.iterdir() if p.is_dir()]
+        for directory in topologies:
+            for record in sorted(directory.glob(f"*{processes.RECORD_SUFFIX}")):
+                helper = processes.recorded(record)
+                if helper is not None:
+                    key = record.name.removesuffix(processes.RECORD_SUFFIX)
+                    out[(directory.name, key)] = helper
         return out
+
+    def _still_fits(self, name: str, request: DhcpRequest, helper: processes.Helper,
+                    argv: tuple[str, ...]) -> bool:
+        """The running client serves the interface as ``request`` wants it: same command
+        line, same namespace, and the interface is the one it started on (not re-created)."""
+        if helper.argv != argv:
+            return False
+        if processes.netns_inode(helper.pid) != self._netns_inode(self._netns(request)):
+            return False
+        started_on = processes.record_notes(self._record(name, request.key)).get("ifindex")
+        return started_on is None or started_on == self._interface_index(request)
 
     def start(self, topology: Topology) -> list[DhcpRequest]:
         """Make exactly the clients ``topology`` wants run (idempotent); returns them.
@@ -202,10 +256,9 @@ class DhcpClients:
         to_start: list[tuple[DhcpRequest, tuple[str, ...]]] = []
         for request in wanted:
             argv = self._argv(request, topology.name, script)
+            self._write_routes(topology.name, request)
             helper = running.get((topology.name, request.key))
-            if helper is not None and helper.argv == argv and (
-                    processes.netns_inode(helper.pid)
-                    == self._netns_inode(self._netns(request))):
+            if helper is not None and self._still_fits(topology.name, request, helper, argv):
                 keep.add(request.key)
                 continue
             if helper is not None:
@@ -221,14 +274,18 @@ class DhcpClients:
             # address it records; until the client reports, ``leases`` ignores it
             _event_file(lease_file).unlink(missing_ok=True)
             processes.spawn(argv, self._netns(request),
-                            env={**env, "NETWRIGHT_LEASE_FILE": str(lease_file)}, log=log)
+                            env={**env, "NETWRIGHT_LEASE_FILE": str(lease_file)}, log=log,
+                            record=self._record(topology.name, request.key),
+                            notes={"ifindex": self._interface_index(request)})
         return wanted
 
     def prepare(self, name: str, topology: Topology | None) -> list[str]:
         """Before an apply (or a rollback) changes the kernel: stop the clients of ``name``
         that ``topology`` (None: nothing) will not keep as they are — interface gone, moved,
         renamed, no longer ``dhcp``, another client-id. A client must not hold a namespace
-        the apply deletes. Returns the interface keys stopped."""
+        the apply deletes. The kept ones get ``topology``'s lease routes now, before the
+        plan removes a dropped one (a renew in between must not add it back). Returns the
+        interface keys stopped."""
         running = self.running(name)
         keep: set[str] = set()
         if topology is not None and running:
@@ -237,6 +294,7 @@ class DhcpClients:
                 helper = running.get((name, request.key))
                 if helper is not None and helper.argv == self._argv(request, name, script):
                     keep.add(request.key)
+                    self._write_routes(name, request)
         stopping = {key: h for (_n, key), h in running.items() if key not in keep}
         processes.stop(list(stopping.values()))
         return sorted(stopping)

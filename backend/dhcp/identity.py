@@ -25,6 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Literal
 
+from netwright.backend.dhcp.routes import lease_routes, route_arguments
 from netwright.backend.topology.model import Ipvlan, Topology, dhcp_entries
 
 Origin = Literal["given", "derived", "mac"]
@@ -77,6 +78,7 @@ class DhcpRequest:
     origin: Origin
     client_id: str | None  # as written or derived; None with origin "mac"
     broadcast: bool  # ask the server to broadcast its replies (see ``requests``)
+    routes: tuple[str, ...] = ()  # lease routes its client adds once bound (``routes.py``)
 
     @property
     def client_id_raw(self) -> bytes | None:
@@ -92,7 +94,16 @@ class DhcpRequest:
                      " parent's MAC with every sibling)")
         else:
             ident = f"client-id '{self.client_id}' (as given)"
-        return f"{self.name} in {where} asks DHCP for its address, {ident}"
+        sentence = f"{self.name} in {where} asks DHCP for its address, {ident}"
+        if self.routes:
+            sentence += (f"; once leased, its client adds {_route_words(self.routes)} (the"
+                         " gateway is reachable only through the leased address, so the"
+                         " engine cannot add it before)")
+        return sentence
+
+
+def _route_words(routes: tuple[str, ...]) -> str:
+    return ("route " if len(routes) == 1 else "routes ") + ", ".join(routes)
 
 
 def requests(topology: Topology) -> list[DhcpRequest]:
@@ -102,10 +113,13 @@ def requests(topology: Topology) -> list[DhcpRequest]:
     shared MAC and to an IP no child has yet, so ipvlan would hand it to the parent instead
     of the child that asked (measured on Debian 12's kernel with dnsmasq: without ``-B``
     udhcpc on an ipvlan l2 child never sees an OFFER; with it, it binds at once). One client
-    runs per interface; a second ``dhcp`` entry on the
-    same interface adds nothing.
+    runs per interface (validation refuses a second ``dhcp`` entry: ``duplicate-dhcp``).
     """
     out: list[DhcpRequest] = []
+    routes: dict[str, list[str]] = {}
+    for lease_route in lease_routes(topology):
+        for key in lease_route.interfaces:
+            routes.setdefault(key, []).append(route_arguments(lease_route.route))
     for key, link in topology.interfaces.items():
         entries = dhcp_entries(link)
         if not entries:
@@ -120,7 +134,8 @@ def requests(topology: Topology) -> list[DhcpRequest]:
         else:
             origin, client_id = "mac", None
         out.append(DhcpRequest(key, topology.kernel_name(key), link.namespace, link.kind,
-                               origin, client_id, broadcast=is_ipvlan))
+                               origin, client_id, broadcast=is_ipvlan,
+                               routes=tuple(routes.get(key, ()))))
     return out
 
 

@@ -13,7 +13,8 @@ otherwise ping each new address for ~3 s before offering it; the lab range is ou
 in the foreground and keep its user and group: in the unprivileged lab, setgroups is denied
 and user ``nobody`` is not mapped, so dropping privileges fails with "failed to change
 group-id"; it also writes no pid file — the ``--pid-file`` path still marks the process as
-ours in its command line), ``--conf-file=/dev/null`` (never read the machine's
+ours in its command line; the process is found again from its record,
+``dnsmasq.helper``, see ``processes.py``), ``--conf-file=/dev/null`` (never read the machine's
 /etc/dnsmasq.conf), and ``--bind-interfaces --interface=…`` (only the lab LANs). Lease time
 120 s, dnsmasq's minimum.
 
@@ -123,6 +124,7 @@ class LabDhcpServer:
         self.dir = Path(directory)
         self.router_netns = router_netns
         self.pid_file = self.dir / "dnsmasq.pid"
+        self.record = self.dir / f"dnsmasq{processes.RECORD_SUFFIX}"
         self.lease_file = self.dir / "dnsmasq.leases"
         self.log_file = self.dir / "dnsmasq.log"
 
@@ -143,10 +145,8 @@ class LabDhcpServer:
         return tuple(argv)
 
     def running(self) -> processes.Helper | None:
-        if not self.dir.exists():
-            return None
-        return next((h for h, path in processes.find("--pid-file", self.dir.resolve())
-                     if path == self.pid_file.resolve()), None)
+        """The dnsmasq this directory's record names, if it still runs."""
+        return processes.recorded(self.record)
 
     def start(self, lans: Sequence[ServedLan], *,
               lease_seconds: int = LEASE_SECONDS) -> processes.Helper:
@@ -156,8 +156,9 @@ class LabDhcpServer:
             raise DhcpError("the lab DHCP server needs at least one LAN with a gateway")
         self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.dir = self.dir.resolve()
-        self.pid_file, self.lease_file, self.log_file = (
-            self.dir / p.name for p in (self.pid_file, self.lease_file, self.log_file))
+        self.pid_file, self.lease_file, self.log_file, self.record = (
+            self.dir / p.name
+            for p in (self.pid_file, self.lease_file, self.log_file, self.record))
         argv = self._argv(lans, lease_seconds)
         current = self.running()
         if current is not None and current.argv == argv and self._in_router(current):
@@ -167,7 +168,8 @@ class LabDhcpServer:
         log = self.dir / "dnsmasq.out"
         log.unlink(missing_ok=True)
         self.log_file.unlink(missing_ok=True)
-        pid = processes.spawn(argv, self.router_netns, env={"PATH": PATH}, log=log)
+        pid = processes.spawn(argv, self.router_netns, env={"PATH": PATH}, log=log,
+                              record=self.record).pid
         deadline = time.monotonic() + _STARTUP_SECONDS
         while time.monotonic() < deadline:
             helper = self.running()

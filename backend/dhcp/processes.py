@@ -1,11 +1,15 @@
 """Helper processes (DHCP clients, the lab's dnsmasq): start inside a namespace, find, stop.
 
-A helper's own command line says whose it is: it names a file under a directory Netwright
-owns (``-p <state>/dhcp/<topology>/<key>.pid``, ``--pid-file=<lab>/dnsmasq.pid``). So the
-running processes themselves are the record: after a crash (kill -9 between starting a
-client and writing anything down) a restarted backend still finds every helper it started
-by reading ``/proc/*/cmdline`` and stops it by PID. Nothing is ever matched by program name
-alone, and nothing outside our directory is touched.
+Every helper is recorded the moment it exists: ``spawn`` writes ``<name>.helper`` (JSON: the
+PID, the process's start time in clock ticks after boot, its command line) next to the
+helper's other files, in a directory Netwright owns, and fsyncs it. A PID alone may be reused
+by the time a restarted backend reads it; PID plus start time names one process for the
+machine's uptime, and the command line must match too. So after a crash (kill -9 of the
+backend, or of the lab that owns the namespaces) whoever comes next ends exactly the helpers
+recorded there (``recorded``, ``end_recorded``), by PID. Nothing is ever matched by program
+name, and no process outside those records is ever touched. (A backend killed in the
+microseconds between the fork and the record's write is the one gap; the helper's command
+line still names its record's directory, for a human to see whose it is.)
 
 Helpers are started with ``nsenter --net=/run/netns/<name>`` (util-linux: it enters the
 namespace and execs, so the PID we get is the helper's), in a session of their own so a
@@ -16,25 +20,29 @@ the backend restarts.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 RUN_NETNS = Path("/run/netns")
+RECORD_SUFFIX = ".helper"
 _children: dict[int, subprocess.Popen[bytes]] = {}
 """Helpers this process started: polled so that none stays a zombie."""
 
 
 @dataclass(frozen=True)
 class Helper:
-    """A running helper: its PID and the command line it runs."""
+    """A running helper: its PID, the command line it runs, when it started (clock ticks
+    after boot, ``/proc/PID/stat`` field 22; None: not checked)."""
 
     pid: int
     argv: tuple[str, ...]
+    started: int | None = None
 
     def option_value(self, flag: str) -> str | None:
         """The value after ``flag`` (``-p VALUE``) or in ``flag=VALUE`` form."""
@@ -52,36 +60,96 @@ def _reap() -> None:
             del _children[pid]
 
 
-def _cmdline(pid: int) -> tuple[str, ...] | None:
+def _stat(pid: int) -> tuple[str, int] | None:
+    """The state letter and start time (clock ticks after boot) of process ``pid``."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return fields[0], int(fields[19])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _proc(pid: int) -> tuple[tuple[str, ...], int] | None:
+    """The command line and start time of a live (not zombie) process; None if it is gone."""
+    stat = _stat(pid)
     try:
         raw = Path(f"/proc/{pid}/cmdline").read_bytes()
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
+    except OSError:
         return None
-    if state in ("Z", "X") or not raw:
+    if stat is None or stat[0] in ("Z", "X") or not raw:
         return None  # a zombie has run its course (and has no command line left)
-    return tuple(part.decode("utf-8", "replace") for part in raw.rstrip(b"\0").split(b"\0"))
+    started = stat[1]
+    argv = tuple(part.decode("utf-8", "replace") for part in raw.rstrip(b"\0").split(b"\0"))
+    return argv, started
 
 
-def find(flag: str, under: Path) -> Iterator[tuple[Helper, Path]]:
-    """Live processes whose ``flag`` names a file below ``under``, with that file's path."""
-    _reap()
-    root = str(under.resolve()) + os.sep
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        argv = _cmdline(int(entry.name))
-        if argv is None:
-            continue
-        helper = Helper(int(entry.name), argv)
-        value = helper.option_value(flag)
-        if value is not None and value.startswith(root):
-            yield helper, Path(value)
+def _cmdline(pid: int) -> tuple[str, ...] | None:
+    found = _proc(pid)
+    return found[0] if found is not None else None
 
 
-def spawn(argv: Sequence[str], netns: str | None, *, env: Mapping[str, str],
-          log: Path) -> int:
-    """Start ``argv`` inside namespace ``netns`` (None: ours), output appended to ``log``."""
+def _is(helper: Helper, argv: tuple[str, ...], started: int) -> bool:
+    """``argv``/``started`` (read from /proc) are ``helper``'s: the same process, not one that
+    got its PID since. Until nsenter has exec'd, the command line is ``nsenter … -- ARGV``."""
+    if helper.started is not None and started != helper.started:
+        return False
+    if argv == helper.argv:
+        return True
+    return (len(argv) > len(helper.argv) and argv[-len(helper.argv):] == helper.argv
+            and Path(argv[0]).name == "nsenter")
+
+
+def recorded(record: Path) -> Helper | None:
+    """The helper ``record`` names if it still runs (same PID, start time and command line)."""
+    try:
+        data = json.loads(record.read_text(encoding="utf-8"))
+        helper = Helper(int(data["pid"]), tuple(data["argv"]), int(data["started"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return helper if alive(helper) else None
+
+
+def record_notes(record: Path) -> dict[str, object]:
+    """What the spawner wrote down about the helper's start (``spawn(notes=…)``)."""
+    try:
+        notes = json.loads(record.read_text(encoding="utf-8")).get("notes", {})
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return notes if isinstance(notes, dict) else {}
+
+
+def records_under(directory: Path) -> list[Path]:
+    """Every helper record below ``directory``."""
+    return sorted(directory.rglob(f"*{RECORD_SUFFIX}")) if directory.is_dir() else []
+
+
+def end_recorded(directory: Path) -> list[Helper]:
+    """Stop every helper recorded below ``directory`` that still runs (what a killed
+    backend or lab left behind); returns them."""
+    running = [h for record in records_under(directory) if (h := recorded(record)) is not None]
+    stop(running)
+    return running
+
+
+def _write_record(record: Path, helper: Helper, notes: Mapping[str, object]) -> None:
+    tmp = record.with_name(record.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as out:
+        json.dump({"pid": helper.pid, "started": helper.started, "argv": list(helper.argv),
+                   "notes": dict(notes)}, out)
+        out.flush()
+        os.fsync(out.fileno())
+    tmp.replace(record)
+    directory = os.open(record.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def spawn(argv: Sequence[str], netns: str | None, *, env: Mapping[str, str], log: Path,
+          record: Path, notes: Mapping[str, object] | None = None) -> Helper:
+    """Start ``argv`` inside namespace ``netns`` (None: ours), output appended to ``log``,
+    recorded in ``record`` (with ``notes``) before anything else happens."""
     _reap()
     command = list(argv)
     if netns is not None:
@@ -90,19 +158,23 @@ def spawn(argv: Sequence[str], netns: str | None, *, env: Mapping[str, str],
         child = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
                                  env=dict(env), start_new_session=True, close_fds=True)
     _children[child.pid] = child
-    # return once the helper runs its own command line, so ``find`` sees it from now on (a
-    # second start right away must not start a twin)
+    stat = _stat(child.pid)  # the start time is the fork's: it stays through the execs
+    helper = Helper(child.pid, tuple(argv), stat[1] if stat is not None else None)
+    _write_record(record, helper, notes or {})
+    # return once the helper runs its own command line (a second start right away must
+    # see it as the helper, not as nsenter)
     deadline = time.monotonic() + 2.0
     while (_cmdline(child.pid) != tuple(argv) and child.poll() is None
            and time.monotonic() < deadline):
         time.sleep(0.001)
-    return child.pid
+    return helper
 
 
 def alive(helper: Helper) -> bool:
-    """Still running the same command line (not exited, not a zombie, PID not reused)."""
+    """Still the same process (not exited, not a zombie, PID not reused)."""
     _reap()
-    return _cmdline(helper.pid) == helper.argv
+    found = _proc(helper.pid)
+    return found is not None and _is(helper, *found)
 
 
 def exited(pid: int) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass, field, replace
 
+from netwright.backend.dhcp.routes import LeaseRoute, lease_routes
 from netwright.backend.engine.target import Target
 from netwright.backend.topology.model import (
     Bridge,
@@ -97,11 +98,22 @@ class RouteSpec:
 
 
 @dataclass(frozen=True)
+class LeaseRouteSpec:
+    """A route whose gateway only a DHCP lease reaches (``netwright.backend.dhcp.routes``):
+    the engine adds it only while a lease on one of ``interfaces`` (kernel names, same
+    namespace) holds the gateway's subnet; before that the DHCP client adds it when bound."""
+
+    route: RouteSpec
+    interfaces: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class NamespaceSpec:
     key: str
     where: str
     alias: str
     routes: tuple[RouteSpec, ...] = ()
+    lease_routes: tuple[LeaseRouteSpec, ...] = ()
     sysctls: tuple[tuple[str, str], ...] = ()
     ipv6: bool = False  # whether anything in it uses IPv6 (else link-local is suppressed)
 
@@ -208,15 +220,25 @@ def desired_state(topology: Topology, target: Target) -> Desired:
         # no IPv6 anywhere: no link-local either, so a new port does not flood its bridge
         # with autoconfiguration (measured: 1.3 M packets for 500 ports)
         out.links = {k: replace(v, link_local=False) for k, v in out.links.items()}
+    by_namespace: dict[str, dict[int, LeaseRoute]] = {}
+    for lease_route in lease_routes(topology):
+        by_namespace.setdefault(lease_route.namespace, {})[lease_route.index] = lease_route
     for key, ns in topology.namespaces.items():
         where = target.netns_name(key)
         assert where is not None
         out.labels[where] = key
-        routes = tuple(RouteSpec(r.to, r.via, r.dev, r.metric) for r in ns.routes)
+        leased = by_namespace.get(key, {})
+        routes = tuple(RouteSpec(r.to, r.via, r.dev, r.metric)
+                       for index, r in enumerate(ns.routes) if index not in leased)
+        waiting = tuple(
+            LeaseRouteSpec(RouteSpec(r.route.to, r.route.via, r.route.dev, r.route.metric),
+                           tuple(topology.kernel_name(k) for k in r.interfaces))
+            for r in leased.values())
         v6 = uses_v6.get(where, False) or any(
             ":" in (r.via or "") or ":" in r.to for r in ns.routes)
         out.namespaces[key] = NamespaceSpec(
             key=key, where=where, alias=marker(name, key), routes=routes,
+            lease_routes=waiting,
             sysctls=tuple(sorted((k, str(v)) for k, v in ns.sysctls.items())), ipv6=v6,
         )
     return out

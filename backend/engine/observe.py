@@ -43,6 +43,7 @@ class LinkState:
     group: int = 0
     info: dict[str, Any] = field(default_factory=dict)
     addresses: set[str] = field(default_factory=set)
+    leased: set[str] = field(default_factory=set)  # addresses with a lifetime (a DHCP lease)
 
     @property
     def owner(self) -> tuple[str, str] | None:
@@ -192,7 +193,10 @@ def observe_ns(kernel: Kernel, where: Where, interest: Interest | None = None) -
         if iface.version == 6 and iface.ip.is_link_local:
             continue
         if not (msg.get_attr("IFA_FLAGS") or msg["flags"]) & IFA_F_PERMANENT:
-            continue  # a lease (DHCP, SLAAC) with a lifetime: its client owns it, not the plan
+            # a lease (DHCP, SLAAC) with a lifetime: its client owns it, not the plan; it
+            # tells the plan whether a route via the lease's gateway can be added now
+            owner.leased.add(str(iface))
+            continue
         owner.addresses.add(str(iface))
     route_msgs = []
     for family in (AF_INET, AF_INET6):

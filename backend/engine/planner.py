@@ -8,6 +8,8 @@ such objects instead, so cleaning up never touches anything that is not ours.
 
 from __future__ import annotations
 
+import errno
+import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -15,6 +17,7 @@ from netwright.backend.engine import ops
 from netwright.backend.engine.desired import (
     MARKER_PREFIX,
     Desired,
+    LeaseRouteSpec,
     LinkSpec,
     RouteSpec,
     Where,
@@ -320,6 +323,14 @@ def _matches(want: RouteSpec, seen: RouteState) -> bool:
             and (want.metric is None or want.metric == (seen.metric or 0)))
 
 
+def _lease_reaches(state: NsState, waiting: LeaseRouteSpec) -> bool:
+    """A lease on one of the route's DHCP interfaces holds its gateway's subnet right now."""
+    via = ipaddress.ip_address(waiting.route.via or "")
+    return any(via in ipaddress.ip_interface(cidr).network
+               for name in waiting.interfaces if (link := state.links.get(name)) is not None
+               for cidr in link.leased)
+
+
 def _plan_routes_and_sysctls(b: _Builder) -> None:
     for ns in b.desired.namespaces.values():
         if ns.where in b.skip_wheres:
@@ -335,6 +346,17 @@ def _plan_routes_and_sysctls(b: _Builder) -> None:
                 continue
             b.add(action, ns.key, f"add {route.text()} in namespace {ns.key}",
                   ops.RouteAdd(ops.PHASE_ROUTE_NEW, ns.where, route=route))
+        for waiting in ns.lease_routes:
+            match = next((r for r in seen if _matches(waiting.route, r)), None)
+            if match is not None:
+                seen.remove(match)
+            elif state is not None and _lease_reaches(state, waiting):
+                # the lease is there, the route is not (deleted by hand): add it back; the
+                # client may add it in the same instant at a renew, hence EEXIST is fine
+                b.add(action, ns.key, f"add {waiting.route.text()} in namespace {ns.key}",
+                      ops.RouteAdd(ops.PHASE_ROUTE_NEW, ns.where, route=waiting.route,
+                                   tolerated=frozenset({errno.EEXIST})))
+            # else: no lease reaches its gateway yet; the DHCP client adds it when bound
         for extra in seen:
             route = RouteSpec(extra.to, extra.via, extra.dev, extra.metric)
             b.add("modify", ns.key, f"remove {route.text()} from namespace {ns.key}",
