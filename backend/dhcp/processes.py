@@ -131,6 +131,15 @@ def end_recorded(directory: Path) -> list[Helper]:
     return running
 
 
+def adopt(record: Path, pid: int, argv: Sequence[str]) -> Helper:
+    """Record a helper someone else started (the lab's own dbus-daemon) as ``spawn`` does, so
+    whoever comes after a SIGKILL ends it too (``end_recorded``)."""
+    stat = _stat(pid)
+    helper = Helper(pid, tuple(argv), stat[1] if stat is not None else None)
+    _write_record(record, helper, {})
+    return helper
+
+
 def _write_record(record: Path, helper: Helper, notes: Mapping[str, object]) -> None:
     tmp = record.with_name(record.name + ".tmp")
     with open(tmp, "w", encoding="utf-8") as out:
