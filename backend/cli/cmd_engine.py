@@ -17,10 +17,15 @@ from typing import Any
 
 from netwright.backend.cli.terminal import (
     TerminalProgress,
+    confirm_window,
     emit_json,
     names_a_file,
     refuse_unconfirmed_apply,
     report_applied,
+    report_kept,
+    report_restored,
+    settle_trial,
+    subject_name,
 )
 from netwright.backend.topology import load_topology
 from netwright.backend.topology.model import Topology
@@ -46,6 +51,10 @@ def register(subparsers: Any) -> None:
         ("destroy", "remove everything a deployed topology created", "NAME|FILE", _destroy),
         ("status", "compare a deployment with the kernel", "NAME|FILE", _status),
         ("list", "list deployed topologies", None, _list),
+        ("confirm", "keep the change an apply left on trial (it touched the default route's"
+         " device)", "NAME|FILE", _confirm),
+        ("revert", "restore, now, the configuration from before the apply on trial",
+         "NAME|FILE", _revert),
     ]
     for name, help_text, subject, func in commands:
         parser = subparsers.add_parser(name, parents=[common], help=help_text,
@@ -55,6 +64,10 @@ def register(subparsers: Any) -> None:
         if name == "apply":
             parser.add_argument("--yes", "-y", action="store_true",
                                 help="apply without asking")
+            parser.add_argument("--confirm-seconds", type=int, metavar="N",
+                                help="a change to the device of the host's default route is"
+                                " kept only if confirmed within N seconds (5 to 600; default"
+                                " 60)")
         parser.set_defaults(func=lambda args, f=func: _run(args, f))
 
 
@@ -131,10 +144,27 @@ async def _apply(args: argparse.Namespace) -> int:
         return refused
     progress = TerminalProgress(not args.json)
     try:
-        result = await engine.apply(topology, progress=progress, confirm=True)  # plan accepted
+        result = await engine.apply(topology, progress=progress, confirm=True,  # plan accepted
+                                    **confirm_window(args))
     finally:
         progress.close()
     report_applied(result, args.json)
+    return await settle_trial(topology.name, result.awaiting_confirmation, args.json,
+                              lambda: engine.confirm_deployment(topology.name),
+                              lambda: engine.revert(topology.name))
+
+
+async def _confirm(args: argparse.Namespace) -> int:
+    name = subject_name(args.subject)
+    await _engine(args).confirm_deployment(name)
+    report_kept(name, args.json)
+    return EXIT_OK
+
+
+async def _revert(args: argparse.Namespace) -> int:
+    name = subject_name(args.subject)
+    result = await _engine(args).revert(name)
+    report_restored(name, result, args.json)
     return EXIT_OK
 
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import sys
+import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 
@@ -21,6 +24,21 @@ def emit_json(data: Any) -> None:
 def names_a_file(subject: str) -> bool:
     """A command's subject is a topology file when it exists or looks like one, else a name."""
     return os.path.exists(subject) or subject.endswith((".yaml", ".yml"))
+
+
+def subject_name(subject: str) -> str:
+    """The topology name a command's NAME|FILE subject stands for."""
+    if names_a_file(subject):
+        from netwright.backend.topology import load_topology
+
+        return load_topology(subject)[1].name
+    return subject
+
+
+def confirm_window(args: Any) -> dict[str, int]:
+    """apply's ``--confirm-seconds`` as keyword arguments (none: the backend's default)."""
+    seconds = getattr(args, "confirm_seconds", None)
+    return {} if seconds is None else {"confirm_seconds": seconds}
 
 
 def refuse_unconfirmed_apply(assume_yes: bool) -> int | None:
@@ -45,6 +63,69 @@ def report_applied(result: Any, as_json: bool) -> None:
         emit_json({**result.to_json(), "applied": True})
     else:
         print(f"applied {len(result.plan.steps)} step(s) in {result.seconds:.2f} s")
+
+
+def report_kept(name: str, as_json: bool) -> None:
+    if as_json:
+        emit_json({"topology": name, "confirmed": True})
+    else:
+        print(f"kept the new configuration of {name}")
+
+
+def report_restored(name: str, result: Any, as_json: bool) -> None:
+    if as_json:
+        emit_json({**result.to_json(), "restored": True})
+    else:
+        print(f"restored the previous configuration of {name}"
+              f" ({len(result.plan.steps)} step(s), {result.seconds:.2f} s)")
+
+
+ANSWER_MARGIN = 2.0
+"""Seconds kept between the end of the keep question and the backend's deadline, so a "yes"
+typed at the last moment still reaches the backend in time."""
+
+
+async def settle_trial(name: str, awaiting: dict[str, Any] | None, as_json: bool,
+                       keep: Callable[[], Awaitable[Any]],
+                       restore: Callable[[], Awaitable[Any]]) -> int:
+    """After an apply that is only on trial: ask whether to keep it, like ``netplan try``.
+
+    If the change cut this terminal off, nobody answers and the backend restores the
+    previous configuration at the deadline; a "no", or no answer in time, restores it now.
+    Off a terminal (or with ``--json``) nobody can answer here: say how to keep it.
+    """
+    if awaiting is None:
+        return 0
+    deadline = float(awaiting.get("deadline", 0))
+    if as_json or not (sys.stdin.isatty() and sys.stderr.isatty()):
+        print(f"netwright: this change is on trial: run 'netwright confirm {name}' within"
+              f" {max(0, deadline - time.time()):.0f} s to keep it, else the previous"
+              " configuration is restored", file=sys.stderr)
+        return 0
+    print(f"WARNING: {awaiting.get('reason', '')}", file=sys.stderr)
+    seconds = max(0.0, deadline - time.time() - ANSWER_MARGIN)
+    answer = ask_with_timeout(
+        f"Keep this configuration? [y/N] (restoring the previous one in {seconds:.0f} s) ",
+        seconds)
+    if answer in ("y", "yes"):
+        await keep()
+        report_kept(name, False)
+        return 0
+    if answer is None:
+        print("no answer in time", file=sys.stderr)
+    report_restored(name, await restore(), False)
+    return 1
+
+
+def ask_with_timeout(question: str, seconds: float) -> str | None:
+    """A line typed on the terminal within ``seconds``, lowercased; None if none came."""
+    sys.stderr.write(question)
+    sys.stderr.flush()
+    ready, _, _ = select.select([sys.stdin], [], [], seconds)
+    if not ready:
+        sys.stderr.write("\n")
+        return None
+    return sys.stdin.readline().strip().lower()
 
 
 class TerminalProgress:

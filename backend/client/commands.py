@@ -15,10 +15,14 @@ from pathlib import Path
 
 from netwright.backend.cli.terminal import (
     TerminalProgress,
+    confirm_window,
     emit_json,
-    names_a_file,
     refuse_unconfirmed_apply,
     report_applied,
+    report_kept,
+    report_restored,
+    settle_trial,
+    subject_name,
 )
 from netwright.backend.client.client import BackendClient
 from netwright.backend.client.connect import connect
@@ -54,12 +58,6 @@ def _text(path: str) -> str:
     return Path(path).read_text(encoding="utf-8")
 
 
-def _subject_name(subject: str) -> str:
-    if names_a_file(subject):
-        return load_topology(subject)[1].name
-    return subject
-
-
 async def _plan(client: BackendClient, args: argparse.Namespace) -> int:
     plan = await client.plan(_text(args.subject))
     if args.json:
@@ -79,15 +77,36 @@ async def _apply(client: BackendClient, args: argparse.Namespace) -> int:
         return refused
     progress = TerminalProgress(not args.json)
     try:
-        result = await client.apply(text, progress=progress, confirm=True)  # plan accepted
+        result = await client.apply(text, progress=progress, confirm=True,  # plan accepted
+                                    **confirm_window(args))
     finally:
         progress.close()
     report_applied(result, args.json)
+    name = result.plan.topology
+    return await settle_trial(name, result.awaiting_confirmation, args.json,
+                              lambda: client.confirm(name), lambda: client.revert(name))
+
+
+async def _confirm(client: BackendClient, args: argparse.Namespace) -> int:
+    name = subject_name(args.subject)
+    await client.confirm(name)
+    report_kept(name, args.json)
+    return EXIT_OK
+
+
+async def _revert(client: BackendClient, args: argparse.Namespace) -> int:
+    name = subject_name(args.subject)
+    progress = TerminalProgress(not args.json)
+    try:
+        result = await client.revert(name, progress)
+    finally:
+        progress.close()
+    report_restored(name, result, args.json)
     return EXIT_OK
 
 
 async def _destroy(client: BackendClient, args: argparse.Namespace) -> int:
-    name = _subject_name(args.subject)
+    name = subject_name(args.subject)
     progress = TerminalProgress(not args.json)
     try:
         result = await client.destroy(name, progress=progress)
@@ -101,7 +120,7 @@ async def _destroy(client: BackendClient, args: argparse.Namespace) -> int:
 
 
 async def _status(client: BackendClient, args: argparse.Namespace) -> int:
-    status = await client.status(_subject_name(args.subject))
+    status = await client.status(subject_name(args.subject))
     if args.json:
         emit_json(status.to_json())
     else:
@@ -121,4 +140,5 @@ async def _list(client: BackendClient, args: argparse.Namespace) -> int:
 
 _COMMANDS: dict[str, Command] = {
     "plan": _plan, "apply": _apply, "destroy": _destroy, "status": _status, "list": _list,
+    "confirm": _confirm, "revert": _revert,
 }

@@ -81,3 +81,7 @@ class NothingToConfirm(EngineError):  # noqa: N818 (reads as a state)
 
 class ConfirmationExpired(EngineError):  # noqa: N818 (reads as what happened)
     """The confirmation came after the deadline, so the previous deployment was restored."""
+
+
+class ConfirmWindowError(EngineError):
+    """The confirmation window asked for is shorter or longer than the engine allows."""

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from netwright.backend.engine.errors import ConfirmWindowError
 from netwright.backend.engine.store import topology_json
 from netwright.backend.topology.document import atomic_write
 from netwright.backend.topology.model import Topology
@@ -61,7 +62,7 @@ class Trial:
 def checked_seconds(seconds: int) -> int:
     """The confirmation window asked for, refused with a sentence when out of bounds."""
     if not MIN_SECONDS <= seconds <= MAX_SECONDS:
-        raise ValueError(f"the confirmation window must be {MIN_SECONDS} to {MAX_SECONDS}"
+        raise ConfirmWindowError(f"the confirmation window must be {MIN_SECONDS} to {MAX_SECONDS}"
                          f" seconds, not {seconds}")
     return seconds
 

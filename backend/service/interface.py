@@ -16,7 +16,7 @@ from dbus_fast.annotations import DBusDict, DBusSignature, DBusStr
 from dbus_fast.constants import PropertyAccess
 from dbus_fast.service import ServiceInterface, dbus_method, dbus_property, dbus_signal
 
-from netwright.backend.engine.errors import ConfirmationExpired
+from netwright.backend.engine.errors import ConfirmationExpired, ConfirmWindowError
 from netwright.backend.engine.trial import DEFAULT_SECONDS, checked_seconds
 from netwright.backend.service import names
 from netwright.backend.service.authority import Authority
@@ -270,7 +270,7 @@ def confirm_seconds(values: dict[str, Any]) -> int:
     """The confirmation window an Apply asked for (InvalidArguments when out of bounds)."""
     try:
         return checked_seconds(int(values.get("confirm-seconds", DEFAULT_SECONDS)))
-    except ValueError as exc:
+    except ConfirmWindowError as exc:
         raise InvalidArgumentsError(str(exc)) from None
 
 

@@ -1,0 +1,120 @@
+"""`netwright apply` on the host's own connection, as a person sees it: asked to keep the
+change like `netplan try`, or told how to keep it when nobody can answer.
+
+The command runs for real (``python -m netwright.backend.cli.main ... --local``) inside
+NetworkManager's namespace, once on a pseudo-terminal that answers (or does not), once off a
+terminal, then `netwright confirm`.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from designs import netwright_profiles
+from nm_harness import REPO, Harness
+
+OLD, NEW = "192.0.2.10/24", "192.0.2.20/24"
+
+
+def write_design(tmp_path: Path, address: str) -> Path:
+    text = f"""netwright: 1
+name: nme
+interfaces:
+  br0: {{kind: bridge, persist: true, addresses: [{address}]}}
+"""
+    design_file = tmp_path / f"{address.split('/', maxsplit=1)[0]}.yaml"
+    design_file.write_text(text)
+    return design_file
+
+
+def netwright(harness: Harness, tmp_path: Path, *args: str) -> list[str]:
+    return ["ip", "netns", "exec", harness.nm.netns, sys.executable, "-m",
+            "netwright.backend.cli.main", *args, "--local", "--state-dir",
+            str(tmp_path / "state")]
+
+
+def run(harness: Harness, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(netwright(harness, tmp_path, *args), capture_output=True, text=True,
+                          env=harness.nm.env, cwd=REPO, timeout=60, check=False)
+
+
+def on_a_terminal(harness: Harness, tmp_path: Path, answer: str | None,
+                  *args: str) -> tuple[int, str]:
+    """Run on a pseudo-terminal; type ``answer`` when asked to keep (None: say nothing)."""
+    controller, terminal = os.openpty()
+    process = subprocess.Popen(netwright(harness, tmp_path, *args), stdin=terminal,
+                               stdout=terminal, stderr=terminal, env=harness.nm.env, cwd=REPO)
+    os.close(terminal)
+    seen = b""
+    deadline = time.monotonic() + 60
+    try:
+        while process.poll() is None and time.monotonic() < deadline:
+            ready, _, _ = select.select([controller], [], [], 0.2)
+            if not ready:
+                continue
+            try:
+                seen += os.read(controller, 4096)
+            except OSError:  # the terminal closed with the process
+                break
+            if answer is not None and b"Keep this configuration?" in seen:
+                os.write(controller, answer.encode() + b"\n")
+                answer = None
+        return process.wait(30), seen.decode(errors="replace")
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        os.close(controller)
+
+
+def deploy_on_the_uplink(harness: Harness, tmp_path: Path) -> None:
+    assert run(harness, tmp_path, "apply", "--yes", str(write_design(tmp_path, OLD))
+               ).returncode == 0
+    harness.nm.wait_for(lambda: harness.nm.addresses("br0") == [OLD], "br0 up")
+    harness.nm.ip("route", "add", "default", "via", "192.0.2.1", "dev", "br0")
+
+
+def test_answering_yes_keeps_and_no_answer_restores(harness: Harness, tmp_path: Path) -> None:
+    deploy_on_the_uplink(harness, tmp_path)
+    changed = str(write_design(tmp_path, NEW))
+    code, seen = on_a_terminal(harness, tmp_path, None, "apply", "--yes",
+                               "--confirm-seconds", "5", changed)
+    assert "default route" in seen
+    assert "no answer in time" in seen and "restored the previous configuration" in seen
+    assert code == 1
+    harness.nm.wait_for(lambda: harness.nm.addresses("br0") == [OLD], "restored")
+
+    harness.nm.ip("route", "replace", "default", "via", "192.0.2.1", "dev", "br0")
+    code, seen = on_a_terminal(harness, tmp_path, "y", "apply", "--yes",
+                               "--confirm-seconds", "10", changed)
+    assert "kept the new configuration of nme" in seen, seen
+    assert code == 0
+    assert harness.nm.addresses("br0") == [NEW]
+    assert run(harness, tmp_path, "destroy", "nme").returncode == 0
+    assert netwright_profiles(harness) == []
+
+
+def test_off_a_terminal_it_says_how_to_keep(harness: Harness, tmp_path: Path) -> None:
+    deploy_on_the_uplink(harness, tmp_path)
+    applied = run(harness, tmp_path, "apply", "--yes", "--confirm-seconds", "30",
+                  str(write_design(tmp_path, NEW)))
+    assert applied.returncode == 0, applied.stderr
+    assert "run 'netwright confirm nme' within" in applied.stderr
+    status = run(harness, tmp_path, "status", "nme")
+    assert "awaits confirmation" in status.stdout, status.stdout
+    kept = run(harness, tmp_path, "confirm", "nme")
+    assert kept.returncode == 0, kept.stderr
+    assert "kept the new configuration of nme" in kept.stdout
+    again = run(harness, tmp_path, "confirm", "nme")
+    assert again.returncode == 1
+    assert "no change awaiting confirmation" in again.stderr
+    bad = run(harness, tmp_path, "apply", "--yes", "--confirm-seconds", "1",
+              str(write_design(tmp_path, OLD)))
+    assert "5 to 600 seconds" in bad.stderr
+    assert harness.nm.addresses("br0") == [NEW]
+    assert run(harness, tmp_path, "destroy", "nme").returncode == 0
