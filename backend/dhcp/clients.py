@@ -36,6 +36,7 @@ apply killed before it committed; restarts the missing clients of deployed ones)
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import os
 import shutil
 import signal
@@ -49,7 +50,7 @@ from typing import Any, Literal, Protocol
 
 from netwright.backend.dhcp import processes
 from netwright.backend.dhcp.errors import DhcpUnavailable
-from netwright.backend.dhcp.identity import DhcpRequest, requests
+from netwright.backend.dhcp.identity import DhcpRequest, requests, route_list
 from netwright.backend.dhcp.lease import Lease, read_event, read_lease
 from netwright.backend.dhcp.script import SCRIPT_NAME, install
 from netwright.backend.topology.model import Topology
@@ -100,10 +101,30 @@ class ClientState:
             "address": lease.address if lease else None,
             "server": lease.server if lease else None,
             "expires": lease.expires if lease else None,
+            "routes": list(self.request.routes),
             "text": self.describe(),
         }
 
     def describe(self) -> str:
+        """One sentence for Status: the lease, or why there is none, and what the lease routes
+        wait for."""
+        return self._describe_lease() + self._describe_routes()
+
+    def _describe_routes(self) -> str:
+        if not self.request.routes:
+            return ""
+        if self.phase != "bound" or self.lease is None:
+            return f"; {route_list(self.request.routes)} will follow the lease"
+        network = ipaddress.ip_interface(self.lease.address).network
+        outside = [r for r in self.request.routes if ipaddress.ip_address(_via(r)) not in network]
+        if not outside:
+            return ""
+        return (f"; {route_list(tuple(outside))} cannot be added through"
+                f" {self.request.name}: the gateway is outside the lease's subnet {network}, so"
+                " it is never reachable there (route via an address of that subnet, or ask"
+                " the DHCP server for another range)")
+
+    def _describe_lease(self) -> str:
         if self.phase == "bound" and self.lease is not None:
             return f"{self.request.name}: DHCP lease {self.lease.describe()}"
         if self.phase == "refused":
@@ -120,6 +141,12 @@ class ClientState:
         if self.phase == "waiting":
             return f"{self.request.name}: waiting for a DHCP lease"
         return f"{self.request.name}: no DHCP client runs (apply again to start it)"
+
+
+def _via(route: str) -> str:
+    """The gateway of a lease route written as ``ip route`` arguments (they all have one)."""
+    words = route.split()
+    return words[words.index("via") + 1]
 
 
 def _udhcpc() -> list[str]:

@@ -96,13 +96,14 @@ class DhcpRequest:
             ident = f"client-id '{self.client_id}' (as given)"
         sentence = f"{self.name} in {where} asks DHCP for its address, {ident}"
         if self.routes:
-            sentence += (f"; once leased, its client adds {_route_words(self.routes)} (the"
+            sentence += (f"; once leased, its client adds {route_list(self.routes)} (the"
                          " gateway is reachable only through the leased address, so the"
                          " engine cannot add it before)")
         return sentence
 
 
-def _route_words(routes: tuple[str, ...]) -> str:
+def route_list(routes: tuple[str, ...]) -> str:
+    """``route default via 192.168.31.1`` / ``routes A, B``."""
     return ("route " if len(routes) == 1 else "routes ") + ", ".join(routes)
 
 

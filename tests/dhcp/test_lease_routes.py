@@ -29,6 +29,7 @@ namespaces:
     routes:
       - {to: default, via: 192.168.31.1}
       - {to: 10.77.0.0/16, via: 192.168.31.1, metric: 7}
+      - {to: 10.66.0.0/16, via: 10.5.5.1}
 interfaces:
   mv1: {kind: macvlan, parent: wlp2s0, mode: bridge, namespace: net1, addresses: [dhcp]}
 """
@@ -61,7 +62,8 @@ def test_route_via_the_dhcp_gateway(lab_rig: LabRig, topo: Any) -> None:
     plan = run(engine.plan(topology))
     assert not [s.text for s in plan.steps if "route" in s.text]
     assert any("once leased, its client adds routes default via 192.168.31.1, 10.77.0.0/16"
-               " via 192.168.31.1 metric 7" in note for note in plan.notes), plan.notes
+               " via 192.168.31.1 metric 7, 10.66.0.0/16 via 10.5.5.1" in note
+               for note in plan.notes), plan.notes
 
     run(engine.apply(topology))  # used to fail: "Network is unreachable", rolled back
     lease = engine.dhcp.leases("dhcproute")["mv1"]
@@ -71,6 +73,10 @@ def test_route_via_the_dhcp_gateway(lab_rig: LabRig, topo: Any) -> None:
     assert ping.returncode == 0, ping.stdout
     status = run(engine.status("dhcproute"))
     assert status.ok, status.render()
+    # a gateway the lease does not hold: never added, and Status says why
+    assert ("route 10.66.0.0/16 via 10.5.5.1 cannot be added through mv1: the gateway is"
+            " outside the lease's subnet 192.168.31.0/24") in status.dhcp[0]["text"]
+    assert status.dhcp[0]["routes"][0] == "default via 192.168.31.1"
     assert run(engine.apply(topology)).plan.empty
 
     # the lease's address goes (the kernel takes the routes with it): waiting, not drift
