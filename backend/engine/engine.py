@@ -209,16 +209,18 @@ class Engine:
         when ``confirm_deployment`` must be called, else the previous deployment comes back.
         """
         require_root()
+        seconds = trial.checked_seconds(confirm_seconds)
         await self.recover()
-        held = trial.load(self.store.trial_path(topology.name))
-        if held is not None:
-            raise BusyError(
-                f"the last apply of {topology.name} awaits confirmation"
-                f" ({held.seconds_left():.0f} s left): keep it (netwright confirm"
-                f" {topology.name}) or restore the previous configuration (netwright revert"
-                f" {topology.name}) before applying again")
-        return await self._apply(topology, progress=progress, cancel=cancel, confirm=confirm,
-                                 confirm_seconds=trial.checked_seconds(confirm_seconds))
+        with self.store.lock(topology.name):  # around NetworkManager's part too
+            held = trial.load(self.store.trial_path(topology.name))
+            if held is not None:
+                raise BusyError(
+                    f"the last apply of {topology.name} awaits confirmation"
+                    f" ({held.seconds_left():.0f} s left): keep it (netwright confirm"
+                    f" {topology.name}) or restore the previous configuration (netwright"
+                    f" revert {topology.name}) before applying again")
+            return await self._apply(topology, progress=progress, cancel=cancel,
+                                     confirm=confirm, confirm_seconds=seconds)
 
     async def _apply(self, topology: Topology, *, progress: Progress | None = None,
                      cancel: asyncio.Event | None = None, confirm: bool = False,
@@ -267,18 +269,19 @@ class Engine:
         previous deployment is restored and ``ConfirmationExpired`` says so.
         """
         require_root()
-        held = self._trial(name)
-        kept = not held.expired()
-        if kept and held.checkpoint is not None:
-            part = await NetworkManagerPart.open(self.target.host_netns)
-            try:
-                kept = await part.keep(held.checkpoint)
-            finally:
-                part.close()
-        if kept:
-            self.store.trial_path(name).unlink(missing_ok=True)
-            return
-        await self.revert(name)
+        with self.store.lock(name):
+            held = self._trial(name)
+            kept = not held.expired()
+            if kept and held.checkpoint is not None:
+                part = await NetworkManagerPart.open(self.target.host_netns)
+                try:
+                    kept = await part.keep(held.checkpoint)
+                finally:
+                    part.close()
+            if kept:
+                self.store.trial_path(name).unlink(missing_ok=True)
+                return
+            await self.revert(name)
         raise ConfirmationExpired(
             f"the confirmation of {name} came too late (the window ended"
             f" {time.time() - held.deadline:.0f} s ago), so the previous configuration was"
@@ -288,23 +291,24 @@ class Engine:
         """Undo the change of ``name`` that is on trial: NetworkManager's devices from the
         checkpoint, then everything else by converging to the previous deployment."""
         require_root()
-        held = self._trial(name)
-        self._reverting.add(name)
-        try:
-            if held.checkpoint is not None:
-                part = await NetworkManagerPart.open(self.target.host_netns)
-                try:
-                    await part.restore(held.checkpoint)
-                finally:
-                    part.close()
-            if held.previous is not None:
-                result = await self._apply(held.previous, progress=progress, confirm=True)
-            else:
-                result = await self.destroy(name, progress=progress)
-        finally:
-            self._reverting.discard(name)
-        self.store.trial_path(name).unlink(missing_ok=True)
-        return result
+        with self.store.lock(name):
+            held = self._trial(name)
+            self._reverting.add(name)
+            try:
+                if held.checkpoint is not None:
+                    part = await NetworkManagerPart.open(self.target.host_netns)
+                    try:
+                        await part.restore(held.checkpoint)
+                    finally:
+                        part.close()
+                if held.previous is not None:
+                    result = await self._apply(held.previous, progress=progress, confirm=True)
+                else:
+                    result = await self.destroy(name, progress=progress)
+            finally:
+                self._reverting.discard(name)
+            self.store.trial_path(name).unlink(missing_ok=True)
+            return result
 
     async def expire_trials(self) -> list[str]:
         """Restore the previous deployment of every trial whose window has ended; their
@@ -407,25 +411,28 @@ class Engine:
         started = time.monotonic()
         topology_name = name.name if isinstance(name, Topology) else name
         given = name if isinstance(name, Topology) else None
-        part = await NetworkManagerPart.open(self.target.host_netns)
-        try:
-            held = self.awaiting_confirmation(topology_name)
-            if held is not None and held.checkpoint is not None:
-                # what is destroyed must not come back when the trial's checkpoint ends
-                await part.keep(held.checkpoint)
-            forget = await part.forget(topology_name, self._previous(topology_name) or given)
+        with self.store.lock(topology_name):  # around NetworkManager's part too
+            part = await NetworkManagerPart.open(self.target.host_netns)
             try:
-                result = await self._destroy_runtime(name, progress=progress, cancel=cancel)
-                steps = result.plan.steps
-            except NotDeployed:
-                if forget.empty:
-                    raise
-                steps = []  # profiles left by an interrupted apply: still ours to delete
-            # destroy is the explicit request to remove these objects, uplink or not
-            await (await part.begin(forget, confirmed=True)).commit()
-            self.store.trial_path(topology_name).unlink(missing_ok=True)
-        finally:
-            part.close()
+                held = self.awaiting_confirmation(topology_name)
+                if held is not None:  # destroying ends the trial: nothing is to come back
+                    if held.checkpoint is not None:
+                        await part.keep(held.checkpoint)
+                    self.store.trial_path(topology_name).unlink(missing_ok=True)
+                forget = await part.forget(topology_name,
+                                           self._previous(topology_name) or given)
+                try:
+                    result = await self._destroy_runtime(name, progress=progress,
+                                                         cancel=cancel)
+                    steps = result.plan.steps
+                except NotDeployed:
+                    if forget.empty:
+                        raise
+                    steps = []  # profiles left by an interrupted apply: still ours to delete
+                # destroy is the explicit request to remove these objects, uplink or not
+                await (await part.begin(forget, confirmed=True)).commit()
+            finally:
+                part.close()
         return ApplyResult(Plan(topology_name, steps + as_steps(forget)),
                            time.monotonic() - started)
 

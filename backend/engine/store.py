@@ -36,6 +36,7 @@ class Record:
 class Store:
     def __init__(self, state_dir: Path, target: Target) -> None:
         self.dir = Path(state_dir) / target.key
+        self._held: set[str] = set()
 
     def ensure(self) -> None:
         self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -83,7 +84,14 @@ class Store:
 
     @contextlib.contextmanager
     def lock(self, name: str) -> Iterator[None]:
-        """Exclusive per topology; BusyError at once if someone else holds it."""
+        """Exclusive per topology; BusyError at once if someone else holds it.
+
+        Re-entrant within this Store: an apply holds it across its NetworkManager part and
+        its own, and a revert holds it across the apply of the previous design.
+        """
+        if name in self._held:
+            yield
+            return
         self.ensure()
         fd = os.open(self.dir / f"{name}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         try:
@@ -93,6 +101,10 @@ class Store:
                 raise BusyError(
                     f"topology {name} is being applied or destroyed by another process;"
                     " wait for it to finish and try again") from None
-            yield
+            self._held.add(name)
+            try:
+                yield
+            finally:
+                self._held.discard(name)
         finally:
             os.close(fd)

@@ -8,11 +8,13 @@ keyfiles.
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from designs import design, netwright_profiles
 from nm_harness import Harness
 
-from netwright.backend.engine import ApplyFailed, Engine
+from netwright.backend.engine import ApplyFailed, BusyError, Engine
 from netwright.backend.nm.errors import ConfirmationRequired, PersistUnsupported
 from netwright.backend.topology import parse_topology
 
@@ -99,3 +101,17 @@ async def test_changing_the_uplink_needs_confirmation(harness: Harness, engine: 
     harness.nm.ip("route", "replace", "default", "via", "192.0.2.1", "dev", "br0")
     await engine.destroy("nme")  # destroy is itself the explicit request: no second question
     assert netwright_profiles(harness) == []
+
+
+async def test_two_applies_at_once_never_both_change_networkmanager(
+        harness: Harness, engine: Engine) -> None:
+    """The topology's lock covers the NetworkManager part: a second process applying the
+    same topology meanwhile is Busy, instead of adding a second copy of the profile."""
+    other = Engine(engine.state_dir, engine.target)
+    results = await asyncio.gather(engine.apply(design()), other.apply(design()),
+                                   return_exceptions=True)
+    failures = [r for r in results if isinstance(r, BaseException)]
+    assert all(isinstance(f, BusyError) for f in failures), failures
+    names = harness.nm.nmcli("-g", "NAME", "connection", "show").split()
+    assert names.count("netwright-nme-br0") == 1, names
+    await engine.destroy("nme")
