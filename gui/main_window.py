@@ -76,12 +76,14 @@ from netwright.gui.predictions import PredictionRunner
 from netwright.gui.problems_dock import ProblemsView
 from netwright.gui.status_refresh import StatusRefresher
 from netwright.gui.theme import current_theme
+from netwright.gui.trial_dialog import TrialDialog
 from netwright.gui.window_backend import BackendActions
+from netwright.gui.window_trial import TrialActions
 
 APP_NAME = "Netwright"
 
 
-class MainWindow(BackendActions, QMainWindow):
+class MainWindow(BackendActions, TrialActions, QMainWindow):
     def __init__(self, settings: QSettings | None = None, backend: Backend | None = None) -> None:
         super().__init__()
         self.settings = settings or QSettings()
@@ -99,6 +101,8 @@ class MainWindow(BackendActions, QMainWindow):
         self.status_refresher = StatusRefresher(self._ask_status, self._spawn,
                                                 self.runner.busy, self)
         self.plan_dialog: PlanDialog | None = None
+        self.trial_dialog: TrialDialog | None = None
+        self.trial_seconds: int | None = None  # a change on trial: the backend's window
         self._build_docks()
         self._build_actions()
         self._build_menus()

@@ -79,7 +79,10 @@ class BackendActions(_Base):
         """Apply after the person accepted the plan dialog, which showed every warning (e.g.
         NetworkManager re-applying the device of the host's default route): confirmed."""
         text = self.document.render()
-        self._run("Apply", lambda: self._job("apply", text, confirm=True))
+        options: dict[str, Any] = {"confirm": True}
+        if self.trial_seconds is not None:
+            options["confirm_seconds"] = self.trial_seconds
+        self._run("Apply", lambda: self._job("apply", text, **options))
 
     def destroy_deployment(self) -> None:
         """First what would go (the deployment's status), then Destroy from that dialog."""
@@ -94,14 +97,12 @@ class BackendActions(_Base):
         name = self._topology_name()
         self._run("Check", lambda: self.runner.backend.check(name))  # type: ignore[union-attr]
 
-    async def _job(self, verb: str, argument: str, *, confirm: bool = False) -> Any:
-        """Start apply/destroy as a job (so Cancel can reach the backend) and wait for it.
-
-        ``confirm`` (apply only) is passed only when set, so a backend without the option
-        still takes an ordinary apply."""
+    async def _job(self, verb: str, argument: str, **options: Any) -> Any:
+        """Start apply/destroy/revert as a job (so Cancel can reach the backend) and wait for
+        it. ``options`` (apply's ``confirm``, ``confirm_seconds``) go to the backend only when
+        given, so a backend without them still takes an ordinary apply."""
         backend: Any = self.runner.backend
         progress = self.runner.report_progress
-        options = {"confirm": True} if confirm else {}
         starter = getattr(backend, f"start_{verb}", None)
         if starter is None or not hasattr(backend, "wait_job"):
             return await getattr(backend, verb)(argument, progress, **options)
@@ -167,6 +168,11 @@ class BackendActions(_Base):
         leases = leases_of(data, self._topology_name())
         self.show_leases(leases)
         self.status_refresher.set_periodic(bool(leases) and self.runner.backend is not None)
+        awaiting = data.get("awaiting_confirmation")
+        if data.get("deployed") and isinstance(awaiting, dict):
+            self.deploy_label.setText(f"{self.deploy_label.text()}, on trial")
+        self.follow_trial(str(data.get("topology", "")), awaiting if isinstance(
+            awaiting, dict) else None)
 
     def show_leases(self, leases: dict[str, LeaseInfo]) -> None:
         self.scene.set_leases(leases)
@@ -177,8 +183,9 @@ class BackendActions(_Base):
     def _on_backend_started(self, operation: str) -> None:
         self.log.appendPlainText(f"{operation}…")
         self.progress_bar.setRange(0, 0)
-        self.progress_bar.setVisible(operation in ("Apply", "Destroy", "Check"))
-        self.cancel_button.setVisible(self.progress_bar.isVisibleTo(self.statusBar()))
+        self.progress_bar.setVisible(operation in ("Apply", "Destroy", "Check", "Restore"))
+        self.cancel_button.setVisible(self.progress_bar.isVisibleTo(self.statusBar())
+                                      and operation != "Restore")  # undoing is not undone
         self._update_backend_state()
 
     def _on_progress(self, done: int, total: int, text: str) -> None:
@@ -203,11 +210,18 @@ class BackendActions(_Base):
             dialog.accepted.connect(self.destroy_now)
             dialog.open()
             return
-        if operation in ("Apply", "Destroy"):
+        if operation in ("Apply", "Destroy", "Restore"):
             seconds = getattr(result, "seconds", None)
             took = f" in {seconds:.2f} s" if isinstance(seconds, float) else ""
             self.log.appendPlainText(f"{operation}: done{took}")
             self.statusBar().showMessage(f"{operation}: done{took}", 6000)
+            awaiting = getattr(result, "awaiting_confirmation", None)
+            if operation == "Apply" and isinstance(awaiting, dict):
+                self.show_trial(self._topology_name(), awaiting)
+            if operation == "Restore":
+                self._trial_restored(self._topology_name(),
+                                     f"{self._topology_name()}: the previous configuration"
+                                     " was restored")
             self.refresh_status()
             return
         if operation == "Check":
@@ -230,7 +244,9 @@ class BackendActions(_Base):
         failing = failing_key(self.document.snapshot, getattr(error, "step", "") or message)
         if failing:
             self.go_to_key(failing)
-        if operation in ("Apply", "Destroy", "Destroy plan"):
+        if operation == "Restore" and self.trial_dialog is not None:
+            self.trial_dialog.failed(f"Restore failed: {message}")
+        if operation in ("Apply", "Destroy", "Destroy plan", "Restore"):
             self.refresh_status()
 
     def show_path(self, pair: dict[str, Any]) -> None:

@@ -1,0 +1,52 @@
+"""The trial dialog's countdown and its refusal to be dismissed while a decision is open."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtWidgets import QWidget
+
+from netwright.gui.trial_dialog import TrialDialog, countdown_words, seconds_left
+
+REASON = "this changes brs, which carries the host's default route"
+
+
+def test_seconds_left_prefers_the_deadline() -> None:
+    assert seconds_left({"deadline": 1000.0, "seconds": 60}, now=958.0) == 42.0
+    assert seconds_left({"seconds": 60}, now=958.0) == 60.0
+    assert seconds_left({"deadline": 1000.0}, now=1005.0) == 0.0
+    assert countdown_words(42.2) == "Restoring the previous configuration in 42 s."
+
+
+def test_counts_down_then_says_the_backend_restores(qtbot) -> None:  # type: ignore[no-untyped-def]
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    dialog = TrialDialog("guitrial", {"deadline": time.time() + 1.6, "reason": REASON}, parent)
+    dialog.show()
+    assert not dialog.isModal() and dialog.reason.text() == REASON
+    assert dialog.countdown.text() == countdown_words(1.6)
+    dialog.reject()  # Esc: the decision is still open
+    assert dialog.isVisible() and dialog.state == "waiting"
+    qtbot.waitUntil(lambda: dialog.countdown.text() == countdown_words(1), timeout=2000)
+    with qtbot.waitSignal(dialog.expired, timeout=3000) as expired:
+        pass
+    assert expired.args == ["guitrial"] and dialog.state == "restoring"
+    assert not dialog.keep_button.isEnabled() and not dialog.close_button.isVisible()
+    dialog.restored()
+    assert dialog.countdown.text() == "The previous configuration was restored."
+    dialog.close_button.click()
+    assert not dialog.isVisible()
+
+
+def test_keep_asks_once_and_waits_for_the_answer(qtbot) -> None:  # type: ignore[no-untyped-def]
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    dialog = TrialDialog("guitrial", {"deadline": time.time() + 60, "reason": REASON}, parent)
+    dialog.show()
+    with qtbot.waitSignal(dialog.keep_requested) as asked:
+        dialog.keep_button.click()
+    assert asked.args == ["guitrial"] and dialog.state == "keeping"
+    assert not dialog.keep_button.isEnabled() and not dialog.restore_button.isEnabled()
+    assert not dialog.timer.isActive()
+    dialog.kept()
+    assert dialog.is_over() and dialog.close_button.isVisible()

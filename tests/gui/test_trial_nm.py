@@ -1,0 +1,144 @@
+"""Keep / Restore now, against netwrightd and a real NetworkManager (the NM tests' harness).
+
+The harness's NetworkManager runs in a namespace of its own, which plays the host; the
+bridge ``brs`` (a NetworkManager profile, ``persist: true``) carries its default route. A
+change to ``brs`` is then applied from the accepted plan dialog and is only on trial: the
+window opens the non-modal "Keep this network configuration?" dialog with a live countdown.
+Keep keeps it; Restore now brings the previous address back at once; with no answer, the
+daemon restores it at the deadline and the dialog says so. Every outcome is read back from
+the kernel (the bridge's address) and from the backend's status.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lab_waits import idle
+
+from netwright.gui.main_window import MainWindow
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "nm"))
+from nm_harness import Harness, require_tools
+from test_nm_service import netwrightd  # noqa: F401 (the fixture: netwrightd on that bus)
+
+WINDOW = 5  # seconds on trial: the shortest the backend accepts
+OLD, NEW = "192.0.2.10/24", "192.0.2.20/24"
+DESIGN = """netwright: 1
+name: guitrial
+interfaces:
+  brs: {{kind: bridge, persist: true, addresses: [{address}]}}
+  vs: {{kind: veth, peer: vs2, master: brs}}
+  vs2: {{kind: veth, peer: vs}}
+"""
+
+
+@pytest.fixture
+def harness() -> Iterator[Harness]:
+    """A private bus and NetworkManager (the NM tests' harness); netwrightd joins it."""
+    missing = require_tools(("NetworkManager", "nmcli", "dbus-daemon", "ip"))
+    if os.geteuid() != 0 or missing:
+        pytest.fail(f"needs root under tests/tools/run-isolated and {missing or 'NM'}"
+                    " (tests/tools/install-deps.sh installs it)")
+    started = Harness.start()
+    yield started
+    started.close()
+
+
+async def _connect(harness: Harness) -> Any:
+    from dbus_fast.aio import MessageBus
+
+    from netwright.backend.client import BackendClient
+
+    bus = await MessageBus(bus_address=harness.bus.address).connect()
+    return await BackendClient.attach(bus)
+
+
+def _apply_from_plan(window: MainWindow, loop: asyncio.AbstractEventLoop) -> None:
+    window.plan_action.trigger()
+    loop.run_until_complete(idle(window))
+    dialog = window.plan_dialog
+    assert dialog is not None and dialog.steps and not dialog.warnings, window.log.toPlainText()
+    dialog.go.click()
+    loop.run_until_complete(idle(window))
+    assert "Apply: done" in window.log.toPlainText(), window.log.toPlainText()
+
+
+def _on_trial(window: MainWindow, loop: asyncio.AbstractEventLoop, harness: Harness,
+              address: str) -> Any:
+    """Make brs carry the default route, then change its address: the dialog opens."""
+    harness.nm.ip("route", "replace", "default", "via", "192.0.2.1", "dev", "brs")
+    window.inspector.show_key("brs")
+    window.inspector.commit("addresses", address)
+    window.plan_action.trigger()
+    loop.run_until_complete(idle(window))
+    plan = window.plan_dialog
+    assert plan is not None and plan.warnings, plan.steps if plan else window.log.toPlainText()
+    assert "default route" in plan.warnings[0] and plan.go.text() == "Apply anyway"
+    plan.go.click()
+    loop.run_until_complete(idle(window))
+    trial = window.trial_dialog
+    assert trial is not None and trial.isVisible() and not trial.isModal()
+    assert trial.state == "waiting" and "default route" in trial.reason.text()
+    assert 0 < trial.seconds_left() <= WINDOW
+    assert trial.countdown.text().startswith("Restoring the previous configuration in ")
+    harness.nm.wait_for(lambda: harness.nm.addresses("brs") == [address], "the change")
+    return trial
+
+
+def _status(window: MainWindow, loop: asyncio.AbstractEventLoop) -> Any:
+    return loop.run_until_complete(window.runner.backend.status("guitrial"))  # type: ignore[union-attr]
+
+
+@pytest.mark.usefixtures("netwrightd")
+def test_keep_restore_now_and_the_deadline(harness: Harness, window: MainWindow,
+                                           loop: asyncio.AbstractEventLoop) -> None:
+    client = loop.run_until_complete(_connect(harness))
+    window.set_backend(client)
+    window.trial_seconds = WINDOW
+    window.document.load_text(DESIGN.format(address=OLD))
+    _apply_from_plan(window, loop)  # nothing carries the default route yet: no trial
+    assert window.trial_dialog is None
+
+    trial = _on_trial(window, loop, harness, NEW)
+    assert window.deploy_label.text().endswith("on trial")
+    trial.keep_button.click()
+    loop.run_until_complete(idle(window))
+    assert trial.state == "kept" and trial.close_button.isVisible()
+    assert _status(window, loop).awaiting_confirmation is None
+    time.sleep(WINDOW + 0.5)  # past the deadline: nothing comes back
+    assert harness.nm.addresses("brs") == [NEW]
+
+    trial = _on_trial(window, loop, harness, OLD)
+    trial.restore_button.click()
+    loop.run_until_complete(idle(window))
+    assert trial.state == "restored", trial.countdown.text()
+    assert trial.countdown.text() == "The previous configuration was restored."
+    harness.nm.wait_for(lambda: harness.nm.addresses("brs") == [NEW], "Restore now")
+    assert _status(window, loop).awaiting_confirmation is None
+
+    trial = _on_trial(window, loop, harness, OLD)
+    started = time.monotonic()
+    while trial.state != "restored":
+        assert time.monotonic() - started < WINDOW + 20, trial.countdown.text()
+        loop.run_until_complete(asyncio.sleep(0.1))
+    assert time.monotonic() - started >= WINDOW - 1  # not before the deadline
+    harness.nm.wait_for(lambda: harness.nm.addresses("brs") == [NEW], "the deadline's restore")
+    assert "restored" in window.log.toPlainText().rsplit("on trial", 1)[-1]
+    assert window.deploy_label.text() == "deployed"  # the previous design, as it was
+    trial.close_button.click()
+    assert not trial.isVisible()
+
+    window.destroy_action.trigger()
+    loop.run_until_complete(idle(window))
+    window.plan_dialog.go.click()  # type: ignore[union-attr]
+    loop.run_until_complete(idle(window))
+    assert "Destroy: done" in window.log.toPlainText()
+    window.set_backend(None)
+    client.close()
