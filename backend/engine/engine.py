@@ -49,6 +49,7 @@ from netwright.backend.engine.target import Target
 from netwright.backend.engine.translate import explain
 from netwright.backend.nm.engine_part import NetworkManagerPart, as_steps, runtime_only
 from netwright.backend.nm.persist import PersistPlan
+from netwright.backend.nm.profiles import persistent_keys
 from netwright.backend.nm.transaction import DEFAULT_ROLLBACK_TIMEOUT
 from netwright.backend.topology.model import Topology
 from netwright.backend.topology.problems import NetwrightError
@@ -183,9 +184,24 @@ class Engine:
                                   host_nics=nics)
         dhcp = [c.to_json() for c in self.dhcp.states(topology)] if deployed else []
         held = self.awaiting_confirmation(topology.name)
-        return Status(topology.name, deployed, [
-            *_object_statuses(topology, steps, conflicts), *_nic_statuses(topology, nics)],
-            dhcp, held.to_json() if held is not None else None)
+        persisted = await self._persist_statuses(topology)
+        objects = [persisted.get(o.object, o) if o.what == "interface" else o
+                   for o in _object_statuses(topology, steps, conflicts)]
+        return Status(topology.name, deployed, [*objects, *_nic_statuses(topology, nics)],
+                      dhcp, held.to_json() if held is not None else None)
+
+    async def _persist_statuses(self, topology: Topology) -> dict[str, ObjectStatus]:
+        """The persistent objects as NetworkManager keeps them (the kernel part leaves them
+        out: they are NetworkManager's to create)."""
+        if not persistent_keys(topology):
+            return {}
+        part = await NetworkManagerPart.open(self.target.host_netns)
+        try:
+            found = await part.statuses(topology)
+        finally:
+            part.close()
+        return {s.key: ObjectStatus(s.key, "interface", s.state, list(s.differences))
+                for s in found}
 
     # -- changing -----------------------------------------------------------------------------
 

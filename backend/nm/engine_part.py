@@ -10,7 +10,8 @@ engine's own code only calls it at four points:
   ``persist`` without NM, or on an NM too old for the kind, with a sentence);
 - ``begin()`` applies them as an open transaction the engine commits after its own part, or
   rolls back when its own part fails (a failure in either undoes both);
-- ``unmanage()`` marks the host-level runtime links the engine created as unmanaged.
+- ``unmanage()`` marks the host-level runtime links the engine created as unmanaged;
+- ``statuses()`` reports the persistent objects for the engine's status.
 
 Example::
 
@@ -35,6 +36,7 @@ import contextlib
 from typing import TYPE_CHECKING, Any
 
 from netwright.backend.nm.client import NmClient
+from netwright.backend.nm.drift import PersistStatus, persist_statuses
 from netwright.backend.nm.errors import NmError, PersistUnsupported
 from netwright.backend.nm.kernel import netns_inode
 from netwright.backend.nm.persist import PersistPlan, plan_forget, plan_persist
@@ -110,6 +112,11 @@ class NetworkManagerPart:
             return _NothingToDo(plan)
         return await begin(self.nm, plan, confirmed=confirmed,
                            rollback_timeout=rollback_timeout, netns=self.netns)
+
+    async def statuses(self, topology: Topology) -> list[PersistStatus]:
+        """Present, drifted or missing, per persistent object, as NetworkManager has it."""
+        return await persist_statuses(self.nm if self.manages_target else None, topology,
+                                      self.netns)
 
     async def keep(self, checkpoint: str) -> bool:
         """End a trial by keeping its changes (destroy the checkpoint). False when the

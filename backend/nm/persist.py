@@ -29,6 +29,7 @@ from netwright.backend.nm.errors import (
     WrongNamespace,
 )
 from netwright.backend.nm.kernel import default_route_devices, netns_inode
+from netwright.backend.nm.profile_diff import hand_edits
 from netwright.backend.nm.profiles import (
     MIN_VERSION,
     PERSIST_KINDS,
@@ -54,6 +55,8 @@ class OwnedProfile:
     ifname: str
     digest: str
     depends_on: tuple[str, ...]  # interface names (parent, master) it is built on
+    settings: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False,
+                                                repr=False)  # as GetSettings gave them
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,7 @@ async def owned_profiles(nm: NmClient, topology_name: str) -> dict[str, OwnedPro
             ifname=str(conn.get("interface-name", "")),
             digest=str(data.get(names.USER_DATA_DIGEST, "")),
             depends_on=tuple(d for d in depends if d),
+            settings=settings,
         )
     return owned
 
@@ -264,6 +268,11 @@ async def plan_persist(nm: NmClient | None, topology: Topology, *,
                                 f" {link.kind} {ifname} in place"
                                 + (" and re-apply it" if up else ""), ifname, profile,
                                 path=have.path, activate=up))
+        elif edits := hand_edits(profile, have.settings):
+            steps.append(NmStep("modify", key, f"restore NetworkManager profile {pid} of"
+                                f" {link.kind} {ifname}, changed outside Netwright ("
+                                + "; ".join(edits) + ")" + (" and re-apply it" if up else ""),
+                                ifname, profile, path=have.path, activate=up))
         elif up and active.get(ifname) != have.path:
             steps.append(NmStep("modify", key, f"activate NetworkManager profile {pid} of"
                                 f" {link.kind} {ifname} (it is not active)", ifname, profile,

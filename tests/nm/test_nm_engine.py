@@ -115,3 +115,34 @@ async def test_two_applies_at_once_never_both_change_networkmanager(
     names = harness.nm.nmcli("-g", "NAME", "connection", "show").split()
     assert names.count("netwright-nme-br0") == 1, names
     await engine.destroy("nme")
+
+
+async def test_status_sees_what_happened_to_the_profile(harness: Harness, engine: Engine) -> None:
+    """NetworkManager keeps the persistent objects, so status asks it: a hand edit of the
+    profile, a deactivated profile and a deleted one each show, in words."""
+    await engine.apply(design())
+    harness.nm.wait_for(lambda: harness.nm.device_state("br0") == "connected", "br0 up")
+    status = await engine.status("nme")
+    assert status.ok, status.render()
+
+    harness.nm.nmcli("connection", "modify", "netwright-nme-br0", "ipv4.addresses",
+                     "10.77.0.99/24")
+    br0 = next(o for o in (await engine.status("nme")).objects if o.object == "br0")
+    assert br0.state == "drifted"
+    assert any("changed outside Netwright (ipv4.address-data is 10.77.0.99/24, the design"
+               " says 10.77.0.1/24)" in d for d in br0.differences), br0.differences
+    plan = await engine.plan(design())
+    assert [s.object for s in plan.steps] == ["br0"], plan.render()
+    await engine.apply(design())  # the digest is unchanged; apply still sets the design back
+    harness.nm.wait_for(lambda: harness.nm.addresses("br0") == ["10.77.0.1/24"], "restored")
+    status = await engine.status("nme")
+    assert status.ok, status.render()
+
+    harness.nm.nmcli("connection", "down", "netwright-nme-br0")
+    br0 = next(o for o in (await engine.status("nme")).objects if o.object == "br0")
+    assert br0.state == "drifted" and "not active" in " ".join(br0.differences)
+
+    harness.nm.nmcli("connection", "delete", "netwright-nme-br0")
+    br0 = next(o for o in (await engine.status("nme")).objects if o.object == "br0")
+    assert br0.state == "missing", br0
+    await engine.destroy("nme")
