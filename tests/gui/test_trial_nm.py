@@ -25,8 +25,7 @@ from lab_waits import idle
 from netwright.gui.main_window import MainWindow
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "nm"))
-from nm_harness import Harness, require_tools
-from test_nm_service import netwrightd  # noqa: F401 (the fixture: netwrightd on that bus)
+from nm_harness import Harness, netwrightd_on, require_tools
 
 WINDOW = 5  # seconds on trial: the shortest the backend accepts
 OLD, NEW = "192.0.2.10/24", "192.0.2.20/24"
@@ -37,6 +36,13 @@ interfaces:
   vs: {{kind: veth, peer: vs2, master: brs}}
   vs2: {{kind: veth, peer: vs}}
 """
+
+
+@pytest.fixture
+def netwrightd(harness: Harness, tmp_path: Path) -> Iterator[object]:
+    """netwrightd on the harness's bus, in NetworkManager's namespace (the NM tests' recipe)."""
+    with netwrightd_on(harness, tmp_path / "state", tmp_path / "netwrightd.log") as process:
+        yield process
 
 
 @pytest.fixture

@@ -18,9 +18,10 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
@@ -317,3 +318,27 @@ def require_tools(tools: Sequence[str]) -> str | None:
         if shutil.which(tool) is None:
             return tool
     return None
+
+
+@contextlib.contextmanager
+def netwrightd_on(harness: Harness, state_dir: Path,
+                  log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """netwrightd as root in NetworkManager's namespace, on the harness's private bus, without
+    polkit (``--no-polkit`` is allowed only on a private bus address; only root reaches it)."""
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            ["ip", "netns", "exec", harness.nm.netns, sys.executable, "-m",
+             "netwright.backend.service.daemon", "--state-dir", str(state_dir),
+             "--bus", harness.bus.address, "--no-polkit"],
+            env=harness.nm.env, stdout=out, stderr=subprocess.STDOUT, cwd=REPO)
+        try:
+            harness.nm.wait_for(lambda: harness.bus.has_owner("io.netwright.Backend1"),
+                                "netwrightd on the bus", timeout=30)
+            yield process
+        finally:
+            process.terminate()
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(10)

@@ -8,13 +8,12 @@ from __future__ import annotations
 import asyncio
 import json
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from dbus_fast import Message, MessageType
-from nm_harness import REPO, Harness
+from nm_harness import Harness, netwrightd_on
 from test_nm_hostfacts import make_uplink
 
 from netwright.backend.nm.client import NmClient
@@ -22,24 +21,8 @@ from netwright.backend.nm.client import NmClient
 
 @pytest.fixture
 def netwrightd(harness: Harness, tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
-    log = (tmp_path / "netwrightd.log").open("wb")
-    process = subprocess.Popen(
-        ["ip", "netns", "exec", harness.nm.netns, sys.executable, "-m",
-         "netwright.backend.service.daemon", "--state-dir", str(tmp_path / "state"),
-         "--bus", harness.bus.address, "--no-polkit"],
-        env=harness.nm.env, stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
-    try:
-        harness.nm.wait_for(lambda: harness.bus.has_owner("io.netwright.Backend1"),
-                            "netwrightd on the bus", timeout=30)
+    with netwrightd_on(harness, tmp_path / "state", tmp_path / "netwrightd.log") as process:
         yield process
-    finally:
-        process.terminate()
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
-        log.close()
 
 
 async def test_inspect_reports_the_parents_gateway_from_nm(
