@@ -41,19 +41,13 @@ class LeaseRoute:
     route: Route
     interfaces: tuple[str, ...]  # keys of the DHCP interfaces whose client adds it
 
-    def text(self) -> str:
-        """``default via 192.168.31.1`` (with ``dev``/``metric`` when given)."""
-        return route_arguments(self.route, with_dev=True)
 
-
-def route_arguments(route: Route, *, with_dev: bool = False) -> str:
-    """The route as ``ip route`` arguments. The event script adds ``dev <its interface>``
-    itself, so ``dev`` is left out unless ``with_dev``."""
+def route_arguments(route: Route) -> str:
+    """The route as ``ip route`` arguments, without ``dev``: the event script adds
+    ``dev <its interface>`` itself."""
     words = [route.to]
     if route.via is not None:
         words += ["via", str(route.via)]
-    if with_dev and route.dev is not None:
-        words += ["dev", route.dev]
     if route.metric is not None:
         words += ["metric", str(route.metric)]
     return " ".join(words)
