@@ -22,6 +22,7 @@ import sys
 import time
 from pathlib import Path
 
+from netwright.backend.dhcp import processes
 from netwright.backend.service.namespaces import (
     enter_lab_namespaces,
     mount_tmpfs,
@@ -129,9 +130,14 @@ def run_lab_launcher(args: argparse.Namespace) -> int:
     config = directory / "bus.conf"
     config.write_text(_BUS_CONFIG.format(socket=socket))
     state_dir = Path(args.state_dir) if args.state_dir else directory / "state"
+    # a lab killed with SIGKILL could not stop its helpers (dnsmasq, the DHCP clients, its
+    # bus), which keep its namespaces alive: end exactly those it recorded, by PID
+    for leftovers in {directory, state_dir}:
+        processes.end_recorded(leftovers)
     shutil.rmtree(state_dir, ignore_errors=True)  # the lab's kernel state died with its last run
-    bus = subprocess.Popen(["dbus-daemon", f"--config-file={config}", "--nofork",
-                            "--nopidfile"], stdin=subprocess.DEVNULL)
+    bus_argv = ["dbus-daemon", f"--config-file={config}", "--nofork", "--nopidfile"]
+    bus = subprocess.Popen(bus_argv, stdin=subprocess.DEVNULL)
+    processes.adopt(directory / f"bus{processes.RECORD_SUFFIX}", bus.pid, bus_argv)
     pid_file = directory / "pid"
     try:
         _wait_for(socket, bus)

@@ -1,0 +1,113 @@
+"""A lab backend killed with SIGKILL leaves no helper behind once the next lab starts.
+
+``netwrightd --lab`` runs dnsmasq and the udhcpc clients inside its private namespaces; a
+SIGKILL gives it no chance to stop them, and they keep the dead lab's namespaces alive. The
+next lab start ends exactly the helpers its records name (PID, start time, command line) —
+the test checks those recorded processes, never a process name.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from netwright.backend.client.connect import connect_lab
+from netwright.backend.dhcp import processes
+from netwright.backend.service.lab import running_lab_pid
+from tests.dhcp.conftest import LAB_TWO_MACVLANS, ROOT
+
+
+def _children(pid: int) -> list[int]:
+    """PIDs whose parent is ``pid`` (the lab's own dbus-daemon)."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError):
+                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                if int(stat[1]) == pid:
+                    out.append(int(entry.name))
+    return out
+
+
+class Labs:
+    """The lab daemons this test starts, and what they start, stopped by PID at the end."""
+
+    def __init__(self, runtime: Path) -> None:
+        self.runtime = runtime
+        self.started: list[subprocess.Popen[bytes]] = []
+        self.buses: list[int] = []
+        self.helpers: list[processes.Helper] = []
+
+    def start(self) -> subprocess.Popen[bytes]:
+        lab = subprocess.Popen([sys.executable, "-m", "netwright.backend.service.daemon",
+                                "--lab"], cwd=ROOT, env={**os.environ,
+                                                         "XDG_RUNTIME_DIR": str(self.runtime)},
+                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+        self.started.append(lab)
+        deadline = time.monotonic() + 30
+        while running_lab_pid(self.runtime / "netwright-lab") != lab.pid or not (
+                self.runtime / "netwright-lab" / "bus").exists():
+            assert lab.poll() is None and time.monotonic() < deadline, "the lab did not start"
+            time.sleep(0.05)
+        self.buses += _children(lab.pid)
+        return lab
+
+    def recorded(self) -> list[processes.Helper]:
+        """The live helpers recorded by the lab: its bus, dnsmasq, the DHCP clients."""
+        found = [h for r in processes.records_under(self.runtime / "netwright-lab")
+                 if (h := processes.recorded(r)) is not None]
+        self.helpers += found
+        return found
+
+    def stop(self) -> None:
+        for lab in self.started:
+            if lab.poll() is None:
+                lab.send_signal(signal.SIGTERM)
+                lab.wait(30)
+        processes.stop([h for h in self.helpers if processes.alive(h)])
+        for pid in self.buses:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+@pytest.fixture
+def labs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Labs]:
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    rig = Labs(runtime)
+    yield rig
+    rig.stop()
+
+
+async def _apply(text: str) -> list[str]:
+    client = await connect_lab(start=False)
+    try:
+        await client.apply(text)
+        return await client.deployments()
+    finally:
+        client.close()
+
+
+def test_the_next_lab_ends_the_helpers_a_killed_lab_left(labs: Labs) -> None:
+    first = labs.start()
+    assert asyncio.run(_apply(LAB_TWO_MACVLANS)) == ["dhcplab"]
+    left = labs.recorded()
+    assert len(left) == 4  # the lab's bus, the router's dnsmasq, one udhcpc per interface
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    assert all(processes.alive(h) for h in left)  # orphans: nothing stopped them
+
+    labs.start()
+    assert not [h for h in left if processes.alive(h)]
+    assert len(labs.recorded()) == 1  # the new lab's own bus; no DHCP served yet
