@@ -1,8 +1,9 @@
 """`netwright dhcp leases|renew|server`: the DHCP clients of a deployment, and the lab's server.
 
-Reads what the clients recorded under the state directory (their leases and last events) and
-finds the clients by their command lines, so it works whichever process applied the
-topology. Local only (as root, like ``--local``): the service shows the same facts in Status.
+Reads what the clients recorded under the state directory (their leases, last events and
+the record of each client process: PID, start time and command line), so it works whichever
+process applied the topology. Local only (as root, like ``--local``): the service shows the
+same facts in Status.
 """
 
 from __future__ import annotations

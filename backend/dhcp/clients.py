@@ -100,6 +100,8 @@ class ClientState:
             "client_id_origin": self.request.origin, "phase": self.phase, "pid": self.pid,
             "address": lease.address if lease else None,
             "server": lease.server if lease else None,
+            "router": lease.router if lease else None,
+            "obtained": lease.obtained if lease else None,
             "expires": lease.expires if lease else None,
             "routes": list(self.request.routes),
             "text": self.describe(),

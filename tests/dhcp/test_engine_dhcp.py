@@ -8,6 +8,7 @@ import json
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -48,8 +49,11 @@ def test_apply_leases_status_reapply_destroy(lab_rig: LabRig, topo: Any) -> None
 
     status = run(engine.status("dhcplab"))
     assert status.ok, status.render()  # the leased addresses are not drift
-    assert {d["interface"]: (d["phase"], d["address"], d["server"]) for d in status.dhcp} == {
-        key: ("bound", lease.address, "192.168.31.1") for key, lease in leases.items()}
+    assert {d["interface"]: (d["phase"], d["address"], d["server"], d["router"])
+            for d in status.dhcp} == {
+        key: ("bound", lease.address, "192.168.31.1", "192.168.31.1")
+        for key, lease in leases.items()}
+    assert all(d["obtained"] <= time.time() < d["expires"] for d in status.dhcp)
     assert "DHCP lease" in status.render() and status.to_json()["dhcp"] == status.dhcp
     assert run(engine.deployment("dhcplab")).leases == {
         key: lease.address for key, lease in leases.items()}
