@@ -22,6 +22,7 @@ import pytest
 
 from netwright.backend.client.connect import connect_lab
 from netwright.backend.dhcp import processes
+from netwright.backend.service.errors import BackendUnavailableError
 from netwright.backend.service.lab import running_lab_pid
 from tests.dhcp.conftest import LAB_TWO_MACVLANS, ROOT
 
@@ -91,7 +92,14 @@ def labs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Labs]:
 
 
 async def _apply(text: str) -> list[str]:
-    client = await connect_lab(start=False)
+    deadline = time.monotonic() + 30
+    while True:  # the lab's bus is up before its backend owns its name on it
+        try:
+            client = await connect_lab(start=False)
+            break
+        except BackendUnavailableError:
+            assert time.monotonic() < deadline, "the lab backend never answered"
+            await asyncio.sleep(0.1)
     try:
         await client.apply(text)
         return await client.deployments()
