@@ -14,6 +14,7 @@ import ctypes
 import errno
 import os
 import socket
+import stat
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -65,7 +66,25 @@ def list_netns() -> list[str]:
 
 
 def exists(name: str) -> bool:
-    return netns_path(name).exists()
+    """A namespace is mounted at /run/netns/``name``.
+
+    A process killed between creating the mount point and mounting the namespace on it (this
+    engine, or ``ip netns add``) leaves an empty file there: no namespace, nothing to lose, but
+    every later ``ip -n NAME`` fails on it and our own create would meet EEXIST. Callers only
+    ask about names of their own topology, so such a placeholder is removed here.
+    """
+    path = netns_path(name)
+    try:
+        info = path.stat()
+        if info.st_dev != RUN_NETNS.stat().st_dev:
+            return True  # a namespace (nsfs) is mounted on it
+    except FileNotFoundError:
+        return False
+    if stat.S_ISREG(info.st_mode) and info.st_size == 0:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+        return False
+    return True  # something else: whoever opens it fails with the kernel's own words
 
 
 def netns_id(name: str) -> int | None:

@@ -94,3 +94,25 @@ def test_half_created_link_is_recognised(engine: Engine, topo: Any, clean_host: 
     assert [s.action for s in plan.steps][:2] == ["delete", "create"]
     run(engine.apply(topo(text)))
     assert links()["hb"]["ifalias"] == "netwright:half:hb"
+
+
+def test_a_mount_point_left_without_its_namespace_is_not_a_namespace(
+        tmp_path: Path, state_dir: Path, clean_host: Any) -> None:
+    """A SIGKILL between creating /run/netns/NAME and mounting the namespace on it leaves an
+    empty file: recovery and the next apply treat it as absent (and remove it), where
+    before it passed for a namespace nobody could enter (``ip -n``: Invalid argument)."""
+    from netwright.backend.engine import netns
+    from netwright.backend.topology import parse_topology
+
+    engine = Engine(state_dir, Target.host())
+    topology = parse_topology(MULTI)
+    name = engine.target.netns_name(next(iter(topology.namespaces)))
+    assert name is not None
+    netns.ensure_run_dir()
+    netns.netns_path(name).touch()
+    run(engine.apply(topology))
+    assert name in netns_list()
+    assert subprocess.run(["ip", "-n", name, "link", "show", "lo"], capture_output=True,
+                          check=False).returncode == 0
+    run(engine.destroy(topology.name))
+    assert name not in netns_list()
