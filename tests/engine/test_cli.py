@@ -97,7 +97,9 @@ def test_ctrl_c_rolls_back_at_once(tmp_path: Path, clean_host: Any) -> None:
     topology.write_text(MULTI)
     env = {**os.environ, "NETWRIGHT_STATE_DIR": str(tmp_path / "state")}
     # a fault hook makes the command send itself SIGINT at step 6, as a user's Ctrl-C would
+    # SIGINT's default action first: a shell's background job inherits it ignored
     code = ("import os, signal, sys\n"
+            "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
             "from netwright.backend.engine import engine as e\n"
             "orig = e.Engine.__init__\n"
             "def init(self, *a, **k):\n"
