@@ -16,6 +16,7 @@ from dbus_fast.annotations import DBusDict, DBusSignature, DBusStr
 from dbus_fast.constants import PropertyAccess
 from dbus_fast.service import ServiceInterface, dbus_method, dbus_property, dbus_signal
 
+from netwright.backend.engine import ApplyResult, Engine
 from netwright.backend.engine.errors import ConfirmationExpired, ConfirmWindowError
 from netwright.backend.engine.trial import DEFAULT_SECONDS, checked_seconds
 from netwright.backend.service import names
@@ -30,7 +31,7 @@ from netwright.backend.service.calls import (
 )
 from netwright.backend.service.checking import CHECK_OPTIONS
 from netwright.backend.service.errors import InvalidArgumentsError
-from netwright.backend.service.jobs import Jobs
+from netwright.backend.service.jobs import Jobs, Operation
 from netwright.backend.service.trials import TrialWatch
 from netwright.backend.service.worker import (
     CancelFlag,
@@ -196,28 +197,31 @@ class Backend1(ServiceInterface):
     async def revert(self, name: DBusStr, options: DBusDict) -> DBusStr:
         decode_options(options, {})
         topology = decode_name(name)
-        async def work(progress: Progress, _cancel: CancelFlag) -> dict[str, object]:
-            report = thread_safe_progress(progress)
-            result = await self.worker.with_engine(lambda e: e.revert(topology, progress=report))
-            self.state_changed(topology, "restored")
-            return result.to_json()
-
-        return self.jobs.start(topology, "revert", names.ACTION_APPLY, work).id
+        return self._engine_job(topology, "revert", names.ACTION_APPLY, "restored",
+                                lambda e, report, _cancel: e.revert(topology, progress=report))
 
     @dbus_method(name="Destroy")
     @exported(names.ACTION_DESTROY)
     async def destroy(self, name: DBusStr, options: DBusDict) -> DBusStr:
         decode_options(options, {})
         topology = decode_name(name)
+        return self._engine_job(topology, "destroy", names.ACTION_DESTROY, "destroyed",
+                                lambda e, report, cancel: e.destroy(topology, progress=report,
+                                                                    cancel=cancel))
+
+    def _engine_job(self, topology: str, operation: Operation, action: str, state: str,
+                    call: Callable[[Engine, Progress, asyncio.Event], Awaitable[ApplyResult]]
+                    ) -> str:
+        """Start ``call`` on the engine as a job of ``topology``; StateChanged(``state``) and
+        the result's JSON when it succeeds. The job's id is the method's answer."""
         async def work(progress: Progress, cancel: CancelFlag) -> dict[str, object]:
             report = thread_safe_progress(progress)
             result = await self.worker.with_engine(
-                lambda e: e.destroy(topology, progress=report, cancel=cast(asyncio.Event, cancel))
-            )
-            self.state_changed(topology, "destroyed")
+                lambda e: call(e, report, cast(asyncio.Event, cancel)))
+            self.state_changed(topology, state)
             return result.to_json()
 
-        return self.jobs.start(topology, "destroy", names.ACTION_DESTROY, work).id
+        return self.jobs.start(topology, operation, action, work).id
 
     @dbus_method(name="Cancel")
     @exported(names.ACTION_APPLY)
