@@ -22,6 +22,8 @@ from netwright.backend.topology import parse_topology
 async def test_persistent_bridge_with_a_veth_port(harness: Harness, engine: Engine) -> None:
     harness.nm.nmcli("connection", "add", "type", "bridge", "con-name", "theirs", "ifname",
                      "theirs0", "ipv4.method", "disabled", "ipv6.method", "ignore")
+    harness.nm.wait_for(lambda: "theirs0" in nm_devices(harness), "their bridge")
+    before = nm_devices(harness)
     plan = await engine.plan(design())
     texts = [s.text for s in plan.steps]
     assert any("NetworkManager profile netwright-nme-br0" in t for t in texts)
@@ -48,6 +50,14 @@ async def test_persistent_bridge_with_a_veth_port(harness: Harness, engine: Engi
     assert "br0" not in links and "vh" not in links
     assert netwright_profiles(harness) == []
     assert harness.nm.profiles().get("theirs") == "bridge"  # unowned profiles untouched
+    # destroy leaves NetworkManager's state as it was: the same devices, in the same states
+    harness.nm.wait_for(lambda: nm_devices(harness) == before, "NM's devices as before")
+
+
+def nm_devices(harness: Harness) -> dict[str, str]:
+    """NetworkManager's devices and their states (``nmcli device``)."""
+    lines = harness.nm.nmcli("-t", "-f", "DEVICE,STATE", "device").splitlines()
+    return dict(line.split(":", 1) for line in lines if line)
 
 
 async def test_runtime_failure_rolls_back_the_nm_part(harness: Harness, engine: Engine) -> None:
