@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -106,3 +107,47 @@ async def test_apply_through_netwrightd_keeps_the_bridge_in_nm(
         assert not any(p.startswith("netwright-") for p in harness.nm.profiles())
     finally:
         client.close()
+
+
+async def test_a_restarted_netwrightd_ends_the_trial_its_predecessor_left(
+        harness: Harness, nm: NmClient, tmp_path: Path) -> None:
+    """netwrightd killed during a trial: the next one restores the previous configuration at
+    the deadline, well before NetworkManager's own checkpoint timer would (deadline + 10 s)."""
+    from dbus_fast.aio import MessageBus
+
+    from netwright.backend.client.client import BackendClient
+
+    async def client() -> BackendClient:
+        bus = await MessageBus(bus_address=harness.bus.address).connect()
+        return await BackendClient.attach(bus)
+
+    state, log = tmp_path / "state", tmp_path / "netwrightd.log"
+    with netwrightd_on(harness, state, log) as first:
+        backend = await client()
+        try:
+            await backend.apply(DESIGN.format(address="192.0.2.10/24"))
+            harness.nm.ip("route", "add", "default", "via", "192.0.2.1", "dev", "brs")
+            result = await backend.apply(DESIGN.format(address="192.0.2.20/24"), confirm=True,
+                                         confirm_seconds=6)
+        finally:
+            backend.close()
+        assert result.awaiting_confirmation is not None
+        deadline = float(result.awaiting_confirmation["deadline"])
+        first.kill()  # SIGKILL: no chance to restore anything itself
+        first.wait(10)
+    assert harness.nm.addresses("brs") == ["192.0.2.20/24"]
+    with netwrightd_on(harness, state, tmp_path / "netwrightd-2.log"):
+        harness.nm.wait_for(lambda: harness.nm.addresses("brs") == ["192.0.2.10/24"],
+                            "the new netwrightd's restore", timeout=20)
+        assert time.time() < deadline + 5, "restored by NetworkManager's timer, not the daemon"
+        backend = await client()
+        try:
+            for _ in range(100):
+                status = await backend.status("svc")
+                if status.awaiting_confirmation is None:
+                    break
+                await asyncio.sleep(0.1)
+            assert status.awaiting_confirmation is None and status.ok, status.render()
+            await backend.destroy("svc")
+        finally:
+            backend.close()
