@@ -106,3 +106,13 @@ class MoveCommand(EditsCommand):
         # merged command's forward edits are the latest positions.
         self._forward = other._forward
         return True
+
+
+class FillCommand(EditsCommand):
+    """An interface's address and its namespace's default route filled from its parent: one
+    step, so one undo takes back exactly what the fill added."""
+
+    def __init__(self, document: TopologyDocument, key: str, parent: str, what: str,
+                 edits: list[Edit]) -> None:
+        super().__init__(document, f"Fill {key} from {parent} ({what})", edits)
+        self.key = key

@@ -33,6 +33,8 @@ from netwright.backend.topology.problems import Problem
 from netwright.gui.commands import RenameCommand, SetFieldCommand
 from netwright.gui.document import DELETE, Edit, TopologyDocument
 from netwright.gui.edits import EditRefusedError, rename_edits
+from netwright.gui.host_facts import HostFacts
+from netwright.gui.host_panel import HostFactsPanel
 from netwright.gui.lease_views import LeasePanel
 from netwright.gui.leases import LeaseInfo
 from netwright.gui.snapshot import SUB_INTERFACE_KINDS, Snapshot
@@ -122,6 +124,7 @@ class Inspector(QWidget):
     """A form for the selected key (or the document when nothing is selected)."""
 
     renamed = Signal(str, str)
+    parent_changed = Signal(str)  # an interface's parent was set here (the window may fill it)
 
     def __init__(self, document: TopologyDocument, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -141,6 +144,9 @@ class Inspector(QWidget):
         self.leases: dict[str, LeaseInfo] = {}
         self.lease_panel = LeasePanel()
         self._outer.addWidget(self.lease_panel)
+        self.host_facts: HostFacts | None = None
+        self.host_panel = HostFactsPanel()
+        self._outer.addWidget(self.host_panel)
         self._outer.addStretch(1)
         self.routes: RoutesEditor | None = None
         document.content_changed.connect(self.refresh)
@@ -271,6 +277,12 @@ class Inspector(QWidget):
         if self.routes is not None:
             self.routes.load(self.document.get((*self.entry_path, "routes")) or [])
         self._show_lease()
+        self.host_panel.show_for(self.document.snapshot, self.host_facts, self.key)
+
+    def set_host_facts(self, facts: HostFacts | None) -> None:
+        """The host's NICs (Inspect), shown for a NIC and for a child's parent."""
+        self.host_facts = facts
+        self.host_panel.show_for(self.document.snapshot, facts, self.key)
 
     def set_leases(self, leases: dict[str, LeaseInfo]) -> None:
         """The deployment's DHCP leases (from its status), shown for a ``dhcp`` interface."""
@@ -306,7 +318,10 @@ class Inspector(QWidget):
             self.set_error(name, None)
             return False
         edits = [Edit(path, value)]
-        return self.try_edits(name, edits, f"{self.key or 'topology'} {spec.label.lower()}")
+        applied = self.try_edits(name, edits, f"{self.key or 'topology'} {spec.label.lower()}")
+        if applied and name == "parent" and self.key is not None:
+            self.parent_changed.emit(self.key)
+        return applied
 
     def try_edits(self, name: str, edits: list[Edit], label: str) -> bool:
         field = edits[0].path

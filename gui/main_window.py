@@ -8,6 +8,7 @@ backend operations. Every action has a shortcut.
 from __future__ import annotations
 
 import asyncio
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -68,22 +69,26 @@ from netwright.gui.edits import (
 )
 from netwright.gui.export import render_png, render_svg, shell_script_function, write_shell_script
 from netwright.gui.files import RecentFiles, examples
+from netwright.gui.host_facts import HostFacts
+from netwright.gui.host_view import HostNicsView
 from netwright.gui.inspector import Inspector
 from netwright.gui.lease_views import LeasesTable
 from netwright.gui.palette import Palette
 from netwright.gui.plan_dialog import PlanDialog
 from netwright.gui.predictions import PredictionRunner
+from netwright.gui.prefill import PREFILL_KINDS
 from netwright.gui.problems_dock import ProblemsView
 from netwright.gui.status_refresh import StatusRefresher
 from netwright.gui.theme import current_theme
 from netwright.gui.trial_dialog import TrialDialog
 from netwright.gui.window_backend import BackendActions
+from netwright.gui.window_host import HostActions
 from netwright.gui.window_trial import TrialActions
 
 APP_NAME = "Netwright"
 
 
-class MainWindow(BackendActions, TrialActions, QMainWindow):
+class MainWindow(BackendActions, TrialActions, HostActions, QMainWindow):
     def __init__(self, settings: QSettings | None = None, backend: Backend | None = None) -> None:
         super().__init__()
         self.settings = settings or QSettings()
@@ -103,6 +108,9 @@ class MainWindow(BackendActions, TrialActions, QMainWindow):
         self.plan_dialog: PlanDialog | None = None
         self.trial_dialog: TrialDialog | None = None
         self.trial_seconds: int | None = None  # a change on trial: the backend's window
+        self.host_facts: HostFacts | None = None  # Inspect's answer, while a backend is there
+        self._facts_requests = itertools.count(1)
+        self._facts_latest = 0
         self._build_docks()
         self._build_actions()
         self._build_menus()
@@ -129,6 +137,9 @@ class MainWindow(BackendActions, TrialActions, QMainWindow):
         self.palette_list = Palette(self.theme)
         self.palette_dock = self._dock("Palette", self.palette_list,
                                        Qt.DockWidgetArea.LeftDockWidgetArea, "palette")
+        self.host_view = HostNicsView()
+        self.host_dock = self._dock("Host", self.host_view,
+                                    Qt.DockWidgetArea.LeftDockWidgetArea, "host")
         self.inspector = Inspector(self.document)
         self.inspector_dock = self._dock("Inspector", self.inspector,
                                          Qt.DockWidgetArea.RightDockWidgetArea, "inspector")
@@ -210,6 +221,9 @@ class MainWindow(BackendActions, TrialActions, QMainWindow):
         self.check_action = self._action("&Check", self.check, "F6",
                                          "probe every pair and explain the result")
         self.cancel_action = self._action("Cancel", self.cancel_operation, "Esc")
+        self.host_facts_action = self._action(
+            "Refresh &Host Facts", self.refresh_host_facts, "Ctrl+Shift+H",
+            "ask the backend for the host's NICs, addresses, gateways and Wi-Fi")
         self.cancel_action.setEnabled(False)
 
     def _build_menus(self) -> None:
@@ -241,13 +255,15 @@ class MainWindow(BackendActions, TrialActions, QMainWindow):
         view.addSeparator()
         view.addActions([self.snap_action, self.layout_action])
         view.addSeparator()
-        for dock in (self.palette_dock, self.inspector_dock, self.history_dock,
+        for dock in (self.palette_dock, self.host_dock, self.inspector_dock, self.history_dock,
                      self.problems_dock, self.log_dock, self.checks_dock, self.leases_dock):
             view.addAction(dock.toggleViewAction())
         topology = bar.addMenu("&Topology")
         topology.addActions([self.plan_action, self.apply_action, self.destroy_action])
         topology.addSeparator()
         topology.addActions([self.check_action, self.cancel_action])
+        topology.addSeparator()
+        topology.addAction(self.host_facts_action)
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         toolbar.addActions([self.new_action, self.open_action, self.save_action])
@@ -301,6 +317,12 @@ class MainWindow(BackendActions, TrialActions, QMainWindow):
         self.runner.progress.connect(self._on_progress)
         self.checks.pair_selected.connect(self.show_path)
         self.leases_table.activated_key.connect(self.go_to_key)
+        self.host_view.add_requested.connect(self.add_host_nic)
+        self.host_view.refresh_requested.connect(self.refresh_host_facts)
+        self.inspector.host_panel.fill_requested.connect(self.fill_from_parent)
+        self.inspector.host_panel.nic_fill_requested.connect(self.fill_nic_from_host)
+        self.inspector.parent_changed.connect(self.fill_new_child)
+        doc.content_changed.connect(self._on_design_changed)
 
     # -- state shown in the chrome --------------------------------------------------------
 
@@ -320,16 +342,20 @@ class MainWindow(BackendActions, TrialActions, QMainWindow):
                 action.setToolTip(f"{action.text().replace('&', '').rstrip('…')}: no backend"
                                   " connected")
         self.cancel_action.setEnabled(busy)
+        self.host_facts_action.setEnabled(connected)
         self.backend_label.setText(describe(self.runner.backend))
         if not connected:
             self.deploy_label.setText("designing (not deployed)")
 
     def _show_problems(self, problems: list[Any]) -> None:
+        problems = self.with_facts_problems(problems)
         self.problems.set_problems(problems)
+        self.scene.set_problems(problems)
         self.problems_dock.setWindowTitle(self.problems.summary())
 
     def _on_replaced(self) -> None:
         self._update_title()
+        self._on_design_changed()
         self.scene.set_wire_results({})
         self.refresh_status()
         QTimer.singleShot(0, self.view.fit_all)
@@ -367,6 +393,8 @@ class MainWindow(BackendActions, TrialActions, QMainWindow):
             return []
         self.push(CreateCommand(self.document, kind, keys, edits))
         self.scene.select_keys(keys[:1])
+        if kind in PREFILL_KINDS:
+            self.fill_new_child(keys[0])
         return keys
 
     def _add_at_centre(self, kind: str) -> None:
@@ -385,6 +413,9 @@ class MainWindow(BackendActions, TrialActions, QMainWindow):
             self.statusBar().showMessage(str(exc), 8000)
             return False
         self.push(WireCommand(self.document, a, b, edits))
+        for edit in edits:
+            if edit.path[-1:] == ("parent",):
+                self.fill_new_child(str(edit.path[1]))
         return True
 
     def reparent(self, key: str, namespace: str | None, pos: QPointF) -> None:
@@ -396,6 +427,7 @@ class MainWindow(BackendActions, TrialActions, QMainWindow):
         if edits:
             self.push(ReparentCommand(self.document, key, namespace, edits))
             self.scene.select_keys([key])
+            self.fill_new_child(key)
 
     def move_nodes(self, drag: int, moves: dict[str, tuple[float, float]]) -> None:
         edits = [Edit(("layout", key), position(x, y)) for key, (x, y) in sorted(moves.items())]

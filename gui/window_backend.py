@@ -46,9 +46,11 @@ class BackendActions(_Base):
         self._update_backend_state()
         if backend is not None:
             self.refresh_status()
+            self.refresh_host_facts()
         else:
             self.status_refresher.stop()
             self.show_leases({})
+            self.set_host_facts(None)
 
     def _topology_name(self) -> str:
         return self.document.snapshot.name
@@ -198,6 +200,8 @@ class BackendActions(_Base):
         self.cancel_button.setVisible(False)
         self._update_backend_state()
         if operation == "Plan":
+            if getattr(self.runner.backend, "lab", False):
+                self.refresh_host_facts()  # planning gave the lab host the design's NICs
             self.log.appendPlainText(result.render() if hasattr(result, "render") else str(result))
             dialog = PlanDialog(result, "Apply", self)
             self.plan_dialog = dialog
@@ -223,6 +227,8 @@ class BackendActions(_Base):
                                      f"{self._topology_name()}: the previous configuration"
                                      " was restored")
             self.refresh_status()
+            if operation != "Destroy":  # a lab host gains (and keeps) the NICs a design names
+                self.refresh_host_facts()
             return
         if operation == "Check":
             data = result.to_json() if hasattr(result, "to_json") else result
@@ -248,6 +254,8 @@ class BackendActions(_Base):
             self.trial_dialog.failed(f"Restore failed: {message}")
         if operation in ("Apply", "Destroy", "Destroy plan", "Restore"):
             self.refresh_status()
+        if operation in ("Apply", "Restore"):
+            self.refresh_host_facts()
 
     def show_path(self, pair: dict[str, Any]) -> None:
         """Colour the wires between a check cell's source and target, green or red."""
