@@ -99,7 +99,7 @@ class HostFactsPanel(QGroupBox):
         parent = snapshot.interfaces[key].get("parent")
         nic = facts.nic(parent) if facts is not None else None
         if nic is not None:
-            self.facts.setText("\n".join(nic_lines(nic)))
+            self.facts.setText(nic_lines(nic)[0])
         elif facts is None:
             self.facts.setText(NO_FACTS)
         else:

@@ -13,18 +13,29 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from netwright.gui.host_facts import HostFacts
+from netwright.gui.host_facts import HostFacts, HostNic
 from netwright.gui.host_panel import NO_FACTS, nic_lines
 
 NAME_ROLE = Qt.ItemDataRole.UserRole
-COLUMNS = ("NIC", "Addresses", "Gateway", "Notes")
+SHORT_NOTES = {"managed by NetworkManager": "NM-managed",
+               "not managed by NetworkManager": "not NM-managed"}
+
+
+def nic_entry(nic: HostNic) -> str:
+    """Two lines that fit the narrow left dock: name and notes, then addresses and gateway."""
+    notes = [SHORT_NOTES.get(note, note) for note in nic.notes()]
+    first = f"{nic.name} — {', '.join(notes)}" if notes else nic.name
+    network = nic.ipv4_interface()
+    gateway = nic.gateway_in(network.network if network is not None else None)
+    second = ", ".join(nic.design_addresses()) or "no address"
+    return f"{first}\n{second}" + (f" via {gateway}" if gateway else "")
 
 
 class HostNicsView(QWidget):
@@ -42,17 +53,14 @@ class HostNicsView(QWidget):
         self.heading = QLabel(NO_FACTS)
         self.heading.setWordWrap(True)
         layout.addWidget(self.heading)
-        self.tree = QTreeWidget()
-        self.tree.setColumnCount(len(COLUMNS))
-        self.tree.setHeaderLabels(list(COLUMNS))
-        self.tree.setRootIsDecorated(False)
-        self.tree.setUniformRowHeights(True)
-        self.tree.itemDoubleClicked.connect(lambda item, _c: self._request(item))
-        self.tree.currentItemChanged.connect(lambda _now, _before: self._update_button())
-        layout.addWidget(self.tree)
+        self.nics = QListWidget()
+        self.nics.setWordWrap(True)
+        self.nics.itemDoubleClicked.connect(self._request)
+        self.nics.currentItemChanged.connect(lambda _now, _before: self._update_button())
+        layout.addWidget(self.nics)
         buttons = QHBoxLayout()
         self.add_button = QPushButton("Add to design")
-        self.add_button.clicked.connect(lambda: self._request(self.tree.currentItem()))
+        self.add_button.clicked.connect(lambda: self._request(self.nics.currentItem()))
         self.refresh_button = QPushButton("Refresh")
         self.refresh_button.setToolTip("ask the backend for the host's facts again")
         self.refresh_button.clicked.connect(self.refresh_requested)
@@ -66,7 +74,7 @@ class HostNicsView(QWidget):
         """Show ``facts`` (None: none yet, ``note`` says why, e.g. the backend's error)."""
         self.facts = facts
         current = self.selected_name()
-        self.tree.clear()
+        self.nics.clear()
         if facts is None:
             self.heading.setText(note or NO_FACTS)
             self._update_button()
@@ -75,45 +83,41 @@ class HostNicsView(QWidget):
         self.heading.setText(f"{len(nics)} NIC{'s' * (len(nics) != 1)} on the {facts.where()}"
                              + (f" ({note})" if note else ""))
         for nic in nics:
-            gateway = next(iter(nic.gateways), "")
-            item = QTreeWidgetItem([nic.name, ", ".join(nic.design_addresses()), gateway,
-                                    ", ".join(nic.notes())])
-            item.setData(0, NAME_ROLE, nic.name)
-            item.setToolTip(0, "\n".join(nic_lines(nic)))
-            self.tree.addTopLevelItem(item)
+            item = QListWidgetItem(nic_entry(nic))
+            item.setData(NAME_ROLE, nic.name)
+            item.setToolTip("\n".join(nic_lines(nic)))
+            self.nics.addItem(item)
             if nic.name == current:
-                self.tree.setCurrentItem(item)
+                self.nics.setCurrentItem(item)
         self.set_in_design(self.in_design)
-        for column in range(len(COLUMNS)):
-            self.tree.resizeColumnToContents(column)
 
     def set_in_design(self, names: set[str]) -> None:
-        """Mark the NICs the design already references (their action is "Show in design")."""
+        """Mark the NICs the design already references (italic; "Show in design")."""
         self.in_design = set(names)
-        for index in range(self.tree.topLevelItemCount()):
-            item = self.tree.topLevelItem(index)
-            present = item.data(0, NAME_ROLE) in self.in_design
-            font = item.font(0)
+        for index in range(self.nics.count()):
+            item = self.nics.item(index)
+            present = item.data(NAME_ROLE) in self.in_design
+            font = item.font()
             font.setItalic(present)
-            item.setFont(0, font)
-            item.setStatusTip(0, "in the design" if present else "")
+            item.setFont(font)
+            item.setStatusTip("in the design" if present else "")
         self._update_button()
 
     def selected_name(self) -> str:
-        item = self.tree.currentItem()
-        return str(item.data(0, NAME_ROLE)) if item is not None else ""
+        item = self.nics.currentItem()
+        return str(item.data(NAME_ROLE)) if item is not None else ""
 
     def select_name(self, name: str) -> bool:
-        for index in range(self.tree.topLevelItemCount()):
-            item = self.tree.topLevelItem(index)
-            if item.data(0, NAME_ROLE) == name:
-                self.tree.setCurrentItem(item)
+        for index in range(self.nics.count()):
+            item = self.nics.item(index)
+            if item.data(NAME_ROLE) == name:
+                self.nics.setCurrentItem(item)
                 return True
         return False
 
-    def _request(self, item: QTreeWidgetItem | None) -> None:
+    def _request(self, item: QListWidgetItem | None) -> None:
         if item is not None:
-            self.add_requested.emit(str(item.data(0, NAME_ROLE)))
+            self.add_requested.emit(str(item.data(NAME_ROLE)))
 
     def _update_button(self) -> None:
         name = self.selected_name()

@@ -201,7 +201,7 @@ class BackendActions(_Base):
         self._update_backend_state()
         if operation == "Plan":
             if getattr(self.runner.backend, "lab", False):
-                self.refresh_host_facts()  # planning gave the lab host the design's NICs
+                self.refresh_host_facts_if_new_nics()  # planning gave the lab host the NICs
             self.log.appendPlainText(result.render() if hasattr(result, "render") else str(result))
             dialog = PlanDialog(result, "Apply", self)
             self.plan_dialog = dialog
@@ -228,7 +228,7 @@ class BackendActions(_Base):
                                      " was restored")
             self.refresh_status()
             if operation != "Destroy":  # a lab host gains (and keeps) the NICs a design names
-                self.refresh_host_facts()
+                self.refresh_host_facts_if_new_nics()
             return
         if operation == "Check":
             data = result.to_json() if hasattr(result, "to_json") else result
@@ -255,7 +255,7 @@ class BackendActions(_Base):
         if operation in ("Apply", "Destroy", "Destroy plan", "Restore"):
             self.refresh_status()
         if operation in ("Apply", "Restore"):
-            self.refresh_host_facts()
+            self.refresh_host_facts_if_new_nics()
 
     def show_path(self, pair: dict[str, Any]) -> None:
         """Colour the wires between a check cell's source and target, green or red."""

@@ -50,6 +50,17 @@ class HostActions(_Base):
         self.host_view.heading.setText("asking the backend for the host's NICs…")
         self._spawn(self._ask_host_facts(backend, self._facts_latest))
 
+    def refresh_host_facts_if_new_nics(self) -> None:
+        """Ask again after Plan, Apply or Restore only if the design names a NIC the facts lack.
+
+        That is when the facts can have changed: a lab host gains the NICs a design names, and
+        the engine never touches a NIC it did not create. Each Inspect of a lab costs the
+        backend a fork (pyroute2), so needless ones are not made.
+        """
+        facts = self.host_facts
+        if facts is None or any(name not in facts.nics for name in self.document.snapshot.nics):
+            self.refresh_host_facts()
+
     async def _ask_host_facts(self, backend: Any, request: int) -> None:
         # One call at a time: Inspect waits for the operation and the status in flight. A lab
         # backend reads its host's facts by forking (pyroute2), which is safest done alone.

@@ -38,9 +38,10 @@ def codes(window: MainWindow) -> list[str]:
 def test_fill_button_parent_change_and_wifi_warning(window: MainWindow) -> None:
     window.document.load_text(DESIGN)
     window.set_host_facts(host_facts())  # type: ignore[arg-type]
-    listed = [window.host_view.tree.topLevelItem(i).text(0)
-              for i in range(window.host_view.tree.topLevelItemCount())]
-    assert listed == ["wlp2s0", "eth0"]  # other9 belongs to the deployed topology 'other'
+    listed = [window.host_view.nics.item(i).text() for i in range(window.host_view.nics.count())]
+    assert listed == [  # other9 belongs to the deployed topology 'other'
+        "wlp2s0 — Wi-Fi, NM-managed\n192.168.31.240/24 via 192.168.31.1",
+        "eth0 — not NM-managed\n10.0.0.5/24 via 10.0.0.1"]
     assert MACVLAN_ON_WIFI in codes(window)
 
     window.inspector.show_key("mv1")
