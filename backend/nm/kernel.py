@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import ipaddress
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from pyroute2 import IPRoute
 
 OWNER_PREFIX = "netwright:"
+T = TypeVar("T")
 
 
 @dataclass
@@ -33,16 +35,29 @@ class KernelNic:
     gateways: list[str] = field(default_factory=list)
 
 
-def _ipr(netns: str | None) -> IPRoute:
-    return IPRoute(netns=netns) if netns else IPRoute()
+def _with_ipr(netns: str | None, work: Callable[[IPRoute], T]) -> T:
+    """``work(ipr)`` with an IPRoute in namespace ``netns`` (None: this process's).
+
+    Not ``IPRoute(netns=...)``: pyroute2 forks a helper process for it and ends it with
+    SIGTERM, and a helper that has not exited yet passes that SIGTERM into the daemon's own
+    signal handling (asyncio's wakeup channel, inherited across the fork): netwrightd then
+    stopped as if someone had asked it to. A thread that enters the namespace opens the socket
+    there instead, as the engine does.
+    """
+    from netwright.backend.engine.netns import in_netns  # the engine imports this package
+
+    def run() -> T:
+        with IPRoute() as ipr:
+            return work(ipr)
+
+    return in_netns(netns, run)
 
 
 def kernel_nics(netns: str | None) -> dict[int, KernelNic]:
     """Every link of the host namespace by ifindex, with addresses and default gateways."""
-    with _ipr(netns) as ipr:
-        links = list(ipr.get_links())
-        addresses = list(ipr.get_addr())
-        routes = [*ipr.get_routes(family=2), *ipr.get_routes(family=10)]
+    links, addresses, routes = _with_ipr(netns, lambda ipr: (
+        list(ipr.get_links()), list(ipr.get_addr()),
+        [*ipr.get_routes(family=2), *ipr.get_routes(family=10)]))
     nics: dict[int, KernelNic] = {}
     for link in links:
         name = str(link.get("IFLA_IFNAME") or "")
@@ -99,23 +114,27 @@ def ports_of(netns: str | None, bridge: str) -> list[str]:
 def restore_ports(netns: str | None, bridge: str, ports: list[str]) -> None:
     """Put ``ports`` back into ``bridge`` after NM re-activated it without them."""
     missing = set(ports) - set(ports_of(netns, bridge))
-    with _ipr(netns) as ipr:
+
+    def put_back(ipr: IPRoute) -> None:
         masters = ipr.link_lookup(ifname=bridge)
         for port in sorted(missing):
             found = ipr.link_lookup(ifname=port)
             if found and masters:
                 ipr.link("set", index=found[0], master=masters[0])
 
+    _with_ipr(netns, put_back)
+
 
 def link_exists(netns: str | None, name: str) -> bool:
-    with _ipr(netns) as ipr:
-        return bool(ipr.link_lookup(ifname=name))
+    return _with_ipr(netns, lambda ipr: bool(ipr.link_lookup(ifname=name)))
 
 
 def addresses_of(netns: str | None, name: str) -> list[str]:
     """The addresses (CIDR) on link ``name``, link-local ones included."""
-    with _ipr(netns) as ipr:
+    def read(ipr: IPRoute) -> list[str]:
         found = ipr.link_lookup(ifname=name)
         if not found:
             return []
         return [f"{a.get('IFA_ADDRESS')}/{a['prefixlen']}" for a in ipr.get_addr(index=found[0])]
+
+    return _with_ipr(netns, read)
