@@ -50,8 +50,10 @@ class NicFacts:
 
     @property
     def gateway(self) -> str:
-        """The first default gateway through this NIC ("" if none)."""
-        return next((g for g in self.gateways if g), "")
+        """The NIC's default gateway, IPv4 first ("" if none): the one a sub-interface's
+        IPv4 address and default route are filled from (the seed's "父接口gw")."""
+        found = [g for g in self.gateways if g]
+        return next((g for g in found if ":" not in g), found[0] if found else "")
 
     @property
     def subnets(self) -> list[str]:

@@ -32,7 +32,11 @@ async def make_uplink(harness: Harness, nm: NmClient) -> None:
                                                      "prefix": Variant("u", 24)}]),
                  "gateway": Variant("s", "192.168.31.1"),
                  "dns": Variant("au", [0x011FA8C0])},  # 192.168.31.1
-        "ipv6": {"method": Variant("s", "ignore")},
+        # an IPv6 gateway too: NM reports it besides the IPv4 one, and it must not win
+        "ipv6": {"method": Variant("s", "manual"),
+                 "address-data": Variant("aa{sv}", [{"address": Variant("s", "fd31::240"),
+                                                     "prefix": Variant("u", 64)}]),
+                 "gateway": Variant("s", "fd31::1")},
     }
     path = await nm.add_connection(profile)
     device = await nm.wait_device("wlp2s0")
@@ -47,8 +51,9 @@ async def test_facts_from_networkmanager(harness: Harness, nm: NmClient) -> None
     uplink = facts.nic("wlp2s0")
     assert uplink is not None
     assert uplink.gateway == "192.168.31.1"
-    assert uplink.addresses == ["192.168.31.240/24"]
-    assert uplink.subnets == ["192.168.31.0/24"]
+    assert sorted(uplink.gateways) == ["192.168.31.1", "fd31::1"]
+    assert "192.168.31.240/24" in uplink.addresses
+    assert "192.168.31.0/24" in uplink.subnets
     assert uplink.dns == ["192.168.31.1"]
     assert uplink.managed is True and uplink.wifi is False
     wire = facts.nic("wlp2s0-wire")

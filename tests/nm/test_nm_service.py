@@ -40,7 +40,7 @@ async def test_inspect_reports_the_parents_gateway_from_nm(
     assert uplink["gateway"] == "192.168.31.1"
     assert uplink["dns"] == ["192.168.31.1"]
     assert uplink["managed"] is True
-    assert uplink["subnets"] == ["192.168.31.0/24"]
+    assert uplink["subnets"] == ["192.168.31.0/24", "fd31::/64"]
 
 
 DESIGN = """netwright: 1
