@@ -11,6 +11,9 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QTimer
+
+from netwright.backend.nm.errors import ConfirmationRequired
 from netwright.backend.topology.problems import TopologyError
 from netwright.gui.backend_link import NO_BACKEND, Backend, connect_default
 from netwright.gui.leases import LeaseInfo, leases_of
@@ -73,7 +76,7 @@ class BackendActions(_Base):
 
     def apply(self) -> None:
         """Apply without a plan shown first: a change the backend wants confirmed is refused
-        (with its sentence), never made."""
+        (with its sentence), never made, and the plan dialog opens to confirm it there."""
         text = self.document.render()
         self._run("Apply", lambda: self._job("apply", text))
 
@@ -256,6 +259,10 @@ class BackendActions(_Base):
             self.refresh_status()
         if operation in ("Apply", "Restore"):
             self.refresh_host_facts_if_new_nics()
+        if operation == "Apply" and isinstance(error, ConfirmationRequired):
+            # nothing changed; the plan dialog shows the warning, and accepting it confirms
+            self.log.appendPlainText("showing the plan: accept it to confirm this change")
+            QTimer.singleShot(0, self.plan)
 
     def show_path(self, pair: dict[str, Any]) -> None:
         """Colour the wires between a check cell's source and target, green or red."""
