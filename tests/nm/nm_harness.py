@@ -26,33 +26,7 @@ from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
 
-BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <auth>EXTERNAL</auth>
-  <listen>unix:path={socket}</listen>
-  <policy context="default">
-    <allow user="*"/>
-    <deny own="*"/>
-    <deny send_type="method_call"/>
-    <allow send_type="signal"/>
-    <allow send_requested_reply="true" send_type="method_return"/>
-    <allow send_requested_reply="true" send_type="error"/>
-    <allow receive_type="method_call"/>
-    <allow receive_type="method_return"/>
-    <allow receive_type="error"/>
-    <allow receive_type="signal"/>
-    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus"/>
-    <allow send_destination="org.freedesktop.DBus"
-           send_interface="org.freedesktop.DBus.Introspectable"/>
-    <allow send_destination="org.freedesktop.DBus"
-           send_interface="org.freedesktop.DBus.Properties"/>
-  </policy>
-  <includedir>/usr/share/dbus-1/system.d</includedir>
-  <includedir>{policy_dir}</includedir>
-</busconfig>
-"""
+from tests.tools.private_bus import name_has_owner, write_system_bus_config
 
 NM_CONFIG = """[main]
 plugins=keyfile
@@ -132,12 +106,8 @@ class PrivateBus:
     def start(self) -> PrivateBus:
         """Start the bus; the project's own bus policy (packaging/dbus) is included, so
         netwrightd may own its name on it."""
-        policy_dir = self.run_dir / "system.d"
-        policy_dir.mkdir(mode=0o755)
-        if PROJECT_POLICY.exists():
-            shutil.copy(PROJECT_POLICY, policy_dir / PROJECT_POLICY.name)
-        config = self.run_dir / "system-bus.conf"
-        config.write_text(BUS_CONFIG.format(socket=self.socket, policy_dir=policy_dir))
+        config, _socket = write_system_bus_config(
+            self.run_dir, PROJECT_POLICY if PROJECT_POLICY.exists() else None)
         log = self.run_dir / "dbus-daemon.log"
         with log.open("ab") as out:
             self.process = subprocess.Popen(
@@ -152,13 +122,7 @@ class PrivateBus:
             _stop(self.process)
 
     def has_owner(self, name: str) -> bool:
-        result = subprocess.run(
-            ["dbus-send", f"--bus={self.address}", "--print-reply",
-             "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus",
-             "org.freedesktop.DBus.NameHasOwner", f"string:{name}"],
-            capture_output=True, text=True, check=False, timeout=10,
-        )
-        return "boolean true" in result.stdout
+        return name_has_owner(self.address, name)
 
 
 @dataclass
