@@ -13,7 +13,7 @@ import errno
 import os
 import socket
 import struct
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -164,19 +164,12 @@ class RtSocket:
         seq = self._next_seq()
         body = struct.pack("=BxHiII", 0, 0, index, 0, 0)
         self.sock.send(_HEADER.pack(16 + len(body), _RTM_GETLINK, NLM_F_REQUEST, seq, 0) + body)
-        while True:
-            data = self.sock.recv(1 << 20)
-            offset = 0
-            while offset + _HEADER.size <= len(data):
-                length, kind, _flags, msg_seq, _pid = _HEADER.unpack_from(data, offset)
-                if length < _HEADER.size:
-                    return None
-                if msg_seq == seq:
-                    if kind == NLMSG_ERROR:
-                        return None
-                    alias = _find_attr(data, offset + 32, offset + length, 20)
-                    return alias.split(b"\0", 1)[0].decode() if alias else None
-                offset += (length + 3) & ~3
+        for kind, raw in self._replies(seq):
+            if kind == NLMSG_ERROR:
+                return None
+            alias = _find_attr(raw, 32, len(raw), 20)
+            return alias.split(b"\0", 1)[0].decode() if alias else None
+        return None
 
     def dump_raw(self, msg_type: int, fixed: bytes) -> list[bytes]:
         """A dump, each message as raw bytes: callers decode (``decode``) only what they need."""
@@ -184,22 +177,29 @@ class RtSocket:
         self.sock.send(_HEADER.pack(16 + len(fixed), msg_type, NLM_F_REQUEST | NLM_F_DUMP, seq,
                                     0) + fixed)
         out: list[bytes] = []
+        for kind, raw in self._replies(seq):
+            if kind == NLMSG_DONE:
+                break
+            if kind == NLMSG_ERROR:
+                (code,) = struct.unpack_from("=i", raw, 16)
+                if code:
+                    raise OSError(-code, "netlink dump failed")
+            else:
+                out.append(raw)
+        return out
+
+    def _replies(self, seq: int) -> Iterator[tuple[int, bytes]]:
+        """The messages answering request ``seq``, as (type, raw bytes), as they arrive; the
+        caller stops when it has its answer. Ends early on a malformed message."""
         while True:
             data = self.sock.recv(1 << 20)
             offset = 0
             while offset + _HEADER.size <= len(data):
                 length, kind, _flags, msg_seq, _pid = _HEADER.unpack_from(data, offset)
                 if length < _HEADER.size:
-                    return out
+                    return
                 if msg_seq == seq:
-                    if kind == NLMSG_DONE:
-                        return out
-                    if kind == NLMSG_ERROR:
-                        (code,) = struct.unpack_from("=i", data, offset + 16)
-                        if code:
-                            raise OSError(-code, "netlink dump failed")
-                    else:
-                        out.append(data[offset:offset + length])
+                    yield kind, data[offset:offset + length]
                 offset += (length + 3) & ~3
 
     def decode(self, raw: bytes) -> Any:
