@@ -228,7 +228,7 @@ class Engine:
         seconds = trial.checked_seconds(confirm_seconds)
         await self.recover()
         with self.store.lock(topology.name):  # around NetworkManager's part too
-            held = trial.load(self.store.trial_path(topology.name))
+            held = self.awaiting_confirmation(topology.name)
             if held is not None:
                 raise BusyError(
                     f"the last apply of {topology.name} awaits confirmation"
@@ -331,7 +331,7 @@ class Engine:
         names. A revert that fails is left for the next call (its trial file stays)."""
         restored = []
         for name in self.store.trials():
-            held = trial.load(self.store.trial_path(name))
+            held = self.awaiting_confirmation(name)
             if name in self._reverting or (held is not None and not held.expired()):
                 continue
             if held is None:  # unreadable: written by a crash before the apply returned
@@ -345,7 +345,7 @@ class Engine:
         return restored
 
     def _trial(self, name: str) -> trial.Trial:
-        held = trial.load(self.store.trial_path(name))
+        held = self.awaiting_confirmation(name)
         if held is None:
             raise NothingToConfirm(f"topology {name} has no change awaiting confirmation on"
                                    f" {self._target_text()}")
