@@ -68,8 +68,7 @@ class TrialWatch:
 
     async def _expire(self) -> None:
         try:
-            restored = await self.worker.with_engine(lambda e: e.expire_trials())
-            left = await self.worker.with_engine(_deadlines)
+            restored, left = await self.worker.with_engine(_expire_and_look)
         except Exception as exc:  # logged with an incident id; tried again below
             incident(exc, "restoring a configuration nobody confirmed")
             restored, left = [], [time.time()]
@@ -88,3 +87,8 @@ async def _deadlines(engine: Engine) -> list[float]:
         if held is not None:
             found.append(held.deadline)
     return found
+
+
+async def _expire_and_look(engine: Engine) -> tuple[list[str], list[float]]:
+    """One engine call: restore what has expired, then the deadlines of what is left."""
+    return await engine.expire_trials(), await _deadlines(engine)
