@@ -106,11 +106,7 @@ class BackendClient:
     async def check(
         self, name: str, *, outside: str | None = None, timeout: float | None = None
     ) -> Any:
-        options: dict[str, Variant] = {}
-        if outside is not None:
-            options["outside"] = Variant("s", outside)
-        if timeout is not None:
-            options["timeout"] = Variant("d", float(timeout))
+        options = _check_options(outside, timeout)
         return parse_json(await self._call("Check", "sa{sv}", [name, options]))
 
     async def check_job(
@@ -118,16 +114,9 @@ class BackendClient:
         outside: str | None = None, timeout: float | None = None,
     ) -> Any:
         """Check as a job (StartCheck): progress per phase, then the same report as check()."""
-        options: dict[str, Variant] = {}
-        if outside is not None:
-            options["outside"] = Variant("s", outside)
-        if timeout is not None:
-            options["timeout"] = Variant("d", float(timeout))
+        options = _check_options(outside, timeout)
         job = str(await self._call("StartCheck", "sa{sv}", [name, options]))
-        outcome = await self._tracker.wait(job, progress)
-        if outcome.error:
-            raise exception_from_error(outcome.error, outcome.message, outcome.data)
-        return parse_json(outcome.data)
+        return parse_json(await self._finished(job, progress))
 
     async def start_apply(self, topology: str, *, confirm: bool = False,
                           confirm_seconds: int | None = None) -> str:
@@ -159,10 +148,14 @@ class BackendClient:
 
     async def wait_job(self, job: str, progress: ProgressCallback | None = None) -> ApplyResult:
         """Wait for a job's end; raise what the engine raised if it failed."""
+        return parse_apply_result(await self._finished(job, progress))
+
+    async def _finished(self, job: str, progress: ProgressCallback | None) -> str:
+        """A job's result data once it ends; what the engine raised if it failed."""
         outcome = await self._tracker.wait(job, progress)
         if outcome.error:
             raise exception_from_error(outcome.error, outcome.message, outcome.data)
-        return parse_apply_result(outcome.data)
+        return outcome.data
 
     async def apply(self, topology: str, progress: ProgressCallback | None = None, *,
                     confirm: bool = False, confirm_seconds: int | None = None) -> ApplyResult:
@@ -236,3 +229,12 @@ def _error_from_reply(reply: Message) -> NetwrightError:
         return NotAuthorizedError(message)
     return exception_from_error(name, message, detail)
 
+
+def _check_options(outside: str | None, timeout: float | None) -> dict[str, Variant]:
+    """Check's and StartCheck's options, only those given."""
+    options: dict[str, Variant] = {}
+    if outside is not None:
+        options["outside"] = Variant("s", outside)
+    if timeout is not None:
+        options["timeout"] = Variant("d", float(timeout))
+    return options
