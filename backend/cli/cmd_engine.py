@@ -22,9 +22,12 @@ from netwright.backend.cli.terminal import (
     names_a_file,
     refuse_unconfirmed_apply,
     report_applied,
+    report_destroyed,
     report_kept,
+    report_list,
     report_restored,
     settle_trial,
+    show,
     subject_name,
 )
 from netwright.backend.topology import load_topology
@@ -110,11 +113,7 @@ async def _plan(args: argparse.Namespace) -> int:
     topology = _load(args.subject)
     if args.lab:
         await _ensure_lab(args, topology)
-    plan = await _engine(args).plan(topology)
-    if args.json:
-        emit_json(plan.to_json())
-    else:
-        print(plan.render())
+    show(await _engine(args).plan(topology), args.json)
     return EXIT_OK
 
 
@@ -182,29 +181,18 @@ async def _destroy(args: argparse.Namespace) -> int:
         from netwright.backend.lab import destroy_lab
 
         lab_removed = await destroy_lab(state_dir=args.state_dir)
-    if args.json:
-        emit_json({**result.to_json(), "destroyed": True, "lab_removed": lab_removed})
-    else:
-        print(f"destroyed {name} ({len(result.plan.steps)} step(s), {result.seconds:.2f} s)")
-        if lab_removed:
-            print("removed the lab host (no deployment left in it)")
+    report_destroyed(name, result, args.json, lab_removed=lab_removed)
+    if lab_removed and not args.json:
+        print("removed the lab host (no deployment left in it)")
     return EXIT_OK
 
 
 async def _status(args: argparse.Namespace) -> int:
     status = await _engine(args).status(_name_of(args.subject))
-    if args.json:
-        emit_json(status.to_json())
-    else:
-        print(status.render())
+    show(status, args.json)
     return EXIT_OK if status.ok else EXIT_NOT_OK
 
 
 async def _list(args: argparse.Namespace) -> int:
-    names = await _engine(args).deployments()
-    if args.json:
-        emit_json({"deployments": names, "target": "lab" if args.lab else "host"})
-    else:
-        for name in names:
-            print(name)
+    report_list(await _engine(args).deployments(), "lab" if args.lab else "host", args.json)
     return EXIT_OK

@@ -57,6 +57,31 @@ def refuse_unconfirmed_apply(assume_yes: bool) -> int | None:
     return None
 
 
+def show(result: Any, as_json: bool) -> None:
+    """A Plan or a Status: its JSON for machines, its rendering for people."""
+    if as_json:
+        emit_json(result.to_json())
+    else:
+        print(result.render())
+
+
+def report_list(names: list[str], target: str, as_json: bool) -> None:
+    """The deployed topologies of a target ("host" or "lab")."""
+    if as_json:
+        emit_json({"deployments": names, "target": target})
+    else:
+        for name in names:
+            print(name)
+
+
+def report_destroyed(name: str, result: Any, as_json: bool, **extra: Any) -> None:
+    """The last words of a destroy; ``extra`` goes into the JSON (e.g. ``lab_removed``)."""
+    if as_json:
+        emit_json({**result.to_json(), "destroyed": True, **extra})
+    else:
+        print(f"destroyed {name} ({len(result.plan.steps)} step(s), {result.seconds:.2f} s)")
+
+
 def report_applied(result: Any, as_json: bool) -> None:
     """The last words of a successful apply, the same on both paths."""
     if as_json:

@@ -16,12 +16,14 @@ from pathlib import Path
 from netwright.backend.cli.terminal import (
     TerminalProgress,
     confirm_window,
-    emit_json,
     refuse_unconfirmed_apply,
     report_applied,
+    report_destroyed,
     report_kept,
+    report_list,
     report_restored,
     settle_trial,
+    show,
     subject_name,
 )
 from netwright.backend.client.client import BackendClient
@@ -59,11 +61,7 @@ def _text(path: str) -> str:
 
 
 async def _plan(client: BackendClient, args: argparse.Namespace) -> int:
-    plan = await client.plan(_text(args.subject))
-    if args.json:
-        emit_json(plan.to_json())
-    else:
-        print(plan.render())
+    show(await client.plan(_text(args.subject)), args.json)
     return EXIT_OK
 
 
@@ -112,29 +110,18 @@ async def _destroy(client: BackendClient, args: argparse.Namespace) -> int:
         result = await client.destroy(name, progress=progress)
     finally:
         progress.close()
-    if args.json:
-        emit_json({**result.to_json(), "destroyed": True})
-    else:
-        print(f"destroyed {name} ({len(result.plan.steps)} step(s), {result.seconds:.2f} s)")
+    report_destroyed(name, result, args.json)
     return EXIT_OK
 
 
 async def _status(client: BackendClient, args: argparse.Namespace) -> int:
     status = await client.status(subject_name(args.subject))
-    if args.json:
-        emit_json(status.to_json())
-    else:
-        print(status.render())
+    show(status, args.json)
     return EXIT_OK if status.ok else EXIT_NOT_OK
 
 
 async def _list(client: BackendClient, args: argparse.Namespace) -> int:
-    names = await client.deployments()
-    if args.json:
-        emit_json({"deployments": names, "target": "lab" if client.lab else "host"})
-    else:
-        for name in names:
-            print(name)
+    report_list(await client.deployments(), "lab" if client.lab else "host", args.json)
     return EXIT_OK
 
 
