@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -71,6 +72,21 @@ def addresses(netns: str, name: str) -> list[dict[str, Any]]:
 
 def mac_of(netns: str, name: str) -> str:
     return str(json.loads(sh(f"ip -n {netns} -j link show dev {name}"))[0]["address"]).lower()
+
+
+def kill_mid_lease(child_script: str, state_dir: Path, tmp_path: Path) -> None:
+    """Apply the two-macvlan lab topology from a separate process (``child_script`` here:
+    an engine or a backend), wait until both interfaces are leased, then kill -9 it."""
+    topology_file = tmp_path / "dhcplab.yaml"
+    topology_file.write_text(LAB_TWO_MACVLANS)
+    child = subprocess.Popen([PYTHON, str(HERE / child_script), str(state_dir),
+                              str(topology_file)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline().split() == ["leased", "mv1", "mv2"]
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
 
 
 def udhcpc_pids(state_dir: Path) -> list[int]:

@@ -5,7 +5,6 @@ checks probe the leased addresses."""
 from __future__ import annotations
 
 import json
-import signal
 import subprocess
 import sys
 import time
@@ -16,12 +15,11 @@ from netwright.backend.checks import CheckOptions, run_check
 from netwright.backend.engine import Engine, Target
 from netwright.backend.lab import LAB_OUTSIDE_ADDRESS, build_lab
 from tests.dhcp.conftest import (
-    HERE,
     LAB_TWO_MACVLANS,
-    PYTHON,
     ROOT,
     LabRig,
     addresses,
+    kill_mid_lease,
     run,
     udhcpc_pids,
 )
@@ -97,16 +95,7 @@ def test_backend_killed_mid_lease_leaves_no_orphan_after_restart(lab_rig: LabRig
                                                                  tmp_path: Path) -> None:
     topology = topo(LAB_TWO_MACVLANS)
     run(build_lab(topology, state_dir=lab_rig.state_dir))
-    topology_file = tmp_path / "dhcplab.yaml"
-    topology_file.write_text(LAB_TWO_MACVLANS)
-    child = subprocess.Popen([PYTHON, str(HERE / "engine_child.py"), str(lab_rig.state_dir),
-                              str(topology_file)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    try:
-        assert child.stdout is not None
-        assert child.stdout.readline().split() == ["leased", "mv1", "mv2"]
-    finally:
-        child.send_signal(signal.SIGKILL)
-        child.wait()
+    kill_mid_lease("engine_child.py", lab_rig.state_dir, tmp_path)
     before = udhcpc_pids(lab_rig.state_dir)
     assert len(before) == 2
 

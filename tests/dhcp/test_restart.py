@@ -6,7 +6,6 @@ The backend is a real process killed with SIGKILL while its clients hold leases;
 
 from __future__ import annotations
 
-import signal
 import subprocess
 import time
 from pathlib import Path
@@ -15,36 +14,20 @@ from typing import Any
 from netwright.backend.dhcp import DhcpClients
 from netwright.backend.engine import Target
 from tests.dhcp.conftest import (
-    HERE,
     LAB_TWO_MACVLANS,
-    PYTHON,
-    ROOT,
     LabRig,
     addresses,
+    kill_mid_lease,
     run,
     udhcpc_pids,
 )
-
-
-def _killed_backend(rig: LabRig, tmp_path: Path) -> None:
-    """Start the clients from a separate backend process, then kill -9 it mid-lease."""
-    topology_file = tmp_path / "dhcplab.yaml"
-    topology_file.write_text(LAB_TWO_MACVLANS)
-    child = subprocess.Popen([PYTHON, str(HERE / "backend_child.py"), str(rig.state_dir),
-                              str(topology_file)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    try:
-        assert child.stdout is not None
-        assert child.stdout.readline().split() == ["leased", "mv1", "mv2"]
-    finally:
-        child.send_signal(signal.SIGKILL)
-        child.wait()
 
 
 def test_restart_adopts_clients_of_a_deployed_topology(lab_rig: LabRig, topo: Any,
                                                        tmp_path: Path) -> None:
     topology = topo(LAB_TWO_MACVLANS)
     lab_rig.deploy(topology)
-    _killed_backend(lab_rig, tmp_path)
+    kill_mid_lease("backend_child.py", lab_rig.state_dir, tmp_path)
     before = udhcpc_pids(lab_rig.state_dir)
     assert len(before) == 2  # the leases live on while no backend runs
 
@@ -60,7 +43,7 @@ def test_restart_stops_orphans_of_a_topology_no_longer_deployed(lab_rig: LabRig,
                                                                 tmp_path: Path) -> None:
     topology = topo(LAB_TWO_MACVLANS)
     lab_rig.deploy(topology)
-    _killed_backend(lab_rig, tmp_path)
+    kill_mid_lease("backend_child.py", lab_rig.state_dir, tmp_path)
     assert len(lab_rig.server.leases()) == 2
 
     restarted = DhcpClients(lab_rig.state_dir, Target.lab())
