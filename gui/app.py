@@ -18,7 +18,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 if TYPE_CHECKING:
-    from netwright.gui.main_window import MainWindow
+    from netwright.gui.window.main import MainWindow
 
 
 def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
@@ -43,9 +43,9 @@ def application_icon() -> QIcon:
 
 def run(argv: list[str]) -> int:
     """Run the designer until its window closes; returns the exit status."""
-    from netwright.gui.clipboard import release
-    from netwright.gui.files import examples
-    from netwright.gui.main_window import MainWindow
+    from netwright.gui.model.clipboard import release
+    from netwright.gui.model.files import examples
+    from netwright.gui.window.main import MainWindow
 
     args = parse_arguments(argv)
     QCoreApplication.setOrganizationName("Netwright")

@@ -120,8 +120,8 @@ def baseline_view(namespaces: int = NAMESPACES) -> QGraphicsView:
 
 def run(namespaces: int = NAMESPACES) -> dict[str, object]:
     app = QApplication.instance() or QApplication([])
-    from netwright.gui.canvas_view import CanvasView
-    from netwright.gui.main_window import MainWindow
+    from netwright.gui.canvas.view import CanvasView
+    from netwright.gui.window.main import MainWindow
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "big.yaml"

@@ -18,7 +18,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from netwright.gui.clipboard import release
+from netwright.gui.model.clipboard import release
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
@@ -47,7 +47,7 @@ def settings(tmp_path: Path) -> Iterator[QSettings]:
 @pytest.fixture
 def window(qtbot, settings):  # type: ignore[no-untyped-def]
     """The real main window, shown (offscreen), with no backend connected."""
-    from netwright.gui.main_window import MainWindow
+    from netwright.gui.window.main import MainWindow
 
     main = MainWindow(settings)
     main.show()

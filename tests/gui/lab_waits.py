@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from netwright.gui.main_window import MainWindow
+from netwright.gui.window.main import MainWindow
 
 
 async def idle(window: MainWindow, timeout: float = 120) -> None:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication
 def main(topology: str, output: str) -> int:
     app = QApplication(["netwright"])
     app.setApplicationName("Netwright")
-    from netwright.gui.main_window import MainWindow
+    from netwright.gui.window.main import MainWindow
 
     settings_dir = QTemporaryDir()
     settings = QSettings(settings_dir.filePath("netwright.ini"), QSettings.Format.IniFormat)

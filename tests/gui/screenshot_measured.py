@@ -63,7 +63,7 @@ def main(topology: str, output: str) -> int:
     app.setApplicationName("Netwright")
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    from netwright.gui.main_window import MainWindow
+    from netwright.gui.window.main import MainWindow
 
     settings_dir = QTemporaryDir()
     settings = QSettings(settings_dir.filePath("netwright.ini"), QSettings.Format.IniFormat)

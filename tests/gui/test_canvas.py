@@ -9,9 +9,9 @@ from gestures import click, drop_kind, mouse_drag
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 
-from netwright.gui.canvas_items import DeviceItem, NamespaceItem, PortItem
-from netwright.gui.edits import PALETTE_KINDS
-from netwright.gui.main_window import MainWindow
+from netwright.gui.canvas.items import DeviceItem, NamespaceItem, PortItem
+from netwright.gui.model.edits import PALETTE_KINDS
+from netwright.gui.window.main import MainWindow
 
 
 def _centre(window: MainWindow) -> QPointF:

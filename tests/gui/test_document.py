@@ -6,9 +6,9 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from netwright.gui.commands import CreateCommand, DeleteCommand, MoveCommand, WireCommand
-from netwright.gui.document import DELETE, Edit, TopologyDocument
-from netwright.gui.edits import create_edits, delete_edits, position, wire_edits
+from netwright.gui.model.commands import CreateCommand, DeleteCommand, MoveCommand, WireCommand
+from netwright.gui.model.document import DELETE, Edit, TopologyDocument
+from netwright.gui.model.edits import create_edits, delete_edits, position, wire_edits
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = REPO / "examples" / "seed-ipvlan-l2.yaml"

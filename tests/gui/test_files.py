@@ -14,9 +14,14 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from netwright.backend.topology.document import Document
-from netwright.gui.export import render_png, render_svg, shell_script_function, write_shell_script
-from netwright.gui.files import examples
-from netwright.gui.main_window import MainWindow
+from netwright.gui.canvas.export import (
+    render_png,
+    render_svg,
+    shell_script_function,
+    write_shell_script,
+)
+from netwright.gui.model.files import examples
+from netwright.gui.window.main import MainWindow
 
 EXAMPLES = examples()
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from gestures import drop_kind
 from lab_waits import idle
 
-from netwright.gui.main_window import MainWindow
+from netwright.gui.window.main import MainWindow
 
 KNOWN_TO_THE_LAB = """\
 netwright: 1

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from test_prefill import facts, wifi_nic
 
-from netwright.gui.host_panel import NO_FACTS
-from netwright.gui.host_warnings import MACVLAN_ON_WIFI
-from netwright.gui.main_window import MainWindow
+from netwright.gui.docks.host_panel import NO_FACTS
+from netwright.gui.model.host_warnings import MACVLAN_ON_WIFI
+from netwright.gui.window.main import MainWindow
 
 DESIGN = """\
 netwright: 1

@@ -10,7 +10,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QComboBox, QLineEdit
 from pytestqt.qtbot import QtBot
 
-from netwright.gui.main_window import MainWindow
+from netwright.gui.window.main import MainWindow
 
 
 def _type(editor: QLineEdit, text: str) -> None:

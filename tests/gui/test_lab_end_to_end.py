@@ -18,8 +18,8 @@ from gestures import drop_kind
 from lab_waits import idle
 from PySide6.QtCore import QPointF
 
-from netwright.gui.backend_link import LAB_NOTICE
-from netwright.gui.main_window import MainWindow
+from netwright.gui.link.backend import LAB_NOTICE
+from netwright.gui.window.main import MainWindow
 
 
 def _draw_seed(window: MainWindow) -> None:

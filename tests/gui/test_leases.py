@@ -16,11 +16,11 @@ from netwright.backend.engine.results import Plan, Status
 from netwright.backend.nm.engine_part import as_steps
 from netwright.backend.nm.persist import NmStep, PersistPlan
 from netwright.backend.topology import parse_topology
-from netwright.gui.canvas_items import address_line
-from netwright.gui.lease_views import LeasePanel, LeasesTable
-from netwright.gui.leases import LeaseInfo, absolute_time, duration, lease_rows, leases_of
-from netwright.gui.plan_dialog import PlanDialog
-from netwright.gui.theme import make_theme
+from netwright.gui.canvas.items import address_line
+from netwright.gui.canvas.theme import make_theme
+from netwright.gui.dialogs.plan import PlanDialog
+from netwright.gui.docks.lease_views import LeasePanel, LeasesTable
+from netwright.gui.model.leases import LeaseInfo, absolute_time, duration, lease_rows, leases_of
 
 TOPOLOGY = """\
 netwright: 1

@@ -18,9 +18,9 @@ from typing import Any
 
 from lab_waits import idle
 
-from netwright.gui.canvas_items import address_line
-from netwright.gui.lease_views import LeasesTable
-from netwright.gui.main_window import MainWindow
+from netwright.gui.canvas.items import address_line
+from netwright.gui.docks.lease_views import LeasesTable
+from netwright.gui.window.main import MainWindow
 
 TOPOLOGY = """\
 netwright: 1

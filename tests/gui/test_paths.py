@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from netwright.backend.topology.document import Document
-from netwright.gui.paths import failing_key, path_wires, target_key
-from netwright.gui.snapshot import take_snapshot
+from netwright.gui.model.paths import failing_key, path_wires, target_key
+from netwright.gui.model.snapshot import take_snapshot
 
 REPO = Path(__file__).resolve().parents[2]
 

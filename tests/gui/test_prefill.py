@@ -12,17 +12,17 @@ from typing import Any
 from netwright.backend.nm.hostfacts import HostFacts as BackendFacts
 from netwright.backend.nm.hostfacts import NicFacts
 from netwright.backend.topology.document import Document
-from netwright.gui.document import TopologyDocument
-from netwright.gui.host_facts import HostFacts, parse_facts
-from netwright.gui.host_warnings import MACVLAN_ON_WIFI, facts_problems
-from netwright.gui.prefill import (
+from netwright.gui.model.document import TopologyDocument
+from netwright.gui.model.host_facts import HostFacts, parse_facts
+from netwright.gui.model.host_warnings import MACVLAN_ON_WIFI, facts_problems
+from netwright.gui.model.prefill import (
     free_address,
     host_nic_entry,
     nic_fill_edits,
     parent_net,
     prefill_for,
 )
-from netwright.gui.snapshot import Snapshot, take_snapshot
+from netwright.gui.model.snapshot import Snapshot, take_snapshot
 
 DESIGN = """\
 netwright: 1

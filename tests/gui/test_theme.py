@@ -6,7 +6,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from netwright.gui.main_window import MainWindow
+from netwright.gui.window.main import MainWindow
 
 
 def test_switching_to_a_dark_palette_repaints_the_canvas_dark(window: MainWindow,

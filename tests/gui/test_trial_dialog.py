@@ -6,7 +6,7 @@ import time
 
 from PySide6.QtWidgets import QWidget
 
-from netwright.gui.trial_dialog import TrialDialog, countdown_words, seconds_left
+from netwright.gui.dialogs.trial import TrialDialog, countdown_words, seconds_left
 
 REASON = "this changes brs, which carries the host's default route"
 

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from lab_waits import idle
 
-from netwright.gui.main_window import MainWindow
+from netwright.gui.window.main import MainWindow
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "nm"))
 from nm_harness import Harness, netwrightd_on, require_tools

@@ -1,0 +1,503 @@
+"""The canvas scene: draws the document and turns gestures into typed requests.
+
+The scene never edits the document. It observes it (``content_changed`` → ``sync``,
+``layout_changed`` → positions, ``problems_changed`` → badges) and reports what the user did
+through signals: create this kind here, wire these two ports, move these items, move this
+interface into that namespace. The window turns each request into one undo command, which
+changes the document, which the scene then draws: one direction of data, as in Qt's
+diagramscene minus its weakness (its items are the data).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from PySide6.QtCore import QLineF, QMimeData, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QPen
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsLineItem,
+    QGraphicsRectItem,
+    QGraphicsScene,
+    QGraphicsSceneDragDropEvent,
+    QGraphicsSceneMouseEvent,
+)
+
+from netwright.backend.topology.problems import Problem
+from netwright.gui.canvas.items import (
+    DeviceItem,
+    Endpoint,
+    HostFrameItem,
+    KeyedItem,
+    NamespaceItem,
+    NodeItem,
+    PortItem,
+)
+from netwright.gui.canvas.layout import auto_positions
+from netwright.gui.canvas.theme import Theme, current_theme
+from netwright.gui.canvas.wires import DETAIL_LOD, WireItem, WireLayer
+from netwright.gui.model.document import TopologyDocument
+from netwright.gui.model.edits import Wire, wires_of
+from netwright.gui.model.leases import LeaseInfo
+from netwright.gui.model.snapshot import Snapshot
+
+KIND_MIME = "application/x-netwright-kind"
+GRID = 20.0
+DRAG_THRESHOLD = 6.0
+SCENE_MARGIN = 1500.0
+
+
+def key_of_path(path: Iterable[object]) -> str | None:
+    """The canvas key a problem path points at (``interfaces.ipvlan1.mode`` → ``ipvlan1``)."""
+    parts = list(path)
+    if len(parts) >= 2 and parts[0] in ("interfaces", "namespaces", "layout"):
+        return str(parts[1])
+    if len(parts) >= 3 and parts[:2] == ["host", "nics"]:
+        return str(parts[2])
+    return None
+
+
+class TopologyScene(QGraphicsScene):
+    """Views of one ``TopologyDocument``; emits what the user asks for."""
+
+    create_requested = Signal(str, object, QPointF)  # kind, namespace (None = host), position
+    wire_requested = Signal(str, str)  # from key, to key
+    reparent_requested = Signal(str, object, QPointF)  # interface, namespace (None = host), pos
+    nodes_moved = Signal(int, dict)  # drag id, {key: (x, y)}
+    file_dropped = Signal(str)
+    refused = Signal(str)  # a gesture that cannot work, with the reason
+
+    def __init__(self, document: TopologyDocument, theme: Theme | None = None) -> None:
+        super().__init__()
+        self.document = document
+        self.theme = theme or current_theme()
+        self.snap = True
+        self.nodes: dict[str, NodeItem] = {}
+        self.wires: dict[Wire, WireItem] = {}
+        self._wires_by_key: dict[str, list[WireItem]] = defaultdict(list)
+        self.frame = HostFrameItem(self.theme)
+        self.addItem(self.frame)
+        self.wire_layer = WireLayer(self.theme, self.wires.values, self.nodes.values)
+        self.addItem(self.wire_layer)
+        self.detail = True
+        self._frame_pending = False
+        self._drag_ids = itertools.count(1)
+        self._drag_id = 0
+        self._press_positions: dict[str, QPointF] = {}
+        self._wire_from: Endpoint | None = None
+        self._wire_line: QGraphicsLineItem | None = None
+        self._port_drag: PortItem | None = None
+        self._port_press = QPointF()
+        self._ghost: QGraphicsRectItem | None = None
+        self._nudge_id = 0
+        self.leases: dict[str, LeaseInfo] = {}
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        document.content_changed.connect(self.sync)
+        document.replaced.connect(self._on_replaced)
+        document.layout_changed.connect(self._on_layout_changed)
+        document.problems_changed.connect(self.set_problems)
+        self.selectionChanged.connect(self._on_selection)
+        self.sync()
+        self.set_problems(document.problems)
+
+    # -- drawing the document -------------------------------------------------------------
+
+    def sync(self) -> None:
+        """Bring the items in line with the document: add, update and remove by key."""
+        snapshot = self.document.snapshot
+        wanted: dict[str, type[NodeItem]] = {}
+        for key in snapshot.nics:
+            wanted[key] = DeviceItem
+        for key in snapshot.namespaces:
+            wanted[key] = NamespaceItem
+        for key in snapshot.interfaces_in(None):
+            wanted.setdefault(key, DeviceItem)
+        for key in list(self.nodes):
+            item = self.nodes[key]
+            stale = key not in wanted or type(item) is not wanted[key] or (
+                isinstance(item, DeviceItem) and item.kind != snapshot.kind_of(key))
+            if stale:
+                self._remove_node(key)
+        missing = [k for k in wanted if k not in self.nodes and k not in snapshot.layout]
+        guessed = auto_positions(snapshot, missing) if missing else {}
+        for key, cls in wanted.items():
+            item = self.nodes.get(key)
+            if item is None:
+                item = NamespaceItem(key, self.theme) if cls is NamespaceItem else DeviceItem(
+                    key, self.theme, snapshot.kind_of(key))
+                self.nodes[key] = item
+                item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, not self.detail)
+                x, y = snapshot.layout.get(key) or guessed.get(key, (0.0, 0.0))
+                item.setPos(x, y)
+                self.addItem(item)
+            item.set_view(snapshot.label_of(key), snapshot.kind_of(key), snapshot.addresses_of(key))
+            if isinstance(item, NamespaceItem):
+                item.set_ports([(k, snapshot.label_of(k), snapshot.kind_of(k),
+                                 snapshot.addresses_of(k)) for k in snapshot.interfaces_in(key)])
+                if not self.detail:
+                    for port in item.ports.values():
+                        port.setVisible(False)
+        self._sync_wires(snapshot)
+        self.set_problems(self.document.problems)
+        self._show_leases()
+        self.frame.title = f"host — {snapshot.name}" if snapshot.name else "host"
+        self._schedule_frame()
+
+    def _on_replaced(self) -> None:
+        """Another document: the same keys may sit elsewhere in it."""
+        self.sync()
+        snapshot = self.document.snapshot
+        missing = [k for k in self.nodes if k not in snapshot.layout]
+        guessed = auto_positions(snapshot, missing) if missing else {}
+        for key, item in self.nodes.items():
+            x, y = snapshot.layout.get(key) or guessed.get(key, (item.x(), item.y()))
+            if item.pos() != QPointF(x, y):
+                item.setPos(x, y)
+
+    def _remove_node(self, key: str) -> None:
+        item = self.nodes.pop(key)
+        self.removeItem(item)
+
+    def _sync_wires(self, snapshot: Snapshot) -> None:
+        wanted = set(wires_of(snapshot))
+        for ident in list(self.wires):
+            if ident not in wanted:
+                self.removeItem(self.wires.pop(ident))
+        for ident in wanted:
+            if ident not in self.wires:
+                wire = WireItem(*ident, self.wire_layer)
+                self.wires[ident] = wire
+                self.addItem(wire)
+        self._wires_by_key = defaultdict(list)
+        for wire in self.wires.values():
+            self._wires_by_key[wire.a].append(wire)
+            self._wires_by_key[wire.b].append(wire)
+            self._route(wire)
+        self.wire_layer.invalidate()
+
+    def endpoint(self, key: str) -> Endpoint | None:
+        node = self.nodes.get(key)
+        if isinstance(node, DeviceItem):
+            return node
+        namespace = self.document.snapshot.namespace_of(key)
+        box = self.nodes.get(namespace) if namespace else None
+        if isinstance(box, NamespaceItem):
+            return box.ports.get(key)
+        return None
+
+    def item_for(self, key: str) -> KeyedItem | None:
+        node = self.nodes.get(key)
+        if node is not None:
+            return node
+        endpoint = self.endpoint(key)
+        return endpoint if isinstance(endpoint, KeyedItem) else None
+
+    def _route(self, wire: WireItem) -> None:
+        a, b = self.endpoint(wire.a), self.endpoint(wire.b)
+        if a is None or b is None:
+            wire.hide()
+            return
+        wire.show()
+        centre_a = _centre(a)
+        centre_b = _centre(b)
+        wire.set_ends(a.anchor_towards(centre_b), b.anchor_towards(centre_a))
+
+    def node_moved(self, node: NodeItem) -> None:
+        """An item moved (drag, undo, layout): its wires and the host frame follow."""
+        for key in (node.key, *node.port_keys()):
+            for wire in self._wires_by_key.get(key, ()):
+                self._route(wire)
+        if not self.detail:  # zoomed out, the boxes are painted by the wire layer
+            self.wire_layer.invalidate()
+        self._schedule_frame()
+
+    def _on_selection(self) -> None:
+        if not self.detail:
+            self.wire_layer.invalidate()
+
+    def _schedule_frame(self) -> None:
+        if not self._frame_pending:
+            self._frame_pending = True
+            QTimer.singleShot(0, self.update_frame)
+
+    def update_frame(self) -> None:
+        self._frame_pending = False
+        rect = QRectF()
+        for item in self.nodes.values():
+            rect = rect.united(item.sceneBoundingRect())
+        if rect.isNull():
+            rect = QRectF(-200, -120, 400, 240)
+        self.frame.set_rect(rect)
+        self.wire_layer.set_rect(self.frame.rect())
+        # Room around the drawing, so the view can centre any item and new items have space.
+        self.setSceneRect(self.frame.rect().adjusted(-SCENE_MARGIN, -SCENE_MARGIN,
+                                                     SCENE_MARGIN, SCENE_MARGIN))
+
+    @contextlib.contextmanager
+    def full_detail(self) -> Iterator[None]:
+        """For exports: every item paints itself, in full, as vectors (no pixmap caches)."""
+        detail = self.detail
+        self.set_detail(1.0)
+        cached = [item for item in self.items()
+                  if item.cacheMode() != QGraphicsItem.CacheMode.NoCache]
+        for item in cached:
+            item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+        try:
+            yield
+        finally:
+            for item in cached:
+                item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            self.set_detail(1.0 if detail else 0.0)
+
+    def set_detail(self, zoom: float) -> None:
+        """Zoomed out, ports are not drawn at all (not even asked to paint)."""
+        detail = zoom >= DETAIL_LOD
+        if detail == self.detail:
+            return
+        self.detail = detail
+        for node in self.nodes.values():
+            node.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, not detail)
+            if isinstance(node, NamespaceItem):
+                for port in node.ports.values():
+                    port.setVisible(detail)
+
+    def _on_layout_changed(self, keys: list[str]) -> None:
+        layout = self.document.snapshot.layout
+        guessed: dict[str, tuple[float, float]] | None = None
+        for key in keys:
+            item = self.nodes.get(key)
+            if item is None:
+                continue
+            if key in layout:
+                x, y = layout[key]
+            else:  # the position was removed (undo of a first move): back to the automatic one
+                if guessed is None:
+                    guessed = auto_positions(self.document.snapshot, [key])
+                x, y = guessed.get(key, (item.x(), item.y()))
+            if item.pos() != QPointF(x, y):
+                item.setPos(x, y)
+
+    def set_problems(self, problems: list[Problem]) -> None:
+        """Badge every item a problem points at; errors win over warnings."""
+        worst: dict[str, str] = {}
+        for problem in problems:
+            key = key_of_path(problem.path)
+            if key is not None and worst.get(key) != "error":
+                worst[key] = problem.severity
+        for item in self._keyed_items():
+            item.set_badge(worst.get(item.key))
+
+    def set_leases(self, leases: dict[str, LeaseInfo]) -> None:
+        """Show each ``dhcp`` interface's lease (from the deployment's status) on its item;
+        kept, so items drawn later (an edit, an undo) show theirs too."""
+        self.leases = dict(leases)
+        self._show_leases()
+
+    def _show_leases(self) -> None:
+        for item in self._keyed_items():
+            item.set_lease(self.leases.get(item.key))
+
+    def _keyed_items(self) -> Iterable[KeyedItem]:
+        for node in self.nodes.values():
+            yield node
+            if isinstance(node, NamespaceItem):
+                yield from node.ports.values()
+
+    def set_wire_results(self, results: dict[Wire, str | None]) -> None:
+        """Colour wires after a check (None clears)."""
+        for ident, wire in self.wires.items():
+            wire.set_result(results.get(ident))
+
+    def set_theme(self, theme: Theme) -> None:
+        """Follow a light/dark palette switch without rebuilding the scene."""
+        self.theme = theme
+        for item in self.items():
+            if hasattr(item, "theme"):
+                item.theme = theme
+                item.update()
+        self.wire_layer.invalidate()
+
+    # -- selection ------------------------------------------------------------------------
+
+    def selected_keys(self) -> list[str]:
+        return [item.key for item in self.selectedItems() if isinstance(item, KeyedItem)]
+
+    def selected_wires(self) -> list[Wire]:
+        return [item.ident for item in self.selectedItems() if isinstance(item, WireItem)]
+
+    def select_keys(self, keys: Iterable[str]) -> None:
+        self.clearSelection()
+        for key in keys:
+            item = self.item_for(key)
+            if item is not None:
+                item.setSelected(True)
+
+    def snapped(self, value: QPointF) -> QPointF:
+        if not self.snap:
+            return value
+        return QPointF(round(value.x() / GRID) * GRID, round(value.y() / GRID) * GRID)
+
+    # -- gestures -------------------------------------------------------------------------
+
+    def namespace_at(self, pos: QPointF) -> str | None:
+        for item in self.items(pos):
+            if isinstance(item, NamespaceItem):
+                return item.key
+        return None
+
+    def endpoint_at(self, pos: QPointF) -> Endpoint | None:
+        for item in self.items(pos):
+            if isinstance(item, PortItem | DeviceItem):
+                return item
+        return None
+
+    def begin_wire(self, source: Endpoint, pos: QPointF) -> None:
+        self._wire_from = source
+        pen = QPen(self.theme.selection, 2, Qt.PenStyle.DashLine)
+        self._wire_line = self.addLine(QLineF(pos, pos), pen)
+        self._wire_line.setZValue(20)
+
+    def begin_port_drag(self, port: PortItem, pos: QPointF) -> None:
+        self._port_drag = port
+        self._port_press = QPointF(pos)
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+        super().mousePressEvent(event)
+        self._drag_id = next(self._drag_ids)
+        self._press_positions = {
+            item.key: item.pos() for item in self.selectedItems() if isinstance(item, NodeItem)
+        }
+
+    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+        if self._wire_line is not None:
+            self._wire_line.setLine(QLineF(self._wire_line.line().p1(), event.scenePos()))
+            return
+        if self._port_drag is not None:
+            self._move_ghost(event.scenePos())
+            return
+        super().mouseMoveEvent(event)
+        self._report_moves()
+
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+        if self._wire_line is not None:
+            self._finish_wire(event.scenePos())
+        elif self._port_drag is not None:
+            self._finish_port_drag(event.scenePos())
+        self._report_moves()
+        self._press_positions = {}
+        super().mouseReleaseEvent(event)
+
+    def _report_moves(self) -> None:
+        moved = {key: (item.x(), item.y()) for key, start in self._press_positions.items()
+                 if (item := self.nodes.get(key)) is not None and item.pos() != start}
+        if moved:
+            self.nodes_moved.emit(self._drag_id, moved)
+
+    def _finish_wire(self, pos: QPointF) -> None:
+        source = self._wire_from
+        if self._wire_line is not None:
+            self.removeItem(self._wire_line)
+        self._wire_line, self._wire_from = None, None
+        target = self.endpoint_at(pos)
+        if source is None:
+            return
+        if target is None or target is source:
+            self.refused.emit("drop the wire on another interface or NIC to connect them")
+            return
+        self.wire_requested.emit(source.key, target.key)
+
+    def _move_ghost(self, pos: QPointF) -> None:
+        port = self._port_drag
+        if port is None:
+            return
+        if self._ghost is None:
+            if QLineF(pos, self._port_press).length() < DRAG_THRESHOLD:
+                return
+            rect = port.boundingRect().adjusted(10, 10, -10, -10)
+            self._ghost = self.addRect(rect, QPen(self.theme.selection, 1.5, Qt.PenStyle.DashLine))
+            self._ghost.setZValue(30)
+        self._ghost.setPos(pos)
+
+    def _finish_port_drag(self, pos: QPointF) -> None:
+        port, ghost = self._port_drag, self._ghost
+        self._port_drag, self._ghost = None, None
+        if ghost is not None:
+            self.removeItem(ghost)
+        if port is None or ghost is None:
+            return  # a click, not a drag
+        target = self.namespace_at(pos)
+        if target == self.document.snapshot.namespace_of(port.key):
+            return
+        self.reparent_requested.emit(port.key, target, self.snapped(pos))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        steps = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0),
+                 Qt.Key.Key_Up: (0, -1), Qt.Key.Key_Down: (0, 1)}
+        step = steps.get(Qt.Key(event.key()))
+        nodes = [i for i in self.selectedItems() if isinstance(i, NodeItem)]
+        if step is None or not nodes or (self.focusItem() is not None and not isinstance(
+                self.focusItem(), NodeItem)):
+            super().keyPressEvent(event)
+            return
+        if not event.isAutoRepeat() and self._nudge_id == 0:
+            self._nudge_id = next(self._drag_ids)
+        distance = GRID if self.snap else 1.0
+        moved = {n.key: (n.x() + step[0] * distance, n.y() + step[1] * distance) for n in nodes}
+        self.nodes_moved.emit(self._nudge_id or next(self._drag_ids), moved)
+        event.accept()
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if not event.isAutoRepeat():
+            self._nudge_id = 0
+        super().keyReleaseEvent(event)
+
+    # -- drops from the palette and the file manager ------------------------------------
+
+    @staticmethod
+    def _yaml_files(mime: QMimeData) -> list[str]:
+        return [url.toLocalFile() for url in mime.urls()
+                if url.isLocalFile() and Path(url.toLocalFile()).suffix in (".yaml", ".yml")]
+
+    def dragEnterEvent(self, event: QGraphicsSceneDragDropEvent) -> None:  # noqa: N802
+        mime = event.mimeData()
+        if mime.hasFormat(KIND_MIME) or self._yaml_files(mime):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QGraphicsSceneDragDropEvent) -> None:  # noqa: N802
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event: QGraphicsSceneDragDropEvent) -> None:  # noqa: N802
+        mime = event.mimeData()
+        files = self._yaml_files(mime)
+        if files:
+            event.acceptProposedAction()
+            self.file_dropped.emit(files[0])
+            return
+        if not mime.hasFormat(KIND_MIME):
+            event.ignore()
+            return
+        kind = bytes(mime.data(KIND_MIME).data()).decode("utf-8")
+        pos = self.snapped(event.scenePos())
+        namespace = None if kind in ("namespace", "nic") else self.namespace_at(event.scenePos())
+        event.acceptProposedAction()
+        self.create_requested.emit(kind, namespace, pos)
+
+
+def _centre(endpoint: Endpoint) -> QPointF:
+    if isinstance(endpoint, QGraphicsItem):
+        return endpoint.sceneBoundingRect().center()
+    return QPointF()
+
+
+def kind_mime(kind: str) -> QMimeData:
+    """The drag payload of a palette entry."""
+    mime = QMimeData()
+    mime.setData(KIND_MIME, kind.encode("utf-8"))
+    mime.setText(kind)
+    return mime

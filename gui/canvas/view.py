@@ -1,0 +1,175 @@
+"""The canvas view: zoom (Ctrl+wheel, +/−), pan (middle button or Space+drag), fit, rubber band.
+
+Rendering settings are chosen for big scenes: antialiasing, a cached background grid,
+``MinimalViewportUpdate`` so a moving item repaints only what it touched, and items that paint
+less when zoomed out (see ``canvas_items``).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPen,
+    QPixmap,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QGraphicsView, QWidget
+
+from netwright.gui.canvas.scene import GRID, TopologyScene
+
+MIN_ZOOM = 0.05
+MAX_ZOOM = 4.0
+ZOOM_STEP = 1.2
+MAX_FIT_ZOOM = 1.5
+
+
+class CanvasView(QGraphicsView):
+    def __init__(self, scene: TopologyScene, parent: QWidget | None = None) -> None:
+        super().__init__(scene, parent)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing
+                            | QPainter.RenderHint.TextAntialiasing)
+        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+        self.setRubberBandSelectionMode(Qt.ItemSelectionMode.IntersectsItemShape)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
+        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState)
+        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
+        self.setAcceptDrops(True)
+        self.setBackgroundBrush(scene.theme.background)
+        self._panning = False
+        self._space = False
+        self._grid_brush: QBrush | None = None
+        self._grid_colour = QColor()
+        self._pan_from = QPointF()
+
+    @property
+    def topology_scene(self) -> TopologyScene:
+        scene = self.scene()
+        assert isinstance(scene, TopologyScene)
+        return scene
+
+    def zoom(self) -> float:
+        return float(self.transform().m11())
+
+    def zoom_by(self, factor: float) -> None:
+        target = min(MAX_ZOOM, max(MIN_ZOOM, self.zoom() * factor))
+        factor = target / self.zoom()
+        if abs(factor - 1.0) > 1e-6:
+            self.scale(factor, factor)
+        self._zoom_changed()
+
+    def _zoom_changed(self) -> None:
+        self.topology_scene.set_detail(self.zoom())
+
+    def zoom_in(self) -> None:
+        self.zoom_by(ZOOM_STEP)
+
+    def zoom_out(self) -> None:
+        self.zoom_by(1 / ZOOM_STEP)
+
+    def reset_zoom(self) -> None:
+        self.resetTransform()
+        self._zoom_changed()
+
+    def fit_all(self) -> None:
+        """Fit the host frame (everything) into the window, enlarging at most to 150 %."""
+        scene = self.topology_scene
+        scene.update_frame()
+        rect = scene.frame.rect().adjusted(-20, -20, 20, 20)
+        for _ in range(2):  # again once scroll bars have come or gone with the first fit
+            self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        if self.zoom() > MAX_FIT_ZOOM:
+            self.resetTransform()
+            self.scale(MAX_FIT_ZOOM, MAX_FIT_ZOOM)
+            self.centerOn(rect.center())
+        self._zoom_changed()
+
+    def centre_on_key(self, key: str) -> bool:
+        item = self.topology_scene.item_for(key)
+        if item is None:
+            return False
+        self.centerOn(item)
+        return True
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            steps = event.angleDelta().y() / 120.0
+            if steps:
+                self.zoom_by(ZOOM_STEP ** steps)
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space = True
+            self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+            return
+        super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space = False
+            self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+            return
+        super().keyReleaseEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.MiddleButton:
+            self._panning = True
+            self._pan_from = event.position()
+            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if self._panning:
+            delta = event.position() - self._pan_from
+            self._pan_from = event.position()
+            self.pan_by(-delta.x(), -delta.y())
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if self._panning and event.button() == Qt.MouseButton.MiddleButton:
+            self._panning = False
+            self.viewport().unsetCursor()
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def pan_by(self, dx: float, dy: float) -> None:
+        """Scroll by view pixels (the benchmark pans with this)."""
+        self.horizontalScrollBar().setValue(int(self.horizontalScrollBar().value() + dx))
+        self.verticalScrollBar().setValue(int(self.verticalScrollBar().value() + dy))
+
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802
+        """A dot grid at snap spacing (one textured fill), none when zoomed out too far."""
+        painter.fillRect(rect, self.backgroundBrush())
+        if self.zoom() < 0.5:
+            return
+        if self._grid_brush is None or self._grid_colour != self.topology_scene.theme.grid:
+            self._grid_colour = QColor(self.topology_scene.theme.grid)
+            self._grid_brush = grid_brush(self._grid_colour)
+        painter.fillRect(rect, self._grid_brush)
+
+
+def grid_brush(colour: QColor) -> QBrush:
+    """A texture of one dot per grid cell, in scene units (the painter scales it)."""
+    tile = QPixmap(int(GRID) * 4, int(GRID) * 4)
+    tile.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(tile)
+    painter.setPen(QPen(colour, 1.5))
+    for x in range(4):
+        for y in range(4):
+            painter.drawPoint(QPointF(x * GRID, y * GRID))
+    painter.end()
+    return QBrush(tile)

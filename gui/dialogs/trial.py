@@ -1,0 +1,171 @@
+"""“Keep this network configuration?”: the countdown after a change to the host's own uplink.
+
+An apply that changed the device carrying the host's default route is only on trial
+(``ApplyResult.awaiting_confirmation``): unless the person confirms before the deadline, the
+backend restores the previous configuration by itself, which is what saves a person the
+change cut off. Like Cockpit's and ``netplan try``'s prompt, the dialog is not modal (the
+window stays usable to look around), counts down live, and offers Keep and Restore now. At
+zero it does not pretend: it says the backend is restoring, and that it restored once the
+status shows the trial ended.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Literal
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from netwright.gui.model.leases import duration
+
+TrialState = Literal["waiting", "keeping", "kept", "restoring", "restored", "failed"]
+
+
+def seconds_left(awaiting: dict[str, Any], now: float | None = None) -> float:
+    """Seconds until the backend restores: from the deadline (a Unix time), else from the
+    ``seconds`` the backend counted when it answered."""
+    now = time.time() if now is None else now
+    deadline = awaiting.get("deadline")
+    if isinstance(deadline, (int, float)):
+        return max(0.0, float(deadline) - now)
+    seconds = awaiting.get("seconds")
+    return max(0.0, float(seconds)) if isinstance(seconds, (int, float)) else 0.0
+
+
+def countdown_words(seconds: float) -> str:
+    return f"Restoring the previous configuration in {duration(seconds)}."
+
+
+class TrialDialog(QDialog):
+    """Keep / Restore now for the topology ``name`` while its change is on trial."""
+
+    keep_requested = Signal(str)  # topology name
+    restore_requested = Signal(str)
+    expired = Signal(str)  # the deadline passed with no answer: the backend restores
+
+    def __init__(self, name: str, awaiting: dict[str, Any],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.name = name
+        self.state: TrialState = "waiting"
+        self.setWindowTitle("Keep this network configuration?")
+        self.setModal(False)
+        self.setWindowModality(Qt.WindowModality.NonModal)
+        layout = QVBoxLayout(self)
+        self.heading = QLabel(f"<b>Keep the configuration of {name} just applied?</b>")
+        layout.addWidget(self.heading)
+        self.advice = QLabel(
+            "It changed the device that carries this machine's default route. If the"
+            " connection still works, keep it; if it cut you off, do nothing: the previous"
+            " configuration comes back by itself.")
+        self.advice.setWordWrap(True)
+        layout.addWidget(self.advice)
+        self.reason = QLabel(str(awaiting.get("reason") or ""))
+        self.reason.setWordWrap(True)
+        self.reason.setStyleSheet("color: palette(placeholder-text);")
+        self.reason.setVisible(bool(self.reason.text()))
+        layout.addWidget(self.reason)
+        self.countdown = QLabel()
+        self.countdown.setWordWrap(True)
+        bold = self.countdown.font()
+        bold.setBold(True)
+        self.countdown.setFont(bold)
+        layout.addWidget(self.countdown)
+        self.buttons = QDialogButtonBox()
+        self.keep_button: QPushButton = self.buttons.addButton(
+            "Keep", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.restore_button: QPushButton = self.buttons.addButton(
+            "Restore now", QDialogButtonBox.ButtonRole.DestructiveRole)
+        self.close_button: QPushButton = self.buttons.addButton(
+            QDialogButtonBox.StandardButton.Close)
+        self.close_button.hide()
+        self.keep_button.setDefault(True)
+        self.keep_button.clicked.connect(self._keep)
+        self.restore_button.clicked.connect(self._restore)
+        self.close_button.clicked.connect(self.accept)
+        layout.addWidget(self.buttons)
+        self.timer = QTimer(self)
+        self.timer.setInterval(250)  # the label moves on the second, not up to 1 s late
+        self.timer.timeout.connect(self.tick)
+        self.set_awaiting(awaiting)
+        self.resize(500, 220)
+
+    def set_awaiting(self, awaiting: dict[str, Any]) -> None:
+        """A (newer) deadline from the backend: count down to it."""
+        self.awaiting = dict(awaiting)
+        if self.state == "waiting":
+            self.timer.start()
+            self.tick()
+
+    def seconds_left(self) -> float:
+        return seconds_left(self.awaiting)
+
+    def is_over(self) -> bool:
+        """Kept, restored or failed: nothing more will happen in this dialog."""
+        return self.state in ("kept", "restored", "failed")
+
+    def tick(self) -> None:
+        if self.state != "waiting":
+            self.timer.stop()
+            return
+        left = self.seconds_left()
+        if left > 0:
+            self.countdown.setText(countdown_words(left))
+            return
+        self.timer.stop()
+        self._finish("restoring", "Time is up: the backend is restoring the previous"
+                                  " configuration…")
+        self.expired.emit(self.name)
+
+    # -- what happened, as the window learns it ---------------------------------------------
+
+    def kept(self) -> None:
+        self._finish("kept", "Kept: this configuration stays.")
+
+    def restored(self) -> None:
+        self._finish("restored", "The previous configuration was restored.")
+
+    def failed(self, message: str) -> None:
+        self._finish("failed", message)
+
+    # -- the buttons ---------------------------------------------------------------------
+
+    def reject(self) -> None:
+        """Esc or the window's close button: only once there is nothing left to decide (the
+        countdown runs on in the backend whether or not the dialog is seen)."""
+        if self.is_over():
+            super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.is_over():
+            super().closeEvent(event)
+        else:
+            event.ignore()
+
+    def _keep(self) -> None:
+        self._finish("keeping", "Keeping this configuration…")
+        self.keep_requested.emit(self.name)
+
+    def _restore(self) -> None:
+        self._finish("restoring", "Restoring the previous configuration…")
+        self.restore_requested.emit(self.name)
+
+    def _finish(self, state: TrialState, words: str) -> None:
+        self.state = state
+        self.timer.stop()
+        self.countdown.setText(words)
+        done = self.is_over()
+        self.keep_button.setEnabled(False)
+        self.restore_button.setEnabled(False)
+        self.keep_button.setVisible(not done)
+        self.restore_button.setVisible(not done)
+        self.close_button.setVisible(done)

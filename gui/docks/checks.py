@@ -1,0 +1,152 @@
+"""The Checks dock: the reachability matrix and the explanation of the selected cell.
+
+It reads the check result's JSON shape (the contract of issue 5: ``pairs`` with ``source``,
+``target``, ``role``, ``predicted`` {verdict, reason, fix} and ``observed`` {verdict, error});
+so a static prediction made while designing and a measured check from a backend show in the
+same view. Predictions alone are drawn in a lighter style; a cell where the observation
+differs from the prediction is marked with '≠'.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QLabel,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from netwright.gui.canvas.theme import Theme
+
+PAIR_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def cell_text(pair: dict[str, Any]) -> str:
+    predicted = (pair.get("predicted") or {}).get("verdict")
+    observed = (pair.get("observed") or {}).get("verdict")
+    verdict = observed or predicted
+    mark = "✓" if verdict == "reachable" else "✗"
+    if observed and predicted and observed != predicted:
+        mark += " ≠"
+    return mark
+
+
+def explanation_html(pair: dict[str, Any]) -> str:
+    predicted = pair.get("predicted") or {}
+    observed = pair.get("observed")
+    target = pair.get("target_name") or pair.get("target")
+    lines = [f"<b>{pair.get('source')} → {target}</b> ({pair.get('role', '')},"
+             f" {pair.get('target')})"]
+    lines.append(f"<p><b>Predicted:</b> {predicted.get('verdict', '?')} — "
+                 f"{predicted.get('reason', '')}</p>")
+    if observed:
+        seen = observed.get("error") or (
+            f"reply in {observed.get('rtt_ms')} ms" if observed.get("rtt_ms") is not None
+            else "")
+        detail = f" — {seen}" if seen else ""
+        lines.append(f"<p><b>Observed:</b> {observed.get('verdict')}{detail}</p>")
+    else:
+        lines.append("<p><i>Not measured: this is the static prediction from the design.</i></p>")
+    if pair.get("mismatch"):
+        lines.append(f"<p><b>Differs from the prediction:</b> {pair['mismatch']}</p>")
+    if predicted.get("fix"):
+        lines.append(f"<p><b>Fix:</b> {predicted['fix']}</p>")
+    return "\n".join(lines)
+
+
+class ChecksView(QWidget):
+    """Sources down, targets across; click a cell for the why and the fix."""
+
+    pair_selected = Signal(dict)
+
+    def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.theme = theme
+        self.result: dict[str, Any] = {}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.heading = QLabel("No check yet.")
+        layout.addWidget(self.heading)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.matrix = QTableWidget()
+        self.matrix.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        # No selection highlight: it would hide the verdict colour; the current cell keeps
+        # its focus frame and drives the explanation.
+        self.matrix.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
+        self.matrix.currentCellChanged.connect(self._on_cell)
+
+        splitter.addWidget(self.matrix)
+        self.explanation = QTextBrowser()
+        self.explanation.setPlaceholderText("Select a cell to see why, and the fix.")
+        splitter.addWidget(self.explanation)
+        splitter.setSizes([520, 380])
+        layout.addWidget(splitter)
+
+    def show_result(self, result: dict[str, Any], measured: bool) -> None:
+        """Fill the matrix; ``measured`` False means predictions only (lighter style)."""
+        self.result = result
+        pairs = [p for p in result.get("pairs", []) if p.get("role") != "self"]
+        sources = list(dict.fromkeys(str(p.get("source")) for p in pairs))
+        targets = list(dict.fromkeys(str(p.get("target_name") or p.get("target")) for p in pairs))
+        self.matrix.clear()
+        self.matrix.setRowCount(len(sources))
+        self.matrix.setColumnCount(len(targets))
+        self.matrix.setVerticalHeaderLabels(sources)
+        self.matrix.setHorizontalHeaderLabels(targets)
+        for pair in pairs:
+            row = sources.index(str(pair.get("source")))
+            column = targets.index(str(pair.get("target_name") or pair.get("target")))
+            item = QTableWidgetItem(cell_text(pair))
+            item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            item.setData(PAIR_ROLE, pair)
+            item.setToolTip(explanation_html(pair))
+            item.setBackground(QBrush(self._colour(pair, measured)))
+            self.matrix.setItem(row, column, item)
+        self.matrix.resizeColumnsToContents()
+        mismatches = sum(1 for p in pairs if p.get("match") is False)
+        if measured:
+            self.heading.setText(f"Measured: {len(pairs)} pairs, {mismatches} differ from the"
+                                 " prediction.")
+        else:
+            self.heading.setText(f"Predicted from the design ({len(pairs)} pairs); nothing"
+                                 " measured yet.")
+        self.explanation.clear()
+
+    def _colour(self, pair: dict[str, Any], measured: bool) -> QColor:
+        observed = (pair.get("observed") or {}).get("verdict")
+        verdict = observed or (pair.get("predicted") or {}).get("verdict")
+        colour = QColor(self.theme.reachable if verdict == "reachable" else self.theme.unreachable)
+        colour.setAlpha(200 if measured and observed else 70)
+        return colour
+
+    def cell(self, source: str, target: str) -> dict[str, Any] | None:
+        for row in range(self.matrix.rowCount()):
+            for column in range(self.matrix.columnCount()):
+                item = self.matrix.item(row, column)
+                pair = item.data(PAIR_ROLE) if item is not None else None
+                if pair and pair.get("source") == source and target in (
+                        pair.get("target"), pair.get("target_name")):
+                    return dict(pair)
+        return None
+
+    def clear_result(self, message: str) -> None:
+        self.result = {}
+        self.matrix.clear()
+        self.matrix.setRowCount(0)
+        self.matrix.setColumnCount(0)
+        self.heading.setText(message)
+        self.explanation.clear()
+
+    def _on_cell(self, row: int, column: int, _r: int, _c: int) -> None:
+        item = self.matrix.item(row, column)
+        pair = item.data(PAIR_ROLE) if item is not None else None
+        if pair:
+            self.explanation.setHtml(explanation_html(pair))
+            self.pair_selected.emit(dict(pair))

@@ -1,0 +1,452 @@
+"""The inspector: edit the selected item, with the contract's sentence at any invalid field.
+
+A value is tried on the document first (``TopologyDocument.trial``); if it would add an error
+at this field or on this item, the error is shown under the field and nothing is applied.
+Otherwise it becomes one ``SetFieldCommand`` (or ``RenameCommand`` for the key), so every
+inspector edit is undoable like any canvas gesture.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from netwright.backend.topology.problems import Problem
+from netwright.gui.docks.host_panel import HostFactsPanel
+from netwright.gui.docks.lease_views import LeasePanel
+from netwright.gui.model.commands import RenameCommand, SetFieldCommand
+from netwright.gui.model.document import DELETE, Edit, TopologyDocument
+from netwright.gui.model.edits import EditRefusedError, rename_edits
+from netwright.gui.model.host_facts import HostFacts
+from netwright.gui.model.leases import LeaseInfo
+from netwright.gui.model.snapshot import SUB_INTERFACE_KINDS, Snapshot
+
+ERROR_STYLE = "color: palette(text); background: rgba(217, 48, 37, 40);" \
+              " border-left: 3px solid #d93025; padding: 2px 4px;"
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One editable field: its key under the entry, its label and how it is edited."""
+
+    name: str
+    label: str
+    editor: str = "text"  # text, int, list, choice, bool, ref
+    choices: tuple[str, ...] = ()
+    hint: str = ""
+
+
+COMMON = (
+    FieldSpec("name", "Kernel name", hint="defaults to the key"),
+    FieldSpec("namespace", "Namespace", "ref"),
+    FieldSpec("addresses", "Addresses", "list", hint="192.168.31.5/24, fd00::5/64 or dhcp"),
+    FieldSpec("mtu", "MTU", "int"),
+    FieldSpec("mac", "MAC", hint="02:42:ac:11:00:02"),
+    FieldSpec("state", "State", "choice", ("up", "down")),
+    FieldSpec("master", "Bridge (master)", "ref"),
+    FieldSpec("persist", "Persist (NetworkManager)", "bool"),
+)
+KIND_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
+    "bridge": (FieldSpec("stp", "STP", "bool"),
+               FieldSpec("vlan-filtering", "VLAN filtering", "bool")),
+    "veth": (FieldSpec("peer", "Peer", "ref"),),
+    "ipvlan": (FieldSpec("parent", "Parent", "ref"),
+               FieldSpec("mode", "Mode", "choice", ("l2", "l3", "l3s")),
+               FieldSpec("flag", "Flag", "choice", ("bridge", "private", "vepa"))),
+    "macvlan": (FieldSpec("parent", "Parent", "ref"),
+                FieldSpec("mode", "Mode", "choice",
+                          ("bridge", "vepa", "private", "passthru", "source"))),
+    "vlan": (FieldSpec("parent", "Parent", "ref"), FieldSpec("id", "VLAN id", "int"),
+             FieldSpec("protocol", "Protocol", "choice", ("802.1Q", "802.1ad"))),
+    "vxlan": (FieldSpec("vni", "VNI", "int"), FieldSpec("remote", "Remote"),
+              FieldSpec("group", "Group"), FieldSpec("local", "Local"),
+              FieldSpec("port", "UDP port", "int"), FieldSpec("dev", "Underlay (dev)", "ref")),
+}
+NIC_FIELDS = (
+    FieldSpec("addresses", "Addresses", "list", hint="the NIC's own, e.g. 192.168.31.240/24"),
+    FieldSpec("gateway", "Gateway"),
+    FieldSpec("mac", "MAC"),
+)
+DOCUMENT_FIELDS = (FieldSpec("name", "Topology name"), FieldSpec("description", "Description"))
+
+
+def parse_value(spec: FieldSpec, raw: Any) -> Any:
+    """Editor text → the value stored in the file (DELETE for an empty field)."""
+    if spec.editor == "bool":
+        return bool(raw) if raw else DELETE
+    text = str(raw).strip()
+    if text in ("", "(none)", "(host)"):
+        return DELETE
+    if spec.editor == "int":
+        return int(text) if re.fullmatch(r"-?\d+", text) else text
+    if spec.editor == "list":
+        return [part for part in re.split(r"[,\s]+", text) if part]
+    return text
+
+
+def show_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join("dhcp" if isinstance(v, dict) or v == "dhcp" else str(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def new_errors(before: list[Problem], after: list[Problem], scope: tuple[Any, ...],
+               field: tuple[Any, ...]) -> list[Problem]:
+    """Errors the edit adds at this field, or on this item as a whole."""
+    seen = {(p.code, p.path, p.message) for p in before}
+    return [p for p in after if p.severity == "error" and (p.code, p.path, p.message) not in seen
+            and (p.path[: len(field)] == field or p.path == scope)]
+
+
+class Inspector(QWidget):
+    """A form for the selected key (or the document when nothing is selected)."""
+
+    renamed = Signal(str, str)
+    parent_changed = Signal(str)  # an interface's parent was set here (the window may fill it)
+
+    def __init__(self, document: TopologyDocument, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.key: str | None = None
+        self.entry_path: tuple[Any, ...] = ()
+        self.editors: dict[str, QWidget] = {}
+        self.errors: dict[str, QLabel] = {}
+        self._specs: dict[str, FieldSpec] = {}
+        self._outer = QVBoxLayout(self)
+        self._outer.setContentsMargins(6, 6, 6, 6)
+        self._title = QLabel()
+        self._title.setTextFormat(Qt.TextFormat.RichText)
+        self._outer.addWidget(self._title)
+        self._body = QWidget()
+        self._outer.addWidget(self._body)
+        self.leases: dict[str, LeaseInfo] = {}
+        self.lease_panel = LeasePanel()
+        self._outer.addWidget(self.lease_panel)
+        self.host_facts: HostFacts | None = None
+        self.host_panel = HostFactsPanel()
+        self._outer.addWidget(self.host_panel)
+        self._outer.addStretch(1)
+        self.routes: RoutesEditor | None = None
+        document.content_changed.connect(self.refresh)
+        document.replaced.connect(lambda: self.show_key(None))
+        self.show_key(None)
+
+    # -- building the form ----------------------------------------------------------------
+
+    def show_key(self, key: str | None) -> None:
+        """Show the form of ``key`` (a namespace, interface or NIC); None: the document."""
+        snapshot = self.document.snapshot
+        if key is not None and key not in snapshot.interfaces and key not in snapshot.namespaces \
+                and key not in snapshot.nics:
+            key = None
+        self.key = key
+        kind = snapshot.kind_of(key) if key else "document"
+        specs: tuple[FieldSpec, ...]
+        if key is None:
+            self.entry_path, specs = (), DOCUMENT_FIELDS
+            title = "Topology"
+        elif key in snapshot.interfaces:
+            self.entry_path = ("interfaces", key)
+            specs = (FieldSpec("$key", "Key"), *KIND_FIELDS.get(kind, ()), *COMMON)
+            title = f"{kind} <b>{key}</b>"
+        elif key in snapshot.namespaces:
+            self.entry_path, specs = ("namespaces", key), (FieldSpec("$key", "Name"),)
+            title = f"namespace <b>{key}</b>"
+        else:
+            self.entry_path, specs = ("host", "nics", key), (FieldSpec("$key", "Name"), *NIC_FIELDS)
+            title = f"host NIC <b>{key}</b>"
+        self._title.setText(title)
+        self._build(specs, snapshot)
+        self.refresh()
+
+    def _build(self, specs: tuple[FieldSpec, ...], snapshot: Snapshot) -> None:
+        self._outer.removeWidget(self._body)
+        self._body.hide()
+        self._body.setParent(None)
+        self._body.deleteLater()
+        self._body = QWidget()
+        self._outer.insertWidget(1, self._body)
+        form = QFormLayout(self._body)
+        form.setContentsMargins(0, 4, 0, 0)
+        self.editors, self.errors, self._specs, self.routes = {}, {}, {}, None
+        for spec in specs:
+            editor = self._make_editor(spec, snapshot)
+            error = QLabel()
+            error.setWordWrap(True)
+            error.setStyleSheet(ERROR_STYLE)
+            error.hide()
+            holder = QWidget()
+            column = QVBoxLayout(holder)
+            column.setContentsMargins(0, 0, 0, 0)
+            column.setSpacing(2)
+            column.addWidget(editor)
+            column.addWidget(error)
+            form.addRow(spec.label, holder)
+            self.editors[spec.name] = editor
+            self.errors[spec.name] = error
+            self._specs[spec.name] = spec
+        if self.entry_path[:1] == ("namespaces",):
+            self.routes = RoutesEditor(self)
+            form.addRow(QLabel("Routes"))
+            form.addRow(self.routes)
+        self._body.show()
+
+    def _make_editor(self, spec: FieldSpec, snapshot: Snapshot) -> QWidget:
+        commit: Callable[[Any], None] = lambda raw, s=spec: self.commit(s.name, raw)  # noqa: E731
+        if spec.editor == "bool":
+            box = QCheckBox()
+            box.clicked.connect(commit)
+            return box
+        if spec.editor in ("choice", "ref"):
+            combo = QComboBox()
+            combo.setEditable(spec.editor == "ref")
+            combo.addItems(list(spec.choices) or self._references(spec.name, snapshot))
+            combo.activated.connect(
+                lambda _i, c=combo, s=spec: self.commit(s.name, c.currentText()))
+            if combo.lineEdit() is not None:
+                combo.lineEdit().editingFinished.connect(
+                    lambda c=combo, s=spec: self.commit(s.name, c.currentText()))
+            return combo
+        line = QLineEdit()
+        line.setPlaceholderText(spec.hint)
+        line.editingFinished.connect(lambda e=line, s=spec: self._line_finished(s.name, e))
+        return line
+
+    def _line_finished(self, name: str, line: QLineEdit) -> None:
+        """Only text the user changed is committed (focus moving away is not an edit)."""
+        if line.isModified():
+            line.setModified(False)
+            self.commit(name, line.text())
+
+    def _references(self, name: str, snapshot: Snapshot) -> list[str]:
+        kinds = {key: snapshot.kind_of(key) for key in snapshot.interfaces}
+        if name == "namespace":
+            return ["(host)", *snapshot.namespaces]
+        if name == "master":
+            return ["(none)", *[k for k, kind in kinds.items() if kind == "bridge"]]
+        if name == "peer":
+            return ["(none)", *[k for k, kind in kinds.items() if kind == "veth" and k != self.key]]
+        if name in ("parent", "dev"):
+            others = [k for k, kind in kinds.items()
+                      if k != self.key and kind not in SUB_INTERFACE_KINDS[:2]]
+            return ["(none)", *snapshot.nics, *others]
+        return []
+
+    # -- showing values -------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Show the document's current values (after any edit, undo or redo)."""
+        if self.key is not None and self.document.get(self.entry_path) is None:
+            self.show_key(None)
+            return
+        for name, editor in self.editors.items():
+            value = self.key if name == "$key" else self.document.get((*self.entry_path, name))
+            editor.blockSignals(True)
+            if isinstance(editor, QCheckBox):
+                editor.setChecked(bool(value))
+            elif isinstance(editor, QComboBox):
+                text = show_value(value) or editor.itemText(0)
+                if editor.findText(text) < 0:
+                    editor.addItem(text)
+                editor.setCurrentText(text)
+            elif isinstance(editor, QLineEdit) and editor.text() != show_value(value):
+                editor.setText(show_value(value))
+            editor.blockSignals(False)
+        if self.routes is not None:
+            self.routes.load(self.document.get((*self.entry_path, "routes")) or [])
+        self._show_lease()
+        self.host_panel.show_for(self.document.snapshot, self.host_facts, self.key)
+
+    def set_host_facts(self, facts: HostFacts | None) -> None:
+        """The host's NICs (Inspect), shown for a NIC and for a child's parent."""
+        self.host_facts = facts
+        self.host_panel.show_for(self.document.snapshot, facts, self.key)
+
+    def set_leases(self, leases: dict[str, LeaseInfo]) -> None:
+        """The deployment's DHCP leases (from its status), shown for a ``dhcp`` interface."""
+        self.leases = dict(leases)
+        self._show_lease()
+
+    def _show_lease(self) -> None:
+        key = self.key
+        wants_dhcp = (key is not None and key in self.document.snapshot.interfaces
+                      and "dhcp" in self.document.snapshot.addresses_of(key))
+        self.lease_panel.show_lease(wants_dhcp, self.leases.get(key) if wants_dhcp else None)
+
+    def set_error(self, name: str, message: str | None) -> None:
+        label = self.errors.get(name)
+        if label is None:
+            return
+        label.setText(message or "")
+        label.setVisible(bool(message))
+
+    # -- committing -----------------------------------------------------------------------
+
+    def commit(self, name: str, raw: Any) -> bool:
+        """Try the value; apply it as one undo step if it adds no error here. True if applied."""
+        if name == "$key":
+            return self._rename(str(raw).strip())
+        spec = self._specs.get(name)
+        if spec is None:
+            return False
+        path = (*self.entry_path, name)
+        value = parse_value(spec, raw)
+        current = self.document.get(path, DELETE)
+        if _same(current, value):
+            self.set_error(name, None)
+            return False
+        edits = [Edit(path, value)]
+        applied = self.try_edits(name, edits, f"{self.key or 'topology'} {spec.label.lower()}")
+        if applied and name == "parent" and self.key is not None:
+            self.parent_changed.emit(self.key)
+        return applied
+
+    def try_edits(self, name: str, edits: list[Edit], label: str) -> bool:
+        field = edits[0].path
+        before = self.document.problems
+        problems = self.document.trial(edits)
+        blocking = new_errors(before, problems, self.entry_path, field)
+        if blocking:
+            self.set_error(name, blocking[0].message)
+            return False
+        self.set_error(name, None)
+        self.document.undo_stack.push(SetFieldCommand(self.document, label, edits))
+        return True
+
+    def _rename(self, new: str) -> bool:
+        old = self.key
+        if old is None or not new or new == old:
+            self.set_error("$key", None)
+            return False
+        try:
+            edits = rename_edits(self.document.snapshot, self.document.get, old, new)
+        except EditRefusedError as exc:
+            self.set_error("$key", str(exc))
+            return False
+        renamed_path = (*self.entry_path[:-1], new)
+        before = self.document.problems
+        problems = self.document.trial(edits)
+        blocking = new_errors(before, problems, renamed_path, renamed_path)
+        blocking = [p for p in blocking if p.path[: len(renamed_path)] == renamed_path]
+        if blocking:
+            self.set_error("$key", blocking[0].message)
+            return False
+        self.set_error("$key", None)
+        self.document.undo_stack.push(RenameCommand(self.document, old, new, edits))
+        self.renamed.emit(old, new)
+        self.show_key(new)
+        return True
+
+
+def _same(current: Any, value: Any) -> bool:
+    if value is DELETE:
+        return current is DELETE or current is None
+    if isinstance(value, list) and isinstance(current, list):
+        return [str(v) for v in current] == [str(v) for v in value]
+    return current is not DELETE and str(current) == str(value) and type(current) is type(value)
+
+
+class RoutesEditor(QWidget):
+    """A namespace's routes as a small table: to, via, dev, metric."""
+
+    COLUMNS = ("to", "via", "dev", "metric")
+
+    def __init__(self, inspector: Inspector) -> None:
+        super().__init__()
+        self.inspector = inspector
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        self.table.setMinimumHeight(110)
+        self.table.cellChanged.connect(lambda _r, _c: self.commit())
+        layout.addWidget(self.table)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.hide()
+        inspector.errors["routes"] = self.error
+        layout.addWidget(self.error)
+        buttons = QHBoxLayout()
+        add, remove = QPushButton("Add route"), QPushButton("Remove")
+        add.clicked.connect(self.add_row)
+        remove.clicked.connect(self.remove_row)
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+
+    def load(self, routes: list[Any]) -> None:
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(routes))
+        for row, entry in enumerate(routes):
+            route = entry if isinstance(entry, dict) else {}
+            for column, name in enumerate(self.COLUMNS):
+                value = route.get(name)
+                text = "" if value is None else str(value)
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        self.table.blockSignals(False)
+
+    def rows(self) -> list[dict[str, Any]]:
+        routes = []
+        for row in range(self.table.rowCount()):
+            route: dict[str, Any] = {}
+            for column, name in enumerate(self.COLUMNS):
+                item = self.table.item(row, column)
+                text = item.text().strip() if item is not None else ""
+                if text:
+                    route[name] = int(text) if name == "metric" and text.isdigit() else text
+            if route:
+                routes.append(route)
+        return routes
+
+    def add_row(self) -> None:
+        self.table.blockSignals(True)
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        for column, name in enumerate(self.COLUMNS):
+            self.table.setItem(row, column, QTableWidgetItem("default" if name == "to" else ""))
+        self.table.blockSignals(False)
+        self.table.editItem(self.table.item(row, 0))
+
+    def remove_row(self) -> None:
+        row = self.table.currentRow()
+        if row >= 0:
+            self.table.removeRow(row)
+            self.commit()
+
+    def commit(self) -> bool:
+        routes = self.rows()
+        path = (*self.inspector.entry_path, "routes")
+        current = self.inspector.document.get(path)
+        if (current or []) == routes and not (current is None and routes):
+            return False
+        value: Any = routes if routes else DELETE
+        if value is DELETE and current is None:
+            return False
+        return self.inspector.try_edits("routes", [Edit(path, value)],
+                                        f"routes of {self.inspector.key}")

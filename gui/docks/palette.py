@@ -1,0 +1,74 @@
+"""The palette: what can be drawn, dragged onto the canvas (or double-clicked to add)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QColor, QDrag, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
+
+from netwright.gui.canvas.scene import kind_mime
+from netwright.gui.canvas.theme import Theme
+from netwright.gui.model.edits import PALETTE_KINDS
+
+LABELS = {
+    "namespace": ("Namespace", "a network namespace (ip netns add)"),
+    "nic": ("Host NIC", "a NIC the host already has: referenced, never changed"),
+    "bridge": ("Bridge", "a software switch; drag ports onto it"),
+    "veth": ("veth pair", "two ends of a virtual cable"),
+    "ipvlan": ("ipvlan", "a child sharing its parent's MAC (modes l2, l3, l3s)"),
+    "macvlan": ("macvlan", "a child with its own MAC on its parent"),
+    "vlan": ("vlan", "an 802.1Q tagged child of its parent"),
+    "vxlan": ("vxlan", "an overlay tunnel to a remote end"),
+}
+
+
+def kind_icon(theme: Theme, kind: str, size: int = 22) -> QIcon:
+    pixmap = QPixmap(size * 2, size * 2)
+    pixmap.setDevicePixelRatio(2.0)
+    pixmap.fill(QColor(0, 0, 0, 0))
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(theme.kind_edge(kind))
+    painter.setBrush(theme.kind(kind))
+    if kind == "namespace":
+        painter.drawRoundedRect(2, 3, size - 4, size - 6, 3, 3)
+    elif kind == "nic":
+        painter.drawRect(2, 6, size - 4, size - 12)
+    elif kind == "veth":
+        painter.drawEllipse(2, 7, 8, 8)
+        painter.drawEllipse(size - 10, 7, 8, 8)
+        painter.drawLine(10, 11, size - 10, 11)
+    else:
+        painter.drawRoundedRect(2, 6, size - 4, size - 12, 4, 4)
+    painter.end()
+    return QIcon(pixmap)
+
+
+class Palette(QListWidget):
+    """Drag an entry to the canvas; double-click adds it at the centre of the view."""
+
+    add_requested = Signal(str)
+
+    def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setDragEnabled(True)
+        self.setIconSize(QSize(22, 22))
+        self.setSpacing(1)
+        for kind in PALETTE_KINDS:
+            label, tip = LABELS[kind]
+            item = QListWidgetItem(kind_icon(theme, kind), label)
+            item.setData(Qt.ItemDataRole.UserRole, kind)
+            item.setToolTip(tip)
+            self.addItem(item)
+        self.itemDoubleClicked.connect(
+            lambda item: self.add_requested.emit(item.data(Qt.ItemDataRole.UserRole)))
+        self.setMaximumWidth(170)
+
+    def startDrag(self, supported: Qt.DropAction) -> None:  # noqa: N802
+        item = self.currentItem()
+        if item is None:
+            return
+        drag = QDrag(self)
+        drag.setMimeData(kind_mime(item.data(Qt.ItemDataRole.UserRole)))
+        drag.setPixmap(item.icon().pixmap(22, 22))
+        drag.exec(Qt.DropAction.CopyAction)

@@ -1,0 +1,78 @@
+"""Static reachability predictions while designing (the Checks dock's lighter cells).
+
+Uses ``netwright.backend.checks.explain`` when it is installed: the same explanation rules a
+measured check compares against, so "net1 cannot reach its parent's IP" shows before Apply.
+Runs shortly after the user stops editing, and only for a topology without errors.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from netwright.backend.topology.problems import TopologyError
+from netwright.gui.model.document import TopologyDocument
+
+DELAY_MS = 300
+MAX_NAMESPACES = 64  # pairs grow with the square: 1,000 namespaces would take minutes
+
+
+def explain_function() -> Callable[..., list[Any]] | None:
+    try:
+        module = importlib.import_module("netwright.backend.checks.explain")
+    except ImportError:
+        return None
+    function = getattr(module, "explain", None)
+    return function if callable(function) else None
+
+
+def predict(document: TopologyDocument) -> dict[str, Any]:
+    """The predicted check result, in the check's JSON shape (raises TopologyError)."""
+    explain = explain_function()
+    if explain is None:
+        raise LookupError("reachability predictions are not installed")
+    topology = document.contract.topology()
+    pairs = explain(topology)
+    return {"topology": topology.name, "probed": False, "pairs": [p.to_json() for p in pairs]}
+
+
+class PredictionRunner(QObject):
+    predicted = Signal(dict)
+    unavailable = Signal(str)
+
+    def __init__(self, document: TopologyDocument, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(DELAY_MS)
+        self.timer.timeout.connect(self.run)
+        document.content_changed.connect(self.schedule)
+        document.replaced.connect(self.schedule)
+
+    def schedule(self) -> None:
+        self.timer.start()
+
+    def run(self) -> None:
+        count = len(self.document.snapshot.namespaces)
+        if count > MAX_NAMESPACES:
+            self.unavailable.emit(f"Predictions are shown for up to {MAX_NAMESPACES} namespaces"
+                                  f" (this topology has {count}); Check measures any size.")
+            return
+        if self.document.is_loading():
+            return  # the round-trip document is not there yet; loading ends in replaced
+        try:
+            result = predict(self.document)
+        except TopologyError:
+            self.unavailable.emit("Predictions appear when the Problems list has no errors.")
+            return
+        except LookupError as exc:
+            self.unavailable.emit(f"No predictions: {exc}.")
+            return
+        except Exception as exc:  # another module's bug must not take the designer down
+            self.unavailable.emit(f"Predictions failed: {type(exc).__name__}: {exc}")
+            return
+        self.predicted.emit(result)

@@ -1,0 +1,401 @@
+"""The open topology as a Qt object: the single source of truth of the designer.
+
+The contract's ``Document`` holds the round-trip YAML tree; this wrapper adds what a window
+needs around it: signals when the meaning or the layout changes, the live list of problems,
+an undo stack whose clean state is the "modified" mark, and one primitive, ``apply(edits)``,
+through which every change passes. ``apply`` returns the edits that undo it, so undo commands
+never need to know how a change was made, and an undone edit puts the very same YAML nodes
+back where they were (comments and key order included).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoStack
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from netwright.backend.topology.document import Document
+from netwright.backend.topology.problems import NetwrightError, PathPart, Problem, TopologyError
+from netwright.backend.topology.yamltree import locate
+from netwright.gui.model.preview import quick_snapshot
+from netwright.gui.model.snapshot import Snapshot, take_snapshot
+
+READ_DELAY_MS = 150  # let the first frame of a big file be painted before reading it fully
+
+
+class _Delete:
+    """Marker value: the edit removes the key or item at its path."""
+
+    def __repr__(self) -> str:
+        return "DELETE"
+
+
+DELETE: Any = _Delete()
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One change at ``path``: set ``value`` (or remove it when value is DELETE).
+
+    ``index`` re-inserts a key at its old position in its mapping, so undo restores the key
+    order of the file byte for byte.
+    """
+
+    path: tuple[PathPart, ...]
+    value: Any = DELETE
+    index: int | None = None
+
+
+class DocumentBusyError(NetwrightError):
+    """An edit arrived while a big file was still being read."""
+
+
+def is_layout_path(path: Sequence[PathPart]) -> bool:
+    return bool(path) and path[0] == "layout"
+
+
+class TopologyDocument(QObject):
+    """An open topology file with undo, problems and change signals."""
+
+    content_changed = Signal()  # the network meaning changed (problems are already updated)
+    layout_changed = Signal(list)  # keys whose canvas position changed
+    problems_changed = Signal(list)
+    file_changed = Signal(str)  # the file name (empty for an unsaved new document)
+    modified_changed = Signal(bool)
+    replaced = Signal()  # a different document was loaded (New, Open)
+    loading_changed = Signal(bool)  # a big file is drawn but still being read for editing
+    load_failed = Signal(str)
+    _parsed = Signal(int, object)  # from the reading thread: generation, Document or error
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.cleanChanged.connect(self._on_clean_changed)
+        self._doc = Document.new("untitled")
+        self._problems: list[Problem] = []
+        self._snapshot: Snapshot = take_snapshot(self._doc.tree)
+        self._generation = 0
+        self._loading = False
+        self._reader: threading.Thread | None = None
+        self._parsed.connect(self._on_parsed)
+        self._refresh_problems()
+
+    def _on_clean_changed(self, clean: bool) -> None:
+        self.modified_changed.emit(not clean)
+
+    # -- files ----------------------------------------------------------------------------
+
+    @property
+    def file(self) -> str:
+        return self._doc.file
+
+    @property
+    def contract(self) -> Document:
+        """The contract's document (read it; change it only through ``apply``)."""
+        return self._doc
+
+    def is_modified(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    def new(self, name: str = "untitled") -> None:
+        self._replace(Document.new(name))
+
+    def load_text(self, text: str, file: str = "") -> None:
+        """Replace the document with parsed text (raises TopologyError on a syntax error)."""
+        document = Document.from_text(text, file)
+        self._replace(document)
+
+    def open(self, path: str | Path) -> None:
+        """Open a file; a YAML syntax error raises TopologyError and keeps the current one."""
+        self._replace(Document.from_file(path))
+
+    def is_loading(self) -> bool:
+        """True while a big file is shown from its quick read and not yet editable."""
+        return self._loading
+
+    def open_progressively(self, path: str | Path) -> None:
+        """Open ``path``; a big file is drawn from a quick read first (see ``preview``).
+
+        Editing waits for ``loading_changed(False)``; a file the round-trip parser rejects
+        ends in ``load_failed`` with the contract's sentence and an empty document.
+        """
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            self.open(path)  # the contract words the error
+            return
+        quick = quick_snapshot(text)
+        if quick is None:
+            self._replace(Document.from_text(text, str(path)))
+            return
+        self._generation += 1
+        generation = self._generation
+        self._doc = Document.new(quick.name or "untitled")
+        self._doc.file = str(path)
+        self.undo_stack.clear()
+        self._snapshot = quick
+        self._problems = []
+        self.problems_changed.emit([])
+        self.replaced.emit()
+        self.file_changed.emit(str(path))
+        self._set_loading(True)
+
+        def read() -> None:
+            try:
+                result: object = Document.from_text(text, str(path))
+            except TopologyError as exc:
+                result = exc
+            self._parsed.emit(generation, result)
+
+        # Start reading once the first frame is on screen: the reader holds the GIL most of
+        # the time, and painting (Python paint() calls) would wait for it.
+        self._reader = threading.Thread(target=read, name="netwright-open", daemon=True)
+        QTimer.singleShot(READ_DELAY_MS, self._start_reader)
+
+    def _start_reader(self) -> None:
+        if self._reader is not None:
+            self._reader.start()
+            self._reader = None
+
+    def _on_parsed(self, generation: int, result: object) -> None:
+        if generation != self._generation:
+            return  # another file was opened meanwhile
+        self._set_loading(False)
+        if isinstance(result, Document):
+            self._replace(result)
+            return
+        self._replace(Document.new("untitled"))
+        self.load_failed.emit(str(result))
+
+    def _set_loading(self, loading: bool) -> None:
+        if loading != self._loading:
+            self._loading = loading
+            self.loading_changed.emit(loading)
+
+    def save(self, path: str | Path | None = None) -> None:
+        """Save through the contract (comments and untouched bytes survive); marks clean."""
+        target = str(path) if path else self._doc.file
+        if not target:
+            raise TopologyError([Problem("error", "no-file", (), "choose a file name to save to")])
+        try:
+            self._doc.save(target)
+        except OSError as exc:
+            raise TopologyError([Problem(
+                "error", "unwritable", (), f"cannot write {target}: {exc.strerror or exc}",
+                0, 0, target,
+            )]) from None
+        self.undo_stack.setClean()
+        self.file_changed.emit(self._doc.file)
+
+    def render(self) -> str:
+        """The text a save would write now."""
+        return self._doc.render()
+
+    def _replace(self, document: Document) -> None:
+        if self._loading:  # New or Open while a big file was still being read
+            self._generation += 1
+            self._set_loading(False)
+        self._doc = document
+        self.undo_stack.clear()
+        self.undo_stack.setClean()
+        self._snapshot = take_snapshot(self._doc.tree)
+        self._refresh_problems()
+        self.replaced.emit()
+        self.file_changed.emit(self._doc.file)
+        self.modified_changed.emit(False)
+
+    # -- reading --------------------------------------------------------------------------
+
+    def get(self, path: Sequence[PathPart], default: Any = None) -> Any:
+        return self._doc.get(path, default)
+
+    @property
+    def snapshot(self) -> Snapshot:
+        """Plain-data view of the tree for the canvas; tolerant of invalid files."""
+        return self._snapshot
+
+    @property
+    def problems(self) -> list[Problem]:
+        return list(self._problems)
+
+    def _refresh_problems(self) -> None:
+        self._problems = located_problems(self._doc)
+        self.problems_changed.emit(self.problems)
+
+    # -- editing --------------------------------------------------------------------------
+
+    def apply(self, edits: Iterable[Edit]) -> list[Edit]:
+        """Apply edits in order; return the edits that revert them (already in undo order)."""
+        if self._loading:
+            raise DocumentBusyError(f"{Path(self.file).name} is still being read; editing"
+                                    " starts in a moment")
+        inverse: list[Edit] = []
+        layout_keys: list[str] = []
+        content = False
+        for edit in edits:
+            inverse.append(self._apply_one(edit))
+            if is_layout_path(edit.path):
+                if len(edit.path) > 1:
+                    layout_keys.append(str(edit.path[1]))
+            else:
+                content = True
+        inverse.reverse()
+        self._snapshot = take_snapshot(self._doc.tree)
+        if content:
+            self._refresh_problems()
+            self.content_changed.emit()
+        if layout_keys:
+            self.layout_changed.emit(layout_keys)
+        return inverse
+
+    def trial(self, edits: Iterable[Edit]) -> list[Problem]:
+        """The problems the document would have after ``edits``, without keeping them.
+
+        The inspector uses this to refuse a value before it becomes an undo step: the edits
+        are applied silently to the live tree, validated, and reverted.
+        """
+        inverse = [self._apply_one(edit) for edit in edits]
+        try:
+            return [problem for problem, _ in _raw_problems(self._doc)]
+        finally:
+            for edit in reversed(inverse):
+                self._apply_one(edit)
+
+    def _apply_one(self, edit: Edit) -> Edit:
+        path = edit.path
+        if not path:
+            raise ValueError("an edit needs a path")
+        missing_from = self._first_missing(path[:-1])
+        if missing_from is not None:
+            if edit.value is DELETE:
+                return Edit(path, DELETE)  # nothing there to delete
+            prefix = path[: missing_from + 1]
+            holder = self._doc.get(prefix[:-1])
+            old, position = DELETE, None
+            if isinstance(holder, dict) and prefix[-1] in holder:  # present but null
+                old, position = holder[prefix[-1]], list(holder).index(prefix[-1])
+            self._doc.set(path, _to_node(edit.value))
+            return Edit(prefix, old, position)
+        container = self._doc.get(path[:-1])
+        key = path[-1]
+        if isinstance(container, dict):
+            return self._apply_in_mapping(container, path, edit)
+        if isinstance(container, list) and isinstance(key, int):
+            return self._apply_in_sequence(container, path, edit)
+        raise ValueError(f"cannot edit {path!r}: its container is not a mapping or a list")
+
+    def _first_missing(self, path: Sequence[PathPart]) -> int | None:
+        node = self._doc.tree
+        for depth, part in enumerate(path):
+            present = (isinstance(node, dict) and node.get(part) is not None) or (
+                isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+            )
+            if not present:
+                return depth
+            node = node[part]
+        return None
+
+    @staticmethod
+    def _apply_in_mapping(
+        container: dict[Any, Any], path: tuple[PathPart, ...], edit: Edit
+    ) -> Edit:
+        key = path[-1]
+        keys = list(container)
+        if key in container:
+            old, position = container[key], keys.index(key)
+            if edit.value is DELETE:
+                del container[key]
+            else:
+                container[key] = _styled_like(old, edit.value)
+            return Edit(path, old, position)
+        if edit.value is DELETE:
+            return Edit(path, DELETE)
+        value = _to_node(edit.value)
+        if isinstance(container, CommentedMap) and edit.index is not None:
+            container.insert(min(edit.index, len(keys)), key, value)
+        else:
+            if isinstance(container, CommentedMap) and not keys:
+                container.fa.set_block_style()
+            container[key] = value
+        return Edit(path, DELETE)
+
+    @staticmethod
+    def _apply_in_sequence(container: list[Any], path: tuple[PathPart, ...], edit: Edit) -> Edit:
+        index = int(path[-1])
+        if edit.value is DELETE:
+            if not 0 <= index < len(container):
+                return Edit(path, DELETE)
+            old = container.pop(index)
+            return Edit(path, old, index)
+        if edit.index is not None or index >= len(container):
+            container.insert(min(index, len(container)), _to_node(edit.value))
+            return Edit(path, DELETE)
+        old = container[index]
+        container[index] = _styled_like(old, edit.value)
+        return Edit(path, old, index)
+
+
+def located_problems(document: Document) -> list[Problem]:
+    """``Document.problems()``, tolerant of nodes the GUI added since the file was read.
+
+    The contract's ``locate`` raises KeyError for a key that has no line information yet
+    (added by an edit, not read from the text); such problems get line 0 ("unknown") here
+    instead of crashing the window. Reported to the contract's owner.
+    """
+    located: list[Problem] = []
+    for problem, at_key in _raw_problems(document):
+        try:
+            line, column = locate(document.tree, problem.path, at_key)
+        except (KeyError, TypeError, AttributeError, IndexError):
+            line, column = 0, 0
+        located.append(problem.located(line, column, document.file))
+    return located
+
+
+def _raw_problems(document: Document) -> list[tuple[Problem, bool]]:
+    try:
+        return document._raw_problems()
+    except TopologyError as exc:
+        return [(p, False) for p in exc.problems]
+
+
+def _to_node(value: Any) -> Any:
+    """Plain dicts and lists become round-trip nodes; small leaf mappings stay on one line."""
+    if isinstance(value, CommentedMap | CommentedSeq):
+        return value
+    if isinstance(value, dict):
+        node = CommentedMap()
+        for key, item in value.items():
+            node[key] = _to_node(item)
+        if all(not isinstance(v, dict | list) for v in value.values()):
+            node.fa.set_flow_style()
+        return node
+    if isinstance(value, list | tuple):
+        seq = CommentedSeq()
+        seq.extend(_to_node(item) for item in value)
+        if all(not isinstance(v, dict | list) for v in value):
+            seq.fa.set_flow_style()
+        return seq
+    return value
+
+
+def _styled_like(old: Any, value: Any) -> Any:
+    """A replacement keeps the flow or block style of the node it replaces."""
+    node = _to_node(value)
+    if node is value:
+        return node
+    old_flow = getattr(getattr(old, "fa", None), "flow_style", lambda: None)()
+    if isinstance(node, CommentedMap | CommentedSeq) and old_flow is not None:
+        with contextlib.suppress(AttributeError):
+            if old_flow:
+                node.fa.set_flow_style()
+            else:
+                node.fa.set_block_style()
+    return node

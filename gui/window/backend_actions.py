@@ -1,0 +1,276 @@
+"""The window's backend side: connect, Plan, Apply, Destroy, Check, status.
+
+A mixin of ``MainWindow`` (typed by ``WindowParts``, never importing the window) (kept apart so
+the window module stays about layout and editing). Every call runs as an asyncio task on the Qt
+loop through ``BackendRunner``; results and failures come back as signals and are shown in the
+Plan/Log and Checks docks, the status bar and on the canvas (the failing item is selected; a
+check cell's path is coloured).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QTimer
+
+from netwright.backend.nm.errors import ConfirmationRequired
+from netwright.backend.topology.problems import TopologyError
+from netwright.gui.dialogs.plan import PlanDialog, destroy_plan
+from netwright.gui.link.backend import NO_BACKEND, Backend, connect_default
+from netwright.gui.model.leases import LeaseInfo, leases_of
+from netwright.gui.model.paths import failing_key, path_wires
+
+if TYPE_CHECKING:
+    from netwright.gui.window.parts import WindowParts
+
+    _Base = WindowParts
+else:
+    _Base = object
+
+
+class BackendActions(_Base):
+    """Backend operations of the main window."""
+
+    async def connect_backend(self) -> bool:
+        """Find the system backend or start the lab; say which in the status bar."""
+        self.backend_label.setText("connecting to a backend…")
+        try:
+            backend = await connect_default()
+        except Exception as exc:  # LookupError or the client's BackendUnavailableError
+            self.backend_label.setText(f"{NO_BACKEND}: {exc}")
+            self.log.appendPlainText(f"no backend: {exc}")
+            return False
+        self.set_backend(backend)
+        return True
+
+    def set_backend(self, backend: Backend | None) -> None:
+        self.runner.backend = backend
+        self._update_title()
+        self._update_backend_state()
+        if backend is not None:
+            self.refresh_status()
+            self.refresh_host_facts()
+        else:
+            self.status_refresher.stop()
+            self.show_leases({})
+            self.set_host_facts(None)
+
+    def _topology_name(self) -> str:
+        return self.document.snapshot.name
+
+    def _run(self, operation: str, call: Any) -> bool:
+        if self.runner.backend is None:
+            self.statusBar().showMessage(f"{operation}: {NO_BACKEND}", 6000)
+            return False
+        if self.document.is_loading():
+            self.statusBar().showMessage("still reading the file", 4000)
+            return False
+        if not self.runner.run(operation, call):
+            self.statusBar().showMessage(f"{operation}: wait for {self.runner.operation}", 4000)
+            return False
+        return True
+
+    def plan(self) -> None:
+        text = self.document.render()
+        self._run("Plan", lambda: self.runner.backend.plan(text))  # type: ignore[union-attr]
+
+    def apply(self) -> None:
+        """Apply without a plan shown first: a change the backend wants confirmed is refused
+        (with its sentence), never made, and the plan dialog opens to confirm it there."""
+        text = self.document.render()
+        self._run("Apply", lambda: self._job("apply", text))
+
+    def apply_accepted_plan(self) -> None:
+        """Apply after the person accepted the plan dialog, which showed every warning (e.g.
+        NetworkManager re-applying the device of the host's default route): confirmed."""
+        text = self.document.render()
+        options: dict[str, Any] = {"confirm": True}
+        if self.trial_seconds is not None:
+            options["confirm_seconds"] = self.trial_seconds
+        self._run("Apply", lambda: self._job("apply", text, **options))
+
+    def destroy_deployment(self) -> None:
+        """First what would go (the deployment's status), then Destroy from that dialog."""
+        name = self._topology_name()
+        self._run("Destroy plan", lambda: self.runner.backend.status(name))  # type: ignore[union-attr]
+
+    def destroy_now(self) -> None:
+        name = self._topology_name()
+        self._run("Destroy", lambda: self._job("destroy", name))
+
+    def check(self) -> None:
+        name = self._topology_name()
+        self._run("Check", lambda: self.runner.backend.check(name))  # type: ignore[union-attr]
+
+    async def _job(self, verb: str, argument: str, **options: Any) -> Any:
+        """Start apply/destroy/revert as a job (so Cancel can reach the backend) and wait for
+        it. ``options`` (apply's ``confirm``, ``confirm_seconds``) go to the backend only when
+        given, so a backend without them still takes an ordinary apply."""
+        backend: Any = self.runner.backend
+        progress = self.runner.report_progress
+        starter = getattr(backend, f"start_{verb}", None)
+        if starter is None or not hasattr(backend, "wait_job"):
+            return await getattr(backend, verb)(argument, progress, **options)
+        self._job_id = await starter(argument, **options)
+        try:
+            return await backend.wait_job(self._job_id, progress)
+        finally:
+            self._job_id = ""
+
+    def cancel_operation(self) -> None:
+        """Ask the backend to cancel the running job (it rolls back), else stop waiting."""
+        backend: Any = self.runner.backend
+        if self._job_id and hasattr(backend, "cancel"):
+            self.log.appendPlainText(f"cancelling {self.runner.operation}…")
+            self._spawn(backend.cancel(self._job_id))
+        else:
+            self.runner.cancel()
+
+    def refresh_status(self) -> None:
+        """Deployed, drifted or not deployed, and the leases: asked of the backend without
+        blocking, one request at a time (``StatusRefresher``)."""
+        if self.runner.backend is None or not self._topology_name():
+            self.status_refresher.stop()
+            self.show_leases({})
+            return
+        self.status_refresher.refresh()
+
+    async def _ask_status(self) -> None:
+        backend: Any = self.runner.backend
+        name = self._topology_name()
+        if backend is None or not name:
+            return
+        try:
+            status = await backend.status(name)
+        except Exception as exc:  # the sentence is enough here
+            not_deployed = type(exc).__name__ == "NotDeployed"  # the engine's class
+            self.deploy_label.setText("not deployed" if not_deployed
+                                      else f"status unknown: {exc}")
+            self.status_refresher.set_periodic(False)
+            self.show_leases({})
+            return
+        if name == self._topology_name():  # not renamed or replaced meanwhile
+            self.show_status(status)
+
+    def _spawn(self, coroutine: Any) -> asyncio.Future[Any]:
+        """A side task (status, cancel) beside the one main operation; kept until done."""
+        task = asyncio.ensure_future(coroutine)
+        self._side_tasks.add(task)
+        task.add_done_callback(self._side_tasks.discard)
+        return task
+
+    def show_status(self, status: Any) -> None:
+        """The deployment's state in the status bar and its DHCP leases on the canvas, in the
+        inspector and in the Leases dock; leases are followed while the deployment has any."""
+        data = status.to_json() if hasattr(status, "to_json") else dict(status)
+        if not data.get("deployed"):
+            self.deploy_label.setText("not deployed")
+        elif data.get("ok"):
+            self.deploy_label.setText("deployed")
+        else:
+            drifted = [o["object"] for o in data.get("objects", []) if o.get("state") != "present"]
+            self.deploy_label.setText(f"drifted ({', '.join(drifted[:3])})")
+        leases = leases_of(data, self._topology_name())
+        self.show_leases(leases)
+        self.status_refresher.set_periodic(bool(leases) and self.runner.backend is not None)
+        awaiting = data.get("awaiting_confirmation")
+        if data.get("deployed") and isinstance(awaiting, dict):
+            self.deploy_label.setText(f"{self.deploy_label.text()}, on trial")
+        self.follow_trial(str(data.get("topology", "")), awaiting if isinstance(
+            awaiting, dict) else None)
+
+    def show_leases(self, leases: dict[str, LeaseInfo]) -> None:
+        self.scene.set_leases(leases)
+        self.inspector.set_leases(leases)
+        self.leases_table.set_leases(leases)
+        self.leases_dock.setWindowTitle(self.leases_table.summary())
+
+    def _on_backend_started(self, operation: str) -> None:
+        self.log.appendPlainText(f"{operation}…")
+        self.progress_bar.setRange(0, 0)
+        self.progress_bar.setVisible(operation in ("Apply", "Destroy", "Check", "Restore"))
+        self.cancel_button.setVisible(self.progress_bar.isVisibleTo(self.statusBar())
+                                      and operation != "Restore")  # undoing is not undone
+        self._update_backend_state()
+
+    def _on_progress(self, done: int, total: int, text: str) -> None:
+        self.progress_bar.setRange(0, max(total, 1))
+        self.progress_bar.setValue(done)
+        self.log.appendPlainText(f"  [{done}/{total}] {text}")
+
+    def _on_backend_finished(self, operation: str, result: Any) -> None:
+        self.progress_bar.setVisible(False)
+        self.cancel_button.setVisible(False)
+        self._update_backend_state()
+        if operation == "Plan":
+            if getattr(self.runner.backend, "lab", False):
+                self.refresh_host_facts_if_new_nics()  # planning gave the lab host the NICs
+            self.log.appendPlainText(result.render() if hasattr(result, "render") else str(result))
+            dialog = PlanDialog(result, "Apply", self)
+            self.plan_dialog = dialog
+            dialog.accepted.connect(self.apply_accepted_plan)
+            dialog.open()
+            return
+        if operation == "Destroy plan":
+            dialog = PlanDialog(destroy_plan(result), "Destroy", self)
+            self.plan_dialog = dialog
+            dialog.accepted.connect(self.destroy_now)
+            dialog.open()
+            return
+        if operation in ("Apply", "Destroy", "Restore"):
+            seconds = getattr(result, "seconds", None)
+            took = f" in {seconds:.2f} s" if isinstance(seconds, float) else ""
+            self.log.appendPlainText(f"{operation}: done{took}")
+            self.statusBar().showMessage(f"{operation}: done{took}", 6000)
+            awaiting = getattr(result, "awaiting_confirmation", None)
+            if operation == "Apply" and isinstance(awaiting, dict):
+                self.show_trial(self._topology_name(), awaiting)
+            if operation == "Restore":
+                self._trial_restored(self._topology_name(),
+                                     f"{self._topology_name()}: the previous configuration"
+                                     " was restored")
+            self.refresh_status()
+            if operation != "Destroy":  # a lab host gains (and keeps) the NICs a design names
+                self.refresh_host_facts_if_new_nics()
+            return
+        if operation == "Check":
+            data = result.to_json() if hasattr(result, "to_json") else result
+            if isinstance(data, dict):
+                self.checks.show_result(data, measured=True)
+                self.checks_dock.raise_()
+            self.log.appendPlainText("Check: done")
+
+    def _on_backend_failed(self, operation: str, error: object) -> None:
+        self.progress_bar.setVisible(False)
+        self.cancel_button.setVisible(False)
+        self._update_backend_state()
+        message = str(error) or type(error).__name__
+        if isinstance(error, TopologyError) and error.problems:
+            message = "; ".join(p.message for p in error.problems[:3])
+        self.log.appendPlainText(f"{operation} failed: {message}")
+        self.log_dock.raise_()
+        self.statusBar().showMessage(f"{operation} failed: {message}", 15000)
+        failing = failing_key(self.document.snapshot, getattr(error, "step", "") or message)
+        if failing:
+            self.go_to_key(failing)
+        if operation == "Restore" and self.trial_dialog is not None:
+            self.trial_dialog.failed(f"Restore failed: {message}")
+        if operation in ("Apply", "Destroy", "Destroy plan", "Restore"):
+            self.refresh_status()
+        if operation in ("Apply", "Restore"):
+            self.refresh_host_facts_if_new_nics()
+        if operation == "Apply" and isinstance(error, ConfirmationRequired):
+            # nothing changed; the plan dialog shows the warning, and accepting it confirms
+            self.log.appendPlainText("showing the plan: accept it to confirm this change")
+            QTimer.singleShot(0, self.plan)
+
+    def show_path(self, pair: dict[str, Any]) -> None:
+        """Colour the wires between a check cell's source and target, green or red."""
+        verdict = ((pair.get("observed") or {}).get("verdict")
+                   or (pair.get("predicted") or {}).get("verdict"))
+        wires = path_wires(self.document.snapshot, pair)
+        self.scene.set_wire_results({wire: verdict for wire in wires})
+
+    def _show_predictions(self, result: dict[str, Any]) -> None:
+        self.checks.show_result(result, measured=False)

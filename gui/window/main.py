@@ -1,0 +1,649 @@
+"""The designer's main window: assembles the canvas, palette, inspector and docks.
+
+The window owns no topology data. It connects the scene's requests to undo commands, the
+document's signals to the title and status bar, and the menus to the file, export and
+backend operations. Every action has a shortcut.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QPointF, QSettings, Qt, QTimer
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressBar,
+    QToolButton,
+    QUndoView,
+    QWidget,
+)
+
+from netwright.backend.topology.problems import NetwrightError, TopologyError
+from netwright.gui.canvas.export import (
+    render_png,
+    render_svg,
+    shell_script_function,
+    write_shell_script,
+)
+from netwright.gui.canvas.layout import auto_positions
+from netwright.gui.canvas.scene import TopologyScene
+from netwright.gui.canvas.theme import current_theme
+from netwright.gui.canvas.view import CanvasView
+from netwright.gui.dialogs.plan import PlanDialog
+from netwright.gui.dialogs.trial import TrialDialog
+from netwright.gui.docks.checks import ChecksView
+from netwright.gui.docks.host_nics import HostNicsView
+from netwright.gui.docks.inspector import Inspector
+from netwright.gui.docks.lease_views import LeasesTable
+from netwright.gui.docks.palette import Palette
+from netwright.gui.docks.problems import ProblemsView
+from netwright.gui.link.backend import (
+    LAB_NOTICE,
+    Backend,
+    BackendRunner,
+    describe,
+)
+from netwright.gui.link.predictions import PredictionRunner
+from netwright.gui.link.status_refresh import StatusRefresher
+from netwright.gui.model.clipboard import from_clipboard, to_mime
+from netwright.gui.model.commands import (
+    CreateCommand,
+    DeleteCommand,
+    LayoutCommand,
+    MoveCommand,
+    PasteCommand,
+    ReparentCommand,
+    WireCommand,
+)
+from netwright.gui.model.document import Edit, TopologyDocument
+from netwright.gui.model.edits import (
+    EditRefusedError,
+    copy_fragment,
+    create_edits,
+    delete_edits,
+    paste_edits,
+    position,
+    reparent_edits,
+    wire_edits,
+)
+from netwright.gui.model.files import RecentFiles, examples
+from netwright.gui.model.host_facts import HostFacts
+from netwright.gui.model.prefill import PREFILL_KINDS
+from netwright.gui.window.backend_actions import BackendActions
+from netwright.gui.window.host_actions import HostActions
+from netwright.gui.window.trial_actions import TrialActions
+
+APP_NAME = "Netwright"
+
+
+class MainWindow(BackendActions, TrialActions, HostActions, QMainWindow):
+    def __init__(self, settings: QSettings | None = None, backend: Backend | None = None) -> None:
+        super().__init__()
+        self.settings = settings or QSettings()
+        self.recent = RecentFiles(self.settings)
+        self.theme = current_theme()
+        self.document = TopologyDocument(self)
+        self.scene = TopologyScene(self.document, self.theme)
+        self.scene.setParent(self)
+        self.view = CanvasView(self.scene)
+        self.setCentralWidget(self.view)
+        self.setAcceptDrops(True)
+        self.runner = BackendRunner(backend, self)
+        self._job_id = ""
+        self._side_tasks: set[asyncio.Future[Any]] = set()
+        self.status_refresher = StatusRefresher(self._ask_status, self._spawn,
+                                                self.runner.busy, self)
+        self.plan_dialog: PlanDialog | None = None
+        self.trial_dialog: TrialDialog | None = None
+        self.trial_seconds: int | None = None  # a change on trial: the backend's window
+        self.host_facts: HostFacts | None = None  # Inspect's answer, while a backend is there
+        self._facts_requests = itertools.count(1)
+        self._facts_latest = 0
+        self._build_docks()
+        self._build_actions()
+        self._build_menus()
+        self._build_status_bar()
+        self._connect()
+        self.predictions = PredictionRunner(self.document, self)
+        self.predictions.predicted.connect(self._show_predictions)
+        self.predictions.unavailable.connect(self.checks.clear_result)
+        self.predictions.schedule()
+        self._update_title()
+        self._update_backend_state()
+        self.resize(1400, 880)
+
+    # -- construction ---------------------------------------------------------------------
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, name: str) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_docks(self) -> None:
+        self.palette_list = Palette(self.theme)
+        self.palette_dock = self._dock("Palette", self.palette_list,
+                                       Qt.DockWidgetArea.LeftDockWidgetArea, "palette")
+        self.host_view = HostNicsView()
+        self.host_dock = self._dock("Host", self.host_view,
+                                    Qt.DockWidgetArea.LeftDockWidgetArea, "host")
+        self.inspector = Inspector(self.document)
+        self.inspector_dock = self._dock("Inspector", self.inspector,
+                                         Qt.DockWidgetArea.RightDockWidgetArea, "inspector")
+        self.undo_view = QUndoView(self.document.undo_stack)
+        self.undo_view.setEmptyLabel("Opened")
+        self.history_dock = self._dock("History", self.undo_view,
+                                       Qt.DockWidgetArea.RightDockWidgetArea, "history")
+        self.tabifyDockWidget(self.inspector_dock, self.history_dock)
+        self.inspector_dock.raise_()
+        self.problems = ProblemsView()
+        self.problems_dock = self._dock("Problems", self.problems,
+                                        Qt.DockWidgetArea.BottomDockWidgetArea, "problems")
+        self.log = QPlainTextEdit()
+        self.log.setReadOnly(True)
+        self.log_dock = self._dock("Plan / Log", self.log,
+                                   Qt.DockWidgetArea.BottomDockWidgetArea, "log")
+        self.checks = ChecksView(self.theme)
+        self.checks_dock = self._dock("Checks", self.checks,
+                                      Qt.DockWidgetArea.BottomDockWidgetArea, "checks")
+        self.leases_table = LeasesTable(self.theme)
+        self.leases_dock = self._dock("Leases", self.leases_table,
+                                      Qt.DockWidgetArea.BottomDockWidgetArea, "leases")
+        self.tabifyDockWidget(self.problems_dock, self.log_dock)
+        self.tabifyDockWidget(self.log_dock, self.checks_dock)
+        self.tabifyDockWidget(self.checks_dock, self.leases_dock)
+        self.problems_dock.raise_()
+
+    def _action(self, text: str, slot: Any, shortcut: Any = None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            shortcuts = shortcut if isinstance(shortcut, list) else [shortcut]
+            action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        key = QKeySequence.StandardKey
+        self.new_action = self._action("&New", self.file_new, key.New)
+        self.open_action = self._action("&Open…", self.file_open, key.Open)
+        self.save_action = self._action("&Save", self.file_save, key.Save)
+        self.save_as_action = self._action("Save &As…", self.file_save_as, key.SaveAs)
+        self.export_png_action = self._action("Export &PNG…", self.export_png, "Ctrl+E")
+        self.export_svg_action = self._action("Export S&VG…", self.export_svg, "Ctrl+Shift+E")
+        self.export_sh_action = self._action(
+            "Export &shell script…", self.export_shell, "Ctrl+Alt+E",
+            "the ip(8) commands that build this topology")
+        self.export_sh_action.setEnabled(shell_script_function() is not None)
+        self.quit_action = self._action("&Quit", self.close, key.Quit)
+        stack = self.document.undo_stack
+        self.undo_action = stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcuts(key.Undo)
+        self.redo_action = stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts(key.Redo)
+        self.addActions([self.undo_action, self.redo_action])
+        self.cut_action = self._action("Cu&t", self.cut, key.Cut)
+        self.copy_action = self._action("&Copy", self.copy, key.Copy)
+        self.paste_action = self._action("&Paste", self.paste, key.Paste)
+        self.delete_action = self._action("&Delete", self.delete_selection,
+                                          [QKeySequence(QKeySequence.StandardKey.Delete),
+                                           QKeySequence("Backspace")])
+        self.select_all_action = self._action("Select &All", self.select_all, key.SelectAll)
+        self.zoom_in_action = self._action("Zoom &In", self.view.zoom_in,
+                                           [QKeySequence(key.ZoomIn), "+", "="])
+        self.zoom_out_action = self._action("Zoom &Out", self.view.zoom_out,
+                                            [QKeySequence(key.ZoomOut), "-"])
+        self.fit_action = self._action("&Fit to Window", self.view.fit_all, ["Ctrl+0", "F"])
+        self.actual_size_action = self._action("&Actual Size", self.view.reset_zoom, "Ctrl+Alt+0")
+        self.snap_action = self._action("&Snap to Grid", self._toggle_snap, "Ctrl+G")
+        self.snap_action.setCheckable(True)
+        self.snap_action.setChecked(self.scene.snap)
+        self.layout_action = self._action("Arrange &Automatically", self.arrange, "Ctrl+L")
+        self.plan_action = self._action("&Plan…", self.plan, "F5", "show what Apply would do")
+        self.apply_action = self._action("&Apply", self.apply, "Ctrl+F5")
+        self.destroy_action = self._action("&Destroy", self.destroy_deployment, "Shift+F5")
+        self.check_action = self._action("&Check", self.check, "F6",
+                                         "probe every pair and explain the result")
+        self.cancel_action = self._action("Cancel", self.cancel_operation, "Esc")
+        self.host_facts_action = self._action(
+            "Refresh &Host Facts", self.refresh_host_facts, "Ctrl+Shift+H",
+            "ask the backend for the host's NICs, addresses, gateways and Wi-Fi")
+        self.cancel_action.setEnabled(False)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.new_action)
+        self.examples_menu = file_menu.addMenu("New from &Example")
+        for path in examples():
+            action = self.examples_menu.addAction(path.stem)
+            action.triggered.connect(lambda _checked=False, p=path: self.new_from_example(p))
+        file_menu.addAction(self.open_action)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addSeparator()
+        file_menu.addActions([self.save_action, self.save_as_action])
+        file_menu.addSeparator()
+        file_menu.addActions([self.export_png_action, self.export_svg_action,
+                              self.export_sh_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit = bar.addMenu("&Edit")
+        edit.addActions([self.undo_action, self.redo_action])
+        edit.addSeparator()
+        edit.addActions([self.cut_action, self.copy_action, self.paste_action,
+                         self.delete_action, self.select_all_action])
+        view = bar.addMenu("&View")
+        view.addActions([self.zoom_in_action, self.zoom_out_action, self.fit_action,
+                         self.actual_size_action])
+        view.addSeparator()
+        view.addActions([self.snap_action, self.layout_action])
+        view.addSeparator()
+        for dock in (self.palette_dock, self.host_dock, self.inspector_dock, self.history_dock,
+                     self.problems_dock, self.log_dock, self.checks_dock, self.leases_dock):
+            view.addAction(dock.toggleViewAction())
+        topology = bar.addMenu("&Topology")
+        topology.addActions([self.plan_action, self.apply_action, self.destroy_action])
+        topology.addSeparator()
+        topology.addActions([self.check_action, self.cancel_action])
+        topology.addSeparator()
+        topology.addAction(self.host_facts_action)
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("main-toolbar")
+        toolbar.addActions([self.new_action, self.open_action, self.save_action])
+        toolbar.addSeparator()
+        toolbar.addActions([self.undo_action, self.redo_action])
+        toolbar.addSeparator()
+        toolbar.addActions([self.zoom_in_action, self.zoom_out_action, self.fit_action,
+                            self.layout_action])
+        toolbar.addSeparator()
+        toolbar.addActions([self.plan_action, self.apply_action, self.destroy_action,
+                            self.check_action])
+
+    def _build_status_bar(self) -> None:
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setMaximumWidth(220)
+        self.progress_bar.setVisible(False)
+        self.statusBar().addPermanentWidget(self.progress_bar)
+        self.cancel_button = QToolButton()
+        self.cancel_button.setDefaultAction(self.cancel_action)
+        self.cancel_button.setVisible(False)
+        self.statusBar().addPermanentWidget(self.cancel_button)
+        self.backend_label = QLabel()
+        self.deploy_label = QLabel()
+        self.statusBar().addPermanentWidget(self.deploy_label)
+        self.statusBar().addPermanentWidget(self.backend_label)
+
+    def _connect(self) -> None:
+        doc = self.document
+        doc.modified_changed.connect(lambda _m: self._update_title())
+        doc.file_changed.connect(lambda _f: self._update_title())
+        doc.problems_changed.connect(self._show_problems)
+        doc.replaced.connect(self._on_replaced)
+        doc.loading_changed.connect(self._on_loading)
+        doc.load_failed.connect(lambda text: self.report_error("the file could not be read",
+                                                                NetwrightError(text)))
+        self._show_problems(doc.problems)
+        scene = self.scene
+        scene.create_requested.connect(self.create_at)
+        scene.wire_requested.connect(self.wire)
+        scene.reparent_requested.connect(self.reparent)
+        scene.nodes_moved.connect(self.move_nodes)
+        scene.file_dropped.connect(self.open_path_asking)
+        scene.refused.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        scene.selectionChanged.connect(self._on_selection)
+        self.palette_list.add_requested.connect(self._add_at_centre)
+        self.problems.activated_key.connect(self.go_to_key)
+        self.inspector.renamed.connect(lambda _old, new: self.scene.select_keys([new]))
+        self.runner.started.connect(self._on_backend_started)
+        self.runner.finished.connect(self._on_backend_finished)
+        self.runner.failed.connect(self._on_backend_failed)
+        self.runner.progress.connect(self._on_progress)
+        self.checks.pair_selected.connect(self.show_path)
+        self.leases_table.activated_key.connect(self.go_to_key)
+        self.host_view.add_requested.connect(self.add_host_nic)
+        self.host_view.refresh_requested.connect(self.refresh_host_facts)
+        self.inspector.host_panel.fill_requested.connect(self.fill_from_parent)
+        self.inspector.host_panel.nic_fill_requested.connect(self.fill_nic_from_host)
+        self.inspector.parent_changed.connect(self.fill_new_child)
+        doc.content_changed.connect(self._on_design_changed)
+
+    # -- state shown in the chrome --------------------------------------------------------
+
+    def _update_title(self) -> None:
+        name = Path(self.document.file).name if self.document.file else "Untitled"
+        lab = f" — {LAB_NOTICE}" if getattr(self.runner.backend, "lab", False) else ""
+        self.setWindowTitle(f"{name}[*] — {APP_NAME}{lab}")
+        self.setWindowModified(self.document.is_modified())
+
+    def _update_backend_state(self) -> None:
+        connected = self.runner.backend is not None
+        busy = self.runner.busy()
+        for action in (self.plan_action, self.apply_action, self.destroy_action,
+                       self.check_action):
+            action.setEnabled(connected and not busy)
+            if not connected:
+                action.setToolTip(f"{action.text().replace('&', '').rstrip('…')}: no backend"
+                                  " connected")
+        self.cancel_action.setEnabled(busy)
+        self.host_facts_action.setEnabled(connected)
+        self.backend_label.setText(describe(self.runner.backend))
+        if not connected:
+            self.deploy_label.setText("designing (not deployed)")
+
+    def _show_problems(self, problems: list[Any]) -> None:
+        problems = self.with_facts_problems(problems)
+        self.problems.set_problems(problems)
+        self.scene.set_problems(problems)
+        self.problems_dock.setWindowTitle(self.problems.summary())
+
+    def _on_replaced(self) -> None:
+        self._update_title()
+        self._on_design_changed()
+        self.scene.set_wire_results({})
+        self.refresh_status()
+        QTimer.singleShot(0, self.view.fit_all)
+
+    def _on_loading(self, loading: bool) -> None:
+        """A big file is drawn before it is editable: no edits until it is."""
+        for widget in (self.view, self.palette_list, self.inspector):
+            widget.setEnabled(not loading)
+        name = Path(self.document.file).name
+        if loading:
+            self.statusBar().showMessage(f"reading {name}… (editing starts when done)")
+        else:
+            self.statusBar().showMessage(f"opened {name}", 4000)
+
+    def _on_selection(self) -> None:
+        keys = self.scene.selected_keys()
+        self.inspector.show_key(keys[0] if len(keys) == 1 else None)
+        if len(keys) == 1:
+            self.inspector_dock.raise_()
+
+    # -- canvas requests → undo commands ----------------------------------------------------
+
+    def push(self, command: Any) -> None:
+        if self.document.is_loading():
+            self.statusBar().showMessage("still reading the file; editing starts in a moment",
+                                         4000)
+            return
+        self.document.undo_stack.push(command)
+
+    def create_at(self, kind: str, namespace: str | None, pos: QPointF) -> list[str]:
+        try:
+            edits, keys = create_edits(self.document.snapshot, kind, namespace, pos.x(), pos.y())
+        except EditRefusedError as exc:
+            self.statusBar().showMessage(str(exc), 6000)
+            return []
+        self.push(CreateCommand(self.document, kind, keys, edits))
+        self.scene.select_keys(keys[:1])
+        if kind in PREFILL_KINDS:
+            self.fill_new_child(keys[0])
+        return keys
+
+    def _add_at_centre(self, kind: str) -> None:
+        centre = self.view.mapToScene(self.view.viewport().rect().center())
+        namespace = None
+        selected = self.scene.selected_keys()
+        if kind not in ("namespace", "nic") and len(selected) == 1 \
+                and selected[0] in self.document.snapshot.namespaces:
+            namespace = selected[0]
+        self.create_at(kind, namespace, self.scene.snapped(centre))
+
+    def wire(self, a: str, b: str) -> bool:
+        try:
+            edits = wire_edits(self.document.snapshot, a, b)
+        except EditRefusedError as exc:
+            self.statusBar().showMessage(str(exc), 8000)
+            return False
+        self.push(WireCommand(self.document, a, b, edits))
+        for edit in edits:
+            if edit.path[-1:] == ("parent",):
+                self.fill_new_child(str(edit.path[1]))
+        return True
+
+    def reparent(self, key: str, namespace: str | None, pos: QPointF) -> None:
+        try:
+            edits = reparent_edits(self.document.snapshot, key, namespace, pos.x(), pos.y())
+        except EditRefusedError as exc:
+            self.statusBar().showMessage(str(exc), 6000)
+            return
+        if edits:
+            self.push(ReparentCommand(self.document, key, namespace, edits))
+            self.scene.select_keys([key])
+            self.fill_new_child(key)
+
+    def move_nodes(self, drag: int, moves: dict[str, tuple[float, float]]) -> None:
+        edits = [Edit(("layout", key), position(x, y)) for key, (x, y) in sorted(moves.items())]
+        self.push(MoveCommand(self.document, drag, edits))
+
+    def delete_selection(self) -> None:
+        keys, wires = self.scene.selected_keys(), self.scene.selected_wires()
+        if not keys and not wires:
+            return
+        edits = delete_edits(self.document.snapshot, keys, wires)
+        if edits:
+            names = keys + [f"{a}–{b}" for _r, a, b in wires]
+            self.push(DeleteCommand(self.document, names, edits))
+
+    def select_all(self) -> None:
+        for item in self.scene.items():
+            if item.flags() & item.GraphicsItemFlag.ItemIsSelectable:
+                item.setSelected(True)
+
+    def copy(self) -> bool:
+        keys = self.scene.selected_keys()
+        if not keys:
+            return False
+        fragment = copy_fragment(self.document.snapshot, keys)
+        QGuiApplication.clipboard().setMimeData(to_mime(fragment))
+        return True
+
+    def cut(self) -> None:
+        if self.copy():
+            self.delete_selection()
+
+    def paste(self) -> list[str]:
+        fragment = from_clipboard(QGuiApplication.clipboard())
+        if not fragment:
+            self.statusBar().showMessage("nothing Netwright can paste on the clipboard", 4000)
+            return []
+        edits, keys = paste_edits(self.document.snapshot, fragment)
+        if not edits:
+            return []
+        self.push(PasteCommand(self.document, keys, edits))
+        self.scene.select_keys(keys)
+        return keys
+
+    def arrange(self) -> None:
+        positions = auto_positions(self.document.snapshot)
+        edits = [Edit(("layout", key), position(x, y)) for key, (x, y) in positions.items()]
+        if edits:
+            self.push(LayoutCommand(self.document, edits))
+            self.view.fit_all()
+
+    def go_to_key(self, key: str) -> None:
+        self.scene.select_keys([key])
+        self.view.centre_on_key(key)
+
+    def _toggle_snap(self) -> None:
+        self.scene.snap = self.snap_action.isChecked()
+
+    # -- files ----------------------------------------------------------------------------
+
+    def maybe_save(self) -> bool:
+        """True when it is fine to drop the current document (saved, discarded, unmodified)."""
+        if not self.document.is_modified():
+            return True
+        name = Path(self.document.file).name if self.document.file else "Untitled"
+        answer = QMessageBox.question(
+            self, APP_NAME, f"{name} has unsaved changes. Save them?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.file_save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def file_new(self) -> None:
+        if self.maybe_save():
+            self.document.new()
+
+    def new_from_example(self, path: Path) -> None:
+        """The example's content as a new, unsaved document (Save asks for a name)."""
+        if not self.maybe_save():
+            return
+        try:
+            self.document.load_text(Path(path).read_text(encoding="utf-8"))
+        except (OSError, TopologyError) as exc:
+            self.report_error(f"cannot open the example {Path(path).name}", exc)
+
+    def file_open(self) -> None:
+        if not self.maybe_save():
+            return
+        path, _ = QFileDialog.getOpenFileName(self, "Open topology", self._folder(),
+                                              "Netwright topologies (*.yaml *.yml)")
+        if path:
+            self.open_path(path)
+
+    def open_path_asking(self, path: str) -> None:
+        if self.maybe_save():
+            self.open_path(path)
+
+    def open_path(self, path: str | Path) -> bool:
+        try:
+            self.document.open_progressively(path)
+        except TopologyError as exc:
+            self.report_error(f"cannot open {path}", exc)
+            return False
+        self.recent.add(str(path))
+        self.statusBar().showMessage(f"opened {path}", 4000)
+        return True
+
+    def file_save(self) -> bool:
+        if not self.document.file:
+            return self.file_save_as()
+        return self._save_to(self.document.file)
+
+    def file_save_as(self) -> bool:
+        suggested = self.document.file or str(Path(self._folder()) /
+                                              f"{self.document.snapshot.name or 'topology'}.yaml")
+        path, _ = QFileDialog.getSaveFileName(self, "Save topology", suggested,
+                                              "Netwright topologies (*.yaml *.yml)")
+        return bool(path) and self._save_to(path)
+
+    def _save_to(self, path: str) -> bool:
+        try:
+            self.document.save(path)
+        except NetwrightError as exc:
+            self.report_error("the topology was not saved", exc)
+            return False
+        self.recent.add(path)
+        self.statusBar().showMessage(f"saved {path}", 4000)
+        return True
+
+    def _folder(self) -> str:
+        return str(Path(self.document.file).parent) if self.document.file else str(Path.home())
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in self.recent.paths():
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _c=False, p=path: self.open_path_asking(p))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("(none)").setEnabled(False)
+
+    def report_error(self, what: str, exc: Exception) -> None:
+        detail = str(exc)
+        if isinstance(exc, TopologyError) and exc.problems:
+            detail = "\n".join(p.render() for p in exc.problems[:8])
+        self.statusBar().showMessage(f"{what}: {detail.splitlines()[0]}", 10000)
+        self.log.appendPlainText(f"{what}:\n{detail}")
+        if self.isVisible() and QApplication.platformName() != "offscreen":
+            QMessageBox.warning(self, APP_NAME, f"{what}.\n\n{detail}")
+
+    # -- export ---------------------------------------------------------------------------
+
+    def _export_path(self, title: str, suffix: str, pattern: str) -> str:
+        stem = Path(self.document.file).stem if self.document.file else "topology"
+        path, _ = QFileDialog.getSaveFileName(self, title, str(Path(self._folder()) /
+                                                               f"{stem}.{suffix}"), pattern)
+        return path
+
+    def export_png(self) -> None:
+        path = self._export_path("Export PNG", "png", "PNG images (*.png)")
+        if path:
+            self._export(lambda: render_png(self.scene, path), path)
+
+    def export_svg(self) -> None:
+        path = self._export_path("Export SVG", "svg", "SVG drawings (*.svg)")
+        if path:
+            self._export(lambda: render_svg(self.scene, path), path)
+
+    def export_shell(self) -> None:
+        path = self._export_path("Export shell script", "sh", "Shell scripts (*.sh)")
+        if path:
+            self._export(lambda: write_shell_script(self.document, path), path)
+
+    def _export(self, job: Any, path: str) -> None:
+        try:
+            job()
+        except NetwrightError as exc:
+            self.report_error("nothing was exported", exc)
+            return
+        self.statusBar().showMessage(f"exported {path}", 4000)
+
+    # -- window events --------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.maybe_save():
+            self.settings.setValue("window/state", self.saveState())
+            self.scene.selectionChanged.disconnect(self._on_selection)
+            self.predictions.timer.stop()
+            self.status_refresher.stop()
+            event.accept()
+        else:
+            event.ignore()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if any(u.isLocalFile() and u.toLocalFile().endswith((".yaml", ".yml"))
+               for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        for url in event.mimeData().urls():
+            if url.isLocalFile() and url.toLocalFile().endswith((".yaml", ".yml")):
+                event.acceptProposedAction()
+                self.open_path_asking(url.toLocalFile())
+                return
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            theme = current_theme()
+            if theme.dark != self.theme.dark:
+                self.theme = theme
+                self.scene.set_theme(theme)
+                self.leases_table.set_theme(theme)
+                self.view.setBackgroundBrush(theme.background)
+        super().changeEvent(event)
+

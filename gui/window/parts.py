@@ -1,0 +1,94 @@
+"""What the window's action mixins may use of the window: its parts, named and typed.
+
+``BackendActions``, ``HostActions`` and ``TrialActions`` are mixins of ``MainWindow``; they
+used to type ``self`` by importing the window module, which imports them (a cycle). They now
+type ``self`` by this protocol instead, which imports only the layers below the window
+(model, link, canvas, docks, dialogs), so every import in the package points downward. A part
+a mixin needs is declared here; the window provides it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Callable, Coroutine
+from typing import Any, Protocol
+
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    QStatusBar,
+    QToolButton,
+)
+
+from netwright.backend.topology.problems import Problem
+from netwright.gui.canvas.scene import TopologyScene
+from netwright.gui.dialogs.plan import PlanDialog
+from netwright.gui.dialogs.trial import TrialDialog
+from netwright.gui.docks.checks import ChecksView
+from netwright.gui.docks.host_nics import HostNicsView
+from netwright.gui.docks.inspector import Inspector
+from netwright.gui.docks.lease_views import LeasesTable
+from netwright.gui.link.backend import Backend, BackendRunner
+from netwright.gui.link.status_refresh import StatusRefresher
+from netwright.gui.model.document import TopologyDocument
+from netwright.gui.model.host_facts import HostFacts
+
+
+class WindowParts(Protocol):
+    """The window's widgets, state and shared methods, as the action mixins see them."""
+
+    document: TopologyDocument
+    scene: TopologyScene
+    runner: BackendRunner
+    status_refresher: StatusRefresher
+    inspector: Inspector
+    host_view: HostNicsView
+    checks: ChecksView
+    checks_dock: QDockWidget
+    leases_table: LeasesTable
+    leases_dock: QDockWidget
+    log: QPlainTextEdit
+    log_dock: QDockWidget
+    progress_bar: QProgressBar
+    cancel_button: QToolButton
+    backend_label: QLabel
+    deploy_label: QLabel
+    plan_dialog: PlanDialog | None
+    trial_dialog: TrialDialog | None
+    trial_seconds: int | None
+    host_facts: HostFacts | None
+    _job_id: str
+    _side_tasks: set[asyncio.Future[Any]]
+    _facts_requests: itertools.count[int]
+    _facts_latest: int
+
+    def statusBar(self) -> QStatusBar: ...  # noqa: N802 (Qt's name)
+
+    # the window's own
+    def push(self, command: Any) -> None: ...
+    def go_to_key(self, key: str) -> None: ...
+    def _update_title(self) -> None: ...
+    def _update_backend_state(self) -> None: ...
+    def _show_problems(self, problems: list[Any]) -> None: ...
+
+    # one mixin's, used by another
+    def _run(self, operation: str, call: Callable[[], Coroutine[Any, Any, Any]]) -> bool: ...
+    async def _job(self, verb: str, argument: str, **options: Any) -> Any: ...
+    def _spawn(self, coroutine: Any) -> asyncio.Future[Any]: ...
+    def set_backend(self, backend: Backend | None) -> None: ...
+    def refresh_status(self) -> None: ...
+    def plan(self) -> None: ...
+    def apply_accepted_plan(self) -> None: ...
+    def destroy_now(self) -> None: ...
+    def show_leases(self, leases: dict[str, Any]) -> None: ...
+    def refresh_host_facts(self) -> None: ...
+    def refresh_host_facts_if_new_nics(self) -> None: ...
+    def set_host_facts(self, facts: HostFacts | None, note: str = "") -> None: ...
+    def with_facts_problems(self, problems: list[Problem]) -> list[Problem]: ...
+    def fill_from_parent(self, key: str, quiet: bool = False) -> bool: ...
+    def show_trial(self, name: str, awaiting: dict[str, Any]) -> None: ...
+    def follow_trial(self, name: str, awaiting: dict[str, Any] | None) -> None: ...
+    def _trial_restored(self, name: str, words: str) -> None: ...
