@@ -23,7 +23,7 @@ from netwright.backend.client.results import (
     parse_problems,
     parse_status,
 )
-from netwright.backend.engine.results import ApplyResult, Plan, Status
+from netwright.backend.outcomes.results import ApplyResult, Plan, Status
 from netwright.backend.service import names
 from netwright.backend.service.errors import (
     BackendUnavailableError,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from netwright.backend.engine.results import ApplyResult, ObjectStatus, Plan, Status, Step
+from netwright.backend.outcomes.results import ApplyResult, ObjectStatus, Plan, Status, Step
 from netwright.backend.service.errors import ServiceFailedError, problem_from_json
 from netwright.backend.topology.problems import Problem
 

@@ -32,7 +32,9 @@ the marker are never deleted, moved or re-addressed.
 """
 
 from netwright.backend.engine.engine import Engine, Progress, default_state_dir
-from netwright.backend.engine.errors import (
+from netwright.backend.engine.results import Deployment
+from netwright.backend.engine.target import Target
+from netwright.backend.outcomes.errors import (
     ApplyFailed,
     BusyError,
     Cancelled,
@@ -43,15 +45,13 @@ from netwright.backend.engine.errors import (
     NotDeployed,
     NotRootError,
 )
-from netwright.backend.engine.results import (
+from netwright.backend.outcomes.results import (
     ApplyResult,
-    Deployment,
     ObjectStatus,
     Plan,
     Status,
     Step,
 )
-from netwright.backend.engine.target import Target
 
 __all__ = [
     "ApplyFailed",

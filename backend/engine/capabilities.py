@@ -17,8 +17,8 @@ from pyroute2.netlink.rtnl.ifinfmsg import ifinfmsg
 
 from netwright.backend.engine import netns
 from netwright.backend.engine.desired import KIND_MODULES
-from netwright.backend.engine.errors import KernelUnsupported, NotRootError
 from netwright.backend.engine.netlink import CREATE, Request, RtSocket
+from netwright.backend.outcomes.errors import KernelUnsupported, NotRootError
 
 _known: dict[str, bool] = {}
 _lock = threading.Lock()

@@ -20,7 +20,20 @@ from netwright.backend.dhcp import DhcpClients
 from netwright.backend.dhcp import requests as dhcp_requests
 from netwright.backend.engine import capabilities, netns, ops, trial
 from netwright.backend.engine.desired import Desired, Where, desired_state
-from netwright.backend.engine.errors import (
+from netwright.backend.engine.execute import CancelRequested, Fault, StepFailed, execute
+from netwright.backend.engine.journal import Journal, read_header
+from netwright.backend.engine.kernel import Kernel
+from netwright.backend.engine.observe import Interest, LinkState, observe
+from netwright.backend.engine.planner import make_plan
+from netwright.backend.engine.results import Deployment
+from netwright.backend.engine.store import Store, topology_json
+from netwright.backend.engine.target import Target
+from netwright.backend.engine.translate import explain
+from netwright.backend.nm.engine_part import NetworkManagerPart, as_steps, runtime_only
+from netwright.backend.nm.persist import PersistPlan
+from netwright.backend.nm.profiles import persistent_keys
+from netwright.backend.nm.transaction import DEFAULT_ROLLBACK_TIMEOUT
+from netwright.backend.outcomes.errors import (
     ApplyFailed,
     BusyError,
     Cancelled,
@@ -31,26 +44,13 @@ from netwright.backend.engine.errors import (
     NothingToConfirm,
     NotRootError,
 )
-from netwright.backend.engine.execute import CancelRequested, Fault, StepFailed, execute
-from netwright.backend.engine.journal import Journal, read_header
-from netwright.backend.engine.kernel import Kernel
-from netwright.backend.engine.observe import Interest, LinkState, observe
-from netwright.backend.engine.planner import make_plan
-from netwright.backend.engine.results import (
+from netwright.backend.outcomes.results import (
     ApplyResult,
-    Deployment,
     ObjectStatus,
     Plan,
     Status,
     Step,
 )
-from netwright.backend.engine.store import Store, topology_json
-from netwright.backend.engine.target import Target
-from netwright.backend.engine.translate import explain
-from netwright.backend.nm.engine_part import NetworkManagerPart, as_steps, runtime_only
-from netwright.backend.nm.persist import PersistPlan
-from netwright.backend.nm.profiles import persistent_keys
-from netwright.backend.nm.transaction import DEFAULT_ROLLBACK_TIMEOUT
 from netwright.backend.topology.model import Topology
 from netwright.backend.topology.problems import NetwrightError
 

@@ -17,7 +17,7 @@ from netwright.backend.engine import ops
 from netwright.backend.engine.desired import Where
 from netwright.backend.engine.kernel import Kernel
 from netwright.backend.engine.netlink import Encodable, Outcome
-from netwright.backend.engine.results import Step
+from netwright.backend.outcomes.results import Step
 
 BATCH = 512
 

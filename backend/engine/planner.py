@@ -23,10 +23,10 @@ from netwright.backend.engine.desired import (
     Where,
     parse_marker,
 )
-from netwright.backend.engine.errors import ConflictError, HostMismatch
 from netwright.backend.engine.kernel import Kernel
 from netwright.backend.engine.observe import LinkState, NsState, RouteState
-from netwright.backend.engine.results import Action, Step
+from netwright.backend.outcomes.errors import ConflictError, HostMismatch
+from netwright.backend.outcomes.results import Action, Step
 
 
 @dataclass

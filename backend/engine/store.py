@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from netwright.backend.engine.errors import BusyError
 from netwright.backend.engine.target import Target
+from netwright.backend.outcomes.errors import BusyError
 from netwright.backend.topology.document import atomic_write
 from netwright.backend.topology.model import Topology
 

@@ -12,7 +12,7 @@ import os
 
 from netwright.backend.engine import ops
 from netwright.backend.engine.desired import KIND_MODULES
-from netwright.backend.engine.results import Step
+from netwright.backend.outcomes.results import Step
 
 
 def explain(step: Step, code: int, kernel_message: str = "", where_text: str = "") -> str:

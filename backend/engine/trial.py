@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from netwright.backend.engine.errors import ConfirmWindowError
 from netwright.backend.engine.store import topology_json
+from netwright.backend.outcomes.errors import ConfirmWindowError
 from netwright.backend.topology.document import atomic_write
 from netwright.backend.topology.model import Topology
 

@@ -33,7 +33,7 @@ Example::
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from netwright.backend.nm.client import NmClient
 from netwright.backend.nm.drift import PersistStatus, persist_statuses
@@ -43,10 +43,8 @@ from netwright.backend.nm.persist import PersistPlan, plan_forget, plan_persist
 from netwright.backend.nm.profiles import persistent_keys
 from netwright.backend.nm.runtime import open_networkmanager, unmanage
 from netwright.backend.nm.transaction import DEFAULT_ROLLBACK_TIMEOUT, PersistTransaction, begin
+from netwright.backend.outcomes.results import Step
 from netwright.backend.topology.model import Topology
-
-if TYPE_CHECKING:
-    from netwright.backend.engine.results import Step
 
 
 def runtime_only(desired: Any, topology: Topology | None) -> Any:
@@ -174,8 +172,6 @@ class _NothingToDo(PersistTransaction):
 
 def as_steps(plan: PersistPlan) -> list[Step]:
     """The NetworkManager steps as engine ``Step``s, for the plan people read."""
-    from netwright.backend.engine.results import Step  # the engine imports this module
-
     steps = []
     for index, step in enumerate(plan.steps):
         text = step.text

@@ -27,6 +27,7 @@ from netwright.backend.nm import kernel, names
 from netwright.backend.nm.client import NmClient
 from netwright.backend.nm.errors import ConfirmationRequired, NmCallFailed, NmError
 from netwright.backend.nm.persist import NmStep, PersistPlan
+from netwright.backend.outcomes.errors import ApplyFailed
 from netwright.backend.topology.problems import NetwrightError
 
 DEFAULT_ROLLBACK_TIMEOUT = 60
@@ -224,9 +225,5 @@ def _addresses_on(step: NmStep, netns: str | None) -> Callable[[], Awaitable[boo
 
 
 async def _fail(tx: PersistTransaction, step: NmStep, exc: NetwrightError) -> NoReturn:
-    # imported here: the engine imports this package, so this package must not import the
-    # engine while it loads
-    from netwright.backend.engine.errors import ApplyFailed
-
     clean = await tx.rollback()
     raise ApplyFailed(step.text, str(exc), rolled_back=clean) from exc

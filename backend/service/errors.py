@@ -12,8 +12,9 @@ import json
 import re
 from typing import Any
 
-from netwright.backend.engine import errors as engine_errors
-from netwright.backend.engine.errors import (
+from netwright.backend.nm.errors import ConfirmationRequired
+from netwright.backend.outcomes import errors as engine_errors
+from netwright.backend.outcomes.errors import (
     ApplyFailed,
     BusyError,
     Cancelled,
@@ -26,7 +27,6 @@ from netwright.backend.engine.errors import (
     NothingToConfirm,
     NotRootError,
 )
-from netwright.backend.nm.errors import ConfirmationRequired
 from netwright.backend.service import names
 from netwright.backend.topology.problems import NetwrightError, Problem, Severity, TopologyError
 

@@ -17,8 +17,8 @@ from dbus_fast.constants import PropertyAccess
 from dbus_fast.service import ServiceInterface, dbus_method, dbus_property, dbus_signal
 
 from netwright.backend.engine import ApplyResult, Engine
-from netwright.backend.engine.errors import ConfirmationExpired, ConfirmWindowError
 from netwright.backend.engine.trial import DEFAULT_SECONDS, checked_seconds
+from netwright.backend.outcomes.errors import ConfirmationExpired, ConfirmWindowError
 from netwright.backend.service import names
 from netwright.backend.service.authority import Authority
 from netwright.backend.service.calls import (

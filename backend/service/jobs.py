@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from netwright.backend.engine.errors import BusyError
+from netwright.backend.outcomes.errors import BusyError
 from netwright.backend.service.errors import JobNotFoundError, error_detail, error_name_for
 from netwright.backend.service.incidents import incident
 from netwright.backend.service.worker import CancelFlag

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from netwright.backend.dhcp import ClientState, Lease, requests
-from netwright.backend.engine.results import Plan, Status
 from netwright.backend.nm.engine_part import as_steps
 from netwright.backend.nm.persist import NmStep, PersistPlan
+from netwright.backend.outcomes.results import Plan, Status
 from netwright.backend.topology import parse_topology
 from netwright.gui.canvas.items import address_line
 from netwright.gui.canvas.theme import make_theme

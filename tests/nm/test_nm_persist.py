@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from nm_harness import Harness
 
-from netwright.backend.engine.errors import ApplyFailed
 from netwright.backend.nm.client import NmClient, NmVersion
 from netwright.backend.nm.errors import ConfirmationRequired, PersistUnsupported
 from netwright.backend.nm.persist import plan_forget, plan_persist, refusals
 from netwright.backend.nm.runtime import unmanage
 from netwright.backend.nm.transaction import begin
+from netwright.backend.outcomes.errors import ApplyFailed
 from netwright.backend.topology import parse_topology
 from netwright.backend.topology.model import Topology
 

@@ -57,8 +57,8 @@ async def test_apply_through_netwrightd_keeps_the_bridge_in_nm(
     from dbus_fast.aio import MessageBus
 
     from netwright.backend.client.client import BackendClient
-    from netwright.backend.engine.errors import NothingToConfirm
     from netwright.backend.nm.errors import ConfirmationRequired
+    from netwright.backend.outcomes.errors import NothingToConfirm
 
     bus = await MessageBus(bus_address=harness.bus.address).connect()
     client = await BackendClient.attach(bus)

@@ -16,8 +16,8 @@ from designs import design, netwright_profiles
 from nm_harness import Harness
 
 from netwright.backend.engine import BusyError, Engine
-from netwright.backend.engine.errors import ConfirmationExpired, NothingToConfirm
 from netwright.backend.nm.client import NmClient
+from netwright.backend.outcomes.errors import ConfirmationExpired, NothingToConfirm
 
 OLD, NEW = "192.0.2.10/24", "192.0.2.20/24"
 WINDOW = 5  # seconds: the shortest window the engine accepts

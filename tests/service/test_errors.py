@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from netwright.backend.engine.errors import (
+from netwright.backend.outcomes.errors import (
     ApplyFailed,
     BusyError,
     Cancelled,

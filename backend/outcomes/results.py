@@ -1,0 +1,157 @@
+"""What an apply, destroy, plan or status comes back with: plans, apply results, status reports.
+
+Plain dataclasses with ``to_json()`` so the CLI (``--json``), the D-Bus service and the GUI
+show the same thing. The engine builds them; the client rebuilds them from the daemon's JSON.
+This module sits below both (it imports nothing of the engine, pyroute2 or D-Bus), so a
+client never loads the engine to read an answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Action = Literal["create", "modify", "delete"]
+ObjectState = Literal["present", "drifted", "missing"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One change: ``text`` for people ("create veth v1 in namespace net1"), ``action`` for
+    programs, ``object`` the model key it belongs to (interface or namespace key).
+
+    ``op`` is the engine's executable form of the step (``netwright.backend.engine.ops``); it
+    is not part of the public contract.
+    """
+
+    action: Action
+    object: str
+    text: str
+    op: Any = field(default=None, compare=False, repr=False)
+
+    def to_json(self) -> dict[str, str]:
+        return {"action": self.action, "object": self.object, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The ordered steps from what is in the kernel to what the topology says."""
+
+    topology: str
+    steps: list[Step]
+    notes: list[str] = field(default_factory=list)
+    """What the apply does besides kernel steps, e.g. which DHCP client-id each interface
+    sends (``netwright.backend.dhcp``); not steps, so an empty plan stays a no-op."""
+
+    @property
+    def empty(self) -> bool:
+        return not self.steps
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"topology": self.topology,
+                                "steps": [s.to_json() for s in self.steps]}
+        if self.notes:
+            data["notes"] = list(self.notes)
+        return data
+
+    def render(self) -> str:
+        """The plan as lines a person reads before saying yes."""
+        notes = [f"  * {note}" for note in self.notes]
+        if not self.steps:
+            return "\n".join([f"{self.topology}: nothing to do, the kernel already matches the"
+                              " topology", *notes])
+        marks = {"create": "+", "modify": "~", "delete": "-"}
+        lines = [f"{self.topology}: {len(self.steps)} step(s)"]
+        lines += [f"  {marks[s.action]} {s.text}" for s in self.steps]
+        return "\n".join([*lines, *notes])
+
+
+def awaiting_text(topology: str, awaiting: dict[str, Any]) -> str:
+    """The sentence for a change on trial, the same in status and after apply."""
+    return (f"  the last apply awaits confirmation: keep it with 'netwright confirm {topology}'"
+            f" within {awaiting.get('seconds', 0)} s, or the previous configuration is restored"
+            f" ({awaiting.get('reason', '')})")
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    """What an apply or destroy did."""
+
+    plan: Plan
+    seconds: float
+    awaiting_confirmation: dict[str, Any] | None = None
+    """Set when the change is only on trial (it touched the device of the host's default
+    route): ``{"deadline": unix time, "seconds": left, "reason": sentence}``. Confirm before
+    the deadline or the previous deployment is restored (``netwright.backend.engine.trial``)."""
+
+    def to_json(self) -> dict[str, Any]:
+        data = {**self.plan.to_json(), "seconds": round(self.seconds, 4)}
+        if self.awaiting_confirmation is not None:
+            data["awaiting_confirmation"] = dict(self.awaiting_confirmation)
+        return data
+
+
+@dataclass(frozen=True)
+class ObjectStatus:
+    """One namespace, interface or host NIC of a deployment, compared with the kernel.
+
+    ``differences`` says, for a drifted object, what would have to change ("add address
+    10.0.0.1/24 to v1 in net1").
+    """
+
+    object: str
+    what: Literal["namespace", "interface", "host-nic"]
+    state: ObjectState
+    differences: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "object": self.object,
+            "what": self.what,
+            "state": self.state,
+            "differences": list(self.differences),
+        }
+
+
+@dataclass(frozen=True)
+class Status:
+    """Per object: present and as designed, drifted, or missing."""
+
+    topology: str
+    deployed: bool
+    objects: list[ObjectStatus]
+    dhcp: list[dict[str, Any]] = field(default_factory=list)
+    """Per ``dhcp`` interface: phase, leased address, server, expiry and a sentence (``text``),
+    as ``netwright.backend.dhcp.ClientState.to_json`` writes them."""
+    awaiting_confirmation: dict[str, Any] | None = None
+    """As in ``ApplyResult``: the last apply is on trial until it is confirmed."""
+
+    @property
+    def ok(self) -> bool:
+        return self.deployed and all(o.state == "present" for o in self.objects)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "topology": self.topology,
+            "deployed": self.deployed,
+            "ok": self.ok,
+            "objects": [o.to_json() for o in self.objects],
+        }
+        if self.dhcp:
+            data["dhcp"] = [dict(d) for d in self.dhcp]
+        if self.awaiting_confirmation is not None:
+            data["awaiting_confirmation"] = dict(self.awaiting_confirmation)
+        return data
+
+    def render(self) -> str:
+        head = f"{self.topology}: " + (
+            "deployed" if self.deployed else "not deployed"
+        ) + (", as designed" if self.ok else "")
+        lines = [head]
+        for o in self.objects:
+            lines.append(f"  {o.state:8} {o.what} {o.object}")
+            lines += [f"           {d}" for d in o.differences]
+        lines += [f"  dhcp     {d.get('text', '')}" for d in self.dhcp]
+        if self.awaiting_confirmation is not None:
+            lines.append(awaiting_text(self.topology, self.awaiting_confirmation))
+        return "\n".join(lines)
