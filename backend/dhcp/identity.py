@@ -53,7 +53,7 @@ def client_id_bytes(text: str) -> bytes:
     >>> client_id_bytes("net1").hex()
     '006e657431'
     """
-    if _HEX_ID.match(text):
+    if _HEX_ID.fullmatch(text):
         raw = bytes.fromhex(text.replace(":", ""))
     else:
         raw = b"\x00" + text.encode("utf-8")

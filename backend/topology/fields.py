@@ -17,6 +17,9 @@ from pydantic_core import PydanticCustomError
 
 IFNAMSIZ = 16  # the kernel's buffer, including the terminating NUL
 
+# Always used with fullmatch: in Python '$' also matches before a final newline, so .match()
+# would let "c1\n" through (into /run/netns and the state directory). The anchors stay
+# because the same patterns go into the JSON Schema, whose (ECMA) '$' has no such exception.
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _MAC = re.compile(r"^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$")
 _SYSCTL_KEY = re.compile(r"^net(\.[A-Za-z0-9_-]{1,64}){2,6}$")
@@ -57,7 +60,7 @@ def check_interface_name(value: str) -> str:
 
 def check_identifier(value: str) -> str:
     """Topology and namespace names become file names (/run/netns/NAME, the state file)."""
-    if not isinstance(value, str) or not _SAFE_ID.match(value):
+    if not isinstance(value, str) or not _SAFE_ID.fullmatch(value):
         raise PydanticCustomError(
             "invalid-name",
             "'{name}' is not a valid name: use 1–64 letters, digits, '_', '.' or '-',"
@@ -122,7 +125,7 @@ def check_destination(value: str) -> str:
 
 
 def check_mac(value: str) -> str:
-    if not isinstance(value, str) or not _MAC.match(value):
+    if not isinstance(value, str) or not _MAC.fullmatch(value):
         raise PydanticCustomError(
             "invalid-mac",
             "'{value}' is not a MAC address (six hex pairs such as 02:42:ac:11:00:02)",
@@ -140,7 +143,7 @@ def check_mac(value: str) -> str:
 
 def check_sysctl_key(value: str) -> str:
     """Only per-namespace ``net.*`` keys, with no path tricks: they become /proc/sys paths."""
-    if not isinstance(value, str) or not _SYSCTL_KEY.match(value):
+    if not isinstance(value, str) or not _SYSCTL_KEY.fullmatch(value):
         raise PydanticCustomError(
             "invalid-sysctl",
             "'{key}' is not a network sysctl this tool can set: use a name under net.,"
@@ -155,7 +158,7 @@ def check_sysctl_value(value: object) -> str:
         return "1" if value else "0"
     if isinstance(value, int):
         return str(value)
-    if isinstance(value, str) and _SYSCTL_VALUE.match(value):
+    if isinstance(value, str) and _SYSCTL_VALUE.fullmatch(value):
         return value
     raise PydanticCustomError(
         "invalid-sysctl",
