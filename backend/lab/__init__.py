@@ -17,6 +17,7 @@ everything else.
 """
 
 from netwright.backend.lab.build import (
+    LAB_DEFAULT_NICS,
     LAB_OUTSIDE_ADDRESS,
     LAB_TOPOLOGY_NAME,
     Lab,
@@ -28,6 +29,7 @@ from netwright.backend.lab.build import (
 OUTSIDE_ADDRESS = LAB_OUTSIDE_ADDRESS  # the name the connectivity checks look up
 
 __all__ = [
+    "LAB_DEFAULT_NICS",
     "LAB_OUTSIDE_ADDRESS",
     "LAB_TOPOLOGY_NAME",
     "OUTSIDE_ADDRESS",

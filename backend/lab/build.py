@@ -18,6 +18,11 @@ LAB_OUTSIDE_ADDRESS = "203.0.113.114"
 """Stands for the seed's 114.114.114.114: an address beyond the gateway (RFC 5737 range)."""
 LAB_OUTSIDE_GATEWAY = "203.0.113.1"
 LAB_TOPOLOGY_NAME = "nwlab"
+LAB_DEFAULT_NICS: dict[str, dict[str, Any]] = {
+    "wlp2s0": {"addresses": ["192.168.31.240/24"], "gateway": "192.168.31.1"},
+}
+"""What a lab holds before any topology names a NIC: the seed's uplink (wlp2s0, its address
+and gateway). A lab with no NIC would give the designer's Host dock nothing to build from."""
 _OUTSIDE_PREFIX = 24
 _log = logging.getLogger(__name__)
 
@@ -100,7 +105,8 @@ async def build_lab(topology: Topology | None, target: Target | None = None, *,
     """Build (or extend) the lab so ``topology``'s host NICs exist in ``target.host_netns``.
 
     Idempotent: NICs already in the lab are kept (a NIC named again takes the new addresses),
-    so several topologies can share one lab.
+    so several topologies can share one lab. A lab never has no NIC: with none named yet it
+    gets ``LAB_DEFAULT_NICS`` (so ``build_lab(None)`` presents the seed's wlp2s0).
     """
     target = target or Target.lab()
     engine = _infra_engine(state_dir)
@@ -117,6 +123,8 @@ async def build_lab(topology: Topology | None, target: Target | None = None, *,
             _restore_gateways(current, nics)
     if topology is not None:
         nics.update(topology.host.nics)
+    if not nics:
+        nics = {name: HostNic.model_validate(nic) for name, nic in LAB_DEFAULT_NICS.items()}
     await engine.apply(lab_topology(nics, target))
     host, router, outside = _names(target)
     leases = _serve_dhcp(nics, router, state_dir)

@@ -63,6 +63,20 @@ def test_seed_on_the_lab(lab: Path, topo: Any) -> None:
     assert deployment.host_netns == "nwlab-host"
 
 
+def test_a_fresh_lab_presents_the_seeds_nic_before_any_topology(lab: Path, topo: Any) -> None:
+    """The designer's Host dock lists what the lab host has: with no file yet, the seed's NIC."""
+    built = run(build_lab(None, state_dir=lab))
+    uplink = links("nwlab-host")["wlp2s0"]
+    assert uplink["addrs"] == ["192.168.31.240/24"] and "UP" in uplink["flags"]
+    assert links("nwlab-router")["r-wlp2s0"]["addrs"] == ["192.168.31.1/24"]
+    assert ping("nwlab-host", LAB_OUTSIDE_ADDRESS).returncode == 0  # its gateway routes
+    assert built.dhcp_leases is not None  # and the router serves DHCP behind it from the start
+    # a topology naming another NIC adds it; the default stays (a lab is shared)
+    run(build_lab(topo("netwright: 1\nname: other\nhost: {nics: {eth9: {addresses:"
+                       " [10.8.0.2/24], gateway: 10.8.0.1}}}\n"), state_dir=lab))
+    assert {"wlp2s0", "eth9"} <= set(links("nwlab-host"))
+
+
 def test_lab_is_idempotent_and_shared(lab: Path, topo: Any) -> None:
     seed = topo(SEED_MACVLAN)
     run(build_lab(seed, state_dir=lab))

@@ -29,7 +29,7 @@ return {"mode": await client.mode(), "steps": len(result.plan.steps),
 
 
 @pytest.fixture
-def lab_user() -> Iterator[str]:
+def lab_user(users: dict[str, str]) -> Iterator[str]:
     stop_lab(USER_ALLOWED)
     yield USER_ALLOWED
     stop_lab(USER_ALLOWED)
@@ -56,6 +56,25 @@ def test_seed_applied_and_destroyed_in_a_lab_without_root(lab_user, system_bus) 
     assert destroyed == {"value": []}, destroyed
     assert lab_pid(lab_user) == pid, "the same lab served both commands"
     assert not {"lab-net1", "lab-net2"} & set(in_lab(pid, "ls", "/run/netns").split())
+
+
+FACTS = """
+facts = await client.inspect()
+return {"deployments": facts["deployments"],
+        "nics": {n["name"]: [n["addresses"], n["gateway"]] for n in facts["nics"]}}
+"""
+
+
+def test_a_fresh_lab_presents_its_nic_before_anything_is_applied(lab_user) -> None:
+    """The designer's Host dock asks Inspect when it connects: the seed's NIC is there."""
+    outcome = run_client(lab_user, "unix:path=/nonexistent", FACTS, which="lab")
+    assert outcome.get("value") == {
+        "deployments": [], "nics": {"wlp2s0": [["192.168.31.240/24"], "192.168.31.1"]}}, outcome
+    pid = lab_pid(lab_user)
+    assert pid is not None
+    link = json.loads(in_lab(pid, "ip", "-n", "nwlab-host", "-j", "address", "show", "wlp2s0"))
+    assert [a["local"] for a in link[0]["addr_info"] if a["family"] == "inet"] == [
+        "192.168.31.240"]
 
 
 def test_another_user_cannot_reach_someone_elses_lab(lab_user) -> None:
