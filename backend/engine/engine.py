@@ -593,6 +593,7 @@ class Engine:
                 continue
         if not self._dhcp_reconciled:
             self._dhcp_reconciled = True
+            self.store.remove_stale_locks()  # once per engine, like the DHCP reconciliation
             self._reconcile_dhcp()
         finished += await self.expire_trials()
         return finished

@@ -3,7 +3,8 @@
 ``<state_dir>/<target.key>/<topology>.json`` records what is deployed (the topology as
 applied, and the generation of the apply that wrote it); ``.journal`` marks an operation in
 progress; ``.trial`` a change awaiting confirmation; ``.lock`` is flock'ed by whoever applies
-or destroys that topology.
+or destroys that topology, and exists only while it does (so a name that is not deployed leaves
+nothing behind, not even after a destroy of a topology that never existed).
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from netwright.backend.engine.target import Target
-from netwright.backend.outcomes.errors import BusyError
+from netwright.backend.outcomes.errors import BusyError, NotDeployed
 from netwright.backend.topology.document import atomic_write
+from netwright.backend.topology.fields import check_identifier
 from netwright.backend.topology.model import Topology
 
 
@@ -41,14 +43,27 @@ class Store:
     def ensure(self) -> None:
         self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
 
+    def _path(self, name: str, suffix: str) -> Path:
+        """The file ``<name><suffix>``; a name outside the topology name grammar (a caller's
+        "../x", a name ending in a newline) never becomes a path."""
+        try:
+            check_identifier(name)
+        except ValueError:
+            raise NotDeployed(f"{name[:80]!r} is not a valid topology name, so no topology of"
+                              " that name is deployed") from None
+        return self.dir / f"{name}{suffix}"
+
     def state_path(self, name: str) -> Path:
-        return self.dir / f"{name}.json"
+        return self._path(name, ".json")
 
     def journal_path(self, name: str) -> Path:
-        return self.dir / f"{name}.journal"
+        return self._path(name, ".journal")
 
     def trial_path(self, name: str) -> Path:
-        return self.dir / f"{name}.trial"
+        return self._path(name, ".trial")
+
+    def lock_path(self, name: str) -> Path:
+        return self._path(name, ".lock")
 
     def load(self, name: str) -> Record | None:
         try:
@@ -66,45 +81,90 @@ class Store:
     def remove(self, name: str) -> None:
         self.state_path(name).unlink(missing_ok=True)
 
-    def names(self) -> list[str]:
+    def _stems(self, suffix: str) -> list[str]:
+        """Names with a ``<name><suffix>`` file; files whose name no topology can have (left
+        by hand, or by a version that let "nl\\n" through) are not deployments."""
         if not self.dir.is_dir():
             return []
-        return sorted(p.stem for p in self.dir.glob("*.json"))
+        return sorted(p.stem for p in self.dir.glob(f"*{suffix}") if _valid(p.stem))
+
+    def names(self) -> list[str]:
+        return self._stems(".json")
 
     def journals(self) -> list[str]:
-        if not self.dir.is_dir():
-            return []
-        return sorted(p.stem for p in self.dir.glob("*.journal"))
+        return self._stems(".journal")
 
     def trials(self) -> list[str]:
         """Topologies whose last apply awaits confirmation (netwright.backend.engine.trial)."""
-        if not self.dir.is_dir():
-            return []
-        return sorted(p.stem for p in self.dir.glob("*.trial"))
+        return self._stems(".trial")
 
     @contextlib.contextmanager
     def lock(self, name: str) -> Iterator[None]:
         """Exclusive per topology; BusyError at once if someone else holds it.
 
         Re-entrant within this Store: an apply holds it across its NetworkManager part and
-        its own, and a revert holds it across the apply of the previous design.
+        its own, and a revert holds it across the apply of the previous design. The lock file
+        is removed on release, still locked (see ``_acquire`` for why that is safe).
         """
         if name in self._held:
             yield
             return
+        path = self.lock_path(name)
         self.ensure()
-        fd = os.open(self.dir / f"{name}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        fd = _acquire(path, name)
+        self._held.add(name)
         try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise BusyError(
-                    f"topology {name} is being applied or destroyed by another process;"
-                    " wait for it to finish and try again") from None
-            self._held.add(name)
-            try:
-                yield
-            finally:
-                self._held.discard(name)
+            yield
         finally:
+            self._held.discard(name)
+            try:
+                path.unlink(missing_ok=True)
+            finally:
+                os.close(fd)
+
+    def remove_stale_locks(self) -> None:
+        """Remove lock files nobody holds (left by versions that kept one per name ever
+        used); one held by a running apply or destroy stays."""
+        if not self.dir.is_dir():
+            return
+        for path in self.dir.glob("*.lock"):
+            if not _valid(path.stem):
+                continue
+            try:
+                with self.lock(path.stem):
+                    pass
+            except BusyError:
+                continue
+
+
+def _valid(name: str) -> bool:
+    try:
+        check_identifier(name)
+    except ValueError:
+        return False
+    return True
+
+
+def _acquire(path: Path, name: str) -> int:
+    """flock ``path`` without waiting; the locked descriptor.
+
+    The holder removes the file when it releases, so the file this process opened may have
+    been unlinked between its open and its flock: then the lock it got guards nothing, and
+    it tries again on the file that is at ``path`` now (created afresh if none).
+    """
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
             os.close(fd)
+            raise BusyError(
+                f"topology {name} is being applied or destroyed by another process;"
+                " wait for it to finish and try again") from None
+        try:
+            held, current = os.fstat(fd), os.stat(path)
+            if (held.st_dev, held.st_ino) == (current.st_dev, current.st_ino):
+                return fd
+        except FileNotFoundError:
+            pass
+        os.close(fd)
