@@ -19,6 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import QLineF, QMimeData, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QPen
 from PySide6.QtWidgets import (
+    QApplication,
     QGraphicsItem,
     QGraphicsLineItem,
     QGraphicsRectItem,
@@ -88,6 +89,7 @@ class TopologyScene(QGraphicsScene):
         self._drag_ids = itertools.count(1)
         self._drag_id = 0
         self._press_positions: dict[str, QPointF] = {}
+        self._dragging = False  # the pointer left the press's place on the screen
         self._wire_from: Endpoint | None = None
         self._wire_line: QGraphicsLineItem | None = None
         self._port_drag: PortItem | None = None
@@ -366,6 +368,7 @@ class TopologyScene(QGraphicsScene):
         self._port_press = QPointF(pos)
 
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+        self._dragging = False
         super().mousePressEvent(event)
         self._drag_id = next(self._drag_ids)
         self._press_positions = {
@@ -373,6 +376,11 @@ class TopologyScene(QGraphicsScene):
         }
 
     def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+        if event.buttons() != Qt.MouseButton.NoButton and not self._dragging:
+            if not _left_its_place(event):
+                event.accept()  # a press, still: a layout change moved the scene, not the hand
+                return
+            self._dragging = True
         if self._wire_line is not None:
             self._wire_line.setLine(QLineF(self._wire_line.line().p1(), event.scenePos()))
             return
@@ -390,6 +398,17 @@ class TopologyScene(QGraphicsScene):
         self._report_moves()
         self._press_positions = {}
         super().mouseReleaseEvent(event)
+        if event.buttons() == Qt.MouseButton.NoButton:
+            self._dragging = False
+            self._settle()
+
+    def _settle(self) -> None:
+        """After a gesture, every item stands where the document says: a move that did not
+        become an undo step (refused, or never reported) does not stay drawn."""
+        layout = self.document.snapshot.layout
+        for key, item in self.nodes.items():
+            if key in layout and (item.x(), item.y()) != layout[key]:
+                item.setPos(*layout[key])
 
     def _report_moves(self) -> None:
         moved = {key: (item.x(), item.y()) for key, start in self._press_positions.items()
@@ -487,6 +506,21 @@ class TopologyScene(QGraphicsScene):
         namespace = None if kind in ("namespace", "nic") else self.namespace_at(event.scenePos())
         event.acceptProposedAction()
         self.create_requested.emit(kind, namespace, pos)
+
+
+def _left_its_place(event: QGraphicsSceneMouseEvent) -> bool:
+    """The pointer moved on the screen, since the press, beyond the platform's drag distance.
+
+    Screen positions, not scene positions: when a dock grows on selection the view shifts the
+    scene under a still pointer, and Qt replays the last mouse event with the new scene
+    position; only the hand moving on the screen makes a drag.
+    """
+    pressed = [b for b in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton)
+               if event.buttons() & b]
+    if not pressed:
+        return True
+    start = event.buttonDownScreenPos(pressed[0])
+    return (event.screenPos() - start).manhattanLength() >= QApplication.startDragDistance()
 
 
 def _centre(endpoint: Endpoint) -> QPointF:

@@ -13,9 +13,11 @@ from PySide6.QtGui import (
     QColor,
     QKeyEvent,
     QMouseEvent,
+    QMoveEvent,
     QPainter,
     QPen,
     QPixmap,
+    QResizeEvent,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QGraphicsView, QWidget
@@ -47,6 +49,7 @@ class CanvasView(QGraphicsView):
         self._grid_brush: QBrush | None = None
         self._grid_colour = QColor()
         self._pan_from = QPointF()
+        self._held: tuple[QPointF, QPointF] | None = None  # pressed: (screen, scene) point
 
     @property
     def topology_scene(self) -> TopologyScene:
@@ -121,6 +124,7 @@ class CanvasView(QGraphicsView):
         super().keyReleaseEvent(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        self._hold(event)
         if event.button() == Qt.MouseButton.MiddleButton:
             self._panning = True
             self._pan_from = event.position()
@@ -130,6 +134,8 @@ class CanvasView(QGraphicsView):
         super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if self._held is not None:
+            self._hold(event)
         if self._panning:
             delta = event.position() - self._pan_from
             self._pan_from = event.position()
@@ -139,12 +145,41 @@ class CanvasView(QGraphicsView):
         super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if event.buttons() == Qt.MouseButton.NoButton:
+            self._held = None
         if self._panning and event.button() == Qt.MouseButton.MiddleButton:
             self._panning = False
             self.viewport().unsetCursor()
             event.accept()
             return
         super().mouseReleaseEvent(event)
+
+    # -- the scene stays under a pressed button ------------------------------------------
+
+    def _hold(self, event: QMouseEvent) -> None:
+        """Remember which scene point is under the pointer, on the screen, while pressed."""
+        self._held = (QPointF(event.globalPosition()),
+                      self.mapToScene(event.position().toPoint()))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._keep_held_point()
+
+    def moveEvent(self, event: QMoveEvent) -> None:  # noqa: N802
+        super().moveEvent(event)
+        self._keep_held_point()
+
+    def _keep_held_point(self) -> None:
+        """A layout change (a dock growing as the selection changed) resized or moved the view
+        while a button is pressed: scroll so the same scene point is under the pointer again,
+        so the press is not turned into a drag by the window's own layout."""
+        if self._held is None:
+            return
+        screen, scene_point = self._held
+        now = self.mapToScene(self.viewport().mapFromGlobal(screen.toPoint()))
+        delta = (now - scene_point) * self.zoom()
+        if abs(delta.x()) >= 1 or abs(delta.y()) >= 1:
+            self.pan_by(-delta.x(), -delta.y())
 
     def pan_by(self, dx: float, dy: float) -> None:
         """Scroll by view pixels (the benchmark pans with this)."""
