@@ -10,8 +10,9 @@ The panel only asks (signals); the window makes the undoable edit.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
 
+from netwright.gui.docks.wrap_button import WrapButton
 from netwright.gui.model.host_facts import HostFacts, HostNic
 from netwright.gui.model.host_warnings import wifi_sentence
 from netwright.gui.model.prefill import nic_fill_edits, prefill_for
@@ -53,7 +54,7 @@ class HostFactsPanel(QGroupBox):
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet(WARNING_STYLE)
         layout.addWidget(self.warning)
-        self.fill_button = QPushButton()
+        self.fill_button = WrapButton()
         self.fill_button.clicked.connect(self._on_fill)
         layout.addWidget(self.fill_button)
         self.hide()

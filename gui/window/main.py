@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QProgressBar,
+    QScrollArea,
     QToolButton,
     QUndoView,
     QWidget,
@@ -93,6 +94,21 @@ from netwright.gui.window.trial_actions import TrialActions
 APP_NAME = "Netwright"
 
 
+def steady_width(content: QWidget) -> QScrollArea:
+    """``content`` in a scroll area, so its dock keeps its width whatever it shows.
+
+    The inspector's fields differ per kind (a long "Fill from parent (…)" button, a routes
+    table): shown bare, the dock grew and shrank with the selection, and the canvas shifted
+    under a pressed mouse button. A scroll area's size hint does not follow its content.
+    """
+    area = QScrollArea()
+    area.setWidget(content)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    return area
+
+
 class MainWindow(BackendActions, TrialActions, HostActions, QMainWindow):
     def __init__(self, settings: QSettings | None = None, backend: Backend | None = None) -> None:
         super().__init__()
@@ -146,7 +162,7 @@ class MainWindow(BackendActions, TrialActions, HostActions, QMainWindow):
         self.host_dock = self._dock("Host", self.host_view,
                                     Qt.DockWidgetArea.LeftDockWidgetArea, "host")
         self.inspector = Inspector(self.document)
-        self.inspector_dock = self._dock("Inspector", self.inspector,
+        self.inspector_dock = self._dock("Inspector", steady_width(self.inspector),
                                          Qt.DockWidgetArea.RightDockWidgetArea, "inspector")
         self.undo_view = QUndoView(self.document.undo_stack)
         self.undo_view.setEmptyLabel("Opened")

@@ -123,3 +123,15 @@ def mouse_drag_from_held(view, start: QPoint, end: QPoint, steps: int = 8) -> No
 
 
 _ = mouse_drag  # the ordinary drag stays covered in test_canvas.py
+
+
+def test_selecting_any_item_keeps_the_canvas_where_it_is(qtbot, small_seed: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """The real Inspector, whatever it shows (the fill button's long label, a routes table),
+    does not resize its dock: the canvas keeps its place and size on every selection."""
+    window = small_seed
+    geometry = window.view.geometry()
+    for key in ("ipvlan2", "net1", "wlp2s0", "ipvlan1"):
+        window.scene.select_keys([key])
+        qtbot.wait(30)
+        assert window.inspector.key == key
+        assert window.view.geometry() == geometry, key
