@@ -180,17 +180,37 @@ def check_plain(data: Any) -> tuple[list[tuple[Problem, bool]], Topology | None]
             "error", "missing-version", ("netwright",),
             f"the file does not say its format: add 'netwright: {FORMAT_VERSION}' at the top",
         ), False)], None
-    if version != FORMAT_VERSION:
-        return [(Problem(
-            "error", "unknown-version", ("netwright",),
-            f"this file is Netwright format {str(version)[:20]!r}; this Netwright reads"
-            f" format {FORMAT_VERSION} (a newer file needs a newer Netwright)",
-        ), False)], None
+    if type(version) is not int or version != FORMAT_VERSION:
+        return [(Problem("error", "unknown-version", ("netwright",), _version_problem(version)),
+                 False)], None
     try:
         model = Topology.model_validate(data)
     except ValidationError as exc:
         return problems_from_validation_error(exc, data), None
     return [(p, False) for p in semantic_problems(model)], model
+
+
+def _version_problem(version: Any) -> str:
+    """The sentence for a format version this Netwright cannot take as it is written."""
+    fix = f"write 'netwright: {FORMAT_VERSION}'"
+    if isinstance(version, str) and version.strip().isdigit() and len(version.strip()) <= 20:
+        number = int(version.strip())
+        return (f"the format version is written as text ('{version.strip()}': quoted, or tagged"
+                f" !!str), but it is a number: write 'netwright: {number}' without quotes or tag"
+                + ("" if number == FORMAT_VERSION
+                   else f"; this Netwright reads format {FORMAT_VERSION}"))
+    if isinstance(version, bool):
+        return f"'{str(version).lower()}' is not a format version: {fix}"
+    if isinstance(version, float):
+        return f"the format version is a whole number, not {str(version)[:20]}: {fix}"
+    if isinstance(version, int):
+        return (f"this file is Netwright format {str(version)[:20]}; this Netwright reads format"
+                f" {FORMAT_VERSION} (a newer file needs a newer Netwright)")
+    if version is None:
+        return f"the format version is empty: {fix}"
+    if isinstance(version, str):
+        return f"'{version[:20]}' is not a format version: {fix}"
+    return f"a {type(version).__name__} is not a format version: {fix}"
 
 
 def _to_tree(value: Any) -> Any:

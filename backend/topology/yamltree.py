@@ -8,7 +8,8 @@ bounded in size, depth and node count, and every failure becomes a TopologyError
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterator, Sequence
 from itertools import pairwise
 from typing import Any
 
@@ -98,11 +99,55 @@ def parse_yaml(text: str) -> tuple[Any, YAML]:
         raise TopologyError(
             [_problem("too-deep", f"the file nests deeper than {MAX_DEPTH} levels")]
         ) from None
-    except Exception as exc:  # ruamel raises a zoo of types on hostile input
-        raise TopologyError(
-            [_problem("yaml-syntax", f"not valid YAML: {type(exc).__name__}: {str(exc)[:200]}")]
-        ) from None
+    except Exception:  # ruamel raises a zoo of types on hostile input: say what it tripped on
+        raise TopologyError([_unreadable(text)]) from None
     return tree, yaml
+
+
+def _unreadable(text: str) -> Problem:
+    """Why ruamel failed with an exception that is not a YAML error, found in the composed
+    node graph (composing builds no values, so it survives what constructing did not)."""
+    try:
+        root = YAML(typ="rt").compose(text)
+    except Exception:
+        root = None
+    for problem in _node_problems(root, []):
+        return problem
+    return _problem("yaml-syntax", "not valid YAML: the parser could not build values from it")
+
+
+def _node_problems(node: Any, ancestors: list[Any]) -> Iterator[Problem]:
+    """Merge keys that merge a mapping into itself, and numbers too long to convert."""
+    if node is None or any(node is a for a in ancestors) or len(ancestors) > MAX_DEPTH:
+        return
+    tag = str(getattr(node.tag, "value", node.tag))
+    line, column = node.start_mark.line + 1, node.start_mark.column + 1
+    if tag == "tag:yaml.org,2002:int":
+        digits = sum(c.isdigit() for c in str(node.value))
+        limit = sys.get_int_max_str_digits()
+        if limit and digits > limit:
+            yield _problem("too-large", f"this number has {digits:,} digits, more than the"
+                           f" {limit:,} a number may have; no topology value needs more than a"
+                           " few", line, column)
+        return
+    if not isinstance(node.value, list):
+        return
+    inner = [*ancestors, node]
+    for item in node.value:
+        key, value = item if isinstance(item, tuple) else (None, item)
+        if key is not None and str(getattr(key.tag, "value", key.tag)).endswith(":merge"):
+            merged = value.value if isinstance(value.value, list) and not any(
+                isinstance(v, tuple) for v in value.value) else [value]
+            for source in merged:
+                if any(source is a for a in inner):
+                    yield _problem(
+                        "yaml-syntax", "this merge key ('<<') merges a mapping that contains it"
+                        f"{' (&' + source.anchor + ')' if source.anchor else ''}, a loop with no"
+                        " end: merge another mapping, or copy the keys here",
+                        key.start_mark.line + 1, key.start_mark.column + 1)
+                    return
+        for child in (key, value):
+            yield from _node_problems(child, inner)
 
 
 def flow_depth(text: str) -> int:
