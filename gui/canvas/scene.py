@@ -109,7 +109,26 @@ class TopologyScene(QGraphicsScene):
     # -- drawing the document -------------------------------------------------------------
 
     def sync(self) -> None:
-        """Bring the items in line with the document: add, update and remove by key."""
+        """Bring the items in line with the document: add, update and remove by key.
+
+        The selection is kept by key: an item drawn anew (moved into another namespace,
+        given another kind) stays selected, and listeners hear of the selection once, at the
+        end, only if it really changed (the inspector keeps its form and its focus).
+        """
+        selected = (set(self.selected_keys()), set(self.selected_wires()))
+        blocked = self.blockSignals(True)
+        try:
+            self._sync_items()
+            for key in selected[0]:
+                item = self.item_for(key)
+                if item is not None and not item.isSelected():
+                    item.setSelected(True)
+        finally:
+            self.blockSignals(blocked)
+        if (set(self.selected_keys()), set(self.selected_wires())) != selected:
+            self.selectionChanged.emit()
+
+    def _sync_items(self) -> None:
         snapshot = self.document.snapshot
         wanted: dict[str, type[NodeItem]] = {}
         for key in snapshot.nics:

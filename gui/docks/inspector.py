@@ -134,6 +134,9 @@ class Inspector(QWidget):
         self.editors: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
         self._specs: dict[str, FieldSpec] = {}
+        self._shown_key: str | None = None
+        self._renaming = False
+        self._shown_specs: tuple[FieldSpec, ...] = ()
         self._outer = QVBoxLayout(self)
         self._outer.setContentsMargins(6, 6, 6, 6)
         self._title = QLabel()
@@ -157,6 +160,8 @@ class Inspector(QWidget):
 
     def show_key(self, key: str | None) -> None:
         """Show the form of ``key`` (a namespace, interface or NIC); None: the document."""
+        if self._renaming:
+            return
         snapshot = self.document.snapshot
         if key is not None and key not in snapshot.interfaces and key not in snapshot.namespaces \
                 and key not in snapshot.nics:
@@ -178,7 +183,9 @@ class Inspector(QWidget):
             self.entry_path, specs = ("host", "nics", key), (FieldSpec("$key", "Name"), *NIC_FIELDS)
             title = f"host NIC <b>{key}</b>"
         self._title.setText(title)
-        self._build(specs, snapshot)
+        if key is None or specs != self._shown_specs or key != self._shown_key:
+            self._build(specs, snapshot)  # another item's form (a rename keeps this one)
+        self._shown_key, self._shown_specs = key, specs
         self.refresh()
 
     def _build(self, specs: tuple[FieldSpec, ...], snapshot: Snapshot) -> None:
@@ -271,7 +278,8 @@ class Inspector(QWidget):
                 if editor.findText(text) < 0:
                     editor.addItem(text)
                 editor.setCurrentText(text)
-            elif isinstance(editor, QLineEdit) and editor.text() != show_value(value):
+            elif isinstance(editor, QLineEdit) and editor.text() != show_value(value) \
+                    and not (editor.hasFocus() and editor.isModified()):  # being typed: kept
                 editor.setText(show_value(value))
             editor.blockSignals(False)
         if self.routes is not None:
@@ -354,7 +362,14 @@ class Inspector(QWidget):
             self.set_error("$key", blocking[0].message)
             return False
         self.set_error("$key", None)
-        self.document.undo_stack.push(RenameCommand(self.document, old, new, edits))
+        # The same form now edits the new key, so focus stays where Tab took it; the scene
+        # dropping the old item's selection meanwhile must not rebuild the form.
+        self.key, self.entry_path, self._shown_key = new, renamed_path, new
+        self._renaming = True
+        try:
+            self.document.undo_stack.push(RenameCommand(self.document, old, new, edits))
+        finally:
+            self._renaming = False
         self.renamed.emit(old, new)
         self.show_key(new)
         return True
