@@ -1,4 +1,10 @@
-"""`netwright export --format sh|batch FILE`: the ip(8) commands that build a topology."""
+"""`netwright export --format sh|batch|nmcli|multus FILE`: the design in another tool's terms.
+
+``sh`` and ``batch`` are the ip(8) commands that build it, ``nmcli`` its persistent part as
+NetworkManager commands, ``multus`` Kubernetes YAML for Multus and the reference CNI plugins
+(with what cannot be carried listed on standard error and as comments; ``--strict`` makes
+that an error).
+"""
 
 from __future__ import annotations
 
@@ -23,17 +29,33 @@ def register(subparsers: Any) -> None:
         "export",
         help="print the commands that build a topology",
         description="Print the ip(8) commands that build the topology: --format sh gives a"
-        " script for `sh -e`, --format batch a file for `ip -batch`.",
+        " script for `sh -e`, --format batch a file for `ip -batch`, --format nmcli the"
+        " persistent objects as nmcli commands, --format multus Kubernetes YAML (one"
+        " NetworkAttachmentDefinition per attachment, one Pod per namespace).",
     )
     parser.add_argument("file", metavar="FILE")
-    parser.add_argument("--format", choices=sorted(FORMATS), default="sh")
+    parser.add_argument("--format", choices=[*sorted(FORMATS), "multus"], default="sh")
+    parser.add_argument("--nic", action="append", default=[], metavar="DESIGN=NODE",
+                        help="multus: the nodes' name for a host NIC of the design"
+                        " (e.g. --nic wlp2s0=eth1); may be repeated")
+    parser.add_argument("--strict", action="store_true",
+                        help="multus: fail if anything of the design cannot be carried")
+    parser.add_argument("--k8s-namespace", metavar="NS",
+                        help="multus: the Kubernetes namespace of every object")
+    parser.add_argument("--image", metavar="IMAGE",
+                        help="multus: the pods' container image (default: the pause image)")
     parser.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of stdout")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     _document, topology = load_topology(args.file)
-    text = FORMATS[args.format](topology)
+    if args.format == "multus":
+        from netwright.backend.cli.multus_output import multus_text
+
+        text = multus_text(topology, args)
+    else:
+        text = FORMATS[args.format](topology)
     if args.output:
         from pathlib import Path
 

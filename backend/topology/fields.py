@@ -24,6 +24,9 @@ _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _MAC = re.compile(r"^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$")
 _SYSCTL_KEY = re.compile(r"^net(\.[A-Za-z0-9_-]{1,64}){2,6}$")
 _SYSCTL_VALUE = re.compile(r"^[A-Za-z0-9 _.:-]{0,64}$")
+# A Kubernetes node name is a DNS-1123 subdomain: lowercase labels joined by dots.
+_DNS_LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
+_NODE_NAME = re.compile(rf"{_DNS_LABEL}(\.{_DNS_LABEL})*")
 
 
 def check_interface_name(value: str) -> str:
@@ -167,6 +170,22 @@ def check_sysctl_value(value: object) -> str:
     )
 
 
+def check_node_name(value: str) -> str:
+    """A Kubernetes node name (``kubernetes.io/hostname``): a DNS-1123 subdomain.
+
+    >>> check_node_name("worker-1")
+    'worker-1'
+    """
+    if not isinstance(value, str) or len(value) > 253 or not _NODE_NAME.fullmatch(value):
+        raise PydanticCustomError(
+            "invalid-name",
+            "'{name}' is not a Kubernetes node name: use lowercase letters, digits, '-' and '.',"
+            " starting and ending with a letter or digit (at most 253 characters)",
+            {"name": str(value)[:80]},
+        )
+    return value
+
+
 def check_finite(value: float) -> float:
     if not math.isfinite(value) or abs(value) > 1e9:
         raise PydanticCustomError("invalid-value", "a canvas coordinate must be a finite number")
@@ -189,6 +208,10 @@ InterfaceName = Annotated[
 ]
 Identifier = Annotated[
     str, AfterValidator(check_identifier), _hint(pattern=_SAFE_ID.pattern)
+]
+NodeName = Annotated[
+    str, AfterValidator(check_node_name),
+    _hint(maxLength=253, description="Kubernetes node name, e.g. worker-1"),
 ]
 Cidr = Annotated[
     str, AfterValidator(check_cidr),

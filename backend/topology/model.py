@@ -33,6 +33,7 @@ from netwright.backend.topology.fields import (
     IpAddress,
     MacAddress,
     Mtu,
+    NodeName,
     NullIsEmpty,
     SysctlKey,
     SysctlValue,
@@ -151,6 +152,11 @@ class Route(_Strict):
 class Namespace(_Strict):
     routes: list[Route] = Field(default_factory=list, max_length=1024)
     sysctls: dict[SysctlKey, SysctlValue] = Field(default_factory=dict, max_length=64)
+    node: NodeName | None = Field(
+        default=None,
+        description="Kubernetes node this namespace's pod is placed on by `netwright export"
+        " --format multus` (a node selector); it means nothing on a single host.",
+    )
 
 
 class HostNic(_Strict):

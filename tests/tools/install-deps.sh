@@ -11,6 +11,7 @@ python3-venv python3-dev
 dbus-daemon dbus-bin polkitd
 network-manager
 dnsmasq-base
+containernetworking-plugins
 fping iputils-ping
 xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-image0 libxcb-render-util0
 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1

@@ -1,0 +1,302 @@
+"""`netwright import --from multus`: Kubernetes YAML (NetworkAttachmentDefinitions and Pods)
+back into a topology.
+
+Each Pod becomes a namespace and each network its ``k8s.v1.cni.cncf.io/networks`` annotation
+asks for becomes an interface built the way the reference plugin builds it: ipvlan, macvlan
+and vlan children of the node's NIC (listed under ``host.nics``), or a veth pair whose host
+end is a port of the bridge the bridge plugin joins. ``static`` IPAM gives the addresses and
+the namespace's routes, ``dhcp`` IPAM a ``dhcp`` address, a chained ``tuning`` plugin the
+namespace's sysctls and the MAC. The ``netwright.io/*`` annotations that ``export --format
+multus`` writes restore the design's keys, so export → import → export is stable; YAML written
+by hand imports too, with keys taken from the Kubernetes names.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from netwright.backend.export.multus import ANNOTATION_PREFIX, main_plugin
+from netwright.backend.export.multus_yaml import NAD_API, NETWORKS_ANNOTATION
+from netwright.backend.topology.problems import NetwrightError
+
+_SUB_INTERFACES = {"ipvlan", "macvlan", "vlan"}
+_DEFAULT_ROUTES = {"0.0.0.0/0", "::/0"}
+
+
+class MultusImportError(NetwrightError):
+    """The Kubernetes YAML cannot be read as Multus attachments."""
+
+
+@dataclass
+class _Design:
+    """The topology being rebuilt, as plain data in file order."""
+
+    name: str | None = None
+    nics: dict[str, dict[str, Any]] = field(default_factory=dict)
+    namespaces: dict[str, dict[str, Any]] = field(default_factory=dict)
+    interfaces: dict[str, dict[str, Any]] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+
+
+def _documents(text: str) -> list[dict[str, Any]]:
+    try:
+        documents = [d for d in yaml.safe_load_all(text) if d is not None]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        raise MultusImportError(f"the file is not valid YAML{where}") from None
+    items: list[dict[str, Any]] = []
+    for document in documents:
+        if isinstance(document, dict) and document.get("kind") == "List":
+            items += [i for i in document.get("items") or [] if isinstance(i, dict)]
+        elif isinstance(document, dict):
+            items.append(document)
+    return items
+
+
+def _annotations(document: dict[str, Any]) -> dict[str, str]:
+    metadata = document.get("metadata") or {}
+    annotations = metadata.get("annotations") or {}
+    return {str(k): str(v) for k, v in annotations.items()}
+
+
+def _name(document: dict[str, Any], what: str) -> str:
+    name = (document.get("metadata") or {}).get("name")
+    if not isinstance(name, str) or not name:
+        raise MultusImportError(f"a {what} has no metadata.name")
+    return name
+
+
+def _config(document: dict[str, Any], nad: str) -> dict[str, Any]:
+    raw = (document.get("spec") or {}).get("config")
+    if not isinstance(raw, str):
+        raise MultusImportError(f"NetworkAttachmentDefinition {nad} has no spec.config")
+    try:
+        config = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise MultusImportError(f"NetworkAttachmentDefinition {nad}: spec.config is not JSON"
+                                f" ({exc.msg}, line {exc.lineno})") from None
+    if not isinstance(config, dict) or not isinstance(main_plugin(config), dict):
+        raise MultusImportError(f"NetworkAttachmentDefinition {nad}: spec.config is not a CNI"
+                                " network configuration")
+    return config
+
+
+def _selections(value: str, pod: str) -> list[dict[str, Any]]:
+    """The networks annotation: a JSON list, or Multus's short form ``a,b@net2``."""
+    text = value.strip()
+    if text.startswith("["):
+        try:
+            entries = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise MultusImportError(f"Pod {pod}: {NETWORKS_ANNOTATION} is not JSON"
+                                    f" ({exc.msg})") from None
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+            raise MultusImportError(f"Pod {pod}: {NETWORKS_ANNOTATION} must be a list of"
+                                    " objects")
+        return entries
+    selections = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, _, interface = part.partition("@")
+        entry: dict[str, Any] = {"name": name.rpartition("/")[2]}
+        if interface:
+            entry["interface"] = interface
+        selections.append(entry)
+    return selections
+
+
+def _route(entry: dict[str, Any], ifname: str) -> dict[str, Any]:
+    dst = str(entry.get("dst", ""))
+    route: dict[str, Any] = {"to": "default" if dst in _DEFAULT_ROUTES else dst}
+    if entry.get("gw"):
+        route["via"] = str(entry["gw"])
+    else:
+        route["dev"] = ifname
+    return route
+
+
+class _Importer:
+    def __init__(self, documents: list[dict[str, Any]]) -> None:
+        self.nads: dict[str, dict[str, Any]] = {}
+        self.pods: list[dict[str, Any]] = []
+        for document in documents:
+            kind = document.get("kind")
+            if kind == "NetworkAttachmentDefinition" and str(
+                    document.get("apiVersion", "")).startswith(NAD_API.split("/")[0]):
+                self.nads[_name(document, "NetworkAttachmentDefinition")] = document
+            elif kind == "Pod":
+                self.pods.append(document)
+        if not self.pods:
+            raise MultusImportError("the file holds no Pod: nothing to import (a namespace is"
+                                    " a Pod that asks for its networks)")
+        self.design = _Design()
+
+    def run(self) -> _Design:
+        for pod in self.pods:
+            self._pod(pod)
+        return self.design
+
+    def _pod(self, pod: dict[str, Any]) -> None:
+        pod_name = _name(pod, "Pod")
+        annotations = _annotations(pod)
+        self._topology_name(annotations)
+        namespace = annotations.get(f"{ANNOTATION_PREFIX}/namespace", pod_name)
+        spec: dict[str, Any] = {}
+        node = ((pod.get("spec") or {}).get("nodeSelector") or {}).get("kubernetes.io/hostname")
+        if node:
+            spec["node"] = str(node)
+        self.design.namespaces[namespace] = spec
+        for selection in _selections(annotations.get(NETWORKS_ANNOTATION, ""), pod_name):
+            self._attachment(namespace, spec, selection, pod_name)
+
+    def _topology_name(self, annotations: dict[str, str]) -> None:
+        name = annotations.get(f"{ANNOTATION_PREFIX}/topology")
+        if name and self.design.name is None:
+            self.design.name = name
+
+    def _attachment(self, namespace: str, spec: dict[str, Any], selection: dict[str, Any],
+                    pod: str) -> None:
+        nad_name = str(selection.get("name", ""))
+        document = self.nads.get(nad_name)
+        if document is None:
+            raise MultusImportError(f"Pod {pod} asks for network {nad_name!r}, which no"
+                                    " NetworkAttachmentDefinition in the file defines")
+        annotations = _annotations(document)
+        self._topology_name(annotations)
+        config = _config(document, nad_name)
+        plugin = main_plugin(config)
+        kind = plugin.get("type")
+        key = annotations.get(f"{ANNOTATION_PREFIX}/interface", nad_name)
+        ifname = str(selection.get("interface") or key)
+        link: dict[str, Any]
+        if kind in _SUB_INTERFACES:
+            master = str(plugin.get("master") or "")
+            if not master:
+                raise MultusImportError(f"NetworkAttachmentDefinition {nad_name}: a {kind}"
+                                        " without master names no parent NIC")
+            link = self._sub_interface(str(kind), plugin, master)
+        elif kind == "bridge":
+            link = self._bridge_port(key, namespace, plugin, annotations)
+        else:
+            self.design.skipped.append(f"{nad_name}: the {kind} plugin has no Netwright kind")
+            return
+        if ifname != key:
+            link["name"] = ifname
+        link["namespace"] = namespace
+        self._ipam(link, spec, plugin, ifname, selection)
+        if plugin.get("mtu"):
+            link["mtu"] = int(plugin["mtu"])
+        if selection.get("mac"):
+            link["mac"] = str(selection["mac"])
+        for chained in config.get("plugins", [])[1:]:
+            if chained.get("type") == "tuning":
+                if chained.get("mac"):
+                    link["mac"] = str(chained["mac"])
+                if chained.get("sysctl"):
+                    spec.setdefault("sysctls", {}).update(chained["sysctl"])
+        self.design.interfaces[key] = link
+
+    def _sub_interface(self, kind: str, plugin: dict[str, Any], master: str) -> dict[str, Any]:
+        if master not in self.design.interfaces:
+            self.design.nics.setdefault(master, {})
+        link: dict[str, Any] = {"kind": kind, "parent": master}
+        if kind == "vlan":
+            link["id"] = int(plugin.get("vlanId", 0))
+        else:
+            link["mode"] = str(plugin.get("mode") or ("l2" if kind == "ipvlan" else "bridge"))
+        return link
+
+    def _bridge_port(self, key: str, namespace: str, plugin: dict[str, Any],
+                     annotations: dict[str, str]) -> dict[str, Any]:
+        """The bridge plugin's veth pair: the host end a port of the (host) bridge."""
+        bridge = str(plugin.get("bridge") or "cni0")
+        self.design.nics.pop(bridge, None)
+        self.design.interfaces.setdefault(bridge, {"kind": "bridge"})
+        port = annotations.get(f"{ANNOTATION_PREFIX}/host-port", f"{bridge}-{namespace}")
+        self.design.interfaces[port] = {"kind": "veth", "peer": key, "master": bridge}
+        return {"kind": "veth", "peer": port, "_bridge": bridge,
+                "_gateway": bool(plugin.get("isGateway"))}
+
+    def _ipam(self, link: dict[str, Any], spec: dict[str, Any], plugin: dict[str, Any],
+              ifname: str, selection: dict[str, Any]) -> None:
+        ipam = plugin.get("ipam") or {}
+        bridge = link.pop("_bridge", None)
+        is_gateway = link.pop("_gateway", False)
+        if ipam.get("type") == "dhcp":
+            provided = {o.get("option"): o.get("value") for o in ipam.get("provide") or []}
+            client_id = provided.get("dhcp-client-identifier")
+            link["addresses"] = [{"dhcp": {"client-id": client_id}} if client_id else "dhcp"]
+            return
+        if ipam.get("type") != "static" and ipam:
+            self.design.skipped.append(f"{ifname}: {ipam.get('type')} IPAM hands out addresses"
+                                       " the file does not hold; imported without addresses")
+            return
+        entries = ipam.get("addresses") or []
+        addresses = [str(a) for a in selection.get("ips") or []] or [
+            str(e.get("address")) for e in entries if e.get("address")]
+        if addresses:
+            link["addresses"] = addresses
+        for entry in ipam.get("routes") or []:
+            spec.setdefault("routes", []).append(_route(entry, ifname))
+        if bridge and is_gateway:
+            self._bridge_gateway(bridge, entries)
+
+    def _bridge_gateway(self, bridge: str, entries: list[dict[str, Any]]) -> None:
+        """isGateway: the bridge plugin gives the bridge the gateway with the pod's prefix."""
+        for entry in entries:
+            gateway, address = entry.get("gateway"), str(entry.get("address", ""))
+            if gateway and "/" in address:
+                cidr = f"{gateway}/{address.rpartition('/')[2]}"
+                addresses = self.design.interfaces[bridge].setdefault("addresses", [])
+                if cidr not in addresses:
+                    addresses.append(cidr)
+
+
+def _layout(design: _Design) -> dict[str, dict[str, float]]:
+    """Host objects on a top row, namespaces below: a start for the designer's own layout."""
+    layout: dict[str, dict[str, float]] = {}
+    top = list(design.nics) + [k for k, v in design.interfaces.items()
+                               if v["kind"] == "bridge" and "namespace" not in v]
+    for index, key in enumerate(top):
+        layout[key] = {"x": float(index * 320), "y": 0.0}
+    for index, key in enumerate(design.namespaces):
+        layout[key] = {"x": float(index * 320 - 160), "y": 160.0}
+    return layout
+
+
+class _TopologyDumper(yaml.SafeDumper):
+    """Short lists of scalars in flow style, as the shipped examples write them."""
+
+
+def _list(dumper: yaml.SafeDumper, value: list[Any]) -> yaml.SequenceNode:
+    flow = all(not isinstance(v, dict | list) for v in value)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
+
+
+def _dict(dumper: yaml.SafeDumper, value: dict[str, Any]) -> yaml.MappingNode:
+    flow = 0 < len(value) <= 2 and all(not isinstance(v, dict | list) for v in value.values())
+    return dumper.represent_mapping("tag:yaml.org,2002:map", value, flow_style=flow)
+
+
+_TopologyDumper.add_representer(list, _list)
+_TopologyDumper.add_representer(dict, _dict)
+
+
+def import_multus(text: str, name: str | None = None) -> tuple[str, list[str]]:
+    """The topology file text for a Multus YAML file, and what could not be imported."""
+    design = _Importer(_documents(text)).run()
+    data: dict[str, Any] = {"netwright": 1, "name": name or design.name or "imported",
+                            "description": "imported from Kubernetes (Multus) YAML"}
+    if design.nics:
+        data["host"] = {"nics": {nic: {} for nic in design.nics}}
+    data["namespaces"] = design.namespaces
+    data["interfaces"] = design.interfaces
+    data["layout"] = _layout(design)
+    body = yaml.dump(data, Dumper=_TopologyDumper, sort_keys=False, allow_unicode=True,
+                     width=100)
+    header = "# Imported by `netwright import --from multus`.\n"
+    return header + body, design.skipped

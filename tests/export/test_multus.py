@@ -1,0 +1,188 @@
+"""`netwright export --format multus` and `import --from multus`, without a cluster or root:
+the YAML's structure against the CRD and the plugins' fields, what is carried and what is
+listed as not carried, the NIC mapping and node placement, and export → import → export."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from netwright.backend.export.multus import CNI_VERSION, export_multus, main_plugin
+from netwright.backend.export.multus_import import MultusImportError, import_multus
+from netwright.backend.export.multus_yaml import NETWORKS_ANNOTATION, render_multus
+from netwright.backend.topology import load_topology, parse_topology
+from tests.export.nad_schema import (
+    IPAM_FIELDS,
+    NAD_SCHEMA,
+    NETWORKS_SCHEMA,
+    PLUGIN_FIELDS,
+    POD_SCHEMA,
+)
+
+EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.yaml"))
+LOSSLESS = {"seed-ipvlan-l2.yaml", "seed-ipvlan-l2-default.yaml", "macvlan-bridge.yaml"}
+SEED = next(p for p in EXAMPLES if p.name == "seed-ipvlan-l2-default.yaml")
+
+
+def documents(text: str) -> list[dict]:
+    return [d for d in yaml.safe_load_all(text) if d]
+
+
+def objects_of(text: str) -> list[dict]:
+    return documents(text)
+
+
+def export_text(path: Path, **kwargs: object) -> str:
+    _doc, topology = load_topology(path)
+    return render_multus(export_multus(topology, **kwargs))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_every_example_is_valid_kubernetes_yaml(example: Path) -> None:
+    docs = documents(export_text(example))
+    nads = {d["metadata"]["name"]: d for d in docs if d["kind"] == "NetworkAttachmentDefinition"}
+    pods = [d for d in docs if d["kind"] == "Pod"]
+    _doc, topology = load_topology(example)
+    assert len(pods) == len(topology.namespaces)
+    for nad in nads.values():
+        jsonschema.validate(nad, NAD_SCHEMA)
+        config = json.loads(nad["spec"]["config"])
+        assert config["cniVersion"] == CNI_VERSION and config["name"] == nad["metadata"]["name"]
+        for plugin in config.get("plugins", [config]):
+            known = PLUGIN_FIELDS[plugin["type"]] | {"cniVersion", "name", "plugins"}
+            assert set(plugin) <= known, set(plugin) - known
+            if "ipam" in plugin:
+                assert set(plugin["ipam"]) <= IPAM_FIELDS[plugin["ipam"]["type"]]
+    for pod in pods:
+        jsonschema.validate(pod, POD_SCHEMA)
+        selection = json.loads(pod["metadata"]["annotations"][NETWORKS_ANNOTATION])
+        jsonschema.validate(selection, NETWORKS_SCHEMA)
+        names = [s["interface"] for s in selection]
+        assert len(set(names)) == len(names) and "eth0" not in names
+        assert all(s["name"] in nads for s in selection)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_export_import_export_is_stable(example: Path) -> None:
+    first = export_text(example)
+    text, skipped = import_multus(first)
+    assert not skipped
+    again = render_multus(export_multus(parse_topology(text)))
+    assert objects_of(again) == objects_of(first)
+    if example.name in LOSSLESS:
+        assert again == first
+    text2, _ = import_multus(again)
+    assert text2 == text
+    assert render_multus(export_multus(parse_topology(text2))) == again
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_losses_are_listed_and_only_lossless_designs_pass_strict(example: Path) -> None:
+    _doc, topology = load_topology(example)
+    losses = export_multus(topology).not_carried
+    assert (not losses) == (example.name in LOSSLESS)
+    text = export_text(example)
+    for note in losses:
+        assert f"not carried: {note.where}:" in text
+    cli = subprocess.run([sys.executable, "-m", "netwright.backend.cli.main", "export",
+                          "--format", "multus", "--strict", str(example)],
+                         capture_output=True, text=True, check=False)
+    assert cli.returncode == (0 if example.name in LOSSLESS else 1), cli.stderr
+    for note in losses:
+        assert f"netwright: not carried: {note.where}:" in cli.stderr
+
+
+def test_seed_attachments_carry_master_mode_addresses_and_routes() -> None:
+    docs = documents(export_text(SEED, nic_map={"wlp2s0": "eth1"}))
+    config = json.loads(docs[0]["spec"]["config"])
+    assert config == {
+        "cniVersion": CNI_VERSION, "name": "seed-ipvlan1", "type": "ipvlan", "master": "eth1",
+        "mode": "l2", "capabilities": {"ips": True},
+        "ipam": {"type": "static", "addresses": [{"address": "192.168.31.5/24"}],
+                 "routes": [{"dst": "0.0.0.0/0", "gw": "192.168.31.1"}]}}
+    pod = next(d for d in docs if d["kind"] == "Pod" and d["metadata"]["name"] == "seed-net2")
+    assert json.loads(pod["metadata"]["annotations"][NETWORKS_ANNOTATION]) == [
+        {"name": "seed-ipvlan2", "interface": "ipvlan2", "ips": ["192.168.31.6/24"]}]
+
+
+DESIGN = """netwright: 1
+name: Odd_Name
+host:
+  nics:
+    wlp2s0: {addresses: [192.168.31.240/24], gateway: 192.168.31.1}
+    eth1: {addresses: [10.1.0.1/24]}
+namespaces:
+  pod.one:
+    node: worker-1
+    routes:
+      - {to: default, via: 192.168.31.1, metric: 100}
+  two:
+    routes: [{to: 10.9.0.0/16, via: 10.5.0.254}]
+interfaces:
+  a: {kind: ipvlan, parent: wlp2s0, mode: l2, flag: private, namespace: pod.one,
+      addresses: [192.168.31.5/24]}
+  b: {kind: macvlan, parent: eth1, mode: bridge, namespace: two, state: down,
+      addresses: [{dhcp: {client-id: pod-two}}]}
+  c: {kind: bridge, namespace: two, addresses: [10.5.0.1/24]}
+"""
+
+
+def test_losses_name_each_object_and_reason() -> None:
+    export = export_multus(parse_topology(DESIGN))
+    notes = {n.where: n.reason for n in export.not_carried}
+    assert "no flag setting" in notes["interfaces.a.flag"]
+    assert "no metric" in notes["namespaces.pod.one.routes[0].metric"]
+    assert "no attachment" in notes["namespaces.two.routes[0]"]
+    assert "state down" in notes["interfaces.b.state"]
+    assert "bridge inside a pod" in notes["interfaces.c"]
+
+
+def test_names_node_selector_and_dhcp_client_id() -> None:
+    text = render_multus(export_multus(parse_topology(DESIGN)))
+    docs = documents(text)
+    names = [d["metadata"]["name"] for d in docs]
+    assert all(jsonschema.Draft202012Validator({"pattern": NAD_SCHEMA["properties"]["metadata"]
+               ["properties"]["name"]["pattern"]}).is_valid(n) for n in names)
+    pod = next(d for d in docs if d["metadata"]["annotations"].get(
+        "netwright.io/namespace") == "pod.one")
+    assert pod["spec"]["nodeSelector"] == {"kubernetes.io/hostname": "worker-1"}
+    dhcp = next(json.loads(d["spec"]["config"]) for d in docs
+                if d["metadata"].get("annotations", {}).get("netwright.io/interface") == "b")
+    assert main_plugin(dhcp)["ipam"] == {
+        "type": "dhcp", "provide": [{"option": "dhcp-client-identifier", "value": "pod-two"}]}
+    assert "dhcp IPAM: the CNI dhcp daemon" in text
+    back, _ = import_multus(text)
+    assert "client-id: pod-two" in back and "node: worker-1" in back
+
+
+def test_bad_nic_mapping_and_bad_yaml_are_sentences() -> None:
+    run = [sys.executable, "-m", "netwright.backend.cli.main"]
+    bad = subprocess.run([*run, "export", "--format", "multus", "--nic", "eth9=x", str(SEED)],
+                         capture_output=True, text=True, check=False)
+    assert bad.returncode != 0 and "no host NIC of that name (its NICs: wlp2s0)" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    with pytest.raises(MultusImportError, match="no NetworkAttachmentDefinition"):
+        import_multus("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n"
+                      f"    {NETWORKS_ANNOTATION}: missing-net\nspec: {{containers: []}}\n")
+    with pytest.raises(MultusImportError, match="not valid YAML"):
+        import_multus("a: [\n")
+
+
+def test_import_refuses_to_overwrite(tmp_path: Path) -> None:
+    exported = tmp_path / "seed.k8s.yaml"
+    exported.write_text(export_text(SEED))
+    out = tmp_path / "out.yaml"
+    out.write_text("mine\n")
+    run = [sys.executable, "-m", "netwright.backend.cli.main", "import", "--from", "multus",
+           str(exported), "-o", str(out)]
+    refused = subprocess.run(run, capture_output=True, text=True, check=False)
+    assert refused.returncode != 0 and "use --force" in refused.stderr
+    assert out.read_text() == "mine\n"
+    subprocess.run([*run, "--force"], check=True)
+    load_topology(out)

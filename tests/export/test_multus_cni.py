@@ -1,0 +1,173 @@
+"""Exported designs executed by the reference CNI plugins, as Multus runs them on a node.
+
+For each example that maps to Multus on this kernel (macvlan, bridge): the test builds the
+node (its NIC wired to a router, as the lab does), runs every pod's attachments with
+``CNI_COMMAND=ADD`` then ``CHECK`` into namespaces it created, and runs Netwright's own check
+on the result: observed equals predicted pair by pair, and for a design that exports without
+loss the verdicts equal the design's own prediction. ``DEL`` must then leave the pods with
+only their loopback and the node as it was, but for the bridge the bridge plugin made (the
+plugin never deletes bridges; Multus leaves it too). The ipvlan seed runs in the stock-kernel
+tier (tests/kernel/test_kernel_multus.py).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from netwright.backend.checks.run import CheckOptions
+from netwright.backend.export.multus import export_multus, main_plugin
+from netwright.backend.export.multus_yaml import render_multus
+from netwright.backend.topology import load_topology, parse_topology
+from tests.checks.conftest import OUTSIDE
+from tests.export.multus_proof import assert_agrees, carried_topology, check, verdicts
+from tests.tools.cni import CniError, pods_of, start_pods, stop_pods
+
+pytestmark = pytest.mark.root
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+OPTIONS = CheckOptions(timeout=0.3, retries=1, outside=OUTSIDE)
+SLOW = CheckOptions(timeout=1.0, retries=1, outside=OUTSIDE)  # Python is slow in the VM
+
+
+def host_links() -> set[str]:
+    out = subprocess.run(["ip", "-j", "link", "show"], capture_output=True, text=True,
+                         check=True).stdout
+    return {link["ifname"] for link in json.loads(out)}
+
+
+def pod_links(netns: str) -> set[str]:
+    out = subprocess.run(["ip", "-n", netns, "-j", "link", "show"], capture_output=True,
+                         text=True, check=True).stdout
+    return {link["ifname"] for link in json.loads(out)}
+
+
+def prove(example: str, uplink: Callable[..., None] | None, lossless: bool) -> None:
+    if uplink is not None:
+        uplink("eth1")
+    _doc, design = load_topology(EXAMPLES / example)
+    export = export_multus(design)
+    assert bool(export.not_carried) != lossless, [n.text() for n in export.not_carried]
+    exported = render_multus(export)
+    carried = carried_topology(design, exported)
+    before = host_links()
+    pods = pods_of(exported)
+    made_bridges: set[str | None] = set()
+    try:
+        start_pods(pods)
+        made_bridges = {main_plugin(n.config).get("bridge") for p in pods for n in p.networks}
+        made_bridges.discard(None)
+        result = check(carried, OPTIONS)
+        assert_agrees(result)
+        if lossless:
+            predicted = verdicts(check(design, CheckOptions(outside=OUTSIDE, probe=False)),
+                                 observed=False)
+            seen = verdicts(result, observed=True)
+            assert seen.keys() == predicted.keys()
+            assert seen == predicted
+    finally:
+        stop_pods(pods, remove_netns=False)
+    for pod in pods:
+        assert pod_links(pod.netns.name) == {"lo"}, pod.name
+        subprocess.run(["ip", "netns", "del", pod.netns.name], check=True)
+    assert host_links() - before == made_bridges
+    for bridge in made_bridges:
+        subprocess.run(["ip", "link", "del", bridge], check=True)
+
+
+def test_macvlan_bridge(uplink: Callable[..., None]) -> None:
+    prove("macvlan-bridge.yaml", uplink, lossless=True)
+
+
+def test_docker_bridge() -> None:
+    """The bridge plugin with isGateway gives docker0 the design's 172.17.0.1/16."""
+    prove("docker-bridge.yaml", None, lossless=False)
+
+
+def test_openstack_linuxbridge_carries_the_pods_but_not_the_node_wiring() -> None:
+    """qvb/qvo pairs between bridges are node objects no plugin makes: the check of what was
+    carried still equals its prediction (the VMs no longer reach their router)."""
+    prove("openstack-linuxbridge.yaml", None, lossless=False)
+
+
+def test_sysctls_mac_and_mtu_reach_the_pod(uplink: Callable[..., None]) -> None:
+    """Namespace sysctls ride on the tuning plugin chained after the first attachment; the MAC
+    on the macvlan plugin through runtimeConfig, as Multus passes the selection's mac."""
+    uplink("eth1")
+    design = parse_topology(
+        "netwright: 1\nname: tun\nhost: {nics: {eth1: {addresses: [192.168.31.240/24],"
+        " gateway: 192.168.31.1}}}\nnamespaces:\n  p1:\n    sysctls: {net.ipv4.ip_forward: 1}\n"
+        "    routes: [{to: default, via: 192.168.31.1}]\n"
+        "interfaces:\n  mv1: {kind: macvlan, parent: eth1, mode: bridge, namespace: p1,"
+        " mac: '02:00:00:00:00:31', mtu: 1400, addresses: [192.168.31.31/24]}\n")
+    exported = render_multus(export_multus(design))
+    pods = pods_of(exported)
+    try:
+        start_pods(pods)
+        forward = subprocess.run(["ip", "netns", "exec", "p1", "cat",
+                                  "/proc/sys/net/ipv4/ip_forward"], capture_output=True,
+                                 text=True, check=True).stdout.strip()
+        link = json.loads(subprocess.run(["ip", "-n", "p1", "-j", "link", "show", "mv1"],
+                                         capture_output=True, text=True, check=True).stdout)[0]
+        assert (forward, link["address"], link["mtu"]) == ("1", "02:00:00:00:00:31", 1400)
+        assert_agrees(check(carried_topology(design, exported), OPTIONS))
+    finally:
+        stop_pods(pods)
+
+
+def test_a_wrong_master_is_the_plugins_error_not_a_silent_success(
+        uplink: Callable[..., None]) -> None:
+    """--nic names the nodes' NIC: a name the node lacks fails at ADD, as on a real node."""
+    uplink("eth1")
+    _doc, design = load_topology(EXAMPLES / "macvlan-bridge.yaml")
+    pods = pods_of(render_multus(export_multus(design, {"eth1": "ens9"})))
+    try:
+        with pytest.raises(CniError, match="macvlan ADD mv-web: Link not found"):
+            start_pods(pods)
+    finally:
+        stop_pods(pods)
+
+
+@pytest.mark.kernel
+def test_seed_on_real_ipvlan(uplink: Callable[..., None]) -> None:
+    """The seed's two pods on the node's NIC through the ipvlan plugin: they reach each other
+    and the gateway, not their node's own address, exactly as the design predicts."""
+    uplink("wlp2s0")
+    _doc, design = load_topology(EXAMPLES / "seed-ipvlan-l2.yaml")
+    exported = render_multus(export_multus(design))
+    pods = pods_of(exported)
+    try:
+        start_pods(pods)
+        result = check(carried_topology(design, exported), SLOW)
+        assert_agrees(result)
+        predicted = verdicts(check(design, CheckOptions(outside=OUTSIDE, probe=False)), False)
+        assert verdicts(result, observed=True) == predicted
+        assert predicted[("net1", "192.168.31.6")] == "reachable"
+        assert predicted[("net1", "192.168.31.240")] == "unreachable"
+    finally:
+        stop_pods(pods)
+
+
+@pytest.mark.kernel
+def test_vlan_plugin(uplink: Callable[..., None]) -> None:
+    """An 802.1Q child of the node's NIC through the vlan plugin, with the MAC from tuning."""
+    uplink("eth1")
+    design = parse_topology(
+        "netwright: 1\nname: tagged\nhost: {nics: {eth1: {addresses: [192.168.31.240/24]}}}\n"
+        "namespaces: {p1: {}, p2: {}}\ninterfaces:\n"
+        "  v1: {kind: vlan, parent: eth1, id: 42, namespace: p1, mac: '02:00:00:00:00:42',"
+        " addresses: [10.42.0.1/24]}\n"
+        "  v2: {kind: vlan, parent: eth1, id: 43, namespace: p2, addresses: [10.42.0.2/24]}\n")
+    exported = render_multus(export_multus(design))
+    pods = pods_of(exported)
+    try:
+        start_pods(pods)
+        link = json.loads(subprocess.run(["ip", "-n", "p1", "-d", "-j", "link", "show", "v1"],
+                                         capture_output=True, text=True, check=True).stdout)[0]
+        assert (link["linkinfo"]["info_data"]["id"], link["address"]) == (42, "02:00:00:00:00:42")
+        assert_agrees(check(carried_topology(design, exported), SLOW))
+    finally:
+        stop_pods(pods)
