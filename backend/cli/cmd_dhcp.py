@@ -1,18 +1,21 @@
 """`netwright dhcp leases|renew|server`: the DHCP clients of a deployment, and the lab's server.
 
-Reads what the clients recorded under the state directory (their leases, last events and
-the record of each client process: PID, start time and command line), so it works whichever
-process applied the topology. Local only (as root, like ``--local``): the service shows the
-same facts in Status.
+The clients and the lab's server keep their state where the backend runs them (a lab's in its
+private namespaces and state directory), so by default these commands ask the backend, like
+``status``: netwrightd on the system bus (polkit: inspect to read, apply to renew), or the
+user's lab with ``--lab`` or when no system backend answers. ``--local`` reads and signals
+the clients recorded under the state directory from this process (root), for scripts.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import sys
+import asyncio
+import time
 from pathlib import Path
 from typing import Any
+
+from netwright.backend.cli.terminal import emit_json
 
 EXIT_OK = 0
 EXIT_NOT_OK = 1
@@ -20,11 +23,15 @@ EXIT_NOT_OK = 1
 
 def register(subparsers: Any) -> None:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--lab", action="store_true", help="the lab host's deployments")
+    common.add_argument("--lab", action="store_true",
+                        help="the lab backend's deployments (an emulated network)")
+    common.add_argument("--local", action="store_true",
+                        help="read the state directory in this process (root) instead of asking"
+                        " the backend")
     common.add_argument("--json", action="store_true", help="machine-readable output")
     common.add_argument("--state-dir", metavar="DIR", type=Path,
-                        help="where deployments are recorded (default $NETWRIGHT_STATE_DIR or"
-                        " /var/lib/netwright)")
+                        help="with --local: where deployments are recorded (default"
+                        " $NETWRIGHT_STATE_DIR or /var/lib/netwright)")
     parser = subparsers.add_parser(
         "dhcp", help="DHCP leases of a deployment, and the lab's DHCP server",
         description="Show or renew the DHCP leases of a deployed topology's dhcp interfaces,"
@@ -33,64 +40,105 @@ def register(subparsers: Any) -> None:
     leases = actions.add_parser("leases", parents=[common],
                                 help="each dhcp interface: client-id, lease, server, expiry")
     leases.add_argument("name", metavar="NAME", help="a deployed topology")
-    leases.set_defaults(func=_leases)
+    leases.set_defaults(func=lambda args: _run(args, _leases_local, _leases_backend))
     renew = actions.add_parser("renew", parents=[common], help="ask every client to renew now")
     renew.add_argument("name", metavar="NAME", help="a deployed topology")
-    renew.set_defaults(func=_renew)
+    renew.set_defaults(func=lambda args: _run(args, _renew_local, _renew_backend))
     server = actions.add_parser("server", parents=[common],
-                                help="the leases in the lab DHCP server's lease file")
-    server.set_defaults(func=_server)
+                                help="the leases the lab's DHCP server holds")
+    server.set_defaults(func=lambda args: _run(args, _server_local, _server_backend))
 
 
-def _clients(args: argparse.Namespace) -> Any:
-    from netwright.backend.dhcp import DhcpClients
-    from netwright.backend.engine import Target, default_state_dir
+def _run(args: argparse.Namespace, local: Any, backend: Any) -> int:
+    if not args.local:
+        from netwright.backend.client.commands import run_with_backend
+
+        return run_with_backend(args, backend)
+    from netwright.backend.engine.engine import require_root
+
+    require_root()
+    return int(asyncio.run(local(args)))
+
+
+def _engine(args: argparse.Namespace) -> Any:
+    from netwright.backend.engine import Engine, Target, default_state_dir
 
     target = Target.lab() if args.lab else Target.host()
-    return DhcpClients(args.state_dir or default_state_dir(), target)
+    return Engine(args.state_dir or default_state_dir(), target)
 
 
-def _leases(args: argparse.Namespace) -> int:
-    from netwright.backend.engine.store import Store
+# -- leases -----------------------------------------------------------------------------------
 
-    clients = _clients(args)
-    record = Store(clients.dir.parent.parent, clients.target).load(args.name)
-    if record is None:
-        print(f"netwright: topology {args.name} is not deployed"
-              f" {'in the lab' if args.lab else 'on this machine'}", file=sys.stderr)
-        return EXIT_NOT_OK
-    states = clients.states(record.topology)
+async def _leases_local(args: argparse.Namespace) -> int:
+    states = await _engine(args).dhcp_clients(args.name)
+    return _show_leases(args, [state.to_json() for state in states])
+
+
+async def _leases_backend(client: Any, args: argparse.Namespace) -> int:
+    return _show_leases(args, await client.dhcp_leases(args.name))
+
+
+def _show_leases(args: argparse.Namespace, states: list[dict[str, Any]]) -> int:
     if args.json:
-        json.dump([s.to_json() for s in states], sys.stdout, indent=1)
-        sys.stdout.write("\n")
+        emit_json(states)
     elif not states:
         print(f"{args.name}: no interface gets its address from DHCP")
     else:
         for state in states:
-            print(state.describe())
-            print(f"    {state.request.describe()}")
-    return EXIT_OK if all(s.phase == "bound" for s in states) else EXIT_NOT_OK
+            print(state.get("text", ""))
+            print(f"    {state.get('request', '')}")
+    return EXIT_OK if all(s.get("phase") == "bound" for s in states) else EXIT_NOT_OK
 
 
-def _renew(args: argparse.Namespace) -> int:
-    asked = _clients(args).renew(args.name)
-    print(f"{args.name}: asked {asked} DHCP client(s) to renew")
+# -- renew ------------------------------------------------------------------------------------
+
+async def _renew_local(args: argparse.Namespace) -> int:
+    return _said_renewed(args, await _engine(args).renew_dhcp(args.name))
+
+
+async def _renew_backend(client: Any, args: argparse.Namespace) -> int:
+    return _said_renewed(args, await client.dhcp_renew(args.name))
+
+
+def _said_renewed(args: argparse.Namespace, asked: int) -> int:
+    if args.json:
+        emit_json({"topology": args.name, "asked": asked})
+    elif asked:
+        print(f"{args.name}: asked {asked} DHCP client(s) to renew")
+    else:
+        print(f"{args.name}: no DHCP client runs (no interface is dhcp, or apply again to"
+              " start them)")
     return EXIT_OK if asked else EXIT_NOT_OK
 
 
-def _server(args: argparse.Namespace) -> int:
-    from netwright.backend.dhcp.lab_server import LabDhcpServer, lab_server_dir
-    from netwright.backend.engine import default_state_dir
+# -- server -----------------------------------------------------------------------------------
 
-    server = LabDhcpServer(lab_server_dir(args.state_dir or default_state_dir()), "")
-    leases = server.leases()
+async def _server_local(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from netwright.backend.lab import dhcp_server_leases
+
+    return _show_server([asdict(lease) for lease in dhcp_server_leases(args.state_dir)], args)
+
+
+async def _server_backend(client: Any, args: argparse.Namespace) -> int:
+    return _show_server(await client.dhcp_server_leases(), args)
+
+
+def _show_server(leases: list[dict[str, Any]], args: argparse.Namespace) -> int:
     if args.json:
-        json.dump([vars(lease) for lease in leases], sys.stdout, indent=1)
-        sys.stdout.write("\n")
+        emit_json(leases)
         return EXIT_OK
     if not leases:
         print("the lab DHCP server holds no lease")
     for lease in leases:
-        print(f"{lease.address:15} {lease.mac}  client-id {lease.client_id or '-'}"
-              f"  expires {lease.expires}")
+        print(f"{lease.get('address', ''):15} {lease.get('mac', '')}"
+              f"  client-id {lease.get('client_id') or '-'}  {_expiry(lease.get('expires'))}")
     return EXIT_OK
+
+
+def _expiry(expires: object) -> str:
+    if not isinstance(expires, int | float):
+        return "expiry unknown"
+    left = expires - time.time()
+    return f"expires in {left:.0f} s" if left > 0 else "expired"

@@ -103,6 +103,18 @@ class BackendClient:
         """Names of the deployed topologies (D-Bus List)."""
         return list(await self._call("List", "", []))
 
+    async def dhcp_leases(self, name: str) -> list[dict[str, Any]]:
+        """Per ``dhcp`` interface of deployment ``name``: client, lease, phase (DhcpLeases)."""
+        return _json_list(await self._call("DhcpLeases", "s", [name]))
+
+    async def dhcp_renew(self, name: str) -> int:
+        """Ask the DHCP clients of ``name`` to renew now; how many were asked (DhcpRenew)."""
+        return int(await self._call("DhcpRenew", "sa{sv}", [name, {}]))
+
+    async def dhcp_server_leases(self) -> list[dict[str, Any]]:
+        """The leases the lab's DHCP server holds (DhcpServerLeases; NotDeployed elsewhere)."""
+        return _json_list(await self._call("DhcpServerLeases", "", []))
+
     async def check(
         self, name: str, *, outside: str | None = None, timeout: float | None = None
     ) -> Any:
@@ -228,6 +240,12 @@ def _error_from_reply(reply: Message) -> NetwrightError:
     if name == "org.freedesktop.DBus.Error.AccessDenied":
         return NotAuthorizedError(message)
     return exception_from_error(name, message, detail)
+
+
+def _json_list(text: str) -> list[dict[str, Any]]:
+    """A JSON list of objects from the backend (anything else is left out)."""
+    data = parse_json(text)
+    return [dict(item) for item in data if isinstance(item, dict)] if isinstance(data, list) else []
 
 
 def _check_options(outside: str | None, timeout: float | None) -> dict[str, Variant]:

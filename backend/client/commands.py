@@ -39,7 +39,11 @@ Command = Callable[[BackendClient, argparse.Namespace], Awaitable[int]]
 
 def run_via_service(args: argparse.Namespace) -> int:
     """Run ``args.command`` on a backend: the lab with ``--lab``, else the system's (or a lab)."""
-    command = _COMMANDS[args.command]
+    return run_with_backend(args, _COMMANDS[args.command])
+
+
+def run_with_backend(args: argparse.Namespace, command: Command) -> int:
+    """Run ``command`` on the backend ``args`` asks for, as every backend command does."""
     return asyncio.run(_with_backend(args, command))
 
 

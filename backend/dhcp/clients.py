@@ -105,6 +105,7 @@ class ClientState:
             "expires": lease.expires if lease else None,
             "routes": list(self.request.routes),
             "text": self.describe(),
+            "request": self.request.describe(),
         }
 
     def describe(self) -> str:

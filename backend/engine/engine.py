@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from netwright.backend.dhcp import DhcpClients
+from netwright.backend.dhcp import ClientState, DhcpClients
 from netwright.backend.dhcp import requests as dhcp_requests
 from netwright.backend.engine import capabilities, netns, ops, trial
 from netwright.backend.engine.desired import Desired, Where, desired_state
@@ -161,6 +161,23 @@ class Engine:
                       for key, link in topology.interfaces.items()}
         leases = {key: lease.address for key, lease in self.dhcp.leases(name).items()}
         return Deployment(name, topology, self.target, namespaces, interfaces, leases)
+
+    async def dhcp_clients(self, name: str) -> list[ClientState]:
+        """Per ``dhcp`` interface of deployed topology ``name``: its client, lease and last
+        event, as the clients recorded them (``netwright dhcp leases``)."""
+        await self.recover()
+        topology = self._previous(name)
+        if topology is None:
+            raise NotDeployed(f"topology {name} is not deployed on {self._target_text()}")
+        return self.dhcp.states(topology)
+
+    async def renew_dhcp(self, name: str) -> int:
+        """Ask every DHCP client of deployed topology ``name`` to renew now; how many were
+        asked (0 when none runs: apply again to start them)."""
+        await self.recover()
+        if self._previous(name) is None:
+            raise NotDeployed(f"topology {name} is not deployed on {self._target_text()}")
+        return self.dhcp.renew(name)
 
     def _target_text(self) -> str:
         return "this machine" if self.target.host_netns is None else "the lab host"

@@ -23,6 +23,7 @@ from netwright.backend.lab.build import (
     Lab,
     build_lab,
     destroy_lab,
+    dhcp_server_leases,
     lab_topology,
 )
 
@@ -36,5 +37,6 @@ __all__ = [
     "Lab",
     "build_lab",
     "destroy_lab",
+    "dhcp_server_leases",
     "lab_topology",
 ]

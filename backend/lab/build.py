@@ -10,7 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from netwright.backend.dhcp import DhcpClients, DhcpError
-from netwright.backend.dhcp.lab_server import LabDhcpServer, lab_server_dir, lan_for_nic
+from netwright.backend.dhcp.lab_server import (
+    LabDhcpServer,
+    ServerLease,
+    lab_server_dir,
+    lan_for_nic,
+)
 from netwright.backend.engine import Engine, NotDeployed, Target, default_state_dir
 from netwright.backend.topology.model import HostNic, Topology
 
@@ -145,6 +150,11 @@ def _serve_dhcp(nics: dict[str, HostNic], router: str, state_dir: Path | None) -
         _log.warning("the lab serves no DHCP: %s", exc)
         return None
     return server.lease_file
+
+
+def dhcp_server_leases(state_dir: Path | None = None) -> list[ServerLease]:
+    """The leases the lab router's DHCP server holds now (its lease file; [] if none)."""
+    return LabDhcpServer(lab_server_dir(Path(state_dir or default_state_dir())), "").leases()
 
 
 def _restore_gateways(current: Topology, nics: dict[str, HostNic]) -> None:

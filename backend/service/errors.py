@@ -39,6 +39,10 @@ class InvalidArgumentsError(NetwrightError):
     """A call's arguments were well-typed for D-Bus but make no sense (unknown option, size)."""
 
 
+class NoDhcpServer(NetwrightError):  # noqa: N818 (reads as a state)
+    """DhcpServerLeases on a backend that runs no DHCP server (only a lab serves DHCP)."""
+
+
 class JobNotFoundError(NetwrightError):
     """Cancel named a job that is not running (finished already, or never existed)."""
 
@@ -72,6 +76,7 @@ _EXTRA_NAMES: dict[type[NetwrightError], str] = {
     NotRootError: names.ERROR_FAILED,
     JobNotFoundError: names.ERROR_NOT_FOUND,
     NothingToConfirm: names.ERROR_NOT_FOUND,
+    NoDhcpServer: names.ERROR_NOT_FOUND,
     ConfirmationExpired: names.ERROR_FAILED,
 }
 

@@ -30,6 +30,7 @@ from netwright.backend.service.calls import (
     exported,
 )
 from netwright.backend.service.checking import CHECK_OPTIONS
+from netwright.backend.service.dhcp_calls import DhcpCalls
 from netwright.backend.service.errors import InvalidArgumentsError
 from netwright.backend.service.jobs import Jobs, Operation
 from netwright.backend.service.trials import TrialWatch
@@ -51,7 +52,7 @@ CheckRunner = Callable[..., Awaitable[dict[str, Any]]]  # (worker, name, options
 Prepare = Callable[[Topology], Awaitable[None]]
 
 
-class Backend1(ServiceInterface):
+class Backend1(DhcpCalls, ServiceInterface):
     """Translates D-Bus calls into engine calls; holds no network logic of its own."""
 
     def __init__(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from typing import Any
 
 from netwright.backend.dhcp import requests
@@ -54,14 +55,25 @@ def test_two_children_two_leases_then_released(lab_rig: LabRig, topo: Any) -> No
         assert line.mac == mac and line.client_id == "01:" + mac
 
     assert len(udhcpc_pids(lab_rig.state_dir)) == 2
-    shown = netwright("dhcp", "leases", "dhcplab", "--lab", "--json",
+    shown = netwright("dhcp", "leases", "dhcplab", "--lab", "--local", "--json",
                       "--state-dir", str(lab_rig.state_dir))
     assert shown.returncode == 0, shown.stderr
     assert {c["interface"]: (c["address"], c["server"]) for c in json.loads(shown.stdout)} == {
         key: (lease.address, "192.168.31.1") for key, lease in leases.items()}
-    on_server = netwright("dhcp", "server", "--json", "--state-dir", str(lab_rig.state_dir))
+    on_server = netwright("dhcp", "server", "--local", "--json",
+                          "--state-dir", str(lab_rig.state_dir))
     assert {line["client_id"] for line in json.loads(on_server.stdout)} == {
         "01:" + mac_of("lab-net1", "mv1"), "01:" + mac_of("lab-net2", "mv2")}
+    obtained = {key: lease.obtained for key, lease in leases.items()}
+    time.sleep(1.1)  # "obtained" has a resolution of one second
+    renewed = netwright("dhcp", "renew", "dhcplab", "--lab", "--local",
+                        "--state-dir", str(lab_rig.state_dir))
+    assert renewed.returncode == 0 and "asked 2 DHCP client(s)" in renewed.stdout, renewed
+    deadline = time.monotonic() + 15
+    while any(lease.obtained <= obtained[key] for key, lease in
+              lab_rig.clients.leases("dhcplab").items()):
+        assert time.monotonic() < deadline, "the clients did not renew"
+        time.sleep(0.2)
     assert lab_rig.clients.stop("dhcplab") == 2
     assert udhcpc_pids(lab_rig.state_dir) == []
     assert lab_rig.served(set()) == {}  # the RELEASEs reached dnsmasq

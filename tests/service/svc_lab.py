@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import pwd
+import shutil
 import signal
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -16,17 +18,19 @@ def lab_directory(user: str) -> Path:
     return Path(f"/tmp/netwright-lab-{pwd.getpwnam(user).pw_uid}")
 
 
-def lab_pid(user: str) -> int | None:
-    """The user's lab daemon, checked by its command line (a stale file's PID may be reused)."""
+def lab_pid(user: str, directory: Path | None = None) -> int | None:
+    """The user's lab daemon, checked by its command line (a stale file's PID may be reused).
+
+    ``directory``: the lab's directory when the user has an $XDG_RUNTIME_DIR (PrivateLab)."""
     try:
-        pid = int((lab_directory(user) / "pid").read_text())
+        pid = int(((directory or lab_directory(user)) / "pid").read_text())
     except (OSError, ValueError):
         return None
     return pid if is_lab_process(pid) else None
 
 
-def stop_lab(user: str) -> None:
-    pid = lab_pid(user)
+def stop_lab(user: str, directory: Path | None = None) -> None:
+    pid = lab_pid(user, directory)
     if pid is None:
         return
     os.kill(pid, signal.SIGTERM)
@@ -39,3 +43,26 @@ def in_lab(pid: int, *argv: str) -> str:
     return subprocess.run(["nsenter", f"--target={pid}", "--net", "--mount", "--root", "--wd",
                            "--", *argv],
                           capture_output=True, text=True, check=True, timeout=30).stdout
+
+
+class PrivateLab:
+    """A test user with an $XDG_RUNTIME_DIR of their own, so their lab is this test's alone.
+
+    /tmp is shared with every other test run on the machine; a lab under
+    /tmp/netwright-lab-UID would be found (and stopped) by another run of the same user.
+    """
+
+    def __init__(self, user: str) -> None:
+        self.user = user
+        self.runtime = Path(tempfile.mkdtemp(prefix="netwright-runtime-"))
+        uid = pwd.getpwnam(user).pw_uid
+        os.chown(self.runtime, uid, uid)
+        self.directory = self.runtime / "netwright-lab"
+        self.env = {"XDG_RUNTIME_DIR": str(self.runtime)}
+
+    def pid(self) -> int | None:
+        return lab_pid(self.user, self.directory)
+
+    def close(self) -> None:
+        stop_lab(self.user, self.directory)
+        shutil.rmtree(self.runtime, ignore_errors=True)

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import pwd
-import subprocess
 from pathlib import Path
 
+from svc_cli import NETWRIGHT, as_user
 from svc_daemon import PYTHON
 from svc_lab import lab_pid, stop_lab
 from svc_polkit import USER_ALLOWED, USER_DENIED
 
 SEED_FILE = Path(__file__).parent / "data" / "seed-macvlan.yaml"
-NETWRIGHT = str(Path(PYTHON).with_name("netwright"))
 
 VIA_SERVICE = """
 import argparse, sys
@@ -26,15 +24,6 @@ except NetwrightError as exc:
     print(f"netwright: {exc}", file=sys.stderr)
     sys.exit(1)
 """
-
-
-def as_user(user: str, argv: list[str], address: str = "unix:path=/nonexistent"):
-    entry = pwd.getpwnam(user)
-    return subprocess.run(
-        ["setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}", "--init-groups",
-         "--", "env", "-i", "PATH=/usr/bin:/bin", f"DBUS_SYSTEM_BUS_ADDRESS={address}",
-         *argv], capture_output=True, text=True, check=False, timeout=120, cwd="/",
-    )
 
 
 def via_service(user: str, command: str, subject: str, address: str, lab: bool = False):
