@@ -9,19 +9,16 @@ and fix. ``--json`` prints the result object of issue 5 instead.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from netwright.backend.checks.explain import Explainer
-from netwright.backend.checks.render import render
-from netwright.backend.checks.results import CheckResult
-from netwright.backend.checks.run import CheckOptions, run_check
 from netwright.backend.cli.terminal import TerminalProgress, names_a_file
-from netwright.backend.topology import load_topology
+
+if TYPE_CHECKING:
+    from netwright.backend.checks.results import CheckResult
 
 EXIT_OK, EXIT_MISMATCH = 0, 1
 COMPACT_JSON_PAIRS = 1000
@@ -70,11 +67,18 @@ def _print(result: CheckResult, as_json: bool) -> None:
         indent = 2 if len(result.pairs) <= COMPACT_JSON_PAIRS else None
         print(json.dumps(result.to_json(), indent=indent, ensure_ascii=False))
     else:
+        from netwright.backend.checks.render import render
+
         colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
         print(render(result, colour))
 
 
 def run_explain_command(args: argparse.Namespace) -> int:
+    from netwright.backend.checks.explain import Explainer
+    from netwright.backend.checks.results import CheckResult
+    from netwright.backend.checks.run import CheckOptions
+    from netwright.backend.topology.document import load_topology
+
     _document, topology = load_topology(args.file)
     options = CheckOptions(outside=args.target_outside, probe=False)
     explainer = Explainer(topology, options.outside)
@@ -94,6 +98,7 @@ def _lab_outside() -> str | None:
 
 async def _deployment(subject: str, in_lab: bool, state_dir: Path | None) -> Any:
     from netwright.backend.engine import Engine, Target, default_state_dir
+    from netwright.backend.topology.document import load_topology
 
     name = subject
     if os.path.exists(subject) or subject.endswith((".yaml", ".yml")):
@@ -105,10 +110,15 @@ async def _deployment(subject: str, in_lab: bool, state_dir: Path | None) -> Any
 
 def _check_via_backend(args: argparse.Namespace) -> CheckResult:
     """The default path: netwrightd (polkit decides) or the user's lab runs the probes."""
+    import asyncio  # here, not at the top: `netwright --help` stays fast
+
+    from netwright.backend.checks.results import CheckResult
     from netwright.backend.client.connect import connect
 
     name = args.subject
     if names_a_file(name):
+        from netwright.backend.topology.document import load_topology
+
         name = load_topology(name)[1].name
 
     async def ask() -> CheckResult:
@@ -126,6 +136,10 @@ def _check_via_backend(args: argparse.Namespace) -> CheckResult:
 
 
 def run_check_command(args: argparse.Namespace) -> int:
+    import asyncio  # here, not at the top: `netwright --help` stays fast
+
+    from netwright.backend.checks.run import CheckOptions, run_check
+
     if not args.local:
         result = _check_via_backend(args)
         _print(result, args.json)

@@ -10,10 +10,9 @@ last lab deployment removes the lab).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from netwright.backend.cli.terminal import (
     TerminalProgress,
@@ -30,8 +29,9 @@ from netwright.backend.cli.terminal import (
     show,
     subject_name,
 )
-from netwright.backend.topology import load_topology
-from netwright.backend.topology.model import Topology
+
+if TYPE_CHECKING:
+    from netwright.backend.topology.model import Topology
 
 EXIT_OK = 0
 EXIT_NOT_OK = 1
@@ -75,6 +75,8 @@ def register(subparsers: Any) -> None:
 
 
 def _run(args: argparse.Namespace, func: Any) -> int:
+    import asyncio  # here, not at the top: `netwright --help` stays fast
+
     if not args.local:
         # The default: netwrightd decides through polkit (or the user's lab backend).
         from netwright.backend.client.commands import run_via_service
@@ -100,6 +102,8 @@ def _engine(args: argparse.Namespace) -> Any:
 
 
 def _load(path: str) -> Topology:
+    from netwright.backend.topology.document import load_topology
+
     return load_topology(path)[1]
 
 

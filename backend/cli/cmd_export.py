@@ -9,18 +9,15 @@ that an error).
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
-from collections.abc import Callable
 from typing import Any
 
-from netwright.backend.export.ip_commands import batch_script, shell_script
-from netwright.backend.export.nmcli import nmcli_script
-from netwright.backend.topology import Topology, load_topology
-
-FORMATS: dict[str, Callable[[Topology], str]] = {
-    "sh": shell_script,
-    "batch": batch_script,
-    "nmcli": nmcli_script,
+#: --format → the function (module, name) that writes it; imported only when it runs.
+FORMATS: dict[str, tuple[str, str]] = {
+    "sh": ("netwright.backend.export.ip_commands", "shell_script"),
+    "batch": ("netwright.backend.export.ip_commands", "batch_script"),
+    "nmcli": ("netwright.backend.export.nmcli", "nmcli_script"),
 }
 
 
@@ -49,17 +46,20 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from netwright.backend.topology.document import load_topology
+
     _document, topology = load_topology(args.file)
     if args.format == "multus":
         from netwright.backend.cli.multus_output import multus_text
 
         text = multus_text(topology, args)
     else:
-        text = FORMATS[args.format](topology)
+        module, function = FORMATS[args.format]
+        text = getattr(importlib.import_module(module), function)(topology)
     if args.output:
         from pathlib import Path
 
-        from netwright.backend.topology import atomic_write
+        from netwright.backend.topology.document import atomic_write
 
         atomic_write(Path(args.output), text)
     else:

@@ -8,7 +8,6 @@ deployed in it (the lab's namespaces live only as long as its backend).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import signal
 import time
@@ -32,6 +31,8 @@ def register(subparsers: Any) -> None:
 
 
 def _start(args: argparse.Namespace) -> int:
+    import asyncio  # here, not at the top: `netwright --help` stays fast
+
     from netwright.backend.client import connect_lab
 
     async def start() -> list[str]:
@@ -62,6 +63,8 @@ def _stop(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
+    import asyncio  # here, not at the top: `netwright --help` stays fast
+
     from netwright.backend.client import connect_lab
     from netwright.backend.service.errors import BackendUnavailableError
     from netwright.backend.service.lab import lab_address, running_lab_pid

@@ -7,8 +7,6 @@ import json
 import sys
 from typing import Any
 
-from netwright.backend.topology import model_json_schema
-
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
@@ -22,6 +20,8 @@ def register(subparsers: Any) -> None:
 
 
 def run(_args: argparse.Namespace) -> int:
+    from netwright.backend.topology.model import model_json_schema
+
     json.dump(model_json_schema(), sys.stdout, indent=2, sort_keys=False)
     sys.stdout.write("\n")
     return 0

@@ -7,8 +7,7 @@ import json
 import sys
 from typing import Any
 
-from netwright.backend.topology import Document, TopologyError
-from netwright.backend.topology.problems import Problem, errors_of
+from netwright.backend.topology.problems import Problem, TopologyError, errors_of
 
 
 def register(subparsers: Any) -> None:
@@ -25,6 +24,8 @@ def register(subparsers: Any) -> None:
 
 
 def problems_of_file(path: str) -> list[Problem]:
+    from netwright.backend.topology.document import Document
+
     try:
         return Document.from_file(path).problems()
     except TopologyError as exc:

@@ -4,6 +4,11 @@ Each command lives in its own module ``netwright.backend.cli.cmd_<name>`` with a
 ``register(subparsers)`` function that adds its parser and sets ``func`` to a callable taking
 the parsed arguments and returning an exit code. The GUI is imported only when it is started,
 so the command line works on servers without Qt's libraries.
+
+Building the parser imports every ``cmd_*`` module, so those import only argparse-level things
+at the top and what a command runs (the model, asyncio, the client, the engine) inside its
+function: ``--help`` then starts in tens of milliseconds, and a command loads only its own
+path. tests/cli/test_imports.py holds them to it.
 """
 
 from __future__ import annotations

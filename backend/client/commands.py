@@ -3,15 +3,19 @@
 The same commands and output as the direct path (``--local``, backend/cli/cmd_engine.py),
 but the work is done by netwrightd (polkit decides, no root needed here) or, with ``--lab``
 or when no system backend answers, by the user's lab backend, started on demand.
+
+The file is read here but validated by the backend, which checks every text it receives in
+full anyway; its problems come back with line and column and are placed in the file here. So
+this path loads neither the model (pydantic) nor the YAML parsers, let alone the engine.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
-from collections.abc import Awaitable, Callable
-from pathlib import Path
+from collections.abc import Awaitable, Callable, Iterator
 
 from netwright.backend.cli.terminal import (
     TerminalProgress,
@@ -28,7 +32,8 @@ from netwright.backend.cli.terminal import (
 )
 from netwright.backend.client.client import BackendClient
 from netwright.backend.client.connect import connect
-from netwright.backend.topology import load_topology
+from netwright.backend.topology.problems import TopologyError
+from netwright.backend.topology.source import in_file, read_topology_text
 
 EXIT_OK = 0
 EXIT_NOT_OK = 1
@@ -58,20 +63,27 @@ async def _with_backend(args: argparse.Namespace, command: Command) -> int:
         client.close()
 
 
-def _text(path: str) -> str:
-    """The file's text, after the same checks the daemon makes (errors name the file)."""
-    load_topology(path)  # raises TopologyError with the file's name, line and column
-    return Path(path).read_text(encoding="utf-8")
+@contextlib.contextmanager
+def _problems_in(path: str) -> Iterator[None]:
+    """The backend's TopologyError, its problems placed in ``path`` (FILE:LINE:COL)."""
+    try:
+        yield
+    except TopologyError as exc:
+        raise in_file(exc, path) from None
 
 
 async def _plan(client: BackendClient, args: argparse.Namespace) -> int:
-    show(await client.plan(_text(args.subject)), args.json)
+    text = read_topology_text(args.subject)
+    with _problems_in(args.subject):
+        plan = await client.plan(text)
+    show(plan, args.json)
     return EXIT_OK
 
 
 async def _apply(client: BackendClient, args: argparse.Namespace) -> int:
-    text = _text(args.subject)
-    plan = await client.plan(text)
+    text = read_topology_text(args.subject)
+    with _problems_in(args.subject):
+        plan = await client.plan(text)
     if not args.json:
         print(plan.render())
     refused = refuse_unconfirmed_apply(args.yes or plan.empty)

@@ -20,20 +20,50 @@ Public API::
 The client is busybox's udhcpc, one process per interface inside its namespace; why, and how
 the processes are found again after a crash, is in ``clients.py`` and ``processes.py``.
 ``identity.py`` is pure (the checks and the plan import it).
+
+Names are loaded from their module on first use (``netwright.backend.exports``), so the lab
+and the service can use ``processes`` without loading the client manager.
 """
 
-from netwright.backend.dhcp.clients import ClientState, DhcpClients
-from netwright.backend.dhcp.errors import DhcpError, DhcpUnavailable
-from netwright.backend.dhcp.identity import (
-    DhcpRequest,
-    client_id_bytes,
-    client_id_text,
-    derived_client_id,
-    requests,
-    shared_identities,
-    shared_identity_notes,
-)
-from netwright.backend.dhcp.lease import Lease
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from netwright.backend.exports import load_export
+
+if TYPE_CHECKING:
+    from netwright.backend.dhcp.clients import ClientState, DhcpClients
+    from netwright.backend.dhcp.errors import DhcpError, DhcpUnavailable
+    from netwright.backend.dhcp.identity import (
+        DhcpRequest,
+        client_id_bytes,
+        client_id_text,
+        derived_client_id,
+        requests,
+        shared_identities,
+        shared_identity_notes,
+    )
+    from netwright.backend.dhcp.lease import Lease
+
+_EXPORTS = {
+    "ClientState": "clients",
+    "DhcpClients": "clients",
+    "DhcpError": "errors",
+    "DhcpUnavailable": "errors",
+    "DhcpRequest": "identity",
+    "client_id_bytes": "identity",
+    "client_id_text": "identity",
+    "derived_client_id": "identity",
+    "requests": "identity",
+    "shared_identities": "identity",
+    "shared_identity_notes": "identity",
+    "Lease": "lease",
+}
+
+
+def __getattr__(name: str) -> Any:
+    return load_export(__name__, _EXPORTS, name)
+
 
 __all__ = [
     "ClientState",

@@ -29,6 +29,7 @@ from netwright.backend.topology.problems import (
     TopologyError,
     errors_of,
 )
+from netwright.backend.topology.source import read_topology_text
 from netwright.backend.topology.textmerge import merge_edit
 from netwright.backend.topology.validate import semantic_problems
 from netwright.backend.topology.yamltree import (
@@ -73,21 +74,7 @@ class Document:
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str]) -> Document:
-        name = str(path)
-        try:
-            raw = Path(path).read_bytes()
-        except OSError as exc:
-            raise TopologyError([Problem(
-                "error", "unreadable", (), f"cannot read the file: {exc.strerror}", 0, 0, name,
-            )]) from None
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise TopologyError([Problem(
-                "error", "yaml-syntax", (), f"the file is not UTF-8 text (byte {exc.start})",
-                0, 0, name,
-            )]) from None
-        return cls.from_text(text, name)
+        return cls.from_text(read_topology_text(path), str(path))
 
     @classmethod
     def new(cls, name: str) -> Document:

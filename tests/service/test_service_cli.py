@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 
 from svc_cli import NETWRIGHT, as_user
@@ -45,6 +46,24 @@ def test_apply_status_destroy_through_the_system_backend(running, host, system_b
     destroyed = via_service(USER_ALLOWED, "destroy", str(SEED_FILE), system_bus)
     assert destroyed.returncode == 0, destroyed.stderr
     assert "lab-net1" not in host.netns()
+
+
+def test_an_invalid_file_comes_back_with_its_line_and_column(running, host, system_bus) -> None:
+    """The CLI sends the text unvalidated; the backend's problems are placed in the file."""
+    with tempfile.TemporaryDirectory() as directory:
+        Path(directory).chmod(0o755)
+        bad = Path(directory) / "bad.yaml"
+        bad.write_text("netwright: 1\nname: t\ninterfaces:\n  br0: {kind: bridge, name: 'br/0'}\n")
+        bad.chmod(0o644)
+        refused = via_service(USER_ALLOWED, "apply", str(bad), system_bus)
+        missing = via_service(USER_ALLOWED, "plan", f"{directory}/none.yaml", system_bus)
+    assert refused.returncode == 1, refused
+    assert refused.stderr.startswith(f"netwright: {bad}:4:29: error invalid-name: interface name"
+                                     " 'br/0' contains '/'"), refused.stderr
+    assert "lab-t" not in " ".join(host.netns())
+    assert missing.returncode == 1
+    assert missing.stderr == (f"netwright: {directory}/none.yaml:0:0: error unreadable: cannot"
+                              " read the file: No such file or directory\n")
 
 
 def test_without_a_system_backend_the_lab_is_used() -> None:
