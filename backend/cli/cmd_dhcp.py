@@ -10,7 +10,6 @@ the clients recorded under the state directory from this process (root), for scr
 from __future__ import annotations
 
 import argparse
-import asyncio
 import time
 from pathlib import Path
 from typing import Any
@@ -54,6 +53,8 @@ def _run(args: argparse.Namespace, local: Any, backend: Any) -> int:
         from netwright.backend.client.commands import run_with_backend
 
         return run_with_backend(args, backend)
+    import asyncio  # here, not at the top: `netwright --help` stays fast
+
     from netwright.backend.engine.engine import require_root
 
     require_root()
