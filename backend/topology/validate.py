@@ -306,16 +306,29 @@ def _off_subnet(t: Topology, segment: dict[str, str]) -> Iterator[Problem]:
                              f" {same_family[0][1].network}")
 
 
-def _on_link(t: Topology, namespace: str | None, dev: str | None) -> list[IpIf] | None:
-    """Addresses that make a next hop on-link in a namespace; None when DHCP makes it unknown."""
+def _on_link(t: Topology, namespace: str | None, dev: str | None,
+             up_only: bool = False) -> list[IpIf] | None:
+    """Addresses that make a next hop on-link in a namespace; None when DHCP makes it unknown.
+
+    ``up_only``: only interfaces that are up count, as for the kernel (a down interface has
+    no connected route, so a gateway behind it is not on-link).
+    """
     found: list[IpIf] = []
     for key, link in t.interfaces.items():
         if link.namespace != namespace or (dev is not None and (link.name or key) != dev):
+            continue
+        if up_only and link.state == "down":
             continue
         if any(isinstance(a, DhcpEntry) for a in link.addresses):
             return None
         found.extend(static_addresses(link))
     return found
+
+
+def _holds(addresses: list[IpIf] | None, via: ipaddress.IPv4Address | ipaddress.IPv6Address,
+           ) -> bool:
+    """Whether ``via`` is in one of these subnets (None, unknown before a DHCP lease: yes)."""
+    return addresses is None or any(via in a.network for a in addresses)
 
 
 def _route_key(route: Route) -> tuple[int, str, int | None]:
@@ -337,6 +350,8 @@ def check_routes(t: Topology) -> Iterator[Problem]:
                          f" {', '.join(map(str, nets))}: a gateway must be on-link")
     for ns, namespace in t.namespaces.items():
         names = {link.name or key for key, link in t.interfaces.items() if link.namespace == ns}
+        down = {link.name or key: key for key, link in t.interfaces.items()
+                if link.namespace == ns and link.state == "down"}
         counts = Counter(_route_key(r) for r in namespace.routes)
         for index, route in enumerate(namespace.routes):
             path: ModelPath = ("namespaces", ns, "routes", index)
@@ -348,6 +363,13 @@ def check_routes(t: Topology) -> Iterator[Problem]:
                 yield _error("unknown-reference", (*path, "dev"),
                              f"route to {route.to} in {ns} uses dev {route.dev}, but {ns} has no"
                              " interface with that name")
+            elif route.dev is not None and route.dev in down:
+                yield _error("route-link-down", (*path, "dev"),
+                             f"route to {route.to} in {ns} goes out {route.dev}, which is down"
+                             f" (state: down): the kernel refuses a route through a device that"
+                             f" is not up; set 'state: up' on {down[route.dev]}, or remove the"
+                             " route")
+                continue
             if route.via is not None:
                 via = ipaddress.ip_address(route.via)
                 if route.to != "default" and ipaddress.ip_network(route.to).version != via.version:
@@ -362,6 +384,16 @@ def check_routes(t: Topology) -> Iterator[Problem]:
                                  f"{' on ' + route.dev if route.dev else ''}: the kernel refuses"
                                  " it (Nexthop has invalid gateway); use an address inside"
                                  " one of its subnets")
+                elif on_link is not None and not _holds(_on_link(t, ns, route.dev, True), via):
+                    holders = sorted(key for key, link in t.interfaces.items()
+                                     if link.namespace == ns and link.state == "down"
+                                     and any(via in a.network for a in static_addresses(link)))
+                    yield _error("gateway-link-down", (*path, "via"),
+                                 f"next hop {via} in {ns} is on-link only through"
+                                 f" {' and '.join(holders)}, which is down (state: down): a down"
+                                 " interface has no connected route, so the kernel refuses the"
+                                 f" route (Nexthop has invalid gateway); set 'state: up' on"
+                                 f" {holders[0]}, or remove the route")
             if counts[_route_key(route)] > 1 and route.via is not None:
                 first = next(i for i, r in enumerate(namespace.routes)
                              if _route_key(r) == _route_key(route))

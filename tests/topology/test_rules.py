@@ -102,6 +102,24 @@ CASES = [
         interfaces:
           br0: {kind: bridge, namespace: n1, addresses: [10.0.0.1/24]}
         """, "gateway-off-link", "error", "namespaces.n1.routes[0].via", 7, 14),
+    ("gateway-link-down", """
+        namespaces:
+          n1:
+            routes:
+              - to: default
+                via: 10.0.0.9
+        interfaces:
+          br0: {kind: bridge, namespace: n1, addresses: [10.0.0.1/24], state: down}
+        """, "gateway-link-down", "error", "namespaces.n1.routes[0].via", 7, 14),
+    ("route-link-down", """
+        namespaces:
+          n1:
+            routes:
+              - to: 10.9.0.0/16
+                dev: br0
+        interfaces:
+          br0: {kind: bridge, namespace: n1, addresses: [10.0.0.1/24], state: down}
+        """, "route-link-down", "error", "namespaces.n1.routes[0].dev", 7, 14),
     ("duplicate-dhcp", """
         interfaces:
           br0:
