@@ -27,8 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netwright.gui.canvas.graph_layout import BoxShape
 from netwright.gui.canvas.theme import Theme
 from netwright.gui.model.leases import LeaseInfo, Tone
+from netwright.gui.model.snapshot import Snapshot
 
 if TYPE_CHECKING:
     from netwright.gui.canvas.scene import TopologyScene
@@ -83,7 +85,24 @@ class Endpoint:
     key: str
 
     def anchor_towards(self, target: QPointF) -> QPointF:
+        return self.attach(target)[0]
+
+    def attach(self, target: QPointF, side: int = 0) -> tuple[QPointF, QPointF]:
+        """Where a wire towards ``target`` leaves this endpoint, and the outward direction
+        (a unit vector) it leaves in; ``side`` +1/-1 forces the right/left edge."""
         raise NotImplementedError
+
+
+def box_shape(snapshot: Snapshot, key: str) -> BoxShape:
+    """The size of the item drawn for a placed key, with its ports' rows (for the layout)."""
+    ports = snapshot.interfaces_in(key) if key in snapshot.namespaces else \
+        snapshot.bridge_ports.get(key, []) if snapshot.kind_of(key) == "bridge" \
+        and key not in snapshot.nics else None
+    if ports is None:
+        return BoxShape(NODE_WIDTH, NODE_HEIGHT)
+    rows = tuple((port, HEADER_HEIGHT + index * (PORT_HEIGHT + PORT_GAP) + PORT_HEIGHT / 2)
+                 for index, port in enumerate(ports))
+    return BoxShape(NAMESPACE_WIDTH, namespace_height(len(ports)), rows)
 
 
 class KeyedItem(QGraphicsItem):
@@ -143,12 +162,15 @@ class NodeItem(KeyedItem):
         return []
 
 
-class NamespaceItem(NodeItem):
-    """A network namespace: a box whose interfaces are ports inside it."""
+class BoxItem(NodeItem):
+    """A box whose interfaces are ports inside it: a namespace, or a host-level bridge."""
+
+    caption = ""
+    empty_text = ""
 
     def __init__(self, key: str, theme: Theme) -> None:
         super().__init__(key, theme)
-        self.kind = "namespace"
+        self.kind = self.caption
         self.ports: dict[str, PortItem] = {}
         self._rect = QRectF(-NAMESPACE_WIDTH / 2, 0, NAMESPACE_WIDTH, namespace_height(0))
         self._relayout()
@@ -208,31 +230,66 @@ class NamespaceItem(NodeItem):
         painter.drawRoundedRect(self._rect, 6, 6)
         header = QRectF(self._rect.left(), self._rect.top(), self._rect.width(), HEADER_HEIGHT)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(theme.kind("namespace"))
+        painter.setBrush(theme.kind(self.kind))
         path = QPainterPath()
         path.addRoundedRect(header, 6, 6)
         path.addRect(header.adjusted(0, HEADER_HEIGHT / 2, 0, 0))
         painter.drawPath(path.simplified())
         painter.setPen(theme.text)
         painter.setFont(_TITLE_FONT)
-        painter.drawText(header.adjusted(10, 0, -10, 0),
-                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, self.label)
+        inside = header.adjusted(10, 0, -10, 0)
+        painter.drawText(inside, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                         self.label)
         painter.setFont(_SMALL_FONT)
-        painter.setPen(theme.muted)
-        painter.drawText(header.adjusted(10, 0, -10, 0),
-                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, "netns")
+        painter.setPen(theme.muted if not theme.dark else theme.text)
+        painter.drawText(inside, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                         self.caption)
+        if self.addresses:
+            title = QFontMetricsF(_TITLE_FONT).horizontalAdvance(self.label) + 8
+            room = inside.width() - title - QFontMetricsF(_SMALL_FONT).horizontalAdvance(
+                self.caption) - 8
+            painter.drawText(inside.adjusted(title, 0, 0, 0),
+                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                             QFontMetricsF(_SMALL_FONT).elidedText(
+                                 ", ".join(self.addresses), Qt.TextElideMode.ElideRight, room))
         if not self.ports:
             painter.drawText(self._rect.adjusted(0, HEADER_HEIGHT, 0, 0),
-                             Qt.AlignmentFlag.AlignCenter, "drop interfaces here")
+                             Qt.AlignmentFlag.AlignCenter, self.empty_text)
         if self.badge:
             paint_badge(painter, theme, self._rect.topRight(), self.badge)
+
+
+class NamespaceItem(BoxItem):
+    """A network namespace: a box whose interfaces are ports inside it."""
+
+    caption = "netns"
+    empty_text = "drop interfaces here"
+
+    def __init__(self, key: str, theme: Theme) -> None:
+        super().__init__(key, theme)
+        self.kind = "namespace"
+
+
+class BridgeItem(BoxItem, Endpoint):
+    """A bridge in the host's own namespace, drawn with its ports inside it (a switch): a
+    veth end that is one of its ports is a row of the box, so a pair runs port to port."""
+
+    caption = "bridge"
+    empty_text = "no ports: wire an interface to the bridge"
+
+    def attach(self, target: QPointF, side: int = 0) -> tuple[QPointF, QPointF]:
+        rect = self.shape().boundingRect()
+        y = rect.top() + HEADER_HEIGHT / 2
+        right = side > 0 or (side == 0 and target.x() >= self.scenePos().x())
+        point = self.mapToScene(QPointF(rect.right() if right else rect.left(), y))
+        return point, QPointF(1.0 if right else -1.0, 0.0)
 
 
 class PortItem(KeyedItem, Endpoint):
     """An interface inside a namespace. Drag its body to move it to another namespace; drag
     from its connector dot to wire it."""
 
-    def __init__(self, key: str, theme: Theme, parent: NamespaceItem) -> None:
+    def __init__(self, key: str, theme: Theme, parent: BoxItem) -> None:
         super().__init__(key, theme, parent)
         self.setZValue(2)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -253,10 +310,14 @@ class PortItem(KeyedItem, Endpoint):
     def on_connector(self, local: QPointF) -> bool:
         return QLineF(local, self.connector()).length() <= CONNECTOR_RADIUS + 4
 
-    def anchor_towards(self, target: QPointF) -> QPointF:
-        left = self.mapToScene(QPointF(self._rect.left(), 0))
-        right = self.mapToScene(self.connector())
-        return left if target.x() < left.x() else right
+    def attach(self, target: QPointF, side: int = 0) -> tuple[QPointF, QPointF]:
+        """Wires leave a port sideways from its own connector dot, on the side facing the
+        other end (both on the right for two ports of one box)."""
+        box = self.parentItem()
+        centre = box.scenePos().x() if box is not None else self.scenePos().x()
+        right = side > 0 or (side == 0 and target.x() >= centre)
+        x = self._rect.right() if right else self._rect.left()
+        return self.mapToScene(QPointF(x, 0)), QPointF(1.0 if right else -1.0, 0.0)
 
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
         scene = _scene(self)
@@ -278,6 +339,8 @@ class PortItem(KeyedItem, Endpoint):
         painter.setPen(QPen(self.theme.kind_edge(self.kind), 1.2))
         painter.setBrush(self.theme.box)
         painter.drawEllipse(self.connector(), CONNECTOR_RADIUS, CONNECTOR_RADIUS)
+        painter.drawEllipse(QPointF(self._rect.left(), 0), CONNECTOR_RADIUS - 1.5,
+                            CONNECTOR_RADIUS - 1.5)
 
 
 def paint_interface(painter: QPainter, theme: Theme, rect: QRectF, *, kind: str, label: str,
@@ -354,13 +417,17 @@ class DeviceItem(NodeItem, Endpoint):
         path.addRect(self._rect)
         return path
 
-    def anchor_towards(self, target: QPointF) -> QPointF:
+    def attach(self, target: QPointF, side: int = 0) -> tuple[QPointF, QPointF]:
         centre = self.scenePos()
         dx, dy = target.x() - centre.x(), target.y() - centre.y()
+        if side:
+            dx, dy = float(side), 0.0
         half_w, half_h = self._rect.width() / 2, self._rect.height() / 2
-        if abs(dx) * half_h > abs(dy) * half_w:
-            return QPointF(centre.x() + math.copysign(half_w, dx), centre.y())
-        return QPointF(centre.x(), centre.y() + math.copysign(half_h, dy or 1))
+        if abs(dx) >= half_w + 10:  # sideways whenever the other end is beside (as dot puts it)
+            sign = math.copysign(1.0, dx)
+            return QPointF(centre.x() + sign * half_w, centre.y()), QPointF(sign, 0.0)
+        sign = math.copysign(1.0, dy or 1)
+        return QPointF(centre.x(), centre.y() + sign * half_h), QPointF(0.0, sign)
 
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
         scene = _scene(self)

@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
 
 from netwright.backend.topology.problems import Problem
 from netwright.gui.canvas.items import (
+    BoxItem,
+    BridgeItem,
     DeviceItem,
     Endpoint,
     HostFrameItem,
@@ -42,7 +44,7 @@ from netwright.gui.canvas.layout import auto_positions
 from netwright.gui.canvas.theme import Theme, current_theme
 from netwright.gui.canvas.wires import DETAIL_LOD, WireItem, WireLayer
 from netwright.gui.model.document import TopologyDocument
-from netwright.gui.model.edits import Wire, wires_of
+from netwright.gui.model.edits import Wire, drawn_wires
 from netwright.gui.model.leases import LeaseInfo
 from netwright.gui.model.snapshot import Snapshot
 
@@ -136,7 +138,9 @@ class TopologyScene(QGraphicsScene):
         for key in snapshot.namespaces:
             wanted[key] = NamespaceItem
         for key in snapshot.interfaces_in(None):
-            wanted.setdefault(key, DeviceItem)
+            if snapshot.host_bridge_of(key) is None:
+                wanted.setdefault(key, BridgeItem if snapshot.kind_of(key) == "bridge"
+                                  else DeviceItem)
         for key in list(self.nodes):
             item = self.nodes[key]
             stale = key not in wanted or type(item) is not wanted[key] or (
@@ -148,17 +152,19 @@ class TopologyScene(QGraphicsScene):
         for key, cls in wanted.items():
             item = self.nodes.get(key)
             if item is None:
-                item = NamespaceItem(key, self.theme) if cls is NamespaceItem else DeviceItem(
-                    key, self.theme, snapshot.kind_of(key))
+                item = DeviceItem(key, self.theme, snapshot.kind_of(key)) \
+                    if cls is DeviceItem else cls(key, self.theme)
                 self.nodes[key] = item
                 item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, not self.detail)
                 x, y = snapshot.layout.get(key) or guessed.get(key, (0.0, 0.0))
                 item.setPos(x, y)
                 self.addItem(item)
             item.set_view(snapshot.label_of(key), snapshot.kind_of(key), snapshot.addresses_of(key))
-            if isinstance(item, NamespaceItem):
+            if isinstance(item, BoxItem):
+                ports = snapshot.interfaces_in(key) if isinstance(item, NamespaceItem) \
+                    else snapshot.bridge_ports.get(key, [])
                 item.set_ports([(k, snapshot.label_of(k), snapshot.kind_of(k),
-                                 snapshot.addresses_of(k)) for k in snapshot.interfaces_in(key)])
+                                 snapshot.addresses_of(k)) for k in ports])
                 if not self.detail:
                     for port in item.ports.values():
                         port.setVisible(False)
@@ -184,7 +190,7 @@ class TopologyScene(QGraphicsScene):
         self.removeItem(item)
 
     def _sync_wires(self, snapshot: Snapshot) -> None:
-        wanted = set(wires_of(snapshot))
+        wanted = set(drawn_wires(snapshot))
         for ident in list(self.wires):
             if ident not in wanted:
                 self.removeItem(self.wires.pop(ident))
@@ -202,13 +208,19 @@ class TopologyScene(QGraphicsScene):
 
     def endpoint(self, key: str) -> Endpoint | None:
         node = self.nodes.get(key)
-        if isinstance(node, DeviceItem):
+        if isinstance(node, DeviceItem | BridgeItem):
             return node
-        namespace = self.document.snapshot.namespace_of(key)
-        box = self.nodes.get(namespace) if namespace else None
-        if isinstance(box, NamespaceItem):
+        container = self.document.snapshot.container_of(key)
+        box = self.nodes.get(container) if container else None
+        if isinstance(box, BoxItem):
             return box.ports.get(key)
         return None
+
+    def owner_of(self, key: str) -> str | None:
+        """The placed item an endpoint is drawn in (itself, its namespace or its bridge)."""
+        if key in self.nodes:
+            return key
+        return self.document.snapshot.container_of(key)
 
     def item_for(self, key: str) -> KeyedItem | None:
         node = self.nodes.get(key)
@@ -222,10 +234,16 @@ class TopologyScene(QGraphicsScene):
         if a is None or b is None:
             wire.hide()
             return
+        snapshot = self.document.snapshot
+        if wire.relation == "master" and snapshot.host_bridge_of(wire.a) == wire.b:
+            wire.hide()  # a port drawn inside its bridge: the box says it already
+            return
         wire.show()
-        centre_a = _centre(a)
-        centre_b = _centre(b)
-        wire.set_ends(a.anchor_towards(centre_b), b.anchor_towards(centre_a))
+        # Two ports of one box: both leave on the right, and the wire bulges out beside it.
+        side = 1 if self.owner_of(wire.a) == self.owner_of(wire.b) else 0
+        start, out = a.attach(_centre(b), side)
+        end, into = b.attach(_centre(a), side)
+        wire.set_route(start, out, end, into)
 
     def node_moved(self, node: NodeItem) -> None:
         """An item moved (drag, undo, layout): its wires and the host frame follow."""
@@ -357,6 +375,10 @@ class TopologyScene(QGraphicsScene):
             if item is not None:
                 item.setSelected(True)
 
+    def snapped_xy(self, x: float, y: float) -> tuple[float, float]:
+        point = self.snapped(QPointF(x, y))
+        return point.x(), point.y()
+
     def snapped(self, value: QPointF) -> QPointF:
         if not self.snap:
             return value
@@ -372,7 +394,7 @@ class TopologyScene(QGraphicsScene):
 
     def endpoint_at(self, pos: QPointF) -> Endpoint | None:
         for item in self.items(pos):
-            if isinstance(item, PortItem | DeviceItem):
+            if isinstance(item, PortItem | DeviceItem | BridgeItem):
                 return item
         return None
 

@@ -35,8 +35,9 @@ DETAIL_LOD = 0.45
 INK_BUDGET = 60_000.0  # device pixels of dashed, antialiased wire per frame (~10 ms here)
 WIRE_DASHES: dict[str, list[float] | None] = {
     "peer": None, "master": [5.0, 3.0], "parent": [1.5, 2.5], "dev": [6.0, 2.0, 1.5, 2.0],
+    "remote": [2.0, 4.0],
 }
-WIRE_WIDTHS = {"peer": 2.6, "master": 1.8, "parent": 1.8, "dev": 1.6}
+WIRE_WIDTHS = {"peer": 2.6, "master": 1.8, "parent": 1.8, "dev": 1.6, "remote": 1.4}
 
 
 def describe_wire(relation: str, a: str, b: str) -> str:
@@ -45,6 +46,7 @@ def describe_wire(relation: str, a: str, b: str) -> str:
         "master": f"{a} is a port of bridge {b}",
         "parent": f"{a} is a child of its parent {b}",
         "dev": f"vxlan {a} runs over {b}",
+        "remote": f"vxlan {a} sends to {b}'s address (its remote)",
     }.get(relation, f"{a} — {b}")
 
 
@@ -77,6 +79,7 @@ class WireItem(QGraphicsItem):
         self.layer = layer
         self.result: str | None = None  # "reachable"/"unreachable" after a check
         self.line = QLineF()
+        self.path = QPainterPath()
         self.setZValue(0)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
@@ -87,22 +90,40 @@ class WireItem(QGraphicsItem):
         return (self.relation, self.a, self.b)
 
     def set_ends(self, start: QPointF, end: QPointF) -> None:
+        """A straight wire (no direction to leave its ends in)."""
+        self.set_route(start, QPointF(), end, QPointF())
+
+    def set_route(self, start: QPointF, out: QPointF, end: QPointF, into: QPointF) -> None:
+        """A wire leaving ``start`` in direction ``out`` and arriving at ``end`` from
+        direction ``into`` (unit vectors pointing away from each endpoint): a cubic curve
+        that starts and ends along them, so it visibly belongs to the ports it joins."""
         line = QLineF(start, end)
-        if line != self.line:
+        path = route_path(start, out, end, into)
+        if line != self.line or path != self.path:
             self.layer.invalidate(self.boundingRect())
             self.prepareGeometryChange()
-            self.line = line
+            self.line, self.path = line, path
             self.layer.invalidate(self.boundingRect())
 
+    def head(self) -> QLineF:
+        """The last stretch of the wire, for its arrowhead."""
+        if self.path.elementCount() > 2:
+            return QLineF(self.path.pointAtPercent(0.97), self.line.p2())
+        return self.line
+
+    def polyline(self) -> list[QPointF]:
+        """The drawn wire as points (for hit tests and the readability counts)."""
+        polygons = self.path.toSubpathPolygons()
+        return list(polygons[0]) if polygons else [self.line.p1(), self.line.p2()]
+
     def boundingRect(self) -> QRectF:  # noqa: N802
-        return QRectF(self.line.p1(), self.line.p2()).normalized().adjusted(-10, -10, 10, 10)
+        return self.path.controlPointRect().united(
+            QRectF(self.line.p1(), self.line.p2()).normalized()).adjusted(-10, -10, 10, 10)
 
     def shape(self) -> QPainterPath:
-        path = QPainterPath(self.line.p1())
-        path.lineTo(self.line.p2())
         outline = QPainterPathStroker()
         outline.setWidth(8)
-        return outline.createStroke(path)
+        return outline.createStroke(self.path)
 
     def set_result(self, result: str | None) -> None:
         if result != self.result:
@@ -170,9 +191,8 @@ class WireLayer(QGraphicsItem):
         boxes = []
         for wire in self._wires():
             if wire.isVisible():
-                line = wire.line
-                boxes.append((min(line.x1(), line.x2()), min(line.y1(), line.y2()),
-                              max(line.x1(), line.x2()), max(line.y1(), line.y2()),
+                box = wire.path.controlPointRect()
+                boxes.append((box.left(), box.top(), box.right(), box.bottom(),
                               self._key(wire), wire))
         return boxes
 
@@ -190,6 +210,7 @@ class WireLayer(QGraphicsItem):
         exposed = option.exposedRect.adjusted(-6, -6, 6, 6)
         lod = float(option.levelOfDetailFromTransform(painter.worldTransform()))
         heads: list[tuple[QLineF, QColor]] = []
+        curves: dict[tuple[str, str, bool], QPainterPath] = defaultdict(QPainterPath)
         ink = 0.0
         if lod < DETAIL_LOD:  # whole lines, grouped once: Qt clips solid lines cheaply
             if self._overview is None:
@@ -206,6 +227,12 @@ class WireLayer(QGraphicsItem):
                 if x1 < left or x0 > right or y1 < top or y0 > bottom:
                     continue  # plain floats: the cheapest test, for most wires
                 line = wire.line
+                if wire.path.elementCount() > 2:  # a curve: drawn whole (Qt clips it)
+                    curves[key].addPath(wire.path)
+                    ink += wire.path.length() * lod
+                    if wire.relation != "peer":
+                        heads.append((wire.head(), QColor(key[1])))
+                    continue
                 span = clip_line(line, exposed)
                 if span is not None:
                     visible.append((line, span, key, wire.relation))
@@ -216,6 +243,8 @@ class WireLayer(QGraphicsItem):
                                    else self._dash_aligned(line, span, relation))
                 if not solid and relation != "peer" and span[1] >= 1.0 and line.length() > 20:
                     heads.append((line, QColor(key[1])))
+            for key in curves:
+                groups.setdefault(key, [])
         overview = lod < DETAIL_LOD
         fast = overview or ink > INK_BUDGET
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, not fast)
@@ -230,7 +259,11 @@ class WireLayer(QGraphicsItem):
                 pen.setDashPattern(dashes)
             pen.setCapStyle(Qt.PenCapStyle.FlatCap)
             painter.setPen(pen)
-            painter.drawLines(lines)
+            if lines:
+                painter.drawLines(lines)
+            if not overview and key in curves:
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawPath(curves[key])
         if not fast:
             painter.setPen(Qt.PenStyle.NoPen)
             for line, colour in heads:
@@ -272,6 +305,23 @@ class WireLayer(QGraphicsItem):
             start = math.floor(t0 * length / period) * period
             t0 = start / length
         return QLineF(line.pointAt(t0), line.pointAt(t1))
+
+
+def route_path(start: QPointF, out: QPointF, end: QPointF, into: QPointF) -> QPainterPath:
+    """A straight line when no direction is given, else a cubic curve leaving along ``out``
+    and arriving along ``into``; a wire between two ports on one side of one box bulges out
+    beside the box (further for ports further apart)."""
+    path = QPainterPath(start)
+    if out.isNull() and into.isNull():
+        path.lineTo(end)
+        return path
+    gap = QLineF(start, end)
+    if QPointF.dotProduct(out, into) > 0.5:  # both leave the same way: a bracket
+        reach = 34.0 + 0.2 * gap.length()
+    else:
+        reach = min(160.0, max(30.0, 0.45 * gap.length()))
+    path.cubicTo(start + out * reach, end + into * reach, end)
+    return path
 
 
 def _arrow(line: QLineF) -> QPolygonF:

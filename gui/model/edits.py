@@ -132,6 +132,24 @@ def wires_of(snapshot: Snapshot) -> list[Wire]:
     return wires
 
 
+def remote_wires(snapshot: Snapshot) -> list[Wire]:
+    """A vxlan's ``remote`` drawn as a wire to the interface or NIC that has that address
+    (nothing when the address belongs to no one in the design)."""
+    wires: list[Wire] = []
+    for key, link in snapshot.interfaces.items():
+        remote = link.get("remote")
+        if link.get("kind") == "vxlan" and remote is not None:
+            owner = snapshot.address_owner(remote)
+            if owner is not None and owner != key:
+                wires.append(("remote", key, owner))
+    return wires
+
+
+def drawn_wires(snapshot: Snapshot) -> list[Wire]:
+    """What the canvas draws: every relation, and each vxlan's remote."""
+    return wires_of(snapshot) + remote_wires(snapshot)
+
+
 def wire_edits(snapshot: Snapshot, a: str, b: str) -> list[Edit]:
     """What "connect a to b" means for their kinds; EditRefusedError when it means nothing."""
     if a == b:

@@ -36,11 +36,19 @@ class Snapshot:
     layout: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     members: dict[str | None, list[str]] = field(default_factory=dict)
+    bridge_ports: dict[str, list[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.members:  # built once: interfaces_in() is asked per namespace
             for key in self.interfaces:
                 self.members.setdefault(self.namespace_of(key), []).append(key)
+        if not self.bridge_ports:
+            for key in self.members.get(None, ()):
+                master = self.interfaces[key].get("master")
+                if (isinstance(master, str) and self.kind_of(key) != "bridge"
+                        and self.namespace_of(master) is None and master != key
+                        and self.kind_of(master) == "bridge"):
+                    self.bridge_ports.setdefault(master, []).append(key)
 
     def namespace_of(self, key: str) -> str | None:
         """The namespace an interface is placed in (None: the host, or not an interface)."""
@@ -71,9 +79,30 @@ class Snapshot:
             return []
         return ["dhcp" if isinstance(a, dict) or a == "dhcp" else str(a) for a in addresses]
 
+    def host_bridge_of(self, key: str) -> str | None:
+        """The host-level bridge whose box shows ``key`` as one of its ports (None: not a
+        host-level port of a host-level bridge)."""
+        master = self.interfaces.get(key, {}).get("master")
+        return master if isinstance(master, str) and key in self.bridge_ports.get(master, ()) \
+            else None
+
+    def container_of(self, key: str) -> str | None:
+        """The box an interface is drawn in: its namespace, or its host bridge."""
+        return self.namespace_of(key) or self.host_bridge_of(key)
+
+    def address_owner(self, address: object) -> str | None:
+        """The interface or NIC that has ``address`` (with any prefix length), if any."""
+        wanted = str(address).split("/", 1)[0]
+        for key in (*self.interfaces, *self.nics):
+            if any(a.split("/", 1)[0] == wanted for a in self.addresses_of(key)):
+                return key
+        return None
+
     def placed_keys(self) -> list[str]:
-        """Everything that has its own position: namespaces, host NICs, host-level interfaces."""
-        return [*self.nics, *self.namespaces, *self.interfaces_in(None)]
+        """Everything that has its own position: namespaces, host NICs, host-level interfaces
+        (not the ports of a host bridge: they are drawn inside it)."""
+        return [*self.nics, *self.namespaces,
+                *(k for k in self.interfaces_in(None) if self.host_bridge_of(k) is None)]
 
 
 def take_snapshot(tree: Any) -> Snapshot:

@@ -43,7 +43,8 @@ from netwright.gui.canvas.export import (
     shell_script_function,
     write_shell_script,
 )
-from netwright.gui.canvas.layout import auto_positions
+from netwright.gui.canvas.graph_layout import LayoutUnavailableError, dot_positions
+from netwright.gui.canvas.items import box_shape
 from netwright.gui.canvas.scene import TopologyScene
 from netwright.gui.canvas.theme import current_theme
 from netwright.gui.canvas.view import CanvasView
@@ -492,12 +493,22 @@ class MainWindow(BackendActions, TrialActions, HostActions, QMainWindow):
         self.scene.select_keys(keys)
         return keys
 
-    def arrange(self) -> None:
-        positions = auto_positions(self.document.snapshot)
-        edits = [Edit(("layout", key), position(x, y)) for key, (x, y) in positions.items()]
+    def arrange(self) -> bool:
+        """Every item where Graphviz's dot puts it, as one undo step; a sentence if dot is
+        missing, fails or takes too long (nothing moves then)."""
+        snapshot = self.document.snapshot
+        try:
+            positions = dot_positions(snapshot, lambda key: box_shape(snapshot, key))
+        except LayoutUnavailableError as exc:
+            self.report_error("nothing was arranged", exc)
+            return False
+        edits = [Edit(("layout", key), position(*self.scene.snapped_xy(x, y)))
+                 for key, (x, y) in positions.items()
+                 if snapshot.layout.get(key) != self.scene.snapped_xy(x, y)]
         if edits:
             self.push(LayoutCommand(self.document, edits))
             self.view.fit_all()
+        return True
 
     def go_to_key(self, key: str) -> None:
         self.scene.select_keys([key])

@@ -9,7 +9,7 @@ from gestures import click, drop_kind, mouse_drag
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 
-from netwright.gui.canvas.items import DeviceItem, NamespaceItem, PortItem
+from netwright.gui.canvas.items import BridgeItem, DeviceItem, NamespaceItem, PortItem
 from netwright.gui.model.edits import PALETTE_KINDS
 from netwright.gui.window.main import MainWindow
 
@@ -78,7 +78,7 @@ def test_wire_port_to_bridge_by_dragging_from_the_connector(window: MainWindow) 
     assert drop_kind(window.view, "bridge", inside + QPointF(0, -220))
     port = window.scene.item_for("veth1")
     bridge = window.scene.item_for("br1")
-    assert isinstance(port, PortItem) and isinstance(bridge, DeviceItem)
+    assert isinstance(port, PortItem) and isinstance(bridge, BridgeItem)
     start = port.mapToScene(port.connector())
     mouse_drag(window.view, start, bridge.sceneBoundingRect().center())
     assert window.document.get(("interfaces", "veth1", "master")) == "br1"

@@ -18,6 +18,7 @@ libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 libegl1 libgl1 lib
 libdbus-1-3 fonts-dejavu-core
 qemu-system-x86 busybox-static
 desktop-file-utils appstream libxml2-utils lintian shared-mime-info systemd
+graphviz
 "
 missing=""
 for pkg in $PACKAGES; do

@@ -1,0 +1,105 @@
+"""Arrange Automatically (Graphviz dot) and how relations are drawn: bridges with their
+ports, veth pairs port to port, sub-interfaces from their own port, vxlan to its underlay and
+its remote; counted with the readability measures the README reports."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from netwright.gui.canvas.items import BridgeItem, PortItem
+from netwright.gui.canvas.metrics import measure_scene
+from netwright.gui.window.main import MainWindow
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def _open(window: MainWindow, name: str) -> None:
+    assert window.open_path(EXAMPLES / f"{name}.yaml")
+
+
+def _moved_away(window: MainWindow) -> None:
+    """Put every box on one spot, so the arrangement has to undo a real mess."""
+    window.move_nodes(1, {key: (0.0, 0.0) for key in window.scene.nodes})
+
+
+def test_arrange_openstack_is_one_undo_step_with_no_crossings(window: MainWindow) -> None:
+    _open(window, "openstack-linuxbridge")
+    _moved_away(window)
+    stack = window.document.undo_stack
+    before, messy = stack.count(), window.document.snapshot.layout
+    assert measure_scene(window.scene).box_overlaps > 0
+    assert window.arrange()
+    assert stack.count() == before + 1 and stack.undoText() == "Arrange automatically"
+    counts = measure_scene(window.scene)
+    assert (counts.wire_crossings, counts.wires_through_boxes, counts.box_overlaps) == (0, 0, 0)
+    stack.undo()
+    assert window.document.snapshot.layout == messy
+    stack.redo()
+    assert measure_scene(window.scene).box_overlaps == 0
+
+
+def test_bridge_ports_are_rows_of_the_bridge_and_veth_pairs_run_port_to_port(
+        window: MainWindow) -> None:
+    _open(window, "openstack-linuxbridge")
+    scene = window.scene
+    bridge = scene.nodes["qbr-vm1"]
+    assert isinstance(bridge, BridgeItem) and list(bridge.ports) == ["tap-vm1", "qvb-vm1"]
+    assert "tap-vm1" not in scene.nodes
+    assert not scene.wires[("master", "tap-vm1", "qbr-vm1")].isVisible()
+    pair = scene.wires[("peer", "tap-vm1", "vm1-eth0")]
+    ends = pair.polyline()
+    for end, key in ((ends[0], "tap-vm1"), (ends[-1], "vm1-eth0")):
+        port = scene.item_for(key)
+        assert isinstance(port, PortItem)
+        rect = port.sceneBoundingRect().adjusted(9, 9, -9, -9)
+        assert abs(end.y() - rect.center().y()) < 1 and rect.left() - 1 <= end.x() \
+            <= rect.right() + 1
+
+
+def test_sub_interface_wire_starts_at_its_own_port(window: MainWindow) -> None:
+    _open(window, "seed-ipvlan-l2")
+    wire = window.scene.wires[("parent", "ipvlan2", "wlp2s0")]
+    port = window.scene.item_for("ipvlan2")
+    start = wire.polyline()[0]
+    assert abs(start.y() - port.sceneBoundingRect().center().y()) < 1
+    box = window.scene.nodes["net2"].sceneBoundingRect().adjusted(10, 10, -10, -10)
+    assert box.contains(start)  # from the port inside net2, not from the box's edge elsewhere
+
+
+def test_vxlan_wires_to_its_underlay_and_its_remote_are_drawn_outside_the_box(
+        window: MainWindow) -> None:
+    _open(window, "vxlan-overlay")
+    scene = window.scene
+    underlay = scene.wires[("dev", "vxlan-a", "underlay-a")]
+    assert underlay.isVisible()
+    box = scene.nodes["hosta"].sceneBoundingRect().adjusted(10, 10, -10, -10)
+    assert max(p.x() for p in underlay.polyline()) > box.right() + 10  # bulges out beside it
+    remote = scene.wires[("remote", "vxlan-a", "underlay-b")]
+    assert remote.isVisible()
+    assert "remote" in remote.toolTip()
+
+
+def test_missing_dot_is_a_sentence_and_nothing_moves(window: MainWindow, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    _open(window, "openstack-linuxbridge")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    count = window.document.undo_stack.count()
+    assert not window.arrange()
+    message = window.statusBar().currentMessage()
+    assert "nothing was arranged" in message and "apt install graphviz" in message
+    assert window.document.undo_stack.count() == count
+
+
+def test_dot_that_hangs_is_stopped_with_a_sentence(window: MainWindow, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    _open(window, "openstack-linuxbridge")
+    slow = tmp_path / "dot"
+    slow.write_text("#!/bin/sh\nexec sleep 30\n")
+    slow.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr("netwright.gui.canvas.graph_layout.DOT_TIMEOUT_S", 0.3)
+    assert not window.arrange()
+    assert "took more than" in window.statusBar().currentMessage()
