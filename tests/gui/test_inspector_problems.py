@@ -82,11 +82,11 @@ def test_kind_specific_fields(window: MainWindow, seed: Path) -> None:
 
 def test_rename_follows_references_and_undoes(window: MainWindow, seed: Path) -> None:
     _open(window, seed, "net1")
-    before = window.document.render()
+    before, placed = window.document.render(), window.document.snapshot.layout["net1"]
     _type(window.inspector.editors["$key"], "red")
     assert window.document.get(("namespaces", "red")) is not None
     assert window.document.get(("interfaces", "ipvlan1", "namespace")) == "red"
-    assert window.document.snapshot.layout["red"] == (-160.0, 160.0)
+    assert window.document.snapshot.layout["red"] == placed
     assert window.scene.selected_keys() == ["red"]
     window.undo_action.trigger()
     assert window.document.render() == before
