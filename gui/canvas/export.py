@@ -26,8 +26,10 @@ def _scene_rect(scene: TopologyScene) -> QRectF:
     return scene.frame.rect().adjusted(-16, -16, 16, 16)
 
 
-def render_png(scene: TopologyScene, path: str | Path, scale: float = 2.0) -> QSize:
-    """Render the whole canvas (not just the visible part) at ``scale`` pixels per unit."""
+def render_png(scene: TopologyScene, path: str | Path, scale: float = 2.0,
+               badges: bool = False) -> QSize:
+    """Render the whole canvas (not just the visible part) at ``scale`` pixels per unit;
+    problem badges only when ``badges`` is asked for."""
     rect = _scene_rect(scene)
     size = QSize(max(1, int(rect.width() * scale)), max(1, int(rect.height() * scale)))
     image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
@@ -35,7 +37,7 @@ def render_png(scene: TopologyScene, path: str | Path, scale: float = 2.0) -> QS
     painter = QPainter(image)
     painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
     scene.clearSelection()
-    with scene.full_detail():
+    with scene.full_detail(badges):
         scene.render(painter, QRectF(0, 0, size.width(), size.height()), rect,
                      Qt.AspectRatioMode.KeepAspectRatio)
     painter.end()
@@ -45,7 +47,9 @@ def render_png(scene: TopologyScene, path: str | Path, scale: float = 2.0) -> QS
     return size
 
 
-def render_svg(scene: TopologyScene, path: str | Path, title: str = "Netwright topology") -> None:
+def render_svg(scene: TopologyScene, path: str | Path, title: str = "Netwright topology",
+               badges: bool = False) -> None:
+    """The whole canvas as an SVG drawing; problem badges only when ``badges``."""
     rect = _scene_rect(scene)
     generator = QSvgGenerator()
     generator.setFileName(str(path))
@@ -58,7 +62,7 @@ def render_svg(scene: TopologyScene, path: str | Path, title: str = "Netwright t
         raise ExportError(f"could not write the drawing {path}: check the folder is writable")
     painter.fillRect(QRectF(0, 0, rect.width(), rect.height()), scene.theme.background)
     scene.clearSelection()
-    with scene.full_detail():
+    with scene.full_detail(badges):
         scene.render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
     painter.end()
 

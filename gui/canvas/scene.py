@@ -277,8 +277,14 @@ class TopologyScene(QGraphicsScene):
                                                      SCENE_MARGIN, SCENE_MARGIN))
 
     @contextlib.contextmanager
-    def full_detail(self) -> Iterator[None]:
-        """For exports: every item paints itself, in full, as vectors (no pixmap caches)."""
+    def full_detail(self, badges: bool = True) -> Iterator[None]:
+        """For exports: every item paints itself, in full, as vectors (no pixmap caches);
+        without the problem badges unless ``badges`` (a picture for a document or a slide
+        should not carry the designer's warnings)."""
+        shown = {item: item.badge for item in self._keyed_items()}
+        if not badges:
+            for item in shown:
+                item.set_badge(None)
         detail = self.detail
         self.set_detail(1.0)
         cached = [item for item in self.items()
@@ -291,6 +297,8 @@ class TopologyScene(QGraphicsScene):
             for item in cached:
                 item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.set_detail(1.0 if detail else 0.0)
+            for item, badge in shown.items():
+                item.set_badge(badge)
 
     def set_detail(self, zoom: float) -> None:
         """Zoomed out, ports are not drawn at all (not even asked to paint)."""

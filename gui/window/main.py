@@ -209,6 +209,10 @@ class MainWindow(BackendActions, TrialActions, HostActions, QMainWindow):
         self.save_as_action = self._action("Save &As…", self.file_save_as, key.SaveAs)
         self.export_png_action = self._action("Export &PNG…", self.export_png, "Ctrl+E")
         self.export_svg_action = self._action("Export S&VG…", self.export_svg, "Ctrl+Shift+E")
+        self.export_badges_action = self._action(
+            "Problem &Badges in Exports", lambda: None, None,
+            "draw the red and amber problem marks in exported PNG and SVG pictures")
+        self.export_badges_action.setCheckable(True)
         self.export_sh_action = self._action(
             "Export &shell script…", self.export_shell, "Ctrl+Alt+E",
             "the ip(8) commands that build this topology")
@@ -263,7 +267,7 @@ class MainWindow(BackendActions, TrialActions, HostActions, QMainWindow):
         file_menu.addActions([self.save_action, self.save_as_action])
         file_menu.addSeparator()
         file_menu.addActions([self.export_png_action, self.export_svg_action,
-                              self.export_sh_action])
+                              self.export_badges_action, self.export_sh_action])
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit = bar.addMenu("&Edit")
@@ -620,12 +624,14 @@ class MainWindow(BackendActions, TrialActions, HostActions, QMainWindow):
     def export_png(self) -> None:
         path = self._export_path("Export PNG", "png", "PNG images (*.png)")
         if path:
-            self._export(lambda: render_png(self.scene, path), path)
+            badges = self.export_badges_action.isChecked()
+            self._export(lambda: render_png(self.scene, path, badges=badges), path)
 
     def export_svg(self) -> None:
         path = self._export_path("Export SVG", "svg", "SVG drawings (*.svg)")
         if path:
-            self._export(lambda: render_svg(self.scene, path), path)
+            badges = self.export_badges_action.isChecked()
+            self._export(lambda: render_svg(self.scene, path, badges=badges), path)
 
     def export_shell(self) -> None:
         path = self._export_path("Export shell script", "sh", "Shell scripts (*.sh)")
