@@ -80,6 +80,8 @@ def report_destroyed(name: str, result: Any, as_json: bool, **extra: Any) -> Non
         emit_json({**result.to_json(), "destroyed": True, **extra})
     else:
         print(f"destroyed {name} ({len(result.plan.steps)} step(s), {result.seconds:.2f} s)")
+        for note in result.plan.notes:  # e.g. what was left because it is not ours
+            print(f"  * {note}")
 
 
 def report_applied(result: Any, as_json: bool) -> None:

@@ -21,6 +21,7 @@ from netwright.backend.dhcp import requests as dhcp_requests
 from netwright.backend.engine import capabilities, netns, ops, trial
 from netwright.backend.engine.desired import Desired, Where, desired_state
 from netwright.backend.engine.execute import CancelRequested, Fault, StepFailed, execute
+from netwright.backend.engine.foreign import ForeignLink, foreign_links
 from netwright.backend.engine.journal import Journal, read_header
 from netwright.backend.engine.kernel import Kernel
 from netwright.backend.engine.observe import Interest, LinkState, observe
@@ -116,7 +117,10 @@ class Engine:
 
     def _compute(self, kernel: Kernel, topology: Topology, *, strict: bool = True,
                  conflicts: dict[str, str] | None = None,
-                 host_nics: dict[str, LinkState | None] | None = None) -> list[Step]:
+                 host_nics: dict[str, LinkState | None] | None = None,
+                 foreign: list[ForeignLink] | None = None) -> list[Step]:
+        """The plan from the kernel to ``topology``; ``conflicts``, ``host_nics`` and
+        ``foreign`` (links in our group that are not ours) are filled when given."""
         desired = self._desired(topology, topology.name)
         previous = self._desired(self._previous(topology.name), topology.name)
         desired.labels = {**previous.labels, **desired.labels}
@@ -126,9 +130,11 @@ class Engine:
             raise HostMismatch(
                 f"the lab host (namespace {host}) does not exist: build it first"
                 " (netwright.backend.lab.build_lab, or 'netwright apply --lab')")
+        interest = _interest(desired, previous)
         observed = observe(kernel, self._wheres(desired, previous),
-                           marker_only=previous.wheres() - desired.wheres(),
-                           interest=_interest(desired, previous))
+                           marker_only=previous.wheres() - desired.wheres(), interest=interest)
+        if foreign is not None:
+            foreign += foreign_links(desired, observed, interest)
         if host_nics is not None:
             seen = observed.get(self.target.host_netns)
             for nic in topology.host.nics:
@@ -141,9 +147,11 @@ class Engine:
         require_root()
         await self.recover()
         persist = await self._persist_plan(topology)
+        foreign: list[ForeignLink] = []
         with Kernel() as kernel:
-            return Plan(topology.name, as_steps(persist) + self._compute(kernel, topology),
-                        _dhcp_notes(topology))
+            steps = self._compute(kernel, topology, foreign=foreign)
+        return Plan(topology.name, as_steps(persist) + steps,
+                    _dhcp_notes(topology) + [f.sentence for f in foreign])
 
     async def deployments(self) -> list[str]:
         """Names of the topologies deployed on this target."""
@@ -196,15 +204,19 @@ class Engine:
         deployed = self.store.load(topology.name) is not None
         conflicts: dict[str, str] = {}
         nics: dict[str, LinkState | None] = {}
+        foreign: list[ForeignLink] = []
         with Kernel() as kernel:
             steps = self._compute(kernel, topology, strict=False, conflicts=conflicts,
-                                  host_nics=nics)
+                                  host_nics=nics, foreign=foreign)
         dhcp = [c.to_json() for c in self.dhcp.states(topology)] if deployed else []
         held = self.awaiting_confirmation(topology.name)
         persisted = await self._persist_statuses(topology)
         objects = [persisted.get(o.object, o) if o.what == "interface" else o
                    for o in _object_statuses(topology, steps, conflicts)]
-        return Status(topology.name, deployed, [*objects, *_nic_statuses(topology, nics)],
+        strangers = [ObjectStatus(f.name, "interface", "foreign", [f.sentence])
+                     for f in foreign]
+        return Status(topology.name, deployed,
+                      [*objects, *_nic_statuses(topology, nics), *strangers],
                       dhcp, held.to_json() if held is not None else None)
 
     async def _persist_statuses(self, topology: Topology) -> dict[str, ObjectStatus]:
@@ -378,9 +390,10 @@ class Engine:
         with self.store.lock(name):
             record = self.store.load(name)
             previous = record.topology if record else None
+            foreign: list[ForeignLink] = []
             with Kernel() as kernel:
-                steps = self._compute(kernel, topology)
-                plan = Plan(name, steps, _dhcp_notes(topology))
+                steps = self._compute(kernel, topology, foreign=foreign)
+                plan = Plan(name, steps, _dhcp_notes(topology) + [f.sentence for f in foreign])
                 if not steps:
                     if record is None:
                         self.store.save(topology, uuid.uuid4().hex)
@@ -393,13 +406,15 @@ class Engine:
                 self.dhcp.prepare(name, topology)
                 journal = self._begin(name, "apply", generation, previous, topology)
                 try:
-                    await execute(kernel, steps, before=lambda b: journal.intent(
-                        [s.text for s in b]), progress=progress,
-                        cancelled=(cancel.is_set if cancel else None), fault=self.fault,
-                        settle=lambda: self._settle(topology, previous))
+                    await execute(kernel, steps, before=_recorder(journal),
+                                  progress=progress,
+                                  cancelled=(cancel.is_set if cancel else None),
+                                  fault=self.fault,
+                                  settle=lambda: self._settle(topology, previous))
                 except StepFailed as failed:
                     kernel.close()
-                    clean, _ran = await self._converge(name, previous, topology)
+                    clean, _ran = await self._converge(name, previous, topology,
+                                                       journal=journal)
                     journal.finish()
                     if previous is not None:
                         await self._run_dhcp(previous, wait=False)
@@ -410,7 +425,8 @@ class Engine:
                         rolled_back=clean) from None
                 except CancelRequested:
                     kernel.close()
-                    clean, _ran = await self._converge(name, previous, topology)
+                    clean, _ran = await self._converge(name, previous, topology,
+                                                       journal=journal)
                     journal.finish()
                     if previous is not None:
                         await self._run_dhcp(previous, wait=False)
@@ -454,10 +470,11 @@ class Engine:
                     self.store.trial_path(topology_name).unlink(missing_ok=True)
                 forget = await part.forget(topology_name,
                                            self._previous(topology_name) or given)
+                notes: list[str] = []
                 try:
                     result = await self._destroy_runtime(name, progress=progress,
                                                          cancel=cancel)
-                    steps = result.plan.steps
+                    steps, notes = result.plan.steps, result.plan.notes
                 except NotDeployed:
                     if forget.empty:
                         raise
@@ -466,7 +483,7 @@ class Engine:
                 await (await part.begin(forget, confirmed=True)).commit()
             finally:
                 part.close()
-        return ApplyResult(Plan(topology_name, steps + as_steps(forget)),
+        return ApplyResult(Plan(topology_name, steps + as_steps(forget), notes),
                            time.monotonic() - started)
 
     async def _destroy_runtime(self, name: str | Topology, *,
@@ -492,10 +509,11 @@ class Engine:
             generation = record.generation if record else ""
             self.dhcp.stop(name)  # release the leases; no client may keep a namespace alive
             journal = self._begin(name, "destroy", generation, None, deployed)
+            foreign: list[ForeignLink] = []
             try:
                 _clean, steps = await self._converge(name, None, deployed,
                                                      progress=progress, journal=journal,
-                                                     destroying=True)
+                                                     destroying=True, foreign=foreign)
             except ConflictError:  # refused by the first (strict) plan: nothing was touched
                 journal.finish()
                 if record is not None:
@@ -503,7 +521,8 @@ class Engine:
                 raise
             self.store.remove(name)
             journal.finish()
-        return ApplyResult(Plan(name, steps), time.monotonic() - started)
+        left = [f"left {f.sentence}" for f in foreign]
+        return ApplyResult(Plan(name, steps, left), time.monotonic() - started)
 
     def _begin(self, name: str, operation: str, generation: str, goal: Topology | None,
                other: Topology | None) -> Journal:
@@ -517,41 +536,43 @@ class Engine:
 
     async def _converge(self, name: str, goal: Topology | None, other: Topology | None, *,
                         progress: Progress | None = None, journal: Journal | None = None,
-                        destroying: bool = False) -> tuple[bool, list[Step]]:
+                        destroying: bool = False, foreign: list[ForeignLink] | None = None
+                        ) -> tuple[bool, list[Step]]:
         """Make the kernel hold exactly ``goal`` (None: nothing) of topology ``name``,
         touching only owned objects. Returns whether it ended clean, and the steps it ran.
 
-        ``destroying``: the first plan is strict, so a destroy that would take an object that
-        is not ours with it (an interface moved into our namespace) raises ConflictError
-        before anything is touched; the fault hook applies (tests)."""
+        ``journal``: the operation's, which records what this creates and says which
+        unmarked links an interrupted create left (``observe.owns``). ``destroying``: the
+        first plan is strict, so a destroy that would take an object that is not ours with
+        it (an interface moved into our namespace) raises ConflictError before anything is
+        touched; the fault hook applies (tests). ``foreign`` receives the links in our
+        group that are not ours, as first observed."""
         desired = self._desired(goal, name)
         wider = self._desired(other, name)
         desired.labels = {**wider.labels, **desired.labels}
         ran: list[Step] = []
-        for attempt in range(3):
+        for attempt in range(4):
+            made = frozenset(journal.creates) if journal else frozenset()
+            interest = _interest(desired, wider, half_made=made)
             with Kernel() as kernel:
                 observed = observe(kernel, self._wheres(desired, wider),
                                    marker_only=wider.wheres() - desired.wheres(),
-                                   interest=_interest(desired, wider))
+                                   interest=interest)
+                if foreign is not None and attempt == 0:
+                    foreign += foreign_links(desired, observed, interest)
                 steps = make_plan(desired, observed, kernel,
                                   strict=destroying and attempt == 0,
-                                  known=list(wider.links.values()))
+                                  known=list(wider.links.values()), half_made=made)
                 if not steps:
-                    break
+                    return True, ran
+                if attempt == 3:
+                    return False, ran
                 ran += steps
                 await execute(kernel, steps, progress=progress, keep_going=True,
-                              before=(lambda b: journal.intent([s.text for s in b]))
-                              if journal else None, fault=self.fault if destroying else None,
+                              before=_recorder(journal) if journal else None,
+                              fault=self.fault if destroying else None,
                               settle=lambda: self._settle(goal, other, name=name))
-        else:
-            with Kernel() as kernel:
-                observed = observe(kernel, self._wheres(desired, wider),
-                                   marker_only=wider.wheres() - desired.wheres(),
-                                   interest=_interest(desired, wider))
-                clean = not make_plan(desired, observed, kernel, strict=False,
-                                      known=list(wider.links.values()))
-            return clean, ran
-        return True, ran
+        return False, ran  # not reached: the last attempt only looks
 
     async def _settle(self, goal: Topology | None, other: Topology | None, *,
                       name: str | None = None) -> None:
@@ -601,9 +622,15 @@ class Engine:
                         goal = _topology(header.get("goal"))
                         other = _topology(header.get("other"))
                         self.dhcp.prepare(name, goal)
-                        await self._converge(name, goal, other)
+                        journal = Journal.resume(path)
+                        try:
+                            await self._converge(name, goal, other, journal=journal)
+                        except BaseException:
+                            journal.close()
+                            raise
                         if header.get("operation") == "destroy":
                             self.store.remove(name)
+                        journal.finish()
                     path.unlink(missing_ok=True)
                     finished.append(name)
             except BusyError:  # another process holds the lock: it is running, not interrupted
@@ -634,7 +661,20 @@ class Engine:
                 continue
 
 
-def _interest(*states: Desired) -> Interest:
+def _recorder(journal: Journal) -> Callable[[list[Step]], None]:
+    """The journal's ``before`` hook: a batch's intent and the links it creates (both ends of
+    a veth pair), durable before the batch runs."""
+    def record(batch: list[Step]) -> None:
+        creates = [(end.where, end.name) for step in batch
+                   if isinstance(step.op, ops.LinkCreate)
+                   for end in (step.op.spec, step.op.peer) if end is not None]
+        journal.intent([s.text for s in batch], creates)
+
+    return record
+
+
+def _interest(*states: Desired, half_made: frozenset[tuple[Where, str]] = frozenset()
+              ) -> Interest:
     """The links worth decoding: the topology's own, and every name it refers to."""
     names: dict[Where, set[str]] = {}
     for state in states:
@@ -647,7 +687,7 @@ def _interest(*states: Desired) -> Interest:
         for nic in state.host_nics:
             names.setdefault(state.host_where, set()).add(nic)
     name = states[0].name
-    return Interest(name, ops.link_group(name), names)
+    return Interest(name, ops.link_group(name), names, half_made)
 
 
 def _topology(data: object) -> Topology | None:

@@ -54,8 +54,10 @@ GROUP_DELETE_FROM = 4  # links; below that, one request each is as fast
 
 def _group_deletes(kernel: Kernel, batch: list[Step], outcomes: dict[int, Outcome]) -> None:
     """Delete many links of one namespace with one group request when that is safe: the
-    planner set ``group`` only where none of the topology's links is kept, and every link in
-    the group must carry this topology's marker (or none yet: half-created by it)."""
+    planner set ``group`` only where none of the topology's links is kept, and every member
+    of the group, read from one link dump just before, must carry this topology's marker.
+    One that does not (someone else's link put in our group, or one half-created by an
+    interrupted apply) means one request per planned link instead."""
     by_group: dict[tuple[Where, int], list[tuple[int, ops.LinkDelete]]] = defaultdict(list)
     for index, step in enumerate(batch):
         if isinstance(step.op, ops.LinkDelete) and step.op.group:
@@ -66,9 +68,9 @@ def _group_deletes(kernel: Kernel, batch: list[Step], outcomes: dict[int, Outcom
         sock = kernel.socket(where)
         owner = items[0][1].owner
         members = sock.group_members(group)
-        if not owner or not all(alias is None or alias.startswith(owner)
+        if not owner or not all(alias is not None and alias.startswith(owner)
                                 for alias in members.values()):
-            continue  # another topology's link shares the group number: one by one, then
+            continue  # a member is not provably ours: one by one, then
         result = sock.request_one(ops.group_delete(group))
         for index, op in items:
             tolerated = not result.ok and result.error in op.tolerated

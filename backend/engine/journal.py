@@ -2,17 +2,23 @@
 
 One file per running apply/destroy, ``<topology>.journal`` next to the state file. Its first
 line says what to return to if the process dies (the previous topology for an apply, nothing
-for a destroy); the following lines are the intents, for people reading a post-mortem. The
-file is removed when the operation finished (or was rolled back). Finding one at start means
-an operation was interrupted: recovery converges back to the recorded goal.
+for a destroy); the following lines are the intents, for people reading a post-mortem, and
+the links each batch creates: the kernel takes a new link's group in the create message but
+its alias (our marker) only in a second one, so after a crash in between only this record
+says that an unmarked link was ours (``observe.owns``). The file is removed when the
+operation finished (or was rolled back). Finding one at start means an operation was
+interrupted: recovery converges back to the recorded goal, appending what it creates.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+Where = str | None  # as netwright.backend.engine.desired.Where (no import: a leaf module)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -27,6 +33,8 @@ class Journal:
     def __init__(self, path: Path, fd: int) -> None:
         self.path = path
         self._fd = fd
+        self.creates: set[tuple[Where, str]] = set()
+        """(where, name) of every link this operation (or the one it resumes) created."""
 
     @classmethod
     def begin(cls, path: Path, header: dict[str, Any]) -> Journal:
@@ -37,18 +45,64 @@ class Journal:
         _fsync_dir(path.parent)
         return journal
 
+    @classmethod
+    def resume(cls, path: Path) -> Journal:
+        """Continue the journal of an interrupted operation (recovery): what it created is
+        known, and what recovery creates is appended."""
+        records = _records(path)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CLOEXEC)
+        journal = cls(path, fd)
+        if path.stat().st_size and not path.read_bytes().endswith(b"\n"):
+            os.write(fd, b"\n")  # a record torn by the crash stays a line of its own
+        for record in records:
+            journal.creates.update(_creates(record))
+        return journal
+
     def _write(self, record: dict[str, Any]) -> None:
         os.write(self._fd, (json.dumps(record, separators=(",", ":")) + "\n").encode())
         os.fsync(self._fd)
 
-    def intent(self, texts: list[str]) -> None:
-        self._write({"intent": texts})
+    def intent(self, texts: list[str], creates: Iterable[tuple[Where, str]] = ()) -> None:
+        """Before a batch runs: its steps, and the links it creates."""
+        made = sorted(set(creates), key=lambda c: (c[0] or "", c[1]))
+        self.creates.update(made)
+        self._write({"intent": texts, **({"creates": made} if made else {})})
+
+    def close(self) -> None:
+        """Stop writing, leaving the journal for the next recovery."""
+        os.close(self._fd)
 
     def finish(self) -> None:
         """The operation is complete (or fully rolled back): remove the journal."""
         os.close(self._fd)
         self.path.unlink(missing_ok=True)
         _fsync_dir(self.path.parent)
+
+
+def _records(path: Path) -> list[dict[str, Any]]:
+    """Every whole record of a journal (a torn last line is skipped: its batch never ran)."""
+    out: list[dict[str, Any]] = []
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return out
+    for line in lines:
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict):
+            out.append(record)
+    return out
+
+
+def _creates(record: dict[str, Any]) -> set[tuple[Where, str]]:
+    out: set[tuple[Where, str]] = set()
+    for entry in record.get("creates") or []:
+        if (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[1], str)
+                and (entry[0] is None or isinstance(entry[0], str))):
+            out.add((entry[0], entry[1]))
+    return out
 
 
 def read_header(path: Path) -> dict[str, Any] | None:

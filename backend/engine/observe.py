@@ -147,24 +147,41 @@ def _link_state(msg: Any) -> LinkState:
     )
 
 
+def owns(topology: str, group: int, where: Where, link: tuple[str, str | None, int],
+         half_made: frozenset[tuple[Where, str]] = frozenset()) -> bool:
+    """Whether a link (name, alias, link group) in ``where`` is topology ``topology``'s.
+
+    Only its marker proves it. The one exception is a link an interrupted operation of this
+    topology was creating: the kernel sets the group in the create message but the alias only
+    in a second one, so a crash in between leaves a link with our group and no alias. It is
+    ours only when the journal recorded that create (``half_made``: (where, name) pairs); any
+    other link in our group without our marker was made by someone else, and is never touched.
+    """
+    name, alias, link_group = link
+    if alias is not None:
+        return alias.startswith(f"{MARKER_PREFIX}{topology}:")
+    return link_group == group and (where, name) in half_made
+
+
 @dataclass(frozen=True)
 class Interest:
     """Which links of a namespace to decode: those carrying the topology's marker or link
-    group, and those the topology names (its own names, parents, bridges). Decoding every
-    link of a busy host with pyroute2 costs about a millisecond each."""
+    group (ours, or foreign ones to report), and those the topology names (its own names,
+    parents, bridges). Decoding every link of a busy host with pyroute2 costs about a
+    millisecond each. ``half_made``: see ``owns``."""
 
     topology: str
     group: int
     names: dict[Where, set[str]]
+    half_made: frozenset[tuple[Where, str]] = frozenset()
 
     def wants(self, where: Where, name: str, alias: str | None, group: int) -> bool:
-        return name == "lo" or name in self.names.get(where, ()) or self.owns(alias, group)
+        return (name == "lo" or name in self.names.get(where, ()) or group == self.group
+                or self.owns(where, name, alias, group))
 
-    def owns(self, alias: str | None, group: int) -> bool:
-        """Marked as this topology's, or half-created by it (its group, no alias yet)."""
-        if alias is not None:
-            return alias.startswith(f"{MARKER_PREFIX}{self.topology}:")
-        return group == self.group
+    def owns(self, where: Where, name: str, alias: str | None, group: int) -> bool:
+        """Marked as this topology's, or half-created by it (see ``owns``)."""
+        return owns(self.topology, self.group, where, (name, alias, group), self.half_made)
 
 
 def observe_ns(kernel: Kernel, where: Where, interest: Interest | None = None) -> NsState:
@@ -244,7 +261,7 @@ def observe_marker(kernel: Kernel, where: str, interest: Interest | None = None)
         if index == 1 or name == "lo":
             alias = link_alias
         elif name not in FALLBACK_DEVICES and (interest is None or not interest.owns(
-                link_alias, group)):
+                where, name, link_alias, group)):
             foreign.append(name)
     lo = LinkState(name="lo", index=1, kind="", alias=alias, mtu=0, mac=None, up=True,
                    master=None, link=None, link_netnsid=None)

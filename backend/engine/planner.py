@@ -24,7 +24,7 @@ from netwright.backend.engine.desired import (
     parse_marker,
 )
 from netwright.backend.engine.kernel import Kernel
-from netwright.backend.engine.observe import LinkState, NsState, RouteState
+from netwright.backend.engine.observe import LinkState, NsState, RouteState, owns
 from netwright.backend.outcomes.errors import ConflictError, HostMismatch
 from netwright.backend.outcomes.results import Action, Step
 
@@ -36,6 +36,7 @@ class _Builder:
     kernel: Kernel
     strict: bool
     known: dict[str, LinkSpec]  # every link spec this topology ever had (for veth peers)
+    half_made: frozenset[tuple[Where, str]] = frozenset()  # see observe.owns
     steps: list[Step] = field(default_factory=list)
     skip_wheres: set[Where] = field(default_factory=set)
     deleting_wheres: set[Where] = field(default_factory=set)
@@ -56,15 +57,17 @@ class _Builder:
 
 def make_plan(desired: Desired, observed: dict[Where, NsState], kernel: Kernel, *,
               strict: bool = True, known: Iterable[LinkSpec] = (),
-              conflicts: dict[str, str] | None = None) -> list[Step]:
+              conflicts: dict[str, str] | None = None,
+              half_made: frozenset[tuple[Where, str]] = frozenset()) -> list[Step]:
     """Steps from ``observed`` to ``desired``, in execution order.
 
     A lenient plan skips what is in the way; pass ``conflicts`` to learn what (object key →
-    sentence), as status does.
+    sentence), as status does. ``half_made``: links an interrupted operation was creating
+    (from its journal), the only unmarked links that count as this topology's.
     """
     known_specs = {spec.key: spec for spec in known}
     known_specs.update(desired.links)
-    b = _Builder(desired, observed, kernel, strict, known_specs)
+    b = _Builder(desired, observed, kernel, strict, known_specs, half_made=half_made)
     if conflicts is not None:
         b.conflicts = conflicts
     _plan_namespaces(b)
@@ -134,13 +137,15 @@ def _level(spec: LinkSpec, specs: dict[str, LinkSpec], depth: int = 0) -> int:
     return 0 if parent is None else 1 + _level(parent, specs, depth + 1)
 
 
-def _owned(b: _Builder, link: LinkState) -> bool:
+def _owned(b: _Builder, where: Where, link: LinkState) -> bool:
+    """Marked as this topology's (or half-created by it, per its journal): nothing else is."""
     if link.name == "lo":  # carries the namespace's marker; goes with the namespace
         return False
     owner = link.owner
     if owner is not None:
         return owner[0] == b.desired.name
-    return link.alias is None and link.group == ops.link_group(b.desired.name)
+    return owns(b.desired.name, ops.link_group(b.desired.name), where,
+                (link.name, link.alias, link.group), b.half_made)
 
 
 def _plan_links(b: _Builder) -> set[str]:
@@ -157,7 +162,7 @@ def _plan_links(b: _Builder) -> set[str]:
         if link is None:
             created.add(key)
             continue
-        if not _owned(b, link) or (link.owner and link.owner[1] != key):
+        if not _owned(b, spec.where, link) or (link.owner and link.owner[1] != key):
             owner = link.owner
             whose = (f"belongs to topology {owner[0]}" if owner and owner[0] != desired.name
                      else "does not belong to this topology")
@@ -257,7 +262,7 @@ def _plan_link_deletes(b: _Builder, keep: set[tuple[Where, str]], replaced: set[
             continue
         keeps_some = any(w == where for w, _ in keep)  # else the whole group may go at once
         for link in sorted(state.links.values(), key=lambda lk: -lk.index):
-            if (where, link.name) in keep or not _owned(b, link):
+            if (where, link.name) in keep or not _owned(b, where, link):
                 continue
             key = link.owner[1] if link.owner else link.name
             spec = b.desired.links.get(key)

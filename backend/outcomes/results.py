@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Action = Literal["create", "modify", "delete"]
-ObjectState = Literal["present", "drifted", "missing"]
+ObjectState = Literal["present", "drifted", "missing", "foreign"]
+"""``foreign``: an interface found in the topology's link group without its marker; not the
+topology's (someone else made it or moved it there), so plan and destroy leave it alone."""
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,8 @@ class ObjectStatus:
     """One namespace, interface or host NIC of a deployment, compared with the kernel.
 
     ``differences`` says, for a drifted object, what would have to change ("add address
-    10.0.0.1/24 to v1 in net1").
+    10.0.0.1/24 to v1 in net1"); for a foreign interface (``object`` is then its kernel
+    name), why it is not the topology's.
     """
 
     object: str

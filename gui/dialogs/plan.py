@@ -56,13 +56,17 @@ def warnings_of(steps: list[dict[str, str]]) -> list[str]:
 
 def destroy_plan(status: Any) -> dict[str, Any]:
     """What a destroy removes, from the deployment's status: every object this topology
-    created that is still there (host NICs are referenced, never removed)."""
+    created that is still there (host NICs are referenced, never removed). An interface the
+    status calls foreign is someone else's: it is left, and a note says so."""
     data = status.to_json() if hasattr(status, "to_json") else dict(status)
+    objects = data.get("objects", [])
     steps = [{"action": "delete", "object": o["object"],
               "text": f"delete {o['what']} {o['object']}"}
-             for o in data.get("objects", [])
-             if o.get("what") != "host-nic" and o.get("state") != "missing"]
-    return {"topology": data.get("topology", ""), "steps": steps}
+             for o in objects
+             if o.get("what") != "host-nic" and o.get("state") in ("present", "drifted")]
+    notes = [f"left alone: {sentence}" for o in objects if o.get("state") == "foreign"
+             for sentence in o.get("differences", [])]
+    return {"topology": data.get("topology", ""), "steps": steps, "notes": notes}
 
 
 class PlanDialog(QDialog):

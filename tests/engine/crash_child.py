@@ -1,9 +1,11 @@
 """Run an apply or destroy that stops dead at step K, for the crash tests to kill -9.
 
-    python crash_child.py apply|destroy STATE_DIR TOPOLOGY_FILE K READY_FILE
+    python crash_child.py apply|destroy|apply-unmarked STATE_DIR TOPOLOGY_FILE K READY_FILE
 
 At step K it writes READY_FILE (the text of the step) and sleeps; the test then kills it
-with SIGKILL, so nothing in this process gets to clean up.
+with SIGKILL, so nothing in this process gets to clean up. ``apply-unmarked`` stops instead
+right after the kernel created the first batch of links and before they are marked (their
+alias is set by a second message): the window a crash leaves unmarked links in.
 """
 
 from __future__ import annotations
@@ -26,7 +28,17 @@ def main() -> None:
             Path(ready).write_text(step.text)
             time.sleep(3600)
 
-    engine = Engine(Path(state_dir), Target.host(), fault=fault)
+    if operation == "apply-unmarked":
+        from netwright.backend.engine import ops
+
+        def stall(self: ops.LinkCreate, kernel: object) -> list[object]:
+            Path(ready).write_text("created, not marked")
+            time.sleep(3600)
+            return []
+
+        ops.LinkCreate.followups = stall  # type: ignore[assignment,method-assign]
+        operation = "apply"
+    engine = Engine(Path(state_dir), Target.host(), fault=fault if stop_at >= 0 else None)
     topology = load_topology(topology_file)[1]
     if operation == "apply":
         asyncio.run(engine.apply(topology))

@@ -83,17 +83,71 @@ def test_second_apply_is_busy(tmp_path: Path, state_dir: Path, topo: Any,
     assert wait_for_no_orphans(clean_host) == clean_host
 
 
-def test_half_created_link_is_recognised(engine: Engine, topo: Any, clean_host: Any) -> None:
-    """A crash between "created" and "marked" leaves a link without alias but in our group."""
+HOST_ONLY = ("netwright: 1\nname: half\ninterfaces:\n  hb: {kind: bridge}\n"
+             "  hv0: {kind: veth, peer: hv1, master: hb}\n  hv1: {kind: veth, peer: hv0}\n")
+
+
+@pytest.mark.parametrize("text", [MULTI, HOST_ONLY], ids=["namespaces", "host-only"])
+def test_kill_between_create_and_mark_then_recover(tmp_path: Path, state_dir: Path,
+                                                   clean_host: Any, text: str) -> None:
+    """A crash after the kernel created links and before they carry their marker leaves
+    them in our group without alias. Only the journal, which recorded those creates before
+    they ran, makes them ours: recovery removes them."""
+    from netwright.backend.engine.ops import link_group
+    from netwright.backend.topology import parse_topology
+
+    topology = tmp_path / "t.yaml"
+    topology.write_text(text)
+    name = parse_topology(text).name
+    child, _ready = _start("apply-unmarked", state_dir, topology, -1, tmp_path)
+    _kill(child)
+    group = str(link_group(name))
+    unmarked = [n for n, link in links().items()
+                if str(link.get("group")) == group and link.get("ifalias") is None]
+    assert unmarked, "the crash left unmarked links in the topology's group"
+    engine = Engine(state_dir, Target.host())
+    assert run(engine.deployments()) == []
+    assert not list(state_dir.glob("*/*.journal"))
+    assert wait_for_no_orphans(clean_host) == clean_host
+
+
+def test_an_unmarked_link_in_our_group_is_not_adopted(engine: Engine, topo: Any,
+                                                      clean_host: Any) -> None:
+    """The same link with no journal behind it is someone else's: apply refuses, status
+    names it, and it keeps its (missing) alias."""
+    from netwright.backend.engine import ConflictError
     from netwright.backend.engine.ops import link_group
 
     text = "netwright: 1\nname: half\ninterfaces:\n  hb: {kind: bridge}\n"
     subprocess.run(f"ip link add hb group {link_group('half')} type bridge", shell=True,
                    check=True)
-    plan = run(engine.plan(topo(text)))
-    assert [s.action for s in plan.steps][:2] == ["delete", "create"]
-    run(engine.apply(topo(text)))
-    assert links()["hb"]["ifalias"] == "netwright:half:hb"
+    with pytest.raises(ConflictError) as conflict:
+        run(engine.plan(topo(text)))
+    assert "an interface named hb already exists in the host and does not belong" in str(
+        conflict.value)
+    status = run(engine.status(topo(text)))
+    assert [o.state for o in status.objects if o.object == "hb"] == ["drifted"]
+    assert links()["hb"].get("ifalias") is None
+
+
+def test_marking_fails_then_rollback_removes_the_unmarked_links(
+        engine: Engine, topo: Any, clean_host: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The create succeeded, the message that marks it failed: the rollback in the same
+    process removes the link it made (the journal in hand says so), not only marked ones."""
+    from pyroute2.netlink.rtnl import RTM_NEWLINK
+
+    from netwright.backend.engine import ApplyFailed, encode, ops
+    from netwright.backend.engine.netlink import CHANGE
+
+    def refused(self: ops.LinkCreate, kernel: object) -> list[tuple[Any, Any]]:
+        assert self.spec is not None
+        body = encode.ifinfomsg() + encode.string(encode.IFLA_IFNAME, "nosuchdev0")
+        return [(self.spec.where, encode.RawRequest(RTM_NEWLINK, CHANGE, body))]
+
+    monkeypatch.setattr(ops.LinkCreate, "followups", refused)
+    with pytest.raises(ApplyFailed):
+        run(engine.apply(topo(HOST_ONLY)))
+    assert wait_for_no_orphans(clean_host) == clean_host
 
 
 def test_a_mount_point_left_without_its_namespace_is_not_a_namespace(

@@ -8,7 +8,16 @@ from typing import Any
 import pytest
 
 from netwright.backend.engine import ConflictError, Engine
-from tests.engine.conftest import links, netns_list, run, sh, snapshot, wait_for_no_orphans
+from tests.engine.conftest import (
+    ROOT,
+    ip_json,
+    links,
+    netns_list,
+    run,
+    sh,
+    snapshot,
+    wait_for_no_orphans,
+)
 from tests.engine.test_rollback import MULTI
 
 HAND_MADE = {
@@ -137,3 +146,45 @@ def test_group_delete_spares_another_link_in_the_group(engine: Engine,
     run(engine.destroy("pairs"))
     assert "other0" in links() and links()["other0"]["ifalias"] == "someone-else"
     assert not [n for n in links() if n.startswith(("pa", "pb"))]
+
+
+def test_group_delete_spares_an_unmarked_link_in_the_group(engine: Engine,
+                                                          clean_host: Any) -> None:
+    """No alias is no proof: the group delete is refused when any member is unmarked."""
+    from netwright.backend.engine.ops import link_group
+    from netwright.backend.topology.model import Topology
+
+    run(engine.apply(Topology.model_validate(HOST_PAIRS)))
+    sh(f"ip link add other0 group {link_group('pairs')} type bridge")
+    result = run(engine.destroy("pairs"))
+    assert "other0" in links() and links()["other0"].get("ifalias") is None
+    assert not [n for n in links() if n.startswith(("pa", "pb"))]
+    assert not [s for s in result.plan.steps if "other0" in s.text]
+    assert [n for n in result.plan.notes if n.startswith("left other0 in the host")]
+
+
+def test_a_link_put_in_our_group_is_foreign_never_ours(engine: Engine,
+                                                       clean_host: Any) -> None:
+    """The docker example, and someone's veth put in its link group: status reports it as
+    foreign, plan and destroy leave it (and say so)."""
+    from netwright.backend.topology import load_topology
+
+    topology = load_topology(str(ROOT / "examples" / "docker-bridge.yaml"))[1]
+    run(engine.apply(topology))
+    group = ip_json("link show docker0")[0]["group"]
+    sh(f"ip link add victim0 type veth peer name victim0p && ip link set victim0 group {group}")
+    status = run(engine.status("docker"))
+    by = {o.object: o for o in status.objects}
+    assert by["victim0"].state == "foreign"
+    assert "does not carry the topology's marker: Netwright did not create it" in (
+        by["victim0"].differences[0])
+    assert not status.ok and "as designed" not in status.render()
+    assert [o.object for o in status.objects if o.state != "present"] == ["victim0"]
+    plan = run(engine.plan(topology))
+    assert plan.steps == []
+    assert [n for n in plan.notes if n.startswith(f"victim0 in the host is in link group {group}")]
+    result = run(engine.destroy("docker"))
+    assert not [s for s in result.plan.steps if "victim0" in s.text]
+    assert [n for n in result.plan.notes if "victim0" in n]
+    assert {"victim0", "victim0p"} <= set(links())
+    assert "docker0" not in links() and not {"c1", "c2"} & set(netns_list())
