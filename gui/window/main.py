@@ -95,6 +95,16 @@ from netwright.gui.window.trial_actions import TrialActions
 APP_NAME = "Netwright"
 
 
+def backend_tip(action: QAction, connected: bool, busy: bool, operation: str) -> str:
+    """A backend action's tooltip: what it does, or why it cannot now."""
+    name = action.text().replace("&", "").rstrip("…")
+    if not connected:
+        return f"{name}: no backend connected"
+    if busy:
+        return f"{name}: wait for {operation} to finish"
+    return f"{name}: {action.statusTip()}" if action.statusTip() else name
+
+
 def steady_width(content: QWidget) -> QScrollArea:
     """``content`` in a scroll area, so its dock keeps its width whatever it shows.
 
@@ -222,7 +232,13 @@ class MainWindow(BackendActions, TrialActions, HostActions, QMainWindow):
         self.undo_action = stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcuts(key.Undo)
         self.redo_action = stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts(key.Redo)
+        redo_keys = QKeySequence.keyBindings(key.Redo)
+        self.redo_action.setShortcuts(redo_keys + [QKeySequence("Ctrl+Y")] * (
+            QKeySequence("Ctrl+Y") not in redo_keys))
+        # The toolbar shows a fixed word, so its buttons never move under the mouse; the
+        # command ("Undo Move ipvlan2") is in the menu, the tooltip and the History.
+        self.undo_action.setIconText("Undo")
+        self.redo_action.setIconText("Redo")
         self.addActions([self.undo_action, self.redo_action])
         self.cut_action = self._action("Cu&t", self.cut, key.Cut)
         self.copy_action = self._action("&Copy", self.copy, key.Copy)
@@ -236,14 +252,18 @@ class MainWindow(BackendActions, TrialActions, HostActions, QMainWindow):
         self.zoom_out_action = self._action("Zoom &Out", self.view.zoom_out,
                                             [QKeySequence(key.ZoomOut), "-"])
         self.fit_action = self._action("&Fit to Window", self.view.fit_all, ["Ctrl+0", "F"])
+        self.fit_action.setIconText("Fit")
         self.actual_size_action = self._action("&Actual Size", self.view.reset_zoom, "Ctrl+Alt+0")
         self.snap_action = self._action("&Snap to Grid", self._toggle_snap, "Ctrl+G")
         self.snap_action.setCheckable(True)
         self.snap_action.setChecked(self.scene.snap)
         self.layout_action = self._action("Arrange &Automatically", self.arrange, "Ctrl+L")
+        self.layout_action.setIconText("Arrange")
         self.plan_action = self._action("&Plan…", self.plan, "F5", "show what Apply would do")
-        self.apply_action = self._action("&Apply", self.apply, "Ctrl+F5")
-        self.destroy_action = self._action("&Destroy", self.destroy_deployment, "Shift+F5")
+        self.apply_action = self._action("&Apply", self.apply, "Ctrl+F5",
+                                         "make the kernel match this design")
+        self.destroy_action = self._action("&Destroy", self.destroy_deployment, "Shift+F5",
+                                           "remove everything this topology deployed")
         self.check_action = self._action("&Check", self.check, "F6",
                                          "probe every pair and explain the result")
         self.cancel_action = self._action("Cancel", self.cancel_operation, "Esc")
@@ -290,7 +310,7 @@ class MainWindow(BackendActions, TrialActions, HostActions, QMainWindow):
         topology.addActions([self.check_action, self.cancel_action])
         topology.addSeparator()
         topology.addAction(self.host_facts_action)
-        toolbar = self.addToolBar("Main")
+        toolbar = self.toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         toolbar.addActions([self.new_action, self.open_action, self.save_action])
         toolbar.addSeparator()
@@ -364,9 +384,7 @@ class MainWindow(BackendActions, TrialActions, HostActions, QMainWindow):
         for action in (self.plan_action, self.apply_action, self.destroy_action,
                        self.check_action):
             action.setEnabled(connected and not busy)
-            if not connected:
-                action.setToolTip(f"{action.text().replace('&', '').rstrip('…')}: no backend"
-                                  " connected")
+            action.setToolTip(backend_tip(action, connected, busy, self.runner.operation))
         self.cancel_action.setEnabled(busy)
         self.host_facts_action.setEnabled(connected)
         self.backend_label.setText(describe(self.runner.backend))

@@ -53,6 +53,9 @@ def test_draw_apply_check_destroy_in_the_lab(window: MainWindow, own_lab: Path,
     assert window.runner.backend is not None and window.runner.backend.lab
     assert window.backend_label.text() == LAB_NOTICE
     assert LAB_NOTICE in window.windowTitle()
+    for action in (window.plan_action, window.apply_action, window.destroy_action,
+                   window.check_action):  # connected: the tooltips say what, not "no backend"
+        assert action.isEnabled() and "no backend" not in action.toolTip(), action.toolTip()
     _draw_seed(window)
 
     window.plan_action.trigger()
