@@ -7,7 +7,7 @@ less when zoomed out (see ``canvas_items``).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -50,6 +50,7 @@ class CanvasView(QGraphicsView):
         self._grid_colour = QColor()
         self._pan_from = QPointF()
         self._held: tuple[QPointF, QPointF] | None = None  # pressed: (screen, scene) point
+        self._fitted: tuple[float, QPointF] | None = None  # (zoom, centre) as Fit left them
 
     @property
     def topology_scene(self) -> TopologyScene:
@@ -92,6 +93,7 @@ class CanvasView(QGraphicsView):
             self.scale(MAX_FIT_ZOOM, MAX_FIT_ZOOM)
             self.centerOn(rect.center())
         self._zoom_changed()
+        self._fitted = (self.zoom(), self._centre())
 
     def centre_on_key(self, key: str) -> bool:
         item = self.topology_scene.item_for(key)
@@ -161,8 +163,24 @@ class CanvasView(QGraphicsView):
         self._held = (QPointF(event.globalPosition()),
                       self.mapToScene(event.position().toPoint()))
 
+    def _centre(self, size: QSize | None = None) -> QPointF:
+        """The scene point at the centre of the viewport (of this size: the one before a
+        resize, when the viewport already has the new one)."""
+        return self.mapToScene(QRect(QPoint(0, 0), size or self.viewport().size()).center())
+
+    def _still_fitted(self, size: QSize) -> bool:
+        """Nobody zoomed or scrolled since the last Fit."""
+        if self._fitted is None or not size.isValid():
+            return False
+        zoom, centre = self._fitted
+        return abs(self.zoom() - zoom) < 1e-9 and \
+            (self._centre(size) - centre).manhattanLength() * zoom < 3
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        fitted = self._still_fitted(event.oldSize())
         super().resizeEvent(event)
+        if self._held is None and fitted:
+            self.fit_all()  # the window changed size: a fitted drawing stays fitted
         self._keep_held_point()
 
     def moveEvent(self, event: QMoveEvent) -> None:  # noqa: N802

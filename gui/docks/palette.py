@@ -62,7 +62,6 @@ class Palette(QListWidget):
             self.addItem(item)
         self.itemDoubleClicked.connect(
             lambda item: self.add_requested.emit(item.data(Qt.ItemDataRole.UserRole)))
-        self.setMaximumWidth(170)
 
     def startDrag(self, supported: Qt.DropAction) -> None:  # noqa: N802
         item = self.currentItem()

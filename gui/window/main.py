@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QDropEvent,
     QGuiApplication,
     QKeySequence,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -89,6 +90,7 @@ from netwright.gui.model.files import RecentFiles, examples
 from netwright.gui.model.host_facts import HostFacts
 from netwright.gui.model.prefill import PREFILL_KINDS
 from netwright.gui.window.backend_actions import BackendActions
+from netwright.gui.window.dock_sizes import fit_docks
 from netwright.gui.window.host_actions import HostActions
 from netwright.gui.window.trial_actions import TrialActions
 
@@ -179,6 +181,8 @@ class MainWindow(BackendActions, TrialActions, HostActions, QMainWindow):
         self.undo_view.setEmptyLabel("Opened")
         self.history_dock = self._dock("History", self.undo_view,
                                        Qt.DockWidgetArea.RightDockWidgetArea, "history")
+        self.tabifyDockWidget(self.palette_dock, self.host_dock)
+        self.palette_dock.raise_()
         self.tabifyDockWidget(self.inspector_dock, self.history_dock)
         self.inspector_dock.raise_()
         self.problems = ProblemsView()
@@ -665,6 +669,10 @@ class MainWindow(BackendActions, TrialActions, HostActions, QMainWindow):
         self.statusBar().showMessage(f"exported {path}", 4000)
 
     # -- window events --------------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        fit_docks(self, self.palette_dock, self.inspector_dock, self.problems_dock)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if self.maybe_save():

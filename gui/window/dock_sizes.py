@@ -1,0 +1,36 @@
+"""How much of the window the docks take: the canvas keeps most of it, at any window size.
+
+At 1024×700 the docks used to leave the canvas ~470×300 px (a palette column above a host
+column, an inspector as wide as its widest field, a bottom dock a third of the height). The
+window now tabs the palette with the host list, and gives the side and bottom docks a share
+of the window, bounded so that each stays usable: called whenever the window is resized.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QDockWidget, QMainWindow
+
+
+def _share(total: int, fraction: float, low: int, high: int) -> int:
+    return max(low, min(high, round(total * fraction)))
+
+
+def dock_sizes(window: QSize) -> tuple[int, int, int]:
+    """(left width, right width, bottom height) for a window of this size.
+
+    >>> dock_sizes(QSize(1024, 700))
+    (190, 260, 140)
+    """
+    left = _share(window.width(), 0.12, 190, 220)  # the host list's two buttons
+    right = _share(window.width(), 0.2, 260, 340)
+    bottom = _share(window.height(), 0.2, 130, 240)
+    return left, right, bottom
+
+
+def fit_docks(window: QMainWindow, left: QDockWidget, right: QDockWidget,
+              bottom: QDockWidget) -> None:
+    """Size the three dock areas (each given by one of its docks) for the window's size."""
+    width_left, width_right, height_bottom = dock_sizes(window.size())
+    window.resizeDocks([left, right], [width_left, width_right], Qt.Orientation.Horizontal)
+    window.resizeDocks([bottom], [height_bottom], Qt.Orientation.Vertical)
