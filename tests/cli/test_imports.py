@@ -17,6 +17,11 @@ ROOT = Path(__file__).parents[2]
 
 HEAVY = ("pyroute2", "netwright.backend.engine", "pydantic", "ruamel", "yaml", "PySide6")
 
+PYROUTE2_UNUSED = tuple(f"pyroute2.{name}" for name in (
+    "ndb", "ipdb", "ipset", "ipvs", "iwutil", "conntrack", "devlink", "ethtool", "wiset",
+    "plan9", "nslink", "netlink.generic", "netlink.nl80211", "netlink.taskstats",
+    "netlink.diag", "netlink.nfnetlink", "netlink.uevent"))
+
 PARSER = ("import netwright.backend.cli.main as m\n"
           "m.build_parser()\n")
 
@@ -31,6 +36,11 @@ CASES = {
     "validate": (PARSER + "from netwright.backend.cli import cmd_validate\n"
                  "cmd_validate.problems_of_file('examples/seed-ipvlan-l2.yaml')\n",
                  ("pyroute2", "netwright.backend.engine", "dbus_fast", "PySide6")),
+    # the daemon and `--local`: pyroute2's netlink and IPRoute, none of its other APIs, which
+    # its package __init__ would load (netwright.backend.lazy_pyroute2 defers it)
+    "engine and daemon": ("import netwright.backend.engine\n"
+                          "import netwright.backend.service.daemon\n",
+                          PYROUTE2_UNUSED),
 }
 
 
@@ -38,8 +48,10 @@ def _loaded(code: str, prefixes: tuple[str, ...]) -> list[str]:
     probe = code + (
         "import json, sys\n"
         f"prefixes = {prefixes!r}\n"
-        "print(json.dumps(sorted(n for n in sys.modules"
-        " if any(n == p or n.startswith(p + '.') for p in prefixes))))\n"
+        # bare 'pyroute2' is the shell lazy_pyroute2 registers (none of its code has run):
+        # any use of pyroute2 imports a submodule
+        "print(json.dumps(sorted(n for n in sys.modules if n != 'pyroute2'"
+        " and any(n == p or n.startswith(p + '.') for p in prefixes))))\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             timeout=60, check=True, cwd=ROOT)
@@ -56,3 +68,14 @@ def test_the_probe_sees_a_loaded_module() -> None:
     """The check above can fail: the direct path (--local) does load the engine."""
     assert "netwright.backend.engine" in _loaded(
         "import netwright.backend.engine\n", ("netwright.backend.engine",))
+
+
+def test_pyroute2_still_gives_every_name_it_exports() -> None:
+    """Deferring pyroute2's __init__ changes when it runs, not what ``from pyroute2 import``
+    finds: a name of the package (NDB) loads it, in the module the submodules already use."""
+    loaded = _loaded("import netwright.backend.engine\n"
+                     "from pyroute2 import NDB, IPRoute\n"
+                     "import pyroute2, pyroute2.iproute\n"
+                     "assert pyroute2.IPRoute is pyroute2.iproute.IPRoute is IPRoute\n"
+                     "assert NDB.__module__ == 'pyroute2.ndb.main'\n", ("pyroute2.ndb",))
+    assert "pyroute2.ndb" in loaded
