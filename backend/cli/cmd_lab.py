@@ -2,7 +2,8 @@
 
 Other commands start the lab by themselves when they need it (``--lab``, or when no system
 backend answers); these are for looking at it and for stopping it, which removes everything
-deployed in it (the lab's namespaces live only as long as its backend).
+deployed in it (the lab's namespaces live only as long as its backend). A lab that holds no
+deployment stops by itself once no client has used it for a while (backend/service/idle.py).
 """
 
 from __future__ import annotations
@@ -42,8 +43,15 @@ def _start(args: argparse.Namespace) -> int:
         finally:
             client.close()
 
+    from netwright.backend.service.lab import lab_idle_seconds, running_lab_pid
+
     deployed = asyncio.run(start())
     print(f"the lab is running ({len(deployed)} deployment(s))")
+    pid = running_lab_pid()
+    idle = lab_idle_seconds(pid) if pid else 0
+    if idle:
+        print(f"while nothing is deployed in it, it stops by itself {idle:.0f} s after its last"
+              " client leaves")
     return EXIT_OK
 
 
@@ -67,21 +75,50 @@ def _status(args: argparse.Namespace) -> int:
 
     from netwright.backend.client import connect_lab
     from netwright.backend.service.errors import BackendUnavailableError
-    from netwright.backend.service.lab import lab_address, running_lab_pid
+    from netwright.backend.service.lab import (
+        lab_address,
+        lab_idle_seconds,
+        lab_started_at,
+        lab_unit,
+        running_lab_pid,
+    )
 
-    async def deployments() -> list[str]:
+    async def deployments() -> dict[str, float]:
         client = await connect_lab(start=False)
         try:
-            return await client.deployments()
+            return await client.applied_times()
         finally:
             client.close()
 
     try:
-        names = asyncio.run(deployments())
+        held = asyncio.run(deployments())
     except BackendUnavailableError:
         print("no lab is running")
         return EXIT_NOT_RUNNING
-    print(f"the lab is running (pid {running_lab_pid()}, {lab_address()})")
-    for name in names:
-        print(f"  {name}")
+    pid = running_lab_pid()
+    started = lab_started_at()
+    since = f", since {_when(started)}" if started else ""
+    print(f"the lab is running (pid {pid}{since}, {lab_address()})")
+    unit = lab_unit(pid) if pid else None
+    print(f"  as the systemd user unit {unit} (systemctl --user status {unit})" if unit
+          else "  as a plain process (no systemd user manager answered when it started)")
+    idle = lab_idle_seconds(pid) if pid else 0
+    if held:
+        print("  it keeps running while it holds a deployment; netwright lab stop removes"
+              " them all")
+        for name, applied in held.items():
+            print(f"  {name}  deployed, last applied {_when(applied)}")
+    elif idle:
+        print(f"  it holds nothing and stops by itself {idle:.0f} s after its last client"
+              " leaves")
+    else:
+        print("  it holds nothing (it was started not to stop by itself)")
     return EXIT_OK
+
+
+def _when(moment: float) -> str:
+    """A local time of day, and how long ago."""
+    ago = max(0.0, time.time() - moment)
+    span = f"{ago:.0f} s" if ago < 120 else f"{ago / 60:.0f} min" if ago < 7200 else (
+        f"{ago / 3600:.0f} h")
+    return f"{time.strftime('%H:%M:%S', time.localtime(moment))} ({span} ago)"

@@ -103,6 +103,11 @@ class BackendClient:
         """Names of the deployed topologies (D-Bus List)."""
         return list(await self._call("List", "", []))
 
+    async def applied_times(self) -> dict[str, float]:
+        """Each deployed topology and when it was last applied, Unix time (Deployments)."""
+        return {str(d.get("name")): float(d.get("applied", 0))
+                for d in _json_list(await self._call("Deployments", "", []))}
+
     async def dhcp_leases(self, name: str) -> list[dict[str, Any]]:
         """Per ``dhcp`` interface of deployment ``name``: client, lease, phase (DhcpLeases)."""
         return _json_list(await self._call("DhcpLeases", "s", [name]))

@@ -2,16 +2,16 @@
 
 ``connect()`` prefers the system backend when one answers (installed and running, or
 D-Bus-activatable); otherwise it uses the lab, starting ``netwrightd --lab`` in the
-background if it is not running yet. The lab keeps running after the client exits, so the
-next command finds its topologies; ``netwright lab stop`` ends it.
+background if it is not running yet (a systemd user unit where a user manager answers:
+lab_start.py). The lab outlives the client while something is deployed in it, so the next
+command finds its topologies; an empty lab stops by itself once no client has used it for a
+while; ``netwright lab stop`` ends it at once.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
+import fcntl
 import time
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from dbus_fast import BusType, Message, MessageType
 from dbus_fast.aio import MessageBus
 
 from netwright.backend.client.client import BackendClient
+from netwright.backend.client.lab_start import start_lab
 from netwright.backend.service import names
 from netwright.backend.service.errors import BackendUnavailableError
 from netwright.backend.service.lab import LabUnavailableError, lab_address, lab_dir
@@ -66,18 +67,25 @@ async def connect_lab(*, start: bool = True) -> BackendClient:
         return client
     if not start:
         raise BackendUnavailableError("no lab is running (start one with: netwrightd --lab)")
-    process = start_lab_process(directory)
+    started = start_lab(directory)
     deadline = time.monotonic() + LAB_START_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         client = await _try_lab(directory)
         if client is not None:
             return client
-        if process.poll() is not None:
+        if started.ended():
             # Another client may have started the lab at the same moment (ours then exits).
             client = await _try_lab(directory)
             if client is not None:
                 return client
-            raise BackendUnavailableError(_log_tail(directory / "lab.log"))
+            reason = _log_tail(directory / "lab.log")
+            if "a lab is already running" not in reason:
+                raise BackendUnavailableError(reason)
+            # that lab is starting (its bus comes soon) or stopping, idle (then start anew)
+            await asyncio.sleep(0.5)
+            if await _lab_process_gone(directory):
+                started = start_lab(directory)
+            continue
         await asyncio.sleep(0.05)
     raise BackendUnavailableError(
         f"the lab did not start within {LAB_START_TIMEOUT_SECONDS:.0f} s; see"
@@ -85,14 +93,14 @@ async def connect_lab(*, start: bool = True) -> BackendClient:
     )
 
 
-def start_lab_process(directory: Path) -> subprocess.Popen[bytes]:
-    """``netwrightd --lab`` in the background, in a session of its own, logging to lab.log."""
-    with (directory / "lab.log").open("ab") as log:
-        return subprocess.Popen(
-            [sys.executable, "-m", "netwright.backend.service.daemon", "--lab"],
-            stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,
-            cwd="/", env={**os.environ},
-        )
+async def _lab_process_gone(directory: Path) -> bool:
+    """No lab process holds the directory's lock any more (one on its way out did)."""
+    try:
+        with (directory / "lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
 
 
 async def _try_lab(directory: Path) -> BackendClient | None:

@@ -158,6 +158,12 @@ class Engine:
         await self.recover()
         return self.store.names()
 
+    async def applied_times(self) -> dict[str, float]:
+        """Each deployed topology and when its last apply was recorded (Unix time)."""
+        await self.recover()
+        times = {name: self.store.saved_at(name) for name in self.store.names()}
+        return {name: when for name, when in times.items() if when is not None}
+
     async def deployment(self, name: str) -> Deployment:
         """Where a deployed topology lives: on-disk namespace and kernel interface names."""
         await self.recover()

@@ -91,6 +91,13 @@ class Store:
     def names(self) -> list[str]:
         return self._stems(".json")
 
+    def saved_at(self, name: str) -> float | None:
+        """When the deployment of ``name`` was last recorded (Unix time; None: not deployed)."""
+        try:
+            return self.state_path(name).stat().st_mtime
+        except OSError:
+            return None
+
     def journals(self) -> list[str]:
         return self._stems(".journal")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
@@ -55,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-polkit", action="store_true",
                         help="authorise nothing through polkit: every caller may do everything"
                              " (only for a private bus that only one user can reach)")
+    parser.add_argument("--idle-exit", type=float, default=None, metavar="SECONDS",
+                        help="with --lab: stop after SECONDS with no client while nothing is"
+                             " deployed (default $NETWRIGHT_LAB_IDLE_SECONDS or 60; 0: never)")
     parser.add_argument("--lab-inner", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--debug", action="store_true", help="log at DEBUG level")
     return parser
@@ -134,6 +138,7 @@ async def serve(args: argparse.Namespace) -> int:
 
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, on_signal, signum)
+    idle = _watch_idle(args, bus, interface, lambda: (received.append("idle"), stop.set()))
     disconnected = asyncio.ensure_future(
         bus.wait_for_disconnect()  # type: ignore[no-untyped-call]
     )
@@ -153,10 +158,36 @@ async def serve(args: argparse.Namespace) -> int:
         stop_lab_helpers(Path(state_dir), target)
     await dispatcher.drain()
     stopping.cancel()
+    if idle is not None:
+        idle.cancel()
     if not disconnected.done():
         bus.disconnect()
     log.info("stopped")
     return 0
+
+
+def _watch_idle(args: argparse.Namespace, bus: MessageBus, interface: Backend1,
+                on_idle: Callable[[], object]) -> asyncio.Future[None] | None:
+    """A lab stops by itself once nobody uses it and it holds nothing (see idle.py)."""
+    if not args.lab_inner:
+        return None
+    from netwright.backend.service.idle import IDLE_ENV, idle_seconds, wait_until_idle
+
+    seconds = (args.idle_exit if args.idle_exit is not None
+               else idle_seconds(os.environ.get(IDLE_ENV)))
+    if seconds > 0:
+        log.info("the lab stops by itself %.0f s after its last client leaves, unless"
+                 " something is deployed in it", seconds)
+
+    async def holds_something() -> bool:
+        return bool(await interface.worker.with_engine(lambda e: e.deployments()))
+
+    async def watch() -> None:
+        await wait_until_idle(bus, seconds, working=lambda: bool(interface.jobs.running()),
+                              holds_something=holds_something)
+        on_idle()
+
+    return asyncio.ensure_future(watch())
 
 
 async def _recover(worker: EngineWorker) -> None:

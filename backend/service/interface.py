@@ -132,6 +132,13 @@ class Backend1(DhcpCalls, ServiceInterface):
     async def list_deployments(self) -> DBusStrList:
         return list(await self.worker.with_engine(lambda e: e.deployments()))
 
+    @dbus_method(name="Deployments")
+    @exported(names.ACTION_INSPECT)
+    async def deployments_applied(self) -> DBusStr:
+        """List with the time of each deployment's last apply (``netwright lab status``)."""
+        times = await self.worker.with_engine(lambda e: e.applied_times())
+        return json.dumps([{"name": name, "applied": when} for name, when in sorted(times.items())])
+
     @dbus_method(name="Check")
     @exported(names.ACTION_CHECK)
     async def check(self, name: DBusStr, options: DBusDict) -> DBusStr:

@@ -147,7 +147,10 @@ def run_lab_launcher(args: argparse.Namespace) -> int:
 
         inner = argparse.Namespace(**{**vars(args), "lab_inner": True,
                                       "bus": lab_address(directory), "state_dir": state_dir})
-        return asyncio.run(serve(inner))
+        code = asyncio.run(serve(inner))
+        if code == 0:  # its helpers are stopped; what it recorded died with its namespaces
+            shutil.rmtree(state_dir, ignore_errors=True)
+        return code
     finally:
         pid_file.unlink(missing_ok=True)
         if bus.poll() is None:
@@ -178,6 +181,45 @@ def is_lab_process(pid: int) -> bool:
     return program and b"--lab" in argv
 
 
+def lab_unit(pid: int) -> str | None:
+    """The systemd user unit the lab process ``pid`` runs in (from its cgroup), if any."""
+    try:
+        lines = Path(f"/proc/{pid}/cgroup").read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        path = line.split(":", 2)[-1]
+        last = path.rstrip("/").rsplit("/", 1)[-1]
+        if "/user@" in path and last.endswith(".service") and not last.startswith("user@"):
+            return last
+    return None
+
+
+def lab_idle_seconds(pid: int) -> float:
+    """The idle time the lab process ``pid`` was started with (its --idle-exit, else its
+    $NETWRIGHT_LAB_IDLE_SECONDS, else the default), read from /proc."""
+    from netwright.backend.service.idle import IDLE_ENV, idle_seconds
+
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+        environ = Path(f"/proc/{pid}/environ").read_bytes().decode(errors="replace")
+    except OSError:
+        return idle_seconds(None)
+    text = next((argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "--idle-exit"), None)
+    if text is None:
+        text = next((e.split("=", 1)[1] for e in environ.split("\0")
+                     if e.startswith(IDLE_ENV + "=")), None)
+    return idle_seconds(text)
+
+
+def lab_started_at(directory: Path | None = None) -> float | None:
+    """When the running lab became ready (its pid file's time), Unix time."""
+    try:
+        return ((directory or lab_dir()) / "pid").stat().st_mtime
+    except (OSError, LabUnavailableError):
+        return None
+
+
 def _wait_for(socket: Path, bus: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 10
     while not socket.exists():
@@ -200,5 +242,5 @@ def prepare_inner() -> None:
     subprocess.run(["ip", "link", "set", "lo", "up"], check=False, capture_output=True)
 
 
-__all__ = ["lab_address", "lab_dir", "run_lab_launcher", "running_lab_pid",
-           "user_namespace_problem"]
+__all__ = ["lab_address", "lab_dir", "lab_idle_seconds", "lab_started_at", "lab_unit",
+           "run_lab_launcher", "running_lab_pid", "user_namespace_problem"]

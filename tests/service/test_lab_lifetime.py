@@ -1,0 +1,156 @@
+"""A lab started on demand does not outlive everyone who used it (issue #22).
+
+Each test gives the user a private $XDG_RUNTIME_DIR (so its lab is this test's alone) and a
+short idle time (NETWRIGHT_LAB_IDLE_SECONDS), starts the lab the way a user does (a command
+that falls back to the lab, or ``--lab``), and reads what runs from /proc: the lab daemon
+and every helper whose command line names the lab's directory (its dbus-daemon, the lab
+router's dnsmasq, DHCP clients).
+
+No systemd user manager runs on the test machines, so the lab starts as a plain process
+here; the unit path is checked by its command line and its decision only.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from svc_cli import NETWRIGHT, as_user
+from svc_daemon import PYTHON
+from svc_lab import PrivateLab
+from svc_polkit import USER_ALLOWED
+
+from netwright.backend.client import lab_start
+
+SEED_FILE = Path(__file__).parent / "data" / "seed-macvlan.yaml"
+IDLE = 2.0
+
+HOLD_A_CONNECTION = """
+import asyncio, sys
+from netwright.backend.client import connect_lab
+async def main():
+    client = await connect_lab()
+    print("connected", flush=True)
+    await asyncio.sleep(float(sys.argv[1]))
+    print(len(await client.deployments()), flush=True)
+    client.close()
+asyncio.run(main())
+"""
+
+
+@pytest.fixture
+def lab(users: dict[str, str]) -> Iterator[PrivateLab]:
+    private = PrivateLab(USER_ALLOWED)
+    private.env["NETWRIGHT_LAB_IDLE_SECONDS"] = str(IDLE)
+    yield private
+    private.close()
+
+
+def lab_processes(lab: PrivateLab) -> set[int]:
+    """The lab daemon and every process whose command line names the lab's directory."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if str(lab.runtime).encode() in argv:
+            found.add(int(entry.name))
+    pid = lab.pid()
+    return found | ({pid} if pid else set())
+
+
+def wait_gone(pids: set[int], timeout: float) -> float:
+    started = time.monotonic()
+    while any(Path(f"/proc/{pid}").exists() for pid in pids):
+        assert time.monotonic() - started < timeout, f"still running: {pids}"
+        time.sleep(0.1)
+    return time.monotonic() - started
+
+
+def test_an_empty_lab_a_command_fell_back_to_stops_once_nobody_uses_it(lab) -> None:
+    listed = as_user(lab.user, [NETWRIGHT, "list", "--json"], env=lab.env)  # no system bus
+    assert listed.returncode == 0, listed.stderr
+    assert json.loads(listed.stdout) == {"deployments": [], "target": "lab"}
+    running = lab_processes(lab)
+    assert lab.pid() in running and len(running) >= 3, running  # daemon, bus, dnsmasq
+
+    took = wait_gone(running, IDLE + 15)
+    assert took >= IDLE * 0.5, "it stopped before the idle time"
+    assert not (lab.directory / "bus").exists() and not (lab.directory / "state").exists()
+    log = (lab.directory / "lab.log").read_text()
+    assert f"no client for {IDLE:.0f} s and nothing deployed: the lab stops" in log
+    assert "Traceback" not in log
+    print(f"gone {took:.1f} s after the command (idle time {IDLE:.0f} s)")
+
+
+def test_a_connected_client_keeps_an_empty_lab_until_it_leaves(lab) -> None:
+    """The designer holds its connection while it runs: the lab waits for it to quit."""
+    held = as_user(lab.user, [PYTHON, "-c", HOLD_A_CONNECTION, str(IDLE * 3)], env=lab.env)
+    assert held.returncode == 0 and held.stdout.split() == ["connected", "0"], held.stderr
+    running = lab_processes(lab)
+    assert lab.pid() is not None, "the lab stopped under a connected client"
+    wait_gone(running, IDLE + 15)
+
+
+def test_a_lab_holding_a_deployment_keeps_running_and_says_what_it_holds(lab) -> None:
+    applied = as_user(lab.user, [NETWRIGHT, "apply", "--lab", "--yes", str(SEED_FILE)],
+                      env=lab.env)
+    assert applied.returncode == 0, applied.stderr
+    pid = lab.pid()
+    assert pid is not None
+    time.sleep(IDLE * 2 + 1)
+    assert lab.pid() == pid, "a lab holding seed stopped by itself"
+    status = as_user(lab.user, [NETWRIGHT, "lab", "status"], env=lab.env)
+    assert status.returncode == 0, status.stderr
+    assert f"the lab is running (pid {pid}, since " in status.stdout
+    assert "as a plain process (no systemd user manager answered" in status.stdout
+    assert "  seed  deployed, last applied " in status.stdout, status.stdout
+    running = lab_processes(lab)
+    stopped = as_user(lab.user, [NETWRIGHT, "lab", "stop"], env=lab.env)
+    assert stopped.returncode == 0, stopped.stderr
+    wait_gone(running, 30)
+
+
+def test_an_empty_lab_says_when_it_stops(lab) -> None:
+    started = as_user(lab.user, [NETWRIGHT, "lab", "start"], env=lab.env)
+    assert started.returncode == 0, started.stderr
+    assert f"stops by itself {IDLE:.0f} s after its last client leaves" in started.stdout
+    status = as_user(lab.user, [NETWRIGHT, "lab", "status"], env=lab.env)
+    assert f"it holds nothing and stops by itself {IDLE:.0f} s" in status.stdout, status.stdout
+
+
+# -- the systemd user unit path: its decision and its command line ------------------------------
+
+def test_without_a_user_manager_the_lab_is_a_plain_process() -> None:
+    """This machine has systemctl but no systemd running: no unit is attempted."""
+    assert lab_start.user_manager_answers() is False
+    assert lab_start.user_manager_answers({"PATH": "/nonexistent"}) is False
+
+
+def test_a_user_manager_is_not_used_when_the_user_asks_for_a_process() -> None:
+    assert lab_start.user_manager_answers({"NETWRIGHT_LAB_NO_UNIT": "1",
+                                           "PATH": "/usr/bin:/bin"}) is False
+
+
+def test_the_unit_command_line() -> None:
+    env = {"XDG_RUNTIME_DIR": "/run/user/1000", "PATH": "/usr/bin:/bin", "HOME": "/home/u",
+           "NETWRIGHT_LAB_IDLE_SECONDS": "30", "DISPLAY": ":0"}
+    argv = lab_start.unit_command(Path("/run/user/1000/netwright-lab"), env)
+    assert argv[:3] == ["systemd-run", "--user", "--unit=netwright-lab.service"]
+    split = argv.index("--")
+    options, command = argv[:split], argv[split + 1:]
+    assert command == lab_start.lab_command() and command[-1] == "--lab"
+    assert {"--collect", "--property=KillMode=mixed",
+            "--property=StandardOutput=append:/run/user/1000/netwright-lab/lab.log",
+            "--setenv=NETWRIGHT_LAB_IDLE_SECONDS=30", "--setenv=PATH=/usr/bin:/bin",
+            "--setenv=XDG_RUNTIME_DIR=/run/user/1000"} <= set(options)
+    assert not any("DISPLAY" in o or "HOME" in o for o in options)
+    other = lab_start.unit_name(Path("/tmp/netwright-lab-1000"), env)
+    assert other.startswith("netwright-lab-") and other.endswith(".service")
+    assert other != "netwright-lab.service"
