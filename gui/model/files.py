@@ -25,6 +25,17 @@ def examples() -> list[Path]:
     return []
 
 
+def example_summary(path: Path) -> str:
+    """The example's one line: its top-level ``description:`` (the file's stem if none)."""
+    try:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("description:"):
+                return line.split(":", 1)[1].strip().strip("'\"") or path.stem
+    except (OSError, UnicodeDecodeError):
+        pass
+    return path.stem
+
+
 class RecentFiles:
     """Most recent first, without duplicates, only files that still exist."""
 

@@ -91,8 +91,10 @@ from netwright.gui.model.host_facts import HostFacts
 from netwright.gui.model.prefill import PREFILL_KINDS
 from netwright.gui.window.backend_actions import BackendActions
 from netwright.gui.window.dock_sizes import fit_docks
+from netwright.gui.window.help_menu import HelpMenu
 from netwright.gui.window.host_actions import HostActions
 from netwright.gui.window.trial_actions import TrialActions
+from netwright.gui.window.welcome import WelcomePanel
 
 APP_NAME = "Netwright"
 
@@ -150,6 +152,7 @@ class MainWindow(BackendActions, TrialActions, HostActions, QMainWindow):
         self._build_menus()
         self._build_status_bar()
         self._connect()
+        self._build_welcome_and_help()
         self.predictions = PredictionRunner(self.document, self)
         self.predictions.predicted.connect(self._show_predictions)
         self.predictions.unavailable.connect(self.checks.clear_result)
@@ -400,6 +403,22 @@ class MainWindow(BackendActions, TrialActions, HostActions, QMainWindow):
         self.problems.set_problems(problems)
         self.scene.set_problems(problems)
         self.problems_dock.setWindowTitle(self.problems.summary())
+
+    def _build_welcome_and_help(self) -> None:
+        """The Help menu, and the hint an empty canvas shows (#15 item 4)."""
+        self.help_menu = HelpMenu(self, self.new_from_example,
+                                  lambda: describe(self.runner.backend))
+        self.menuBar().addMenu(self.help_menu)
+        self.welcome = WelcomePanel(self.view.viewport(), self.new_from_example, self.file_open)
+        for signal in (self.document.content_changed, self.document.replaced,
+                       self.document.loading_changed):
+            signal.connect(self._update_welcome)
+        self._update_welcome()
+
+    def _update_welcome(self) -> None:
+        snapshot = self.document.snapshot
+        empty = not (snapshot.namespaces or snapshot.interfaces or snapshot.nics)
+        self.welcome.set_wanted(empty and not self.document.is_loading())
 
     def _on_replaced(self) -> None:
         self._update_title()

@@ -1,0 +1,93 @@
+"""What an empty canvas says: what to drag where, and the shipped examples to start from.
+
+A panel floating over the middle of the canvas while the design has nothing in it (no
+namespace, NIC or interface) and disappears as soon as it has, or while something is dragged
+over it, so a drop from the palette always lands on the canvas underneath.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QDragEnterEvent
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from netwright.gui.model.files import example_summary, examples
+
+STEPS = (
+    "<b>Start a design</b><br>"
+    "1. Drag a <b>Namespace</b> from the Palette onto the canvas (a <b>Host NIC</b> stands"
+    " for one of this machine's network cards).<br>"
+    "2. Drag a <b>veth pair</b>, <b>ipvlan</b>, <b>macvlan</b>, <b>vlan</b> or <b>vxlan</b>"
+    " into a namespace; a <b>Bridge</b> goes on the host.<br>"
+    "3. Drag from a port's dot to another port, bridge or NIC to wire them; the Inspector"
+    " edits what is selected.<br>"
+    "Or drop a topology file (.yaml) here."
+)
+
+
+class WelcomePanel(QFrame):
+    """The empty canvas's hint, with one button per shipped example."""
+
+    def __init__(self, canvas: QWidget, open_example: Callable[[Path], None],
+                 open_file: Callable[[], None]) -> None:
+        super().__init__(canvas)
+        self.setObjectName("welcome")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        self.setAcceptDrops(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 14, 18, 14)
+        steps = QLabel(STEPS)
+        steps.setWordWrap(True)
+        steps.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(steps)
+        layout.addSpacing(6)
+        layout.addWidget(QLabel("<b>Open an example…</b>"))
+        self.example_buttons: dict[str, QPushButton] = {}
+        for path in examples():
+            button = QPushButton(f"{path.stem} — {example_summary(path)}")
+            button.setFlat(True)
+            button.setStyleSheet("text-align: left; padding: 2px 4px;")
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            button.clicked.connect(lambda _c=False, p=path: open_example(p))
+            layout.addWidget(button)
+            self.example_buttons[path.stem] = button
+        if not self.example_buttons:
+            layout.addWidget(QLabel("(no examples are installed)"))
+        other = QPushButton("Open a file…")
+        other.clicked.connect(open_file)
+        layout.addWidget(other, alignment=Qt.AlignmentFlag.AlignLeft)
+        canvas.installEventFilter(self)
+        self._wanted = True
+
+    def set_wanted(self, wanted: bool) -> None:
+        """Shown only while the design is empty."""
+        self._wanted = wanted
+        self.setVisible(wanted)
+        if wanted:
+            self._centre()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Resize and self._wanted:
+            self._centre()
+        return False
+
+    def _centre(self) -> None:
+        canvas = self.parentWidget()
+        if canvas is None:
+            return
+        self.adjustSize()
+        width = min(self.sizeHint().width(), max(200, canvas.width() - 40))
+        self.resize(width, self.heightForWidth(width) if self.hasHeightForWidth()
+                    else self.sizeHint().height())
+        self.move(max(0, (canvas.width() - self.width()) // 2),
+                  max(0, (canvas.height() - self.height()) // 2))
+        self.raise_()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        """Step aside for a drag: the drop belongs to the canvas underneath."""
+        self.hide()
+        event.ignore()
