@@ -49,6 +49,7 @@ from netwright.gui.canvas.items import box_shape
 from netwright.gui.canvas.scene import TopologyScene
 from netwright.gui.canvas.theme import current_theme
 from netwright.gui.canvas.view import CanvasView
+from netwright.gui.dialogs.kubernetes_export import KubernetesExportDialog
 from netwright.gui.dialogs.plan import PlanDialog
 from netwright.gui.dialogs.trial import TrialDialog
 from netwright.gui.docks.checks import ChecksView
@@ -234,6 +235,9 @@ class MainWindow(BackendActions, TrialActions, HostActions, QMainWindow):
             "Export &shell script…", self.export_shell, "Ctrl+Alt+E",
             "the ip(8) commands that build this topology")
         self.export_sh_action.setEnabled(shell_script_function() is not None)
+        self.export_k8s_action = self._action(
+            "Export for &Kubernetes…", self.export_kubernetes, None,
+            "NetworkAttachmentDefinitions and Pods for Multus, with what cannot be carried")
         self.quit_action = self._action("&Quit", self.close, key.Quit)
         stack = self.document.undo_stack
         self.undo_action = stack.createUndoAction(self, "&Undo")
@@ -294,7 +298,8 @@ class MainWindow(BackendActions, TrialActions, HostActions, QMainWindow):
         file_menu.addActions([self.save_action, self.save_as_action])
         file_menu.addSeparator()
         file_menu.addActions([self.export_png_action, self.export_svg_action,
-                              self.export_badges_action, self.export_sh_action])
+                              self.export_badges_action, self.export_sh_action,
+                              self.export_k8s_action])
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit = bar.addMenu("&Edit")
@@ -678,6 +683,15 @@ class MainWindow(BackendActions, TrialActions, HostActions, QMainWindow):
         path = self._export_path("Export shell script", "sh", "Shell scripts (*.sh)")
         if path:
             self._export(lambda: write_shell_script(self.document, path), path)
+
+    def export_kubernetes(self) -> None:
+        """The design as Multus YAML (``netwright export --format multus``)."""
+        try:
+            topology = self.document.contract.topology()
+        except NetwrightError as exc:
+            self.report_error("fix the errors in the Problems list before exporting", exc)
+            return
+        KubernetesExportDialog(topology, self._folder(), self).exec()
 
     def _export(self, job: Any, path: str) -> None:
         try:
