@@ -157,6 +157,7 @@ class EchoProber:
             sequence = state.sequence[key] = (state.sequence[key] + 1) & 0xFFFF
             state.attempts[index] += 1
             packet = icmp.echo_request(probe.version, sequence)
+            pending_error = True
             for _ in range(100):
                 try:
                     state.inflight[(key, sequence)] = (index, time.time_ns())
@@ -165,6 +166,12 @@ class EchoProber:
                 except BlockingIOError:
                     await asyncio.sleep(0.001)
                 except OSError as exc:
+                    if pending_error:
+                        # An ICMP error for an earlier probe also sets the socket's pending
+                        # error, which the kernel hands to the next send instead of sending
+                        # (the error queue has it for its own probe): send once more.
+                        pending_error = False
+                        continue
                     self._finish(state, index, self._error(state, exc.errno or errno.EIO, index))
                     break
 
