@@ -32,7 +32,7 @@ from netwright.backend.checks.network import (
     place_label,
 )
 from netwright.backend.checks.results import Disposition, Pair, Prediction, Target
-from netwright.backend.checks.routing import Routing, Table
+from netwright.backend.checks.routing import RouteEntry, Routing, Table
 from netwright.backend.dhcp.identity import shared_identity_notes
 from netwright.backend.topology.model import Ipvlan, Macvlan, Topology, Vxlan
 
@@ -49,10 +49,12 @@ class Walk:
     reason: str
     fix: str | None = None
     first_hop: str = ""
+    unroutable: bool = False  # the place's kernel found no route: "Network is unreachable"
 
 
-def _fail(place: Place, disposition: Disposition, reason: str, fix: str | None) -> Walk:
-    return Walk(False, place, disposition, reason, fix)
+def _fail(place: Place, disposition: Disposition, reason: str, fix: str | None,
+          unroutable: bool = False) -> Walk:
+    return Walk(False, place, disposition, reason, fix, "", unroutable)
 
 
 class Explainer:
@@ -149,7 +151,7 @@ class Explainer:
         forward = self.walk(source, dst)
         if not forward.ok:
             reason = forward.reason
-            if forward.disposition == "no_route" and forward.place == source:
+            if forward.unroutable and forward.place == source:
                 reason += ': "Network is unreachable"'  # the sender's own kernel says so
             return Prediction("unreachable", forward.disposition, reason, forward.fix)
         if src is None:
@@ -220,8 +222,27 @@ class Explainer:
                          "check the routes of the routers on the way")
         table = self.routing.table(place, dst.version)
         route = table.lookup(dst)
+        down = self.routing.down_cause(place, dst)
+        if down is not None and (route is None or down[0] > route.network.prefixlen):
+            # a down interface took the route the design meant: it is the first cause, even
+            # if the packet then leaves by a less specific route and fails further on
+            cause = self._route_down(place, dst, down[1], route)
+            if route is None:
+                return cause
+            onward = self._follow(place, dst, route, ttl)
+            return onward if onward.ok else cause
         if route is None:
             return self._no_route(place, dst, table)
+        return self._follow(place, dst, route, ttl)
+
+    def _route_down(self, place: Place, dst: IpAddr, key: str, taken: RouteEntry | None) -> Walk:
+        where = place_label(place)
+        reason = (f"{key} is down (state: down), so {where} has no route to {dst}"
+                  if taken is None else f"{key} is down (state: down), so {where} lacks its"
+                  f" route to {dst} and sends it by '{taken.text}' instead")
+        return _fail(place, "link_down", reason, f"set 'state: up' on {key}", taken is None)
+
+    def _follow(self, place: Place, dst: IpAddr, route: RouteEntry, ttl: int) -> Walk:
         link = self.net.link(route.dev)
         hop_text = self._describe_hop(route.dev, route.via)
         if isinstance(link, Ipvlan) and link.mode != "l2":
@@ -338,6 +359,14 @@ class Explainer:
             rule = self.l2.sibling_rule(out_dev, owner.key)
             if rule is not None:
                 return _fail(place, "isolated", *rule)
+        between = [k for k in self.l2.path(out_dev, owner.key)[1:-1]
+                   if not self.net.devices[k].up]
+        if between:
+            return _fail(place, "link_down",
+                         f"{between[0]} is down (state: down): {hop}"
+                         f" ({place_label(owner.place)}/{owner.key}) is wired to {out_dev}"
+                         " through it, and frames stop there",
+                         f"set 'state: up' on {between[0]}")
         missing = self.l2.no_carrier_reason(owner.key)
         if missing:
             return _fail(place, "link_down", f"{hop} is on {owner.key}, and {missing}",
@@ -376,7 +405,7 @@ class Explainer:
             reason += "; the kernel would refuse " + ", ".join(table.set_aside)
         if place is not None and place.startswith("@lan:"):
             return _fail(place, "no_route", reason.replace(where, "the gateway", 1),
-                         self._router_fix(place, dst))
+                         self._router_fix(place, dst), True)
         same_link = self._same_link_other_subnet(place, dst)
         if same_link is not None:
             device, network = same_link
@@ -384,14 +413,14 @@ class Explainer:
                          f"{reason}; {dst} is on the same link as {device.key} but in another"
                          f" subnet ({network}) and no router joins the subnets",
                          f"put both addresses in one subnet, or add 'to: {network}, dev:"
-                         f" {device.name}' in {where} and a route back on the other side")
+                         f" {device.name}' in {where} and a route back on the other side", True)
         gateway = self._gateway_for(place, dst.version)
         if gateway is not None:
             return _fail(place, "no_route", reason,
                          f"add a default route in {where}: 'routes: [{{to: default, via:"
-                         f" {gateway}}}]' (default via {gateway})")
+                         f" {gateway}}}]' (default via {gateway})", True)
         return _fail(place, "no_route", reason,
-                     f"add a route to {dst} in {where} via a router that reaches it")
+                     f"add a route to {dst} in {where} via a router that reaches it", True)
 
     def _same_link_other_subnet(
         self, place: Place, dst: IpAddr

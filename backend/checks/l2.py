@@ -146,6 +146,26 @@ class Layer2:
         out.add(key)
         out.update(self.l2_children(key))
 
+    def path(self, start: str, end: str) -> list[str]:
+        """The devices a frame would cross from ``start`` to ``end`` if every one were up
+        (veth peers, bridge ports, parents and children), both ends included; [] if none."""
+        previous: dict[str, str | None] = {start: None}
+        queue = [start]
+        for key in queue:
+            if key == end:
+                found = [key]
+                while (before := previous[found[-1]]) is not None:
+                    found.append(before)
+                return found[::-1]
+            link = self.net.link(key)
+            neighbours = [*self.net.ports.get(key, []), *self.net.children.get(key, [])]
+            neighbours += [getattr(link, name, None) for name in ("peer", "master", "parent")]
+            for other in neighbours:
+                if other in self.net.devices and other not in previous:
+                    previous[other] = key
+                    queue.append(other)
+        return []
+
     # -- sub-interfaces -------------------------------------------------------------------------
 
     def l2_children(self, key: str) -> list[str]:

@@ -59,6 +59,41 @@ class Routing:
         self.net = network
         self.table = cache(self._table)
 
+    def down_cause(self, place: Place, destination: IpAddr) -> tuple[int, str] | None:
+        """The down interface (``state: down``) that keeps the most specific route to
+        ``destination`` out of ``place``'s table, with that route's prefix length: its
+        connected route, or a configured route out of it or via a gateway only it reaches."""
+        best: tuple[int, str] | None = None
+
+        def consider(prefix: int, key: str) -> None:
+            nonlocal best
+            if best is None or prefix > best[0]:
+                best = (prefix, key)
+
+        down = [d for d in self.net.by_place.get(place, []) if not d.up and d.kind != "lan"]
+        if not down:
+            return None
+        up_nets = [a.network for d in self.net.by_place.get(place, []) if d.up
+                   for a in d.addresses]
+        for device in down:
+            for address in device.addresses:
+                if address.version == destination.version and destination in address.network:
+                    consider(address.network.prefixlen, device.key)
+        namespace = self.net.topology.namespaces.get(place) if place is not None else None
+        for route in namespace.routes if namespace is not None else []:
+            via = ipaddress.ip_address(route.via) if route.via else None
+            network = (_default(via.version if via else 4) if route.to == "default"
+                       else ipaddress.ip_network(route.to, strict=False))
+            if network.version != destination.version or destination not in network:
+                continue
+            for device in down:
+                through_dev = route.dev is not None and device.name == route.dev
+                through_via = via is not None and not any(via in n for n in up_nets) and any(
+                    via in a.network for a in device.addresses)
+                if through_dev or through_via:
+                    consider(network.prefixlen, device.key)
+        return best
+
     def _connected(self, place: Place, version: int) -> list[RouteEntry]:
         routes = []
         for device in self.net.by_place.get(place, []):
