@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QPlainTextEdit,
     QProgressBar,
     QScrollArea,
     QToolButton,
@@ -56,6 +55,7 @@ from netwright.gui.docks.checks import ChecksView
 from netwright.gui.docks.host_nics import HostNicsView
 from netwright.gui.docks.inspector import Inspector
 from netwright.gui.docks.lease_views import LeasesTable
+from netwright.gui.docks.log_view import LogView
 from netwright.gui.docks.palette import Palette
 from netwright.gui.docks.problems import ProblemsView
 from netwright.gui.link.backend import (
@@ -192,8 +192,7 @@ class MainWindow(BackendActions, TrialActions, HostActions, QMainWindow):
         self.problems = ProblemsView()
         self.problems_dock = self._dock("Problems", self.problems,
                                         Qt.DockWidgetArea.BottomDockWidgetArea, "problems")
-        self.log = QPlainTextEdit()
-        self.log.setReadOnly(True)
+        self.log = LogView()
         self.log_dock = self._dock("Plan / Log", self.log,
                                    Qt.DockWidgetArea.BottomDockWidgetArea, "log")
         self.checks = ChecksView(self.theme)

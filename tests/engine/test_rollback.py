@@ -128,3 +128,17 @@ def test_parent_gone_mid_apply_is_named(state_dir: Path, topo: Any, clean_host: 
            " does not exist" in str(failed.value)
     assert failed.value.rolled_back
     assert wait_for_no_orphans(clean_host) == clean_host
+
+
+def test_progress_tells_every_step_in_order(engine: Engine, topo: Any, clean_host: Any) -> None:
+    """Steps run in batches (one per namespace); progress still names each one, so the
+    designer's log lists the whole plan, not every other step."""
+    seen: list[tuple[int, int, str]] = []
+    plan = run(engine.plan(topo(MULTI)))
+    run(engine.apply(topo(MULTI), progress=lambda d, t, x: seen.append((d, t, x))))
+    try:
+        assert [done for done, _t, _x in seen] == list(range(1, STEPS + 1))
+        assert {total for _d, total, _x in seen} == {STEPS}
+        assert [text for _d, _t, text in seen] == [step.text for step in plan.steps]
+    finally:
+        run(engine.destroy("rb"))

@@ -11,6 +11,7 @@ no). The kernel tier replays the ipvlan seed itself.
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from pathlib import Path
 
@@ -63,9 +64,13 @@ def test_draw_apply_check_destroy_in_the_lab(window: MainWindow, own_lab: Path,
     dialog = window.plan_dialog
     assert dialog is not None and dialog.steps, window.log.toPlainText()
     assert any("macvlan" in s["text"] for s in dialog.steps)
+    planned = len(dialog.steps)
     dialog.go.click()  # Apply
     loop.run_until_complete(idle(window))
     assert "Apply: done" in window.log.toPlainText(), window.log.toPlainText()
+    told = re.findall(r"\[(\d+)/(\d+)\]", window.log.toPlainText().split("Apply…")[-1])
+    assert [(int(d), int(t)) for d, t in told] == [(n, planned) for n in
+                                                     range(1, planned + 1)]  # every step
     assert window.deploy_label.text() == "deployed"
 
     window.check_action.trigger()
