@@ -166,11 +166,10 @@ async def execute(
                 if not keep_going:
                     raise StepFailed(step, outcome)
                 failures.append((step, outcome))
-        if progress is None:
-            done += len(batch)
-        for step in batch if progress is not None else ():
+        for step in batch:
             done += 1  # every step is told, not only a batch's last (a namespace's first ones)
-            progress(done, total, step.text)
+            if progress is not None:
+                progress(done, total, step.text)
         await asyncio.sleep(0)
     if pending_settle and settle is not None:
         await settle()
