@@ -484,6 +484,21 @@ class Explainer:
         return text + (f" via {via}" if via else "")
 
 
+# Documentation addresses (RFC 5737, RFC 3849) that stand for "anything beyond the gateway"
+# when no outside address is named; the IPv4 one is also the lab's outside address.
+STAND_IN_OUTSIDE = {4: "203.0.113.114", 6: "2001:db8::114"}
+
+
+def default_outside(topology: Topology) -> str | None:
+    """The address to predict as "outside" when none is named: a documentation address of
+    the family of the first host NIC gateway, or None when the topology has no gateway
+    (then nothing lies beyond it). Used for predictions only: nothing is ever sent there."""
+    for host_nic in topology.host.nics.values():
+        if host_nic.gateway:
+            return STAND_IN_OUTSIDE[ipaddress.ip_address(host_nic.gateway).version]
+    return None
+
+
 def explain(
     topology: Topology, outside: str | None = None, host_forwarding: HostForwarding = False
 ) -> list[Pair]:

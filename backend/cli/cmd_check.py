@@ -56,7 +56,9 @@ def register(subparsers: Any) -> None:
     explain_parser.add_argument("file", metavar="FILE")
     explain_parser.add_argument("--json", action="store_true", help="print the result as JSON")
     explain_parser.add_argument("--target-outside", metavar="ADDR",
-                                help="also predict reaching this address beyond the gateway")
+                                help="the address beyond the gateway to predict (default, when"
+                                " the topology has a gateway: a documentation address standing"
+                                " for any address out there)")
     explain_parser.set_defaults(func=run_explain_command)
 
 
@@ -74,15 +76,20 @@ def _print(result: CheckResult, as_json: bool) -> None:
 
 
 def run_explain_command(args: argparse.Namespace) -> int:
-    from netwright.backend.checks.explain import Explainer
+    from netwright.backend.checks.explain import Explainer, default_outside
     from netwright.backend.checks.results import CheckResult
     from netwright.backend.checks.run import CheckOptions
     from netwright.backend.topology.document import load_topology
 
     _document, topology = load_topology(args.file)
-    options = CheckOptions(outside=args.target_outside, probe=False)
+    stand_in = None if args.target_outside else default_outside(topology)
+    options = CheckOptions(outside=args.target_outside or stand_in, probe=False)
     explainer = Explainer(topology, options.outside)
-    result = CheckResult(topology.name, explainer.pairs(), notes=explainer.notes())
+    notes = explainer.notes()
+    if stand_in is not None:
+        notes.append(f"'outside' ({stand_in}, a documentation address) stands for any address"
+                     " beyond the gateway; --target-outside ADDR predicts a particular one")
+    result = CheckResult(topology.name, explainer.pairs(), notes=notes)
     _print(result, args.json)
     return EXIT_OK
 

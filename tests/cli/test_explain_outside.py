@@ -1,0 +1,63 @@
+"""`netwright explain FILE` shows the seed's lesson with no flags: a topology with a gateway
+gets an "outside" target (a documentation address standing for anything beyond it), so a
+namespace without a default route is predicted "Network is unreachable" for the Internet."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from netwright.backend.checks.explain import STAND_IN_OUTSIDE
+from netwright.backend.cli.main import main
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+OUTSIDE = STAND_IN_OUTSIDE[4]
+
+
+def explain_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, object]:
+    assert main(["explain", *args, "--json"]) == 0
+    data: dict[str, object] = json.loads(capsys.readouterr().out)
+    return data
+
+
+def outside_pairs(data: dict[str, object]) -> list[dict[str, object]]:
+    pairs = data["pairs"]
+    assert isinstance(pairs, list)
+    return [p for p in pairs if p["role"] == "outside"]
+
+
+def test_the_seed_without_flags_shows_network_is_unreachable(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", str(EXAMPLES / "seed-ipvlan-l2.yaml")]) == 0
+    text = capsys.readouterr().out
+    assert (f"net1 → outside ({OUTSIDE}, outside): net1 has no route to {OUTSIDE} (no default"
+            ' route): "Network is unreachable"') in text
+    assert "default via 192.168.31.1" in text
+    assert f"note: 'outside' ({OUTSIDE}, a documentation address) stands for any address" in text
+    data = explain_json(capsys, str(EXAMPLES / "seed-ipvlan-l2.yaml"))
+    assert {(p["source"], p["target"], p["predicted"]["verdict"])  # type: ignore[index]
+            for p in outside_pairs(data)} == {("net1", OUTSIDE, "unreachable"),
+                                              ("net2", OUTSIDE, "unreachable")}
+
+
+def test_with_the_default_route_outside_is_reachable(capsys: pytest.CaptureFixture[str]) -> None:
+    data = explain_json(capsys, str(EXAMPLES / "seed-ipvlan-l2-default.yaml"))
+    assert {p["predicted"]["verdict"] for p in outside_pairs(data)} == {  # type: ignore[index]
+        "reachable"}
+
+
+def test_a_named_outside_replaces_the_stand_in(capsys: pytest.CaptureFixture[str]) -> None:
+    data = explain_json(capsys, str(EXAMPLES / "seed-ipvlan-l2.yaml"),
+                        "--target-outside", "198.51.100.7")
+    assert {p["target"] for p in outside_pairs(data)} == {"198.51.100.7"}
+    assert not any("documentation address" in n for n in data["notes"])  # type: ignore[union-attr]
+
+
+def test_no_gateway_no_outside(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bare = tmp_path / "bare.yaml"
+    bare.write_text("netwright: 1\nname: bare\nnamespaces: {a: {}, b: {}}\ninterfaces:\n"
+                    "  x: {kind: veth, peer: y, namespace: a, addresses: [10.0.0.1/24]}\n"
+                    "  y: {kind: veth, peer: x, namespace: b, addresses: [10.0.0.2/24]}\n")
+    assert outside_pairs(explain_json(capsys, str(bare))) == []
