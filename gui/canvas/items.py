@@ -423,7 +423,9 @@ class DeviceItem(NodeItem, Endpoint):
         if side:
             dx, dy = float(side), 0.0
         half_w, half_h = self._rect.width() / 2, self._rect.height() / 2
-        if abs(dx) >= half_w + 10:  # sideways whenever the other end is beside (as dot puts it)
+        # Sideways when the gap to the other end is wider than it is tall (dot's left-to-right
+        # layers), else from the top or bottom (a NIC drawn above its children).
+        if abs(dx) - half_w >= abs(dy) - half_h:
             sign = math.copysign(1.0, dx)
             return QPointF(centre.x() + sign * half_w, centre.y()), QPointF(sign, 0.0)
         sign = math.copysign(1.0, dy or 1)

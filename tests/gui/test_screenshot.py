@@ -6,6 +6,7 @@ picture (packaging/screenshots/netwright-main.png) is a reviewed copy of one.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -70,6 +71,32 @@ def test_screenshot_of_the_main_window_under_xvfb(xvfb: str, seed: Path) -> None
     assert (image.width(), image.height()) == (1600, 1000)
     colours = {image.pixel(x, y) for x in range(0, 1600, 9) for y in range(0, 1000, 9)}
     assert len(colours) > 50, "the screenshot is blank"
+
+
+WELCOME = REPO / "artifacts" / "screenshots" / "welcome.png"
+ARRANGED = REPO / "artifacts" / "screenshots" / "openstack-arranged.png"
+
+
+def test_screenshots_of_the_welcome_state_and_the_arranged_openstack_example(xvfb: str) -> None:
+    """The empty canvas's welcome, then OpenStack after Arrange Automatically: no crossings,
+    no wire through a box, no box on another, and labels readable at Fit."""
+    env = {**os.environ, "DISPLAY": xvfb, "QT_QPA_PLATFORM": "xcb"}
+    env.pop("WAYLAND_DISPLAY", None)
+    for old in (WELCOME, ARRANGED):
+        old.unlink(missing_ok=True)
+    child = subprocess.run([sys.executable, str(CHILD.with_name("screenshot_layout.py")),
+                            str(WELCOME), str(ARRANGED)], env=env, capture_output=True,
+                           text=True, timeout=120, check=False)
+    assert child.returncode == 0, child.stdout + child.stderr[-3000:]
+    seen = json.loads(child.stdout.strip().splitlines()[-1])
+    assert seen["welcome_shown"] and not seen["welcome_after"]
+    assert (seen["wire_crossings"], seen["wires_through_boxes"], seen["box_overlaps"]) == (0, 0, 0)
+    assert seen["label_px_at_fit"] >= 10
+    for path in (WELCOME, ARRANGED):
+        image = QImage(str(path))
+        assert (image.width(), image.height()) == (1600, 1000)
+        colours = {image.pixel(x, y) for x in range(0, 1600, 9) for y in range(0, 1000, 9)}
+        assert len(colours) > 50, f"{path.name} is blank"
 
 
 MEASURED = REPO / "artifacts" / "screenshots" / "main-window-checked.png"
