@@ -9,8 +9,6 @@ deployment stops by itself once no client has used it for a while (backend/servi
 from __future__ import annotations
 
 import argparse
-import os
-import signal
 import time
 from typing import Any
 
@@ -56,16 +54,11 @@ def _start(args: argparse.Namespace) -> int:
 
 
 def _stop(args: argparse.Namespace) -> int:
-    from netwright.backend.service.lab import running_lab_pid
+    from netwright.backend.service.lab import stop_running_lab
 
-    pid = running_lab_pid()
-    if pid is None:
+    if not stop_running_lab():
         print("no lab is running")
         return EXIT_NOT_RUNNING
-    os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and os.path.exists(f"/proc/{pid}"):
-        time.sleep(0.05)
     print("the lab is stopped")
     return EXIT_OK
 

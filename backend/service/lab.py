@@ -17,6 +17,7 @@ import contextlib
 import fcntl
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -181,6 +182,21 @@ def is_lab_process(pid: int) -> bool:
     return program and b"--lab" in argv
 
 
+def stop_running_lab(directory: Path | None = None, timeout: float = 60.0) -> bool:
+    """Stop this user's lab (SIGTERM: it cancels its jobs and stops its helpers; its
+    namespaces, and everything deployed in them, go with it) and wait until it has exited.
+    False if no lab was running."""
+    pid = running_lab_pid(directory)
+    if pid is None:
+        return False
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and is_lab_process(pid):
+        time.sleep(0.05)
+    return True
+
+
 def lab_unit(pid: int) -> str | None:
     """The systemd user unit the lab process ``pid`` runs in (from its cgroup), if any."""
     try:
@@ -243,4 +259,4 @@ def prepare_inner() -> None:
 
 
 __all__ = ["lab_address", "lab_dir", "lab_idle_seconds", "lab_started_at", "lab_unit",
-           "run_lab_launcher", "running_lab_pid", "user_namespace_problem"]
+           "run_lab_launcher", "running_lab_pid", "stop_running_lab", "user_namespace_problem"]

@@ -94,6 +94,7 @@ from netwright.gui.window.backend_actions import BackendActions
 from netwright.gui.window.dock_sizes import fit_docks
 from netwright.gui.window.help_menu import HelpMenu
 from netwright.gui.window.host_actions import HostActions
+from netwright.gui.window.quit_actions import QuitActions
 from netwright.gui.window.trial_actions import TrialActions
 from netwright.gui.window.welcome import WelcomePanel
 
@@ -125,7 +126,7 @@ def steady_width(content: QWidget) -> QScrollArea:
     return area
 
 
-class MainWindow(BackendActions, TrialActions, HostActions, QMainWindow):
+class MainWindow(BackendActions, TrialActions, HostActions, QuitActions, QMainWindow):
     def __init__(self, settings: QSettings | None = None, backend: Backend | None = None) -> None:
         super().__init__()
         self.settings = settings or QSettings()
@@ -707,11 +708,12 @@ class MainWindow(BackendActions, TrialActions, HostActions, QMainWindow):
         fit_docks(self, self.palette_dock, self.inspector_dock, self.problems_dock)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        if self.maybe_save():
+        if self.close_confirmed or (self.maybe_save() and self.lab_allows_close()):
             self.settings.setValue("window/state", self.saveState())
             self.scene.selectionChanged.disconnect(self._on_selection)
             self.predictions.timer.stop()
             self.status_refresher.stop()
+            self.release_backend()
             event.accept()
         else:
             event.ignore()

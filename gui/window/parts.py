@@ -66,6 +66,7 @@ class WindowParts(Protocol):
     _facts_latest: int
 
     def statusBar(self) -> QStatusBar: ...  # noqa: N802 (Qt's name)
+    def close(self) -> bool: ...
 
     # the window's own
     def push(self, command: Any) -> None: ...
