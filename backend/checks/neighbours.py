@@ -14,13 +14,15 @@ batched); no pyroute2 here, because thousands of entries must go in within milli
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import socket
 import struct
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from netwright.backend.checks.netns import entered
+from netwright.backend.checks.netns import NamespaceError, entered
+from netwright.backend.topology.problems import NetwrightError
 
 RTM_GETLINK, RTM_GETADDR, RTM_NEWNEIGH, RTM_DELNEIGH = 18, 22, 28, 29
 IFA_FLAGS, IFA_F_TENTATIVE = 8, 0x40
@@ -35,7 +37,10 @@ _NLMSG = struct.Struct("=IHHII")
 _NDMSG = struct.Struct("=BBHiHBB")
 _IFINFO = struct.Struct("=BBHiII")
 _RTA = struct.Struct("=HH")
-BATCH_BYTES = 60_000
+WINDOW = 128  # requests per send: their refusals, if all refused, fit the receive buffer
+SOL_NETLINK, NETLINK_CAP_ACK = 270, 10
+SO_RCVBUFFORCE = 33
+RECEIVE_BUFFER = 1 << 20
 
 
 def _attribute(kind: int, payload: bytes) -> bytes:
@@ -77,6 +82,12 @@ class RouteSocket:
         with entered(netns):
             self.sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
         self.sock.bind((0, 0))
+        # refusals quote only the header, not the whole request
+        self.sock.setsockopt(SOL_NETLINK, NETLINK_CAP_ACK, 1)
+        try:
+            self.sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, RECEIVE_BUFFER)
+        except OSError:  # not root: the default buffer still holds a window's refusals
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
         self.seq = 0
 
     def close(self) -> None:
@@ -121,62 +132,83 @@ class RouteSocket:
         return count
 
     def change(self, kind: int, entries: Iterable[Entry],
-               done: list[Entry] | None = None) -> list[Entry]:
-        """Add (RTM_NEWNEIGH, never replacing) or delete entries; those that took are appended
-        to ``done`` as the kernel acknowledges them (so a failure midway loses none)."""
-        batch: list[tuple[int, Entry]] = []
+               done: list[Entry | None] | None = None) -> list[Entry | None]:
+        """Add (RTM_NEWNEIGH, never replacing) or delete entries, a window at a time.
+
+        Each entry is appended to ``done`` *before* its window is sent, and taken out again
+        only when the kernel refuses it (an entry that existed already, EEXIST, is not ours to
+        remove): whatever fails midway, ``done`` holds every entry that may exist because of
+        us. No per-message acknowledgement is asked for: the kernel handles a request inside
+        ``send``, so once ``send`` returns every refusal is queued, and draining the queue
+        finishes the window. A window is small enough that its refusals fit the receive
+        buffer (an overflowing netlink queue drops them and fails the read with ENOBUFS; the
+        entries whose answer was lost then stay in ``done``, to be removed to be safe).
+        Refused entries are left in ``done`` as None until the last window is answered.
+        """
         done = [] if done is None else done
-        flags = NLM_F_REQUEST | NLM_F_ACK | (NLM_F_CREATE | NLM_F_EXCL if kind == RTM_NEWNEIGH
-                                             else 0)
-        size = 0
-        chunks: list[bytes] = []
+        flags = NLM_F_REQUEST | (NLM_F_CREATE | NLM_F_EXCL if kind == RTM_NEWNEIGH else 0)
+        window: list[bytes] = []
+        sent: dict[int, int] = {}  # sequence -> index in done
         for entry in entries:
-            address = ipaddress.ip_address(entry.address)
-            family = socket.AF_INET if address.version == 4 else socket.AF_INET6
-            body = _NDMSG.pack(family, 0, 0, entry.index, NUD_PERMANENT, 0, 0)
-            body += _attribute(NDA_DST, address.packed)
-            if kind == RTM_NEWNEIGH:
-                body += _attribute(NDA_LLADDR, entry.mac)
             self.seq += 1
-            message = _NLMSG.pack(_NLMSG.size + len(body), kind, flags, self.seq, 0) + body
-            chunks.append(message)
-            batch.append((self.seq, entry))
-            size += len(message)
-            if size > BATCH_BYTES:
-                self._flush(chunks, batch, done)
-                chunks, batch, size = [], [], 0
-        if chunks:
-            self._flush(chunks, batch, done)
+            window.append(_neighbour_message(kind, flags, self.seq, entry))
+            sent[self.seq] = len(done)
+            done.append(entry)
+            if len(window) == WINDOW:
+                self._send_window(window, sent, done)
+                window, sent = [], {}
+        if window:
+            self._send_window(window, sent, done)
+        done[:] = [entry for entry in done if entry is not None]
         return done
 
-    def _flush(self, chunks: list[bytes], batch: list[tuple[int, Entry]],
-               done: list[Entry]) -> None:
-        self.sock.send(b"".join(chunks))
-        waiting = {seq: entry for seq, entry in batch}
-        while waiting:
-            data = self.sock.recv(1 << 16)
+    def _send_window(self, window: list[bytes], sent: dict[int, int],
+                     done: list[Entry | None]) -> None:
+        self.sock.send(b"".join(window))
+        while True:
+            try:
+                data = self.sock.recv(1 << 16, socket.MSG_DONTWAIT)
+            except BlockingIOError:
+                return
+            except OSError as exc:
+                if exc.errno == errno.ENOBUFS:
+                    continue  # some refusals were dropped: their entries stay recorded
+                raise
             offset = 0
             while offset + _NLMSG.size <= len(data):
                 length, kind, _flags, seq, _pid = _NLMSG.unpack_from(data, offset)
-                if kind == NLMSG_ERROR:
+                if kind == NLMSG_ERROR and seq in sent:
                     code = struct.unpack_from("=i", data, offset + _NLMSG.size)[0]
-                    entry = waiting.pop(seq, None)
-                    if entry is not None and code == 0:
-                        done.append(entry)
-                    # an entry that exists already (EEXIST) is left alone and not ours to
-                    # remove; other refusals change nothing, and the probe shows the rest
+                    if code != 0:  # refused: it was never made by us (or already gone)
+                        done[sent.pop(seq)] = None
                 offset += (length + 3) & ~3
+
+
+def _neighbour_message(kind: int, flags: int, seq: int, entry: Entry) -> bytes:
+    address = ipaddress.ip_address(entry.address)
+    family = socket.AF_INET if address.version == 4 else socket.AF_INET6
+    body = _NDMSG.pack(family, 0, 0, entry.index, NUD_PERMANENT, 0, 0)
+    body += _attribute(NDA_DST, address.packed)
+    if kind == RTM_NEWNEIGH:
+        body += _attribute(NDA_LLADDR, entry.mac)
+    return _NLMSG.pack(_NLMSG.size + len(body), kind, flags, seq, 0) + body
+
+
+class NeighbourError(NetwrightError):
+    """Pinning or unpinning neighbour entries failed; the sentence says where."""
 
 
 class NeighbourPins:
     """Install permanent entries per namespace and remove exactly those afterwards.
 
-    Use from a worker thread (opening the sockets enters namespaces).
+    Every entry is recorded in ``added`` before the request that makes it is sent, so
+    ``remove_all`` (which a check calls on every way out) removes whatever a failure midway
+    left. Use from a worker thread (opening the sockets enters namespaces).
     """
 
     def __init__(self) -> None:
         self.sockets: dict[str, RouteSocket] = {}
-        self.added: list[Entry] = []
+        self.added: list[Entry | None] = []
 
     def socket_for(self, netns: str) -> RouteSocket:
         if netns not in self.sockets:
@@ -184,26 +216,47 @@ class NeighbourPins:
         return self.sockets[netns]
 
     def links(self, netns: str) -> dict[str, Link]:
-        return self.socket_for(netns).links()
+        try:
+            return self.socket_for(netns).links()
+        except OSError as exc:
+            raise NeighbourError(f"cannot list the links of namespace {netns}:"
+                                 f" {exc.strerror}") from None
 
     def add(self, entries: Iterable[Entry]) -> int:
+        """Pin the entries; how many the kernel took."""
         by_netns: dict[str, list[Entry]] = {}
         for entry in entries:
             by_netns.setdefault(entry.netns, []).append(entry)
         before = len(self.added)
         for netns, group in by_netns.items():
-            self.socket_for(netns).change(RTM_NEWNEIGH, group, self.added)
-        return len(self.added) - before
+            try:
+                self.socket_for(netns).change(RTM_NEWNEIGH, group, self.added)
+            except OSError as exc:
+                raise NeighbourError(f"cannot pin neighbour entries in namespace {netns}:"
+                                     f" {exc.strerror}") from None
+        return sum(1 for entry in self.added[before:] if entry is not None)
 
     def remove_all(self) -> None:
+        """Remove every entry recorded, namespace by namespace, going on past failures."""
         by_netns: dict[str, list[Entry]] = {}
         for entry in self.added:
-            by_netns.setdefault(entry.netns, []).append(entry)
+            if entry is not None:
+                by_netns.setdefault(entry.netns, []).append(entry)
+        failed: list[str] = []
         try:
             for netns, group in by_netns.items():
-                self.socket_for(netns).change(RTM_DELNEIGH, group)
+                try:
+                    self.socket_for(netns).change(RTM_DELNEIGH, group)
+                except NamespaceError:
+                    continue  # the namespace is gone, and its entries with it
+                except OSError as exc:
+                    failed.append(f"{len(group)} in {netns} ({exc.strerror})")
         finally:
             self.added = []
             for sock in self.sockets.values():
                 sock.close()
             self.sockets = {}
+        if failed:
+            raise NeighbourError("could not remove the temporary neighbour entries: "
+                                 + "; ".join(failed) + " (remove them with 'ip neigh flush nud"
+                                 " permanent' in those namespaces)")

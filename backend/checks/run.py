@@ -120,10 +120,27 @@ def _place_of(source: str, explainer: Explainer) -> Place:
         else source
 
 
+class CheckError(NetwrightError):
+    """The kernel refused something the check itself needed (a socket, a netlink request)."""
+
+
 async def run_check(
     subject: Any, options: CheckOptions | None = None, progress: Progress | None = None
 ) -> CheckResult:
-    """Predict and (unless ``options.probe`` is False) measure every pair."""
+    """Predict and (unless ``options.probe`` is False) measure every pair.
+
+    Failures are NetwrightErrors with a sentence; neighbour entries pinned for the check
+    are removed on every way out, the failing ones included.
+    """
+    try:
+        return await _run_check(subject, options, progress)
+    except OSError as exc:
+        raise CheckError(f"the check could not finish: {exc.strerror or exc}") from None
+
+
+async def _run_check(
+    subject: Any, options: CheckOptions | None, progress: Progress | None
+) -> CheckResult:
     options = options or CheckOptions()
     topology, where = _where(subject)
     report = progress or (lambda done, total, text: None)
