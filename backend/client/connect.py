@@ -22,7 +22,7 @@ from netwright.backend.client.client import BackendClient
 from netwright.backend.client.lab_start import start_lab
 from netwright.backend.service import names
 from netwright.backend.service.errors import BackendUnavailableError
-from netwright.backend.service.lab import LabUnavailableError, lab_address, lab_dir
+from netwright.backend.service.labdir import LabUnavailableError, lab_address, lab_dir
 
 #: How long a freshly started lab may take to build its host and own its name.
 LAB_START_TIMEOUT_SECONDS = 60.0

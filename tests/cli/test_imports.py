@@ -29,9 +29,10 @@ CASES = {
     # `netwright --help` and every command's argument parsing: no work, no asyncio, no D-Bus.
     "parser": (PARSER, (*HEAVY, "dbus_fast", "asyncio", "netwright.backend.client")),
     # plan/apply/status/destroy/list through a backend: the client and D-Bus only (the
-    # backend validates the file in full).
+    # backend validates the file in full); the lab's launcher only when a lab must start.
     "backend path": (PARSER + "import netwright.backend.client\n"
-                     "import netwright.backend.client.commands\n", HEAVY),
+                     "import netwright.backend.client.commands\n",
+                     (*HEAVY, "netwright.backend.service.lab", "ctypes")),
     # `netwright validate`: the model and the YAML readers, nothing of the engine or D-Bus.
     "validate": (PARSER + "from netwright.backend.cli import cmd_validate\n"
                  "cmd_validate.problems_of_file('examples/seed-ipvlan-l2.yaml')\n",
