@@ -8,7 +8,7 @@ from pathlib import Path
 
 from svc_cli import NETWRIGHT, as_user
 from svc_daemon import PYTHON
-from svc_lab import lab_pid, stop_lab
+from svc_lab import PrivateLab
 from svc_polkit import USER_ALLOWED, USER_DENIED
 
 SEED_FILE = Path(__file__).parent / "data" / "seed-macvlan.yaml"
@@ -66,32 +66,34 @@ def test_an_invalid_file_comes_back_with_its_line_and_column(running, host, syst
                               " read the file: No such file or directory\n")
 
 
-def test_without_a_system_backend_the_lab_is_used() -> None:
-    stop_lab(USER_ALLOWED)
+def test_without_a_system_backend_the_lab_is_used(users) -> None:
+    lab = PrivateLab(USER_ALLOWED)  # this test's own lab: /tmp is shared with other runs
     try:
-        applied = via_service(USER_ALLOWED, "apply", str(SEED_FILE), "unix:path=/nonexistent")
+        applied = as_user(USER_ALLOWED, [PYTHON, "-c", VIA_SERVICE, "apply", str(SEED_FILE),
+                                         "system"], env=lab.env)
         assert applied.returncode == 0, applied.stderr
-        listed = via_service(USER_ALLOWED, "list", "-", "unix:path=/nonexistent")
+        listed = as_user(USER_ALLOWED, [PYTHON, "-c", VIA_SERVICE, "list", "-", "system"],
+                         env=lab.env)
         assert json.loads(listed.stdout) == {"deployments": ["seed"], "target": "lab"}
     finally:
-        stop_lab(USER_ALLOWED)
+        lab.close()
 
 
-def test_lab_start_status_stop_commands() -> None:
-    stop_lab(USER_ALLOWED)
+def test_lab_start_status_stop_commands(users) -> None:
+    lab = PrivateLab(USER_ALLOWED)
     try:
-        stopped = as_user(USER_ALLOWED, [NETWRIGHT, "lab", "status"])
+        stopped = as_user(USER_ALLOWED, [NETWRIGHT, "lab", "status"], env=lab.env)
         assert stopped.returncode == 1 and "no lab is running" in stopped.stdout, stopped
-        started = as_user(USER_ALLOWED, [NETWRIGHT, "lab", "start"])
+        started = as_user(USER_ALLOWED, [NETWRIGHT, "lab", "start"], env=lab.env)
         assert started.returncode == 0, started.stderr
-        pid = lab_pid(USER_ALLOWED)
+        pid = lab.pid()
         assert pid is not None
-        status = as_user(USER_ALLOWED, [NETWRIGHT, "lab", "status"])
+        status = as_user(USER_ALLOWED, [NETWRIGHT, "lab", "status"], env=lab.env)
         assert status.returncode == 0 and f"pid {pid}" in status.stdout, status
-        assert as_user(USER_ALLOWED, [NETWRIGHT, "lab", "stop"]).returncode == 0
+        assert as_user(USER_ALLOWED, [NETWRIGHT, "lab", "stop"], env=lab.env).returncode == 0
         assert not Path(f"/proc/{pid}").exists()
     finally:
-        stop_lab(USER_ALLOWED)
+        lab.close()
 
 
 def test_the_cli_applies_checks_and_destroys_as_an_ordinary_user(running, host, system_bus) -> None:
