@@ -72,7 +72,10 @@ def destroy_plan(status: Any) -> dict[str, Any]:
 class PlanDialog(QDialog):
     """Lists the steps; "Apply" accepts the dialog (or "Destroy" for a destroy plan)."""
 
-    def __init__(self, plan: Any, verb: str = "Apply", parent: QWidget | None = None) -> None:
+    def __init__(self, plan: Any, verb: str = "Apply", parent: QWidget | None = None,
+                 caution: list[str] | None = None) -> None:
+        """``caution``: sentences shown above the steps besides the backend's warnings (the
+        deployment Apply would replace is another design's)."""
         super().__init__(parent)
         self.setWindowTitle(f"{verb}: plan")
         self.steps = plan_steps(plan)
@@ -87,7 +90,7 @@ class PlanDialog(QDialog):
             summary = f"{name}: nothing to do, the kernel already matches the topology"
         self.summary = QLabel(summary)
         layout.addWidget(self.summary)
-        self.warnings = warnings_of(self.steps)
+        self.warnings = [*(caution or []), *warnings_of(self.steps)]
         self.warning = QLabel("\n".join(f"Warning: {w}" for w in self.warnings))
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet(WARNING_STYLE)

@@ -16,8 +16,9 @@ from PySide6.QtCore import QTimer
 
 from netwright.backend.nm.errors import ConfirmationRequired
 from netwright.backend.topology.problems import TopologyError
-from netwright.gui.dialogs.plan import PlanDialog, destroy_plan
+from netwright.gui.dialogs.plan import PlanDialog, destroy_plan, plan_steps, warnings_of
 from netwright.gui.link.backend import NO_BACKEND, Backend, connect_default
+from netwright.gui.model.deployment import meaning_digest
 from netwright.gui.model.leases import LeaseInfo, leases_of
 from netwright.gui.model.paths import failing_key, path_wires
 
@@ -76,10 +77,38 @@ class BackendActions(_Base):
         self._run("Plan", lambda: self.runner.backend.plan(text))  # type: ignore[union-attr]
 
     def apply(self) -> None:
-        """Apply without a plan shown first: a change the backend wants confirmed is refused
-        (with its sentence), never made, and the plan dialog opens to confirm it there."""
+        """Apply as Destroy does, plan first: the plan dialog asks whenever Apply would delete
+        or change anything, or replace a deployment of another design; a plan that only
+        creates runs at once. A change the backend wants confirmed is refused (with its
+        sentence), never made, and the plan dialog opens to confirm it there."""
         text = self.document.render()
+        self._run("Apply plan", lambda: self.runner.backend.plan(text))  # type: ignore[union-attr]
+
+    def _apply_planned(self, plan: Any) -> None:
+        """The plan of a toolbar Apply: ask (the dialog) or go (only creations)."""
+        steps = plan_steps(plan)
+        if not steps:
+            self.log.appendPlainText(plan.render() if hasattr(plan, "render") else "")
+            self.statusBar().showMessage("Apply: nothing to do, the kernel already matches"
+                                         " the design", 6000)
+            self.deployment.matched(self._digest())
+            self._show_deployment()
+            return
+        risky = any(step.get("action") in ("delete", "modify") for step in steps)
+        if risky or self.deployment.is_foreign() or warnings_of(steps):
+            self._open_plan_dialog(plan)
+            return
+        text = self.document.render()
+        self._applying = self._digest()
         self._run("Apply", lambda: self._job("apply", text))
+
+    def _open_plan_dialog(self, plan: Any) -> None:
+        caution = [self.deployment.caution(self._topology_name(), self.document.file)] \
+            if self.deployment.is_foreign() else []
+        dialog = PlanDialog(plan, "Apply", self, caution)
+        self.plan_dialog = dialog
+        dialog.accepted.connect(self.apply_accepted_plan)
+        dialog.open()
 
     def apply_accepted_plan(self) -> None:
         """Apply after the person accepted the plan dialog, which showed every warning (e.g.
@@ -88,7 +117,55 @@ class BackendActions(_Base):
         options: dict[str, Any] = {"confirm": True}
         if self.trial_seconds is not None:
             options["confirm_seconds"] = self.trial_seconds
+        self._applying = self._digest()
         self._run("Apply", lambda: self._job("apply", text, **options))
+
+    # -- whose deployment, and does the design still match it --------------------------------
+
+    def _digest(self) -> str:
+        return meaning_digest(self.document.contract.tree)
+
+    def _show_deployment(self) -> None:
+        """The deployment's words in the status bar (kept with the trial's ", on trial")."""
+        if self.runner.backend is None:
+            return
+        words = self.deployment.words(self._digest(), self.document.file)
+        self.deploy_label.setText(words + self._trial_words)
+
+    def _learn_whose(self) -> None:
+        """Deployed, but is it this design? Its plan against the kernel is empty if so."""
+        backend: Any = self.runner.backend
+        name, text, digest = self._topology_name(), self.document.render(), self._digest()
+        self.deployment.source = str(self.settings.value(f"deployments/{name}/file", "") or "")
+
+        async def learn() -> None:
+            try:
+                plan = await backend.plan(text)
+            except Exception:  # the plan's own failure shows when the person asks for it
+                return
+            if name != self._topology_name() or self.deployment.ours is not None:
+                return  # renamed, replaced or learnt meanwhile
+            if plan_steps(plan):
+                self.deployment.ours = False
+            else:
+                self.deployment.matched(digest)
+            self._show_deployment()
+
+        self._spawn(learn())
+
+    def on_design_edited(self) -> None:
+        """An edit: say whether the deployment still matches; a new name is another one."""
+        if self._topology_name() != self._deployment_name:
+            self._deployment_name = self._topology_name()
+            self.deployment.forget()
+            self.refresh_status()
+            return
+        self._show_deployment()
+
+    def forget_deployment(self) -> None:
+        """Another document: whose deployment its name has is learnt anew."""
+        self.deployment.forget()
+        self._deployment_name = self._topology_name()
 
     def destroy_deployment(self) -> None:
         """First what would go (the deployment's status), then Destroy from that dialog."""
@@ -145,6 +222,7 @@ class BackendActions(_Base):
             status = await backend.status(name)
         except Exception as exc:  # the sentence is enough here
             not_deployed = type(exc).__name__ == "NotDeployed"  # the engine's class
+            self.deployment.forget()
             self.deploy_label.setText("not deployed" if not_deployed
                                       else f"status unknown: {exc}")
             self.status_refresher.set_periodic(False)
@@ -164,19 +242,23 @@ class BackendActions(_Base):
         """The deployment's state in the status bar and its DHCP leases on the canvas, in the
         inspector and in the Leases dock; leases are followed while the deployment has any."""
         data = status.to_json() if hasattr(status, "to_json") else dict(status)
+        awaiting = data.get("awaiting_confirmation")
+        on_trial = bool(data.get("deployed")) and isinstance(awaiting, dict)
+        self._trial_words = ", on trial" if on_trial else ""
         if not data.get("deployed"):
+            self.deployment.forget()
             self.deploy_label.setText("not deployed")
-        elif data.get("ok"):
-            self.deploy_label.setText("deployed")
+        elif data.get("ok") or self.deployment.is_foreign():
+            self.deployment.deployed = True
+            if self.deployment.ours is None:
+                self._learn_whose()
+            self._show_deployment()
         else:
             drifted = [o["object"] for o in data.get("objects", []) if o.get("state") != "present"]
-            self.deploy_label.setText(f"drifted ({', '.join(drifted[:3])})")
+            self.deploy_label.setText(f"drifted ({', '.join(drifted[:3])})" + self._trial_words)
         leases = leases_of(data, self._topology_name())
         self.show_leases(leases)
         self.status_refresher.set_periodic(bool(leases) and self.runner.backend is not None)
-        awaiting = data.get("awaiting_confirmation")
-        if data.get("deployed") and isinstance(awaiting, dict):
-            self.deploy_label.setText(f"{self.deploy_label.text()}, on trial")
         self.follow_trial(str(data.get("topology", "")), awaiting if isinstance(
             awaiting, dict) else None)
 
@@ -207,10 +289,10 @@ class BackendActions(_Base):
             if getattr(self.runner.backend, "lab", False):
                 self.refresh_host_facts_if_new_nics()  # planning gave the lab host the NICs
             self.log.appendPlainText(result.render() if hasattr(result, "render") else str(result))
-            dialog = PlanDialog(result, "Apply", self)
-            self.plan_dialog = dialog
-            dialog.accepted.connect(self.apply_accepted_plan)
-            dialog.open()
+            self._open_plan_dialog(result)
+            return
+        if operation == "Apply plan":
+            self._apply_planned(result)
             return
         if operation == "Destroy plan":
             dialog = PlanDialog(destroy_plan(result), "Destroy", self)
@@ -223,6 +305,11 @@ class BackendActions(_Base):
             took = f" in {seconds:.2f} s" if isinstance(seconds, float) else ""
             self.log.appendPlainText(f"{operation}: done{took}")
             self.statusBar().showMessage(f"{operation}: done{took}", 6000)
+            if operation == "Apply":  # the deployment is this design now, as applied
+                self.deployment.matched(self._applying)
+                self.deployment.source = self.document.file
+                self.settings.setValue(f"deployments/{self._topology_name()}/file",
+                                       self.document.file)
             awaiting = getattr(result, "awaiting_confirmation", None)
             if operation == "Apply" and isinstance(awaiting, dict):
                 self.show_trial(self._topology_name(), awaiting)

@@ -76,6 +76,7 @@ from netwright.gui.model.commands import (
     ReparentCommand,
     WireCommand,
 )
+from netwright.gui.model.deployment import DeploymentView
 from netwright.gui.model.document import Edit, TopologyDocument
 from netwright.gui.model.edits import (
     EditRefusedError,
@@ -146,6 +147,10 @@ class MainWindow(BackendActions, TrialActions, HostActions, QuitActions, QMainWi
         self.plan_dialog: PlanDialog | None = None
         self.trial_dialog: TrialDialog | None = None
         self.trial_seconds: int | None = None  # a change on trial: the backend's window
+        self.deployment = DeploymentView()  # whose deployment the design's name has
+        self._deployment_name = ""
+        self._applying = ""  # the design's meaning digest as the running Apply sends it
+        self._trial_words = ""
         self.host_facts: HostFacts | None = None  # Inspect's answer, while a backend is there
         self._facts_requests = itertools.count(1)
         self._facts_latest = 0
@@ -381,6 +386,7 @@ class MainWindow(BackendActions, TrialActions, HostActions, QuitActions, QMainWi
         self.inspector.host_panel.nic_fill_requested.connect(self.fill_nic_from_host)
         self.inspector.parent_changed.connect(self.fill_new_child)
         doc.content_changed.connect(self._on_design_changed)
+        doc.content_changed.connect(self.on_design_edited)
 
     # -- state shown in the chrome --------------------------------------------------------
 
@@ -426,6 +432,7 @@ class MainWindow(BackendActions, TrialActions, HostActions, QuitActions, QMainWi
         self.welcome.set_wanted(empty and not self.document.is_loading())
 
     def _on_replaced(self) -> None:
+        self.forget_deployment()
         self._update_title()
         self._on_design_changed()
         self.scene.set_wire_results({})

@@ -14,6 +14,7 @@ import itertools
 from collections.abc import Callable, Coroutine
 from typing import Any, Protocol
 
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -33,6 +34,7 @@ from netwright.gui.docks.inspector import Inspector
 from netwright.gui.docks.lease_views import LeasesTable
 from netwright.gui.link.backend import Backend, BackendRunner
 from netwright.gui.link.status_refresh import StatusRefresher
+from netwright.gui.model.deployment import DeploymentView
 from netwright.gui.model.document import TopologyDocument
 from netwright.gui.model.host_facts import HostFacts
 
@@ -60,6 +62,11 @@ class WindowParts(Protocol):
     trial_dialog: TrialDialog | None
     trial_seconds: int | None
     host_facts: HostFacts | None
+    settings: QSettings
+    deployment: DeploymentView
+    _deployment_name: str
+    _applying: str
+    _trial_words: str
     _job_id: str
     _side_tasks: set[asyncio.Future[Any]]
     _facts_requests: itertools.count[int]

@@ -168,9 +168,10 @@ def test_leases_shown_followed_and_cleared(window: MainWindow, own_lab: Path,
     assert panel.values["Expires"].text().startswith("in ")
     assert _timeless(panel.sentence.text()) == _timeless(reported["mv2"]["text"])
 
-    window.apply_action.trigger()  # no plan shown: not confirmed
+    window.apply_action.trigger()  # the kernel matches: nothing is started, nothing confirmed
     loop.run_until_complete(idle(window))
-    assert starts == [{"confirm": True}, {}]
+    assert starts == [{"confirm": True}]
+    assert window.deploy_label.text() == "deployed"
 
     window.destroy_action.trigger()
     loop.run_until_complete(idle(window))
