@@ -163,24 +163,14 @@ def stop_running_lab(directory: Path | None = None, timeout: float = 60.0) -> bo
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and _running(pid):
+    while time.monotonic() < deadline and not processes.exited(pid):
         time.sleep(0.05)
-    reaped = time.monotonic() + 2  # an exited lab is a zombie until its parent reaps it
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # a lab this process started (the designer's) is reaped
+    reaped = time.monotonic() + 2  # any other exited lab is a zombie until init reaps it
     while time.monotonic() < reaped and Path(f"/proc/{pid}").exists():
         time.sleep(0.02)
     return True
-
-
-def _running(pid: int) -> bool:
-    """The process runs (it is neither gone nor a zombie; ours is reaped here)."""
-    with contextlib.suppress(ChildProcessError):
-        if os.waitpid(pid, os.WNOHANG)[0] == pid:
-            return False
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state != "Z"
 
 
 def lab_unit(pid: int) -> str | None:

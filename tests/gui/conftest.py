@@ -101,12 +101,6 @@ def _stop_left_behind(runtime: Path) -> None:
 
 def _alive(pid: int) -> bool:
     """True while the process runs (the lab is our child: reap it once it has exited)."""
-    with contextlib.suppress(ChildProcessError):
-        done, _status = os.waitpid(pid, os.WNOHANG)
-        if done == pid:
-            return False
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state != "Z"
+    from lab_waits import lab_alive
+
+    return lab_alive(pid)

@@ -6,8 +6,8 @@ import asyncio
 import contextlib
 import os
 import time
-from pathlib import Path
 
+from netwright.backend.dhcp import processes
 from netwright.gui.window.main import MainWindow
 
 
@@ -22,11 +22,6 @@ async def idle(window: MainWindow, timeout: float = 120) -> None:
 def lab_alive(pid: int) -> bool:
     """True while the lab process runs (a lab this test started is our child: reap it)."""
     with contextlib.suppress(ChildProcessError):
-        done, _status = os.waitpid(pid, os.WNOHANG)
-        if done == pid:
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
             return False
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state != "Z"
+    return not processes.exited(pid)
