@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor, QDrag, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QDrag, QIcon, QKeyEvent, QPainter, QPixmap
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
 from netwright.gui.canvas.scene import kind_mime
@@ -54,14 +54,25 @@ class Palette(QListWidget):
         self.setDragEnabled(True)
         self.setIconSize(QSize(22, 22))
         self.setSpacing(1)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Tab reaches it; Enter adds
         for kind in PALETTE_KINDS:
             label, tip = LABELS[kind]
             item = QListWidgetItem(kind_icon(theme, kind), label)
             item.setData(Qt.ItemDataRole.UserRole, kind)
             item.setToolTip(tip)
             self.addItem(item)
+        self.setCurrentRow(0)
         self.itemDoubleClicked.connect(
             lambda item: self.add_requested.emit(item.data(Qt.ItemDataRole.UserRole)))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        """Enter adds the current entry, as a double-click does (the palette by keyboard)."""
+        item = self.currentItem()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and item is not None:
+            self.add_requested.emit(item.data(Qt.ItemDataRole.UserRole))
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def startDrag(self, supported: Qt.DropAction) -> None:  # noqa: N802
         item = self.currentItem()

@@ -51,6 +51,9 @@ def _number(value: float) -> float | int:
     return int(rounded) if rounded == int(rounded) else rounded
 
 
+VETH_SPREAD = 220.0  # a host veth pair's second end, right of the first, clear of it
+
+
 def create_edits(
     snapshot: Snapshot, kind: str, namespace: str | None, x: float, y: float
 ) -> tuple[list[Edit], list[str]]:
@@ -76,7 +79,7 @@ def create_edits(
             *placed,
         ]
         if not namespace:
-            edits.append(Edit(("layout", other), position(x + 120, y)))
+            edits.append(Edit(("layout", other), position(x + VETH_SPREAD, y)))
         return edits, [key, other]
     fields: dict[str, Any] = {}
     parent = next(iter(snapshot.nics), None)

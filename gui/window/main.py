@@ -43,9 +43,10 @@ from netwright.gui.canvas.export import (
     shell_script_function,
     write_shell_script,
 )
+from netwright.gui.canvas.free_spot import free_spot
 from netwright.gui.canvas.graph_layout import LayoutUnavailableError, dot_positions
 from netwright.gui.canvas.items import box_shape
-from netwright.gui.canvas.scene import TopologyScene
+from netwright.gui.canvas.scene import GRID, TopologyScene
 from netwright.gui.canvas.theme import current_theme
 from netwright.gui.canvas.view import CanvasView
 from netwright.gui.dialogs.kubernetes_export import KubernetesExportDialog
@@ -477,13 +478,25 @@ class MainWindow(BackendActions, TrialActions, HostActions, QuitActions, QMainWi
         return keys
 
     def _add_at_centre(self, kind: str) -> None:
+        """A palette entry double-clicked or Entered: into the selected namespace (an
+        interface), else on the host at the free spot nearest the selection or the view's
+        centre, scrolled into view."""
         centre = self.view.mapToScene(self.view.viewport().rect().center())
         namespace = None
         selected = self.scene.selected_keys()
         if kind not in ("namespace", "nic") and len(selected) == 1 \
                 and selected[0] in self.document.snapshot.namespaces:
             namespace = selected[0]
-        self.create_at(kind, namespace, self.scene.snapped(centre))
+        near = centre
+        chosen = [self.scene.nodes[k] for k in selected if k in self.scene.nodes]
+        if chosen:
+            near = chosen[0].sceneBoundingRect().center()
+        occupied = [node.sceneBoundingRect() for node in self.scene.nodes.values()]
+        spot = centre if namespace else free_spot(occupied, near, kind, GRID)
+        keys = self.create_at(kind, namespace, spot)
+        item = self.scene.item_for(keys[0]) if keys else None
+        if item is not None:
+            self.view.ensureVisible(item, 40, 40)
 
     def wire(self, a: str, b: str) -> bool:
         try:

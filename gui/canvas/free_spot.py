@@ -1,0 +1,59 @@
+"""Where a new item goes when it is added without a drop point (palette double-click, Enter).
+
+Items added at the view's centre landed on top of each other. A new item now goes to the
+free spot closest to a point (the view's centre, or the selected item), searched on the
+snap grid in growing rings, so nothing already drawn is covered.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from PySide6.QtCore import QPointF, QRectF, QSizeF
+
+from netwright.gui.canvas.items import NAMESPACE_WIDTH, NODE_HEIGHT, NODE_WIDTH, namespace_height
+from netwright.gui.model.edits import VETH_SPREAD
+
+GAP = 20.0  # free room kept around every item
+MAX_RINGS = 60
+BADGE_ROOM = 20.0  # an item's bounding box reaches past its shape (problem badge, outline)
+
+
+def new_item_size(kind: str) -> QSizeF:
+    """The room a new item of ``kind`` takes on the host (a veth pair: both ends)."""
+    if kind in ("namespace", "bridge"):  # boxes with rows of ports
+        width, height = NAMESPACE_WIDTH, namespace_height(0)
+    elif kind == "veth":
+        width, height = NODE_WIDTH + VETH_SPREAD, NODE_HEIGHT
+    else:
+        width, height = NODE_WIDTH, NODE_HEIGHT
+    return QSizeF(width + BADGE_ROOM, height + BADGE_ROOM)
+
+
+def _box(centre: QPointF, size: QSizeF, kind: str) -> QRectF:
+    """The rectangle an item centred at ``centre`` covers (a veth pair reaches right)."""
+    width = size.width() - (VETH_SPREAD if kind == "veth" else 0.0)
+    left = centre.x() - width / 2
+    return QRectF(left, centre.y() - size.height() / 2, size.width(), size.height())
+
+
+def free_spot(occupied: Iterable[QRectF], near: QPointF, kind: str, step: float) -> QPointF:
+    """The grid point closest to ``near`` where an item of ``kind`` covers nothing.
+
+    >>> free_spot([QRectF(-100, -30, 200, 60)], QPointF(0, 0), "bridge", 20.0).y() != 0
+    True
+    """
+    taken = [rect.adjusted(-GAP, -GAP, GAP, GAP) for rect in occupied]
+    size = new_item_size(kind)
+    origin = QPointF(round(near.x() / step) * step, round(near.y() / step) * step)
+    for ring in range(MAX_RINGS):
+        ring_points = [QPointF(origin.x() + dx * step, origin.y() + dy * step)
+                       for dx in range(-ring, ring + 1) for dy in range(-ring, ring + 1)
+                       if max(abs(dx), abs(dy)) == ring]
+        ring_points.sort(key=lambda p: math.hypot(p.x() - near.x(), p.y() - near.y()))
+        for point in ring_points:
+            box = _box(point, size, kind)
+            if not any(box.intersects(rect) for rect in taken):
+                return point
+    return origin
