@@ -18,7 +18,7 @@ Example::
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from netwright.backend.checks.l2 import Layer2
 from netwright.backend.checks.network import (
@@ -37,6 +37,9 @@ from netwright.backend.dhcp.identity import shared_identity_notes
 from netwright.backend.topology.model import Ipvlan, Macvlan, Topology, Vxlan
 
 MAX_HOPS = 16
+# A neighbour entry a packet needs: (place, out device, next hop, the device that answers
+# ARP/ND for it, or None when nothing does).
+Step = tuple[Place, str, str, str | None]
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,7 @@ class Walk:
     fix: str | None = None
     first_hop: str = ""
     unroutable: bool = False  # the place's kernel found no route: "Network is unreachable"
+    steps: tuple[Step, ...] = ()  # the neighbour entries the packet needs, hop by hop
 
 
 def _fail(place: Place, disposition: Disposition, reason: str, fix: str | None,
@@ -68,6 +72,11 @@ class Explainer:
         self.l2 = Layer2(self.net)
         self.routing = Routing(self.net)
         self._walks: dict[tuple[Place, IpAddr], Walk] = {}
+        self._reachable: dict[str, Prediction] = {}
+        self._hops: dict[tuple[str, IpAddr | None], str] = {}
+        # every neighbour entry the predicted packets need (requests and replies), gathered
+        # as pairs are predicted: a big check pins them (see run.py)
+        self.neighbour_steps: set[Step] = set()
         self._underlays: dict[str, str | None] = {}
         self.l2.underlay_problem = self.underlay_problem
 
@@ -150,6 +159,7 @@ class Explainer:
         src = self.source_address(source, dst)
         forward = self.walk(source, dst)
         if not forward.ok:
+            self.neighbour_steps.update(forward.steps)
             reason = forward.reason
             if forward.unroutable and forward.place == source:
                 reason += ': "Network is unreachable"'  # the sender's own kernel says so
@@ -161,17 +171,25 @@ class Explainer:
         replier = forward.place
         back = self.walk(replier, src)
         if not back.ok:
+            self.neighbour_steps.update(forward.steps)
             disposition: Disposition = "no_route_back" if back.disposition == "no_route" \
                 else back.disposition
             return Prediction("unreachable", disposition,
                               f"the request arrives but the reply cannot come back: {back.reason}",
                               back.fix)
-        reason = f"reachable over {forward.first_hop}"
+        self.neighbour_steps.update(forward.steps)
+        self.neighbour_steps.update(back.steps)
         owners = self.net.owners.get(dst, [])
         if len(owners) > 1:
             others = ", ".join(o.key for o in owners if o.key != target.owner)
-            reason += f"; duplicate address: {dst} is also on {others}, either may answer"
-        return Prediction("reachable", "delivered", reason)
+            return Prediction("reachable", "delivered",
+                              f"reachable over {forward.first_hop}; duplicate address: {dst} is"
+                              f" also on {others}, either may answer")
+        shared = self._reachable.get(forward.first_hop)
+        if shared is None:  # one object per first hop: a mesh has tens of thousands of pairs
+            shared = self._reachable[forward.first_hop] = Prediction(
+                "reachable", "delivered", f"reachable over {forward.first_hop}")
+        return shared
 
     def source_address(self, place: Place, dst: IpAddr) -> IpAddr | None:
         """The address the kernel would send from: one on the outgoing device in the next
@@ -179,12 +197,12 @@ class Explainer:
         route = self.routing.table(place, dst.version).lookup(dst)
         if route is not None:
             hop = route.via or dst
-            mine = [a for a in self.net.devices[route.dev].addresses if a.version == dst.version]
-            for address in mine:
-                if hop in address.network:
-                    return address.ip
+            mine = self.net.ips(route.dev, dst.version)
+            for network, ip in mine:
+                if hop in network:
+                    return ip
             if mine:
-                return mine[0].ip
+                return mine[0][1]
         others = self.net.local_addresses(place, dst.version)
         return others[0] if others else None
 
@@ -244,25 +262,33 @@ class Explainer:
 
     def _follow(self, place: Place, dst: IpAddr, route: RouteEntry, ttl: int) -> Walk:
         link = self.net.link(route.dev)
-        hop_text = self._describe_hop(route.dev, route.via)
+        hop_text = self._hops.get((route.dev, route.via))
+        if hop_text is None:
+            hop_text = self._hops[(route.dev, route.via)] = self._describe_hop(route.dev,
+                                                                                route.via)
         if isinstance(link, Ipvlan) and link.mode != "l2":
-            walk = self._ipvlan_l3_out(route.dev, dst, ttl)
+            walk = self._ipvlan_l3_out(route.dev, dst, ttl)  # no ARP/ND: no neighbour entry
+            steps = walk.steps
         else:
-            walk = self._over_link(route.dev, route.via or dst, dst, ttl)
+            hop = route.via or dst
+            walk, answering = self._over_link(route.dev, hop, dst, ttl)
+            steps = ((place, route.dev, str(hop), answering), *walk.steps)
         if walk.ok:
-            walk = Walk(True, walk.place, walk.disposition, walk.reason, None, hop_text)
-        return walk
+            return Walk(True, walk.place, walk.disposition, walk.reason, None, hop_text, False,
+                        steps)
+        return replace(walk, steps=steps)
 
-    def _over_link(self, out_dev: str, hop: IpAddr, dst: IpAddr, ttl: int) -> Walk:
+    def _over_link(self, out_dev: str, hop: IpAddr, dst: IpAddr,
+                   ttl: int) -> tuple[Walk, str | None]:
+        """Where the packet ends, and the device that answers ARP/ND for ``hop``."""
         place = self.net.devices[out_dev].place
         missing = self.l2.no_carrier_reason(out_dev)
         if missing:
-            return _fail(place, "link_down", missing,
-                         self._up_fix(out_dev))
+            return _fail(place, "link_down", missing, self._up_fix(out_dev)), None
         receiver = self.resolve(out_dev, hop)
         if receiver is None:
-            return self._diagnose(out_dev, hop)
-        return self._arrive(receiver.place, dst, ttl - 1)
+            return self._diagnose(out_dev, hop), None
+        return self._arrive(receiver.place, dst, ttl - 1), receiver.key
 
     def _ipvlan_l3_out(self, child: str, dst: IpAddr, ttl: int) -> Walk:
         """ipvlan l3/l3s: the parent switches by IP among siblings, else routes in its own

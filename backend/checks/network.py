@@ -17,6 +17,7 @@ from netwright.backend.topology.model import Interface, Topology, static_address
 
 IpIf = ipaddress.IPv4Interface | ipaddress.IPv6Interface
 IpAddr = ipaddress.IPv4Address | ipaddress.IPv6Address
+IpNet = ipaddress.IPv4Network | ipaddress.IPv6Network
 Place = str | None
 HostForwarding = bool | dict[int, bool]  # the host's forwarding, per IP version if a dict
 
@@ -93,6 +94,9 @@ class Network:
             self.by_place[device.place].append(device)
             for address in device.addresses:
                 self.owners[address.ip].append(device)
+        # (subnet, address) per device and IP version: IPv4Interface.ip builds a new object
+        # on every access, and a big mesh asks millions of times
+        self._ips: dict[tuple[str, int], tuple[tuple[IpNet, IpAddr], ...]] = {}
         self.children: dict[str, list[str]] = defaultdict(list)
         self.ports: dict[str, list[str]] = defaultdict(list)
         for key, link in topology.interfaces.items():
@@ -101,6 +105,14 @@ class Network:
                 self.children[parent].append(key)
             if link.master in topology.interfaces:
                 self.ports[link.master].append(key)
+
+    def ips(self, key: str, version: int) -> tuple[tuple[IpNet, IpAddr], ...]:
+        """Device ``key``'s (subnet, address) pairs of one IP version, in the file's order."""
+        found = self._ips.get((key, version))
+        if found is None:
+            found = self._ips[(key, version)] = tuple(
+                (a.network, a.ip) for a in self.devices[key].addresses if a.version == version)
+        return found
 
     def link(self, key: str) -> Interface | None:
         """The model's interface for ``key`` (None for host NICs and LANs)."""

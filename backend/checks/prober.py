@@ -47,6 +47,13 @@ class Probe:
         self.target = str(address)  # canonical, as the kernel reports reply addresses
         self.version: int = address.version
 
+    @classmethod
+    def like(cls, other: Probe, netns: str) -> Probe:
+        """The same target as ``other`` from ``netns``, without parsing the address again."""
+        probe = cls.__new__(cls)
+        probe.netns, probe.target, probe.version = netns, other.target, other.version
+        return probe
+
     def __repr__(self) -> str:
         return f"Probe({self.netns!r}, {self.target!r})"
 

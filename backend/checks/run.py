@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import resource
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from netwright.backend.checks.explain import Explainer
+from netwright.backend.checks.explain import Explainer, Step
 from netwright.backend.checks.netns import call_in, netns_path
 from netwright.backend.checks.network import HostForwarding, Place
 from netwright.backend.checks.prober import EchoProber, Probe
 from netwright.backend.checks.results import CheckResult, Observation, Pair
 from netwright.backend.dhcp.identity import shared_identity_notes
 from netwright.backend.dhcp.substitute import with_leases
-from netwright.backend.topology.model import Ipvlan, Topology
+from netwright.backend.topology.model import Topology
 from netwright.backend.topology.problems import NetwrightError
 
 Progress = Callable[[int, int, str], None]
@@ -171,10 +172,11 @@ async def _run_check(
             result.notes.append(f"waited {waited:.1f} s for IPv6 duplicate address detection"
                                 " to finish (tentative addresses can neither send nor answer)")
     report(0, len(pairs), f"predicted {len(pairs)} pair(s); probing")
+    # an echo socket per namespace and version, and a netlink socket per namespace to pin
+    _allow_open_files(3 * len(explainer.sources()) + 64)
     begun = time.perf_counter()
     # each pair makes at most two entries (request and reply): small checks skip the count
-    steps = _neighbour_steps(explainer, pairs) if 2 * len(pairs) > options.neighbour_budget \
-        else set()
+    steps = explainer.neighbour_steps if 2 * len(pairs) > options.neighbour_budget else set()
     timings["plan_neighbours"] = time.perf_counter() - begun
     pins = None
     limited = False
@@ -199,8 +201,7 @@ async def _run_check(
                 f" {options.neighbour_budget} a check may take from the kernel's shared table"
                 f" ({NEIGHBOUR_TABLE_LIMIT}): {pinned} were pinned as temporary permanent"
                 " entries and removed afterwards")
-        probes = [Probe(where.path(_place_of(p.source, explainer)), p.target.address)
-                  for p in pairs]
+        probes = _probes(pairs, explainer, where)
         begun = time.perf_counter()
         observations = await EchoProber(options.timeout, options.retries, progress).run(probes)
         timings["probe"] = time.perf_counter() - begun
@@ -225,6 +226,31 @@ async def _run_check(
     timings["total"] = time.perf_counter() - started
     report(len(pairs), len(pairs), f"{len(result.mismatches)} mismatch(es)")
     return result
+
+
+def _probes(pairs: list[Pair], explainer: Explainer, where: Where) -> list[Probe]:
+    """One probe per pair; namespace paths and addresses are worked out once each."""
+    paths: dict[str, str] = {}
+    targets: dict[str, Probe] = {}
+    probes = []
+    for pair in pairs:
+        path = paths.get(pair.source)
+        if path is None:
+            path = paths[pair.source] = where.path(_place_of(pair.source, explainer))
+        model = targets.get(pair.target.address)
+        if model is None:
+            model = targets[pair.target.address] = Probe(path, pair.target.address)
+        probes.append(Probe.like(model, path))
+    return probes
+
+
+def _allow_open_files(needed: int) -> None:
+    """Raise this process's soft limit on open files to ``needed`` if the hard limit allows
+    (a thousand namespaces need more sockets than the usual soft limit of 1,024)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        ceiling = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (ceiling, hard))
 
 
 def _with_tcp(observation: Observation, tcp: dict[str, Any]) -> Observation:
@@ -256,53 +282,6 @@ def _wait_for_dad(paths: list[str], limit: float) -> float:
 
 
 # -- the neighbour table ------------------------------------------------------------------------
-
-Step = tuple[Place, str, str, str | None]  # place, out device, next hop, answering device
-
-
-def _neighbour_steps(explainer: Explainer, pairs: list[Pair]) -> set[Step]:
-    """The (place, device, next hop) neighbour entries the probes will make: the first hop of
-    each request and of each reply, with the device the model expects to answer."""
-    steps: set[Step] = set()
-    parsed: dict[str, Any] = {}
-    known: dict[tuple[Place, Any], Step | None] = {}
-
-    def first_step(place: Place, dst: Any) -> Step | None:
-        if (place, dst) not in known:
-            known[(place, dst)] = _first_step(explainer, place, dst)
-        return known[(place, dst)]
-
-    for pair in pairs:
-        if pair.target.role == "self":
-            continue
-        source = _place_of(pair.source, explainer)
-        dst = parsed.get(pair.target.address)
-        if dst is None:
-            dst = parsed[pair.target.address] = ipaddress.ip_address(pair.target.address)
-        step = first_step(source, dst)
-        if step is None:
-            continue
-        steps.add(step)
-        src = explainer.source_address(source, dst)
-        answering = step[3]
-        if src is not None and answering is not None:
-            back = first_step(explainer.net.devices[answering].place, src)
-            if back is not None:
-                steps.add(back)
-    return steps
-
-
-def _first_step(explainer: Explainer, place: Place, dst: Any) -> Step | None:
-    route = explainer.routing.table(place, dst.version).lookup(dst)
-    if route is None:
-        return None
-    link = explainer.net.link(route.dev)
-    if isinstance(link, Ipvlan) and link.mode != "l2":
-        return None  # no ARP on ipvlan l3 children
-    hop = route.via or dst
-    answering = explainer.resolve(route.dev, hop)
-    return place, route.dev, str(hop), answering.key if answering else None
-
 
 def _pin(pins: Any, explainer: Explainer, where: Where, steps: set[Step]) -> tuple[int, int]:
     """Install permanent entries for steps whose answering device's MAC the kernel gives."""
