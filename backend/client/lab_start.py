@@ -23,7 +23,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-#: States of ``systemctl --user is-system-running`` in which the manager starts units.
+#: The user manager's SystemState values in which it starts units. (Asked with ``systemctl
+#: --user show``, not ``is-system-running``, which says "offline" whenever the caller's own
+#: mount namespace lacks /run/systemd/system, whatever the manager would answer.)
 MANAGER_STATES = frozenset({"running", "degraded", "starting", "initializing"})
 #: How long the user manager lets the lab roll back running jobs on stop (the lab waits 60 s).
 STOP_TIMEOUT_SECONDS = 75
@@ -45,7 +47,8 @@ def user_manager_answers(env: Mapping[str, str] | None = None) -> bool:
     if env.get(NO_UNIT_ENV) or not shutil.which("systemd-run") or not shutil.which("systemctl"):
         return False
     try:
-        answer = subprocess.run(["systemctl", "--user", "is-system-running"],
+        answer = subprocess.run(["systemctl", "--user", "show", "--property=SystemState",
+                                 "--value"],
                                 capture_output=True, text=True, timeout=5, check=False,
                                 env=dict(env), stdin=subprocess.DEVNULL)
     except (OSError, subprocess.TimeoutExpired):

@@ -174,7 +174,8 @@ def stop_running_lab(directory: Path | None = None, timeout: float = 60.0) -> bo
 
 
 def lab_unit(pid: int) -> str | None:
-    """The systemd user unit the lab process ``pid`` runs in (from its cgroup), if any."""
+    """The transient systemd user unit the lab process ``pid`` runs in (from its cgroup:
+    ``…/user@1000.service/app.slice/netwright-lab.service``), if it runs in one."""
     try:
         lines = Path(f"/proc/{pid}/cgroup").read_text().splitlines()
     except OSError:
@@ -182,8 +183,8 @@ def lab_unit(pid: int) -> str | None:
     for line in lines:
         path = line.split(":", 2)[-1]
         last = path.rstrip("/").rsplit("/", 1)[-1]
-        if "/user@" in path and last.endswith(".service") and not last.startswith("user@"):
-            return last
+        if last.startswith("netwright-lab") and last.endswith(".service"):
+            return last  # the transient unit lab_start.py names
     return None
 
 

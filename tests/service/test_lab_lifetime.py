@@ -6,8 +6,9 @@ that falls back to the lab, or ``--lab``), and reads what runs from /proc: the l
 and every helper whose command line names the lab's directory (its dbus-daemon, the lab
 router's dnsmasq, DHCP clients).
 
-No systemd user manager runs on the test machines, so the lab starts as a plain process
-here; the unit path is checked by its command line and its decision only.
+The test machines run no systemd: the plain-process tests see the lab start as a process;
+the unit tests start a real ``systemd --user`` for the test user (svc_user_manager), under
+which the same commands start the lab as the transient unit netwright-lab.service.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from pathlib import Path
 import pytest
 from svc_cli import NETWRIGHT, as_user
 from svc_daemon import PYTHON
-from svc_lab import PrivateLab
+from svc_lab import PrivateLab, lab_pid
 from svc_polkit import USER_ALLOWED
+from svc_user_manager import UserManager
 
 from netwright.backend.client import lab_start
 
@@ -49,7 +51,7 @@ def lab(users: dict[str, str]) -> Iterator[PrivateLab]:
     private.close()
 
 
-def lab_processes(lab: PrivateLab) -> set[int]:
+def lab_processes(lab: PrivateLab | UserManager) -> set[int]:
     """The lab daemon and every process whose command line names the lab's directory."""
     found = set()
     for entry in Path("/proc").iterdir():
@@ -59,9 +61,9 @@ def lab_processes(lab: PrivateLab) -> set[int]:
             argv = (entry / "cmdline").read_bytes()
         except OSError:
             continue
-        if str(lab.runtime).encode() in argv:
+        if str(lab.runtime / "netwright-lab").encode() in argv:
             found.add(int(entry.name))
-    pid = lab.pid()
+    pid = lab_pid(USER_ALLOWED, lab.runtime / "netwright-lab")
     return found | ({pid} if pid else set())
 
 
@@ -125,15 +127,58 @@ def test_an_empty_lab_says_when_it_stops(lab) -> None:
     assert f"it holds nothing and stops by itself {IDLE:.0f} s" in status.stdout, status.stdout
 
 
-# -- the systemd user unit path: its decision and its command line ------------------------------
+# -- the systemd user unit path ----------------------------------------------------------------
+
+@pytest.fixture
+def manager(users: dict[str, str]) -> Iterator[UserManager]:
+    started = UserManager(USER_ALLOWED)
+    yield started
+    lab = started.runtime / "netwright-lab"
+    if lab_pid(USER_ALLOWED, lab) is not None:
+        as_user(USER_ALLOWED, [NETWRIGHT, "lab", "stop"], env=started.env)
+    started.stop()
+
+
+def unit_state(manager: UserManager) -> str:
+    return manager.systemctl("is-active", "netwright-lab.service").strip()
+
+
+def test_under_a_user_manager_the_lab_is_a_unit_that_goes_when_idle(manager) -> None:
+    env = {**manager.env, "NETWRIGHT_LAB_IDLE_SECONDS": str(IDLE)}
+    started = as_user(USER_ALLOWED, [NETWRIGHT, "lab", "start"], env=env)
+    assert started.returncode == 0, started.stderr
+    pid = lab_pid(USER_ALLOWED, manager.runtime / "netwright-lab")
+    assert pid is not None
+    assert manager.systemctl("show", "netwright-lab.service", "--property=MainPID",
+                             "--value").strip() == str(pid)
+    assert Path(f"/proc/{pid}/cgroup").read_text().rstrip().endswith(
+        "/app.slice/netwright-lab.service")
+    status = as_user(USER_ALLOWED, [NETWRIGHT, "lab", "status"], env=env)
+    assert "as the systemd user unit netwright-lab.service" in status.stdout, status.stdout
+    running = lab_processes(manager)
+    assert len(running) >= 3, running  # the daemon, its bus, dnsmasq: all in the unit
+    wait_gone(running, IDLE + 20)
+    assert unit_state(manager) in ("inactive", "unknown"), "the unit outlived its lab"
+
+
+def test_systemctl_stop_ends_a_lab_unit_that_holds_a_deployment(manager) -> None:
+    env = {**manager.env, "NETWRIGHT_LAB_IDLE_SECONDS": str(IDLE)}
+    applied = as_user(USER_ALLOWED, [NETWRIGHT, "apply", "--lab", "--yes", str(SEED_FILE)],
+                      env=env)
+    assert applied.returncode == 0, applied.stderr
+    running = lab_processes(manager)
+    time.sleep(IDLE * 2 + 1)
+    assert unit_state(manager) == "active", "a lab unit holding seed stopped by itself"
+    manager.systemctl("stop", "netwright-lab.service")
+    wait_gone(running, 30)
+    log = (manager.runtime / "netwright-lab" / "lab.log").read_text()
+    assert "stopping on SIGTERM" in log and "stopped" in log  # the lab stopped its helpers
+
 
 def test_without_a_user_manager_the_lab_is_a_plain_process() -> None:
     """This machine has systemctl but no systemd running: no unit is attempted."""
     assert lab_start.user_manager_answers() is False
     assert lab_start.user_manager_answers({"PATH": "/nonexistent"}) is False
-
-
-def test_a_user_manager_is_not_used_when_the_user_asks_for_a_process() -> None:
     assert lab_start.user_manager_answers({"NETWRIGHT_LAB_NO_UNIT": "1",
                                            "PATH": "/usr/bin:/bin"}) is False
 
