@@ -62,7 +62,7 @@ CLIENT_SCRIPT = Path(__file__).with_name("svc_client_run.py")
 
 
 def run_client(user: str | None, address: str, body: str, *, which: str = "system",
-               timeout: float = 120) -> dict[str, Any]:
+               timeout: float = 120, env: dict[str, str] | None = None) -> dict[str, Any]:
     """Run a BackendClient snippet (svc_client_run.py) as ``user``; return its JSON outcome."""
     prefix: list[str] = []
     if user is not None:
@@ -70,7 +70,7 @@ def run_client(user: str | None, address: str, body: str, *, which: str = "syste
         prefix = ["setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}",
                   "--init-groups", "--"]
     env = {"PATH": "/usr/bin:/bin", "DBUS_SYSTEM_BUS_ADDRESS": address,
-           "PYTHONDONTWRITEBYTECODE": "1"}
+           "PYTHONDONTWRITEBYTECODE": "1", **(env or {})}
     result = subprocess.run(
         [*prefix, PYTHON, str(CLIENT_SCRIPT), which, body], capture_output=True, text=True,
         env=env, cwd="/", timeout=timeout, check=False,

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from svc_callers import run_client
 from svc_daemon import PYTHON
-from svc_lab import in_lab, lab_directory, lab_pid, stop_lab
+from svc_lab import PrivateLab, in_lab, lab_directory, lab_pid, stop_lab
 from svc_polkit import USER_ALLOWED, USER_DENIED
 
 LIFECYCLE = """
@@ -65,14 +65,20 @@ return {"deployments": facts["deployments"],
 """
 
 
-def test_a_fresh_lab_presents_its_nic_before_anything_is_applied(lab_user) -> None:
+def test_a_fresh_lab_presents_its_nic_before_anything_is_applied(users) -> None:
     """The designer's Host dock asks Inspect when it connects: the seed's NIC is there."""
-    outcome = run_client(lab_user, "unix:path=/nonexistent", FACTS, which="lab")
+    lab = PrivateLab(USER_ALLOWED)
+    try:
+        outcome = run_client(lab.user, "unix:path=/nonexistent", FACTS, which="lab",
+                             env=lab.env)
+        pid = lab.pid()
+        assert pid is not None
+        link = json.loads(in_lab(pid, "ip", "-n", "nwlab-host", "-j", "address", "show",
+                                 "wlp2s0"))
+    finally:
+        lab.close()
     assert outcome.get("value") == {
         "deployments": [], "nics": {"wlp2s0": [["192.168.31.240/24"], "192.168.31.1"]}}, outcome
-    pid = lab_pid(lab_user)
-    assert pid is not None
-    link = json.loads(in_lab(pid, "ip", "-n", "nwlab-host", "-j", "address", "show", "wlp2s0"))
     assert [a["local"] for a in link[0]["addr_info"] if a["family"] == "inet"] == [
         "192.168.31.240"]
 
