@@ -28,14 +28,49 @@ from netwright.gui.canvas.theme import Theme
 PAIR_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
+def _mark(verdict: str | None) -> str:
+    return "✓" if verdict == "reachable" else "✗"
+
+
 def cell_text(pair: dict[str, Any]) -> str:
+    """✓/✗ (≠ where the kernel disagreed); after an edit, the new prediction and "was" the
+    stale measurement, or the stale measurement alone where nothing predicts it (outside)."""
     predicted = (pair.get("predicted") or {}).get("verdict")
     observed = (pair.get("observed") or {}).get("verdict")
+    if "stale_observed" in pair:
+        was = (pair.get("stale_observed") or {}).get("verdict")
+        if pair.get("stale_only"):
+            return f"{_mark(was)} (stale)"
+        return f"{_mark(predicted)}  was {_mark(was)}" if was else _mark(predicted)
     verdict = observed or predicted
-    mark = "✓" if verdict == "reachable" else "✗"
+    mark = _mark(verdict)
     if observed and predicted and observed != predicted:
         mark += " ≠"
     return mark
+
+
+def pair_key(pair: dict[str, Any]) -> tuple[str, str]:
+    return str(pair.get("source")), str(pair.get("target_name") or pair.get("target"))
+
+
+def with_stale_measurement(measured: dict[str, Any], predicted: dict[str, Any]) -> dict[str, Any]:
+    """The edited design's predictions beside the last measurement, which is now stale.
+
+    Every pair of either keeps its cell (the measured "outside" target too, which the static
+    prediction does not know); a measured observation moves to ``stale_observed``.
+    """
+    pairs: dict[tuple[str, str], dict[str, Any]] = {}
+    for pair in predicted.get("pairs", []):
+        pairs[pair_key(pair)] = dict(pair)
+    for old in measured.get("pairs", []):
+        key = pair_key(old)
+        pair = pairs.get(key)
+        if pair is None:
+            pair = pairs[key] = {k: v for k, v in old.items()
+                                 if k not in ("observed", "match", "mismatch")}
+            pair["stale_only"] = True
+        pair["stale_observed"] = old.get("observed")
+    return {**predicted, "pairs": list(pairs.values()), "stale": True}
 
 
 def explanation_html(pair: dict[str, Any]) -> str:
@@ -46,12 +81,16 @@ def explanation_html(pair: dict[str, Any]) -> str:
              f" {pair.get('target')})"]
     lines.append(f"<p><b>Predicted:</b> {predicted.get('verdict', '?')} — "
                  f"{predicted.get('reason', '')}</p>")
-    if observed:
-        seen = observed.get("error") or (
-            f"reply in {observed.get('rtt_ms')} ms" if observed.get("rtt_ms") is not None
-            else "")
-        detail = f" — {seen}" if seen else ""
-        lines.append(f"<p><b>Observed:</b> {observed.get('verdict')}{detail}</p>")
+    stale = pair.get("stale_observed")
+    if "stale_observed" in pair:
+        lines[-1] = lines[-1].replace("<b>Predicted:</b>", "<b>Predicted for the edited design"
+                                      ":</b>" if not pair.get("stale_only") else
+                                      "<b>Predicted before the edit:</b>")
+        lines.append(f"<p><b>Measured before the last edit (stale):</b> {_seen(stale)}</p>"
+                     if stale else "<p><i>Not measured before the edit.</i></p>")
+        lines.append("<p><i>Check again to measure the edited design.</i></p>")
+    elif observed:
+        lines.append(f"<p><b>Observed:</b> {_seen(observed)}</p>")
     else:
         lines.append("<p><i>Not measured: this is the static prediction from the design.</i></p>")
     if pair.get("mismatch"):
@@ -59,6 +98,12 @@ def explanation_html(pair: dict[str, Any]) -> str:
     if predicted.get("fix"):
         lines.append(f"<p><b>Fix:</b> {predicted['fix']}</p>")
     return "\n".join(lines)
+
+
+def _seen(observed: dict[str, Any]) -> str:
+    seen = observed.get("error") or (
+        f"reply in {observed.get('rtt_ms')} ms" if observed.get("rtt_ms") is not None else "")
+    return f"{observed.get('verdict')}" + (f" — {seen}" if seen else "")
 
 
 class ChecksView(QWidget):
@@ -70,6 +115,8 @@ class ChecksView(QWidget):
         super().__init__(parent)
         self.theme = theme
         self.result: dict[str, Any] = {}
+        self.measured: dict[str, Any] | None = None  # the last Check's result
+        self.stale = False  # the design changed since that Check
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.heading = QLabel("No check yet.")
@@ -90,7 +137,37 @@ class ChecksView(QWidget):
         layout.addWidget(splitter)
 
     def show_result(self, result: dict[str, Any], measured: bool) -> None:
-        """Fill the matrix; ``measured`` False means predictions only (lighter style)."""
+        """Fill the matrix; ``measured`` False means predictions only (lighter style).
+
+        Predictions after an edit (``mark_stale``) come beside the last measurement, which
+        stays visible, marked stale; predictions while the measurement is current are
+        already in it and change nothing.
+        """
+        if measured:
+            self.measured, self.stale = result, False
+        elif self.measured is not None and not self.stale:
+            return
+        elif self.measured is not None:
+            self._draw(with_stale_measurement(self.measured, result), False)
+            self.heading.setText("Stale: measured before your last edit. Each cell shows the"
+                                 " prediction for the edited design, then what was measured;"
+                                 " Check again to measure.")
+            return
+        self._draw(result, measured)
+
+    def mark_stale(self) -> None:
+        """The design was edited: the measurement no longer describes it."""
+        if self.measured is not None and not self.stale:
+            self.stale = True
+            self._draw(with_stale_measurement(self.measured, {"pairs": []}), False)
+            self.heading.setText("Stale: measured before your last edit; Check again to"
+                                 " measure the edited design.")
+
+    def forget_measurement(self) -> None:
+        """Another document: its checks start from nothing."""
+        self.measured, self.stale = None, False
+
+    def _draw(self, result: dict[str, Any], measured: bool) -> None:
         self.result = result
         pairs = [p for p in result.get("pairs", []) if p.get("role") != "self"]
         sources = list(dict.fromkeys(str(p.get("source")) for p in pairs))
@@ -122,8 +199,10 @@ class ChecksView(QWidget):
     def _colour(self, pair: dict[str, Any], measured: bool) -> QColor:
         observed = (pair.get("observed") or {}).get("verdict")
         verdict = observed or (pair.get("predicted") or {}).get("verdict")
+        if pair.get("stale_only"):
+            verdict = (pair.get("stale_observed") or {}).get("verdict")
         colour = QColor(self.theme.reachable if verdict == "reachable" else self.theme.unreachable)
-        colour.setAlpha(200 if measured and observed else 70)
+        colour.setAlpha(200 if measured and observed else 35 if pair.get("stale_only") else 70)
         return colour
 
     def cell(self, source: str, target: str) -> dict[str, Any] | None:
@@ -137,6 +216,11 @@ class ChecksView(QWidget):
         return None
 
     def clear_result(self, message: str) -> None:
+        """No predictions (``message`` says why); a stale measurement stays in view."""
+        if self.measured is not None:
+            self.mark_stale()
+            self.heading.setText(f"{message} The last measurement stays, stale.")
+            return
         self.result = {}
         self.matrix.clear()
         self.matrix.setRowCount(0)

@@ -388,6 +388,7 @@ class MainWindow(BackendActions, TrialActions, HostActions, QuitActions, QMainWi
         self.inspector.parent_changed.connect(self.fill_new_child)
         doc.content_changed.connect(self._on_design_changed)
         doc.content_changed.connect(self.on_design_edited)
+        doc.content_changed.connect(self._checks_outdated)
 
     # -- state shown in the chrome --------------------------------------------------------
 
@@ -432,8 +433,14 @@ class MainWindow(BackendActions, TrialActions, HostActions, QuitActions, QMainWi
         empty = not (snapshot.namespaces or snapshot.interfaces or snapshot.nics)
         self.welcome.set_wanted(empty and not self.document.is_loading())
 
+    def _checks_outdated(self) -> None:
+        """An edit: the last Check is stale (kept, marked) and its path leaves the canvas."""
+        self.checks.mark_stale()
+        self.scene.set_wire_results({})
+
     def _on_replaced(self) -> None:
         self.forget_deployment()
+        self.checks.forget_measurement()
         self._update_title()
         self._on_design_changed()
         self.scene.set_wire_results({})

@@ -84,6 +84,24 @@ def test_draw_apply_check_destroy_in_the_lab(window: MainWindow, own_lab: Path,
     assert parent["predicted"]["verdict"] == "unreachable"
     assert "isolates" in parent["predicted"]["reason"]
     assert parent["predicted"]["fix"]
+    outside = [p for p in checks.result["pairs"] if p.get("role") == "outside"]
+    assert outside, "the measurement has the outside column"
+    window.show_path(peer)
+    assert any(w.result for w in window.scene.wires.values()), "the path is drawn"
+
+    # An edit: the measurement stays, marked stale, beside the edited design's predictions;
+    # the outside column stays; the path drawn for the old design goes.
+    window.inspector.show_key("macvlan2")
+    assert window.inspector.commit("addresses", "192.168.31.16/24")
+    assert not any(w.result for w in window.scene.wires.values())
+    loop.run_until_complete(asyncio.sleep(0.6))  # the prediction runs after a pause
+    assert checks.heading.text().startswith("Stale"), checks.heading.text()
+    stale_outside = checks.cell("net1", outside[0]["target_name"] or outside[0]["target"])
+    assert stale_outside is not None and stale_outside["stale_observed"]["verdict"]
+    moved = checks.cell("net1", "192.168.31.16")  # macvlan2's column: new and stale beside
+    assert moved is not None and moved["predicted"]["verdict"] == "reachable"
+    assert moved["stale_observed"]["verdict"] == "reachable", moved
+    window.document.undo_stack.undo()
 
     window.destroy_action.trigger()
     loop.run_until_complete(idle(window))
