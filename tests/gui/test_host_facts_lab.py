@@ -92,3 +92,15 @@ def test_a_child_dropped_on_the_labs_nic_is_filled_and_reaches_the_gateway(
         cell = window.checks.cell("net1", target)
         assert cell is not None and cell["observed"]["verdict"] == "reachable", (target, cell)
     print(f"whole test {time.monotonic() - started:.1f} s")
+
+
+def test_with_no_file_the_host_dock_lists_the_labs_nic_at_once(
+        window: MainWindow, own_lab: Path, loop: asyncio.AbstractEventLoop) -> None:
+    """Issue #15: a fresh lab presents its uplink before anything is planned or applied."""
+    assert loop.run_until_complete(window.connect_backend()), window.backend_label.text()
+    loop.run_until_complete(idle(window))
+    assert window.host_view.heading.text().startswith("1 NIC on the lab"), (
+        window.host_view.heading.text())
+    nic = window.host_facts.nic("wlp2s0") if window.host_facts else None
+    assert nic is not None and "192.168.31.240/24" in nic.addresses
+    assert window.host_view.select_name("wlp2s0")
