@@ -563,7 +563,7 @@ class Engine:
             with Kernel() as kernel:
                 observed = observe(kernel, self._wheres(desired, wider),
                                    marker_only=wider.wheres() - desired.wheres(),
-                                   interest=interest)
+                                   interest=interest, links_only=goal is None)
                 if foreign is not None and attempt == 0:
                     foreign += foreign_links(desired, observed, interest)
                 steps = make_plan(desired, observed, kernel,
@@ -594,7 +594,7 @@ class Engine:
         with Kernel() as kernel:
             observed = observe(kernel, self._wheres(desired, wider),
                                marker_only=wider.wheres() - desired.wheres(),
-                               interest=_interest(desired, wider))
+                               interest=_interest(desired, wider), links_only=goal is None)
             pending = {(s.op.where, s.op.name) for s in make_plan(
                 desired, observed, kernel, strict=False, known=list(wider.links.values()))
                 if isinstance(s.op, ops.LinkDelete) and s.object not in desired.links}

@@ -49,28 +49,33 @@ def _origin(op: ops.Op) -> Where:
     return op.origin if isinstance(op, ops.LinkCreate) else op.where
 
 
-GROUP_DELETE_FROM = 4  # links; below that, one request each is as fast
+GROUP_DELETE_FROM = 4  # group members; below that, one request each is as fast
 
 
 def _group_deletes(kernel: Kernel, batch: list[Step], outcomes: dict[int, Outcome]) -> None:
-    """Delete many links of one namespace with one group request when that is safe: the
+    """Delete the links of one namespace with one group request when that is safe: the
     planner set ``group`` only where none of the topology's links is kept, and every member
     of the group, read from one link dump just before, must carry this topology's marker.
     One that does not (someone else's link put in our group, or one half-created by an
-    interrupted apply) means one request per planned link instead."""
+    interrupted apply) means one request per planned link instead.
+
+    The group also holds the veths the plan leaves to go with their peer's namespace: they
+    go in the same request, at once, instead of in the kernel's slower clean-up of that
+    namespace, which a destroy would then wait for (measured: 0.16 s against 0.21 s for
+    ``ip netns del`` of 100 namespaces whose veths are ports of one bridge)."""
     by_group: dict[tuple[Where, int], list[tuple[int, ops.LinkDelete]]] = defaultdict(list)
     for index, step in enumerate(batch):
         if isinstance(step.op, ops.LinkDelete) and step.op.group:
             by_group[(step.op.where, step.op.group)].append((index, step.op))
     for (where, group), items in by_group.items():
-        if len(items) < GROUP_DELETE_FROM or not kernel.exists(where):
+        if not kernel.exists(where):
             continue
         sock = kernel.socket(where)
         owner = items[0][1].owner
         members = sock.group_members(group)
-        if not owner or not all(alias is not None and alias.startswith(owner)
-                                for alias in members.values()):
-            continue  # a member is not provably ours: one by one, then
+        if len(members) < GROUP_DELETE_FROM or not owner or not all(
+                alias is not None and alias.startswith(owner) for alias in members.values()):
+            continue  # few, or a member is not provably ours: one by one, then
         result = sock.request_one(ops.group_delete(group))
         for index, op in items:
             tolerated = not result.ok and result.error in op.tolerated

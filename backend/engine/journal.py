@@ -58,25 +58,34 @@ class Journal:
             journal.creates.update(_creates(record))
         return journal
 
-    def _write(self, record: dict[str, Any]) -> None:
+    def _write(self, record: dict[str, Any], *, durable: bool = True) -> None:
         os.write(self._fd, (json.dumps(record, separators=(",", ":")) + "\n").encode())
-        os.fsync(self._fd)
+        if durable:
+            os.fsync(self._fd)
 
     def intent(self, texts: list[str], creates: Iterable[tuple[Where, str]] = ()) -> None:
-        """Before a batch runs: its steps, and the links it creates."""
+        """Before a batch runs: its steps, and the links it creates.
+
+        Only the header and the creates decide a recovery, so only a record with creates
+        is fsynced before its batch runs; the texts alone are for people (a destroy, which
+        creates nothing, then costs no fsync per batch)."""
         made = sorted(set(creates), key=lambda c: (c[0] or "", c[1]))
         self.creates.update(made)
-        self._write({"intent": texts, **({"creates": made} if made else {})})
+        self._write({"intent": texts, **({"creates": made} if made else {})},
+                    durable=bool(made))
 
     def close(self) -> None:
         """Stop writing, leaving the journal for the next recovery."""
         os.close(self._fd)
 
     def finish(self) -> None:
-        """The operation is complete (or fully rolled back): remove the journal."""
+        """The operation is complete (or fully rolled back): remove the journal.
+
+        The removal is not fsynced: a journal that comes back after a crash only makes the
+        next start converge once more to where the kernel already is (recovery is
+        idempotent, and a committed apply is recognised by its generation)."""
         os.close(self._fd)
         self.path.unlink(missing_ok=True)
-        _fsync_dir(self.path.parent)
 
 
 def _records(path: Path) -> list[dict[str, Any]]:

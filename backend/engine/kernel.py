@@ -9,6 +9,7 @@ Close it when done: an open socket keeps a deleted namespace alive.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 from collections.abc import Callable
 from socket import socket as Socket  # noqa: N812 (the class; Kernel.socket is a method)
@@ -19,6 +20,8 @@ from pyroute2.netlink.rtnl.ifinfmsg import IFF_UP, ifinfmsg
 from netwright.backend.engine import netns
 from netwright.backend.engine.desired import Where
 from netwright.backend.engine.netlink import CHANGE, Request, RtSocket
+
+SIOCGSKNS = 0x894C  # linux/sockios.h: a descriptor of a socket's network namespace
 
 
 class Kernel:
@@ -125,6 +128,26 @@ class Kernel:
                 with contextlib.suppress(OSError):
                     os.close(fd)
         self._indexes.pop(where, None)
+
+    def netns_ino(self, where: Where) -> int | None:
+        """The inode number of the namespace this session's socket for ``where`` is in
+        (None without one).
+
+        While that socket is open the namespace lives, so no other namespace can have this
+        number: a later ``netns.netns_id(where)`` equal to it means the name still refers to
+        the very namespace observed through the socket (a stat instead of a round trip).
+        """
+        sock = self._sockets.get(where)  # never a new socket: it could enter a new namespace
+        if sock is None:
+            return None
+        try:
+            fd = fcntl.ioctl(sock.sock.fileno(), SIOCGSKNS)
+        except OSError:
+            return None
+        try:
+            return os.fstat(fd).st_ino
+        finally:
+            os.close(fd)
 
     def lo_alias(self, where: str) -> str | None:
         """The marker on a namespace's loopback (None if unmarked or gone)."""

@@ -256,12 +256,23 @@ def _parse_acks(data: bytes) -> list[tuple[int, Outcome]]:
 def link_summary(raw: bytes) -> tuple[int, str, str | None, int]:
     """(index, name, alias, group) of a raw RTM_NEWLINK message, without decoding it."""
     (index,) = struct.unpack_from("=i", raw, 20)
-    name = _find_attr(raw, 32, len(raw), 3) or b""
-    alias = _find_attr(raw, 32, len(raw), 20)
-    group = _find_attr(raw, 32, len(raw), 27)
-    return (index, name.split(b"\0", 1)[0].decode(),
-            alias.split(b"\0", 1)[0].decode() if alias else None,
-            struct.unpack("=I", group)[0] if group and len(group) >= 4 else 0)
+    name, alias, group = b"", None, 0
+    offset, end = 32, len(raw)
+    unpack = struct.unpack_from
+    while offset + 4 <= end:  # one pass for all three (a dump of a busy host has many)
+        size, kind = unpack("=HH", raw, offset)
+        if size < 4:
+            break
+        kind &= 0x3FFF
+        if kind == 3:
+            name = raw[offset + 4:offset + size]
+        elif kind == 20:
+            alias = raw[offset + 4:offset + size]
+        elif kind == 27 and size >= 8:
+            (group,) = unpack("=I", raw, offset + 4)
+        offset += (size + 3) & ~3
+    return (index, bytes(name).split(b"\0", 1)[0].decode(),
+            bytes(alias).split(b"\0", 1)[0].decode() if alias else None, group)
 
 
 _IFINFO_ANY = struct.pack("=BxHiII", 0, 0, 0, 0, 0)  # an ifinfomsg that matches every link

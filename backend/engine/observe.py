@@ -65,6 +65,7 @@ class NsState:
     links: dict[str, LinkState] = field(default_factory=dict)
     routes: list[RouteState] = field(default_factory=list)
     foreign: list[str] = field(default_factory=list)  # only filled by observe_marker
+    ident: int | None = None  # the namespace's inode as observed (Kernel.netns_ino)
 
     @property
     def marker(self) -> str | None:
@@ -184,8 +185,11 @@ class Interest:
         return owns(self.topology, self.group, where, (name, alias, group), self.half_made)
 
 
-def observe_ns(kernel: Kernel, where: Where, interest: Interest | None = None) -> NsState:
-    """Links (with addresses) and static routes of one namespace; ``exists`` False if absent."""
+def observe_ns(kernel: Kernel, where: Where, interest: Interest | None = None, *,
+               links_only: bool = False) -> NsState:
+    """Links (with addresses) and static routes of one namespace; ``exists`` False if absent.
+    ``links_only``: neither addresses nor routes (a plan towards nothing, which only deletes
+    links and namespaces, reads neither)."""
     if not kernel.exists(where):
         return NsState(where, exists=False)
     sock = kernel.socket(where)
@@ -197,6 +201,8 @@ def observe_ns(kernel: Kernel, where: Where, interest: Interest | None = None) -
         link = _raw_link_state(raw) or _link_state(sock.decode(raw))
         state.links[link.name] = link
         by_index[link.index] = link
+    if links_only:
+        return state
     for raw in sock.dump_raw(RTM_GETADDR, enc.ifaddrmsg(family=0, prefixlen=0, index=0)):
         owner = by_index.get(struct.unpack_from("=I", raw, 20)[0])
         if owner is None:
@@ -265,14 +271,18 @@ def observe_marker(kernel: Kernel, where: str, interest: Interest | None = None)
             foreign.append(name)
     lo = LinkState(name="lo", index=1, kind="", alias=alias, mtu=0, mac=None, up=True,
                    master=None, link=None, link_netnsid=None)
-    return NsState(where, exists=True, links={"lo": lo}, foreign=sorted(foreign))
+    return NsState(where, exists=True, links={"lo": lo}, foreign=sorted(foreign),
+                   ident=kernel.netns_ino(where))
 
 
 def observe(kernel: Kernel, wheres: Iterable[Where], marker_only: Iterable[Where] = (),
-            interest: Interest | None = None) -> dict[Where, NsState]:
+            interest: Interest | None = None, *, links_only: bool = False
+            ) -> dict[Where, NsState]:
     """Observe every namespace in ``wheres`` (duplicates ignored); for those also in
-    ``marker_only``, only existence and owner marker."""
+    ``marker_only``, only existence and owner marker (see ``observe_ns`` for
+    ``links_only``)."""
     light = set(marker_only)
     kernel.prefetch(list(dict.fromkeys(wheres)))
     return {where: observe_marker(kernel, where, interest) if where in light and where is not None
-            else observe_ns(kernel, where, interest) for where in dict.fromkeys(wheres)}
+            else observe_ns(kernel, where, interest, links_only=links_only)
+            for where in dict.fromkeys(wheres)}

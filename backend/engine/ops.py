@@ -24,7 +24,10 @@ from pyroute2.netlink.rtnl import (
 from pyroute2.netlink.rtnl.ifinfmsg import IFF_UP
 
 from netwright.backend.engine import encode as enc
-from netwright.backend.engine import pyroute2_fixes  # noqa: F401 (ipvlan flags)
+from netwright.backend.engine import (
+    netns,
+    pyroute2_fixes,  # noqa: F401 (ipvlan flags)
+)
 from netwright.backend.engine.desired import LinkSpec, RouteSpec, Where
 from netwright.backend.engine.encode import RawRequest
 from netwright.backend.engine.kernel import Kernel
@@ -104,11 +107,21 @@ class NetnsCreate(Op):
 
 @dataclass(frozen=True)
 class NetnsDelete(Op):
+    """Delete a namespace the plan saw marked as ours. ``ident``: its inode as observed,
+    through a socket of the same session that keeps it alive; the name still holding that
+    inode is the same namespace, so its marker need not be read again (one stat instead
+    of a netlink round trip per namespace). Without it, the marker is read again."""
+
     alias: str = ""
+    ident: int = 0
 
     def run(self, kernel: Kernel) -> Outcome | None:
         assert self.where is not None
-        if kernel.lo_alias(self.where) != self.alias:
+        if self.ident and kernel.netns_ino(self.where) == self.ident:
+            same = netns.netns_id(self.where) == self.ident
+        else:
+            same = kernel.lo_alias(self.where) == self.alias
+        if not same:
             return Outcome()  # gone already, or not ours any more: never delete it
         try:
             kernel.delete_netns(self.where)

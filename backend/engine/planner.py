@@ -106,7 +106,8 @@ def _plan_namespaces(b: _Builder) -> None:
             b.deleting_wheres.add(where)
             b.add("delete", owner[1], f"delete namespace {b.desired.label(where)} and"
                   " everything in it", ops.NetnsDelete(ops.PHASE_NETNS_DEL, where,
-                                                       alias=state.marker or ""))
+                                                       alias=state.marker or "",
+                                                       ident=state.ident or 0))
     for ns in b.desired.namespaces.values():
         seen = b.observed.get(ns.where)
         if seen is None or not seen.exists:

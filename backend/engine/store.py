@@ -39,6 +39,7 @@ class Store:
     def __init__(self, state_dir: Path, target: Target) -> None:
         self.dir = Path(state_dir) / target.key
         self._held: set[str] = set()
+        self._loaded: dict[str, tuple[tuple[int, int, int], Record]] = {}
 
     def ensure(self) -> None:
         self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -66,11 +67,23 @@ class Store:
         return self._path(name, ".lock")
 
     def load(self, name: str) -> Record | None:
+        """The deployment's record; the same file (inode, mtime, size: ``save`` always
+        writes a new inode) is validated once per store, not at every look."""
         try:
-            data = json.loads(self.state_path(name).read_text(encoding="utf-8"))
+            with self.state_path(name).open("rb") as handle:
+                info = os.fstat(handle.fileno())
+                key = (info.st_ino, info.st_mtime_ns, info.st_size)
+                cached = self._loaded.get(name)
+                if cached is not None and cached[0] == key:
+                    return cached[1]
+                data = json.loads(handle.read().decode("utf-8"))
         except FileNotFoundError:
+            self._loaded.pop(name, None)
             return None
-        return Record(Topology.model_validate(data["topology"]), str(data.get("generation", "")))
+        record = Record(Topology.model_validate(data["topology"]),
+                        str(data.get("generation", "")))
+        self._loaded[name] = (key, record)
+        return record
 
     def save(self, topology: Topology, generation: str) -> None:
         self.ensure()
