@@ -2,11 +2,41 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QStyle, QTreeWidget, QTreeWidgetItem, QWidget
+import html
+
+from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
 
 from netwright.backend.topology.problems import Problem
 from netwright.gui.canvas.scene import key_of_path
+
+MESSAGE_COLUMN = 2
+
+
+class _WrappingDelegate(QStyledItemDelegate):
+    """Rows as tall as the sentence needs at the column's width (QTreeView alone keeps one
+    line and cuts the rest off with "…")."""
+
+    def __init__(self, view: QTreeWidget) -> None:
+        super().__init__(view)
+        self.view = view
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
+        size = super().sizeHint(option, index)
+        if index.column() == MESSAGE_COLUMN:
+            width = max(self.view.columnWidth(MESSAGE_COLUMN) - 8, 60)
+            text = str(index.data() or "")
+            needed = option.fontMetrics.boundingRect(
+                QRect(0, 0, width, 100_000), Qt.TextFlag.TextWordWrap, text).height()
+            size.setHeight(max(size.height(), needed + 4))
+        return size
 
 
 class ProblemsView(QTreeWidget):
@@ -19,8 +49,12 @@ class ProblemsView(QTreeWidget):
         self.setColumnCount(3)
         self.setHeaderLabels(["", "Where", "Problem"])
         self.setRootIsDecorated(False)
-        self.setUniformRowHeights(True)
+        self.setUniformRowHeights(False)  # a long sentence wraps onto more lines
         self.setWordWrap(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.header().setStretchLastSection(True)
+        self.setItemDelegate(_WrappingDelegate(self))
+        self.header().sectionResized.connect(lambda *_: self.scheduleDelayedItemsLayout())
         self.setColumnWidth(0, 28)
         self.setColumnWidth(1, 230)
         self.itemDoubleClicked.connect(self._on_double_click)
@@ -34,12 +68,15 @@ class ProblemsView(QTreeWidget):
         warning = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         ordered = sorted(problems, key=lambda p: (p.severity != "error", p.line, p.path_text))
         for problem in ordered:
-            where = problem.path_text or "the file"
-            if problem.line:
+            where = problem.path_text or "the design"
+            if problem.line and problem.file:  # an unsaved design has no line to look at
                 where += f"  (line {problem.line})"
             item = QTreeWidgetItem(["", where, problem.message])
             item.setIcon(0, error if problem.severity == "error" else warning)
-            item.setToolTip(2, f"{problem.severity} {problem.code}: {problem.message}")
+            tip = f"<p><b>{problem.severity} {problem.code}</b> at {html.escape(where)}</p>" \
+                  f"<p>{html.escape(problem.message)}</p>"  # rich text: Qt wraps it
+            for column in (1, 2):
+                item.setToolTip(column, tip)
             item.setData(0, Qt.ItemDataRole.UserRole, key_of_path(problem.path) or "")
             item.setData(1, Qt.ItemDataRole.UserRole, problem.code)
             self.addTopLevelItem(item)
