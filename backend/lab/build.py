@@ -126,14 +126,45 @@ async def build_lab(topology: Topology | None, target: Target | None = None, *,
                         {"addresses": [str(a) for a in link.addresses],
                          **({"mac": link.mac} if link.mac else {})})
             _restore_gateways(current, nics)
+    dropped: list[str] = []
     if topology is not None:
         nics.update(topology.host.nics)
+        dropped = await _shadowed_defaults(nics, topology, target, state_dir)
+        for name in dropped:
+            del nics[name]
     if not nics:
         nics = {name: HostNic.model_validate(nic) for name, nic in LAB_DEFAULT_NICS.items()}
     await engine.apply(lab_topology(nics, target))
+    if dropped:  # the host's default route went with the dropped NIC; the plan saw it there
+        await engine.apply(lab_topology(nics, target))
     host, router, outside = _names(target)
     leases = _serve_dhcp(nics, router, state_dir)
     return Lab(host, router, outside, LAB_OUTSIDE_ADDRESS, nics, leases)
+
+
+async def _shadowed_defaults(nics: dict[str, HostNic], topology: Topology, target: Target,
+                             state_dir: Path | None) -> list[str]:
+    """Default NICs that must leave the lab for ``topology``: it brings another NIC on the
+    same subnet, and no deployment builds on the default one. Two uplinks on one subnet would
+    give the router its gateway address twice and the DHCP server one range on two LANs."""
+    brought = [nic for name, nic in topology.host.nics.items() if name not in LAB_DEFAULT_NICS]
+    shadowed = [name for name, default in LAB_DEFAULT_NICS.items()
+                if name in nics and name not in topology.host.nics
+                and _same_subnet(HostNic.model_validate(default), brought)]
+    if not shadowed:
+        return []
+    deployed = Engine(Path(state_dir or default_state_dir()), target)
+    used: set[str] = set()
+    for name in await deployed.deployments():
+        used |= set((await deployed.deployment(name)).topology.host.nics)
+    return [name for name in shadowed if name not in used]
+
+
+def _same_subnet(nic: HostNic, others: list[HostNic]) -> bool:
+    mine = [ipaddress.ip_interface(str(a)).network for a in nic.addresses]
+    theirs = [ipaddress.ip_interface(str(a)).network for o in others for a in o.addresses]
+    return any(a.version == b.version and a.overlaps(b)
+               for a in mine for b in theirs)
 
 
 def _serve_dhcp(nics: dict[str, HostNic], router: str, state_dir: Path | None) -> Path | None:

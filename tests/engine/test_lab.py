@@ -77,6 +77,32 @@ def test_a_fresh_lab_presents_the_seeds_nic_before_any_topology(lab: Path, topo:
     assert {"wlp2s0", "eth9"} <= set(links("nwlab-host"))
 
 
+def test_the_default_nic_makes_way_for_a_topologys_nic_on_its_subnet(lab: Path, topo: Any
+                                                                     ) -> None:
+    """A design whose uplink is eth0 on 192.168.31.0/24 gets the lab's router at .1 on one
+    LAN only: the default wlp2s0 goes (no deployment builds on it)."""
+    run(build_lab(None, state_dir=lab))
+    assert "wlp2s0" in links("nwlab-host")
+    eth0 = topo("netwright: 1\nname: other\nhost: {nics: {eth0: {addresses:"
+                " [192.168.31.10/24], gateway: 192.168.31.1}}}\nnamespaces: {n1: {}}\n")
+    run(build_lab(eth0, state_dir=lab))
+    host = links("nwlab-host")
+    assert "eth0" in host and "wlp2s0" not in host
+    router = links("nwlab-router")
+    assert [name for name, link in router.items() if "192.168.31.1/24" in link["addrs"]] == [
+        "r-eth0"]
+    assert ping("nwlab-host", LAB_OUTSIDE_ADDRESS).returncode == 0
+
+
+def test_the_default_nic_stays_while_a_deployment_builds_on_it(lab: Path, topo: Any) -> None:
+    seed = topo(SEED_MACVLAN)
+    run(build_lab(None, state_dir=lab))
+    run(Engine(lab, Target.lab()).apply(seed))  # builds on the default wlp2s0
+    run(build_lab(topo("netwright: 1\nname: other\nhost: {nics: {eth0: {addresses:"
+                       " [192.168.31.10/24], gateway: 192.168.31.1}}}\n"), state_dir=lab))
+    assert {"wlp2s0", "eth0"} <= set(links("nwlab-host"))
+
+
 def test_lab_is_idempotent_and_shared(lab: Path, topo: Any) -> None:
     seed = topo(SEED_MACVLAN)
     run(build_lab(seed, state_dir=lab))
