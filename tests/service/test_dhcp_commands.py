@@ -157,3 +157,31 @@ def test_dhcp_commands_act_on_the_system_backends_clients(running, host, system_
     gone = netwright("dhcp", "leases", "pods")
     assert gone.returncode == 1 and "is not deployed" in gone.stderr
 
+
+
+def test_a_backend_on_the_real_host_says_it_serves_no_dhcp(tmp_path_factory, users) -> None:
+    """Only a lab runs a DHCP server: netwrightd managing its (real) host refuses in words.
+
+    Its own bus and network namespace (the session's daemon manages a lab host)."""
+    from svc_bus import start_system_bus
+    from svc_daemon import Daemon, start_host
+
+    run_dir = Path(tempfile.mkdtemp(prefix="netwright-hostd-"))
+    run_dir.chmod(0o755)
+    bus, address = start_system_bus(run_dir)
+    host = start_host(run_dir)
+    daemon = Daemon(host, address, run_dir / "state", ["--bus", address, "--no-polkit"])
+    try:
+        daemon.start()
+        served = as_user(USER_ALLOWED, [NETWRIGHT, "dhcp", "server"], address)
+        missing = as_user(USER_ALLOWED, [NETWRIGHT, "dhcp", "leases", "pods"], address)
+    finally:
+        daemon.stop()
+        host.holder.stop()
+        bus.stop()
+        shutil.rmtree(run_dir, ignore_errors=True)
+    assert served.returncode == 1, served
+    assert served.stderr == ("netwright: this backend manages the real host, where Netwright"
+                             " runs no DHCP server (only a lab does: netwright dhcp server"
+                             " --lab)\n"), served.stderr
+    assert "topology pods is not deployed on this machine" in missing.stderr, missing.stderr
