@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -34,6 +36,28 @@ def pytest_configure(config: pytest.Config) -> None:
             " with `make test` or `tests/tools/run-isolated .venv/bin/python -m pytest …` (the"
             " stock-kernel VM, which has no network card, sets NETWRIGHT_TEST_ISOLATED=vm)"
         )
+    if os.geteuid() == 0:
+        _check_test_users_reach_the_checkout()
+
+
+def _check_test_users_reach_the_checkout() -> None:
+    """Many tests run clients as unprivileged users: they must run this venv and read the tree.
+
+    Checked once as ``nobody``, so a checkout they cannot read is one clear message, not dozens
+    of "Permission denied" failures. run-isolated opens the way through 0700 directories.
+    """
+    wanted = [(flag, str(path)) for flag, path in (
+        ("-x", Path(sys.executable)), ("-r", Path(sys.prefix, "pyvenv.cfg")),
+        ("-r", Path(__file__).resolve().parents[1] / "backend" / "__init__.py")) if path.exists()]
+    test = " && ".join(f"test {flag} '{path}'" for flag, path in wanted)
+    result = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                             "sh", "-c", test], capture_output=True, check=False)
+    if result.returncode != 0:
+        unreadable = ", ".join(path for _, path in wanted)
+        raise pytest.UsageError(
+            f"the unprivileged test users cannot reach {unreadable}: run the suite under"
+            " tests/tools/run-isolated (it opens the way through 0700 directories such as a"
+            " home) and keep the checkout's files readable by others (clone with umask 022)")
 
 
 _kernel_verdict: list[str] = []  # computed once per session
