@@ -30,6 +30,7 @@ from netwright.backend.service.namespaces import (
     mount_tmpfs,
     probe_user_namespaces,
 )
+from netwright.backend.service.rootdir import chroot_evidence
 
 _BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
@@ -67,6 +68,12 @@ def user_namespace_problem() -> str | None:
                      " (/etc/apparmor.d/netwright-lab, then: sudo apparmor_parser -r"
                      " /etc/apparmor.d/netwright-lab), or allow them for every program with:"
                      " sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0")
+    chrooted = chroot_evidence()
+    if chrooted is not None:
+        hints.append(f"this process runs under chroot ({chrooted}), and the kernel refuses new"
+                     " user namespaces to a chrooted process; run the lab outside the chroot,"
+                     " or enter that root the way switch_root or pivot_root do (mount --move"
+                     " NEWROOT / then chroot .) instead of a plain chroot")
     advice = "; ".join(hints) or "the kernel or a security module forbids them"
     return (f"the lab cannot start: unprivileged user namespaces are not available"
             f" ({error.strerror}); {advice}. Or use the system backend (netwrightd, installed"

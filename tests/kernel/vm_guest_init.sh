@@ -4,9 +4,10 @@
 # 1. load virtio, 9p and overlay (modules in this kernel), 2. mount the host's / read-only over
 # virtio-9p under a tmpfs overlay, so the guest sees the host's Python, venv and tools but writes
 # nothing back, 3. mount the run directory and the project tree read-write at their host paths,
-# 4. run the command the host wrote into RUN/command.sh inside that root, with its output on the
-# second serial port, 5. write its exit code to RUN/rc and power off. Messages of this script go
-# to the first serial port (the kernel console), which the host keeps in RUN/console.log.
+# 4. move that root onto / and run the command the host wrote into RUN/command.sh inside it (not
+# chrooted: see below), with its output on the second serial port, 5. write its exit code to
+# RUN/rc and power off. Messages of this script go to the first serial port (the kernel
+# console), which the host keeps in RUN/console.log.
 /bin/busybox --install -s /bin
 export PATH=/bin
 
@@ -82,14 +83,22 @@ hostname netwright-vm
 chroot "$NEW" /sbin/modprobe -a $PRELOAD_MODULES || say "modprobe -a $PRELOAD_MODULES failed"
 chroot "$NEW" /sbin/ip link set lo up
 
+# Enter the new root the way switch_root does, not with a plain `chroot /newroot`: move it onto
+# / and `chroot .` from inside it. The kernel counts a process whose root is not its mount
+# namespace's root (after the mounts stacked on it) as chrooted, and refuses it new user
+# namespaces, which the lab (netwrightd --lab) needs. This shell keeps its own root (the
+# initramfs, now hidden below) and with it busybox and /dev; its working directory is the new
+# root, so it reaches the run directory by relative paths (absolute ones stay in the initramfs).
+cd "$NEW" || fail "enter the new root"
+mount -o move "$NEW" / || fail "move the new root onto /"
 stty -F /dev/ttyS1 raw -echo 2>/dev/null
 say "running the command"
-: >"$NEW$RUN/started"
-chroot "$NEW" /bin/sh "$RUN/command.sh" </dev/null >/dev/ttyS1 2>&1
+: >".$RUN/started"
+chroot . /bin/sh "$RUN/command.sh" </dev/null >/dev/ttyS1 2>&1
 rc=$?
 # tcsetattr(TCSADRAIN): wait until the last of the output has left the UART (a background
 # process that kept the port open would otherwise lose the tail of it at power-off)
 stty -F /dev/ttyS1 raw -echo 2>/dev/null
-echo "$rc" >"$NEW$RUN/rc"
+echo "$rc" >".$RUN/rc"
 sync
 poweroff -f
