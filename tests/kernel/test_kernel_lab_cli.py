@@ -1,10 +1,11 @@
 """The seed in the lab on real ipvlan, as a user types it: `netwright apply --lab`, `check --lab`.
 
 An ordinary user (nobody) runs the CLI; the first command starts that user's lab backend
-(``netwrightd --lab``, in a user + network + mount namespace of its own) on demand. In the
-stock-kernel VM this needs a root that is not "chrooted" in the kernel's eyes (the VM enters
-its root as switch_root does, tests/kernel/vm_guest_init.sh): a chrooted process gets no user
-namespace. The links are read back from the kernel inside the lab's namespaces.
+(``netwrightd --lab``, in a user + network + mount namespace of its own) on demand, and both
+tests use it. In the stock-kernel VM this needs a root that is not "chrooted" in the kernel's
+eyes (the VM enters its root as switch_root does, tests/kernel/vm_guest_init.sh): a chrooted
+process gets no user namespace. Links, addresses and leases are read back from the kernel
+inside the lab's namespaces and from the lab's DHCP server (dnsmasq's lease file).
 """
 
 from __future__ import annotations
@@ -23,16 +24,19 @@ from typing import Any
 
 import pytest
 
+from netwright.backend.dhcp import client_id_bytes, client_id_text
+
 pytestmark = pytest.mark.kernel
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "examples" / "seed-ipvlan-l2.yaml"
+SEED_DHCP = ROOT / "examples" / "seed-ipvlan-dhcp.yaml"
 NETWRIGHT = str(Path(sys.executable).with_name("netwright"))
 NOBODY = 65534
 SLOW = 600  # seconds for one command: Python runs 10-20x slower in the emulated VM
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def runtime_dir() -> Iterator[Path]:
     """nobody's $XDG_RUNTIME_DIR (the lab lives in it); the lab is stopped by its PID after."""
     path = Path(tempfile.mkdtemp(prefix="netwright-runtime-"))
@@ -58,13 +62,21 @@ def netwright(runtime: Path, *args: str) -> subprocess.CompletedProcess[str]:
         capture_output=True, text=True, check=False, timeout=SLOW, cwd="/")
 
 
-def lab_links(runtime: Path, netns: str) -> dict[str, Any]:
-    """The links of ``netns`` inside the running lab, read by root through nsenter."""
+def in_lab(runtime: Path, *argv: str) -> Any:
+    """``ip -j …`` inside the running lab (root enters its namespaces), parsed."""
     pid = (runtime / "netwright-lab" / "pid").read_text().strip()
-    out = subprocess.run(["nsenter", f"--target={pid}", "--net", "--mount", "--", "ip", "-n",
-                          netns, "-d", "-j", "link", "show"],
-                         capture_output=True, text=True, check=True, timeout=60).stdout
-    return {link["ifname"]: link for link in json.loads(out)}
+    out = subprocess.run(["nsenter", f"--target={pid}", "--net", "--mount", "--", "ip", "-j",
+                          *argv], capture_output=True, text=True, check=True, timeout=60).stdout
+    return json.loads(out)
+
+
+def lab_links(runtime: Path, netns: str) -> dict[str, Any]:
+    return {link["ifname"]: link for link in in_lab(runtime, "-n", netns, "-d", "link", "show")}
+
+
+def lab_addresses(runtime: Path, netns: str, name: str) -> list[str]:
+    data = in_lab(runtime, "-n", netns, "-4", "addr", "show", "dev", name)
+    return [f"{a['local']}/{a['prefixlen']}" for link in data for a in link["addr_info"]]
 
 
 def pair(result: dict[str, Any], source: str, target: str) -> dict[str, Any]:
@@ -91,4 +103,39 @@ def test_the_seed_applied_and_checked_in_the_lab_through_the_cli(runtime_dir: Pa
         assert pair(result, source, "outside")["observed"]["errno"] == "ENETUNREACH"
 
     destroyed = netwright(runtime_dir, "destroy", "--lab", "seed")
+    assert destroyed.returncode == 0, destroyed.stderr
+
+
+@pytest.mark.timeout(1800)
+def test_the_dhcp_example_leases_one_address_per_client_id(runtime_dir: Path) -> None:
+    """examples/seed-ipvlan-dhcp.yaml: ipvlan children (one MAC) lease by client identifier."""
+    applied = netwright(runtime_dir, "apply", "--lab", "--yes", "--json", str(SEED_DHCP))
+    assert applied.returncode == 0, applied.stderr
+    state = str(runtime_dir / "netwright-lab" / "state")
+    shown = netwright(runtime_dir, "dhcp", "leases", "seed-dhcp", "--lab", "--json",
+                      "--state-dir", state)
+    assert shown.returncode == 0, shown.stdout + shown.stderr  # 0: every client is bound
+    leases = {lease["interface"]: lease for lease in json.loads(shown.stdout)}
+    assert {key: (lease["client_id"], lease["client_id_origin"])
+            for key, lease in leases.items()} == {"ipvlan1": ("seed-net1", "given"),
+                                                  "ipvlan2": ("seed-net2", "given")}
+    assert leases["ipvlan1"]["address"] != leases["ipvlan2"]["address"]
+    for key, netns in (("ipvlan1", "lab-net1"), ("ipvlan2", "lab-net2")):
+        assert lab_addresses(runtime_dir, netns, key) == [leases[key]["address"]]
+
+    server = netwright(runtime_dir, "dhcp", "server", "--json", "--state-dir", state)
+    served = {lease["client_id"]: lease["address"] for lease in json.loads(server.stdout)}
+    for key, given in (("ipvlan1", "seed-net1"), ("ipvlan2", "seed-net2")):
+        assert served[client_id_text(client_id_bytes(given))] == \
+            leases[key]["address"].split("/")[0]
+
+    checked = netwright(runtime_dir, "check", "--lab", "--json", "seed-dhcp")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    result = json.loads(checked.stdout)
+    assert result["mismatches"] == 0
+    ip2 = leases["ipvlan2"]["address"].split("/")[0]
+    assert pair(result, "net1", ip2)["observed"]["verdict"] == "reachable"
+    assert pair(result, "net1", "outside")["observed"]["verdict"] == "reachable"  # lease route
+
+    destroyed = netwright(runtime_dir, "destroy", "--lab", "seed-dhcp")
     assert destroyed.returncode == 0, destroyed.stderr
