@@ -111,9 +111,7 @@ def test_the_dhcp_example_leases_one_address_per_client_id(runtime_dir: Path) ->
     """examples/seed-ipvlan-dhcp.yaml: ipvlan children (one MAC) lease by client identifier."""
     applied = netwright(runtime_dir, "apply", "--lab", "--yes", "--json", str(SEED_DHCP))
     assert applied.returncode == 0, applied.stderr
-    state = str(runtime_dir / "netwright-lab" / "state")
-    shown = netwright(runtime_dir, "dhcp", "leases", "seed-dhcp", "--lab", "--json",
-                      "--state-dir", state)
+    shown = netwright(runtime_dir, "dhcp", "leases", "seed-dhcp", "--lab", "--json")
     assert shown.returncode == 0, shown.stdout + shown.stderr  # 0: every client is bound
     leases = {lease["interface"]: lease for lease in json.loads(shown.stdout)}
     assert {key: (lease["client_id"], lease["client_id_origin"])
@@ -123,7 +121,8 @@ def test_the_dhcp_example_leases_one_address_per_client_id(runtime_dir: Path) ->
     for key, netns in (("ipvlan1", "lab-net1"), ("ipvlan2", "lab-net2")):
         assert lab_addresses(runtime_dir, netns, key) == [leases[key]["address"]]
 
-    server = netwright(runtime_dir, "dhcp", "server", "--json", "--state-dir", state)
+    server = netwright(runtime_dir, "dhcp", "server", "--lab", "--json")
+    assert server.returncode == 0, server.stderr
     served = {lease["client_id"]: lease["address"] for lease in json.loads(server.stdout)}
     for key, given in (("ipvlan1", "seed-net1"), ("ipvlan2", "seed-net2")):
         assert served[client_id_text(client_id_bytes(given))] == \
