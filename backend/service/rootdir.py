@@ -42,8 +42,9 @@ def chroot_evidence() -> str | None:
             return f"its root directory is {_shown(seen.point)} of the mount namespace"
     for seen in _mountinfo(Path("/proc/1/mountinfo")).values():
         if (seen.device, seen.root) == (mine.device, mine.root) and seen.point != "/":
-            return (f"its root directory is the filesystem that PID 1 (in another mount"
-                    f" namespace) has at {_shown(seen.point)}, so it was entered with chroot")
+            # likely, not proven: a container's root may also be mounted where PID 1 sees it
+            return (f"probably: its root directory is the filesystem that PID 1, in another"
+                    f" mount namespace, has at {_shown(seen.point)}")
     return None
 
 

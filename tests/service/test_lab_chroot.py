@@ -58,6 +58,27 @@ def test_the_lab_names_chroot_as_the_cause(jail: Path, runtime_dir: Path) -> Non
     assert "Traceback" not in result.stderr
 
 
+def test_a_whole_mount_namespace_under_chroot_is_named_too() -> None:
+    """As the VM ran its tests once: chroot, then a mount namespace (run-isolated's) inside.
+
+    No process of that namespace sees the root from outside; PID 1 (here the first process
+    of a new PID namespace, outside the chroot) has the same filesystem elsewhere.
+    """
+    jail = Path(tempfile.mkdtemp(prefix="netwright-jail-"))
+    inner = shlex.join(["chroot", str(jail), "unshare", "--mount", "--propagation", "private",
+                        *NOBODY, PYTHON, "-c", PROBLEM])
+    try:
+        result = subprocess.run(
+            ["unshare", "--pid", "--fork", "--mount", "--propagation", "private", "sh", "-euc",
+             f"mount -t proc proc /proc && mount --rbind / {shlex.quote(str(jail))} && {inner}"],
+            capture_output=True, text=True, check=False, timeout=60, cwd="/")
+    finally:
+        jail.rmdir()
+    assert result.returncode == 0, result.stderr
+    assert ("this process runs under chroot (probably: its root directory is the filesystem"
+            f" that PID 1, in another mount namespace, has at {jail})") in result.stdout
+
+
 def test_a_root_entered_like_switch_root_may_make_user_namespaces(jail: Path) -> None:
     command = shlex.join(["chroot", ".", *NOBODY, PYTHON, "-c", PROBLEM])
     result = subprocess.run(
