@@ -38,6 +38,7 @@ from netwright.backend.topology.fields import (
     SysctlKey,
     SysctlValue,
 )
+from netwright.backend.topology.firewall import Firewall, Forwarding, NatEntry, PortFirewall
 
 FORMAT_VERSION = 1
 LINK_KINDS = ("bridge", "veth", "ipvlan", "macvlan", "vlan", "vxlan", "dummy")
@@ -89,6 +90,11 @@ class _Link(_Strict):
     persist: bool = Field(
         default=False,
         description="Keep across reboots as a NetworkManager profile (host-level objects only).",
+    )
+    port_firewall: PortFirewall | None = Field(
+        default=None, alias="port-firewall",
+        description="Rules on this bridge port (bridge family): to-port, from-port,"
+        " anti-spoofing.",
     )
 
 
@@ -149,7 +155,16 @@ class Route(_Strict):
     metric: int | None = Field(default=None, ge=0, le=2**32 - 1)
 
 
-class Namespace(_Strict):
+class _PacketPolicy(_Strict):
+    """Forwarding, NAT and filter rules: the same for the host and for a namespace."""
+
+    forwarding: Forwarding | None = Field(
+        default=None, description="IPv4/IPv6 forwarding owned by the design.")
+    nat: list[NatEntry] = Field(default_factory=list, max_length=1024)
+    firewall: Firewall | None = None
+
+
+class Namespace(_PacketPolicy):
     routes: list[Route] = Field(default_factory=list, max_length=1024)
     sysctls: dict[SysctlKey, SysctlValue] = Field(default_factory=dict, max_length=64)
     node: NodeName | None = Field(
@@ -167,7 +182,7 @@ class HostNic(_Strict):
     mac: MacAddress | None = None
 
 
-class Host(_Strict):
+class Host(_PacketPolicy):
     nics: dict[InterfaceName, Annotated[HostNic, NullIsEmpty]] = Field(default_factory=dict)
 
 
