@@ -1,0 +1,90 @@
+"""libnftables through Debian's Python binding, with JSON in and JSON out.
+
+Debian ships the binding as ``python3-nftables`` in dist-packages (it is not on PyPI), while
+Netwright runs in a private virtual environment that does not see dist-packages. So the one
+package is loaded from there by path when a plain import fails; nothing else of dist-packages
+comes along. The binding opens its netlink socket on first use, in the network namespace of
+the calling thread: create a ``Nft`` inside the namespace you mean.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from netwright.backend.topology.problems import NetwrightError
+
+DIST_PACKAGES = Path("/usr/lib/python3/dist-packages")
+
+
+class NftUnavailableError(NetwrightError):
+    """libnftables or its Python binding is not installed."""
+
+
+class NftError(NetwrightError):
+    """libnftables refused a command; the message is nft's own error text."""
+
+
+def _module() -> ModuleType:
+    try:
+        return importlib.import_module("nftables")
+    except ImportError:
+        pass
+    init = DIST_PACKAGES / "nftables" / "__init__.py"
+    spec = importlib.util.spec_from_file_location(
+        "nftables", init, submodule_search_locations=[str(init.parent)])
+    if spec is None or spec.loader is None or not init.exists():
+        raise NftUnavailableError("firewall and NAT rules need libnftables and its Python binding:"
+                             " install the Debian packages nftables and python3-nftables")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["nftables"] = module
+    try:
+        spec.loader.exec_module(module)
+    except OSError as exc:  # the binding loads libnftables.so.1 with ctypes
+        del sys.modules["nftables"]
+        raise NftUnavailableError(f"libnftables cannot be loaded ({exc}): install the Debian"
+                             " package libnftables1") from None
+    return module
+
+
+class Nft:
+    """One libnftables context in the current thread's network namespace."""
+
+    def __init__(self) -> None:
+        self._ctx = _module().Nftables()
+        self._ctx.set_json_output(True)
+        self._ctx.set_handle_output(False)
+
+    def run(self, commands: list[dict[str, Any]]) -> None:
+        """Send commands in one transaction: all of them take effect, or none."""
+        if not commands:
+            return
+        rc, _output, error = self._ctx.json_cmd({"nftables": commands})
+        if rc != 0:
+            raise NftError(f"nftables refused the change: {error.strip() or f'error {rc}'}")
+
+    def list_table(self, family: str, name: str) -> list[dict[str, Any]] | None:
+        """The table's chains and rules as nft lists them (without handles), None if absent."""
+        rc, output, _error = self._ctx.cmd(f"list table {family} {_quoted(name)}")
+        if rc != 0:
+            return None
+        items = json.loads(output or "{}").get("nftables", [])
+        return [item for item in items if "metainfo" not in item]
+
+    def tables(self) -> list[tuple[str, str]]:
+        """Every table in this namespace, ours or not: (family, name)."""
+        rc, output, error = self._ctx.cmd("list tables")
+        if rc != 0:
+            raise NftError(f"cannot list nftables tables: {error.strip()}")
+        items = json.loads(output or "{}").get("nftables", [])
+        return [(i["table"]["family"], i["table"]["name"]) for i in items if "table" in i]
+
+
+def _quoted(name: str) -> str:
+    """A table name as the nft command language takes it (ours are safe identifiers)."""
+    return f'"{name}"' if not name.replace("_", "").isalnum() else name
