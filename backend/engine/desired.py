@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from netwright.backend.dhcp.routes import LeaseRoute, lease_routes
 from netwright.backend.engine.target import Target
+from netwright.backend.nft.ruleset import TableSpec, place_tables
+from netwright.backend.topology.firewall import Forwarding
 from netwright.backend.topology.model import (
     Bridge,
     Ipvlan,
@@ -128,6 +130,8 @@ class Desired:
     host_nics: dict[str, Where] = field(default_factory=dict)  # referenced, never owned
     host_where: Where = None
     labels: dict[Where, str] = field(default_factory=dict)  # where → words for the plan
+    tables: dict[Where, tuple[TableSpec, ...]] = field(default_factory=dict)  # our nftables
+    host_sysctls: tuple[tuple[str, str], ...] = ()  # owned on the host; origin restored
 
     @classmethod
     def empty(cls, name: str, target: Target) -> Desired:
@@ -138,6 +142,18 @@ class Desired:
 
     def label(self, where: Where) -> str:
         return self.labels.get(where, "the host" if where == self.host_where else str(where))
+
+
+FORWARDING_SYSCTLS = {"ipv4": "net.ipv4.ip_forward", "ipv6": "net.ipv6.conf.all.forwarding"}
+
+
+def forwarding_sysctls(forwarding: Forwarding | None) -> dict[str, str]:
+    """The sysctls a ``forwarding`` setting owns (absent families are left alone)."""
+    if forwarding is None:
+        return {}
+    return {key: "1" if getattr(forwarding, family) else "0"
+            for family, key in FORWARDING_SYSCTLS.items()
+            if getattr(forwarding, family) is not None}
 
 
 def desired_state(topology: Topology, target: Target) -> Desired:
@@ -232,9 +248,16 @@ def desired_state(topology: Topology, target: Target) -> Desired:
             for r in leased.values())
         v6 = uses_v6.get(where, False) or any(
             ":" in (r.via or "") or ":" in r.to for r in ns.routes)
+        sysctls = {k: str(v) for k, v in ns.sysctls.items()} | forwarding_sysctls(ns.forwarding)
         out.namespaces[key] = NamespaceSpec(
             key=key, where=where, alias=marker(name, key), routes=routes,
-            lease_routes=waiting,
-            sysctls=tuple(sorted((k, str(v)) for k, v in ns.sysctls.items())), ipv6=v6,
+            lease_routes=waiting, sysctls=tuple(sorted(sysctls.items())), ipv6=v6,
         )
+        tables = tuple(place_tables(topology, key, marker(name, key)))
+        if tables:
+            out.tables[where] = tables
+    host_tables = tuple(place_tables(topology, None, marker(name, "host")))
+    if host_tables:
+        out.tables[host_where] = host_tables
+    out.host_sysctls = tuple(sorted(forwarding_sysctls(topology.host.forwarding).items()))
     return out

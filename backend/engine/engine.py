@@ -19,7 +19,7 @@ from pathlib import Path
 from netwright.backend.dhcp import ClientState, DhcpClients
 from netwright.backend.dhcp import requests as dhcp_requests
 from netwright.backend.engine import capabilities, netns, ops, trial
-from netwright.backend.engine.desired import Desired, Where, desired_state
+from netwright.backend.engine.desired import Desired, Where, desired_state, forwarding_sysctls
 from netwright.backend.engine.execute import CancelRequested, Fault, StepFailed, execute
 from netwright.backend.engine.foreign import ForeignLink, foreign_links
 from netwright.backend.engine.journal import Journal, read_header
@@ -28,6 +28,7 @@ from netwright.backend.engine.observe import Interest, LinkState, observe
 from netwright.backend.engine.planner import make_plan
 from netwright.backend.engine.results import Deployment
 from netwright.backend.engine.store import Store, topology_json
+from netwright.backend.engine.tables import Owned
 from netwright.backend.engine.target import Target
 from netwright.backend.engine.translate import explain
 from netwright.backend.nm.engine_part import NetworkManagerPart, as_steps, runtime_only
@@ -140,7 +141,41 @@ class Engine:
             for nic in topology.host.nics:
                 host_nics[nic] = seen.links.get(nic) if seen and seen.exists else None
         return make_plan(desired, observed, kernel, strict=strict,
-                         known=previous.links.values(), conflicts=conflicts)
+                         known=previous.links.values(), conflicts=conflicts,
+                         owned=self._owned(topology.name, previous))
+
+    def _owned(self, name: str, *others: Desired) -> Owned:
+        """Where the topology's tables were, its host origins, other deployments' keys."""
+        wanted_elsewhere: set[str] = set()
+        for other in self.store.names():
+            if other != name and (record := self.store.load(other)) is not None:
+                wanted_elsewhere |= set(forwarding_sysctls(record.topology.host.forwarding))
+        return Owned(frozenset(w for d in others for w in d.tables),
+                     tuple(sorted(self.store.load_origins(name).items())),
+                     frozenset(wanted_elsewhere))
+
+    def _record_origins(self, name: str, desired: Desired) -> None:
+        """Before the first change of a host setting, write down its value (fsync'd)."""
+        keys = [key for key, _ in desired.host_sysctls]
+        if keys:
+            self.store.record_origins(name, {
+                key: (netns.read_sysctl(desired.host_where, key) or "").strip() for key in keys})
+
+    def _settle_origins(self, name: str, goal: Topology | None) -> None:
+        """After a successful apply or destroy: forget origins the design no longer holds
+        (restored by the plan), and hand over to another deployment an origin whose key it
+        still wants (it was not restored, so it is that deployment's to restore)."""
+        origins = self.store.load_origins(name)
+        wanted = set(forwarding_sysctls(goal.host.forwarding)) if goal else set()
+        dropped = set(origins) - wanted
+        for other in self.store.names():
+            record = self.store.load(other) if other != name else None
+            if record is None:
+                continue
+            theirs = set(forwarding_sysctls(record.topology.host.forwarding)) & dropped
+            if theirs:
+                self.store.record_origins(other, {k: origins[k] for k in theirs})
+        self.store.forget_origins(name, dropped)
 
     async def plan(self, topology: Topology) -> Plan:
         """The steps ``apply`` would run now (ConflictError/KernelUnsupported up front)."""
@@ -408,6 +443,7 @@ class Engine:
                     await self._run_dhcp(topology)
                     return ApplyResult(plan, time.monotonic() - started)
                 generation = uuid.uuid4().hex
+                self._record_origins(name, self._desired(topology, name))
                 # clients this apply drops must not hold a namespace it deletes
                 self.dhcp.prepare(name, topology)
                 journal = self._begin(name, "apply", generation, previous, topology)
@@ -445,6 +481,7 @@ class Engine:
                     # back at the next start (it may not be safe to do it now)
                     raise
             self.store.save(topology, generation)
+            self._settle_origins(name, topology)
             journal.finish()
             await self._run_dhcp(topology)
         return ApplyResult(plan, time.monotonic() - started)
@@ -525,6 +562,7 @@ class Engine:
                 if record is not None:
                     await self._run_dhcp(record.topology, wait=False)
                 raise
+            self._settle_origins(name, None)
             self.store.remove(name)
             journal.finish()
         left = [f"left {f.sentence}" for f in foreign]
@@ -568,7 +606,8 @@ class Engine:
                     foreign += foreign_links(desired, observed, interest)
                 steps = make_plan(desired, observed, kernel,
                                   strict=destroying and attempt == 0,
-                                  known=list(wider.links.values()), half_made=made)
+                                  known=list(wider.links.values()), half_made=made,
+                                  owned=self._owned(name, wider))
                 if not steps:
                     return True, ran
                 if attempt == 3:
@@ -733,6 +772,10 @@ def _object_statuses(topology: Topology, steps: list[Step],
         out.append(_one(key, "namespace", missing, by_object, conflicts))
     for key in topology.interfaces:
         out.append(_one(key, "interface", missing, by_object, conflicts))
+    host = topology.host
+    if host.forwarding is not None or host.nat or host.firewall is not None or (
+            "host" in by_object or "host" in conflicts):
+        out.append(_one("host", "host", missing, by_object, conflicts))
     return out
 
 

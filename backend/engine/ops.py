@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import errno
 import ipaddress
+import json
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from socket import AF_INET, AF_INET6
 
@@ -37,6 +39,7 @@ from netwright.backend.engine.observe import RT_TABLE_MAIN, RTN_UNICAST, RTPROT_
 # Phases, in execution order: removals first (routes, addresses, links, namespaces), then
 # namespaces, links by dependency level, attributes, addresses, up/down, routes, sysctls.
 PHASE_ROUTE_DEL = 0
+PHASE_NFT_DEL = 0  # our nftables tables the design no longer has
 PHASE_ADDR_DEL = 1
 PHASE_LINK_DEL = 2  # + level offset, children before parents
 PHASE_NETNS_DEL = 9
@@ -47,6 +50,7 @@ PHASE_ADDR_NEW = 31
 PHASE_LINK_STATE = 32
 PHASE_ROUTE_NEW = 33
 PHASE_SYSCTL = 34
+PHASE_NFT = 35  # each table replaced in one nftables transaction
 
 def outcome_of(error: OSError | None) -> Outcome:
     if error is None:
@@ -334,4 +338,57 @@ class SysctlSet(Op):
         return Outcome()
 
 
-DIRECT_OPS = (NetnsCreate, NetnsDelete, SysctlSet)
+def _nft_outcome(work: Callable[[], None], where: Where) -> Outcome:
+    from netwright.backend.engine import netns
+    from netwright.backend.nft.binding import NftError, NftUnavailableError
+
+    try:
+        netns.in_netns(where, work)
+    except (NftError, NftUnavailableError) as exc:
+        return Outcome(errno.EINVAL, str(exc))
+    except OSError as exc:
+        return Outcome(exc.errno or errno.EIO, str(exc))
+    return Outcome()
+
+
+@dataclass(frozen=True)
+class NftReplace(Op):
+    """Make our table exactly the design's, in one transaction (``commands``: JSON text)."""
+
+    family: str = ""
+    name: str = ""
+    commands: str = ""
+    marker: str = ""
+
+    def run(self, kernel: Kernel) -> Outcome | None:
+        from netwright.backend.nft.binding import Nft
+
+        return _nft_outcome(lambda: Nft().run(json.loads(self.commands)), self.where)
+
+
+@dataclass(frozen=True)
+class NftDelete(Op):
+    """Delete our table: only if it still carries ``marker`` (read in the same thread)."""
+
+    family: str = ""
+    name: str = ""
+    marker: str = ""
+
+    def run(self, kernel: Kernel) -> Outcome | None:
+        from netwright.backend.engine import netns
+        from netwright.backend.nft.binding import Nft
+        from netwright.backend.nft.ruleset import listed_signature
+
+        def work() -> None:
+            nft = Nft()
+            items = nft.list_table(self.family, self.name)
+            if items is None or listed_signature(items)[0] != self.marker or not self.marker:
+                return  # gone already, or not ours any more: never delete it
+            nft.run([{"delete": {"table": {"family": self.family, "name": self.name}}}])
+
+        if self.where is not None and not netns.exists(self.where):
+            return Outcome()
+        return _nft_outcome(work, self.where)
+
+
+DIRECT_OPS = (NetnsCreate, NetnsDelete, SysctlSet, NftReplace, NftDelete)

@@ -25,6 +25,7 @@ from netwright.backend.engine.desired import (
 )
 from netwright.backend.engine.kernel import Kernel
 from netwright.backend.engine.observe import LinkState, NsState, RouteState, owns
+from netwright.backend.engine.tables import Owned, TablePlanner, host_sysctl_steps
 from netwright.backend.outcomes.errors import ConflictError, HostMismatch
 from netwright.backend.outcomes.results import Action, Step
 
@@ -58,12 +59,14 @@ class _Builder:
 def make_plan(desired: Desired, observed: dict[Where, NsState], kernel: Kernel, *,
               strict: bool = True, known: Iterable[LinkSpec] = (),
               conflicts: dict[str, str] | None = None,
-              half_made: frozenset[tuple[Where, str]] = frozenset()) -> list[Step]:
+              half_made: frozenset[tuple[Where, str]] = frozenset(),
+              owned: Owned | None = None) -> list[Step]:
     """Steps from ``observed`` to ``desired``, in execution order.
 
     A lenient plan skips what is in the way; pass ``conflicts`` to learn what (object key →
     sentence), as status does. ``half_made``: links an interrupted operation was creating
-    (from its journal), the only unmarked links that count as this topology's.
+    (from its journal), the only unmarked links that count as this topology's. ``owned``:
+    where the topology had nftables tables and the origins of its host sysctls.
     """
     known_specs = {spec.key: spec for spec in known}
     known_specs.update(desired.links)
@@ -74,9 +77,21 @@ def make_plan(desired: Desired, observed: dict[Where, NsState], kernel: Kernel, 
     _check_host_nics(b)
     _plan_links(b)
     _plan_routes_and_sysctls(b)
+    _plan_tables_and_host(b, owned or Owned())
     order = {id(step): index for index, step in enumerate(b.steps)}
     b.steps.sort(key=lambda s: (s.op.phase, order[id(s)]))
     return b.steps
+
+
+def _plan_tables_and_host(b: _Builder, owned: Owned) -> None:
+    wheres = set(b.desired.tables) | set(owned.table_wheres)
+    if wheres:
+        planner = TablePlanner(b.desired, wheres, b.strict, b.conflict, b.where_text,
+                               skip=frozenset(b.skip_wheres | b.deleting_wheres))
+        b.steps += planner.steps()
+    host = b.desired.host_where
+    b.steps += host_sysctl_steps(b.desired, dict(owned.origins),
+                                 lambda key: b.kernel.read_sysctl(host, key), set(owned.others))
 
 
 def _plan_namespaces(b: _Builder) -> None:

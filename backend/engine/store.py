@@ -93,6 +93,36 @@ class Store:
 
     def remove(self, name: str) -> None:
         self.state_path(name).unlink(missing_ok=True)
+        self.origins_path(name).unlink(missing_ok=True)
+
+    def origins_path(self, name: str) -> Path:
+        return self._path(name, ".origins")
+
+    def load_origins(self, name: str) -> dict[str, str]:
+        """Host settings as they were before the topology first changed them (by key)."""
+        try:
+            data = json.loads(self.origins_path(name).read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            return {}
+        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+    def record_origins(self, name: str, values: dict[str, str]) -> None:
+        """Record values of keys not recorded yet (written and fsync'd before the change)."""
+        origins = self.load_origins(name)
+        fresh = {k: v for k, v in values.items() if k not in origins}
+        if fresh:
+            self.ensure()
+            atomic_write(self.origins_path(name), json.dumps(origins | fresh, indent=1) + "\n")
+
+    def forget_origins(self, name: str, keys: set[str]) -> None:
+        origins = self.load_origins(name)
+        kept = {k: v for k, v in origins.items() if k not in keys}
+        if kept == origins:
+            return
+        if kept:
+            atomic_write(self.origins_path(name), json.dumps(kept, indent=1) + "\n")
+        else:
+            self.origins_path(name).unlink(missing_ok=True)
 
     def _stems(self, suffix: str) -> list[str]:
         """Names with a ``<name><suffix>`` file; files whose name no topology can have (left

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import json
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -70,21 +69,17 @@ class Nft:
 
     def list_table(self, family: str, name: str) -> list[dict[str, Any]] | None:
         """The table's chains and rules as nft lists them (without handles), None if absent."""
-        rc, output, _error = self._ctx.cmd(f"list table {family} {_quoted(name)}")
+        rc, output, _error = self._ctx.json_cmd(
+            {"nftables": [{"list": {"table": {"family": family, "name": name}}}]})
         if rc != 0:
             return None
-        items = json.loads(output or "{}").get("nftables", [])
+        items = (output or {}).get("nftables", [])
         return [item for item in items if "metainfo" not in item]
 
     def tables(self) -> list[tuple[str, str]]:
         """Every table in this namespace, ours or not: (family, name)."""
-        rc, output, error = self._ctx.cmd("list tables")
+        rc, output, error = self._ctx.json_cmd({"nftables": [{"list": {"tables": None}}]})
         if rc != 0:
             raise NftError(f"cannot list nftables tables: {error.strip()}")
-        items = json.loads(output or "{}").get("nftables", [])
+        items = (output or {}).get("nftables", [])
         return [(i["table"]["family"], i["table"]["name"]) for i in items if "table" in i]
-
-
-def _quoted(name: str) -> str:
-    """A table name as the nft command language takes it (ours are safe identifiers)."""
-    return f'"{name}"' if not name.replace("_", "").isalnum() else name

@@ -19,7 +19,9 @@ Example::
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +37,8 @@ from netwright.backend.topology.firewall import (
 from netwright.backend.topology.model import Topology
 
 TABLE_PREFIX = "netwright-"
+OWNER_CHAIN = "netwright-owner"  # a chain no hook jumps to: it only carries the marker
+RULE_MARK = "nw#"  # a rule's comment: this prefix and a digest of the rule
 FILTER_PRIORITY = 0
 DSTNAT_PRIORITY = -100
 SRCNAT_PRIORITY = 100
@@ -49,15 +53,43 @@ def table_name(topology: str) -> str:
     return f"{TABLE_PREFIX}{topology}"
 
 
+Signature = tuple[tuple[tuple[Any, ...], ...], tuple[tuple[str, str], ...]]
+"""(chains as (name, type, hook, priority, policy), rules as (chain, comment)) in order."""
+
+
+def rule_digest(chain: str, expr: Expr) -> str:
+    """The comment that identifies a rule we wrote: a digest of its chain and expressions."""
+    text = json.dumps([chain, expr], sort_keys=True, separators=(",", ":"))
+    return RULE_MARK + hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def chain_key(chain: dict[str, Any]) -> tuple[Any, ...]:
+    """What identifies a chain's setup, as written by us and as listed by nft."""
+    return (chain["name"], chain.get("type"), chain.get("hook"), chain.get("prio"),
+            chain.get("policy"))
+
+
 @dataclass
 class TableSpec:
-    """One table we own: its chains and rules as ``add`` commands, in order."""
+    """One table we own: its chains and rules as ``add`` commands, in order.
+
+    ``marker`` (``netwright:<topology>:<place>``) is the comment of the only rule of the
+    unhooked chain ``netwright-owner``: like a link's alias, it is what proves the table is
+    ours (its name alone never does). Every rule carries ``rule_digest`` as its comment, so
+    a rule changed or added by hand is seen in the listing.
+    """
 
     family: str  # "inet" or "bridge"
     name: str
+    marker: str = ""
     chains: list[Command] = field(default_factory=list)
     rules: list[Command] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)  # one line per rule, for plans and reasons
+
+    def signature(self) -> Signature:
+        chains = tuple(chain_key(c["add"]["chain"]) for c in self.chains)
+        rules = [(r["add"]["rule"]["chain"], r["add"]["rule"]["comment"]) for r in self.rules]
+        return chains, _by_chain(chains, rules)
 
     def _chain(self, name: str, hook: str | None = None, kind: str = "filter",
                priority: int = FILTER_PRIORITY, policy: str = "accept") -> None:
@@ -66,10 +98,20 @@ class TableSpec:
             chain.update(type=kind, hook=hook, prio=priority, policy=policy)
         self.chains.append({"add": {"chain": chain}})
 
-    def _rule(self, chain: str, expr: Expr, text: str) -> None:
-        self.rules.append({"add": {"rule": {"family": self.family, "table": self.name,
-                                            "chain": chain, "expr": expr}}})
+    def _rule(self, chain: str, expr: Expr, text: str, comment: str | None = None) -> None:
+        self.rules.append({"add": {"rule": {
+            "family": self.family, "table": self.name, "chain": chain, "expr": expr,
+            "comment": comment or rule_digest(chain, expr)}}})
         self.texts.append(f"{chain}: {text}")
+
+    def mark(self, marker: str) -> None:
+        """Put the owner's marker in (first, so a listing shows it before anything else)."""
+        self.marker = marker
+        self._chain(OWNER_CHAIN)
+        self._rule(OWNER_CHAIN, [{"return": None}], f"owner {marker}", marker)
+        self.chains.insert(0, self.chains.pop())
+        self.rules.insert(0, self.rules.pop())
+        self.texts.pop()
 
     def body(self) -> list[Command]:
         return [*self.chains, *self.rules]
@@ -263,11 +305,30 @@ def _bridge_table(t: Topology, namespace: str | None) -> TableSpec | None:
     return table
 
 
-def place_tables(t: Topology, namespace: str | None) -> list[TableSpec]:
-    """Our tables in one place (None: the host), in a stable order; empty if it has no rules."""
+def place_tables(t: Topology, namespace: str | None, marker: str = "") -> list[TableSpec]:
+    """Our tables in one place (None: the host), in a stable order; empty if it has no rules.
+    ``marker``: the owner's marker each table carries (see ``TableSpec``)."""
     spec = t.host if namespace is None else t.namespaces[namespace]
-    tables = [_inet_table(t.name, spec), _bridge_table(t, namespace)]
-    return [table for table in tables if table is not None]
+    tables = [table for table in (_inet_table(t.name, spec), _bridge_table(t, namespace))
+              if table is not None]
+    for table in tables:
+        table.mark(marker or f"netwright:{t.name}:{namespace or 'host'}")
+    return tables
+
+
+def listed_signature(items: list[dict[str, Any]]) -> tuple[str | None, Signature]:
+    """(the owner's marker, the signature) of a table as ``nft -j list table`` gives it."""
+    chains = tuple(chain_key(i["chain"]) for i in items if "chain" in i)
+    rules = [(i["rule"]["chain"], i["rule"].get("comment", "")) for i in items if "rule" in i]
+    marker = next((comment for chain, comment in rules if chain == OWNER_CHAIN), None)
+    return marker, (chains, _by_chain(chains, rules))
+
+
+def _by_chain(chains: tuple[tuple[Any, ...], ...],
+              rules: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """Rules grouped by chain in chain order (as nft lists them), in order within a chain."""
+    order = {chain[0]: index for index, chain in enumerate(chains)}
+    return tuple(sorted(rules, key=lambda rule: order.get(rule[0], len(order))))
 
 
 def replace_commands(table: TableSpec) -> list[Command]:

@@ -95,7 +95,8 @@ class ApplyResult:
 
 @dataclass(frozen=True)
 class ObjectStatus:
-    """One namespace, interface or host NIC of a deployment, compared with the kernel.
+    """One namespace, interface or host NIC of a deployment, compared with the kernel
+    (``host``: the host's own forwarding and rules the design owns).
 
     ``differences`` says, for a drifted object, what would have to change ("add address
     10.0.0.1/24 to v1 in net1"); for a foreign interface (``object`` is then its kernel
@@ -103,7 +104,7 @@ class ObjectStatus:
     """
 
     object: str
-    what: Literal["namespace", "interface", "host-nic"]
+    what: Literal["namespace", "interface", "host-nic", "host"]
     state: ObjectState
     differences: list[str] = field(default_factory=list)
 

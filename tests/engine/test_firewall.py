@@ -1,0 +1,156 @@
+"""Forwarding, NAT and firewall rules as owned state: applied, re-applied as a no-op, edited by
+hand (drift), replaced in one transaction, rolled back, destroyed; the host's forwarding
+restored to its value from before; a foreign table byte-identical throughout; a table that
+only borrows our name never touched. Read back with nft(8) and /proc, not from the engine."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from netwright.backend.engine import Engine, Target
+from netwright.backend.outcomes.errors import ApplyFailed, ConflictError
+from netwright.backend.topology.model import Topology
+
+from tests.engine.conftest import run, sh
+
+DOCKER = """netwright: 1
+name: dock
+host:
+  nics: {up0: {addresses: [192.0.2.2/24]}}
+  forwarding: {ipv4: true}
+  nat:
+    - {masquerade: {from: 172.30.0.0/16, out: up0}}
+    - {publish: {proto: tcp, port: 8080, in: up0, to: 172.30.0.2, to-port: 80}}
+  firewall:
+    forward:
+      policy: drop
+      stateful: true
+      rules:
+        - {action: accept, in: dock0}
+        - {action: accept, out: dock0, proto: tcp, dport: 80, to: 172.30.0.2}
+namespaces:
+  c1:
+    routes: [{to: default, via: 172.30.0.1}]
+    firewall:
+      input: {policy: drop, stateful: true, rules: [{action: accept, proto: tcp, dport: 80}]}
+interfaces:
+  dock0: {kind: bridge, addresses: [172.30.0.1/16]}
+  veth-c1: {kind: veth, peer: c1-eth0, master: dock0}
+  c1-eth0: {kind: veth, name: eth0, namespace: c1, peer: veth-c1, addresses: [172.30.0.2/16]}
+"""
+FORWARD = Path("/proc/sys/net/ipv4/ip_forward")
+FOREIGN = ("table ip docker {\n chain FORWARD {\n  type filter hook forward priority 0;"
+           " policy accept;\n  ip saddr 172.17.0.0/16 accept\n }\n}\n")
+
+
+def nft(*args: str, netns: str | None = None, check: bool = True) -> str:
+    prefix = ["ip", "netns", "exec", netns] if netns else []
+    done = subprocess.run([*prefix, "nft", *args], capture_output=True, text=True, check=False)
+    if check and done.returncode != 0:
+        raise AssertionError(f"nft {' '.join(args)}: {done.stderr.strip()}")
+    return done.stdout
+
+
+@pytest.fixture
+def uplink() -> Iterator[None]:
+    sh("ip link add up0 type veth peer name up0p && ip addr add 192.0.2.2/24 dev up0"
+       " && ip link set up0 up && ip link set up0p up")
+    yield
+    sh("ip link del up0", check=False)
+
+
+@pytest.fixture
+def forwarding_off() -> Iterator[None]:
+    before = FORWARD.read_text()
+    FORWARD.write_text("0\n")
+    yield
+    FORWARD.write_text(before)
+
+
+@pytest.fixture
+def foreign_table(tmp_path: Path) -> Iterator[Callable[[], str]]:
+    path = tmp_path / "foreign.nft"
+    path.write_text(FOREIGN)
+    nft("-f", str(path))
+    yield lambda: nft("-j", "list", "table", "ip", "docker")
+    nft("delete", "table", "ip", "docker", check=False)
+
+
+def test_owned_rules_from_apply_to_destroy(engine: Engine, topo: Callable[[str], Topology],
+                                           uplink: None, forwarding_off: None,
+                                           foreign_table: Callable[[], str],
+                                           clean_host: dict[str, Any]) -> None:
+    design = topo(DOCKER)
+    foreign = foreign_table()
+    plan = run(engine.plan(design))
+    texts = [s.text for s in plan.steps]
+    assert any("create nftables table inet netwright-dock in the host (5 rules)" in t
+               for t in texts), texts
+    assert any("set net.ipv4.ip_forward = 1 on the host (now 0" in t for t in texts)
+    run(engine.apply(design))
+    listed = nft("list", "table", "inet", "netwright-dock")
+    assert 'comment "netwright:dock:host"' in listed
+    assert "policy drop;" in listed and "dnat ip to 172.30.0.2:80" in listed
+    assert 'ip saddr 172.30.0.0/16 oifname "up0" masquerade' in listed
+    assert "tcp dport 80 accept" in nft("list", "table", "inet", "netwright-dock", netns="c1")
+    assert FORWARD.read_text().strip() == "1"
+    assert run(engine.plan(design)).steps == []
+    assert foreign_table() == foreign
+
+    nft("add", "rule", "inet", "netwright-dock", "forward", "accept")  # a hand edit
+    status = run(engine.status("dock"))
+    host = next(o for o in status.objects if o.object == "host")
+    assert host.state == "drifted"
+    assert "it differs from the design" in host.differences[0]
+    run(engine.apply(design))
+    assert run(engine.plan(design)).steps == []
+    assert nft("list", "table", "inet", "netwright-dock").count("accept comment") == 3
+
+    FORWARD.write_text("0\n")  # forwarding turned off by hand: drift, and apply puts it back
+    host = next(o for o in run(engine.status("dock")).objects if o.object == "host")
+    assert any("net.ipv4.ip_forward = 1" in d for d in host.differences)
+    run(engine.apply(design))
+    assert FORWARD.read_text().strip() == "1"
+
+    run(engine.destroy("dock"))
+    assert "netwright-dock" not in nft("list", "tables")
+    assert FORWARD.read_text().strip() == "0"
+    assert foreign_table() == foreign
+    assert not list(engine.store.dir.glob("dock.*"))
+
+
+def test_a_table_that_only_borrows_our_name_is_never_touched(
+        engine: Engine, topo: Callable[[str], Topology], uplink: None, forwarding_off: None,
+        clean_host: dict[str, Any]) -> None:
+    nft("add", "table", "inet", "netwright-dock")
+    nft("add", "chain", "inet", "netwright-dock", "mine")
+    before = nft("-j", "list", "table", "inet", "netwright-dock")
+    try:
+        with pytest.raises(ConflictError, match="does not carry this topology's marker"):
+            run(engine.plan(topo(DOCKER)))
+        assert nft("-j", "list", "table", "inet", "netwright-dock") == before
+    finally:
+        nft("delete", "table", "inet", "netwright-dock", check=False)
+
+
+def test_rollback_after_the_tables_restores_everything(
+        state_dir: Path, topo: Callable[[str], Topology], uplink: None,
+        forwarding_off: None, clean_host: dict[str, Any]) -> None:
+    design = topo(DOCKER)
+    steps = len(run(Engine(state_dir, Target.host()).plan(design)).steps)
+
+    def fault(index: int, step: object) -> None:
+        if index == steps - 1:  # the last step: every table is in, forwarding is on
+            raise RuntimeError("power cut")
+
+    engine = Engine(state_dir, Target.host(), fault=fault)
+    with pytest.raises(ApplyFailed):
+        run(engine.apply(design))
+    assert "netwright-dock" not in nft("list", "tables")
+    assert FORWARD.read_text().strip() == "0"
+    assert run(engine.deployments()) == []
