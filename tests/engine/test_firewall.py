@@ -15,7 +15,6 @@ import pytest
 from netwright.backend.engine import Engine, Target
 from netwright.backend.outcomes.errors import ApplyFailed, ConflictError
 from netwright.backend.topology.model import Topology
-
 from tests.engine.conftest import run, sh
 
 DOCKER = """netwright: 1
@@ -81,10 +80,9 @@ def foreign_table(tmp_path: Path) -> Iterator[Callable[[], str]]:
     nft("delete", "table", "ip", "docker", check=False)
 
 
+@pytest.mark.usefixtures("uplink", "forwarding_off", "clean_host")
 def test_owned_rules_from_apply_to_destroy(engine: Engine, topo: Callable[[str], Topology],
-                                           uplink: None, forwarding_off: None,
-                                           foreign_table: Callable[[], str],
-                                           clean_host: dict[str, Any]) -> None:
+                                           foreign_table: Callable[[], str]) -> None:
     design = topo(DOCKER)
     foreign = foreign_table()
     plan = run(engine.plan(design))
