@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 from netwright.gui.canvas.theme import Theme
 
 DETAIL_LOD = 0.45
+CURVE_PIECES = 12  # straight pieces of a curve that is partly in view
 INK_BUDGET = 60_000.0  # device pixels of dashed, antialiased wire per frame (~10 ms here)
 WIRE_DASHES: dict[str, list[float] | None] = {
     "peer": None, "master": [5.0, 3.0], "parent": [1.5, 2.5], "dev": [6.0, 2.0, 1.5, 2.0],
@@ -80,6 +82,7 @@ class WireItem(QGraphicsItem):
         self.result: str | None = None  # "reachable"/"unreachable" after a check
         self.line = QLineF()
         self.path = QPainterPath()
+        self._segments: list[tuple[float, float, float, float]] | None = None
         self.setZValue(0)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
@@ -103,6 +106,7 @@ class WireItem(QGraphicsItem):
             self.layer.invalidate(self.boundingRect())
             self.prepareGeometryChange()
             self.line, self.path = line, path
+            self._segments = None
             self.layer.invalidate(self.boundingRect())
 
     def head(self) -> QLineF:
@@ -115,6 +119,15 @@ class WireItem(QGraphicsItem):
         """The drawn wire as points (for hit tests and the readability counts)."""
         polygons = self.path.toSubpathPolygons()
         return list(polygons[0]) if polygons else [self.line.p1(), self.line.p2()]
+
+    def segments(self) -> list[tuple[float, float, float, float]]:
+        """The wire as CURVE_PIECES straight pieces (x0, y0, x1, y1), flattened once per
+        route: painting tests these as plain floats and clips only those in view."""
+        if self._segments is None:
+            points = [self.path.pointAtPercent(i / CURVE_PIECES)
+                      for i in range(CURVE_PIECES + 1)]
+            self._segments = [(a.x(), a.y(), b.x(), b.y()) for a, b in pairwise(points)]
+        return self._segments
 
     def boundingRect(self) -> QRectF:  # noqa: N802
         return self.path.controlPointRect().united(
@@ -222,26 +235,52 @@ class WireLayer(QGraphicsItem):
                 self._boxes = self._wire_boxes()
             left, top, right, bottom = (exposed.left(), exposed.top(), exposed.right(),
                                         exposed.bottom())
-            visible: list[tuple[QLineF, tuple[float, float], tuple[str, str, bool], str]] = []
+            visible: list[tuple[QLineF, tuple[float, float], tuple[str, str, bool], str,
+                                bool]] = []
+            inside: dict[tuple[str, str, bool], list[QLineF]] = defaultdict(list)
             for x0, y0, x1, y1, key, wire in self._boxes:
                 if x1 < left or x0 > right or y1 < top or y0 > bottom:
                     continue  # plain floats: the cheapest test, for most wires
                 line = wire.line
-                if wire.path.elementCount() > 2:  # a curve: drawn whole (Qt clips it)
-                    curves[key].addPath(wire.path)
-                    ink += wire.path.length() * lod
-                    if wire.relation != "peer":
+                if wire.path.elementCount() > 2:
+                    if exposed.contains(wire.path.controlPointRect()):  # whole and smooth
+                        curves[key].addPath(wire.path)
+                        ink += wire.path.length() * lod
+                        if wire.relation != "peer":
+                            heads.append((wire.head(), QColor(key[1])))
+                        continue
+                    # Partly in view: its flattened pieces, clipped (a dash pattern is
+                    # stroked along the whole of a path, even where it is clipped away).
+                    for ax, ay, bx, by in wire.segments():
+                        low_x, high_x = (ax, bx) if ax < bx else (bx, ax)
+                        low_y, high_y = (ay, by) if ay < by else (by, ay)
+                        if high_x < left or low_x > right or high_y < top or low_y > bottom:
+                            continue
+                        piece = QLineF(ax, ay, bx, by)
+                        if low_x >= left and high_x <= right and low_y >= top \
+                                and high_y <= bottom:  # wholly in view: nothing to clip
+                            inside[key].append(piece)
+                            ink += (high_x - low_x + high_y - low_y) * lod
+                            continue
+                        span = clip_line(piece, exposed)
+                        if span is not None:
+                            visible.append((piece, span, key, wire.relation, False))
+                            ink += piece.length() * (span[1] - span[0]) * lod
+                    if wire.relation != "peer" and exposed.contains(line.p2()):
                         heads.append((wire.head(), QColor(key[1])))
                     continue
                 span = clip_line(line, exposed)
                 if span is not None:
-                    visible.append((line, span, key, wire.relation))
+                    visible.append((line, span, key, wire.relation, True))
                     ink += line.length() * (span[1] - span[0]) * lod
             solid = ink > INK_BUDGET
-            for line, span, key, relation in visible:
+            for key, pieces in inside.items():
+                groups[key].extend(pieces)
+            for line, span, key, relation, whole in visible:
                 groups[key].append(QLineF(line.pointAt(span[0]), line.pointAt(span[1])) if solid
                                    else self._dash_aligned(line, span, relation))
-                if not solid and relation != "peer" and span[1] >= 1.0 and line.length() > 20:
+                if not solid and whole and relation != "peer" and span[1] >= 1.0 \
+                        and line.length() > 20:
                     heads.append((line, QColor(key[1])))
             for key in curves:
                 groups.setdefault(key, [])
