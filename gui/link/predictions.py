@@ -52,6 +52,7 @@ class PredictionRunner(QObject):
         self.timer.timeout.connect(self.run)
         document.content_changed.connect(self.schedule)
         document.replaced.connect(self.schedule)
+        document.reading_changed.connect(lambda reading: None if reading else self.schedule())
 
     def schedule(self) -> None:
         self.timer.start()
@@ -62,8 +63,8 @@ class PredictionRunner(QObject):
             self.unavailable.emit(f"Predictions are shown for up to {MAX_NAMESPACES} namespaces"
                                   f" (this topology has {count}); Check measures any size.")
             return
-        if self.document.is_loading():
-            return  # the round-trip document is not there yet; loading ends in replaced
+        if self.document.is_reading():
+            return  # the full read of a big file is not done yet: it schedules us again
         try:
             result = predict(self.document)
         except TopologyError:

@@ -21,10 +21,10 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from netwright.backend.topology.document import Document
-from netwright.backend.topology.problems import NetwrightError, PathPart, Problem, TopologyError
+from netwright.backend.topology.document import Document, _to_tree
+from netwright.backend.topology.problems import PathPart, Problem, TopologyError
 from netwright.backend.topology.yamltree import locate
-from netwright.gui.model.preview import quick_snapshot
+from netwright.gui.model.preview import quick_data
 from netwright.gui.model.snapshot import Snapshot, take_snapshot
 
 READ_DELAY_MS = 150  # let the first frame of a big file be painted before reading it fully
@@ -53,10 +53,6 @@ class Edit:
     index: int | None = None
 
 
-class DocumentBusyError(NetwrightError):
-    """An edit arrived while a big file was still being read."""
-
-
 def is_layout_path(path: Sequence[PathPart]) -> bool:
     return bool(path) and path[0] == "layout"
 
@@ -70,7 +66,7 @@ class TopologyDocument(QObject):
     file_changed = Signal(str)  # the file name (empty for an unsaved new document)
     modified_changed = Signal(bool)
     replaced = Signal()  # a different document was loaded (New, Open)
-    loading_changed = Signal(bool)  # a big file is drawn but still being read for editing
+    reading_changed = Signal(bool)  # the round-trip parse of a big (editable) file runs
     load_failed = Signal(str)
     _parsed = Signal(int, object)  # from the reading thread: generation, Document or error
 
@@ -82,8 +78,11 @@ class TopologyDocument(QObject):
         self._problems: list[Problem] = []
         self._snapshot: Snapshot = take_snapshot(self._doc.tree)
         self._generation = 0
-        self._loading = False
         self._reader: threading.Thread | None = None
+        self._reading = False
+        self._journal: list[tuple[list[Edit], list[Edit]]] | None = None
+        self._read_done = threading.Event()
+        self._read_holder: dict[str, object] = {}
         self._parsed.connect(self._on_parsed)
         self._refresh_problems()
 
@@ -116,44 +115,53 @@ class TopologyDocument(QObject):
         """Open a file; a YAML syntax error raises TopologyError and keeps the current one."""
         self._replace(Document.from_file(path))
 
-    def is_loading(self) -> bool:
-        """True while a big file is shown from its quick read and not yet editable."""
-        return self._loading
-
     def open_progressively(self, path: str | Path) -> None:
-        """Open ``path``; a big file is drawn from a quick read first (see ``preview``).
+        """Open ``path``; a big file is drawn and editable from a quick read at once (see
+        ``preview``) while the round-trip document is parsed in a thread (``is_reading``).
 
-        Editing waits for ``loading_changed(False)``; a file the round-trip parser rejects
-        ends in ``load_failed`` with the contract's sentence and an empty document.
+        A file the round-trip parser still rejects ends in ``load_failed`` with the contract's
+        sentence and an empty document.
         """
         try:
             text = Path(path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             self.open(path)  # the contract words the error
             return
-        quick = quick_snapshot(text)
-        if quick is None:
+        data = quick_data(text)
+        if data is None:
             self._replace(Document.from_text(text, str(path)))
             return
+        if self._journal is not None:
+            self._stop_reading()
         self._generation += 1
         generation = self._generation
-        self._doc = Document.new(quick.name or "untitled")
-        self._doc.file = str(path)
+        # Editable at once: a tree of the quick read. Edits made on it are journalled and
+        # replayed onto the round-trip document when it arrives (``_adopt``).
+        self._doc = Document(tree=_to_tree(data), file=str(path))
+        self._journal = []
         self.undo_stack.clear()
-        self._snapshot = quick
+        self.undo_stack.setClean()
+        self._snapshot = take_snapshot(self._doc.tree)
         self._problems = []
         self.problems_changed.emit([])
         self.replaced.emit()
         self.file_changed.emit(str(path))
-        self._set_loading(True)
+        self.modified_changed.emit(False)
+        done = threading.Event()
+        holder: dict[str, object] = {}
 
         def read() -> None:
             try:
-                result: object = Document.from_text(text, str(path))
+                document = Document.from_text(text, str(path))
+                result: object = (document, located_problems(document))
             except TopologyError as exc:
                 result = exc
+            holder["result"] = result
+            done.set()
             self._parsed.emit(generation, result)
 
+        self._read_done, self._read_holder = done, holder
+        self._set_reading(True)
         # Start reading once the first frame is on screen: the reader holds the GIL most of
         # the time, and painting (Python paint() calls) would wait for it.
         self._reader = threading.Thread(target=read, name="netwright-open", daemon=True)
@@ -164,23 +172,63 @@ class TopologyDocument(QObject):
             self._reader.start()
             self._reader = None
 
-    def _on_parsed(self, generation: int, result: object) -> None:
-        if generation != self._generation:
-            return  # another file was opened meanwhile
-        self._set_loading(False)
-        if isinstance(result, Document):
-            self._replace(result)
-            return
-        self._replace(Document.new("untitled"))
-        self.load_failed.emit(str(result))
+    def is_reading(self) -> bool:
+        """True while the round-trip document of a big file is still being parsed (the
+        design is editable meanwhile; Problems have no line numbers until it is done)."""
+        return self._journal is not None
 
-    def _set_loading(self, loading: bool) -> None:
-        if loading != self._loading:
-            self._loading = loading
-            self.loading_changed.emit(loading)
+    def finish_reading(self) -> None:
+        """Wait for the round-trip document and take it (a save needs it: comments)."""
+        if self._journal is None:
+            return
+        self._start_reader()
+        self._read_done.wait()
+        self._adopt(self._read_holder["result"])
+
+    def _on_parsed(self, generation: int, result: object) -> None:
+        if generation != self._generation or self._journal is None:
+            return  # another file was opened meanwhile, or a save took it already
+        self._adopt(result)
+
+    def _adopt(self, result: object) -> None:
+        """Swap in the round-trip document, replaying what was edited while it was read.
+
+        Each journal entry holds the very list objects the undo commands hold; the inverse
+        edits are recomputed on the round-trip tree in place, so an undo after the swap puts
+        back the file's own nodes, comments included."""
+        journal = self._stop_reading()
+        if not isinstance(result, tuple):
+            self._replace(Document.new("untitled"))
+            self.load_failed.emit(str(result))
+            return
+        document, problems = result
+        self._doc = document
+        for edits, inverse in journal:
+            replayed = [self._apply_one(edit) for edit in edits]
+            replayed.reverse()
+            inverse[:] = replayed
+        self._snapshot = take_snapshot(document.tree)
+        if journal:
+            self._refresh_problems()
+            self.content_changed.emit()
+        else:
+            self._problems = list(problems)
+            self.problems_changed.emit(self.problems)
+
+    def _stop_reading(self) -> list[tuple[list[Edit], list[Edit]]]:
+        journal, self._journal = self._journal or [], None
+        self._generation += 1  # a result still on its way is stale now
+        self._set_reading(False)
+        return journal
+
+    def _set_reading(self, reading: bool) -> None:
+        if reading != self._reading:
+            self._reading = reading
+            self.reading_changed.emit(reading)
 
     def save(self, path: str | Path | None = None) -> None:
         """Save through the contract (comments and untouched bytes survive); marks clean."""
+        self.finish_reading()
         target = str(path) if path else self._doc.file
         if not target:
             raise TopologyError([Problem("error", "no-file", (), "choose a file name to save to")])
@@ -196,12 +244,12 @@ class TopologyDocument(QObject):
 
     def render(self) -> str:
         """The text a save would write now."""
+        self.finish_reading()
         return self._doc.render()
 
     def _replace(self, document: Document) -> None:
-        if self._loading:  # New or Open while a big file was still being read
-            self._generation += 1
-            self._set_loading(False)
+        if self._journal is not None:
+            self._stop_reading()
         self._doc = document
         self.undo_stack.clear()
         self.undo_stack.setClean()
@@ -233,12 +281,12 @@ class TopologyDocument(QObject):
 
     def apply(self, edits: Iterable[Edit]) -> list[Edit]:
         """Apply edits in order; return the edits that revert them (already in undo order)."""
-        if self._loading:
-            raise DocumentBusyError(f"{Path(self.file).name} is still being read; editing"
-                                    " starts in a moment")
         inverse: list[Edit] = []
         layout_keys: list[str] = []
         content = False
+        edits = edits if isinstance(edits, list) else list(edits)
+        if self._journal is not None:  # the very list objects: see _adopt
+            self._journal.append((edits, inverse))
         for edit in edits:
             inverse.append(self._apply_one(edit))
             if is_layout_path(edit.path):

@@ -64,9 +64,6 @@ class BackendActions(_Base):
         if self.runner.backend is None:
             self.statusBar().showMessage(f"{operation}: {NO_BACKEND}", 6000)
             return False
-        if self.document.is_loading():
-            self.statusBar().showMessage("still reading the file", 4000)
-            return False
         if not self.runner.run(operation, call):
             self.statusBar().showMessage(f"{operation}: wait for {self.runner.operation}", 4000)
             return False

@@ -360,7 +360,7 @@ class MainWindow(BackendActions, TrialActions, HostActions, QuitActions, QMainWi
         doc.file_changed.connect(lambda _f: self._update_title())
         doc.problems_changed.connect(self._show_problems)
         doc.replaced.connect(self._on_replaced)
-        doc.loading_changed.connect(self._on_loading)
+        doc.reading_changed.connect(self._on_reading)
         doc.load_failed.connect(lambda text: self.report_error("the file could not be read",
                                                                 NetwrightError(text)))
         self._show_problems(doc.problems)
@@ -423,15 +423,14 @@ class MainWindow(BackendActions, TrialActions, HostActions, QuitActions, QMainWi
                                   lambda: describe(self.runner.backend))
         self.menuBar().addMenu(self.help_menu)
         self.welcome = WelcomePanel(self.view.viewport(), self.new_from_example, self.file_open)
-        for signal in (self.document.content_changed, self.document.replaced,
-                       self.document.loading_changed):
+        for signal in (self.document.content_changed, self.document.replaced):
             signal.connect(self._update_welcome)
         self._update_welcome()
 
     def _update_welcome(self) -> None:
         snapshot = self.document.snapshot
         empty = not (snapshot.namespaces or snapshot.interfaces or snapshot.nics)
-        self.welcome.set_wanted(empty and not self.document.is_loading())
+        self.welcome.set_wanted(empty)
 
     def _checks_outdated(self) -> None:
         """An edit: the last Check is stale (kept, marked) and its path leaves the canvas."""
@@ -447,13 +446,12 @@ class MainWindow(BackendActions, TrialActions, HostActions, QuitActions, QMainWi
         self.refresh_status()
         QTimer.singleShot(0, self.view.fit_all)
 
-    def _on_loading(self, loading: bool) -> None:
-        """A big file is drawn before it is editable: no edits until it is."""
-        for widget in (self.view, self.palette_list, self.inspector):
-            widget.setEnabled(not loading)
+    def _on_reading(self, reading: bool) -> None:
+        """A big file is editable from its quick read while the full read goes on."""
         name = Path(self.document.file).name
-        if loading:
-            self.statusBar().showMessage(f"reading {name}… (editing starts when done)")
+        if reading:
+            self.statusBar().showMessage(f"opened {name}; reading its comments and line"
+                                         " numbers in the background")
         else:
             self.statusBar().showMessage(f"opened {name}", 4000)
 
@@ -466,10 +464,6 @@ class MainWindow(BackendActions, TrialActions, HostActions, QuitActions, QMainWi
     # -- canvas requests → undo commands ----------------------------------------------------
 
     def push(self, command: Any) -> None:
-        if self.document.is_loading():
-            self.statusBar().showMessage("still reading the file; editing starts in a moment",
-                                         4000)
-            return
         self.document.undo_stack.push(command)
 
     def create_at(self, kind: str, namespace: str | None, pos: QPointF) -> list[str]:
