@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from PySide6.QtCore import QLineF, QMimeData, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QLineF, QMimeData, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QPen
 from PySide6.QtWidgets import (
     QApplication,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QGraphicsLineItem,
     QGraphicsRectItem,
     QGraphicsScene,
+    QGraphicsSceneContextMenuEvent,
     QGraphicsSceneDragDropEvent,
     QGraphicsSceneMouseEvent,
 )
@@ -73,6 +74,7 @@ class TopologyScene(QGraphicsScene):
     nodes_moved = Signal(int, dict)  # drag id, {key: (x, y)}
     file_dropped = Signal(str)
     refused = Signal(str)  # a gesture that cannot work, with the reason
+    context_requested = Signal(object, QPoint)  # a key, a Wire or None (the host); screen pos
 
     def __init__(self, document: TopologyDocument, theme: Theme | None = None) -> None:
         super().__init__()
@@ -501,6 +503,24 @@ class TopologyScene(QGraphicsScene):
         if target == self.document.snapshot.namespace_of(port.key):
             return
         self.reparent_requested.emit(port.key, target, self.snapped(pos))
+
+    def contextMenuEvent(self, event: QGraphicsSceneContextMenuEvent) -> None:  # noqa: N802
+        """Right-click: the item (or wire) under the pointer is selected and offered."""
+        target: str | Wire | None = None
+        for item in self.items(event.scenePos()):
+            if isinstance(item, KeyedItem):
+                target = item.key
+                break
+            if isinstance(item, WireItem):
+                target = item.ident
+                break
+        if target is not None:
+            picked = self.item_for(target) if isinstance(target, str) else self.wires.get(target)
+            if picked is not None and not picked.isSelected():
+                self.clearSelection()
+                picked.setSelected(True)
+        event.accept()
+        self.context_requested.emit(target, event.screenPos())
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         steps = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0),

@@ -215,6 +215,16 @@ class ChecksView(QWidget):
                     return dict(pair)
         return None
 
+    def focus_source(self, source: str) -> bool:
+        """Make the first cell of ``source``'s row current (its why and path follow)."""
+        for row in range(self.matrix.rowCount()):
+            header = self.matrix.verticalHeaderItem(row)
+            if header is not None and header.text() == source and self.matrix.columnCount():
+                self.matrix.setCurrentCell(row, 0)
+                self.matrix.setFocus()
+                return True
+        return False
+
     def clear_result(self, message: str) -> None:
         """No predictions (``message`` says why); a stale measurement stays in view."""
         if self.measured is not None:

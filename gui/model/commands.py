@@ -116,3 +116,20 @@ class FillCommand(EditsCommand):
                  edits: list[Edit]) -> None:
         super().__init__(document, f"Fill {key} from {parent} ({what})", edits)
         self.key = key
+
+
+class DuplicateCommand(EditsCommand):
+    """A right-click Duplicate: the copy under fresh keys and free addresses, one step."""
+
+    def __init__(self, document: TopologyDocument, key: str, keys: list[str],
+                 edits: list[Edit]) -> None:
+        super().__init__(document, f"Duplicate {key}", edits)
+        self.keys = keys
+
+
+class ChangeKindCommand(EditsCommand):
+    """ipvlan ↔ macvlan, keeping addresses and parent (a menu entry, or a fix)."""
+
+    def __init__(self, document: TopologyDocument, key: str, kind: str, mode: str,
+                 edits: list[Edit]) -> None:
+        super().__init__(document, f"Change {key} to {kind} {mode}", edits)

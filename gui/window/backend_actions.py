@@ -323,6 +323,9 @@ class BackendActions(_Base):
             if isinstance(data, dict):
                 self.checks.show_result(data, measured=True)
                 self.checks_dock.raise_()
+                if self._check_focus:  # "Check from net1": that row's first cell
+                    self.checks.focus_source(self._check_focus)
+            self._check_focus = ""
             self.log.appendPlainText("Check: done")
 
     def _on_backend_failed(self, operation: str, error: object) -> None:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QScrollArea,
@@ -51,6 +52,7 @@ from netwright.gui.canvas.theme import current_theme
 from netwright.gui.canvas.view import CanvasView
 from netwright.gui.dialogs.kubernetes_export import KubernetesExportDialog
 from netwright.gui.dialogs.plan import PlanDialog
+from netwright.gui.dialogs.source_view import SourceDialog
 from netwright.gui.dialogs.trial import TrialDialog
 from netwright.gui.docks.checks import ChecksView
 from netwright.gui.docks.host_nics import HostNicsView
@@ -91,8 +93,10 @@ from netwright.gui.model.edits import (
 )
 from netwright.gui.model.files import RecentFiles, examples
 from netwright.gui.model.host_facts import HostFacts
+from netwright.gui.model.paste import fresh_addresses
 from netwright.gui.model.prefill import PREFILL_KINDS
 from netwright.gui.window.backend_actions import BackendActions
+from netwright.gui.window.context_actions import ContextActions
 from netwright.gui.window.dock_sizes import fit_docks
 from netwright.gui.window.help_menu import HelpMenu
 from netwright.gui.window.host_actions import HostActions
@@ -128,7 +132,8 @@ def steady_width(content: QWidget) -> QScrollArea:
     return area
 
 
-class MainWindow(BackendActions, TrialActions, HostActions, QuitActions, QMainWindow):
+class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, QuitActions,
+                 QMainWindow):
     def __init__(self, settings: QSettings | None = None, backend: Backend | None = None) -> None:
         super().__init__()
         self.settings = settings or QSettings()
@@ -148,6 +153,9 @@ class MainWindow(BackendActions, TrialActions, HostActions, QuitActions, QMainWi
         self.plan_dialog: PlanDialog | None = None
         self.trial_dialog: TrialDialog | None = None
         self.trial_seconds: int | None = None  # a change on trial: the backend's window
+        self.context_menu: QMenu | None = None  # the last right-click menu (ContextActions)
+        self.source_dialog: SourceDialog | None = None
+        self._check_focus = ""  # "Check from net1": the Checks dock opens on that row
         self.deployment = DeploymentView()  # whose deployment the design's name has
         self._deployment_name = ""
         self._applying = ""  # the design's meaning digest as the running Apply sends it
@@ -370,6 +378,7 @@ class MainWindow(BackendActions, TrialActions, HostActions, QuitActions, QMainWi
         scene.reparent_requested.connect(self.reparent)
         scene.nodes_moved.connect(self.move_nodes)
         scene.file_dropped.connect(self.open_path_asking)
+        scene.context_requested.connect(self.show_context_menu)
         scene.refused.connect(lambda text: self.statusBar().showMessage(text, 6000))
         scene.selectionChanged.connect(self._on_selection)
         self.palette_list.add_requested.connect(self._add_at_centre)
@@ -558,6 +567,7 @@ class MainWindow(BackendActions, TrialActions, HostActions, QuitActions, QMainWi
             self.statusBar().showMessage("nothing Netwright can paste on the clipboard", 4000)
             return []
         edits, keys = paste_edits(self.document.snapshot, fragment)
+        edits = fresh_addresses(edits, self.document.snapshot, self.host_facts)
         if not edits:
             return []
         self.push(PasteCommand(self.document, keys, edits))

@@ -15,6 +15,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any, Protocol
 
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -67,6 +68,11 @@ class WindowParts(Protocol):
     _deployment_name: str
     _applying: str
     _trial_words: str
+    _check_focus: str
+    paste_action: QAction
+    layout_action: QAction
+    fit_action: QAction
+    check_action: QAction
     _job_id: str
     _side_tasks: set[asyncio.Future[Any]]
     _facts_requests: itertools.count[int]
@@ -78,6 +84,8 @@ class WindowParts(Protocol):
     # the window's own
     def push(self, command: Any) -> None: ...
     def go_to_key(self, key: str) -> None: ...
+    def delete_selection(self) -> None: ...
+    def check(self) -> None: ...
     def _update_title(self) -> None: ...
     def _update_backend_state(self) -> None: ...
     def _show_problems(self, problems: list[Any]) -> None: ...

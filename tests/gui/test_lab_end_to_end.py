@@ -73,10 +73,12 @@ def test_draw_apply_check_destroy_in_the_lab(window: MainWindow, own_lab: Path,
                                                      range(1, planned + 1)]  # every step
     assert window.deploy_label.text() == "deployed"
 
-    window.check_action.trigger()
+    window.check_from("net1")  # the right-click "Check from net1"
     loop.run_until_complete(idle(window))
     checks = window.checks
     assert checks.heading.text().startswith("Measured"), window.log.toPlainText()
+    row = checks.matrix.currentRow()
+    assert row >= 0 and checks.matrix.verticalHeaderItem(row).text() == "net1"
     peer = checks.cell("net1", "192.168.31.6")
     assert peer is not None and peer["observed"]["verdict"] == "reachable"
     parent = checks.cell("net1", "192.168.31.240")

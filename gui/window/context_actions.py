@@ -1,0 +1,112 @@
+"""Right-click menus on the canvas: what can be done with an item, a wire or the host.
+
+A mixin of ``MainWindow`` (typed by ``WindowParts``). On an item: delete, duplicate, change
+kind (ipvlan ↔ macvlan, keeping addresses and parent), check from its namespace, show in the
+file; on a wire: delete it, go to either end; on the host: paste, arrange, fit. Every entry is
+an existing window action or one undo step.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QMenu
+
+from netwright.gui.dialogs.source_view import SECTIONS, SourceDialog, entry_line
+from netwright.gui.model.commands import ChangeKindCommand, DuplicateCommand
+from netwright.gui.model.edits import copy_fragment, paste_edits
+from netwright.gui.model.kind_change import kind_change_edits, other_kind
+from netwright.gui.model.paste import fresh_addresses
+
+if TYPE_CHECKING:
+    from netwright.gui.window.parts import WindowParts
+
+    _Base = WindowParts
+else:
+    _Base = object
+
+
+class ContextActions(_Base):
+    """Context menus of the canvas and what their entries do."""
+
+    context_menu: QMenu | None
+    source_dialog: SourceDialog | None
+    _check_focus: str
+
+    def show_context_menu(self, target: Any, screen: QPoint) -> None:
+        menu = self.build_context_menu(target)
+        self.context_menu = menu
+        menu.popup(screen)
+
+    def build_context_menu(self, target: Any) -> QMenu:
+        """The menu for a key, a wire (relation, a, b) or None (the host's background)."""
+        menu = QMenu(self)  # type: ignore[call-overload]
+        if isinstance(target, str):
+            self._item_entries(menu, target)
+        elif isinstance(target, tuple):
+            _relation, a, b = target
+            menu.addAction("Delete this connection", self.delete_selection)
+            menu.addSeparator()
+            menu.addAction(f"Go to {a}", lambda: self.go_to_key(a))
+            menu.addAction(f"Go to {b}", lambda: self.go_to_key(b))
+        else:
+            menu.addAction(self.paste_action)
+            menu.addAction(self.layout_action)
+            menu.addAction(self.fit_action)
+        return menu
+
+    def _item_entries(self, menu: QMenu, key: str) -> None:
+        snapshot = self.document.snapshot
+        kind = snapshot.kind_of(key)
+        menu.addAction(f"Delete {key}", self.delete_selection)
+        if kind != "nic":
+            menu.addAction(f"Duplicate {key}", lambda: self.duplicate(key))
+        other = other_kind(kind)
+        if other is not None:
+            mode = kind_change_edits(self.document.get, key, other)[1].value
+            menu.addAction(f"Change to {other} {mode}", lambda: self.change_kind(key, other))
+        namespace = key if key in snapshot.namespaces else snapshot.namespace_of(key)
+        if namespace:
+            check = menu.addAction(f"Check from {namespace}", lambda: self.check_from(namespace))
+            check.setEnabled(self.check_action.isEnabled())
+            if not check.isEnabled():
+                check.setToolTip(self.check_action.toolTip())
+        menu.addSeparator()
+        menu.addAction("Show in File", lambda: self.show_in_file(key))
+
+    def duplicate(self, key: str) -> list[str]:
+        """A copy of ``key`` (a namespace with its interfaces) beside it, with free addresses."""
+        snapshot = self.document.snapshot
+        edits, keys = paste_edits(snapshot, copy_fragment(snapshot, [key]))
+        if not edits:
+            return []
+        edits = fresh_addresses(edits, snapshot, self.host_facts)
+        self.push(DuplicateCommand(self.document, key, keys, edits))
+        self.scene.select_keys(keys[:1])
+        return keys
+
+    def change_kind(self, key: str, kind: str) -> bool:
+        """ipvlan ↔ macvlan as one undo step; addresses, parent and namespace stay."""
+        edits = kind_change_edits(self.document.get, key, kind)
+        self.push(ChangeKindCommand(self.document, key, kind, str(edits[1].value), edits))
+        self.scene.select_keys([key])
+        return True
+
+    def check_from(self, namespace: str) -> None:
+        """Check, then open the Checks dock on ``namespace``'s row."""
+        self._check_focus = namespace
+        self.check()
+
+    def show_in_file(self, key: str) -> SourceDialog:
+        """The design's YAML (as it would be saved now) at ``key``'s entry."""
+        text = self.document.render()
+        kind = self.document.snapshot.kind_of(key)
+        section = SECTIONS["nic" if kind == "nic" else
+                           "namespace" if key in self.document.snapshot.namespaces
+                           else "interface"]
+        name = self.document.file.rsplit("/", 1)[-1] if self.document.file else "Untitled"
+        dialog = SourceDialog(text, f"{name} — {key}", entry_line(text, section, key), self)
+        self.source_dialog = dialog
+        dialog.show()
+        return dialog

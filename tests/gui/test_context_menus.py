@@ -1,0 +1,102 @@
+"""Right-click menus on the canvas, opened by real right-clicks through the viewport."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QContextMenuEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from netwright.gui.window.main import MainWindow
+
+
+def _right_click(window: MainWindow, scene_pos: QPointF) -> list[str]:
+    """Right-click at ``scene_pos``; the entries of the menu that opened."""
+    window.context_menu = None
+    point = window.view.mapFromScene(scene_pos)
+    viewport = window.view.viewport()
+    QTest.mouseClick(viewport, Qt.MouseButton.RightButton, Qt.KeyboardModifier.NoModifier,
+                     point)
+    # what the windowing system sends after a right-click (QTest does not synthesize it)
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, point, viewport.mapToGlobal(point))
+    QApplication.sendEvent(viewport, event)
+    QApplication.processEvents()
+    menu = window.context_menu
+    assert menu is not None, "no menu opened"
+    return [action.text() for action in menu.actions() if not action.isSeparator()]
+
+
+def _choose(window: MainWindow, text: str) -> None:
+    menu = window.context_menu
+    assert menu is not None
+    action = next(a for a in menu.actions() if a.text() == text)
+    menu.hide()
+    action.trigger()
+    QApplication.processEvents()
+
+
+def _port_body(window: MainWindow, key: str) -> QPointF:
+    item = window.scene.item_for(key)
+    assert item is not None
+    return item.sceneBoundingRect().center() - QPointF(30, 0)
+
+
+def test_change_an_ipvlan_child_to_macvlan_keeping_addresses_and_parent(
+        window: MainWindow, seed: Path) -> None:
+    assert window.open_path(seed)
+    entries = _right_click(window, _port_body(window, "ipvlan1"))
+    assert entries == ["Delete ipvlan1", "Duplicate ipvlan1", "Change to macvlan bridge",
+                       "Check from net1", "Show in File"]
+    assert window.scene.selected_keys() == ["ipvlan1"]
+    _choose(window, "Change to macvlan bridge")
+    entry = window.document.get(("interfaces", "ipvlan1"))
+    assert (entry["kind"], entry["mode"], entry["parent"], entry["namespace"]) == (
+        "macvlan", "bridge", "wlp2s0", "net1")
+    assert [str(a) for a in entry["addresses"]] == ["192.168.31.5/24"]
+    assert "flag" not in entry
+    assert window.document.undo_stack.undoText() == "Change ipvlan1 to macvlan bridge"
+    window.document.undo_stack.undo()
+    assert window.document.get(("interfaces", "ipvlan1", "kind")) == "ipvlan"
+    assert window.document.get(("interfaces", "ipvlan1", "mode")) == "l2"
+
+
+def test_duplicate_a_namespace_and_delete_from_the_menu(window: MainWindow,
+                                                        seed: Path) -> None:
+    assert window.open_path(seed)
+    header = window.scene.nodes["net2"].sceneBoundingRect().topLeft() + QPointF(40, 12)
+    assert "Duplicate net2" in _right_click(window, header)
+    _choose(window, "Duplicate net2")
+    snapshot = window.document.snapshot
+    assert "net3" in snapshot.namespaces and snapshot.interfaces_in("net3")
+    assert not [p for p in window.document.problems if p.severity == "error"]
+    assert window.document.undo_stack.undoText() == "Duplicate net2"
+    header = window.scene.nodes["net3"].sceneBoundingRect().topLeft() + QPointF(40, 12)
+    _right_click(window, header)
+    _choose(window, "Delete net3")
+    assert "net3" not in window.document.snapshot.namespaces
+
+
+def test_a_wire_offers_delete_and_its_ends(window: MainWindow, seed: Path) -> None:
+    assert window.open_path(seed)
+    wire = next(w for w in window.scene.wires.values() if "ipvlan2" in (w.a, w.b))
+    middle = wire.path.pointAtPercent(0.5) if not wire.path.isEmpty() else \
+        wire.line.pointAt(0.5)
+    entries = _right_click(window, middle)
+    assert entries[0] == "Delete this connection"
+    assert set(entries[1:]) == {f"Go to {wire.a}", f"Go to {wire.b}"}
+    _choose(window, "Go to ipvlan2")
+    assert window.scene.selected_keys() == ["ipvlan2"]
+
+
+def test_show_in_file_points_at_the_entry(window: MainWindow, seed: Path) -> None:
+    assert window.open_path(seed)
+    _right_click(window, _port_body(window, "ipvlan2"))
+    _choose(window, "Show in File")
+    dialog = window.source_dialog
+    assert dialog is not None and dialog.line >= 0
+    line = dialog.text.document().findBlockByNumber(dialog.line).text()
+    assert line.strip().startswith("ipvlan2:")
+    assert dialog.text.textCursor().blockNumber() == dialog.line
+    dialog.close()
