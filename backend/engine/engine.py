@@ -14,6 +14,7 @@ import os
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from netwright.backend.dhcp import ClientState, DhcpClients
@@ -29,9 +30,12 @@ from netwright.backend.engine.planner import make_plan
 from netwright.backend.engine.results import Deployment
 from netwright.backend.engine.store import Store, topology_json
 from netwright.backend.engine.tables import Owned
+from netwright.backend.engine.takeover import runtime_takeover
 from netwright.backend.engine.target import Target
 from netwright.backend.engine.translate import explain
 from netwright.backend.nm.engine_part import NetworkManagerPart, as_steps, runtime_only
+from netwright.backend.nm.errors import ConfirmationRequired
+from netwright.backend.nm.kernel import default_route_devices
 from netwright.backend.nm.persist import PersistPlan
 from netwright.backend.nm.profiles import persistent_keys
 from netwright.backend.nm.transaction import DEFAULT_ROLLBACK_TIMEOUT
@@ -185,6 +189,10 @@ class Engine:
         foreign: list[ForeignLink] = []
         with Kernel() as kernel:
             steps = self._compute(kernel, topology, foreign=foreign)
+        takeover = await self._runtime_takeover(topology, self._previous(topology.name))
+        if takeover:  # flagged as the plan dialog and the CLI flag NetworkManager's
+            steps = [replace(s, text=f"{s.text} (WARNING: {takeover})") if s.object == "host"
+                     else s for s in steps]
         return Plan(topology.name, as_steps(persist) + steps,
                     _dhcp_notes(topology) + [f.sentence for f in foreign])
 
@@ -275,6 +283,17 @@ class Engine:
 
     # -- changing -----------------------------------------------------------------------------
 
+    async def _runtime_takeover(self, topology: Topology,
+                                previous: Topology | None) -> str | None:
+        """The confirmation a change of the host's own rules or forwarding needs (takeover)."""
+        if topology.host == (previous.host if previous else None) or not (
+                topology.host.forwarding or topology.host.nat or topology.host.firewall
+                or (previous and (previous.host.forwarding or previous.host.nat
+                                  or previous.host.firewall))):
+            return None
+        uplinks = await asyncio.to_thread(default_route_devices, self.target.host_netns)
+        return runtime_takeover(topology, previous, uplinks)
+
     async def _persist_plan(self, topology: Topology) -> PersistPlan:
         """NetworkManager's part of a plan (its refusals raise before anything changes)."""
         part = await NetworkManagerPart.open(self.target.host_netns)
@@ -319,7 +338,10 @@ class Engine:
         part = await NetworkManagerPart.open(self.target.host_netns)
         try:
             persist = await part.plan(topology)
-            on_trial = bool(persist.takeover) and confirm_seconds is not None
+            takeover = persist.takeover or await self._runtime_takeover(topology, previous)
+            if takeover and not confirm:
+                raise ConfirmationRequired(takeover)
+            on_trial = bool(takeover) and confirm_seconds is not None
             timeout = (confirm_seconds + trial.SAFETY_MARGIN if on_trial and confirm_seconds
                        else DEFAULT_ROLLBACK_TIMEOUT)
             transaction = await part.begin(persist, confirmed=confirm, rollback_timeout=timeout)
@@ -330,7 +352,7 @@ class Engine:
                 raise
             if on_trial and confirm_seconds:
                 held = trial.Trial(topology.name, time.time() + confirm_seconds,
-                                   persist.takeover or "", transaction.checkpoint, previous)
+                                   takeover or "", transaction.checkpoint, previous)
                 trial.save(self.store.trial_path(topology.name), held)
             else:
                 await transaction.commit()

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from netwright.backend.engine import Engine, Target
+from netwright.backend.nm.errors import ConfirmationRequired
 from netwright.backend.outcomes.errors import ApplyFailed, ConflictError
 from netwright.backend.topology.model import Topology
 from tests.engine.conftest import run, sh
@@ -152,3 +153,24 @@ def test_rollback_after_the_tables_restores_everything(
     assert "netwright-dock" not in nft("list", "tables")
     assert FORWARD.read_text().strip() == "0"
     assert run(engine.deployments()) == []
+
+
+@pytest.mark.usefixtures("uplink", "forwarding_off", "clean_host")
+def test_rules_on_the_default_route_device_are_on_trial(
+        engine: Engine, topo: Callable[[str], Topology]) -> None:
+    """Masquerade out of the uplink and host forwarding can cut the host off: refused without
+    confirmation (nothing changed), then applied on trial, and revert brings back the old."""
+    sh("ip route add default via 192.0.2.1 dev up0")
+    design = topo(DOCKER)
+    flagged = [s.text for s in run(engine.plan(design)).steps if "WARNING:" in s.text]
+    assert flagged and "where the host's default route leaves (up0)" in flagged[0]
+    with pytest.raises(ConfirmationRequired, match="switches the host's forwarding"):
+        run(engine.apply(design))
+    assert "netwright-dock" not in nft("list", "tables")
+    assert FORWARD.read_text().strip() == "0"
+    result = run(engine.apply(design, confirm=True, confirm_seconds=30))
+    assert result.awaiting_confirmation is not None
+    assert FORWARD.read_text().strip() == "1"
+    run(engine.revert("dock"))
+    assert "netwright-dock" not in nft("list", "tables")
+    assert FORWARD.read_text().strip() == "0"
