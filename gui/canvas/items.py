@@ -84,9 +84,6 @@ class Endpoint:
 
     key: str
 
-    def anchor_towards(self, target: QPointF) -> QPointF:
-        return self.attach(target)[0]
-
     def attach(self, target: QPointF, side: int = 0) -> tuple[QPointF, QPointF]:
         """Where a wire towards ``target`` leaves this endpoint, and the outward direction
         (a unit vector) it leaves in; ``side`` +1/-1 forces the right/left edge."""

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from netwright.backend.topology.problems import Problem
+from netwright.gui.canvas.graph_layout import LayoutUnavailableError, dot_positions
 from netwright.gui.canvas.items import (
     BoxItem,
     BridgeItem,
@@ -40,6 +41,7 @@ from netwright.gui.canvas.items import (
     NamespaceItem,
     NodeItem,
     PortItem,
+    box_shape,
 )
 from netwright.gui.canvas.layout import auto_positions
 from netwright.gui.canvas.theme import Theme, current_theme
@@ -53,6 +55,8 @@ KIND_MIME = "application/x-netwright-kind"
 GRID = 20.0
 DRAG_THRESHOLD = 6.0
 SCENE_MARGIN = 1500.0
+DOT_ON_OPEN = 300  # a file without positions and up to this many boxes opens laid out by dot
+DOT_ON_OPEN_TIMEOUT_S = 5.0
 
 
 def key_of_path(path: Iterable[object]) -> str | None:
@@ -101,6 +105,7 @@ class TopologyScene(QGraphicsScene):
         self._ghost: QGraphicsRectItem | None = None
         self._nudge_id = 0
         self.leases: dict[str, LeaseInfo] = {}
+        self._guessed: tuple[Snapshot, list[str], dict[str, tuple[float, float]]] | None = None
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         document.content_changed.connect(self.sync)
         document.replaced.connect(self._on_replaced)
@@ -150,7 +155,7 @@ class TopologyScene(QGraphicsScene):
             if stale:
                 self._remove_node(key)
         missing = [k for k in wanted if k not in self.nodes and k not in snapshot.layout]
-        guessed = auto_positions(snapshot, missing) if missing else {}
+        guessed = self._guess(snapshot, missing) if missing else {}
         for key, cls in wanted.items():
             item = self.nodes.get(key)
             if item is None:
@@ -181,11 +186,32 @@ class TopologyScene(QGraphicsScene):
         self.sync()
         snapshot = self.document.snapshot
         missing = [k for k in self.nodes if k not in snapshot.layout]
-        guessed = auto_positions(snapshot, missing) if missing else {}
+        guessed = self._guess(snapshot, missing) if missing else {}
         for key, item in self.nodes.items():
             x, y = snapshot.layout.get(key) or guessed.get(key, (item.x(), item.y()))
             if item.pos() != QPointF(x, y):
                 item.setPos(x, y)
+
+    def _guess(self, snapshot: Snapshot, missing: list[str]) -> dict[str, tuple[float, float]]:
+        """Positions for items the file does not place. A file with no positions at all (up
+        to DOT_ON_OPEN items) is laid out by dot, as Arrange Automatically would (shown, not
+        written to the file); otherwise, or without dot, new items go below the others."""
+        cached = self._guessed
+        if cached is not None and cached[0] is snapshot and cached[1] == missing:
+            return cached[2]
+        placed = snapshot.placed_keys()
+        guessed: dict[str, tuple[float, float]] | None = None
+        if not snapshot.layout and len(missing) == len(placed) <= DOT_ON_OPEN:
+            try:
+                laid_out = dot_positions(snapshot, lambda key: box_shape(snapshot, key),
+                                         timeout=DOT_ON_OPEN_TIMEOUT_S)
+                guessed = {key: self.snapped_xy(x, y) for key, (x, y) in laid_out.items()}
+            except LayoutUnavailableError:
+                guessed = None  # the simple placement below still shows everything
+        if guessed is None:
+            guessed = auto_positions(snapshot, missing)
+        self._guessed = (snapshot, list(missing), guessed)
+        return guessed
 
     def _remove_node(self, key: str) -> None:
         item = self.nodes.pop(key)

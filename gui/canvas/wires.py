@@ -92,10 +92,6 @@ class WireItem(QGraphicsItem):
     def ident(self) -> tuple[str, str, str]:
         return (self.relation, self.a, self.b)
 
-    def set_ends(self, start: QPointF, end: QPointF) -> None:
-        """A straight wire (no direction to leave its ends in)."""
-        self.set_route(start, QPointF(), end, QPointF())
-
     def set_route(self, start: QPointF, out: QPointF, end: QPointF, into: QPointF) -> None:
         """A wire leaving ``start`` in direction ``out`` and arriving at ``end`` from
         direction ``into`` (unit vectors pointing away from each endpoint): a cubic curve

@@ -73,6 +73,8 @@ class WelcomePanel(QFrame):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() == QEvent.Type.Resize and self._wanted:
             self._centre()
+        elif event.type() == QEvent.Type.DragLeave and self._wanted:
+            self.show()  # the drag went elsewhere: the canvas is still empty
         return False
 
     def _centre(self) -> None:

@@ -103,3 +103,30 @@ def test_dot_that_hangs_is_stopped_with_a_sentence(window: MainWindow, tmp_path:
     monkeypatch.setattr("netwright.gui.canvas.graph_layout.DOT_TIMEOUT_S", 0.3)
     assert not window.arrange()
     assert "took more than" in window.statusBar().currentMessage()
+
+
+def _without_layout(tmp_path: Path, name: str) -> Path:
+    text = (EXAMPLES / f"{name}.yaml").read_text()
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(text[:text.index("layout:")])
+    return path
+
+
+def test_a_file_without_positions_opens_laid_out_by_dot(window: MainWindow,
+                                                        tmp_path: Path) -> None:
+    assert window.open_path(_without_layout(tmp_path, "openstack-linuxbridge"))
+    counts = measure_scene(window.scene)
+    assert (counts.wire_crossings, counts.wires_through_boxes, counts.box_overlaps) == (0, 0, 0)
+    placed = {key: (item.x(), item.y()) for key, item in window.scene.nodes.items()}
+    assert not window.document.snapshot.layout and not window.isWindowModified()
+    assert window.arrange()  # the same positions, now written to the file
+    assert window.document.snapshot.layout == placed
+
+
+def test_without_dot_a_file_without_positions_still_opens(
+        window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _without_layout(tmp_path, "openstack-linuxbridge")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert window.open_path(path)
+    assert measure_scene(window.scene).box_overlaps == 0
+    assert set(window.scene.nodes) == set(window.document.snapshot.placed_keys())
