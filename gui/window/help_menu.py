@@ -28,32 +28,28 @@ FORMAT_TEXT = """<h3>Topology files</h3>
 an id, which is also the kernel name unless <code>name:</code> says otherwise. Host NICs are
 referenced under <code>host.nics</code>, never created, changed or deleted. Canvas positions
 live apart, under <code>layout</code>, and have no network meaning.</p>
-<pre>
-netwright: 1
-name: seed
-host:
-  nics:
-    wlp2s0: {addresses: [192.168.31.240/24], gateway: 192.168.31.1}
-namespaces:
-  net1:
-    routes:
-      - {to: default, via: 192.168.31.1}
-interfaces:
-  ipvlan1:
-    kind: ipvlan        # bridge, veth, ipvlan, macvlan, vlan, vxlan, dummy
-    parent: wlp2s0
-    mode: l2
-    namespace: net1     # absent: the host's own namespace
-    addresses: [192.168.31.5/24]   # or dhcp, or {dhcp: {client-id: X}}
-layout:
-  net1: {x: 140, y: -60}
-</pre>
 <p>Relations: <code>peer</code> (the other end of a veth pair), <code>master</code> (the
 bridge a port belongs to), <code>parent</code> (the NIC or interface an ipvlan, macvlan or vlan
 sits on), <code>dev</code> and <code>remote</code> (a vxlan's underlay and the address it sends
-to). Comments and key order survive every save.</p>
+to). Addresses are written <code>10.0.0.2/24</code>, or <code>dhcp</code>. Comments and key
+order survive every save.</p>
 <p><code>netwright validate FILE</code> lists problems with line and column;
 <code>netwright schema</code> prints the JSON Schema for editors.</p>"""
+FORMAT_EXAMPLE = "seed-ipvlan-l2-default"  # shown whole under the words above
+
+
+def format_text() -> str:
+    """The words on the format, and a shipped example as it is written."""
+    shipped = {path.stem: path for path in examples()}
+    path = shipped.get(FORMAT_EXAMPLE) or next(iter(shipped.values()), None)
+    if path is None:
+        return FORMAT_TEXT
+    try:
+        sample = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return FORMAT_TEXT
+    return (f"{FORMAT_TEXT}<p>The example {html.escape(path.name)}:</p>"
+            f"<pre>{html.escape(sample)}</pre>")
 
 
 def _version(package: str) -> str:
@@ -132,7 +128,7 @@ class HelpMenu(QMenu):
         self.dialog: QDialog | None = None
 
     def show_format(self) -> QDialog:
-        return self._show(_text_dialog(self.window_, "The topology file format", FORMAT_TEXT))
+        return self._show(_text_dialog(self.window_, "The topology file format", format_text()))
 
     def show_shortcuts(self) -> QDialog:
         rows = "".join(f"<tr><td>{html.escape(name)}</td><td><b>{html.escape(keys)}</b></td>"

@@ -11,16 +11,10 @@ import json
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QTemporaryDir
 from PySide6.QtGui import QFontInfo
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
-
-
-def _grab(window: object, output: str) -> bool:
-    screen = window.screen()  # type: ignore[attr-defined]
-    image = screen.grabWindow(window.winId())  # type: ignore[attr-defined]
-    return not image.isNull() and image.save(output, "PNG")
+from screenshot_window import close_window, new_window, save_window
 
 
 def main(welcome: str, arranged: str) -> int:
@@ -29,16 +23,11 @@ def main(welcome: str, arranged: str) -> int:
     from netwright.gui.canvas.items import _LABEL_FONT
     from netwright.gui.canvas.metrics import measure_scene
     from netwright.gui.model.files import examples
-    from netwright.gui.window.main import MainWindow
 
-    settings_dir = QTemporaryDir()
-    settings = QSettings(settings_dir.filePath("netwright.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(settings)
-    window.resize(1600, 1000)
-    window.show()
+    window, _settings = new_window()
     QTest.qWait(600)
     shown = window.welcome.isVisible()
-    if not _grab(window, welcome):
+    if not save_window(window, welcome)[0]:
         print("could not grab the welcome state", file=sys.stderr)
         return 1
     example = next(p for p in examples() if p.stem == "openstack-linuxbridge")
@@ -48,7 +37,7 @@ def main(welcome: str, arranged: str) -> int:
     assert window.arrange(), "Arrange Automatically failed"
     window.view.fit_all()
     QTest.qWait(500)
-    if not _grab(window, arranged):
+    if not save_window(window, arranged)[0]:
         print("could not grab the arranged example", file=sys.stderr)
         return 1
     report = {"welcome_shown": shown, "welcome_after": window.welcome.isVisible(),
@@ -56,8 +45,7 @@ def main(welcome: str, arranged: str) -> int:
               "label_px_at_fit": round(window.view.zoom()
                                        * QFontInfo(_LABEL_FONT).pixelSize(), 1)}
     print(json.dumps(report))
-    window.document.undo_stack.setClean()
-    window.close()
+    close_window(window)
     return 0
 
 

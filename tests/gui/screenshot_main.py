@@ -10,21 +10,15 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QTemporaryDir
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
+from screenshot_window import close_window, new_window, save_window
 
 
 def main(topology: str, output: str) -> int:
     app = QApplication(["netwright"])
     app.setApplicationName("Netwright")
-    from netwright.gui.window.main import MainWindow
-
-    settings_dir = QTemporaryDir()
-    settings = QSettings(settings_dir.filePath("netwright.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(settings)
-    window.resize(1600, 1000)
-    window.show()
+    window, _settings = new_window()
     assert window.open_path(topology), "the topology did not open"
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline and not window.checks.result:
@@ -38,14 +32,12 @@ def main(topology: str, output: str) -> int:
     QTest.qWait(300)
     window.view.fit_all()
     QTest.qWait(500)
-    screen = window.screen()
-    image = screen.grabWindow(window.winId())
-    if image.isNull() or not image.save(output, "PNG"):
+    saved, width, height = save_window(window, output)
+    if not saved:
         print("could not grab or save the window", file=sys.stderr)
         return 1
-    print("saved", image.width(), image.height(), window.checks.heading.text())
-    window.document.undo_stack.setClean()
-    window.close()
+    print("saved", width, height, window.checks.heading.text())
+    close_window(window)
     return 0
 
 

@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 
 import qasync
-from PySide6.QtCore import QSettings, QTemporaryDir
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
+from screenshot_window import close_window, new_window, save_window
 
 
 async def idle(window: object, timeout: float = 120) -> None:
@@ -47,9 +47,8 @@ async def scenario(window: object, output: str) -> int:
     w.go_to_key("mv1")  # type: ignore[attr-defined]
     w.view.fit_all()  # type: ignore[attr-defined]
     await asyncio.sleep(0.8)
-    image = w.screen().grabWindow(w.winId())  # type: ignore[attr-defined]
-    saved = not image.isNull() and image.save(output, "PNG")
-    print("saved" if saved else "not saved", image.width(), image.height(),
+    saved, width, height = save_window(w, output)
+    print("saved" if saved else "not saved", width, height,
           w.checks.heading.text())  # type: ignore[attr-defined]
     w.destroy_action.trigger()  # type: ignore[attr-defined]
     await idle(w)
@@ -63,20 +62,13 @@ def main(topology: str, output: str) -> int:
     app.setApplicationName("Netwright")
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    from netwright.gui.window.main import MainWindow
-
-    settings_dir = QTemporaryDir()
-    settings = QSettings(settings_dir.filePath("netwright.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(settings)
-    window.resize(1600, 1000)
-    window.show()
+    window, _settings = new_window()
     QTest.qWait(100)
     if not window.open_path(topology):
         print("the topology did not open", file=sys.stderr)
         return 1
     code = loop.run_until_complete(scenario(window, output))
-    window.document.undo_stack.setClean()
-    window.close()
+    close_window(window)
     return code
 
 
