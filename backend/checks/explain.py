@@ -28,6 +28,7 @@ from netwright.backend.checks.network import (
     IpAddr,
     Network,
     Place,
+    fast_ip,
     lan_of,
     place_label,
 )
@@ -116,7 +117,7 @@ class Explainer:
         return found
 
     def pairs(self) -> list[Pair]:
-        targets = [(t, ipaddress.ip_address(t.address)) for t in self.targets()]
+        targets = [(t, fast_ip(t.address)) for t in self.targets()]
         result = []
         for source in self.sources():
             versions = {a.version for a in self.net.local_addresses(source, 4)

@@ -27,6 +27,7 @@ class Layer2:
         self.net = network
         self.emit = cache(self._emit)
         self.carrier = cache(self._carrier)
+        self.no_carrier_reason = cache(self._no_carrier_reason)
         # Why a vxlan's underlay cannot carry it to a peer (None when it can); set by the
         # explainer, which can walk the underlay's routes. Without it underlays are trusted.
         self.underlay_problem: Callable[[str, str], str | None] = lambda key, other: None
@@ -49,7 +50,7 @@ class Layer2:
             return any(self.carrier(p, _depth + 1) for p in self.net.ports.get(key, []))
         return True
 
-    def no_carrier_reason(self, key: str, _depth: int = 0) -> str | None:
+    def _no_carrier_reason(self, key: str, _depth: int = 0) -> str | None:
         """Why ``key`` has no carrier, in words, or None if it has carrier."""
         if _depth > 16:
             return f"{key} is its own parent's parent (a loop)"

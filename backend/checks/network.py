@@ -28,6 +28,48 @@ FORWARDING_SYSCTLS = {
 }
 
 
+class _FastIPv4(ipaddress.IPv4Address):
+    """An IPv4 address whose hash is computed once (the standard one formats the address in
+    hex on every call, and the explanation looks addresses up millions of times). Equal, and
+    hashing equal, to the plain IPv4Address of the same value."""
+
+    __slots__ = ("_hash", "_text")
+
+    def __init__(self, address: object) -> None:
+        super().__init__(address)
+        self._hash = super().__hash__()
+        self._text = super().__str__()
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __str__(self) -> str:
+        return self._text
+
+
+class _FastIPv6(ipaddress.IPv6Address):
+    """The IPv6 counterpart of _FastIPv4."""
+
+    __slots__ = ("_hash", "_text")
+
+    def __init__(self, address: object) -> None:
+        super().__init__(address)
+        self._hash = super().__hash__()
+        self._text = super().__str__()
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __str__(self) -> str:
+        return self._text
+
+
+def fast_ip(address: object) -> IpAddr:
+    """``ipaddress.ip_address`` with the hash kept (see _FastIPv4)."""
+    plain = ipaddress.ip_address(address)  # type: ignore[arg-type]
+    return _FastIPv4(int(plain)) if plain.version == 4 else _FastIPv6(int(plain))
+
+
 def lan_of(nic: str) -> str:
     """The pseudo device and place standing for the wire (and router) behind host NIC ``nic``."""
     return f"@lan:{nic}"
@@ -97,6 +139,7 @@ class Network:
         # (subnet, address) per device and IP version: IPv4Interface.ip builds a new object
         # on every access, and a big mesh asks millions of times
         self._ips: dict[tuple[str, int], tuple[tuple[IpNet, IpAddr], ...]] = {}
+        self._local = {(d.place, a.ip) for d in self.devices.values() for a in d.addresses}
         self.children: dict[str, list[str]] = defaultdict(list)
         self.ports: dict[str, list[str]] = defaultdict(list)
         for key, link in topology.interfaces.items():
@@ -111,7 +154,8 @@ class Network:
         found = self._ips.get((key, version))
         if found is None:
             found = self._ips[(key, version)] = tuple(
-                (a.network, a.ip) for a in self.devices[key].addresses if a.version == version)
+                (a.network, fast_ip(a.ip)) for a in self.devices[key].addresses
+                if a.version == version)
         return found
 
     def link(self, key: str) -> Interface | None:
@@ -128,7 +172,7 @@ class Network:
     def is_local(self, place: Place, address: IpAddr) -> bool:
         if place == OUTSIDE:
             return address == self.outside
-        return any(d.place == place for d in self.owners.get(address, []))
+        return (place, address) in self._local
 
     def forwards(self, place: Place, version: int) -> bool:
         """Whether a place routes packets that are not for it."""

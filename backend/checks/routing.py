@@ -58,11 +58,15 @@ class Routing:
     def __init__(self, network: Network) -> None:
         self.net = network
         self.table = cache(self._table)
+        self._any_down = cache(lambda place: any(
+            not d.up and d.kind != "lan" for d in self.net.by_place.get(place, [])))
 
     def down_cause(self, place: Place, destination: IpAddr) -> tuple[int, str] | None:
         """The down interface (``state: down``) that keeps the most specific route to
         ``destination`` out of ``place``'s table, with that route's prefix length: its
         connected route, or a configured route out of it or via a gateway only it reaches."""
+        if not self._any_down(place):
+            return None
         best: tuple[int, str] | None = None
 
         def consider(prefix: int, key: str) -> None:
