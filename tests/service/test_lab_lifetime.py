@@ -13,13 +13,16 @@ which the same commands start the lab as the transient unit netwright-lab.servic
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+import pwd
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from svc_cli import NETWRIGHT, as_user
+from svc_cli import NETWRIGHT, as_user, as_user_background
 from svc_daemon import PYTHON
 from svc_lab import PrivateLab, lab_pid
 from svc_polkit import USER_ALLOWED
@@ -199,3 +202,29 @@ def test_the_unit_command_line() -> None:
     other = lab_start.unit_name(Path("/tmp/netwright-lab-1000"), env)
     assert other.startswith("netwright-lab-") and other.endswith(".service")
     assert other != "netwright-lab.service"
+
+
+def test_a_command_arriving_while_a_lab_stops_gets_a_new_lab(lab) -> None:
+    """A lab stopping on idle holds its lock until it has exited; a command that starts a lab
+    meanwhile sees "a lab is already running", waits for the lock and starts a fresh one.
+    The test holds the lab's lock itself, as such a lab would, until the command has met it."""
+    uid = pwd.getpwnam(lab.user).pw_uid
+    lab.directory.mkdir(mode=0o700)
+    os.chown(lab.directory, uid, uid)
+    lock_path = lab.directory / "lock"
+    lock_path.touch()
+    os.chown(lock_path, uid, uid)
+    with lock_path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        command = as_user_background(lab.user, [NETWRIGHT, "list", "--lab", "--json"], lab.env)
+        log = lab.directory / "lab.log"
+        deadline = time.monotonic() + 60
+        while not log.exists() or "a lab is already running" not in log.read_text():
+            assert command.poll() is None, command.communicate()
+            assert time.monotonic() < deadline, "the command never tried to start a lab"
+            time.sleep(0.1)
+        time.sleep(1)
+        assert command.poll() is None, command.communicate()  # it waits for the lock
+    out, err = command.communicate(timeout=90)
+    assert command.returncode == 0, err
+    assert json.loads(out) == {"deployments": [], "target": "lab"}
