@@ -13,9 +13,10 @@ import ipaddress
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from pyroute2.iproute import IPRoute
+if TYPE_CHECKING:
+    from pyroute2.iproute import IPRoute
 
 OWNER_PREFIX = "netwright:"
 T = TypeVar("T")
@@ -47,6 +48,10 @@ def _with_ipr(netns: str | None, work: Callable[[IPRoute], T]) -> T:
     from netwright.backend.engine.netns import in_netns  # the engine imports this package
 
     def run() -> T:
+        # imported here: pyroute2.iproute (requests, unittest.mock …) is a sixth of every
+        # engine start-up, and only these host reads use it
+        from pyroute2.iproute import IPRoute
+
         with IPRoute() as ipr:
             return work(ipr)
 

@@ -18,7 +18,7 @@ ROOT = Path(__file__).parents[2]
 HEAVY = ("pyroute2", "netwright.backend.engine", "pydantic", "ruamel", "yaml", "PySide6")
 
 PYROUTE2_UNUSED = tuple(f"pyroute2.{name}" for name in (
-    "ndb", "ipdb", "ipset", "ipvs", "iwutil", "conntrack", "devlink", "ethtool", "wiset",
+    "iproute", "ndb", "ipdb", "ipset", "ipvs", "iwutil", "conntrack", "devlink", "ethtool", "wiset",
     "plan9", "nslink", "netlink.generic", "netlink.nl80211", "netlink.taskstats",
     "netlink.diag", "netlink.nfnetlink", "netlink.uevent"))
 
