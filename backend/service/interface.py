@@ -16,7 +16,8 @@ from dbus_fast.annotations import DBusDict, DBusSignature, DBusStr
 from dbus_fast.constants import PropertyAccess
 from dbus_fast.service import ServiceInterface, dbus_method, dbus_property, dbus_signal
 
-from netwright.backend.engine import ApplyResult, Engine
+from netwright.backend.engine import ApplyResult, Engine, capabilities
+from netwright.backend.engine.desired import KIND_MODULES
 from netwright.backend.engine.trial import DEFAULT_SECONDS, checked_seconds
 from netwright.backend.outcomes.errors import ConfirmationExpired, ConfirmWindowError
 from netwright.backend.service import names
@@ -93,6 +94,7 @@ class Backend1(DhcpCalls, ServiceInterface):
         facts = await self._host_facts()
         facts["mode"] = self._mode
         facts["deployments"] = await self.worker.with_engine(lambda e: e.deployments())
+        facts["kinds"] = await self.worker.with_engine(_link_kinds)
         if self._extra_facts is not None:
             facts.update(await self._extra_facts())
         return json.dumps(facts)
@@ -288,3 +290,12 @@ def confirm_seconds(values: dict[str, Any]) -> int:
 
 def _persists(model: Topology) -> bool:
     return any(link.persist for link in model.interfaces.values())
+
+
+async def _link_kinds(_engine: Engine) -> dict[str, bool]:
+    """Which link kinds this backend's kernel can create (probed once, cached): the designer
+    shows a kind the kernel lacks as a problem while designing, not when Apply fails."""
+    try:
+        return capabilities.supported(sorted(KIND_MODULES))
+    except Exception:  # a backend that cannot probe (no CAP_SYS_ADMIN) says nothing
+        return {}

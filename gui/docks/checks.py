@@ -9,6 +9,7 @@ differs from the prediction is marked with '≠'.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -24,6 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from netwright.gui.canvas.theme import Theme
+from netwright.gui.docks.fix_bar import FixBar
+from netwright.gui.model.fixes import Fix
 
 PAIR_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -73,7 +76,9 @@ def with_stale_measurement(measured: dict[str, Any], predicted: dict[str, Any]) 
     return {**predicted, "pairs": list(pairs.values()), "stale": True}
 
 
-def explanation_html(pair: dict[str, Any]) -> str:
+def explanation_html(pair: dict[str, Any], fix: str | None = None) -> str:
+    """The why of a cell; ``fix``: the designer's words for a fix that is an edit (else the
+    explainer's sentence)."""
     predicted = pair.get("predicted") or {}
     observed = pair.get("observed")
     target = pair.get("target_name") or pair.get("target")
@@ -95,8 +100,8 @@ def explanation_html(pair: dict[str, Any]) -> str:
         lines.append("<p><i>Not measured: this is the static prediction from the design.</i></p>")
     if pair.get("mismatch"):
         lines.append(f"<p><b>Differs from the prediction:</b> {pair['mismatch']}</p>")
-    if predicted.get("fix"):
-        lines.append(f"<p><b>Fix:</b> {predicted['fix']}</p>")
+    if fix or predicted.get("fix"):
+        lines.append(f"<p><b>Fix:</b> {fix or predicted['fix']}</p>")
     return "\n".join(lines)
 
 
@@ -135,6 +140,10 @@ class ChecksView(QWidget):
         splitter.addWidget(self.explanation)
         splitter.setSizes([520, 380])
         layout.addWidget(splitter)
+        self.fix_bar = FixBar()
+        layout.addWidget(self.fix_bar)
+        # set by the window: the fix of a cell that is an edit of the design as it is now
+        self.fix_for: Callable[[dict[str, Any]], Fix | None] | None = None
 
     def show_result(self, result: dict[str, Any], measured: bool) -> None:
         """Fill the matrix; ``measured`` False means predictions only (lighter style).
@@ -195,6 +204,7 @@ class ChecksView(QWidget):
             self.heading.setText(f"Predicted from the design ({len(pairs)} pairs); nothing"
                                  " measured yet.")
         self.explanation.clear()
+        self.fix_bar.show_fix(None)
 
     def _colour(self, pair: dict[str, Any], measured: bool) -> QColor:
         observed = (pair.get("observed") or {}).get("verdict")
@@ -237,10 +247,15 @@ class ChecksView(QWidget):
         self.matrix.setColumnCount(0)
         self.heading.setText(message)
         self.explanation.clear()
+        self.fix_bar.show_fix(None)
 
     def _on_cell(self, row: int, column: int, _r: int, _c: int) -> None:
         item = self.matrix.item(row, column)
         pair = item.data(PAIR_ROLE) if item is not None else None
         if pair:
-            self.explanation.setHtml(explanation_html(pair))
+            fix = self.fix_for(pair) if self.fix_for is not None else None
+            self.explanation.setHtml(explanation_html(pair, fix.label if fix else None))
+            self.fix_bar.show_fix(fix)
             self.pair_selected.emit(dict(pair))
+        else:
+            self.fix_bar.show_fix(None)

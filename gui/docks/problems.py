@@ -59,6 +59,7 @@ class ProblemsView(QTreeWidget):
         self.setColumnWidth(1, 230)
         self.itemDoubleClicked.connect(self._on_double_click)
         self.problems: list[Problem] = []
+        self._ordered: list[Problem] = []
 
     def set_problems(self, problems: list[Problem]) -> None:
         self.problems = list(problems)
@@ -67,7 +68,8 @@ class ProblemsView(QTreeWidget):
         error = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical)
         warning = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         ordered = sorted(problems, key=lambda p: (p.severity != "error", p.line, p.path_text))
-        for problem in ordered:
+        self._ordered = ordered
+        for number, problem in enumerate(ordered):
             where = problem.path_text or "the design"
             if problem.line and problem.file:  # an unsaved design has no line to look at
                 where += f"  (line {problem.line})"
@@ -79,7 +81,15 @@ class ProblemsView(QTreeWidget):
                 item.setToolTip(column, tip)
             item.setData(0, Qt.ItemDataRole.UserRole, key_of_path(problem.path) or "")
             item.setData(1, Qt.ItemDataRole.UserRole, problem.code)
+            item.setData(2, Qt.ItemDataRole.UserRole, number)
             self.addTopLevelItem(item)
+
+    def current_problem(self) -> Problem | None:
+        """The problem of the selected row (None: no row)."""
+        item = self.currentItem()
+        index = item.data(2, Qt.ItemDataRole.UserRole) if item is not None else None
+        return self._ordered[index] if isinstance(index, int) and \
+            index < len(self._ordered) else None
 
     def summary(self) -> str:
         errors = sum(1 for p in self.problems if p.severity == "error")

@@ -20,22 +20,27 @@ DELAY_MS = 300
 MAX_NAMESPACES = 64  # pairs grow with the square: 1,000 namespaces would take minutes
 
 
-def explain_function() -> Callable[..., list[Any]] | None:
+def explain_function(name: str = "explain") -> Callable[..., Any] | None:
     try:
         module = importlib.import_module("netwright.backend.checks.explain")
     except ImportError:
         return None
-    function = getattr(module, "explain", None)
+    function = getattr(module, name, None)
     return function if callable(function) else None
 
 
 def predict(document: TopologyDocument) -> dict[str, Any]:
-    """The predicted check result, in the check's JSON shape (raises TopologyError)."""
+    """The predicted check result, in the check's JSON shape (raises TopologyError).
+
+    The outside is predicted too (a documentation address beyond the gateway, as a Check
+    with no outside named probes), so "no default route" shows in the matrix while designing.
+    """
     explain = explain_function()
     if explain is None:
         raise LookupError("reachability predictions are not installed")
     topology = document.contract.topology()
-    pairs = explain(topology)
+    outside = explain_function("default_outside")
+    pairs = explain(topology, outside(topology)) if outside is not None else explain(topology)
     return {"topology": topology.name, "probed": False, "pairs": [p.to_json() for p in pairs]}
 
 

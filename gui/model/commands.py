@@ -133,3 +133,10 @@ class ChangeKindCommand(EditsCommand):
     def __init__(self, document: TopologyDocument, key: str, kind: str, mode: str,
                  edits: list[Edit]) -> None:
         super().__init__(document, f"Change {key} to {kind} {mode}", edits)
+
+
+class FixCommand(EditsCommand):
+    """A problem's or a check cell's "Apply fix": its edits as one step."""
+
+    def __init__(self, document: TopologyDocument, label: str, edits: list[Edit]) -> None:
+        super().__init__(document, f"Fix: {label}", edits)

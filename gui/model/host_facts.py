@@ -101,6 +101,11 @@ class HostFacts:
     dns: tuple[str, ...] = ()
     nics: dict[str, HostNic] = field(default_factory=dict)
     deployments: tuple[str, ...] = ()  # the topologies deployed by this backend
+    kinds: dict[str, bool] = field(default_factory=dict)  # link kind → the kernel has it
+
+    def lacks(self, kind: str) -> bool:
+        """The backend's kernel cannot create ``kind`` (False when it did not say)."""
+        return self.kinds.get(kind) is False
 
     def owned_by_deployment(self, nic: HostNic) -> str:
         """The deployed topology that created ``nic`` ("" if none did).
@@ -149,7 +154,15 @@ def parse_facts(data: Any) -> HostFacts:
     return HostFacts(source=str(data.get("source") or ""), mode=str(data.get("mode") or ""),
                      networkmanager=str(version) if version else None,
                      dns=_strings(data.get("dns")), nics=nics,
-                     deployments=_strings(data.get("deployments")))
+                     deployments=_strings(data.get("deployments")),
+                     kinds=_kinds(data.get("kinds")))
+
+
+def _kinds(value: Any) -> dict[str, bool]:
+    """Inspect's ``kinds`` ({"ipvlan": false, …}); anything else says nothing."""
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): v for k, v in value.items() if isinstance(v, bool)}
 
 
 def _strings(value: Any) -> tuple[str, ...]:

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QToolButton,
     QUndoView,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -55,6 +56,7 @@ from netwright.gui.dialogs.plan import PlanDialog
 from netwright.gui.dialogs.source_view import SourceDialog
 from netwright.gui.dialogs.trial import TrialDialog
 from netwright.gui.docks.checks import ChecksView
+from netwright.gui.docks.fix_bar import FixBar
 from netwright.gui.docks.host_nics import HostNicsView
 from netwright.gui.docks.inspector import Inspector
 from netwright.gui.docks.lease_views import LeasesTable
@@ -73,6 +75,7 @@ from netwright.gui.model.clipboard import from_clipboard, to_mime
 from netwright.gui.model.commands import (
     CreateCommand,
     DeleteCommand,
+    FixCommand,
     LayoutCommand,
     MoveCommand,
     PasteCommand,
@@ -92,6 +95,7 @@ from netwright.gui.model.edits import (
     wire_edits,
 )
 from netwright.gui.model.files import RecentFiles, examples
+from netwright.gui.model.fixes import Fix, pair_fix, problem_fix
 from netwright.gui.model.host_facts import HostFacts
 from netwright.gui.model.paste import fresh_addresses
 from netwright.gui.model.prefill import PREFILL_KINDS
@@ -115,6 +119,17 @@ def backend_tip(action: QAction, connected: bool, busy: bool, operation: str) ->
     if busy:
         return f"{name}: wait for {operation} to finish"
     return f"{name}: {action.statusTip()}" if action.statusTip() else name
+
+
+def stacked(*widgets: QWidget) -> QWidget:
+    """Widgets one above the other, without margins (a dock's list and its fix bar)."""
+    holder = QWidget()
+    column = QVBoxLayout(holder)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(0)
+    for widget in widgets:
+        column.addWidget(widget)
+    return holder
 
 
 def steady_width(content: QWidget) -> QScrollArea:
@@ -205,7 +220,8 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         self.tabifyDockWidget(self.inspector_dock, self.history_dock)
         self.inspector_dock.raise_()
         self.problems = ProblemsView()
-        self.problems_dock = self._dock("Problems", self.problems,
+        self.problems_fix = FixBar()
+        self.problems_dock = self._dock("Problems", stacked(self.problems, self.problems_fix),
                                         Qt.DockWidgetArea.BottomDockWidgetArea, "problems")
         self.log = LogView()
         self.log_dock = self._dock("Plan / Log", self.log,
@@ -379,6 +395,11 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         scene.nodes_moved.connect(self.move_nodes)
         scene.file_dropped.connect(self.open_path_asking)
         scene.context_requested.connect(self.show_context_menu)
+        self.problems.currentItemChanged.connect(lambda *_: self._show_problem_fix())
+        self.problems_fix.apply_requested.connect(self.apply_fix)
+        self.checks.fix_for = lambda pair: pair_fix(self.document.snapshot, self.document.get,
+                                                    pair)
+        self.checks.fix_bar.apply_requested.connect(self.apply_fix)
         scene.refused.connect(lambda text: self.statusBar().showMessage(text, 6000))
         scene.selectionChanged.connect(self._on_selection)
         self.palette_list.add_requested.connect(self._add_at_centre)
@@ -440,6 +461,17 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         snapshot = self.document.snapshot
         empty = not (snapshot.namespaces or snapshot.interfaces or snapshot.nics)
         self.welcome.set_wanted(empty)
+
+    def _show_problem_fix(self) -> None:
+        problem = self.problems.current_problem()
+        self.problems_fix.show_fix(None if problem is None else problem_fix(
+            self.document.snapshot, self.document.get, problem))
+
+    def apply_fix(self, fix: Fix) -> None:
+        """A problem's or a check cell's fix, as one undo step."""
+        self.push(FixCommand(self.document, fix.label, list(fix.edits)))
+        self.statusBar().showMessage(f"{fix.label} (Undo takes it back)", 6000)
+        self._show_problem_fix()
 
     def _checks_outdated(self) -> None:
         """An edit: the last Check is stale (kept, marked) and its path leaves the canvas."""

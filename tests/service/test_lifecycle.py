@@ -68,6 +68,7 @@ def test_host_facts_show_the_lab_uplink(running, system_bus) -> None:
     ))["value"]
     assert facts["mode"] == "system"
     assert isinstance(facts["deployments"], list)
+    assert facts["kinds"]["macvlan"] is True and facts["kinds"]["veth"] is True, facts["kinds"]
     nics = {nic["name"]: nic for nic in facts["nics"]}
     assert "192.168.31.240/24" in nics["wlp2s0"]["addresses"], facts
     assert nics["wlp2s0"]["gateways"] == ["192.168.31.1"], facts

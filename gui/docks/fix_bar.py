@@ -1,0 +1,40 @@
+"""The "Apply fix" bar under the Problems list and the Checks explanation.
+
+It shows the fix of the selected problem or check cell in the designer's words ("Add a
+default route in net1 via 192.168.31.1") with one button; the window turns the click into
+one undo step. Hidden while the selection has no fix that is an edit.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from netwright.gui.model.fixes import Fix
+
+
+class FixBar(QWidget):
+    apply_requested = Signal(object)  # the Fix
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 2, 4, 2)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        layout.addWidget(self.label, 1)
+        self.button = QPushButton("Apply fix")
+        self.button.clicked.connect(self._apply)
+        layout.addWidget(self.button)
+        self.fix: Fix | None = None
+        self.hide()
+
+    def show_fix(self, fix: Fix | None) -> None:
+        self.fix = fix
+        self.label.setText(f"Fix: {fix.label}" if fix is not None else "")
+        self.button.setToolTip(f"{fix.label} (one step; Undo takes it back)" if fix else "")
+        self.setVisible(fix is not None)
+
+    def _apply(self) -> None:
+        if self.fix is not None:
+            self.apply_requested.emit(self.fix)

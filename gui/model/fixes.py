@@ -1,0 +1,93 @@
+"""Fixes that are edits: a problem or a check cell's fix, as one undoable change.
+
+The Problems and Checks docks offer "Apply fix" where the fix is something the design can
+do by itself, in the designer's words rather than YAML: use macvlan bridge where the kernel
+has no ipvlan, use ipvlan l2 on a Wi-Fi parent, add the default route via the parent's
+gateway, bring a link up. A fix that needs a decision (which router, which subnet) is only
+described, never guessed.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from netwright.backend.topology.problems import Problem
+from netwright.gui.model.document import Edit
+from netwright.gui.model.host_warnings import KERNEL_LACKS_KIND, MACVLAN_ON_WIFI
+from netwright.gui.model.kind_change import kind_change_edits
+from netwright.gui.model.snapshot import Snapshot
+
+Getter = Callable[[tuple[Any, ...]], Any]
+STATE_UP = re.compile(r"set 'state: up' on (\S+)")
+
+
+@dataclass(frozen=True)
+class Fix:
+    """What the button says, and the edits it makes (one undo step)."""
+
+    label: str
+    edits: tuple[Edit, ...]
+
+
+def problem_fix(snapshot: Snapshot, get: Getter, problem: Problem) -> Fix | None:
+    """The edit that resolves ``problem``, when the design can make it by itself."""
+    key = str(problem.path[1]) if len(problem.path) > 1 else ""
+    if problem.code == KERNEL_LACKS_KIND and snapshot.kind_of(key) == "ipvlan":
+        return _kind_fix(get, key, "macvlan")
+    if problem.code == MACVLAN_ON_WIFI and snapshot.kind_of(key) == "macvlan":
+        return _kind_fix(get, key, "ipvlan")
+    if problem.code == "no-default-route" and key in snapshot.namespaces:
+        return default_route_fix(snapshot, get, key)
+    return None
+
+
+def pair_fix(snapshot: Snapshot, get: Getter, pair: dict[str, Any]) -> Fix | None:
+    """The edit a check cell's fix asks for (no route: the default route; a link down:
+    bring it up), for the design as it is now."""
+    predicted = pair.get("predicted") or {}
+    disposition = predicted.get("disposition")
+    source = str(pair.get("source") or "")
+    if disposition == "no_route" and source in snapshot.namespaces:
+        return default_route_fix(snapshot, get, source)
+    found = STATE_UP.search(str(predicted.get("fix") or ""))
+    if disposition == "link_down" and found:
+        key = found.group(1).rstrip(".,;")
+        if key in snapshot.interfaces:
+            return Fix(f"Bring {key} up", (Edit(("interfaces", key, "state"), "up"),))
+    return None
+
+
+def default_route_fix(snapshot: Snapshot, get: Getter, namespace: str) -> Fix | None:
+    """A default route in ``namespace`` via the host NIC's gateway on one of its subnets."""
+    routes = get(("namespaces", namespace, "routes")) or []
+    if any(isinstance(r, dict) and r.get("to") == "default" for r in routes):
+        return None
+    for key in snapshot.interfaces_in(namespace):
+        for address in snapshot.addresses_of(key):
+            try:
+                network = ipaddress.ip_interface(str(address)).network
+            except ValueError:
+                continue
+            for nic, entry in snapshot.nics.items():
+                gateway = str(entry.get("gateway") or "")
+                try:
+                    on_link = gateway and ipaddress.ip_address(gateway) in network
+                except ValueError:
+                    on_link = False
+                if on_link:
+                    route = {"to": "default", "via": gateway}
+                    return Fix(f"Add a default route in {namespace} via {gateway} ({nic}'s"
+                               " gateway)",
+                               (Edit(("namespaces", namespace, "routes"),
+                                     [*[dict(r) for r in routes], route]),))
+    return None
+
+
+def _kind_fix(get: Getter, key: str, kind: str) -> Fix:
+    edits = kind_change_edits(get, key, kind)
+    return Fix(f"Use {kind} {edits[1].value} for {key} (addresses and parent stay)",
+               tuple(edits))

@@ -1,0 +1,67 @@
+""""Apply fix" in the Problems and Checks docks: a fix that is an edit, as one undo step.
+
+Offscreen with the seed (no default route in net1 and net2): the problem's fix and the
+predicted check cell's fix both add 'default via 192.168.31.1'; the kernel-lacks-ipvlan fix
+needs a backend's facts and is covered against the lab in test_fixes_lab.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from netwright.gui.window.main import MainWindow
+
+
+def _click(button) -> None:  # type: ignore[no-untyped-def]
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    QApplication.processEvents()
+
+
+def _default_routes(window: MainWindow, namespace: str) -> list[str]:
+    routes = window.document.get(("namespaces", namespace, "routes")) or []
+    return [str(r.get("via")) for r in routes if r.get("to") == "default"]
+
+
+def test_the_problems_fix_adds_the_default_route(window: MainWindow, seed: Path) -> None:
+    assert window.open_path(seed)
+    window.problems_dock.raise_()
+    view = window.problems
+    row = next(i for i in range(view.topLevelItemCount())
+               if view.topLevelItem(i).text(1).startswith("namespaces.net1"))
+    view.setCurrentItem(view.topLevelItem(row))
+    bar = window.problems_fix
+    assert bar.isVisible()
+    assert bar.label.text() == ("Fix: Add a default route in net1 via 192.168.31.1"
+                                " (wlp2s0's gateway)")
+    assert "routes:" not in bar.label.text()  # the designer's words, not YAML
+    _click(bar.button)
+    assert _default_routes(window, "net1") == ["192.168.31.1"]
+    stack = window.document.undo_stack
+    assert stack.count() == 1 and stack.undoText().startswith("Fix: Add a default route")
+    assert not any(p.code == "no-default-route" and p.path == ("namespaces", "net1")
+                   for p in window.document.problems)
+    stack.undo()
+    assert _default_routes(window, "net1") == []
+
+
+def test_a_predicted_cells_fix_is_one_click(qtbot, window: MainWindow, seed: Path) -> None:  # type: ignore[no-untyped-def]
+    assert window.open_path(seed)
+    checks = window.checks
+    qtbot.waitUntil(lambda: bool(checks.result.get("pairs")), timeout=5000)
+    window.checks_dock.raise_()
+    target = next(p for p in checks.result["pairs"]
+                  if p["source"] == "net2" and p["predicted"].get("disposition") == "no_route")
+    for row in range(checks.matrix.rowCount()):
+        for column in range(checks.matrix.columnCount()):
+            item = checks.matrix.item(row, column)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole + 1) == target:
+                checks.matrix.setCurrentCell(row, column)
+    assert checks.fix_bar.isVisible(), checks.explanation.toPlainText()
+    assert "default route in net2" in checks.fix_bar.label.text()
+    _click(checks.fix_bar.button)
+    assert _default_routes(window, "net2") == ["192.168.31.1"]
+    assert window.document.undo_stack.count() == 1
