@@ -28,17 +28,14 @@ FORWARDING_SYSCTLS = {
 }
 
 
-class _FastIPv4(ipaddress.IPv4Address):
-    """An IPv4 address whose hash is computed once (the standard one formats the address in
-    hex on every call, and the explanation looks addresses up millions of times). Equal, and
-    hashing equal, to the plain IPv4Address of the same value."""
+class _Kept:
+    """An address whose hash and text are computed once: the standard IPv4Address formats
+    itself in hex on every hash, and the explanation looks addresses up millions of times.
+    Equal, and hashing equal, to the plain address of the same value."""
 
-    __slots__ = ("_hash", "_text")
-
-    def __init__(self, address: object) -> None:
-        super().__init__(address)
-        self._hash = super().__hash__()
-        self._text = super().__str__()
+    __slots__ = ()
+    _hash: int
+    _text: str
 
     def __hash__(self) -> int:
         return self._hash
@@ -47,27 +44,20 @@ class _FastIPv4(ipaddress.IPv4Address):
         return self._text
 
 
-class _FastIPv6(ipaddress.IPv6Address):
-    """The IPv6 counterpart of _FastIPv4."""
-
+class _FastIPv4(_Kept, ipaddress.IPv4Address):
     __slots__ = ("_hash", "_text")
 
-    def __init__(self, address: object) -> None:
-        super().__init__(address)
-        self._hash = super().__hash__()
-        self._text = super().__str__()
 
-    def __hash__(self) -> int:
-        return self._hash
-
-    def __str__(self) -> str:
-        return self._text
+class _FastIPv6(_Kept, ipaddress.IPv6Address):
+    __slots__ = ("_hash", "_text")
 
 
 def fast_ip(address: object) -> IpAddr:
-    """``ipaddress.ip_address`` with the hash kept (see _FastIPv4)."""
+    """``ipaddress.ip_address`` with its hash and text kept (see _Kept)."""
     plain = ipaddress.ip_address(address)  # type: ignore[arg-type]
-    return _FastIPv4(int(plain)) if plain.version == 4 else _FastIPv6(int(plain))
+    fast = _FastIPv4(int(plain)) if plain.version == 4 else _FastIPv6(int(plain))
+    fast._hash, fast._text = hash(plain), str(plain)
+    return fast
 
 
 def lan_of(nic: str) -> str:
