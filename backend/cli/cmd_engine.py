@@ -102,9 +102,18 @@ def _engine(args: argparse.Namespace) -> Any:
 
 
 def _load(path: str) -> Topology:
-    from netwright.backend.topology.document import load_topology
+    """The file's model; a valid file is read without the round-trip parser (ruamel.yaml),
+    an invalid one through it, so every problem has its line and column."""
+    from netwright.backend.topology.check import parse_valid
+    from netwright.backend.topology.source import read_topology_text
 
-    return load_topology(path)[1]
+    text = read_topology_text(path)
+    topology = parse_valid(text)
+    if topology is None:
+        from netwright.backend.topology.document import Document
+
+        topology = Document.from_text(text, path).topology()
+    return topology
 
 
 def _name_of(subject: str) -> str | Topology:

@@ -20,9 +20,9 @@ from typing import Any
 
 from netwright.backend.engine.target import Target
 from netwright.backend.outcomes.errors import BusyError, NotDeployed
-from netwright.backend.topology.document import atomic_write
 from netwright.backend.topology.fields import check_identifier
 from netwright.backend.topology.model import Topology
+from netwright.backend.topology.source import atomic_write
 
 
 def topology_json(topology: Topology) -> dict[str, Any]:

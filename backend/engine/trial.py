@@ -23,8 +23,8 @@ from typing import Any
 
 from netwright.backend.engine.store import topology_json
 from netwright.backend.outcomes.errors import ConfirmWindowError
-from netwright.backend.topology.document import atomic_write
 from netwright.backend.topology.model import Topology
+from netwright.backend.topology.source import atomic_write
 
 DEFAULT_SECONDS = 60
 """How long the caller has to confirm (netplan try gives 120 s, Cockpit's checkpoints 15 s)."""

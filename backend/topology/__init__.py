@@ -20,7 +20,6 @@ from netwright.backend.topology.problems import (
 if TYPE_CHECKING:
     from netwright.backend.topology.document import (
         Document,
-        atomic_write,
         load_topology,
         parse_topology,
     )
@@ -30,10 +29,11 @@ if TYPE_CHECKING:
         Topology,
         model_json_schema,
     )
+    from netwright.backend.topology.source import atomic_write
 
 _EXPORTS = {
     "Document": "document",
-    "atomic_write": "document",
+    "atomic_write": "source",
     "load_topology": "document",
     "parse_topology": "document",
     "FORMAT_VERSION": "model",

@@ -8,39 +8,31 @@ same directory is written, fsynced and renamed over the target.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from netwright.backend.topology.fastload import load_plain
+from netwright.backend.topology.check import check_plain, parse_valid
+from netwright.backend.topology.fastload import to_plain
 from netwright.backend.topology.model import FORMAT_VERSION, Topology
-from netwright.backend.topology.modelerrors import problems_from_validation_error
 from netwright.backend.topology.problems import (
     PathPart,
     Problem,
     TopologyError,
     errors_of,
 )
-from netwright.backend.topology.source import read_topology_text
+from netwright.backend.topology.source import atomic_write, read_topology_text
 from netwright.backend.topology.textmerge import merge_edit
-from netwright.backend.topology.validate import semantic_problems
 from netwright.backend.topology.yamltree import (
-    MAX_DEPTH,
-    MAX_TEXT_BYTES,
     dump_yaml,
-    flow_depth,
     locate,
     make_yaml,
     parse_yaml,
-    to_plain,
 )
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema="
@@ -159,47 +151,6 @@ class Document:
         self.base = dump_yaml(self.tree, self.yaml)
 
 
-def check_plain(data: Any) -> tuple[list[tuple[Problem, bool]], Topology | None]:
-    """Problems of plain topology data (unlocated; True = point at the key) and the model."""
-    version = data.get("netwright") if isinstance(data, dict) else None
-    if not isinstance(data, dict) or "netwright" not in data:
-        return [(Problem(
-            "error", "missing-version", ("netwright",),
-            f"the file does not say its format: add 'netwright: {FORMAT_VERSION}' at the top",
-        ), False)], None
-    if type(version) is not int or version != FORMAT_VERSION:
-        return [(Problem("error", "unknown-version", ("netwright",), _version_problem(version)),
-                 False)], None
-    try:
-        model = Topology.model_validate(data)
-    except ValidationError as exc:
-        return problems_from_validation_error(exc, data), None
-    return [(p, False) for p in semantic_problems(model)], model
-
-
-def _version_problem(version: Any) -> str:
-    """The sentence for a format version this Netwright cannot take as it is written."""
-    fix = f"write 'netwright: {FORMAT_VERSION}'"
-    if isinstance(version, str) and version.strip().isdigit() and len(version.strip()) <= 20:
-        number = int(version.strip())
-        return (f"the format version is written as text ('{version.strip()}': quoted, or tagged"
-                f" !!str), but it is a number: write 'netwright: {number}' without quotes or tag"
-                + ("" if number == FORMAT_VERSION
-                   else f"; this Netwright reads format {FORMAT_VERSION}"))
-    if isinstance(version, bool):
-        return f"'{str(version).lower()}' is not a format version: {fix}"
-    if isinstance(version, float):
-        return f"the format version is a whole number, not {str(version)[:20]}: {fix}"
-    if isinstance(version, int):
-        return (f"this file is Netwright format {str(version)[:20]}; this Netwright reads format"
-                f" {FORMAT_VERSION} (a newer file needs a newer Netwright)")
-    if version is None:
-        return f"the format version is empty: {fix}"
-    if isinstance(version, str):
-        return f"'{version[:20]}' is not a format version: {fix}"
-    return f"a {type(version).__name__} is not a format version: {fix}"
-
-
 def _to_tree(value: Any) -> Any:
     if isinstance(value, CommentedMap | CommentedSeq):
         return value
@@ -215,32 +166,6 @@ def _to_tree(value: Any) -> Any:
     return value
 
 
-def atomic_write(target: Path, text: str) -> None:
-    """Write, fsync, rename over the target, fsync the directory; keep the file's mode."""
-    directory = target.parent if str(target.parent) else Path(".")
-    try:
-        mode = target.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        mode = 0o644
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, mode)
-        os.replace(tmp_name, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise
-    dir_fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
-
-
 def load_topology(path: str | os.PathLike[str]) -> tuple[Document, Topology]:
     """Open a file and return it with its validated model (TopologyError if invalid)."""
     document = Document.from_file(path)
@@ -250,18 +175,11 @@ def load_topology(path: str | os.PathLike[str]) -> tuple[Document, Topology]:
 def parse_topology(text: str, file: str = "") -> Topology:
     """Validate topology text (as the daemon receives it) and return the model.
 
-    Valid text takes the fast path (libyaml, no round-trip tree); anything with an error is
-    parsed again by the round-trip parser, so every problem gets its line and column.
+    Valid text takes the fast path (``check.parse_valid``: libyaml, no round-trip tree);
+    anything with an error is parsed again by the round-trip parser, so every problem gets
+    its line and column.
     """
-    if len(text.encode("utf-8", errors="replace")) <= MAX_TEXT_BYTES and (
-        flow_depth(text) <= MAX_DEPTH
-    ):
-        raw = load_plain(text)
-        if raw is not None:
-            try:
-                problems, model = check_plain(to_plain(raw))
-            except TopologyError:
-                model, problems = None, []
-            if model is not None and not errors_of([p for p, _ in problems]):
-                return model
+    model = parse_valid(text)
+    if model is not None:
+        return model
     return Document.from_text(text, file).topology()

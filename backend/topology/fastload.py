@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from netwright.backend.topology.problems import Problem, TopologyError
+
 # Without libyaml (a PyYAML built without it) the fast path is off: the slow path still works.
 _C_LOADER: Any = getattr(yaml, "CSafeLoader", None)
 
@@ -92,3 +94,89 @@ def load_plain(text: str) -> Any | None:
         return yaml.load(text, Loader=_Core12Loader)  # a SafeLoader subclass
     except Exception:  # every failure is explained by the slow path
         return None
+
+
+# Bounds shared with the round-trip reader (yamltree): the input may come from an
+# unprivileged D-Bus caller.
+MAX_TEXT_BYTES = 1024 * 1024  # 1 MiB: far above any real topology, small enough to parse fast
+MAX_DEPTH = 32
+MAX_NODES = 200_000
+
+
+def input_problem(code: str, message: str, line: int = 0, column: int = 0) -> Problem:
+    """A problem of the input as a whole (no model path): size, depth, syntax."""
+    return Problem("error", code, (), message, line, column)
+
+
+def flow_depth(text: str) -> int:
+    """Deepest nesting of [ and { outside quotes and comments, found without parsing.
+
+    ruamel.yaml takes seconds on thousands of nested brackets; this scan takes microseconds
+    and lets such input be refused before the parser sees it.
+    """
+    depth = deepest = 0
+    quote = ""
+    for line in text.splitlines():
+        quote = "" if quote == "'" else quote
+        previous = ""
+        for char in line:
+            if quote:
+                if char == quote and previous != "\\":
+                    quote = ""
+            elif char in "\"'" and previous in " [{,:":
+                quote = char
+            elif char == "#" and previous in " \t":
+                break
+            elif char in "[{":
+                depth += 1
+                deepest = max(deepest, depth)
+            elif char in "]}":
+                depth = max(depth - 1, 0)
+            previous = char
+    return deepest
+
+
+class _Budget:
+    def __init__(self) -> None:
+        self.nodes = 0
+
+
+def to_plain(tree: Any) -> Any:
+    """Convert the round-trip tree to plain dicts, lists and scalars for the model.
+
+    Bounded: aliases could otherwise expand a small file into a huge structure.
+    """
+    return _plain(tree, 0, _Budget())
+
+
+def _plain(node: Any, depth: int, budget: _Budget) -> Any:
+    budget.nodes += 1
+    if budget.nodes > MAX_NODES:
+        raise TopologyError(
+            [input_problem("too-large", f"the file has more than {MAX_NODES} values")]
+        )
+    if depth > MAX_DEPTH:
+        raise TopologyError(
+            [input_problem("too-deep", f"the file nests deeper than {MAX_DEPTH} levels")]
+        )
+    if isinstance(node, dict):
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if isinstance(key, dict | list | tuple):
+                raise TopologyError([input_problem("wrong-type", "a key must be a plain word")])
+            out[str(key)] = _plain(value, depth + 1, budget)
+        return out
+    if isinstance(node, list):
+        return [_plain(item, depth + 1, budget) for item in node]
+    if isinstance(node, bool | int | float | str) or node is None:
+        if isinstance(node, str):
+            return str(node)  # drop ruamel's scalar string subclasses
+        if isinstance(node, bool):
+            return bool(node)
+        if isinstance(node, int):
+            return int(node)
+        return float(node) if isinstance(node, float) else node
+    value = getattr(node, "value", None)  # tagged scalars: keep the text, drop the tag
+    if isinstance(value, str):
+        return value
+    return str(node)

@@ -17,15 +17,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
+from netwright.backend.topology.fastload import MAX_DEPTH, MAX_TEXT_BYTES, flow_depth
+from netwright.backend.topology.fastload import input_problem as _problem
 from netwright.backend.topology.problems import PathPart, Problem, TopologyError
-
-MAX_TEXT_BYTES = 1024 * 1024  # 1 MiB: far above any real topology, small enough to parse fast
-MAX_DEPTH = 32
-MAX_NODES = 200_000
-
-
-def _problem(code: str, message: str, line: int = 0, column: int = 0) -> Problem:
-    return Problem("error", code, (), message, line, column)
 
 
 def make_yaml(mapping: int = 2, sequence: int = 2, offset: int = 0) -> YAML:
@@ -150,82 +144,10 @@ def _node_problems(node: Any, ancestors: list[Any]) -> Iterator[Problem]:
             yield from _node_problems(child, inner)
 
 
-def flow_depth(text: str) -> int:
-    """Deepest nesting of [ and { outside quotes and comments, found without parsing.
-
-    ruamel.yaml takes seconds on thousands of nested brackets; this scan takes microseconds
-    and lets such input be refused before the parser sees it.
-    """
-    depth = deepest = 0
-    quote = ""
-    for line in text.splitlines():
-        quote = "" if quote == "'" else quote
-        previous = ""
-        for char in line:
-            if quote:
-                if char == quote and previous != "\\":
-                    quote = ""
-            elif char in "\"'" and previous in " [{,:":
-                quote = char
-            elif char == "#" and previous in " \t":
-                break
-            elif char in "[{":
-                depth += 1
-                deepest = max(deepest, depth)
-            elif char in "]}":
-                depth = max(depth - 1, 0)
-            previous = char
-    return deepest
-
-
 def dump_yaml(tree: Any, yaml: YAML) -> str:
     stream = io.StringIO()
     yaml.dump(tree, stream)
     return stream.getvalue()
-
-
-class _Budget:
-    def __init__(self) -> None:
-        self.nodes = 0
-
-
-def to_plain(tree: Any) -> Any:
-    """Convert the round-trip tree to plain dicts, lists and scalars for the model.
-
-    Bounded: aliases could otherwise expand a small file into a huge structure.
-    """
-    return _plain(tree, 0, _Budget())
-
-
-def _plain(node: Any, depth: int, budget: _Budget) -> Any:
-    budget.nodes += 1
-    if budget.nodes > MAX_NODES:
-        raise TopologyError([_problem("too-large", f"the file has more than {MAX_NODES} values")])
-    if depth > MAX_DEPTH:
-        raise TopologyError(
-            [_problem("too-deep", f"the file nests deeper than {MAX_DEPTH} levels")]
-        )
-    if isinstance(node, dict):
-        out: dict[str, Any] = {}
-        for key, value in node.items():
-            if isinstance(key, dict | list | tuple):
-                raise TopologyError([_problem("wrong-type", "a key must be a plain word")])
-            out[str(key)] = _plain(value, depth + 1, budget)
-        return out
-    if isinstance(node, list):
-        return [_plain(item, depth + 1, budget) for item in node]
-    if isinstance(node, bool | int | float | str) or node is None:
-        if isinstance(node, str):
-            return str(node)  # drop ruamel's scalar string subclasses
-        if isinstance(node, bool):
-            return bool(node)
-        if isinstance(node, int):
-            return int(node)
-        return float(node) if isinstance(node, float) else node
-    value = getattr(node, "value", None)  # tagged scalars: keep the text, drop the tag
-    if isinstance(value, str):
-        return value
-    return str(node)
 
 
 def locate(tree: Any, path: Sequence[PathPart], at_key: bool = False) -> tuple[int, int]:

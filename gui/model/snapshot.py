@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from netwright.backend.topology.fastload import to_plain
 from netwright.backend.topology.problems import TopologyError
-from netwright.backend.topology.yamltree import to_plain
 
 SUB_INTERFACE_KINDS = ("ipvlan", "macvlan", "vlan")
 

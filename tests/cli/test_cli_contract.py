@@ -78,7 +78,7 @@ def test_schema_is_json_schema_and_matches_the_checked_in_copy() -> None:
 def test_schema_accepts_the_examples() -> None:
     jsonschema = pytest.importorskip("jsonschema")
     from netwright.backend.topology import Document
-    from netwright.backend.topology.yamltree import to_plain
+    from netwright.backend.topology.fastload import to_plain
 
     schema = json.loads(netwright("schema").stdout)
     for example in EXAMPLES:

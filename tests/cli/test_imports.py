@@ -37,6 +37,12 @@ CASES = {
     "validate": (PARSER + "from netwright.backend.cli import cmd_validate\n"
                  "cmd_validate.problems_of_file('examples/seed-ipvlan-l2.yaml')\n",
                  ("pyroute2", "netwright.backend.engine", "dbus_fast", "PySide6")),
+    # `apply --local` of a valid file: libyaml, the model and the engine; the round-trip
+    # parser (ruamel.yaml) only to explain an invalid file
+    "--local": (PARSER + "import netwright.backend.engine\n"
+                "from netwright.backend.cli import cmd_engine\n"
+                "cmd_engine._load('examples/seed-ipvlan-l2.yaml')\n",
+                ("ruamel", "netwright.backend.topology.document", *PYROUTE2_UNUSED)),
     # the daemon and `--local`: pyroute2's netlink and IPRoute, none of its other APIs, which
     # its package __init__ would load (netwright.backend.lazy_pyroute2 defers it)
     "engine and daemon": ("import netwright.backend.engine\n"

@@ -86,6 +86,7 @@ def test_clear_messages(tmp_path: Path, clean_host: Any) -> None:
     broken.write_text("netwright: 1\nname: b\ninterfaces: {v: {kind: veth}}\n")
     invalid = cli("apply", "--local", "--yes", str(broken), state_dir=state)
     assert invalid.returncode == 1 and "veth v needs 'peer:'" in invalid.stderr
+    assert invalid.stderr.startswith(f"netwright: {broken}:3:"), invalid.stderr  # file, line
     assert "Traceback" not in invalid.stderr
 
 

@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from netwright.backend.topology import Document, TopologyError, parse_topology
-from netwright.backend.topology.fastload import load_plain
-from netwright.backend.topology.yamltree import MAX_TEXT_BYTES, parse_yaml, to_plain
+from netwright.backend.topology.fastload import MAX_TEXT_BYTES, load_plain, to_plain
+from netwright.backend.topology.yamltree import parse_yaml
 
 SEED = """\
 netwright: 1
