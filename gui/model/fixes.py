@@ -3,8 +3,8 @@
 The Problems and Checks docks offer "Apply fix" where the fix is something the design can
 do by itself, in the designer's words rather than YAML: use macvlan bridge where the kernel
 has no ipvlan, use ipvlan l2 on a Wi-Fi parent, add the default route via the parent's
-gateway, bring a link up. A fix that needs a decision (which router, which subnet) is only
-described, never guessed.
+gateway, bring a link up, give a child the kind of its siblings. A fix that needs a decision
+(which router, which subnet) is only described, never guessed.
 """
 
 from __future__ import annotations
@@ -42,6 +42,15 @@ def problem_fix(snapshot: Snapshot, get: Getter, problem: Problem) -> Fix | None
         return _kind_fix(get, key, "ipvlan")
     if problem.code == "no-default-route" and key in snapshot.namespaces:
         return default_route_fix(snapshot, get, key)
+    if problem.code == "parent-mixed-kinds" and key in snapshot.interfaces:
+        parent = snapshot.interfaces[key].get("parent")
+        kind = snapshot.kind_of(key)
+        sibling = next((snapshot.kind_of(k) for k, link in snapshot.interfaces.items()
+                        if k != key and link.get("parent") == parent
+                        and snapshot.kind_of(k) in ("ipvlan", "macvlan")
+                        and snapshot.kind_of(k) != kind), None)
+        if sibling is not None:  # one kind for all children of the parent: its first one's
+            return _kind_fix(get, key, sibling)
     return None
 
 

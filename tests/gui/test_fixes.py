@@ -65,3 +65,21 @@ def test_a_predicted_cells_fix_is_one_click(qtbot, window: MainWindow, seed: Pat
     _click(checks.fix_bar.button)
     assert _default_routes(window, "net2") == ["192.168.31.1"]
     assert window.document.undo_stack.count() == 1
+
+
+def test_mixed_kinds_on_one_parent_are_fixed_to_the_siblings_kind(window: MainWindow,
+                                                                   seed: Path) -> None:
+    assert window.open_path(seed)
+    window.change_kind("ipvlan1", "macvlan")
+    view = window.problems
+    row = next(i for i in range(view.topLevelItemCount())
+               if view.topLevelItem(i).data(1, Qt.ItemDataRole.UserRole) == "parent-mixed-kinds")
+    view.setCurrentItem(view.topLevelItem(row))
+    bar = window.problems_fix
+    assert bar.isVisible(), view.topLevelItem(row).text(2)
+    fixed = "ipvlan2" if "ipvlan2" in bar.label.text() else "ipvlan1"
+    _click(bar.button)
+    kinds = {window.document.get(("interfaces", k, "kind")) for k in ("ipvlan1", "ipvlan2")}
+    assert len(kinds) == 1, (fixed, kinds)
+    assert not any(p.code == "parent-mixed-kinds" for p in window.document.problems)
+    assert window.document.undo_stack.count() == 2
