@@ -20,6 +20,8 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass, replace
 
+from netwright.backend.checks.filtering import Ruleset
+from netwright.backend.checks.flow import Flows, design_rulesets, has_rules
 from netwright.backend.checks.l2 import Layer2
 from netwright.backend.checks.network import (
     OUTSIDE,
@@ -68,10 +70,22 @@ class Explainer:
     def __init__(
         self, topology: Topology, outside: str | None = None,
         host_forwarding: HostForwarding = False,
+        foreign: dict[Place, Ruleset] | None = None, bridge_nf: dict[int, bool] | None = None,
     ) -> None:
+        """``foreign``: tables Netwright does not own, read from a kernel, by place;
+        ``bridge_nf``: per IP version, whether bridged packets pass the IP hooks
+        (net.bridge.bridge-nf-call-ip{,6}tables; 1 where br_netfilter is loaded)."""
         self.net = Network(topology, outside, host_forwarding)
         self.l2 = Layer2(self.net)
         self.routing = Routing(self.net)
+        self.flows: Flows | None = None
+        rulesets = design_rulesets(topology) if has_rules(topology) else {}
+        for place, ruleset in (foreign or {}).items():
+            merged = rulesets.setdefault(place, Ruleset())
+            merged.chains.update(ruleset.chains)
+            merged.foreign_tables += ruleset.foreign_tables
+        if rulesets:
+            self.flows = Flows(self, rulesets, bridge_nf)
         self._walks: dict[tuple[Place, IpAddr], Walk] = {}
         self._reachable: dict[str, Prediction] = {}
         self._hops: dict[tuple[str, IpAddr | None], str] = {}
@@ -154,10 +168,14 @@ class Explainer:
 
     def predict(self, source: Place, target: Target, dst: IpAddr | None = None) -> Prediction:
         dst = dst or ipaddress.ip_address(target.address)
+        if self.flows is not None and self.net.is_local(source, dst):
+            return self.flows.predict(source, dst, dst, "icmp")
         if self.net.is_local(source, dst):
             return Prediction("reachable", "accepted",
                               f"{dst} is {place_label(source)}'s own address: delivered locally")
         src = self.source_address(source, dst)
+        if self.flows is not None and src is not None:
+            return self.flows.predict(source, src, dst, "icmp")
         forward = self.walk(source, dst)
         if not forward.ok:
             self.neighbour_steps.update(forward.steps)

@@ -168,6 +168,10 @@ class Network:
         """Whether a place routes packets that are not for it."""
         if place is not None and place.startswith("@lan:"):
             return True  # the LAN's router is the gateway: forwarding is its job
+        spec = self.topology.host if place is None else self.topology.namespaces.get(place)
+        owned = getattr(spec, "forwarding", None)  # the design's own setting wins
+        if owned is not None and getattr(owned, f"ipv{version}") is not None:
+            return bool(getattr(owned, f"ipv{version}"))
         if place is None:
             return self.host_forwarding.get(version, False)
         namespace = self.topology.namespaces.get(place)

@@ -25,6 +25,7 @@ Disposition = Literal[
     "link_down",  # an interface on the way is down or has no carrier
     "not_forwarded",  # a router on the way has forwarding off
     "beyond_model",  # the path leaves what the topology describes
+    "denied",  # a firewall rule or policy drops or refuses it (the reason names which)
 ]
 
 ROLES: tuple[Role, ...] = ("self", "peer", "parent", "gateway", "outside")

@@ -186,8 +186,21 @@ def rule_text(rule: Rule) -> str:
 _STATEFUL = Rule(action="accept", state=["established", "related"])
 
 
+_NEIGHBOUR_DISCOVERY = ["nd-router-solicit", "nd-router-advert", "nd-neighbor-solicit",
+                        "nd-neighbor-advert"]
+
+
 def _chain_rules(table: TableSpec, name: str, chain: Chain, final_drop: bool) -> None:
-    """A chain's rules; ``final_drop`` stands for the policy in a regular (port) chain."""
+    """A chain's rules; ``final_drop`` stands for the policy in a regular (port) chain, which
+    lets ARP and IPv6 neighbour discovery through first, as OpenStack's port security does
+    (a port that cannot resolve its neighbours passes nothing the rules allow)."""
+    if final_drop and chain.policy == "drop":
+        table._rule(name, [_match(_meta("protocol"), "arp"), {"accept": None}],
+                    "meta protocol arp accept")
+        table._rule(name, [_match({"payload": {"protocol": "icmpv6", "field": "type"}},
+                                  {"set": list(_NEIGHBOUR_DISCOVERY)}), {"accept": None}],
+                    "icmpv6 type { nd-router-solicit, nd-router-advert, nd-neighbor-solicit,"
+                    " nd-neighbor-advert } accept")
     if chain.stateful:
         table._rule(name, rule_expr(_STATEFUL), rule_text(_STATEFUL))
     for rule in chain.rules:
