@@ -65,7 +65,11 @@ class ContextActions(_Base):
         other = other_kind(kind)
         if other is not None:
             mode = kind_change_edits(self.document.get, key, other)[1].value
-            menu.addAction(f"Change to {other} {mode}", lambda: self.change_kind(key, other))
+            change = menu.addAction(f"Change to {other} {mode}",
+                                    lambda: self.change_kind(key, other))
+            if self.host_facts is not None and self.host_facts.lacks(other):
+                change.setEnabled(False)  # the backend's kernel could not create it
+                change.setToolTip(f"the backend's kernel has no {other}")
         namespace = key if key in snapshot.namespaces else snapshot.namespace_of(key)
         if namespace:
             check = menu.addAction(f"Check from {namespace}", lambda: self.check_from(namespace))

@@ -43,3 +43,6 @@ def test_missing_ipvlan_is_a_problem_with_a_fix(window: MainWindow, own_lab: Pat
     assert window.document.undo_stack.count() == 1
     left = [p for p in window.problems.problems if p.code == KERNEL_LACKS_KIND]
     assert [p.path[1] for p in left] == ["ipvlan2" if key == "ipvlan1" else "ipvlan1"]
+    menu = window.build_context_menu(key)  # back to ipvlan is not offered on this kernel
+    change = next(a for a in menu.actions() if a.text().startswith("Change to"))
+    assert change.text() == "Change to ipvlan l2" and not change.isEnabled()
