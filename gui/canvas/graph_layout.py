@@ -49,10 +49,6 @@ class BoxShape:
 ShapeOf = Callable[[str], BoxShape]
 
 
-def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def _node(index: int, shape: BoxShape) -> str:
     """A plain node the size of the box; ports as fixed-size table rows at their heights."""
     if not shape.ports:
@@ -100,9 +96,9 @@ def dot_source(snapshot: Snapshot, shape_of: ShapeOf) -> tuple[str, list[str]]:
     host = [key for key in placed if key not in snapshot.namespaces]
     if host:
         lines.append("  subgraph cluster_host { graph [label=\"\", penwidth=0];")
-        lines += [f"    {_node(index[key], shapes[key])}; // {_quote(key)}" for key in host]
+        lines += [f"    {_node(index[key], shapes[key])};" for key in host]
         lines.append("  }")
-    lines += [f"  {_node(index[key], shapes[key])}; // {_quote(key)}"
+    lines += [f"  {_node(index[key], shapes[key])};"  # no user text reaches dot
               for key in placed if key in snapshot.namespaces]
     for owner_a, end_a, owner_b, end_b in ends:
         tail, head = (end_b, end_a) if depth[owner_a] > depth[owner_b] else (end_a, end_b)

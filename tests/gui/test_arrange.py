@@ -130,3 +130,18 @@ def test_without_dot_a_file_without_positions_still_opens(
     assert window.open_path(path)
     assert measure_scene(window.scene).box_overlaps == 0
     assert set(window.scene.nodes) == set(window.document.snapshot.placed_keys())
+
+
+def test_names_never_reach_dot_as_text() -> None:
+    """A key dot would choke on (quotes, a newline, a brace) is still laid out: dot sees only
+    n0, n1 … and port numbers."""
+    from netwright.gui.canvas.graph_layout import dot_positions
+    from netwright.gui.canvas.items import box_shape
+    from netwright.gui.model.snapshot import Snapshot
+
+    odd = 'we"ird\n} name'
+    snapshot = Snapshot(namespaces={odd: {}, "b": {}},
+                        interfaces={"x": {"kind": "veth", "namespace": odd, "peer": "y"},
+                                    "y": {"kind": "veth", "namespace": "b", "peer": "x"}})
+    positions = dot_positions(snapshot, lambda key: box_shape(snapshot, key))
+    assert set(positions) == {odd, "b"} and positions[odd] != positions["b"]
