@@ -41,6 +41,7 @@ class Packet:
     oif: str | None = None
     state: str = "new"
     mac: str | None = None  # the source MAC, when the design fixes it
+    icmp_type: str | None = None  # None: an echo request, or its reply when established
 
     def at(self, iif: str | None, oif: str | None) -> Packet:
         return replace(self, iif=iif, oif=oif)
@@ -259,8 +260,9 @@ def _value(left: dict[str, Any], packet: Packet) -> tuple[bool, Any]:
             return True, packet.mac.lower()
         elif protocol in ("icmp", "icmpv6") and name == "type":
             wanted = "icmp" if protocol == "icmp" else "ipv6-icmp"
-            return (packet.proto == wanted), "echo-request" if packet.state == "new" \
-                else "echo-reply"
+            kind = packet.icmp_type or ("echo-reply" if packet.state == "established"
+                                        else "echo-request")
+            return packet.proto == wanted, kind
         raise UnreadableRuleError(f"{protocol} {name} is not modelled")
     raise UnreadableRuleError(f"the match on {next(iter(left), left)} is not modelled")
 

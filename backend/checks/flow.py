@@ -283,8 +283,10 @@ class Flows:
             if network.overlaps(ipaddress.ip_network(f"{sender}/64", strict=False)):
                 hop = ip
         group = ipaddress.ip_address("ff02::1:ff00:0") + (int(hop) & 0xFFFFFF)
-        solicit = Packet(sender, group, "ipv6-icmp", state="invalid")
-        advert = Packet(hop, sender, "ipv6-icmp", state="invalid")
+        solicit = Packet(sender, group, "ipv6-icmp", state="invalid",
+                         icmp_type="nd-neighbor-solicit")
+        advert = Packet(hop, sender, "ipv6-icmp", state="invalid",
+                        icmp_type="nd-neighbor-advert")
         out_name = self.net.devices[out_dev].name
         try:
             self._filter(place, "output", solicit.at(None, out_name), track)

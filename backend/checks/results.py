@@ -95,30 +95,79 @@ class Observation:
 
 
 @dataclass(frozen=True)
-class Pair:
-    """One source namespace (``"host"`` for the host) and one target address."""
+class Service:
+    """A TCP or UDP port of the target that the design's rules or publishes name (or one they
+    leave out): does a connection (TCP) or a request and its answer (UDP) get through?"""
 
-    source: str
-    target: Target
+    proto: Literal["tcp", "udp"]
+    port: int
     predicted: Prediction
     observed: Observation | None = None
 
     @property
     def matches(self) -> bool | None:
-        """None before probing; otherwise whether the model predicted what the kernel did."""
         if self.observed is None:
             return None
         return self.observed.verdict == self.predicted.verdict
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "proto": self.proto, "port": self.port, "predicted": self.predicted.to_json(),
+            "observed": None if self.observed is None else self.observed.to_json()}
+        if self.observed is not None:
+            data["match"] = self.matches
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Service:
+        predicted, observed = data["predicted"], data.get("observed")
+        return cls(data["proto"], int(data["port"]), Prediction(
+            predicted["verdict"], predicted.get("disposition", "beyond_model"),
+            predicted["reason"], predicted.get("fix")),
+            None if observed is None else Observation(
+                observed["verdict"], observed.get("error"), observed.get("rtt_ms"),
+                observed.get("errno"), observed.get("attempts", 1)))
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One source namespace (``"host"`` for the host) and one target address; ``services``
+    are the TCP/UDP ports probed besides the echo when the design has rules."""
+
+    source: str
+    target: Target
+    predicted: Prediction
+    observed: Observation | None = None
+    services: tuple[Service, ...] = ()
+
+    @property
+    def matches(self) -> bool | None:
+        """None before probing; otherwise whether the model predicted what the kernel did
+        (for the echo and for every port probed)."""
+        if self.observed is None:
+            return None
+        return self.observed.verdict == self.predicted.verdict and all(
+            s.matches is not False for s in self.services)
 
     def mismatch_text(self) -> str | None:
         """The sentence users want when the model or the host surprised us."""
         if self.observed is None or self.matches:
             return None
-        seen = self.observed.error or f"reply in {self.observed.rtt_ms or 0:.2f} ms"
-        text = f"predicted {self.predicted.verdict}: {self.predicted.reason}; observed: {seen}"
-        if self.observed.limited_by:
-            text += f" (limited by the {self.observed.limited_by}, not the design)"
-        return text
+        texts = []
+        if self.observed.verdict != self.predicted.verdict:
+            seen = self.observed.error or f"reply in {self.observed.rtt_ms or 0:.2f} ms"
+            text = (f"predicted {self.predicted.verdict}: {self.predicted.reason};"
+                    f" observed: {seen}")
+            if self.observed.limited_by:
+                text += f" (limited by the {self.observed.limited_by}, not the design)"
+            texts.append(text)
+        for service in self.services:
+            if service.matches is False and service.observed is not None:
+                seen = service.observed.error or "answered"
+                texts.append(f"{service.proto}/{service.port}: predicted"
+                             f" {service.predicted.verdict}: {service.predicted.reason};"
+                             f" observed: {seen}")
+        return "; ".join(texts)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -129,6 +178,8 @@ class Pair:
             "predicted": self.predicted.to_json(),
             "observed": None if self.observed is None else self.observed.to_json(),
         }
+        if self.services:
+            data["services"] = [s.to_json() for s in self.services]
         if self.observed is not None:
             data["match"] = self.matches
             if not self.matches:
@@ -180,6 +231,7 @@ class CheckResult:
                     observed["verdict"], observed.get("error"), observed.get("rtt_ms"),
                     observed.get("errno"), observed.get("attempts", 1),
                     observed.get("limited_by"), observed.get("tcp")),
+                services=tuple(Service.from_json(s) for s in item.get("services", [])),
             ))
         return cls(data.get("topology", ""), pairs, probed=bool(data.get("probed")),
                    seconds=dict(data.get("seconds", {})), notes=list(data.get("notes", [])),

@@ -14,7 +14,7 @@ import resource
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from netwright.backend.checks.explain import Explainer, Step
@@ -22,6 +22,7 @@ from netwright.backend.checks.netns import call_in, netns_path
 from netwright.backend.checks.network import HostForwarding, Place
 from netwright.backend.checks.prober import EchoProber, Probe
 from netwright.backend.checks.results import CheckResult, Observation, Pair
+from netwright.backend.checks.services import responders_needed, with_services
 from netwright.backend.dhcp.identity import shared_identity_notes
 from netwright.backend.dhcp.substitute import with_leases
 from netwright.backend.topology.model import Topology
@@ -154,7 +155,7 @@ async def _run_check(
             host_forwarding = await loop.run_in_executor(
                 pool, lambda: _read_host_forwarding(where))
     explainer = Explainer(topology, options.outside, host_forwarding)
-    pairs = explainer.pairs()
+    pairs = with_services(explainer, explainer.pairs())
     timings["explain"] = time.perf_counter() - started
     notes = explainer.notes()
     if topology is not getattr(subject, "topology", topology):  # leases were filled in
@@ -212,6 +213,10 @@ async def _run_check(
             tcp = await probe_tcp(probes, options.tcp_port, options.timeout)
             timings["tcp"] = time.perf_counter() - begun
             observations = [_with_tcp(o, t) for o, t in zip(observations, tcp, strict=True)]
+        if any(p.services for p in pairs):
+            begun = time.perf_counter()
+            pairs = await _probe_services(pairs, probes, where, options.timeout)
+            timings["services"] = time.perf_counter() - begun
     finally:
         if pins is not None:
             begun = time.perf_counter()
@@ -220,12 +225,42 @@ async def _run_check(
             timings["unpin_neighbours"] = time.perf_counter() - begun
     if limited:
         observations = [_limited(o) for o in observations]
-    result.pairs = [Pair(p.source, p.target, p.predicted, o)
+    result.pairs = [Pair(p.source, p.target, p.predicted, o, p.services)
                     for p, o in zip(pairs, observations, strict=True)]
     result.probed = True
     timings["total"] = time.perf_counter() - started
     report(len(pairs), len(pairs), f"{len(result.mismatches)} mismatch(es)")
     return result
+
+
+async def _probe_services(pairs: list[Pair], probes: list[Probe], where: Where,
+                          timeout: float) -> list[Pair]:
+    """Connect (TCP) and ask (UDP) every service of every pair, with responders serving the
+    targets' ports meanwhile; the pairs come back with the services observed."""
+    from netwright.backend.checks.responder import Responders
+    from netwright.backend.checks.tcp import probe_tcp
+    from netwright.backend.checks.udp import probe_udp
+
+    wanted = {(where.path(place), address, proto, port)
+              for place, address, proto, port in responders_needed(pairs)}
+    by_port: dict[tuple[str, int], list[tuple[int, int]]] = {}
+    for index, pair in enumerate(pairs):
+        for number, service in enumerate(pair.services):
+            by_port.setdefault((service.proto, service.port), []).append((index, number))
+    seen: dict[tuple[int, int], Observation] = {}
+    async with Responders(wanted):
+        for (proto, port), slots in by_port.items():
+            chosen = [probes[index] for index, _number in slots]
+            if proto == "tcp":
+                answers = await probe_tcp(chosen, port, timeout)
+            else:
+                answers = await probe_udp(chosen, port, timeout)
+            for slot, answer in zip(slots, answers, strict=True):
+                seen[slot] = Observation(answer["verdict"], answer.get("error"),
+                                         answer.get("rtt_ms"), answer.get("errno"))
+    return [Pair(p.source, p.target, p.predicted, p.observed, tuple(
+        replace(service, observed=seen.get((index, number)))
+        for number, service in enumerate(p.services))) for index, p in enumerate(pairs)]
 
 
 def _probes(pairs: list[Pair], explainer: Explainer, where: Where) -> list[Probe]:

@@ -15,12 +15,12 @@ from collections.abc import Callable
 
 import pytest
 
-from netwright.backend.checks.results import CheckResult, Pair
+from netwright.backend.checks.results import CheckResult, Pair, Service
 from netwright.backend.checks.run import CheckOptions, run_check
 from netwright.backend.topology import Topology, parse_topology
 
 pytestmark = pytest.mark.root
-FAST = CheckOptions(timeout=0.3, retries=0)
+FAST = CheckOptions(timeout=0.5, retries=1)
 
 ROUTED = """
 netwright: 1
@@ -171,4 +171,65 @@ def test_rule_case(case: str, build: Callable[[], Topology],
     for (source, target), wanted in expected.items():
         assert verdict(result, source, target) == wanted, (case, source, target)
     reasons = " ".join(f"{p.predicted.reason} {p.predicted.fix}" for p in result.pairs)
+    assert phrase in reasons, reasons
+
+
+def service(result: CheckResult, source: str, target: str, proto: str, port: int) -> Service:
+    found = next(s for s in pair(result, source, target).services
+                 if s.proto == proto and s.port == port)
+    assert found.observed is not None
+    return found
+
+
+SSH_ONLY = "firewall: {input: {policy: drop, stateful: true, rules: [{action: accept," \
+           " proto: tcp, dport: 22}, {action: accept, proto: udp, dport: 53}]}}"
+
+# (case, topology, {(source, target, proto, port): verdict}, phrase in a service's reason)
+PORT_CASES: list[tuple[str, Callable[[], Topology], dict[tuple[str, str, str, int], str],
+                       str]] = [
+    ("input-ports-allowed-and-dropped", lambda: bridged("fwport", b=SSH_ONLY),
+     {("a", "10.0.0.2", "tcp", 22): "reachable", ("a", "10.0.0.2", "tcp", 9): "unreachable",
+      ("a", "10.0.0.2", "udp", 53): "reachable", ("a", "10.0.0.2", "udp", 9): "unreachable",
+      ("b", "10.0.0.1", "tcp", 22): "reachable"},
+     "tcp 10.0.0.1 → 10.0.0.2 port 9 is dropped (no answer) by the drop policy"),
+    ("input-port-rejected", lambda: bridged(
+        "fwprej", b="firewall: {input: {rules: [{action: reject, proto: tcp, dport: 23},"
+                    " {action: reject, proto: udp, dport: 69}]}}"),
+     {("a", "10.0.0.2", "tcp", 23): "unreachable", ("a", "10.0.0.2", "tcp", 9): "reachable",
+      ("a", "10.0.0.2", "udp", 69): "unreachable"}, "refused"),
+    ("forward-port-stateful", lambda: routed(
+        "fwfport", r="firewall: {forward: {policy: drop, stateful: true, rules: [{action:"
+                     " accept, proto: tcp, dport: 80, to: 10.0.2.2}]}}"),
+     {("a", "10.0.2.2", "tcp", 80): "reachable", ("a", "10.0.2.2", "tcp", 9): "unreachable",
+      ("b", "10.0.1.2", "tcp", 80): "unreachable"}, "tcp dport 80"),
+    ("dnat-published-port", lambda: routed(
+        "fwdnat", r="nat: [{publish: {proto: tcp, port: 8080, in: ra, to: 10.0.2.2,"
+                    " to-port: 80}}, {publish: {proto: udp, port: 5353, in: ra, to: 10.0.2.2,"
+                    " to-port: 53}}]"),
+     {("a", "10.0.1.1", "tcp", 8080): "reachable", ("a", "10.0.1.1", "udp", 5353): "reachable",
+      ("a", "10.0.2.2", "tcp", 80): "reachable"},
+     "a → 10.0.1.1:8080 reaches b:80 (published in r)"),
+    ("bridge-port-tcp-only", lambda: bridged(
+        "fwbport", pb=", port-firewall: {to-port: {policy: drop, rules: [{action: accept,"
+                      " proto: tcp, dport: 22}]}}"),
+     {("a", "10.0.0.2", "tcp", 22): "reachable", ("a", "10.0.0.2", "tcp", 9): "unreachable"},
+     "table bridge netwright-fwbport, chain to-pb"),
+]
+
+
+@pytest.mark.parametrize(("case", "build", "expected", "phrase"), PORT_CASES,
+                         ids=[c[0] for c in PORT_CASES])
+def test_port_case(case: str, build: Callable[[], Topology],
+                   expected: dict[tuple[str, str, str, int], str], phrase: str,
+                   deploy: Callable[[Topology], object]) -> None:
+    """TCP and UDP through rules: a responder answers in the target namespace."""
+    result = check(deploy(build()))
+    for (source, target, proto, port), wanted in expected.items():
+        found = service(result, source, target, proto, port)
+        assert found.observed is not None and found.observed.verdict == wanted, \
+            (case, source, target, proto, port, found.observed)
+        if wanted == "unreachable" and "refused" in found.predicted.reason:
+            assert found.observed.error == "Connection refused"
+    reasons = " ".join(f"{s.predicted.reason} {s.predicted.fix}"
+                       for p in result.pairs for s in p.services)
     assert phrase in reasons, reasons

@@ -1,0 +1,111 @@
+"""Which TCP and UDP ports a check probes besides the echo, and what it predicts for each.
+
+A design with rules names ports: a rule's ``dport``, a publish entry's ``port`` and
+``to-port``. Each of them is probed (a bounded number per protocol), and one port no rule
+names, so that both an allowed and a refused flow of every protocol show in the matrix.
+Targets in the design's namespaces get every port (the check runs a responder there, see
+``responder.py``); the host's own addresses only the ports it publishes, since Netwright
+never listens on the host itself. Without rules there is nothing here: the echo says all.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections import defaultdict
+
+from netwright.backend.checks.explain import Explainer
+from netwright.backend.checks.network import Place
+from netwright.backend.checks.results import Pair, Service
+from netwright.backend.topology.firewall import Chain, Publish, port_range
+from netwright.backend.topology.model import Topology
+
+MAX_PORTS = 6  # named ports probed per protocol
+UNNAMED_CANDIDATES = (9, 7, 13, 37, 5999, 49999)  # a port no rule names: the default's case
+PROBED_ROLES = ("peer", "self", "parent")
+Port = tuple[str, int]
+
+
+def _chains(topology: Topology) -> list[Chain]:
+    chains: list[Chain] = []
+    for spec in (topology.host, *topology.namespaces.values()):
+        if spec.firewall is not None:
+            chains += [c for c in (spec.firewall.input, spec.firewall.forward,
+                                   spec.firewall.output) if c is not None]
+    for link in topology.interfaces.values():
+        if link.port_firewall is not None:
+            chains += [c for c in (link.port_firewall.to_port, link.port_firewall.from_port)
+                       if c is not None]
+    return chains
+
+
+def published(topology: Topology) -> list[Port]:
+    """(proto, port) the host and namespaces publish (the outside's side of a DNAT)."""
+    return [(e.publish.proto, e.publish.port)
+            for spec in (topology.host, *topology.namespaces.values())
+            for e in spec.nat if isinstance(e, Publish)]
+
+
+def probed_ports(topology: Topology) -> list[Port]:
+    """Named ports per protocol (at most MAX_PORTS), and one unnamed port per protocol."""
+    named: dict[str, set[int]] = defaultdict(set)
+    ranges: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for chain in _chains(topology):
+        for rule in chain.rules:
+            if rule.proto in ("tcp", "udp") and rule.dport is not None:
+                low, high = port_range(rule.dport)
+                named[rule.proto].add(low)
+                ranges[rule.proto].append((low, high))
+    for spec in (topology.host, *topology.namespaces.values()):
+        for entry in spec.nat:
+            if isinstance(entry, Publish):
+                publish = entry.publish
+                for port in (publish.port, publish.to_port or publish.port):
+                    named[publish.proto].add(port)
+                    ranges[publish.proto].append((port, port))
+    found: list[Port] = []
+    for proto in sorted(named):
+        found += [(proto, port) for port in sorted(named[proto])[:MAX_PORTS]]
+        spare = next((p for p in UNNAMED_CANDIDATES
+                      if not any(low <= p <= high for low, high in ranges[proto])), None)
+        if spare is not None:
+            found.append((proto, spare))
+    return found
+
+
+def with_services(explainer: Explainer, pairs: list[Pair]) -> list[Pair]:
+    """The pairs with a predicted Service for each port that applies to their target."""
+    flows = explainer.flows
+    topology = explainer.net.topology
+    ports = probed_ports(topology) if flows is not None else []
+    if not ports or flows is None:
+        return pairs
+    host_ports = set(published(topology))
+    result = []
+    for pair in pairs:
+        if pair.target.role not in PROBED_ROLES:
+            result.append(pair)
+            continue
+        source: Place = None if pair.source == "host" and "host" not in topology.namespaces \
+            else pair.source
+        dst = ipaddress.ip_address(pair.target.address)
+        src = explainer.source_address(source, dst)
+        wanted = [p for p in ports if pair.target.place is not None or p in host_ports]
+        if src is None or not wanted:
+            result.append(pair)
+            continue
+        services = tuple(Service(proto, port, flows.predict(source, src, dst, proto, port))
+                         for proto, port in wanted)
+        result.append(Pair(pair.source, pair.target, pair.predicted, pair.observed, services))
+    return result
+
+
+def responders_needed(pairs: list[Pair]) -> set[tuple[Place, str, str, int]]:
+    """(place, address, proto, port) a responder must serve: every probed service of a
+    target in a namespace, and where a publish sends it (the namespace holding that address)."""
+    needed: set[tuple[Place, str, str, int]] = set()
+    for pair in pairs:
+        for service in pair.services:
+            if pair.target.place is not None:
+                needed.add((pair.target.place, pair.target.address, service.proto,
+                            service.port))
+    return needed
