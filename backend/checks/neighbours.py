@@ -147,6 +147,7 @@ class RouteSocket:
         Refused entries are left in ``done`` as None until the last window is answered.
         """
         done = [] if done is None else done
+        start = len(done)  # ``done`` may be long already: touch only what this call adds
         flags = NLM_F_REQUEST | (NLM_F_CREATE | NLM_F_EXCL if kind == RTM_NEWNEIGH else 0)
         window: list[bytes] = []
         sent: dict[int, int] = {}  # sequence -> index in done
@@ -160,7 +161,7 @@ class RouteSocket:
                 window, sent = [], {}
         if window:
             self._send_window(window, sent, done)
-        done[:] = [entry for entry in done if entry is not None]
+        done[start:] = [entry for entry in done[start:] if entry is not None]
         return done
 
     def _send_window(self, window: list[bytes], sent: dict[int, int],
