@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from netwright.backend.checks.filtering import Ruleset
 from netwright.backend.checks.flow import Flows, design_rulesets, has_rules
 from netwright.backend.checks.l2 import Layer2
+from netwright.backend.checks.mtu import PathMtus, SizeJudgement
 from netwright.backend.checks.network import (
     OUTSIDE,
     Device,
@@ -71,13 +72,18 @@ class Explainer:
         self, topology: Topology, outside: str | None = None,
         host_forwarding: HostForwarding = False,
         foreign: dict[Place, Ruleset] | None = None, bridge_nf: dict[int, bool] | None = None,
+        *, probe_size: int | None = None,
     ) -> None:
         """``foreign``: tables Netwright does not own, read from a kernel, by place;
         ``bridge_nf``: per IP version, whether bridged packets pass the IP hooks
-        (net.bridge.bridge-nf-call-ip{,6}tables; 1 where br_netfilter is loaded)."""
+        (net.bridge.bridge-nf-call-ip{,6}tables; 1 where br_netfilter is loaded);
+        ``probe_size``: the packet size to judge every reachable pair at (None: each
+        sender's MTU on its route; 0: no size judgement)."""
+        self.probe_size = probe_size
         self.net = Network(topology, outside, host_forwarding)
         self.l2 = Layer2(self.net)
         self.routing = Routing(self.net)
+        self.mtu = PathMtus(self.net, self.l2)
         self.flows: Flows | None = None
         rulesets = design_rulesets(topology) if has_rules(topology) else {}
         for place, ruleset in (foreign or {}).items():
@@ -87,7 +93,7 @@ class Explainer:
         if rulesets:
             self.flows = Flows(self, rulesets, bridge_nf)
         self._walks: dict[tuple[Place, IpAddr], Walk] = {}
-        self._reachable: dict[str, Prediction] = {}
+        self._reachable: dict[tuple[str, SizeJudgement | None], Prediction] = {}
         self._hops: dict[tuple[str, IpAddr | None], str] = {}
         # every neighbour entry the predicted packets need (requests and replies), gathered
         # as pairs are predicted: a big check pins them (see run.py)
@@ -198,17 +204,41 @@ class Explainer:
                               back.fix)
         self.neighbour_steps.update(forward.steps)
         self.neighbour_steps.update(back.steps)
+        judgement = self._judge_size(source, dst, forward, back)
         owners = self.net.owners.get(dst, [])
         if len(owners) > 1:
             others = ", ".join(o.key for o in owners if o.key != target.owner)
-            return Prediction("reachable", "delivered",
-                              f"reachable over {forward.first_hop}; duplicate address: {dst} is"
-                              f" also on {others}, either may answer")
-        shared = self._reachable.get(forward.first_hop)
+            return self._reachable_at(
+                judgement, f"reachable over {forward.first_hop}; duplicate address: {dst} is"
+                f" also on {others}, either may answer")
+        key = (forward.first_hop, judgement)
+        shared = self._reachable.get(key)
         if shared is None:  # one object per first hop: a mesh has tens of thousands of pairs
-            shared = self._reachable[forward.first_hop] = Prediction(
-                "reachable", "delivered", f"reachable over {forward.first_hop}")
+            shared = self._reachable[key] = self._reachable_at(
+                judgement, f"reachable over {forward.first_hop}")
         return shared
+
+    def _judge_size(self, source: Place, dst: IpAddr, forward: Walk,
+                    back: Walk) -> SizeJudgement | None:
+        if self.probe_size == 0:
+            return None
+        size = self.probe_size
+        if size is None:
+            route = self.routing.table(source, dst.version).lookup(dst)
+            if route is None:
+                return None
+            size = self.mtu.of(route.dev)
+        return self.mtu.judge(size, forward.steps, back.steps)
+
+    def _reachable_at(self, judgement: SizeJudgement | None, reason: str) -> Prediction:
+        """A reachable prediction with its path MTU, and why full-size packets are dropped
+        when they are."""
+        if judgement is None:
+            return Prediction("reachable", "delivered", reason)
+        text, fix = self.mtu.describe(judgement)
+        return Prediction("reachable", "delivered", f"{reason}; {text}", fix,
+                          judgement.path_mtu, judgement.size,
+                          "unreachable" if judgement.drop else "reachable")
 
     def source_address(self, place: Place, dst: IpAddr) -> IpAddr | None:
         """The address the kernel would send from: one on the outgoing device in the next
@@ -545,7 +575,8 @@ def default_outside(topology: Topology) -> str | None:
 
 
 def explain(
-    topology: Topology, outside: str | None = None, host_forwarding: HostForwarding = False
+    topology: Topology, outside: str | None = None, host_forwarding: HostForwarding = False,
+    probe_size: int | None = None,
 ) -> list[Pair]:
     """Every (source, target, role) pair that matters, with its predicted verdict."""
-    return Explainer(topology, outside, host_forwarding).pairs()
+    return Explainer(topology, outside, host_forwarding, probe_size=probe_size).pairs()

@@ -18,6 +18,9 @@ ECHO_REQUEST = {4: 8, 6: 128}
 ECHO_REPLY = {4: 0, 6: 129}
 IP_RECVERR = 11
 IPV6_RECVERR = 25
+IP_MTU_DISCOVER, IP_PMTUDISC_PROBE = 10, 3  # DF on every packet, the route's PMTU ignored
+IPV6_MTU_DISCOVER, IPV6_PMTUDISC_PROBE = 23, 3
+IP_HEADER = {4: 20, 6: 40}
 SO_RCVBUFFORCE = 33
 RECEIVE_BUFFER = 4 << 20
 PAYLOAD = b"netwright"
@@ -47,13 +50,17 @@ def error_text(code: int) -> str:
 
 def open_echo_socket(version: int) -> socket.socket:
     """A non-blocking ICMP datagram socket that reports errors; call inside the namespace
-    (with ``net.ipv4.ping_group_range`` admitting our group)."""
+    (with ``net.ipv4.ping_group_range`` admitting our group). Every packet carries
+    don't-fragment and ignores a path MTU learnt earlier (PMTUDISC_PROBE), so a full-size
+    probe measures the path as it is, every time."""
     if version == 4:
         sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_ICMP)
         sock.setsockopt(socket.IPPROTO_IP, IP_RECVERR, 1)
+        sock.setsockopt(socket.IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_PROBE)
     else:
         sock = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM, socket.IPPROTO_ICMPV6)
         sock.setsockopt(socket.IPPROTO_IPV6, IPV6_RECVERR, 1)
+        sock.setsockopt(socket.IPPROTO_IPV6, IPV6_MTU_DISCOVER, IPV6_PMTUDISC_PROBE)
     try:
         sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, RECEIVE_BUFFER)
     except OSError:
@@ -62,9 +69,13 @@ def open_echo_socket(version: int) -> socket.socket:
     return sock
 
 
-def echo_request(version: int, sequence: int) -> bytes:
-    """Identifier and checksum 0: the kernel fills both in for datagram sockets."""
-    return _HEADER.pack(ECHO_REQUEST[version], 0, 0, 0, sequence & 0xFFFF) + PAYLOAD
+def echo_request(version: int, sequence: int, size: int = 0) -> bytes:
+    """Identifier and checksum 0: the kernel fills both in for datagram sockets. ``size``,
+    when given, is the whole IP packet's size: the payload is padded to reach it."""
+    header = _HEADER.pack(ECHO_REQUEST[version], 0, 0, 0, sequence & 0xFFFF)
+    if size:
+        return header + PAYLOAD.ljust(size - IP_HEADER[version] - _HEADER.size, b".")
+    return header + PAYLOAD
 
 
 @dataclass(frozen=True)

@@ -34,24 +34,27 @@ Progress = Callable[[int, int, str], None]
 
 
 class Probe:
-    """Echo ``target`` from the namespace whose file is ``netns`` (see netns.netns_path).
+    """Echo ``target`` from the namespace whose file is ``netns`` (see netns.netns_path);
+    ``size`` (0: a small echo) is the whole IP packet's size, sent with don't-fragment.
 
     The address is parsed once, here: a big mesh has tens of thousands of probes.
     """
 
-    __slots__ = ("netns", "target", "version")
+    __slots__ = ("netns", "size", "target", "version")
 
-    def __init__(self, netns: str, target: str) -> None:
+    def __init__(self, netns: str, target: str, size: int = 0) -> None:
         address = ipaddress.ip_address(target)
         self.netns = netns
         self.target = str(address)  # canonical, as the kernel reports reply addresses
         self.version: int = address.version
+        self.size = size
 
     @classmethod
-    def like(cls, other: Probe, netns: str) -> Probe:
+    def like(cls, other: Probe, netns: str, size: int = 0) -> Probe:
         """The same target as ``other`` from ``netns``, without parsing the address again."""
         probe = cls.__new__(cls)
         probe.netns, probe.target, probe.version = netns, other.target, other.version
+        probe.size = size
         return probe
 
     def __repr__(self) -> str:
@@ -163,7 +166,7 @@ class EchoProber:
             sock = sockets[key]
             sequence = state.sequence[key] = (state.sequence[key] + 1) & 0xFFFF
             state.attempts[index] += 1
-            packet = icmp.echo_request(probe.version, sequence)
+            packet = icmp.echo_request(probe.version, sequence, probe.size)
             pending_error = True
             for _ in range(100):
                 try:
@@ -210,7 +213,7 @@ class EchoProber:
                 self._finish(state, entry[0], self._error(state, error.code, entry[0]))
         while True:
             try:
-                data, ancillary, _flags, address = sock.recvmsg(2048, 64)
+                data, ancillary, _flags, address = sock.recvmsg(65536, 64)
             except (BlockingIOError, InterruptedError):
                 break
             except OSError:

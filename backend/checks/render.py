@@ -81,6 +81,34 @@ def _render_compact(sources: list[str], columns: list[tuple[str, str]],
     return "\n".join(lines)
 
 
+def _size_fails(pair: Pair) -> bool:
+    """Whether full-size packets fail: as observed when probed, else as predicted."""
+    seen = pair.observed.size_verdict if pair.observed is not None else None
+    return (seen or pair.predicted.size_verdict) == "unreachable"
+
+
+MTU_PAIRS_LISTED = 8
+
+
+def render_path_mtus(result: CheckResult) -> list[str]:
+    """The effective MTU of every predicted path: one line when all agree, else per MTU
+    the pairs that have it (the smaller MTUs first, where surprises are)."""
+    by_mtu: dict[int, list[Pair]] = {}
+    for pair in result.pairs:
+        if pair.predicted.mtu is not None:
+            by_mtu.setdefault(pair.predicted.mtu, []).append(pair)
+    if len(by_mtu) <= 1:
+        return [f"Path MTU {mtu} on every path." for mtu in by_mtu]
+    lines = ["Path MTU:"]
+    for mtu in sorted(by_mtu):
+        pairs = by_mtu[mtu]
+        names = [f"{p.source} → {p.target.label}" for p in pairs[:MTU_PAIRS_LISTED]]
+        more = f" and {len(pairs) - MTU_PAIRS_LISTED} more" if len(pairs) > MTU_PAIRS_LISTED \
+            else ""
+        lines.append(f"  {mtu}: {', '.join(names)}{more}")
+    return lines
+
+
 def explanation_line(pair: Pair) -> str:
     text = f"{pair.source} → {pair.target.label} ({pair.target.address}, {pair.target.role}): "
     mismatch = pair.mismatch_text()
@@ -89,6 +117,9 @@ def explanation_line(pair: Pair) -> str:
     text += pair.predicted.reason
     if pair.observed is not None and pair.observed.error:
         text += f" [observed: {pair.observed.error}]"
+    elif pair.observed is not None and pair.observed.size_verdict == "unreachable":
+        text += (f" [observed with {pair.observed.size} bytes and don't-fragment:"
+                 f" {pair.observed.size_error}]")
     if pair.predicted.fix:
         text += f" — fix: {pair.predicted.fix}"
     return text
@@ -97,12 +128,14 @@ def explanation_line(pair: Pair) -> str:
 def render(result: CheckResult, colour: bool = False) -> str:
     """The matrix, then the failures and mismatches, one line each."""
     lines = [render_matrix(result, colour), ""]
-    notable = [p for p in result.pairs if _verdict(p) == "unreachable" or p.matches is False]
+    notable = [p for p in result.pairs if _verdict(p) == "unreachable" or p.matches is False
+               or _size_fails(p)]
     if notable:
         lines.append("Why:")
         lines += ["  " + explanation_line(p) for p in notable]
     else:
         lines.append("Every pair is reachable.")
+    lines += render_path_mtus(result)
     total = len(result.pairs)
     if result.probed:
         bad = len(result.mismatches)

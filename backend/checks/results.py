@@ -48,18 +48,28 @@ class Target:
 
 @dataclass(frozen=True)
 class Prediction:
+    """The small echo's verdict, and for a reachable pair its path MTU: ``size`` is the
+    full-size packet the sender would send (its MTU on the route), ``size_verdict`` whether
+    such a packet with don't-fragment set gets there and back."""
+
     verdict: Verdict
     disposition: Disposition
     reason: str
     fix: str | None = None
+    mtu: int | None = None
+    size: int | None = None
+    size_verdict: Verdict | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "verdict": self.verdict,
             "reason": self.reason,
             "fix": self.fix,
             "disposition": self.disposition,
         }
+        if self.size is not None:
+            data.update(mtu=self.mtu, size=self.size, size_verdict=self.size_verdict)
+        return data
 
 
 @dataclass(frozen=True)
@@ -78,6 +88,9 @@ class Observation:
     attempts: int = 1
     limited_by: str | None = None
     tcp: dict[str, Any] | None = None
+    size: int | None = None  # the don't-fragment probe's packet size, when one was sent
+    size_verdict: Verdict | None = None
+    size_error: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -91,6 +104,9 @@ class Observation:
             data["limited_by"] = self.limited_by
         if self.tcp is not None:
             data["tcp"] = self.tcp
+        if self.size is not None:
+            data.update(size=self.size, size_verdict=self.size_verdict,
+                        size_error=self.size_error)
         return data
 
 
@@ -147,7 +163,9 @@ class Pair:
         if self.observed is None:
             return None
         return self.observed.verdict == self.predicted.verdict and all(
-            s.matches is not False for s in self.services)
+            s.matches is not False for s in self.services) and (
+            self.observed.size_verdict is None
+            or self.observed.size_verdict == self.predicted.size_verdict)
 
     def mismatch_text(self) -> str | None:
         """The sentence users want when the model or the host surprised us."""
@@ -161,6 +179,11 @@ class Pair:
             if self.observed.limited_by:
                 text += f" (limited by the {self.observed.limited_by}, not the design)"
             texts.append(text)
+        elif self.observed.size_verdict not in (None, self.predicted.size_verdict):
+            seen = self.observed.size_error or "a reply"
+            texts.append(f"predicted {self.observed.size}-byte packets"
+                         f" {self.predicted.size_verdict}: {self.predicted.reason}; observed"
+                         f" with {self.observed.size} bytes and don't-fragment: {seen}")
         for service in self.services:
             if service.matches is False and service.observed is not None:
                 seen = service.observed.error or "answered"
@@ -226,11 +249,14 @@ class CheckResult:
                 target=Target(item["target"], item["role"], item.get("target_name", ""), None,
                               item.get("target_name", item["target"])),
                 predicted=Prediction(predicted["verdict"], predicted.get("disposition",
-                                     "beyond_model"), predicted["reason"], predicted.get("fix")),
+                                     "beyond_model"), predicted["reason"], predicted.get("fix"),
+                                     predicted.get("mtu"), predicted.get("size"),
+                                     predicted.get("size_verdict")),
                 observed=None if observed is None else Observation(
                     observed["verdict"], observed.get("error"), observed.get("rtt_ms"),
                     observed.get("errno"), observed.get("attempts", 1),
-                    observed.get("limited_by"), observed.get("tcp")),
+                    observed.get("limited_by"), observed.get("tcp"), observed.get("size"),
+                    observed.get("size_verdict"), observed.get("size_error")),
                 services=tuple(Service.from_json(s) for s in item.get("services", [])),
             ))
         return cls(data.get("topology", ""), pairs, probed=bool(data.get("probed")),

@@ -42,6 +42,9 @@ class CheckOptions:
     """``outside``: an address beyond the gateway to probe (none by default on a real host).
     ``host_forwarding``: None reads the host's IPv4 and IPv6 forwarding from the kernel.
     ``neighbour_budget``: dynamic neighbour entries a check may cause before it pins entries.
+    ``size``: the don't-fragment probe sent besides the small echo to each pair predicted
+    reachable: None sends each at the sender's MTU on its route (a full-size packet), a
+    number sends every one at that many bytes, 0 sends none.
     """
 
     timeout: float = 1.0
@@ -51,6 +54,7 @@ class CheckOptions:
     host_forwarding: bool | None = None
     neighbour_budget: int = 512
     probe: bool = True
+    size: int | None = None
 
     def __post_init__(self) -> None:
         if not 0.01 <= self.timeout <= 30:
@@ -65,12 +69,15 @@ class CheckOptions:
                     f"--target-outside {self.outside!r} is not an IP address") from None
         if self.tcp_port is not None and not 1 <= self.tcp_port <= 65535:
             raise CheckOptionsError(f"TCP port {self.tcp_port} is out of range (1–65535)")
+        if self.size is not None and self.size != 0 and not 68 <= self.size <= 65535:
+            raise CheckOptionsError(f"probe size {self.size} bytes is out of range (68–65535,"
+                                    " or 0 for no full-size probes)")
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> CheckOptions:
         """Options as the D-Bus method receives them (unknown keys are refused)."""
         known = {"timeout", "retries", "outside", "tcp_port", "host_forwarding",
-                 "neighbour_budget", "probe"}
+                 "neighbour_budget", "probe", "size"}
         unknown = set(data) - known
         if unknown:
             raise CheckOptionsError(f"unknown check option(s): {', '.join(sorted(unknown))}")
@@ -154,7 +161,7 @@ async def _run_check(
         with ThreadPoolExecutor(max_workers=1) as pool:
             host_forwarding = await loop.run_in_executor(
                 pool, lambda: _read_host_forwarding(where))
-    explainer = Explainer(topology, options.outside, host_forwarding)
+    explainer = Explainer(topology, options.outside, host_forwarding, probe_size=options.size)
     pairs = with_services(explainer, explainer.pairs())
     timings["explain"] = time.perf_counter() - started
     notes = explainer.notes()
@@ -203,8 +210,14 @@ async def _run_check(
                 f" ({NEIGHBOUR_TABLE_LIMIT}): {pinned} were pinned as temporary permanent"
                 " entries and removed afterwards")
         probes = _probes(pairs, explainer, where)
+        sized = _size_probes(pairs, probes)
         begun = time.perf_counter()
-        observations = await EchoProber(options.timeout, options.retries, progress).run(probes)
+        everything = await EchoProber(options.timeout, options.retries, progress).run(
+            probes + [probe for _index, probe in sized])
+        observations = everything[:len(probes)]
+        for (index, probe), seen in zip(sized, everything[len(probes):], strict=True):
+            observations[index] = replace(observations[index], size=probe.size,
+                                          size_verdict=seen.verdict, size_error=seen.error)
         timings["probe"] = time.perf_counter() - begun
         if options.tcp_port is not None:
             from netwright.backend.checks.tcp import probe_tcp
@@ -279,6 +292,14 @@ def _probes(pairs: list[Pair], explainer: Explainer, where: Where) -> list[Probe
     return probes
 
 
+def _size_probes(pairs: list[Pair], probes: list[Probe]) -> list[tuple[int, Probe]]:
+    """A don't-fragment probe at the predicted size for each pair predicted reachable (a
+    pair already unreachable with small echoes has nothing to learn from a big one)."""
+    return [(index, Probe.like(probe, probe.netns, pair.predicted.size))
+            for index, (pair, probe) in enumerate(zip(pairs, probes, strict=True))
+            if pair.predicted.size and pair.predicted.verdict == "reachable"]
+
+
 def _allow_open_files(needed: int) -> None:
     """Raise this process's soft limit on open files to ``needed`` if the hard limit allows
     (a thousand namespaces need more sockets than the usual soft limit of 1,024)."""
@@ -289,16 +310,13 @@ def _allow_open_files(needed: int) -> None:
 
 
 def _with_tcp(observation: Observation, tcp: dict[str, Any]) -> Observation:
-    return Observation(observation.verdict, observation.error, observation.rtt_ms,
-                       observation.errno, observation.attempts, observation.limited_by, tcp)
+    return replace(observation, tcp=tcp)
 
 
 def _limited(observation: Observation) -> Observation:
     if observation.verdict == "reachable" or observation.limited_by:
         return observation
-    return Observation(observation.verdict, observation.error, observation.rtt_ms,
-                       observation.errno, observation.attempts, "neighbour-table",
-                       observation.tcp)
+    return replace(observation, limited_by="neighbour-table")
 
 
 def _wait_for_dad(paths: list[str], limit: float) -> float:

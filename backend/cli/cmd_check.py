@@ -41,6 +41,9 @@ def register(subparsers: Any) -> None:
     check.add_argument("--timeout", type=float, default=1.0, metavar="SECONDS",
                        help="per attempt (default 1 s; one retry)")
     check.add_argument("--port", type=int, metavar="PORT", help="also try TCP to this port")
+    check.add_argument("--size", type=int, metavar="BYTES",
+                       help="the don't-fragment probe each reachable pair also gets (default:"
+                       " the sender's MTU, i.e. full-size packets; 0: none)")
     check.add_argument("--state-dir", metavar="DIR", type=Path,
                        help="where deployments are recorded (default $NETWRIGHT_STATE_DIR or"
                        " /var/lib/netwright)")
@@ -59,6 +62,9 @@ def register(subparsers: Any) -> None:
                                 help="the address beyond the gateway to predict (default, when"
                                 " the topology has a gateway: a documentation address standing"
                                 " for any address out there)")
+    explain_parser.add_argument("--size", type=int, metavar="BYTES",
+                                help="judge paths at this packet size (default: each sender's"
+                                " MTU; 0: not at all)")
     explain_parser.set_defaults(func=run_explain_command)
 
 
@@ -83,8 +89,9 @@ def run_explain_command(args: argparse.Namespace) -> int:
 
     _document, topology = load_topology(args.file)
     stand_in = None if args.target_outside else default_outside(topology)
-    options = CheckOptions(outside=args.target_outside or stand_in, probe=False)
-    explainer = Explainer(topology, options.outside)
+    options = CheckOptions(outside=args.target_outside or stand_in, probe=False,
+                           size=args.size)
+    explainer = Explainer(topology, options.outside, probe_size=options.size)
     notes = explainer.notes()
     if stand_in is not None:
         notes.append(f"'outside' ({stand_in}, a documentation address) stands for any address"
@@ -133,7 +140,7 @@ def _check_via_backend(args: argparse.Namespace) -> CheckResult:
         progress = TerminalProgress(not args.json)
         try:
             data = await client.check_job(name, progress, outside=args.target_outside,
-                                          timeout=args.timeout)
+                                          timeout=args.timeout, size=args.size)
         finally:
             progress.close()
             client.close()
@@ -152,7 +159,8 @@ def run_check_command(args: argparse.Namespace) -> int:
         _print(result, args.json)
         return EXIT_MISMATCH if result.mismatches else EXIT_OK
     outside = args.target_outside or (_lab_outside() if args.lab else None)
-    options = CheckOptions(timeout=args.timeout, outside=outside, tcp_port=args.port)
+    options = CheckOptions(timeout=args.timeout, outside=outside, tcp_port=args.port,
+                           size=args.size)
 
     async def main() -> CheckResult:
         deployment = await _deployment(args.subject, args.lab, args.state_dir)

@@ -128,10 +128,10 @@ class BackendClient:
 
     async def check_job(
         self, name: str, progress: ProgressCallback | None = None, *,
-        outside: str | None = None, timeout: float | None = None,
+        outside: str | None = None, timeout: float | None = None, size: int | None = None,
     ) -> Any:
         """Check as a job (StartCheck): progress per phase, then the same report as check()."""
-        options = _check_options(outside, timeout)
+        options = _check_options(outside, timeout, size)
         job = str(await self._call("StartCheck", "sa{sv}", [name, options]))
         return parse_json(await self._finished(job, progress))
 
@@ -253,9 +253,12 @@ def _json_list(text: str) -> list[dict[str, Any]]:
     return [dict(item) for item in data if isinstance(item, dict)] if isinstance(data, list) else []
 
 
-def _check_options(outside: str | None, timeout: float | None) -> dict[str, Variant]:
+def _check_options(outside: str | None, timeout: float | None,
+                   size: int | None = None) -> dict[str, Variant]:
     """Check's and StartCheck's options, only those given."""
     options: dict[str, Variant] = {}
+    if size is not None:
+        options["size"] = Variant("u", size)
     if outside is not None:
         options["outside"] = Variant("s", outside)
     if timeout is not None:

@@ -14,7 +14,8 @@ from netwright.backend.service.errors import InvalidArgumentsError
 from netwright.backend.service.worker import EngineWorker
 
 #: D-Bus options of Check and their signatures.
-CHECK_OPTIONS = {"outside": "s", "timeout": "d", "retries": "u", "tcp_port": "u", "probe": "b"}
+CHECK_OPTIONS = {"outside": "s", "timeout": "d", "retries": "u", "tcp_port": "u", "probe": "b",
+                 "size": "u"}
 
 
 async def run_check_for_bus(

@@ -1,0 +1,121 @@
+"""The path MTU of a predicted flow, and where a full-size packet would be dropped.
+
+A check's small echo says nothing about packet size; real traffic fills the sender's MTU. The
+kernel drops an oversized frame without a word at the veth that receives it and at the bridge
+port that would send it (``is_skb_forwardable``: measured, 1500-byte pings with DF vanish at a
+1400-byte veth end while 1400-byte ones pass); a router whose outgoing device is smaller drops a
+don't-fragment packet and answers "fragmentation needed" (IPv6: "packet too big"). Echo replies
+are sent without DF, so a replier and the routers on the way back fragment them, and only the
+silent layer-2 drops count there. The explanation hands the neighbour steps of both walks (see
+``explain.Step``) to ``PathMtus.judge``. Pure: the model's MTUs only (``topology.mtu``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from netwright.backend.checks.l2 import Layer2
+from netwright.backend.checks.network import Network, place_label
+from netwright.backend.topology.model import Veth
+from netwright.backend.topology.mtu import Mtus
+
+Step = tuple[object, str, str, str | None]
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One device that bounds the packet size, and how it drops what is bigger."""
+
+    key: str
+    mtu: int
+    router: bool = False  # a router's outgoing device: it answers "fragmentation needed"
+    sender: bool = False  # the sender's own device: its kernel refuses ("Message too long")
+    reply: bool = False  # only the reply crosses it there
+
+
+@dataclass(frozen=True)
+class SizeJudgement:
+    """``size``: the probe's packet size (the sender's MTU on its route); ``path_mtu``: the
+    largest packet that gets there and back; ``drop``: the first device that drops ``size``."""
+
+    size: int
+    path_mtu: int
+    drop: Limit | None
+
+
+class PathMtus:
+    """Path MTUs over one topology's network, each device path worked out once."""
+
+    def __init__(self, net: Network, l2: Layer2) -> None:
+        self.net = net
+        self.l2 = l2
+        self.mtus = Mtus(net.topology)
+        self.checked = cache(self._checked)
+
+    def of(self, key: str) -> int:
+        return self.mtus.of(key)
+
+    def _checked(self, out_dev: str, answering: str) -> tuple[str, ...]:
+        """The devices between ``out_dev`` and ``answering`` that drop an oversized frame:
+        a veth end receiving from its peer, a bridge port sending, a child receiving from a
+        sibling. Not a bridge passing frames on or taking them to its own stack, nor a parent
+        carrying its child's frames, nor a child taking frames off its parent's wire."""
+        path = self.l2.path(out_dev, answering)
+        found = []
+        for index in range(1, len(path)):
+            key, before = path[index], path[index - 1]
+            link = self.net.link(key)
+            if link is None or link.kind == "bridge":
+                continue
+            if getattr(self.net.link(before), "parent", None) == key:
+                continue  # a child sends through its parent: the parent checks nothing
+            if getattr(link, "parent", None) == before and not (
+                    index >= 2 and getattr(self.net.link(path[index - 2]), "parent", None)
+                    == before):
+                continue  # off the parent's wire, not from a sibling: no check
+            if isinstance(link, Veth) or link.master is not None or getattr(
+                    link, "parent", None) is not None:
+                found.append(key)
+        return tuple(found)
+
+    def judge(self, size: int, forward: tuple[Step, ...],
+              back: tuple[Step, ...]) -> SizeJudgement:
+        """How a ``size``-byte don't-fragment echo fares along ``forward`` and its reply
+        along ``back``."""
+        limits: list[Limit] = []
+        for index, (_place, out_dev, _hop, answering) in enumerate(forward):
+            limits.append(Limit(out_dev, self.of(out_dev), router=index > 0,
+                                sender=index == 0))
+            limits += [Limit(k, self.of(k)) for k in self.checked(out_dev, answering or "")]
+        fragment = size
+        for _place, out_dev, _hop, answering in back:
+            fragment = min(fragment, self.of(out_dev))  # replies carry no DF: routers split
+            for key in self.checked(out_dev, answering or ""):
+                if self.of(key) < fragment:
+                    limits.append(Limit(key, self.of(key), reply=True))
+        path_mtu = min((limit.mtu for limit in limits), default=size)
+        drop = next((limit for limit in limits if limit.mtu < size), None)
+        return SizeJudgement(size, path_mtu, drop)
+
+    def describe(self, judgement: SizeJudgement) -> tuple[str, str | None]:
+        """The sentence for a judgement and, when ``size`` is dropped, the fix."""
+        drop = judgement.drop
+        if drop is None:
+            return f"path MTU {judgement.path_mtu}", None
+        device = self.net.devices[drop.key]
+        at = f"{place_label(device.place)}'s {device.name} (MTU {drop.mtu})"
+        text = (f"reachable for packets up to {judgement.path_mtu} bytes;"
+                f" {judgement.size}-byte packets ")
+        if drop.sender:
+            text += f"cannot leave {at}: the sender's kernel refuses them ('Message too long')"
+        elif drop.router:
+            text += (f"cannot leave {at}, and don't-fragment forbids splitting them: the router"
+                     " answers 'fragmentation needed'")
+        elif drop.reply:
+            text += f"arrive, but their replies are dropped at {at}"
+        else:
+            text += f"are dropped at {at}"
+        fix = (f"give {drop.key} the MTU of the rest of its path ('mtu: {judgement.size}'), or"
+               f" set 'mtu: {judgement.path_mtu}' on the interfaces the packets start from")
+        return text, fix

@@ -1,0 +1,120 @@
+"""Semantic validation of what breaks a network without an error: MTUs and VXLAN identity.
+
+Every rule here is a warning, because the kernel accepts the design and small pings pass:
+interfaces of one layer-2 segment (a veth pair, a bridge and its ports, a parent and its
+children) with different MTUs drop every frame bigger than the smallest one without an ICMP
+error; a VXLAN whose MTU leaves no room for its encapsulation on the underlay makes every
+full-size packet fragment (or vanish where fragments are dropped). The MTU each interface will
+really have comes from ``mtu.Mtus`` (the kernel's defaults and inheritance).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from netwright.backend.topology.model import Topology, Veth, Vxlan
+from netwright.backend.topology.mtu import VXLAN_OVERHEAD, Mtus, vxlan_family
+from netwright.backend.topology.problems import ModelPath, Problem
+
+
+def _warning(code: str, path: ModelPath, message: str) -> Problem:
+    return Problem("warning", code, path, message)
+
+
+def _mtu_path(mtus: Mtus, key: str) -> ModelPath:
+    return ("interfaces", key, "mtu") if mtus.explicit(key) else ("interfaces", key)
+
+
+def _segments(t: Topology) -> Iterator[tuple[str, str, list[str]]]:
+    """(what joins them, its key, members) for each veth pair, bridge and parent with its
+    children."""
+    seen: set[frozenset[str]] = set()
+    ports: dict[str, list[str]] = {}
+    children: dict[str, list[str]] = {}
+    for key, link in t.interfaces.items():
+        if isinstance(link, Veth) and link.peer in t.interfaces:
+            pair = frozenset((key, link.peer))
+            if pair not in seen:
+                seen.add(pair)
+                yield "veth", key, [key, link.peer]
+        if link.master in t.interfaces:
+            ports.setdefault(link.master, []).append(key)
+        parent = getattr(link, "parent", None)
+        if parent in t.interfaces or parent in t.host.nics:
+            children.setdefault(parent, []).append(key)
+    for bridge, members in ports.items():
+        own = [bridge] if t.interfaces[bridge].mtu is not None else []
+        yield "bridge", bridge, own + members
+    for parent, members in children.items():
+        yield "parent", parent, [parent, *members]
+
+
+def check_segment_mtus(t: Topology) -> Iterator[Problem]:
+    """One layer-2 segment, one MTU: the kernel drops a frame bigger than the MTU of the veth
+    that receives it or the bridge port that sends it, and says nothing."""
+    mtus = Mtus(t)
+    for joined_by, joiner, members in _segments(t):
+        sizes = {key: mtus.of(key) for key in members}
+        low, high = min(sizes.values()), max(sizes.values())
+        if low == high:
+            continue
+        smaller = next(k for k in members if sizes[k] == low)
+        bigger = [k for k in members if sizes[k] == high]
+        others = ", ".join(bigger)
+        verb = "have" if len(bigger) > 1 else "has"
+        if joined_by == "veth":
+            where = f"the other end of its veth pair, {others}, has {high}"
+        elif joined_by == "bridge":
+            where = f"{others} on the same bridge ({joiner}) {verb} {high}"
+        else:
+            where = f"{others}, on the wire of parent {joiner}, {verb} {high}"
+        yield _warning("mtu-mismatch", _mtu_path(mtus, smaller),
+                       f"{smaller} has MTU {low} but {where}: frames bigger than {low} bytes"
+                       f" towards {smaller} are dropped without an error (small pings pass,"
+                       f" full-size packets do not); give every interface of this segment the"
+                       f" same MTU ('mtu: {low}' on {others}, or 'mtu: {high}' on {smaller})")
+
+
+def _underlay(t: Topology, link: Vxlan) -> str | None:
+    """The key of the interface a vxlan's packets leave by: its ``dev``, else the interface
+    of its namespace that holds its ``local`` address."""
+    if link.dev is not None:
+        return link.dev
+    if link.local is None:
+        return None
+    for key, other in t.interfaces.items():
+        if other.namespace == link.namespace and any(
+                isinstance(a, str) and a.split("/")[0] == link.local for a in other.addresses):
+            return key
+    if link.namespace is None:
+        for nic, host_nic in t.host.nics.items():
+            if any(a.split("/")[0] == link.local for a in host_nic.addresses):
+                return nic
+    return None
+
+
+def check_vxlan_mtus(t: Topology) -> Iterator[Problem]:
+    """A vxlan's MTU plus its encapsulation must fit the underlay's MTU."""
+    mtus = Mtus(t)
+    for key, link in t.interfaces.items():
+        if not isinstance(link, Vxlan):
+            continue
+        underlay = _underlay(t, link)
+        if underlay is None:
+            continue
+        family = vxlan_family(link)
+        overhead = VXLAN_OVERHEAD[family]
+        room = mtus.of(underlay) - overhead
+        if mtus.of(key) > room:
+            yield _warning("vxlan-mtu-overhead", _mtu_path(mtus, key),
+                           f"vxlan {key} has MTU {mtus.of(key)}, but its underlay {underlay} has"
+                           f" {mtus.of(underlay)} and VXLAN over IPv{family} adds {overhead}"
+                           f" bytes: packets over {room} bytes leave fragmented, and vanish"
+                           f" wherever fragments are dropped; set 'mtu: {room}' on {key} (or"
+                           f" raise {underlay}'s MTU to {mtus.of(key) + overhead})")
+
+
+def link_problems(t: Topology) -> Iterator[Problem]:
+    """Every rule of this module, for validate.RULES."""
+    yield from check_segment_mtus(t)
+    yield from check_vxlan_mtus(t)

@@ -1,0 +1,105 @@
+"""Path MTU, predicted and measured: a full-size don't-fragment echo beside the small one.
+
+Deployed by the real engine inside the test namespace; each test asserts that every pair's
+observation (small echo and full-size probe) equals its prediction, and the key verdicts, in
+a design where the MTU changes the verdict and one where it does not.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import textwrap
+from collections.abc import Callable
+
+import pytest
+
+from netwright.backend.checks.results import CheckResult, Pair
+from netwright.backend.checks.run import CheckOptions, run_check
+from netwright.backend.topology import Topology, parse_topology
+
+pytestmark = pytest.mark.root
+FAST = CheckOptions(timeout=0.3, retries=1)
+
+BRIDGE = """
+netwright: 1
+name: mtu
+namespaces: {a: {}, b: {}, c: {}}
+interfaces:
+  br0: {kind: bridge}
+  pa: {kind: veth, peer: ea, master: br0}
+  ea: {kind: veth, peer: pa, namespace: a, name: eth0, addresses: [10.0.0.1/24]}
+  pb: {kind: veth, peer: eb, master: br0}
+  eb: {kind: veth, peer: pb, namespace: b, name: eth0, addresses: [10.0.0.2/24]MTU_B}
+  pc: {kind: veth, peer: ec, master: br0}
+  ec: {kind: veth, peer: pc, namespace: c, name: eth0, addresses: [10.0.0.3/24]}
+"""
+
+ROUTED = """
+netwright: 1
+name: mturt
+namespaces:
+  a: {routes: [{to: default, via: 10.1.0.254}]}
+  r: {sysctls: {net.ipv4.ip_forward: 1}}
+  b: {routes: [{to: default, via: 10.2.0.254}]}
+interfaces:
+  a0: {kind: veth, peer: ra, namespace: a, addresses: [10.1.0.1/24]}
+  ra: {kind: veth, peer: a0, namespace: r, addresses: [10.1.0.254/24]}
+  rb: {kind: veth, peer: b0, namespace: r, addresses: [10.2.0.254/24]MTU}
+  b0: {kind: veth, peer: rb, namespace: b, addresses: [10.2.0.1/24]MTU}
+"""
+
+
+def check(deployment: object, options: CheckOptions = FAST) -> CheckResult:
+    result = asyncio.run(run_check(deployment, options))
+    assert result.probed
+    assert not result.mismatches, "\n".join(
+        f"{p.source} → {p.target.label}: {p.mismatch_text()}" for p in result.mismatches)
+    return result
+
+
+def pair(result: CheckResult, source: str, target: str) -> Pair:
+    return next(p for p in result.pairs if p.source == source and p.target.address == target)
+
+
+def test_a_smaller_veth_end_drops_full_size_frames(
+        deploy: Callable[[Topology], object]) -> None:
+    result = check(deploy(parse_topology(BRIDGE.replace("MTU_B", ", mtu: 1400"))))
+    into_b = pair(result, "a", "10.0.0.2")
+    assert into_b.observed is not None
+    assert (into_b.observed.verdict, into_b.observed.size, into_b.observed.size_verdict) == (
+        "reachable", 1500, "unreachable")
+    assert into_b.observed.size_error == "no reply"  # a silent drop, no ICMP error
+    assert "reachable for packets up to 1400 bytes; 1500-byte packets are dropped at b's eth0" \
+        " (MTU 1400)" in into_b.predicted.reason
+    assert into_b.predicted.fix is not None and "mtu: 1500" in into_b.predicted.fix
+    from_b = pair(result, "b", "10.0.0.1")  # b sends 1400-byte packets: they fit everywhere
+    assert from_b.observed is not None and from_b.observed.size == 1400
+    assert from_b.observed.size_verdict == "reachable"
+    assert pair(result, "a", "10.0.0.3").observed.size_verdict == "reachable"  # type: ignore
+
+
+def test_one_mtu_everywhere_passes_full_size(deploy: Callable[[Topology], object]) -> None:
+    result = check(deploy(parse_topology(BRIDGE.replace("MTU_B", ""))))
+    probed = [p.observed for p in result.pairs if p.observed and p.observed.size]
+    assert len(probed) == 6 and all(o.size == 1500 and o.size_verdict == "reachable"
+                                    for o in probed)
+
+
+def test_a_chosen_size_that_fits(deploy: Callable[[Topology], object]) -> None:
+    options = CheckOptions(timeout=0.3, retries=1, size=1400)
+    result = check(deploy(parse_topology(BRIDGE.replace("MTU_B", ", mtu: 1400"))), options)
+    assert pair(result, "a", "10.0.0.2").observed.size_verdict == "reachable"  # type: ignore
+
+
+@pytest.mark.parametrize(("mtu", "verdict"), [(", mtu: 1400", "unreachable"), ("", "reachable")])
+def test_a_router_with_a_smaller_link(mtu: str, verdict: str,
+                                      deploy: Callable[[Topology], object]) -> None:
+    result = check(deploy(parse_topology(textwrap.dedent(ROUTED).replace("MTU", mtu))))
+    across = pair(result, "a", "10.2.0.1")
+    assert across.observed is not None and across.observed.verdict == "reachable"
+    assert across.observed.size_verdict == verdict
+    if mtu:
+        assert across.observed.size_error == "Message too long"  # "fragmentation needed"
+        assert "the router answers 'fragmentation needed'" in across.predicted.reason
+    back = pair(result, "b", "10.1.0.1")  # the other way, replies fragment: fine
+    assert back.observed is not None and back.observed.size_verdict == "reachable"

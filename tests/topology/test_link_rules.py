@@ -1,0 +1,102 @@
+"""Every MTU and VXLAN rule (validate_links.py), each triggered by a small file, asserting
+code, severity, model path as written, line and column; and designs that must stay quiet."""
+
+from __future__ import annotations
+
+import inspect
+import re
+import textwrap
+
+import pytest
+
+from netwright.backend.topology import Document, TopologyError, validate_links
+from netwright.backend.topology.problems import Problem
+
+HEAD = "netwright: 1\nname: t\n"
+
+
+def problems(body: str) -> list[Problem]:
+    text = HEAD + textwrap.dedent(body).lstrip("\n")
+    try:
+        return Document.from_text(text, "t.yaml").problems()
+    except TopologyError as exc:
+        return exc.problems
+
+
+def only(body: str, code: str) -> Problem:
+    found = [p for p in problems(body) if p.code == code]
+    assert len(found) == 1, f"expected one {code}, got {[p.render() for p in problems(body)]}"
+    return found[0]
+
+
+# (id, body, code, severity, path, line, column) — lines count the two header lines.
+CASES = [
+    ("veth-ends-differ", """
+        namespaces: {c2: {}}
+        interfaces:
+          v1: {kind: veth, peer: v2}
+          v2: {kind: veth, peer: v1, namespace: c2, mtu: 1400}
+        """, "mtu-mismatch", "warning", "interfaces.v2.mtu", 6, 50),
+    ("bridge-port-smaller", """
+        interfaces:
+          br0: {kind: bridge}
+          p1: {kind: veth, peer: e1, master: br0}
+          e1: {kind: veth, peer: p1}
+          p2: {kind: veth, peer: e2, master: br0, mtu: 1400}
+          e2: {kind: veth, peer: p2, mtu: 1400}
+        """, "mtu-mismatch", "warning", "interfaces.p2.mtu", 7, 48),
+    ("vxlan-too-big-for-underlay", """
+        interfaces:
+          u0: {kind: veth, peer: u1, addresses: [10.9.0.1/24]}
+          u1: {kind: veth, peer: u0}
+          vx: {kind: vxlan, vni: 7, remote: 10.9.0.2, dev: u0, mtu: 1500}
+        """, "vxlan-mtu-overhead", "warning", "interfaces.vx.mtu", 6, 61),
+]
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "severity", "path", "line", "column"),
+    [case[1:] for case in CASES], ids=[case[0] for case in CASES],
+)
+def test_rule(  # noqa: PLR0917 - one parameter per column of CASES
+    body: str, code: str, severity: str, path: str, line: int, column: int
+) -> None:
+    problem = only(body, code)
+    assert (problem.severity, problem.path_text, problem.line, problem.column) == (
+        severity, path, line, column,
+    ), problem.render()
+
+
+def test_every_code_is_exercised() -> None:
+    source = inspect.getsource(validate_links)
+    codes = set(re.findall(r'_(?:error|warning)\(\s*"([a-z-]+)"', source))
+    assert codes and codes - {case[2] for case in CASES} == set()
+
+
+def test_the_smaller_mtu_is_named_with_the_fix() -> None:
+    problem = only(CASES[0][1], "mtu-mismatch")
+    assert "v2 has MTU 1400" in problem.message and "v1, has 1500" in problem.message
+    assert "'mtu: 1400' on v1, or 'mtu: 1500' on v2" in problem.message
+
+
+@pytest.mark.parametrize("body", [
+    # children inherit their parent's MTU; a bridge without one follows its ports
+    """
+    interfaces:
+      br0: {kind: bridge}
+      p1: {kind: veth, peer: e1, master: br0, mtu: 9000}
+      e1: {kind: veth, peer: p1, mtu: 9000}
+      m1: {kind: macvlan, parent: e1, mode: bridge}
+    """,
+    # a vxlan on a dev starts at the dev's MTU minus 50: it fits
+    """
+    interfaces:
+      u0: {kind: veth, peer: u1, addresses: [10.9.0.1/24]}
+      u1: {kind: veth, peer: u0}
+      vx: {kind: vxlan, vni: 7, remote: 10.9.0.2, dev: u0}
+      v6: {kind: vxlan, vni: 8, remote: "fd00::2", dev: u0, mtu: 1430}
+    """,
+])
+def test_consistent_mtus_are_quiet(body: str) -> None:
+    assert not [p.render() for p in problems(body) if p.code in ("mtu-mismatch",
+                                                                 "vxlan-mtu-overhead")]
