@@ -25,6 +25,7 @@ from netwright.backend.engine.execute import CancelRequested, Fault, StepFailed,
 from netwright.backend.engine.foreign import ForeignLink, foreign_links
 from netwright.backend.engine.journal import Journal, read_header
 from netwright.backend.engine.kernel import Kernel
+from netwright.backend.engine.nft_capabilities import require_table_features
 from netwright.backend.engine.observe import Interest, LinkState, observe
 from netwright.backend.engine.planner import make_plan
 from netwright.backend.engine.results import Deployment
@@ -130,6 +131,7 @@ class Engine:
         previous = self._desired(self._previous(topology.name), topology.name)
         desired.labels = {**previous.labels, **desired.labels}
         capabilities.require([s.kind for s in desired.links.values()])
+        require_table_features(t for tables in desired.tables.values() for t in tables)
         host = self.target.host_netns
         if host is not None and not netns.exists(host):
             raise HostMismatch(

@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 
 from netwright.backend.engine import Engine, Target
+from netwright.backend.engine.nft_capabilities import supported
 from netwright.backend.nm.errors import ConfirmationRequired
-from netwright.backend.outcomes.errors import ApplyFailed, ConflictError
+from netwright.backend.outcomes.errors import ApplyFailed, ConflictError, KernelUnsupported
 from netwright.backend.topology.model import Topology
 from tests.engine.conftest import run, sh
 
@@ -174,3 +175,55 @@ def test_rules_on_the_default_route_device_are_on_trial(
     run(engine.revert("dock"))
     assert "netwright-dock" not in nft("list", "tables")
     assert FORWARD.read_text().strip() == "0"
+
+
+def test_a_kernel_without_bridge_conntrack_refuses_stateful_port_rules_up_front(
+        engine: Engine, topo: Callable[[str], Topology], clean_host: dict[str, Any]) -> None:
+    """This machine's kernel has no nf_conntrack_bridge: the plan says so with the fix before
+    anything is touched; the same design with stateless port rules applies."""
+    stateful = DOCKER.replace(
+        "master: dock0}", "master: dock0,\n"
+        "           port-firewall: {to-port: {policy: drop, stateful: true}}}")
+    stateful = stateful.split("host:")[0] + "namespaces:" + stateful.split("namespaces:")[1]
+    design = topo(stateful)
+    if supported(["bridge-conntrack"])["bridge-conntrack"]:
+        pytest.skip("this kernel has bridge connection tracking (the stock-kernel tier)")
+    with pytest.raises(KernelUnsupported, match=r"nf_conntrack_bridge.*make the port's rules"):
+        run(engine.plan(design))
+    assert run(engine.deployments()) == []
+    run(engine.apply(topo(stateful.replace("stateful: true", "stateful: false"))))
+    assert "chain to-veth-c1" in nft("list", "table", "bridge", "netwright-dock")
+
+
+@pytest.mark.kernel
+def test_stateful_port_rules_on_a_kernel_with_bridge_conntrack(
+        engine: Engine, topo: Callable[[str], Topology], clean_host: dict[str, Any]) -> None:
+    """Debian's stock kernel loads nf_conntrack_bridge on demand: a security group's
+    stateful ingress on a bridge port applies there, and replies to the VM's own traffic
+    pass while new connections towards it are dropped."""
+    design = topo("""netwright: 1
+name: sg
+namespaces:
+  vm1: {}
+  peer: {}
+interfaces:
+  qbr: {kind: bridge}
+  tap-vm1:
+    kind: veth
+    peer: vm1-eth0
+    master: qbr
+    port-firewall: {to-port: {policy: drop, stateful: true}}
+  vm1-eth0: {kind: veth, name: eth0, namespace: vm1, peer: tap-vm1, addresses: [10.9.0.11/24]}
+  tap-peer: {kind: veth, peer: peer-eth0, master: qbr}
+  peer-eth0: {kind: veth, name: eth0, namespace: peer, peer: tap-peer,
+              addresses: [10.9.0.12/24]}
+""")
+    assert supported(["bridge-conntrack"])["bridge-conntrack"]
+    run(engine.apply(design))
+    assert "ct state established,related accept" in nft("list", "table", "bridge",
+                                                          "netwright-sg")
+    out = subprocess.run(["ip", "netns", "exec", "vm1", "ping", "-c", "1", "-W", "2",
+                          "10.9.0.12"], capture_output=True, text=True, check=False)
+    back = subprocess.run(["ip", "netns", "exec", "peer", "ping", "-c", "1", "-W", "1",
+                           "10.9.0.11"], capture_output=True, text=True, check=False)
+    assert (out.returncode, back.returncode) == (0, 1), (out.stdout, back.stdout)
