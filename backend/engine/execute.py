@@ -11,6 +11,7 @@ import asyncio
 import errno
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from netwright.backend.engine import ops
@@ -82,6 +83,21 @@ def _group_deletes(kernel: Kernel, batch: list[Step], outcomes: dict[int, Outcom
             outcomes[index] = Outcome() if tolerated else result
 
 
+PARALLEL = 16  # nftables transactions in flight at once (each waits on the kernel's commit)
+
+
+def _run_parallel(kernel: Kernel, batch: list[Step], outcomes: dict[int, Outcome]) -> None:
+    """Table replacements in different namespaces are independent, and each mostly waits for
+    nf_tables' commit (an RCU grace period): run them side by side, not one after another."""
+    todo = [(i, s.op) for i, s in enumerate(batch) if isinstance(s.op, ops.PARALLEL_OPS)]
+    if len(todo) < 2:
+        return
+    with ThreadPoolExecutor(max_workers=min(PARALLEL, len(todo))) as pool:
+        results = list(pool.map(lambda item: item[1].run(kernel), todo))
+    for (index, _op), outcome in zip(todo, results, strict=True):
+        outcomes[index] = outcome or Outcome()
+
+
 def _run_batch(kernel: Kernel, batch: list[Step]) -> list[Outcome]:
     outcomes: dict[int, Outcome] = {}
     _group_deletes(kernel, batch, outcomes)
@@ -92,6 +108,7 @@ def _run_batch(kernel: Kernel, batch: list[Step]) -> list[Outcome]:
                                             for _, op in creates])
         for index, op in creates:
             outcomes[index] = ops.outcome_of(created.get(op.where or ""))
+    _run_parallel(kernel, batch, outcomes)
     for index, step in enumerate(batch):
         op = step.op
         if index in outcomes:

@@ -392,3 +392,4 @@ class NftDelete(Op):
 
 
 DIRECT_OPS = (NetnsCreate, NetnsDelete, SysctlSet, NftReplace, NftDelete)
+PARALLEL_OPS = (NftReplace, NftDelete)  # independent per namespace and table

@@ -14,6 +14,7 @@ wanting them. Reads only; the ops do the writing.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from netwright.backend.engine import netns, ops
@@ -53,8 +54,9 @@ def read_tables(where: Where, name: str) -> dict[str, TableState]:
     def work() -> dict[str, TableState]:
         nft = Nft()
         found = {}
+        present = {family for family, table in nft.tables() if table == name}
         for family in FAMILIES:
-            items = nft.list_table(family, name)
+            items = nft.list_table(family, name) if family in present else None
             if items is not None:
                 marker, signature = listed_signature(items)
                 found[family] = TableState(family, name, marker, signature)
@@ -80,11 +82,11 @@ class TablePlanner:
     def steps(self) -> list[Step]:
         out: list[Step] = []
         name = table_name(self.desired.name)
-        for where in sorted(self.wheres, key=lambda w: w or ""):
-            if where in self.skip:
-                continue
+        wheres = [w for w in sorted(self.wheres, key=lambda w: w or "") if w not in self.skip]
+        with ThreadPoolExecutor(max_workers=max(1, min(16, len(wheres)))) as pool:
+            seen_all = list(pool.map(lambda where: self.reader(where, name), wheres))
+        for where, seen in zip(wheres, seen_all, strict=True):
             wanted = {t.family: t for t in self.desired.tables.get(where, ())}
-            seen = self.reader(where, name)
             for family in FAMILIES:
                 out += self._one(where, wanted.get(family), seen.get(family))
         return out

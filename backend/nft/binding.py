@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
+import threading
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -29,7 +30,19 @@ class NftError(NetwrightError):
     """libnftables refused a command; the message is nft's own error text."""
 
 
+_lock = threading.Lock()
+_loaded: list[ModuleType] = []
+
+
 def _module() -> ModuleType:
+    """The binding, loaded once (threads of one plan may ask at the same time)."""
+    with _lock:
+        if not _loaded:
+            _loaded.append(_load())
+        return _loaded[0]
+
+
+def _load() -> ModuleType:
     try:
         return importlib.import_module("nftables")
     except ImportError:
