@@ -54,12 +54,12 @@ def _probe(features: list[str]) -> dict[str, bool]:
         found = {}
         for feature in features:
             table = {"family": "bridge", "name": "nwprobe"}
-            commands: list[dict[str, Any]] = [{"add": {"table": table}},
-                        {"add": {"chain": {**table, "name": "c", "type": "filter",
-                                           "hook": "forward", "prio": 0,
-                                           "policy": "accept"}}},
-                        {"add": {"rule": {**table, "chain": "c",
-                                          "expr": FEATURES[feature][2]}}}]
+            owner = {"family": "bridge", "table": "nwprobe"}
+            commands: list[dict[str, Any]] = [
+                {"add": {"table": table}},
+                {"add": {"chain": {**owner, "name": "c", "type": "filter", "hook": "forward",
+                                   "prio": 0, "policy": "accept"}}},
+                {"add": {"rule": {**owner, "chain": "c", "expr": FEATURES[feature][2]}}}]
             try:
                 nft.run(commands)
                 found[feature] = True
@@ -92,7 +92,8 @@ def require_table_features(tables: Iterable[TableSpec]) -> None:
         if not _known[feature]:
             what, module, _expr = FEATURES[feature]
             raise KernelUnsupported(
-                what, module, "bridge-family nftables without it: make the port's rules"
+                what, module, "with nft_ct for connection tracking expressions; without"
+                " them: make the port's rules"
                 " stateless (accept the replies' ports explicitly, drop instead of reject),"
                 " or filter on the namespace's forward chain, where IP connection tracking"
                 " sees bridged IPv4 traffic when net.bridge.bridge-nf-call-iptables is 1")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import socket
 import sys
 import threading
 from pathlib import Path
@@ -64,10 +65,26 @@ def _load() -> ModuleType:
     return module
 
 
+NETLINK_NETFILTER = 12
+
+
+def _require_nfnetlink() -> None:
+    """libnftables ends the whole process (exit 3) when it cannot open its netlink socket:
+    open one first, so a kernel without nf_tables is a sentence, not a dead daemon."""
+    try:
+        probe = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_NETFILTER)
+    except OSError as exc:
+        raise NftUnavailableError(
+            f"this kernel has no nf_tables netlink interface ({exc.strerror}): load it with"
+            " 'modprobe nf_tables' or use a kernel built with nftables") from None
+    probe.close()
+
+
 class Nft:
     """One libnftables context in the current thread's network namespace."""
 
     def __init__(self) -> None:
+        _require_nfnetlink()
         self._ctx = _module().Nftables()
         self._ctx.set_json_output(True)
         self._ctx.set_handle_output(False)

@@ -45,6 +45,9 @@ interfaces:
   c1-eth0: {kind: veth, name: eth0, namespace: c1, peer: veth-c1, addresses: [172.30.0.2/16]}
 """
 FORWARD = Path("/proc/sys/net/ipv4/ip_forward")
+# The stock-kernel VM does not autoload netfilter modules (a booted Debian does)
+VM_MODULES = ("nf_tables", "nft_ct", "nf_conntrack_bridge", "nft_meta_bridge",
+              "nft_reject_bridge")
 FOREIGN = ("table ip docker {\n chain FORWARD {\n  type filter hook forward priority 0;"
            " policy accept;\n  ip saddr 172.17.0.0/16 accept\n }\n}\n")
 
@@ -218,6 +221,7 @@ interfaces:
   peer-eth0: {kind: veth, name: eth0, namespace: peer, peer: tap-peer,
               addresses: [10.9.0.12/24]}
 """)
+    subprocess.run(["modprobe", "-a", *VM_MODULES], check=True)
     assert supported(["bridge-conntrack"])["bridge-conntrack"]
     run(engine.apply(design))
     assert "ct state established,related accept" in nft("list", "table", "bridge",
