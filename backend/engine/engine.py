@@ -158,7 +158,8 @@ class Engine:
                 wanted_elsewhere |= set(forwarding_sysctls(record.topology.host.forwarding))
         return Owned(frozenset(w for d in others for w in d.tables),
                      tuple(sorted(self.store.load_origins(name).items())),
-                     frozenset(wanted_elsewhere))
+                     frozenset(wanted_elsewhere),
+                     tuple((w, t) for d in others for w, ts in d.tables.items() for t in ts))
 
     def _record_origins(self, name: str, desired: Desired) -> None:
         """Before the first change of a host setting, write down its value (fsync'd)."""

@@ -87,7 +87,8 @@ def _plan_tables_and_host(b: _Builder, owned: Owned) -> None:
     wheres = set(b.desired.tables) | set(owned.table_wheres)
     if wheres:
         planner = TablePlanner(b.desired, wheres, b.strict, b.conflict, b.where_text,
-                               skip=frozenset(b.skip_wheres | b.deleting_wheres))
+                               skip=frozenset(b.skip_wheres | b.deleting_wheres),
+                               previous=owned.previous_tables)
         b.steps += planner.steps()
     host = b.desired.host_where
     b.steps += host_sysctl_steps(b.desired, dict(owned.origins),

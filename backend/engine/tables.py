@@ -19,7 +19,13 @@ from dataclasses import dataclass
 
 from netwright.backend.engine import netns, ops
 from netwright.backend.engine.desired import Desired, Where
-from netwright.backend.nft.ruleset import Signature, TableSpec, listed_signature, table_name
+from netwright.backend.nft.ruleset import (
+    OWNER_CHAIN,
+    Signature,
+    TableSpec,
+    listed_signature,
+    table_name,
+)
 from netwright.backend.outcomes.results import Action, Step
 
 FAMILIES = ("inet", "bridge")
@@ -41,6 +47,7 @@ class Owned:
     table_wheres: frozenset[Where] = frozenset()
     origins: tuple[tuple[str, str], ...] = ()
     others: frozenset[str] = frozenset()
+    previous_tables: tuple[tuple[Where, TableSpec], ...] = ()  # as last applied
 
 
 TableReader = Callable[[Where, str], dict[str, TableState]]
@@ -78,6 +85,7 @@ class TablePlanner:
     where_text: Callable[[Where], str]
     reader: TableReader = read_tables
     skip: frozenset[Where] = frozenset()  # namespaces being deleted, or skipped
+    previous: tuple[tuple[Where, TableSpec], ...] = ()  # the tables as last applied
 
     def steps(self) -> list[Step]:
         out: list[Step] = []
@@ -111,15 +119,41 @@ class TablePlanner:
         rules = len(want.rules) - 1  # the owner's marker is no rule of the design
         action: Action = "create" if seen is None else "modify"
         verb = "create" if seen is None else "replace"
+        changes = "" if seen is None else self._changes(where, want, seen)
         return [Step(action, key, f"{verb} nftables table {want.family}"
                      f" {want.name} in {place} ({rules} rule{'s' if rules != 1 else ''})"
-                     + ("" if seen is None else " — it differs from the design"),
+                     + changes,
                      ops.NftReplace(ops.PHASE_NFT, where, family=want.family,
                                     name=want.name, commands=_frozen(want), marker=want.marker))]
+
+    def _changes(self, where: Where, want: TableSpec, seen: TableState) -> str:
+        """The rules this replace adds and removes, against the table as last applied, and
+        whether it also undoes edits made by hand."""
+        last = next((t for w, t in self.previous if w == where and t.family == want.family),
+                    None)
+        if last is None:
+            return " — it differs from the design"
+        had, has = _rule_texts(last), _rule_texts(want)
+        lines = [f"+ {text}" for comment, text in has.items() if comment not in had]
+        lines += [f"− {text}" for comment, text in had.items() if comment not in has]
+        if [c for c in want.signature()[0]] != [c for c in last.signature()[0]]:
+            lines.append("~ chain setup (hook, priority or policy)")
+        if seen.signature != last.signature():
+            lines.append("undo edits made by hand")
+        if len(lines) > 12:
+            lines = [*lines[:12], f"… and {len(lines) - 12} more"]
+        return ": " + "; ".join(lines) if lines else ""
 
     def _ours(self, seen: TableState) -> bool:
         prefix = f"netwright:{self.desired.name}:"
         return seen.marker is not None and seen.marker.startswith(prefix)
+
+
+def _rule_texts(table: TableSpec) -> dict[str, str]:
+    """Rule comment (digest) → the rule's text, the owner's marker left out."""
+    comments = [r["add"]["rule"]["comment"] for r in table.rules
+                if r["add"]["rule"]["chain"] != OWNER_CHAIN]
+    return dict(zip(comments, table.texts, strict=True))
 
 
 def _frozen(table: TableSpec) -> str:

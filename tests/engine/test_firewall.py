@@ -109,10 +109,17 @@ def test_owned_rules_from_apply_to_destroy(engine: Engine, topo: Callable[[str],
     status = run(engine.status("dock"))
     host = next(o for o in status.objects if o.object == "host")
     assert host.state == "drifted"
-    assert "it differs from the design" in host.differences[0]
+    assert host.differences[0].endswith("(5 rules): undo edits made by hand")
     run(engine.apply(design))
     assert run(engine.plan(design)).steps == []
     assert nft("list", "table", "inet", "netwright-dock").count("accept comment") == 3
+
+    changed = topo(DOCKER.replace("- {action: accept, in: dock0}\n",
+                                  "- {action: accept, in: dock0, proto: udp}\n"))
+    step = next(s for s in run(engine.plan(changed)).steps if "inet netwright-dock in the host"
+                in s.text)
+    assert ('+ forward: iifname "dock0" meta l4proto udp accept; − forward: iifname "dock0"'
+            ' accept') in step.text
 
     FORWARD.write_text("0\n")  # forwarding turned off by hand: drift, and apply puts it back
     host = next(o for o in run(engine.status("dock")).objects if o.object == "host")
