@@ -89,6 +89,7 @@ class Explainer:
         for place, ruleset in (foreign or {}).items():
             merged = rulesets.setdefault(place, Ruleset())
             merged.chains.update(ruleset.chains)
+            merged.sets.update(ruleset.sets)
             merged.foreign_tables += ruleset.foreign_tables
         if rulesets:
             self.flows = Flows(self, rulesets, bridge_nf)
@@ -181,7 +182,14 @@ class Explainer:
                               f"{dst} is {place_label(source)}'s own address: delivered locally")
         src = self.source_address(source, dst)
         if self.flows is not None and src is not None:
-            return self.flows.predict(source, src, dst, "icmp")
+            flow = self.flows.predict(source, src, dst, "icmp")
+            if flow.verdict != "reachable":
+                return flow
+            forward = self.walk(source, dst)
+            back = self.walk(forward.place, src)  # after NAT the reply's own walk may differ
+            empty = Walk(True, forward.place, "delivered", "")
+            return self._reachable_at(self._judge_size(source, dst, forward,
+                                                       back if back.ok else empty), flow.reason)
         forward = self.walk(source, dst)
         if not forward.ok:
             self.neighbour_steps.update(forward.steps)

@@ -94,6 +94,7 @@ class Ruleset:
 
     def __init__(self) -> None:
         self.chains: dict[tuple[str, str, str], BaseChain] = {}
+        self.sets: dict[tuple[str, str, str], list[Any]] = {}  # named sets, by table
         self.foreign_tables: list[str] = []
 
     def add(self, chain: BaseChain) -> None:
@@ -120,6 +121,11 @@ class Ruleset:
                 self.add(BaseChain(c["family"], c["table"], c["name"], c.get("hook"),
                                    c.get("type", "filter"), _priority(c.get("prio", 0)),
                                    c.get("policy", "accept"), foreign=foreign))
+            elif "set" in body and isinstance(body["set"], dict):
+                named = body["set"]
+                self.sets[(named["family"], named["table"], named["name"])] = [
+                    e["elem"]["val"] if isinstance(e, dict) and "elem" in e else e
+                    for e in named.get("elem", [])]
             elif "rule" in body and body["rule"]["chain"] != owner:
                 rules.append(body["rule"])
         for index, rule in enumerate(rules):
@@ -145,26 +151,28 @@ def families_for(packet: Packet, bridge: bool = False) -> tuple[str, ...]:
     return ("inet", "ip") if packet.src.version == 4 else ("inet", "ip6")
 
 
-def run_hook(ruleset: Ruleset, hook: str, packet: Packet, kind: str = "filter",
-             bridge: bool = False) -> Decision:
+def run_hook(ruleset: Ruleset, hook: str, packet: Packet, kind: str = "filter", *,
+             bridge: bool = False, unsure: list[str] | None = None) -> Decision:
     """Every base chain of ``hook`` in priority order: a drop or reject anywhere is final,
     an accept moves on to the next chain; in NAT chains the first translation decides."""
     last = Decision("accept")
     for chain in ruleset.base(families_for(packet, bridge), hook, kind):
-        decision = run_chain(ruleset, chain, packet)
+        decision = run_chain(ruleset, chain, packet, unsure=unsure)
         if not decision.passes or decision.nat is not None:
             return decision
         last = decision if decision.chain is not None else last
     return last
 
 
-def run_chain(ruleset: Ruleset, chain: BaseChain, packet: Packet,
-              depth: int = 0) -> Decision:
-    """The verdict of one chain; a regular chain ends with 'return' (policy None)."""
+def run_chain(ruleset: Ruleset, chain: BaseChain, packet: Packet, depth: int = 0,
+              unsure: list[str] | None = None) -> Decision:
+    """The verdict of one chain; a regular chain ends with 'return' (policy None).
+    A rule whose only doubt is a match the evaluator cannot read is taken as not matching,
+    and said in ``unsure`` (without a list, the doubt raises UnreadableRuleError)."""
     if depth > 16:
         raise UnreadableRuleError(f"jumps nest deeper than 16 chains in {chain.where}")
     for expr, text in chain.rules:
-        outcome = _rule(ruleset, chain, expr, text, packet=packet, depth=depth)
+        outcome = _rule(ruleset, chain, expr, text, packet=packet, depth=depth, unsure=unsure)
         if outcome == "continue":
             continue
         if outcome == "return":
@@ -177,16 +185,28 @@ def run_chain(ruleset: Ruleset, chain: BaseChain, packet: Packet,
 
 
 def _rule(ruleset: Ruleset, chain: BaseChain, expr: list[dict[str, Any]], text: str, *,
-          packet: Packet, depth: int) -> Decision | str:
+          packet: Packet, depth: int, unsure: list[str] | None) -> Decision | str:
+    doubt = None
     for statement in expr:
         (key, value), = statement.items()
         if key == "match":
+            right = value.get("right")
+            if isinstance(right, str) and right.startswith("@"):
+                members = ruleset.sets.get((chain.family, chain.table, right[1:]))
+                if members is not None:
+                    value = {**value, "right": {"set": members}}
             try:
                 if not match(value, packet):
                     return "continue"
             except UnreadableRuleError as exc:
-                raise UnreadableRuleError(f"'{text}' in {chain.where}: {exc}") from None
-        elif key in ("accept", "drop"):
+                doubt = f"'{text}' in {chain.where}: {exc}"
+            continue
+        if doubt is not None:
+            if unsure is None:
+                raise UnreadableRuleError(doubt)
+            unsure.append(f"{doubt} — taken as not matching")
+            return "continue"
+        if key in ("accept", "drop"):
             return Decision(key, chain, text)
         elif key == "reject":
             return Decision("reject", chain, text)
@@ -196,7 +216,7 @@ def _rule(ruleset: Ruleset, chain: BaseChain, expr: list[dict[str, Any]], text: 
             target = ruleset.chains.get((chain.family, chain.table, value["target"]))
             if target is None:
                 raise UnreadableRuleError(f"'{text}' jumps to a chain that is not listed")
-            decision = run_chain(ruleset, target, packet, depth + 1)
+            decision = run_chain(ruleset, target, packet, depth + 1, unsure)
             if decision.verdict != "return":
                 return decision
             if key == "goto":
@@ -284,6 +304,8 @@ def _equal(value: Any, right: Any) -> bool:
             except (TypeError, ValueError):
                 return False
         raise UnreadableRuleError(f"the value {right} is not modelled")
+    if isinstance(right, str) and right.startswith("@"):
+        raise UnreadableRuleError(f"the named set {right} is not read")
     if isinstance(value, ipaddress.IPv4Address | ipaddress.IPv6Address):
         try:
             return value == ipaddress.ip_address(right)
@@ -304,9 +326,10 @@ def expr_text(expr: list[dict[str, Any]]) -> str:
     for statement in expr:
         (key, value), = statement.items()
         if key == "match":
+            quoted = value["left"].get("meta", {}).get("key") in ("iifname", "oifname")
             parts.append(f"{_left_text(value['left'])} "
                          f"{'' if value.get('op', '==') == '==' else value['op'] + ' '}"
-                         f"{_right_text(value['right'])}")
+                         f"{_right_text(value['right'], quoted)}")
         elif key in ("jump", "goto"):
             parts.append(f"{key} {value['target']}")
         elif key == "counter":
@@ -328,7 +351,7 @@ def _left_text(left: dict[str, Any]) -> str:
     return str(left)
 
 
-def _right_text(right: Any) -> str:
+def _right_text(right: Any, quoted: bool = False) -> str:
     if isinstance(right, dict):
         if "prefix" in right:
             return f"{right['prefix']['addr']}/{right['prefix']['len']}"
@@ -342,6 +365,6 @@ def _right_text(right: Any) -> str:
         return str(right)
     if isinstance(right, list):
         return ",".join(_right_text(v) for v in right)
-    if isinstance(right, str) and not right.isdigit() and "." not in right and ":" not in right:
-        return f'"{right}"' if right not in L4_NAMES else right
+    if quoted and isinstance(right, str):
+        return f'"{right}"'
     return str(right)

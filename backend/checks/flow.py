@@ -84,6 +84,7 @@ class Flows:
         self.net = explainer.net
         self.rulesets = rulesets
         self.bridge_nf = {4: True, 6: True} if bridge_nf is None else bridge_nf
+        self.unsure: list[str] = []  # rules that could not be read, for the current flow
 
     # -- the pair ------------------------------------------------------------------------------
 
@@ -95,6 +96,15 @@ class Flows:
         ports = (EPHEMERAL_PORT, port) if proto in ("tcp", "udp") else (None, None)
         request = Packet(src, dst, proto, *ports)
         track = nat.Conntrack()
+        self.unsure = []
+        prediction = self._predict(source, request, track)
+        if not self.unsure:
+            return prediction
+        doubt = "; ".join(dict.fromkeys(self.unsure))
+        return replace(prediction, reason=f"{prediction.reason} (unsure: {doubt})")
+
+    def _predict(self, source: Place, request: Packet, track: nat.Conntrack) -> Prediction:
+        src, dst, proto = request.src, request.dst, request.proto
         if self.net.is_local(source, dst):
             return self._local(source, request, track)
         try:
@@ -229,7 +239,7 @@ class Flows:
             packet = replace(packet, state=track.state_at(place) if reply else "new")
         if not ruleset:
             return packet
-        decision = run_hook(ruleset, hook, packet, bridge=bridge)
+        decision = run_hook(ruleset, hook, packet, bridge=bridge, unsure=self.unsure)
         if decision.passes:
             if decision.rule is not None and accepted is not None:
                 accepted.append(decision.text())
@@ -243,7 +253,7 @@ class Flows:
         ruleset = self.rulesets.get(place)
         if not ruleset:
             return packet
-        decision = run_hook(ruleset, "postrouting", packet, "nat")
+        decision = run_hook(ruleset, "postrouting", packet, "nat", unsure=self.unsure)
         if decision.nat is None:
             return packet
         device = self.net.device_by_name(place, out_name)
@@ -262,7 +272,7 @@ class Flows:
         ruleset = self.rulesets.get(place)
         if not ruleset:
             return packet
-        decision = run_hook(ruleset, "prerouting", packet, "nat")
+        decision = run_hook(ruleset, "prerouting", packet, "nat", unsure=self.unsure)
         if decision.nat is None:
             return packet
         packet, translation = nat.destination(decision, packet, place, packet.iif)

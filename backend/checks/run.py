@@ -18,6 +18,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from netwright.backend.checks.explain import Explainer, Step
+from netwright.backend.checks.filtering import Ruleset
+from netwright.backend.checks.flow import has_rules
+from netwright.backend.checks.foreign import read_bridge_nf, read_foreign
 from netwright.backend.checks.netns import call_in, netns_path
 from netwright.backend.checks.network import HostForwarding, Place
 from netwright.backend.checks.prober import EchoProber, Probe
@@ -161,10 +164,23 @@ async def _run_check(
         with ThreadPoolExecutor(max_workers=1) as pool:
             host_forwarding = await loop.run_in_executor(
                 pool, lambda: _read_host_forwarding(where))
-    explainer = Explainer(topology, options.outside, host_forwarding, probe_size=options.size)
+    foreign: dict[Place, Ruleset] = {}
+    bridge_nf: dict[int, bool] | None = None
+    kernel_notes: list[str] = []
+    if options.probe:  # a deployed design: the kernel's other rules decide too
+        places: dict[Place, str] = {None: where.path(None)}
+        if has_rules(topology):
+            places.update({ns: where.path(ns) for ns in topology.namespaces})
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            foreign, kernel_notes = await loop.run_in_executor(
+                pool, lambda: read_foreign(topology.name, places))
+            bridge_nf = await loop.run_in_executor(
+                pool, lambda: call_in(where.path(None), read_bridge_nf))
+    explainer = Explainer(topology, options.outside, host_forwarding, foreign, bridge_nf,
+                          probe_size=options.size)
     pairs = with_services(explainer, explainer.pairs())
     timings["explain"] = time.perf_counter() - started
-    notes = explainer.notes()
+    notes = kernel_notes + explainer.notes()
     if topology is not getattr(subject, "topology", topology):  # leases were filled in
         notes += [n for n in shared_identity_notes(subject.topology) if n not in notes]
     result = CheckResult(topology.name, pairs, probed=False, seconds=timings, notes=notes)

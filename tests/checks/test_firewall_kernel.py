@@ -11,13 +11,17 @@ stateless.
 from __future__ import annotations
 
 import asyncio
+import subprocess
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from netwright.backend.checks.results import CheckResult, Pair, Service
 from netwright.backend.checks.run import CheckOptions, run_check
 from netwright.backend.topology import Topology, parse_topology
+
+from .conftest import sh
 
 pytestmark = pytest.mark.root
 FAST = CheckOptions(timeout=0.5, retries=1)
@@ -233,3 +237,58 @@ def test_port_case(case: str, build: Callable[[], Topology],
     reasons = " ".join(f"{s.predicted.reason} {s.predicted.fix}"
                        for p in result.pairs for s in p.services)
     assert phrase in reasons, reasons
+
+
+FOREIGN = """table ip foreignfw {
+  chain input {
+    type filter hook input priority -10; policy accept;
+    ip saddr 10.0.0.1 icmp type echo-request drop
+  }
+}
+"""
+NAMED_SET = """table ip foreignset {
+  set blocked { type ipv4_addr; elements = { 10.0.0.1 } }
+  chain input {
+    type filter hook input priority -10; policy accept;
+    ip saddr @blocked drop
+  }
+}
+"""
+UNREADABLE = """table ip foreignmark {
+  chain input {
+    type filter hook input priority -10; policy accept;
+    meta mark 7 drop
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(("table", "phrase", "verdicts"), [
+    (FOREIGN, "'ip saddr 10.0.0.1 icmp type echo-request drop' in table ip foreignfw,"
+              " chain input", ("unreachable", "reachable")),
+    # the set drops a's replies to b as well
+    (NAMED_SET, "'ip saddr @blocked drop' in table ip foreignset", ("unreachable",) * 2),
+    (UNREADABLE, "unsure: 'meta mark 7 drop' in table ip foreignmark, chain input: meta mark"
+                 " is not modelled — taken as not matching", ("reachable",) * 2),
+])
+def test_a_foreign_table_that_drops(table: str, phrase: str, verdicts: tuple[str, str],
+                                    deploy: Callable[[Topology], object],
+                                    tmp_path: Path) -> None:
+    """A table Netwright does not own, in a namespace of the design: read, named in the
+    notes and in the reason, taken into the prediction (and left as it was)."""
+    deployment = deploy(bridged("fwforeign", b="firewall: {input: {policy: accept}}"))
+    namespace = deployment.namespaces["b"]  # type: ignore[attr-defined]
+    rules = tmp_path / "foreign.nft"
+    rules.write_text(table)
+    sh(f"ip netns exec {namespace} nft -f {rules}")
+    before = subprocess.run(["ip", "netns", "exec", namespace, "nft", "list", "ruleset"],
+                            capture_output=True, text=True, check=True).stdout
+    result = check(deployment)
+    assert (verdict(result, "a", "10.0.0.2"), verdict(result, "b", "10.0.0.1")) == verdicts
+    found = pair(result, "a", "10.0.0.2").predicted
+    assert phrase in found.reason, found.reason
+    assert any("not own" in note and "b: table ip foreign" in note for note in result.notes), \
+        result.notes
+    after = subprocess.run(["ip", "netns", "exec", namespace, "nft", "list", "ruleset"],
+                           capture_output=True, text=True, check=True).stdout
+    assert after == before

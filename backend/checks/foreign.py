@@ -1,0 +1,86 @@
+"""Rules Netwright does not own, read (never changed) from the kernel for the prediction.
+
+docker's own chains, a firewalld zone or a hand-made table decide packets as much as ours do,
+so a check of a deployed topology lists every nftables table in the places it probes (the
+host always; the design's namespaces when the design has rules of its own) and hands all but
+this design's own tables to the evaluator, which judges them like ours. The design's tables
+are taken from the design itself, so a hand edit shows as drift in ``status`` and as a
+mismatch here. Also read: whether bridged packets pass the IP hooks (br_netfilter).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from netwright.backend.checks.filtering import Ruleset
+from netwright.backend.checks.netns import call_in
+from netwright.backend.checks.network import Place, place_label
+from netwright.backend.nft.binding import Nft
+from netwright.backend.nft.ruleset import listed_signature
+from netwright.backend.topology.problems import NetwrightError
+
+BRIDGE_NF = {4: "/proc/sys/net/bridge/bridge-nf-call-iptables",
+             6: "/proc/sys/net/bridge/bridge-nf-call-ip6tables"}
+EVALUATED_FAMILIES = ("inet", "ip", "ip6", "bridge")
+
+
+def read_bridge_nf() -> dict[int, bool]:
+    """Per IP version, whether bridged packets pass the IP hooks here (absent: no)."""
+    found = {}
+    for version, path in BRIDGE_NF.items():
+        try:
+            with open(path) as handle:
+                found[version] = handle.read().strip() == "1"
+        except OSError:
+            found[version] = False  # br_netfilter is not loaded
+    return found
+
+
+def _listing(family: str, name: str, nft: Any) -> list[dict[str, Any]]:
+    return nft.list_table(family, name) or []
+
+
+def read_place(topology: str, place: Place) -> tuple[Ruleset, list[str]]:
+    """The foreign tables of the namespace this thread is in, and notes about them."""
+    ruleset = Ruleset()
+    notes: list[str] = []
+    nft = Nft()
+    ours = f"netwright:{topology}:{place or 'host'}"
+    for family, name in nft.tables():
+        items = _listing(family, name, nft)
+        marker, _signature = listed_signature(items)
+        if marker == ours:
+            continue
+        if family not in EVALUATED_FAMILIES:
+            if any("chain" in i and i["chain"].get("hook") for i in items):
+                notes.append(f"table {family} {name} in {place_label(place)} has base chains"
+                             " the prediction does not evaluate")
+            continue
+        ruleset.add_listing(items, foreign=True)
+        ruleset.foreign_tables.append(f"{family} {name}")
+    return ruleset, notes
+
+
+def read_foreign(topology: str, paths: dict[Place, str]) -> tuple[dict[Place, Ruleset],
+                                                                  list[str]]:
+    """Foreign rulesets by place, and the notes that name them (run in a worker thread)."""
+    found: dict[Place, Ruleset] = {}
+    notes: list[str] = []
+    named: list[str] = []
+    for place, path in paths.items():
+        try:
+            ruleset, said = call_in(path, partial(read_place, topology, place))
+        except NetwrightError as exc:
+            notes.append(f"rules not owned by Netwright could not be read in"
+                         f" {place_label(place)}: {exc}")
+            continue
+        notes += said
+        if ruleset.foreign_tables:
+            found[place] = ruleset
+            named.append(f"{place_label(place)}: " + ", ".join(
+                f"table {t}" for t in ruleset.foreign_tables))
+    if named:
+        notes.insert(0, "rules Netwright does not own are read (never changed) and taken into"
+                     " the prediction — " + "; ".join(named))
+    return found, notes
