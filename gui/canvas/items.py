@@ -417,9 +417,9 @@ class DeviceItem(NodeItem, Endpoint):
     def attach(self, target: QPointF, side: int = 0) -> tuple[QPointF, QPointF]:
         centre = self.scenePos()
         dx, dy = target.x() - centre.x(), target.y() - centre.y()
-        if side:
-            dx, dy = float(side), 0.0
         half_w, half_h = self._rect.width() / 2, self._rect.height() / 2
+        if side:  # forced to the right (+1) or left (-1) edge
+            return QPointF(centre.x() + side * half_w, centre.y()), QPointF(float(side), 0.0)
         # Sideways when the gap to the other end is wider than it is tall (dot's left-to-right
         # layers), else from the top or bottom (a NIC drawn above its children).
         if abs(dx) - half_w >= abs(dy) - half_h:

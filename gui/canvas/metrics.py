@@ -61,11 +61,33 @@ def _apart(a: Rect, b: Rect) -> bool:
     return a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1]
 
 
+def _touch(p1: Point, p2: Point, q1: Point, q2: Point) -> Point | None:
+    """Where two segments meet when one's end lies on the other (not a proper crossing)."""
+    d1, d2 = _cross(q1, q2, p1), _cross(q1, q2, p2)
+    d3, d4 = _cross(p1, p2, q1), _cross(p1, p2, q2)
+    if d1 * d2 > 0 or d3 * d4 > 0 or (d1 == d2 == 0):
+        return None  # apart, or collinear (overlapping wires are not counted here)
+    for value, point in ((d1, p1), (d2, p2), (d3, q1), (d4, q2)):
+        if value == 0:
+            return point
+    return None
+
+
 def wires_cross(a: Sequence[Point], b: Sequence[Point]) -> bool:
+    """True when two drawn wires cross anywhere but at their own ends (two wires of one
+    port may start at the same point); a crossing exactly at a corner of both counts."""
     if len(a) < 2 or len(b) < 2 or _apart(_bounds(a), _bounds(b)):
         return False
-    return any(segments_cross(a[i], a[i + 1], b[j], b[j + 1])
-               for i in range(len(a) - 1) for j in range(len(b) - 1))
+    ends = (a[0], a[-1], b[0], b[-1])
+    for i in range(len(a) - 1):
+        for j in range(len(b) - 1):
+            if segments_cross(a[i], a[i + 1], b[j], b[j + 1]):
+                return True
+            point = _touch(a[i], a[i + 1], b[j], b[j + 1])
+            if point is not None and all(abs(point[0] - e[0]) + abs(point[1] - e[1]) > 0.5
+                                         for e in ends):
+                return True
+    return False
 
 
 def segment_hits_rect(p1: Point, p2: Point, rect: Rect) -> bool:

@@ -57,6 +57,7 @@ DRAG_THRESHOLD = 6.0
 SCENE_MARGIN = 1500.0
 DOT_ON_OPEN = 300  # a file without positions and up to this many boxes opens laid out by dot
 DOT_ON_OPEN_TIMEOUT_S = 5.0
+STACK_PROBE = 60.0  # how far above or below a NIC another box counts as stacked on it
 
 
 def key_of_path(path: Iterable[object]) -> str | None:
@@ -106,6 +107,7 @@ class TopologyScene(QGraphicsScene):
         self._nudge_id = 0
         self.leases: dict[str, LeaseInfo] = {}
         self._guessed: tuple[Snapshot, list[str], dict[str, tuple[float, float]]] | None = None
+        self._stacked_cache: dict[tuple[str, bool], bool] = {}
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         document.content_changed.connect(self.sync)
         document.replaced.connect(self._on_replaced)
@@ -187,10 +189,14 @@ class TopologyScene(QGraphicsScene):
         snapshot = self.document.snapshot
         missing = [k for k in self.nodes if k not in snapshot.layout]
         guessed = self._guess(snapshot, missing) if missing else {}
+        moved = False
         for key, item in self.nodes.items():
             x, y = snapshot.layout.get(key) or guessed.get(key, (item.x(), item.y()))
             if item.pos() != QPointF(x, y):
                 item.setPos(x, y)
+                moved = True
+        if moved:
+            self._reroute_devices()
 
     def _guess(self, snapshot: Snapshot, missing: list[str]) -> dict[str, tuple[float, float]]:
         """Positions for items the file does not place. A file with no positions at all (up
@@ -218,6 +224,7 @@ class TopologyScene(QGraphicsScene):
         self.removeItem(item)
 
     def _sync_wires(self, snapshot: Snapshot) -> None:
+        self._stacked_cache.clear()
         wanted = set(drawn_wires(snapshot))
         for ident in list(self.wires):
             if ident not in wanted:
@@ -269,12 +276,38 @@ class TopologyScene(QGraphicsScene):
         wire.show()
         # Two ports of one box: both leave on the right, and the wire bulges out beside it.
         side = 1 if self.owner_of(wire.a) == self.owner_of(wire.b) else 0
-        start, out = a.attach(_centre(b), side)
-        end, into = b.attach(_centre(a), side)
+        start, out = self._attach(a, _centre(b), side)
+        end, into = self._attach(b, _centre(a), side)
         wire.set_route(start, out, end, into)
+
+    def _attach(self, end: Endpoint, towards: QPointF, side: int) -> tuple[QPointF, QPointF]:
+        """Where a wire leaves ``end``; a NIC or host interface whose top or bottom is right
+        against another box (NICs stacked by the layout) sends it out sideways instead, so
+        it does not run through its neighbour."""
+        point, direction = end.attach(towards, side)
+        if isinstance(end, DeviceItem) and direction.x() == 0 \
+                and self._stacked(end, direction.y() > 0):
+            centre = end.scenePos().x()
+            point, direction = end.attach(towards, 1 if towards.x() >= centre else -1)
+        return point, direction
+
+    def _stacked(self, device: DeviceItem, below: bool) -> bool:
+        known = self._stacked_cache.get((device.key, below))
+        if known is None:
+            rect = device.mapRectToScene(device.shape().boundingRect())
+            probe = QRectF(rect.center().x() - 1, rect.bottom() if below else
+                           rect.top() - STACK_PROBE, 2, STACK_PROBE)
+            # The boxes themselves, not the scene's index: that one may not hold boxes added
+            # in this very sync yet.
+            known = any(node is not device and probe.intersects(
+                node.mapRectToScene(node.shape().boundingRect()))
+                for node in self.nodes.values())
+            self._stacked_cache[(device.key, below)] = known
+        return known
 
     def node_moved(self, node: NodeItem) -> None:
         """An item moved (drag, undo, layout): its wires and the host frame follow."""
+        self._stacked_cache.clear()
         for key in (node.key, *node.port_keys()):
             for wire in self._wires_by_key.get(key, ()):
                 self._route(wire)
@@ -355,6 +388,17 @@ class TopologyScene(QGraphicsScene):
                 x, y = guessed.get(key, (item.x(), item.y()))
             if item.pos() != QPointF(x, y):
                 item.setPos(x, y)
+        if len(keys) > 1:
+            self._reroute_devices()
+
+    def _reroute_devices(self) -> None:
+        """After many boxes moved at once (Arrange, undo, a new file), the wires of NICs and
+        host interfaces again, now that every neighbour is where it goes (``_attach``)."""
+        self._stacked_cache.clear()
+        for key, node in self.nodes.items():
+            if isinstance(node, DeviceItem):
+                for wire in self._wires_by_key.get(key, ()):
+                    self._route(wire)
 
     def set_problems(self, problems: list[Problem]) -> None:
         """Badge every item a problem points at; errors win over warnings."""

@@ -352,10 +352,15 @@ def route_path(start: QPointF, out: QPointF, end: QPointF, into: QPointF) -> QPa
         return path
     gap = QLineF(start, end)
     if QPointF.dotProduct(out, into) > 0.5:  # both leave the same way: a bracket
-        reach = 34.0 + 0.2 * gap.length()
-    else:
-        reach = min(160.0, max(30.0, 0.45 * gap.length()))
-    path.cubicTo(start + out * reach, end + into * reach, end)
+        reach = 22.0 + 0.12 * gap.length()  # tight: other wires of these ports pass outside
+        path.cubicTo(start + out * reach, end + into * reach, end)
+        return path
+    # Each end reaches out in proportion to the distance along its own direction, so a
+    # long, steep wire does not swing wide beside its ends (into a neighbouring box).
+    along = QPointF(end.x() - start.x(), end.y() - start.y())
+    reach_out = min(160.0, max(30.0, 0.45 * abs(QPointF.dotProduct(along, out))))
+    reach_in = min(160.0, max(30.0, 0.45 * abs(QPointF.dotProduct(along, into))))
+    path.cubicTo(start + out * reach_out, end + into * reach_in, end)
     return path
 
 
