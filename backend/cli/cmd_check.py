@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from netwright.backend.cli.terminal import TerminalProgress, names_a_file
+from netwright.backend.cli.terminal import TerminalProgress, names_a_file, read_topology
 
 if TYPE_CHECKING:
     from netwright.backend.checks.results import CheckResult
@@ -85,9 +85,7 @@ def run_explain_command(args: argparse.Namespace) -> int:
     from netwright.backend.checks.explain import Explainer, default_outside
     from netwright.backend.checks.results import CheckResult
     from netwright.backend.checks.run import CheckOptions
-    from netwright.backend.topology.document import load_topology
-
-    _document, topology = load_topology(args.file)
+    topology = read_topology(args.file)
     stand_in = None if args.target_outside else default_outside(topology)
     options = CheckOptions(outside=args.target_outside or stand_in, probe=False,
                            size=args.size)
@@ -112,11 +110,9 @@ def _lab_outside() -> str | None:
 
 async def _deployment(subject: str, in_lab: bool, state_dir: Path | None) -> Any:
     from netwright.backend.engine import Engine, Target, default_state_dir
-    from netwright.backend.topology.document import load_topology
-
     name = subject
     if os.path.exists(subject) or subject.endswith((".yaml", ".yml")):
-        _document, topology = load_topology(subject)
+        topology = read_topology(subject)
         name = topology.name
     engine = Engine(state_dir or default_state_dir(), Target.lab() if in_lab else Target.host())
     return await engine.deployment(name)
@@ -131,9 +127,7 @@ def _check_via_backend(args: argparse.Namespace) -> CheckResult:
 
     name = args.subject
     if names_a_file(name):
-        from netwright.backend.topology.document import load_topology
-
-        name = load_topology(name)[1].name
+        name = read_topology(name).name
 
     async def ask() -> CheckResult:
         client = await connect(lab=True if args.lab else None)

@@ -19,6 +19,7 @@ from netwright.backend.cli.terminal import (
     confirm_window,
     emit_json,
     names_a_file,
+    read_topology,
     refuse_unconfirmed_apply,
     report_applied,
     report_destroyed,
@@ -102,18 +103,7 @@ def _engine(args: argparse.Namespace) -> Any:
 
 
 def _load(path: str) -> Topology:
-    """The file's model; a valid file is read without the round-trip parser (ruamel.yaml),
-    an invalid one through it, so every problem has its line and column."""
-    from netwright.backend.topology.check import parse_valid
-    from netwright.backend.topology.source import read_topology_text
-
-    text = read_topology_text(path)
-    topology = parse_valid(text)
-    if topology is None:
-        from netwright.backend.topology.document import Document
-
-        topology = Document.from_text(text, path).topology()
-    return topology
+    return read_topology(path)
 
 
 def _name_of(subject: str) -> str | Topology:

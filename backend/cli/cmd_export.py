@@ -46,9 +46,9 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from netwright.backend.topology.document import load_topology
+    from netwright.backend.cli.terminal import read_topology
 
-    _document, topology = load_topology(args.file)
+    topology = read_topology(args.file)
     if args.format == "multus":
         from netwright.backend.cli.multus_output import multus_text
 

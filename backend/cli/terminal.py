@@ -12,7 +12,10 @@ import select
 import sys
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from netwright.backend.topology.model import Topology
 
 
 def emit_json(data: Any) -> None:
@@ -29,10 +32,24 @@ def names_a_file(subject: str) -> bool:
 def subject_name(subject: str) -> str:
     """The topology name a command's NAME|FILE subject stands for."""
     if names_a_file(subject):
-        from netwright.backend.topology import load_topology
-
-        return load_topology(subject)[1].name
+        return read_topology(subject).name
     return subject
+
+
+def read_topology(path: str) -> Topology:
+    """A file's model, for a command: a valid file is read with libyaml and no round-trip
+    parser (``topology.check``); an invalid one through the document, so each problem is
+    reported with its file, line and column (TopologyError)."""
+    from netwright.backend.topology.check import parse_valid
+    from netwright.backend.topology.source import read_topology_text
+
+    text = read_topology_text(path)
+    topology = parse_valid(text)
+    if topology is None:
+        from netwright.backend.topology.document import Document
+
+        topology = Document.from_text(text, path).topology()
+    return topology
 
 
 def confirm_window(args: Any) -> dict[str, int]:

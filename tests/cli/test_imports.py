@@ -33,6 +33,12 @@ CASES = {
     "backend path": (PARSER + "import netwright.backend.client\n"
                      "import netwright.backend.client.commands\n",
                      (*HEAVY, "netwright.backend.service.lab", "ctypes")),
+    # status/destroy FILE through a backend read the file's name: the model, not the
+    # round-trip parser (the file is valid) nor the engine
+    "name of a file": (PARSER + "import netwright.backend.client.commands\n"
+                       "from netwright.backend.cli.terminal import subject_name\n"
+                       "assert subject_name('examples/seed-ipvlan-l2.yaml') == 'seed'\n",
+                       ("ruamel", "pyroute2", "netwright.backend.engine", "PySide6")),
     # `netwright validate`: the model and the YAML readers, nothing of the engine or D-Bus.
     "validate": (PARSER + "from netwright.backend.cli import cmd_validate\n"
                  "cmd_validate.problems_of_file('examples/seed-ipvlan-l2.yaml')\n",
