@@ -28,6 +28,7 @@ tests/tools/run-isolated .venv/bin/python -m pytest tests/bench/bench_startup.py
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pwd
@@ -244,19 +245,17 @@ def _with_seed_nic(work: Path, samples: dict[str, list[float]]) -> None:
 
 def _with_daemon(run_dir: Path, samples: dict[str, list[float]]) -> None:
     ensure_user(USER_ALLOWED)
-    bus, address = start_system_bus(run_dir)
-    polkitd = start_polkitd(run_dir, address)
-    host = start_host(run_dir)
-    (run_dir / "state").mkdir()
-    daemon = Daemon(host, address, run_dir / "state", ["--target", "lab"])
-    try:
+    with contextlib.ExitStack() as started:  # whatever started is stopped, by its PID
+        bus, address = start_system_bus(run_dir)
+        started.callback(bus.stop)
+        started.callback(start_polkitd(run_dir, address).stop)
+        host = start_host(run_dir)
+        started.callback(host.holder.stop)
+        (run_dir / "state").mkdir()
+        daemon = Daemon(host, address, run_dir / "state", ["--target", "lab"])
+        started.callback(daemon.stop)
         daemon.start()
         _rounds(_service_contenders(address), samples)
-    finally:
-        daemon.stop()
-        host.holder.stop()
-        polkitd.stop()
-        bus.stop()
 
 
 def _row(name: str, values: list[float]) -> dict[str, float | str]:
