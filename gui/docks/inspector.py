@@ -30,17 +30,16 @@ from PySide6.QtWidgets import (
 )
 
 from netwright.backend.topology.problems import Problem
+from netwright.gui.docks.error_label import ERROR_STYLE
 from netwright.gui.docks.host_panel import HostFactsPanel
 from netwright.gui.docks.lease_views import LeasePanel
+from netwright.gui.docks.packet_panel import PacketPanel, PortFirewallPanel
 from netwright.gui.model.commands import RenameCommand, SetFieldCommand
 from netwright.gui.model.document import DELETE, Edit, TopologyDocument
 from netwright.gui.model.edits import EditRefusedError, rename_edits
 from netwright.gui.model.host_facts import HostFacts
 from netwright.gui.model.leases import LeaseInfo
 from netwright.gui.model.snapshot import SUB_INTERFACE_KINDS, Snapshot
-
-ERROR_STYLE = "color: palette(text); background: rgba(217, 48, 37, 40);" \
-              " border-left: 3px solid #d93025; padding: 2px 4px;"
 
 
 @dataclass(frozen=True)
@@ -152,6 +151,7 @@ class Inspector(QWidget):
         self._outer.addWidget(self.host_panel)
         self._outer.addStretch(1)
         self.routes: RoutesEditor | None = None
+        self.packets: PacketPanel | PortFirewallPanel | None = None
         document.content_changed.connect(self.refresh)
         document.replaced.connect(lambda: self.show_key(None))
         self.show_key(None)
@@ -198,6 +198,7 @@ class Inspector(QWidget):
         form = QFormLayout(self._body)
         form.setContentsMargins(0, 4, 0, 0)
         self.editors, self.errors, self._specs, self.routes = {}, {}, {}, None
+        self.packets = None
         for spec in specs:
             editor = self._make_editor(spec, snapshot)
             error = QLabel()
@@ -218,7 +219,29 @@ class Inspector(QWidget):
             self.routes = RoutesEditor(self)
             form.addRow(QLabel("Routes"))
             form.addRow(self.routes)
+        self.packets = self._packet_panel(snapshot)
+        if self.packets is not None:
+            for section in self.packets.sections():
+                self.errors[section.name] = section.error
+            form.addRow(self.packets)
         self._body.show()
+
+    def _packet_panel(self, snapshot: Snapshot) -> PacketPanel | PortFirewallPanel | None:
+        """Forwarding, NAT and firewall for the host (the topology view) and a namespace;
+        the port firewall for a bridge port."""
+        def commit(name: str, edits: list[Edit], label: str, field: tuple[Any, ...]) -> bool:
+            return self.try_edits(name, edits, label, field)
+
+        if self.key is None:
+            return PacketPanel(self.document, commit, ("host",), None)
+        if self.entry_path[:1] == ("namespaces",):
+            return PacketPanel(self.document, commit, self.entry_path, self.key)
+        link = snapshot.interfaces.get(self.key, {})
+        master = link.get("master")
+        if (isinstance(master, str) and snapshot.kind_of(master) == "bridge") \
+                or "port-firewall" in link:
+            return PortFirewallPanel(self.document, commit, self.key)
+        return None
 
     def _make_editor(self, spec: FieldSpec, snapshot: Snapshot) -> QWidget:
         commit: Callable[[Any], None] = lambda raw, s=spec: self.commit(s.name, raw)  # noqa: E731
@@ -284,6 +307,8 @@ class Inspector(QWidget):
             editor.blockSignals(False)
         if self.routes is not None:
             self.routes.load(self.document.get((*self.entry_path, "routes")) or [])
+        if self.packets is not None:
+            self.packets.load()
         self._show_lease()
         self.host_panel.show_for(self.document.snapshot, self.host_facts, self.key)
 
@@ -331,8 +356,11 @@ class Inspector(QWidget):
             self.parent_changed.emit(self.key)
         return applied
 
-    def try_edits(self, name: str, edits: list[Edit], label: str) -> bool:
-        field = edits[0].path
+    def try_edits(self, name: str, edits: list[Edit], label: str,
+                  field: tuple[Any, ...] | None = None) -> bool:
+        """Trial the edits; refuse them with the first error they add at ``field`` (the
+        first edit's path unless given) or on this item, else push them as one step."""
+        field = edits[0].path if field is None else field
         before = self.document.problems
         problems = self.document.trial(edits)
         blocking = new_errors(before, problems, self.entry_path, field)

@@ -380,14 +380,30 @@ class TopologyDocument(QObject):
         if edit.value is DELETE:
             if not 0 <= index < len(container):
                 return Edit(path, DELETE)
+            comment = _item_comment(container, index)
             old = container.pop(index)
+            if comment is not None and isinstance(old, CommentedMap | CommentedSeq):
+                old._netwright_comment = comment  # type: ignore[union-attr]
             return Edit(path, old, index)
         if edit.index is not None or index >= len(container):
-            container.insert(min(index, len(container)), _to_node(edit.value))
+            at = min(index, len(container))
+            node = _to_node(edit.value)
+            container.insert(at, node)
+            comment = getattr(node, "_netwright_comment", None)
+            if comment is not None and isinstance(container, CommentedSeq):
+                container.ca.items[at] = comment  # an item taken out comes back with its comment
             return Edit(path, DELETE)
         old = container[index]
         container[index] = _styled_like(old, edit.value)
         return Edit(path, old, index)
+
+
+def _item_comment(container: list[Any], index: int) -> Any:
+    """The comment ruamel keeps for a sequence item on the sequence itself (``- {…}  # ssh``):
+    it travels with the item when the item is taken out and put back (a move, an undo)."""
+    if isinstance(container, CommentedSeq):
+        return container.ca.items.get(index)
+    return None
 
 
 def located_problems(document: Document) -> list[Problem]:

@@ -19,6 +19,7 @@ from netwright.backend.topology.problems import Problem
 from netwright.gui.model.document import Edit
 from netwright.gui.model.host_warnings import KERNEL_LACKS_KIND, MACVLAN_ON_WIFI
 from netwright.gui.model.kind_change import kind_change_edits
+from netwright.gui.model.rule_fixes import rule_fix
 from netwright.gui.model.snapshot import Snapshot
 
 Getter = Callable[[tuple[Any, ...]], Any]
@@ -67,6 +68,13 @@ def pair_fix(snapshot: Snapshot, get: Getter, pair: dict[str, Any]) -> Fix | Non
         key = found.group(1).rstrip(".,;")
         if key in snapshot.interfaces:
             return Fix(f"Bring {key} up", (Edit(("interfaces", key, "state"), "up"),))
+    # a firewall that denies the echo or a probed port: the rule to add or the chain to change
+    for prediction in (predicted, *((s or {}).get("predicted") or {}
+                                    for s in pair.get("services") or ())):
+        if prediction.get("disposition") == "denied" and prediction.get("fix"):
+            edit = rule_fix(get, str(prediction["fix"]))
+            if edit is not None:
+                return Fix(*edit)
     return None
 
 

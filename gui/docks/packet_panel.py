@@ -1,0 +1,290 @@
+"""The inspector's forwarding, NAT and firewall section, and a bridge port's port firewall.
+
+For the host (the topology view) and a namespace: forwarding per family (leave as it is, on,
+off), the NAT entries, and per hook (input, forward, output) the policy, "stateful" and the
+rules. For a bridge port: the to-port and from-port chains and anti-spoofing. Every gesture
+becomes edits (``model/rule_rows``) handed to the inspector's ``commit``, which trials them
+and either pushes one undo step or shows the contract's sentence under the table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from netwright.gui.docks.error_label import error_label
+from netwright.gui.docks.rows_table import RowsTable
+from netwright.gui.model.document import DELETE, Edit, TopologyDocument
+from netwright.gui.model.rule_rows import (
+    HOOKS,
+    NAT_COLUMNS,
+    NAT_FIELDS,
+    NAT_KINDS,
+    PORT_SIDES,
+    RULE_CHOICES,
+    RULE_COLUMNS,
+    add_nat_edits,
+    add_rule_edits,
+    field_edits,
+    forwarding_edits,
+    move_row_edits,
+    nat_cell_edits,
+    nat_cells,
+    nat_kind,
+    policy_edits,
+    remove_row_edits,
+    rule_cell_edits,
+    rule_cells,
+    stateful_edits,
+)
+
+Path = tuple[Any, ...]
+Commit = Callable[[str, list[Edit], str, Path], bool]  # name, edits, undo label, field
+FORWARDING_CHOICES = (("leave as it is", None), ("on", True), ("off", False))
+NAT_ADD = {"masquerade": "Masquerade", "snat": "SNAT", "publish": "Publish a port"}
+
+
+class _Section(QWidget):
+    """A part of the panel with its own error line (registered under ``name``)."""
+
+    def __init__(self, document: TopologyDocument, commit: Commit, name: str,
+                 owner: str) -> None:
+        super().__init__()
+        self.document, self._commit, self.name, self.owner = document, commit, name, owner
+        self.error = error_label()
+
+    def commit(self, edits: list[Edit], what: str, field: Path) -> bool:
+        return bool(edits) and self._commit(self.name, edits, f"{self.owner} {what}", field)
+
+    def get(self, path: Path) -> Any:
+        return self.document.get(path)
+
+
+class ChainEditor(_Section):
+    """One chain: its policy, "stateful" and its rules table."""
+
+    def __init__(self, document: TopologyDocument, commit: Commit, chain: Path,
+                 owner: str) -> None:
+        super().__init__(document, commit, "/".join(map(str, chain)), owner)
+        self.chain, self.hook = chain, str(chain[-1])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Policy"))
+        self.policy = QComboBox()
+        self.policy.addItems(["accept", "drop"])
+        self.policy.setToolTip("What happens to a packet no rule decides")
+        self.policy.activated.connect(lambda _i: self.commit(
+            policy_edits(self.get, chain, self.policy.currentText()), f"{self.hook} policy",
+            chain))
+        row.addWidget(self.policy)
+        self.stateful = QCheckBox("Accept replies (stateful)")
+        self.stateful.setToolTip("Replies (established, related) pass before the rules")
+        self.stateful.clicked.connect(lambda on: self.commit(
+            stateful_edits(self.get, chain, bool(on)), f"{self.hook} stateful", chain))
+        row.addWidget(self.stateful)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.rules = RowsTable(RULE_COLUMNS, RULE_CHOICES, "Add rule")
+        self.rules.cell_edited.connect(self._cell)
+        self.rules.row_gesture.connect(self._gesture)
+        layout.addWidget(self.rules)
+        layout.addWidget(self.error)
+
+    def load(self) -> None:
+        chain = self.get(self.chain)
+        chain = chain if isinstance(chain, dict) else {}
+        self.policy.setCurrentText(str(chain.get("policy") or "accept"))
+        self.stateful.setChecked(bool(chain.get("stateful")))
+        rules = chain.get("rules")
+        self.rules.load([rule_cells(r) for r in (rules if isinstance(rules, list) else [])])
+
+    def _cell(self, row: int, column: str, text: str) -> None:
+        edits = rule_cell_edits(self.get, self.chain, row, column, text)
+        self.commit(edits, f"{self.hook} rule {row + 1}", (*self.chain, "rules", row))
+
+    def _gesture(self, gesture: str, row: int) -> None:
+        rules_path = (*self.chain, "rules")
+        if gesture == "add":
+            edits, new_row = add_rule_edits(self.get, self.chain, row if row >= 0 else None)
+            if self.commit(edits, f"{self.hook}: add rule", self.chain):
+                self.rules.load(self.rules_cells(), current=new_row)
+                self.rules.table.setFocus()
+            return
+        if row < 0:
+            return
+        if gesture == "remove":
+            self.commit(remove_row_edits(self.get, rules_path, row),
+                        f"{self.hook}: remove rule {row + 1}", self.chain)
+            return
+        step = -1 if gesture == "up" else 1
+        if self.commit(move_row_edits(self.get, rules_path, row, step),
+                       f"{self.hook}: move rule {row + 1} {gesture}", self.chain):
+            self.rules.load(self.rules_cells(), current=row + step)
+
+    def rules_cells(self) -> list[list[str]]:
+        rules = self.get((*self.chain, "rules"))
+        return [rule_cells(r) for r in (rules if isinstance(rules, list) else [])]
+
+
+class NatEditor(_Section):
+    """The NAT entries of a place: masquerade, SNAT and published ports."""
+
+    def __init__(self, document: TopologyDocument, commit: Commit, base: Path, owner: str,
+                 namespace: str | None) -> None:
+        super().__init__(document, commit, "/".join(map(str, (*base, "nat"))), owner)
+        self.path, self.namespace = (*base, "nat"), namespace
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        self.entries = RowsTable(NAT_COLUMNS, {"type": NAT_KINDS, "proto": ("tcp", "udp")},
+                                 "Add…")
+        self.menu = QMenu(self)
+        for kind, text in NAT_ADD.items():
+            self.menu.addAction(text, lambda k=kind: self.add(k))
+        self.entries.cell_edited.connect(self._cell)
+        self.entries.row_gesture.connect(self._gesture)
+        layout.addWidget(self.entries)
+        layout.addWidget(self.error)
+
+    def load(self) -> None:
+        entries = self.get(self.path)
+        entries = entries if isinstance(entries, list) else []
+        self.entries.load([nat_cells(e) for e in entries],
+                          [{"type", *NAT_FIELDS.get(nat_kind(e), ())} for e in entries])
+
+    def add(self, kind: str) -> bool:
+        edits = add_nat_edits(self.document.snapshot, self.get, self.path, kind, self.namespace)
+        return self.commit(edits, f"NAT: add {kind}", self.path)
+
+    def _cell(self, row: int, column: str, text: str) -> None:
+        edits = nat_cell_edits(self.get, self.path, row, column, text)
+        self.commit(edits, f"NAT entry {row + 1}", (*self.path, row))
+
+    def _gesture(self, gesture: str, row: int) -> None:
+        if gesture == "add":
+            button = self.entries.buttons["add"]
+            self.menu.popup(button.mapToGlobal(button.rect().bottomLeft()))
+        elif row >= 0 and gesture == "remove":
+            self.commit(remove_row_edits(self.get, self.path, row),
+                        f"NAT: remove entry {row + 1}", self.path)
+        elif row >= 0:
+            step = -1 if gesture == "up" else 1
+            if self.commit(move_row_edits(self.get, self.path, row, step),
+                           f"NAT: move entry {row + 1} {gesture}", self.path):
+                self.entries.load([nat_cells(e) for e in self.get(self.path)],
+                                  current=row + step)
+
+
+class PacketPanel(QGroupBox):
+    """Forwarding, NAT and firewall of the host (``base`` ("host",)) or of a namespace."""
+
+    def __init__(self, document: TopologyDocument, commit: Commit, base: Path,
+                 namespace: str | None) -> None:
+        super().__init__("Forwarding, NAT and firewall")
+        owner = namespace or "host"
+        self.document, self.base = document, base
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 8, 4, 4)
+        form = QFormLayout()
+        self.forwarding: dict[str, QComboBox] = {}
+        self.forwarding_section = _Section(document, commit, "/".join((*base, "forwarding")),
+                                           owner)
+        for family in ("ipv4", "ipv6"):
+            combo = QComboBox()
+            combo.addItems([text for text, _ in FORWARDING_CHOICES])
+            combo.activated.connect(lambda index, f=family: self.forwarding_section.commit(
+                forwarding_edits(document.get, base, f, FORWARDING_CHOICES[index][1]),
+                f"{f} forwarding", (*base, "forwarding")))
+            form.addRow(f"{family.replace('ipv', 'IPv')} forwarding", combo)
+            self.forwarding[family] = combo
+        form.addRow(self.forwarding_section.error)
+        layout.addLayout(form)
+        self.tabs = QTabWidget()
+        self.chains = {hook: ChainEditor(document, commit, (*base, "firewall", hook), owner)
+                       for hook in HOOKS}
+        for hook, editor in self.chains.items():
+            self.tabs.addTab(editor, hook)
+        self.nat = NatEditor(document, commit, base, owner, namespace)
+        self.tabs.addTab(self.nat, "NAT")
+        layout.addWidget(self.tabs)
+
+    def sections(self) -> list[_Section]:
+        return [self.forwarding_section, *self.chains.values(), self.nat]
+
+    def load(self) -> None:
+        forwarding = self.document.get((*self.base, "forwarding"))
+        forwarding = forwarding if isinstance(forwarding, dict) else {}
+        for family, combo in self.forwarding.items():
+            wanted = forwarding.get(family)
+            combo.setCurrentIndex(next(i for i, (_t, v) in enumerate(FORWARDING_CHOICES)
+                                       if v is wanted or (v is None and wanted is None)))
+        for editor in self.chains.values():
+            editor.load()
+        self.nat.load()
+
+
+class PortFirewallPanel(QGroupBox):
+    """A bridge port's rules (nftables' bridge family) and its anti-spoofing."""
+
+    def __init__(self, document: TopologyDocument, commit: Commit, key: str) -> None:
+        super().__init__("Port firewall (bridge port)")
+        self.document = document
+        self.base: Path = ("interfaces", key, "port-firewall")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 8, 4, 4)
+        self.tabs = QTabWidget()
+        self.chains = {side: ChainEditor(document, commit, (*self.base, side), key)
+                       for side in PORT_SIDES}
+        for side, editor in self.chains.items():
+            self.tabs.addTab(editor, side)
+        spoofing = _Section(document, commit, "/".join((*self.base, "anti-spoofing")), key)
+        self.spoofing = spoofing
+        form = QFormLayout(spoofing)
+        self.mac, self.ips = QLineEdit(), QLineEdit()
+        self.mac.setPlaceholderText("the only source MAC, e.g. fa:16:3e:00:00:11")
+        self.ips.setPlaceholderText("the only source addresses, e.g. 10.0.0.11")
+        path = (*self.base, "anti-spoofing")
+        for line, field in ((self.mac, "mac"), (self.ips, "ips")):
+            line.editingFinished.connect(lambda e=line, f=field: self._spoofing(e, f, path))
+        form.addRow("MAC", self.mac)
+        form.addRow("IPs", self.ips)
+        form.addRow(spoofing.error)
+        self.tabs.addTab(spoofing, "anti-spoofing")
+        layout.addWidget(self.tabs)
+
+    def _spoofing(self, line: QLineEdit, field: str, path: Path) -> None:
+        if not line.isModified():
+            return
+        line.setModified(False)
+        text = line.text().strip()
+        value: Any = DELETE if not text else (
+            [p for p in text.replace(",", " ").split() if p] if field == "ips" else text)
+        self.spoofing.commit(field_edits(self.document.get, (*path, field), value),
+                             f"anti-spoofing {field}", path)
+
+    def sections(self) -> list[_Section]:
+        return [*self.chains.values(), self.spoofing]
+
+    def load(self) -> None:
+        for editor in self.chains.values():
+            editor.load()
+        spoofing = self.document.get((*self.base, "anti-spoofing"))
+        spoofing = spoofing if isinstance(spoofing, dict) else {}
+        for line, text in ((self.mac, str(spoofing.get("mac") or "")),
+                           (self.ips, ", ".join(map(str, spoofing.get("ips") or [])))):
+            if line.text() != text and not (line.hasFocus() and line.isModified()):
+                line.setText(text)

@@ -1,0 +1,175 @@
+"""An editable table of list entries (firewall rules, NAT entries) with row gestures.
+
+Each gesture is reported, never applied here: a typed cell (``cell_edited``), add, remove
+and move up/down (``row_gesture``); the owner turns it into one undo step and reloads the
+table from the document. Keyboard: type or F2 to edit a cell, Tab to walk the cells,
+Insert adds a row, Delete removes the current one, Ctrl+Up/Ctrl+Down move it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class ChoiceDelegate(QStyledItemDelegate):
+    """A combo box for the columns that take one of a few words (action, proto, type)."""
+
+    def __init__(self, choices: dict[int, Sequence[str]], parent: QWidget) -> None:
+        super().__init__(parent)
+        self.choices = choices
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,  # noqa: N802
+                     index: Index) -> QWidget:
+        choices = self.choices.get(index.column())
+        if choices is None:
+            return super().createEditor(parent, option, index)
+        combo = QComboBox(parent)
+        combo.addItems(list(choices))
+        combo.activated.connect(lambda _i, c=combo: self.commitData.emit(c))
+        return combo
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:  # noqa: N802
+        if isinstance(editor, QComboBox):
+            editor.setCurrentText(str(index.data() or ""))
+        else:
+            super().setEditorData(editor, index)
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel,  # noqa: N802
+                     index: Index) -> None:
+        if isinstance(editor, QComboBox):
+            model.setData(index, editor.currentText())
+        else:
+            super().setModelData(editor, model, index)
+
+
+class _Table(QTableWidget):
+    """Keys for rows; the window's own Delete and Select All shortcuts do not take them
+    while the table has the focus (they would delete or select canvas items)."""
+
+    key_gesture = Signal(str)
+
+    @staticmethod
+    def _gesture(event: QKeyEvent) -> str | None:
+        control = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        if control and event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            return "up" if event.key() == Qt.Key.Key_Up else "down"
+        if control and event.key() == Qt.Key.Key_A:
+            return "select all"
+        return {Qt.Key.Key_Insert: "add", Qt.Key.Key_Delete: "remove",
+                Qt.Key.Key_Backspace: "remove"}.get(Qt.Key(event.key()))
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) \
+                and self._gesture(event) is not None:
+            event.accept()  # ours: it comes back as a key press
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        gesture = self._gesture(event)
+        editing = self.state() == QAbstractItemView.State.EditingState
+        if gesture == "select all":
+            self.selectAll()
+        elif gesture is not None and not editing:
+            self.key_gesture.emit(gesture)
+        else:
+            super().keyPressEvent(event)
+
+
+class RowsTable(QWidget):
+    """Columns named as in the file; ``editable(row, column)`` greys out the cells a row's
+    kind does not have (a masquerade has no port)."""
+
+    cell_edited = Signal(int, str, str)  # row, column name, text
+    row_gesture = Signal(str, int)  # add/remove/up/down, current row (-1: none)
+
+    def __init__(self, columns: Sequence[str], choices: dict[str, Sequence[str]],
+                 add_label: str = "Add", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.columns = tuple(columns)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.table = _Table(0, len(self.columns))
+        self.table.setHorizontalHeaderLabels(list(self.columns))
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.setMinimumHeight(120)
+        self.table.setTabKeyNavigation(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.table.setItemDelegate(ChoiceDelegate(
+            {self.columns.index(c): v for c, v in choices.items()}, self.table))
+        self.table.cellChanged.connect(self._on_cell)
+        self.table.key_gesture.connect(lambda g: self.row_gesture.emit(g, self.current_row()))
+        layout.addWidget(self.table)
+        buttons = QHBoxLayout()
+        self.buttons: dict[str, QPushButton] = {}
+        for gesture, text, tip in (("add", add_label, "Insert"), ("remove", "Remove", "Delete"),
+                                   ("up", "Up", "Ctrl+Up"), ("down", "Down", "Ctrl+Down")):
+            button = QPushButton(text)
+            button.setToolTip(f"{text} ({tip} in the table)")
+            button.clicked.connect(lambda _c=False, g=gesture: self.row_gesture.emit(
+                g, self.current_row()))
+            buttons.addWidget(button)
+            self.buttons[gesture] = button
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+
+    def current_row(self) -> int:
+        return self.table.currentRow()
+
+    def load(self, rows: list[list[str]], editable: list[set[str]] | None = None,
+             current: int | None = None) -> None:
+        """Show ``rows`` (cell texts); keeps the current cell unless ``current`` says."""
+        row_now, column_now = self.table.currentRow(), self.table.currentColumn()
+        if self.table.state() == QAbstractItemView.State.EditingState:
+            return  # the user is typing a cell: it reports itself when done
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(rows))
+        for row, cells in enumerate(rows):
+            for column, text in enumerate(cells):
+                item = self.table.item(row, column)
+                if item is None:
+                    item = QTableWidgetItem()
+                    self.table.setItem(row, column, item)
+                item.setText(text)
+                flags = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
+                if editable is None or self.columns[column] in editable[row]:
+                    flags |= Qt.ItemFlag.ItemIsEditable
+                item.setFlags(flags)
+        self.table.blockSignals(False)
+        target = row_now if current is None else current
+        if 0 <= target < len(rows):
+            self.table.setCurrentCell(target, max(column_now, 0))
+        for gesture in ("remove", "up", "down"):
+            self.buttons[gesture].setEnabled(bool(rows))
+
+    def _on_cell(self, row: int, column: int) -> None:
+        item = self.table.item(row, column)
+        self.cell_edited.emit(row, self.columns[column], item.text() if item else "")

@@ -1,0 +1,228 @@
+"""Firewall chains and NAT entries as table rows, and each table gesture as ``Edit``s.
+
+The inspector shows a chain's rules and a place's NAT entries as tables; this module says
+what a cell means in the file (``dport`` "22" is the number 22, ``state`` "new, established"
+a list) and which edits a gesture makes: a cell is one field of one entry, so the rest of the
+entry (and any comment on it) stays; a moved row is the very node taken out and put back, so
+its comments travel with it. Pure: no Qt, tested without a window.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable
+from typing import Any
+
+from netwright.gui.model.document import DELETE, Edit
+from netwright.gui.model.snapshot import Snapshot
+
+Path = tuple[Any, ...]
+Getter = Callable[[Path], Any]
+
+RULE_COLUMNS = ("action", "proto", "dport", "sport", "from", "to", "in", "out", "state",
+                "comment")
+RULE_CHOICES = {"action": ("accept", "drop", "reject"),
+                "proto": ("", "tcp", "udp", "icmp", "icmpv6")}
+NAT_KINDS = ("masquerade", "snat", "publish")
+NAT_COLUMNS = ("type", "from", "out", "to", "proto", "port", "in", "address", "to-port")
+NAT_FIELDS = {"masquerade": ("from", "out"), "snat": ("from", "out", "to"),
+              "publish": ("proto", "port", "in", "address", "to", "to-port")}
+HOOKS = ("input", "forward", "output")
+PORT_SIDES = ("to-port", "from-port")
+_NUMBERS = {"dport", "sport", "port", "to-port"}
+
+
+def cell_value(column: str, text: str) -> Any:
+    """What a typed cell means in the file; DELETE for an empty cell."""
+    text = text.strip()
+    if not text:
+        return DELETE
+    if column == "state":
+        return [part for part in re.split(r"[,\s]+", text) if part]
+    if column in _NUMBERS and text.isdigit():
+        return int(text)
+    return text
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def rule_cells(rule: Any) -> list[str]:
+    entry = rule if isinstance(rule, dict) else {}
+    return [cell_text(entry.get(column)) for column in RULE_COLUMNS]
+
+
+def nat_kind(entry: Any) -> str:
+    """The kind of a NAT entry as written (``masquerade``, ``snat``, ``publish``; "" if none)."""
+    if isinstance(entry, dict):
+        return next((k for k in entry if k in NAT_KINDS), "")
+    return ""
+
+
+def nat_cells(entry: Any) -> list[str]:
+    kind = nat_kind(entry)
+    spec = entry.get(kind) if kind else None
+    spec = spec if isinstance(spec, dict) else {}
+    return [kind, *(cell_text(spec.get(c)) if c in NAT_FIELDS.get(kind, ()) else ""
+                    for c in NAT_COLUMNS[1:])]
+
+
+# -- chains -----------------------------------------------------------------------------------
+
+
+def rule_cell_edits(get: Getter, chain: Path, row: int, column: str, text: str) -> list[Edit]:
+    """One cell typed: that field of that rule (nothing when it already says so)."""
+    path = (*chain, "rules", row, column)
+    value = cell_value(column, text)
+    if cell_text(get(path)) == cell_text(None if value is DELETE else value):
+        return []
+    return [Edit(path, value)]
+
+
+def add_rule_edits(get: Getter, chain: Path, after: int | None) -> tuple[list[Edit], int]:
+    """A new ``accept`` rule after row ``after`` (at the end when None); returns its row."""
+    rules = get((*chain, "rules"))
+    if not isinstance(rules, list):
+        return [Edit((*chain, "rules"), [{"action": "accept"}])], 0
+    row = len(rules) if after is None else min(after + 1, len(rules))
+    return [Edit((*chain, "rules", row), {"action": "accept"}, row)], row
+
+
+def remove_row_edits(get: Getter, table: Path, row: int) -> list[Edit]:
+    """Take row ``row`` out of the list at ``table``; the list goes when it empties."""
+    rows = get(table)
+    if not isinstance(rows, list) or not 0 <= row < len(rows):
+        return []
+    if len(rows) == 1:
+        return [Edit(table, DELETE)]
+    return [Edit((*table, row), DELETE)]
+
+
+def move_row_edits(get: Getter, table: Path, row: int, step: int) -> list[Edit]:
+    """Row ``row`` one place up (step -1) or down (+1): the same node, comments and all."""
+    rows = get(table)
+    target = row + step
+    if not isinstance(rows, list) or not (0 <= row < len(rows) and 0 <= target < len(rows)):
+        return []
+    return [Edit((*table, row), DELETE), Edit((*table, target), rows[row], target)]
+
+
+def policy_edits(get: Getter, chain: Path, policy: str) -> list[Edit]:
+    current = get((*chain, "policy")) or "accept"
+    if current == policy and get(chain) is not None:
+        return []
+    return [Edit((*chain, "policy"), policy)]
+
+
+def stateful_edits(get: Getter, chain: Path, on: bool) -> list[Edit]:
+    if bool(get((*chain, "stateful"))) == on:
+        return []
+    return [Edit((*chain, "stateful"), True if on else DELETE)]
+
+
+# -- NAT --------------------------------------------------------------------------------------
+
+
+def nat_cell_edits(get: Getter, nat: Path, row: int, column: str, text: str) -> list[Edit]:
+    """One NAT cell typed; the type column turns the entry into another kind, keeping the
+    fields both kinds have."""
+    entry = get((*nat, row))
+    kind = nat_kind(entry)
+    if column == "type":
+        wanted = text.strip()
+        if wanted == kind or wanted not in NAT_KINDS:
+            return []
+        old = entry.get(kind) if kind and isinstance(entry.get(kind), dict) else {}
+        kept = {k: v for k, v in old.items() if k in NAT_FIELDS[wanted]}
+        return [Edit((*nat, row), {wanted: kept})]
+    if column not in NAT_FIELDS.get(kind, ()):
+        return []
+    path = (*nat, row, kind, column)
+    value = cell_value(column, text)
+    if cell_text(get(path)) == cell_text(None if value is DELETE else value):
+        return []
+    return [Edit(path, value)]
+
+
+def add_nat_edits(snapshot: Snapshot, get: Getter, nat: Path, kind: str,
+                  namespace: str | None) -> list[Edit]:
+    """A new NAT entry of ``kind``, filled from the design so that it is valid at once:
+    out of (or published on) the place's first uplink, for the first subnet behind it."""
+    uplink, inside, target = _guesses(snapshot, namespace)
+    spec: dict[str, Any]
+    if kind == "publish":
+        spec = {"proto": "tcp", "port": 8080}
+        if uplink:
+            spec["in"] = uplink
+        spec.update({"to": target or "", "to-port": 80})
+    else:
+        spec = {"from": inside or "", "out": uplink or ""}
+        if kind == "snat":
+            spec["to"] = _first_address(snapshot, uplink) or ""
+    entry = {kind: {k: v for k, v in spec.items() if v != ""}}
+    entries = get(nat)
+    if not isinstance(entries, list):
+        return [Edit(nat, [entry])]
+    return [Edit((*nat, len(entries)), entry, len(entries))]
+
+
+def _guesses(snapshot: Snapshot, namespace: str | None) -> tuple[str, str, str]:
+    """(the place's uplink, a subnet of another interface, an address in a namespace)."""
+    if namespace is None:
+        uplinks = [*snapshot.nics] or snapshot.interfaces_in(None)
+    else:
+        uplinks = snapshot.interfaces_in(namespace)
+    uplink = uplinks[0] if uplinks else ""
+    name = str(snapshot.interfaces.get(uplink, {}).get("name") or uplink)
+    inside = target = ""
+    for key in snapshot.interfaces:
+        if key == uplink:
+            continue
+        for address in snapshot.addresses_of(key):
+            try:
+                interface = ipaddress.ip_interface(address)
+            except ValueError:
+                continue
+            inside = inside or str(interface.network)
+            if snapshot.namespace_of(key) not in (None, namespace):
+                target = target or str(interface.ip)
+    return name, inside, target
+
+
+def _first_address(snapshot: Snapshot, name: str) -> str:
+    for key in (*snapshot.nics, *snapshot.interfaces):
+        if key == name or snapshot.interfaces.get(key, {}).get("name") == name:
+            for address in snapshot.addresses_of(key):
+                if address != "dhcp":
+                    return address.split("/", 1)[0]
+    return ""
+
+
+# -- forwarding and anti-spoofing -------------------------------------------------------------
+
+
+def forwarding_edits(get: Getter, base: Path, family: str, wanted: bool | None) -> list[Edit]:
+    """``wanted`` None leaves the host's setting alone (the key goes; so does an empty
+    ``forwarding``)."""
+    path = (*base, "forwarding", family)
+    current = get(path)
+    if current == wanted or (current is None and wanted is None):
+        return []
+    if wanted is not None:
+        return [Edit(path, wanted)]
+    others = [k for k in (get((*base, "forwarding")) or {}) if k != family]
+    return [Edit((*base, "forwarding"), DELETE)] if not others else [Edit(path, DELETE)]
+
+
+def field_edits(get: Getter, path: Path, value: Any) -> list[Edit]:
+    """A plain field (anti-spoofing's MAC or IPs): set, or removed when empty."""
+    current = get(path)
+    if cell_text(current) == cell_text(None if value is DELETE else value):
+        return []
+    return [Edit(path, value)]

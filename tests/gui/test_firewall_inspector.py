@@ -1,0 +1,205 @@
+"""Forwarding, NAT and firewall rules edited in the Inspector with real keys and clicks.
+
+Each gesture is one undo step through the document, the file keeps its comments, and a
+value the model refuses shows the model's sentence under the table instead of being applied.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLineEdit, QTableWidget
+
+from netwright.gui.docks.packet_panel import PacketPanel, PortFirewallPanel
+from netwright.gui.window.main import MainWindow
+
+DESIGN = """\
+netwright: 1
+name: fw
+# the uplink the containers leave through
+host:
+  nics:
+    wlp2s0: {addresses: [192.168.31.240/24], gateway: 192.168.31.1}
+  forwarding: {ipv4: true}
+  nat:
+    - {masquerade: {from: 172.17.0.0/16, out: wlp2s0}}  # docker's rule
+namespaces:
+  c1:
+    firewall:
+      input:
+        policy: drop
+        rules:
+          - {action: accept, proto: tcp, dport: 22}   # ssh in
+          - {action: accept, proto: icmp}
+interfaces:
+  docker0: {kind: bridge, addresses: [172.17.0.1/16]}
+  veth-c1: {kind: veth, master: docker0, peer: eth0}
+  eth0: {kind: veth, namespace: c1, peer: veth-c1, addresses: [172.17.0.2/16]}
+"""
+
+
+def _open(window: MainWindow, tmp_path: Path) -> Path:
+    path = tmp_path / "fw.yaml"
+    path.write_text(DESIGN)
+    assert window.open_path(path)
+    return path
+
+
+def _type_into_cell(table: QTableWidget, row: int, column: int, text: str) -> None:
+    """Select the cell with the keyboard's focus, F2, replace the text, Enter."""
+    table.setFocus()
+    table.setCurrentCell(row, column)
+    QTest.keyClick(table, Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    assert editor is not table, "F2 opened no editor"
+    if isinstance(editor, QLineEdit):
+        QTest.keyClick(editor, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClicks(editor, text)
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    QApplication.processEvents()
+
+
+def _namespace_panel(window: MainWindow, key: str) -> PacketPanel:
+    window.scene.select_keys([key])
+    QApplication.processEvents()
+    panel = window.inspector.packets
+    assert isinstance(panel, PacketPanel)
+    return panel
+
+
+def test_edit_a_rule_cell_undo_redo_and_save(window: MainWindow, tmp_path: Path) -> None:
+    path = _open(window, tmp_path)
+    panel = _namespace_panel(window, "c1")
+    table = panel.chains["input"].rules.table
+    assert table.rowCount() == 2
+    assert table.item(0, 2).text() == "22"
+    _type_into_cell(table, 0, 2, "2222")
+    rules = ("namespaces", "c1", "firewall", "input", "rules")
+    assert window.document.get((*rules, 0, "dport")) == 2222
+    stack = window.document.undo_stack
+    assert stack.text(stack.index() - 1) == "Change c1 input rule 1"
+    window.undo_action.trigger()
+    assert window.document.get((*rules, 0, "dport")) == 22
+    assert table.item(0, 2).text() == "22"
+    window.redo_action.trigger()
+    assert table.item(0, 2).text() == "2222"
+    window.document.save(path)
+    text = path.read_text()
+    assert re.search(r"- \{action: accept, proto: tcp, dport: 2222\} +# ssh in\n", text)
+    assert "# the uplink the containers leave through" in text
+    assert "# docker's rule" in text
+    window.open_path(path)
+    panel = _namespace_panel(window, "c1")
+    assert panel.chains["input"].rules.table.item(0, 2).text() == "2222"
+
+
+def test_a_port_range_the_model_refuses_shows_its_sentence(window: MainWindow,
+                                                           tmp_path: Path) -> None:
+    _open(window, tmp_path)
+    panel = _namespace_panel(window, "c1")
+    editor = panel.chains["input"]
+    count = window.document.undo_stack.count()
+    _type_into_cell(editor.rules.table, 0, 2, "2000-1000")
+    assert window.document.get(("namespaces", "c1", "firewall", "input", "rules", 0,
+                                "dport")) == 22
+    assert window.document.undo_stack.count() == count
+    assert editor.error.isVisible()
+    assert "'2000-1000' is not a port or a range of ports" in editor.error.text()
+
+
+def test_add_move_remove_rules_and_policy_each_one_step(window: MainWindow,
+                                                        tmp_path: Path) -> None:
+    _open(window, tmp_path)
+    panel = _namespace_panel(window, "c1")
+    editor = panel.chains["input"]
+    table = editor.rules.table
+    stack = window.document.undo_stack
+    start = stack.count()
+    table.setFocus()
+    table.setCurrentCell(1, 0)
+    QTest.keyClick(table, Qt.Key.Key_Insert)  # a new accept rule after the current one
+    rules = ("namespaces", "c1", "firewall", "input", "rules")
+    assert [dict(r) for r in window.document.get(rules)][2] == {"action": "accept"}
+    assert table.currentRow() == 2
+    _type_into_cell(table, 2, 1, "udp")
+    _type_into_cell(table, 2, 2, "53")
+    QTest.keyClick(table, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
+    assert dict(window.document.get((*rules, 1))) == {"action": "accept", "proto": "udp",
+                                                       "dport": 53}
+    assert table.item(1, 2).text() == "53"
+    QTest.mouseClick(editor.rules.buttons["up"], Qt.MouseButton.LeftButton)
+    assert dict(window.document.get((*rules, 0)))["dport"] == 53
+    assert window.document.get((*rules, 1, "dport")) == 22
+    table.setCurrentCell(1, 0)
+    QTest.keyClick(table, Qt.Key.Key_Delete)
+    assert [r.get("dport") for r in window.document.get(rules)] == [53, None]
+    editor.policy.setFocus()
+    editor.policy.setCurrentText("accept")
+    editor.policy.activated.emit(editor.policy.currentIndex())
+    assert window.document.get(("namespaces", "c1", "firewall", "input", "policy")) == "accept"
+    QTest.mouseClick(editor.stateful, Qt.MouseButton.LeftButton)
+    assert window.document.get(("namespaces", "c1", "firewall", "input", "stateful")) is True
+    assert stack.count() - start == 8
+    for _ in range(8):
+        window.undo_action.trigger()
+    assert [dict(r) for r in window.document.get(rules)] == [
+        {"action": "accept", "proto": "tcp", "dport": 22}, {"action": "accept", "proto": "icmp"}]
+    assert "# ssh in" in window.document.render()
+
+
+def test_host_forwarding_and_nat_from_the_topology_view(window: MainWindow,
+                                                        tmp_path: Path) -> None:
+    path = _open(window, tmp_path)
+    window.scene.clearSelection()
+    QApplication.processEvents()
+    panel = window.inspector.packets
+    assert isinstance(panel, PacketPanel)
+    assert panel.forwarding["ipv4"].currentText() == "on"
+    nat = panel.nat.entries.table
+    assert [nat.item(0, c).text() for c in range(3)] == ["masquerade", "172.17.0.0/16", "wlp2s0"]
+    assert panel.nat.add("publish")
+    entry = dict(window.document.get(("host", "nat", 1, "publish")))
+    assert entry == {"proto": "tcp", "port": 8080, "in": "wlp2s0", "to": "172.17.0.2",
+                     "to-port": 80}
+    _type_into_cell(nat, 1, 5, "8443")  # the published port
+    assert window.document.get(("host", "nat", 1, "publish", "port")) == 8443
+    combo = panel.forwarding["ipv6"]
+    combo.setCurrentIndex(1)
+    combo.activated.emit(1)
+    assert window.document.get(("host", "forwarding")) == {"ipv4": True, "ipv6": True}
+    window.document.save(path)
+    text = path.read_text()
+    assert "# docker's rule" in text
+    assert "publish: {proto: tcp, port: 8443, in: wlp2s0, to: 172.17.0.2, to-port: 80}" in text
+
+
+def test_bridge_port_firewall_and_anti_spoofing(window: MainWindow, tmp_path: Path) -> None:
+    _open(window, tmp_path)
+    window.scene.select_keys(["veth-c1"])
+    QApplication.processEvents()
+    panel = window.inspector.packets
+    assert isinstance(panel, PortFirewallPanel)
+    to_port = panel.chains["to-port"]
+    to_port.policy.setCurrentText("drop")
+    to_port.policy.activated.emit(1)
+    table = to_port.rules.table
+    QTest.mouseClick(to_port.rules.buttons["add"], Qt.MouseButton.LeftButton)
+    _type_into_cell(table, 0, 1, "tcp")
+    _type_into_cell(table, 0, 2, "22")
+    base = ("interfaces", "veth-c1", "port-firewall")
+    assert window.document.get((*base, "to-port", "policy")) == "drop"
+    assert dict(window.document.get((*base, "to-port", "rules", 0))) == {
+        "action": "accept", "proto": "tcp", "dport": 22}
+    panel.tabs.setCurrentWidget(panel.spoofing)
+    panel.ips.setFocus()
+    QTest.keyClicks(panel.ips, "172.17.0.2")
+    QTest.keyClick(panel.ips, Qt.Key.Key_Return)
+    assert list(window.document.get((*base, "anti-spoofing", "ips"))) == ["172.17.0.2"]
+    panel.mac.setFocus()
+    QTest.keyClicks(panel.mac, "not-a-mac")
+    QTest.keyClick(panel.mac, Qt.Key.Key_Return)
+    assert window.document.get((*base, "anti-spoofing", "mac")) is None
+    assert panel.spoofing.error.isVisible() and "not-a-mac" in panel.spoofing.error.text()

@@ -1,0 +1,114 @@
+"""A firewall that denies a predicted flow: "Apply fix" adds or changes the rule, one step.
+
+Three namespaces on a bridge; c1's input drops by default, c2's output drops ICMP. The
+explainer's fixes (add a rule, put a rule before the one that drops, accept replies) become
+edits of the design as it is now.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from netwright.gui.model.fixes import pair_fix
+from netwright.gui.window.main import MainWindow
+
+DESIGN = """\
+netwright: 1
+name: fx
+namespaces:
+  c1:
+    firewall:
+      input:
+        policy: drop
+        rules:
+          - {action: drop, from: 10.0.0.0/24, proto: udp}
+          - {action: accept, proto: tcp, dport: 22}  # ssh
+  c2:
+    firewall:
+      output: {policy: accept, rules: [{action: drop, proto: icmp}]}
+  c3: {}
+interfaces:
+  br0: {kind: bridge}
+  v1: {kind: veth, master: br0, peer: e1}
+  e1: {kind: veth, namespace: c1, peer: v1, addresses: [10.0.0.1/24]}
+  v2: {kind: veth, master: br0, peer: e2}
+  e2: {kind: veth, namespace: c2, peer: v2, addresses: [10.0.0.2/24]}
+  v3: {kind: veth, master: br0, peer: e3}
+  e3: {kind: veth, namespace: c3, peer: v3, addresses: [10.0.0.3/24]}
+"""
+
+
+def _pair(window: MainWindow, source: str, target: str) -> dict[str, Any]:
+    return next(p for p in window.checks.result["pairs"]
+                if p["source"] == source and p["target_name"] == target)
+
+
+def _open(qtbot, window: MainWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "fx.yaml"
+    path.write_text(DESIGN)
+    assert window.open_path(path)
+    qtbot.waitUntil(lambda: bool(window.checks.result.get("pairs")), timeout=5000)
+
+
+def test_a_denied_cells_fix_adds_the_rule_in_one_click(qtbot, window: MainWindow,  # type: ignore[no-untyped-def]
+                                                       tmp_path: Path) -> None:
+    _open(qtbot, window, tmp_path)
+    checks = window.checks
+    target = _pair(window, "c3", "c1/e1")
+    assert target["predicted"]["disposition"] == "denied"
+    window.checks_dock.raise_()
+    for row in range(checks.matrix.rowCount()):
+        for column in range(checks.matrix.columnCount()):
+            item = checks.matrix.item(row, column)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole + 1) == target:
+                checks.matrix.setCurrentCell(row, column)
+    assert checks.fix_bar.isVisible(), checks.explanation.toPlainText()
+    assert checks.fix_bar.label.text() == (
+        "Fix: Accept icmp from 10.0.0.3 in c1's input chain")
+    QTest.mouseClick(checks.fix_bar.button, Qt.MouseButton.LeftButton)
+    QApplication.processEvents()
+    rules = window.document.get(("namespaces", "c1", "firewall", "input", "rules"))
+    assert dict(rules[2]) == {"action": "accept", "proto": "icmp", "from": "10.0.0.3"}
+    assert window.document.undo_stack.count() == 1
+    assert "# ssh" in window.document.render()
+    qtbot.waitUntil(lambda: _pair(window, "c3", "c1/e1")["predicted"]["verdict"]
+                    == "reachable", timeout=5000)
+    window.undo_action.trigger()
+    assert len(window.document.get(("namespaces", "c1", "firewall", "input", "rules"))) == 2
+
+
+def test_a_rule_goes_before_the_rule_that_drops(qtbot, window: MainWindow,  # type: ignore[no-untyped-def]
+                                                tmp_path: Path) -> None:
+    _open(qtbot, window, tmp_path)
+    fix = pair_fix(window.document.snapshot, window.document.get, _pair(window, "c2", "c1/e1"))
+    assert fix is not None
+    assert fix.label == ("Accept icmp to 10.0.0.1 in c2's output chain"
+                         " (as rule 1, before 'meta l4proto icmp drop')")
+    window.apply_fix(fix)
+    rules = window.document.get(("namespaces", "c2", "firewall", "output", "rules"))
+    assert [dict(r) for r in rules] == [{"action": "accept", "proto": "icmp", "to": "10.0.0.1"},
+                                        {"action": "drop", "proto": "icmp"}]
+
+
+def test_replies_dropped_by_a_chain_make_it_stateful(qtbot, window: MainWindow,  # type: ignore[no-untyped-def]
+                                                     tmp_path: Path) -> None:
+    _open(qtbot, window, tmp_path)
+    fix = pair_fix(window.document.snapshot, window.document.get, _pair(window, "c1", "c2/e2"))
+    assert fix is not None
+    assert fix.label == "Accept replies in c2's output chain (stateful: true)"
+    window.apply_fix(fix)
+    assert window.document.get(("namespaces", "c2", "firewall", "output", "stateful")) is True
+
+
+def test_fix_paths_with_dots_in_keys_and_unknown_sentences() -> None:
+    from netwright.gui.model.rule_fixes import chain_path, rule_fix
+
+    assert chain_path("interfaces.eth0.10.port-firewall.to-port") == (
+        "interfaces", "eth0.10", "port-firewall", "to-port")
+    assert chain_path("host.firewall.forward") == ("host", "firewall", "forward")
+    assert rule_fix(lambda _p: None, "set 'state: up' on v1") is None
