@@ -33,6 +33,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 from netwright.gui.canvas.theme import Theme
 
 DETAIL_LOD = 0.45
+Piece = tuple[float, float, float, float, float, float, float, float]
 CURVE_PIECES = 12  # straight pieces of a curve that is partly in view
 INK_BUDGET = 60_000.0  # device pixels of dashed, antialiased wire per frame (~10 ms here)
 WIRE_DASHES: dict[str, list[float] | None] = {
@@ -82,7 +83,8 @@ class WireItem(QGraphicsItem):
         self.result: str | None = None  # "reachable"/"unreachable" after a check
         self.line = QLineF()
         self.path = QPainterPath()
-        self._segments: list[tuple[float, float, float, float]] | None = None
+        self._segments: list[Piece] | None = None
+        self.curved = False
         self.setZValue(0)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
@@ -102,6 +104,7 @@ class WireItem(QGraphicsItem):
             self.layer.invalidate(self.boundingRect())
             self.prepareGeometryChange()
             self.line, self.path = line, path
+            self.curved = path.elementCount() > 2
             self._segments = None
             self.layer.invalidate(self.boundingRect())
 
@@ -116,13 +119,16 @@ class WireItem(QGraphicsItem):
         polygons = self.path.toSubpathPolygons()
         return list(polygons[0]) if polygons else [self.line.p1(), self.line.p2()]
 
-    def segments(self) -> list[tuple[float, float, float, float]]:
-        """The wire as CURVE_PIECES straight pieces (x0, y0, x1, y1), flattened once per
-        route: painting tests these as plain floats and clips only those in view."""
+    def segments(self) -> list[Piece]:
+        """The wire as CURVE_PIECES straight pieces, each (its box: left, top, right, bottom;
+        then its ends: x0, y0, x1, y1), flattened once per route: painting tests these as
+        plain floats and clips only those partly in view."""
         if self._segments is None:
             points = [self.path.pointAtPercent(i / CURVE_PIECES)
                       for i in range(CURVE_PIECES + 1)]
-            self._segments = [(a.x(), a.y(), b.x(), b.y()) for a, b in pairwise(points)]
+            self._segments = [
+                (min(a.x(), b.x()), min(a.y(), b.y()), max(a.x(), b.x()), max(a.y(), b.y()),
+                 a.x(), a.y(), b.x(), b.y()) for a, b in pairwise(points)]
         return self._segments
 
     def boundingRect(self) -> QRectF:  # noqa: N802
@@ -238,30 +244,22 @@ class WireLayer(QGraphicsItem):
                 if x1 < left or x0 > right or y1 < top or y0 > bottom:
                     continue  # plain floats: the cheapest test, for most wires
                 line = wire.line
-                if wire.path.elementCount() > 2:
-                    if exposed.contains(wire.path.controlPointRect()):  # whole and smooth
+                if wire.curved:
+                    if x0 >= left and x1 <= right and y0 >= top and y1 <= bottom:  # all of it
                         curves[key].addPath(wire.path)
                         ink += wire.path.length() * lod
                         if wire.relation != "peer":
                             heads.append((wire.head(), QColor(key[1])))
                         continue
-                    # Partly in view: its flattened pieces, clipped (a dash pattern is
+                    # Partly in view: only its flattened pieces in view (a dash pattern is
                     # stroked along the whole of a path, even where it is clipped away).
-                    for ax, ay, bx, by in wire.segments():
-                        low_x, high_x = (ax, bx) if ax < bx else (bx, ax)
-                        low_y, high_y = (ay, by) if ay < by else (by, ay)
+                    for low_x, low_y, high_x, high_y, ax, ay, bx, by in wire.segments():
                         if high_x < left or low_x > right or high_y < top or low_y > bottom:
                             continue
-                        piece = QLineF(ax, ay, bx, by)
-                        if low_x >= left and high_x <= right and low_y >= top \
-                                and high_y <= bottom:  # wholly in view: nothing to clip
-                            inside[key].append(piece)
-                            ink += (high_x - low_x + high_y - low_y) * lod
-                            continue
-                        span = clip_line(piece, exposed)
-                        if span is not None:
-                            visible.append((piece, span, key, wire.relation, False))
-                            ink += piece.length() * (span[1] - span[0]) * lod
+                        # Drawn whole: a piece is short, and its dashes start at its own
+                        # fixed end, so they do not crawl while panning.
+                        inside[key].append(QLineF(ax, ay, bx, by))
+                        ink += (high_x - low_x + high_y - low_y) * lod
                     if wire.relation != "peer" and exposed.contains(line.p2()):
                         heads.append((wire.head(), QColor(key[1])))
                     continue
