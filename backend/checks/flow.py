@@ -85,30 +85,35 @@ class Flows:
         self.rulesets = rulesets
         self.bridge_nf = {4: True, 6: True} if bridge_nf is None else bridge_nf
         self.unsure: list[str] = []  # rules that could not be read, for the current flow
+        self.delivered_at: Place | str = "nowhere"  # where the last flow's request ended
 
     # -- the pair ------------------------------------------------------------------------------
 
     def predict(self, source: Place, src: IpAddr, dst: IpAddr, proto: str,
-                port: int | None = None) -> Prediction:
-        """Request and reply of one flow (``proto`` tcp, udp or icmp) through every hook."""
+                port: int | None = None, *, label: str | None = None) -> Prediction:
+        """Request and reply of one flow (``proto`` tcp, udp or icmp) through every hook;
+        ``label``: how the reason names the source (its place's name by default)."""
         if proto == "icmp" and dst.version == 6:
             proto = "ipv6-icmp"
         ports = (EPHEMERAL_PORT, port) if proto in ("tcp", "udp") else (None, None)
         request = Packet(src, dst, proto, *ports)
         track = nat.Conntrack()
         self.unsure = []
-        prediction = self._predict(source, request, track)
+        prediction = self._predict(source, request, track, label or place_label(source))
         if not self.unsure:
             return prediction
         doubt = "; ".join(dict.fromkeys(self.unsure))
         return replace(prediction, reason=f"{prediction.reason} (unsure: {doubt})")
 
-    def _predict(self, source: Place, request: Packet, track: nat.Conntrack) -> Prediction:
+    def _predict(self, source: Place, request: Packet, track: nat.Conntrack,
+                 label: str) -> Prediction:
         src, dst, proto = request.src, request.dst, request.proto
         if self.net.is_local(source, dst):
+            self.delivered_at = source
             return self._local(source, request, track)
         try:
             there = self.leg(source, request, track, reply=False)
+            self.delivered_at = there.place if there.ok else "nowhere"
             if not there.ok:
                 return self._failed(there, reply=False)
             back_packet = Packet(there.packet.dst, there.packet.src, proto,
@@ -126,7 +131,6 @@ class Flows:
                               " undone on its way (an asymmetric path)", None)
         reason = f"reachable over {self.ex.walk(source, dst).first_hop or 'its path'}"
         names = self._names()
-        label = place_label(source)
         said = [nat.sentence(t, label, dst, names) for t in track.translations]
         if said:
             reason += "; " + "; ".join(said)
@@ -331,6 +335,7 @@ class Flows:
             hook = "forward" if before and after else ("input" if before else "output")
             self._filter(place, hook, packet.at(self._name(before), self._name(after)), track,
                          reply=reply, accepted=accepted, bridge=True)
+            track.visited.add(place)  # bridge conntrack (nf_conntrack_bridge) saw it
             if hook == "forward" and self.bridge_nf.get(packet.dst.version, False):
                 bridge_name = self.net.devices[key].name
                 try:

@@ -22,7 +22,7 @@ from netwright.backend.checks.filtering import Ruleset
 from netwright.backend.checks.flow import has_rules
 from netwright.backend.checks.foreign import read_bridge_nf, read_foreign
 from netwright.backend.checks.netns import call_in, netns_path
-from netwright.backend.checks.network import HostForwarding, Place
+from netwright.backend.checks.network import OUTSIDE, HostForwarding, Place
 from netwright.backend.checks.prober import EchoProber, Probe
 from netwright.backend.checks.results import CheckResult, Observation, Pair
 from netwright.backend.checks.services import responders_needed, with_services
@@ -57,6 +57,7 @@ class CheckOptions:
     host_forwarding: bool | None = None
     neighbour_budget: int = 512
     probe: bool = True
+    outside_netns: str | None = None  # where ``outside`` lives (the lab's): probed from there
     size: int | None = None
 
     def __post_init__(self) -> None:
@@ -93,10 +94,13 @@ class Where:
 
     namespaces: dict[str, str]  # topology namespace key -> on-disk name
     host: str | None  # on-disk name of the namespace playing the host; None = ours
+    outside: str | None = None  # on-disk name of the namespace holding the outside address
 
     def path(self, place: Place) -> str:
         if place is None:
             return netns_path(self.host)
+        if place == OUTSIDE and self.outside is not None:
+            return netns_path(self.outside)
         return netns_path(self.namespaces.get(place, place))
 
 
@@ -128,6 +132,8 @@ def _read_host_forwarding(where: Where) -> dict[int, bool]:
 
 
 def _place_of(source: str, explainer: Explainer) -> Place:
+    if source == "outside" and "outside" not in explainer.net.topology.namespaces:
+        return OUTSIDE
     return None if source == "host" and "host" not in explainer.net.topology.namespaces \
         else source
 
@@ -155,6 +161,7 @@ async def _run_check(
 ) -> CheckResult:
     options = options or CheckOptions()
     topology, where = _where(subject)
+    where = replace(where, outside=options.outside_netns)
     report = progress or (lambda done, total, text: None)
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -178,7 +185,8 @@ async def _run_check(
                 pool, lambda: call_in(where.path(None), read_bridge_nf))
     explainer = Explainer(topology, options.outside, host_forwarding, foreign, bridge_nf,
                           probe_size=options.size)
-    pairs = with_services(explainer, explainer.pairs())
+    pairs = with_services(explainer, explainer.pairs(),
+                          outside_served=options.outside_netns is not None and options.probe)
     timings["explain"] = time.perf_counter() - started
     notes = kernel_notes + explainer.notes()
     if topology is not getattr(subject, "topology", topology):  # leases were filled in

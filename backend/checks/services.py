@@ -14,14 +14,17 @@ import ipaddress
 from collections import defaultdict
 
 from netwright.backend.checks.explain import Explainer
-from netwright.backend.checks.network import Place
-from netwright.backend.checks.results import Pair, Service
+from netwright.backend.checks.network import IpAddr, Place, lan_of
+from netwright.backend.checks.results import Pair, Prediction, Service, Target
 from netwright.backend.topology.firewall import Chain, Publish, port_range
 from netwright.backend.topology.model import Topology
 
 MAX_PORTS = 6  # named ports probed per protocol
 UNNAMED_CANDIDATES = (9, 7, 13, 37, 5999, 49999)  # a port no rule names: the default's case
 PROBED_ROLES = ("peer", "self", "parent")
+OUTSIDE_PORTS: tuple[tuple[str, int], ...] = (("tcp", 80), ("tcp", 443), ("udp", 53))
+"""What the outside answers besides the ports the rules name (when the check knows where the
+outside lives, as in the lab): web and DNS, the flows masquerade usually carries."""
 Port = tuple[str, int]
 
 
@@ -72,31 +75,85 @@ def probed_ports(topology: Topology) -> list[Port]:
     return found
 
 
-def with_services(explainer: Explainer, pairs: list[Pair]) -> list[Pair]:
-    """The pairs with a predicted Service for each port that applies to their target."""
+def with_services(explainer: Explainer, pairs: list[Pair],
+                  outside_served: bool = False) -> list[Pair]:
+    """The pairs with a predicted Service for each port that applies to their target;
+    ``outside_served``: the check can run a responder where the outside address lives, so
+    the outside is probed on its ports and probes the published ports from there."""
     flows = explainer.flows
     topology = explainer.net.topology
     ports = probed_ports(topology) if flows is not None else []
     if not ports or flows is None:
         return pairs
     host_ports = set(published(topology))
+    outside_ports = list(dict.fromkeys([*ports, *OUTSIDE_PORTS]))
     result = []
     for pair in pairs:
-        if pair.target.role not in PROBED_ROLES:
+        if pair.target.role == "outside" and outside_served:
+            wanted_outside = outside_ports
+        elif pair.target.role not in PROBED_ROLES:
             result.append(pair)
             continue
+        else:
+            wanted_outside = []
         source: Place = None if pair.source == "host" and "host" not in topology.namespaces \
             else pair.source
         dst = ipaddress.ip_address(pair.target.address)
         src = explainer.source_address(source, dst)
-        wanted = [p for p in ports if pair.target.place is not None or p in host_ports]
+        wanted = wanted_outside or [p for p in ports
+                                    if pair.target.place is not None or p in host_ports]
         if src is None or not wanted:
             result.append(pair)
             continue
-        services = tuple(Service(proto, port, flows.predict(source, src, dst, proto, port))
-                         for proto, port in wanted)
+        services = tuple(Service(proto, port, _service(explainer, source, src, dst,
+                                                       (proto, port))) for proto, port in wanted)
         result.append(Pair(pair.source, pair.target, pair.predicted, pair.observed, services))
+    if outside_served:
+        result += from_outside(explainer)
     return result
+
+
+def from_outside(explainer: Explainer) -> list[Pair]:
+    """The outside connecting to the host's published ports, one pair per host NIC address
+    a publish entry admits (by its ``in`` interface and ``address``)."""
+    flows, outside = explainer.flows, explainer.net.outside
+    topology = explainer.net.topology
+    if flows is None or outside is None:
+        return []
+    found = []
+    for nic in topology.host.nics:
+        for _network, address in explainer.net.ips(nic, outside.version):
+            admitted = [(e.publish.proto, e.publish.port) for e in topology.host.nat
+                        if isinstance(e, Publish) and e.publish.in_ in (None, nic)
+                        and e.publish.address in (None, str(address))]
+            if not admitted:
+                continue
+            lan = lan_of(nic)
+            target = Target(str(address), "parent", nic, None, f"{nic} (host NIC)")
+            services = tuple(Service(proto, port, _service(explainer, lan, outside, address,
+                                                           (proto, port), label="outside"))
+                             for proto, port in dict.fromkeys(admitted))
+            found.append(Pair("outside", target, flows.predict(lan, outside, address, "icmp",
+                                                            label="outside"),
+                              services=services))
+    return found
+
+
+def _service(explainer: Explainer, source: Place, src: IpAddr, dst: IpAddr,
+             port: tuple[str, int], *, label: str | None = None) -> Prediction:
+    """One port's prediction; a connection that ends on the host itself finds nothing
+    listening there (the check serves no port on the host), so the kernel refuses it."""
+    assert explainer.flows is not None
+    proto, number = port
+    predicted = explainer.flows.predict(source, src, dst, proto, number, label=label)
+    if predicted.verdict == "reachable" and explainer.flows.delivered_at is None:
+        return Prediction("unreachable", "delivered",
+                          f"{predicted.reason}; it ends on the host, where nothing listens on"
+                          f" {proto}/{number} (the check serves no port on the host), so the"
+                          " host refuses it ('Connection refused')",
+                          "publish the port towards a namespace that serves it, or leave it"
+                          " to the host's own service")
+    return predicted
 
 
 def responders_needed(pairs: list[Pair]) -> set[tuple[Place, str, str, int]]:

@@ -53,6 +53,11 @@ def _names(target: Target) -> tuple[str, str, str]:
     return host, f"{base}-router", f"{base}-outside"
 
 
+def outside_netns(target: Target) -> str:
+    """The on-disk name of the lab's outside namespace (where LAB_OUTSIDE_ADDRESS lives)."""
+    return _names(target)[2]
+
+
 def _router_end(nic: str) -> str:
     name = f"r-{nic}"
     if len(name.encode()) <= 15:

@@ -27,8 +27,11 @@ async def run_check_for_bus(
     """
     if "outside" not in values and worker.target.host_netns is not None:
         from netwright.backend.lab import LAB_OUTSIDE_ADDRESS
+        from netwright.backend.lab.build import outside_netns
 
-        values = {**values, "outside": LAB_OUTSIDE_ADDRESS}
+        # the lab's outside answers TCP and UDP during the check and probes published ports
+        values = {**values, "outside": LAB_OUTSIDE_ADDRESS,
+                  "outside_netns": outside_netns(worker.target)}
     try:
         options = CheckOptions(**values)
     except CheckOptionsError as exc:

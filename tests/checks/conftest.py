@@ -31,12 +31,16 @@ def ignore_gone(command: str) -> None:
 
 
 @pytest.fixture
-def uplink() -> Iterator[Callable[[str, str], None]]:
+def uplink() -> Iterator[Callable[..., str]]:
     """``uplink(nic, host_cidr)``: host NIC ``nic`` (with that address, if any) wired to a
     router holding GATEWAY and OUTSIDE."""
     made: list[tuple[str, str]] = []
 
-    def make(nic: str, host_cidr: str | None = "192.168.31.240/24") -> None:
+    def make(nic: str, host_cidr: str | None = "192.168.31.240/24",
+             route_outside: bool = False) -> str:
+        """Returns the router's namespace; ``route_outside``: the host routes OUTSIDE via
+        the gateway (not a default route: changing rules on the default route's device is
+        a change on trial, which the engine asks to confirm)."""
         router = f"rtr-{uuid.uuid4().hex[:6]}"
         sh(f"ip netns add {router}")
         made.append((nic, router))
@@ -46,6 +50,9 @@ def uplink() -> Iterator[Callable[[str, str], None]]:
         sh(f"ip link set {nic} up")
         sh(f"ip -n {router} addr add {GATEWAY}/24 dev lan0 && ip -n {router} link set lan0 up")
         sh(f"ip -n {router} link set lo up && ip -n {router} addr add {OUTSIDE}/32 dev lo")
+        if route_outside:
+            sh(f"ip route add {OUTSIDE}/32 via {GATEWAY} dev {nic}")
+        return router
 
     yield make
     for nic, router in made:

@@ -19,11 +19,12 @@ import pytest
 
 from netwright.backend.checks.results import CheckResult, Pair, Service
 from netwright.backend.checks.run import CheckOptions, run_check
-from netwright.backend.topology import Topology, parse_topology
+from netwright.backend.topology import Topology, load_topology, parse_topology
 
-from .conftest import sh
+from .conftest import OUTSIDE, sh
 
 pytestmark = pytest.mark.root
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 FAST = CheckOptions(timeout=0.5, retries=1)
 
 ROUTED = """
@@ -292,3 +293,33 @@ def test_a_foreign_table_that_drops(table: str, phrase: str, verdicts: tuple[str
     after = subprocess.run(["ip", "netns", "exec", namespace, "nft", "list", "ruleset"],
                            capture_output=True, text=True, check=True).stdout
     assert after == before
+
+
+def test_docker_example_masquerades_and_publishes(uplink: Callable[..., str],
+                                                  deploy: Callable[[Topology], object]) -> None:
+    """examples/docker-bridge.yaml, with the outside answering and connecting from its own
+    namespace (as in the lab): c1 reaches the outside through masquerade (ICMP, TCP, UDP),
+    the outside reaches c1's port 80 through the published 8080, and container to container
+    passes the host's forward chain (bridged IPv4 meets it under br_netfilter)."""
+    _doc, topology = load_topology(EXAMPLES / "docker-bridge.yaml")
+    router = uplink("wlp2s0", route_outside=True)
+    deployment = deploy(topology)
+    result = asyncio.run(run_check(deployment, CheckOptions(
+        timeout=0.5, retries=1, outside=OUTSIDE, outside_netns=router)))
+    assert not result.mismatches, "\n".join(
+        f"{p.source} → {p.target.label}: {p.mismatch_text()}" for p in result.mismatches)
+    out = pair(result, "c1", OUTSIDE)
+    assert verdict(result, "c1", OUTSIDE) == "reachable"
+    assert "c1 → 203.0.113.114 leaves wlp2s0 as 192.168.31.240 (masquerade" \
+        in out.predicted.reason
+    assert {(s.proto, s.port): s.observed.verdict for s in out.services if s.observed} == {
+        ("tcp", 80): "reachable", ("tcp", 8080): "reachable", ("tcp", 9): "reachable",
+        ("tcp", 443): "reachable", ("udp", 53): "reachable"}
+    published = service(result, "outside", "192.168.31.240", "tcp", 8080)
+    assert published.observed is not None and published.observed.verdict == "reachable"
+    assert "outside → 192.168.31.240:8080 reaches c1:80 (published in host)" \
+        in published.predicted.reason
+    between = service(result, "c2", "172.17.0.2", "tcp", 80).observed
+    assert between is not None and between.verdict == "reachable"
+    refused = service(result, "c1", "192.168.31.240", "tcp", 8080)  # not from the uplink
+    assert refused.observed is not None and refused.observed.error == "Connection refused"
