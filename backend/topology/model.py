@@ -39,6 +39,7 @@ from netwright.backend.topology.fields import (
     SysctlValue,
 )
 from netwright.backend.topology.firewall import Firewall, Forwarding, NatEntry, PortFirewall
+from netwright.backend.topology.impairment import Impairment
 
 FORMAT_VERSION = 1
 LINK_KINDS = ("bridge", "veth", "ipvlan", "macvlan", "vlan", "vxlan", "dummy")
@@ -90,6 +91,11 @@ class _Link(_Strict):
     persist: bool = Field(
         default=False,
         description="Keep across reboots as a NetworkManager profile (host-level objects only).",
+    )
+    impairment: Impairment | None = Field(
+        default=None,
+        description="What this interface does to the packets it sends: delay, jitter, loss,"
+        " duplicate, reorder, corrupt, rate.",
     )
     port_firewall: PortFirewall | None = Field(
         default=None, alias="port-firewall",

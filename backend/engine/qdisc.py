@@ -1,0 +1,189 @@
+"""Impairment as the kernel holds it: a root qdisc on an owned link (netem, or tbf for a rate
+limit alone), built, compared and probed here.
+
+``QdiscSpec`` is what the design asks for; its ``signature`` and the one read back from a
+dumped qdisc (``observed_signature``) are compared field by field in the kernel's own units
+(pyroute2's conversions: ticks, u32 fractions, bytes per second), so a hand-made ``tc qdisc
+change`` shows as drift and a re-apply with the same values changes nothing. Changing an
+impairment replaces the qdisc in place (NLM_F_REPLACE): the link is never re-created.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from pyroute2.netlink.rtnl import RTM_DELQDISC, RTM_GETQDISC, RTM_NEWQDISC, TC_H_ROOT
+from pyroute2.netlink.rtnl.tcmsg import sched_netem, sched_tbf, tcmsg
+
+from netwright.backend.engine import netns
+from netwright.backend.engine.netlink import CHANGE, CREATE, Request, RtSocket
+from netwright.backend.outcomes.errors import KernelUnsupported
+from netwright.backend.topology.impairment import Impairment, duration_us, percent, rate_bits
+
+ROOT_HANDLE = 0x10000  # 1:0
+REPLACE = CHANGE | 0x400 | 0x100  # NLM_F_CREATE | NLM_F_REPLACE, never EXCL
+OURS = ("netem", "tbf")
+TBF_LATENCY = "50ms"
+
+Signature = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class QdiscSpec:
+    kind: str  # "netem" or "tbf"
+    params: tuple[tuple[str, Any], ...]  # pyroute2 keyword arguments
+    text: str  # "40 ms ±5 · 1 % loss"
+
+    def options(self) -> dict[str, Any]:
+        kwargs = dict(self.params)
+        if self.kind == "netem":
+            return sched_netem.get_parameters(kwargs)  # type: ignore[no-any-return]
+        return sched_tbf.get_parameters(kwargs)  # type: ignore[no-any-return]
+
+    def signature(self) -> Signature:
+        return _signature(self.kind, self.options())
+
+    def request(self, index: int) -> Request:
+        return Request(tcmsg, RTM_NEWQDISC, REPLACE,
+                       {"index": index, "handle": ROOT_HANDLE, "parent": TC_H_ROOT},
+                       [("TCA_KIND", self.kind), ("TCA_OPTIONS", self.options())])
+
+
+def delete_request(index: int) -> Request:
+    """Remove the root qdisc: the kernel puts the default one back."""
+    return Request(tcmsg, RTM_DELQDISC, CHANGE,
+                   {"index": index, "handle": ROOT_HANDLE, "parent": TC_H_ROOT}, [])
+
+
+def qdisc_spec(impairment: Impairment | None) -> QdiscSpec | None:
+    if impairment is None or not (impairment.needs_netem() or impairment.rate):
+        return None
+    if not impairment.needs_netem():
+        assert impairment.rate is not None
+        rate_bytes = rate_bits(impairment.rate) // 8
+        burst = max(32 * 1024, rate_bytes // 100)  # 10 ms worth, at least 32 KiB
+        return QdiscSpec("tbf", (("burst", burst), ("latency", TBF_LATENCY),
+                                 ("rate", impairment.rate)), impairment.summary())
+    params: dict[str, Any] = {}
+    if impairment.delay:
+        params["delay"] = duration_us(impairment.delay)
+    if impairment.jitter:
+        params["jitter"] = duration_us(impairment.jitter)
+    for name, key in (("loss", "loss"), ("duplicate", "duplicate"),
+                      ("reorder", "prob_reorder"), ("corrupt", "prob_corrupt")):
+        value = getattr(impairment, name)
+        if value:
+            params[key] = percent(value)
+    if impairment.rate:
+        params["rate"] = impairment.rate
+    return QdiscSpec("netem", tuple(sorted(params.items())), impairment.summary())
+
+
+def _attr(attrs: list[Any], name: str) -> dict[str, Any]:
+    for item in attrs:
+        key, value = (item[0], item[1]) if isinstance(item, list | tuple) else (None, None)
+        if key == name:
+            return value if isinstance(value, dict) else dict(value)
+    return {}
+
+
+def _signature(kind: str, options: Any) -> Signature:
+    """The fields that matter, from what we send (a dict) or what the kernel lists (an nla)."""
+    get = options.get if hasattr(options, "get") else (lambda k, d=None: d)
+    if kind == "netem":
+        attrs = options.get("attrs", []) if isinstance(options, dict) else options["attrs"]
+        reorder = _attr(attrs, "TCA_NETEM_REORDER").get("prob_reorder", 0)
+        corrupt = _attr(attrs, "TCA_NETEM_CORRUPT").get("prob_corrupt", 0)
+        rate = _attr(attrs, "TCA_NETEM_RATE").get("rate", 0)
+        return ("netem", int(get("delay", 0)), int(get("jitter", 0)), int(get("loss", 0)),
+                int(get("duplicate", 0)), int(reorder), int(corrupt), int(rate))
+    if kind == "tbf":
+        attrs = options.get("attrs", []) if isinstance(options, dict) else options["attrs"]
+        parms = _attr(attrs, "TCA_TBF_PARMS")
+        rate = parms.get("rate", 0)
+        if isinstance(rate, dict):
+            rate = rate.get("rate", 0)
+        return ("tbf", int(rate))
+    return (kind,)
+
+
+def observed_signature(msg: Any) -> Signature | None:
+    """The signature of a dumped root qdisc, None for anything that is not ours to manage."""
+    kind = msg.get_attr("TCA_KIND")
+    if kind not in OURS or msg["parent"] != TC_H_ROOT:
+        return None
+    options = msg.get_attr("TCA_OPTIONS")
+    if options is None:
+        return (kind,)
+    if kind == "tbf":
+        parms = options.get_attr("TCA_TBF_PARMS") or {}
+        return ("tbf", int(parms.get("rate", 0)))
+    attrs = [[name, value] for name, value in options["attrs"]] if options else []
+    decoded = {field: options[field] for field in ("delay", "jitter", "loss", "duplicate")}
+    return _signature("netem", {**decoded, "attrs": attrs})
+
+
+def root_qdiscs(sock: RtSocket) -> dict[int, Signature | None]:
+    """ifindex → the signature of its root qdisc (None when it is not netem or tbf)."""
+    out: dict[int, Signature | None] = {}
+    for msg in sock.dump(tcmsg, RTM_GETQDISC):
+        if msg["parent"] == TC_H_ROOT:
+            out[int(msg["index"])] = observed_signature(msg)
+    return out
+
+
+_known: dict[str, bool] = {}
+_lock = threading.Lock()
+
+
+def _probe(kinds: list[str]) -> dict[str, bool]:
+    from pyroute2.netlink.rtnl import RTM_NEWLINK
+    from pyroute2.netlink.rtnl.ifinfmsg import ifinfmsg
+
+    def work() -> dict[str, bool]:
+        if ctypes.CDLL(None, use_errno=True).unshare(netns.CLONE_NEWNET) != 0:
+            return dict.fromkeys(kinds, True)  # cannot tell; let the apply say
+        sock = RtSocket(netns.new_route_socket())
+        try:
+            sock.request_one(Request(ifinfmsg, RTM_NEWLINK, CREATE, {}, [
+                ("IFLA_IFNAME", "nwq0"),
+                ("IFLA_LINKINFO", {"attrs": [("IFLA_INFO_KIND", "veth"), ("IFLA_INFO_DATA", {
+                    "attrs": [("VETH_INFO_PEER", {"attrs": [("IFLA_IFNAME", "nwq1")]})]})]}),
+            ]))
+            index = sock.link_indexes().get("nwq0", 0)
+            samples = {"netem": QdiscSpec("netem", (("delay", 1000),), ""),
+                       "tbf": QdiscSpec("tbf", (("burst", 32768), ("latency", TBF_LATENCY),
+                                                ("rate", "1mbit")), "")}
+            found = {}
+            for kind in kinds:
+                outcome = sock.request_one(samples[kind].request(index))
+                found[kind] = outcome.error not in (errno.ENOENT, errno.EOPNOTSUPP,
+                                                    errno.EINVAL)
+            return found
+        finally:
+            sock.close()
+
+    return netns._run_in_thread(work)
+
+
+def require(kinds: list[str]) -> None:
+    """Raise KernelUnsupported, with the fix, for a qdisc kind the kernel cannot make."""
+    wanted = sorted(set(kinds))
+    if not wanted:
+        return
+    with _lock:
+        todo = [k for k in wanted if k not in _known]
+        if todo:
+            _known.update(_probe(todo))
+    for kind in wanted:
+        if not _known[kind]:
+            module = {"netem": "sch_netem", "tbf": "sch_tbf"}[kind]
+            raise KernelUnsupported(
+                f"{kind} impairment", module,
+                "delay, jitter, loss, duplication, reordering and corruption need netem;"
+                " a rate limit alone uses tbf" if kind == "netem" else
+                "a rate limit needs the token bucket filter")

@@ -1,0 +1,128 @@
+"""Link impairment in the file format: what a design says a wire does to its packets.
+
+Per interface, as containerlab, Mininet's TCLink and CORE's link dialog offer it: ``delay``
+and ``jitter`` (``"40ms"``, ``"500us"``), ``loss``, ``duplicate``, ``reorder`` and
+``corrupt`` (``"1%"``), and a ``rate`` limit (``"10mbit"``, ``"512kbit"``). It shapes what
+the interface sends (egress), as ``tc qdisc … netem`` does. Pure data with the parsing of
+its units; the engine turns it into a netem (or, for a rate alone, tbf) root qdisc.
+
+Example::
+
+    interfaces:
+      c1-eth0: {kind: veth, peer: h1, impairment: {delay: 40ms, jitter: 5ms, loss: 1%,
+                                                   rate: 10mbit}}
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic_core import PydanticCustomError
+
+_DURATION = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*(us|ms|s)")
+_PERCENT = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*%")
+_RATE = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*(bit|kbit|mbit|gbit)")
+_US = {"us": 1, "ms": 1_000, "s": 1_000_000}
+_BITS = {"bit": 1, "kbit": 1_000, "mbit": 1_000_000, "gbit": 1_000_000_000}
+MAX_DELAY_US = 60_000_000  # a minute: beyond that nothing is a network any more
+
+
+def duration_us(value: str) -> int:
+    """``"40ms"`` → 40000 (microseconds)."""
+    match = _DURATION.fullmatch(value.strip())
+    assert match is not None, value
+    return round(float(match[1]) * _US[match[2]])
+
+
+def percent(value: str) -> float:
+    """``"1.5%"`` → 1.5."""
+    match = _PERCENT.fullmatch(value.strip())
+    assert match is not None, value
+    return float(match[1])
+
+
+def rate_bits(value: str) -> int:
+    """``"10mbit"`` → 10000000 (bits per second)."""
+    match = _RATE.fullmatch(value.strip())
+    assert match is not None, value
+    return round(float(match[1]) * _BITS[match[2]])
+
+
+def _check_duration(value: object) -> str:
+    if not isinstance(value, str) or not _DURATION.fullmatch(value.strip()):
+        raise PydanticCustomError(
+            "invalid-impairment", "'{value}' is not a duration: write it with its unit, e.g."
+            " 40ms, 500us or 1s", {"value": str(value)[:40]})
+    if duration_us(value) > MAX_DELAY_US:
+        raise PydanticCustomError("invalid-impairment", "'{value}' is longer than a minute",
+                                  {"value": value})
+    return value.strip()
+
+
+def _check_percent(value: object) -> str:
+    if not isinstance(value, str) or not _PERCENT.fullmatch(value.strip()):
+        raise PydanticCustomError(
+            "invalid-impairment", "'{value}' is not a percentage: write it with %, e.g. 1% or"
+            " 0.5%", {"value": str(value)[:40]})
+    if percent(value) > 100:
+        raise PydanticCustomError("invalid-impairment", "'{value}' is more than 100%",
+                                  {"value": value})
+    return value.strip()
+
+
+def _check_rate(value: object) -> str:
+    if not isinstance(value, str) or not _RATE.fullmatch(value.strip()):
+        raise PydanticCustomError(
+            "invalid-impairment", "'{value}' is not a rate: write it with its unit, e.g."
+            " 10mbit, 512kbit or 1gbit", {"value": str(value)[:40]})
+    bits = rate_bits(value)
+    if not 8_000 <= bits <= 100_000_000_000:
+        raise PydanticCustomError("invalid-impairment", "'{value}' is outside 8kbit–100gbit",
+                                  {"value": value})
+    return value.strip()
+
+
+Duration = Annotated[str, AfterValidator(_check_duration)]
+Percent = Annotated[str, AfterValidator(_check_percent)]
+Rate = Annotated[str, AfterValidator(_check_rate)]
+
+
+class Impairment(BaseModel):
+    """What the interface does to the packets it sends."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    delay: Duration | None = None
+    jitter: Duration | None = None
+    loss: Percent | None = None
+    duplicate: Percent | None = None
+    reorder: Percent | None = None
+    corrupt: Percent | None = None
+    rate: Rate | None = None
+
+    def needs_netem(self) -> bool:
+        """Anything but a rate limit needs netem; a rate alone is a tbf."""
+        return any(getattr(self, f) for f in ("delay", "jitter", "loss", "duplicate",
+                                                "reorder", "corrupt"))
+
+    def summary(self) -> str:
+        """How the designer labels the wire: "40 ms ±5 · 1 % loss · 10 Mbit/s"."""
+        parts = []
+        if self.delay:
+            text = f"{duration_us(self.delay) / 1000:g} ms"
+            if self.jitter:
+                text += f" ±{duration_us(self.jitter) / 1000:g}"
+            parts.append(text)
+        for name in ("loss", "duplicate", "reorder", "corrupt"):
+            value = getattr(self, name)
+            if value:
+                parts.append(f"{percent(value):g} % {name}")
+        if self.rate:
+            bits = rate_bits(self.rate)
+            unit, scale = next((u, s) for u, s in (("Gbit/s", 1e9), ("Mbit/s", 1e6),
+                                                    ("kbit/s", 1e3), ("bit/s", 1))
+                               if bits >= s)
+            parts.append(f"{bits / scale:g} {unit}")
+        return " · ".join(parts)
