@@ -12,6 +12,7 @@ import ipaddress
 from dataclasses import dataclass, field
 
 from netwright.backend.dhcp.routes import LeaseRoute, lease_routes
+from netwright.backend.engine.qdisc import QdiscSpec, qdisc_spec
 from netwright.backend.engine.target import Target
 from netwright.backend.nft.ruleset import TableSpec, place_tables
 from netwright.backend.topology.firewall import Forwarding
@@ -75,6 +76,7 @@ class LinkSpec:
     display: str = ""  # "in namespace net1" / "in the host"
     mode_text: str = ""  # "(l2)" for the plan's sentence
     link_local: bool = True  # False: no IPv6 link-local (the topology uses no IPv6 at all)
+    qdisc: QdiscSpec | None = None  # impairment: the root qdisc the link should have
 
     @property
     def ident(self) -> tuple[Where, str]:
@@ -230,7 +232,7 @@ def desired_state(topology: Topology, target: Target) -> Desired:
             master=master, parent=parent, parent_where=parent_where, info=tuple(info),
             compare=tuple(compare), peer_key=peer_key, addresses=addresses,
             display="in the host" if link.namespace is None else f"in namespace {link.namespace}",
-            mode_text=mode_text, link_local=link_local,
+            mode_text=mode_text, link_local=link_local, qdisc=qdisc_spec(link.impairment),
         )
     by_namespace: dict[str, dict[int, LeaseRoute]] = {}
     for lease_route in lease_routes(topology):

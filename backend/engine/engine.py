@@ -19,7 +19,7 @@ from pathlib import Path
 
 from netwright.backend.dhcp import ClientState, DhcpClients
 from netwright.backend.dhcp import requests as dhcp_requests
-from netwright.backend.engine import capabilities, netns, ops, trial
+from netwright.backend.engine import capabilities, netns, ops, qdisc, trial
 from netwright.backend.engine.desired import Desired, Where, desired_state, forwarding_sysctls
 from netwright.backend.engine.execute import CancelRequested, Fault, StepFailed, execute
 from netwright.backend.engine.foreign import ForeignLink, foreign_links
@@ -131,6 +131,7 @@ class Engine:
         previous = self._desired(self._previous(topology.name), topology.name)
         desired.labels = {**previous.labels, **desired.labels}
         capabilities.require([s.kind for s in desired.links.values()])
+        qdisc.require([s.qdisc.kind for s in desired.links.values() if s.qdisc is not None])
         require_table_features(t for tables in desired.tables.values() for t in tables)
         host = self.target.host_netns
         if host is not None and not netns.exists(host):

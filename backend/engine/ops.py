@@ -35,6 +35,7 @@ from netwright.backend.engine.encode import RawRequest
 from netwright.backend.engine.kernel import Kernel
 from netwright.backend.engine.netlink import CHANGE, CREATE, Encodable, Outcome
 from netwright.backend.engine.observe import RT_TABLE_MAIN, RTN_UNICAST, RTPROT_STATIC
+from netwright.backend.engine.qdisc import QdiscSpec, delete_request
 
 # Phases, in execution order: removals first (routes, addresses, links, namespaces), then
 # namespaces, links by dependency level, attributes, addresses, up/down, routes, sysctls.
@@ -389,6 +390,35 @@ class NftDelete(Op):
         if self.where is not None and not netns.exists(self.where):
             return Outcome()
         return _nft_outcome(work, self.where)
+
+
+@dataclass(frozen=True)
+class QdiscSet(Op):
+    """Give a link the design's impairment (replacing its root qdisc in place)."""
+
+    name: str = ""
+    spec: QdiscSpec | None = None
+
+    def requests(self, kernel: Kernel) -> list[Encodable]:
+        index = kernel.index(self.where, self.name)
+        if index is None:
+            raise MissingDevice(self.name, self.where)
+        assert self.spec is not None
+        return [self.spec.request(index)]
+
+
+@dataclass(frozen=True)
+class QdiscClear(Op):
+    """Remove our root qdisc: the kernel puts the default one back."""
+
+    name: str = ""
+    tolerated: frozenset[int] = frozenset({errno.ENOENT, errno.EINVAL})
+
+    def requests(self, kernel: Kernel) -> list[Encodable]:
+        index = kernel.index(self.where, self.name)
+        if index is None:
+            raise MissingDevice(self.name, self.where)
+        return [delete_request(index)]
 
 
 DIRECT_OPS = (NetnsCreate, NetnsDelete, SysctlSet, NftReplace, NftDelete)

@@ -25,6 +25,7 @@ from netwright.backend.engine.desired import (
 )
 from netwright.backend.engine.kernel import Kernel
 from netwright.backend.engine.observe import LinkState, NsState, RouteState, owns
+from netwright.backend.engine.qdisc import Signature, root_qdiscs
 from netwright.backend.engine.tables import Owned, TablePlanner, host_sysctl_steps
 from netwright.backend.outcomes.errors import ConflictError, HostMismatch
 from netwright.backend.outcomes.results import Action, Step
@@ -42,6 +43,8 @@ class _Builder:
     skip_wheres: set[Where] = field(default_factory=set)
     deleting_wheres: set[Where] = field(default_factory=set)
     conflicts: dict[str, str] = field(default_factory=dict)
+    qdiscs: dict[Where, dict[int, Signature | None]] = field(default_factory=dict)
+    before: dict[str, LinkSpec] = field(default_factory=dict)  # link specs as last applied
 
     def add(self, action: Action, obj: str, text: str, op: ops.Op) -> None:
         self.steps.append(Step(action, obj, text, op))
@@ -49,6 +52,12 @@ class _Builder:
     def where_text(self, where: Where) -> str:
         label = self.desired.label(where)
         return label if label == "the host" else f"namespace {label}"
+
+    def root_qdisc(self, where: Where, index: int) -> Signature | None:
+        """Our kind of root qdisc on link ``index`` (one qdisc dump per namespace)."""
+        if where not in self.qdiscs:
+            self.qdiscs[where] = root_qdiscs(self.kernel.socket(where))
+        return self.qdiscs[where].get(index)
 
     def conflict(self, key: str, message: str) -> None:
         if self.strict:
@@ -69,8 +78,10 @@ def make_plan(desired: Desired, observed: dict[Where, NsState], kernel: Kernel, 
     where the topology had nftables tables and the origins of its host sysctls.
     """
     known_specs = {spec.key: spec for spec in known}
+    before = dict(known_specs)  # as last applied (impairment to remove is read from here)
     known_specs.update(desired.links)
-    b = _Builder(desired, observed, kernel, strict, known_specs, half_made=half_made)
+    b = _Builder(desired, observed, kernel, strict, known_specs, half_made=half_made,
+                 before=before)
     if conflicts is not None:
         b.conflicts = conflicts
     _plan_namespaces(b)
@@ -265,10 +276,28 @@ def _plan_link_changes(b: _Builder, spec: LinkSpec, link: LinkState) -> None:
     for cidr in sorted(link.addresses - set(spec.addresses)):
         b.add("modify", spec.key, f"remove address {cidr} from {spec.name} in {where_text}",
               ops.AddrDel(ops.PHASE_ADDR_DEL, spec.where, name=spec.name, cidr=cidr))
+    _plan_qdisc(b, spec, link)
     if link.up != spec.up:
         b.add("modify", spec.key, f"{'bring' if spec.up else 'take'} {spec.name}"
               f" {'up' if spec.up else 'down'} in {where_text}",
               ops.LinkSet(ops.PHASE_LINK_STATE, spec.where, name=spec.name, up=spec.up))
+
+
+def _plan_qdisc(b: _Builder, spec: LinkSpec, link: LinkState) -> None:
+    """Impairment changed in place (never by re-creating the link); removed when the design
+    no longer asks for it. Read only for links that have or had one."""
+    before = b.before.get(spec.key)
+    if spec.qdisc is None and (before is None or before.qdisc is None):
+        return
+    seen = b.root_qdisc(spec.where, link.index)
+    where_text = b.where_text(spec.where)
+    if spec.qdisc is not None and seen != spec.qdisc.signature():
+        b.add("modify", spec.key, f"impair {spec.name} in {where_text}: {spec.qdisc.text}"
+              + ("" if seen is None else " (it differs)"),
+              ops.QdiscSet(ops.PHASE_LINK_STATE, spec.where, name=spec.name, spec=spec.qdisc))
+    elif spec.qdisc is None and seen is not None:
+        b.add("modify", spec.key, f"remove the impairment of {spec.name} in {where_text}",
+              ops.QdiscClear(ops.PHASE_LINK_STATE, spec.where, name=spec.name))
 
 
 def _plan_link_deletes(b: _Builder, keep: set[tuple[Where, str]], replaced: set[str]) -> None:
@@ -334,6 +363,9 @@ def _plan_new_link_settings(b: _Builder, spec: LinkSpec) -> None:
     for cidr in spec.addresses:
         b.add("create", spec.key, f"add address {cidr} to {spec.name} in {where_text}",
               ops.AddrAdd(ops.PHASE_ADDR_NEW, spec.where, name=spec.name, cidr=cidr))
+    if spec.qdisc is not None:
+        b.add("create", spec.key, f"impair {spec.name} in {where_text}: {spec.qdisc.text}",
+              ops.QdiscSet(ops.PHASE_LINK_STATE, spec.where, name=spec.name, spec=spec.qdisc))
     if spec.up:
         b.add("create", spec.key, f"bring {spec.name} up in {where_text}",
               ops.LinkSet(ops.PHASE_LINK_STATE, spec.where, name=spec.name, up=True))

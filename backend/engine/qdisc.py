@@ -87,7 +87,7 @@ def _attr(attrs: list[Any], name: str) -> dict[str, Any]:
     for item in attrs:
         key, value = (item[0], item[1]) if isinstance(item, list | tuple) else (None, None)
         if key == name:
-            return value if isinstance(value, dict) else dict(value)
+            return value if isinstance(value, dict) else dict(value or {})
     return {}
 
 

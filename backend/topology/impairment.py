@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict
 from pydantic_core import PydanticCustomError
 
 _DURATION = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*(us|ms|s)")
@@ -84,9 +84,9 @@ def _check_rate(value: object) -> str:
     return value.strip()
 
 
-Duration = Annotated[str, AfterValidator(_check_duration)]
-Percent = Annotated[str, AfterValidator(_check_percent)]
-Rate = Annotated[str, AfterValidator(_check_rate)]
+Duration = Annotated[str, BeforeValidator(_check_duration)]
+Percent = Annotated[str, BeforeValidator(_check_percent)]
+Rate = Annotated[str, BeforeValidator(_check_rate)]
 
 
 class Impairment(BaseModel):

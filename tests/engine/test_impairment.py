@@ -1,0 +1,103 @@
+"""Impairment as owned state: a root qdisc on our links, read back with tc(8).
+
+On this machine's kernel (tbf, no netem): a rate limit is applied, re-applied as a no-op,
+changed in place (the link keeps its ifindex), reported as drift when changed by hand,
+removed when the design drops it; netem impairment is refused at plan time with the fix.
+The stock-kernel tier applies netem and measures its delay with ping."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from netwright.backend.engine import Engine
+from netwright.backend.engine.qdisc import require
+from netwright.backend.outcomes.errors import KernelUnsupported
+from netwright.backend.topology.model import Topology
+from tests.engine.conftest import run
+
+PAIR = """netwright: 1
+name: imp
+namespaces: {a: {}, b: {}}
+interfaces:
+  a0: {kind: veth, name: eth0, namespace: a, peer: b0, addresses: [10.7.0.1/24]IMPAIR}
+  b0: {kind: veth, name: eth0, namespace: b, peer: a0, addresses: [10.7.0.2/24]}
+"""
+
+
+def design(topo: Callable[[str], Topology], impairment: str = "") -> Topology:
+    return topo(PAIR.replace("IMPAIR", f", impairment: {{{impairment}}}" if impairment else ""))
+
+
+def qdisc(netns: str = "a") -> dict[str, Any]:
+    out = subprocess.run(["tc", "-n", netns, "-j", "qdisc", "show", "dev", "eth0"],
+                         capture_output=True, text=True, check=True).stdout
+    return json.loads(out)[0]
+
+
+def ifindex(netns: str = "a") -> int:
+    out = subprocess.run(["ip", "-n", netns, "-j", "link", "show", "eth0"],
+                         capture_output=True, text=True, check=True).stdout
+    return int(json.loads(out)[0]["ifindex"])
+
+
+@pytest.mark.usefixtures("clean_host")
+def test_a_rate_limit_is_owned_state(engine: Engine, topo: Callable[[str], Topology]) -> None:
+    limited = design(topo, "rate: 10mbit")
+    texts = [s.text for s in run(engine.plan(limited)).steps]
+    assert "impair eth0 in namespace a: 10 Mbit/s" in texts
+    run(engine.apply(limited))
+    seen = qdisc()
+    assert (seen["kind"], seen["options"]["rate"]) == ("tbf", 1250000)
+    assert run(engine.plan(limited)).steps == []
+    index = ifindex()
+
+    faster = design(topo, "rate: 20mbit")
+    assert [s.text for s in run(engine.plan(faster)).steps] == [
+        "impair eth0 in namespace a: 20 Mbit/s (it differs)"]
+    run(engine.apply(faster))
+    assert qdisc()["options"]["rate"] == 2500000 and ifindex() == index  # changed in place
+
+    subprocess.run(["tc", "-n", "a", "qdisc", "replace", "dev", "eth0", "root", "tbf", "rate",
+                    "1mbit", "burst", "32k", "latency", "50ms"], check=True)
+    status = run(engine.status("imp"))
+    a0 = next(o for o in status.objects if o.object == "a0")
+    assert a0.state == "drifted" and "20 Mbit/s (it differs)" in a0.differences[0]
+    run(engine.apply(faster))
+    assert qdisc()["options"]["rate"] == 2500000
+
+    run(engine.apply(design(topo)))
+    assert qdisc()["kind"] not in ("tbf", "netem") and ifindex() == index
+    run(engine.destroy("imp"))
+
+
+@pytest.mark.usefixtures("clean_host")
+def test_netem_on_a_kernel_without_it_is_refused_up_front(
+        engine: Engine, topo: Callable[[str], Topology]) -> None:
+    try:
+        require(["netem"])
+    except KernelUnsupported:
+        pass
+    else:
+        pytest.skip("this kernel has netem (the stock-kernel tier measures it)")
+    with pytest.raises(KernelUnsupported, match=r"sch_netem.*a rate limit alone uses tbf"):
+        run(engine.plan(design(topo, "delay: 40ms, loss: 1%")))
+    assert run(engine.deployments()) == []
+
+
+@pytest.mark.kernel
+@pytest.mark.usefixtures("clean_host")
+def test_netem_delay_is_what_ping_measures(engine: Engine,
+                                           topo: Callable[[str], Topology]) -> None:
+    subprocess.run(["modprobe", "sch_netem"], check=True)  # the VM does not autoload modules
+    run(engine.apply(design(topo, "delay: 40ms, jitter: 1ms")))
+    assert qdisc()["kind"] == "netem"
+    out = subprocess.run(["ip", "netns", "exec", "a", "ping", "-c", "5", "-i", "0.2", "-q",
+                          "10.7.0.2"], capture_output=True, text=True, check=True).stdout
+    average = float(out.rsplit("=", 1)[1].split("/")[1])
+    assert 38.0 <= average <= 60.0, out  # one impaired direction: ~40 ms, plus the VM's pace
+    run(engine.destroy("imp"))
