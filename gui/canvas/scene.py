@@ -44,6 +44,7 @@ from netwright.gui.canvas.items import (
     box_shape,
 )
 from netwright.gui.canvas.layout import auto_positions
+from netwright.gui.canvas.rule_marks import RuleMarks
 from netwright.gui.canvas.theme import Theme, current_theme
 from netwright.gui.canvas.wires import DETAIL_LOD, WireItem, WireLayer
 from netwright.gui.model.document import TopologyDocument
@@ -91,6 +92,7 @@ class TopologyScene(QGraphicsScene):
         self._wires_by_key: dict[str, list[WireItem]] = defaultdict(list)
         self.frame = HostFrameItem(self.theme)
         self.addItem(self.frame)
+        self.rule_marks = RuleMarks(self)
         self.wire_layer = WireLayer(self.theme, self.wires.values, self.nodes.values)
         self.addItem(self.wire_layer)
         self.detail = True
@@ -181,6 +183,7 @@ class TopologyScene(QGraphicsScene):
         self.set_problems(self.document.problems)
         self._show_leases()
         self.frame.title = f"host — {snapshot.name}" if snapshot.name else "host"
+        self.rule_marks.sync()
         self._schedule_frame()
 
     def _on_replaced(self) -> None:
@@ -332,6 +335,7 @@ class TopologyScene(QGraphicsScene):
         if rect.isNull():
             rect = QRectF(-200, -120, 400, 240)
         self.frame.set_rect(rect)
+        self.rule_marks.place_host_badge()
         self.wire_layer.set_rect(self.frame.rect())
         # Room around the drawing, so the view can centre any item and new items have space.
         self.setSceneRect(self.frame.rect().adjusted(-SCENE_MARGIN, -SCENE_MARGIN,

@@ -34,6 +34,7 @@ class Snapshot:
     interfaces: dict[str, dict[str, Any]] = field(default_factory=dict)
     nics: dict[str, dict[str, Any]] = field(default_factory=dict)
     layout: dict[str, tuple[float, float]] = field(default_factory=dict)
+    host: dict[str, Any] = field(default_factory=dict)  # forwarding, nat, firewall (and nics)
 
     members: dict[str | None, list[str]] = field(default_factory=dict)
     bridge_ports: dict[str, list[str]] = field(default_factory=dict)
@@ -123,4 +124,5 @@ def take_snapshot(tree: Any) -> Snapshot:
         interfaces=_entries(data.get("interfaces")),
         nics=_entries(host.get("nics")),
         layout=layout,
+        host=host,
     )

@@ -1,0 +1,98 @@
+"""Packet rules on the canvas: shields with a summary, NAT beside the uplink, in exports.
+
+The docker-like design: the host forwards and masquerades out of wlp2s0, c1's input drops
+by default. Tooltips are read as the user gets them (a help event at the shield's spot).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fw_design import DESIGN
+from PySide6.QtCore import QEvent
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QApplication, QToolTip
+
+from netwright.gui.canvas.export import render_svg
+from netwright.gui.canvas.rule_marks import NatLabel, RuleBadge
+from netwright.gui.docks.packet_panel import PacketPanel
+from netwright.gui.window.main import MainWindow
+
+
+def _open(window: MainWindow, tmp_path: Path, text: str = DESIGN) -> None:
+    path = tmp_path / "fw.yaml"
+    path.write_text(text)
+    assert window.open_path(path)
+    window.scene.update_frame()
+
+
+def _marks(window: MainWindow, key: str, kind: type) -> list:  # type: ignore[type-arg]
+    item = window.scene.item_for(key)
+    assert item is not None
+    return [child for child in item.childItems() if isinstance(child, kind)]
+
+
+def _tooltip_at(window: MainWindow, mark) -> str:  # type: ignore[no-untyped-def]
+    view = window.view
+    view.centerOn(mark)
+    QApplication.processEvents()
+    point = view.mapFromScene(mark.sceneBoundingRect().center())
+    event = QHelpEvent(QEvent.Type.ToolTip, point, view.viewport().mapToGlobal(point))
+    QApplication.sendEvent(view.viewport(), event)
+    QApplication.processEvents()
+    return QToolTip.text()
+
+
+def test_shields_say_what_the_rules_are(window: MainWindow, tmp_path: Path) -> None:
+    _open(window, tmp_path)
+    [badge] = _marks(window, "c1", RuleBadge)
+    assert badge.isVisible()
+    assert _tooltip_at(window, badge) == "input: drop by default, 2 rules"
+    host = window.scene.rule_marks.host_badge
+    assert host.isVisible() and host.caption == "forwarding · NAT"
+    assert host.toolTip() == ("host: forwarding: IPv4 on\n"
+                              "host: NAT: masquerade 172.17.0.0/16 out wlp2s0")
+    assert window.scene.frame.rect().contains(host.sceneBoundingRect())
+    assert _marks(window, "veth-c1", RuleBadge) == []
+
+
+def test_a_bridge_ports_shield_follows_its_rules_and_undo(window: MainWindow,
+                                                          tmp_path: Path) -> None:
+    _open(window, tmp_path)
+    window.scene.select_keys(["veth-c1"])
+    QApplication.processEvents()
+    panel = window.inspector.packets
+    panel.chains["to-port"].policy.setCurrentText("drop")
+    panel.chains["to-port"].policy.activated.emit(1)
+    [badge] = _marks(window, "veth-c1", RuleBadge)
+    assert badge.toolTip() == "to-port: drop by default, 0 rules"
+    window.undo_action.trigger()
+    assert _marks(window, "veth-c1", RuleBadge) == []
+
+
+def test_nat_is_written_beside_the_uplink_and_exported(window: MainWindow,
+                                                       tmp_path: Path) -> None:
+    _open(window, tmp_path)
+    [label] = _marks(window, "wlp2s0", NatLabel)
+    assert label.lines == ["masquerade 172.17.0.0/16"]
+    nic = window.scene.item_for("wlp2s0").sceneBoundingRect()
+    near = nic.adjusted(-40, -40, 40, 60)
+    assert near.contains(label.sceneBoundingRect().topLeft())
+    window.scene.clearSelection()
+    QApplication.processEvents()
+    panel = window.inspector.packets
+    assert isinstance(panel, PacketPanel)
+    assert panel.nat.add("publish")
+    assert label.lines == ["masquerade 172.17.0.0/16", "tcp 8080 → 172.17.0.2:80"]
+    svg = tmp_path / "fw.svg"
+    render_svg(window.scene, svg)
+    text = svg.read_text()
+    assert "masquerade 172.17.0.0/16" in text and "172.17.0.2:80" in text
+    assert window.scene.frame.rect().contains(label.sceneBoundingRect())
+
+
+def test_no_rules_no_marks(window: MainWindow, seed: Path) -> None:
+    assert window.open_path(seed)
+    assert not window.scene.rule_marks.host_badge.isVisible()
+    assert not any(isinstance(item, RuleBadge | NatLabel) for item in window.scene.items()
+                   if item.isVisible())
