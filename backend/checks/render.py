@@ -125,6 +125,36 @@ def explanation_line(pair: Pair) -> str:
     return text
 
 
+def render_services(result: CheckResult) -> list[str]:
+    """The TCP/UDP ports probed where the design has rules: one line per pair with a mark
+    per port, and why each port that does not connect does not (or surprised us)."""
+    with_ports = [p for p in result.pairs if p.services]
+    if not with_ports:
+        return []
+    lines = ["", "Ports (✓ connects, ✗ refused or dropped; ! observed otherwise):"]
+    for pair in with_ports:
+        marks = []
+        why = []
+        for service in pair.services:
+            verdict = (service.observed or service.predicted).verdict
+            mark = "✓" if verdict == "reachable" else "✗"
+            if service.matches is False:
+                mark += "!"
+            marks.append(f"{service.proto}/{service.port} {mark}")
+            if verdict != "reachable" or service.matches is False:
+                text = f"    {service.proto}/{service.port}: {service.predicted.reason}"
+                if service.observed is not None and service.observed.error:
+                    text += f" [observed: {service.observed.error}]"
+                elif service.matches is False:
+                    text += " [observed: it connects]"
+                if service.predicted.fix:
+                    text += f" — fix: {service.predicted.fix}"
+                why.append(text)
+        lines.append(f"  {pair.source} → {pair.target.label}: " + "  ".join(marks))
+        lines += why
+    return lines
+
+
 def render(result: CheckResult, colour: bool = False) -> str:
     """The matrix, then the failures and mismatches, one line each."""
     lines = [render_matrix(result, colour), ""]
@@ -136,6 +166,7 @@ def render(result: CheckResult, colour: bool = False) -> str:
     else:
         lines.append("Every pair is reachable.")
     lines += render_path_mtus(result)
+    lines += render_services(result)
     total = len(result.pairs)
     if result.probed:
         bad = len(result.mismatches)

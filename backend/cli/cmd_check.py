@@ -85,6 +85,7 @@ def run_explain_command(args: argparse.Namespace) -> int:
     from netwright.backend.checks.explain import Explainer, default_outside
     from netwright.backend.checks.results import CheckResult
     from netwright.backend.checks.run import CheckOptions
+    from netwright.backend.checks.services import with_services
     topology = read_topology(args.file)
     stand_in = None if args.target_outside else default_outside(topology)
     options = CheckOptions(outside=args.target_outside or stand_in, probe=False,
@@ -94,7 +95,8 @@ def run_explain_command(args: argparse.Namespace) -> int:
     if stand_in is not None:
         notes.append(f"'outside' ({stand_in}, a documentation address) stands for any address"
                      " beyond the gateway; --target-outside ADDR predicts a particular one")
-    result = CheckResult(topology.name, explainer.pairs(), notes=notes)
+    result = CheckResult(topology.name, with_services(explainer, explainer.pairs()),
+                         notes=notes)
     _print(result, args.json)
     return EXIT_OK
 

@@ -1,0 +1,86 @@
+"""Rules in the pure prediction: the examples' matrices, the text a user reads, the JSON."""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+
+from netwright.backend.checks.explain import Explainer
+from netwright.backend.checks.filtering import Packet, Ruleset, run_hook
+from netwright.backend.checks.render import render
+from netwright.backend.checks.results import CheckResult, Pair
+from netwright.backend.checks.services import probed_ports, with_services
+from netwright.backend.topology import load_topology
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def _pairs(example: str, outside_served: bool = False) -> list[Pair]:
+    _doc, topology = load_topology(EXAMPLES / f"{example}.yaml")
+    explainer = Explainer(topology, "203.0.113.114")
+    return with_services(explainer, explainer.pairs(), outside_served)
+
+
+def _service(pairs: list[Pair], source: str, target: str, proto: str, port: int) -> str:
+    pair = next(p for p in pairs if p.source == source and p.target.address == target)
+    found = next(s for s in pair.services if (s.proto, s.port) == (proto, port))
+    return found.predicted.verdict
+
+
+def test_openstack_security_groups_matrix() -> None:
+    pairs = _pairs("openstack-linuxbridge")
+    assert _service(pairs, "vm2", "10.0.0.11", "tcp", 22) == "reachable"
+    assert _service(pairs, "vm1", "10.0.0.12", "tcp", 80) == "reachable"
+    assert _service(pairs, "qrouter", "10.0.0.12", "tcp", 80) == "unreachable"
+    assert _service(pairs, "vm2", "10.0.0.11", "tcp", 80) == "unreachable"
+    echo = next(p for p in pairs if p.source == "vm1" and p.target.address == "10.0.0.12")
+    assert echo.predicted.disposition == "denied"
+    assert echo.predicted.fix == ("add to interfaces.tap-vm2.port-firewall.to-port.rules:"
+                                  " {action: accept, proto: icmp, from: 10.0.0.11}")
+    back = next(p for p in pairs if p.source == "vm2" and p.target.address == "10.0.0.11")
+    assert "its reply by 'ct state established,related accept'" in back.predicted.reason
+
+
+def test_docker_nat_sentences_and_the_outside() -> None:
+    pairs = _pairs("docker-bridge", outside_served=True)
+    out = next(p for p in pairs if p.source == "c1" and p.target.role == "outside")
+    assert "c1 → 203.0.113.114 leaves wlp2s0 as 192.168.31.240 (masquerade in host)" \
+        in out.predicted.reason
+    published = next(p for p in pairs if p.source == "outside")
+    assert "outside → 192.168.31.240:8080 reaches c1:80 (published in host)" \
+        in published.services[0].predicted.reason
+    assert _service(pairs, "c1", "192.168.31.240", "tcp", 8080) == "unreachable"  # no DNAT
+
+
+def test_probed_ports_named_and_one_unnamed() -> None:
+    _doc, topology = load_topology(EXAMPLES / "docker-bridge.yaml")
+    assert probed_ports(topology) == [("tcp", 80), ("tcp", 8080), ("tcp", 9)]
+
+
+def test_render_and_json_carry_the_ports() -> None:
+    result = CheckResult("openstack", _pairs("openstack-linuxbridge"))
+    text = render(result)
+    assert "vm1 → vm2/vm2-eth0: tcp/22 ✗  tcp/80 ✓  tcp/9 ✗" in text
+    again = CheckResult.from_json(result.to_json())
+    assert [p.services for p in again.pairs] == [p.services for p in result.pairs]
+
+
+def test_a_match_the_evaluator_cannot_read_is_said() -> None:
+    ruleset = Ruleset()
+    ruleset.add_listing([
+        {"chain": {"family": "ip", "table": "t", "name": "in", "hook": "input",
+                   "type": "filter", "prio": 0, "policy": "accept"}},
+        {"rule": {"family": "ip", "table": "t", "chain": "in", "expr": [
+            {"match": {"op": "==", "left": {"meta": {"key": "mark"}}, "right": 7}},
+            {"drop": None}]}},
+        {"rule": {"family": "ip", "table": "t", "chain": "in", "expr": [
+            {"match": {"op": "==", "left": {"meta": {"key": "mark"}}, "right": 7}},
+            {"match": {"op": "==", "left": {"meta": {"key": "l4proto"}}, "right": "udp"}},
+            {"drop": None}]}},
+    ], foreign=True)
+    packet = Packet(ipaddress.ip_address("10.0.0.1"), ipaddress.ip_address("10.0.0.2"), "icmp")
+    unsure: list[str] = []
+    assert run_hook(ruleset, "input", packet, unsure=unsure).passes
+    # the first rule is in doubt; the second does not match whatever its mark: no doubt
+    assert unsure == ["'meta mark 7 drop' in table ip t, chain in: meta mark is not modelled"
+                      " — taken as not matching"]
