@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -35,15 +36,37 @@ class Journal:
         self._fd = fd
         self.creates: set[tuple[Where, str]] = set()
         """(where, name) of every link this operation (or the one it resumes) created."""
+        self._syncing: threading.Thread | None = None
+        self._sync_error: OSError | None = None
 
     @classmethod
     def begin(cls, path: Path, header: dict[str, Any]) -> Journal:
-        """Create the journal with its header, durable before returning."""
+        """Create the journal with its header. The header is durable (the file and its
+        directory fsynced) before the first ``intent`` returns, which is before the first
+        step runs; the syncs run in a helper thread meanwhile, so the observation and the
+        plan before that step do not wait for the disk."""
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
         journal = cls(path, fd)
-        journal._write(header)
-        _fsync_dir(path.parent)
+        journal._write(header, durable=False)
+        journal._syncing = threading.Thread(target=journal._sync_header,
+                                            name="netwright-journal")
+        journal._syncing.start()
         return journal
+
+    def _sync_header(self) -> None:
+        try:
+            os.fsync(self._fd)
+            _fsync_dir(self.path.parent)
+        except OSError as exc:
+            self._sync_error = exc
+
+    def durable(self) -> None:
+        """Wait until the header is on disk (raises the sync's error, if any)."""
+        if self._syncing is not None:
+            self._syncing.join()
+            self._syncing = None
+            if self._sync_error is not None:
+                raise self._sync_error
 
     @classmethod
     def resume(cls, path: Path) -> Journal:
@@ -59,6 +82,8 @@ class Journal:
         return journal
 
     def _write(self, record: dict[str, Any], *, durable: bool = True) -> None:
+        if durable:
+            self.durable()
         os.write(self._fd, (json.dumps(record, separators=(",", ":")) + "\n").encode())
         if durable:
             os.fsync(self._fd)
@@ -71,11 +96,14 @@ class Journal:
         creates nothing, then costs no fsync per batch)."""
         made = sorted(set(creates), key=lambda c: (c[0] or "", c[1]))
         self.creates.update(made)
+        self.durable()  # the header first, whatever this record is
         self._write({"intent": texts, **({"creates": made} if made else {})},
                     durable=bool(made))
 
     def close(self) -> None:
         """Stop writing, leaving the journal for the next recovery."""
+        if self._syncing is not None:
+            self._syncing.join()
         os.close(self._fd)
 
     def finish(self) -> None:
@@ -84,6 +112,8 @@ class Journal:
         The removal is not fsynced: a journal that comes back after a crash only makes the
         next start converge once more to where the kernel already is (recovery is
         idempotent, and a committed apply is recognised by its generation)."""
+        if self._syncing is not None:
+            self._syncing.join()
         os.close(self._fd)
         self.path.unlink(missing_ok=True)
 

@@ -58,12 +58,22 @@ class Kernel:
             self._sockets[where] = sock
         return sock
 
-    def prefetch(self, wheres: list[Where]) -> None:
-        """Open the sockets of many namespaces at once (one helper thread for all)."""
-        todo = [w for w in wheres if w is not None and w not in self._sockets and netns.exists(w)]
-        for name, result in netns.open_sockets(todo).items():
+    def prefetch(self, wheres: list[Where]) -> dict[str, bool | None]:
+        """Open the sockets of many namespaces at once (one helper thread for all). Returns,
+        for each name it looked for, whether it existed a moment ago (its socket is open
+        now), so the caller need not ask again; None where the socket could not be opened
+        (the caller's own attempt then meets the error)."""
+        found = {w: netns.exists(w) for w in wheres if w is not None and w not in self._sockets}
+        opened = netns.open_sockets([w for w, there in found.items() if there])
+        out: dict[str, bool | None] = {}
+        for name, there in found.items():
+            result = opened.get(name)
             if isinstance(result, Socket):
                 self._sockets[name] = RtSocket(result)
+                out[name] = True
+            else:
+                out[name] = None if there else False
+        return out
 
     def create_many_netns(self, items: list[tuple[str, str, dict[str, str]]]
                           ) -> dict[str, OSError | None]:

@@ -186,11 +186,12 @@ class Interest:
 
 
 def observe_ns(kernel: Kernel, where: Where, interest: Interest | None = None, *,
-               links_only: bool = False) -> NsState:
+               links_only: bool = False, present: bool | None = None) -> NsState:
     """Links (with addresses) and static routes of one namespace; ``exists`` False if absent.
     ``links_only``: neither addresses nor routes (a plan towards nothing, which only deletes
-    links and namespaces, reads neither)."""
-    if not kernel.exists(where):
+    links and namespaces, reads neither). ``present``: whether it existed a moment ago
+    (``Kernel.prefetch``), so it is not looked up again; None: look."""
+    if not (kernel.exists(where) if present is None else present):
         return NsState(where, exists=False)
     sock = kernel.socket(where)
     state = NsState(where, exists=True)
@@ -250,11 +251,13 @@ FALLBACK_DEVICES = frozenset({"sit0", "tunl0", "ip6tnl0", "gre0", "gretap0", "er
                               "ip_vti0", "ip6_vti0", "ip6gre0", "ip6erspan0"})
 
 
-def observe_marker(kernel: Kernel, where: str, interest: Interest | None = None) -> NsState:
+def observe_marker(kernel: Kernel, where: str, interest: Interest | None = None, *,
+                   present: bool | None = None) -> NsState:
     """Whether the namespace exists, its loopback's marker, and the names of links in it that
     the topology did not create (``foreign``): enough for a namespace that is to be deleted
-    as a whole, which must not take someone else's interface with it."""
-    if not kernel.exists(where):
+    as a whole, which must not take someone else's interface with it. ``present``: as for
+    ``observe_ns``."""
+    if not (kernel.exists(where) if present is None else present):
         return NsState(where, exists=False)
     alias: str | None = None
     foreign: list[str] = []
@@ -282,7 +285,9 @@ def observe(kernel: Kernel, wheres: Iterable[Where], marker_only: Iterable[Where
     ``marker_only``, only existence and owner marker (see ``observe_ns`` for
     ``links_only``)."""
     light = set(marker_only)
-    kernel.prefetch(list(dict.fromkeys(wheres)))
-    return {where: observe_marker(kernel, where, interest) if where in light and where is not None
-            else observe_ns(kernel, where, interest, links_only=links_only)
+    found = kernel.prefetch(list(dict.fromkeys(wheres)))
+    return {where: observe_marker(kernel, where, interest, present=found.get(where))
+            if where in light and where is not None
+            else observe_ns(kernel, where, interest, links_only=links_only,
+                            present=found.get(where) if where is not None else True)
             for where in dict.fromkeys(wheres)}

@@ -89,7 +89,11 @@ class Store:
         self.ensure()
         text = json.dumps({"topology": topology_json(topology), "generation": generation},
                           indent=1)
-        atomic_write(self.state_path(topology.name), text + "\n")
+        path = self.state_path(topology.name)
+        atomic_write(path, text + "\n")
+        info = path.stat()  # what was just written needs no validation when read back
+        self._loaded[topology.name] = ((info.st_ino, info.st_mtime_ns, info.st_size),
+                                       Record(topology, generation))
 
     def remove(self, name: str) -> None:
         self.state_path(name).unlink(missing_ok=True)
