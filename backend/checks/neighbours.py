@@ -9,7 +9,9 @@ topology's own namespaces, and removes exactly the ones it added afterwards. The
 global settings are never changed.
 
 Plain rtnetlink over a socket opened inside each namespace (a few microseconds per entry,
-batched); no pyroute2 here, because thousands of entries must go in within milliseconds.
+sent in windows whose answers fit the socket's receive queue); no pyroute2 here, because
+thousands of entries must go in within milliseconds. Every entry is recorded before it is
+sent, so whatever fails, the check's way out removes all it may have made.
 """
 
 from __future__ import annotations
