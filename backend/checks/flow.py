@@ -250,15 +250,20 @@ class Flows:
             return packet
         raise DeniedError(self._denied(place, hook, packet, decision, reply))
 
+    def _nat(self, place: Place, hook: str, packet: Packet) -> Decision | None:
+        """The translation a NAT chain of ``hook`` gives a new connection here, if any."""
+        ruleset = self.rulesets.get(place)
+        if not ruleset:
+            return None
+        decision = run_hook(ruleset, hook, packet, "nat", unsure=self.unsure)
+        return decision if decision.nat is not None else None
+
     def _postrouting(self, place: Place, packet: Packet, out_name: str,
                      track: nat.Conntrack, reply: bool) -> Packet:
         if reply:
             return track.reply_postrouting(place, packet)
-        ruleset = self.rulesets.get(place)
-        if not ruleset:
-            return packet
-        decision = run_hook(ruleset, "postrouting", packet, "nat", unsure=self.unsure)
-        if decision.nat is None:
+        decision = self._nat(place, "postrouting", packet)
+        if decision is None:
             return packet
         device = self.net.device_by_name(place, out_name)
         address = None
@@ -273,11 +278,8 @@ class Flows:
                     reply: bool) -> Packet:
         if reply:
             return track.reply_prerouting(place, packet)
-        ruleset = self.rulesets.get(place)
-        if not ruleset:
-            return packet
-        decision = run_hook(ruleset, "prerouting", packet, "nat", unsure=self.unsure)
-        if decision.nat is None:
+        decision = self._nat(place, "prerouting", packet)
+        if decision is None:
             return packet
         packet, translation = nat.destination(decision, packet, place, packet.iif)
         track.translations.append(translation)

@@ -55,12 +55,17 @@ async def _connect(sock: socket.socket, address: str, port: int,
     except TimeoutError:
         result.update(verdict="unreachable", error="no answer", rtt_ms=None)
     except OSError as exc:
-        code = exc.errno or errno.EIO
-        result.update(verdict="unreachable", error=error_text(code), rtt_ms=None,
-                      errno=errno.errorcode.get(code, str(code)))
+        result.update(refused(exc))
     finally:
         sock.close()
     return result
+
+
+def refused(exc: OSError) -> dict[str, Any]:
+    """What a port probe reports when the kernel says no (also used by the UDP probe)."""
+    code = exc.errno or errno.EIO
+    return {"verdict": "unreachable", "error": error_text(code), "rtt_ms": None,
+            "errno": errno.errorcode.get(code, str(code))}
 
 
 async def probe_tcp(probes: list[Probe], port: int, timeout: float) -> list[dict[str, Any]]:

@@ -9,16 +9,15 @@ refused"); a rule that drops leaves "no answer". Reported like ``tcp.probe_tcp``
 from __future__ import annotations
 
 import asyncio
-import errno
 import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from netwright.backend.checks.icmp import error_text
 from netwright.backend.checks.netns import entered
 from netwright.backend.checks.prober import Probe
 from netwright.backend.checks.responder import ANSWER, REQUEST
+from netwright.backend.checks.tcp import refused
 
 
 def _open(probes: list[Probe]) -> list[socket.socket]:
@@ -51,9 +50,7 @@ async def _ask(sock: socket.socket, address: str, port: int, timeout: float,
                 return result
         result.update(verdict="unreachable", error="no answer", rtt_ms=None)
     except OSError as exc:
-        code = exc.errno or errno.EIO
-        result.update(verdict="unreachable", error=error_text(code), rtt_ms=None,
-                      errno=errno.errorcode.get(code, str(code)))
+        result.update(refused(exc))
     finally:
         sock.close()
     return result

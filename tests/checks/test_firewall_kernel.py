@@ -22,6 +22,7 @@ from netwright.backend.checks.run import CheckOptions, run_check
 from netwright.backend.topology import Topology, load_topology, parse_topology
 
 from .conftest import OUTSIDE, sh
+from .test_rules_kernel import assert_agrees
 
 pytestmark = pytest.mark.root
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -68,9 +69,7 @@ def bridged(name: str, *, a: str = "", b: str = "", pa: str = "", pb: str = "",
 
 def check(deployment: object) -> CheckResult:
     result = asyncio.run(run_check(deployment, FAST))
-    assert result.probed
-    assert not result.mismatches, "\n".join(
-        f"{p.source} → {p.target.label}: {p.mismatch_text()}" for p in result.mismatches)
+    assert_agrees(result)
     return result
 
 
@@ -306,8 +305,7 @@ def test_docker_example_masquerades_and_publishes(uplink: Callable[..., str],
     deployment = deploy(topology)
     result = asyncio.run(run_check(deployment, CheckOptions(
         timeout=0.5, retries=1, outside=OUTSIDE, outside_netns=router)))
-    assert not result.mismatches, "\n".join(
-        f"{p.source} → {p.target.label}: {p.mismatch_text()}" for p in result.mismatches)
+    assert_agrees(result)
     out = pair(result, "c1", OUTSIDE)
     assert verdict(result, "c1", OUTSIDE) == "reachable"
     assert "c1 → 203.0.113.114 leaves wlp2s0 as 192.168.31.240 (masquerade" \
