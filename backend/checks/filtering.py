@@ -189,7 +189,11 @@ def _rule(ruleset: Ruleset, chain: BaseChain, expr: list[dict[str, Any]], text: 
     doubt = None
     for statement in expr:
         (key, value), = statement.items()
-        if key == "match":
+        if key == "match" or (key == "xt" and (value or {}).get("type") == "match"):
+            if key == "xt":
+                doubt = doubt or f"'{text}' in {chain.where}: the iptables match" \
+                    f" '{value.get('name')}' is not modelled"
+                continue
             right = value.get("right")
             if isinstance(right, str) and right.startswith("@"):
                 members = ruleset.sets.get((chain.family, chain.table, right[1:]))
@@ -223,9 +227,12 @@ def _rule(ruleset: Ruleset, chain: BaseChain, expr: list[dict[str, Any]], text: 
                 return "return"
         elif key in NAT_STATEMENTS:
             return Decision("accept", chain, text, value or {}, key)
-        elif key not in IGNORED_STATEMENTS:
-            raise UnreadableRuleError(f"'{text}' in {chain.where} ends in '{key}', which the"
-                             " prediction does not model")
+        elif key not in IGNORED_STATEMENTS:  # iptables-nft's xt matches, queue, …
+            doubt = doubt or f"'{text}' in {chain.where}: '{key}' is not modelled"
+    if doubt is not None:
+        if unsure is None:
+            raise UnreadableRuleError(doubt)
+        unsure.append(f"{doubt} — taken as not matching")
     return "continue"
 
 

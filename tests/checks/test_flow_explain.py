@@ -84,3 +84,19 @@ def test_a_match_the_evaluator_cannot_read_is_said() -> None:
     # the first rule is in doubt; the second does not match whatever its mark: no doubt
     assert unsure == ["'meta mark 7 drop' in table ip t, chain in: meta mark is not modelled"
                       " — taken as not matching"]
+
+
+def test_an_iptables_nft_match_is_said_not_guessed() -> None:
+    """docker's iptables-nft rules carry xt matches: in doubt, not a verdict for all."""
+    ruleset = Ruleset()
+    ruleset.add_listing([
+        {"chain": {"family": "ip", "table": "filter", "name": "FORWARD", "hook": "forward",
+                   "type": "filter", "prio": 0, "policy": "accept"}},
+        {"rule": {"family": "ip", "table": "filter", "chain": "FORWARD", "expr": [
+            {"xt": {"type": "match", "name": "addrtype"}}, {"counter": None},
+            {"drop": None}]}},
+    ], foreign=True)
+    packet = Packet(ipaddress.ip_address("10.0.0.1"), ipaddress.ip_address("10.0.0.2"), "icmp")
+    unsure: list[str] = []
+    assert run_hook(ruleset, "forward", packet, unsure=unsure).passes
+    assert len(unsure) == 1 and "the iptables match 'addrtype' is not modelled" in unsure[0]
