@@ -56,12 +56,14 @@ def test_apply_leases_status_reapply_destroy(lab_rig: LabRig, topo: Any) -> None
     assert run(engine.deployment("dhcplab")).leases == {
         key: lease.address for key, lease in leases.items()}
 
-    shown = netwright("dhcp", "leases", "dhcplab", "--lab", "--json",
+    # the rig's engine runs in this process: the CLI reads its state directly (--local)
+    shown = netwright("dhcp", "leases", "dhcplab", "--local", "--lab", "--json",
                       "--state-dir", str(lab_rig.state_dir))
     assert shown.returncode == 0, shown.stderr
     assert {c["interface"]: c["address"] for c in json.loads(shown.stdout)} == {
         key: lease.address for key, lease in leases.items()}
-    served = netwright("dhcp", "server", "--json", "--state-dir", str(lab_rig.state_dir))
+    served = netwright("dhcp", "server", "--local", "--lab", "--json", "--state-dir",
+                       str(lab_rig.state_dir))
     assert {line["address"] for line in json.loads(served.stdout)} == {
         lease.ip for lease in leases.values()}
 
