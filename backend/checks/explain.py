@@ -85,6 +85,7 @@ class Explainer:
         self.routing = Routing(self.net)
         self.mtu = PathMtus(self.net, self.l2)
         self.flows: Flows | None = None
+        self.extra_notes: list[str] = []  # what other stages (the port probes) left out
         rulesets = design_rulesets(topology) if has_rules(topology) else {}
         for place, ruleset in (foreign or {}).items():
             merged = rulesets.setdefault(place, Ruleset())
@@ -156,7 +157,7 @@ class Explainer:
 
     def notes(self) -> list[str]:
         """What the predictions leave out, in words."""
-        notes = []
+        notes = list(self.extra_notes)
         dhcp = [key for key, link in self.net.topology.interfaces.items()
                 if any(not isinstance(a, str) for a in link.addresses)]
         if dhcp:

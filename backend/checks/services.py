@@ -22,6 +22,7 @@ from netwright.backend.topology.model import Topology
 MAX_PORTS = 6  # named ports probed per protocol
 UNNAMED_CANDIDATES = (9, 7, 13, 37, 5999, 49999)  # a port no rule names: the default's case
 PROBED_ROLES = ("peer", "self", "parent")
+MAX_SERVICE_PROBES = 4096  # beyond this a check stays with the echo (and says so)
 OUTSIDE_PORTS: tuple[tuple[str, int], ...] = (("tcp", 80), ("tcp", 443), ("udp", 53))
 """What the outside answers besides the ports the rules name (when the check knows where the
 outside lives, as in the lab): web and DNS, the flows masquerade usually carries."""
@@ -84,6 +85,13 @@ def with_services(explainer: Explainer, pairs: list[Pair],
     topology = explainer.net.topology
     ports = probed_ports(topology) if flows is not None else []
     if not ports or flows is None:
+        return pairs
+    eligible = sum(p.target.role in PROBED_ROLES for p in pairs)
+    if eligible * len(ports) > MAX_SERVICE_PROBES:
+        explainer.extra_notes.append(
+            f"{eligible * len(ports)} TCP/UDP port probes would be needed ({eligible} pairs ×"
+            f" {len(ports)} ports), more than the {MAX_SERVICE_PROBES} a check makes: only"
+            " the echo is predicted and probed")
         return pairs
     host_ports = set(published(topology))
     outside_ports = list(dict.fromkeys([*ports, *OUTSIDE_PORTS]))

@@ -17,7 +17,7 @@ from typing import Any
 from netwright.backend.checks.netns import entered
 from netwright.backend.checks.prober import Probe
 from netwright.backend.checks.responder import ANSWER, REQUEST
-from netwright.backend.checks.tcp import refused
+from netwright.backend.checks.tcp import SLICE, refused
 
 
 def _open(probes: list[Probe]) -> list[socket.socket]:
@@ -60,8 +60,12 @@ async def probe_udp(probes: list[Probe], port: int, timeout: float,
                     attempts: int = 2) -> list[dict[str, Any]]:
     """One result per probe, in order: {port, verdict, error, rtt_ms[, errno]}."""
     loop = asyncio.get_running_loop()
+    results: list[dict[str, Any]] = []
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="netwright-udp") as pool:
-        sockets = await loop.run_in_executor(pool, _open, probes)
-    return list(await asyncio.gather(*(
-        _ask(sock, p.target, port, timeout, attempts)
-        for sock, p in zip(sockets, probes, strict=True))))
+        for start in range(0, len(probes), SLICE):  # never thousands of descriptors at once
+            chunk = probes[start: start + SLICE]
+            sockets = await loop.run_in_executor(pool, _open, chunk)
+            results += await asyncio.gather(*(
+                _ask(sock, p.target, port, timeout, attempts)
+                for sock, p in zip(sockets, chunk, strict=True)))
+    return results

@@ -91,12 +91,12 @@ def run_explain_command(args: argparse.Namespace) -> int:
     options = CheckOptions(outside=args.target_outside or stand_in, probe=False,
                            size=args.size)
     explainer = Explainer(topology, options.outside, probe_size=options.size)
+    pairs = with_services(explainer, explainer.pairs())
     notes = explainer.notes()
     if stand_in is not None:
         notes.append(f"'outside' ({stand_in}, a documentation address) stands for any address"
                      " beyond the gateway; --target-outside ADDR predicts a particular one")
-    result = CheckResult(topology.name, with_services(explainer, explainer.pairs()),
-                         notes=notes)
+    result = CheckResult(topology.name, pairs, notes=notes)
     _print(result, args.json)
     return EXIT_OK
 

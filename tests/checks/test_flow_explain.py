@@ -5,6 +5,8 @@ from __future__ import annotations
 import ipaddress
 from pathlib import Path
 
+import pytest
+
 from netwright.backend.checks.explain import Explainer
 from netwright.backend.checks.filtering import Packet, Ruleset, run_hook
 from netwright.backend.checks.render import render
@@ -100,3 +102,14 @@ def test_an_iptables_nft_match_is_said_not_guessed() -> None:
     unsure: list[str] = []
     assert run_hook(ruleset, "forward", packet, unsure=unsure).passes
     assert len(unsure) == 1 and "the iptables match 'addrtype' is not modelled" in unsure[0]
+
+
+def test_too_many_port_probes_stay_with_the_echo(monkeypatch: pytest.MonkeyPatch) -> None:
+    from netwright.backend.checks import services
+
+    monkeypatch.setattr(services, "MAX_SERVICE_PROBES", 10)
+    _doc, topology = load_topology(EXAMPLES / "openstack-linuxbridge.yaml")
+    explainer = Explainer(topology, "203.0.113.114")
+    pairs = with_services(explainer, explainer.pairs())
+    assert not any(p.services for p in pairs)
+    assert any("port probes would be needed" in n for n in explainer.notes())
