@@ -39,6 +39,7 @@ from netwright.backend.checks.results import Disposition, Pair, Prediction, Targ
 from netwright.backend.checks.routing import RouteEntry, Routing, Table
 from netwright.backend.dhcp.identity import shared_identity_notes
 from netwright.backend.topology.model import Ipvlan, Macvlan, Topology, Vxlan
+from netwright.backend.topology.validate_links import vxlan_mismatch
 
 MAX_HOPS = 16
 # A neighbour entry a packet needs: (place, out device, next hop, the device that answers
@@ -456,6 +457,11 @@ class Explainer:
             return _fail(place, "link_down", f"{hop} is on {owner.key}, and {missing}",
                          self._up_fix(owner.key))
         if isinstance(out_link, Vxlan) and isinstance(owner_link, Vxlan):
+            identity = self._vxlan_identity(out_link, out_dev, owner)
+            if identity is not None:
+                return _fail(place, "neighbor_unreachable",
+                             f"vxlan {out_dev} carries nothing to {owner.key}: {identity[0]}",
+                             identity[1])
             problem = self.underlay_problem(out_dev, owner.key)
             if problem is not None:
                 return _fail(place, "neighbor_unreachable",
@@ -467,6 +473,19 @@ class Explainer:
                      f" {out_dev}: no frame from {out_dev} reaches it, so ARP/ND gets no answer",
                      f"connect {out_dev} and {owner.key} (one bridge, a veth pair, one parent),"
                      " or route through a router that both reach")
+
+    def _vxlan_identity(self, link: Vxlan, key: str, owner: Device) -> tuple[str, str] | None:
+        """A different VNI or UDP port at the end ``key``'s remote points at (a remote that
+        does not point back is left to the walk: the far end learns the sender from its first
+        frame, so whether it answers depends on who spoke first)."""
+        other = self.net.link(owner.key)
+        if link.remote is None or not isinstance(other, Vxlan) or (
+                other.vni == link.vni and other.port == link.port):
+            return None
+        remote = ipaddress.ip_address(link.remote)
+        if remote not in self.net.local_addresses(owner.place, remote.version):
+            return None
+        return vxlan_mismatch(self.net.topology, key, owner.key)
 
     def _isolation(self, child: str, parent: str, address: IpAddr, reverse: bool = False) -> Walk:
         link = self.net.link(child)

@@ -235,13 +235,15 @@ class Layer2:
         return None
 
     def vxlan_peers(self, key: str) -> list[str]:
-        """Other vxlans with the same VNI that this one's remote or group points at."""
+        """Other vxlans with the same VNI and UDP port that this one's remote or group points
+        at."""
         link = self.net.link(key)
         if not isinstance(link, Vxlan):
             return []
         found = []
         for other_key, other in self.net.topology.interfaces.items():
-            if other_key == key or not isinstance(other, Vxlan) or other.vni != link.vni:
+            if other_key == key or not isinstance(other, Vxlan) or other.vni != link.vni \
+                    or other.port != link.port:
                 continue
             if not self.net.devices[other_key].up:
                 continue

@@ -19,6 +19,7 @@ from netwright.backend.checks.l2 import Layer2
 from netwright.backend.checks.network import Network, place_label
 from netwright.backend.topology.model import Veth
 from netwright.backend.topology.mtu import Mtus
+from netwright.backend.topology.segments import segments
 
 Step = tuple[object, str, str, str | None]
 
@@ -52,6 +53,15 @@ class PathMtus:
         self.l2 = l2
         self.mtus = Mtus(net.topology)
         self.checked = cache(self._checked)
+        self._step_limits: dict[tuple[str, str, bool], tuple[Limit, ...]] = {}
+        self._judgement = cache(SizeJudgement)  # one object per outcome, not per pair
+        # a segment whose interfaces all have one MTU bounds nothing beyond the sender's own
+        # device: skip its path (a mesh of N asks for N² of them)
+        self._segment = segments(net.topology)
+        sizes: dict[str, set[int]] = {}
+        for key, segment in self._segment.items():
+            sizes.setdefault(segment, set()).add(self.mtus.of(key))
+        self._uniform = {segment for segment, found in sizes.items() if len(found) == 1}
 
     def of(self, key: str) -> int:
         return self.mtus.of(key)
@@ -61,6 +71,8 @@ class PathMtus:
         a veth end receiving from its peer, a bridge port sending, a child receiving from a
         sibling. Not a bridge passing frames on or taking them to its own stack, nor a parent
         carrying its child's frames, nor a child taking frames off its parent's wire."""
+        if self._segment.get(out_dev) in self._uniform:
+            return ()  # every device there has out_dev's MTU, which the caller counts
         path = self.l2.path(out_dev, answering)
         found = []
         for index in range(1, len(path)):
@@ -83,20 +95,36 @@ class PathMtus:
               back: tuple[Step, ...]) -> SizeJudgement:
         """How a ``size``-byte don't-fragment echo fares along ``forward`` and its reply
         along ``back``."""
-        limits: list[Limit] = []
+        lowest, drop = size, None
+        seen_any = False
         for index, (_place, out_dev, _hop, answering) in enumerate(forward):
-            limits.append(Limit(out_dev, self.of(out_dev), router=index > 0,
-                                sender=index == 0))
-            limits += [Limit(k, self.of(k)) for k in self.checked(out_dev, answering or "")]
+            for limit in self._limits(out_dev, answering or "", index == 0):
+                lowest = limit.mtu if not seen_any else min(lowest, limit.mtu)
+                seen_any = True
+                if drop is None and limit.mtu < size:
+                    drop = limit
         fragment = size
         for _place, out_dev, _hop, answering in back:
-            fragment = min(fragment, self.of(out_dev))  # replies carry no DF: routers split
+            fragment = min(fragment, self.mtus.of(out_dev))  # replies carry no DF: routers split
             for key in self.checked(out_dev, answering or ""):
-                if self.of(key) < fragment:
-                    limits.append(Limit(key, self.of(key), reply=True))
-        path_mtu = min((limit.mtu for limit in limits), default=size)
-        drop = next((limit for limit in limits if limit.mtu < size), None)
-        return SizeJudgement(size, path_mtu, drop)
+                mtu = self.mtus.of(key)
+                if mtu < fragment:
+                    lowest = min(lowest, mtu)
+                    if drop is None and mtu < size:
+                        drop = Limit(key, mtu, reply=True)
+        return self._judgement(size, lowest, drop)
+
+    def _limits(self, out_dev: str, answering: str, first: bool) -> tuple[Limit, ...]:
+        """The devices of one forward step that bound the size, in the packet's order."""
+        if self._segment.get(out_dev) in self._uniform:
+            answering = ""  # only out_dev counts there
+        key = (out_dev, answering, first)
+        found = self._step_limits.get(key)
+        if found is None:
+            found = self._step_limits[key] = (
+                Limit(out_dev, self.mtus.of(out_dev), router=not first, sender=first),
+                *(Limit(k, self.mtus.of(k)) for k in self.checked(out_dev, answering)))
+        return found
 
     def describe(self, judgement: SizeJudgement) -> tuple[str, str | None]:
         """The sentence for a judgement and, when ``size`` is dropped, the fix."""

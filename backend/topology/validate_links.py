@@ -4,15 +4,18 @@ Every rule here is a warning, because the kernel accepts the design and small pi
 interfaces of one layer-2 segment (a veth pair, a bridge and its ports, a parent and its
 children) with different MTUs drop every frame bigger than the smallest one without an ICMP
 error; a VXLAN whose MTU leaves no room for its encapsulation on the underlay makes every
-full-size packet fragment (or vanish where fragments are dropped). The MTU each interface will
-really have comes from ``mtu.Mtus`` (the kernel's defaults and inheritance).
+full-size packet fragment (or vanish where fragments are dropped); two VXLAN ends with
+different VNIs or UDP ports, or whose remotes do not point at each other, share nothing. The
+MTU each interface will really have comes from ``mtu.Mtus`` (the kernel's defaults and
+inheritance); ``vxlan_mismatch`` is also the explanation's reason for such a pair.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator
 
-from netwright.backend.topology.model import Topology, Veth, Vxlan
+from netwright.backend.topology.model import Topology, Veth, Vxlan, static_addresses
 from netwright.backend.topology.mtu import VXLAN_OVERHEAD, Mtus, vxlan_family
 from netwright.backend.topology.problems import ModelPath, Problem
 
@@ -118,3 +121,88 @@ def link_problems(t: Topology) -> Iterator[Problem]:
     """Every rule of this module, for validate.RULES."""
     yield from check_segment_mtus(t)
     yield from check_vxlan_mtus(t)
+    yield from check_vxlan_ends(t)
+
+
+def _place_addresses(t: Topology, namespace: str | None) -> set[str]:
+    found = {str(a.ip) for link in t.interfaces.values() if link.namespace == namespace
+             for a in static_addresses(link)}
+    if namespace is None:
+        found |= {str(a.ip) for nic in t.host.nics.values() for a in static_addresses(nic)}
+    return found
+
+
+def _vxlans_at(t: Topology, address: str) -> tuple[bool, list[str]]:
+    """(whether the topology holds ``address``, the vxlans in the place that holds it)."""
+    for namespace in [None, *t.namespaces]:
+        if address in _place_addresses(t, namespace):
+            return True, [k for k, link in t.interfaces.items()
+                          if isinstance(link, Vxlan) and link.namespace == namespace]
+    return False, []
+
+
+def _underlay_address(t: Topology, link: Vxlan) -> str | None:
+    """The address of ``link``'s underlay device in its remote's family, if it has one."""
+    underlay = t.interfaces.get(link.dev or "") or t.host.nics.get(link.dev or "")
+    if underlay is None or link.remote is None:
+        return None
+    family = ipaddress.ip_address(link.remote).version
+    return next((str(a.ip) for a in static_addresses(underlay) if a.version == family), None)
+
+
+def vxlan_mismatch(t: Topology, key: str, other: str) -> tuple[str, str] | None:
+    """Why vxlan ``key``, whose ``remote`` lies in ``other``'s place, shares nothing with
+    ``other`` (a different VNI or UDP port, or a remote that does not point back), with the
+    fix; None when the two ends match."""
+    link, peer = t.interfaces[key], t.interfaces[other]
+    assert isinstance(link, Vxlan) and isinstance(peer, Vxlan)
+    if link.vni != peer.vni:
+        return (f"{key} sends VNI {link.vni} to {link.remote}; {other} listens for VNI"
+                f" {peer.vni}", f"give both ends one VNI ('vni: {link.vni}' on {other})")
+    if link.port != peer.port:
+        return (f"{key} sends to UDP port {link.port} of {link.remote}; {other} listens on"
+                f" port {peer.port}", f"give both ends one port ('port: {link.port}' on {other})")
+    if peer.group is None and peer.remote is not None and \
+            peer.remote not in _place_addresses(t, link.namespace):
+        mine = link.local or _underlay_address(t, link) or \
+            "an underlay address of " + (link.namespace or "the host")
+        return (f"{key} sends to {link.remote}, but {other} sends to {peer.remote}, not back to"
+                f" {link.namespace or 'the host'}: frames from {other} never reach {key}",
+                f"set 'remote: {mine}' on {other}")
+    return None
+
+
+def check_vxlan_ends(t: Topology) -> Iterator[Problem]:
+    """Two tunnel ends that do not agree share nothing, yet each looks fine on its own."""
+    warned: set[frozenset[str]] = set()
+    for key, link in t.interfaces.items():
+        if not isinstance(link, Vxlan) or link.remote is None:
+            continue
+        held, there = _vxlans_at(t, link.remote)
+        if not held:
+            continue  # a remote beyond this topology: nothing to compare
+        if not there:
+            yield _warning("vxlan-remote-unmatched", ("interfaces", key, "remote"),
+                           f"{key} sends to {link.remote}, where no vxlan of this topology"
+                           f" listens: its frames are dropped there; add a vxlan with VNI"
+                           f" {link.vni} on port {link.port} beside {link.remote}, or correct"
+                           " 'remote'")
+            continue
+        problems = [(other, vxlan_mismatch(t, key, other)) for other in there]
+        if any(problem is None for _other, problem in problems):
+            continue
+        other, problem = problems[0]
+        assert problem is not None
+        if frozenset((key, other)) in warned:
+            continue  # the same disagreement, seen from the other end
+        warned.add(frozenset((key, other)))
+        peer = t.interfaces[other]
+        assert isinstance(peer, Vxlan)
+        code, field = (("vxlan-vni-mismatch", "vni") if peer.vni != link.vni else
+                       ("vxlan-port-mismatch", "port") if peer.port != link.port else
+                       ("vxlan-remote-unmatched", "remote"))
+        path: ModelPath = ("interfaces", key, field)
+        if field == "port" and "port" not in link.model_fields_set:
+            path = ("interfaces", other, "port")  # the end that names another port
+        effect = "one way only" if field == "remote" else "nothing"
+        yield _warning(code, path, f"{problem[0]}; the tunnel carries {effect}; {problem[1]}")

@@ -29,6 +29,15 @@ def only(body: str, code: str) -> Problem:
     return found[0]
 
 
+VXLAN = """
+    namespaces: {u1: {}, u2: {}}
+    interfaces:
+      ua: {kind: veth, peer: ub, namespace: u1, addresses: [10.50.0.1/24]}
+      ub: {kind: veth, peer: ua, namespace: u2, addresses: [10.50.0.2/24]}
+      u1-vx: {kind: vxlan, namespace: u1, vni: 42, remote: 10.50.0.2, dev: ua, mtu: 1450}
+      u2-vx: {kind: vxlan, namespace: u2, vni: 42, remote: 10.50.0.1, dev: ub, mtu: 1450}
+    """
+
 # (id, body, code, severity, path, line, column) — lines count the two header lines.
 CASES = [
     ("veth-ends-differ", """
@@ -51,6 +60,13 @@ CASES = [
           u1: {kind: veth, peer: u0}
           vx: {kind: vxlan, vni: 7, remote: 10.9.0.2, dev: u0, mtu: 1500}
         """, "vxlan-mtu-overhead", "warning", "interfaces.vx.mtu", 6, 61),
+    ("vxlan-vni-differs", VXLAN.replace("vni: 42, remote: 10.50.0.1", "vni: 43, remote: 10.50.0.1"),
+     "vxlan-vni-mismatch", "warning", "interfaces.u1-vx.vni", 7, 44),
+    ("vxlan-port-differs", VXLAN.replace("vni: 42, remote: 10.50.0.1",
+                                         "vni: 42, port: 8472, remote: 10.50.0.1"),
+     "vxlan-port-mismatch", "warning", "interfaces.u2-vx.port", 8, 54),
+    ("vxlan-remote-elsewhere", VXLAN.replace("remote: 10.50.0.1", "remote: 10.50.0.9"),
+     "vxlan-remote-unmatched", "warning", "interfaces.u1-vx.remote", 7, 56),
 ]
 
 
@@ -79,7 +95,26 @@ def test_the_smaller_mtu_is_named_with_the_fix() -> None:
     assert "'mtu: 1400' on v1, or 'mtu: 1500' on v2" in problem.message
 
 
+def test_a_vni_mismatch_is_named_once_with_both_vnis() -> None:
+    found = [p for p in problems(CASES[3][1]) if p.code.startswith("vxlan-")]
+    assert [p.message.split(";")[0] + ";" + p.message.split(";")[1] for p in found] == [
+        "u1-vx sends VNI 42 to 10.50.0.2; u2-vx listens for VNI 43"]
+    remote = only(CASES[5][1], "vxlan-remote-unmatched")
+    assert "u2-vx sends to 10.50.0.9, not back to u1" in remote.message
+    assert "set 'remote: 10.50.0.1' on u2-vx" in remote.message
+
+
+def test_a_remote_in_no_place_of_the_topology_and_one_with_no_vxlan() -> None:
+    outside = VXLAN.replace("remote: 10.50.0.1", "remote: 192.0.2.7")
+    assert not [p for p in problems(outside) if p.code == "vxlan-remote-unmatched"
+                and p.path[1] == "u2-vx"]
+    lonely = VXLAN.replace("      u2-vx: {kind: vxlan, namespace: u2, vni: 42, remote: 10.50.0.1,"
+                           " dev: ub, mtu: 1450}\n", "")
+    assert "no vxlan of this topology listens" in only(lonely, "vxlan-remote-unmatched").message
+
+
 @pytest.mark.parametrize("body", [
+    VXLAN,
     # children inherit their parent's MTU; a bridge without one follows its ports
     """
     interfaces:
@@ -98,5 +133,6 @@ def test_the_smaller_mtu_is_named_with_the_fix() -> None:
     """,
 ])
 def test_consistent_mtus_are_quiet(body: str) -> None:
-    assert not [p.render() for p in problems(body) if p.code in ("mtu-mismatch",
-                                                                 "vxlan-mtu-overhead")]
+    assert not [p.render() for p in problems(body) if p.code in (
+        "mtu-mismatch", "vxlan-mtu-overhead", "vxlan-vni-mismatch", "vxlan-port-mismatch",
+        "vxlan-remote-unmatched")]
