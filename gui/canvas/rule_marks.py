@@ -11,6 +11,7 @@ never take a click (the item under them does).
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -24,8 +25,16 @@ from netwright.gui.model.rule_summary import place_lines, port_lines, uplink_lab
 if TYPE_CHECKING:
     from netwright.gui.canvas.scene import TopologyScene
 
-_FONT = QFont()
-_FONT.setPointSizeF(7.5)
+
+
+@functools.cache
+def _font() -> QFont:
+    """Made once the application exists: a QFont made before it has no family, and its
+    metrics then disagree with what the painter draws (a label's text would be cut)."""
+    font = QFont()
+    font.setPointSizeF(7.5)
+    return font
+
 BADGE_HUE = 200  # the bridge's blue-teal: rules belong to the network, not to a problem
 
 
@@ -60,7 +69,7 @@ class RuleBadge(QGraphicsItem):
     def boundingRect(self) -> QRectF:  # noqa: N802
         width = 16.0
         if self.caption:
-            width += 4 + QFontMetricsF(_FONT).horizontalAdvance(self.caption)
+            width += 4 + QFontMetricsF(_font()).horizontalAdvance(self.caption)
         return QRectF(-1, -1, width + 2, 18)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
@@ -74,7 +83,7 @@ class RuleBadge(QGraphicsItem):
         painter.drawLine(QPointF(5, 10), QPointF(11, 10))
         if self.caption:
             painter.setPen(self.theme.muted)
-            painter.setFont(_FONT)
+            painter.setFont(_font())
             painter.drawText(QRectF(20, 0, self.boundingRect().width() - 20, 16),
                              Qt.AlignmentFlag.AlignVCenter, self.caption)
 
@@ -85,6 +94,7 @@ class NatLabel(QGraphicsItem):
     def __init__(self, theme: Theme, lines: list[str], parent: QGraphicsItem) -> None:
         super().__init__(parent)
         self.theme = theme
+        self.parent_z = 0.0  # the parent's own stacking, given back when the label goes
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setZValue(4)
         self.set_lines(lines)
@@ -95,7 +105,7 @@ class NatLabel(QGraphicsItem):
         self.setToolTip("NAT on this interface:\n" + "\n".join(self.lines))
 
     def boundingRect(self) -> QRectF:  # noqa: N802
-        metrics = QFontMetricsF(_FONT)
+        metrics = QFontMetricsF(_font())
         width = max((metrics.horizontalAdvance(line) for line in self.lines), default=0)
         return QRectF(0, 0, width + 10, len(self.lines) * metrics.height() + 4)
 
@@ -106,8 +116,8 @@ class NatLabel(QGraphicsItem):
         painter.setBrush(self.theme.box)
         painter.drawRoundedRect(rect, 4, 4)
         painter.setPen(self.theme.text)
-        painter.setFont(_FONT)
-        height = QFontMetricsF(_FONT).height()
+        painter.setFont(_font())
+        height = QFontMetricsF(_font()).height()
         for row, line in enumerate(self.lines):
             painter.drawText(QRectF(5, 2 + row * height, rect.width() - 10, height),
                              Qt.AlignmentFlag.AlignVCenter, line)
@@ -160,6 +170,8 @@ class RuleMarks:
             if key not in wanted or item is None or mark.parentItem() is not item:
                 marks.pop(key)
                 if item is not None and mark.parentItem() is item:
+                    if isinstance(mark, NatLabel):
+                        item.setZValue(mark.parent_z)
                     mark.setParentItem(None)
                     self.scene.removeItem(mark)
         for key, lines in wanted.items():
@@ -182,6 +194,10 @@ class RuleMarks:
 
     def _new_label(self, item: QGraphicsItem, lines: list[str]) -> NatLabel:
         label = NatLabel(self.scene.theme, lines, item)
+        # A child is stacked with its parent: lift the uplink a little so its label is
+        # drawn over a box placed just below it, not hidden behind it.
+        label.parent_z = item.zValue()
+        item.setZValue(label.parent_z + 0.5)
         rect = _inner(item)
         if isinstance(item, PortItem):  # outside its namespace box, beside the port
             label.setPos(rect.right() + 20, rect.center().y())

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -334,6 +335,8 @@ class Inspector(QWidget):
             return
         label.setText(message or "")
         label.setVisible(bool(message))
+        if message:  # a long form scrolls: the sentence must be where the user looks
+            QTimer.singleShot(0, lambda: _scroll_to(label))
 
     # -- committing -----------------------------------------------------------------------
 
@@ -401,6 +404,15 @@ class Inspector(QWidget):
         self.renamed.emit(old, new)
         self.show_key(new)
         return True
+
+
+def _scroll_to(widget: QWidget) -> None:
+    """Scroll the scroll area holding ``widget`` (the inspector dock's) to show it."""
+    parent = widget.parentWidget()
+    while parent is not None and not isinstance(parent, QScrollArea):
+        parent = parent.parentWidget()
+    if parent is not None and widget.isVisible():
+        parent.ensureWidgetVisible(widget, 10, 10)
 
 
 def _same(current: Any, value: Any) -> bool:

@@ -96,14 +96,14 @@ class ChainEditor(_Section):
         self.stateful.setToolTip("Replies (established, related) pass before the rules")
         self.stateful.clicked.connect(lambda on: self.commit(
             stateful_edits(self.get, chain, bool(on)), f"{self.hook} stateful", chain))
-        row.addWidget(self.stateful)
         row.addStretch(1)
         layout.addLayout(row)
+        layout.addWidget(self.stateful)
+        layout.addWidget(self.error)  # above the table: in view while a cell is typed
         self.rules = RowsTable(RULE_COLUMNS, RULE_CHOICES, "Add rule")
         self.rules.cell_edited.connect(self._cell)
         self.rules.row_gesture.connect(self._gesture)
         layout.addWidget(self.rules)
-        layout.addWidget(self.error)
 
     def load(self) -> None:
         chain = self.get(self.chain)
@@ -157,8 +157,8 @@ class NatEditor(_Section):
             self.menu.addAction(text, lambda k=kind: self.add(k))
         self.entries.cell_edited.connect(self._cell)
         self.entries.row_gesture.connect(self._gesture)
-        layout.addWidget(self.entries)
         layout.addWidget(self.error)
+        layout.addWidget(self.entries)
 
     def load(self) -> None:
         entries = self.get(self.path)

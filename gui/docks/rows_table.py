@@ -130,10 +130,14 @@ class RowsTable(QWidget):
         layout.addWidget(self.table)
         buttons = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
-        for gesture, text, tip in (("add", add_label, "Insert"), ("remove", "Remove", "Delete"),
-                                   ("up", "Up", "Ctrl+Up"), ("down", "Down", "Ctrl+Down")):
+        for gesture, text, name, tip in (
+                ("add", add_label, add_label, "Insert"), ("remove", "Remove", "Remove", "Delete"),
+                ("up", "▲", "Move up", "Ctrl+Up"), ("down", "▼", "Move down", "Ctrl+Down")):
             button = QPushButton(text)
-            button.setToolTip(f"{text} ({tip} in the table)")
+            button.setAccessibleName(name)
+            button.setToolTip(f"{name} ({tip} in the table)")
+            if len(text) == 1:
+                button.setMaximumWidth(32)
             button.clicked.connect(lambda _c=False, g=gesture: self.row_gesture.emit(
                 g, self.current_row()))
             buttons.addWidget(button)

@@ -85,6 +85,8 @@ def test_a_port_range_the_model_refuses_shows_its_sentence(window: MainWindow,
     assert window.document.undo_stack.count() == count
     assert editor.error.isVisible()
     assert "'2000-1000' is not a port or a range of ports" in editor.error.text()
+    QApplication.processEvents()
+    assert not editor.error.visibleRegion().isEmpty()  # in view, not scrolled away
 
 
 def test_add_move_remove_rules_and_policy_each_one_step(window: MainWindow,
