@@ -224,37 +224,42 @@ async def execute(
                         raise StepFailed(step, outcome)
                     failures.append((step, outcome))
 
-    for position, batch in enumerate(batches):
-        if running and batch[0].op.phase != ops.PHASE_NETNS_DEL:
-            collect()
-        if pending_settle and settle is not None and batch[0].op.phase > ops.PHASE_NETNS_DEL:
-            pending_settle = False
-            await settle()
-        if cancelled is not None and cancelled():
-            raise CancelRequested
-        if before is not None:
-            before(batch)
-        if fault is not None:
-            try:
-                fault(done, batch[0])
-            except Exception as exc:
-                raise StepFailed(batch[0], Outcome(errno.EIO, f"injected fault: {exc}")) from exc
-        # a group delete followed by namespace deletes runs beside them (not with the fault
-        # hook: its tests count on one step at a time)
-        overlap = (fault is None and position + 1 < len(batches)
-                   and batches[position + 1][0].op.phase == ops.PHASE_NETNS_DEL)
-        outcomes = _run_batch(kernel, batch, running if overlap else None)
-        for step, outcome in zip(batch, outcomes, strict=True):
-            if not outcome.ok:
-                if not keep_going:
-                    raise StepFailed(step, outcome)
-                failures.append((step, outcome))
-        for step in batch:
-            done += 1  # every step is told, not only a batch's last (a namespace's first ones)
-            if progress is not None:
-                progress(done, total, step.text)
-        await asyncio.sleep(0)
-    collect()
+    try:
+        for position, batch in enumerate(batches):
+            if running and batch[0].op.phase != ops.PHASE_NETNS_DEL:
+                collect()
+            if pending_settle and settle is not None and batch[0].op.phase > ops.PHASE_NETNS_DEL:
+                pending_settle = False
+                await settle()
+            if cancelled is not None and cancelled():
+                raise CancelRequested
+            if before is not None:
+                before(batch)
+            if fault is not None:
+                try:
+                    fault(done, batch[0])
+                except Exception as exc:
+                    raise StepFailed(batch[0], Outcome(errno.EIO,
+                                                       f"injected fault: {exc}")) from exc
+            # a group delete followed by namespace deletes runs beside them (not with the fault
+            # hook: its tests count on one step at a time)
+            overlap = (fault is None and position + 1 < len(batches)
+                       and batches[position + 1][0].op.phase == ops.PHASE_NETNS_DEL)
+            outcomes = _run_batch(kernel, batch, running if overlap else None)
+            for step, outcome in zip(batch, outcomes, strict=True):
+                if not outcome.ok:
+                    if not keep_going:
+                        raise StepFailed(step, outcome)
+                    failures.append((step, outcome))
+            for step in batch:
+                done += 1  # every step is told, not only a batch's last (a namespace's first)
+                if progress is not None:
+                    progress(done, total, step.text)
+            await asyncio.sleep(0)
+        collect()
+    finally:
+        for background in running:  # an error left one running: it must not outlive us
+            background.thread.join()
     if pending_settle and settle is not None:
         await settle()
     return failures
