@@ -1,8 +1,11 @@
-"""`netwright import --from multus FILE`: a topology from another tool's description.
+"""`netwright import`: a topology from what exists, the live host (the default) or another
+tool's description (``--from multus FILE``, Kubernetes YAML for Multus).
 
-Today the source is Kubernetes YAML for Multus (NetworkAttachmentDefinitions and Pods, as
-`netwright export --format multus` writes them or as written by hand). The topology is
-validated before it is written; ``-o`` never overwrites an existing file unless ``--force``.
+``--from host`` reads every namespace and link of the machine read-only and writes a file in
+which every object is ``existing``: applying it changes nothing. Through netwrightd by default
+(polkit decides: it shows other users' containers); ``--local`` reads in this process (root).
+The topology is validated before it is written; ``-o`` never overwrites an existing file
+unless ``--force``.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from typing import Any
 
 from netwright.backend.topology.problems import NetwrightError
 
+DEFAULT_HOST_NAME = "live-host"
+
 
 class ImportOutputError(NetwrightError):
     """The imported topology cannot be written where asked."""
@@ -22,15 +27,27 @@ class ImportOutputError(NetwrightError):
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "import",
-        help="make a topology file from Kubernetes (Multus) YAML",
-        description="Read NetworkAttachmentDefinitions and Pods (Multus) and print the"
-        " topology they describe: one namespace per Pod, one interface per network it asks"
-        " for.",
+        help="make a topology file from the live host or Kubernetes (Multus) YAML",
+        description="Without FILE: read every network namespace and link of this machine"
+        " (read-only) and print a topology whose objects are all existing (applying it changes"
+        " nothing). With --from multus FILE: read NetworkAttachmentDefinitions and Pods and"
+        " print the topology they describe.",
     )
-    parser.add_argument("file", metavar="FILE", help="the Kubernetes YAML ('-' for stdin)")
-    parser.add_argument("--from", dest="source", choices=["multus"], required=True,
-                        help="what FILE is")
-    parser.add_argument("--name", help="the topology's name (default: from the YAML)")
+    parser.add_argument("file", metavar="FILE", nargs="?",
+                        help="the Kubernetes YAML ('-' for stdin); only with --from multus")
+    parser.add_argument("--from", dest="source", choices=["host", "multus"], default="host",
+                        help="what to import (default: the live host)")
+    parser.add_argument("--namespace", action="append", metavar="NAME",
+                        help="import only this namespace besides the host (repeatable)")
+    parser.add_argument("--local", action="store_true",
+                        help="read the host in this process (needs root) instead of netwrightd")
+    parser.add_argument("--as-design", action="store_true",
+                        help="mark nothing existing: a design that rebuilds this host's graph"
+                        " where it is applied")
+    parser.add_argument("--process-tree", type=int, metavar="PID",
+                        help="look for anonymous namespaces only among PID and its descendants")
+    parser.add_argument("--name", help="the topology's name (default: live-host, or from the"
+                        " YAML)")
     parser.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of stdout")
     parser.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
     parser.set_defaults(func=run)
@@ -46,11 +63,31 @@ def _read(file: str) -> str:
         raise ImportOutputError(f"cannot read {file}: {reason}") from None
 
 
-def run(args: argparse.Namespace) -> int:
+def _from_multus(args: argparse.Namespace) -> tuple[str, list[str]]:
     from netwright.backend.export.multus_import import import_multus
+
+    if args.file is None:
+        raise ImportOutputError("--from multus needs FILE: the Kubernetes YAML ('-' for stdin)")
+    return import_multus(_read(args.file), args.name)
+
+
+def _from_host(args: argparse.Namespace) -> tuple[str, list[str]]:
+    if args.file is not None:
+        raise ImportOutputError(f"the live host is read, not {args.file}: give FILE only with"
+                                " --from multus")
+    if not args.local:
+        raise ImportOutputError("reading the live host through netwrightd is not there yet:"
+                                " use --local (as root)")
+    from netwright.backend.observe.imports import import_local
+
+    return import_local(args.name or DEFAULT_HOST_NAME, args.namespace, args.process_tree,
+                        as_design=args.as_design)
+
+
+def run(args: argparse.Namespace) -> int:
     from netwright.backend.topology import atomic_write, parse_topology
 
-    text, skipped = import_multus(_read(args.file), args.name)
+    text, skipped = _from_multus(args) if args.source == "multus" else _from_host(args)
     parse_topology(text, args.output or "<imported>")  # what is written always validates
     for line in skipped:
         print(f"netwright: not imported: {line}", file=sys.stderr)

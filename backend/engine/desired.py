@@ -178,6 +178,8 @@ def desired_state(topology: Topology, target: Target) -> Desired:
         ":" in (r.via or "") or ":" in r.to for ns in topology.namespaces.values()
         for r in ns.routes)
     for key, link in topology.interfaces.items():
+        if link.existing:  # someone else's: referenced by name, never created or changed
+            continue
         where = where_of(link.namespace)
         addresses = tuple(str(a) for a in parsed[key])  # parsed once: ~20 µs each
         if any(a.version == 6 for a in parsed[key]):
@@ -238,6 +240,8 @@ def desired_state(topology: Topology, target: Target) -> Desired:
     for lease_route in lease_routes(topology):
         by_namespace.setdefault(lease_route.namespace, {})[lease_route.index] = lease_route
     for key, ns in topology.namespaces.items():
+        if ns.existing:
+            continue
         where = target.netns_name(key)
         assert where is not None
         out.labels[where] = key

@@ -286,6 +286,12 @@ _TopologyDumper.add_representer(list, _list)
 _TopologyDumper.add_representer(dict, _dict)
 
 
+def topology_yaml(data: dict[str, Any]) -> str:
+    """A topology as YAML the way the shipped examples write it (short lists in flow style)."""
+    return yaml.dump(data, Dumper=_TopologyDumper, sort_keys=False, allow_unicode=True,
+                     width=100)
+
+
 def import_multus(text: str, name: str | None = None) -> tuple[str, list[str]]:
     """The topology file text for a Multus YAML file, and what could not be imported."""
     design = _Importer(_documents(text)).run()
@@ -296,7 +302,6 @@ def import_multus(text: str, name: str | None = None) -> tuple[str, list[str]]:
     data["namespaces"] = design.namespaces
     data["interfaces"] = design.interfaces
     data["layout"] = _layout(design)
-    body = yaml.dump(data, Dumper=_TopologyDumper, sort_keys=False, allow_unicode=True,
-                     width=100)
+    body = topology_yaml(data)
     header = "# Imported by `netwright import --from multus`.\n"
     return header + body, design.skipped

@@ -102,6 +102,11 @@ class _Link(_Strict):
         description="Rules on this bridge port (bridge family): to-port, from-port,"
         " anti-spoofing.",
     )
+    existing: bool = Field(
+        default=False,
+        description="Made by someone else (as `netwright import` writes it): referenced,"
+        " never created, changed or deleted; the other fields say what was observed.",
+    )
 
 
 class Bridge(_Link):
@@ -177,6 +182,11 @@ class Namespace(_PacketPolicy):
         default=None,
         description="Kubernetes node this namespace's pod is placed on by `netwright export"
         " --format multus` (a node selector); it means nothing on a single host.",
+    )
+    existing: bool = Field(
+        default=False,
+        description="Made by someone else (`ip netns add`, a container): referenced, never"
+        " created, changed or deleted; its routes and sysctls say what was observed.",
     )
 
 

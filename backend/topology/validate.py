@@ -28,6 +28,7 @@ from netwright.backend.topology.model import (
 )
 from netwright.backend.topology.problems import ModelPath, Problem
 from netwright.backend.topology.segments import segments
+from netwright.backend.topology.validate_existing import existing_problems
 from netwright.backend.topology.validate_impairment import impairment_problems
 from netwright.backend.topology.validate_links import link_problems
 from netwright.backend.topology.validate_packets import packet_problems
@@ -551,6 +552,7 @@ RULES: tuple[Callable[[Topology], Iterator[Problem]], ...] = (
     packet_problems,
     link_problems,
     impairment_problems,
+    existing_problems,
 )
 
 

@@ -1,0 +1,171 @@
+"""Read every namespace of the live host through the engine's own netlink reading.
+
+The engine's ``observe_ns`` (one dump of links, addresses and routes per namespace, with the
+owner's marker on each link) is reused as is; here a namespace is named by the path that
+opens it (``/run/netns/x`` or ``/proc/<pid>/ns/net``), which the engine's thread-based
+``setns`` accepts. Veth peers and parents in another namespace are then joined: a link's
+``IFLA_LINK_NETNSID`` is resolved by asking the kernel which id the candidate namespace has
+(``RTM_GETNSID`` with its descriptor), never by guessing from indexes alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import struct
+from dataclasses import dataclass, field
+
+from netwright.backend.engine import netns
+from netwright.backend.engine.desired import Where, parse_marker
+from netwright.backend.engine.kernel import Kernel
+from netwright.backend.engine.netlink import RtSocket
+from netwright.backend.engine.observe import LinkState, NsState, observe_ns
+from netwright.backend.observe.namespaces import Holder, NetnsFound, find_namespaces
+
+RTM_GETNSID = 90
+NETNSA_NSID = 1
+NETNSA_FD = 3
+_NLMSG_ERROR = 2
+
+
+class PathKernel(Kernel):
+    """A ``Kernel`` whose namespaces are paths (any nsfs file), opened read-only: it never
+    removes a placeholder under /run/netns as the engine's ``exists`` does."""
+
+    def exists(self, where: Where) -> bool:
+        return where is None or os.path.exists(where)
+
+    def prefetch(self, wheres: list[Where]) -> None:
+        todo = [w for w in wheres if w is not None and w not in self._sockets]
+        for name, result in netns.open_sockets(todo).items():
+            if not isinstance(result, OSError):
+                self._sockets[name] = RtSocket(result)
+
+    def opened(self, where: Where) -> bool:
+        return where in self._sockets
+
+    def nsid(self, where: Where, other: Where) -> int | None:
+        """The id namespace ``other`` has inside ``where`` (None: none assigned)."""
+        try:
+            fd = os.open(other or "/proc/self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
+        except OSError:
+            return None
+        try:
+            sock = self.socket(where).sock
+            body = struct.pack("=Bxxx", 0) + struct.pack("=HHI", 8, NETNSA_FD, fd)
+            sock.send(struct.pack("=IHHII", 16 + len(body), RTM_GETNSID, 1, 1, 0) + body)
+            data = sock.recv(65536)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+        _size, kind = struct.unpack_from("=IH", data, 0)
+        if kind == _NLMSG_ERROR:
+            return None
+        offset = 20
+        while offset + 4 <= len(data):
+            size, attr = struct.unpack_from("=HH", data, offset)
+            if size < 4:
+                break
+            if attr == NETNSA_NSID:
+                value: int = struct.unpack_from("=i", data, offset + 4)[0]
+                return value if value >= 0 else None
+            offset += (size + 3) & ~3
+        return None
+
+
+@dataclass
+class ObservedNamespace:
+    """One namespace as read: ``where`` None is the observer's own (the host)."""
+
+    where: Where
+    inode: int
+    name: str | None
+    holders: list[Holder]
+    state: NsState
+
+    @property
+    def owner(self) -> tuple[str, str] | None:
+        """(topology, namespace key) from the loopback's marker, or None: nobody's."""
+        return parse_marker(self.state.marker)
+
+    @property
+    def label(self) -> str:
+        if self.where is None:
+            return "the host"
+        if self.name:
+            return f"namespace {self.name}"
+        holder = self.holders[0] if self.holders else None
+        return f"the namespace of {holder.comm} (pid {holder.pid})" if holder else "a namespace"
+
+
+@dataclass
+class HostView:
+    """Every namespace, and the cross-namespace joins (``peers``: (where, index) of a link →
+    (where, index) of its veth peer or parent in another namespace)."""
+
+    namespaces: list[ObservedNamespace]
+    remote: dict[tuple[Where, int], tuple[Where, int]] = field(default_factory=dict)
+
+    def namespace(self, where: Where) -> ObservedNamespace:
+        return next(ns for ns in self.namespaces if ns.where == where)
+
+    def across(self, where: Where, link: LinkState) -> tuple[Where, LinkState] | None:
+        """The link in another namespace that ``link`` points at (peer, parent)."""
+        hit = self.remote.get((where, link.index))
+        if hit is None:
+            return None
+        other = self.namespace(hit[0]).state.by_index(hit[1])
+        return (hit[0], other) if other is not None else None
+
+
+def _join(kernel: PathKernel, namespaces: list[ObservedNamespace]
+          ) -> dict[tuple[Where, int], tuple[Where, int]]:
+    """Resolve every IFLA_LINK that lives in another namespace (IFLA_LINK_NETNSID set)."""
+    index_at: dict[int, list[Where]] = {}
+    for ns in namespaces:
+        for link in ns.state.links.values():
+            index_at.setdefault(link.index, []).append(ns.where)
+    out: dict[tuple[Where, int], tuple[Where, int]] = {}
+    cache: dict[tuple[Where, Where], int | None] = {}
+    for ns in namespaces:
+        for link in ns.state.links.values():
+            if link.link_netnsid is None or link.link is None:
+                continue
+            candidates = [w for w in index_at.get(link.link, []) if w != ns.where]
+            if link.kind == "veth":  # its peer points back at it
+                candidates = [w for w in candidates if _points_back(namespaces, w, link)]
+            for other in sorted(candidates, key=lambda w: (w is not None, w or "")):
+                pair = (ns.where, other)
+                if pair not in cache:
+                    cache[pair] = kernel.nsid(ns.where, other)
+                if cache[pair] == link.link_netnsid:
+                    out[(ns.where, link.index)] = (other, link.link)
+                    break
+    return out
+
+
+def _points_back(namespaces: list[ObservedNamespace], where: Where, link: LinkState) -> bool:
+    ns = next(n for n in namespaces if n.where == where)
+    other = ns.state.by_index(link.link)
+    return other is not None and other.link == link.index
+
+
+def observe_host(under: int | None = None) -> HostView:
+    """Read the observer's namespace and every other one (see ``find_namespaces`` for
+    ``under``); a namespace that vanishes meanwhile is left out."""
+    found: list[NetnsFound] = find_namespaces(under)
+    kernel = PathKernel()
+    try:
+        kernel.prefetch([f.path for f in found])
+        namespaces = [ObservedNamespace(None, os.stat("/proc/self/ns/net").st_ino, None, [],
+                                        observe_ns(kernel, None))]
+        for item in found:
+            with contextlib.suppress(OSError):
+                if kernel.opened(item.path):
+                    namespaces.append(ObservedNamespace(
+                        item.path, item.inode, item.name, item.holders,
+                        observe_ns(kernel, item.path)))
+        return HostView(namespaces, _join(kernel, namespaces))
+    finally:
+        kernel.close()

@@ -1,0 +1,37 @@
+"""The live host's import in this process: observe, convert, explain failures in words.
+
+Shared by ``netwright import --local`` and netwrightd's ``ImportHost`` call, so both write the
+same file for the same host.
+"""
+
+from __future__ import annotations
+
+import errno
+
+from netwright.backend.observe.host import observe_host
+from netwright.backend.observe.to_topology import host_yaml
+from netwright.backend.topology.problems import NetwrightError
+
+
+class ObserveError(NetwrightError):
+    """The live host cannot be read (no permission, an unknown namespace asked for)."""
+
+
+def import_local(name: str, namespaces: list[str] | None = None,
+                 process_tree: int | None = None, *, as_design: bool = False
+                 ) -> tuple[str, list[str]]:
+    """The topology text of this host and what was left out (see ``host_yaml``)."""
+    try:
+        view = observe_host(process_tree)
+    except PermissionError as exc:
+        raise ObserveError("reading other namespaces needs root: run through netwrightd"
+                           " (without --local) or as root") from exc
+    except OSError as exc:
+        if exc.errno == errno.EPERM:
+            raise ObserveError("reading other namespaces needs root: run through netwrightd"
+                               " (without --local) or as root") from exc
+        raise ObserveError(f"cannot read the host: {exc.strerror or exc}") from exc
+    try:
+        return host_yaml(view, name, namespaces, as_design=as_design)
+    except LookupError as exc:
+        raise ObserveError(str(exc.args[0])) from None

@@ -1,0 +1,287 @@
+"""The live host as a topology file: every object ``existing``, the host's own NICs as
+``host.nics``, with a layout.
+
+Keys are the kernel names where they are unique (a second ``eth0`` becomes ``<ns>-eth0`` with
+``name: eth0``); anonymous namespaces are named after what holds them (the container id, else
+the process name and pid). What the file format cannot express (a tun device inside a
+namespace, a sub-interface whose parent lives in a third namespace) is left out and listed,
+never guessed. Nothing in the file is owned by it: applying it changes nothing.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from netwright.backend.engine.desired import Where
+from netwright.backend.engine.observe import FALLBACK_DEVICES, LinkState
+from netwright.backend.export.multus_import import topology_yaml
+from netwright.backend.observe.host import HostView, ObservedNamespace
+from netwright.backend.topology.model import LINK_KINDS, SUB_INTERFACE_KINDS
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+_IPVLAN_MODES = {0: "l2", 1: "l3", 2: "l3s"}
+_IPVLAN_FLAGS = {0: "bridge", 1: "private", 2: "vepa"}
+_VLAN_PROTOCOLS = {0x8100: "802.1Q", 0x88A8: "802.1ad"}
+
+
+def namespace_key(ns: ObservedNamespace) -> str:
+    """A file key for a namespace: its /run/netns name, else what holds it."""
+    if ns.name:
+        base = ns.name
+    elif ns.holders and ns.holders[0].container:
+        base = ns.holders[0].container[:12]
+    elif ns.holders:
+        base = f"{ns.holders[0].comm}-{ns.holders[0].pid}"
+    else:
+        base = f"netns-{ns.inode}"
+    base = _UNSAFE.sub("-", base).strip("-._") or "netns"
+    return base[:64]
+
+
+@dataclass
+class _Import:
+    view: HostView
+    keys: dict[tuple[Where, int], str] = field(default_factory=dict)  # (where, index) → key
+    ns_keys: dict[Where, str] = field(default_factory=dict)
+    nics: dict[str, dict[str, Any]] = field(default_factory=dict)
+    interfaces: dict[str, dict[str, Any]] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+
+    def unique_key(self, name: str, ns_key: str | None) -> str:
+        taken = self.interfaces.keys() | self.nics.keys()
+        if name not in taken:
+            return name
+        for candidate in [f"{ns_key}-{name}"[:15]] + [f"{name[:10]}-{n}" for n in range(2, 10**4)]:
+            if candidate not in taken:
+                return candidate
+        raise AssertionError("unreachable: 10,000 links of one name")
+
+    def wanted(self, ns: ObservedNamespace, link: LinkState) -> bool:
+        if link.name == "lo":
+            return False
+        if ns.where is not None and link.name in FALLBACK_DEVICES:
+            return False  # made by the kernel in every namespace, not by anyone
+        if link.kind in LINK_KINDS:
+            return True
+        if ns.where is None:
+            return True  # a NIC of the host (physical, bond, tun, wireguard …)
+        self.skipped.append(f"{link.name} ({link.kind or 'device'}) in {ns.label}: the file"
+                            " format has no such kind inside a namespace")
+        return False
+
+    def assign(self, selected: list[ObservedNamespace]) -> list[tuple[ObservedNamespace,
+                                                                     LinkState]]:
+        order: list[tuple[ObservedNamespace, LinkState]] = []
+        for ns in selected:
+            ns_key = self.ns_keys.get(ns.where)
+            for link in sorted(ns.state.links.values(), key=lambda x: x.index):
+                if not self.wanted(ns, link):
+                    continue
+                if ns.where is None and link.kind not in LINK_KINDS:
+                    self.nics[link.name] = {}
+                    self.keys[(None, link.index)] = link.name
+                    order.append((ns, link))
+                    continue
+                key = self.unique_key(link.name, ns_key)
+                self.interfaces[key] = {}
+                self.keys[(ns.where, link.index)] = key
+                order.append((ns, link))
+        return order
+
+    def ref(self, ns: ObservedNamespace, link: LinkState, index: int | None) -> str | None:
+        """The key of the link ``link`` points at (IFLA_LINK/master/vxlan dev)."""
+        if index is None:
+            return None
+        if link.link_netnsid is not None and index == link.link:
+            hit = self.view.remote.get((ns.where, link.index))
+            return self.keys.get(hit) if hit else None
+        return self.keys.get((ns.where, index))
+
+    def fill(self, ns: ObservedNamespace, link: LinkState) -> None:
+        key = self.keys[(ns.where, link.index)]
+        addresses = sorted(link.addresses)
+        if link.name in self.nics:
+            nic: dict[str, Any] = {}
+            if addresses:
+                nic["addresses"] = addresses
+            if link.mac:
+                nic["mac"] = link.mac
+            self.nics[link.name] = nic
+            return
+        out: dict[str, Any] = {"kind": link.kind}
+        if key != link.name:
+            out["name"] = link.name
+        if ns.where is not None:
+            out["namespace"] = self.ns_keys[ns.where]
+        out["existing"] = True
+        if addresses:
+            out["addresses"] = addresses
+        out["mtu"] = link.mtu
+        if link.mac:
+            out["mac"] = link.mac
+        if not link.up:
+            out["state"] = "down"
+        master = self.keys.get((ns.where, link.master)) if link.master else None
+        if master is not None:
+            out["master"] = master
+        problem = self.kind_fields(ns, link, out)
+        if problem:
+            self.skipped.append(f"{link.name} ({link.kind}) in {ns.label}: {problem}")
+            del self.interfaces[key]
+            return
+        self.interfaces[key] = out
+
+    def kind_fields(self, ns: ObservedNamespace, link: LinkState, out: dict[str, Any]
+                    ) -> str | None:
+        info = link.info
+        if link.kind == "veth":
+            peer = self.ref(ns, link, link.link)
+            if peer is None:
+                return "its peer is in a namespace not imported"
+            out["peer"] = peer
+        elif link.kind in SUB_INTERFACE_KINDS:
+            parent = self.ref(ns, link, link.link)
+            if parent is None:
+                return "its parent is in a namespace not imported"
+            out["parent"] = parent
+            if link.kind == "macvlan":
+                out["mode"] = info.get("IFLA_MACVLAN_MODE", "vepa")
+            elif link.kind == "ipvlan":
+                out["mode"] = _IPVLAN_MODES.get(info.get("IFLA_IPVLAN_MODE", 0), "l2")
+                out["flag"] = _IPVLAN_FLAGS.get(info.get("IFLA_IPVLAN_FLAGS", 0), "bridge")
+            else:
+                out["id"] = info.get("IFLA_VLAN_ID")
+                out["protocol"] = _VLAN_PROTOCOLS.get(info.get("IFLA_VLAN_PROTOCOL", 0x8100),
+                                                      "802.1Q")
+        elif link.kind == "vxlan":
+            out["vni"] = info.get("IFLA_VXLAN_ID", 0)
+            for attr in ("IFLA_VXLAN_GROUP", "IFLA_VXLAN_GROUP6"):
+                if info.get(attr):
+                    multicast = _is_multicast(info[attr])
+                    out["group" if multicast else "remote"] = info[attr]
+            for attr in ("IFLA_VXLAN_LOCAL", "IFLA_VXLAN_LOCAL6"):
+                if info.get(attr):
+                    out["local"] = info[attr]
+            out["port"] = info.get("IFLA_VXLAN_PORT", 4789)
+            dev = self.keys.get((ns.where, info.get("IFLA_VXLAN_LINK") or -1))
+            if dev is not None:
+                out["dev"] = dev
+        elif link.kind == "bridge":
+            out["stp"] = bool(info.get("IFLA_BR_STP_STATE", 0))
+            if info.get("IFLA_BR_VLAN_FILTERING"):
+                out["vlan-filtering"] = True
+        return None
+
+
+def _is_multicast(address: str) -> bool:
+    return ipaddress.ip_address(address).is_multicast
+
+
+def _prune(interfaces: dict[str, dict[str, Any]], nics: dict[str, Any],
+           skipped: list[str]) -> None:
+    """Leave out what leans on something left out (a veth whose peer was skipped …)."""
+    changed = True
+    while changed:
+        changed = False
+        for key, link in list(interfaces.items()):
+            gone = [f for f in ("peer", "parent", "master", "dev")
+                    if f in link and link[f] not in interfaces and link[f] not in nics]
+            if gone:
+                skipped.append(f"{link.get('name', key)}: its {gone[0]} {link[gone[0]]} is"
+                               " not imported")
+                del interfaces[key]
+                changed = True
+
+
+def _namespace_entry(ns: ObservedNamespace, as_design: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {} if as_design else {"existing": True}
+    routes = []
+    for route in ns.state.routes:
+        entry: dict[str, Any] = {"to": route.to}
+        if route.via:
+            entry["via"] = route.via
+        if route.dev:
+            entry["dev"] = route.dev
+        if route.metric is not None:
+            entry["metric"] = route.metric
+        routes.append(entry)
+    if routes:
+        out["routes"] = routes
+    return out
+
+
+def _layout(namespaces: dict[str, dict[str, Any]], nics: dict[str, Any],
+            interfaces: dict[str, dict[str, Any]]) -> dict[str, dict[str, float]]:
+    """The host's objects in a row on top, each namespace a column below with its links."""
+    layout: dict[str, dict[str, float]] = {}
+    top = [k for k in nics] + [k for k, v in interfaces.items() if "namespace" not in v]
+    for index, key in enumerate(top):
+        layout[key] = {"x": float(index * 160), "y": 0.0}
+    for column, ns_key in enumerate(namespaces):
+        layout[ns_key] = {"x": float(column * 240), "y": 240.0}
+        inside = [k for k, v in interfaces.items() if v.get("namespace") == ns_key]
+        for row, key in enumerate(inside):
+            layout[key] = {"x": float(column * 240), "y": 320.0 + row * 60}
+    return layout
+
+
+def host_topology(view: HostView, name: str, only: list[str] | None = None, *,
+                  as_design: bool = False) -> tuple[dict[str, Any], list[str]]:
+    """The topology (as plain data) of what ``view`` saw, and what was left out (sentences).
+
+    ``only``: namespace keys (or /run/netns names) to import besides the host; an unknown one
+    is refused with the list of those that exist. ``as_design``: nothing marked existing, so
+    applying the file elsewhere (an empty namespace, another machine) builds the same graph."""
+    work = _Import(view)
+    taken: set[str] = set()
+    for ns in view.namespaces:
+        if ns.where is None:
+            continue
+        key = base = namespace_key(ns)
+        n = 2
+        while key in taken:
+            key, n = f"{base[:58]}-{n}", n + 1
+        taken.add(key)
+        work.ns_keys[ns.where] = key
+    if only is not None:
+        unknown = sorted(set(only) - taken)
+        if unknown:
+            raise LookupError(f"no namespace {', '.join(unknown)} on this host; there are: "
+                              f"{', '.join(sorted(taken)) or 'none'}")
+    selected = [ns for ns in view.namespaces if ns.where is None
+                or only is None or work.ns_keys[ns.where] in only]
+    for ns, link in work.assign(selected):
+        work.fill(ns, link)
+    _prune(work.interfaces, work.nics, work.skipped)
+    column = {key: n for n, key in enumerate(work.ns_keys.values())}
+    # by namespace, then key: the order (and so the layout) never depends on kernel indexes
+    work.interfaces = dict(sorted(work.interfaces.items(), key=lambda item: (
+        column.get(item[1].get("namespace", ""), -1), item[0])))
+    work.nics = dict(sorted(work.nics.items()))
+    if as_design:
+        for entry in work.interfaces.values():
+            entry.pop("existing")
+    namespaces = {work.ns_keys[ns.where]: _namespace_entry(ns, as_design)
+                  for ns in selected if ns.where is not None}
+    what = "a design copied from the live host" if as_design else "the live host"
+    data: dict[str, Any] = {"netwright": 1, "name": name,
+                            "description": f"{what}, imported by `netwright import`"}
+    if work.nics:
+        data["host"] = {"nics": work.nics}
+    data["namespaces"] = namespaces
+    data["interfaces"] = work.interfaces
+    data["layout"] = _layout(namespaces, work.nics, work.interfaces)
+    return data, work.skipped
+
+
+def host_yaml(view: HostView, name: str, only: list[str] | None = None, *,
+              as_design: bool = False) -> tuple[str, list[str]]:
+    """``host_topology`` as the file's text."""
+    data, skipped = host_topology(view, name, only, as_design=as_design)
+    header = ("# Copied from the live host by `netwright import --as-design`.\n" if as_design
+              else "# Imported from the live host by `netwright import`: every object is"
+              " existing.\n")
+    return header + topology_yaml(data), skipped

@@ -1,0 +1,112 @@
+"""`netwright import --local` of a live host built by hand (tests/observe/livehost.py): the
+file validates, marks everything existing, joins veths and macvlans across namespaces,
+plans nothing, changes nothing; as a design it rebuilds the same graph on an emptied host."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from netwright.backend.cli.main import main
+from netwright.backend.engine import Engine
+from netwright.backend.topology import parse_topology
+from tests.engine.conftest import snapshot, wait_for_no_orphans
+from tests.observe.livehost import BRIDGE, NAMED, LiveHost, build_live_host
+
+
+@pytest.fixture
+def live(clean_host: dict[str, Any]) -> Iterator[LiveHost]:
+    host = build_live_host()
+    try:
+        yield host
+    finally:
+        host.remove()
+
+
+def _import(tmp_path: Path, *extra: str, name: str = "imported.yaml") -> dict[str, Any]:
+    out = tmp_path / name
+    code = main(["import", "--local", "--process-tree", str(os.getpid()), "-o", str(out),
+                 "--force", *extra])
+    assert code == 0
+    parse_topology(out.read_text(), str(out))  # validates, or raises with the problems
+    data: dict[str, Any] = yaml.safe_load(out.read_text())
+    return data
+
+
+def test_import_sees_every_namespace_and_link(live: LiveHost, tmp_path: Path) -> None:
+    data = _import(tmp_path)
+    anon = live.anonymous_key
+    assert data["namespaces"][NAMED] == {
+        "existing": True, "routes": [{"to": "default", "via": "172.31.0.1", "dev": "eth0"}]}
+    assert data["namespaces"][anon] == {"existing": True}
+    links = data["interfaces"]
+    assert all(link["existing"] for link in links.values())
+    assert links[BRIDGE]["kind"] == "bridge"
+    assert links[BRIDGE]["addresses"] == ["172.31.0.1/24"]
+    # the two container ends are both called eth0: the second gets a key and keeps its name
+    in_named = next(k for k, v in links.items() if v.get("namespace") == NAMED)
+    in_anon = next(k for k, v in links.items()
+                   if v.get("namespace") == anon and v["kind"] == "veth")
+    assert links["obsvh1"] == {**links["obsvh1"], "peer": in_named, "master": BRIDGE,
+                               "mtu": 1400}
+    assert links[in_named]["peer"] == "obsvh1"
+    assert links[in_named]["addresses"] == ["172.31.0.2/24"]
+    assert links["obsvh2"]["peer"] == in_anon and links[in_anon]["peer"] == "obsvh2"
+    assert links[in_anon].get("name", in_anon) == "eth0"
+    assert links["obsmv0"]["parent"] == "obsup0" and links["obsmv0"]["mode"] == "bridge"
+    # a macvlan moved into another namespace still names its parent in the host
+    assert links["obsmvc"] == {**links["obsmvc"], "namespace": anon, "parent": "obsup1",
+                               "mode": "private"}
+    assert links["obsvx0"] == {**links["obsvx0"], "vni": 42, "remote": "10.77.0.9",
+                               "dev": "obsup0", "port": 4789}
+    assert set(data["layout"]) == set(links) | set(data["namespaces"])
+
+
+def test_applying_the_import_changes_nothing(live: LiveHost, tmp_path: Path,
+                                             engine: Engine) -> None:
+    before = snapshot()
+    _import(tmp_path)
+    topology = parse_topology((tmp_path / "imported.yaml").read_text())
+    plan = asyncio.run(engine.plan(topology))
+    assert plan.steps == []
+    asyncio.run(engine.apply(topology))
+    assert snapshot() == before
+
+
+def test_only_the_namespaces_asked_for(live: LiveHost, tmp_path: Path) -> None:
+    data = _import(tmp_path, "--namespace", NAMED)
+    assert list(data["namespaces"]) == [NAMED]
+    assert "obsvh2" not in data["interfaces"]  # its peer's namespace is not imported
+
+
+def test_an_unknown_namespace_is_a_sentence(live: LiveHost, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["import", "--local", "--process-tree", str(os.getpid()),
+                 "--namespace", "nope"])
+    assert code != 0
+    err = capsys.readouterr().err
+    assert "no namespace nope on this host" in err and NAMED in err
+
+
+def test_a_design_copy_rebuilds_the_same_graph(live: LiveHost, tmp_path: Path,
+                                               engine: Engine,
+                                               clean_host: dict[str, Any]) -> None:
+    _import(tmp_path)
+    first = (tmp_path / "imported.yaml").read_text()
+    _import(tmp_path, "--as-design", name="design.yaml")
+    live.remove()  # the host is empty again: the design builds it all from the file
+    assert wait_for_no_orphans(clean_host) == clean_host
+    design = parse_topology((tmp_path / "design.yaml").read_text())
+    asyncio.run(engine.apply(design))
+    _import(tmp_path, name="again.yaml")
+    # the same file, byte for byte: the anonymous namespace is now a named one of the same
+    # key, and every MAC, MTU, mode and address was rebuilt from the file
+    assert (tmp_path / "again.yaml").read_text() == first
+    asyncio.run(engine.destroy(design.name))
+    assert wait_for_no_orphans(clean_host) == clean_host
