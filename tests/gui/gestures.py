@@ -56,3 +56,14 @@ def mouse_drag(view: QGraphicsView, start: QPointF, end: QPointF, steps: int = 6
 def click(view: QGraphicsView, scene_pos: QPointF,
           modifiers: Qt.KeyboardModifier = NO_MODIFIER) -> None:
     QTest.mouseClick(view.viewport(), LEFT, modifiers, view_point(view, scene_pos))
+
+
+def select_check_cell(checks, pair) -> None:  # type: ignore[no-untyped-def]
+    """Make the Checks matrix cell that shows ``pair`` the current one (as a click does)."""
+    for row in range(checks.matrix.rowCount()):
+        for column in range(checks.matrix.columnCount()):
+            item = checks.matrix.item(row, column)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole + 1) == pair:
+                checks.matrix.setCurrentCell(row, column)
+                return
+    raise AssertionError(f"no cell shows {pair.get('source')} → {pair.get('target_name')}")

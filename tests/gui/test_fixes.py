@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gestures import select_check_cell
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -55,11 +56,7 @@ def test_a_predicted_cells_fix_is_one_click(qtbot, window: MainWindow, seed: Pat
     window.checks_dock.raise_()
     target = next(p for p in checks.result["pairs"]
                   if p["source"] == "net2" and p["predicted"].get("disposition") == "no_route")
-    for row in range(checks.matrix.rowCount()):
-        for column in range(checks.matrix.columnCount()):
-            item = checks.matrix.item(row, column)
-            if item is not None and item.data(Qt.ItemDataRole.UserRole + 1) == target:
-                checks.matrix.setCurrentCell(row, column)
+    select_check_cell(checks, target)
     assert checks.fix_bar.isVisible(), checks.explanation.toPlainText()
     assert "default route in net2" in checks.fix_bar.label.text()
     _click(checks.fix_bar.button)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from gestures import select_check_cell
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -62,11 +63,7 @@ def test_a_denied_cells_fix_adds_the_rule_in_one_click(qtbot, window: MainWindow
     target = _pair(window, "c3", "c1/e1")
     assert target["predicted"]["disposition"] == "denied"
     window.checks_dock.raise_()
-    for row in range(checks.matrix.rowCount()):
-        for column in range(checks.matrix.columnCount()):
-            item = checks.matrix.item(row, column)
-            if item is not None and item.data(Qt.ItemDataRole.UserRole + 1) == target:
-                checks.matrix.setCurrentCell(row, column)
+    select_check_cell(checks, target)
     assert checks.fix_bar.isVisible(), checks.explanation.toPlainText()
     assert checks.fix_bar.label.text() == (
         "Fix: Accept icmp from 10.0.0.3 in c1's input chain")
