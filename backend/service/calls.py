@@ -21,7 +21,12 @@ from pydantic_core import PydanticCustomError
 
 from netwright.backend.service import names
 from netwright.backend.service.authority import Authority
-from netwright.backend.service.errors import InvalidArgumentsError, error_detail, error_name_for
+from netwright.backend.service.errors import (
+    InvalidArgumentsError,
+    error_detail,
+    error_name_for,
+    quote,
+)
 from netwright.backend.service.incidents import incident
 from netwright.backend.topology import Topology, parse_topology
 from netwright.backend.topology.fields import check_identifier
@@ -54,11 +59,16 @@ S = TypeVar("S", bound=HasAuthority)
 
 
 def exported(
-    action: str,
+    action: str | Callable[..., str],
 ) -> Callable[
     [Callable[Concatenate[S, P], Awaitable[R]]], Callable[Concatenate[S, P], Awaitable[R]]
 ]:
-    """Authorise ``action`` for the caller first, then run the handler; map its errors."""
+    """Authorise ``action`` for the caller first, then run the handler; map its errors.
+
+    ``action`` may be a function of the handler's own arguments (``self, *args``) when the
+    action depends on what is asked (Cancel asks for the action of the job it names); it
+    only looks up, reads nothing from the host and changes nothing.
+    """
 
     def decorate(
         handler: Callable[Concatenate[S, P], Awaitable[R]],
@@ -66,7 +76,8 @@ def exported(
         @functools.wraps(handler)
         async def wrapper(self: S, *args: P.args, **kwargs: P.kwargs) -> R:
             try:
-                await self.authority.authorize(CALLER.get(), action)
+                needed = action(self, *args) if callable(action) else action
+                await self.authority.authorize(CALLER.get(), needed)
                 return await handler(self, *args, **kwargs)
             except BusError:
                 raise
@@ -119,12 +130,12 @@ def decode_options(options: Mapping[str, Any], known: Mapping[str, str]) -> dict
         if key not in known:
             accepted = ", ".join(sorted(known)) or "none"
             raise InvalidArgumentsError(
-                f"unknown option {key[:64]!r}; this method accepts: {accepted}"
+                f"unknown option {quote(key)}; this method accepts: {accepted}"
             )
         if not isinstance(variant, Variant) or variant.signature != known[key]:
             got = variant.signature if isinstance(variant, Variant) else type(variant).__name__
             raise InvalidArgumentsError(
-                f"option {key!r} must have D-Bus type '{known[key]}', not '{got}'"
+                f"option {quote(key)} must have D-Bus type '{known[key]}', not '{got[:16]}'"
             )
         values[key] = variant.value
     return values

@@ -26,6 +26,7 @@ from dbus_fast.errors import DBusError
 from netwright.backend.engine import Target, default_state_dir
 from netwright.backend.service import names
 from netwright.backend.service.authority import Authority, LabAuthority, PolkitAuthority
+from netwright.backend.service.callers import Callers
 from netwright.backend.service.checking import run_check_for_bus
 from netwright.backend.service.dispatch import Dispatcher
 from netwright.backend.service.incidents import incident
@@ -111,7 +112,7 @@ async def serve(args: argparse.Namespace) -> int:
         LabAuthority() if (args.lab_inner or args.no_polkit) else PolkitAuthority(bus)
     )
     mode = "lab" if args.lab_inner else "system"
-    interface = Backend1(worker, authority, mode=mode, prepare=prepare,
+    interface = Backend1(worker, authority, Callers(bus), mode=mode, prepare=prepare,
                          check_runner=run_check_for_bus)
     await interface.trials.start()  # changes on trial a previous netwrightd left
     dispatcher = Dispatcher(bus, interface, names.OBJECT_PATH)

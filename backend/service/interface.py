@@ -3,8 +3,9 @@
 One method per capability, each in the fixed shape (see calls.exported): polkit first, then
 arguments decoded through the topology contract, then the engine, errors by name. Mutating
 methods (Apply, Destroy) answer at once with a job id; the job reports JobProgress and ends
-with JobFinished, and can be cancelled. packaging/dbus/io.netwright.Backend1.xml is the
-documented contract and a test compares it with what this class exports.
+with JobFinished (signals sent to the caller only), and can be cancelled by its owner.
+packaging/dbus/io.netwright.Backend1.xml is the documented contract and a test compares it
+with what this class exports.
 """
 
 import asyncio
@@ -22,6 +23,7 @@ from netwright.backend.engine.trial import DEFAULT_SECONDS, checked_seconds
 from netwright.backend.outcomes.errors import ConfirmationExpired, ConfirmWindowError
 from netwright.backend.service import names
 from netwright.backend.service.authority import Authority
+from netwright.backend.service.callers import ROOT_UID, Callers
 from netwright.backend.service.calls import (
     CALLER,
     check_size,
@@ -30,10 +32,10 @@ from netwright.backend.service.calls import (
     decode_topology,
     exported,
 )
-from netwright.backend.service.checking import CHECK_OPTIONS
+from netwright.backend.service.checking import CHECK_OPTIONS, check_options
 from netwright.backend.service.dhcp_calls import DhcpCalls
-from netwright.backend.service.errors import InvalidArgumentsError
-from netwright.backend.service.jobs import Jobs, Operation
+from netwright.backend.service.errors import InvalidArgumentsError, NotAuthorizedError
+from netwright.backend.service.jobs import Job, Jobs, Operation, Owner
 from netwright.backend.service.trials import TrialWatch
 from netwright.backend.service.worker import (
     CancelFlag,
@@ -49,7 +51,7 @@ JobProgressArgs = Annotated[list[Any], DBusSignature("suus")]
 JobFinishedArgs = Annotated[list[str], DBusSignature("ssss")]
 StateChangedArgs = Annotated[list[str], DBusSignature("ss")]
 
-CheckRunner = Callable[..., Awaitable[dict[str, Any]]]  # (worker, name, options[, progress])
+CheckRunner = Callable[..., Awaitable[dict[str, Any]]]  # (worker, name, options, cancel, progress)
 Prepare = Callable[[Topology], Awaitable[None]]
 
 
@@ -60,6 +62,7 @@ class Backend1(DhcpCalls, ServiceInterface):
         self,
         worker: EngineWorker,
         authority: Authority,
+        callers: Callers,
         *,
         mode: str,
         extra_facts: Callable[[], Awaitable[dict[str, Any]]] | None = None,
@@ -69,6 +72,7 @@ class Backend1(DhcpCalls, ServiceInterface):
         super().__init__(names.INTERFACE)
         self.worker = worker
         self.authority = authority
+        self.callers = callers
         self.jobs = Jobs(self)
         self.trials = TrialWatch(worker, lambda name: self.state_changed(name, "restored"))
         self._mode = mode
@@ -146,9 +150,12 @@ class Backend1(DhcpCalls, ServiceInterface):
     async def check(self, name: DBusStr, options: DBusDict) -> DBusStr:
         values = decode_options(options, CHECK_OPTIONS)
         topology = decode_name(name)
-        if self._check_runner is None:
-            raise InvalidArgumentsError("connectivity checks are not available in this netwrightd")
-        return json.dumps(await self._check_runner(self.worker, topology, values))
+        job = await self._start_check(topology, values, quiet=True)
+        assert job.task is not None
+        await asyncio.shield(job.task)  # a caller who leaves does not stop it half-way
+        if job.failure is not None:
+            raise job.failure
+        return json.dumps(job.result)
 
     @dbus_method(name="StartCheck")
     @exported(names.ACTION_CHECK)
@@ -156,14 +163,21 @@ class Backend1(DhcpCalls, ServiceInterface):
         """Check as a job: JobProgress while probing, the report in JobFinished's data."""
         values = decode_options(options, CHECK_OPTIONS)
         topology = decode_name(name)
+        return (await self._start_check(topology, values, quiet=False)).id
+
+    async def _start_check(self, topology: str, values: dict[str, Any], *, quiet: bool) -> Job:
+        """A check of ``topology`` as a job beside its changes (see jobs.py)."""
         runner = self._check_runner
         if runner is None:
             raise InvalidArgumentsError("connectivity checks are not available in this netwrightd")
+        options = check_options(self.worker, values)
 
-        async def work(progress: Progress, _cancel: CancelFlag) -> dict[str, Any]:
-            return await runner(self.worker, topology, values, thread_safe_progress(progress))
+        async def work(progress: Progress, cancel: CancelFlag) -> dict[str, Any]:
+            return await runner(self.worker, topology, options, cancel,
+                                thread_safe_progress(progress))
 
-        return self.jobs.start(topology, "check", names.ACTION_CHECK, work).id
+        return self.jobs.start(topology, "check", names.ACTION_CHECK, work,
+                               await self._owner(), quiet=quiet)
 
     # -- changing -----------------------------------------------------------------------
 
@@ -188,7 +202,8 @@ class Backend1(DhcpCalls, ServiceInterface):
                 self.trials.watch(float(result.awaiting_confirmation["deadline"]))
             return result.to_json()
 
-        return self.jobs.start(model.name, "apply", names.ACTION_APPLY, work).id
+        return self.jobs.start(model.name, "apply", names.ACTION_APPLY, work,
+                               await self._owner()).id
 
     @dbus_method(name="Confirm")
     @exported(names.ACTION_APPLY)
@@ -207,19 +222,20 @@ class Backend1(DhcpCalls, ServiceInterface):
     async def revert(self, name: DBusStr, options: DBusDict) -> DBusStr:
         decode_options(options, {})
         topology = decode_name(name)
-        return self._engine_job(topology, "revert", names.ACTION_APPLY, "restored",
-                                lambda e, report, _cancel: e.revert(topology, progress=report))
+        return await self._engine_job(
+            topology, "revert", names.ACTION_APPLY, "restored",
+            lambda e, report, _cancel: e.revert(topology, progress=report))
 
     @dbus_method(name="Destroy")
     @exported(names.ACTION_DESTROY)
     async def destroy(self, name: DBusStr, options: DBusDict) -> DBusStr:
         decode_options(options, {})
         topology = decode_name(name)
-        return self._engine_job(topology, "destroy", names.ACTION_DESTROY, "destroyed",
-                                lambda e, report, cancel: e.destroy(topology, progress=report,
-                                                                    cancel=cancel))
+        return await self._engine_job(
+            topology, "destroy", names.ACTION_DESTROY, "destroyed",
+            lambda e, report, cancel: e.destroy(topology, progress=report, cancel=cancel))
 
-    def _engine_job(self, topology: str, operation: Operation, action: str, state: str,
+    async def _engine_job(self, topology: str, operation: Operation, action: str, state: str,
                     call: Callable[[Engine, Progress, asyncio.Event], Awaitable[ApplyResult]]
                     ) -> str:
         """Start ``call`` on the engine as a job of ``topology``; StateChanged(``state``) and
@@ -231,12 +247,30 @@ class Backend1(DhcpCalls, ServiceInterface):
             self.state_changed(topology, state)
             return result.to_json()
 
-        return self.jobs.start(topology, operation, action, work).id
+        return self.jobs.start(topology, operation, action, work, await self._owner()).id
 
     @dbus_method(name="Cancel")
-    @exported(names.ACTION_APPLY)
+    @exported(lambda self, job, *_: self._cancel_action(job))
     async def cancel(self, job: DBusStr) -> None:
-        self.jobs.get(job).cancel.set()
+        """Only the job's owner or root may cancel it, under the job's own action."""
+        found = self.jobs.get(job)
+        caller = await self._owner()
+        if caller.uid not in (found.owner.uid, ROOT_UID):
+            raise NotAuthorizedError(
+                f"not authorized to cancel job {found.id}: another user started it (only"
+                " that user or root may cancel it)")
+        found.cancel.request(f"cancelled by uid {caller.uid}")
+
+    def _cancel_action(self, job: object) -> str:
+        """The action a Cancel of ``job`` needs: that of the job (apply for an unknown one,
+        as in API 1.0, so a job that is not running tells nothing to those who may not act)."""
+        found = self.jobs.find(job) if isinstance(job, str) else None
+        return found.action if found is not None else names.ACTION_APPLY
+
+    async def _owner(self) -> Owner:
+        """The caller as the owner of a job it starts."""
+        sender = CALLER.get()
+        return Owner(sender, await self.callers.uid(sender))
 
     async def _host_facts(self) -> dict[str, Any]:
         """NICs from NetworkManager when it manages this host, else from the kernel."""
@@ -258,23 +292,36 @@ class Backend1(DhcpCalls, ServiceInterface):
     async def _authorize_again(self, action: str) -> None:
         await self.authority.authorize(CALLER.get(), action)
 
-    # -- signals (also the JobListener the job registry reports to) ---------------------
+    # -- signals -----------------------------------------------------------------------
+    # The job signals are declared here (introspection and the checked-in contract come
+    # from these) but never broadcast: the JobListener methods below send them to the job's
+    # owner only. StateChanged carries only a name and a state, which List tells anyone.
 
     @dbus_signal(name="JobStarted")
-    def job_started(self, job: str, topology: str, operation: str) -> JobStartedArgs:
-        return [job, topology, operation]
+    def _declare_job_started(self) -> JobStartedArgs:
+        raise NotImplementedError("sent to the job's owner by job_started")
 
     @dbus_signal(name="JobProgress")
-    def job_progress(self, job: str, done: int, total: int, text: str) -> JobProgressArgs:
-        return [job, done, total, text]
+    def _declare_job_progress(self) -> JobProgressArgs:
+        raise NotImplementedError("sent to the job's owner by job_progress")
 
     @dbus_signal(name="JobFinished")
-    def job_finished(self, job: str, error: str, message: str, data: str) -> JobFinishedArgs:
-        return [job, error, message, data]
+    def _declare_job_finished(self) -> JobFinishedArgs:
+        raise NotImplementedError("sent to the job's owner by job_finished")
 
     @dbus_signal(name="StateChanged")
     def state_changed(self, topology: str, state: str) -> StateChangedArgs:
         return [topology, state]
+
+    def job_started(self, job: Job) -> None:
+        self.callers.signal(job.owner.name, "JobStarted", "sss",
+                            [job.id, job.topology, job.operation])
+
+    def job_progress(self, job: Job, done: int, total: int, text: str) -> None:
+        self.callers.signal(job.owner.name, "JobProgress", "suus", [job.id, done, total, text])
+
+    def job_finished(self, job: Job, error: str, message: str, data: str) -> None:
+        self.callers.signal(job.owner.name, "JobFinished", "ssss", [job.id, error, message, data])
 
 
 APPLY_OPTIONS = {"confirm": "b", "confirm-seconds": "u"}

@@ -1,8 +1,15 @@
-"""Long operations as jobs: one per topology, progress signals, cancel, and no orphans.
+"""Long operations as jobs: changes one per topology, checks beside them, and no orphans.
 
 A job runs in its own task, detached from the call that started it: a client that
 disconnects does not stop it half-way; the engine finishes the apply or rolls it back. On
 SIGTERM the daemon cancels every job (the engine rolls back what it did) and waits for them.
+
+Changes (apply, destroy, revert) hold their topology: a second change is Busy. Checks only
+read, so they never hold it: an Apply or Destroy cancels the checks of its topology and
+starts once they have stopped (a check stops within a second of its cancel flag), and a
+check asked for while a change runs is Busy. Each user may run a few checks at once.
+Every job belongs to the user and connection that started it (``Owner``): its signals go
+to that connection only, and only that user or root may cancel it.
 """
 
 from __future__ import annotations
@@ -17,7 +24,12 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from netwright.backend.outcomes.errors import BusyError
-from netwright.backend.service.errors import JobNotFoundError, error_detail, error_name_for
+from netwright.backend.service.errors import (
+    JobNotFoundError,
+    error_detail,
+    error_name_for,
+    quote,
+)
 from netwright.backend.service.incidents import incident
 from netwright.backend.service.worker import CancelFlag
 from netwright.backend.topology.problems import NetwrightError
@@ -27,13 +39,27 @@ log = logging.getLogger("netwrightd")
 Operation = Literal["apply", "destroy", "check", "revert"]
 Work = Callable[[Callable[[int, int, str], None], CancelFlag], Awaitable[dict[str, object]]]
 
+#: Checks one user may run at once (StartCheck and Check together).
+CHECKS_PER_USER = 2
+#: How long a change waits for the checks it cancelled to stop before it starts anyway.
+CHECK_STOP_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who started a job: ``name`` is their connection (signals go there), ``uid`` their
+    Unix user (who may cancel)."""
+
+    name: str
+    uid: int
+
 
 class JobListener(Protocol):
-    """Where job events go (the D-Bus interface turns them into signals)."""
+    """Where job events go (the D-Bus interface turns them into signals to the owner)."""
 
-    def job_started(self, job: str, topology: str, operation: str) -> None: ...
-    def job_progress(self, job: str, done: int, total: int, text: str) -> None: ...
-    def job_finished(self, job: str, error: str, message: str, data: str) -> None: ...
+    def job_started(self, job: Job) -> None: ...
+    def job_progress(self, job: Job, done: int, total: int, text: str) -> None: ...
+    def job_finished(self, job: Job, error: str, message: str, data: str) -> None: ...
 
 
 @dataclass
@@ -42,78 +68,117 @@ class Job:
     topology: str
     operation: Operation
     action: str
+    owner: Owner
+    quiet: bool = False  # no signals: the method that started it answers with the outcome
     cancel: CancelFlag = field(default_factory=CancelFlag)
     task: asyncio.Task[None] | None = None
+    failure: NetwrightError | None = None
+    result: dict[str, object] | None = None
 
 
 class Jobs:
-    """The running jobs, at most one per topology."""
+    """The running jobs: at most one change per topology, a few checks per user."""
 
     def __init__(self, listener: JobListener) -> None:
         self._listener = listener
-        self._by_topology: dict[str, Job] = {}
+        self._changes: dict[str, Job] = {}  # topology -> its apply, destroy or revert
+        self._checks: dict[str, Job] = {}  # job id -> check
         self._ids = itertools.count(1)
         # Ids stay unique across daemon restarts, so a client never mistakes an old job's
         # signals for a new one's.
         self._run_token = secrets.token_hex(3)
 
+    def find(self, job_id: str) -> Job | None:
+        if job_id in self._checks:
+            return self._checks[job_id]
+        return next((job for job in self._changes.values() if job.id == job_id), None)
+
     def get(self, job_id: str) -> Job:
-        for job in self._by_topology.values():
-            if job.id == job_id:
-                return job
-        raise JobNotFoundError(f"no job {job_id!r} is running (it may have finished already)")
-
-    def running(self) -> list[Job]:
-        return list(self._by_topology.values())
-
-    def start(self, topology: str, operation: Operation, action: str, work: Work) -> Job:
-        """Start ``work`` as a job, or raise BusyError if the topology already has one."""
-        current = self._by_topology.get(topology)
-        if current is not None:
-            raise BusyError(
-                f"topology {topology} is busy: job {current.id} ({current.operation}) is"
-                " running; wait for it to finish or cancel it"
-            )
-        job_id = f"{operation}-{topology}-{self._run_token}-{next(self._ids)}"
-        job = Job(job_id, topology, operation, action)
-        self._by_topology[topology] = job
-        job.task = asyncio.create_task(self._run(job, work), name=job.id)
-        log.info("job %s: %s of topology %s started", job.id, operation, topology)
-        self._listener.job_started(job.id, topology, operation)
+        job = self.find(job_id)
+        if job is None:
+            raise JobNotFoundError(
+                f"no job {quote(job_id)} is running (it may have finished already)")
         return job
 
-    async def _run(self, job: Job, work: Work) -> None:
+    def running(self) -> list[Job]:
+        return [*self._changes.values(), *self._checks.values()]
+
+    def start(self, topology: str, operation: Operation, action: str, work: Work,
+              owner: Owner, *, quiet: bool = False) -> Job:
+        """Start ``work`` as a job, or raise BusyError (see the module's rules)."""
+        change = self._changes.get(topology)
+        if change is not None:
+            raise BusyError(
+                f"topology {topology} is busy: job {change.id} ({change.operation}) is"
+                " running; wait for it to finish or cancel it"
+            )
+        job = Job(f"{operation}-{topology}-{self._run_token}-{next(self._ids)}", topology,
+                  operation, action, owner, quiet)
+        stopping: list[Job] = []
+        if operation == "check":
+            mine = [c for c in self._checks.values() if c.owner.uid == owner.uid]
+            if len(mine) >= CHECKS_PER_USER:
+                raise BusyError(
+                    f"you already run {len(mine)} checks ({', '.join(c.id for c in mine)});"
+                    f" netwrightd runs at most {CHECKS_PER_USER} per user at once: wait for"
+                    " one to finish or cancel it")
+            self._checks[job.id] = job
+        else:
+            stopping = [c for c in self._checks.values() if c.topology == topology]
+            for check in stopping:
+                log.info("job %s: cancelled: job %s changes its topology", check.id, job.id)
+                check.cancel.request(f"job {job.id} ({operation}) changes topology {topology}")
+            self._changes[topology] = job
+        job.task = asyncio.create_task(self._run(job, work, stopping), name=job.id)
+        log.info("job %s: %s of topology %s started for uid %d", job.id, operation, topology,
+                 owner.uid)
+        if not quiet:
+            self._listener.job_started(job)
+        return job
+
+    async def _run(self, job: Job, work: Work, stopping: list[Job]) -> None:
         def progress(done: int, total: int, text: str) -> None:
             log.info("job %s: [%d/%d] %s", job.id, done, total, text)
-            self._listener.job_progress(job.id, done, total, text)
+            if not job.quiet:
+                self._listener.job_progress(job, done, total, text)
 
         # Let the reply carrying the job id leave before the first signal.
         await asyncio.sleep(0)
+        tasks = [c.task for c in stopping if c.task is not None]
+        if tasks:  # never touch the kernel under a check that is still probing
+            await asyncio.wait(tasks, timeout=CHECK_STOP_SECONDS)
         try:
             result = await work(progress, job.cancel)
         except NetwrightError as exc:
             log.info("job %s: failed: %s", job.id, exc)
+            job.failure = exc
             self._finish(job, error_name_for(exc), str(exc), error_detail(exc))
         except asyncio.CancelledError:
             failure = incident(RuntimeError("job task cancelled"), f"running job {job.id}")
+            job.failure = failure
             self._finish(job, error_name_for(failure), str(failure), "")
             raise
         except Exception as exc:
             failure = incident(exc, f"running job {job.id}")
+            job.failure = failure
             self._finish(job, error_name_for(failure), str(failure), "")
         else:
             log.info("job %s: done", job.id)
+            job.result = result
             self._finish(job, "", "", json.dumps(result))
 
     def _finish(self, job: Job, error: str, message: str, data: str) -> None:
-        self._by_topology.pop(job.topology, None)
-        self._listener.job_finished(job.id, error, message, data)
+        if self._changes.get(job.topology) is job:
+            del self._changes[job.topology]
+        self._checks.pop(job.id, None)
+        if not job.quiet:
+            self._listener.job_finished(job, error, message, data)
 
     async def shutdown(self, timeout: float) -> None:
         """Cancel every job (the engine rolls back) and wait up to ``timeout`` seconds."""
         tasks = [job.task for job in self.running() if job.task is not None]
         for job in self.running():
             log.info("job %s: cancelled by shutdown; rolling back", job.id)
-            job.cancel.set()
+            job.cancel.request("netwrightd is stopping")
         if tasks:
             await asyncio.wait(tasks, timeout=timeout)

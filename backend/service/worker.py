@@ -5,6 +5,10 @@ holds the loop for about half a second per batch). In the daemon's loop that wou
 every other caller: Cancel, Busy answers, Status, the polkit checks of other users. So each
 engine call runs in a thread of its own, on a fresh event loop and a fresh Engine (cheap: its
 state is on disk), and progress is handed back to the daemon's loop thread-safely.
+
+The threads come from pools of their own, never asyncio's default executor: engine calls and
+connectivity checks each have a bounded pool, so neither a flood of checks nor anything else
+that uses threads can leave an Apply, a Status or the trial clock waiting for a thread.
 """
 
 from __future__ import annotations
@@ -12,13 +16,36 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
 from netwright.backend.engine import Engine, Target
+from netwright.backend.outcomes.errors import Cancelled
 
 T = TypeVar("T")
 Progress = Callable[[int, int, str], None]
+
+#: Engine calls in flight at once (jobs, Status, List, Plan …); more wait for a thread.
+ENGINE_THREADS = 16
+#: Connectivity checks in flight at once, in a pool apart from the engine's.
+CHECK_THREADS = 4
+#: How often a cancellable call looks at its cancel flag (a cancel takes effect this fast).
+CANCEL_POLL_SECONDS = 0.05
+
+
+class CancelFlag(threading.Event):
+    """Set from the daemon's loop, read by the engine in its worker thread (``is_set``).
+
+    ``request(reason)`` sets it and says why, for the Cancelled sentence a check ends with.
+    """
+
+    reason = "it was cancelled"
+
+    def request(self, reason: str) -> None:
+        if not self.is_set():
+            self.reason = reason
+            self.set()
 
 
 class EngineWorker:
@@ -27,21 +54,45 @@ class EngineWorker:
     def __init__(self, state_dir: Path, target: Target) -> None:
         self.state_dir = state_dir
         self.target = target
+        self._engine_pool = ThreadPoolExecutor(ENGINE_THREADS, thread_name_prefix="engine")
+        self._check_pool = ThreadPoolExecutor(CHECK_THREADS, thread_name_prefix="check")
 
     def engine(self) -> Engine:
         return Engine(self.state_dir, self.target)
 
     async def run(self, work: Callable[[], Awaitable[T]]) -> T:
-        """Run the coroutine ``work()`` makes in a worker thread; return its result."""
-        return await asyncio.to_thread(_run_in_new_loop, work)
+        """Run the coroutine ``work()`` makes in an engine thread; return its result."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._engine_pool, _run_in_new_loop, work, None, "")
 
     async def with_engine(self, work: Callable[[Engine], Awaitable[T]]) -> T:
         return await self.run(lambda: work(self.engine()))
 
+    async def run_check(self, work: Callable[[], Awaitable[T]], cancel: CancelFlag,
+                        what: str) -> T:
+        """Run a check in a check thread; when ``cancel`` is set, the check's task is
+        cancelled within CANCEL_POLL_SECONDS and this raises Cancelled ("``what``
+        cancelled: reason")."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._check_pool, _run_in_new_loop, work, cancel,
+                                          what)
 
-def _run_in_new_loop(work: Callable[[], Awaitable[T]]) -> T:
+
+def _run_in_new_loop(work: Callable[[], Awaitable[T]], cancel: CancelFlag | None,
+                     what: str) -> T:
     async def main() -> T:
-        return await work()
+        task = asyncio.ensure_future(work())
+        if cancel is None:
+            return await task
+        while not task.done():
+            await asyncio.wait([task], timeout=CANCEL_POLL_SECONDS)
+            if cancel.is_set() and not task.done():
+                task.cancel()
+                try:
+                    await task
+                except asyncio.CancelledError:
+                    raise Cancelled(f"{what} cancelled: {cancel.reason}") from None
+        return task.result()
 
     return asyncio.run(main())
 
@@ -54,7 +105,3 @@ def thread_safe_progress(progress: Progress) -> Progress:
         loop.call_soon_threadsafe(progress, done, total, text)
 
     return report
-
-
-class CancelFlag(threading.Event):
-    """Set from the daemon's loop, read by the engine in its worker thread (``is_set``)."""

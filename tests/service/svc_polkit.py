@@ -21,9 +21,10 @@ EXAMPLE_RULES = REPO / "polkit" / "50-netwright-netdev.rules"
 USER_ALLOWED = "nwtest-allowed"
 USER_DENIED = "nwtest-denied"
 USER_DEFAULT = "nwtest-default"
+USER_PEER = "nwtest-peer"  # another user who may apply and check, but not destroy
 
 TEST_RULES = f"""// Netwright service tests: one user always allowed, one always denied, the third
-// falls through to the defaults of io.netwright.policy.
+// falls through to the defaults of io.netwright.policy; a peer may do all but destroy.
 polkit.addRule(function(action, subject) {{
     if (action.id.indexOf("io.netwright.") != 0) {{
         return polkit.Result.NOT_HANDLED;
@@ -34,6 +35,9 @@ polkit.addRule(function(action, subject) {{
     }}
     if (subject.user == "{USER_DENIED}") {{
         return polkit.Result.NO;
+    }}
+    if (subject.user == "{USER_PEER}") {{
+        return action.id == "io.netwright.destroy" ? polkit.Result.NO : polkit.Result.YES;
     }}
     return polkit.Result.NOT_HANDLED;
 }});

@@ -11,63 +11,10 @@ from __future__ import annotations
 import os
 import signal
 import time
-from typing import Any
 
 import pytest
-from svc_topologies import SEED, star
-
-BIG = star("big", 1000)
-BIG_NAMESPACES = 1000
-SIGNAL_TIMEOUT = 60.0
-
-
-def owned_by(host, topology: str) -> list[str]:
-    """The topology's namespaces, and interfaces carrying its marker outside them.
-
-    An interface inside one of its namespaces cannot outlive the namespace, so the
-    namespaces and the shared ones (the lab host, router, outside) are what to read.
-    """
-    netns = host.netns()
-    prefix = "lab-n" if topology == "big" else "lab-net"
-    found = [ns for ns in netns if ns.startswith(prefix)]
-    marker = f"netwright:{topology}:"
-    for shared in (ns for ns in netns if ns.startswith("nwlab-")):
-        found += [f"{shared}/{name}" for name, link in host.links(shared).items()
-                  if str(link["alias"]).startswith(marker)]
-    return found
-
-
-def wait_signal(caller, member: str, job: str | None = None,
-                predicate=lambda body: True) -> list[Any]:
-    """The first matching signal; others stay in the caller's backlog for later waits."""
-    backlog: list[list[Any]] = caller.__dict__.setdefault("backlog", [])
-    deadline = time.monotonic() + SIGNAL_TIMEOUT
-    while time.monotonic() < deadline:
-        backlog += caller.request(op="signals")["signals"]
-        for entry in backlog:
-            name, body = entry
-            if name == member and (job is None or body[0] == job) and predicate(body):
-                backlog.remove(entry)
-                return body
-        time.sleep(0.01)
-    raise AssertionError(f"no {member} signal for {job} within {SIGNAL_TIMEOUT} s")
-
-
-def start_big(caller) -> str:
-    caller.request(op="signals")  # forget older signals
-    caller.__dict__["backlog"] = []
-    answer = caller.call("Apply", "sa{sv}", BIG, {})
-    assert answer["ok"], answer
-    job = answer["body"][0]
-    wait_signal(caller, "JobProgress", job, lambda body: 0 < body[1] < body[2] // 2)
-    return job
-
-
-def destroy(caller, name: str) -> None:
-    answer = caller.call("Destroy", "sa{sv}", name, {})
-    assert answer["ok"], answer
-    finished = wait_signal(caller, "JobFinished", answer["body"][0])
-    assert finished[1] == "", finished
+from svc_jobs import BIG_NAMESPACES, destroy, owned_by, start_big, wait_signal
+from svc_topologies import SEED
 
 
 def test_second_job_on_the_same_topology_is_busy_and_first_completes(
@@ -116,18 +63,21 @@ def test_cancel_rolls_back(running, host, caller_factory) -> None:
 def test_client_disconnect_mid_apply_lets_the_job_complete(
     running, host, caller_factory
 ) -> None:
-    watcher = caller_factory("default")  # subscribed to every job's signals
-    watcher.request(op="signals")
-    watcher.__dict__["backlog"] = []
     leaver = caller_factory("allowed")
     job = start_big(leaver)
     os.kill(leaver.process.pid, signal.SIGKILL)  # its connection drops mid-apply
     leaver.process.wait(5)
-    finished = wait_signal(watcher, "JobFinished", job)
-    assert finished[1] == "", finished
-    status = caller_factory("allowed").call("Status", "s", "big")
-    assert status["ok"] and '"ok": true' in status["body"][0], status
-    destroy(caller_factory("allowed"), "big")
+    # Nobody hears the job's signals now (they went to the leaver only): the deployment,
+    # read through Status and from the kernel, says the job completed.
+    asker = caller_factory("allowed")
+    deadline = time.monotonic() + 90
+    status = asker.call("Status", "s", "big")
+    while not (status["ok"] and '"ok": true' in status["body"][0]):
+        assert time.monotonic() < deadline, (job, status)
+        time.sleep(0.2)
+        status = asker.call("Status", "s", "big")
+    assert len([ns for ns in host.netns() if ns.startswith("lab-n")]) == BIG_NAMESPACES
+    destroy(asker, "big")
     assert owned_by(host, "big") == []
 
 

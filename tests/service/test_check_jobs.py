@@ -1,0 +1,90 @@
+"""Checks beside changes: a check never holds its topology against Apply or Destroy, stops
+within a second of a Cancel, and cannot run for long whatever its options say.
+
+The seed's check waits the whole timeout for one pair on purpose: a macvlan child cannot
+reach its parent's own address (isolated by design), so no reply ever comes.
+"""
+
+from __future__ import annotations
+
+import time
+
+from svc_jobs import destroy, wait_signal
+from svc_topologies import SEED
+
+CANCELLED = "io.netwright.Error.Cancelled"
+SLOW = {"timeout": {"$v": ["d", 10.0]}, "retries": {"$v": ["u", 2]}}  # 30 s of waiting
+
+
+def deploy_seed(caller) -> None:
+    caller.request(op="signals")
+    caller.__dict__["backlog"] = []
+    applied = caller.call("Apply", "sa{sv}", SEED, {})
+    assert applied["ok"], applied
+    assert wait_signal(caller, "JobFinished", applied["body"][0])[1] == ""
+
+
+def start_slow_check(caller) -> str:
+    started = caller.call("StartCheck", "sa{sv}", "seed", SLOW)
+    assert started["ok"], started
+    job = started["body"][0]
+    wait_signal(caller, "JobProgress", job, lambda body: "probing" in body[3])
+    return job
+
+
+def test_a_check_stops_within_a_second_of_cancel(running, caller_factory) -> None:
+    caller = caller_factory("allowed")
+    deploy_seed(caller)
+    try:
+        job = start_slow_check(caller)
+        cancelled = time.monotonic()
+        assert caller.call("Cancel", "s", job)["ok"]
+        finished = wait_signal(caller, "JobFinished", job)
+        took = time.monotonic() - cancelled
+        assert finished[1] == CANCELLED, finished
+        assert took < 1.0, f"the check ran on for {took:.2f} s after Cancel"
+    finally:
+        destroy(caller, "seed")
+
+
+def test_a_check_never_blocks_destroy_or_apply(running, host, caller_factory) -> None:
+    checker = caller_factory("peer")  # may check, not destroy: a check-only user
+    owner = caller_factory("allowed")
+    deploy_seed(owner)
+    checker.request(op="signals")
+    checker.__dict__["backlog"] = []
+    job = start_slow_check(checker)
+    applied = owner.call("Apply", "sa{sv}", SEED, {})  # no Busy: the check gives way
+    assert applied["ok"], applied
+    assert wait_signal(owner, "JobFinished", applied["body"][0])[1] == ""
+    finished = wait_signal(checker, "JobFinished", job)
+    assert finished[1] == CANCELLED and "changes topology seed" in finished[2], finished
+    job = start_slow_check(checker)
+    began = time.monotonic()
+    destroy(owner, "seed")
+    assert time.monotonic() - began < 10, "destroy waited for the check"
+    assert wait_signal(checker, "JobFinished", job)[1] == CANCELLED
+    assert "lab-net1" not in host.netns()
+
+
+def test_check_options_cannot_make_a_check_run_for_minutes(running, caller_factory) -> None:
+    longest = {"timeout": {"$v": ["d", 30.0]}, "retries": {"$v": ["u", 5]}}
+    for member in ("StartCheck", "Check"):
+        answer = caller_factory("allowed").call(member, "sa{sv}", "seed", longest)
+        assert answer["error"] == "io.netwright.Error.InvalidArguments", answer
+        assert "at most 30 s" in answer["text"], answer
+
+
+def test_each_user_runs_a_bounded_number_of_checks(running, caller_factory) -> None:
+    caller = caller_factory("allowed")
+    deploy_seed(caller)
+    try:
+        jobs = [start_slow_check(caller), start_slow_check(caller)]
+        third = caller.call("StartCheck", "sa{sv}", "seed", SLOW)
+        assert third["error"] == "io.netwright.Error.Busy", third
+        assert "at most 2 per user" in third["text"], third
+        for job in jobs:
+            assert caller.call("Cancel", "s", job)["ok"]
+            assert wait_signal(caller, "JobFinished", job)[1] == CANCELLED
+    finally:
+        destroy(caller, "seed")
