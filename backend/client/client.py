@@ -16,6 +16,11 @@ from dbus_fast import Message, MessageType, Variant
 from dbus_fast.aio import MessageBus
 
 from netwright.backend.client.jobs import JobOutcome, JobTracker, ProgressCallback
+from netwright.backend.client.restart import (
+    BackendStoppedError,
+    report_recovery,
+    stopped_sentence,
+)
 from netwright.backend.client.results import (
     parse_apply_result,
     parse_json,
@@ -66,6 +71,8 @@ class BackendClient:
                           "org.freedesktop.DBus", "AddMatch", "s",
                           [f"type='signal',sender='{names.BUS_NAME}',"
                            f"interface='{names.INTERFACE}'"])
+        await client._raw("org.freedesktop.DBus", "/org/freedesktop/DBus",
+                          "org.freedesktop.DBus", "AddMatch", "s", [_OWNER_MATCH])
         return client
 
     async def __aenter__(self) -> BackendClient:
@@ -168,8 +175,19 @@ class BackendClient:
         return parse_apply_result(await self._finished(job, progress))
 
     async def _finished(self, job: str, progress: ProgressCallback | None) -> str:
-        """A job's result data once it ends; what the engine raised if it failed."""
-        outcome = await self._tracker.wait(job, progress)
+        """A job's result data once it ends; what the engine raised if it failed.
+
+        If the backend stops meanwhile: BackendStoppedError, saying what its recovery left
+        once it is back (or that it did not come back; see restart.py).
+        """
+        topology, operation = self._tracker.subject(job)
+        try:
+            outcome = await self._tracker.wait(job, progress)
+        except BackendStoppedError:
+            stopped = stopped_sentence(job, topology, operation)
+            raise BackendStoppedError(
+                await report_recovery(stopped, topology, operation, self._status_reply)
+            ) from None
         if outcome.error:
             raise exception_from_error(outcome.error, outcome.message, outcome.data)
         return outcome.data
@@ -202,17 +220,33 @@ class BackendClient:
 
     async def _raw(self, destination: str, path: str, interface: str, member: str,  # noqa: PLR0917
                    signature: str, body: list[Any]) -> Message:
-        message = Message(destination=destination, path=path, interface=interface,
-                          member=member, signature=signature, body=body)
+        reply = await self._send_call(Message(destination=destination, path=path,
+                                              interface=interface, member=member,
+                                              signature=signature, body=body))
+        if reply.message_type is MessageType.ERROR:
+            raise _error_from_reply(reply)
+        return reply
+
+    async def _send_call(self, message: Message) -> Message:
         try:
             reply = await asyncio.wait_for(self._bus.call(message), CALL_TIMEOUT_SECONDS)
         except (OSError, EOFError, TimeoutError) as exc:
             raise BackendUnavailableError(f"lost the connection to the backend: {exc}") from None
         if reply is None:
             raise BackendUnavailableError("the backend did not answer")
-        if reply.message_type is MessageType.ERROR:
-            raise _error_from_reply(reply)
         return reply
+
+    async def _status_reply(self, name: str) -> tuple[str, dict[str, Any]]:
+        """Status as (error name or "", JSON); BackendUnavailableError while nobody answers."""
+        reply = await self._send_call(Message(
+            destination=names.BUS_NAME, path=names.OBJECT_PATH, interface=names.INTERFACE,
+            member="Status", signature="s", body=[name]))
+        text = str(reply.body[0]) if reply.body else ""
+        if reply.message_type is not MessageType.ERROR:
+            return "", dict(parse_json(text))
+        if (reply.error_name or "") in _DBUS_ERRORS_AS_UNAVAILABLE:
+            raise BackendUnavailableError(text)
+        return reply.error_name or "", {"message": text}
 
     async def _watch_disconnect(self) -> None:
         with contextlib.suppress(Exception):  # a broken connection is a disconnect too
@@ -220,10 +254,18 @@ class BackendClient:
         self._tracker.fail_all(BackendUnavailableError("the connection to the backend closed"))
 
     def _on_message(self, msg: Message) -> bool:
-        if msg.message_type is not MessageType.SIGNAL or msg.interface != names.INTERFACE:
+        if msg.message_type is not MessageType.SIGNAL:
+            return False
+        if msg.member == "NameOwnerChanged" and msg.interface == "org.freedesktop.DBus":
+            self._on_owner_changed(msg)
+            return False
+        if msg.interface != names.INTERFACE:
             return False
         try:
-            if msg.member == "JobProgress":
+            if msg.member == "JobStarted":
+                job, topology, operation = msg.body
+                self._tracker.on_started(job, topology, operation)
+            elif msg.member == "JobProgress":
                 job, done, total, text = msg.body
                 self._tracker.on_progress(job, done, total, text)
             elif msg.member == "JobFinished":
@@ -231,6 +273,21 @@ class BackendClient:
         except (TypeError, ValueError):  # a malformed signal is ignored, never fatal
             return False
         return False
+
+
+    def _on_owner_changed(self, msg: Message) -> None:
+        """The backend's name lost its owner: its jobs' signals can never come."""
+        body = list(msg.body or [])
+        if msg.sender != "org.freedesktop.DBus" or len(body) != 3:
+            return
+        name, old, new = body
+        if name == names.BUS_NAME and old and not new:
+            self._tracker.fail_all(BackendStoppedError("the backend (netwrightd) stopped"))
+
+
+#: The bus tells this client when the backend's name changes owner (it stopped, or started).
+_OWNER_MATCH = (f"type='signal',sender='org.freedesktop.DBus',interface='org.freedesktop.DBus',"
+                f"member='NameOwnerChanged',arg0='{names.BUS_NAME}'")
 
 
 def _error_from_reply(reply: Message) -> NetwrightError:

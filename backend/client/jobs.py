@@ -1,8 +1,10 @@
-"""Following jobs by their signals, whoever's they are and in whatever order they arrive.
+"""Following jobs by their signals, in whatever order they arrive.
 
-Job signals are broadcast and may arrive before the reply that names the job (JobStarted is
-sent before Apply returns), so events are kept per job id until someone waits for them; jobs
-nobody waits for (other clients') are forgotten after a while.
+Job signals go to the connection that started the job only (API 1.2; earlier daemons
+broadcast them) and may arrive before the reply that names the job (JobStarted is sent
+before Apply returns), so events are kept per job id until someone waits for them; jobs
+nobody waits for are forgotten after a while. If the backend stops (its bus name loses its
+owner), everyone waiting is told at once: no signal of that job can come any more.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass, field
 
 ProgressCallback = Callable[[int, int, str], None]
 
-#: How many jobs nobody waits for are remembered (other clients' jobs are broadcast too).
+#: How many jobs nobody waits for are remembered (a broadcasting 1.1 daemon sends them all).
 KEEP_UNCLAIMED = 64
 
 
@@ -33,6 +35,8 @@ class _JobEvents:
     progress: list[tuple[int, int, str]] = field(default_factory=list)
     finished: asyncio.Future[JobOutcome] | None = None
     callback: ProgressCallback | None = None
+    topology: str = ""
+    operation: str = ""
 
 
 class JobTracker:
@@ -52,6 +56,15 @@ class JobTracker:
                 self._jobs.popitem(last=False)
         return events
 
+    def on_started(self, job: str, topology: str, operation: str) -> None:
+        events = self._events(job)
+        events.topology, events.operation = topology, operation
+
+    def subject(self, job: str) -> tuple[str, str]:
+        """(topology, operation) of a job, as its JobStarted said ("" when not heard)."""
+        events = self._jobs.get(job)
+        return (events.topology, events.operation) if events is not None else ("", "")
+
     def on_progress(self, job: str, done: int, total: int, text: str) -> None:
         events = self._events(job)
         events.progress.append((done, total, text))
@@ -64,10 +77,11 @@ class JobTracker:
             events.finished.set_result(outcome)
 
     def fail_all(self, exc: BaseException) -> None:
-        """The connection is gone: nobody waits for a signal that cannot come."""
+        """The connection or the backend is gone: nobody waits for a signal that cannot come."""
         for events in self._jobs.values():
             if events.finished is not None and not events.finished.done():
                 events.finished.set_exception(exc)
+                events.finished.exception()  # retrieved: a job nobody waits for is no error
 
     async def wait(self, job: str, progress: ProgressCallback | None) -> JobOutcome:
         events = self._events(job)

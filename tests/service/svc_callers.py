@@ -58,6 +58,21 @@ class Caller:
                 self.process.wait(5)
 
 
+NETWRIGHT = str(Path(PYTHON).with_name("netwright"))
+
+
+def start_command(user: str, argv: list[str], address: str) -> subprocess.Popen[str]:
+    """Start ``argv`` as ``user`` with only the bus address in its environment; the test
+    reads its stderr (``communicate``) when it chooses. Its stdout is dropped: nobody reads
+    it meanwhile, and a long plan would fill the pipe and stop the command."""
+    entry = pwd.getpwnam(user)
+    return subprocess.Popen(
+        ["setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}", "--init-groups",
+         "--", "env", "-i", "PATH=/usr/bin:/bin", f"DBUS_SYSTEM_BUS_ADDRESS={address}",
+         *argv], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd="/",
+    )
+
+
 CLIENT_SCRIPT = Path(__file__).with_name("svc_client_run.py")
 
 

@@ -1,0 +1,77 @@
+"""When the backend stops in the middle of a job: say so, then say what its recovery did.
+
+A client waiting for JobFinished would otherwise wait forever for a backend killed with
+SIGKILL: its bus connection is fine, only the backend's name lost its owner. The client
+watches that name (NameOwnerChanged); on loss every waiting job fails with
+BackendStoppedError. The waiter then gives the backend a few seconds to come back (systemd
+or D-Bus activation restarts it, and it finishes or rolls back interrupted jobs before it
+owns its name again) and reads the topology's status, so the sentence says what state the
+recovery left.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from netwright.backend.service import names
+from netwright.backend.service.errors import BackendUnavailableError
+
+#: How long a client waits for a stopped backend to come back before it gives up.
+RESTART_WAIT_SECONDS = 8.0
+#: How often it asks whether the backend is back (each ask may also activate it).
+RESTART_POLL_SECONDS = 0.25
+
+
+class BackendStoppedError(BackendUnavailableError):
+    """The backend stopped (or was killed) while a job of this client was running."""
+
+
+def stopped_sentence(job: str, topology: str, operation: str) -> str:
+    what = f"the {operation} of {topology} (job {job})" if topology else f"job {job}"
+    return f"the backend (netwrightd) stopped during {what}"
+
+
+async def report_recovery(
+    stopped: str, topology: str, operation: str,
+    status: Callable[[str], Awaitable[tuple[str, dict[str, Any]]]],
+    wait: float = RESTART_WAIT_SECONDS,
+) -> str:
+    """``stopped`` plus what the restarted backend says of ``topology``, or that it did not
+    come back within ``wait`` seconds. ``status`` makes the Status call: it raises
+    BackendUnavailableError while no backend answers, else returns (D-Bus error name or "",
+    the status JSON or {"message": the error's sentence})."""
+    if not topology:
+        return f"{stopped}; check the deployment's state when it is back (netwright list)"
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            error, found = await asyncio.wait_for(status(topology),
+                                                  max(0.1, deadline - time.monotonic()))
+        except (BackendUnavailableError, TimeoutError):
+            if time.monotonic() >= deadline:
+                return (f"{stopped}, and it has not come back within {wait:.0f} s; when it"
+                        " restarts it finishes or rolls back the interrupted job by itself:"
+                        f" see netwright status {topology}")
+            await asyncio.sleep(RESTART_POLL_SECONDS)
+            continue
+        if error == names.ERROR_NOT_FOUND:
+            done = ("finished the interrupted destroy" if operation == "destroy"
+                    else f"rolled the interrupted {operation or 'job'} back")
+            return f"{stopped}. It restarted, and its recovery {done}: {topology} is not deployed"
+        if error:
+            return (f"{stopped}. It restarted; asked for the status of {topology} it"
+                    f" answered: {found.get('message', error)}")
+        return f"{stopped}. It restarted, and after its recovery {_state(topology, found)}"
+
+
+def _state(topology: str, status: dict[str, Any]) -> str:
+    objects = [o for o in status.get("objects", []) if isinstance(o, dict)]
+    wrong = [o for o in objects if o.get("state") != "present"]
+    if not wrong:
+        return (f"{topology} is deployed as its last completed apply left it, all"
+                f" {len(objects)} objects present")
+    return (f"{topology} is deployed with {len(wrong)} of {len(objects)} objects missing or"
+            f" drifted (netwright status {topology} lists them; apply again to repair)")
