@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from netwright.backend.topology.bounds import too_many_objects
 from netwright.backend.topology.fastload import (
     MAX_DEPTH,
     MAX_TEXT_BYTES,
@@ -29,13 +30,18 @@ def parse_valid(text: str) -> Topology | None:
     """The model of ``text`` if it has no error (warnings allowed), else None.
 
     None means "ask the round-trip parser": it finds the same problems and places each one
-    (``document.parse_topology`` and the CLI's ``--local`` do that).
+    (``document.parse_topology`` and the CLI's ``--local`` do that). A file with more objects
+    than the bound raises TopologyError at once: the round-trip parser would spend seconds
+    on it to say the same.
     """
     if len(text.encode("utf-8", errors="replace")) > MAX_TEXT_BYTES or (
         flow_depth(text) > MAX_DEPTH
     ):
         return None
     raw = load_plain(text)
+    bound = too_many_objects(raw)
+    if bound is not None:
+        raise TopologyError([bound])
     if raw is None:
         return None
     try:
@@ -58,6 +64,9 @@ def check_plain(data: Any) -> tuple[list[tuple[Problem, bool]], Topology | None]
     if type(version) is not int or version != FORMAT_VERSION:
         return [(Problem("error", "unknown-version", ("netwright",), _version_problem(version)),
                  False)], None
+    bound = too_many_objects(data)
+    if bound is not None:
+        return [(bound, False)], None
     try:
         model = Topology.model_validate(data)
     except ValidationError as exc:

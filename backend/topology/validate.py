@@ -16,6 +16,7 @@ from netwright.backend.topology.model import (
     SUB_INTERFACE_KINDS,
     Bridge,
     DhcpEntry,
+    Interface,
     Ipvlan,
     Macvlan,
     Route,
@@ -352,10 +353,13 @@ def check_routes(t: Topology) -> Iterator[Problem]:
             yield _error("gateway-off-link", ("host", "nics", nic, "gateway"),
                          f"gateway {gateway} of {nic} is not inside its subnet"
                          f" {', '.join(map(str, nets))}: a gateway must be on-link")
+    members: dict[str | None, list[tuple[str, Interface]]] = {}  # one pass, not one per ns
+    for key, link in t.interfaces.items():
+        members.setdefault(link.namespace, []).append((key, link))
     for ns, namespace in t.namespaces.items():
-        names = {link.name or key for key, link in t.interfaces.items() if link.namespace == ns}
-        down = {link.name or key: key for key, link in t.interfaces.items()
-                if link.namespace == ns and link.state == "down"}
+        names = {link.name or key for key, link in members.get(ns, [])}
+        down = {link.name or key: key for key, link in members.get(ns, [])
+                if link.state == "down"}
         counts = Counter(_route_key(r) for r in namespace.routes)
         for index, route in enumerate(namespace.routes):
             path: ModelPath = ("namespaces", ns, "routes", index)
