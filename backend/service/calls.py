@@ -9,7 +9,6 @@ The dispatcher (dispatch.py) sets ``CALLER`` to the unique bus name of the messa
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
 import functools
 import logging
@@ -28,7 +27,6 @@ from netwright.backend.service.errors import (
     quote,
 )
 from netwright.backend.service.incidents import incident
-from netwright.backend.topology import Topology, parse_topology
 from netwright.backend.topology.fields import check_identifier
 from netwright.backend.topology.problems import NetwrightError
 
@@ -103,16 +101,6 @@ def check_size(text: str) -> None:
             f"the topology is {size / 1024 / 1024:.1f} MiB; netwrightd accepts at most"
             f" {names.MAX_TOPOLOGY_BYTES // 1024 // 1024} MiB"
         )
-
-
-async def decode_topology(text: str) -> Topology:
-    """Size first (cheap), then the contract's full validation (TopologyError → InvalidTopology).
-
-    Parsing runs in a thread: a large topology takes seconds to parse (measured: 8 s for
-    1000 namespaces, 134 KB), and the daemon's loop must keep answering other callers.
-    """
-    check_size(text)
-    return await asyncio.to_thread(parse_topology, text)
 
 
 def decode_name(name: str) -> str:

@@ -115,7 +115,7 @@ async def serve(args: argparse.Namespace) -> int:
     interface = Backend1(worker, authority, Callers(bus), mode=mode, prepare=prepare,
                          check_runner=run_check_for_bus)
     await interface.trials.start()  # changes on trial a previous netwrightd left
-    dispatcher = Dispatcher(bus, interface, names.OBJECT_PATH)
+    dispatcher = Dispatcher(bus, interface, names.OBJECT_PATH, interface.callers)
     bus.export(names.OBJECT_PATH, interface)
     try:
         reply = await bus.request_name(names.BUS_NAME, NameFlag.DO_NOT_QUEUE)
@@ -158,6 +158,7 @@ async def serve(args: argparse.Namespace) -> int:
 
         stop_lab_helpers(Path(state_dir), target)
     await dispatcher.drain()
+    await interface.reader.close()
     stopping.cancel()
     if idle is not None:
         idle.cancel()

@@ -5,6 +5,9 @@ This message handler takes calls for our object first: it checks the signature (
 get org.freedesktop.DBus.Error.InvalidArgs, naming the expected signature), sets ``CALLER``
 to the sender's unique name, runs the method defined on the ServiceInterface in a task of its
 own and sends the reply; errors become io.netwright.Error.* replies, never a traceback.
+Each user (but root) may have CALLS_PER_USER calls in progress at once; more are answered
+Busy at once, before polkit is asked or anything is read, so no user can tie up the
+daemon's threads or polkit with thousands of calls in flight.
 Introspection, properties and signals stay with dbus-fast, generated from the same class.
 """
 
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from typing import Any
 
 from dbus_fast import Message, MessageFlag, MessageType
@@ -19,20 +23,27 @@ from dbus_fast.aio import MessageBus
 from dbus_fast.service import ServiceInterface
 
 from netwright.backend.service import names
+from netwright.backend.service.callers import ROOT_UID, Callers
 from netwright.backend.service.calls import CALLER, BusError, as_bus_error
 from netwright.backend.service.incidents import incident
+from netwright.backend.topology.problems import NetwrightError
 
 log = logging.getLogger("netwrightd")
 
 INVALID_ARGS = "org.freedesktop.DBus.Error.InvalidArgs"
+#: Calls one user may have in progress at once (a polkit password prompt counts).
+CALLS_PER_USER = 16
 UNKNOWN_METHOD = "org.freedesktop.DBus.Error.UnknownMethod"
 
 
 class Dispatcher:
     """Installs itself as the first message handler of ``bus`` for ``interface``'s object."""
 
-    def __init__(self, bus: MessageBus, interface: ServiceInterface, path: str) -> None:
+    def __init__(self, bus: MessageBus, interface: ServiceInterface, path: str,
+                 callers: Callers) -> None:
         self._bus = bus
+        self._callers = callers
+        self._calls: Counter[int] = Counter()
         self._interface = interface
         self._path = path
         # dbus-fast keeps the parsed @dbus_method definitions here; introspection uses them too.
@@ -66,6 +77,26 @@ class Dispatcher:
 
     async def _run(self, msg: Message, method: Any) -> None:
         CALLER.set(msg.sender or "")
+        try:
+            uid = await self._callers.uid(msg.sender or "")
+        except NetwrightError as exc:
+            self._reply_error(msg, names.ERROR_NOT_AUTHORIZED, str(exc))
+            return
+        if uid != ROOT_UID and self._calls[uid] >= CALLS_PER_USER:
+            self._reply_error(msg, names.ERROR_BUSY,
+                              f"you already have {self._calls[uid]} calls to netwrightd in"
+                              f" progress, the most one user may ({CALLS_PER_USER}): wait for"
+                              " their answers")
+            return
+        self._calls[uid] += 1
+        try:
+            await self._call(msg, method)
+        finally:
+            self._calls[uid] -= 1
+            if not self._calls[uid]:
+                del self._calls[uid]
+
+    async def _call(self, msg: Message, method: Any) -> None:
         try:
             result = await method.fn(self._interface, *msg.body)
         except BusError as exc:

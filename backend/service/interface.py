@@ -29,13 +29,13 @@ from netwright.backend.service.calls import (
     check_size,
     decode_name,
     decode_options,
-    decode_topology,
     exported,
 )
 from netwright.backend.service.checking import CHECK_OPTIONS, check_options
 from netwright.backend.service.dhcp_calls import DhcpCalls
 from netwright.backend.service.errors import InvalidArgumentsError, NotAuthorizedError
 from netwright.backend.service.jobs import Job, Jobs, Operation, Owner
+from netwright.backend.service.parsing import TopologyReader
 from netwright.backend.service.trials import TrialWatch
 from netwright.backend.service.worker import (
     CancelFlag,
@@ -43,7 +43,7 @@ from netwright.backend.service.worker import (
     Progress,
     thread_safe_progress,
 )
-from netwright.backend.topology import Document, Problem, Topology, TopologyError
+from netwright.backend.topology import Topology
 
 DBusStrList = Annotated[list[str], DBusSignature("as")]
 JobStartedArgs = Annotated[list[str], DBusSignature("sss")]
@@ -73,6 +73,7 @@ class Backend1(DhcpCalls, ServiceInterface):
         self.worker = worker
         self.authority = authority
         self.callers = callers
+        self.reader = TopologyReader()
         self.jobs = Jobs(self)
         self.trials = TrialWatch(worker, lambda name: self.state_changed(name, "restored"))
         self._mode = mode
@@ -107,21 +108,14 @@ class Backend1(DhcpCalls, ServiceInterface):
     @exported(names.ACTION_INSPECT)
     async def validate(self, topology: DBusStr) -> DBusStr:
         check_size(topology)
-
-        def problems() -> list[Problem]:
-            try:
-                return Document.from_text(topology).problems()
-            except TopologyError as exc:  # YAML that does not even parse
-                return list(exc.problems)
-
-        found = await asyncio.to_thread(problems)
-        return json.dumps({"problems": [p.to_json() for p in found]})
+        problems = await self.reader.validate(await self._uid(), topology)
+        return json.dumps({"problems": problems})
 
     @dbus_method(name="Plan")
     @exported(names.ACTION_INSPECT)
     async def plan(self, topology: DBusStr, options: DBusDict) -> DBusStr:
         decode_options(options, {})
-        model = await decode_topology(topology)
+        model = await self._read_topology(topology)
         await self._prepared(model)
         plan = await self.worker.with_engine(lambda e: e.plan(model))
         return json.dumps(plan.to_json())
@@ -187,7 +181,7 @@ class Backend1(DhcpCalls, ServiceInterface):
         values = decode_options(options, APPLY_OPTIONS)
         confirm = bool(values.get("confirm", False))
         seconds = confirm_seconds(values)
-        model = await decode_topology(topology)
+        model = await self._read_topology(topology)
         if _persists(model):
             await self._authorize_again(names.ACTION_PERSIST)
         async def work(progress: Progress, cancel: CancelFlag) -> dict[str, object]:
@@ -266,6 +260,15 @@ class Backend1(DhcpCalls, ServiceInterface):
         as in API 1.0, so a job that is not running tells nothing to those who may not act)."""
         found = self.jobs.find(job) if isinstance(job, str) else None
         return found.action if found is not None else names.ACTION_APPLY
+
+    async def _read_topology(self, text: str) -> Topology:
+        """Size first (cheap), then the contract's full validation in a helper process
+        (parsing.py); TopologyError becomes InvalidTopology."""
+        check_size(text)
+        return await self.reader.topology(await self._uid(), text)
+
+    async def _uid(self) -> int:
+        return await self.callers.uid(CALLER.get())
 
     async def _owner(self) -> Owner:
         """The caller as the owner of a job it starts."""

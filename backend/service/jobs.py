@@ -43,6 +43,8 @@ Work = Callable[[Callable[[int, int, str], None], CancelFlag], Awaitable[dict[st
 CHECKS_PER_USER = 2
 #: How long a change waits for the checks it cancelled to stop before it starts anyway.
 CHECK_STOP_SECONDS = 5.0
+#: At most one JobProgress signal per job in this time (see _Throttled).
+PROGRESS_SECONDS = 0.1
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class Job:
     task: asyncio.Task[None] | None = None
     failure: NetwrightError | None = None
     result: dict[str, object] | None = None
+    progress: _Throttled | None = None
 
 
 class Jobs:
@@ -137,10 +140,13 @@ class Jobs:
         return job
 
     async def _run(self, job: Job, work: Work, stopping: list[Job]) -> None:
+        signals = job.progress = _Throttled(lambda done, total, text: (
+            self._listener.job_progress(job, done, total, text)))
+
         def progress(done: int, total: int, text: str) -> None:
             log.info("job %s: [%d/%d] %s", job.id, done, total, text)
             if not job.quiet:
-                self._listener.job_progress(job, done, total, text)
+                signals.report(done, total, text)
 
         # Let the reply carrying the job id leave before the first signal.
         await asyncio.sleep(0)
@@ -171,6 +177,8 @@ class Jobs:
         if self._changes.get(job.topology) is job:
             del self._changes[job.topology]
         self._checks.pop(job.id, None)
+        if job.progress is not None:
+            job.progress.flush()  # the last step held back, before the end
         if not job.quiet:
             self._listener.job_finished(job, error, message, data)
 
@@ -182,3 +190,37 @@ class Jobs:
             job.cancel.request("netwrightd is stopping")
         if tasks:
             await asyncio.wait(tasks, timeout=timeout)
+
+
+class _Throttled:
+    """At most one JobProgress per PROGRESS_SECONDS: the first and last step of each phase
+    (done 0, done = total) at once, others held and sent as the latest when the interval
+    ends. An apply of 1,000 namespaces has 6,000 steps; sent one by one they flood the bus
+    and, on a busy machine, fill the daemon's socket (dbus-fast then drops the connection
+    on EAGAIN instead of waiting: python-dbus-next issue #153)."""
+
+    def __init__(self, send: Callable[[int, int, str], None]) -> None:
+        self._send = send
+        self._last = float("-inf")
+        self._held: tuple[int, int, str] | None = None
+        self._timer: asyncio.TimerHandle | None = None
+
+    def report(self, done: int, total: int, text: str) -> None:
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        if done in (0, total) or now - self._last >= PROGRESS_SECONDS:
+            self._held = (done, total, text)
+            self.flush()
+            return
+        self._held = (done, total, text)
+        if self._timer is None:
+            self._timer = loop.call_at(self._last + PROGRESS_SECONDS, self.flush)
+
+    def flush(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self._held is not None:
+            held, self._held = self._held, None
+            self._last = asyncio.get_running_loop().time()
+            self._send(*held)

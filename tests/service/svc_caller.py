@@ -8,6 +8,8 @@ payloads a hostile caller would. Requests and replies:
     {"op": "call", "member": "Apply", "signature": "sa{sv}", "body": ["...", {}]}
     -> {"ok": true, "body": [...]}  or  {"ok": false, "error": NAME, "text": SENTENCE}
     {"op": "send", ...same...}      sends without waiting: {"ok": true, "serial": N}
+    {"op": "burst", "count": N, ...same as call...}  N copies at once, then every answer:
+                                    -> {"ok": true, "answers": [[ERROR or "", TEXT], ...]}
     {"op": "own", "name": N}        -> {"ok": true, "reply": "PRIMARY_OWNER"} or an error
     {"op": "signals"}               -> {"ok": true, "signals": [[member, body], ...]}
     {"op": "unique"}                -> {"ok": true, "name": ":1.42"}
@@ -99,14 +101,14 @@ async def handle(bus: MessageBus, request: dict[str, Any], signals: list[list[An
     if op == "own":
         reply = await bus.request_name(request["name"])
         return {"ok": True, "reply": reply.name}
-    message = Message(
-        destination=request.get("destination", BUS_NAME),
-        path=request.get("path", PATH),
-        interface=request.get("interface", INTERFACE),
-        member=request["member"],
-        signature=request.get("signature", ""),
-        body=decode(request.get("body", [])),
-    )
+    if op == "burst":
+        calls = [bus.call(_message(request)) for _ in range(int(request["count"]))]
+        replies = await asyncio.gather(*calls)
+        return {"ok": True, "answers": [
+            [r.error_name or "", r.body[0] if r.body and isinstance(r.body[0], str) else ""]
+            if r is not None and r.message_type is MessageType.ERROR else ["", ""]
+            for r in replies]}
+    message = _message(request)
     if op == "send":
         await bus.send(message)
         return {"ok": True, "serial": message.serial}
@@ -117,6 +119,17 @@ async def handle(bus: MessageBus, request: dict[str, Any], signals: list[list[An
         text = reply.body[0] if reply.body else ""
         return {"ok": False, "error": reply.error_name, "text": text}
     return {"ok": True, "body": encode(reply.body)}
+
+
+def _message(request: dict[str, Any]) -> Message:
+    return Message(
+        destination=request.get("destination", BUS_NAME),
+        path=request.get("path", PATH),
+        interface=request.get("interface", INTERFACE),
+        member=request["member"],
+        signature=request.get("signature", ""),
+        body=decode(request.get("body", [])),
+    )
 
 
 if __name__ == "__main__":
