@@ -44,13 +44,15 @@ def _warning(code: str, path: ModelPath, message: str) -> Problem:
 class _Place:
     """The host or one namespace: where its rules live and which interfaces it has."""
 
-    def __init__(self, t: Topology, namespace: str | None) -> None:
+    def __init__(self, t: Topology, namespace: str | None,
+                 links: dict[str, str] | None = None) -> None:
         self.t = t
         self.namespace = namespace
         self.base: ModelPath = ("namespaces", namespace) if namespace else ("host",)
         self.label = f"namespace {namespace}" if namespace else "the host"
-        self.links = {(link.name or key): key for key, link in t.interfaces.items()
-                      if link.namespace == namespace}
+        self.links = links if links is not None else {
+            (link.name or key): key for key, link in t.interfaces.items()
+            if link.namespace == namespace}
         self.nics = set(t.host.nics) if namespace is None else set()
 
     def has(self, name: str) -> bool:
@@ -77,9 +79,12 @@ class _Place:
 
 
 def _places(t: Topology) -> Iterator[tuple[_Place, object]]:
-    yield _Place(t, None), t.host
+    links: dict[str | None, dict[str, str]] = {}  # one pass, not one per namespace
+    for key, link in t.interfaces.items():
+        links.setdefault(link.namespace, {})[link.name or key] = key
+    yield _Place(t, None, links.get(None, {})), t.host
     for name, namespace in t.namespaces.items():
-        yield _Place(t, name), namespace
+        yield _Place(t, name, links.get(name, {})), namespace
 
 
 def _covers(a: Rule, b: Rule) -> bool:
