@@ -313,6 +313,11 @@ class Inspector(QWidget):
         self._show_lease()
         self.host_panel.show_for(self.document.snapshot, self.host_facts, self.key)
 
+    def focus_path(self, path: tuple[Any, ...]) -> None:
+        """Show the part of the form a problem's path names (a rule's cell, a NAT entry)."""
+        if self.packets is not None:
+            self.packets.focus(path)
+
     def set_host_facts(self, facts: HostFacts | None) -> None:
         """The host's NICs (Inspect), shown for a NIC and for a child's parent."""
         self.host_facts = facts

@@ -136,6 +136,16 @@ class ChainEditor(_Section):
                        f"{self.hook}: move rule {row + 1} {gesture}", self.chain):
             self.rules.load(self.rules_cells(), current=row + step)
 
+    def focus(self, rest: Path) -> None:
+        """``rules[2].dport`` → that cell, current and focused; else the policy."""
+        if rest[:1] == ("rules",) and len(rest) > 1 and isinstance(rest[1], int):
+            column = RULE_COLUMNS.index(rest[2]) if len(rest) > 2 and rest[2] in RULE_COLUMNS \
+                else 0
+            self.rules.table.setCurrentCell(rest[1], column)
+            self.rules.table.setFocus()
+        else:
+            self.policy.setFocus()
+
     def rules_cells(self) -> list[list[str]]:
         rules = self.get((*self.chain, "rules"))
         return [rule_cells(r) for r in (rules if isinstance(rules, list) else [])]
@@ -165,6 +175,14 @@ class NatEditor(_Section):
         entries = entries if isinstance(entries, list) else []
         self.entries.load([nat_cells(e) for e in entries],
                           [{"type", *NAT_FIELDS.get(nat_kind(e), ())} for e in entries])
+
+    def focus(self, rest: Path) -> None:
+        """``[1].publish.to`` → that entry's cell."""
+        if rest and isinstance(rest[0], int):
+            field = rest[2] if len(rest) > 2 else "type"
+            column = NAT_COLUMNS.index(field) if field in NAT_COLUMNS else 0
+            self.entries.table.setCurrentCell(rest[0], column)
+        self.entries.table.setFocus()
 
     def add(self, kind: str) -> bool:
         edits = add_nat_edits(self.document.snapshot, self.get, self.path, kind, self.namespace)
@@ -225,6 +243,19 @@ class PacketPanel(QGroupBox):
     def sections(self) -> list[_Section]:
         return [self.forwarding_section, *self.chains.values(), self.nat]
 
+    def focus(self, path: Path) -> None:
+        """Bring the tab and the field a problem's path names into view."""
+        rest = tuple(path[len(self.base):]) if tuple(path[:len(self.base)]) == self.base else ()
+        if rest[:1] == ("firewall",) and len(rest) > 1 and rest[1] in self.chains:
+            self.tabs.setCurrentWidget(self.chains[str(rest[1])])
+            self.chains[str(rest[1])].focus(rest[2:])
+        elif rest[:1] == ("nat",):
+            self.tabs.setCurrentWidget(self.nat)
+            self.nat.focus(rest[1:])
+        elif rest[:1] == ("forwarding",):
+            family = str(rest[1]) if len(rest) > 1 and rest[1] in self.forwarding else "ipv4"
+            self.forwarding[family].setFocus()
+
     def load(self) -> None:
         forwarding = self.document.get((*self.base, "forwarding"))
         forwarding = forwarding if isinstance(forwarding, dict) else {}
@@ -278,6 +309,15 @@ class PortFirewallPanel(QGroupBox):
 
     def sections(self) -> list[_Section]:
         return [*self.chains.values(), self.spoofing]
+
+    def focus(self, path: Path) -> None:
+        rest = tuple(path[len(self.base):]) if tuple(path[:len(self.base)]) == self.base else ()
+        if rest[:1] and rest[0] in self.chains:
+            self.tabs.setCurrentWidget(self.chains[str(rest[0])])
+            self.chains[str(rest[0])].focus(rest[1:])
+        elif rest[:1] == ("anti-spoofing",):
+            self.tabs.setCurrentWidget(self.spoofing)
+            (self.ips if rest[1:2] == ("ips",) else self.mac).setFocus()
 
     def load(self) -> None:
         for editor in self.chains.values():

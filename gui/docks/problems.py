@@ -43,6 +43,7 @@ class ProblemsView(QTreeWidget):
     """Severity, where (model path and line), and the contract's sentence."""
 
     activated_key = Signal(str)  # the canvas key of a double-clicked problem
+    activated_path = Signal(tuple)  # then its path (the inspector shows the very field)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -103,3 +104,6 @@ class ProblemsView(QTreeWidget):
         key = item.data(0, Qt.ItemDataRole.UserRole)
         if key:
             self.activated_key.emit(key)
+        index = item.data(2, Qt.ItemDataRole.UserRole)
+        if isinstance(index, int) and index < len(self._ordered):
+            self.activated_path.emit(tuple(self._ordered[index].path))

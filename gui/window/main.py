@@ -404,6 +404,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         scene.selectionChanged.connect(self._on_selection)
         self.palette_list.add_requested.connect(self._add_at_centre)
         self.problems.activated_key.connect(self.go_to_key)
+        self.problems.activated_path.connect(self.go_to_path)
         self.inspector.renamed.connect(lambda _old, new: self.scene.select_keys([new]))
         self.runner.started.connect(self._on_backend_started)
         self.runner.finished.connect(self._on_backend_finished)
@@ -626,6 +627,12 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
     def go_to_key(self, key: str) -> None:
         self.scene.select_keys([key])
         self.view.centre_on_key(key)
+
+    def go_to_path(self, path: tuple[object, ...]) -> None:
+        """A problem's field in the inspector (the host's rules: the topology view's)."""
+        if path[:1] == ("host",) and path[1:2] != ("nics",):
+            self.scene.clearSelection()
+        self.inspector.focus_path(path)
 
     def _toggle_snap(self) -> None:
         self.scene.snap = self.snap_action.isChecked()

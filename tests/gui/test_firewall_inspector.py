@@ -182,3 +182,41 @@ def test_bridge_port_firewall_and_anti_spoofing(window: MainWindow, tmp_path: Pa
     QTest.keyClick(panel.mac, Qt.Key.Key_Return)
     assert window.document.get((*base, "anti-spoofing", "mac")) is None
     assert panel.spoofing.error.isVisible() and "not-a-mac" in panel.spoofing.error.text()
+
+
+def test_double_clicking_a_rule_problem_opens_its_cell(window: MainWindow,
+                                                       tmp_path: Path) -> None:
+    """A port without a protocol in c1's input and an unknown interface in the host's
+    forward chain: each problem leads to its chain's tab and the very cell."""
+    text = DESIGN.replace("- {action: accept, proto: icmp}", "- {action: accept, dport: 80}")
+    text = text.replace("  forwarding: {ipv4: true}\n", "  forwarding: {ipv4: true}\n"
+                        "  firewall: {forward: {rules: [{action: accept, in: nosuch0}]}}\n")
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    assert window.open_path(path)
+    view = window.problems
+    window.problems_dock.raise_()
+
+    def double_click(code: str) -> None:
+        row = next(i for i in range(view.topLevelItemCount())
+                   if view.topLevelItem(i).data(1, Qt.ItemDataRole.UserRole) == code)
+        item = view.topLevelItem(row)
+        view.scrollToItem(item)
+        point = view.visualItemRect(item).center()
+        # a press/release, then the second press as a double click (as item views need)
+        QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+        QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+        QApplication.processEvents()
+
+    double_click("rule-port-without-protocol")
+    panel = window.inspector.packets
+    assert window.inspector.key == "c1" and isinstance(panel, PacketPanel)
+    table = panel.chains["input"].rules.table
+    assert panel.tabs.currentWidget() is panel.chains["input"]
+    assert (table.currentRow(), table.currentColumn()) == (1, 2) and table.hasFocus()
+    double_click("unknown-reference")
+    panel = window.inspector.packets
+    assert window.inspector.key is None and isinstance(panel, PacketPanel)
+    assert panel.tabs.currentWidget() is panel.chains["forward"]
+    table = panel.chains["forward"].rules.table
+    assert (table.currentRow(), table.currentColumn()) == (0, 6)
