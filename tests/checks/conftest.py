@@ -8,6 +8,7 @@ same shape as the lab (and as kernel-facts.md's measurements).
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 import uuid
 from collections.abc import Callable, Iterator
@@ -28,6 +29,18 @@ def sh(command: str) -> None:
 
 def ignore_gone(command: str) -> None:
     subprocess.run(command, shell=True, check=False, capture_output=True)
+
+
+def load_nft_modules() -> None:
+    """The stock kernel's nftables parts are modules that nothing loads inside the VM tier:
+    nf_tables itself, conntrack expressions, and bridge conntrack and reject (a kernel with
+    them built in, or without them, is left as it is)."""
+    release = os.uname().release
+    found = sorted(path.name.split(".ko")[0] for path in Path(f"/lib/modules/{release}").glob(
+        "kernel/net/**/*.ko*") if path.name.startswith(("nft_", "nf_conntrack_bridge",
+                                                         "nf_tables", "nf_nat", "nf_reject")))
+    for module in ["nf_tables", *found]:
+        ignore_gone(f"modprobe -q {module}")
 
 
 @pytest.fixture

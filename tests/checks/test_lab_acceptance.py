@@ -20,7 +20,7 @@ from netwright.backend.lab import OUTSIDE_ADDRESS, build_lab, destroy_lab
 from netwright.backend.lab.build import outside_netns
 from netwright.backend.topology import Topology, load_topology
 
-from .conftest import macvlan_stand_in
+from .conftest import load_nft_modules, macvlan_stand_in
 
 pytestmark = pytest.mark.root
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -91,6 +91,7 @@ def test_the_seed_replayed(lab: LabRun) -> None:
     pytest.param("openstack-linuxbridge", marks=pytest.mark.kernel)])
 def test_examples_in_the_lab(example: str, lab: LabRun) -> None:
     topology = load_topology(EXAMPLES / f"{example}.yaml")[1]
+    load_nft_modules()
     result = asyncio.run(lab.check(topology))
     assert result.probed and result.pairs
     assert not result.mismatches, [p.mismatch_text() for p in result.mismatches]

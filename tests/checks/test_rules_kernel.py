@@ -21,7 +21,7 @@ from netwright.backend.checks.results import CheckResult
 from netwright.backend.checks.run import CheckOptions, run_check
 from netwright.backend.topology import Topology, load_topology, parse_topology
 
-from .conftest import OUTSIDE, macvlan_stand_in, sh
+from .conftest import OUTSIDE, load_nft_modules, macvlan_stand_in, sh
 
 pytestmark = pytest.mark.root
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -70,6 +70,7 @@ def test_seed_replayed_with_macvlan_standing_in(uplink: Callable[..., None],
 def test_examples(example: str, uplink: Callable[..., None],
                   deploy: Callable[[Topology], object]) -> None:
     _doc, topology = load_topology(EXAMPLES / f"{example}.yaml")
+    load_nft_modules()
     for nic in topology.host.nics:
         uplink(nic, route_outside=True)  # the host routes out as the prediction assumes
     result = check(deploy(topology), FAST if example != "openstack-linuxbridge" else SLOW)
