@@ -109,3 +109,30 @@ def test_fix_paths_with_dots_in_keys_and_unknown_sentences() -> None:
         "interfaces", "eth0.10", "port-firewall", "to-port")
     assert chain_path("host.firewall.forward") == ("host", "firewall", "forward")
     assert rule_fix(lambda _p: None, "set 'state: up' on v1") is None
+
+
+def test_a_denied_port_of_a_reachable_pair_gets_its_rule(window: MainWindow,
+                                                        tmp_path: Path) -> None:
+    """The echo passes (c1 accepts ICMP), TCP port 22 does not: the check's port probe
+    carries the fix, and the cell offers it."""
+    from netwright.backend.checks.explain import Explainer
+    from netwright.backend.checks.services import with_services
+
+    text = DESIGN.replace("- {action: accept, proto: tcp, dport: 22}  # ssh",
+                          "- {action: accept, proto: icmp}\n          - {action: drop, proto:"
+                          " tcp, dport: 22}  # ssh")
+    path = tmp_path / "ports.yaml"
+    path.write_text(text)
+    assert window.open_path(path)
+    explainer = Explainer(window.document.contract.topology())
+    pairs = [p.to_json() for p in with_services(explainer, explainer.pairs())]
+    pair = next(p for p in pairs if p["source"] == "c3" and p["target_name"] == "c1/e1")
+    assert pair["predicted"]["verdict"] == "reachable"
+    fix = pair_fix(window.document.snapshot, window.document.get, pair)
+    assert fix is not None
+    assert fix.label == ("Accept tcp port 22 from 10.0.0.3 in c1's input chain"
+                         " (as rule 3, before 'meta l4proto tcp tcp dport 22 drop')")
+    window.apply_fix(fix)
+    rules = window.document.get(("namespaces", "c1", "firewall", "input", "rules"))
+    assert dict(rules[2]) == {"action": "accept", "proto": "tcp", "dport": 22,
+                              "from": "10.0.0.3"}
