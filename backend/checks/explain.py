@@ -37,6 +37,7 @@ from netwright.backend.checks.network import (
 )
 from netwright.backend.checks.results import Disposition, Pair, Prediction, Target
 from netwright.backend.checks.routing import RouteEntry, Routing, Table
+from netwright.backend.checks.rpfilter import ReversePath
 from netwright.backend.dhcp.identity import shared_identity_notes
 from netwright.backend.topology.model import Ipvlan, Macvlan, Topology, Vxlan
 from netwright.backend.topology.validate_links import vxlan_mismatch
@@ -73,18 +74,20 @@ class Explainer:
         self, topology: Topology, outside: str | None = None,
         host_forwarding: HostForwarding = False,
         foreign: dict[Place, Ruleset] | None = None, bridge_nf: dict[int, bool] | None = None,
-        *, probe_size: int | None = None,
+        *, probe_size: int | None = None, host_rp_filter: dict[str, int] | None = None,
     ) -> None:
         """``foreign``: tables Netwright does not own, read from a kernel, by place;
         ``bridge_nf``: per IP version, whether bridged packets pass the IP hooks
         (net.bridge.bridge-nf-call-ip{,6}tables; 1 where br_netfilter is loaded);
         ``probe_size``: the packet size to judge every reachable pair at (None: each
-        sender's MTU on its route; 0: no size judgement)."""
+        sender's MTU on its route; 0: no size judgement); ``host_rp_filter``: the host's
+        rp_filter values by device name (``all`` included), read from a kernel."""
         self.probe_size = probe_size
         self.net = Network(topology, outside, host_forwarding)
         self.l2 = Layer2(self.net)
         self.routing = Routing(self.net)
         self.mtu = PathMtus(self.net, self.l2)
+        self.rp = ReversePath(self.net, self.routing, host_rp_filter)
         self.flows: Flows | None = None
         self.extra_notes: list[str] = []  # what other stages (the port probes) left out
         rulesets = design_rulesets(topology) if has_rules(topology) else {}
@@ -214,6 +217,14 @@ class Explainer:
                               back.fix)
         self.neighbour_steps.update(forward.steps)
         self.neighbour_steps.update(back.steps)
+        filtered = self.rp.dropped(forward.steps, src)
+        if filtered is not None:
+            return Prediction("unreachable", "denied", "the request is dropped by reverse-path"
+                              f" filtering: {filtered[0]}", filtered[1])
+        filtered = self.rp.dropped(back.steps, dst)
+        if filtered is not None:
+            return Prediction("unreachable", "denied", "the request arrives but the reply is"
+                              f" dropped by reverse-path filtering: {filtered[0]}", filtered[1])
         judgement = self._judge_size(source, dst, forward, back)
         owners = self.net.owners.get(dst, [])
         if len(owners) > 1:
@@ -251,9 +262,12 @@ class Explainer:
                           "unreachable" if judgement.drop else "reachable")
 
     def source_address(self, place: Place, dst: IpAddr) -> IpAddr | None:
-        """The address the kernel would send from: one on the outgoing device in the next
-        hop's subnet, else that device's first, else any of the place's."""
+        """The address the kernel would send from: the route's ``src`` if it names one, else
+        one on the outgoing device in the next hop's subnet, else that device's first, else
+        any of the place's."""
         route = self.routing.table(place, dst.version).lookup(dst)
+        if route is not None and route.src is not None:
+            return route.src
         if route is not None:
             hop = route.via or dst
             mine = self.net.ips(route.dev, dst.version)

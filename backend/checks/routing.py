@@ -12,7 +12,7 @@ import ipaddress
 from dataclasses import dataclass
 from functools import cache
 
-from netwright.backend.checks.network import IpAddr, Network, Place, lan_of
+from netwright.backend.checks.network import IpAddr, Network, Place, fast_ip, lan_of
 
 IpNet = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -24,6 +24,7 @@ class RouteEntry:
     via: IpAddr | None
     text: str
     metric: int = 0
+    src: IpAddr | None = None  # the route's preferred source (``src``)
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,8 @@ class Routing:
             if route_version != version:
                 continue
             text = f"{route.to}" + (f" via {via}" if via else "") + (
-                f" dev {route.dev}" if route.dev else "")
+                f" dev {route.dev}" if route.dev else "") + (f" src {route.src}" if route.src
+                                                               else "")
             dev_key: str | None = None
             if route.dev is not None:
                 device = self.net.device_by_name(place, route.dev)
@@ -152,5 +154,6 @@ class Routing:
                     continue
                 dev_key = dev_key or hop.dev
             assert dev_key is not None
-            routes.append(RouteEntry(network, dev_key, via, text, route.metric or 0))
+            routes.append(RouteEntry(network, dev_key, via, text, route.metric or 0,
+                                     fast_ip(route.src) if route.src else None))
         return Table(tuple(routes), tuple(set_aside))

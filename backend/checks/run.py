@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import os
 import resource
 import time
 from collections.abc import Callable
@@ -131,6 +132,22 @@ def _read_host_forwarding(where: Where) -> dict[int, bool]:
     return call_in(where.path(None), read)
 
 
+def _read_host_rp_filter(where: Where) -> dict[str, int]:
+    """The host's rp_filter, ``all`` and per device: Netwright never changes it."""
+    def read() -> dict[str, int]:
+        found = {}
+        base = "/proc/sys/net/ipv4/conf"
+        for name in os.listdir(base):
+            try:
+                with open(f"{base}/{name}/rp_filter") as handle:
+                    found[name] = int(handle.read().strip() or 0)
+            except (OSError, ValueError):
+                continue
+        return found
+
+    return call_in(where.path(None), read)
+
+
 def _place_of(source: str, explainer: Explainer) -> Place:
     if source == "outside" and "outside" not in explainer.net.topology.namespaces:
         return OUTSIDE
@@ -174,6 +191,7 @@ async def _run_check(
     foreign: dict[Place, Ruleset] = {}
     bridge_nf: dict[int, bool] | None = None
     kernel_notes: list[str] = []
+    host_rp_filter: dict[str, int] | None = None
     if options.probe:  # a deployed design: the kernel's other rules decide too
         places: dict[Place, str] = {None: where.path(None)}
         if has_rules(topology):
@@ -183,8 +201,10 @@ async def _run_check(
                 pool, lambda: read_foreign(topology.name, places))
             bridge_nf = await loop.run_in_executor(
                 pool, lambda: call_in(where.path(None), read_bridge_nf))
+            host_rp_filter = await loop.run_in_executor(
+                pool, lambda: _read_host_rp_filter(where))
     explainer = Explainer(topology, options.outside, host_forwarding, foreign, bridge_nf,
-                          probe_size=options.size)
+                          probe_size=options.size, host_rp_filter=host_rp_filter)
     pairs = with_services(explainer, explainer.pairs(),
                           outside_served=options.outside_netns is not None and options.probe)
     timings["explain"] = time.perf_counter() - started

@@ -50,6 +50,8 @@ def route_arguments(route: Route) -> str:
         words += ["via", str(route.via)]
     if route.metric is not None:
         words += ["metric", str(route.metric)]
+    if route.src is not None:
+        words += ["src", route.src]
     return " ".join(words)
 
 

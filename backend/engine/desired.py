@@ -89,6 +89,7 @@ class RouteSpec:
     via: str | None
     dev: str | None
     metric: int | None
+    src: str | None = None  # preferred source (RTA_PREFSRC)
 
     def text(self) -> str:
         out = f"route {self.to}"
@@ -98,6 +99,8 @@ class RouteSpec:
             out += f" dev {self.dev}"
         if self.metric is not None:
             out += f" metric {self.metric}"
+        if self.src:
+            out += f" src {self.src}"
         return out
 
 
@@ -246,10 +249,11 @@ def desired_state(topology: Topology, target: Target) -> Desired:
         assert where is not None
         out.labels[where] = key
         leased = by_namespace.get(key, {})
-        routes = tuple(RouteSpec(r.to, r.via, r.dev, r.metric)
+        routes = tuple(RouteSpec(r.to, r.via, r.dev, r.metric, r.src)
                        for index, r in enumerate(ns.routes) if index not in leased)
         waiting = tuple(
-            LeaseRouteSpec(RouteSpec(r.route.to, r.route.via, r.route.dev, r.route.metric),
+            LeaseRouteSpec(RouteSpec(r.route.to, r.route.via, r.route.dev, r.route.metric,
+                                     r.route.src),
                            tuple(topology.kernel_name(k) for k in r.interfaces))
             for r in leased.values())
         v6 = uses_v6.get(where, False) or any(

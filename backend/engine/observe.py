@@ -56,6 +56,7 @@ class RouteState:
     via: str | None
     dev: str | None
     metric: int | None
+    src: str | None = None
 
 
 @dataclass
@@ -242,6 +243,7 @@ def observe_ns(kernel: Kernel, where: Where, interest: Interest | None = None, *
         state.routes.append(RouteState(
             to=to, via=msg.get_attr("RTA_GATEWAY"), dev=oif.name if oif else None,
             metric=int(priority) if priority is not None else None,
+            src=msg.get_attr("RTA_PREFSRC"),
         ))
     return state
 

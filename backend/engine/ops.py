@@ -301,6 +301,8 @@ def _route_request(kernel: Kernel, where: Where, route: RouteSpec, *, kind: int,
         attrs.append(enc.u32(enc.RTA_OIF, index))
     if route.metric is not None:
         attrs.append(enc.u32(enc.RTA_PRIORITY, route.metric))
+    if route.src:
+        attrs.append(enc.ip(enc.RTA_PREFSRC, route.src))
     header = enc.rtmsg(family=AF_INET6 if v6 else AF_INET, dst_len=dst_len,
                        table=RT_TABLE_MAIN, protocol=RTPROT_STATIC,
                        scope=0 if route.via else 253, route_type=RTN_UNICAST)

@@ -374,7 +374,8 @@ def _plan_new_link_settings(b: _Builder, spec: LinkSpec) -> None:
 def _matches(want: RouteSpec, seen: RouteState) -> bool:
     return (want.to == seen.to and want.via == seen.via
             and (want.dev is None or want.dev == seen.dev)
-            and (want.metric is None or want.metric == (seen.metric or 0)))
+            and (want.metric is None or want.metric == (seen.metric or 0))
+            and (want.src is None or want.src == seen.src))
 
 
 def _lease_reaches(state: NsState, waiting: LeaseRouteSpec) -> bool:

@@ -193,6 +193,8 @@ def build_commands(topology: Topology) -> list[IpCommand]:
                 args += ["dev", route.dev]
             if route.metric is not None:
                 args += ["metric", str(route.metric)]
+            if route.src is not None:
+                args += ["src", route.src]
             commands.append(IpCommand(ns, tuple(args)))
     return commands
 

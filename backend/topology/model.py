@@ -164,6 +164,10 @@ class Route(_Strict):
     via: IpAddress | None = None
     dev: InterfaceName | None = None
     metric: int | None = Field(default=None, ge=0, le=2**32 - 1)
+    src: IpAddress | None = Field(
+        default=None, description="Preferred source address of packets this route sends (an"
+        " address of the namespace): replies and probes leave from it, so asymmetric paths"
+        " can be designed.")
 
 
 class _PacketPolicy(_Strict):

@@ -24,6 +24,10 @@ def _warning(code: str, path: ModelPath, message: str) -> Problem:
     return Problem("warning", code, path, message)
 
 
+def _error(code: str, path: ModelPath, message: str) -> Problem:
+    return Problem("error", code, path, message)
+
+
 def _mtu_path(mtus: Mtus, key: str) -> ModelPath:
     return ("interfaces", key, "mtu") if mtus.explicit(key) else ("interfaces", key)
 
@@ -117,11 +121,32 @@ def check_vxlan_mtus(t: Topology) -> Iterator[Problem]:
                            f" raise {underlay}'s MTU to {mtus.of(key) + overhead})")
 
 
+def check_route_sources(t: Topology) -> Iterator[Problem]:
+    """A route's preferred source must be an address of its namespace, of the route's
+    family: the kernel refuses anything else ("Invalid prefsrc address")."""
+    for ns, namespace in t.namespaces.items():
+        mine = _place_addresses(t, ns)
+        for index, route in enumerate(namespace.routes):
+            if route.src is None:
+                continue
+            src = ipaddress.ip_address(route.src)
+            probe = route.via or (None if route.to == "default" else route.to.split("/")[0])
+            family = ipaddress.ip_address(probe).version if probe else src.version
+            if src.version != family or route.src not in mine:
+                yield _error("route-src-not-local",
+                              ("namespaces", ns, "routes", index, "src"),
+                              f"route {route.to} in {ns} prefers source {route.src}, which is"
+                              f" not an IPv{family} address of {ns}: the kernel refuses it"
+                              f" ('Invalid prefsrc address'); use one of {ns}'s own"
+                              " addresses")
+
+
 def link_problems(t: Topology) -> Iterator[Problem]:
     """Every rule of this module, for validate.RULES."""
     yield from check_segment_mtus(t)
     yield from check_vxlan_mtus(t)
     yield from check_vxlan_ends(t)
+    yield from check_route_sources(t)
 
 
 def _place_addresses(t: Topology, namespace: str | None) -> set[str]:

@@ -67,6 +67,13 @@ CASES = [
      "vxlan-port-mismatch", "warning", "interfaces.u2-vx.port", 8, 54),
     ("vxlan-remote-elsewhere", VXLAN.replace("remote: 10.50.0.1", "remote: 10.50.0.9"),
      "vxlan-remote-unmatched", "warning", "interfaces.u1-vx.remote", 7, 56),
+    ("route-src-elsewhere", """
+        namespaces:
+          a: {routes: [{to: default, via: 10.0.0.254, src: 10.0.0.9}]}
+        interfaces:
+          e: {kind: veth, peer: p, namespace: a, addresses: [10.0.0.1/24]}
+          p: {kind: veth, peer: e}
+        """, "route-src-not-local", "error", "namespaces.a.routes[0].src", 4, 52),
 ]
 
 
@@ -115,6 +122,14 @@ def test_a_remote_in_no_place_of_the_topology_and_one_with_no_vxlan() -> None:
 
 @pytest.mark.parametrize("body", [
     VXLAN,
+    # a route's src that is the namespace's own address
+    """
+    namespaces:
+      a: {routes: [{to: default, via: 10.0.0.254, src: 10.9.0.1}]}
+    interfaces:
+      e: {kind: veth, peer: p, namespace: a, addresses: [10.0.0.1/24, 10.9.0.1/32]}
+      p: {kind: veth, peer: e}
+    """,
     # children inherit their parent's MTU; a bridge without one follows its ports
     """
     interfaces:
@@ -135,4 +150,4 @@ def test_a_remote_in_no_place_of_the_topology_and_one_with_no_vxlan() -> None:
 def test_consistent_mtus_are_quiet(body: str) -> None:
     assert not [p.render() for p in problems(body) if p.code in (
         "mtu-mismatch", "vxlan-mtu-overhead", "vxlan-vni-mismatch", "vxlan-port-mismatch",
-        "vxlan-remote-unmatched")]
+        "vxlan-remote-unmatched", "route-src-not-local")]
