@@ -1,0 +1,11 @@
+"""Packet capture: an AF_PACKET socket inside an interface's namespace, written as pcapng.
+
+``engine.capture`` is the core (no D-Bus, no topology): the daemon and ``netwright capture
+--local`` call it with a file descriptor the caller opened, so root never opens a user's path.
+``bpf`` compiles a filter expression with tcpdump's own compiler; ``pcapng`` writes the blocks.
+"""
+
+from netwright.backend.capture.engine import CaptureLimits, CaptureResult, capture
+from netwright.backend.capture.errors import CaptureError
+
+__all__ = ["CaptureError", "CaptureLimits", "CaptureResult", "capture"]
