@@ -98,6 +98,11 @@ class Explainer:
             merged.foreign_tables += ruleset.foreign_tables
         if rulesets:
             self.flows = Flows(self, rulesets, bridge_nf)
+            if bridge_nf is None and any(self.net.ports.values()):
+                self.extra_notes.append(
+                    "bridged traffic is assumed to pass the IP hooks too"
+                    " (net.bridge.bridge-nf-call-iptables = 1, as wherever br_netfilter is"
+                    " loaded, e.g. by docker); a check reads the kernel's own setting")
         self._walks: dict[tuple[Place, IpAddr], Walk] = {}
         self._reachable: dict[tuple[str, SizeJudgement | None], Prediction] = {}
         self._hops: dict[tuple[str, IpAddr | None], str] = {}

@@ -364,6 +364,7 @@ class Flows:
         what = (f"{packet.proto} {packet.src} → {packet.dst}"
                 + (f" port {packet.dport}" if packet.dport else ""))
         reason = f"{what} is {how} by {decision.text()} in {place_label(place)}"
+        fix: str | None
         if chain is not None and chain.foreign:
             fix = (f"table {chain.family} {chain.table} is not Netwright's: change it where it"
                    " comes from (or remove it), Netwright only reads it")
