@@ -31,6 +31,7 @@ from netwright.backend.service.checking import run_check_for_bus
 from netwright.backend.service.dispatch import Dispatcher
 from netwright.backend.service.incidents import incident
 from netwright.backend.service.interface import Backend1
+from netwright.backend.service.patient import make_patient
 from netwright.backend.service.worker import EngineWorker
 from netwright.backend.topology import Topology
 
@@ -89,10 +90,13 @@ async def connect(bus: str, *, inside_user_namespace: bool = False) -> MessageBu
     """Connect to the named bus; inside a user namespace let the kernel vouch for the uid."""
     auth = AuthExternal(UID_NOT_SPECIFIED) if inside_user_namespace else None
     if bus == "system":
-        return await MessageBus(bus_type=BusType.SYSTEM, auth=auth).connect()
-    if bus == "session":
-        return await MessageBus(bus_type=BusType.SESSION, auth=auth).connect()
-    return await MessageBus(bus_address=bus, auth=auth).connect()
+        connected = await MessageBus(bus_type=BusType.SYSTEM, auth=auth).connect()
+    elif bus == "session":
+        connected = await MessageBus(bus_type=BusType.SESSION, auth=auth).connect()
+    else:
+        connected = await MessageBus(bus_address=bus, auth=auth).connect()
+    make_patient(connected)  # a full socket must not cost the daemon its bus
+    return connected
 
 
 async def serve(args: argparse.Namespace) -> int:
