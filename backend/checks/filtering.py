@@ -12,6 +12,7 @@ it cannot read a rule instead of guessing. Pure: no kernel access.
 from __future__ import annotations
 
 import ipaddress
+import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -133,7 +134,7 @@ class Ruleset:
             if chain is None:
                 continue
             text = (texts[index].split(": ", 1)[-1] if texts and index < len(texts)
-                    else expr_text(rule["expr"]))
+                    else _text_of(rule["expr"]))
             chain.rules.append((rule["expr"], text))
 
 
@@ -325,6 +326,14 @@ def _equal(value: Any, right: Any) -> bool:
     if isinstance(right, int) and isinstance(value, str) and value in L4_NAMES:
         return L4_NAMES.get(right) == L4_NAMES[value]
     return bool(value == right)
+
+
+def _text_of(expr: list[dict[str, Any]]) -> str:
+    """``expr_text``, or the raw JSON when a listed rule has a shape it does not know."""
+    try:
+        return expr_text(expr)
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+        return json.dumps(expr, separators=(",", ":"))[:200]
 
 
 def expr_text(expr: list[dict[str, Any]]) -> str:

@@ -99,7 +99,12 @@ class Flows:
         request = Packet(src, dst, proto, *ports)
         track = nat.Conntrack()
         self.unsure = []
-        prediction = self._predict(source, request, track, label or place_label(source))
+        try:
+            prediction = self._predict(source, request, track, label or place_label(source))
+        except (KeyError, TypeError, ValueError) as exc:  # a listed rule of an odd shape
+            return Prediction("unreachable", "beyond_model",
+                              f"a rule the prediction cannot read decides (its JSON has an"
+                              f" unexpected shape: {exc!r})", None)
         if not self.unsure:
             return prediction
         doubt = "; ".join(dict.fromkeys(self.unsure))

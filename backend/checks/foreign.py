@@ -71,7 +71,7 @@ def read_foreign(topology: str, paths: dict[Place, str]) -> tuple[dict[Place, Ru
     for place, path in paths.items():
         try:
             ruleset, said = call_in(path, partial(read_place, topology, place))
-        except NetwrightError as exc:
+        except (NetwrightError, KeyError, TypeError, ValueError) as exc:  # odd JSON too
             notes.append(f"rules not owned by Netwright could not be read in"
                          f" {place_label(place)}: {exc}")
             continue

@@ -113,3 +113,21 @@ def test_too_many_port_probes_stay_with_the_echo(monkeypatch: pytest.MonkeyPatch
     pairs = with_services(explainer, explainer.pairs())
     assert not any(p.services for p in pairs)
     assert any("port probes would be needed" in n for n in explainer.notes())
+
+
+def test_a_rule_of_an_odd_shape_is_said_not_raised() -> None:
+    """Whatever a foreign table holds, the prediction gives a sentence, never a traceback."""
+    _doc, topology = load_topology(EXAMPLES / "openstack-linuxbridge.yaml")
+    odd = Ruleset()
+    odd.add_listing([
+        {"chain": {"family": "inet", "table": "odd", "name": "in", "hook": "input",
+                   "type": "filter", "prio": -5, "policy": "accept"}},
+        {"rule": {"family": "inet", "table": "odd", "chain": "in", "expr": [
+            {"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}},
+                       "right": {"prefix": {"addr": "10.0.0.0"}}}}, {"drop": None}]}},
+    ], foreign=True)
+    explainer = Explainer(topology, None, foreign={"vm1": odd})
+    pair = next(p for p in explainer.pairs() if p.source == "vm2"
+                and p.target.address == "10.0.0.11")
+    assert pair.predicted.disposition == "beyond_model"
+    assert "cannot read" in pair.predicted.reason
