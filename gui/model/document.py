@@ -28,6 +28,7 @@ from netwright.gui.model.preview import quick_data
 from netwright.gui.model.snapshot import Snapshot, take_snapshot
 
 READ_DELAY_MS = 150  # let the first frame of a big file be painted before reading it fully
+READ_POLL_MS = 20  # how often the GUI thread looks whether the full read is done
 
 
 class _Delete:
@@ -68,7 +69,6 @@ class TopologyDocument(QObject):
     replaced = Signal()  # a different document was loaded (New, Open)
     reading_changed = Signal(bool)  # the round-trip parse of a big (editable) file runs
     load_failed = Signal(str)
-    _parsed = Signal(int, object)  # from the reading thread: generation, Document or error
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -83,7 +83,17 @@ class TopologyDocument(QObject):
         self._journal: list[tuple[list[Edit], list[Edit]]] | None = None
         self._read_done = threading.Event()
         self._read_holder: dict[str, object] = {}
-        self._parsed.connect(self._on_parsed)
+        # The reading thread touches no Qt object (a signal emitted from it could outlive a
+        # closed window and crash the event loop): timers owned by this document start it
+        # and collect its result, and die with the document.
+        self._read_generation = 0
+        self._start_timer = QTimer(self)
+        self._start_timer.setSingleShot(True)
+        self._start_timer.setInterval(READ_DELAY_MS)
+        self._start_timer.timeout.connect(self._start_reader)
+        self._poll_timer = QTimer(self)
+        self._poll_timer.setInterval(READ_POLL_MS)
+        self._poll_timer.timeout.connect(self._collect_reader)
         self._refresh_problems()
 
     def _on_clean_changed(self, clean: bool) -> None:
@@ -158,19 +168,26 @@ class TopologyDocument(QObject):
                 result = exc
             holder["result"] = result
             done.set()
-            self._parsed.emit(generation, result)
 
         self._read_done, self._read_holder = done, holder
+        self._read_generation = generation
         self._set_reading(True)
         # Start reading once the first frame is on screen: the reader holds the GIL most of
         # the time, and painting (Python paint() calls) would wait for it.
         self._reader = threading.Thread(target=read, name="netwright-open", daemon=True)
-        QTimer.singleShot(READ_DELAY_MS, self._start_reader)
+        self._start_timer.start()
 
     def _start_reader(self) -> None:
         if self._reader is not None:
             self._reader.start()
             self._reader = None
+            self._poll_timer.start()
+
+    def _collect_reader(self) -> None:
+        """On the GUI thread: take the reading thread's result once it is there."""
+        if self._read_done.is_set():
+            self._poll_timer.stop()
+            self._on_parsed(self._read_generation, self._read_holder["result"])
 
     def is_reading(self) -> bool:
         """True while the round-trip document of a big file is still being parsed (the
@@ -218,6 +235,8 @@ class TopologyDocument(QObject):
     def _stop_reading(self) -> list[tuple[list[Edit], list[Edit]]]:
         journal, self._journal = self._journal or [], None
         self._generation += 1  # a result still on its way is stale now
+        self._start_timer.stop()
+        self._poll_timer.stop()
         self._set_reading(False)
         return journal
 
