@@ -11,6 +11,7 @@ unless ``--force``.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--as-design", action="store_true",
                         help="mark nothing existing: a design that rebuilds this host's graph"
                         " where it is applied")
+    parser.add_argument("--lab", action="store_true",
+                        help="import the lab host (an emulated network) instead of this machine")
     parser.add_argument("--process-tree", type=int, metavar="PID",
                         help="look for anonymous namespaces only among PID and its descendants")
     parser.add_argument("--name", help="the topology's name (default: live-host, or from the"
@@ -76,12 +79,28 @@ def _from_host(args: argparse.Namespace) -> tuple[str, list[str]]:
         raise ImportOutputError(f"the live host is read, not {args.file}: give FILE only with"
                                 " --from multus")
     if not args.local:
-        raise ImportOutputError("reading the live host through netwrightd is not there yet:"
-                                " use --local (as root)")
+        return asyncio.run(_via_backend(args))
+    if args.lab:
+        raise ImportOutputError("--lab reads the lab host through its backend: drop --local")
     from netwright.backend.observe.imports import import_local
 
     return import_local(args.name or DEFAULT_HOST_NAME, args.namespace, args.process_tree,
                         as_design=args.as_design)
+
+
+async def _via_backend(args: argparse.Namespace) -> tuple[str, list[str]]:
+    """netwrightd (polkit decides), or the user's lab backend when none answers."""
+    from netwright.backend.client.connect import connect
+
+    client = await connect(lab=True if args.lab else None)
+    try:
+        if client.lab:
+            print("netwright: using the lab backend (an emulated network, no root needed)",
+                  file=sys.stderr)
+        return await client.import_host(args.name or DEFAULT_HOST_NAME, args.namespace or [],
+                                        as_design=args.as_design)
+    finally:
+        client.close()
 
 
 def run(args: argparse.Namespace) -> int:

@@ -127,6 +127,17 @@ class BackendClient:
         """The leases the lab's DHCP server holds (DhcpServerLeases; NotDeployed elsewhere)."""
         return _json_list(await self._call("DhcpServerLeases", "", []))
 
+    async def import_host(self, name: str, namespaces: list[str], *, as_design: bool = False
+                          ) -> tuple[str, list[str]]:
+        """The backend's host as a topology file, and what was left out (ImportHost)."""
+        options: dict[str, Variant] = {"name": Variant("s", name)}
+        if namespaces:
+            options["namespaces"] = Variant("as", namespaces)
+        if as_design:
+            options["as-design"] = Variant("b", True)
+        answer = parse_json(await self._call("ImportHost", "a{sv}", [options]))
+        return str(answer["topology"]), [str(line) for line in answer["skipped"]]
+
     async def check(
         self, name: str, *, outside: str | None = None, timeout: float | None = None
     ) -> Any:

@@ -83,6 +83,8 @@ class ObservedNamespace:
     name: str | None
     holders: list[Holder]
     state: NsState
+    is_host: bool = False
+    outside: bool = False  # not the host's (the lab's LAN): never imported
 
     @property
     def owner(self) -> tuple[str, str] | None:
@@ -91,7 +93,7 @@ class ObservedNamespace:
 
     @property
     def label(self) -> str:
-        if self.where is None:
+        if self.is_host:
             return "the host"
         if self.name:
             return f"namespace {self.name}"
@@ -135,7 +137,9 @@ def _join(kernel: PathKernel, namespaces: list[ObservedNamespace]
             candidates = [w for w in index_at.get(link.link, []) if w != ns.where]
             if link.kind == "veth":  # its peer points back at it
                 candidates = [w for w in candidates if _points_back(namespaces, w, link)]
-            for other in sorted(candidates, key=lambda w: (w is not None, w or "")):
+            # the host first: most links that point elsewhere point there
+            candidates.sort(key=lambda w: (w != namespaces[0].where, w or ""))
+            for other in candidates:
                 pair = (ns.where, other)
                 if pair not in cache:
                     cache[pair] = kernel.nsid(ns.where, other)
@@ -151,21 +155,24 @@ def _points_back(namespaces: list[ObservedNamespace], where: Where, link: LinkSt
     return other is not None and other.link == link.index
 
 
-def observe_host(under: int | None = None) -> HostView:
-    """Read the observer's namespace and every other one (see ``find_namespaces`` for
-    ``under``); a namespace that vanishes meanwhile is left out."""
-    found: list[NetnsFound] = find_namespaces(under)
+def observe_host(under: int | None = None, host: str | None = None,
+                 hide: frozenset[str] = frozenset()) -> HostView:
+    """Read the host's namespace and every other one of it (see ``find_namespaces`` for
+    ``under``, ``host`` and ``hide``); a namespace that vanishes meanwhile is left out."""
+    found: list[NetnsFound] = find_namespaces(under, host, hide)
+    host_where = str(netns.netns_path(host)) if host else None
     kernel = PathKernel()
     try:
-        kernel.prefetch([f.path for f in found])
-        namespaces = [ObservedNamespace(None, os.stat("/proc/self/ns/net").st_ino, None, [],
-                                        observe_ns(kernel, None))]
+        kernel.prefetch([f.path for f in found] + ([host_where] if host_where else []))
+        inode = os.stat(host_where or "/proc/self/ns/net").st_ino
+        namespaces = [ObservedNamespace(host_where, inode, None, [],
+                                        observe_ns(kernel, host_where), is_host=True)]
         for item in found:
             with contextlib.suppress(OSError):
                 if kernel.opened(item.path):
                     namespaces.append(ObservedNamespace(
                         item.path, item.inode, item.name, item.holders,
-                        observe_ns(kernel, item.path)))
+                        observe_ns(kernel, item.path), outside=item.outside))
         return HostView(namespaces, _join(kernel, namespaces))
     finally:
         kernel.close()

@@ -17,21 +17,28 @@ class ObserveError(NetwrightError):
     """The live host cannot be read (no permission, an unknown namespace asked for)."""
 
 
-def import_local(name: str, namespaces: list[str] | None = None,
-                 process_tree: int | None = None, *, as_design: bool = False
-                 ) -> tuple[str, list[str]]:
-    """The topology text of this host and what was left out (see ``host_yaml``)."""
+def host_import(name: str, namespaces: list[str] | None = None,
+                process_tree: int | None = None, *, as_design: bool = False,
+                host: str | None = None, hide: frozenset[str] = frozenset()
+                ) -> tuple[str, list[str]]:
+    """The topology text of this host and what was left out (see ``host_yaml``; ``host``
+    and ``hide`` as in ``find_namespaces``). LookupError: a namespace asked for is not
+    there (the message lists those that are)."""
     try:
-        view = observe_host(process_tree)
-    except PermissionError as exc:
-        raise ObserveError("reading other namespaces needs root: run through netwrightd"
-                           " (without --local) or as root") from exc
+        view = observe_host(process_tree, host, hide)
     except OSError as exc:
-        if exc.errno == errno.EPERM:
+        if isinstance(exc, PermissionError) or exc.errno == errno.EPERM:
             raise ObserveError("reading other namespaces needs root: run through netwrightd"
                                " (without --local) or as root") from exc
         raise ObserveError(f"cannot read the host: {exc.strerror or exc}") from exc
+    return host_yaml(view, name, namespaces, as_design=as_design)
+
+
+def import_local(name: str, namespaces: list[str] | None = None,
+                 process_tree: int | None = None, *, as_design: bool = False
+                 ) -> tuple[str, list[str]]:
+    """``host_import`` of the real host for the CLI: every failure a sentence."""
     try:
-        return host_yaml(view, name, namespaces, as_design=as_design)
+        return host_import(name, namespaces, process_tree, as_design=as_design)
     except LookupError as exc:
         raise ObserveError(str(exc.args[0])) from None

@@ -1,9 +1,9 @@
 """Find every network namespace below the observer: named ones (/run/netns) and anonymous
 ones held by processes (/proc/<pid>/ns/net), told apart by inode.
 
-Only ``stat`` and ``readlink`` are used: no namespace is entered here, nothing is written.
-A process scope (``under``: a pid) limits anonymous namespaces to that process's
-descendants, so a test harness observes its own processes and never the machine's.
+Only ``stat`` and reads under /proc are used: no namespace is entered here, nothing is
+written. An anonymous namespace counts only when it was started from the host (see
+``find_namespaces``), so a test "host" (a namespace of its own) never looks at the machine's.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ class NetnsFound:
     path: str
     name: str | None = None  # the /run/netns name, if it has one
     holders: list[Holder] = field(default_factory=list)
+    outside: bool = False  # hidden (the lab's LAN): read only to see which links lead out
 
 
 def _read(path: Path) -> str:
@@ -53,20 +54,25 @@ def container_id(pid: int) -> str | None:
     return None
 
 
-def _parents() -> dict[int, int]:
-    out: dict[int, int] = {}
+def _processes() -> dict[int, tuple[int, int]]:
+    """pid → (parent pid, network namespace inode) of every process we may read."""
+    out: dict[int, tuple[int, int]] = {}
     for entry in os.scandir(PROC):
-        if entry.name.isdigit():
-            stat = _read(PROC / entry.name / "stat")
-            rest = stat.rpartition(")")[2].split()
-            if len(rest) > 1:
-                out[int(entry.name)] = int(rest[1])
+        if not entry.name.isdigit():
+            continue
+        rest = _read(PROC / entry.name / "stat").rpartition(")")[2].split()
+        try:
+            inode = os.stat(PROC / entry.name / "ns" / "net").st_ino
+        except OSError:
+            continue  # gone, or a kernel thread
+        if len(rest) > 1:
+            out[int(entry.name)] = (int(rest[1]), inode)
     return out
 
 
-def _descendants(root: int) -> set[int]:
+def _descendants(root: int, processes: dict[int, tuple[int, int]]) -> set[int]:
     children: dict[int, list[int]] = {}
-    for pid, ppid in _parents().items():
+    for pid, (ppid, _inode) in processes.items():
         children.setdefault(ppid, []).append(pid)
     out, todo = {root}, [root]
     while todo:
@@ -77,14 +83,38 @@ def _descendants(root: int) -> set[int]:
     return out
 
 
+def _started_from(pid: int, processes: dict[int, tuple[int, int]]) -> int | None:
+    """The namespace of the nearest ancestor of ``pid`` outside ``pid``'s own namespace: where
+    whoever made that namespace ran (containerd's shim, a shell calling unshare)."""
+    own = processes[pid][1]
+    seen: set[int] = set()
+    while pid in processes and pid not in seen:
+        seen.add(pid)
+        ppid, inode = processes[pid]
+        if inode != own:
+            return inode
+        pid = ppid
+    return None
+
+
 def own_inode() -> int:
     return os.stat("/proc/self/ns/net").st_ino
 
 
-def find_namespaces(under: int | None = None) -> list[NetnsFound]:
-    """Every namespace but the observer's own, named ones first (by name), then anonymous ones
-    (by their first holder's pid). ``under``: only processes descended from that pid."""
-    mine = own_inode()
+def find_namespaces(under: int | None = None, host: str | None = None,
+                    hide: frozenset[str] = frozenset()) -> list[NetnsFound]:
+    """Every namespace of the host but its own, named ones first (by name), then anonymous
+    ones (by their first holder's pid).
+
+    ``host``: a /run/netns name playing the host (the lab), else the observer's namespace.
+    ``hide``: /run/netns names that are not the host's (the lab's router), returned with
+    ``outside`` set so a link into them reads as the host's NIC. An anonymous
+    namespace belongs to the host when it was started from it, or from one of its
+    namespaces (its holder's nearest ancestor in another namespace runs there): a process
+    that descends from elsewhere (the machine itself, when the "host" is a test namespace) is
+    never looked at. ``under``: only processes descended from that pid.
+    """
+    mine = os.stat(RUN_NETNS / host).st_ino if host else own_inode()
     found: dict[int, NetnsFound] = {}
     try:
         names = sorted(RUN_NETNS.iterdir())
@@ -95,24 +125,36 @@ def find_namespaces(under: int | None = None) -> list[NetnsFound]:
             inode = os.stat(path).st_ino
         except OSError:
             continue
+        if path.name == host:
+            continue
         if inode != mine and inode not in found and path.stat().st_dev != RUN_NETNS.stat().st_dev:
-            found[inode] = NetnsFound(inode=inode, path=str(path), name=path.name)
-    scope = _descendants(under) if under is not None else None
-    pids = sorted(int(e.name) for e in os.scandir(PROC) if e.name.isdigit())
-    for pid in pids:
-        if scope is not None and pid not in scope:
+            found[inode] = NetnsFound(inode=inode, path=str(path), name=path.name,
+                                      outside=path.name in hide)
+    processes = _processes()
+    scope = _descendants(under, processes) if under is not None else set(processes)
+    hidden = {os.stat(RUN_NETNS / name).st_ino for name in hide
+              if (RUN_NETNS / name).exists()} | ({own_inode()} if host else set())
+    accepted = {mine} | {inode for inode, entry in found.items() if not entry.outside}
+    holders: dict[int, list[int]] = {}
+    for pid in sorted(scope & processes.keys()):
+        inode = processes[pid][1]
+        if inode != mine:
+            holders.setdefault(inode, []).append(pid)
+    changed = True
+    while changed:  # a container started from a container: accepted one layer at a time
+        changed = False
+        for inode, pids in holders.items():
+            if inode not in accepted and inode not in hidden and any(
+                    _started_from(pid, processes) in accepted for pid in pids):
+                accepted.add(inode)
+                changed = True
+    for inode, pids in holders.items():
+        if inode not in accepted:
             continue
-        link = PROC / str(pid) / "ns" / "net"
-        try:
-            inode = os.stat(link).st_ino
-        except OSError:
-            continue  # gone, or a kernel thread
-        if inode == mine:
-            continue
-        holder = Holder(pid, _read(PROC / str(pid) / "comm").strip() or "?", container_id(pid))
         entry = found.get(inode)
         if entry is None:
-            entry = found[inode] = NetnsFound(inode=inode, path=str(link))
-        entry.holders.append(holder)
+            entry = found[inode] = NetnsFound(inode=inode, path=f"/proc/{pids[0]}/ns/net")
+        entry.holders = [Holder(pid, _read(PROC / str(pid) / "comm").strip() or "?",
+                                container_id(pid)) for pid in pids]
     return sorted(found.values(), key=lambda n: (n.name is None, n.name or "",
                                                  n.holders[0].pid if n.holders else 0))

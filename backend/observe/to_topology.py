@@ -62,11 +62,11 @@ class _Import:
     def wanted(self, ns: ObservedNamespace, link: LinkState) -> bool:
         if link.name == "lo":
             return False
-        if ns.where is not None and link.name in FALLBACK_DEVICES:
+        if not ns.is_host and link.name in FALLBACK_DEVICES:
             return False  # made by the kernel in every namespace, not by anyone
         if link.kind in LINK_KINDS:
             return True
-        if ns.where is None:
+        if ns.is_host:
             return True  # a NIC of the host (physical, bond, tun, wireguard …)
         self.skipped.append(f"{link.name} ({link.kind or 'device'}) in {ns.label}: the file"
                             " format has no such kind inside a namespace")
@@ -80,9 +80,9 @@ class _Import:
             for link in sorted(ns.state.links.values(), key=lambda x: x.index):
                 if not self.wanted(ns, link):
                     continue
-                if ns.where is None and link.kind not in LINK_KINDS:
+                if ns.is_host and (link.kind not in LINK_KINDS or self.leads_out(ns, link)):
                     self.nics[link.name] = {}
-                    self.keys[(None, link.index)] = link.name
+                    self.keys[(ns.where, link.index)] = link.name
                     order.append((ns, link))
                     continue
                 key = self.unique_key(link.name, ns_key)
@@ -90,6 +90,11 @@ class _Import:
                 self.keys[(ns.where, link.index)] = key
                 order.append((ns, link))
         return order
+
+    def leads_out(self, ns: ObservedNamespace, link: LinkState) -> bool:
+        """A link into a namespace outside the host (the lab's uplink): the host's NIC."""
+        hit = self.view.remote.get((ns.where, link.index))
+        return hit is not None and self.view.namespace(hit[0]).outside
 
     def ref(self, ns: ObservedNamespace, link: LinkState, index: int | None) -> str | None:
         """The key of the link ``link`` points at (IFLA_LINK/master/vxlan dev)."""
@@ -114,7 +119,7 @@ class _Import:
         out: dict[str, Any] = {"kind": link.kind}
         if key != link.name:
             out["name"] = link.name
-        if ns.where is not None:
+        if not ns.is_host:
             out["namespace"] = self.ns_keys[ns.where]
         out["existing"] = True
         if addresses:
@@ -238,7 +243,7 @@ def host_topology(view: HostView, name: str, only: list[str] | None = None, *,
     work = _Import(view)
     taken: set[str] = set()
     for ns in view.namespaces:
-        if ns.where is None:
+        if ns.is_host or ns.outside:
             continue
         key = base = namespace_key(ns)
         n = 2
@@ -251,8 +256,8 @@ def host_topology(view: HostView, name: str, only: list[str] | None = None, *,
         if unknown:
             raise LookupError(f"no namespace {', '.join(unknown)} on this host; there are: "
                               f"{', '.join(sorted(taken)) or 'none'}")
-    selected = [ns for ns in view.namespaces if ns.where is None
-                or only is None or work.ns_keys[ns.where] in only]
+    selected = [ns for ns in view.namespaces if ns.is_host or (not ns.outside and (
+        only is None or work.ns_keys[ns.where] in only))]
     for ns, link in work.assign(selected):
         work.fill(ns, link)
     _prune(work.interfaces, work.nics, work.skipped)
@@ -265,7 +270,7 @@ def host_topology(view: HostView, name: str, only: list[str] | None = None, *,
         for entry in work.interfaces.values():
             entry.pop("existing")
     namespaces = {work.ns_keys[ns.where]: _namespace_entry(ns, as_design)
-                  for ns in selected if ns.where is not None}
+                  for ns in selected if not ns.is_host}
     what = "a design copied from the live host" if as_design else "the live host"
     data: dict[str, Any] = {"netwright": 1, "name": name,
                             "description": f"{what}, imported by `netwright import`"}

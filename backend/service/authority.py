@@ -103,4 +103,5 @@ def _verb(action: str) -> str:
         "io.netwright.apply": "apply topologies",
         "io.netwright.destroy": "destroy topologies",
         "io.netwright.persist": "make topologies permanent",
+        "io.netwright.observe": "see every network namespace of this computer",
     }.get(action, action)

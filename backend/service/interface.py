@@ -35,6 +35,7 @@ from netwright.backend.service.checking import CHECK_OPTIONS, check_options
 from netwright.backend.service.dhcp_calls import DhcpCalls
 from netwright.backend.service.errors import InvalidArgumentsError, NotAuthorizedError
 from netwright.backend.service.jobs import Job, Jobs, Operation, Owner
+from netwright.backend.service.observe_calls import ObserveCalls
 from netwright.backend.service.parsing import TopologyReader
 from netwright.backend.service.trials import TrialWatch
 from netwright.backend.service.worker import (
@@ -55,7 +56,7 @@ CheckRunner = Callable[..., Awaitable[dict[str, Any]]]  # (worker, name, options
 Prepare = Callable[[Topology], Awaitable[None]]
 
 
-class Backend1(DhcpCalls, ServiceInterface):
+class Backend1(DhcpCalls, ObserveCalls, ServiceInterface):
     """Translates D-Bus calls into engine calls; holds no network logic of its own."""
 
     def __init__(

@@ -15,14 +15,17 @@ OBJECT_PATH: Final = "/io/netwright/Backend1"
 INTERFACE: Final = "io.netwright.Backend1"
 
 #: The version of the D-Bus API, published as the ``Version`` property.
-API_VERSION: Final = "1.3"
+API_VERSION: Final = "1.4"
 
 ACTION_INSPECT: Final = "io.netwright.inspect"
 ACTION_CHECK: Final = "io.netwright.check"
 ACTION_APPLY: Final = "io.netwright.apply"
 ACTION_DESTROY: Final = "io.netwright.destroy"
 ACTION_PERSIST: Final = "io.netwright.persist"
-ALL_ACTIONS: Final = (ACTION_INSPECT, ACTION_CHECK, ACTION_APPLY, ACTION_DESTROY, ACTION_PERSIST)
+#: Read every network namespace of the host, other users' containers included (ImportHost).
+ACTION_OBSERVE: Final = "io.netwright.observe"
+ALL_ACTIONS: Final = (ACTION_INSPECT, ACTION_CHECK, ACTION_APPLY, ACTION_DESTROY, ACTION_PERSIST,
+                      ACTION_OBSERVE)
 
 ERROR_PREFIX: Final = "io.netwright.Error."
 ERROR_NOT_AUTHORIZED: Final = ERROR_PREFIX + "NotAuthorized"

@@ -16,7 +16,7 @@ import yaml
 from netwright.backend.cli.main import main
 from netwright.backend.engine import Engine
 from netwright.backend.topology import parse_topology
-from tests.engine.conftest import snapshot, wait_for_no_orphans
+from tests.engine.conftest import sh, snapshot, wait_for_no_orphans
 from tests.observe.livehost import BRIDGE, NAMED, LiveHost, build_live_host
 
 
@@ -110,3 +110,16 @@ def test_a_design_copy_rebuilds_the_same_graph(live: LiveHost, tmp_path: Path,
     assert (tmp_path / "again.yaml").read_text() == first
     asyncio.run(engine.destroy(design.name))
     assert wait_for_no_orphans(clean_host) == clean_host
+
+
+def test_a_namespace_not_started_from_this_host_is_never_read(live: LiveHost,
+                                                              tmp_path: Path) -> None:
+    """An orphaned holder is re-parented to the machine's init, outside this test's host:
+    its namespace is not the host's (as the machine's own namespaces are not)."""
+    pid = int(sh("unshare --net sleep 60 >/dev/null 2>&1 & echo $!").strip())
+    try:
+        data = _import(tmp_path, "--process-tree", "1")
+        assert f"sleep-{pid}" not in data["namespaces"]
+        assert live.anonymous_key in data["namespaces"]
+    finally:
+        os.kill(pid, 9)

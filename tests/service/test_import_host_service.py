@@ -1,0 +1,93 @@
+"""ImportHost through netwrightd: the lab host it manages (with a named namespace, an
+anonymous one held by a process started from the host, and a bridge with veths into both)
+comes back as a file of existing objects; polkit's io.netwright.observe decides who may ask,
+and nothing on the host changes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from svc_cli import NETWRIGHT, as_user
+from svc_daemon import Host
+from svc_polkit import USER_ALLOWED
+
+from netwright.backend.topology import parse_topology
+
+LAB_HOST = "nwlab-host"
+BUILD = f"""set -e
+ip netns add obs-red
+ip -n {LAB_HOST} link add name obsbr0 type bridge
+ip -n {LAB_HOST} link add name obsvh1 type veth peer name eth0 netns obs-red
+ip -n {LAB_HOST} link set obsvh1 master obsbr0
+ip -n obs-red addr add 172.30.0.2/24 dev eth0
+"""
+CLEAN = f"ip netns del obs-red; ip -n {LAB_HOST} link del obsbr0; ip -n {LAB_HOST} link del obsvh2"
+
+
+@pytest.fixture
+def built(running: Any, host: Host) -> Iterator[int]:
+    """The objects above, plus a process in the lab host holding a namespace of its own with
+    a veth from the bridge; yields the holder's pid (ended by pid afterwards)."""
+    host.run("sh", "-c", BUILD)
+    shell = subprocess.Popen(
+        ["nsenter", f"--target={host.pid}", "--net", "--mount", "--", "ip", "netns", "exec",
+         LAB_HOST, "sh", "-c", "unshare --net sleep 120 & echo $!; wait"],
+        stdout=subprocess.PIPE, text=True)
+    assert shell.stdout is not None
+    sleeper = int(shell.stdout.readline())
+    try:
+        host.run("sh", "-c", f"ip -n {LAB_HOST} link add name obsvh2 type veth peer name eth0"
+                 f" netns {sleeper} && ip -n {LAB_HOST} link set obsvh2 master obsbr0")
+        yield sleeper
+    finally:
+        subprocess.run(["kill", str(sleeper)], check=False)
+        shell.wait(10)
+        host.run("sh", "-c", CLEAN, check=False)
+
+
+def test_the_allowed_user_imports_the_lab_host(built: int, host: Host, running: Any) -> None:
+    before = host.snapshot()
+    shown = as_user(USER_ALLOWED, [NETWRIGHT, "import"], running.address)
+    assert shown.returncode == 0, shown.stderr
+    topology = parse_topology(shown.stdout)  # validates
+    assert topology.namespaces["obs-red"].existing
+    anonymous = topology.namespaces[f"sleep-{built}"]
+    assert anonymous.existing
+    links = topology.interfaces
+    assert all(link.existing for link in links.values())
+    assert links["obsvh1"].master == "obsbr0" and links["obsvh2"].master == "obsbr0"
+    peer = links["obsvh2"].peer  # type: ignore[union-attr]
+    assert peer is not None and links[peer].namespace == f"sleep-{built}"
+    assert "wlp2s0" in topology.host.nics  # the lab's uplink leads out: the host's NIC
+    assert not any(ns.startswith("nwlab") for ns in topology.namespaces)
+    assert host.snapshot() == before
+
+
+def test_an_unknown_namespace_is_invalid_arguments(built: int, caller_factory: Any) -> None:
+    answer = caller_factory("allowed").call(
+        "ImportHost", "a{sv}", {"namespaces": {"$v": ["as", ["nope"]]}})
+    assert answer["error"] == "io.netwright.Error.InvalidArguments", answer
+    assert "no namespace nope" in answer["text"] and "obs-red" in answer["text"]
+
+
+def test_only_the_named_namespaces(built: int, caller_factory: Any) -> None:
+    answer = caller_factory("allowed").call(
+        "ImportHost", "a{sv}",
+        {"namespaces": {"$v": ["as", ["obs-red"]]}, "name": {"$v": ["s", "mine"]}})
+    assert answer["ok"], answer
+    result = json.loads(answer["body"][0])
+    topology = parse_topology(result["topology"])
+    assert topology.name == "mine" and list(topology.namespaces) == ["obs-red"]
+
+
+@pytest.mark.parametrize(("role", "words"), [("denied", "denied"),
+                                             ("default", "authentication is required")])
+def test_others_do_not_see_the_host(running: Any, caller_factory: Any, role: str,
+                                    words: str) -> None:
+    answer = caller_factory(role).call("ImportHost", "a{sv}", {})
+    assert answer["error"] == "io.netwright.Error.NotAuthorized", answer
+    assert words in answer["text"]
