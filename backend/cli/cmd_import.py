@@ -11,7 +11,6 @@ unless ``--force``.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from pathlib import Path
 from typing import Any
@@ -79,6 +78,8 @@ def _from_host(args: argparse.Namespace) -> tuple[str, list[str]]:
         raise ImportOutputError(f"the live host is read, not {args.file}: give FILE only with"
                                 " --from multus")
     if not args.local:
+        import asyncio
+
         return asyncio.run(_via_backend(args))
     if args.lab:
         raise ImportOutputError("--lab reads the lab host through its backend: drop --local")

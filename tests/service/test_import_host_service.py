@@ -6,6 +6,8 @@ and nothing on the host changes."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 from collections.abc import Iterator
 from typing import Any
@@ -25,7 +27,9 @@ ip -n {LAB_HOST} link add name obsvh1 type veth peer name eth0 netns obs-red
 ip -n {LAB_HOST} link set obsvh1 master obsbr0
 ip -n obs-red addr add 172.30.0.2/24 dev eth0
 """
-CLEAN = f"ip netns del obs-red; ip -n {LAB_HOST} link del obsbr0; ip -n {LAB_HOST} link del obsvh2"
+# the veths first, from the host's side: a namespace's links go asynchronously after it
+CLEAN = (f"ip -n {LAB_HOST} link del obsvh1; ip -n {LAB_HOST} link del obsvh2;"
+         f" ip -n {LAB_HOST} link del obsbr0; ip netns del obs-red")
 
 
 @pytest.fixture
@@ -44,9 +48,9 @@ def built(running: Any, host: Host) -> Iterator[int]:
                  f" netns {sleeper} && ip -n {LAB_HOST} link set obsvh2 master obsbr0")
         yield sleeper
     finally:
-        subprocess.run(["kill", str(sleeper)], check=False)
-        shell.wait(10)
         host.run("sh", "-c", CLEAN, check=False)
+        os.kill(sleeper, signal.SIGKILL)
+        shell.wait(10)
 
 
 def test_the_allowed_user_imports_the_lab_host(built: int, host: Host, running: Any) -> None:
