@@ -238,3 +238,30 @@ interfaces:
     back = subprocess.run(["ip", "netns", "exec", "peer", "ping", "-c", "1", "-W", "1",
                            "10.9.0.11"], capture_output=True, text=True, check=False)
     assert (out.returncode, back.returncode) == (0, 1), (out.stdout, back.stdout)
+
+
+@pytest.mark.usefixtures("uplink", "forwarding_off", "clean_host")
+def test_kill_9_between_two_table_replacements_then_recover(
+        engine: Engine, topo: Callable[[str], Topology], tmp_path: Path,
+        state_dir: Path) -> None:
+    """Each table is one transaction: killed after the host's table was replaced and before
+    the namespace's was, each table is whole (the new one, the old one), and the next command
+    puts the previous design back."""
+    from tests.engine.test_crash import _kill, _start
+
+    run(engine.apply(topo(DOCKER)))
+    changed = DOCKER.replace("dport: 80, to: 172.30.0.2", "dport: 81, to: 172.30.0.2").replace(
+        "proto: tcp, dport: 80}]", "proto: tcp, dport: 81}]")
+    file = tmp_path / "dock.yaml"
+    file.write_text(changed)
+    steps = run(engine.plan(topo(changed))).steps
+    replaces = [i for i, s in enumerate(steps) if "replace nftables table" in s.text]
+    assert len(replaces) == 2, [s.text for s in steps]
+    child, _ready = _start("apply", state_dir, file, replaces[1], tmp_path)
+    _kill(child)
+    assert "tcp dport 81" in nft("list", "table", "inet", "netwright-dock")  # whole, new
+    assert "tcp dport 80" in nft("list", "table", "inet", "netwright-dock", netns="c1")  # old
+    run(Engine(state_dir, Target.host()).deployments())  # any command recovers first
+    assert "tcp dport 81" not in nft("list", "table", "inet", "netwright-dock")
+    assert "tcp dport 80" in nft("list", "table", "inet", "netwright-dock")
+    assert run(engine.plan(topo(DOCKER))).steps == []
