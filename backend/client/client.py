@@ -138,6 +138,19 @@ class BackendClient:
         answer = parse_json(await self._call("ImportHost", "a{sv}", [options]))
         return str(answer["topology"]), [str(line) for line in answer["skipped"]]
 
+    async def measure(self, name: str, source: str, target: str, *, seconds: float = 5.0,
+                      udp: bool = False, bitrate: str | None = None,
+                      port: int = 5201) -> dict[str, Any]:
+        """iperf3 from namespace ``source`` to ``target`` of deployment ``name`` (Measure):
+        the MeasureResult's JSON."""
+        options = {"seconds": Variant("d", float(seconds)), "udp": Variant("b", udp),
+                   "port": Variant("u", port)}
+        if bitrate is not None:
+            options["bitrate"] = Variant("s", bitrate)
+        data = parse_json(await self._call("Measure", "sssa{sv}", [name, source, target,
+                                                                   options]))
+        return dict(data)
+
     async def check(
         self, name: str, *, outside: str | None = None, timeout: float | None = None
     ) -> Any:

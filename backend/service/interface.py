@@ -35,6 +35,7 @@ from netwright.backend.service.checking import CHECK_OPTIONS, check_options
 from netwright.backend.service.dhcp_calls import DhcpCalls
 from netwright.backend.service.errors import InvalidArgumentsError, NotAuthorizedError
 from netwright.backend.service.jobs import Job, Jobs, Operation, Owner
+from netwright.backend.service.measure_calls import MeasureCalls
 from netwright.backend.service.observe_calls import ObserveCalls
 from netwright.backend.service.parsing import TopologyReader
 from netwright.backend.service.trials import TrialWatch
@@ -56,7 +57,7 @@ CheckRunner = Callable[..., Awaitable[dict[str, Any]]]  # (worker, name, options
 Prepare = Callable[[Topology], Awaitable[None]]
 
 
-class Backend1(DhcpCalls, ObserveCalls, ServiceInterface):
+class Backend1(DhcpCalls, ObserveCalls, MeasureCalls, ServiceInterface):
     """Translates D-Bus calls into engine calls; holds no network logic of its own."""
 
     def __init__(

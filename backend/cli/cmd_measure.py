@@ -1,0 +1,92 @@
+"""`netwright measure NAME A B`: throughput from namespace A to namespace B with iperf3.
+
+Like ``check``, through the backend by default (netwrightd asks polkit for
+io.netwright.check; the lab's backend runs it inside the lab), or ``--local`` from this
+process (root) with the engine's record of the deployment. Prints one line, or ``--json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from netwright.backend.cli.terminal import subject_name
+
+if TYPE_CHECKING:
+    from netwright.backend.measure.result import MeasureResult
+
+EXIT_OK = 0
+
+
+def register(subparsers: Any) -> None:
+    measure = subparsers.add_parser(
+        "measure",
+        help="measure throughput between two namespaces (iperf3)",
+        description="Run iperf3 with its server in namespace B and its client in namespace A"
+        " of a deployed topology; report throughput, TCP retransmits, or UDP loss and jitter,"
+        " beside the rate limit the design sets on A's interfaces.",
+    )
+    measure.add_argument("subject", metavar="FILE|NAME", help="a topology file or deployed name")
+    measure.add_argument("source", metavar="A", help="the namespace that sends")
+    measure.add_argument("target", metavar="B", help="the namespace that receives")
+    measure.add_argument("--seconds", type=float, default=5.0, metavar="S",
+                         help="how long to send (default 5)")
+    measure.add_argument("--udp", action="store_true", help="UDP instead of TCP")
+    measure.add_argument("--bitrate", metavar="RATE",
+                         help="the sender's target, e.g. 20mbit (UDP's default: 1mbit)")
+    measure.add_argument("--port", type=int, default=5201, help="the server's port (5201)")
+    measure.add_argument("--json", action="store_true", help="print the result as JSON")
+    measure.add_argument("--lab", action="store_true", help="measure in the lab")
+    measure.add_argument("--local", action="store_true",
+                         help="run iperf3 from this process (root) instead of asking the backend")
+    measure.add_argument("--state-dir", metavar="DIR", type=Path,
+                         help="where deployments are recorded (with --local)")
+    measure.set_defaults(func=run_measure_command)
+
+
+def _options(args: argparse.Namespace) -> dict[str, Any]:
+    return {"seconds": args.seconds, "udp": args.udp, "bitrate": args.bitrate,
+            "port": args.port}
+
+
+def _local(args: argparse.Namespace, name: str) -> MeasureResult:
+    import asyncio
+
+    from netwright.backend.engine import Engine, Target, default_state_dir
+    from netwright.backend.measure.iperf import MeasureOptions, measure
+
+    options = MeasureOptions(**_options(args))
+    engine = Engine(args.state_dir or default_state_dir(),
+                    Target.lab() if args.lab else Target.host())
+    deployment = asyncio.run(engine.deployment(name))
+    return measure(deployment, args.source, args.target, options)
+
+
+def _via_backend(args: argparse.Namespace, name: str) -> MeasureResult:
+    import asyncio
+
+    from netwright.backend.client.connect import connect
+    from netwright.backend.measure.result import MeasureResult
+
+    async def ask() -> MeasureResult:
+        client = await connect(lab=True if args.lab else None)
+        try:
+            data = await client.measure(name, args.source, args.target, **_options(args))
+        finally:
+            client.close()
+        return MeasureResult.from_json(data)
+
+    return asyncio.run(ask())
+
+
+def run_measure_command(args: argparse.Namespace) -> int:
+    name = subject_name(args.subject)
+    result = _local(args, name) if args.local else _via_backend(args, name)
+    if args.json:
+        print(json.dumps(result.to_json(), indent=2))
+    else:
+        print(f"{result.source} → {result.target} ({result.address}, {result.protocol},"
+              f" {result.seconds:g} s): {result.summary()}")
+    return EXIT_OK

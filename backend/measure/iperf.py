@@ -1,0 +1,203 @@
+"""Run iperf3 between two namespaces of a deployment and read its JSON report.
+
+The server (``iperf3 -s -1``: one test, then it exits) starts in B's namespace, the client
+(``iperf3 -c ADDR -J``) in A's, each through ``nsenter --net`` so nothing but the two
+processes ever enters a namespace. The client starts only once the server's socket listens,
+read from ``/proc/PID/net/tcp*`` (the server's own namespace), not guessed with a sleep. The
+server is ended by its PID whatever happens. Blocking: the daemon calls it from its worker
+thread, the CLI's ``--local`` directly. Reads the deployment; never changes the network.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from netwright.backend.checks.netns import netns_path
+from netwright.backend.measure.result import MeasureResult
+from netwright.backend.topology.impairment import rate_bits
+from netwright.backend.topology.model import Topology, static_addresses
+from netwright.backend.topology.problems import NetwrightError
+
+DEFAULT_PORT = 5201
+LISTEN_WAIT = 5.0  # seconds for the server's socket to appear
+TCP_LISTEN = "0A"  # the state column of /proc/net/tcp for LISTEN
+
+
+class MeasureError(NetwrightError):
+    """A measurement that cannot run, said as a sentence."""
+
+
+@dataclass(frozen=True)
+class MeasureOptions:
+    """``seconds`` of traffic; ``udp`` instead of TCP; ``bitrate`` the sender's target
+    (iperf3's ``-b``: for UDP its default is 1 Mbit/s); ``port`` the server listens on."""
+
+    seconds: float = 5.0
+    udp: bool = False
+    bitrate: str | None = None
+    port: int = DEFAULT_PORT
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.seconds <= 300:
+            raise MeasureError(f"--seconds {self.seconds:g} is out of range (1–300)")
+        if not 1 <= self.port <= 65535:
+            raise MeasureError(f"--port {self.port} is out of range (1–65535)")
+        if self.bitrate is not None:
+            try:
+                rate_bits(self.bitrate)
+            except (AssertionError, ValueError):
+                raise MeasureError(f"--bitrate {self.bitrate!r} is not a rate: write it with"
+                                   " its unit, e.g. 10mbit or 512kbit") from None
+
+
+def _places(subject: Any) -> tuple[Topology, dict[str, str]]:
+    if isinstance(subject, Topology):
+        return subject, {key: key for key in subject.namespaces}
+    from netwright.backend.dhcp.substitute import with_leases
+
+    topology = with_leases(subject.topology, getattr(subject, "leases", None) or {})
+    return topology, dict(subject.namespaces)
+
+
+def _addresses(topology: Topology, namespace: str) -> list[ipaddress.IPv4Interface
+                                                                | ipaddress.IPv6Interface]:
+    found = []
+    for link in topology.interfaces.values():
+        if link.namespace == namespace:
+            found.extend(a for a in static_addresses(link) if not a.ip.is_link_local)
+    return found
+
+
+def target_address(topology: Topology, source: str, target: str) -> str:
+    """The address of ``target`` the client connects to: one on a subnet ``source`` shares
+    (IPv4 first), else ``target``'s first IPv4, else its first IPv6."""
+    theirs = _addresses(topology, target)
+    if not theirs:
+        raise MeasureError(f"namespace '{target}' has no address to measure to (give one of"
+                           " its interfaces an address)")
+    ours = _addresses(topology, source)
+    ordered = sorted(theirs, key=lambda a: a.version)
+    for address in ordered:
+        if any(mine.network == address.network for mine in ours):
+            return str(address.ip)
+    return str(ordered[0].ip)
+
+
+def configured_rate(topology: Topology, source: str) -> int | None:
+    """The tightest rate limit on the interfaces of ``source`` (what shapes A → B), if any."""
+    rates = [rate_bits(link.impairment.rate) for link in topology.interfaces.values()
+             if link.namespace == source and link.impairment is not None
+             and link.impairment.rate is not None]
+    return min(rates) if rates else None
+
+
+def _listening(pid: int, port: int) -> bool:
+    for table in ("tcp", "tcp6"):
+        try:
+            with open(f"/proc/{pid}/net/{table}") as lines:
+                next(lines)
+                for line in lines:
+                    fields = line.split()
+                    if fields[3] == TCP_LISTEN and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                        return True
+        except (OSError, StopIteration):
+            continue
+    return False
+
+
+def _iperf3() -> str:
+    found = shutil.which("iperf3")
+    if found is None:
+        raise MeasureError("iperf3 is not installed (apt install iperf3)")
+    return found
+
+
+def _start_server(iperf3: str, netns: str, port: int) -> subprocess.Popen[str]:
+    server = subprocess.Popen(
+        ["nsenter", f"--net={netns}", iperf3, "-s", "-1", "-p", str(port)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + LISTEN_WAIT
+    while not _listening(server.pid, port):
+        if server.poll() is not None or time.monotonic() > deadline:
+            _stop(server)
+            error = (server.stderr.read() if server.stderr else "").strip()
+            raise MeasureError(f"the iperf3 server in {netns} did not start listening on port"
+                               f" {port}: {error or 'no answer'}")
+        time.sleep(0.02)
+    return server
+
+
+def _stop(server: subprocess.Popen[str]) -> None:
+    if server.poll() is None:
+        server.terminate()
+        try:
+            server.wait(timeout=3)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def parse_report(report: dict[str, Any], udp: bool) -> dict[str, Any]:
+    """The numbers of an ``iperf3 -J`` client report; a sentence if iperf3 reported an error."""
+    if report.get("error"):
+        raise MeasureError(f"iperf3: {report['error']}")
+    end = report.get("end", {})
+    if udp:
+        total = end.get("sum", {})
+        return {"sent_bps": float(total.get("bits_per_second", 0.0)),
+                "received_bps": float(total.get("bits_per_second", 0.0))
+                * (1 - float(total.get("lost_percent", 0.0)) / 100),
+                "jitter_ms": float(total.get("jitter_ms", 0.0)),
+                "lost_packets": int(total.get("lost_packets", 0)),
+                "packets": int(total.get("packets", 0)),
+                "lost_percent": float(total.get("lost_percent", 0.0))}
+    sent, received = end.get("sum_sent", {}), end.get("sum_received", {})
+    return {"sent_bps": float(sent.get("bits_per_second", 0.0)),
+            "received_bps": float(received.get("bits_per_second", 0.0)),
+            "retransmits": int(sent.get("retransmits", 0))}
+
+
+def measure(subject: Any, source: str, target: str, options: MeasureOptions) -> MeasureResult:
+    """Throughput from namespace ``source`` to ``target`` of a Deployment (or a Topology
+    whose namespaces exist under their own keys)."""
+    topology, disk = _places(subject)
+    for key in (source, target):
+        if key not in disk:
+            known = ", ".join(sorted(disk)) or "none"
+            raise MeasureError(f"'{key}' is not a namespace of {topology.name} (namespaces:"
+                               f" {known})")
+    if source == target:
+        raise MeasureError("measure between two different namespaces")
+    address = target_address(topology, source, target)
+    iperf3 = _iperf3()
+    server = _start_server(iperf3, netns_path(disk[target]), options.port)
+    try:
+        command = ["nsenter", f"--net={netns_path(disk[source])}", iperf3, "-c", address,
+                   "-p", str(options.port), "-t", f"{options.seconds:g}", "-J"]
+        if options.udp:
+            command.append("-u")
+        if options.bitrate is not None:
+            command += ["-b", str(rate_bits(options.bitrate))]
+        try:
+            done = subprocess.run(command, check=False, capture_output=True, text=True,
+                                  timeout=options.seconds + 20)
+        except subprocess.TimeoutExpired:
+            raise MeasureError(f"iperf3 to {address} did not finish in"
+                               f" {options.seconds + 20:g} s") from None
+        try:
+            report = json.loads(done.stdout)
+        except ValueError:
+            raise MeasureError(f"iperf3 failed: {(done.stderr or done.stdout).strip()}") from None
+        numbers = parse_report(report, options.udp)
+    finally:
+        _stop(server)
+    return MeasureResult(topology=topology.name, source=source, target=target,
+                         address=address, protocol="udp" if options.udp else "tcp",
+                         seconds=options.seconds, configured_rate=configured_rate(
+                             topology, source), **numbers)

@@ -1,0 +1,59 @@
+"""The result of one throughput measurement, as the CLI, D-Bus and the designer exchange it.
+
+Pure data with its JSON form and its sentence; no iperf3, no namespaces (``iperf.py`` fills
+it). ``configured_rate`` is the tightest rate limit the design puts on A's or B's interfaces,
+so a reader sees the measurement beside what the design asks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class MeasureResult:
+    """Throughput from ``source`` to ``target`` (namespace keys) over ``protocol``."""
+
+    topology: str
+    source: str
+    target: str
+    address: str  # the target's address the client connected to
+    protocol: str  # "tcp" or "udp"
+    seconds: float
+    sent_bps: float
+    received_bps: float
+    retransmits: int | None = None  # TCP only
+    jitter_ms: float | None = None  # UDP only
+    lost_packets: int | None = None  # UDP only
+    packets: int | None = None  # UDP only
+    lost_percent: float | None = None  # UDP only
+    configured_rate: int | None = None  # bits per second, from the design's impairment
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> MeasureResult:
+        known = set(cls.__dataclass_fields__)
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    def summary(self) -> str:
+        """One line: ``"9.54 Mbit/s (limit 10 Mbit/s), 0 retransmits"``."""
+        text = format_rate(self.received_bps)
+        if self.configured_rate is not None:
+            text += f" (limit {format_rate(self.configured_rate)})"
+        if self.protocol == "tcp" and self.retransmits is not None:
+            text += f", {self.retransmits} retransmit{'s' if self.retransmits != 1 else ''}"
+        if self.protocol == "udp":
+            text += (f", {self.lost_percent or 0:.2g} % loss ({self.lost_packets or 0}"
+                     f"/{self.packets or 0}), jitter {self.jitter_ms or 0:.3f} ms")
+        return text
+
+
+def format_rate(bps: float) -> str:
+    """Bits per second in the unit a person reads: ``9543210`` → ``"9.54 Mbit/s"``."""
+    for unit, scale in (("Gbit/s", 1e9), ("Mbit/s", 1e6), ("kbit/s", 1e3)):
+        if bps >= scale:
+            return f"{bps / scale:.3g} {unit}"
+    return f"{bps:.0f} bit/s"

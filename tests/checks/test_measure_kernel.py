@@ -1,0 +1,105 @@
+"""`netwright measure`: iperf3 between two deployed namespaces, against a configured rate.
+
+Deployed by the real engine inside the test namespace. The rate limit is a tbf root qdisc
+(this kernel has tbf; netem's delay and loss are the kernel tier's), and the measurement must
+agree with it; the iperf3 server must be gone afterwards, whatever happened.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from netwright.backend.cli.main import main
+from netwright.backend.measure.iperf import MeasureError, MeasureOptions, measure
+from netwright.backend.topology import Topology, parse_topology
+
+pytestmark = pytest.mark.root
+
+LIMITED = textwrap.dedent("""
+    netwright: 1
+    name: thru
+    namespaces: {a: {}, b: {}, c: {}}
+    interfaces:
+      a0: {kind: veth, peer: b0, namespace: a, addresses: [10.9.0.1/24],
+           impairment: {rate: 10mbit}}
+      b0: {kind: veth, peer: a0, namespace: b, addresses: [10.9.0.2/24]}
+""")
+TOLERANCE = 0.15  # of the configured rate: TCP's ramp-up and tbf's burst, over 3 s
+
+
+def iperf3_processes() -> list[int]:
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                if b"iperf3" in cmdline.read().split(b"\0")[0]:
+                    found.append(int(pid))
+        except OSError:
+            continue
+    return found
+
+
+def test_tcp_throughput_agrees_with_the_rate_limit(
+        deploy: Callable[[Topology], object]) -> None:
+    deployment = deploy(parse_topology(LIMITED))
+    result = measure(deployment, "a", "b", MeasureOptions(seconds=3))
+    assert (result.protocol, result.address, result.configured_rate) == ("tcp", "10.9.0.2",
+                                                                          10_000_000)
+    assert abs(result.received_bps - 10e6) <= TOLERANCE * 10e6, result
+    assert result.retransmits is not None
+    assert iperf3_processes() == []
+    back = measure(deployment, "b", "a", MeasureOptions(seconds=2))  # b's side is not limited
+    assert back.configured_rate is None and back.received_bps > 5 * 10e6
+
+
+def test_udp_reports_loss_and_jitter(deploy: Callable[[Topology], object]) -> None:
+    deployment = deploy(parse_topology(LIMITED))
+    within = measure(deployment, "a", "b", MeasureOptions(seconds=2, udp=True, bitrate="5mbit"))
+    assert within.protocol == "udp" and within.packets and within.packets > 100
+    assert within.lost_percent is not None and within.lost_percent < 1
+    assert within.jitter_ms is not None and abs(within.received_bps - 5e6) < 0.1 * 5e6
+    assert "% loss" in within.summary() and "limit 10 Mbit/s" in within.summary()
+    assert iperf3_processes() == []
+
+
+def test_cli_local_json_and_sentences(deploy: Callable[[Topology], object], tmp_path: Path,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    deploy(parse_topology(LIMITED))
+    state = str(tmp_path / "state")
+    assert main(["measure", "thru", "a", "b", "--local", "--state-dir", state, "--json",
+                 "--seconds", "2"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["source"] == "a" and data["configured_rate"] == 10_000_000
+    assert abs(data["received_bps"] - 10e6) <= TOLERANCE * 10e6
+    assert main(["measure", "thru", "a", "b", "--local", "--state-dir", state,
+                 "--seconds", "2"]) == 0
+    line = capsys.readouterr().out
+    assert line.startswith("a → b (10.9.0.2, tcp, 2 s): ") and "(limit 10 Mbit/s)" in line
+    assert main(["measure", "thru", "a", "zz", "--local", "--state-dir", state]) == 1
+    assert "'zz' is not a namespace of thru (namespaces: a, b, c)" in capsys.readouterr().err
+    assert main(["measure", "thru", "a", "c", "--local", "--state-dir", state]) == 1
+    assert "namespace 'c' has no address" in capsys.readouterr().err
+    assert main(["measure", "thru", "a", "b", "--local", "--state-dir", state,
+                 "--bitrate", "fast"]) == 1
+    assert "--bitrate 'fast' is not a rate" in capsys.readouterr().err
+    assert iperf3_processes() == []
+
+
+def test_a_port_in_use_is_a_sentence(deploy: Callable[[Topology], object]) -> None:
+    deployment = deploy(parse_topology(LIMITED))
+    with pytest.raises(MeasureError, match="did not start listening on port 5201"):
+        from netwright.backend.measure import iperf
+
+        blocker = iperf._start_server(iperf._iperf3(), "/run/netns/" +
+                                      deployment.namespaces["b"], 5201)  # type: ignore[attr-defined]
+        try:
+            measure(deployment, "a", "b", MeasureOptions(seconds=1))
+        finally:
+            iperf._stop(blocker)
+    assert iperf3_processes() == []

@@ -1,0 +1,68 @@
+"""Measure over D-Bus: the daemon runs iperf3 inside a deployment of its lab host."""
+
+from __future__ import annotations
+
+import json
+
+from svc_callers import run_client
+from svc_cli import NETWRIGHT, as_user
+from svc_polkit import USER_ALLOWED
+
+DESIGN = """
+netwright: 1
+name: thru
+namespaces: {a: {}, b: {}}
+interfaces:
+  a0: {kind: veth, peer: b0, namespace: a, addresses: [10.9.0.1/24],
+       impairment: {rate: 10mbit}}
+  b0: {kind: veth, peer: a0, namespace: b, addresses: [10.9.0.2/24]}
+"""
+MEASURE = '''
+await client.apply(DESIGN_TEXT)
+try:
+    tcp = await client.measure('thru', 'a', 'b', seconds=2)
+    udp = await client.measure('thru', 'a', 'b', seconds=1, udp=True, bitrate='2mbit')
+    try:
+        await client.measure('thru', 'a', 'nowhere', seconds=1)
+        unknown = None
+    except Exception as exc:
+        unknown = [type(exc).__name__, str(exc)]
+finally:
+    await client.destroy('thru')
+return {"tcp": tcp, "udp": udp, "unknown": unknown}
+'''.replace("DESIGN_TEXT", repr(DESIGN))
+
+
+def test_measure_runs_iperf3_in_the_deployment(running, system_bus) -> None:
+    outcome = run_client(USER_ALLOWED, system_bus, MEASURE)
+    value = outcome["value"]
+    tcp, udp = value["tcp"], value["udp"]
+    assert tcp["protocol"] == "tcp" and tcp["configured_rate"] == 10_000_000, outcome
+    assert abs(tcp["received_bps"] - 10e6) < 0.2 * 10e6, tcp
+    assert udp["protocol"] == "udp" and udp["packets"] > 0 and udp["lost_percent"] < 1, udp
+    assert value["unknown"][0] == "ServiceFailedError", value
+    assert "'nowhere' is not a namespace of thru" in value["unknown"][1], value
+
+
+def test_measure_options_out_of_range_are_invalid_arguments(running, system_bus) -> None:
+    outcome = run_client(USER_ALLOWED, system_bus,
+                         "return await client.measure('thru', 'a', 'b', seconds=999.0)")
+    assert outcome["raised"] == "InvalidArgumentsError", outcome
+    outcome = run_client(USER_ALLOWED, system_bus,
+                         "return await client.measure('thru', 'a b', 'b')")
+    assert outcome["raised"] == "InvalidArgumentsError", outcome
+
+
+def test_the_command_asks_the_backend(running, system_bus) -> None:
+    run_client(USER_ALLOWED, system_bus, f"await client.apply({DESIGN!r})")
+    try:
+        done = as_user(USER_ALLOWED, [NETWRIGHT, "measure", "thru", "a", "b", "--seconds", "1",
+                                      "--json"], system_bus)
+        text = as_user(USER_ALLOWED, [NETWRIGHT, "measure", "thru", "a", "b", "--seconds", "1",
+                                      "--udp"], system_bus)
+    finally:
+        run_client(USER_ALLOWED, system_bus, "await client.destroy('thru')")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["configured_rate"] == 10_000_000
+    assert text.returncode == 0 and text.stdout.startswith("a → b (10.9.0.2, udp, 1 s): ")
+    assert "% loss" in text.stdout and "jitter" in text.stdout, text.stdout
