@@ -1,0 +1,101 @@
+"""`netwright adopt`: existing objects of a deployed design become its own only when named
+and confirmed; destroy then removes them; another topology's objects are refused; what was
+not adopted is never touched."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from netwright.backend.cli.main import main
+from netwright.backend.engine import Engine
+from netwright.backend.topology import parse_topology
+from tests.engine.conftest import links, netns_list, sh, snapshot
+from tests.observe.livehost import BRIDGE, NAMED, LiveHost, build_live_host
+
+PAIR = ["obsvh1", "eth0", NAMED]  # the named namespace, its veth end, the host's end
+
+
+@pytest.fixture
+def live(clean_host: dict[str, Any]) -> Iterator[LiveHost]:
+    host = build_live_host()
+    try:
+        yield host
+    finally:
+        host.remove()
+
+
+@pytest.fixture
+def design(live: LiveHost, tmp_path: Path, state_dir: Path, engine: Engine) -> Path:
+    """The live host imported (its two namespaces only) and deployed as topology 'imported'."""
+    out = tmp_path / "design.yaml"
+    assert main(["import", "--local", "--process-tree", str(os.getpid()), "--name", "imported",
+                 "--namespace", NAMED, "--namespace", live.anonymous_key, "-o", str(out)]) == 0
+    asyncio.run(engine.apply(parse_topology(out.read_text())))
+    return out
+
+
+def _adopt(state_dir: Path, *argv: str) -> int:
+    return main(["adopt", "--state-dir", str(state_dir), *argv])
+
+
+def test_nothing_is_adopted_without_a_confirmation(design: Path, state_dir: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    before = snapshot()
+    assert _adopt(state_dir, str(design), *PAIR) != 0  # stdin is no terminal, no --yes
+    out, err = capsys.readouterr()
+    for text in ("veth obsvh1 in the host", "veth eth0 in namespace obs-red",
+                 "namespace obs-red"):
+        assert text in out
+    assert "nothing adopted" in err
+    assert snapshot() == before
+
+
+def test_adopted_objects_are_owned_and_destroy_removes_only_them(
+        design: Path, state_dir: Path, engine: Engine, live: LiveHost) -> None:
+    assert _adopt(state_dir, str(design), *PAIR, "--yes") == 0
+    assert links()["obsvh1"]["ifalias"] == "netwright:imported:obsvh1"
+    assert links(NAMED)["eth0"]["ifalias"] == "netwright:imported:eth0"
+    assert links(NAMED)["lo"]["ifalias"] == f"netwright:imported:{NAMED}"
+    data = yaml.safe_load(design.read_text())
+    assert "existing" not in data["interfaces"]["obsvh1"]
+    assert "existing" not in data["namespaces"][NAMED]
+    assert data["interfaces"]["obsvh2"]["existing"] is True
+    topology = parse_topology(design.read_text())
+    assert asyncio.run(engine.plan(topology)).steps == []  # the design matches the kernel
+    def unadopted() -> dict[str, Any]:
+        state: dict[str, Any] = snapshot()["host"]["links"]
+        state.pop("obsvh1", None)
+        state[BRIDGE].pop("mtu")  # a bridge's MTU follows its smallest port (obsvh1's 1400)
+        return state
+
+    untouched = unadopted()
+    asyncio.run(engine.destroy("imported"))
+    assert NAMED not in netns_list()
+    assert "obsvh1" not in links()
+    assert unadopted() == untouched  # the bridge, obsvh2, the uplinks, the macvlan, the vxlan
+    assert live.anonymous_key not in netns_list() and live.sleeper.poll() is None
+
+
+def test_another_topologys_object_is_refused(design: Path, state_dir: Path, live: LiveHost,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    sh("ip link set obsvh1 alias netwright:other:obsvh1")
+    before = snapshot()
+    assert _adopt(state_dir, str(design), *PAIR, "--yes") != 0
+    assert "belongs to topology other" in capsys.readouterr().err
+    assert snapshot() == before  # not even the namespace or eth0 was marked
+    assert yaml.safe_load(design.read_text())["interfaces"]["obsvh1"]["existing"] is True
+
+
+def test_half_a_veth_pair_is_refused(design: Path, state_dir: Path,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    before = snapshot()
+    assert _adopt(state_dir, str(design), "obsvh1", "--yes") != 0
+    assert "cannot depend on one Netwright creates" in capsys.readouterr().err
+    assert snapshot() == before
