@@ -40,6 +40,7 @@ from netwright.backend.checks.routing import RouteEntry, Routing, Table
 from netwright.backend.checks.rpfilter import ReversePath
 from netwright.backend.dhcp.identity import shared_identity_notes
 from netwright.backend.topology.model import Ipvlan, Macvlan, Topology, Vxlan
+from netwright.backend.topology.problems import NetwrightError
 from netwright.backend.topology.validate_links import vxlan_mismatch
 
 MAX_HOPS = 16
@@ -147,12 +148,29 @@ class Explainer:
             found.append(Target(str(self.net.outside), "outside", "outside", OUTSIDE, "outside"))
         return found
 
-    def pairs(self) -> list[Pair]:
+    def place_of_address(self, address: str) -> Place:
+        """The place holding ``address`` (for probes sent from it); a NetwrightError naming
+        the address when no place of the topology holds it."""
+        owners = self.net.owners.get(ipaddress.ip_address(address), [])
+        places = [o.place for o in owners if o.kind not in ("nic", "lan")] or [
+            o.place for o in owners if o.kind == "nic"]
+        if not places:
+            raise NetwrightError(f"{address} is no address of the topology: probes can be sent"
+                                 " only from an address a namespace (or the host) holds")
+        return places[0]
+
+    def pairs(self, source_address: str | None = None) -> list[Pair]:
+        """Every pair; with ``source_address``, only those from the place holding it, sent
+        from that address (``check --from``) instead of the one the kernel would pick."""
         targets = [(t, fast_ip(t.address)) for t in self.targets()]
         result = []
-        for source in self.sources():
+        chosen = fast_ip(source_address) if source_address else None
+        sources = [self.place_of_address(source_address)] if source_address else self.sources()
+        for source in sources:
             versions = {a.version for a in self.net.local_addresses(source, 4)
                         + self.net.local_addresses(source, 6)}
+            if chosen is not None:
+                versions = {chosen.version}
             label = place_label(source)
             for candidate, address in targets:
                 if address.version not in versions:
@@ -161,7 +179,8 @@ class Explainer:
                 if target.place == source and target.role == "peer":
                     target = Target(target.address, "self", target.owner, target.place,
                                     target.label)
-                result.append(Pair(label, target, self.predict(source, target, address)))
+                result.append(Pair(label, target,
+                                   self.predict(source, target, address, chosen)))
         return result
 
     def notes(self) -> list[str]:
@@ -183,14 +202,16 @@ class Explainer:
 
     # -- one pair ------------------------------------------------------------------------------
 
-    def predict(self, source: Place, target: Target, dst: IpAddr | None = None) -> Prediction:
+    def predict(self, source: Place, target: Target, dst: IpAddr | None = None,
+                src: IpAddr | None = None) -> Prediction:
+        """``src``: the address the probe is sent from (None: the one the kernel picks)."""
         dst = dst or ipaddress.ip_address(target.address)
         if self.flows is not None and self.net.is_local(source, dst):
             return self.flows.predict(source, dst, dst, "icmp")
         if self.net.is_local(source, dst):
             return Prediction("reachable", "accepted",
                               f"{dst} is {place_label(source)}'s own address: delivered locally")
-        src = self.source_address(source, dst)
+        src = src or self.source_address(source, dst)
         if self.flows is not None and src is not None:
             flow = self.flows.predict(source, src, dst, "icmp")
             if flow.verdict != "reachable":

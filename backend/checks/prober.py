@@ -61,8 +61,10 @@ class Probe:
         return f"Probe({self.netns!r}, {self.target!r})"
 
 
-def open_sockets(needed: set[tuple[str, int]]) -> dict[tuple[str, int], socket.socket]:
-    """Create the echo sockets, each inside its namespace (run this in a worker thread)."""
+def open_sockets(needed: set[tuple[str, int]], bind: dict[str, str] | None = None
+                 ) -> dict[tuple[str, int], socket.socket]:
+    """Create the echo sockets, each inside its namespace (run this in a worker thread),
+    bound to ``bind``'s address for that namespace where it names one."""
     by_netns: dict[str, list[int]] = defaultdict(list)
     for netns, version in sorted(needed):
         by_netns[netns].append(version)
@@ -70,7 +72,10 @@ def open_sockets(needed: set[tuple[str, int]]) -> dict[tuple[str, int], socket.s
     try:
         for netns, versions in by_netns.items():
             for version in versions:
-                opened[(netns, version)] = _open_in(netns, version)
+                opened[(netns, version)] = sock = _open_in(netns, version)
+                address = (bind or {}).get(netns)
+                if address and (":" in address) == (version == 6):
+                    sock.bind((address, 0))
     except OSError as exc:
         for sock in opened.values():
             sock.close()
@@ -114,16 +119,19 @@ class EchoProber:
     """Concurrent ICMP echo probes. ``timeout`` is per attempt, in seconds."""
 
     def __init__(self, timeout: float = 1.0, retries: int = 1,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None, bind: dict[str, str] | None = None) -> None:
+        """``bind``: by namespace file, the address its probes are sent from (instead of the
+        one the kernel picks per route)."""
         self.timeout = timeout
         self.retries = retries
         self.progress = progress
+        self.bind = bind or {}
 
     async def run(self, probes: list[Probe]) -> list[Observation]:
         loop = asyncio.get_running_loop()
         needed = {(p.netns, p.version) for p in probes}
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="netwright-netns") as pool:
-            sockets = await loop.run_in_executor(pool, lambda: open_sockets(needed))
+            sockets = await loop.run_in_executor(pool, lambda: open_sockets(needed, self.bind))
         state = _Run(probes, [None] * len(probes), [0] * len(probes))
         state.remaining = len(probes)
         try:

@@ -49,6 +49,7 @@ class CheckOptions:
     ``size``: the don't-fragment probe sent besides the small echo to each pair predicted
     reachable: None sends each at the sender's MTU on its route (a full-size packet), a
     number sends every one at that many bytes, 0 sends none.
+    ``source``: probe only from the place holding this address, sent from it (``--from``).
     """
 
     timeout: float = 1.0
@@ -60,6 +61,7 @@ class CheckOptions:
     probe: bool = True
     outside_netns: str | None = None  # where ``outside`` lives (the lab's): probed from there
     size: int | None = None
+    source: str | None = None
 
     def __post_init__(self) -> None:
         if not 0.01 <= self.timeout <= 30:
@@ -74,6 +76,12 @@ class CheckOptions:
                     f"--target-outside {self.outside!r} is not an IP address") from None
         if self.tcp_port is not None and not 1 <= self.tcp_port <= 65535:
             raise CheckOptionsError(f"TCP port {self.tcp_port} is out of range (1–65535)")
+        if self.source is not None:
+            try:
+                ipaddress.ip_address(self.source)
+            except ValueError:
+                raise CheckOptionsError(
+                    f"--from {self.source!r} is not an IP address") from None
         if self.size is not None and self.size != 0 and not 68 <= self.size <= 65535:
             raise CheckOptionsError(f"probe size {self.size} bytes is out of range (68–65535,"
                                     " or 0 for no full-size probes)")
@@ -82,7 +90,7 @@ class CheckOptions:
     def from_json(cls, data: dict[str, Any]) -> CheckOptions:
         """Options as the D-Bus method receives them (unknown keys are refused)."""
         known = {"timeout", "retries", "outside", "tcp_port", "host_forwarding",
-                 "neighbour_budget", "probe", "size"}
+                 "neighbour_budget", "probe", "size", "source"}
         unknown = set(data) - known
         if unknown:
             raise CheckOptionsError(f"unknown check option(s): {', '.join(sorted(unknown))}")
@@ -205,7 +213,7 @@ async def _run_check(
                 pool, lambda: _read_host_rp_filter(where))
     explainer = Explainer(topology, options.outside, host_forwarding, foreign, bridge_nf,
                           probe_size=options.size, host_rp_filter=host_rp_filter)
-    pairs = with_services(explainer, explainer.pairs(),
+    pairs = with_services(explainer, explainer.pairs(options.source),
                           outside_served=options.outside_netns is not None and options.probe)
     timings["explain"] = time.perf_counter() - started
     notes = kernel_notes + explainer.notes()
@@ -256,7 +264,11 @@ async def _run_check(
         probes = _probes(pairs, explainer, where)
         sized = _size_probes(pairs, probes)
         begun = time.perf_counter()
-        everything = await EchoProber(options.timeout, options.retries, progress).run(
+        bind = {}
+        if options.source is not None:
+            place = explainer.place_of_address(options.source)
+            bind[where.path(place)] = str(ipaddress.ip_address(options.source))
+        everything = await EchoProber(options.timeout, options.retries, progress, bind).run(
             probes + [probe for _index, probe in sized])
         observations = everything[:len(probes)]
         for (index, probe), seen in zip(sized, everything[len(probes):], strict=True):

@@ -41,6 +41,9 @@ def register(subparsers: Any) -> None:
     check.add_argument("--timeout", type=float, default=1.0, metavar="SECONDS",
                        help="per attempt (default 1 s; one retry)")
     check.add_argument("--port", type=int, metavar="PORT", help="also try TCP to this port")
+    check.add_argument("--from", dest="source", metavar="ADDR",
+                       help="probe only from the namespace holding ADDR, sent from ADDR (for"
+                       " asymmetric paths and reverse-path filtering)")
     check.add_argument("--size", type=int, metavar="BYTES",
                        help="the don't-fragment probe each reachable pair also gets (default:"
                        " the sender's MTU, i.e. full-size packets; 0: none)")
@@ -62,6 +65,9 @@ def register(subparsers: Any) -> None:
                                 help="the address beyond the gateway to predict (default, when"
                                 " the topology has a gateway: a documentation address standing"
                                 " for any address out there)")
+    explain_parser.add_argument("--from", dest="source", metavar="ADDR",
+                                help="predict only from the namespace holding ADDR, sent"
+                                " from ADDR")
     explain_parser.add_argument("--size", type=int, metavar="BYTES",
                                 help="judge paths at this packet size (default: each sender's"
                                 " MTU; 0: not at all)")
@@ -89,9 +95,9 @@ def run_explain_command(args: argparse.Namespace) -> int:
     topology = read_topology(args.file)
     stand_in = None if args.target_outside else default_outside(topology)
     options = CheckOptions(outside=args.target_outside or stand_in, probe=False,
-                           size=args.size)
+                           size=args.size, source=args.source)
     explainer = Explainer(topology, options.outside, probe_size=options.size)
-    pairs = with_services(explainer, explainer.pairs())
+    pairs = with_services(explainer, explainer.pairs(options.source))
     notes = explainer.notes()
     if stand_in is not None:
         notes.append(f"'outside' ({stand_in}, a documentation address) stands for any address"
@@ -136,7 +142,8 @@ def _check_via_backend(args: argparse.Namespace) -> CheckResult:
         progress = TerminalProgress(not args.json)
         try:
             data = await client.check_job(name, progress, outside=args.target_outside,
-                                          timeout=args.timeout, size=args.size)
+                                          timeout=args.timeout, size=args.size,
+                                          source=args.source)
         finally:
             progress.close()
             client.close()
@@ -156,7 +163,7 @@ def run_check_command(args: argparse.Namespace) -> int:
         return EXIT_MISMATCH if result.mismatches else EXIT_OK
     outside = args.target_outside or (_lab_outside() if args.lab else None)
     options = CheckOptions(timeout=args.timeout, outside=outside, tcp_port=args.port,
-                           size=args.size)
+                           size=args.size, source=args.source)
 
     async def main() -> CheckResult:
         deployment = await _deployment(args.subject, args.lab, args.state_dir)

@@ -160,9 +160,10 @@ class BackendClient:
     async def check_job(
         self, name: str, progress: ProgressCallback | None = None, *,
         outside: str | None = None, timeout: float | None = None, size: int | None = None,
+        source: str | None = None,
     ) -> Any:
         """Check as a job (StartCheck): progress per phase, then the same report as check()."""
-        options = _check_options(outside, timeout, size)
+        options = _check_options(outside, timeout, size, source)
         job = str(await self._call("StartCheck", "sa{sv}", [name, options]))
         return parse_json(await self._finished(job, progress))
 
@@ -335,9 +336,11 @@ def _json_list(text: str) -> list[dict[str, Any]]:
 
 
 def _check_options(outside: str | None, timeout: float | None,
-                   size: int | None = None) -> dict[str, Variant]:
+                   size: int | None = None, source: str | None = None) -> dict[str, Variant]:
     """Check's and StartCheck's options, only those given."""
     options: dict[str, Variant] = {}
+    if source is not None:
+        options["source"] = Variant("s", source)
     if size is not None:
         options["size"] = Variant("u", size)
     if outside is not None:

@@ -18,7 +18,7 @@ from netwright.backend.service.worker import CancelFlag, EngineWorker
 
 #: D-Bus options of Check and their signatures.
 CHECK_OPTIONS = {"outside": "s", "timeout": "d", "retries": "u", "tcp_port": "u", "probe": "b",
-                 "size": "u"}
+                 "size": "u", "source": "s"}
 
 #: The longest a check may wait for replies: timeout × (retries + 1) must stay within it.
 PROBE_BUDGET_SECONDS = 30.0

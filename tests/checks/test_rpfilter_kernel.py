@@ -94,3 +94,19 @@ def test_a_route_src_makes_the_request_fail_strict_filtering_at_the_router(
     if src:
         assert "the request is dropped by reverse-path filtering: r drops packets from" \
             " 10.3.0.1 arriving on ra" in across.predicted.reason
+
+
+@pytest.mark.parametrize(("source", "verdict"), [(None, "reachable"), ("10.3.0.1", "unreachable")])
+def test_probes_from_a_chosen_address(source: str | None, verdict: str,
+                                      deploy: Callable[[Topology], object]) -> None:
+    """``check --from 10.3.0.1``: a's probes leave a0 from a1's address, and the router's
+    strict filter drops them; from the address the kernel picks they pass."""
+    deployment = deploy(design(r=", net.ipv4.conf.all.rp_filter: 1", asymmetric=False))
+    options = CheckOptions(timeout=0.3, retries=1, source=source)
+    result = asyncio.run(run_check(deployment, options))
+    assert result.probed and not result.mismatches, [p.mismatch_text()
+                                                     for p in result.mismatches]
+    if source:
+        assert {p.source for p in result.pairs} == {"a"}
+    across = pair(result, "a", "10.2.0.1")
+    assert across.observed is not None and across.observed.verdict == verdict
