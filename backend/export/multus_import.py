@@ -268,7 +268,7 @@ def _layout(design: _Design) -> dict[str, dict[str, float]]:
     return layout
 
 
-class _TopologyDumper(yaml.SafeDumper):
+class _TopologyDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
     """Short lists of scalars in flow style, as the shipped examples write them."""
 
 

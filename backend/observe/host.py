@@ -85,6 +85,10 @@ class ObservedNamespace:
     state: NsState
     is_host: bool = False
     outside: bool = False  # not the host's (the lab's LAN): never imported
+    by_index: dict[int, LinkState] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_index = {link.index: link for link in self.state.links.values()}
 
     @property
     def owner(self) -> tuple[str, str] | None:
@@ -109,15 +113,18 @@ class HostView:
     namespaces: list[ObservedNamespace]
     remote: dict[tuple[Where, int], tuple[Where, int]] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        self._by_where = {ns.where: ns for ns in self.namespaces}
+
     def namespace(self, where: Where) -> ObservedNamespace:
-        return next(ns for ns in self.namespaces if ns.where == where)
+        return self._by_where[where]
 
     def across(self, where: Where, link: LinkState) -> tuple[Where, LinkState] | None:
         """The link in another namespace that ``link`` points at (peer, parent)."""
         hit = self.remote.get((where, link.index))
         if hit is None:
             return None
-        other = self.namespace(hit[0]).state.by_index(hit[1])
+        other = self.namespace(hit[0]).by_index.get(hit[1])
         return (hit[0], other) if other is not None else None
 
 
@@ -125,6 +132,7 @@ def _join(kernel: PathKernel, namespaces: list[ObservedNamespace]
           ) -> dict[tuple[Where, int], tuple[Where, int]]:
     """Resolve every IFLA_LINK that lives in another namespace (IFLA_LINK_NETNSID set)."""
     index_at: dict[int, list[Where]] = {}
+    by_where = {ns.where: ns for ns in namespaces}
     for ns in namespaces:
         for link in ns.state.links.values():
             index_at.setdefault(link.index, []).append(ns.where)
@@ -136,7 +144,7 @@ def _join(kernel: PathKernel, namespaces: list[ObservedNamespace]
                 continue
             candidates = [w for w in index_at.get(link.link, []) if w != ns.where]
             if link.kind == "veth":  # its peer points back at it
-                candidates = [w for w in candidates if _points_back(namespaces, w, link)]
+                candidates = [w for w in candidates if _points_back(by_where[w], link)]
             # the host first: most links that point elsewhere point there
             candidates.sort(key=lambda w: (w != namespaces[0].where, w or ""))
             for other in candidates:
@@ -149,9 +157,8 @@ def _join(kernel: PathKernel, namespaces: list[ObservedNamespace]
     return out
 
 
-def _points_back(namespaces: list[ObservedNamespace], where: Where, link: LinkState) -> bool:
-    ns = next(n for n in namespaces if n.where == where)
-    other = ns.state.by_index(link.link)
+def _points_back(ns: ObservedNamespace, link: LinkState) -> bool:
+    other = ns.by_index.get(link.link or -1)
     return other is not None and other.link == link.index
 
 

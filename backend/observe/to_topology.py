@@ -51,13 +51,17 @@ class _Import:
     skipped: list[str] = field(default_factory=list)
 
     def unique_key(self, name: str, ns_key: str | None) -> str:
-        taken = self.interfaces.keys() | self.nics.keys()
-        if name not in taken:
+        def free(key: str) -> bool:
+            return key not in self.interfaces and key not in self.nics
+
+        if free(name):
             return name
-        for candidate in [f"{ns_key}-{name}"[:15]] + [f"{name[:10]}-{n}" for n in range(2, 10**4)]:
-            if candidate not in taken:
-                return candidate
-        raise AssertionError("unreachable: 10,000 links of one name")
+        if free(candidate := f"{ns_key}-{name}"[:15]):
+            return candidate
+        n = 2
+        while not free(candidate := f"{name[:10]}-{n}"):
+            n += 1
+        return candidate
 
     def wanted(self, ns: ObservedNamespace, link: LinkState) -> bool:
         if link.name == "lo":
@@ -225,10 +229,13 @@ def _layout(namespaces: dict[str, dict[str, Any]], nics: dict[str, Any],
     top = [k for k in nics] + [k for k, v in interfaces.items() if "namespace" not in v]
     for index, key in enumerate(top):
         layout[key] = {"x": float(index * 160), "y": 0.0}
+    inside_of: dict[str, list[str]] = {}
+    for key, link in interfaces.items():
+        if "namespace" in link:
+            inside_of.setdefault(link["namespace"], []).append(key)
     for column, ns_key in enumerate(namespaces):
         layout[ns_key] = {"x": float(column * 240), "y": 240.0}
-        inside = [k for k, v in interfaces.items() if v.get("namespace") == ns_key]
-        for row, key in enumerate(inside):
+        for row, key in enumerate(inside_of.get(ns_key, [])):
             layout[key] = {"x": float(column * 240), "y": 320.0 + row * 60}
     return layout
 
