@@ -37,6 +37,7 @@ FLUSH_BYTES = 256 * 1024
 #: Packets read between two looks at the clock and the stop flag, under a flood.
 BATCH = 512
 _TIMESPEC = struct.Struct("=qq")
+_GONE = (errno.ENETDOWN, errno.ENXIO, errno.ENODEV)
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,8 @@ class CaptureLimits:
 
 @dataclass(frozen=True)
 class CaptureResult:
-    """What a capture wrote and why it ended (count, seconds, stopped, reader-closed)."""
+    """What a capture wrote and why it ended (count, seconds, stopped, reader-closed,
+    interface-gone)."""
 
     packets: int
     dropped: int
@@ -104,8 +106,19 @@ def capture(netns: str | None, interface: str, out_fd: int, limits: CaptureLimit
 
     >>> capture("lab-net1", "ipvlan1", fd, CaptureLimits(count=10, filter="icmp"))
     """
+    return record(open_capture(netns, interface, limits), interface, out_fd, limits, stop)
+
+
+def open_capture(netns: str | None, interface: str, limits: CaptureLimits) -> socket.socket:
+    """Compile the filter and open the bound socket: every refusal (bad filter, no such
+    interface) happens here, before a caller is told the capture started."""
     program = bpf.compile_filter(limits.filter) if limits.filter else None
-    sock = open_socket(netns, interface, program)
+    return open_socket(netns, interface, program)
+
+
+def record(sock: socket.socket, interface: str, out_fd: int, limits: CaptureLimits,
+           stop: threading.Event | None = None) -> CaptureResult:
+    """Write what ``sock`` (from open_capture) receives into ``out_fd``; closes ``sock``."""
     try:
         return _run(sock, interface, out_fd, limits, stop or threading.Event())
     finally:
@@ -153,6 +166,11 @@ def _run(sock: socket.socket, interface: str, out_fd: int, limits: CaptureLimits
                                                      socket.MSG_DONTWAIT | socket.MSG_TRUNC)
             except BlockingIOError:
                 break
+            except OSError as exc:  # the interface was deleted (a destroy) or went away
+                if exc.errno not in _GONE:
+                    raise
+                writer.flush()
+                return CaptureResult(packets, _dropped(sock), "interface-gone")
             stamp = _timestamp(cmsgs)
             captured = min(size, SNAPLEN)
             if not writer.write(enhanced(stamp, view[:captured], size)):

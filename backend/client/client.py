@@ -226,6 +226,31 @@ class BackendClient:
     async def destroy(self, name: str, progress: ProgressCallback | None = None) -> ApplyResult:
         return await self.wait_job(await self.start_destroy(name), progress)
 
+    async def start_capture(self, name: str, interface: str, output: int, *,
+                            count: int | None = None, seconds: float | None = None,
+                            packet_filter: str = "") -> str:
+        """Start capturing ``interface`` of deployed topology ``name`` into descriptor
+        ``output`` (opened by the caller: the backend only writes to it); the job id."""
+        options: dict[str, Variant] = {}
+        if count is not None:
+            options["count"] = Variant("u", count)
+        if seconds is not None:
+            options["seconds"] = Variant("d", float(seconds))
+        if packet_filter:
+            options["filter"] = Variant("s", packet_filter)
+        reply = await self._send_call(Message(
+            destination=names.BUS_NAME, path=names.OBJECT_PATH, interface=names.INTERFACE,
+            member="Capture", signature="ssha{sv}", body=[name, interface, 0, options],
+            unix_fds=[output]))
+        if reply.message_type is MessageType.ERROR:
+            raise _error_from_reply(reply)
+        return str(reply.body[0])
+
+    async def wait_capture(self, job: str) -> dict[str, Any]:
+        """A capture's end: {"packets", "dropped", "ended"}; what it raised if it failed."""
+        result = parse_json(await self._finished(job, None))
+        return result if isinstance(result, dict) else {}
+
     async def cancel(self, job: str) -> None:
         await self._call("Cancel", "s", [job])
 

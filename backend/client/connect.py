@@ -42,7 +42,7 @@ async def connect(lab: bool | None = None) -> BackendClient:
 async def connect_system(*, activate: bool = True) -> BackendClient:
     """The root netwrightd on the system bus ($DBUS_SYSTEM_BUS_ADDRESS is honoured)."""
     try:
-        bus = await MessageBus(bus_type=BusType.SYSTEM).connect()
+        bus = await MessageBus(bus_type=BusType.SYSTEM, negotiate_unix_fd=True).connect()
     except (OSError, ValueError) as exc:
         raise BackendUnavailableError(f"the system bus is not reachable: {exc}") from None
     try:
@@ -107,7 +107,8 @@ async def _try_lab(directory: Path) -> BackendClient | None:
     if not (directory / "bus").exists():
         return None
     try:
-        bus = await MessageBus(bus_address=lab_address(directory)).connect()
+        bus = await MessageBus(bus_address=lab_address(directory),
+                               negotiate_unix_fd=True).connect()
     except (OSError, ValueError, EOFError):
         return None
     if not await _available(bus, activate=False):

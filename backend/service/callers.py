@@ -34,6 +34,11 @@ class Callers:
         self._bus = bus
         self._uids: OrderedDict[str, int] = OrderedDict()
 
+    @property
+    def bus(self) -> MessageBus:
+        """The daemon's connection (a capture watches its caller leave on it)."""
+        return self._bus
+
     async def uid(self, sender: str) -> int:
         """The Unix user of the connection ``sender``; NotAuthorized if the bus cannot say."""
         known = self._uids.get(sender)

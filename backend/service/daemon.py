@@ -89,12 +89,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 async def connect(bus: str, *, inside_user_namespace: bool = False) -> MessageBus:
     """Connect to the named bus; inside a user namespace let the kernel vouch for the uid."""
     auth = AuthExternal(UID_NOT_SPECIFIED) if inside_user_namespace else None
+    # Unix fds: Capture receives the caller's output file as a descriptor.
     if bus == "system":
-        connected = await MessageBus(bus_type=BusType.SYSTEM, auth=auth).connect()
+        connected = await MessageBus(bus_type=BusType.SYSTEM, auth=auth,
+                                     negotiate_unix_fd=True).connect()
     elif bus == "session":
-        connected = await MessageBus(bus_type=BusType.SESSION, auth=auth).connect()
+        connected = await MessageBus(bus_type=BusType.SESSION, auth=auth,
+                                     negotiate_unix_fd=True).connect()
     else:
-        connected = await MessageBus(bus_address=bus, auth=auth).connect()
+        connected = await MessageBus(bus_address=bus, auth=auth,
+                                     negotiate_unix_fd=True).connect()
     make_patient(connected)  # a full socket must not cost the daemon its bus
     return connected
 

@@ -14,13 +14,16 @@ Introspection, properties and signals stay with dbus-fast, generated from the sa
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
 from collections import Counter
 from typing import Any
 
 from dbus_fast import Message, MessageFlag, MessageType
 from dbus_fast.aio import MessageBus
 from dbus_fast.service import ServiceInterface
+from dbus_fast.signature import get_signature_tree
 
 from netwright.backend.service import names
 from netwright.backend.service.callers import ROOT_UID, Callers
@@ -60,10 +63,12 @@ class Dispatcher:
         if method is None:
             if msg.interface is None:
                 return False
+            _close_fds(msg)
             self._reply_error(msg, UNKNOWN_METHOD, f"{names.INTERFACE} has no method"
                               f" {str(msg.member)[:64]!r}")
             return True
         if msg.signature != method.in_signature:
+            _close_fds(msg)
             self._reply_error(
                 msg, INVALID_ARGS,
                 f"{method.name} takes arguments of D-Bus type '{method.in_signature}',"
@@ -73,6 +78,8 @@ class Dispatcher:
         task = asyncio.get_running_loop().create_task(self._run(msg, method))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        # Descriptors the call brought are ours to close; Capture dup()s the one it keeps.
+        task.add_done_callback(lambda _task: _close_fds(msg))
         return True
 
     async def _run(self, msg: Message, method: Any) -> None:
@@ -98,7 +105,7 @@ class Dispatcher:
 
     async def _call(self, msg: Message, method: Any) -> None:
         try:
-            result = await method.fn(self._interface, *msg.body)
+            result = await method.fn(self._interface, *_with_fds(method.in_signature, msg))
         except BusError as exc:
             self._reply_error(msg, exc.name, exc.message, exc.detail)
             return
@@ -133,3 +140,25 @@ class Dispatcher:
         """Wait for calls in progress (used at shutdown, after jobs are cancelled)."""
         if self._tasks:
             await asyncio.wait(list(self._tasks), timeout=10)
+
+
+def _with_fds(signature: str, msg: Message) -> list[Any]:
+    """The call's arguments with each top-level 'h' (an index into the descriptors that came
+    with the message) replaced by that descriptor, or -1 when none came."""
+    if "h" not in signature:
+        return list(msg.body)
+    types = get_signature_tree(signature).types
+    args = list(msg.body)
+    for position, kind in enumerate(types):
+        if kind.token == "h":
+            index = args[position]
+            args[position] = msg.unix_fds[index] if 0 <= index < len(msg.unix_fds) else -1
+    return args
+
+
+def _close_fds(msg: Message) -> None:
+    """Close the descriptors a call brought: each received one is ours to close."""
+    for fd in msg.unix_fds:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    msg.unix_fds = []

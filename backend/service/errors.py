@@ -12,6 +12,7 @@ import json
 import re
 from typing import Any
 
+from netwright.backend.capture.errors import CaptureError
 from netwright.backend.nm.errors import ConfirmationRequired
 from netwright.backend.outcomes import errors as engine_errors
 from netwright.backend.outcomes.errors import (
@@ -92,6 +93,7 @@ _EXTRA_NAMES: dict[type[NetwrightError], str] = {
     JobNotFoundError: names.ERROR_NOT_FOUND,
     NothingToConfirm: names.ERROR_NOT_FOUND,
     NoDhcpServer: names.ERROR_NOT_FOUND,
+    CaptureError: names.ERROR_INVALID_ARGUMENTS,
     ConfirmationExpired: names.ERROR_FAILED,
 }
 

@@ -31,6 +31,7 @@ from netwright.backend.service.calls import (
     decode_options,
     exported,
 )
+from netwright.backend.service.capture_calls import CaptureCalls
 from netwright.backend.service.checking import CHECK_OPTIONS, check_options
 from netwright.backend.service.dhcp_calls import DhcpCalls
 from netwright.backend.service.errors import InvalidArgumentsError, NotAuthorizedError
@@ -57,7 +58,7 @@ CheckRunner = Callable[..., Awaitable[dict[str, Any]]]  # (worker, name, options
 Prepare = Callable[[Topology], Awaitable[None]]
 
 
-class Backend1(DhcpCalls, ObserveCalls, MeasureCalls, ServiceInterface):
+class Backend1(DhcpCalls, ObserveCalls, MeasureCalls, CaptureCalls, ServiceInterface):
     """Translates D-Bus calls into engine calls; holds no network logic of its own."""
 
     def __init__(

@@ -36,11 +36,13 @@ from netwright.backend.topology.problems import NetwrightError
 
 log = logging.getLogger("netwrightd")
 
-Operation = Literal["apply", "destroy", "check", "revert"]
+Operation = Literal["apply", "destroy", "check", "revert", "capture"]
 Work = Callable[[Callable[[int, int, str], None], CancelFlag], Awaitable[dict[str, object]]]
 
 #: Checks one user may run at once (StartCheck and Check together).
 CHECKS_PER_USER = 2
+#: Captures one user may run at once.
+CAPTURES_PER_USER = 4
 #: How long a change waits for the checks it cancelled to stop before it starts anyway.
 CHECK_STOP_SECONDS = 5.0
 #: At most one JobProgress signal per job in this time (see _Throttled).
@@ -118,16 +120,19 @@ class Jobs:
         job = Job(f"{operation}-{topology}-{self._run_token}-{next(self._ids)}", topology,
                   operation, action, owner, quiet)
         stopping: list[Job] = []
-        if operation == "check":
-            mine = [c for c in self._checks.values() if c.owner.uid == owner.uid]
-            if len(mine) >= CHECKS_PER_USER:
+        if operation in ("check", "capture"):  # readers: beside changes, a few per user
+            mine = [c for c in self._checks.values()
+                    if c.owner.uid == owner.uid and c.operation == operation]
+            most = CHECKS_PER_USER if operation == "check" else CAPTURES_PER_USER
+            if len(mine) >= most:
                 raise BusyError(
-                    f"you already run {len(mine)} checks ({', '.join(c.id for c in mine)});"
-                    f" netwrightd runs at most {CHECKS_PER_USER} per user at once: wait for"
-                    " one to finish or cancel it")
+                    f"you already run {len(mine)} {operation}s"
+                    f" ({', '.join(c.id for c in mine)}); netwrightd runs at most {most} per"
+                    " user at once: wait for one to finish or cancel it")
             self._checks[job.id] = job
-        else:
-            stopping = [c for c in self._checks.values() if c.topology == topology]
+        else:  # a capture goes on while its topology changes, as tcpdump would
+            stopping = [c for c in self._checks.values()
+                        if c.topology == topology and c.operation == "check"]
             for check in stopping:
                 log.info("job %s: cancelled: job %s changes its topology", check.id, job.id)
                 check.cancel.request(f"job {job.id} ({operation}) changes topology {topology}")

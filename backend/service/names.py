@@ -15,7 +15,7 @@ OBJECT_PATH: Final = "/io/netwright/Backend1"
 INTERFACE: Final = "io.netwright.Backend1"
 
 #: The version of the D-Bus API, published as the ``Version`` property.
-API_VERSION: Final = "1.4"
+API_VERSION: Final = "1.5"
 
 ACTION_INSPECT: Final = "io.netwright.inspect"
 ACTION_CHECK: Final = "io.netwright.check"
@@ -24,8 +24,10 @@ ACTION_DESTROY: Final = "io.netwright.destroy"
 ACTION_PERSIST: Final = "io.netwright.persist"
 #: Read every network namespace of the host, other users' containers included (ImportHost).
 ACTION_OBSERVE: Final = "io.netwright.observe"
+#: Capture an interface's packets (other users' traffic): administrators by default.
+ACTION_CAPTURE: Final = "io.netwright.capture"
 ALL_ACTIONS: Final = (ACTION_INSPECT, ACTION_CHECK, ACTION_APPLY, ACTION_DESTROY, ACTION_PERSIST,
-                      ACTION_OBSERVE)
+                      ACTION_OBSERVE, ACTION_CAPTURE)
 
 ERROR_PREFIX: Final = "io.netwright.Error."
 ERROR_NOT_AUTHORIZED: Final = ERROR_PREFIX + "NotAuthorized"

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 from capture_pair import A_ADDRESS, B_ADDRESS, ping, veth_pair
-from pcap_reader import frames, icmp_echoes
 
-from netwright.backend.capture import CaptureError, CaptureLimits, capture
+from netwright.backend.capture.engine import CaptureLimits, capture
+from netwright.backend.capture.errors import CaptureError
+from tests.tools.pcap_reader import frames, icmp_echoes
 
 
 def _capture_while(path: Path, netns: str, link: str, limits: CaptureLimits,

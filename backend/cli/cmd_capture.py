@@ -1,0 +1,151 @@
+"""`netwright capture NAME INTERFACE -w FILE`: the packets of a deployed interface, as pcapng.
+
+Like ``tcpdump -i INTERFACE -w FILE`` inside the right namespace, for an interface named as the
+topology names it. This process opens FILE (as the user running it; ``-`` is standard output,
+for ``| wireshark -k -i -``) and hands the descriptor to the backend: netwrightd on the system
+bus (polkit action io.netwright.capture, administrators by default), the user's lab with
+``--lab``, or, with ``--local`` (root), this process itself. Ctrl+C stops the capture and keeps
+what was captured, as tcpdump does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+EXIT_OK = 0
+EXIT_NOT_OK = 1
+EXIT_USAGE = 2
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "capture", help="capture an interface's packets into a pcapng file",
+        description="Capture the packets of one interface of a deployed topology into a"
+        " pcapng file (read it with Wireshark, tshark or tcpdump -r). Stops after -c packets,"
+        " --seconds, or Ctrl+C.")
+    parser.add_argument("name", metavar="NAME", help="a deployed topology")
+    parser.add_argument("interface", metavar="INTERFACE",
+                        help="an interface key of the topology, or a host NIC it names")
+    parser.add_argument("-w", "--write", metavar="FILE", required=True,
+                        help="the pcapng file to write ('-': standard output)")
+    parser.add_argument("-c", "--count", metavar="COUNT", type=_positive_int,
+                        help="stop after COUNT packets")
+    parser.add_argument("--seconds", metavar="S", type=_positive_float,
+                        help="stop after S seconds")
+    parser.add_argument("--filter", metavar="EXPR", default="",
+                        help="a tcpdump filter expression, e.g. 'icmp or arp'")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--lab", action="store_true", help="capture in the lab backend")
+    where.add_argument("--local", action="store_true",
+                       help="capture in this process (root) instead of asking the backend")
+    parser.add_argument("--state-dir", metavar="DIR", type=Path,
+                        help="with --local: where deployments are recorded")
+    parser.set_defaults(func=run)
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not 0 < value <= 86400:
+        raise argparse.ArgumentTypeError("must be more than 0 and at most 86400 (a day)")
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        output = _open_output(args.write)
+    except OSError as exc:
+        print(f"netwright: cannot write {args.write}: {exc.strerror}", file=sys.stderr)
+        return EXIT_NOT_OK
+    try:
+        if args.local:
+            return _local(args, output)
+        from netwright.backend.client.commands import run_with_backend
+
+        return run_with_backend(args, lambda client, a: _backend(client, a, output))
+    finally:
+        if output != sys.stdout.fileno():
+            os.close(output)
+
+
+def _open_output(path: str) -> int:
+    """FILE opened here, as the user: the backend only ever receives the descriptor."""
+    if path == "-":
+        return sys.stdout.fileno()
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+
+
+def _local(args: argparse.Namespace, output: int) -> int:
+    import asyncio
+    import threading
+
+    from netwright.backend.capture.engine import CaptureLimits, open_capture, record
+    from netwright.backend.capture.where import locate
+    from netwright.backend.engine import Engine, Target, default_state_dir
+    from netwright.backend.engine.engine import require_root
+
+    require_root()
+    engine = Engine(args.state_dir or default_state_dir(), Target.lab() if args.lab
+                    else Target.host())
+    netns, kernel_name = locate(asyncio.run(engine.deployment(args.name)), args.interface)
+    limits = CaptureLimits(count=args.count, seconds=args.seconds, filter=args.filter)
+    sock = open_capture(netns, kernel_name, limits)
+    _say(f"capturing on {args.interface} ({kernel_name}"
+         f"{' in ' + netns if netns else ''}); Ctrl+C stops")
+    stop = threading.Event()
+    box: dict[str, Any] = {}
+    worker = threading.Thread(target=lambda: box.update(
+        result=record(sock, kernel_name, output, limits, stop).to_json()))
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(0.2)
+    except KeyboardInterrupt:
+        stop.set()
+        worker.join()
+    return _report(box.get("result", {}))
+
+
+async def _backend(client: Any, args: argparse.Namespace, output: int) -> int:
+    import asyncio
+
+    job = await client.start_capture(args.name, args.interface, output, count=args.count,
+                                     seconds=args.seconds, packet_filter=args.filter)
+    _say(f"capturing on {args.interface} of {args.name} (job {job}); Ctrl+C stops")
+    waiting = asyncio.ensure_future(client.wait_capture(job))
+    try:
+        result = await asyncio.shield(waiting)
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        await client.cancel(job)
+        result = await waiting
+    return _report(result)
+
+
+def _report(result: dict[str, Any]) -> int:
+    """tcpdump's closing lines: what was written and what the kernel dropped."""
+    packets = int(result.get("packets", 0))
+    dropped = int(result.get("dropped", 0))
+    _say(f"{packets} packet{'s' if packets != 1 else ''} captured"
+         f" ({_ENDED.get(str(result.get('ended')), 'stopped')})")
+    if dropped:
+        _say(f"{dropped} packets dropped by the kernel (the capture could not keep up)")
+    return EXIT_OK
+
+
+_ENDED = {"count": "the count was reached", "seconds": "the time was up",
+          "stopped": "stopped", "reader-closed": "the reader closed the output",
+          "interface-gone": "the interface was deleted"}
+
+
+def _say(text: str) -> None:
+    print(f"netwright: {text}", file=sys.stderr)

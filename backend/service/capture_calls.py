@@ -1,0 +1,133 @@
+"""The Capture member of io.netwright.Backend1: packets of a deployed interface, as pcapng.
+
+The caller opens the output itself (as the user) and passes the descriptor over the bus
+(D-Bus type 'h'); netwrightd only writes into it, so root never opens a path of the caller's
+choosing. The capture runs as a job of operation "capture": it ends on its count or time limit,
+on Cancel (the job's own action, io.netwright.capture), and when the caller's connection leaves
+the bus (NameOwnerChanged), so an interrupted client never leaves a capture running. Mixed
+into ``Backend1`` (interface.py) with the fixed handler shape of calls.exported.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+from typing import Any
+
+from dbus_fast import Message, MessageType
+from dbus_fast.aio import MessageBus
+from dbus_fast.annotations import DBusDict, DBusStr, DBusUnixFd
+from dbus_fast.service import dbus_method
+
+from netwright.backend.capture.engine import CaptureLimits, open_capture, record
+from netwright.backend.capture.where import locate
+from netwright.backend.service import names
+from netwright.backend.service.authority import Authority
+from netwright.backend.service.callers import Callers
+from netwright.backend.service.calls import CALLER, decode_name, decode_options, exported
+from netwright.backend.service.errors import InvalidArgumentsError
+from netwright.backend.service.jobs import Jobs, Owner
+from netwright.backend.service.worker import CancelFlag, EngineWorker, Progress
+
+CAPTURE_OPTIONS = {"count": "u", "seconds": "d", "filter": "s"}
+#: The longest capture one call may ask for (a day); Cancel ends any capture sooner.
+MAX_SECONDS = 86400.0
+
+
+class CaptureCalls:
+    """Capture; uses the ``worker``, ``authority``, ``jobs`` and ``callers`` of Backend1."""
+
+    worker: EngineWorker
+    authority: Authority
+    jobs: Jobs
+    callers: Callers
+
+    @dbus_method(name="Capture")
+    @exported(names.ACTION_CAPTURE)
+    async def capture(self, name: DBusStr, interface: DBusStr, output: DBusUnixFd,
+                      options: DBusDict) -> DBusStr:
+        limits = decode_limits(decode_options(options, CAPTURE_OPTIONS))
+        topology = decode_name(name)
+        if not isinstance(output, int) or output < 0:
+            raise InvalidArgumentsError(
+                "no file descriptor came with the call: the client's bus connection must"
+                " negotiate Unix fd passing")
+        deployment = await self.worker.with_engine(lambda e: e.deployment(topology))
+        netns, kernel_name = locate(deployment, interface)
+        owner = await self._capture_owner()
+        sock = await asyncio.to_thread(open_capture, netns, kernel_name, limits)
+        fd = os.dup(output)  # the dispatcher closes the message's own copy when we return
+
+        async def work(_progress: Progress, cancel: CancelFlag) -> dict[str, Any]:
+            watch = await _CallerWatch.start(self.callers.bus, owner.name, cancel)
+            try:
+                result = await asyncio.to_thread(record, sock, kernel_name, fd, limits,
+                                                 cancel)
+            finally:
+                os.close(fd)
+                await watch.stop()
+            return result.to_json()
+
+        try:
+            job = self.jobs.start(topology, "capture", names.ACTION_CAPTURE, work, owner)
+        except BaseException:
+            os.close(fd)
+            sock.close()
+            raise
+        return job.id
+
+    async def _capture_owner(self) -> Owner:
+        sender = CALLER.get()
+        return Owner(sender, await self.callers.uid(sender))
+
+
+def decode_limits(values: dict[str, Any]) -> CaptureLimits:
+    """Options → limits, each bounded; a sentence for a value out of range."""
+    count = values.get("count")
+    seconds = values.get("seconds")
+    if count is not None and count == 0:
+        raise InvalidArgumentsError("count must be at least 1 packet")
+    if seconds is not None and not 0 < seconds <= MAX_SECONDS:
+        raise InvalidArgumentsError(
+            f"seconds must be more than 0 and at most {MAX_SECONDS:.0f} (a day)")
+    return CaptureLimits(count=count, seconds=seconds, filter=values.get("filter", ""))
+
+
+class _CallerWatch:
+    """Sets ``cancel`` when connection ``name`` leaves the bus (NameOwnerChanged to "")."""
+
+    def __init__(self, bus: MessageBus, name: str, cancel: CancelFlag) -> None:
+        self._bus = bus
+        self._name = name
+        self._cancel = cancel
+        self._rule = (f"type='signal',sender='org.freedesktop.DBus',member='NameOwnerChanged',"
+                      f"arg0='{name}'")
+
+    @classmethod
+    async def start(cls, bus: MessageBus, name: str, cancel: CancelFlag) -> _CallerWatch:
+        watch = cls(bus, name, cancel)
+        bus.add_message_handler(watch._on_message)
+        await watch._bus_call("AddMatch", watch._rule)
+        if await watch._bus_call("NameHasOwner", name) is not True:  # gone before we looked
+            cancel.request(f"its caller {name} left the bus")
+        return watch
+
+    async def stop(self) -> None:
+        self._bus.remove_message_handler(self._on_message)
+        with contextlib.suppress(Exception):
+            await self._bus_call("RemoveMatch", self._rule)
+
+    def _on_message(self, msg: Message) -> None:
+        if (msg.message_type is MessageType.SIGNAL and msg.member == "NameOwnerChanged"
+                and msg.sender == "org.freedesktop.DBus" and len(msg.body) == 3
+                and msg.body[0] == self._name and msg.body[2] == ""):
+            self._cancel.request(f"its caller {self._name} left the bus")
+
+    async def _bus_call(self, member: str, argument: str) -> object:
+        reply = await self._bus.call(Message(
+            destination="org.freedesktop.DBus", path="/org/freedesktop/DBus",
+            interface="org.freedesktop.DBus", member=member, signature="s", body=[argument]))
+        if reply is None or reply.message_type is MessageType.ERROR or not reply.body:
+            return None
+        return reply.body[0]
