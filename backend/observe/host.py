@@ -35,11 +35,18 @@ class PathKernel(Kernel):
     def exists(self, where: Where) -> bool:
         return where is None or os.path.exists(where)
 
-    def prefetch(self, wheres: list[Where]) -> None:
+    def prefetch(self, wheres: list[Where]) -> dict[str, bool | None]:
+        """As ``Kernel.prefetch``: True where a socket is open now, None where the
+        namespace could not be entered."""
         todo = [w for w in wheres if w is not None and w not in self._sockets]
+        out: dict[str, bool | None] = {}
         for name, result in netns.open_sockets(todo).items():
-            if not isinstance(result, OSError):
+            if isinstance(result, OSError):
+                out[name] = None
+            else:
                 self._sockets[name] = RtSocket(result)
+                out[name] = True
+        return out
 
     def opened(self, where: Where) -> bool:
         return where in self._sockets
@@ -170,7 +177,10 @@ def observe_host(under: int | None = None, host: str | None = None,
     host_where = str(netns.netns_path(host)) if host else None
     kernel = PathKernel()
     try:
-        kernel.prefetch([f.path for f in found] + ([host_where] if host_where else []))
+        paths: list[Where] = [f.path for f in found]
+        if host_where:
+            paths.append(host_where)
+        kernel.prefetch(paths)
         inode = os.stat(host_where or "/proc/self/ns/net").st_ino
         namespaces = [ObservedNamespace(host_where, inode, None, [],
                                         observe_ns(kernel, host_where), is_host=True)]
