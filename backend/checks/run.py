@@ -262,18 +262,13 @@ async def _run_check(
                 f" ({NEIGHBOUR_TABLE_LIMIT}): {pinned} were pinned as temporary permanent"
                 " entries and removed afterwards")
         probes = _probes(pairs, explainer, where)
-        sized = _size_probes(pairs, probes)
         begun = time.perf_counter()
         bind = {}
         if options.source is not None:
             place = explainer.place_of_address(options.source)
             bind[where.path(place)] = str(ipaddress.ip_address(options.source))
-        everything = await EchoProber(options.timeout, options.retries, progress, bind).run(
-            probes + [probe for _index, probe in sized])
-        observations = everything[:len(probes)]
-        for (index, probe), seen in zip(sized, everything[len(probes):], strict=True):
-            observations[index] = replace(observations[index], size=probe.size,
-                                          size_verdict=seen.verdict, size_error=seen.error)
+        prober = EchoProber(options.timeout, options.retries, progress, bind)
+        observations = await _echo(prober, pairs, probes)
         timings["probe"] = time.perf_counter() - begun
         if options.tcp_port is not None:
             from netwright.backend.checks.tcp import probe_tcp
@@ -348,12 +343,36 @@ def _probes(pairs: list[Pair], explainer: Explainer, where: Where) -> list[Probe
     return probes
 
 
-def _size_probes(pairs: list[Pair], probes: list[Probe]) -> list[tuple[int, Probe]]:
-    """A don't-fragment probe at the predicted size for each pair predicted reachable (a
-    pair already unreachable with small echoes has nothing to learn from a big one)."""
-    return [(index, Probe.like(probe, probe.netns, pair.predicted.size))
-            for index, (pair, probe) in enumerate(zip(pairs, probes, strict=True))
-            if pair.predicted.size and pair.predicted.verdict == "reachable"]
+async def _echo(prober: EchoProber, pairs: list[Pair], probes: list[Probe]
+                ) -> list[Observation]:
+    """The small echo and the full-size don't-fragment probe of every pair, as one
+    observation each, at about the cost of one probe per pair.
+
+    A pair predicted unreachable gets the small echo only (a big one has nothing to add); one
+    predicted to drop full-size packets gets both at once; one predicted to pass them gets
+    the full-size probe only, since its reply answers for the small echo too, and the small
+    echo follows in a second round only where the full-size probe failed (a mismatch).
+    """
+    sized = {index: Probe.like(probe, probe.netns, pair.predicted.size)
+             for index, (pair, probe) in enumerate(zip(pairs, probes, strict=True))
+             if pair.predicted.size and pair.predicted.verdict == "reachable"}
+    big_only = {i for i in sized if pairs[i].predicted.size_verdict == "reachable"}
+    small_first = [i for i in range(len(probes)) if i not in big_only]
+    seen = await prober.run([probes[i] for i in small_first] + list(sized.values()))
+    small = dict(zip(small_first, seen, strict=False))
+    big = dict(zip(sized, seen[len(small_first):], strict=True))
+    again = sorted(i for i in big_only if big[i].verdict != "reachable")
+    if again:
+        small.update(zip(again, await prober.run([probes[i] for i in again]), strict=True))
+    observations = []
+    for index in range(len(probes)):
+        observation = small.get(index) or big[index]
+        if index in big:
+            observation = replace(observation, size=sized[index].size,
+                                  size_verdict=big[index].verdict,
+                                  size_error=big[index].error)
+        observations.append(observation)
+    return observations
 
 
 def _allow_open_files(needed: int) -> None:
