@@ -155,6 +155,24 @@ def render_services(result: CheckResult) -> list[str]:
     return lines
 
 
+def render_impairment(result: CheckResult) -> list[str]:
+    """Each impaired pair's echoes against the design: measured RTT and loss, and the
+    sentence (``outside …`` when out of tolerance)."""
+    lines = []
+    for pair in result.pairs:
+        measured = pair.observed.impairment if pair.observed else None
+        if measured:
+            mark = "✓" if measured["within"] else "!"
+            rtt = "—" if measured["rtt_ms"] is None else f"{measured['rtt_ms']:.1f} ms"
+            lines.append(f"  {mark} {pair.source} → {pair.target.label}: RTT {rtt}"
+                         f" (designed {measured['designed_rtt_ms']:g}"
+                         f" ±{measured['designed_jitter_ms']:g}), lost"
+                         f" {measured['loss_percent']:g} % (designed"
+                         f" {measured['designed_loss_percent']:g} %) of {measured['probes']}"
+                         + ("" if measured["within"] else f": {measured['text']}"))
+    return ["Impaired paths, measured against the design:", *lines] if lines else []
+
+
 def render(result: CheckResult, colour: bool = False) -> str:
     """The matrix, then the failures and mismatches, one line each."""
     lines = [render_matrix(result, colour), ""]
@@ -167,6 +185,7 @@ def render(result: CheckResult, colour: bool = False) -> str:
         lines.append("Every pair is reachable.")
     lines += render_path_mtus(result)
     lines += render_services(result)
+    lines += render_impairment(result)
     total = len(result.pairs)
     if result.probed:
         bad = len(result.mismatches)

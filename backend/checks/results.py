@@ -91,6 +91,7 @@ class Observation:
     size: int | None = None  # the don't-fragment probe's packet size, when one was sent
     size_verdict: Verdict | None = None
     size_error: str | None = None
+    impairment: dict[str, Any] | None = None  # echoes measured against the design's (impaired.py)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -107,6 +108,8 @@ class Observation:
         if self.size is not None:
             data.update(size=self.size, size_verdict=self.size_verdict,
                         size_error=self.size_error)
+        if self.impairment is not None:
+            data["impairment"] = self.impairment
         return data
 
 
@@ -165,7 +168,8 @@ class Pair:
         return self.observed.verdict == self.predicted.verdict and all(
             s.matches is not False for s in self.services) and (
             self.observed.size_verdict is None
-            or self.observed.size_verdict == self.predicted.size_verdict)
+            or self.observed.size_verdict == self.predicted.size_verdict) and (
+            self.observed.impairment is None or self.observed.impairment.get("within", True))
 
     def mismatch_text(self) -> str | None:
         """The sentence users want when the model or the host surprised us."""
@@ -184,6 +188,8 @@ class Pair:
             texts.append(f"predicted {self.observed.size}-byte packets"
                          f" {self.predicted.size_verdict}: {self.predicted.reason}; observed"
                          f" with {self.observed.size} bytes and don't-fragment: {seen}")
+        if self.observed.impairment is not None and not self.observed.impairment["within"]:
+            texts.append(f"outside the designed impairment: {self.observed.impairment['text']}")
         for service in self.services:
             if service.matches is False and service.observed is not None:
                 seen = service.observed.error or "answered"
@@ -256,7 +262,8 @@ class CheckResult:
                     observed["verdict"], observed.get("error"), observed.get("rtt_ms"),
                     observed.get("errno"), observed.get("attempts", 1),
                     observed.get("limited_by"), observed.get("tcp"), observed.get("size"),
-                    observed.get("size_verdict"), observed.get("size_error")),
+                    observed.get("size_verdict"), observed.get("size_error"),
+                    observed.get("impairment")),
                 services=tuple(Service.from_json(s) for s in item.get("services", [])),
             ))
         return cls(data.get("topology", ""), pairs, probed=bool(data.get("probed")),

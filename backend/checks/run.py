@@ -270,6 +270,14 @@ async def _run_check(
         prober = EchoProber(options.timeout, options.retries, progress, bind)
         observations = await _echo(prober, pairs, probes)
         timings["probe"] = time.perf_counter() - begun
+        if any(link.impairment for link in topology.interfaces.values()):
+            from netwright.backend.checks.impaired import measure_impaired
+
+            begun = time.perf_counter()
+            observations = await measure_impaired(
+                pairs, probes, observations, explainer,
+                place_of=lambda source: _place_of(source, explainer), timeout=options.timeout)
+            timings["impairment"] = time.perf_counter() - begun
         if options.tcp_port is not None:
             from netwright.backend.checks.tcp import probe_tcp
 
