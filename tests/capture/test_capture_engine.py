@@ -9,10 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from capture_pair import A_ADDRESS, B_ADDRESS, ping, veth_pair
 
 from netwright.backend.capture.engine import CaptureLimits, capture
 from netwright.backend.capture.errors import CaptureError
+from tests.tools.capture_pair import A_ADDRESS, B_ADDRESS, ping, veth_pair
 from tests.tools.pcap_reader import frames, icmp_echoes
 
 

@@ -1,4 +1,4 @@
-"""Read a pcapng file with dpkt (an independent reader), as (timestamp, frame) pairs and the
+"""Read a pcapng (or tcpdump's pcap) file with dpkt (an independent reader), as (timestamp, frame) pairs and the
 ICMP echoes in it as (type, source, destination)."""
 
 from __future__ import annotations
@@ -10,8 +10,12 @@ import dpkt
 
 
 def frames(path: Path) -> list[tuple[float, bytes]]:
+    """Every frame of a pcapng file (ours), or of a classic pcap file (tcpdump -w)."""
     with path.open("rb") as stream:
-        return [(float(ts), bytes(data)) for ts, data in dpkt.pcapng.Reader(stream)]
+        pcapng = stream.read(4) == b"\x0a\x0d\x0d\x0a"
+        stream.seek(0)
+        reader = dpkt.pcapng.Reader(stream) if pcapng else dpkt.pcap.Reader(stream)
+        return [(float(ts), bytes(data)) for ts, data in reader]
 
 
 def icmp_echoes(path: Path) -> list[tuple[str, str, str]]:
