@@ -1,5 +1,5 @@
-"""Read a pcapng (or tcpdump's pcap) file with dpkt (an independent reader), as (timestamp, frame) pairs and the
-ICMP echoes in it as (type, source, destination)."""
+"""Read a pcapng (or tcpdump's pcap) file with dpkt, an independent reader: its frames as
+(timestamp, bytes), and the ICMP echoes in it as (type, source, destination)."""
 
 from __future__ import annotations
 
