@@ -66,10 +66,15 @@ class JobTracker:
         return (events.topology, events.operation) if events is not None else ("", "")
 
     def on_progress(self, job: str, done: int, total: int, text: str) -> None:
+        """One JobProgress may tell several consecutive steps, one line each, ``done`` being
+        the last (the service sends at most ten a second): each is told on its own."""
         events = self._events(job)
-        events.progress.append((done, total, text))
-        if events.callback is not None:
-            events.callback(done, total, text)
+        lines = text.split("\n")
+        for offset, line in enumerate(lines, start=1 - len(lines)):
+            step = (max(0, done + offset), total, line)
+            events.progress.append(step)
+            if events.callback is not None:
+                events.callback(*step)
 
     def on_finished(self, outcome: JobOutcome) -> None:
         events = self._events(outcome.job)
