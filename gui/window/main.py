@@ -12,7 +12,7 @@ import itertools
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPointF, QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QPointF, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -190,7 +190,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         self.predictions.schedule()
         self._update_title()
         self._update_backend_state()
-        self.resize(1400, 880)
+        self.resize(_first_size(self))
 
     # -- construction ---------------------------------------------------------------------
 
@@ -810,3 +810,15 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
                 self.view.setBackgroundBrush(theme.background)
         super().changeEvent(event)
 
+
+DEFAULT_SIZE = QSize(1400, 880)
+
+
+def _first_size(window: QWidget) -> QSize:
+    """1400×880, or the screen's available area when that is smaller (a 1024×700 laptop
+    screen must get a window it can see whole, docks and all)."""
+    screen = window.screen() or QApplication.primaryScreen()
+    if screen is None:
+        return DEFAULT_SIZE
+    area = screen.availableGeometry()
+    return DEFAULT_SIZE.boundedTo(QSize(area.width(), area.height()))
