@@ -50,6 +50,9 @@ def window(qtbot, settings):  # type: ignore[no-untyped-def]
     from netwright.gui.window.main import MainWindow
 
     main = MainWindow(settings)
+    # the offscreen screen is 800x800, so a new window fits that; the tests want the
+    # default desktop size (tests of small screens resize on purpose)
+    main.resize(1400, 880)
     main.show()
     qtbot.waitExposed(main)
     yield main
