@@ -3,7 +3,8 @@
 Every object is named on the command line and confirmed by name before anything is marked
 (``--yes`` confirms for scripts); from then on the topology owns them and ``destroy`` removes
 them. Given the design FILE, the objects' ``existing: true`` is taken out of it too, so the
-next apply keeps them instead of letting them go. Runs in this process (root).
+next apply keeps them instead of letting them go. Through netwrightd (Adopt, polkit's
+io.netwright.apply) or the lab's backend; ``--local`` in this process (root).
 """
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ def register(subparsers: Any) -> None:
     parser.add_argument("objects", metavar="OBJECT", nargs="+",
                         help="keys of existing interfaces or namespaces in the design")
     parser.add_argument("--yes", action="store_true", help="confirm without asking")
+    parser.add_argument("--local", action="store_true",
+                        help="adopt in this process (root) instead of via the service")
+    parser.add_argument("--lab", action="store_true",
+                        help="adopt on the lab host (through its backend)")
     parser.add_argument("--state-dir", metavar="DIR", type=Path,
                         help="where deployments are recorded (default $NETWRIGHT_STATE_DIR or"
                         " /var/lib/netwright)")
@@ -53,35 +58,56 @@ def _confirm(name: str, texts: list[str], yes: bool) -> None:
         raise AdoptNotConfirmed("nothing adopted")
 
 
-def run(args: argparse.Namespace) -> int:
+def _subject(args: argparse.Namespace) -> tuple[Any, str]:
+    """The design Document (None for a NAME) and the topology's name."""
+    from netwright.backend.topology import Document
+
+    if args.subject.endswith((".yaml", ".yml")) or Path(args.subject).is_file():
+        document = Document.from_file(args.subject)
+        return document, document.topology().name
+    return None, args.subject
+
+
+def _local(args: argparse.Namespace, name: str) -> list[tuple[str, str, str]]:
     from netwright.backend.engine import Target, default_state_dir
-    from netwright.backend.engine.adopt import adopt, adoptions
+    from netwright.backend.engine.adopt import adopt, preview
     from netwright.backend.engine.engine import require_root
     from netwright.backend.engine.store import Store
-    from netwright.backend.outcomes.errors import NotDeployed
-    from netwright.backend.topology import Document
 
     require_root()
     target = Target.host()
     store = Store(args.state_dir or default_state_dir(), target)
-    document = None
-    name = args.subject
-    if args.subject.endswith((".yaml", ".yml")) or Path(args.subject).is_file():
-        document = Document.from_file(args.subject)
-        name = document.topology().name
-    record = store.load(name)
-    if record is None:
-        raise NotDeployed(f"topology {name} is not deployed: apply the design (with the"
-                              " objects as existing) first, then adopt them")
-    _confirm(name, [a.text for a in adoptions(record.topology, args.objects, target)],
-             args.yes)
-    _result, items = adopt(store, target, name, args.objects)
-    for item in items:
-        print(f"adopted {item.text}")
-    if document is not None:
-        for item in items:
-            section = "namespaces" if item.namespace else "interfaces"
-            document.delete((section, item.key, "existing"))
+    _confirm(name, [a.text for a in preview(store, target, name, args.objects)], args.yes)
+    return [(a.key, a.text, "namespaces" if a.namespace else "interfaces")
+            for a in adopt(store, target, name, args.objects)[1]]
+
+
+async def _via_backend(args: argparse.Namespace, name: str) -> list[tuple[str, str, str]]:
+    from netwright.backend.client.connect import connect
+
+    client = await connect(lab=True if args.lab else None)
+    try:
+        shown = await client.adopt(name, args.objects, preview=True)
+        _confirm(name, [item["text"] for item in shown], args.yes)
+        return [(i["key"], i["text"], i["section"])
+                for i in await client.adopt(name, args.objects)]
+    finally:
+        client.close()
+
+
+def run(args: argparse.Namespace) -> int:
+    document, name = _subject(args)
+    if args.local:
+        done = _local(args, name)
+    else:
+        import asyncio
+
+        done = asyncio.run(_via_backend(args, name))
+    for _key, text, _section in done:
+        print(f"adopted {text}")
+    if document is not None:  # the caller's own file, edited by the caller, never by root
+        for key, _text, section in done:
+            document.delete((section, key, "existing"))
         document.save()
         print(f"{document.file}: no longer marks them existing")
     else:

@@ -151,6 +151,14 @@ class BackendClient:
                                                                    options]))
         return dict(data)
 
+    async def adopt(self, name: str, objects: list[str], *, preview: bool = False
+                    ) -> list[dict[str, str]]:
+        """Adopt ``objects`` into deployed topology ``name`` (Adopt); ``preview`` only
+        describes them. Each answer has "key", "text" and "section"."""
+        options = {"preview": Variant("b", True)} if preview else {}
+        answer = parse_json(await self._call("Adopt", "sasa{sv}", [name, objects, options]))
+        return [dict(item) for item in answer["objects"]]
+
     async def check(
         self, name: str, *, outside: str | None = None, timeout: float | None = None
     ) -> Any:

@@ -118,6 +118,18 @@ def _set_alias(kernel: Kernel, where: Where, index: int, alias: str) -> bool:
     return outcome.ok
 
 
+def preview(store: Store, target: Target, name: str, keys: list[str]) -> list[Adoption]:
+    """What ``adopt`` would adopt, checked as far as the design goes (nothing is marked):
+    the list a confirmation names."""
+    record = store.load(name)
+    if record is None:
+        raise NotDeployed(f"topology {name} is not deployed: apply the design (with the"
+                          " objects as existing) first, then adopt them")
+    items = adoptions(record.topology, keys, target)
+    adopted(record.topology, [i.key for i in items])
+    return items
+
+
 def adopt(store: Store, target: Target, name: str, keys: list[str]) -> tuple[Topology,
                                                                             list[Adoption]]:
     """Adopt ``keys`` into the deployed topology ``name``: check, mark, record (under the

@@ -19,11 +19,11 @@ class ObserveError(NetwrightError):
 
 def host_import(name: str, namespaces: list[str] | None = None,
                 process_tree: int | None = None, *, as_design: bool = False,
-                host: str | None = None, hide: frozenset[str] = frozenset()
-                ) -> tuple[str, list[str]]:
+                host: str | None = None, hide: frozenset[str] = frozenset(),
+                prefix: str = "") -> tuple[str, list[str]]:
     """The topology text of this host and what was left out (see ``host_yaml``; ``host``
-    and ``hide`` as in ``find_namespaces``). LookupError: a namespace asked for is not
-    there (the message lists those that are)."""
+    and ``hide`` as in ``find_namespaces``, ``prefix`` as in ``namespace_key``).
+    LookupError: a namespace asked for is not there (the message lists those that are)."""
     try:
         view = observe_host(process_tree, host, hide)
     except OSError as exc:
@@ -31,7 +31,7 @@ def host_import(name: str, namespaces: list[str] | None = None,
             raise ObserveError("reading other namespaces needs root: run through netwrightd"
                                " (without --local) or as root") from exc
         raise ObserveError(f"cannot read the host: {exc.strerror or exc}") from exc
-    return host_yaml(view, name, namespaces, as_design=as_design)
+    return host_yaml(view, name, namespaces, as_design=as_design, prefix=prefix)
 
 
 def import_local(name: str, namespaces: list[str] | None = None,

@@ -27,10 +27,11 @@ _IPVLAN_FLAGS = {0: "bridge", 1: "private", 2: "vepa"}
 _VLAN_PROTOCOLS = {0x8100: "802.1Q", 0x88A8: "802.1ad"}
 
 
-def namespace_key(ns: ObservedNamespace) -> str:
-    """A file key for a namespace: its /run/netns name, else what holds it."""
+def namespace_key(ns: ObservedNamespace, prefix: str = "") -> str:
+    """A file key for a namespace: its /run/netns name (less the target's ``prefix``, as the
+    lab names its namespaces ``lab-<key>``), else what holds it."""
     if ns.name:
-        base = ns.name
+        base = ns.name[len(prefix):] if prefix and ns.name.startswith(prefix) else ns.name
     elif ns.holders and ns.holders[0].container:
         base = ns.holders[0].container[:12]
     elif ns.holders:
@@ -241,7 +242,7 @@ def _layout(namespaces: dict[str, dict[str, Any]], nics: dict[str, Any],
 
 
 def host_topology(view: HostView, name: str, only: list[str] | None = None, *,
-                  as_design: bool = False) -> tuple[dict[str, Any], list[str]]:
+                  as_design: bool = False, prefix: str = "") -> tuple[dict[str, Any], list[str]]:
     """The topology (as plain data) of what ``view`` saw, and what was left out (sentences).
 
     ``only``: namespace keys (or /run/netns names) to import besides the host; an unknown one
@@ -252,7 +253,7 @@ def host_topology(view: HostView, name: str, only: list[str] | None = None, *,
     for ns in view.namespaces:
         if ns.is_host or ns.outside:
             continue
-        key = base = namespace_key(ns)
+        key = base = namespace_key(ns, prefix)
         n = 2
         while key in taken:
             key, n = f"{base[:58]}-{n}", n + 1
@@ -290,9 +291,9 @@ def host_topology(view: HostView, name: str, only: list[str] | None = None, *,
 
 
 def host_yaml(view: HostView, name: str, only: list[str] | None = None, *,
-              as_design: bool = False) -> tuple[str, list[str]]:
+              as_design: bool = False, prefix: str = "") -> tuple[str, list[str]]:
     """``host_topology`` as the file's text."""
-    data, skipped = host_topology(view, name, only, as_design=as_design)
+    data, skipped = host_topology(view, name, only, as_design=as_design, prefix=prefix)
     header = ("# Copied from the live host by `netwright import --as-design`.\n" if as_design
               else "# Imported from the live host by `netwright import`: every object is"
               " existing.\n")

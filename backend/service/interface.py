@@ -22,6 +22,7 @@ from netwright.backend.engine.desired import KIND_MODULES
 from netwright.backend.engine.trial import DEFAULT_SECONDS, checked_seconds
 from netwright.backend.outcomes.errors import ConfirmationExpired, ConfirmWindowError
 from netwright.backend.service import names
+from netwright.backend.service.adopt_calls import AdoptCalls
 from netwright.backend.service.authority import Authority
 from netwright.backend.service.callers import ROOT_UID, Callers
 from netwright.backend.service.calls import (
@@ -58,7 +59,8 @@ CheckRunner = Callable[..., Awaitable[dict[str, Any]]]  # (worker, name, options
 Prepare = Callable[[Topology], Awaitable[None]]
 
 
-class Backend1(DhcpCalls, ObserveCalls, MeasureCalls, CaptureCalls, ServiceInterface):
+class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
+               ServiceInterface):
     """Translates D-Bus calls into engine calls; holds no network logic of its own."""
 
     def __init__(

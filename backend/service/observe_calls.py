@@ -49,7 +49,8 @@ class ObserveCalls:
         try:
             text, skipped = await asyncio.to_thread(
                 host_import, name, wanted or None, as_design=bool(values.get("as-design")),
-                host=host, hide=LAB_LAN_NETNS if host else frozenset())
+                host=host, hide=LAB_LAN_NETNS if host else frozenset(),
+                prefix=self.worker.target.netns_prefix)
         except LookupError as exc:
             raise InvalidArgumentsError(str(exc.args[0])) from None
         return json.dumps({"topology": text, "skipped": skipped})

@@ -42,7 +42,7 @@ def design(live: LiveHost, tmp_path: Path, state_dir: Path, engine: Engine) -> P
 
 
 def _adopt(state_dir: Path, *argv: str) -> int:
-    return main(["adopt", "--state-dir", str(state_dir), *argv])
+    return main(["adopt", "--local", "--state-dir", str(state_dir), *argv])
 
 
 def test_nothing_is_adopted_without_a_confirmation(design: Path, state_dir: Path,

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from svc_cli import NETWRIGHT, as_user
 from svc_daemon import Host
 from svc_polkit import USER_ALLOWED
@@ -20,16 +24,17 @@ from svc_polkit import USER_ALLOWED
 from netwright.backend.topology import parse_topology
 
 LAB_HOST = "nwlab-host"
+# the lab names a topology's namespace KEY lab-KEY on disk; the import gives back the key
 BUILD = f"""set -e
-ip netns add obs-red
+ip netns add lab-obs-red
 ip -n {LAB_HOST} link add name obsbr0 type bridge
-ip -n {LAB_HOST} link add name obsvh1 type veth peer name eth0 netns obs-red
+ip -n {LAB_HOST} link add name obsvh1 type veth peer name eth0 netns lab-obs-red
 ip -n {LAB_HOST} link set obsvh1 master obsbr0
-ip -n obs-red addr add 172.30.0.2/24 dev eth0
+ip -n lab-obs-red addr add 172.30.0.2/24 dev eth0
 """
 # the veths first, from the host's side: a namespace's links go asynchronously after it
 CLEAN = (f"ip -n {LAB_HOST} link del obsvh1; ip -n {LAB_HOST} link del obsvh2;"
-         f" ip -n {LAB_HOST} link del obsbr0; ip netns del obs-red")
+         f" ip -n {LAB_HOST} link del obsbr0; ip netns del lab-obs-red")
 
 
 @pytest.fixture
@@ -95,3 +100,35 @@ def test_others_do_not_see_the_host(running: Any, caller_factory: Any, role: str
     answer = caller_factory(role).call("ImportHost", "a{sv}", {})
     assert answer["error"] == "io.netwright.Error.NotAuthorized", answer
     assert words in answer["text"]
+
+
+def test_the_allowed_user_adopts_and_destroy_removes_only_that(
+        built: int, host: Host, running: Any) -> None:
+    work = Path(tempfile.mkdtemp(prefix="netwright-adopt-"))  # the test user writes here
+    work.chmod(0o777)
+    design = work / "design.yaml"
+
+    def netwright(*argv: str) -> Any:
+        done = as_user(USER_ALLOWED, [NETWRIGHT, *argv], running.address)
+        assert done.returncode == 0, (argv, done.stdout, done.stderr)
+        return done
+
+    netwright("import", "--name", "adopted", "--namespace", "obs-red", "-o", str(design))
+    netwright("apply", "--yes", str(design))  # all existing: nothing is made
+    shown = netwright("adopt", str(design), "obsvh1", "eth0", "obs-red", "--yes")
+    assert "veth eth0 in namespace obs-red" in shown.stdout
+    lab = json.loads(host.run("ip", "-n", LAB_HOST, "-j", "link", "show", "obsvh1"))
+    assert lab[0]["ifalias"] == "netwright:adopted:obsvh1"
+    inside = json.loads(host.run("ip", "-n", "lab-obs-red", "-j", "link", "show", "lo"))
+    assert inside[0]["ifalias"] == "netwright:adopted:obs-red"
+    assert "existing" not in yaml.safe_load(design.read_text())["interfaces"]["obsvh1"]
+    netwright("destroy", "adopted")
+    shutil.rmtree(work)
+    assert "lab-obs-red" not in host.netns()
+    left = host.links(LAB_HOST)
+    assert "obsvh1" not in left and "obsbr0" in left and "obsvh2" in left
+
+
+def test_the_denied_user_cannot_adopt(built: int, caller_factory: Any) -> None:
+    answer = caller_factory("denied").call("Adopt", "sasa{sv}", "adopted", ["obsvh1"], {})
+    assert answer["error"] == "io.netwright.Error.NotAuthorized", answer

@@ -1,0 +1,58 @@
+"""The Adopt member of io.netwright.Backend1: existing objects become a deployment's own.
+
+Under io.netwright.apply (adopting changes who may delete an object). The caller names every
+object; with the option "preview" nothing is marked and the answer is the list a
+confirmation shows, so a client confirms by name and then calls again. The design file is
+the client's to edit (root never writes into a user's files). Mixed into ``Backend1``
+(interface.py) with the fixed shape of calls.exported.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from dbus_fast.annotations import DBusDict, DBusSignature, DBusStr
+from dbus_fast.service import dbus_method
+
+from netwright.backend.service import names
+from netwright.backend.service.authority import Authority
+from netwright.backend.service.calls import decode_name, decode_options, exported
+from netwright.backend.service.errors import InvalidArgumentsError
+from netwright.backend.service.worker import EngineWorker
+
+DBusStrList = Annotated[list[str], DBusSignature("as")]
+ADOPT_OPTIONS = {"preview": "b"}
+MAX_OBJECTS = 4096
+
+
+class AdoptCalls:
+    """Adopt; uses the ``worker`` and ``authority`` that Backend1 holds."""
+
+    worker: EngineWorker
+    authority: Authority
+
+    @dbus_method(name="Adopt")
+    @exported(names.ACTION_APPLY)
+    async def adopt(self, name: DBusStr, objects: DBusStrList, options: DBusDict) -> DBusStr:
+        values = decode_options(options, ADOPT_OPTIONS)
+        topology = decode_name(name)
+        if not objects or len(objects) > MAX_OBJECTS:
+            raise InvalidArgumentsError(f"name between 1 and {MAX_OBJECTS} objects to adopt")
+        keys = [str(key)[:64] for key in objects]
+        from netwright.backend.engine import adopt as adopting
+        from netwright.backend.engine.store import Store
+
+        worker = self.worker
+        store = Store(worker.state_dir, worker.target)
+
+        async def work() -> list[dict[str, str]]:
+            if values.get("preview"):
+                items = adopting.preview(store, worker.target, topology, keys)
+            else:
+                items = adopting.adopt(store, worker.target, topology, keys)[1]
+            return [{"key": item.key, "text": item.text,
+                     "section": "namespaces" if item.namespace else "interfaces"}
+                    for item in items]
+
+        return json.dumps({"objects": await worker.run(work)})
