@@ -275,7 +275,7 @@ class Explainer:
             if route is None:
                 return None
             size = self.mtu.of(route.dev)
-        return self.mtu.judge(size, forward.steps, back.steps)
+        return self.mtu.judge(size, forward.steps, back.steps, dst.version)
 
     def _reachable_at(self, judgement: SizeJudgement | None, reason: str) -> Prediction:
         """A reachable prediction with its path MTU, and why full-size packets are dropped

@@ -43,6 +43,7 @@ class SizeJudgement:
     size: int
     path_mtu: int
     drop: Limit | None
+    version: int = 4
 
 
 class PathMtus:
@@ -92,7 +93,7 @@ class PathMtus:
         return tuple(found)
 
     def judge(self, size: int, forward: tuple[Step, ...],
-              back: tuple[Step, ...]) -> SizeJudgement:
+              back: tuple[Step, ...], version: int = 4) -> SizeJudgement:
         """How a ``size``-byte don't-fragment echo fares along ``forward`` and its reply
         along ``back``."""
         lowest, drop = size, None
@@ -112,7 +113,7 @@ class PathMtus:
                     lowest = min(lowest, mtu)
                     if drop is None and mtu < size:
                         drop = Limit(key, mtu, reply=True)
-        return self._judgement(size, lowest, drop)
+        return self._judgement(size, lowest, drop, version)
 
     def _limits(self, out_dev: str, answering: str, first: bool) -> tuple[Limit, ...]:
         """The devices of one forward step that bound the size, in the packet's order."""
@@ -139,7 +140,9 @@ class PathMtus:
             text += f"cannot leave {at}: the sender's kernel refuses them ('Message too long')"
         elif drop.router:
             text += (f"cannot leave {at}, and don't-fragment forbids splitting them: the router"
-                     " answers 'fragmentation needed'")
+                     " answers 'fragmentation needed'" if judgement.version == 4 else
+                     f"cannot leave {at}, and IPv6 routers never split packets: the router"
+                     " answers 'packet too big'")
         elif drop.reply:
             text += f"arrive, but their replies are dropped at {at}"
         else:

@@ -68,20 +68,15 @@ class CheckOptions:
             raise CheckOptionsError(f"timeout {self.timeout} s is out of range (0.01–30 s)")
         if not 0 <= self.retries <= 5:
             raise CheckOptionsError(f"retries {self.retries} is out of range (0–5)")
-        if self.outside is not None:
+        for flag, value in (("--target-outside", self.outside), ("--from", self.source)):
+            if value is None:
+                continue
             try:
-                ipaddress.ip_address(self.outside)
+                ipaddress.ip_address(value)
             except ValueError:
-                raise CheckOptionsError(
-                    f"--target-outside {self.outside!r} is not an IP address") from None
+                raise CheckOptionsError(f"{flag} {value!r} is not an IP address") from None
         if self.tcp_port is not None and not 1 <= self.tcp_port <= 65535:
             raise CheckOptionsError(f"TCP port {self.tcp_port} is out of range (1–65535)")
-        if self.source is not None:
-            try:
-                ipaddress.ip_address(self.source)
-            except ValueError:
-                raise CheckOptionsError(
-                    f"--from {self.source!r} is not an IP address") from None
         if self.size is not None and self.size != 0 and not 68 <= self.size <= 65535:
             raise CheckOptionsError(f"probe size {self.size} bytes is out of range (68–65535,"
                                     " or 0 for no full-size probes)")

@@ -103,3 +103,27 @@ def test_a_router_with_a_smaller_link(mtu: str, verdict: str,
         assert "the router answers 'fragmentation needed'" in across.predicted.reason
     back = pair(result, "b", "10.1.0.1")  # the other way, replies fragment: fine
     assert back.observed is not None and back.observed.size_verdict == "reachable"
+
+
+ROUTED6 = """
+netwright: 1
+name: mturt6
+namespaces:
+  a: {routes: [{to: default, via: "fd01::254"}]}
+  r: {sysctls: {net.ipv6.conf.all.forwarding: 1}}
+  b: {routes: [{to: default, via: "fd02::254"}]}
+interfaces:
+  a0: {kind: veth, peer: ra, namespace: a, addresses: ["fd01::1/64"]}
+  ra: {kind: veth, peer: a0, namespace: r, addresses: ["fd01::254/64"]}
+  rb: {kind: veth, peer: b0, namespace: r, addresses: ["fd02::254/64"], mtu: 1400}
+  b0: {kind: veth, peer: rb, namespace: b, addresses: ["fd02::1/64"], mtu: 1400}
+"""
+
+
+def test_an_ipv6_router_answers_packet_too_big(deploy: Callable[[Topology], object]) -> None:
+    result = check(deploy(parse_topology(ROUTED6)))
+    across = pair(result, "a", "fd02::1")
+    assert across.observed is not None and across.observed.verdict == "reachable"
+    assert (across.observed.size, across.observed.size_verdict) == (1500, "unreachable")
+    assert across.observed.size_error == "Message too long"
+    assert "the router answers 'packet too big'" in across.predicted.reason
