@@ -64,6 +64,17 @@ COMMON = (
     FieldSpec("master", "Bridge (master)", "ref"),
     FieldSpec("persist", "Persist (NetworkManager)", "bool"),
 )
+# Link impairment (what the interface does to the packets it sends): dotted names are paths
+# under the entry; the last one emptied removes the whole ``impairment`` mapping.
+IMPAIRMENT = (
+    FieldSpec("impairment.delay", "Delay", hint="e.g. 40ms"),
+    FieldSpec("impairment.jitter", "Jitter", hint="e.g. 5ms (needs a delay)"),
+    FieldSpec("impairment.loss", "Loss", hint="e.g. 1%"),
+    FieldSpec("impairment.duplicate", "Duplication", hint="e.g. 0.1%"),
+    FieldSpec("impairment.reorder", "Reordering", hint="e.g. 10% (needs a delay)"),
+    FieldSpec("impairment.corrupt", "Corruption", hint="e.g. 0.1%"),
+    FieldSpec("impairment.rate", "Rate limit", hint="e.g. 10mbit"),
+)
 KIND_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
     "bridge": (FieldSpec("stp", "STP", "bool"),
                FieldSpec("vlan-filtering", "VLAN filtering", "bool")),
@@ -175,7 +186,8 @@ class Inspector(QWidget):
             title = "Topology"
         elif key in snapshot.interfaces:
             self.entry_path = ("interfaces", key)
-            specs = (FieldSpec("$key", "Key"), *KIND_FIELDS.get(kind, ()), *COMMON)
+            specs = (FieldSpec("$key", "Key"), *KIND_FIELDS.get(kind, ()), *COMMON,
+                     *IMPAIRMENT)
             title = f"{kind} <b>{key}</b>"
         elif key in snapshot.namespaces:
             self.entry_path, specs = ("namespaces", key), (FieldSpec("$key", "Name"),)
@@ -293,7 +305,7 @@ class Inspector(QWidget):
             self.show_key(None)
             return
         for name, editor in self.editors.items():
-            value = self.key if name == "$key" else self.document.get((*self.entry_path, name))
+            value = self.key if name == "$key" else self.document.get(self._path(name))
             editor.blockSignals(True)
             if isinstance(editor, QCheckBox):
                 editor.setChecked(bool(value))
@@ -352,17 +364,28 @@ class Inspector(QWidget):
         spec = self._specs.get(name)
         if spec is None:
             return False
-        path = (*self.entry_path, name)
+        path = self._path(name)
         value = parse_value(spec, raw)
         current = self.document.get(path, DELETE)
         if _same(current, value):
             self.set_error(name, None)
             return False
         edits = [Edit(path, value)]
-        applied = self.try_edits(name, edits, f"{self.key or 'topology'} {spec.label.lower()}")
+        holder = self.document.get(path[:-1])
+        if value is DELETE and len(path) > len(self.entry_path) + 1 and isinstance(
+                holder, dict) and set(holder) <= {path[-1]}:
+            edits = [Edit(path[:-1], DELETE)]  # its last value: no empty mapping left behind
+        # a nested field's sentence may name its mapping ("jitter needs a delay")
+        field = path[:-1] if len(path) > len(self.entry_path) + 1 else path
+        applied = self.try_edits(name, edits, f"{self.key or 'topology'} {spec.label.lower()}",
+                                 field)
         if applied and name == "parent" and self.key is not None:
             self.parent_changed.emit(self.key)
         return applied
+
+    def _path(self, name: str) -> tuple[Any, ...]:
+        """Where field ``name`` lives: ``"impairment.delay"`` is two keys deep."""
+        return (*self.entry_path, *name.split("."))
 
     def try_edits(self, name: str, edits: list[Edit], label: str,
                   field: tuple[Any, ...] | None = None) -> bool:

@@ -1,0 +1,92 @@
+"""The inspector's impairment fields: typed like a user, each edit one undo step, a bad value
+refused with the model's sentence, the last field emptied removing the whole mapping."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLineEdit
+
+from netwright.gui.window.main import MainWindow
+
+IMPAIRMENT = ("interfaces", "ipvlan1", "impairment")
+
+
+def _type(editor: QLineEdit, text: str) -> None:
+    """Type like a user: select all, type the text (or clear it), press Enter."""
+    editor.setFocus()
+    editor.selectAll()
+    if text:
+        QTest.keyClicks(editor, text)
+    else:
+        QTest.keyClick(editor, Qt.Key.Key_Delete)
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+
+
+def _editor(window: MainWindow, name: str) -> QLineEdit:
+    editor = window.inspector.editors[f"impairment.{name}"]
+    assert isinstance(editor, QLineEdit)
+    return editor
+
+
+def test_each_impairment_edit_is_one_undo_step(window: MainWindow, seed: Path) -> None:
+    window.open_path(seed)
+    window.scene.select_keys(["ipvlan1"])
+    stack = window.document.undo_stack
+    start = stack.count()
+    _type(_editor(window, "delay"), "40ms")
+    _type(_editor(window, "jitter"), "5ms")
+    _type(_editor(window, "loss"), "1%")
+    _type(_editor(window, "rate"), "10mbit")
+    assert window.document.get(IMPAIRMENT) == {"delay": "40ms", "jitter": "5ms", "loss": "1%",
+                                               "rate": "10mbit"}
+    assert stack.count() == start + 4 and stack.undoText() == "Change ipvlan1 rate limit"
+    assert not window.document.problems or all(
+        p.path[:3] != IMPAIRMENT for p in window.document.problems)
+    window.undo_action.trigger()
+    assert window.document.get((*IMPAIRMENT, "rate")) is None
+    assert _editor(window, "rate").text() == ""
+    window.redo_action.trigger()
+    assert _editor(window, "rate").text() == "10mbit"
+    for _ in range(4):
+        window.undo_action.trigger()
+    assert window.document.get(IMPAIRMENT) is None
+    assert "impairment" not in window.document.render()
+
+
+def test_a_bad_value_shows_the_models_sentence(window: MainWindow, seed: Path) -> None:
+    window.open_path(seed)
+    window.scene.select_keys(["ipvlan1"])
+    before, count = window.document.render(), window.document.undo_stack.count()
+    _type(_editor(window, "loss"), "1")
+    error = window.inspector.errors["impairment.loss"]
+    assert error.isVisibleTo(window.inspector)
+    assert error.text() == "'1' is not a percentage: write it with %, e.g. 1% or 0.5%"
+    _type(_editor(window, "jitter"), "5ms")
+    assert "jitter needs a delay to act on" in window.inspector.errors["impairment.jitter"].text()
+    _type(_editor(window, "rate"), "fast")
+    assert "'fast' is not a rate" in window.inspector.errors["impairment.rate"].text()
+    assert window.document.render() == before
+    assert window.document.undo_stack.count() == count
+    _type(_editor(window, "loss"), "1%")  # corrected: applied, its sentence gone
+    assert not error.isVisibleTo(window.inspector)
+    assert window.document.get((*IMPAIRMENT, "loss")) == "1%"
+
+
+def test_emptying_the_last_field_removes_the_impairment(window: MainWindow,
+                                                        seed: Path) -> None:
+    window.open_path(seed)
+    window.scene.select_keys(["ipvlan1"])
+    _type(_editor(window, "delay"), "40ms")
+    _type(_editor(window, "jitter"), "5ms")
+    _type(_editor(window, "delay"), "")  # the jitter still needs it: refused
+    assert "jitter needs a delay" in window.inspector.errors["impairment.delay"].text()
+    assert window.document.get((*IMPAIRMENT, "delay")) == "40ms"
+    _type(_editor(window, "jitter"), "")
+    _type(_editor(window, "delay"), "")
+    assert window.document.get(IMPAIRMENT) is None
+    assert "impairment" not in window.document.render()
+    window.undo_action.trigger()
+    assert window.document.get(IMPAIRMENT) == {"delay": "40ms"}
