@@ -118,6 +118,24 @@ def _set_alias(kernel: Kernel, where: Where, index: int, alias: str) -> bool:
     return outcome.ok
 
 
+def refuse_release(previous: Topology | None, topology: Topology) -> None:
+    """Refuse a design that marks existing again what this topology owns (adopted, or made
+    by it): applying it would delete the object, which the user meant to keep."""
+    if previous is None:
+        return
+    back = [key for key, link in topology.interfaces.items()
+            if link.existing and key in previous.interfaces
+            and not previous.interfaces[key].existing]
+    back += [key for key, ns in topology.namespaces.items()
+             if ns.existing and key in previous.namespaces
+             and not previous.namespaces[key].existing]
+    if back:
+        raise ConflictError(
+            f"{', '.join(back)} belong(s) to topology {topology.name} (adopted or made by it)"
+            " but the design marks them existing: applying it would delete them. Take"
+            " 'existing: true' out of the design, or destroy and apply again to let them go")
+
+
 def preview(store: Store, target: Target, name: str, keys: list[str]) -> list[Adoption]:
     """What ``adopt`` would adopt, checked as far as the design goes (nothing is marked):
     the list a confirmation names."""

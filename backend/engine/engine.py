@@ -20,6 +20,7 @@ from pathlib import Path
 from netwright.backend.dhcp import ClientState, DhcpClients
 from netwright.backend.dhcp import requests as dhcp_requests
 from netwright.backend.engine import capabilities, netns, ops, qdisc, trial
+from netwright.backend.engine.adopt import refuse_release
 from netwright.backend.engine.desired import Desired, Where, desired_state, forwarding_sysctls
 from netwright.backend.engine.execute import CancelRequested, Fault, StepFailed, execute
 from netwright.backend.engine.foreign import ForeignLink, foreign_links
@@ -128,6 +129,7 @@ class Engine:
         """The plan from the kernel to ``topology``; ``conflicts``, ``host_nics`` and
         ``foreign`` (links in our group that are not ours) are filled when given."""
         desired = self._desired(topology, topology.name)
+        refuse_release(self._previous(topology.name), topology)
         previous = self._desired(self._previous(topology.name), topology.name)
         desired.labels = {**previous.labels, **desired.labels}
         capabilities.require([s.kind for s in desired.links.values()])

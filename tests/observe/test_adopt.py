@@ -15,6 +15,7 @@ import yaml
 
 from netwright.backend.cli.main import main
 from netwright.backend.engine import Engine
+from netwright.backend.outcomes.errors import ConflictError
 from netwright.backend.topology import parse_topology
 from tests.engine.conftest import links, netns_list, sh, snapshot
 from tests.observe.livehost import BRIDGE, NAMED, LiveHost, build_live_host
@@ -98,4 +99,14 @@ def test_half_a_veth_pair_is_refused(design: Path, state_dir: Path,
     before = snapshot()
     assert _adopt(state_dir, str(design), "obsvh1", "--yes") != 0
     assert "cannot depend on one Netwright creates" in capsys.readouterr().err
+    assert snapshot() == before
+
+
+def test_a_design_that_marks_an_adopted_object_existing_again_is_refused(
+        design: Path, state_dir: Path, engine: Engine) -> None:
+    old = design.read_text()
+    assert _adopt(state_dir, "imported", *PAIR, "--yes") == 0  # by name: the file is unchanged
+    before = snapshot()
+    with pytest.raises(ConflictError, match="would delete them"):
+        asyncio.run(engine.apply(parse_topology(old)))
     assert snapshot() == before
