@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,18 +17,9 @@ from netwright.backend.engine import Engine
 from netwright.backend.outcomes.errors import ConflictError
 from netwright.backend.topology import parse_topology
 from tests.engine.conftest import links, netns_list, sh, snapshot
-from tests.observe.livehost import BRIDGE, NAMED, LiveHost, build_live_host
+from tests.observe.livehost import BRIDGE, NAMED, LiveHost
 
 PAIR = ["obsvh1", "eth0", NAMED]  # the named namespace, its veth end, the host's end
-
-
-@pytest.fixture
-def live(clean_host: dict[str, Any]) -> Iterator[LiveHost]:
-    host = build_live_host()
-    try:
-        yield host
-    finally:
-        host.remove()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,16 +16,7 @@ from netwright.backend.cli.main import main
 from netwright.backend.engine import Engine
 from netwright.backend.topology import parse_topology
 from tests.engine.conftest import sh, snapshot, wait_for_no_orphans
-from tests.observe.livehost import BRIDGE, NAMED, LiveHost, build_live_host
-
-
-@pytest.fixture
-def live(clean_host: dict[str, Any]) -> Iterator[LiveHost]:
-    host = build_live_host()
-    try:
-        yield host
-    finally:
-        host.remove()
+from tests.observe.livehost import BRIDGE, NAMED, LiveHost
 
 
 def _import(tmp_path: Path, *extra: str, name: str = "imported.yaml") -> dict[str, Any]:

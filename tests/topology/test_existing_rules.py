@@ -9,19 +9,9 @@ import pytest
 
 from netwright.backend.engine.desired import desired_state
 from netwright.backend.engine.target import Target
-from netwright.backend.topology import Document, TopologyError, parse_topology
-from netwright.backend.topology.problems import Problem, format_path
-
-HEAD = "netwright: 1\nname: t\n"
-
-
-def problems(body: str) -> list[Problem]:
-    text = HEAD + textwrap.dedent(body).lstrip("\n")
-    try:
-        return Document.from_text(text, "t.yaml").problems()
-    except TopologyError as exc:
-        return exc.problems
-
+from netwright.backend.topology import parse_topology
+from netwright.backend.topology.problems import format_path
+from tests.topology.test_link_rules import HEAD, problems
 
 CASES = [
     ("new-in-existing", """
