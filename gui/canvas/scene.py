@@ -46,6 +46,7 @@ from netwright.gui.canvas.items import (
 from netwright.gui.canvas.layout import auto_positions
 from netwright.gui.canvas.rule_marks import RuleMarks
 from netwright.gui.canvas.theme import Theme, current_theme
+from netwright.gui.canvas.wire_labels import sync_wire_labels
 from netwright.gui.canvas.wires import DETAIL_LOD, WireItem, WireLayer
 from netwright.gui.model.document import TopologyDocument
 from netwright.gui.model.edits import Wire, drawn_wires
@@ -242,6 +243,7 @@ class TopologyScene(QGraphicsScene):
             self._wires_by_key[wire.a].append(wire)
             self._wires_by_key[wire.b].append(wire)
             self._route(wire)
+        sync_wire_labels(self.wires.values(), snapshot, self.theme)
         self.wire_layer.invalidate()
 
     def endpoint(self, key: str) -> Endpoint | None:

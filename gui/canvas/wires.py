@@ -85,6 +85,7 @@ class WireItem(QGraphicsItem):
         self.path = QPainterPath()
         self._segments: list[Piece] | None = None
         self.curved = False
+        self.label: Any = None  # a wire_labels.WireLabel when its ends are impaired
         self.setZValue(0)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
@@ -107,6 +108,8 @@ class WireItem(QGraphicsItem):
             self.curved = path.elementCount() > 2
             self._segments = None
             self.layer.invalidate(self.boundingRect())
+            if self.label is not None:
+                self.label.place(path)
 
     def head(self) -> QLineF:
         """The last stretch of the wire, for its arrowhead."""

@@ -1,5 +1,6 @@
 """The inspector's impairment fields: typed like a user, each edit one undo step, a bad value
-refused with the model's sentence, the last field emptied removing the whole mapping."""
+refused with the model's sentence, the last field emptied removing the whole mapping; and the
+wire that carries the interface's packets labelled with Impairment.summary()."""
 
 from __future__ import annotations
 
@@ -90,3 +91,46 @@ def test_emptying_the_last_field_removes_the_impairment(window: MainWindow,
     assert "impairment" not in window.document.render()
     window.undo_action.trigger()
     assert window.document.get(IMPAIRMENT) == {"delay": "40ms"}
+
+
+VETH_PAIR = """netwright: 1
+name: pair
+namespaces: {a: {}, b: {}}
+interfaces:
+  a0: {kind: veth, peer: b0, namespace: a, name: eth0, impairment: {delay: 40ms, jitter: 5ms,
+                                                                     loss: 1%, rate: 10mbit}}
+  b0: {kind: veth, peer: a0, namespace: b}
+"""
+
+
+def test_the_wire_says_what_the_impairment_does(window: MainWindow, seed: Path) -> None:
+    window.open_path(seed)
+    window.scene.select_keys(["ipvlan1"])
+    wire = next(w for w in window.scene.wires.values() if w.relation == "parent"
+                and w.a == "ipvlan1")
+    assert wire.label is None
+    for name, text in (("delay", "40ms"), ("jitter", "5ms"), ("loss", "1%"),
+                       ("rate", "10mbit")):
+        _type(_editor(window, name), text)
+    assert wire.label is not None and wire.label.isVisible()
+    assert wire.label.text == "40 ms ±5 · 1 % loss · 10 Mbit/s"
+    middle = wire.path.pointAtPercent(0.5)
+    assert (wire.label.scenePos() - middle).manhattanLength() < 1
+    window.undo_action.trigger()  # the rate limit
+    assert wire.label.text == "40 ms ±5 · 1 % loss"
+    for _ in range(3):
+        window.undo_action.trigger()
+    assert wire.label is None
+
+
+def test_both_ends_of_a_pair_are_named(window: MainWindow, tmp_path: Path) -> None:
+    design = tmp_path / "pair.yaml"
+    design.write_text(VETH_PAIR)
+    window.open_path(design)
+    wire = next(w for w in window.scene.wires.values() if w.relation == "peer")
+    assert wire.label is not None and wire.label.text == "40 ms ±5 · 1 % loss · 10 Mbit/s"
+    window.scene.select_keys(["b0"])
+    _type(_editor(window, "rate"), "1mbit")
+    assert wire.label.text == "a0 (eth0): 40 ms ±5 · 1 % loss · 10 Mbit/s\nb0: 1 Mbit/s"
+    _type(_editor(window, "rate"), "slow")  # refused: the label keeps what the file says
+    assert wire.label.text.endswith("b0: 1 Mbit/s")

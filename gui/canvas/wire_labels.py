@@ -1,0 +1,94 @@
+"""Impairment written on its wire: "40 ms ±5 · 1 % loss · 10 Mbit/s" at the wire's middle.
+
+A child of the ``WireItem`` (so it goes with the wire and into PNG/SVG exports), centred on
+the wire's midpoint whenever the wire is routed, on a backdrop of the canvas colour so the
+line under it does not strike the words through. It never takes a click: the wire does.
+The text comes from ``gui.model.impairment_labels``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from netwright.gui.canvas.theme import Theme
+from netwright.gui.canvas.wires import WireItem
+from netwright.gui.model.impairment_labels import wire_label
+from netwright.gui.model.snapshot import Snapshot
+
+PADDING = 2.0
+
+
+@functools.cache
+def _font() -> QFont:
+    """Made once the application exists (a QFont made before has metrics that disagree
+    with what the painter draws)."""
+    font = QFont()
+    font.setPointSizeF(7.5)
+    return font
+
+
+class WireLabel(QGraphicsItem):
+    """The impairment text of one wire, centred on its midpoint."""
+
+    def __init__(self, theme: Theme, text: str, wire: WireItem) -> None:
+        super().__init__(wire)
+        self.theme = theme
+        self.text = ""
+        self._rect = QRectF()
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setZValue(1)
+        self.set_text(text)
+
+    def set_text(self, text: str) -> None:
+        if text != self.text:
+            self.prepareGeometryChange()
+            self.text = text
+            metrics = QFontMetricsF(_font())
+            lines = text.split("\n")
+            width = max(metrics.horizontalAdvance(line) for line in lines)
+            height = metrics.height() * len(lines)
+            self._rect = QRectF(-width / 2 - PADDING, -height / 2 - PADDING,
+                                width + 2 * PADDING, height + 2 * PADDING)
+
+    def place(self, path: QPainterPath) -> None:
+        """Centre on the wire's midpoint."""
+        self.setPos(path.pointAtPercent(0.5) if path.elementCount() else QPointF())
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        return self._rect
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        painter.setPen(Qt.PenStyle.NoPen)
+        backdrop = QColor(self.theme.background)  # a copy: the theme's stays opaque
+        backdrop.setAlpha(225)
+        painter.setBrush(backdrop)
+        painter.drawRoundedRect(self._rect, 3, 3)
+        painter.setFont(_font())
+        painter.setPen(self.theme.text)
+        painter.drawText(self._rect, Qt.AlignmentFlag.AlignCenter, self.text)
+
+
+def sync_wire_labels(wires: Iterable[WireItem], snapshot: Snapshot, theme: Theme) -> None:
+    """Give every wire the label its ends' impairment asks for (none: no label)."""
+    for wire in wires:
+        text = wire_label(snapshot, wire.relation, wire.a, wire.b)
+        label = wire.label
+        if text is None:
+            if label is not None:
+                label.setParentItem(None)
+                if label.scene() is not None:
+                    label.scene().removeItem(label)
+                wire.label = None
+            continue
+        if label is None:
+            label = wire.label = WireLabel(theme, text, wire)
+        label.theme = theme
+        label.set_text(text)
+        label.place(wire.path)
+        label.update()
