@@ -3,7 +3,8 @@
 A check's small echo says nothing about packet size; real traffic fills the sender's MTU. The
 kernel drops an oversized frame without a word at the veth that receives it and at the bridge
 port that would send it (``is_skb_forwardable``: measured, 1500-byte pings with DF vanish at a
-1400-byte veth end while 1400-byte ones pass); a router whose outgoing device is smaller drops a
+1400-byte veth end while 1400-byte ones pass; a 1400-byte macvlan child still takes 1500-byte
+frames from a sibling); a router whose outgoing device is smaller drops a
 don't-fragment packet and answers "fragmentation needed" (IPv6: "packet too big"). Echo replies
 are sent without DF, so a replier and the routers on the way back fragment them, and only the
 silent layer-2 drops count there. The explanation hands the neighbour steps of both walks (see
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 
 from netwright.backend.checks.l2 import Layer2
 from netwright.backend.checks.network import Network, place_label
@@ -68,27 +70,19 @@ class PathMtus:
         return self.mtus.of(key)
 
     def _checked(self, out_dev: str, answering: str) -> tuple[str, ...]:
-        """The devices between ``out_dev`` and ``answering`` that drop an oversized frame:
-        a veth end receiving from its peer, a bridge port sending, a child receiving from a
-        sibling. Not a bridge passing frames on or taking them to its own stack, nor a parent
-        carrying its child's frames, nor a child taking frames off its parent's wire."""
+        """The devices between ``out_dev`` and ``answering`` that drop an oversized frame: a
+        veth end receiving from its peer, a bridge port sending. Measured: a bridge passing
+        frames on or taking them to its own stack checks nothing, nor does a macvlan child
+        receiving from a sibling or off its parent's wire."""
         if self._segment.get(out_dev) in self._uniform:
             return ()  # every device there has out_dev's MTU, which the caller counts
         path = self.l2.path(out_dev, answering)
         found = []
-        for index in range(1, len(path)):
-            key, before = path[index], path[index - 1]
+        for before, key in pairwise(path):
             link = self.net.link(key)
-            if link is None or link.kind == "bridge":
+            if link is None:
                 continue
-            if getattr(self.net.link(before), "parent", None) == key:
-                continue  # a child sends through its parent: the parent checks nothing
-            if getattr(link, "parent", None) == before and not (
-                    index >= 2 and getattr(self.net.link(path[index - 2]), "parent", None)
-                    == before):
-                continue  # off the parent's wire, not from a sibling: no check
-            if isinstance(link, Veth) or link.master is not None or getattr(
-                    link, "parent", None) is not None:
+            if (isinstance(link, Veth) and link.peer == before) or link.master == before:
                 found.append(key)
         return tuple(found)
 

@@ -73,13 +73,20 @@ def check_segment_mtus(t: Topology) -> Iterator[Problem]:
             where = f"the other end of its veth pair, {others}, has {high}"
         elif joined_by == "bridge":
             where = f"{others} on the same bridge ({joiner}) {verb} {high}"
+        elif bigger == [joiner]:
+            where = f"its parent {joiner} has {high}"
         else:
             where = f"{others}, on the wire of parent {joiner}, {verb} {high}"
+        effect = (f"frames bigger than {low} bytes towards {smaller} are dropped without an"
+                  " error (small pings pass, full-size packets do not)")
+        if joined_by == "parent":  # measured: a sub-interface takes bigger frames in
+            effect = (f"{smaller} sends at most {low} bytes while its neighbours send {high},"
+                      f" which any veth end or bridge port of MTU {low} on the way drops"
+                      " without an error")
         yield _warning("mtu-mismatch", _mtu_path(mtus, smaller),
-                       f"{smaller} has MTU {low} but {where}: frames bigger than {low} bytes"
-                       f" towards {smaller} are dropped without an error (small pings pass,"
-                       f" full-size packets do not); give every interface of this segment the"
-                       f" same MTU ('mtu: {low}' on {others}, or 'mtu: {high}' on {smaller})")
+                       f"{smaller} has MTU {low} but {where}: {effect}; give every interface"
+                       f" of this segment the same MTU ('mtu: {low}' on {others}, or 'mtu:"
+                       f" {high}' on {smaller})")
 
 
 def _underlay(t: Topology, link: Vxlan) -> str | None:

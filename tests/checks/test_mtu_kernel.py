@@ -127,3 +127,28 @@ def test_an_ipv6_router_answers_packet_too_big(deploy: Callable[[Topology], obje
     assert (across.observed.size, across.observed.size_verdict) == (1500, "unreachable")
     assert across.observed.size_error == "Message too long"
     assert "the router answers 'packet too big'" in across.predicted.reason
+
+
+MACVLAN = """
+netwright: 1
+name: mtumv
+namespaces: {a: {}, b: {}, w: {}}
+interfaces:
+  up0: {kind: veth, peer: up1}
+  up1: {kind: veth, peer: up0, namespace: w, addresses: [10.4.0.9/24]}
+  mva: {kind: macvlan, parent: up0, mode: bridge, namespace: a, addresses: [10.4.0.1/24]}
+  mvb: {kind: macvlan, parent: up0, mode: bridge, namespace: b, addresses: [10.4.0.2/24],
+        mtu: 1400}
+"""
+
+
+def test_a_smaller_macvlan_sibling(deploy: Callable[[Topology], object]) -> None:
+    """From a sibling the frame is handed over (and checked against mvb's MTU); from the
+    parent's wire it is not."""
+    result = check(deploy(parse_topology(MACVLAN)))
+    sibling = pair(result, "a", "10.4.0.2")
+    assert sibling.observed is not None and sibling.observed.verdict == "reachable"
+    wire = pair(result, "w", "10.4.0.2")
+    assert wire.observed is not None and wire.observed.verdict == "reachable"
+    assert (sibling.observed.size_verdict, wire.observed.size_verdict) == (
+        sibling.predicted.size_verdict, wire.predicted.size_verdict)

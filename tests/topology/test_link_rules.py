@@ -54,6 +54,12 @@ CASES = [
           p2: {kind: veth, peer: e2, master: br0, mtu: 1400}
           e2: {kind: veth, peer: p2, mtu: 1400}
         """, "mtu-mismatch", "warning", "interfaces.p2.mtu", 7, 48),
+    ("macvlan-child-smaller", """
+        interfaces:
+          up0: {kind: veth, peer: up1}
+          up1: {kind: veth, peer: up0}
+          mv: {kind: macvlan, parent: up0, mode: bridge, mtu: 1400}
+        """, "mtu-mismatch", "warning", "interfaces.mv.mtu", 6, 55),
     ("vxlan-too-big-for-underlay", """
         interfaces:
           u0: {kind: veth, peer: u1, addresses: [10.9.0.1/24]}
@@ -103,10 +109,10 @@ def test_the_smaller_mtu_is_named_with_the_fix() -> None:
 
 
 def test_a_vni_mismatch_is_named_once_with_both_vnis() -> None:
-    found = [p for p in problems(CASES[3][1]) if p.code.startswith("vxlan-")]
+    found = [p for p in problems(CASES[4][1]) if p.code.startswith("vxlan-")]
     assert [p.message.split(";")[0] + ";" + p.message.split(";")[1] for p in found] == [
         "u1-vx sends VNI 42 to 10.50.0.2; u2-vx listens for VNI 43"]
-    remote = only(CASES[5][1], "vxlan-remote-unmatched")
+    remote = only(CASES[6][1], "vxlan-remote-unmatched")
     assert "u2-vx sends to 10.50.0.9, not back to u1" in remote.message
     assert "set 'remote: 10.50.0.1' on u2-vx" in remote.message
 
