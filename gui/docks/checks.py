@@ -47,7 +47,12 @@ def cell_text(pair: dict[str, Any]) -> str:
         return f"{_mark(predicted)}  was {_mark(was)}" if was else _mark(predicted)
     verdict = observed or predicted
     mark = _mark(verdict)
-    if observed and predicted and observed != predicted:
+    full_size = ((pair.get("observed") or {}).get("size_verdict")
+                 or (pair.get("predicted") or {}).get("size_verdict"))
+    if verdict == "reachable" and full_size == "unreachable":
+        mtu = (pair.get("predicted") or {}).get("mtu")
+        mark += f" ≤{mtu}" if mtu else " small only"  # full-size packets are lost
+    if pair.get("match") is False or (observed and predicted and observed != predicted):
         mark += " ≠"
     return mark
 
@@ -108,7 +113,11 @@ def explanation_html(pair: dict[str, Any], fix: str | None = None) -> str:
 def _seen(observed: dict[str, Any]) -> str:
     seen = observed.get("error") or (
         f"reply in {observed.get('rtt_ms')} ms" if observed.get("rtt_ms") is not None else "")
-    return f"{observed.get('verdict')}" + (f" — {seen}" if seen else "")
+    text = f"{observed.get('verdict')}" + (f" — {seen}" if seen else "")
+    if observed.get("size"):
+        text += (f"; {observed['size']} bytes with don't-fragment:"
+                 f" {observed.get('size_error') or 'a reply'}")
+    return text
 
 
 class ChecksView(QWidget):
