@@ -110,3 +110,38 @@ def test_probes_from_a_chosen_address(source: str | None, verdict: str,
         assert {p.source for p in result.pairs} == {"a"}
     across = pair(result, "a", "10.2.0.1")
     assert across.observed is not None and across.observed.verdict == verdict
+
+
+HOST_SIDE = """
+netwright: 1
+name: rphost
+namespaces:
+  x: {routes: [{to: 10.5.0.1/32, dev: x0, src: 10.6.0.2}]}
+interfaces:
+  h0: {kind: veth, peer: x0, addresses: [10.5.0.1/24]}
+  x0: {kind: veth, peer: h0, namespace: x, addresses: [10.5.0.2/24]}
+  h1: {kind: veth, peer: x1, addresses: [10.6.0.1/24]}
+  x1: {kind: veth, peer: h1, namespace: x, addresses: [10.6.0.2/24]}
+"""
+
+
+@pytest.mark.parametrize(("value", "verdict"), [("0", "reachable"), ("1", "unreachable")])
+def test_the_hosts_rp_filter_is_read_from_the_kernel(
+        value: str, verdict: str, deploy: Callable[[Topology], object]) -> None:
+    """The host (here the test's own namespace) filters by its kernel's conf.all: x's
+    packets from 10.6.0.2 arrive on h0, and the route back leaves by h1."""
+    path = "/proc/sys/net/ipv4/conf/all/rp_filter"
+    with open(path) as handle:
+        before = handle.read().strip()
+    deployment = deploy(parse_topology(HOST_SIDE))
+    try:
+        with open(path, "w") as handle:
+            handle.write(value)
+        result = check(deployment)
+    finally:
+        with open(path, "w") as handle:
+            handle.write(before)
+    across = pair(result, "x", "10.5.0.1")
+    assert across.observed is not None and across.observed.verdict == verdict
+    if verdict == "unreachable":
+        assert "host drops packets from 10.6.0.2 arriving on h0" in across.predicted.reason
