@@ -1,9 +1,9 @@
 """Right-click menus on the canvas: what can be done with an item, a wire or the host.
 
 A mixin of ``MainWindow`` (typed by ``WindowParts``). On an item: delete, duplicate, change
-kind (ipvlan ↔ macvlan, keeping addresses and parent), check from its namespace, show in the
-file; on a wire: delete it, go to either end; on the host: paste, arrange, fit. Every entry is
-an existing window action or one undo step.
+kind (ipvlan ↔ macvlan, keeping addresses and parent), check from its namespace, capture on
+an interface, show in the file; on a wire: delete it, capture, go to either end; on the host:
+paste, arrange, fit. Every entry is an existing window action, one undo step or a dialog.
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPoint
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QFileDialog, QMenu
 
+from netwright.gui.dialogs.capture import CaptureDialog
 from netwright.gui.dialogs.source_view import SECTIONS, SourceDialog, entry_line
 from netwright.gui.model.commands import ChangeKindCommand, DuplicateCommand
 from netwright.gui.model.edits import copy_fragment, paste_edits
@@ -32,6 +33,7 @@ class ContextActions(_Base):
 
     context_menu: QMenu | None
     source_dialog: SourceDialog | None
+    capture_dialog: CaptureDialog | None
     _check_focus: str
 
     def show_context_menu(self, target: Any, screen: QPoint) -> None:
@@ -47,6 +49,7 @@ class ContextActions(_Base):
         elif isinstance(target, tuple):
             _relation, a, b = target
             menu.addAction("Delete this connection", self.delete_selection)
+            self._capture_entry(menu, a)
             menu.addSeparator()
             menu.addAction(f"Go to {a}", lambda: self.go_to_key(a))
             menu.addAction(f"Go to {b}", lambda: self.go_to_key(b))
@@ -76,8 +79,32 @@ class ContextActions(_Base):
             check.setEnabled(self.check_action.isEnabled())
             if not check.isEnabled():
                 check.setToolTip(self.check_action.toolTip())
+        if key not in snapshot.namespaces:
+            self._capture_entry(menu, key)
         menu.addSeparator()
         menu.addAction("Show in File", lambda: self.show_in_file(key))
+
+    def _capture_entry(self, menu: QMenu, key: str) -> None:
+        """Capture… on an interface (or a wire's first end), once the design is deployed."""
+        entry = menu.addAction(f"Capture on {key}…", lambda: self.capture_interface(key))
+        if self.runner.backend is None or not self.deployment.deployed:
+            entry.setEnabled(False)
+            entry.setToolTip("Apply the design first: capturing needs it deployed")
+
+    def capture_interface(self, key: str, path: str | None = None) -> CaptureDialog | None:
+        """Ask where to save (unless ``path``), then capture ``key`` in a CaptureDialog."""
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(
+                self, f"Capture on {key}", f"{key}.pcapng",
+                "pcapng captures (*.pcapng);;All files (*)")
+            if not path:
+                return None
+        dialog = CaptureDialog(self.runner.backend, self.document.snapshot.name, key, path,
+                               parent=self)
+        self.capture_dialog = dialog
+        dialog.show()
+        dialog.start()
+        return dialog
 
     def duplicate(self, key: str) -> list[str]:
         """A copy of ``key`` (a namespace with its interfaces) beside it, with free addresses."""

@@ -51,6 +51,7 @@ from netwright.gui.canvas.items import box_shape
 from netwright.gui.canvas.scene import GRID, TopologyScene
 from netwright.gui.canvas.theme import current_theme
 from netwright.gui.canvas.view import CanvasView
+from netwright.gui.dialogs.capture import CaptureDialog
 from netwright.gui.dialogs.kubernetes_export import KubernetesExportDialog
 from netwright.gui.dialogs.plan import PlanDialog
 from netwright.gui.dialogs.source_view import SourceDialog
@@ -170,6 +171,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         self.trial_seconds: int | None = None  # a change on trial: the backend's window
         self.context_menu: QMenu | None = None  # the last right-click menu (ContextActions)
         self.source_dialog: SourceDialog | None = None
+        self.capture_dialog: CaptureDialog | None = None
         self._check_focus = ""  # "Check from net1": the Checks dock opens on that row
         self.deployment = DeploymentView()  # whose deployment the design's name has
         self._deployment_name = ""

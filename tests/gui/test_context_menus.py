@@ -48,7 +48,7 @@ def test_change_an_ipvlan_child_to_macvlan_keeping_addresses_and_parent(
     assert window.open_path(seed)
     entries = _right_click(window, _port_body(window, "ipvlan1"))
     assert entries == ["Delete ipvlan1", "Duplicate ipvlan1", "Change to macvlan bridge",
-                       "Check from net1", "Show in File"]
+                       "Check from net1", "Capture on ipvlan1…", "Show in File"]
     assert window.scene.selected_keys() == ["ipvlan1"]
     _choose(window, "Change to macvlan bridge")
     entry = window.document.get(("interfaces", "ipvlan1"))
@@ -84,8 +84,8 @@ def test_a_wire_offers_delete_and_its_ends(window: MainWindow, seed: Path) -> No
     middle = wire.path.pointAtPercent(0.5) if not wire.path.isEmpty() else \
         wire.line.pointAt(0.5)
     entries = _right_click(window, middle)
-    assert entries[0] == "Delete this connection"
-    assert set(entries[1:]) == {f"Go to {wire.a}", f"Go to {wire.b}"}
+    assert entries[:2] == ["Delete this connection", f"Capture on {wire.a}…"]
+    assert set(entries[2:]) == {f"Go to {wire.a}", f"Go to {wire.b}"}
     _choose(window, "Go to ipvlan2")
     assert window.scene.selected_keys() == ["ipvlan2"]
 

@@ -53,7 +53,7 @@ def test_unit_has_the_hardening_the_daemon_needs() -> None:
     assert service["PrivateTmp"] == "yes" and service["NoNewPrivileges"] == "yes"
     assert service["ProtectKernelTunables"] == "no"
     assert service["RestrictAddressFamilies"].split() == [
-        "AF_NETLINK", "AF_UNIX", "AF_INET", "AF_INET6"]
+        "AF_NETLINK", "AF_UNIX", "AF_INET", "AF_INET6", "AF_PACKET"]
     assert "/run/netns" in service["ReadWritePaths"].split()
 
 
