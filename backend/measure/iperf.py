@@ -10,7 +10,6 @@ thread, the CLI's ``--local`` directly. Reads the deployment; never changes the 
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import shutil
 import subprocess
@@ -21,7 +20,7 @@ from typing import Any
 from netwright.backend.checks.netns import netns_path
 from netwright.backend.measure.result import MeasureResult
 from netwright.backend.topology.impairment import rate_bits
-from netwright.backend.topology.model import Topology, static_addresses
+from netwright.backend.topology.model import IpInterface, Topology, static_addresses
 from netwright.backend.topology.problems import NetwrightError
 
 DEFAULT_PORT = 5201
@@ -65,9 +64,8 @@ def _places(subject: Any) -> tuple[Topology, dict[str, str]]:
     return topology, dict(subject.namespaces)
 
 
-def _addresses(topology: Topology, namespace: str) -> list[ipaddress.IPv4Interface
-                                                                | ipaddress.IPv6Interface]:
-    found = []
+def _addresses(topology: Topology, namespace: str) -> list[IpInterface]:
+    found: list[IpInterface] = []
     for link in topology.interfaces.values():
         if link.namespace == namespace:
             found.extend(a for a in static_addresses(link) if not a.ip.is_link_local)
