@@ -1,13 +1,14 @@
 """Impaired paths: what the design's delay, jitter and loss should do to a pair's echoes, and
 whether the kernel did it.
 
-For each pair predicted reachable, the explainer's walks (request and reply, hop by hop)
-name the devices that *send* the packets: the sender's device on each hop, and a bridge port
+For each pair predicted reachable, the explainer's walks (request and reply, hop by hop) name
+the devices that *send* the packets: the sender's device on each hop, and a bridge port
 passing frames on towards the answering device. Their ``impairment`` (netem shapes egress)
-adds up to the round trip the design asks for: delays and jitters sum, losses compound. A
-pair whose path has any delay, jitter or loss gets ``PROBES`` echoes instead of one; the
-median RTT and the share lost are set beside what the design asks, and a pair outside
-tolerance is flagged. Pure except ``measure_impaired``, which sends the echoes.
+adds up to the round trip the design asks for: delays and jitters sum, losses compound. A pair
+whose path has any delay, jitter or loss gets ``PROBES`` more echoes (fewer each when many
+pairs are impaired); the median RTT and the share lost are set beside what the design asks,
+and a pair outside tolerance is flagged. Pure except ``measure_impaired``, which sends the
+echoes.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from netwright.backend.checks.results import Observation, Pair
 from netwright.backend.topology.impairment import duration_us, percent
 
 PROBES = 50
+ECHO_BUDGET = 20_000  # echoes in flight at once for all impaired pairs together
+MIN_PROBES = 5
 RTT_SLACK_MS = 5.0  # scheduling and veth time on a loaded machine
 RTT_SHARE = 0.2  # of the designed RTT
 LOSS_SLACK = 0.03  # besides three standard deviations of the binomial count
@@ -91,6 +94,12 @@ def path_impairment(explainer: Explainer, place: Place, address: str) -> PathImp
     return PathImpairment(delay, jitter, 1 - kept, tuple(devices))
 
 
+def probes_per_pair(pairs: int) -> int:
+    """``PROBES`` each, fewer when many pairs are impaired (a mesh of a hundred impaired
+    namespaces has ten thousand pairs): ``ECHO_BUDGET`` in all, never under ``MIN_PROBES``."""
+    return max(MIN_PROBES, min(PROBES, ECHO_BUDGET // max(pairs, 1)))
+
+
 def judge(expected: PathImpairment, rtts: list[float], sent: int) -> dict[str, Any]:
     """Measured against designed: the JSON a pair's observation carries as ``impairment``.
 
@@ -139,12 +148,13 @@ async def measure_impaired(pairs: list[Pair], probes: list[Probe],
     if not chosen:
         return observations
     slowest = max(expected.delay_ms + 2 * expected.jitter_ms for _i, expected in chosen)
+    each = probes_per_pair(len(chosen))
     sent = [Probe.like(probes[index], probes[index].netns) for index, _e in chosen
-            for _copy in range(PROBES)]
+            for _copy in range(each)]
     answers = await EchoProber(timeout + slowest / 1000, 0).run(sent)
     result = list(observations)
     for number, (index, expected) in enumerate(chosen):
-        mine = answers[number * PROBES:(number + 1) * PROBES]
+        mine = answers[number * each:(number + 1) * each]
         rtts = [a.rtt_ms for a in mine if a.verdict == "reachable" and a.rtt_ms is not None]
-        result[index] = replace(result[index], impairment=judge(expected, rtts, PROBES))
+        result[index] = replace(result[index], impairment=judge(expected, rtts, each))
     return result

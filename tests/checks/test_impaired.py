@@ -8,7 +8,12 @@ import textwrap
 import pytest
 
 from netwright.backend.checks.explain import Explainer
-from netwright.backend.checks.impaired import PathImpairment, judge, path_impairment
+from netwright.backend.checks.impaired import (
+    PathImpairment,
+    judge,
+    path_impairment,
+    probes_per_pair,
+)
 from netwright.backend.checks.render import render
 from netwright.backend.checks.results import CheckResult, Observation, Pair
 from netwright.backend.topology import parse_topology
@@ -97,3 +102,7 @@ def test_a_flagged_pair_is_a_mismatch_and_survives_json(explainer: Explainer) ->
     assert "Impaired paths, measured against the design:" in text
     assert "! a → " in text and "RTT 0.2 ms (designed 30 ±2), lost 0 % (designed 1 %) of 20" \
         in text
+
+
+def test_many_impaired_pairs_share_the_echo_budget() -> None:
+    assert [probes_per_pair(n) for n in (1, 400, 1000, 9900)] == [50, 50, 20, 5]
