@@ -6,6 +6,7 @@ own code. Each client runs as an unprivileged test user and opens its output its
 
 from __future__ import annotations
 
+import signal
 import time
 from pathlib import Path
 
@@ -128,5 +129,29 @@ def test_the_cli_writes_the_users_file(running, system_bus, directory) -> None:
         _, err = bad.communicate(timeout=30)
         assert bad.returncode != 0 and "Traceback" not in err, err
         assert "filter 'icmp and hst 1' is not valid: syntax error" in err, err
+    finally:
+        run_client(USER_ALLOWED, system_bus, "await client.destroy('seed')")
+
+
+def test_ctrl_c_stops_the_cli_and_keeps_the_file(running, system_bus, directory) -> None:
+    out = directory / "interrupted.pcapng"
+    run_client(USER_ALLOWED, system_bus, "await client.apply(seed)")
+    try:
+        command = start_command(USER_ALLOWED, [NETWRIGHT, "capture", "seed", "mv1", "--filter",
+                                               "icmp", "-w", str(out)], system_bus)
+        deadline = time.monotonic() + 30
+        while not out.exists() or out.stat().st_size == 0:  # the header: it is capturing
+            assert time.monotonic() < deadline and command.poll() is None
+            time.sleep(0.1)
+        run_client(USER_ALLOWED, system_bus, "return await client.check('seed', timeout=0.5)")
+        command.send_signal(signal.SIGINT)
+        _, err = command.communicate(timeout=30)
+        assert command.returncode == 0, err
+        assert "packets captured (stopped)" in err, err
+        assert ("request", MV1, MV2) in icmp_echoes(out)
+        deadline = time.monotonic() + 10
+        while packet_sockets(running.host, "lab-net1") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert packet_sockets(running.host, "lab-net1") == 0
     finally:
         run_client(USER_ALLOWED, system_bus, "await client.destroy('seed')")
