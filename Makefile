@@ -35,7 +35,8 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	mkdir -p build/typecheck/netwright
 	ln -sfn $(CURDIR)/backend build/typecheck/netwright/backend
-	$(VENV)/bin/mypy -p netwright.backend.topology -p netwright.backend.engine -p netwright.backend.lab
+	$(VENV)/bin/mypy -p netwright.backend.topology -p netwright.backend.engine -p netwright.backend.lab \
+		-p netwright.backend.nft -p netwright.backend.export -p netwright.backend.observe
 
 # The whole suite runs inside a network + mount namespace of its own (tests/tools/run-isolated):
 # the machine's own interfaces and /run/netns are never touched.

@@ -147,7 +147,7 @@ class MultusMapping:
             if attachment.host_port:
                 self.carried.add(attachment.host_port)
         self._place_routes(pod, spec.routes)
-        self._place_sysctls(pod, dict(spec.sysctls))
+        self._place_sysctls(pod, {key: str(value) for key, value in spec.sysctls.items()})
         return pod
 
     # -- one interface ------------------------------------------------------------------
@@ -451,7 +451,7 @@ class MultusMapping:
 
 def main_plugin(config: dict[str, Any]) -> dict[str, Any]:
     """The plugin that makes the interface: the config itself, or the first of a list."""
-    return config["plugins"][0] if "plugins" in config else config  # type: ignore[no-any-return]
+    return config["plugins"][0] if "plugins" in config else config
 
 
 def cni_config(attachment: Attachment) -> dict[str, Any]:
