@@ -58,13 +58,14 @@ class Kernel:
             self._sockets[where] = sock
         return sock
 
-    def prefetch(self, wheres: list[Where]) -> dict[str, bool | None]:
-        """Open the sockets of many namespaces at once (one helper thread for all). Returns,
+    def prefetch(self, wheres: list[Where], threads: int = 1) -> dict[str, bool | None]:
+        """Open the sockets of many namespaces at once (``threads`` helper threads, each
+        with a share of them; see ``netns.open_sockets``). Returns,
         for each name it looked for, whether it existed a moment ago (its socket is open
         now), so the caller need not ask again; None where the socket could not be opened
         (the caller's own attempt then meets the error)."""
         found = {w: netns.exists(w) for w in wheres if w is not None and w not in self._sockets}
-        opened = netns.open_sockets([w for w, there in found.items() if there])
+        opened = netns.open_sockets([w for w, there in found.items() if there], threads)
         out: dict[str, bool | None] = {}
         for name, there in found.items():
             result = opened.get(name)

@@ -137,13 +137,15 @@ def in_netns(name: str | None, work: Callable[[], T]) -> T:
     return _run_in_thread(enter_and_work)
 
 
-def open_sockets(names: list[str]) -> dict[str, socket.socket | OSError]:
-    """A route socket inside each named namespace, opened by one thread that ``setns``es
-    from one to the next (a thread per namespace costs ~0.5 ms; a setns a few µs)."""
+def open_sockets(names: list[str], threads: int = 1) -> dict[str, socket.socket | OSError]:
+    """A route socket inside each named namespace, opened by a thread that ``setns``es from
+    one to the next (a thread per namespace costs ~0.5 ms; a setns a few µs). ``threads``
+    > 1: that many threads, each with a share of the names, at once (the kernel's part of
+    the work then runs on as many CPUs)."""
 
-    def work() -> dict[str, socket.socket | OSError]:
+    def work(share: list[str]) -> dict[str, socket.socket | OSError]:
         out: dict[str, socket.socket | OSError] = {}
-        for name in names:
+        for name in share:
             try:
                 fd = os.open(netns_path(name), os.O_RDONLY | os.O_CLOEXEC)
                 try:
@@ -155,7 +157,23 @@ def open_sockets(names: list[str]) -> dict[str, socket.socket | OSError]:
                 out[name] = exc
         return out
 
-    return _run_in_thread(work) if names else {}
+    if not names:
+        return {}
+    shares = [names[i::threads] for i in range(threads) if names[i::threads]]
+    if len(shares) == 1:
+        return _run_in_thread(lambda: work(names))
+    results: list[dict[str, socket.socket | OSError]] = [{} for _ in shares]
+
+    def run(number: int) -> None:
+        results[number] = work(shares[number])
+
+    workers = [threading.Thread(target=run, args=(number,), name="netwright-netns")
+               for number in range(len(shares))]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return {name: result for found in results for name, result in found.items()}
 
 
 def create_many(items: list[tuple[str, Callable[[socket.socket], None]]]
