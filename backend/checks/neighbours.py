@@ -20,6 +20,7 @@ import errno
 import socket
 import struct
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -43,6 +44,8 @@ WINDOW = 128  # requests per send: their refusals, if all refused, fit the recei
 SOL_NETLINK, NETLINK_CAP_ACK = 270, 10
 SO_RCVBUFFORCE = 33
 RECEIVE_BUFFER = 1 << 20
+THREADS = 2  # threads pinning when there are many namespaces
+PARALLEL_FROM = 16  # namespaces with entries to pin, from which THREADS share them
 
 
 def _attribute(kind: int, payload: bytes) -> bytes:
@@ -235,18 +238,44 @@ class NeighbourPins:
                                  f" {exc.strerror}") from None
 
     def add(self, entries: Iterable[Entry]) -> int:
-        """Pin the entries; how many the kernel took."""
+        """Pin the entries; how many the kernel took.
+
+        Many namespaces are shared by two threads: the kernel makes each entry inside
+        ``send``, in the sender's context, so two senders use two CPUs. Each thread records
+        in a list of its own, and every list joins ``added`` however the threads end."""
         by_netns: dict[str, list[Entry]] = {}
         for entry in entries:
             by_netns.setdefault(entry.netns, []).append(entry)
         before = len(self.added)
-        for netns, group in by_netns.items():
-            try:
-                self.socket_for(netns).change(RTM_NEWNEIGH, group, self.added)
-            except OSError as exc:
-                raise NeighbourError(f"cannot pin neighbour entries in namespace {netns}:"
-                                     f" {exc.strerror}") from None
+        groups = list(by_netns.items())
+        if len(groups) < PARALLEL_FROM:
+            for netns, group in groups:
+                self._add_in(netns, group, self.added)
+            return sum(1 for entry in self.added[before:] if entry is not None)
+        shares = [groups[number::THREADS] for number in range(THREADS)]
+        recorded: list[list[Entry | None]] = [[] for _ in shares]
+
+        def work(number: int) -> None:
+            for netns, group in shares[number]:
+                self._add_in(netns, group, recorded[number])
+
+        try:
+            with ThreadPoolExecutor(max_workers=THREADS,
+                                    thread_name_prefix="netwright-pin") as pool:
+                running = [pool.submit(work, number) for number in range(len(shares))]
+            for future in running:
+                future.result()  # the first failure, once both threads have ended
+        finally:
+            for found in recorded:
+                self.added.extend(found)
         return sum(1 for entry in self.added[before:] if entry is not None)
+
+    def _add_in(self, netns: str, group: list[Entry], done: list[Entry | None]) -> None:
+        try:
+            self.socket_for(netns).change(RTM_NEWNEIGH, group, done)
+        except OSError as exc:
+            raise NeighbourError(f"cannot pin neighbour entries in namespace {netns}:"
+                                 f" {exc.strerror}") from None
 
     def remove_all(self) -> None:
         """Remove every entry recorded, namespace by namespace, going on past failures."""

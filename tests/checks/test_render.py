@@ -65,3 +65,20 @@ def test_big_meshes_get_one_character_per_cell() -> None:
     text = render(CheckResult("m", explain(mesh)))
     row = next(line for line in text.splitlines() if line.startswith("m7 "))
     assert row.split()[1] == "✓" * 40
+
+
+def test_size_verdict_keeps_every_field_of_the_small_echo() -> None:
+    """run.py builds the merged observation field by field (faster than
+    dataclasses.replace): every field of the small echo's observation survives."""
+    from dataclasses import fields, replace
+
+    from netwright.backend.checks.results import Observation
+    from netwright.backend.checks.run import _with_size
+
+    small = Observation("reachable", "e", 0.5, "EX", 2, "neighbour-table", {"ok": True})
+    seen = Observation("unreachable", "Message too long")
+    assert _with_size(small, 1500, seen) == replace(
+        small, size=1500, size_verdict="unreachable", size_error="Message too long")
+    assert {f.name for f in fields(Observation)} == {
+        "verdict", "error", "rtt_ms", "errno", "attempts", "limited_by", "tcp", "size",
+        "size_verdict", "size_error"}, "a new field: carry it over in run._with_size"
