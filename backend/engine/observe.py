@@ -300,18 +300,24 @@ def observe(kernel: Kernel, wheres: Iterable[Where], marker_only: Iterable[Where
     many = sum(1 for where in order if where is not None) >= PARALLEL_FROM
     found = kernel.prefetch(order, THREADS if many else 1)
     markers = [where for where in order if where in light and where is not None]
-    read: dict[Where, NsState] = {}
-    if many and len(markers) >= PARALLEL_FROM:
-        shares = [markers[i::THREADS] for i in range(THREADS)]
-        with ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="netwright-observe"
-                                ) as pool:  # the sockets exist: no thread changes namespace
-            for states in pool.map(lambda share: [observe_marker(
-                    kernel, where, interest, present=found.get(where)) for where in share],
-                    shares):
-                read.update((state.where, state) for state in states)
-    return {where: read[where] if where in read
-            else observe_marker(kernel, where, interest, present=found.get(where))
-            if where in light and where is not None
-            else observe_ns(kernel, where, interest, links_only=links_only,
-                            present=found.get(where) if where is not None else True)
-            for where in order}
+    if not many or len(markers) < PARALLEL_FROM:
+        markers = []
+
+    def one(where: Where) -> NsState:
+        if where in light and where is not None:
+            return observe_marker(kernel, where, interest, present=found.get(where))
+        return observe_ns(kernel, where, interest, links_only=links_only,
+                          present=found.get(where) if where is not None else True)
+
+    if not markers:
+        return {where: one(where) for where in order}
+    # the sockets exist: no thread changes namespace; this one reads the others meanwhile
+    with ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="netwright-observe"
+                            ) as pool:
+        shares = [pool.submit(lambda share: [one(where) for where in share],
+                              markers[number::THREADS]) for number in range(THREADS)]
+        taken = set(markers)
+        read = {where: one(where) for where in order if where not in taken}
+        for share in shares:
+            read.update((state.where, state) for state in share.result())
+    return {where: read[where] for where in order}
