@@ -391,7 +391,7 @@ def _with_size(small: Observation, size: int, seen: Observation) -> Observation:
     return Observation(verdict=small.verdict, error=small.error, rtt_ms=small.rtt_ms,
                        errno=small.errno, attempts=small.attempts, limited_by=small.limited_by,
                        tcp=small.tcp, size=size, size_verdict=seen.verdict,
-                       size_error=seen.error)
+                       size_error=seen.error, impairment=small.impairment)
 
 
 def _with_tcp(observation: Observation, tcp: dict[str, Any]) -> Observation:

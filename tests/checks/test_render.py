@@ -75,10 +75,11 @@ def test_size_verdict_keeps_every_field_of_the_small_echo() -> None:
     from netwright.backend.checks.results import Observation
     from netwright.backend.checks.run import _with_size
 
-    small = Observation("reachable", "e", 0.5, "EX", 2, "neighbour-table", {"ok": True})
+    small = Observation("reachable", "e", 0.5, "EX", 2, "neighbour-table", {"ok": True},
+                        impairment={"loss": 0.1})
     seen = Observation("unreachable", "Message too long")
     assert _with_size(small, 1500, seen) == replace(
         small, size=1500, size_verdict="unreachable", size_error="Message too long")
     assert {f.name for f in fields(Observation)} == {
         "verdict", "error", "rtt_ms", "errno", "attempts", "limited_by", "tcp", "size",
-        "size_verdict", "size_error"}, "a new field: carry it over in run._with_size"
+        "size_verdict", "size_error", "impairment"}, "a new field: carry it over in run._with_size"
