@@ -35,12 +35,12 @@ class PathKernel(Kernel):
     def exists(self, where: Where) -> bool:
         return where is None or os.path.exists(where)
 
-    def prefetch(self, wheres: list[Where]) -> dict[str, bool | None]:
+    def prefetch(self, wheres: list[Where], threads: int = 1) -> dict[str, bool | None]:
         """As ``Kernel.prefetch``: True where a socket is open now, None where the
         namespace could not be entered."""
         todo = [w for w in wheres if w is not None and w not in self._sockets]
         out: dict[str, bool | None] = {}
-        for name, result in netns.open_sockets(todo).items():
+        for name, result in netns.open_sockets(todo, threads).items():
             if isinstance(result, OSError):
                 out[name] = None
             else:
