@@ -11,7 +11,7 @@ from netwright.backend.engine.desired import desired_state
 from netwright.backend.engine.target import Target
 from netwright.backend.topology import parse_topology
 from netwright.backend.topology.problems import format_path
-from tests.topology.test_link_rules import HEAD, problems
+from tests.topology.rule_cases import HEAD, problems
 
 CASES = [
     ("new-in-existing", """

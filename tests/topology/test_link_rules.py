@@ -3,31 +3,10 @@ code, severity, model path as written, line and column; and designs that must st
 
 from __future__ import annotations
 
-import inspect
-import re
-import textwrap
-
 import pytest
 
-from netwright.backend.topology import Document, TopologyError, validate_links
-from netwright.backend.topology.problems import Problem
-
-HEAD = "netwright: 1\nname: t\n"
-
-
-def problems(body: str) -> list[Problem]:
-    text = HEAD + textwrap.dedent(body).lstrip("\n")
-    try:
-        return Document.from_text(text, "t.yaml").problems()
-    except TopologyError as exc:
-        return exc.problems
-
-
-def only(body: str, code: str) -> Problem:
-    found = [p for p in problems(body) if p.code == code]
-    assert len(found) == 1, f"expected one {code}, got {[p.render() for p in problems(body)]}"
-    return found[0]
-
+from netwright.backend.topology import validate_links
+from tests.topology.rule_cases import check_case, emitted_codes, only, problems
 
 VXLAN = """
     namespaces: {u1: {}, u2: {}}
@@ -90,15 +69,11 @@ CASES = [
 def test_rule(  # noqa: PLR0917 - one parameter per column of CASES
     body: str, code: str, severity: str, path: str, line: int, column: int
 ) -> None:
-    problem = only(body, code)
-    assert (problem.severity, problem.path_text, problem.line, problem.column) == (
-        severity, path, line, column,
-    ), problem.render()
+    check_case(body, code, severity, path, line, column)
 
 
 def test_every_code_is_exercised() -> None:
-    source = inspect.getsource(validate_links)
-    codes = set(re.findall(r'_(?:error|warning)\(\s*"([a-z-]+)"', source))
+    codes = emitted_codes(validate_links)
     assert codes and codes - {case[2] for case in CASES} == set()
 
 

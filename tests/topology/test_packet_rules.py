@@ -3,16 +3,11 @@ file, asserting code, severity, model path as written, line and column."""
 
 from __future__ import annotations
 
-import inspect
-import re
-import textwrap
-
 import pytest
 
-from netwright.backend.topology import Document, TopologyError, validate_packets
-from netwright.backend.topology.problems import Problem
+from netwright.backend.topology import validate_packets
+from tests.topology.rule_cases import check_case, emitted_codes, problems
 
-HEAD = "netwright: 1\nname: t\n"
 BRIDGE = """
     namespaces:
       c1: {routes: [{to: default, via: 172.17.0.1}]}
@@ -22,19 +17,6 @@ BRIDGE = """
       c1-eth0: {kind: veth, name: eth0, namespace: c1, peer: veth-c1, addresses: [172.17.0.2/16]}
     """
 
-
-def problems(body: str) -> list[Problem]:
-    text = HEAD + textwrap.dedent(body).lstrip("\n")
-    try:
-        return Document.from_text(text, "t.yaml").problems()
-    except TopologyError as exc:
-        return exc.problems
-
-
-def only(body: str, code: str) -> Problem:
-    found = [p for p in problems(body) if p.code == code]
-    assert len(found) == 1, f"expected one {code}, got {[p.render() for p in problems(body)]}"
-    return found[0]
 
 
 # (id, body, code, severity, path, line, column) — lines count the two header lines.
@@ -126,15 +108,11 @@ CASES = [
 def test_rule(  # noqa: PLR0917 - one parameter per column of CASES
     body: str, code: str, severity: str, path: str, line: int, column: int
 ) -> None:
-    problem = only(body, code)
-    assert (problem.severity, problem.path_text, problem.line, problem.column) == (
-        severity, path, line, column,
-    ), problem.render()
+    check_case(body, code, severity, path, line, column)
 
 
 def test_every_code_is_exercised() -> None:
-    source = inspect.getsource(validate_packets)
-    codes = set(re.findall(r'_(?:error|warning)\(\s*"([a-z-]+)"', source))
+    codes = emitted_codes(validate_packets)
     assert codes - {case[2] for case in CASES} == set()
 
 

@@ -2,29 +2,10 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 
 from netwright.backend.topology import Document, TopologyError
-from netwright.backend.topology.problems import Problem
-
-HEAD = "netwright: 1\nname: t\n"
-
-
-def problems(body: str) -> list[Problem]:
-    text = HEAD + textwrap.dedent(body).lstrip("\n")
-    try:
-        return Document.from_text(text, "t.yaml").problems()
-    except TopologyError as exc:
-        return exc.problems
-
-
-def only(body: str, code: str) -> Problem:
-    found = [p for p in problems(body) if p.code == code]
-    assert len(found) == 1, f"expected one {code}, got {[p.render() for p in problems(body)]}"
-    return found[0]
-
+from tests.topology.rule_cases import HEAD, check_case, problems
 
 # (id, body, code, severity, path, line, column) — lines count the two header lines.
 CASES = [
@@ -375,11 +356,7 @@ CASES = [
 def test_rule(  # noqa: PLR0917 - one parameter per column of CASES
     body: str, code: str, severity: str, path: str, line: int, column: int
 ) -> None:
-    problem = only(body, code)
-    assert (problem.severity, problem.path_text, problem.line, problem.column) == (
-        severity, path, line, column,
-    ), problem.render()
-    assert problem.file == "t.yaml"
+    check_case(body, code, severity, path, line, column)
 
 
 def test_every_code_in_the_rules_is_exercised() -> None:
