@@ -109,23 +109,19 @@ def _attr(attrs: list[Any], name: str) -> dict[str, Any]:
     return {}
 
 
-def _signature(kind: str, options: Any) -> Signature:
-    """The fields that matter, from what we send (a dict) or what the kernel lists (an nla)."""
-    get = options.get if hasattr(options, "get") else (lambda k, d=None: d)
+def _signature(kind: str, options: dict[str, Any]) -> Signature:
+    """The fields that matter, from tc options as we send them (``QdiscSpec.options``) or
+    as ``observed_signature`` rebuilds them from a dump: both are plain dicts."""
+    attrs = options.get("attrs", [])
     if kind == "netem":
-        attrs = options.get("attrs", []) if isinstance(options, dict) else options["attrs"]
         reorder = _attr(attrs, "TCA_NETEM_REORDER").get("prob_reorder", 0)
         corrupt = _attr(attrs, "TCA_NETEM_CORRUPT").get("prob_corrupt", 0)
         rate = _attr(attrs, "TCA_NETEM_RATE").get("rate", 0)
-        return ("netem", int(get("delay", 0)), int(get("jitter", 0)), int(get("loss", 0)),
-                int(get("duplicate", 0)), int(reorder), int(corrupt), int(rate))
+        return ("netem", int(options.get("delay", 0)), int(options.get("jitter", 0)),
+                int(options.get("loss", 0)), int(options.get("duplicate", 0)), int(reorder),
+                int(corrupt), int(rate))
     if kind == "tbf":
-        attrs = options.get("attrs", []) if isinstance(options, dict) else options["attrs"]
-        parms = _attr(attrs, "TCA_TBF_PARMS")
-        rate = parms.get("rate", 0)
-        if isinstance(rate, dict):
-            rate = rate.get("rate", 0)
-        return ("tbf", int(rate))
+        return ("tbf", int(_attr(attrs, "TCA_TBF_PARMS").get("rate", 0)))
     return (kind,)
 
 
