@@ -36,8 +36,7 @@ def _needs(tables: Iterable[TableSpec]) -> set[str]:
             continue
         for command in table.rules:
             expr: list[dict[str, Any]] = command["add"]["rule"]["expr"]
-            text = str(expr)
-            if "'ct'" in text:
+            if any("ct" in item.get("match", {}).get("left", {}) for item in expr):
                 needed.add("bridge-conntrack")
             if any("reject" in item for item in expr):
                 needed.add("bridge-reject")

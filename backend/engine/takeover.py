@@ -10,7 +10,7 @@ die with it), or host forwarding switched. Decided from the design and the one i
 
 from __future__ import annotations
 
-from netwright.backend.topology.firewall import Firewall, Masquerade, Publish, Snat
+from netwright.backend.topology.firewall import Chain, Firewall, Masquerade, Publish, Snat
 from netwright.backend.topology.model import Host, Topology
 
 
@@ -30,7 +30,7 @@ def _devices(host: Host) -> set[str]:
     return named
 
 
-def _chains(firewall: Firewall | None) -> list:  # type: ignore[type-arg]
+def _chains(firewall: Firewall | None) -> list[Chain]:
     if firewall is None:
         return []
     return [c for c in (firewall.input, firewall.forward, firewall.output) if c is not None]

@@ -356,9 +356,3 @@ def delete_commands(family: str, name: str) -> list[Command]:
     """Remove our table if it is there (add + delete never fails on a missing table)."""
     ident = {"family": family, "name": name}
     return [{"add": {"table": dict(ident)}}, {"delete": {"table": dict(ident)}}]
-
-
-def needs_bridge_conntrack(tables: list[TableSpec]) -> bool:
-    """Stateful bridge-port rules need nf_conntrack_bridge (CONFIG_NF_CONNTRACK_BRIDGE)."""
-    return any(table.family == "bridge" and any(
-        "ct" in str(rule) for rule in table.rules) for table in tables)
