@@ -623,6 +623,7 @@ class Engine:
         wider = self._desired(other, name)
         desired.labels = {**wider.labels, **desired.labels}
         ran: list[Step] = []
+        owned = self._owned(name, wider)  # state files: nothing in the loop changes them
         for attempt in range(4):
             made = frozenset(journal.creates) if journal else frozenset()
             interest = _interest(desired, wider, half_made=made)
@@ -635,7 +636,7 @@ class Engine:
                 steps = make_plan(desired, observed, kernel,
                                   strict=destroying and attempt == 0,
                                   known=list(wider.links.values()), half_made=made,
-                                  owned=self._owned(name, wider))
+                                  owned=owned)
                 if not steps:
                     return True, ran
                 if attempt == 3:

@@ -13,6 +13,7 @@ wanting them. Reads only; the ops do the writing.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from netwright.backend.nft.ruleset import (
     Signature,
     TableSpec,
     listed_signature,
+    replace_commands,
     table_name,
 )
 from netwright.backend.outcomes.results import Action, Step
@@ -158,10 +160,6 @@ def _rule_texts(table: TableSpec) -> dict[str, str]:
 
 def _frozen(table: TableSpec) -> str:
     """The replace transaction as JSON text (ops are frozen, plain data)."""
-    import json
-
-    from netwright.backend.nft.ruleset import replace_commands
-
     return json.dumps(replace_commands(table), separators=(",", ":"))
 
 

@@ -350,9 +350,3 @@ def replace_commands(table: TableSpec) -> list[Command]:
     ident = {"family": table.family, "name": table.name}
     return [{"add": {"table": dict(ident)}}, {"delete": {"table": dict(ident)}},
             {"add": {"table": dict(ident)}}, *table.body()]
-
-
-def delete_commands(family: str, name: str) -> list[Command]:
-    """Remove our table if it is there (add + delete never fails on a missing table)."""
-    ident = {"family": family, "name": name}
-    return [{"add": {"table": dict(ident)}}, {"delete": {"table": dict(ident)}}]
