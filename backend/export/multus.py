@@ -23,7 +23,8 @@ import ipaddress
 from dataclasses import dataclass, field
 from typing import Any
 
-from netwright.backend.export.k8s_names import dns_label
+from netwright.backend.export.k8s_names import dns_label, is_dns_label
+from netwright.backend.topology.fields import check_interface_name
 from netwright.backend.topology.model import (
     Bridge,
     Ipvlan,
@@ -35,6 +36,7 @@ from netwright.backend.topology.model import (
     dhcp_entries,
     static_addresses,
 )
+from netwright.backend.topology.problems import NetwrightError
 
 CNI_VERSION = "0.4.0"  # CHECK exists since 0.4.0; Multus 3/4 and plugins >= 0.8 take it
 POD_IMAGE = "registry.k8s.io/pause:3.9"  # holds the pod's namespace and nothing else
@@ -499,6 +501,31 @@ def _route_text(route: Route) -> str:
     return text
 
 
+class MultusOptionError(NetwrightError):
+    """A node NIC name or a Kubernetes namespace the export cannot use."""
+
+
+def checked_nic_map(topology: Topology, nic_map: dict[str, str]) -> dict[str, str]:
+    """The design's host NIC → the nodes' name, each side checked with a sentence."""
+    for design, node in nic_map.items():
+        if design not in topology.host.nics:
+            known = ", ".join(topology.host.nics) or "none"
+            raise MultusOptionError(f"{design[:40]}: the design has no host NIC of that name"
+                                    f" (its NICs: {known})")
+        try:
+            check_interface_name(node)
+        except ValueError as exc:
+            raise MultusOptionError(f"{design} on the nodes: {exc}") from None
+    return dict(nic_map)
+
+
+def check_k8s_namespace(name: str | None) -> None:
+    """A Kubernetes namespace is a DNS-1123 label (None: the current namespace)."""
+    if name and not is_dns_label(name):
+        raise MultusOptionError(f"'{name[:64]}' is not a Kubernetes namespace name (lowercase"
+                                " letters, digits, '-')")
+
+
 def export_multus(topology: Topology, nic_map: dict[str, str] | None = None) -> MultusExport:
     """Map a design onto Multus attachments; ``nic_map`` renames host NICs for the nodes."""
-    return MultusMapping(topology, dict(nic_map or {})).run()
+    return MultusMapping(topology, checked_nic_map(topology, nic_map or {})).run()

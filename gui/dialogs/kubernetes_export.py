@@ -22,11 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from netwright.backend.export.k8s_names import is_dns_label
-from netwright.backend.export.multus import MultusExport, export_multus
+from netwright.backend.export.multus import (
+    MultusExport,
+    MultusOptionError,
+    check_k8s_namespace,
+    export_multus,
+)
 from netwright.backend.export.multus_yaml import render_multus
 from netwright.backend.topology.document import atomic_write
-from netwright.backend.topology.fields import check_interface_name
 from netwright.backend.topology.model import Topology
 from netwright.backend.topology.problems import NetwrightError
 
@@ -75,15 +78,7 @@ class KubernetesExportDialog(QDialog):
         self.refresh()
 
     def nic_map(self) -> dict[str, str]:
-        mapping = {}
-        for nic, field in self.nic_fields.items():
-            name = field.text().strip()
-            try:
-                check_interface_name(name)
-            except ValueError as exc:
-                raise KubernetesExportError(f"{nic} on the nodes: {exc}") from None
-            mapping[nic] = name
-        return mapping
+        return {nic: field.text().strip() for nic, field in self.nic_fields.items()}
 
     def export(self) -> MultusExport:
         return export_multus(self.topology, self.nic_map())
@@ -93,7 +88,7 @@ class KubernetesExportDialog(QDialog):
         self.losses.clear()
         try:
             losses = self.export().not_carried
-        except KubernetesExportError as exc:
+        except MultusOptionError as exc:
             self.summary.setText(str(exc))
             return
         for note in losses:
@@ -105,9 +100,7 @@ class KubernetesExportDialog(QDialog):
 
     def yaml_text(self) -> str:
         namespace = self.namespace_field.text().strip() or None
-        if namespace and not is_dns_label(namespace):
-            raise KubernetesExportError(f"'{namespace[:64]}' is not a Kubernetes namespace"
-                                        " name (lowercase letters, digits, '-')")
+        check_k8s_namespace(namespace)
         return render_multus(self.export(), namespace)
 
     def save_to(self, path: str | Path) -> None:
