@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,17 +20,14 @@ import pytest
 from netwright.backend.engine import Engine, Target
 from netwright.backend.topology import parse_topology
 from netwright.backend.topology.model import Topology
+from tests.tools.root_marks import mark_root
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if Path(str(item.fspath)).parent == Path(__file__).parent:
-            item.add_marker(pytest.mark.root)
-            if os.geteuid() != 0:
-                item.add_marker(pytest.mark.skip(reason="needs root under run-isolated"))
+    mark_root(items, Path(__file__).parent)
 
 
 def sh(command: str, *, check: bool = True) -> str:

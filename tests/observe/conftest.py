@@ -3,7 +3,6 @@ like the engine tests, and reuse their fixtures (engine, clean_host, snapshot)."
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,14 +11,11 @@ import pytest
 
 from tests.engine.conftest import clean_host, engine, state_dir  # noqa: F401 (fixtures)
 from tests.observe.livehost import LiveHost, build_live_host
+from tests.tools.root_marks import mark_root
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if Path(str(item.fspath)).parent == Path(__file__).parent:
-            item.add_marker(pytest.mark.root)
-            if os.geteuid() != 0:
-                item.add_marker(pytest.mark.skip(reason="needs root under run-isolated"))
+    mark_root(items, Path(__file__).parent)
 
 
 @pytest.fixture
