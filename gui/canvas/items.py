@@ -155,6 +155,16 @@ class NodeItem(KeyedItem):
             scene.node_moved(self)
         return super().itemChange(change, value)
 
+    _rect: QRectF  # set by each kind of node: its box in item coordinates
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        return self._rect.adjusted(-10, -10, 10, 10)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRect(self._rect)
+        return path
+
     def port_keys(self) -> list[str]:
         return []
 
@@ -172,14 +182,6 @@ class BoxItem(NodeItem):
         self._rect = QRectF(-NAMESPACE_WIDTH / 2, 0, NAMESPACE_WIDTH, namespace_height(0))
         self._relayout()
         self.setZValue(1)
-
-    def boundingRect(self) -> QRectF:  # noqa: N802
-        return self._rect.adjusted(-10, -10, 10, 10)
-
-    def shape(self) -> QPainterPath:
-        path = QPainterPath()
-        path.addRect(self._rect)
-        return path
 
     def set_ports(self, ports: list[tuple[str, str, str, list[str]]]) -> None:
         """(key, label, kind, addresses) of every interface in this namespace, in order."""
@@ -405,14 +407,6 @@ class DeviceItem(NodeItem, Endpoint):
         self.kind = kind
         self.setZValue(1)
         self._rect = QRectF(-NODE_WIDTH / 2, -NODE_HEIGHT / 2, NODE_WIDTH, NODE_HEIGHT)
-
-    def boundingRect(self) -> QRectF:  # noqa: N802
-        return self._rect.adjusted(-10, -10, 10, 10)
-
-    def shape(self) -> QPainterPath:
-        path = QPainterPath()
-        path.addRect(self._rect)
-        return path
 
     def attach(self, target: QPointF, side: int = 0) -> tuple[QPointF, QPointF]:
         centre = self.scenePos()
