@@ -1,14 +1,15 @@
 """`netwright`: the designer when run with no command, the command line otherwise.
 
-Each command lives in its own module ``netwright.backend.cli.cmd_<name>`` with a
+Each command lives in a module ``netwright.backend.cli.cmd_<name>`` with a
 ``register(subparsers)`` function that adds its parser and sets ``func`` to a callable taking
-the parsed arguments and returning an exit code. The GUI is imported only when it is started,
-so the command line works on servers without Qt's libraries.
+the parsed arguments and returning an exit code; ``commands.COMMANDS`` says which module
+holds which command. A command builds its own module's parser only, and ``--help`` lists
+the commands from that table without importing any of them. The GUI is imported only when
+it is started, so the command line works on servers without Qt's libraries.
 
-Building the parser imports every ``cmd_*`` module, so those import only argparse-level things
-at the top and what a command runs (the model, asyncio, the client, the engine) inside its
-function: ``--help`` then starts in tens of milliseconds, and a command loads only its own
-path. tests/cli/test_imports.py holds them to it.
+Those modules import only argparse-level things at the top and what a command runs (the
+model, asyncio, the client, the engine) inside its function, so a command loads only its
+own path. tests/cli/test_imports.py holds them to it.
 """
 
 from __future__ import annotations
@@ -16,42 +17,41 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
-import pkgutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-import netwright.backend.cli as cli_package
-from netwright.backend.topology.problems import NetwrightError
+from netwright.backend.cli.commands import COMMANDS
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(commands: Iterable[str] | None = None) -> argparse.ArgumentParser:
+    """The parser with the given commands' modules registered (every module if None).
+
+    Every other command is listed by name and help line only, so ``--help`` shows them all
+    and a mistyped command gets argparse's usual "invalid choice" error.
+    """
     parser = argparse.ArgumentParser(
         prog="netwright",
         description="Design, apply and check Linux virtual networks."
         " With no command, start the designer.",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module_info in sorted(pkgutil.iter_modules(cli_package.__path__), key=lambda m: m.name):
-        if module_info.name.startswith("cmd_"):
-            module = importlib.import_module(f"{cli_package.__name__}.{module_info.name}")
-            module.register(subparsers)
+    wanted = COMMANDS if commands is None else [name for name in commands if name in COMMANDS]
+    modules = {COMMANDS[name][0] for name in wanted}  # a module registers all its commands
+    for name, (module_name, help_text) in COMMANDS.items():
+        if module_name not in modules:
+            subparsers.add_parser(name, help=help_text, add_help=False)
+        elif name not in subparsers.choices:
+            importlib.import_module(f"{__package__}.{module_name}").register(subparsers)
     return parser
 
 
-def _command_names(parser: argparse.ArgumentParser) -> set[str]:
-    for action in parser._actions:  # argparse has no public accessor for subcommands
-        if isinstance(action, argparse._SubParsersAction):
-            return set(action.choices)
-    return set()
-
-
-def _is_gui_invocation(first: str, commands: set[str]) -> bool:
+def _is_gui_invocation(first: str) -> bool:
     """A file to open or a GUI option; a mistyped command still gets argparse's error."""
-    if first in commands or first in ("-h", "--help"):
+    if first in COMMANDS or first in ("-h", "--help"):
         return False
     return first.startswith("-") or first.endswith((".yaml", ".yml", ".json")) or (
         os.path.exists(first)
@@ -60,16 +60,18 @@ def _is_gui_invocation(first: str, commands: set[str]) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    if not args_list or _is_gui_invocation(args_list[0], _command_names(parser)):
+    if not args_list or _is_gui_invocation(args_list[0]):
         # `netwright`, `netwright FILE.yaml`, `netwright --lab`: the designer.
         from netwright.gui.app import run as run_gui
 
         return run_gui(args_list)
+    parser = build_parser(args_list[:1])
     args = parser.parse_args(args_list)
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
+    from netwright.backend.topology.problems import NetwrightError
+
     try:
         return int(args.func(args))
     except NetwrightError as exc:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from netwright.backend.cli.commands import COMMANDS
+
 ROOT = Path(__file__).parents[2]
 
 HEAVY = ("pyroute2", "netwright.backend.engine", "pydantic", "ruamel", "yaml", "PySide6")
@@ -25,7 +27,20 @@ PYROUTE2_UNUSED = tuple(f"pyroute2.{name}" for name in (
 PARSER = ("import netwright.backend.cli.main as m\n"
           "m.build_parser()\n")
 
+#: every command module: ``--help`` imports none of them, a command only its own
+COMMAND_MODULES = tuple(sorted({f"netwright.backend.cli.{module}"
+                                for module, _help in COMMANDS.values()}))
+
 CASES = {
+    # `netwright --help`: the command table, no command module (nor the topology package)
+    "--help": ("import netwright.backend.cli.main as m\n"
+               "m.build_parser([])\n",
+               (*HEAVY, *COMMAND_MODULES, "netwright.backend.topology", "dbus_fast",
+                "asyncio")),
+    # `netwright list …`: its own module's parser only
+    "one command's parser": ("import netwright.backend.cli.main as m\n"
+                             "m.build_parser(['list'])\n",
+                             tuple(m for m in COMMAND_MODULES if not m.endswith("cmd_engine"))),
     # `netwright --help` and every command's argument parsing: no work, no asyncio, no D-Bus.
     "parser": (PARSER, (*HEAVY, "dbus_fast", "asyncio", "netwright.backend.client")),
     # plan/apply/status/destroy/list through a backend: the client and D-Bus only (the
