@@ -10,6 +10,7 @@ last lab deployment removes the lab).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -135,11 +136,12 @@ async def _apply(args: argparse.Namespace) -> int:
     plan = await engine.plan(topology)
     if not args.json:
         print(plan.render())
+    source = _source(args.subject)
     if plan.empty:
         if args.json:
             emit_json({**plan.to_json(), "applied": True, "seconds": 0})
-        else:
-            await engine.apply(topology)  # records the deployment if it was not yet
+        else:  # records the deployment (and its source) if it was not yet
+            await engine.apply(topology, source=source)
         return EXIT_OK
     refused = refuse_unconfirmed_apply(args.yes)
     if refused is not None:
@@ -147,13 +149,20 @@ async def _apply(args: argparse.Namespace) -> int:
     progress = TerminalProgress(not args.json)
     try:
         result = await engine.apply(topology, progress=progress, confirm=True,  # plan accepted
-                                    **confirm_window(args))
+                                    source=source, **confirm_window(args))
     finally:
         progress.close()
     report_applied(result, args.json)
     return await settle_trial(topology.name, result.awaiting_confirmation, args.json,
                               lambda: engine.confirm_deployment(topology.name),
                               lambda: engine.revert(topology.name))
+
+
+def _source(path: str) -> Any:
+    """This apply's source: the file, the user running the command, this host, now."""
+    from netwright.backend.outcomes.provenance import applied_now, local_user
+
+    return applied_now(os.path.abspath(path), local_user())
 
 
 async def _confirm(args: argparse.Namespace) -> int:
@@ -197,5 +206,5 @@ async def _status(args: argparse.Namespace) -> int:
 
 
 async def _list(args: argparse.Namespace) -> int:
-    report_list(await _engine(args).deployments(), "lab" if args.lab else "host", args.json)
+    report_list(await _engine(args).sources(), "lab" if args.lab else "host", args.json)
     return EXIT_OK

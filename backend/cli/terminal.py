@@ -82,13 +82,19 @@ def show(result: Any, as_json: bool) -> None:
         print(result.render())
 
 
-def report_list(names: list[str], target: str, as_json: bool) -> None:
-    """The deployed topologies of a target ("host" or "lab")."""
+def report_list(sources: dict[str, Any], target: str, as_json: bool) -> None:
+    """The deployed topologies of a target ("host" or "lab"), each with where its last apply
+    came from when that was recorded (a ``Provenance``, or None): "seed  deployed from
+    /home/alice/seed.yaml by alice at 12:03"."""
+    names = sorted(sources)
     if as_json:
-        emit_json({"deployments": names, "target": target})
-    else:
-        for name in names:
-            print(name)
+        emit_json({"deployments": names, "target": target,
+                   "sources": {n: s.to_json() for n, s in sources.items() if s is not None}})
+        return
+    width = max((len(n) for n in names), default=0)
+    for name in names:
+        words = sources[name].words() if sources[name] is not None else ""
+        print(f"{name:{width}}  deployed {words}" if words else name)
 
 
 def report_destroyed(name: str, result: Any, as_json: bool, **extra: Any) -> None:

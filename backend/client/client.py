@@ -28,6 +28,7 @@ from netwright.backend.client.results import (
     parse_problems,
     parse_status,
 )
+from netwright.backend.outcomes.provenance import Provenance
 from netwright.backend.outcomes.results import ApplyResult, Plan, Status
 from netwright.backend.service import names
 from netwright.backend.service.errors import (
@@ -60,6 +61,7 @@ class BackendClient:
         self._tracker = JobTracker()
         self._watch: asyncio.Future[None] | None = None
         self.lab = lab
+        self._api: tuple[int, ...] | None = None
         bus.add_message_handler(self._on_message)
 
     @classmethod
@@ -113,6 +115,12 @@ class BackendClient:
     async def applied_times(self) -> dict[str, float]:
         """Each deployed topology and when it was last applied, Unix time (Deployments)."""
         return {str(d.get("name")): float(d.get("applied", 0))
+                for d in _json_list(await self._call("Deployments", "", []))}
+
+    async def deployment_sources(self) -> dict[str, Provenance | None]:
+        """Each deployed topology and where its last apply came from (None: not recorded,
+        or a backend older than API 1.7), from Deployments."""
+        return {str(d.get("name")): Provenance.from_json(d.get("source"))
                 for d in _json_list(await self._call("Deployments", "", []))}
 
     async def dhcp_leases(self, name: str) -> list[dict[str, Any]]:
@@ -176,14 +184,27 @@ class BackendClient:
         return parse_json(await self._finished(job, progress))
 
     async def start_apply(self, topology: str, *, confirm: bool = False,
-                          confirm_seconds: int | None = None) -> str:
+                          confirm_seconds: int | None = None, source_file: str = "") -> str:
         """Start an apply job; return its id at once. ``confirm``: the user accepted a plan
         that warns it takes down the host's own connection; such a change is then on trial
-        for ``confirm_seconds`` (the backend's default when None): see ``confirm``."""
+        for ``confirm_seconds`` (the backend's default when None): see ``confirm``.
+        ``source_file``: the design file's absolute path, recorded for Status and List to
+        name (sent only to a backend that knows the option, API 1.7)."""
         options = {"confirm": Variant("b", True)} if confirm else {}
         if confirm_seconds is not None:
             options["confirm-seconds"] = Variant("u", confirm_seconds)
+        if source_file and await self._api_at_least((1, 7)):
+            options["source-file"] = Variant("s", source_file)
         return str(await self._call("Apply", "sa{sv}", [topology, options]))
+
+    async def _api_at_least(self, wanted: tuple[int, int]) -> bool:
+        """Whether the backend's API version is ``wanted`` or later (asked once)."""
+        if self._api is None:
+            try:
+                self._api = tuple(int(p) for p in (await self.version()).split(".")[:2])
+            except (ValueError, NetwrightError):
+                self._api = (1, 0)
+        return self._api >= wanted
 
     async def confirm(self, name: str) -> None:
         """Keep the change an apply left on trial (``ApplyResult.awaiting_confirmation``).
@@ -226,9 +247,11 @@ class BackendClient:
         return outcome.data
 
     async def apply(self, topology: str, progress: ProgressCallback | None = None, *,
-                    confirm: bool = False, confirm_seconds: int | None = None) -> ApplyResult:
+                    confirm: bool = False, confirm_seconds: int | None = None,
+                    source_file: str = "") -> ApplyResult:
         return await self.wait_job(
-            await self.start_apply(topology, confirm=confirm, confirm_seconds=confirm_seconds),
+            await self.start_apply(topology, confirm=confirm, confirm_seconds=confirm_seconds,
+                                   source_file=source_file),
             progress)
 
     async def destroy(self, name: str, progress: ProgressCallback | None = None) -> ApplyResult:

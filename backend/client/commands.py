@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import sys
 from collections.abc import Awaitable, Callable, Iterator
 
@@ -92,6 +93,7 @@ async def _apply(client: BackendClient, args: argparse.Namespace) -> int:
     progress = TerminalProgress(not args.json)
     try:
         result = await client.apply(text, progress=progress, confirm=True,  # plan accepted
+                                    source_file=os.path.abspath(args.subject),
                                     **confirm_window(args))
     finally:
         progress.close()
@@ -137,7 +139,7 @@ async def _status(client: BackendClient, args: argparse.Namespace) -> int:
 
 
 async def _list(client: BackendClient, args: argparse.Namespace) -> int:
-    report_list(await client.deployments(), "lab" if client.lab else "host", args.json)
+    report_list(await client.deployment_sources(), "lab" if client.lab else "host", args.json)
     return EXIT_OK
 
 

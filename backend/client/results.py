@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from netwright.backend.outcomes.provenance import Provenance
 from netwright.backend.outcomes.results import ApplyResult, ObjectStatus, Plan, Status, Step
 from netwright.backend.service.errors import ServiceFailedError, problem_from_json
 from netwright.backend.topology.problems import Problem
@@ -53,6 +54,7 @@ def parse_status(text: str) -> Status:
         dhcp=[dict(d) for d in data.get("dhcp", []) if isinstance(d, dict)],
         awaiting_confirmation=(dict(data["awaiting_confirmation"])
                                if isinstance(data.get("awaiting_confirmation"), dict) else None),
+        source=Provenance.from_json(data.get("source")),
     )
 
 

@@ -161,5 +161,5 @@ def adopt(store: Store, target: Target, name: str, keys: list[str]) -> tuple[Top
         result = adopted(record.topology, [i.key for i in items])
         with Kernel() as kernel:
             mark(kernel, name, items)
-        store.save(result, record.generation)
+        store.save(result, record.generation, record.source)
     return result, items

@@ -52,6 +52,7 @@ from netwright.backend.outcomes.errors import (
     NothingToConfirm,
     NotRootError,
 )
+from netwright.backend.outcomes.provenance import Provenance
 from netwright.backend.outcomes.results import (
     ApplyResult,
     ObjectStatus,
@@ -213,6 +214,13 @@ class Engine:
         times = {name: self.store.saved_at(name) for name in self.store.names()}
         return {name: when for name, when in times.items() if when is not None}
 
+    async def sources(self) -> dict[str, Provenance | None]:
+        """Each deployed topology and where its last apply came from (None: not recorded,
+        by a version before sources were)."""
+        await self.recover()
+        return {name: record.source for name in self.store.names()
+                if (record := self.store.load(name)) is not None}
+
     async def deployment(self, name: str) -> Deployment:
         """Where a deployed topology lives: on-disk namespace and kernel interface names."""
         await self.recover()
@@ -256,7 +264,8 @@ class Engine:
                     f"topology {name_or_topology} is not deployed on {self._target_text()}")
         else:
             topology = name_or_topology
-        deployed = self.store.load(topology.name) is not None
+        record = self.store.load(topology.name)
+        deployed = record is not None
         conflicts: dict[str, str] = {}
         nics: dict[str, LinkState | None] = {}
         foreign: list[ForeignLink] = []
@@ -272,7 +281,8 @@ class Engine:
                      for f in foreign]
         return Status(topology.name, deployed,
                       [*objects, *_nic_statuses(topology, nics), *strangers],
-                      dhcp, held.to_json() if held is not None else None)
+                      dhcp, held.to_json() if held is not None else None,
+                      record.source if record is not None else None)
 
     async def _persist_statuses(self, topology: Topology) -> dict[str, ObjectStatus]:
         """The persistent objects as NetworkManager keeps them (the kernel part leaves them
@@ -310,8 +320,12 @@ class Engine:
 
     async def apply(self, topology: Topology, *, progress: Progress | None = None,
                     cancel: asyncio.Event | None = None, confirm: bool = False,
-                    confirm_seconds: int = trial.DEFAULT_SECONDS) -> ApplyResult:
+                    confirm_seconds: int = trial.DEFAULT_SECONDS,
+                    source: Provenance | None = None) -> ApplyResult:
         """Make the kernel match ``topology``; on failure roll back and raise ApplyFailed.
+
+        ``source`` (the file, user, host and time of this apply) is recorded with the
+        deployment, for Status and List to say whose it is.
 
         Persistent host objects go through NetworkManager first (netwright.backend.nm), in a
         transaction undone with the engine's own part if either fails. ``confirm`` allows a
@@ -331,15 +345,17 @@ class Engine:
                     f" {topology.name}) or restore the previous configuration (netwright"
                     f" revert {topology.name}) before applying again")
             return await self._apply(topology, progress=progress, cancel=cancel,
-                                     confirm=confirm, confirm_seconds=seconds)
+                                     confirm=confirm, confirm_seconds=seconds, source=source)
 
     async def _apply(self, topology: Topology, *, progress: Progress | None = None,
                      cancel: asyncio.Event | None = None, confirm: bool = False,
-                     confirm_seconds: int | None = None) -> ApplyResult:
+                     confirm_seconds: int | None = None,
+                     source: Provenance | None = None) -> ApplyResult:
         """``apply`` without the trial check; ``confirm_seconds`` None: never hold a trial
         (restoring the previous deployment is itself what the user asked for)."""
         started = time.monotonic()
-        previous = self._previous(topology.name)
+        before = self.store.load(topology.name)
+        previous = before.topology if before is not None else None
         held: trial.Trial | None = None
         part = await NetworkManagerPart.open(self.target.host_netns)
         try:
@@ -352,13 +368,15 @@ class Engine:
                        else DEFAULT_ROLLBACK_TIMEOUT)
             transaction = await part.begin(persist, confirmed=confirm, rollback_timeout=timeout)
             try:
-                result = await self._apply_runtime(topology, progress=progress, cancel=cancel)
+                result = await self._apply_runtime(topology, progress=progress, cancel=cancel,
+                                                   source=source)
             except BaseException:
                 await transaction.rollback()
                 raise
             if on_trial and confirm_seconds:
                 held = trial.Trial(topology.name, time.time() + confirm_seconds,
-                                   takeover or "", transaction.checkpoint, previous)
+                                   takeover or "", transaction.checkpoint, previous,
+                                   before.source if before is not None else None)
                 trial.save(self.store.trial_path(topology.name), held)
             else:
                 await transaction.commit()
@@ -416,7 +434,8 @@ class Engine:
                     finally:
                         part.close()
                 if held.previous is not None:
-                    result = await self._apply(held.previous, progress=progress, confirm=True)
+                    result = await self._apply(held.previous, progress=progress, confirm=True,
+                                               source=held.previous_source)
                 else:
                     result = await self.destroy(name, progress=progress)
             finally:
@@ -450,8 +469,10 @@ class Engine:
         return held
 
     async def _apply_runtime(self, topology: Topology, *, progress: Progress | None = None,
-                             cancel: asyncio.Event | None = None) -> ApplyResult:
-        """Make the kernel match ``topology``; on failure roll back and raise ApplyFailed."""
+                             cancel: asyncio.Event | None = None,
+                             source: Provenance | None = None) -> ApplyResult:
+        """Make the kernel match ``topology``; on failure roll back and raise ApplyFailed.
+        ``source`` None keeps the source recorded (an apply that says nothing of its own)."""
         require_root()
         await self.recover()
         started = time.monotonic()
@@ -459,15 +480,17 @@ class Engine:
         with self.store.lock(name):
             record = self.store.load(name)
             previous = record.topology if record else None
+            if source is None and record is not None:
+                source = record.source
             foreign: list[ForeignLink] = []
             with Kernel() as kernel:
                 steps = self._compute(kernel, topology, foreign=foreign)
                 plan = Plan(name, steps, _dhcp_notes(topology) + [f.sentence for f in foreign])
                 if not steps:
                     if record is None:
-                        self.store.save(topology, uuid.uuid4().hex)
-                    elif previous != topology:
-                        self.store.save(topology, record.generation)
+                        self.store.save(topology, uuid.uuid4().hex, source)
+                    elif previous != topology or source != record.source:
+                        self.store.save(topology, record.generation, source)
                     await self._run_dhcp(topology)
                     return ApplyResult(plan, time.monotonic() - started)
                 generation = uuid.uuid4().hex
@@ -508,7 +531,7 @@ class Engine:
                     # KeyboardInterrupt, task cancellation: leave the journal; recovery rolls
                     # back at the next start (it may not be safe to do it now)
                     raise
-            self.store.save(topology, generation)
+            self.store.save(topology, generation, source)
             self._settle_origins(name, topology)
             journal.finish()
             await self._run_dhcp(topology)

@@ -1,10 +1,11 @@
 """State files, journals and locks of the deployments on one target.
 
 ``<state_dir>/<target.key>/<topology>.json`` records what is deployed (the topology as
-applied, and the generation of the apply that wrote it); ``.journal`` marks an operation in
-progress; ``.trial`` a change awaiting confirmation; ``.lock`` is flock'ed by whoever applies
-or destroys that topology, and exists only while it does (so a name that is not deployed leaves
-nothing behind, not even after a destroy of a topology that never existed).
+applied, the generation of the apply that wrote it, and its source: file, user, host, time;
+files from before sources were recorded have none, read as unknown); ``.journal`` marks an
+operation in progress; ``.trial`` a change awaiting confirmation; ``.lock`` is flock'ed by
+whoever applies or destroys that topology, and exists only while it does (so a name that is
+not deployed leaves nothing behind, not even after a destroy of a topology that never existed).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 
 from netwright.backend.engine.target import Target
 from netwright.backend.outcomes.errors import BusyError, NotDeployed
+from netwright.backend.outcomes.provenance import Provenance
 from netwright.backend.topology.fields import check_identifier
 from netwright.backend.topology.model import Topology
 from netwright.backend.topology.source import atomic_write
@@ -33,6 +35,7 @@ def topology_json(topology: Topology) -> dict[str, Any]:
 class Record:
     topology: Topology
     generation: str
+    source: Provenance | None = None
 
 
 class Store:
@@ -81,19 +84,21 @@ class Store:
             self._loaded.pop(name, None)
             return None
         record = Record(Topology.model_validate(data["topology"]),
-                        str(data.get("generation", "")))
+                        str(data.get("generation", "")), Provenance.from_json(data.get("source")))
         self._loaded[name] = (key, record)
         return record
 
-    def save(self, topology: Topology, generation: str) -> None:
+    def save(self, topology: Topology, generation: str,
+             source: Provenance | None = None) -> None:
         self.ensure()
-        text = json.dumps({"topology": topology_json(topology), "generation": generation},
-                          indent=1)
+        data: dict[str, Any] = {"topology": topology_json(topology), "generation": generation}
+        if source is not None:
+            data["source"] = source.to_json()
         path = self.state_path(topology.name)
-        atomic_write(path, text + "\n")
+        atomic_write(path, json.dumps(data, indent=1) + "\n")
         info = path.stat()  # what was just written needs no validation when read back
         self._loaded[topology.name] = ((info.st_ino, info.st_mtime_ns, info.st_size),
-                                       Record(topology, generation))
+                                       Record(topology, generation, source))
 
     def remove(self, name: str) -> None:
         self.state_path(name).unlink(missing_ok=True)

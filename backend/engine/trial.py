@@ -23,6 +23,7 @@ from typing import Any
 
 from netwright.backend.engine.store import topology_json
 from netwright.backend.outcomes.errors import ConfirmWindowError
+from netwright.backend.outcomes.provenance import Provenance
 from netwright.backend.topology.model import Topology
 from netwright.backend.topology.source import atomic_write
 
@@ -39,13 +40,15 @@ the net for a backend that died."""
 @dataclass(frozen=True)
 class Trial:
     """A change awaiting confirmation. ``previous`` is what was deployed before (None: the
-    topology was not deployed, so reverting destroys it); ``deadline`` is a Unix time."""
+    topology was not deployed, so reverting destroys it), ``previous_source`` where it came
+    from (restored with it); ``deadline`` is a Unix time."""
 
     name: str
     deadline: float
     reason: str
     checkpoint: str | None
     previous: Topology | None
+    previous_source: Provenance | None = None
 
     def seconds_left(self, now: float | None = None) -> float:
         return max(0.0, self.deadline - (time.time() if now is None else now))
@@ -70,7 +73,9 @@ def checked_seconds(seconds: int) -> int:
 def save(path: Path, trial: Trial) -> None:
     data = {"name": trial.name, "deadline": trial.deadline, "reason": trial.reason,
             "checkpoint": trial.checkpoint,
-            "previous": topology_json(trial.previous) if trial.previous else None}
+            "previous": topology_json(trial.previous) if trial.previous else None,
+            "previous_source": (trial.previous_source.to_json() if trial.previous_source
+                                else None)}
     atomic_write(path, json.dumps(data, indent=1) + "\n")
 
 
@@ -82,7 +87,8 @@ def load(path: Path) -> Trial | None:
         previous = data.get("previous")
         return Trial(str(data["name"]), float(data["deadline"]), str(data.get("reason", "")),
                      data.get("checkpoint") or None,
-                     Topology.model_validate(previous) if previous else None)
+                     Topology.model_validate(previous) if previous else None,
+                     Provenance.from_json(data.get("previous_source")))
     except FileNotFoundError:
         return None
     except (ValueError, KeyError, TypeError):

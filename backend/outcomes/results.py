@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from netwright.backend.outcomes.provenance import Provenance
+
 Action = Literal["create", "modify", "delete"]
 ObjectState = Literal["present", "drifted", "missing", "foreign"]
 """``foreign``: an interface found in the topology's link group without its marker; not the
@@ -129,6 +131,8 @@ class Status:
     as ``netwright.backend.dhcp.ClientState.to_json`` writes them."""
     awaiting_confirmation: dict[str, Any] | None = None
     """As in ``ApplyResult``: the last apply is on trial until it is confirmed."""
+    source: Provenance | None = None
+    """Where the deployment's last apply came from (None: not recorded)."""
 
     @property
     def ok(self) -> bool:
@@ -145,6 +149,8 @@ class Status:
             data["dhcp"] = [dict(d) for d in self.dhcp]
         if self.awaiting_confirmation is not None:
             data["awaiting_confirmation"] = dict(self.awaiting_confirmation)
+        if self.source is not None:
+            data["source"] = self.source.to_json()
         return data
 
     def render(self) -> str:
@@ -152,6 +158,8 @@ class Status:
             "deployed" if self.deployed else "not deployed"
         ) + (", as designed" if self.ok else "")
         lines = [head]
+        if self.deployed and self.source is not None and self.source.words():
+            lines.append(f"  deployed {self.source.words(host=True)}")
         for o in self.objects:
             lines.append(f"  {o.state:8} {o.what} {o.object}")
             lines += [f"           {d}" for d in o.differences]

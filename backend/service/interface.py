@@ -21,6 +21,7 @@ from netwright.backend.engine import ApplyResult, Engine, capabilities
 from netwright.backend.engine.desired import KIND_MODULES
 from netwright.backend.engine.trial import DEFAULT_SECONDS, checked_seconds
 from netwright.backend.outcomes.errors import ConfirmationExpired, ConfirmWindowError
+from netwright.backend.outcomes.provenance import applied_now, checked_file, user_name
 from netwright.backend.service import names
 from netwright.backend.service.adopt_calls import AdoptCalls
 from netwright.backend.service.authority import Authority
@@ -140,9 +141,17 @@ class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
     @dbus_method(name="Deployments")
     @exported(names.ACTION_INSPECT)
     async def deployments_applied(self) -> DBusStr:
-        """List with the time of each deployment's last apply (``netwright lab status``)."""
+        """List with the time and source of each deployment's last apply (``netwright list``,
+        ``lab status``); a deployment recorded without a source has none."""
         times = await self.worker.with_engine(lambda e: e.applied_times())
-        return json.dumps([{"name": name, "applied": when} for name, when in sorted(times.items())])
+        sources = await self.worker.with_engine(lambda e: e.sources())
+        entries = []
+        for name, when in sorted(times.items()):
+            entry: dict[str, Any] = {"name": name, "applied": when}
+            if (source := sources.get(name)) is not None:
+                entry["source"] = source.to_json()
+            entries.append(entry)
+        return json.dumps(entries)
 
     @dbus_method(name="Check")
     @exported(names.ACTION_CHECK)
@@ -186,7 +195,9 @@ class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
         values = decode_options(options, APPLY_OPTIONS)
         confirm = bool(values.get("confirm", False))
         seconds = confirm_seconds(values)
+        file = source_file(values)
         model = await self._read_topology(topology)
+        source = applied_now(file, user_name(await self._uid()))
         if _persists(model):
             await self._authorize_again(names.ACTION_PERSIST)
         async def work(progress: Progress, cancel: CancelFlag) -> dict[str, object]:
@@ -194,7 +205,7 @@ class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
             report = thread_safe_progress(progress)
             result = await self.worker.with_engine(
                 lambda e: e.apply(model, progress=report, cancel=cast(asyncio.Event, cancel),
-                                  confirm=confirm, confirm_seconds=seconds)
+                                  confirm=confirm, confirm_seconds=seconds, source=source)
             )
             self.state_changed(model.name, "deployed")
             if result.awaiting_confirmation is not None:
@@ -332,7 +343,16 @@ class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
         self.callers.signal(job.owner.name, "JobFinished", "ssss", [job.id, error, message, data])
 
 
-APPLY_OPTIONS = {"confirm": "b", "confirm-seconds": "u"}
+APPLY_OPTIONS = {"confirm": "b", "confirm-seconds": "u", "source-file": "s"}
+
+
+def source_file(values: dict[str, Any]) -> str:
+    """The design file an Apply says it comes from: for display only (Status, List), so it
+    is bounded and checked (absolute, no control characters), never opened."""
+    try:
+        return checked_file(str(values.get("source-file", "")))
+    except ValueError as exc:
+        raise InvalidArgumentsError(f"option 'source-file': {exc}") from None
 
 
 def confirm_seconds(values: dict[str, Any]) -> int:

@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from netwright.backend.outcomes.provenance import local_user
 from tests.engine.conftest import ROOT, links, netns_list, wait_for_no_orphans
 from tests.engine.test_lab import SEED_MACVLAN
 from tests.engine.test_plan_diff import BASE
@@ -43,6 +44,10 @@ def test_plan_apply_status_destroy(tmp_path: Path, clean_host: Any) -> None:
     assert json.loads(again.stdout) == {"topology": "diff", "steps": []}
     status = cli("status", "--local", "diff", state_dir=state)
     assert status.returncode == 0 and "as designed" in status.stdout
+    user = local_user()  # the source of the apply: this file, this user, this host
+    assert f"  deployed from {topology} by {user} on " in status.stdout, status.stdout
+    shown = cli("list", "--local", state_dir=state).stdout
+    assert shown.startswith(f"diff  deployed from {topology} by {user} "), shown
     subprocess.run("ip -n d1 addr flush dev x1", shell=True, check=True)
     drifted = cli("status", "--local", "--json", str(topology), state_dir=state)
     assert drifted.returncode == 1
@@ -50,6 +55,7 @@ def test_plan_apply_status_destroy(tmp_path: Path, clean_host: Any) -> None:
         "drifted"
     listed = cli("list", "--local", "--json", state_dir=state)
     assert json.loads(listed.stdout)["deployments"] == ["diff"]
+    assert json.loads(listed.stdout)["sources"]["diff"]["file"] == str(topology)
     destroyed = cli("destroy", "--local", str(topology), state_dir=state)
     assert destroyed.returncode == 0, destroyed.stderr
     assert wait_for_no_orphans(clean_host) == clean_host

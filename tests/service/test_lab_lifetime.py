@@ -81,7 +81,7 @@ def wait_gone(pids: set[int], timeout: float) -> float:
 def test_an_empty_lab_a_command_fell_back_to_stops_once_nobody_uses_it(lab) -> None:
     listed = as_user(lab.user, [NETWRIGHT, "list", "--json"], env=lab.env)  # no system bus
     assert listed.returncode == 0, listed.stderr
-    assert json.loads(listed.stdout) == {"deployments": [], "target": "lab"}
+    assert json.loads(listed.stdout) == {"deployments": [], "target": "lab", "sources": {}}
     running = lab_processes(lab)
     assert lab.pid() in running and len(running) >= 3, running  # daemon, bus, dnsmasq
 
@@ -227,4 +227,4 @@ def test_a_command_arriving_while_a_lab_stops_gets_a_new_lab(lab) -> None:
         assert command.poll() is None, command.communicate()  # it waits for the lock
     out, err = command.communicate(timeout=90)
     assert command.returncode == 0, err
-    assert json.loads(out) == {"deployments": [], "target": "lab"}
+    assert json.loads(out) == {"deployments": [], "target": "lab", "sources": {}}

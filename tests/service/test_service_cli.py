@@ -39,8 +39,11 @@ def test_apply_status_destroy_through_the_system_backend(running, host, system_b
     assert host.links("lab-net1")["mv1"]["addresses"] == ["192.168.31.5/24"]
     status = via_service(USER_ALLOWED, "status", "seed", system_bus)
     assert status.returncode == 0 and json.loads(status.stdout)["ok"] is True, status
-    listed = via_service(USER_ALLOWED, "list", "-", system_bus)
-    assert json.loads(listed.stdout) == {"deployments": ["seed"], "target": "host"}
+    source = json.loads(status.stdout)["source"]  # the CLI sent the file's absolute path
+    assert (source["file"], source["user"]) == (str(SEED_FILE), USER_ALLOWED), source
+    listed = json.loads(via_service(USER_ALLOWED, "list", "-", system_bus).stdout)
+    assert (listed["deployments"], listed["target"]) == (["seed"], "host"), listed
+    assert listed["sources"]["seed"] == source
     refused = via_service(USER_DENIED, "destroy", "seed", system_bus)
     assert refused.returncode == 1 and "not authorized" in refused.stderr, refused
     destroyed = via_service(USER_ALLOWED, "destroy", str(SEED_FILE), system_bus)
@@ -74,7 +77,10 @@ def test_without_a_system_backend_the_lab_is_used(users) -> None:
         assert applied.returncode == 0, applied.stderr
         listed = as_user(USER_ALLOWED, [PYTHON, "-c", VIA_SERVICE, "list", "-", "system"],
                          env=lab.env)
-        assert json.loads(listed.stdout) == {"deployments": ["seed"], "target": "lab"}
+        listed_json = json.loads(listed.stdout)
+        assert (listed_json["deployments"], listed_json["target"]) == (["seed"], "lab")
+        source = listed_json["sources"]["seed"]  # the lab knows its caller too
+        assert (source["file"], source["user"]) == (str(SEED_FILE), USER_ALLOWED), source
     finally:
         lab.close()
 
