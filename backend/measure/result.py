@@ -10,6 +10,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+#: How far a measurement may lie from what the design asks before it is flagged: TCP's
+#: ramp-up and tbf's burst over a short run (the tests measure within it at 1–3 s).
+TOLERANCE = 0.15
+
 
 @dataclass(frozen=True)
 class MeasureResult:
@@ -37,6 +41,24 @@ class MeasureResult:
     def from_json(cls, data: dict[str, Any]) -> MeasureResult:
         known = set(cls.__dataclass_fields__)
         return cls(**{k: v for k, v in data.items() if k in known})
+
+    def expected_bps(self) -> float | None:
+        """What the design asks of this path: its rate limit, or for UDP the rate sent when
+        that is lower (1 Mbit/s sent through a 10 Mbit/s limit should arrive as 1 Mbit/s);
+        None when the design sets no limit."""
+        if self.configured_rate is None:
+            return None
+        if self.protocol == "udp" and self.sent_bps:
+            return min(float(self.configured_rate), self.sent_bps)
+        return float(self.configured_rate)
+
+    def within_tolerance(self) -> bool | None:
+        """Whether the measured rate agrees with ``expected_bps`` within ``TOLERANCE``;
+        None when the design asks nothing to compare with."""
+        expected = self.expected_bps()
+        if expected is None or expected <= 0:
+            return None
+        return abs(self.received_bps - expected) <= TOLERANCE * expected
 
     def summary(self) -> str:
         """One line: ``"9.54 Mbit/s (limit 10 Mbit/s), 0 retransmits"``."""

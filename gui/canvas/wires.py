@@ -86,6 +86,7 @@ class WireItem(QGraphicsItem):
         self._segments: list[Piece] | None = None
         self.curved = False
         self.label: Any = None  # a wire_labels.WireLabel when its ends are impaired
+        self.measure_label: Any = None  # a measure_label.MeasureLabel on a measured path
         self.setZValue(0)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
@@ -110,6 +111,8 @@ class WireItem(QGraphicsItem):
             self.layer.invalidate(self.boundingRect())
             if self.label is not None:
                 self.label.place(path)
+            if self.measure_label is not None:
+                self.measure_label.place(path)
 
     def head(self) -> QLineF:
         """The last stretch of the wire, for its arrowhead."""

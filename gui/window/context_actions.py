@@ -50,6 +50,7 @@ class ContextActions(_Base):
             _relation, a, b = target
             menu.addAction("Delete this connection", self.delete_selection)
             self._capture_entry(menu, a)
+            self.measure_wire_entry(menu, a, b)
             menu.addSeparator()
             menu.addAction(f"Go to {a}", lambda: self.go_to_key(a))
             menu.addAction(f"Go to {b}", lambda: self.go_to_key(b))
@@ -79,6 +80,7 @@ class ContextActions(_Base):
             check.setEnabled(self.check_action.isEnabled())
             if not check.isEnabled():
                 check.setToolTip(self.check_action.toolTip())
+            self.measure_entry(menu, namespace)
         if key not in snapshot.namespaces:
             self._capture_entry(menu, key)
         menu.addSeparator()

@@ -105,6 +105,7 @@ from netwright.gui.window.context_actions import ContextActions
 from netwright.gui.window.dock_sizes import fit_docks
 from netwright.gui.window.help_menu import HelpMenu
 from netwright.gui.window.host_actions import HostActions
+from netwright.gui.window.measure_actions import MeasureActions
 from netwright.gui.window.quit_actions import QuitActions
 from netwright.gui.window.trial_actions import TrialActions
 from netwright.gui.window.welcome import WelcomePanel
@@ -149,7 +150,7 @@ def steady_width(content: QWidget) -> QScrollArea:
 
 
 class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, QuitActions,
-                 QMainWindow):
+                 MeasureActions, QMainWindow):
     def __init__(self, settings: QSettings | None = None, backend: Backend | None = None) -> None:
         super().__init__()
         self.settings = settings or QSettings()
@@ -351,7 +352,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         topology = bar.addMenu("&Topology")
         topology.addActions([self.plan_action, self.apply_action, self.destroy_action])
         topology.addSeparator()
-        topology.addActions([self.check_action, self.cancel_action])
+        topology.addActions([self.check_action, self.make_measure_action(), self.cancel_action])
         topology.addSeparator()
         topology.addAction(self.host_facts_action)
         toolbar = self.toolbar = self.addToolBar("Main")
@@ -422,6 +423,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         doc.content_changed.connect(self._on_design_changed)
         doc.content_changed.connect(self.on_design_edited)
         doc.content_changed.connect(self._checks_outdated)
+        self.connect_measure()
 
     # -- state shown in the chrome --------------------------------------------------------
 

@@ -7,9 +7,21 @@ so the view's own translation to scene events (and the scene's handlers) run for
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QMouseEvent
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QMouseEvent,
+)
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QGraphicsView
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QApplication,
+    QGraphicsView,
+    QMenu,
+    QTableWidget,
+)
 
 from netwright.gui.canvas.scene import kind_mime
 
@@ -67,3 +79,37 @@ def select_check_cell(checks, pair) -> None:  # type: ignore[no-untyped-def]
                 checks.matrix.setCurrentCell(row, column)
                 return
     raise AssertionError(f"no cell shows {pair.get('source')} → {pair.get('target_name')}")
+
+
+def right_click(area: QAbstractScrollArea, point: QPoint) -> None:
+    """A right-click at ``point`` of a view's viewport, with the context-menu event the
+    windowing system sends after it (QTest does not synthesize that one)."""
+    viewport = area.viewport()
+    QTest.mouseClick(viewport, Qt.MouseButton.RightButton, NO_MODIFIER, point)
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, point, viewport.mapToGlobal(point))
+    QApplication.sendEvent(viewport, event)
+    QApplication.processEvents()
+
+
+def menu_entries(menu: QMenu | None) -> list[str]:
+    assert menu is not None, "no menu opened"
+    return [action.text() for action in menu.actions() if not action.isSeparator()]
+
+
+def choose(menu: QMenu | None, text: str) -> None:
+    """Pick the entry ``text`` of an open menu, as a click on it does."""
+    assert menu is not None, "no menu opened"
+    action = next(a for a in menu.actions() if a.text() == text)
+    menu.hide()
+    action.trigger()
+    QApplication.processEvents()
+
+
+def right_click_cell(table: QTableWidget, row_header: str, column_prefix: str) -> None:
+    """Right-click the cell of the row headed ``row_header`` and the first column whose
+    header starts with ``column_prefix``."""
+    row = next(r for r in range(table.rowCount())
+               if table.verticalHeaderItem(r).text() == row_header)
+    column = next(c for c in range(table.columnCount())
+                  if table.horizontalHeaderItem(c).text().startswith(column_prefix))
+    right_click(table, table.visualItemRect(table.item(row, column)).center())

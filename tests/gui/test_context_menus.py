@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QContextMenuEvent
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from gestures import choose, menu_entries, right_click
+from PySide6.QtCore import QPointF
 
 from netwright.gui.window.main import MainWindow
 
@@ -15,26 +13,12 @@ from netwright.gui.window.main import MainWindow
 def _right_click(window: MainWindow, scene_pos: QPointF) -> list[str]:
     """Right-click at ``scene_pos``; the entries of the menu that opened."""
     window.context_menu = None
-    point = window.view.mapFromScene(scene_pos)
-    viewport = window.view.viewport()
-    QTest.mouseClick(viewport, Qt.MouseButton.RightButton, Qt.KeyboardModifier.NoModifier,
-                     point)
-    # what the windowing system sends after a right-click (QTest does not synthesize it)
-    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, point, viewport.mapToGlobal(point))
-    QApplication.sendEvent(viewport, event)
-    QApplication.processEvents()
-    menu = window.context_menu
-    assert menu is not None, "no menu opened"
-    return [action.text() for action in menu.actions() if not action.isSeparator()]
+    right_click(window.view, window.view.mapFromScene(scene_pos))
+    return menu_entries(window.context_menu)
 
 
 def _choose(window: MainWindow, text: str) -> None:
-    menu = window.context_menu
-    assert menu is not None
-    action = next(a for a in menu.actions() if a.text() == text)
-    menu.hide()
-    action.trigger()
-    QApplication.processEvents()
+    choose(window.context_menu, text)
 
 
 def _port_body(window: MainWindow, key: str) -> QPointF:
@@ -48,7 +32,8 @@ def test_change_an_ipvlan_child_to_macvlan_keeping_addresses_and_parent(
     assert window.open_path(seed)
     entries = _right_click(window, _port_body(window, "ipvlan1"))
     assert entries == ["Delete ipvlan1", "Duplicate ipvlan1", "Change to macvlan bridge",
-                       "Check from net1", "Capture on ipvlan1…", "Show in File"]
+                       "Check from net1", "Measure throughput from net1…",
+                       "Capture on ipvlan1…", "Show in File"]
     assert window.scene.selected_keys() == ["ipvlan1"]
     _choose(window, "Change to macvlan bridge")
     entry = window.document.get(("interfaces", "ipvlan1"))
@@ -84,8 +69,9 @@ def test_a_wire_offers_delete_and_its_ends(window: MainWindow, seed: Path) -> No
     middle = wire.path.pointAtPercent(0.5) if not wire.path.isEmpty() else \
         wire.line.pointAt(0.5)
     entries = _right_click(window, middle)
-    assert entries[:2] == ["Delete this connection", f"Capture on {wire.a}…"]
-    assert set(entries[2:]) == {f"Go to {wire.a}", f"Go to {wire.b}"}
+    assert entries[:3] == ["Delete this connection", f"Capture on {wire.a}…",
+                           "Measure throughput from net2…"]  # the wire's other end: a NIC
+    assert set(entries[3:]) == {f"Go to {wire.a}", f"Go to {wire.b}"}
     _choose(window, "Go to ipvlan2")
     assert window.scene.selected_keys() == ["ipvlan2"]
 

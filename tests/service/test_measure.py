@@ -8,15 +8,9 @@ from svc_callers import run_client
 from svc_cli import NETWRIGHT, as_user
 from svc_polkit import USER_ALLOWED
 
-DESIGN = """
-netwright: 1
-name: thru
-namespaces: {a: {}, b: {}}
-interfaces:
-  a0: {kind: veth, peer: b0, namespace: a, addresses: [10.9.0.1/24],
-       impairment: {rate: 10mbit}}
-  b0: {kind: veth, peer: a0, namespace: b, addresses: [10.9.0.2/24]}
-"""
+from tests.tools.rate_limited import rate_limited_design
+
+DESIGN = rate_limited_design("thru")
 MEASURE = '''
 await client.apply(DESIGN_TEXT)
 try:
