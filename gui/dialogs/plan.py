@@ -114,7 +114,7 @@ class PlanDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.go = buttons.addButton(f"{verb} anyway" if self.warnings else verb,
                                     QDialogButtonBox.ButtonRole.AcceptRole)
-        self.go.setEnabled(bool(self.steps))
+        self.go.setEnabled(bool(self.steps) or bool(caution))  # an Apply that claims it
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

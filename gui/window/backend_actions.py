@@ -10,11 +10,13 @@ check cell's path is coloured).
 from __future__ import annotations
 
 import asyncio
+import os
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
 
 from netwright.backend.nm.errors import ConfirmationRequired
+from netwright.backend.outcomes.provenance import Provenance
 from netwright.backend.topology.problems import TopologyError
 from netwright.gui.dialogs.plan import PlanDialog, destroy_plan, plan_steps, warnings_of
 from netwright.gui.link.backend import NO_BACKEND, Backend, connect_default
@@ -84,6 +86,9 @@ class BackendActions(_Base):
     def _apply_planned(self, plan: Any) -> None:
         """The plan of a toolbar Apply: ask (the dialog) or go (only creations)."""
         steps = plan_steps(plan)
+        if not steps and self.deployment.is_foreign():  # nothing changes, but it becomes ours
+            self._open_plan_dialog(plan)
+            return
         if not steps:
             self.log.appendPlainText(plan.render() if hasattr(plan, "render") else "")
             self.statusBar().showMessage("Apply: nothing to do, the kernel already matches"
@@ -97,10 +102,10 @@ class BackendActions(_Base):
             return
         text = self.document.render()
         self._applying = self._digest()
-        self._run("Apply", lambda: self._job("apply", text))
+        self._run("Apply", lambda: self._job("apply", text, **self._source_option()))
 
     def _open_plan_dialog(self, plan: Any) -> None:
-        caution = [self.deployment.caution(self._topology_name(), self.document.file)] \
+        caution = [self.deployment.caution(self._topology_name(), self._this_file())] \
             if self.deployment.is_foreign() else []
         dialog = PlanDialog(plan, "Apply", self, caution)
         self.plan_dialog = dialog
@@ -114,8 +119,13 @@ class BackendActions(_Base):
         options: dict[str, Any] = {"confirm": True}
         if self.trial_seconds is not None:
             options["confirm_seconds"] = self.trial_seconds
+        options.update(self._source_option())
         self._applying = self._digest()
         self._run("Apply", lambda: self._job("apply", text, **options))
+
+    def _source_option(self) -> dict[str, str]:
+        """The design file, for the backend to record as the deployment's source."""
+        return {"source_file": os.path.abspath(self.document.file)} if self.document.file else {}
 
     # -- whose deployment, and does the design still match it --------------------------------
 
@@ -126,8 +136,12 @@ class BackendActions(_Base):
         """The deployment's words in the status bar (kept with the trial's ", on trial")."""
         if self.runner.backend is None:
             return
-        words = self.deployment.words(self._digest(), self.document.file)
+        words = self.deployment.words(self._digest(), self._this_file())
         self.deploy_label.setText(words + self._trial_words)
+        self.deploy_label.setToolTip(self.deployment.detail())
+
+    def _this_file(self) -> str:
+        return os.path.abspath(self.document.file) if self.document.file else ""
 
     def _learn_whose(self) -> None:
         """Deployed, but is it this design? Its plan against the kernel is empty if so."""
@@ -140,12 +154,9 @@ class BackendActions(_Base):
                 plan = await backend.plan(text)
             except Exception:  # the plan's own failure shows when the person asks for it
                 return
-            if name != self._topology_name() or self.deployment.ours is not None:
+            if name != self._topology_name() or not self.deployment.needs_plan():
                 return  # renamed, replaced or learnt meanwhile
-            if plan_steps(plan):
-                self.deployment.ours = False
-            else:
-                self.deployment.matched(digest)
+            self.deployment.planned(not plan_steps(plan), digest)
             self._show_deployment()
 
         self._spawn(learn())
@@ -242,12 +253,16 @@ class BackendActions(_Base):
         awaiting = data.get("awaiting_confirmation")
         on_trial = bool(data.get("deployed")) and isinstance(awaiting, dict)
         self._trial_words = ", on trial" if on_trial else ""
+        if data.get("deployed"):
+            self.deployment.learn_source(Provenance.from_json(data.get("source")),
+                                         self._this_file())
         if not data.get("deployed"):
             self.deployment.forget()
             self.deploy_label.setText("not deployed")
+            self.deploy_label.setToolTip("")
         elif data.get("ok") or self.deployment.is_foreign():
             self.deployment.deployed = True
-            if self.deployment.ours is None:
+            if self.deployment.needs_plan():
                 self._learn_whose()
             self._show_deployment()
         else:
@@ -304,7 +319,7 @@ class BackendActions(_Base):
             self.statusBar().showMessage(f"{operation}: done{took}", 6000)
             if operation == "Apply":  # the deployment is this design now, as applied
                 self.deployment.matched(self._applying)
-                self.deployment.source = self.document.file
+                self.deployment.source = self._this_file()
                 self.settings.setValue(f"deployments/{self._topology_name()}/file",
                                        self.document.file)
             awaiting = getattr(result, "awaiting_confirmation", None)

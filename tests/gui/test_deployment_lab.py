@@ -3,18 +3,24 @@
 Against a real lab backend (as test_lab_end_to_end): design A is applied from the toolbar (only
 creations: it runs at once), edited ("deployed — the design has unapplied changes"), applied
 again (it changes an address: the plan dialog asks); then design B, another file with the
-same topology name, is opened: the status says the deployment is A's, and Apply shows the
-plan with a sentence naming A before anything is replaced.
+same topology name, is opened: the status says the deployment is A's (the backend recorded
+A's path, user and time), and Apply shows the plan with a sentence naming A before anything
+is replaced. A deployment made by the command line from another file is named the same way,
+even when it holds exactly this design: Apply asks before claiming it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from lab_waits import idle
 
-from netwright.gui.model.deployment import UNAPPLIED
+from netwright.backend.outcomes.provenance import local_user
+from netwright.gui.model.deployment import DEPLOYED, UNAPPLIED
 from netwright.gui.window.main import MainWindow
 
 SEED = Path(__file__).parents[2] / "examples" / "seed-ipvlan-l2.yaml"
@@ -73,16 +79,21 @@ def test_apply_asks_before_changing_or_replacing(window: MainWindow, own_lab: Pa
     second = _design(tmp_path, "second", "192.168.31.26/24")
     assert window.open_path(second)
     _settle(window, loop)
-    assert window.deploy_label.text() == "deployed from first.yaml — not this design"
+    label = window.deploy_label.text()
+    by = f"by {local_user()} at "
+    assert label.startswith("deployed from /") and label.endswith(" — not this design"), label
+    assert "first.yaml " + by in label, label
+    assert f"from {first} by {local_user()} on " in window.deploy_label.toolTip()
     window.apply_action.trigger()
     _settle(window, loop)
     dialog = window.plan_dialog
     assert dialog is not None and dialog.isVisible()
-    assert dialog.warnings and "first.yaml" in dialog.warnings[0], dialog.warnings
+    assert dialog.warnings and f"deployed from {first} {by}" in dialog.warnings[0], \
+        dialog.warnings
     assert dialog.warning.isVisible() and dialog.go.text() == "Apply anyway"
     dialog.reject()  # nothing replaced
     _settle(window, loop)
-    assert window.deploy_label.text() == "deployed from first.yaml — not this design"
+    assert window.deploy_label.text() == label
 
     window.destroy_action.trigger()
     _settle(window, loop)
@@ -90,3 +101,34 @@ def test_apply_asks_before_changing_or_replacing(window: MainWindow, own_lab: Pa
     window.plan_dialog.go.click()
     _settle(window, loop)
     assert window.deploy_label.text() == "not deployed"
+
+
+def test_a_deployment_the_command_line_made_is_named_and_claimed_only_after_asking(
+        window: MainWindow, own_lab: Path, tmp_path: Path,
+        loop: asyncio.AbstractEventLoop) -> None:
+    elsewhere = _design(tmp_path, "by-cli", "192.168.31.6/24")
+    netwright = Path(sys.executable).with_name("netwright")
+    applied = subprocess.run([str(netwright), "apply", "--lab", "--yes", str(elsewhere)],
+                             capture_output=True, text=True, check=False, env=os.environ,
+                             timeout=120)
+    assert applied.returncode == 0, applied.stderr
+    same = _design(tmp_path, "mine", "192.168.31.6/24")  # the same design, another file
+    assert loop.run_until_complete(window.connect_backend()), window.backend_label.text()
+    assert window.open_path(same)
+    _settle(window, loop)
+    label = window.deploy_label.text()  # a long path loses its middle; the tooltip has it
+    assert label.startswith("deployed from /") and label.endswith(" — not this design")
+    assert f"/by-cli.yaml by {local_user()} at " in label, label
+    assert f"from {elsewhere} by {local_user()} on " in window.deploy_label.toolTip()
+
+    window.apply_action.trigger()  # nothing to change in the kernel, but it is not ours
+    _settle(window, loop)
+    dialog = window.plan_dialog
+    assert dialog is not None and dialog.isVisible() and not dialog.steps
+    assert str(elsewhere) in dialog.warnings[0] and dialog.go.isEnabled()
+    dialog.go.click()
+    _settle(window, loop)
+    assert window.deploy_label.text() == DEPLOYED
+    status = subprocess.run([str(netwright), "status", "--lab", "guidep"], capture_output=True,
+                            text=True, check=False, env=os.environ, timeout=60)
+    assert f"deployed from {same} by " in status.stdout, status.stdout
