@@ -20,6 +20,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass, replace
 
+from netwright.backend.checks.dad import AddressStates, Dad
 from netwright.backend.checks.filtering import Ruleset
 from netwright.backend.checks.flow import Flows, design_rulesets, has_rules
 from netwright.backend.checks.l2 import Layer2
@@ -76,15 +77,19 @@ class Explainer:
         host_forwarding: HostForwarding = False,
         foreign: dict[Place, Ruleset] | None = None, bridge_nf: dict[int, bool] | None = None,
         *, probe_size: int | None = None, host_rp_filter: dict[str, int] | None = None,
+        address_states: AddressStates | None = None,
     ) -> None:
         """``foreign``: tables Netwright does not own, read from a kernel, by place;
         ``bridge_nf``: per IP version, whether bridged packets pass the IP hooks
         (net.bridge.bridge-nf-call-ip{,6}tables; 1 where br_netfilter is loaded);
         ``probe_size``: the packet size to judge every reachable pair at (None: each
         sender's MTU on its route; 0: no size judgement); ``host_rp_filter``: the host's
-        rp_filter values by device name (``all`` included), read from a kernel."""
+        rp_filter values by device name (``all`` included), read from a kernel;
+        ``address_states``: IPv6 addresses tentative or failed in duplicate address
+        detection, read from a kernel (None: the design alone, where a duplicate is a race)."""
         self.probe_size = probe_size
-        self.net = Network(topology, outside, host_forwarding)
+        self.dad = Dad(topology, address_states)
+        self.net = Network(topology, outside, host_forwarding, self.dad.excluded())
         self.l2 = Layer2(self.net)
         self.routing = Routing(self.net)
         self.mtu = PathMtus(self.net, self.l2)
@@ -120,7 +125,7 @@ class Explainer:
         host-side interfaces it creates (host NICs alone do not make the host a source)."""
         places: list[Place] = [
             ns for ns in self.net.topology.namespaces if self.net.local_addresses(ns, 4)
-            or self.net.local_addresses(ns, 6)
+            or self.net.local_addresses(ns, 6) or self.dad.at(ns)
         ]
         if any(d.addresses and d.kind not in ("nic", "lan") for d in self.net.by_place[None]):
             places.append(None)
@@ -151,9 +156,11 @@ class Explainer:
     def place_of_address(self, address: str) -> Place:
         """The place holding ``address`` (for probes sent from it); a NetwrightError naming
         the address when no place of the topology holds it."""
-        owners = self.net.owners.get(ipaddress.ip_address(address), [])
+        ip = ipaddress.ip_address(address)
+        owners = self.net.owners.get(ip, [])
         places = [o.place for o in owners if o.kind not in ("nic", "lan")] or [
-            o.place for o in owners if o.kind == "nic"]
+            o.place for o in owners if o.kind == "nic"] or [
+            u.place for u in self.dad.unusable.values() if u.ip == ip]
         if not places:
             raise NetwrightError(f"{address} is no address of the topology: probes can be sent"
                                  " only from an address a namespace (or the host) holds")
@@ -169,6 +176,7 @@ class Explainer:
         for source in sources:
             versions = {a.version for a in self.net.local_addresses(source, 4)
                         + self.net.local_addresses(source, 6)}
+            versions |= {u.ip.version for u in self.dad.at(source)}
             if chosen is not None:
                 versions = {chosen.version}
             label = place_label(source)
@@ -185,7 +193,7 @@ class Explainer:
 
     def notes(self) -> list[str]:
         """What the predictions leave out, in words."""
-        notes = list(self.extra_notes)
+        notes = list(self.extra_notes) + self.dad.notes()
         dhcp = [key for key, link in self.net.topology.interfaces.items()
                 if any(not isinstance(a, str) for a in link.addresses)]
         if dhcp:
@@ -206,6 +214,10 @@ class Explainer:
                 src: IpAddr | None = None) -> Prediction:
         """``src``: the address the probe is sent from (None: the one the kernel picks)."""
         dst = dst or ipaddress.ip_address(target.address)
+        if self.dad.unusable:
+            refused = self._refused_by_dad(source, dst, src)
+            if refused is not None:
+                return refused
         if self.flows is not None and self.net.is_local(source, dst):
             return self.flows.predict(source, dst, dst, "icmp")
         if self.net.is_local(source, dst):
@@ -222,12 +234,17 @@ class Explainer:
             return self._reachable_at(self._judge_size(source, dst, forward,
                                                        back if back.ok else empty), flow.reason)
         forward = self.walk(source, dst)
+        failed = self.dad.unusable.get((target.owner, dst)) if self.dad.unusable else None
+        if not forward.ok and failed is not None:
+            return Prediction("unreachable", "address_unusable", failed.sentence(), failed.fix())
         if not forward.ok:
             self.neighbour_steps.update(forward.steps)
             reason = forward.reason
             if forward.unroutable and forward.place == source:
                 reason += ': "Network is unreachable"'  # the sender's own kernel says so
             return Prediction("unreachable", forward.disposition, reason, forward.fix)
+        if src is None and dst.version == 6 and self.dad.at(source):
+            return self._from_link_local(source, forward)
         if src is None:
             return Prediction("unreachable", "no_route",
                               f"{place_label(source)} has no IPv{dst.version} address to send from",
@@ -255,15 +272,51 @@ class Explainer:
         owners = self.net.owners.get(dst, [])
         if len(owners) > 1:
             others = ", ".join(o.key for o in owners if o.key != target.owner)
+            race = self.dad.race_text(dst)
             return self._reachable_at(
                 judgement, f"reachable over {forward.first_hop}; duplicate address: {dst} is"
-                f" also on {others}, either may answer")
+                f" also on {others}, " + (race or "either may answer"))
+        if failed is not None:
+            return self._reachable_at(
+                judgement, f"reachable over {forward.first_hop}, answered by"
+                f" {', '.join(failed.holders) or 'another holder'}: {failed.sentence()}")
         key = (forward.first_hop, judgement)
         shared = self._reachable.get(key)
         if shared is None:  # one object per first hop: a mesh has tens of thousands of pairs
             shared = self._reachable[key] = self._reachable_at(
                 judgement, f"reachable over {forward.first_hop}")
         return shared
+
+    def _refused_by_dad(self, source: Place, dst: IpAddr,
+                        src: IpAddr | None) -> Prediction | None:
+        """A packet to one's own unusable address, or sent from one, goes nowhere."""
+        failed = next((u for u in self.dad.at(source) if u.ip == dst), None)
+        if failed is not None:  # measured: even when another holder has it
+            return Prediction("unreachable", "address_unusable",
+                              f"{failed.sentence()}; a packet to it from"
+                              f" {place_label(source)} goes nowhere", failed.fix())
+        mine = next((u for u in self.dad.at(source) if u.ip == src), None)
+        if mine is not None:
+            return Prediction("unreachable", "address_unusable", f"cannot send from {src}:"
+                              f" {mine.sentence()} (\"Cannot assign requested address\")",
+                              mine.fix())
+        return None
+
+    def _from_link_local(self, source: Place, forward: Walk) -> Prediction:
+        """A place whose IPv6 addresses are all unusable sends from its link-local address
+        (measured): enough on its own link, refused by any router ("Beyond scope of source
+        address")."""
+        lost = self.dad.at(source)[0]
+        routers = [step[0] for step in forward.steps if step[0] != source]
+        if not routers:
+            self.neighbour_steps.update(forward.steps)
+            return Prediction("reachable", "delivered", f"reachable over {forward.first_hop}"
+                              f", sent from {place_label(source)}'s link-local address because"
+                              f" {lost.sentence()}", lost.fix())
+        return Prediction("unreachable", "address_unusable",
+                          f"{lost.sentence()}, so {place_label(source)} sends from its"
+                          f" link-local address, which {place_label(routers[0])} does not"
+                          " forward (\"Beyond scope of source address\")", lost.fix())
 
     def _judge_size(self, source: Place, dst: IpAddr, forward: Walk,
                     back: Walk) -> SizeJudgement | None:

@@ -28,7 +28,8 @@ from netwright.backend.checks.netns import NamespaceError, entered
 from netwright.backend.topology.problems import NetwrightError
 
 RTM_GETLINK, RTM_GETADDR, RTM_NEWNEIGH, RTM_DELNEIGH = 18, 22, 28, 29
-IFA_FLAGS, IFA_F_TENTATIVE = 8, 0x40
+IFA_ADDRESS, IFA_FLAGS = 1, 8
+IFA_F_DADFAILED, IFA_F_TENTATIVE = 0x08, 0x40
 _IFADDR = struct.Struct("=BBBBI")
 NLMSG_ERROR, NLMSG_DONE = 2, 3
 NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP = 0x1, 0x4, 0x300
@@ -126,16 +127,24 @@ class RouteSocket:
             found[name] = Link(info[3], attrs.get(IFLA_ADDRESS, b""))
         return found
 
-    def tentative(self) -> int:
-        """How many IPv6 addresses are still in duplicate address detection (unusable)."""
-        count = 0
+    def ipv6_flags(self) -> list[tuple[int, str, int]]:
+        """(interface index, address, IFA flags) of every IPv6 address of the namespace."""
+        found = []
         for info, attrs in self._dump(RTM_GETADDR, _IFADDR):
+            if info[0] != socket.AF_INET6 or IFA_ADDRESS not in attrs:
+                continue
             flags = info[2]
             if IFA_FLAGS in attrs:
                 flags = struct.unpack_from("=I", attrs[IFA_FLAGS])[0]
-            if info[0] == socket.AF_INET6 and flags & IFA_F_TENTATIVE:
-                count += 1
-        return count
+            address = socket.inet_ntop(socket.AF_INET6, attrs[IFA_ADDRESS][:16])
+            found.append((info[4], address, flags))
+        return found
+
+    def tentative(self) -> int:
+        """How many IPv6 addresses are still in duplicate address detection (unusable); one
+        whose detection failed stays tentative for good and is not counted."""
+        return sum(1 for _index, _address, flags in self.ipv6_flags()
+                   if flags & IFA_F_TENTATIVE and not flags & IFA_F_DADFAILED)
 
     def change(self, kind: int, entries: Iterable[Entry],
                done: list[Entry | None] | None = None) -> list[Entry | None]:

@@ -95,7 +95,11 @@ class Network:
     def __init__(
         self, topology: Topology, outside: str | None = None,
         host_forwarding: HostForwarding = False,
+        unusable: frozenset[tuple[str, IpAddr]] = frozenset(),
     ) -> None:
+        """``unusable``: (interface key, address) pairs the kernel does not use (IPv6
+        addresses tentative or failed in duplicate address detection): they keep their
+        subnet's route (measured) but neither answer nor are sent from."""
         self.topology = topology
         # per IP version; one bool means both
         self.host_forwarding = (host_forwarding if isinstance(host_forwarding, dict)
@@ -120,16 +124,19 @@ class Network:
                 key, link.namespace, link.kind, link.name or key,
                 tuple(static_addresses(link)), link.state == "up",
             )
+        self.unusable = unusable
         self.by_place: dict[Place, list[Device]] = defaultdict(list)
         self.owners: dict[IpAddr, list[Device]] = defaultdict(list)
         for device in self.devices.values():
             self.by_place[device.place].append(device)
             for address in device.addresses:
-                self.owners[address.ip].append(device)
+                if (device.key, address.ip) not in unusable:
+                    self.owners[address.ip].append(device)
         # (subnet, address) per device and IP version: IPv4Interface.ip builds a new object
         # on every access, and a big mesh asks millions of times
         self._ips: dict[tuple[str, int], tuple[tuple[IpNet, IpAddr], ...]] = {}
-        self._local = {(d.place, a.ip) for d in self.devices.values() for a in d.addresses}
+        self._local = {(d.place, a.ip) for d in self.devices.values() for a in d.addresses
+                       if (d.key, a.ip) not in unusable}
         self.children: dict[str, list[str]] = defaultdict(list)
         self.ports: dict[str, list[str]] = defaultdict(list)
         for key, link in topology.interfaces.items():
@@ -145,7 +152,7 @@ class Network:
         if found is None:
             found = self._ips[(key, version)] = tuple(
                 (a.network, fast_ip(a.ip)) for a in self.devices[key].addresses
-                if a.version == version)
+                if a.version == version and (key, a.ip) not in self.unusable)
         return found
 
     def link(self, key: str) -> Interface | None:
@@ -156,7 +163,8 @@ class Network:
         """Addresses a place answers for: all its static addresses, up or down (IPv4 keeps the
         local route of a down interface; measured)."""
         return [
-            a.ip for d in self.by_place.get(place, []) for a in d.addresses if a.version == version
+            a.ip for d in self.by_place.get(place, []) for a in d.addresses
+            if a.version == version and (d.key, a.ip) not in self.unusable
         ]
 
     def is_local(self, place: Place, address: IpAddr) -> bool:

@@ -26,6 +26,7 @@ Disposition = Literal[
     "not_forwarded",  # a router on the way has forwarding off
     "beyond_model",  # the path leaves what the topology describes
     "denied",  # a firewall rule or policy drops or refuses it (the reason names which)
+    "address_unusable",  # an IPv6 address tentative or failed in duplicate address detection
 ]
 
 ROLES: tuple[Role, ...] = ("self", "peer", "parent", "gateway", "outside")

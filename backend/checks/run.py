@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
+from netwright.backend.checks.dad import AddressState, read_states
 from netwright.backend.checks.explain import Explainer, Step
 from netwright.backend.checks.filtering import Ruleset
 from netwright.backend.checks.flow import has_rules
@@ -29,7 +30,7 @@ from netwright.backend.checks.results import CheckResult, Observation, Pair
 from netwright.backend.checks.services import responders_needed, with_services
 from netwright.backend.dhcp.identity import shared_identity_notes
 from netwright.backend.dhcp.substitute import with_leases
-from netwright.backend.topology.model import Topology
+from netwright.backend.topology.model import Topology, static_addresses
 from netwright.backend.topology.problems import NetwrightError
 
 Progress = Callable[[int, int, str], None]
@@ -206,8 +207,19 @@ async def _run_check(
                 pool, lambda: call_in(where.path(None), read_bridge_nf))
             host_rp_filter = await loop.run_in_executor(
                 pool, lambda: _read_host_rp_filter(where))
+    address_states = None
+    dad_paths = _ipv6_places(topology, where)
+    if options.probe and dad_paths:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            waited, address_states = await loop.run_in_executor(
+                pool, lambda: _settle_dad(topology, dad_paths))
+        if waited:
+            timings["dad_wait"] = waited
+            kernel_notes.append(f"waited {waited:.1f} s for IPv6 duplicate address detection"
+                                " to finish (tentative addresses can neither send nor answer)")
     explainer = Explainer(topology, options.outside, host_forwarding, foreign, bridge_nf,
-                          probe_size=options.size, host_rp_filter=host_rp_filter)
+                          probe_size=options.size, host_rp_filter=host_rp_filter,
+                          address_states=address_states)
     pairs = with_services(explainer, explainer.pairs(options.source),
                           outside_served=options.outside_netns is not None and options.probe)
     timings["explain"] = time.perf_counter() - started
@@ -217,15 +229,6 @@ async def _run_check(
     result = CheckResult(topology.name, pairs, probed=False, seconds=timings, notes=notes)
     if not options.probe or not pairs:
         return result
-    if any(":" in p.target.address for p in pairs):
-        paths = sorted({where.path(_place_of(p.source, explainer)) for p in pairs})
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            waited = await loop.run_in_executor(
-                pool, lambda: _wait_for_dad(paths, DAD_WAIT_LIMIT))
-        if waited:
-            timings["dad_wait"] = waited
-            result.notes.append(f"waited {waited:.1f} s for IPv6 duplicate address detection"
-                                " to finish (tentative addresses can neither send nor answer)")
     report(0, len(pairs), f"predicted {len(pairs)} pair(s); probing")
     # an echo socket per namespace and version, and a netlink socket per namespace to pin
     _allow_open_files(3 * len(explainer.sources()) + 64)
@@ -402,6 +405,20 @@ def _limited(observation: Observation) -> Observation:
     if observation.verdict == "reachable" or observation.limited_by:
         return observation
     return replace(observation, limited_by="neighbour-table")
+
+
+def _ipv6_places(topology: Topology, where: Where) -> dict[Place, str]:
+    """The namespace file of every place where the design puts an IPv6 address."""
+    return {link.namespace: where.path(link.namespace)
+            for link in topology.interfaces.values()
+            if not link.existing and any(a.version == 6 for a in static_addresses(link))}
+
+
+def _settle_dad(topology: Topology, paths: dict[Place, str]
+                ) -> tuple[float, dict[tuple[str, str], AddressState]]:
+    """Wait for duplicate address detection, then read which addresses it left unusable."""
+    waited = _wait_for_dad(sorted(set(paths.values())), DAD_WAIT_LIMIT)
+    return waited, read_states(topology, paths)
 
 
 def _wait_for_dad(paths: list[str], limit: float) -> float:

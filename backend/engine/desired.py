@@ -24,7 +24,7 @@ from netwright.backend.topology.model import (
     Veth,
     Vlan,
     Vxlan,
-    static_addresses,
+    static_entries,
 )
 
 Where = str | None
@@ -73,6 +73,7 @@ class LinkSpec:
     compare: tuple[tuple[str, object], ...] = ()  # those that must match when observed
     peer_key: str | None = None  # veth: the other end
     addresses: tuple[str, ...] = ()  # normalised CIDR strings
+    nodad: frozenset[str] = frozenset()  # those added without duplicate address detection
     display: str = ""  # "in namespace net1" / "in the host"
     mode_text: str = ""  # "(l2)" for the plan's sentence
     link_local: bool = True  # False: no IPv6 link-local (the topology uses no IPv6 at all)
@@ -174,7 +175,8 @@ def desired_state(topology: Topology, target: Target) -> Desired:
     def where_of(ns_key: str | None) -> Where:
         return host_where if ns_key is None else target.netns_name(ns_key)
 
-    parsed = {key: static_addresses(link) for key, link in topology.interfaces.items()}
+    entries = {key: static_entries(link) for key, link in topology.interfaces.items()}
+    parsed = {key: [e.interface for e in found] for key, found in entries.items()}
     # no IPv6 anywhere: no link-local either, so a new port does not flood its bridge with
     # autoconfiguration (measured: 1.3 M packets for 500 ports)
     link_local = any(a.version == 6 for found in parsed.values() for a in found) or any(
@@ -236,6 +238,7 @@ def desired_state(topology: Topology, target: Target) -> Desired:
             alias=marker(name, key), mtu=link.mtu, mac=link.mac, up=link.state == "up",
             master=master, parent=parent, parent_where=parent_where, info=tuple(info),
             compare=tuple(compare), peer_key=peer_key, addresses=addresses,
+            nodad=frozenset(str(e.interface) for e in entries[key] if e.nodad),
             display="in the host" if link.namespace is None else f"in namespace {link.namespace}",
             mode_text=mode_text, link_local=link_local, qdisc=qdisc_spec(link.impairment),
         )

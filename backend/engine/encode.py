@@ -85,8 +85,9 @@ def ifinfomsg(*, index: int = 0, flags: int = 0, change: int = 0, family: int = 
     return _IFINFOMSG.pack(family, 0, index, flags, change)
 
 
-def ifaddrmsg(*, family: int, prefixlen: int, index: int, scope: int = 0) -> bytes:
-    return _IFADDRMSG.pack(family, prefixlen, 0, scope, index)
+def ifaddrmsg(*, family: int, prefixlen: int, index: int, scope: int = 0,
+              flags: int = 0) -> bytes:
+    return _IFADDRMSG.pack(family, prefixlen, flags, scope, index)
 
 
 def rtmsg(*, family: int, dst_len: int, table: int, protocol: int, scope: int,

@@ -245,8 +245,11 @@ class LinkSet(Op):
         return [RawRequest(RTM_NEWLINK, CHANGE, header + b"".join(attrs))]
 
 
+IFA_F_NODAD = 0x02  # the address skips IPv6 duplicate address detection
+
+
 def _addr_request(kernel: Kernel, where: Where, name: str, cidr: str, *, kind: int,
-                  flags: int) -> Encodable:
+                  flags: int, nodad: bool = False) -> Encodable:
     iface = ipaddress.ip_interface(cidr)
     index = kernel.index(where, name)
     if index is None:
@@ -257,7 +260,8 @@ def _addr_request(kernel: Kernel, where: Where, name: str, cidr: str, *, kind: i
         if kind == RTM_NEWADDR and iface.network.prefixlen < 31:
             attrs.append(enc.ip(enc.IFA_BROADCAST, str(iface.network.broadcast_address)))
     header = enc.ifaddrmsg(family=AF_INET if iface.version == 4 else AF_INET6,
-                           prefixlen=iface.network.prefixlen, index=index)
+                           prefixlen=iface.network.prefixlen, index=index,
+                           flags=IFA_F_NODAD if nodad else 0)
     return RawRequest(kind, flags, header + b"".join(attrs))
 
 
@@ -265,10 +269,11 @@ def _addr_request(kernel: Kernel, where: Where, name: str, cidr: str, *, kind: i
 class AddrAdd(Op):
     name: str = ""
     cidr: str = ""
+    nodad: bool = False  # IFA_F_NODAD: usable at once, never tentative (``fd00::1/64 nodad``)
 
     def requests(self, kernel: Kernel) -> list[Encodable]:
         return [_addr_request(kernel, self.where, self.name, self.cidr, kind=RTM_NEWADDR,
-                              flags=CREATE)]
+                              flags=CREATE, nodad=self.nodad)]
 
 
 @dataclass(frozen=True)

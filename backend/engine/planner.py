@@ -271,8 +271,7 @@ def _plan_link_changes(b: _Builder, spec: LinkSpec, link: LinkState) -> None:
               f" {where_text}", ops.LinkSet(ops.PHASE_LINK_SET, spec.where, name=spec.name,
                                             master=""))
     for cidr in sorted(set(spec.addresses) - link.addresses):
-        b.add("modify", spec.key, f"add address {cidr} to {spec.name} in {where_text}",
-              ops.AddrAdd(ops.PHASE_ADDR_NEW, spec.where, name=spec.name, cidr=cidr))
+        _plan_address(b, spec, cidr, "modify")
     for cidr in sorted(link.addresses - set(spec.addresses)):
         b.add("modify", spec.key, f"remove address {cidr} from {spec.name} in {where_text}",
               ops.AddrDel(ops.PHASE_ADDR_DEL, spec.where, name=spec.name, cidr=cidr))
@@ -355,14 +354,21 @@ def _plan_link_creates(b: _Builder, created: set[str]) -> None:
             _plan_new_link_settings(b, end)
 
 
+def _plan_address(b: _Builder, spec: LinkSpec, cidr: str, action: Action) -> None:
+    """Add one address (``nodad``: without duplicate address detection, as the file says)."""
+    nodad = cidr in spec.nodad
+    b.add(action, spec.key, f"add address {cidr}{' nodad' if nodad else ''} to {spec.name}"
+          f" in {b.where_text(spec.where)}",
+          ops.AddrAdd(ops.PHASE_ADDR_NEW, spec.where, name=spec.name, cidr=cidr, nodad=nodad))
+
+
 def _plan_new_link_settings(b: _Builder, spec: LinkSpec) -> None:
     where_text = b.where_text(spec.where)
     if spec.master:
         b.add("create", spec.key, f"attach {spec.name} to bridge {spec.master} in {where_text}",
               ops.LinkSet(ops.PHASE_LINK_SET, spec.where, name=spec.name, master=spec.master))
     for cidr in spec.addresses:
-        b.add("create", spec.key, f"add address {cidr} to {spec.name} in {where_text}",
-              ops.AddrAdd(ops.PHASE_ADDR_NEW, spec.where, name=spec.name, cidr=cidr))
+        _plan_address(b, spec, cidr, "create")
     if spec.qdisc is not None:
         b.add("create", spec.key, f"impair {spec.name} in {where_text}: {spec.qdisc.text}",
               ops.QdiscSet(ops.PHASE_LINK_STATE, spec.where, name=spec.name, spec=spec.qdisc))

@@ -29,6 +29,7 @@ from netwright.backend.topology.model import (
     Vlan,
     Vxlan,
     dhcp_entries,
+    static_entries,
 )
 
 
@@ -172,11 +173,10 @@ def build_commands(topology: Topology) -> list[IpCommand]:
             )))
     for key in order:
         link = topology.interfaces[key]
-        for address in link.addresses:
-            if isinstance(address, str):
-                commands.append(IpCommand(
-                    link.namespace, ("addr", "add", address, "dev", topology.kernel_name(key))
-                ))
+        for entry in static_entries(link):
+            flags = ("nodad",) if entry.nodad else ()
+            commands.append(IpCommand(link.namespace, (
+                "addr", "add", str(entry.interface), "dev", topology.kernel_name(key), *flags)))
     for key in order:
         link = topology.interfaces[key]
         if link.state == "up":

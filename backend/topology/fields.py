@@ -94,6 +94,39 @@ def check_cidr(value: str) -> str:
     return value
 
 
+ADDRESS_FLAGS = ("nodad",)  # what may follow an interface's address, as in `ip addr add`
+
+
+def check_link_cidr(value: str) -> str:
+    """An interface's address, optionally followed by flags: ``fd00::1/64 nodad`` asks the
+    kernel to skip IPv6 duplicate address detection (``ip addr add … nodad``). Normalised to
+    single spaces, so the text compares equal however it was spaced.
+
+    >>> check_link_cidr("fd00::1/64   nodad")
+    'fd00::1/64 nodad'
+    """
+    if not isinstance(value, str):
+        return check_cidr(value)
+    address, *flags = value.split()
+    check_cidr(address)
+    for flag in flags:
+        if flag not in ADDRESS_FLAGS:
+            raise PydanticCustomError(
+                "invalid-address",
+                "'{flag}' after {address} is not an address flag: the only one is 'nodad'"
+                " (skip IPv6 duplicate address detection)",
+                {"flag": flag[:40], "address": address})
+    if len(set(flags)) != len(flags):
+        raise PydanticCustomError(
+            "invalid-address", "'{value}' names a flag twice", {"value": value[:80]})
+    if flags and ipaddress.ip_interface(address).version == 4:
+        raise PydanticCustomError(
+            "invalid-address",
+            "'nodad' applies to IPv6 addresses only (IPv4 has no duplicate address detection"
+            " in the kernel): remove it from {address}", {"address": address})
+    return " ".join([address, *flags])
+
+
 def check_ip(value: str) -> str:
     """A single address without prefix, such as a gateway or a vxlan remote."""
     if not isinstance(value, str):
@@ -216,6 +249,12 @@ NodeName = Annotated[
 Cidr = Annotated[
     str, AfterValidator(check_cidr),
     _hint(description="address with prefix length, e.g. 192.168.31.5/24", examples=["10.0.0.1/24"]),
+]
+LinkCidr = Annotated[
+    str, AfterValidator(check_link_cidr),
+    _hint(description="address with prefix length, e.g. 192.168.31.5/24; an IPv6 one may add"
+          " ' nodad' to skip duplicate address detection",
+          examples=["10.0.0.1/24", "fd00::1/64 nodad"]),
 ]
 IpAddress = Annotated[
     str, AfterValidator(check_ip), _hint(description="IPv4 or IPv6 address, e.g. 192.168.31.1")

@@ -20,6 +20,7 @@ Example (the seed, abridged)::
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import dataclass
 from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -31,6 +32,7 @@ from netwright.backend.topology.fields import (
     Identifier,
     InterfaceName,
     IpAddress,
+    LinkCidr,
     MacAddress,
     Mtu,
     NodeName,
@@ -71,7 +73,7 @@ def _normalise_address(value: object) -> object:
     return value
 
 
-AddressEntry = Annotated[Cidr | DhcpEntry, BeforeValidator(_normalise_address)]
+AddressEntry = Annotated[LinkCidr | DhcpEntry, BeforeValidator(_normalise_address)]
 
 
 class _Link(_Strict):
@@ -245,9 +247,34 @@ class Topology(_Strict):
 IpInterface = ipaddress.IPv4Interface | ipaddress.IPv6Interface
 
 
+@dataclass(frozen=True)
+class StaticAddress:
+    """A static address as the kernel gets it: the address and whether duplicate address
+    detection is skipped (``fd00::1/64 nodad`` in the file, IFA_F_NODAD in the kernel)."""
+
+    interface: IpInterface
+    nodad: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.interface} nodad" if self.nodad else str(self.interface)
+
+
+def parse_static(text: str) -> StaticAddress:
+    """``fd00::1/64 nodad`` → StaticAddress(fd00::1/64, nodad=True); the text is a validated
+    entry of ``addresses`` (an address, then flags)."""
+    address, *flags = text.split()
+    return StaticAddress(ipaddress.ip_interface(address), "nodad" in flags)
+
+
+def static_entries(link: _Link | HostNic) -> list[StaticAddress]:
+    """The static addresses of an interface or host NIC with their flags (DHCP skipped)."""
+    return [parse_static(a) for a in link.addresses if isinstance(a, str)]
+
+
 def static_addresses(link: _Link | HostNic) -> list[IpInterface]:
-    """The parsed static addresses of an interface or host NIC (DHCP entries skipped)."""
-    return [ipaddress.ip_interface(a) for a in link.addresses if isinstance(a, str)]
+    """The parsed static addresses of an interface or host NIC (DHCP entries and address
+    flags skipped)."""
+    return [ipaddress.ip_interface(a.split()[0]) for a in link.addresses if isinstance(a, str)]
 
 
 def dhcp_entries(link: _Link) -> list[Dhcp]:

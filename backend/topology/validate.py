@@ -20,15 +20,19 @@ from netwright.backend.topology.model import (
     Ipvlan,
     Macvlan,
     Route,
+    StaticAddress,
     Topology,
     Veth,
     Vlan,
     Vxlan,
     dhcp_entries,
+    parse_static,
     static_addresses,
+    static_entries,
 )
 from netwright.backend.topology.problems import ModelPath, Problem
 from netwright.backend.topology.segments import segments
+from netwright.backend.topology.validate_dad import dad_duplicate
 from netwright.backend.topology.validate_existing import existing_problems
 from netwright.backend.topology.validate_impairment import impairment_problems
 from netwright.backend.topology.validate_links import link_problems
@@ -246,27 +250,35 @@ def check_names(t: Topology) -> Iterator[Problem]:
             taken[slot] = f"interface {key}"
 
 
-def _addresses(t: Topology) -> Iterator[tuple[str, ModelPath, IpIf, str | None]]:
+def _addresses(t: Topology) -> Iterator[tuple[str, ModelPath, StaticAddress, str | None]]:
     """(owner, path, address, namespace) for every static address in the topology."""
     for nic, host_nic in t.host.nics.items():
-        for index, address in enumerate(static_addresses(host_nic)):
+        for index, address in enumerate(static_entries(host_nic)):
             yield nic, ("host", "nics", nic, "addresses", index), address, None
     for key, link in t.interfaces.items():
-        index = -1
         for index_all, entry in enumerate(link.addresses):
             if isinstance(entry, str):
-                index += 1
                 yield (key, ("interfaces", key, "addresses", index_all),
-                       ipaddress.ip_interface(entry), link.namespace)
+                       parse_static(entry), link.namespace)
 
 
 def check_addresses(t: Topology) -> Iterator[Problem]:
-    """No address twice on one segment or in one namespace; addresses agree with the anchor."""
+    """No address twice on one segment or in one namespace; addresses agree with the anchor.
+
+    An IPv6 address twice on one segment, in two namespaces, is what duplicate address
+    detection is for: a warning that says what DAD will do (see ``dad_duplicate``)."""
     segment = segments(t)
-    seen: dict[tuple[str, ipaddress.IPv4Address | ipaddress.IPv6Address], str] = {}
-    for owner, path, address, namespace in _addresses(t):
+    seen: dict[tuple[str, ipaddress.IPv4Address | ipaddress.IPv6Address],
+               tuple[str, StaticAddress]] = {}
+    for owner, path, entry, namespace in _addresses(t):
+        address = entry.interface
         for scope in (f"ns:{namespace}", f"seg:{segment.get(owner, owner)}"):
-            other = seen.get((scope, address.ip))
+            first = seen.get((scope, address.ip))
+            other = first[0] if first is not None else None
+            if first is not None and other != owner and scope.startswith("seg:") \
+                    and address.version == 6:
+                yield dad_duplicate(path, first, (owner, entry))
+                break
             if other is not None and other != owner:
                 yield _error("duplicate-address", path,
                              f"{address.ip} is given to both {other} and {owner}, which share"
@@ -274,8 +286,8 @@ def check_addresses(t: Topology) -> Iterator[Problem]:
                              " each address must be unique")
                 break
         else:
-            seen[(f"ns:{namespace}", address.ip)] = owner
-            seen[(f"seg:{segment.get(owner, owner)}", address.ip)] = owner
+            seen[(f"ns:{namespace}", address.ip)] = (owner, entry)
+            seen[(f"seg:{segment.get(owner, owner)}", address.ip)] = (owner, entry)
     yield from _off_subnet(t, segment)
 
 
@@ -301,7 +313,7 @@ def _off_subnet(t: Topology, segment: dict[str, str]) -> Iterator[Problem]:
         for index, entry in enumerate(link.addresses):
             if not isinstance(entry, str):
                 continue
-            address = ipaddress.ip_interface(entry)
+            address = parse_static(entry).interface
             same_family = [(n, a) for n, a in own if a.version == address.version]
             if same_family and not any(address.ip in a.network for _, a in same_family):
                 nets = ", ".join(f"{a.network} ({n})" for n, a in same_family)

@@ -37,10 +37,11 @@ def fresh_addresses(edits: list[Edit], snapshot: Snapshot,
 
 def _free_like(address: Any, taken: set[Any]) -> Any:
     """A free address in ``address``'s subnet (kept when it is not an address, or free)."""
-    if not isinstance(address, str):
+    if not isinstance(address, str) or not address.split():
         return address
+    text, *flags = address.split()  # "fd00::1/64 nodad": the flags stay on the copy
     try:
-        interface = ipaddress.ip_interface(address)
+        interface = ipaddress.ip_interface(text)
     except ValueError:
         return address  # "dhcp" or anything the validator will speak about
     if isinstance(interface, ipaddress.IPv4Interface):
@@ -54,7 +55,7 @@ def _free_like(address: Any, taken: set[Any]) -> Any:
     if chosen is None:
         return address  # the subnet is full: the duplicate is reported, nothing is invented
     taken.add(chosen.ip)
-    return str(chosen)
+    return " ".join([str(chosen), *flags])
 
 
 def _ipv6_taken(snapshot: Snapshot) -> set[ipaddress.IPv6Address]:
@@ -63,7 +64,7 @@ def _ipv6_taken(snapshot: Snapshot) -> set[ipaddress.IPv6Address]:
         addresses = entry.get("addresses")
         for text in addresses if isinstance(addresses, list) else []:
             try:
-                ip = ipaddress.ip_interface(str(text)).ip
+                ip = ipaddress.ip_interface(str(text).split(" ")[0]).ip
             except ValueError:
                 continue
             if isinstance(ip, ipaddress.IPv6Address):

@@ -1,0 +1,143 @@
+"""IPv6 duplicate address detection (DAD) in the prediction: addresses the kernel will not use.
+
+An IPv6 address added without ``nodad`` is *tentative* until DAD finishes (about a second
+after its link has carrier): it neither answers nor can be sent from. When another interface
+on the segment holds it, DAD fails and the address stays, flagged ``dadfailed``, unusable for
+good. Measured on this kernel: the losing namespace then sends from its link-local address,
+so it still reaches its own link but a router refuses to forward for it ("Beyond scope of
+source address"), and a packet to its own failed address goes nowhere; others reach the
+address at the winner.
+
+Which of two duplicates loses is a race, so the design alone says only "one of them fails";
+a check of a deployment reads the flags from the kernel (``read_states``) and the
+explanation uses them (``AddressStates``). Reading is the only kernel access here.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from netwright.backend.checks.network import IpAddr, Place, place_label
+from netwright.backend.topology.model import Topology, static_entries
+from netwright.backend.topology.segments import segments
+
+AddressState = Literal["tentative", "dadfailed"]
+# what the kernel said, by (interface key, address text); absent means usable
+AddressStates = Mapping[tuple[str, str], AddressState]
+
+
+@dataclass(frozen=True)
+class Unusable:
+    """An address of the design that the kernel does not use, and who holds it instead."""
+
+    key: str
+    place: Place
+    ip: IpAddr
+    state: AddressState
+    holders: tuple[str, ...]  # other interfaces with the same address, usable
+
+    def sentence(self) -> str:
+        where = f"{place_label(self.place)}'s {self.key}"
+        if self.state == "tentative":
+            return (f"{self.ip} on {where} is still tentative (duplicate address detection"
+                    " has not finished): it neither answers nor sends")
+        held = f" ({', '.join(self.holders)} holds it)" if self.holders else ""
+        return (f"{self.ip} failed duplicate address detection on {where}{held}: the kernel"
+                " neither answers for it there nor sends from it")
+
+    def fix(self) -> str:
+        if self.state == "tentative":
+            return (f"wait for duplicate address detection on {self.key} to finish (its link"
+                    f" needs carrier), or write '{self.ip}/… nodad' in its addresses")
+        return (f"give {self.key} an address of its own instead of {self.ip} (remove the"
+                " duplicate), or write 'nodad' after it on every holder if each must keep it;"
+                " then apply again (a failed address stays failed until it is re-added)")
+
+
+class Dad:
+    """What duplicate address detection does to a design's IPv6 addresses."""
+
+    def __init__(self, topology: Topology, states: AddressStates | None) -> None:
+        self.unusable: dict[tuple[str, IpAddr], Unusable] = {}
+        # (interface key, address) -> the keys of the other holders on its segment
+        self.races: dict[IpAddr, tuple[str, ...]] = {}
+        holders: dict[IpAddr, list[tuple[str, bool]]] = defaultdict(list)
+        segment = segments(topology)
+        by_segment: dict[tuple[str, IpAddr], list[tuple[str, bool]]] = defaultdict(list)
+        for key, link in topology.interfaces.items():
+            for entry in static_entries(link):
+                ip = entry.interface.ip
+                if ip.version != 6:
+                    continue
+                holders[ip].append((key, entry.nodad))
+                by_segment[(segment.get(key, key), ip)].append((key, entry.nodad))
+        for (_segment, ip), found in by_segment.items():
+            if len(found) > 1 and sum(1 for _key, nodad in found if not nodad):
+                self.races[ip] = tuple(key for key, _nodad in found)
+        for (key, text), state in (states or {}).items():
+            ip = ipaddress.ip_address(text)
+            if key not in topology.interfaces:
+                continue
+            others = tuple(k for k, _nodad in holders.get(ip, [])
+                           if k != key and (states or {}).get((k, text)) is None)
+            self.unusable[(key, ip)] = Unusable(
+                key, topology.interfaces[key].namespace, ip, state, others)
+        self.read = states is not None
+
+    def excluded(self) -> frozenset[tuple[str, IpAddr]]:
+        """(interface key, address) pairs the network must leave out."""
+        return frozenset(self.unusable)
+
+    def at(self, place: Place) -> list[Unusable]:
+        return [u for u in self.unusable.values() if u.place == place]
+
+    def race_text(self, ip: IpAddr) -> str | None:
+        """For a design not read from a kernel: what DAD will do with a duplicate."""
+        keys = self.races.get(ip)
+        if keys is None or self.read:
+            return None
+        return (f"one of {', '.join(keys)} fails duplicate address detection for {ip} (a race:"
+                " the one that adds it second, or both at once), the other answers")
+
+    def notes(self) -> list[str]:
+        notes = []
+        for ip, keys in self.races.items():
+            if not self.read:
+                notes.append(f"{ip} is on {' and '.join(keys)}, on one segment, without nodad:"
+                             " duplicate address detection will fail on one of them (which one"
+                             " is a race); a check of the deployment reads which")
+        for unusable in self.unusable.values():
+            notes.append(unusable.sentence())
+        return notes
+
+
+def read_states(topology: Topology, paths: Mapping[Place, str]) -> dict[tuple[str, str],
+                                                                        AddressState]:
+    """The tentative and DAD-failed IPv6 addresses of the design's interfaces, from the
+    kernel of each place (namespace file by place)."""
+    from netwright.backend.checks.neighbours import (
+        IFA_F_DADFAILED,
+        IFA_F_TENTATIVE,
+        RouteSocket,
+    )
+
+    keys: dict[tuple[Place, str], str] = {
+        (link.namespace, topology.kernel_name(key)): key
+        for key, link in topology.interfaces.items()}
+    found: dict[tuple[str, str], AddressState] = {}
+    for place, path in paths.items():
+        sock = RouteSocket(path)
+        try:
+            names = {link.index: name for name, link in sock.links().items()}
+            for index, address, flags in sock.ipv6_flags():
+                key = keys.get((place, names.get(index, "")))
+                if key is None or not flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED):
+                    continue
+                found[(key, address)] = "dadfailed" if flags & IFA_F_DADFAILED else "tentative"
+        finally:
+            sock.close()
+    return found

@@ -1,0 +1,103 @@
+"""IPv6 duplicate address detection, predicted and measured.
+
+Namespaces a and b share a bridge with router r, which leads to c on another link. With the
+same IPv6 address on a and b and no ``nodad``, DAD fails on one of them (a race: the check
+reads which from the kernel): that one still reaches its own link (from its link-local
+address), but not c behind the router, nor its own failed address. With unique addresses
+(DAD runs and succeeds) or with ``nodad`` (no DAD at all), nothing changes. Deployed by the
+real engine; every pair's observation equals its prediction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+from collections.abc import Callable
+
+import pytest
+
+from netwright.backend.checks.explain import explain
+from netwright.backend.checks.results import CheckResult, Pair
+from netwright.backend.checks.run import CheckOptions, run_check
+from netwright.backend.topology import Topology, parse_topology
+
+pytestmark = pytest.mark.root
+
+SEGMENT = """
+netwright: 1
+name: dad
+namespaces:
+  a: {routes: [{to: default, via: "fd00::fe"}]}
+  b: {routes: [{to: default, via: "fd00::fe"}]}
+  r: {sysctls: {net.ipv6.conf.all.forwarding: 1}}
+  c: {routes: [{to: default, via: "fd01::fe"}]}
+interfaces:
+  br0: {kind: bridge}
+  va: {kind: veth, peer: ea, master: br0}
+  ea: {kind: veth, peer: va, namespace: a, addresses: ["A"]}
+  vb: {kind: veth, peer: eb, master: br0}
+  eb: {kind: veth, peer: vb, namespace: b, addresses: ["B"]}
+  vr: {kind: veth, peer: er, master: br0}
+  er: {kind: veth, peer: vr, namespace: r, addresses: ["fd00::fe/64 nodad"]}
+  rc: {kind: veth, peer: ec, namespace: r, addresses: ["fd01::fe/64 nodad"]}
+  ec: {kind: veth, peer: rc, namespace: c, addresses: ["fd01::2/64 nodad"]}
+"""
+
+
+def design(a: str, b: str) -> Topology:
+    return parse_topology(SEGMENT.replace('"A"', f'"{a}"').replace('"B"', f'"{b}"'))
+
+
+def check(deployment: object) -> CheckResult:
+    result = asyncio.run(run_check(deployment, CheckOptions(timeout=0.3, retries=1)))
+    assert result.probed and not result.mismatches, "\n".join(
+        f"{p.source} → {p.target.label}: {p.mismatch_text()}" for p in result.mismatches)
+    return result
+
+
+def pair(result: CheckResult, source: str, target: str, owner: str | None = None) -> Pair:
+    return next(p for p in result.pairs if p.source == source and p.target.address == target
+                and owner in (None, p.target.owner))
+
+
+def flags(namespace: str) -> str:
+    """What `ip` says about the namespace's global IPv6 addresses."""
+    return subprocess.run(["ip", "-n", namespace, "-6", "addr", "show", "scope", "global"],
+                          check=True, capture_output=True, text=True).stdout
+
+
+def test_duplicate_without_nodad_fails_dad_on_one_and_the_check_says_which(
+        deploy: Callable[[Topology], object]) -> None:
+    topology = design("fd00::1/64", "fd00::1/64")
+    before = {(p.source, p.target.address): p.predicted for p in explain(topology)}
+    assert "fails duplicate address detection" in before[("c", "fd00::1")].reason
+    result = check(deploy(topology))
+    failed = [ns for ns in ("a", "b") if "dadfailed" in flags(ns)]
+    assert len(failed) >= 1  # the race: one of them (both, if they probed at once)
+    loser = failed[0]
+    winner = "b" if loser == "a" else "a"
+    assert any(f"failed duplicate address detection on {loser}'s e{loser}" in note
+               for note in result.notes)
+    behind = pair(result, loser, "fd01::2")
+    assert behind.predicted.verdict == "unreachable"
+    assert behind.predicted.disposition == "address_unusable"
+    assert "Beyond scope of source address" in behind.predicted.reason
+    assert "give e" in (behind.predicted.fix or "")
+    own = pair(result, loser, "fd00::1", owner=f"e{loser}")
+    assert own.predicted.verdict == "unreachable"
+    assert pair(result, loser, "fd00::fe").predicted.verdict == "reachable"  # link-local
+    if len(failed) == 1:
+        assert pair(result, winner, "fd01::2").predicted.verdict == "reachable"
+        answered = pair(result, "c", "fd00::1", owner=f"e{loser}").predicted
+        assert answered.verdict == "reachable" and f"answered by e{winner}" in answered.reason
+
+
+@pytest.mark.parametrize(("a", "b"), [("fd00::1/64", "fd00::2/64"),
+                                      ("fd00::1/64 nodad", "fd00::2/64 nodad")])
+def test_unique_addresses_with_or_without_dad_change_nothing(
+        a: str, b: str, deploy: Callable[[Topology], object]) -> None:
+    result = check(deploy(design(a, b)))
+    assert not [p for p in result.pairs if p.predicted.verdict == "unreachable"]
+    shown = flags("a")
+    assert "tentative" not in shown and "dadfailed" not in shown
+    assert ("nodad" in shown) == a.endswith("nodad")  # the engine set IFA_F_NODAD
