@@ -77,13 +77,13 @@ def register(subparsers: Any) -> None:
 
 
 def _run(args: argparse.Namespace, func: Any) -> int:
-    import asyncio  # here, not at the top: `netwright --help` stays fast
-
     if not args.local:
         # The default: netwrightd decides through polkit (or the user's lab backend).
         from netwright.backend.client.commands import run_via_service
 
         return run_via_service(args)
+    import asyncio  # here, not at the top: `netwright --help` and the backend path stay fast
+
     from netwright.backend.engine.engine import require_root
 
     require_root()

@@ -16,6 +16,8 @@ from dbus_fast import Message, MessageType, Variant
 from dbus_fast.aio import MessageBus
 
 from netwright.backend.client.jobs import JobOutcome, JobTracker, ProgressCallback
+from netwright.backend.client.oneshot import CALL_TIMEOUT_SECONDS
+from netwright.backend.client.replies import DBUS_ERRORS_AS_UNAVAILABLE, error_from_reply
 from netwright.backend.client.restart import (
     BackendStoppedError,
     report_recovery,
@@ -31,24 +33,8 @@ from netwright.backend.client.results import (
 from netwright.backend.outcomes.provenance import Provenance
 from netwright.backend.outcomes.results import ApplyResult, Plan, Status
 from netwright.backend.service import names
-from netwright.backend.service.errors import (
-    BackendUnavailableError,
-    InvalidArgumentsError,
-    NotAuthorizedError,
-    exception_from_error,
-)
-from netwright.backend.topology.problems import NetwrightError, Problem
-
-#: Calls that need an administrator's password wait for the person to type it.
-CALL_TIMEOUT_SECONDS = 330.0
-
-_DBUS_ERRORS_AS_UNAVAILABLE = (
-    "org.freedesktop.DBus.Error.ServiceUnknown",
-    "org.freedesktop.DBus.Error.NameHasNoOwner",
-    "org.freedesktop.DBus.Error.NoReply",
-    "org.freedesktop.DBus.Error.Disconnected",
-    "org.freedesktop.DBus.Error.Spawn.ChildExited",
-)
+from netwright.backend.service.errors import BackendUnavailableError, exception_from_error
+from netwright.backend.topology.problems import Problem
 
 __all__ = ["BackendClient", "JobOutcome"]
 
@@ -274,7 +260,7 @@ class BackendClient:
             member="Capture", signature="ssha{sv}", body=[name, interface, 0, options],
             unix_fds=[output]))
         if reply.message_type is MessageType.ERROR:
-            raise _error_from_reply(reply)
+            raise error_from_reply(reply)
         return str(reply.body[0])
 
     async def wait_capture(self, job: str) -> dict[str, Any]:
@@ -305,7 +291,7 @@ class BackendClient:
                                               interface=interface, member=member,
                                               signature=signature, body=body))
         if reply.message_type is MessageType.ERROR:
-            raise _error_from_reply(reply)
+            raise error_from_reply(reply)
         return reply
 
     async def _send_call(self, message: Message) -> Message:
@@ -325,7 +311,7 @@ class BackendClient:
         text = str(reply.body[0]) if reply.body else ""
         if reply.message_type is not MessageType.ERROR:
             return "", dict(parse_json(text))
-        if (reply.error_name or "") in _DBUS_ERRORS_AS_UNAVAILABLE:
+        if (reply.error_name or "") in DBUS_ERRORS_AS_UNAVAILABLE:
             raise BackendUnavailableError(text)
         return reply.error_name or "", {"message": text}
 
@@ -369,20 +355,6 @@ class BackendClient:
 #: The bus tells this client when the backend's name changes owner (it stopped, or started).
 _OWNER_MATCH = (f"type='signal',sender='org.freedesktop.DBus',interface='org.freedesktop.DBus',"
                 f"member='NameOwnerChanged',arg0='{names.BUS_NAME}'")
-
-
-def _error_from_reply(reply: Message) -> NetwrightError:
-    name = reply.error_name or ""
-    body = list(reply.body or [])
-    message = str(body[0]) if body and isinstance(body[0], str) else name
-    detail = str(body[1]) if len(body) > 1 and isinstance(body[1], str) else ""
-    if name in _DBUS_ERRORS_AS_UNAVAILABLE:
-        return BackendUnavailableError(f"the Netwright backend is not available: {message}")
-    if name == "org.freedesktop.DBus.Error.InvalidArgs":
-        return InvalidArgumentsError(message)
-    if name == "org.freedesktop.DBus.Error.AccessDenied":
-        return NotAuthorizedError(message)
-    return exception_from_error(name, message, detail)
 
 
 def _json_list(text: str) -> list[dict[str, Any]]:

@@ -7,16 +7,19 @@ or when no system backend answers, by the user's lab backend, started on demand.
 The file is read here but validated by the backend, which checks every text it receives in
 full anyway; its problems come back with line and column and are placed in the file here. So
 this path loads neither the model (pydantic) nor the YAML parsers, let alone the engine.
+``list``, ``status`` and ``plan`` are one call each: they ask the system's netwrightd with a
+blocking call (oneshot.py, no asyncio), and take the asyncio client only when it does not
+answer (then the lab).
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import os
 import sys
 from collections.abc import Awaitable, Callable, Iterator
+from typing import TYPE_CHECKING
 
 from netwright.backend.cli.terminal import (
     TerminalProgress,
@@ -31,29 +34,54 @@ from netwright.backend.cli.terminal import (
     show,
     subject_name,
 )
-from netwright.backend.client.client import BackendClient
-from netwright.backend.client.connect import connect
+from netwright.backend.service.errors import BackendUnavailableError
 from netwright.backend.topology.problems import TopologyError
 from netwright.backend.topology.source import in_file, read_topology_text
+
+if TYPE_CHECKING:
+    from netwright.backend.client.client import BackendClient
 
 EXIT_OK = 0
 EXIT_NOT_OK = 1
 EXIT_USAGE = 2
 
-Command = Callable[[BackendClient, argparse.Namespace], Awaitable[int]]
+Command = Callable[["BackendClient", argparse.Namespace], Awaitable[int]]
+
+#: Commands that are one call to the backend and its reply (no job, no signals).
+ONE_CALL = ("list", "status", "plan")
 
 
 def run_via_service(args: argparse.Namespace) -> int:
     """Run ``args.command`` on a backend: the lab with ``--lab``, else the system's (or a lab)."""
-    return run_with_backend(args, _COMMANDS[args.command])
+    command = _COMMANDS[args.command]
+    if args.command in ONE_CALL and not args.lab:
+        answered = _run_blocking(args, command)
+        if answered is not None:
+            return answered
+    return run_with_backend(args, command)
+
+
+def _run_blocking(args: argparse.Namespace, command: Command) -> int | None:
+    """The command's exit status from the system's netwrightd, or None if none answers."""
+    from netwright.backend.client.oneshot import SystemBackend
+
+    try:
+        with SystemBackend.connect() as backend:
+            return backend.run(command(backend, args))  # type: ignore[arg-type]
+    except BackendUnavailableError:
+        return None  # the asyncio path decides: a lab, or the reason none is there
 
 
 def run_with_backend(args: argparse.Namespace, command: Command) -> int:
     """Run ``command`` on the backend ``args`` asks for, as every backend command does."""
+    import asyncio
+
     return asyncio.run(_with_backend(args, command))
 
 
 async def _with_backend(args: argparse.Namespace, command: Command) -> int:
+    from netwright.backend.client.connect import connect
+
     client = await connect(lab=True if getattr(args, "lab", False) else None)
     try:
         if client.lab and not getattr(args, "json", False):

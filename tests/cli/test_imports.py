@@ -48,6 +48,16 @@ CASES = {
     "backend path": (PARSER + "import netwright.backend.client\n"
                      "import netwright.backend.client.commands\n",
                      (*HEAVY, "netwright.backend.service.lab", "ctypes")),
+    # list/status/plan through the system's netwrightd: one blocking call, so no asyncio and
+    # none of dbus-fast's bus (its package __init__ is deferred: message and marshaller only)
+    "one call": (PARSER + "import socket\n"
+                 "from netwright.backend.client.commands import run_via_service\n"
+                 "from netwright.backend.client.oneshot import SystemBackend\n"
+                 "ours, theirs = socket.socketpair()\n"
+                 "SystemBackend(ours)._send('a.b', '/a', 'a.b', 'M', 's', ['x'])\n"
+                 "assert theirs.recv(4096)\n",
+                 (*HEAVY, "asyncio", "dbus_fast.aio", "dbus_fast.message_bus",
+                  "dbus_fast.introspection", "dbus_fast.service", "xml")),
     # status/destroy FILE through a backend read the file's name: the model, not the
     # round-trip parser (the file is valid) nor the engine
     "name of a file": (PARSER + "import netwright.backend.client.commands\n"
@@ -76,9 +86,9 @@ def _loaded(code: str, prefixes: tuple[str, ...]) -> list[str]:
     probe = code + (
         "import json, sys\n"
         f"prefixes = {prefixes!r}\n"
-        # bare 'pyroute2' is the shell lazy_pyroute2 registers (none of its code has run):
-        # any use of pyroute2 imports a submodule
-        "print(json.dumps(sorted(n for n in sys.modules if n != 'pyroute2'"
+        # bare 'pyroute2' and 'dbus_fast' are the shells lazy_init registers (none of their
+        # __init__ has run): any use of them imports a submodule
+        "print(json.dumps(sorted(n for n in sys.modules if n not in ('pyroute2', 'dbus_fast')"
         " and any(n == p or n.startswith(p + '.') for p in prefixes))))\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,

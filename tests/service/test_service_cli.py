@@ -44,6 +44,8 @@ def test_apply_status_destroy_through_the_system_backend(running, host, system_b
     listed = json.loads(via_service(USER_ALLOWED, "list", "-", system_bus).stdout)
     assert (listed["deployments"], listed["target"]) == (["seed"], "host"), listed
     assert listed["sources"]["seed"] == source
+    unknown = via_service(USER_ALLOWED, "status", "nosuch", system_bus)
+    assert unknown.returncode == 1 and "nosuch is not deployed" in unknown.stderr, unknown
     refused = via_service(USER_DENIED, "destroy", "seed", system_bus)
     assert refused.returncode == 1 and "not authorized" in refused.stderr, refused
     destroyed = via_service(USER_ALLOWED, "destroy", str(SEED_FILE), system_bus)
@@ -59,10 +61,12 @@ def test_an_invalid_file_comes_back_with_its_line_and_column(running, host, syst
         bad.write_text("netwright: 1\nname: t\ninterfaces:\n  br0: {kind: bridge, name: 'br/0'}\n")
         bad.chmod(0o644)
         refused = via_service(USER_ALLOWED, "apply", str(bad), system_bus)
+        planned = via_service(USER_ALLOWED, "plan", str(bad), system_bus)  # one blocking call
         missing = via_service(USER_ALLOWED, "plan", f"{directory}/none.yaml", system_bus)
     assert refused.returncode == 1, refused
     assert refused.stderr.startswith(f"netwright: {bad}:4:29: error invalid-name: interface name"
                                      " 'br/0' contains '/'"), refused.stderr
+    assert planned.returncode == 1 and planned.stderr == refused.stderr, planned
     assert "lab-t" not in " ".join(host.netns())
     assert missing.returncode == 1
     assert missing.stderr == (f"netwright: {directory}/none.yaml:0:0: error unreadable: cannot"

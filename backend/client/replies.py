@@ -1,0 +1,47 @@
+"""A D-Bus error reply from a backend as the exception the engine (or the bus) means.
+
+Shared by the asyncio client (client.py) and the blocking one-shot call (oneshot.py): the
+bus's own "nobody there" errors mean the backend is unavailable, polkit's refusal is
+NotAuthorizedError, and every ``io.netwright.Error.*`` is the engine's exception again.
+This module imports nothing of dbus-fast at run time.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from netwright.backend.service.errors import (
+    BackendUnavailableError,
+    InvalidArgumentsError,
+    NotAuthorizedError,
+    exception_from_error,
+)
+
+if TYPE_CHECKING:
+    from dbus_fast import Message
+
+    from netwright.backend.topology.problems import NetwrightError
+
+#: The bus's answers when the backend's name has no owner (or lost it mid-call).
+DBUS_ERRORS_AS_UNAVAILABLE = (
+    "org.freedesktop.DBus.Error.ServiceUnknown",
+    "org.freedesktop.DBus.Error.NameHasNoOwner",
+    "org.freedesktop.DBus.Error.NoReply",
+    "org.freedesktop.DBus.Error.Disconnected",
+    "org.freedesktop.DBus.Error.Spawn.ChildExited",
+)
+
+
+def error_from_reply(reply: Message) -> NetwrightError:
+    """The exception an error reply stands for."""
+    name = reply.error_name or ""
+    body = list(reply.body or [])
+    message = str(body[0]) if body and isinstance(body[0], str) else name
+    detail = str(body[1]) if len(body) > 1 and isinstance(body[1], str) else ""
+    if name in DBUS_ERRORS_AS_UNAVAILABLE:
+        return BackendUnavailableError(f"the Netwright backend is not available: {message}")
+    if name == "org.freedesktop.DBus.Error.InvalidArgs":
+        return InvalidArgumentsError(message)
+    if name == "org.freedesktop.DBus.Error.AccessDenied":
+        return NotAuthorizedError(message)
+    return exception_from_error(name, message, detail)

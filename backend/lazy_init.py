@@ -1,0 +1,44 @@
+"""Import a package's submodules without running the package's own ``__init__`` first.
+
+Python runs a package's ``__init__`` before any of its submodules, and some libraries'
+import every API they have there: pyroute2's loads NDB, IPDB, IPSet … (163 modules), and
+dbus-fast's loads its asyncio bus, its service and introspection layers (xml.etree) when a
+one-shot call needs only its message marshaller. ``defer_init(package)`` registers the
+package as a module whose ``__init__`` has not run yet (its ``__path__`` is set, so
+submodules import as usual) and runs it the first time a name of the package itself is
+asked for: ``from pyroute2 import NDB`` still works, it just pays for NDB then.
+
+If the package was imported already, or is not installed, nothing changes.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from typing import Any
+
+
+def defer_init(package: str) -> None:
+    """Register ``package`` with its ``__init__`` deferred (idempotent; no-op if imported)."""
+    if package in sys.modules:
+        return
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.loader is None or spec.submodule_search_locations is None:
+        return  # not installed: the importer will say so as usual
+    module = importlib.util.module_from_spec(spec)
+
+    def __getattr__(name: str) -> Any:  # noqa: N807 (PEP 562's name)
+        if name.startswith("__"):  # importlib and pickle probe dunders; never a reason to load
+            raise AttributeError(name)
+        if importlib.util.find_spec(f"{package}.{name}") is not None:
+            return importlib.import_module(f"{package}.{name}")  # a submodule: just that one
+        # A name of the package itself: run its real __init__ once, in the module everyone
+        # already holds; from then on names are looked up as in any module.
+        del module.__getattr__
+        loader.exec_module(module)
+        return getattr(module, name)
+
+    loader = spec.loader
+    module.__getattr__ = __getattr__  # type: ignore[method-assign]
+    sys.modules[package] = module
