@@ -25,7 +25,9 @@ from netwright.backend.client.restart import (
 )
 from netwright.backend.client.results import (
     parse_apply_result,
+    parse_deployment_sources,
     parse_json,
+    parse_json_objects,
     parse_plan,
     parse_problems,
     parse_status,
@@ -34,7 +36,7 @@ from netwright.backend.outcomes.provenance import Provenance
 from netwright.backend.outcomes.results import ApplyResult, Plan, Status
 from netwright.backend.service import names
 from netwright.backend.service.errors import BackendUnavailableError, exception_from_error
-from netwright.backend.topology.problems import Problem
+from netwright.backend.topology.problems import NetwrightError, Problem
 
 __all__ = ["BackendClient", "JobOutcome"]
 
@@ -101,17 +103,16 @@ class BackendClient:
     async def applied_times(self) -> dict[str, float]:
         """Each deployed topology and when it was last applied, Unix time (Deployments)."""
         return {str(d.get("name")): float(d.get("applied", 0))
-                for d in _json_list(await self._call("Deployments", "", []))}
+                for d in parse_json_objects(await self._call("Deployments", "", []))}
 
     async def deployment_sources(self) -> dict[str, Provenance | None]:
         """Each deployed topology and where its last apply came from (None: not recorded,
         or a backend older than API 1.7), from Deployments."""
-        return {str(d.get("name")): Provenance.from_json(d.get("source"))
-                for d in _json_list(await self._call("Deployments", "", []))}
+        return parse_deployment_sources(await self._call("Deployments", "", []))
 
     async def dhcp_leases(self, name: str) -> list[dict[str, Any]]:
         """Per ``dhcp`` interface of deployment ``name``: client, lease, phase (DhcpLeases)."""
-        return _json_list(await self._call("DhcpLeases", "s", [name]))
+        return parse_json_objects(await self._call("DhcpLeases", "s", [name]))
 
     async def dhcp_renew(self, name: str) -> int:
         """Ask the DHCP clients of ``name`` to renew now; how many were asked (DhcpRenew)."""
@@ -119,7 +120,7 @@ class BackendClient:
 
     async def dhcp_server_leases(self) -> list[dict[str, Any]]:
         """The leases the lab's DHCP server holds (DhcpServerLeases; NotDeployed elsewhere)."""
-        return _json_list(await self._call("DhcpServerLeases", "", []))
+        return parse_json_objects(await self._call("DhcpServerLeases", "", []))
 
     async def import_host(self, name: str, namespaces: list[str], *, as_design: bool = False
                           ) -> tuple[str, list[str]]:
@@ -355,12 +356,6 @@ class BackendClient:
 #: The bus tells this client when the backend's name changes owner (it stopped, or started).
 _OWNER_MATCH = (f"type='signal',sender='org.freedesktop.DBus',interface='org.freedesktop.DBus',"
                 f"member='NameOwnerChanged',arg0='{names.BUS_NAME}'")
-
-
-def _json_list(text: str) -> list[dict[str, Any]]:
-    """A JSON list of objects from the backend (anything else is left out)."""
-    data = parse_json(text)
-    return [dict(item) for item in data if isinstance(item, dict)] if isinstance(data, list) else []
 
 
 def _check_options(outside: str | None, timeout: float | None,

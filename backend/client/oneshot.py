@@ -3,8 +3,8 @@
 ``list``, ``status`` and ``plan`` ask netwrightd one question each: they need no event
 loop, no signal subscription and no job tracking. ``SystemBackend`` connects to the system
 bus, authenticates, says Hello, and answers the same coroutine methods as ``BackendClient``
-(``deployments``, ``status``, ``plan``) without ever suspending, so the commands' own code
-(client/commands.py) runs on it unchanged, driven by ``run`` instead of asyncio.
+(``deployment_sources``, ``status``, ``plan`` …) without ever suspending, so the commands'
+own code (client/commands.py) runs on it unchanged, driven by ``run`` instead of asyncio.
 
 dbus-fast's marshaller, unmarshaller, EXTERNAL authenticator and address parser do the
 protocol work; its package ``__init__`` (the asyncio bus, services, introspection with
@@ -26,8 +26,13 @@ from collections.abc import Coroutine
 from typing import Any
 
 from netwright.backend.client.replies import error_from_reply
-from netwright.backend.client.results import parse_plan, parse_status
+from netwright.backend.client.results import (
+    parse_deployment_sources,
+    parse_plan,
+    parse_status,
+)
 from netwright.backend.lazy_init import defer_init
+from netwright.backend.outcomes.provenance import Provenance
 from netwright.backend.outcomes.results import Plan, Status
 from netwright.backend.service import names
 from netwright.backend.service.errors import BackendUnavailableError
@@ -93,6 +98,9 @@ class SystemBackend:
 
     async def deployments(self) -> list[str]:
         return [str(name) for name in self._call("List", "", [])]
+
+    async def deployment_sources(self) -> dict[str, Provenance | None]:
+        return parse_deployment_sources(self._call("Deployments", "", []))
 
     async def status(self, name: str) -> Status:
         return parse_status(self._call("Status", "s", [name]))

@@ -64,3 +64,16 @@ def parse_problems(text: str) -> list[Problem]:
 
 def parse_json(text: str) -> Any:
     return _load(text)
+
+
+def parse_json_objects(text: str) -> list[dict[str, Any]]:
+    """A JSON list of objects from the backend (anything else is left out)."""
+    data = parse_json(text)
+    return [dict(item) for item in data if isinstance(item, dict)] if isinstance(data, list) else []
+
+
+def parse_deployment_sources(text: str) -> dict[str, Provenance | None]:
+    """Deployments' answer: each deployed topology and where its last apply came from
+    (None: not recorded, or a backend older than API 1.7)."""
+    return {str(d.get("name")): Provenance.from_json(d.get("source"))
+            for d in parse_json_objects(text)}
