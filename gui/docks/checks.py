@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from netwright.gui.canvas.theme import Theme
 from netwright.gui.docks.fix_bar import FixBar
 from netwright.gui.model.fixes import Fix
+from netwright.gui.model.wording import designer_fix
 
 PAIR_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -106,7 +107,7 @@ def explanation_html(pair: dict[str, Any], fix: str | None = None) -> str:
     if pair.get("mismatch"):
         lines.append(f"<p><b>Differs from the prediction:</b> {pair['mismatch']}</p>")
     if fix or predicted.get("fix"):
-        lines.append(f"<p><b>Fix:</b> {fix or predicted['fix']}</p>")
+        lines.append(f"<p><b>Fix:</b> {fix or designer_fix(str(predicted['fix']))}</p>")
     return "\n".join(lines)
 
 

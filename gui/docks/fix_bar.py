@@ -2,13 +2,14 @@
 
 It shows the fix of the selected problem or check cell in the designer's words ("Add a
 default route in net1 via 192.168.31.1") with one button; the window turns the click into
-one undo step. Hidden while the selection has no fix that is an edit.
+one undo step. A fix with choices (which parent) opens a small menu of them first.
+Hidden while the selection has no fix that is an edit.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
 
 from netwright.gui.model.fixes import Fix
 
@@ -27,14 +28,26 @@ class FixBar(QWidget):
         self.button.clicked.connect(self._apply)
         layout.addWidget(self.button)
         self.fix: Fix | None = None
+        self.menu: QMenu | None = None  # the choices of the fix shown, while open
         self.hide()
 
     def show_fix(self, fix: Fix | None) -> None:
         self.fix = fix
         self.label.setText(f"Fix: {fix.label}" if fix is not None else "")
+        self.button.setText("Apply fix…" if fix is not None and fix.choices else "Apply fix")
         self.button.setToolTip(f"{fix.label} (one step; Undo takes it back)" if fix else "")
         self.setVisible(fix is not None)
 
     def _apply(self) -> None:
-        if self.fix is not None:
+        if self.fix is None:
+            return
+        if not self.fix.choices:
             self.apply_requested.emit(self.fix)
+            return
+        menu = QMenu(self)
+        for choice in self.fix.choices:
+            action = menu.addAction(choice.label)
+            action.triggered.connect(lambda _=False, c=choice: self.apply_requested.emit(c))
+        self.menu = menu
+        menu.aboutToHide.connect(lambda: setattr(self, "menu", None))
+        menu.popup(self.button.mapToGlobal(self.button.rect().bottomLeft()))

@@ -1,4 +1,8 @@
-"""The Problems dock: every error and warning, live; double-click to go to the item."""
+"""The Problems dock: every error and warning, live; double-click to go to the item.
+
+Sentences are in the designer's terms (gui/model/wording.py); the tooltip adds the file's
+own sentence, as ``netwright validate`` prints it.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from netwright.backend.topology.problems import Problem
 from netwright.gui.canvas.scene import key_of_path
+from netwright.gui.model.wording import designer_message
 
 MESSAGE_COLUMN = 2
 
@@ -74,10 +79,13 @@ class ProblemsView(QTreeWidget):
             where = problem.path_text or "the design"
             if problem.line and problem.file:  # an unsaved design has no line to look at
                 where += f"  (line {problem.line})"
-            item = QTreeWidgetItem(["", where, problem.message])
+            words = designer_message(problem)
+            item = QTreeWidgetItem(["", where, words])
             item.setIcon(0, error if problem.severity == "error" else warning)
             tip = f"<p><b>{problem.severity} {problem.code}</b> at {html.escape(where)}</p>" \
-                  f"<p>{html.escape(problem.message)}</p>"  # rich text: Qt wraps it
+                  f"<p>{html.escape(words)}</p>"  # rich text: Qt wraps it
+            if words != problem.message:
+                tip += f"<p><i>In the file:</i> {html.escape(problem.message)}</p>"
             for column in (1, 2):
                 item.setToolTip(column, tip)
             item.setData(0, Qt.ItemDataRole.UserRole, key_of_path(problem.path) or "")

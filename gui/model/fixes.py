@@ -3,8 +3,10 @@
 The Problems and Checks docks offer "Apply fix" where the fix is something the design can
 do by itself, in the designer's words rather than YAML: use macvlan bridge where the kernel
 has no ipvlan, use ipvlan l2 on a Wi-Fi parent, add the default route via the parent's
-gateway, bring a link up, give a child the kind of its siblings. A fix that needs a decision
-(which router, which subnet) is only described, never guessed.
+gateway, bring a link up, give a child the kind of its siblings, use another parent for a
+sub-interface whose parent is missing or unusable (a choice when several would do). A fix
+that needs a decision the design cannot make (which router, which subnet) is only
+described, never guessed.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from netwright.backend.topology.problems import Problem
 from netwright.gui.model.document import Edit
 from netwright.gui.model.host_warnings import KERNEL_LACKS_KIND, MACVLAN_ON_WIFI
 from netwright.gui.model.kind_change import kind_change_edits
+from netwright.gui.model.parent_fixes import PARENT_CODES, parent_candidates, parent_edits
 from netwright.gui.model.rule_fixes import rule_fix
 from netwright.gui.model.snapshot import Snapshot
 
@@ -28,10 +31,12 @@ STATE_UP = re.compile(r"set 'state: up' on (\S+)")
 
 @dataclass(frozen=True)
 class Fix:
-    """What the button says, and the edits it makes (one undo step)."""
+    """What the button says, and the edits it makes (one undo step). A fix with
+    ``choices`` makes no edit itself: the person picks one of them (a small menu)."""
 
     label: str
     edits: tuple[Edit, ...]
+    choices: tuple[Fix, ...] = ()
 
 
 def problem_fix(snapshot: Snapshot, get: Getter, problem: Problem) -> Fix | None:
@@ -52,7 +57,18 @@ def problem_fix(snapshot: Snapshot, get: Getter, problem: Problem) -> Fix | None
                         and snapshot.kind_of(k) != kind), None)
         if sibling is not None:  # one kind for all children of the parent: its first one's
             return _kind_fix(get, key, sibling)
+    if problem.code in PARENT_CODES and key in snapshot.interfaces:
+        return another_parent_fix(snapshot, key)
     return None
+
+
+def another_parent_fix(snapshot: Snapshot, key: str) -> Fix | None:
+    """"Use wlp2s0 as the parent of ipvlan1", or a choice of the parents that would do."""
+    options = tuple(Fix(f"Use {parent} as the parent of {key}", parent_edits(key, parent))
+                    for parent in parent_candidates(snapshot, key))
+    if len(options) <= 1:
+        return options[0] if options else None
+    return Fix(f"Use another parent for {key} ({len(options)} would do)", (), options)
 
 
 def pair_fix(snapshot: Snapshot, get: Getter, pair: dict[str, Any]) -> Fix | None:

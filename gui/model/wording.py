@@ -1,0 +1,161 @@
+"""The designer's words for problems and fixes, where the contract speaks YAML.
+
+Validation and the explainer write one sentence for everyone, and the command line shows it
+as is: "add 'routes: [{to: default, via: 192.168.31.1}]' to use wlp2s0's gateway" is what a
+file's author needs. Someone drawing in the designer never sees a route list, but the
+Inspector's Routes field; never ``host.nics``, but the Host dock. This module rewrites those
+sentences for the Problems and Checks docks: per problem code where the sentence needs it,
+then the YAML phrases any sentence may hold (``set 'state: up' on X``, ``'mtu: 1400'``).
+The contract's sentence stays available (the tooltip), and the CLI's is never touched.
+Pure text: no Qt.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from netwright.backend.topology.problems import Problem
+
+_Rewrite = Callable[[Problem, re.Match[str]], str]
+
+
+def _no_default_route(problem: Problem, found: re.Match[str]) -> str:
+    return (f"{found['ns']} has addresses but no default route, so anything outside its"
+            f" subnets is unreachable. Add a default route via {found['gw']} in {found['ns']}"
+            f" ({found['nic']}'s gateway; select {found['ns']}, Inspector › Routes)")
+
+
+def _parent_absent(problem: Problem, found: re.Match[str]) -> str:
+    return (f"{found['kind']} {found['key']} has no parent: connect it to the NIC or"
+            f" interface it is built on (Inspector › Parent); a NIC of this machine is added"
+            " from the Host dock")
+
+
+def _parent_unknown(problem: Problem, found: re.Match[str]) -> str:
+    return (f"The parent '{found['parent']}' of {found['key']} is not in the design: add that"
+            " NIC from the Host dock (double-click it), or use another parent (Inspector ›"
+            " Parent)")
+
+
+def _parent_elsewhere(problem: Problem, found: re.Match[str]) -> str:
+    return (f"{found['key']} is in {found['here']} but its parent {found['parent']} is in"
+            f" {found['there']}: a sub-interface is built on a parent in the host or in its own"
+            " namespace. Use another parent (Inspector › Parent), or move one of them")
+
+
+def _state_down(problem: Problem, found: re.Match[str]) -> str:
+    return (f"{found['head']}: set {found['key']}'s State to up (Inspector › State), or"
+            " remove the route (Inspector › Routes)")
+
+
+def _peer(problem: Problem, found: re.Match[str]) -> str:
+    return (f"The other end '{found['peer']}' of veth {found['key']} is not in the design:"
+            " draw the pair again from the palette (it adds both ends)")
+
+
+def _vxlan_remote(problem: Problem, found: re.Match[str]) -> str:
+    return (f"vxlan {found['key']} does not know where to send: give it a Remote (the other"
+            " tunnel end) or a multicast Group in the Inspector")
+
+
+def _unknown_namespace(problem: Problem, found: re.Match[str]) -> str:
+    return (f"{found['key']} is placed in namespace '{found['ns']}', which is not in the"
+            " design: add a namespace from the palette, or drag the interface into one")
+
+
+_BY_CODE: dict[str, list[tuple[re.Pattern[str], _Rewrite]]] = {
+    "no-default-route": [(re.compile(
+        r"^(?P<ns>\S+) has addresses but no default route.*via: (?P<gw>[^}\s]+)}\]' to use"
+        r" (?P<nic>\S+)'s gateway$"), _no_default_route)],
+    "missing-parent": [
+        (re.compile(r"^(?P<kind>\w+) (?P<key>\S+) needs a parent"), _parent_absent),
+        (re.compile(r"^the parent '(?P<parent>[^']+)' of (?P<key>\S+) does not exist"),
+         _parent_unknown)],
+    "parent-other-namespace": [(re.compile(
+        r"^(?P<key>\S+) is in (?P<here>.+?) but its parent (?P<parent>\S+) is in"
+        r" (?P<there>.+?): "), _parent_elsewhere)],
+    "route-link-down": [(re.compile(
+        r"^(?P<head>route to .+? goes out \S+, which is down) .*set 'state: up' on"
+        r" (?P<key>\S+), or remove the route$"), _state_down)],
+    "gateway-link-down": [(re.compile(
+        r"^(?P<head>next hop .+?, which is down) .*set 'state: up' on (?P<key>\S+), or remove"
+        r" the route$"), _state_down)],
+    "veth-peer-missing": [(re.compile(
+        r"^the peer '(?P<peer>[^']+)' of veth (?P<key>\S+) does not exist"), _peer)],
+    "vxlan-no-remote": [(re.compile(r"^vxlan (?P<key>\S+) needs 'remote'"), _vxlan_remote)],
+    "unknown-reference": [(re.compile(
+        r"^(?P<key>\S+) is placed in namespace '(?P<ns>[^']+)', which the topology does not"
+        r" define"), _unknown_namespace)],
+}
+
+_CHAIN = (r"(?P<chain>(?:namespaces\.[^.\s]+|host)\.firewall\.\w+"
+          r"|interfaces\.[^.\s]+\.port-firewall\.[\w-]+)")
+_RULE = r"\{(?P<rule>[^}]*)\}"
+_PHRASES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
+    # the explainer's fixes (Checks dock) and any sentence that borrows them
+    (re.compile(r"add a default route in (\S+): 'routes: \[\{to: default, via: ([^}\s]+)\}\]'"
+                r" \(default via [^)]+\)"),
+     r"add a default route via \2 in \1 (select \1, Inspector › Routes)"),
+    (re.compile(r"add 'routes: \[\{to: default, via: ([^}\s]+)\}\]'"),
+     r"add a default route via \1 (Inspector › Routes)"),
+    (re.compile(r"set 'state: up' on (\S+?), the other end of (\S+)"),
+     r"set \1's State to up (it is the other end of \2; Inspector › State)"),
+    (re.compile(r"set 'state: up' on ([^\s,;]+)"), r"set \1's State to up (Inspector › State)"),
+    (re.compile(r"set 'sysctls: \{net\.ipv4\.ip_forward: 1\}' on namespace (\S+)"),
+     r"turn IPv4 forwarding on in \1 (select \1, Inspector › Forwarding, NAT and firewall)"),
+    (re.compile(r"set 'sysctls: \{net\.ipv6\.conf\.all\.forwarding: 1\}' on namespace (\S+)"),
+     r"turn IPv6 forwarding on in \1 (select \1, Inspector › Forwarding, NAT and firewall)"),
+    (re.compile(r"\('mtu: (\d+)'\)"), r"(MTU \1 in the Inspector)"),
+    (re.compile(r"add 'to: (\S+), dev: (\S+)' in (\S+)"),
+     r"add a route to \1 through \2 in \3 (Inspector › Routes)"),
+    (re.compile(rf"add to {_CHAIN}\.rules: {_RULE}"),
+     lambda m: f"add the rule {_rule(m['rule'])} to {_chain(m['chain'])}"),
+    (re.compile(rf"in {_CHAIN}, put {_RULE} before"),
+     lambda m: f"in {_chain(m['chain'])}, put the rule {_rule(m['rule'])} before"),
+    (re.compile(rf"set 'stateful: true' on {_CHAIN}"),
+     lambda m: f"tick “Accept replies (stateful)” on {_chain(m['chain'])}"),
+    (re.compile(r"e\.g\. 'parent: (\S+)' \(list that NIC under host\.nics\)"),
+     r"e.g. \1 (Inspector › Parent; add the NIC from the Host dock)"),
+    (re.compile(r"under host\.nics"), "from the Host dock"),
+]
+
+
+_RULES_PANEL = "Inspector › Forwarding, NAT and firewall"
+
+
+def _chain(path: str) -> str:
+    """``namespaces.b.firewall.input`` → "b's input chain (select b, Inspector › …)"."""
+    parts = path.split(".")
+    if parts[0] == "interfaces":
+        return (f"{parts[1]}'s {parts[3]} rules (select {parts[1]}, Inspector › Port"
+                " firewall)")
+    if parts[0] == "host":
+        return f"the host's {parts[2]} chain (select nothing, {_RULES_PANEL})"
+    return f"{parts[1]}'s {parts[3]} chain (select {parts[1]}, {_RULES_PANEL})"
+
+
+def _rule(text: str) -> str:
+    """``action: accept, proto: tcp, dport: 22`` → "“accept tcp dport 22”"."""
+    words = []
+    for part in text.split(","):
+        name, _, value = part.strip().partition(": ")
+        words.append(value if name in ("action", "proto") else f"{name} {value}")
+    return f"“{' '.join(words)}”"
+
+
+def designer_message(problem: Problem) -> str:
+    """The problem's sentence in the designer's terms (the contract's when none apply)."""
+    for pattern, rewrite in _BY_CODE.get(problem.code, ()):
+        found = pattern.search(problem.message)
+        if found is not None:
+            return rewrite(problem, found)
+    return designer_fix(problem.message)
+
+
+def designer_fix(text: str) -> str:
+    """A fix sentence (the explainer's, or any problem's) with its YAML phrases in the
+    designer's terms; what matches none stays as written."""
+    for pattern, words in _PHRASES:
+        text = pattern.sub(words, text)
+    return text

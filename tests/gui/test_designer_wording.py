@@ -1,0 +1,164 @@
+"""The Problems and Checks docks speak the designer's terms; "use another parent" is one click.
+
+Real clicks on the Problems list, the "Apply fix" button and its menu of parents; the file's
+own sentence (what `netwright validate` prints) is unchanged and stays in the tooltip.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMenu
+
+from netwright.backend.topology.problems import Problem
+from netwright.gui.docks.checks import explanation_html
+from netwright.gui.model.wording import designer_fix, designer_message
+from netwright.gui.window.main import MainWindow
+
+DESIGN = """netwright: 1
+name: words
+host:
+  nics:
+    wlp2s0: {addresses: [192.168.31.240/24], gateway: 192.168.31.1}
+    enp3s0: {addresses: [10.0.0.2/24], gateway: 10.0.0.1}
+namespaces:
+  net1: {}
+  net2: {}
+interfaces:
+  ipvlan1: {kind: ipvlan, parent: PARENT, mode: l2, namespace: net1,
+            addresses: [192.168.31.5/24]}
+  v2: {kind: veth, peer: v2b, namespace: net2}
+  v2b: {kind: veth, peer: v2}
+"""
+
+
+def _open(window: MainWindow, tmp_path: Path, parent: str) -> None:
+    path = tmp_path / "words.yaml"
+    path.write_text(DESIGN.replace("PARENT", parent))
+    assert window.open_path(path)
+    window.problems_dock.raise_()
+    QApplication.processEvents()
+
+
+def _click_row(window: MainWindow, code: str) -> str:
+    """Click the row of problem ``code`` as a person does; its text."""
+    view = window.problems
+    item = next(view.topLevelItem(i) for i in range(view.topLevelItemCount())
+                if view.topLevelItem(i).data(1, Qt.ItemDataRole.UserRole) == code)
+    view.scrollToItem(item)
+    rect = view.visualItemRect(item)
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                     Qt.KeyboardModifier.NoModifier, rect.center())
+    QApplication.processEvents()
+    assert view.currentItem() is item
+    return item.text(2)
+
+
+def _parent(window: MainWindow) -> str:
+    return str(window.document.get(("interfaces", "ipvlan1", "parent")))
+
+
+def test_no_default_route_is_said_in_the_designers_terms(window: MainWindow,
+                                                         tmp_path: Path) -> None:
+    _open(window, tmp_path, "wlp2s0")
+    text = _click_row(window, "no-default-route")
+    assert text == ("net1 has addresses but no default route, so anything outside its subnets"
+                    " is unreachable. Add a default route via 192.168.31.1 in net1 (wlp2s0's"
+                    " gateway; select net1, Inspector › Routes)")
+    problem = next(p for p in window.document.problems if p.code == "no-default-route")
+    assert "'routes: [{to: default, via: 192.168.31.1}]'" in problem.message  # the CLI's
+    tip = window.problems.currentItem().toolTip(2)
+    assert "In the file:" in tip and "routes: [" in tip
+
+
+def test_a_missing_parent_offers_the_parents_that_would_do(window: MainWindow,
+                                                           tmp_path: Path) -> None:
+    _open(window, tmp_path, "wlp9s9")
+    text = _click_row(window, "missing-parent")
+    assert "add that NIC from the Host dock" in text and "host.nics" not in text, text
+    bar = window.problems_fix
+    assert bar.isVisible() and bar.button.text() == "Apply fix…"
+    assert bar.label.text() == "Fix: Use another parent for ipvlan1 (3 would do)"
+    QTest.mouseClick(bar.button, Qt.MouseButton.LeftButton)
+    QApplication.processEvents()
+    menu = bar.menu
+    assert isinstance(menu, QMenu) and menu.isVisible()
+    labels = [a.text() for a in menu.actions()]
+    # host NICs first; the veth in the host (v2b) can carry it; v2, in net2, cannot
+    assert labels == ["Use enp3s0 as the parent of ipvlan1", "Use wlp2s0 as the parent of"
+                      " ipvlan1", "Use v2b as the parent of ipvlan1"], labels
+    action = menu.actions()[1]
+    QTest.mouseClick(menu, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     menu.actionGeometry(action).center())
+    QApplication.processEvents()
+    assert _parent(window) == "wlp2s0"
+    stack = window.document.undo_stack
+    assert stack.count() == 1 and stack.undoText() == "Fix: Use wlp2s0 as the parent of ipvlan1"
+    assert not any(p.code == "missing-parent" for p in window.document.problems)
+    stack.undo()
+    assert _parent(window) == "wlp9s9"
+
+
+def test_a_parent_in_another_namespace_is_replaced_in_one_click(window: MainWindow,
+                                                                tmp_path: Path) -> None:
+    _open(window, tmp_path, "v2")
+    text = _click_row(window, "parent-other-namespace")
+    assert "Use another parent (Inspector › Parent)" in text, text
+    bar = window.problems_fix
+    assert bar.label.text().startswith("Fix: Use another parent for ipvlan1")
+    # the NICs and the host's veth end; v2 itself (in net2) is not offered again
+    QTest.mouseClick(bar.button, Qt.MouseButton.LeftButton)
+    QApplication.processEvents()
+    assert bar.menu is not None
+    chosen = bar.menu.actions()[0]
+    QTest.mouseClick(bar.menu, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     bar.menu.actionGeometry(chosen).center())
+    QApplication.processEvents()
+    assert _parent(window) == "enp3s0"
+    assert not any(p.code == "parent-other-namespace" for p in window.document.problems)
+
+
+def test_one_candidate_is_applied_without_a_menu(window: MainWindow, tmp_path: Path) -> None:
+    path = tmp_path / "one.yaml"
+    path.write_text("""netwright: 1
+name: one
+host:
+  nics:
+    wlp2s0: {addresses: [192.168.31.240/24], gateway: 192.168.31.1}
+namespaces:
+  net1: {}
+interfaces:
+  ipvlan1: {kind: ipvlan, parent: ipvlan2, mode: l2, namespace: net1,
+            addresses: [192.168.31.5/24]}
+  ipvlan2: {kind: ipvlan, parent: wlp2s0, mode: l2}
+""")
+    assert window.open_path(path)
+    window.problems_dock.raise_()
+    QApplication.processEvents()
+    _click_row(window, "parent-wrong-kind")
+    bar = window.problems_fix
+    assert bar.button.text() == "Apply fix"
+    assert bar.label.text() == "Fix: Use wlp2s0 as the parent of ipvlan1"
+    QTest.mouseClick(bar.button, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     QPoint(5, 5))
+    QApplication.processEvents()
+    assert _parent(window) == "wlp2s0" and window.document.undo_stack.count() == 1
+
+
+def test_check_fixes_and_other_sentences_lose_their_yaml() -> None:
+    pair = {"source": "b", "target": "10.0.0.2", "role": "peer", "predicted": {
+        "verdict": "unreachable", "reason": "dropped by b's input policy",
+        "fix": "add to namespaces.b.firewall.input.rules: {action: accept, proto: tcp,"
+               " dport: 22, from: 10.0.0.1}"}}
+    html = explanation_html(pair)
+    assert ("add the rule “accept tcp dport 22 from 10.0.0.1” to b's input chain (select b,"
+            " Inspector › Forwarding, NAT and firewall)") in html, html
+    assert designer_fix("set 'state: up' on veth2, the other end of veth1") == (
+        "set veth2's State to up (it is the other end of veth1; Inspector › State)")
+    assert designer_fix("set 'stateful: true' on interfaces.tap1.port-firewall.to-port") == (
+        "tick “Accept replies (stateful)” on tap1's to-port rules (select tap1, Inspector ›"
+        " Port firewall)")
+    untouched = Problem("error", "duplicate-name", ("interfaces", "a"), "a and b share eth0")
+    assert designer_message(untouched) == "a and b share eth0"
