@@ -41,6 +41,7 @@ from netwright.gui.model.edits import EditRefusedError, rename_edits
 from netwright.gui.model.host_facts import HostFacts
 from netwright.gui.model.leases import LeaseInfo
 from netwright.gui.model.snapshot import SUB_INTERFACE_KINDS, Snapshot
+from netwright.gui.model.wording import designer_message
 
 
 @dataclass(frozen=True)
@@ -396,7 +397,7 @@ class Inspector(QWidget):
         problems = self.document.trial(edits)
         blocking = new_errors(before, problems, self.entry_path, field)
         if blocking:
-            self.set_error(name, blocking[0].message)
+            self.set_error(name, designer_message(blocking[0]))
             return False
         self.set_error(name, None)
         self.document.undo_stack.push(SetFieldCommand(self.document, label, edits))
@@ -418,7 +419,7 @@ class Inspector(QWidget):
         blocking = new_errors(before, problems, renamed_path, renamed_path)
         blocking = [p for p in blocking if p.path[: len(renamed_path)] == renamed_path]
         if blocking:
-            self.set_error("$key", blocking[0].message)
+            self.set_error("$key", designer_message(blocking[0]))
             return False
         self.set_error("$key", None)
         # The same form now edits the new key, so focus stays where Tab took it; the scene

@@ -162,3 +162,14 @@ def test_check_fixes_and_other_sentences_lose_their_yaml() -> None:
         " Port firewall)")
     untouched = Problem("error", "duplicate-name", ("interfaces", "a"), "a and b share eth0")
     assert designer_message(untouched) == "a and b share eth0"
+
+
+def test_the_inspector_refuses_a_parent_in_the_designers_terms(window: MainWindow,
+                                                                tmp_path: Path) -> None:
+    _open(window, tmp_path, "wlp2s0")
+    window.inspector.show_key("ipvlan1")
+    assert not window.inspector.commit("parent", "wlp9s9")
+    said = window.inspector.errors["parent"].text()
+    assert said.startswith("The parent 'wlp9s9' of ipvlan1 is not in the design: add that NIC"
+                           " from the Host dock"), said
+    assert _parent(window) == "wlp2s0"
