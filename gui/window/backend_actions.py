@@ -22,6 +22,7 @@ from netwright.gui.dialogs.plan import PlanDialog, destroy_plan, plan_steps, war
 from netwright.gui.link.backend import NO_BACKEND, Backend, connect_default
 from netwright.gui.model.deployment import meaning_digest
 from netwright.gui.model.leases import LeaseInfo, leases_of
+from netwright.gui.model.live_compare import has_existing
 from netwright.gui.model.paths import failing_key, path_wires
 
 if TYPE_CHECKING:
@@ -89,7 +90,8 @@ class BackendActions(_Base):
         if not steps and self.deployment.is_foreign():  # nothing changes, but it becomes ours
             self._open_plan_dialog(plan)
             return
-        if not steps:
+        # a design of existing objects plans nothing, yet Adopt needs it recorded as deployed
+        if not steps and (self.deployment.deployed or not has_existing(self.document.snapshot)):
             self.log.appendPlainText(plan.render() if hasattr(plan, "render") else "")
             self.statusBar().showMessage("Apply: nothing to do, the kernel already matches"
                                          " the design", 6000)

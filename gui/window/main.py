@@ -105,6 +105,7 @@ from netwright.gui.window.context_actions import ContextActions
 from netwright.gui.window.dock_sizes import fit_docks
 from netwright.gui.window.help_menu import HelpMenu
 from netwright.gui.window.host_actions import HostActions
+from netwright.gui.window.live_actions import LiveHost
 from netwright.gui.window.measure_actions import MeasureActions
 from netwright.gui.window.quit_actions import QuitActions
 from netwright.gui.window.trial_actions import TrialActions
@@ -187,6 +188,8 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         self._build_status_bar()
         self._connect()
         self._build_welcome_and_help()
+        self.live = LiveHost(self)  # Open Live Host, Compare, Copy into Design, Adopt…
+        self.live.add_to_menus(self.file_menu)
         self.predictions = PredictionRunner(self.document, self)
         self.predictions.predicted.connect(self._show_predictions)
         self.predictions.unavailable.connect(self.checks.clear_result)
@@ -318,7 +321,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
+        file_menu = self.file_menu = bar.addMenu("&File")
         file_menu.addAction(self.new_action)
         self.examples_menu = file_menu.addMenu("New from &Example")
         for path in examples():

@@ -1,0 +1,117 @@
+"""The live host on the canvas: drawn like a design, but read-only, with comparison marks.
+
+``LiveScene`` is a ``TopologyScene`` of the observed host whose gestures that would edit
+(dragging a box, wiring from a port, moving a port to another namespace, dropping from the
+palette, arrow-key nudges) are refused with a sentence instead: what is drawn is what the
+kernel holds, and it only changes by observing again. Selection, context menus, zoom and
+panning work as in a design. Validation badges are not drawn: the host is not the user's
+file to fix. ``set_marks`` outlines each object of a comparison in its colour (missing on
+the host dashed red, extra on the host blue, drifted amber) with the word beside it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPen
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsSceneDragDropEvent,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
+
+from netwright.backend.topology.problems import Problem
+from netwright.gui.canvas.items import Endpoint, KeyedItem, PortItem
+from netwright.gui.canvas.scene import TopologyScene
+from netwright.gui.canvas.theme import Theme
+from netwright.gui.model.live_compare import DRIFTED, EXTRA, MISSING
+
+READ_ONLY = "the live host is read-only: copy objects into the design to change them"
+MARK_HUES = {MISSING: 0, EXTRA: 215, DRIFTED: 38}
+
+
+def mark_colour(theme: Theme, kind: str) -> QColor:
+    """The colour of a comparison mark, also used by the list of differences."""
+    return QColor.fromHsl(MARK_HUES.get(kind, 0), 200, 150 if theme.dark else 105)
+
+
+class CompareMark(QGraphicsItem):
+    """An outline around an item (a child of it, so it moves with it), and its word."""
+
+    def __init__(self, kind: str, theme: Theme, parent: KeyedItem) -> None:
+        super().__init__(parent)
+        self.kind = kind
+        self.theme = theme
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setZValue(5)
+        inner = parent.shape().boundingRect()
+        self._outline = inner.adjusted(-4, -4, 4, 4)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        return self._outline.adjusted(-3, -16, 60, 3)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        colour = mark_colour(self.theme, self.kind)
+        style = Qt.PenStyle.DashLine if self.kind == MISSING else Qt.PenStyle.SolidLine
+        painter.setPen(QPen(colour, 2.5, style))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(self._outline, 5, 5)
+        font = QFont()
+        font.setPointSizeF(7.5)
+        font.setBold(True)
+        painter.setFont(font)
+        painter.drawText(self._outline.topRight() + QPointF(-52, -4), self.kind)
+
+
+class LiveScene(TopologyScene):
+    """The observed host: selectable, never editable by a gesture."""
+
+    def sync(self) -> None:
+        super().sync()
+        for node in self.nodes.values():
+            node.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable, False)
+
+    def set_problems(self, problems: list[Problem]) -> None:
+        super().set_problems([])
+
+    def begin_wire(self, source: Endpoint, pos: QPointF) -> None:
+        self.refused.emit(READ_ONLY)
+
+    def begin_port_drag(self, port: PortItem, pos: QPointF) -> None:
+        return  # a click on a port selects it; there is nothing to drag it to
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if Qt.Key(event.key()) in (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up,
+                                   Qt.Key.Key_Down) and self.selected_keys():
+            self.refused.emit(READ_ONLY)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def dropEvent(self, event: QGraphicsSceneDragDropEvent) -> None:  # noqa: N802
+        if self._yaml_files(event.mimeData()):
+            super().dropEvent(event)  # a file opens as the design, as anywhere
+            return
+        event.ignore()
+        self.refused.emit(READ_ONLY)
+
+    def set_marks(self, marks: dict[str, str]) -> None:
+        """Outline each key of ``marks`` (key → MISSING, EXTRA or DRIFTED); {} clears."""
+        for item in self._all_keyed():
+            for child in item.childItems():
+                if isinstance(child, CompareMark):
+                    child.setParentItem(None)
+                    self.removeItem(child)
+            kind = marks.get(item.key)
+            if kind is not None:
+                CompareMark(kind, self.theme, item)
+
+    def _all_keyed(self) -> list[KeyedItem]:
+        """Every keyed item: boxes, devices and the ports of namespaces and bridges."""
+        return [item for item in self.items() if isinstance(item, KeyedItem)]
+
+    def marks(self) -> dict[str, str]:
+        """What is outlined now (the tests read it)."""
+        return {item.key: child.kind for item in self._all_keyed()
+                for child in item.childItems() if isinstance(child, CompareMark)}

@@ -1,0 +1,324 @@
+"""The live host in the designer: open it read-only, compare a design with it, copy its
+objects into the design.
+
+"Open Live Host" asks the window's backend (netwrightd, or the lab) for the host as a
+topology of existing objects and draws it in a ``LiveScene`` on the same canvas, laid out by
+Graphviz as Arrange would, under a banner that says it is read-only and when it was
+observed. While it is shown the editing actions are greyed and the inspector is a read-only
+one. "Compare with Design" draws the design's missing objects into the picture and outlines
+what is missing, extra and drifted, listed in the Compare dock. "Copy into Design" adds the
+selected observed objects (and what they need) to the design as existing objects, one undo
+step. Adopting lives in ``adopt_actions``. The window's design is never touched by viewing
+the host; "Back to Design" shows it again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import yaml
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDockWidget, QMenu, QPushButton
+
+from netwright.backend.topology.problems import NetwrightError
+from netwright.gui.canvas.graph_layout import LayoutUnavailableError, dot_positions
+from netwright.gui.canvas.items import box_shape
+from netwright.gui.canvas.live_scene import LiveScene
+from netwright.gui.docks.compare import CompareView
+from netwright.gui.docks.live_inspector import LiveInspector
+from netwright.gui.link.live import Observation, observe
+from netwright.gui.model.document import Edit, TopologyDocument
+from netwright.gui.model.edits import position
+from netwright.gui.model.live_compare import Comparison, compare, overlay
+from netwright.gui.model.live_copy import CopyFromHostCommand, copy_edits
+from netwright.gui.model.snapshot import Snapshot, take_snapshot
+from netwright.gui.window.adopt_actions import AdoptFlow
+from netwright.gui.window.live_banner import LiveBanner, banner_text
+
+
+class LiveHost(QObject):
+    """The live view of one window: its document, scene, docks, banner and actions."""
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self.document = TopologyDocument(self)
+        self.scene = LiveScene(self.document, window.theme)
+        self.scene.setParent(self)
+        self.observation: Observation | None = None
+        self.observed: Snapshot = Snapshot()  # the host as observed (no design objects)
+        self._observed_data: dict[str, Any] = {}
+        self.comparison: Comparison | None = None
+        self.showing = False
+        self._locked: dict[QAction, bool] = {}
+        self._build_actions()
+        self.inspector = LiveInspector(self.document)
+        self.inspector_dock = self._dock("Observed", self.inspector, "observed",
+                                         window.inspector_dock)
+        self.compare_view = CompareView(window.theme)
+        self.compare_dock = self._dock("Compare", self.compare_view, "compare",
+                                       window.problems_dock)
+        self.banner = LiveBanner(window.view, [
+            self.refresh_action, self.compare_action, self.copy_action,
+            self.adopt.action, self.back_action])
+        self.scene.selectionChanged.connect(self._on_selection)
+        self.scene.refused.connect(lambda text: window.statusBar().showMessage(text, 6000))
+        self.scene.context_requested.connect(self._context_menu)
+        self.scene.file_dropped.connect(window.open_path_asking)
+        self.compare_view.activated_key.connect(self.go_to_key)
+        window.document.content_changed.connect(self._design_changed)
+        window.document.replaced.connect(self._design_changed)
+        self._update_actions()
+
+    # -- construction ---------------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        w = self.window
+        self.open_action = w._action(
+            "Open &Live Host", self.open, "Ctrl+Shift+L",
+            "draw this machine's namespaces and links as they are now, read-only")
+        self.refresh_action = w._action("&Refresh", self.refresh, "Ctrl+R",
+                                        "observe the live host again")
+        self.compare_action = w._action(
+            "Compare with &Design", self.compare, "Ctrl+Shift+D",
+            "outline what the open design has that the host lacks, what only the host has,"
+            " and what differs")
+        self.copy_action = w._action(
+            "Cop&y into Design", self.copy_into_design, "Ctrl+Shift+Y",
+            "add the selected observed objects to the design as existing objects")
+        self.back_action = w._action("&Back to Design", self.show_design, "Ctrl+Shift+B",
+                                     "show the design again")
+        self.adopt = AdoptFlow(w, self)
+
+    def _dock(self, title: str, widget: Any, name: str, beside: QDockWidget) -> QDockWidget:
+        dock = QDockWidget(title, self.window)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.window.addDockWidget(self.window.dockWidgetArea(beside), dock)
+        self.window.tabifyDockWidget(beside, dock)
+        dock.hide()
+        beside.raise_()
+        return dock
+
+    def add_to_menus(self, file_menu: QMenu) -> None:
+        """After File ▸ Open Recent: the live host's entries; a button on the welcome panel."""
+        entries = file_menu.actions()
+        anchor = self.window.recent_menu.menuAction()
+        after = entries[entries.index(anchor) + 1] if anchor in entries[:-1] else None
+        section = [self.open_action, self.refresh_action, self.compare_action,
+                   self.copy_action, self.adopt.action, self.back_action]
+        file_menu.insertSeparator(after) if after is not None else file_menu.addSeparator()
+        for action in section:
+            file_menu.insertAction(after, action) if after is not None \
+                else file_menu.addAction(action)
+        welcome = self.window.welcome
+        button = QPushButton("Open the live host (this machine's networks, read-only)")
+        button.setObjectName("welcome-live")
+        button.clicked.connect(self.open)
+        layout = welcome.layout()
+        layout.insertWidget(layout.count() - 1, button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.welcome_button = button
+
+    # -- showing --------------------------------------------------------------------------
+
+    def open(self) -> None:
+        """Observe the host (if not yet) and show it."""
+        self.show_live()
+        if self.observation is None:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Observe again; the picture is replaced when the answer comes."""
+        self.banner.show_text(banner_text(None, bool(getattr(self.window.runner.backend,
+                                                             "lab", False))))
+        self.window._spawn(self._observe())
+
+    async def _observe(self) -> bool:
+        try:
+            found = await observe(self.window.runner.backend)
+        except NetwrightError as exc:
+            self.banner.show_text(f"Live host — not shown: {exc}")
+            self.window.report_error("the live host could not be read", exc)
+            return False
+        self.observation = found
+        self._observed_data = dict(yaml.safe_load(found.text) or {})
+        self.observed = take_snapshot(self._observed_data)
+        for line in found.skipped:
+            self.window.log.appendPlainText(f"live host: left out {line}")
+        await self._draw()
+        return True
+
+    async def _draw(self) -> None:
+        """The observation (with the design's missing objects while comparing) on the
+        canvas, arranged by dot, outlined by the comparison."""
+        data = self._observed_data
+        if self.comparison is not None:
+            self.comparison = compare(self.window.document.snapshot, self.observed)
+            data = overlay(data, self.window.document.snapshot, self.comparison)
+        self.document.load_text(yaml.safe_dump(data, sort_keys=False))
+        await self._arrange()
+        self.scene.set_marks({d.key: d.kind for d in self.comparison.differences}
+                             if self.comparison is not None else {})
+        self.compare_view.show_comparison(self.window.document.snapshot.name or "the design",
+                                          self.comparison)
+        found = self.observation
+        if found is not None and self.showing:
+            self.banner.show_text(banner_text(found.when, found.lab, len(found.skipped)))
+        if self.showing:
+            self.window.view.fit_all()
+        self._update_actions()
+
+    async def _arrange(self) -> None:
+        """Positions from Graphviz, as Arrange gives a design (the import's own rows when
+        dot is missing); the live document has no undo: it is never the user's edit."""
+        snapshot = self.document.snapshot
+        try:
+            spots = await asyncio.to_thread(
+                dot_positions, snapshot, lambda key: box_shape(snapshot, key))
+        except LayoutUnavailableError as exc:
+            self.window.log.appendPlainText(f"live host: not arranged: {exc}")
+            return
+        edits = [Edit(("layout", key), position(*self.scene.snapped_xy(x, y)))
+                 for key, (x, y) in spots.items()]
+        if edits:
+            self.document.apply(edits)
+            self.scene._on_replaced()  # every item where the new layout says
+
+    def show_live(self) -> None:
+        w = self.window
+        if not self.showing:
+            self.showing = True
+            w.view.setScene(self.scene)
+            self.inspector_dock.show()
+            self.inspector_dock.raise_()
+            w.inspector_dock.hide()
+            self._lock(True)
+        found = self.observation
+        self.banner.show_text(banner_text(found.when if found else None,
+                                          found.lab if found else False,
+                                          len(found.skipped) if found else 0))
+        w.welcome.set_wanted(False)
+        if found is not None:
+            w.view.fit_all()
+        self._update_actions()
+
+    def show_design(self) -> None:
+        w = self.window
+        if self.showing:
+            self.showing = False
+            w.view.setScene(w.scene)
+            self.banner.hide_banner()
+            self.inspector_dock.hide()
+            w.inspector_dock.show()
+            w.inspector_dock.raise_()
+            self._lock(False)
+            w._update_welcome()
+            w.view.fit_all()
+        self._update_actions()
+
+    def _lock(self, live: bool) -> None:
+        """Grey the design's editing actions while the host is shown (and restore them)."""
+        w = self.window
+        editing = [w.undo_action, w.redo_action, w.cut_action, w.copy_action, w.paste_action,
+                   w.delete_action, w.layout_action, w.snap_action]
+        if live:
+            if not self._locked:  # again after a copy: keep the states from before the view
+                self._locked = {a: a.isEnabled() for a in editing}
+            for action in editing:
+                action.setEnabled(False)
+            w.palette_dock.widget().setEnabled(False)
+            w.host_dock.widget().setEnabled(False)
+            return
+        for action in editing:
+            action.setEnabled(self._locked.get(action, True))
+        self._locked = {}
+        stack = w.document.undo_stack
+        w.undo_action.setEnabled(stack.canUndo())
+        w.redo_action.setEnabled(stack.canRedo())
+        w.palette_dock.widget().setEnabled(True)
+        w.host_dock.widget().setEnabled(True)
+
+    def _update_actions(self) -> None:
+        shown = self.showing
+        self.refresh_action.setEnabled(shown)
+        self.back_action.setEnabled(shown)
+        self.copy_action.setEnabled(shown and self.observation is not None)
+        self.compare_action.setEnabled(True)
+        self.compare_action.setText("Stop &Comparing" if self.comparison is not None
+                                    else "Compare with &Design")
+        self.adopt.update()
+
+    # -- compare and copy -----------------------------------------------------------------
+
+    def compare(self) -> None:
+        """Toggle the comparison with the open design (observing first if needed)."""
+        if self.comparison is not None:
+            self.comparison = None
+            self.compare_dock.hide()
+            self.window._spawn(self._draw())
+            return
+        design = self.window.document.snapshot
+        if not (design.namespaces or design.interfaces or design.nics):
+            self.window.statusBar().showMessage(
+                "Compare with Design: open or draw a design first; this one is empty", 8000)
+            return
+        self.comparison = Comparison()
+        self.compare_dock.show()
+        self.compare_dock.raise_()
+        self.show_live()
+        self.window._spawn(self._observe() if self.observation is None else self._draw())
+
+    def _design_changed(self) -> None:
+        if self.showing:
+            self.window.welcome.set_wanted(False)  # the canvas shows the host, not the design
+        if self.comparison is not None and self.observation is not None:
+            self.window._spawn(self._draw())
+
+    def selected_observed(self) -> list[str]:
+        """The selected keys that are the host's own (not the design's missing ones)."""
+        observed = self.observed
+        return [k for k in self.scene.selected_keys() if k in observed.namespaces
+                or k in observed.interfaces or k in observed.nics]
+
+    def copy_into_design(self) -> list[str]:
+        """The selected observed objects into the design as existing objects, one step."""
+        w = self.window
+        selected = self.selected_observed()
+        if not selected:
+            w.statusBar().showMessage("Copy into Design: select objects of the live host"
+                                      " first", 6000)
+            return []
+        edits, keys = copy_edits(w.document.snapshot, self.observed, selected)
+        if not keys:
+            w.statusBar().showMessage("the design already has the selected objects", 6000)
+            return []
+        w.push(CopyFromHostCommand(w.document, keys, edits))
+        if self.showing:
+            self._lock(True)  # the push re-enabled Undo; it stays greyed here
+        w.statusBar().showMessage(
+            f"copied {len(keys)} object(s) into the design as existing: {', '.join(keys)}"
+            " (Undo takes them back)", 8000)
+        return keys
+
+    # -- selection ------------------------------------------------------------------------
+
+    def go_to_key(self, key: str) -> None:
+        self.scene.select_keys([key])
+        self.window.view.centre_on_key(key)
+
+    def _on_selection(self) -> None:
+        keys = self.scene.selected_keys()
+        self.inspector.show_key(keys[0] if len(keys) == 1 and keys[0] in (
+            *self.document.snapshot.namespaces, *self.document.snapshot.interfaces,
+            *self.document.snapshot.nics) else None)
+        self.adopt.update()
+
+    def _context_menu(self, target: object, where: Any) -> None:
+        menu = QMenu(self.window)
+        menu.addActions([self.copy_action, self.adopt.action])
+        menu.addSeparator()
+        menu.addActions([self.refresh_action, self.compare_action, self.back_action])
+        self.context_menu = menu
+        menu.popup(where)

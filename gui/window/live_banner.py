@@ -1,0 +1,81 @@
+"""The strip across the top of the canvas while the live host is shown.
+
+"Live host — read-only (observed 12:03:41)" and the live view's actions as buttons (Refresh,
+Compare with Design, Copy into Design, Adopt…, Back to Design), so what is shown and what can
+be done with it are in one place, above the picture itself.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QToolButton,
+    QWidget,
+)
+
+
+def banner_text(when: datetime | None, lab: bool, skipped: int = 0) -> str:
+    """The banner's words: what is shown, that it is read-only, when it was observed."""
+    where = "Live host (lab)" if lab else "Live host"
+    seen = f"observed {when:%H:%M:%S}" if when else "observing…"
+    left_out = f" · {skipped} left out (see Plan / Log)" if skipped else ""
+    return f"{where} — read-only ({seen}){left_out}"
+
+
+class LiveBanner(QFrame):
+    """A child of the canvas view, as wide as it, at its top edge."""
+
+    def __init__(self, view: QWidget, actions: list[QAction]) -> None:
+        super().__init__(view)
+        self.setObjectName("live-banner")
+        self.setAutoFillBackground(True)
+        self.setStyleSheet("#live-banner { background: #fff4d6; border-bottom: 1px solid"
+                           " #e0b84a; } #live-banner QLabel { color: #4a3500; }")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(10, 3, 6, 3)
+        self.label = QLabel(banner_text(None, False))
+        self.label.setWordWrap(True)  # a narrow window wraps the words, keeps the buttons
+        self.label.setMinimumWidth(120)
+        row.addWidget(self.label, 1)
+        self.buttons: dict[str, QToolButton] = {}
+        for action in actions:
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setAutoRaise(True)
+            row.addWidget(button)
+            self.buttons[action.text().replace("&", "")] = button
+        view.installEventFilter(self)
+        self.hide()
+
+    def show_text(self, text: str) -> None:
+        self.label.setText(text)
+        self.label.setToolTip(text)
+        self.show()
+        self._fit()
+        self.raise_()
+
+    def hide_banner(self) -> None:
+        self.hide()
+        self._fit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Resize:
+            self._fit()
+        return False
+
+    def _fit(self) -> None:
+        """As wide as the view, at its top; the view's picture starts below it."""
+        view = self.parentWidget()
+        if not isinstance(view, QAbstractScrollArea):
+            return
+        height = self.heightForWidth(view.width()) if self.hasHeightForWidth() else -1
+        height = max(height, self.sizeHint().height())
+        self.setGeometry(0, 0, view.width(), height)
+        view.setViewportMargins(0, height if self.isVisible() else 0, 0, 0)

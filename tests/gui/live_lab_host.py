@@ -1,0 +1,76 @@
+"""A small live host built inside this test's own lab, as docker and an admin would leave
+it: a named namespace (``ip netns add``, as the lab names namespaces: ``lab-obs-red``), an
+anonymous one held by a process started from the lab's host (``unshare --net sleep``), a
+docker-like bridge with a veth into each, and a macvlan on a veth standing in for an uplink.
+Everything is made with iproute2 through ``nsenter`` into the lab (its user, network and
+mount namespaces: a namespace made by the machine's root could not be entered by the lab),
+so the lab's backend observes it as its host; ``remove()`` ends the holder by
+its pid (the rest goes with the lab)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+from dataclasses import dataclass
+
+LAB_HOST = "nwlab-host"
+NAMED = "obs-red"  # on disk lab-obs-red: the lab's import gives back the key
+BRIDGE = "obsbr0"
+
+
+def in_lab(lab_pid: int, script: str, check: bool = True) -> str:
+    result = subprocess.run(["nsenter", f"--target={lab_pid}", "--user", "--net", "--mount", "--",
+                             "sh", "-c", script], capture_output=True, text=True, timeout=30,
+                            check=False)
+    if check and result.returncode != 0:
+        raise AssertionError(f"{script!r} failed: {result.stderr.strip()}")
+    return result.stdout
+
+
+@dataclass
+class LabLiveHost:
+    lab_pid: int
+    holder: subprocess.Popen[str]
+    sleeper: int
+
+    @property
+    def anonymous_key(self) -> str:
+        return f"sleep-{self.sleeper}"
+
+    def run(self, script: str, check: bool = True) -> str:
+        return in_lab(self.lab_pid, script, check)
+
+    def links(self, netns: str = LAB_HOST) -> str:
+        return self.run(f"ip -n {netns} -d -o link show")
+
+    def remove(self) -> None:
+        os.kill(self.sleeper, signal.SIGKILL)
+        self.holder.wait(10)
+
+
+def build_lab_host(lab_pid: int) -> LabLiveHost:
+    in_lab(lab_pid, f"""set -e
+ip netns add lab-{NAMED}
+ip -n {LAB_HOST} link add name {BRIDGE} type bridge
+ip -n {LAB_HOST} addr add 172.30.0.1/24 dev {BRIDGE}
+ip -n {LAB_HOST} link set {BRIDGE} up
+ip -n {LAB_HOST} link add name obsvh1 mtu 1400 type veth peer name eth0 netns lab-{NAMED}
+ip -n {LAB_HOST} link set obsvh1 master {BRIDGE} up
+ip -n lab-{NAMED} addr add 172.30.0.2/24 dev eth0
+ip -n lab-{NAMED} link set eth0 up
+ip -n {LAB_HOST} link add name obsup0 type veth peer name obsup1
+ip -n {LAB_HOST} link set obsup0 up
+ip -n {LAB_HOST} link add name obsmv0 link obsup0 type macvlan mode bridge
+""")
+    holder = subprocess.Popen(
+        ["nsenter", f"--target={lab_pid}", "--user", "--net", "--mount", "--", "ip", "netns",
+         "exec",
+         LAB_HOST, "sh", "-c", "unshare --net sleep 120 & echo $!; wait"],
+        stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None
+    sleeper = int(holder.stdout.readline())
+    host = LabLiveHost(lab_pid, holder, sleeper)
+    host.run(f"ip -n {LAB_HOST} link add name obsvh2 type veth peer name eth0 netns {sleeper}"
+             f" && ip -n {LAB_HOST} link set obsvh2 master {BRIDGE} up")
+    return host
