@@ -228,11 +228,10 @@ class Explainer:
             flow = self.flows.predict(source, src, dst, "icmp")
             if flow.verdict != "reachable":
                 return flow
-            forward = self.walk(source, dst)
-            back = self.walk(forward.place, src)  # after NAT the reply's own walk may differ
-            empty = Walk(True, forward.place, "delivered", "")
-            return self._reachable_at(self._judge_size(source, dst, forward,
-                                                       back if back.ok else empty), flow.reason)
+            # the path MTU over the hops the flow made, translations included
+            there, back = (Walk(True, source, "delivered", "", steps=tuple(s for s, _ in hops))
+                           for hops in self.flows.hops)
+            return self._reachable_at(self._judge_size(source, dst, there, back), flow.reason)
         forward = self.walk(source, dst)
         failed = self.dad.unusable.get((target.owner, dst)) if self.dad.unusable else None
         if not forward.ok and failed is not None:

@@ -33,6 +33,7 @@ from netwright.backend.topology.model import Bridge, Topology
 if TYPE_CHECKING:  # the explainer builds Flows around itself
     from netwright.backend.checks.explain import Explainer
 
+Step = tuple[Place, str, str, str | None]
 EPHEMERAL_PORT = 40000  # a client's source port, as the kernel picks them (32768–60999)
 MAX_SEGMENTS = 4  # a destination translated more often than this is a loop
 
@@ -66,6 +67,9 @@ class Leg:
     fix: str | None = None
     disposition: str = "delivered"
     accepted_by: list[str] = field(default_factory=list)
+    # every hop the packet made (place, out device, next hop, receiving device) with its
+    # source address as received there (after source NAT): for rp_filter and the path MTU
+    hops: list[tuple[Step, IpAddr]] = field(default_factory=list)
 
 
 class DeniedError(Exception):
@@ -86,6 +90,8 @@ class Flows:
         self.bridge_nf = {4: True, 6: True} if bridge_nf is None else bridge_nf
         self.unsure: list[str] = []  # rules that could not be read, for the current flow
         self.delivered_at: Place | str = "nowhere"  # where the last flow's request ended
+        # the hops of the last flow's request and reply (empty when it failed or stayed local)
+        self.hops: tuple[list[tuple[Step, IpAddr]], list[tuple[Step, IpAddr]]] = ([], [])
 
     # -- the pair ------------------------------------------------------------------------------
 
@@ -113,6 +119,7 @@ class Flows:
     def _predict(self, source: Place, request: Packet, track: nat.Conntrack,
                  label: str) -> Prediction:
         src, dst, proto = request.src, request.dst, request.proto
+        self.hops = ([], [])
         if self.net.is_local(source, dst):
             self.delivered_at = source
             return self._local(source, request, track)
@@ -129,6 +136,13 @@ class Flows:
                               f"a rule the prediction cannot read decides: {exc}", None)
         if not back.ok:
             return self._failed(back, reply=True)
+        for leg, what in ((there, "the request is"),
+                          (back, "the request arrives but the reply is")):
+            filtered = self._reverse_path(leg)
+            if filtered is not None:
+                return Prediction("unreachable", "denied", f"{what} dropped by reverse-path"
+                                  f" filtering: {filtered[0]}", filtered[1])
+        self.hops = (there.hops, back.hops)
         if back.packet.src != dst or back.packet.dst != src:
             return Prediction("unreachable", "no_route_back",
                               f"the reply comes back from {back.packet.src} to"
@@ -144,6 +158,14 @@ class Flows:
         if back.accepted_by:
             reason += "; its reply by " + back.accepted_by[-1]
         return Prediction("reachable", "delivered", reason)
+
+    def _reverse_path(self, leg: Leg) -> tuple[str, str] | None:
+        """rp_filter on each hop of a leg, judged with the source as it arrived there."""
+        for hop, source in leg.hops:
+            filtered = self.ex.rp.dropped((hop,), source)
+            if filtered is not None:
+                return filtered
+        return None
 
     def _local(self, place: Place, request: Packet, track: nat.Conntrack) -> Prediction:
         """To one's own address: output and input over lo, both ways."""
@@ -182,13 +204,16 @@ class Flows:
 
     def leg(self, place: Place, packet: Packet, track: nat.Conntrack, reply: bool) -> Leg:
         accepted: list[str] = []
+        hops: list[tuple[Step, IpAddr]] = []
         try:
-            return self._leg(place, packet, track, reply, accepted)
+            found = self._leg(place, packet, track, reply, accepted, hops)
         except DeniedError as denied:
             return denied.leg
+        found.hops = hops
+        return found
 
-    def _leg(self, place: Place, packet: Packet, track: nat.Conntrack, reply: bool,
-             accepted: list[str]) -> Leg:
+    def _leg(self, place: Place, packet: Packet, track: nat.Conntrack, reply: bool,  # noqa: PLR0917
+             accepted: list[str], hops: list[tuple[Step, IpAddr]]) -> Leg:
         in_name: str | None = None
         for _segment in range(MAX_SEGMENTS):
             walk = self.ex.walk(place, packet.dst)
@@ -205,6 +230,7 @@ class Flows:
                 track.visited.add(place)
                 if answering is None:
                     break
+                hops.append(((place, out_dev, _hop, answering), packet.src))
                 if packet.dst.version == 6:
                     self._neighbour_discovery(place, out_dev, answering, packet, track)
                 self._bridges(out_dev, answering, packet, track, reply=reply, accepted=accepted)
