@@ -78,6 +78,7 @@ class Explainer:
         foreign: dict[Place, Ruleset] | None = None, bridge_nf: dict[int, bool] | None = None,
         *, probe_size: int | None = None, host_rp_filter: dict[str, int] | None = None,
         address_states: AddressStates | None = None,
+        loopback_down: frozenset[Place] = frozenset(),
     ) -> None:
         """``foreign``: tables Netwright does not own, read from a kernel, by place;
         ``bridge_nf``: per IP version, whether bridged packets pass the IP hooks
@@ -86,8 +87,11 @@ class Explainer:
         sender's MTU on its route; 0: no size judgement); ``host_rp_filter``: the host's
         rp_filter values by device name (``all`` included), read from a kernel;
         ``address_states``: IPv6 addresses tentative or failed in duplicate address
-        detection, read from a kernel (None: the design alone, where a duplicate is a race)."""
+        detection, read from a kernel (None: the design alone, where a duplicate is a race);
+        ``loopback_down``: places whose ``lo`` is down (an observed host's namespaces: a
+        design's always have it up)."""
         self.probe_size = probe_size
+        self.loopback_down = loopback_down
         self.dad = Dad(topology, address_states)
         self.net = Network(topology, outside, host_forwarding, self.dad.excluded())
         self.l2 = Layer2(self.net)
@@ -218,6 +222,12 @@ class Explainer:
             refused = self._refused_by_dad(source, dst, src)
             if refused is not None:
                 return refused
+        if source in self.loopback_down and self.net.is_local(source, dst):
+            return Prediction("unreachable", "link_down",
+                              f"{dst} is {place_label(source)}'s own address, but its loopback"
+                              " (lo) is down: a namespace reaches its own addresses over lo",
+                              f"bring lo up in {place_label(source)} ('ip link set lo up'"
+                              " there)")
         if self.flows is not None and self.net.is_local(source, dst):
             return self.flows.predict(source, dst, dst, "icmp")
         if self.net.is_local(source, dst):

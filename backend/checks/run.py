@@ -51,6 +51,8 @@ class CheckOptions:
     reachable: None sends each at the sender's MTU on its route (a full-size packet), a
     number sends every one at that many bytes, 0 sends none.
     ``source``: probe only from the place holding this address, sent from it (``--from``).
+    ``observed``: the subject is the live host as it is (``checks/observed.py``), not a
+    deployment: no neighbour entry is pinned, and every namespace's rules are read.
     """
 
     timeout: float = 1.0
@@ -63,6 +65,7 @@ class CheckOptions:
     outside_netns: str | None = None  # where ``outside`` lives (the lab's): probed from there
     size: int | None = None
     source: str | None = None
+    observed: bool = False
 
     def __post_init__(self) -> None:
         if not 0.01 <= self.timeout <= 30:
@@ -100,12 +103,15 @@ class Where:
     namespaces: dict[str, str]  # topology namespace key -> on-disk name
     host: str | None  # on-disk name of the namespace playing the host; None = ours
     outside: str | None = None  # on-disk name of the namespace holding the outside address
+    files: dict[str, str] | None = None  # key -> namespace file (an observed host's)
 
     def path(self, place: Place) -> str:
         if place is None:
             return netns_path(self.host)
         if place == OUTSIDE and self.outside is not None:
             return netns_path(self.outside)
+        if self.files is not None and place in self.files:
+            return self.files[place]
         return netns_path(self.namespaces.get(place, place))
 
 
@@ -115,6 +121,9 @@ def _where(subject: Any) -> tuple[Topology, Where]:
     topology = getattr(subject, "topology", None)
     if not isinstance(topology, Topology):
         raise NetwrightError("run_check needs a Topology or an engine Deployment")
+    files = getattr(subject, "files", None)
+    if files is not None:  # the live host: its namespaces are files, no lease to fill in
+        return topology, Where({}, subject.host_netns, files=dict(files))
     # leased addresses are probed like static ones (an interface without a lease stays out)
     topology = with_leases(topology, getattr(subject, "leases", None) or {})
     return topology, Where(dict(subject.namespaces), subject.host_netns)
@@ -198,7 +207,7 @@ async def _run_check(
     host_rp_filter: dict[str, int] | None = None
     if options.probe:  # a deployed design: the kernel's other rules decide too
         places: dict[Place, str] = {None: where.path(None)}
-        if has_rules(topology):
+        if has_rules(topology) or options.observed:
             places.update({ns: where.path(ns) for ns in topology.namespaces})
         with ThreadPoolExecutor(max_workers=1) as pool:
             foreign, kernel_notes = await loop.run_in_executor(
@@ -219,7 +228,8 @@ async def _run_check(
                                 " to finish (tentative addresses can neither send nor answer)")
     explainer = Explainer(topology, options.outside, host_forwarding, foreign, bridge_nf,
                           probe_size=options.size, host_rp_filter=host_rp_filter,
-                          address_states=address_states)
+                          address_states=address_states,
+                          loopback_down=getattr(subject, "loopback_down", frozenset()))
     pairs = with_services(explainer, explainer.pairs(options.source),
                           outside_served=options.outside_netns is not None and options.probe)
     timings["explain"] = time.perf_counter() - started
@@ -239,7 +249,14 @@ async def _run_check(
     pins = None
     limited = False
     try:
-        if len(steps) > options.neighbour_budget:
+        if len(steps) > options.neighbour_budget and options.observed:
+            limited = True
+            result.notes.append(
+                f"{len(steps)} neighbour entries needed, more than the"
+                f" {options.neighbour_budget} a check may take from the kernel's shared table"
+                f" ({NEIGHBOUR_TABLE_LIMIT}): none were pinned, as a check of the live host"
+                " writes nothing, so a pair may fail for the table's sake (marked)")
+        elif len(steps) > options.neighbour_budget:
             from netwright.backend.checks.neighbours import NeighbourPins
 
             report(0, len(pairs), f"pinning {len(steps)} neighbour entries (the kernel's table"

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from netwright.backend.cli.terminal import TerminalProgress, names_a_file, read_topology
+from netwright.backend.topology.problems import NetwrightError
 
 if TYPE_CHECKING:
     from netwright.backend.checks.results import CheckResult
@@ -29,10 +30,21 @@ def register(subparsers: Any) -> None:
         "check",
         help="probe a deployed topology and explain every result",
         description="Probe every pair that matters in a deployed topology (ICMP from sockets"
-        " inside each namespace, all at once) and show predicted vs observed. Exits 1 when a"
-        " result contradicts its prediction.",
+        " inside each namespace, all at once) and show predicted vs observed. With --host,"
+        " the same for the namespaces that exist on this machine (containers, `ip netns`),"
+        " read-only. Exits 1 when a result contradicts its prediction.",
     )
-    check.add_argument("subject", metavar="FILE|NAME", help="a topology file or deployed name")
+    check.add_argument("subject", metavar="FILE|NAME", nargs="?",
+                       help="a topology file or deployed name (none with --host)")
+    check.add_argument("--host", action="store_true",
+                       help="check what exists: the live host's namespaces as observed"
+                       " (read-only: nothing is created, no neighbour entry pinned)")
+    check.add_argument("--namespace", action="append", metavar="NAME",
+                       help="with --host: only this namespace besides the host (repeatable;"
+                       " the names `netwright import` gives)")
+    check.add_argument("--process-tree", type=int, metavar="PID",
+                       help="with --host --local: anonymous namespaces only among PID and its"
+                       " descendants")
     check.add_argument("--lab", action="store_true", help="check the deployment in the lab")
     check.add_argument("--json", action="store_true", help="print the result as JSON")
     check.add_argument("--target-outside", metavar="ADDR",
@@ -152,11 +164,72 @@ def _check_via_backend(args: argparse.Namespace) -> CheckResult:
     return asyncio.run(ask())
 
 
+class CheckArgumentsError(NetwrightError):
+    """The command line asks for what cannot be (a subject and --host both, --host --local
+    without root …)."""
+
+
+def _check_host(args: argparse.Namespace) -> CheckResult:
+    """``--host``: the live host's namespaces, through the backend or (``--local``) here."""
+    import asyncio  # here, not at the top: `netwright --help` stays fast
+
+    from netwright.backend.checks.results import CheckResult
+    from netwright.backend.checks.run import CheckOptions
+
+    if args.local:
+        if args.lab:
+            raise CheckArgumentsError("--lab checks the lab host through its backend: drop"
+                                      " --local")
+        if os.geteuid() != 0:
+            raise CheckArgumentsError("--host --local enters other namespaces, which needs"
+                                      " root: drop --local to ask netwrightd, or run as root")
+        from netwright.backend.checks.observed import check_observed, observe_subject
+
+        options = CheckOptions(timeout=args.timeout, outside=args.target_outside,
+                               tcp_port=args.port, size=args.size, source=args.source)
+        subject = observe_subject(args.namespace, args.process_tree)
+        return asyncio.run(check_observed(subject, options))
+    if args.process_tree is not None:
+        raise CheckArgumentsError("--process-tree is for --local: netwrightd reads every"
+                                  " namespace of the host")
+    from netwright.backend.client.connect import connect
+
+    async def ask() -> CheckResult:
+        client = await connect(lab=True if args.lab else None)
+        progress = TerminalProgress(not args.json)
+        try:
+            if client.lab and not args.json:
+                print("netwright: using the lab backend (an emulated network, no root"
+                      " needed)", file=sys.stderr)
+            data = await client.check_host_job(args.namespace, progress,
+                                               outside=args.target_outside,
+                                               timeout=args.timeout, size=args.size,
+                                               source=args.source)
+        finally:
+            progress.close()
+            client.close()
+        return CheckResult.from_json(data)
+
+    return asyncio.run(ask())
+
+
 def run_check_command(args: argparse.Namespace) -> int:
     import asyncio  # here, not at the top: `netwright --help` stays fast
 
     from netwright.backend.checks.run import CheckOptions, run_check
 
+    if args.host:
+        if args.subject is not None:
+            raise CheckArgumentsError(f"--host checks the live host, not {args.subject}: give"
+                                      " either a topology or --host")
+        result = _check_host(args)
+        _print(result, args.json)
+        return EXIT_MISMATCH if result.mismatches else EXIT_OK
+    if args.subject is None:
+        raise CheckArgumentsError("name a topology (file or deployed name) to check, or"
+                                  " --host for the namespaces that exist")
+    if args.namespace or args.process_tree is not None:
+        raise CheckArgumentsError("--namespace and --process-tree go with --host")
     if not args.local:
         result = _check_via_backend(args)
         _print(result, args.json)

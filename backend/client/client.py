@@ -170,6 +170,19 @@ class BackendClient:
         job = str(await self._call("StartCheck", "sa{sv}", [name, options]))
         return parse_json(await self._finished(job, progress))
 
+    async def check_host_job(
+        self, namespaces: list[str] | None = None, progress: ProgressCallback | None = None,
+        *, outside: str | None = None, timeout: float | None = None, size: int | None = None,
+        source: str | None = None,
+    ) -> Any:
+        """The check of the live host's namespaces (all, or ``namespaces`` besides the host),
+        read-only, as a job (StartCheckHost): the same report as check_job()."""
+        options = _check_options(outside, timeout, size, source)
+        if namespaces:
+            options["namespaces"] = Variant("as", list(namespaces))
+        job = str(await self._call("StartCheckHost", "a{sv}", [options]))
+        return parse_json(await self._finished(job, progress))
+
     async def start_apply(self, topology: str, *, confirm: bool = False,
                           confirm_seconds: int | None = None, source_file: str = "") -> str:
         """Start an apply job; return its id at once. ``confirm``: the user accepted a plan

@@ -188,11 +188,15 @@ class Interest:
 
 
 def observe_ns(kernel: Kernel, where: Where, interest: Interest | None = None, *,
-               links_only: bool = False, present: bool | None = None) -> NsState:
+               links_only: bool = False, present: bool | None = None,
+               learned: bool = False) -> NsState:
     """Links (with addresses) and static routes of one namespace; ``exists`` False if absent.
     ``links_only``: neither addresses nor routes (a plan towards nothing, which only deletes
     links and namespaces, reads neither). ``present``: whether it existed a moment ago
-    (``Kernel.prefetch``), so it is not looked up again; None: look."""
+    (``Kernel.prefetch``), so it is not looked up again; None: look. ``learned``: routes a
+    DHCP client, a router advertisement or a daemon installed count too (the live host's
+    default route), not only static ones; the kernel's own (connected subnets) never do."""
+    wanted = _LEARNED if learned else (RTPROT_BOOT, RTPROT_STATIC)
     if not (kernel.exists(where) if present is None else present):
         return NsState(where, exists=False)
     sock = kernel.socket(where)
@@ -229,11 +233,11 @@ def observe_ns(kernel: Kernel, where: Where, interest: Interest | None = None, *
         fixed = enc.rtmsg(family=family, dst_len=0, table=0, protocol=0, scope=0, route_type=0)
         for raw in sock.dump_raw(RTM_GETROUTE, fixed):
             table, protocol, _scope, kind = struct.unpack_from("=BBBB", raw, 20)
-            if protocol in (RTPROT_BOOT, RTPROT_STATIC) and kind == RTN_UNICAST:
+            if protocol in wanted and kind == RTN_UNICAST:
                 route_msgs.append(sock.decode(raw))
     for msg in route_msgs:
         table = msg.get_attr("RTA_TABLE") or msg["table"]
-        if table != RT_TABLE_MAIN or msg["proto"] not in (RTPROT_BOOT, RTPROT_STATIC):
+        if table != RT_TABLE_MAIN or msg["proto"] not in wanted:
             continue
         if msg["type"] != RTN_UNICAST:
             continue
@@ -247,6 +251,10 @@ def observe_ns(kernel: Kernel, where: Where, interest: Interest | None = None, *
             src=msg.get_attr("RTA_PREFSRC"),
         ))
     return state
+
+
+# every route protocol but the kernel's own (2) and redirects (1): boot, static, ra, dhcp …
+_LEARNED = frozenset(range(3, 256))
 
 
 # made by the kernel in every new namespace when their modules are loaded

@@ -183,7 +183,8 @@ def observe_host(under: int | None = None, host: str | None = None,
         kernel.prefetch(paths)
         inode = os.stat(host_where or "/proc/self/ns/net").st_ino
         namespaces = [ObservedNamespace(host_where, inode, None, [],
-                                        observe_ns(kernel, host_where), is_host=True)]
+                                        observe_ns(kernel, host_where, learned=True),
+                                        is_host=True)]
         for item in found:
             with contextlib.suppress(OSError):
                 if kernel.opened(item.path):

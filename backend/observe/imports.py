@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import errno
 
-from netwright.backend.observe.host import observe_host
+from netwright.backend.observe.host import HostView, observe_host
 from netwright.backend.observe.to_topology import host_yaml
 from netwright.backend.topology.problems import NetwrightError
 
@@ -24,14 +24,20 @@ def host_import(name: str, namespaces: list[str] | None = None,
     """The topology text of this host and what was left out (see ``host_yaml``; ``host``
     and ``hide`` as in ``find_namespaces``, ``prefix`` as in ``namespace_key``).
     LookupError: a namespace asked for is not there (the message lists those that are)."""
+    view = read_host(process_tree, host, hide)
+    return host_yaml(view, name, namespaces, as_design=as_design, prefix=prefix)
+
+
+def read_host(process_tree: int | None = None, host: str | None = None,
+              hide: frozenset[str] = frozenset()) -> HostView:
+    """``observe_host``, its failures as sentences (ObserveError)."""
     try:
-        view = observe_host(process_tree, host, hide)
+        return observe_host(process_tree, host, hide)
     except OSError as exc:
         if isinstance(exc, PermissionError) or exc.errno == errno.EPERM:
             raise ObserveError("reading other namespaces needs root: run through netwrightd"
                                " (without --local) or as root") from exc
         raise ObserveError(f"cannot read the host: {exc.strerror or exc}") from exc
-    return host_yaml(view, name, namespaces, as_design=as_design, prefix=prefix)
 
 
 def import_local(name: str, namespaces: list[str] | None = None,

@@ -42,6 +42,23 @@ def namespace_key(ns: ObservedNamespace, prefix: str = "") -> str:
     return base[:64]
 
 
+def namespace_keys(view: HostView, prefix: str = "") -> dict[Where, str]:
+    """The file key of every namespace of ``view`` but the host's and those outside it
+    (``namespace_key``, made unique), by the file that opens the namespace."""
+    keys: dict[Where, str] = {}
+    taken: set[str] = set()
+    for ns in view.namespaces:
+        if ns.is_host or ns.outside:
+            continue
+        key = base = namespace_key(ns, prefix)
+        n = 2
+        while key in taken:
+            key, n = f"{base[:58]}-{n}", n + 1
+        taken.add(key)
+        keys[ns.where] = key
+    return keys
+
+
 @dataclass
 class _Import:
     view: HostView
@@ -119,6 +136,9 @@ class _Import:
                 nic["addresses"] = addresses
             if link.mac:
                 nic["mac"] = link.mac
+            gateway = _gateway(ns, link.name)
+            if gateway is not None:
+                nic["gateway"] = gateway
             self.nics[link.name] = nic
             return
         out: dict[str, Any] = {"kind": link.kind}
@@ -186,6 +206,14 @@ class _Import:
         return None
 
 
+def _gateway(ns: ObservedNamespace, nic: str) -> str | None:
+    """The gateway of the host's default route over ``nic`` (IPv4 before IPv6, then the
+    lowest metric): what the checks need to predict the way out."""
+    found = [(":" in route.via, route.metric or 0, route.via) for route in ns.state.routes
+             if route.to == "default" and route.dev == nic and route.via]
+    return min(found)[2] if found else None
+
+
 def _is_multicast(address: str) -> bool:
     return ipaddress.ip_address(address).is_multicast
 
@@ -249,16 +277,8 @@ def host_topology(view: HostView, name: str, only: list[str] | None = None, *,
     is refused with the list of those that exist. ``as_design``: nothing marked existing, so
     applying the file elsewhere (an empty namespace, another machine) builds the same graph."""
     work = _Import(view)
-    taken: set[str] = set()
-    for ns in view.namespaces:
-        if ns.is_host or ns.outside:
-            continue
-        key = base = namespace_key(ns, prefix)
-        n = 2
-        while key in taken:
-            key, n = f"{base[:58]}-{n}", n + 1
-        taken.add(key)
-        work.ns_keys[ns.where] = key
+    work.ns_keys = namespace_keys(view, prefix)
+    taken = set(work.ns_keys.values())
     if only is not None:
         unknown = sorted(set(only) - taken)
         if unknown:

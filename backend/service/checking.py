@@ -10,6 +10,7 @@ its time limit). In a lab the lab's outside address is probed by default.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from netwright.backend.checks.run import CheckOptions, CheckOptionsError, Progress, run_check
@@ -64,10 +65,17 @@ async def run_check_for_bus(
         data: dict[str, Any] = result.to_json()
         return data
 
+    return await run_limited(worker, check, cancel, f"check of {name}")
+
+
+async def run_limited(worker: EngineWorker, check: Callable[[], Awaitable[dict[str, Any]]],
+                      cancel: CancelFlag, what: str) -> dict[str, Any]:
+    """``check()`` in a check thread, cancelled when ``cancel`` is set or after
+    CHECK_LIMIT_SECONDS (``what`` names it in the Cancelled error)."""
     limit = asyncio.get_running_loop().call_later(
         CHECK_LIMIT_SECONDS, cancel.request,
         f"it ran longer than netwrightd allows a check ({CHECK_LIMIT_SECONDS:.0f} s)")
     try:
-        return await worker.run_check(check, cancel, f"check of {name}")
+        return await worker.run_check(check, cancel, what)
     finally:
         limit.cancel()

@@ -132,3 +132,42 @@ def test_the_allowed_user_adopts_and_destroy_removes_only_that(
 def test_the_denied_user_cannot_adopt(built: int, caller_factory: Any) -> None:
     answer = caller_factory("denied").call("Adopt", "sasa{sv}", "adopted", ["obsvh1"], {})
     assert answer["error"] == "io.netwright.Error.NotAuthorized", answer
+
+
+def test_the_allowed_user_checks_the_lab_host(built: int, host: Host, running: Any) -> None:
+    """`netwright check --host`: the lab host's namespaces probed read-only, the lab's
+    outside address too; the prediction holds and nothing changes."""
+    host.run("sh", "-c", f"ip -n {LAB_HOST} addr add 172.30.0.1/24 dev obsbr0 &&"
+             f" ip -n {LAB_HOST} link set obsbr0 up && ip -n {LAB_HOST} link set obsvh1 up &&"
+             " ip -n lab-obs-red link set eth0 up")
+    before = host.snapshot()
+    shown = as_user(USER_ALLOWED, [NETWRIGHT, "check", "--host", "--namespace", "obs-red",
+                                   "--timeout", "0.5", "--json"], running.address)
+    assert shown.returncode == 0, shown.stderr  # no mismatch
+    report = json.loads(shown.stdout)
+    pairs = {(p["source"], p["target"]): p for p in report["pairs"]}
+    assert pairs[("obs-red", "172.30.0.1")]["observed"]["verdict"] == "reachable"
+    outside = pairs[("obs-red", "203.0.113.114")]  # no default route in obs-red
+    assert outside["predicted"]["verdict"] == outside["observed"]["verdict"] == "unreachable"
+    assert host.snapshot() == before
+
+
+@pytest.mark.parametrize(("role", "words"), [("denied", "denied"),
+                                             ("default", "authentication is required")])
+def test_others_cannot_check_the_host(running: Any, caller_factory: Any, role: str,
+                                      words: str) -> None:
+    answer = caller_factory(role).call("StartCheckHost", "a{sv}", {})
+    assert answer["error"] == "io.netwright.Error.NotAuthorized", answer
+    assert words in answer["text"]
+
+
+@pytest.mark.parametrize(("options", "words"), [
+    ({"pin": {"$v": ["b", True]}}, "pin"),
+    ({"namespaces": {"$v": ["as", ["../etc"]]}}, "topology name"),
+    ({"timeout": {"$v": ["d", 99.0]}}, "out of range"),
+])
+def test_hostile_options_are_refused(running: Any, caller_factory: Any,
+                                     options: dict[str, Any], words: str) -> None:
+    answer = caller_factory("allowed").call("StartCheckHost", "a{sv}", options)
+    assert answer["error"] == "io.netwright.Error.InvalidArguments", answer
+    assert words in answer["text"]

@@ -1,0 +1,154 @@
+"""Checks on what exists: the live host of livehost.py, with a "WAN" namespace beyond its
+uplink (hidden from the host as the lab's LAN is), checked read-only. The prediction equals
+the observation, "why can't my container reach the outside?" is answered (the host does not
+forward), and nothing changes: links, addresses, routes and permanent neighbour entries of
+every namespace, the anonymous one included, are the same afterwards."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from netwright.backend.checks.observed import check_observed, observe_subject
+from netwright.backend.checks.results import CheckResult
+from netwright.backend.checks.run import CheckOptions
+from netwright.backend.cli.main import main
+from tests.engine.conftest import sh, snapshot
+from tests.observe.livehost import BRIDGE, NAMED, LiveHost
+
+WAN = "obs-wan"
+OUTSIDE = "198.51.100.7"
+
+
+@pytest.fixture
+def wan(live: LiveHost) -> Iterator[LiveHost]:
+    """The live host with an address in its anonymous namespace, an uplink to a WAN
+    namespace (its default route) and an outside address there."""
+    sh(f"""set -e
+nsenter -t {live.pid} -n ip addr add 172.31.0.3/24 dev eth0
+nsenter -t {live.pid} -n ip link set eth0 up
+nsenter -t {live.pid} -n ip route add default via 172.31.0.1
+ip netns add {WAN}
+ip link add name obswan0 type veth peer name wan0 netns {WAN}
+ip addr add 10.78.0.1/24 dev obswan0
+ip link set obswan0 up
+ip -n {WAN} addr add 10.78.0.2/24 dev wan0
+ip -n {WAN} link set wan0 up
+ip -n {WAN} link set lo up
+ip -n {WAN} addr add {OUTSIDE}/32 dev lo
+ip route add default via 10.78.0.2
+""")
+    try:
+        yield live
+    finally:
+        sh(f"ip netns del {WAN}", check=False)
+        sh("ip link del obswan0 2>/dev/null", check=False)
+
+
+def _state(pid: int) -> dict[str, Any]:
+    """The snapshot of every named namespace and the host, plus the anonymous namespace
+    and the permanent neighbour entries of all of them."""
+    def permanent(prefix: str) -> list[str]:
+        return sorted(json.dumps(n, sort_keys=True) for n in json.loads(
+            sh(f"{prefix} ip -j neigh show nud permanent") or "[]"))
+
+    anon = f"nsenter -t {pid} -n"
+    state = snapshot()
+    state["anonymous"] = {"links": sh(f"{anon} ip -br addr"), "routes": sh(f"{anon} ip route")}
+    state["permanent"] = {"host": permanent(""), "anonymous": permanent(anon),
+                          **{ns: permanent(f"ip netns exec {ns}") for ns in (NAMED, WAN)}}
+    return state
+
+
+def _check(live: LiveHost, **options: Any) -> CheckResult:
+    subject = observe_subject(process_tree=os.getpid(), hide=frozenset({WAN}))
+    outside = {"outside": OUTSIDE, "outside_netns": WAN}
+    return asyncio.run(check_observed(subject, CheckOptions(timeout=0.5, **{**outside,
+                                                                            **options})))
+
+
+def _pair(result: CheckResult, source: str, address: str) -> Any:
+    return next(p for p in result.pairs
+                if p.source == source and p.target.address == address)
+
+
+def test_the_prediction_equals_the_observation_and_nothing_changes(wan: LiveHost) -> None:
+    before = _state(wan.pid)
+    result = _check(wan)
+    assert _state(wan.pid) == before
+    assert result.probed
+    anon = wan.anonymous_key
+    sources = {p.source for p in result.pairs}
+    assert {NAMED, anon} <= sources
+    assert result.mismatches == []
+    assert _pair(result, NAMED, "172.31.0.3").observed.verdict == "reachable"
+    assert _pair(result, anon, "172.31.0.2").observed.verdict == "reachable"
+    # the container's way out: the host is its gateway but does not forward
+    out = _pair(result, NAMED, OUTSIDE)
+    assert out.predicted.verdict == out.observed.verdict != "reachable"
+    assert "forward" in json.dumps(out.predicted.to_json())
+
+
+def test_forwarding_and_masquerade_on_the_host_let_the_containers_out(wan: LiveHost) -> None:
+    """As docker does it: forwarding on, and the bridge's subnet masqueraded on the uplink
+    (the WAN's router knows no way back to 172.31.0.0/24, as a home router would not)."""
+    sh("sysctl -qw net.ipv4.ip_forward=1")
+    sh("nft add table ip obsnat && nft 'add chain ip obsnat post { type nat hook postrouting"
+       " priority srcnat; }' && nft add rule ip obsnat post ip saddr 172.31.0.0/24"
+       " oifname obswan0 masquerade")
+    try:
+        result = _check(wan)
+    finally:
+        sh("sysctl -qw net.ipv4.ip_forward=0")
+        sh("nft delete table ip obsnat")
+    assert result.mismatches == []
+    out = _pair(result, NAMED, OUTSIDE)
+    assert out.observed.verdict == out.predicted.verdict == "reachable"
+    assert "masquerade" in out.predicted.reason
+
+
+def test_only_the_namespaces_asked_for_are_probed(wan: LiveHost) -> None:
+    subject = observe_subject([NAMED], process_tree=os.getpid(), hide=frozenset({WAN}))
+    assert set(subject.files) == {NAMED}
+    assert subject.files[NAMED] == f"/run/netns/{NAMED}"
+    assert BRIDGE in subject.topology.interfaces
+
+
+def test_the_command_line_checks_the_host(live: LiveHost,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    sh(f"nsenter -t {live.pid} -n ip addr add 172.31.0.3/24 dev eth0 &&"
+       f" nsenter -t {live.pid} -n ip link set eth0 up")
+    code = main(["check", "--host", "--local", "--process-tree", str(os.getpid()),
+                 "--namespace", live.anonymous_key, "--timeout", "0.5", "--json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0  # no mismatch
+    assert {p["source"] for p in report["pairs"]} == {live.anonymous_key, "host"}
+    assert report["topology"] == "live-host"
+
+
+@pytest.mark.parametrize(("argv", "words"), [
+    (["check", "--host", "mine.yaml"], "either a topology or --host"),
+    (["check"], "or --host for the namespaces that exist"),
+    (["check", "mine", "--namespace", "x"], "go with --host"),
+    (["check", "--host", "--local", "--namespace", "nope"], "no namespace nope"),
+])
+def test_wrong_arguments_are_sentences(live: LiveHost, capsys: pytest.CaptureFixture[str],
+                                       argv: list[str], words: str) -> None:
+    assert main(argv) != 0
+    assert words in capsys.readouterr().err
+
+
+def test_local_without_root_is_a_sentence(live: LiveHost) -> None:
+    """An ordinary user asking for --local is told to use the backend (no traceback)."""
+    done = subprocess.run(
+        ["runuser", "-u", "nobody", "--", sys.executable, "-m", "netwright.backend.cli.main",
+         "check", "--host", "--local"], capture_output=True, text=True, check=False)
+    assert done.returncode != 0
+    assert "needs root: drop --local" in done.stderr and "Traceback" not in done.stderr
