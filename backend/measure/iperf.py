@@ -25,6 +25,7 @@ from netwright.backend.topology.problems import NetwrightError
 
 DEFAULT_PORT = 5201
 LISTEN_WAIT = 5.0  # seconds for the server's socket to appear
+UDP_DEFAULT_BPS = 1_000_000  # iperf3's -b when UDP is asked without one
 TCP_LISTEN = "0A"  # the state column of /proc/net/tcp for LISTEN
 
 
@@ -198,4 +199,13 @@ def measure(subject: Any, source: str, target: str, options: MeasureOptions) -> 
     return MeasureResult(topology=topology.name, source=source, target=target,
                          address=address, protocol="udp" if options.udp else "tcp",
                          seconds=options.seconds, configured_rate=configured_rate(
-                             topology, source), **numbers)
+                             topology, source), requested_bps=requested_bps(options),
+                         **numbers)
+
+
+def requested_bps(options: MeasureOptions) -> int | None:
+    """The rate the client is asked to keep: ``--bitrate``, else UDP's default of
+    1 Mbit/s (iperf3's); None for TCP without one (as fast as it goes)."""
+    if options.bitrate is not None:
+        return rate_bits(options.bitrate)
+    return UDP_DEFAULT_BPS if options.udp else None

@@ -33,6 +33,7 @@ class MeasureResult:
     packets: int | None = None  # UDP only
     lost_percent: float | None = None  # UDP only
     configured_rate: int | None = None  # bits per second, from the design's impairment
+    requested_bps: int | None = None  # the rate the sender was asked to keep (UDP, --bitrate)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -43,12 +44,14 @@ class MeasureResult:
         return cls(**{k: v for k, v in data.items() if k in known})
 
     def expected_bps(self) -> float | None:
-        """What the design asks of this path: its rate limit, or for UDP the rate sent when
-        that is lower (1 Mbit/s sent through a 10 Mbit/s limit should arrive as 1 Mbit/s);
-        None when the design sets no limit."""
+        """What the design asks of this path: its rate limit, or the rate the sender was
+        asked to keep when that is lower (UDP's 1 Mbit/s through a 10 Mbit/s limit should
+        arrive as 1 Mbit/s); None when the design sets no limit."""
         if self.configured_rate is None:
             return None
-        if self.protocol == "udp" and self.sent_bps:
+        if self.requested_bps:
+            return float(min(self.configured_rate, self.requested_bps))
+        if self.protocol == "udp" and self.sent_bps:  # from a backend that did not say
             return min(float(self.configured_rate), self.sent_bps)
         return float(self.configured_rate)
 

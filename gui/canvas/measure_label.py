@@ -1,11 +1,12 @@
 """A throughput measurement written on its path: "942 Mbit/s · 0 retransmits" on the canvas.
 
 The path's wires are coloured as a check cell's are (``TopologyScene.set_wire_results``); the
-label is a child of the path's middle wire, so it moves with it and goes into PNG/SVG
-exports, drawn just below the wire's midpoint (under the impairment label when the wire has
-one, so both stay readable). Its frame is green when the rate agrees with the design, amber
-when it is outside tolerance. It never takes a click: the wire does. One measurement is shown
-at a time; the text comes from ``gui.model.measure_text``.
+label sits just below the midpoint of the path's middle wire (under the impairment label when
+the wire has one, so both stay readable), above every box: a wire between two namespaces is
+often shorter than the label. The wire re-places it when it is routed anew
+(``WireItem.measure_label``), and it goes into PNG/SVG exports. Its frame is green when the
+rate agrees with the design, amber when it is outside tolerance. It never takes a click. One
+measurement is shown at a time; the text comes from ``gui.model.measure_text``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from netwright.gui.model.edits import Wire
 
 PADDING = 3.0
 GAP = 4.0  # between the wire (or its impairment label) and this label
+ABOVE_BOXES = 50.0  # z: over namespaces, interfaces and wire labels
 WARNING = QColor("#d08700")  # amber: measured, but not what the design asks
 
 
@@ -38,7 +40,8 @@ class MeasureLabel(QGraphicsItem):
     """The result of one measurement, below the midpoint of a wire on its path."""
 
     def __init__(self, theme: Theme, text: str, flagged: bool, wire: WireItem) -> None:
-        super().__init__(wire)
+        super().__init__()
+        self.wire = wire
         self.theme = theme
         self.text = text
         self.flagged = flagged
@@ -46,17 +49,16 @@ class MeasureLabel(QGraphicsItem):
         width, height = metrics.horizontalAdvance(text), metrics.height()
         self._rect = QRectF(-width / 2 - PADDING, 0, width + 2 * PADDING, height + 2 * PADDING)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        self.setZValue(2)
+        self.setZValue(ABOVE_BOXES)
         self.setToolTip(text)
         self.place(wire.path)
 
     def place(self, path: QPainterPath) -> None:
         """Just below the wire's midpoint, or below its impairment label."""
         middle = path.pointAtPercent(0.5) if path.elementCount() else QPointF()
-        wire = self.parentItem()
-        label = getattr(wire, "label", None)
+        label = self.wire.label
         below = label.boundingRect().bottom() if label is not None else 0.0
-        self.setPos(middle + QPointF(0, below + GAP))
+        self.setPos(self.wire.mapToScene(middle) + QPointF(0, below + GAP))
 
     def boundingRect(self) -> QRectF:  # noqa: N802
         return self._rect
@@ -80,7 +82,6 @@ def clear_measurement(scene: TopologyScene) -> None:
         label = wire.measure_label
         if label is not None:
             wire.measure_label = None
-            label.setParentItem(None)
             if label.scene() is not None:
                 label.scene().removeItem(label)
     scene.set_wire_results({})
@@ -97,5 +98,6 @@ def show_measurement(scene: TopologyScene, path: list[Wire], text: str,
     if not drawn:
         return None
     wire = drawn[len(drawn) // 2]
-    wire.measure_label = MeasureLabel(scene.theme, text, flagged, wire)
-    return wire.measure_label
+    label = wire.measure_label = MeasureLabel(scene.theme, text, flagged, wire)
+    scene.addItem(label)
+    return label

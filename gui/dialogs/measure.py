@@ -16,7 +16,7 @@ import asyncio
 import time
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -41,6 +41,8 @@ from netwright.gui.model.measure_text import error_sentence, result_line
 DEFAULT_SECONDS = 5.0
 DEFAULT_UDP_RATE = "1mbit"  # iperf3's own default for UDP
 TICK_MS = 100
+MARGIN = 24  # from the window's corner
+STATE_LINES = 3
 
 
 def rate_problem(text: str) -> str | None:
@@ -106,6 +108,10 @@ class MeasureDialog(QDialog):
         form.addRow("Protocol:", protocol_row)
         self.state = QLabel()
         self.state.setWordWrap(True)
+        self.state.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # room for a result or an error sentence from the start: the dialog never grows
+        # out of the corner it was placed in
+        self.state.setMinimumHeight(self.state.fontMetrics().lineSpacing() * STATE_LINES)
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.setVisible(False)
@@ -135,6 +141,17 @@ class MeasureDialog(QDialog):
             signal.connect(self._update_state)
         self._update_state()
         self.resize(560, self.sizeHint().height())
+
+    def keep_canvas_clear(self, window: QWidget) -> None:
+        """Sit in the window's bottom-right corner (over the docks), not in its middle: the
+        result is drawn on the canvas, which a centred dialog would cover."""
+        frame = window.frameGeometry()
+        screen = window.screen()
+        if screen is not None:  # a window taller than its screen: stay on the screen
+            frame = frame.intersected(screen.availableGeometry())
+        size = self.frameGeometry().size()
+        self.move(max(frame.left(), frame.right() - size.width() - MARGIN),
+                  max(frame.top(), frame.bottom() - size.height() - MARGIN))
 
     @staticmethod
     def _pick(combo: QComboBox, namespace: str | None, fallback: int) -> None:
@@ -208,6 +225,7 @@ class MeasureDialog(QDialog):
             self._end(self._cancelled_words())
 
     def _end(self, error: str) -> None:
+        self._task = None  # not running any more, though _run has not returned yet
         self._timer.stop()
         self.error = error
         self._set_running(False)

@@ -5,7 +5,8 @@ A mixin of ``MainWindow`` (typed by ``WindowParts``). Offered on a namespace or 
 cell of the Checks dock, and in the Topology menu; each opens a ``MeasureDialog`` on the
 backend the window uses. A result is drawn on the path between the two namespaces (found as a
 check cell's path is, ``gui.model.paths``) with its label, and logged with what the design
-asks; a failure is logged as its sentence. Another document clears the label.
+asks; a failure is logged as its sentence. Another document, or an edit that removes the
+labelled wire, clears the label.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ class MeasureActions(_Base):
         matrix.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         matrix.customContextMenuRequested.connect(self._checks_menu)
         self.document.replaced.connect(self.clear_measurement)
+        self.document.content_changed.connect(self._measured_wire_gone)
 
     def measure_entry(self, menu: QMenu, source: str | None, target: str | None = None
                       ) -> QAction | None:
@@ -85,6 +87,7 @@ class MeasureActions(_Base):
         dialog.stopped.connect(self._measure_stopped)
         self.measure_dialog = dialog
         dialog.show()
+        dialog.keep_canvas_clear(self)  # type: ignore[arg-type]
         return dialog
 
     def show_measurement(self, result: MeasureResult) -> None:
@@ -100,6 +103,11 @@ class MeasureActions(_Base):
     def clear_measurement(self) -> None:
         clear_measurement(self.scene)
         self.measure_label = None
+
+    def _measured_wire_gone(self) -> None:
+        """An edit removed the wire the label was on: the label goes with it."""
+        if self.measure_label is not None and self.measure_label.wire.scene() is None:
+            self.clear_measurement()
 
     def _measure_stopped(self, sentence: str) -> None:
         self.log.appendPlainText(f"Measure: {sentence}")

@@ -52,7 +52,7 @@ def test_tcp_throughput_agrees_with_the_rate_limit(
     assert (result.protocol, result.address, result.configured_rate) == ("tcp", "10.9.0.2",
                                                                           10_000_000)
     assert abs(result.received_bps - 10e6) <= TOLERANCE * 10e6, result
-    assert result.retransmits is not None
+    assert result.retransmits is not None and result.requested_bps is None
     assert iperf3_processes() == []
     back = measure(deployment, "b", "a", MeasureOptions(seconds=2))  # b's side is not limited
     assert back.configured_rate is None and back.received_bps > 5 * 10e6
@@ -62,6 +62,7 @@ def test_udp_reports_loss_and_jitter(deploy: Callable[[Topology], object]) -> No
     deployment = deploy(parse_topology(LIMITED))
     within = measure(deployment, "a", "b", MeasureOptions(seconds=2, udp=True, bitrate="5mbit"))
     assert within.protocol == "udp" and within.packets and within.packets > 100
+    assert within.requested_bps == 5_000_000 and within.expected_bps() == 5e6
     assert within.lost_percent is not None and within.lost_percent < 1
     assert within.jitter_ms is not None and abs(within.received_bps - 5e6) < 0.1 * 5e6
     assert "% loss" in within.summary() and "limit 10 Mbit/s" in within.summary()

@@ -100,7 +100,7 @@ def test_measure_a_rate_limited_path_from_the_canvas(window: MainWindow, own_lab
     # TCP's first second is slow start and tbf's drops: never above the limit, and near it
     # on a quiet machine; UDP below shows the limit within tolerance
     assert LIMIT / 4 < _rate(label.text) <= (1 + TOLERANCE) * LIMIT, label.text
-    assert label.parentItem() is window.scene.wires[("peer", "a0", "b0")]
+    assert label.wire is window.scene.wires[("peer", "a0", "b0")]
     assert window.scene.wires[("peer", "a0", "b0")].result == "reachable"
     log = window.log.toPlainText()
     assert "Measure a → b (10.9.0.2, TCP, 1 s):" in log and "asked 10 Mbit/s, measured" in log
@@ -111,7 +111,9 @@ def test_measure_a_rate_limited_path_from_the_canvas(window: MainWindow, own_lab
     label = window.measure_label
     assert label is not None and "% loss ·" in label.text and label.text.endswith("ms jitter")
     assert abs(_rate(label.text) - LIMIT) <= TOLERANCE * LIMIT, label.text
-    assert not label.flagged and "asked 10 Mbit/s, measured" in window.log.toPlainText()
+    udp_line = window.log.toPlainText().splitlines()[-1]
+    assert udp_line.startswith("Measure a → b (10.9.0.2, UDP, 1 s):"), udp_line
+    assert "asked 10 Mbit/s, measured" in udp_line and not label.flagged
     assert dialog.result is not None and dialog.result.protocol == "udp"
 
     dialog.tcp.click()  # Cancel: stops waiting at once, the window never waits for it

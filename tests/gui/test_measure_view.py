@@ -41,8 +41,13 @@ def test_the_label_says_rate_and_retransmits_or_loss_and_jitter() -> None:
     assert result_line(udp) == ("a → b (10.9.0.2, UDP, 5 s): 9.78 Mbit/s · 0.2 % loss · 0.05"
                                 " ms jitter (2/1000 datagrams lost); asked 9.8 Mbit/s,"
                                 " measured 9.78 Mbit/s")
-    slow = _result(protocol="udp", sent_bps=1e6, received_bps=1e6, lost_percent=0.0)
+    slow = _result(protocol="udp", sent_bps=1e6, received_bps=1e6, lost_percent=0.0,
+                   requested_bps=1_000_000)
     assert slow.within_tolerance() is True  # 1 Mbit/s sent through 10: 1 Mbit/s asked
+    fast = _result(protocol="udp", sent_bps=9.9e6, received_bps=9.9e6, lost_percent=0.0,
+                   requested_bps=20_000_000)  # 20 asked, the tbf lets 10 through
+    assert fast.expected_bps() == 10e6 and "asked 10 Mbit/s" in result_line(fast)
+    assert _result(received_bps=6e6).within_tolerance() is False
     assert error_sentence(NotDeployed("topology guithru is not deployed on this machine"),
                           "guithru", "a", "b") == \
         "'guithru' is not deployed: Apply the design, then measure."
@@ -57,7 +62,8 @@ def test_a_result_is_drawn_on_its_path_and_flagged_outside_tolerance(
     window.show_measurement(_result(received_bps=6e6, retransmits=3))
     wire = window.scene.wires[("peer", "a0", "b0")]
     label = window.measure_label
-    assert label is not None and label.parentItem() is wire and label.flagged
+    assert label is not None and label.wire is wire and label.flagged
+    assert window.scene.items(label.sceneBoundingRect().center())[0] is label  # over boxes
     assert label.text == "⚠ 6 Mbit/s · 3 retransmits"
     assert wire.result == "reachable"
     impairment = wire.label  # the wire's "10 Mbit/s": the measurement is drawn below it
@@ -68,6 +74,14 @@ def test_a_result_is_drawn_on_its_path_and_flagged_outside_tolerance(
     window.show_measurement(_result())  # a new one replaces it
     assert window.measure_label is not None and not window.measure_label.flagged
     assert [w for w in window.scene.wires.values() if w.measure_label is not None] == [wire]
+    window.scene.select_keys([])
+    wire.setSelected(True)
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_Delete)  # the labelled wire goes
+    assert ("peer", "a0", "b0") not in window.scene.wires
+    assert window.measure_label is None and label.scene() is None
+    window.document.undo_stack.undo()
+    window.show_measurement(_result())
+    assert window.measure_label is not None
     assert window.open_path(seed)  # another document: no measurement on it
     assert window.measure_label is None
     assert all(w.measure_label is None for w in window.scene.wires.values())
