@@ -8,7 +8,7 @@ Hidden while the selection has no fix that is an edit.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QPoint, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
 
 from netwright.gui.model.fixes import Fix
@@ -50,4 +50,7 @@ class FixBar(QWidget):
             action.triggered.connect(lambda _=False, c=choice: self.apply_requested.emit(c))
         self.menu = menu
         menu.aboutToHide.connect(lambda: setattr(self, "menu", None))
-        menu.popup(self.button.mapToGlobal(self.button.rect().bottomLeft()))
+        # under the button, its right edge on the button's: the bar sits at the window's
+        # right, and a menu that opens rightwards would leave the window
+        corner = QPoint(self.button.width() - menu.sizeHint().width(), self.button.height())
+        menu.popup(self.button.mapToGlobal(corner))

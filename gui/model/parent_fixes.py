@@ -4,12 +4,15 @@ An ipvlan, macvlan or vlan needs a parent it can be built on: one that exists (a
 listed in the design, or an interface of it), in the host or in the child's own namespace,
 that is not itself an ipvlan or macvlan child, not a bridge port (ipvlan and macvlan: the
 kernel answers EBUSY), and not already carrying children of the other multiplexing kind or
-another ipvlan mode. This module lists the parents that pass, best first (host NICs, then
-bridges, then the rest), so the Problems dock can offer them as one-click fixes. Pure data:
+another ipvlan mode. This module lists the parents that pass, best first (one on the
+subnet of the child's addresses, then host NICs, bridges, the rest), so the Problems dock
+can offer them as one-click fixes. Pure data:
 no Qt.
 """
 
 from __future__ import annotations
+
+import ipaddress
 
 from netwright.gui.model.document import Edit
 from netwright.gui.model.snapshot import Snapshot
@@ -30,6 +33,7 @@ def parent_candidates(snapshot: Snapshot, key: str) -> list[str]:
     current = child.get("parent")
     where = snapshot.namespace_of(key)
     found: list[tuple[int, str]] = [(_ORDER["nic"], nic) for nic in snapshot.nics]
+    nets = _networks(snapshot.addresses_of(key))
     for other, link in snapshot.interfaces.items():
         other_kind = snapshot.kind_of(other)
         if other == key or other_kind in _CANNOT_HOST or other in snapshot.nics:
@@ -41,13 +45,25 @@ def parent_candidates(snapshot: Snapshot, key: str) -> list[str]:
         if _descends_from(snapshot, other, key):
             continue
         found.append((_ORDER.get(other_kind, 2), other))
-    usable = [name for _rank, name in sorted(found)
+    ranked = sorted((rank - 10 * bool(nets & _networks(snapshot.addresses_of(name))), name)
+                    for rank, name in found)
+    usable = [name for _rank, name in ranked
               if name != current and _shares_well(snapshot, key, name)]
     return usable[:MAX_CHOICES]
 
 
 def parent_edits(key: str, parent: str) -> tuple[Edit, ...]:
     return (Edit(("interfaces", key, "parent"), parent),)
+
+
+def _networks(addresses: list[str]) -> set[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    nets = set()
+    for address in addresses:
+        try:
+            nets.add(ipaddress.ip_interface(address).network)
+        except ValueError:
+            continue  # dhcp, or not an address yet
+    return nets
 
 
 def _shares_well(snapshot: Snapshot, key: str, parent: str) -> bool:

@@ -85,11 +85,14 @@ def test_a_missing_parent_offers_the_parents_that_would_do(window: MainWindow,
     QApplication.processEvents()
     menu = bar.menu
     assert isinstance(menu, QMenu) and menu.isVisible()
+    button_right = bar.button.mapToGlobal(bar.button.rect().bottomRight()).x()
+    assert menu.geometry().right() <= button_right + 1, "the menu opens towards the window"
     labels = [a.text() for a in menu.actions()]
-    # host NICs first; the veth in the host (v2b) can carry it; v2, in net2, cannot
-    assert labels == ["Use enp3s0 as the parent of ipvlan1", "Use wlp2s0 as the parent of"
+    # the NIC on ipvlan1's subnet first, then the other NIC; the veth in the host (v2b) can
+    # carry it; v2, in net2, cannot
+    assert labels == ["Use wlp2s0 as the parent of ipvlan1", "Use enp3s0 as the parent of"
                       " ipvlan1", "Use v2b as the parent of ipvlan1"], labels
-    action = menu.actions()[1]
+    action = menu.actions()[0]
     QTest.mouseClick(menu, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                      menu.actionGeometry(action).center())
     QApplication.processEvents()
@@ -112,7 +115,7 @@ def test_a_parent_in_another_namespace_is_replaced_in_one_click(window: MainWind
     QTest.mouseClick(bar.button, Qt.MouseButton.LeftButton)
     QApplication.processEvents()
     assert bar.menu is not None
-    chosen = bar.menu.actions()[0]
+    chosen = bar.menu.actions()[1]
     QTest.mouseClick(bar.menu, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                      bar.menu.actionGeometry(chosen).center())
     QApplication.processEvents()
