@@ -78,7 +78,7 @@ class Explainer:
         foreign: dict[Place, Ruleset] | None = None, bridge_nf: dict[int, bool] | None = None,
         *, probe_size: int | None = None, host_rp_filter: dict[str, int] | None = None,
         address_states: AddressStates | None = None,
-        loopback_down: frozenset[Place] = frozenset(),
+        loopback_down: frozenset[Place] = frozenset(), forwarding_read: bool = False,
     ) -> None:
         """``foreign``: tables Netwright does not own, read from a kernel, by place;
         ``bridge_nf``: per IP version, whether bridged packets pass the IP hooks
@@ -89,16 +89,20 @@ class Explainer:
         ``address_states``: IPv6 addresses tentative or failed in duplicate address
         detection, read from a kernel (None: the design alone, where a duplicate is a race);
         ``loopback_down``: places whose ``lo`` is down (an observed host's namespaces: a
-        design's always have it up)."""
+        design's always have it up); ``forwarding_read``: ``host_forwarding`` was read from
+        the host's kernel."""
         self.probe_size = probe_size
         self.loopback_down = loopback_down
         self.dad = Dad(topology, address_states)
         self.net = Network(topology, outside, host_forwarding, self.dad.excluded())
+        if forwarding_read:
+            self.net.host_forwarding_origin = "kernel"
         self.l2 = Layer2(self.net)
         self.routing = Routing(self.net)
         self.mtu = PathMtus(self.net, self.l2)
         self.rp = ReversePath(self.net, self.routing, host_rp_filter)
         self.flows: Flows | None = None
+        self.foreign_read = foreign is not None  # a check read the kernel's other rules
         self.extra_notes: list[str] = []  # what other stages (the port probes) left out
         rulesets = design_rulesets(topology) if has_rules(topology) else {}
         for place, ruleset in (foreign or {}).items():
@@ -198,6 +202,15 @@ class Explainer:
     def notes(self) -> list[str]:
         """What the predictions leave out, in words."""
         notes = list(self.extra_notes) + self.dad.notes()
+        host = sorted(v for place, v in self.net.forwarding_asked if place is None)
+        if host:
+            notes.append("host forwarding: " + "; ".join(
+                f"IPv{v} {'on' if self.net.forwards(None, v) else 'off'} —"
+                f" {self.net.forwarding_origin(None, v)}" for v in host))
+        if (host or self.flows is not None) and not self.foreign_read:
+            notes.append("rules Netwright does not own (docker's, firewalld's, yours) are not"
+                         " known to explain: a check of a deployment reads them from the"
+                         " kernel (never changing them) and names them")
         dhcp = [key for key, link in self.net.topology.interfaces.items()
                 if any(not isinstance(a, str) for a in link.addresses)]
         if dhcp:
@@ -487,7 +500,7 @@ class Explainer:
                    else f"enable {key} on the host (Netwright does not change it)")
             return _fail(place, "not_forwarded",
                          f"{where} receives the packet for {dst} but does not forward ({key} is"
-                         " off)", fix)
+                         f" off: {self.net.forwarding_origin(place, dst.version)})", fix)
         if (place is not None and place.startswith("@lan:")
                 and self.routing.table(place, dst.version).lookup(dst) is None):
             return _fail(place, "beyond_model",

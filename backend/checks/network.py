@@ -101,6 +101,10 @@ class Network:
         addresses tentative or failed in duplicate address detection): they keep their
         subnet's route (measured) but neither answer nor are sent from."""
         self.topology = topology
+        # where the host's forwarding comes from when the design does not own it: "kernel"
+        # once a check has read it (run.py sets it), else the assumption that it is off
+        self.host_forwarding_origin = "assumed"
+        self.forwarding_asked: set[tuple[Place, int]] = set()  # for the notes
         # per IP version; one bool means both
         self.host_forwarding = (host_forwarding if isinstance(host_forwarding, dict)
                                 else {4: host_forwarding, 6: host_forwarding})
@@ -176,6 +180,7 @@ class Network:
         """Whether a place routes packets that are not for it."""
         if place is not None and place.startswith("@lan:"):
             return True  # the LAN's router is the gateway: forwarding is its job
+        self.forwarding_asked.add((place, version))
         spec = self.topology.host if place is None else self.topology.namespaces.get(place)
         owned = getattr(spec, "forwarding", None)  # the design's own setting wins
         if owned is not None and getattr(owned, f"ipv{version}") is not None:
@@ -190,6 +195,24 @@ class Network:
             for key in FORWARDING_SYSCTLS[version]
             if key in namespace.sysctls
         )
+
+    def forwarding_origin(self, place: Place, version: int) -> str:
+        """Where ``forwards(place, version)`` takes its answer from, in words."""
+        spec = self.topology.host if place is None else self.topology.namespaces.get(place)
+        owned = getattr(spec, "forwarding", None)
+        where = "host" if place is None else f"namespaces.{place}"
+        if owned is not None and getattr(owned, f"ipv{version}") is not None:
+            return f"the design's {where}.forwarding.ipv{version}"
+        if place is None:
+            if self.host_forwarding_origin == "kernel":
+                return "the host's kernel, read by the check (Netwright never changes it)"
+            return ("not in the design, so assumed off; a check of a deployment reads the"
+                    " kernel's, or set host.forwarding")
+        sysctls = getattr(spec, "sysctls", {})
+        named = [key for key in FORWARDING_SYSCTLS[version] if key in sysctls]
+        if named:
+            return f"the design's sysctl {named[0]} in {where}"
+        return "not in the design: off, as in every new namespace"
 
     def device_by_name(self, place: Place, name: str) -> Device | None:
         for device in self.by_place.get(place, []):

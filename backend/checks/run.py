@@ -226,10 +226,12 @@ async def _run_check(
             timings["dad_wait"] = waited
             kernel_notes.append(f"waited {waited:.1f} s for IPv6 duplicate address detection"
                                 " to finish (tentative addresses can neither send nor answer)")
-    explainer = Explainer(topology, options.outside, host_forwarding, foreign, bridge_nf,
+    explainer = Explainer(topology, options.outside, host_forwarding,
+                          foreign if options.probe else None, bridge_nf,
                           probe_size=options.size, host_rp_filter=host_rp_filter,
                           address_states=address_states,
-                          loopback_down=getattr(subject, "loopback_down", frozenset()))
+                          loopback_down=getattr(subject, "loopback_down", frozenset()),
+                          forwarding_read=options.host_forwarding is None and options.probe)
     pairs = with_services(explainer, explainer.pairs(options.source),
                           outside_served=options.outside_netns is not None and options.probe)
     timings["explain"] = time.perf_counter() - started
