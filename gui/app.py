@@ -1,13 +1,13 @@
 """Start the designer: ``netwright`` with no command, or ``netwright FILE.yaml``.
 
 The Qt event loop is also the asyncio loop (qasync), so backend calls — D-Bus through
-dbus-fast, subprocesses — run without ever blocking the window.
+dbus-fast, subprocesses — run without ever blocking the window. asyncio is imported with the
+designer, after the window is up.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
+
+from netwright.gui.window.startup import StartupFrame
 
 if TYPE_CHECKING:
     from netwright.gui.window.main import MainWindow
@@ -42,11 +44,11 @@ def application_icon() -> QIcon:
 
 
 def run(argv: list[str]) -> int:
-    """Run the designer until its window closes; returns the exit status."""
-    from netwright.gui.model.clipboard import release
-    from netwright.gui.model.files import examples
-    from netwright.gui.window.main import MainWindow
+    """Run the designer until its window closes; returns the exit status.
 
+    The window is up before the designer is loaded: a frame (window/startup.py) is shown
+    and painted first, then the designer is imported and built inside it.
+    """
     args = parse_arguments(argv)
     QCoreApplication.setOrganizationName("Netwright")
     QCoreApplication.setApplicationName("Netwright")
@@ -54,6 +56,13 @@ def run(argv: list[str]) -> int:
     assert isinstance(app, QApplication)
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(application_icon())
+    frame = StartupFrame()
+    frame.show_now(app)
+
+    from netwright.gui.model.clipboard import release
+    from netwright.gui.model.files import examples
+    from netwright.gui.window.main import MainWindow
+
     app.aboutToQuit.connect(lambda: release(QApplication.clipboard()))
     window = MainWindow(QSettings())
     if args.file:
@@ -62,11 +71,13 @@ def run(argv: list[str]) -> int:
         match = [p for p in examples() if p.stem == args.example]
         if match:
             window.new_from_example(match[0])
-    window.show()
+    frame.hold(window)
     return _exec(app, window, connect=not args.offline)
 
 
 def _exec(app: QApplication, window: MainWindow, connect: bool) -> int:
+    import asyncio
+
     try:
         import qasync
     except ImportError:  # the designer still works; only backend calls need the loop

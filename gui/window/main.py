@@ -12,7 +12,7 @@ import itertools
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPointF, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QPointF, QSettings, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -108,10 +108,9 @@ from netwright.gui.window.host_actions import HostActions
 from netwright.gui.window.live_actions import LiveHost
 from netwright.gui.window.measure_actions import MeasureActions
 from netwright.gui.window.quit_actions import QuitActions
+from netwright.gui.window.startup import APP_NAME, first_size
 from netwright.gui.window.trial_actions import TrialActions
 from netwright.gui.window.welcome import WelcomePanel
-
-APP_NAME = "Netwright"
 
 
 def backend_tip(action: QAction, connected: bool, busy: bool, operation: str) -> str:
@@ -196,7 +195,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         self.predictions.schedule()
         self._update_title()
         self._update_backend_state()
-        self.resize(_first_size(self))
+        self.resize(first_size(self))
 
     # -- construction ---------------------------------------------------------------------
 
@@ -816,16 +815,3 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
                 self.leases_table.set_theme(theme)
                 self.view.setBackgroundBrush(theme.background)
         super().changeEvent(event)
-
-
-DEFAULT_SIZE = QSize(1400, 880)
-
-
-def _first_size(window: QWidget) -> QSize:
-    """1400×880, or the screen's available area when that is smaller (a 1024×700 laptop
-    screen must get a window it can see whole, docks and all)."""
-    screen = window.screen() or QApplication.primaryScreen()
-    if screen is None:
-        return DEFAULT_SIZE
-    area = screen.availableGeometry()
-    return DEFAULT_SIZE.boundedTo(QSize(area.width(), area.height()))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
-from netwright.gui.window.main import DEFAULT_SIZE, MainWindow
+from netwright.gui.window.main import MainWindow
+from netwright.gui.window.startup import DEFAULT_SIZE
 
 
 def test_a_new_window_fits_a_small_screen(qtbot: QtBot, settings: QSettings) -> None:
