@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.local:
             return _local(args, output)
-        from netwright.backend.client.commands import run_with_backend
+        from netwright.backend.cli.via_backend import run_with_backend
 
         return run_with_backend(args, lambda client, a: _backend(client, a, output))
     finally:

@@ -50,7 +50,7 @@ def register(subparsers: Any) -> None:
 
 def _run(args: argparse.Namespace, local: Any, backend: Any) -> int:
     if not args.local:
-        from netwright.backend.client.commands import run_with_backend
+        from netwright.backend.cli.via_backend import run_with_backend
 
         return run_with_backend(args, backend)
     import asyncio  # here, not at the top: `netwright --help` stays fast

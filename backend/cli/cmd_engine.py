@@ -1,6 +1,6 @@
 """`netwright plan|apply|destroy|status|list`: through netwrightd, or directly with --local.
 
-By default the commands go to a backend (backend/client/commands.py): netwrightd on the system
+By default the commands go to a backend (backend/cli/via_backend.py): netwrightd on the system
 bus, where polkit decides, or the user's lab backend when none answers. ``--local`` runs the
 engine in this process; it needs root and says so clearly otherwise. ``--lab`` targets the
 lab host instead of the real machine (``apply --lab`` builds the lab first; destroying the
@@ -79,7 +79,7 @@ def register(subparsers: Any) -> None:
 def _run(args: argparse.Namespace, func: Any) -> int:
     if not args.local:
         # The default: netwrightd decides through polkit (or the user's lab backend).
-        from netwright.backend.client.commands import run_via_service
+        from netwright.backend.cli.via_backend import run_via_service
 
         return run_via_service(args)
     import asyncio  # here, not at the top: `netwright --help` and the backend path stay fast

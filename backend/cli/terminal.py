@@ -1,6 +1,6 @@
 """What every command prints the same way: JSON for machines, one progress line for people.
 
-Shared by the direct path (``--local``, cmd_engine), the backend path (client/commands) and
+Shared by the direct path (``--local``, cmd_engine), the backend path (cli/via_backend) and
 ``check``, so both paths of a command print exactly alike.
 """
 

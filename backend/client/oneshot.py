@@ -4,7 +4,7 @@
 loop, no signal subscription and no job tracking. ``SystemBackend`` connects to the system
 bus, authenticates, says Hello, and answers the same coroutine methods as ``BackendClient``
 (``deployment_sources``, ``status``, ``plan`` …) without ever suspending, so the commands'
-own code (client/commands.py) runs on it unchanged, driven by ``run`` instead of asyncio.
+own code (cli/via_backend.py) runs on it unchanged, driven by ``run`` instead of asyncio.
 
 dbus-fast's marshaller, unmarshaller, EXTERNAL authenticator and address parser do the
 protocol work; its package ``__init__`` (the asyncio bus, services, introspection with

@@ -46,12 +46,12 @@ CASES = {
     # plan/apply/status/destroy/list through a backend: the client and D-Bus only (the
     # backend validates the file in full); the lab's launcher only when a lab must start.
     "backend path": (PARSER + "import netwright.backend.client\n"
-                     "import netwright.backend.client.commands\n",
+                     "import netwright.backend.cli.via_backend\n",
                      (*HEAVY, "netwright.backend.service.lab", "ctypes")),
     # list/status/plan through the system's netwrightd: one blocking call, so no asyncio and
     # none of dbus-fast's bus (its package __init__ is deferred: message and marshaller only)
     "one call": (PARSER + "import socket\n"
-                 "from netwright.backend.client.commands import run_via_service\n"
+                 "from netwright.backend.cli.via_backend import run_via_service\n"
                  "from netwright.backend.client.oneshot import SystemBackend\n"
                  "ours, theirs = socket.socketpair()\n"
                  "SystemBackend(ours)._send('a.b', '/a', 'a.b', 'M', 's', ['x'])\n"
@@ -60,7 +60,7 @@ CASES = {
                   "dbus_fast.introspection", "dbus_fast.service", "xml")),
     # status/destroy FILE through a backend read the file's name: the model, not the
     # round-trip parser (the file is valid) nor the engine
-    "name of a file": (PARSER + "import netwright.backend.client.commands\n"
+    "name of a file": (PARSER + "import netwright.backend.cli.via_backend\n"
                        "from netwright.backend.cli.terminal import subject_name\n"
                        "assert subject_name('examples/seed-ipvlan-l2.yaml') == 'seed'\n",
                        ("ruamel", "pyroute2", "netwright.backend.engine", "PySide6")),

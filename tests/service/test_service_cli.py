@@ -15,7 +15,7 @@ SEED_FILE = Path(__file__).parent / "data" / "seed-macvlan.yaml"
 
 VIA_SERVICE = """
 import argparse, sys
-from netwright.backend.client.commands import run_via_service
+from netwright.backend.cli.via_backend import run_via_service
 from netwright.backend.topology.problems import NetwrightError
 command, subject, lab = sys.argv[1], sys.argv[2], sys.argv[3] == "lab"
 args = argparse.Namespace(command=command, subject=subject, json=True, yes=True, lab=lab)

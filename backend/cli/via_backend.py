@@ -8,7 +8,7 @@ The file is read here but validated by the backend, which checks every text it r
 full anyway; its problems come back with line and column and are placed in the file here. So
 this path loads neither the model (pydantic) nor the YAML parsers, let alone the engine.
 ``list``, ``status`` and ``plan`` are one call each: they ask the system's netwrightd with a
-blocking call (oneshot.py, no asyncio), and take the asyncio client only when it does not
+blocking call (client/oneshot.py, no asyncio), and take the asyncio client only when it does not
 answer (then the lab).
 """
 
