@@ -86,6 +86,9 @@ class PlanDialog(QDialog):
             summary = f"{verb} {name}: {len(self.steps)} step{'s' * (len(self.steps) != 1)}"
         elif verb == "Destroy":
             summary = f"{name}: nothing of it is deployed"
+        elif caution:
+            summary = (f"{name}: the kernel already matches this design; {verb} only records"
+                       " this design as the deployment's source")
         else:
             summary = f"{name}: nothing to do, the kernel already matches the topology"
         self.summary = QLabel(summary)

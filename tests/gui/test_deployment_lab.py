@@ -126,6 +126,7 @@ def test_a_deployment_the_command_line_made_is_named_and_claimed_only_after_aski
     dialog = window.plan_dialog
     assert dialog is not None and dialog.isVisible() and not dialog.steps
     assert str(elsewhere) in dialog.warnings[0] and dialog.go.isEnabled()
+    assert "only records this design as the deployment's source" in dialog.summary.text()
     dialog.go.click()
     _settle(window, loop)
     assert window.deploy_label.text() == DEPLOYED
