@@ -47,8 +47,20 @@ class CompareMark(QGraphicsItem):
         inner = parent.shape().boundingRect()
         self._outline = inner.adjusted(-4, -4, 4, 4)
 
+        self._word = self._word_rect(isinstance(parent, PortItem))
+
+    def _word_rect(self, beside: bool) -> QRectF:
+        """Where the word goes: right of a port (its box's header is above it), above the
+        top-right corner of anything else."""
+        width, height = 50.0, 13.0
+        if beside:
+            return QRectF(self._outline.right() + 4, self._outline.center().y() - height / 2,
+                          width, height)
+        return QRectF(self._outline.right() - width, self._outline.top() - height - 2, width,
+                      height)
+
     def boundingRect(self) -> QRectF:  # noqa: N802
-        return self._outline.adjusted(-3, -16, 60, 3)
+        return self._outline.united(self._word).adjusted(-3, -3, 3, 3)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
@@ -57,11 +69,15 @@ class CompareMark(QGraphicsItem):
         painter.setPen(QPen(colour, 2.5, style))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRoundedRect(self._outline, 5, 5)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawRoundedRect(self._word, 4, 4)
         font = QFont()
-        font.setPointSizeF(7.5)
+        font.setPointSizeF(7.0)
         font.setBold(True)
         painter.setFont(font)
-        painter.drawText(self._outline.topRight() + QPointF(-52, -4), self.kind)
+        painter.setPen(self.theme.background)
+        painter.drawText(self._word, Qt.AlignmentFlag.AlignCenter, self.kind)
 
 
 class LiveScene(TopologyScene):

@@ -24,6 +24,8 @@ from netwright.gui.docks.inspector import Inspector
 from netwright.gui.model.document import Edit, TopologyDocument
 
 NOTICE = "Observed on the live host — read-only. Copy into Design to change it."
+NOTICE_NOTHING = ("The live host, read-only. Select a namespace, a link or a NIC to see what"
+                  " was observed; Copy into Design (right-click) brings it into the design.")
 
 
 class LiveInspector(Inspector):
@@ -35,10 +37,16 @@ class LiveInspector(Inspector):
         self.notice.setWordWrap(True)
         self.notice.setObjectName("live-notice")
         self._outer.insertWidget(0, self.notice)
-        self.lock()
+        self.show_key(None)
 
     def show_key(self, key: str | None) -> None:
         super().show_key(key)
+        # nothing selected: the host's own form would be the import's name and empty rules
+        self._body.setVisible(self.key is not None)
+        self.host_panel.setVisible(self.key is not None)
+        notice = getattr(self, "notice", None)  # the base class shows a form before it exists
+        if notice is not None:
+            notice.setText(NOTICE if self.key is not None else NOTICE_NOTHING)
         self.lock()
 
     def refresh(self) -> None:

@@ -14,7 +14,6 @@ the host; "Back to Design" shows it again.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import yaml
@@ -60,9 +59,9 @@ class LiveHost(QObject):
         self.compare_view = CompareView(window.theme)
         self.compare_dock = self._dock("Compare", self.compare_view, "compare",
                                        window.problems_dock)
-        self.banner = LiveBanner(window.view, [
-            self.refresh_action, self.compare_action, self.copy_action,
-            self.adopt.action, self.back_action])
+        # Copy and Adopt act on a selection: the right-click menu and File offer them
+        self.banner = LiveBanner(window.view, [self.refresh_action, self.compare_action,
+                                               self.back_action])
         self.scene.selectionChanged.connect(self._on_selection)
         self.scene.refused.connect(lambda text: window.statusBar().showMessage(text, 6000))
         self.scene.context_requested.connect(self._context_menu)
@@ -158,7 +157,7 @@ class LiveHost(QObject):
             self.comparison = compare(self.window.document.snapshot, self.observed)
             data = overlay(data, self.window.document.snapshot, self.comparison)
         self.document.load_text(yaml.safe_dump(data, sort_keys=False))
-        await self._arrange()
+        self._arrange()
         self.scene.set_marks({d.key: d.kind for d in self.comparison.differences}
                              if self.comparison is not None else {})
         self.compare_view.show_comparison(self.window.document.snapshot.name or "the design",
@@ -170,13 +169,13 @@ class LiveHost(QObject):
             self.window.view.fit_all()
         self._update_actions()
 
-    async def _arrange(self) -> None:
+    def _arrange(self) -> None:
         """Positions from Graphviz, as Arrange gives a design (the import's own rows when
         dot is missing); the live document has no undo: it is never the user's edit."""
         snapshot = self.document.snapshot
         try:
-            spots = await asyncio.to_thread(
-                dot_positions, snapshot, lambda key: box_shape(snapshot, key))
+            # in this thread, as Arrange: qasync's executor threads abort the process at exit
+            spots = dot_positions(snapshot, lambda key: box_shape(snapshot, key))
         except LayoutUnavailableError as exc:
             self.window.log.appendPlainText(f"live host: not arranged: {exc}")
             return
@@ -305,6 +304,9 @@ class LiveHost(QObject):
     # -- selection ------------------------------------------------------------------------
 
     def go_to_key(self, key: str) -> None:
+        """Select ``key`` in the picture of the host (shown again if the design was)."""
+        if not self.showing:
+            self.show_live()
         self.scene.select_keys([key])
         self.window.view.centre_on_key(key)
 

@@ -1,8 +1,9 @@
 """The strip across the top of the canvas while the live host is shown.
 
-"Live host — read-only (observed 12:03:41)" and the live view's actions as buttons (Refresh,
-Compare with Design, Copy into Design, Adopt…, Back to Design), so what is shown and what can
-be done with it are in one place, above the picture itself.
+"Live host — read-only (observed 12:03:41)" and the live view's own actions as buttons
+(Refresh, Compare with Design, Back to Design), above the picture itself; what acts on a
+selection (Copy into Design, Adopt…) is on the right-click menu and in File. A narrow window
+wraps the words and keeps the buttons whole.
 """
 
 from __future__ import annotations
@@ -75,7 +76,8 @@ class LiveBanner(QFrame):
         view = self.parentWidget()
         if not isinstance(view, QAbstractScrollArea):
             return
-        height = self.heightForWidth(view.width()) if self.hasHeightForWidth() else -1
-        height = max(height, self.sizeHint().height())
+        layout = self.layout()
+        height = layout.totalHeightForWidth(view.width()) if layout.hasHeightForWidth() \
+            else layout.totalSizeHint().height()
         self.setGeometry(0, 0, view.width(), height)
         view.setViewportMargins(0, height if self.isVisible() else 0, 0, 0)

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from gestures import mouse_drag
+from gestures import click, mouse_drag
 from lab_waits import idle
 from live_lab_host import LAB_HOST, NAMED, LabLiveHost, build_lab_host
 from PySide6.QtCore import QPointF, Qt
@@ -136,8 +136,12 @@ def test_the_live_host_is_drawn_read_only_and_compared_with_a_design(
 
     # copy the container's veth into the design: with its peer and namespace, one undo step
     steps = window.document.undo_stack.count()
-    live.go_to_key("obsvh2")
-    qtbot.mouseClick(live.banner.buttons["Copy into Design"], Qt.MouseButton.LeftButton)
+    port = live.scene.item_for("obsvh2")
+    assert port is not None
+    window.view.centerOn(port)
+    click(window.view, port.sceneBoundingRect().center() + QPointF(-30, 0))
+    assert live.scene.selected_keys() == ["obsvh2"]
+    live.copy_action.trigger()  # File ▸ Copy into Design (also on the right-click menu)
     loop.run_until_complete(idle(window))
     design = window.document.snapshot
     assert design.interfaces["obsvh2"]["existing"] is True

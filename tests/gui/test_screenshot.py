@@ -117,3 +117,28 @@ def test_screenshot_after_apply_and_check_in_the_lab(xvfb: str, own_lab: Path) -
     image = QImage(str(MEASURED))
     colours = {image.pixel(x, y) for x in range(0, 1600, 9) for y in range(0, 1000, 9)}
     assert len(colours) > 50, "the screenshot is blank"
+
+
+LIVE = REPO / "artifacts" / "screenshots" / "live-host-compared.png"
+
+
+def test_screenshot_of_the_live_host_compared_with_a_design_in_the_lab(
+        xvfb: str, own_lab: Path) -> None:
+    """A host built in the lab, opened as the live host and compared with a design."""
+    env = {**os.environ, "DISPLAY": xvfb, "QT_QPA_PLATFORM": "xcb",
+           "XDG_RUNTIME_DIR": str(own_lab)}
+    env.pop("WAYLAND_DISPLAY", None)
+    LIVE.unlink(missing_ok=True)
+    child = subprocess.run([sys.executable, str(CHILD.with_name("screenshot_live.py")),
+                            str(LIVE)], env=env, capture_output=True, text=True, timeout=240,
+                           check=False)
+    assert child.returncode == 0, child.stdout + child.stderr[-3000:]
+    seen = json.loads(child.stdout.strip().splitlines()[-1])
+    assert seen["saved"] and seen["size"] == [1600, 1000]
+    assert seen["banner"].startswith("Live host (lab) — read-only (observed ")
+    assert seen["compare"] == ("guilive against the live host: 3 missing on the host,"
+                               " 7 extra on the host, 1 drifted"), seen["compare"]
+    assert {seen["marks"][k] for k in ("blue", "b1", "b2")} == {"missing"}
+    image = QImage(str(LIVE))
+    colours = {image.pixel(x, y) for x in range(0, 1600, 9) for y in range(0, 1000, 9)}
+    assert len(colours) > 50, "the screenshot is blank"
