@@ -118,6 +118,8 @@ _PHRASES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     (re.compile(r"e\.g\. 'parent: (\S+)' \(list that NIC under host\.nics\)"),
      r"e.g. \1 (Inspector › Parent; add the NIC from the Host dock)"),
     (re.compile(r"under host\.nics"), "from the Host dock"),
+    (re.compile(r"; add the bridge under interfaces$"),
+     "; add a bridge from the palette, or pick one (Inspector › Bridge (master))"),
 ]
 
 

@@ -163,6 +163,11 @@ def test_check_fixes_and_other_sentences_lose_their_yaml() -> None:
     assert designer_fix("set 'stateful: true' on interfaces.tap1.port-firewall.to-port") == (
         "tick “Accept replies (stateful)” on tap1's to-port rules (select tap1, Inspector ›"
         " Port firewall)")
+    port = Problem("error", "unknown-reference", ("interfaces", "p", "master"),
+                   "p is a port of 'br9', which is not an interface of this topology; add the"
+                   " bridge under interfaces")
+    assert designer_message(port).endswith("; add a bridge from the palette, or pick one"
+                                           " (Inspector › Bridge (master))")
     untouched = Problem("error", "duplicate-name", ("interfaces", "a"), "a and b share eth0")
     assert designer_message(untouched) == "a and b share eth0"
 
