@@ -14,21 +14,9 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-import time
 from pathlib import Path
 
-import qasync
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
-from screenshot_window import close_window, new_window, save_window
-
-
-async def idle(window: object, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while window.runner.busy() or window._side_tasks:  # type: ignore[attr-defined]
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{window.runner.operation} did not finish")  # type: ignore[attr-defined]
-        await asyncio.sleep(0.05)
+from screenshot_window import idle, run_scenario, save_window
 
 
 async def scenario(window: object, output: str) -> int:
@@ -64,15 +52,7 @@ async def scenario(window: object, output: str) -> int:
 
 
 def main(output: str) -> int:
-    app = QApplication(["netwright"])
-    app.setApplicationName("Netwright")
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    window, _settings = new_window()
-    QTest.qWait(100)
-    code = loop.run_until_complete(scenario(window, output))
-    close_window(window)
-    return code
+    return run_scenario(lambda window: scenario(window, output))
 
 
 if __name__ == "__main__":

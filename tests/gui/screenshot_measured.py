@@ -11,21 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import sys
-import time
 from pathlib import Path
 
-import qasync
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
-from screenshot_window import close_window, new_window, save_window
-
-
-async def idle(window: object, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while window.runner.busy() or window._side_tasks:  # type: ignore[attr-defined]
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{window.runner.operation} did not finish")  # type: ignore[attr-defined]
-        await asyncio.sleep(0.05)
+from screenshot_window import idle, run_scenario, save_window
 
 
 async def scenario(window: object, output: str) -> int:
@@ -58,18 +46,13 @@ async def scenario(window: object, output: str) -> int:
 
 
 def main(topology: str, output: str) -> int:
-    app = QApplication(["netwright"])
-    app.setApplicationName("Netwright")
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    window, _settings = new_window()
-    QTest.qWait(100)
-    if not window.open_path(topology):
+    def opened(window: object) -> bool:
+        if window.open_path(topology):  # type: ignore[attr-defined]
+            return True
         print("the topology did not open", file=sys.stderr)
-        return 1
-    code = loop.run_until_complete(scenario(window, output))
-    close_window(window)
-    return code
+        return False
+
+    return run_scenario(lambda window: scenario(window, output), opened)
 
 
 if __name__ == "__main__":

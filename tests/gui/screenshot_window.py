@@ -3,6 +3,9 @@ settings of its own, and saving what the screen shows of it."""
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from PySide6.QtCore import QSettings, QTemporaryDir
@@ -34,3 +37,33 @@ def close_window(window: Any) -> None:
     """Close without the unsaved-changes question."""
     window.document.undo_stack.setClean()
     window.close()
+
+
+async def idle(window: Any, timeout: float = 120) -> None:
+    """Until the window's backend work (the main operation and side tasks) has ended."""
+    deadline = time.monotonic() + timeout
+    while window.runner.busy() or window._side_tasks:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{window.runner.operation} did not finish")
+        await asyncio.sleep(0.05)
+
+
+def run_scenario(scenario: Callable[[Any], Coroutine[Any, Any, int]],
+                 prepare: Callable[[Any], bool] = lambda _window: True) -> int:
+    """A QApplication on the qasync loop, a new window, ``prepare(window)`` (False: exit 1),
+    then ``scenario(window)`` to its end; the window closed; the scenario's exit code."""
+    import qasync
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(["netwright"])
+    app.setApplicationName("Netwright")
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    window, _settings = new_window()
+    QTest.qWait(100)
+    if not prepare(window):
+        return 1
+    code = loop.run_until_complete(scenario(window))
+    close_window(window)
+    return code

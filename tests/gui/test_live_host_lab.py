@@ -24,6 +24,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QLineEdit
 
 from netwright.gui.canvas.live_scene import LiveScene
+from netwright.gui.dialogs.adopt import AdoptDialog
 from netwright.gui.model.live_compare import DRIFTED, EXTRA, MISSING
 from netwright.gui.model.snapshot import Snapshot
 from netwright.gui.window.main import MainWindow
@@ -67,6 +68,15 @@ def _key(snapshot: Snapshot, namespace: str, name: str) -> str:
     namespaces: which one keeps the plain key is the import's choice)."""
     return next(k for k, v in snapshot.interfaces.items()
                 if v.get("namespace") == namespace and v.get("name", k) == name)
+
+
+def _adopt_dialog(window: MainWindow, loop: asyncio.AbstractEventLoop) -> AdoptDialog:
+    """Adopt… on the selection, as the menu does; the confirmation it opens."""
+    window.live.adopt.action.trigger()
+    loop.run_until_complete(idle(window))
+    dialog = window.live.adopt.dialog
+    assert dialog is not None and dialog.isVisible(), window.statusBar().currentMessage()
+    return dialog
 
 
 def _open_live(window: MainWindow, qtbot, loop: asyncio.AbstractEventLoop) -> None:  # type: ignore[no-untyped-def]
@@ -180,10 +190,7 @@ def test_adopt_names_each_object_and_the_backend_marks_only_the_confirmed_ones(
 
     # the veth pair into obs-red and its namespace: named, cancelled, then confirmed
     live.scene.select_keys([red, "obsvh1", NAMED])
-    live.adopt.action.trigger()
-    loop.run_until_complete(idle(window))
-    dialog = live.adopt.dialog
-    assert dialog is not None and dialog.isVisible()
+    dialog = _adopt_dialog(window, loop)
     shown = [dialog.objects.item(i).text() for i in range(dialog.objects.count())]
     assert sorted(shown) == sorted(["veth obsvh1 in the host", f"veth eth0 in namespace {NAMED}",
                                     f"namespace {NAMED}"])
@@ -193,11 +200,7 @@ def test_adopt_names_each_object_and_the_backend_marks_only_the_confirmed_ones(
     assert "alias" not in lab_host.run(f"ip -n {LAB_HOST} -d link show obsvh1")
 
     steps = window.document.undo_stack.count()
-    live.adopt.action.trigger()
-    loop.run_until_complete(idle(window))
-    dialog = live.adopt.dialog
-    assert dialog is not None
-    qtbot.mouseClick(dialog.adopt_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(_adopt_dialog(window, loop).adopt_button, Qt.MouseButton.LeftButton)
     loop.run_until_complete(idle(window))
     assert "alias netwright:guiadopt:obsvh1" in lab_host.run(
         f"ip -n {LAB_HOST} -d link show obsvh1")
@@ -212,11 +215,7 @@ def test_adopt_names_each_object_and_the_backend_marks_only_the_confirmed_ones(
 
     # an anonymous namespace cannot be adopted: confirmed, then refused in the backend's words
     live.scene.select_keys([lab_host.anonymous_key])
-    live.adopt.action.trigger()
-    loop.run_until_complete(idle(window))
-    dialog = live.adopt.dialog
-    assert dialog is not None
-    qtbot.mouseClick(dialog.adopt_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(_adopt_dialog(window, loop).adopt_button, Qt.MouseButton.LeftButton)
     loop.run_until_complete(idle(window))
     message = window.statusBar().currentMessage()
     assert message.startswith("nothing was adopted: cannot adopt into guiadopt:"), message
