@@ -7,9 +7,8 @@ or when no system backend answers, by the user's lab backend, started on demand.
 The file is read here but validated by the backend, which checks every text it receives in
 full anyway; its problems come back with line and column and are placed in the file here. So
 this path loads neither the model (pydantic) nor the YAML parsers, let alone the engine.
-``list``, ``status`` and ``plan`` are one call each: they ask the system's netwrightd with a
-blocking call (client/oneshot.py, no asyncio), and take the asyncio client only when it does not
-answer (then the lab).
+The system's netwrightd is asked with blocking calls (client/oneshot.py, no asyncio); the asyncio
+client is taken only when it does not answer (then the lab) or with ``--lab``.
 """
 
 from __future__ import annotations
@@ -47,14 +46,15 @@ EXIT_USAGE = 2
 
 Command = Callable[["BackendClient", argparse.Namespace], Awaitable[int]]
 
-#: Commands that are one call to the backend and its reply (no job, no signals).
-ONE_CALL = ("list", "status", "plan")
-
 
 def run_via_service(args: argparse.Namespace) -> int:
-    """Run ``args.command`` on a backend: the lab with ``--lab``, else the system's (or a lab)."""
+    """Run ``args.command`` on a backend: the lab with ``--lab``, else the system's (or a lab).
+
+    The system's netwrightd is asked through blocking calls (oneshot.py: no asyncio); only
+    when it does not answer does the asyncio client look for it again, or for the lab.
+    """
     command = _COMMANDS[args.command]
-    if args.command in ONE_CALL and not args.lab:
+    if not args.lab:
         answered = _run_blocking(args, command)
         if answered is not None:
             return answered
@@ -66,10 +66,16 @@ def _run_blocking(args: argparse.Namespace, command: Command) -> int | None:
     from netwright.backend.client.oneshot import SystemBackend
 
     try:
-        with SystemBackend.connect() as backend:
-            return backend.run(command(backend, args))  # type: ignore[arg-type]
+        backend = SystemBackend.connect()
     except BackendUnavailableError:
         return None  # the asyncio path decides: a lab, or the reason none is there
+    with backend:
+        try:
+            return backend.run(command(backend, args))  # type: ignore[arg-type]
+        except BackendUnavailableError:
+            if backend.asked_for_work:
+                raise  # a job was asked for: never ask another backend to do it again
+            return None
 
 
 def run_with_backend(args: argparse.Namespace, command: Command) -> int:

@@ -16,8 +16,15 @@ from dbus_fast import Message, MessageType, Variant
 from dbus_fast.aio import MessageBus
 
 from netwright.backend.client.jobs import JobOutcome, JobTracker, ProgressCallback
-from netwright.backend.client.oneshot import CALL_TIMEOUT_SECONDS
-from netwright.backend.client.replies import DBUS_ERRORS_AS_UNAVAILABLE, error_from_reply
+from netwright.backend.client.replies import error_from_reply, status_answer
+from netwright.backend.client.requests import (
+    CALL_TIMEOUT_SECONDS,
+    OWNER_MATCH,
+    SIGNAL_MATCH,
+    SOURCE_FILE_API,
+    api_version,
+    apply_options,
+)
 from netwright.backend.client.restart import (
     BackendStoppedError,
     report_recovery,
@@ -57,12 +64,9 @@ class BackendClient:
         """Use a connected bus: subscribe to the backend's signals and return the client."""
         client = cls(bus, lab=lab)
         client._watch = asyncio.ensure_future(client._watch_disconnect())
-        await client._raw("org.freedesktop.DBus", "/org/freedesktop/DBus",
-                          "org.freedesktop.DBus", "AddMatch", "s",
-                          [f"type='signal',sender='{names.BUS_NAME}',"
-                           f"interface='{names.INTERFACE}'"])
-        await client._raw("org.freedesktop.DBus", "/org/freedesktop/DBus",
-                          "org.freedesktop.DBus", "AddMatch", "s", [_OWNER_MATCH])
+        for rule in (SIGNAL_MATCH, OWNER_MATCH):
+            await client._raw("org.freedesktop.DBus", "/org/freedesktop/DBus",
+                              "org.freedesktop.DBus", "AddMatch", "s", [rule])
         return client
 
     async def __aenter__(self) -> BackendClient:
@@ -190,19 +194,17 @@ class BackendClient:
         for ``confirm_seconds`` (the backend's default when None): see ``confirm``.
         ``source_file``: the design file's absolute path, recorded for Status and List to
         name (sent only to a backend that knows the option, API 1.7)."""
-        options = {"confirm": Variant("b", True)} if confirm else {}
-        if confirm_seconds is not None:
-            options["confirm-seconds"] = Variant("u", confirm_seconds)
-        if source_file and await self._api_at_least((1, 7)):
-            options["source-file"] = Variant("s", source_file)
+        if source_file and not await self._api_at_least(SOURCE_FILE_API):
+            source_file = ""
+        options = apply_options(confirm, confirm_seconds, source_file)
         return str(await self._call("Apply", "sa{sv}", [topology, options]))
 
     async def _api_at_least(self, wanted: tuple[int, int]) -> bool:
         """Whether the backend's API version is ``wanted`` or later (asked once)."""
         if self._api is None:
             try:
-                self._api = tuple(int(p) for p in (await self.version()).split(".")[:2])
-            except (ValueError, NetwrightError):
+                self._api = api_version(await self.version())
+            except NetwrightError:
                 self._api = (1, 0)
         return self._api >= wanted
 
@@ -322,12 +324,7 @@ class BackendClient:
         reply = await self._send_call(Message(
             destination=names.BUS_NAME, path=names.OBJECT_PATH, interface=names.INTERFACE,
             member="Status", signature="s", body=[name]))
-        text = str(reply.body[0]) if reply.body else ""
-        if reply.message_type is not MessageType.ERROR:
-            return "", dict(parse_json(text))
-        if (reply.error_name or "") in DBUS_ERRORS_AS_UNAVAILABLE:
-            raise BackendUnavailableError(text)
-        return reply.error_name or "", {"message": text}
+        return status_answer(reply)
 
     async def _watch_disconnect(self) -> None:
         with contextlib.suppress(Exception):  # a broken connection is a disconnect too
@@ -364,11 +361,6 @@ class BackendClient:
         name, old, new = body
         if name == names.BUS_NAME and old and not new:
             self._tracker.fail_all(BackendStoppedError("the backend (netwrightd) stopped"))
-
-
-#: The bus tells this client when the backend's name changes owner (it stopped, or started).
-_OWNER_MATCH = (f"type='signal',sender='org.freedesktop.DBus',interface='org.freedesktop.DBus',"
-                f"member='NameOwnerChanged',arg0='{names.BUS_NAME}'")
 
 
 def _check_options(outside: str | None, timeout: float | None,

@@ -9,10 +9,13 @@ owner), everyone waiting is told at once: no signal of that job can come any mor
 
 from __future__ import annotations
 
-import asyncio
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import asyncio
 
 ProgressCallback = Callable[[int, int, str], None]
 
@@ -28,6 +31,13 @@ class JobOutcome:
     error: str
     message: str
     data: str
+
+
+def progress_steps(done: int, total: int, text: str) -> list[tuple[int, int, str]]:
+    """The steps one JobProgress tells: one per line of ``text``, ``done`` being the last."""
+    lines = text.split("\n")
+    return [(max(0, done + offset), total, line)
+            for offset, line in enumerate(lines, start=1 - len(lines))]
 
 
 @dataclass
@@ -46,6 +56,8 @@ class JobTracker:
     def _events(self, job: str) -> _JobEvents:
         events = self._jobs.get(job)
         if events is None:
+            import asyncio  # here: the blocking client (oneshot.py) shares this module
+
             events = self._jobs[job] = _JobEvents()
             events.finished = asyncio.get_running_loop().create_future()
             while len(self._jobs) > KEEP_UNCLAIMED:
@@ -69,9 +81,7 @@ class JobTracker:
         """One JobProgress may tell several consecutive steps, one line each, ``done`` being
         the last (the service sends at most ten a second): each is told on its own."""
         events = self._events(job)
-        lines = text.split("\n")
-        for offset, line in enumerate(lines, start=1 - len(lines)):
-            step = (max(0, done + offset), total, line)
+        for step in progress_steps(done, total, text):
             events.progress.append(step)
             if events.callback is not None:
                 events.callback(*step)

@@ -1,60 +1,85 @@
-"""Blocking calls to the system's netwrightd, for commands that are one call and its reply.
+"""Blocking calls to the system's netwrightd: the CLI's backend commands without asyncio.
 
-``list``, ``status`` and ``plan`` ask netwrightd one question each: they need no event
-loop, no signal subscription and no job tracking. ``SystemBackend`` connects to the system
-bus, authenticates, says Hello, and answers the same coroutine methods as ``BackendClient``
-(``deployment_sources``, ``status``, ``plan`` …) without ever suspending, so the commands'
+A command of the CLI asks netwrightd a few questions in a row (``list``: one; ``apply``: a
+plan, then a job followed to its end); it needs no event loop. ``SystemBackend`` connects
+to the system bus, authenticates, says Hello, and answers the coroutine methods of
+``BackendClient`` that those commands use (``deployment_sources``, ``status``, ``plan``,
+``apply``, ``destroy``, ``confirm``, ``revert``) without ever suspending, so the commands'
 own code (cli/via_backend.py) runs on it unchanged, driven by ``run`` instead of asyncio.
+A job is followed on the same connection by its signals (JobStarted, JobProgress,
+JobFinished), as client.py does; if the backend stops meanwhile, the same sentence says
+what its recovery did (restart.py).
 
 dbus-fast's marshaller, unmarshaller, EXTERNAL authenticator and address parser do the
 protocol work; its package ``__init__`` (the asyncio bus, services, introspection with
-xml.etree) is deferred (``lazy_init``). The command then costs a few milliseconds of imports
-instead of the ~40 that asyncio and dbus-fast's bus take. These are dbus-fast's internal
-modules: if one is missing (another dbus-fast), the command takes the asyncio path.
+xml.etree) is deferred (``requests.load_dbus_fast``). A command then costs a few
+milliseconds of imports instead of the ~40 that asyncio and dbus-fast's bus take. These are
+dbus-fast's internal modules: if one is missing (another dbus-fast), the command takes the
+asyncio path.
 
 When no system backend answers (no bus, no owner and not activatable), a call raises
-BackendUnavailableError and the command falls back to the asyncio client, which finds or
-starts the lab. The bus starts an activatable netwrightd for the call, as
-``connect_system(activate=True)`` does.
+BackendUnavailableError before any work was asked for, and the command falls back to the
+asyncio client, which finds or starts the lab. The bus starts an activatable netwrightd
+for the call, as ``connect_system(activate=True)`` does.
 """
 
 from __future__ import annotations
 
-import importlib
 import socket
 from collections.abc import Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from netwright.backend.client.replies import error_from_reply
+from netwright.backend.client.jobs import ProgressCallback, progress_steps
+from netwright.backend.client.replies import error_from_reply, status_answer
+from netwright.backend.client.requests import (
+    CALL_TIMEOUT_SECONDS,
+    OWNER_MATCH,
+    SIGNAL_MATCH,
+    SOURCE_FILE_API,
+    api_version,
+    apply_options,
+    load_dbus_fast,
+)
+from netwright.backend.client.restart import (
+    BackendStoppedError,
+    report_recovery,
+    stopped_sentence,
+)
 from netwright.backend.client.results import (
+    parse_apply_result,
     parse_deployment_sources,
     parse_plan,
     parse_status,
 )
-from netwright.backend.lazy_init import defer_init
-from netwright.backend.outcomes.provenance import Provenance
-from netwright.backend.outcomes.results import Plan, Status
 from netwright.backend.service import names
-from netwright.backend.service.errors import BackendUnavailableError
+from netwright.backend.service.errors import BackendUnavailableError, exception_from_error
 
-#: Calls that need an administrator's password wait for the person to type it.
-CALL_TIMEOUT_SECONDS = 330.0
+if TYPE_CHECKING:
+    from dbus_fast.message import Message
+
+    from netwright.backend.outcomes.provenance import Provenance
+    from netwright.backend.outcomes.results import ApplyResult, Plan, Status
 
 _BUS = ("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus")
+_BACKEND = (names.BUS_NAME, names.OBJECT_PATH, names.INTERFACE)
 
 
 class SystemBackend:
-    """One blocking connection to the system bus, for netwrightd's one-call methods."""
+    """One blocking connection to the system bus and netwrightd on it."""
 
     lab = False  # the system's backend, never a lab
 
     def __init__(self, sock: socket.socket) -> None:
-        _load_dbus_fast()
+        load_dbus_fast()
         from dbus_fast._private.unmarshaller import Unmarshaller
 
         self._sock = sock
         self._serial = 0
         self._reader = Unmarshaller(None, sock, False)
+        self._api: tuple[int, ...] | None = None
+        self._subscribed = False
+        self.asked_for_work = False
+        """True once a job was asked for: from then on no other client may take over."""
 
     @classmethod
     def connect(cls) -> SystemBackend:
@@ -63,7 +88,7 @@ class SystemBackend:
         BackendUnavailableError if no bus answers there (or this dbus-fast lacks a module).
         """
         try:
-            _load_dbus_fast()
+            load_dbus_fast()
             from dbus_fast._private.address import get_bus_address, parse_address
             from dbus_fast.auth import AuthExternal
             from dbus_fast.constants import BusType
@@ -94,20 +119,6 @@ class SystemBackend:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # -- what the one-call commands ask (BackendClient's names) --------------------------
-
-    async def deployments(self) -> list[str]:
-        return [str(name) for name in self._call("List", "", [])]
-
-    async def deployment_sources(self) -> dict[str, Provenance | None]:
-        return parse_deployment_sources(self._call("Deployments", "", []))
-
-    async def status(self, name: str) -> Status:
-        return parse_status(self._call("Status", "s", [name]))
-
-    async def plan(self, topology: str) -> Plan:
-        return parse_plan(self._call("Plan", "sa{sv}", [topology, {}]))
-
     @staticmethod
     def run(command: Coroutine[Any, Any, int]) -> int:
         """Run a command's coroutine whose awaits are all this class's (none suspends)."""
@@ -116,25 +127,130 @@ class SystemBackend:
         except StopIteration as finished:
             return int(finished.value)
         command.close()
-        raise RuntimeError("a one-call command waited for something; it needs the asyncio client")
+        raise RuntimeError("a backend command waited for something only asyncio gives")
+
+    # -- BackendClient's methods that the CLI's commands use ------------------------------
+
+    async def deployments(self) -> list[str]:
+        return [str(name) for name in self._call(*_BACKEND, "List", "", [])]
+
+    async def deployment_sources(self) -> dict[str, Provenance | None]:
+        return parse_deployment_sources(self._call(*_BACKEND, "Deployments", "", []))
+
+    async def status(self, name: str) -> Status:
+        return parse_status(self._call(*_BACKEND, "Status", "s", [name]))
+
+    async def plan(self, topology: str) -> Plan:
+        return parse_plan(self._call(*_BACKEND, "Plan", "sa{sv}", [topology, {}]))
+
+    async def apply(self, topology: str, progress: ProgressCallback | None = None, *,
+                    confirm: bool = False, confirm_seconds: int | None = None,
+                    source_file: str = "") -> ApplyResult:
+        if source_file and self._api_version() < SOURCE_FILE_API:
+            source_file = ""
+        options = apply_options(confirm, confirm_seconds, source_file)
+        return parse_apply_result(self._job("Apply", "sa{sv}", [topology, options], progress))
+
+    async def destroy(self, name: str, progress: ProgressCallback | None = None) -> ApplyResult:
+        return parse_apply_result(self._job("Destroy", "sa{sv}", [name, {}], progress))
+
+    async def revert(self, name: str, progress: ProgressCallback | None = None) -> ApplyResult:
+        return parse_apply_result(self._job("Revert", "sa{sv}", [name, {}], progress))
+
+    async def confirm(self, name: str) -> None:
+        self.asked_for_work = True
+        self._call(*_BACKEND, "Confirm", "sa{sv}", [name, {}])
 
     # -- plumbing -----------------------------------------------------------------------
 
-    def _call(self, member: str, signature: str, body: list[Any]) -> Any:
+    def _api_version(self) -> tuple[int, ...]:
+        if self._api is None:
+            version = self._call(names.BUS_NAME, names.OBJECT_PATH,
+                                 "org.freedesktop.DBus.Properties", "Get", "ss",
+                                 [names.INTERFACE, "Version"])
+            self._api = api_version(str(getattr(version, "value", version)))
+        return self._api
+
+    def _job(self, member: str, signature: str, body: list[Any],
+             progress: ProgressCallback | None) -> str:
+        """Start a job and follow its signals to its end: its result data, or what the
+        engine raised. Signals may come before the reply that names the job."""
+        if not self._subscribed:
+            for rule in (SIGNAL_MATCH, OWNER_MATCH):
+                self._call(*_BUS, "AddMatch", "s", [rule])
+            self._subscribed = True
+        self.asked_for_work = True
+        serial = self._send(*_BACKEND, member, signature, body)
+        job = ""
+        early: list[Message] = []  # signals read before the job's id
+        subject = ("", "")  # (topology, operation) as JobStarted says
+        while True:
+            message = self._read()
+            if message.reply_serial == serial:
+                job = str(self._answer(message))
+                pending, early = early, []
+            elif message.member == "NameOwnerChanged" and _owner_lost(message):
+                self._stopped(job, *subject)
+            elif message.interface == names.INTERFACE and message.body:
+                pending = [message]
+                if not job:
+                    early.append(message)
+                    continue
+            else:
+                continue
+            for signal in pending:
+                if not signal.body or signal.body[0] != job:
+                    continue
+                if signal.member == "JobStarted" and len(signal.body) == 3:
+                    subject = (str(signal.body[1]), str(signal.body[2]))
+                elif signal.member == "JobProgress" and len(signal.body) == 4 and progress:
+                    for step in progress_steps(*signal.body[1:]):
+                        progress(*step)
+                elif signal.member == "JobFinished" and len(signal.body) == 4:
+                    _job, error, text, data = signal.body
+                    if error:
+                        raise exception_from_error(error, text, data)
+                    return str(data)
+
+    def _stopped(self, job: str, topology: str, operation: str) -> NoReturn:
+        """The backend's name lost its owner during the job: say what its recovery did."""
+        import asyncio  # only now: report_recovery waits for the backend to come back
+
+        async def status(name: str) -> tuple[str, dict[str, Any]]:
+            self._send(*_BACKEND, "Status", "s", [name])
+            return status_answer(self._reply_to(self._serial))
+
+        stopped = stopped_sentence(job, topology, operation)
+        raise BackendStoppedError(asyncio.run(report_recovery(stopped, topology, operation,
+                                                               status)))
+
+    def _call(self, destination: str, path: str, interface: str, member: str,  # noqa: PLR0917
+              signature: str, body: list[Any]) -> Any:
+        serial = self._send(destination, path, interface, member, signature, body)
+        return self._answer(self._reply_to(serial))
+
+    def _answer(self, reply: Message) -> Any:
+        """A reply's first value; an error reply raised as the engine's exception."""
         from dbus_fast.constants import MessageType
 
-        serial = self._send(names.BUS_NAME, names.OBJECT_PATH, names.INTERFACE, member,
-                            signature, body)
+        if reply.message_type is MessageType.ERROR:
+            raise error_from_reply(reply)
+        return reply.body[0] if reply.body else None
+
+    def _reply_to(self, serial: int) -> Message:
+        while True:
+            message = self._read()
+            if message.reply_serial == serial:
+                return message  # anything else (Hello's reply, NameAcquired) is not ours
+
+    def _read(self) -> Message:
         try:
-            while True:
-                reply = self._reader.unmarshall()
-                if reply is None or reply.reply_serial != serial:
-                    continue  # Hello's reply, NameAcquired: not ours
-                if reply.message_type is MessageType.ERROR:
-                    raise error_from_reply(reply)
-                return reply.body[0] if reply.body else None
+            message = self._reader.unmarshall()
         except (OSError, EOFError) as exc:
             raise BackendUnavailableError(f"lost the connection to the backend: {exc}") from None
+        if message is None:  # a blocking socket returns whole messages; never seen
+            raise BackendUnavailableError("lost the connection to the backend")
+        return message
 
     def _send(self, destination: str, path: str, interface: str, member: str,  # noqa: PLR0917
               signature: str, body: list[Any]) -> int:
@@ -147,11 +263,11 @@ class SystemBackend:
         return self._serial
 
 
-def _load_dbus_fast() -> None:
-    """dbus-fast's protocol modules without its package ``__init__``, in the order that one
-    imports them (the unmarshaller first would meet a half-initialised ``signature``)."""
-    defer_init("dbus_fast")
-    importlib.import_module("dbus_fast.message")
+def _owner_lost(message: Message) -> bool:
+    """NameOwnerChanged from the bus saying the backend's name lost its owner."""
+    body = list(message.body or [])
+    return (message.sender == "org.freedesktop.DBus" and len(body) == 3
+            and body[0] == names.BUS_NAME and bool(body[1]) and not body[2])
 
 
 def _unix_socket(addresses: list[tuple[str, dict[str, str]]]) -> socket.socket:

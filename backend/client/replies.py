@@ -8,8 +8,9 @@ This module imports nothing of dbus-fast at run time.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from netwright.backend.client.results import parse_json
 from netwright.backend.service.errors import (
     BackendUnavailableError,
     InvalidArgumentsError,
@@ -45,3 +46,16 @@ def error_from_reply(reply: Message) -> NetwrightError:
     if name == "org.freedesktop.DBus.Error.AccessDenied":
         return NotAuthorizedError(message)
     return exception_from_error(name, message, detail)
+
+
+def status_answer(reply: Message) -> tuple[str, dict[str, Any]]:
+    """A Status reply as (error name or "", the status JSON or {"message": the sentence});
+    BackendUnavailableError while nobody answers (for restart.report_recovery)."""
+    from dbus_fast.constants import MessageType  # enums only: no bus, no asyncio
+
+    text = str(reply.body[0]) if reply.body else ""
+    if reply.message_type is not MessageType.ERROR:
+        return "", dict(parse_json(text))
+    if (reply.error_name or "") in DBUS_ERRORS_AS_UNAVAILABLE:
+        raise BackendUnavailableError(text)
+    return reply.error_name or "", {"message": text}

@@ -11,7 +11,6 @@ recovery left.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -43,6 +42,8 @@ async def report_recovery(
     come back within ``wait`` seconds. ``status`` makes the Status call: it raises
     BackendUnavailableError while no backend answers, else returns (D-Bus error name or "",
     the status JSON or {"message": the error's sentence})."""
+    import asyncio  # here: the blocking client (oneshot.py) imports this module too
+
     if not topology:
         return f"{stopped}; check the deployment's state when it is back (netwright list)"
     deadline = time.monotonic() + wait

@@ -48,14 +48,17 @@ CASES = {
     "backend path": (PARSER + "import netwright.backend.client\n"
                      "import netwright.backend.cli.via_backend\n",
                      (*HEAVY, "netwright.backend.service.lab", "ctypes")),
-    # list/status/plan through the system's netwrightd: one blocking call, so no asyncio and
-    # none of dbus-fast's bus (its package __init__ is deferred: message and marshaller only)
-    "one call": (PARSER + "import socket\n"
-                 "from netwright.backend.cli.via_backend import run_via_service\n"
-                 "from netwright.backend.client.oneshot import SystemBackend\n"
-                 "ours, theirs = socket.socketpair()\n"
-                 "SystemBackend(ours)._send('a.b', '/a', 'a.b', 'M', 's', ['x'])\n"
-                 "assert theirs.recv(4096)\n",
+    # the backend commands through the system's netwrightd: blocking calls, so no asyncio
+    # and none of dbus-fast's bus (its package __init__ is deferred: message and marshaller)
+    "blocking calls": (PARSER + "import socket\n"
+                       "from netwright.backend.cli.via_backend import run_via_service\n"
+                       "from netwright.backend.client.oneshot import SystemBackend\n"
+                       "from netwright.backend.client.requests import apply_options\n"
+                       "ours, theirs = socket.socketpair()\n"
+                       "options = apply_options(True, 60, '/a.yaml')\n"
+                       "SystemBackend(ours)._send('a.b', '/a', 'a.b', 'M', 'sa{sv}',"
+                       " ['x', options])\n"
+                       "assert theirs.recv(4096)\n",
                  (*HEAVY, "asyncio", "dbus_fast.aio", "dbus_fast.message_bus",
                   "dbus_fast.introspection", "dbus_fast.service", "xml")),
     # status/destroy FILE through a backend read the file's name: the model, not the
