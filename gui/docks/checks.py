@@ -101,7 +101,8 @@ def explanation_html(pair: dict[str, Any], fix: str | None = None) -> str:
                      if stale else "<p><i>Not measured before the edit.</i></p>")
         lines.append("<p><i>Check again to measure the edited design.</i></p>")
     elif observed:
-        lines.append(f"<p><b>Observed:</b> {_seen(observed)}</p>")
+        sent = f" (sent from {pair['sent_from']})" if pair.get("sent_from") else ""
+        lines.append(f"<p><b>Observed{sent}:</b> {_seen(observed)}</p>")
     else:
         lines.append("<p><i>Not measured: this is the static prediction from the design.</i></p>")
     if pair.get("mismatch"):

@@ -101,6 +101,7 @@ from netwright.gui.model.host_facts import HostFacts
 from netwright.gui.model.paste import fresh_addresses
 from netwright.gui.model.prefill import PREFILL_KINDS
 from netwright.gui.window.backend_actions import BackendActions
+from netwright.gui.window.check_from_actions import CheckFromActions
 from netwright.gui.window.context_actions import ContextActions
 from netwright.gui.window.dock_sizes import fit_docks
 from netwright.gui.window.help_menu import HelpMenu
@@ -150,7 +151,7 @@ def steady_width(content: QWidget) -> QScrollArea:
 
 
 class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, QuitActions,
-                 MeasureActions, QMainWindow):
+                 MeasureActions, CheckFromActions, QMainWindow):
     def __init__(self, settings: QSettings | None = None, backend: Backend | None = None) -> None:
         super().__init__()
         self.settings = settings or QSettings()
@@ -426,6 +427,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         doc.content_changed.connect(self.on_design_edited)
         doc.content_changed.connect(self._checks_outdated)
         self.connect_measure()
+        self.connect_check_from()
 
     # -- state shown in the chrome --------------------------------------------------------
 

@@ -114,7 +114,8 @@ class MeasureActions(_Base):
         self.statusBar().showMessage(f"Measure: {sentence}", 15000)
 
     def _checks_menu(self, point: QPoint) -> None:
-        """A cell's menu: measure from its source to its target's namespace."""
+        """A cell's menu: measure from its source to its target's namespace, and check its
+        row again from one of the source's addresses."""
         matrix = self.checks.matrix
         item = matrix.itemAt(point)
         pair = item.data(PAIR_ROLE) if item is not None else None
@@ -125,8 +126,10 @@ class MeasureActions(_Base):
         goal = target_key(snapshot, pair)
         source = str(pair.get("source") or "")
         target = snapshot.namespace_of(goal) if goal else None
-        if source not in snapshot.namespaces or target is None or \
-                self.measure_entry(menu, source, target) is None:
+        if source in snapshot.namespaces and target is not None:
+            self.measure_entry(menu, source, target)
+        self.check_from_entries(menu, source)
+        if menu.isEmpty():
             return
         self.checks_menu = menu
         menu.popup(matrix.viewport().mapToGlobal(point))

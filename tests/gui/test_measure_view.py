@@ -104,7 +104,9 @@ def test_offered_on_namespaces_wires_and_checks_cells_once_deployed(
 
     qtbot.waitUntil(lambda: window.checks.matrix.rowCount() > 0)  # the predictions
     right_click_cell(window.checks.matrix, "a", "b/")
-    assert menu_entries(window.checks_menu) == ["Measure throughput a → b…"]
+    # the cell's menu also checks its row again from a's address (test_check_from_lab.py)
+    assert menu_entries(window.checks_menu) == ["Measure throughput a → b…",
+                                                "Check from 10.9.0.1 (a0)"]
     assert not window.checks_menu.actions()[0].isEnabled()  # type: ignore[union-attr]
 
 
