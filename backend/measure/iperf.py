@@ -13,18 +13,21 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
 
 from netwright.backend.checks.netns import netns_path
 from netwright.backend.measure.result import MeasureResult
+from netwright.backend.outcomes.errors import Cancelled
 from netwright.backend.topology.impairment import rate_bits
 from netwright.backend.topology.model import IpInterface, Topology, static_addresses
 from netwright.backend.topology.problems import NetwrightError
 
 DEFAULT_PORT = 5201
 LISTEN_WAIT = 5.0  # seconds for the server's socket to appear
+CANCEL_POLL = 0.1  # seconds between looks at the cancel flag while the client runs
 UDP_DEFAULT_BPS = 1_000_000  # iperf3's -b when UDP is asked without one
 TCP_LISTEN = "0A"  # the state column of /proc/net/tcp for LISTEN
 
@@ -162,9 +165,35 @@ def parse_report(report: dict[str, Any], udp: bool) -> dict[str, Any]:
             "retransmits": int(sent.get("retransmits", 0))}
 
 
-def measure(subject: Any, source: str, target: str, options: MeasureOptions) -> MeasureResult:
+def _run_client(command: list[str], limit: float, address: str,
+                cancel: threading.Event | None) -> tuple[str, str]:
+    """The client's output once it ends; ended early (and Cancelled raised) when ``cancel``
+    is set, so its server is free again at once."""
+    client = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + limit
+    try:
+        while True:
+            try:
+                return client.communicate(timeout=CANCEL_POLL)  # reads as it waits
+            except subprocess.TimeoutExpired:
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled(f"measurement cancelled: {getattr(cancel, 'reason', '')}"
+                                    .rstrip(": ")) from None
+                if time.monotonic() > deadline:
+                    raise MeasureError(f"iperf3 to {address} did not finish in {limit:g} s"
+                                       ) from None
+    finally:
+        if client.poll() is None:
+            client.kill()
+            client.communicate()
+
+
+def measure(subject: Any, source: str, target: str, options: MeasureOptions,
+            cancel: threading.Event | None = None) -> MeasureResult:
     """Throughput from namespace ``source`` to ``target`` of a Deployment (or a Topology
-    whose namespaces exist under their own keys)."""
+    whose namespaces exist under their own keys). ``cancel`` (set from another thread)
+    ends both iperf3 processes within ``CANCEL_POLL`` and raises Cancelled."""
     topology, disk = _places(subject)
     for key in (source, target):
         if key not in disk:
@@ -183,16 +212,11 @@ def measure(subject: Any, source: str, target: str, options: MeasureOptions) -> 
             command.append("-u")
         if options.bitrate is not None:
             command += ["-b", str(rate_bits(options.bitrate))]
+        stdout, stderr = _run_client(command, options.seconds + 20, address, cancel)
         try:
-            done = subprocess.run(command, check=False, capture_output=True, text=True,
-                                  timeout=options.seconds + 20)
-        except subprocess.TimeoutExpired:
-            raise MeasureError(f"iperf3 to {address} did not finish in"
-                               f" {options.seconds + 20:g} s") from None
-        try:
-            report = json.loads(done.stdout)
+            report = json.loads(stdout)
         except ValueError:
-            raise MeasureError(f"iperf3 failed: {(done.stderr or done.stdout).strip()}") from None
+            raise MeasureError(f"iperf3 failed: {(stderr or stdout).strip()}") from None
         numbers = parse_report(report, options.udp)
     finally:
         _stop(server)

@@ -7,7 +7,8 @@ SIGTERM the daemon cancels every job (the engine rolls back what it did) and wai
 Changes (apply, destroy, revert) hold their topology: a second change is Busy. Checks only
 read, so they never hold it: an Apply or Destroy cancels the checks of its topology and
 starts once they have stopped (a check stops within a second of its cancel flag), and a
-check asked for while a change runs is Busy. Each user may run a few checks at once.
+check asked for while a change runs is Busy. Each user may run a few checks at once. A
+measurement (iperf3) is a reader too, with the same rules as a check.
 Every job belongs to the user and connection that started it (``Owner``): its signals go
 to that connection only, and only that user or root may cancel it.
 """
@@ -36,7 +37,7 @@ from netwright.backend.topology.problems import NetwrightError
 
 log = logging.getLogger("netwrightd")
 
-Operation = Literal["apply", "destroy", "check", "revert", "capture"]
+Operation = Literal["apply", "destroy", "check", "revert", "capture", "measure"]
 Work = Callable[[Callable[[int, int, str], None], CancelFlag], Awaitable[dict[str, object]]]
 
 #: Checks one user may run at once (StartCheck and Check together).
@@ -120,10 +121,10 @@ class Jobs:
         job = Job(f"{operation}-{topology}-{self._run_token}-{next(self._ids)}", topology,
                   operation, action, owner, quiet)
         stopping: list[Job] = []
-        if operation in ("check", "capture"):  # readers: beside changes, a few per user
+        if operation in ("check", "capture", "measure"):  # readers: beside changes
             mine = [c for c in self._checks.values()
                     if c.owner.uid == owner.uid and c.operation == operation]
-            most = CHECKS_PER_USER if operation == "check" else CAPTURES_PER_USER
+            most = CAPTURES_PER_USER if operation == "capture" else CHECKS_PER_USER
             if len(mine) >= most:
                 raise BusyError(
                     f"you already run {len(mine)} {operation}s"
@@ -132,7 +133,7 @@ class Jobs:
             self._checks[job.id] = job
         else:  # a capture goes on while its topology changes, as tcpdump would
             stopping = [c for c in self._checks.values()
-                        if c.topology == topology and c.operation == "check"]
+                        if c.topology == topology and c.operation in ("check", "measure")]
             for check in stopping:
                 log.info("job %s: cancelled: job %s changes its topology", check.id, job.id)
                 check.cancel.request(f"job {job.id} ({operation}) changes topology {topology}")

@@ -5,12 +5,17 @@ live in its private mount namespace), so ``netwright measure`` asks here, like `
 Mixed into ``Backend1`` (interface.py); the handler has the fixed shape of calls.exported:
 polkit (io.netwright.check: it sends traffic, changes nothing) first, then the arguments,
 then the measurement in a thread (iperf3 runs for seconds and must not hold the bus loop).
+StartMeasure runs the same measurement as a job of operation "measure" (beside changes, like
+a check, and cancelled by a change of its topology): Cancel ends both iperf3 processes at
+once, so the designer's Cancel really stops the traffic and frees the server's port.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from dbus_fast.annotations import DBusDict, DBusStr
 from dbus_fast.service import dbus_method
@@ -20,7 +25,8 @@ from netwright.backend.service import names
 from netwright.backend.service.authority import Authority
 from netwright.backend.service.calls import decode_name, decode_options, exported
 from netwright.backend.service.errors import InvalidArgumentsError
-from netwright.backend.service.worker import EngineWorker
+from netwright.backend.service.jobs import Jobs, Owner
+from netwright.backend.service.worker import CancelFlag, EngineWorker, Progress
 from netwright.backend.topology.fields import check_identifier
 
 #: D-Bus options of Measure and their signatures.
@@ -35,22 +41,47 @@ def _namespace_key(key: str) -> str:
 
 
 class MeasureCalls:
-    """Measure; uses the ``worker`` and ``authority`` that Backend1 holds."""
+    """Measure and StartMeasure; use what Backend1 holds (``worker``, ``authority``,
+    ``jobs``, ``_owner``)."""
 
     worker: EngineWorker
     authority: Authority
+    jobs: Jobs
+    _owner: Callable[[], Awaitable[Owner]]
 
     @dbus_method(name="Measure")
     @exported(names.ACTION_CHECK)
     async def measure(self, name: DBusStr, source: DBusStr, target: DBusStr,
                       options: DBusDict) -> DBusStr:
-        values = decode_options(options, MEASURE_OPTIONS)
-        topology = decode_name(name)
-        source, target = _namespace_key(source), _namespace_key(target)
-        try:
-            chosen = MeasureOptions(**values)
-        except MeasureError as exc:
-            raise InvalidArgumentsError(str(exc)) from None
+        topology, source, target, chosen = _decoded(name, source, target, options)
         deployment = await self.worker.with_engine(lambda e: e.deployment(topology))
         result = await asyncio.to_thread(measure, deployment, source, target, chosen)
         return json.dumps(result.to_json())
+
+    @dbus_method(name="StartMeasure")
+    @exported(names.ACTION_CHECK)
+    async def start_measure(self, name: DBusStr, source: DBusStr, target: DBusStr,
+                            options: DBusDict) -> DBusStr:
+        """Measure as a job: its id at once, the result in JobFinished's data."""
+        topology, source, target, chosen = _decoded(name, source, target, options)
+        deployment = await self.worker.with_engine(lambda e: e.deployment(topology))
+
+        async def work(_progress: Progress, cancel: CancelFlag) -> dict[str, Any]:
+            result = await asyncio.to_thread(measure, deployment, source, target, chosen,
+                                             cancel)
+            return result.to_json()
+
+        return self.jobs.start(topology, "measure", names.ACTION_CHECK, work,
+                               await self._owner()).id
+
+
+def _decoded(name: str, source: str, target: str, options: dict[str, Any]
+             ) -> tuple[str, str, str, MeasureOptions]:
+    """The arguments of Measure and StartMeasure, checked: InvalidArguments otherwise."""
+    values = decode_options(options, MEASURE_OPTIONS)
+    topology = decode_name(name)
+    try:
+        chosen = MeasureOptions(**values)
+    except MeasureError as exc:
+        raise InvalidArgumentsError(str(exc)) from None
+    return topology, _namespace_key(source), _namespace_key(target), chosen

@@ -3,9 +3,9 @@
 The person picks the two ends (the namespaces of the design, each shown with its interfaces
 and addresses), the seconds and TCP or UDP (with the rate UDP sends), then Measure. The
 backend the window uses (the system's netwrightd, or the lab) runs the measurement
-(``BackendClient.measure``, D-Bus ``Measure``) as an asyncio task on the Qt loop, so the
-window keeps drawing; a progress bar follows the seconds asked, and Cancel stops waiting
-(the backend's iperf3 ends by itself at its time limit). The result is shown here and handed
+(``BackendClient.start_measure``, D-Bus ``StartMeasure``: a job) as an asyncio task on the
+Qt loop, so the window keeps drawing; a progress bar follows the seconds asked, and Cancel
+cancels the job, which ends both iperf3 processes at once. The result is shown here and handed
 to the window (``measured``), which draws it on the path and logs it; a failure is a sentence
 (``stopped``).
 """
@@ -71,6 +71,9 @@ class MeasureDialog(QDialog):
         self.result: MeasureResult | None = None
         self.error = ""
         self._task: asyncio.Task[None] | None = None
+        self.job: str | None = None  # the backend's job id, once started (StartMeasure)
+        self._cancel_asked = False
+        self._cancelling: asyncio.Future[None] | None = None
         self._started = 0.0
         self._seconds = DEFAULT_SECONDS
         self.setWindowTitle(f"Measure throughput — {topology}")
@@ -194,6 +197,7 @@ class MeasureDialog(QDialog):
         if self.udp.isChecked() and self.bitrate.text().strip():
             options["bitrate"] = self.bitrate.text().strip()
         self.result, self.error = None, ""
+        self.job, self._cancel_asked = None, False
         self._task = asyncio.ensure_future(self._run(source, target, options))
         self._task.add_done_callback(self._cancelled_early)
         self._started = time.monotonic()
@@ -204,25 +208,45 @@ class MeasureDialog(QDialog):
 
     async def _run(self, source: str, target: str, options: dict[str, Any]) -> None:
         try:
-            data = await self.backend.measure(self.topology, source, target, **options)
+            data = await self._measure(source, target, options)
         except asyncio.CancelledError:
-            self._end(self._cancelled_words())
+            self._end(self._cancelled_words(stopped=False))
             return
         except Exception as exc:  # the backend's sentence, said in the designer's terms
-            self._end(error_sentence(exc, self.topology, source, target))
+            if self._cancel_asked and type(exc).__name__ == "Cancelled":
+                self._end(self._cancelled_words(stopped=True))
+            else:
+                self._end(error_sentence(exc, self.topology, source, target))
             return
         self.result = MeasureResult.from_json(data)
         self._end("")
         self.measured.emit(self.result)
 
-    def _cancelled_words(self) -> str:
+    async def _measure(self, source: str, target: str, options: dict[str, Any]
+                       ) -> dict[str, Any]:
+        """As a job the backend stops on Cancel (StartMeasure), or as the one call of a
+        backend without jobs for it."""
+        start = getattr(self.backend, "start_measure", None)
+        if start is None:
+            data: dict[str, Any] = await self.backend.measure(self.topology, source, target,
+                                                              **options)
+            return data
+        self.job = await start(self.topology, source, target, **options)
+        if self._cancel_asked:  # Cancel came while the job was being started
+            await self._cancel_job()
+        data = await self.backend.wait_measure(self.job)
+        return data
+
+    def _cancelled_words(self, stopped: bool) -> str:
+        if stopped:
+            return "Cancelled: nothing measured; the backend stopped iperf3."
         return (f"Cancelled: nothing measured. The backend's iperf3 stops by itself within"
                 f" {self._seconds:g} s.")
 
     def _cancelled_early(self, task: asyncio.Task[None]) -> None:
         """Cancelled before the call was even sent: ``_run`` never ran to say so."""
         if task.cancelled():
-            self._end(self._cancelled_words())
+            self._end(self._cancelled_words(stopped=False))
 
     def _end(self, error: str) -> None:
         self._task = None  # not running any more, though _run has not returned yet
@@ -253,9 +277,23 @@ class MeasureDialog(QDialog):
             self.progress.setFormat(f"{elapsed:.0f} of {self._seconds:g} s")
 
     def cancel(self) -> None:
-        """Stop waiting for the measurement (the window stays usable meanwhile anyway)."""
-        if self._task is not None and not self._task.done():
+        """Ask the backend to stop the measurement's job (both iperf3 processes end at
+        once); a backend without jobs for it is only no longer waited for."""
+        if not self.running() or self._cancel_asked:
+            return
+        self._cancel_asked = True
+        self.state.setText("Cancelling…")
+        if self.job is not None:
+            self._cancelling = asyncio.ensure_future(self._cancel_job())
+        elif getattr(self.backend, "start_measure", None) is None and self._task is not None:
             self._task.cancel()
+        # else: the job is being started; _measure cancels it as soon as its id is known
+
+    async def _cancel_job(self) -> None:
+        try:
+            await self.backend.cancel(self.job)
+        except Exception:  # it had ended meanwhile: its end is reported by _run
+            return
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         self.cancel()

@@ -2,8 +2,9 @@
 then a right-click on a namespace, the dialog driven by clicks and keys, iperf3 in the lab
 through a tbf rate limit, and the result on the canvas's path within tolerance of the limit.
 
-One lab for the whole story (starting one costs ~2 s): not deployed, TCP, UDP, Cancel. Each
-measurement runs for 1 s, the shortest iperf3 takes.
+One lab for the whole story (starting one costs ~2 s): not deployed, TCP, UDP, Cancel (of a
+30 s run, at once) and a run right after it, the Checks dock's entry. Each measurement runs
+for 1 s, the shortest iperf3 takes.
 """
 
 from __future__ import annotations
@@ -45,11 +46,16 @@ def _open_from_namespace(window: MainWindow, namespace: str) -> MeasureDialog:
     return window.measure_dialog
 
 
-def _one_second(dialog: MeasureDialog) -> None:
+def _type_seconds(dialog: MeasureDialog, text: str) -> None:
+    dialog.seconds.setFocus()
     dialog.seconds.selectAll()
-    QTest.keyClicks(dialog.seconds, "1")
+    QTest.keyClicks(dialog.seconds, text)
     QTest.keyClick(dialog.seconds, Qt.Key.Key_Tab)
-    assert dialog.seconds.value() == 1
+    assert dialog.seconds.value() == float(text)
+
+
+def _one_second(dialog: MeasureDialog) -> None:
+    _type_seconds(dialog, "1")
 
 
 def _measure(dialog: MeasureDialog, loop: asyncio.AbstractEventLoop) -> None:
@@ -116,13 +122,18 @@ def test_measure_a_rate_limited_path_from_the_canvas(window: MainWindow, own_lab
     assert "asked 10 Mbit/s, measured" in udp_line and not label.flagged
     assert dialog.result is not None and dialog.result.protocol == "udp"
 
-    dialog.tcp.click()  # Cancel: stops waiting at once, the window never waits for it
+    dialog.tcp.click()  # Cancel stops the backend's iperf3: the next run needs its port
+    _type_seconds(dialog, "30")
     QTest.mouseClick(dialog.measure_button, Qt.MouseButton.LeftButton)
+    loop.run_until_complete(_until(lambda: dialog.job is not None))
+    loop.run_until_complete(asyncio.sleep(0.5))  # sending
     QTest.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
-    loop.run_until_complete(_until(lambda: not dialog.running(), timeout=0.5))
-    assert dialog.result is None and dialog.error.startswith("Cancelled: nothing measured.")
+    loop.run_until_complete(_until(lambda: not dialog.running(), timeout=5))
+    assert dialog.result is None
+    assert dialog.error == "Cancelled: nothing measured; the backend stopped iperf3."
     assert dialog.measure_button.isVisible() and not dialog.cancel_button.isVisible()
-
+    _one_second(dialog)
+    _measure(dialog, loop)  # at once, on the same port
     dialog.close()
 
     right_click_cell(window.checks.matrix, "a", "b/")  # a cell of the Checks dock

@@ -38,6 +38,37 @@ def test_measure_runs_iperf3_in_the_deployment(running, system_bus) -> None:
     assert "'nowhere' is not a namespace of thru" in value["unknown"][1], value
 
 
+CANCEL = '''
+import asyncio, time
+await client.apply(DESIGN_TEXT)
+try:
+    job = await client.start_measure('thru', 'a', 'b', seconds=30)
+    await asyncio.sleep(1)  # iperf3 is sending
+    began = time.monotonic()
+    await client.cancel(job)
+    try:
+        await client.wait_measure(job)
+        ended = None
+    except Exception as exc:
+        ended = [type(exc).__name__, str(exc)]
+    took = time.monotonic() - began
+    again = await client.wait_measure(await client.start_measure('thru', 'a', 'b', seconds=1))
+finally:
+    await client.destroy('thru')
+return {"job": job, "ended": ended, "took": took, "again": again}
+'''.replace("DESIGN_TEXT", repr(DESIGN))
+
+
+def test_a_measurement_job_stops_iperf3_on_cancel(running, system_bus) -> None:
+    """StartMeasure: Cancel ends the 30 s run at once, and the port is free for the next."""
+    value = run_client(USER_ALLOWED, system_bus, CANCEL)["value"]
+    assert value["job"].startswith("measure-thru-"), value
+    assert value["ended"][0] == "Cancelled", value
+    assert value["ended"][1].startswith("measurement cancelled: cancelled by uid "), value
+    assert value["took"] < 3, value
+    assert value["again"]["protocol"] == "tcp" and value["again"]["received_bps"] > 0, value
+
+
 def test_measure_options_out_of_range_are_invalid_arguments(running, system_bus) -> None:
     outcome = run_client(USER_ALLOWED, system_bus,
                          "return await client.measure('thru', 'a', 'b', seconds=999.0)")
