@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from typing import Any
 
 from dbus_fast import Message, MessageType, Variant
@@ -57,6 +58,10 @@ class BackendClient:
         self._watch: asyncio.Future[None] | None = None
         self.lab = lab
         self._api: tuple[int, ...] | None = None
+        self.state_listeners: list[Callable[[str, str], None]] = []
+        """Called with (topology, state) on the backend's StateChanged: a deployment was
+        applied, destroyed, confirmed or restored, by anyone (the designer then asks again
+        whose it is)."""
         bus.add_message_handler(self._on_message)
 
     @classmethod
@@ -358,6 +363,10 @@ class BackendClient:
                 self._tracker.on_progress(job, done, total, text)
             elif msg.member == "JobFinished":
                 self._tracker.on_finished(JobOutcome(*msg.body))
+            elif msg.member == "StateChanged":
+                topology, state = (str(part) for part in msg.body)
+                for listener in list(self.state_listeners):
+                    listener(topology, state)
         except (TypeError, ValueError):  # a malformed signal is ignored, never fatal
             return False
         return False

@@ -53,12 +53,22 @@ class BackendActions(_Base):
         self._update_title()
         self._update_backend_state()
         if backend is not None:
+            listeners = getattr(backend, "state_listeners", None)
+            if isinstance(listeners, list):  # someone else's apply changes whose it is
+                listeners.append(self._on_state_changed)
             self.refresh_status()
             self.refresh_host_facts()
         else:
             self.status_refresher.stop()
             self.show_leases({})
             self.set_host_facts(None)
+
+    def _on_state_changed(self, topology: str, _state: str) -> None:
+        """The backend says a deployment changed (the CLI, another designer, a trial's end):
+        if it is this design's name, ask its status (and so whose it is) again."""
+        if topology == self._topology_name() and self.runner.backend is not None:
+            self.deployment.forget()
+            self.refresh_status()
 
     def _topology_name(self) -> str:
         return self.document.snapshot.name

@@ -6,7 +6,8 @@ again (it changes an address: the plan dialog asks); then design B, another file
 same topology name, is opened: the status says the deployment is A's (the backend recorded
 A's path, user and time), and Apply shows the plan with a sentence naming A before anything
 is replaced. A deployment made by the command line from another file is named the same way,
-even when it holds exactly this design: Apply asks before claiming it.
+even when it holds exactly this design: Apply asks before claiming it; and when the command
+line applies while the window is open, the window hears of it (StateChanged) and says so.
 """
 
 from __future__ import annotations
@@ -133,3 +134,14 @@ def test_a_deployment_the_command_line_made_is_named_and_claimed_only_after_aski
     status = subprocess.run([str(netwright), "status", "--lab", "guidep"], capture_output=True,
                             text=True, check=False, env=os.environ, timeout=60)
     assert f"deployed from {same} by " in status.stdout, status.stdout
+
+    # the command line takes it back while the window is open: the window hears of it
+    again = subprocess.run([str(netwright), "apply", "--lab", "--yes", str(elsewhere)],
+                           capture_output=True, text=True, check=False, env=os.environ,
+                           timeout=120)
+    assert again.returncode == 0, again.stderr
+    deadline = loop.time() + 10
+    while "by-cli.yaml" not in window.deploy_label.text() and loop.time() < deadline:
+        loop.run_until_complete(asyncio.sleep(0.1))
+    assert window.deploy_label.text().endswith(" — not this design"), \
+        window.deploy_label.text()
