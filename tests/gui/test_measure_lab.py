@@ -2,9 +2,9 @@
 then a right-click on a namespace, the dialog driven by clicks and keys, iperf3 in the lab
 through a tbf rate limit, and the result on the canvas's path within tolerance of the limit.
 
-One lab for the whole story (starting one costs ~2 s): not deployed, TCP, UDP, Cancel (of a
-30 s run, at once) and a run right after it, the Checks dock's entry. Each measurement runs
-for 1 s, the shortest iperf3 takes.
+One lab for the whole story (starting one costs ~2 s): not deployed, unreachable, TCP, UDP,
+Cancel (of a 30 s run, at once) and a run right after it, the Checks dock's entry. Each
+measurement runs for 1 s, the shortest iperf3 takes.
 """
 
 from __future__ import annotations
@@ -24,7 +24,11 @@ from netwright.gui.dialogs.measure import MeasureDialog
 from netwright.gui.window.main import MainWindow
 from tests.tools.rate_limited import LIMIT, rate_limited_design
 
-DESIGN = rate_limited_design("guithru")
+#: Besides a and b: namespace c, on a subnet a has no route to.
+DESIGN = rate_limited_design("guithru").replace(
+    "namespaces: {a: {}, b: {}}", "namespaces: {a: {}, b: {}, c: {}}") + (
+    "  c0: {kind: veth, peer: c1, namespace: c, addresses: [10.9.7.1/24]}\n"
+    "  c1: {kind: veth, peer: c0, namespace: c, addresses: [10.9.7.2/24]}\n")
 
 
 async def _until(condition, timeout: float = 60) -> None:  # type: ignore[no-untyped-def]
@@ -99,6 +103,15 @@ def test_measure_a_rate_limited_path_from_the_canvas(window: MainWindow, own_lab
     dialog = _open_from_namespace(window, "a")
     assert (dialog.source.currentData(), dialog.target.currentData()) == ("a", "b")
     _one_second(dialog)
+    dialog.target.setFocus()
+    QTest.keyClick(dialog.target, Qt.Key.Key_Down)  # To: c, which a cannot reach
+    assert dialog.target.currentData() == "c"
+    QTest.mouseClick(dialog.measure_button, Qt.MouseButton.LeftButton)
+    loop.run_until_complete(_until(lambda: not dialog.running()))
+    assert dialog.error.startswith("c cannot be reached from a: iperf3: unable to connect"
+                                   " to server"), dialog.error
+    assert dialog.error.endswith("Check (F6) shows which pairs reach each other, and why.")
+    QTest.keyClick(dialog.target, Qt.Key.Key_Up)  # back to b
     _measure(dialog, loop)
     label = window.measure_label
     assert label is not None and label.scene() is window.scene

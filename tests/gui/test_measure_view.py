@@ -54,6 +54,10 @@ def test_the_label_says_rate_and_retransmits_or_loss_and_jitter() -> None:
     assert error_sentence(RuntimeError("iperf3: unable to connect to server: No route to"
                                        " host"), "guithru", "a", "b").startswith(
         "b cannot be reached from a: iperf3: unable to connect")
+    assert error_sentence(RuntimeError("iperf3 is not installed (apt install iperf3)"),
+                          "guithru", "a", "b") == (
+        "iperf3 is not installed where the backend runs: install it there (apt install"
+        " iperf3), then measure again.")
 
 
 def test_a_result_is_drawn_on_its_path_and_flagged_outside_tolerance(
