@@ -298,3 +298,9 @@ class MeasureDialog(QDialog):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         self.cancel()
         super().closeEvent(event)
+
+    def reject(self) -> None:
+        """Escape closes the dialog as Close does: a measurement nobody can see or cancel
+        any more is not left running."""
+        self.cancel()
+        super().reject()

@@ -147,6 +147,13 @@ def test_measure_a_rate_limited_path_from_the_canvas(window: MainWindow, own_lab
     assert dialog.measure_button.isVisible() and not dialog.cancel_button.isVisible()
     _one_second(dialog)
     _measure(dialog, loop)  # at once, on the same port
+    _type_seconds(dialog, "30")  # Escape closes the dialog as Close does: cancelled too
+    QTest.mouseClick(dialog.measure_button, Qt.MouseButton.LeftButton)
+    loop.run_until_complete(_until(lambda: dialog.job is not None))
+    QTest.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+    loop.run_until_complete(_until(lambda: not dialog.running(), timeout=5))
+    assert dialog.error == "Cancelled: nothing measured; the backend stopped iperf3."
     dialog.close()
 
     right_click_cell(window.checks.matrix, "a", "b/")  # a cell of the Checks dock
