@@ -10,7 +10,6 @@ real engine; every pair's observation equals its prediction.
 
 from __future__ import annotations
 
-import asyncio
 import subprocess
 from collections.abc import Callable
 
@@ -18,8 +17,8 @@ import pytest
 
 from netwright.backend.checks.explain import explain
 from netwright.backend.checks.results import CheckResult, Pair
-from netwright.backend.checks.run import CheckOptions, run_check
 from netwright.backend.topology import Topology, parse_topology
+from tests.checks.test_rpfilter_kernel import check
 
 pytestmark = pytest.mark.root
 
@@ -46,13 +45,6 @@ interfaces:
 
 def design(a: str, b: str) -> Topology:
     return parse_topology(SEGMENT.replace('"A"', f'"{a}"').replace('"B"', f'"{b}"'))
-
-
-def check(deployment: object) -> CheckResult:
-    result = asyncio.run(run_check(deployment, CheckOptions(timeout=0.3, retries=1)))
-    assert result.probed and not result.mismatches, "\n".join(
-        f"{p.source} → {p.target.label}: {p.mismatch_text()}" for p in result.mismatches)
-    return result
 
 
 def pair(result: CheckResult, source: str, target: str, owner: str | None = None) -> Pair:

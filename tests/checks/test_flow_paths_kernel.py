@@ -11,16 +11,16 @@ changing the verdict and without; every observation equals its prediction.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from netwright.backend.checks.explain import explain
-from netwright.backend.checks.results import CheckResult, Pair
-from netwright.backend.checks.run import CheckOptions, run_check
+from netwright.backend.checks.results import Pair
 from netwright.backend.topology import Topology, parse_topology
+from tests.checks.test_rpfilter_kernel import ASYMMETRIC as PLAIN_ASYMMETRIC
+from tests.checks.test_rpfilter_kernel import check
 
 pytestmark = pytest.mark.root
 
@@ -41,31 +41,12 @@ interfaces:
   b0: {kind: veth, peer: rb, namespace: b, addresses: [10.2.0.1/24]MTU}
 """
 
-ASYMMETRIC = """
-netwright: 1
-name: flowrpf
-namespaces:
-  a: {routes: [{to: 10.2.0.0/24, via: 10.1.0.254}], sysctls: {A_SYSCTLS}}
-  r:
-    routes: [{to: 10.1.0.1/32, via: 10.3.0.1}]
-    forwarding: {ipv4: true}
-    firewall: {forward: {policy: drop, rules: [{action: accept, proto: icmp}]}}
-  b: {routes: [{to: default, via: 10.2.0.254}]}
-interfaces:
-  a0: {kind: veth, peer: ra, namespace: a, addresses: [10.1.0.1/24]}
-  ra: {kind: veth, peer: a0, namespace: r, addresses: [10.1.0.254/24]}
-  a1: {kind: veth, peer: rc, namespace: a, addresses: [10.3.0.1/24]}
-  rc: {kind: veth, peer: a1, namespace: r, addresses: [10.3.0.254/24]}
-  rb: {kind: veth, peer: b0, namespace: r, addresses: [10.2.0.254/24]}
-  b0: {kind: veth, peer: rb, namespace: b, addresses: [10.2.0.1/24]}
-"""
-
-
-def check(deployment: object) -> CheckResult:
-    result = asyncio.run(run_check(deployment, CheckOptions(timeout=0.3, retries=1)))
-    assert result.probed and not result.mismatches, "\n".join(
-        f"{p.source} → {p.target.label}: {p.mismatch_text()}" for p in result.mismatches)
-    return result
+# test_rpfilter_kernel's asymmetric design (r routes a's 10.1.0.1 back over a1), with a
+# forward chain in r, so the rules' walk predicts it
+ASYMMETRIC = (PLAIN_ASYMMETRIC.replace("name: rpf", "name: flowrpf").replace("SRC", "")
+              .replace("R_ROUTES", "{to: 10.1.0.1/32, via: 10.3.0.1}")
+              .replace("R_SYSCTLS}", "}\n    firewall: {forward: {policy: drop, rules:"
+                       " [{action: accept, proto: icmp}]}}"))
 
 
 def pair(pairs: list[Pair], source: str, target: str) -> Pair:
