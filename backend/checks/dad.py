@@ -65,6 +65,8 @@ class Dad:
         self.unusable: dict[tuple[str, IpAddr], Unusable] = {}
         # (interface key, address) -> the keys of the other holders on its segment
         self.races: dict[IpAddr, tuple[str, ...]] = {}
+        self.places: dict[str, Place] = {k: link.namespace
+                                         for k, link in topology.interfaces.items()}
         holders: dict[IpAddr, list[tuple[str, bool]]] = defaultdict(list)
         segment = segments(topology)
         by_segment: dict[tuple[str, IpAddr], list[tuple[str, bool]]] = defaultdict(list)
@@ -102,6 +104,20 @@ class Dad:
             return None
         return (f"one of {', '.join(keys)} fails duplicate address detection for {ip} (a race:"
                 " the one that adds it second, or both at once), the other answers")
+
+    def source_race_text(self, place: Place, ip: IpAddr) -> str | None:
+        """For a design not read from a kernel: what losing the race means for packets that
+        ``place`` sends from ``ip``."""
+        keys = self.races.get(ip)
+        if keys is None or self.read:
+            return None
+        mine = [k for k in keys if self.places.get(k) == place]
+        others = [k for k in keys if k not in mine]
+        if not mine:
+            return None
+        return (f"if {mine[0]} loses duplicate address detection for {ip} (a race with"
+                f" {', '.join(others)}), {place_label(place)} sends from its link-local"
+                " address: its own link still answers, a router does not")
 
     def notes(self) -> list[str]:
         notes = []

@@ -302,6 +302,9 @@ class Explainer:
             return self._reachable_at(
                 judgement, f"reachable over {forward.first_hop}, answered by"
                 f" {', '.join(failed.holders) or 'another holder'}: {failed.sentence()}")
+        race = self.dad.source_race_text(source, src) if self.dad.races else None
+        if race is not None and any(step[0] != source for step in forward.steps):
+            return self._reachable_at(judgement, f"reachable over {forward.first_hop}; {race}")
         key = (forward.first_hop, judgement)
         shared = self._reachable.get(key)
         if shared is None:  # one object per first hop: a mesh has tens of thousands of pairs

@@ -63,6 +63,8 @@ def test_duplicate_without_nodad_fails_dad_on_one_and_the_check_says_which(
     topology = design("fd00::1/64", "fd00::1/64")
     before = {(p.source, p.target.address): p.predicted for p in explain(topology)}
     assert "fails duplicate address detection" in before[("c", "fd00::1")].reason
+    assert "if ea loses duplicate address detection for fd00::1 (a race with eb), a sends" \
+        " from its link-local address" in before[("a", "fd01::2")].reason
     result = check(deploy(topology))
     failed = [ns for ns in ("a", "b") if "dadfailed" in flags(ns)]
     assert len(failed) >= 1  # the race: one of them (both, if they probed at once)
