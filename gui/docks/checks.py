@@ -209,8 +209,10 @@ class ChecksView(QWidget):
         self.matrix.resizeColumnsToContents()
         mismatches = sum(1 for p in pairs if p.get("match") is False)
         if measured:
+            sent = dict.fromkeys(f"{p['source']}'s row from {p['sent_from']}" for p in pairs
+                                 if p.get("sent_from"))
             self.heading.setText(f"Measured: {len(pairs)} pairs, {mismatches} differ from the"
-                                 " prediction.")
+                                 " prediction." + "".join(f" Sent {s}." for s in sent))
         else:
             self.heading.setText(f"Predicted from the design ({len(pairs)} pairs); nothing"
                                  " measured yet.")

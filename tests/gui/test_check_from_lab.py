@@ -94,6 +94,7 @@ def test_check_a_row_from_a_chosen_address(window: MainWindow, own_lab: Path, tm
     assert "Check: a's row, sent from 10.8.0.1" in window.log.toPlainText()
     assert window.checks.matrix.currentRow() == 0  # the dock opened on that row
     assert "sent from 10.8.0.1" in window.checks.explanation.toHtml()
+    assert window.checks.heading.text().endswith("Sent a's row from 10.8.0.1.")
 
     right_click_cell(window.checks.matrix, "a", "b/")  # a cell offers the same
     assert "Check from 10.9.0.1 (a0)" in menu_entries(window.checks_menu)
