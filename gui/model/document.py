@@ -121,6 +121,11 @@ class TopologyDocument(QObject):
         document = Document.from_text(text, file)
         self._replace(document)
 
+    def load_data(self, data: dict[str, Any]) -> None:
+        """Replace the document with plain data the program made (the live host), without
+        the round-trip parser: there is no text whose comments must survive."""
+        self._replace(Document(tree=_to_tree(data)))
+
     def open(self, path: str | Path) -> None:
         """Open a file; a YAML syntax error raises TopologyError and keeps the current one."""
         self._replace(Document.from_file(path))

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import yaml
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMenu, QPushButton
 
+from netwright.backend.topology.document import Document
+from netwright.backend.topology.fastload import load_plain, to_plain
 from netwright.backend.topology.problems import NetwrightError
 from netwright.gui.canvas.graph_layout import LayoutUnavailableError, dot_positions
 from netwright.gui.canvas.items import box_shape
@@ -141,13 +142,19 @@ class LiveHost(QObject):
             self.banner.show_text(f"Live host — not shown: {exc}")
             self.window.report_error("the live host could not be read", exc)
             return False
+        await self.show_observation(found)
+        return True
+
+    async def show_observation(self, found: Observation) -> None:
+        """Draw what the backend observed (and list in the log what it left out)."""
         self.observation = found
-        self._observed_data = dict(yaml.safe_load(found.text) or {})
+        data = load_plain(found.text)  # libyaml; the contract's parser when it is missing
+        self._observed_data = data if isinstance(data, dict) else dict(
+            to_plain(Document.from_text(found.text).tree) or {})
         self.observed = take_snapshot(self._observed_data)
         for line in found.skipped:
             self.window.log.appendPlainText(f"live host: left out {line}")
         await self._draw()
-        return True
 
     async def _draw(self) -> None:
         """The observation (with the design's missing objects while comparing) on the
@@ -156,7 +163,7 @@ class LiveHost(QObject):
         if self.comparison is not None:
             self.comparison = compare(self.window.document.snapshot, self.observed)
             data = overlay(data, self.window.document.snapshot, self.comparison)
-        self.document.load_text(yaml.safe_dump(data, sort_keys=False))
+        self.document.load_data(data)
         self._arrange()
         self.scene.set_marks({d.key: d.kind for d in self.comparison.differences}
                              if self.comparison is not None else {})
