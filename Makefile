@@ -36,7 +36,8 @@ lint: $(STAMP)
 	mkdir -p build/typecheck/netwright
 	ln -sfn $(CURDIR)/backend build/typecheck/netwright/backend
 	$(VENV)/bin/mypy -p netwright.backend.topology -p netwright.backend.engine -p netwright.backend.lab \
-		-p netwright.backend.nft -p netwright.backend.export -p netwright.backend.observe
+		-p netwright.backend.nft -p netwright.backend.export -p netwright.backend.observe \
+		-p netwright.backend.kernel -p netwright.backend.hostimport
 
 # The whole suite runs inside a network + mount namespace of its own (tests/tools/run-isolated):
 # the machine's own interfaces and /run/netns are never touched.

@@ -1,7 +1,7 @@
 """Capture packets on one interface into a pcapng stream on a file descriptor.
 
 The packet socket is opened by a short-lived thread that enters the interface's namespace
-(``engine.netns.in_netns``; a socket stays in the namespace it was made in, and nothing forks),
+(``kernel.netns.in_netns``; a socket stays in the namespace it was made in, and nothing forks),
 with protocol 0 so it receives nothing until the filter is attached and it is bound to the
 interface: no packet that the filter refuses, or from another interface, ever reaches it.
 The caller's descriptor is only written to, never opened here, so root never writes into a
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from netwright.backend.capture import bpf, pcapng
 from netwright.backend.capture.errors import CaptureError
-from netwright.backend.engine.netns import in_netns
+from netwright.backend.kernel.netns import in_netns
 
 ETH_P_ALL = 0x0003
 SOL_PACKET = 263

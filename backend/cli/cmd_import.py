@@ -83,7 +83,7 @@ def _from_host(args: argparse.Namespace) -> tuple[str, list[str]]:
         return asyncio.run(_via_backend(args))
     if args.lab:
         raise ImportOutputError("--lab reads the lab host through its backend: drop --local")
-    from netwright.backend.observe.imports import import_local
+    from netwright.backend.hostimport.imports import import_local
 
     return import_local(args.name or DEFAULT_HOST_NAME, args.namespace, args.process_tree,
                         as_design=args.as_design)

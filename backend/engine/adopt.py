@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from pyroute2.netlink.rtnl import RTM_NEWLINK
 from pyroute2.netlink.rtnl.ifinfmsg import ifinfmsg
 
-from netwright.backend.engine.desired import Where, marker, parse_marker
-from netwright.backend.engine.kernel import Kernel
-from netwright.backend.engine.netlink import CHANGE, Request
 from netwright.backend.engine.store import Store
 from netwright.backend.engine.target import Target
+from netwright.backend.kernel.netlink import CHANGE, Request
+from netwright.backend.kernel.netns import Where
+from netwright.backend.kernel.session import Kernel
+from netwright.backend.observe.markers import marker, parse_marker
 from netwright.backend.outcomes.errors import ConflictError, NotDeployed
 from netwright.backend.topology.model import Topology
 from netwright.backend.topology.problems import NetwrightError

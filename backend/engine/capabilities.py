@@ -15,9 +15,9 @@ import threading
 from pyroute2.netlink.rtnl import RTM_NEWLINK
 from pyroute2.netlink.rtnl.ifinfmsg import ifinfmsg
 
-from netwright.backend.engine import netns
 from netwright.backend.engine.desired import KIND_MODULES
-from netwright.backend.engine.netlink import CREATE, Request, RtSocket
+from netwright.backend.kernel import netns
+from netwright.backend.kernel.netlink import CREATE, Request, RtSocket
 from netwright.backend.outcomes.errors import KernelUnsupported, NotRootError
 
 _known: dict[str, bool] = {}

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from netwright.backend.dhcp.routes import LeaseRoute, lease_routes
 from netwright.backend.engine.qdisc import QdiscSpec, qdisc_spec
 from netwright.backend.engine.target import Target
+from netwright.backend.kernel.netns import Where
 from netwright.backend.nft.ruleset import TableSpec, place_tables
+from netwright.backend.observe.markers import marker
 from netwright.backend.topology.firewall import Forwarding
 from netwright.backend.topology.model import (
     Bridge,
@@ -27,10 +29,6 @@ from netwright.backend.topology.model import (
     static_entries,
 )
 
-Where = str | None
-"""An on-disk namespace name under /run/netns, or None for the engine's own namespace."""
-
-MARKER_PREFIX = "netwright:"
 IPVLAN_MODES = {"l2": 0, "l3": 1, "l3s": 2}
 IPVLAN_FLAGS = {"bridge": 0, "private": 1, "vepa": 2}
 VLAN_PROTOCOLS = {"802.1Q": 0x8100, "802.1ad": 0x88A8}
@@ -38,20 +36,6 @@ KIND_MODULES = {
     "bridge": "bridge", "veth": "veth", "ipvlan": "ipvlan", "macvlan": "macvlan",
     "vlan": "8021q", "vxlan": "vxlan", "dummy": "dummy",
 }
-
-
-def marker(topology: str, key: str) -> str:
-    """The IFLA_IFALIAS that says "this belongs to topology ``topology``, node ``key``"."""
-    return f"{MARKER_PREFIX}{topology}:{key}"
-
-
-def parse_marker(alias: str | None) -> tuple[str, str] | None:
-    """(topology, key) from an alias written by ``marker``, or None if it is not ours."""
-    if not alias or not alias.startswith(MARKER_PREFIX):
-        return None
-    rest = alias[len(MARKER_PREFIX):]
-    topology, sep, key = rest.partition(":")
-    return (topology, key) if sep and topology and key else None
 
 
 @dataclass(frozen=True)

@@ -19,15 +19,13 @@ from pathlib import Path
 
 from netwright.backend.dhcp import ClientState, DhcpClients
 from netwright.backend.dhcp import requests as dhcp_requests
-from netwright.backend.engine import capabilities, netns, ops, qdisc, trial
+from netwright.backend.engine import capabilities, ops, qdisc, trial
 from netwright.backend.engine.adopt import refuse_release
-from netwright.backend.engine.desired import Desired, Where, desired_state, forwarding_sysctls
+from netwright.backend.engine.desired import Desired, desired_state, forwarding_sysctls
 from netwright.backend.engine.execute import CancelRequested, Fault, StepFailed, execute
 from netwright.backend.engine.foreign import ForeignLink, foreign_links
 from netwright.backend.engine.journal import Journal, read_header
-from netwright.backend.engine.kernel import Kernel
 from netwright.backend.engine.nft_capabilities import require_table_features
-from netwright.backend.engine.observe import Interest, LinkState, observe
 from netwright.backend.engine.planner import make_plan
 from netwright.backend.engine.results import Deployment
 from netwright.backend.engine.store import Store, topology_json
@@ -35,12 +33,16 @@ from netwright.backend.engine.tables import Owned
 from netwright.backend.engine.takeover import runtime_takeover
 from netwright.backend.engine.target import Target
 from netwright.backend.engine.translate import explain
+from netwright.backend.kernel import netns
+from netwright.backend.kernel.netns import Where
+from netwright.backend.kernel.session import Kernel
 from netwright.backend.nm.engine_part import NetworkManagerPart, as_steps, runtime_only
 from netwright.backend.nm.errors import ConfirmationRequired
 from netwright.backend.nm.kernel import default_route_devices
 from netwright.backend.nm.persist import PersistPlan
 from netwright.backend.nm.profiles import persistent_keys
 from netwright.backend.nm.transaction import DEFAULT_ROLLBACK_TIMEOUT
+from netwright.backend.observe.state import Interest, LinkState, observe
 from netwright.backend.outcomes.errors import (
     ApplyFailed,
     BusyError,

@@ -15,10 +15,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from netwright.backend.engine import netns, ops
-from netwright.backend.engine.desired import Where
-from netwright.backend.engine.kernel import Kernel
-from netwright.backend.engine.netlink import Encodable, Outcome, RtSocket
+from netwright.backend.engine import ops
+from netwright.backend.kernel import netns
+from netwright.backend.kernel.netlink import Encodable, Outcome, RtSocket
+from netwright.backend.kernel.netns import Where
+from netwright.backend.kernel.session import Kernel
 from netwright.backend.outcomes.results import Step
 
 BATCH = 512

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from netwright.backend.engine.desired import Desired, Where
-from netwright.backend.engine.observe import Interest, NsState
+from netwright.backend.engine.desired import Desired
+from netwright.backend.kernel.netns import Where
+from netwright.backend.observe.state import Interest, NsState
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Iterable
 from typing import Any
 
-from netwright.backend.engine import netns
+from netwright.backend.kernel import netns
 from netwright.backend.nft.ruleset import TableSpec
 from netwright.backend.outcomes.errors import KernelUnsupported
 

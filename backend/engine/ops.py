@@ -25,17 +25,16 @@ from pyroute2.netlink.rtnl import (
 )
 from pyroute2.netlink.rtnl.ifinfmsg import IFF_UP
 
-from netwright.backend.engine import encode as enc
-from netwright.backend.engine import (
-    netns,
-    pyroute2_fixes,  # noqa: F401 (ipvlan flags)
-)
-from netwright.backend.engine.desired import LinkSpec, RouteSpec, Where
-from netwright.backend.engine.encode import RawRequest
-from netwright.backend.engine.kernel import Kernel
-from netwright.backend.engine.netlink import CHANGE, CREATE, Encodable, Outcome
-from netwright.backend.engine.observe import RT_TABLE_MAIN, RTN_UNICAST, RTPROT_STATIC
+from netwright.backend.engine import pyroute2_fixes  # noqa: F401 (ipvlan flags)
+from netwright.backend.engine.desired import LinkSpec, RouteSpec
 from netwright.backend.engine.qdisc import QdiscSpec, delete_request
+from netwright.backend.kernel import encode as enc
+from netwright.backend.kernel import netns
+from netwright.backend.kernel.encode import RawRequest
+from netwright.backend.kernel.netlink import CHANGE, CREATE, Encodable, Outcome
+from netwright.backend.kernel.netns import Where
+from netwright.backend.kernel.session import Kernel
+from netwright.backend.observe.state import RT_TABLE_MAIN, RTN_UNICAST, RTPROT_STATIC
 
 # Phases, in execution order: removals first (routes, addresses, links, namespaces), then
 # namespaces, links by dependency level, attributes, addresses, up/down, routes, sysctls.
@@ -347,7 +346,7 @@ class SysctlSet(Op):
 
 
 def _nft_outcome(work: Callable[[], None], where: Where) -> Outcome:
-    from netwright.backend.engine import netns
+    from netwright.backend.kernel import netns
     from netwright.backend.nft.binding import NftError, NftUnavailableError
 
     try:
@@ -383,7 +382,7 @@ class NftDelete(Op):
     marker: str = ""
 
     def run(self, kernel: Kernel) -> Outcome | None:
-        from netwright.backend.engine import netns
+        from netwright.backend.kernel import netns
         from netwright.backend.nft.binding import Nft
         from netwright.backend.nft.ruleset import listed_signature
 

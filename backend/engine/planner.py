@@ -15,18 +15,17 @@ from dataclasses import dataclass, field
 
 from netwright.backend.engine import ops
 from netwright.backend.engine.desired import (
-    MARKER_PREFIX,
     Desired,
     LeaseRouteSpec,
     LinkSpec,
     RouteSpec,
-    Where,
-    parse_marker,
 )
-from netwright.backend.engine.kernel import Kernel
-from netwright.backend.engine.observe import LinkState, NsState, RouteState, owns
 from netwright.backend.engine.qdisc import Signature, root_qdiscs
 from netwright.backend.engine.tables import Owned, TablePlanner, host_sysctl_steps
+from netwright.backend.kernel.netns import Where
+from netwright.backend.kernel.session import Kernel
+from netwright.backend.observe.markers import MARKER_PREFIX, parse_marker
+from netwright.backend.observe.state import LinkState, NsState, RouteState, owns
 from netwright.backend.outcomes.errors import ConflictError, HostMismatch
 from netwright.backend.outcomes.results import Action, Step
 

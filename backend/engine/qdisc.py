@@ -21,9 +21,9 @@ from typing import Any
 from pyroute2.netlink.rtnl import RTM_DELQDISC, RTM_GETQDISC, RTM_NEWQDISC, TC_H_ROOT
 from pyroute2.netlink.rtnl.tcmsg import sched_netem, sched_tbf, tcmsg
 
-from netwright.backend.engine import netns
-from netwright.backend.engine.encode import RawRequest
-from netwright.backend.engine.netlink import CHANGE, CREATE, Request, RtSocket
+from netwright.backend.kernel import netns
+from netwright.backend.kernel.encode import RawRequest
+from netwright.backend.kernel.netlink import CHANGE, CREATE, Request, RtSocket
 from netwright.backend.outcomes.errors import KernelUnsupported
 from netwright.backend.topology.impairment import Impairment, duration_us, percent, rate_bits
 

@@ -18,8 +18,10 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from netwright.backend.engine import netns, ops
-from netwright.backend.engine.desired import Desired, Where
+from netwright.backend.engine import ops
+from netwright.backend.engine.desired import Desired
+from netwright.backend.kernel import netns
+from netwright.backend.kernel.netns import Where
 from netwright.backend.nft.ruleset import (
     OWNER_CHAIN,
     Signature,

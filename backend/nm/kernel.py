@@ -15,10 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from netwright.backend.kernel.netns import in_netns
+from netwright.backend.observe.markers import MARKER_PREFIX
+
 if TYPE_CHECKING:
     from pyroute2.iproute import IPRoute
 
-OWNER_PREFIX = "netwright:"
 T = TypeVar("T")
 
 
@@ -45,8 +47,6 @@ def _with_ipr(netns: str | None, work: Callable[[IPRoute], T]) -> T:
     stopped as if someone had asked it to. A thread that enters the namespace opens the socket
     there instead, as the engine does.
     """
-    from netwright.backend.engine.netns import in_netns  # the engine imports this package
-
     def run() -> T:
         # imported here: pyroute2.iproute (requests, unittest.mock …) is a sixth of every
         # engine start-up, and only these host reads use it
@@ -73,7 +73,7 @@ def kernel_nics(netns: str | None) -> dict[int, KernelNic]:
             name=name, kind=kind or ("loopback" if name == "lo" else "ether"),
             mac=str(link.get("IFLA_ADDRESS") or ""), mtu=int(link.get("IFLA_MTU") or 0),
             up=bool(link["flags"] & 1),
-            owner=alias.removeprefix(OWNER_PREFIX) if alias.startswith(OWNER_PREFIX) else "",
+            owner=alias.removeprefix(MARKER_PREFIX) if alias.startswith(MARKER_PREFIX) else "",
             master=int(link.get("IFLA_MASTER") or 0), link=int(link.get("IFLA_LINK") or 0),
         )
     for addr in addresses:

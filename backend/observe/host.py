@@ -15,12 +15,13 @@ import os
 import struct
 from dataclasses import dataclass, field
 
-from netwright.backend.engine import netns
-from netwright.backend.engine.desired import Where, parse_marker
-from netwright.backend.engine.kernel import Kernel
-from netwright.backend.engine.netlink import RtSocket
-from netwright.backend.engine.observe import LinkState, NsState, observe_ns
+from netwright.backend.kernel import netns
+from netwright.backend.kernel.netlink import RtSocket
+from netwright.backend.kernel.netns import Where
+from netwright.backend.kernel.session import Kernel
+from netwright.backend.observe.markers import parse_marker
 from netwright.backend.observe.namespaces import Holder, NetnsFound, find_namespaces
+from netwright.backend.observe.state import LinkState, NsState, observe_ns
 
 RTM_GETNSID = 90
 NETNSA_NSID = 1

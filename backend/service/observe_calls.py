@@ -63,7 +63,7 @@ class ObserveCalls:
         values = decode_options(options, IMPORT_OPTIONS)
         name = decode_name(values.get("name", "live-host"))
         wanted = _namespaces(values.get("namespaces"))
-        from netwright.backend.observe.imports import host_import
+        from netwright.backend.hostimport.imports import host_import
 
         host = self.worker.target.host_netns
         try:

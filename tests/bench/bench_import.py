@@ -24,8 +24,8 @@ import sys
 import tempfile
 import time
 
+from netwright.backend.hostimport.to_topology import host_yaml
 from netwright.backend.observe import observe_host
-from netwright.backend.observe.to_topology import host_yaml
 
 NAMESPACES = 200
 

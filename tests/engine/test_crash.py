@@ -136,8 +136,9 @@ def test_marking_fails_then_rollback_removes_the_unmarked_links(
     process removes the link it made (the journal in hand says so), not only marked ones."""
     from pyroute2.netlink.rtnl import RTM_NEWLINK
 
-    from netwright.backend.engine import ApplyFailed, encode, ops
-    from netwright.backend.engine.netlink import CHANGE
+    from netwright.backend.engine import ApplyFailed, ops
+    from netwright.backend.kernel import encode
+    from netwright.backend.kernel.netlink import CHANGE
 
     def refused(self: ops.LinkCreate, kernel: object) -> list[tuple[Any, Any]]:
         assert self.spec is not None
@@ -155,7 +156,7 @@ def test_a_mount_point_left_without_its_namespace_is_not_a_namespace(
     """A SIGKILL between creating /run/netns/NAME and mounting the namespace on it leaves an
     empty file: recovery and the next apply treat it as absent (and remove it), where
     before it passed for a namespace nobody could enter (``ip -n``: Invalid argument)."""
-    from netwright.backend.engine import netns
+    from netwright.backend.kernel import netns
     from netwright.backend.topology import parse_topology
 
     engine = Engine(state_dir, Target.host())

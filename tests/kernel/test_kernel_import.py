@@ -16,8 +16,8 @@ import yaml
 
 from netwright.backend.engine import Engine
 from netwright.backend.engine.target import Target
+from netwright.backend.hostimport.to_topology import host_yaml
 from netwright.backend.observe.host import observe_host
-from netwright.backend.observe.to_topology import host_yaml
 from netwright.backend.topology import parse_topology
 
 FreshNetns = Callable[[], tuple[str, Any]]

@@ -17,9 +17,9 @@ from socket import socket as Socket  # noqa: N812 (the class; Kernel.socket is a
 from pyroute2.netlink.rtnl import RTM_NEWLINK
 from pyroute2.netlink.rtnl.ifinfmsg import IFF_UP, ifinfmsg
 
-from netwright.backend.engine import netns
-from netwright.backend.engine.desired import Where
-from netwright.backend.engine.netlink import CHANGE, Request, RtSocket
+from netwright.backend.kernel import netns
+from netwright.backend.kernel.netlink import CHANGE, Request, RtSocket
+from netwright.backend.kernel.netns import Where
 
 SIOCGSKNS = 0x894C  # linux/sockios.h: a descriptor of a socket's network namespace
 

@@ -15,10 +15,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from netwright.backend.engine.desired import Where
-from netwright.backend.engine.observe import FALLBACK_DEVICES, LinkState
 from netwright.backend.export.multus_import import topology_yaml
+from netwright.backend.kernel.netns import Where
 from netwright.backend.observe.host import HostView, ObservedNamespace
+from netwright.backend.observe.state import FALLBACK_DEVICES, LinkState
 from netwright.backend.topology.model import LINK_KINDS, SUB_INTERFACE_KINDS
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")

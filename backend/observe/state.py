@@ -17,10 +17,11 @@ from typing import Any
 from pyroute2.netlink.rtnl import RTM_GETADDR, RTM_GETLINK, RTM_GETROUTE
 from pyroute2.netlink.rtnl.ifinfmsg import IFF_UP
 
-from netwright.backend.engine import encode as enc
-from netwright.backend.engine.desired import MARKER_PREFIX, Where, parse_marker
-from netwright.backend.engine.kernel import Kernel
-from netwright.backend.engine.netlink import link_summary, nested
+from netwright.backend.kernel import encode as enc
+from netwright.backend.kernel.netlink import link_summary, nested
+from netwright.backend.kernel.netns import Where
+from netwright.backend.kernel.session import Kernel
+from netwright.backend.observe.markers import MARKER_PREFIX, parse_marker
 
 RT_TABLE_MAIN = 254
 RTPROT_BOOT = 3

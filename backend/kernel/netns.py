@@ -30,6 +30,9 @@ MNT_DETACH = 2
 _libc = ctypes.CDLL(None, use_errno=True)
 T = TypeVar("T")
 
+Where = str | None
+"""An on-disk namespace name under /run/netns, or None for the caller's own namespace."""
+
 
 def _check(result: int, what: str) -> None:
     if result != 0:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import errno
 
+from netwright.backend.hostimport.to_topology import host_yaml
 from netwright.backend.observe.host import HostView, observe_host
-from netwright.backend.observe.to_topology import host_yaml
 from netwright.backend.topology.problems import NetwrightError
 
 
