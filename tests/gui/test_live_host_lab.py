@@ -188,8 +188,10 @@ def test_adopt_names_each_object_and_the_backend_marks_only_the_confirmed_ones(
     assert "Apply: done" in window.log.toPlainText(), window.log.toPlainText()
     assert "alias" not in lab_host.run(f"ip -n {LAB_HOST} -d link show obsvh1")
 
-    # the veth pair into obs-red and its namespace: named, cancelled, then confirmed
-    live.scene.select_keys([red, "obsvh1", NAMED])
+    # the veth pair into obs-red and its namespace, chosen in the design itself: named,
+    # cancelled, then confirmed
+    qtbot.mouseClick(live.banner.buttons["Back to Design"], Qt.MouseButton.LeftButton)
+    window.scene.select_keys([red, "obsvh1", NAMED])
     dialog = _adopt_dialog(window, loop)
     shown = [dialog.objects.item(i).text() for i in range(dialog.objects.count())]
     assert sorted(shown) == sorted(["veth obsvh1 in the host", f"veth eth0 in namespace {NAMED}",
@@ -213,7 +215,9 @@ def test_adopt_names_each_object_and_the_backend_marks_only_the_confirmed_ones(
     assert design.interfaces["obsvh2"]["existing"] is True
     assert window.document.undo_stack.count() == steps + 1
 
-    # an anonymous namespace cannot be adopted: confirmed, then refused in the backend's words
+    # an anonymous namespace cannot be adopted: chosen on the host, confirmed, then refused
+    # in the backend's words
+    window.live.open_action.trigger()
     live.scene.select_keys([lab_host.anonymous_key])
     qtbot.mouseClick(_adopt_dialog(window, loop).adopt_button, Qt.MouseButton.LeftButton)
     loop.run_until_complete(idle(window))
