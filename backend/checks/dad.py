@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import ipaddress
 from collections import defaultdict
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from netwright.backend.checks.network import IpAddr, Place, place_label
@@ -39,12 +39,14 @@ class Unusable:
     ip: IpAddr
     state: AddressState
     holders: tuple[str, ...]  # other interfaces with the same address, usable
+    why: str = ""  # what keeps it tentative, when the design says (no carrier)
 
     def sentence(self) -> str:
         where = f"{place_label(self.place)}'s {self.key}"
         if self.state == "tentative":
+            waits = f"waits for carrier, and {self.why}" if self.why else "has not finished"
             return (f"{self.ip} on {where} is still tentative (duplicate address detection"
-                    " has not finished): it neither answers nor sends")
+                    f" {waits}): it neither answers nor sends")
         held = f" ({', '.join(self.holders)} holds it)" if self.holders else ""
         return (f"{self.ip} failed duplicate address detection on {where}{held}: the kernel"
                 " neither answers for it there nor sends from it")
@@ -89,6 +91,29 @@ class Dad:
             self.unusable[(key, ip)] = Unusable(
                 key, topology.interfaces[key].namespace, ip, state, others)
         self.read = states is not None
+
+    def without_carrier(self, topology: Topology,
+                        no_carrier: Callable[[str], str | None]) -> bool:
+        """For a design not read from a kernel: an IPv6 address (without nodad) on an
+        interface that is up without carrier stays tentative until it gets carrier
+        (measured). True when such addresses were found (the network must be rebuilt)."""
+        if self.read:  # the kernel said which; the design may still say why
+            for place, unusable in list(self.unusable.items()):
+                why = no_carrier(unusable.key) if unusable.state == "tentative" else None
+                if why is not None:
+                    self.unusable[place] = replace(unusable, why=why)
+            return False
+        found = False
+        for key, link in topology.interfaces.items():
+            why = no_carrier(key) if link.state == "up" else None
+            if why is None:
+                continue
+            for entry in static_entries(link):
+                if entry.interface.version == 6 and not entry.nodad:
+                    self.unusable[(key, entry.interface.ip)] = Unusable(
+                        key, link.namespace, entry.interface.ip, "tentative", (), why)
+                    found = True
+        return found
 
     def excluded(self) -> frozenset[tuple[str, IpAddr]]:
         """(interface key, address) pairs the network must leave out."""

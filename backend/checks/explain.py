@@ -95,9 +95,12 @@ class Explainer:
         self.loopback_down = loopback_down
         self.dad = Dad(topology, address_states)
         self.net = Network(topology, outside, host_forwarding, self.dad.excluded())
+        self.l2 = Layer2(self.net)
+        if self.dad.without_carrier(topology, self.l2.no_carrier_reason):  # tentative for good
+            self.net = Network(topology, outside, host_forwarding, self.dad.excluded())
+            self.l2 = Layer2(self.net)
         if forwarding_read:
             self.net.host_forwarding_origin = "kernel"
-        self.l2 = Layer2(self.net)
         self.routing = Routing(self.net)
         self.mtu = PathMtus(self.net, self.l2)
         self.rp = ReversePath(self.net, self.routing, host_rp_filter)

@@ -37,6 +37,7 @@ NLM_F_EXCL, NLM_F_CREATE = 0x200, 0x400
 NUD_PERMANENT = 0x80
 NDA_DST, NDA_LLADDR = 1, 2
 IFLA_ADDRESS, IFLA_IFNAME = 1, 3
+IFF_LOWER_UP = 0x10000
 _NLMSG = struct.Struct("=IHHII")
 _NDMSG = struct.Struct("=BBHiHBB")
 _IFINFO = struct.Struct("=BBHiII")
@@ -141,10 +142,14 @@ class RouteSocket:
         return found
 
     def tentative(self) -> int:
-        """How many IPv6 addresses are still in duplicate address detection (unusable); one
-        whose detection failed stays tentative for good and is not counted."""
-        return sum(1 for _index, _address, flags in self.ipv6_flags()
-                   if flags & IFA_F_TENTATIVE and not flags & IFA_F_DADFAILED)
+        """How many IPv6 addresses are still in duplicate address detection (unusable) on
+        links with carrier; one whose detection failed stays tentative for good, and one on
+        a link without carrier until it gets carrier: neither is counted."""
+        carrier = {info[3] for info, _attrs in self._dump(RTM_GETLINK, _IFINFO)
+                   if info[4] & IFF_LOWER_UP}
+        return sum(1 for index, _address, flags in self.ipv6_flags()
+                   if flags & IFA_F_TENTATIVE and not flags & IFA_F_DADFAILED
+                   and index in carrier)
 
     def change(self, kind: int, entries: Iterable[Entry],
                done: list[Entry | None] | None = None) -> list[Entry | None]:

@@ -95,3 +95,39 @@ def test_unique_addresses_with_or_without_dad_change_nothing(
     shown = flags("a")
     assert "tentative" not in shown and "dadfailed" not in shown
     assert ("nodad" in shown) == a.endswith("nodad")  # the engine set IFA_F_NODAD
+
+
+NO_CARRIER = """
+netwright: 1
+name: dadnc
+namespaces: {a: {}, b: {}}
+interfaces:
+  ea: {kind: veth, peer: eb, namespace: a, addresses: [10.0.0.1/24, "A"]}
+  eb: {kind: veth, peer: ea, namespace: b, state: down}
+"""
+
+
+@pytest.mark.parametrize(("address", "verdict"), [("fd00::1/64", "unreachable"),
+                                                  ("fd00::1/64 nodad", "reachable")])
+def test_without_carrier_an_address_stays_tentative_unless_nodad(
+        address: str, verdict: str, deploy: Callable[[Topology], object]) -> None:
+    """A veth whose peer is down has no carrier: DAD cannot run, so its IPv6 address stays
+    tentative (not even its own namespace reaches it) while IPv4 works; nodad skips DAD.
+    The check does not wait for such an address (it would wait forever)."""
+    topology = parse_topology(NO_CARRIER.replace('"A"', f'"{address}"'))
+    static = pair_of(explain(topology), "a", "fd00::1")
+    assert static.predicted.verdict == verdict
+    result = check(deploy(topology))
+    own = pair(result, "a", "fd00::1")
+    assert own.predicted.verdict == verdict
+    assert pair(result, "a", "10.0.0.1").predicted.verdict == "reachable"
+    assert "dad_wait" not in result.seconds
+    if verdict == "unreachable":
+        assert own.predicted.disposition == "address_unusable"
+        assert "tentative" in own.predicted.reason and "tentative" in flags("a")
+        for said in (static, own):
+            assert "waits for carrier, and veth ea has no carrier" in said.predicted.reason
+
+
+def pair_of(pairs: list[Pair], source: str, target: str) -> Pair:
+    return next(p for p in pairs if p.source == source and p.target.address == target)
