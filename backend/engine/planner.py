@@ -271,6 +271,13 @@ def _plan_link_changes(b: _Builder, spec: LinkSpec, link: LinkState) -> None:
                                             master=""))
     for cidr in sorted(set(spec.addresses) - link.addresses):
         _plan_address(b, spec, cidr, "modify")
+    for cidr in sorted(set(spec.addresses) & link.addresses):
+        if (cidr in spec.nodad) != (cidr in link.nodad):  # only added again changes it
+            b.add("modify", spec.key, f"remove address {cidr} from {spec.name} in"
+                  f" {where_text} to add it again {'without' if cidr in spec.nodad else 'with'}"
+                  " duplicate address detection",
+                  ops.AddrDel(ops.PHASE_ADDR_DEL, spec.where, name=spec.name, cidr=cidr))
+            _plan_address(b, spec, cidr, "modify")
     for cidr in sorted(link.addresses - set(spec.addresses)):
         b.add("modify", spec.key, f"remove address {cidr} from {spec.name} in {where_text}",
               ops.AddrDel(ops.PHASE_ADDR_DEL, spec.where, name=spec.name, cidr=cidr))

@@ -27,7 +27,7 @@ RT_TABLE_MAIN = 254
 RTPROT_BOOT = 3
 RTPROT_STATIC = 4
 RTN_UNICAST = 1
-IFA_F_PERMANENT = 0x80
+IFA_F_NODAD, IFA_F_PERMANENT = 0x02, 0x80
 
 
 @dataclass
@@ -46,6 +46,7 @@ class LinkState:
     info: dict[str, Any] = field(default_factory=dict)
     addresses: set[str] = field(default_factory=set)
     leased: set[str] = field(default_factory=set)  # addresses with a lifetime (a DHCP lease)
+    nodad: set[str] = field(default_factory=set)  # addresses added without DAD (IFA_F_NODAD)
 
     @property
     def owner(self) -> tuple[str, str] | None:
@@ -244,12 +245,15 @@ def observe_ns(kernel: Kernel, where: Where, interest: Interest | None = None, *
         iface = ipaddress.ip_interface(f"{address}/{msg['prefixlen']}")
         if iface.version == 6 and iface.ip.is_link_local:
             continue
-        if not (msg.get_attr("IFA_FLAGS") or msg["flags"]) & IFA_F_PERMANENT:
+        flags = msg.get_attr("IFA_FLAGS") or msg["flags"]
+        if not flags & IFA_F_PERMANENT:
             # a lease (DHCP, SLAAC) with a lifetime: its client owns it, not the plan; it
             # tells the plan whether a route via the lease's gateway can be added now
             owner.leased.add(str(iface))
             continue
         owner.addresses.add(str(iface))
+        if flags & IFA_F_NODAD:
+            owner.nodad.add(str(iface))
     route_msgs = []
     for family in (AF_INET, AF_INET6):
         fixed = enc.rtmsg(family=family, dst_len=0, table=0, protocol=0, scope=0, route_type=0)

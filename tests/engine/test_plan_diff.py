@@ -121,3 +121,22 @@ def test_status_reports_drift_and_missing(engine: Engine, topo: Any, clean_host:
     assert status.to_json()["objects"][0]["object"] == "d1"
     run(engine.apply(topo(BASE)))
     assert run(engine.status("diff")).ok
+
+
+def test_nodad_added_or_removed_re_adds_the_address(engine: Engine, topo: Any,
+                                                    clean_host: Any) -> None:
+    """IFA_F_NODAD is set when an address is added: a change of ``nodad`` alone re-adds it
+    (read back from the kernel's address flags), and the plan says why."""
+    v6 = BASE.replace("addresses: [10.2.0.1/24]", 'addresses: [10.2.0.1/24, "fd02::1/64"]')
+    run(engine.apply(topo(v6)))
+    flagged = v6.replace('"fd02::1/64"', '"fd02::1/64 nodad"')
+    plan = run(engine.plan(topo(flagged)))
+    assert [s.text for s in plan.steps] == [
+        "remove address fd02::1/64 from x1 in namespace d1 to add it again without duplicate"
+        " address detection",
+        "add address fd02::1/64 nodad to x1 in namespace d1"]
+    run(engine.apply(topo(flagged)))
+    shown = next(a for a in ip_json("addr", "d1") if a.get("ifname") == "x1")["addr_info"]
+    assert [a.get("nodad") for a in shown if a["local"] == "fd02::1"] == [True]
+    assert run(engine.plan(topo(flagged))).empty
+    assert len(run(engine.plan(topo(v6))).steps) == 2  # and back
