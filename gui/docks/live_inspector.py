@@ -43,6 +43,7 @@ class LiveInspector(Inspector):
         super().show_key(key)
         # nothing selected: the host's own form would be the import's name and empty rules
         self._body.setVisible(self.key is not None)
+        self._title.setVisible(self.key is not None)
         self.host_panel.setVisible(self.key is not None)
         notice = getattr(self, "notice", None)  # the base class shows a form before it exists
         if notice is not None:

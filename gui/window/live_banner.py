@@ -80,4 +80,5 @@ class LiveBanner(QFrame):
         height = layout.totalHeightForWidth(view.width()) if layout.hasHeightForWidth() \
             else layout.totalSizeHint().height()
         self.setGeometry(0, 0, view.width(), height)
+        self.raise_()  # over the view's scroll bars too
         view.setViewportMargins(0, height if self.isVisible() else 0, 0, 0)
