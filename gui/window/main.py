@@ -152,6 +152,9 @@ def steady_width(content: QWidget) -> QScrollArea:
 
 class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, QuitActions,
                  MeasureActions, CheckFromActions, QMainWindow):
+    _closed = False
+    """Set once the window has let go of its backend and timers on close."""
+
     def __init__(self, settings: QSettings | None = None, backend: Backend | None = None) -> None:
         super().__init__()
         self.settings = settings or QSettings()
@@ -786,7 +789,10 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         fit_docks(self, self.palette_dock, self.inspector_dock, self.problems_dock)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        if self.close_confirmed or (self.maybe_save() and self.lab_allows_close()):
+        if self._closed:  # closed before: Qt sends a close event to a hidden window too
+            event.accept()
+        elif self.close_confirmed or (self.maybe_save() and self.lab_allows_close()):
+            self._closed = True
             self.settings.setValue("window/state", self.saveState())
             self.scene.selectionChanged.disconnect(self._on_selection)
             self.predictions.timer.stop()

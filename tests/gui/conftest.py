@@ -15,7 +15,7 @@ import qasync
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QEvent, QSettings
 from PySide6.QtWidgets import QApplication
 
 from netwright.gui.model.clipboard import release
@@ -64,12 +64,42 @@ def window(qtbot, settings):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def loop() -> Iterator[asyncio.AbstractEventLoop]:
-    """The Qt event loop as the asyncio loop, as the designer runs it (qasync)."""
+    """The Qt event loop as the asyncio loop, as the designer runs it (qasync).
+
+    Closing a qasync loop leaves its pending tasks behind; they are cancelled and awaited
+    first (as ``asyncio.run`` does), so no task of one test wakes up in another.
+    """
     qt_loop = qasync.QEventLoop(QApplication.instance())
     asyncio.set_event_loop(qt_loop)
     yield qt_loop
+    pending = [task for task in asyncio.all_tasks(qt_loop) if not task.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        qt_loop.run_until_complete(asyncio.wait(pending, timeout=10))
     asyncio.set_event_loop(None)
     qt_loop.close()
+
+
+@pytest.fixture(autouse=True)
+def no_window_outlives_its_test() -> Iterator[None]:
+    """Every top-level widget a test left (a window whose close waited for an answer, a
+    dialog) is closed and deleted when the test ends, with its timers and connections.
+
+    ``deleteLater`` alone waits for an event loop that may never run again in this process
+    (``processEvents`` does not delete), so the deletion is done here, at once.
+    """
+    yield
+    app = QApplication.instance()
+    if app is None:
+        return
+    for widget in app.topLevelWidgets():
+        if hasattr(widget, "close_confirmed"):  # the main window: no question on close
+            widget.close_confirmed = True
+            widget.document.undo_stack.setClean()
+        widget.close()
+        widget.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from gestures import drop_mime
-from PySide6.QtCore import QMimeData, QPointF, QTimer, QUrl
+from PySide6.QtCore import QMimeData, QPointF, QSettings, QTimer, QUrl
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
@@ -91,6 +91,17 @@ def test_closing_with_unsaved_changes_asks(window: MainWindow, seed: Path) -> No
     _answer_next_box(QMessageBox.StandardButton.Discard, seen)
     assert window.close()
     assert len(seen) == 2
+
+
+def test_closing_twice_is_quiet(qtbot: QtBot, settings: QSettings,
+                                recwarn: pytest.WarningsRecorder) -> None:
+    """Qt sends a close event each time a window never shown is closed: the second is a
+    no-op, not a failed disconnect of the selection handler."""
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    assert window.close()
+    assert window.close()
+    assert [str(w.message) for w in recwarn] == []
 
 
 def test_dropping_a_yaml_file_opens_it(window: MainWindow, seed: Path) -> None:
