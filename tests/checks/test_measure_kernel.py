@@ -34,11 +34,17 @@ TOLERANCE = 0.15  # of the configured rate: TCP's ramp-up and tbf's burst, over 
 
 
 def iperf3_processes() -> list[int]:
+    """iperf3 processes of this test run: they inherit its environment, whose marker names
+    this run's own network namespace (other runs on the machine may measure too)."""
+    marker = f"NETWRIGHT_TEST_ISOLATED={os.environ.get('NETWRIGHT_TEST_ISOLATED', '')}".encode()
     found = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
-                if b"iperf3" in cmdline.read().split(b"\0")[0]:
+                if b"iperf3" not in cmdline.read().split(b"\0")[0]:
+                    continue
+            with open(f"/proc/{pid}/environ", "rb") as environ:
+                if marker in environ.read().split(b"\0"):
                     found.append(int(pid))
         except OSError:
             continue

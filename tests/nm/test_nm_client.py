@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
 from pathlib import Path
@@ -101,8 +102,16 @@ async def test_ip_config_reports_gateway_and_dns(harness: Harness, nm: NmClient)
     profile["ipv4"]["gateway"] = Variant("s", "192.0.2.1")
     profile["ipv4"]["dns"] = Variant("au", [0x0100000A])  # 10.0.0.1, network byte order
     await nm.wait_activated(await nm.activate(await nm.add_connection(profile)), "nwc3")
-    device = await nm.device(await nm.wait_device("nwc3"))
-    config = await nm.ip_config(device.ip4_config)
+    device_path = await nm.wait_device("nwc3")
+    # NetworkManager publishes the address on its IP4Config object shortly after the
+    # activation (seen empty for a moment on a loaded machine): read until it is there
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 15
+    while True:
+        config = await nm.ip_config((await nm.device(device_path)).ip4_config)
+        if config.addresses or loop.time() > deadline:
+            break
+        await asyncio.sleep(0.1)
     assert config.addresses == ["192.0.2.10/24"]
     assert config.gateway == "192.0.2.1"
     assert config.dns == ["10.0.0.1"]
