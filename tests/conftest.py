@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.tools import early_lintian
+
 
 def _isolated() -> bool:
     """True in the VM, or in the namespace run-isolated made (it records that namespace)."""
@@ -74,6 +76,14 @@ def _missing_kinds() -> list[str]:
     if result.returncode != 0:
         return [f"(probe failed: {result.stderr.strip()})"]
     return [line.split()[1] for line in result.stdout.splitlines() if line.startswith("MISSING")]
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    early_lintian.start_if_selected([item.name for item in session.items])
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    early_lintian.stop()
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
