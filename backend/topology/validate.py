@@ -32,7 +32,7 @@ from netwright.backend.topology.model import (
 )
 from netwright.backend.topology.problems import ModelPath, Problem
 from netwright.backend.topology.segments import segments
-from netwright.backend.topology.validate_dad import dad_duplicate
+from netwright.backend.topology.validate_dad import dad_duplicate, nodad_problems
 from netwright.backend.topology.validate_existing import existing_problems
 from netwright.backend.topology.validate_impairment import impairment_problems
 from netwright.backend.topology.validate_links import link_problems
@@ -569,6 +569,7 @@ RULES: tuple[Callable[[Topology], Iterator[Problem]], ...] = (
     link_problems,
     impairment_problems,
     existing_problems,
+    nodad_problems,
 )
 
 

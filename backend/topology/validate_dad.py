@@ -9,7 +9,9 @@ which one failed. Pure: reads the model only.
 
 from __future__ import annotations
 
-from netwright.backend.topology.model import StaticAddress
+from collections.abc import Iterator
+
+from netwright.backend.topology.model import StaticAddress, Topology
 from netwright.backend.topology.problems import ModelPath, Problem
 
 Holder = tuple[str, StaticAddress]  # interface key (or host NIC) and its address entry
@@ -37,3 +39,18 @@ def dad_duplicate(path: ModelPath, first: Holder, second: Holder) -> Problem:
         f"{ip} is given to both {first[0]} and {second[0]}, which share a segment:"
         f" {dad_outcome(first, second)}; give each its own address (or write"
         f" '{second[1].interface} nodad' on both if both must hold it)")
+
+
+def nodad_problems(t: Topology) -> Iterator[Problem]:
+    """``nodad`` on an interface NetworkManager keeps (``persist: true``): its profiles have no
+    such flag, so after a reboot the address goes through DAD again."""
+    for key, link in t.interfaces.items():
+        if not link.persist:
+            continue
+        for index, entry in enumerate(link.addresses):
+            if isinstance(entry, str) and entry.split()[1:] == ["nodad"]:
+                yield Problem(
+                    "warning", "nodad-not-persisted", ("interfaces", key, "addresses", index),
+                    f"{entry.split()[0]} on {key} is added without duplicate address detection"
+                    " now, but NetworkManager's profile cannot say 'nodad': after a reboot it is"
+                    " tentative for a second, and fails if another holder answers")

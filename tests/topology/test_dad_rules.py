@@ -90,3 +90,15 @@ interfaces:
 """))
     assert "addr add fd00::1/64 dev x nodad" in script
     assert "addr add fd00::2/64 dev x\n" in script
+
+
+def test_nodad_on_a_persistent_interface_says_networkmanager_cannot_keep_it() -> None:
+    problem = only("""
+        interfaces:
+          br0: {kind: bridge, persist: true, addresses: ["fd00::1/64 nodad"]}
+        """, "nodad-not-persisted")
+    assert problem.severity == "warning" and "after a reboot" in problem.message
+    assert not [p for p in problems("""
+        interfaces:
+          br0: {kind: bridge, addresses: ["fd00::1/64 nodad"]}
+        """) if p.code == "nodad-not-persisted"]
