@@ -206,15 +206,20 @@ class RouteSocket:
 
 
 _NEIGH4 = struct.Struct("=IHHII BBHiHBB HH4s HH6sxx")  # header, ndmsg, NDA_DST, NDA_LLADDR
+_DELNEIGH4 = struct.Struct("=IHHII BBHiHBB HH4s")  # header, ndmsg, NDA_DST
 
 
 def _neighbour_message(kind: int, flags: int, seq: int, entry: Entry) -> bytes:
-    if kind == RTM_NEWNEIGH and ":" not in entry.address and len(entry.mac) == 6:
-        # the common case in one pack: IPv4 with an Ethernet address
-        return _NEIGH4.pack(_NEIGH4.size, kind, flags, seq, 0,
-                            socket.AF_INET, 0, 0, entry.index, NUD_PERMANENT, 0, 0,
-                            8, NDA_DST, socket.inet_pton(socket.AF_INET, entry.address),
-                            10, NDA_LLADDR, entry.mac)
+    if ":" not in entry.address:  # the common cases in one pack each: IPv4
+        if kind == RTM_NEWNEIGH and len(entry.mac) == 6:  # with an Ethernet address
+            return _NEIGH4.pack(_NEIGH4.size, kind, flags, seq, 0,
+                                socket.AF_INET, 0, 0, entry.index, NUD_PERMANENT, 0, 0,
+                                8, NDA_DST, socket.inet_pton(socket.AF_INET, entry.address),
+                                10, NDA_LLADDR, entry.mac)
+        if kind == RTM_DELNEIGH:
+            return _DELNEIGH4.pack(_DELNEIGH4.size, kind, flags, seq, 0,
+                                   socket.AF_INET, 0, 0, entry.index, NUD_PERMANENT, 0, 0,
+                                   8, NDA_DST, socket.inet_pton(socket.AF_INET, entry.address))
     family = socket.AF_INET6 if ":" in entry.address else socket.AF_INET
     body = _NDMSG.pack(family, 0, 0, entry.index, NUD_PERMANENT, 0, 0)
     body += _attribute(NDA_DST, socket.inet_pton(family, entry.address))

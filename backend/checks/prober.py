@@ -29,6 +29,7 @@ from netwright.backend.checks.results import Observation
 
 SO_TIMESTAMPNS = 35
 SEND_SLICE = 256  # probes sent between two chances for the loop to read replies
+_TIMESPEC = struct.Struct("=qq")
 
 Progress = Callable[[int, int, str], None]
 
@@ -103,13 +104,24 @@ def _open_in(netns: str, version: int, attempts: int = 3) -> socket.socket:
     raise AssertionError("unreachable")
 
 
+Key = tuple[str, int]  # (namespace file, IP version): one socket each
+
+
 @dataclass
 class _Run:
+    """One ``run``: what was sent, what came back.
+
+    Probes from one socket at one size in one round share one packet and one sequence
+    number (``inflight``: (socket, sequence) -> target address -> probe), so a round sends
+    the same bytes to each target and a reply is told apart by its address: a big mesh
+    builds one packet per namespace instead of one per probe."""
+
     probes: list[Probe]
     results: list[Observation | None]
     attempts: list[int]
-    inflight: dict[tuple[tuple[str, int], int], tuple[int, int]] = field(default_factory=dict)
-    sequence: dict[tuple[str, int], int] = field(default_factory=lambda: defaultdict(int))
+    sent: list[int]  # time.time_ns() of each probe's last send
+    inflight: dict[tuple[Key, int], dict[str, int]] = field(default_factory=dict)
+    sequence: dict[Key, int] = field(default_factory=lambda: defaultdict(int))
     remaining: int = 0
     done: asyncio.Event = field(default_factory=asyncio.Event)
     neighbour_errors: int = 0
@@ -132,7 +144,7 @@ class EchoProber:
         needed = {(p.netns, p.version) for p in probes}
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="netwright-netns") as pool:
             sockets = await loop.run_in_executor(pool, lambda: open_sockets(needed, self.bind))
-        state = _Run(probes, [None] * len(probes), [0] * len(probes))
+        state = _Run(probes, [None] * len(probes), [0] * len(probes), [0] * len(probes))
         state.remaining = len(probes)
         try:
             for key, sock in sockets.items():
@@ -162,36 +174,67 @@ class EchoProber:
             for index, result in enumerate(state.results)
         ]
 
-    async def _send_all(self, state: _Run, sockets: dict[tuple[str, int], socket.socket],
+    async def _send_all(self, state: _Run, sockets: dict[Key, socket.socket],
                         indices: list[int]) -> None:
-        for count, index in enumerate(indices):
-            if count and count % SEND_SLICE == 0:
-                await asyncio.sleep(0)
-            if state.results[index] is not None:
+        """Send every probe of ``indices`` still without an answer, a packet per socket and
+        size (a target twice in one group, e.g. a duplicate address, goes in a group of its
+        own, under another sequence number)."""
+        groups: dict[tuple[Key, int], list[dict[str, int]]] = defaultdict(list)
+        probes, results = state.probes, state.results
+        for index in indices:
+            if results[index] is not None:
                 continue
-            probe = state.probes[index]
-            key = (probe.netns, probe.version)
+            probe = probes[index]
+            rounds = groups[((probe.netns, probe.version), probe.size)]
+            for targets in rounds:
+                if probe.target not in targets:
+                    targets[probe.target] = index
+                    break
+            else:
+                rounds.append({probe.target: index})
+        count = 0
+        attempts, sent = state.attempts, state.sent
+        for ((key, size), rounds) in groups.items():
             sock = sockets[key]
-            sequence = state.sequence[key] = (state.sequence[key] + 1) & 0xFFFF
-            state.attempts[index] += 1
-            packet = icmp.echo_request(probe.version, sequence, probe.size)
-            pending_error = True
-            for _ in range(100):
-                try:
-                    state.inflight[(key, sequence)] = (index, time.time_ns())
-                    sock.sendto(packet, (probe.target, 0))
-                    break
-                except BlockingIOError:
-                    await asyncio.sleep(0.001)
-                except OSError as exc:
-                    if pending_error:
-                        # An ICMP error for an earlier probe also sets the socket's pending
-                        # error, which the kernel hands to the next send instead of sending
-                        # (the error queue has it for its own probe): send once more.
-                        pending_error = False
-                        continue
-                    self._finish(state, index, self._error(state, exc.errno or errno.EIO, index))
-                    break
+            for targets in rounds:
+                sequence = state.sequence[key] = (state.sequence[key] + 1) & 0xFFFF
+                state.inflight[(key, sequence)] = targets
+                packet = icmp.echo_request(key[1], sequence, size)
+                for target, index in targets.items():
+                    count += 1
+                    if count % SEND_SLICE == 0:
+                        await asyncio.sleep(0)  # let the loop read replies meanwhile
+                        if results[index] is not None:
+                            continue
+                    attempts[index] += 1
+                    sent[index] = time.time_ns()
+                    try:
+                        sock.sendto(packet, (target, 0))
+                    except OSError as exc:
+                        await self._send_failed(state, index, exc, sock=sock, packet=packet,
+                                                target=target)
+
+    async def _send_failed(self, state: _Run, index: int, exc: OSError, *,
+                           sock: socket.socket, packet: bytes, target: str) -> None:
+        """A send that failed: wait while the socket's buffer is full; send once more when
+        the error was the socket's pending one (an ICMP error for an earlier probe, which
+        the kernel hands to the next send instead of sending it: the error queue has it for
+        its own probe); else the error is this probe's answer."""
+        pending_error = True
+        for _ in range(100):
+            if isinstance(exc, BlockingIOError):
+                await asyncio.sleep(0.001)
+            elif pending_error:
+                pending_error = False
+            else:
+                self._finish(state, index, self._error(state, exc.errno or errno.EIO, index))
+                return
+            try:
+                state.sent[index] = time.time_ns()
+                sock.sendto(packet, (target, 0))
+                return
+            except OSError as again:
+                exc = again
 
     def _error(self, state: _Run, code: int, index: int) -> Observation:
         limited = None
@@ -210,36 +253,43 @@ class EchoProber:
         if state.remaining <= 0:
             state.done.set()
 
-    def _readable(self, state: _Run, key: tuple[str, int], sock: socket.socket) -> None:
+    def _readable(self, state: _Run, key: Key, sock: socket.socket) -> None:
         version = key[1]
+        inflight = state.inflight
         while True:
             error = icmp.read_error(sock, version)
             if error is None:
                 break
-            entry = state.inflight.get((key, -1 if error.sequence is None else error.sequence))
-            if entry is not None:
-                self._finish(state, entry[0], self._error(state, error.code, entry[0]))
+            targets = inflight.get((key, -1 if error.sequence is None else error.sequence))
+            index = targets.get(error.address) if targets is not None else None
+            if index is not None:
+                self._finish(state, index, self._error(state, error.code, index))
+        reply_type = icmp.ECHO_REPLY[version]
+        results, attempts, sent = state.results, state.attempts, state.sent
+        recvmsg = sock.recvmsg
         while True:
             try:
-                data, ancillary, _flags, address = sock.recvmsg(65536, 64)
+                # the ICMP header is all we read: type and sequence (the rest is dropped)
+                data, ancillary, _flags, address = recvmsg(8, 64)
             except (BlockingIOError, InterruptedError):
                 break
             except OSError:
                 break
-            reply = icmp.parse_reply(version, data, address)
-            if reply is None:
+            if len(data) < 8 or data[0] != reply_type:
                 continue
-            entry = state.inflight.get((key, reply.sequence))
-            if entry is None:
+            targets = inflight.get((key, data[6] << 8 | data[7]))
+            if targets is None:
                 continue
-            index, sent_ns = entry
-            if reply.address != state.probes[index].target:
+            index = targets.get(address[0] if version == 4 else address[0].split("%")[0])
+            if index is None or results[index] is not None:
                 continue
-            received_ns = time.time_ns()
+            received_ns = 0
             for level, kind, payload in ancillary:
                 if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(payload) >= 16:
-                    seconds, nanos = struct.unpack_from("=qq", payload)
+                    seconds, nanos = _TIMESPEC.unpack_from(payload)
                     received_ns = seconds * 1_000_000_000 + nanos
-            rtt_ms = max(received_ns - sent_ns, 0) / 1e6
-            self._finish(state, index, Observation("reachable", None, rtt_ms,
-                                                   attempts=state.attempts[index]))
+            rtt_ms = max((received_ns or time.time_ns()) - sent[index], 0) / 1e6
+            results[index] = Observation("reachable", None, rtt_ms, attempts=attempts[index])
+            state.remaining -= 1
+            if state.remaining <= 0:
+                state.done.set()

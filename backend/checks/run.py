@@ -461,27 +461,35 @@ def _pin(pins: Any, explainer: Explainer, where: Where, steps: set[Step]) -> tup
     """Install permanent entries for steps whose answering device's MAC the kernel gives."""
     from netwright.backend.checks.neighbours import Entry
 
-    links: dict[str, Any] = {}
+    by_path: dict[str, Any] = {}
+    # by place: its namespace file and links, worked out once (a mesh of 200 has 39,800
+    # steps, and a path is a string join: that was most of the pinning's time)
+    places: dict[Place, tuple[str, Any]] = {}
 
-    def links_of(place: Place) -> Any:
-        path = where.path(place)
-        if path not in links:
-            links[path] = pins.links(path)
-        return links[path]
+    def place_of(place: Place) -> tuple[str, Any]:
+        found = places.get(place)
+        if found is None:
+            path = where.path(place)
+            if path not in by_path:
+                by_path[path] = pins.links(path)
+            found = places[place] = (path, by_path[path])
+        return found
 
     entries = []
     unpinned = 0
+    devices = explainer.net.devices
     for place, out_dev, hop, answering in steps:
-        device = explainer.net.devices[out_dev]
-        target = explainer.net.devices.get(answering or "")
+        device = devices[out_dev]
+        target = devices.get(answering or "")
         if target is None or target.kind in ("lan", "nic") or device.kind in ("lan", "nic"):
             unpinned += 1
             continue
-        out_link = links_of(place).get(device.name)
-        answer_link = links_of(target.place).get(target.name)
+        path, links = places.get(place) or place_of(place)
+        out_link = links.get(device.name)
+        answer_link = (places.get(target.place) or place_of(target.place))[1].get(target.name)
         if out_link is None or answer_link is None or not answer_link.mac:
             unpinned += 1
             continue
-        entries.append(Entry(where.path(place), out_link.index, hop, answer_link.mac))
+        entries.append(Entry(path, out_link.index, hop, answer_link.mac))
     pinned = pins.add(entries)
     return pinned, unpinned + len(entries) - pinned

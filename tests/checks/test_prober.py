@@ -93,6 +93,18 @@ def test_many_probes_at_once(lan: dict[str, Any]) -> None:
     assert all(r.verdict == "reachable" for r in results)
 
 
+def test_probes_to_one_target_are_told_apart(lan: dict[str, Any]) -> None:
+    """Probes from one socket share a packet per size and round, and replies are matched by
+    address: a small, a full-size and a too-big probe to one target each get their own
+    answer, and so do two probes to the same target at the same size."""
+    one = netns_path(lan["names"][0])
+    model = Probe(one, "10.77.0.2")
+    small, full, too_big, again = probe([
+        model, Probe.like(model, one, 1500), Probe.like(model, one, 1600), model])
+    assert small.verdict == full.verdict == again.verdict == "reachable"
+    assert (too_big.verdict, too_big.errno) == ("unreachable", "EMSGSIZE")
+
+
 def bridge_topology(lan: dict[str, Any]) -> Topology:
     """The hand-built LAN described as a topology (what the explanation works from)."""
     interfaces: dict[str, Any] = {"br": {"kind": "bridge", "name": lan["bridge"]}}
