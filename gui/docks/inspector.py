@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netwright.backend.topology.fields import ADDRESS_FLAGS
 from netwright.backend.topology.problems import Problem
 from netwright.gui.docks.error_label import ERROR_STYLE
 from netwright.gui.docks.host_panel import HostFactsPanel
@@ -110,8 +111,20 @@ def parse_value(spec: FieldSpec, raw: Any) -> Any:
     if spec.editor == "int":
         return int(text) if re.fullmatch(r"-?\d+", text) else text
     if spec.editor == "list":
-        return [part for part in re.split(r"[,\s]+", text) if part]
+        return list_items(text)
     return text
+
+
+def list_items(text: str) -> list[str]:
+    """``fd00::1/64 nodad, 10.0.0.1/24`` → two entries: commas or spaces separate them,
+    and an address flag (``nodad``) stays with the address before it."""
+    items: list[str] = []
+    for word in re.split(r"[,\s]+", text):
+        if word in ADDRESS_FLAGS and items:
+            items[-1] += f" {word}"
+        elif word:
+            items.append(word)
+    return items
 
 
 def show_value(value: Any) -> str:
