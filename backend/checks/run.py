@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
+from netwright.backend.checks.collector import collector_paused
 from netwright.backend.checks.dad import AddressState, read_states
 from netwright.backend.checks.explain import Explainer, Step
 from netwright.backend.checks.filtering import Ruleset
@@ -181,7 +182,8 @@ async def run_check(
     are removed on every way out, the failing ones included.
     """
     try:
-        return await _run_check(subject, options, progress)
+        with collector_paused():
+            return await _run_check(subject, options, progress)
     except OSError as exc:
         raise CheckError(f"the check could not finish: {exc.strerror or exc}") from None
 
