@@ -35,6 +35,7 @@ from netwright.backend.topology.model import (
     Vlan,
     dhcp_entries,
     static_addresses,
+    static_entries,
 )
 from netwright.backend.topology.problems import NetwrightError
 
@@ -270,6 +271,11 @@ class MultusMapping:
         plugin = main_plugin(attachment.config)
         dhcp = dhcp_entries(link)
         static = [str(a) for a in static_addresses(link)]
+        nodad = [str(e.interface) for e in static_entries(link) if e.nodad]
+        if nodad:
+            attachment.notes.append(NotCarried(
+                where, f"nodad on {', '.join(nodad)}: the CNI's IPAM has no such flag, so the"
+                " pod's address goes through duplicate address detection"))
         if dhcp:
             ipam: dict[str, Any] = {"type": "dhcp"}
             if dhcp[0].client_id:

@@ -186,3 +186,10 @@ def test_import_refuses_to_overwrite(tmp_path: Path) -> None:
     assert out.read_text() == "mine\n"
     subprocess.run([*run, "--force"], check=True)
     load_topology(out)
+
+
+def test_nodad_is_listed_as_not_carried() -> None:
+    design = DESIGN.replace("addresses: [192.168.31.5/24]}",
+                            'addresses: [192.168.31.5/24, "fd00::5/64 nodad"]}')
+    notes = {n.where: n.reason for n in export_multus(parse_topology(design)).not_carried}
+    assert "nodad on fd00::5/64" in notes["interfaces.a.addresses"]
