@@ -180,6 +180,7 @@ class SystemBackend:
                 self._call(*_BUS, "AddMatch", "s", [rule])
             self._subscribed = True
         self.asked_for_work = True
+        self._sock.settimeout(CALL_TIMEOUT_SECONDS)  # until the job's id comes back
         serial = self._send(*_BACKEND, member, signature, body)
         job = ""
         early: list[Message] = []  # signals read before the job's id
@@ -189,6 +190,7 @@ class SystemBackend:
             if message.reply_serial == serial:
                 job = str(self._answer(message))
                 pending, early = early, []
+                self._sock.settimeout(None)  # a job may take long: only calls time out
             elif message.member == "NameOwnerChanged" and _owner_lost(message):
                 self._stopped(job, *subject)
             elif message.interface == names.INTERFACE and message.body:
@@ -216,6 +218,8 @@ class SystemBackend:
         """The backend's name lost its owner during the job: say what its recovery did."""
         import asyncio  # only now: report_recovery waits for the backend to come back
 
+        self._sock.settimeout(CALL_TIMEOUT_SECONDS)
+
         async def status(name: str) -> tuple[str, dict[str, Any]]:
             self._send(*_BACKEND, "Status", "s", [name])
             return status_answer(self._reply_to(self._serial))
@@ -226,6 +230,7 @@ class SystemBackend:
 
     def _call(self, destination: str, path: str, interface: str, member: str,  # noqa: PLR0917
               signature: str, body: list[Any]) -> Any:
+        self._sock.settimeout(CALL_TIMEOUT_SECONDS)
         serial = self._send(destination, path, interface, member, signature, body)
         return self._answer(self._reply_to(serial))
 
