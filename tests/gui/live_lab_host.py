@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import time
 from dataclasses import dataclass
 
 LAB_HOST = "nwlab-host"
@@ -71,6 +72,13 @@ ip -n {LAB_HOST} link add name obsmv0 link obsup0 type macvlan mode bridge
     assert holder.stdout is not None
     sleeper = int(holder.stdout.readline())
     host = LabLiveHost(lab_pid, holder, sleeper)
+    # $! is known before unshare has run: a veth sent to the pid meanwhile lands in the host
+    lab_host_ns = host.run(f"ip netns exec {LAB_HOST} readlink /proc/self/ns/net")
+    deadline = time.monotonic() + 5
+    while host.run(f"readlink /proc/{sleeper}/ns/net") == lab_host_ns:
+        if time.monotonic() > deadline:
+            raise AssertionError("unshare --net did not start")
+        time.sleep(0.01)
     host.run(f"ip -n {LAB_HOST} link add name obsvh2 type veth peer name eth0 netns {sleeper}"
              f" && ip -n {LAB_HOST} link set obsvh2 master {BRIDGE} up")
     return host
