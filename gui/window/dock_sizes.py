@@ -4,12 +4,14 @@ At 1024×700 the docks used to leave the canvas ~470×300 px (a palette column a
 column, an inspector as wide as its widest field, a bottom dock a third of the height). The
 window now tabs the palette with the host list, and gives the side and bottom docks a share
 of the window, bounded so that each stays usable: called whenever the window is resized.
+A dock whose content grows with what it shows (the inspectors) holds it in a scroll area,
+so the content never makes the window taller.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QDockWidget, QMainWindow
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QWidget
 
 
 def _share(total: int, fraction: float, low: int, high: int) -> int:
@@ -34,3 +36,18 @@ def fit_docks(window: QMainWindow, left: QDockWidget, right: QDockWidget,
     width_left, width_right, height_bottom = dock_sizes(window.size())
     window.resizeDocks([left, right], [width_left, width_right], Qt.Orientation.Horizontal)
     window.resizeDocks([bottom], [height_bottom], Qt.Orientation.Vertical)
+
+
+def steady_width(content: QWidget) -> QScrollArea:
+    """``content`` in a scroll area, so its dock keeps its width whatever it shows.
+
+    The inspector's fields differ per kind (a long "Fill from parent (…)" button, a routes
+    table): shown bare, the dock grew and shrank with the selection, and the canvas shifted
+    under a pressed mouse button. A scroll area's size hint does not follow its content.
+    """
+    area = QScrollArea()
+    area.setWidget(content)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    return area

@@ -35,6 +35,7 @@ from netwright.gui.model.live_compare import Comparison, compare, overlay
 from netwright.gui.model.live_copy import CopyFromHostCommand, copy_edits
 from netwright.gui.model.snapshot import Snapshot, take_snapshot
 from netwright.gui.window.adopt_actions import AdoptFlow
+from netwright.gui.window.dock_sizes import steady_width
 from netwright.gui.window.live_banner import LiveBanner, banner_text
 
 
@@ -55,7 +56,9 @@ class LiveHost(QObject):
         self._locked: dict[QAction, bool] = {}
         self._build_actions()
         self.inspector = LiveInspector(self.document)
-        self.inspector_dock = self._dock("Observed", self.inspector, "observed",
+        # in a scroll area as the design's Inspector: the host's whole form, built for a moment
+        # on each observation, made the window taller than a 1024×700 screen
+        self.inspector_dock = self._dock("Observed", steady_width(self.inspector), "observed",
                                          window.inspector_dock)
         self.compare_view = CompareView(window.theme)
         self.compare_dock = self._dock("Compare", self.compare_view, "compare",

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QProgressBar,
-    QScrollArea,
     QToolButton,
     QUndoView,
     QVBoxLayout,
@@ -103,7 +102,7 @@ from netwright.gui.model.prefill import PREFILL_KINDS
 from netwright.gui.window.backend_actions import BackendActions
 from netwright.gui.window.check_from_actions import CheckFromActions
 from netwright.gui.window.context_actions import ContextActions
-from netwright.gui.window.dock_sizes import fit_docks
+from netwright.gui.window.dock_sizes import fit_docks, steady_width
 from netwright.gui.window.help_menu import HelpMenu
 from netwright.gui.window.host_actions import HostActions
 from netwright.gui.window.live_actions import LiveHost
@@ -133,21 +132,6 @@ def stacked(*widgets: QWidget) -> QWidget:
     for widget in widgets:
         column.addWidget(widget)
     return holder
-
-
-def steady_width(content: QWidget) -> QScrollArea:
-    """``content`` in a scroll area, so its dock keeps its width whatever it shows.
-
-    The inspector's fields differ per kind (a long "Fill from parent (…)" button, a routes
-    table): shown bare, the dock grew and shrank with the selection, and the canvas shifted
-    under a pressed mouse button. A scroll area's size hint does not follow its content.
-    """
-    area = QScrollArea()
-    area.setWidget(content)
-    area.setWidgetResizable(True)
-    area.setFrameShape(QScrollArea.Shape.NoFrame)
-    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-    return area
 
 
 class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, QuitActions,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QVBoxLayout, QWidget
 
 APP_NAME = "Netwright"
@@ -28,12 +28,46 @@ EXPOSE_WAIT_SECONDS = 0.5
 
 def first_size(window: QWidget) -> QSize:
     """1400×880, or the screen's available area when that is smaller (a 1024×700 laptop
-    screen must get a window it can see whole, docks and all)."""
+    screen must get a window it can see whole, docks and all; ``fit_frame`` then takes off
+    what the window manager's frame needs once it is known)."""
     screen = window.screen() or QApplication.primaryScreen()
     if screen is None:
         return DEFAULT_SIZE
     area = screen.availableGeometry()
     return DEFAULT_SIZE.boundedTo(QSize(area.width(), area.height()))
+
+
+def frame_inside(area: QRect, frame: QRect, client: QSize) -> tuple[QPoint, QSize]:
+    """Where a window's frame goes and how big its inside gets so that the whole frame —
+    title bar, borders and the status bar at the bottom — lies in ``area``.
+
+    ``frame`` is the frame's geometry as the window manager placed it around a window whose
+    inside is ``client``: what it adds (a title bar, borders) is kept, the inside shrinks.
+
+    >>> frame_inside(QRect(0, 0, 1024, 700), QRect(0, 0, 1026, 725), QSize(1024, 700))
+    (PySide6.QtCore.QPoint(0, 0), PySide6.QtCore.QSize(1022, 675))
+    """
+    extra_width = frame.width() - client.width()
+    extra_height = frame.height() - client.height()
+    size = client.boundedTo(QSize(area.width() - extra_width, area.height() - extra_height))
+    left = max(area.left(), min(frame.left(), area.right() + 1 - size.width() - extra_width))
+    top = max(area.top(), min(frame.top(), area.bottom() + 1 - size.height() - extra_height))
+    return QPoint(left, top), size
+
+
+def fit_frame(window: QWidget) -> None:
+    """Move and shrink a shown top-level window so its frame lies in the screen's available
+    area: a new window as big as a 1024×700 screen would otherwise put its status bar below
+    the screen's edge by the height of the title bar."""
+    screen = window.screen()
+    if screen is None:
+        return
+    area = screen.availableGeometry()
+    if area.contains(window.frameGeometry()):
+        return
+    place, size = frame_inside(area, window.frameGeometry(), window.size())
+    window.resize(size)
+    window.move(place)  # a top-level's position is its frame's
 
 
 class StartupFrame(QWidget):
@@ -60,6 +94,7 @@ class StartupFrame(QWidget):
             app.processEvents()
             handle = self.windowHandle()
             if handle is not None and handle.isExposed():
+                fit_frame(self)  # the frame's size is known once the window is mapped
                 app.processEvents()  # the paint the expose asked for
                 return
             time.sleep(0.005)

@@ -8,54 +8,26 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QImage
 
+from tests.gui.xserver import running_xvfb
+
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACT = REPO / "artifacts" / "screenshots" / "main-window.png"
 CHILD = Path(__file__).with_name("screenshot_main.py")
 
 
-def _free_display() -> int:
-    for number in range(90, 200):
-        if not Path(f"/tmp/.X{number}-lock").exists() and \
-                not Path(f"/tmp/.X11-unix/X{number}").exists():
-            return number
-    raise RuntimeError("no free X display number between :90 and :199")
-
-
 @pytest.fixture
 def xvfb() -> Iterator[str]:
-    """A private Xvfb on a free display; stopped by its PID afterwards."""
-    if shutil.which("Xvfb") is None:
-        pytest.fail("Xvfb is not installed (tests/tools/install-deps.sh installs xvfb)")
-    number = _free_display()
-    server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1600x1000x24",
-                               "-nolisten", "tcp", "-noreset"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    socket = Path(f"/tmp/.X11-unix/X{number}")
-    deadline = time.monotonic() + 10
-    while not socket.exists():
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            raise RuntimeError(f"Xvfb :{number} did not start: {server.stderr.read()!r}")
-        time.sleep(0.02)
-    try:
-        yield f":{number}"
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+    """A private 1600×1000 Xvfb on a free display."""
+    with running_xvfb(1600, 1000) as display:
+        yield display
 
 
 def test_screenshot_of_the_main_window_under_xvfb(xvfb: str, seed: Path) -> None:

@@ -14,7 +14,7 @@ dnsmasq-base
 containernetworking-plugins
 nftables python3-nftables
 fping iputils-ping tcpdump iperf3
-xvfb xauth xdotool libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-image0 libxcb-render-util0
+xvfb xauth xdotool openbox x11-utils libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-image0 libxcb-render-util0
 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1
 libdbus-1-3 fonts-dejavu-core
 qemu-system-x86 busybox-static
