@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from netwright.backend.engine.kernel import Kernel
-from netwright.backend.engine.observe import observe
+from netwright.backend.kernel.session import Kernel
+from netwright.backend.observe.state import observe
 from tests.engine.conftest import netns_list, sh
 
 LINKED, ALONE = "obs-linked", "obs-alone"
