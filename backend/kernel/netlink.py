@@ -190,9 +190,12 @@ class RtSocket:
 
     def peer_ids(self, fds: Sequence[int]) -> list[int | None]:
         """The id this socket's namespace gives each namespace whose descriptor is in
-        ``fds`` (RTM_GETNSID by NETNSA_FD, all asked in one datagram): None where it has
-        none (no veth or other link joins the two, so the kernel never gave one) or the
-        kernel refused."""
+        ``fds`` (RTM_GETNSID by NETNSA_FD, a window of them asked in one datagram): None
+        where it has none (no veth or other link joins the two, so the kernel never gave
+        one) or the kernel refused."""
+        if len(fds) > WINDOW:
+            return [nsid for start in range(0, len(fds), WINDOW)
+                    for nsid in self.peer_ids(fds[start:start + WINDOW])]
         first = self._seq + 1
         self._seq += len(fds)
         self.sock.send(b"".join(
