@@ -205,7 +205,7 @@ class Network:
             return f"the design's {where}.forwarding.ipv{version}"
         if place is None:
             if self.host_forwarding_origin == "kernel":
-                return "the host's kernel, read by the check (Netwright never changes it)"
+                return "the host's kernel, read for this prediction (Netwright never changes it)"
             return ("not in the design, so assumed off; a check of a deployment reads the"
                     " kernel's, or set host.forwarding")
         sysctls = getattr(spec, "sysctls", {})

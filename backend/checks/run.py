@@ -176,7 +176,9 @@ class CheckError(NetwrightError):
 async def run_check(
     subject: Any, options: CheckOptions | None = None, progress: Progress | None = None
 ) -> CheckResult:
-    """Predict and (unless ``options.probe`` is False) measure every pair.
+    """Predict and (unless ``options.probe`` is False) measure every pair. A deployment
+    (not a bare Topology) is predicted from the kernel's facts even when nothing is probed
+    (``netwright explain --deployed``).
 
     Failures are NetwrightErrors with a sentence; neighbour entries pinned for the check
     are removed on every way out, the failing ones included.
@@ -194,12 +196,14 @@ async def _run_check(
     options = options or CheckOptions()
     topology, where = _where(subject)
     where = replace(where, outside=options.outside_netns)
+    # the kernel's facts (forwarding, foreign rules, rp_filter, DAD) decide for what exists
+    reads = options.probe or not isinstance(subject, Topology)
     report = progress or (lambda done, total, text: None)
     timings: dict[str, float] = {}
     started = time.perf_counter()
     loop = asyncio.get_running_loop()
     host_forwarding: HostForwarding = bool(options.host_forwarding)
-    if options.host_forwarding is None and options.probe:
+    if options.host_forwarding is None and reads:
         with ThreadPoolExecutor(max_workers=1) as pool:
             host_forwarding = await loop.run_in_executor(
                 pool, lambda: _read_host_forwarding(where))
@@ -207,7 +211,7 @@ async def _run_check(
     bridge_nf: dict[int, bool] | None = None
     kernel_notes: list[str] = []
     host_rp_filter: dict[str, int] | None = None
-    if options.probe:  # a deployed design: the kernel's other rules decide too
+    if reads:  # a deployed design: the kernel's other rules decide too
         places: dict[Place, str] = {None: where.path(None)}
         if has_rules(topology) or options.observed:
             places.update({ns: where.path(ns) for ns in topology.namespaces})
@@ -220,7 +224,7 @@ async def _run_check(
                 pool, lambda: _read_host_rp_filter(where))
     address_states = None
     dad_paths = _ipv6_places(topology, where)
-    if options.probe and dad_paths:
+    if reads and dad_paths:
         with ThreadPoolExecutor(max_workers=1) as pool:
             waited, address_states = await loop.run_in_executor(
                 pool, lambda: _settle_dad(topology, dad_paths))
@@ -229,11 +233,11 @@ async def _run_check(
             kernel_notes.append(f"waited {waited:.1f} s for IPv6 duplicate address detection"
                                 " to finish (tentative addresses can neither send nor answer)")
     explainer = Explainer(topology, options.outside, host_forwarding,
-                          foreign if options.probe else None, bridge_nf,
+                          foreign if reads else None, bridge_nf,
                           probe_size=options.size, host_rp_filter=host_rp_filter,
                           address_states=address_states,
                           loopback_down=getattr(subject, "loopback_down", frozenset()),
-                          forwarding_read=options.host_forwarding is None and options.probe)
+                          forwarding_read=options.host_forwarding is None and reads)
     pairs = with_services(explainer, explainer.pairs(options.source),
                           outside_served=options.outside_netns is not None and options.probe)
     timings["explain"] = time.perf_counter() - started

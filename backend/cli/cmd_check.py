@@ -69,9 +69,21 @@ def register(subparsers: Any) -> None:
     explain_parser = subparsers.add_parser(
         "explain",
         help="predict who reaches whom, without deploying",
-        description="Predict, from the file alone, each pair's result with its reason and fix.",
+        description="Predict, from the file alone, each pair's result with its reason and fix."
+        " With --deployed, predict the deployment as it is: the host's forwarding, rules"
+        " Netwright does not own, bridged traffic's IP hooks, rp_filter and IPv6 duplicate"
+        " address detection are read from the kernel (nothing is probed).",
     )
-    explain_parser.add_argument("file", metavar="FILE")
+    explain_parser.add_argument("file", metavar="FILE|NAME")
+    explain_parser.add_argument("--deployed", action="store_true",
+                                help="the deployed topology FILE|NAME, with what the kernel"
+                                " says (through the backend, like check)")
+    explain_parser.add_argument("--lab", action="store_true",
+                                help="with --deployed: the deployment in the lab")
+    explain_parser.add_argument("--local", action="store_true",
+                                help="with --deployed: read the kernel from this process (root)")
+    explain_parser.add_argument("--state-dir", metavar="DIR", type=Path,
+                                help="with --deployed --local: where deployments are recorded")
     explain_parser.add_argument("--json", action="store_true", help="print the result as JSON")
     explain_parser.add_argument("--target-outside", metavar="ADDR",
                                 help="the address beyond the gateway to predict (default, when"
@@ -104,6 +116,13 @@ def run_explain_command(args: argparse.Namespace) -> int:
     from netwright.backend.checks.results import CheckResult
     from netwright.backend.checks.run import CheckOptions
     from netwright.backend.checks.services import with_services
+    if args.deployed:
+        from netwright.backend.cli.explain_deployed import explain_deployed
+
+        _print(explain_deployed(args), args.json)
+        return EXIT_OK
+    if args.lab or args.local or args.state_dir:
+        raise CheckArgumentsError("--lab, --local and --state-dir go with --deployed")
     topology = read_topology(args.file)
     stand_in = None if args.target_outside else default_outside(topology)
     options = CheckOptions(outside=args.target_outside or stand_in, probe=False,

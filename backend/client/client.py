@@ -182,10 +182,13 @@ class BackendClient:
     async def check_job(
         self, name: str, progress: ProgressCallback | None = None, *,
         outside: str | None = None, timeout: float | None = None, size: int | None = None,
-        source: str | None = None,
+        source: str | None = None, probe: bool = True,
     ) -> Any:
-        """Check as a job (StartCheck): progress per phase, then the same report as check()."""
+        """Check as a job (StartCheck): progress per phase, then the same report as check();
+        ``probe`` False reads the kernel and predicts, sending nothing (explain --deployed)."""
         options = _check_options(outside, timeout, size, source)
+        if not probe:
+            options["probe"] = Variant("b", False)
         job = str(await self._call("StartCheck", "sa{sv}", [name, options]))
         return parse_json(await self._finished(job, progress))
 

@@ -35,8 +35,8 @@ def test_unset_forwarding_is_said_to_be_assumed_off() -> None:
 def test_forwarding_read_from_the_kernel_is_said_to_be() -> None:
     notes, pairs = notes_and_pairs(HOST_ROUTER, host_forwarding={4: True, 6: False},
                                    forwarding_read=True, foreign={})
-    assert "read by the check" in pairs[("a", "fd12::2")]
-    assert any("IPv4 on — the host's kernel, read by the check" in note for note in notes)
+    assert "read for this prediction" in pairs[("a", "fd12::2")]
+    assert any("IPv4 on — the host's kernel, read for this prediction" in note for note in notes)
     assert not any("not known to explain" in note for note in notes)
 
 

@@ -305,5 +305,5 @@ def test_the_host_as_router_reads_its_forwarding(deploy: Callable[[Topology], ob
     assert_agrees(result)
     assert observed(result, "a", "10.2.0.2") == "reachable"
     assert observed(result, "a", "fd12::2") == "unreachable"
-    assert any("IPv4 on — the host's kernel, read by the check" in note
+    assert any("IPv4 on — the host's kernel, read for this prediction" in note
                for note in result.notes), result.notes
