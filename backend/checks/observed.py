@@ -46,8 +46,8 @@ def observe_subject(namespaces: list[str] | None = None, process_tree: int | Non
     """Observe the host and import it (``namespaces``: only these besides the host; the
     other arguments as in ``observe_host`` and ``host_topology``). Read-only; failures are
     ObserveError sentences (no permission, an unknown namespace)."""
-    from netwright.backend.hostimport.imports import ObserveError, read_host
     from netwright.backend.hostimport.to_topology import host_yaml, namespace_keys
+    from netwright.backend.observe.host import ObserveError, read_host
     from netwright.backend.topology.document import parse_topology
 
     view = read_host(process_tree, host, hide)

@@ -85,8 +85,9 @@ def _from_host(args: argparse.Namespace) -> tuple[str, list[str]]:
         raise ImportOutputError("--lab reads the lab host through its backend: drop --local")
     from netwright.backend.hostimport.imports import import_local
 
-    return import_local(args.name or DEFAULT_HOST_NAME, args.namespace, args.process_tree,
-                        as_design=args.as_design)
+    found = import_local(args.name or DEFAULT_HOST_NAME, args.namespace, args.process_tree,
+                         as_design=args.as_design)
+    return found.text, found.skipped
 
 
 async def _via_backend(args: argparse.Namespace) -> tuple[str, list[str]]:

@@ -134,13 +134,22 @@ class BackendClient:
     async def import_host(self, name: str, namespaces: list[str], *, as_design: bool = False
                           ) -> tuple[str, list[str]]:
         """The backend's host as a topology file, and what was left out (ImportHost)."""
+        answer = await self.import_host_data(name, namespaces, as_design=as_design)
+        return str(answer["topology"]), [str(line) for line in answer["skipped"]]
+
+    async def import_host_data(self, name: str, namespaces: list[str], *,
+                               as_design: bool = False) -> dict[str, Any]:
+        """ImportHost's whole answer: "topology" (the file), "skipped" (sentences) and
+        "networkmanager" (host device name → {"managed", "state", "profile", "uuid",
+        "type", "filename"}; empty without NetworkManager or on a lab; since API 1.8)."""
         options: dict[str, Variant] = {"name": Variant("s", name)}
         if namespaces:
             options["namespaces"] = Variant("as", namespaces)
         if as_design:
             options["as-design"] = Variant("b", True)
         answer = parse_json(await self._call("ImportHost", "a{sv}", [options]))
-        return str(answer["topology"]), [str(line) for line in answer["skipped"]]
+        answer.setdefault("networkmanager", {})  # an older netwrightd
+        return dict(answer)
 
     async def measure(self, name: str, source: str, target: str, *, seconds: float = 5.0,
                       udp: bool = False, bitrate: str | None = None,

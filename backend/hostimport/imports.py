@@ -6,43 +6,53 @@ same file for the same host.
 
 from __future__ import annotations
 
-import errno
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
 
 from netwright.backend.hostimport.to_topology import host_yaml
-from netwright.backend.observe.host import HostView, observe_host
-from netwright.backend.topology.problems import NetwrightError
+from netwright.backend.observe.host import HostView, ObserveError, read_host
 
 
-class ObserveError(NetwrightError):
-    """The live host cannot be read (no permission, an unknown namespace asked for)."""
+@dataclass(frozen=True)
+class HostImport:
+    """The file's ``text``, what was left out (``skipped``, sentences), and NetworkManager's
+    view of each host device it knows (``networkmanager``: name → ``ManagedDevice.to_json``;
+    empty without NM, or when NM runs elsewhere than the host imported)."""
+
+    text: str
+    skipped: list[str]
+    networkmanager: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def host_import(name: str, namespaces: list[str] | None = None,
                 process_tree: int | None = None, *, as_design: bool = False,
                 host: str | None = None, hide: frozenset[str] = frozenset(),
-                prefix: str = "") -> tuple[str, list[str]]:
-    """The topology text of this host and what was left out (see ``host_yaml``; ``host``
-    and ``hide`` as in ``find_namespaces``, ``prefix`` as in ``namespace_key``).
-    LookupError: a namespace asked for is not there (the message lists those that are)."""
+                prefix: str = "") -> HostImport:
+    """The topology of this host (see ``host_yaml``; ``host`` and ``hide`` as in
+    ``find_namespaces``, ``prefix`` as in ``namespace_key``), each device NetworkManager
+    manages commented with its profile. Called from a thread without an event loop (it runs
+    one for NetworkManager's calls). LookupError: a namespace asked for is not there (the
+    message lists those that are)."""
     view = read_host(process_tree, host, hide)
-    return host_yaml(view, name, namespaces, as_design=as_design, prefix=prefix)
+    managed = _networkmanager(view)
+    text, skipped = host_yaml(view, name, namespaces, as_design=as_design, prefix=prefix,
+                              about={name: device.text for name, device in managed.items()})
+    return HostImport(text, skipped, {name: d.to_json() for name, d in managed.items()})
 
 
-def read_host(process_tree: int | None = None, host: str | None = None,
-              hide: frozenset[str] = frozenset()) -> HostView:
-    """``observe_host``, its failures as sentences (ObserveError)."""
-    try:
-        return observe_host(process_tree, host, hide)
-    except OSError as exc:
-        if isinstance(exc, PermissionError) or exc.errno == errno.EPERM:
-            raise ObserveError("reading other namespaces needs root: run through netwrightd"
-                               " (without --local) or as root") from exc
-        raise ObserveError(f"cannot read the host: {exc.strerror or exc}") from exc
+def _networkmanager(view: HostView) -> dict[str, Any]:
+    """NetworkManager's devices of the host's namespace (only those the kernel showed)."""
+    from netwright.backend.nm.managed import host_managed_devices
+
+    host = view.namespaces[0]
+    devices = asyncio.run(host_managed_devices(host.inode))
+    return {name: device for name, device in devices.items() if name in host.state.links}
 
 
 def import_local(name: str, namespaces: list[str] | None = None,
                  process_tree: int | None = None, *, as_design: bool = False
-                 ) -> tuple[str, list[str]]:
+                 ) -> HostImport:
     """``host_import`` of the real host for the CLI: every failure a sentence."""
     try:
         return host_import(name, namespaces, process_tree, as_design=as_design)

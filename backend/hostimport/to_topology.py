@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,7 @@ from netwright.backend.observe.state import FALLBACK_DEVICES, LinkState
 from netwright.backend.topology.model import LINK_KINDS, SUB_INTERFACE_KINDS
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+_ENTRY = re.compile(r"^( +)(['\"]?)([^'\":]+)\2:")
 _IPVLAN_MODES = {0: "l2", 1: "l3", 2: "l3s"}
 _IPVLAN_FLAGS = {0: "bridge", 1: "private", 2: "vepa"}
 _VLAN_PROTOCOLS = {0x8100: "802.1Q", 0x88A8: "802.1ad"}
@@ -311,10 +313,40 @@ def host_topology(view: HostView, name: str, only: list[str] | None = None, *,
 
 
 def host_yaml(view: HostView, name: str, only: list[str] | None = None, *,
-              as_design: bool = False, prefix: str = "") -> tuple[str, list[str]]:
-    """``host_topology`` as the file's text."""
+              as_design: bool = False, prefix: str = "",
+              about: Mapping[str, str] | None = None) -> tuple[str, list[str]]:
+    """``host_topology`` as the file's text. ``about``: a line of information by kernel
+    name of a device in the host's namespace (NetworkManager's profile of it), written as a
+    comment above the device's entry: the file stays what it was, for people to read."""
     data, skipped = host_topology(view, name, only, as_design=as_design, prefix=prefix)
     header = ("# Copied from the live host by `netwright import --as-design`.\n" if as_design
               else "# Imported from the live host by `netwright import`: every object is"
               " existing.\n")
-    return header + topology_yaml(data), skipped
+    return header + _commented(topology_yaml(data), data, about or {}), skipped
+
+
+def _commented(text: str, data: dict[str, Any], about: Mapping[str, str]) -> str:
+    """``text`` with ``# about[name]`` above the entry of each host device named in
+    ``about`` (a NIC under host.nics, or an interface of the host's namespace)."""
+    if not about:
+        return text
+    nics = {key: about[key] for key in data.get("host", {}).get("nics", {}) if key in about}
+    links = {key: about[entry.get("name", key)]
+             for key, entry in data.get("interfaces", {}).items()
+             if "namespace" not in entry and entry.get("name", key) in about}
+    out: list[str] = []
+    section = None
+    for line in text.splitlines(keepends=True):
+        if line[:1].strip():
+            section = line.split(":", 1)[0]
+        elif line.startswith("  nics:"):
+            section = "nics"
+        found = _ENTRY.match(line)
+        if found:
+            indent, key = len(found.group(1)), found.group(3)
+            said = (nics.get(key) if section == "nics" and indent == 4 else
+                    links.get(key) if section == "interfaces" and indent == 2 else None)
+            if said:
+                out.append(f"{found.group(1)}# {said}\n")
+        out.append(line)
+    return "".join(out)

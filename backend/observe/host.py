@@ -11,6 +11,7 @@ opens it (``/run/netns/x`` or ``/proc/<pid>/ns/net``), which the engine's thread
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import struct
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from netwright.backend.kernel.session import Kernel
 from netwright.backend.observe.markers import parse_marker
 from netwright.backend.observe.namespaces import Holder, NetnsFound, find_namespaces
 from netwright.backend.observe.state import LinkState, NsState, observe_ns
+from netwright.backend.topology.problems import NetwrightError
 
 RTM_GETNSID = 90
 NETNSA_NSID = 1
@@ -195,3 +197,19 @@ def observe_host(under: int | None = None, host: str | None = None,
         return HostView(namespaces, _join(kernel, namespaces))
     finally:
         kernel.close()
+
+
+class ObserveError(NetwrightError):
+    """The live host cannot be read (no permission, an unknown namespace asked for)."""
+
+
+def read_host(process_tree: int | None = None, host: str | None = None,
+              hide: frozenset[str] = frozenset()) -> HostView:
+    """``observe_host``, its failures as sentences (ObserveError)."""
+    try:
+        return observe_host(process_tree, host, hide)
+    except OSError as exc:
+        if isinstance(exc, PermissionError) or exc.errno == errno.EPERM:
+            raise ObserveError("reading other namespaces needs root: run through netwrightd"
+                               " (without --local) or as root") from exc
+        raise ObserveError(f"cannot read the host: {exc.strerror or exc}") from exc

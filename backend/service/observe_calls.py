@@ -67,13 +67,14 @@ class ObserveCalls:
 
         host = self.worker.target.host_netns
         try:
-            text, skipped = await asyncio.to_thread(
+            found = await asyncio.to_thread(
                 host_import, name, wanted, as_design=bool(values.get("as-design")),
                 host=host, hide=LAB_LAN_NETNS if host else frozenset(),
                 prefix=self.worker.target.netns_prefix)
         except LookupError as exc:
             raise InvalidArgumentsError(str(exc.args[0])) from None
-        return json.dumps({"topology": text, "skipped": skipped})
+        return json.dumps({"topology": found.text, "skipped": found.skipped,
+                           "networkmanager": found.networkmanager})
 
     @dbus_method(name="StartCheckHost")
     @exported(names.ACTION_OBSERVE)

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import QApplication
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_import import NAMESPACES, build, remove
 
-from netwright.backend.observe.imports import host_import
+from netwright.backend.hostimport.imports import host_import
 
 
 def measure(n: int) -> dict[str, float]:
@@ -44,7 +44,8 @@ def measure(n: int) -> dict[str, float]:
 
     build(n)
     try:
-        text, skipped = host_import("live-host", process_tree=os.getpid())
+        found = host_import("live-host", process_tree=os.getpid())
+        text, skipped = found.text, found.skipped
     finally:
         remove(n)
     app = QApplication.instance() or QApplication([])

@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,12 @@ def built(running: Any, host: Host) -> Iterator[int]:
         stdout=subprocess.PIPE, text=True)
     assert shell.stdout is not None
     sleeper = int(shell.stdout.readline())
+    # the pid is unshare's: until it has unshared, a veth sent "into" it lands in the lab host
+    lab_host = os.stat(f"/proc/{host.pid}/root/run/netns/{LAB_HOST}").st_ino
+    deadline = time.monotonic() + 5
+    while os.stat(f"/proc/{sleeper}/ns/net").st_ino == lab_host:
+        assert time.monotonic() < deadline, "unshare --net did not start"
+        time.sleep(0.01)
     try:
         host.run("sh", "-c", f"ip -n {LAB_HOST} link add name obsvh2 type veth peer name eth0"
                  f" netns {sleeper} && ip -n {LAB_HOST} link set obsvh2 master obsbr0")
