@@ -3,12 +3,16 @@
 Like ``check``, through the backend by default (netwrightd asks polkit for
 io.netwright.check; the lab's backend runs it inside the lab), or ``--local`` from this
 process (root) with the engine's record of the deployment. Prints one line, or ``--json``.
+Through a backend that runs measurements as jobs (StartMeasure, API 1.8), Ctrl+C cancels the
+job, so both iperf3 processes end at once instead of sending on for the whole run; the
+command then says "measurement cancelled" and exits 130, as an interrupted command does.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +22,11 @@ if TYPE_CHECKING:
     from netwright.backend.measure.result import MeasureResult
 
 EXIT_OK = 0
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command Ctrl+C ended
+
+
+class MeasureCancelledError(Exception):
+    """Ctrl+C during a measurement through the backend: the backend's job was cancelled."""
 
 
 def register(subparsers: Any) -> None:
@@ -73,7 +82,10 @@ def _via_backend(args: argparse.Namespace, name: str) -> MeasureResult:
     async def ask() -> MeasureResult:
         client = await connect(lab=True if args.lab else None)
         try:
-            data = await client.measure(name, args.source, args.target, **_options(args))
+            if await client.measure_job_available():
+                data = await _as_job(client, name, args)
+            else:  # an older backend: one blocking call, which Ctrl+C cannot stop there
+                data = await client.measure(name, args.source, args.target, **_options(args))
         finally:
             client.close()
         return MeasureResult.from_json(data)
@@ -81,9 +93,39 @@ def _via_backend(args: argparse.Namespace, name: str) -> MeasureResult:
     return asyncio.run(ask())
 
 
+async def _as_job(client: Any, name: str, args: argparse.Namespace) -> dict[str, Any]:
+    """StartMeasure, then its result. Ctrl+C (asyncio.run cancels this task) cancels the job,
+    also when it comes while the job is being started, and waits until the backend has ended
+    it (both iperf3 processes gone): MeasureCancelledError."""
+    import asyncio
+
+    from netwright.backend.outcomes.errors import Cancelled
+
+    starting = asyncio.ensure_future(client.start_measure(name, args.source, args.target,
+                                                          **_options(args)))
+    try:
+        job = await asyncio.shield(starting)
+    except asyncio.CancelledError:
+        await client.cancel(await starting)
+        raise MeasureCancelledError from None
+    waiting = asyncio.ensure_future(client.wait_measure(job))
+    try:
+        return dict(await asyncio.shield(waiting))
+    except asyncio.CancelledError:
+        await client.cancel(job)
+        try:
+            return dict(await waiting)  # it ended before the cancel reached it
+        except Cancelled:
+            raise MeasureCancelledError from None
+
+
 def run_measure_command(args: argparse.Namespace) -> int:
     name = subject_name(args.subject)
-    result = _local(args, name) if args.local else _via_backend(args, name)
+    try:
+        result = _local(args, name) if args.local else _via_backend(args, name)
+    except MeasureCancelledError:
+        print("netwright: measurement cancelled", file=sys.stderr)
+        return EXIT_INTERRUPTED
     if args.json:
         print(json.dumps(result.to_json(), indent=2))
     else:

@@ -20,6 +20,7 @@ from netwright.backend.client.jobs import JobOutcome, JobTracker, ProgressCallba
 from netwright.backend.client.replies import error_from_reply, status_answer
 from netwright.backend.client.requests import (
     CALL_TIMEOUT_SECONDS,
+    MEASURE_JOB_API,
     OWNER_MATCH,
     SIGNAL_MATCH,
     SOURCE_FILE_API,
@@ -169,6 +170,10 @@ class BackendClient:
         options = _measure_options(seconds, udp, bitrate, port)
         return str(await self._call("StartMeasure", "sssa{sv}", [name, source, target,
                                                                  options]))
+
+    async def measure_job_available(self) -> bool:
+        """Whether the backend has StartMeasure (API 1.8); older ones only block in Measure."""
+        return await self._api_at_least(MEASURE_JOB_API)
 
     async def wait_measure(self, job: str) -> dict[str, Any]:
         """A measurement job's MeasureResult JSON; Cancelled if it was cancelled."""

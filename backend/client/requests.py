@@ -26,6 +26,9 @@ OWNER_MATCH = (f"type='signal',sender='org.freedesktop.DBus',interface='org.free
 #: The first API version whose Apply takes the 'source-file' option.
 SOURCE_FILE_API = (1, 7)
 
+#: The first API version with StartMeasure (a measurement as a job that Cancel stops).
+MEASURE_JOB_API = (1, 8)
+
 
 def load_dbus_fast() -> None:
     """dbus-fast's protocol modules without its package ``__init__``, in the order that one

@@ -8,7 +8,6 @@ agree with it; the iperf3 server must be gone afterwards, whatever happened.
 from __future__ import annotations
 
 import json
-import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +17,7 @@ import pytest
 from netwright.backend.cli.main import main
 from netwright.backend.measure.iperf import MeasureError, MeasureOptions, measure
 from netwright.backend.topology import Topology, parse_topology
+from tests.tools.own_iperf3 import iperf3_processes
 
 pytestmark = pytest.mark.root
 
@@ -31,24 +31,6 @@ LIMITED = textwrap.dedent("""
       b0: {kind: veth, peer: a0, namespace: b, addresses: [10.9.0.2/24]}
 """)
 TOLERANCE = 0.15  # of the configured rate: TCP's ramp-up and tbf's burst, over 3 s
-
-
-def iperf3_processes() -> list[int]:
-    """iperf3 processes of this test run: they inherit its environment, whose marker names
-    this run's own network namespace (other runs on the machine may measure too)."""
-    marker = f"NETWRIGHT_TEST_ISOLATED={os.environ.get('NETWRIGHT_TEST_ISOLATED', '')}".encode()
-    found = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
-                if b"iperf3" not in cmdline.read().split(b"\0")[0]:
-                    continue
-            with open(f"/proc/{pid}/environ", "rb") as environ:
-                if marker in environ.read().split(b"\0"):
-                    found.append(int(pid))
-        except OSError:
-            continue
-    return found
 
 
 def test_tcp_throughput_agrees_with_the_rate_limit(

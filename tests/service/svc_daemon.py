@@ -9,6 +9,7 @@ what the kernel says, not what the daemon believes.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -102,7 +103,8 @@ class Daemon:
         """Start netwrightd in the host namespace and wait until it owns its name."""
         self.count += 1
         env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "DBUS_SYSTEM_BUS_ADDRESS": self.address,
-               "PYTHONUNBUFFERED": "1"}
+               "PYTHONUNBUFFERED": "1",  # and the run's marker, for what it leaves behind:
+               "NETWRIGHT_TEST_ISOLATED": os.environ.get("NETWRIGHT_TEST_ISOLATED", "")}
         self.started = start(
             f"netwrightd-{self.count}",
             ["nsenter", f"--target={self.host.pid}", "--net", "--mount", "--root",

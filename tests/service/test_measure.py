@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import signal
+import time
 
 from svc_callers import run_client
-from svc_cli import NETWRIGHT, as_user
+from svc_cli import NETWRIGHT, as_user, as_user_background
 from svc_polkit import USER_ALLOWED
 
+from tests.tools.own_iperf3 import iperf3_processes
 from tests.tools.rate_limited import rate_limited_design
 
 DESIGN = rate_limited_design("thru")
@@ -91,3 +94,38 @@ def test_the_command_asks_the_backend(running, system_bus) -> None:
     assert json.loads(done.stdout)["configured_rate"] == 10_000_000
     assert text.returncode == 0 and text.stdout.startswith("a → b (10.9.0.2, udp, 1 s): ")
     assert "% loss" in text.stdout and "jitter" in text.stdout, text.stdout
+
+
+def _iperf3_once(count: int, seconds: float) -> list[int]:
+    """This run's iperf3 processes once there are ``count`` of them, or at ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while len(now := iperf3_processes()) != count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return now
+
+
+def test_ctrl_c_cancels_the_commands_measurement(running, system_bus) -> None:
+    """SIGINT to `netwright measure` of 30 s cancels the backend's job: both iperf3 processes
+    end within seconds, the command says so and exits 130."""
+    run_client(USER_ALLOWED, system_bus, f"await client.apply({DESIGN!r})")
+    try:
+        command = as_user_background(USER_ALLOWED, [NETWRIGHT, "measure", "thru", "a", "b",
+                                                    "--seconds", "30"], address=system_bus)
+        try:
+            assert len(_iperf3_once(2, 15)) == 2, command.poll()  # server and client
+            time.sleep(0.5)  # sending
+            interrupted = time.monotonic()
+            command.send_signal(signal.SIGINT)
+            _out, err = command.communicate(timeout=15)
+            took = time.monotonic() - interrupted
+        finally:
+            if command.poll() is None:
+                command.kill()
+                command.wait()
+        left = _iperf3_once(0, 2)
+    finally:
+        run_client(USER_ALLOWED, system_bus, "await client.destroy('thru')")
+    assert command.returncode == 130, err
+    assert err.strip() == "netwright: measurement cancelled", err
+    assert took < 5, took
+    assert left == [], "iperf3 still runs after the command was interrupted"
