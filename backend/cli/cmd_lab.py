@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import argparse
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from netwright.backend.outcomes.provenance import Provenance
 
 EXIT_OK = 0
 EXIT_NOT_RUNNING = 1
@@ -76,15 +79,15 @@ def _status(args: argparse.Namespace) -> int:
         running_lab_pid,
     )
 
-    async def deployments() -> dict[str, float]:
+    async def deployments() -> tuple[dict[str, float], dict[str, Provenance | None]]:
         client = await connect_lab(start=False)
         try:
-            return await client.applied_times()
+            return await client.applied_times(), await client.deployment_sources()
         finally:
             client.close()
 
     try:
-        held = asyncio.run(deployments())
+        held, sources = asyncio.run(deployments())
     except BackendUnavailableError:
         print("no lab is running")
         return EXIT_NOT_RUNNING
@@ -100,13 +103,23 @@ def _status(args: argparse.Namespace) -> int:
         print("  it keeps running while it holds a deployment; netwright lab stop removes"
               " them all")
         for name, applied in held.items():
-            print(f"  {name}  deployed, last applied {_when(applied)}")
+            print(f"  {name}  deployed{_source(sources.get(name))}, last applied"
+                  f" {_when(applied)}")
     elif idle:
         print(f"  it holds nothing and stops by itself {idle:.0f} s after its last client"
               " leaves")
     else:
         print("  it holds nothing (it was started not to stop by itself)")
     return EXIT_OK
+
+
+def _source(source: Provenance | None) -> str:
+    """" from /home/alice/seed.yaml by alice" (what the apply recorded; its time is the
+    "last applied" that follows), or "" when nothing was recorded."""
+    from dataclasses import replace
+
+    words = replace(source, time=0.0).words() if source is not None else ""
+    return f" {words}" if words else ""
 
 
 def _when(moment: float) -> str:

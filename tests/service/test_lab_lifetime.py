@@ -115,7 +115,8 @@ def test_a_lab_holding_a_deployment_keeps_running_and_says_what_it_holds(lab) ->
     assert status.returncode == 0, status.stderr
     assert f"the lab is running (pid {pid}, since " in status.stdout
     assert "as a plain process (no systemd user manager answered" in status.stdout
-    assert "  seed  deployed, last applied " in status.stdout, status.stdout
+    assert f"  seed  deployed from {SEED_FILE} by {lab.user}, last applied " in status.stdout, \
+        status.stdout
     running = lab_processes(lab)
     stopped = as_user(lab.user, [NETWRIGHT, "lab", "stop"], env=lab.env)
     assert stopped.returncode == 0, stopped.stderr
