@@ -24,6 +24,7 @@ from typing import Literal
 from netwright.backend.checks.network import IpAddr, Place, place_label
 from netwright.backend.topology.model import Topology, static_entries
 from netwright.backend.topology.segments import segments
+from netwright.backend.topology.validate_dad import Holder, dad_outcome
 
 AddressState = Literal["tentative", "dadfailed"]
 # what the kernel said, by (interface key, address text); absent means usable
@@ -65,28 +66,29 @@ class Dad:
 
     def __init__(self, topology: Topology, states: AddressStates | None) -> None:
         self.unusable: dict[tuple[str, IpAddr], Unusable] = {}
-        # (interface key, address) -> the keys of the other holders on its segment
-        self.races: dict[IpAddr, tuple[str, ...]] = {}
+        # an IPv6 address held on one segment by several interfaces, not all with nodad:
+        # its holders (interface key, address entry), for a design not read from a kernel
+        self.races: dict[IpAddr, list[Holder]] = {}
         self.places: dict[str, Place] = {k: link.namespace
                                          for k, link in topology.interfaces.items()}
-        holders: dict[IpAddr, list[tuple[str, bool]]] = defaultdict(list)
+        holders: dict[IpAddr, list[Holder]] = defaultdict(list)
         segment = segments(topology)
-        by_segment: dict[tuple[str, IpAddr], list[tuple[str, bool]]] = defaultdict(list)
+        by_segment: dict[tuple[str, IpAddr], list[Holder]] = defaultdict(list)
         for key, link in topology.interfaces.items():
             for entry in static_entries(link):
                 ip = entry.interface.ip
                 if ip.version != 6:
                     continue
-                holders[ip].append((key, entry.nodad))
-                by_segment[(segment.get(key, key), ip)].append((key, entry.nodad))
+                holders[ip].append((key, entry))
+                by_segment[(segment.get(key, key), ip)].append((key, entry))
         for (_segment, ip), found in by_segment.items():
-            if len(found) > 1 and sum(1 for _key, nodad in found if not nodad):
-                self.races[ip] = tuple(key for key, _nodad in found)
+            if len(found) > 1 and not all(entry.nodad for _key, entry in found):
+                self.races[ip] = found
         for (key, text), state in (states or {}).items():
             ip = ipaddress.ip_address(text)
             if key not in topology.interfaces:
                 continue
-            others = tuple(k for k, _nodad in holders.get(ip, [])
+            others = tuple(k for k, _entry in holders.get(ip, [])
                            if k != key and (states or {}).get((k, text)) is None)
             self.unusable[(key, ip)] = Unusable(
                 key, topology.interfaces[key].namespace, ip, state, others)
@@ -124,33 +126,35 @@ class Dad:
 
     def race_text(self, ip: IpAddr) -> str | None:
         """For a design not read from a kernel: what DAD will do with a duplicate."""
-        keys = self.races.get(ip)
-        if keys is None or self.read:
+        found = self.races.get(ip)
+        if found is None or self.read:
             return None
-        return (f"one of {', '.join(keys)} fails duplicate address detection for {ip} (a race:"
-                " the one that adds it second, or both at once), the other answers")
+        return f"{dad_outcome(found[0], found[1])}; the other answers"
 
     def source_race_text(self, place: Place, ip: IpAddr) -> str | None:
         """For a design not read from a kernel: what losing the race means for packets that
         ``place`` sends from ``ip``."""
-        keys = self.races.get(ip)
-        if keys is None or self.read:
+        found = self.races.get(ip)
+        if found is None or self.read:
             return None
-        mine = [k for k in keys if self.places.get(k) == place]
-        others = [k for k in keys if k not in mine]
-        if not mine:
-            return None
-        return (f"if {mine[0]} loses duplicate address detection for {ip} (a race with"
-                f" {', '.join(others)}), {place_label(place)} sends from its link-local"
-                " address: its own link still answers, a router does not")
+        mine = [(k, e) for k, e in found if self.places.get(k) == place]
+        others = [(k, e) for k, e in found if (k, e) not in mine]
+        if not mine or mine[0][1].nodad:
+            return None  # with nodad it never loses
+        sure = [k for k, e in others if e.nodad]
+        lose = (f"{mine[0][0]} fails duplicate address detection for {ip} ({sure[0]} holds it"
+                " with nodad), so" if sure else
+                f"if {mine[0][0]} loses duplicate address detection for {ip} (a race with"
+                f" {', '.join(k for k, _e in others)}),")
+        return (f"{lose} {place_label(place)} sends from its link-local address: its own"
+                " link still answers, a router does not")
 
     def notes(self) -> list[str]:
         notes = []
-        for ip, keys in self.races.items():
+        for ip, found in self.races.items():
             if not self.read:
-                notes.append(f"{ip} is on {' and '.join(keys)}, on one segment, without nodad:"
-                             " duplicate address detection will fail on one of them (which one"
-                             " is a race); a check of the deployment reads which")
+                notes.append(f"{ip} is on {' and '.join(k for k, _e in found)}, on one"
+                             f" segment: {dad_outcome(found[0], found[1])}")
         for unusable in self.unusable.values():
             notes.append(unusable.sentence())
         return notes

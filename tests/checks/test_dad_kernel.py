@@ -62,7 +62,7 @@ def test_duplicate_without_nodad_fails_dad_on_one_and_the_check_says_which(
         deploy: Callable[[Topology], object]) -> None:
     topology = design("fd00::1/64", "fd00::1/64")
     before = {(p.source, p.target.address): p.predicted for p in explain(topology)}
-    assert "fails duplicate address detection" in before[("c", "fd00::1")].reason
+    assert "duplicate address detection fails on one of them" in before[("c", "fd00::1")].reason
     assert "if ea loses duplicate address detection for fd00::1 (a race with eb), a sends" \
         " from its link-local address" in before[("a", "fd01::2")].reason
     result = check(deploy(topology))
@@ -131,3 +131,12 @@ def test_without_carrier_an_address_stays_tentative_unless_nodad(
 
 def pair_of(pairs: list[Pair], source: str, target: str) -> Pair:
     return next(p for p in pairs if p.source == source and p.target.address == target)
+
+
+def test_with_nodad_on_one_holder_the_other_is_predicted_to_lose() -> None:
+    """No race then: the holder with nodad answers the other's probe, so the other fails."""
+    pairs = {(p.source, p.target.address): p.predicted
+             for p in explain(design("fd00::1/64 nodad", "fd00::1/64"))}
+    assert "eb fails duplicate address detection for fd00::1 (ea holds it with nodad), so b" \
+        " sends from its link-local address" in pairs[("b", "fd01::2")].reason
+    assert "link-local" not in pairs[("a", "fd01::2")].reason
