@@ -20,21 +20,7 @@ from netwright.backend.nft.binding import Nft
 from netwright.backend.nft.ruleset import listed_signature
 from netwright.backend.topology.problems import NetwrightError
 
-BRIDGE_NF = {4: "/proc/sys/net/bridge/bridge-nf-call-iptables",
-             6: "/proc/sys/net/bridge/bridge-nf-call-ip6tables"}
 EVALUATED_FAMILIES = ("inet", "ip", "ip6", "bridge")
-
-
-def read_bridge_nf() -> dict[int, bool]:
-    """Per IP version, whether bridged packets pass the IP hooks here (absent: no)."""
-    found = {}
-    for version, path in BRIDGE_NF.items():
-        try:
-            with open(path) as handle:
-                found[version] = handle.read().strip() == "1"
-        except OSError:
-            found[version] = False  # br_netfilter is not loaded
-    return found
 
 
 def _listing(family: str, name: str, nft: Any) -> list[dict[str, Any]]:

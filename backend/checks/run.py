@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-import os
 import resource
 import time
 from collections.abc import Callable
@@ -23,7 +22,7 @@ from netwright.backend.checks.dad import AddressState, read_states
 from netwright.backend.checks.explain import Explainer, Step
 from netwright.backend.checks.filtering import Ruleset
 from netwright.backend.checks.flow import has_rules
-from netwright.backend.checks.foreign import read_bridge_nf, read_foreign
+from netwright.backend.checks.foreign import read_foreign
 from netwright.backend.checks.netns import call_in, netns_path
 from netwright.backend.checks.network import OUTSIDE, HostForwarding, Place
 from netwright.backend.checks.prober import EchoProber, Probe
@@ -31,6 +30,7 @@ from netwright.backend.checks.results import CheckResult, Observation, Pair
 from netwright.backend.checks.services import responders_needed, with_services
 from netwright.backend.dhcp.identity import shared_identity_notes
 from netwright.backend.dhcp.substitute import with_leases
+from netwright.backend.observe.sysctls import bridge_nf_here, forwarding_here, rp_filter_here
 from netwright.backend.topology.model import Topology, static_addresses
 from netwright.backend.topology.problems import NetwrightError
 
@@ -132,34 +132,12 @@ def _where(subject: Any) -> tuple[Topology, Where]:
 
 def _read_host_forwarding(where: Where) -> dict[int, bool]:
     """Whether the host forwards IPv4 and IPv6: Netwright never changes either."""
-    def read() -> dict[int, bool]:
-        found = {}
-        for version, path in ((4, "/proc/sys/net/ipv4/ip_forward"),
-                              (6, "/proc/sys/net/ipv6/conf/all/forwarding")):
-            try:
-                with open(path) as handle:
-                    found[version] = handle.read().strip() == "1"
-            except OSError:
-                found[version] = False  # no IPv6 in this kernel
-        return found
-
-    return call_in(where.path(None), read)
+    return call_in(where.path(None), forwarding_here)
 
 
 def _read_host_rp_filter(where: Where) -> dict[str, int]:
     """The host's rp_filter, ``all`` and per device: Netwright never changes it."""
-    def read() -> dict[str, int]:
-        found = {}
-        base = "/proc/sys/net/ipv4/conf"
-        for name in os.listdir(base):
-            try:
-                with open(f"{base}/{name}/rp_filter") as handle:
-                    found[name] = int(handle.read().strip() or 0)
-            except (OSError, ValueError):
-                continue
-        return found
-
-    return call_in(where.path(None), read)
+    return call_in(where.path(None), rp_filter_here)
 
 
 def _place_of(source: str, explainer: Explainer) -> Place:
@@ -219,7 +197,7 @@ async def _run_check(
             foreign, kernel_notes = await loop.run_in_executor(
                 pool, lambda: read_foreign(topology.name, places))
             bridge_nf = await loop.run_in_executor(
-                pool, lambda: call_in(where.path(None), read_bridge_nf))
+                pool, lambda: call_in(where.path(None), bridge_nf_here))
             host_rp_filter = await loop.run_in_executor(
                 pool, lambda: _read_host_rp_filter(where))
     address_states = None

@@ -43,6 +43,7 @@ from netwright.backend.nm.persist import PersistPlan
 from netwright.backend.nm.profiles import persistent_keys
 from netwright.backend.nm.transaction import DEFAULT_ROLLBACK_TIMEOUT
 from netwright.backend.observe.state import Interest, LinkState, observe
+from netwright.backend.observe.sysctls import read_sysctl
 from netwright.backend.outcomes.errors import (
     ApplyFailed,
     BusyError,
@@ -172,7 +173,7 @@ class Engine:
         keys = [key for key, _ in desired.host_sysctls]
         if keys:
             self.store.record_origins(name, {
-                key: (netns.read_sysctl(desired.host_where, key) or "").strip() for key in keys})
+                key: read_sysctl(desired.host_where, key) or "" for key in keys})
 
     def _settle_origins(self, name: str, goal: Topology | None) -> None:
         """After a successful apply or destroy: forget origins the design no longer holds

@@ -26,6 +26,7 @@ from netwright.backend.kernel.netns import Where
 from netwright.backend.kernel.session import Kernel
 from netwright.backend.observe.markers import MARKER_PREFIX, parse_marker
 from netwright.backend.observe.state import LinkState, NsState, RouteState, owns
+from netwright.backend.observe.sysctls import read_sysctl
 from netwright.backend.outcomes.errors import ConflictError, HostMismatch
 from netwright.backend.outcomes.results import Action, Step
 
@@ -102,7 +103,7 @@ def _plan_tables_and_host(b: _Builder, owned: Owned) -> None:
         b.steps += planner.steps()
     host = b.desired.host_where
     b.steps += host_sysctl_steps(b.desired, dict(owned.origins),
-                                 lambda key: b.kernel.read_sysctl(host, key), set(owned.others))
+                                 lambda key: read_sysctl(host, key), set(owned.others))
 
 
 def _plan_namespaces(b: _Builder) -> None:
@@ -429,7 +430,7 @@ def _plan_routes_and_sysctls(b: _Builder) -> None:
             b.add("modify", ns.key, f"remove {route.text()} from namespace {ns.key}",
                   ops.RouteDel(ops.PHASE_ROUTE_DEL, ns.where, route=route))
         for key, value in ns.sysctls:
-            if not fresh and b.kernel.read_sysctl(ns.where, key) == value:
+            if not fresh and read_sysctl(ns.where, key) == value:
                 continue
             b.add(action, ns.key, f"set {key} = {value} in namespace {ns.key}",
                   ops.SysctlSet(ops.PHASE_SYSCTL, ns.where, key=key, value=value))

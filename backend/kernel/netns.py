@@ -262,14 +262,3 @@ def write_sysctl(name: str | None, key: str, value: str) -> None:
 
     in_netns(name, write)
 
-
-def read_sysctl(name: str | None, key: str) -> str | None:
-    proc = Path("/proc/sys", *key.split("."))
-
-    def read() -> str | None:
-        try:
-            return proc.read_text().strip()
-        except OSError:
-            return None
-
-    return in_netns(name, read)

@@ -218,8 +218,5 @@ class Kernel:
     def invalidate(self, where: Where) -> None:
         self._indexes.pop(where, None)
 
-    def read_sysctl(self, where: Where, key: str) -> str | None:
-        return netns.read_sysctl(where, key)
-
     def write_sysctl(self, where: Where, key: str, value: str) -> None:
         netns.write_sysctl(where, key, value)
