@@ -53,6 +53,7 @@ class LiveHost(QObject):
         self._observed_data: dict[str, Any] = {}
         self.comparison: Comparison | None = None
         self.showing = False
+        self._redraw_pending = False
         self._locked: dict[QAction, bool] = {}
         self._build_actions()
         self.inspector = LiveInspector(self.document)
@@ -282,8 +283,14 @@ class LiveHost(QObject):
     def _design_changed(self) -> None:
         if self.showing:
             self.window.welcome.set_wanted(False)  # the canvas shows the host, not the design
-        if self.comparison is not None and self.observation is not None:
-            self.window._spawn(self._draw())
+        if self.comparison is not None and self.observation is not None \
+                and not self._redraw_pending:  # a burst of edits: one redraw after them
+            self._redraw_pending = True
+            self.window._spawn(self._redraw())
+
+    async def _redraw(self) -> None:
+        self._redraw_pending = False
+        await self._draw()
 
     def selected_observed(self) -> list[str]:
         """The selected keys that are the host's own (not the design's missing ones)."""
