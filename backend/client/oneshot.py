@@ -60,6 +60,10 @@ if TYPE_CHECKING:
     from netwright.backend.outcomes.provenance import Provenance
     from netwright.backend.outcomes.results import ApplyResult, Plan, Status
 
+#: The bus's errors that mean a call reached no backend (so it did nothing).
+_NOT_DELIVERED = ("org.freedesktop.DBus.Error.ServiceUnknown",
+                  "org.freedesktop.DBus.Error.NameHasNoOwner",
+                  "org.freedesktop.DBus.Error.Spawn.ChildExited")
 _BUS = ("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus")
 _BACKEND = (names.BUS_NAME, names.OBJECT_PATH, names.INTERFACE)
 
@@ -79,7 +83,8 @@ class SystemBackend:
         self._api: tuple[int, ...] | None = None
         self._subscribed = False
         self.asked_for_work = False
-        """True once a job was asked for: from then on no other client may take over."""
+        """True once a backend received a request for work (a job, a confirmation): from
+        then on no other backend may be asked in its place."""
 
     @classmethod
     def connect(cls) -> SystemBackend:
@@ -158,8 +163,9 @@ class SystemBackend:
         return parse_apply_result(self._job("Revert", "sa{sv}", [name, {}], progress))
 
     async def confirm(self, name: str) -> None:
-        self.asked_for_work = True
-        self._call(*_BACKEND, "Confirm", "sa{sv}", [name, {}])
+        done_before, self.asked_for_work = self.asked_for_work, True
+        serial = self._send(*_BACKEND, "Confirm", "sa{sv}", [name, {}])
+        self._answer(self._delivered(self._reply_to(serial), done_before))
 
     # -- plumbing -----------------------------------------------------------------------
 
@@ -179,7 +185,7 @@ class SystemBackend:
             for rule in (SIGNAL_MATCH, OWNER_MATCH):
                 self._call(*_BUS, "AddMatch", "s", [rule])
             self._subscribed = True
-        self.asked_for_work = True
+        done_before, self.asked_for_work = self.asked_for_work, True
         self._sock.settimeout(CALL_TIMEOUT_SECONDS)  # until the job's id comes back
         serial = self._send(*_BACKEND, member, signature, body)
         job = ""
@@ -188,7 +194,7 @@ class SystemBackend:
         while True:
             message = self._read()
             if message.reply_serial == serial:
-                job = str(self._answer(message))
+                job = str(self._answer(self._delivered(message, done_before)))
                 pending, early = early, []
                 self._sock.settimeout(None)  # a job may take long: only calls time out
             elif message.member == "NameOwnerChanged" and _owner_lost(message):
@@ -233,6 +239,14 @@ class SystemBackend:
         self._sock.settimeout(CALL_TIMEOUT_SECONDS)
         serial = self._send(destination, path, interface, member, signature, body)
         return self._answer(self._reply_to(serial))
+
+    def _delivered(self, reply: Message, done_before: bool) -> Message:
+        """The reply to a call that asks for work; if the bus says nobody received the call
+        (no owner, or activation failed), no work was asked for after all, so another
+        backend (the lab) may still be asked."""
+        if reply.error_name in _NOT_DELIVERED:
+            self.asked_for_work = done_before
+        return reply
 
     def _answer(self, reply: Message) -> Any:
         """A reply's first value; an error reply raised as the engine's exception."""

@@ -6,6 +6,7 @@ import json
 import tempfile
 from pathlib import Path
 
+from svc_bus import start_system_bus
 from svc_cli import NETWRIGHT, as_user
 from svc_daemon import PYTHON
 from svc_lab import PrivateLab
@@ -126,3 +127,25 @@ def test_the_cli_applies_checks_and_destroys_as_an_ordinary_user(running, host, 
         destroyed = as_user(USER_ALLOWED, [NETWRIGHT, "destroy", "seed"], system_bus)
     assert destroyed.returncode == 0, destroyed.stderr
     assert "lab-net1" not in host.netns()
+
+
+def test_a_bus_without_netwrightd_sends_every_command_to_the_lab(users) -> None:
+    """The blocking calls find nobody on the system bus (ServiceUnknown): a destroy, which
+    asks for work at once, is then asked of the lab, as list and apply are."""
+    with tempfile.TemporaryDirectory() as directory:
+        run_dir = Path(directory)
+        run_dir.chmod(0o755)
+        bus, address = start_system_bus(run_dir)
+        lab = PrivateLab(USER_ALLOWED)
+        try:
+            applied = as_user(USER_ALLOWED, [NETWRIGHT, "apply", "--yes", str(SEED_FILE)],
+                              address, env=lab.env)
+            assert applied.returncode == 0, applied.stderr
+            assert "using the lab backend" in applied.stderr
+            destroyed = as_user(USER_ALLOWED, [NETWRIGHT, "destroy", "seed"], address,
+                                env=lab.env)
+            assert destroyed.returncode == 0, destroyed.stderr
+            assert "using the lab backend" in destroyed.stderr
+        finally:
+            lab.close()
+            bus.stop()
