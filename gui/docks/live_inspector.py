@@ -2,13 +2,15 @@
 
 Values can be selected and copied but not changed: each line is read-only, every other
 control is disabled, and a commit that still arrives (a rename, a routes table) is refused.
-A line above the form says why.
+``ObservedPanel`` puts a line above the form that says why, and what NetworkManager says of
+a host device it knows ("managed by NetworkManager: profile …").
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -31,13 +34,7 @@ NOTICE_NOTHING = ("The live host, read-only. Select a namespace, a link or a NIC
 class LiveInspector(Inspector):
     """An ``Inspector`` of the observed host that never edits."""
 
-    def __init__(self, document: TopologyDocument, parent: QWidget | None = None) -> None:
-        super().__init__(document, parent)
-        self.notice = QLabel(NOTICE)
-        self.notice.setWordWrap(True)
-        self.notice.setObjectName("live-notice")
-        self._outer.insertWidget(0, self.notice)
-        self.show_key(None)
+    shown = Signal()  # another key's form (or none) is shown
 
     def show_key(self, key: str | None) -> None:
         super().show_key(key)
@@ -45,10 +42,8 @@ class LiveInspector(Inspector):
         self._body.setVisible(self.key is not None)
         self._title.setVisible(self.key is not None)
         self.host_panel.setVisible(self.key is not None)
-        notice = getattr(self, "notice", None)  # the base class shows a form before it exists
-        if notice is not None:
-            notice.setText(NOTICE if self.key is not None else NOTICE_NOTHING)
         self.lock()
+        self.shown.emit()
 
     def refresh(self) -> None:
         super().refresh()
@@ -70,3 +65,41 @@ class LiveInspector(Inspector):
     def try_edits(self, name: str, edits: list[Edit], label: str,
                   field: tuple[Any, ...] | None = None) -> bool:
         return False
+
+
+class ObservedPanel(QWidget):
+    """The Observed dock: why it is read-only, NetworkManager's words, then the form."""
+
+    def __init__(self, document: TopologyDocument, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(6, 6, 0, 0)
+        self.notice = QLabel(NOTICE_NOTHING)
+        self.notice.setWordWrap(True)
+        self.notice.setObjectName("live-notice")
+        column.addWidget(self.notice)
+        self.managed = QLabel()
+        self.managed.setWordWrap(True)
+        self.managed.setObjectName("live-networkmanager")
+        self.managed.hide()
+        column.addWidget(self.managed)
+        self.inspector = LiveInspector(document)
+        column.addWidget(self.inspector, 1)
+        self.networkmanager: dict[str, str] = {}  # device name → NetworkManager's words
+        self.inspector.shown.connect(self._follow)
+
+    def set_networkmanager(self, words: dict[str, str]) -> None:
+        """What NetworkManager says of each host device (empty: no NetworkManager)."""
+        self.networkmanager = dict(words)
+        self._follow()
+
+    def _follow(self) -> None:
+        key = self.inspector.key
+        self.notice.setText(NOTICE if key is not None else NOTICE_NOTHING)
+        snapshot = self.inspector.document.snapshot
+        entry = snapshot.interfaces.get(key or "") or {}
+        on_host = key in snapshot.nics or (key in snapshot.interfaces
+                                           and snapshot.namespace_of(key) is None)
+        words = self.networkmanager.get(str(entry.get("name") or key)) if on_host else None
+        self.managed.setText(f"NetworkManager: {words}" if words else "")
+        self.managed.setVisible(bool(words))

@@ -9,7 +9,7 @@ what to do, never a D-Bus name.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +29,8 @@ class Observation:
     skipped: list[str]  # what the file format cannot say, one sentence each
     when: datetime
     lab: bool
+    # NetworkManager's view of each host device it knows (name → ImportHost's entry)
+    networkmanager: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def _sentence(doing: str, exc: Exception) -> LiveHostError:
@@ -46,15 +48,26 @@ async def observe(backend: Backend | None) -> Observation:
     if backend is None:
         raise LiveHostError("cannot read the live host: no backend is connected (install"
                             " netwrightd, or let the designer start a lab)")
-    call = getattr(backend, "import_host", None)
+    call = getattr(backend, "import_host_data", None)
     if call is None:
         raise LiveHostError("cannot read the live host: this backend does not offer it")
     try:
-        text, skipped = await call(LIVE_NAME, [])
+        answer = await call(LIVE_NAME, [])
     except Exception as exc:  # the client's exceptions carry the sentence
         raise _sentence("read the live host", exc) from None
-    return Observation(str(text), [str(s) for s in skipped], datetime.now(),
-                       bool(getattr(backend, "lab", False)))
+    managed = answer.get("networkmanager")
+    return Observation(str(answer["topology"]), [str(s) for s in answer.get("skipped", [])],
+                       datetime.now(), bool(getattr(backend, "lab", False)),
+                       dict(managed) if isinstance(managed, dict) else {})
+
+
+def managed_text(name: str, entry: dict[str, Any]) -> str:
+    """NetworkManager's words for a device of the observation ("managed by NetworkManager:
+    profile …"), as the imported file's comment says them."""
+    devices = importlib.import_module("netwright.backend.nm.managed")
+    fields = ("managed", "state", "profile", "uuid", "type", "filename")
+    device = devices.ManagedDevice(iface=name, **{k: entry.get(k) for k in fields})
+    return str(device.text)
 
 
 async def adopt(backend: Backend | None, name: str, keys: list[str], *, preview: bool

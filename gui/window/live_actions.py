@@ -27,8 +27,8 @@ from netwright.gui.canvas.graph_layout import LayoutUnavailableError, dot_positi
 from netwright.gui.canvas.items import box_shape
 from netwright.gui.canvas.live_scene import LiveScene
 from netwright.gui.docks.compare import CompareView
-from netwright.gui.docks.live_inspector import LiveInspector
-from netwright.gui.link.live import Observation, observe
+from netwright.gui.docks.live_inspector import ObservedPanel
+from netwright.gui.link.live import Observation, managed_text, observe
 from netwright.gui.model.document import Edit, TopologyDocument
 from netwright.gui.model.edits import position
 from netwright.gui.model.live_compare import Comparison, compare, overlay
@@ -56,11 +56,12 @@ class LiveHost(QObject):
         self._redraw_pending = False
         self._locked: dict[QAction, bool] = {}
         self._build_actions()
-        self.inspector = LiveInspector(self.document)
+        self.observed_panel = ObservedPanel(self.document)
+        self.inspector = self.observed_panel.inspector
         # in a scroll area as the design's Inspector: the host's whole form, built for a moment
         # on each observation, made the window taller than a 1024×700 screen
-        self.inspector_dock = self._dock("Observed", steady_width(self.inspector), "observed",
-                                         window.inspector_dock)
+        self.inspector_dock = self._dock("Observed", steady_width(self.observed_panel),
+                                         "observed", window.inspector_dock)
         self.compare_view = CompareView(window.theme)
         self.compare_dock = self._dock("Compare", self.compare_view, "compare",
                                        window.problems_dock)
@@ -156,6 +157,8 @@ class LiveHost(QObject):
         self._observed_data = data if isinstance(data, dict) else dict(
             to_plain(Document.from_text(found.text).tree) or {})
         self.observed = take_snapshot(self._observed_data)
+        self.observed_panel.set_networkmanager({name: managed_text(name, entry) for name, entry
+                                           in found.networkmanager.items()})
         for line in found.skipped:
             self.window.log.appendPlainText(f"live host: left out {line}")
         await self._draw()

@@ -15,6 +15,8 @@ import qasync
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# fixtures of the tests with a real NetworkManager and netwrightd (test_trial_nm, test_live_nm)
+from nm_backend import harness, netwrightd  # noqa: F401
 from PySide6.QtCore import QEvent, QSettings
 from PySide6.QtWidgets import QApplication
 

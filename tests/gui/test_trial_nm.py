@@ -12,20 +12,15 @@ the kernel (the bridge's address) and from the backend's status.
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from lab_waits import idle
+from nm_backend import connect
+from nm_harness import Harness
 
 from netwright.gui.window.main import MainWindow
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "nm"))
-from nm_harness import Harness, netwrightd_on, require_tools
 
 WINDOW = 5  # seconds on trial: the shortest the backend accepts
 OLD, NEW = "192.0.2.10/24", "192.0.2.20/24"
@@ -36,34 +31,6 @@ interfaces:
   vs: {{kind: veth, peer: vs2, master: brs}}
   vs2: {{kind: veth, peer: vs}}
 """
-
-
-@pytest.fixture
-def netwrightd(harness: Harness, tmp_path: Path) -> Iterator[object]:
-    """netwrightd on the harness's bus, in NetworkManager's namespace (the NM tests' recipe)."""
-    with netwrightd_on(harness, tmp_path / "state", tmp_path / "netwrightd.log") as process:
-        yield process
-
-
-@pytest.fixture
-def harness() -> Iterator[Harness]:
-    """A private bus and NetworkManager (the NM tests' harness); netwrightd joins it."""
-    missing = require_tools(("NetworkManager", "nmcli", "dbus-daemon", "ip"))
-    if os.geteuid() != 0 or missing:
-        pytest.fail(f"needs root under tests/tools/run-isolated and {missing or 'NM'}"
-                    " (tests/tools/install-deps.sh installs it)")
-    started = Harness.start()
-    yield started
-    started.close()
-
-
-async def _connect(harness: Harness) -> Any:
-    from dbus_fast.aio import MessageBus
-
-    from netwright.backend.client import BackendClient
-
-    bus = await MessageBus(bus_address=harness.bus.address).connect()
-    return await BackendClient.attach(bus)
 
 
 def _apply_from_plan(window: MainWindow, loop: asyncio.AbstractEventLoop) -> None:
@@ -105,7 +72,7 @@ def _status(window: MainWindow, loop: asyncio.AbstractEventLoop) -> Any:
 @pytest.mark.usefixtures("netwrightd")
 def test_keep_restore_now_and_the_deadline(harness: Harness, window: MainWindow,
                                            loop: asyncio.AbstractEventLoop) -> None:
-    client = loop.run_until_complete(_connect(harness))
+    client = loop.run_until_complete(connect(harness))
     window.set_backend(client)
     window.trial_seconds = WINDOW
     window.document.load_text(DESIGN.format(address=OLD))
