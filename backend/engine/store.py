@@ -14,6 +14,8 @@ import contextlib
 import fcntl
 import json
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,11 +40,37 @@ class Record:
     source: Provenance | None = None
 
 
+#: Validated records kept for the whole process (netwrightd makes a new Engine, so a new
+#: Store, for every call): the same file (path, inode, mtime, size) is validated once.
+KEEP_RECORDS = 32
+
+
+class _Records:
+    """Records by the identity of the file they were read from, shared by every Store."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.by_file: OrderedDict[tuple[str, int, int, int], Record] = OrderedDict()
+
+    def get(self, key: tuple[str, int, int, int]) -> Record | None:
+        with self.lock:
+            return self.by_file.get(key)
+
+    def put(self, key: tuple[str, int, int, int], record: Record) -> None:
+        with self.lock:
+            self.by_file[key] = record
+            self.by_file.move_to_end(key)
+            while len(self.by_file) > KEEP_RECORDS:
+                self.by_file.popitem(last=False)
+
+
+_RECORDS = _Records()
+
+
 class Store:
     def __init__(self, state_dir: Path, target: Target) -> None:
         self.dir = Path(state_dir) / target.key
         self._held: set[str] = set()
-        self._loaded: dict[str, tuple[tuple[int, int, int], Record]] = {}
 
     def ensure(self) -> None:
         self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -70,22 +98,22 @@ class Store:
         return self._path(name, ".lock")
 
     def load(self, name: str) -> Record | None:
-        """The deployment's record; the same file (inode, mtime, size: ``save`` always
-        writes a new inode) is validated once per store, not at every look."""
+        """The deployment's record; the same file (path, inode, mtime, size: ``save`` always
+        writes a new inode) is validated once per process, not at every look."""
+        path = self.state_path(name)
         try:
-            with self.state_path(name).open("rb") as handle:
+            with path.open("rb") as handle:
                 info = os.fstat(handle.fileno())
-                key = (info.st_ino, info.st_mtime_ns, info.st_size)
-                cached = self._loaded.get(name)
-                if cached is not None and cached[0] == key:
-                    return cached[1]
+                key = (str(path), info.st_ino, info.st_mtime_ns, info.st_size)
+                cached = _RECORDS.get(key)
+                if cached is not None:
+                    return cached
                 data = json.loads(handle.read().decode("utf-8"))
         except FileNotFoundError:
-            self._loaded.pop(name, None)
             return None
         record = Record(Topology.model_validate(data["topology"]),
                         str(data.get("generation", "")), Provenance.from_json(data.get("source")))
-        self._loaded[name] = (key, record)
+        _RECORDS.put(key, record)
         return record
 
     def save(self, topology: Topology, generation: str,
@@ -97,8 +125,8 @@ class Store:
         path = self.state_path(topology.name)
         atomic_write(path, json.dumps(data, indent=1) + "\n")
         info = path.stat()  # what was just written needs no validation when read back
-        self._loaded[topology.name] = ((info.st_ino, info.st_mtime_ns, info.st_size),
-                                       Record(topology, generation, source))
+        _RECORDS.put((str(path), info.st_ino, info.st_mtime_ns, info.st_size),
+                     Record(topology, generation, source))
 
     def remove(self, name: str) -> None:
         self.state_path(name).unlink(missing_ok=True)

@@ -104,3 +104,18 @@ def test_stale_locks_and_unnamable_files_are_not_deployments(state_dir: Path) ->
     engine = Engine(state_dir, Target.host())
     assert run(engine.deployments()) == []
     assert not (host / "old.lock").exists()
+
+
+def test_a_new_engine_reuses_what_another_read_of_the_same_file(
+        engine: Engine, state_dir: Path, topo: Any, clean_host: Any) -> None:
+    """netwrightd makes an Engine per call: the state file a deployment left is validated
+    once per process, and its desired state worked out once, not at every call."""
+    run(engine.apply(topo(SMALL)))
+    first, second = Engine(state_dir, Target.host()), Engine(state_dir, Target.host())
+    record = first.store.load("sf")
+    assert record is not None and second.store.load("sf") is record
+    assert second._desired(record.topology, "sf") is first._desired(record.topology, "sf")
+    # a file changed since (an apply writes a new one) is read again
+    (state_dir / "host" / "sf.json").write_text((state_dir / "host" / "sf.json").read_text())
+    again = second.store.load("sf")
+    assert again is not None and again is not record and again.topology == record.topology
