@@ -5,8 +5,8 @@ Run as ``python screenshot_live.py OUTPUT.png`` with DISPLAY set, QT_QPA_PLATFOR
 XDG_RUNTIME_DIR pointing at a private directory (the lab backend it starts lives there; the
 parent test stops it). Builds the host of ``live_lab_host`` in the lab, opens the design
 ``DESIGN`` of test_live_host_lab (it differs from the host), opens the live host and
-compares (File ▸ Open Live Host, Compare with Design), saves the window and prints the banner and
-the Compare dock's heading as JSON.
+compares (File ▸ Open Live Host, Compare with Design), selects the drifted object, saves the
+window and prints the banner and the Compare dock's heading as JSON.
 """
 
 from __future__ import annotations
@@ -39,9 +39,10 @@ async def scenario(window: object, output: str) -> int:
         await idle(w)
         w.live.compare_action.trigger()  # type: ignore[attr-defined]
         await idle(w)
+        live = w.live  # type: ignore[attr-defined]
+        live.go_to_key(next(d.key for d in live.comparison.differences if d.kind == "drifted"))
         await asyncio.sleep(0.8)
         saved, width, height = save_window(w, output)
-        live = w.live  # type: ignore[attr-defined]
         print(json.dumps({"saved": saved, "size": [width, height],
                           "banner": live.banner.label.text(),
                           "compare": live.compare_view.heading.text(),
