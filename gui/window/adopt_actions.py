@@ -46,8 +46,9 @@ class AdoptFlow(QObject):
             " removes them), after naming each one")
 
     def update(self) -> None:
-        connected = self.window.runner.backend is not None
-        self.action.setEnabled(connected)
+        """Always offered: what is missing (a selection, a deployment, a backend) is said
+        in a sentence when it is chosen (the backend may connect after the window opens)."""
+        self.action.setEnabled(True)
 
     def chosen(self) -> tuple[list[str], str]:
         """The design keys to adopt, or a sentence saying why there are none."""
@@ -78,6 +79,9 @@ class AdoptFlow(QObject):
             w.statusBar().showMessage(f"Adopt: {why}", 8000)
             return
         name = w.document.snapshot.name
+        if w.runner.backend is None:
+            w.statusBar().showMessage("Adopt: no backend is connected", 8000)
+            return
         if not w.deployment.deployed:
             w.statusBar().showMessage(f"Adopt: apply {name or 'the design'} first; only a"
                                       " deployed design adopts", 8000)

@@ -235,3 +235,18 @@ def test_without_a_backend_open_live_host_says_so(
     assert message.startswith("the live host could not be read: cannot read the live host:"
                               " no backend is connected"), message
     assert "not shown" in window.live.banner.label.text()
+
+
+def test_adopt_without_a_selection_or_a_backend_says_what_is_missing(
+        window: MainWindow) -> None:
+    window.document.load_text(DESIGN)
+    window.live.adopt.action.trigger()
+    assert window.statusBar().currentMessage() == (
+        "Adopt: select the existing objects to adopt first")
+    window.scene.select_keys(["obsvh1"])
+    window.live.adopt.action.trigger()
+    assert window.statusBar().currentMessage() == "Adopt: no backend is connected"
+    window.scene.select_keys(["b1"])
+    window.live.adopt.action.trigger()
+    assert window.statusBar().currentMessage() == (
+        "Adopt: b1: not marked existing in the design (only existing objects can be adopted)")
