@@ -13,10 +13,17 @@ VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
 DEB := build/deb/netwright_$(VERSION)-1_$(shell dpkg --print-architecture).deb
 DEB_SOURCES := $(shell git ls-files backend gui packaging polkit examples pyproject.toml README.md 2>/dev/null)
 
-.PHONY: run test venv deps lint typecheck test-host test-kernel bench deb clean
+.PHONY: run test venv deps bytecode lint typecheck test-host test-kernel bench deb clean
 
-run: $(STAMP)
+run: $(STAMP) bytecode
 	$(VENV)/bin/netwright
+
+# The project's modules compiled once, here: the tests start the CLI and the daemon hundreds
+# of times, as root and as users who cannot write __pycache__ (PYTHONDONTWRITEBYTECODE may be
+# set too), and each start would compile every module it imports again. Up-to-date files are
+# skipped, and a stale .pyc is never used (Python checks the source's time and size).
+bytecode: $(STAMP)
+	$(PY) -m compileall -q -j0 backend gui tests >/dev/null
 
 venv: $(STAMP)
 
@@ -45,7 +52,7 @@ lint: $(STAMP)
 # may ever fire inside a networking test. (Exit 5, "nothing collected", is success here: a
 # PYTEST_ARGS selection may leave one of the two parts empty.)
 HOST_PYTEST := $(PY) -m pytest -m 'not kernel' --ignore=tests/bench
-test-host: deps $(STAMP) $(DEB)
+test-host: deps $(STAMP) bytecode $(DEB)
 	@status=0; \
 	NETWRIGHT_TEST_DEB=$(CURDIR)/$(DEB) tests/tools/run-isolated $(HOST_PYTEST) --ignore=tests/gui \
 		$(PYTEST_ARGS) || [ $$? = 5 ] || status=1; \
@@ -54,7 +61,7 @@ test-host: deps $(STAMP) $(DEB)
 
 # Tests that need ipvlan, dummy or 802.1q (marker `kernel`) run in ONE VM booting Debian's
 # stock kernel under QEMU (tests/kernel/README.md), or directly on a kernel that has them.
-test-kernel: deps $(STAMP)
+test-kernel: deps $(STAMP) bytecode
 	PYTHON=$(PY) tests/kernel/run-kernel-tier $(PYTEST_ARGS)
 
 # The host suite, then the stock-kernel tier: both always run, and make fails if either failed.
