@@ -91,7 +91,7 @@ def explanation_html(pair: dict[str, Any], fix: str | None = None) -> str:
     lines = [f"<b>{pair.get('source')} → {target}</b> ({pair.get('role', '')},"
              f" {pair.get('target')})"]
     lines.append(f"<p><b>Predicted:</b> {predicted.get('verdict', '?')} — "
-                 f"{predicted.get('reason', '')}</p>")
+                 f"{designer_fix(str(predicted.get('reason', '')))}</p>")
     stale = pair.get("stale_observed")
     if "stale_observed" in pair:
         lines[-1] = lines[-1].replace("<b>Predicted:</b>", "<b>Predicted for the edited design"

@@ -3,10 +3,10 @@
 The Problems and Checks docks offer "Apply fix" where the fix is something the design can
 do by itself, in the designer's words rather than YAML: use macvlan bridge where the kernel
 has no ipvlan, use ipvlan l2 on a Wi-Fi parent, add the default route via the parent's
-gateway, bring a link up, give a child the kind of its siblings, use another parent for a
-sub-interface whose parent is missing or unusable (a choice when several would do). A fix
-that needs a decision the design cannot make (which router, which subnet) is only
-described, never guessed.
+gateway, bring a link up, turn forwarding on where a namespace routes or translates, give
+a child the kind of its siblings, use another parent for a sub-interface whose parent is
+missing or unusable (a choice when several would do). A fix that needs a decision the
+design cannot make (which router, which subnet) is only described, never guessed.
 """
 
 from __future__ import annotations
@@ -27,6 +27,9 @@ from netwright.gui.model.snapshot import Snapshot
 
 Getter = Callable[[tuple[Any, ...]], Any]
 STATE_UP = re.compile(r"set 'state: up' on (\S+)")
+FORWARDING_OFF = re.compile(r"'sysctls: \{net\.ipv(?P<family>[46])\.[\w.]*forward\w*: 1\}' on"
+                            r" namespace (?P<namespace>\S+)")
+DOWN_CODES = ("route-link-down", "gateway-link-down")
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,28 @@ def problem_fix(snapshot: Snapshot, get: Getter, problem: Problem) -> Fix | None
             return _kind_fix(get, key, sibling)
     if problem.code in PARENT_CODES and key in snapshot.interfaces:
         return another_parent_fix(snapshot, key)
+    if problem.code in DOWN_CODES:  # the route goes out of (or via) a link that is down
+        return up_fix(snapshot, STATE_UP.search(problem.message))
+    if problem.code == "nat-without-forwarding" and problem.path[-1:] == ("nat",):
+        base = problem.path[:-1]
+        where = str(base[1]) if base[:1] == ("namespaces",) else "the host"
+        return forwarding_fix(base, where, "4")
     return None
+
+
+def up_fix(snapshot: Snapshot, found: re.Match[str] | None) -> Fix | None:
+    """"Bring e1 up": the interface a sentence says to set up, when the design has it."""
+    key = found.group(1).rstrip(".,;") if found else ""
+    if key not in snapshot.interfaces:
+        return None
+    return Fix(f"Bring {key} up", (Edit(("interfaces", key, "state"), "up"),))
+
+
+def forwarding_fix(base: tuple[Any, ...], where: str, family: str) -> Fix:
+    """Forwarding on for one address family of a namespace (``base``) or the host, as the
+    Inspector's "IPv4 forwarding" field sets it."""
+    return Fix(f"Turn IPv{family} forwarding on in {where}",
+               (Edit((*base, "forwarding", f"ipv{family}"), True),))
 
 
 def another_parent_fix(snapshot: Snapshot, key: str) -> Fix | None:
@@ -79,11 +103,12 @@ def pair_fix(snapshot: Snapshot, get: Getter, pair: dict[str, Any]) -> Fix | Non
     source = str(pair.get("source") or "")
     if disposition == "no_route" and source in snapshot.namespaces:
         return default_route_fix(snapshot, get, source)
-    found = STATE_UP.search(str(predicted.get("fix") or ""))
-    if disposition == "link_down" and found:
-        key = found.group(1).rstrip(".,;")
-        if key in snapshot.interfaces:
-            return Fix(f"Bring {key} up", (Edit(("interfaces", key, "state"), "up"),))
+    text = str(predicted.get("fix") or "")
+    if disposition == "link_down":
+        return up_fix(snapshot, STATE_UP.search(text))
+    off = FORWARDING_OFF.search(text)
+    if disposition == "not_forwarded" and off and off["namespace"] in snapshot.namespaces:
+        return forwarding_fix(("namespaces", off["namespace"]), off["namespace"], off["family"])
     # a firewall that denies the echo or a probed port: the rule to add or the chain to change
     for prediction in (predicted, *((s or {}).get("predicted") or {}
                                     for s in pair.get("services") or ())):

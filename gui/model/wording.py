@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 
 from netwright.backend.topology.problems import Problem
+from netwright.gui.model.field_words import labelled_values
 
 _Rewrite = Callable[[Problem, re.Match[str]], str]
 
@@ -64,7 +65,37 @@ def _unknown_namespace(problem: Problem, found: re.Match[str]) -> str:
             " design: add a namespace from the palette, or drag the interface into one")
 
 
+def _place(problem: Problem) -> tuple[str, str]:
+    """(who, how to select it) for a problem under ``namespaces.X`` or ``host``."""
+    if problem.path[:1] == ("namespaces",) and len(problem.path) > 1:
+        return str(problem.path[1]), f"select {problem.path[1]}, {_RULES_PANEL}"
+    return "the host", f"select nothing, {_RULES_PANEL}"
+
+
+def _nat_forwarding(problem: Problem, found: re.Match[str]) -> str:
+    who, where = _place(problem)
+    return f"{found['head']}; turn IPv4 forwarding on in {who} ({where})"
+
+
+def _forwarding_conflict(problem: Problem, found: re.Match[str]) -> str:
+    who, where = _place(problem)
+    return (f"{found['family'].replace('ipv', 'IPv')} forwarding is {found['on']} in {who}"
+            f" ({where}), but the design file also sets the sysctl {found['key']} to"
+            f" {found['value']}: keep one of them (the sysctl is only in the file)")
+
+
+def _peer_absent(problem: Problem, found: re.Match[str]) -> str:
+    return (f"veth {found['key']} has no other end: name it (Inspector › Peer), or draw the"
+            " pair again from the palette (it adds both ends)")
+
+
 _BY_CODE: dict[str, list[tuple[re.Pattern[str], _Rewrite]]] = {
+    "nat-without-forwarding": [(re.compile(
+        r"^(?P<head>.+ are not forwarded); add 'forwarding: \{ipv4: true\}'$"),
+        _nat_forwarding)],
+    "forwarding-conflict": [(re.compile(
+        r"^forwarding (?P<family>ipv[46]) is (?P<on>on|off) but sysctl (?P<key>\S+) is"
+        r" (?P<value>\S+): keep one of them$"), _forwarding_conflict)],
     "no-default-route": [(re.compile(
         r"^(?P<ns>\S+) has addresses but no default route.*via: (?P<gw>[^}\s]+)}\]' to use"
         r" (?P<nic>\S+)'s gateway$"), _no_default_route)],
@@ -81,8 +112,9 @@ _BY_CODE: dict[str, list[tuple[re.Pattern[str], _Rewrite]]] = {
     "gateway-link-down": [(re.compile(
         r"^(?P<head>next hop .+?, which is down) .*set 'state: up' on (?P<key>\S+), or remove"
         r" the route$"), _state_down)],
-    "veth-peer-missing": [(re.compile(
-        r"^the peer '(?P<peer>[^']+)' of veth (?P<key>\S+) does not exist"), _peer)],
+    "veth-peer-missing": [
+        (re.compile(r"^the peer '(?P<peer>[^']+)' of veth (?P<key>\S+) does not exist"), _peer),
+        (re.compile(r"^veth (?P<key>\S+) needs 'peer:'"), _peer_absent)],
     "vxlan-no-remote": [(re.compile(r"^vxlan (?P<key>\S+) needs 'remote'"), _vxlan_remote)],
     "unknown-reference": [(re.compile(
         r"^(?P<key>\S+) is placed in namespace '(?P<ns>[^']+)', which the topology does not"
@@ -118,6 +150,22 @@ _PHRASES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     (re.compile(r"e\.g\. 'parent: (\S+)' \(list that NIC under host\.nics\)"),
      r"e.g. \1 (Inspector › Parent; add the NIC from the Host dock)"),
     (re.compile(r"under host\.nics"), "from the Host dock"),
+    (re.compile(r"; set '\{dhcp: \{client-id: …\}\}' to choose it"),
+     "; another client id can only be chosen in the design file"),
+    (re.compile(r"keep one 'dhcp' entry"), "keep one dhcp in Addresses (Inspector › Addresses)"),
+    (re.compile(r"needs 'via' \(a next hop\) or 'dev'"),
+     "needs a via (a next hop) or a dev (Inspector › Routes)"),
+    (re.compile(r"\(no 'master:' bridge\)"), "(its Bridge (master) is empty in the Inspector)"),
+    (re.compile(r"\(netwright adopt\)"), "(select it, File › Adopt…)"),
+    (re.compile(r"or write '(\S+) nodad' on both"),
+     r"or add nodad after \1 in both Addresses fields"),
+    (re.compile(r"or write '(\S+)/… nodad' in its addresses"),
+     r"or add nodad after \1 in its Addresses (Inspector › Addresses)"),
+    (re.compile(r"or write 'nodad' after it on every holder"),
+     "or add nodad after it in every holder's Addresses"),
+    (re.compile(r"cannot say 'nodad'"), "cannot say nodad"),
+    (re.compile(r" \(state: down\)"), " (State down)"),
+    (re.compile(r"`check` reads"), "Check reads"),
     (re.compile(r"; add the bridge under interfaces$"),
      "; add a bridge from the palette, or pick one (Inspector › Bridge (master))"),
 ]
@@ -160,4 +208,4 @@ def designer_fix(text: str) -> str:
     designer's terms; what matches none stays as written."""
     for pattern, words in _PHRASES:
         text = pattern.sub(words, text)
-    return text
+    return labelled_values(text)

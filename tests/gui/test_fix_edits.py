@@ -1,0 +1,167 @@
+"""The fixes that are edits have their "Apply fix" in both docks, each one undo step.
+
+A route out of a down link (Problems) and a check cell across it (Checks) both bring the
+link up; a namespace that translates addresses without forwarding (Problems) and a router
+namespace that does not forward (Checks) both turn forwarding on. Real clicks: on the
+Problems row, on the Checks cell, on the button.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractItemView, QApplication
+from wording_cases import yaml_speak
+
+from netwright.gui.window.main import MainWindow
+
+LEFT, NONE = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+
+DOWN = """netwright: 1
+name: down
+namespaces:
+  a: {}
+  b: {routes: [{to: 10.9.0.0/16, dev: eb2}]}
+interfaces:
+  ea: {kind: veth, peer: eb, namespace: a, addresses: [10.0.0.1/24]}
+  eb: {kind: veth, peer: ea, namespace: b, addresses: [10.0.0.2/24]}
+  eb2: {kind: veth, peer: ea2, namespace: b, addresses: [10.8.0.2/24], state: down}
+  ea2: {kind: veth, peer: eb2, namespace: a, addresses: [10.8.0.1/24, 10.9.0.1/16]}
+"""
+
+# no route through the down link: no error, so the Checks dock predicts
+DOWN_PORT = """netwright: 1
+name: port
+namespaces: {a: {}, b: {}}
+interfaces:
+  br0: {kind: bridge}
+  va: {kind: veth, peer: ea, master: br0}
+  ea: {kind: veth, peer: va, namespace: a, addresses: [10.0.0.1/24]}
+  vb: {kind: veth, peer: eb, master: br0, state: down}
+  eb: {kind: veth, peer: vb, namespace: b, addresses: [10.0.0.2/24]}
+"""
+
+ROUTER = """netwright: 1
+name: router
+namespaces:
+  a: {routes: [{to: default, via: 10.0.0.1}]}
+  r: {nat: [{masquerade: {from: 10.0.0.0/24, out: rb}}]}
+  b: {routes: [{to: default, via: 10.1.0.1}]}
+interfaces:
+  ea: {kind: veth, peer: ra, namespace: a, addresses: [10.0.0.2/24]}
+  ra: {kind: veth, peer: ea, namespace: r, addresses: [10.0.0.1/24]}
+  eb: {kind: veth, peer: rb, namespace: b, addresses: [10.1.0.2/24]}
+  rb: {kind: veth, peer: eb, namespace: r, addresses: [10.1.0.1/24]}
+"""
+
+
+def _open(window: MainWindow, tmp_path: Path, text: str) -> None:
+    path = tmp_path / "design.yaml"
+    path.write_text(text)
+    assert window.open_path(path)
+    QApplication.processEvents()
+
+
+def _click_problem(window: MainWindow, code: str) -> str:
+    window.problems_dock.raise_()
+    QApplication.processEvents()
+    view = window.problems
+    item = next(view.topLevelItem(i) for i in range(view.topLevelItemCount())
+                if view.topLevelItem(i).data(1, Qt.ItemDataRole.UserRole) == code)
+    view.scrollToItem(item)
+    QTest.mouseClick(view.viewport(), LEFT, NONE, view.visualItemRect(item).center())
+    QApplication.processEvents()
+    assert view.currentItem() is item
+    return item.text(2)
+
+
+def _click_cell(qtbot, window: MainWindow, source: str, disposition: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    checks = window.checks
+    qtbot.waitUntil(lambda: bool(checks.result.get("pairs")), timeout=5000)
+    window.checks_dock.raise_()
+    QApplication.processEvents()
+    matrix = checks.matrix
+    for row in range(matrix.rowCount()):
+        for column in range(matrix.columnCount()):
+            item = matrix.item(row, column)
+            pair = item.data(Qt.ItemDataRole.UserRole + 1) if item is not None else None
+            if (pair and pair["source"] == source
+                    and pair["predicted"].get("disposition") == disposition):
+                matrix.scrollToItem(item, QAbstractItemView.ScrollHint.PositionAtCenter)
+                QTest.mouseClick(matrix.viewport(), LEFT, NONE,
+                                 matrix.visualItemRect(item).center())
+                QApplication.processEvents()
+                assert matrix.currentItem() is item
+                return dict(pair)
+    raise AssertionError(f"no {disposition} cell from {source}")
+
+
+def _apply(bar) -> None:  # type: ignore[no-untyped-def]
+    assert bar.isVisible()
+    QTest.mouseClick(bar.button, LEFT)
+    QApplication.processEvents()
+
+
+def test_a_route_out_of_a_down_link_brings_it_up_from_problems(window: MainWindow,
+                                                               tmp_path: Path) -> None:
+    _open(window, tmp_path, DOWN)
+    text = _click_problem(window, "route-link-down")
+    assert "set eb2's State to up (Inspector › State)" in text and not yaml_speak(text), text
+    bar = window.problems_fix
+    assert bar.label.text() == "Fix: Bring eb2 up"
+    _apply(bar)
+    assert window.document.get(("interfaces", "eb2", "state")) == "up"
+    stack = window.document.undo_stack
+    assert stack.count() == 1 and stack.undoText() == "Fix: Bring eb2 up"
+    assert not any(p.code == "route-link-down" for p in window.document.problems)
+    stack.undo()
+    assert window.document.get(("interfaces", "eb2", "state")) == "down"
+
+
+def test_a_cell_across_a_down_link_brings_it_up_from_checks(qtbot, window: MainWindow,  # type: ignore[no-untyped-def]
+                                                            tmp_path: Path) -> None:
+    _open(window, tmp_path, DOWN_PORT)
+    _click_cell(qtbot, window, "a", "link_down")
+    checks = window.checks
+    shown = checks.explanation.toPlainText()
+    assert "vb is down (State down)" in shown and not yaml_speak(shown), shown
+    assert checks.fix_bar.label.text() == "Fix: Bring vb up"
+    _apply(checks.fix_bar)
+    assert window.document.get(("interfaces", "vb", "state")) == "up"
+    assert window.document.undo_stack.count() == 1
+
+
+def test_nat_without_forwarding_turns_it_on_from_problems(window: MainWindow,
+                                                          tmp_path: Path) -> None:
+    _open(window, tmp_path, ROUTER)
+    text = _click_problem(window, "nat-without-forwarding")
+    assert "turn IPv4 forwarding on in r (select r, Inspector › Forwarding, NAT and" \
+           " firewall)" in text and not yaml_speak(text), text
+    bar = window.problems_fix
+    assert bar.label.text() == "Fix: Turn IPv4 forwarding on in r"
+    _apply(bar)
+    assert window.document.get(("namespaces", "r", "forwarding")) == {"ipv4": True}
+    stack = window.document.undo_stack
+    assert stack.count() == 1
+    assert not any(p.code == "nat-without-forwarding" for p in window.document.problems)
+    stack.undo()
+    assert window.document.get(("namespaces", "r", "forwarding")) is None
+
+
+def test_a_router_that_does_not_forward_is_fixed_from_checks(qtbot, window: MainWindow,  # type: ignore[no-untyped-def]
+                                                             tmp_path: Path) -> None:
+    _open(window, tmp_path, ROUTER)
+    _click_cell(qtbot, window, "a", "not_forwarded")
+    checks = window.checks
+    assert checks.fix_bar.label.text() == "Fix: Turn IPv4 forwarding on in r"
+    _apply(checks.fix_bar)
+    assert window.document.get(("namespaces", "r", "forwarding", "ipv4")) is True
+    assert window.document.undo_stack.count() == 1
+    # the predictions follow the edit: a reaches b through r now
+    qtbot.waitUntil(lambda: any(
+        p["source"] == "a" and p["target"] == "10.1.0.2"
+        and p["predicted"]["verdict"] == "reachable" for p in checks.result.get("pairs", [])),
+        timeout=5000)
