@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ from netwright.backend.topology.problems import NetwrightError
 
 if TYPE_CHECKING:
     from netwright.backend.checks.results import CheckResult
+    from netwright.backend.client.client import BackendClient
 
 EXIT_OK, EXIT_MISMATCH = 0, 1
 COMPACT_JSON_PAIRS = 1000
@@ -159,22 +161,32 @@ async def _deployment(subject: str, in_lab: bool, state_dir: Path | None) -> Any
 
 def _check_via_backend(args: argparse.Namespace) -> CheckResult:
     """The default path: netwrightd (polkit decides) or the user's lab runs the probes."""
+    name = args.subject
+    if names_a_file(name):
+        name = read_topology(name).name
+    return _ask_backend(args, lambda client, progress: client.check_job(
+        name, progress, outside=args.target_outside, timeout=args.timeout, size=args.size,
+        source=args.source))
+
+
+def _ask_backend(args: argparse.Namespace,
+                 call: Callable[[BackendClient, TerminalProgress], Awaitable[Any]]
+                 ) -> CheckResult:
+    """``call(client, progress)`` on the backend ``args`` names (the lab with ``--lab``), with
+    the progress on the terminal; its report as a CheckResult."""
     import asyncio  # here, not at the top: `netwright --help` stays fast
 
     from netwright.backend.checks.results import CheckResult
     from netwright.backend.client.connect import connect
 
-    name = args.subject
-    if names_a_file(name):
-        name = read_topology(name).name
-
     async def ask() -> CheckResult:
         client = await connect(lab=True if args.lab else None)
         progress = TerminalProgress(not args.json)
         try:
-            data = await client.check_job(name, progress, outside=args.target_outside,
-                                          timeout=args.timeout, size=args.size,
-                                          source=args.source)
+            if client.lab and not args.json:
+                print("netwright: using the lab backend (an emulated network, no root"
+                      " needed)", file=sys.stderr)
+            data = await call(client, progress)
         finally:
             progress.close()
             client.close()
@@ -192,7 +204,6 @@ def _check_host(args: argparse.Namespace) -> CheckResult:
     """``--host``: the live host's namespaces, through the backend or (``--local``) here."""
     import asyncio  # here, not at the top: `netwright --help` stays fast
 
-    from netwright.backend.checks.results import CheckResult
     from netwright.backend.checks.run import CheckOptions
 
     if args.local:
@@ -211,25 +222,9 @@ def _check_host(args: argparse.Namespace) -> CheckResult:
     if args.process_tree is not None:
         raise CheckArgumentsError("--process-tree is for --local: netwrightd reads every"
                                   " namespace of the host")
-    from netwright.backend.client.connect import connect
-
-    async def ask() -> CheckResult:
-        client = await connect(lab=True if args.lab else None)
-        progress = TerminalProgress(not args.json)
-        try:
-            if client.lab and not args.json:
-                print("netwright: using the lab backend (an emulated network, no root"
-                      " needed)", file=sys.stderr)
-            data = await client.check_host_job(args.namespace, progress,
-                                               outside=args.target_outside,
-                                               timeout=args.timeout, size=args.size,
-                                               source=args.source)
-        finally:
-            progress.close()
-            client.close()
-        return CheckResult.from_json(data)
-
-    return asyncio.run(ask())
+    return _ask_backend(args, lambda client, progress: client.check_host_job(
+        args.namespace, progress, outside=args.target_outside, timeout=args.timeout,
+        size=args.size, source=args.source))
 
 
 def run_check_command(args: argparse.Namespace) -> int:

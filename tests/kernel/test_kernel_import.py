@@ -47,6 +47,15 @@ ip -n {child} link add dum1 type dummy
 """)
 
 
+@pytest.fixture
+def built(fresh_netns: FreshNetns) -> tuple[str, str]:
+    """(host, child): two fresh namespaces holding what ``_build`` makes."""
+    host, _ = fresh_netns()
+    child, _ = fresh_netns()
+    _build(host, child)
+    return host, child
+
+
 def _imported(host: str, **options: Any) -> tuple[str, dict[str, Any]]:
     text, skipped = host_yaml(observe_host(host=host), "kinds", **options)
     assert skipped == []
@@ -57,10 +66,8 @@ def _imported(host: str, **options: Any) -> tuple[str, dict[str, Any]]:
 
 @pytest.mark.kernel
 def test_dummy_vlan_and_ipvlan_are_imported_with_their_fields(
-        fresh_netns: FreshNetns, tmp_path: Path) -> None:
-    host, _ = fresh_netns()
-    child, _ = fresh_netns()
-    _build(host, child)
+        built: tuple[str, str], tmp_path: Path) -> None:
+    host, child = built
     text, data = _imported(host)
     links = data["interfaces"]
     assert links["nic0"] == {**links["nic0"], "kind": "dummy", "existing": True,
@@ -84,10 +91,8 @@ def test_dummy_vlan_and_ipvlan_are_imported_with_their_fields(
 
 @pytest.mark.kernel
 def test_the_design_copy_rebuilds_the_same_graph_on_an_empty_host(
-        fresh_netns: FreshNetns, tmp_path: Path) -> None:
-    host, _ = fresh_netns()
-    child, _ = fresh_netns()
-    _build(host, child)
+        built: tuple[str, str], fresh_netns: FreshNetns, tmp_path: Path) -> None:
+    host, child = built
     _, first = _imported(host)
     design, _ = _imported(host, as_design=True)
     empty, _ = fresh_netns()
