@@ -24,6 +24,7 @@ from netwright.gui.model.kind_change import kind_change_edits
 from netwright.gui.model.parent_fixes import PARENT_CODES, parent_candidates, parent_edits
 from netwright.gui.model.rule_fixes import rule_fix
 from netwright.gui.model.snapshot import Snapshot
+from netwright.gui.model.value_fixes import VALUE_CODES, value_options
 
 Getter = Callable[[tuple[Any, ...]], Any]
 STATE_UP = re.compile(r"set 'state: up' on (\S+)")
@@ -68,7 +69,18 @@ def problem_fix(snapshot: Snapshot, get: Getter, problem: Problem) -> Fix | None
         base = problem.path[:-1]
         where = str(base[1]) if base[:1] == ("namespaces",) else "the host"
         return forwarding_fix(base, where, "4")
+    if problem.code in VALUE_CODES:
+        return _one_or_choice(value_options(snapshot, problem.message))
     return None
+
+
+def _one_or_choice(options: list[tuple[str, tuple[Edit, ...]]]) -> Fix | None:
+    """One option as it is; several as a choice ("Set MTU 1500 on mv, or …")."""
+    fixes = tuple(Fix(label, edits) for label, edits in options)
+    if len(fixes) <= 1:
+        return fixes[0] if fixes else None
+    return Fix(", or ".join([fixes[0].label, *(f.label[0].lower() + f.label[1:]
+                                                for f in fixes[1:])]), (), fixes)
 
 
 def up_fix(snapshot: Snapshot, found: re.Match[str] | None) -> Fix | None:
@@ -97,7 +109,8 @@ def another_parent_fix(snapshot: Snapshot, key: str) -> Fix | None:
 
 def pair_fix(snapshot: Snapshot, get: Getter, pair: dict[str, Any]) -> Fix | None:
     """The edit a check cell's fix asks for (no route: the default route; a link down:
-    bring it up), for the design as it is now."""
+    bring it up; an MTU or a VXLAN end's value; forwarding off: on; a firewall's rule), for
+    the design as it is now."""
     predicted = pair.get("predicted") or {}
     disposition = predicted.get("disposition")
     source = str(pair.get("source") or "")
@@ -106,6 +119,9 @@ def pair_fix(snapshot: Snapshot, get: Getter, pair: dict[str, Any]) -> Fix | Non
     text = str(predicted.get("fix") or "")
     if disposition == "link_down":
         return up_fix(snapshot, STATE_UP.search(text))
+    values = value_options(snapshot, text)  # an MTU on the path, a VXLAN end's VNI or port
+    if values:
+        return Fix(*values[0])
     off = FORWARDING_OFF.search(text)
     if disposition == "not_forwarded" and off and off["namespace"] in snapshot.namespaces:
         return forwarding_fix(("namespaces", off["namespace"]), off["namespace"], off["family"])

@@ -8,15 +8,20 @@ Problems row, on the Checks cell, on the button.
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractItemView, QApplication
-from wording_cases import yaml_speak
+from wording_cases import CHECK_DESIGNS, yaml_speak
 
+from netwright.gui.model.value_fixes import VALUE_CODES
 from netwright.gui.window.main import MainWindow
+from tests.topology import test_link_rules
+from tests.topology.rule_cases import HEAD
 
 LEFT, NONE = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
 
@@ -78,7 +83,8 @@ def _click_problem(window: MainWindow, code: str) -> str:
     return item.text(2)
 
 
-def _click_cell(qtbot, window: MainWindow, source: str, disposition: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _click_cell(qtbot, window: MainWindow, source: str, disposition: str,  # type: ignore[no-untyped-def]
+                target: str = "") -> dict[str, Any]:
     checks = window.checks
     qtbot.waitUntil(lambda: bool(checks.result.get("pairs")), timeout=5000)
     window.checks_dock.raise_()
@@ -88,7 +94,7 @@ def _click_cell(qtbot, window: MainWindow, source: str, disposition: str) -> dic
         for column in range(matrix.columnCount()):
             item = matrix.item(row, column)
             pair = item.data(Qt.ItemDataRole.UserRole + 1) if item is not None else None
-            if (pair and pair["source"] == source
+            if (pair and pair["source"] == source and target in ("", pair["target"])
                     and pair["predicted"].get("disposition") == disposition):
                 matrix.scrollToItem(item, QAbstractItemView.ScrollHint.PositionAtCenter)
                 QTest.mouseClick(matrix.viewport(), LEFT, NONE,
@@ -165,3 +171,55 @@ def test_a_router_that_does_not_forward_is_fixed_from_checks(qtbot, window: Main
         p["source"] == "a" and p["target"] == "10.1.0.2"
         and p["predicted"]["verdict"] == "reachable" for p in checks.result.get("pairs", [])),
         timeout=5000)
+
+
+def _value_cases() -> list[tuple[str, str]]:
+    """(code, design) for every problem whose fix sets a field to a named value."""
+    cases = []
+    for module in (test_link_rules,):
+        for case in module.CASES:
+            if case[2] in VALUE_CODES:
+                cases.append((case[2], HEAD + textwrap.dedent(case[1]).lstrip("\n")))
+    assert {code for code, _ in cases} == VALUE_CODES
+    return cases
+
+
+@pytest.mark.parametrize(("code", "design"), _value_cases(),
+                         ids=[f"{c}-{i}" for i, (c, _) in enumerate(_value_cases())])
+def test_a_value_both_ends_need_is_set_in_one_click(window: MainWindow, tmp_path: Path,
+                                                    code: str, design: str) -> None:
+    _open(window, tmp_path, design)
+    problem = next(p for p in window.document.problems if p.code == code)
+    _click_problem(window, code)
+    bar = window.problems_fix
+    assert bar.label.text().startswith("Fix: Set "), bar.label.text()
+    QTest.mouseClick(bar.button, LEFT)
+    QApplication.processEvents()
+    if bar.menu is not None and bar.menu.isVisible():  # a choice: the first option
+        first = bar.menu.actions()[0]
+        assert first.text().startswith("Set ")
+        QTest.mouseClick(bar.menu, LEFT, NONE, bar.menu.actionGeometry(first).center())
+        QApplication.processEvents()
+    stack = window.document.undo_stack
+    assert stack.count() == 1, stack.undoText()
+    assert problem not in window.document.problems
+    assert not any(p.code == code and p.path == problem.path for p in window.document.problems)
+    stack.undo()
+    assert any(p.code == code for p in window.document.problems)
+
+
+def test_an_mtu_smaller_on_the_path_is_set_from_checks(qtbot, window: MainWindow,  # type: ignore[no-untyped-def]
+                                                       tmp_path: Path) -> None:
+    _open(window, tmp_path, HEAD + textwrap.dedent(CHECK_DESIGNS["an MTU smaller on the way"])
+          .lstrip("\n"))
+    checks = window.checks
+    qtbot.waitUntil(lambda: bool(checks.result.get("pairs")), timeout=5000)
+    pair = next(p for p in checks.result["pairs"]
+                if "MTU of the rest of its path" in str(p["predicted"].get("fix")))
+    _click_cell(qtbot, window, pair["source"], pair["predicted"]["disposition"],
+                target=pair["target"])
+    key = str(pair["predicted"]["fix"]).split()[1]
+    assert checks.fix_bar.label.text() == f"Fix: Set MTU 1500 on {key}"
+    _apply(checks.fix_bar)
+    assert window.document.get(("interfaces", key, "mtu")) == 1500
+    assert window.document.undo_stack.count() == 1
