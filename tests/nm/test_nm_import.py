@@ -10,8 +10,10 @@ import asyncio
 
 import pytest
 from dbus_fast import Variant
-from nm_harness import Harness
+from nm_harness import Harness, ip, new_netns
 
+from netwright.backend.checks.observed import check_observed, observe_subject
+from netwright.backend.checks.run import CheckOptions
 from netwright.backend.hostimport.imports import host_import
 from netwright.backend.nm.client import NmClient
 from netwright.backend.topology import parse_topology
@@ -83,3 +85,24 @@ def test_without_networkmanager_the_import_says_nothing_of_it(
     found = host_import("plain")  # the test's own namespace, not NM's
     assert found.networkmanager == {}
     assert "NetworkManager" not in found.text
+
+
+async def test_the_check_of_a_host_with_networkmanager_devices_holds(
+        harness: Harness, nm: NmClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A container on NM's bridge (its host end unmanaged, as docker's are): the read-only
+    check of NM's host predicts what the probes see."""
+    await _build(harness, nm)
+    container = new_netns("nmctr")
+    harness.nm.extra_netns.append(container)
+    harness.nm.ip("link", "add", "vh0", "type", "veth", "peer", "name", "eth0", "netns",
+                  container)
+    await nm.set_managed(await nm.wait_device("vh0"), False)
+    harness.nm.ip("link", "set", "vh0", "master", "nmbr0", "up")
+    ip("addr", "add", "10.66.0.2/24", "dev", "eth0", netns=container)
+    ip("link", "set", "eth0", "up", netns=container)
+    monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", harness.bus.address)
+    subject = await asyncio.to_thread(observe_subject, host=harness.nm.netns)
+    result = await check_observed(subject, CheckOptions(timeout=0.5))
+    pairs = {(p.source, p.target.address): p for p in result.pairs}
+    assert pairs[(container, "10.66.0.1")].observed.verdict == "reachable"
+    assert result.mismatches == []
