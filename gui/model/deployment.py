@@ -58,6 +58,16 @@ class DeploymentView:
         self.deployed, self.ours, self.applied, self.source = False, None, "", ""
         self.recorded = None
 
+    def changed_elsewhere(self) -> None:
+        """The backend says the deployment changed (the CLI, another designer, a trial's end):
+        what it holds must be learnt again. A deployment known to be this design's stays so
+        unless its record then names another file: a trial restored to this design's earlier
+        version, or an apply of this unsaved design, records no other file."""
+        if self.ours:
+            self.applied = ""
+        else:
+            self.forget()
+
     def matched(self, digest: str) -> None:
         """The deployment is this design, as ``digest`` says (an Apply, or an empty plan)."""
         self.deployed, self.ours, self.applied = True, True, digest

@@ -67,7 +67,7 @@ class BackendActions(_Base):
         """The backend says a deployment changed (the CLI, another designer, a trial's end):
         if it is this design's name, ask its status (and so whose it is) again."""
         if topology == self._topology_name() and self.runner.backend is not None:
-            self.deployment.forget()
+            self.deployment.changed_elsewhere()
             self.refresh_status()
 
     def _topology_name(self) -> str:
