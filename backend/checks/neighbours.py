@@ -45,6 +45,8 @@ _RTA = struct.Struct("=HH")
 WINDOW = 128  # requests per send: their refusals, if all refused, fit the receive buffer
 SOL_NETLINK, NETLINK_CAP_ACK = 270, 10
 SO_RCVBUFFORCE = 33
+# IFLA_EXT_MASK: RTEXT_FILTER_SKIP_STATS (no counters: the kernel need not sum them)
+_SKIP_STATS = struct.pack("=HHI", 8, 29, 1 << 3)
 RECEIVE_BUFFER = 1 << 20
 THREADS = 2  # threads pinning when there are many namespaces
 PARALLEL_FROM = 16  # namespaces with entries to pin, from which THREADS share them
@@ -105,6 +107,8 @@ class RouteSocket:
                                                                      dict[int, bytes]]]:
         self.seq += 1
         body = b"\0" * header.size  # family AF_UNSPEC: every address family
+        if kind == RTM_GETLINK:
+            body += _SKIP_STATS
         self.sock.send(_NLMSG.pack(_NLMSG.size + len(body), kind,
                                    NLM_F_REQUEST | NLM_F_DUMP, self.seq, 0) + body)
         found: list[tuple[tuple[int, ...], dict[int, bytes]]] = []

@@ -172,7 +172,10 @@ class RtSocket:
         return None
 
     def dump_raw(self, msg_type: int, fixed: bytes) -> list[bytes]:
-        """A dump, each message as raw bytes: callers decode (``decode``) only what they need."""
+        """A dump, each message as raw bytes: callers decode (``decode``) only what they need.
+        A link dump leaves the counters out (``_SKIP_STATS``)."""
+        if msg_type == _RTM_GETLINK:
+            fixed += _SKIP_STATS
         seq = self._next_seq()
         self.sock.send(_HEADER.pack(16 + len(fixed), msg_type, NLM_F_REQUEST | NLM_F_DUMP, seq,
                                     0) + fixed)
@@ -320,6 +323,10 @@ _RTM_NEWNSID, _RTM_GETNSID = 88, 90
 _NETNSA_NSID, _NETNSA_FD = 1, 3
 _GETNSID_BODY = struct.Struct("=Bxxx HHI")  # rtgenmsg (AF_UNSPEC), then NETNSA_FD
 _GETNSID_SIZE = _HEADER.size + 4 + 8
+# IFLA_EXT_MASK with RTEXT_FILTER_SKIP_STATS: no link counters in a dump (nothing here reads
+# them, and the kernel sums each veth's per-CPU counters, and its peer's, for every link:
+# 202 links dumped in 2.0 ms instead of 3.4)
+_SKIP_STATS = struct.pack("=HHI", 8, 29, 1 << 3)
 _IFLA_TARGET_NETNSID = 46  # also the answer's first attribute (IFLA_IF_NETNSID)
 _TLV = struct.Struct("=HH")
 _TARGET_NSID = struct.Struct("=HHi")
