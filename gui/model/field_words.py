@@ -49,5 +49,7 @@ def labelled_values(text: str) -> str:
 
     text = _BARE.sub(bare, _PAIR.sub(pair, text))
     if used and "Inspector" not in text:
-        text += f" (Inspector › {', '.join(used)})"
+        where = f"Inspector › {', '.join(used)}"
+        # "(MTU 1400 on v1, or MTU 1500 on v2; Inspector › MTU)": one parenthesis, not two
+        text = f"{text[:-1]}; {where})" if text.endswith(")") else f"{text} ({where})"
     return text

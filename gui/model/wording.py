@@ -166,6 +166,8 @@ _PHRASES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     (re.compile(r"cannot say 'nodad'"), "cannot say nodad"),
     (re.compile(r" \(state: down\)"), " (State down)"),
     (re.compile(r"`check` reads"), "Check reads"),
+    (re.compile(r"\(net\.ipv4\.ip_forward is (on|off)"), r"(IPv4 forwarding is \1"),
+    (re.compile(r"\(net\.ipv6\.conf\.all\.forwarding is (on|off)"), r"(IPv6 forwarding is \1"),
     (re.compile(r"; add the bridge under interfaces$"),
      "; add a bridge from the palette, or pick one (Inspector › Bridge (master))"),
 ]

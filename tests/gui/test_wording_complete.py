@@ -122,3 +122,16 @@ def test_the_field_names_are_the_inspectors() -> None:
                                                   for s in kind)]
     labels = {spec.name.rpartition(".")[2]: spec.label for spec in specs}
     assert {k: v for k, v in FIELD_LABELS.items() if labels.get(k) != v} == {}
+
+
+def test_a_value_is_named_by_its_field_and_where_to_change_it_once() -> None:
+    mtu = designer_fix("give every interface of this segment the same MTU ('mtu: 1400' on v1,"
+                       " or 'mtu: 1500' on v2)")
+    assert mtu == ("give every interface of this segment the same MTU (MTU 1400 on v1, or MTU"
+                   " 1500 on v2; Inspector › MTU)")
+    assert designer_fix("set 'remote: 10.50.0.1' on u2-vx") == (
+        "set Remote 10.50.0.1 on u2-vx (Inspector › Remote)")
+    assert designer_fix("'l4' is not allowed for 'mode'") == "'l4' is not allowed for Mode"
+    reason = designer_fix("r receives the packet for 10.1.0.2 but does not forward"
+                          " (net.ipv4.ip_forward is off: not in the design)")
+    assert reason.endswith("does not forward (IPv4 forwarding is off: not in the design)")
