@@ -243,6 +243,7 @@ class LiveHost(QObject):
                 action.setEnabled(False)
             w.palette_dock.widget().setEnabled(False)
             w.host_dock.widget().setEnabled(False)
+            w._update_backend_state()
             return
         for action in editing:
             action.setEnabled(self._locked.get(action, True))
@@ -252,6 +253,7 @@ class LiveHost(QObject):
         w.redo_action.setEnabled(stack.canRedo())
         w.palette_dock.widget().setEnabled(True)
         w.host_dock.widget().setEnabled(True)
+        w._update_backend_state()
 
     def _update_actions(self) -> None:
         shown = self.showing

@@ -134,6 +134,9 @@ def stacked(*widgets: QWidget) -> QWidget:
     return holder
 
 
+LIVE_TIP = "The live host is shown read-only: Back to Design to plan, apply, destroy or check it"
+
+
 class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, QuitActions,
                  MeasureActions, CheckFromActions, QMainWindow):
     _closed = False
@@ -427,10 +430,14 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
     def _update_backend_state(self) -> None:
         connected = self.runner.backend is not None
         busy = self.runner.busy()
+        # the live host is shown read-only: Plan, Apply, Destroy and Check act on the design,
+        # which is not what the canvas shows, so they wait until Back to Design
+        live = getattr(self, "live", None) is not None and self.live.showing
         for action in (self.plan_action, self.apply_action, self.destroy_action,
                        self.check_action):
-            action.setEnabled(connected and not busy)
-            action.setToolTip(backend_tip(action, connected, busy, self.runner.operation))
+            action.setEnabled(connected and not busy and not live)
+            action.setToolTip(LIVE_TIP if live else
+                              backend_tip(action, connected, busy, self.runner.operation))
         self.cancel_action.setEnabled(busy)
         self.host_facts_action.setEnabled(connected)
         self.backend_label.setText(describe(self.runner.backend))

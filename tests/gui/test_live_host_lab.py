@@ -108,6 +108,10 @@ def test_the_live_host_is_drawn_read_only_and_compared_with_a_design(
                    window.layout_action):
         assert not action.isEnabled(), action.text()
     assert not window.palette_list.isEnabled()
+    # Plan, Apply, Destroy and Check act on the design, not on the host shown: they wait
+    for action in (window.plan_action, window.apply_action, window.destroy_action,
+                   window.check_action):
+        assert not action.isEnabled() and "Back to Design" in action.toolTip(), action.text()
     bridge = live.scene.nodes["obsbr0"]
     before = bridge.pos()
     start = bridge.sceneBoundingRect().center() + QPointF(0, -bridge.sceneBoundingRect().height()
@@ -171,6 +175,7 @@ def test_the_live_host_is_drawn_read_only_and_compared_with_a_design(
     qtbot.mouseClick(live.banner.buttons["Back to Design"], Qt.MouseButton.LeftButton)
     assert window.view.scene() is window.scene and not live.banner.isVisible()
     assert window.paste_action.isEnabled() and window.palette_list.isEnabled()
+    assert window.apply_action.isEnabled() and window.check_action.isEnabled()
 
 
 def test_adopt_names_each_object_and_the_backend_marks_only_the_confirmed_ones(
@@ -183,6 +188,8 @@ def test_adopt_names_each_object_and_the_backend_marks_only_the_confirmed_ones(
     live.scene.select_keys([red, lab_host.anonymous_key])
     copied = live.copy_into_design()  # two veth pairs, the bridge, two namespaces
     assert len(copied) == 7, (copied, window.log.toPlainText())
+    assert not window.apply_action.isEnabled()  # it would apply the design, not the host shown
+    qtbot.mouseClick(live.banner.buttons["Back to Design"], Qt.MouseButton.LeftButton)
     window.apply_action.trigger()
     loop.run_until_complete(idle(window))
     assert "Apply: done" in window.log.toPlainText(), window.log.toPlainText()
@@ -190,7 +197,6 @@ def test_adopt_names_each_object_and_the_backend_marks_only_the_confirmed_ones(
 
     # the veth pair into obs-red and its namespace, chosen in the design itself: named,
     # cancelled, then confirmed
-    qtbot.mouseClick(live.banner.buttons["Back to Design"], Qt.MouseButton.LeftButton)
     window.scene.select_keys([red, "obsvh1", NAMED])
     dialog = _adopt_dialog(window, loop)
     shown = [dialog.objects.item(i).text() for i in range(dialog.objects.count())]
