@@ -492,11 +492,24 @@ def warn_missing_default(t: Topology) -> Iterator[Problem]:
             continue
         if any(route.to == "default" for route in namespace.routes):
             continue
-        nic, gateway = gateways[0]
+        subnets = [a.network for link in links for a in static_addresses(link)]
+        # a gateway the namespace can reach: on one of its subnets (another is refused by the
+        # kernel, "Nexthop has invalid gateway")
+        near = [(nic, gw) for nic, gw in gateways
+                if any(ipaddress.ip_address(str(gw)) in net for net in subnets)]
+        if not subnets:  # DHCP only: the lease decides which subnet, any NIC's may do
+            near = gateways
+        head = (f"{ns} has addresses but no default route, so anything outside its subnets"
+                " is 'Network is unreachable'; ")
+        if not near:
+            yield _warning("no-default-route", ("namespaces", ns),
+                           f"{head}add a default route via a router on one of its subnets"
+                           " (no host NIC's gateway is on them)")
+            continue
+        nic, gateway = near[0]
         yield _warning("no-default-route", ("namespaces", ns),
-                       f"{ns} has addresses but no default route, so anything outside its subnets"
-                       f" is 'Network is unreachable'; add 'routes: [{{to: default, via:"
-                       f" {gateway}}}]' to use {nic}'s gateway")
+                       f"{head}add 'routes: [{{to: default, via: {gateway}}}]' to use"
+                       f" {nic}'s gateway")
 
 
 def warn_dhcp_client_id(t: Topology) -> Iterator[Problem]:

@@ -81,6 +81,13 @@ EXTRA = {
         namespaces:
           n1: {firewall: {input: {rules: [{action: accept, proto: tcp, dport: 70000}]}}}
         """,
+    "no-default-route, with no host gateway on its subnets": """
+        host: {nics: {wlp2s0: {addresses: [192.168.31.240/24], gateway: 192.168.31.1}}}
+        namespaces: {r: {}}
+        interfaces:
+          a: {kind: veth, peer: b, namespace: r, addresses: [10.8.0.1/24]}
+          b: {kind: veth, peer: a}
+        """,
     "wrong-type": """
         interfaces:
           br0: {kind: bridge, mtu: abc}

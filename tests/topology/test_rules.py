@@ -442,3 +442,25 @@ def test_topology_raises_with_every_error() -> None:
         document.topology()
     assert {p.code for p in caught.value.problems} == {"veth-peer-missing", "missing-parent"}
     assert "(and 1 more)" in str(caught.value)
+
+
+def test_no_default_route_names_only_a_gateway_the_namespace_can_reach() -> None:
+    """A namespace on none of the host NICs' subnets is not told to use their gateway
+    (the kernel would refuse it: "Nexthop has invalid gateway")."""
+    found = [p for p in problems("""
+        host:
+          nics:
+            wlp2s0: {addresses: [192.168.31.240/24], gateway: 192.168.31.1}
+            enp3s0: {addresses: [10.0.0.2/24], gateway: 10.0.0.1}
+        namespaces: {r: {}, n: {}}
+        interfaces:
+          a: {kind: veth, peer: b, namespace: r, addresses: [10.8.0.1/24]}
+          b: {kind: veth, peer: a}
+          c: {kind: veth, peer: d, namespace: n, addresses: [10.0.0.7/24]}
+          d: {kind: veth, peer: c}
+        """) if p.code == "no-default-route"]
+    said = {p.path[1]: p.message for p in found}
+    assert said["r"].endswith("add a default route via a router on one of its subnets (no"
+                              " host NIC's gateway is on them)"), said
+    assert said["n"].endswith("add 'routes: [{to: default, via: 10.0.0.1}]' to use enp3s0's"
+                              " gateway"), said
