@@ -34,7 +34,7 @@ def rule_fix(get: Getter, sentence: str) -> RuleEdit | None:
         chain = chain_path(found[1])
         if chain is None or get(chain) is None:
             return None
-        return (f"Accept replies in {where(chain)} (stateful: true)",
+        return (f"Accept replies in {where(chain)} (stateful)",
                    (Edit((*chain, "stateful"), True),))
     before = _BEFORE.match(sentence)
     added = before or _ADD.match(sentence)
@@ -51,13 +51,21 @@ def rule_fix(get: Getter, sentence: str) -> RuleEdit | None:
         if found_row is None:
             return None
         row = found_row
-    words = {"proto": "{}", "dport": "port {}", "from": "from {}", "to": "to {}"}
-    what = " ".join(words.get(k, k + " {}").format(v) for k, v in rule.items() if k != "action")
-    label = f"Accept {what} in {where(chain)}" + (
-        f" (as rule {row + 1}, before '{before[3]}')" if before is not None else "")
+    label = f"Accept {_what(rule)} in {where(chain)}" + (
+        f" (as rule {row + 1}, above “{_what(rules[row], True)}”)" if before is not None
+        else "")
     if not rules:
         return (label, (Edit((*chain, "rules"), [rule]),))
     return (label, (Edit((*chain, "rules", row), rule, row),))
+
+
+def _what(rule: Any, action: bool = False) -> str:
+    """``icmp to 10.0.0.1``, or with its action ``drop tcp port 22``: a rule as the
+    designer's rules table reads, not nftables' own syntax."""
+    words = {"proto": "{}", "dport": "port {}", "from": "from {}", "to": "to {}"}
+    parts = [str(rule.get("action", ""))] if action else []
+    parts += [words.get(k, k + " {}").format(v) for k, v in dict(rule).items() if k != "action"]
+    return " ".join(parts)
 
 
 def chain_path(text: str) -> tuple[str, ...] | None:

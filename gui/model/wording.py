@@ -145,6 +145,8 @@ _PHRASES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
      lambda m: f"add the rule {_rule(m['rule'])} to {_chain(m['chain'])}"),
     (re.compile(rf"in {_CHAIN}, put {_RULE} before"),
      lambda m: f"in {_chain(m['chain'])}, put the rule {_rule(m['rule'])} before"),
+    (re.compile(r" before '([^']+)' \(or narrow that rule\)"),
+     r" above the rule that drops it (nftables reads it as \1), or narrow that rule"),
     (re.compile(rf"set 'stateful: true' on {_CHAIN}"),
      lambda m: f"tick “Accept replies (stateful)” on {_chain(m['chain'])}"),
     (re.compile(r"e\.g\. 'parent: (\S+)' \(list that NIC under host\.nics\)"),

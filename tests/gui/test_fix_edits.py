@@ -106,7 +106,7 @@ def _click_cell(qtbot, window: MainWindow, source: str, disposition: str,  # typ
 
 
 def _apply(bar) -> None:  # type: ignore[no-untyped-def]
-    assert bar.isVisible()
+    assert bar.isVisible() and not yaml_speak(bar.label.text()), bar.label.text()
     QTest.mouseClick(bar.button, LEFT)
     QApplication.processEvents()
 

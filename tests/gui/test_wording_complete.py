@@ -135,3 +135,21 @@ def test_a_value_is_named_by_its_field_and_where_to_change_it_once() -> None:
     reason = designer_fix("r receives the packet for 10.1.0.2 but does not forward"
                           " (net.ipv4.ip_forward is off: not in the design)")
     assert reason.endswith("does not forward (IPv4 forwarding is off: not in the design)")
+
+
+def test_every_rewrite_still_meets_its_sentence() -> None:
+    """A contract sentence reworded in the backend must not silently lose the designer's
+    wording: each per-code rewrite and each phrase meets a sentence the samples produce."""
+    from netwright.gui.model import wording
+
+    said = [p for found in problem_samples().values() for p in found]
+    texts = [p.message for p in said]
+    for body in CHECK_DESIGNS.values():
+        texts += sorted(_check_texts(body))
+    texts += sorted(_dad_texts())
+    unmet = [f"{code}: {pattern.pattern}" for code, rules in wording._BY_CODE.items()
+             for pattern, _ in rules
+             if not any(pattern.search(p.message) for p in said if p.code == code)]
+    unmet += [pattern.pattern for pattern, _ in wording._PHRASES
+              if not any(pattern.search(text) for text in texts)]
+    assert unmet == [], "\n".join(unmet)

@@ -137,6 +137,7 @@ def _keys(schema: Any) -> Iterator[str]:
 
 FILE_KEYS = frozenset(_keys(model_json_schema()))
 _QUOTED = re.compile(r"'([a-z][\w-]*)(?::[^']*)?'")
+_SETTING = re.compile(r"\b([a-z][\w-]*): (true|false|up|down|\d+)\b")
 _YAML = [
     (re.compile(r"`"), "backticks"),
     (re.compile(r"\b(?:interfaces|namespaces|host|nics)\.[\w\[\"-]"), "a model path"),
@@ -149,6 +150,8 @@ def yaml_speak(text: str) -> list[str]:
     """What in ``text`` is the file's syntax rather than the designer's terms (empty: none)."""
     said = [what for pattern, what in _YAML if pattern.search(text)]
     said += [f"the file key '{key}'" for key in _QUOTED.findall(text) if key in FILE_KEYS]
+    said += [f"the file's '{key}: {value}'" for key, value in _SETTING.findall(text)
+             if key in FILE_KEYS]
     return said
 
 
@@ -199,6 +202,25 @@ CHECK_DESIGNS = {
           ra: {kind: veth, peer: ea, namespace: r, addresses: [10.0.0.1/24]}
           eb: {kind: veth, peer: rb, namespace: b, addresses: [10.1.0.2/24]}
           rb: {kind: veth, peer: eb, namespace: r, addresses: [10.1.0.1/24]}
+        """,
+    "an IPv6 router without forwarding": """
+        namespaces:
+          a: {routes: [{to: default, via: "fd00:a::1"}]}
+          r: {}
+          b: {routes: [{to: default, via: "fd00:b::1"}]}
+        interfaces:
+          ea: {kind: veth, peer: ra, namespace: a, addresses: ["fd00:a::2/64 nodad"]}
+          ra: {kind: veth, peer: ea, namespace: r, addresses: ["fd00:a::1/64 nodad"]}
+          eb: {kind: veth, peer: rb, namespace: b, addresses: ["fd00:b::2/64 nodad"]}
+          rb: {kind: veth, peer: eb, namespace: r, addresses: ["fd00:b::1/64 nodad"]}
+        """,
+    "a rule that drops before the one that would accept": """
+        namespaces:
+          a: {}
+          b: {firewall: {input: {rules: [{action: drop, proto: icmp}]}}}
+        interfaces:
+          ea: {kind: veth, peer: eb, namespace: a, addresses: [10.0.0.1/24]}
+          eb: {kind: veth, peer: ea, namespace: b, addresses: [10.0.0.2/24]}
         """,
     "two subnets on one bridge": """
         namespaces: {a: {}, b: {}}
