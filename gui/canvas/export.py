@@ -15,6 +15,7 @@ from netwright.backend.topology.document import atomic_write
 from netwright.backend.topology.problems import NetwrightError, Problem, TopologyError
 from netwright.gui.canvas.scene import TopologyScene
 from netwright.gui.model.document import TopologyDocument
+from netwright.gui.model.wording import designer_message
 
 
 class ExportError(NetwrightError):
@@ -86,7 +87,7 @@ def shell_script_text(document: TopologyDocument) -> str:
         topology = document.contract.topology()
     except TopologyError as exc:
         errors = [p for p in exc.problems if p.severity == "error"]
-        first = errors[0].message if errors else str(exc)
+        first = designer_message(errors[0]) if errors else str(exc)
         raise ExportError(f"fix the errors in the Problems list first ({len(errors)}): {first}")\
             from None
     return function(topology)

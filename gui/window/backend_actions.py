@@ -24,6 +24,7 @@ from netwright.gui.model.deployment import meaning_digest
 from netwright.gui.model.leases import LeaseInfo, leases_of
 from netwright.gui.model.live_compare import has_existing
 from netwright.gui.model.paths import failing_key, path_wires
+from netwright.gui.model.wording import designer_message
 
 if TYPE_CHECKING:
     from netwright.gui.window.parts import WindowParts
@@ -361,7 +362,7 @@ class BackendActions(_Base):
         self._update_backend_state()
         message = str(error) or type(error).__name__
         if isinstance(error, TopologyError) and error.problems:
-            message = "; ".join(p.message for p in error.problems[:3])
+            message = "; ".join(designer_message(p) for p in error.problems[:3])
         self.log.appendPlainText(f"{operation} failed: {message}")
         self.log_dock.raise_()
         self.statusBar().showMessage(f"{operation} failed: {message}", 15000)

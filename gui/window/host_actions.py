@@ -22,6 +22,7 @@ from netwright.gui.model.commands import CreateCommand, FillCommand, SetFieldCom
 from netwright.gui.model.host_facts import HostFacts, parse_facts
 from netwright.gui.model.host_warnings import facts_problems
 from netwright.gui.model.prefill import PREFILL_KINDS, add_nic_edits, nic_fill_edits, prefill_for
+from netwright.gui.model.wording import designer_message
 
 if TYPE_CHECKING:
     from netwright.gui.window.parts import WindowParts
@@ -124,7 +125,7 @@ class HostActions(_Base):
         edits = list(prefill.edits)
         blocking = new_errors(self.document.problems, self.document.trial(edits), (), ())
         if blocking:
-            self.statusBar().showMessage(f"nothing filled: {blocking[0].message}", 8000)
+            self.statusBar().showMessage(f"nothing filled: {designer_message(blocking[0])}", 8000)
             return False
         self.push(FillCommand(self.document, key, prefill.source.parent, prefill.describe(),
                               edits))

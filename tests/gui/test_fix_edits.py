@@ -223,3 +223,23 @@ def test_an_mtu_smaller_on_the_path_is_set_from_checks(qtbot, window: MainWindow
     _apply(checks.fix_bar)
     assert window.document.get(("interfaces", key, "mtu")) == 1500
     assert window.document.undo_stack.count() == 1
+
+
+def test_the_status_log_and_exports_say_problems_the_designers_way(window: MainWindow,
+                                                                   tmp_path: Path) -> None:
+    """A backend's refusal (InvalidTopology) in the log and status bar, and the shell-script
+    export's refusal, carry the designer's sentence, not the file's."""
+    from netwright.backend.topology.problems import TopologyError
+    from netwright.gui.canvas.export import ExportError, shell_script_text
+
+    _open(window, tmp_path, DOWN)
+    problem = next(p for p in window.document.problems if p.code == "route-link-down")
+    assert "set 'state: up' on eb2" in problem.message
+    window._on_backend_failed("Apply", TopologyError([problem]))
+    QApplication.processEvents()
+    said = window.log.toPlainText().splitlines()[-1]
+    assert said.startswith("Apply failed: ") and "set eb2's State to up" in said, said
+    assert not yaml_speak(window.statusBar().currentMessage())
+    with pytest.raises(ExportError) as refused:
+        shell_script_text(window.document)
+    assert "set eb2's State to up" in str(refused.value) and not yaml_speak(str(refused.value))
