@@ -410,7 +410,7 @@ class Inspector(QWidget):
         problems = self.document.trial(edits)
         blocking = new_errors(before, problems, self.entry_path, field)
         if blocking:
-            self.set_error(name, designer_message(blocking[0]))
+            self.set_error(name, designer_message(blocking[0], where=False))
             return False
         self.set_error(name, None)
         self.document.undo_stack.push(SetFieldCommand(self.document, label, edits))
@@ -432,7 +432,7 @@ class Inspector(QWidget):
         blocking = new_errors(before, problems, renamed_path, renamed_path)
         blocking = [p for p in blocking if p.path[: len(renamed_path)] == renamed_path]
         if blocking:
-            self.set_error("$key", designer_message(blocking[0]))
+            self.set_error("$key", designer_message(blocking[0], where=False))
             return False
         self.set_error("$key", None)
         # The same form now edits the new key, so focus stays where Tab took it; the scene

@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from netwright.backend.topology.problems import Problem
 from netwright.gui.model.field_words import labelled_values
+from netwright.gui.model.problem_place import where_to_change
 
 _Rewrite = Callable[[Problem, re.Match[str]], str]
 
@@ -25,6 +26,12 @@ def _no_default_route(problem: Problem, found: re.Match[str]) -> str:
     return (f"{found['ns']} has addresses but no default route, so anything outside its"
             f" subnets is unreachable. Add a default route via {found['gw']} in {found['ns']}"
             f" ({found['nic']}'s gateway; select {found['ns']}, Inspector › Routes)")
+
+
+def _no_near_gateway(problem: Problem, found: re.Match[str]) -> str:
+    return (f"{found['ns']} has addresses but no default route, so anything outside its"
+            " subnets is unreachable. Add a default route via a router on one of its subnets"
+            f" (select {found['ns']}, Inspector › Routes); no host NIC's gateway is on them")
 
 
 def _parent_absent(problem: Problem, found: re.Match[str]) -> str:
@@ -97,6 +104,8 @@ _BY_CODE: dict[str, list[tuple[re.Pattern[str], _Rewrite]]] = {
         r"^forwarding (?P<family>ipv[46]) is (?P<on>on|off) but sysctl (?P<key>\S+) is"
         r" (?P<value>\S+): keep one of them$"), _forwarding_conflict)],
     "no-default-route": [(re.compile(
+        r"^(?P<ns>\S+) has addresses but no default route.* via a router on one of its"
+        r" subnets"), _no_near_gateway), (re.compile(
         r"^(?P<ns>\S+) has addresses but no default route.*via: (?P<gw>[^}\s]+)}\]' to use"
         r" (?P<nic>\S+)'s gateway$"), _no_default_route)],
     "missing-parent": [
@@ -198,13 +207,23 @@ def _rule(text: str) -> str:
     return f"“{' '.join(words)}”"
 
 
-def designer_message(problem: Problem) -> str:
-    """The problem's sentence in the designer's terms (the contract's when none apply)."""
-    for pattern, rewrite in _BY_CODE.get(problem.code, ()):
-        found = pattern.search(problem.message)
-        if found is not None:
-            return rewrite(problem, found)
-    return designer_fix(problem.message)
+def designer_message(problem: Problem, where: bool = True) -> str:
+    """The problem's sentence in the designer's terms (the contract's when none apply);
+    ``where``: add where to change it when the sentence does not say (the Inspector's own
+    refusal, shown under the field, needs no such hint)."""
+    text = next((rewrite(problem, found) for pattern, rewrite in _BY_CODE.get(problem.code, ())
+                 if (found := pattern.search(problem.message)) is not None), None)
+    text = text if text is not None else designer_fix(problem.message)
+    place = where_to_change(problem.path) if where and problem.code not in _ELSEWHERE else None
+    if place and not any(word in text for word in _SAYS_WHERE):
+        text += f" — {place}" if text.endswith(")") else f" ({place})"
+    return text
+
+
+_SAYS_WHERE = ("Inspector", "palette", "Host dock", "File ›")
+# problems whose path points at the cause, not at what to change (the host's own ipvlan to
+# add, the kind to change: the sentence and the Apply fix say it)
+_ELSEWHERE = frozenset({"parent-ip-unreachable", "macvlan-on-wifi", "kernel-lacks-kind"})
 
 
 def designer_fix(text: str) -> str:

@@ -153,3 +153,39 @@ def test_every_rewrite_still_meets_its_sentence() -> None:
     unmet += [pattern.pattern for pattern, _ in wording._PHRASES
               if not any(pattern.search(text) for text in texts)]
     assert unmet == [], "\n".join(unmet)
+
+
+def test_the_place_to_change_is_read_from_the_problems_path() -> None:
+    from netwright.gui.model.problem_place import where_to_change
+
+    assert where_to_change(("interfaces", "br1", "addresses", 0)) == (
+        "select br1, Inspector › Addresses")
+    assert where_to_change(("interfaces", "a0", "impairment", "jitter")) == (
+        "select a0, Inspector › Jitter")
+    assert where_to_change(("interfaces", "p", "port-firewall", "to-port", "rules", 0)) == (
+        "select p, Inspector › Port firewall")
+    assert where_to_change(("namespaces", "n1", "routes", 0, "via")) == (
+        "select n1, Inspector › Routes")
+    assert where_to_change(("host", "nics", "eth1", "gateway")) == (
+        "select eth1, Inspector › Gateway")
+    assert where_to_change(("host", "nat", 0)) == (
+        "select nothing, Inspector › Forwarding, NAT and firewall")
+    assert where_to_change(("interfaces", "br0")) is None
+    assert where_to_change(("interfaces", "br0", "kind")) is None
+
+
+def test_a_problem_on_a_field_says_where_to_change_it() -> None:
+    from netwright.gui.model.problem_place import where_to_change
+
+    said = [p for code, found in problem_samples().items() if code not in FILE_ONLY
+            for p in found if where_to_change(p.path)]
+    assert len(said) > 40
+    unplaced = [f"{p.code}: {designer_message(p)}" for p in said
+                if p.code not in {"parent-ip-unreachable", "macvlan-on-wifi"}
+                and not re.search(r"Inspector|palette|Host dock|File ›", designer_message(p))]
+    assert unplaced == [], "\n".join(unplaced)
+    duplicate = next(p for p in said if p.code == "duplicate-address")
+    assert designer_message(duplicate).endswith(
+        "each address must be unique (select br1, Inspector › Addresses)")
+    # under the field itself, the Inspector's refusal needs no such hint
+    assert "Inspector" not in designer_message(duplicate, where=False)
