@@ -29,7 +29,9 @@ from netwright.gui.model.value_fixes import VALUE_CODES, value_options
 Getter = Callable[[tuple[Any, ...]], Any]
 STATE_UP = re.compile(r"set 'state: up' on (\S+)")
 FORWARDING_OFF = re.compile(r"'sysctls: \{net\.ipv(?P<family>[46])\.[\w.]*forward\w*: 1\}' on"
-                            r" namespace (?P<namespace>\S+)")
+                            r" namespace (?P<namespace>\S+)|^enable net\.ipv(?P<host>[46])\.\S*"
+                            r"forward\S* on the host")
+FORWARDING_SYSCTL = {"4": "net.ipv4.ip_forward", "6": "net.ipv6.conf.all.forwarding"}
 DOWN_CODES = ("route-link-down", "gateway-link-down")
 
 
@@ -68,7 +70,7 @@ def problem_fix(snapshot: Snapshot, get: Getter, problem: Problem) -> Fix | None
     if problem.code == "nat-without-forwarding" and problem.path[-1:] == ("nat",):
         base = problem.path[:-1]
         where = str(base[1]) if base[:1] == ("namespaces",) else "the host"
-        return forwarding_fix(base, where, "4")
+        return forwarding_fix(get, base, where, "4")
     if problem.code in VALUE_CODES:
         return _one_or_choice(value_options(snapshot, problem.message))
     return None
@@ -91,9 +93,15 @@ def up_fix(snapshot: Snapshot, found: re.Match[str] | None) -> Fix | None:
     return Fix(f"Bring {key} up", (Edit(("interfaces", key, "state"), "up"),))
 
 
-def forwarding_fix(base: tuple[Any, ...], where: str, family: str) -> Fix:
+def forwarding_fix(get: Getter, base: tuple[Any, ...], where: str, family: str) -> Fix:
     """Forwarding on for one address family of a namespace (``base``) or the host, as the
-    Inspector's "IPv4 forwarding" field sets it."""
+    Inspector's "IPv4 forwarding" field sets it; where the file sets the sysctl itself, that
+    sysctl (setting the field too would contradict it: forwarding-conflict)."""
+    key = FORWARDING_SYSCTL[family]
+    sysctls = get((*base, "sysctls"))
+    if isinstance(sysctls, dict) and key in sysctls:
+        return Fix(f"Turn IPv{family} forwarding on in {where} (its sysctl {key} to 1)",
+                   (Edit((*base, "sysctls", key), "1"),))
     return Fix(f"Turn IPv{family} forwarding on in {where}",
                (Edit((*base, "forwarding", f"ipv{family}"), True),))
 
@@ -122,9 +130,12 @@ def pair_fix(snapshot: Snapshot, get: Getter, pair: dict[str, Any]) -> Fix | Non
     values = value_options(snapshot, text)  # an MTU on the path, a VXLAN end's VNI or port
     if values:
         return Fix(*values[0])
-    off = FORWARDING_OFF.search(text)
-    if disposition == "not_forwarded" and off and off["namespace"] in snapshot.namespaces:
-        return forwarding_fix(("namespaces", off["namespace"]), off["namespace"], off["family"])
+    off = FORWARDING_OFF.search(text) if disposition == "not_forwarded" else None
+    if off and off["host"]:
+        return forwarding_fix(get, ("host",), "the host", off["host"])
+    if off and off["namespace"] in snapshot.namespaces:
+        return forwarding_fix(get, ("namespaces", off["namespace"]), off["namespace"],
+                              off["family"])
     # a firewall that denies the echo or a probed port: the rule to add or the chain to change
     for prediction in (predicted, *((s or {}).get("predicted") or {}
                                     for s in pair.get("services") or ())):

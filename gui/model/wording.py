@@ -133,6 +133,7 @@ _BY_CODE: dict[str, list[tuple[re.Pattern[str], _Rewrite]]] = {
 _CHAIN = (r"(?P<chain>(?:namespaces\.[^.\s]+|host)\.firewall\.\w+"
           r"|interfaces\.[^.\s]+\.port-firewall\.[\w-]+)")
 _RULE = r"\{(?P<rule>[^}]*)\}"
+_RULES_PANEL = "Inspector › Forwarding, NAT and firewall"
 _PHRASES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     # the explainer's fixes (Checks dock) and any sentence that borrows them
     (re.compile(r"add a default route in (\S+): 'routes: \[\{to: default, via: ([^}\s]+)\}\]'"
@@ -178,13 +179,23 @@ _PHRASES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     (re.compile(r" \(state: down\)"), " (State down)"),
     (re.compile(r"`check` reads"), "Check reads"),
     (re.compile(r"\(net\.ipv4\.ip_forward is (on|off)"), r"(IPv4 forwarding is \1"),
+    (re.compile(r"or set host\.forwarding\)"),
+     f"or set the host's forwarding: select nothing, {_RULES_PANEL})"),
+    (re.compile(r"the design's (?:namespaces\.(\S+?)|host)\.forwarding\.ipv[46]"),
+     lambda m: (f"{m[1]}'s own setting (select {m[1]}, {_RULES_PANEL})" if m[1] else
+                f"the host's own setting (select nothing, {_RULES_PANEL})")),
+    (re.compile(r"the design's sysctl (\S+) in namespaces\.([^\s)]+)"),
+     r"the design's sysctl \1 in \2, only in the file"),
+    (re.compile(r"enable net\.ipv(4)\.ip_forward on the host \(Netwright does not change it\)"
+                r"|enable net\.ipv(6)\.conf\.all\.forwarding on the host \(Netwright does not"
+                r" change it\)"),
+     lambda m: (f"turn IPv{m[1] or m[2]} forwarding on for the host (select nothing,"
+                f" {_RULES_PANEL})")),
     (re.compile(r"\(net\.ipv6\.conf\.all\.forwarding is (on|off)"), r"(IPv6 forwarding is \1"),
     (re.compile(r"; add the bridge under interfaces$"),
      "; add a bridge from the palette, or pick one (Inspector › Bridge (master))"),
 ]
 
-
-_RULES_PANEL = "Inspector › Forwarding, NAT and firewall"
 
 
 def _chain(path: str) -> str:

@@ -243,3 +243,24 @@ def test_the_status_log_and_exports_say_problems_the_designers_way(window: MainW
     with pytest.raises(ExportError) as refused:
         shell_script_text(window.document)
     assert "set eb2's State to up" in str(refused.value) and not yaml_speak(str(refused.value))
+
+
+@pytest.mark.parametrize(("design", "source", "target", "label", "path", "value"), [
+    ("the host as a router, forwarding not in the design", "a", "10.2.0.2",
+     "Turn IPv4 forwarding on in the host", ("host", "forwarding", "ipv4"), True),
+    ("routers whose design turns forwarding off, by the field and by a sysctl", "c",
+     "10.3.0.2", "Turn IPv4 forwarding on in s (its sysctl net.ipv4.ip_forward to 1)",
+     ("namespaces", "s", "sysctls", "net.ipv4.ip_forward"), "1"),
+], ids=["host", "sysctl"])
+def test_forwarding_is_turned_on_where_the_design_keeps_it(  # noqa: PLR0917 - one per column
+        qtbot, window: MainWindow, tmp_path: Path, design: str, source: str, target: str,  # type: ignore[no-untyped-def]
+        label: str, path: tuple[str, ...], value: object) -> None:
+    _open(window, tmp_path, HEAD + textwrap.dedent(CHECK_DESIGNS[design]).lstrip("\n"))
+    _click_cell(qtbot, window, source, "not_forwarded", target=target)
+    checks = window.checks
+    assert checks.fix_bar.label.text() == f"Fix: {label}"
+    assert not yaml_speak(checks.explanation.toPlainText()), checks.explanation.toPlainText()
+    _apply(checks.fix_bar)
+    assert window.document.get(path) == value
+    assert window.document.undo_stack.count() == 1
+    assert not any(p.code == "forwarding-conflict" for p in window.document.problems)

@@ -222,6 +222,33 @@ CHECK_DESIGNS = {
           ea: {kind: veth, peer: eb, namespace: a, addresses: [10.0.0.1/24]}
           eb: {kind: veth, peer: ea, namespace: b, addresses: [10.0.0.2/24]}
         """,
+    "the host as a router, forwarding not in the design": """
+        namespaces:
+          a: {routes: [{to: default, via: 10.1.0.1}]}
+          b: {routes: [{to: default, via: 10.2.0.1}]}
+        interfaces:
+          pa: {kind: veth, peer: ea, addresses: [10.1.0.1/24]}
+          ea: {kind: veth, peer: pa, namespace: a, addresses: [10.1.0.2/24]}
+          pb: {kind: veth, peer: eb, addresses: [10.2.0.1/24]}
+          eb: {kind: veth, peer: pb, namespace: b, addresses: [10.2.0.2/24]}
+        """,
+    "routers whose design turns forwarding off, by the field and by a sysctl": """
+        namespaces:
+          a: {routes: [{to: default, via: 10.0.0.1}]}
+          r: {forwarding: {ipv4: false}}
+          s: {sysctls: {net.ipv4.ip_forward: "0"}}
+          b: {routes: [{to: default, via: 10.1.0.1}]}
+          c: {routes: [{to: default, via: 10.2.0.1}]}
+        interfaces:
+          ea: {kind: veth, peer: ra, namespace: a, addresses: [10.0.0.2/24]}
+          ra: {kind: veth, peer: ea, namespace: r, addresses: [10.0.0.1/24]}
+          eb: {kind: veth, peer: rb, namespace: b, addresses: [10.1.0.2/24]}
+          rb: {kind: veth, peer: eb, namespace: r, addresses: [10.1.0.1/24]}
+          ec: {kind: veth, peer: sc, namespace: c, addresses: [10.2.0.2/24]}
+          sc: {kind: veth, peer: ec, namespace: s, addresses: [10.2.0.1/24]}
+          sa: {kind: veth, peer: as, namespace: s, addresses: [10.3.0.1/24]}
+          as: {kind: veth, peer: sa, namespace: a, addresses: [10.3.0.2/24],}
+        """,
     "two subnets on one bridge": """
         namespaces: {a: {}, b: {}}
         interfaces:
