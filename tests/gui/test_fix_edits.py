@@ -37,30 +37,9 @@ interfaces:
   ea2: {kind: veth, peer: eb2, namespace: a, addresses: [10.8.0.1/24, 10.9.0.1/16]}
 """
 
-# no route through the down link: no error, so the Checks dock predicts
-DOWN_PORT = """netwright: 1
-name: port
-namespaces: {a: {}, b: {}}
-interfaces:
-  br0: {kind: bridge}
-  va: {kind: veth, peer: ea, master: br0}
-  ea: {kind: veth, peer: va, namespace: a, addresses: [10.0.0.1/24]}
-  vb: {kind: veth, peer: eb, master: br0, state: down}
-  eb: {kind: veth, peer: vb, namespace: b, addresses: [10.0.0.2/24]}
-"""
-
-ROUTER = """netwright: 1
-name: router
-namespaces:
-  a: {routes: [{to: default, via: 10.0.0.1}]}
-  r: {nat: [{masquerade: {from: 10.0.0.0/24, out: rb}}]}
-  b: {routes: [{to: default, via: 10.1.0.1}]}
-interfaces:
-  ea: {kind: veth, peer: ra, namespace: a, addresses: [10.0.0.2/24]}
-  ra: {kind: veth, peer: ea, namespace: r, addresses: [10.0.0.1/24]}
-  eb: {kind: veth, peer: rb, namespace: b, addresses: [10.1.0.2/24]}
-  rb: {kind: veth, peer: eb, namespace: r, addresses: [10.1.0.1/24]}
-"""
+# a router namespace that translates addresses, with forwarding off
+ROUTER = HEAD + textwrap.dedent(CHECK_DESIGNS["a router without forwarding"]).replace(
+    "r: {}", "r: {nat: [{masquerade: {from: 10.0.0.0/24, out: rb}}]}")
 
 
 def _open(window: MainWindow, tmp_path: Path, text: str) -> None:
@@ -129,14 +108,15 @@ def test_a_route_out_of_a_down_link_brings_it_up_from_problems(window: MainWindo
 
 def test_a_cell_across_a_down_link_brings_it_up_from_checks(qtbot, window: MainWindow,  # type: ignore[no-untyped-def]
                                                             tmp_path: Path) -> None:
-    _open(window, tmp_path, DOWN_PORT)
-    _click_cell(qtbot, window, "a", "link_down")
+    # no route through the down link: no error, so the Checks dock predicts
+    _open(window, tmp_path, HEAD + textwrap.dedent(CHECK_DESIGNS["a bridge port down"]))
+    _click_cell(qtbot, window, "b", "link_down")
     checks = window.checks
     shown = checks.explanation.toPlainText()
-    assert "vb is down (State down)" in shown and not yaml_speak(shown), shown
-    assert checks.fix_bar.label.text() == "Fix: Bring vb up"
+    assert "va is down (State down)" in shown and not yaml_speak(shown), shown
+    assert checks.fix_bar.label.text() == "Fix: Bring va up"
     _apply(checks.fix_bar)
-    assert window.document.get(("interfaces", "vb", "state")) == "up"
+    assert window.document.get(("interfaces", "va", "state")) == "up"
     assert window.document.undo_stack.count() == 1
 
 

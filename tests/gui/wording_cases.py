@@ -50,15 +50,6 @@ EXTRA = {
           a0: {kind: veth, peer: a1, impairment: {loss: 150%}}
           a1: {kind: veth, peer: a0}
         """,
-    "duplicate-address-dad": """
-        namespaces: {a: {}, b: {}}
-        interfaces:
-          br0: {kind: bridge}
-          va: {kind: veth, peer: ea, master: br0}
-          ea: {kind: veth, peer: va, namespace: a, addresses: [fd00::1/64]}
-          vb: {kind: veth, peer: eb, master: br0}
-          eb: {kind: veth, peer: vb, namespace: b, addresses: [fd00::1/64]}
-        """,
     "nodad-not-persisted": """
         interfaces:
           br0: {kind: bridge, persist: true, addresses: ["fd00::1/64 nodad"]}
@@ -313,3 +304,4 @@ CHECK_DESIGNS = {
           ec: {kind: veth, peer: vc, namespace: c, addresses: [fd00::3/64]}
         """,
 }
+EXTRA["duplicate-address-dad"] = CHECK_DESIGNS["an IPv6 duplicate"]
