@@ -98,11 +98,12 @@ def forwarding_fix(get: Getter, base: tuple[Any, ...], where: str, family: str) 
     Inspector's "IPv4 forwarding" field sets it; where the file sets the sysctl itself, that
     sysctl (setting the field too would contradict it: forwarding-conflict)."""
     key = FORWARDING_SYSCTL[family]
+    at = "for the host" if base == ("host",) else f"in {where}"
     sysctls = get((*base, "sysctls"))
     if isinstance(sysctls, dict) and key in sysctls:
-        return Fix(f"Turn IPv{family} forwarding on in {where} (its sysctl {key} to 1)",
+        return Fix(f"Turn IPv{family} forwarding on {at} (its sysctl {key} to 1)",
                    (Edit((*base, "sysctls", key), "1"),))
-    return Fix(f"Turn IPv{family} forwarding on in {where}",
+    return Fix(f"Turn IPv{family} forwarding on {at}",
                (Edit((*base, "forwarding", f"ipv{family}"), True),))
 
 

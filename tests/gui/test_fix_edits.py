@@ -227,7 +227,7 @@ def test_the_status_log_and_exports_say_problems_the_designers_way(window: MainW
 
 @pytest.mark.parametrize(("design", "source", "target", "label", "path", "value"), [
     ("the host as a router, forwarding not in the design", "a", "10.2.0.2",
-     "Turn IPv4 forwarding on in the host", ("host", "forwarding", "ipv4"), True),
+     "Turn IPv4 forwarding on for the host", ("host", "forwarding", "ipv4"), True),
     ("routers whose design turns forwarding off, by the field and by a sysctl", "c",
      "10.3.0.2", "Turn IPv4 forwarding on in s (its sysctl net.ipv4.ip_forward to 1)",
      ("namespaces", "s", "sysctls", "net.ipv4.ip_forward"), "1"),
