@@ -12,6 +12,8 @@ import json
 import statistics
 import time
 
+from svc_callers import Caller
+from svc_polkit import USER_DEFAULT
 from svc_topologies import many_namespaces
 
 FLOOD = many_namespaces("flood", 60_000)
@@ -57,13 +59,19 @@ def test_a_validate_flood_does_not_delay_other_users(running, caller_factory) ->
     assert [p["code"] for p in problems] == ["too-large"], problems
 
 
-def test_each_user_has_a_bounded_number_of_calls_in_progress(running, caller_factory) -> None:
+def test_each_user_has_a_bounded_number_of_calls_in_progress(
+        running, caller_factory, system_bus, service_run_dir) -> None:
     """60 calls at once from one user: 16 are taken, the rest are Busy before polkit is asked;
     another user is served meanwhile."""
     # Small calls: a burst of big ones fills the caller's socket, which its D-Bus library
-    # takes for a lost connection (python-dbus-next issue #153).
-    burst = caller_factory("default").request(
-        op="burst", count=60, member="Validate", signature="s", body=["netwright: 1\n"])
+    # takes for a lost connection (python-dbus-next issue #153). A new connection, so that
+    # no grant polkit gave it is reused (authority.py): every call waits for polkit at once.
+    fresh = Caller(USER_DEFAULT, system_bus, service_run_dir / "caller-burst.log")
+    try:
+        burst = fresh.request(op="burst", count=60, member="Validate", signature="s",
+                              body=["netwright: 1\n"])
+    finally:
+        fresh.stop()
     assert burst["ok"], burst
     refused = [text for error, text in burst["answers"]
                if error == "io.netwright.Error.Busy" and "calls to netwrightd" in text]
