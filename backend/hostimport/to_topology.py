@@ -131,7 +131,7 @@ class _Import:
 
     def fill(self, ns: ObservedNamespace, link: LinkState) -> None:
         key = self.keys[(ns.where, link.index)]
-        addresses = sorted(link.addresses)
+        addresses = _addresses(link)
         if link.name in self.nics:
             nic: dict[str, Any] = {}
             if addresses:
@@ -206,6 +206,13 @@ class _Import:
             if info.get("IFLA_BR_VLAN_FILTERING"):
                 out["vlan-filtering"] = True
         return None
+
+
+def _addresses(link: LinkState) -> list[str]:
+    """The link's addresses as the file writes them: ``fd00::1/64 nodad`` for one the kernel
+    holds with IFA_F_NODAD, so applying the file elsewhere adds it the same way (an address
+    added with DAD would be tentative for a second, or lost to a duplicate)."""
+    return [f"{cidr} nodad" if cidr in link.nodad else cidr for cidr in sorted(link.addresses)]
 
 
 def _gateway(ns: ObservedNamespace, nic: str) -> str | None:

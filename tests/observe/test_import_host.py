@@ -91,7 +91,12 @@ def test_a_design_copy_rebuilds_the_same_graph(live: LiveHost, tmp_path: Path,
     # only the namespaces built here: others started from this host (another test's
     # harness) are the host's too, and may come and go meanwhile
     ours = ["--namespace", NAMED, "--namespace", live.anonymous_key]
-    _import(tmp_path, *ours)
+    # IPv6 with and without duplicate address detection: nodad is written and added back
+    sh(f"ip -n {NAMED} addr add fd00:31::2/64 dev eth0 nodad")
+    sh(f"ip -n {NAMED} addr add fd00:31::3/64 dev eth0")
+    data = _import(tmp_path, *ours)
+    eth0 = next(v for v in data["interfaces"].values() if v.get("namespace") == NAMED)
+    assert eth0["addresses"] == ["172.31.0.2/24", "fd00:31::2/64 nodad", "fd00:31::3/64"]
     first = (tmp_path / "imported.yaml").read_text()
     _import(tmp_path, "--as-design", *ours, name="design.yaml")
     live.remove()  # the host is empty again: the design builds it all from the file
