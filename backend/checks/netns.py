@@ -29,6 +29,10 @@ class NamespaceError(NetwrightError):
     """A namespace to probe from is missing or cannot be entered."""
 
 
+class NamespacePermissionError(NamespaceError):
+    """Entering a namespace was refused (EPERM): this process is not root (CAP_SYS_ADMIN)."""
+
+
 def netns_path(name: str | None) -> str:
     """The file of a named namespace (``ip netns`` convention); None is this process's own."""
     if name is None:
@@ -62,7 +66,9 @@ def entered(path: str) -> Iterator[None]:
             try:
                 _setns(target)
             except OSError as exc:
-                raise NamespaceError(f"cannot enter namespace {path}: {exc.strerror}") from None
+                kind = (NamespacePermissionError if exc.errno == errno.EPERM
+                        else NamespaceError)
+                raise kind(f"cannot enter namespace {path}: {exc.strerror}") from None
             try:
                 yield
             finally:

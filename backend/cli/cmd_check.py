@@ -54,7 +54,9 @@ def register(subparsers: Any) -> None:
                        " outside address by default; on a real host: none unless given)")
     check.add_argument("--timeout", type=float, default=1.0, metavar="SECONDS",
                        help="per attempt (default 1 s; one retry)")
-    check.add_argument("--port", type=int, metavar="PORT", help="also try TCP to this port")
+    check.add_argument("--port", type=tcp_port, metavar="PORT",
+                       help="also try TCP to this port (1–65535) from every source to every"
+                       " target; with netwrightd, the lab and --local alike")
     check.add_argument("--from", dest="source", metavar="ADDR",
                        help="probe only from the namespace holding ADDR, sent from ADDR (for"
                        " asymmetric paths and reverse-path filtering)")
@@ -98,6 +100,18 @@ def register(subparsers: Any) -> None:
                                 help="judge paths at this packet size (default: each sender's"
                                 " MTU; 0: not at all)")
     explain_parser.set_defaults(func=run_explain_command)
+
+
+def tcp_port(text: str) -> int:
+    """``--port``: a TCP port number, said so when it is not one."""
+    try:
+        port = int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a TCP port number (1–65535)"
+                                         ) from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is out of range (1–65535)")
+    return port
 
 
 def _print(result: CheckResult, as_json: bool) -> None:
@@ -166,7 +180,7 @@ def _check_via_backend(args: argparse.Namespace) -> CheckResult:
         name = read_topology(name).name
     return _ask_backend(args, lambda client, progress: client.check_job(
         name, progress, outside=args.target_outside, timeout=args.timeout, size=args.size,
-        source=args.source))
+        source=args.source, port=args.port))
 
 
 def _ask_backend(args: argparse.Namespace,
@@ -224,7 +238,7 @@ def _check_host(args: argparse.Namespace) -> CheckResult:
                                   " namespace of the host")
     return _ask_backend(args, lambda client, progress: client.check_host_job(
         args.namespace, progress, outside=args.target_outside, timeout=args.timeout,
-        size=args.size, source=args.source))
+        size=args.size, source=args.source, port=args.port))
 
 
 def run_check_command(args: argparse.Namespace) -> int:
@@ -256,6 +270,14 @@ def run_check_command(args: argparse.Namespace) -> int:
         deployment = await _deployment(args.subject, args.lab, args.state_dir)
         return await run_check(deployment, options)
 
-    result = asyncio.run(main())
+    from netwright.backend.checks.netns import NamespacePermissionError
+
+    try:
+        result = asyncio.run(main())
+    except NamespacePermissionError as exc:
+        raise CheckArgumentsError(
+            f"{exc}: --local probes from this process, which may enter the topology's"
+            " namespaces only as root; drop --local so that netwrightd (or the lab, --lab)"
+            " runs the check, or run it as root") from None
     _print(result, args.json)
     return EXIT_MISMATCH if result.mismatches else EXIT_OK

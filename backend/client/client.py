@@ -44,7 +44,11 @@ from netwright.backend.client.results import (
 from netwright.backend.outcomes.provenance import Provenance
 from netwright.backend.outcomes.results import ApplyResult, Plan, Status
 from netwright.backend.service import names
-from netwright.backend.service.errors import BackendUnavailableError, exception_from_error
+from netwright.backend.service.errors import (
+    BackendUnavailableError,
+    InvalidArgumentsError,
+    exception_from_error,
+)
 from netwright.backend.topology.problems import NetwrightError, Problem
 
 __all__ = ["BackendClient", "JobOutcome"]
@@ -188,19 +192,21 @@ class BackendClient:
         return [dict(item) for item in answer["objects"]]
 
     async def check(
-        self, name: str, *, outside: str | None = None, timeout: float | None = None
+        self, name: str, *, outside: str | None = None, timeout: float | None = None,
+        port: int | None = None,
     ) -> Any:
-        options = _check_options(outside, timeout)
+        options = _check_options(outside, timeout, port=port)
         return parse_json(await self._call("Check", "sa{sv}", [name, options]))
 
     async def check_job(
         self, name: str, progress: ProgressCallback | None = None, *,
         outside: str | None = None, timeout: float | None = None, size: int | None = None,
-        source: str | None = None, probe: bool = True,
+        source: str | None = None, probe: bool = True, port: int | None = None,
     ) -> Any:
         """Check as a job (StartCheck): progress per phase, then the same report as check();
-        ``probe`` False reads the kernel and predicts, sending nothing (explain --deployed)."""
-        options = _check_options(outside, timeout, size, source)
+        ``probe`` False reads the kernel and predicts, sending nothing (explain --deployed);
+        ``port``: each pair also tries TCP to it."""
+        options = _check_options(outside, timeout, size, source, port)
         if not probe:
             options["probe"] = Variant("b", False)
         job = str(await self._call("StartCheck", "sa{sv}", [name, options]))
@@ -209,11 +215,11 @@ class BackendClient:
     async def check_host_job(
         self, namespaces: list[str] | None = None, progress: ProgressCallback | None = None,
         *, outside: str | None = None, timeout: float | None = None, size: int | None = None,
-        source: str | None = None,
+        source: str | None = None, port: int | None = None,
     ) -> Any:
         """The check of the live host's namespaces (all, or ``namespaces`` besides the host),
         read-only, as a job (StartCheckHost): the same report as check_job()."""
-        options = _check_options(outside, timeout, size, source)
+        options = _check_options(outside, timeout, size, source, port)
         if namespaces:
             options["namespaces"] = Variant("as", list(namespaces))
         job = str(await self._call("StartCheckHost", "a{sv}", [options]))
@@ -408,10 +414,15 @@ def _measure_options(seconds: float, udp: bool, bitrate: str | None,
     return options
 
 
-def _check_options(outside: str | None, timeout: float | None,
-                   size: int | None = None, source: str | None = None) -> dict[str, Variant]:
-    """Check's and StartCheck's options, only those given."""
+def _check_options(outside: str | None, timeout: float | None, size: int | None = None,
+                   source: str | None = None, port: int | None = None) -> dict[str, Variant]:
+    """Check's and StartCheck's options, only those given. The backend judges the port; one
+    that D-Bus 'u' cannot carry is refused here in the backend's words."""
     options: dict[str, Variant] = {}
+    if port is not None:
+        if not 0 <= port < 1 << 32:
+            raise InvalidArgumentsError(f"TCP port {port} is out of range (1–65535)")
+        options["tcp_port"] = Variant("u", port)
     if source is not None:
         options["source"] = Variant("s", source)
     if size is not None:

@@ -154,3 +154,32 @@ def test_progress_on_a_terminal(tmp_path: Path, clean_host: Any) -> None:
     assert "applied" in text
     piped = cli("plan", "--local", str(topology), state_dir=tmp_path / "state")
     assert "\r[" not in piped.stderr
+
+
+def test_check_local_without_root_says_what_to_do(clean_host: Any) -> None:
+    """A designed `check --local` as a user who may not enter namespaces: a sentence naming
+    the ways that work, not the kernel's bare EPERM."""
+    import shutil
+    import tempfile
+
+    place = Path(tempfile.mkdtemp(prefix="nw-check-local-"))
+    try:
+        place.chmod(0o755)  # the other user reads the deployment record, as a user could
+        state = place / "state"
+        topology = place / "diff.yaml"
+        topology.write_text(BASE)
+        applied = cli("apply", "--local", "--yes", str(topology), state_dir=state)
+        assert applied.returncode == 0, applied.stderr
+        try:
+            subprocess.run(["chmod", "-R", "a+rX", str(state)], check=True)
+            checked = cli("check", "--local", "diff", state_dir=state, user="nobody")
+        finally:
+            cli("destroy", "--local", "diff", state_dir=state)
+        assert checked.returncode == 1, checked
+        assert "Operation not permitted: --local probes from this process" in checked.stderr
+        assert "drop --local so that netwrightd (or the lab, --lab) runs the check, or run it" \
+            " as root" in checked.stderr
+        assert "Traceback" not in checked.stderr
+    finally:
+        shutil.rmtree(place)
+    assert wait_for_no_orphans(clean_host) == clean_host

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from svc_callers import run_client
 from svc_polkit import USER_ALLOWED
 
@@ -12,7 +15,9 @@ await client.apply(seed)
 steps = []
 try:
     report = await client.check('seed', timeout=0.5)
-    job = await client.check_job('seed', lambda d, t, x: steps.append((d, t, x)), timeout=0.5)
+    # port 9 (discard): nothing listens in the seed, so a TCP probe that ran is refused
+    job = await client.check_job('seed', lambda d, t, x: steps.append((d, t, x)), timeout=0.5,
+                                 port=9)
 finally:
     await client.destroy('seed')
 return {"report": report, "job": job, "steps": steps}
@@ -33,6 +38,10 @@ def test_check_probes_the_seed_and_explains(running, system_bus) -> None:
     job = value["job"]
     assert job["topology"] == "seed" and job["probed"] is True and job["mismatches"] == 0
     assert len(job["pairs"]) == len(report["pairs"])
+    # --port through netwrightd: the job probed TCP to it, the plain Check did not
+    tcp = {(p["source"], p["target"]): p["observed"].get("tcp") for p in job["pairs"]}
+    assert tcp[("net1", "192.168.31.6")]["error"] == "Connection refused", tcp
+    assert across["observed"].get("tcp") is None, across
 
 
 def test_check_of_a_topology_not_deployed_is_not_found(running, system_bus) -> None:
@@ -44,3 +53,17 @@ def test_check_options_out_of_range_are_invalid_arguments(running, system_bus) -
     outcome = run_client(USER_ALLOWED, system_bus,
                          "return await client.check('seed', timeout=99.0)")
     assert outcome["raised"] == "InvalidArgumentsError", outcome
+
+
+@pytest.mark.parametrize("method", ["Check", "StartCheck"])
+@pytest.mark.parametrize(("port", "words"), [
+    (["u", 0], "TCP port 0 is out of range (1–65535)"),
+    (["u", 65536], "TCP port 65536 is out of range (1–65535)"),
+    (["s", "80"], "must have D-Bus type 'u'"),
+])
+def test_a_bad_port_is_invalid_arguments(running: Any, caller_factory: Any, method: str,
+                                         port: list[Any], words: str) -> None:
+    answer = caller_factory("allowed").call(method, "sa{sv}", "seed",
+                                            {"tcp_port": {"$v": port}})
+    assert answer["error"] == "io.netwright.Error.InvalidArguments", answer
+    assert words in answer["text"], answer

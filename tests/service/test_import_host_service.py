@@ -159,6 +159,42 @@ def test_the_allowed_user_checks_the_lab_host(built: int, host: Host, running: A
     assert host.snapshot() == before
 
 
+def test_check_host_probes_a_port_through_netwrightd(built: int, host: Host,
+                                                     running: Any) -> None:
+    """`netwright check --host --port P`: netwrightd tries TCP to P from the observed
+    namespaces too; a listener in the lab host answers, the namespace without one refuses."""
+    host.run("sh", "-c", f"ip -n {LAB_HOST} addr add 172.30.0.1/24 dev obsbr0 &&"
+             f" ip -n {LAB_HOST} link set obsbr0 up && ip -n {LAB_HOST} link set obsvh1 up &&"
+             " ip -n lab-obs-red link set eth0 up")
+    listener = subprocess.Popen(
+        ["nsenter", f"--target={host.pid}", "--net", "--mount", "--", "ip", "netns", "exec",
+         LAB_HOST, "python3", "-c",
+         "import socket, sys, time\n"
+         "s = socket.create_server(('172.30.0.1', 0))\n"
+         "print(s.getsockname()[1], flush=True)\n"
+         "time.sleep(60)\n"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert listener.stdout is not None
+        port = listener.stdout.readline().strip()
+        shown = as_user(USER_ALLOWED, [NETWRIGHT, "check", "--host", "--namespace", "obs-red",
+                                       "--timeout", "0.5", "--port", port, "--json"],
+                        running.address)
+    finally:
+        listener.kill()
+        listener.wait(10)
+    assert shown.returncode == 0, shown.stderr
+    pairs = {(p["source"], p["target"]): p for p in json.loads(shown.stdout)["pairs"]}
+    assert pairs[("obs-red", "172.30.0.1")]["observed"]["tcp"]["verdict"] == "reachable"
+    back = pairs[("host", "172.30.0.2")]["observed"]["tcp"]
+    assert back["error"] == "Connection refused", back
+
+
+def test_a_bad_port_is_refused_before_asking(running: Any) -> None:
+    shown = as_user(USER_ALLOWED, [NETWRIGHT, "check", "--host", "--port", "http"],
+                    running.address)
+    assert shown.returncode == 2 and "'http' is not a TCP port number" in shown.stderr
+
+
 @pytest.mark.parametrize(("role", "words"), [("denied", "denied"),
                                              ("default", "authentication is required")])
 def test_others_cannot_check_the_host(running: Any, caller_factory: Any, role: str,
@@ -172,6 +208,8 @@ def test_others_cannot_check_the_host(running: Any, caller_factory: Any, role: s
     ({"pin": {"$v": ["b", True]}}, "pin"),
     ({"namespaces": {"$v": ["as", ["../etc"]]}}, "topology name"),
     ({"timeout": {"$v": ["d", 99.0]}}, "out of range"),
+    ({"tcp_port": {"$v": ["u", 0]}}, "TCP port 0 is out of range (1–65535)"),
+    ({"tcp_port": {"$v": ["u", 70000]}}, "TCP port 70000 is out of range (1–65535)"),
 ])
 def test_hostile_options_are_refused(running: Any, caller_factory: Any,
                                      options: dict[str, Any], words: str) -> None:
