@@ -17,8 +17,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 # fixtures of the tests with a real NetworkManager and netwrightd (test_trial_nm, test_live_nm)
 from nm_backend import harness, netwrightd  # noqa: F401
-from PySide6.QtCore import QEvent, QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QSettings, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
 
 from netwright.gui.model.clipboard import release
 
@@ -102,6 +104,25 @@ def no_window_outlives_its_test() -> Iterator[None]:
         widget.close()
         widget.deleteLater()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+@pytest.fixture(autouse=True)
+def no_button_stays_pressed() -> Iterator[None]:
+    """A test that leaves a mouse button recorded as held (QTest's ``mouseDClick`` with no
+    release does) fails here, and the button is let go, so the next test's clicks are not
+    read as clicks with that button still down (a right-click then extends the selection)."""
+    yield
+    held = QGuiApplication.mouseButtons()
+    if held == Qt.MouseButton.NoButton:
+        return
+    spot = QWidget()
+    for button in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton,
+                   Qt.MouseButton.MiddleButton):
+        if held & button:
+            QTest.mouseRelease(spot, button)
+    spot.deleteLater()
+    pytest.fail(f"the test left {held} pressed: end every press with a release "
+                "(gestures.double_click)")
 
 
 @pytest.fixture

@@ -70,6 +70,20 @@ def click(view: QGraphicsView, scene_pos: QPointF,
     QTest.mouseClick(view.viewport(), LEFT, modifiers, view_point(view, scene_pos))
 
 
+def double_click(area: QAbstractScrollArea, point: QPoint) -> None:
+    """A user's double click at ``point`` of a view's viewport: press/release, then the second
+    press (delivered as a double click) and its release.
+
+    QTest's ``mouseDClick`` alone sends only the double-click event and leaves the button
+    recorded as held (``QGuiApplication.mouseButtons()``) for every later test; item views
+    also need the first press.
+    """
+    viewport = area.viewport()
+    QTest.mouseClick(viewport, LEFT, NO_MODIFIER, point)
+    QTest.mouseDClick(viewport, LEFT, NO_MODIFIER, point)
+    QTest.mouseRelease(viewport, LEFT, NO_MODIFIER, point)
+
+
 def select_check_cell(checks, pair) -> None:  # type: ignore[no-untyped-def]
     """Make the Checks matrix cell that shows ``pair`` the current one (as a click does)."""
     for row in range(checks.matrix.rowCount()):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import gestures
 from fw_design import DESIGN
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -203,9 +204,7 @@ def test_double_clicking_a_rule_problem_opens_its_cell(window: MainWindow,
         item = view.topLevelItem(row)
         view.scrollToItem(item)
         point = view.visualItemRect(item).center()
-        # a press/release, then the second press as a double click (as item views need)
-        QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
-        QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+        gestures.double_click(view, point)
         QApplication.processEvents()
 
     double_click("rule-port-without-protocol")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gestures import double_click
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QComboBox, QLineEdit
@@ -126,19 +127,13 @@ def test_problems_dock_and_badges_follow_an_invalid_edit(
     assert port.badge == "warning"
 
 
-def test_double_click_on_a_problem_selects_and_centres(window: MainWindow, seed: Path,
-                                                       qtbot: QtBot) -> None:
+def test_double_click_on_a_problem_selects_and_centres(window: MainWindow, seed: Path) -> None:
     window.open_path(seed)
     window.view.centerOn(5000, 5000)
     row = next(i for i in range(window.problems.topLevelItemCount())
                if window.problems.topLevelItem(i).text(1).startswith("namespaces.net2"))
     item = window.problems.topLevelItem(row)
-    rect = window.problems.visualItemRect(item)
-    # A user's double click: a press/release, then the second press arrives as a double click
-    # (QTest's mouseDClick alone skips the first press, which item views need).
-    qtbot.mouseClick(window.problems.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    qtbot.mouseDClick(window.problems.viewport(), Qt.MouseButton.LeftButton,
-                      pos=rect.center())
+    double_click(window.problems, window.problems.visualItemRect(item).center())
     assert window.scene.selected_keys() == ["net2"]
     visible = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
     assert visible.contains(window.scene.nodes["net2"].sceneBoundingRect().center())

@@ -10,6 +10,7 @@ from __future__ import annotations
 from itertools import combinations
 from pathlib import Path
 
+from gestures import double_click
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -20,10 +21,7 @@ from netwright.gui.window.main import MainWindow
 def _double_click(window: MainWindow, row: int) -> None:
     palette = window.palette_list
     rect = palette.visualItemRect(palette.item(row))
-    QTest.mouseClick(palette.viewport(), Qt.MouseButton.LeftButton,
-                     Qt.KeyboardModifier.NoModifier, rect.center())
-    QTest.mouseDClick(palette.viewport(), Qt.MouseButton.LeftButton,
-                      Qt.KeyboardModifier.NoModifier, rect.center())
+    double_click(palette, rect.center())
 
 
 def _overlaps(window: MainWindow) -> list[tuple[str, str]]:
