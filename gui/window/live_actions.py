@@ -107,8 +107,11 @@ class LiveHost(QObject):
         beside.raise_()
         return dock
 
-    def add_to_menus(self, file_menu: QMenu) -> None:
-        """After File ▸ Open Recent: the live host's entries; a button on the welcome panel."""
+    def add_to_menus(self, file_menu: QMenu, view_menu: QMenu) -> None:
+        """After File ▸ Open Recent: the live host's entries; the Observed and Compare docks'
+        toggles at the end of View, after the design's docks; a button on the welcome panel."""
+        view_menu.addActions([self.inspector_dock.toggleViewAction(),
+                              self.compare_dock.toggleViewAction()])
         entries = file_menu.actions()
         anchor = self.window.recent_menu.menuAction()
         after = entries[entries.index(anchor) + 1] if anchor in entries[:-1] else None

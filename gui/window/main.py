@@ -179,7 +179,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         self._connect()
         self._build_welcome_and_help()
         self.live = LiveHost(self)  # Open Live Host, Compare, Copy into Design, Adopt…
-        self.live.add_to_menus(self.file_menu)
+        self.live.add_to_menus(self.file_menu, self.view_menu)
         self.predictions = PredictionRunner(self.document, self)
         self.predictions.predicted.connect(self._show_predictions)
         self.predictions.unavailable.connect(self.checks.clear_result)
@@ -333,7 +333,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         edit.addSeparator()
         edit.addActions([self.cut_action, self.copy_action, self.paste_action,
                          self.delete_action, self.select_all_action])
-        view = bar.addMenu("&View")
+        view = self.view_menu = bar.addMenu("&View")
         view.addActions([self.zoom_in_action, self.zoom_out_action, self.fit_action,
                          self.actual_size_action])
         view.addSeparator()
