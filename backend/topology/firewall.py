@@ -27,9 +27,17 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+)
 from pydantic_core import PydanticCustomError
 
 from netwright.backend.topology.fields import InterfaceName, IpAddress, MacAddress
@@ -149,13 +157,13 @@ class Forwarding(_Strict):
 
 
 class MasqueradeSpec(_Strict):
-    from_: Prefix = Field(alias="from", description="Source prefix to translate.")
-    out: InterfaceName = Field(description="Interface the packets leave through.")
+    from_: Prefix = Field(alias="from", description="The source prefix to masquerade.")
+    out: InterfaceName = Field(description="The interface the packets leave through.")
 
 
 class SnatSpec(_Strict):
-    from_: Prefix = Field(alias="from")
-    out: InterfaceName
+    from_: Prefix = Field(alias="from", description="The source prefix to translate.")
+    out: InterfaceName = Field(description="The interface the packets leave through.")
     to: IpAddress = Field(description="The source address packets get.")
 
 
@@ -163,7 +171,7 @@ class PublishSpec(_Strict):
     """Port publishing (DNAT): ``in``/``address`` and ``port`` → ``to``:``to-port``."""
 
     proto: Literal["tcp", "udp"] = "tcp"
-    port: Annotated[int, Field(ge=1, le=65535)]
+    port: Annotated[int, Field(ge=1, le=65535, description="The port to publish.")]
     in_: InterfaceName | None = Field(default=None, alias="in",
                                       description="Only packets arriving on this interface.")
     address: IpAddress | None = Field(default=None, description="Only packets to this address.")
@@ -183,7 +191,35 @@ class Publish(_Strict):
     publish: PublishSpec
 
 
-NatEntry = Masquerade | Snat | Publish
+NAT_KINDS: dict[str, type[BaseModel]] = {
+    "masquerade": MasqueradeSpec, "snat": SnatSpec, "publish": PublishSpec}
+NAT_TAGS = {"Masquerade", "Snat", "Publish"}  # how pydantic's errors name the union's members
+
+
+def _nat_tag(value: Any) -> str | None:
+    """The member a NAT entry is, by the one key it has: so an incomplete ``masquerade`` is
+    reported as that (what it lacks), not as three members that each failed."""
+    if isinstance(value, dict):
+        kind = next((key for key in value if key in NAT_KINDS), None)
+        return kind.capitalize() if isinstance(kind, str) else None
+    return type(value).__name__ if isinstance(value, BaseModel) else None
+
+
+NatEntry = Annotated[
+    Annotated[Masquerade, Tag("Masquerade")] | Annotated[Snat, Tag("Snat")]
+    | Annotated[Publish, Tag("Publish")],
+    Discriminator(_nat_tag, custom_error_type="nat-kind",
+                  custom_error_message="a nat entry is one of: masquerade, snat or publish"),
+]
+
+
+def nat_field_purpose(kind: str, key: str) -> str | None:
+    """What ``key`` of a ``kind`` NAT entry is for, in the file's words (its description)."""
+    spec = NAT_KINDS.get(kind)
+    if spec is None:
+        return None
+    field = next((f for name, f in spec.model_fields.items() if (f.alias or name) == key), None)
+    return field.description if field is not None else None
 
 
 def nat_kind(entry: NatEntry) -> str:

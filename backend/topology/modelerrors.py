@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from netwright.backend.topology.firewall import NAT_TAGS, nat_field_purpose
 from netwright.backend.topology.problems import ModelPath, PathPart, Problem
 
 _TYPE_WORDS = {
@@ -59,7 +60,7 @@ def _data_path(data: Any, loc: tuple[int | str, ...]) -> tuple[ModelPath, bool]:
 
 def _is_label(part: str) -> bool:
     return "[" in part or part in {"bridge", "veth", "ipvlan", "macvlan", "vlan", "vxlan", "dummy",
-                                   "str", "int", "bool", "DhcpEntry", "Dhcp"}
+                                   "str", "int", "bool", "DhcpEntry", "Dhcp"} | NAT_TAGS
 
 
 def _value_text(value: Any) -> str:
@@ -76,6 +77,10 @@ def _convert(error: Any, data: Any) -> tuple[Problem, bool]:
     if kind == "extra_forbidden":
         return Problem("error", "unknown-key", path, f"unknown key '{name}'"), True
     if kind == "missing":
+        purpose = nat_field_purpose(str(path[-2]), name) if len(path) >= 2 else None
+        if purpose is not None:  # host.nat[0].masquerade.from
+            text = f"{path[-2]} needs '{name}': {purpose[0].lower()}{purpose[1:].rstrip('.')}"
+            return Problem("error", "missing-field", path, text), True
         return Problem("error", "missing-field", path, f"'{name}' is required here"), True
     if kind == "union_tag_invalid":
         kinds = ", ".join(str(k).strip("'") for k in str(ctx.get("expected_tags", "")).split(", "))

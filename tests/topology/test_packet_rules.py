@@ -145,3 +145,21 @@ def test_bad_ports_are_refused_by_the_model(bad: str) -> None:
               input: {{rules: [{{action: accept, proto: tcp, dport: {bad}}}]}}
         """)
     assert [p.code for p in found if p.severity == "error"] == ["invalid-port"], found
+
+
+@pytest.mark.parametrize(("entry", "path", "words"), [
+    ("{masquerade: {out: eth0}}", "host.nat[0].masquerade.from",
+     "masquerade needs 'from': the source prefix to masquerade"),
+    ("{snat: {from: 10.0.0.0/8, out: eth0}}", "host.nat[0].snat.to",
+     "snat needs 'to': the source address packets get"),
+    ("{publish: {to: 10.0.0.2}}", "host.nat[0].publish.port",
+     "publish needs 'port': the port to publish"),
+    ("{masquerade: {from: 10.0.0.0/8, out: eth0, extra: 1}}", "host.nat[0].masquerade.extra",
+     "unknown key 'extra'"),
+    ("{bogus: 1}", "host.nat[0]", "a nat entry is one of: masquerade, snat or publish"),
+])
+def test_an_incomplete_nat_entry_is_one_sentence(entry: str, path: str, words: str) -> None:
+    """pydantic tried all three members and failed each ("'Masquerade' is required here",
+    three times): the entry's own key says which it is, and the sentence what it lacks."""
+    found = [p for p in problems(f"host:\n  nat:\n    - {entry}\n") if p.severity == "error"]
+    assert [(p.path_text, p.message) for p in found] == [(path, words)]
