@@ -6,8 +6,8 @@ client looks here first, and a client should not load the launcher to find a soc
 
 from __future__ import annotations
 
-import contextlib
 import os
+import pwd
 from pathlib import Path
 
 
@@ -26,15 +26,35 @@ def lab_dir() -> Path:
         path = Path(runtime) / "netwright-lab"
     else:
         path = Path("/tmp") / f"netwright-lab-{os.getuid()}"
-    with contextlib.suppress(FileExistsError):
+    try:
         path.mkdir(mode=0o700)
+    except FileExistsError:
+        pass
+    except OSError as exc:  # /tmp not writable (or read-only): the lab has nowhere to live
+        raise LabUnavailableError(
+            f"cannot create the lab's directory {path}: {(exc.strerror or str(exc)).lower()};"
+            f" make {path.parent} writable (it is normally mode 1777), or set XDG_RUNTIME_DIR"
+            " to a directory of your own") from None
     info = path.lstat()
-    if not path.is_dir() or path.is_symlink() or info.st_uid != os.getuid():
-        raise LabUnavailableError(f"{path} exists and does not belong to this user; remove it")
+    if info.st_uid == os.getuid() and (path.is_symlink() or not path.is_dir()):
+        raise LabUnavailableError(f"{path} exists and is not a directory; remove it")
+    if info.st_uid != os.getuid() or not path.is_dir() or path.is_symlink():
+        raise LabUnavailableError(
+            f"{path} exists and belongs to {_owner(info.st_uid)}, not to you, so the lab"
+            f" cannot live there; its owner must remove it (sudo rm -r {path}), or set"
+            " XDG_RUNTIME_DIR to a directory of your own")
     if info.st_mode & 0o077:
         raise LabUnavailableError(f"{path} is open to other users (mode"
                                   f" {info.st_mode & 0o777:o}); run: chmod 700 {path}")
     return path
+
+
+def _owner(uid: int) -> str:
+    """A user's name, else ``uid N`` (a user no longer in the password database)."""
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid {uid}"
 
 
 def lab_address(directory: Path | None = None) -> str:

@@ -1,0 +1,43 @@
+"""The lab's directory cannot be made or is someone else's: one sentence naming the path and
+the fix, exit code 1, never a traceback.
+
+Run as a throwaway uid (no such user needs to exist) in a private mount namespace whose /tmp
+is a fresh tmpfs, so no other user's or session's lab directory is touched."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+NETWRIGHT = str(Path(__file__).parents[2] / ".venv" / "bin" / "netwright")
+UID = 47000 + os.getpid() % 1000
+
+
+def _as_throwaway_user(prepare: str, *argv: str) -> subprocess.CompletedProcess[str]:
+    """``netwright argv`` as ``UID`` after ``prepare`` (root's shell) set up the private /tmp."""
+    script = (f"mount -t tmpfs -o mode=1777 netwright-test-tmp /tmp && {prepare} && exec setpriv"
+              f" --reuid={UID} --regid={UID} --clear-groups -- env -i PATH=/usr/bin:/bin"
+              f' DBUS_SYSTEM_BUS_ADDRESS=unix:path=/nonexistent "$@"')
+    return subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c", script,
+                           "sh", NETWRIGHT, *argv],
+                          capture_output=True, text=True, check=False, timeout=60, cwd="/")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root (mount, setpriv) under run-isolated")
+@pytest.mark.parametrize(("prepare", "words"), [
+    ("chmod 755 /tmp", [f"cannot create the lab's directory /tmp/netwright-lab-{UID}:"
+                        " permission denied; make /tmp writable", "XDG_RUNTIME_DIR"]),
+    (f"mkdir -m 700 /tmp/netwright-lab-{UID}",
+     [f"/tmp/netwright-lab-{UID} exists and belongs to root, not to you",
+      f"sudo rm -r /tmp/netwright-lab-{UID}", "XDG_RUNTIME_DIR"]),
+])
+@pytest.mark.parametrize("argv", [["lab", "start"], ["list", "--lab"]])
+def test_a_lab_directory_that_cannot_be_had_is_a_sentence(prepare: str, words: list[str],
+                                                          argv: list[str]) -> None:
+    done = _as_throwaway_user(prepare, *argv)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    assert all(w in done.stderr for w in words), done.stderr
