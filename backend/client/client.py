@@ -146,7 +146,9 @@ class BackendClient:
                                as_design: bool = False) -> dict[str, Any]:
         """ImportHost's whole answer: "topology" (the file), "skipped" (sentences) and
         "networkmanager" (host device name → {"managed", "state", "profile", "uuid",
-        "type", "filename"}; empty without NetworkManager or on a lab; since API 1.8)."""
+        "type", "filename"}; empty without NetworkManager or on a lab; since API 1.8) and
+        "holders" (anonymous namespace key → "held by sleep (pid 4242)"; empty from an older
+        netwrightd)."""
         options: dict[str, Variant] = {"name": Variant("s", name)}
         if namespaces:
             options["namespaces"] = Variant("as", namespaces)
@@ -154,6 +156,7 @@ class BackendClient:
             options["as-design"] = Variant("b", True)
         answer = parse_json(await self._call("ImportHost", "a{sv}", [options]))
         answer.setdefault("networkmanager", {})  # an older netwrightd
+        answer.setdefault("holders", {})
         return dict(answer)
 
     async def measure(self, name: str, source: str, target: str, *, seconds: float = 5.0,

@@ -61,6 +61,20 @@ def namespace_keys(view: HostView, prefix: str = "") -> dict[Where, str]:
     return keys
 
 
+def namespace_holders(view: HostView, prefix: str = "") -> dict[str, str]:
+    """What holds each anonymous namespace, by its file key ("held by sleep (pid 4242)",
+    "held by container 0123456789ab"): the key alone does not say it to a reader."""
+    keys = namespace_keys(view, prefix)
+    held: dict[str, str] = {}
+    for ns in view.namespaces:
+        if ns.where not in keys or ns.name or not ns.holders:
+            continue
+        holder = ns.holders[0]
+        held[keys[ns.where]] = (f"held by container {holder.container[:12]}" if holder.container
+                                else f"held by {holder.comm} (pid {holder.pid})")
+    return held
+
+
 @dataclass
 class _Import:
     view: HostView

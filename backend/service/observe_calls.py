@@ -74,7 +74,7 @@ class ObserveCalls:
         except LookupError as exc:
             raise InvalidArgumentsError(str(exc.args[0])) from None
         return json.dumps({"topology": found.text, "skipped": found.skipped,
-                           "networkmanager": found.networkmanager})
+                           "networkmanager": found.networkmanager, "holders": found.holders})
 
     @dbus_method(name="StartCheckHost")
     @exported(names.ACTION_OBSERVE)

@@ -12,18 +12,26 @@ the host dashed red, extra on the host blue, drifted amber) with the word beside
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QKeyEvent, QPainter, QPen
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsSceneDragDropEvent,
+    QGraphicsSimpleTextItem,
     QStyleOptionGraphicsItem,
     QWidget,
 )
 
 from netwright.backend.topology.problems import Problem
-from netwright.gui.canvas.items import Endpoint, KeyedItem, PortItem
+from netwright.gui.canvas.items import (
+    NAMESPACE_WIDTH,
+    Endpoint,
+    KeyedItem,
+    NamespaceItem,
+    PortItem,
+)
 from netwright.gui.canvas.scene import TopologyScene
 from netwright.gui.canvas.theme import Theme
+from netwright.gui.model.document import TopologyDocument
 from netwright.gui.model.live_compare import DRIFTED, EXTRA, MISSING
 
 READ_ONLY = "the live host is read-only: copy objects into the design to change them"
@@ -80,13 +88,57 @@ class CompareMark(QGraphicsItem):
         painter.drawText(self._word, Qt.AlignmentFlag.AlignCenter, self.kind)
 
 
+class HolderNote(QGraphicsSimpleTextItem):
+    """What holds an anonymous namespace ("held by sleep (pid 4242)"), in small type above
+    its box's top-left corner (a comparison's word goes above the top-right one)."""
+
+    WIDTH = NAMESPACE_WIDTH - 58  # clear of a CompareMark's word
+
+    def __init__(self, text: str, theme: Theme, parent: KeyedItem) -> None:
+        super().__init__(parent)
+        self.words = text
+        font = QFont()
+        font.setPointSizeF(7.0)
+        self.setFont(font)
+        self.setBrush(theme.muted if not theme.dark else theme.text)
+        self.setText(QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideRight,
+                                                    self.WIDTH))
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        top = parent.boundingRect()
+        self.setPos(top.left() + 2, top.top() - QFontMetricsF(font).height() - 2)
+
+
 class LiveScene(TopologyScene):
     """The observed host: selectable, never editable by a gesture."""
+
+    def __init__(self, document: TopologyDocument, theme: Theme) -> None:
+        super().__init__(document, theme)
+        self.holders: dict[str, str] = {}  # anonymous namespace key → what holds it
+
+    def set_holders(self, holders: dict[str, str]) -> None:
+        """What holds each anonymous namespace (ImportHost's ``holders``), shown on its box;
+        the key alone ("sleep-4242") does not say it."""
+        self.holders = dict(holders)
+        self._note_holders()
 
     def sync(self) -> None:
         super().sync()
         for node in self.nodes.values():
             node.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable, False)
+        self._note_holders()
+
+    def _note_holders(self) -> None:
+        for key, node in self.nodes.items():
+            words = self.holders.get(key) if isinstance(node, NamespaceItem) else None
+            notes = [c for c in node.childItems() if isinstance(c, HolderNote)]
+            if notes and notes[0].words == words:
+                continue
+            for note in notes:
+                note.setParentItem(None)
+                self.removeItem(note)
+            node.setToolTip(words.capitalize() if words else "")
+            if words:
+                HolderNote(words, self.theme, node)
 
     def set_problems(self, problems: list[Problem]) -> None:
         super().set_problems([])

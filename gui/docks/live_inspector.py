@@ -83,9 +83,14 @@ class ObservedPanel(QWidget):
         self.managed.setObjectName("live-networkmanager")
         self.managed.hide()
         column.addWidget(self.managed)
+        self.held = QLabel()  # what holds the selected anonymous namespace
+        self.held.setObjectName("live-holder")
+        self.held.hide()
+        column.addWidget(self.held)
         self.inspector = LiveInspector(document)
         column.addWidget(self.inspector, 1)
         self.networkmanager: dict[str, str] = {}  # device name → NetworkManager's words
+        self.holders: dict[str, str] = {}  # anonymous namespace key → what holds it
         self.inspector.shown.connect(self._follow)
 
     def set_networkmanager(self, words: dict[str, str]) -> None:
@@ -93,8 +98,16 @@ class ObservedPanel(QWidget):
         self.networkmanager = dict(words)
         self._follow()
 
+    def set_holders(self, holders: dict[str, str]) -> None:
+        """What holds each anonymous namespace ("held by sleep (pid 4242)")."""
+        self.holders = dict(holders)
+        self._follow()
+
     def _follow(self) -> None:
         key = self.inspector.key
+        held = self.holders.get(key or "")
+        self.held.setText(f"Namespace {key}: {held}" if held else "")
+        self.held.setVisible(bool(held))
         self.notice.setText(NOTICE if key is not None else NOTICE_NOTHING)
         snapshot = self.inspector.document.snapshot
         entry = snapshot.interfaces.get(key or "") or {}

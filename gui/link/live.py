@@ -31,6 +31,8 @@ class Observation:
     lab: bool
     # NetworkManager's view of each host device it knows (name → ImportHost's entry)
     networkmanager: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # what holds each anonymous namespace (key → "held by sleep (pid 4242)")
+    holders: dict[str, str] = field(default_factory=dict)
 
 
 def _sentence(doing: str, exc: Exception) -> LiveHostError:
@@ -55,10 +57,12 @@ async def observe(backend: Backend | None) -> Observation:
         answer = await call(LIVE_NAME, [])
     except Exception as exc:  # the client's exceptions carry the sentence
         raise _sentence("read the live host", exc) from None
-    managed = answer.get("networkmanager")
+    managed, held = answer.get("networkmanager"), answer.get("holders")
     return Observation(str(answer["topology"]), [str(s) for s in answer.get("skipped", [])],
                        datetime.now(), bool(getattr(backend, "lab", False)),
-                       dict(managed) if isinstance(managed, dict) else {})
+                       dict(managed) if isinstance(managed, dict) else {},
+                       {str(k): str(v) for k, v in held.items()} if isinstance(held, dict)
+                       else {})
 
 
 def managed_text(name: str, entry: dict[str, Any]) -> str:

@@ -162,6 +162,8 @@ class LiveHost(QObject):
         self.observed = take_snapshot(self._observed_data)
         self.observed_panel.set_networkmanager({name: managed_text(name, entry) for name, entry
                                            in found.networkmanager.items()})
+        self.observed_panel.set_holders(found.holders)
+        self.scene.set_holders(found.holders)
         for line in found.skipped:
             self.window.log.appendPlainText(f"live host: left out {line}")
         await self._draw()

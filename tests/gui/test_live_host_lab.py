@@ -23,7 +23,7 @@ from live_lab_host import LAB_HOST, NAMED, LabLiveHost, build_lab_host
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QLineEdit
 
-from netwright.gui.canvas.live_scene import LiveScene
+from netwright.gui.canvas.live_scene import HolderNote, LiveScene
 from netwright.gui.dialogs.adopt import AdoptDialog
 from netwright.gui.model.live_compare import DRIFTED, EXTRA, MISSING
 from netwright.gui.model.snapshot import Snapshot
@@ -102,6 +102,16 @@ def test_the_live_host_is_drawn_read_only_and_compared_with_a_design(
     assert observed.interfaces["obsmv0"]["parent"] == "obsup0"
     assert "wlp2s0" in observed.nics
     assert {"obsbr0", NAMED, anonymous, "wlp2s0"} <= set(live.scene.nodes)
+    # the anonymous namespace says what holds it, on its box and in the Observed dock
+    held = f"held by sleep (pid {lab_host.sleeper})"
+    box = live.scene.nodes[anonymous]
+    assert [n.text() for n in box.childItems() if isinstance(n, HolderNote)] == [held]
+    assert NAMED not in live.observed_panel.holders
+    window.view.centerOn(box)
+    click(window.view, box.sceneBoundingRect().topLeft() + QPointF(40, 12))  # its header
+    assert live.scene.selected_keys() == [anonymous]
+    assert live.observed_panel.held.isVisible()
+    assert live.observed_panel.held.text() == f"Namespace {anonymous}: {held}"
 
     # read-only: editing actions greyed, a drag moves nothing, the inspector edits nothing
     for action in (window.undo_action, window.paste_action, window.delete_action,

@@ -100,6 +100,14 @@ def test_only_the_named_namespaces(built: int, caller_factory: Any) -> None:
     assert topology.name == "mine" and list(topology.namespaces) == ["obs-red"]
 
 
+def test_the_answer_says_what_holds_an_anonymous_namespace(built: int,
+                                                          caller_factory: Any) -> None:
+    answer = caller_factory("allowed").call("ImportHost", "a{sv}", {})
+    assert answer["ok"], answer
+    result = json.loads(answer["body"][0])
+    assert result["holders"] == {f"sleep-{built}": f"held by sleep (pid {built})"}
+
+
 @pytest.mark.parametrize(("role", "words"), [("denied", "denied"),
                                              ("default", "authentication is required")])
 def test_others_do_not_see_the_host(running: Any, caller_factory: Any, role: str,
