@@ -145,14 +145,23 @@ class ChecksView(QWidget):
         self.matrix.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
         self.matrix.currentCellChanged.connect(self._on_cell)
 
+        # rows as tall as their text (the style's default is ~30 px: one row of a 1024×700
+        # window's dock); a stale cell's two lines still get both
+        self.matrix.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         splitter.addWidget(self.matrix)
         self.explanation = QTextBrowser()
         self.explanation.setPlaceholderText("Select a cell to see why, and the fix.")
-        splitter.addWidget(self.explanation)
+        # the fix under the why, not under the matrix: the matrix keeps the dock's height
+        self.fix_bar = FixBar()
+        why = QWidget()
+        column = QVBoxLayout(why)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.explanation, 1)
+        column.addWidget(self.fix_bar)
+        splitter.addWidget(why)
         splitter.setSizes([520, 380])
         layout.addWidget(splitter)
-        self.fix_bar = FixBar()
-        layout.addWidget(self.fix_bar)
         # set by the window: the fix of a cell that is an edit of the design as it is now
         self.fix_for: Callable[[dict[str, Any]], Fix | None] | None = None
 
@@ -207,6 +216,7 @@ class ChecksView(QWidget):
             item.setBackground(QBrush(self._colour(pair, measured)))
             self.matrix.setItem(row, column, item)
         self.matrix.resizeColumnsToContents()
+        self.matrix.resizeRowsToContents()
         mismatches = sum(1 for p in pairs if p.get("match") is False)
         if measured:
             sent = dict.fromkeys(f"{p['source']}'s row from {p['sent_from']}" for p in pairs

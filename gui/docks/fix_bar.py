@@ -1,4 +1,4 @@
-"""The "Apply fix" bar under the Problems list and the Checks explanation.
+"""The "Apply fix" bar beside the Problems list and under the Checks explanation.
 
 It shows the fix of the selected problem or check cell in the designer's words ("Add a
 default route in net1 via 192.168.31.1") with one button; the window turns the click into
@@ -8,25 +8,36 @@ Hidden while the selection has no fix that is an edit.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
 
 from netwright.gui.model.fixes import Fix
 
+BESIDE_WIDTH = 230  # a column beside a list: the fix's words wrap, the button under them
+
 
 class FixBar(QWidget):
+    """``beside``: a column of fixed width beside the list it serves (the words above the
+    button), so the list keeps the dock's whole height; else a row under it."""
+
     apply_requested = Signal(object)  # the Fix
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, beside: bool = False) -> None:
         super().__init__(parent)
-        layout = QHBoxLayout(self)
+        layout = QVBoxLayout(self) if beside else QHBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
         self.label = QLabel()
         self.label.setWordWrap(True)
-        layout.addWidget(self.label, 1)
         self.button = QPushButton("Apply fix")
         self.button.clicked.connect(self._apply)
-        layout.addWidget(self.button)
+        if beside:
+            self.setFixedWidth(BESIDE_WIDTH)
+            layout.addWidget(self.label)
+            layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignLeft)
+            layout.addStretch(1)
+        else:
+            layout.addWidget(self.label, 1)
+            layout.addWidget(self.button)
         self.fix: Fix | None = None
         self.menu: QMenu | None = None  # the choices of the fix shown, while open
         self.hide()

@@ -22,11 +22,13 @@ def dock_sizes(window: QSize) -> tuple[int, int, int]:
     """(left width, right width, bottom height) for a window of this size.
 
     >>> dock_sizes(QSize(1024, 700))
-    (190, 260, 140)
+    (190, 260, 168)
     """
     left = _share(window.width(), 0.12, 190, 220)  # the host list's two buttons
     right = _share(window.width(), 0.2, 260, 340)
-    bottom = _share(window.height(), 0.2, 130, 240)
+    # a quarter of the height, less: at 1024×700 the Problems list shows three rows of
+    # wrapped sentences and the Checks matrix four rows, the canvas keeps ~60 % of the height
+    bottom = _share(window.height(), 0.24, 160, 280)
     return left, right, bottom
 
 

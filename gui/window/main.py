@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QFileDialog,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMenu,
@@ -33,7 +34,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QToolButton,
     QUndoView,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -123,14 +123,15 @@ def backend_tip(action: QAction, connected: bool, busy: bool, operation: str) ->
     return f"{name}: {action.statusTip()}" if action.statusTip() else name
 
 
-def stacked(*widgets: QWidget) -> QWidget:
-    """Widgets one above the other, without margins (a dock's list and its fix bar)."""
+def side_by_side(*widgets: QWidget) -> QWidget:
+    """Widgets in a row, without margins (a dock's list and its fix column: under the list,
+    the fix took a 1024×700 window's short dock from the rows)."""
     holder = QWidget()
-    column = QVBoxLayout(holder)
-    column.setContentsMargins(0, 0, 0, 0)
-    column.setSpacing(0)
+    row = QHBoxLayout(holder)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(0)
     for widget in widgets:
-        column.addWidget(widget)
+        row.addWidget(widget, 1 if widget is widgets[0] else 0)
     return holder
 
 
@@ -216,8 +217,8 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         self.tabifyDockWidget(self.inspector_dock, self.history_dock)
         self.inspector_dock.raise_()
         self.problems = ProblemsView()
-        self.problems_fix = FixBar()
-        self.problems_dock = self._dock("Problems", stacked(self.problems, self.problems_fix),
+        self.problems_fix = FixBar(beside=True)
+        self.problems_dock = self._dock("Problems", side_by_side(self.problems, self.problems_fix),
                                         Qt.DockWidgetArea.BottomDockWidgetArea, "problems")
         self.log = LogView()
         self.log_dock = self._dock("Plan / Log", self.log,
