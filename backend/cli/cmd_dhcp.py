@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from netwright.backend.cli.argparser import Parser
 from netwright.backend.cli.terminal import emit_json
 
 EXIT_OK = 0
@@ -21,7 +22,7 @@ EXIT_NOT_OK = 1
 
 
 def register(subparsers: Any) -> None:
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument("--lab", action="store_true",
                         help="the lab backend's deployments (an emulated network)")
     common.add_argument("--local", action="store_true",

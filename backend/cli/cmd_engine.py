@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from netwright.backend.cli.argparser import Parser
 from netwright.backend.cli.terminal import (
     TerminalProgress,
     confirm_window,
@@ -41,7 +42,7 @@ EXIT_USAGE = 2
 
 
 def register(subparsers: Any) -> None:
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument("--local", action="store_true",
                         help="run the engine in this process (root) instead of via the service")
     common.add_argument("--lab", action="store_true",

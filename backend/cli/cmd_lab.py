@@ -116,7 +116,7 @@ def _status(args: argparse.Namespace) -> int:
 def _source(source: Provenance | None) -> str:
     """" from /home/alice/seed.yaml by alice" (what the apply recorded; its time is the
     "last applied" that follows), or "" when nothing was recorded."""
-    from dataclasses import replace
+    from netwright.backend.record import replace
 
     words = replace(source, time=0.0).words() if source is not None else ""
     return f" {words}" if words else ""

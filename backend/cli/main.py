@@ -20,6 +20,7 @@ import os
 import sys
 from collections.abc import Iterable, Sequence
 
+from netwright.backend.cli.argparser import Parser
 from netwright.backend.cli.commands import COMMANDS
 
 EXIT_OK = 0
@@ -33,7 +34,7 @@ def build_parser(commands: Iterable[str] | None = None) -> argparse.ArgumentPars
     Every other command is listed by name and help line only, so ``--help`` shows them all
     and a mistyped command gets argparse's usual "invalid choice" error.
     """
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="netwright",
         description="Design, apply and check Linux virtual networks."
         " With no command, start the designer.",

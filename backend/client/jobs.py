@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from netwright.backend.record import field, record
 
 if TYPE_CHECKING:
     import asyncio
@@ -23,7 +24,7 @@ ProgressCallback = Callable[[int, int, str], None]
 KEEP_UNCLAIMED = 64
 
 
-@dataclass
+@record
 class JobOutcome:
     """How a job ended: ``error`` is "" on success, else an io.netwright.Error name."""
 
@@ -40,7 +41,7 @@ def progress_steps(done: int, total: int, text: str) -> list[tuple[int, int, str
             for offset, line in enumerate(lines, start=1 - len(lines))]
 
 
-@dataclass
+@record
 class _JobEvents:
     progress: list[tuple[int, int, str]] = field(default_factory=list)
     finished: asyncio.Future[JobOutcome] | None = None

@@ -181,18 +181,22 @@ class SystemBackend:
              progress: ProgressCallback | None) -> str:
         """Start a job and follow its signals to its end: its result data, or what the
         engine raised. Signals may come before the reply that names the job."""
-        if not self._subscribed:
-            for rule in (SIGNAL_MATCH, OWNER_MATCH):
-                self._call(*_BUS, "AddMatch", "s", [rule])
-            self._subscribed = True
-        done_before, self.asked_for_work = self.asked_for_work, True
         self._sock.settimeout(CALL_TIMEOUT_SECONDS)  # until the job's id comes back
+        # The match rules go out with the call, their replies not waited for: the bus
+        # handles a connection's messages in order, so they hold before the job can signal.
+        matches = [] if self._subscribed else [
+            self._send(*_BUS, "AddMatch", "s", [rule]) for rule in (SIGNAL_MATCH, OWNER_MATCH)]
+        self._subscribed = True
+        done_before, self.asked_for_work = self.asked_for_work, True
         serial = self._send(*_BACKEND, member, signature, body)
         job = ""
         early: list[Message] = []  # signals read before the job's id
         subject = ("", "")  # (topology, operation) as JobStarted says
         while True:
             message = self._read()
+            if message.reply_serial in matches:
+                _refused_match(message)
+                continue
             if message.reply_serial == serial:
                 job = str(self._answer(self._delivered(message, done_before)))
                 pending, early = early, []
@@ -280,6 +284,17 @@ class SystemBackend:
                           member=member, signature=signature, body=body, serial=self._serial)
         self._sock.sendall(message._marshall(False))
         return self._serial
+
+
+def _refused_match(reply: Message) -> None:
+    """An AddMatch's reply: if the bus refused the rule, the job's signals cannot reach us
+    (the job, asked for in the same breath, may still run: its status says how it ended)."""
+    from dbus_fast.constants import MessageType
+
+    if reply.message_type is MessageType.ERROR:
+        refused = error_from_reply(reply)
+        raise BackendUnavailableError(f"the bus would not pass on the job's signals ({refused});"
+                                      " the job may still run: see 'netwright status'")
 
 
 def _owner_lost(message: Message) -> bool:

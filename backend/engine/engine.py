@@ -16,7 +16,6 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 from netwright.backend.dhcp import ClientState, DhcpClients
@@ -65,6 +64,7 @@ from netwright.backend.outcomes.results import (
     Status,
     Step,
 )
+from netwright.backend.record import replace
 from netwright.backend.topology.model import Topology
 from netwright.backend.topology.problems import NetwrightError
 

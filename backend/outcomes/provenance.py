@@ -16,15 +16,16 @@ import pwd
 import socket
 import time
 import unicodedata
-from dataclasses import dataclass
 from typing import Any
+
+from netwright.backend.record import record
 
 MAX_FILE_CHARS = 1024
 """A source file path longer than this is refused (it is for display only)."""
 _MAX_NAME_CHARS = 256
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Provenance:
     """One apply's source: ``file`` absolute as the client gave it ("" unknown), ``user``
     the applying user's name, ``host`` the backend's host name, ``time`` Unix time."""

@@ -1,17 +1,18 @@
 """What an apply, destroy, plan or status comes back with: plans, apply results, status reports.
 
-Plain dataclasses with ``to_json()`` so the CLI (``--json``), the D-Bus service and the GUI
-show the same thing. The engine builds them; the client rebuilds them from the daemon's JSON.
+Plain records (``backend/record.py``: dataclasses without its import cost) with
+``to_json()`` so the CLI (``--json``), the D-Bus service and the GUI show the same thing.
+The engine builds them; the client rebuilds them from the daemon's JSON.
 This module sits below both (it imports nothing of the engine, pyroute2 or D-Bus), so a
 client never loads the engine to read an answer.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from netwright.backend.outcomes.provenance import Provenance
+from netwright.backend.record import field, record
 
 Action = Literal["create", "modify", "delete"]
 ObjectState = Literal["present", "drifted", "missing", "foreign"]
@@ -19,7 +20,7 @@ ObjectState = Literal["present", "drifted", "missing", "foreign"]
 topology's (someone else made it or moved it there), so plan and destroy leave it alone."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Step:
     """One change: ``text`` for people ("create veth v1 in namespace net1"), ``action`` for
     programs, ``object`` the model key it belongs to (interface or namespace key).
@@ -37,7 +38,7 @@ class Step:
         return {"action": self.action, "object": self.object, "text": self.text}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Plan:
     """The ordered steps from what is in the kernel to what the topology says."""
 
@@ -77,7 +78,7 @@ def awaiting_text(topology: str, awaiting: dict[str, Any]) -> str:
             f" ({awaiting.get('reason', '')})")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ApplyResult:
     """What an apply or destroy did."""
 
@@ -95,7 +96,7 @@ class ApplyResult:
         return data
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ObjectStatus:
     """One namespace, interface or host NIC of a deployment, compared with the kernel
     (``host``: the host's own forwarding and rules the design owns).
@@ -119,7 +120,7 @@ class ObjectStatus:
         }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Status:
     """Per object: present and as designed, drifted, or missing."""
 

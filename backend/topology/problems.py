@@ -3,15 +3,17 @@
 Every consumer (CLI, GUI, daemon) needs the same three things from a problem: where it is
 (a path into the model, and the file's line and column), what kind it is (a stable code that
 tests and scripts can match) and what to do about it (a sentence). Keeping them in one small
-frozen dataclass lets the daemon ship them as JSON and the GUI badge the right item.
+frozen record (``backend/record.py``) lets the daemon ship them as JSON and the GUI badge the
+right item.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
 from typing import Literal
+
+from netwright.backend.record import as_dict, field, record
 
 Severity = Literal["error", "warning"]
 PathPart = str | int
@@ -37,7 +39,7 @@ def format_path(path: Sequence[PathPart]) -> str:
     return out
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Problem:
     """One validation finding. ``line`` and ``column`` are 1-based; 0 means unknown."""
 
@@ -66,7 +68,7 @@ class Problem:
         )
 
     def to_json(self) -> dict[str, object]:
-        data = asdict(self)
+        data = as_dict(self)
         data["path"] = self.path_text
         return data
 
@@ -75,7 +77,7 @@ class NetwrightError(Exception):
     """Base of every error Netwright raises on purpose; anything else is a bug."""
 
 
-@dataclass
+@record
 class TopologyError(NetwrightError):
     """A topology could not be read or is invalid; carries every problem found."""
 

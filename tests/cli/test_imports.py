@@ -24,6 +24,12 @@ PYROUTE2_UNUSED = tuple(f"pyroute2.{name}" for name in (
     "plan9", "nslink", "netlink.generic", "netlink.nl80211", "netlink.taskstats",
     "netlink.diag", "netlink.nfnetlink", "netlink.uevent"))
 
+#: standard modules that cost a backend command's start-up and that it does not use (issue
+#: 23): dataclasses (with inspect, ast, dis: ~13 ms; results are backend/record.py's
+#: records), shutil (bz2, lzma: argparse's width comes from cli/argparser.py) and tempfile
+#: (only writing a file needs it)
+STARTUP_ONLY = ("dataclasses", "inspect", "shutil", "tempfile")
+
 PARSER = ("import netwright.backend.cli.main as m\n"
           "m.build_parser()\n")
 
@@ -60,7 +66,7 @@ CASES = {
                        " ['x', options])\n"
                        "assert theirs.recv(4096)\n",
                  (*HEAVY, "asyncio", "dbus_fast.aio", "dbus_fast.message_bus",
-                  "dbus_fast.introspection", "dbus_fast.service", "xml")),
+                  "dbus_fast.introspection", "dbus_fast.service", "xml", *STARTUP_ONLY)),
     # status/destroy FILE through a backend read the file's name: the model, not the
     # round-trip parser (the file is valid) nor the engine
     "name of a file": (PARSER + "import netwright.backend.cli.via_backend\n"

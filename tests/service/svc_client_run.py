@@ -23,8 +23,10 @@ SEED = (Path(__file__).parent / "data" / "seed-macvlan.yaml").read_text()
 
 
 def plain(value: Any) -> Any:
+    if hasattr(value, "to_json") and not isinstance(value, type):  # results are records
+        return plain(value.to_json())
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return plain(value.to_json()) if hasattr(value, "to_json") else dataclasses.asdict(value)
+        return dataclasses.asdict(value)
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
     if isinstance(value, dict):
