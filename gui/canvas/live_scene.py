@@ -16,7 +16,6 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QKeyEvent, QPainter, QPe
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsSceneDragDropEvent,
-    QGraphicsSimpleTextItem,
     QStyleOptionGraphicsItem,
     QWidget,
 )
@@ -88,24 +87,43 @@ class CompareMark(QGraphicsItem):
         painter.drawText(self._word, Qt.AlignmentFlag.AlignCenter, self.kind)
 
 
-class HolderNote(QGraphicsSimpleTextItem):
-    """What holds an anonymous namespace ("held by sleep (pid 4242)"), in small type above
-    its box's top-left corner (a comparison's word goes above the top-right one)."""
+class HolderNote(QGraphicsItem):
+    """What holds an anonymous namespace ("held by sleep (pid 4242)"): a tab on its box's
+    top edge, at the left (a comparison's word goes above the top-right corner), drawn in
+    the box's colours so it reads as the box's, not as a caption of the box above."""
 
-    WIDTH = NAMESPACE_WIDTH - 58  # clear of a CompareMark's word
+    WIDTH = NAMESPACE_WIDTH - 50  # clear of a CompareMark's word (46 from the right edge)
 
     def __init__(self, text: str, theme: Theme, parent: KeyedItem) -> None:
         super().__init__(parent)
         self.words = text
-        font = QFont()
-        font.setPointSizeF(7.0)
-        self.setFont(font)
-        self.setBrush(theme.muted if not theme.dark else theme.text)
-        self.setText(QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideRight,
-                                                    self.WIDTH))
+        self.theme = theme
+        self._font = QFont()
+        self._font.setPointSizeF(6.5)
+        metrics = QFontMetricsF(self._font)
+        self.shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, self.WIDTH - 8)
+        box = parent.shape().boundingRect()  # the box's edge (not its badge's room)
+        height = metrics.height() + 2
+        self._tab = QRectF(box.left() + 4, box.top() - height + 1,
+                           metrics.horizontalAdvance(self.shown) + 8, height)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        top = parent.boundingRect()
-        self.setPos(top.left() + 2, top.top() - QFontMetricsF(font).height() - 2)
+        # behind the box: its header covers the tab's foot, so the two join
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemStacksBehindParent)
+
+    def text(self) -> str:
+        return self.shown
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        return self._tab.adjusted(-1, -1, 1, 1)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        painter.setPen(QPen(self.theme.box_edge, 1.0))
+        painter.setBrush(self.theme.box)
+        painter.drawRoundedRect(self._tab.adjusted(0, 0, 0, 4), 4, 4)
+        painter.setFont(self._font)
+        painter.setPen(self.theme.muted if not self.theme.dark else self.theme.text)
+        painter.drawText(self._tab, Qt.AlignmentFlag.AlignCenter, self.shown)
 
 
 class LiveScene(TopologyScene):

@@ -84,6 +84,7 @@ class ObservedPanel(QWidget):
         self.managed.hide()
         column.addWidget(self.managed)
         self.held = QLabel()  # what holds the selected anonymous namespace
+        self.held.setWordWrap(True)
         self.held.setObjectName("live-holder")
         self.held.hide()
         column.addWidget(self.held)
