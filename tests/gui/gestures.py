@@ -95,6 +95,17 @@ def select_check_cell(checks, pair) -> None:  # type: ignore[no-untyped-def]
     raise AssertionError(f"no cell shows {pair.get('source')} → {pair.get('target_name')}")
 
 
+def select_unrouted_cell(qtbot, window, source: str) -> None:  # type: ignore[no-untyped-def]
+    """Once the predictions are in, the Checks dock in front with the cell of ``source``'s
+    first pair that has no route current (the seed's net2: its fix adds a default route)."""
+    checks = window.checks
+    qtbot.waitUntil(lambda: bool(checks.result.get("pairs")), timeout=5000)
+    window.checks_dock.raise_()
+    select_check_cell(checks, next(
+        p for p in checks.result["pairs"]
+        if p["source"] == source and p["predicted"].get("disposition") == "no_route"))
+
+
 def right_click(area: QAbstractScrollArea, point: QPoint) -> None:
     """A right-click at ``point`` of a view's viewport, with the context-menu event the
     windowing system sends after it (QTest does not synthesize that one)."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from gestures import select_check_cell
+from gestures import select_unrouted_cell
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -61,11 +61,7 @@ def test_the_checks_matrix_keeps_its_rows_with_a_fix_shown(qtbot: QtBot,
                                                          small: MainWindow) -> None:
     window = small
     checks = window.checks
-    qtbot.waitUntil(lambda: bool(checks.result.get("pairs")), timeout=5000)
-    window.checks_dock.raise_()
-    target = next(p for p in checks.result["pairs"]
-                  if p["source"] == "net2" and p["predicted"].get("disposition") == "no_route")
-    select_check_cell(checks, target)
+    select_unrouted_cell(qtbot, window, "net2")
     QApplication.processEvents()
     assert checks.fix_bar.isVisible()
     matrix = checks.matrix

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gestures import select_check_cell
+from gestures import select_unrouted_cell
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -52,11 +52,7 @@ def test_the_problems_fix_adds_the_default_route(window: MainWindow, seed: Path)
 def test_a_predicted_cells_fix_is_one_click(qtbot, window: MainWindow, seed: Path) -> None:  # type: ignore[no-untyped-def]
     assert window.open_path(seed)
     checks = window.checks
-    qtbot.waitUntil(lambda: bool(checks.result.get("pairs")), timeout=5000)
-    window.checks_dock.raise_()
-    target = next(p for p in checks.result["pairs"]
-                  if p["source"] == "net2" and p["predicted"].get("disposition") == "no_route")
-    select_check_cell(checks, target)
+    select_unrouted_cell(qtbot, window, "net2")
     assert checks.fix_bar.isVisible(), checks.explanation.toPlainText()
     assert "default route in net2" in checks.fix_bar.label.text()
     _click(checks.fix_bar.button)
