@@ -366,7 +366,8 @@ class Explainer:
         text, fix = self.mtu.describe(judgement)
         return Prediction("reachable", "delivered", f"{reason}; {text}", fix,
                           judgement.path_mtu, judgement.size,
-                          "unreachable" if judgement.drop else "reachable")
+                          "unreachable" if judgement.drop else "reachable",
+                          self.mtu.send_failure(judgement))
 
     def source_address(self, place: Place, dst: IpAddr) -> IpAddr | None:
         """The address the kernel would send from: the route's ``src`` if it names one, else

@@ -40,11 +40,21 @@ ERROR_TEXT = {
     errno.EADDRNOTAVAIL: "Cannot assign requested address (IPv6 address still tentative?)",
 }
 NEIGHBOUR_TABLE_ERRORS = (errno.EINVAL, errno.ENOBUFS)
+# A full-size don't-fragment probe whose small echo passes: ENOBUFS is no neighbour table but
+# the frame's drop by the device the sender's own hands it to (a veth peer with a smaller
+# MTU drops it inside the send, which then fails with NET_XMIT_DROP)
+SIZED_ERROR_TEXT = {
+    errno.ENOBUFS: "No buffer space available: dropped on its way out, by the device the"
+                   " sender's interface hands it to (a veth peer with a smaller MTU?)",
+}
 
 
-def error_text(code: int) -> str:
+def error_text(code: int, *, sized: bool = False) -> str:
+    """ping(8)'s words for ``code``; ``sized``: for a full-size don't-fragment probe."""
     import os
 
+    if sized and code in SIZED_ERROR_TEXT:
+        return SIZED_ERROR_TEXT[code]
     return ERROR_TEXT.get(code, os.strerror(code))
 
 

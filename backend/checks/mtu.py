@@ -35,6 +35,7 @@ class Limit:
     router: bool = False  # a router's outgoing device: it answers "fragmentation needed"
     sender: bool = False  # the sender's own device: its kernel refuses ("Message too long")
     reply: bool = False  # only the reply crosses it there
+    handed: bool = False  # the sender's veth peer: its drop fails the send itself (ENOBUFS)
 
 
 @dataclass(frozen=True)
@@ -118,16 +119,33 @@ class PathMtus:
         if found is None:
             found = self._step_limits[key] = (
                 Limit(out_dev, self.mtus.of(out_dev), router=not first, sender=first),
-                *(Limit(k, self.mtus.of(k)) for k in self.checked(out_dev, answering)))
+                *(Limit(k, self.mtus.of(k), handed=first and self._peer_of(k, out_dev))
+                  for k in self.checked(out_dev, answering)))
         return found
+
+    def _peer_of(self, key: str, out_dev: str) -> bool:
+        link = self.net.link(key)
+        return isinstance(link, Veth) and link.peer == out_dev
+
+    def _at(self, drop: Limit) -> str:
+        device = self.net.devices[drop.key]
+        return f"{place_label(device.place)}'s {device.name} (MTU {drop.mtu})"
+
+    def send_failure(self, judgement: SizeJudgement) -> str | None:
+        """What the sender's kernel failing the full-size send (ENOBUFS) means for this
+        judgement: the veth peer that drops it, in the sentence ``describe`` uses; None when
+        no such drop is predicted (the kernel's own words then stand)."""
+        drop = judgement.drop
+        if drop is None or not drop.handed:
+            return None
+        return f"{judgement.size}-byte packets are dropped at {self._at(drop)}"
 
     def describe(self, judgement: SizeJudgement) -> tuple[str, str | None]:
         """The sentence for a judgement and, when ``size`` is dropped, the fix."""
         drop = judgement.drop
         if drop is None:
             return f"path MTU {judgement.path_mtu}", None
-        device = self.net.devices[drop.key]
-        at = f"{place_label(device.place)}'s {device.name} (MTU {drop.mtu})"
+        at = self._at(drop)
         text = (f"reachable for packets up to {judgement.path_mtu} bytes;"
                 f" {judgement.size}-byte packets ")
         if drop.sender:

@@ -238,10 +238,11 @@ class EchoProber:
 
     def _error(self, state: _Run, code: int, index: int) -> Observation:
         limited = None
-        if code in icmp.NEIGHBOUR_TABLE_ERRORS:
+        sized = state.probes[index].size > 0 and code in icmp.SIZED_ERROR_TEXT
+        if code in icmp.NEIGHBOUR_TABLE_ERRORS and not sized:
             state.neighbour_errors += 1
             limited = "neighbour-table"
-        return Observation("unreachable", icmp.error_text(code), None,
+        return Observation("unreachable", icmp.error_text(code, sized=sized), None,
                            errno.errorcode.get(code, str(code)), attempts=state.attempts[index],
                            limited_by=limited)
 

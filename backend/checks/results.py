@@ -60,6 +60,9 @@ class Prediction:
     mtu: int | None = None
     size: int | None = None
     size_verdict: Verdict | None = None
+    # what the sender's kernel refusing the full-size send (ENOBUFS) means on this path:
+    # "1500-byte packets are dropped at b's eth0 (MTU 1400)", the veth peer that drops it
+    size_send_failure: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {

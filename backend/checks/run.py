@@ -377,7 +377,10 @@ async def _echo(prober: EchoProber, pairs: list[Pair], probes: list[Probe]
     for index in range(len(probes)):
         observation = small.get(index) or big[index]
         if index in big:
-            observation = _with_size(observation, sized[index].size, big[index])
+            seen = big[index]
+            failure = pairs[index].predicted.size_send_failure
+            error = failure if seen.errno == "ENOBUFS" else None
+            observation = _with_size(observation, sized[index].size, seen, error)
         observations.append(observation)
     return observations
 
@@ -391,13 +394,15 @@ def _allow_open_files(needed: int) -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (ceiling, hard))
 
 
-def _with_size(small: Observation, size: int, seen: Observation) -> Observation:
-    """The small echo's observation with the full-size probe's verdict: built directly,
-    as ``dataclasses.replace`` costs twice as much (a mesh of 200 has 39,800 of them)."""
+def _with_size(small: Observation, size: int, seen: Observation, error: str | None = None
+               ) -> Observation:
+    """The small echo's observation with the full-size probe's verdict and error (``error``
+    in the path's words, else the probe's): built directly, as ``dataclasses.replace`` costs
+    twice as much (a mesh of 200 has 39,800 of them)."""
     return Observation(verdict=small.verdict, error=small.error, rtt_ms=small.rtt_ms,
                        errno=small.errno, attempts=small.attempts, limited_by=small.limited_by,
                        tcp=small.tcp, size=size, size_verdict=seen.verdict,
-                       size_error=seen.error, impairment=small.impairment)
+                       size_error=error or seen.error, impairment=small.impairment)
 
 
 def _with_tcp(observation: Observation, tcp: dict[str, Any]) -> Observation:

@@ -152,3 +152,26 @@ def test_a_smaller_macvlan_sibling(deploy: Callable[[Topology], object]) -> None
     assert wire.observed is not None and wire.observed.verdict == "reachable"
     assert (sibling.observed.size_verdict, wire.observed.size_verdict) == (
         sibling.predicted.size_verdict, wire.predicted.size_verdict)
+
+
+PEERS = """
+netwright: 1
+name: mtupeer
+namespaces: {a: {}, b: {}}
+interfaces:
+  ea: {kind: veth, peer: eb, namespace: a, name: eth0, addresses: [10.5.0.1/24]}
+  eb: {kind: veth, peer: ea, namespace: b, name: eth0, addresses: [10.5.0.2/24], mtu: 1400}
+"""
+
+
+def test_a_veth_peer_with_a_smaller_mtu_is_named_not_the_neighbour_table(
+        deploy: Callable[[Topology], object]) -> None:
+    """The sending veth hands the frame to its peer, which drops it (bigger than its MTU):
+    the send fails with ENOBUFS (NET_XMIT_DROP), which is no full neighbour table."""
+    result = check(deploy(parse_topology(PEERS)))
+    into_b = pair(result, "a", "10.5.0.2")
+    assert into_b.observed is not None
+    assert (into_b.observed.verdict, into_b.observed.size_verdict) == ("reachable", "unreachable")
+    assert into_b.observed.size_error == "1500-byte packets are dropped at b's eth0 (MTU 1400)"
+    assert into_b.observed.limited_by is None
+    assert into_b.predicted.size_verdict == "unreachable"

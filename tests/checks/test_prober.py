@@ -183,3 +183,16 @@ def test_a_namespace_that_is_gone_is_a_clear_error(lan: dict[str, Any]) -> None:
     with pytest.raises(NamespaceError, match="is the topology deployed") as caught:
         asyncio.run(run_check(topology, CheckOptions(timeout=0.2)))
     assert isinstance(caught.value, NetwrightError)
+
+
+def test_a_full_size_probe_dropped_by_the_veth_peer_is_no_neighbour_table(
+        lan: dict[str, Any]) -> None:
+    """The bridge port (vp…1) with MTU 1400 drops the 1500-byte frame its peer hands it:
+    the send fails with ENOBUFS, the kernel's NET_XMIT_DROP, not a full neighbour table."""
+    sh(f"ip link set vp{lan['tag']}1 mtu 1400")
+    one = netns_path(lan["names"][0])
+    small, big = probe([Probe(one, "10.77.0.2"), Probe(one, "10.77.0.2", 1500)])
+    assert small.verdict == "reachable"
+    assert (big.verdict, big.errno, big.limited_by) == ("unreachable", "ENOBUFS", None)
+    assert "the device the sender's interface hands it to" in big.error
+    assert "neighbour" not in big.error
