@@ -77,3 +77,18 @@ def test_only_the_cli_renders_for_a_terminal() -> None:
     printing = [str(p.relative_to(BACKEND)) for p in (BACKEND / "client").rglob("*.py")
                 if "print(" in p.read_text(encoding="utf-8")]
     assert printing == []
+
+
+def test_only_the_kernel_layer_opens_route_sockets_and_enters_namespaces() -> None:
+    """Observation is one layer: the checks, the engine, NetworkManager's part and the import
+    read the kernel through ``backend/observe`` on ``backend/kernel``'s sockets and enter
+    namespaces through ``kernel/netns``, never with route-netlink sockets or ``setns``
+    calls of their own (the checks had both, issue 17)."""
+    found = []
+    for path in _sources():
+        if _package(path) == "kernel":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in ("NETLINK_ROUTE", "setns"):
+                found.append(f"{path.relative_to(BACKEND)}:{node.lineno} {node.attr}")
+    assert not found, found

@@ -164,10 +164,12 @@ def read_states(topology: Topology, paths: Mapping[Place, str]) -> dict[tuple[st
                                                                         AddressState]:
     """The tentative and DAD-failed IPv6 addresses of the design's interfaces, from the
     kernel of each place (namespace file by place)."""
-    from netwright.backend.checks.neighbours import (
+    from netwright.backend.checks.netns import route_socket
+    from netwright.backend.observe.addressing import (
         IFA_F_DADFAILED,
         IFA_F_TENTATIVE,
-        RouteSocket,
+        ipv6_flags,
+        link_addresses,
     )
 
     keys: dict[tuple[Place, str], str] = {
@@ -175,10 +177,10 @@ def read_states(topology: Topology, paths: Mapping[Place, str]) -> dict[tuple[st
         for key, link in topology.interfaces.items()}
     found: dict[tuple[str, str], AddressState] = {}
     for place, path in paths.items():
-        sock = RouteSocket(path)
+        sock = route_socket(path)
         try:
-            names = {link.index: name for name, link in sock.links().items()}
-            for index, address, flags in sock.ipv6_flags():
+            names = {link.index: name for name, link in link_addresses(sock).items()}
+            for index, address, flags in ipv6_flags(sock):
                 key = keys.get((place, names.get(index, "")))
                 if key is None or not flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED):
                     continue

@@ -9,44 +9,38 @@ topology's own namespaces, and removes exactly the ones it added afterwards. The
 global settings are never changed.
 
 Plain rtnetlink over a socket opened inside each namespace (a few microseconds per entry,
-sent in windows whose answers fit the socket's receive queue); no pyroute2 here, because
-thousands of entries must go in within milliseconds. Every entry is recorded before it is
-sent, so whatever fails, the check's way out removes all it may have made.
+sent in windows whose answers fit the socket's receive queue); no pyroute2 encoding here,
+because thousands of entries must go in within milliseconds. The links (index, MAC) are
+read through the observation layer (``backend/observe/addressing``) on the same socket.
+Every entry is recorded before it is sent, so whatever fails, the check's way out removes
+all it may have made.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import socket
 import struct
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import NamedTuple
 
-from netwright.backend.checks.netns import NamespaceError, entered
+from netwright.backend.checks.netns import NamespaceError, route_socket
+from netwright.backend.observe.addressing import LinkAddress, link_addresses
 from netwright.backend.topology.problems import NetwrightError
 
-RTM_GETLINK, RTM_GETADDR, RTM_NEWNEIGH, RTM_DELNEIGH = 18, 22, 28, 29
-IFA_ADDRESS, IFA_FLAGS = 1, 8
-IFA_F_DADFAILED, IFA_F_TENTATIVE = 0x08, 0x40
-_IFADDR = struct.Struct("=BBBBI")
-NLMSG_ERROR, NLMSG_DONE = 2, 3
-NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP = 0x1, 0x4, 0x300
+RTM_NEWNEIGH, RTM_DELNEIGH = 28, 29
+NLMSG_ERROR = 2
+NLM_F_REQUEST = 0x1
 NLM_F_EXCL, NLM_F_CREATE = 0x200, 0x400
 NUD_PERMANENT = 0x80
 NDA_DST, NDA_LLADDR = 1, 2
-IFLA_ADDRESS, IFLA_IFNAME = 1, 3
-IFF_LOWER_UP = 0x10000
 _NLMSG = struct.Struct("=IHHII")
 _NDMSG = struct.Struct("=BBHiHBB")
-_IFINFO = struct.Struct("=BBHiII")
 _RTA = struct.Struct("=HH")
 WINDOW = 128  # requests per send: their refusals, if all refused, fit the receive buffer
-SOL_NETLINK, NETLINK_CAP_ACK = 270, 10
 SO_RCVBUFFORCE = 33
-# IFLA_EXT_MASK: RTEXT_FILTER_SKIP_STATS (no counters: the kernel need not sum them)
-_SKIP_STATS = struct.pack("=HHI", 8, 29, 1 << 3)
 RECEIVE_BUFFER = 1 << 20
 THREADS = 2  # threads pinning when there are many namespaces
 PARALLEL_FROM = 16  # namespaces with entries to pin, from which THREADS share them
@@ -55,23 +49,6 @@ PARALLEL_FROM = 16  # namespaces with entries to pin, from which THREADS share t
 def _attribute(kind: int, payload: bytes) -> bytes:
     length = _RTA.size + len(payload)
     return _RTA.pack(length, kind) + payload + b"\0" * ((4 - length % 4) % 4)
-
-
-def _attributes(data: bytes) -> dict[int, bytes]:
-    found, offset = {}, 0
-    while offset + _RTA.size <= len(data):
-        length, kind = _RTA.unpack_from(data, offset)
-        if length < _RTA.size:
-            break
-        found[kind] = data[offset + _RTA.size: offset + length]
-        offset += (length + 3) & ~3
-    return found
-
-
-@dataclass(frozen=True)
-class Link:
-    index: int
-    mac: bytes
 
 
 class Entry(NamedTuple):
@@ -86,74 +63,23 @@ class Entry(NamedTuple):
 
 
 class RouteSocket:
-    """An rtnetlink socket opened inside one namespace (open it from a worker thread)."""
+    """An rtnetlink socket opened inside one namespace (open it from a worker thread): the
+    observation layer reads the links through ``route``; the pins are written here."""
 
     def __init__(self, netns: str) -> None:
-        with entered(netns):
-            self.sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
-        self.sock.bind((0, 0))
-        # refusals quote only the header, not the whole request
-        self.sock.setsockopt(SOL_NETLINK, NETLINK_CAP_ACK, 1)
-        try:
+        self.route = route_socket(netns)  # refusals quote only the header (NETLINK_CAP_ACK)
+        self.sock = self.route.sock
+        # not root: RtSocket's own buffer (SO_RCVBUF) still holds a window's refusals
+        with contextlib.suppress(OSError):
             self.sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, RECEIVE_BUFFER)
-        except OSError:  # not root: the default buffer still holds a window's refusals
-            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
         self.seq = 0
 
     def close(self) -> None:
         self.sock.close()
 
-    def _dump(self, kind: int, header: struct.Struct) -> list[tuple[tuple[int, ...],
-                                                                     dict[int, bytes]]]:
-        self.seq += 1
-        body = b"\0" * header.size  # family AF_UNSPEC: every address family
-        if kind == RTM_GETLINK:
-            body += _SKIP_STATS
-        self.sock.send(_NLMSG.pack(_NLMSG.size + len(body), kind,
-                                   NLM_F_REQUEST | NLM_F_DUMP, self.seq, 0) + body)
-        found: list[tuple[tuple[int, ...], dict[int, bytes]]] = []
-        while True:
-            data = self.sock.recv(1 << 16)
-            offset = 0
-            while offset + _NLMSG.size <= len(data):
-                length, message, _flags, _seq, _pid = _NLMSG.unpack_from(data, offset)
-                if message in (NLMSG_DONE, NLMSG_ERROR):
-                    return found
-                fixed = header.unpack_from(data, offset + _NLMSG.size)
-                attrs = _attributes(data[offset + _NLMSG.size + header.size: offset + length])
-                found.append((fixed, attrs))
-                offset += (length + 3) & ~3
-
-    def links(self) -> dict[str, Link]:
+    def links(self) -> dict[str, LinkAddress]:
         """Every link of the namespace by kernel name, with its index and MAC."""
-        found: dict[str, Link] = {}
-        for info, attrs in self._dump(RTM_GETLINK, _IFINFO):
-            name = attrs.get(IFLA_IFNAME, b"").rstrip(b"\0").decode(errors="replace")
-            found[name] = Link(info[3], attrs.get(IFLA_ADDRESS, b""))
-        return found
-
-    def ipv6_flags(self) -> list[tuple[int, str, int]]:
-        """(interface index, address, IFA flags) of every IPv6 address of the namespace."""
-        found = []
-        for info, attrs in self._dump(RTM_GETADDR, _IFADDR):
-            if info[0] != socket.AF_INET6 or IFA_ADDRESS not in attrs:
-                continue
-            flags = info[2]
-            if IFA_FLAGS in attrs:
-                flags = struct.unpack_from("=I", attrs[IFA_FLAGS])[0]
-            address = socket.inet_ntop(socket.AF_INET6, attrs[IFA_ADDRESS][:16])
-            found.append((info[4], address, flags))
-        return found
-
-    def tentative(self) -> int:
-        """How many IPv6 addresses are still in duplicate address detection (unusable) on
-        links with carrier; one whose detection failed stays tentative for good, and one on
-        a link without carrier until it gets carrier: neither is counted."""
-        carrier = {info[3] for info, _attrs in self._dump(RTM_GETLINK, _IFINFO)
-                   if info[4] & IFF_LOWER_UP}
-        return sum(1 for index, _address, flags in self.ipv6_flags()
-                   if flags & IFA_F_TENTATIVE and not flags & IFA_F_DADFAILED
-                   and index in carrier)
+        return link_addresses(self.route)
 
     def change(self, kind: int, entries: Iterable[Entry],
                done: list[Entry | None] | None = None) -> list[Entry | None]:
@@ -253,7 +179,7 @@ class NeighbourPins:
             self.sockets[netns] = RouteSocket(netns)
         return self.sockets[netns]
 
-    def links(self, netns: str) -> dict[str, Link]:
+    def links(self, netns: str) -> dict[str, LinkAddress]:
         try:
             return self.socket_for(netns).links()
         except OSError as exc:

@@ -2,27 +2,27 @@
 
 A socket belongs to the namespace it was created in for its whole life, so the probe only
 needs to *create* sockets inside each namespace: a worker thread ``setns()``es into the
-namespace, creates them, and returns to where it started. setns(CLONE_NEWNET) changes the
-calling thread only, so the asyncio loop that later sends on the sockets never moves.
-Python 3.11 has no ``os.setns``; libc's is called through ctypes.
+namespace, creates them, and returns to where it started (``kernel.netns.entered``, the
+engine's way in too). setns(CLONE_NEWNET) changes the calling thread only, so the asyncio
+loop that later sends on the sockets never moves.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
 import os
 from collections.abc import Callable, Iterator
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
+from netwright.backend.kernel import netns as kernel_netns
 from netwright.backend.topology.problems import NetwrightError
 
-CLONE_NEWNET = 0x40000000
+if TYPE_CHECKING:
+    from netwright.backend.kernel.netlink import RtSocket
+
 NETNS_DIR = "/run/netns"
 _T = TypeVar("_T")
-
-_libc = ctypes.CDLL(None, use_errno=True)
 
 
 class NamespaceError(NetwrightError):
@@ -42,41 +42,41 @@ def netns_path(name: str | None) -> str:
     return os.path.join(NETNS_DIR, name)
 
 
-def _setns(fd: int) -> None:
-    if _libc.setns(fd, CLONE_NEWNET) != 0:
-        err = ctypes.get_errno()
-        raise OSError(err, os.strerror(err))
-
-
 @contextlib.contextmanager
 def entered(path: str) -> Iterator[None]:
-    """Run the body with the calling thread inside the namespace at ``path``, then return.
+    """Run the body with the calling thread inside the namespace at ``path``, then return
+    (``kernel.netns.entered``), its failures told in the check's words.
 
     Call it only from a worker thread, never from the event loop's.
     """
-    home = os.open("/proc/thread-self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
+    inside = False  # the body's own errors pass through untouched
     try:
-        try:
-            target = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-        except OSError as exc:
-            raise NamespaceError(
-                f"cannot open namespace {path}: {exc.strerror} (is the topology deployed?)"
-            ) from None
-        try:
-            try:
-                _setns(target)
-            except OSError as exc:
-                kind = (NamespacePermissionError if exc.errno == errno.EPERM
-                        else NamespaceError)
-                raise kind(f"cannot enter namespace {path}: {exc.strerror}") from None
-            try:
-                yield
-            finally:
-                _setns(home)
-        finally:
-            os.close(target)
-    finally:
-        os.close(home)
+        with kernel_netns.entered(path):
+            inside = True
+            yield
+    except kernel_netns.EnterError as exc:
+        if inside:
+            raise
+        kind = NamespacePermissionError if exc.errno == errno.EPERM else NamespaceError
+        raise kind(f"cannot enter namespace {path}: {os.strerror(exc.errno or 0)}") from None
+    except OSError as exc:
+        if inside:
+            raise
+        raise NamespaceError(
+            f"cannot open namespace {path}: {exc.strerror} (is the topology deployed?)"
+        ) from None
+
+
+def route_socket(path: str) -> RtSocket:
+    """A route-netlink socket inside the namespace at ``path`` (from a worker thread), for
+    the observation layer's reads (``backend/observe``) and the neighbour pins' writes.
+    The socket class comes with pyroute2's codec: imported here, so that the explanation
+    (which the designer imports) stays free of it."""
+    from netwright.backend.kernel.netlink import RtSocket
+
+    with entered(path):
+        sock = kernel_netns.new_route_socket()
+    return RtSocket(sock)
 
 
 def call_in(path: str, func: Callable[[], _T]) -> _T:

@@ -431,12 +431,13 @@ def _settle_dad(topology: Topology, paths: dict[Place, str]
 
 def _wait_for_dad(paths: list[str], limit: float) -> float:
     """Wait until no IPv6 address in these namespaces is tentative; seconds waited."""
-    from netwright.backend.checks.neighbours import RouteSocket
+    from netwright.backend.checks.netns import route_socket
+    from netwright.backend.observe.addressing import tentative
 
-    sockets = [RouteSocket(path) for path in paths]
+    sockets = [route_socket(path) for path in paths]
     begun = time.monotonic()
     try:
-        while any(s.tentative() for s in sockets) and time.monotonic() - begun < limit:
+        while any(tentative(s) for s in sockets) and time.monotonic() - begun < limit:
             time.sleep(0.05)
     finally:
         for sock in sockets:

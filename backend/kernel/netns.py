@@ -16,7 +16,7 @@ import os
 import socket
 import stat
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -124,17 +124,47 @@ def new_route_socket() -> socket.socket:
     return sock
 
 
+class EnterError(OSError):
+    """The namespace's file opened, but the kernel refused to enter it (``errno`` says why:
+    EPERM when the caller lacks CAP_SYS_ADMIN)."""
+
+
+def enter(path: str, what: str | None = None) -> None:
+    """Move the calling thread into the namespace at ``path`` (any nsfs file: /run/netns/x,
+    /proc/PID/ns/net). A missing file raises the OSError of ``open`` (with its filename);
+    a refusal EnterError, worded with ``what`` (default: the path)."""
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        if _libc.setns(fd, CLONE_NEWNET) != 0:
+            code = ctypes.get_errno()
+            raise EnterError(code, f"enter namespace {what or path}: {os.strerror(code)}")
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def entered(path: str) -> Iterator[None]:
+    """The body runs with the calling thread inside the namespace at ``path``; the thread
+    then returns to where it was. For a thread that lives on (the checks' worker opening
+    sockets in one namespace after another); errors as ``enter``."""
+    home = os.open("/proc/thread-self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        enter(path)
+        try:
+            yield
+        finally:
+            _check(_libc.setns(home, CLONE_NEWNET), "return to the thread's own namespace")
+    finally:
+        os.close(home)
+
+
 def in_netns(name: str | None, work: Callable[[], T]) -> T:
     """Run ``work`` inside namespace ``name`` (None = the caller's own) and return its result."""
     if name is None:
         return work()
 
     def enter_and_work() -> T:
-        fd = os.open(netns_path(name), os.O_RDONLY | os.O_CLOEXEC)
-        try:
-            _check(_libc.setns(fd, CLONE_NEWNET), f"enter namespace {name}")
-        finally:
-            os.close(fd)
+        enter(str(netns_path(name)), name)
         return work()  # the thread ends here, so no need to go back
 
     return _run_in_thread(enter_and_work)
@@ -150,11 +180,7 @@ def open_sockets(names: list[str], threads: int = 1) -> dict[str, socket.socket 
         out: dict[str, socket.socket | OSError] = {}
         for name in share:
             try:
-                fd = os.open(netns_path(name), os.O_RDONLY | os.O_CLOEXEC)
-                try:
-                    _check(_libc.setns(fd, CLONE_NEWNET), f"enter namespace {name}")
-                finally:
-                    os.close(fd)
+                enter(str(netns_path(name)), name)
                 out[name] = new_route_socket()
             except OSError as exc:
                 out[name] = exc

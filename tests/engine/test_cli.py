@@ -156,6 +156,15 @@ def test_progress_on_a_terminal(tmp_path: Path, clean_host: Any) -> None:
     assert "\r[" not in piped.stderr
 
 
+NOT_ROOT_CHECKED = """netwright: 1
+name: nolocal
+namespaces: {nl1: {}}
+interfaces:
+  nl1e: {kind: veth, peer: nl1h, namespace: nl1, name: eth0, addresses: [10.93.0.2/24]}
+  nl1h: {kind: veth, peer: nl1e, addresses: [10.93.0.1/24]}
+"""
+
+
 def test_check_local_without_root_says_what_to_do(clean_host: Any) -> None:
     """A designed `check --local` as a user who may not enter namespaces: a sentence naming
     the ways that work, not the kernel's bare EPERM."""
@@ -166,15 +175,15 @@ def test_check_local_without_root_says_what_to_do(clean_host: Any) -> None:
     try:
         place.chmod(0o755)  # the other user reads the deployment record, as a user could
         state = place / "state"
-        topology = place / "diff.yaml"
-        topology.write_text(BASE)
+        topology = place / "nolocal.yaml"
+        topology.write_text(NOT_ROOT_CHECKED)
         applied = cli("apply", "--local", "--yes", str(topology), state_dir=state)
         assert applied.returncode == 0, applied.stderr
         try:
             subprocess.run(["chmod", "-R", "a+rX", str(state)], check=True)
-            checked = cli("check", "--local", "diff", state_dir=state, user="nobody")
+            checked = cli("check", "--local", "nolocal", state_dir=state, user="nobody")
         finally:
-            cli("destroy", "--local", "diff", state_dir=state)
+            cli("destroy", "--local", "nolocal", state_dir=state)
         assert checked.returncode == 1, checked
         assert "Operation not permitted: --local probes from this process" in checked.stderr
         assert "drop --local so that netwrightd (or the lab, --lab) runs the check, or run it" \
