@@ -36,6 +36,7 @@ from netwright.backend.checks.network import (
     lan_of,
     place_label,
 )
+from netwright.backend.checks.pair_classes import PairClasses
 from netwright.backend.checks.results import Disposition, Pair, Prediction, Target
 from netwright.backend.checks.routing import RouteEntry, Routing, Table
 from netwright.backend.checks.rpfilter import ReversePath
@@ -177,12 +178,15 @@ class Explainer:
                                  " only from an address a namespace (or the host) holds")
         return places[0]
 
-    def pairs(self, source_address: str | None = None) -> list[Pair]:
+    def pairs(self, source_address: str | None = None, *, by_class: bool = True) -> list[Pair]:
         """Every pair; with ``source_address``, only those from the place holding it, sent
-        from that address (``check --from``) instead of the one the kernel would pick."""
+        from that address (``check --from``) instead of the one the kernel would pick.
+        ``by_class``: explain one pair per class of pairs whose prediction is provably the
+        same (``pair_classes.py``); False explains every pair alone (the same result)."""
         targets = [(t, fast_ip(t.address)) for t in self.targets()]
         result = []
         chosen = fast_ip(source_address) if source_address else None
+        classes = PairClasses(self) if by_class and chosen is None else None
         sources = [self.place_of_address(source_address)] if source_address else self.sources()
         for source in sources:
             versions = {a.version for a in self.net.local_addresses(source, 4)
@@ -198,8 +202,9 @@ class Explainer:
                 if target.place == source and target.role == "peer":
                     target = Target(target.address, "self", target.owner, target.place,
                                     target.label)
-                result.append(Pair(label, target,
-                                   self.predict(source, target, address, chosen)))
+                predicted = classes.predict(source, target, address) if classes else None
+                result.append(Pair(label, target, predicted
+                                   or self.predict(source, target, address, chosen)))
         return result
 
     def notes(self) -> list[str]:

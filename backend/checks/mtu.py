@@ -70,6 +70,15 @@ class PathMtus:
     def of(self, key: str) -> int:
         return self.mtus.of(key)
 
+    def segment_of(self, key: str) -> str | None:
+        """The layer-2 segment (a representative key) of interface ``key``."""
+        return self._segment.get(key)
+
+    def uniform(self, key: str) -> bool:
+        """Whether every interface on ``key``'s segment has one MTU (then a path within it
+        bounds nothing beyond the sender's own device)."""
+        return self._segment.get(key) in self._uniform
+
     def _checked(self, out_dev: str, answering: str) -> tuple[str, ...]:
         """The devices between ``out_dev`` and ``answering`` that drop an oversized frame: a
         veth end receiving from its peer, a bridge port sending. Measured: a bridge passing

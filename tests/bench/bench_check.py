@@ -15,12 +15,14 @@ Run (root, isolated)::
 
     tests/tools/run-isolated .venv/bin/python tests/bench/bench_check.py [N ...]
     tests/tools/run-isolated .venv/bin/python tests/bench/bench_check.py scale 200 1000
+    tests/tools/run-isolated .venv/bin/python tests/bench/bench_check.py classes 50 200
     tests/tools/run-isolated .venv/bin/python -m pytest tests/bench/bench_check.py -s
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import os
 import random
@@ -34,6 +36,7 @@ from typing import Any
 
 import pytest
 
+from netwright.backend.checks.explain import Explainer
 from netwright.backend.checks.run import CheckOptions, run_check
 from netwright.backend.engine import Engine, Target
 from netwright.backend.topology.model import Topology
@@ -216,6 +219,46 @@ def check_at_scale(n: int, repeats: int = 1) -> dict[str, Any]:
             asyncio.run(engine.destroy(topology.name))
 
 
+def compare_classes(n: int, repeats: int = 3) -> list[dict[str, Any]]:
+    """``run_check`` on a mesh of N, alternately explaining every pair alone (as before issue
+    14 item 19's classes) and one pair per class (``checks/pair_classes.py``): wall and CPU
+    time of each run and its phases; the predictions of both must be the same."""
+    alone = functools.partialmethod(Explainer.pairs, by_class=False)
+    rows = []
+    with tempfile.TemporaryDirectory() as state:
+        engine = Engine(Path(state), Target.host())
+        topology = mesh(n)
+        asyncio.run(engine.apply(topology))
+        try:
+            predicted: dict[str, list[Any]] = {}
+            for _ in range(repeats):
+                for mode in ("alone", "by class"):
+                    flush_neighbours(n)
+                    with pytest.MonkeyPatch.context() as patch:
+                        if mode == "alone":
+                            patch.setattr(Explainer, "pairs", alone)
+                        cpu = resource.getrusage(resource.RUSAGE_SELF)
+                        begun = time.perf_counter()
+                        result = asyncio.run(run_check(topology, CheckOptions(timeout=1.0)))
+                        wall = time.perf_counter() - begun
+                        after = resource.getrusage(resource.RUSAGE_SELF)
+                    predicted.setdefault(mode, [p.predicted for p in result.pairs])
+                    peers = [p for p in result.pairs if p.target.role != "self"]
+                    row = {"n": n, "mode": mode, "wall": round(wall, 3),
+                           "user": round(after.ru_utime - cpu.ru_utime, 3),
+                           "sys": round(after.ru_stime - cpu.ru_stime, 3),
+                           "mismatches": len(result.mismatches), "left": permanent_entries(n),
+                           "replies": sum(1 for p in peers if p.observed
+                                          and p.observed.verdict == "reachable"),
+                           **{k: round(v, 3) for k, v in result.seconds.items()}}
+                    rows.append(row)
+                    print(f"N={n} {row}  load {os.getloadavg()[0]:.1f}", flush=True)
+            assert predicted["alone"] == predicted["by class"]
+            return rows
+        finally:
+            asyncio.run(engine.destroy(topology.name))
+
+
 @pytest.mark.parametrize("n", [300, 500])
 def test_check_at_scale_leaves_no_pin(n: int) -> None:
     """The check succeeds past the neighbour table many times over and removes every pin."""
@@ -225,7 +268,10 @@ def test_check_at_scale_leaves_no_pin(n: int) -> None:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["scale"]:
+    if sys.argv[1:2] == ["classes"]:
+        for size in (int(x) for x in sys.argv[2:]):
+            compare_classes(size)
+    elif sys.argv[1:2] == ["scale"]:
         for size in (int(x) for x in sys.argv[2:]):
             check_at_scale(size, repeats=3)
     else:
