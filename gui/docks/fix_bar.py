@@ -32,6 +32,12 @@ class FixBar(QWidget):
         self.button.clicked.connect(self._apply)
         if beside:
             self.setFixedWidth(BESIDE_WIDTH)
+            # hidden, it keeps its room: the list's rows must not re-wrap under the pointer
+            # when a click selects a problem with a fix (a double click's second press
+            # landed on another row)
+            policy = self.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            self.setSizePolicy(policy)
             layout.addWidget(self.label)
             layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignLeft)
             layout.addStretch(1)
