@@ -241,9 +241,24 @@ def _check_host(args: argparse.Namespace) -> CheckResult:
         size=args.size, source=args.source, port=args.port))
 
 
-def run_check_command(args: argparse.Namespace) -> int:
+def run_locally(main: Callable[[], Awaitable[CheckResult]], doing: str, what: str
+                ) -> CheckResult:
+    """``main()`` run in this process (``--local``); a refusal to enter a namespace (not
+    root) becomes a sentence naming the ways that work."""
     import asyncio  # here, not at the top: `netwright --help` stays fast
 
+    from netwright.backend.checks.netns import NamespacePermissionError
+
+    try:
+        return asyncio.run(main())
+    except NamespacePermissionError as exc:
+        raise CheckArgumentsError(
+            f"{exc}: --local {doing} from this process, which may enter the topology's"
+            " namespaces only as root; drop --local so that netwrightd (or the lab, --lab)"
+            f" runs the {what}, or run it as root") from None
+
+
+def run_check_command(args: argparse.Namespace) -> int:
     from netwright.backend.checks.run import CheckOptions, run_check
 
     if args.host:
@@ -270,14 +285,6 @@ def run_check_command(args: argparse.Namespace) -> int:
         deployment = await _deployment(args.subject, args.lab, args.state_dir)
         return await run_check(deployment, options)
 
-    from netwright.backend.checks.netns import NamespacePermissionError
-
-    try:
-        result = asyncio.run(main())
-    except NamespacePermissionError as exc:
-        raise CheckArgumentsError(
-            f"{exc}: --local probes from this process, which may enter the topology's"
-            " namespaces only as root; drop --local so that netwrightd (or the lab, --lab)"
-            " runs the check, or run it as root") from None
+    result = run_locally(main, "probes", "check")
     _print(result, args.json)
     return EXIT_MISMATCH if result.mismatches else EXIT_OK

@@ -26,7 +26,7 @@ def explain_deployed(args: argparse.Namespace) -> CheckResult:
     from netwright.backend.checks.run import CheckOptions, run_check
 
     if args.local:
-        from netwright.backend.cli.cmd_check import _deployment, _lab_outside
+        from netwright.backend.cli.cmd_check import _deployment, _lab_outside, run_locally
 
         options = CheckOptions(probe=False, size=args.size, source=args.source,
                                outside=args.target_outside or (
@@ -36,7 +36,7 @@ def explain_deployed(args: argparse.Namespace) -> CheckResult:
             return await run_check(await _deployment(args.file, args.lab, args.state_dir),
                                    options)
 
-        return asyncio.run(here())
+        return run_locally(here, "reads the kernel", "explanation")
     from netwright.backend.client.connect import connect
 
     name = read_topology(args.file).name if names_a_file(args.file) else args.file

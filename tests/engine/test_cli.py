@@ -182,6 +182,8 @@ def test_check_local_without_root_says_what_to_do(clean_host: Any) -> None:
         try:
             subprocess.run(["chmod", "-R", "a+rX", str(state)], check=True)
             checked = cli("check", "--local", "nolocal", state_dir=state, user="nobody")
+            explained = cli("explain", "--deployed", "--local", "nolocal", state_dir=state,
+                            user="nobody")
         finally:
             cli("destroy", "--local", "nolocal", state_dir=state)
         assert checked.returncode == 1, checked
@@ -189,6 +191,9 @@ def test_check_local_without_root_says_what_to_do(clean_host: Any) -> None:
         assert "drop --local so that netwrightd (or the lab, --lab) runs the check, or run it" \
             " as root" in checked.stderr
         assert "Traceback" not in checked.stderr
+        assert explained.returncode == 1, explained
+        assert "--local reads the kernel from this process" in explained.stderr
+        assert "runs the explanation, or run it as root" in explained.stderr
     finally:
         shutil.rmtree(place)
     assert wait_for_no_orphans(clean_host) == clean_host
