@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,13 +25,17 @@ from tests.engine.conftest import sh, snapshot
 from tests.observe.livehost import BRIDGE, NAMED, LiveHost
 
 WAN = "obs-wan"
+FORWARD = Path("/proc/sys/net/ipv4/ip_forward")
 OUTSIDE = "198.51.100.7"
 
 
 @pytest.fixture
 def wan(live: LiveHost) -> Iterator[LiveHost]:
     """The live host with an address in its anonymous namespace, an uplink to a WAN
-    namespace (its default route) and an outside address there."""
+    namespace (its default route) and an outside address there; the host does not forward
+    (as a fresh host), whatever it did before, and does again what it did afterwards."""
+    forwarding = FORWARD.read_text().strip()
+    FORWARD.write_text("0")
     sh(f"""set -e
 nsenter -t {live.pid} -n ip addr add 172.31.0.3/24 dev eth0
 nsenter -t {live.pid} -n ip link set eth0 up
@@ -50,6 +55,7 @@ ip route add default via 10.78.0.2
     finally:
         sh(f"ip netns del {WAN}", check=False)
         sh("ip link del obswan0 2>/dev/null", check=False)
+        FORWARD.write_text(forwarding)
 
 
 def _state(pid: int) -> dict[str, Any]:
