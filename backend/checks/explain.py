@@ -40,9 +40,9 @@ from netwright.backend.checks.pair_classes import PairClasses
 from netwright.backend.checks.results import Disposition, Pair, Prediction, Target
 from netwright.backend.checks.routing import RouteEntry, Routing, Table
 from netwright.backend.checks.rpfilter import ReversePath
+from netwright.backend.checks.source import source_place, split_source
 from netwright.backend.dhcp.identity import shared_identity_notes
 from netwright.backend.topology.model import Ipvlan, Macvlan, Topology, Vxlan
-from netwright.backend.topology.problems import NetwrightError
 from netwright.backend.topology.validate_links import vxlan_mismatch
 
 MAX_HOPS = 16
@@ -165,18 +165,10 @@ class Explainer:
             found.append(Target(str(self.net.outside), "outside", "outside", OUTSIDE, "outside"))
         return found
 
-    def place_of_address(self, address: str) -> Place:
-        """The place holding ``address`` (for probes sent from it); a NetwrightError naming
-        the address when no place of the topology holds it."""
-        ip = ipaddress.ip_address(address)
-        owners = self.net.owners.get(ip, [])
-        places = [o.place for o in owners if o.kind not in ("nic", "lan")] or [
-            o.place for o in owners if o.kind == "nic"] or [
-            u.place for u in self.dad.unusable.values() if u.ip == ip]
-        if not places:
-            raise NetwrightError(f"{address} is no address of the topology: probes can be sent"
-                                 " only from an address a namespace (or the host) holds")
-        return places[0]
+    def place_of_address(self, source: str) -> Place:
+        """The place that sends from ``--from``'s ``ADDR`` or ``ADDR@NAMESPACE`` (source.py);
+        a NetwrightError naming the address or namespace when none fits."""
+        return source_place(source, self.net, self.dad)
 
     def pairs(self, source_address: str | None = None, *, by_class: bool = True) -> list[Pair]:
         """Every pair; with ``source_address``, only those from the place holding it, sent
@@ -185,7 +177,7 @@ class Explainer:
         same (``pair_classes.py``); False explains every pair alone (the same result)."""
         targets = [(t, fast_ip(t.address)) for t in self.targets()]
         result = []
-        chosen = fast_ip(source_address) if source_address else None
+        chosen = fast_ip(split_source(source_address)[0]) if source_address else None
         classes = PairClasses(self) if by_class and chosen is None else None
         sources = [self.place_of_address(source_address)] if source_address else self.sources()
         for source in sources:
@@ -330,9 +322,12 @@ class Explainer:
                               f" {place_label(source)} goes nowhere", failed.fix())
         mine = next((u for u in self.dad.at(source) if u.ip == src), None)
         if mine is not None:
+            otherwise = ("its link-local address" if src is not None and src.version == 6
+                         and not self.net.local_addresses(source, 6) else "another address")
             return Prediction("unreachable", "address_unusable", f"cannot send from {src}:"
-                              f" {mine.sentence()} (\"Cannot assign requested address\")",
-                              mine.fix())
+                              f" {mine.sentence()} (\"Cannot assign requested address\");"
+                              f" without a chosen source {place_label(source)} sends from"
+                              f" {otherwise}", mine.fix())
         return None
 
     def _from_link_local(self, source: Place, forward: Walk) -> Prediction:

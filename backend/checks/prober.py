@@ -63,20 +63,28 @@ class Probe:
 
 
 def open_sockets(needed: set[tuple[str, int]], bind: dict[str, str] | None = None
-                 ) -> dict[tuple[str, int], socket.socket]:
+                 ) -> tuple[dict[tuple[str, int], socket.socket], dict[tuple[str, int], int]]:
     """Create the echo sockets, each inside its namespace (run this in a worker thread),
-    bound to ``bind``'s address for that namespace where it names one."""
+    bound to ``bind``'s address for that namespace where it names one. Returns the sockets
+    and, by the same key, the kernel's refusal to bind one (EADDRNOTAVAIL for an address that
+    failed duplicate address detection): the answer of every probe it was to send."""
     by_netns: dict[str, list[int]] = defaultdict(list)
     for netns, version in sorted(needed):
         by_netns[netns].append(version)
     opened: dict[tuple[str, int], socket.socket] = {}
+    refused: dict[tuple[str, int], int] = {}
     try:
         for netns, versions in by_netns.items():
             for version in versions:
                 opened[(netns, version)] = sock = _open_in(netns, version)
                 address = (bind or {}).get(netns)
                 if address and (":" in address) == (version == 6):
-                    sock.bind((address, 0))
+                    try:
+                        sock.bind((address, 0))
+                    except OSError as exc:
+                        del opened[(netns, version)]
+                        sock.close()
+                        refused[(netns, version)] = exc.errno or errno.EADDRNOTAVAIL
     except OSError as exc:
         for sock in opened.values():
             sock.close()
@@ -85,7 +93,7 @@ def open_sockets(needed: set[tuple[str, int]], bind: dict[str, str] | None = Non
         for sock in opened.values():
             sock.close()
         raise
-    return opened
+    return opened, refused
 
 
 def _open_in(netns: str, version: int, attempts: int = 3) -> socket.socket:
@@ -143,9 +151,15 @@ class EchoProber:
         loop = asyncio.get_running_loop()
         needed = {(p.netns, p.version) for p in probes}
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="netwright-netns") as pool:
-            sockets = await loop.run_in_executor(pool, lambda: open_sockets(needed, self.bind))
+            sockets, refused = await loop.run_in_executor(
+                pool, lambda: open_sockets(needed, self.bind))
         state = _Run(probes, [None] * len(probes), [0] * len(probes), [0] * len(probes))
         state.remaining = len(probes)
+        for index, probe in enumerate(probes):
+            code = refused.get((probe.netns, probe.version))
+            if code is not None:  # nothing can be sent from the address asked for
+                state.attempts[index] = 1
+                self._finish(state, index, self._error(state, code, index))
         try:
             for key, sock in sockets.items():
                 loop.add_reader(sock.fileno(), self._readable, state, key, sock)

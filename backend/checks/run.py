@@ -28,6 +28,7 @@ from netwright.backend.checks.network import OUTSIDE, HostForwarding, Place
 from netwright.backend.checks.prober import EchoProber, Probe
 from netwright.backend.checks.results import CheckResult, Observation, Pair
 from netwright.backend.checks.services import responders_needed, with_services
+from netwright.backend.checks.source import split_source
 from netwright.backend.dhcp.identity import shared_identity_notes
 from netwright.backend.dhcp.substitute import with_leases
 from netwright.backend.observe.sysctls import bridge_nf_here, forwarding_here, rp_filter_here
@@ -77,9 +78,10 @@ class CheckOptions:
             if value is None:
                 continue
             try:
-                ipaddress.ip_address(value)
+                ipaddress.ip_address(split_source(value)[0] if flag == "--from" else value)
             except ValueError:
-                raise CheckOptionsError(f"{flag} {value!r} is not an IP address") from None
+                raise CheckOptionsError(f"{flag} {value!r} is not an IP address" + (
+                    " (or ADDR@NAMESPACE)" if flag == "--from" else "")) from None
         if self.tcp_port is not None and not 1 <= self.tcp_port <= 65535:
             raise CheckOptionsError(f"TCP port {self.tcp_port} is out of range (1–65535)")
         if self.size is not None and self.size != 0 and not 68 <= self.size <= 65535:
@@ -267,7 +269,7 @@ async def _run_check(
         bind = {}
         if options.source is not None:
             place = explainer.place_of_address(options.source)
-            bind[where.path(place)] = str(ipaddress.ip_address(options.source))
+            bind[where.path(place)] = str(ipaddress.ip_address(split_source(options.source)[0]))
         prober = EchoProber(options.timeout, options.retries, progress, bind)
         observations = await _echo(prober, pairs, probes)
         timings["probe"] = time.perf_counter() - begun

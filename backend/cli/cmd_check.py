@@ -57,9 +57,11 @@ def register(subparsers: Any) -> None:
     check.add_argument("--port", type=tcp_port, metavar="PORT",
                        help="also try TCP to this port (1–65535) from every source to every"
                        " target; with netwrightd, the lab and --local alike")
-    check.add_argument("--from", dest="source", metavar="ADDR",
+    check.add_argument("--from", dest="source", metavar="ADDR[@NAMESPACE]",
                        help="probe only from the namespace holding ADDR, sent from ADDR (for"
-                       " asymmetric paths and reverse-path filtering)")
+                       " asymmetric paths and reverse-path filtering); @NAMESPACE (or @host)"
+                       " names it when several hold ADDR, e.g. an IPv6 duplicate whose"
+                       " duplicate address detection failed on one of them")
     check.add_argument("--size", type=int, metavar="BYTES",
                        help="the don't-fragment probe each reachable pair also gets (default:"
                        " the sender's MTU, i.e. full-size packets; 0: none)")
@@ -93,9 +95,9 @@ def register(subparsers: Any) -> None:
                                 help="the address beyond the gateway to predict (default, when"
                                 " the topology has a gateway: a documentation address standing"
                                 " for any address out there)")
-    explain_parser.add_argument("--from", dest="source", metavar="ADDR",
-                                help="predict only from the namespace holding ADDR, sent"
-                                " from ADDR")
+    explain_parser.add_argument("--from", dest="source", metavar="ADDR[@NAMESPACE]",
+                                help="predict only from the namespace holding ADDR (or"
+                                " NAMESPACE, when several hold it), sent from ADDR")
     explain_parser.add_argument("--size", type=int, metavar="BYTES",
                                 help="judge paths at this packet size (default: each sender's"
                                 " MTU; 0: not at all)")

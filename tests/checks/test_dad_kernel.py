@@ -10,14 +10,17 @@ real engine; every pair's observation equals its prediction.
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 from collections.abc import Callable
 
 import pytest
 
-from netwright.backend.checks.explain import explain
+from netwright.backend.checks.explain import Explainer, explain
 from netwright.backend.checks.results import CheckResult, Pair
+from netwright.backend.checks.run import CheckOptions, run_check
 from netwright.backend.topology import Topology, parse_topology
+from netwright.backend.topology.problems import NetwrightError
 from tests.checks.test_rpfilter_kernel import check
 
 pytestmark = pytest.mark.root
@@ -140,3 +143,43 @@ def test_with_nodad_on_one_holder_the_other_is_predicted_to_lose() -> None:
     assert "eb fails duplicate address detection for fd00::1 (ea holds it with nodad), so b" \
         " sends from its link-local address" in pairs[("b", "fd01::2")].reason
     assert "link-local" not in pairs[("a", "fd01::2")].reason
+
+
+def check_from(deployment: object, source: str) -> CheckResult:
+    result = asyncio.run(run_check(deployment, CheckOptions(timeout=0.3, retries=1,
+                                                            source=source)))
+    assert result.probed and not result.mismatches, "\n".join(
+        f"{p.source} → {p.target.label}: {p.mismatch_text()}" for p in result.mismatches)
+    return result
+
+
+def test_from_names_the_namespace_that_lost_dad(deploy: Callable[[Topology], object]) -> None:
+    """`--from fd00::1` means the holder that kept it; `--from fd00::1@LOSER` probes from the
+    loser, whose kernel refuses to send from a failed address (bind: EADDRNOTAVAIL), and the
+    prediction says so, with the link-local fallback it uses otherwise."""
+    deployment = deploy(design("fd00::1/64", "fd00::1/64 nodad"))  # b keeps it: no race
+    loser, winner = "a", "b"
+    kept = check_from(deployment, "fd00::1")
+    assert "dadfailed" in flags(loser)
+    assert {p.source for p in kept.pairs} == {winner}
+    assert pair(kept, winner, "fd01::2").observed.verdict == "reachable"  # type: ignore
+    lost = check_from(deployment, f"fd00::1@{loser}")
+    assert {p.source for p in lost.pairs} == {loser} and lost.pairs
+    for probed in lost.pairs:
+        assert probed.observed is not None and probed.observed.errno == "EADDRNOTAVAIL"
+        assert probed.predicted.disposition == "address_unusable", probed.predicted
+    reason = pair(lost, loser, "fd01::2").predicted.reason
+    assert f"cannot send from fd00::1: fd00::1 failed duplicate address detection on {loser}'s" \
+        f" e{loser}" in reason
+    assert f"without a chosen source {loser} sends from its link-local address" in reason
+
+
+@pytest.mark.parametrize(("source", "words"), [
+    ("fd00::1@c", "c holds no address fd00::1 (--from fd00::1@c): it is held by a, b"),
+    ("fd00::1@nope", "no namespace nope in the topology (--from ADDR@NAMESPACE); there are:"
+                     " host, a, b, r, c"),
+])
+def test_from_a_namespace_that_does_not_hold_the_address(source: str, words: str) -> None:
+    with pytest.raises(NetwrightError) as caught:
+        Explainer(design("fd00::1/64", "fd00::1/64")).pairs(source)
+    assert words in str(caught.value)
