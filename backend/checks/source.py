@@ -48,6 +48,9 @@ def source_place(text: str, net: Network, dad: Dad) -> Place:
 
 def _place_named(name: str, net: Network) -> Place:
     namespaces = net.topology.namespaces
+    if not name:
+        raise NetwrightError("--from ADDR@ names no namespace: write ADDR@NAMESPACE (or"
+                             " ADDR@host), or ADDR alone")
     if name in namespaces:
         return name
     if name == "host":

@@ -178,6 +178,7 @@ def test_from_names_the_namespace_that_lost_dad(deploy: Callable[[Topology], obj
     ("fd00::1@c", "c holds no address fd00::1 (--from fd00::1@c): it is held by a, b"),
     ("fd00::1@nope", "no namespace nope in the topology (--from ADDR@NAMESPACE); there are:"
                      " host, a, b, r, c"),
+    ("fd00::1@", "--from ADDR@ names no namespace: write ADDR@NAMESPACE"),
 ])
 def test_from_a_namespace_that_does_not_hold_the_address(source: str, words: str) -> None:
     with pytest.raises(NetwrightError) as caught:
