@@ -86,6 +86,12 @@ def _status(args: argparse.Namespace) -> int:
         finally:
             client.close()
 
+    from netwright.backend.service.labdir import LabUnavailableError, lab_dir
+
+    try:
+        lab_dir()  # a directory the lab cannot have is said so, not "no lab is running"
+    except LabUnavailableError as exc:
+        raise BackendUnavailableError(str(exc)) from None
     try:
         held, sources = asyncio.run(deployments())
     except BackendUnavailableError:
