@@ -12,8 +12,9 @@ no rules anywhere (firewall, NAT), no rp_filter anywhere, no DAD state or race, 
 interface with carrier holding exactly one address of the version (held nowhere else), a
 routing table with no route as specific as or more specific than that address's connected
 route (no src route), loopback up, and a segment whose interfaces all have one MTU. Every
-other pair is explained alone. ``tests/checks/test_pair_classes.py`` compares both ways on
-every example and on random topologies. Pure, like the explainer.
+other pair is explained alone. (A link's impairment is no part of a prediction: the check
+measures it afterwards, ``impaired.py``.) ``tests/checks/test_pair_classes.py`` compares
+both ways on every example and on random topologies. Pure, like the explainer.
 """
 
 from __future__ import annotations
