@@ -131,6 +131,19 @@ class Dad:
             return None
         return f"{dad_outcome(found[0], found[1])}; the other answers"
 
+    def sure_loss(self, place: Place, ip: IpAddr) -> Unusable | None:
+        """For a design not read from a kernel: ``ip`` at ``place`` when it is sure to fail
+        duplicate address detection (another holder has nodad, it has not), as the kernel
+        would flag it — what ``--from ip@place`` sends from."""
+        found = self.races.get(ip)
+        if found is None or self.read:
+            return None
+        mine = [(k, e) for k, e in found if self.places.get(k) == place]
+        sure = tuple(k for k, e in found if (k, e) not in mine and e.nodad)
+        if not mine or mine[0][1].nodad or not sure:
+            return None
+        return Unusable(mine[0][0], place, ip, "dadfailed", sure)
+
     def source_race_text(self, place: Place, ip: IpAddr) -> str | None:
         """For a design not read from a kernel: what losing the race means for packets that
         ``place`` sends from ``ip``."""

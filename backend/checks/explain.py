@@ -231,7 +231,7 @@ class Explainer:
                 src: IpAddr | None = None) -> Prediction:
         """``src``: the address the probe is sent from (None: the one the kernel picks)."""
         dst = dst or ipaddress.ip_address(target.address)
-        if self.dad.unusable:
+        if self.dad.unusable or (src is not None and self.dad.races):
             refused = self._refused_by_dad(source, dst, src)
             if refused is not None:
                 return refused
@@ -320,10 +320,12 @@ class Explainer:
             return Prediction("unreachable", "address_unusable",
                               f"{failed.sentence()}; a packet to it from"
                               f" {place_label(source)} goes nowhere", failed.fix())
-        mine = next((u for u in self.dad.at(source) if u.ip == src), None)
+        mine = next((u for u in self.dad.at(source) if u.ip == src), None) or (
+            self.dad.sure_loss(source, src) if src is not None else None)
         if mine is not None:
             otherwise = ("its link-local address" if src is not None and src.version == 6
-                         and not self.net.local_addresses(source, 6) else "another address")
+                         and not set(self.net.local_addresses(source, 6)) - {src}
+                         else "another address")
             return Prediction("unreachable", "address_unusable", f"cannot send from {src}:"
                               f" {mine.sentence()} (\"Cannot assign requested address\");"
                               f" without a chosen source {place_label(source)} sends from"

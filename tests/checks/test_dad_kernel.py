@@ -143,6 +143,14 @@ def test_with_nodad_on_one_holder_the_other_is_predicted_to_lose() -> None:
     assert "eb fails duplicate address detection for fd00::1 (ea holds it with nodad), so b" \
         " sends from its link-local address" in pairs[("b", "fd01::2")].reason
     assert "link-local" not in pairs[("a", "fd01::2")].reason
+    # the loser chosen as the source (--from fd00::1@b) cannot send at all, as check measures
+    chosen = Explainer(design("fd00::1/64 nodad", "fd00::1/64")).pairs("fd00::1@b")
+    assert {p.source for p in chosen} == {"b"}
+    assert all(p.predicted.disposition == "address_unusable" for p in chosen), chosen
+    assert "cannot send from fd00::1: fd00::1 failed duplicate address detection on b's eb" \
+        " (ea holds it)" in chosen[0].predicted.reason
+    assert "without a chosen source b sends from its link-local address" \
+        in chosen[0].predicted.reason
 
 
 def check_from(deployment: object, source: str) -> CheckResult:
