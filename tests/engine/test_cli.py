@@ -154,6 +154,9 @@ def test_progress_on_a_terminal(tmp_path: Path, clean_host: Any) -> None:
     assert "applied" in text
     piped = cli("plan", "--local", str(topology), state_dir=tmp_path / "state")
     assert "\r[" not in piped.stderr
+    destroyed = cli("destroy", "--local", str(topology), state_dir=tmp_path / "state")
+    assert destroyed.returncode == 0, destroyed.stderr
+    assert wait_for_no_orphans(clean_host) == clean_host  # nothing left for the next test
 
 
 NOT_ROOT_CHECKED = """netwright: 1
