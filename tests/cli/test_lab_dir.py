@@ -12,17 +12,25 @@ from pathlib import Path
 
 import pytest
 
-NETWRIGHT = str(Path(__file__).parents[2] / ".venv" / "bin" / "netwright")
+ROOT = Path(__file__).parents[2]
+NETWRIGHT = str(ROOT / ".venv" / "bin" / "netwright")
 UID = 47000 + os.getpid() % 1000
+
+# A checkout under /tmp (a clone in a temporary directory) would vanish under the fresh
+# tmpfs: it is kept on /mnt meanwhile and bound back at its own path inside the new /tmp.
+KEEP_THE_CHECKOUT = """case "$1" in /tmp/*) mount --bind "$1" /mnt; keep=1 ;; *) keep= ;; esac
+mount -t tmpfs -o mode=1777 netwright-test-tmp /tmp
+if [ -n "$keep" ]; then mkdir -p "$1" && mount --bind /mnt "$1"; fi
+"""
 
 
 def _as_throwaway_user(prepare: str, *argv: str) -> subprocess.CompletedProcess[str]:
     """``netwright argv`` as ``UID`` after ``prepare`` (root's shell) set up the private /tmp."""
-    script = (f"mount -t tmpfs -o mode=1777 netwright-test-tmp /tmp && {prepare} && exec setpriv"
+    script = (f"set -e\n{KEEP_THE_CHECKOUT}{prepare}\nshift\nexec setpriv"
               f" --reuid={UID} --regid={UID} --clear-groups -- env -i PATH=/usr/bin:/bin"
               f' DBUS_SYSTEM_BUS_ADDRESS=unix:path=/nonexistent "$@"')
     return subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c", script,
-                           "sh", NETWRIGHT, *argv],
+                           "sh", str(ROOT), NETWRIGHT, *argv],
                           capture_output=True, text=True, check=False, timeout=60, cwd="/")
 
 
