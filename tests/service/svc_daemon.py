@@ -112,7 +112,7 @@ class Daemon:
              "--state-dir", str(self.state_dir), *self.extra_args],
             self.host.run_dir, env,
         )
-        wait_until(lambda: name_has_owner(self.address, BUS_NAME), 30,
+        wait_until(lambda: name_has_owner(self.address, BUS_NAME), 60,
                    "netwrightd to own its name", self.started)
         return self.started
 
