@@ -104,6 +104,22 @@ async def connect(bus: str, *, inside_user_namespace: bool = False) -> MessageBu
 
 
 async def serve(args: argparse.Namespace) -> int:
+    # SIGTERM and SIGINT stop the daemon cleanly from the start: one that comes while the lab
+    # host is being built waits for the build, and the helpers it started are then stopped
+    # (the signal's default action ended the lab at once and left its dnsmasq running)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    received: list[str] = []
+
+    def on_signal(signum: signal.Signals) -> None:
+        received.append(signum.name)
+        stop.set()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, on_signal, signum)
+    received.extend(getattr(args, "stop_requested", None) or [])  # before the loop ran
+    if received:
+        stop.set()
     bus = await connect(args.bus, inside_user_namespace=args.lab_inner)
     if args.lab_inner:
         from netwright.backend.service.lab import prepare_inner
@@ -115,6 +131,11 @@ async def serve(args: argparse.Namespace) -> int:
     prepare = None
     if target.host_netns is not None:
         prepare = await _lab_host(worker)
+        if stop.is_set():
+            log.info("stopping on %s while the lab host was being built", received[0])
+            _stop_lab_helpers(state_dir, target)
+            bus.disconnect()
+            return 0
     await _recover(worker)
     authority: Authority = (
         LabAuthority() if (args.lab_inner or args.no_polkit) else PolkitAuthority(bus)
@@ -137,16 +158,6 @@ async def serve(args: argparse.Namespace) -> int:
     log.info("serving %s (%s mode, target %s, state in %s)", names.BUS_NAME, mode,
              target.key, state_dir)
 
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    received: list[str] = []
-
-    def on_signal(signum: signal.Signals) -> None:
-        received.append(signum.name)
-        stop.set()
-
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, on_signal, signum)
     idle = _watch_idle(args, bus, interface, lambda: (received.append("idle"), stop.set()))
     disconnected = asyncio.ensure_future(
         bus.wait_for_disconnect()  # type: ignore[no-untyped-call]
@@ -162,9 +173,7 @@ async def serve(args: argparse.Namespace) -> int:
     interface.trials.stop()  # the next netwrightd (or NetworkManager's timer) takes over
     await interface.jobs.shutdown(SHUTDOWN_TIMEOUT_SECONDS)
     if target.host_netns is not None:  # the lab's DHCP helpers must not outlive its backend
-        from netwright.backend.dhcp.lab_server import stop_lab_helpers
-
-        stop_lab_helpers(Path(state_dir), target)
+        _stop_lab_helpers(state_dir, target)
     await dispatcher.drain()
     await interface.reader.close()
     stopping.cancel()
@@ -174,6 +183,12 @@ async def serve(args: argparse.Namespace) -> int:
         bus.disconnect()
     log.info("stopped")
     return 0
+
+
+def _stop_lab_helpers(state_dir: str | Path, target: Target) -> None:
+    from netwright.backend.dhcp.lab_server import stop_lab_helpers
+
+    stop_lab_helpers(Path(state_dir), target)
 
 
 def _watch_idle(args: argparse.Namespace, bus: MessageBus, interface: Backend1,

@@ -89,6 +89,11 @@ def _sysctl(name: str) -> str | None:
 
 def run_lab_launcher(args: argparse.Namespace) -> int:
     """Start the lab's bus, enter the lab's namespaces and serve there until SIGTERM."""
+    # a SIGTERM before the backend serves (the bus starting, the modules loading) is kept for
+    # it, so it stops cleanly once up instead of dying with its helpers left running
+    early: list[str] = []
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda number, _frame: early.append(signal.Signals(number).name))
     try:
         directory = lab_dir()
     except LabUnavailableError as exc:
@@ -124,7 +129,7 @@ def run_lab_launcher(args: argparse.Namespace) -> int:
         enter_lab_namespaces()
         from netwright.backend.service.daemon import serve
 
-        inner = argparse.Namespace(**{**vars(args), "lab_inner": True,
+        inner = argparse.Namespace(**{**vars(args), "lab_inner": True, "stop_requested": early,
                                       "bus": lab_address(directory), "state_dir": state_dir})
         code = asyncio.run(serve(inner))
         if code == 0:  # its helpers are stopped; what it recorded died with its namespaces
