@@ -26,6 +26,7 @@ from netwright.backend.engine import Engine, Target
 from netwright.backend.lab import build_lab, destroy_lab
 from netwright.backend.topology import parse_topology
 from netwright.backend.topology.model import Topology
+from tests.tools.proc_scan import naming
 
 HERE = Path(__file__).parent
 ROOT = HERE.parents[1]
@@ -91,18 +92,16 @@ def kill_mid_lease(child_script: str, state_dir: Path, tmp_path: Path) -> None:
 
 def udhcpc_pids(state_dir: Path) -> list[int]:
     """PIDs of udhcpc processes whose command line names a file under ``state_dir``."""
-    root = str(state_dir.resolve())
     found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
+    for pid, argv in naming(state_dir.resolve()):
+        if b"udhcpc" not in argv:
             continue
         try:
-            argv = (entry / "cmdline").read_bytes().split(b"\0")
-            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
         except (OSError, IndexError):
             continue
-        if state != "Z" and b"udhcpc" in argv and any(root.encode() in a for a in argv):
-            found.append(int(entry.name))
+        if state != "Z":
+            found.append(pid)
     return sorted(found)
 
 

@@ -25,6 +25,7 @@ from netwright.backend.dhcp import processes
 from netwright.backend.service.errors import BackendUnavailableError
 from netwright.backend.service.lab import running_lab_pid
 from tests.dhcp.conftest import LAB_TWO_MACVLANS, ROOT
+from tests.tools.proc_scan import naming
 
 
 def _children(pid: int) -> list[int]:
@@ -123,22 +124,10 @@ def test_the_next_lab_ends_the_helpers_a_killed_lab_left(labs: Labs) -> None:
     assert 1 <= len(fresh) <= 2 and not {h.pid for h in fresh} & {h.pid for h in left}
 
 
-def _processes_naming(path: Path) -> list[str]:
-    """Command lines of the processes that name ``path`` (the lab's bus, dnsmasq, clients)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and int(entry.name) != os.getpid():
-            with contextlib.suppress(OSError):
-                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-                if str(path) in command:
-                    found.append(command)
-    return found
-
-
 def test_a_lab_stopped_while_it_starts_ends_cleanly_and_leaves_no_helper(labs: Labs) -> None:
     """SIGTERM as soon as the lab's bus is up, while the backend loads and builds the lab
     host (the router's dnsmasq): it stops once up, helpers first, and exits cleanly."""
     lab = labs.start()
     lab.send_signal(signal.SIGTERM)
     assert lab.wait(60) == 0
-    assert _processes_naming(labs.runtime) == []
+    assert [b" ".join(argv).decode() for _pid, argv in naming(labs.runtime)] == []

@@ -23,6 +23,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
 from netwright.gui.model.clipboard import release
+from tests.tools.proc_scan import naming
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
@@ -146,13 +147,9 @@ def own_lab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 def _stop_left_behind(runtime: Path) -> None:
     """The lab's DHCP server (dnsmasq) outlives a SIGTERM'd lab (reported): stop ours, the
     processes whose command line names this test's private runtime directory."""
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit() or int(proc.name) == os.getpid():
-            continue
+    for pid, _argv in naming(runtime):
         with contextlib.suppress(OSError):
-            command = (proc / "cmdline").read_bytes().decode(errors="replace")
-            if str(runtime) in command:
-                os.kill(int(proc.name), signal.SIGTERM)
+            os.kill(pid, signal.SIGTERM)
 
 
 def _alive(pid: int) -> bool:

@@ -29,6 +29,7 @@ from svc_polkit import USER_ALLOWED
 from svc_user_manager import UserManager
 
 from netwright.backend.client import lab_start
+from tests.tools.proc_scan import naming
 
 SEED_FILE = Path(__file__).parent / "data" / "seed-macvlan.yaml"
 IDLE = 2.0
@@ -56,16 +57,7 @@ def lab(users: dict[str, str]) -> Iterator[PrivateLab]:
 
 def lab_processes(lab: PrivateLab | UserManager) -> set[int]:
     """The lab daemon and every process whose command line names the lab's directory."""
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            argv = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if str(lab.runtime / "netwright-lab").encode() in argv:
-            found.add(int(entry.name))
+    found = {pid for pid, _argv in naming(lab.runtime / "netwright-lab")}
     pid = lab_pid(USER_ALLOWED, lab.runtime / "netwright-lab")
     return found | ({pid} if pid else set())
 

@@ -7,19 +7,20 @@ from __future__ import annotations
 
 import os
 
+from tests.tools.proc_scan import command_lines
+
 
 def iperf3_processes() -> list[int]:
     """PIDs of the iperf3 processes whose environment carries this run's marker."""
     marker = f"NETWRIGHT_TEST_ISOLATED={os.environ.get('NETWRIGHT_TEST_ISOLATED', '')}".encode()
     found = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
+    for pid, argv in command_lines():
+        if b"iperf3" not in argv[0]:
+            continue
         try:
-            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
-                if b"iperf3" not in cmdline.read().split(b"\0")[0]:
-                    continue
             with open(f"/proc/{pid}/environ", "rb") as environ:
                 if marker in environ.read().split(b"\0"):
-                    found.append(int(pid))
+                    found.append(pid)
         except OSError:
             continue
     return found
