@@ -11,6 +11,7 @@ thread, the CLI's ``--local`` directly. Reads the deployment; never changes the 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import threading
@@ -100,6 +101,10 @@ def configured_rate(topology: Topology, source: str) -> int | None:
 
 
 def _listening(pid: int, port: int) -> bool:
+    """True once process ``pid`` itself listens on TCP ``port``. /proc/PID/net lists the
+    whole namespace's sockets: another process listening there (a port in use) must not
+    pass for our server, so the listening socket must be one of ``pid``'s descriptors."""
+    sockets = set()
     for table in ("tcp", "tcp6"):
         try:
             with open(f"/proc/{pid}/net/{table}") as lines:
@@ -107,10 +112,15 @@ def _listening(pid: int, port: int) -> bool:
                 for line in lines:
                     fields = line.split()
                     if fields[3] == TCP_LISTEN and int(fields[1].rsplit(":", 1)[1], 16) == port:
-                        return True
+                        sockets.add(f"socket:[{fields[9]}]")
         except (OSError, StopIteration):
             continue
-    return False
+    if not sockets:
+        return False
+    try:
+        return any(os.readlink(fd.path) in sockets for fd in os.scandir(f"/proc/{pid}/fd"))
+    except OSError:  # exited meanwhile
+        return False
 
 
 def _iperf3() -> str:
