@@ -192,8 +192,9 @@ QT_BASELINE = ("from PySide6.QtWidgets import QApplication, QWidget\n"
 def _until_visible(argv: list[str], title: str, env: dict[str, str]) -> float:
     """Seconds from exec until a visible window whose name contains ``title`` exists.
 
-    A start that cannot reach the X server at all (seen a few times in a hundred on a loaded
-    machine, for any Qt program, while Xvfb runs on) is retried, at most twice.
+    A start that cannot reach the X server at all is retried, at most twice (it was seen
+    for any Qt program until Xvfb ran with -noreset: the server resets whenever its last
+    client leaves, and refuses connections meanwhile).
     """
     for _attempt in range(3):
         seconds = _one_start(argv, title, env)
@@ -242,8 +243,11 @@ def _start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
         display = f":{number}"
         if Path(f"/tmp/.X{number}-lock").exists() or Path(f"/tmp/.X11-unix/X{number}").exists():
             continue
+        # -noreset: by default the server resets when its last client leaves (a window
+        # timed and closed, the poll done), and a program starting meanwhile cannot connect
         xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1600x1000x24", "-nolisten",
-                                 "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                 "tcp", "-noreset"], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 10
         while xvfb.poll() is None and time.monotonic() < deadline:
             if subprocess.run(["xdotool", "getdisplaygeometry"], capture_output=True,
