@@ -49,6 +49,7 @@ from netwright.backend.client.results import (
     parse_apply_result,
     parse_deployment_sources,
     parse_plan,
+    parse_problems,
     parse_status,
 )
 from netwright.backend.service import names
@@ -59,11 +60,14 @@ if TYPE_CHECKING:
 
     from netwright.backend.outcomes.provenance import Provenance
     from netwright.backend.outcomes.results import ApplyResult, Plan, Status
+    from netwright.backend.topology.problems import Problem
 
 #: The bus's errors that mean a call reached no backend (so it did nothing).
 _NOT_DELIVERED = ("org.freedesktop.DBus.Error.ServiceUnknown",
                   "org.freedesktop.DBus.Error.NameHasNoOwner",
                   "org.freedesktop.DBus.Error.Spawn.ChildExited")
+#: A call's header flag: the bus answers ServiceUnknown instead of starting the service.
+NO_AUTOSTART = 2
 _BUS = ("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus")
 _BACKEND = (names.BUS_NAME, names.OBJECT_PATH, names.INTERFACE)
 
@@ -147,6 +151,13 @@ class SystemBackend:
 
     async def plan(self, topology: str) -> Plan:
         return parse_plan(self._call(*_BACKEND, "Plan", "sa{sv}", [topology, {}]))
+
+    async def validate(self, topology: str) -> list[Problem]:
+        """Every problem of the text, from a netwrightd that is already running: the bus is
+        told not to start one (validating is no reason to start a root daemon; the caller
+        reads the file itself instead)."""
+        return parse_problems(self._call(*_BACKEND, "Validate", "s", [topology],
+                                         flags=NO_AUTOSTART))
 
     async def apply(self, topology: str, progress: ProgressCallback | None = None, *,
                     confirm: bool = False, confirm_seconds: int | None = None,
@@ -239,9 +250,9 @@ class SystemBackend:
                                                                status)))
 
     def _call(self, destination: str, path: str, interface: str, member: str,  # noqa: PLR0917
-              signature: str, body: list[Any]) -> Any:
+              signature: str, body: list[Any], flags: int = 0) -> Any:
         self._sock.settimeout(CALL_TIMEOUT_SECONDS)
-        serial = self._send(destination, path, interface, member, signature, body)
+        serial = self._send(destination, path, interface, member, signature, body, flags)
         return self._answer(self._reply_to(serial))
 
     def _delivered(self, reply: Message, done_before: bool) -> Message:
@@ -276,12 +287,13 @@ class SystemBackend:
         return message
 
     def _send(self, destination: str, path: str, interface: str, member: str,  # noqa: PLR0917
-              signature: str, body: list[Any]) -> int:
+              signature: str, body: list[Any], flags: int = 0) -> int:
         from dbus_fast.message import Message
 
         self._serial += 1
         message = Message(destination=destination, path=path, interface=interface,
-                          member=member, signature=signature, body=body, serial=self._serial)
+                          member=member, signature=signature, body=body, serial=self._serial,
+                          flags=flags)
         self._sock.sendall(message._marshall(False))
         return self._serial
 

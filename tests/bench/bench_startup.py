@@ -3,16 +3,17 @@
 At this size a command's wall time is mostly start-up (imports), so what is timed is the
 real process, as a user runs it, from exec to exit:
 
-- ``netwright --help`` and ``netwright validate SEED`` beside the interpreter's own start
-  (``python -c pass``, with the same site-packages) and an instant command (``ip link show``);
+- ``netwright --help`` and ``netwright validate SEED`` (no netwrightd runs: the file is read
+  in the command's own process) beside the interpreter's own start (``python -c pass``, with
+  the same site-packages) and an instant command (``ip link show``);
 - ``netwright apply --local --yes SEED`` beside the ten ``ip`` commands that build the seed
   (``netwright export --format sh``, run by ``sh -e``), and ``destroy --local`` beside
   ``ip netns del`` of its two namespaces — in this process's network namespace, on a veth
   standing in for the seed's wlp2s0;
-- ``list``, ``status``, ``apply`` and ``destroy`` through a running netwrightd (system bus,
-  polkitd deciding, an unprivileged user), beside one D-Bus round trip to that daemon from a
-  new process (``dbus-send … Peer.Ping``) and the interpreter's start, same user, same
-  wrapper;
+- ``list``, ``status``, ``apply``, ``destroy`` and ``validate`` through a running netwrightd
+  (system bus, polkitd deciding, an unprivileged user), beside one D-Bus round trip to that
+  daemon from a new process (``dbus-send … Peer.Ping``) and the interpreter's start, same
+  user, same wrapper;
 - the designer (``netwright --offline``; it connects to a backend only after its window is
   up) until its window is visible on an X server (Xvfb, polled with xdotool), beside a
   PySide6 script that shows an empty QWidget.
@@ -68,7 +69,8 @@ BEFORE = os.environ.get("NETWRIGHT_BENCH_BEFORE")
 #: Issue 23's targets (seconds, whole command, idle machine), printed against the medians.
 TARGETS = {
     "list (backend)": 0.1, "status (backend)": 0.1, "apply (backend)": 0.15,
-    "destroy (backend)": 0.15, "validate SEED": 0.1, "netwright --help": 0.08,
+    "destroy (backend)": 0.15, "validate SEED": 0.1, "validate SEED (backend)": 0.1,
+    "netwright --help": 0.08,
     "designer visible": 0.6,
 }
 
@@ -181,6 +183,8 @@ def _service_contenders(address: str) -> dict[str, Callable[[], float]]:
         contenders[f"status (backend){suffix}"] = user(NETWRIGHT, "status", "seed", extra=extra)
         contenders[f"destroy (backend){suffix}"] = user(NETWRIGHT, "destroy", "seed",
                                                         extra=extra)
+        contenders[f"validate SEED (backend){suffix}"] = user(NETWRIGHT, "validate", str(SEED),
+                                                              extra=extra)
     return contenders
 
 
