@@ -24,7 +24,7 @@ def main(welcome: str, arranged: str) -> int:
     from netwright.gui.canvas.metrics import measure_scene
     from netwright.gui.model.files import examples
 
-    window, _settings = new_window()
+    window, settings_folder = new_window()
     QTest.qWait(600)
     shown = window.welcome.isVisible()
     if not save_window(window, welcome)[0]:
@@ -45,7 +45,7 @@ def main(welcome: str, arranged: str) -> int:
               "label_px_at_fit": round(window.view.zoom()
                                        * QFontInfo(_LABEL_FONT).pixelSize(), 1)}
     print(json.dumps(report))
-    close_window(window)
+    close_window(window, settings_folder)
     return 0
 
 

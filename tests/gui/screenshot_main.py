@@ -18,7 +18,7 @@ from screenshot_window import close_window, new_window, save_window
 def main(topology: str, output: str) -> int:
     app = QApplication(["netwright"])
     app.setApplicationName("Netwright")
-    window, _settings = new_window()
+    window, settings_folder = new_window()
     assert window.open_path(topology), "the topology did not open"
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline and not window.checks.result:
@@ -37,7 +37,7 @@ def main(topology: str, output: str) -> int:
         print("could not grab or save the window", file=sys.stderr)
         return 1
     print("saved", width, height, window.checks.heading.text())
-    close_window(window)
+    close_window(window, settings_folder)
     return 0
 
 

@@ -33,10 +33,16 @@ def save_window(window: Any, output: str) -> tuple[bool, int, int]:
     return saved, image.width(), image.height()
 
 
-def close_window(window: Any) -> None:
-    """Close without the unsaved-changes question."""
+def close_window(window: Any, settings_folder: QTemporaryDir) -> None:
+    """Close without the unsaved-changes question, then remove the settings' folder.
+
+    The window writes its state on close; written now (sync), nothing is left for QSettings
+    to write when it is destroyed at exit, which would make the folder again (a hundred
+    /tmp/Netwright-XXXXXX folders were found after some runs)."""
     window.document.undo_stack.setClean()
     window.close()
+    window.settings.sync()
+    settings_folder.remove()
 
 
 async def idle(window: Any, timeout: float = 120) -> None:
@@ -60,10 +66,11 @@ def run_scenario(scenario: Callable[[Any], Coroutine[Any, Any, int]],
     app.setApplicationName("Netwright")
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    window, _settings = new_window()
+    window, settings_folder = new_window()
     QTest.qWait(100)
     if not prepare(window):
+        close_window(window, settings_folder)
         return 1
     code = loop.run_until_complete(scenario(window))
-    close_window(window)
+    close_window(window, settings_folder)
     return code
