@@ -10,6 +10,7 @@ match rule per connection refuses the second.
 from __future__ import annotations
 
 import contextlib
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,6 +36,7 @@ def _bus_with_one_match_rule() -> Iterator[str]:
         yield f"unix:path={socket}"
     finally:
         bus.stop()
+        shutil.rmtree(run_dir, ignore_errors=True)
 
 
 def test_a_refused_match_rule_is_said_not_waited_on(monkeypatch: pytest.MonkeyPatch) -> None:
