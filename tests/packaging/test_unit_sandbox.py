@@ -12,6 +12,7 @@ from __future__ import annotations
 import configparser
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -25,11 +26,11 @@ pytestmark = pytest.mark.root
 
 SANDBOX = """
 set -e
-state=$(mktemp -d /tmp/netwright-sandbox-state.XXXXXX)
+state=$2
 mount -t tmpfs -o mode=0700 netwright-state "$state"
 mount -o remount,bind,ro /
 if touch /usr/netwright-sandbox-probe 2>/dev/null; then echo "/ is writable"; exit 99; fi
-caps=$1; shift
+caps=$1; shift 2
 run() {{ setpriv --bounding-set=-all,$caps --inh-caps=-all {nnp} -- "$@" --state-dir "$state"; }}
 {body}
 """
@@ -50,11 +51,13 @@ def bounding_set() -> list[str]:
 def sandboxed(caps: list[str], body: str) -> subprocess.CompletedProcess[str]:
     nnp = "--no-new-privs" if unit_service()["NoNewPrivileges"] == "yes" else ""
     script = SANDBOX.format(nnp=nnp, body=body)
-    return subprocess.run(
-        ["unshare", "--mount", "--propagation", "private", "sh", "-c", script, "sandbox",
-         ",".join(f"+{cap}" for cap in caps)],
-        capture_output=True, text=True, check=False, timeout=300,
-    )
+    # the state's mount point is made and removed out here: inside, / is read-only to the end
+    with tempfile.TemporaryDirectory(prefix="netwright-sandbox-state.") as state:
+        return subprocess.run(
+            ["unshare", "--mount", "--propagation", "private", "sh", "-c", script, "sandbox",
+             ",".join(f"+{cap}" for cap in caps), state],
+            capture_output=True, text=True, check=False, timeout=300,
+        )
 
 
 def test_the_seed_applies_checks_and_destroys_inside_the_unit_sandbox() -> None:
