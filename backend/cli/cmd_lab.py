@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -56,10 +57,22 @@ def _start(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _usable_lab_dir() -> Path:
+    """The user's lab directory; a directory the lab cannot have is said so (labdir.py's
+    sentence, exit 1), never taken for "no lab is running"."""
+    from netwright.backend.service.errors import BackendUnavailableError
+    from netwright.backend.service.labdir import LabUnavailableError, lab_dir
+
+    try:
+        return lab_dir()
+    except LabUnavailableError as exc:
+        raise BackendUnavailableError(str(exc)) from None
+
+
 def _stop(args: argparse.Namespace) -> int:
     from netwright.backend.service.lab import stop_running_lab
 
-    if not stop_running_lab():
+    if not stop_running_lab(_usable_lab_dir()):
         print("no lab is running")
         return EXIT_NOT_RUNNING
     print("the lab is stopped")
@@ -86,21 +99,16 @@ def _status(args: argparse.Namespace) -> int:
         finally:
             client.close()
 
-    from netwright.backend.service.labdir import LabUnavailableError, lab_dir
-
-    try:
-        lab_dir()  # a directory the lab cannot have is said so, not "no lab is running"
-    except LabUnavailableError as exc:
-        raise BackendUnavailableError(str(exc)) from None
+    directory = _usable_lab_dir()
     try:
         held, sources = asyncio.run(deployments())
     except BackendUnavailableError:
         print("no lab is running")
         return EXIT_NOT_RUNNING
-    pid = running_lab_pid()
-    started = lab_started_at()
+    pid = running_lab_pid(directory)
+    started = lab_started_at(directory)
     since = f", since {_when(started)}" if started else ""
-    print(f"the lab is running (pid {pid}{since}, {lab_address()})")
+    print(f"the lab is running (pid {pid}{since}, {lab_address(directory)})")
     unit = lab_unit(pid) if pid else None
     print(f"  as the systemd user unit {unit} (systemctl --user status {unit})" if unit
           else "  as a plain process (no systemd user manager answered when it started)")

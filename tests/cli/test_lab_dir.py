@@ -42,7 +42,8 @@ def _as_throwaway_user(prepare: str, *argv: str) -> subprocess.CompletedProcess[
      [f"/tmp/netwright-lab-{UID} exists and belongs to root, not to you",
       f"sudo rm -r /tmp/netwright-lab-{UID}", "XDG_RUNTIME_DIR"]),
 ])
-@pytest.mark.parametrize("argv", [["lab", "start"], ["lab", "status"], ["list", "--lab"]])
+@pytest.mark.parametrize("argv", [["lab", "start"], ["lab", "status"], ["lab", "stop"],
+                                  ["list", "--lab"]])
 def test_a_lab_directory_that_cannot_be_had_is_a_sentence(prepare: str, words: list[str],
                                                           argv: list[str]) -> None:
     done = _as_throwaway_user(prepare, *argv)
