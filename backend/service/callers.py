@@ -36,7 +36,7 @@ class Callers:
 
     @property
     def bus(self) -> MessageBus:
-        """The daemon's connection (a capture watches its caller leave on it)."""
+        """The daemon's connection (a reading job watches its caller leave on it)."""
         return self._bus
 
     async def uid(self, sender: str) -> int:

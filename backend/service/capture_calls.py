@@ -4,19 +4,17 @@ The caller opens the output itself (as the user) and passes the descriptor over 
 (D-Bus type 'h'); netwrightd only writes into it, so root never opens a path of the caller's
 choosing. The capture runs as a job of operation "capture": it ends on its count or time limit,
 on Cancel (the job's own action, io.netwright.capture), and when the caller's connection leaves
-the bus (NameOwnerChanged), so an interrupted client never leaves a capture running. Mixed
+the bus (as every reading job does: caller_watch.py), so an interrupted client never leaves a
+capture running. Mixed
 into ``Backend1`` (interface.py) with the fixed handler shape of calls.exported.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 from typing import Any
 
-from dbus_fast import Message, MessageType
-from dbus_fast.aio import MessageBus
 from dbus_fast.annotations import DBusDict, DBusStr, DBusUnixFd
 from dbus_fast.service import dbus_method
 
@@ -60,13 +58,11 @@ class CaptureCalls:
         fd = os.dup(output)  # the dispatcher closes the message's own copy when we return
 
         async def work(_progress: Progress, cancel: CancelFlag) -> dict[str, Any]:
-            watch = await _CallerWatch.start(self.callers.bus, owner.name, cancel)
             try:
                 result = await asyncio.to_thread(record, sock, kernel_name, fd, limits,
                                                  cancel)
             finally:
                 os.close(fd)
-                await watch.stop()
             return result.to_json()
 
         try:
@@ -93,41 +89,3 @@ def decode_limits(values: dict[str, Any]) -> CaptureLimits:
             f"seconds must be more than 0 and at most {MAX_SECONDS:.0f} (a day)")
     return CaptureLimits(count=count, seconds=seconds, filter=values.get("filter", ""))
 
-
-class _CallerWatch:
-    """Sets ``cancel`` when connection ``name`` leaves the bus (NameOwnerChanged to "")."""
-
-    def __init__(self, bus: MessageBus, name: str, cancel: CancelFlag) -> None:
-        self._bus = bus
-        self._name = name
-        self._cancel = cancel
-        self._rule = (f"type='signal',sender='org.freedesktop.DBus',member='NameOwnerChanged',"
-                      f"arg0='{name}'")
-
-    @classmethod
-    async def start(cls, bus: MessageBus, name: str, cancel: CancelFlag) -> _CallerWatch:
-        watch = cls(bus, name, cancel)
-        bus.add_message_handler(watch._on_message)
-        await watch._bus_call("AddMatch", watch._rule)
-        if await watch._bus_call("NameHasOwner", name) is not True:  # gone before we looked
-            cancel.request(f"its caller {name} left the bus")
-        return watch
-
-    async def stop(self) -> None:
-        self._bus.remove_message_handler(self._on_message)
-        with contextlib.suppress(Exception):
-            await self._bus_call("RemoveMatch", self._rule)
-
-    def _on_message(self, msg: Message) -> None:
-        if (msg.message_type is MessageType.SIGNAL and msg.member == "NameOwnerChanged"
-                and msg.sender == "org.freedesktop.DBus" and len(msg.body) == 3
-                and msg.body[0] == self._name and msg.body[2] == ""):
-            self._cancel.request(f"its caller {self._name} left the bus")
-
-    async def _bus_call(self, member: str, argument: str) -> object:
-        reply = await self._bus.call(Message(
-            destination="org.freedesktop.DBus", path="/org/freedesktop/DBus",
-            interface="org.freedesktop.DBus", member=member, signature="s", body=[argument]))
-        if reply is None or reply.message_type is MessageType.ERROR or not reply.body:
-            return None
-        return reply.body[0]

@@ -30,6 +30,7 @@ from netwright.backend.outcomes.provenance import (
 from netwright.backend.service import names
 from netwright.backend.service.adopt_calls import AdoptCalls
 from netwright.backend.service.authority import Authority
+from netwright.backend.service.caller_watch import CallerWatch
 from netwright.backend.service.callers import ROOT_UID, Callers
 from netwright.backend.service.calls import (
     CALLER,
@@ -85,7 +86,7 @@ class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
         self.authority = authority
         self.callers = callers
         self.reader = TopologyReader()
-        self.jobs = Jobs(self)
+        self.jobs = Jobs(self, lambda name, cancel: CallerWatch.start(callers.bus, name, cancel))
         self.trials = TrialWatch(worker, lambda name: self.state_changed(name, "restored"))
         self._mode = mode
         self._extra_facts = extra_facts

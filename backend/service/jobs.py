@@ -10,7 +10,9 @@ starts once they have stopped (a check stops within a second of its cancel flag)
 check asked for while a change runs is Busy. Each user may run a few checks at once. A
 measurement (iperf3) is a reader too, with the same rules as a check.
 Every job belongs to the user and connection that started it (``Owner``): its signals go
-to that connection only, and only that user or root may cancel it.
+to that connection only, and only that user or root may cancel it. So a reader whose owner
+has left the bus (a killed client) is cancelled: nobody could read its result, and a
+measurement would hold iperf3 and its port for minutes (caller_watch.py).
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ log = logging.getLogger("netwrightd")
 
 Operation = Literal["apply", "destroy", "check", "revert", "capture", "measure"]
 Work = Callable[[Callable[[int, int, str], None], CancelFlag], Awaitable[dict[str, object]]]
+#: The jobs that only read (beside changes, and cancelled when their owner leaves).
+READERS: tuple[Operation, ...] = ("check", "capture", "measure")
 
 #: Checks one user may run at once (StartCheck and Check together).
 CHECKS_PER_USER = 2
@@ -57,6 +61,16 @@ class Owner:
 
     name: str
     uid: int
+
+
+class Watching(Protocol):
+    """A watch on an owner's connection (caller_watch.CallerWatch), ended by ``stop``."""
+
+    async def stop(self) -> None: ...
+
+
+#: Starts watching connection ``name``: the flag is set when it leaves the bus.
+OwnerWatch = Callable[[str, CancelFlag], Awaitable[Watching]]
 
 
 class JobListener(Protocol):
@@ -85,8 +99,9 @@ class Job:
 class Jobs:
     """The running jobs: at most one change per topology, a few checks per user."""
 
-    def __init__(self, listener: JobListener) -> None:
+    def __init__(self, listener: JobListener, watch_owner: OwnerWatch | None = None) -> None:
         self._listener = listener
+        self._watch_owner = watch_owner
         self._changes: dict[str, Job] = {}  # topology -> its apply, destroy or revert
         self._checks: dict[str, Job] = {}  # job id -> check
         self._ids = itertools.count(1)
@@ -121,7 +136,7 @@ class Jobs:
         job = Job(f"{operation}-{topology}-{self._run_token}-{next(self._ids)}", topology,
                   operation, action, owner, quiet)
         stopping: list[Job] = []
-        if operation in ("check", "capture", "measure"):  # readers: beside changes
+        if operation in READERS:  # beside changes
             mine = [c for c in self._checks.values()
                     if c.owner.uid == owner.uid and c.operation == operation]
             most = CAPTURES_PER_USER if operation == "capture" else CHECKS_PER_USER
@@ -160,7 +175,7 @@ class Jobs:
         if tasks:  # never touch the kernel under a check that is still probing
             await asyncio.wait(tasks, timeout=CHECK_STOP_SECONDS)
         try:
-            result = await work(progress, job.cancel)
+            result = await self._watched(job, work, progress)
         except NetwrightError as exc:
             log.info("job %s: failed: %s", job.id, exc)
             job.failure = exc
@@ -178,6 +193,17 @@ class Jobs:
             log.info("job %s: done", job.id)
             job.result = result
             self._finish(job, "", "", json.dumps(result))
+
+    async def _watched(self, job: Job, work: Work,
+                       progress: Callable[[int, int, str], None]) -> dict[str, object]:
+        """``work``; a reader's cancel flag is set if its owner leaves the bus meanwhile."""
+        if job.operation not in READERS or self._watch_owner is None:
+            return await work(progress, job.cancel)
+        watch = await self._watch_owner(job.owner.name, job.cancel)
+        try:
+            return await work(progress, job.cancel)
+        finally:
+            await watch.stop()
 
     def _finish(self, job: Job, error: str, message: str, data: str) -> None:
         if self._changes.get(job.topology) is job:

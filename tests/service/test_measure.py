@@ -129,3 +129,29 @@ def test_ctrl_c_cancels_the_commands_measurement(running, system_bus) -> None:
     assert err.strip() == "netwright: measurement cancelled", err
     assert took < 5, took
     assert left == [], "iperf3 still runs after the command was interrupted"
+
+
+def test_a_killed_commands_measurement_stops(running, system_bus) -> None:
+    """SIGKILL to `netwright measure` of 30 s (it cannot Cancel): its connection leaves the
+    bus, nobody can read the result, so netwrightd cancels the job and both iperf3 processes
+    end within a second or two instead of running the 30 s out."""
+    run_client(USER_ALLOWED, system_bus, f"await client.apply({DESIGN!r})")
+    try:
+        command = as_user_background(USER_ALLOWED, [NETWRIGHT, "measure", "thru", "a", "b",
+                                                    "--seconds", "30"], address=system_bus)
+        try:
+            assert len(_iperf3_once(2, 15)) == 2, command.poll()  # server and client
+            command.kill()  # the process itself: setpriv and env exec into it
+            command.communicate(timeout=15)
+        finally:
+            if command.poll() is None:
+                command.kill()
+                command.wait()
+        left = _iperf3_once(0, 2)
+        again = run_client(USER_ALLOWED, system_bus,
+                           "return await client.measure('thru', 'a', 'b', seconds=1)")
+    finally:
+        run_client(USER_ALLOWED, system_bus, "await client.destroy('thru')")
+    assert command.returncode == -signal.SIGKILL
+    assert left == [], f"iperf3 still runs after its command was killed: {running.log()}"
+    assert again["value"]["received_bps"] > 0, again  # the port is free again
