@@ -165,7 +165,9 @@ class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
         topology = decode_name(name)
         job = await self._start_check(topology, values, quiet=True)
         assert job.task is not None
-        await asyncio.shield(job.task)  # a caller who leaves does not stop it half-way
+        # a caller who leaves does not interrupt it half-way: its cancel flag (jobs.py)
+        # stops it cleanly, neighbour pins removed
+        await asyncio.shield(job.task)
         if job.failure is not None:
             raise job.failure
         return json.dumps(job.result)

@@ -1,7 +1,8 @@
 """Long operations as jobs: changes one per topology, checks beside them, and no orphans.
 
 A job runs in its own task, detached from the call that started it: a client that
-disconnects does not stop it half-way; the engine finishes the apply or rolls it back. On
+disconnects does not stop a change half-way; the engine finishes the apply or rolls it back
+(a reader is cancelled instead, see below: nobody is left to read it). On
 SIGTERM the daemon cancels every job (the engine rolls back what it did) and waits for them.
 
 Changes (apply, destroy, revert) hold their topology: a second change is Busy. Checks only
