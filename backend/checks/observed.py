@@ -78,7 +78,9 @@ async def check_observed(subject: ObservedSubject, options: CheckOptions | None 
     options = replace(options or CheckOptions(), observed=True)
     result = await run_check(subject, options, progress)
     result.notes.insert(0, "the live host as observed: probes were sent from inside its"
-                        " namespaces and nothing was created or changed")
+                        " namespaces and nothing was created or changed" if result.probed
+                        else "the live host as observed: nothing was probed, created or"
+                        " changed")
     result.notes += [f"not checked: {line}" for line in subject.skipped]
     return result
 

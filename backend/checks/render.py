@@ -46,7 +46,7 @@ def render_matrix(result: CheckResult, colour: bool = False) -> str:
     sources = list(dict.fromkeys(p.source for p in result.pairs))
     columns = list(dict.fromkeys((p.target.address, p.target.label) for p in result.pairs))
     if not sources:
-        return f"{result.topology}: nothing to check (no namespace has a static address)"
+        return nothing_line(result)
     cells = {(p.source, p.target.address, p.target.label): p for p in result.pairs}
     width = max(len(s) for s in sources) + 2
     if len(columns) > COMPACT_COLUMNS:
@@ -173,8 +173,17 @@ def render_impairment(result: CheckResult) -> list[str]:
     return ["Impaired paths, measured against the design:", *lines] if lines else []
 
 
+def nothing_line(result: CheckResult) -> str:
+    """A check without a pair: what was (not) checked and why, never a verdict."""
+    why = result.nothing_to_check or "no namespace has an address to probe from"
+    return f"Nothing to check in {result.topology}: {why}"
+
+
 def render(result: CheckResult, colour: bool = False) -> str:
-    """The matrix, then the failures and mismatches, one line each."""
+    """The matrix, then the failures and mismatches, one line each; with no pair, only
+    why there was nothing to check (and the notes): zero pairs are not "every pair"."""
+    if not result.pairs:
+        return "\n".join([nothing_line(result), *(f"note: {n}" for n in result.notes)])
     lines = [render_matrix(result, colour), ""]
     notable = [p for p in result.pairs if _verdict(p) == "unreachable" or p.matches is False
                or _size_fails(p)]

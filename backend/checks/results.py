@@ -235,6 +235,8 @@ class CheckResult:
     seconds: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     neighbour_table: dict[str, Any] = field(default_factory=dict)
+    # with no pair, why nothing was checked and what would change that (nothing.py)
+    nothing_to_check: str | None = None
 
     def __repr__(self) -> str:
         return (f"CheckResult({self.topology!r}, {len(self.pairs)} pairs, probed={self.probed},"
@@ -272,7 +274,8 @@ class CheckResult:
             ))
         return cls(data.get("topology", ""), pairs, probed=bool(data.get("probed")),
                    seconds=dict(data.get("seconds", {})), notes=list(data.get("notes", [])),
-                   neighbour_table=dict(data.get("neighbour_table", {})))
+                   neighbour_table=dict(data.get("neighbour_table", {})),
+                   nothing_to_check=data.get("nothing_to_check"))
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -286,4 +289,6 @@ class CheckResult:
             data["seconds"] = {k: round(v, 4) for k, v in self.seconds.items()}
         if self.neighbour_table:
             data["neighbour_table"] = dict(self.neighbour_table)
+        if self.nothing_to_check:
+            data["nothing_to_check"] = self.nothing_to_check
         return data

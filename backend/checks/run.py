@@ -25,6 +25,7 @@ from netwright.backend.checks.flow import has_rules
 from netwright.backend.checks.foreign import read_foreign
 from netwright.backend.checks.netns import call_in, netns_path
 from netwright.backend.checks.network import OUTSIDE, HostForwarding, Place
+from netwright.backend.checks.nothing import nothing_to_check
 from netwright.backend.checks.prober import EchoProber, Probe
 from netwright.backend.checks.results import CheckResult, Observation, Pair
 from netwright.backend.checks.services import responders_needed, with_services
@@ -225,6 +226,9 @@ async def _run_check(
     if topology is not getattr(subject, "topology", topology):  # leases were filled in
         notes += [n for n in shared_identity_notes(subject.topology) if n not in notes]
     result = CheckResult(topology.name, pairs, probed=False, seconds=timings, notes=notes)
+    if not pairs:
+        result.nothing_to_check = nothing_to_check(
+            topology, observed=options.observed, leased=not isinstance(subject, Topology))
     if not options.probe or not pairs:
         return result
     report(0, len(pairs), f"predicted {len(pairs)} pair(s); probing")

@@ -152,6 +152,10 @@ def run_explain_command(args: argparse.Namespace) -> int:
         notes.append(f"'outside' ({stand_in}, a documentation address) stands for any address"
                      " beyond the gateway; --target-outside ADDR predicts a particular one")
     result = CheckResult(topology.name, pairs, notes=notes)
+    if not pairs:
+        from netwright.backend.checks.nothing import nothing_to_check
+
+        result.nothing_to_check = nothing_to_check(topology)
     _print(result, args.json)
     return EXIT_OK
 

@@ -82,6 +82,15 @@ def with_stale_measurement(measured: dict[str, Any], predicted: dict[str, Any]) 
     return {**predicted, "pairs": list(pairs.values()), "stale": True}
 
 
+def nothing_heading(result: dict[str, Any], measured: bool) -> str:
+    """The heading of a check or prediction without a pair between two places: why (the
+    backend's ``nothing_to_check``), else that each address reaches only itself."""
+    why = result.get("nothing_to_check") or (
+        "each namespace with an address has only its own addresses to reach; give a second"
+        " namespace an address on a shared link to see who reaches whom")
+    return f"Nothing to {'show' if measured else 'predict'}: {why}."
+
+
 def explanation_html(pair: dict[str, Any], fix: str | None = None) -> str:
     """The why of a cell; ``fix``: the designer's words for a fix that is an edit (else the
     explainer's sentence)."""
@@ -136,6 +145,7 @@ class ChecksView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.heading = QLabel("No check yet.")
+        self.heading.setWordWrap(True)  # a sentence saying why nothing was checked
         layout.addWidget(self.heading)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         self.matrix = QTableWidget()
@@ -218,7 +228,9 @@ class ChecksView(QWidget):
         self.matrix.resizeColumnsToContents()
         self.matrix.resizeRowsToContents()
         mismatches = sum(1 for p in pairs if p.get("match") is False)
-        if measured:
+        if not pairs:  # zero pairs are no pass: say what there was (not) to check
+            self.heading.setText(nothing_heading(result, measured))
+        elif measured:
             sent = dict.fromkeys(f"{p['source']}'s row from {p['sent_from']}" for p in pairs
                                  if p.get("sent_from"))
             self.heading.setText(f"Measured: {len(pairs)} pairs, {mismatches} differ from the"

@@ -41,7 +41,13 @@ def predict(document: TopologyDocument) -> dict[str, Any]:
     topology = document.contract.topology()
     outside = explain_function("default_outside")
     pairs = explain(topology, outside(topology)) if outside is not None else explain(topology)
-    return {"topology": topology.name, "probed": False, "pairs": [p.to_json() for p in pairs]}
+    result: dict[str, Any] = {"topology": topology.name, "probed": False,
+                              "pairs": [p.to_json() for p in pairs]}
+    if not pairs:
+        from netwright.backend.checks.nothing import nothing_to_check
+
+        result["nothing_to_check"] = nothing_to_check(topology)
+    return result
 
 
 class PredictionRunner(QObject):

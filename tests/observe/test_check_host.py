@@ -158,3 +158,22 @@ def test_local_without_root_is_a_sentence(live: LiveHost) -> None:
          "check", "--host", "--local"], capture_output=True, text=True, check=False)
     assert done.returncode != 0
     assert "needs root: drop --local" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_host_with_nothing_to_check_says_so_and_claims_nothing() -> None:
+    """A host whose only addresses are loopback's (a fresh network namespace): what was
+    looked at and the hint, exit 0, and no "Every pair is reachable"."""
+    fresh = ["unshare", "--net", "--mount", "--propagation", "private", "sh", "-c",
+             'mount -t tmpfs none /run/netns && ip link set lo up && exec "$@"', "sh",
+             sys.executable, "-m", "netwright.backend.cli.main", "check", "--host", "--local"]
+    text = subprocess.run(fresh, capture_output=True, text=True, check=False, timeout=60)
+    assert text.returncode == 0, text.stderr
+    assert text.stdout.startswith("Nothing to check in live-host: no namespace of this host"
+                                  " has an address to probe from (looked at host;"), text.stdout
+    assert "ip -n NAMESPACE address add" in text.stdout, text.stdout
+    assert "reachable" not in text.stdout and "probes were sent" not in text.stdout, text.stdout
+    data = subprocess.run([*fresh, "--json"], capture_output=True, text=True, check=False,
+                          timeout=60)
+    report = json.loads(data.stdout)
+    assert data.returncode == 0 and report["pairs"] == [] and not report["probed"], report
+    assert report["nothing_to_check"].startswith("no namespace of this host"), report

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from svc_callers import run_client
+from svc_cli import NETWRIGHT, as_user
 from svc_polkit import USER_ALLOWED
 
 # One deployment for both forms of Check: right after a destroy, a re-applied seed has been
@@ -67,3 +68,28 @@ def test_a_bad_port_is_invalid_arguments(running: Any, caller_factory: Any, meth
                                             {"tcp_port": {"$v": port}})
     assert answer["error"] == "io.netwright.Error.InvalidArguments", answer
     assert words in answer["text"], answer
+
+
+BARE = """
+netwright: 1
+name: bare
+namespaces: {ba: {}, bb: {}}
+interfaces:
+  bbr0: {kind: bridge}
+  bpa: {kind: veth, peer: bea, master: bbr0}
+  bea: {kind: veth, peer: bpa, namespace: ba}
+"""
+
+
+def test_checking_a_deployment_without_addresses_claims_nothing(running, system_bus) -> None:
+    """`netwright check NAME` of a deployment no namespace of which has an address: the
+    sentence with its hint and exit 0, never "Every pair is reachable"."""
+    run_client(USER_ALLOWED, system_bus, f"await client.apply({BARE!r})")
+    try:
+        shown = as_user(USER_ALLOWED, [NETWRIGHT, "check", "bare"], system_bus)
+    finally:
+        run_client(USER_ALLOWED, system_bus, "await client.destroy('bare')")
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.startswith("Nothing to check in bare: no namespace of bare (ba, bb)"
+                                   " has an address; give an interface"), shown.stdout
+    assert "reachable" not in shown.stdout, shown.stdout

@@ -224,3 +224,17 @@ def test_hostile_options_are_refused(running: Any, caller_factory: Any,
     answer = caller_factory("allowed").call("StartCheckHost", "a{sv}", options)
     assert answer["error"] == "io.netwright.Error.InvalidArguments", answer
     assert words in answer["text"]
+
+
+def test_a_lab_host_with_nothing_to_check_says_so(running: Any) -> None:
+    """`netwright check --host` through netwrightd where no namespace has an address: the
+    sentence and its hint, exit 0, no "Every pair is reachable"; --json says it too."""
+    shown = as_user(USER_ALLOWED, [NETWRIGHT, "check", "--host"], running.address)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.startswith("Nothing to check in live-host: no namespace of this host"
+                                   " has an address to probe from"), shown.stdout
+    assert "reachable" not in shown.stdout, shown.stdout
+    data = as_user(USER_ALLOWED, [NETWRIGHT, "check", "--host", "--json"], running.address)
+    report = json.loads(data.stdout)
+    assert data.returncode == 0 and report["pairs"] == [], report
+    assert report["nothing_to_check"].startswith("no namespace of this host"), report
