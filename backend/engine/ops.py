@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import ipaddress
 import json
+import os
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -118,6 +119,7 @@ class NetnsDelete(Op):
 
     alias: str = ""
     ident: int = 0
+    children: tuple[str, ...] = ()  # links in it on a parent outside it (see below)
 
     def run(self, kernel: Kernel) -> Outcome | None:
         assert self.where is not None
@@ -128,10 +130,32 @@ class NetnsDelete(Op):
         if not same:
             return Outcome()  # gone already, or not ours any more: never delete it
         try:
+            self._delete_children(kernel)
             kernel.delete_netns(self.where)
         except OSError as exc:
             return Outcome(exc.errno or errno.EIO, str(exc))
         return Outcome()
+
+    def _delete_children(self, kernel: Kernel) -> None:
+        """Delete the macvlan/ipvlan/vlan children of a parent outside the namespace first.
+
+        Unmounting a namespace only drops a reference: the kernel frees it, and unregisters
+        its interfaces, once nothing else holds it, and a probe's socket whose packets wait
+        for an ARP answer holds it for the ~3 s the resolution takes. Until then such a
+        child still sits on its parent's segment with the destroyed address and answers for
+        it (a re-applied seed's sibling then got the old one's ARP reply, and its echo went
+        unanswered). A link deleted explicitly leaves the segment before this returns.
+        Veths need nothing here: the end outside is deleted by its own step or waited for.
+        """
+        if not self.children:
+            return
+        requests: list[Encodable] = [
+            RawRequest(RTM_DELLINK, CHANGE, enc.ifinfomsg() + enc.string(enc.IFLA_IFNAME, name))
+            for name in self.children]
+        for result in kernel.socket(self.where).request(requests):
+            if not result.ok and result.error not in GONE:
+                raise OSError(result.error, f"delete the interfaces of namespace {self.where}:"
+                              f" {os.strerror(result.error)}")
 
 
 @dataclass(frozen=True)

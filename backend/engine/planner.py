@@ -134,12 +134,25 @@ def _plan_namespaces(b: _Builder) -> None:
             b.add("delete", owner[1], f"delete namespace {b.desired.label(where)} and"
                   " everything in it", ops.NetnsDelete(ops.PHASE_NETNS_DEL, where,
                                                        alias=state.marker or "",
-                                                       ident=state.ident or 0))
+                                                       ident=state.ident or 0,
+                                                       children=_children_of(b, where)))
     for ns in b.desired.namespaces.values():
         seen = b.observed.get(ns.where)
         if seen is None or not seen.exists:
             b.add("create", ns.key, f"create namespace {ns.key}",
                   ops.NetnsCreate(ops.PHASE_NETNS_NEW, ns.where, alias=ns.alias, ipv6=ns.ipv6))
+
+
+LOWER_KINDS = frozenset({"macvlan", "macvtap", "ipvlan", "ipvtap", "vlan"})
+
+
+def _children_of(b: _Builder, where: Where) -> tuple[str, ...]:
+    """The topology's links in ``where`` stacked on a parent in another namespace: they
+    sit on the parent's segment until the kernel frees the namespace, so deleting the
+    namespace deletes them first (``NetnsDelete``)."""
+    return tuple(sorted(spec.name for spec in b.known.values()
+                        if spec.where == where and spec.kind in LOWER_KINDS
+                        and spec.parent is not None and spec.parent_where != where))
 
 
 def _check_host_nics(b: _Builder) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from typing import Any
 
 import pytest
@@ -88,6 +90,31 @@ interfaces:
   up1: {{kind: veth, peer: up0}}
   mv: {{kind: macvlan, parent: up0, mode: {mode}, namespace: n1, addresses: [10.1.0.5/24]}}
 """))).empty
+
+
+def test_destroy_takes_a_child_off_its_parent_even_if_its_namespace_is_held(
+        engine: Engine, topo: Any, clean_host: Any) -> None:
+    """A namespace outlives its unmounting while anything holds it (a probe's socket with
+    packets waiting for ARP, a shell inside): a macvlan child of a host NIC in it must still
+    leave the NIC's segment with the destroy, or it answers for the destroyed address."""
+    sh("ip link add nwkeep0 type veth peer name nwkeep1")
+    run(engine.apply(topo("""
+netwright: 1
+name: held
+host: {nics: {nwkeep0: {}}}
+namespaces: {n1: {}}
+interfaces:
+  mv: {kind: macvlan, parent: nwkeep0, mode: bridge, namespace: n1, addresses: [10.1.0.5/24]}
+""")))
+    held = os.open("/run/netns/n1", os.O_RDONLY)
+    try:
+        run(engine.destroy("held"))
+        inside = subprocess.run(["nsenter", f"--net=/proc/self/fd/{held}", "ip", "-br", "link"],
+                                pass_fds=(held,), capture_output=True, text=True, check=True)
+    finally:
+        os.close(held)
+    assert [line.split()[0] for line in inside.stdout.splitlines()] == ["lo"], inside.stdout
+    assert "nwkeep0" in links(), "the host NIC stays"
 
 
 def test_namespaces_are_visible_to_ip_netns(engine: Engine, topo: Any, clean_host: Any) -> None:

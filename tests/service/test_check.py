@@ -9,8 +9,9 @@ from svc_callers import run_client
 from svc_cli import NETWRIGHT, as_user
 from svc_polkit import USER_ALLOWED
 
-# One deployment for both forms of Check: right after a destroy, a re-applied seed has been
-# seen to lose one macvlan sibling's echo for a few seconds (an open issue, reported).
+# One deployment for both forms of Check. (A re-applied seed once lost one macvlan sibling's
+# echo for ~3 s after a checked deployment's destroy: the old child still answered ARP for
+# the address, see ops.NetnsDelete._delete_children.)
 CHECK = """
 await client.apply(seed)
 steps = []
