@@ -43,7 +43,7 @@ from netwright.backend.service.capture_calls import CaptureCalls
 from netwright.backend.service.checking import CHECK_OPTIONS, check_options
 from netwright.backend.service.dhcp_calls import DhcpCalls
 from netwright.backend.service.errors import InvalidArgumentsError, NotAuthorizedError
-from netwright.backend.service.jobs import Job, Jobs, Operation, Owner
+from netwright.backend.service.jobs import Job, Jobs, Operation, Owner, outcome
 from netwright.backend.service.measure_calls import MeasureCalls
 from netwright.backend.service.observe_calls import ObserveCalls
 from netwright.backend.service.parsing import TopologyReader
@@ -164,13 +164,7 @@ class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
         values = decode_options(options, CHECK_OPTIONS)
         topology = decode_name(name)
         job = await self._start_check(topology, values, quiet=True)
-        assert job.task is not None
-        # a caller who leaves does not interrupt it half-way: its cancel flag (jobs.py)
-        # stops it cleanly, neighbour pins removed
-        await asyncio.shield(job.task)
-        if job.failure is not None:
-            raise job.failure
-        return json.dumps(job.result)
+        return json.dumps(await outcome(job))
 
     @dbus_method(name="StartCheck")
     @exported(names.ACTION_CHECK)

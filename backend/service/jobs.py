@@ -225,6 +225,18 @@ class Jobs:
             await asyncio.wait(tasks, timeout=timeout)
 
 
+async def outcome(job: Job) -> dict[str, object]:
+    """The result of a quiet job (a method that answers with it: Check, Measure), once it
+    has ended; its failure raised. A caller who leaves does not interrupt it half-way (the
+    shield): a reader's cancel flag stops it cleanly instead (caller_watch.py)."""
+    assert job.task is not None
+    await asyncio.shield(job.task)
+    if job.failure is not None:
+        raise job.failure
+    assert job.result is not None
+    return job.result
+
+
 class _Throttled:
     """At most one JobProgress per PROGRESS_SECONDS, yet every step told: the first and last
     step of each phase (done 0, done = total) go at once; the steps done in between are held

@@ -5,9 +5,10 @@ live in its private mount namespace), so ``netwright measure`` asks here, like `
 Mixed into ``Backend1`` (interface.py); the handler has the fixed shape of calls.exported:
 polkit (io.netwright.check: it sends traffic, changes nothing) first, then the arguments,
 then the measurement in a thread (iperf3 runs for seconds and must not hold the bus loop).
-StartMeasure runs the same measurement as a job of operation "measure" (beside changes, like
-a check, and cancelled by a change of its topology): Cancel ends both iperf3 processes at
-once, so the designer's Cancel really stops the traffic and frees the server's port.
+Both run it as a job of operation "measure" (beside changes, like a check, and cancelled by a
+change of its topology or when its caller leaves the bus); StartMeasure answers with the
+job's id at once: Cancel ends both iperf3 processes at once, so the designer's Cancel really
+stops the traffic and frees the server's port.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from netwright.backend.service import names
 from netwright.backend.service.authority import Authority
 from netwright.backend.service.calls import decode_name, decode_options, exported
 from netwright.backend.service.errors import InvalidArgumentsError
-from netwright.backend.service.jobs import Jobs, Owner
+from netwright.backend.service.jobs import Job, Jobs, Owner, outcome
 from netwright.backend.service.worker import CancelFlag, EngineWorker, Progress
 from netwright.backend.topology.fields import check_identifier
 
@@ -53,16 +54,20 @@ class MeasureCalls:
     @exported(names.ACTION_CHECK)
     async def measure(self, name: DBusStr, source: DBusStr, target: DBusStr,
                       options: DBusDict) -> DBusStr:
-        topology, source, target, chosen = _decoded(name, source, target, options)
-        deployment = await self.worker.with_engine(lambda e: e.deployment(topology))
-        result = await asyncio.to_thread(measure, deployment, source, target, chosen)
-        return json.dumps(result.to_json())
+        job = await self._measure_job(name, source, target, options, quiet=True)
+        return json.dumps(await outcome(job))
 
     @dbus_method(name="StartMeasure")
     @exported(names.ACTION_CHECK)
     async def start_measure(self, name: DBusStr, source: DBusStr, target: DBusStr,
                             options: DBusDict) -> DBusStr:
         """Measure as a job: its id at once, the result in JobFinished's data."""
+        return (await self._measure_job(name, source, target, options, quiet=False)).id
+
+    async def _measure_job(self, name: str, source: str, target: str,
+                           options: dict[str, Any], *, quiet: bool) -> Job:
+        """The measurement as a job of operation "measure" (``quiet``: no signals, for
+        Measure, which answers with the result)."""
         topology, source, target, chosen = _decoded(name, source, target, options)
         deployment = await self.worker.with_engine(lambda e: e.deployment(topology))
 
@@ -72,7 +77,7 @@ class MeasureCalls:
             return result.to_json()
 
         return self.jobs.start(topology, "measure", names.ACTION_CHECK, work,
-                               await self._owner()).id
+                               await self._owner(), quiet=quiet)
 
 
 def _decoded(name: str, source: str, target: str, options: dict[str, Any]

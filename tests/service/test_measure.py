@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import time
 
@@ -155,3 +156,22 @@ def test_a_killed_commands_measurement_stops(running, system_bus) -> None:
     assert command.returncode == -signal.SIGKILL
     assert left == [], f"iperf3 still runs after its command was killed: {running.log()}"
     assert again["value"]["received_bps"] > 0, again  # the port is free again
+
+
+def test_a_measure_call_ends_when_its_caller_is_killed(running, system_bus,
+                                                       caller_factory) -> None:
+    """The plain Measure method (the answer is the result) runs as a quiet job too: a caller
+    killed while it waits leaves no iperf3 behind for the rest of the 30 s."""
+    run_client(USER_ALLOWED, system_bus, f"await client.apply({DESIGN!r})")
+    try:
+        leaver = caller_factory("allowed")
+        sent = leaver.request(op="send", member="Measure", signature="sssa{sv}",
+                              body=["thru", "a", "b", {"seconds": {"$v": ["d", 30.0]}}])
+        assert sent["ok"], sent
+        assert len(_iperf3_once(2, 15)) == 2, running.log()
+        os.kill(leaver.process.pid, signal.SIGKILL)  # the python process: setpriv exec'd it
+        leaver.process.wait(5)
+        left = _iperf3_once(0, 2)
+    finally:
+        run_client(USER_ALLOWED, system_bus, "await client.destroy('thru')")
+    assert left == [], f"iperf3 still runs after its caller was killed: {running.log()}"
