@@ -103,7 +103,13 @@ def _status(args: argparse.Namespace) -> int:
     try:
         held, sources = asyncio.run(deployments())
     except BackendUnavailableError:
-        print("no lab is running")
+        pid = running_lab_pid(directory)
+        if pid is None:
+            print("no lab is running")
+        else:  # the process is there (lab stop would stop it): not "no lab"
+            print(f"the lab process (pid {pid}) is running, but its bus"
+                  f" ({directory / 'bus'}) does not answer: it may be starting or stopping"
+                  f" (see {directory / 'lab.log'}); netwright lab stop ends it")
         return EXIT_NOT_RUNNING
     pid = running_lab_pid(directory)
     started = lab_started_at(directory)

@@ -221,3 +221,28 @@ def test_a_command_arriving_while_a_lab_stops_gets_a_new_lab(lab) -> None:
     out, err = command.communicate(timeout=90)
     assert command.returncode == 0, err
     assert json.loads(out) == {"deployments": [], "target": "lab", "sources": {}}
+
+
+@pytest.fixture
+def steady_lab(users: dict[str, str]) -> Iterator[PrivateLab]:
+    """A private lab with the default idle time (it does not stop by itself meanwhile)."""
+    private = PrivateLab(USER_ALLOWED)
+    yield private
+    private.close()
+
+
+def test_a_lab_whose_bus_is_gone_is_not_called_not_running(steady_lab) -> None:
+    """A running lab process whose bus socket went (a /tmp cleaner): status names the
+    process and what to do, not "no lab is running", and lab stop still stops it."""
+    started = as_user(steady_lab.user, [NETWRIGHT, "lab", "start"], env=steady_lab.env)
+    assert started.returncode == 0, started.stderr
+    pid = steady_lab.pid()
+    (steady_lab.directory / "bus").unlink()
+    status = as_user(steady_lab.user, [NETWRIGHT, "lab", "status"], env=steady_lab.env)
+    assert status.returncode == 1, status.stderr
+    assert status.stdout.startswith(f"the lab process (pid {pid}) is running, but its bus ("
+                                    f"{steady_lab.directory / 'bus'}) does not answer"), \
+        status.stdout
+    stopped = as_user(steady_lab.user, [NETWRIGHT, "lab", "stop"], env=steady_lab.env)
+    assert stopped.returncode == 0 and stopped.stdout == "the lab is stopped\n", stopped
+    assert steady_lab.pid() is None
