@@ -15,19 +15,10 @@ from netwright.backend.checks.results import CheckResult
 from netwright.backend.checks.run import CheckOptions, run_check
 from netwright.backend.cli.main import main
 from netwright.backend.topology import parse_topology
+from tests.tools.unaddressed import unaddressed_design
 
-NO_ADDRESS = """
-netwright: 1
-name: bare
-namespaces: {a: {}, b: {}}
-interfaces:
-  br0: {kind: bridge}
-  pa: {kind: veth, peer: ea, master: br0}
-  ea: {kind: veth, peer: pa, namespace: a}
-  pb: {kind: veth, peer: eb, master: br0}
-  eb: {kind: veth, peer: pb, namespace: b}
-"""
-DHCP_ONLY = NO_ADDRESS.replace("namespace: a}", "namespace: a, addresses: [dhcp]}")
+NO_ADDRESS = unaddressed_design("bare")
+DHCP_ONLY = unaddressed_design("bare", dhcp=True)
 NO_NAMESPACE = "netwright: 1\nname: bare\n"
 
 

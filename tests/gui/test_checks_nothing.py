@@ -7,17 +7,9 @@ from netwright.gui.canvas.theme import make_theme
 from netwright.gui.docks.checks import ChecksView
 from netwright.gui.link.predictions import predict
 from netwright.gui.model.document import TopologyDocument
+from tests.tools.unaddressed import unaddressed_design
 
-BARE = """
-netwright: 1
-name: bare
-namespaces: {a: {}, b: {}}
-interfaces:
-  br0: {kind: bridge}
-  pa: {kind: veth, peer: ea, master: br0}
-  ea: {kind: veth, peer: pa, namespace: a}
-"""
-
+BARE = unaddressed_design("bare")
 
 def test_a_design_without_addresses_says_why_nothing_is_predicted(qtbot) -> None:  # type: ignore[no-untyped-def]
     view = ChecksView(make_theme(False))

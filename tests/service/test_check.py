@@ -9,6 +9,8 @@ from svc_callers import run_client
 from svc_cli import NETWRIGHT, as_user
 from svc_polkit import USER_ALLOWED
 
+from tests.tools.unaddressed import unaddressed_design
+
 # One deployment for both forms of Check. (A re-applied seed once lost one macvlan sibling's
 # echo for ~3 s after a checked deployment's destroy: the old child still answered ARP for
 # the address, see ops.NetnsDelete._delete_children.)
@@ -71,16 +73,7 @@ def test_a_bad_port_is_invalid_arguments(running: Any, caller_factory: Any, meth
     assert words in answer["text"], answer
 
 
-BARE = """
-netwright: 1
-name: bare
-namespaces: {ba: {}, bb: {}}
-interfaces:
-  bbr0: {kind: bridge}
-  bpa: {kind: veth, peer: bea, master: bbr0}
-  bea: {kind: veth, peer: bpa, namespace: ba}
-"""
-
+BARE = unaddressed_design("bare", prefix="b")
 
 def test_checking_a_deployment_without_addresses_claims_nothing(running, system_bus) -> None:
     """`netwright check NAME` of a deployment no namespace of which has an address: the

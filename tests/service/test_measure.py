@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from svc_callers import run_client
 from svc_cli import NETWRIGHT, as_user, as_user_background
@@ -105,27 +108,35 @@ def _iperf3_once(count: int, seconds: float) -> list[int]:
     return now
 
 
-def test_ctrl_c_cancels_the_commands_measurement(running, system_bus) -> None:
-    """SIGINT to `netwright measure` of 30 s cancels the backend's job: both iperf3 processes
-    end within seconds, the command says so and exits 130."""
+@contextmanager
+def _measure_command(system_bus: str) -> Iterator[subprocess.Popen[str]]:
+    """`netwright measure thru a b --seconds 30` as the allowed user, once both iperf3
+    processes (server and client) run; afterwards it is ended, by pid, and thru destroyed."""
     run_client(USER_ALLOWED, system_bus, f"await client.apply({DESIGN!r})")
     try:
         command = as_user_background(USER_ALLOWED, [NETWRIGHT, "measure", "thru", "a", "b",
                                                     "--seconds", "30"], address=system_bus)
         try:
-            assert len(_iperf3_once(2, 15)) == 2, command.poll()  # server and client
-            time.sleep(0.5)  # sending
-            interrupted = time.monotonic()
-            command.send_signal(signal.SIGINT)
-            _out, err = command.communicate(timeout=15)
-            took = time.monotonic() - interrupted
+            assert len(_iperf3_once(2, 15)) == 2, command.poll()
+            yield command
         finally:
             if command.poll() is None:
                 command.kill()
                 command.wait()
-        left = _iperf3_once(0, 2)
     finally:
         run_client(USER_ALLOWED, system_bus, "await client.destroy('thru')")
+
+
+def test_ctrl_c_cancels_the_commands_measurement(running, system_bus) -> None:
+    """SIGINT to `netwright measure` of 30 s cancels the backend's job: both iperf3 processes
+    end within seconds, the command says so and exits 130."""
+    with _measure_command(system_bus) as command:
+        time.sleep(0.5)  # sending
+        interrupted = time.monotonic()
+        command.send_signal(signal.SIGINT)
+        _out, err = command.communicate(timeout=15)
+        took = time.monotonic() - interrupted
+        left = _iperf3_once(0, 2)
     assert command.returncode == 130, err
     assert err.strip() == "netwright: measurement cancelled", err
     assert took < 5, took
@@ -136,23 +147,12 @@ def test_a_killed_commands_measurement_stops(running, system_bus) -> None:
     """SIGKILL to `netwright measure` of 30 s (it cannot Cancel): its connection leaves the
     bus, nobody can read the result, so netwrightd cancels the job and both iperf3 processes
     end within a second or two instead of running the 30 s out."""
-    run_client(USER_ALLOWED, system_bus, f"await client.apply({DESIGN!r})")
-    try:
-        command = as_user_background(USER_ALLOWED, [NETWRIGHT, "measure", "thru", "a", "b",
-                                                    "--seconds", "30"], address=system_bus)
-        try:
-            assert len(_iperf3_once(2, 15)) == 2, command.poll()  # server and client
-            command.kill()  # the process itself: setpriv and env exec into it
-            command.communicate(timeout=15)
-        finally:
-            if command.poll() is None:
-                command.kill()
-                command.wait()
+    with _measure_command(system_bus) as command:
+        command.kill()  # the process itself: setpriv and env exec into it
+        command.communicate(timeout=15)
         left = _iperf3_once(0, 2)
         again = run_client(USER_ALLOWED, system_bus,
                            "return await client.measure('thru', 'a', 'b', seconds=1)")
-    finally:
-        run_client(USER_ALLOWED, system_bus, "await client.destroy('thru')")
     assert command.returncode == -signal.SIGKILL
     assert left == [], f"iperf3 still runs after its command was killed: {running.log()}"
     assert again["value"]["received_bps"] > 0, again  # the port is free again
