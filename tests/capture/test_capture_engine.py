@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from netwright.backend.capture.engine import CaptureLimits, capture
+from netwright.backend.capture.engine import CaptureLimits, capture, open_capture, record
 from netwright.backend.capture.errors import CaptureError
 from tests.tools.capture_pair import A_ADDRESS, B_ADDRESS, ping, veth_pair
 from tests.tools.pcap_reader import frames, icmp_echoes
@@ -18,13 +18,16 @@ from tests.tools.pcap_reader import frames, icmp_echoes
 
 def _capture_while(path: Path, netns: str, link: str, limits: CaptureLimits,
                    traffic: Callable[[], None]) -> dict[str, object]:
+    """``capture`` in a thread while ``traffic`` runs: its socket is opened and bound here
+    first (``capture`` is ``open_capture`` then ``record``), so the traffic cannot start
+    before the capture listens, however late the thread gets a CPU."""
     result: dict[str, object] = {}
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
+        sock = open_capture(netns, link, limits)
         thread = threading.Thread(target=lambda: result.update(
-            capture(netns, link, fd, limits).to_json()))
+            record(sock, link, fd, limits).to_json()))
         thread.start()
-        time.sleep(0.3)
         traffic()
         thread.join(timeout=20)
         assert not thread.is_alive()
