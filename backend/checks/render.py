@@ -190,6 +190,9 @@ def render(result: CheckResult, colour: bool = False) -> str:
     if notable:
         lines.append("Why:")
         lines += ["  " + explanation_line(p) for p in notable]
+    elif all(p.target.role == "self" for p in result.pairs):  # one place, no one else
+        lines.append("Each namespace reaches its own addresses; there is no other address to"
+                     " check (give another namespace an address on a shared link).")
     else:
         lines.append("Every pair is reachable.")
     lines += render_path_mtus(result)

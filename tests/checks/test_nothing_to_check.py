@@ -67,3 +67,17 @@ def test_the_report_of_nothing_is_no_pass_and_survives_the_bus() -> None:
     assert again.nothing_to_check == result.nothing_to_check
     # an older backend's report, without the sentence: still no verdict
     assert "reachable" not in render(CheckResult("bare", []))
+
+
+def test_own_addresses_alone_are_not_every_pair(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """One addressed namespace and nothing else: its own address is all there is; the
+    report says so instead of "Every pair is reachable."."""
+    design = tmp_path / "alone.yaml"
+    design.write_text(unaddressed_design("alone").replace(
+        "namespace: a}", "namespace: a, addresses: [10.0.0.2/24]}"))
+    assert main(["explain", str(design)]) == 0
+    out = capsys.readouterr().out
+    assert "Every pair" not in out, out
+    assert "Each namespace reaches its own addresses; there is no other address to check" \
+        in out, out
