@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 EXIT_OK = 0
 EXIT_NOT_RUNNING = 1
+#: How long `lab stop` waits for the lab to end by default.
+STOP_SECONDS = 60.0
 
 
 def register(subparsers: Any) -> None:
@@ -27,8 +29,11 @@ def register(subparsers: Any) -> None:
     actions = lab.add_subparsers(dest="lab_action", metavar="ACTION", required=True)
     actions.add_parser("start", help="start the lab (if it is not running)").set_defaults(
         func=_start)
-    actions.add_parser("stop", help="stop the lab; everything deployed in it goes").set_defaults(
-        func=_stop)
+    stop = actions.add_parser("stop", help="stop the lab; everything deployed in it goes")
+    stop.add_argument("--wait", type=float, default=STOP_SECONDS, metavar="SECONDS",
+                      help="how long to wait for it to end (default %(default)g s: it removes"
+                      " what is deployed in it first)")
+    stop.set_defaults(func=_stop)
     actions.add_parser("status", help="is the lab running, and what is deployed in it"
                        ).set_defaults(func=_status)
 
@@ -70,10 +75,17 @@ def _usable_lab_dir() -> Path:
 
 
 def _stop(args: argparse.Namespace) -> int:
-    from netwright.backend.service.lab import stop_running_lab
+    from netwright.backend.service.lab import running_lab_pid, stop_running_lab
 
-    if not stop_running_lab(_usable_lab_dir()):
+    directory = _usable_lab_dir()
+    if not stop_running_lab(directory, args.wait):
         print("no lab is running")
+        return EXIT_NOT_RUNNING
+    pid = running_lab_pid(directory)
+    if pid is not None:  # asked to stop, but not gone within the wait: not "stopped"
+        print(f"the lab (pid {pid}) was asked to stop but still runs after {args.wait:g} s;"
+              f" it may still be removing what is deployed in it (see"
+              f" {directory / 'lab.log'}): wait and run netwright lab status, or kill {pid}")
         return EXIT_NOT_RUNNING
     print("the lab is stopped")
     return EXIT_OK

@@ -17,6 +17,7 @@ import fcntl
 import json
 import os
 import pwd
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -246,3 +247,22 @@ def test_a_lab_whose_bus_is_gone_is_not_called_not_running(steady_lab) -> None:
     stopped = as_user(steady_lab.user, [NETWRIGHT, "lab", "stop"], env=steady_lab.env)
     assert stopped.returncode == 0 and stopped.stdout == "the lab is stopped\n", stopped
     assert steady_lab.pid() is None
+
+
+def test_a_lab_that_does_not_stop_in_time_is_not_called_stopped(steady_lab) -> None:
+    """lab stop of a lab that has not ended within --wait (here: held stopped) says it still
+    runs, with its pid, and exits 1; let go, it ends by the SIGTERM it was sent."""
+    started = as_user(steady_lab.user, [NETWRIGHT, "lab", "start"], env=steady_lab.env)
+    assert started.returncode == 0, started.stderr
+    pid = steady_lab.pid()
+    assert pid is not None
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        stopped = as_user(steady_lab.user, [NETWRIGHT, "lab", "stop", "--wait", "0.5"],
+                          env=steady_lab.env)
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    assert stopped.returncode == 1, stopped
+    assert stopped.stdout.startswith(f"the lab (pid {pid}) was asked to stop but still runs"
+                                     " after 0.5 s"), stopped.stdout
+    wait_gone({pid}, 30)
