@@ -88,7 +88,7 @@ def nothing_heading(result: dict[str, Any], measured: bool) -> str:
     why = result.get("nothing_to_check") or (
         "each namespace with an address has only its own addresses to reach; give a second"
         " namespace an address on a shared link to see who reaches whom")
-    return f"Nothing to {'show' if measured else 'predict'}: {why}."
+    return f"Nothing to {'show' if measured else 'predict'}: {designer_fix(why)}."
 
 
 def explanation_html(pair: dict[str, Any], fix: str | None = None) -> str:

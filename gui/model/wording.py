@@ -194,6 +194,9 @@ _PHRASES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     (re.compile(r"\(net\.ipv6\.conf\.all\.forwarding is (on|off)"), r"(IPv6 forwarding is \1"),
     (re.compile(r"; add the bridge under interfaces$"),
      "; add a bridge from the palette, or pick one (Inspector › Bridge (master))"),
+    (re.compile(r"an address \(addresses: \[[^\]]*\]\)"),
+     "an address (select it, Inspector › Addresses)"),
+    (re.compile(r"deploy it and netwright check \S+ probes"), "Apply it, then Check probes"),
 ]
 
 

@@ -21,6 +21,11 @@ def test_a_design_without_addresses_says_why_nothing_is_predicted(qtbot) -> None
     assert heading.startswith("Nothing to predict: no namespace of bare (a, b) has an"
                               " address"), heading
     assert "pairs" not in heading, heading
+    # the designer's words: the Inspector's field, not the file's YAML
+    assert "an address (select it, Inspector › Addresses) to check who reaches whom" in heading
+    document.load_text(unaddressed_design("bare", dhcp=True))
+    view.show_result(predict(document), measured=False)
+    assert "Apply it, then Check probes the leased addresses" in view.heading.text()
 
 
 def test_a_measurement_of_nothing_is_no_pass(qtbot) -> None:  # type: ignore[no-untyped-def]

@@ -86,6 +86,21 @@ def _dad_texts() -> set[str]:
     return texts
 
 
+def _nothing_texts() -> set[str]:
+    """Why a design has nothing to check (the Checks heading), with and without DHCP."""
+    from netwright.backend.checks.nothing import nothing_to_check
+    from netwright.backend.topology import parse_topology
+    from tests.tools.unaddressed import unaddressed_design
+
+    return {nothing_to_check(parse_topology(unaddressed_design("t", dhcp=dhcp)))
+            for dhcp in (False, True)}
+
+
+def test_nothing_to_check_is_said_in_the_designers_terms() -> None:
+    wrong = {designer_fix(t): yaml_speak(designer_fix(t)) for t in _nothing_texts()}
+    assert not any(wrong.values()), wrong
+
+
 @pytest.mark.parametrize("name", list(CHECK_DESIGNS))
 def test_check_reasons_and_fixes_are_said_in_the_designers_terms(name: str) -> None:
     texts = _check_texts(CHECK_DESIGNS[name]) | (_dad_texts() if name == "an IPv6 duplicate"
@@ -148,6 +163,7 @@ def test_every_rewrite_still_meets_its_sentence() -> None:
     for body in CHECK_DESIGNS.values():
         texts += sorted(_check_texts(body))
     texts += sorted(_dad_texts())
+    texts += sorted(_nothing_texts())
     unmet = [f"{code}: {pattern.pattern}" for code, rules in wording._BY_CODE.items()
              for pattern, _ in rules
              if not any(pattern.search(p.message) for p in said if p.code == code)]
