@@ -7,6 +7,8 @@ reach its parent's own address (isolated by design), so no reply ever comes.
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 
 from svc_jobs import destroy, wait_signal
@@ -88,3 +90,28 @@ def test_each_user_runs_a_bounded_number_of_checks(running, caller_factory) -> N
             assert wait_signal(caller, "JobFinished", job)[1] == CANCELLED
     finally:
         destroy(caller, "seed")
+
+
+def test_the_checks_of_a_killed_caller_stop_and_free_the_users_share(running,
+                                                                     caller_factory) -> None:
+    """Two slow checks whose caller is killed: nobody can hear their reports, so they stop,
+    and the same user's next check starts at once instead of being Busy for 30 s."""
+    owner = caller_factory("allowed")
+    deploy_seed(owner)
+    try:
+        leaver = caller_factory("peer")
+        leaver.request(op="signals")
+        leaver.__dict__["backlog"] = []
+        start_slow_check(leaver)
+        start_slow_check(leaver)
+        os.kill(leaver.process.pid, signal.SIGKILL)  # the python process: setpriv exec'd it
+        leaver.process.wait(5)
+        again = caller_factory("peer")  # the same user, a new connection
+        deadline = time.monotonic() + 2
+        while (answer := again.call("StartCheck", "sa{sv}", "seed", SLOW)).get(
+                "error") == "io.netwright.Error.Busy" and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert answer["ok"], answer
+        assert again.call("Cancel", "s", answer["body"][0])["ok"]
+    finally:
+        destroy(owner, "seed")
