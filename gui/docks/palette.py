@@ -1,10 +1,23 @@
-"""The palette: what can be drawn, dragged onto the canvas (or double-clicked to add)."""
+"""The palette: what can be drawn, dragged onto the canvas (or double-clicked to add).
+
+Where the window is narrow the palette's dock is a strip of icons: below ``COMPACT_BELOW``
+pixels of width the entries show their icons only, centred, and say their names in their
+tooltips (the names stay the items' texts, for the keyboard's type-ahead and for screen
+readers). Dragged wider, the palette shows its names again. Dragging, double-click and
+Enter add in both forms.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor, QDrag, QIcon, QKeyEvent, QPainter, QPixmap
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QDrag, QIcon, QKeyEvent, QPainter, QPixmap, QResizeEvent
+from PySide6.QtWidgets import (
+    QListWidget,
+    QListWidgetItem,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 from netwright.gui.canvas.scene import kind_mime
 from netwright.gui.canvas.theme import Theme
@@ -44,6 +57,29 @@ def kind_icon(theme: Theme, kind: str, size: int = 22) -> QIcon:
     return QIcon(pixmap)
 
 
+COMPACT_BELOW = 120
+"""Narrower than this (in pixels), the palette shows icons only."""
+
+ICON = 22
+
+
+class _IconsOnly(QStyledItemDelegate):
+    """Paints an entry as its icon alone, centred, while the palette is compact."""
+
+    def __init__(self, palette: Palette) -> None:
+        super().__init__(palette)
+        self.palette = palette
+
+    def initStyleOption(self, option: QStyleOptionViewItem,  # noqa: N802 (Qt's name)
+                        index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        if self.palette.compact:
+            option.text = ""
+            option.features &= ~QStyleOptionViewItem.ViewItemFeature.HasDisplay
+            option.decorationPosition = QStyleOptionViewItem.Position.Top
+            option.decorationAlignment = Qt.AlignmentFlag.AlignCenter
+
+
 class Palette(QListWidget):
     """Drag an entry to the canvas; double-click adds it at the centre of the view."""
 
@@ -51,19 +87,34 @@ class Palette(QListWidget):
 
     def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.compact = False
         self.setDragEnabled(True)
-        self.setIconSize(QSize(22, 22))
+        self.setIconSize(QSize(ICON, ICON))
         self.setSpacing(1)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Tab reaches it; Enter adds
+        self.setItemDelegate(_IconsOnly(self))
+        self.setMinimumWidth(ICON + 16)
         for kind in PALETTE_KINDS:
             label, tip = LABELS[kind]
             item = QListWidgetItem(kind_icon(theme, kind), label)
             item.setData(Qt.ItemDataRole.UserRole, kind)
-            item.setToolTip(tip)
+            item.setToolTip(f"{label}: {tip}\nDrag it onto the canvas; a double-click or"
+                            " Enter adds one")
             self.addItem(item)
         self.setCurrentRow(0)
         self.itemDoubleClicked.connect(
             lambda item: self.add_requested.emit(item.data(Qt.ItemDataRole.UserRole)))
+
+    def set_compact(self, compact: bool) -> None:
+        """Icons only (``True``) or icons with names."""
+        if compact != self.compact:
+            self.compact = compact
+            self.scheduleDelayedItemsLayout()
+            self.viewport().update()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        self.set_compact(event.size().width() < COMPACT_BELOW)
+        super().resizeEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         """Enter adds the current entry, as a double-click does (the palette by keyboard)."""

@@ -100,9 +100,13 @@ class ProblemsView(QTreeWidget):
         return self._ordered[index] if isinstance(index, int) and \
             index < len(self._ordered) else None
 
-    def summary(self) -> str:
+    def counts(self) -> tuple[int, int]:
+        """(errors, warnings) in the list."""
         errors = sum(1 for p in self.problems if p.severity == "error")
-        warnings = len(self.problems) - errors
+        return errors, len(self.problems) - errors
+
+    def summary(self) -> str:
+        errors, warnings = self.counts()
         if not self.problems:
             return "Problems"
         return f"Problems ({errors} error{'s' * (errors != 1)}, {warnings} warning" \

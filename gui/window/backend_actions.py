@@ -295,6 +295,8 @@ class BackendActions(_Base):
 
     def _on_backend_started(self, operation: str) -> None:
         self.log.appendPlainText(f"{operation}…")
+        if operation in ("Apply", "Destroy", "Restore"):  # the steps, as they are taken
+            self.bottom_panel.reveal(self.log_dock)
         self.progress_bar.setRange(0, 0)
         self.progress_bar.setVisible(operation in ("Apply", "Destroy", "Check", "Restore"))
         self.cancel_button.setVisible(self.progress_bar.isVisibleTo(self.statusBar())
@@ -350,7 +352,7 @@ class BackendActions(_Base):
             data = result.to_json() if hasattr(result, "to_json") else result
             if isinstance(data, dict):
                 self.checks.show_result(data, measured=True)
-                self.checks_dock.raise_()
+                self.bottom_panel.reveal(self.checks_dock)
                 if self._check_focus:  # "Check from net1": that row's first cell
                     self.checks.focus_source(self._check_focus)
             self._check_focus = ""
@@ -364,7 +366,7 @@ class BackendActions(_Base):
         if isinstance(error, TopologyError) and error.problems:
             message = "; ".join(designer_message(p) for p in error.problems[:3])
         self.log.appendPlainText(f"{operation} failed: {message}")
-        self.log_dock.raise_()
+        self.bottom_panel.reveal(self.log_dock)
         self.statusBar().showMessage(f"{operation} failed: {message}", 15000)
         failing = failing_key(self.document.snapshot, getattr(error, "step", "") or message)
         if failing:

@@ -1,9 +1,11 @@
 """How much of the window the docks take: the canvas keeps most of it, at any window size.
 
 At 1024×700 the docks used to leave the canvas ~470×300 px (a palette column above a host
-column, an inspector as wide as its widest field, a bottom dock a third of the height). The
-window now tabs the palette with the host list, and gives the side and bottom docks a share
-of the window, bounded so that each stays usable: called whenever the window is resized.
+column, an inspector as wide as its widest field, a bottom dock a third of the height), then
+a third of the window. The window now gives the side and bottom docks a share of the window,
+bounded so that each stays usable, and below ``STRIP_BELOW`` pixels of width the palette is
+a strip of icons (the host list sits with the inspector); the bottom panel starts closed on a
+short window (window/bottom_panel.py). Called whenever the window is resized.
 A dock whose content grows with what it shows (the inspectors) holds it in a scroll area,
 so the content never makes the window taller.
 """
@@ -18,14 +20,24 @@ def _share(total: int, fraction: float, low: int, high: int) -> int:
     return max(low, min(high, round(total * fraction)))
 
 
+STRIP_BELOW = 1200
+"""A window narrower than this shows the palette as a strip of icons."""
+
+STRIP_WIDTH = 44
+"""The palette strip's width: a 22 px icon, the list's frame and margins."""
+
+
 def dock_sizes(window: QSize) -> tuple[int, int, int]:
     """(left width, right width, bottom height) for a window of this size.
 
     >>> dock_sizes(QSize(1024, 700))
-    (190, 260, 168)
+    (44, 270, 168)
+    >>> dock_sizes(QSize(1600, 1000))
+    (192, 320, 240)
     """
-    left = _share(window.width(), 0.12, 190, 220)  # the host list's two buttons
-    right = _share(window.width(), 0.2, 260, 340)
+    left = STRIP_WIDTH if window.width() < STRIP_BELOW else _share(window.width(), 0.12, 190,
+                                                                     220)
+    right = _share(window.width(), 0.2, 270, 340)
     # a quarter of the height, less: at 1024×700 the Problems list shows three rows of
     # wrapped sentences and the Checks matrix four rows, the canvas keeps ~60 % of the height
     bottom = _share(window.height(), 0.24, 160, 280)
@@ -33,11 +45,20 @@ def dock_sizes(window: QSize) -> tuple[int, int, int]:
 
 
 def fit_docks(window: QMainWindow, left: QDockWidget, right: QDockWidget,
-              bottom: QDockWidget) -> None:
-    """Size the three dock areas (each given by one of its docks) for the window's size."""
-    width_left, width_right, height_bottom = dock_sizes(window.size())
+              bottom: list[QDockWidget]) -> None:
+    """Size the three dock areas for the window's size: the side areas by one dock of each,
+    the bottom by the first of ``bottom`` shown (none: the bottom panel is closed)."""
+    width_left, width_right, _bottom = dock_sizes(window.size())
     window.resizeDocks([left, right], [width_left, width_right], Qt.Orientation.Horizontal)
-    window.resizeDocks([bottom], [height_bottom], Qt.Orientation.Vertical)
+    fit_bottom(window, bottom)
+
+
+def fit_bottom(window: QMainWindow, bottom: list[QDockWidget]) -> None:
+    """The bottom area's share of the window's height (as the window is resized, and as the
+    bottom panel opens)."""
+    shown = [dock for dock in bottom if not dock.isHidden()]
+    if shown:
+        window.resizeDocks(shown[:1], [dock_sizes(window.size())[2]], Qt.Orientation.Vertical)
 
 
 def steady_width(content: QWidget) -> QScrollArea:

@@ -285,8 +285,7 @@ class LiveHost(QObject):
                 "Compare with Design: open or draw a design first; this one is empty", 8000)
             return
         self.comparison = Comparison()
-        self.compare_dock.show()
-        self.compare_dock.raise_()
+        self.window.bottom_panel.reveal(self.compare_dock)
         self.show_live()
         self.window._spawn(self._observe() if self.observation is None else self._draw())
 

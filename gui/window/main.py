@@ -21,12 +21,12 @@ from PySide6.QtGui import (
     QGuiApplication,
     QKeySequence,
     QResizeEvent,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMenu,
@@ -56,7 +56,7 @@ from netwright.gui.dialogs.plan import PlanDialog
 from netwright.gui.dialogs.source_view import SourceDialog
 from netwright.gui.dialogs.trial import TrialDialog
 from netwright.gui.docks.checks import ChecksView
-from netwright.gui.docks.fix_bar import FixBar
+from netwright.gui.docks.fix_bar import FixBar, beside_list
 from netwright.gui.docks.host_nics import HostNicsView
 from netwright.gui.docks.inspector import Inspector
 from netwright.gui.docks.lease_views import LeasesTable
@@ -100,9 +100,11 @@ from netwright.gui.model.host_facts import HostFacts
 from netwright.gui.model.paste import fresh_addresses
 from netwright.gui.model.prefill import PREFILL_KINDS
 from netwright.gui.window.backend_actions import BackendActions
+from netwright.gui.window.bottom_panel import BottomPanel
 from netwright.gui.window.check_from_actions import CheckFromActions
 from netwright.gui.window.context_actions import ContextActions
-from netwright.gui.window.dock_sizes import fit_docks, steady_width
+from netwright.gui.window.dock_sizes import fit_bottom, fit_docks, steady_width
+from netwright.gui.window.dock_titles import DockTitles
 from netwright.gui.window.help_menu import HelpMenu
 from netwright.gui.window.host_actions import HostActions
 from netwright.gui.window.live_actions import LiveHost
@@ -121,18 +123,6 @@ def backend_tip(action: QAction, connected: bool, busy: bool, operation: str) ->
     if busy:
         return f"{name}: wait for {operation} to finish"
     return f"{name}: {action.statusTip()}" if action.statusTip() else name
-
-
-def side_by_side(*widgets: QWidget) -> QWidget:
-    """Widgets in a row, without margins (a dock's list and its fix column: under the list,
-    the fix took a 1024×700 window's short dock from the rows)."""
-    holder = QWidget()
-    row = QHBoxLayout(holder)
-    row.setContentsMargins(0, 0, 0, 0)
-    row.setSpacing(0)
-    for widget in widgets:
-        row.addWidget(widget, 1 if widget is widgets[0] else 0)
-    return holder
 
 
 LIVE_TIP = "The live host is shown read-only: Back to Design to plan, apply, destroy or check it"
@@ -181,6 +171,9 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         self._build_welcome_and_help()
         self.live = LiveHost(self)  # Open Live Host, Compare, Copy into Design, Adopt…
         self.live.add_to_menus(self.file_menu, self.view_menu)
+        for dock in self.findChildren(QDockWidget):
+            self.dock_titles.watch(dock)
+        self.bottom_panel.watch(self.live.compare_dock)
         self.predictions = PredictionRunner(self.document, self)
         self.predictions.predicted.connect(self._show_predictions)
         self.predictions.unavailable.connect(self.checks.clear_result)
@@ -199,26 +192,30 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         return dock
 
     def _build_docks(self) -> None:
+        """The palette alone on the left (a strip of icons on a narrow window); Inspector,
+        Host and History tabbed on the right; the bottom panel's docks tabbed across the
+        window's width (under the canvas alone, the Problems sentences wrapped to seven
+        lines at 1024×700)."""
+        self.dock_titles = DockTitles(self)
         self.palette_list = Palette(self.theme)
         self.palette_dock = self._dock("Palette", self.palette_list,
                                        Qt.DockWidgetArea.LeftDockWidgetArea, "palette")
-        self.host_view = HostNicsView()
-        self.host_dock = self._dock("Host", self.host_view,
-                                    Qt.DockWidgetArea.LeftDockWidgetArea, "host")
         self.inspector = Inspector(self.document)
         self.inspector_dock = self._dock("Inspector", steady_width(self.inspector),
                                          Qt.DockWidgetArea.RightDockWidgetArea, "inspector")
+        self.host_view = HostNicsView()
+        self.host_dock = self._dock("Host", self.host_view,
+                                    Qt.DockWidgetArea.RightDockWidgetArea, "host")
         self.undo_view = QUndoView(self.document.undo_stack)
         self.undo_view.setEmptyLabel("Opened")
         self.history_dock = self._dock("History", self.undo_view,
                                        Qt.DockWidgetArea.RightDockWidgetArea, "history")
-        self.tabifyDockWidget(self.palette_dock, self.host_dock)
-        self.palette_dock.raise_()
-        self.tabifyDockWidget(self.inspector_dock, self.history_dock)
+        self.tabifyDockWidget(self.inspector_dock, self.host_dock)
+        self.tabifyDockWidget(self.host_dock, self.history_dock)
         self.inspector_dock.raise_()
         self.problems = ProblemsView()
         self.problems_fix = FixBar(beside=True)
-        self.problems_dock = self._dock("Problems", side_by_side(self.problems, self.problems_fix),
+        self.problems_dock = self._dock("Problems", beside_list(self.problems, self.problems_fix),
                                         Qt.DockWidgetArea.BottomDockWidgetArea, "problems")
         self.log = LogView()
         self.log_dock = self._dock("Plan / Log", self.log,
@@ -233,6 +230,10 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         self.tabifyDockWidget(self.log_dock, self.checks_dock)
         self.tabifyDockWidget(self.checks_dock, self.leases_dock)
         self.problems_dock.raise_()
+        self.bottom_panel = BottomPanel(
+            self, self.settings, self.problems_dock,
+            [self.problems_dock, self.log_dock, self.checks_dock, self.leases_dock],
+            lambda: fit_bottom(self, self.bottom_panel.docks()))
 
     def _action(self, text: str, slot: Any, shortcut: Any = None, tip: str = "") -> QAction:
         action = QAction(text, self)
@@ -340,6 +341,8 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         view.addSeparator()
         view.addActions([self.snap_action, self.layout_action])
         view.addSeparator()
+        view.addAction(self.bottom_panel.action)
+        view.addSeparator()
         for dock in (self.palette_dock, self.host_dock, self.inspector_dock, self.history_dock,
                      self.problems_dock, self.log_dock, self.checks_dock, self.leases_dock):
             view.addAction(dock.toggleViewAction())
@@ -374,6 +377,8 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         self.deploy_label = QLabel()
         self.statusBar().addPermanentWidget(self.deploy_label)
         self.statusBar().addPermanentWidget(self.backend_label)
+        # first of the lasting widgets: the problems, and the bottom panel's opener
+        self.statusBar().insertPermanentWidget(0, self.bottom_panel.button)
 
     def _connect(self) -> None:
         doc = self.document
@@ -450,6 +455,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         self.problems.set_problems(problems)
         self.scene.set_problems(problems)
         self.problems_dock.setWindowTitle(self.problems.summary())
+        self.bottom_panel.set_problem_counts(*self.problems.counts())
 
     def _build_welcome_and_help(self) -> None:
         """The Help menu, and the hint an empty canvas shows (#15 item 4)."""
@@ -490,6 +496,8 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         self.scene.set_wire_results({})
         self.refresh_status()
         QTimer.singleShot(0, self.view.fit_all)
+        if self.problems.counts()[0]:  # a file opened with errors: the list says which
+            self.bottom_panel.reveal(self.problems_dock)
 
     def _on_reading(self, reading: bool) -> None:
         """A big file is editable from its quick read while the full read goes on."""
@@ -729,6 +737,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
             detail = "\n".join(p.render() for p in exc.problems[:8])
         self.statusBar().showMessage(f"{what}: {detail.splitlines()[0]}", 10000)
         self.log.appendPlainText(f"{what}:\n{detail}")
+        self.bottom_panel.reveal(self.log_dock)
         if self.isVisible() and QApplication.platformName() != "offscreen":
             QMessageBox.warning(self, APP_NAME, f"{what}.\n\n{detail}")
 
@@ -778,7 +787,12 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
-        fit_docks(self, self.palette_dock, self.inspector_dock, self.problems_dock)
+        fit_docks(self, self.palette_dock, self.inspector_dock, self.bottom_panel.docks())
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        """The first time: the bottom panel opens or not for the window's height."""
+        self.bottom_panel.start(self.height())
+        super().showEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if self._closed:  # closed before: Qt sends a close event to a hidden window too

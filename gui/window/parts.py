@@ -38,6 +38,7 @@ from netwright.gui.link.status_refresh import StatusRefresher
 from netwright.gui.model.deployment import DeploymentView
 from netwright.gui.model.document import TopologyDocument
 from netwright.gui.model.host_facts import HostFacts
+from netwright.gui.window.bottom_panel import BottomPanel
 
 
 class WindowParts(Protocol):
@@ -55,6 +56,7 @@ class WindowParts(Protocol):
     leases_dock: QDockWidget
     log: QPlainTextEdit
     log_dock: QDockWidget
+    bottom_panel: BottomPanel
     progress_bar: QProgressBar
     cancel_button: QToolButton
     backend_label: QLabel

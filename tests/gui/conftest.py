@@ -68,6 +68,24 @@ def window(qtbot, settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def started(qtbot, settings):  # type: ignore[no-untyped-def]
+    """``started(width, height)``: a main window as ``netwright`` starts one on a screen of
+    that size (sized before it is first shown: the bottom panel opens or not for that
+    height), with this test's settings; closed after the test (no_window_outlives_its_test)."""
+    from netwright.gui.window.main import MainWindow
+
+    def start(width: int, height: int) -> MainWindow:
+        window = MainWindow(settings)
+        window.resize(width, height)
+        window.show()
+        qtbot.waitExposed(window)
+        QApplication.processEvents()
+        return window
+
+    return start
+
+
+@pytest.fixture
 def loop() -> Iterator[asyncio.AbstractEventLoop]:
     """The Qt event loop as the asyncio loop, as the designer runs it (qasync).
 

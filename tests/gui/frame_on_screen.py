@@ -52,10 +52,12 @@ def main(design: str, settings_dir: str) -> int:
     window.open_path(design)
     _settle(app)
     _report("design open", frame, status)
-    window.checks_dock.raise_()
+    # the bottom panel starts closed on a small screen: a check's results and an apply's
+    # log open it, on their dock
+    window.bottom_panel.reveal(window.checks_dock)
     _settle(app, 0.1)
     _report("checks", frame, status)
-    window.log_dock.raise_()
+    window.bottom_panel.reveal(window.log_dock)
     _settle(app, 0.1)
     _report("plan / log", frame, status)
     window.live.show_live()  # the live host's view, its banner and its Observed dock

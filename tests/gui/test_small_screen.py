@@ -68,9 +68,10 @@ def test_no_state_asks_for_more_than_a_1024x600_screen(qtbot: QtBot, settings: Q
     fits("welcome")
     assert window.open_path(seed)
     fits("design open")
-    window.checks_dock.raise_()
+    assert not window.bottom_panel.is_open()  # closed on a short window, until needed:
+    window.bottom_panel.reveal(window.checks_dock)  # a check's results open it
     fits("checks")
-    window.log_dock.raise_()
+    window.bottom_panel.reveal(window.log_dock)
     fits("plan / log")
     window.live.show_live()
     window.live.document.load_text(seed.read_text())  # as an observation fills it

@@ -1,0 +1,176 @@
+"""The bottom docks as one panel that opens and closes, as VS Code's panel does.
+
+Problems, Plan / Log, Checks and Leases (and the live host's Compare) share the bottom dock
+area. On a short window they took a quarter of its height from the canvas, so the panel
+starts closed there (below ``OPEN_FROM`` pixels of height) and open on a tall one; a choice
+the user made (the status bar's button, View ▸ Bottom Panel, Ctrl+J) is remembered in the
+settings and wins next time. The status bar's button always says how many errors and
+warnings the design has, red when there are errors, so a closed panel hides nothing
+silently; and the panel opens by itself on the dock that has something the user must see
+(``reveal``): an apply's log, a check's results, a failure.
+
+The panel is whatever docks sit in the bottom area, docked: a dock the user moved there
+belongs to it, one moved away does not. Closing hides them and remembers which were shown
+and which tab was on top; opening shows them again in their tab group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QSettings, QSize, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QStyle, QToolButton
+
+OPEN_FROM = 820
+"""A window at least this tall (in pixels) starts with the panel open."""
+
+SETTING = "window/bottom-panel"
+"""The user's last choice: "open" or "closed" (none yet: the window's height decides)."""
+
+
+def problem_words(errors: int, warnings: int) -> str:
+    """The status bar button's words.
+
+    >>> problem_words(2, 1), problem_words(0, 4), problem_words(0, 0)
+    ('2 errors, 1 warning', '4 warnings', 'No problems')
+    """
+    parts = [f"{count} {word}{'s' * (count != 1)}"
+             for count, word in ((errors, "error"), (warnings, "warning")) if count]
+    return ", ".join(parts) or "No problems"
+
+
+class BottomPanel(QObject):
+    """Opens, closes and reveals the docks of ``window``'s bottom area.
+
+    ``first`` is the dock the status bar's button shows (Problems); ``default`` the docks an
+    opening shows when none were shown before; ``fit`` sizes the panel after it opens.
+    """
+
+    def __init__(self, window: QMainWindow, settings: QSettings, first: QDockWidget,
+                 default: list[QDockWidget], fit: Callable[[], None]) -> None:
+        super().__init__(window)
+        self.window = window
+        self.settings = settings
+        self.first = first
+        self.default = list(default)
+        self.fit = fit
+        self._shown: list[QDockWidget] = []  # what was shown when the panel closed
+        self._current: QDockWidget | None = None  # and which tab was on top
+        self._started = False
+        self.action = QAction("Bottom &Panel", window)
+        self.action.setCheckable(True)
+        self.action.setShortcut(QKeySequence("Ctrl+J"))
+        self.action.setStatusTip("show or hide Problems, Plan / Log, Checks and Leases")
+        self.action.triggered.connect(lambda checked: self.choose(bool(checked)))
+        window.addAction(self.action)
+        self.button = QToolButton()
+        self.button.setObjectName("bottom-panel-button")
+        self.button.setCheckable(True)
+        self.button.setAutoRaise(True)
+        self.button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.button.setIconSize(QSize(14, 14))  # no taller than the status bar's words
+        self.button.clicked.connect(lambda _checked: self.show_problems_or_close())
+        for dock in default:
+            self.watch(dock)
+        self.set_problem_counts(0, 0)
+
+    # -- what the panel is ----------------------------------------------------------------
+
+    def docks(self) -> list[QDockWidget]:
+        """The docks of the bottom area, docked (not floating)."""
+        bottom = Qt.DockWidgetArea.BottomDockWidgetArea
+        return [dock for dock in self.window.findChildren(QDockWidget)
+                if self.window.dockWidgetArea(dock) == bottom and not dock.isFloating()]
+
+    def is_open(self) -> bool:
+        return any(not dock.isHidden() for dock in self.docks())
+
+    def current(self) -> QDockWidget | None:
+        """The dock whose tab is on top, if the panel is open."""
+        shown = [dock for dock in self.docks() if not dock.isHidden()]
+        on_top = [dock for dock in shown if not dock.visibleRegion().isEmpty()]
+        return (on_top or shown or [None])[0]
+
+    def watch(self, dock: QDockWidget) -> None:
+        """Keep the action and the button checked as the panel is shown or hidden (by a
+        dock's own toggle in View too)."""
+        dock.visibilityChanged.connect(lambda _visible: self._sync())
+        dock.dockLocationChanged.connect(lambda _area: self._sync())
+
+    # -- opening and closing --------------------------------------------------------------
+
+    def start(self, height: int) -> None:
+        """Once, as the window is first shown: the user's last choice, else open on a tall
+        window and closed on a short one."""
+        if self._started:
+            return
+        self._started = True
+        choice = self.settings.value(SETTING, "")
+        wanted = choice == "open" if choice in ("open", "closed") else height >= OPEN_FROM
+        if not wanted:
+            self.close()
+
+    def open(self, dock: QDockWidget | None = None) -> None:
+        """Show the panel as it was when it closed, ``dock`` (else the tab then on top)
+        on top."""
+        if not self.is_open():
+            for shown in self._shown or self.default:
+                shown.show()
+            self.fit()
+        target = dock or self._current
+        if target is not None:
+            target.show()
+            target.raise_()
+        self._sync()
+
+    def close(self) -> None:
+        """Hide the panel's docks, remembering which were shown and which was on top."""
+        shown = [dock for dock in self.docks() if not dock.isHidden()]
+        if shown:
+            self._current = self.current()
+            self._shown = shown
+        for dock in shown:
+            dock.hide()
+        self._sync()
+
+    def reveal(self, dock: QDockWidget) -> None:
+        """Something in ``dock`` the user must see: open the panel (if closed) with it on
+        top. The user's choice is not changed: the panel opened for this one thing."""
+        self.open(dock)
+
+    # -- the user's choices ---------------------------------------------------------------
+
+    def choose(self, wanted: bool) -> None:
+        """The user opens or closes the panel (the View entry, Ctrl+J); remembered."""
+        self.open() if wanted else self.close()
+        self.settings.setValue(SETTING, "open" if wanted else "closed")
+
+    def show_problems_or_close(self) -> None:
+        """The status bar's button: Problems on top, or the panel closed when Problems was
+        already on top."""
+        if self.is_open() and self.current() is self.first:
+            self.choose(False)
+            return
+        self.open(self.first)
+        self.settings.setValue(SETTING, "open")
+
+    # -- the status bar's button ----------------------------------------------------------
+
+    def set_problem_counts(self, errors: int, warnings: int) -> None:
+        words = problem_words(errors, warnings)
+        style = self.button.style()
+        icon = (QStyle.StandardPixmap.SP_MessageBoxCritical if errors else
+                QStyle.StandardPixmap.SP_MessageBoxWarning if warnings else
+                QStyle.StandardPixmap.SP_DialogApplyButton)
+        self.button.setIcon(style.standardIcon(icon))
+        self.button.setText(words)
+        self.button.setStyleSheet("QToolButton { color: #c62828; font-weight: bold; }"
+                                  if errors else "")
+        self.button.setToolTip(f"{words}: click to show the Problems list, again to close"
+                               " the panel (Ctrl+J shows or hides the panel)")
+
+    def _sync(self) -> None:
+        shown = self.is_open()
+        self.action.setChecked(shown)
+        self.button.setChecked(shown and self.current() is self.first)

@@ -1,0 +1,61 @@
+"""Each dock's name shown once: by its tab in a tab group, by its title bar when alone.
+
+Qt gives a tabbed dock both a title bar and a tab with the same words ("Problems (0 errors,
+4 warnings)" twice, one under the other), which cost a short window a row of every dock
+area. ``DockTitles`` hides the title bar of a dock that shares its place with others (its
+tab names it, the tabs sit on top, and dragging the tab moves the dock) and of a dock too
+narrow for a title (the palette's icon strip); a dock alone, or floating, keeps its title
+bar with its float and close buttons. Every dock has a toggle in View, whatever it shows.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabWidget, QWidget
+
+NARROW = 100
+"""A dock narrower than this (in pixels) has no room for a title bar's words and buttons."""
+
+
+def wants_title_bar(window: QMainWindow, dock: QDockWidget) -> bool:
+    """Whether ``dock`` should show its own title bar where it is now."""
+    if dock.isFloating():
+        return True
+    tabbed = any(not other.isHidden() for other in window.tabifiedDockWidgets(dock))
+    return not tabbed and dock.width() >= NARROW
+
+
+class DockTitles(QObject):
+    """Keeps the title bars of a window's docks as ``wants_title_bar`` says, as docks are
+    shown, hidden, moved, tabbed, floated and resized."""
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        window.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas,
+                              QTabWidget.TabPosition.North)
+        self._pending = QTimer(self)
+        self._pending.setSingleShot(True)
+        self._pending.setInterval(0)
+        self._pending.timeout.connect(self.update)
+        window.tabifiedDockWidgetActivated.connect(lambda _dock: self._pending.start())
+
+    def watch(self, dock: QDockWidget) -> None:
+        """Follow ``dock`` (every dock of the window is watched)."""
+        dock.topLevelChanged.connect(lambda _floating: self._pending.start())
+        dock.dockLocationChanged.connect(lambda _area: self._pending.start())
+        dock.visibilityChanged.connect(lambda _visible: self._pending.start())
+        dock.installEventFilter(self)
+        self._pending.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.Hide):
+            self._pending.start()
+        return False
+
+    def update(self) -> None:
+        """Show or hide each dock's title bar; only where that changes."""
+        for dock in self.window.findChildren(QDockWidget):
+            bare = not wants_title_bar(self.window, dock)
+            if bare != (dock.titleBarWidget() is not None):
+                dock.setTitleBarWidget(QWidget() if bare else None)
