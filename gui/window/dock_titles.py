@@ -6,12 +6,17 @@ area. ``DockTitles`` hides the title bar of a dock that shares its place with ot
 tab names it, the tabs sit on top, and dragging the tab moves the dock) and of a dock too
 narrow for a title (the palette's icon strip); a dock alone, or floating, keeps its title
 bar with its float and close buttons. Every dock has a toggle in View, whatever it shows.
+
+Qt (6.11) leaves a tab bar behind for every tab group after the window's first: made when
+the group's first two docks are tabbed, never laid out, never hidden, it showed "Problems |
+Plan / Log" across the palette's strip. ``hide_stale_tab_bars`` finds such bars (the ones
+Qt's layout does not use do not follow ``setTabPosition``) and hides them.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabWidget, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabBar, QTabWidget, QWidget
 
 NARROW = 100
 """A dock narrower than this (in pixels) has no room for a title bar's words and buttons."""
@@ -23,6 +28,21 @@ def wants_title_bar(window: QMainWindow, dock: QDockWidget) -> bool:
         return True
     tabbed = any(not other.isHidden() for other in window.tabifiedDockWidgets(dock))
     return not tabbed and dock.width() >= NARROW
+
+
+SOUTH = (QTabBar.Shape.RoundedSouth, QTabBar.Shape.TriangularSouth)
+
+
+def hide_stale_tab_bars(window: QMainWindow) -> None:
+    """Hide the tab bars of ``window`` that no tab group uses (see above); the tabs stay
+    on top."""
+    bars = window.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly)
+    window.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.South)
+    used = [bar for bar in bars if bar.shape() in SOUTH]
+    window.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.North)
+    for bar in bars:
+        if bar not in used and not bar.isHidden():
+            bar.hide()
 
 
 class DockTitles(QObject):
@@ -54,7 +74,9 @@ class DockTitles(QObject):
         return False
 
     def update(self) -> None:
-        """Show or hide each dock's title bar; only where that changes."""
+        """Show or hide each dock's title bar; only where that changes. Hide the tab bars
+        Qt left behind."""
+        hide_stale_tab_bars(self.window)
         for dock in self.window.findChildren(QDockWidget):
             bare = not wants_title_bar(self.window, dock)
             if bare != (dock.titleBarWidget() is not None):

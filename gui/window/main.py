@@ -173,6 +173,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         self.live.add_to_menus(self.file_menu, self.view_menu)
         for dock in self.findChildren(QDockWidget):
             self.dock_titles.watch(dock)
+        self.dock_titles.update()
         self.bottom_panel.watch(self.live.compare_dock)
         self.predictions = PredictionRunner(self.document, self)
         self.predictions.predicted.connect(self._show_predictions)

@@ -2,9 +2,12 @@
 frame shown first, the designer held inside), on the X server in $DISPLAY, then taken through
 the states that add to the window (a design open, the Checks and Plan / Log docks, the live
 host's banner, long status bar words). Prints one JSON line per state: the screen's available
-area, the window's frame and the status bar, in screen coordinates ([x, y, width, height]).
+area, the window's frame, its inside (what the window manager's frame holds), the status bar
+and the canvas's viewport, in screen coordinates ([x, y, width, height]), and whether the
+bottom panel is open. With SCREENSHOT, the whole screen is saved there once the design is
+open.
 
-Usage: frame_on_screen.py DESIGN.yaml SETTINGS_DIR
+Usage: frame_on_screen.py DESIGN.yaml SETTINGS_DIR [SCREENSHOT.png]
 """
 
 from __future__ import annotations
@@ -29,14 +32,21 @@ def _settle(app: QApplication, seconds: float = 0.3) -> None:
         time.sleep(0.01)
 
 
+def _on_screen(widget: QWidget) -> list[int]:
+    return _rect(QRect(widget.mapToGlobal(QPoint(0, 0)), widget.size()))
+
+
 def _report(state: str, frame: QWidget, status: QWidget) -> None:
     area = frame.screen().availableGeometry()
-    bar = QRect(status.mapToGlobal(QPoint(0, 0)), status.size())
+    window = frame.designer
     print(json.dumps({"state": state, "area": _rect(area), "frame": _rect(frame.frameGeometry()),
-                      "status": _rect(bar), "status_visible": status.isVisible()}), flush=True)
+                      "inside": _rect(frame.geometry()), "status": _on_screen(status),
+                      "status_visible": status.isVisible(),
+                      "viewport": _on_screen(window.view.viewport()),
+                      "panel_open": window.bottom_panel.is_open()}), flush=True)
 
 
-def main(design: str, settings_dir: str) -> int:
+def main(design: str, settings_dir: str, screenshot: str = "") -> int:
     app = QApplication(["netwright"])
     from netwright.gui.window.startup import StartupFrame
 
@@ -52,6 +62,11 @@ def main(design: str, settings_dir: str) -> int:
     window.open_path(design)
     _settle(app)
     _report("design open", frame, status)
+    if screenshot:
+        Path(screenshot).parent.mkdir(parents=True, exist_ok=True)
+        if not frame.screen().grabWindow(0).save(screenshot, "PNG"):
+            print(f"could not save {screenshot}", file=sys.stderr)
+            return 1
     # the bottom panel starts closed on a small screen: a check's results and an apply's
     # log open it, on their dock
     window.bottom_panel.reveal(window.checks_dock)
@@ -81,4 +96,4 @@ def main(design: str, settings_dir: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], sys.argv[2]))
+    sys.exit(main(*sys.argv[1:4]))

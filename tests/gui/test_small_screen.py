@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QSize
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -19,6 +20,8 @@ from netwright.gui.window.main import MainWindow
 from tests.gui.xserver import running_openbox, running_xvfb
 
 CHILD = Path(__file__).with_name("frame_on_screen.py")
+SCREENSHOT = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots" / \
+    "small-screen.png"  # the README's packaging/screenshots/netwright-small-screen.png
 STATES = ["welcome", "design open", "checks", "plan / log", "live host",
           "long status words"]
 
@@ -37,7 +40,8 @@ def test_the_window_and_its_status_bar_fit_a_small_screen_under_a_window_manager
         env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb",
                "XDG_CONFIG_HOME": str(tmp_path)}
         env.pop("WAYLAND_DISPLAY", None)
-        child = subprocess.run([sys.executable, str(CHILD), str(seed), str(tmp_path)],
+        shot = [str(SCREENSHOT)] if height == 700 else []
+        child = subprocess.run([sys.executable, str(CHILD), str(seed), str(tmp_path), *shot],
                                env=env, capture_output=True, text=True, timeout=120,
                                check=False)
     assert child.returncode == 0, child.stderr[-3000:]
@@ -48,6 +52,13 @@ def test_the_window_and_its_status_bar_fit_a_small_screen_under_a_window_manager
         assert report["status_visible"], report
         assert _inside(report["area"], report["frame"]), report
         assert _inside(report["area"], report["status"]), report
+    opened = reports[1]  # the design open, as it starts: the canvas keeps most of the window
+    _x, _y, width, height_inside = opened["inside"]
+    _x, _y, view_width, view_height = opened["viewport"]
+    assert not opened["panel_open"], opened
+    assert view_width * view_height >= 0.5 * width * height_inside, opened
+    if height == 700:
+        assert QImage(str(SCREENSHOT)).size() == QSize(1024, 700)
 
 
 def test_no_state_asks_for_more_than_a_1024x600_screen(qtbot: QtBot, settings: QSettings,

@@ -11,7 +11,7 @@ from pathlib import Path
 from gestures import double_click
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDockWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QTabBar
 
 from netwright.gui.window.main import MainWindow
 
@@ -33,6 +33,14 @@ def _titles_once(window: MainWindow) -> None:
                                                          dock.widget().geometry())
 
 
+def _tab_bars(window: MainWindow) -> list[list[str]]:
+    """The tabs of each tab bar the window shows (Qt left a stray "Problems | Plan / Log"
+    bar across the palette strip)."""
+    bars = window.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly)
+    return sorted([bar.tabText(i) for i in range(bar.count())]
+                  for bar in bars if bar.isVisible() and bar.count())
+
+
 def test_at_1024x700_the_canvas_keeps_most_of_the_window(started: Started, seed: Path) -> None:
     window = started(1024, 700)
     assert window.open_path(seed)
@@ -50,6 +58,7 @@ def test_at_1024x700_the_canvas_keeps_most_of_the_window(started: Started, seed:
     button = window.bottom_panel.button
     assert button.isVisible() and button.text() == "4 warnings", button.text()
     _titles_once(window)
+    assert _tab_bars(window) == [["Inspector", "Host", "History"]]
 
 
 def test_at_1600x1000_nothing_gets_worse(started: Started, seed: Path) -> None:
@@ -62,6 +71,9 @@ def test_at_1600x1000_nothing_gets_worse(started: Started, seed: Path) -> None:
     assert not window.palette_list.compact  # names beside the icons
     assert window.palette_list.verticalScrollBar().maximum() == 0
     _titles_once(window)
+    assert _tab_bars(window) == [["Inspector", "Host", "History"],
+                                 ["Problems (0 errors, 4 warnings)", "Plan / Log", "Checks",
+                                  "Leases"]]
     problems = window.problems_dock
     assert problems.width() == window.width()  # across the window: no empty corner
     assert window.problems_fix.hint is not None and window.problems_fix.hint.isVisible()
