@@ -108,8 +108,8 @@ class BottomPanel(QObject):
         self._started = True
         choice = self.settings.value(SETTING, "")
         wanted = choice == "open" if choice in ("open", "closed") else height >= OPEN_FROM
-        if not wanted:
-            self.close()
+        if wanted != self.is_open():  # the docks as restored may say otherwise
+            self.open() if wanted else self.close()
 
     def open(self, dock: QDockWidget | None = None) -> None:
         """Show the panel as it was when it closed, ``dock`` (else the tab then on top)

@@ -113,6 +113,7 @@ from netwright.gui.window.quit_actions import QuitActions
 from netwright.gui.window.startup import APP_NAME, first_size
 from netwright.gui.window.trial_actions import TrialActions
 from netwright.gui.window.welcome import WelcomePanel
+from netwright.gui.window.window_state import restore_docks, save_docks
 
 
 def backend_tip(action: QAction, connected: bool, busy: bool, operation: str) -> str:
@@ -171,6 +172,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         self._build_welcome_and_help()
         self.live = LiveHost(self)  # Open Live Host, Compare, Copy into Design, Adopt…
         self.live.add_to_menus(self.file_menu, self.view_menu)
+        restore_docks(self, self.settings, [self.live.inspector_dock, self.live.compare_dock])
         for dock in self.findChildren(QDockWidget):
             self.dock_titles.watch(dock)
         self.dock_titles.update()
@@ -800,7 +802,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
             event.accept()
         elif self.close_confirmed or (self.maybe_save() and self.lab_allows_close()):
             self._closed = True
-            self.settings.setValue("window/state", self.saveState())
+            save_docks(self, self.settings)
             self.scene.selectionChanged.disconnect(self._on_selection)
             self.predictions.timer.stop()
             self.status_refresher.stop()

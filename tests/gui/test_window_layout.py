@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from gestures import double_click
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDockWidget, QTabBar
 
@@ -183,3 +183,31 @@ def test_a_fitted_drawing_stays_fitted_when_the_window_shrinks(window: MainWindo
     window.resize(1300, 800)
     QApplication.processEvents()
     assert view.zoom() == zoom
+
+
+def test_the_docks_come_back_as_the_user_left_them(started: Started) -> None:
+    first = started(1600, 1000)
+    first.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, first.host_dock)  # moved
+    first.history_dock.toggleViewAction().trigger()  # closed from View
+    first.live.compare_dock.show()  # shown with the live host only
+    assert first.close()
+    again = started(1600, 1000)
+    assert again.dockWidgetArea(again.host_dock) == Qt.DockWidgetArea.LeftDockWidgetArea
+    assert again.history_dock.isHidden() and not again.history_dock.toggleViewAction().isChecked()
+    assert again.live.compare_dock.isHidden()
+    assert again.bottom_panel.is_open() and again.problems_dock.isVisible()
+    _titles_once(again)
+
+
+def test_a_state_saved_before_the_strip_is_not_restored(started: Started,
+                                                        settings: QSettings) -> None:
+    """A state of the old arrangement (Host tabbed with the palette, saved without a
+    version) would put the Host list beside a 44 px strip: the window's own is used."""
+    old = started(1600, 1000)
+    old.tabifyDockWidget(old.palette_dock, old.host_dock)
+    settings.setValue("window/state", old.saveState())
+    old.close_confirmed = True  # closing would save the new version
+    old.hide()
+    window = started(1024, 700)
+    assert window.host_dock in window.tabifiedDockWidgets(window.inspector_dock)
+    assert window.palette_list.compact
