@@ -58,6 +58,7 @@ class BottomPanel(QObject):
         self._shown: list[QDockWidget] = []  # what was shown when the panel closed
         self._current: QDockWidget | None = None  # and which tab was on top
         self._started = False
+        self._revealed_early = False  # something to see before the window was first shown
         self.action = QAction("Bottom &Panel", window)
         self.action.setCheckable(True)
         self.action.setShortcut(QKeySequence("Ctrl+J"))
@@ -108,6 +109,8 @@ class BottomPanel(QObject):
         self._started = True
         choice = self.settings.value(SETTING, "")
         wanted = choice == "open" if choice in ("open", "closed") else height >= OPEN_FROM
+        # ``netwright FILE`` opens the file before the window shows: its errors stay in sight
+        wanted = wanted or self._revealed_early
         if wanted != self.is_open():  # the docks as restored may say otherwise
             self.open() if wanted else self.close()
 
@@ -137,6 +140,7 @@ class BottomPanel(QObject):
     def reveal(self, dock: QDockWidget) -> None:
         """Something in ``dock`` the user must see: open the panel (if closed) with it on
         top. The user's choice is not changed: the panel opened for this one thing."""
+        self._revealed_early = self._revealed_early or not self._started
         self.open(dock)
 
     # -- the user's choices ---------------------------------------------------------------

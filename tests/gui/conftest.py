@@ -69,14 +69,17 @@ def window(qtbot, settings):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def started(qtbot, settings):  # type: ignore[no-untyped-def]
-    """``started(width, height)``: a main window as ``netwright`` starts one on a screen of
-    that size (sized before it is first shown: the bottom panel opens or not for that
-    height), with this test's settings; closed after the test (no_window_outlives_its_test)."""
+    """``started(width, height, path=None)``: a main window as ``netwright [PATH]`` starts one
+    on a screen of that size (sized, and the file opened, before it is first shown: the
+    bottom panel opens or not for that height), with this test's settings; closed after the
+    test (no_window_outlives_its_test)."""
     from netwright.gui.window.main import MainWindow
 
-    def start(width: int, height: int) -> MainWindow:
+    def start(width: int, height: int, path: Path | None = None) -> MainWindow:
         window = MainWindow(settings)
         window.resize(width, height)
+        if path is not None:
+            window.open_path(path)
         window.show()
         qtbot.waitExposed(window)
         QApplication.processEvents()

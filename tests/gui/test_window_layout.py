@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QTabBar
 
 from netwright.gui.window.main import MainWindow
 
-Started = Callable[[int, int], MainWindow]
+Started = Callable[..., MainWindow]
 
 
 def _area(width: int, height: int) -> int:
@@ -144,6 +144,10 @@ def test_a_file_with_errors_opens_with_the_problems_shown(started: Started, seed
     panel = window.bottom_panel
     assert panel.is_open() and panel.current() is window.problems_dock
     assert panel.button.text().startswith(f"{errors} error")
+    first = started(1024, 700, wrong)  # `netwright wrong.yaml`: opened before it shows
+    assert first.bottom_panel.is_open() and first.bottom_panel.current() is first.problems_dock
+    quiet = started(1024, 700, seed)  # warnings only: the panel starts closed
+    assert not quiet.bottom_panel.is_open()
 
 
 def test_the_icon_strip_adds_by_double_click_and_names_itself_in_tooltips(
