@@ -31,13 +31,15 @@ def dock_sizes(window: QSize) -> tuple[int, int, int]:
     """(left width, right width, bottom height) for a window of this size.
 
     >>> dock_sizes(QSize(1024, 700))
-    (44, 270, 168)
-    >>> dock_sizes(QSize(1600, 1000))
-    (192, 320, 240)
+    (44, 300, 168)
+    >>> dock_sizes(QSize(1400, 880)), dock_sizes(QSize(1600, 1000))
+    ((190, 280, 211), (192, 320, 240))
     """
-    left = STRIP_WIDTH if window.width() < STRIP_BELOW else _share(window.width(), 0.12, 190,
-                                                                     220)
-    right = _share(window.width(), 0.2, 270, 340)
+    narrow = window.width() < STRIP_BELOW
+    left = STRIP_WIDTH if narrow else _share(window.width(), 0.12, 190, 220)
+    # the inspector's form needs 280 px and its scroll bar: on a narrow window the strip
+    # leaves room for both (no sideways scrolling), on a wide one 20 % of the width
+    right = _share(window.width(), 0.2, 300 if narrow else 280, 340)
     # a quarter of the height, less: at 1024×700 the Problems list shows three rows of
     # wrapped sentences and the Checks matrix four rows, the canvas keeps ~60 % of the height
     bottom = _share(window.height(), 0.24, 160, 280)

@@ -54,6 +54,11 @@ def test_at_1024x700_the_canvas_keeps_most_of_the_window(started: Started, seed:
     assert palette.isVisible() and palette.compact and palette.width() <= 60
     assert palette.verticalScrollBar().maximum() == 0, "the palette needs scrolling"
     assert window.host_dock in window.tabifiedDockWidgets(window.inspector_dock)
+    form = window.inspector_dock.widget()  # the inspector's form whole, no sideways scrolling
+    for key in (None, "net1", "ipvlan1"):
+        window.scene.select_keys([key] if key else [])
+        QApplication.processEvents()
+        assert form.horizontalScrollBar().maximum() == 0, key
     # the closed panel hides nothing silently: the status bar counts the problems
     button = window.bottom_panel.button
     assert button.isVisible() and button.text() == "4 warnings", button.text()
