@@ -220,3 +220,19 @@ def test_a_state_saved_before_the_strip_is_not_restored(started: Started,
     window = started(1024, 700)
     assert window.host_dock in window.tabifiedDockWidgets(window.inspector_dock)
     assert window.palette_list.compact
+
+
+def test_a_floated_dock_has_its_title_bar_and_loses_it_back_in_its_group(
+        started: Started) -> None:
+    window = started(1600, 1000)
+    history = window.history_dock
+    _titles_once(window)
+    assert history.titleBarWidget() is not None  # tabbed: its tab names it
+    history.setFloating(True)
+    QApplication.processEvents()
+    assert history.titleBarWidget() is None  # floating: its own title bar, to move it
+    assert window.palette_dock.titleBarWidget() is None  # alone and wide: "Palette"
+    history.setFloating(False)
+    QApplication.processEvents()
+    assert history.titleBarWidget() is not None
+    _titles_once(window)
