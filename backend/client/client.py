@@ -352,8 +352,12 @@ class BackendClient:
         return reply
 
     async def _send_call(self, message: Message) -> Message:
+        """The reply, or BackendUnavailableError. The call's coroutine is made only inside
+        the timeout, never before a check that can raise (``wait_for`` would leave it
+        "never awaited" when its task is stepped while the designer's loop is not running)."""
         try:
-            reply = await asyncio.wait_for(self._bus.call(message), CALL_TIMEOUT_SECONDS)
+            async with asyncio.timeout(CALL_TIMEOUT_SECONDS):
+                reply = await self._bus.call(message)
         except (OSError, EOFError, TimeoutError) as exc:
             raise BackendUnavailableError(f"lost the connection to the backend: {exc}") from None
         if reply is None:

@@ -49,8 +49,8 @@ async def report_recovery(
     deadline = time.monotonic() + wait
     while True:
         try:
-            error, found = await asyncio.wait_for(status(topology),
-                                                  max(0.1, deadline - time.monotonic()))
+            async with asyncio.timeout(max(0.1, deadline - time.monotonic())):
+                error, found = await status(topology)  # made inside: none left unawaited
         except (BackendUnavailableError, TimeoutError):
             if time.monotonic() >= deadline:
                 return (f"{stopped}, and it has not come back within {wait:.0f} s; when it"

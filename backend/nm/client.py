@@ -104,11 +104,10 @@ class NmClient:
     async def connect(cls, address: str | None = None) -> NmClient:
         """Connect to ``address``, or the system bus; ``NmUnavailable`` if there is none."""
         try:
-            if address:
-                connecting = MessageBus(bus_address=address).connect()
-            else:
-                connecting = MessageBus(bus_type=BusType.SYSTEM).connect()
-            bus = await asyncio.wait_for(connecting, CONNECT_TIMEOUT)
+            bus_at = (MessageBus(bus_address=address) if address
+                      else MessageBus(bus_type=BusType.SYSTEM))
+            async with asyncio.timeout(CONNECT_TIMEOUT):  # no coroutine made then dropped
+                bus = await bus_at.connect()
         except (OSError, ValueError, TimeoutError, DBusFastError) as exc:
             # no socket, refused authentication (a lab's user namespace), or no answer
             raise NmUnavailable(f"the system bus is not reachable ({exc})") from exc
@@ -125,7 +124,8 @@ class NmClient:
         message = Message(destination=destination, path=path, interface=interface,
                           member=member, signature=signature, body=list(body))
         try:
-            reply = await asyncio.wait_for(self.bus.call(message), CALL_TIMEOUT)
+            async with asyncio.timeout(CALL_TIMEOUT):  # no call coroutine made then dropped
+                reply = await self.bus.call(message)
         except TimeoutError as exc:
             raise NmCallFailed(what, "Timeout", f"no answer in {CALL_TIMEOUT:.0f} s") from exc
         assert reply is not None

@@ -133,7 +133,8 @@ class PolkitAuthority:
 
 
 async def _call(bus: MessageBus, message: Message, timeout: float) -> Message:
-    reply = await asyncio.wait_for(bus.call(message), timeout)
+    async with asyncio.timeout(timeout):  # no call coroutine made before it can fail
+        reply = await bus.call(message)
     if reply is None:
         raise ConnectionError("no reply")
     return reply
