@@ -39,6 +39,7 @@ from netwright.backend.topology.problems import NetwrightError
 Progress = Callable[[int, int, str], None]
 NEIGHBOUR_TABLE_LIMIT = 1024  # gc_thresh3: dynamic entries for all namespaces together
 DAD_WAIT_LIMIT = 5.0  # seconds; DAD takes about 1–2 s after an address is added
+LINK_WAIT_LIMIT = 2.0  # seconds; the kernel's link watch runs within one (its rate limit)
 
 
 class CheckOptionsError(NetwrightError):
@@ -268,6 +269,13 @@ async def _run_check(
                 f" {options.neighbour_budget} a check may take from the kernel's shared table"
                 f" ({NEIGHBOUR_TABLE_LIMIT}): {pinned} were pinned as temporary permanent"
                 " entries and removed afterwards")
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            waited = await loop.run_in_executor(
+                pool, lambda: _settle_links(sorted(set(_places(topology, where).values()))))
+        if waited:
+            timings["link_wait"] = waited
+            result.notes.append(f"waited {waited:.1f} s for the kernel to finish bringing links"
+                                " up (a link with carrier drops every frame until then)")
         probes = _probes(pairs, explainer, where)
         begun = time.perf_counter()
         bind = {}
@@ -423,9 +431,17 @@ def _limited(observation: Observation) -> Observation:
 
 def _ipv6_places(topology: Topology, where: Where) -> dict[Place, str]:
     """The namespace file of every place where the design puts an IPv6 address."""
+    return _places(topology, where, version=6)
+
+
+def _places(topology: Topology, where: Where, version: int | None = None
+            ) -> dict[Place, str]:
+    """The namespace file of every place where the design makes an interface (with an
+    address of ``version``, if given)."""
     return {link.namespace: where.path(link.namespace)
             for link in topology.interfaces.values()
-            if not link.existing and any(a.version == 6 for a in static_addresses(link))}
+            if not link.existing and (version is None or any(
+                a.version == version for a in static_addresses(link)))}
 
 
 def _settle_dad(topology: Topology, paths: dict[Place, str]
@@ -445,6 +461,27 @@ def _wait_for_dad(paths: list[str], limit: float) -> float:
     try:
         while any(tentative(s) for s in sockets) and time.monotonic() - begun < limit:
             time.sleep(0.05)
+    finally:
+        for sock in sockets:
+            sock.close()
+    return time.monotonic() - begun if time.monotonic() - begun > 0.05 else 0.0
+
+
+def _settle_links(paths: list[str], limit: float = LINK_WAIT_LIMIT) -> float:
+    """Make sure no link in these namespaces still drops what it sends because the kernel
+    has not handled its carrier yet (``carrier_unhandled``): right after an apply, the end
+    of a veth pair brought up first gets carrier when its peer comes up, and under load the
+    kernel's worker can take longer than a probe's timeout to enable its queue; an ARP
+    request lost there is sent again only a second later. Seconds waited."""
+    from netwright.backend.checks.netns import route_socket
+    from netwright.backend.observe.addressing import carrier_unhandled
+
+    sockets = [route_socket(path) for path in paths]
+    begun = time.monotonic()
+    try:
+        while any([carrier_unhandled(s) for s in sockets]) \
+                and time.monotonic() - begun < limit:
+            time.sleep(0.01)
     finally:
         for sock in sockets:
             sock.close()

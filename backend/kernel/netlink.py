@@ -161,14 +161,19 @@ class RtSocket:
     def link_alias(self, index: int) -> str | None:
         """IFLA_IFALIAS of link ``index`` (None if unset or no such link), without decoding
         the whole message."""
+        raw = self.link(index)
+        alias = _find_attr(raw, 32, len(raw), 20) if raw is not None else None
+        return alias.split(b"\0", 1)[0].decode() if alias else None
+
+    def link(self, index: int) -> bytes | None:
+        """Link ``index`` asked by itself (a get, not a dump), as the raw message; None if
+        there is no such link. The kernel first handles the link's pending link-watch event
+        for such a get (``rtnl_getlink``), which a dump does not."""
         seq = self._next_seq()
         body = struct.pack("=BxHiII", 0, 0, index, 0, 0)
         self.sock.send(_HEADER.pack(16 + len(body), _RTM_GETLINK, NLM_F_REQUEST, seq, 0) + body)
         for kind, raw in self._replies(seq):
-            if kind == NLMSG_ERROR:
-                return None
-            alias = _find_attr(raw, 32, len(raw), 20)
-            return alias.split(b"\0", 1)[0].decode() if alias else None
+            return None if kind == NLMSG_ERROR else raw
         return None
 
     def dump_raw(self, msg_type: int, fixed: bytes) -> list[bytes]:

@@ -1,5 +1,6 @@
-"""Which link has which index, MAC and carrier, and the state of each IPv6 address's
-duplicate address detection: the quick reads a check makes before it probes.
+"""Which link has which index, MAC and carrier, the state of each IPv6 address's duplicate
+address detection, and which links the kernel has not finished bringing up: the quick reads
+a check makes before it probes.
 
 A check pins neighbour entries by interface index and next hop's MAC, and waits until no
 IPv6 address is tentative; at N = 200 that is hundreds of dumps, so they are read straight
@@ -18,14 +19,17 @@ from netwright.backend.kernel.netlink import RtSocket
 from netwright.backend.observe.state import _attrs
 
 RTM_GETLINK, RTM_GETADDR = 18, 22
-IFLA_ADDRESS, IFLA_IFNAME = 1, 3
+IFLA_ADDRESS, IFLA_IFNAME, IFLA_OPERSTATE = 1, 3, 16
 IFA_ADDRESS, IFA_FLAGS = 1, 8
 IFA_F_DADFAILED, IFA_F_TENTATIVE = 0x08, 0x40
-IFF_LOWER_UP = 0x10000
+IFF_UP, IFF_LOWER_UP = 0x1, 0x10000
+# IF_OPER_NOTPRESENT, _DOWN, _LOWERLAYERDOWN: with carrier on, the link watch has not run yet
+IF_OPER_NOT_YET = frozenset({1, 2, 3})
 _LINK = struct.Struct("=iI")  # ifinfomsg's index and flags, after the 16-byte header
 _ADDR = struct.Struct("=BBBBI")  # ifaddrmsg: family, prefix length, flags, scope, index
 _WANTED_LINK = frozenset({IFLA_ADDRESS, IFLA_IFNAME})
 _WANTED_ADDR = frozenset({IFA_ADDRESS, IFA_FLAGS})
+_WANTED_OPERSTATE = frozenset({IFLA_OPERSTATE})
 
 
 @dataclass(frozen=True)
@@ -74,3 +78,35 @@ def tentative(sock: RtSocket) -> int:
     return sum(1 for index, _address, flags in ipv6_flags(sock)
                if flags & IFA_F_TENTATIVE and not flags & IFA_F_DADFAILED
                and index in carrier)
+
+
+def carrier_unhandled(sock: RtSocket) -> list[int]:
+    """Indexes of the links that are up with carrier whose carrier change the kernel has
+    not handled yet. The kernel sets carrier at once (a veth's, when its peer comes up) but
+    hands the change to a deferred worker (link watch), which the RTNL lock can hold up for
+    seconds while namespaces are being deleted; until it runs, the transmit queue of a link
+    brought up without carrier drops every frame (noop), ARP requests included.
+
+    The operational state cannot tell (it is the one of before: unknown as created, or up
+    from before a link went down and up again), so each link up with carrier is asked for
+    by itself (``RtSocket.link``), which makes the kernel run its pending event there and
+    then. One still "down" after that is returned: a kernel that does not run it there
+    leaves the caller to wait for the worker.
+    """
+    found = []
+    for raw in sock.dump_raw(RTM_GETLINK, enc.ifinfomsg()):
+        if _operstate(raw) is not None:
+            (index,) = struct.unpack_from("=i", raw, 20)
+            answer = sock.link(index)
+            if answer is not None and _operstate(answer) in IF_OPER_NOT_YET:
+                found.append(index)
+    return found
+
+
+def _operstate(raw: bytes) -> int | None:
+    """IFLA_OPERSTATE of a link up with carrier, else None."""
+    _index, flags = _LINK.unpack_from(raw, 20)
+    if flags & (IFF_UP | IFF_LOWER_UP) != IFF_UP | IFF_LOWER_UP:
+        return None
+    state = _attrs(raw, 32, len(raw), _WANTED_OPERSTATE).get(IFLA_OPERSTATE)
+    return state[0] if state else None
