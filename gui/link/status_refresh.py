@@ -72,7 +72,11 @@ class StatusRefresher(QObject):
         if not self._paused() and not self.in_flight():
             self.refresh()
 
-    def _finished(self, _task: asyncio.Future[Any]) -> None:
+    def _finished(self, task: asyncio.Future[Any]) -> None:
+        """A request ended. Its callback runs a loop turn after its end, so a refresh may
+        already have started the next one: that one is still in flight, not forgotten."""
+        if task is not self._running:
+            return
         self._running = None
         if self._again:
             self.refresh()
