@@ -42,7 +42,7 @@ from netwright.backend.checks.routing import RouteEntry, Routing, Table
 from netwright.backend.checks.rpfilter import ReversePath
 from netwright.backend.checks.source import source_place, split_source
 from netwright.backend.dhcp.identity import shared_identity_notes
-from netwright.backend.topology.model import Ipvlan, Macvlan, Topology, Vxlan
+from netwright.backend.topology.model import Ipvlan, Macvlan, Topology, Vxlan, dhcp_interfaces
 from netwright.backend.topology.validate_links import vxlan_mismatch
 
 MAX_HOPS = 16
@@ -211,8 +211,7 @@ class Explainer:
             notes.append("rules Netwright does not own (docker's, firewalld's, yours) are not"
                          " known to explain: a check of a deployment reads them from the"
                          " kernel (never changing them) and names them")
-        dhcp = [key for key, link in self.net.topology.interfaces.items()
-                if any(not isinstance(a, str) for a in link.addresses)]
+        dhcp = dhcp_interfaces(self.net.topology)
         if dhcp:
             notes.append(f"addresses from DHCP ({', '.join(dhcp)}) are neither predicted nor"
                          " probed: they are unknown before the lease")

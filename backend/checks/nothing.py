@@ -9,7 +9,7 @@ live host only loopback and the host's own NICs (which are targets, not sources)
 
 from __future__ import annotations
 
-from netwright.backend.topology.model import Topology
+from netwright.backend.topology.model import Topology, dhcp_interfaces
 
 #: Namespaces named in the sentence before "and N more".
 NAMED = 6
@@ -31,8 +31,7 @@ def nothing_to_check(topology: Topology, *, observed: bool = False, leased: bool
     if not namespaces:
         return (f"{topology.name} has no namespace to probe from; add a"
                 " namespace with an addressed interface to check who reaches whom")
-    dhcp = [key for key, link in topology.interfaces.items()
-            if any(not isinstance(a, str) for a in link.addresses)]
+    dhcp = dhcp_interfaces(topology)
     where = f"no namespace of {topology.name} ({_names(namespaces)})"
     if dhcp and leased:
         return (f"{where} holds a static address or a DHCP lease yet (DHCP"

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from netwright.backend.checks.collector import collector_paused
 from netwright.backend.checks.dad import AddressState, read_states
@@ -35,6 +35,9 @@ from netwright.backend.dhcp.substitute import with_leases
 from netwright.backend.observe.sysctls import bridge_nf_here, forwarding_here, rp_filter_here
 from netwright.backend.topology.model import Topology, static_addresses
 from netwright.backend.topology.problems import NetwrightError
+
+if TYPE_CHECKING:
+    from netwright.backend.kernel.netlink import RtSocket
 
 Progress = Callable[[int, int, str], None]
 NEIGHBOUR_TABLE_LIMIT = 1024  # gc_thresh3: dynamic entries for all namespaces together
@@ -453,18 +456,9 @@ def _settle_dad(topology: Topology, paths: dict[Place, str]
 
 def _wait_for_dad(paths: list[str], limit: float) -> float:
     """Wait until no IPv6 address in these namespaces is tentative; seconds waited."""
-    from netwright.backend.checks.netns import route_socket
     from netwright.backend.observe.addressing import tentative
 
-    sockets = [route_socket(path) for path in paths]
-    begun = time.monotonic()
-    try:
-        while any(tentative(s) for s in sockets) and time.monotonic() - begun < limit:
-            time.sleep(0.05)
-    finally:
-        for sock in sockets:
-            sock.close()
-    return time.monotonic() - begun if time.monotonic() - begun > 0.05 else 0.0
+    return _wait_in(paths, lambda sockets: any(tentative(s) for s in sockets), limit, 0.05)
 
 
 def _settle_links(paths: list[str], limit: float = LINK_WAIT_LIMIT) -> float:
@@ -473,19 +467,30 @@ def _settle_links(paths: list[str], limit: float = LINK_WAIT_LIMIT) -> float:
     of a veth pair brought up first gets carrier when its peer comes up, and under load the
     kernel's worker can take longer than a probe's timeout to enable its queue; an ARP
     request lost there is sent again only a second later. Seconds waited."""
-    from netwright.backend.checks.netns import route_socket
     from netwright.backend.observe.addressing import carrier_unhandled
+
+    # every namespace is asked each time (a list, not a short-circuit): the asking is what
+    # makes the kernel handle a link's pending carrier change
+    return _wait_in(paths, lambda sockets: any([carrier_unhandled(s) for s in sockets]),
+                    limit, 0.01)
+
+
+def _wait_in(paths: list[str], busy: Callable[[list[RtSocket]], bool], limit: float,
+             interval: float) -> float:
+    """Poll ``busy`` on a route socket in each of these namespaces every ``interval`` until
+    it is False or ``limit`` seconds have passed; the seconds waited (0 under 50 ms)."""
+    from netwright.backend.checks.netns import route_socket
 
     sockets = [route_socket(path) for path in paths]
     begun = time.monotonic()
     try:
-        while any([carrier_unhandled(s) for s in sockets]) \
-                and time.monotonic() - begun < limit:
-            time.sleep(0.01)
+        while busy(sockets) and time.monotonic() - begun < limit:
+            time.sleep(interval)
     finally:
         for sock in sockets:
             sock.close()
-    return time.monotonic() - begun if time.monotonic() - begun > 0.05 else 0.0
+    waited = time.monotonic() - begun
+    return waited if waited > 0.05 else 0.0
 
 
 # -- the neighbour table ------------------------------------------------------------------------

@@ -281,6 +281,13 @@ def dhcp_entries(link: _Link) -> list[Dhcp]:
     return [a.dhcp for a in link.addresses if isinstance(a, DhcpEntry)]
 
 
+def dhcp_interfaces(topology: Topology) -> list[str]:
+    """The keys of the interfaces that take an address from DHCP (unknown before the lease,
+    so neither predicted nor probed until then)."""
+    return [key for key, link in topology.interfaces.items()
+            if any(isinstance(a, DhcpEntry) for a in link.addresses)]
+
+
 def model_json_schema() -> dict[str, Any]:
     """The JSON Schema of the file format, for editors (yaml-language-server)."""
     schema = Topology.model_json_schema(by_alias=True)
