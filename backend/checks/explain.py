@@ -199,8 +199,9 @@ class Explainer:
                                    or self.predict(source, target, address, chosen)))
         return result
 
-    def notes(self) -> list[str]:
-        """What the predictions leave out, in words."""
+    def notes(self, *, any_pairs: bool = True) -> list[str]:
+        """What the predictions leave out, in words. Without ``any_pairs`` the nothing-to-check
+        sentence (nothing.py) already says why DHCP addresses give no pair."""
         notes = list(self.extra_notes) + self.dad.notes()
         host = sorted(v for place, v in self.net.forwarding_asked if place is None)
         if host:
@@ -212,7 +213,7 @@ class Explainer:
                          " known to explain: a check of a deployment reads them from the"
                          " kernel (never changing them) and names them")
         dhcp = dhcp_interfaces(self.net.topology)
-        if dhcp:
+        if dhcp and any_pairs:
             notes.append(f"addresses from DHCP ({', '.join(dhcp)}) are neither predicted nor"
                          " probed: they are unknown before the lease")
         notes += shared_identity_notes(self.net.topology)

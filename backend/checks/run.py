@@ -226,7 +226,7 @@ async def _run_check(
     pairs = with_services(explainer, explainer.pairs(options.source),
                           outside_served=options.outside_netns is not None and options.probe)
     timings["explain"] = time.perf_counter() - started
-    notes = kernel_notes + explainer.notes()
+    notes = kernel_notes + explainer.notes(any_pairs=bool(pairs))
     if topology is not getattr(subject, "topology", topology):  # leases were filled in
         notes += [n for n in shared_identity_notes(subject.topology) if n not in notes]
     result = CheckResult(topology.name, pairs, probed=False, seconds=timings, notes=notes)

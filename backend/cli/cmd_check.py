@@ -147,8 +147,8 @@ def run_explain_command(args: argparse.Namespace) -> int:
                            size=args.size, source=args.source)
     explainer = Explainer(topology, options.outside, probe_size=options.size)
     pairs = with_services(explainer, explainer.pairs(options.source))
-    notes = explainer.notes()
-    if stand_in is not None:
+    notes = explainer.notes(any_pairs=bool(pairs))
+    if stand_in is not None and pairs:
         notes.append(f"'outside' ({stand_in}, a documentation address) stands for any address"
                      " beyond the gateway; --target-outside ADDR predicts a particular one")
     result = CheckResult(topology.name, pairs, notes=notes)

@@ -81,3 +81,14 @@ def test_own_addresses_alone_are_not_every_pair(tmp_path: Path,
     assert "Every pair" not in out, out
     assert "Each namespace reaches its own addresses; there is no other address to check" \
         in out, out
+
+
+def test_nothing_to_check_is_said_once(capsys: pytest.CaptureFixture[str]) -> None:
+    """The DHCP seed (a gateway, addresses only from DHCP): the sentence says why, and no note
+    repeats it or speaks of an 'outside' stand-in that nothing is predicted to."""
+    seed = Path(__file__).parents[2] / "examples" / "seed-ipvlan-dhcp.yaml"
+    assert main(["explain", str(seed)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Nothing to check in seed-dhcp: "), out
+    assert out.count("unknown before the lease") == 1, out
+    assert "stands for any address beyond the gateway" not in out, out
