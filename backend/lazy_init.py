@@ -42,3 +42,13 @@ def defer_init(package: str) -> None:
     loader = spec.loader
     module.__getattr__ = __getattr__  # type: ignore[method-assign]
     sys.modules[package] = module
+
+
+def load_dbus_fast() -> None:
+    """dbus-fast's protocol modules (message, signature, constants, errors) without its
+    package ``__init__``, which loads its asyncio bus, service and introspection layers (xml
+    included); importing ``dbus_fast.aio`` loads those when a bus is wanted. The message
+    module first, in the order that ``__init__`` imports them (the unmarshaller or signature
+    first would meet a half-initialised module). A no-op once dbus-fast is imported."""
+    defer_init("dbus_fast")
+    importlib.import_module("dbus_fast.message")

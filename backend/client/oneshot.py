@@ -12,7 +12,7 @@ what its recovery did (restart.py).
 
 dbus-fast's marshaller, unmarshaller, EXTERNAL authenticator and address parser do the
 protocol work; its package ``__init__`` (the asyncio bus, services, introspection with
-xml.etree) is deferred (``requests.load_dbus_fast``). A command then costs a few
+xml.etree) is deferred (``lazy_init.load_dbus_fast``). A command then costs a few
 milliseconds of imports instead of the ~40 that asyncio and dbus-fast's bus take. These are
 dbus-fast's internal modules: if one is missing (another dbus-fast), the command takes the
 asyncio path.
@@ -38,7 +38,6 @@ from netwright.backend.client.requests import (
     SOURCE_FILE_API,
     api_version,
     apply_options,
-    load_dbus_fast,
 )
 from netwright.backend.client.restart import (
     BackendStoppedError,
@@ -52,6 +51,7 @@ from netwright.backend.client.results import (
     parse_problems,
     parse_status,
 )
+from netwright.backend.lazy_init import load_dbus_fast
 from netwright.backend.service import names
 from netwright.backend.service.errors import BackendUnavailableError, exception_from_error
 

@@ -7,10 +7,9 @@ only its protocol modules (``load_dbus_fast``), never its bus.
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
-from netwright.backend.lazy_init import defer_init
+from netwright.backend.lazy_init import load_dbus_fast
 from netwright.backend.service import names
 
 #: Calls that need an administrator's password wait for the person to type it.
@@ -28,14 +27,6 @@ SOURCE_FILE_API = (1, 7)
 
 #: The first API version with StartMeasure (a measurement as a job that Cancel stops).
 MEASURE_JOB_API = (1, 8)
-
-
-def load_dbus_fast() -> None:
-    """dbus-fast's protocol modules without its package ``__init__``, in the order that one
-    imports them (the unmarshaller or signature first would meet a half-initialised
-    module). A no-op once dbus-fast is imported."""
-    defer_init("dbus_fast")
-    importlib.import_module("dbus_fast.message")
 
 
 def api_version(text: str) -> tuple[int, ...]:

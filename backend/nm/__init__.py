@@ -21,3 +21,10 @@ works with it through its D-Bus API (dbus-fast), never around it:
 
 Errors all derive from ``netwright.backend.topology.problems.NetwrightError``.
 """
+
+from netwright.backend.lazy_init import load_dbus_fast
+
+# dbus-fast's package __init__ loads its bus, service and introspection layers (~13 ms): the
+# engine imports this package on every apply and destroy, and needs the bus only when a
+# NetworkManager is there to ask (client.NmClient.connect imports it then).
+load_dbus_fast()

@@ -20,14 +20,18 @@ import re
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dbus_fast import BusType, Message, MessageType, Variant
-from dbus_fast.aio import MessageBus
+from dbus_fast.constants import BusType, MessageType
 from dbus_fast.errors import DBusFastError
+from dbus_fast.message import Message
+from dbus_fast.signature import Variant
 
 from netwright.backend.nm import names
 from netwright.backend.nm.errors import ActivationFailed, NmCallFailed, NmUnavailable
+
+if TYPE_CHECKING:
+    from dbus_fast.aio import MessageBus
 
 Settings = Mapping[str, Mapping[str, Variant]]
 """A connection profile as NM's D-Bus API takes it (``a{sa{sv}}``)."""
@@ -103,6 +107,8 @@ class NmClient:
     @classmethod
     async def connect(cls, address: str | None = None) -> NmClient:
         """Connect to ``address``, or the system bus; ``NmUnavailable`` if there is none."""
+        from dbus_fast.aio import MessageBus  # the bus only when NM is asked (see nm/__init__)
+
         try:
             bus_at = (MessageBus(bus_address=address) if address
                       else MessageBus(bus_type=BusType.SYSTEM))

@@ -23,7 +23,7 @@ import json
 import uuid
 from typing import Any, Final
 
-from dbus_fast import Variant
+from dbus_fast.signature import Variant
 
 from netwright.backend.nm import names
 from netwright.backend.nm.client import NmVersion

@@ -30,6 +30,12 @@ PYROUTE2_UNUSED = tuple(f"pyroute2.{name}" for name in (
 #: (only writing a file needs it)
 STARTUP_ONLY = ("dataclasses", "inspect", "shutil", "tempfile")
 
+#: dbus-fast's asyncio bus, service and introspection layers (with xml.etree): its package
+#: __init__ loads them all, where the blocking calls need only its marshaller, and the
+#: engine its message types until a NetworkManager is there to ask (backend/nm/__init__)
+DBUS_BUS = ("dbus_fast.aio", "dbus_fast.message_bus", "dbus_fast.introspection",
+            "dbus_fast.service", "xml")
+
 PARSER = ("import netwright.backend.cli.main as m\n"
           "m.build_parser()\n")
 
@@ -65,8 +71,7 @@ CASES = {
                        "SystemBackend(ours)._send('a.b', '/a', 'a.b', 'M', 'sa{sv}',"
                        " ['x', options])\n"
                        "assert theirs.recv(4096)\n",
-                 (*HEAVY, "asyncio", "dbus_fast.aio", "dbus_fast.message_bus",
-                  "dbus_fast.introspection", "dbus_fast.service", "xml", *STARTUP_ONLY)),
+                 (*HEAVY, "asyncio", *DBUS_BUS, *STARTUP_ONLY)),
     # status/destroy FILE through a backend read the file's name: the model, not the
     # round-trip parser (the file is valid) nor the engine
     "name of a file": (PARSER + "import netwright.backend.cli.via_backend\n"
@@ -83,6 +88,9 @@ CASES = {
                 "from netwright.backend.cli import cmd_engine\n"
                 "cmd_engine._load('examples/seed-ipvlan-l2.yaml')\n",
                 ("ruamel", "netwright.backend.topology.document", *PYROUTE2_UNUSED)),
+    # apply/destroy --local: NetworkManager's part of the engine loads dbus-fast's bus only
+    # when it connects to a NetworkManager (none runs here)
+    "engine without NetworkManager": ("import netwright.backend.engine\n", DBUS_BUS),
     # the daemon and `--local`: pyroute2's netlink and IPRoute, none of its other APIs, which
     # its package __init__ would load (netwright.backend.lazy_pyroute2 defers it)
     "engine and daemon": ("import netwright.backend.engine\n"
