@@ -7,6 +7,7 @@ everything) and reads ``sys.modules`` back after importing what that path import
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -134,3 +135,27 @@ def test_pyroute2_still_gives_every_name_it_exports() -> None:
                      "assert pyroute2.IPRoute is pyroute2.iproute.IPRoute is IPRoute\n"
                      "assert NDB.__module__ == 'pyroute2.ndb.main'\n", ("pyroute2.ndb",))
     assert "pyroute2.ndb" in loaded
+
+
+def _plugins_after_validate(environment: dict[str, str]) -> str:
+    """What a `netwright validate` process left of pydantic's plugin search: 'not searched'
+    or the plugins found, and the variable as the command saw it."""
+    probe = ("import os, sys\n"
+             "from netwright.backend.cli.main import main\n"
+             "main(['validate', '--here', 'examples/seed-ipvlan-l2.yaml'])\n"
+             "from pydantic.plugin import _loader\n"
+             "searched = 'not searched' if _loader._plugins is None else 'searched'\n"
+             "print(searched, repr(os.environ.get('PYDANTIC_DISABLE_PLUGINS')), file=sys.stderr)\n")
+    env = {key: value for key, value in os.environ.items() if key != "PYDANTIC_DISABLE_PLUGINS"}
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            timeout=60, check=True, cwd=ROOT, env={**env, **environment})
+    return result.stderr.strip().splitlines()[-1]
+
+
+def test_a_command_does_not_search_every_package_for_pydantic_plugins() -> None:
+    """Reading every installed distribution's entry points costs a command 5–10 ms; the
+    user's own setting wins, and an empty one lets the plugins run again."""
+    assert _plugins_after_validate({}) == "not searched '__all__'"
+    assert _plugins_after_validate({"PYDANTIC_DISABLE_PLUGINS": ""}) == "searched ''"
+    assert _plugins_after_validate({"PYDANTIC_DISABLE_PLUGINS": "logfire"}) == (
+        "searched 'logfire'")
