@@ -365,6 +365,9 @@ class BackendActions(_Base):
         message = str(error) or type(error).__name__
         if isinstance(error, TopologyError) and error.problems:
             message = "; ".join(designer_message(p) for p in error.problems[:3])
+        if operation == "Check" and type(error).__name__ == "NotDeployed":
+            message += ("; Apply it (Ctrl+F5), then Check probes it (the Checks tab shows"
+                        " what is predicted meanwhile)")
         self.log.appendPlainText(f"{operation} failed: {message}")
         self.bottom_panel.reveal(self.log_dock)
         self.statusBar().showMessage(f"{operation} failed: {message}", 15000)

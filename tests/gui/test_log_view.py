@@ -22,3 +22,12 @@ def test_the_newest_line_is_in_view(window: MainWindow) -> None:
     bottom = log.cursorForPosition(log.viewport().rect().bottomLeft()).block()
     assert bottom.blockNumber() >= log.document().blockCount() - 2
     assert "Apply failed" in log.toPlainText().splitlines()[-1]
+
+
+def test_a_check_of_an_undeployed_design_says_what_to_do(window: MainWindow) -> None:
+    from netwright.backend.outcomes.errors import NotDeployed
+
+    window._on_backend_failed("Check", NotDeployed("topology seed is not deployed on the lab host"))
+    last = window.log.toPlainText().splitlines()[-1]
+    assert last.startswith("Check failed: topology seed is not deployed on the lab host"), last
+    assert "Apply it (Ctrl+F5), then Check" in last, last
