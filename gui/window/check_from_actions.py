@@ -72,6 +72,9 @@ class CheckFromActions(_Base):
 
     async def _check_from(self, name: str, source: str, address: str) -> dict[str, Any]:
         backend: Any = self.runner.backend
-        report = await backend.check_job(name, self.runner.report_progress, source=address)
+        # ADDR@PLACE: an address two places hold (isolated segments, or an IPv6 address one
+        # lost to DAD) alone means the place that keeps it, whose pairs are another row's
+        report = await backend.check_job(name, self.runner.report_progress,
+                                         source=f"{address}@{source}")
         fresh = report.to_json() if hasattr(report, "to_json") else dict(report)
         return merged_row(self.checks.measured, fresh, source, address)

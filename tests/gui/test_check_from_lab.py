@@ -103,3 +103,40 @@ def test_check_a_row_from_a_chosen_address(window: MainWindow, own_lab: Path, tm
     row = _row(window, "a")["10.9.0.2"]
     assert row["sent_from"] == "10.9.0.1"
     assert row["predicted"]["verdict"] == row["observed"]["verdict"] == "reachable"
+
+
+TWINS = """\
+netwright: 1
+name: guitwins
+namespaces: {a: {}, b: {}, c: {}, d: {}}
+interfaces:
+  a0: {kind: veth, peer: b0, namespace: a, addresses: [10.7.0.1/24]}
+  b0: {kind: veth, peer: a0, namespace: b, addresses: [10.7.0.2/24]}
+  c0: {kind: veth, peer: d0, namespace: c, addresses: [10.7.0.1/24]}
+  d0: {kind: veth, peer: c0, namespace: d, addresses: [10.7.0.3/24]}
+"""
+
+
+def test_an_address_two_places_hold_is_sent_from_the_row_asked(
+        window: MainWindow, own_lab: Path, tmp_path: Path, loop: asyncio.AbstractEventLoop
+) -> None:
+    """a and c both hold 10.7.0.1 (two isolated links): c's row sent from it is c's, not a's
+    (the address alone would mean the first place holding it, and c's row would empty)."""
+    design = tmp_path / "guitwins.yaml"
+    design.write_text(TWINS)
+    assert loop.run_until_complete(window.connect_backend()), window.backend_label.text()
+    assert window.open_path(design)
+    window.apply_action.trigger()
+    loop.run_until_complete(idle(window))
+    assert window.deploy_label.text() == "deployed", window.log.toPlainText()
+    window.check_action.trigger()
+    loop.run_until_complete(idle(window))
+    before_a = _row(window, "a")
+
+    _right_click_row(window.checks.matrix, "c")
+    _pick(window.row_menu, "Check from 10.7.0.1 (c0)")
+    loop.run_until_complete(idle(window))
+    row = _row(window, "c")
+    assert row["10.7.0.3"].get("sent_from") == "10.7.0.1", window.log.toPlainText()
+    assert row["10.7.0.3"]["observed"]["verdict"] == "reachable"
+    assert _row(window, "a") == before_a
