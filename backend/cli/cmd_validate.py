@@ -37,10 +37,19 @@ def register(subparsers: Any) -> None:
 
 
 def problems_of_file(path: str) -> list[Problem]:
-    from netwright.backend.topology.document import Document
+    """The file's problems, placed: by libyaml's positions when it reads the file (no
+    round-trip parser to import: ``check.placed_problems``), else by the round-trip tree."""
+    from netwright.backend.topology.check import placed_problems
+    from netwright.backend.topology.source import read_topology_text
 
     try:
-        return Document.from_file(path).problems()
+        text = read_topology_text(path)
+        placed = placed_problems(text, path)
+        if placed is not None:
+            return placed
+        from netwright.backend.topology.document import Document
+
+        return Document.from_text(text, path).problems()
     except TopologyError as exc:
         return exc.problems
 

@@ -17,9 +17,11 @@ from netwright.backend.topology.fastload import (
     MAX_DEPTH,
     MAX_TEXT_BYTES,
     flow_depth,
+    load_nodes,
     load_plain,
     to_plain,
 )
+from netwright.backend.topology.marks import locate_node, plain_text
 from netwright.backend.topology.model import FORMAT_VERSION, Topology
 from netwright.backend.topology.modelerrors import problems_from_validation_error
 from netwright.backend.topology.problems import Problem, TopologyError, errors_of
@@ -51,6 +53,36 @@ def parse_valid(text: str) -> Topology | None:
     if model is None or errors_of([p for p, _ in problems]):
         return None
     return model
+
+
+def placed_problems(text: str, file: str = "") -> list[Problem] | None:
+    """Every problem of ``text``, each at its line and column, read by libyaml alone; None
+    when only the round-trip parser can say (``Document.problems``): text libyaml does not
+    read, text that is not plain (anchors, aliases, merge keys, tags: see ``marks``), text
+    over the bounds or with anything but a mapping at the top.
+
+    ``netwright validate`` places warnings too, so where ``parse_valid`` gives up on a file
+    with any problem this places them all, as the round-trip tree would (``marks``).
+    """
+    if not plain_text(text) or len(text.encode("utf-8", errors="replace")) > MAX_TEXT_BYTES or (
+        flow_depth(text) > MAX_DEPTH
+    ):
+        return None
+    loaded = load_nodes(text)
+    if loaded is None or not isinstance(loaded[0], dict):
+        return None
+    data, root = loaded
+    try:
+        problems = check_plain(to_plain(data))[0]
+    except TopologyError:  # over a bound while converting: the round-trip reader says so
+        return None
+    placed = []
+    for problem, at_key in problems:
+        position = locate_node(root, data, problem.path, at_key)
+        if position is None:  # an empty value: the round-trip parser places it its way
+            return None
+        placed.append(problem.located(*position, file))
+    return placed
 
 
 def check_plain(data: Any) -> tuple[list[tuple[Problem, bool]], Topology | None]:

@@ -88,12 +88,23 @@ _Core12Loader.add_constructor("tag:yaml.org,2002:float", _Core12Loader.construct
 
 def load_plain(text: str) -> Any | None:
     """The data of ``text`` by YAML 1.2 rules, or None to ask the round-trip parser."""
+    loaded = load_nodes(text)
+    return None if loaded is None else loaded[0]
+
+
+def load_nodes(text: str) -> tuple[Any, Any] | None:
+    """The data of ``text`` by YAML 1.2 rules and libyaml's node tree it was built from
+    (each node knows where it starts: ``marks``), or None to ask the round-trip parser."""
     if _C_LOADER is None:
         return None
+    loader = _Core12Loader(text)  # a SafeLoader subclass; yaml.load does the same
     try:
-        return yaml.load(text, Loader=_Core12Loader)  # a SafeLoader subclass
+        node = loader.get_single_node()
+        return (None if node is None else loader.construct_document(node)), node
     except Exception:  # every failure is explained by the slow path
         return None
+    finally:
+        loader.dispose()
 
 
 # Bounds shared with the round-trip reader (yamltree): the input may come from an

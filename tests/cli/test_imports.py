@@ -79,10 +79,12 @@ CASES = {
                        "from netwright.backend.cli.terminal import subject_name\n"
                        "assert subject_name('examples/seed-ipvlan-l2.yaml') == 'seed'\n",
                        ("ruamel", "pyroute2", "netwright.backend.engine", "PySide6")),
-    # `netwright validate`: the model and the YAML readers, nothing of the engine or D-Bus.
+    # `netwright validate` of a file libyaml reads: the model and libyaml, which places its
+    # problems (warnings too), nothing of the engine, D-Bus or the round-trip parser
     "validate": (PARSER + "from netwright.backend.cli import cmd_validate\n"
-                 "cmd_validate.problems_of_file('examples/seed-ipvlan-l2.yaml')\n",
-                 ("pyroute2", "netwright.backend.engine", "dbus_fast", "PySide6")),
+                 "assert cmd_validate.problems_of_file('examples/seed-ipvlan-l2.yaml')\n",
+                 ("pyroute2", "netwright.backend.engine", "dbus_fast", "PySide6", "ruamel",
+                  "netwright.backend.topology.document")),
     # `apply --local` of a valid file: libyaml, the model and the engine; the round-trip
     # parser (ruamel.yaml) only to explain an invalid file
     "--local": (PARSER + "import netwright.backend.engine\n"

@@ -9,18 +9,27 @@ import textwrap
 from types import ModuleType
 
 from netwright.backend.topology import Document, TopologyError
+from netwright.backend.topology.check import placed_problems
 from netwright.backend.topology.problems import Problem
 
 HEAD = "netwright: 1\nname: t\n"
 
 
 def problems(body: str) -> list[Problem]:
-    """The problems of ``HEAD`` + ``body`` (dedented), read as file ``t.yaml``."""
+    """The problems of ``HEAD`` + ``body`` (dedented), read as file ``t.yaml``.
+
+    Placed both ways: by the round-trip tree (the designer's, the daemon's) and, when
+    libyaml reads the text, by libyaml's marks (``netwright validate``'s): every rule's
+    cases hold the two to the same problems at the same lines and columns."""
     text = HEAD + textwrap.dedent(body).lstrip("\n")
     try:
-        return Document.from_text(text, "t.yaml").problems()
+        found = Document.from_text(text, "t.yaml").problems()
     except TopologyError as exc:
-        return exc.problems
+        found = exc.problems
+    placed = placed_problems(text, "t.yaml")
+    assert placed is None or placed == found, (
+        [p.render() for p in placed], [p.render() for p in found])
+    return found
 
 
 def only(body: str, code: str) -> Problem:

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from netwright.backend.topology import Document, TopologyError, parse_topology
+from netwright.backend.topology.check import placed_problems
 from netwright.backend.topology.fastload import MAX_TEXT_BYTES, load_plain, to_plain
 from netwright.backend.topology.yamltree import parse_yaml
 
@@ -57,9 +58,11 @@ def exercise(text: str) -> None:
         parse_topology(text, "fuzz.yaml")
     except TopologyError as exc:
         assert exc.problems
+    placed = placed_problems(text, "fuzz.yaml")  # `netwright validate`: libyaml's marks
     try:
         document = Document.from_text(text, "fuzz.yaml")
         problems = document.problems()
+        assert placed is None or placed == problems, (placed, problems)
         for problem in problems:
             assert problem.line >= 0 and problem.column >= 0
             assert problem.render()
@@ -68,6 +71,7 @@ def exercise(text: str) -> None:
         document.render()
     except TopologyError as exc:
         assert exc.problems and str(exc)
+        assert placed is None or placed == exc.problems, (placed, exc.problems)
 
 
 def _same(a: Any, b: Any) -> bool:
