@@ -79,6 +79,14 @@ CASES = {
                        "from netwright.backend.cli.terminal import subject_name\n"
                        "assert subject_name('examples/seed-ipvlan-l2.yaml') == 'seed'\n",
                        ("ruamel", "pyroute2", "netwright.backend.engine", "PySide6")),
+    # `netwright validate` where there is no system bus to find a netwrightd on: no client
+    "validate, no system bus": (PARSER + "import os\n"
+                                "os.environ.pop('DBUS_SYSTEM_BUS_ADDRESS', None)\n"
+                                "from netwright.backend.cli import cmd_validate\n"
+                                "cmd_validate.SYSTEM_BUS_SOCKET = '/nonexistent/bus'\n"
+                                "assert cmd_validate.problems_from_backend(['a.yaml']) == {}\n",
+                                ("netwright.backend.client", "netwright.backend.service",
+                                 "dbus_fast")),
     # `netwright validate` of a file libyaml reads: the model and libyaml, which places its
     # problems (warnings too), nothing of the engine, D-Bus or the round-trip parser
     "validate": (PARSER + "from netwright.backend.cli import cmd_validate\n"
