@@ -13,17 +13,42 @@ Public API::
 under their own names here), needs the rights to enter those namespaces, and calls
 ``progress(done, total, text)`` as it goes. Options arrive from D-Bus as a dict:
 ``CheckOptions.from_json(options)``. Errors are ``NetwrightError`` subclasses.
+
+The names are imported on first use (PEP 562): the probe worker process
+(``probe_worker.py``) lives in this package and must start without the model and explainer
+these bring in (about 0.2 s of imports).
 """
 
-from netwright.backend.checks.explain import Explainer, explain
-from netwright.backend.checks.results import (
-    CheckResult,
-    Observation,
-    Pair,
-    Prediction,
-    Target,
-)
-from netwright.backend.checks.run import CheckOptions, CheckOptionsError, run_check
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from netwright.backend.checks.explain import Explainer, explain
+    from netwright.backend.checks.results import (
+        CheckResult,
+        Observation,
+        Pair,
+        Prediction,
+        Target,
+    )
+    from netwright.backend.checks.run import CheckOptions, CheckOptionsError, run_check
+
+_HOMES = {"Explainer": "explain", "explain": "explain", "CheckResult": "results",
+          "Observation": "results", "Pair": "results", "Prediction": "results",
+          "Target": "results", "CheckOptions": "run", "CheckOptionsError": "run",
+          "run_check": "run"}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "CheckOptions",

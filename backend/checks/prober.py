@@ -22,13 +22,21 @@ from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from netwright.backend.checks import icmp
 from netwright.backend.checks.netns import NamespaceError, entered, ping_group_allowed
 from netwright.backend.checks.results import Observation
 
+if TYPE_CHECKING:
+    from netwright.backend.checks.spread import ProbeWorkers
+
 SO_TIMESTAMPNS = 35
 SEND_SLICE = 256  # probes sent between two chances for the loop to read replies
+# A run of this many probes or more is spread over worker processes (spread.py); measured
+# in the README's performance section (fifth pass of issue 14 item 19)
+SPREAD_FROM = 8000
+MAX_PROCESSES = 8
 _TIMESPEC = struct.Struct("=qq")
 
 Progress = Callable[[int, int, str], None]
@@ -132,28 +140,81 @@ class _Run:
     sequence: dict[Key, int] = field(default_factory=lambda: defaultdict(int))
     remaining: int = 0
     done: asyncio.Event = field(default_factory=asyncio.Event)
-    neighbour_errors: int = 0
+
+
+def no_reply(attempts: int) -> Observation:
+    """A probe nothing answered, after ``attempts`` sends."""
+    return Observation("unreachable", "no reply", attempts=attempts)
+
+
+def error_observation(code: int, size: int, attempts: int) -> Observation:
+    """A probe of ``size`` (0: a small echo) the kernel answered with error ``code``; a
+    small echo refused for want of a neighbour entry is marked as limited by the table."""
+    sized = size > 0 and code in icmp.SIZED_ERROR_TEXT
+    limited = "neighbour-table" if code in icmp.NEIGHBOUR_TABLE_ERRORS and not sized else None
+    return Observation("unreachable", icmp.error_text(code, sized=sized), None,
+                       errno.errorcode.get(code, str(code)), attempts=attempts,
+                       limited_by=limited)
+
+
+def processes_for(probes: int, sockets: int) -> int:
+    """How many processes a run of ``probes`` from ``sockets`` sockets is spread over: one
+    per CPU this process may use, from SPREAD_FROM probes on (fewer cost more to start
+    than they save), and never more than the sockets (a socket is never shared)."""
+    if probes < SPREAD_FROM or sockets < 2:
+        return 1
+    return max(1, min(len(os.sched_getaffinity(0)), sockets, MAX_PROCESSES))
 
 
 class EchoProber:
     """Concurrent ICMP echo probes. ``timeout`` is per attempt, in seconds."""
 
     def __init__(self, timeout: float = 1.0, retries: int = 1,
-                 progress: Progress | None = None, bind: dict[str, str] | None = None) -> None:
+                 progress: Progress | None = None, bind: dict[str, str] | None = None, *,
+                 processes: int | None = None, workers: ProbeWorkers | None = None) -> None:
         """``bind``: by namespace file, the address its probes are sent from (instead of the
-        one the kernel picks per route)."""
+        one the kernel picks per route). ``processes``: how many processes send (this one
+        and worker processes); None decides by the run's size (``processes_for``).
+        ``workers``: worker processes started ahead (``spread.ProbeWorkers``; the caller
+        closes them); more are started as needed. ``notes`` collects what the run has to
+        tell (a worker process that failed)."""
         self.timeout = timeout
         self.retries = retries
         self.progress = progress
         self.bind = bind or {}
+        self.processes = processes
+        self.workers = workers
+        self.notes: list[str] = []
 
     async def run(self, probes: list[Probe]) -> list[Observation]:
+        """Open the sockets the probes need, probe, close them. A big run is spread over
+        worker processes, one per CPU beyond this one (``spread.py``), when ``processes``
+        is None and there are enough probes to pay for starting them."""
         loop = asyncio.get_running_loop()
         needed = {(p.netns, p.version) for p in probes}
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="netwright-netns") as pool:
             sockets, refused = await loop.run_in_executor(
                 pool, lambda: open_sockets(needed, self.bind))
+        try:
+            processes = self.processes or processes_for(len(probes), len(sockets))
+            if processes > 1:
+                from netwright.backend.checks.spread import run_spread
+
+                return await run_spread(self, sockets, refused, probes, processes)
+            return await self.run_on(sockets, refused, probes)
+        finally:
+            for sock in sockets.values():
+                sock.close()
+
+    async def run_on(self, sockets: dict[Key, socket.socket], refused: dict[Key, int],
+                     probes: list[Probe], first_sequence: int = 0) -> list[Observation]:
+        """Probe from sockets already open (left open): ``refused`` answers the probes of a
+        key whose socket could not be bound. Sequence numbers start after
+        ``first_sequence``, so replies to another run on the same sockets are not taken
+        for this one's."""
+        loop = asyncio.get_running_loop()
         state = _Run(probes, [None] * len(probes), [0] * len(probes), [0] * len(probes))
+        state.sequence.update(dict.fromkeys(sockets, first_sequence))
         state.remaining = len(probes)
         for index, probe in enumerate(probes):
             code = refused.get((probe.netns, probe.version))
@@ -182,11 +243,8 @@ class EchoProber:
         finally:
             for sock in sockets.values():
                 loop.remove_reader(sock.fileno())
-                sock.close()
-        return [
-            result or Observation("unreachable", "no reply", attempts=state.attempts[index])
-            for index, result in enumerate(state.results)
-        ]
+        return [result or no_reply(state.attempts[index])
+                for index, result in enumerate(state.results)]
 
     async def _send_all(self, state: _Run, sockets: dict[Key, socket.socket],
                         indices: list[int]) -> None:
@@ -251,14 +309,7 @@ class EchoProber:
                 exc = again
 
     def _error(self, state: _Run, code: int, index: int) -> Observation:
-        limited = None
-        sized = state.probes[index].size > 0 and code in icmp.SIZED_ERROR_TEXT
-        if code in icmp.NEIGHBOUR_TABLE_ERRORS and not sized:
-            state.neighbour_errors += 1
-            limited = "neighbour-table"
-        return Observation("unreachable", icmp.error_text(code, sized=sized), None,
-                           errno.errorcode.get(code, str(code)), attempts=state.attempts[index],
-                           limited_by=limited)
+        return error_observation(code, state.probes[index].size, state.attempts[index])
 
     def _finish(self, state: _Run, index: int, observation: Observation) -> None:
         if state.results[index] is not None:

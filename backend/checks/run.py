@@ -26,10 +26,11 @@ from netwright.backend.checks.foreign import read_foreign
 from netwright.backend.checks.netns import call_in, netns_path
 from netwright.backend.checks.network import OUTSIDE, HostForwarding, Place
 from netwright.backend.checks.nothing import nothing_to_check
-from netwright.backend.checks.prober import EchoProber, Probe
+from netwright.backend.checks.prober import EchoProber, Probe, processes_for
 from netwright.backend.checks.results import CheckResult, Observation, Pair
 from netwright.backend.checks.services import responders_needed, with_services
 from netwright.backend.checks.source import split_source
+from netwright.backend.checks.spread import ProbeWorkers
 from netwright.backend.dhcp.identity import shared_identity_notes
 from netwright.backend.dhcp.substitute import with_leases
 from netwright.backend.observe.sysctls import bridge_nf_here, forwarding_here, rp_filter_here
@@ -170,13 +171,27 @@ async def run_check(
     """
     try:
         with collector_paused():
-            return await _run_check(subject, options, progress)
+            async with ProbeWorkers.ahead(_processes_ahead(subject, options)) as workers:
+                return await _run_check(subject, options, progress, workers)
     except OSError as exc:
         raise CheckError(f"the check could not finish: {exc.strerror or exc}") from None
 
 
+def _processes_ahead(subject: Any, options: CheckOptions | None) -> int:
+    """The processes a check of ``subject`` will likely probe from (``processes_for``),
+    guessed from its addresses (a full mesh of them, at most) before anything is read, so
+    that the workers start while the pairs are explained."""
+    options = options or CheckOptions()
+    topology = subject if isinstance(subject, Topology) else getattr(subject, "topology", None)
+    if not options.probe or not isinstance(topology, Topology):
+        return 1
+    addresses = sum(len(static_addresses(link)) for link in topology.interfaces.values())
+    return processes_for(addresses * (addresses - 1), len(topology.namespaces))
+
+
 async def _run_check(
-    subject: Any, options: CheckOptions | None, progress: Progress | None
+    subject: Any, options: CheckOptions | None, progress: Progress | None,
+    workers: ProbeWorkers
 ) -> CheckResult:
     options = options or CheckOptions()
     topology, where = _where(subject)
@@ -285,9 +300,11 @@ async def _run_check(
         if options.source is not None:
             place = explainer.place_of_address(options.source)
             bind[where.path(place)] = str(ipaddress.ip_address(split_source(options.source)[0]))
-        prober = EchoProber(options.timeout, options.retries, progress, bind)
+        prober = EchoProber(options.timeout, options.retries, progress, bind, workers=workers)
         observations = await _echo(prober, pairs, probes)
         timings["probe"] = time.perf_counter() - begun
+        result.notes.extend(note for note in prober.notes if note not in result.notes)
+        await workers.close()  # any not used
         if any(link.impairment for link in topology.interfaces.values()):
             from netwright.backend.checks.impaired import measure_impaired
 

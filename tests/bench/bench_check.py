@@ -16,6 +16,7 @@ Run (root, isolated)::
     tests/tools/run-isolated .venv/bin/python tests/bench/bench_check.py [N ...]
     tests/tools/run-isolated .venv/bin/python tests/bench/bench_check.py scale 200 1000
     tests/tools/run-isolated .venv/bin/python tests/bench/bench_check.py classes 50 200
+    tests/tools/run-isolated .venv/bin/python tests/bench/bench_check.py spread 50 200
     tests/tools/run-isolated .venv/bin/python -m pytest tests/bench/bench_check.py -s
 """
 
@@ -31,11 +32,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from netwright.backend.checks import prober
 from netwright.backend.checks.explain import Explainer
 from netwright.backend.checks.run import CheckOptions, run_check
 from netwright.backend.engine import Engine, Target
@@ -219,44 +222,77 @@ def check_at_scale(n: int, repeats: int = 1) -> dict[str, Any]:
             asyncio.run(engine.destroy(topology.name))
 
 
-def compare_classes(n: int, repeats: int = 3) -> list[dict[str, Any]]:
-    """``run_check`` on a mesh of N, alternately explaining every pair alone (as before issue
-    14 item 19's classes) and one pair per class (``checks/pair_classes.py``): wall and CPU
-    time of each run and its phases; the predictions of both must be the same."""
-    alone = functools.partialmethod(Explainer.pairs, by_class=False)
+Modes = dict[str, Callable[[pytest.MonkeyPatch], None]]
+
+
+def alternate(n: int, modes: Modes, repeats: int = 3) -> tuple[list[dict[str, Any]],
+                                                               dict[str, list[Any]]]:
+    """``run_check`` on one mesh of N, in each of ``modes`` in turn (each patches the code
+    its way), ``repeats`` rounds: wall and CPU time of each run (the worker processes' CPU
+    as ``children``) and its phases, and each mode's first pairs."""
     rows = []
+    pairs: dict[str, list[Any]] = {}
     with tempfile.TemporaryDirectory() as state:
         engine = Engine(Path(state), Target.host())
         topology = mesh(n)
         asyncio.run(engine.apply(topology))
         try:
-            predicted: dict[str, list[Any]] = {}
             for _ in range(repeats):
-                for mode in ("alone", "by class"):
+                for mode, patching in modes.items():
                     flush_neighbours(n)
                     with pytest.MonkeyPatch.context() as patch:
-                        if mode == "alone":
-                            patch.setattr(Explainer, "pairs", alone)
+                        patching(patch)
                         cpu = resource.getrusage(resource.RUSAGE_SELF)
+                        spawned = resource.getrusage(resource.RUSAGE_CHILDREN)
+                        load = os.getloadavg()[0]
                         begun = time.perf_counter()
                         result = asyncio.run(run_check(topology, CheckOptions(timeout=1.0)))
                         wall = time.perf_counter() - begun
                         after = resource.getrusage(resource.RUSAGE_SELF)
-                    predicted.setdefault(mode, [p.predicted for p in result.pairs])
+                        after_spawned = resource.getrusage(resource.RUSAGE_CHILDREN)
+                    pairs.setdefault(mode, result.pairs)
                     peers = [p for p in result.pairs if p.target.role != "self"]
                     row = {"n": n, "mode": mode, "wall": round(wall, 3),
                            "user": round(after.ru_utime - cpu.ru_utime, 3),
                            "sys": round(after.ru_stime - cpu.ru_stime, 3),
+                           "children": round(after_spawned.ru_utime + after_spawned.ru_stime
+                                             - spawned.ru_utime - spawned.ru_stime, 3),
                            "mismatches": len(result.mismatches), "left": permanent_entries(n),
                            "replies": sum(1 for p in peers if p.observed
                                           and p.observed.verdict == "reachable"),
+                           "notes": [note for note in result.notes if "worker" in note],
                            **{k: round(v, 3) for k, v in result.seconds.items()}}
                     rows.append(row)
-                    print(f"N={n} {row}  load {os.getloadavg()[0]:.1f}", flush=True)
-            assert predicted["alone"] == predicted["by class"]
-            return rows
+                    print(f"N={n} {row}  load {load:.1f}", flush=True)
+            return rows, pairs
         finally:
             asyncio.run(engine.destroy(topology.name))
+
+
+def compare_classes(n: int, repeats: int = 3) -> list[dict[str, Any]]:
+    """``run_check`` on a mesh of N, alternately explaining every pair alone (as before issue
+    14 item 19's classes) and one pair per class (``checks/pair_classes.py``): wall and CPU
+    time of each run and its phases; the predictions of both must be the same."""
+    alone = functools.partialmethod(Explainer.pairs, by_class=False)
+    rows, pairs = alternate(n, {
+        "alone": lambda patch: patch.setattr(Explainer, "pairs", alone),
+        "by class": lambda patch: None}, repeats)
+    assert [p.predicted for p in pairs["alone"]] == [p.predicted for p in pairs["by class"]]
+    return rows
+
+
+def compare_spread(n: int, repeats: int = 3) -> list[dict[str, Any]]:
+    """``run_check`` on a mesh of N, alternately probing from this process alone (as before
+    issue 14 item 19's fifth pass) and spread over worker processes (``checks/spread.py``,
+    whatever the size, to find where it starts to pay: ``prober.SPREAD_FROM``): the
+    observations of both must say the same."""
+    rows, pairs = alternate(n, {
+        "one process": lambda patch: patch.setattr(prober, "SPREAD_FROM", 1 << 62),
+        "spread": lambda patch: patch.setattr(prober, "SPREAD_FROM", 1)}, repeats)
+    seen = {mode: [(p.observed.verdict, p.observed.error) if p.observed else None
+                   for p in found] for mode, found in pairs.items()}
+    assert seen["one process"] == seen["spread"]
+    return rows
 
 
 @pytest.mark.parametrize("n", [300, 500])
@@ -268,7 +304,10 @@ def test_check_at_scale_leaves_no_pin(n: int) -> None:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["classes"]:
+    if sys.argv[1:2] == ["spread"]:
+        for size in (int(x) for x in sys.argv[2:]):
+            compare_spread(size)
+    elif sys.argv[1:2] == ["classes"]:
         for size in (int(x) for x in sys.argv[2:]):
             compare_classes(size)
     elif sys.argv[1:2] == ["scale"]:

@@ -10,8 +10,6 @@ import asyncio
 import socket
 import subprocess
 import threading
-import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -27,27 +25,6 @@ pytestmark = pytest.mark.root
 def sh(command: str) -> str:
     return subprocess.run(command, shell=True, check=True, capture_output=True,
                           text=True).stdout
-
-
-@pytest.fixture
-def lan() -> Iterator[dict[str, Any]]:
-    """Three namespaces on a bridge, 10.77.0.1–3/24 and fd77::1–3/64; lo up in each."""
-    tag = uuid.uuid4().hex[:5]
-    names = [f"pr{tag}{i}" for i in range(1, 4)]
-    bridge = f"brp{tag}"
-    sh(f"ip link add {bridge} type bridge && ip link set {bridge} up")
-    for i, ns in enumerate(names, start=1):
-        sh(f"ip netns add {ns}")
-        sh(f"ip link add vp{tag}{i} type veth peer name eth0 netns {ns}")
-        sh(f"ip link set vp{tag}{i} master {bridge} up")
-        sh(f"ip -n {ns} addr add 10.77.0.{i}/24 dev eth0")
-        sh(f"ip -n {ns} addr add fd77::{i}/64 dev eth0 nodad")
-        sh(f"ip -n {ns} link set eth0 up && ip -n {ns} link set lo up")
-    yield {"names": names, "bridge": bridge, "tag": tag}
-    for i, ns in enumerate(names, start=1):
-        subprocess.run(f"ip netns del {ns}; ip link del vp{tag}{i}", shell=True, check=False,
-                       capture_output=True)
-    subprocess.run(f"ip link del {bridge}", shell=True, check=False, capture_output=True)
 
 
 def probe(probes: list[Probe], timeout: float = 0.3) -> list[Any]:
