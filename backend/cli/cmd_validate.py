@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -55,10 +54,6 @@ def problems_of_file(path: str) -> list[Problem]:
         return exc.problems
 
 
-#: Where D-Bus (and dbus-fast, when $DBUS_SYSTEM_BUS_ADDRESS is unset) finds the system bus.
-SYSTEM_BUS_SOCKET = "/var/run/dbus/system_bus_socket"
-
-
 def problems_from_backend(paths: list[str]) -> dict[str, list[Problem]]:
     """The problems of the files a running netwrightd read, by path; the files it did not
     (none runs, it refused or ran out of time or patience) are left out.
@@ -66,7 +61,9 @@ def problems_from_backend(paths: list[str]) -> dict[str, list[Problem]]:
     With no system bus at all (no address set, no socket: a container, a server without
     D-Bus) there is nobody to ask, and the D-Bus client (~12 ms of imports) is not loaded.
     """
-    if "DBUS_SYSTEM_BUS_ADDRESS" not in os.environ and not os.path.exists(SYSTEM_BUS_SOCKET):
+    from netwright.backend.lazy_init import no_system_bus
+
+    if no_system_bus():
         return {}
     from netwright.backend.client.oneshot import SystemBackend
     from netwright.backend.service.errors import BackendUnavailableError

@@ -27,6 +27,7 @@ from dbus_fast.errors import DBusFastError
 from dbus_fast.message import Message
 from dbus_fast.signature import Variant
 
+from netwright.backend.lazy_init import no_system_bus
 from netwright.backend.nm import names
 from netwright.backend.nm.errors import ActivationFailed, NmCallFailed, NmUnavailable
 
@@ -106,8 +107,13 @@ class NmClient:
 
     @classmethod
     async def connect(cls, address: str | None = None) -> NmClient:
-        """Connect to ``address``, or the system bus; ``NmUnavailable`` if there is none."""
-        from dbus_fast.aio import MessageBus  # the bus only when NM is asked (see nm/__init__)
+        """Connect to ``address``, or the system bus; ``NmUnavailable`` if there is none.
+
+        dbus-fast's bus is imported here, when there may be a bus (nm/__init__), so a
+        command on a machine without D-Bus does not load it to find there is none."""
+        if address is None and no_system_bus():
+            raise NmUnavailable("the system bus is not reachable (no D-Bus system bus here)")
+        from dbus_fast.aio import MessageBus
 
         try:
             bus_at = (MessageBus(bus_address=address) if address

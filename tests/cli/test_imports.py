@@ -82,8 +82,9 @@ CASES = {
     # `netwright validate` where there is no system bus to find a netwrightd on: no client
     "validate, no system bus": (PARSER + "import os\n"
                                 "os.environ.pop('DBUS_SYSTEM_BUS_ADDRESS', None)\n"
+                                "from netwright.backend import lazy_init\n"
+                                "lazy_init.SYSTEM_BUS_SOCKET = '/nonexistent/bus'\n"
                                 "from netwright.backend.cli import cmd_validate\n"
-                                "cmd_validate.SYSTEM_BUS_SOCKET = '/nonexistent/bus'\n"
                                 "assert cmd_validate.problems_from_backend(['a.yaml']) == {}\n",
                                 ("netwright.backend.client", "netwright.backend.service",
                                  "dbus_fast")),
@@ -102,6 +103,14 @@ CASES = {
     # apply/destroy --local: NetworkManager's part of the engine loads dbus-fast's bus only
     # when it connects to a NetworkManager (none runs here)
     "engine without NetworkManager": ("import netwright.backend.engine\n", DBUS_BUS),
+    # … nor when it looks for one where there is no system bus at all (no D-Bus here)
+    "NetworkManager looked for, no system bus": (
+        "import asyncio, os\n"
+        "os.environ.pop('DBUS_SYSTEM_BUS_ADDRESS', None)\n"
+        "from netwright.backend import lazy_init\n"
+        "lazy_init.SYSTEM_BUS_SOCKET = '/nonexistent/bus'\n"
+        "from netwright.backend.nm.engine_part import NetworkManagerPart\n"
+        "assert asyncio.run(NetworkManagerPart.open(None)).nm is None\n", DBUS_BUS),
     # the daemon and `--local`: pyroute2's netlink and IPRoute, none of its other APIs, which
     # its package __init__ would load (netwright.backend.lazy_pyroute2 defers it)
     "engine and daemon": ("import netwright.backend.engine\n"
