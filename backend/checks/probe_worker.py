@@ -85,7 +85,7 @@ def observations(data: bytes, probes: list[Probe]) -> list[Observation]:
     for probe, (kind, attempts, code, rtt) in zip(probes, RECORD.iter_unpack(data),
                                                   strict=True):
         if kind == REPLY:
-            seen.append(Observation("reachable", None, rtt, attempts=attempts))
+            seen.append(Observation.reply(rtt, attempts))
         elif kind == NO_REPLY:
             seen.append(no_reply(attempts))
         elif kind == ERROR:

@@ -355,7 +355,7 @@ class EchoProber:
                     seconds, nanos = _TIMESPEC.unpack_from(payload)
                     received_ns = seconds * 1_000_000_000 + nanos
             rtt_ms = max((received_ns or time.time_ns()) - sent[index], 0) / 1e6
-            results[index] = Observation("reachable", None, rtt_ms, attempts=attempts[index])
+            results[index] = Observation.reply(rtt_ms, attempts[index])
             state.remaining -= 1
             if state.remaining <= 0:
                 state.done.set()

@@ -97,6 +97,18 @@ class Observation:
     size_error: str | None = None
     impairment: dict[str, Any] | None = None  # echoes measured against the design's (impaired.py)
 
+    @classmethod
+    def reply(cls, rtt_ms: float, attempts: int) -> Observation:
+        """A reply after ``rtt_ms``, made by copying a template's fields in one dictionary
+        update: the frozen ``__init__`` sets each of the eleven fields through
+        ``object.__setattr__`` (1.3 µs), and a mesh of 200 gets 39,800 replies."""
+        made = object.__new__(cls)
+        fields = made.__dict__
+        fields.update(_REPLY)
+        fields["rtt_ms"] = rtt_ms
+        fields["attempts"] = attempts
+        return made
+
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "verdict": self.verdict,
@@ -115,6 +127,9 @@ class Observation:
         if self.impairment is not None:
             data["impairment"] = self.impairment
         return data
+
+
+_REPLY = Observation("reachable").__dict__.copy()
 
 
 @dataclass(frozen=True)
@@ -224,9 +239,9 @@ class Pair:
 class CheckResult:
     """The whole check: every pair, plus what limited or shaped the probing.
 
-    The repr is a summary: asyncio formats a finished task's result into its repr (Python
-    3.11 does so when asyncio.run restores the SIGINT handler), and forty thousand pairs
-    took a second to format.
+    The repr is a summary that costs nothing to make: asyncio formats a finished task's
+    result into its repr (Python 3.11 does so when asyncio.run restores the SIGINT handler),
+    and forty thousand pairs took a second to format (counting their mismatches, 40 ms).
     """
 
     topology: str
@@ -239,8 +254,7 @@ class CheckResult:
     nothing_to_check: str | None = None
 
     def __repr__(self) -> str:
-        return (f"CheckResult({self.topology!r}, {len(self.pairs)} pairs, probed={self.probed},"
-                f" {len(self.mismatches)} mismatches)")
+        return f"CheckResult({self.topology!r}, {len(self.pairs)} pairs, probed={self.probed})"
 
     @property
     def mismatches(self) -> list[Pair]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from netwright.backend.checks.explain import explain
 from netwright.backend.checks.render import render
 from netwright.backend.checks.results import CheckResult, Observation, Pair
@@ -68,9 +70,10 @@ def test_big_meshes_get_one_character_per_cell() -> None:
 
 
 def test_size_verdict_keeps_every_field_of_the_small_echo() -> None:
-    """run.py builds the merged observation field by field (faster than
-    dataclasses.replace): every field of the small echo's observation survives."""
-    from dataclasses import fields, replace
+    """run.py builds the merged observation by copying the small echo's fields (faster than
+    its frozen ``__init__``): every field survives, and it is an Observation like any other
+    (equal, hashed and frozen alike)."""
+    from dataclasses import FrozenInstanceError, fields, replace
 
     from netwright.backend.checks.results import Observation
     from netwright.backend.checks.run import _with_size
@@ -78,8 +81,38 @@ def test_size_verdict_keeps_every_field_of_the_small_echo() -> None:
     small = Observation("reachable", "e", 0.5, "EX", 2, "neighbour-table", {"ok": True},
                         impairment={"loss": 0.1})
     seen = Observation("unreachable", "Message too long")
-    assert _with_size(small, 1500, seen) == replace(
+    joined = _with_size(small, 1500, seen)
+    assert joined == replace(
         small, size=1500, size_verdict="unreachable", size_error="Message too long")
+    plain = Observation("reachable", None, 0.5)
+    assert hash(_with_size(plain, 1500, plain)) == hash(replace(
+        plain, size=1500, size_verdict="reachable"))
+    with pytest.raises(FrozenInstanceError):
+        joined.size = 1  # type: ignore[misc]
     assert {f.name for f in fields(Observation)} == {
         "verdict", "error", "rtt_ms", "errno", "attempts", "limited_by", "tcp", "size",
         "size_verdict", "size_error", "impairment"}, "a new field: carry it over in run._with_size"
+
+
+def test_the_repr_of_a_result_walks_no_pair() -> None:
+    """asyncio.run formats the finished task's result into a repr (Python 3.11): a big
+    check's repr says how many pairs there are, and counts nothing among them."""
+    result = observed_as_predicted_except_one()
+    assert len(result.mismatches) == 1
+    assert repr(result) == f"CheckResult('seed', {len(result.pairs)} pairs, probed=True)"
+
+
+def test_a_reply_made_from_the_template_is_an_observation_like_any_other() -> None:
+    """``Observation.reply`` (the prober's 39,800 replies at N = 200) skips the frozen
+    ``__init__``: equal, hashed and frozen like one built by it, and the template is not
+    touched."""
+    from dataclasses import FrozenInstanceError
+
+    from netwright.backend.checks.results import Observation
+
+    made = Observation.reply(0.25, 2)
+    built = Observation("reachable", None, 0.25, attempts=2)
+    assert made == built and hash(made) == hash(built) and made.to_json() == built.to_json()
+    assert Observation.reply(0.5, 1) == Observation("reachable", None, 0.5)
+    with pytest.raises(FrozenInstanceError):
+        made.rtt_ms = 1.0  # type: ignore[misc]
