@@ -5,7 +5,9 @@ each namespace in turn (``netns.entered``); then the asyncio loop sends every pr
 replies and error-queue entries as they come, waits ``timeout`` seconds, re-sends what got no
 answer (``retries`` times) and reports each probe: the reply's round-trip time (kernel receive
 timestamp minus send time), or the kernel's error (ENETUNREACH from sendto when there is no
-route; EHOSTUNREACH when ARP fails or a router says so), or "no reply".
+route; EHOSTUNREACH when ARP fails or a router says so), or "no reply". A run of many probes
+is spread over worker processes, whole sockets each (``spread.py``), so that the kernel's
+work inside the senders' ``sendto`` uses every CPU.
 """
 
 from __future__ import annotations
