@@ -56,9 +56,16 @@ def record(cls: type[T] | None = None, /, *, frozen: bool = False) -> Any:
     """Make ``cls`` a record of its annotated fields, in order (see the module's docstring)."""
 
     def build(cls: type[T]) -> type[T]:
-        fields = []
+        # a base record's fields first, in order; a field declared again keeps its place
+        # and takes the new default (as dataclasses do)
+        fields: dict[str, Field] = {}
+        for base in reversed(cls.__mro__[1:]):
+            fields |= {spec.name: spec for spec in base.__dict__.get(_FIELDS, ())}
         # the class's own annotations (inspect.get_annotations would import inspect)
-        for name in cls.__dict__.get("__annotations__", {}):  # noqa: RUF063
+        annotations = cls.__dict__.get("__annotations__", {})  # noqa: RUF063
+        for name, annotation in annotations.items():
+            if str(annotation).startswith(("ClassVar", "typing.ClassVar")):
+                continue  # a class variable, not a field (as dataclasses)
             declared = cls.__dict__.get(name, _MISSING)
             spec = declared if isinstance(declared, Field) else Field(declared, _MISSING,
                                                                       True, True)
@@ -68,8 +75,8 @@ def record(cls: type[T] | None = None, /, *, frozen: bool = False) -> Any:
                     delattr(cls, name)
                 else:
                     setattr(cls, name, spec.default)
-            fields.append(spec)
-        setattr(cls, _FIELDS, tuple(fields))
+            fields[name] = spec
+        setattr(cls, _FIELDS, tuple(fields.values()))
         methods = {"__init__": _init, "__repr__": _repr, "__eq__": _eq,
                    "__hash__": _hash if frozen else None}
         if frozen:

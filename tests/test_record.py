@@ -8,6 +8,8 @@ frozen, no assignment when frozen, ``repr``, ``replace``.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import pytest
 
 from netwright.backend.outcomes.provenance import Provenance
@@ -73,3 +75,31 @@ def test_post_init_and_a_mutable_record() -> None:
     with pytest.raises(TypeError):
         hash(counter)
     assert Status("seed", False, []).source is None
+
+
+def test_a_record_inherits_its_bases_fields_in_order() -> None:
+    """As dataclasses: the base's fields first; one declared again keeps its place and takes
+    the new default; a ClassVar is no field (the engine's ops are built this way)."""
+
+    @record(frozen=True)
+    class Op:
+        phase: int
+        where: str | None
+        tolerated: frozenset[int] = frozenset()
+        KIND: ClassVar[str] = "op"
+
+    @record(frozen=True)
+    class Delete(Op):
+        name: str = ""
+        tolerated: frozenset[int] = frozenset({2})
+
+    delete = Delete(1, "ns", name="v1")
+    assert (delete.phase, delete.where, delete.tolerated, delete.name) == (1, "ns", {2}, "v1")
+    assert Delete(1, "ns", frozenset({3}), "v1").tolerated == {3}  # in the base's place
+    assert Op(1, None).tolerated == frozenset() and Op.KIND == "op"
+    assert repr(delete) == ("test_a_record_inherits_its_bases_fields_in_order.<locals>.Delete("
+                            "phase=1, where='ns', tolerated=frozenset({2}), name='v1')")
+    assert delete != Op(1, "ns", frozenset({2}))  # another class is never equal
+    assert replace(delete, name="v2").name == "v2"
+    with pytest.raises(TypeError, match="unexpected keyword argument 'KIND'"):
+        Op(1, None, KIND="x")  # type: ignore[call-arg]

@@ -44,7 +44,6 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -53,6 +52,7 @@ from netwright.backend.dhcp.errors import DhcpUnavailable
 from netwright.backend.dhcp.identity import DhcpRequest, requests, route_list
 from netwright.backend.dhcp.lease import Lease, read_event, read_lease
 from netwright.backend.dhcp.script import SCRIPT_NAME, install
+from netwright.backend.record import record
 from netwright.backend.topology.model import Topology
 
 PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -72,7 +72,7 @@ class TargetLike(Protocol):
 ClientPhase = Literal["bound", "waiting", "no-server", "refused", "stopped"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ClientState:
     """What Status shows for one ``dhcp`` interface."""
 
@@ -250,10 +250,10 @@ class DhcpClients:
         topologies = [self.dir / name] if name is not None else [
             p for p in self.dir.iterdir() if p.is_dir()]
         for directory in topologies:
-            for record in sorted(directory.glob(f"*{processes.RECORD_SUFFIX}")):
-                helper = processes.recorded(record)
+            for path in sorted(directory.glob(f"*{processes.RECORD_SUFFIX}")):
+                helper = processes.recorded(path)
                 if helper is not None:
-                    key = record.name.removesuffix(processes.RECORD_SUFFIX)
+                    key = path.name.removesuffix(processes.RECORD_SUFFIX)
                     out[(directory.name, key)] = helper
         return out
 

@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import Literal
 
 from netwright.backend.dhcp.routes import lease_routes, route_arguments
+from netwright.backend.record import record
 from netwright.backend.topology.model import Ipvlan, Topology, dhcp_entries
 
 Origin = Literal["given", "derived", "mac"]
@@ -67,7 +67,7 @@ def client_id_text(raw: bytes) -> str:
     return ":".join(f"{b:02x}" for b in raw)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DhcpRequest:
     """One interface that gets its (IPv4) address from DHCP, and how it asks for it."""
 

@@ -26,8 +26,9 @@ import signal
 import subprocess
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+
+from netwright.backend.record import record
 
 RUN_NETNS = Path("/run/netns")
 RECORD_SUFFIX = ".helper"
@@ -35,7 +36,7 @@ _children: dict[int, subprocess.Popen[bytes]] = {}
 """Helpers this process started: polled so that none stays a zombie."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Helper:
     """A running helper: its PID, the command line it runs, when it started (clock ticks
     after boot, ``/proc/PID/stat`` field 22; None: not checked)."""

@@ -27,12 +27,12 @@ Example::
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
 
+from netwright.backend.record import record
 from netwright.backend.topology.model import Route, Topology, dhcp_entries, static_addresses
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LeaseRoute:
     """A namespace route whose gateway only a DHCP lease can reach."""
 

@@ -10,8 +10,6 @@ be adopted (one held by a process alone would vanish with it).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from pyroute2.netlink.rtnl import RTM_NEWLINK
 from pyroute2.netlink.rtnl.ifinfmsg import ifinfmsg
 
@@ -22,6 +20,7 @@ from netwright.backend.kernel.netns import Where
 from netwright.backend.kernel.session import Kernel
 from netwright.backend.observe.markers import marker, parse_marker
 from netwright.backend.outcomes.errors import ConflictError, NotDeployed
+from netwright.backend.record import record
 from netwright.backend.topology.model import Topology
 from netwright.backend.topology.problems import NetwrightError
 from netwright.backend.topology.validate import semantic_problems
@@ -31,7 +30,7 @@ class AdoptRefused(NetwrightError):  # noqa: N818 (reads as an outcome)
     """An adopt that cannot be done as asked; the message names the object and the fix."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Adoption:
     """One object to adopt: its key in the design and where the kernel has it."""
 

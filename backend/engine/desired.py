@@ -9,7 +9,6 @@ engine runs in), its kind-specific netlink attributes and its owner marker.
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass, field
 
 from netwright.backend.dhcp.routes import LeaseRoute, lease_routes
 from netwright.backend.engine.qdisc import QdiscSpec, qdisc_spec
@@ -17,6 +16,7 @@ from netwright.backend.engine.target import Target
 from netwright.backend.kernel.netns import Where
 from netwright.backend.nft.ruleset import TableSpec, place_tables
 from netwright.backend.observe.markers import marker
+from netwright.backend.record import field, record
 from netwright.backend.topology.firewall import Forwarding
 from netwright.backend.topology.model import (
     Bridge,
@@ -38,7 +38,7 @@ KIND_MODULES = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LinkSpec:
     """One interface as the kernel should have it."""
 
@@ -68,7 +68,7 @@ class LinkSpec:
         return (self.where, self.name)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RouteSpec:
     to: str  # "default" or a network
     via: str | None
@@ -89,7 +89,7 @@ class RouteSpec:
         return out
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LeaseRouteSpec:
     """A route whose gateway only a DHCP lease reaches (``netwright.backend.dhcp.routes``):
     the engine adds it only while a lease on one of ``interfaces`` (kernel names, same
@@ -99,7 +99,7 @@ class LeaseRouteSpec:
     interfaces: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class NamespaceSpec:
     key: str
     where: str
@@ -110,7 +110,7 @@ class NamespaceSpec:
     ipv6: bool = False  # whether anything in it uses IPv6 (else link-local is suppressed)
 
 
-@dataclass
+@record
 class Desired:
     """Everything a topology needs on a target. ``Desired.empty(name)`` is "nothing"."""
 

@@ -8,14 +8,13 @@ plan and destroy can say that they leave it alone; nothing ever changes or delet
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from netwright.backend.engine.desired import Desired
 from netwright.backend.kernel.netns import Where
 from netwright.backend.observe.state import Interest, NsState
+from netwright.backend.record import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ForeignLink:
     """A link in the group that is not ours: its name, namespace and the sentence about it."""
 

@@ -36,6 +36,7 @@ from netwright.backend.kernel.netlink import CHANGE, CREATE, Encodable, Outcome
 from netwright.backend.kernel.netns import Where
 from netwright.backend.kernel.session import Kernel
 from netwright.backend.observe.state import RT_TABLE_MAIN, RTN_UNICAST, RTPROT_STATIC
+from netwright.backend.record import record
 
 # Phases, in execution order: removals first (routes, addresses, links, namespaces), then
 # namespaces, links by dependency level, attributes, addresses, up/down, routes, sysctls.
@@ -73,7 +74,7 @@ def link_group(topology: str) -> int:
     return 0x6E770000 | (zlib.crc32(topology.encode()) & 0xFFFF)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Op:
     phase: int
     where: Where
@@ -92,7 +93,7 @@ class Op:
     tolerated: frozenset[int] = frozenset()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class NetnsCreate(Op):
     alias: str = ""
     ipv6: bool = True
@@ -110,7 +111,7 @@ class NetnsCreate(Op):
         return Outcome()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class NetnsDelete(Op):
     """Delete a namespace the plan saw marked as ours. ``ident``: its inode as observed,
     through a socket of the same session that keeps it alive; the name still holding that
@@ -158,7 +159,7 @@ class NetnsDelete(Op):
                               f" {os.strerror(result.error)}")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LinkCreate(Op):
     spec: LinkSpec | None = None
     peer: LinkSpec | None = None  # veth: the other end, created in the same message
@@ -223,7 +224,7 @@ class MissingDevice(Exception):  # noqa: N818 (internal signal, translated by th
     where: Where
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LinkDelete(Op):
     index: int = 0
     name: str = ""
@@ -241,7 +242,7 @@ def group_delete(group: int) -> Encodable:
     return RawRequest(RTM_DELLINK, CHANGE, enc.ifinfomsg() + enc.u32(enc.IFLA_GROUP, group))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LinkSet(Op):
     """Change attributes of an existing link, found by name. ``master`` "" = no master."""
 
@@ -288,7 +289,7 @@ def _addr_request(kernel: Kernel, where: Where, name: str, cidr: str, *, kind: i
     return RawRequest(kind, flags, header + b"".join(attrs))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class AddrAdd(Op):
     name: str = ""
     cidr: str = ""
@@ -299,7 +300,7 @@ class AddrAdd(Op):
                               flags=CREATE, nodad=self.nodad)]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class AddrDel(Op):
     name: str = ""
     cidr: str = ""
@@ -337,7 +338,7 @@ def _route_request(kernel: Kernel, where: Where, route: RouteSpec, *, kind: int,
     return RawRequest(kind, flags, header + b"".join(attrs))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RouteAdd(Op):
     route: RouteSpec | None = None
 
@@ -346,7 +347,7 @@ class RouteAdd(Op):
         return [_route_request(kernel, self.where, self.route, kind=RTM_NEWROUTE, flags=CREATE)]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RouteDel(Op):
     route: RouteSpec | None = None
     tolerated: frozenset[int] = GONE
@@ -356,7 +357,7 @@ class RouteDel(Op):
         return [_route_request(kernel, self.where, self.route, kind=RTM_DELROUTE, flags=CHANGE)]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SysctlSet(Op):
     key: str = ""
     value: str = ""
@@ -382,7 +383,7 @@ def _nft_outcome(work: Callable[[], None], where: Where) -> Outcome:
     return Outcome()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class NftReplace(Op):
     """Make our table exactly the design's, in one transaction (``commands``: JSON text)."""
 
@@ -397,7 +398,7 @@ class NftReplace(Op):
         return _nft_outcome(lambda: Nft().run(json.loads(self.commands)), self.where)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class NftDelete(Op):
     """Delete our table: only if it still carries ``marker`` (read in the same thread)."""
 
@@ -422,7 +423,7 @@ class NftDelete(Op):
         return _nft_outcome(work, self.where)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class QdiscSet(Op):
     """Give a link the design's impairment (replacing its root qdisc in place)."""
 
@@ -437,7 +438,7 @@ class QdiscSet(Op):
         return [self.spec.request(index)]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class QdiscClear(Op):
     """Remove our root qdisc: the kernel puts the default one back."""
 

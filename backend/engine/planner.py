@@ -11,7 +11,6 @@ from __future__ import annotations
 import errno
 import ipaddress
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from netwright.backend.engine import ops
 from netwright.backend.engine.desired import (
@@ -29,9 +28,10 @@ from netwright.backend.observe.state import LinkState, NsState, RouteState, owns
 from netwright.backend.observe.sysctls import read_sysctl
 from netwright.backend.outcomes.errors import ConflictError, HostMismatch
 from netwright.backend.outcomes.results import Action, Step
+from netwright.backend.record import field, record
 
 
-@dataclass
+@record
 class _Builder:
     desired: Desired
     observed: dict[Where, NsState]

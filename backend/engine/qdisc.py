@@ -15,7 +15,6 @@ import errno
 import functools
 import struct
 import threading
-from dataclasses import dataclass
 from typing import Any
 
 from pyroute2.netlink.rtnl import RTM_DELQDISC, RTM_GETQDISC, RTM_NEWQDISC, TC_H_ROOT
@@ -25,6 +24,7 @@ from netwright.backend.kernel import netns
 from netwright.backend.kernel.encode import RawRequest
 from netwright.backend.kernel.netlink import CHANGE, CREATE, Request, RtSocket
 from netwright.backend.outcomes.errors import KernelUnsupported
+from netwright.backend.record import record
 from netwright.backend.topology.impairment import Impairment, duration_us, percent, rate_bits
 
 ROOT_HANDLE = 0x10000  # 1:0
@@ -37,7 +37,7 @@ _TCMSG = struct.Struct("=BBHiIII")  # family, pads, ifindex, handle, parent, inf
 _NLMSGHDR_SIZE = 16
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class QdiscSpec:
     kind: str  # "netem" or "tbf"
     params: tuple[tuple[str, Any], ...]  # pyroute2 keyword arguments

@@ -7,14 +7,14 @@ only the engine and the checks (in the same process) use.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from netwright.backend.engine.target import Target
+from netwright.backend.record import field, record
 from netwright.backend.topology.model import Topology
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Deployment:
     """What is deployed, and where: the connectivity checks use it to find where to probe.
 

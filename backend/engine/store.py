@@ -17,13 +17,13 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from netwright.backend.engine.target import Target
 from netwright.backend.outcomes.errors import BusyError, NotDeployed
 from netwright.backend.outcomes.provenance import Provenance
+from netwright.backend.record import record
 from netwright.backend.topology.fields import check_identifier
 from netwright.backend.topology.model import Topology
 from netwright.backend.topology.source import atomic_write
@@ -33,7 +33,7 @@ def topology_json(topology: Topology) -> dict[str, Any]:
     return topology.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Record:
     topology: Topology
     generation: str

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 
 from netwright.backend.engine import ops
 from netwright.backend.engine.desired import Desired
@@ -31,11 +30,12 @@ from netwright.backend.nft.ruleset import (
     table_name,
 )
 from netwright.backend.outcomes.results import Action, Step
+from netwright.backend.record import record
 
 FAMILIES = ("inet", "bridge")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TableState:
     family: str
     name: str
@@ -43,7 +43,7 @@ class TableState:
     signature: Signature
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Owned:
     """What a plan must know beyond the kernel: where this topology had tables, the recorded
     origins of its host sysctls, and the host sysctls other deployments want."""
@@ -78,7 +78,7 @@ def read_tables(where: Where, name: str) -> dict[str, TableState]:
     return netns.in_netns(where, work)
 
 
-@dataclass
+@record
 class TablePlanner:
     """Steps for the tables and host sysctls of one plan (see the module's opening)."""
 

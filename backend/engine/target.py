@@ -6,13 +6,13 @@ decides the on-disk names of the topology's namespaces and where the state files
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from netwright.backend.record import record
 
 LAB_HOST_NETNS = "nwlab-host"
 LAB_NETNS_PREFIX = "lab-"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Target:
     """``host_netns`` None is the real root namespace; a name is a namespace playing the host.
 

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from netwright.backend.engine.store import topology_json
 from netwright.backend.outcomes.errors import ConfirmWindowError
 from netwright.backend.outcomes.provenance import Provenance
+from netwright.backend.record import record
 from netwright.backend.topology.model import Topology
 from netwright.backend.topology.source import atomic_write
 
@@ -37,7 +37,7 @@ is the backend that restores everything (NM's part and its own) at the deadline;
 the net for a backend that died."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Trial:
     """A change awaiting confirmation. ``previous`` is what was deployed before (None: the
     topology was not deployed, so reverting destroys it), ``previous_source`` where it came

@@ -22,9 +22,9 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import json
-from dataclasses import dataclass, field
 from typing import Any
 
+from netwright.backend.record import field, record
 from netwright.backend.topology.firewall import (
     AntiSpoofing,
     Chain,
@@ -69,7 +69,7 @@ def chain_key(chain: dict[str, Any]) -> tuple[Any, ...]:
             chain.get("policy"))
 
 
-@dataclass
+@record
 class TableSpec:
     """One table we own: its chains and rules as ``add`` commands, in order.
 

@@ -30,6 +30,7 @@ from dbus_fast.signature import Variant
 from netwright.backend.lazy_init import no_system_bus
 from netwright.backend.nm import names
 from netwright.backend.nm.errors import ActivationFailed, NmCallFailed, NmUnavailable
+from netwright.backend.record import record
 
 if TYPE_CHECKING:
     from dbus_fast.aio import MessageBus
@@ -57,7 +58,7 @@ class NmVersion:
         return f"{self.major}.{self.minor}.{self.micro}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DeviceInfo:
     """What Netwright reads about one NM device."""
 
@@ -79,7 +80,7 @@ class DeviceInfo:
         return self.device_type == names.DEVICE_TYPE_WIFI
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class IpConfig:
     """Addresses (CIDR), gateway and DNS servers NM has on one device, one family."""
 

@@ -12,7 +12,6 @@ apply changes, and the difference reads as that step does.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from typing import Literal
 
 from netwright.backend.nm import kernel
@@ -20,12 +19,13 @@ from netwright.backend.nm.client import NmClient
 from netwright.backend.nm.errors import NmError
 from netwright.backend.nm.persist import plan_persist
 from netwright.backend.nm.profiles import persistent_keys
+from netwright.backend.record import record
 from netwright.backend.topology.model import Topology
 
 State = Literal["present", "drifted", "missing"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PersistStatus:
     """One persistent object: its state and, when drifted, what differs (sentences)."""
 

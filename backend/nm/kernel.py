@@ -12,11 +12,11 @@ from __future__ import annotations
 import ipaddress
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from netwright.backend.kernel.netns import in_netns
 from netwright.backend.observe.markers import MARKER_PREFIX
+from netwright.backend.record import field, record
 
 if TYPE_CHECKING:
     from pyroute2.iproute import IPRoute
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-@dataclass
+@record
 class KernelNic:
     name: str
     kind: str

@@ -17,7 +17,6 @@ Example::
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from netwright.backend.nm import names
@@ -40,12 +39,13 @@ from netwright.backend.nm.profiles import (
     profile_id,
     profile_uuid,
 )
+from netwright.backend.record import field, record
 from netwright.backend.topology.model import Topology
 
 Action = Literal["create", "modify", "delete"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class OwnedProfile:
     """A profile NetworkManager has that carries this topology's marks."""
 
@@ -59,7 +59,7 @@ class OwnedProfile:
                                                 repr=False)  # as GetSettings gave them
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class NmStep:
     """One profile change: ``text`` for people, the rest for the transaction."""
 
@@ -75,7 +75,7 @@ class NmStep:
         return {"action": self.action, "object": self.object, "text": self.text}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PersistPlan:
     """The NetworkManager part of a plan. ``takeover`` is set when confirmation is needed."""
 

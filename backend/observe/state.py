@@ -10,7 +10,6 @@ import ipaddress
 import struct
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from socket import AF_INET, AF_INET6
 from typing import Any
 
@@ -22,6 +21,7 @@ from netwright.backend.kernel.netlink import link_summary, nested
 from netwright.backend.kernel.netns import Where
 from netwright.backend.kernel.session import Kernel
 from netwright.backend.observe.markers import MARKER_PREFIX, parse_marker
+from netwright.backend.record import field, record
 
 RT_TABLE_MAIN = 254
 RTPROT_BOOT = 3
@@ -30,7 +30,7 @@ RTN_UNICAST = 1
 IFA_F_NODAD, IFA_F_PERMANENT = 0x02, 0x80
 
 
-@dataclass
+@record
 class LinkState:
     name: str
     index: int
@@ -53,7 +53,7 @@ class LinkState:
         return parse_marker(self.alias)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RouteState:
     to: str
     via: str | None
@@ -62,7 +62,7 @@ class RouteState:
     src: str | None = None
 
 
-@dataclass
+@record
 class NsState:
     where: Where
     exists: bool
@@ -188,7 +188,7 @@ def owns(topology: str, group: int, where: Where, link: tuple[str, str | None, i
     return link_group == group and (where, name) in half_made
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Interest:
     """Which links of a namespace to decode: those carrying the topology's marker or link
     group (ours, or foreign ones to report), and those the topology names (its own names,
