@@ -59,7 +59,7 @@ async def run_spread(prober: EchoProber, sockets: dict[Key, socket.socket],
                 continue
             taken.append((share, started, ""))
             try:
-                await started.ask(prober, sockets, probes, share)
+                started.ask(prober, sockets, probes, share)
             except OSError as exc:  # it died before it was asked
                 taken[-1] = (share, started, f"(PID {started.pid}) could not be asked"
                                              f" ({exc.strerror or exc})")
@@ -195,9 +195,11 @@ class _Worker:
         ours.setblocking(False)
         return cls(process, ours)
 
-    async def ask(self, prober: EchoProber, sockets: dict[Key, socket.socket],
-                  probes: list[Probe], indices: list[int]) -> None:
-        """Send the worker its sockets and their probes; its answer is read meanwhile."""
+    def ask(self, prober: EchoProber, sockets: dict[Key, socket.socket],
+            probes: list[Probe], indices: list[int]) -> None:
+        """Hand the worker its sockets, and send it their probes and read its answer in the
+        background: a big request does not fit the channel's buffer, and this process's own
+        share must not wait for the worker to read it (it may still be starting)."""
         by_key: dict[Key, list[int]] = defaultdict(list)
         for index in indices:
             by_key[_key(probes[index])].append(index)
@@ -206,12 +208,12 @@ class _Worker:
         self.probes = [probes[i] for i in self.indices]
         share: Share = [(key[1], [probes[i] for i in group]) for key, group in by_key.items()]
         send_sockets(self.channel, [sockets[key].fileno() for key in by_key])
-        loop = asyncio.get_running_loop()
-        await loop.sock_sendall(self.channel, request(prober.timeout, prober.retries, share))
-        self.reply = asyncio.ensure_future(self._read())
+        self.reply = asyncio.ensure_future(
+            self._talk(request(prober.timeout, prober.retries, share)))
 
-    async def _read(self) -> bytes:
+    async def _talk(self, asked: bytes) -> bytes:
         loop = asyncio.get_running_loop()
+        await loop.sock_sendall(self.channel, asked)
         chunks = []
         while chunk := await loop.sock_recv(self.channel, 1 << 16):
             chunks.append(chunk)

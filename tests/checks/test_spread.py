@@ -218,3 +218,31 @@ def test_a_cancelled_check_in_netwrightd_leaves_no_worker(
 
     assert asyncio.run(run()) < 5.0  # not the 20 s the silent namespace's probes would wait
     assert children() == []
+
+
+@pytest.mark.timeout(60)
+def test_a_worker_stopped_before_it_reads_its_share_holds_nothing_up(
+        lan: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker started ahead that never reads its request (stopped, or still starting):
+    the request, bigger than the channel's buffer, is sent in the background, this process
+    probes its own share meanwhile, and the worker is ended once it is overdue."""
+    monkeypatch.setattr(spread, "GRACE", 0.3)
+    monkeypatch.setattr(spread, "SLOWER", 0.1)
+    probes = mixed(lan) * 1200  # about 400 kB of request for the worker's share: more than
+    # the channel holds (about 230 kB)
+
+    async def run() -> tuple[list[Observation], list[str], int]:
+        pool = spread.ProbeWorkers()
+        await pool.start(1)
+        victim = workers()[0]
+        os.kill(victim, signal.SIGSTOP)
+        try:
+            prober = EchoProber(timeout=0.3, retries=0, processes=2, workers=pool)
+            return await prober.run(probes), prober.notes, victim
+        finally:
+            await pool.close()
+
+    seen, notes, victim = asyncio.run(run())
+    assert len(notes) == 1 and f"PID {victim}) was still busy" in notes[0]
+    assert len(seen) == len(probes) and seen[0].verdict == "reachable"
+    assert workers() == []
