@@ -23,6 +23,7 @@ import errno
 import json
 import math
 import os
+import resource
 import signal
 import socket
 import struct
@@ -144,12 +145,24 @@ def _probes(asked: dict[str, Any], fds: list[int]
     return sockets, probes
 
 
+def _allow_open_files() -> None:
+    """As many open files as the hard limit allows: a share of a thousand namespaces is
+    more sockets than the usual soft limit, and a descriptor that does not fit is lost."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
 def main() -> int:
     _die_with(int(sys.argv[1]))
+    _allow_open_files()
     channel = socket.socket(fileno=int(sys.argv[2]))
     asked, fds = _receive(channel)
     if asked is None:
         return 0
+    if len(fds) != len(asked["sockets"]):
+        print(f"received {len(fds)} of its {len(asked['sockets'])} sockets", file=sys.stderr)
+        return 1
     sockets, probes = _probes(asked, fds)
     prober = EchoProber(float(asked["timeout"]), int(asked["retries"]))
     seen = asyncio.run(prober.run_on(sockets, {}, probes))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -245,4 +246,34 @@ def test_a_worker_stopped_before_it_reads_its_share_holds_nothing_up(
     seen, notes, victim = asyncio.run(run())
     assert len(notes) == 1 and f"PID {victim}) was still busy" in notes[0]
     assert len(seen) == len(probes) and seen[0].verdict == "reachable"
+    assert workers() == []
+
+
+def test_a_worker_may_open_as_many_files_as_the_hard_limit_allows() -> None:
+    """A share of a thousand namespaces is more sockets than the usual soft limit of open
+    files: a worker started under a low one raises it, or the sockets sent would be lost."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY:
+        pytest.skip("no hard limit on open files here")
+    low = len(os.listdir("/proc/self/fd")) + 16
+
+    async def worker_limit() -> str:
+        pool = spread.ProbeWorkers()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (low, hard))
+        try:
+            await pool.start(1)
+        finally:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+        try:
+            limits = Path(f"/proc/{workers()[0]}/limits")
+            for _ in range(500):  # it raises the limit once it has started (about 0.1 s)
+                line = next(x for x in limits.read_text().splitlines() if "open files" in x)
+                if int(line.split()[3]) != low:
+                    return line
+                await asyncio.sleep(0.01)
+            return line
+        finally:
+            await pool.close()
+
+    assert asyncio.run(worker_limit()).split()[3:5] == [str(hard), str(hard)]
     assert workers() == []
