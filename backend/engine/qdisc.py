@@ -6,6 +6,10 @@ dumped qdisc (``observed_signature``) are compared field by field in the kernel'
 (pyroute2's conversions: ticks, u32 fractions, bytes per second), so a hand-made ``tc qdisc
 change`` shows as drift and a re-apply with the same values changes nothing. Changing an
 impairment replaces the qdisc in place (NLM_F_REPLACE): the link is never re-created.
+
+pyroute2's tc messages (``tcmsg``: every scheduler, classifier and action it knows, ~10 ms
+to import) are imported where a qdisc is built, dumped or removed: the engine imports this
+module on every command, and a design without impairment never needs them (issue 23).
 """
 
 from __future__ import annotations
@@ -18,7 +22,6 @@ import threading
 from typing import Any
 
 from pyroute2.netlink.rtnl import RTM_DELQDISC, RTM_GETQDISC, RTM_NEWQDISC, TC_H_ROOT
-from pyroute2.netlink.rtnl.tcmsg import sched_netem, sched_tbf, tcmsg
 
 from netwright.backend.kernel import netns
 from netwright.backend.kernel.encode import RawRequest
@@ -44,6 +47,8 @@ class QdiscSpec:
     text: str  # "40 ms ±5 · 1 % loss"
 
     def options(self) -> dict[str, Any]:
+        from pyroute2.netlink.rtnl.tcmsg import sched_netem, sched_tbf
+
         kwargs = dict(self.params)
         if self.kind == "netem":
             return sched_netem.get_parameters(kwargs)  # type: ignore[no-any-return]
@@ -64,6 +69,8 @@ class QdiscSpec:
 @functools.lru_cache(maxsize=256)
 def _packed_attributes(kind: str, params: tuple[tuple[str, Any], ...]) -> bytes:
     """TCA_KIND and TCA_OPTIONS of a qdisc, packed by pyroute2 once."""
+    from pyroute2.netlink.rtnl.tcmsg import tcmsg
+
     spec = QdiscSpec(kind, params, "")
     encoded = Request(tcmsg, RTM_NEWQDISC, REPLACE,
                       {"index": 0, "handle": ROOT_HANDLE, "parent": TC_H_ROOT},
@@ -73,6 +80,8 @@ def _packed_attributes(kind: str, params: tuple[tuple[str, Any], ...]) -> bytes:
 
 def delete_request(index: int) -> Request:
     """Remove the root qdisc: the kernel puts the default one back."""
+    from pyroute2.netlink.rtnl.tcmsg import tcmsg
+
     return Request(tcmsg, RTM_DELQDISC, CHANGE,
                    {"index": index, "handle": ROOT_HANDLE, "parent": TC_H_ROOT}, [])
 
@@ -143,6 +152,8 @@ def observed_signature(msg: Any) -> Signature | None:
 
 def root_qdiscs(sock: RtSocket) -> dict[int, Signature | None]:
     """ifindex → the signature of its root qdisc (None when it is not netem or tbf)."""
+    from pyroute2.netlink.rtnl.tcmsg import tcmsg
+
     out: dict[int, Signature | None] = {}
     for msg in sock.dump(tcmsg, RTM_GETQDISC):
         if msg["parent"] == TC_H_ROOT:

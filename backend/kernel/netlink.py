@@ -27,7 +27,8 @@ from pyroute2.netlink import (
     NLMSG_ERROR,
 )
 from pyroute2.netlink.rtnl import RTM_GETLINK as _RTM_GETLINK
-from pyroute2.netlink.rtnl.marshal import MarshalRtnl
+
+from netwright.backend.kernel.rtnl_marshal import RtnlMarshal
 
 SOL_NETLINK = 270
 NETLINK_CAP_ACK = 10
@@ -85,7 +86,7 @@ class RtSocket:
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
         self._seq = 0
-        self._marshal = MarshalRtnl()
+        self._marshal = RtnlMarshal()
         for option in (NETLINK_CAP_ACK, NETLINK_EXT_ACK):
             with contextlib.suppress(OSError):
                 sock.setsockopt(SOL_NETLINK, option, 1)

@@ -103,6 +103,10 @@ CASES = {
     # apply/destroy --local: NetworkManager's part of the engine loads dbus-fast's bus only
     # when it connects to a NetworkManager (none runs here)
     "engine without NetworkManager": ("import netwright.backend.engine\n", DBUS_BUS),
+    # … nor pyroute2's tc messages (every scheduler, classifier and action it has): read
+    # only for an impaired link's qdisc (kernel/rtnl_marshal.py, engine/qdisc.py)
+    "engine without tc": ("import netwright.backend.engine\n",
+                          ("pyroute2.netlink.rtnl.tcmsg", "pyroute2.netlink.rtnl.marshal")),
     # … nor when it looks for one where there is no system bus at all (no D-Bus here)
     "NetworkManager looked for, no system bus": (
         "import asyncio, os\n"
