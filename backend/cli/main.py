@@ -16,7 +16,8 @@ says something: the first model built would otherwise read the entry points of e
 installed distribution looking for pydantic plugins (5–10 ms of a ~300 ms `validate`).
 Netwright's models use none, and a plugin some other package installed has no business
 watching the validation of a topology. Setting it empty (``PYDANTIC_DISABLE_PLUGINS=``)
-lets the plugins run again. Children of the command (ip, nft, dnsmasq) inherit it harmlessly.
+lets the plugins run again. What the command starts (ip, nft, dnsmasq, a lab backend)
+inherits it, harmlessly.
 """
 
 from __future__ import annotations
