@@ -40,7 +40,10 @@ def children() -> list[int]:
     """Child processes of this one, still running or not yet waited for."""
     found = []
     for task in Path(f"/proc/{os.getpid()}/task").iterdir():
-        found += [int(pid) for pid in (task / "children").read_text().split()]
+        try:
+            found += [int(pid) for pid in (task / "children").read_text().split()]
+        except FileNotFoundError:  # a thread (of a finished executor) ended meanwhile
+            continue
     return found
 
 
