@@ -22,16 +22,19 @@ from typing import Any
 
 from netwright.backend.topology.problems import PathPart
 
-#: Text with any of these may hold anchors, aliases, merge keys or tags, or a character
-#: libyaml counts as a line break (YAML 1.1's NEL, line and paragraph separators) where the
-#: round-trip parser (YAML 1.2) does not: not placed here.
-_NOT_PLAIN = ("&", "*", "<<", "!", "\x85", "\u2028", "\u2029")
+#: Text with any of these may hold anchors, aliases, merge keys or tags; or a character
+#: the two parsers read differently: libyaml counts YAML 1.1's line breaks (NEL, line and
+#: paragraph separators) as lines where the round-trip parser (YAML 1.2) does not, takes a
+#: tab before a comment that the round-trip parser refuses, and skips a byte-order mark
+#: after the start that the round-trip parser reads as text. Not placed here.
+_NOT_PLAIN = ("&", "*", "<<", "!", "\t", "\x85", "\u2028", "\u2029")
+_BOM = "\ufeff"
 
 
 def plain_text(text: str) -> bool:
-    """Whether ``text`` can hold no anchor, alias, merge key, tag or YAML 1.1 line break
-    (see the docstring and ``_NOT_PLAIN``)."""
-    return not any(mark in text for mark in _NOT_PLAIN)
+    """Whether ``text`` can hold no anchor, alias, merge key, tag or character the two
+    parsers read differently (see ``_NOT_PLAIN``; a byte-order mark only at the start)."""
+    return not any(mark in text for mark in _NOT_PLAIN) and _BOM not in text[1:]
 
 
 def locate_node(root: Any, data: Any, path: Sequence[PathPart],
@@ -41,7 +44,8 @@ def locate_node(root: Any, data: Any, path: Sequence[PathPart],
 
     None for an empty value (``kind:`` and nothing): the two parsers place it differently
     (libyaml right after the colon, the round-trip tree at the next token in a block and
-    after the colon in a flow), so the round-trip parser places those.
+    after the colon in a flow), and for a key that is not text (``~:``, ``1:``), so the
+    round-trip parser places those.
     """
     position: tuple[int, int] | None = (1, 1)
     node = root
@@ -52,6 +56,8 @@ def locate_node(root: Any, data: Any, path: Sequence[PathPart],
             if found is None:
                 break
             key_node, value_node, key = found
+            if not isinstance(key, str):  # a null or number as a key: the round-trip tree
+                return None  # keeps no position for some of them
             key_position = key_node.start_mark.line + 1, key_node.start_mark.column + 1
             if last and at_key:
                 return key_position
