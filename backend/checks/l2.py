@@ -28,6 +28,7 @@ class Layer2:
         self.emit = cache(self._emit)
         self.carrier = cache(self._carrier)
         self.no_carrier_reason = cache(self._no_carrier_reason)
+        self.leaf_ports = cache(self._leaf_ports)
         # Why a vxlan's underlay cannot carry it to a peer (None when it can); set by the
         # explainer, which can walk the underlay's routes. Without it underlays are trusted.
         self.underlay_problem: Callable[[str, str], str | None] = lambda key, other: None
@@ -140,12 +141,39 @@ class Layer2:
                 return
             out.add(master)
             out.update(self.l2_children(master))
+            leaves, reached = self.leaf_ports(master)
+            out.update(reached - leaves[key] if key in leaves else reached)
             for port in self.net.ports.get(master, []):
-                if port != key:
+                if port != key and port not in leaves:
                     self._egress(port, out, seen)
             return
         out.add(key)
         out.update(self.l2_children(key))
+
+    def _leaf_ports(self, bridge: str) -> tuple[dict[str, frozenset[str]], frozenset[str]]:
+        """The ports of ``bridge`` whose egress ends at once (a veth whose peer is on no
+        bridge): what each reaches, and all of that together. An arrival on one port adds
+        the others' without a walk per port: a mesh of N on one bridge made N × N steps
+        (emit of each sender). The sets are disjoint (one peer each, its own children), so
+        a port's own share comes off by difference; if they are not, no port is a leaf."""
+        leaves: dict[str, frozenset[str]] = {}
+        for port in self.net.ports.get(bridge, []):
+            device = self.net.devices.get(port)
+            link = self.net.link(port)
+            if device is None or device.kind == "nic" or not isinstance(link, Veth) \
+                    or not self.carrier(port) or link.peer not in self.net.devices:
+                continue
+            peer = self.net.devices[link.peer]
+            peer_link = self.net.link(link.peer)
+            if peer_link is not None and peer_link.master is not None \
+                    and peer_link.master in self.net.devices:
+                continue  # the peer is a bridge port: its arrival walks on
+            leaves[port] = frozenset([link.peer, *self.l2_children(link.peer)]) if peer.up \
+                else frozenset()
+        reached = frozenset().union(*leaves.values())
+        if len(reached) != sum(len(found) for found in leaves.values()):
+            return {}, frozenset()
+        return leaves, reached
 
     def path(self, start: str, end: str) -> list[str]:
         """The devices a frame would cross from ``start`` to ``end`` if every one were up
