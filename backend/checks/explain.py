@@ -179,6 +179,9 @@ class Explainer:
         result = []
         chosen = fast_ip(split_source(source_address)[0]) if source_address else None
         classes = PairClasses(self) if by_class and chosen is None else None
+        # per target, its version and its plain place (pair_classes.py), worked out once
+        facts = [(t, a, a.version, classes.peer_of(t, a) if classes else None)
+                 for t, a in targets]
         sources = [self.place_of_address(source_address)] if source_address else self.sources()
         for source in sources:
             versions = {a.version for a in self.net.local_addresses(source, 4)
@@ -187,16 +190,19 @@ class Explainer:
             if chosen is not None:
                 versions = {chosen.version}
             label = place_label(source)
-            for candidate, address in targets:
-                if address.version not in versions:
+            mine = {v: classes.by_place.get((source, v)) for v in (4, 6)} if classes else {}
+            for candidate, address, version, peer in facts:
+                if version not in versions:
                     continue
                 target = candidate
                 if target.place == source and target.role == "peer":
                     target = Target(target.address, "self", target.owner, target.place,
                                     target.label)
-                predicted = classes.predict(source, target, address) if classes else None
-                result.append(Pair(label, target, predicted
-                                   or self.predict(source, target, address, chosen)))
+                own = mine.get(version) if peer is not None else None
+                predicted = classes.between(source, own, peer, target, address) \
+                    if classes and own is not None and peer is not None else None
+                result.append(Pair.unprobed(label, target, predicted
+                                            or self.predict(source, target, address, chosen)))
         return result
 
     def notes(self, *, any_pairs: bool = True) -> list[str]:

@@ -98,17 +98,28 @@ class PairClasses:
     def predict(self, source: Place, target: Target, address: IpAddr) -> Prediction | None:
         """The class's prediction for this pair (its neighbour entries recorded), or None
         when the pair belongs to no class and must be explained alone."""
+        mine = self.by_place.get((source, address.version))
+        peer = self.peer_of(target, address)
+        if mine is None or peer is None:
+            return None
+        return self.between(source, mine, peer, target, address)
+
+    def peer_of(self, target: Target, address: IpAddr) -> Plain | None:
+        """The plain place holding ``target``'s address, if the target is a peer there (the
+        same for every source: worked out once per target by ``Explainer.pairs``)."""
         if target.role != "peer":
             return None
+        peer = self.by_key.get((target.owner, address.version))
+        return peer if peer is not None and peer.text == target.address else None
+
+    def between(self, source: Place, mine: Plain, peer: Plain, target: Target,
+                address: IpAddr) -> Prediction | None:
+        """``predict`` once the sender's plain place (``mine``, of the address's version)
+        and the target's (``peer_of``) are known."""
+        if (peer.place == source or peer.segment != mine.segment
+                or peer.key not in mine.emits or mine.key not in peer.emits):
+            return None
         version = address.version
-        mine = self.by_place.get((source, version))
-        if mine is None:
-            return None
-        peer = self.by_key.get((target.owner, version))
-        if (peer is None or peer.place == source or peer.segment != mine.segment
-                or peer.key not in mine.emits or mine.key not in peer.emits
-                or peer.text != target.address):
-            return None
         shared = self._shared.get((mine.key, version))
         if shared is None:  # the representative: explained in full
             shared = self._shared[(mine.key, version)] = self.explainer.predict(

@@ -178,6 +178,23 @@ class Pair:
     observed: Observation | None = None
     services: tuple[Service, ...] = ()
 
+    @classmethod
+    def unprobed(cls, source: str, target: Target, predicted: Prediction) -> Pair:
+        """``Pair(source, target, predicted)``, its fields set in one dictionary update (as
+        ``Observation.reply``: a mesh of 200 explains 40,000 pairs)."""
+        made = object.__new__(cls)
+        made.__dict__.update(source=source, target=target, predicted=predicted,
+                             observed=None, services=())
+        return made
+
+    def with_observed(self, observed: Observation) -> Pair:
+        """This pair with ``observed``, copied the same way."""
+        made = object.__new__(Pair)
+        fields = made.__dict__
+        fields.update(self.__dict__)
+        fields["observed"] = observed
+        return made
+
     @property
     def matches(self) -> bool | None:
         """None before probing; otherwise whether the model predicted what the kernel did
