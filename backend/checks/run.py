@@ -396,32 +396,38 @@ async def _echo(prober: EchoProber, pairs: list[Pair], probes: list[Probe]
     the full-size probe only, since its reply answers for the small echo too, and the small
     echo follows in a second round only where the full-size probe failed (a mismatch).
     """
-    sized = {index: Probe.like(probe, probe.netns, pair.predicted.size)
-             for index, (pair, probe) in enumerate(zip(pairs, probes, strict=True))
-             if pair.predicted.size and pair.predicted.verdict == "reachable"}
-    big_only = {i for i in sized if pairs[i].predicted.size_verdict == "reachable"}
-    small_first = [i for i in range(len(probes)) if i not in big_only]
+    sized: dict[int, Probe] = {}
+    big_only: set[int] = set()
+    like = Probe.like
+    for index, (pair, probe) in enumerate(zip(pairs, probes, strict=True)):
+        predicted = pair.predicted
+        if predicted.size and predicted.verdict == "reachable":
+            sized[index] = like(probe, probe.netns, predicted.size)
+            if predicted.size_verdict == "reachable":
+                big_only.add(index)
+    small_first = [i for i in range(len(probes)) if i not in big_only] if big_only \
+        else list(range(len(probes)))
     seen = await prober.run([probes[i] for i in small_first] + list(sized.values()))
-    small = dict(zip(small_first, seen, strict=False))
-    big = dict(zip(sized, seen[len(small_first):], strict=True))
-    again = sorted(i for i in big_only if big[i].verdict != "reachable")
+    observations: list[Observation | None] = [None] * len(probes)
+    for index, observed in zip(small_first, seen, strict=False):
+        observations[index] = observed
+    big = seen[len(small_first):]
+    again = [i for i, observed in zip(sized, big, strict=True)
+             if observed.verdict != "reachable" and i in big_only]
     if again:
-        small.update(zip(again, await prober.run([probes[i] for i in again]), strict=True))
-    observations = []
-    for index in range(len(probes)):
-        seen = big.get(index)
-        if seen is None:
-            observations.append(small[index])
-            continue
+        for index, observed in zip(again, await prober.run([probes[i] for i in again]),
+                                   strict=True):
+            observations[index] = observed
+    for (index, probe), observed in zip(sized.items(), big, strict=True):
         failure = pairs[index].predicted.size_send_failure
-        error = failure if seen.errno == "ENOBUFS" else None
-        observation = small.get(index)
-        if observation is None:  # the full-size probe answers for both: no copy
-            _add_size(seen, sized[index].size, seen, error)
-            observations.append(seen)
+        error = failure if observed.errno == "ENOBUFS" else None
+        small = observations[index]
+        if small is None:  # the full-size probe answers for both: no copy
+            _add_size(observed, probe.size, observed, error)
+            observations[index] = observed
         else:
-            observations.append(_with_size(observation, sized[index].size, seen, error))
-    return observations
+            observations[index] = _with_size(small, probe.size, observed, error)
+    return [observed for observed in observations if observed is not None]
 
 
 def _allow_open_files(needed: int) -> None:
