@@ -98,7 +98,7 @@ _LINK_ATTRS = frozenset({1, 3, 4, 5, 10, 18, 20, 27, 37})
 def _attrs(raw: bytes, start: int, end: int,
            wanted: frozenset[int] | None = None) -> dict[int, bytes]:
     """The attributes between ``start`` and ``end`` by type (the first of each; only those
-    in ``wanted`` when given)."""
+    in ``wanted`` when given, read until all of them are found)."""
     out: dict[int, bytes] = {}
     offset = start
     unpack = _TLV.unpack_from
@@ -109,6 +109,8 @@ def _attrs(raw: bytes, start: int, end: int,
         kind &= 0x3FFF
         if (wanted is None or kind in wanted) and kind not in out:
             out[kind] = raw[offset + 4:offset + size]
+            if wanted is not None and len(out) == len(wanted):
+                break
         offset += (size + 3) & ~3
     return out
 
