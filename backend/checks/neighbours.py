@@ -113,6 +113,17 @@ class RouteSocket:
         done[start:] = [entry for entry in done[start:] if entry is not None]
         return done
 
+    def remove(self, entries: list[Entry]) -> None:
+        """Delete entries, a window at a time, with none of ``change``'s bookkeeping: an
+        entry the kernel refuses to delete is gone already (its refusal is drained)."""
+        message = _neighbour_message
+        for first in range(0, len(entries), WINDOW):
+            seq = self.seq
+            window = [message(RTM_DELNEIGH, NLM_F_REQUEST, seq + number, entry)
+                      for number, entry in enumerate(entries[first:first + WINDOW], 1)]
+            self.seq = seq + len(window)
+            self._send_window(window, {}, [])
+
     def _send_window(self, window: list[bytes], sent: dict[int, int],
                      done: list[Entry | None]) -> None:
         self.sock.send(b"".join(window))
@@ -236,7 +247,7 @@ class NeighbourPins:
         try:
             for netns, group in by_netns.items():
                 try:
-                    self.socket_for(netns).change(RTM_DELNEIGH, group)
+                    self.socket_for(netns).remove(group)
                 except NamespaceError:
                     continue  # the namespace is gone, and its entries with it
                 except OSError as exc:
