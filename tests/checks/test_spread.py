@@ -3,7 +3,8 @@
 On the hand-built LAN of test_prober.py: the same probes (replies, kernel errors, silence,
 full-size drops) give the same observations from one process and from two or three; a worker
 killed or stopped midway has its share probed again here, with a note; a cancel ends the
-workers at once; and no worker process is ever left behind.
+workers at once; and no worker process is ever left behind, running or unreaped (each test's
+children are compared with those before it: an earlier test's are not judged here).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +47,27 @@ def children() -> list[int]:
         except FileNotFoundError:  # a thread (of a finished executor) ended meanwhile
             continue
     return found
+
+
+def left_since(before: set[int]) -> dict[int, bytes]:
+    """Children that were not there ``before`` (an earlier test's process, or one not yet
+    reaped, is not this test's), with their command lines (empty for a zombie)."""
+    left = {}
+    for pid in set(children()) - before:
+        try:
+            left[pid] = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue  # reaped meanwhile
+    return left
+
+
+@pytest.fixture(autouse=True)
+def no_process_left() -> Iterator[None]:
+    """Every test here ends with no child process of its own left, running or unreaped
+    (a zombie too); children an earlier test left are not this file's to judge."""
+    before = set(children())
+    yield
+    assert left_since(before) == {}
 
 
 def workers() -> list[int]:
@@ -155,7 +178,7 @@ def test_a_cancel_ends_the_workers_at_once(lan: dict[str, Any]) -> None:
 
     took = asyncio.run(run())
     assert took < 5.0  # not the 20 s the silent namespace's probes would wait
-    assert children() == []
+    assert workers() == []
 
 
 def test_a_check_spread_over_processes_says_what_one_process_says(
@@ -221,7 +244,7 @@ def test_a_cancelled_check_in_netwrightd_leaves_no_worker(
         return time.monotonic() - begun
 
     assert asyncio.run(run()) < 5.0  # not the 20 s the silent namespace's probes would wait
-    assert children() == []
+    assert workers() == []
 
 
 @pytest.mark.timeout(60)
