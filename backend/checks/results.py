@@ -218,6 +218,10 @@ class Pair:
                     f" observed: {seen}")
             if self.observed.limited_by:
                 text += f" (limited by the {self.observed.limited_by}, not the design)"
+            elif self.target.role == "gateway" and self.observed.errno == "EHOSTUNREACH":
+                text += (f" (nothing on that segment answered ARP for {self.target.address}:"
+                         " the gateway is not part of the design, so check that it is there,"
+                         " up, and has this address)")
             texts.append(text)
         elif self.observed.size_verdict not in (None, self.predicted.size_verdict):
             seen = self.observed.size_error or "a reply"

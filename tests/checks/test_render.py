@@ -116,3 +116,17 @@ def test_a_reply_made_from_the_template_is_an_observation_like_any_other() -> No
     assert Observation.reply(0.5, 1) == Observation("reachable", None, 0.5)
     with pytest.raises(FrozenInstanceError):
         made.rtt_ms = 1.0  # type: ignore[misc]
+
+
+def test_a_gateway_that_answers_no_arp_is_named_as_such() -> None:
+    """The gateway is the one target the design names but Netwright does not make: when no
+    one answers ARP for it, the mismatch says so instead of leaving "Host unreachable"."""
+    result = observed_as_predicted_except_one()
+    result.pairs = [Pair(p.source, p.target, p.predicted,
+                         Observation("unreachable", "Host unreachable", errno="EHOSTUNREACH",
+                                     attempts=2))
+                    if p.source == "net1" and p.target.role == "gateway" else p
+                    for p in result.pairs]
+    line = next(line for line in render(result).splitlines() if "MISMATCH" in line)
+    assert "observed: Host unreachable (nothing on that segment answered ARP for" in line, line
+    assert "the gateway is not part of the design" in line, line
