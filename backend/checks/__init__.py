@@ -21,8 +21,9 @@ these bring in (about 0.2 s of imports).
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
+
+from netwright.backend.exports import load_export
 
 if TYPE_CHECKING:
     from netwright.backend.checks.explain import Explainer, explain
@@ -35,19 +36,14 @@ if TYPE_CHECKING:
     )
     from netwright.backend.checks.run import CheckOptions, CheckOptionsError, run_check
 
-_HOMES = {"Explainer": "explain", "explain": "explain", "CheckResult": "results",
-          "Observation": "results", "Pair": "results", "Prediction": "results",
-          "Target": "results", "CheckOptions": "run", "CheckOptionsError": "run",
-          "run_check": "run"}
+_EXPORTS = {"Explainer": "explain", "explain": "explain", "CheckResult": "results",
+            "Observation": "results", "Pair": "results", "Prediction": "results",
+            "Target": "results", "CheckOptions": "run", "CheckOptionsError": "run",
+            "run_check": "run"}
 
 
 def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
+    return load_export(__name__, _EXPORTS, name)
 
 
 __all__ = [
