@@ -95,15 +95,6 @@ class PairClasses:
         number = self._segments.setdefault(segment, len(self._segments))
         return Plain(place, device.key, str(address), number, ex.l2.emit(device.key))
 
-    def predict(self, source: Place, target: Target, address: IpAddr) -> Prediction | None:
-        """The class's prediction for this pair (its neighbour entries recorded), or None
-        when the pair belongs to no class and must be explained alone."""
-        mine = self.by_place.get((source, address.version))
-        peer = self.peer_of(target, address)
-        if mine is None or peer is None:
-            return None
-        return self.between(source, mine, peer, target, address)
-
     def peer_of(self, target: Target, address: IpAddr) -> Plain | None:
         """The plain place holding ``target``'s address, if the target is a peer there (the
         same for every source: worked out once per target by ``Explainer.pairs``)."""
@@ -114,8 +105,10 @@ class PairClasses:
 
     def between(self, source: Place, mine: Plain, peer: Plain, target: Target,
                 address: IpAddr) -> Prediction | None:
-        """``predict`` once the sender's plain place (``mine``, of the address's version)
-        and the target's (``peer_of``) are known."""
+        """The class's prediction for this pair (its neighbour entries recorded), or None
+        when the pair belongs to no class and must be explained alone; ``mine`` is the
+        sender's plain place (``by_place``, of the address's version), ``peer`` the
+        target's (``peer_of``), both worked out once by ``Explainer.pairs``."""
         if (peer.place == source or peer.segment != mine.segment
                 or peer.key not in mine.emits or mine.key not in peer.emits):
             return None
