@@ -149,7 +149,7 @@ class RtSocket:
         out: dict[str, int] = {}
         for raw in self.dump_raw(_RTM_GETLINK, _IFINFO_ANY):
             (index,) = struct.unpack_from("=i", raw, 20)
-            name = _find_attr(raw, 32, len(raw), 3)
+            name = find_attr(raw, 32, len(raw), 3)
             if name is not None:
                 out[name.split(b"\0", 1)[0].decode()] = index
         return out
@@ -163,7 +163,7 @@ class RtSocket:
         """IFLA_IFALIAS of link ``index`` (None if unset or no such link), without decoding
         the whole message."""
         raw = self.link(index)
-        alias = _find_attr(raw, 32, len(raw), 20) if raw is not None else None
+        alias = find_attr(raw, 32, len(raw), 20) if raw is not None else None
         return alias.split(b"\0", 1)[0].decode() if alias else None
 
     def link(self, index: int) -> bytes | None:
@@ -219,7 +219,7 @@ class RtSocket:
                 if length < _HEADER.size:
                     return [found.get(first + n) for n in range(len(fds))]
                 if first <= seq < first + len(fds):
-                    value = _find_attr(data, offset + 20, offset + length, _NETNSA_NSID) \
+                    value = find_attr(data, offset + 20, offset + length, _NETNSA_NSID) \
                         if kind == _RTM_NEWNSID else None
                     nsid = struct.unpack("=i", value[:4])[0] if value else -1
                     found[seq] = nsid if nsid >= 0 else None
@@ -338,7 +338,9 @@ _TLV = struct.Struct("=HH")
 _TARGET_NSID = struct.Struct("=HHi")
 
 
-def _find_attr(data: bytes, start: int, end: int, wanted: int) -> bytes | None:
+def find_attr(data: bytes, start: int, end: int, wanted: int) -> bytes | None:
+    """The first attribute of type ``wanted`` between ``start`` and ``end``, read where it
+    is without decoding the others; None if there is none."""
     offset = start
     while offset + 4 <= end:
         size, kind = struct.unpack_from("=HH", data, offset)

@@ -15,7 +15,7 @@ import struct
 from dataclasses import dataclass
 
 from netwright.backend.kernel import encode as enc
-from netwright.backend.kernel.netlink import RtSocket
+from netwright.backend.kernel.netlink import RtSocket, find_attr
 from netwright.backend.observe.state import _attrs
 
 RTM_GETLINK, RTM_GETADDR = 18, 22
@@ -29,7 +29,6 @@ _LINK = struct.Struct("=iI")  # ifinfomsg's index and flags, after the 16-byte h
 _ADDR = struct.Struct("=BBBBI")  # ifaddrmsg: family, prefix length, flags, scope, index
 _WANTED_LINK = frozenset({IFLA_ADDRESS, IFLA_IFNAME})
 _WANTED_ADDR = frozenset({IFA_ADDRESS, IFA_FLAGS})
-_TLV = struct.Struct("=HH")  # an attribute's length and type
 
 
 @dataclass(frozen=True)
@@ -108,15 +107,7 @@ def _operstate(raw: bytes) -> int | None:
     _index, flags = _LINK.unpack_from(raw, 20)
     if flags & (IFF_UP | IFF_LOWER_UP) != IFF_UP | IFF_LOWER_UP:
         return None
-    # the first IFLA_OPERSTATE, read where it is (early in the message) rather than with
-    # every attribute (``_attrs``): a check asks this of every link twice
-    offset, end = 32, len(raw)
-    while offset + 4 <= end:
-        size, kind = _TLV.unpack_from(raw, offset)
-        if size < 4:
-            break
-        if kind & 0x3FFF == IFLA_OPERSTATE:
-            state = raw[offset + 4:offset + size]
-            return state[0] if state else None
-        offset += (size + 3) & ~3
-    return None
+    # read where it is (early in the message), not with every attribute: a check asks this
+    # of every link twice
+    state = find_attr(raw, 32, len(raw), IFLA_OPERSTATE)
+    return state[0] if state else None
