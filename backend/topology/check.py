@@ -14,12 +14,10 @@ from pydantic import ValidationError
 
 from netwright.backend.topology.bounds import too_many_objects
 from netwright.backend.topology.fastload import (
-    MAX_DEPTH,
-    MAX_TEXT_BYTES,
-    flow_depth,
     load_nodes,
     load_plain,
     to_plain,
+    within_bounds,
 )
 from netwright.backend.topology.marks import locate_node, plain_text
 from netwright.backend.topology.model import FORMAT_VERSION, Topology
@@ -36,9 +34,7 @@ def parse_valid(text: str) -> Topology | None:
     than the bound raises TopologyError at once: the round-trip parser would spend seconds
     on it to say the same.
     """
-    if len(text.encode("utf-8", errors="replace")) > MAX_TEXT_BYTES or (
-        flow_depth(text) > MAX_DEPTH
-    ):
+    if not within_bounds(text):
         return None
     raw = load_plain(text)
     bound = too_many_objects(raw)
@@ -64,9 +60,7 @@ def placed_problems(text: str, file: str = "") -> list[Problem] | None:
     ``netwright validate`` places warnings too, so where ``parse_valid`` gives up on a file
     with any problem this places them all, as the round-trip tree would (``marks``).
     """
-    if not plain_text(text) or len(text.encode("utf-8", errors="replace")) > MAX_TEXT_BYTES or (
-        flow_depth(text) > MAX_DEPTH
-    ):
+    if not plain_text(text) or not within_bounds(text):
         return None
     loaded = load_nodes(text)
     if loaded is None or not isinstance(loaded[0], dict):

@@ -114,6 +114,13 @@ MAX_DEPTH = 32
 MAX_NODES = 200_000
 
 
+def within_bounds(text: str) -> bool:
+    """Whether ``text`` is within the size and nesting bounds, so that libyaml may read it
+    (the round-trip reader refuses the rest, each bound with its own sentence)."""
+    return (len(text.encode("utf-8", errors="replace")) <= MAX_TEXT_BYTES
+            and flow_depth(text) <= MAX_DEPTH)
+
+
 def input_problem(code: str, message: str, line: int = 0, column: int = 0) -> Problem:
     """A problem of the input as a whole (no model path): size, depth, syntax."""
     return Problem("error", code, (), message, line, column)
