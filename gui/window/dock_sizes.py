@@ -33,13 +33,14 @@ def dock_sizes(window: QSize) -> tuple[int, int, int]:
     >>> dock_sizes(QSize(1024, 700))
     (44, 300, 168)
     >>> dock_sizes(QSize(1400, 880)), dock_sizes(QSize(1600, 1000))
-    ((190, 280, 211), (192, 320, 240))
+    ((190, 300, 211), (192, 320, 240))
     """
     narrow = window.width() < STRIP_BELOW
     left = STRIP_WIDTH if narrow else _share(window.width(), 0.12, 190, 220)
-    # the inspector's form needs 280 px and its scroll bar: on a narrow window the strip
-    # leaves room for both (no sideways scrolling), on a wide one 20 % of the width
-    right = _share(window.width(), 0.2, 300 if narrow else 280, 340)
+    # the inspector's form needs 280 px (a bridge port's firewall tabs) and its scroll bar:
+    # at least 300 px at any width, so no form scrolls sideways (at 1400 px 20 % left a
+    # bridge port's labels cut off once the scroll bar showed); 20 % of a wider window
+    right = _share(window.width(), 0.2, 300, 340)
     # a quarter of the height, less: at 1024×700 the Problems list shows three rows of
     # wrapped sentences and the Checks matrix four rows, the canvas keeps ~60 % of the height
     bottom = _share(window.height(), 0.24, 160, 280)

@@ -84,6 +84,23 @@ def test_at_1600x1000_nothing_gets_worse(started: Started, seed: Path) -> None:
     assert window.problems_fix.hint is not None and window.problems_fix.hint.isVisible()
 
 
+def test_a_bridge_ports_form_needs_no_sideways_scrolling(started: Started) -> None:
+    """A bridge port's form (its port firewall's tabs) and a vxlan's are the widest; at the
+    window's default 1400×880 they were 14 px wider than the dock once its scroll bar showed,
+    and Tab through the fields scrolled the labels out of sight ("ey", "eer")."""
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    for width, height in ((1400, 880), (1600, 1000), (1024, 700)):
+        window = started(width, height)
+        for example, key in (("docker-bridge", "veth-c1"), ("vxlan-overlay", "vxlan-a")):
+            window.document.undo_stack.setClean()
+            assert window.open_path(examples / f"{example}.yaml")
+            window.scene.select_keys([key])
+            QApplication.processEvents()
+            form = window.inspector_dock.widget()
+            assert form.horizontalScrollBar().maximum() == 0, (width, example, key)
+        window.document.undo_stack.setClean()
+
+
 def test_the_status_bar_button_and_ctrl_j_open_and_close_the_panel(
         started: Started, seed: Path) -> None:
     window = started(1024, 700)
