@@ -1,8 +1,11 @@
 """Impairment written on its wire: "40 ms ±5 · 1 % loss · 10 Mbit/s" at the wire's middle.
 
-A child of the ``WireItem`` (so it goes with the wire and into PNG/SVG exports), centred on
-the wire's midpoint whenever the wire is routed, on a backdrop of the canvas colour so the
-line under it does not strike the words through. It never takes a click: the wire does.
+Centred on the wire's midpoint whenever the wire is routed, on a backdrop of the canvas colour
+so the line under it does not strike the words through, and above every box: a wire between a
+bridge and a namespace is often shorter than its label, and as a child of the wire (under the
+boxes) the label lost both ends behind them. So it is an item of the scene's own, which the
+wire hides and removes with itself (``WireItem.itemChange``); it goes into PNG/SVG exports
+like every item. It never takes a click: the wire does.
 The text comes from ``gui.model.impairment_labels``.
 """
 
@@ -21,6 +24,7 @@ from netwright.gui.model.impairment_labels import wire_label
 from netwright.gui.model.snapshot import Snapshot
 
 PADDING = 2.0
+ABOVE_BOXES = 40.0  # z: over namespaces and interfaces, under a measurement's label (50)
 
 
 @functools.cache
@@ -36,12 +40,14 @@ class WireLabel(QGraphicsItem):
     """The impairment text of one wire, centred on its midpoint."""
 
     def __init__(self, theme: Theme, text: str, wire: WireItem) -> None:
-        super().__init__(wire)
+        super().__init__()
+        self.wire = wire
         self.theme = theme
         self.text = ""
         self._rect = QRectF()
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        self.setZValue(1)
+        self.setZValue(ABOVE_BOXES)
+        self.setVisible(wire.isVisible())
         self.set_text(text)
 
     def set_text(self, text: str) -> None:
@@ -57,7 +63,8 @@ class WireLabel(QGraphicsItem):
 
     def place(self, path: QPainterPath) -> None:
         """Centre on the wire's midpoint."""
-        self.setPos(path.pointAtPercent(0.5) if path.elementCount() else QPointF())
+        middle = path.pointAtPercent(0.5) if path.elementCount() else QPointF()
+        self.setPos(self.wire.mapToScene(middle))
 
     def boundingRect(self) -> QRectF:  # noqa: N802
         return self._rect
@@ -81,13 +88,14 @@ def sync_wire_labels(wires: Iterable[WireItem], snapshot: Snapshot, theme: Theme
         label = wire.label
         if text is None:
             if label is not None:
-                label.setParentItem(None)
                 if label.scene() is not None:
                     label.scene().removeItem(label)
                 wire.label = None
             continue
         if label is None:
             label = wire.label = WireLabel(theme, text, wire)
+            if wire.scene() is not None:
+                wire.scene().addItem(label)
         label.theme = theme
         label.set_text(text)
         label.place(wire.path)

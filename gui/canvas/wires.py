@@ -155,6 +155,16 @@ class WireItem(QGraphicsItem):
         if change in (QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged,
                       QGraphicsItem.GraphicsItemChange.ItemVisibleHasChanged):
             self.layer.invalidate(self.boundingRect())
+        # its labels are items of the scene's own (drawn above the boxes): they follow the
+        # wire out of sight and out of the scene
+        labels = [label for label in (self.label, self.measure_label) if label is not None]
+        if change == QGraphicsItem.GraphicsItemChange.ItemVisibleHasChanged:
+            for label in labels:
+                label.setVisible(bool(value))
+        elif change == QGraphicsItem.GraphicsItemChange.ItemSceneHasChanged and value is None:
+            for label in labels:
+                if label.scene() is not None:
+                    label.scene().removeItem(label)
         return super().itemChange(change, value)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,

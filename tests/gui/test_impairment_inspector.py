@@ -134,3 +134,29 @@ def test_both_ends_of_a_pair_are_named(window: MainWindow, tmp_path: Path) -> No
     assert wire.label.text == "a0 (eth0): 40 ms ±5 · 1 % loss · 10 Mbit/s\nb0: 1 Mbit/s"
     _type(_editor(window, "rate"), "slow")  # refused: the label keeps what the file says
     assert wire.label.text.endswith("b0: 1 Mbit/s")
+
+
+def test_the_wire_label_is_drawn_above_the_boxes_it_overlaps(window: MainWindow) -> None:
+    """A veth between a bridge and a namespace is shorter than its label: the label was a
+    child of the wire (under every box), so the boxes hid both ends of "40 ms ±5 · 1 % loss"."""
+    from netwright.gui.canvas.items import KeyedItem
+
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    window.open_path(examples / "docker-bridge.yaml")
+    window.scene.select_keys(["veth-c1"])
+    _type(_editor(window, "delay"), "40ms")
+    _type(_editor(window, "loss"), "1%")
+    wire = next(w for w in window.scene.wires.values() if w.relation == "peer"
+                and "veth-c1" in (w.a, w.b))
+    label = wire.label
+    assert label is not None and label.isVisible()
+    stacked = window.scene.items(label.sceneBoundingRect())  # topmost first
+    boxes = [item for item in stacked if isinstance(item, KeyedItem)]
+    assert boxes, "the label overlaps no box: the test shows nothing"
+    assert stacked.index(label) < min(stacked.index(box) for box in boxes)
+    wire.hide()  # a hidden wire's label goes with it, and so does a removed one
+    assert not label.isVisible()
+    wire.show()
+    window.undo_action.trigger()
+    window.undo_action.trigger()
+    assert wire.label is None and label.scene() is None
