@@ -185,6 +185,8 @@ def _run(sock: socket.socket, interface: str, out_fd: int, limits: CaptureLimits
 def _timestamp(cmsgs: list[tuple[int, int, bytes]]) -> int:
     for level, kind, data in cmsgs:
         if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(data) >= 16:
+            seconds: int
+            nanoseconds: int
             seconds, nanoseconds = _TIMESPEC.unpack_from(data)
             return seconds * 1_000_000_000 + nanoseconds
     return time.time_ns()

@@ -248,7 +248,8 @@ def match(spec: dict[str, Any], packet: Packet) -> bool:
         found = any(_equal(value, member) for member in (members or []))
         return found if op in ("in", "==") else not found
     if op in ("==", "!="):
-        return _equal(value, right) == (op == "==")
+        equal = _equal(value, right)
+        return equal if op == "==" else not equal
     raise UnreadableRuleError(f"the operator '{op}' is not modelled")
 
 

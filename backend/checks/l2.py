@@ -187,7 +187,8 @@ class Layer2:
                     found.append(before)
                 return found[::-1]
             link = self.net.link(key)
-            neighbours = [*self.net.ports.get(key, []), *self.net.children.get(key, [])]
+            neighbours: list[str | None] = [*self.net.ports.get(key, []),
+                                            *self.net.children.get(key, [])]
             neighbours += [getattr(link, name, None) for name in ("peer", "master", "parent")]
             for other in neighbours:
                 if other in self.net.devices and other not in previous:

@@ -52,12 +52,12 @@ def _attribute(kind: int, payload: bytes) -> bytes:
 
 
 class Entry(NamedTuple):
-    """A neighbour entry: in ``netns`` on link ``index``, ``address`` is at ``mac``.
+    """A neighbour entry: in ``netns`` on link ``ifindex``, ``address`` is at ``mac``.
 
     A tuple, not a dataclass: a big check makes a million of them."""
 
     netns: str
-    index: int
+    ifindex: int  # not ``index``: that is tuple.index, which a field must not hide
     address: str
     mac: bytes
 
@@ -154,15 +154,15 @@ def _neighbour_message(kind: int, flags: int, seq: int, entry: Entry) -> bytes:
     if ":" not in entry.address:  # the common cases in one pack each: IPv4
         if kind == RTM_NEWNEIGH and len(entry.mac) == 6:  # with an Ethernet address
             return _NEIGH4.pack(_NEIGH4.size, kind, flags, seq, 0,
-                                socket.AF_INET, 0, 0, entry.index, NUD_PERMANENT, 0, 0,
+                                socket.AF_INET, 0, 0, entry.ifindex, NUD_PERMANENT, 0, 0,
                                 8, NDA_DST, socket.inet_pton(socket.AF_INET, entry.address),
                                 10, NDA_LLADDR, entry.mac)
         if kind == RTM_DELNEIGH:
             return _DELNEIGH4.pack(_DELNEIGH4.size, kind, flags, seq, 0,
-                                   socket.AF_INET, 0, 0, entry.index, NUD_PERMANENT, 0, 0,
+                                   socket.AF_INET, 0, 0, entry.ifindex, NUD_PERMANENT, 0, 0,
                                    8, NDA_DST, socket.inet_pton(socket.AF_INET, entry.address))
     family = socket.AF_INET6 if ":" in entry.address else socket.AF_INET
-    body = _NDMSG.pack(family, 0, 0, entry.index, NUD_PERMANENT, 0, 0)
+    body = _NDMSG.pack(family, 0, 0, entry.ifindex, NUD_PERMANENT, 0, 0)
     body += _attribute(NDA_DST, socket.inet_pton(family, entry.address))
     if kind == RTM_NEWNEIGH:
         body += _attribute(NDA_LLADDR, entry.mac)

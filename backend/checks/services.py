@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections import defaultdict
+from typing import Literal
 
 from netwright.backend.checks.explain import Explainer
 from netwright.backend.checks.network import IpAddr, Place, lan_of
@@ -23,10 +24,12 @@ MAX_PORTS = 6  # named ports probed per protocol
 UNNAMED_CANDIDATES = (9, 7, 13, 37, 5999, 49999)  # a port no rule names: the default's case
 PROBED_ROLES = ("peer", "self", "parent")
 MAX_SERVICE_PROBES = 4096  # beyond this a check stays with the echo (and says so)
-OUTSIDE_PORTS: tuple[tuple[str, int], ...] = (("tcp", 80), ("tcp", 443), ("udp", 53))
+Proto = Literal["tcp", "udp"]
+PROTOS: tuple[Proto, ...] = ("tcp", "udp")
+Port = tuple[Proto, int]
+OUTSIDE_PORTS: tuple[Port, ...] = (("tcp", 80), ("tcp", 443), ("udp", 53))
 """What the outside answers besides the ports the rules name (when the check knows where the
 outside lives, as in the lab): web and DNS, the flows masquerade usually carries."""
-Port = tuple[str, int]
 
 
 def _chains(topology: Topology) -> list[Chain]:
@@ -67,7 +70,9 @@ def probed_ports(topology: Topology) -> list[Port]:
                     named[publish.proto].add(port)
                     ranges[publish.proto].append((port, port))
     found: list[Port] = []
-    for proto in sorted(named):
+    for proto in PROTOS:
+        if proto not in named:
+            continue
         found += [(proto, port) for port in sorted(named[proto])[:MAX_PORTS]]
         spare = next((p for p in UNNAMED_CANDIDATES
                       if not any(low <= p <= high for low, high in ranges[proto])), None)
