@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from netwright.backend.export.k8s_names import dns_label, is_dns_label
+from netwright.backend.observe.sysctls import FORWARDING
 from netwright.backend.topology.fields import check_interface_name
 from netwright.backend.topology.model import (
     Bridge,
@@ -150,7 +151,19 @@ class MultusMapping:
             if attachment.host_port:
                 self.carried.add(attachment.host_port)
         self._place_routes(pod, spec.routes)
-        self._place_sysctls(pod, {key: str(value) for key, value in spec.sysctls.items()})
+        owned = spec.forwarding
+        sysctls = {FORWARDING[version]: str(int(on)) for version, on in (
+            (4, owned.ipv4 if owned else None), (6, owned.ipv6 if owned else None))
+            if on is not None}
+        sysctls.update({key: str(value) for key, value in spec.sysctls.items()})
+        self._place_sysctls(pod, sysctls)
+        where = f"namespaces.{namespace}"
+        if spec.nat:
+            pod.notes.append(NotCarried(where + ".nat", "a pod's own NAT: no reference CNI"
+                                        " plugin writes it"))
+        if spec.firewall is not None:
+            pod.notes.append(NotCarried(where + ".firewall", "a pod's own firewall rules: no"
+                                        " reference CNI plugin writes them"))
         return pod
 
     # -- one interface ------------------------------------------------------------------
@@ -189,6 +202,9 @@ class MultusMapping:
             host_port=host_port, notes=notes)
         self._ipam(attachment)
         self._link_options(attachment)
+        for end in (key, host_port):
+            if end is not None:
+                attachment.notes += _filter_losses(end, t.interfaces[end])
         return attachment
 
     def _master(self, key: str, parent: str | None) -> str | None:
@@ -396,6 +412,18 @@ class MultusMapping:
         beyond what the plugins make for each pod."""
         t = self.topology
         notes = list(self.pending)
+        if t.host.forwarding is not None and (t.host.forwarding.ipv4 is not None
+                                              or t.host.forwarding.ipv6 is not None):
+            notes.append(NotCarried("host.forwarding", "the node's own forwarding: Multus and"
+                                    " the plugins leave it as the node has it"))
+        for index, entry in enumerate(t.host.nat):
+            kind = next(iter(entry.model_dump(exclude_none=True)), "nat")
+            what = {"snat": "SNAT", "publish": "published port (DNAT)"}.get(kind, kind)
+            notes.append(NotCarried(f"host.nat[{index}]", f"the node's {what}: no reference"
+                                    " CNI plugin writes the design's NAT on the node"))
+        if t.host.firewall is not None:
+            notes.append(NotCarried("host.firewall", "the node's own firewall rules: no"
+                                    " reference CNI plugin writes them"))
         for key, link in t.interfaces.items():
             if link.namespace is not None or key in self.carried:
                 continue
@@ -455,6 +483,19 @@ class MultusMapping:
         for name in sorted(self.bridges_used):
             lines.append(f"node bridge: {name} is made by the bridge plugin on first use")
         return lines
+
+
+def _filter_losses(key: str, link: Any) -> list[NotCarried]:
+    """What a carried interface sets that no reference plugin applies: rules on its bridge
+    port and its impairment."""
+    lost = []
+    if link.port_firewall is not None:
+        lost.append(NotCarried(f"interfaces.{key}.port-firewall", "rules on a bridge port:"
+                               " no reference CNI plugin writes them"))
+    if link.impairment is not None:
+        lost.append(NotCarried(f"interfaces.{key}.impairment", "no reference CNI plugin"
+                               " delays, drops or shapes an attachment's packets as designed"))
+    return lost
 
 
 def main_plugin(config: dict[str, Any]) -> dict[str, Any]:

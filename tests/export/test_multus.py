@@ -193,3 +193,25 @@ def test_nodad_is_listed_as_not_carried() -> None:
                             'addresses: [192.168.31.5/24, "fd00::5/64 nodad"]}')
     notes = {n.where: n.reason for n in export_multus(parse_topology(design)).not_carried}
     assert "nodad on fd00::5/64" in notes["interfaces.a.addresses"]
+
+
+def test_rules_nat_forwarding_and_impairment_are_never_dropped_silently() -> None:
+    """docker's forwarding, NAT and forward chain live on the node, OpenStack's security groups
+    on bridge ports: Multus carries none of them, so each is listed (and --strict fails)."""
+    docker = {n.where for n in export_multus(load_topology(
+        next(p for p in EXAMPLES if p.name == "docker-bridge.yaml"))[1]).not_carried}
+    assert {"host.forwarding", "host.nat[0]", "host.nat[1]", "host.firewall"} <= docker
+    openstack = {n.where for n in export_multus(load_topology(
+        next(p for p in EXAMPLES if p.name == "openstack-linuxbridge.yaml"))[1]).not_carried}
+    assert {"interfaces.tap-vm1.port-firewall", "interfaces.tap-vm2.port-firewall"} <= openstack
+    design = DESIGN.replace("  two:\n", "  two:\n    firewall: {input: {policy: drop}}\n"
+                            "    forwarding: {ipv4: true}\n").replace(
+        "addresses: [192.168.31.5/24]}", "addresses: [192.168.31.5/24],\n"
+        "      impairment: {rate: 10mbit}}")
+    export = export_multus(parse_topology(design))
+    notes = {n.where for n in export.not_carried}
+    assert {"namespaces.two.firewall", "interfaces.a.impairment"} <= notes
+    # a pod's forwarding is a sysctl inside the pod: the tuning plugin carries it
+    b = next(a for a in export.attachments if a.key == "b")
+    tuning = next(p for p in b.config["plugins"] if p["type"] == "tuning")
+    assert tuning["sysctl"] == {"net.ipv4.ip_forward": "1"}
