@@ -53,9 +53,45 @@ def cell_text(pair: dict[str, Any]) -> str:
     if verdict == "reachable" and full_size == "unreachable":
         mtu = (pair.get("predicted") or {}).get("mtu")
         mark += f" ≤{mtu}" if mtu else " small only"  # full-size packets are lost
+    services = pair.get("services") or []
+    if services:  # the echo says nothing of the ports: count those that connect
+        connects = sum(1 for s in services if _port_verdict(s) == "reachable")
+        mark += f" · ports {connects}/{len(services)}"
     if pair.get("match") is False or (observed and predicted and observed != predicted):
         mark += " ≠"
     return mark
+
+
+def _port_verdict(service: dict[str, Any]) -> str | None:
+    return ((service.get("observed") or {}).get("verdict")
+            or (service.get("predicted") or {}).get("verdict"))
+
+
+def _connects(verdict: str | None) -> str:
+    return "connects" if verdict == "reachable" else "does not connect"
+
+
+def ports_html(pair: dict[str, Any]) -> str:
+    """The TCP/UDP ports probed besides the echo: each port, whether it connects (measured,
+    else predicted), and why one does not or surprised the prediction."""
+    services = pair.get("services") or []
+    if not services:
+        return ""
+    rows = []
+    for service in services:
+        predicted = service.get("predicted") or {}
+        observed = service.get("observed") or {}
+        verdict = _port_verdict(service)
+        text = f"<b>{service.get('proto')}/{service.get('port')}</b> {_connects(verdict)}"
+        if observed and observed.get("verdict") != predicted.get("verdict"):
+            text += f" (predicted: {_connects(predicted.get('verdict'))})"
+            if observed.get("error"):
+                text += f" — {observed['error']}"
+        if verdict != "reachable" or observed.get("verdict") not in (None,
+                                                                     predicted.get("verdict")):
+            text += f": {designer_fix(str(predicted.get('reason', '')))}"
+        rows.append(f"<li>{text}</li>")
+    return f"<p><b>Ports</b> (besides the echo):</p><ul>{''.join(rows)}</ul>"
 
 
 def pair_key(pair: dict[str, Any]) -> tuple[str, str]:
@@ -116,8 +152,14 @@ def explanation_html(pair: dict[str, Any], fix: str | None = None) -> str:
         lines.append("<p><i>Not measured: this is the static prediction from the design.</i></p>")
     if pair.get("mismatch"):
         lines.append(f"<p><b>Differs from the prediction:</b> {pair['mismatch']}</p>")
-    if fix or predicted.get("fix"):
-        lines.append(f"<p><b>Fix:</b> {fix or designer_fix(str(predicted['fix']))}</p>")
+    ports = ports_html(pair)
+    if ports:
+        lines.append(ports)
+    port_fixes = [str((s.get("predicted") or {}).get("fix")) for s in pair.get("services") or ()
+                  if (s.get("predicted") or {}).get("fix")]
+    written = fix or predicted.get("fix") or (port_fixes[0] if port_fixes else None)
+    if written:
+        lines.append(f"<p><b>Fix:</b> {fix or designer_fix(str(written))}</p>")
     return "\n".join(lines)
 
 
