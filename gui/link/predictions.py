@@ -8,7 +8,6 @@ Runs shortly after the user stops editing, and only for a topology without error
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -20,27 +19,22 @@ DELAY_MS = 300
 MAX_NAMESPACES = 64  # pairs grow with the square: 1,000 namespaces would take minutes
 
 
-def explain_function(name: str = "explain") -> Callable[..., Any] | None:
-    try:
-        module = importlib.import_module("netwright.backend.checks.explain")
-    except ImportError:
-        return None
-    function = getattr(module, name, None)
-    return function if callable(function) else None
-
-
 def predict(document: TopologyDocument) -> dict[str, Any]:
     """The predicted check result, in the check's JSON shape (raises TopologyError).
 
     The outside is predicted too (a documentation address beyond the gateway, as a Check
     with no outside named probes), so "no default route" shows in the matrix while designing.
+    So are the TCP/UDP ports a check probes besides the echo where the design has rules or
+    publishes ports, as ``netwright explain`` predicts them.
     """
-    explain = explain_function()
-    if explain is None:
-        raise LookupError("reachability predictions are not installed")
+    try:
+        explain = importlib.import_module("netwright.backend.checks.explain")
+        services = importlib.import_module("netwright.backend.checks.services")
+    except ImportError:
+        raise LookupError("reachability predictions are not installed") from None
     topology = document.contract.topology()
-    outside = explain_function("default_outside")
-    pairs = explain(topology, outside(topology)) if outside is not None else explain(topology)
+    explainer = explain.Explainer(topology, explain.default_outside(topology))
+    pairs = services.with_services(explainer, explainer.pairs())
     result: dict[str, Any] = {"topology": topology.name, "probed": False,
                               "pairs": [p.to_json() for p in pairs]}
     if not pairs:

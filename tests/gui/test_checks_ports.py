@@ -75,3 +75,18 @@ def test_a_measured_port_that_differs_is_marked_and_explained() -> None:
     assert cell_text(pair).endswith(" ≠")
     html = explanation_html(pair)
     assert "tcp/22</b> does not connect (predicted: connects) — connection refused" in html
+
+
+def test_the_designs_predictions_include_the_ports(window: Any, tmp_path: Any) -> None:
+    """While designing, the matrix predicts the ports as `netwright explain` does (the window
+    predicted the echo only, so a port the rules refuse showed nowhere before a Check)."""
+    from PySide6.QtWidgets import QApplication
+
+    path = tmp_path / "ports.yaml"
+    path.write_text(DESIGN)
+    assert window.open_path(path)
+    window.predictions.run()
+    QApplication.processEvents()
+    pair = window.checks.cell("b", "10.0.0.1")
+    assert pair is not None and pair.get("services"), pair
+    assert "ports" in cell_text(pair)
