@@ -170,6 +170,10 @@ def _seen(observed: dict[str, Any]) -> str:
     if observed.get("size"):
         text += (f"; {observed['size']} bytes with don't-fragment:"
                  f" {observed.get('size_error') or 'a reply'}")
+    impairment = observed.get("impairment")
+    if impairment:  # a path the design impairs: its echoes against the design's RTT and loss
+        text += (f"; {impairment.get('received')} of {impairment.get('probes')} echoes"
+                 f" answered: {impairment.get('text')}")
     return text
 
 

@@ -90,3 +90,17 @@ def test_the_designs_predictions_include_the_ports(window: Any, tmp_path: Any) -
     pair = window.checks.cell("b", "10.0.0.1")
     assert pair is not None and pair.get("services"), pair
     assert "ports" in cell_text(pair)
+
+
+def test_an_impaired_pairs_echoes_are_shown_against_the_design() -> None:
+    """The check measures RTT and loss where the design impairs a path; the explanation
+    says what was measured against what was designed (it said only "reply in 80 ms")."""
+    from netwright.backend.checks.impaired import PathImpairment, judge
+
+    expected = PathImpairment(80.0, 0.0, 0.02, ("pa", "ea"))
+    pair = _pair("b", "10.0.0.2")
+    pair["observed"] = {"verdict": "reachable", "error": None, "rtt_ms": 80.4, "errno": None,
+                        "attempts": 1,
+                        "impairment": judge(expected, [80.4, 80.9, 79.8] * 10, 31)}
+    html = explanation_html(pair)
+    assert "30 of 31 echoes" in html and "as designed (RTT 80 ms, 2 % loss)" in html
