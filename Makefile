@@ -42,11 +42,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	mkdir -p build/typecheck/netwright
 	ln -sfn $(CURDIR)/backend build/typecheck/netwright/backend
-	$(VENV)/bin/mypy -p netwright.backend.topology -p netwright.backend.engine -p netwright.backend.lab \
-		-p netwright.backend.nft -p netwright.backend.export -p netwright.backend.observe \
-		-p netwright.backend.kernel -p netwright.backend.hostimport -p netwright.backend.checks \
-		-p netwright.backend.capture -p netwright.backend.measure -p netwright.backend.client \
-		-p netwright.backend.dhcp -p netwright.backend.nm -p netwright.backend.outcomes
+	$(VENV)/bin/mypy -p netwright.backend
 
 # The host suite runs inside a network + mount namespace of its own (tests/tools/run-isolated):
 # the machine's own interfaces and /run/netns are never touched. The designer's tests run in a

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 
 FALLBACK_COLUMNS = 80
 
@@ -34,4 +35,6 @@ class Parser(argparse.ArgumentParser):
     """An ArgumentParser whose help formatter is given the terminal's width."""
 
     def _get_formatter(self) -> argparse.HelpFormatter:
-        return self.formatter_class(prog=self.prog, width=terminal_columns() - 2)
+        # argparse's own stubs give formatter_class only ``prog``; every HelpFormatter takes width
+        formatter: Callable[..., argparse.HelpFormatter] = self.formatter_class
+        return formatter(prog=self.prog, width=terminal_columns() - 2)

@@ -12,7 +12,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -247,7 +247,7 @@ def _check_host(args: argparse.Namespace) -> CheckResult:
         size=args.size, source=args.source, port=args.port))
 
 
-def run_locally(main: Callable[[], Awaitable[CheckResult]], doing: str, what: str
+def run_locally(main: Callable[[], Coroutine[Any, Any, CheckResult]], doing: str, what: str
                 ) -> CheckResult:
     """``main()`` run in this process (``--local``); a refusal to enter a namespace (not
     root) becomes a sentence naming the ways that work."""

@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     if args.output:
         from pathlib import Path
 
-        from netwright.backend.topology.document import atomic_write
+        from netwright.backend.topology.source import atomic_write
 
         atomic_write(Path(args.output), text)
     else:

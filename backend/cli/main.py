@@ -77,7 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `netwright`, `netwright FILE.yaml`, `netwright --lab`: the designer.
         from netwright.gui.app import run as run_gui
 
-        return run_gui(args_list)
+        status: int = run_gui(args_list)
+        return status
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")  # see the module's docstring
     parser = build_parser(args_list[:1])
     args = parser.parse_args(args_list)

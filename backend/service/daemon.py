@@ -158,7 +158,11 @@ async def serve(args: argparse.Namespace) -> int:
     log.info("serving %s (%s mode, target %s, state in %s)", names.BUS_NAME, mode,
              target.key, state_dir)
 
-    idle = _watch_idle(args, bus, interface, lambda: (received.append("idle"), stop.set()))
+    def stop_idle() -> None:
+        received.append("idle")
+        stop.set()
+
+    idle = _watch_idle(args, bus, interface, stop_idle)
     disconnected = asyncio.ensure_future(
         bus.wait_for_disconnect()  # type: ignore[no-untyped-call]
     )
