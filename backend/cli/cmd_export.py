@@ -56,6 +56,11 @@ def run(args: argparse.Namespace) -> int:
     else:
         module, function = FORMATS[args.format]
         text = getattr(importlib.import_module(module), function)(topology)
+        if args.format in ("sh", "batch"):
+            from netwright.backend.export.ip_commands import left_out
+
+            for line in left_out(topology):
+                print(f"netwright: not in this script: {line}", file=sys.stderr)
     if args.output:
         from pathlib import Path
 

@@ -19,6 +19,7 @@ import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from netwright.backend.observe.sysctls import FORWARDING
 from netwright.backend.topology.model import (
     Bridge,
     Dummy,
@@ -153,15 +154,23 @@ def _name_of(topology: Topology, key: str) -> str:
 
 
 def build_commands(topology: Topology) -> list[IpCommand]:
-    """Every command, in an order the kernel accepts."""
+    """Every command, in an order the kernel accepts. Existing objects (someone else's) are
+    used as they are, never created or changed, as ``netwright apply`` does."""
     commands: list[IpCommand] = []
-    for ns, namespace in topology.namespaces.items():
+    namespaces = {ns: spec for ns, spec in topology.namespaces.items() if not spec.existing}
+    for ns, namespace in namespaces.items():
         commands.append(IpCommand(None, ("netns", "add", ns)))
         commands.append(IpCommand(ns, ("link", "set", "lo", "up")))
+        owned = namespace.forwarding
+        for version, on in ((4, owned.ipv4 if owned else None),
+                            (6, owned.ipv6 if owned else None)):
+            if on is not None:
+                commands.append(IpCommand(ns, (f"{FORWARDING[version]}={int(on)}",),
+                                          program="sysctl"))
         for key, value in namespace.sysctls.items():
             commands.append(IpCommand(ns, (f"{key}={value}",), program="sysctl"))
     done: set[str] = set()
-    order = creation_order(topology)
+    order = [key for key in creation_order(topology) if not topology.interfaces[key].existing]
     for key in order:
         commands.extend(_create(topology, key, done))
     for key in order:
@@ -183,7 +192,7 @@ def build_commands(topology: Topology) -> list[IpCommand]:
             commands.append(IpCommand(link.namespace, (
                 "link", "set", topology.kernel_name(key), "up",
             )))
-    for ns, namespace in topology.namespaces.items():
+    for ns, namespace in namespaces.items():
         for route in namespace.routes:
             family = ["-6"] if (route.via and ":" in route.via) or ":" in route.to else []
             args = [*family, "route", "add", route.to]
@@ -197,6 +206,43 @@ def build_commands(topology: Topology) -> list[IpCommand]:
                 args += ["src", route.src]
             commands.append(IpCommand(ns, tuple(args)))
     return commands
+
+
+def left_out(topology: Topology) -> list[str]:
+    """What the design holds that the script does not build, one sentence each: never
+    dropped silently (``netwright apply`` writes rules as nftables tables, impairment as
+    qdiscs, and records the host's forwarding to restore it on destroy)."""
+    out: list[str] = []
+    existing = [*(ns for ns, spec in topology.namespaces.items() if spec.existing),
+                *(topology.kernel_name(k) for k, v in topology.interfaces.items()
+                  if v.existing)]
+    if existing:
+        out.append(f"existing (someone else's, used as they are): {', '.join(existing)}")
+    host = topology.host
+    if host.forwarding is not None and (host.forwarding.ipv4 is not None
+                                        or host.forwarding.ipv6 is not None):
+        out.append("the host's forwarding (netwright apply sets it and restores it on"
+                   " destroy)")
+    places = [("the host", host.nat, host.firewall)] + [
+        (f"namespace {ns}", spec.nat, spec.firewall)
+        for ns, spec in topology.namespaces.items() if not spec.existing]
+    for place, nat, firewall in places:
+        if nat:
+            out.append(f"{len(nat)} NAT entr{'y' if len(nat) == 1 else 'ies'} in {place}"
+                       " (netwright apply writes them as an nftables table)")
+        if firewall is not None:
+            out.append(f"the firewall rules of {place} (netwright apply writes them as an"
+                       " nftables table)")
+    for key, link in topology.interfaces.items():
+        if link.existing:
+            continue
+        name = topology.kernel_name(key)
+        if link.port_firewall is not None:
+            out.append(f"the bridge-port rules of {name} (netwright apply writes them as an"
+                       " nftables table of the bridge family)")
+        if link.impairment is not None:
+            out.append(f"the impairment of {name} (netwright apply sets it with tc)")
+    return out
 
 
 def _dhcp_notes(topology: Topology) -> list[str]:
@@ -217,6 +263,7 @@ def shell_script(topology: Topology) -> str:
         "# Builds every namespace and interface with ip(8); host NICs are used, never changed.",
         "set -e",
         *_dhcp_notes(topology),
+        *(f"# not in this script: {line}" for line in left_out(topology)),
         *(command.shell() for command in build_commands(topology)),
     ]
     return "\n".join(lines) + "\n"
@@ -227,6 +274,7 @@ def batch_script(topology: Topology) -> str:
     lines = [
         f"# Topology {topology.name}, exported by netwright export --format batch.",
         *_dhcp_notes(topology),
+        *(f"# not in this script: {line}" for line in left_out(topology)),
         *(command.batch() for command in build_commands(topology)),
     ]
     return "\n".join(lines) + "\n"

@@ -111,3 +111,42 @@ def test_export_refuses_an_invalid_file(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stdout == ""
     assert "veth-peer-missing" in result.stderr and "Traceback" not in result.stderr
+
+
+IMPORTED = """netwright: 1
+name: mixed
+namespaces:
+  router: {existing: true, routes: [{to: default, via: 10.1.0.254}]}
+  r2: {forwarding: {ipv4: true}}
+interfaces:
+  br0: {kind: bridge, existing: true, addresses: [10.1.0.1/24]}
+  up-a: {kind: veth, existing: true, peer: up-b, master: br0}
+  up-b: {kind: veth, existing: true, namespace: router, peer: up-a, addresses: [10.1.0.2/24]}
+  v1: {kind: veth, peer: v2, master: br0, impairment: {rate: 10mbit}}
+  v2: {kind: veth, peer: v1, namespace: r2, addresses: [10.1.0.3/24]}
+"""
+
+
+@pytest.mark.parametrize("form", ["sh", "batch"])
+def test_export_script_uses_existing_objects_and_names_what_it_leaves_out(
+        tmp_path: Path, form: str) -> None:
+    """Existing objects are someone else's: the script, like apply, never creates or
+    changes them; rules, NAT, forwarding and impairment it does not build are said, on
+    standard error and as comments, instead of vanishing from a script that 'builds it'."""
+    design = tmp_path / "mixed.yaml"
+    design.write_text(IMPORTED)
+    result = netwright("export", "--format", form, str(design))
+    assert result.returncode == 0, result.stderr
+    body = [line for line in result.stdout.splitlines() if not line.startswith("#")]
+    assert not [line for line in body if "router" in line or "br0 " in line.replace(
+        "master br0", "") or "up-a" in line or "up-b" in line], body
+    assert any("net.ipv4.ip_forward=1" in line and "r2" in line for line in body)
+    assert any("v1 master br0" in line for line in body)
+    said = "existing (someone else's, used as they are): router, br0, up-a, up-b"
+    assert f"netwright: not in this script: {said}" in result.stderr
+    assert f"# not in this script: {said}" in result.stdout
+    assert "the impairment of v1" in result.stderr
+    docker = netwright("export", "--format", form, str(ROOT / "examples" / "docker-bridge.yaml"))
+    for lost in ("the host's forwarding", "2 NAT entries in the host",
+                 "the firewall rules of the host"):
+        assert lost in docker.stderr and lost in docker.stdout
