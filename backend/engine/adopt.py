@@ -84,9 +84,10 @@ def adopted(topology: Topology, keys: list[str]) -> Topology:
     return result
 
 
-def mark(kernel: Kernel, topology: str, items: list[Adoption]) -> None:
-    """Give every object this topology's marker, or none: a refusal or a kernel error undoes
-    the marks already set. An object another topology owns is refused before any mark."""
+def adoptable(kernel: Kernel, topology: str, items: list[Adoption]
+              ) -> list[tuple[Adoption, int, str | None]]:
+    """Each object's index and alias, read only; refused (with the sentence) when it is
+    missing, another topology's, or already this one's."""
     found: list[tuple[Adoption, int, str | None]] = []
     for item in items:
         if not kernel.exists(item.where):
@@ -103,6 +104,13 @@ def mark(kernel: Kernel, topology: str, items: list[Adoption]) -> None:
         if owner is not None:
             raise AdoptRefused(f"{item.text} already carries {topology}'s marker")
         found.append((item, index, alias))
+    return found
+
+
+def mark(kernel: Kernel, topology: str, items: list[Adoption]) -> None:
+    """Give every object this topology's marker, or none: a refusal or a kernel error undoes
+    the marks already set. An object another topology owns is refused before any mark."""
+    found = adoptable(kernel, topology, items)
     done: list[tuple[Adoption, int, str | None]] = []
     for item, index, alias in found:
         if not _set_alias(kernel, item.where, index, marker(topology, item.key)):
@@ -137,14 +145,17 @@ def refuse_release(previous: Topology | None, topology: Topology) -> None:
 
 
 def preview(store: Store, target: Target, name: str, keys: list[str]) -> list[Adoption]:
-    """What ``adopt`` would adopt, checked as far as the design goes (nothing is marked):
-    the list a confirmation names."""
+    """What ``adopt`` would adopt, checked in the design and in the kernel as ``adopt``
+    checks them (nothing is marked): the list a confirmation names, so that nobody confirms
+    an adoption that is then refused."""
     record = store.load(name)
     if record is None:
         raise NotDeployed(f"topology {name} is not deployed: apply the design (with the"
                           " objects as existing) first, then adopt them")
     items = adoptions(record.topology, keys, target)
     adopted(record.topology, [i.key for i in items])
+    with Kernel() as kernel:
+        adoptable(kernel, name, items)
     return items
 
 

@@ -100,3 +100,16 @@ def test_a_design_that_marks_an_adopted_object_existing_again_is_refused(
     with pytest.raises(ConflictError, match="would delete them"):
         asyncio.run(engine.apply(parse_topology(old)))
     assert snapshot() == before
+
+
+def test_another_topologys_object_is_refused_before_the_confirmation(
+        design: Path, state_dir: Path, live: LiveHost,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Nobody is asked to confirm an adoption that would then be refused."""
+    sh("ip link set obsvh1 alias netwright:other:obsvh1")
+    before = snapshot()
+    assert _adopt(state_dir, str(design), *PAIR) != 0  # no --yes: it would ask
+    out, err = capsys.readouterr()
+    assert "belongs to topology other" in err and "nothing adopted" not in err
+    assert "Adopt into topology" not in out
+    assert snapshot() == before
