@@ -5,17 +5,25 @@ The packet socket is opened by a short-lived thread that enters the interface's 
 with protocol 0 so it receives nothing until the filter is attached and it is bound to the
 interface: no packet that the filter refuses, or from another interface, ever reaches it.
 The caller's descriptor is only written to, never opened here, so root never writes into a
-path of the user's choosing. A capture ends on its packet count, its time limit, ``stop``
-being set (Cancel, the caller leaving) or the reader closing its end (EPIPE).
+path of the user's choosing; and it is written by a helper process (``cat``), never by this
+thread: the caller chooses what the descriptor is,
+and one that never takes data (a pipe or terminal nobody reads, a file on a FUSE mount whose
+server never answers) would block a write forever, beyond Cancel and the caller leaving. The
+helper blocks instead, and is ended by its PID. A capture ends on its packet count, its time
+limit, ``stop`` being set (Cancel, the caller leaving) or the reader closing its end (EPIPE).
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import fcntl
 import os
 import select
+import shutil
 import socket
 import struct
+import subprocess
 import threading
 import time
 from dataclasses import dataclass
@@ -36,6 +44,13 @@ FLUSH_SECONDS = 0.2
 FLUSH_BYTES = 256 * 1024
 #: Packets read between two looks at the clock and the stop flag, under a flood.
 BATCH = 512
+#: How often a writer waiting for a stalled reader looks at the stop flag.
+WAIT_SLICE_SECONDS = 0.1
+#: How long the end of a capture waits for the reader to take what is left.
+DRAIN_SECONDS = 2.0
+#: The pipe to the writing helper (F_SETPIPE_SZ), so a burst does not wait for it.
+HELPER_PIPE_BYTES = 1024 * 1024
+F_SETPIPE_SZ = 1031
 _TIMESPEC = struct.Struct("=qq")
 _GONE = (errno.ENETDOWN, errno.ENXIO, errno.ENODEV)
 
@@ -118,16 +133,21 @@ def open_capture(netns: str | None, interface: str, limits: CaptureLimits) -> so
 
 def record(sock: socket.socket, interface: str, out_fd: int, limits: CaptureLimits,
            stop: threading.Event | None = None) -> CaptureResult:
-    """Write what ``sock`` (from open_capture) receives into ``out_fd``; closes ``sock``."""
+    """Write what ``sock`` (from open_capture) receives into ``out_fd`` (through the helper
+    process); closes ``sock``."""
+    stop = stop or threading.Event()
     try:
-        return _run(sock, interface, out_fd, limits, stop or threading.Event())
+        output = _Output(out_fd, stop)
+        try:
+            return _run(sock, interface, output, limits, stop)
+        finally:
+            output.close()
     finally:
         sock.close()
 
 
-def _run(sock: socket.socket, interface: str, out_fd: int, limits: CaptureLimits,
+def _run(sock: socket.socket, interface: str, writer: _Output, limits: CaptureLimits,
          stop: threading.Event) -> CaptureResult:
-    writer = _Writer(out_fd)
     comment = f"filter: {limits.filter}" if limits.filter else ""
     if not writer.write(pcapng.section_header()
                         + pcapng.interface_description(interface, SNAPLEN, comment)):
@@ -201,14 +221,29 @@ def _dropped(sock: socket.socket) -> int:
     return int(drops)
 
 
-class _Writer:
-    """Buffers blocks and writes them to the caller's descriptor; False once it is closed."""
+class _Output:
+    """Buffers blocks and hands them to the helper that writes the caller's descriptor;
+    False from ``write``/``flush`` once the reader has closed it (the helper has ended)."""
 
-    def __init__(self, fd: int) -> None:
-        self._fd = fd
+    def __init__(self, fd: int, stop: threading.Event) -> None:
+        self._stop = stop
         self._parts: list[bytes] = []
         self._size = 0
         self._last = time.monotonic()
+        self._failure = ""
+        read_end, self._pipe = os.pipe2(os.O_CLOEXEC | os.O_NONBLOCK)
+        try:
+            with contextlib.suppress(OSError):  # a smaller pipe only waits more often
+                fcntl.fcntl(self._pipe, F_SETPIPE_SZ, HELPER_PIPE_BYTES)
+            os.set_blocking(read_end, True)  # the helper's end: it may wait, we never do
+            self._helper = _start_helper(read_end, fd)
+        except BaseException:
+            os.close(self._pipe)
+            raise
+        finally:
+            os.close(read_end)
+        self._poller = select.poll()
+        self._poller.register(self._pipe, select.POLLOUT)
 
     def write(self, block: bytes) -> bool:
         self._parts.append(block)
@@ -217,19 +252,77 @@ class _Writer:
             return self.flush()
         return True
 
-    def flush(self) -> bool:
+    def flush(self, patience: float | None = None) -> bool:
+        """Hand what is buffered over; while the reader is slow, wait for it until ``stop``
+        is set (or ``patience`` seconds, when given), then drop the rest."""
         self._last = time.monotonic()
         if not self._parts:
             return True
         data = memoryview(b"".join(self._parts))
         self._parts.clear()
         self._size = 0
-        try:
-            while data:
-                data = data[os.write(self._fd, data):]
-        except OSError as exc:
-            if exc.errno in (errno.EPIPE, errno.EBADF, errno.ECONNRESET):
+        give_up = None if patience is None else time.monotonic() + patience
+        while data:
+            try:
+                data = data[os.write(self._pipe, data):]
+            except BlockingIOError:
+                if not self._wait(give_up):
+                    return True  # stopped while the reader stalled: the rest is dropped
+            except BrokenPipeError:
                 return False
-            raise CaptureError(f"cannot write the capture: {os.strerror(exc.errno or 0)}"
-                               ) from None
         return True
+
+    def _wait(self, give_up: float | None) -> bool:
+        """True once the helper takes data again; False when we stop waiting first."""
+        while not self._poller.poll(int(WAIT_SLICE_SECONDS * 1000)):
+            if give_up is None and self._stop.is_set():
+                return False
+            if give_up is not None and time.monotonic() >= give_up:
+                return False
+        return True
+
+    def close(self) -> None:
+        """The last blocks, then the helper: given DRAIN_SECONDS to write what it holds,
+        then ended by its PID. CaptureError if writing failed for another reason than the
+        reader closing (a full disk, say), in the helper's words."""
+        try:
+            self.flush(DRAIN_SECONDS)
+        finally:
+            os.close(self._pipe)
+            try:
+                self._helper.wait(DRAIN_SECONDS)
+            except subprocess.TimeoutExpired:
+                self._helper.kill()
+                self._helper.wait()
+        reason = _said(self._helper).splitlines()
+        if self._helper.returncode not in (0, -9) and reason and not _reader_left(reason[-1]):
+            raise CaptureError("cannot write the capture: "
+                               + reason[-1].rsplit(": ", 1)[-1][:200])
+
+
+def _said(helper: subprocess.Popen[bytes]) -> str:
+    """What the ended helper wrote to its stderr, without waiting for more."""
+    if helper.stderr is None:
+        return ""
+    try:
+        os.set_blocking(helper.stderr.fileno(), False)
+        return (helper.stderr.read(4096) or b"").decode(errors="replace").strip()
+    except OSError:
+        return ""
+    finally:
+        helper.stderr.close()
+
+
+def _reader_left(message: str) -> bool:
+    return any(word in message for word in ("Broken pipe", "Bad file descriptor",
+                                            "Connection reset"))
+
+
+def _start_helper(read_end: int, fd: int) -> subprocess.Popen[bytes]:
+    """``cat`` from our pipe into the caller's descriptor, with nothing else of ours (no
+    other descriptor, no environment): the only process that may wait on the caller."""
+    cat = shutil.which("cat", path="/usr/bin:/bin")
+    if cat is None:
+        raise CaptureError("capturing needs cat (coreutils), which is not installed")
+    return subprocess.Popen([cat], stdin=read_end, stdout=fd, stderr=subprocess.PIPE,
+                            env={}, cwd="/", close_fds=True)

@@ -1,12 +1,13 @@
 """The Capture member of io.netwright.Backend1: packets of a deployed interface, as pcapng.
 
 The caller opens the output itself (as the user) and passes the descriptor over the bus
-(D-Bus type 'h'); netwrightd only writes into it, so root never opens a path of the caller's
-choosing. The capture runs as a job of operation "capture": it ends on its count or time limit,
-on Cancel (the job's own action, io.netwright.capture), and when the caller's connection leaves
-the bus (as every reading job does: caller_watch.py), so an interrupted client never leaves a
-capture running. Mixed
-into ``Backend1`` (interface.py) with the fixed handler shape of calls.exported.
+(D-Bus type 'h'); netwrightd never opens a path of the caller's choosing, and what writes into
+the descriptor is a helper process (capture.engine), so a descriptor that never takes data
+stalls only that helper. The capture runs as a job of operation "capture": it ends on its
+count or time limit, on Cancel (the job's own action, io.netwright.capture), and when the
+caller's connection leaves the bus (as every reading job does: caller_watch.py), so an
+interrupted client never leaves a capture running. Mixed into ``Backend1`` (interface.py) with
+the fixed handler shape of calls.exported.
 """
 
 from __future__ import annotations

@@ -1,0 +1,98 @@
+"""Capture against a hostile caller: a reader that never reads must not pin the capture.
+
+The caller chooses what its descriptor is. A pipe whose reading end is held by a process
+that never reads fills up, and a blocking write into it would never return: the capture's
+thread would then ignore Cancel and its owner leaving the bus, keep its packet socket (and
+its 32 MiB receive buffer) open, and keep netwrightd from stopping. Each test runs the
+caller as an unprivileged user through the project's client.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from svc_callers import run_client
+from svc_capture import packet_sockets
+from svc_polkit import USER_ALLOWED
+
+MV2 = "192.168.31.6"
+
+#: A pipe of one page whose read end a process of the caller's own keeps and never reads.
+STALLED_PIPE = """
+import fcntl, os, subprocess
+read_end, write_end = os.pipe()
+fcntl.fcntl(write_end, 1031, 4096)  # F_SETPIPE_SZ: one page
+holder = subprocess.Popen(['sleep', '120'], pass_fds=[read_end],
+                          start_new_session=True, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL)
+os.close(read_end)
+await client.apply(seed)
+job = await client.start_capture('seed', 'mv1', write_end)
+os.close(write_end)
+"""
+
+
+def _flood(running) -> None:
+    """Enough packets on mv1 to fill a page many times over (net1 → net2's mv2)."""
+    running.host.run("ip", "netns", "exec", "lab-net1", "ping", "-q", "-c", "40", "-i",
+                     "0.01", "-s", "1400", MV2, check=False)
+
+
+def _sockets_gone(running, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while packet_sockets(running.host, "lab-net1") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return packet_sockets(running.host, "lab-net1") == 0
+
+
+def _end(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+
+
+def _stall(running, system_bus, then: str) -> Any:
+    """Run STALLED_PIPE as the allowed user, flood mv1 while its caller is still on the bus
+    (so the pipe is full before it leaves; the snippet sleeps meanwhile), then ``then``; the
+    snippet's value."""
+    with ThreadPoolExecutor(1) as pool:
+        client = pool.submit(run_client, USER_ALLOWED, system_bus, STALLED_PIPE
+                             + "import asyncio\nawait asyncio.sleep(3)\n" + then)
+        time.sleep(1.5)
+        _flood(running)
+        outcome = client.result(timeout=120)
+    assert "value" in outcome, outcome
+    value: Any = outcome["value"]
+    return value
+
+
+def test_a_stalled_reader_does_not_outlive_its_caller(running, system_bus) -> None:
+    holder = _stall(running, system_bus, "return holder.pid\n")
+    assert isinstance(holder, int), holder
+    try:
+        assert _sockets_gone(running, 10), running.log()
+    finally:
+        _end(holder)
+        run_client(USER_ALLOWED, system_bus, "await client.destroy('seed')")
+
+
+def test_cancel_stops_a_capture_whose_reader_stalled(running, system_bus) -> None:
+    then = """
+await client.cancel(job)
+try:
+    ended = await asyncio.wait_for(client.wait_capture(job), 10)
+except TimeoutError:
+    ended = 'still running 10 s after Cancel'
+return [holder.pid, ended]
+"""
+    holder, ended = _stall(running, system_bus, then)
+    try:
+        assert isinstance(ended, dict) and ended["ended"] == "stopped", ended
+        assert _sockets_gone(running, 10), running.log()
+    finally:
+        _end(holder)
+        run_client(USER_ALLOWED, system_bus, "await client.destroy('seed')")
