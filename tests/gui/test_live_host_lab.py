@@ -231,12 +231,14 @@ def test_adopt_names_each_object_and_the_backend_marks_only_the_confirmed_ones(
     assert design.interfaces["obsvh2"]["existing"] is True
     assert window.document.undo_stack.count() == steps + 1
 
-    # an anonymous namespace cannot be adopted: chosen on the host, confirmed, then refused
-    # in the backend's words
+    # an anonymous namespace cannot be adopted: chosen on the host, refused in the backend's
+    # words before anyone is asked to confirm it
     window.live.open_action.trigger()
     live.scene.select_keys([lab_host.anonymous_key])
-    qtbot.mouseClick(_adopt_dialog(window, loop).adopt_button, Qt.MouseButton.LeftButton)
+    window.live.adopt.dialog = None
+    window.live.adopt.action.trigger()
     loop.run_until_complete(idle(window))
+    assert window.live.adopt.dialog is None
     message = window.statusBar().currentMessage()
     assert message.startswith("nothing was adopted: cannot adopt into guiadopt:"), message
     assert "only a namespace under /run/netns" in message, message
