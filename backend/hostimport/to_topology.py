@@ -20,6 +20,7 @@ from netwright.backend.export.multus_import import topology_yaml
 from netwright.backend.kernel.netns import Where
 from netwright.backend.observe.host import HostView, ObservedNamespace
 from netwright.backend.observe.state import FALLBACK_DEVICES, LinkState
+from netwright.backend.observe.sysctls import FORWARDING
 from netwright.backend.topology.model import LINK_KINDS, SUB_INTERFACE_KINDS
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -271,6 +272,11 @@ def _namespace_entry(ns: ObservedNamespace, as_design: bool) -> dict[str, Any]:
         routes.append(entry)
     if routes:
         out["routes"] = routes
+    # forwarding as observed (a new namespace's is off): a router namespace is predicted to
+    # forward, and a design copied from it (--as-design) forwards where it is applied
+    on = {FORWARDING[version]: 1 for version, value in ns.forwarding.items() if value}
+    if on:
+        out["sysctls"] = on
     return out
 
 

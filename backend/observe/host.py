@@ -23,6 +23,7 @@ from netwright.backend.kernel.session import Kernel
 from netwright.backend.observe.markers import parse_marker
 from netwright.backend.observe.namespaces import Holder, NetnsFound, find_namespaces
 from netwright.backend.observe.state import LinkState, NsState, observe_ns
+from netwright.backend.observe.sysctls import forwarding_in
 from netwright.backend.topology.problems import NetwrightError
 
 RTM_GETNSID = 90
@@ -96,6 +97,7 @@ class ObservedNamespace:
     is_host: bool = False
     outside: bool = False  # not the host's (the lab's LAN): never imported
     by_index: dict[int, LinkState] = field(default_factory=dict)
+    forwarding: dict[int, bool] = field(default_factory=dict)  # IP version → on (not the host)
 
     def __post_init__(self) -> None:
         self.by_index = {link.index: link for link in self.state.links.values()}
@@ -188,12 +190,14 @@ def observe_host(under: int | None = None, host: str | None = None,
         namespaces = [ObservedNamespace(host_where, inode, None, [],
                                         observe_ns(kernel, host_where, learned=True),
                                         is_host=True)]
+        forwarding = forwarding_in([f.path for f in found if kernel.opened(f.path)])
         for item in found:
             with contextlib.suppress(OSError):
                 if kernel.opened(item.path):
                     namespaces.append(ObservedNamespace(
                         item.path, item.inode, item.name, item.holders,
-                        observe_ns(kernel, item.path), outside=item.outside))
+                        observe_ns(kernel, item.path), outside=item.outside,
+                        forwarding=forwarding.get(item.path, {})))
         return HostView(namespaces, _join(kernel, namespaces))
     finally:
         kernel.close()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from netwright.backend.kernel import netns
 from netwright.backend.kernel.netns import Where, in_netns
 
 FORWARDING = {4: "net.ipv4.ip_forward", 6: "net.ipv6.conf.all.forwarding"}
@@ -40,6 +41,24 @@ def _flags_here(keys: dict[int, str]) -> dict[int, bool]:
 def forwarding_here() -> dict[int, bool]:
     """Per IP version, whether this namespace forwards (no IPv6 in the kernel: False)."""
     return _flags_here(FORWARDING)
+
+
+def forwarding_in(paths: list[str]) -> dict[str, dict[int, bool]]:
+    """``forwarding_here`` of each namespace file in ``paths`` (/run/netns/x,
+    /proc/PID/ns/net), read by one thread that enters them in turn (a few µs each, where a
+    thread per namespace costs ~0.5 ms); a namespace that cannot be entered is left out."""
+
+    def work() -> dict[str, dict[int, bool]]:
+        found = {}
+        for path in paths:
+            try:
+                netns.enter(path)
+            except OSError:
+                continue
+            found[path] = forwarding_here()
+        return found
+
+    return netns._run_in_thread(work)
 
 
 def bridge_nf_here() -> dict[int, bool]:

@@ -177,3 +177,47 @@ def test_a_host_with_nothing_to_check_says_so_and_claims_nothing() -> None:
     report = json.loads(data.stdout)
     assert data.returncode == 0 and report["pairs"] == [] and not report["probed"], report
     assert report["nothing_to_check"].startswith("no namespace of this host"), report
+
+
+@pytest.fixture
+def router(live: LiveHost) -> Iterator[str]:
+    """A named namespace that forwards between two others, as a hand-made router (or a
+    container acting as one) would."""
+    sh("""set -e
+ip netns add obs-rt
+ip netns add obs-near
+ip netns add obs-far
+ip -n obs-rt link add name rt1 type veth peer name near0 netns obs-near
+ip -n obs-rt link add name rt2 type veth peer name far0 netns obs-far
+ip -n obs-rt addr add 10.79.0.2/24 dev rt1
+ip -n obs-rt addr add 10.80.0.1/24 dev rt2
+ip -n obs-near addr add 10.79.0.1/24 dev near0
+ip -n obs-far addr add 10.80.0.2/24 dev far0
+ip -n obs-rt link set rt1 up
+ip -n obs-rt link set rt2 up
+ip -n obs-near link set near0 up
+ip -n obs-far link set far0 up
+ip -n obs-near route add default via 10.79.0.2
+ip -n obs-far route add default via 10.80.0.1
+ip netns exec obs-rt sysctl -qw net.ipv4.ip_forward=1
+""")
+    try:
+        yield "obs-rt"
+    finally:
+        sh("ip netns del obs-rt; ip netns del obs-near; ip netns del obs-far", check=False)
+
+
+def test_a_namespace_that_forwards_is_imported_and_predicted_as_forwarding(
+        router: str, tmp_path: Path) -> None:
+    """Its forwarding is what the kernel says (an existing namespace's sysctls are what
+    was observed), not 'off, as in every new namespace'."""
+    out = tmp_path / "host.yaml"
+    assert main(["import", "--local", "--process-tree", str(os.getpid()), "-o", str(out)]) == 0
+    text = out.read_text()
+    assert "obs-rt:\n    existing: true\n    sysctls: {net.ipv4.ip_forward: 1}" in text
+    assert "obs-far:\n    existing: true\n    routes:" in text  # off: nothing written
+    subject = observe_subject(process_tree=os.getpid())
+    result = asyncio.run(check_observed(subject, CheckOptions(timeout=0.5)))
+    far = _pair(result, "obs-far", "10.79.0.1")
+    assert far.observed.verdict == far.predicted.verdict == "reachable", far.predicted.reason
+    assert [m for m in result.mismatches if m.source in ("obs-near", "obs-far")] == []
