@@ -1,8 +1,12 @@
 """The Adopt member of io.netwright.Backend1: existing objects become a deployment's own.
 
-Under io.netwright.apply (adopting changes who may delete an object). The caller names every
-object; with the option "preview" nothing is marked and the answer is the list a
-confirmation shows, so a client confirms by name and then calls again. The design file is
+The preview is under io.netwright.apply; adopting itself needs io.netwright.adopt besides (an
+administrator, each time): once adopted, an object someone else made (a container runtime's
+bridge, the host's own) is deleted by destroy, and by an apply that leaves it out, so apply
+and destroy together, which site rules give freely (50-netwright-netdev.rules), must not
+reach what Netwright did not create. The caller names every object; with the option
+"preview" nothing is marked and the answer is the list a confirmation shows, so a client
+confirms by name and then calls again. The design file is
 the client's to edit (root never writes into a user's files). Mixed into ``Backend1``
 (interface.py) with the fixed shape of calls.exported.
 """
@@ -10,6 +14,7 @@ the client's to edit (root never writes into a user's files). Mixed into ``Backe
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from dbus_fast.annotations import DBusDict, DBusSignature, DBusStr
@@ -31,6 +36,7 @@ class AdoptCalls:
 
     worker: EngineWorker
     authority: Authority
+    _authorize_again: Callable[[str], Awaitable[None]]
 
     @dbus_method(name="Adopt")
     @exported(names.ACTION_APPLY)
@@ -40,6 +46,9 @@ class AdoptCalls:
         if not objects or len(objects) > MAX_OBJECTS:
             raise InvalidArgumentsError(f"name between 1 and {MAX_OBJECTS} objects to adopt")
         keys = [str(key)[:64] for key in objects]
+        preview = bool(values.get("preview"))
+        if not preview:
+            await self._authorize_again(names.ACTION_ADOPT)
         from netwright.backend.engine import adopt as adopting
         from netwright.backend.engine.store import Store
 
@@ -47,7 +56,7 @@ class AdoptCalls:
         store = Store(worker.state_dir, worker.target)
 
         async def work() -> list[dict[str, str]]:
-            if values.get("preview"):
+            if preview:
                 items = adopting.preview(store, worker.target, topology, keys)
             else:
                 items = adopting.adopt(store, worker.target, topology, keys)[1]

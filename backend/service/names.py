@@ -15,7 +15,7 @@ OBJECT_PATH: Final = "/io/netwright/Backend1"
 INTERFACE: Final = "io.netwright.Backend1"
 
 #: The version of the D-Bus API, published as the ``Version`` property.
-API_VERSION: Final = "1.9"
+API_VERSION: Final = "1.10"
 
 ACTION_INSPECT: Final = "io.netwright.inspect"
 ACTION_CHECK: Final = "io.netwright.check"
@@ -26,8 +26,10 @@ ACTION_PERSIST: Final = "io.netwright.persist"
 ACTION_OBSERVE: Final = "io.netwright.observe"
 #: Capture an interface's packets (other users' traffic): administrators by default.
 ACTION_CAPTURE: Final = "io.netwright.capture"
+#: Hand objects Netwright did not create to a topology (Adopt), so destroy deletes them.
+ACTION_ADOPT: Final = "io.netwright.adopt"
 ALL_ACTIONS: Final = (ACTION_INSPECT, ACTION_CHECK, ACTION_APPLY, ACTION_DESTROY, ACTION_PERSIST,
-                      ACTION_OBSERVE, ACTION_CAPTURE)
+                      ACTION_OBSERVE, ACTION_CAPTURE, ACTION_ADOPT)
 
 ERROR_PREFIX: Final = "io.netwright.Error."
 ERROR_NOT_AUTHORIZED: Final = ERROR_PREFIX + "NotAuthorized"

@@ -1,7 +1,8 @@
 """The live host through the window's backend: observe it, adopt its objects.
 
 The backend (netwrightd, or the lab's) reads the host in ``ImportHost`` (polkit's
-``io.netwright.observe``) and marks objects in ``Adopt`` (``io.netwright.apply``). Each
+``io.netwright.observe``) and marks objects in ``Adopt`` (``io.netwright.apply``, and
+``io.netwright.adopt`` besides once it marks anything). Each
 failure comes back as ``LiveHostError`` whose text is the sentence to show: who refused and
 what to do, never a D-Bus name.
 """
