@@ -465,7 +465,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         self.help_menu = HelpMenu(self, self.new_from_example,
                                   lambda: describe(self.runner.backend))
         self.menuBar().addMenu(self.help_menu)
-        self.welcome = WelcomePanel(self.view.viewport(), self.new_from_example, self.file_open)
+        self.welcome = WelcomePanel(self.view, self.new_from_example, self.file_open)
         for signal in (self.document.content_changed, self.document.replaced):
             signal.connect(self._update_welcome)
         self._update_welcome()

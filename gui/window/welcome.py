@@ -2,7 +2,10 @@
 
 A panel floating over the middle of the canvas while the design has nothing in it (no
 namespace, NIC or interface) and disappears as soon as it has, or while something is dragged
-over it, so a drop from the palette always lands on the canvas underneath.
+over it, so a drop from the palette always lands on the canvas underneath. It is a child of
+the view, not of its viewport: the view scrolls its viewport's children with the scene, and
+as the window took its size (the view centring the empty host frame) the panel was carried
+half out of a 1024×700 canvas.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QDragEnterEvent
-from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QLabel, QPushButton, QVBoxLayout
 
 from netwright.gui.model.files import example_summary, examples
 
@@ -31,9 +34,10 @@ STEPS = (
 class WelcomePanel(QFrame):
     """The empty canvas's hint, with one button per shipped example."""
 
-    def __init__(self, canvas: QWidget, open_example: Callable[[Path], None],
+    def __init__(self, view: QAbstractScrollArea, open_example: Callable[[Path], None],
                  open_file: Callable[[], None]) -> None:
-        super().__init__(canvas)
+        super().__init__(view)
+        self._canvas = view.viewport()
         self.setObjectName("welcome")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
@@ -60,7 +64,7 @@ class WelcomePanel(QFrame):
         other = QPushButton("Open a file…")
         other.clicked.connect(open_file)
         layout.addWidget(other, alignment=Qt.AlignmentFlag.AlignLeft)
-        canvas.installEventFilter(self)
+        self._canvas.installEventFilter(self)
         self._wanted = True
 
     def set_wanted(self, wanted: bool) -> None:
@@ -78,15 +82,15 @@ class WelcomePanel(QFrame):
         return False
 
     def _centre(self) -> None:
-        canvas = self.parentWidget()
-        if canvas is None:
-            return
+        """In the middle of the viewport (its place in the view: the view's frame, a banner
+        above it)."""
+        canvas = self._canvas.geometry()
         self.adjustSize()
         width = min(self.sizeHint().width(), max(200, canvas.width() - 40))
         self.resize(width, self.heightForWidth(width) if self.hasHeightForWidth()
                     else self.sizeHint().height())
-        self.move(max(0, (canvas.width() - self.width()) // 2),
-                  max(0, (canvas.height() - self.height()) // 2))
+        self.move(canvas.x() + max(0, (canvas.width() - self.width()) // 2),
+                  canvas.y() + max(0, (canvas.height() - self.height()) // 2))
         self.raise_()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802

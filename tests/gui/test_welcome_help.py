@@ -45,3 +45,28 @@ def test_help_menu_has_examples_format_shortcuts_and_about(window: MainWindow) -
     about = menu.show_about().text()
     assert "Netwright" in about and "Graphviz" in about and "graphviz version" in about
     assert "no backend connected" in about
+
+
+def _inside_viewport(window: MainWindow) -> tuple[object, object]:
+    """The welcome panel's and the canvas viewport's rectangles, both in window coordinates."""
+    from PySide6.QtCore import QRect
+
+    panel, viewport = window.welcome, window.view.viewport()
+    corner = panel.mapTo(window, panel.rect().topLeft())
+    shown = QRect(corner, panel.size())
+    area = QRect(viewport.mapTo(window, viewport.rect().topLeft()), viewport.size())
+    return shown, area
+
+
+def test_the_welcome_stays_in_the_canvas_when_the_canvas_scrolls(started) -> None:  # type: ignore[no-untyped-def]
+    """The view scrolls to the empty host frame as the window takes its size: the panel, a
+    child of the viewport, was scrolled with it and stood half outside a 1024×700 canvas."""
+    from PySide6.QtWidgets import QApplication
+
+    window = started(1024, 700)
+    shown, area = _inside_viewport(window)
+    assert area.contains(shown), (shown, area)
+    window.view.horizontalScrollBar().setValue(window.view.horizontalScrollBar().maximum())
+    window.view.verticalScrollBar().setValue(window.view.verticalScrollBar().minimum())
+    QApplication.processEvents()
+    assert _inside_viewport(window)[0] == shown
