@@ -238,6 +238,26 @@ def _gateway(ns: ObservedNamespace, nic: str) -> str | None:
     return min(found)[2] if found else None
 
 
+def _host_routes_left_out(ns: ObservedNamespace, nics: dict[str, dict[str, Any]]) -> list[str]:
+    """The host's routes the file cannot hold, one sentence each: it keeps only a NIC's
+    gateway (the default route over each host NIC), so any other route of the host — a
+    default route over a bridge or veth, a static route to a subnet — would silently be
+    missing from every prediction made on the import."""
+    out = []
+    for route in ns.state.routes:
+        if route.to == "default" and route.via and route.dev in nics \
+                and nics[route.dev].get("gateway") == route.via:
+            continue
+        text = " ".join(part for part in (
+            route.to, f"via {route.via}" if route.via else "",
+            f"dev {route.dev}" if route.dev else "") if part)
+        why = (f"{route.dev} is not a host NIC" if route.to == "default" and route.dev
+               and route.dev not in nics else "only a host NIC's gateway is kept")
+        out.append(f"the host's route {text}: the file format has no routes of the host"
+                   f" ({why}), so predictions through it are made without it")
+    return out
+
+
 def _is_multicast(address: str) -> bool:
     return ipaddress.ip_address(address).is_multicast
 
@@ -318,6 +338,7 @@ def host_topology(view: HostView, name: str, only: list[str] | None = None, *,
     for ns, link in work.assign(selected):
         work.fill(ns, link)
     _prune(work.interfaces, work.nics, work.skipped)
+    work.skipped += _host_routes_left_out(view.namespaces[0], work.nics)
     column = {key: n for n, key in enumerate(work.ns_keys.values())}
     # by namespace, then key: the order (and so the layout) never depends on kernel indexes
     work.interfaces = dict(sorted(work.interfaces.items(), key=lambda item: (
