@@ -52,8 +52,9 @@ def render_matrix(result: CheckResult, colour: bool = False) -> str:
     if len(columns) > COMPACT_COLUMNS:
         return _render_compact(sources, columns, cells, width, colour)
     lines = []
-    header = [f"{i + 1:>3}" for i in range(len(columns))]
-    lines.append(" " * width + " ".join(header))
+    # a cell is " ✓ " (the mark, then a flag): each number ends above its column's mark
+    header = [f"{i + 1:>2} " for i in range(len(columns))]
+    lines.append((" " * width + " ".join(header)).rstrip())
     for source in sources:
         row = []
         for address, label in columns:

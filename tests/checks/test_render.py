@@ -130,3 +130,11 @@ def test_a_gateway_that_answers_no_arp_is_named_as_such() -> None:
     line = next(line for line in render(result).splitlines() if "MISMATCH" in line)
     assert "observed: Host unreachable (nothing on that segment answered ARP for" in line, line
     assert "the gateway is not part of the design" in line, line
+
+
+def test_each_column_number_stands_above_its_marks() -> None:
+    lines = render(observed_as_predicted_except_one()).splitlines()
+    header, rows = lines[0], [line for line in lines[1:3]]
+    for number in range(1, 6):
+        column = header.index(str(number))
+        assert all(row[column] in "✓✗" for row in rows), (header, rows)
