@@ -18,11 +18,12 @@ MIN_WIDTH = 80
 class WrapButton(QPushButton):
     """A ``QPushButton`` with word-wrapped text; ``text()``/``setText()`` work as usual."""
 
-    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+    def __init__(self, text: str = "", parent: QWidget | None = None,
+                 alignment: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignCenter) -> None:
         super().__init__(parent)
         self._label = QLabel(self)
         self._label.setWordWrap(True)
-        self._label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._label.setAlignment(alignment)
         self._label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(PADDING, PADDING, PADDING, PADDING)

@@ -17,6 +17,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QDragEnterEvent
 from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QLabel, QPushButton, QVBoxLayout
 
+from netwright.gui.docks.wrap_button import WrapButton
 from netwright.gui.model.files import example_summary, examples
 
 STEPS = (
@@ -29,6 +30,9 @@ STEPS = (
     " edits what is selected.<br>"
     "Or drop a topology file (.yaml) here."
 )
+LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+WIDTH = 690
+"""The panel's width where the canvas has room: each example on one line."""
 
 
 class WelcomePanel(QFrame):
@@ -50,11 +54,11 @@ class WelcomePanel(QFrame):
         layout.addWidget(steps)
         layout.addSpacing(6)
         layout.addWidget(QLabel("<b>Open an example…</b>"))
-        self.example_buttons: dict[str, QPushButton] = {}
+        self.example_buttons: dict[str, WrapButton] = {}
         for path in examples():
-            button = QPushButton(f"{path.stem} — {example_summary(path)}")
+            # a line wider than a small canvas wraps (a plain button is as wide as its text)
+            button = WrapButton(f"{path.stem} — {example_summary(path)}", alignment=LEFT)
             button.setFlat(True)
-            button.setStyleSheet("text-align: left; padding: 2px 4px;")
             button.setCursor(Qt.CursorShape.PointingHandCursor)
             button.clicked.connect(lambda _c=False, p=path: open_example(p))
             layout.addWidget(button)
@@ -86,7 +90,7 @@ class WelcomePanel(QFrame):
         above it)."""
         canvas = self._canvas.geometry()
         self.adjustSize()
-        width = min(self.sizeHint().width(), max(200, canvas.width() - 40))
+        width = min(max(self.sizeHint().width(), WIDTH), max(200, canvas.width() - 40))
         self.resize(width, self.heightForWidth(width) if self.hasHeightForWidth()
                     else self.sizeHint().height())
         self.move(canvas.x() + max(0, (canvas.width() - self.width()) // 2),

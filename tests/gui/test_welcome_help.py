@@ -70,3 +70,18 @@ def test_the_welcome_stays_in_the_canvas_when_the_canvas_scrolls(started) -> Non
     window.view.verticalScrollBar().setValue(window.view.verticalScrollBar().minimum())
     QApplication.processEvents()
     assert _inside_viewport(window)[0] == shown
+
+
+def test_the_examples_fit_a_1024x700_canvas(started) -> None:  # type: ignore[no-untyped-def]
+    """An example's line ("docker-bridge — docker0-style bridge with two containers,
+    masquerade and one published port") was a button as wide as its text: at 1024×700 the
+    panel is narrower, and the lines were cut off at its edge. They wrap instead."""
+    window = started(1024, 700)
+    panel = window.welcome
+    shown, area = _inside_viewport(window)
+    assert area.contains(shown), (shown, area)
+    assert panel.minimumSizeHint().width() <= area.width(), panel.minimumSizeHint()
+    for stem, button in panel.example_buttons.items():
+        assert panel.rect().contains(button.geometry()), stem
+        assert button.minimumSizeHint().width() <= button.width(), (stem, button.width())
+        assert stem in button.text()
