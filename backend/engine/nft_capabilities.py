@@ -19,11 +19,19 @@ from netwright.backend.kernel import netns
 from netwright.backend.nft.ruleset import TableSpec
 from netwright.backend.outcomes.errors import KernelUnsupported
 
+#: feature → (what the kernel lacks, its module, a rule that needs it, who needs it and the
+#: way around it): the refusal reads "this kernel has no <what> support (module …): …"
 FEATURES = {
-    "bridge-conntrack": ("stateful rules on a bridge port", "nf_conntrack_bridge",
+    "bridge-conntrack": ("bridge connection tracking", "nf_conntrack_bridge",
                          [{"match": {"op": "in", "left": {"ct": {"key": "state"}},
-                                     "right": ["established"]}}, {"accept": None}]),
-    "bridge-reject": ("reject on a bridge port", "nft_reject_bridge", [{"reject": None}]),
+                                     "right": ["established"]}}, {"accept": None}],
+                         "stateful rules on a bridge port need it, with nft_ct for connection"
+                         " tracking expressions; without them: make the port's rules stateless"
+                         " (accept the replies' ports explicitly), or filter on the namespace's"
+                         " forward chain, where IP connection tracking sees bridged IPv4"
+                         " traffic when net.bridge.bridge-nf-call-iptables is 1"),
+    "bridge-reject": ("bridge reject", "nft_reject_bridge", [{"reject": None}],
+                      "reject on a bridge port needs it; without it: drop instead of reject"),
 }
 _known: dict[str, bool] = {}
 _lock = threading.Lock()
@@ -89,10 +97,5 @@ def require_table_features(tables: Iterable[TableSpec]) -> None:
     supported(needed)
     for feature in needed:
         if not _known[feature]:
-            what, module, _expr = FEATURES[feature]
-            raise KernelUnsupported(
-                what, module, "with nft_ct for connection tracking expressions; without"
-                " them: make the port's rules"
-                " stateless (accept the replies' ports explicitly, drop instead of reject),"
-                " or filter on the namespace's forward chain, where IP connection tracking"
-                " sees bridged IPv4 traffic when net.bridge.bridge-nf-call-iptables is 1")
+            what, module, _expr, detail = FEATURES[feature]
+            raise KernelUnsupported(what, module, detail)
