@@ -55,15 +55,14 @@ class Dispatcher:
         bus.add_message_handler(self._on_message)
 
     def _on_message(self, msg: Message) -> bool:
-        if msg.message_type is not MessageType.METHOD_CALL or msg.path != self._path:
-            return False
-        if msg.interface not in (self._interface.name, None):
-            return False
-        method = self._methods.get(msg.member or "")
+        method = self._method_for(msg)
         if method is None:
-            if msg.interface is None:
-                return False
+            # Only our methods take descriptors (Capture); those sent with anything else (a
+            # Ping, an Introspect, a signal to us alone: no polkit is asked for those) are
+            # closed here, or any local user could fill the daemon's descriptor table.
             _close_fds(msg)
+            if not self._ours(msg) or msg.interface is None:
+                return False
             self._reply_error(msg, UNKNOWN_METHOD, f"{names.INTERFACE} has no method"
                               f" {str(msg.member)[:64]!r}")
             return True
@@ -81,6 +80,15 @@ class Dispatcher:
         # Descriptors the call brought are ours to close; Capture dup()s the one it keeps.
         task.add_done_callback(lambda _task: _close_fds(msg))
         return True
+
+    def _ours(self, msg: Message) -> bool:
+        """A method call to our object and interface (or to no interface)."""
+        return (msg.message_type is MessageType.METHOD_CALL and msg.path == self._path
+                and msg.interface in (self._interface.name, None))
+
+    def _method_for(self, msg: Message) -> Any:
+        """The method of ours ``msg`` calls, or None."""
+        return self._methods.get(msg.member or "") if self._ours(msg) else None
 
     async def _run(self, msg: Message, method: Any) -> None:
         CALLER.set(msg.sender or "")
