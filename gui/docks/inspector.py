@@ -39,6 +39,7 @@ from netwright.gui.docks.packet_panel import PacketPanel, PortFirewallPanel
 from netwright.gui.model.commands import RenameCommand, SetFieldCommand
 from netwright.gui.model.document import DELETE, Edit, TopologyDocument
 from netwright.gui.model.edits import EditRefusedError, rename_edits
+from netwright.gui.model.field_words import TOPOLOGY_LABELS
 from netwright.gui.model.host_facts import HostFacts
 from netwright.gui.model.leases import LeaseInfo
 from netwright.gui.model.snapshot import SUB_INTERFACE_KINDS, Snapshot
@@ -98,7 +99,8 @@ NIC_FIELDS = (
     FieldSpec("gateway", "Gateway"),
     FieldSpec("mac", "MAC"),
 )
-DOCUMENT_FIELDS = (FieldSpec("name", "Topology name"), FieldSpec("description", "Description"))
+DOCUMENT_FIELDS = (FieldSpec("name", TOPOLOGY_LABELS["name"]),
+                   FieldSpec("description", TOPOLOGY_LABELS["description"]))
 
 
 def parse_value(spec: FieldSpec, raw: Any) -> Any:

@@ -25,6 +25,10 @@ FIELD_LABELS: dict[str, str] = {
     "reorder": "Reordering", "corrupt": "Corruption", "rate": "Rate limit",
 }
 
+# the top of the file: its own fields (the Inspector with nothing selected); there ``name`` is
+# the topology's, not an interface's kernel name
+TOPOLOGY_LABELS: dict[str, str] = {"name": "Topology name", "description": "Description"}
+
 _PAIR = re.compile(r"'(?P<key>[a-z][\w-]*): (?P<value>[^'{}\[\]]+)'")
 _BARE = re.compile(r"'(?P<key>[a-z][\w-]*):?'")
 

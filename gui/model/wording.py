@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 
 from netwright.backend.topology.problems import Problem
-from netwright.gui.model.field_words import labelled_values
+from netwright.gui.model.field_words import TOPOLOGY_LABELS, labelled_values
 from netwright.gui.model.problem_place import where_to_change
 
 _Rewrite = Callable[[Problem, re.Match[str]], str]
@@ -227,7 +227,11 @@ def designer_message(problem: Problem, where: bool = True) -> str:
     refusal, shown under the field, needs no such hint)."""
     text = next((rewrite(problem, found) for pattern, rewrite in _BY_CODE.get(problem.code, ())
                  if (found := pattern.search(problem.message)) is not None), None)
-    text = text if text is not None else designer_fix(problem.message)
+    message = problem.message
+    if len(problem.path) == 1 and problem.path[0] in TOPOLOGY_LABELS:  # not a kernel name
+        key = problem.path[0]
+        message = message.replace(f"'{key}'", TOPOLOGY_LABELS[key])
+    text = text if text is not None else designer_fix(message)
     place = where_to_change(problem.path) if where and problem.code not in _ELSEWHERE else None
     if place and not any(word in text for word in _SAYS_WHERE):
         text += f" — {place}" if text.endswith(")") else f" ({place})"

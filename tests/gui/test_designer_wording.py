@@ -181,3 +181,22 @@ def test_the_inspector_refuses_a_parent_in_the_designers_terms(window: MainWindo
     assert said.startswith("The parent 'wlp9s9' of ipvlan1 is not in the design: add that NIC"
                            " from the Host dock"), said
     assert _parent(window) == "wlp2s0"
+
+
+def test_an_emptied_topology_name_is_named_as_its_field(window: MainWindow, seed: Path) -> None:
+    """Emptying Inspector › Topology name was refused with "Kernel name is required here":
+    'name' at the top of the file is the topology's name, not an interface's kernel name."""
+    from PySide6.QtWidgets import QLineEdit
+
+    assert window.open_path(seed)
+    window.scene.select_keys([])
+    editor = window.inspector.editors["name"]
+    assert isinstance(editor, QLineEdit)
+    editor.setFocus()
+    editor.selectAll()
+    QTest.keyClick(editor, Qt.Key.Key_Delete)
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    error = window.inspector.errors["name"]
+    assert error.isVisibleTo(window.inspector)
+    assert error.text() == "Topology name is required here", error.text()
+    assert window.document.get(("name",)) == "seed"  # refused: nothing changed
