@@ -15,7 +15,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QDragEnterEvent
-from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QApplication,
+    QFrame,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+)
 
 from netwright.gui.docks.wrap_button import WrapButton
 from netwright.gui.model.files import example_summary, examples
@@ -74,6 +81,13 @@ class WelcomePanel(QFrame):
     def set_wanted(self, wanted: bool) -> None:
         """Shown only while the design is empty."""
         self._wanted = wanted
+        focus = QApplication.focusWidget()
+        if not wanted and focus is not None and self.isAncestorOf(focus):
+            # the clicked example's button hides with the panel: the keys go to the canvas,
+            # not to the next field in line (Inspector › Topology name, its text selected)
+            view = self.parentWidget()
+            if view is not None:
+                view.setFocus(Qt.FocusReason.OtherFocusReason)
         self.setVisible(wanted)
         if wanted:
             self._centre()

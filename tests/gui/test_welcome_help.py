@@ -85,3 +85,18 @@ def test_the_examples_fit_a_1024x700_canvas(started) -> None:  # type: ignore[no
         assert panel.rect().contains(button.geometry()), stem
         assert button.minimumSizeHint().width() <= button.width(), (stem, button.width())
         assert stem in button.text()
+
+
+def test_after_an_example_is_opened_the_keys_go_to_the_canvas(window: MainWindow) -> None:
+    """The clicked example button hides with the panel, and Qt gave the focus to the next
+    widget: Inspector › Topology name, its text selected, so the next key typed (Delete for
+    the selection, a letter) replaced the topology's name."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    button = window.welcome.example_buttons["openstack-linuxbridge"]
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    QApplication.processEvents()
+    assert not window.welcome.isVisible()
+    assert QApplication.focusWidget() is window.view, QApplication.focusWidget()
