@@ -333,6 +333,9 @@ class Inspector(QWidget):
             elif isinstance(editor, QLineEdit) and editor.text() != show_value(value) \
                     and not (editor.hasFocus() and editor.isModified()):  # being typed: kept
                 editor.setText(show_value(value))
+                if not editor.hasFocus():  # a value wider than the field shows its beginning
+                    editor.setCursorPosition(0)
+                editor.setToolTip(show_value(value))  # and whole in the tooltip
             editor.blockSignals(False)
         if self.routes is not None:
             self.routes.load(self.document.get((*self.entry_path, "routes")) or [])

@@ -87,3 +87,21 @@ def test_a_field_being_typed_is_not_overwritten_by_another_change(
     _tab()
     assert [str(a) for a in window.document.get(("interfaces", "ipvlan1", "addresses"))] == [
         "192.168.31.5/24", "192.168.31.77/24"]
+
+
+def test_a_long_value_shows_its_beginning_and_whole_in_the_tooltip(window: MainWindow) -> None:
+    """Inspector › Description of docker-bridge showed "…erade and one published port": a
+    value set into a narrow field left its cursor, and its view, at the end."""
+    from PySide6.QtWidgets import QLineEdit
+
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    assert window.open_path(examples / "docker-bridge.yaml")
+    window.scene.select_keys([])
+    QApplication.processEvents()
+    editor = window.inspector.editors["description"]
+    assert isinstance(editor, QLineEdit)
+    text = window.document.get(("description",))
+    assert editor.text() == text
+    assert editor.fontMetrics().horizontalAdvance(text) > editor.width()  # it does not fit
+    assert editor.cursorPosition() == 0
+    assert editor.toolTip() == text
