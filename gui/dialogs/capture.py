@@ -109,7 +109,8 @@ class CaptureDialog(QDialog):
         self.result = result
         self._timer.stop()
         self.follow()
-        self.stop_button.setEnabled(False)
+        self.stop_button.setText("Close")  # nothing left to stop: the one button closes
+        self.stop_button.setDefault(True)
         if isinstance(result, dict):
             packets = int(result.get("packets", 0))
             dropped = int(result.get("dropped", 0))
@@ -157,7 +158,14 @@ class CaptureDialog(QDialog):
                 for r in range(self.table.rowCount())]
 
     def stop(self) -> None:
-        """Stop: the backend cancels the capture and keeps what was written."""
+        """Stop: the backend cancels the capture and keeps what was written; once it has
+        ended, the same button closes the dialog."""
+        if self.result is not None:
+            self.close()
+        else:
+            self._stop_capture()
+
+    def _stop_capture(self) -> None:
         if self.job is not None and self.result is None:
             self.state.setText("Stopping…")
             self._cancelling = asyncio.ensure_future(self._cancel())
@@ -174,5 +182,5 @@ class CaptureDialog(QDialog):
             QProcess.startDetached(program, [self.path])
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
-        self.stop()
+        self._stop_capture()
         super().closeEvent(event)

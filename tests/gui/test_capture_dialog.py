@@ -1,0 +1,29 @@
+"""The capture dialog once its capture has ended: its one button closes it (it stayed a
+disabled Stop, and only the title bar's × or Escape closed the window); a capture file is
+suggested beside the design, as every other file the designer writes."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from netwright.gui.dialogs.capture import CaptureDialog
+from netwright.gui.window.main import MainWindow
+
+
+def test_an_ended_capture_is_closed_by_its_button(window: MainWindow, tmp_path: Path,
+                                                   loop: asyncio.AbstractEventLoop) -> None:
+    # no backend answers (the window has none): the capture fails, with the reason shown
+    dialog = CaptureDialog(None, "seed", "ipvlan1", str(tmp_path / "c.pcapng"), parent=window)
+    dialog.show()
+    dialog.start()
+    loop.run_until_complete(asyncio.sleep(0.05))
+    assert dialog.result is not None and dialog.state.text().startswith("The capture failed")
+    button = dialog.stop_button
+    assert button.isEnabled() and button.text() == "Close"
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+
