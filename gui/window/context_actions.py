@@ -8,6 +8,7 @@ paste, arrange, fit. Every entry is an existing window action, one undo step or 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPoint
@@ -97,7 +98,7 @@ class ContextActions(_Base):
         """Ask where to save (unless ``path``), then capture ``key`` in a CaptureDialog."""
         if path is None:
             path, _ = QFileDialog.getSaveFileName(
-                self, f"Capture on {key}", f"{key}.pcapng",
+                self, f"Capture on {key}", self.capture_suggestion(key),
                 "pcapng captures (*.pcapng);;All files (*)")
             if not path:
                 return None
@@ -107,6 +108,12 @@ class ContextActions(_Base):
         dialog.show()
         dialog.start()
         return dialog
+
+    def capture_suggestion(self, key: str) -> str:
+        """``KEY.pcapng`` beside the design (home for a design never saved), where the other
+        files the designer writes are suggested; a bare name opened the dialog in whatever
+        folder the designer was started from."""
+        return str(Path(self._folder()) / f"{key}.pcapng")
 
     def duplicate(self, key: str) -> list[str]:
         """A copy of ``key`` (a namespace with its interfaces) beside it, with free addresses."""

@@ -27,3 +27,11 @@ def test_an_ended_capture_is_closed_by_its_button(window: MainWindow, tmp_path: 
     QTest.mouseClick(button, Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
 
+
+
+def test_a_capture_file_is_suggested_beside_the_design(window: MainWindow, seed: Path,
+                                                        tmp_path: Path) -> None:
+    design = tmp_path / "mine.yaml"
+    design.write_text(seed.read_text())
+    assert window.open_path(design)
+    assert window.capture_suggestion("ipvlan1") == str(tmp_path / "ipvlan1.pcapng")
