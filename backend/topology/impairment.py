@@ -27,13 +27,24 @@ _RATE = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*(bit|kbit|mbit|gbit)")
 _US = {"us": 1, "ms": 1_000, "s": 1_000_000}
 _BITS = {"bit": 1, "kbit": 1_000, "mbit": 1_000_000, "gbit": 1_000_000_000}
 MAX_DELAY_US = 60_000_000  # a minute: beyond that nothing is a network any more
+MIN_RATE_BITS = 8_000
+MAX_RATE_BITS = 100_000_000_000
+#: Larger than any bound here, and still a whole number: the digits a file may write are not
+#: bounded, and float() of 400 nines is infinity, which round() cannot turn into an int.
+_BEYOND = float(2**62)
+
+
+def _amount(number: str, unit: int) -> int:
+    """``number`` × ``unit`` as a whole number, at most _BEYOND (so a bound check says "too
+    large" instead of an OverflowError escaping the validators)."""
+    return round(min(float(number) * unit, _BEYOND))
 
 
 def duration_us(value: str) -> int:
     """``"40ms"`` → 40000 (microseconds)."""
     match = _DURATION.fullmatch(value.strip())
     assert match is not None, value
-    return round(float(match[1]) * _US[match[2]])
+    return _amount(match[1], _US[match[2]])
 
 
 def percent(value: str) -> float:
@@ -47,7 +58,7 @@ def rate_bits(value: str) -> int:
     """``"10mbit"`` → 10000000 (bits per second)."""
     match = _RATE.fullmatch(value.strip())
     assert match is not None, value
-    return round(float(match[1]) * _BITS[match[2]])
+    return _amount(match[1], _BITS[match[2]])
 
 
 def _check_duration(value: object) -> str:
@@ -57,7 +68,7 @@ def _check_duration(value: object) -> str:
             " 40ms, 500us or 1s", {"value": str(value)[:40]})
     if duration_us(value) > MAX_DELAY_US:
         raise PydanticCustomError("invalid-impairment", "'{value}' is longer than a minute",
-                                  {"value": value})
+                                  {"value": _shown(value)})
     return value.strip()
 
 
@@ -68,7 +79,7 @@ def _check_percent(value: object) -> str:
             " 0.5%", {"value": str(value)[:40]})
     if percent(value) > 100:
         raise PydanticCustomError("invalid-impairment", "'{value}' is more than 100%",
-                                  {"value": value})
+                                  {"value": _shown(value)})
     return value.strip()
 
 
@@ -78,10 +89,16 @@ def _check_rate(value: object) -> str:
             "invalid-impairment", "'{value}' is not a rate: write it with its unit, e.g."
             " 10mbit, 512kbit or 1gbit", {"value": str(value)[:40]})
     bits = rate_bits(value)
-    if not 8_000 <= bits <= 100_000_000_000:
+    if not MIN_RATE_BITS <= bits <= MAX_RATE_BITS:
         raise PydanticCustomError("invalid-impairment", "'{value}' is outside 8kbit–100gbit",
-                                  {"value": value})
+                                  {"value": _shown(value)})
     return value.strip()
+
+
+def _shown(value: str) -> str:
+    """``value`` as a message quotes it: at most 40 characters."""
+    value = value.strip()
+    return value if len(value) <= 40 else value[:37] + "…"
 
 
 Duration = Annotated[str, BeforeValidator(_check_duration)]

@@ -160,3 +160,30 @@ def test_random_strings_and_dicts_get_named_errors(
         assert "Traceback" not in answer["text"]
         assert answer["error"] != "io.netwright.Error.Failed", answer
     assert daemon.started is not None and daemon.started.alive()
+
+
+HUGE = "9" * 400  # float() of it is infinity: no rate, duration or bitrate is that big
+
+
+@pytest.mark.parametrize("field", [f"rate: {HUGE}bit", f"delay: {HUGE}ms"])
+def test_a_huge_number_with_its_unit_is_named_as_out_of_range(allowed, host, field) -> None:
+    """It was an OverflowError in the reading helper, which the daemon then reported as a
+    file too costly to read (4 s of CPU)."""
+    bad = SEED.replace("mode: bridge\n    namespace: net1",
+                       f"mode: bridge\n    impairment: {{{field}}}\n    namespace: net1")
+    answer = allowed.call("Validate", "s", bad)
+    assert answer["ok"], answer
+    problems = json.loads(answer["body"][0])["problems"]
+    assert [p["code"] for p in problems] == ["invalid-impairment"], problems
+    assert len(problems[0]["message"]) < 200, problems
+    before = host.snapshot()
+    answer = allowed.call("Apply", "sa{sv}", bad, {})
+    assert answer["error"] == INVALID_TOPOLOGY and "invalid-impairment" in answer["text"], answer
+    assert host.snapshot() == before
+
+
+def test_a_huge_measure_bitrate_is_invalid_arguments(allowed) -> None:
+    answer = allowed.call("Measure", "sssa{sv}", "seed", "net1", "net2",
+                          {"bitrate": {"$v": ["s", f"{HUGE}bit"]}})
+    assert answer["error"] == INVALID_ARGUMENTS, answer
+    assert "bitrate" in answer["text"] and len(answer["text"]) < 200, answer
