@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+from shiboken6 import isValid
 
 from netwright.gui.canvas.items import BoxItem, DeviceItem, PortItem
 from netwright.gui.canvas.theme import Theme
@@ -166,6 +167,9 @@ class RuleMarks:
               wanted: dict[str, list[str]], make: object) -> None:
         for key in list(marks):
             mark = marks[key]
+            if not isValid(mark):  # deleted with its item (a port drawn inside its bridge)
+                marks.pop(key)
+                continue
             item = self.scene.item_for(key)
             if key not in wanted or item is None or mark.parentItem() is not item:
                 marks.pop(key)

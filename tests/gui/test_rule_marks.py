@@ -96,3 +96,24 @@ def test_no_rules_no_marks(window: MainWindow, seed: Path) -> None:
     assert not window.scene.rule_marks.host_badge.isVisible()
     assert not any(isinstance(item, RuleBadge | NatLabel) for item in window.scene.items()
                    if item.isVisible())
+
+
+def test_a_port_shield_survives_its_bridge_being_deleted(window: MainWindow) -> None:
+    """Deleting qbr-vm1 took tap-vm1's port item (drawn inside the bridge) and its shield
+    with it; the marks still held the deleted shield, and every later redraw raised
+    "Internal C++ object (RuleBadge) already deleted", leaving the canvas stale."""
+    from PySide6.QtWidgets import QApplication
+
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    assert window.open_path(examples / "openstack-linuxbridge.yaml")
+    window.scene.select_keys(["qbr-vm1"])
+    window.delete_selection()
+    QApplication.processEvents()
+    assert "qbr-vm1" not in window.scene.nodes
+    badge = window.scene.rule_marks.badges["tap-vm1"]
+    assert badge.parentItem() is window.scene.item_for("tap-vm1")
+    window.undo_action.trigger()
+    QApplication.processEvents()
+    assert "qbr-vm1" in window.scene.nodes
+    assert window.scene.rule_marks.badges["tap-vm1"].parentItem() is \
+        window.scene.item_for("tap-vm1")
