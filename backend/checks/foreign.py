@@ -18,6 +18,7 @@ from netwright.backend.checks.netns import call_in
 from netwright.backend.checks.network import Place, place_label
 from netwright.backend.nft.binding import Nft
 from netwright.backend.nft.ruleset import listed_signature
+from netwright.backend.observe.markers import parse_marker
 from netwright.backend.topology.problems import NetwrightError
 
 EVALUATED_FAMILIES = ("inet", "ip", "ip6", "bridge")
@@ -44,7 +45,9 @@ def read_place(topology: str, place: Place) -> tuple[Ruleset, list[str]]:
                              " the prediction does not evaluate")
             continue
         ruleset.add_listing(items, foreign=True)
-        ruleset.foreign_tables.append(f"{family} {name}")
+        other = parse_marker(marker)  # another deployment's own table: say whose
+        ruleset.foreign_tables.append(f"{family} {name}" + (
+            f" (topology {other[0]}'s)" if other is not None else ""))
     return ruleset, notes
 
 
@@ -67,6 +70,6 @@ def read_foreign(topology: str, paths: dict[Place, str]) -> tuple[dict[Place, Ru
             named.append(f"{place_label(place)}: " + ", ".join(
                 f"table {t}" for t in ruleset.foreign_tables))
     if named:
-        notes.insert(0, "rules Netwright does not own are read (never changed) and taken into"
-                     " the prediction — " + "; ".join(named))
+        notes.insert(0, f"rules {topology} does not own are read (never changed) and"
+                     " taken into the prediction — " + "; ".join(named))
     return found, notes

@@ -321,3 +321,15 @@ def test_docker_example_masquerades_and_publishes(uplink: Callable[..., str],
     assert between is not None and between.verdict == "reachable"
     refused = service(result, "c1", "192.168.31.240", "tcp", 8080)  # not from the uplink
     assert refused.observed is not None and refused.observed.error == "Connection refused"
+
+
+def test_another_deployments_table_is_read_and_named_as_its(
+        deploy: Callable[[Topology], object]) -> None:
+    """Another topology's own table is foreign to this check, but Netwright's: the note
+    says whose it is, not that Netwright does not own it."""
+    deploy(parse_topology("netwright: 1\nname: fwtwo\n"
+                          "host: {firewall: {input: {policy: accept}}}\n"))
+    result = check(deploy(bridged("fwone")))
+    said = [note for note in result.notes if "table inet netwright-fwtwo" in note]
+    assert said and "(topology fwtwo's)" in said[0], result.notes
+    assert said[0].startswith("rules fwone does not own are read"), said
