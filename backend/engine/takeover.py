@@ -54,7 +54,8 @@ def runtime_takeover(topology: Topology, previous: Topology | None,
         reasons.append("switches the host's forwarding")
     hit = (_devices(new) | (_devices(old) if old else set())) & set(uplinks)
     if hit:
-        reasons.append(f"changes NAT or filter rules on {', '.join(sorted(hit))}")
+        reasons.append(f"changes NAT or filter rules on {', '.join(sorted(hit))} (the device"
+                       " of the host's default route)")
     drops = [hook for hook in ("input", "output")
              if (chain := getattr(new.firewall, hook, None)) is not None
              and chain.policy == "drop"]
@@ -62,7 +63,7 @@ def runtime_takeover(topology: Topology, previous: Topology | None,
         reasons.append(f"drops the host's {' and '.join(drops)} by default")
     if not reasons:
         return None
-    return (f"this {' and '.join(reasons)}, where the host's default route leaves"
-            f" ({', '.join(uplinks)}): the host may lose its connection. Confirm to go ahead;"
-            " the change is then on trial and the previous rules come back by themselves"
-            " unless you keep it in time")
+    where = "" if hit else f" (the host's default route leaves by {', '.join(uplinks)})"
+    return (f"this {' and '.join(reasons)}{where}: the host may lose its connection. Confirm"
+            " to go ahead; the change is then on trial and the previous rules come back by"
+            " themselves unless you keep it in time")

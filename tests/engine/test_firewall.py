@@ -174,7 +174,11 @@ def test_rules_on_the_default_route_device_are_on_trial(
     sh("ip route add default via 192.0.2.1 dev up0")
     design = topo(DOCKER)
     flagged = [s.text for s in run(engine.plan(design)).steps if "WARNING:" in s.text]
-    assert flagged and "where the host's default route leaves (up0)" in flagged[0]
+    assert flagged and flagged[0].endswith(
+        "(WARNING: this switches the host's forwarding and changes NAT or filter rules on up0"
+        " (the device of the host's default route): the host may lose its connection. Confirm"
+        " to go ahead; the change is then on trial and the previous rules come back by"
+        " themselves unless you keep it in time)"), flagged
     with pytest.raises(ConfirmationRequired, match="switches the host's forwarding"):
         run(engine.apply(design))
     assert "netwright-dock" not in nft("list", "tables")
