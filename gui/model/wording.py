@@ -197,6 +197,9 @@ _PHRASES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     (re.compile(r"an address \(addresses: \[[^\]]*\]\)"),
      "an address (select it, Inspector › Addresses)"),
     (re.compile(r"deploy it and netwright check \S+ probes"), "Apply it, then Check probes"),
+    # a backend without NetworkManager (the lab) refusing a persistent object
+    (re.compile(r"(\w+ (\S+) is marked persist[^']*?)remove 'persist: true'"),
+     lambda m: f"{m[1]}untick Persist (NetworkManager) (select {m[2]}, Inspector)"),
 ]
 
 

@@ -24,7 +24,7 @@ from netwright.gui.model.deployment import meaning_digest
 from netwright.gui.model.leases import LeaseInfo, leases_of
 from netwright.gui.model.live_compare import has_existing
 from netwright.gui.model.paths import failing_key, path_wires
-from netwright.gui.model.wording import designer_message
+from netwright.gui.model.wording import designer_fix, designer_message
 
 if TYPE_CHECKING:
     from netwright.gui.window.parts import WindowParts
@@ -362,7 +362,7 @@ class BackendActions(_Base):
         self.progress_bar.setVisible(False)
         self.cancel_button.setVisible(False)
         self._update_backend_state()
-        message = str(error) or type(error).__name__
+        message = designer_fix(str(error)) or type(error).__name__  # the designer's terms
         if isinstance(error, TopologyError) and error.problems:
             message = "; ".join(designer_message(p) for p in error.problems[:3])
         if operation == "Check" and type(error).__name__ == "NotDeployed":

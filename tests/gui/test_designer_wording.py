@@ -200,3 +200,23 @@ def test_an_emptied_topology_name_is_named_as_its_field(window: MainWindow, seed
     assert error.isVisibleTo(window.inspector)
     assert error.text() == "Topology name is required here", error.text()
     assert window.document.get(("name",)) == "seed"  # refused: nothing changed
+
+
+def test_a_backend_refusal_is_told_in_the_designers_terms(window: MainWindow) -> None:
+    """The lab has no NetworkManager: Apply of a persistent bridge was refused with "remove
+    'persist: true'", the file's syntax, in the log and the status bar."""
+    from netwright.backend.nm.errors import PersistUnsupported
+    from netwright.backend.nm.persist import refusals
+    from netwright.backend.topology import parse_topology
+
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    design = examples / "persistent-bridge.yaml"
+    assert window.open_path(design)
+    reason = refusals(parse_topology(design.read_text()), None)[0]
+    assert "'persist: true'" in reason
+    window.runner.failed.emit("Apply", PersistUnsupported(reason))
+    logged = window.log.toPlainText().splitlines()[-1]
+    assert logged.startswith("Apply failed: bridge br-lab is marked persist"), logged
+    assert "'persist: true'" not in logged
+    assert "untick Persist (NetworkManager) (select br-lab, Inspector)" in logged, logged
+    assert window.statusBar().currentMessage() == logged
