@@ -96,6 +96,20 @@ def _nothing_texts() -> set[str]:
             for dhcp in (False, True)}
 
 
+def _persist_texts() -> set[str]:
+    """Why a backend without NetworkManager (the lab) refuses a persistent object."""
+    from netwright.backend.nm.persist import refusals
+    from netwright.backend.topology import parse_topology
+
+    design = Path(__file__).resolve().parents[2] / "examples" / "persistent-bridge.yaml"
+    return set(refusals(parse_topology(design.read_text()), None))
+
+
+def test_a_persistence_refusal_is_said_in_the_designers_terms() -> None:
+    wrong = {designer_fix(t): yaml_speak(designer_fix(t)) for t in _persist_texts()}
+    assert wrong and not any(wrong.values()), wrong
+
+
 def test_nothing_to_check_is_said_in_the_designers_terms() -> None:
     wrong = {designer_fix(t): yaml_speak(designer_fix(t)) for t in _nothing_texts()}
     assert not any(wrong.values()), wrong
@@ -164,6 +178,7 @@ def test_every_rewrite_still_meets_its_sentence() -> None:
         texts += sorted(_check_texts(body))
     texts += sorted(_dad_texts())
     texts += sorted(_nothing_texts())
+    texts += sorted(_persist_texts())
     unmet = [f"{code}: {pattern.pattern}" for code, rules in wording._BY_CODE.items()
              for pattern, _ in rules
              if not any(pattern.search(p.message) for p in said if p.code == code)]
