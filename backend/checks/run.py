@@ -35,7 +35,7 @@ from netwright.backend.dhcp.identity import shared_identity_notes
 from netwright.backend.dhcp.substitute import with_leases
 from netwright.backend.observe.sysctls import bridge_nf_here, forwarding_here, rp_filter_here
 from netwright.backend.topology.model import Topology, static_addresses
-from netwright.backend.topology.problems import NetwrightError
+from netwright.backend.topology.problems import NetwrightError, quote
 
 if TYPE_CHECKING:
     from netwright.backend.kernel.netlink import RtSocket
@@ -86,7 +86,7 @@ class CheckOptions:
             try:
                 ipaddress.ip_address(split_source(value)[0] if flag == "--from" else value)
             except ValueError:
-                raise CheckOptionsError(f"{flag} {value!r} is not an IP address" + (
+                raise CheckOptionsError(f"{flag} {quote(value)} is not an IP address" + (
                     " (or ADDR@NAMESPACE)" if flag == "--from" else "")) from None
         if self.tcp_port is not None and not 1 <= self.tcp_port <= 65535:
             raise CheckOptionsError(f"TCP port {self.tcp_port} is out of range (1–65535)")

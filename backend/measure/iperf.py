@@ -24,7 +24,7 @@ from netwright.backend.measure.result import MeasureResult
 from netwright.backend.outcomes.errors import Cancelled
 from netwright.backend.topology.impairment import MAX_RATE_BITS, rate_bits
 from netwright.backend.topology.model import IpInterface, Topology, static_addresses
-from netwright.backend.topology.problems import NetwrightError
+from netwright.backend.topology.problems import NetwrightError, quote
 
 DEFAULT_PORT = 5201
 LISTEN_WAIT = 5.0  # seconds for the server's socket to appear
@@ -53,14 +53,14 @@ class MeasureOptions:
         if not 1 <= self.port <= 65535:
             raise MeasureError(f"--port {self.port} is out of range (1–65535)")
         if self.bitrate is not None:
-            shown = self.bitrate if len(self.bitrate) <= 40 else self.bitrate[:37] + "…"
+            shown = quote(self.bitrate)
             try:
                 bits = rate_bits(self.bitrate)
             except (AssertionError, ValueError):
-                raise MeasureError(f"--bitrate {shown!r} is not a rate: write it with"
+                raise MeasureError(f"--bitrate {shown} is not a rate: write it with"
                                    " its unit, e.g. 10mbit or 512kbit") from None
             if bits > MAX_RATE_BITS:
-                raise MeasureError(f"--bitrate {shown!r} is more than 100gbit")
+                raise MeasureError(f"--bitrate {shown} is more than 100gbit")
 
 
 def _places(subject: Any) -> tuple[Topology, dict[str, str]]:

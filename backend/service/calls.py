@@ -24,11 +24,10 @@ from netwright.backend.service.errors import (
     InvalidArgumentsError,
     error_detail,
     error_name_for,
-    quote,
 )
 from netwright.backend.service.incidents import incident
 from netwright.backend.topology.fields import check_identifier
-from netwright.backend.topology.problems import NetwrightError
+from netwright.backend.topology.problems import NetwrightError, quote
 
 log = logging.getLogger("netwrightd")
 

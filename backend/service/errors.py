@@ -31,21 +31,6 @@ from netwright.backend.outcomes.errors import (
 from netwright.backend.service import names
 from netwright.backend.topology.problems import NetwrightError, Problem, Severity, TopologyError
 
-#: How much of a caller's own input an error sentence repeats.
-QUOTE_CHARACTERS = 64
-
-
-def quote(value: object, limit: int = QUOTE_CHARACTERS) -> str:
-    """``value`` as an error sentence shows it: repr of at most ``limit`` characters.
-
-    Callers choose what they send; an error must not hand a 10 MB argument back to them
-    (or into the log) in full.
-    """
-    text = str(value)
-    if len(text) <= limit:
-        return repr(text)
-    return f"{text[:limit]!r}… ({len(text)} characters)"
-
 
 class NotAuthorizedError(NetwrightError):
     """polkit said no, asked for a password no agent could ask for, or could not be reached."""

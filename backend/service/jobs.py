@@ -32,11 +32,10 @@ from netwright.backend.service.errors import (
     JobNotFoundError,
     error_detail,
     error_name_for,
-    quote,
 )
 from netwright.backend.service.incidents import incident
 from netwright.backend.service.worker import CancelFlag
-from netwright.backend.topology.problems import NetwrightError
+from netwright.backend.topology.problems import NetwrightError, quote
 
 log = logging.getLogger("netwrightd")
 

@@ -21,6 +21,8 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 from pydantic_core import PydanticCustomError
 
+from netwright.backend.topology.problems import quote
+
 _DURATION = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*(us|ms|s)")
 _PERCENT = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*%")
 _RATE = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*(bit|kbit|mbit|gbit)")
@@ -67,8 +69,8 @@ def _check_duration(value: object) -> str:
             "invalid-impairment", "'{value}' is not a duration: write it with its unit, e.g."
             " 40ms, 500us or 1s", {"value": str(value)[:40]})
     if duration_us(value) > MAX_DELAY_US:
-        raise PydanticCustomError("invalid-impairment", "'{value}' is longer than a minute",
-                                  {"value": _shown(value)})
+        raise PydanticCustomError("invalid-impairment", "{value} is longer than a minute",
+                                  {"value": quote(value.strip())})
     return value.strip()
 
 
@@ -78,8 +80,8 @@ def _check_percent(value: object) -> str:
             "invalid-impairment", "'{value}' is not a percentage: write it with %, e.g. 1% or"
             " 0.5%", {"value": str(value)[:40]})
     if percent(value) > 100:
-        raise PydanticCustomError("invalid-impairment", "'{value}' is more than 100%",
-                                  {"value": _shown(value)})
+        raise PydanticCustomError("invalid-impairment", "{value} is more than 100%",
+                                  {"value": quote(value.strip())})
     return value.strip()
 
 
@@ -90,15 +92,10 @@ def _check_rate(value: object) -> str:
             " 10mbit, 512kbit or 1gbit", {"value": str(value)[:40]})
     bits = rate_bits(value)
     if not MIN_RATE_BITS <= bits <= MAX_RATE_BITS:
-        raise PydanticCustomError("invalid-impairment", "'{value}' is outside 8kbit–100gbit",
-                                  {"value": _shown(value)})
+        raise PydanticCustomError("invalid-impairment", "{value} is outside 8kbit–100gbit",
+                                  {"value": quote(value.strip())})
     return value.strip()
 
-
-def _shown(value: str) -> str:
-    """``value`` as a message quotes it: at most 40 characters."""
-    value = value.strip()
-    return value if len(value) <= 40 else value[:37] + "…"
 
 
 Duration = Annotated[str, BeforeValidator(_check_duration)]

@@ -20,6 +20,20 @@ PathPart = str | int
 ModelPath = tuple[PathPart, ...]
 
 _PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+#: How much of a caller's own input an error sentence repeats.
+QUOTE_CHARACTERS = 64
+
+
+def quote(value: object, limit: int = QUOTE_CHARACTERS) -> str:
+    """``value`` as an error sentence shows it: repr of at most ``limit`` characters.
+
+    Callers choose what they send; an error must not hand a 10 MB argument back to them
+    (or into the log) in full.
+    """
+    text = str(value)
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}… ({len(text)} characters)"
 
 
 def format_path(path: Sequence[PathPart]) -> str:

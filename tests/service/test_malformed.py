@@ -187,3 +187,13 @@ def test_a_huge_measure_bitrate_is_invalid_arguments(allowed) -> None:
                           {"bitrate": {"$v": ["s", f"{HUGE}bit"]}})
     assert answer["error"] == INVALID_ARGUMENTS, answer
     assert "bitrate" in answer["text"] and len(answer["text"]) < 200, answer
+
+
+@pytest.mark.parametrize("option", ["outside", "source"])
+def test_a_check_option_is_quoted_short_in_its_error(allowed, option) -> None:
+    """A megabyte of address came back as a megabyte of error (issue 14's item 10 for the
+    check's own options)."""
+    answer = allowed.call("Check", "sa{sv}", "seed", {option: {"$v": ["s", "x" * 1_000_000]}})
+    assert answer["error"] == INVALID_ARGUMENTS, answer["error"]
+    assert "is not an IP address" in answer["text"] and len(answer["text"]) < 300, \
+        answer["text"][:300]
