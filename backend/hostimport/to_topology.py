@@ -24,6 +24,7 @@ from netwright.backend.observe.sysctls import FORWARDING
 from netwright.backend.topology.model import LINK_KINDS, SUB_INTERFACE_KINDS
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+_BREAKS = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
 _ENTRY = re.compile(r"^( +)(['\"]?)([^'\":]+)\2:")
 _IPVLAN_MODES = {0: "l2", 1: "l3", 2: "l3s"}
 _IPVLAN_FLAGS = {0: "bridge", 1: "private", 2: "vepa"}
@@ -373,6 +374,13 @@ def host_yaml(view: HostView, name: str, only: list[str] | None = None, *,
     return header + _commented(topology_yaml(data), data, about or {}), skipped
 
 
+def _one_line(text: str) -> str:
+    """``text`` as one line of a comment: line breaks and other control characters escaped
+    (``\\n``). What is said comes from others (a NetworkManager profile's name is chosen by
+    whoever made the profile), and a line break in it would add lines to the file."""
+    return _BREAKS.sub(lambda found: repr(found[0])[1:-1], text)
+
+
 def _commented(text: str, data: dict[str, Any], about: Mapping[str, str]) -> str:
     """``text`` with ``# about[name]`` above the entry of each host device named in
     ``about`` (a NIC under host.nics, or an interface of the host's namespace)."""
@@ -395,6 +403,6 @@ def _commented(text: str, data: dict[str, Any], about: Mapping[str, str]) -> str
             said = (nics.get(key) if section == "nics" and indent == 4 else
                     links.get(key) if section == "interfaces" and indent == 2 else None)
             if said:
-                out.append(f"{found.group(1)}# {said}\n")
+                out.append(f"{found.group(1)}# {_one_line(said)}\n")
         out.append(line)
     return "".join(out)

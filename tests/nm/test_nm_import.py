@@ -106,3 +106,28 @@ async def test_the_check_of_a_host_with_networkmanager_devices_holds(
     pairs = {(p.source, p.target.address): p for p in result.pairs}
     assert pairs[(container, "10.66.0.1")].observed.verdict == "reachable"
     assert result.mismatches == []
+
+
+async def test_a_profile_name_cannot_write_lines_into_the_imported_file(
+        harness: Harness, nm: NmClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A profile's name is chosen by whoever made the profile (NetworkManager lets a desktop
+    user add their own); in the comment above the device it is text, never more lines of the
+    file an administrator then applies."""
+    harness.nm.ip("link", "add", "evil0", "type", "bridge")
+    name = "x\nhost:\n  forwarding: {ipv4: true}\n#"
+    path = await nm.add_connection({
+        "connection": {"id": Variant("s", name), "type": Variant("s", "bridge"),
+                       "interface-name": Variant("s", "evil0")},
+        "bridge": {"stp": Variant("b", False)},
+        "ipv4": {"method": Variant("s", "disabled")},
+        "ipv6": {"method": Variant("s", "disabled")}})
+    await nm.activate(path)
+    harness.nm.wait_for(lambda: harness.nm.device_state("evil0").startswith("connect"),
+                        "evil0 active")
+    monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", harness.bus.address)
+    found = await asyncio.to_thread(host_import, "nmhost", host=harness.nm.netns)
+    assert found.networkmanager["evil0"]["profile"] == name  # the data says it as it is
+    topology = parse_topology(found.text)
+    assert topology.host.forwarding is None, found.text
+    comment = next(line for line in found.text.splitlines() if "profile" in line)
+    assert comment.lstrip().startswith("#") and "\\n" in comment, comment
