@@ -175,3 +175,39 @@ def test_a_veth_peer_with_a_smaller_mtu_is_named_not_the_neighbour_table(
     assert into_b.observed.size_error == "1500-byte packets are dropped at b's eth0 (MTU 1400)"
     assert into_b.observed.limited_by is None
     assert into_b.predicted.size_verdict == "unreachable"
+
+
+VXLAN = """
+netwright: 1
+name: mtuvx
+namespaces: {hosta: {}, hostb: {}}
+interfaces:
+  ua: {kind: veth, namespace: hosta, peer: ub, addresses: [10.10.0.1/24]UNDERLAY}
+  ub: {kind: veth, namespace: hostb, peer: ua, addresses: [10.10.0.2/24]}
+  va: {kind: vxlan, namespace: hosta, vni: 100, remote: 10.10.0.2, local: 10.10.0.1,
+       dev: ua, mtu: 1450, addresses: [10.200.0.1/24]}
+  vb: {kind: vxlan, namespace: hostb, vni: 100, remote: 10.10.0.1, local: 10.10.0.2,
+       dev: ub, mtu: 1450, addresses: [10.200.0.2/24]}
+"""
+
+
+@pytest.mark.parametrize(("underlay", "verdict"), [(", mtu: 1400", "unreachable"),
+                                                    ("", "reachable")])
+def test_a_vxlan_over_a_smaller_underlay(underlay: str, verdict: str,
+                                         deploy: Callable[[Topology], object]) -> None:
+    """A 1450-byte vxlan on a 1400-byte underlay veth (validation's vxlan-mtu-overhead): the
+    tunnel carries 1350 bytes. Full-size packets cannot leave hosta (its kernel refuses
+    them), and coming from hostb they vanish at hosta's underlay; the path MTU is 1350."""
+    result = check(deploy(parse_topology(VXLAN.replace("UNDERLAY", underlay))))
+    out, back = pair(result, "hosta", "10.200.0.2"), pair(result, "hostb", "10.200.0.1")
+    for found in (out, back):
+        assert found.observed is not None and found.observed.size == 1450
+        assert found.observed.size_verdict == found.predicted.size_verdict == verdict
+    if verdict == "unreachable":
+        assert out.predicted.mtu == back.predicted.mtu == 1350
+        assert "1450-byte packets cannot leave hosta's ua (MTU 1400, a VXLAN underlay: 1350" \
+            " bytes once VXLAN adds 50): the sender's kernel refuses them" in out.predicted.reason
+        assert "1450-byte packets are dropped at hosta's ua (MTU 1400, a VXLAN underlay" \
+            in back.predicted.reason
+        assert out.predicted.fix == ("give va and the vxlans it talks to an MTU of 1350, or"
+                                     " raise ua's MTU to 1500")
