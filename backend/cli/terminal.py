@@ -91,6 +91,10 @@ def report_list(sources: dict[str, Any], target: str, as_json: bool) -> None:
         emit_json({"deployments": names, "target": target,
                    "sources": {n: s.to_json() for n, s in sources.items() if s is not None}})
         return
+    if not names:  # said on standard error: a script reading the names gets none
+        where = "in the lab" if target == "lab" else "on this machine"
+        print(f"netwright: no topology is deployed {where}", file=sys.stderr)
+        return
     width = max((len(n) for n in names), default=0)
     for name in names:
         words = sources[name].words() if sources[name] is not None else ""

@@ -200,3 +200,13 @@ def test_check_local_without_root_says_what_to_do(clean_host: Any) -> None:
     finally:
         shutil.rmtree(place)
     assert wait_for_no_orphans(clean_host) == clean_host
+
+
+def test_list_with_nothing_deployed_says_so(tmp_path: Path) -> None:
+    """Not an empty screen: a sentence on standard error (a script reading names gets none)."""
+    empty = cli("list", "--local", state_dir=tmp_path / "state")
+    assert empty.returncode == 0, empty.stderr
+    assert empty.stdout == ""
+    assert empty.stderr == "netwright: no topology is deployed on this machine\n"
+    listed = cli("list", "--local", "--json", state_dir=tmp_path / "state")
+    assert json.loads(listed.stdout)["deployments"] == [] and listed.stderr == ""
