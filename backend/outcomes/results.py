@@ -162,7 +162,9 @@ class Status:
         if self.deployed and self.source is not None and self.source.words():
             lines.append(f"  deployed {self.source.words(host=True)}")
         for o in self.objects:
-            lines.append(f"  {o.state:8} {o.what} {o.object}")
+            named = "the host's forwarding and rules" if o.what == "host" else \
+                f"{o.what} {o.object}"  # not "host host"
+            lines.append(f"  {o.state:8} {named}")
             lines += [f"           {d}" for d in o.differences]
         lines += [f"  dhcp     {d.get('text', '')}" for d in self.dhcp]
         if self.awaiting_confirmation is not None:
