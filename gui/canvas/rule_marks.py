@@ -149,6 +149,7 @@ class RuleMarks:
                 wanted[key] = lines
         self._keep(self.badges, wanted, self._new_badge)
         self._keep(self.labels, uplink_labels(snapshot), self._new_label)
+        self.place_labels()
         host = place_lines(snapshot.host)
         self.host_badge.theme = self.scene.theme
         self.host_badge.caption = _host_caption(snapshot.host)
@@ -202,12 +203,40 @@ class RuleMarks:
         # drawn over a box placed just below it, not hidden behind it.
         label.parent_z = item.zValue()
         item.setZValue(label.parent_z + 0.5)
+        return label
+
+    def live_labels(self) -> list[NatLabel]:
+        """The NAT labels drawn now (one deleted with its item waits for the next sync)."""
+        return [label for label in self.labels.values() if isValid(label)]
+
+    def place_labels(self) -> None:
+        """Each NAT label beside its uplink where it covers no box: below a NIC or bridge,
+        else right of it, above, left (docker-bridge's docker0 sits just below wlp2s0, and
+        the label covered its top). Again whenever items move or a label grows."""
+        for label in self.live_labels():
+            item = label.parentItem()
+            if item is not None:
+                self._place_label(label, item)
+
+    def _place_label(self, label: NatLabel, item: QGraphicsItem) -> None:
         rect = _inner(item)
         if isinstance(item, PortItem):  # outside its namespace box, beside the port
             label.setPos(rect.right() + 20, rect.center().y())
-        elif isinstance(item, DeviceItem | BoxItem):
-            label.setPos(rect.left(), rect.bottom() + 6)
-        return label
+            return
+        if not isinstance(item, DeviceItem | BoxItem):
+            return
+        size = label.boundingRect()
+        spots = [QPointF(rect.left(), rect.bottom() + 6), QPointF(rect.right() + 8, rect.top()),
+                 QPointF(rect.left(), rect.top() - size.height() - 6),
+                 QPointF(rect.left() - size.width() - 8, rect.top())]
+        boxes = [node.mapRectToScene(_inner(node)) for node in self.scene.nodes.values()
+                 if node is not item and not node.isAncestorOf(item)]
+        for spot in spots:
+            area = item.mapRectToScene(size.translated(spot))
+            if not any(area.intersects(box) for box in boxes):
+                label.setPos(spot)
+                return
+        label.setPos(spots[0])
 
 
 def _host_caption(host: object) -> str:

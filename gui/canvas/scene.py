@@ -334,6 +334,8 @@ class TopologyScene(QGraphicsScene):
         rect = QRectF()
         for item in self.nodes.values():
             rect = rect.united(item.sceneBoundingRect())
+        for label in self.rule_marks.live_labels():  # written beside an uplink at the edge
+            rect = rect.united(label.sceneBoundingRect())
         if rect.isNull():
             rect = QRectF(-200, -120, 400, 240)
         self.frame.set_rect(rect)
@@ -396,6 +398,7 @@ class TopologyScene(QGraphicsScene):
                 item.setPos(x, y)
         if len(keys) > 1:
             self._reroute_devices()
+        self.rule_marks.place_labels()  # a NAT label moves aside from a box moved onto it
 
     def _reroute_devices(self) -> None:
         """After many boxes moved at once (Arrange, undo, a new file), the wires of NICs and

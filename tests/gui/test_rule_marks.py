@@ -117,3 +117,43 @@ def test_a_port_shield_survives_its_bridge_being_deleted(window: MainWindow) -> 
     assert "qbr-vm1" in window.scene.nodes
     assert window.scene.rule_marks.badges["tap-vm1"].parentItem() is \
         window.scene.item_for("tap-vm1")
+
+
+
+def _boxes_under(window: MainWindow, label: NatLabel) -> list[str]:
+    """The drawn boxes (their outline, not the items' 10 px padding) the label overlaps."""
+    owner = label.parentItem()
+    hit = []
+    for key, node in window.scene.nodes.items():
+        if node is owner or node.isAncestorOf(owner) or node is window.scene.frame:
+            continue
+        drawn = node.mapRectToScene(node.boundingRect().adjusted(10, 10, -10, -10))
+        if drawn.intersects(label.sceneBoundingRect()):
+            hit.append(key)
+    return hit
+
+
+def test_a_nat_label_is_placed_where_it_covers_no_box(window: MainWindow) -> None:
+    """docker-bridge's masquerade and published port were written under wlp2s0, over the top
+    of docker0 just below it; they go beside the uplink where that is free, and move aside
+    when an item is dragged where the label is."""
+    from netwright.gui.model.commands import MoveCommand
+    from netwright.gui.model.document import Edit
+
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    assert window.open_path(examples / "docker-bridge.yaml")
+    QApplication.processEvents()
+    [label] = _marks(window, "wlp2s0", NatLabel)
+    assert label.lines[0] == "masquerade 172.17.0.0/16"
+    assert _boxes_under(window, label) == []
+    nic = window.scene.item_for("wlp2s0").sceneBoundingRect()
+    assert nic.adjusted(-40, -40, 40, 60).intersects(label.sceneBoundingRect())  # beside it
+    spot = label.sceneBoundingRect().center()  # c2 dragged onto where the label is
+    layout = window.document.snapshot.layout
+    c2 = window.scene.item_for("c2").sceneBoundingRect()
+    x, y = layout["c2"]
+    moved = (x + spot.x() - c2.center().x(), y + spot.y() - c2.center().y())
+    window.push(MoveCommand(window.document, 1, [Edit(("layout", "c2"), {
+        "x": round(moved[0]), "y": round(moved[1])})]))
+    QApplication.processEvents()
+    assert _boxes_under(window, label) == [], label.sceneBoundingRect()
