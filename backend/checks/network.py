@@ -202,7 +202,14 @@ class Network:
         owned = getattr(spec, "forwarding", None)
         where = "host" if place is None else f"namespaces.{place}"
         if owned is not None and getattr(owned, f"ipv{version}") is not None:
-            return f"the design's {where}.forwarding.ipv{version}"
+            said = f"the design's {where}.forwarding.ipv{version}"
+            kernel = self.host_forwarding.get(version)
+            if place is None and self.host_forwarding_origin == "kernel" \
+                    and kernel != getattr(owned, f"ipv{version}"):
+                said += (f", though the host's kernel has it {'on' if kernel else 'off'} (changed"
+                         " since the apply? netwright status shows it drifted, and applying"
+                         " the design again puts it back)")
+            return said
         if place is None:
             if self.host_forwarding_origin == "kernel":
                 return "the host's kernel, read for this prediction (Netwright never changes it)"

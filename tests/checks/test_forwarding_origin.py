@@ -43,3 +43,17 @@ def test_forwarding_read_from_the_kernel_is_said_to_be() -> None:
 def test_a_design_that_never_routes_through_the_host_says_nothing_about_it() -> None:
     notes, _pairs = notes_and_pairs((EXAMPLES / "seed-ipvlan-l2-default.yaml").read_text())
     assert not any("forwarding" in note for note in notes)
+
+
+def test_a_kernel_that_disagrees_with_the_designs_forwarding_is_said_to() -> None:
+    """Switched off by hand after the apply: the design still decides the prediction (the
+    mismatches show it), and the note says why they will: the kernel has it off."""
+    docker = (EXAMPLES / "docker-bridge.yaml").read_text()
+    notes, _pairs = notes_and_pairs(docker, host_forwarding={4: False, 6: False},
+                                    forwarding_read=True, foreign={})
+    said = next(note for note in notes if note.startswith("host forwarding:"))
+    assert said.startswith("host forwarding: IPv4 on — the design's host.forwarding.ipv4,"
+                           " though the host's kernel has it off"), said
+    notes, _pairs = notes_and_pairs(docker, host_forwarding={4: True, 6: False},
+                                    forwarding_read=True, foreign={})
+    assert "host forwarding: IPv4 on — the design's host.forwarding.ipv4" in notes
