@@ -19,7 +19,12 @@ from typing import Any
 from dbus_fast.annotations import DBusDict, DBusStr, DBusUnixFd
 from dbus_fast.service import dbus_method
 
-from netwright.backend.capture.engine import CaptureLimits, open_capture, record
+from netwright.backend.capture.engine import (
+    CaptureLimits,
+    CaptureResult,
+    open_capture,
+    record,
+)
 from netwright.backend.capture.where import locate
 from netwright.backend.service import names
 from netwright.backend.service.authority import Authority
@@ -27,7 +32,7 @@ from netwright.backend.service.callers import Callers
 from netwright.backend.service.calls import CALLER, decode_name, decode_options, exported
 from netwright.backend.service.errors import InvalidArgumentsError
 from netwright.backend.service.jobs import Jobs, Owner
-from netwright.backend.service.worker import CancelFlag, EngineWorker, Progress
+from netwright.backend.service.worker import CancelFlag, EngineWorker, Progress, in_own_thread
 
 CAPTURE_OPTIONS = {"count": "u", "seconds": "d", "filter": "s"}
 #: The longest capture one call may ask for (a day); Cancel ends any capture sooner.
@@ -58,12 +63,14 @@ class CaptureCalls:
         sock = await asyncio.to_thread(open_capture, netns, kernel_name, limits)
         fd = os.dup(output)  # the dispatcher closes the message's own copy when we return
 
-        async def work(_progress: Progress, cancel: CancelFlag) -> dict[str, Any]:
+        def run(cancel: CancelFlag) -> CaptureResult:
             try:
-                result = await asyncio.to_thread(record, sock, kernel_name, fd, limits,
-                                                 cancel)
-            finally:
+                return record(sock, kernel_name, fd, limits, cancel)
+            finally:  # here, not in the task: fd is the thread's until it ends
                 os.close(fd)
+
+        async def work(_progress: Progress, cancel: CancelFlag) -> dict[str, Any]:
+            result = await in_own_thread(lambda: run(cancel), f"capture {topology}")
             return result.to_json()
 
         try:

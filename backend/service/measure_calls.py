@@ -13,7 +13,6 @@ stops the traffic and frees the server's port.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -27,7 +26,7 @@ from netwright.backend.service.authority import Authority
 from netwright.backend.service.calls import decode_name, decode_options, exported
 from netwright.backend.service.errors import InvalidArgumentsError
 from netwright.backend.service.jobs import Job, Jobs, Owner, outcome
-from netwright.backend.service.worker import CancelFlag, EngineWorker, Progress
+from netwright.backend.service.worker import CancelFlag, EngineWorker, Progress, in_own_thread
 from netwright.backend.topology.fields import check_identifier
 
 #: D-Bus options of Measure and their signatures.
@@ -72,8 +71,9 @@ class MeasureCalls:
         deployment = await self.worker.with_engine(lambda e: e.deployment(topology))
 
         async def work(_progress: Progress, cancel: CancelFlag) -> dict[str, Any]:
-            result = await asyncio.to_thread(measure, deployment, source, target, chosen,
-                                             cancel)
+            result = await in_own_thread(
+                lambda: measure(deployment, source, target, chosen, cancel),
+                f"measure {topology}")
             return result.to_json()
 
         return self.jobs.start(topology, "measure", names.ACTION_CHECK, work,

@@ -18,7 +18,7 @@ import threading
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from netwright.backend.engine import Engine, Target
 from netwright.backend.outcomes.errors import Cancelled
@@ -76,6 +76,38 @@ class EngineWorker:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._check_pool, _run_in_new_loop, work, cancel,
                                           what)
+
+
+async def in_own_thread(work: Callable[[], T], name: str) -> T:
+    """``work()`` in a thread of its own; its result (or what it raised) here.
+
+    For what lasts as long as its caller wants (a capture) or minutes (a measurement): in
+    a pool, a few of them would hold every thread, and short calls that need one (opening a
+    capture, ImportHost) would wait behind them. Their number is bounded by the per-user
+    job limits (jobs.py). A daemon thread, so a stuck one cannot keep netwrightd from
+    exiting; each ends soon after its job's cancel flag is set.
+    """
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[T] = loop.create_future()
+
+    def settle(result: T | None, error: BaseException | None) -> None:
+        if done.cancelled():
+            return
+        if error is not None:
+            done.set_exception(error)
+        else:
+            done.set_result(cast(T, result))
+
+    def run() -> None:
+        try:
+            result = work()
+        except BaseException as exc:
+            loop.call_soon_threadsafe(settle, None, exc)
+        else:
+            loop.call_soon_threadsafe(settle, result, None)
+
+    threading.Thread(target=run, name=name, daemon=True).start()
+    return await done
 
 
 def _run_in_new_loop(work: Callable[[], Awaitable[T]], cancel: CancelFlag | None,

@@ -18,7 +18,7 @@ from typing import Any
 
 from svc_callers import run_client
 from svc_capture import packet_sockets
-from svc_polkit import USER_ALLOWED
+from svc_polkit import USER_ALLOWED, USER_PEER
 
 MV2 = "192.168.31.6"
 
@@ -95,4 +95,42 @@ return [holder.pid, ended]
         assert _sockets_gone(running, 10), running.log()
     finally:
         _end(holder)
+        run_client(USER_ALLOWED, system_bus, "await client.destroy('seed')")
+
+
+def _hold_captures(user: str, system_bus: str, count: int) -> dict[str, Any]:
+    """``count`` captures of mv1 into /dev/null by ``user``, held 8 s, then cancelled."""
+    return run_client(user, system_bus, f"""
+import asyncio, os
+fd = os.open('/dev/null', os.O_WRONLY)
+jobs = [await client.start_capture('seed', 'mv1', fd) for _ in range({count})]
+await asyncio.sleep(8)
+for job in jobs:
+    await client.cancel(job)
+return len(jobs)
+""")
+
+
+def test_long_captures_leave_threads_for_everyone_else(running, system_bus) -> None:
+    """Captures run as long as their owner wants. Each held a thread of the daemon's default
+    executor (6 on two CPUs) for its whole run, the one ImportHost, Measure and opening a
+    capture also wait for: two users' captures left the others waiting for minutes."""
+    run_client(USER_ALLOWED, system_bus, "await client.apply(seed)")
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            holders = [pool.submit(_hold_captures, USER_ALLOWED, system_bus, 4),
+                       pool.submit(_hold_captures, USER_PEER, system_bus, 2)]
+            time.sleep(3)
+            asked = run_client(USER_ALLOWED, system_bus, """
+import asyncio
+try:
+    await asyncio.wait_for(client.import_host('live-host', []), 4)
+except TimeoutError:
+    return 'no answer within 4 s'
+return 'answered'
+""")
+            held = [holder.result(timeout=120) for holder in holders]
+        assert held == [{"value": 4}, {"value": 2}], held
+        assert asked == {"value": "answered"}, asked
+    finally:
         run_client(USER_ALLOWED, system_bus, "await client.destroy('seed')")
