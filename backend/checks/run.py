@@ -34,6 +34,7 @@ from netwright.backend.checks.spread import ProbeWorkers
 from netwright.backend.dhcp.identity import shared_identity_notes
 from netwright.backend.dhcp.substitute import with_leases
 from netwright.backend.observe.sysctls import bridge_nf_here, forwarding_here, rp_filter_here
+from netwright.backend.topology.fields import is_identifier
 from netwright.backend.topology.model import Topology, static_addresses
 from netwright.backend.topology.problems import NetwrightError, quote
 
@@ -88,6 +89,10 @@ class CheckOptions:
             except ValueError:
                 raise CheckOptionsError(f"{flag} {quote(value)} is not an IP address" + (
                     " (or ADDR@NAMESPACE)" if flag == "--from" else "")) from None
+        place = split_source(self.source)[1] if self.source is not None else None
+        if place is not None and place != "host" and not is_identifier(place):
+            raise CheckOptionsError(f"--from {quote(self.source)} names no namespace after '@'"
+                                    " (ADDR@NAMESPACE, or ADDR@host)")
         if self.tcp_port is not None and not 1 <= self.tcp_port <= 65535:
             raise CheckOptionsError(f"TCP port {self.tcp_port} is out of range (1–65535)")
         if self.size is not None and self.size != 0 and not 68 <= self.size <= 65535:

@@ -61,9 +61,14 @@ def check_interface_name(value: str) -> str:
     return value
 
 
+def is_identifier(value: object) -> bool:
+    """True for a valid topology or namespace name (see check_identifier)."""
+    return isinstance(value, str) and _SAFE_ID.fullmatch(value) is not None
+
+
 def check_identifier(value: str) -> str:
     """Topology and namespace names become file names (/run/netns/NAME, the state file)."""
-    if not isinstance(value, str) or not _SAFE_ID.fullmatch(value):
+    if not is_identifier(value):
         raise PydanticCustomError(
             "invalid-name",
             "'{name}' is not a valid name: use 1–64 letters, digits, '_', '.' or '-',"

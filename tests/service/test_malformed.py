@@ -197,3 +197,12 @@ def test_a_check_option_is_quoted_short_in_its_error(allowed, option) -> None:
     assert answer["error"] == INVALID_ARGUMENTS, answer["error"]
     assert "is not an IP address" in answer["text"] and len(answer["text"]) < 300, \
         answer["text"][:300]
+
+
+def test_a_check_source_namespace_is_a_name(allowed) -> None:
+    """ADDR@NAMESPACE: the namespace was only looked up once the check ran, and the failure
+    repeated it whole (a megabyte of 'no namespace xxx…')."""
+    answer = allowed.call("Check", "sa{sv}", "seed",
+                          {"source": {"$v": ["s", "192.168.31.5@" + "x" * 1_000_000]}})
+    assert answer["error"] == INVALID_ARGUMENTS, answer["error"]
+    assert "--from" in answer["text"] and len(answer["text"]) < 300, answer["text"][:300]
