@@ -45,6 +45,15 @@ def countdown_words(seconds: float) -> str:
     return f"Restoring the previous configuration in {duration(seconds)}."
 
 
+def applied_reason(awaiting: dict[str, Any]) -> str:
+    """What the applied change may do, without the plan's request to confirm it: the plan's
+    warning ends "Confirm to go ahead; the change is then on trial …", which after the apply
+    asked to confirm what was already done."""
+    reason = str(awaiting.get("reason") or "")
+    cut = reason.find(" Confirm to go ahead")
+    return reason[:cut] if cut >= 0 else reason
+
+
 class TrialDialog(QDialog):
     """Keep / Restore now for the topology ``name`` while its change is on trial."""
 
@@ -69,7 +78,7 @@ class TrialDialog(QDialog):
             " configuration comes back by itself.")
         self.advice.setWordWrap(True)
         layout.addWidget(self.advice)
-        self.reason = QLabel(str(awaiting.get("reason") or ""))
+        self.reason = QLabel(applied_reason(awaiting))
         self.reason.setWordWrap(True)
         self.reason.setStyleSheet("color: palette(placeholder-text);")
         self.reason.setVisible(bool(self.reason.text()))

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
 
-from netwright.gui.dialogs.trial import TrialDialog, seconds_left
+from netwright.gui.dialogs.trial import TrialDialog, applied_reason, seconds_left
 
 if TYPE_CHECKING:
     from netwright.gui.window.parts import WindowParts
@@ -43,7 +43,7 @@ class TrialActions(_Base):
         dialog.expired.connect(lambda _name: self.refresh_status())
         self.trial_dialog = dialog
         self.log.appendPlainText(
-            f"{name}: on trial, {awaiting.get('reason', '')}; keep it within"
+            f"{name}: on trial, {applied_reason(awaiting).rstrip('.')}; keep it within"
             f" {seconds_left(awaiting):.0f} s or the previous configuration comes back")
         dialog.show()
 

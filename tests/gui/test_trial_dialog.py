@@ -53,3 +53,22 @@ def test_keep_asks_once_and_waits_for_the_answer(qtbot) -> None:  # type: ignore
     assert not dialog.timer.isActive()
     dialog.kept()
     assert dialog.is_over() and dialog.close_button.isVisible()
+
+
+def test_the_reason_no_longer_asks_to_confirm_what_was_applied(window) -> None:  # type: ignore[no-untyped-def]
+    """The plan's warning ends "Confirm to go ahead; the change is then on trial …": shown
+    again in the trial dialog and the log after the apply, it asked to confirm what had
+    already been applied. There the reason stops at what the change may do."""
+    from netwright.backend.engine.takeover import runtime_takeover
+    from netwright.backend.topology import parse_topology
+
+    examples = __import__("pathlib").Path(__file__).resolve().parents[2] / "examples"
+    topology = parse_topology((examples / "docker-bridge.yaml").read_text())
+    warning = runtime_takeover(topology, None, ["wlp2s0"])
+    assert warning is not None and "Confirm to go ahead" in warning
+    window.show_trial("docker", {"seconds": 60, "reason": warning})
+    shown = window.trial_dialog.reason.text()
+    assert shown == warning[:warning.index(" Confirm to go ahead")], shown
+    logged = window.log.toPlainText().splitlines()[-1]
+    assert "Confirm" not in logged and logged.startswith("docker: on trial, this switches"), logged
+    window.trial_dialog.close_button.click()
