@@ -47,7 +47,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--lab", action="store_true",
                         help="import the lab host (an emulated network) instead of this machine")
     parser.add_argument("--process-tree", type=int, metavar="PID",
-                        help="look for anonymous namespaces only among PID and its descendants")
+                        help="with --local: look for anonymous namespaces only among PID and"
+                        " its descendants")
     parser.add_argument("--name", help="the topology's name (default: live-host, or from the"
                         " YAML)")
     parser.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of stdout")
@@ -78,6 +79,9 @@ def _from_host(args: argparse.Namespace) -> tuple[str, list[str]]:
         raise ImportOutputError(f"the live host is read, not {args.file}: give FILE only with"
                                 " --from multus")
     if not args.local:
+        if args.process_tree is not None:  # the backend would read every namespace anyway
+            raise ImportOutputError("--process-tree is for --local: netwrightd reads every"
+                                    " namespace of the host")
         import asyncio
 
         return asyncio.run(_via_backend(args))

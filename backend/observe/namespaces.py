@@ -8,6 +8,7 @@ written. An anonymous namespace counts only when it was started from the host (s
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from dataclasses import dataclass, field
@@ -131,6 +132,8 @@ def find_namespaces(under: int | None = None, host: str | None = None,
             found[inode] = NetnsFound(inode=inode, path=str(path), name=path.name,
                                       outside=path.name in hide)
     processes = _processes()
+    if under is not None and not (PROC / str(under)).exists():  # else: silently none found
+        raise ProcessLookupError(errno.ESRCH, f"there is no process {under} (--process-tree)")
     scope = _descendants(under, processes) if under is not None else set(processes)
     hidden = {os.stat(RUN_NETNS / name).st_ino for name in hide
               if (RUN_NETNS / name).exists()} | ({own_inode()} if host else set())

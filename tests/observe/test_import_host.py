@@ -136,3 +136,15 @@ def test_host_routes_the_file_cannot_hold_are_said(live: LiveHost, tmp_path: Pat
     err = capsys.readouterr().err
     assert ("netwright: not imported: the host's route 10.81.0.0/24 via 172.31.0.2 dev"
             " obsbr0: the file format has no routes of the host") in err, err
+
+
+def test_a_process_tree_that_is_not_there_is_a_sentence(
+        live: LiveHost, capsys: pytest.CaptureFixture[str]) -> None:
+    """Not an import (or a check) that silently finds no anonymous namespace; and through
+    netwrightd, which reads every namespace, --process-tree is refused as check refuses it."""
+    gone = int(Path("/proc/sys/kernel/pid_max").read_text()) + 1  # no pid is ever this
+    for command in (["import", "--local"], ["check", "--host", "--local"]):
+        assert main([*command, "--process-tree", str(gone)]) != 0
+        assert f"there is no process {gone} (--process-tree)" in capsys.readouterr().err
+    assert main(["import", "--process-tree", str(os.getpid())]) != 0
+    assert "--process-tree is for --local" in capsys.readouterr().err
