@@ -60,13 +60,22 @@ def destroy_plan(status: Any) -> dict[str, Any]:
     status calls foreign is someone else's: it is left, and a note says so."""
     data = status.to_json() if hasattr(status, "to_json") else dict(status)
     objects = data.get("objects", [])
-    steps = [{"action": "delete", "object": o["object"],
-              "text": f"delete {o['what']} {o['object']}"}
+    name = data.get("topology", "")
+    steps = [{"action": "delete", "object": o["object"], "text": _destroy_text(o, name)}
              for o in objects
              if o.get("what") != "host-nic" and o.get("state") in ("present", "drifted")]
     notes = [f"left alone: {sentence}" for o in objects if o.get("state") == "foreign"
              for sentence in o.get("differences", [])]
     return {"topology": data.get("topology", ""), "steps": steps, "notes": notes}
+
+
+def _destroy_text(entry: dict[str, Any], topology: str) -> str:
+    """"delete namespace c1"; the host's own policy (``what`` "host") is given back, not
+    deleted ("delete host host" said nothing)."""
+    if entry.get("what") == "host":
+        return (f"restore the host's forwarding, NAT and firewall as they were before"
+                f" {topology}")
+    return f"delete {entry['what']} {entry['object']}"
 
 
 class PlanDialog(QDialog):

@@ -25,3 +25,14 @@ def test_destroy_plan_leaves_a_foreign_interface(qtbot) -> None:  # type: ignore
     qtbot.addWidget(dialog)
     assert "victim0" in dialog.notes_label.text()
     assert all("victim0" not in step["text"] for step in dialog.steps)
+
+
+def test_the_hosts_own_settings_are_restored_not_deleted(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """docker-bridge's destroy plan listed "delete host host" for the host's forwarding, NAT
+    and firewall, which destroy gives back as they were (it deletes no host)."""
+    status = Status("docker", True, [ObjectStatus("c1", "namespace", "present"),
+                                     ObjectStatus("host", "host", "present")])
+    steps = [s["text"] for s in destroy_plan(status)["steps"]]
+    assert steps == ["delete namespace c1",
+                     "restore the host's forwarding, NAT and firewall as they were before"
+                     " docker"]
