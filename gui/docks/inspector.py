@@ -482,7 +482,11 @@ class RoutesEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.table = QTableWidget(0, len(self.COLUMNS))
         self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # the addresses as wide as they are (four equal columns in a 300 px inspector cut
+        # "172.17.0.1"); the device takes what is left
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(self.COLUMNS.index("dev"), QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
         self.table.setMinimumHeight(110)
         self.table.cellChanged.connect(lambda _r, _c: self.commit())
@@ -510,7 +514,9 @@ class RoutesEditor(QWidget):
             for column, name in enumerate(self.COLUMNS):
                 value = route.get(name)
                 text = "" if value is None else str(value)
-                self.table.setItem(row, column, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.table.setItem(row, column, item)
         self.table.blockSignals(False)
 
     def rows(self) -> list[dict[str, Any]]:

@@ -105,3 +105,17 @@ def test_a_long_value_shows_its_beginning_and_whole_in_the_tooltip(window: MainW
     assert editor.fontMetrics().horizontalAdvance(text) > editor.width()  # it does not fit
     assert editor.cursorPosition() == 0
     assert editor.toolTip() == text
+
+
+def test_a_routes_gateway_fits_its_column_at_1024x700(started) -> None:  # type: ignore[no-untyped-def]
+    """Four equal columns in a 300 px inspector cut "172.17.0.1" to "172.17…."."""
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    window = started(1024, 700, examples / "docker-bridge.yaml")
+    window.scene.select_keys(["c2"])
+    QApplication.processEvents()
+    table = window.inspector.routes.table
+    for column in range(table.columnCount()):
+        item = table.item(0, column)
+        needed = table.fontMetrics().horizontalAdvance(item.text()) + 6  # its margins
+        assert table.columnWidth(column) >= needed, (item.text(), table.columnWidth(column))
+        assert item.toolTip() == item.text()
