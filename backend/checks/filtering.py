@@ -61,6 +61,7 @@ class BaseChain:
     policy: str = "accept"
     rules: list[tuple[list[dict[str, Any]], str]] = field(default_factory=list)
     foreign: bool = False
+    owner: str | None = None  # foreign but Netwright's: the topology whose table it is
 
     @property
     def where(self) -> str:
@@ -110,9 +111,10 @@ class Ruleset:
         return bool(self.chains)
 
     def add_listing(self, items: list[dict[str, Any]], texts: list[str] | None = None,
-                    foreign: bool = False) -> None:
+                    foreign: bool = False, owned_by: str | None = None) -> None:
         """Chains and rules in libnftables JSON (``add`` commands or a listing's items);
-        ``texts``: one text per rule in order, else each rule's text is rendered here."""
+        ``texts``: one text per rule in order, else each rule's text is rendered here;
+        ``owned_by``: the other topology a foreign table belongs to."""
         rules = []
         owner = "netwright-owner"  # the marker chain of our tables: never hooked, not in texts
         for item in items:
@@ -121,7 +123,8 @@ class Ruleset:
                 c = body["chain"]
                 self.add(BaseChain(c["family"], c["table"], c["name"], c.get("hook"),
                                    c.get("type", "filter"), _priority(c.get("prio", 0)),
-                                   c.get("policy", "accept"), foreign=foreign))
+                                   c.get("policy", "accept"), foreign=foreign,
+                                   owner=owned_by))
             elif "set" in body and isinstance(body["set"], dict):
                 named = body["set"]
                 self.sets[(named["family"], named["table"], named["name"])] = [

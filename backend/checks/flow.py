@@ -396,7 +396,11 @@ class Flows:
                 + (f" port {packet.dport}" if packet.dport else ""))
         reason = f"{what} is {how} by {decision.text()} in {place_label(place)}"
         fix: str | None
-        if chain is not None and chain.foreign:
+        if chain is not None and chain.owner is not None:
+            fix = (f"table {chain.family} {chain.table} belongs to topology {chain.owner}"
+                   f" (deployed by Netwright): change the design of {chain.owner} and apply it"
+                   f" again, or destroy {chain.owner}; this check only reads it")
+        elif chain is not None and chain.foreign:
             fix = (f"table {chain.family} {chain.table} is not Netwright's: change it where it"
                    " comes from (or remove it), Netwright only reads it")
         else:

@@ -44,8 +44,8 @@ def read_place(topology: str, place: Place) -> tuple[Ruleset, list[str]]:
                 notes.append(f"table {family} {name} in {place_label(place)} has base chains"
                              " the prediction does not evaluate")
             continue
-        ruleset.add_listing(items, foreign=True)
         other = parse_marker(marker)  # another deployment's own table: say whose
+        ruleset.add_listing(items, foreign=True, owned_by=other[0] if other else None)
         ruleset.foreign_tables.append(f"{family} {name}" + (
             f" (topology {other[0]}'s)" if other is not None else ""))
     return ruleset, notes

@@ -12,7 +12,7 @@ from netwright.backend.checks.filtering import Packet, Ruleset, run_hook
 from netwright.backend.checks.render import render
 from netwright.backend.checks.results import CheckResult, Pair
 from netwright.backend.checks.services import probed_ports, with_services
-from netwright.backend.topology import load_topology
+from netwright.backend.topology import load_topology, parse_topology
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -131,3 +131,28 @@ def test_a_rule_of_an_odd_shape_is_said_not_raised() -> None:
                 and p.target.address == "10.0.0.11")
     assert pair.predicted.disposition == "beyond_model"
     assert "cannot read" in pair.predicted.reason
+
+
+def _forward_drop(**owner: str) -> Ruleset:
+    ruleset = Ruleset()
+    ruleset.add_listing([
+        {"chain": {"family": "inet", "table": "netwright-other", "name": "forward",
+                   "hook": "forward", "type": "filter", "prio": 0, "policy": "drop"}},
+    ], foreign=True, **owner)
+    return ruleset
+
+
+def test_another_topologys_table_that_drops_names_that_topology_in_the_fix() -> None:
+    """Its fix is in that design, not 'not Netwright's: change it where it comes from'."""
+    from tests.checks.test_explain import HOST_ROUTER
+
+    topology = parse_topology(HOST_ROUTER.replace(
+        "name: hostrouter", "name: hostrouter\nhost: {forwarding: {ipv4: true}}"))
+    for owner, said in (({"owned_by": "other"}, "belongs to topology other (deployed by"
+                         " Netwright): change the design of other and apply it again, or"
+                         " destroy other"), ({}, "is not Netwright's")):
+        explainer = Explainer(topology, None, foreign={None: _forward_drop(**owner)})
+        found = next(p for p in explainer.pairs()
+                     if p.source == "a" and p.target.address == "10.2.0.2")
+        assert found.predicted.verdict == "unreachable", found.predicted.reason
+        assert found.predicted.fix is not None and said in found.predicted.fix, found.predicted
