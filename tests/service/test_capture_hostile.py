@@ -43,6 +43,21 @@ def _flood(running) -> None:
                      "0.01", "-s", "1400", MV2, check=False)
 
 
+def _wait_for_sockets(running, count: int) -> None:
+    """Until ``count`` captures listen on mv1 (the callers start as the machine allows)."""
+    deadline = time.monotonic() + 30
+    while _listening(running) < count:
+        assert time.monotonic() < deadline, f"{count} captures did not start"
+        time.sleep(0.05)
+
+
+def _listening(running) -> int:
+    try:
+        return packet_sockets(running.host, "lab-net1")
+    except RuntimeError:  # the seed is not applied yet: no lab-net1
+        return 0
+
+
 def _sockets_gone(running, seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while packet_sockets(running.host, "lab-net1") and time.monotonic() < deadline:
@@ -62,7 +77,7 @@ def _stall(running, system_bus, then: str) -> Any:
     with ThreadPoolExecutor(1) as pool:
         client = pool.submit(run_client, USER_ALLOWED, system_bus, STALLED_PIPE
                              + "import asyncio\nawait asyncio.sleep(3)\n" + then)
-        time.sleep(1.5)
+        _wait_for_sockets(running, 1)
         _flood(running)
         outcome = client.result(timeout=120)
     assert "value" in outcome, outcome
@@ -120,7 +135,7 @@ def test_long_captures_leave_threads_for_everyone_else(running, system_bus) -> N
         with ThreadPoolExecutor(2) as pool:
             holders = [pool.submit(_hold_captures, USER_ALLOWED, system_bus, 4),
                        pool.submit(_hold_captures, USER_PEER, system_bus, 2)]
-            time.sleep(3)
+            _wait_for_sockets(running, 6)
             asked = run_client(USER_ALLOWED, system_bus, """
 import asyncio
 try:
