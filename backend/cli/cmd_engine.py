@@ -19,7 +19,6 @@ from netwright.backend.cli.argparser import Parser
 from netwright.backend.cli.terminal import (
     TerminalProgress,
     confirm_window,
-    emit_json,
     names_a_file,
     read_topology,
     refuse_unconfirmed_apply,
@@ -138,13 +137,11 @@ async def _apply(args: argparse.Namespace) -> int:
     if not args.json:
         print(plan.render())
     source = _source(args.subject)
-    if plan.empty:
-        if args.json:
-            emit_json({**plan.to_json(), "applied": True, "seconds": 0})
-        else:  # records the deployment (and its source) if it was not yet
-            await engine.apply(topology, source=source)
-        return EXIT_OK
-    refused = refuse_unconfirmed_apply(args.yes)
+    # an empty plan changes nothing in the kernel but is applied all the same, as through
+    # netwrightd: that records the deployment (and its source), --json included, and a
+    # design that only takes over what the kernel already does (the host's forwarding) is
+    # accepted like any shown plan, not refused for want of a confirmation --yes gave
+    refused = refuse_unconfirmed_apply(args.yes or plan.empty)
     if refused is not None:
         return refused
     progress = TerminalProgress(not args.json)

@@ -210,3 +210,30 @@ def test_list_with_nothing_deployed_says_so(tmp_path: Path) -> None:
     assert empty.stderr == "netwright: no topology is deployed on this machine\n"
     listed = cli("list", "--local", "--json", state_dir=tmp_path / "state")
     assert json.loads(listed.stdout)["deployments"] == [] and listed.stderr == ""
+
+
+def test_an_empty_plan_is_applied_and_recorded_like_any_other(tmp_path: Path,
+                                                             clean_host: Any) -> None:
+    """A design that only owns the host's forwarding, applied while the kernel already
+    forwards: nothing to change, yet it is recorded (with --json too) and --yes is the
+    confirmation, not refused with 'Confirm to go ahead'."""
+    state = tmp_path / "state"
+    forwarding = Path("/proc/sys/net/ipv4/ip_forward")
+    before = forwarding.read_text()
+    subprocess.run("ip link add fwup0 type veth peer name fwup1 && ip link set fwup0 up &&"
+                   " ip link set fwup1 up && ip addr add 192.0.2.2/24 dev fwup0 &&"
+                   " ip route add default via 192.0.2.1", shell=True, check=True)
+    forwarding.write_text("1")
+    design = tmp_path / "fw.yaml"
+    design.write_text("netwright: 1\nname: fwonly\nhost: {forwarding: {ipv4: true}}\n")
+    try:
+        applied = cli("apply", "--local", "--yes", "--json", str(design), state_dir=state)
+        assert applied.returncode == 0, applied.stderr
+        assert json.loads(applied.stdout)["applied"] is True
+        listed = json.loads(cli("list", "--local", "--json", state_dir=state).stdout)
+        assert listed["deployments"] == ["fwonly"]
+        assert cli("confirm", "--local", "fwonly", state_dir=state).returncode == 0
+        assert cli("destroy", "--local", "fwonly", state_dir=state).returncode == 0
+    finally:
+        subprocess.run("ip link del fwup0", shell=True, check=False)
+        forwarding.write_text(before)
