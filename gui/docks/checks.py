@@ -30,6 +30,7 @@ from netwright.gui.model.fixes import Fix
 from netwright.gui.model.wording import designer_fix
 
 PAIR_ROLE = Qt.ItemDataRole.UserRole + 1
+PORTS_NOTE = "Beside ✓/✗ (the echo): the TCP/UDP ports that connect, of those probed."
 
 
 def _mark(verdict: str | None) -> str:
@@ -56,7 +57,7 @@ def cell_text(pair: dict[str, Any]) -> str:
     services = pair.get("services") or []
     if services:  # the echo says nothing of the ports: count those that connect
         connects = sum(1 for s in services if _port_verdict(s) == "reachable")
-        mark += f" · ports {connects}/{len(services)}"
+        mark += f" {connects}/{len(services)}"  # the heading says what the count is
     if pair.get("match") is False or (observed and predicted and observed != predicted):
         mark += " ≠"
     return mark
@@ -284,6 +285,8 @@ class ChecksView(QWidget):
         else:
             self.heading.setText(f"Predicted from the design ({len(pairs)} pairs); nothing"
                                  " measured yet.")
+        if any(p.get("services") for p in pairs):
+            self.heading.setText(f"{self.heading.text()} {PORTS_NOTE}")
         self.explanation.clear()
         self.fix_bar.show_fix(None)
 

@@ -11,7 +11,7 @@ from netwright.backend.checks.explain import Explainer, default_outside
 from netwright.backend.checks.results import CheckResult, Observation
 from netwright.backend.checks.services import with_services
 from netwright.backend.topology import parse_topology
-from netwright.gui.docks.checks import cell_text, explanation_html
+from netwright.gui.docks.checks import PORTS_NOTE, cell_text, explanation_html
 
 DESIGN = """
 netwright: 1
@@ -53,7 +53,7 @@ def test_a_cell_counts_the_ports_that_connect() -> None:
     ports = [(s["proto"], s["port"], s["predicted"]["verdict"]) for s in pair["services"]]
     assert ("tcp", 22, "reachable") in ports and any(v == "unreachable" for *_, v in ports)
     connects = sum(1 for *_, v in ports if v == "reachable")
-    assert cell_text(pair) == f"✗ · ports {connects}/{len(ports)}"
+    assert cell_text(pair) == f"✗ {connects}/{len(ports)}"
 
 
 def test_the_explanation_names_each_port_and_why_it_does_not_connect() -> None:
@@ -89,7 +89,24 @@ def test_the_designs_predictions_include_the_ports(window: Any, tmp_path: Any) -
     QApplication.processEvents()
     pair = window.checks.cell("b", "10.0.0.1")
     assert pair is not None and pair.get("services"), pair
-    assert "ports" in cell_text(pair)
+    assert cell_text(pair).endswith(f"/{len(pair['services'])}")
+    assert window.checks.heading.text().endswith(PORTS_NOTE)
+
+
+def test_the_matrix_fits_a_1024x700_window(started: Any) -> None:
+    """docker-bridge's six targets and their port counts need no sideways scrolling."""
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QApplication
+
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    window = started(1024, 700, examples / "docker-bridge.yaml")
+    window.bottom_panel.reveal(window.checks_dock)
+    window.predictions.run()
+    QApplication.processEvents()
+    matrix = window.checks.matrix
+    assert matrix.columnCount() == 6 and "/" in matrix.item(0, 0).text()
+    assert matrix.horizontalScrollBar().maximum() == 0
 
 
 def test_an_impaired_pairs_echoes_are_shown_against_the_design() -> None:
