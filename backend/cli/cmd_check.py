@@ -124,9 +124,10 @@ def _print(result: CheckResult, as_json: bool) -> None:
         print(json.dumps(result.to_json(), indent=indent, ensure_ascii=False))
     else:
         from netwright.backend.checks.render import render
+        from netwright.backend.cli.terminal import fit_to_terminal
 
         colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        print(render(result, colour))
+        print(fit_to_terminal(render(result, colour)))
 
 
 def run_explain_command(args: argparse.Namespace) -> int:

@@ -24,6 +24,28 @@ def emit_json(data: Any) -> None:
     print()
 
 
+def fit_to_terminal(text: str) -> str:
+    """``text`` with each long line folded to the terminal's width, its continuation indented
+    under the line's own indent plus four; unchanged when standard output is no terminal (a
+    pipe or a file keeps one line per pair, for grep). Lines with colour codes (the matrix)
+    are left as they are: their length is not their width."""
+    if not sys.stdout.isatty():
+        return text
+    import shutil
+    import textwrap
+
+    width = max(shutil.get_terminal_size().columns, 40)
+    out: list[str] = []
+    for line in text.split("\n"):
+        if len(line) <= width or "\033" in line:
+            out.append(line)
+            continue
+        indent = " " * (len(line) - len(line.lstrip(" ")))
+        out += textwrap.wrap(line, width, subsequent_indent=indent + "    ",
+                             break_long_words=False, break_on_hyphens=False)
+    return "\n".join(out)
+
+
 def names_a_file(subject: str) -> bool:
     """A command's subject is a topology file when it exists or looks like one, else a name."""
     return os.path.exists(subject) or subject.endswith((".yaml", ".yml"))
