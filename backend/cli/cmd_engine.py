@@ -19,6 +19,7 @@ from netwright.backend.cli.argparser import Parser
 from netwright.backend.cli.terminal import (
     TerminalProgress,
     confirm_window,
+    fit_to_terminal,
     names_a_file,
     read_topology,
     refuse_unconfirmed_apply,
@@ -135,7 +136,7 @@ async def _apply(args: argparse.Namespace) -> int:
     engine = _engine(args)
     plan = await engine.plan(topology)
     if not args.json:
-        print(plan.render())
+        print(fit_to_terminal(plan.render()))
     source = _source(args.subject)
     # an empty plan changes nothing in the kernel but is applied all the same, as through
     # netwrightd: that records the deployment (and its source), --json included, and a

@@ -101,7 +101,7 @@ def show(result: Any, as_json: bool) -> None:
     if as_json:
         emit_json(result.to_json())
     else:
-        print(result.render())
+        print(fit_to_terminal(result.render()))
 
 
 def report_list(sources: dict[str, Any], target: str, as_json: bool) -> None:

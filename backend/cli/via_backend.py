@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from netwright.backend.cli.terminal import (
     TerminalProgress,
     confirm_window,
+    fit_to_terminal,
     refuse_unconfirmed_apply,
     report_applied,
     report_destroyed,
@@ -120,7 +121,7 @@ async def _apply(client: BackendClient, args: argparse.Namespace) -> int:
     with _problems_in(args.subject):
         plan = await client.plan(text)
     if not args.json:
-        print(plan.render())
+        print(fit_to_terminal(plan.render()))
     refused = refuse_unconfirmed_apply(args.yes or plan.empty)
     if refused is not None:
         return refused

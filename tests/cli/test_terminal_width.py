@@ -29,3 +29,26 @@ def test_explain_folds_long_reasons_to_an_80_column_terminal(
     assert lines[why + 2].startswith("      ")  # its continuation, under the indent + 4
     assert " ".join(line.strip() for line in lines).count("fix: add to") == \
         " ".join(piped.split()).count("fix: add to")
+
+
+@pytest.mark.root
+def test_a_plans_warning_folds_too(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """The warning of a change to the default route's device is 300 characters long."""
+    import subprocess
+
+    subprocess.run("ip link add fwup0 type veth peer name fwup1 && ip link set fwup0 up &&"
+                   " ip link set fwup1 up && ip addr add 192.0.2.2/24 dev fwup0 &&"
+                   " ip route add default via 192.0.2.1", shell=True, check=True)
+    design = tmp_path / "fw.yaml"
+    design.write_text("netwright: 1\nname: fwplan\nhost: {forwarding: {ipv4: true}}\n")
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    try:
+        assert main(["plan", "--local", "--state-dir", str(tmp_path / "state"),
+                     str(design)]) == 0
+    finally:
+        subprocess.run("ip link del fwup0", shell=True, check=False)
+    lines = capsys.readouterr().out.splitlines()
+    assert any("WARNING:" in line for line in lines), lines
+    assert max(len(line) for line in lines) <= 80, lines
