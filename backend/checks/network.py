@@ -212,7 +212,7 @@ class Network:
             return said
         if place is None:
             if self.host_forwarding_origin == "kernel":
-                return "the host's kernel, read for this prediction (Netwright never changes it)"
+                return "the host's kernel, read for this prediction (the design does not set it)"
             return ("not in the design, so assumed off; a check of a deployment reads the"
                     " kernel's, or set host.forwarding")
         sysctls = getattr(spec, "sysctls", {})
