@@ -658,13 +658,20 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         if not self.document.is_modified():
             return True
         name = Path(self.document.file).name if self.document.file else "Untitled"
-        answer = QMessageBox.question(
-            self, APP_NAME, f"{name} has unsaved changes. Save them?",
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
-        if answer == QMessageBox.StandardButton.Save:
+        buttons = QMessageBox.StandardButton
+        box = QMessageBox(QMessageBox.Icon.Question, APP_NAME,
+                          f"{name} has unsaved changes. Save them?",
+                          buttons.Save | buttons.Discard | buttons.Cancel, self)
+        box.setDefaultButton(buttons.Save)
+        # Qt's own texts carry no mnemonic: Alt+D did nothing, and the Return pressed
+        # next saved
+        box.button(buttons.Save).setText("&Save")
+        box.button(buttons.Discard).setText("&Discard")
+        answer = box.exec()
+        box.deleteLater()
+        if answer == buttons.Save:
             return self.file_save()
-        return answer == QMessageBox.StandardButton.Discard
+        return answer == buttons.Discard
 
     def file_new(self) -> None:
         if self.maybe_save():

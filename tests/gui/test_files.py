@@ -193,3 +193,38 @@ def test_a_big_file_is_editable_at_once_and_keeps_its_comments(
     assert "  ns7: {}  # rack 0" in window.document.render()
     stack.undo()
     assert window.document.render() == text
+
+
+def test_unsaved_changes_are_discarded_with_alt_d(window: MainWindow, seed: Path) -> None:
+    """Alt+D did nothing in "Save them?" (Qt's standard buttons carry no mnemonic), and the
+    Return pressed next took the default, Save, which wrote over the opened file."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    window.open_path(seed)
+    before = seed.read_text()
+    window.create_at("namespace", None, QPointF(0, 400))
+    seen: list[str] = []
+
+    def press() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, press)
+            return
+        seen.append(box.text())
+        box.activateWindow()  # as the window manager makes a new dialog the active window
+        QApplication.processEvents()
+        QTest.keyClick(box, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
+        QTimer.singleShot(1000, lambda: give_up(box))  # a mnemonic clicks after a moment
+
+    def give_up(box: QMessageBox) -> None:
+        from shiboken6 import isValid
+
+        if isValid(box) and box.isVisible():  # Alt+D did nothing: close it, and fail
+            seen.append("Alt+D did nothing")
+            box.button(QMessageBox.StandardButton.Cancel).click()
+
+    QTimer.singleShot(20, press)
+    assert window.maybe_save(), seen
+    assert seen == ["seed-ipvlan-l2.yaml has unsaved changes. Save them?"]
+    assert seed.read_text() == before
