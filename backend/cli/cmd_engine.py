@@ -89,12 +89,22 @@ def _run(args: argparse.Namespace, func: Any) -> int:
 
     require_root()
     try:
+        if func not in (_confirm, _revert):  # those say it in their own words
+            _say_expired(asyncio.run(_engine(args).expire_trials()))
         return int(asyncio.run(func(args)))
     except KeyboardInterrupt:
         # the journal says what was interrupted: roll it back now rather than at the next run
         print("netwright: interrupted; rolling back what was done", file=sys.stderr)
         asyncio.run(_engine(args).recover())
         raise
+
+
+def _say_expired(names: list[str]) -> None:
+    """With --local the command is the backend: the first one run after a trial's window
+    ended restores the previous configuration, and says so rather than doing it unseen."""
+    for name in names:
+        print(f"netwright: restored the previous configuration of {name}: its change on"
+              " trial was not confirmed in time", file=sys.stderr)
 
 
 def _engine(args: argparse.Namespace) -> Any:

@@ -237,3 +237,36 @@ def test_an_empty_plan_is_applied_and_recorded_like_any_other(tmp_path: Path,
     finally:
         subprocess.run("ip link del fwup0", shell=True, check=False)
         forwarding.write_text(before)
+
+
+def test_a_trial_that_ran_out_is_restored_by_the_next_command_which_says_so(
+        tmp_path: Path, clean_host: Any) -> None:
+    """With --local nobody else restores it: the next netwright command does, and tells."""
+    from netwright.backend.engine import trial
+
+    state = tmp_path / "state"
+    forwarding = Path("/proc/sys/net/ipv4/ip_forward")
+    before = forwarding.read_text()
+    subprocess.run("ip link add fwup0 type veth peer name fwup1 && ip link set fwup0 up &&"
+                   " ip link set fwup1 up && ip addr add 192.0.2.2/24 dev fwup0 &&"
+                   " ip route add default via 192.0.2.1", shell=True, check=True)
+    forwarding.write_text("0")
+    design = tmp_path / "fw.yaml"
+    design.write_text("netwright: 1\nname: fwtrial\nhost: {forwarding: {ipv4: true}}\n")
+    try:
+        applied = cli("apply", "--local", "--yes", str(design), state_dir=state)
+        assert applied.returncode == 0, applied.stderr
+        assert forwarding.read_text().strip() == "1"
+        path = next(state.rglob("fwtrial*.trial"))
+        held = trial.load(path)
+        assert held is not None
+        trial.save(path, trial.Trial(held.name, held.deadline - 3600, held.reason,  # ended
+                                     held.checkpoint, held.previous, held.previous_source))
+        listed = cli("list", "--local", state_dir=state)
+        assert "netwright: restored the previous configuration of fwtrial: its change on" \
+            " trial was not confirmed in time" in listed.stderr, listed.stderr
+        assert forwarding.read_text().strip() == "0"
+        assert "fwtrial" not in listed.stdout
+    finally:
+        subprocess.run("ip link del fwup0", shell=True, check=False)
+        forwarding.write_text(before)
