@@ -91,8 +91,13 @@ def supported(kinds: list[str]) -> dict[str, bool]:
         return {k: _known[k] for k in kinds}
 
 
+#: What a design can use instead of a kind the kernel lacks, said with the refusal.
+_INSTEAD = {"ipvlan": "or make the children macvlan (mode bridge) instead: the same LAN, each"
+                      " child with a MAC of its own, which a Wi-Fi parent does not carry"}
+
+
 def require(kinds: list[str]) -> None:
     """Raise KernelUnsupported for the first kind the kernel lacks."""
     for kind, ok in sorted(supported(sorted(set(kinds))).items()):
         if not ok:
-            raise KernelUnsupported(kind, KIND_MODULES.get(kind, kind))
+            raise KernelUnsupported(kind, KIND_MODULES.get(kind, kind), _INSTEAD.get(kind, ""))

@@ -44,6 +44,7 @@ def test_missing_kind_fails_up_front(engine: Engine, topo: Any, clean_host: Any)
     with pytest.raises(KernelUnsupported) as missing:
         run(engine.plan(topo(IPVLAN)))
     assert str(missing.value).startswith("this kernel has no ipvlan support (module ipvlan)")
+    assert "or make the children macvlan (mode bridge) instead" in str(missing.value)
     assert missing.value.kind == "ipvlan" and missing.value.module == "ipvlan"
     with pytest.raises(KernelUnsupported):
         run(engine.apply(topo(IPVLAN)))
