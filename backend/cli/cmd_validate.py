@@ -114,8 +114,10 @@ def run(args: argparse.Namespace) -> int:
                 "problems": [p.to_json() for p in problems],
             })
         else:
+            from netwright.backend.cli.terminal import fit_to_terminal
+
             for problem in problems:
-                print(problem.render())
+                print(fit_to_terminal(problem.render()))
     if args.json:
         json.dump(report, sys.stdout, indent=2, ensure_ascii=False)
         print()

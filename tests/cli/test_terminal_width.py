@@ -52,3 +52,17 @@ def test_a_plans_warning_folds_too(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     lines = capsys.readouterr().out.splitlines()
     assert any("WARNING:" in line for line in lines), lines
     assert max(len(line) for line in lines) <= 80, lines
+
+
+def test_validate_folds_its_problems_too(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    design = tmp_path / "mtu.yaml"
+    design.write_text("netwright: 1\nname: m\nnamespaces: {a: {}}\ninterfaces:\n"
+                      "  v1: {kind: veth, peer: v2, mtu: 1400}\n"
+                      "  v2: {kind: veth, peer: v1, namespace: a}\n")
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    assert main(["validate", "--here", str(design)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(f"{design}:5:") and "mtu-mismatch" in " ".join(lines)
+    assert len(lines) > 1 and max(len(line) for line in lines) <= 80, lines
