@@ -111,9 +111,16 @@ async def _via_backend(args: argparse.Namespace) -> tuple[str, list[str]]:
 
 def run(args: argparse.Namespace) -> int:
     from netwright.backend.topology import atomic_write, parse_topology
+    from netwright.backend.topology.problems import TopologyError
 
     text, skipped = _from_multus(args) if args.source == "multus" else _from_host(args)
-    parse_topology(text, args.output or "<imported>")  # what is written always validates
+    try:
+        parse_topology(text, args.output or "<imported>")  # what is written always validates
+    except TopologyError as exc:  # its lines are those of a text never shown: say what
+        errors = [p for p in exc.problems if p.severity == "error"] or exc.problems
+        raise ImportOutputError(
+            "what was read does not make a valid topology, so nothing was written: "
+            + "; ".join(f"{p.message} (at {p.path_text})" for p in errors)) from None
     for line in skipped:
         print(f"netwright: not imported: {line}", file=sys.stderr)
     if args.output:

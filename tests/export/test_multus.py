@@ -215,3 +215,26 @@ def test_rules_nat_forwarding_and_impairment_are_never_dropped_silently() -> Non
     b = next(a for a in export.attachments if a.key == "b")
     tuning = next(p for p in b.config["plugins"] if p["type"] == "tuning")
     assert tuning["sysctl"] == {"net.ipv4.ip_forward": "1"}
+
+
+def test_an_import_that_does_not_validate_says_what_not_where_in_a_hidden_text(
+        tmp_path: Path) -> None:
+    """The problem is the YAML's, so no line and column of the topology text never written
+    ('<imported>:16:17'): its sentence and model path, and no file."""
+    nad = {"cniVersion": CNI_VERSION, "type": "macvlan", "master": "eth0", "mode": "bridge",
+           "ipam": {"type": "static", "addresses": [{"address": "10.0.0.300/24"}]}}
+    source = tmp_path / "bad.k8s.yaml"
+    source.write_text(
+        "apiVersion: k8s.cni.cncf.io/v1\nkind: NetworkAttachmentDefinition\n"
+        f"metadata: {{name: n1}}\nspec:\n  config: '{json.dumps(nad)}'\n---\n"
+        f"apiVersion: v1\nkind: Pod\nmetadata:\n  name: p1\n  annotations:\n"
+        f"    {NETWORKS_ANNOTATION}: n1\nspec: {{containers: []}}\n")
+    out = tmp_path / "out.yaml"
+    cli = subprocess.run([sys.executable, "-m", "netwright.backend.cli.main", "import",
+                          "--from", "multus", str(source), "-o", str(out)],
+                         capture_output=True, text=True, check=False)
+    assert cli.returncode == 1 and not out.exists()
+    assert cli.stderr == (
+        "netwright: what was read does not make a valid topology, so nothing was written:"
+        " '10.0.0.300/24' is not an IPv4 or IPv6 address with a valid prefix length (e.g."
+        " 192.168.31.5/24) (at interfaces.n1.addresses[0])\n"), cli.stderr
