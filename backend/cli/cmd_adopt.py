@@ -83,10 +83,12 @@ def _local(args: argparse.Namespace, name: str) -> list[tuple[str, str, str]]:
 
 
 async def _via_backend(args: argparse.Namespace, name: str) -> list[tuple[str, str, str]]:
+    from netwright.backend.cli.terminal import say_if_lab
     from netwright.backend.client.connect import connect
 
     client = await connect(lab=True if args.lab else None)
     try:
+        say_if_lab(client)
         shown = await client.adopt(name, args.objects, preview=True)
         _confirm(name, [item["text"] for item in shown], args.yes)
         return [(i["key"], i["text"], i["section"])

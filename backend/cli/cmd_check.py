@@ -16,7 +16,12 @@ from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from netwright.backend.cli.terminal import TerminalProgress, names_a_file, read_topology
+from netwright.backend.cli.terminal import (
+    TerminalProgress,
+    names_a_file,
+    read_topology,
+    say_if_lab,
+)
 from netwright.backend.topology.problems import NetwrightError
 
 if TYPE_CHECKING:
@@ -204,9 +209,7 @@ def _ask_backend(args: argparse.Namespace,
         client = await connect(lab=True if args.lab else None)
         progress = TerminalProgress(not args.json)
         try:
-            if client.lab and not args.json:
-                print("netwright: using the lab backend (an emulated network, no root"
-                      " needed)", file=sys.stderr)
+            say_if_lab(client, quiet=args.json)
             data = await call(client, progress)
         finally:
             progress.close()

@@ -96,13 +96,12 @@ def _from_host(args: argparse.Namespace) -> tuple[str, list[str]]:
 
 async def _via_backend(args: argparse.Namespace) -> tuple[str, list[str]]:
     """netwrightd (polkit decides), or the user's lab backend when none answers."""
+    from netwright.backend.cli.terminal import say_if_lab
     from netwright.backend.client.connect import connect
 
     client = await connect(lab=True if args.lab else None)
     try:
-        if client.lab:
-            print("netwright: using the lab backend (an emulated network, no root needed)",
-                  file=sys.stderr)
+        say_if_lab(client)
         return await client.import_host(args.name or DEFAULT_HOST_NAME, args.namespace or [],
                                         as_design=args.as_design)
     finally:

@@ -76,12 +76,14 @@ def _local(args: argparse.Namespace, name: str) -> MeasureResult:
 def _via_backend(args: argparse.Namespace, name: str) -> MeasureResult:
     import asyncio
 
+    from netwright.backend.cli.terminal import say_if_lab
     from netwright.backend.client.connect import connect
     from netwright.backend.measure.result import MeasureResult
 
     async def ask() -> MeasureResult:
         client = await connect(lab=True if args.lab else None)
         try:
+            say_if_lab(client, quiet=args.json)
             if await client.measure_job_available():
                 data = await _as_job(client, name, args)
             else:  # an older backend: one blocking call, which Ctrl+C cannot stop there

@@ -24,6 +24,14 @@ def emit_json(data: Any) -> None:
     print()
 
 
+def say_if_lab(client: Any, quiet: bool = False) -> None:
+    """Say that the lab answered (no system backend did, or --lab asked for it): a result
+    of the emulated network must never pass for one of this machine's."""
+    if client.lab and not quiet:
+        print("netwright: using the lab backend (an emulated network, no root needed)",
+              file=sys.stderr)
+
+
 def fit_to_terminal(text: str) -> str:
     """``text`` with each long line folded to the terminal's width, its continuation indented
     under the line's own indent plus four; unchanged when standard output is no terminal (a

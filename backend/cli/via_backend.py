@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import sys
 from collections.abc import Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING
 
@@ -30,6 +29,7 @@ from netwright.backend.cli.terminal import (
     report_kept,
     report_list,
     report_restored,
+    say_if_lab,
     settle_trial,
     show,
     subject_name,
@@ -91,9 +91,7 @@ async def _with_backend(args: argparse.Namespace, command: Command) -> int:
 
     client = await connect(lab=True if getattr(args, "lab", False) else None)
     try:
-        if client.lab and not getattr(args, "json", False):
-            print("netwright: using the lab backend (an emulated network, no root needed)",
-                  file=sys.stderr)
+        say_if_lab(client, quiet=getattr(args, "json", False))
         return await command(client, args)
     finally:
         client.close()

@@ -142,6 +142,10 @@ def test_a_bus_without_netwrightd_sends_every_command_to_the_lab(users) -> None:
                               address, env=lab.env)
             assert applied.returncode == 0, applied.stderr
             assert "using the lab backend" in applied.stderr
+            for command in (["measure", "seed", "net1", "nowhere"],  # measure and adopt say
+                            ["adopt", "--yes", "seed", "nothing"]):  # it too (they failed)
+                said = as_user(USER_ALLOWED, [NETWRIGHT, *command], address, env=lab.env)
+                assert said.returncode == 1 and "using the lab backend" in said.stderr, said
             destroyed = as_user(USER_ALLOWED, [NETWRIGHT, "destroy", "seed"], address,
                                 env=lab.env)
             assert destroyed.returncode == 0, destroyed.stderr
