@@ -261,11 +261,13 @@ def run_locally(main: Callable[[], Coroutine[Any, Any, CheckResult]], doing: str
 
     try:
         return asyncio.run(main())
-    except NamespacePermissionError as exc:
+    except (NamespacePermissionError, PermissionError) as exc:
+        said = str(exc) if isinstance(exc, NamespacePermissionError) else \
+            f"cannot read {exc.filename}, where deployments are recorded"
         raise CheckArgumentsError(
-            f"{exc}: --local {doing} from this process, which may enter the topology's"
-            " namespaces only as root; drop --local so that netwrightd (or the lab, --lab)"
-            f" runs the {what}, or run it as root") from None
+            f"{said}: --local {doing} from this process, which may read the records and"
+            " enter the topology's namespaces only as root; drop --local so that netwrightd"
+            f" (or the lab, --lab) runs the {what}, or run it as root") from None
 
 
 def run_check_command(args: argparse.Namespace) -> int:

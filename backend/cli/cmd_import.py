@@ -11,6 +11,7 @@ unless ``--force``.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -87,6 +88,9 @@ def _from_host(args: argparse.Namespace) -> tuple[str, list[str]]:
         return asyncio.run(_via_backend(args))
     if args.lab:
         raise ImportOutputError("--lab reads the lab host through its backend: drop --local")
+    if os.geteuid() != 0:  # else every namespace it may not enter is left out, unsaid
+        raise ImportOutputError("--local reads other namespaces, which needs root: drop"
+                                " --local to ask netwrightd, or run as root")
     from netwright.backend.hostimport.imports import import_local
 
     found = import_local(args.name or DEFAULT_HOST_NAME, args.namespace, args.process_tree,

@@ -12,17 +12,23 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from netwright.backend.cli.terminal import subject_name
+from netwright.backend.topology.problems import NetwrightError
 
 if TYPE_CHECKING:
     from netwright.backend.measure.result import MeasureResult
 
 EXIT_OK = 0
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command Ctrl+C ended
+
+
+class MeasureArgumentsError(NetwrightError):
+    """The command line asks for what cannot be done here (--local without root)."""
 
 
 class MeasureCancelledError(Exception):
@@ -66,6 +72,10 @@ def _local(args: argparse.Namespace, name: str) -> MeasureResult:
     from netwright.backend.engine import Engine, Target, default_state_dir
     from netwright.backend.measure.iperf import MeasureOptions, measure
 
+    if os.geteuid() != 0:  # else a traceback where the records or a namespace refuse it
+        raise MeasureArgumentsError("--local runs iperf3 inside the topology's namespaces,"
+                                    " which needs root: drop --local so that netwrightd (or"
+                                    " the lab, --lab) measures, or run it as root")
     options = MeasureOptions(**_options(args))
     engine = Engine(args.state_dir or default_state_dir(),
                     Target.lab() if args.lab else Target.host())

@@ -270,3 +270,23 @@ def test_a_trial_that_ran_out_is_restored_by_the_next_command_which_says_so(
     finally:
         subprocess.run("ip link del fwup0", shell=True, check=False)
         forwarding.write_text(before)
+
+
+def test_local_reads_without_root_are_sentences(tmp_path: Path, clean_host: Any) -> None:
+    """check, explain --deployed and measure --local need the records (mode 0700) and the
+    namespaces; import --local needs the namespaces: as an ordinary user each says so and
+    what works instead, where check and measure showed a PermissionError's traceback and
+    import wrote a host without its namespaces."""
+    state = tmp_path / "state"
+    topology = tmp_path / "diff.yaml"
+    topology.write_text(BASE)
+    assert cli("apply", "--local", "--yes", str(topology), state_dir=state).returncode == 0
+    try:
+        for argv in (["check", "--local", "diff"], ["explain", "--deployed", "--local", "diff"],
+                     ["measure", "--local", "diff", "d1", "d2"], ["import", "--local"]):
+            done = cli(*argv, state_dir=state, user="nobody")
+            assert done.returncode == 1, (argv, done.stdout, done.stderr)
+            assert "Traceback" not in done.stderr and done.stdout == "", (argv, done.stderr)
+            assert "drop --local" in done.stderr and "root" in done.stderr, (argv, done.stderr)
+    finally:
+        assert cli("destroy", "--local", "diff", state_dir=state).returncode == 0
