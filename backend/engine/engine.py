@@ -84,8 +84,9 @@ def default_state_dir() -> Path:
 def require_root() -> None:
     if os.geteuid() != 0:
         raise NotRootError(
-            "changing the network needs root: run this command as root (sudo), use the"
-            " Netwright service instead of --local, or try it in the lab with --lab")
+            "the engine needs root (it reads and changes the kernel's network and the"
+            " deployments' records): run this command as root (sudo), use the Netwright"
+            " service instead of --local, or try it in the lab with --lab")
 
 
 class _DesiredStates:

@@ -86,7 +86,11 @@ def test_clear_messages(tmp_path: Path, clean_host: Any) -> None:
     topology.chmod(0o644)
     not_root = cli("apply", "--local", "--yes", str(topology), state_dir=state, user="nobody")
     assert not_root.returncode == 1
-    assert "changing the network needs root" in not_root.stderr
+    assert "the engine needs root" in not_root.stderr
+    for argv in (["status", "--local", "diff"], ["list", "--local"]):  # asking changes nothing
+        asked = cli(*argv, state_dir=state, user="nobody")
+        assert asked.returncode == 1 and "the engine needs root (it reads and changes" \
+            in asked.stderr and "Traceback" not in asked.stderr, asked.stderr
     assert "Traceback" not in not_root.stderr
     broken = tmp_path / "broken.yaml"
     broken.write_text("netwright: 1\nname: b\ninterfaces: {v: {kind: veth}}\n")
