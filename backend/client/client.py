@@ -63,6 +63,11 @@ class BackendClient:
         self._watch: asyncio.Future[None] | None = None
         self.lab = lab
         self._api: tuple[int, ...] | None = None
+        # The unique name that owns the backend's name now: its signals are the only ones
+        # believed. Anyone may send a signal to this connection (the system bus allows it),
+        # and a job id is easy to guess, so a JobFinished from anyone else could end our
+        # jobs with results of its choosing.
+        self._backend: str | None = None
         self.state_listeners: list[Callable[[str, str], None]] = []
         """Called with (topology, state) on the backend's StateChanged: a deployment was
         applied, destroyed, confirmed or restored, by anyone (the designer then asks again
@@ -77,6 +82,12 @@ class BackendClient:
         for rule in (SIGNAL_MATCH, OWNER_MATCH):
             await client._raw("org.freedesktop.DBus", "/org/freedesktop/DBus",
                               "org.freedesktop.DBus", "AddMatch", "s", [rule])
+        owner = await client._send_call(Message(
+            destination="org.freedesktop.DBus", path="/org/freedesktop/DBus",
+            interface="org.freedesktop.DBus", member="GetNameOwner", signature="s",
+            body=[names.BUS_NAME]))
+        if owner.message_type is MessageType.METHOD_RETURN and owner.body:
+            client._backend = str(owner.body[0])  # else not started yet: NameOwnerChanged says
         return client
 
     async def __aenter__(self) -> BackendClient:
@@ -382,7 +393,7 @@ class BackendClient:
         if msg.member == "NameOwnerChanged" and msg.interface == "org.freedesktop.DBus":
             self._on_owner_changed(msg)
             return False
-        if msg.interface != names.INTERFACE:
+        if msg.interface != names.INTERFACE or msg.sender != self._backend:
             return False
         try:
             if msg.member == "JobStarted":
@@ -403,11 +414,14 @@ class BackendClient:
 
 
     def _on_owner_changed(self, msg: Message) -> None:
-        """The backend's name lost its owner: its jobs' signals can never come."""
+        """The backend's name changed owner: signals are believed from the new one only; if
+        it lost its owner, its jobs' signals can never come."""
         body = list(msg.body or [])
         if msg.sender != "org.freedesktop.DBus" or len(body) != 3:
             return
         name, old, new = body
+        if name == names.BUS_NAME:
+            self._backend = str(new) or None
         if name == names.BUS_NAME and old and not new:
             self._tracker.fail_all(BackendStoppedError("the backend (netwrightd) stopped"))
 

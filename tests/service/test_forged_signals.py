@@ -1,0 +1,64 @@
+"""A job's signals are believed only from netwrightd itself.
+
+The system bus lets any user send a signal to any connection (Debian's system.conf allows
+send_type="signal"), and a job's id is guessable (its daemon's run token is in every id the
+attacker gets for a job of their own, then a counter). A client that took JobFinished from
+anyone let another user end its jobs with results of their choosing: a capture, a check, an
+apply reported done while it ran on. The attacker here is nwtest-denied, whom polkit refuses
+everything: sending a signal asks nobody.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from svc_callers import run_client
+from svc_capture import shared_directory
+from svc_polkit import USER_ALLOWED, USER_DENIED
+
+VICTIM = """
+import json, os
+fd = os.open('/dev/null', os.O_WRONLY)
+await client.apply(seed)
+try:
+    job = await client.start_capture('seed', 'mv1', fd, seconds=5.0)
+    with open({path!r} + '.tmp', 'w') as out:
+        json.dump({{'name': client._bus.unique_name, 'job': job}}, out)
+    os.rename({path!r} + '.tmp', {path!r})
+    return await client.wait_capture(job)
+finally:
+    await client.destroy('seed')
+"""
+
+FORGER = """
+from dbus_fast import Message, MessageType
+await client._bus.send(Message(
+    message_type=MessageType.SIGNAL, destination={name!r}, path='/io/netwright/Backend1',
+    interface='io.netwright.Backend1', member='JobFinished', signature='ssss',
+    body=[{job!r}, '', '', '{{"packets": 999999, "dropped": 0, "ended": "count"}}']))
+return 'sent'
+"""
+
+
+def _wait_for(path: Path) -> dict[str, str]:
+    deadline = time.monotonic() + 30
+    while not path.exists():
+        assert time.monotonic() < deadline, "the victim's capture did not start"
+        time.sleep(0.05)
+    found: dict[str, str] = json.loads(path.read_text())
+    return found
+
+
+def test_another_user_cannot_end_a_job_with_a_forged_signal(running, system_bus) -> None:
+    with shared_directory() as directory, ThreadPoolExecutor(1) as pool:
+        where = directory / "victim.json"
+        victim = pool.submit(run_client, USER_ALLOWED, system_bus, VICTIM.format(path=str(where)))
+        target = _wait_for(where)
+        forged = run_client(USER_DENIED, system_bus, FORGER.format(**target))
+        assert forged == {"value": "sent"}, forged
+        outcome = victim.result(timeout=120)
+    assert outcome.get("value", {}).get("ended") == "seconds", outcome  # the real end
+    assert outcome["value"]["packets"] != 999999, outcome
