@@ -10,15 +10,17 @@ be adopted (one held by a process alone would vanish with it).
 
 from __future__ import annotations
 
-from pyroute2.netlink.rtnl import RTM_NEWLINK
+from pyroute2.netlink.rtnl import RTM_GETLINK, RTM_NEWLINK
 from pyroute2.netlink.rtnl.ifinfmsg import ifinfmsg
 
 from netwright.backend.engine.store import Store
 from netwright.backend.engine.target import Target
-from netwright.backend.kernel.netlink import CHANGE, Request
+from netwright.backend.kernel.encode import ifinfomsg as ifinfomsg_request
+from netwright.backend.kernel.netlink import CHANGE, Request, link_summary
 from netwright.backend.kernel.netns import Where
 from netwright.backend.kernel.session import Kernel
 from netwright.backend.observe.markers import marker, parse_marker
+from netwright.backend.observe.state import FALLBACK_DEVICES
 from netwright.backend.outcomes.errors import ConflictError, NotDeployed
 from netwright.backend.record import record
 from netwright.backend.topology.model import Topology
@@ -104,7 +106,33 @@ def adoptable(kernel: Kernel, topology: str, items: list[Adoption]
         if owner is not None:
             raise AdoptRefused(f"{item.text} already carries {topology}'s marker")
         found.append((item, index, alias))
+    for item in items:
+        if item.namespace:
+            _refuse_strangers(kernel, topology, item, items)
     return found
+
+
+def _refuse_strangers(kernel: Kernel, topology: str, namespace: Adoption,
+                      items: list[Adoption]) -> None:
+    """A namespace is adopted only with every link in it: destroy deletes an adopted
+    namespace whole, so it refuses one that holds a link the topology does not own, and the
+    deployment could never be destroyed."""
+    adopting = {i.name for i in items if not i.namespace and i.where == namespace.where}
+    strangers = []
+    for raw in kernel.socket(namespace.where).dump_raw(RTM_GETLINK, ifinfomsg_request()):
+        _index, name, alias, _group = link_summary(raw)
+        owner = parse_marker(alias)
+        if name != "lo" and name not in FALLBACK_DEVICES and name not in adopting and (
+                owner is None or owner[0] != topology):
+            strangers.append(name)
+    if strangers:
+        them = "it" if len(strangers) == 1 else "them"
+        raise AdoptRefused(
+            f"{namespace.text} holds {', '.join(sorted(strangers))}, which {topology} would"
+            f" not own: destroy could never delete the namespace without destroying {them}."
+            f" Adopt {them} with it (in the design as existing, then named here too), or move"
+            f" {them} out first (ip -n {namespace.where} link set {sorted(strangers)[0]}"
+            " netns 1)")
 
 
 def mark(kernel: Kernel, topology: str, items: list[Adoption]) -> None:

@@ -113,3 +113,19 @@ def test_another_topologys_object_is_refused_before_the_confirmation(
     assert "belongs to topology other" in err and "nothing adopted" not in err
     assert "Adopt into topology" not in out
     assert snapshot() == before
+
+
+def test_a_namespace_holding_what_would_not_be_adopted_is_refused(
+        design: Path, state_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Destroy deletes an adopted namespace whole and refuses while it holds a link the
+    topology does not own: adopting it alone would make a deployment no destroy can end."""
+    sh(f"ip -n {NAMED} link add stray0 type veth peer name stray1")
+    try:
+        before = snapshot()
+        assert _adopt(state_dir, str(design), *PAIR, "--yes") != 0
+        err = capsys.readouterr().err
+        assert f"namespace {NAMED} holds stray0, stray1, which imported would not own" in err, err
+        assert snapshot() == before
+    finally:
+        sh(f"ip -n {NAMED} link del stray0", check=False)
+    assert _adopt(state_dir, str(design), *PAIR, "--yes") == 0  # with nothing else in it
