@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import qVersion
+from PySide6.QtCore import Qt, qVersion
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QMainWindow, QMenu, QMessageBox, QTextBrowser, QVBoxLayout
 
@@ -85,11 +85,25 @@ def about_text(backend: str) -> str:
             f"<table cellspacing='6'>{table}</table>")
 
 
+# Qt's standard bindings add the dedicated keys of multimedia and office keyboards (a key
+# labelled "Redo", "Open", "Save"...): they stay bound, for whoever has one, but the help
+# lists the keys on an ordinary keyboard, where a row "Redo: Ctrl+Shift+Z, Redo" read as if
+# "Redo" were a key everyone had. Qt numbers those keys from Key_Back to Key_MediaLast.
+_DEDICATED_KEYS = range(Qt.Key.Key_Back.value, Qt.Key.Key_MediaLast.value + 1)
+
+
+def _on_every_keyboard(sequence: QKeySequence) -> bool:
+    """Whether every key of ``sequence`` is on an ordinary keyboard."""
+    return all(sequence[i].key().value not in _DEDICATED_KEYS for i in range(sequence.count()))
+
+
 def shortcut_rows(window: QMainWindow) -> list[tuple[str, str]]:
-    """(action, shortcuts) for every action of the window that has a shortcut, A to Z."""
+    """(action, shortcuts) for every action of the window that has a shortcut, A to Z; only
+    the keys of an ordinary keyboard are named (see ``_DEDICATED_KEYS``)."""
     rows: dict[str, str] = {}
     for action in window.findChildren(QAction):
-        keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()]
+        keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()
+                if _on_every_keyboard(k)]
         shown = ", ".join(k for k in keys if k)
         name = action.text().replace("&", "").rstrip("…").strip()
         if shown and name:

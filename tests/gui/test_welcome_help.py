@@ -100,3 +100,18 @@ def test_after_an_example_is_opened_the_keys_go_to_the_canvas(window: MainWindow
     QApplication.processEvents()
     assert not window.welcome.isVisible()
     assert QApplication.focusWidget() is window.view, QApplication.focusWidget()
+
+
+def test_the_shortcuts_name_only_keys_of_an_ordinary_keyboard(window: MainWindow) -> None:
+    """Qt's standard Redo binding includes the dedicated "Redo" key of office keyboards: the
+    help showed "Redo: Ctrl+Y, …, Ctrl+Shift+Z, Redo", as if "Redo" were a key. The keys
+    stay bound; the help names only the ones everyone has."""
+    from netwright.gui.window.help_menu import shortcut_rows
+
+    rows = dict(shortcut_rows(window))
+    redo = rows["Redo"].split(", ")
+    assert "Ctrl+Shift+Z" in redo and "Ctrl+Y" in redo
+    assert "Redo" not in redo, rows["Redo"]
+    assert rows["Open"] == "Ctrl+O" and rows["Save"] == "Ctrl+S", rows
+    assert rows["Save As"] == "Ctrl+Shift+S", rows
+    assert any(k.toString() == "Redo" for k in window.redo_action.shortcuts())  # still bound
