@@ -42,6 +42,7 @@ from netwright.gui.model.rule_rows import (
     field_edits,
     forwarding_edits,
     move_row_edits,
+    nat_add_refusal,
     nat_cell_edits,
     nat_cells,
     nat_kind,
@@ -185,6 +186,11 @@ class NatEditor(_Section):
         self.entries.table.setFocus()
 
     def add(self, kind: str) -> bool:
+        refusal = nat_add_refusal(self.document.snapshot, kind, self.namespace)
+        if refusal is not None:
+            self.error.setText(refusal)
+            self.error.show()
+            return False
         edits = add_nat_edits(self.document.snapshot, self.get, self.path, kind, self.namespace)
         return self.commit(edits, f"NAT: add {kind}", self.path)
 

@@ -172,6 +172,36 @@ def add_nat_edits(snapshot: Snapshot, get: Getter, nat: Path, kind: str,
     return [Edit((*nat, len(entries)), entry, len(entries))]
 
 
+def nat_add_refusal(snapshot: Snapshot, kind: str, namespace: str | None) -> str | None:
+    """Why Add… › ``kind`` cannot make a valid entry here yet, in the designer's terms: what
+    to add first (the fields ``add_nat_edits`` fills from the design, and the design has
+    nothing to fill them from); None when it can. The file's "masquerade needs 'out'" names a
+    key the designer never shows."""
+    uplink, inside, target = _guesses(snapshot, namespace)
+    addressed = "an address (select it, Inspector › Addresses)"
+    steps: list[str] = []
+    if kind != "publish" and not uplink:
+        steps.append("add a NIC of this machine (Host dock, double-click it) or an interface"
+                     " in the host" if namespace is None else
+                     f"add an interface to {namespace} (drag one from the palette into it)")
+    if kind != "publish" and not inside:
+        steps.append(f"give an interface {addressed}")
+    if kind == "snat" and uplink and not _first_address(snapshot, uplink):
+        steps.append(f"give {uplink} {addressed}")
+    if kind == "publish" and not target:
+        elsewhere = "a namespace" if namespace is None else f"a namespace other than {namespace}"
+        steps.append(f"give an interface in {elsewhere} {addressed}")
+    if not steps:
+        return None
+    return f"{_NAT_PURPOSE[kind]}: first {', and '.join(steps)}."
+
+
+_NAT_PURPOSE = {
+    "masquerade": "A masquerade rewrites the packets of a subnet as they leave by an interface",
+    "snat": "SNAT rewrites the packets of a subnet to an address of the interface they leave by",
+    "publish": "A published port forwards connections to an address in a namespace"}
+
+
 def _guesses(snapshot: Snapshot, namespace: str | None) -> tuple[str, str, str]:
     """(the place's uplink, a subnet of another interface, an address in a namespace)."""
     if namespace is None:

@@ -219,3 +219,50 @@ def test_double_clicking_a_rule_problem_opens_its_cell(window: MainWindow,
     assert panel.tabs.currentWidget() is panel.chains["forward"]
     table = panel.chains["forward"].rules.table
     assert (table.currentRow(), table.currentColumn()) == (0, 6)
+
+
+NO_HOST_INTERFACES = """netwright: 1
+name: inside
+namespaces: {a: {}, b: {}}
+interfaces:
+  a0: {kind: veth, namespace: a, peer: b0, addresses: [10.0.0.1/24]}
+  b0: {kind: veth, namespace: b, peer: a0, addresses: [10.0.0.2/24]}
+"""
+
+
+def test_add_masquerade_with_nothing_to_leave_by_says_what_to_add_first(
+        window: MainWindow, tmp_path: Path) -> None:
+    """Add… › Masquerade on a host with no interface was refused with the file's sentence,
+    "masquerade needs 'out': the interface the packets leave through": 'out' is a key the
+    designer never shows. The refusal says what to add first, and where."""
+    path = tmp_path / "inside.yaml"
+    path.write_text(NO_HOST_INTERFACES)
+    assert window.open_path(path)
+    window.scene.clearSelection()
+    QApplication.processEvents()
+    panel = window.inspector.packets
+    assert isinstance(panel, PacketPanel)
+    masquerade = next(a for a in panel.nat.menu.actions() if a.text() == "Masquerade")
+    masquerade.trigger()  # the Add… button's menu (popping it up grabs the keyboard)
+    said = panel.nat.error.text()
+    assert panel.nat.error.isVisibleTo(panel.nat) and window.document.get(("host", "nat")) is None
+    assert "'out'" not in said and "needs" not in said, said
+    assert "add a NIC of this machine (Host dock, double-click it) or an interface in the" \
+        " host" in said, said
+    publish = next(a for a in panel.nat.menu.actions() if a.text() == "Publish a port")
+    publish.trigger()  # a namespace address to forward to is there: it is added
+    assert dict(window.document.get(("host", "nat", 0, "publish")))["to"] == "10.0.0.1"
+    assert not panel.nat.error.isVisibleTo(panel.nat)
+
+
+def test_add_nat_in_a_namespace_names_that_namespace(window: MainWindow,
+                                                     tmp_path: Path) -> None:
+    path = tmp_path / "inside.yaml"
+    path.write_text(NO_HOST_INTERFACES.replace("  b0: {kind: veth, namespace: b,",
+                                               "  b0: {kind: veth,"))
+    assert window.open_path(path)
+    panel = _namespace_panel(window, "b")
+    assert not panel.nat.add("snat")
+    said = panel.nat.error.text()
+    assert said.startswith("SNAT rewrites the packets of a subnet"), said
+    assert "add an interface to b (drag one from the palette into it)" in said, said
