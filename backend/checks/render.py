@@ -8,6 +8,8 @@ after the mark flags a pair where the observation contradicts the prediction. Be
 
 from __future__ import annotations
 
+from typing import Any
+
 from netwright.backend.checks.results import CheckResult, Pair
 
 GREEN, RED, YELLOW, DIM, RESET = "\033[32m", "\033[31m", "\033[33m", "\033[2m", "\033[0m"
@@ -156,6 +158,30 @@ def render_services(result: CheckResult) -> list[str]:
     return lines
 
 
+def render_tcp_port(result: CheckResult) -> list[str]:
+    """``check --port PORT``: whether a TCP connection to PORT succeeded from each pair's
+    source (it was only in --json): one line when every pair fared alike, else one a pair."""
+    tried = [(p, p.observed.tcp) for p in result.pairs
+             if p.observed is not None and p.observed.tcp]
+    if not tried:
+        return []
+    head = f"TCP to port {tried[0][1].get('port')} (--port)"
+
+    def failure(tcp: dict[str, Any]) -> str | None:
+        return None if tcp.get("verdict") == "reachable" else str(tcp.get("error") or
+                                                                    "no answer")
+
+    found = {failure(tcp) for _pair, tcp in tried}
+    if found == {None}:
+        return ["", f"{head}: every pair connects."]
+    if len(found) == 1:
+        return ["", f"{head}: no pair connects ({found.pop()})."]
+    return ["", f"{head}:", *(
+        f"  {pair.source} → {pair.target.label}: "
+        + ("connects" if failure(tcp) is None else f"does not connect ({failure(tcp)})")
+        for pair, tcp in tried)]
+
+
 def render_impairment(result: CheckResult) -> list[str]:
     """Each impaired pair's echoes against the design: measured RTT and loss, and the
     sentence (``outside …`` when out of tolerance)."""
@@ -198,6 +224,7 @@ def render(result: CheckResult, colour: bool = False) -> str:
         lines.append("Every pair is reachable.")
     lines += render_path_mtus(result)
     lines += render_services(result)
+    lines += render_tcp_port(result)
     lines += render_impairment(result)
     total = len(result.pairs)
     if result.probed:

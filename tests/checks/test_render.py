@@ -138,3 +138,27 @@ def test_each_column_number_stands_above_its_marks() -> None:
     for number in range(1, 6):
         column = header.index(str(number))
         assert all(row[column] in "✓✗" for row in rows), (header, rows)
+
+
+def test_the_tcp_port_asked_for_is_shown_not_only_in_json() -> None:
+    """check --port PORT: each pair's connection was in --json alone; the text said nothing."""
+    from dataclasses import replace
+
+    refused = {"port": 22, "verdict": "unreachable", "error": "Connection refused",
+               "rtt_ms": None, "errno": "ECONNREFUSED"}
+    connects = {**refused, "verdict": "reachable", "error": None, "rtt_ms": 0.1}
+
+    def with_tcp(first: dict[str, object]) -> CheckResult:
+        result = observed_as_predicted_except_one()
+        pairs = [replace(p, observed=replace(p.observed, tcp=first if i == 0 else refused))
+                 for i, p in enumerate(result.pairs)]
+        return CheckResult(result.topology, pairs, probed=True)
+
+    assert "\nTCP to port 22 (--port): no pair connects (Connection refused).\n" in \
+        render(with_tcp(refused))
+    mixed = with_tcp(connects)
+    lines = render(mixed).splitlines()
+    at = lines.index("TCP to port 22 (--port):")
+    first = mixed.pairs[0]
+    assert lines[at + 1] == f"  {first.source} → {first.target.label}: connects"
+    assert lines[at + 2].endswith(": does not connect (Connection refused)")
