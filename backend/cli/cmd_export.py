@@ -13,6 +13,8 @@ import importlib
 import sys
 from typing import Any
 
+from netwright.backend.topology.problems import NetwrightError
+
 #: --format → the function (module, name) that writes it; imported only when it runs.
 FORMATS: dict[str, tuple[str, str]] = {
     "sh": ("netwright.backend.export.ip_commands", "shell_script"),
@@ -42,12 +44,26 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--image", metavar="IMAGE",
                         help="multus: the pods' container image (default: the pause image)")
     parser.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of stdout")
+    parser.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
     parser.set_defaults(func=run)
+
+
+class ExportOutputError(NetwrightError):
+    """The export cannot be written where asked (a file that exists, the design itself)."""
 
 
 def run(args: argparse.Namespace) -> int:
     from netwright.backend.cli.terminal import read_topology
 
+    if args.output:  # before any work: a design overwritten by its own script is lost
+        from pathlib import Path
+
+        target = Path(args.output)
+        if target.exists() and target.resolve() == Path(args.file).resolve():
+            raise ExportOutputError(f"{args.output} is the design being exported: write the"
+                                    " export to another file")
+        if target.exists() and not args.force:
+            raise ExportOutputError(f"{args.output} exists; use --force to replace it")
     topology = read_topology(args.file)
     if args.format == "multus":
         from netwright.backend.cli.multus_output import multus_text

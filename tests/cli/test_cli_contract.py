@@ -150,3 +150,21 @@ def test_export_script_uses_existing_objects_and_names_what_it_leaves_out(
     for lost in ("the host's forwarding", "2 NAT entries in the host",
                  "the firewall rules of the host"):
         assert lost in docker.stderr and lost in docker.stdout
+
+
+def test_export_never_writes_over_a_file_unasked(tmp_path: Path) -> None:
+    """-o OUT that exists needs --force (as import's), and never the design itself: a
+    mistyped 'export -o docker.yaml docker.yaml' replaced the design by its script."""
+    design = tmp_path / "docker.yaml"
+    design.write_text((ROOT / "examples" / "docker-bridge.yaml").read_text())
+    kept = design.read_text()
+    same = netwright("export", "-o", str(design), "--force", str(design))
+    assert same.returncode == 1 and "is the design being exported" in same.stderr
+    assert design.read_text() == kept
+    out = tmp_path / "docker.sh"
+    out.write_text("mine\n")
+    refused = netwright("export", "-o", str(out), str(design))
+    assert refused.returncode == 1 and "exists; use --force" in refused.stderr
+    assert out.read_text() == "mine\n"
+    forced = netwright("export", "-o", str(out), "--force", str(design))
+    assert forced.returncode == 0 and out.read_text().startswith("#!/bin/sh")
