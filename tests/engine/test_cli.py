@@ -6,8 +6,11 @@ import json
 import os
 import re
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from netwright.backend.outcomes.provenance import local_user
 from tests.engine.conftest import ROOT, links, netns_list, wait_for_no_orphans
@@ -216,64 +219,66 @@ def test_list_with_nothing_deployed_says_so(tmp_path: Path) -> None:
     assert json.loads(listed.stdout)["deployments"] == [] and listed.stderr == ""
 
 
-def test_an_empty_plan_is_applied_and_recorded_like_any_other(tmp_path: Path,
-                                                             clean_host: Any) -> None:
+FORWARD = Path("/proc/sys/net/ipv4/ip_forward")
+FORWARDING_ONLY = "netwright: 1\nname: {name}\nhost: {{forwarding: {{ipv4: true}}}}\n"
+
+
+@pytest.fixture
+def uplink_default_route() -> Iterator[None]:
+    """The host's default route over a veth (fwup0), so that the host's forwarding is a
+    change on trial; the machine's forwarding is put back afterwards."""
+    before = FORWARD.read_text()
+    subprocess.run("ip link add fwup0 type veth peer name fwup1 && ip link set fwup0 up &&"
+                   " ip link set fwup1 up && ip addr add 192.0.2.2/24 dev fwup0 &&"
+                   " ip route add default via 192.0.2.1", shell=True, check=True)
+    try:
+        yield
+    finally:
+        subprocess.run("ip link del fwup0", shell=True, check=False)
+        FORWARD.write_text(before)
+
+
+@pytest.mark.usefixtures("uplink_default_route", "clean_host")
+def test_an_empty_plan_is_applied_and_recorded_like_any_other(tmp_path: Path) -> None:
     """A design that only owns the host's forwarding, applied while the kernel already
     forwards: nothing to change, yet it is recorded (with --json too) and --yes is the
     confirmation, not refused with 'Confirm to go ahead'."""
     state = tmp_path / "state"
-    forwarding = Path("/proc/sys/net/ipv4/ip_forward")
-    before = forwarding.read_text()
-    subprocess.run("ip link add fwup0 type veth peer name fwup1 && ip link set fwup0 up &&"
-                   " ip link set fwup1 up && ip addr add 192.0.2.2/24 dev fwup0 &&"
-                   " ip route add default via 192.0.2.1", shell=True, check=True)
-    forwarding.write_text("1")
+    FORWARD.write_text("1")
     design = tmp_path / "fw.yaml"
-    design.write_text("netwright: 1\nname: fwonly\nhost: {forwarding: {ipv4: true}}\n")
-    try:
-        applied = cli("apply", "--local", "--yes", "--json", str(design), state_dir=state)
-        assert applied.returncode == 0, applied.stderr
-        assert json.loads(applied.stdout)["applied"] is True
-        listed = json.loads(cli("list", "--local", "--json", state_dir=state).stdout)
-        assert listed["deployments"] == ["fwonly"]
-        assert cli("confirm", "--local", "fwonly", state_dir=state).returncode == 0
-        assert cli("destroy", "--local", "fwonly", state_dir=state).returncode == 0
-    finally:
-        subprocess.run("ip link del fwup0", shell=True, check=False)
-        forwarding.write_text(before)
+    design.write_text(FORWARDING_ONLY.format(name="fwonly"))
+    applied = cli("apply", "--local", "--yes", "--json", str(design), state_dir=state)
+    assert applied.returncode == 0, applied.stderr
+    assert json.loads(applied.stdout)["applied"] is True
+    listed = json.loads(cli("list", "--local", "--json", state_dir=state).stdout)
+    assert listed["deployments"] == ["fwonly"]
+    assert cli("confirm", "--local", "fwonly", state_dir=state).returncode == 0
+    assert cli("destroy", "--local", "fwonly", state_dir=state).returncode == 0
 
 
+@pytest.mark.usefixtures("uplink_default_route", "clean_host")
 def test_a_trial_that_ran_out_is_restored_by_the_next_command_which_says_so(
-        tmp_path: Path, clean_host: Any) -> None:
+        tmp_path: Path) -> None:
     """With --local nobody else restores it: the next netwright command does, and tells."""
     from netwright.backend.engine import trial
 
     state = tmp_path / "state"
-    forwarding = Path("/proc/sys/net/ipv4/ip_forward")
-    before = forwarding.read_text()
-    subprocess.run("ip link add fwup0 type veth peer name fwup1 && ip link set fwup0 up &&"
-                   " ip link set fwup1 up && ip addr add 192.0.2.2/24 dev fwup0 &&"
-                   " ip route add default via 192.0.2.1", shell=True, check=True)
-    forwarding.write_text("0")
+    FORWARD.write_text("0")
     design = tmp_path / "fw.yaml"
-    design.write_text("netwright: 1\nname: fwtrial\nhost: {forwarding: {ipv4: true}}\n")
-    try:
-        applied = cli("apply", "--local", "--yes", str(design), state_dir=state)
-        assert applied.returncode == 0, applied.stderr
-        assert forwarding.read_text().strip() == "1"
-        path = next(state.rglob("fwtrial*.trial"))
-        held = trial.load(path)
-        assert held is not None
-        trial.save(path, trial.Trial(held.name, held.deadline - 3600, held.reason,  # ended
-                                     held.checkpoint, held.previous, held.previous_source))
-        listed = cli("list", "--local", state_dir=state)
-        assert "netwright: restored the previous configuration of fwtrial: its change on" \
-            " trial was not confirmed in time" in listed.stderr, listed.stderr
-        assert forwarding.read_text().strip() == "0"
-        assert "fwtrial" not in listed.stdout
-    finally:
-        subprocess.run("ip link del fwup0", shell=True, check=False)
-        forwarding.write_text(before)
+    design.write_text(FORWARDING_ONLY.format(name="fwtrial"))
+    applied = cli("apply", "--local", "--yes", str(design), state_dir=state)
+    assert applied.returncode == 0, applied.stderr
+    assert FORWARD.read_text().strip() == "1"
+    path = next(state.rglob("fwtrial*.trial"))
+    held = trial.load(path)
+    assert held is not None
+    trial.save(path, trial.Trial(held.name, held.deadline - 3600, held.reason,  # ended
+                                 held.checkpoint, held.previous, held.previous_source))
+    listed = cli("list", "--local", state_dir=state)
+    assert "netwright: restored the previous configuration of fwtrial: its change on" \
+        " trial was not confirmed in time" in listed.stderr, listed.stderr
+    assert FORWARD.read_text().strip() == "0"
+    assert "fwtrial" not in listed.stdout
 
 
 def test_local_reads_without_root_are_sentences(tmp_path: Path, clean_host: Any) -> None:
