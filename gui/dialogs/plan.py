@@ -54,6 +54,13 @@ def warnings_of(steps: list[dict[str, str]]) -> list[str]:
     return found
 
 
+# The destroy plan lists the objects that go (from the deployment's status); the destroy
+# itself logs the engine's steps ("[1/5] delete namespace c1 and everything in it"), and one
+# step can take several objects: the two counts differ, so each says what it counts.
+DESTROY_COUNTS = ("the log counts the destroy's steps, not these objects: a namespace goes in"
+                  " one step with everything in it, a veth pair in one step")
+
+
 def destroy_plan(status: Any) -> dict[str, Any]:
     """What a destroy removes, from the deployment's status: every object this topology
     created that is still there (host NICs are referenced, never removed). An interface the
@@ -66,6 +73,8 @@ def destroy_plan(status: Any) -> dict[str, Any]:
              if o.get("what") != "host-nic" and o.get("state") in ("present", "drifted")]
     notes = [f"left alone: {sentence}" for o in objects if o.get("state") == "foreign"
              for sentence in o.get("differences", [])]
+    if len(steps) > 1:
+        notes.append(DESTROY_COUNTS)
     return {"topology": data.get("topology", ""), "steps": steps, "notes": notes}
 
 
@@ -92,7 +101,9 @@ class PlanDialog(QDialog):
         name = plan.topology if hasattr(plan, "topology") else (
             plan.get("topology", "") if isinstance(plan, dict) else "")
         if self.steps:
-            summary = f"{verb} {name}: {len(self.steps)} step{'s' * (len(self.steps) != 1)}"
+            count = len(self.steps)
+            summary = (f"{verb} {name}: {count} step{'s' * (count != 1)}" if verb != "Destroy"
+                       else f"{verb} {name}: {count} object{'s' * (count != 1)} to remove")
         elif verb == "Destroy":
             summary = f"{name}: nothing of it is deployed"
         elif caution:

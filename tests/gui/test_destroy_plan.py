@@ -4,7 +4,7 @@ link group without its marker) is named in a note as left alone, never as a step
 from __future__ import annotations
 
 from netwright.backend.outcomes.results import ObjectStatus, Status
-from netwright.gui.dialogs.plan import PlanDialog, destroy_plan
+from netwright.gui.dialogs.plan import DESTROY_COUNTS, PlanDialog, destroy_plan
 
 FOREIGN = ("victim0 in the host is in link group 1853293201, where Netwright creates the"
            " interfaces of topology docker, but it does not carry the topology's marker")
@@ -20,7 +20,7 @@ def test_destroy_plan_leaves_a_foreign_interface(qtbot) -> None:  # type: ignore
     ])
     plan = destroy_plan(status)
     assert [s["object"] for s in plan["steps"]] == ["docker0", "c1"]
-    assert plan["notes"] == [f"left alone: {FOREIGN}"]
+    assert plan["notes"] == [f"left alone: {FOREIGN}", DESTROY_COUNTS]
     dialog = PlanDialog(plan, "Destroy")
     qtbot.addWidget(dialog)
     assert "victim0" in dialog.notes_label.text()
@@ -36,3 +36,23 @@ def test_the_hosts_own_settings_are_restored_not_deleted(qtbot) -> None:  # type
     assert steps == ["delete namespace c1",
                      "restore the host's forwarding, NAT and firewall as they were before"
                      " docker"]
+
+
+def test_the_destroy_dialog_counts_objects_and_says_the_log_counts_steps(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The confirmation said "Destroy docker: 8 steps" and the log then ran [1/5]…[5/5]: the
+    dialog lists objects (a namespace, each interface in it), the destroy deletes a namespace
+    with everything in it in one step. Each count now says what it counts."""
+    status = Status("docker", True, [ObjectStatus("c1", "namespace", "present"),
+                                     ObjectStatus("c1-eth0", "interface", "present"),
+                                     ObjectStatus("veth-c1", "interface", "present"),
+                                     ObjectStatus("docker0", "interface", "present")])
+    dialog = PlanDialog(destroy_plan(status), "Destroy")
+    qtbot.addWidget(dialog)
+    assert dialog.summary.text() == "Destroy docker: 4 objects to remove"
+    assert "step" not in dialog.summary.text()
+    assert "the log counts the destroy's steps, not these objects" in dialog.notes_label.text()
+    assert not dialog.notes_label.isHidden()
+    one = PlanDialog(destroy_plan(Status("docker", True, [
+        ObjectStatus("docker0", "interface", "present")])), "Destroy")
+    qtbot.addWidget(one)
+    assert one.summary.text() == "Destroy docker: 1 object to remove" and not one.notes
