@@ -25,6 +25,7 @@ from netwright.backend.topology.document import Document, _to_tree
 from netwright.backend.topology.problems import PathPart, Problem, TopologyError
 from netwright.backend.topology.yamltree import locate
 from netwright.gui.model.preview import quick_data
+from netwright.gui.model.schema_line import moved_schema_line
 from netwright.gui.model.snapshot import Snapshot, take_snapshot
 
 READ_DELAY_MS = 150  # let the first frame of a big file be painted before reading it fully
@@ -256,9 +257,13 @@ class TopologyDocument(QObject):
         target = str(path) if path else self._doc.file
         if not target:
             raise TopologyError([Problem("error", "no-file", (), "choose a file name to save to")])
+        kept = self._doc.text
+        if self._doc.file:  # Save As elsewhere: a relative schema modeline must still reach it
+            self._doc.text = moved_schema_line(kept, self._doc.file, target)
         try:
             self._doc.save(target)
         except OSError as exc:
+            self._doc.text = kept
             raise TopologyError([Problem(
                 "error", "unwritable", (), f"cannot write {target}: {exc.strerror or exc}",
                 0, 0, target,

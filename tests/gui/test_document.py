@@ -105,3 +105,48 @@ def test_save_keeps_comments_and_reopens_identical(qtbot: QtBot, tmp_path: Path)
     reopened.open(target)
     assert reopened.render() == text
     assert reopened.snapshot == document.snapshot
+
+
+def test_save_as_elsewhere_keeps_the_schema_modeline_reaching_the_schema(
+        window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """An example saved to another folder kept '$schema=../packaging/…', which from there
+    reaches nothing: an editor lost completion and checks for the copy. The path is rewritten
+    to reach the same schema file from the new folder (relative where the two share a folder
+    below /, else absolute); the rest of the file is as it was."""
+    schema = (REPO / "packaging" / "netwright-topology.schema.json").resolve()
+    example = REPO / "examples" / "docker-bridge.yaml"
+    assert window.open_path(example)
+    copy = tmp_path / "docker.yaml"
+    assert window._save_to(str(copy))
+    first, rest = copy.read_text().split("\n", 1)
+    assert first == f"# yaml-language-server: $schema={schema}"
+    assert rest == example.read_text().split("\n", 1)[1]
+    project = tmp_path / "project"
+    (project / "examples").mkdir(parents=True)
+    (project / "packaging").mkdir()
+    (project / "packaging" / schema.name).write_text("{}")
+    (project / "examples" / "a.yaml").write_text(example.read_text())
+    assert window.open_path(project / "examples" / "a.yaml")
+    deeper = project / "mine" / "deep" / "a.yaml"
+    deeper.parent.mkdir(parents=True)
+    assert window._save_to(str(deeper))
+    assert deeper.read_text().startswith(
+        f"# yaml-language-server: $schema=../../packaging/{schema.name}\n")
+    assert window._save_to(str(project / "a.yaml"))  # from the copy on: still the same file
+    assert (project / "a.yaml").read_text().startswith(
+        f"# yaml-language-server: $schema=packaging/{schema.name}\n")
+
+
+def test_save_as_leaves_a_modeline_it_cannot_improve(window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A URL, or a relative path that reached nothing before the move (and no installed
+    schema to offer), is the user's own: it is written back exactly."""
+    example = (REPO / "examples" / "docker-bridge.yaml").read_text()
+    for ref in ("https://example.org/netwright.json", "../nowhere/mine.json"):
+        source = tmp_path / "in" / "a.yaml"
+        source.parent.mkdir(exist_ok=True)
+        source.write_text(example.replace("../packaging/netwright-topology.schema.json", ref))
+        assert window.open_path(source)
+        target = tmp_path / "out" / "a.yaml"
+        target.parent.mkdir(exist_ok=True)
+        assert window._save_to(str(target))
+        assert target.read_text().startswith(f"# yaml-language-server: $schema={ref}\n")
