@@ -27,7 +27,7 @@ from netwright.backend.outcomes.provenance import (
     checked_file,
     user_name,
 )
-from netwright.backend.service import names
+from netwright.backend.service import names, removals
 from netwright.backend.service.adopt_calls import AdoptCalls
 from netwright.backend.service.authority import Authority
 from netwright.backend.service.caller_watch import CallerWatch
@@ -201,6 +201,12 @@ class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
         source = applied_now(file, user_name(await self._uid()))
         if _persists(model):
             await self._authorize_again(names.ACTION_PERSIST)
+        if gone := await removals.dropped_by(self.worker, model):
+            try:
+                await self._authorize_again(names.ACTION_DESTROY)
+            except NotAuthorizedError as denied:
+                raise removals.refusal(model.name, gone, denied) from None
+
         async def work(progress: Progress, cancel: CancelFlag) -> dict[str, object]:
             await self._prepared(model)
             report = thread_safe_progress(progress)
