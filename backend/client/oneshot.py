@@ -201,6 +201,7 @@ class SystemBackend:
         done_before, self.asked_for_work = self.asked_for_work, True
         serial = self._send(*_BACKEND, member, signature, body)
         job = ""
+        backend = ""  # the unique name that answered: its signals alone are believed
         early: list[Message] = []  # signals read before the job's id
         subject = ("", "")  # (topology, operation) as JobStarted says
         while True:
@@ -210,6 +211,7 @@ class SystemBackend:
                 continue
             if message.reply_serial == serial:
                 job = str(self._answer(self._delivered(message, done_before)))
+                backend = str(message.sender)
                 pending, early = early, []
                 self._sock.settimeout(None)  # a job may take long: only calls time out
             elif message.member == "NameOwnerChanged" and _owner_lost(message):
@@ -222,7 +224,8 @@ class SystemBackend:
             else:
                 continue
             for signal in pending:
-                if not signal.body or signal.body[0] != job:
+                # anyone may send this connection a signal, and a job id can be guessed
+                if signal.sender != backend or not signal.body or signal.body[0] != job:
                     continue
                 if signal.member == "JobStarted" and len(signal.body) == 3:
                     subject = (str(signal.body[1]), str(signal.body[2]))
