@@ -67,16 +67,40 @@ def _scene(item: QGraphicsItem) -> TopologyScene | None:
     return item.scene()  # type: ignore[return-value]
 
 
-def paint_badge(painter: QPainter, theme: Theme, corner: QPointF, severity: str) -> None:
+def paint_badge(painter: QPainter, theme: Theme, corner: QPointF, severity: str,
+                radius: float = 8.0) -> None:
     """The problem badge: a red (error) or amber (warning) disc with '!'."""
     colour = theme.error if severity == "error" else theme.warning
     painter.setPen(QPen(theme.background, 1.5))
     painter.setBrush(colour)
-    painter.drawEllipse(corner, 8, 8)
+    painter.drawEllipse(corner, radius, radius)
     painter.setPen(QColor("white"))
-    painter.setFont(_TITLE_FONT)
-    painter.drawText(QRectF(corner.x() - 8, corner.y() - 8, 16, 16),
+    font = QFont(_TITLE_FONT)
+    font.setPointSizeF(_TITLE_FONT.pointSizeF() * radius / 8.0)  # the '!' fits a small disc
+    painter.setFont(font)
+    painter.drawText(QRectF(corner.x() - radius, corner.y() - radius, 2 * radius, 2 * radius),
                      Qt.AlignmentFlag.AlignCenter, "!")
+
+
+# An interface's badge sits inside its pill, at the right end of the address line: the
+# corner it had overlapped the kind tag ("veth"), the connector dot below it and, on a
+# namespace's first port, the namespace's caption ("netns") above it. The address line is
+# left-aligned and elided short of it; the connector is clear of it on the right.
+INTERFACE_BADGE_RADIUS = 6.5
+
+
+def _interface_lines(rect: QRectF) -> tuple[QRectF, QRectF]:
+    """The pill's name line and address line."""
+    inner = rect.adjusted(7, 2, -10, -2)
+    top = QRectF(inner.left(), inner.top(), inner.width(), inner.height() / 2)
+    bottom = QRectF(inner.left(), inner.center().y(), inner.width(), inner.height() / 2)
+    return top, bottom
+
+
+def interface_badge_centre(rect: QRectF) -> QPointF:
+    """Where an interface pill's problem badge is drawn (see INTERFACE_BADGE_RADIUS)."""
+    bottom = _interface_lines(rect)[1]
+    return QPointF(bottom.right() - INTERFACE_BADGE_RADIUS, bottom.center().y() - 1)
 
 
 class Endpoint:
@@ -351,9 +375,7 @@ def paint_interface(painter: QPainter, theme: Theme, rect: QRectF, *, kind: str,
                         2.2 if selected else 1.0))
     painter.setBrush(theme.kind(kind))
     painter.drawRoundedRect(rect, 5, 5)
-    inner = rect.adjusted(7, 2, -10, -2)
-    top = QRectF(inner.left(), inner.top(), inner.width(), inner.height() / 2)
-    bottom = QRectF(inner.left(), inner.center().y(), inner.width(), inner.height() / 2)
+    top, bottom = _interface_lines(rect)
     painter.setFont(_SMALL_FONT)
     painter.setPen(theme.muted if not theme.dark else theme.text)
     tag_width = QFontMetricsF(_SMALL_FONT).horizontalAdvance(kind) + 4
@@ -364,9 +386,11 @@ def paint_interface(painter: QPainter, theme: Theme, rect: QRectF, *, kind: str,
         label, Qt.TextElideMode.ElideRight, top.width() - tag_width)
     painter.drawText(top, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name)
     painter.setFont(_SMALL_FONT)
-    paint_address_line(painter, theme, bottom, addresses, lease)
+    room = bottom.adjusted(0, 0, -(2 * INTERFACE_BADGE_RADIUS + 4), 0) if badge else bottom
+    paint_address_line(painter, theme, room, addresses, lease)
     if badge:
-        paint_badge(painter, theme, QPointF(rect.right() - 2, rect.top() + 1), badge)
+        paint_badge(painter, theme, interface_badge_centre(rect), badge,
+                    INTERFACE_BADGE_RADIUS)
 
 
 def lease_colour(theme: Theme, tone: Tone) -> QColor:
