@@ -148,5 +148,6 @@ def _verb(action: str) -> str:
         "io.netwright.destroy": "destroy topologies",
         "io.netwright.persist": "make topologies permanent",
         "io.netwright.observe": "see every network namespace of this computer",
+        "io.netwright.capture": "capture network traffic",
         "io.netwright.adopt": "hand objects Netwright did not create to a topology",
     }.get(action, action)

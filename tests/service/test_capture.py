@@ -89,6 +89,7 @@ def test_refusals_are_sentences(running, system_bus, directory) -> None:
     denied = run_client(USER_DEFAULT, system_bus, OPEN.format(path=out + ".denied")
                         + "return await client.start_capture('seed', 'mv1', fd)")
     assert denied["raised"] == "NotAuthorizedError", denied
+    assert denied["message"].startswith("not authorized to capture network traffic"), denied
     not_deployed = run_client(USER_ALLOWED, system_bus, OPEN.format(path=out)
                               + "return await client.start_capture('nothing', 'mv1', fd)")
     assert not_deployed["raised"] == "NotDeployed", not_deployed

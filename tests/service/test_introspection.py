@@ -74,3 +74,11 @@ def test_bus_policy_lets_only_root_own_the_name() -> None:
     senders = [p.get("context") for p in root.iter("policy")
                if any(a.get("send_destination") == names.BUS_NAME for a in p.iter("allow"))]
     assert senders == ["default"]
+
+
+def test_every_action_is_named_in_words_when_refused() -> None:
+    """A refusal says what was refused ("not authorized to capture network traffic"), never
+    only the action's id ("not authorized to io.netwright.capture")."""
+    from netwright.backend.service.authority import _verb
+
+    assert [a for a in names.ALL_ACTIONS if _verb(a) == a] == []
