@@ -195,17 +195,24 @@ def _probe(kinds: list[str]) -> dict[str, bool]:
     return netns._run_in_thread(work)
 
 
+def supported(kinds: list[str]) -> dict[str, bool]:
+    """qdisc kind ("netem", "tbf") → whether this kernel can make it (probed once)."""
+    wanted = sorted(set(kinds))
+    with _lock:
+        todo = [k for k in wanted if k not in _known]
+        if todo:
+            _known.update(_probe(todo))
+        return {k: _known[k] for k in wanted}
+
+
 def require(kinds: list[str]) -> None:
     """Raise KernelUnsupported, with the fix, for a qdisc kind the kernel cannot make."""
     wanted = sorted(set(kinds))
     if not wanted:
         return
-    with _lock:
-        todo = [k for k in wanted if k not in _known]
-        if todo:
-            _known.update(_probe(todo))
+    found = supported(wanted)
     for kind in wanted:
-        if not _known[kind]:
+        if not found[kind]:
             module = {"netem": "sch_netem", "tbf": "sch_tbf"}[kind]
             raise KernelUnsupported(
                 f"{kind} impairment", module,

@@ -17,7 +17,7 @@ from dbus_fast.annotations import DBusDict, DBusSignature, DBusStr
 from dbus_fast.constants import PropertyAccess
 from dbus_fast.service import ServiceInterface, dbus_method, dbus_property, dbus_signal
 
-from netwright.backend.engine import ApplyResult, Engine, capabilities
+from netwright.backend.engine import ApplyResult, Engine, capabilities, nft_capabilities, qdisc
 from netwright.backend.engine.desired import KIND_MODULES
 from netwright.backend.engine.trial import DEFAULT_SECONDS, checked_seconds
 from netwright.backend.outcomes.errors import ConfirmationExpired, ConfirmWindowError
@@ -112,6 +112,7 @@ class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
         facts["mode"] = self._mode
         facts["deployments"] = await self.worker.with_engine(lambda e: e.deployments())
         facts["kinds"] = await self.worker.with_engine(_link_kinds)
+        facts["features"] = await self.worker.with_engine(_kernel_features)
         if self._extra_facts is not None:
             facts.update(await self._extra_facts())
         return json.dumps(facts)
@@ -380,6 +381,17 @@ async def _link_kinds(_engine: Engine) -> dict[str, bool]:
     try:
         return capabilities.supported(sorted(KIND_MODULES))
     except Exception:  # a backend that cannot probe (no CAP_SYS_ADMIN) says nothing
+        return {}
+
+
+async def _kernel_features(_engine: Engine) -> dict[str, bool]:
+    """What else a design may need of this backend's kernel (probed once, cached): netem and
+    tbf for impairment, bridge connection tracking and bridge reject for a port firewall. The
+    designer warns while designing; Plan would refuse the same design."""
+    try:
+        return {**qdisc.supported(["netem", "tbf"]),
+                **nft_capabilities.supported(sorted(nft_capabilities.FEATURES))}
+    except Exception:  # a backend that cannot probe says nothing
         return {}
 
 

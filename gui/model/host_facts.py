@@ -102,10 +102,16 @@ class HostFacts:
     nics: dict[str, HostNic] = field(default_factory=dict)
     deployments: tuple[str, ...] = ()  # the topologies deployed by this backend
     kinds: dict[str, bool] = field(default_factory=dict)  # link kind → the kernel has it
+    # "netem", "tbf", "bridge-conntrack", "bridge-reject" → the kernel has it
+    features: dict[str, bool] = field(default_factory=dict)
 
     def lacks(self, kind: str) -> bool:
         """The backend's kernel cannot create ``kind`` (False when it did not say)."""
         return self.kinds.get(kind) is False
+
+    def lacks_feature(self, feature: str) -> bool:
+        """The backend's kernel lacks ``feature`` (False when it did not say)."""
+        return self.features.get(feature) is False
 
     def owned_by_deployment(self, nic: HostNic) -> str:
         """The deployed topology that created ``nic`` ("" if none did).
@@ -155,11 +161,12 @@ def parse_facts(data: Any) -> HostFacts:
                      networkmanager=str(version) if version else None,
                      dns=_strings(data.get("dns")), nics=nics,
                      deployments=_strings(data.get("deployments")),
-                     kinds=_kinds(data.get("kinds")))
+                     kinds=_kinds(data.get("kinds")), features=_kinds(data.get("features")))
 
 
 def _kinds(value: Any) -> dict[str, bool]:
-    """Inspect's ``kinds`` ({"ipvlan": false, …}); anything else says nothing."""
+    """Inspect's ``kinds`` ({"ipvlan": false, …}) or ``features`` ({"netem": false, …});
+    anything else says nothing."""
     if not isinstance(value, dict):
         return {}
     return {str(k): v for k, v in value.items() if isinstance(v, bool)}

@@ -106,12 +106,16 @@ def problem_samples() -> dict[str, list[Problem]]:
 
 
 def host_warning_samples() -> list[Problem]:
-    """The designer's own problems (a kind the backend's kernel lacks, a macvlan on Wi-Fi),
-    made from host facts as Inspect reports them."""
+    """The designer's own problems (a kind or a feature the backend's kernel lacks, a macvlan
+    on Wi-Fi), made from host facts as Inspect reports them."""
     snapshot = Snapshot(interfaces={
         "ipvlan1": {"kind": "ipvlan", "parent": "wlp2s0"},
-        "mv1": {"kind": "macvlan", "parent": "wlp2s0"}})
-    facts = parse_facts({"nics": [{"name": "wlp2s0", "wifi": True}], "kinds": {"ipvlan": False}})
+        "mv1": {"kind": "macvlan", "parent": "wlp2s0", "impairment": {"loss": "1%"}},
+        "tap1": {"kind": "veth", "peer": "x", "master": "br0", "port-firewall": {
+            "to-port": {"stateful": True, "rules": [{"action": "reject"}]}}}})
+    facts = parse_facts({"nics": [{"name": "wlp2s0", "wifi": True}], "kinds": {"ipvlan": False},
+                         "features": {"netem": False, "bridge-conntrack": False,
+                                      "bridge-reject": False}})
     return host_warnings.facts_problems(snapshot, facts)
 
 

@@ -72,3 +72,17 @@ def test_host_facts_show_the_lab_uplink(running, system_bus) -> None:
     nics = {nic["name"]: nic for nic in facts["nics"]}
     assert "192.168.31.240/24" in nics["wlp2s0"]["addresses"], facts
     assert nics["wlp2s0"]["gateways"] == ["192.168.31.1"], facts
+
+
+def test_host_facts_say_which_impairments_and_port_rules_the_kernel_can_carry(
+        running, system_bus) -> None:
+    """netem (impairment other than a rate) and bridge conntrack (stateful port rules) failed
+    only at Apply on a kernel without them: Inspect reports them, as it reports link kinds,
+    with the values Plan's own probes find."""
+    from netwright.backend.engine import nft_capabilities, qdisc
+
+    facts = run_client(USER_ALLOWED, system_bus, "return await client.inspect()")["value"]
+    features = facts["features"]
+    assert set(features) == {"netem", "tbf", "bridge-conntrack", "bridge-reject"}, features
+    assert features == {**qdisc.supported(["netem", "tbf"]),
+                        **nft_capabilities.supported(nft_capabilities.FEATURES)}
