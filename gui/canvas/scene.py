@@ -430,9 +430,11 @@ class TopologyScene(QGraphicsScene):
             item.set_lease(self.leases.get(item.key))
 
     def _keyed_items(self) -> Iterable[KeyedItem]:
+        """Every node and every port: a namespace's and a host bridge's alike (a bridge
+        port's problem had no badge, its lease no label)."""
         for node in self.nodes.values():
             yield node
-            if isinstance(node, NamespaceItem):
+            if isinstance(node, BoxItem):
                 yield from node.ports.values()
 
     def set_wire_results(self, results: dict[Wire, str | None]) -> None:

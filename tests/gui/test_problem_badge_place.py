@@ -65,3 +65,19 @@ def test_an_interface_badge_paints_only_over_its_own_empty_fill(
     for item in window.scene.items():
         item.setCacheMode(item.CacheMode.NoCache)  # paint now, not a cached picture
     assert _badge_covers(window, key, zoom) == []
+
+
+def test_a_bridge_port_carries_its_problems_badge(window: MainWindow, tmp_path: Path) -> None:
+    """Only a namespace's ports were badged: openstack-linuxbridge's tap-vm2, a port of the
+    host bridge qbr-vm2, had a warning in the Problems dock (its anti-spoofing list leaves out
+    what vm2 sends from) and nothing on the canvas."""
+    example = Path(__file__).resolve().parents[2] / "examples" / "openstack-linuxbridge.yaml"
+    path = tmp_path / "openstack.yaml"
+    path.write_text(example.read_text().replace("addresses: [10.0.0.12/24]",
+                                                "addresses: [10.0.0.13/24]"))
+    assert window.open_path(path)
+    assert any(p.path[:2] == ("interfaces", "tap-vm2") for p in window.document.problems)
+    port = window.scene.item_for("tap-vm2")
+    assert isinstance(port, PortItem) and port.parentItem() is window.scene.item_for("qbr-vm2")
+    assert port.badge == "warning"
+    assert window.scene.item_for("tap-vm1").badge is None
