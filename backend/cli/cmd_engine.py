@@ -22,6 +22,7 @@ from netwright.backend.cli.terminal import (
     fit_to_terminal,
     names_a_file,
     read_topology,
+    read_topology_warned,
     refuse_unconfirmed_apply,
     report_applied,
     report_destroyed,
@@ -32,6 +33,7 @@ from netwright.backend.cli.terminal import (
     show,
     subject_name,
 )
+from netwright.backend.record import replace
 
 if TYPE_CHECKING:
     from netwright.backend.topology.model import Topology
@@ -125,10 +127,11 @@ def _name_of(subject: str) -> str | Topology:
 
 
 async def _plan(args: argparse.Namespace) -> int:
-    topology = _load(args.subject)
+    topology, warnings = read_topology_warned(args.subject)
     if args.lab:
         await _ensure_lab(args, topology)
-    show(await _engine(args).plan(topology), args.json)
+    plan = await _engine(args).plan(topology)
+    show(plan.with_warnings(warnings).in_file(args.subject), args.json)
     return EXIT_OK
 
 
@@ -140,11 +143,11 @@ async def _ensure_lab(args: argparse.Namespace, topology: Topology) -> None:
 
 
 async def _apply(args: argparse.Namespace) -> int:
-    topology = _load(args.subject)
+    topology, warnings = read_topology_warned(args.subject)
     if args.lab:
         await _ensure_lab(args, topology)
     engine = _engine(args)
-    plan = await engine.plan(topology)
+    plan = (await engine.plan(topology)).with_warnings(warnings).in_file(args.subject)
     if not args.json:
         print(fit_to_terminal(plan.render()))
     source = _source(args.subject)
@@ -161,7 +164,7 @@ async def _apply(args: argparse.Namespace) -> int:
                                     source=source, **confirm_window(args))
     finally:
         progress.close()
-    report_applied(result, args.json)
+    report_applied(replace(result, plan=result.plan.with_warnings(plan.warnings)), args.json)
     return await settle_trial(topology.name, result.awaiting_confirmation, args.json,
                               lambda: engine.confirm_deployment(topology.name),
                               lambda: engine.revert(topology.name))

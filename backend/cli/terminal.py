@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from netwright.backend.topology.model import Topology
+    from netwright.backend.topology.problems import Problem
 
 
 def emit_json(data: Any) -> None:
@@ -70,16 +71,24 @@ def read_topology(path: str) -> Topology:
     """A file's model, for a command: a valid file is read with libyaml and no round-trip
     parser (``topology.check``); an invalid one through the document, so each problem is
     reported with its file, line and column (TopologyError)."""
-    from netwright.backend.topology.check import parse_valid
+    return read_topology_warned(path)[0]
+
+
+def read_topology_warned(path: str) -> tuple[Topology, list[Problem]]:
+    """``read_topology`` and the file's warnings, placed at FILE:LINE:COL as ``netwright
+    validate`` places them: plan and apply with --local show them before asking."""
+    from netwright.backend.topology.check import valid_with_warnings
     from netwright.backend.topology.source import read_topology_text
 
     text = read_topology_text(path)
-    topology = parse_valid(text)
-    if topology is None:
-        from netwright.backend.topology.document import Document
+    found = valid_with_warnings(text, path)
+    if found is not None:
+        return found
+    from netwright.backend.topology.document import Document
 
-        topology = Document.from_text(text, path).topology()
-    return topology
+    document = Document.from_text(text, path)
+    topology = document.topology()  # raises with every problem when there is an error
+    return topology, [p for p in document.problems() if p.severity == "warning"]
 
 
 def confirm_window(args: Any) -> dict[str, int]:

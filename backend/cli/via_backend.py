@@ -34,6 +34,7 @@ from netwright.backend.cli.terminal import (
     show,
     subject_name,
 )
+from netwright.backend.record import replace
 from netwright.backend.service.errors import BackendUnavailableError
 from netwright.backend.topology.problems import TopologyError
 from netwright.backend.topology.source import in_file, read_topology_text
@@ -110,14 +111,14 @@ async def _plan(client: BackendClient, args: argparse.Namespace) -> int:
     text = read_topology_text(args.subject)
     with _problems_in(args.subject):
         plan = await client.plan(text)
-    show(plan, args.json)
+    show(plan.in_file(args.subject), args.json)
     return EXIT_OK
 
 
 async def _apply(client: BackendClient, args: argparse.Namespace) -> int:
     text = read_topology_text(args.subject)
     with _problems_in(args.subject):
-        plan = await client.plan(text)
+        plan = (await client.plan(text)).in_file(args.subject)
     if not args.json:
         print(fit_to_terminal(plan.render()))
     refused = refuse_unconfirmed_apply(args.yes or plan.empty)
@@ -130,7 +131,7 @@ async def _apply(client: BackendClient, args: argparse.Namespace) -> int:
                                     **confirm_window(args))
     finally:
         progress.close()
-    report_applied(result, args.json)
+    report_applied(replace(result, plan=result.plan.in_file(args.subject)), args.json)
     name = result.plan.topology
     return await settle_trial(name, result.awaiting_confirmation, args.json,
                               lambda: client.confirm(name), lambda: client.revert(name))

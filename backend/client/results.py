@@ -28,6 +28,7 @@ def plan_from_json(data: dict[str, Any]) -> Plan:
         steps=[Step(action=s["action"], object=s["object"], text=s["text"])
                for s in data.get("steps", [])],
         notes=[str(n) for n in data.get("notes", [])],
+        warnings=[problem_from_json(w) for w in data.get("warnings", []) if isinstance(w, dict)],
     )
 
 

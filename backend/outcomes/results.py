@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from netwright.backend.outcomes.provenance import Provenance
-from netwright.backend.record import field, record
+from netwright.backend.record import field, record, replace
+from netwright.backend.topology.problems import Problem
 
 Action = Literal["create", "modify", "delete"]
 ObjectState = Literal["present", "drifted", "missing", "foreign"]
@@ -47,28 +48,57 @@ class Plan:
     notes: list[str] = field(default_factory=list)
     """What the apply does besides kernel steps, e.g. which DHCP client-id each interface
     sends (``netwright.backend.dhcp``); not steps, so an empty plan stays a no-op."""
+    warnings: list[Problem] = field(default_factory=list)
+    """The design's own warnings, as ``netwright validate`` reports them (a VXLAN whose two
+    ends disagree on the VNI): whoever skipped validate still reads them before saying yes.
+    Set by whoever read the topology's text (netwrightd's reader, the CLI with --local), with
+    line and column when they could be placed; a field of its own, so a client can tell them
+    from the notes (the designer lists them under Problems already)."""
 
     @property
     def empty(self) -> bool:
         return not self.steps
+
+    def with_warnings(self, warnings: list[Problem]) -> Plan:
+        """The same plan carrying the design's warnings (the engine plans from the model;
+        the warnings come from whoever read the text)."""
+        return replace(self, warnings=list(warnings))
+
+    def in_file(self, file: str) -> Plan:
+        """The same plan, its warnings placed in ``file`` (FILE:LINE:COL, as validate)."""
+        return self.with_warnings([w if w.file else w.located(w.line, w.column, file)
+                                   for w in self.warnings])
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"topology": self.topology,
                                 "steps": [s.to_json() for s in self.steps]}
         if self.notes:
             data["notes"] = list(self.notes)
+        if self.warnings:
+            data["warnings"] = [w.to_json() for w in self.warnings]
         return data
 
     def render(self) -> str:
-        """The plan as lines a person reads before saying yes."""
+        """The plan as lines a person reads before saying yes: the design's warnings last,
+        next to the question."""
         notes = [f"  * {note}" for note in self.notes]
+        warnings = [f"  ! {_warning_line(w)}" for w in self.warnings]
         if not self.steps:
             return "\n".join([f"{self.topology}: nothing to do, the kernel already matches the"
-                              " topology", *notes])
+                              " topology", *notes, *warnings])
         marks = {"create": "+", "modify": "~", "delete": "-"}
         lines = [f"{self.topology}: {len(self.steps)} step(s)"]
         lines += [f"  {marks[s.action]} {s.text}" for s in self.steps]
-        return "\n".join([*lines, *notes])
+        return "\n".join([*lines, *notes, *warnings])
+
+
+def _warning_line(problem: Problem) -> str:
+    """``FILE:LINE:COL: warning CODE: sentence`` when placed; without a position otherwise
+    (its model path still says where)."""
+    if problem.line:
+        return problem.render()
+    at = f" (at {problem.path_text})" if problem.path else ""
+    return f"warning {problem.code}: {problem.message}{at}"
 
 
 def awaiting_text(topology: str, awaiting: dict[str, Any]) -> str:

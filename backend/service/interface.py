@@ -27,6 +27,7 @@ from netwright.backend.outcomes.provenance import (
     checked_file,
     user_name,
 )
+from netwright.backend.record import replace
 from netwright.backend.service import names, removals
 from netwright.backend.service.adopt_calls import AdoptCalls
 from netwright.backend.service.authority import Authority
@@ -54,7 +55,7 @@ from netwright.backend.service.worker import (
     Progress,
     thread_safe_progress,
 )
-from netwright.backend.topology import Topology
+from netwright.backend.topology import Problem, Topology
 
 DBusStrList = Annotated[list[str], DBusSignature("as")]
 JobStartedArgs = Annotated[list[str], DBusSignature("sss")]
@@ -128,10 +129,10 @@ class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
     @exported(names.ACTION_INSPECT)
     async def plan(self, topology: DBusStr, options: DBusDict) -> DBusStr:
         decode_options(options, {})
-        model = await self._read_topology(topology)
+        model, warnings = await self._read_topology(topology)
         await self._prepared(model)
         plan = await self.worker.with_engine(lambda e: e.plan(model))
-        return json.dumps(plan.to_json())
+        return json.dumps(plan.with_warnings(warnings).to_json())
 
     @dbus_method(name="Status")
     @exported(names.ACTION_INSPECT)
@@ -198,7 +199,7 @@ class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
         confirm = bool(values.get("confirm", False))
         seconds = confirm_seconds(values)
         file = source_file(values)
-        model = await self._read_topology(topology)
+        model, warnings = await self._read_topology(topology)
         source = applied_now(file, user_name(await self._uid()))
         if _persists(model):
             await self._authorize_again(names.ACTION_PERSIST)
@@ -218,7 +219,7 @@ class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
             self.state_changed(model.name, "deployed")
             if result.awaiting_confirmation is not None:
                 self.trials.watch(float(result.awaiting_confirmation["deadline"]))
-            return result.to_json()
+            return replace(result, plan=result.plan.with_warnings(warnings)).to_json()
 
         return self.jobs.start(model.name, "apply", names.ACTION_APPLY, work,
                                await self._owner()).id
@@ -285,9 +286,9 @@ class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
         found = self.jobs.find(job) if isinstance(job, str) else None
         return found.action if found is not None else names.ACTION_APPLY
 
-    async def _read_topology(self, text: str) -> Topology:
+    async def _read_topology(self, text: str) -> tuple[Topology, list[Problem]]:
         """Size first (cheap), then the contract's full validation in a helper process
-        (parsing.py); TopologyError becomes InvalidTopology."""
+        (parsing.py): the model and its warnings; TopologyError becomes InvalidTopology."""
         check_size(text)
         return await self.reader.topology(await self._uid(), text)
 

@@ -7,7 +7,7 @@ when a read takes longer), and answers on stdout. Frames are an 8-byte big-endia
 a pickle, in both directions: both ends are this package, run by the same user.
 
 Requests: (op, text, cpu seconds) with op "validate" (answer: every problem as JSON, with
-line and column) or "topology" (answer: the validated model, or the problems).
+line and column) or "topology" (answer: the validated model and its warnings, or the problems).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any, BinaryIO
 
 from netwright.backend.topology import Document, Problem, Topology, TopologyError
 from netwright.backend.topology.bounds import too_many_objects
-from netwright.backend.topology.check import check_plain, parse_valid
+from netwright.backend.topology.check import check_plain, valid_with_warnings
 from netwright.backend.topology.fastload import load_plain, to_plain
 from netwright.backend.topology.yamltree import parse_yaml
 
@@ -74,11 +74,12 @@ def validate(text: str) -> list[dict[str, Any]]:
     return [p.to_json() for p in located_problems(text)]
 
 
-def topology(text: str) -> Topology:
-    """The model of valid text; TopologyError with every problem placed otherwise."""
-    model = parse_valid(text)  # raises at once past the object bound
-    if model is not None:
-        return model
+def topology(text: str) -> tuple[Topology, list[Problem]]:
+    """The model of valid text and its warnings (placed), which Plan and Apply pass on;
+    TopologyError with every problem placed otherwise."""
+    found = valid_with_warnings(text)  # raises at once past the object bound
+    if found is not None:
+        return found
     raise TopologyError(located_problems(text))
 
 

@@ -82,10 +82,11 @@ class TopologyReader:
             return [p.to_json() for p in exc.problems]
         return found
 
-    async def topology(self, uid: int, text: str) -> Topology:
-        """The validated model of ``text``; TopologyError with its problems otherwise."""
-        model: Topology = await self._read(uid, "topology", text)
-        return model
+    async def topology(self, uid: int, text: str) -> tuple[Topology, list[Problem]]:
+        """The validated model of ``text`` and its warnings (with line and column where
+        they could be placed); TopologyError with its problems otherwise."""
+        model, warnings = await self._read(uid, "topology", text)
+        return model, warnings
 
     async def _read(self, uid: int, op: str, text: str) -> Any:
         if self._reading[uid] >= PARSES_PER_USER:

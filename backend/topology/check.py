@@ -34,6 +34,27 @@ def parse_valid(text: str) -> Topology | None:
     than the bound raises TopologyError at once: the round-trip parser would spend seconds
     on it to say the same.
     """
+    found = _valid(text)
+    return None if found is None else found[0]
+
+
+def valid_with_warnings(text: str, file: str = "") -> tuple[Topology, list[Problem]] | None:
+    """``parse_valid``, and the model's warnings as ``netwright validate`` reports them, for
+    plan and apply to show: placed at their line and column when libyaml can place them (a
+    second read, only for a file that has warnings), with their model path only otherwise."""
+    found = _valid(text)
+    if found is None:
+        return None
+    model, warnings = found
+    if warnings:
+        placed = placed_problems(text, file)
+        if placed is not None:
+            warnings = [p for p in placed if p.severity == "warning"]
+    return model, warnings
+
+
+def _valid(text: str) -> tuple[Topology, list[Problem]] | None:
+    """The model of text with no error and its (unplaced) warnings, else None."""
     if not within_bounds(text):
         return None
     raw = load_plain(text)
@@ -48,7 +69,7 @@ def parse_valid(text: str) -> Topology | None:
         return None
     if model is None or errors_of([p for p, _ in problems]):
         return None
-    return model
+    return model, [p for p, _ in problems]
 
 
 def placed_problems(text: str, file: str = "") -> list[Problem] | None:

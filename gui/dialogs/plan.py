@@ -1,7 +1,9 @@
 """The plan preview: the engine's steps, like a diff, before anything is changed.
 
 Below the steps come the plan's notes: what the apply does besides kernel steps (which DHCP
-client-id each interface sends). A step the backend flags with ``WARNING:`` (a change to
+client-id each interface sends). The design's own warnings, which the plan carries for the
+command line, are listed by the Problems dock already: here one note counts them and points
+there, rather than repeat each sentence. A step the backend flags with ``WARNING:`` (a change to
 the device of the host's default route) is drawn in the warning colour and repeated above
 the list: accepting this dialog is the confirmation the backend asks for.
 """
@@ -41,6 +43,18 @@ def plan_notes(plan: Any) -> list[str]:
     notes = plan.notes if hasattr(plan, "notes") else (
         plan.get("notes", []) if isinstance(plan, dict) else [])
     return [str(note) for note in notes]
+
+
+def design_warnings_note(plan: Any) -> list[str]:
+    """One note for the design's warnings the plan carries (a Plan or its JSON), which the
+    Problems dock lists in full; none when it carries none."""
+    warnings = plan.warnings if hasattr(plan, "warnings") else (
+        plan.get("warnings", []) if isinstance(plan, dict) else [])
+    codes = [w.code if hasattr(w, "code") else str(w.get("code", "")) for w in warnings]
+    if not codes:
+        return []
+    count = f"{len(codes)} warning{'s' * (len(codes) != 1)}"
+    return [f"the design has {count}, listed under Problems: {', '.join(dict.fromkeys(codes))}"]
 
 
 def warnings_of(steps: list[dict[str, str]]) -> list[str]:
@@ -128,7 +142,7 @@ class PlanDialog(QDialog):
                 item.setForeground(QBrush(QColor(WARNING_COLOUR)))
             self.list.addItem(item)
         layout.addWidget(self.list)
-        self.notes = plan_notes(plan)
+        self.notes = plan_notes(plan) + design_warnings_note(plan)
         self.notes_label = QLabel("\n".join(f"• {note}" for note in self.notes))
         self.notes_label.setWordWrap(True)
         self.notes_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -299,3 +299,26 @@ def test_local_reads_without_root_are_sentences(tmp_path: Path, clean_host: Any)
             assert "drop --local" in done.stderr and "root" in done.stderr, (argv, done.stderr)
     finally:
         assert cli("destroy", "--local", "diff", state_dir=state).returncode == 0
+
+
+def test_plan_and_apply_show_the_designs_warnings_before_asking(tmp_path: Path,
+                                                                clean_host: Any) -> None:
+    """A user who skipped validate reads the VNI mismatch before the [y/N] (or --yes)."""
+    from tests.service.test_plan_warnings import VNI_MISMATCH
+
+    state = tmp_path / "state"
+    topology = tmp_path / "vx.yaml"
+    topology.write_text(VNI_MISMATCH)
+    said = f"  ! {topology}:7:44: warning vxlan-vni-mismatch: u1-vx sends VNI 42"
+    planned = cli("plan", "--local", str(topology), state_dir=state)
+    assert planned.returncode == 0 and said in planned.stdout, planned
+    refused = cli("apply", "--local", str(topology), state_dir=state)  # no terminal to ask
+    assert refused.returncode == 2 and said in refused.stdout, refused
+    applied = cli("apply", "--local", "--yes", "--json", str(topology), state_dir=state)
+    assert applied.returncode == 0, applied.stderr
+    warning = json.loads(applied.stdout)["warnings"][0]
+    assert (warning["code"], warning["file"], warning["line"]) == \
+        ("vxlan-vni-mismatch", str(topology), 7)
+    destroyed = cli("destroy", "--local", "vx", state_dir=state)
+    assert destroyed.returncode == 0, destroyed.stderr
+    assert wait_for_no_orphans(clean_host) == clean_host

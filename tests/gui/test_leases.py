@@ -15,7 +15,7 @@ import pytest
 from netwright.backend.dhcp import ClientState, Lease, requests
 from netwright.backend.nm.engine_part import as_steps
 from netwright.backend.nm.persist import NmStep, PersistPlan
-from netwright.backend.outcomes.results import Plan, Status
+from netwright.backend.outcomes.results import Plan, Status, Step
 from netwright.backend.topology import parse_topology
 from netwright.gui.canvas.items import address_line
 from netwright.gui.canvas.theme import make_theme
@@ -184,3 +184,19 @@ def test_plan_dialog_shows_notes_and_the_warning_to_confirm(qtbot) -> None:  # t
     qtbot.addWidget(plain)
     assert not plain.warning.isVisibleTo(plain) and not plain.notes_label.isVisibleTo(plain)
     assert plain.go.text() == "Apply"
+
+
+def test_plan_dialog_points_at_the_design_warnings_problems_lists(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The plan carries the design's warnings (for the command line); the dialog counts them
+    in one note and leaves their sentences to the Problems dock, which lists them already."""
+    from netwright.backend.service.parser import topology
+    from tests.service.test_plan_warnings import VNI_MISMATCH
+
+    warnings = topology(VNI_MISMATCH)[1]
+    plan = Plan("vx", [Step("create", "u1", "create namespace u1")]).with_warnings(warnings)
+    dialog = PlanDialog(plan, "Apply")
+    qtbot.addWidget(dialog)
+    assert dialog.notes == ["the design has 1 warning, listed under Problems:"
+                            " vxlan-vni-mismatch"]
+    assert warnings[0].message not in dialog.notes_label.text()
+    assert dialog.warnings == [] and dialog.go.text() == "Apply"  # not a step to confirm

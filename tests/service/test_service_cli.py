@@ -153,3 +153,27 @@ def test_a_bus_without_netwrightd_sends_every_command_to_the_lab(users) -> None:
         finally:
             lab.close()
             bus.stop()
+
+
+def test_plan_and_apply_through_netwrightd_show_the_designs_warnings(running, host,
+                                                                     system_bus) -> None:
+    """netwrightd's reader places the warnings; the CLI names its file and shows them before
+    applying, with --yes too, and in the JSON."""
+    from test_plan_warnings import VNI_MISMATCH
+
+    with tempfile.TemporaryDirectory() as directory:
+        Path(directory).chmod(0o755)
+        design = Path(directory) / "vx.yaml"
+        design.write_text(VNI_MISMATCH)
+        design.chmod(0o644)
+        planned = as_user(USER_ALLOWED, [NETWRIGHT, "plan", str(design)], system_bus)
+        applied = as_user(USER_ALLOWED, [NETWRIGHT, "apply", "--yes", str(design)], system_bus)
+        as_json = as_user(USER_ALLOWED, [NETWRIGHT, "plan", "--json", str(design)], system_bus)
+        destroyed = as_user(USER_ALLOWED, [NETWRIGHT, "destroy", "vx"], system_bus)
+    said = f"  ! {design}:7:44: warning vxlan-vni-mismatch: u1-vx sends VNI 42"
+    assert planned.returncode == 0 and said in planned.stdout, planned
+    assert applied.returncode == 0 and said in applied.stdout.split("applied ")[0], applied
+    warning = json.loads(as_json.stdout)["warnings"][0]
+    assert (warning["code"], warning["file"], warning["line"], warning["column"]) == \
+        ("vxlan-vni-mismatch", str(design), 7, 44)
+    assert destroyed.returncode == 0, destroyed.stderr
