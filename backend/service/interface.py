@@ -343,7 +343,7 @@ class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
 
     def job_started(self, job: Job) -> None:
         self.callers.signal(job.owner.name, "JobStarted", "sss",
-                            [job.id, job.topology, job.operation])
+                            [job.id, job.topology_name, job.operation])
 
     def job_progress(self, job: Job, done: int, total: int, text: str) -> None:
         self.callers.signal(job.owner.name, "JobProgress", "suus", [job.id, done, total, text])

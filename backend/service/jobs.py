@@ -44,6 +44,10 @@ Work = Callable[[Callable[[int, int, str], None], CancelFlag], Awaitable[dict[st
 #: The jobs that only read (beside changes, and cancelled when their owner leaves).
 READERS: tuple[Operation, ...] = ("check", "capture", "measure")
 
+#: Where a check of the live host (StartCheckHost) has a topology name: "@" comes first,
+#: which no topology's name can (topology/fields.py: a letter or digit), so a topology
+#: someone named "live-host" neither makes host checks Busy nor cancels them.
+LIVE_HOST = "@live-host"
 #: Checks one user may run at once (StartCheck and Check together).
 CHECKS_PER_USER = 2
 #: Captures one user may run at once.
@@ -94,6 +98,11 @@ class Job:
     failure: NetwrightError | None = None
     result: dict[str, object] | None = None
     progress: _Throttled | None = None
+
+    @property
+    def topology_name(self) -> str:
+        """The topology as JobStarted names it: "" for the live host, which is none."""
+        return "" if self.topology == LIVE_HOST else self.topology
 
 
 class Jobs:

@@ -23,7 +23,7 @@ from netwright.backend.service.authority import Authority
 from netwright.backend.service.calls import decode_name, decode_options, exported
 from netwright.backend.service.checking import CHECK_OPTIONS, check_options, run_limited
 from netwright.backend.service.errors import InvalidArgumentsError
-from netwright.backend.service.jobs import Job, Jobs, Owner
+from netwright.backend.service.jobs import LIVE_HOST, Job, Jobs, Owner
 from netwright.backend.service.worker import (
     CancelFlag,
     EngineWorker,
@@ -33,7 +33,6 @@ from netwright.backend.service.worker import (
 
 IMPORT_OPTIONS = {"name": "s", "namespaces": "as", "as-design": "b"}
 CHECK_HOST_OPTIONS = {**CHECK_OPTIONS, "namespaces": "as"}
-HOST_CHECK_JOB = "live-host"  # the topology name a host check's job carries
 LAB_LAN_NETNS = frozenset({"nwlab-router", "nwlab-outside"})
 MAX_NAMESPACES = 4096
 
@@ -101,6 +100,6 @@ class ObserveCalls:
 
             return await run_limited(self.worker, check, cancel, "check of the live host")
 
-        job: Job = self.jobs.start(HOST_CHECK_JOB, "check", names.ACTION_CHECK, work,
+        job: Job = self.jobs.start(LIVE_HOST, "check", names.ACTION_CHECK, work,
                                    await self._owner(), quiet=False)
         return job.id

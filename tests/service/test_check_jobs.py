@@ -12,7 +12,7 @@ import signal
 import time
 
 from svc_jobs import destroy, wait_signal
-from svc_topologies import SEED
+from svc_topologies import SEED, star
 
 CANCELLED = "io.netwright.Error.Cancelled"
 SLOW = {"timeout": {"$v": ["d", 10.0]}, "retries": {"$v": ["u", 2]}}  # 30 s of waiting
@@ -115,3 +115,25 @@ def test_the_checks_of_a_killed_caller_stop_and_free_the_users_share(running,
         assert again.call("Cancel", "s", answer["body"][0])["ok"]
     finally:
         destroy(owner, "seed")
+
+
+def test_a_topology_named_live_host_does_not_hold_host_checks(running, host,
+                                                                caller_factory) -> None:
+    """A host check's job is not keyed by a topology name: while a topology the user named
+    "live-host" is being applied, StartCheckHost starts (not Busy) and its JobStarted names
+    no topology, so nothing mistakes one for the other."""
+    owner = caller_factory("allowed")
+    owner.request(op="signals")
+    owner.__dict__["backlog"] = []
+    applied = owner.call("Apply", "sa{sv}", star("live-host", 300), {})
+    assert applied["ok"], applied
+    apply_job = applied["body"][0]
+    wait_signal(owner, "JobProgress", apply_job, lambda body: 0 < body[1] < body[2] // 2)
+    checked = owner.call("StartCheckHost", "a{sv}", {})
+    assert wait_signal(owner, "JobFinished", apply_job)[1] == ""
+    destroy(owner, "live-host")
+    assert checked["ok"], checked
+    check_job = checked["body"][0]
+    started = wait_signal(owner, "JobStarted", check_job)
+    assert started[1] == "" and started[2] == "check", started
+    assert wait_signal(owner, "JobFinished", check_job)[1] == ""
