@@ -34,6 +34,7 @@ from netwright.backend.cli.terminal import (
     subject_name,
 )
 from netwright.backend.record import replace
+from netwright.backend.topology.source import STDIN, file_label
 
 if TYPE_CHECKING:
     from netwright.backend.topology.model import Topology
@@ -131,7 +132,7 @@ async def _plan(args: argparse.Namespace) -> int:
     if args.lab:
         await _ensure_lab(args, topology)
     plan = await _engine(args).plan(topology)
-    show(plan.with_warnings(warnings).in_file(args.subject), args.json)
+    show(plan.with_warnings(warnings).in_file(file_label(args.subject)), args.json)
     return EXIT_OK
 
 
@@ -147,7 +148,8 @@ async def _apply(args: argparse.Namespace) -> int:
     if args.lab:
         await _ensure_lab(args, topology)
     engine = _engine(args)
-    plan = (await engine.plan(topology)).with_warnings(warnings).in_file(args.subject)
+    plan = (await engine.plan(topology)).with_warnings(warnings).in_file(
+        file_label(args.subject))
     if not args.json:
         print(fit_to_terminal(plan.render()))
     source = _source(args.subject)
@@ -171,10 +173,11 @@ async def _apply(args: argparse.Namespace) -> int:
 
 
 def _source(path: str) -> Any:
-    """This apply's source: the file, the user running the command, this host, now."""
+    """This apply's source: the file (none for standard input), the user running the
+    command, this host, now."""
     from netwright.backend.outcomes.provenance import applied_now, local_user
 
-    return applied_now(os.path.abspath(path), local_user())
+    return applied_now("" if path == STDIN else os.path.abspath(path), local_user())
 
 
 async def _confirm(args: argparse.Namespace) -> int:

@@ -28,7 +28,9 @@ def register(subparsers: Any) -> None:
         description="Check topology files. Prints FILE:LINE:COL: error|warning CODE: sentence"
         " per problem; exits 0 when no file has errors, 1 otherwise.",
     )
-    parser.add_argument("files", nargs="+", metavar="FILE")
+    parser.add_argument("files", nargs="+", metavar="FILE",
+                        help="a topology file; - reads standard input (its problems are"
+                        " placed at <stdin>:LINE:COL)")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.add_argument("--here", action="store_true",
@@ -40,16 +42,16 @@ def problems_of_file(path: str) -> list[Problem]:
     """The file's problems, placed: by libyaml's positions when it reads the file (no
     round-trip parser to import: ``check.placed_problems``), else by the round-trip tree."""
     from netwright.backend.topology.check import placed_problems
-    from netwright.backend.topology.source import read_topology_text
+    from netwright.backend.topology.source import file_label, read_topology_text
 
     try:
         text = read_topology_text(path)
-        placed = placed_problems(text, path)
+        placed = placed_problems(text, file_label(path))
         if placed is not None:
             return placed
         from netwright.backend.topology.document import Document
 
-        return Document.from_text(text, path).problems()
+        return Document.from_text(text, file_label(path)).problems()
     except TopologyError as exc:
         return exc.problems
 
@@ -81,7 +83,7 @@ def problems_from_backend(paths: list[str]) -> dict[str, list[Problem]]:
 async def _ask(backend: SystemBackend, paths: list[str],
                answers: dict[str, list[Problem]]) -> int:
     from netwright.backend.topology.problems import NetwrightError
-    from netwright.backend.topology.source import read_topology_text
+    from netwright.backend.topology.source import file_label, read_topology_text
 
     for path in paths:
         try:
@@ -95,11 +97,14 @@ async def _ask(backend: SystemBackend, paths: list[str],
             break
         if any(p.code == "too-large" for p in problems):
             continue  # over the daemon's budget for one read: this process has none
-        answers[path] = [p if p.file else p.located(p.line, p.column, path) for p in problems]
+        answers[path] = [p if p.file else p.located(p.line, p.column, file_label(path))
+                         for p in problems]
     return len(answers)
 
 
 def run(args: argparse.Namespace) -> int:
+    from netwright.backend.topology.source import file_label
+
     failed = False
     report: list[dict[str, Any]] = []
     answered = {} if args.here else problems_from_backend(args.files)
@@ -109,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
         failed = failed or bool(bad)
         if args.json:
             report.append({
-                "file": path,
+                "file": file_label(path),
                 "valid": not bad,
                 "problems": [p.to_json() for p in problems],
             })

@@ -56,8 +56,9 @@ def fit_to_terminal(text: str) -> str:
 
 
 def names_a_file(subject: str) -> bool:
-    """A command's subject is a topology file when it exists or looks like one, else a name."""
-    return os.path.exists(subject) or subject.endswith((".yaml", ".yml"))
+    """A command's subject is a topology file when it exists or looks like one ('-':
+    standard input), else a name."""
+    return subject == "-" or os.path.exists(subject) or subject.endswith((".yaml", ".yml"))
 
 
 def subject_name(subject: str) -> str:
@@ -78,15 +79,15 @@ def read_topology_warned(path: str) -> tuple[Topology, list[Problem]]:
     """``read_topology`` and the file's warnings, placed at FILE:LINE:COL as ``netwright
     validate`` places them: plan and apply with --local show them before asking."""
     from netwright.backend.topology.check import valid_with_warnings
-    from netwright.backend.topology.source import read_topology_text
+    from netwright.backend.topology.source import file_label, read_topology_text
 
     text = read_topology_text(path)
-    found = valid_with_warnings(text, path)
+    found = valid_with_warnings(text, file_label(path))
     if found is not None:
         return found
     from netwright.backend.topology.document import Document
 
-    document = Document.from_text(text, path)
+    document = Document.from_text(text, file_label(path))
     topology = document.topology()  # raises with every problem when there is an error
     return topology, [p for p in document.problems() if p.severity == "warning"]
 

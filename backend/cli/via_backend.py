@@ -37,7 +37,7 @@ from netwright.backend.cli.terminal import (
 from netwright.backend.record import replace
 from netwright.backend.service.errors import BackendUnavailableError
 from netwright.backend.topology.problems import TopologyError
-from netwright.backend.topology.source import in_file, read_topology_text
+from netwright.backend.topology.source import STDIN, file_label, in_file, read_topology_text
 
 if TYPE_CHECKING:
     from netwright.backend.client.client import BackendClient
@@ -111,14 +111,14 @@ async def _plan(client: BackendClient, args: argparse.Namespace) -> int:
     text = read_topology_text(args.subject)
     with _problems_in(args.subject):
         plan = await client.plan(text)
-    show(plan.in_file(args.subject), args.json)
+    show(plan.in_file(file_label(args.subject)), args.json)
     return EXIT_OK
 
 
 async def _apply(client: BackendClient, args: argparse.Namespace) -> int:
     text = read_topology_text(args.subject)
     with _problems_in(args.subject):
-        plan = (await client.plan(text)).in_file(args.subject)
+        plan = (await client.plan(text)).in_file(file_label(args.subject))
     if not args.json:
         print(fit_to_terminal(plan.render()))
     refused = refuse_unconfirmed_apply(args.yes or plan.empty)
@@ -127,14 +127,20 @@ async def _apply(client: BackendClient, args: argparse.Namespace) -> int:
     progress = TerminalProgress(not args.json)
     try:
         result = await client.apply(text, progress=progress, confirm=True,  # plan accepted
-                                    source_file=os.path.abspath(args.subject),
+                                    source_file=_source_file(args.subject),
                                     **confirm_window(args))
     finally:
         progress.close()
-    report_applied(replace(result, plan=result.plan.in_file(args.subject)), args.json)
+    report_applied(replace(result, plan=result.plan.in_file(file_label(args.subject))),
+                   args.json)
     name = result.plan.topology
     return await settle_trial(name, result.awaiting_confirmation, args.json,
                               lambda: client.confirm(name), lambda: client.revert(name))
+
+
+def _source_file(subject: str) -> str:
+    """The design file an apply records as its source: none for standard input."""
+    return "" if subject == STDIN else os.path.abspath(subject)
 
 
 async def _confirm(client: BackendClient, args: argparse.Namespace) -> int:

@@ -65,7 +65,8 @@ class Plan:
         return replace(self, warnings=list(warnings))
 
     def in_file(self, file: str) -> Plan:
-        """The same plan, its warnings placed in ``file`` (FILE:LINE:COL, as validate)."""
+        """The same plan, its warnings placed in ``file`` (FILE:LINE:COL, as validate; the
+        caller names standard input '<stdin>')."""
         return self.with_warnings([w if w.file else w.located(w.line, w.column, file)
                                    for w in self.warnings])
 

@@ -9,17 +9,30 @@ and the engine writes its state files without loading the round-trip parser.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
+import sys
 from pathlib import Path
 
 from netwright.backend.topology.problems import Problem, TopologyError
 
+#: The path that stands for standard input, as in most command-line tools.
+STDIN = "-"
+#: How problems in text read from standard input name their file ('<stdin>:3:5: …').
+STDIN_LABEL = "<stdin>"
+
+
+def file_label(path: str | os.PathLike[str]) -> str:
+    """The name problems give the file at ``path``: '<stdin>' for '-', else the path."""
+    return STDIN_LABEL if str(path) == STDIN else str(path)
+
 
 def read_topology_text(path: str | os.PathLike[str]) -> str:
-    """The file's text; a TopologyError naming the file if it is unreadable or not UTF-8."""
-    name = str(path)
+    """The file's text ('-': standard input, read once however often it is asked for); a
+    TopologyError naming the file if it is unreadable or not UTF-8."""
+    name = file_label(path)
     try:
-        raw = Path(path).read_bytes()
+        raw = _read_stdin() if str(path) == STDIN else Path(path).read_bytes()
     except OSError as exc:
         raise TopologyError([Problem(
             "error", "unreadable", (), f"cannot read the file: {exc.strerror}", 0, 0, name,
@@ -33,9 +46,16 @@ def read_topology_text(path: str | os.PathLike[str]) -> str:
         )]) from None
 
 
+@functools.cache
+def _read_stdin() -> bytes:
+    """Standard input's bytes: a command may read its topology twice (validate asks
+    netwrightd, then reads here when it does not answer), but standard input only once."""
+    return sys.stdin.buffer.read()
+
+
 def in_file(error: TopologyError, path: str | os.PathLike[str]) -> TopologyError:
     """``error`` with every problem placed in ``path`` (the daemon validated the bare text)."""
-    return TopologyError([p if p.file else p.located(p.line, p.column, str(path))
+    return TopologyError([p if p.file else p.located(p.line, p.column, file_label(path))
                           for p in error.problems])
 
 

@@ -322,3 +322,14 @@ def test_plan_and_apply_show_the_designs_warnings_before_asking(tmp_path: Path,
     destroyed = cli("destroy", "--local", "vx", state_dir=state)
     assert destroyed.returncode == 0, destroyed.stderr
     assert wait_for_no_orphans(clean_host) == clean_host
+
+
+def test_plan_reads_the_design_from_standard_input(tmp_path: Path, clean_host: Any) -> None:
+    from tests.service.test_plan_warnings import VNI_MISMATCH
+
+    planned = subprocess.run([NETWRIGHT, "plan", "--local", "-"], input=VNI_MISMATCH,
+                             capture_output=True, text=True, check=False, cwd="/",
+                             env={**os.environ, "NETWRIGHT_STATE_DIR": str(tmp_path)})
+    assert planned.returncode == 0, planned.stderr
+    assert planned.stdout.startswith("vx: 11 step(s)")
+    assert "  ! <stdin>:7:44: warning vxlan-vni-mismatch: " in planned.stdout
