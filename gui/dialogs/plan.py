@@ -72,7 +72,8 @@ def warnings_of(steps: list[dict[str, str]]) -> list[str]:
 # itself logs the engine's steps ("[1/5] delete namespace c1 and everything in it"), and one
 # step can take several objects: the two counts differ, so each says what it counts.
 DESTROY_COUNTS = ("the log counts the destroy's steps, not these objects: a namespace goes in"
-                  " one step with everything in it, a veth pair in one step")
+                  " one step with everything in it, a veth pair in one, and the host's"
+                  " settings take a step for each table or setting restored")
 
 
 def destroy_plan(status: Any) -> dict[str, Any]:
