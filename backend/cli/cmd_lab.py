@@ -9,6 +9,7 @@ deployment stops by itself once no client has used it for a while (backend/servi
 from __future__ import annotations
 
 import argparse
+import math
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,9 @@ EXIT_OK = 0
 EXIT_NOT_RUNNING = 1
 #: How long `lab stop` waits for the lab to end by default.
 STOP_SECONDS = 60.0
+#: The longest `lab stop --wait` takes: a lab removes its deployments in seconds, so a wait
+#: beyond an hour is a typo, not a plan.
+MAX_STOP_SECONDS = 3600.0
 
 
 def register(subparsers: Any) -> None:
@@ -30,12 +34,27 @@ def register(subparsers: Any) -> None:
     actions.add_parser("start", help="start the lab (if it is not running)").set_defaults(
         func=_start)
     stop = actions.add_parser("stop", help="stop the lab; everything deployed in it goes")
-    stop.add_argument("--wait", type=float, default=STOP_SECONDS, metavar="SECONDS",
-                      help="how long to wait for it to end (default %(default)g s: it removes"
-                      " what is deployed in it first)")
+    stop.add_argument("--wait", type=_wait_seconds, default=STOP_SECONDS, metavar="SECONDS",
+                      help="how long to wait for it to end, 0 (ask it to stop and return) to"
+                      f" {MAX_STOP_SECONDS:g} (default %(default)g s: it removes what is"
+                      " deployed in it first)")
     stop.set_defaults(func=_stop)
     actions.add_parser("status", help="is the lab running, and what is deployed in it"
                        ).set_defaults(func=_status)
+
+
+def _wait_seconds(text: str) -> float:
+    """``--wait``: seconds from 0 to MAX_STOP_SECONDS; a negative, endless or absurd wait is
+    refused with the range rather than taken as "do not wait" or "wait forever"."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not 0 <= seconds <= MAX_STOP_SECONDS:  # NaN fails both comparisons
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a wait: give the seconds to wait for the lab to end, from 0 (do"
+            f" not wait) to {MAX_STOP_SECONDS:g} (an hour)")
+    return seconds
 
 
 def _start(args: argparse.Namespace) -> int:
