@@ -6,6 +6,8 @@ Any user may call Validate and Plan (io.netwright.inspect is ``yes``), and a hos
 a small pool of helper processes (parser.py) running at the lowest CPU priority, each read
 with a CPU budget the kernel enforces (RLIMIT_CPU) and a wall-clock limit here; a helper that
 runs over is killed and replaced, and the caller learns that the file was too costly to read.
+A helper that ends otherwise (another signal, a stray exit, nonsense on its pipe) is
+netwrightd's failure, not the file's: an incident, logged, and a fresh helper next time.
 Each user may have a few reads in progress at once; more are Busy at once.
 """
 
@@ -14,13 +16,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import pickle
+import resource
+import signal
 import sys
 from collections import Counter
-from typing import Any
+from typing import Any, TypeGuard
 
 from netwright.backend.outcomes.errors import BusyError
 from netwright.backend.service.errors import problem_from_json
+from netwright.backend.service.incidents import incident
 from netwright.backend.service.parser import HEADER, frame
 from netwright.backend.topology import Problem, Topology, TopologyError
 
@@ -38,6 +44,26 @@ PARSE_WALL_SECONDS = 20.0
 PARSES_PER_USER = 2
 
 
+class HelperFailedError(RuntimeError):
+    """A reading helper ended or answered otherwise than a read can make it (logged)."""
+
+
+def _too_costly(limit: str) -> TopologyError:
+    log.warning("a topology read ran over %s (%.0f s of CPU, %.0f s in all); its helper"
+                " process was ended", limit, PARSE_CPU_SECONDS, PARSE_WALL_SECONDS)
+    return TopologyError([Problem(
+        "error", "too-large", (),
+        f"reading this topology took more than netwrightd allows one read"
+        f" ({PARSE_CPU_SECONDS:.0f} s of CPU): a file within the documented bounds"
+        " (see the README's file format) takes well under a second")])
+
+
+def _well_formed(reply: object) -> TypeGuard[tuple[str, Any]]:
+    """Whether ``reply`` is an answer parser.answer can give: (status, value)."""
+    return (isinstance(reply, tuple) and len(reply) == 2
+            and reply[0] in ("ok", "problems"))
+
+
 class _Helper:
     """One helper process; it takes one request at a time."""
 
@@ -52,18 +78,52 @@ class _Helper:
         )
         return cls(process)
 
-    async def ask(self, request: tuple[str, str, float]) -> tuple[str, Any]:
+    async def ask(self, request: tuple[str, str, float]) -> object:
+        """The helper's answer to ``request`` (unpickled, not yet checked); OSError (and
+        its kin) when the helper ended or its answer is no pickle."""
         assert self.process.stdin is not None and self.process.stdout is not None
         self.process.stdin.write(frame(pickle.dumps(request)))
         await self.process.stdin.drain()
         size = int.from_bytes(await self.process.stdout.readexactly(HEADER), "big")
-        reply: tuple[str, Any] = pickle.loads(await self.process.stdout.readexactly(size))
-        return reply
+        payload = await self.process.stdout.readexactly(size)
+        try:
+            return pickle.loads(payload)
+        except Exception as exc:  # half a pickle, or none: the helper is broken
+            raise OSError(f"the reading helper's answer is no pickle: {exc!r}") from None
+
+    async def end(self) -> None:
+        """Kill this helper (if it still runs) and collect its exit status."""
+        self.kill()
+        await self.process.wait()
+
+    def ran_out_of_cpu(self) -> bool:
+        """Whether the kernel ended it for its CPU budget (once ended): SIGXCPU at the soft
+        RLIMIT_CPU it sets per read, SIGKILL at the hard one when netwrightd runs with one
+        (LimitCPU=; then another SIGKILL looks the same). Any other end is netwrightd's
+        fault, not the file's: a crash, another signal (the OOM killer), a stray exit."""
+        code = self.process.returncode
+        if code == -signal.SIGXCPU:
+            return True
+        hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
+        return code == -signal.SIGKILL and hard != resource.RLIM_INFINITY
+
+    def ending(self) -> str:
+        """How the helper ended, for the log."""
+        code = self.process.returncode
+        if code is not None and code < 0:
+            return f"the reading helper (pid {self.process.pid}) was ended by " \
+                f"{signal.Signals(-code).name}"
+        return f"the reading helper (pid {self.process.pid}) exited with status {code}"
 
     def kill(self) -> None:
-        """End this helper (a process the daemon started), by its PID."""
-        with contextlib.suppress(ProcessLookupError):
-            self.process.kill()
+        """End this helper (a process the daemon started), by its PID. Not with
+        Process.kill: its Popen.send_signal first polls, which reaps a helper that has just
+        died and leaves asyncio's watcher without its exit status ("Unknown child process",
+        255), so a helper ended at its CPU budget would look like a crash. Until the watcher
+        reaps it, the PID stays this helper's (a zombie's included)."""
+        if self.process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.process.pid, signal.SIGKILL)
 
 
 class TopologyReader:
@@ -107,21 +167,26 @@ class TopologyReader:
 
     async def _ask(self, request: tuple[str, str, float]) -> tuple[str, Any]:
         helper = self._idle.pop() if self._idle else await _Helper.start()
+        while helper.process.returncode is not None:  # ended while idle (the OOM killer)
+            helper = self._idle.pop() if self._idle else await _Helper.start()
         try:
             reply = await asyncio.wait_for(helper.ask(request), PARSE_WALL_SECONDS)
-        except (TimeoutError, asyncio.IncompleteReadError, ConnectionError, OSError):
-            helper.kill()
-            await helper.process.wait()
-            log.warning("a topology read ran over its budget (%.0f s of CPU, %.0f s in all);"
-                        " its helper process was ended", PARSE_CPU_SECONDS, PARSE_WALL_SECONDS)
-            raise TopologyError([Problem(
-                "error", "too-large", (),
-                f"reading this topology took more than netwrightd allows one read"
-                f" ({PARSE_CPU_SECONDS:.0f} s of CPU): a file within the documented bounds"
-                " (see the README's file format) takes well under a second")]) from None
+        except TimeoutError:
+            await helper.end()
+            raise _too_costly("its wall-clock limit") from None
+        except (asyncio.IncompleteReadError, ConnectionError, OSError) as exc:
+            await helper.end()
+            if helper.ran_out_of_cpu():
+                raise _too_costly("its CPU limit") from None
+            raise incident(HelperFailedError(f"{helper.ending()} ({exc!r})"),
+                           "reading this topology") from None
         except BaseException:  # cancelled mid-read: its answer would confuse the next one
             helper.kill()
             raise
+        if not _well_formed(reply):  # nonsense on its pipe: not a helper to trust again
+            await helper.end()
+            raise incident(HelperFailedError(f"the reading helper answered {reply!r:.200}"),
+                           "reading this topology")
         self._idle.append(helper)
         return reply
 
