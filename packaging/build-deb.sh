@@ -54,6 +54,10 @@ install -D -m 0644 "$here/netwright-topology.schema.json" \
     "$stage/usr/share/netwright/netwright-topology.schema.json"
 install -d "$stage/usr/share/netwright/examples" "$stage/usr/share/doc/netwright/examples"
 install -m 0644 "$top"/examples/*.yaml "$stage/usr/share/netwright/examples/"
+# In the tree an example's editor modeline reaches the schema in packaging/; installed, the
+# schema sits one level up from the examples, so the line must say so to lead anywhere.
+sed -i 's|\$schema=\.\./packaging/netwright-topology\.schema\.json|$schema=../netwright-topology.schema.json|' \
+    "$stage"/usr/share/netwright/examples/*.yaml
 # The example rules file is documentation: a site copies it to /etc/polkit-1/rules.d on purpose.
 install -m 0644 "$top"/polkit/*.rules "$stage/usr/share/doc/netwright/examples/"
 install -m 0644 "$top/README.md" "$stage/usr/share/doc/netwright/README.md"

@@ -95,6 +95,12 @@ def test_installed_files_are_in_their_standard_places(installed: list[str]) -> N
     version = run("/usr/bin/netwright", "validate", "/usr/share/netwright/examples/"
                   "seed-ipvlan-l2.yaml")
     assert version.returncode == 0, version.stderr
+    examples = Path("/usr/share/netwright/examples")
+    for example in sorted(examples.glob("*.yaml")):  # each editor modeline leads to the schema
+        first = example.read_text().splitlines()[0]
+        assert "$schema=" in first, example
+        schema = (examples / first.split("$schema=", 1)[1].strip()).resolve()
+        assert schema == Path("/usr/share/netwright/netwright-topology.schema.json"), first
     assert not any("__pycache__" in f for f in installed), "pyc caches must not be shipped"
 
 
