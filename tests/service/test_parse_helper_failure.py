@@ -25,6 +25,7 @@ from netwright.backend.service.parser import frame
 
 SLOW_INVALID = star("slow", 1300).replace("n5: {}", "n5: 3")
 HELPER = b"netwright.backend.service.parser"
+STARTED_CPU_SECONDS = 0.5
 FAILED = "io.netwright.Error.Failed"
 
 
@@ -36,16 +37,19 @@ def _children(pid: int) -> list[int]:
 
 
 def busy_helper(daemon_pid: int, timeout: float = 10.0) -> int:
-    """The PID of a reading helper of the daemon that is running (reading), once there is."""
+    """The PID of a reading helper of the daemon that is reading, once there is one: it runs
+    (an idle one sleeps) and has used more CPU than starting takes (~0.2 s), well short of
+    the file's ~1.7 s."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for pid in _children(daemon_pid):
             try:
                 cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            if HELPER in cmdline and state == "R":
+            cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            if HELPER in cmdline and fields[0] == "R" and cpu >= STARTED_CPU_SECONDS:
                 return pid
         time.sleep(0.005)
     raise AssertionError("no reading helper got busy")
