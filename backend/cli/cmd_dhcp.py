@@ -94,23 +94,35 @@ def _show_leases(args: argparse.Namespace, states: list[dict[str, Any]]) -> int:
 
 # -- renew ------------------------------------------------------------------------------------
 
+# Exit status: renew, like leases, fails only when something is wrong. A design with no dhcp
+# interface has nothing to renew and nothing wrong (leases says so and exits 0; so does a
+# plan with nothing to do); dhcp interfaces whose clients do not run are a fault to act on
+# (apply again), and leases fails on them too (no lease is bound).
+
 async def _renew_local(args: argparse.Namespace) -> int:
-    return _said_renewed(args, await _engine(args).renew_dhcp(args.name))
+    engine = _engine(args)
+    asked = await engine.renew_dhcp(args.name)
+    return _said_renewed(args, asked, asked or len(await engine.dhcp_clients(args.name)))
 
 
 async def _renew_backend(client: Any, args: argparse.Namespace) -> int:
-    return _said_renewed(args, await client.dhcp_renew(args.name))
+    asked = await client.dhcp_renew(args.name)
+    return _said_renewed(args, asked, asked or len(await client.dhcp_leases(args.name)))
 
 
-def _said_renewed(args: argparse.Namespace, asked: int) -> int:
+def _said_renewed(args: argparse.Namespace, asked: int, dhcp_interfaces: int) -> int:
+    """Say what renew did; ``dhcp_interfaces`` is looked up only when no client was asked
+    (any non-zero count when some were)."""
     if args.json:
         emit_json({"topology": args.name, "asked": asked})
     elif asked:
         print(f"{args.name}: asked {asked} DHCP client(s) to renew")
+    elif not dhcp_interfaces:
+        print(f"{args.name}: no interface gets its address from DHCP: nothing to renew")
     else:
-        print(f"{args.name}: no DHCP client runs (no interface is dhcp, or apply again to"
-              " start them)")
-    return EXIT_OK if asked else EXIT_NOT_OK
+        print(f"{args.name}: no DHCP client runs for its {dhcp_interfaces} dhcp interface(s):"
+              " apply again to start them")
+    return EXIT_OK if asked or not dhcp_interfaces else EXIT_NOT_OK
 
 
 # -- server -----------------------------------------------------------------------------------

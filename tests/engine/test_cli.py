@@ -333,3 +333,22 @@ def test_plan_reads_the_design_from_standard_input(tmp_path: Path, clean_host: A
     assert planned.returncode == 0, planned.stderr
     assert planned.stdout.startswith("vx: 11 step(s)")
     assert "  ! <stdin>:7:44: warning vxlan-vni-mismatch: " in planned.stdout
+
+
+def test_dhcp_renew_and_leases_agree_on_a_design_without_dhcp(tmp_path: Path,
+                                                               clean_host: Any) -> None:
+    """Nothing to renew is nothing wrong: renew exits 0 and says so, as leases does."""
+    state = tmp_path / "state"
+    topology = tmp_path / "nodhcp.yaml"
+    topology.write_text("netwright: 1\nname: nodhcp\nnamespaces: {d9: {}}\n")
+    assert cli("apply", "--local", "--yes", str(topology), state_dir=state).returncode == 0
+    try:
+        leases = cli("dhcp", "leases", "--local", "nodhcp", state_dir=state)
+        renewed = cli("dhcp", "renew", "--local", "nodhcp", state_dir=state)
+        as_json = cli("dhcp", "renew", "--local", "--json", "nodhcp", state_dir=state)
+    finally:
+        cli("destroy", "--local", "nodhcp", state_dir=state)
+    assert leases.returncode == 0, leases
+    assert (renewed.returncode, renewed.stdout) == (
+        0, "nodhcp: no interface gets its address from DHCP: nothing to renew\n"), renewed
+    assert as_json.returncode == 0 and json.loads(as_json.stdout)["asked"] == 0
