@@ -54,6 +54,17 @@ def published(topology: Topology) -> list[Port]:
 
 def probed_ports(topology: Topology) -> list[Port]:
     """Named ports per protocol (at most MAX_PORTS), and one unnamed port per protocol."""
+    return [(proto, port) for proto, port, _named in _probed(topology)]
+
+
+def unnamed_ports(topology: Topology) -> list[Port]:
+    """The ports of ``probed_ports`` that no rule names (tcp/9 where 9 is free): each stands
+    for every port the rules leave out, so its verdict is the default policy's."""
+    return [(proto, port) for proto, port, named in _probed(topology) if not named]
+
+
+def _probed(topology: Topology) -> list[tuple[Proto, int, bool]]:
+    """``probed_ports``, each with whether a rule or publish entry names it."""
     named: dict[str, set[int]] = defaultdict(set)
     ranges: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for chain in _chains(topology):
@@ -69,16 +80,24 @@ def probed_ports(topology: Topology) -> list[Port]:
                 for port in (publish.port, publish.to_port or publish.port):
                     named[publish.proto].add(port)
                     ranges[publish.proto].append((port, port))
-    found: list[Port] = []
+    found: list[tuple[Proto, int, bool]] = []
     for proto in PROTOS:
         if proto not in named:
             continue
-        found += [(proto, port) for port in sorted(named[proto])[:MAX_PORTS]]
+        found += [(proto, port, True) for port in sorted(named[proto])[:MAX_PORTS]]
         spare = next((p for p in UNNAMED_CANDIDATES
                       if not any(low <= p <= high for low, high in ranges[proto])), None)
         if spare is not None:
-            found.append((proto, spare))
+            found.append((proto, spare, False))
     return found
+
+
+def unnamed_note(ports: list[Port]) -> str:
+    """The one sentence that says what an unnamed probed port stands for."""
+    names = " and ".join(f"{proto}/{port}" for proto, port in ports)
+    what = "is a port" if len(ports) == 1 else "are ports"
+    return (f"{names} {what} no rule names, probed to show what the default policy does with"
+            " every port the rules leave out")
 
 
 def with_services(explainer: Explainer, pairs: list[Pair],
@@ -123,6 +142,10 @@ def with_services(explainer: Explainer, pairs: list[Pair],
         result.append(Pair(pair.source, pair.target, pair.predicted, pair.observed, services))
     if outside_served:
         result += from_outside(explainer)
+    shown = {(s.proto, s.port) for pair in result for s in pair.services}
+    unnamed = [port for port in unnamed_ports(topology) if port in shown]
+    if unnamed:
+        explainer.extra_notes.append(unnamed_note(unnamed))
     return result
 
 

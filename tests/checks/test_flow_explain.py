@@ -11,7 +11,7 @@ from netwright.backend.checks.explain import Explainer
 from netwright.backend.checks.filtering import Packet, Ruleset, run_hook
 from netwright.backend.checks.render import render
 from netwright.backend.checks.results import CheckResult, Pair
-from netwright.backend.checks.services import probed_ports, with_services
+from netwright.backend.checks.services import probed_ports, unnamed_ports, with_services
 from netwright.backend.topology import load_topology, parse_topology
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -156,3 +156,21 @@ def test_another_topologys_table_that_drops_names_that_topology_in_the_fix() -> 
                      if p.source == "a" and p.target.address == "10.2.0.2")
         assert found.predicted.verdict == "unreachable", found.predicted.reason
         assert found.predicted.fix is not None and said in found.predicted.fix, found.predicted
+
+
+def test_the_unnamed_port_is_said_once_to_stand_for_the_default_policy() -> None:
+    """"tcp/9" is probed because no rule names it; explain and check say so in one note."""
+    _doc, topology = load_topology(EXAMPLES / "docker-bridge.yaml")
+    assert unnamed_ports(topology) == [("tcp", 9)]
+    explainer = Explainer(topology)
+    with_services(explainer, explainer.pairs())
+    said = [n for n in explainer.notes() if "tcp/9" in n]
+    assert said == ["tcp/9 is a port no rule names, probed to show what the default policy"
+                    " does with every port the rules leave out"]
+
+
+def test_a_design_without_rules_probes_no_port_and_says_nothing_of_one() -> None:
+    _doc, topology = load_topology(EXAMPLES / "seed-ipvlan-l2.yaml")
+    explainer = Explainer(topology)
+    with_services(explainer, explainer.pairs())
+    assert not any("no rule names" in n for n in explainer.notes())
