@@ -56,7 +56,7 @@ S = TypeVar("S", bound=HasAuthority)
 
 
 def exported(
-    action: str | Callable[..., str],
+    action: str | Callable[..., str | None],
 ) -> Callable[
     [Callable[Concatenate[S, P], Awaitable[R]]], Callable[Concatenate[S, P], Awaitable[R]]
 ]:
@@ -64,7 +64,8 @@ def exported(
 
     ``action`` may be a function of the handler's own arguments (``self, *args``) when the
     action depends on what is asked (Cancel asks for the action of the job it names); it
-    only looks up, reads nothing from the host and changes nothing.
+    only looks up, reads nothing from the host and changes nothing. None from it: nothing
+    to ask (a job's own connection cancelling it).
     """
 
     def decorate(
@@ -74,7 +75,8 @@ def exported(
         async def wrapper(self: S, *args: P.args, **kwargs: P.kwargs) -> R:
             try:
                 needed = action(self, *args) if callable(action) else action
-                await self.authority.authorize(CALLER.get(), needed)
+                if needed is not None:
+                    await self.authority.authorize(CALLER.get(), needed)
                 return await handler(self, *args, **kwargs)
             except BusError:
                 raise

@@ -280,11 +280,19 @@ class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
                 " that user or root may cancel it)")
         found.cancel.request(f"cancelled by uid {caller.uid}")
 
-    def _cancel_action(self, job: object) -> str:
+    def _cancel_action(self, job: object) -> str | None:
         """The action a Cancel of ``job`` needs: that of the job (apply for an unknown one,
-        as in API 1.0, so a job that is not running tells nothing to those who may not act)."""
+        as in API 1.0, so a job that is not running tells nothing to those who may not act);
+        nothing for the connection that started it. That connection proved the job's action
+        then (for a capture, auth_admin: a password every time), the bus never gives its
+        unique name to another, and stopping a job grants nothing more: a reader stops, a
+        change rolls back to the state before it. Its owner's other connections and root
+        are asked as anyone else (polkit's auth_admin_keep spares them a password for
+        a few minutes in the same session)."""
         found = self.jobs.find(job) if isinstance(job, str) else None
-        return found.action if found is not None else names.ACTION_APPLY
+        if found is None:
+            return names.ACTION_APPLY
+        return None if found.owner.name == CALLER.get() else found.action
 
     async def _read_topology(self, text: str) -> tuple[Topology, list[Problem]]:
         """Size first (cheap), then the contract's full validation in a helper process

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import time
 
+from svc_callers import run_client
 from svc_jobs import destroy, owned_by, start_big, wait_signal
+from svc_polkit import USER_ALLOWED
 from svc_topologies import SEED
+
+from netwright.backend.service.authority import GRANT_SECONDS
 
 JOB_SIGNALS = {"JobStarted", "JobProgress", "JobFinished"}
 NOT_AUTHORIZED = "io.netwright.Error.NotAuthorized"
@@ -86,3 +90,31 @@ def test_errors_quote_only_a_prefix_of_the_callers_input(running, caller_factory
         answer = caller.call(member, signature, *body)
         assert answer["ok"] is False, (member, answer)
         assert len(answer["text"]) < 400, (member, answer["error"], answer["text"][:500])
+
+
+def test_the_owners_own_connection_cancels_without_being_asked_again(
+        running, system_bus, polkitd) -> None:
+    """The connection that started a job proved its action then (for a capture, auth_admin:
+    an administrator's password each time); stopping it grants nothing more, so polkit is
+    not asked again, even once netwrightd's reuse of a grant (2 s) is over."""
+    asked = "netwright-test: io.netwright.capture for nwtest-allowed\n"
+    run_client(USER_ALLOWED, system_bus, "await client.apply(seed)")
+    try:
+        before = polkitd.log_text().count(asked)
+        ended = run_client(USER_ALLOWED, system_bus, f"""
+import asyncio, os
+fd = os.open('/dev/null', os.O_WRONLY)
+job = await client.start_capture('seed', 'mv1', fd)
+await asyncio.sleep({GRANT_SECONDS + 0.5})
+await client.cancel(job)
+return (await client.wait_capture(job))['ended']
+""")
+        assert ended["value"] == "stopped", ended
+        deadline = time.monotonic() + 5  # polkitd writes its log line a moment later
+        while polkitd.log_text().count(asked) == before:
+            assert time.monotonic() < deadline, "polkit was not asked to start the capture"
+            time.sleep(0.05)
+        time.sleep(0.5)  # and a second question would be there by now
+        assert polkitd.log_text().count(asked) == before + 1, polkitd.log_text()[-2000:]
+    finally:
+        run_client(USER_ALLOWED, system_bus, "await client.destroy('seed')")
