@@ -5,20 +5,16 @@ Plan JSON to the client's Plan, and rendered where the CLI asks before applying.
 from __future__ import annotations
 
 import json
+import textwrap
 
 from netwright.backend.client.results import parse_apply_result, parse_plan
 from netwright.backend.outcomes.results import ApplyResult, Plan, Step
 from netwright.backend.service.parser import topology
+from tests.topology.test_link_rules import VXLAN
 
-VNI_MISMATCH = """netwright: 1
-name: vx
-namespaces: {u1: {}, u2: {}}
-interfaces:
-  ua: {kind: veth, peer: ub, namespace: u1, addresses: [10.50.0.1/24]}
-  ub: {kind: veth, peer: ua, namespace: u2, addresses: [10.50.0.2/24]}
-  u1-vx: {kind: vxlan, namespace: u1, vni: 42, remote: 10.50.0.2, dev: ua, mtu: 1450}
-  u2-vx: {kind: vxlan, namespace: u2, vni: 43, remote: 10.50.0.1, dev: ub, mtu: 1450}
-"""
+#: two VXLAN ends that disagree on the VNI (tests/topology/test_link_rules.py's tunnel)
+VNI_MISMATCH = "netwright: 1\nname: vx\n" + textwrap.dedent(VXLAN).lstrip("\n").replace(
+    "vni: 42, remote: 10.50.0.1", "vni: 43, remote: 10.50.0.1")
 STEP = Step("create", "u1", "create namespace u1")
 
 
