@@ -24,6 +24,10 @@ RESTART_WAIT_SECONDS = 8.0
 RESTART_POLL_SECONDS = 0.25
 
 
+#: Jobs that only read or probe: a backend stopped during one has nothing to recover.
+READ_ONLY_OPERATIONS = frozenset({"check", "capture", "measure"})
+
+
 class BackendStoppedError(BackendUnavailableError):
     """The backend stopped (or was killed) while a job of this client was running."""
 
@@ -44,6 +48,9 @@ async def report_recovery(
     the status JSON or {"message": the error's sentence})."""
     import asyncio  # here: the blocking client (oneshot.py) imports this module too
 
+    if operation in READ_ONLY_OPERATIONS:
+        return (f"{stopped}; a {operation} changes nothing, so nothing was left half done:"
+                " run it again once the backend is back")
     if not topology:
         return f"{stopped}; check the deployment's state when it is back (netwright list)"
     deadline = time.monotonic() + wait
