@@ -103,7 +103,7 @@ class Explainer:
         if forwarding_read:
             self.net.host_forwarding_origin = "kernel"
         self.routing = Routing(self.net)
-        self.mtu = PathMtus(self.net, self.l2)
+        self.mtu = PathMtus(self.net, self.l2, bridge_nf)
         self.rp = ReversePath(self.net, self.routing, host_rp_filter)
         self.flows: Flows | None = None
         self.foreign_read = foreign is not None  # a check read the kernel's other rules

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -69,9 +70,11 @@ def test_a_smaller_veth_end_drops_full_size_frames(
     assert (into_b.observed.verdict, into_b.observed.size, into_b.observed.size_verdict) == (
         "reachable", 1500, "unreachable")
     assert into_b.observed.size_error == "no reply"  # a silent drop, no ICMP error
-    assert "reachable for packets up to 1400 bytes; 1500-byte packets are dropped at b's eth0" \
-        " (MTU 1400)" in into_b.predicted.reason
-    assert into_b.predicted.fix is not None and "mtu: 1500" in into_b.predicted.fix
+    assert "reachable for packets up to 1404 bytes (the kernel lets b's eth0, a veth, take 4" \
+        " bytes over its MTU 1400: room for a VLAN tag); 1500-byte packets are dropped at b's" \
+        " eth0 (MTU 1400)" in into_b.predicted.reason
+    assert into_b.predicted.fix == ("give eb the MTU of the rest of its path ('mtu: 1500'), or"
+                                    " set 'mtu: 1400' on the interfaces the packets start from")
     from_b = pair(result, "b", "10.0.0.1")  # b sends 1400-byte packets: they fit everywhere
     assert from_b.observed is not None and from_b.observed.size == 1400
     assert from_b.observed.size_verdict == "reachable"
@@ -197,17 +200,78 @@ def test_a_vxlan_over_a_smaller_underlay(underlay: str, verdict: str,
                                          deploy: Callable[[Topology], object]) -> None:
     """A 1450-byte vxlan on a 1400-byte underlay veth (validation's vxlan-mtu-overhead): the
     tunnel carries 1350 bytes. Full-size packets cannot leave hosta (its kernel refuses
-    them), and coming from hostb they vanish at hosta's underlay; the path MTU is 1350."""
+    them), and coming from hostb they vanish at hosta's underlay; the path MTU is 1350 from
+    hosta, 1354 from hostb (the underlay veth takes 4 bytes over its MTU)."""
     result = check(deploy(parse_topology(VXLAN.replace("UNDERLAY", underlay))))
     out, back = pair(result, "hosta", "10.200.0.2"), pair(result, "hostb", "10.200.0.1")
     for found in (out, back):
         assert found.observed is not None and found.observed.size == 1450
         assert found.observed.size_verdict == found.predicted.size_verdict == verdict
     if verdict == "unreachable":
-        assert out.predicted.mtu == back.predicted.mtu == 1350
+        assert (out.predicted.mtu, back.predicted.mtu) == (1350, 1354)
         assert "1450-byte packets cannot leave hosta's ua (MTU 1400, a VXLAN underlay: 1350" \
             " bytes once VXLAN adds 50): the sender's kernel refuses them" in out.predicted.reason
         assert "1450-byte packets are dropped at hosta's ua (MTU 1400, a VXLAN underlay" \
             in back.predicted.reason
         assert out.predicted.fix == ("give va and the vxlans it talks to an MTU of 1350, or"
                                      " raise ua's MTU to 1500")
+
+
+@pytest.mark.parametrize("size", [1354, 1355])
+def test_a_vxlan_underlay_veth_takes_4_bytes_over(size: int,
+                                                  deploy: Callable[[Topology], object]) -> None:
+    """The underlay veth checks the outer frame as any veth end does: 1354 inner bytes (1404
+    outer) arrive from hostb, 1355 vanish; hosta's own kernel refuses 1351 already."""
+    result = check(deploy(parse_topology(VXLAN.replace("UNDERLAY", ", mtu: 1400"))),
+                   CheckOptions(timeout=0.3, retries=1, size=size))
+    back = pair(result, "hostb", "10.200.0.1")
+    assert back.observed is not None
+    assert back.observed.size_verdict == ("reachable" if size == 1354 else "unreachable")
+    out = pair(result, "hosta", "10.200.0.2").observed
+    assert out is not None and out.size_error == "Message too long"
+
+
+# b's eth0 (a veth end) and the bridge port pc, both MTU 1400, behind 1500-byte peers
+OVER = BRIDGE.replace("MTU_B", ", mtu: 1400").replace(
+    "pc: {kind: veth, peer: ec, master: br0}", "pc: {kind: veth, peer: ec, master: br0, mtu: 1400}")
+BRIDGE_NF = Path("/proc/sys/net/bridge/bridge-nf-call-iptables")
+
+
+@pytest.fixture(params=["0", "1"], ids=["without-br_netfilter", "br_netfilter"])
+def bridge_nf(request: pytest.FixtureRequest) -> Iterator[str]:
+    """net.bridge.bridge-nf-call-iptables of the test's namespace (where br0 lives), set
+    for the test and put back after it (a kernel without br_netfilter has only "0")."""
+    if not BRIDGE_NF.exists():
+        if request.param == "1":
+            pytest.skip("no br_netfilter in this kernel")
+        yield "0"
+        return
+    before = BRIDGE_NF.read_text()
+    BRIDGE_NF.write_text(request.param)
+    yield request.param
+    BRIDGE_NF.write_text(before)
+
+
+@pytest.mark.parametrize("over", [4, 5])
+def test_a_few_bytes_over_an_mtu(over: int, bridge_nf: str,
+                                 deploy: Callable[[Topology], object]) -> None:
+    """Measured: a veth end takes a frame up to 4 bytes over its MTU (room for a VLAN tag),
+    as does a bridge port sending unless br_netfilter checks it (then not one byte over);
+    the sender's own device takes nothing over. Every pair's prediction equals what it saw."""
+    size = 1400 + over
+    result = check(deploy(parse_topology(OVER)), CheckOptions(timeout=0.3, retries=1,
+                                                              size=size))
+    veth_end, port = pair(result, "a", "10.0.0.2"), pair(result, "a", "10.0.0.3")
+    sender = pair(result, "b", "10.0.0.1")
+    seen = [p.observed.size_verdict for p in (veth_end, port, sender)]  # type: ignore[union-attr]
+    veth_passes = over <= 4
+    port_passes = veth_passes and bridge_nf == "0"
+    assert seen == ["reachable" if veth_passes else "unreachable",
+                    "reachable" if port_passes else "unreachable", "unreachable"]
+    assert sender.observed.size_error == "Message too long"  # type: ignore[union-attr]
+    if veth_passes:
+        assert f"path MTU {size} (the kernel lets b's eth0, a veth, take 4 bytes over its" \
+            " MTU 1400: room for a VLAN tag)" in veth_end.predicted.reason
+    if not port_passes:
+        assert f"{size}-byte packets are dropped at host's pc (MTU 1400)" \
+            in port.predicted.reason

@@ -29,7 +29,7 @@ def predicted_pair(source: str, target: str) -> dict[str, object]:
 
 
 def test_a_pair_that_loses_full_size_packets_shows_its_path_mtu() -> None:
-    assert cell_text(predicted_pair("a", "10.0.0.2")) == "✓ ≤1400"
+    assert cell_text(predicted_pair("a", "10.0.0.2")) == "✓ ≤1404"  # a veth takes 4 over
     assert cell_text(predicted_pair("b", "10.0.0.1")) == "✓"
 
 
