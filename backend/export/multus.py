@@ -315,6 +315,11 @@ class MultusMapping:
                         entry["address"], strict=False):
                     entry["gateway"] = str(gateway.ip)
         plugin["ipam"] = {"type": "static", "addresses": entries}
+        if any("gateway" in entry for entry in entries):
+            # Multus passes a selection's ips as runtimeConfig to a plugin with the ips
+            # capability, and the static IPAM then replaces its addresses, gateways and all:
+            # the bridge plugin would give the bridge the subnet's first address instead.
+            return
         plugin["capabilities"] = {"ips": True}
         attachment.ips = static
 

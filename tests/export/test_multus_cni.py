@@ -171,3 +171,27 @@ def test_vlan_plugin(uplink: Callable[..., None]) -> None:
         assert_agrees(check(carried_topology(design, exported), SLOW))
     finally:
         stop_pods(pods)
+
+
+def test_a_bridge_gateway_other_than_the_first_address_reaches_the_bridge() -> None:
+    """Multus hands the selection's ``ips`` to a plugin that declares the capability, and the
+    static IPAM then drops its own address entries, gateway included; the bridge plugin
+    (isGateway) would then give the bridge the subnet's first address. The design's gateway
+    .254 must be on the bridge, and the pod's default route through it must work."""
+    design = parse_topology(
+        "netwright: 1\nname: gw\nnamespaces:\n  web: {routes: [{to: default, via: 10.20.0.254}]}\n"
+        "interfaces:\n  br9: {kind: bridge, addresses: [10.20.0.254/24]}\n"
+        "  web-h: {kind: veth, peer: web-p, master: br9}\n"
+        "  web-p: {kind: veth, peer: web-h, namespace: web, addresses: [10.20.0.10/24]}\n")
+    exported = render_multus(export_multus(design))
+    pods = pods_of(exported)
+    try:
+        start_pods(pods)
+        bridge = json.loads(subprocess.run(["ip", "-4", "-j", "addr", "show", "br9"],
+                                           capture_output=True, text=True, check=True).stdout)
+        assert [(a["local"], a["prefixlen"]) for a in bridge[0]["addr_info"]] == [
+            ("10.20.0.254", 24)]
+        assert_agrees(check(carried_topology(design, exported), OPTIONS))
+    finally:
+        stop_pods(pods)
+        subprocess.run(["ip", "link", "del", "br9"], check=False)
