@@ -125,6 +125,7 @@ class MultusMapping:
         self.carried: set[str] = set()  # interface keys the plugins build
         self.bridges_used: set[str] = set()  # kernel names of host bridges the plugin joins
         self.pending: list[NotCarried] = []  # design-level notes found while mapping
+        self.attachments: list[Attachment] = []  # every pod's, in the order they are made
 
     # -- the whole design ---------------------------------------------------------------
 
@@ -147,6 +148,7 @@ class MultusMapping:
                 continue
             used.add(attachment.ifname)
             pod.attachments.append(attachment)
+            self.attachments.append(attachment)
             self.carried.add(key)
             if attachment.host_port:
                 self.carried.add(attachment.host_port)
@@ -416,11 +418,7 @@ class MultusMapping:
         """Objects of the host itself that no plugin builds: Multus creates nothing on a node
         beyond what the plugins make for each pod."""
         t = self.topology
-        notes = list(self.pending)
-        if t.host.forwarding is not None and (t.host.forwarding.ipv4 is not None
-                                              or t.host.forwarding.ipv6 is not None):
-            notes.append(NotCarried("host.forwarding", "the node's own forwarding: Multus and"
-                                    " the plugins leave it as the node has it"))
+        notes = list(self.pending) + self._forwarding_notes()
         for index, entry in enumerate(t.host.nat):
             kind = next(iter(entry.model_dump(exclude_none=True)), "nat")
             what = {"snat": "SNAT", "publish": "published port (DNAT)"}.get(kind, kind)
@@ -438,6 +436,28 @@ class MultusMapping:
             notes.append(NotCarried(f"interfaces.{key}", f"a {link.kind} of the node itself;"
                                     " no reference CNI plugin makes it"))
         return notes
+
+    def _forwarding_notes(self) -> list[NotCarried]:
+        """The node's forwarding is the node's, except that the bridge plugin with isGateway
+        turns IPv4 forwarding on: a design that keeps it off is contradicted."""
+        owned = self.topology.host.forwarding
+        ipv4 = owned.ipv4 if owned else None
+        ipv6 = owned.ipv6 if owned else None
+        if self.gateway_bridges() and ipv4 is not None:
+            if ipv4 is False:
+                return [NotCarried("host.forwarding.ipv4", "the bridge plugin (isGateway on "
+                                   + ", ".join(self.gateway_bridges()) + ") turns the"
+                                   " node's IPv4 forwarding on; the design keeps it off")]
+            ipv4 = None  # carried: the plugin turns it on, as designed
+        if ipv4 is None and ipv6 is None:
+            return []
+        return [NotCarried("host.forwarding", "the node's own forwarding: Multus and the"
+                           " plugins leave it as the node has it")]
+
+    def gateway_bridges(self) -> list[str]:
+        """The node bridges an attachment's isGateway gives an address (and forwarding)."""
+        return sorted({main_plugin(a.config)["bridge"] for a in self.attachments
+                       if main_plugin(a.config).get("isGateway")})
 
     def _bridge_losses(self, key: str, bridge: Bridge) -> list[NotCarried]:
         """The bridge plugin makes the bridge on first use, with the gateway address when
@@ -487,6 +507,10 @@ class MultusMapping:
                          else f"node NIC: {nic} (rename with --nic {nic}=NAME)")
         for name in sorted(self.bridges_used):
             lines.append(f"node bridge: {name} is made by the bridge plugin on first use")
+        owned = t.host.forwarding
+        if self.gateway_bridges() and (owned is None or owned.ipv4 is None):
+            lines.append("node forwarding: the bridge plugin (isGateway) turns the node's IPv4"
+                         " forwarding on, which the design leaves as the host has it")
         return lines
 
 

@@ -196,11 +196,12 @@ def test_nodad_is_listed_as_not_carried() -> None:
 
 
 def test_rules_nat_forwarding_and_impairment_are_never_dropped_silently() -> None:
-    """docker's forwarding, NAT and forward chain live on the node, OpenStack's security groups
+    """docker's NAT and forward chain live on the node, OpenStack's security groups
     on bridge ports: Multus carries none of them, so each is listed (and --strict fails)."""
     docker = {n.where for n in export_multus(load_topology(
         next(p for p in EXAMPLES if p.name == "docker-bridge.yaml"))[1]).not_carried}
-    assert {"host.forwarding", "host.nat[0]", "host.nat[1]", "host.firewall"} <= docker
+    assert {"host.nat[0]", "host.nat[1]", "host.firewall"} <= docker
+    assert "host.forwarding" not in docker  # the bridge plugin's isGateway turns it on
     openstack = {n.where for n in export_multus(load_topology(
         next(p for p in EXAMPLES if p.name == "openstack-linuxbridge.yaml"))[1]).not_carried}
     assert {"interfaces.tap-vm1.port-firewall", "interfaces.tap-vm2.port-firewall"} <= openstack
@@ -238,3 +239,27 @@ def test_an_import_that_does_not_validate_says_what_not_where_in_a_hidden_text(
         "netwright: what was read does not make a valid topology, so nothing was written:"
         " '10.0.0.300/24' is not an IPv4 or IPv6 address with a valid prefix length (e.g."
         " 192.168.31.5/24) (at interfaces.n1.addresses[0])\n"), cli.stderr
+
+
+GATEWAY_BRIDGE = (
+    "netwright: 1\nname: gw\n{host}namespaces: {{web: {{}}}}\ninterfaces:\n"
+    "  br9: {{kind: bridge, addresses: [10.20.0.1/24]}}\n"
+    "  web-h: {{kind: veth, peer: web-p, master: br9}}\n"
+    "  web-p: {{kind: veth, peer: web-h, namespace: web, addresses: [10.20.0.10/24]}}\n")
+
+
+@pytest.mark.parametrize(("host", "note", "info"), [
+    ("", None, True),
+    ("host: {forwarding: {ipv4: true}}\n", None, False),
+    ("host: {forwarding: {ipv4: false}}\n", "host.forwarding.ipv4", False),
+    ("host: {forwarding: {ipv6: true}}\n", "host.forwarding", True),
+])
+def test_is_gateway_turning_the_nodes_forwarding_on_is_said(
+        host: str, note: str | None, info: bool) -> None:
+    """The bridge plugin with isGateway turns the node's IPv4 forwarding on (its ADD calls
+    ip.EnableIP4Forward): said where the design leaves it alone, a loss where it keeps it off,
+    carried where the design turns it on."""
+    export = export_multus(parse_topology(GATEWAY_BRIDGE.format(host=host)))
+    assert [n.where for n in export.not_carried if n.where.startswith("host.")] == (
+        [note] if note else [])
+    assert any("forwarding on" in line for line in export.info) == info
