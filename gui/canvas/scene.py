@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QGraphicsSceneContextMenuEvent,
     QGraphicsSceneDragDropEvent,
     QGraphicsSceneMouseEvent,
+    QGraphicsView,
 )
 
 from netwright.backend.topology.problems import Problem
@@ -587,6 +588,9 @@ class TopologyScene(QGraphicsScene):
 
     def contextMenuEvent(self, event: QGraphicsSceneContextMenuEvent) -> None:  # noqa: N802
         """Right-click: the item (or wire) under the pointer is selected and offered."""
+        if event.reason() == QGraphicsSceneContextMenuEvent.Reason.Keyboard:
+            self._keyboard_context_menu(event)
+            return
         target: str | Wire | None = None
         for item in self.items(event.scenePos()):
             if isinstance(item, KeyedItem):
@@ -602,6 +606,27 @@ class TopologyScene(QGraphicsScene):
                 picked.setSelected(True)
         event.accept()
         self.context_requested.emit(target, event.screenPos())
+
+    def _keyboard_context_menu(self, event: QGraphicsSceneContextMenuEvent) -> None:
+        """The Menu key (or Shift+F10): the pointer may be anywhere, so the selection is what
+        is offered, and the menu opens on it; with nothing selected, the host's menu opens
+        where the key's event put it (the view's corner)."""
+        event.accept()
+        target: str | Wire | None = None
+        picked: QGraphicsItem | None = None
+        keys, wires = self.selected_keys(), self.selected_wires()
+        if keys:
+            target, picked = keys[0], self.item_for(keys[0])
+        elif wires:
+            target, picked = wires[0], self.wires.get(wires[0])
+        viewport = event.widget()
+        view = viewport.parentWidget() if viewport is not None else None
+        if picked is None or not isinstance(view, QGraphicsView):
+            self.context_requested.emit(target, event.screenPos())
+            return
+        view.ensureVisible(picked)
+        place = view.mapFromScene(picked.sceneBoundingRect().center())
+        self.context_requested.emit(target, view.viewport().mapToGlobal(place))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         steps = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0),

@@ -11,6 +11,7 @@ from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
+    QContextMenuEvent,
     QKeyEvent,
     QMouseEvent,
     QMoveEvent,
@@ -112,6 +113,15 @@ class CanvasView(QGraphicsView):
         super().wheelEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_F10 and \
+                event.modifiers() == Qt.KeyboardModifier.ShiftModifier:
+            # the desktops' other menu key, which Qt leaves to the widget; the scene offers
+            # the selection as it does for the Menu key
+            corner = QPoint(0, 0)
+            self.contextMenuEvent(QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, corner,
+                                                    self.viewport().mapToGlobal(corner)))
+            event.accept()
+            return
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space = True
             self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)

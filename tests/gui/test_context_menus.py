@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from gestures import choose, menu_entries, right_click
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QContextMenuEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from netwright.gui.window.main import MainWindow
 
@@ -86,3 +89,42 @@ def test_show_in_file_points_at_the_entry(window: MainWindow, seed: Path) -> Non
     assert line.strip().startswith("ipvlan2:")
     assert dialog.text.textCursor().blockNumber() == dialog.line
     dialog.close()
+
+
+def _menu_key(window: MainWindow) -> None:
+    """The Menu key on the focused canvas: the windowing system's keyboard context-menu event,
+    at the corner Qt gives it (the canvas has no text cursor to put it at)."""
+    window.context_menu = None
+    viewport = window.view.viewport()
+    corner = QPoint(0, 0)
+    QApplication.sendEvent(viewport, QContextMenuEvent(QContextMenuEvent.Reason.Keyboard,
+                                                       corner, viewport.mapToGlobal(corner)))
+    QApplication.processEvents()
+
+
+def test_the_menu_key_offers_the_selected_item_at_the_item(window: MainWindow,
+                                                           seed: Path) -> None:
+    assert window.open_path(seed)
+    window.scene.select_keys(["ipvlan1"])
+    asked: list[tuple[object, QPoint]] = []
+    window.scene.context_requested.connect(lambda target, at: asked.append((target, at)))
+    _menu_key(window)
+    assert menu_entries(window.context_menu)[0] == "Delete ipvlan1"
+    item = window.scene.item_for("ipvlan1")
+    assert item is not None
+    # where the menu was asked to open (the small offscreen screen may push it aside)
+    at = window.view.viewport().mapFromGlobal(asked[0][1])
+    assert item.sceneBoundingRect().contains(window.view.mapToScene(at))
+
+
+def test_shift_f10_opens_the_menu_of_the_selection(window: MainWindow, seed: Path) -> None:
+    assert window.open_path(seed)
+    window.scene.select_keys(["net2"])
+    window.context_menu = None
+    window.view.setFocus()
+    QTest.keyClick(window.view, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
+    assert menu_entries(window.context_menu)[:2] == ["Delete net2", "Duplicate net2"]
+    window.scene.clearSelection()
+    QTest.keyClick(window.view, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
+    assert "Arrange Automatically" in [a.text().replace("&", "")
+                                       for a in window.context_menu.actions()]
