@@ -368,6 +368,13 @@ class MultusMapping:
                 pod.notes.append(NotCarried(where, _route_text(route) + ": its attachment"
                                             f" {target.ifname} takes its routes from DHCP"))
                 continue
+            gateway = _gateway_for(ipam, _destination(route))
+            if route.via is None and gateway is not None:
+                pod.notes.append(NotCarried(where, _route_text(route) + ": on the bridge"
+                                            f" plugin's attachment {target.ifname} a route"
+                                            f" without a next hop goes via its gateway"
+                                            f" {gateway} (isGateway)"))
+                continue
             entry: dict[str, Any] = {"dst": _destination(route)}
             if route.via is not None:
                 entry["gw"] = route.via
@@ -566,6 +573,16 @@ def _destination(route: Route) -> str:
         return route.to
     version = ipaddress.ip_address(route.via).version if route.via else 4
     return _DEFAULT[version]
+
+
+def _gateway_for(ipam: dict[str, Any], destination: str) -> str | None:
+    """The gateway an IPAM address entry of the destination's family sets: the CNI gives it to
+    every route of that family that names no next hop."""
+    version = ipaddress.ip_network(destination, strict=False).version
+    for entry in ipam.get("addresses", []):
+        if "gateway" in entry and ipaddress.ip_address(entry["gateway"]).version == version:
+            return str(entry["gateway"])
+    return None
 
 
 def _route_text(route: Route) -> str:

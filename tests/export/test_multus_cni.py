@@ -177,13 +177,17 @@ def test_a_bridge_gateway_other_than_the_first_address_reaches_the_bridge() -> N
     """Multus hands the selection's ``ips`` to a plugin that declares the capability, and the
     static IPAM then drops its own address entries, gateway included; the bridge plugin
     (isGateway) would then give the bridge the subnet's first address. The design's gateway
-    .254 must be on the bridge, and the pod's default route through it must work."""
+    .254 must be on the bridge, and the pod's default route through it must work. A route
+    with no next hop would go via that gateway (and fail the plugin's CHECK): it is listed."""
     design = parse_topology(
-        "netwright: 1\nname: gw\nnamespaces:\n  web: {routes: [{to: default, via: 10.20.0.254}]}\n"
+        "netwright: 1\nname: gw\nnamespaces:\n  web: {routes: [{to: default, via: 10.20.0.254},"
+        " {to: 10.60.0.0/16, dev: web-p}]}\n"
         "interfaces:\n  br9: {kind: bridge, addresses: [10.20.0.254/24]}\n"
         "  web-h: {kind: veth, peer: web-p, master: br9}\n"
         "  web-p: {kind: veth, peer: web-h, namespace: web, addresses: [10.20.0.10/24]}\n")
-    exported = render_multus(export_multus(design))
+    export = export_multus(design)
+    assert [n.where for n in export.not_carried] == ["namespaces.web.routes[1]"]
+    exported = render_multus(export)
     pods = pods_of(exported)
     try:
         start_pods(pods)
