@@ -172,6 +172,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         self._build_welcome_and_help()
         self.live = LiveHost(self)  # Open Live Host, Compare, Copy into Design, Adopt…
         self.live.add_to_menus(self.file_menu, self.view_menu)
+        self.welcome.follow_the_canvas_in_tab_order()  # with the live host's button
         restore_docks(self, self.settings, [self.live.inspector_dock, self.live.compare_dock])
         for dock in self.findChildren(QDockWidget):
             self.dock_titles.watch(dock)

@@ -16,12 +16,14 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QDragEnterEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractScrollArea,
     QApplication,
     QFrame,
     QLabel,
     QPushButton,
     QVBoxLayout,
+    QWidget,
 )
 
 from netwright.gui.docks.wrap_button import WrapButton
@@ -91,6 +93,19 @@ class WelcomePanel(QFrame):
         self.setVisible(wanted)
         if wanted:
             self._centre()
+
+    def follow_the_canvas_in_tab_order(self) -> None:
+        """Tab from the empty canvas goes to the examples and the buttons below them, top to
+        bottom, then on to the Palette. Made after the window's docks, the panel's buttons
+        came last in the tab chain: 22 presses from the canvas, past the whole Inspector and
+        every bottom dock (call again after a button is added)."""
+        previous: QWidget | None = self.parentWidget()
+        layout = self.layout()
+        for index in range(layout.count()):
+            widget = layout.itemAt(index).widget()
+            if previous is not None and isinstance(widget, QAbstractButton):
+                QWidget.setTabOrder(previous, widget)
+                previous = widget
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() == QEvent.Type.Resize and self._wanted:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QTextBrowser
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QTextBrowser
 
 from netwright.gui.model.files import example_summary, examples
 from netwright.gui.window.main import MainWindow
@@ -115,3 +117,18 @@ def test_the_shortcuts_name_only_keys_of_an_ordinary_keyboard(window: MainWindow
     assert rows["Open"] == "Ctrl+O" and rows["Save"] == "Ctrl+S", rows
     assert rows["Save As"] == "Ctrl+Shift+S", rows
     assert any(k.toString() == "Redo" for k in window.redo_action.shortcuts())  # still bound
+
+
+def test_tab_from_the_empty_canvas_goes_through_the_welcome_buttons_in_order(
+        window: MainWindow) -> None:
+    window.activateWindow()
+    window.view.setFocus()
+    buttons = window.welcome.findChildren(QAbstractButton)
+    in_layout = sorted(buttons, key=lambda b: b.geometry().top())
+    reached = []
+    for _ in in_layout:
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        reached.append(QApplication.focusWidget())
+    assert reached == in_layout  # examples, the live host, Open a file…, top to bottom
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is window.palette_list
