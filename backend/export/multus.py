@@ -23,6 +23,7 @@ import ipaddress
 from dataclasses import dataclass, field
 from typing import Any
 
+from netwright.backend.dhcp.identity import client_id_bytes, client_id_text
 from netwright.backend.export.k8s_names import dns_label, is_dns_label
 from netwright.backend.observe.sysctls import FORWARDING
 from netwright.backend.topology.fields import check_interface_name
@@ -297,8 +298,14 @@ class MultusMapping:
         if dhcp:
             ipam: dict[str, Any] = {"type": "dhcp"}
             if dhcp[0].client_id:
-                ipam["provide"] = [
-                    {"option": "dhcp-client-identifier", "value": dhcp[0].client_id}]
+                value = provided_client_id(dhcp[0].client_id)
+                if value is None:
+                    attachment.notes.append(NotCarried(
+                        where, f"client-id {dhcp[0].client_id}: the dhcp plugin sends a"
+                        " provided value as UTF-8 text, which cannot hold these bytes; the"
+                        " daemon's own <container>/<network>/<interface> is sent instead"))
+                else:
+                    ipam["provide"] = [{"option": "dhcp-client-identifier", "value": value}]
             plugin["ipam"] = ipam
             if static:
                 attachment.notes.append(NotCarried(
@@ -532,6 +539,27 @@ def _filter_losses(key: str, link: Any) -> list[NotCarried]:
         lost.append(NotCarried(f"interfaces.{key}.impairment", "no reference CNI plugin"
                                " delays, drops or shapes an attachment's packets as designed"))
     return lost
+
+
+def provided_client_id(client_id: str) -> str | None:
+    """The dhcp plugin's ``provide`` value that puts on the wire the option 61 bytes Netwright's
+    own client sends for ``client_id`` (a text id after a zero type byte; hex as its bytes).
+
+    The plugin sends a provided value's bytes as they are (its UTF-8), without the type byte
+    it puts before its own identifier; None when the bytes are no UTF-8 text."""
+    try:
+        return client_id_bytes(client_id).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def client_id_of(value: str) -> str:
+    """The design's client-id for a ``provide``d dhcp-client-identifier value: the inverse of
+    ``provided_client_id``; a value without a zero type byte is kept as its bytes, in hex."""
+    raw = value.encode("utf-8")
+    if raw.startswith(b"\x00") and client_id_bytes(value[1:]) == raw:
+        return value[1:]
+    return client_id_text(raw)
 
 
 def main_plugin(config: dict[str, Any]) -> dict[str, Any]:

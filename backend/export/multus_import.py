@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from netwright.backend.export.multus import ANNOTATION_PREFIX, main_plugin
+from netwright.backend.export.multus import ANNOTATION_PREFIX, client_id_of, main_plugin
 from netwright.backend.export.multus_yaml import NAD_API, NETWORKS_ANNOTATION
 from netwright.backend.topology.problems import NetwrightError
 
@@ -228,7 +228,8 @@ class _Importer:
         is_gateway = link.pop("_gateway", False)
         if ipam.get("type") == "dhcp":
             provided = {o.get("option"): o.get("value") for o in ipam.get("provide") or []}
-            client_id = provided.get("dhcp-client-identifier")
+            value = provided.get("dhcp-client-identifier")
+            client_id = client_id_of(str(value)) if value else None
             link["addresses"] = [{"dhcp": {"client-id": client_id}} if client_id else "dhcp"]
             return
         if ipam.get("type") != "static" and ipam:

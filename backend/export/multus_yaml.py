@@ -31,7 +31,8 @@ _DHCP_COMMENT = (
     "dhcp IPAM: the CNI dhcp daemon (`dhcp daemon` from the CNI plugins) must run on every"
     " node. It sends the client identifier <container id>/<network>/<interface> unless"
     " `provide` sets dhcp-client-identifier, so ipvlan children that share their parent's MAC"
-    " still get one lease each; the design's client-id, when it has one, is provided as is."
+    " still get one lease each; the design's client-id, when it has one, is provided as the"
+    " bytes Netwright's own client sends (a text id after a zero type byte, \\u0000)."
 )
 
 

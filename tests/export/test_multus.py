@@ -13,6 +13,7 @@ import jsonschema
 import pytest
 import yaml
 
+from netwright.backend.dhcp.identity import client_id_bytes
 from netwright.backend.export.multus import CNI_VERSION, export_multus, main_plugin
 from netwright.backend.export.multus_import import MultusImportError, import_multus
 from netwright.backend.export.multus_yaml import NETWORKS_ANNOTATION, render_multus
@@ -155,10 +156,31 @@ def test_names_node_selector_and_dhcp_client_id() -> None:
     dhcp = next(json.loads(d["spec"]["config"]) for d in docs
                 if d["metadata"].get("annotations", {}).get("netwright.io/interface") == "b")
     assert main_plugin(dhcp)["ipam"] == {
-        "type": "dhcp", "provide": [{"option": "dhcp-client-identifier", "value": "pod-two"}]}
+        "type": "dhcp", "provide": [{"option": "dhcp-client-identifier",
+                                     "value": "\x00pod-two"}]}  # type 0, as Netwright sends
     assert "dhcp IPAM: the CNI dhcp daemon" in text
     back, _ = import_multus(text)
     assert "client-id: pod-two" in back and "node: worker-1" in back
+
+
+@pytest.mark.parametrize(("client_id", "value"), [
+    ("pod-two", "\x00pod-two"), ("pödchen", "\x00pödchen"), ("01:02:03", "\x01\x02\x03"),
+    ("00:41", "\x00A"), ("01:aa:bb:cc:dd:ee:ff", None)])
+def test_a_client_id_is_provided_as_the_bytes_netwright_sends(
+        client_id: str, value: str | None) -> None:
+    """The dhcp plugin puts a provided value's UTF-8 on the wire as option 61; bytes that are no
+    UTF-8 (a MAC-type id) cannot be provided and are listed."""
+    design = parse_topology(DESIGN.replace("client-id: pod-two", f"client-id: '{client_id}'"))
+    export = export_multus(design)
+    ipam = main_plugin(next(a for a in export.attachments if a.key == "b").config)["ipam"]
+    notes = {n.where for n in export.not_carried}
+    if value is None:
+        assert "provide" not in ipam and "interfaces.b.addresses" in notes
+        return
+    assert ipam["provide"] == [{"option": "dhcp-client-identifier", "value": value}]
+    back = parse_topology(import_multus(render_multus(export))[0])
+    again = back.interfaces["b"].addresses[0].dhcp.client_id  # type: ignore[union-attr]
+    assert client_id_bytes(again) == client_id_bytes(client_id)  # '00:41' comes back as 'A'
 
 
 def test_bad_nic_mapping_and_bad_yaml_are_sentences() -> None:

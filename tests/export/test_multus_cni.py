@@ -20,12 +20,13 @@ from pathlib import Path
 import pytest
 
 from netwright.backend.checks.run import CheckOptions
+from netwright.backend.dhcp.identity import client_id_bytes, client_id_text
 from netwright.backend.export.multus import export_multus, main_plugin
 from netwright.backend.export.multus_yaml import render_multus
 from netwright.backend.topology import load_topology, parse_topology
 from tests.checks.conftest import OUTSIDE
 from tests.export.multus_proof import assert_agrees, carried_topology, check, verdicts
-from tests.tools.cni import CniError, pods_of, start_pods, stop_pods
+from tests.tools.cni import CniError, dhcp_daemon, pods_of, start_pods, stop_pods
 
 pytestmark = pytest.mark.root
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -199,3 +200,34 @@ def test_a_bridge_gateway_other_than_the_first_address_reaches_the_bridge() -> N
     finally:
         stop_pods(pods)
         subprocess.run(["ip", "link", "del", "br9"], check=False)
+
+
+def test_a_designed_dhcp_client_id_reaches_the_server_as_netwright_sends_it(
+        uplink: Callable[..., None], tmp_path: Path) -> None:
+    """The dhcp plugin sends a provided dhcp-client-identifier's value as its bytes, without
+    the type byte it puts before its own identifier; Netwright's client sends a text
+    client-id after a zero type byte. The server (dnsmasq, which keys leases and reservations
+    by client-id) must see the same identifier from the pod as from `netwright apply`."""
+    router = uplink("eth1")
+    leases = tmp_path / "leases"
+    server = subprocess.Popen(
+        ["ip", "netns", "exec", router, "dnsmasq", "--no-daemon", "--port=0",
+         "--interface=lan0", "--bind-interfaces", "--dhcp-range=192.168.31.100,192.168.31.150,1h",
+         f"--dhcp-leasefile={leases}", f"--pid-file={tmp_path / 'pid'}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    design = parse_topology(
+        "netwright: 1\nname: dyn\nhost: {nics: {eth1: {addresses: [192.168.31.240/24]}}}\n"
+        "namespaces: {p1: {}}\ninterfaces:\n  mv1: {kind: macvlan, parent: eth1, mode: bridge,"
+        " namespace: p1, addresses: [{dhcp: {client-id: web-1}}]}\n")
+    pods = pods_of(render_multus(export_multus(design)))
+    try:
+        with dhcp_daemon(tmp_path / "dhcp.sock", pods):
+            start_pods(pods)
+            try:
+                entries = leases.read_text().split()
+                assert entries[4] == client_id_text(client_id_bytes("web-1")), entries
+            finally:
+                stop_pods(pods)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

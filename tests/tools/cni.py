@@ -11,10 +11,13 @@ plugins, so an exported design is proven without a cluster.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
+import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -155,3 +158,28 @@ def stop_pods(pods: list[CniPod], remove_netns: bool = True) -> None:
                 network.result = None
         if remove_netns:
             subprocess.run(["ip", "netns", "del", pod.netns.name], check=False)
+
+
+@contextlib.contextmanager
+def dhcp_daemon(socket: Path, pods: list[CniPod]) -> Iterator[None]:
+    """The CNI dhcp daemon a node runs (``dhcp daemon``), on a socket of the test's own.
+
+    A node's daemon listens on /run/cni/dhcp.sock, outside the test's private mounts; the
+    pods' dhcp IPAM is pointed at this one with the plugin's ``daemonSocketPath`` instead."""
+    for pod in pods:
+        for network in pod.networks:
+            for plugin in network._plugins():  # their ipam dicts are the config's own
+                ipam = plugin.get("ipam") or {}
+                if ipam.get("type") == "dhcp":
+                    ipam["daemonSocketPath"] = str(socket)
+    daemon = subprocess.Popen([str(plugin_dir() / "dhcp"), "daemon", "-socketpath", str(socket)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            if socket.exists():
+                break
+            time.sleep(0.05)
+        yield
+    finally:
+        daemon.terminate()
+        daemon.wait(timeout=10)
