@@ -17,10 +17,11 @@ Items on the host level form one cluster, as they share the host's own namespace
 from __future__ import annotations
 
 import json
+import math
 import shutil
 import subprocess
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from netwright.backend.topology.problems import NetwrightError
@@ -29,6 +30,9 @@ from netwright.gui.model.snapshot import Snapshot
 
 DOT_TIMEOUT_S = 20.0
 SAME_DEPTH = ""
+STAGGER_FROM = 12  # a box with more leaves than this has them in several columns
+COLUMN_GAP = 80.0  # between the columns of such leaves, room for the wires
+ROW_GAP = 30.0
 POINTS = 72.0  # dot measures in points; one canvas unit is one point here
 
 
@@ -80,14 +84,9 @@ def dot_source(snapshot: Snapshot, shape_of: ShapeOf) -> tuple[str, list[str]]:
     for key in placed:
         for number, (port, _y) in enumerate(shapes[key].ports):
             port_at[port] = f"n{index[key]}:p{number}"
-    ends: list[tuple[str, str, str, str]] = []  # (owner a, end a, owner b, end b)
-    for _relation, a, b in drawn_wires(snapshot):
-        owner_a = a if a in index else snapshot.container_of(a)
-        owner_b = b if b in index else snapshot.container_of(b)
-        if owner_a is None or owner_b is None or owner_a == owner_b:
-            continue  # drawn inside one box: no say in where boxes go
-        ends.append((owner_a, port_at.get(a, f"n{index[owner_a]}"),
-                     owner_b, port_at.get(b, f"n{index[owner_b]}")))
+    ends = [(owner_a, port_at.get(a, f"n{index[owner_a]}"),
+             owner_b, port_at.get(b, f"n{index[owner_b]}"))
+            for owner_a, a, owner_b, b in _box_links(snapshot, index)]
     depth = _depths(snapshot, placed, [(a, b) for a, _, b, _ in ends])
     lines = ["digraph netwright {",
              "  graph [rankdir=LR, nodesep=0.55, ranksep=1.1, splines=true, newrank=true,"
@@ -106,6 +105,63 @@ def dot_source(snapshot: Snapshot, shape_of: ShapeOf) -> tuple[str, list[str]]:
         lines.append(f"  {tail} -> {head}" + (SAME_DEPTH if same else "") + ";")
     lines.append("}")
     return "\n".join(lines) + "\n", placed
+
+
+def _box_links(snapshot: Snapshot, placed: Iterable[str]) -> list[tuple[str, str, str, str]]:
+    """(box a, end a, box b, end b) for every wire between two placed boxes."""
+    links = []
+    for _relation, a, b in drawn_wires(snapshot):
+        owner_a = a if a in placed else snapshot.container_of(a)
+        owner_b = b if b in placed else snapshot.container_of(b)
+        if owner_a is None or owner_b is None or owner_a == owner_b:
+            continue  # drawn inside one box: no say in where boxes go
+        links.append((owner_a, a, owner_b, b))
+    return links
+
+
+def _leaf_groups(snapshot: Snapshot, placed: list[str]) -> list[list[str]]:
+    """The boxes wired to nothing but one other box, grouped by that box (the namespaces on
+    one bridge), for the groups of more than STAGGER_FROM."""
+    links = [(a, b) for a, _, b, _ in _box_links(snapshot, set(placed))]
+    count: dict[str, int] = {}
+    for a, b in links:
+        count[a] = count.get(a, 0) + 1
+        count[b] = count.get(b, 0) + 1
+    leaves: dict[str, list[str]] = {}
+    for a, b in links:
+        for parent, leaf in ((a, b), (b, a)):
+            if count[leaf] == 1 and count[parent] > 1:
+                leaves.setdefault(parent, []).append(leaf)
+    return [group for group in leaves.values() if len(group) > STAGGER_FROM]
+
+
+def _spread(centres: dict[str, tuple[float, float]], group: list[str],
+            shape_of: ShapeOf) -> None:
+    """A tall column of leaves as a block of about √(n/2) columns, in dot's order.
+
+    dot puts every leaf one layer from its parent, all in one column: 200 namespaces on one
+    bridge made a column 21,000 units tall and 300 wide, which Fit drew at 3 %. The block
+    starts where the column stood, centred on it vertically; the layers to its right move
+    right by its added width. A column shared with other boxes is left alone.
+    """
+    column_x = {centres[key][0] for key in group}
+    if len(column_x) > 1 or any(x in column_x for key, (x, _) in centres.items()
+                                if key not in group):
+        return  # not a column of their own: left as dot placed them
+    ordered = sorted(group, key=lambda key: centres[key][1])
+    columns = math.ceil(math.sqrt(len(ordered) / 2))
+    rows = math.ceil(len(ordered) / columns)
+    width = max(shape_of(key).width for key in ordered) + COLUMN_GAP
+    height = max(shape_of(key).height for key in ordered) + ROW_GAP
+    left = centres[ordered[0]][0]
+    for key, (x, y) in centres.items():  # the layers beyond the column make room for it
+        if x > left:
+            centres[key] = (x + (columns - 1) * width, y)
+    middle = (centres[ordered[0]][1] + centres[ordered[-1]][1]) / 2
+    top = middle - (rows - 1) * height / 2
+    for number, key in enumerate(ordered):
+        column, row = divmod(number, rows)
+        centres[key] = (left + column * width, top + row * height)
 
 
 def _depths(snapshot: Snapshot, placed: list[str],
@@ -185,6 +241,8 @@ def dot_positions(snapshot: Snapshot, shape_of: ShapeOf,
     missing = [key for key in placed if key not in centres]
     if missing:
         raise LayoutUnavailableError(f"Graphviz's dot placed no position for {missing[0]}")
+    for group in _leaf_groups(snapshot, placed):
+        _spread(centres, group, shape_of)
     # Centred on the origin, on whole units (the file stays tidy).
     mid_x = (min(x for x, _ in centres.values()) + max(x for x, _ in centres.values())) / 2
     mid_y = (min(y for _, y in centres.values()) + max(y for _, y in centres.values())) / 2

@@ -145,3 +145,33 @@ def test_names_never_reach_dot_as_text() -> None:
                                     "y": {"kind": "veth", "namespace": "b", "peer": "x"}})
     positions = dot_positions(snapshot, lambda key: box_shape(snapshot, key))
     assert set(positions) == {odd, "b"} and positions[odd] != positions["b"]
+
+
+def _star(namespaces: int) -> str:
+    """``namespaces`` namespaces, each with a veth whose peer is a port of one bridge."""
+    lines = ["netwright: 1", "name: star", "namespaces:"]
+    lines += [f"  n{i}: {{}}" for i in range(namespaces)]
+    lines += ["interfaces:", "  br0: {kind: bridge, addresses: [10.1.0.1/16]}"]
+    for i in range(namespaces):
+        lines += [f"  p{i}: {{kind: veth, peer: c{i}, master: br0}}",
+                  f"  c{i}: {{kind: veth, peer: p{i}, namespace: n{i},"
+                  f" addresses: [10.1.0.{i + 2}/16]}}"]
+    return "\n".join(lines) + "\n"
+
+
+def test_many_namespaces_on_one_bridge_are_arranged_in_a_block_not_a_column(
+        window: MainWindow, tmp_path: Path) -> None:
+    path = tmp_path / "star.yaml"
+    path.write_text(_star(50))
+    assert window.open_path(path)
+    _moved_away(window)
+    assert window.arrange()
+    centres = [window.scene.nodes[f"n{i}"].sceneBoundingRect().center() for i in range(50)]
+    columns = {round(c.x()) for c in centres}
+    assert len(columns) == 5  # about √(50/2); dot alone put all 50 in one column
+    height = max(c.y() for c in centres) - min(c.y() for c in centres)
+    width = max(c.x() for c in centres) - min(c.x() for c in centres)
+    assert height < 2 * width
+    bridge = window.scene.nodes["br0"].sceneBoundingRect()
+    assert all(c.x() > bridge.right() for c in centres)
+    assert measure_scene(window.scene).box_overlaps == 0
