@@ -21,6 +21,7 @@ import yaml
 
 from netwright.backend.export.multus import ANNOTATION_PREFIX, client_id_of, main_plugin
 from netwright.backend.export.multus_yaml import NAD_API, NETWORKS_ANNOTATION
+from netwright.backend.topology.fields import check_interface_name
 from netwright.backend.topology.problems import NetwrightError
 
 _SUB_INTERFACES = {"ipvlan", "macvlan", "vlan"}
@@ -109,6 +110,14 @@ def _selections(value: str, pod: str) -> list[dict[str, Any]]:
     return selections
 
 
+def _is_interface_name(text: str) -> bool:
+    try:
+        check_interface_name(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _route(entry: dict[str, Any], ifname: str) -> dict[str, Any]:
     dst = str(entry.get("dst", ""))
     route: dict[str, Any] = {"to": "default" if dst in _DEFAULT_ROUTES else dst}
@@ -150,8 +159,11 @@ class _Importer:
         if node:
             spec["node"] = str(node)
         self.design.namespaces[namespace] = spec
-        for selection in _selections(annotations.get(NETWORKS_ANNOTATION, ""), pod_name):
-            self._attachment(namespace, spec, selection, pod_name)
+        selections = _selections(annotations.get(NETWORKS_ANNOTATION, ""), pod_name)
+        for index, selection in enumerate(selections, start=1):
+            named = {"interface": f"net{index}", **selection}  # unnamed: Multus's own name
+            named["interface"] = named["interface"] or f"net{index}"
+            self._attachment(namespace, spec, named, pod_name)
 
     def _topology_name(self, annotations: dict[str, str]) -> None:
         name = annotations.get(f"{ANNOTATION_PREFIX}/topology")
@@ -170,8 +182,8 @@ class _Importer:
         config = _config(document, nad_name)
         plugin = main_plugin(config)
         kind = plugin.get("type")
-        key = annotations.get(f"{ANNOTATION_PREFIX}/interface", nad_name)
-        ifname = str(selection.get("interface") or key)
+        ifname = str(selection["interface"])
+        key = self._key(annotations.get(f"{ANNOTATION_PREFIX}/interface"), nad_name, ifname)
         link: dict[str, Any]
         if kind in _SUB_INTERFACES:
             master = str(plugin.get("master") or "")
@@ -200,6 +212,25 @@ class _Importer:
                     spec.setdefault("sysctls", {}).update(chained["sysctl"])
         self.design.interfaces[key] = link
 
+    def _key(self, *candidates: str | None) -> str:
+        """The first candidate that is a free interface key; else the last one numbered.
+
+        Export's ``netwright.io/interface`` names the design's key; YAML written by hand
+        often has one NetworkAttachmentDefinition for many pods, each pod an interface of its
+        own, so a name already taken gets a number (``net1-2``)."""
+        valid = [c for c in candidates if c and _is_interface_name(c)]
+        for candidate in valid:
+            if candidate not in self.design.interfaces and candidate not in self.design.nics:
+                return candidate
+        base = valid[-1] if valid else "net"
+        number = 2
+        while True:
+            suffix = f"-{number}"
+            key = base[: 15 - len(suffix)] + suffix
+            if key not in self.design.interfaces and key not in self.design.nics:
+                return key
+            number += 1
+
     def _sub_interface(self, kind: str, plugin: dict[str, Any], master: str) -> dict[str, Any]:
         if master not in self.design.interfaces:
             self.design.nics.setdefault(master, {})
@@ -216,7 +247,8 @@ class _Importer:
         bridge = str(plugin.get("bridge") or "cni0")
         self.design.nics.pop(bridge, None)
         self.design.interfaces.setdefault(bridge, {"kind": "bridge"})
-        port = annotations.get(f"{ANNOTATION_PREFIX}/host-port", f"{bridge}-{namespace}")
+        port = self._key(annotations.get(f"{ANNOTATION_PREFIX}/host-port"),
+                         f"{bridge}-{namespace}", f"veth-{key}", "veth")
         self.design.interfaces[port] = {"kind": "veth", "peer": key, "master": bridge}
         return {"kind": "veth", "peer": port, "_bridge": bridge,
                 "_gateway": bool(plugin.get("isGateway"))}

@@ -285,3 +285,53 @@ def test_is_gateway_turning_the_nodes_forwarding_on_is_said(
     assert [n.where for n in export.not_carried if n.where.startswith("host.")] == (
         [note] if note else [])
     assert any("forwarding on" in line for line in export.info) == info
+
+
+HAND_WRITTEN = """\
+apiVersion: k8s.cni.cncf.io/v1
+kind: NetworkAttachmentDefinition
+metadata: {name: macvlan-conf}
+spec:
+  config: '{"cniVersion": "0.3.1", "type": "macvlan", "master": "eth0", "mode": "bridge",
+    "ipam": {"type": "static", "routes": [{"dst": "0.0.0.0/0", "gw": "192.168.1.1"}]}}'
+---
+apiVersion: k8s.cni.cncf.io/v1
+kind: NetworkAttachmentDefinition
+metadata: {name: a-bridge-network-with-a-long-name}
+spec:
+  config: '{"cniVersion": "0.3.1", "type": "bridge", "bridge": "cni1",
+    "ipam": {"type": "static"}}'
+"""
+HAND_POD = """\
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: {name}
+  annotations:
+    k8s.v1.cni.cncf.io/networks: '{networks}'
+spec: {{containers: [{{name: main, image: alpine}}]}}
+"""
+
+
+def test_one_hand_written_definition_serves_many_pods_each_with_its_own_interface() -> None:
+    """Multus users write one NetworkAttachmentDefinition for many pods, and leave the
+    interface name to Multus (net1, net2, … in the annotation's order): each pod gets its
+    own interface, none overwrites another's."""
+    text = HAND_WRITTEN
+    for index, name in enumerate(("samplepod", "samplepod2"), start=1):
+        networks = json.dumps([
+            {"name": "macvlan-conf", "ips": [f"192.168.1.{200 + index}/24"]},
+            {"name": "a-bridge-network-with-a-long-name", "ips": [f"10.1.0.{index}/24"]}])
+        text += HAND_POD.format(name=name, networks=networks)
+    design = parse_topology(import_multus(text)[0])
+    seen = {(link.namespace, link.name or key, link.kind, tuple(map(str, link.addresses)))
+            for key, link in design.interfaces.items() if link.namespace}
+    assert seen == {
+        ("samplepod", "net1", "macvlan", ("192.168.1.201/24",)),
+        ("samplepod", "net2", "veth", ("10.1.0.1/24",)),
+        ("samplepod2", "net1", "macvlan", ("192.168.1.202/24",)),
+        ("samplepod2", "net2", "veth", ("10.1.0.2/24",))}
+    ports = [link for link in design.interfaces.values() if link.kind == "veth"
+             and link.namespace is None]
+    assert len(ports) == 2 and all(p.master == "cni1" for p in ports)
