@@ -20,6 +20,7 @@ Example::
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +47,8 @@ POD_IMAGE = "registry.k8s.io/pause:3.9"  # holds the pod's namespace and nothing
 ANNOTATION_PREFIX = "netwright.io"
 CLUSTER_INTERFACE = "eth0"  # every pod's interface on the cluster's default network
 _DEFAULT = {4: "0.0.0.0/0", 6: "::/0"}
+_PER_INTERFACE = re.compile(  # a sysctl of one interface: its file exists only with it
+    r"(?P<head>net\.ipv[46]\.(?:conf|neigh)\.)(?P<name>[^.]+)(?P<tail>\..+)")
 
 
 @dataclass(frozen=True)
@@ -408,17 +411,28 @@ class MultusMapping:
         return None
 
     def _place_sysctls(self, pod: PodPlan, sysctls: dict[str, str]) -> None:
-        """Namespace sysctls ride on the tuning plugin, chained after the pod's first
-        attachment (the tuning plugin writes any ``net.*`` key inside the pod)."""
-        if not sysctls:
-            return
-        if not pod.attachments:
-            for key in sysctls:
-                pod.notes.append(NotCarried(f"namespaces.{pod.namespace}.sysctls.{key}",
-                                            "the pod has no attachment to chain the tuning"
-                                            " plugin on"))
-            return
-        _tuning(pod.attachments[0]).setdefault("sysctl", {}).update(sysctls)
+        """Namespace sysctls ride on the tuning plugin (which writes any ``net.*`` key inside
+        the pod), chained after the pod's first attachment; a key of one interface
+        (``net.ipv4.conf.mv2.rp_filter``) after that interface's own attachment, under its
+        name in the pod, since its file exists only once the interface does."""
+        by_name = {(self.topology.interfaces[a.key].name or a.key): a for a in pod.attachments}
+        for key, value in sysctls.items():
+            where = f"namespaces.{pod.namespace}.sysctls.{key}"
+            found = _PER_INTERFACE.fullmatch(key)
+            written = key
+            target = pod.attachments[0] if pod.attachments else None
+            if found and found["name"] not in ("all", "default", "lo"):
+                target = by_name.get(found["name"])
+                if target is None:
+                    pod.notes.append(NotCarried(where, f"{found['name']} is no attachment of"
+                                                " this pod, so no tuning plugin runs on it"))
+                    continue
+                written = f"{found['head']}{target.ifname}{found['tail']}"
+            if target is None:
+                pod.notes.append(NotCarried(where, "the pod has no attachment to chain the"
+                                            " tuning plugin on"))
+                continue
+            _tuning(target).setdefault("sysctl", {})[written] = value
 
     # -- what is left out ---------------------------------------------------------------
 

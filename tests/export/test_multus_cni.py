@@ -119,6 +119,31 @@ def test_sysctls_mac_and_mtu_reach_the_pod(uplink: Callable[..., None]) -> None:
         stop_pods(pods)
 
 
+def test_a_sysctl_of_a_later_attachment_waits_for_its_interface(
+        uplink: Callable[..., None]) -> None:
+    """A namespace sysctl of one interface goes on the tuning plugin after that interface's
+    attachment: after the first one, its /proc/sys file does not exist yet and ADD fails."""
+    uplink("eth1")
+    design = parse_topology(
+        "netwright: 1\nname: sys\nhost: {nics: {eth1: {addresses: [192.168.31.240/24]}}}\n"
+        "namespaces:\n  p1:\n    sysctls: {net.ipv4.conf.all.rp_filter: 1,"
+        " net.ipv4.conf.data0.rp_filter: 2}\ninterfaces:\n"
+        "  mv1: {kind: macvlan, parent: eth1, mode: bridge, namespace: p1,"
+        " addresses: [192.168.31.7/24]}\n"
+        "  mv2: {kind: macvlan, parent: eth1, mode: bridge, namespace: p1, name: data0,"
+        " addresses: [192.168.31.8/24]}\n")
+    pods = pods_of(render_multus(export_multus(design)))
+    try:
+        start_pods(pods)
+        read = subprocess.run(["ip", "netns", "exec", "p1", "cat",
+                               "/proc/sys/net/ipv4/conf/all/rp_filter",
+                               "/proc/sys/net/ipv4/conf/data0/rp_filter"],
+                              capture_output=True, text=True, check=True).stdout.split()
+        assert read == ["1", "2"]
+    finally:
+        stop_pods(pods)
+
+
 def test_a_wrong_master_is_the_plugins_error_not_a_silent_success(
         uplink: Callable[..., None]) -> None:
     """--nic names the nodes' NIC: a name the node lacks fails at ADD, as on a real node."""
