@@ -369,10 +369,11 @@ class MultusMapping:
                 pod.notes.append(NotCarried(where, _route_text(route) + ": it leaves through"
                                             " no attachment of this pod"))
                 continue
-            if route.metric is not None:
-                pod.notes.append(NotCarried(where + ".metric", "a CNI route has no metric"
-                                            f" (CNI {CNI_VERSION}); the route is carried"
-                                            " without it"))
+            for field_name, value in (("metric", route.metric), ("src", route.src)):
+                if value is not None:
+                    pod.notes.append(NotCarried(
+                        f"{where}.{field_name}", f"a CNI route has no {field_name}"
+                        f" (CNI {CNI_VERSION}); the route is carried without {value}"))
             ipam = main_plugin(target.config).get("ipam", {})
             if ipam.get("type") != "static":
                 pod.notes.append(NotCarried(where, _route_text(route) + ": its attachment"

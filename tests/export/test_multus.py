@@ -144,6 +144,13 @@ def test_losses_name_each_object_and_reason() -> None:
     assert "bridge inside a pod" in notes["interfaces.c"]
 
 
+def test_a_routes_preferred_source_is_listed() -> None:
+    """A CNI route is a destination and a gateway: the design's src is not carried."""
+    design = DESIGN.replace("metric: 100}", "metric: 100, src: 192.168.31.5}")
+    notes = {n.where: n.reason for n in export_multus(parse_topology(design)).not_carried}
+    assert "without 192.168.31.5" in notes["namespaces.pod.one.routes[0].src"]
+
+
 def test_names_node_selector_and_dhcp_client_id() -> None:
     text = render_multus(export_multus(parse_topology(DESIGN)))
     docs = documents(text)
