@@ -211,6 +211,8 @@ class MultusMapping:
         for end in (key, host_port):
             if end is not None:
                 attachment.notes += _filter_losses(end, t.interfaces[end])
+        if host_port is not None:
+            attachment.notes += _host_end_losses(host_port, t.interfaces[host_port], link)
         return attachment
 
     def _master(self, key: str, parent: str | None) -> str | None:
@@ -575,6 +577,29 @@ def client_id_of(value: str) -> str:
     if raw.startswith(b"\x00") and client_id_bytes(value[1:]) == raw:
         return value[1:]
     return client_id_text(raw)
+
+
+def _host_end_losses(key: str, port: Any, pod_end: Any) -> list[NotCarried]:
+    """The bridge plugin makes the node's end of the pair itself: a random vethXXXXXXXX name
+    and MAC, the pod end's MTU, up, no address. What the design sets otherwise is lost."""
+    where = f"interfaces.{key}"
+    lost = []
+    if port.mtu is not None and port.mtu != (pod_end.mtu or 1500):
+        lost.append(NotCarried(f"{where}.mtu", f"the bridge plugin gives the node's end the"
+                               f" pod end's MTU, {pod_end.mtu or 1500}, not {port.mtu}"))
+    if port.mac is not None:
+        lost.append(NotCarried(f"{where}.mac", "the bridge plugin gives the node's end a"
+                               " random MAC address"))
+    if static_addresses(port) or dhcp_entries(port):
+        lost.append(NotCarried(f"{where}.addresses", "the bridge plugin gives the node's end"
+                               " of the pair no address"))
+    if port.state == "down":
+        lost.append(NotCarried(f"{where}.state", "the bridge plugin brings the node's end"
+                               " up; state down is lost"))
+    if port.persist:
+        lost.append(NotCarried(f"{where}.persist", "the node's end lives and dies with the"
+                               " pod"))
+    return lost
 
 
 def main_plugin(config: dict[str, Any]) -> dict[str, Any]:

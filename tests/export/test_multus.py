@@ -342,3 +342,15 @@ def test_one_hand_written_definition_serves_many_pods_each_with_its_own_interfac
     ports = [link for link in design.interfaces.values() if link.kind == "veth"
              and link.namespace is None]
     assert len(ports) == 2 and all(p.master == "cni1" for p in ports)
+
+
+def test_what_the_design_sets_on_a_bridge_ports_node_end_is_listed() -> None:
+    """The bridge plugin makes the node's end of the pair itself (random name and MAC, the pod
+    end's MTU, up, no address): the design's own settings of that end are not dropped
+    silently."""
+    design = GATEWAY_BRIDGE.format(host="").replace(
+        "master: br9}", "master: br9, mtu: 9000, mac: '02:00:00:00:00:09', state: down,"
+        " persist: true}")
+    notes = {n.where for n in export_multus(parse_topology(design)).not_carried}
+    assert {"interfaces.web-h.mtu", "interfaces.web-h.mac", "interfaces.web-h.state",
+            "interfaces.web-h.persist"} <= notes
