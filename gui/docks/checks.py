@@ -95,8 +95,28 @@ def ports_html(pair: dict[str, Any]) -> str:
     return f"<p><b>Ports</b> (besides the echo):</p><ul>{''.join(rows)}</ul>"
 
 
+def _target(pair: dict[str, Any]) -> str:
+    return str(pair.get("target_name") or pair.get("target"))
+
+
+def column_order(pairs: list[dict[str, Any]], sources: list[str]) -> list[str]:
+    """The matrix's columns: the targets outside every namespace (host, gateway, outside)
+    as the backend lists them, then each namespace's own addresses in the rows' order, so
+    a row's blank own cell falls on one diagonal. In the order the targets first appeared,
+    the first row's own column came last (the seed's read net2, …, net1; 200 namespaces put
+    n0's column after n199's)."""
+    own: dict[str, list[str]] = {}  # a source's own addresses ("self" pairs), as labels
+    for pair in pairs:
+        if pair.get("role") == "self":
+            own.setdefault(str(pair.get("source")), []).append(_target(pair))
+    targets = dict.fromkeys(_target(p) for p in pairs if p.get("role") != "self")
+    in_rows = [label for source in sources for label in own.get(source, []) if label in targets]
+    placed = set(in_rows)
+    return [label for label in targets if label not in placed] + list(dict.fromkeys(in_rows))
+
+
 def pair_key(pair: dict[str, Any]) -> tuple[str, str]:
-    return str(pair.get("source")), str(pair.get("target_name") or pair.get("target"))
+    return str(pair.get("source")), _target(pair)
 
 
 def with_stale_measurement(measured: dict[str, Any], predicted: dict[str, Any]) -> dict[str, Any]:
@@ -257,15 +277,16 @@ class ChecksView(QWidget):
         self.result = result
         pairs = [p for p in result.get("pairs", []) if p.get("role") != "self"]
         sources = list(dict.fromkeys(str(p.get("source")) for p in pairs))
-        targets = list(dict.fromkeys(str(p.get("target_name") or p.get("target")) for p in pairs))
+        targets = column_order(result.get("pairs", []), sources)
         self.matrix.clear()
         self.matrix.setRowCount(len(sources))
         self.matrix.setColumnCount(len(targets))
         self.matrix.setVerticalHeaderLabels(sources)
         self.matrix.setHorizontalHeaderLabels(targets)
+        rows = {source: number for number, source in enumerate(sources)}
+        columns = {target: number for number, target in enumerate(targets)}
         for pair in pairs:
-            row = sources.index(str(pair.get("source")))
-            column = targets.index(str(pair.get("target_name") or pair.get("target")))
+            row, column = rows[str(pair.get("source"))], columns[_target(pair)]
             item = QTableWidgetItem(cell_text(pair))
             item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             item.setData(PAIR_ROLE, pair)

@@ -1,0 +1,58 @@
+"""The Checks matrix's columns: each namespace's own column in the rows' order, so the blank
+own cells fall on one diagonal, whatever the number of namespaces."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from netwright.gui.canvas.theme import make_theme
+from netwright.gui.docks.checks import ChecksView
+from netwright.gui.link.predictions import predict
+from netwright.gui.model.document import TopologyDocument
+
+SEED = Path(__file__).resolve().parents[2] / "examples" / "seed-ipvlan-l2-default.yaml"
+
+
+def _headers(view: ChecksView, vertical: bool) -> list[str]:
+    matrix = view.matrix
+    count = matrix.rowCount() if vertical else matrix.columnCount()
+    item = matrix.verticalHeaderItem if vertical else matrix.horizontalHeaderItem
+    return [item(number).text() for number in range(count)]
+
+
+def _star(namespaces: int) -> str:
+    lines = ["netwright: 1", "name: star", "namespaces:"]
+    lines += [f"  n{i}: {{}}" for i in range(namespaces)]
+    lines += ["interfaces:", "  br0: {kind: bridge, addresses: [10.1.0.1/16]}"]
+    for i in range(namespaces):
+        lines += [f"  p{i}: {{kind: veth, peer: c{i}, master: br0}}",
+                  f"  c{i}: {{kind: veth, peer: p{i}, namespace: n{i},"
+                  f" addresses: [10.1.0.{i + 2}/16]}}"]
+    return "\n".join(lines) + "\n"
+
+
+def test_each_row_s_own_column_comes_in_the_rows_order(qtbot) -> None:  # type: ignore[no-untyped-def]
+    view = ChecksView(make_theme(False))
+    qtbot.addWidget(view)
+    document = TopologyDocument()
+    document.load_text(SEED.read_text())
+    view.show_result(predict(document), measured=False)
+    assert _headers(view, vertical=True) == ["net1", "net2"]
+    columns = _headers(view, vertical=False)
+    assert columns[-2:] == ["net1/ipvlan1", "net2/ipvlan2"]  # was net2/ipvlan2 first
+    assert "net1/ipvlan1" not in columns[:-2] and "net2/ipvlan2" not in columns[:-2]
+
+
+def test_many_namespaces_put_the_own_cells_on_one_diagonal(qtbot) -> None:  # type: ignore[no-untyped-def]
+    view = ChecksView(make_theme(False))
+    qtbot.addWidget(view)
+    document = TopologyDocument()
+    document.load_text(_star(30))
+    view.show_result(predict(document), measured=False)
+    rows, columns = _headers(view, vertical=True), _headers(view, vertical=False)
+    assert rows == [f"n{i}" for i in range(30)] + ["host"]
+    first = columns.index("n0/c0")
+    assert columns[first:] == [f"n{i}/c{i}" for i in range(30)] + ["host/br0"]
+    blank = [(row, column) for row in range(len(rows)) for column in range(len(columns))
+             if view.matrix.item(row, column) is None]
+    assert blank == [(row, first + row) for row in range(len(rows))]
