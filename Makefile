@@ -27,8 +27,13 @@ bytecode: $(STAMP)
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml
-	test -x $(PY) || $(PYTHON_BASE) -m venv $(VENV)
+# Made again while it has no pip: Debian's python3 without python3-venv makes bin/python, then
+# fails at ensurepip (naming the package to install), and the next run must not take that
+# half-made environment as done (tests/test_makefile_venv.py).
+$(VENV)/bin/pip:
+	$(PYTHON_BASE) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(VENV)/bin/pip
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test]'
 	touch $(STAMP)
