@@ -1,12 +1,16 @@
 """The Checks matrix's columns: each namespace's own column in the rows' order, so the blank
-own cells fall on one diagonal, whatever the number of namespaces."""
+own cells fall on one diagonal, whatever the number of namespaces; a cell's tooltip."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QEvent
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QApplication, QToolTip
+
 from netwright.gui.canvas.theme import make_theme
-from netwright.gui.docks.checks import ChecksView
+from netwright.gui.docks.checks import PAIR_ROLE, ChecksView, explanation_html
 from netwright.gui.link.predictions import predict
 from netwright.gui.model.document import TopologyDocument
 
@@ -56,3 +60,24 @@ def test_many_namespaces_put_the_own_cells_on_one_diagonal(qtbot) -> None:  # ty
     blank = [(row, column) for row in range(len(rows)) for column in range(len(columns))
              if view.matrix.item(row, column) is None]
     assert blank == [(row, first + row) for row in range(len(rows))]
+
+
+def test_a_cell_s_tooltip_is_its_explanation(qtbot) -> None:  # type: ignore[no-untyped-def]
+    view = ChecksView(make_theme(False))
+    qtbot.addWidget(view)
+    view.resize(900, 300)
+    view.show()
+    document = TopologyDocument()
+    document.load_text(SEED.read_text())
+    view.show_result(predict(document), measured=False)
+    matrix = view.matrix
+    item = next(matrix.item(0, c) for c in range(matrix.columnCount()) if matrix.item(0, c))
+    at = matrix.visualItemRect(item).center()
+    QApplication.sendEvent(matrix.viewport(), QHelpEvent(QEvent.Type.ToolTip, at,
+                                                         matrix.viewport().mapToGlobal(at)))
+    assert QToolTip.text() == explanation_html(item.data(PAIR_ROLE))
+    assert "net1" in QToolTip.text()
+    empty = matrix.visualRect(matrix.model().index(0, matrix.columnCount() - 2)).center()
+    QApplication.sendEvent(matrix.viewport(), QHelpEvent(QEvent.Type.ToolTip, empty,
+                                                         matrix.viewport().mapToGlobal(empty)))
+    qtbot.waitUntil(lambda: not QToolTip.isVisible())  # net1's own cell: nothing to explain
