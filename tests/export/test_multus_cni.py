@@ -256,3 +256,36 @@ def test_a_designed_dhcp_client_id_reaches_the_server_as_netwright_sends_it(
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.mark.kernel
+def test_ipvlan_l3_with_ipv6_mtu_and_a_device_route(uplink: Callable[..., None]) -> None:
+    """ipvlan l3 pods on the node's NIC, each with IPv4 and IPv6, an MTU and a route by
+    device only: the plugin builds what `apply` builds (mode, MTU, addresses, routes) and the
+    check of what was carried agrees with its prediction."""
+    uplink("eth1")
+    design = parse_topology(
+        "netwright: 1\nname: l3\nhost: {nics: {eth1: {addresses: [192.168.31.240/24]}}}\n"
+        "namespaces:\n  a: {routes: [{to: 10.9.0.0/16, dev: ipv-a}]}\n  b: {}\n"
+        "interfaces:\n"
+        "  ipv-a: {kind: ipvlan, parent: eth1, mode: l3, namespace: a, mtu: 1400,"
+        " addresses: [10.1.0.5/24, 'fd00:1::5/64 nodad']}\n"
+        "  ipv-b: {kind: ipvlan, parent: eth1, mode: l3, namespace: b, mtu: 1400,"
+        " addresses: [10.1.0.6/24, 'fd00:1::6/64 nodad']}\n")
+    exported = render_multus(export_multus(design))
+    pods = pods_of(exported)
+    try:
+        start_pods(pods)
+        link = json.loads(subprocess.run(["ip", "-n", "a", "-d", "-j", "addr", "show", "ipv-a"],
+                                         capture_output=True, text=True, check=True).stdout)[0]
+        assert (link["linkinfo"]["info_data"]["mode"], link["mtu"]) == ("l3", 1400)
+        assert {f"{a['local']}/{a['prefixlen']}" for a in link["addr_info"]
+                if a.get("scope") == "global"} == {"10.1.0.5/24", "fd00:1::5/64"}
+        routes = json.loads(subprocess.run(["ip", "-n", "a", "-j", "route", "show",
+                                            "10.9.0.0/16"], capture_output=True, text=True,
+                                           check=True).stdout)
+        assert [(r["dst"], r.get("gateway"), r["dev"]) for r in routes] == [
+            ("10.9.0.0/16", None, "ipv-a")]
+        assert_agrees(check(carried_topology(design, exported), SLOW))
+    finally:
+        stop_pods(pods)
