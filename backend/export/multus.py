@@ -198,7 +198,8 @@ class MultusMapping:
         ifname = name
         notes: list[NotCarried] = []
         if name in used:
-            ifname = _free_ifname(used)
+            ifname = _free_ifname(used | {v.name or k for k, v in t.interfaces.items()
+                                          if v.namespace == link.namespace})
             notes.append(NotCarried(
                 f"{where}.name",
                 f"'{name}' is the pod's interface on the cluster's default network, so the"

@@ -354,3 +354,16 @@ def test_what_the_design_sets_on_a_bridge_ports_node_end_is_listed() -> None:
     notes = {n.where for n in export_multus(parse_topology(design)).not_carried}
     assert {"interfaces.web-h.mtu", "interfaces.web-h.mac", "interfaces.web-h.state",
             "interfaces.web-h.persist"} <= notes
+
+
+def test_a_renamed_eth0_takes_a_name_no_interface_of_its_pod_has() -> None:
+    """A pod's eth0 is the cluster's: the design's eth0 becomes net1, unless the pod has its
+    own net1, which keeps its name."""
+    design = GATEWAY_BRIDGE.format(host="").replace(
+        "namespace: web,", "namespace: web, name: eth0,") + (
+        "  net1-h: {kind: veth, peer: net1, master: br9}\n"
+        "  net1: {kind: veth, peer: net1-h, namespace: web, addresses: [10.20.0.11/24]}\n")
+    export = export_multus(parse_topology(design))
+    assert {a.key: a.ifname for a in export.attachments} == {"web-p": "net2", "net1": "net1"}
+    assert [n.where for n in export.not_carried if n.where.endswith(".name")] == [
+        "interfaces.web-p.name"]
