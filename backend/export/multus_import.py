@@ -13,6 +13,7 @@ by hand imports too, with keys taken from the Kubernetes names.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,15 @@ from netwright.backend.topology.fields import check_interface_name
 from netwright.backend.topology.problems import NetwrightError
 
 _SUB_INTERFACES = {"ipvlan", "macvlan", "vlan"}
+_COMMON_FIELDS = {"type", "name", "cniVersion", "ipam", "capabilities"}
+_PLUGIN_FIELDS = {  # what the import reads of each plugin; anything else is said
+    "ipvlan": {"master", "mode", "mtu"},
+    "macvlan": {"master", "mode", "mtu"},
+    "vlan": {"master", "vlanId", "mtu"},
+    "bridge": {"bridge", "isGateway", "isDefaultGateway", "mtu"},
+    "tuning": {"mac", "mtu", "sysctl"},
+}
+_IPAM_FIELDS = {"static": {"type", "addresses", "routes"}, "dhcp": {"type", "provide"}}
 _DEFAULT_ROUTES = {"0.0.0.0/0", "::/0"}
 
 
@@ -194,7 +204,7 @@ class _Importer:
         elif kind == "bridge":
             link = self._bridge_port(key, namespace, plugin, annotations)
         else:
-            self.design.skipped.append(f"{nad_name}: the {kind} plugin has no Netwright kind")
+            self._skip(f"{nad_name}: the {kind} plugin has no Netwright kind")
             return
         if ifname != key:
             link["name"] = ifname
@@ -208,9 +218,32 @@ class _Importer:
             if chained.get("type") == "tuning":
                 if chained.get("mac"):
                     link["mac"] = str(chained["mac"])
+                if chained.get("mtu"):
+                    link["mtu"] = int(chained["mtu"])
                 if chained.get("sysctl"):
                     spec.setdefault("sysctls", {}).update(chained["sysctl"])
+        for chained in config.get("plugins", [plugin]):
+            self._not_imported(nad_name, chained)
         self.design.interfaces[key] = link
+
+    def _skip(self, text: str) -> None:
+        """Say once what is not imported (a definition may serve many pods)."""
+        if text not in self.design.skipped:
+            self.design.skipped.append(text)
+
+    def _not_imported(self, nad_name: str, plugin: dict[str, Any]) -> None:
+        """Every setting of a plugin that the import does not turn into the design is said."""
+        kind = str(plugin.get("type"))
+        known = _PLUGIN_FIELDS.get(kind)
+        if known is None:
+            self._skip(f"{nad_name}: the chained {kind} plugin has no Netwright equivalent")
+            return
+        for name in sorted(set(plugin) - known - _COMMON_FIELDS):
+            self._skip(f"{nad_name}: the {kind} plugin's {name} has no Netwright equivalent")
+        ipam = plugin.get("ipam") or {}
+        for name in sorted(set(ipam) - _IPAM_FIELDS.get(str(ipam.get("type")), set(ipam))):
+            self._skip(f"{nad_name}: the {ipam['type']} IPAM's {name} has no Netwright"
+                       " equivalent")
 
     def _key(self, *candidates: str | None) -> str:
         """The first candidate that is a free interface key; else the last one numbered.
@@ -251,7 +284,7 @@ class _Importer:
                          f"{bridge}-{namespace}", f"veth-{key}", "veth")
         self.design.interfaces[port] = {"kind": "veth", "peer": key, "master": bridge}
         return {"kind": "veth", "peer": port, "_bridge": bridge,
-                "_gateway": bool(plugin.get("isGateway"))}
+                "_gateway": bool(plugin.get("isGateway") or plugin.get("isDefaultGateway"))}
 
     def _ipam(self, link: dict[str, Any], spec: dict[str, Any], plugin: dict[str, Any],
               ifname: str, selection: dict[str, Any]) -> None:
@@ -265,28 +298,72 @@ class _Importer:
             link["addresses"] = [{"dhcp": {"client-id": client_id}} if client_id else "dhcp"]
             return
         if ipam.get("type") != "static" and ipam:
-            self.design.skipped.append(f"{ifname}: {ipam.get('type')} IPAM hands out addresses"
-                                       " the file does not hold; imported without addresses")
+            self._skip(f"{ifname}: {ipam.get('type')} IPAM hands out addresses the file does"
+                       " not hold; imported without addresses")
             return
-        entries = ipam.get("addresses") or []
-        addresses = [str(a) for a in selection.get("ips") or []] or [
-            str(e.get("address")) for e in entries if e.get("address")]
+        entries = self._entries(plugin, selection, ifname)
+        addresses = [str(e["address"]) for e in entries]
         if addresses:
             link["addresses"] = addresses
         for entry in ipam.get("routes") or []:
             spec.setdefault("routes", []).append(_route(entry, ifname))
         if bridge and is_gateway:
-            self._bridge_gateway(bridge, entries)
+            gateways = [_gateway(entry) for entry in entries]
+            self._bridge_gateway(bridge, [g for g in gateways if g is not None])
+            if plugin.get("isDefaultGateway"):
+                _default_routes(spec, gateways)
 
-    def _bridge_gateway(self, bridge: str, entries: list[dict[str, Any]]) -> None:
+    def _entries(self, plugin: dict[str, Any], selection: dict[str, Any],
+                 ifname: str) -> list[dict[str, Any]]:
+        """The static addresses the plugin really gets: Multus passes the selection's ips as
+        runtimeConfig to a plugin declaring the ips capability, and the static IPAM then
+        replaces its own list with them (gateways and all); without the capability they
+        are not passed at all."""
+        listed = [e for e in (plugin.get("ipam") or {}).get("addresses") or []
+                  if e.get("address")]
+        ips = [str(a) for a in selection.get("ips") or []]
+        if not ips:
+            return listed
+        if (plugin.get("capabilities") or {}).get("ips"):
+            return [{"address": a} for a in ips]
+        self._skip(f"{ifname}: the selection asks for ips {', '.join(ips)}, but its plugin"
+                   " declares no ips capability, so Multus does not pass them")
+        return listed
+
+    def _bridge_gateway(self, bridge: str, gateways: list[str]) -> None:
         """isGateway: the bridge plugin gives the bridge the gateway with the pod's prefix."""
-        for entry in entries:
-            gateway, address = entry.get("gateway"), str(entry.get("address", ""))
-            if gateway and "/" in address:
-                cidr = f"{gateway}/{address.rpartition('/')[2]}"
-                addresses = self.design.interfaces[bridge].setdefault("addresses", [])
-                if cidr not in addresses:
-                    addresses.append(cidr)
+        addresses = self.design.interfaces[bridge].setdefault("addresses", [])
+        for cidr in gateways:
+            if cidr not in addresses:
+                addresses.append(cidr)
+
+
+def _gateway(entry: dict[str, Any]) -> str | None:
+    """The bridge's address for an IPAM entry (isGateway): the entry's gateway, else the
+    subnet's first address (the plugin's calcGatewayIP), with the entry's prefix."""
+    try:
+        interface = ipaddress.ip_interface(str(entry.get("address")))
+    except ValueError:
+        return None
+    network = interface.network
+    gateway = entry.get("gateway") or next(network.hosts(), network.network_address)
+    return f"{gateway}/{network.prefixlen}"
+
+
+def _default_routes(spec: dict[str, Any], gateways: list[str | None]) -> None:
+    """isDefaultGateway: a default route via each family's first gateway, unless the IPAM
+    already routes that family's default."""
+    routes = spec.setdefault("routes", [])
+    for cidr in gateways:
+        if cidr is None:
+            continue
+        via = cidr.partition("/")[0]
+        version = ipaddress.ip_address(via).version
+        if not any(r["to"] == "default" and r.get("via") and ipaddress.ip_address(
+                r["via"]).version == version for r in routes):
+            routes.append({"to": "default", "via": via})
+    if not routes:
+        del spec["routes"]
 
 
 def _layout(design: _Design) -> dict[str, dict[str, float]]:

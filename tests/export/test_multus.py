@@ -300,6 +300,7 @@ kind: NetworkAttachmentDefinition
 metadata: {name: macvlan-conf}
 spec:
   config: '{"cniVersion": "0.3.1", "type": "macvlan", "master": "eth0", "mode": "bridge",
+    "capabilities": {"ips": true},
     "ipam": {"type": "static", "routes": [{"dst": "0.0.0.0/0", "gw": "192.168.1.1"}]}}'
 ---
 apiVersion: k8s.cni.cncf.io/v1
@@ -307,7 +308,7 @@ kind: NetworkAttachmentDefinition
 metadata: {name: a-bridge-network-with-a-long-name}
 spec:
   config: '{"cniVersion": "0.3.1", "type": "bridge", "bridge": "cni1",
-    "ipam": {"type": "static"}}'
+    "capabilities": {"ips": true}, "ipam": {"type": "static"}}'
 """
 HAND_POD = """\
 ---

@@ -22,6 +22,7 @@ import pytest
 from netwright.backend.checks.run import CheckOptions
 from netwright.backend.dhcp.identity import client_id_bytes, client_id_text
 from netwright.backend.export.multus import export_multus, main_plugin
+from netwright.backend.export.multus_import import import_multus
 from netwright.backend.export.multus_yaml import render_multus
 from netwright.backend.topology import load_topology, parse_topology
 from tests.checks.conftest import OUTSIDE
@@ -289,3 +290,45 @@ def test_ipvlan_l3_with_ipv6_mtu_and_a_device_route(uplink: Callable[..., None])
         assert_agrees(check(carried_topology(design, exported), SLOW))
     finally:
         stop_pods(pods)
+
+
+HAND_WRITTEN_BRIDGE = """\
+apiVersion: k8s.cni.cncf.io/v1
+kind: NetworkAttachmentDefinition
+metadata: {name: br-net}
+spec:
+  config: '{"cniVersion": "0.4.0", "name": "br-net", "plugins": [{"type": "bridge",
+    "bridge": "cni7", "isDefaultGateway": true, "hairpinMode": true,
+    "capabilities": {"ips": true}, "ipam": {"type": "static",
+    "addresses": [{"address": "10.7.0.9/24", "gateway": "10.7.0.254"}]}},
+    {"type": "tuning", "mtu": 1400}]}'
+"""
+
+
+def test_hand_written_yaml_imports_as_the_plugins_build_it() -> None:
+    """A bridge definition as people write them for Multus: isDefaultGateway, pods asking for
+    their ips, a tuning MTU. The plugins use the pods' ips (not the listed address and its
+    gateway), give the bridge the subnet's first address and each pod a default route
+    through it: the import must say the same, so its check agrees with what was built, and
+    say what it leaves out (hairpinMode)."""
+    text = HAND_WRITTEN_BRIDGE
+    for name, address in (("p1", "10.7.0.5/24"), ("p2", "10.7.0.6/24")):
+        text += ("---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: " + name + "\n"
+                 "  annotations:\n    k8s.v1.cni.cncf.io/networks: '[{\"name\": \"br-net\","
+                 f" \"ips\": [\"{address}\"]}}]'\nspec: {{containers: [{{name: main,"
+                 " image: alpine}]}\n")
+    imported, skipped = import_multus(text)
+    assert skipped == ["br-net: the bridge plugin's hairpinMode has no Netwright equivalent"]
+    design = parse_topology(imported)
+    assert [str(a) for a in design.interfaces["cni7"].addresses] == ["10.7.0.1/24"]
+    assert [(r.to, r.via) for r in design.namespaces["p1"].routes] == [("default", "10.7.0.1")]
+    pods = pods_of(text)
+    try:
+        start_pods(pods)
+        assert_agrees(check(design, OPTIONS))
+        mtu = json.loads(subprocess.run(["ip", "-n", "p1", "-j", "link", "show", "net1"],
+                                        capture_output=True, text=True, check=True).stdout)
+        assert mtu[0]["mtu"] == design.interfaces["br-net"].mtu == 1400
+    finally:
+        stop_pods(pods)
+        subprocess.run(["ip", "link", "del", "cni7"], check=False)

@@ -129,10 +129,11 @@ def pods_of(text: str, netns_of: dict[str, str] | None = None) -> list[CniPod]:
         cni_args = (f"IgnoreUnknown=true;K8S_POD_NAMESPACE=default;K8S_POD_NAME={meta['name']};"
                     f"K8S_POD_INFRA_CONTAINER_ID={container};K8S_POD_UID={uuid.uuid4()}")
         networks = []
-        for selection in json.loads(annotations.get(NETWORKS, "[]")):
+        for index, selection in enumerate(json.loads(annotations.get(NETWORKS, "[]")), 1):
             runtime = {k: selection[k] for k in ("ips", "mac") if k in selection}
-            networks.append(CniNetwork(nads[selection["name"]], netns, selection["interface"],
-                                       container, cni_args, runtime))
+            ifname = selection.get("interface") or f"net{index}"  # Multus's own naming
+            networks.append(CniNetwork(nads[selection["name"]], netns, ifname, container,
+                                       cni_args, runtime))
         pods.append(CniPod(name, netns, networks))
     return pods
 
