@@ -80,6 +80,7 @@ class Explainer:
         *, probe_size: int | None = None, host_rp_filter: dict[str, int] | None = None,
         address_states: AddressStates | None = None,
         loopback_down: frozenset[Place] = frozenset(), forwarding_read: bool = False,
+        observed: bool = False,
     ) -> None:
         """``foreign``: tables Netwright does not own, read from a kernel, by place;
         ``bridge_nf``: per IP version, whether bridged packets pass the IP hooks
@@ -91,7 +92,8 @@ class Explainer:
         detection, read from a kernel (None: the design alone, where a duplicate is a race);
         ``loopback_down``: places whose ``lo`` is down (an observed host's namespaces: a
         design's always have it up); ``forwarding_read``: ``host_forwarding`` was read from
-        the host's kernel."""
+        the host's kernel; ``observed``: ``topology`` is the live host as imported (check
+        --host), no design, so the notes speak of what the kernels showed."""
         self.probe_size = probe_size
         self.loopback_down = loopback_down
         self.dad = Dad(topology, address_states)
@@ -102,6 +104,7 @@ class Explainer:
             self.l2 = Layer2(self.net)
         if forwarding_read:
             self.net.host_forwarding_origin = "kernel"
+        self.net.observed = observed
         self.routing = Routing(self.net)
         self.mtu = PathMtus(self.net, self.l2, bridge_nf)
         self.rp = ReversePath(self.net, self.routing, host_rp_filter)
@@ -511,8 +514,9 @@ class Explainer:
         if not self.net.forwards(place, dst.version):
             key = "net.ipv4.ip_forward" if dst.version == 4 else "net.ipv6.conf.all.forwarding"
             where = place_label(place)
-            fix = (f"set 'sysctls: {{{key}: 1}}' on namespace {place}" if place is not None
-                   else f"enable {key} on the host (Netwright does not change it)")
+            fix = (f"enable {key} on the host (Netwright does not change it)" if place is None
+                   else f"enable {key} in namespace {place}" if self.net.observed
+                   else f"set 'sysctls: {{{key}: 1}}' on namespace {place}")
             return _fail(place, "not_forwarded",
                          f"{where} receives the packet for {dst} but does not forward ({key} is"
                          f" off: {self.net.forwarding_origin(place, dst.version)})", fix)

@@ -104,6 +104,9 @@ class Network:
         # where the host's forwarding comes from when the design does not own it: "kernel"
         # once a check has read it (run.py sets it), else the assumption that it is off
         self.host_forwarding_origin = "assumed"
+        # the topology is the live host as a check observed it (check --host): its settings
+        # are what the kernels showed, and there is no design to speak of
+        self.observed = False
         self.forwarding_asked: set[tuple[Place, int]] = set()  # for the notes
         # per IP version; one bool means both
         self.host_forwarding = (host_forwarding if isinstance(host_forwarding, dict)
@@ -210,6 +213,8 @@ class Network:
                          " since the apply? netwright status shows it drifted, and applying"
                          " the design again puts it back)")
             return said
+        if self.observed:
+            return self._observed_forwarding_origin(place, version)
         if place is None:
             if self.host_forwarding_origin == "kernel":
                 return "the host's kernel, read for this prediction (the design does not set it)"
@@ -220,6 +225,14 @@ class Network:
         if named:
             return f"the design's sysctl {named[0]} in {where}"
         return "not in the design: off, as in every new namespace"
+
+    def _observed_forwarding_origin(self, place: Place, version: int) -> str:
+        """``forwarding_origin`` for the live host as observed, where no design sets anything:
+        the import wrote down what each kernel had."""
+        if place is None:
+            return ("the host's kernel, read for this check" if self.host_forwarding_origin
+                    == "kernel" else "assumed off (the host's kernel was not read)")
+        return f"as observed in namespace {place}'s kernel"
 
     def device_by_name(self, place: Place, name: str) -> Device | None:
         for device in self.by_place.get(place, []):

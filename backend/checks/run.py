@@ -242,7 +242,8 @@ async def _run_check(
                           probe_size=options.size, host_rp_filter=host_rp_filter,
                           address_states=address_states,
                           loopback_down=getattr(subject, "loopback_down", frozenset()),
-                          forwarding_read=options.host_forwarding is None and reads)
+                          forwarding_read=options.host_forwarding is None and reads,
+                          observed=options.observed)
     pairs = with_services(explainer, explainer.pairs(options.source),
                           outside_served=options.outside_netns is not None and options.probe)
     timings["explain"] = time.perf_counter() - started

@@ -58,3 +58,31 @@ def test_a_kernel_that_disagrees_with_the_designs_forwarding_is_said_to() -> Non
     notes, _pairs = notes_and_pairs(docker, host_forwarding={4: True, 6: False},
                                     forwarding_read=True, foreign={})
     assert "host forwarding: IPv4 on — the design's host.forwarding.ipv4" in notes
+
+
+def test_the_live_host_as_observed_speaks_of_no_design() -> None:
+    """``check --host`` has no design: the host's forwarding is the kernel's, and a namespace
+    that does not forward was seen so, not left unset by a design."""
+    notes, _pairs = notes_and_pairs(HOST_ROUTER, host_forwarding={4: True, 6: False},
+                                    forwarding_read=True, foreign={}, observed=True)
+    said = next(note for note in notes if note.startswith("host forwarding:"))
+    assert said == ("host forwarding: IPv4 on — the host's kernel, read for this check;"
+                    " IPv6 off — the host's kernel, read for this check")
+    router = parse_topology("""
+        netwright: 1
+        name: live-host
+        namespaces:
+          a: {existing: true, routes: [{to: default, via: 10.0.1.1}]}
+          b: {existing: true}
+          r: {existing: true}
+        interfaces:
+          ea: {kind: veth, peer: ra, namespace: a, addresses: [10.0.1.2/24], existing: true}
+          ra: {kind: veth, peer: ea, namespace: r, addresses: [10.0.1.1/24], existing: true}
+          eb: {kind: veth, peer: rb, namespace: b, addresses: [10.0.2.2/24], existing: true}
+          rb: {kind: veth, peer: eb, namespace: r, addresses: [10.0.2.1/24], existing: true}
+    """)
+    far = next(p for p in Explainer(router, None, observed=True).pairs()
+               if (p.source, str(p.target.address)) == ("a", "10.0.2.2")).predicted
+    assert far.disposition == "not_forwarded"
+    assert "design" not in far.reason and "as observed in namespace r's kernel" in far.reason
+    assert far.fix == "enable net.ipv4.ip_forward in namespace r"
