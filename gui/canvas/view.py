@@ -45,6 +45,7 @@ class CanvasView(QGraphicsView):
         self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
         self.setAcceptDrops(True)
         self.setBackgroundBrush(scene.theme.background)
+        self.setAccessibleName("Canvas")  # a screen reader's name for where the keys go
         self._panning = False
         self._space = False
         self._grid_brush: QBrush | None = None

@@ -241,6 +241,8 @@ class Inspector(QWidget):
             column.addWidget(editor)
             column.addWidget(error)
             form.addRow(spec.label, holder)
+            # the form's label names the holder; a screen reader read the field as "edit"
+            editor.setAccessibleName(spec.label)
             self.editors[spec.name] = editor
             self.errors[spec.name] = error
             self._specs[spec.name] = spec

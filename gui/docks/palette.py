@@ -92,6 +92,7 @@ class Palette(QListWidget):
         self.setIconSize(QSize(ICON, ICON))
         self.setSpacing(1)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Tab reaches it; Enter adds
+        self.setAccessibleName("Palette")  # read with its entry; the dock's title is no name
         self.setItemDelegate(_IconsOnly(self))
         self.setMinimumWidth(ICON + 16)
         for kind in PALETTE_KINDS:

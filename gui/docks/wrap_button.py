@@ -35,6 +35,8 @@ class WrapButton(QPushButton):
 
     def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
         self._label.setText(text)
+        # the button's own text is empty (the label shows it): a screen reader said "button"
+        self.setAccessibleName(text)
         self.updateGeometry()
 
     def text(self) -> str:
