@@ -35,16 +35,18 @@ OPTIONS = CheckOptions(timeout=0.3, retries=1, outside=OUTSIDE)
 SLOW = CheckOptions(timeout=1.0, retries=1, outside=OUTSIDE)  # Python is slow in the VM
 
 
+def ip_json(*args: str) -> list[dict]:
+    """``ip -j ARGS``, parsed."""
+    out = subprocess.run(["ip", "-j", *args], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)  # type: ignore[no-any-return]
+
+
 def host_links() -> set[str]:
-    out = subprocess.run(["ip", "-j", "link", "show"], capture_output=True, text=True,
-                         check=True).stdout
-    return {link["ifname"] for link in json.loads(out)}
+    return {link["ifname"] for link in ip_json("link", "show")}
 
 
 def pod_links(netns: str) -> set[str]:
-    out = subprocess.run(["ip", "-n", netns, "-j", "link", "show"], capture_output=True,
-                         text=True, check=True).stdout
-    return {link["ifname"] for link in json.loads(out)}
+    return {link["ifname"] for link in ip_json("-n", netns, "link", "show")}
 
 
 def prove(example: str, uplink: Callable[..., None] | None, lossless: bool) -> None:
@@ -112,8 +114,7 @@ def test_sysctls_mac_and_mtu_reach_the_pod(uplink: Callable[..., None]) -> None:
         forward = subprocess.run(["ip", "netns", "exec", "p1", "cat",
                                   "/proc/sys/net/ipv4/ip_forward"], capture_output=True,
                                  text=True, check=True).stdout.strip()
-        link = json.loads(subprocess.run(["ip", "-n", "p1", "-j", "link", "show", "mv1"],
-                                         capture_output=True, text=True, check=True).stdout)[0]
+        link = ip_json("-n", "p1", "link", "show", "mv1")[0]
         assert (forward, link["address"], link["mtu"]) == ("1", "02:00:00:00:00:31", 1400)
         assert_agrees(check(carried_topology(design, exported), OPTIONS))
     finally:
@@ -192,8 +193,7 @@ def test_vlan_plugin(uplink: Callable[..., None]) -> None:
     pods = pods_of(exported)
     try:
         start_pods(pods)
-        link = json.loads(subprocess.run(["ip", "-n", "p1", "-d", "-j", "link", "show", "v1"],
-                                         capture_output=True, text=True, check=True).stdout)[0]
+        link = ip_json("-n", "p1", "-d", "link", "show", "v1")[0]
         assert (link["linkinfo"]["info_data"]["id"], link["address"]) == (42, "02:00:00:00:00:42")
         assert_agrees(check(carried_topology(design, exported), SLOW))
     finally:
@@ -218,8 +218,7 @@ def test_a_bridge_gateway_other_than_the_first_address_reaches_the_bridge() -> N
     pods = pods_of(exported)
     try:
         start_pods(pods)
-        bridge = json.loads(subprocess.run(["ip", "-4", "-j", "addr", "show", "br9"],
-                                           capture_output=True, text=True, check=True).stdout)
+        bridge = ip_json("-4", "addr", "show", "br9")
         assert [(a["local"], a["prefixlen"]) for a in bridge[0]["addr_info"]] == [
             ("10.20.0.254", 24)]
         assert_agrees(check(carried_topology(design, exported), OPTIONS))
@@ -277,14 +276,11 @@ def test_ipvlan_l3_with_ipv6_mtu_and_a_device_route(uplink: Callable[..., None])
     pods = pods_of(exported)
     try:
         start_pods(pods)
-        link = json.loads(subprocess.run(["ip", "-n", "a", "-d", "-j", "addr", "show", "ipv-a"],
-                                         capture_output=True, text=True, check=True).stdout)[0]
+        link = ip_json("-n", "a", "-d", "addr", "show", "ipv-a")[0]
         assert (link["linkinfo"]["info_data"]["mode"], link["mtu"]) == ("l3", 1400)
         assert {f"{a['local']}/{a['prefixlen']}" for a in link["addr_info"]
                 if a.get("scope") == "global"} == {"10.1.0.5/24", "fd00:1::5/64"}
-        routes = json.loads(subprocess.run(["ip", "-n", "a", "-j", "route", "show",
-                                            "10.9.0.0/16"], capture_output=True, text=True,
-                                           check=True).stdout)
+        routes = ip_json("-n", "a", "route", "show", "10.9.0.0/16")
         assert [(r["dst"], r.get("gateway"), r["dev"]) for r in routes] == [
             ("10.9.0.0/16", None, "ipv-a")]
         assert_agrees(check(carried_topology(design, exported), SLOW))
@@ -326,8 +322,7 @@ def test_hand_written_yaml_imports_as_the_plugins_build_it() -> None:
     try:
         start_pods(pods)
         assert_agrees(check(design, OPTIONS))
-        mtu = json.loads(subprocess.run(["ip", "-n", "p1", "-j", "link", "show", "net1"],
-                                        capture_output=True, text=True, check=True).stdout)
+        mtu = ip_json("-n", "p1", "link", "show", "net1")
         assert mtu[0]["mtu"] == design.interfaces["br-net"].mtu == 1400
     finally:
         stop_pods(pods)
