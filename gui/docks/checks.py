@@ -116,6 +116,15 @@ def column_order(pairs: list[dict[str, Any]], sources: list[str]) -> list[str]:
     return [label for label in targets if label not in placed] + list(dict.fromkeys(in_rows))
 
 
+def pair_count(pairs: list[dict[str, Any]]) -> str:
+    """How many pairs a check has, as the command line counts them ("19 pair(s) probed"):
+    a place's pairs with its own addresses too, which the matrix leaves blank (its
+    diagonal), so the heading says how many of the total they are."""
+    own = sum(1 for p in pairs if p.get("role") == "self")
+    return f"{len(pairs)} pairs" + (
+        f" ({own} of them from a place to its own address, left blank)" if own else "")
+
+
 def pair_key(pair: dict[str, Any]) -> tuple[str, str]:
     return str(pair.get("source")), _target(pair)
 
@@ -315,16 +324,21 @@ class ChecksView(QWidget):
             self.matrix.setItem(row, column, item)
         self.matrix.resizeColumnsToContents()
         self.matrix.resizeRowsToContents()
-        mismatches = sum(1 for p in pairs if p.get("match") is False)
+        every = result.get("pairs", [])
+        mismatches = sum(1 for p in every if p.get("match") is False)
         if not pairs:  # zero pairs are no pass: say what there was (not) to check
             self.heading.setText(nothing_heading(result, measured))
         elif measured:
             sent = dict.fromkeys(f"{p['source']}'s row from {p['sent_from']}" for p in pairs
                                  if p.get("sent_from"))
-            self.heading.setText(f"Measured: {len(pairs)} pairs, {mismatches} differ from the"
-                                 " prediction." + "".join(f" Sent {s}." for s in sent))
+            hidden = [f"{p.get('source')} → {_target(p)}" for p in every
+                      if p.get("role") == "self" and p.get("match") is False]
+            self.heading.setText(
+                f"Measured: {pair_count(every)}, {mismatches} differ from the prediction."
+                + (f" Differs on its own address (a blank cell): {', '.join(hidden)}."
+                   if hidden else "") + "".join(f" Sent {s}." for s in sent))
         else:
-            self.heading.setText(f"Predicted from the design ({len(pairs)} pairs); nothing"
+            self.heading.setText(f"Predicted from the design ({pair_count(every)}); nothing"
                                  " measured yet.")
         if any(p.get("services") for p in pairs):
             self.heading.setText(f"{self.heading.text()} {PORTS_NOTE}")
