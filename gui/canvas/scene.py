@@ -328,7 +328,7 @@ class TopologyScene(QGraphicsScene):
     def _schedule_frame(self) -> None:
         if not self._frame_pending:
             self._frame_pending = True
-            QTimer.singleShot(0, self.update_frame)
+            QTimer.singleShot(0, self, self.update_frame)  # not after the scene is gone
 
     def update_frame(self) -> None:
         self._frame_pending = False

@@ -19,7 +19,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QPoint, QRect, QSize
+from PySide6.QtCore import QObject, QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QMainWindow, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
@@ -118,6 +118,11 @@ class StartupFrame(QWidget):
         self.setWindowTitle(designer.windowTitle())
         self.setWindowModified(designer.isWindowModified())
         designer.show()
+        # The frame was activated holding only "Loading…", so no widget had the keys: arrows,
+        # Delete and the Menu key went nowhere until Tab. They go where the designer wants
+        # them (the canvas, unless it chose another field).
+        (designer.focusWidget() or designer.centralWidget() or designer).setFocus(
+            Qt.FocusReason.ActiveWindowFocusReason)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         from PySide6.QtCore import QEvent  # installed with the designer: after the first paint

@@ -67,3 +67,15 @@ def test_the_frame_is_the_designers_window(qtbot: QtBot, settings: QSettings) ->
     designer.document.undo_stack.setClean()
     designer.close()  # File → Quit: the designer closes itself, and its frame with it
     assert not frame.isVisible()
+
+
+def test_the_keys_go_to_the_canvas_once_the_designer_is_in(qtbot: QtBot,
+                                                           settings: QSettings) -> None:
+    frame = StartupFrame()
+    qtbot.addWidget(frame)
+    frame.show_now(QApplication.instance())  # type: ignore[arg-type]
+    frame.activateWindow()
+    designer = MainWindow(settings)
+    frame.hold(designer)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is frame)
+    assert QApplication.focusWidget() is designer.view  # was None: arrows went nowhere
