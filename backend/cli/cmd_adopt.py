@@ -2,7 +2,8 @@
 
 Every object is named on the command line and confirmed by name before anything is marked
 (``--yes`` confirms for scripts); from then on the topology owns them and ``destroy`` removes
-them. Given the design FILE, the objects' ``existing: true`` is taken out of it too, so the
+them. Given the design FILE, the objects' ``existing: true`` is taken out of it too (and an
+imported file's first line, which said every object is existing, names them), so the
 next apply keeps them instead of letting them go. Through netwrightd (Adopt, polkit's
 io.netwright.apply) or the lab's backend; ``--local`` in this process (root).
 """
@@ -108,9 +109,14 @@ def run(args: argparse.Namespace) -> int:
     for _key, text, _section in done:
         print(f"adopted {text}")
     if document is not None:  # the caller's own file, edited by the caller, never by root
+        from netwright.backend.hostimport.header import after_adoption
+        from netwright.backend.topology.source import atomic_write
+
         for key, _text, section in done:
             document.delete((section, key, "existing"))
-        document.save()
+        # an imported file's first line says every object is existing: it names them now
+        atomic_write(Path(document.file),
+                     after_adoption(document.render(), [key for key, _t, _s in done]))
         print(f"{document.file}: no longer marks them existing")
     else:
         print("netwright: the design file still marks them existing: take 'existing: true' out"

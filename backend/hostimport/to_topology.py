@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from netwright.backend.export.multus_import import topology_yaml
+from netwright.backend.hostimport.header import COPIED, IMPORTED
 from netwright.backend.kernel.netns import Where
 from netwright.backend.observe.host import HostView, ObservedNamespace
 from netwright.backend.observe.state import FALLBACK_DEVICES, LinkState
@@ -368,9 +369,7 @@ def host_yaml(view: HostView, name: str, only: list[str] | None = None, *,
     name of a device in the host's namespace (NetworkManager's profile of it), written as a
     comment above the device's entry: the file stays what it was, for people to read."""
     data, skipped = host_topology(view, name, only, as_design=as_design, prefix=prefix)
-    header = ("# Copied from the live host by `netwright import --as-design`.\n" if as_design
-              else "# Imported from the live host by `netwright import`: every object is"
-              " existing.\n")
+    header = COPIED if as_design else IMPORTED
     return header + _commented(topology_yaml(data), data, about or {}), skipped
 
 

@@ -14,6 +14,7 @@ import yaml
 
 from netwright.backend.cli.main import main
 from netwright.backend.engine import Engine
+from netwright.backend.hostimport.header import IMPORTED, after_adoption
 from netwright.backend.outcomes.errors import ConflictError
 from netwright.backend.topology import parse_topology
 from tests.engine.conftest import links, netns_list, sh, snapshot
@@ -54,7 +55,11 @@ def test_adopted_objects_are_owned_and_destroy_removes_only_them(
     assert links()["obsvh1"]["ifalias"] == "netwright:imported:obsvh1"
     assert links(NAMED)["eth0"]["ifalias"] == "netwright:imported:eth0"
     assert links(NAMED)["lo"]["ifalias"] == f"netwright:imported:{NAMED}"
-    data = yaml.safe_load(design.read_text())
+    text = design.read_text()
+    assert text.startswith("# Imported from the live host by `netwright import`, every object"
+                           " existing; adopted since by `netwright adopt` (now the topology's"
+                           " own): obsvh1, eth0, obs-red.\n"), text.splitlines()[0]
+    data = yaml.safe_load(text)
     assert "existing" not in data["interfaces"]["obsvh1"]
     assert "existing" not in data["namespaces"][NAMED]
     assert data["interfaces"]["obsvh2"]["existing"] is True
@@ -72,6 +77,16 @@ def test_adopted_objects_are_owned_and_destroy_removes_only_them(
     assert "obsvh1" not in links()
     assert unadopted() == untouched  # the bridge, obsvh2, the uplinks, the macvlan, the vxlan
     assert live.anonymous_key not in netns_list() and live.sleeper.poll() is None
+
+
+def test_each_adopt_adds_its_objects_to_the_imported_files_first_line() -> None:
+    """The first line stays true over several adopts; a line import did not write is kept."""
+    once = after_adoption(IMPORTED + "netwright: 1\n", ["a", "b"])
+    twice = after_adoption(once, ["b", "c"])
+    assert twice.endswith("(now the topology's own): a, b, c.\nnetwright: 1\n"), twice
+    assert twice.count("\n") == 2
+    mine = "# my own notes\nnetwright: 1\n"
+    assert after_adoption(mine, ["a"]) == mine
 
 
 def test_another_topologys_object_is_refused(design: Path, state_dir: Path, live: LiveHost,
