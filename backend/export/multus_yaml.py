@@ -35,6 +35,12 @@ _DHCP_COMMENT = (
     " bytes Netwright's own client sends (a text id after a zero type byte, \\u0000)."
 )
 
+_DHCP_IPVLAN_COMMENT = (
+    "ipvlan: run the node's daemon as `dhcp daemon -broadcast`. An ipvlan child has its"
+    " parent's MAC, so a server's unicast reply, addressed to an IP no child holds yet, goes"
+    " to the parent and the pod never gets its lease."
+)
+
 
 class _Dumper(yaml.SafeDumper):
     """Multi-line strings (the JSON configs) as literal blocks."""
@@ -116,8 +122,11 @@ def render_multus(export: MultusExport, k8s_namespace: str | None = None,
     for pod in export.pods:
         for attachment in pod.attachments:
             lines = _not_carried(attachment.notes)
-            if main_plugin(attachment.config).get("ipam", {}).get("type") == "dhcp":
+            plugin = main_plugin(attachment.config)
+            if plugin.get("ipam", {}).get("type") == "dhcp":
                 lines.append(_DHCP_COMMENT)
+                if plugin["type"] == "ipvlan":
+                    lines.append(_DHCP_IPVLAN_COMMENT)
             parts.append("---\n" + _comments(lines)
                          + _dump(nad_document(attachment, name, k8s_namespace)))
     for pod in export.pods:

@@ -12,9 +12,10 @@ tier (tests/kernel/test_kernel_multus.py).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -227,6 +228,22 @@ def test_a_bridge_gateway_other_than_the_first_address_reaches_the_bridge() -> N
         subprocess.run(["ip", "link", "del", "br9"], check=False)
 
 
+@contextlib.contextmanager
+def dhcp_server(router: str, directory: Path) -> Iterator[Path]:
+    """dnsmasq serving the uplink's segment from the router; yields its lease file."""
+    leases = directory / "leases"
+    server = subprocess.Popen(
+        ["ip", "netns", "exec", router, "dnsmasq", "--no-daemon", "--port=0",
+         "--interface=lan0", "--bind-interfaces", "--dhcp-range=192.168.31.100,192.168.31.150,1h",
+         f"--dhcp-leasefile={leases}", f"--pid-file={directory / 'pid'}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield leases
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 def test_a_designed_dhcp_client_id_reaches_the_server_as_netwright_sends_it(
         uplink: Callable[..., None], tmp_path: Path) -> None:
     """The dhcp plugin sends a provided dhcp-client-identifier's value as its bytes, without
@@ -234,28 +251,51 @@ def test_a_designed_dhcp_client_id_reaches_the_server_as_netwright_sends_it(
     client-id after a zero type byte. The server (dnsmasq, which keys leases and reservations
     by client-id) must see the same identifier from the pod as from `netwright apply`."""
     router = uplink("eth1")
-    leases = tmp_path / "leases"
-    server = subprocess.Popen(
-        ["ip", "netns", "exec", router, "dnsmasq", "--no-daemon", "--port=0",
-         "--interface=lan0", "--bind-interfaces", "--dhcp-range=192.168.31.100,192.168.31.150,1h",
-         f"--dhcp-leasefile={leases}", f"--pid-file={tmp_path / 'pid'}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     design = parse_topology(
         "netwright: 1\nname: dyn\nhost: {nics: {eth1: {addresses: [192.168.31.240/24]}}}\n"
         "namespaces: {p1: {}}\ninterfaces:\n  mv1: {kind: macvlan, parent: eth1, mode: bridge,"
         " namespace: p1, addresses: [{dhcp: {client-id: web-1}}]}\n")
     pods = pods_of(render_multus(export_multus(design)))
-    try:
-        with dhcp_daemon(tmp_path / "dhcp.sock", pods):
-            start_pods(pods)
+    with dhcp_server(router, tmp_path) as leases, dhcp_daemon(tmp_path / "dhcp.sock", pods):
+        start_pods(pods)
+        try:
+            entries = leases.read_text().split()
+            assert entries[4] == client_id_text(client_id_bytes("web-1")), entries
+        finally:
+            stop_pods(pods)
+
+
+@pytest.mark.kernel
+def test_the_dhcp_seed_on_ipvlan_needs_the_daemon_to_ask_for_broadcast(
+        uplink: Callable[..., None], tmp_path: Path) -> None:
+    """ipvlan children share their parent's MAC, so a server's unicast OFFER, addressed to
+    an IP no child has yet, goes to the parent: the node's dhcp daemon gets no lease for an
+    ipvlan pod unless it runs with -broadcast, as the export's comment says. With it, the
+    seed's two pods lease one address each, by their client-ids."""
+    router = uplink("wlp2s0")
+    _doc, design = load_topology(EXAMPLES / "seed-ipvlan-dhcp.yaml")
+    exported = render_multus(export_multus(design))
+    assert "dhcp daemon -broadcast" in exported
+    pods = pods_of(exported)
+    with dhcp_server(router, tmp_path) as leases:
+        with dhcp_daemon(tmp_path / "unicast.sock", pods[:1], "-timeout", "2s", "-resendmax", "3s"):
             try:
-                entries = leases.read_text().split()
-                assert entries[4] == client_id_text(client_id_bytes("web-1")), entries
+                with pytest.raises(CniError, match="ipvlan ADD ipvlan1"):
+                    start_pods(pods[:1])
+            finally:
+                stop_pods(pods[:1])
+        with dhcp_daemon(tmp_path / "dhcp.sock", pods, "-broadcast"):
+            try:
+                start_pods(pods)
+                held = {pod.name: ip_json("-n", pod.name, "-4", "addr", "show", "dev",
+                                          pod.name.replace("net", "ipvlan"))[0]["addr_info"]
+                        for pod in pods}
+                assert all(len(a) == 1 and a[0]["local"].startswith("192.168.31.1")
+                           for a in held.values()), held
+                ids = {line.split()[4] for line in leases.read_text().splitlines()}
+                assert {client_id_text(client_id_bytes(f"seed-{p.name}")) for p in pods} <= ids
             finally:
                 stop_pods(pods)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @pytest.mark.kernel

@@ -162,7 +162,7 @@ def stop_pods(pods: list[CniPod], remove_netns: bool = True) -> None:
 
 
 @contextlib.contextmanager
-def dhcp_daemon(socket: Path, pods: list[CniPod]) -> Iterator[None]:
+def dhcp_daemon(socket: Path, pods: list[CniPod], *options: str) -> Iterator[None]:
     """The CNI dhcp daemon a node runs (``dhcp daemon``), on a socket of the test's own.
 
     A node's daemon listens on /run/cni/dhcp.sock, outside the test's private mounts; the
@@ -173,8 +173,8 @@ def dhcp_daemon(socket: Path, pods: list[CniPod]) -> Iterator[None]:
                 ipam = plugin.get("ipam") or {}
                 if ipam.get("type") == "dhcp":
                     ipam["daemonSocketPath"] = str(socket)
-    daemon = subprocess.Popen([str(plugin_dir() / "dhcp"), "daemon", "-socketpath", str(socket)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    daemon = subprocess.Popen([str(plugin_dir() / "dhcp"), "daemon", "-socketpath", str(socket),
+                               *options], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(100):
             if socket.exists():
