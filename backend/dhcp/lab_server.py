@@ -39,7 +39,6 @@ from pathlib import Path
 from netwright.backend.dhcp import processes
 from netwright.backend.dhcp.clients import PATH, DhcpClients, TargetLike
 from netwright.backend.dhcp.errors import DhcpError, DhcpUnavailable
-from netwright.backend.topology.model import HostNic
 
 LEASE_SECONDS = 120  # dnsmasq refuses less
 _STARTUP_SECONDS = 5.0
@@ -215,21 +214,6 @@ class LabDhcpServer:
             return parse_lease_file(self.lease_file.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return []
-
-
-def lan_for_nic(router_end: str, nic: HostNic) -> ServedLan | None:
-    """The LAN the lab router serves behind an emulated host NIC: the NIC's IPv4 subnet that
-    holds its gateway, the range leaving out the NIC's own addresses; None without one."""
-    if nic.gateway is None:
-        return None
-    gateway = ipaddress.ip_address(nic.gateway)
-    for cidr in nic.addresses:
-        iface = ipaddress.ip_interface(cidr)
-        if iface.version == 4 and gateway in iface.network:
-            return ServedLan.for_gateway(router_end, f"{gateway}/{iface.network.prefixlen}",
-                                         avoid=[str(ipaddress.ip_interface(a).ip)
-                                                for a in nic.addresses])
-    return None
 
 
 def lab_server_dir(state_dir: Path) -> Path:

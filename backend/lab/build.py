@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import ipaddress
 import logging
 from dataclasses import dataclass, field
@@ -14,9 +13,9 @@ from netwright.backend.dhcp.lab_server import (
     LabDhcpServer,
     ServerLease,
     lab_server_dir,
-    lan_for_nic,
 )
 from netwright.backend.engine import Engine, NotDeployed, Target, default_state_dir
+from netwright.backend.lab.lans import gateway_cidr, lans, overlap, router_end, served_lan
 from netwright.backend.topology.model import HostNic, Topology
 
 LAB_OUTSIDE_ADDRESS = "203.0.113.114"
@@ -58,15 +57,11 @@ def outside_netns(target: Target) -> str:
     return _names(target)[2]
 
 
-def _router_end(nic: str) -> str:
-    name = f"r-{nic}"
-    if len(name.encode()) <= 15:
-        return name
-    return "r-" + hashlib.sha1(nic.encode()).hexdigest()[:12]
-
-
 def lab_topology(nics: dict[str, HostNic], target: Target) -> Topology:
-    """The lab as a topology of its own, applied on the engine's own namespace."""
+    """The lab as a topology of its own, applied on the engine's own namespace.
+
+    Each NIC is a veth to the router; NICs on one subnet share a LAN (see ``lans.py``): their
+    router ends join one bridge that holds the gateway once, as one router would."""
     host, router, outside = _names(target)
     namespaces: dict[str, Any] = {
         host: {"routes": []},
@@ -79,26 +74,25 @@ def lab_topology(nics: dict[str, HostNic], target: Target) -> Topology:
         "outside0": {"kind": "veth", "peer": "r-outside", "namespace": outside,
                      "addresses": [f"{LAB_OUTSIDE_ADDRESS}/{_OUTSIDE_PREFIX}"]},
     }
-    default_set = False
-    for name, nic in sorted(nics.items()):
-        router_end = _router_end(name)
-        router_addresses = []
-        if nic.gateway is not None:
-            gateway = ipaddress.ip_address(nic.gateway)
-            for cidr in nic.addresses:
-                iface = ipaddress.ip_interface(cidr)
-                if gateway in iface.network:
-                    router_addresses.append(f"{gateway}/{iface.network.prefixlen}")
-                    break
-            if not default_set and router_addresses and gateway.version == 4:
-                namespaces[host]["routes"].append({"to": "default", "via": str(gateway)})
-                default_set = True
-        interfaces[name] = {"kind": "veth", "peer": router_end, "namespace": host,
-                            "addresses": list(nic.addresses)}
-        if nic.mac:
-            interfaces[name]["mac"] = nic.mac
-        interfaces[router_end] = {"kind": "veth", "peer": name, "namespace": router,
-                                  "addresses": router_addresses}
+    for lan in lans(nics):
+        if lan.bridged:
+            interfaces[lan.router_interface] = {"kind": "bridge", "namespace": router,
+                                                "addresses": list(lan.gateways)}
+        for name in lan.nics:
+            nic = nics[name]
+            interfaces[name] = {"kind": "veth", "peer": router_end(name), "namespace": host,
+                                "addresses": list(nic.addresses)}
+            if nic.mac:
+                interfaces[name]["mac"] = nic.mac
+            interfaces[router_end(name)] = {
+                "kind": "veth", "peer": name, "namespace": router,
+                **({"master": lan.router_interface} if lan.bridged
+                   else {"addresses": list(lan.gateways)})}
+    default = next((cidr.split("/")[0] for _, nic in sorted(nics.items())
+                    if (cidr := gateway_cidr(nic)) is not None
+                    and ipaddress.ip_interface(cidr).version == 4), None)
+    if default is not None:
+        namespaces[host]["routes"].append({"to": "default", "via": default})
     return Topology.model_validate({
         "netwright": 1, "name": LAB_TOPOLOGY_NAME,
         "description": "Netwright lab host: emulated uplink NICs, router, outside address",
@@ -150,8 +144,8 @@ async def build_lab(topology: Topology | None, target: Target | None = None, *,
 async def _shadowed_defaults(nics: dict[str, HostNic], topology: Topology, target: Target,
                              state_dir: Path | None) -> list[str]:
     """Default NICs that must leave the lab for ``topology``: it brings another NIC on the
-    same subnet, and no deployment builds on the default one. Two uplinks on one subnet would
-    give the router its gateway address twice and the DHCP server one range on two LANs."""
+    same subnet, and no deployment builds on the default one: the design meant its own NIC as
+    the host's uplink, not a second one beside the stand-in wlp2s0."""
     brought = [nic for name, nic in topology.host.nics.items() if name not in LAB_DEFAULT_NICS]
     shadowed = [name for name, default in LAB_DEFAULT_NICS.items()
                 if name in nics and name not in topology.host.nics
@@ -166,22 +160,19 @@ async def _shadowed_defaults(nics: dict[str, HostNic], topology: Topology, targe
 
 
 def _same_subnet(nic: HostNic, others: list[HostNic]) -> bool:
-    mine = [ipaddress.ip_interface(str(a)).network for a in nic.addresses]
-    theirs = [ipaddress.ip_interface(str(a)).network for o in others for a in o.addresses]
-    return any(a.version == b.version and a.overlaps(b)
-               for a in mine for b in theirs)
+    return any(overlap(nic, other) for other in others)
 
 
 def _serve_dhcp(nics: dict[str, HostNic], router: str, state_dir: Path | None) -> Path | None:
-    """The router's dnsmasq serves every LAN with a gateway (skipped without dnsmasq)."""
+    """The router's dnsmasq serves every LAN with an IPv4 gateway, one range each (skipped
+    without dnsmasq)."""
     server = LabDhcpServer(lab_server_dir(Path(state_dir or default_state_dir())), router)
-    lans = [lan for name, nic in sorted(nics.items())
-            if (lan := lan_for_nic(_router_end(name), nic)) is not None]
-    if not lans:
+    served = [s for lan in lans(nics) if (s := served_lan(lan, nics)) is not None]
+    if not served:
         server.stop()
         return None
     try:
-        server.start(lans)
+        server.start(served)
     except DhcpError as exc:  # the lab works without DHCP; dhcp interfaces then say so
         _log.warning("the lab serves no DHCP: %s", exc)
         return None
@@ -194,12 +185,18 @@ def dhcp_server_leases(state_dir: Path | None = None) -> list[ServerLease]:
 
 
 def _restore_gateways(current: Topology, nics: dict[str, HostNic]) -> None:
-    """The gateway of a NIC already in the lab is the address of its router end."""
+    """The gateway of a NIC already in the lab is the address of its router end, or of the
+    bridge that end is a port of (its LAN's) that lies on the NIC's subnet."""
     for name, nic in list(nics.items()):
-        router_end = current.interfaces.get(_router_end(name))
-        if router_end is None or not router_end.addresses:
+        end = current.interfaces.get(router_end(name))
+        holder = current.interfaces.get(end.master) if end and end.master else end
+        if holder is None:
             continue
-        gateway = str(ipaddress.ip_interface(str(router_end.addresses[0])).ip)
+        mine = [ipaddress.ip_interface(str(a)).network for a in nic.addresses]
+        held = [ipaddress.ip_interface(str(a)).ip for a in holder.addresses]
+        gateway = next((str(ip) for ip in held if any(ip in net for net in mine)), None)
+        if gateway is None:
+            continue
         nics[name] = HostNic.model_validate({**nic.model_dump(mode="json", exclude_none=True),
                                              "gateway": gateway})
 

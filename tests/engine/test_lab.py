@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from netwright.backend.dhcp.lab_server import LabDhcpServer, lab_server_dir
 from netwright.backend.engine import Engine, Target
 from netwright.backend.lab import LAB_OUTSIDE_ADDRESS, build_lab, destroy_lab, lab_topology
 from tests.engine.conftest import ROOT, links, netns_list, run, sh, wait_for_no_orphans
@@ -148,3 +149,31 @@ def test_status_reports_the_host_nic(lab: Path, topo: Any) -> None:
     assert nic.state == "drifted"
     assert nic.differences == ["host NIC wlp2s0 is down: ipvlan1, ipvlan2 have no carrier"]
     sh("ip -n nwlab-host link set wlp2s0 up")
+
+
+MACVLAN = (ROOT / "examples" / "macvlan-bridge.yaml").read_text()
+
+
+def test_nics_on_one_subnet_share_one_lan_behind_one_gateway(lab: Path, topo: Any) -> None:
+    """Wi-Fi and Ethernet to one router: the router holds the gateway once, on a bridge both
+    NICs' cables join, and serves one DHCP range there; a child of either NIC reaches it."""
+    engine = Engine(lab, Target.lab())
+    seed, macvlan = topo(SEED_MACVLAN), topo(MACVLAN)  # wlp2s0 and eth1, both on .31.0/24
+    run(build_lab(seed, state_dir=lab))
+    run(engine.apply(seed))
+    built = run(build_lab(macvlan, state_dir=lab))
+    run(engine.apply(macvlan))
+    router = links("nwlab-router")
+    holders = [name for name, link in router.items() if "192.168.31.1/24" in link["addrs"]]
+    assert len(holders) == 1 and router[holders[0]]["linkinfo"]["info_kind"] == "bridge"
+    assert {router["r-wlp2s0"].get("master"), router["r-eth1"].get("master")} == {holders[0]}
+    for ns in ("lab-net1", "lab-web"):  # a child of wlp2s0, one of eth1
+        assert ping(ns, "192.168.31.1").returncode == 0
+    assert ping("lab-web", LAB_OUTSIDE_ADDRESS).returncode == 0
+    assert set(built.nics) == {"wlp2s0", "eth1"}
+    assert all(nic.gateway == "192.168.31.1" for nic in built.nics.values())
+    server = LabDhcpServer(lab_server_dir(lab), "nwlab-router").running()
+    if server is not None:  # dnsmasq installed: one range, on the bridge
+        assert [a for a in server.argv if a.startswith(("--dhcp-range", "--interface"))] == [
+            f"--interface={holders[0]}", "--dhcp-range=192.168.31.128,192.168.31.239,"
+            "255.255.255.0,120s"]
