@@ -240,7 +240,7 @@ class LiveHost(QObject):
         """Grey the design's editing actions while the host is shown (and restore them)."""
         w = self.window
         editing = [w.undo_action, w.redo_action, w.cut_action, w.copy_action, w.paste_action,
-                   w.delete_action, w.layout_action, w.snap_action]
+                   w.delete_action, w.layout_action, w.snap_action, w.go_to_action]
         if live:
             if not self._locked:  # again after a copy: keep the states from before the view
                 self._locked = {a: a.isEnabled() for a in editing}

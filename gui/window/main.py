@@ -51,6 +51,7 @@ from netwright.gui.canvas.scene import GRID, TopologyScene
 from netwright.gui.canvas.theme import current_theme
 from netwright.gui.canvas.view import CanvasView
 from netwright.gui.dialogs.capture import CaptureDialog
+from netwright.gui.dialogs.go_to import GoToDialog
 from netwright.gui.dialogs.kubernetes_export import KubernetesExportDialog
 from netwright.gui.dialogs.plan import PlanDialog
 from netwright.gui.dialogs.source_view import SourceDialog
@@ -290,6 +291,8 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
                                           [QKeySequence(QKeySequence.StandardKey.Delete),
                                            QKeySequence("Backspace")])
         self.select_all_action = self._action("Select &All", self.select_all, key.SelectAll)
+        self.go_to_action = self._action("&Go to Item…", self.ask_go_to, key.Find,
+                                         "Select an item of the canvas by its name")
         self.zoom_in_action = self._action("Zoom &In", self.view.zoom_in,
                                            [QKeySequence(key.ZoomIn), "+", "="])
         self.zoom_out_action = self._action("Zoom &Out", self.view.zoom_out,
@@ -338,7 +341,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         edit.addActions([self.undo_action, self.redo_action])
         edit.addSeparator()
         edit.addActions([self.cut_action, self.copy_action, self.paste_action,
-                         self.delete_action, self.select_all_action])
+                         self.delete_action, self.select_all_action, self.go_to_action])
         view = self.view_menu = bar.addMenu("&View")
         view.addActions([self.zoom_in_action, self.zoom_out_action, self.fit_action,
                          self.actual_size_action])
@@ -642,6 +645,16 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
     def go_to_key(self, key: str) -> None:
         self.scene.select_keys([key])
         self.view.centre_on_key(key)
+
+    def ask_go_to(self) -> GoToDialog:
+        """Edit › Go to Item…: the item named goes selected, and the keys to the canvas."""
+        snapshot = self.document.snapshot
+        dialog = GoToDialog([*snapshot.namespaces, *snapshot.nics, *snapshot.interfaces], self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.chosen.connect(self.go_to_key)
+        dialog.finished.connect(lambda _result: self.view.setFocus())
+        dialog.open()
+        return dialog
 
     def go_to_path(self, path: tuple[object, ...]) -> None:
         """A problem's field in the inspector (the host's rules: the topology view's)."""
