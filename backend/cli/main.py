@@ -71,6 +71,15 @@ def _is_gui_invocation(first: str) -> bool:
     )
 
 
+def _in_order() -> None:
+    """Make standard output line-buffered, as standard error is: written to a pipe or a file
+    it kept its lines back until exit, so a command's closing sentence on stderr (adopt's
+    "nothing adopted: confirm each object …") came before the list on stdout it is about."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(line_buffering=True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or _is_gui_invocation(args_list[0]):
@@ -87,6 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     from netwright.backend.topology.problems import NetwrightError
 
+    _in_order()
     try:
         return int(args.func(args))
     except NetwrightError as exc:

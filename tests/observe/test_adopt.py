@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +49,20 @@ def test_nothing_is_adopted_without_a_confirmation(design: Path, state_dir: Path
         assert text in out
     assert "nothing adopted" in err
     assert snapshot() == before
+
+
+def test_the_refusal_follows_the_list_it_is_about(design: Path, state_dir: Path) -> None:
+    """Into one pipe (a script's log, `| less`), stdout block-buffered kept the list back
+    until exit, after the refusal on stderr that says what happened to it."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys; from netwright.backend.cli.main import main;"
+         " sys.exit(main())", "adopt", "--local", "--state-dir", str(state_dir), str(design),
+         *PAIR], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True, env=env, check=False)
+    lines = done.stdout.splitlines()
+    assert done.returncode != 0 and lines[0].startswith("Adopt into topology imported"), lines
+    assert lines[-1].startswith("netwright: nothing adopted: confirm each object"), lines
 
 
 def test_adopted_objects_are_owned_and_destroy_removes_only_them(
