@@ -50,6 +50,9 @@ class GoToDialog(QDialog):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.line.setCompleter(completer)
+        # Return while the completions are shown is the completer's: it hides them and hands
+        # the key to the line, never to the dialog, so it took a second Return to go
+        self.line.returnPressed.connect(self.accept)
         layout.addWidget(self.line)
         self.note = QLabel()
         self.note.setWordWrap(True)
@@ -62,6 +65,8 @@ class GoToDialog(QDialog):
         layout.addWidget(buttons)
 
     def accept(self) -> None:
+        if not self.isVisible():
+            return  # the line's Return, then the dialog's default button: one answer
         key = matching_key(self.line.text(), self.keys)
         if key is None:
             text = self.line.text().strip()
