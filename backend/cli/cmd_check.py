@@ -244,8 +244,9 @@ def _check_host(args: argparse.Namespace) -> CheckResult:
         subject = observe_subject(args.namespace, args.process_tree)
         return asyncio.run(check_observed(subject, options))
     if args.process_tree is not None:
-        raise CheckArgumentsError("--process-tree is for --local: netwrightd reads every"
-                                  " namespace of the host")
+        from netwright.backend.cli.terminal import process_tree_refusal
+
+        raise CheckArgumentsError(process_tree_refusal(args.lab))
     return _ask_backend(args, lambda client, progress: client.check_host_job(
         args.namespace, progress, outside=args.target_outside, timeout=args.timeout,
         size=args.size, source=args.source, port=args.port))

@@ -81,8 +81,9 @@ def _from_host(args: argparse.Namespace) -> tuple[str, list[str]]:
                                 " --from multus")
     if not args.local:
         if args.process_tree is not None:  # the backend would read every namespace anyway
-            raise ImportOutputError("--process-tree is for --local: netwrightd reads every"
-                                    " namespace of the host")
+            from netwright.backend.cli.terminal import process_tree_refusal
+
+            raise ImportOutputError(process_tree_refusal(args.lab))
         import asyncio
 
         return asyncio.run(_via_backend(args))

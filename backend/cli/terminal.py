@@ -33,6 +33,18 @@ def say_if_lab(client: Any, quiet: bool = False) -> None:
               file=sys.stderr)
 
 
+def process_tree_refusal(lab: bool) -> str:
+    """Why ``--process-tree`` without ``--local`` is refused (import, check --host): only a
+    read in this process can be narrowed to a process tree; a backend reads every namespace
+    of its host, and the lab's backend is no netwrightd and its host not this machine."""
+    if lab:
+        return ("--process-tree narrows a read of this machine (with --local), not of the"
+                " lab: the lab's backend reads every namespace of the lab host; drop"
+                " --process-tree")
+    return ("--process-tree is for --local (a read in this process, as root): the backend"
+            " reads every namespace of its host; add --local, or drop --process-tree")
+
+
 def fit_to_terminal(text: str) -> str:
     """``text`` with each long line folded to the terminal's width, its continuation indented
     under the line's own indent plus four; unchanged when standard output is no terminal (a
