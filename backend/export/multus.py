@@ -47,6 +47,7 @@ POD_IMAGE = "registry.k8s.io/pause:3.9"  # holds the pod's namespace and nothing
 ANNOTATION_PREFIX = "netwright.io"
 CLUSTER_INTERFACE = "eth0"  # every pod's interface on the cluster's default network
 _DEFAULT = {4: "0.0.0.0/0", 6: "::/0"}
+Gateway = ipaddress.IPv4Interface | ipaddress.IPv6Interface
 _PER_INTERFACE = re.compile(  # a sysctl of one interface: its file exists only with it
     r"(?P<head>net\.ipv[46]\.(?:conf|neigh)\.)(?P<name>[^.]+)(?P<tail>\..+)")
 
@@ -272,21 +273,23 @@ class MultusMapping:
         name = bridge.name or self._key_of(bridge)
         self.bridges_used.add(name)
         plugin: dict[str, Any] = {"type": "bridge", "bridge": name}
-        if self._gateway_of(key, bridge) is not None:
+        if self._gateways_of(key, bridge):
             plugin["isGateway"] = True
         return plugin
 
     def _key_of(self, link: object) -> str:
         return next(k for k, v in self.topology.interfaces.items() if v is link)
 
-    def _gateway_of(self, key: str, bridge: Bridge) -> ipaddress.IPv4Interface | None:
-        """The bridge's own IPv4 address in the pod's subnet: the bridge plugin's gateway."""
+    def _gateways_of(self, key: str, bridge: Bridge) -> list[Gateway]:
+        """The bridge's own addresses in the pod's subnets (one a subnet, IPv4 and IPv6): the
+        bridge plugin's gateways."""
         link = self.topology.interfaces[key]
-        pod_nets = {a.network for a in static_addresses(link) if a.version == 4}
+        found: dict[Any, Gateway] = {}
+        pod_nets = {a.network for a in static_addresses(link)}
         for address in static_addresses(bridge):
-            if address.version == 4 and address.network in pod_nets:
-                return ipaddress.IPv4Interface(address)
-        return None
+            if address.network in pod_nets and address.network not in found:
+                found[address.network] = address
+        return list(found.values())
 
     # -- addresses, routes, options -----------------------------------------------------
 
@@ -324,11 +327,18 @@ class MultusMapping:
         if plugin["type"] == "bridge" and plugin.get("isGateway"):
             bridge = self.topology.interfaces[self._bridge_key(attachment)]
             assert isinstance(bridge, Bridge)
-            gateway = self._gateway_of(attachment.key, bridge)
+            gateways = self._gateways_of(attachment.key, bridge)
             for entry in entries:
-                if gateway is not None and gateway in ipaddress.ip_network(
-                        entry["address"], strict=False):
+                network = ipaddress.ip_interface(entry["address"]).network
+                gateway = next((g for g in gateways if g.network == network), None)
+                if gateway is not None:
                     entry["gateway"] = str(gateway.ip)
+                    continue
+                first = f"{next(network.hosts(), network.network_address)}/{network.prefixlen}"
+                attachment.notes.append(NotCarried(
+                    f"{where}", f"{entry['address']}: with isGateway the bridge plugin gives"
+                    f" the bridge a gateway in every subnet of the pod; here {first}, the"
+                    " subnet's first address, which the design does not have"))
         plugin["ipam"] = {"type": "static", "addresses": entries}
         if any("gateway" in entry for entry in entries):
             # Multus passes a selection's ips as runtimeConfig to a plugin with the ips
@@ -471,25 +481,41 @@ class MultusMapping:
 
     def _forwarding_notes(self) -> list[NotCarried]:
         """The node's forwarding is the node's, except that the bridge plugin with isGateway
-        turns IPv4 forwarding on: a design that keeps it off is contradicted."""
+        turns it on for each family its pods have addresses of: a design that keeps it off
+        is contradicted, one that turns it on is carried."""
+        notes = []
+        left = False
+        for version, on in self._owned_forwarding().items():
+            if on is None:
+                continue
+            if version not in self.gateway_families():
+                left = True
+            elif not on:
+                notes.append(NotCarried(f"host.forwarding.ipv{version}", "the bridge plugin"
+                                        f" (isGateway on {', '.join(self.gateway_bridges())})"
+                                        f" turns the node's IPv{version} forwarding on; the"
+                                        " design keeps it off"))
+        if left:
+            notes.append(NotCarried("host.forwarding", "the node's own forwarding: Multus and"
+                                    " the plugins leave it as the node has it"))
+        return notes
+
+    def _owned_forwarding(self) -> dict[int, bool | None]:
         owned = self.topology.host.forwarding
-        ipv4 = owned.ipv4 if owned else None
-        ipv6 = owned.ipv6 if owned else None
-        if self.gateway_bridges() and ipv4 is not None:
-            if ipv4 is False:
-                return [NotCarried("host.forwarding.ipv4", "the bridge plugin (isGateway on "
-                                   + ", ".join(self.gateway_bridges()) + ") turns the"
-                                   " node's IPv4 forwarding on; the design keeps it off")]
-            ipv4 = None  # carried: the plugin turns it on, as designed
-        if ipv4 is None and ipv6 is None:
-            return []
-        return [NotCarried("host.forwarding", "the node's own forwarding: Multus and the"
-                           " plugins leave it as the node has it")]
+        return {4: owned.ipv4 if owned else None, 6: owned.ipv6 if owned else None}
 
     def gateway_bridges(self) -> list[str]:
         """The node bridges an attachment's isGateway gives an address (and forwarding)."""
-        return sorted({main_plugin(a.config)["bridge"] for a in self.attachments
-                       if main_plugin(a.config).get("isGateway")})
+        return sorted({main_plugin(a.config)["bridge"] for a in self._gateway_attachments()})
+
+    def gateway_families(self) -> set[int]:
+        """The IP versions the bridge plugin (isGateway) turns the node's forwarding on for."""
+        return {ipaddress.ip_interface(entry["address"]).version
+                for a in self._gateway_attachments()
+                for entry in main_plugin(a.config).get("ipam", {}).get("addresses", [])}
+
+    def _gateway_attachments(self) -> list[Attachment]:
+        return [a for a in self.attachments if main_plugin(a.config).get("isGateway")]
 
     def _bridge_losses(self, key: str, bridge: Bridge) -> list[NotCarried]:
         """The bridge plugin makes the bridge on first use, with the gateway address when
@@ -516,17 +542,15 @@ class MultusMapping:
                                    " not Multus's business"))
         return lost
 
-    def carried_pods_gateways(self, bridge: Bridge) -> list[ipaddress.IPv4Interface]:
+    def carried_pods_gateways(self, bridge: Bridge) -> list[Gateway]:
         """The bridge addresses the bridge plugin sets (isGateway) for the pods on it."""
         found = []
         for key in self.carried:
             link = self.topology.interfaces[key]
             if isinstance(link, Veth) and link.namespace is not None:
-                gateway = self._gateway_of(key, bridge)
                 peer = self.topology.interfaces.get(link.peer or "")
-                if gateway is not None and peer is not None and (
-                        peer.master == self._key_of(bridge)):
-                    found.append(gateway)
+                if peer is not None and peer.master == self._key_of(bridge):
+                    found += self._gateways_of(key, bridge)
         return found
 
     def info(self) -> list[str]:
@@ -539,10 +563,12 @@ class MultusMapping:
                          else f"node NIC: {nic} (rename with --nic {nic}=NAME)")
         for name in sorted(self.bridges_used):
             lines.append(f"node bridge: {name} is made by the bridge plugin on first use")
-        owned = t.host.forwarding
-        if self.gateway_bridges() and (owned is None or owned.ipv4 is None):
-            lines.append("node forwarding: the bridge plugin (isGateway) turns the node's IPv4"
-                         " forwarding on, which the design leaves as the host has it")
+        owned = self._owned_forwarding()
+        turned_on = [f"IPv{v}" for v in sorted(self.gateway_families()) if owned[v] is None]
+        if turned_on:
+            lines.append("node forwarding: the bridge plugin (isGateway) turns the node's"
+                         f" {' and '.join(turned_on)} forwarding on, which the design leaves"
+                         " as the host has it")
         return lines
 
 

@@ -367,3 +367,36 @@ def test_hand_written_yaml_imports_as_the_plugins_build_it() -> None:
     finally:
         stop_pods(pods)
         subprocess.run(["ip", "link", "del", "cni7"], check=False)
+
+
+def test_a_dual_stack_bridge_gets_the_designs_ipv6_gateway_too() -> None:
+    """With isGateway the bridge plugin gives the bridge a gateway in each of the pod's
+    subnets, IPv6 too (the subnet's first address unless the IPAM names one): the design's
+    fd00:20::fe must be the one it gets; the address it adds in a pod subnet the bridge has
+    no address of is listed."""
+    design = parse_topology(
+        "netwright: 1\nname: ds\nnamespaces: {web: {}, db: {}}\ninterfaces:\n"
+        "  br8: {kind: bridge, addresses: [10.20.0.1/24, 'fd00:20::fe/64 nodad']}\n"
+        "  web-h: {kind: veth, peer: web-p, master: br8}\n"
+        "  web-p: {kind: veth, peer: web-h, namespace: web,"
+        " addresses: [10.20.0.10/24, 'fd00:20::10/64']}\n"
+        "  br7: {kind: bridge, addresses: [10.21.0.1/24]}\n"
+        "  db-h: {kind: veth, peer: db-p, master: br7}\n"
+        "  db-p: {kind: veth, peer: db-h, namespace: db,"
+        " addresses: [10.21.0.11/24, 'fd00:21::11/64']}\n")
+    export = export_multus(design)
+    notes = {n.where: n.reason for n in export.not_carried}
+    assert "fd00:21::1/64, the subnet's first address" in notes["interfaces.db-p.addresses"]
+    exported = render_multus(export)
+    pods = pods_of(exported)
+    try:
+        start_pods(pods)
+        held = {bridge: {f"{a['local']}/{a['prefixlen']}" for a in ip_json(
+            "addr", "show", bridge)[0]["addr_info"] if a.get("scope") == "global"}
+            for bridge in ("br8", "br7")}
+        assert held == {"br8": {"10.20.0.1/24", "fd00:20::fe/64"},
+                        "br7": {"10.21.0.1/24", "fd00:21::1/64"}}
+    finally:
+        stop_pods(pods)
+        for bridge in ("br8", "br7"):
+            subprocess.run(["ip", "link", "del", bridge], check=False)
