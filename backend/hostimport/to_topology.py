@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from netwright.backend.export.multus_import import topology_yaml
-from netwright.backend.hostimport.header import COPIED, IMPORTED
 from netwright.backend.kernel.netns import Where
 from netwright.backend.observe.host import HostView, ObservedNamespace
 from netwright.backend.observe.state import FALLBACK_DEVICES, LinkState
@@ -260,6 +259,30 @@ def _host_routes_left_out(ns: ObservedNamespace, nics: dict[str, dict[str, Any]]
     return out
 
 
+def _shared_addresses_left_out(nics: dict[str, dict[str, Any]]) -> list[str]:
+    """Keep an address the host holds on several NICs on one of them, one sentence for each
+    NIC it is left out of. Linux lets two NICs (Wi-Fi and Ethernet to one router) hold one
+    address; a file gives each address to one NIC. It stays on a NIC with a gateway (the way
+    out the predictions use), else on the first by name."""
+    out = []
+    holder: dict[str, str] = {}
+    for name in sorted(nics, key=lambda n: ("gateway" not in nics[n], n)):
+        kept = []
+        for entry in nics[name].get("addresses", []):
+            ip = str(ipaddress.ip_interface(entry.split()[0]).ip)
+            if ip in holder:
+                out.append(f"{ip} on {name}: the host holds it on {holder[ip]} too, and a file"
+                           f" gives an address to one NIC only, so it is kept on {holder[ip]}")
+                continue
+            holder[ip] = name
+            kept.append(entry)
+        if kept:
+            nics[name]["addresses"] = kept
+        else:
+            nics[name].pop("addresses", None)
+    return out
+
+
 def _is_multicast(address: str) -> bool:
     return ipaddress.ip_address(address).is_multicast
 
@@ -341,6 +364,7 @@ def host_topology(view: HostView, name: str, only: list[str] | None = None, *,
         work.fill(ns, link)
     _prune(work.interfaces, work.nics, work.skipped)
     work.skipped += _host_routes_left_out(view.namespaces[0], work.nics)
+    work.skipped += _shared_addresses_left_out(work.nics)
     column = {key: n for n, key in enumerate(work.ns_keys.values())}
     # by namespace, then key: the order (and so the layout) never depends on kernel indexes
     work.interfaces = dict(sorted(work.interfaces.items(), key=lambda item: (
@@ -369,7 +393,9 @@ def host_yaml(view: HostView, name: str, only: list[str] | None = None, *,
     name of a device in the host's namespace (NetworkManager's profile of it), written as a
     comment above the device's entry: the file stays what it was, for people to read."""
     data, skipped = host_topology(view, name, only, as_design=as_design, prefix=prefix)
-    header = COPIED if as_design else IMPORTED
+    header = ("# Copied from the live host by `netwright import --as-design`.\n" if as_design
+              else "# Imported from the live host by `netwright import`: every object is"
+              " existing.\n")
     return header + _commented(topology_yaml(data), data, about or {}), skipped
 
 
