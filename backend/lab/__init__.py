@@ -10,6 +10,9 @@ anywhere without touching the real network (tests, ``--lab``, the connectivity c
         │ r-outside ⇄ outside0
     nwlab-outside  an address "on the Internet": 203.0.113.114 (LAB_OUTSIDE_ADDRESS)
 
+NICs on one subnet (Wi-Fi and Ethernet to one router) are one LAN: their router ends join a
+bridge ``r-lan-<hash>`` in nwlab-router that holds the gateway once (``lans.py``).
+
 Deploy a topology into it with ``Engine(state_dir, Target.lab())``. The lab itself is applied
 by the same engine (as topology ``nwlab`` on the engine's own namespace, state under
 ``<state_dir>/lab-infra``), so it is marked, journalled, idempotent and destroyable like
