@@ -36,6 +36,7 @@ _PLUGIN_FIELDS = {  # what the import reads of each plugin; anything else is sai
 }
 _IPAM_FIELDS = {"static": {"type", "addresses", "routes"}, "dhcp": {"type", "provide"}}
 _DEFAULT_ROUTES = {"0.0.0.0/0", "::/0"}
+_DEFAULT_MASTER = "eth0"  # a node's usual default-route interface
 
 
 class MultusImportError(NetwrightError):
@@ -197,9 +198,15 @@ class _Importer:
         link: dict[str, Any]
         if kind in _SUB_INTERFACES:
             master = str(plugin.get("master") or "")
+            if not master and kind == "vlan":
+                raise MultusImportError(f"NetworkAttachmentDefinition {nad_name}: a vlan"
+                                        " without master names no parent NIC (the vlan plugin"
+                                        " requires one)")
             if not master:
-                raise MultusImportError(f"NetworkAttachmentDefinition {nad_name}: a {kind}"
-                                        " without master names no parent NIC")
+                master = _DEFAULT_MASTER
+                self._skip(f"{nad_name}: no master, so the {kind} plugin takes the node's"
+                           f" default-route interface; imported as {master}, rename it to"
+                           " the node's")
             link = self._sub_interface(str(kind), plugin, master)
         elif kind == "bridge":
             link = self._bridge_port(key, namespace, plugin, annotations)

@@ -368,3 +368,14 @@ def test_a_renamed_eth0_takes_a_name_no_interface_of_its_pod_has() -> None:
     assert {a.key: a.ifname for a in export.attachments} == {"web-p": "net2", "net1": "net1"}
     assert [n.where for n in export.not_carried if n.where.endswith(".name")] == [
         "interfaces.web-p.name"]
+
+
+def test_a_definition_without_master_imports_on_the_nodes_default_interface() -> None:
+    """The macvlan and ipvlan plugins take the node's default-route interface when master is
+    left out, as many hand-written definitions do: imported on eth0, and said."""
+    text = HAND_WRITTEN.replace('"master": "eth0", ', "") + HAND_POD.format(
+        name="p", networks=json.dumps([{"name": "macvlan-conf", "ips": ["192.168.1.5/24"]}]))
+    imported, skipped = import_multus(text)
+    design = parse_topology(imported)
+    assert design.interfaces["macvlan-conf"].parent == "eth0"  # type: ignore[union-attr]
+    assert any("no master" in line for line in skipped)
