@@ -23,6 +23,7 @@ inherits it, harmlessly.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -103,6 +104,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"netwright: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
     except BrokenPipeError:  # `netwright schema | head` is fine
+        # what stdout still holds goes nowhere: flushed at exit into the closed pipe, it
+        # failed again and the exit status became 120 (Python's documented remedy)
+        with contextlib.suppress(OSError, ValueError):  # no file behind stdout (captured)
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.stderr.close()
         return EXIT_OK
     except KeyboardInterrupt:
