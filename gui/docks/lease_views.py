@@ -103,7 +103,7 @@ class LeasesTable(QTableWidget):
         self.verticalHeader().hide()
         self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.cellDoubleClicked.connect(self._on_double_click)
+        self.cellActivated.connect(self._on_activated)  # a double-click, or Enter
         self.timer = _ticker(self, self.tick)
 
     def set_leases(self, leases: dict[str, LeaseInfo]) -> None:
@@ -157,7 +157,7 @@ class LeasesTable(QTableWidget):
             if item is not None and info is not None:
                 item.setText(info.expiry_words())
 
-    def _on_double_click(self, row: int, _column: int) -> None:
+    def _on_activated(self, row: int, _column: int) -> None:
         item = self.item(row, 0)
         if item is not None:
             self.activated_key.emit(str(item.data(KEY_ROLE)))

@@ -47,7 +47,7 @@ class _WrappingDelegate(QStyledItemDelegate):
 class ProblemsView(QTreeWidget):
     """Severity, where (model path and line), and the contract's sentence."""
 
-    activated_key = Signal(str)  # the canvas key of a double-clicked problem
+    activated_key = Signal(str)  # the canvas key of a double-clicked (or Entered) problem
     activated_path = Signal(tuple)  # then its path (the inspector shows the very field)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -63,7 +63,8 @@ class ProblemsView(QTreeWidget):
         self.header().sectionResized.connect(lambda *_: self.scheduleDelayedItemsLayout())
         self.setColumnWidth(0, 28)
         self.setColumnWidth(1, 230)
-        self.itemDoubleClicked.connect(self._on_double_click)
+        # activated: a double-click, and Enter on the current problem (the keyboard's way)
+        self.itemActivated.connect(self._on_activated)
         self.problems: list[Problem] = []
         self._ordered: list[Problem] = []
 
@@ -112,7 +113,7 @@ class ProblemsView(QTreeWidget):
         return f"Problems ({errors} error{'s' * (errors != 1)}, {warnings} warning" \
                f"{'s' * (warnings != 1)})"
 
-    def _on_double_click(self, item: QTreeWidgetItem, _column: int) -> None:
+    def _on_activated(self, item: QTreeWidgetItem, _column: int) -> None:
         key = item.data(0, Qt.ItemDataRole.UserRole)
         if key:
             self.activated_key.emit(key)

@@ -139,6 +139,18 @@ def test_double_click_on_a_problem_selects_and_centres(window: MainWindow, seed:
     assert visible.contains(window.scene.nodes["net2"].sceneBoundingRect().center())
 
 
+def test_enter_on_a_problem_goes_to_it_as_a_double_click_does(window: MainWindow,
+                                                               seed: Path) -> None:
+    window.open_path(seed)
+    view = window.problems
+    row = next(i for i in range(view.topLevelItemCount())
+               if view.topLevelItem(i).text(1).startswith("namespaces.net2"))
+    view.setFocus()
+    view.setCurrentItem(view.topLevelItem(row))
+    QTest.keyClick(view, Qt.Key.Key_Return)  # the keyboard's only way there
+    assert window.scene.selected_keys() == ["net2"]
+
+
 def test_focus_leaving_an_untouched_field_is_not_an_edit(window: MainWindow, seed: Path) -> None:
     _open(window, seed, "ipvlan1")
     editor = window.inspector.editors["mtu"]

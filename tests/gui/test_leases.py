@@ -11,6 +11,8 @@ import time
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 
 from netwright.backend.dhcp import ClientState, Lease, requests
 from netwright.backend.nm.engine_part import as_steps
@@ -163,8 +165,10 @@ def test_lease_panel_and_table_count_down(qtbot) -> None:  # type: ignore[no-unt
     row = table.row_of("mv1")
     assert _shows_the_time_left(table.item(row, column).text(), expires, since)
     assert table.item(table.row_of("mv2"), column).text() == "—"
+    table.setFocus()
+    table.setCurrentCell(row, 0)
     with qtbot.waitSignal(table.activated_key) as activated:
-        table.cellDoubleClicked.emit(row, 0)
+        QTest.keyClick(table, Qt.Key.Key_Return)  # as a double-click does
     assert activated.args == ["mv1"]
 
 
