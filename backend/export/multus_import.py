@@ -34,7 +34,8 @@ _PLUGIN_FIELDS = {  # what the import reads of each plugin; anything else is sai
     "bridge": {"bridge", "isGateway", "isDefaultGateway", "mtu"},
     "tuning": {"mac", "mtu", "sysctl"},
 }
-_IPAM_FIELDS = {"static": {"type", "addresses", "routes"}, "dhcp": {"type", "provide"}}
+_IPAM_FIELDS = {"static": {"type", "addresses", "routes"},
+                "dhcp": {"type", "provide", "daemonSocketPath"}}  # the socket: a node setting
 _DEFAULT_ROUTES = {"0.0.0.0/0", "::/0"}
 _DEFAULT_MASTER = "eth0"  # a node's usual default-route interface
 
