@@ -402,5 +402,6 @@ class ChecksView(QWidget):
             self.explanation.setHtml(explanation_html(pair, fix.label if fix else None))
             self.fix_bar.show_fix(fix)
             self.pair_selected.emit(dict(pair))
-        else:
+        else:  # a row's own blank cell: the last cell's why would read as this one's
+            self.explanation.clear()
             self.fix_bar.show_fix(None)

@@ -81,3 +81,16 @@ def test_a_cell_s_tooltip_is_its_explanation(qtbot) -> None:  # type: ignore[no-
     QApplication.sendEvent(matrix.viewport(), QHelpEvent(QEvent.Type.ToolTip, empty,
                                                          matrix.viewport().mapToGlobal(empty)))
     qtbot.waitUntil(lambda: not QToolTip.isVisible())  # net1's own cell: nothing to explain
+
+
+def test_moving_onto_a_row_s_own_cell_clears_the_explanation(qtbot) -> None:  # type: ignore[no-untyped-def]
+    view = ChecksView(make_theme(False))
+    qtbot.addWidget(view)
+    document = TopologyDocument()
+    document.load_text(SEED.read_text())
+    view.show_result(predict(document), measured=False)
+    own = view.matrix.columnCount() - 2  # net1/ipvlan1, in net1's row
+    view.matrix.setCurrentCell(0, own - 1)
+    assert "net1" in view.explanation.toPlainText()
+    view.matrix.setCurrentCell(0, own)  # as the arrow keys move it
+    assert view.explanation.toPlainText() == ""
