@@ -24,7 +24,7 @@ from netwright.gui.model.fixes import Fix
 
 BESIDE_WIDTH = 230  # a column beside a list: the fix's words wrap, the button under them
 BESIDE_HINT = ("Select a problem: when the designer can fix it, its fix and an Apply fix"
-               " button appear here. Double-click a problem to go to it.")
+               " button appear here. Double-click a problem (or press Enter) to go to it.")
 
 
 class FixBar(QWidget):
