@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QDragEnterEvent
+from PySide6.QtGui import QDragEnterEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractScrollArea,
@@ -106,6 +106,16 @@ class WelcomePanel(QFrame):
             if previous is not None and isinstance(widget, QAbstractButton):
                 QWidget.setTabOrder(previous, widget)
                 previous = widget
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        """Enter on an example (or button) opens it, as Space does: a push button outside a
+        dialog ignores Enter, so the keyboard's natural key did nothing here."""
+        focus = QApplication.focusWidget()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
+                isinstance(focus, QAbstractButton) and self.isAncestorOf(focus):
+            focus.click()
+            return
+        super().keyPressEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() == QEvent.Type.Resize and self._wanted:

@@ -132,3 +132,11 @@ def test_tab_from_the_empty_canvas_goes_through_the_welcome_buttons_in_order(
     assert reached == in_layout  # examples, the live host, Open a file…, top to bottom
     QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is window.palette_list
+
+
+def test_enter_on_an_example_opens_it(window: MainWindow) -> None:
+    window.activateWindow()
+    button = window.welcome.example_buttons["seed-ipvlan-l2"]
+    button.setFocus()
+    QTest.keyClick(button, Qt.Key.Key_Return)  # a push button outside a dialog ignored it
+    assert "ipvlan1" in window.document.snapshot.interfaces
