@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -36,6 +35,7 @@ from netwright.gui.docks.error_label import ERROR_STYLE
 from netwright.gui.docks.host_panel import HostFactsPanel
 from netwright.gui.docks.lease_views import LeasePanel
 from netwright.gui.docks.packet_panel import PacketPanel, PortFirewallPanel
+from netwright.gui.docks.rows_table import CellTable
 from netwright.gui.model.commands import RenameCommand, SetFieldCommand
 from netwright.gui.model.document import DELETE, Edit, TopologyDocument
 from netwright.gui.model.edits import EditRefusedError, rename_edits
@@ -216,6 +216,7 @@ class Inspector(QWidget):
             self._build(specs, snapshot)  # another item's form (a rename keeps this one)
         self._shown_key, self._shown_specs = key, specs
         self.refresh()
+        self._follow_title_in_tab_order()  # with what refresh made (the packet panel's)
 
     def _build(self, specs: tuple[FieldSpec, ...], snapshot: Snapshot) -> None:
         self._outer.removeWidget(self._body)
@@ -256,6 +257,24 @@ class Inspector(QWidget):
                 self.errors[section.name] = section.error
             form.addRow(self.packets)
         self._body.show()
+
+    def _follow_title_in_tab_order(self) -> None:
+        """The new form's fields right after the Inspector's title in the tab chain, top to
+        bottom. A widget made later joins the window's chain at its end, so after the
+        first selection Tab went from the Palette through every other dock and the status
+        bar before it reached the Inspector's fields."""
+        previous: QWidget = self._title  # Qt orders only focusable widgets: the one before
+        while not previous.focusPolicy() & Qt.FocusPolicy.TabFocus and \
+                previous.previousInFocusChain() is not self._title:
+            previous = previous.previousInFocusChain()
+        for widget in self._body.findChildren(QWidget):
+            parent = widget.parentWidget()
+            if widget.focusPolicy() & Qt.FocusPolicy.TabFocus \
+                    and widget.window() is previous.window() \
+                    and (parent is None or parent.focusProxy() is not widget):
+                # not a combo box's popup list; a tab widget moves with its tab bar
+                QWidget.setTabOrder(previous, widget)
+                previous = widget
 
     def _packet_panel(self, snapshot: Snapshot) -> PacketPanel | PortFirewallPanel | None:
         """Forwarding, NAT and firewall for the host (the topology view) and a namespace;
@@ -482,7 +501,7 @@ class RoutesEditor(QWidget):
         self.inspector = inspector
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table = CellTable(0, len(self.COLUMNS))
         self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
         # the addresses as wide as they are (four equal columns in a 300 px inspector cut
         # "172.17.0.1"); the device takes what is left

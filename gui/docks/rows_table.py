@@ -67,7 +67,24 @@ class ChoiceDelegate(QStyledItemDelegate):
             super().setModelData(editor, model, index)
 
 
-class _Table(QTableWidget):
+class CellTable(QTableWidget):
+    """A table whose Tab walks the cells and, past the last one (Shift+Tab: before the
+    first), goes on to the next field: QTableView wraps from the last cell to the first,
+    so Tab never left the table (a keyboard trap in the Inspector)."""
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802 (Qt override)
+        current = self.currentIndex()
+        last = (self.rowCount() - 1, self.columnCount() - 1)
+        at_end = not current.isValid() or (
+            (current.row(), current.column()) == last if next
+            else (current.row(), current.column()) == (0, 0))
+        if self.tabKeyNavigation() and at_end and \
+                self.state() != QAbstractItemView.State.EditingState:
+            return QWidget.focusNextPrevChild(self, next)
+        return super().focusNextPrevChild(next)
+
+
+class _Table(CellTable):
     """Keys for rows; the window's own Delete and Select All shortcuts do not take them
     while the table has the focus (they would delete or select canvas items)."""
 

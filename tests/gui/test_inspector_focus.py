@@ -119,3 +119,42 @@ def test_a_routes_gateway_fits_its_column_at_1024x700(started) -> None:  # type:
         needed = table.fontMetrics().horizontalAdvance(item.text()) + 6  # its margins
         assert table.columnWidth(column) >= needed, (item.text(), table.columnWidth(column))
         assert item.toolTip() == item.text()
+
+
+def _tabs_until(target: object, limit: int) -> int:
+    """Tab presses from the focused widget until ``target`` has the focus (limit+1: never)."""
+    for pressed in range(1, limit + 1):
+        _tab()
+        if QApplication.focusWidget() is target:
+            return pressed
+    return limit + 1
+
+
+def test_tab_from_the_palette_reaches_the_selected_item_s_fields_next(
+        window: MainWindow, seed: Path) -> None:
+    assert window.open_path(seed)
+    window.activateWindow()
+    window.go_to_key("net1")  # a new form: made after every dock
+    window.palette_list.setFocus()
+    # the Inspector's scroll area, then its first field; it came after every dock before
+    assert _tabs_until(window.inspector.editors["$key"], 4) <= 2
+
+
+def test_tab_walks_the_routes_and_then_leaves_the_table(window: MainWindow,
+                                                        seed: Path) -> None:
+    assert window.open_path(seed)
+    window.activateWindow()
+    window.go_to_key("net1")
+    routes = window.inspector.routes
+    assert routes is not None
+    routes.add_row()  # "default" in the to column, as Add route does
+    routes = window.inspector.routes
+    assert routes is not None and routes.table.rowCount() == 1
+    routes.table.setFocus()
+    routes.table.setCurrentCell(0, 0)
+    for _cell in range(routes.table.columnCount() - 1):
+        _tab()
+        assert QApplication.focusWidget() is routes.table
+    _tab()  # past the last cell: on to "Add route", not back to the first cell
+    assert QApplication.focusWidget() is not routes.table
+    assert QApplication.focusWidget().text() == "Add route"  # type: ignore[union-attr]
