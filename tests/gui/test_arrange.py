@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from star_design import star_topology
 
 from netwright.gui.canvas.items import BridgeItem, PortItem
 from netwright.gui.canvas.metrics import measure_scene
@@ -147,22 +148,10 @@ def test_names_never_reach_dot_as_text() -> None:
     assert set(positions) == {odd, "b"} and positions[odd] != positions["b"]
 
 
-def _star(namespaces: int) -> str:
-    """``namespaces`` namespaces, each with a veth whose peer is a port of one bridge."""
-    lines = ["netwright: 1", "name: star", "namespaces:"]
-    lines += [f"  n{i}: {{}}" for i in range(namespaces)]
-    lines += ["interfaces:", "  br0: {kind: bridge, addresses: [10.1.0.1/16]}"]
-    for i in range(namespaces):
-        lines += [f"  p{i}: {{kind: veth, peer: c{i}, master: br0}}",
-                  f"  c{i}: {{kind: veth, peer: p{i}, namespace: n{i},"
-                  f" addresses: [10.1.0.{i + 2}/16]}}"]
-    return "\n".join(lines) + "\n"
-
-
 def test_many_namespaces_on_one_bridge_are_arranged_in_a_block_not_a_column(
         window: MainWindow, tmp_path: Path) -> None:
     path = tmp_path / "star.yaml"
-    path.write_text(_star(50))
+    path.write_text(star_topology(50))
     assert window.open_path(path)
     _moved_away(window)
     assert window.arrange()

@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QApplication, QToolTip
+from star_design import star_topology
 
 from netwright.gui.canvas.theme import make_theme
 from netwright.gui.docks.checks import PAIR_ROLE, ChecksView, explanation_html
@@ -22,17 +23,6 @@ def _headers(view: ChecksView, vertical: bool) -> list[str]:
     count = matrix.rowCount() if vertical else matrix.columnCount()
     item = matrix.verticalHeaderItem if vertical else matrix.horizontalHeaderItem
     return [item(number).text() for number in range(count)]
-
-
-def _star(namespaces: int) -> str:
-    lines = ["netwright: 1", "name: star", "namespaces:"]
-    lines += [f"  n{i}: {{}}" for i in range(namespaces)]
-    lines += ["interfaces:", "  br0: {kind: bridge, addresses: [10.1.0.1/16]}"]
-    for i in range(namespaces):
-        lines += [f"  p{i}: {{kind: veth, peer: c{i}, master: br0}}",
-                  f"  c{i}: {{kind: veth, peer: p{i}, namespace: n{i},"
-                  f" addresses: [10.1.0.{i + 2}/16]}}"]
-    return "\n".join(lines) + "\n"
 
 
 def test_each_row_s_own_column_comes_in_the_rows_order(qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -51,7 +41,7 @@ def test_many_namespaces_put_the_own_cells_on_one_diagonal(qtbot) -> None:  # ty
     view = ChecksView(make_theme(False))
     qtbot.addWidget(view)
     document = TopologyDocument()
-    document.load_text(_star(30))
+    document.load_text(star_topology(30))
     view.show_result(predict(document), measured=False)
     rows, columns = _headers(view, vertical=True), _headers(view, vertical=False)
     assert rows == [f"n{i}" for i in range(30)] + ["host"]
