@@ -76,4 +76,7 @@ def steady_width(content: QWidget) -> QScrollArea:
     area.setWidgetResizable(True)
     area.setFrameShape(QScrollArea.Shape.NoFrame)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    # no Tab stop of its own (it showed no focus and did nothing): Tab goes to the first
+    # field, and the area scrolls to each field the focus reaches
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     return area
