@@ -20,6 +20,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass, replace
 
+from netwright.backend.checks.arpflux import ArpFlux, HostLan
 from netwright.backend.checks.dad import AddressStates, Dad
 from netwright.backend.checks.filtering import Ruleset
 from netwright.backend.checks.flow import Flows, design_rulesets, has_rules
@@ -80,7 +81,7 @@ class Explainer:
         *, probe_size: int | None = None, host_rp_filter: dict[str, int] | None = None,
         address_states: AddressStates | None = None,
         loopback_down: frozenset[Place] = frozenset(), forwarding_read: bool = False,
-        observed: bool = False,
+        observed: bool = False, host_lan: HostLan | None = None,
     ) -> None:
         """``foreign``: tables Netwright does not own, read from a kernel, by place;
         ``bridge_nf``: per IP version, whether bridged packets pass the IP hooks
@@ -93,7 +94,9 @@ class Explainer:
         ``loopback_down``: places whose ``lo`` is down (an observed host's namespaces: a
         design's always have it up); ``forwarding_read``: ``host_forwarding`` was read from
         the host's kernel; ``observed``: ``topology`` is the live host as imported (check
-        --host), no design, so the notes speak of what the kernels showed."""
+        --host), no design, so the notes speak of what the kernels showed; ``host_lan``: the
+        host's NICs, arp_ignore and routes to macvlan children, read from a kernel
+        (``arpflux``)."""
         self.probe_size = probe_size
         self.loopback_down = loopback_down
         self.dad = Dad(topology, address_states)
@@ -108,6 +111,7 @@ class Explainer:
         self.routing = Routing(self.net)
         self.mtu = PathMtus(self.net, self.l2, bridge_nf)
         self.rp = ReversePath(self.net, self.routing, host_rp_filter)
+        self.flux = ArpFlux(self.net, self.routing, host_lan)
         self.flows: Flows | None = None
         self.foreign_read = foreign is not None  # a check read the kernel's other rules
         self.extra_notes: list[str] = []  # what other stages (the port probes) left out
@@ -258,6 +262,8 @@ class Explainer:
         src = src or self.source_address(source, dst)
         if self.flows is not None and src is not None:
             flow = self.flows.predict(source, src, dst, "icmp")
+            if flow.disposition == "isolated":
+                return self.flux.judge(source, dst, src) or flow
             if flow.verdict != "reachable":
                 return flow
             # the path MTU over the hops the flow made, translations included
@@ -268,6 +274,10 @@ class Explainer:
         failed = self.dad.unusable.get((target.owner, dst)) if self.dad.unusable else None
         if not forward.ok and failed is not None:
             return Prediction("unreachable", "address_unusable", failed.sentence(), failed.fix())
+        if forward.disposition == "isolated" and src is not None:  # past it, by ARP flux?
+            flux = self.flux.judge(source, dst, src)
+            if flux is not None:
+                return flux
         if not forward.ok:
             self.neighbour_steps.update(forward.steps)
             reason = forward.reason
