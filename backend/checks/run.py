@@ -23,6 +23,7 @@ from netwright.backend.checks.explain import Explainer, Step
 from netwright.backend.checks.filtering import Ruleset
 from netwright.backend.checks.flow import has_rules
 from netwright.backend.checks.foreign import read_foreign
+from netwright.backend.checks.host_lan import child_addresses, host_lan_here
 from netwright.backend.checks.netns import call_in, netns_path
 from netwright.backend.checks.network import OUTSIDE, HostForwarding, Place
 from netwright.backend.checks.nothing import nothing_to_check
@@ -216,6 +217,7 @@ async def _run_check(
     bridge_nf: dict[int, bool] | None = None
     kernel_notes: list[str] = []
     host_rp_filter: dict[str, int] | None = None
+    host_lan = None
     if reads:  # a deployed design: the kernel's other rules decide too
         places: dict[Place, str] = {None: where.path(None)}
         if has_rules(topology) or options.observed:
@@ -227,6 +229,10 @@ async def _run_check(
                 pool, lambda: call_in(where.path(None), bridge_nf_here))
             host_rp_filter = await loop.run_in_executor(
                 pool, lambda: _read_host_rp_filter(where))
+            children = child_addresses(topology)
+            if children:  # replies to macvlan children: which host NIC they leave by
+                host_lan = await loop.run_in_executor(
+                    pool, lambda: call_in(where.path(None), lambda: host_lan_here(children)))
     address_states = None
     dad_paths = _ipv6_places(topology, where)
     if reads and dad_paths:
@@ -243,7 +249,7 @@ async def _run_check(
                           address_states=address_states,
                           loopback_down=getattr(subject, "loopback_down", frozenset()),
                           forwarding_read=options.host_forwarding is None and reads,
-                          observed=options.observed)
+                          observed=options.observed, host_lan=host_lan)
     pairs = with_services(explainer, explainer.pairs(options.source),
                           outside_served=options.outside_netns is not None and options.probe)
     timings["explain"] = time.perf_counter() - started

@@ -68,9 +68,19 @@ def bridge_nf_here() -> dict[int, bool]:
 
 def rp_filter_here() -> dict[str, int]:
     """rp_filter of ``all``, ``default`` and every device here."""
+    return conf_here("rp_filter")
+
+
+def arp_ignore_here() -> dict[str, int]:
+    """arp_ignore of ``all``, ``default`` and every device here."""
+    return conf_here("arp_ignore")
+
+
+def conf_here(setting: str) -> dict[str, int]:
+    """net.ipv4.conf.*.``setting`` for ``all``, ``default`` and every device here."""
     found = {}
     for name in os.listdir(_CONF):
-        value = read_here(f"net.ipv4.conf.{name}.rp_filter")
+        value = read_here(f"net.ipv4.conf.{name}.{setting}")
         if value is not None and value.isdigit():
             found[name] = int(value)
     return found

@@ -34,6 +34,14 @@ def test_two_designs_on_one_subnet_check_and_import(tmp_path: Path, clean_host: 
         wrong = [(p["source"], p["role"], p["observed"]["verdict"]) for p in pairs
                  if p["role"] in ("gateway", "outside") and not p["match"]]
         assert wrong == [] and {p["role"] for p in pairs} >= {"gateway", "outside"}, pairs
+        # each child reaches eth1's 192.168.31.240 past macvlan's parent isolation: the host
+        # answers its ARP on wlp2s0, which holds the address too, and the reply leaves by
+        # wlp2s0, whose route docker-bridge added first
+        parents = [(p["source"], p["predicted"]["verdict"], p["observed"]["verdict"],
+                    p["predicted"]["reason"]) for p in pairs if p["role"] == "parent"]
+        assert sorted(p[:3] for p in parents) == [("db", "reachable", "reachable"),
+                                                  ("web", "reachable", "reachable")], parents
+        assert all("reachable through wlp2s0" in p[3] for p in parents), parents
 
         found = host_import("lab", host="nwlab-host", hide=LAB_LAN_NETNS, prefix="lab-")
         parse_topology(found.text, "lab")  # validates, or raises with the problems
