@@ -30,7 +30,7 @@ from netwright.gui.docks.fix_bar import FixBar
 from netwright.gui.model.fixes import Fix
 from netwright.gui.model.wording import designer_fix
 
-PAIR_ROLE = Qt.ItemDataRole.UserRole + 1
+PAIR_ROLE = Qt.ItemDataRole.UserRole + 1  # a cell's index into _Matrix.pairs
 PORTS_NOTE = "Beside ✓/✗ (the echo): the TCP/UDP ports that connect, of those probed."
 
 
@@ -211,12 +211,25 @@ def _seen(observed: dict[str, Any]) -> str:
 class _Matrix(QTableWidget):
     """The cells' tooltips (the explanation) are written for the cell under the pointer when
     Qt asks: written for every cell up front, a 200-namespace check's 40,000 explanations
-    held the window for 7 of the 8.6 s its matrix took to draw."""
+    held the window for 7 of the 8.6 s its matrix took to draw.
+
+    Each cell holds the index of its pair in ``pairs`` (``pair(item)`` gives it), not the
+    pair: a Python dict in each of 40,000 items cost a third of the drawing, an int next
+    to nothing."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pairs: list[dict[str, Any]] = []
+
+    def pair(self, item: QTableWidgetItem | None) -> dict[str, Any] | None:
+        """The pair the cell ``item`` shows; None for no cell or a blank one."""
+        index = item.data(PAIR_ROLE) if item is not None else None
+        return self.pairs[index] if isinstance(index, int) else None
 
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             item = self.itemAt(event.pos())
-            pair = item.data(PAIR_ROLE) if item is not None else None
+            pair = self.pair(item)
             if pair:
                 QToolTip.showText(event.globalPos(), explanation_html(pair), self.viewport(),
                                   self.visualItemRect(item))
@@ -313,15 +326,22 @@ class ChecksView(QWidget):
         self.matrix.setHorizontalHeaderLabels(targets)
         rows = {source: number for number, source in enumerate(sources)}
         columns = {target: number for number, target in enumerate(targets)}
-        centre = Qt.AlignmentFlag.AlignCenter  # once: each enum look-up costs (40,000 cells)
+        self.matrix.pairs = pairs
         brushes: dict[tuple[bool, int], QBrush] = {}
-        for pair in pairs:
-            row, column = rows[str(pair.get("source"))], columns[_target(pair)]
-            item = QTableWidgetItem(cell_text(pair))
-            item.setTextAlignment(centre)
-            item.setData(PAIR_ROLE, pair)  # the tooltip is written when asked (_Matrix)
-            item.setBackground(self._brush(pair, measured, brushes))
-            self.matrix.setItem(row, column, item)
+        # one item made per look (text and colour), copied in C++ for each cell of it:
+        # setting alignment and colour on each of 40,000 items cost more than the copies
+        looks: dict[tuple[str, int], QTableWidgetItem] = {}
+        for index, pair in enumerate(pairs):
+            brush = self._brush(pair, measured, brushes)
+            look = (cell_text(pair), id(brush))
+            model = looks.get(look)
+            if model is None:
+                model = looks[look] = QTableWidgetItem(look[0])
+                model.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                model.setBackground(brush)
+            item = model.clone()
+            item.setData(PAIR_ROLE, index)  # the tooltip is written when asked (_Matrix)
+            self.matrix.setItem(rows[str(pair.get("source"))], columns[_target(pair)], item)
         self.matrix.resizeColumnsToContents()
         self.matrix.resizeRowsToContents()
         every = result.get("pairs", [])
@@ -363,8 +383,7 @@ class ChecksView(QWidget):
     def cell(self, source: str, target: str) -> dict[str, Any] | None:
         for row in range(self.matrix.rowCount()):
             for column in range(self.matrix.columnCount()):
-                item = self.matrix.item(row, column)
-                pair = item.data(PAIR_ROLE) if item is not None else None
+                pair = self.matrix.pair(self.matrix.item(row, column))
                 if pair and pair.get("source") == source and target in (
                         pair.get("target"), pair.get("target_name")):
                     return dict(pair)
@@ -388,6 +407,7 @@ class ChecksView(QWidget):
             return
         self.result = {}
         self.matrix.clear()
+        self.matrix.pairs = []
         self.matrix.setRowCount(0)
         self.matrix.setColumnCount(0)
         self.heading.setText(message)
@@ -395,8 +415,7 @@ class ChecksView(QWidget):
         self.fix_bar.show_fix(None)
 
     def _on_cell(self, row: int, column: int, _r: int, _c: int) -> None:
-        item = self.matrix.item(row, column)
-        pair = item.data(PAIR_ROLE) if item is not None else None
+        pair = self.matrix.pair(self.matrix.item(row, column))
         if pair:
             fix = self.fix_for(pair) if self.fix_for is not None else None
             self.explanation.setHtml(explanation_html(pair, fix.label if fix else None))

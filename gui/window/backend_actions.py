@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
@@ -294,6 +295,7 @@ class BackendActions(_Base):
         self.leases_dock.setWindowTitle(self.leases_table.summary())
 
     def _on_backend_started(self, operation: str) -> None:
+        self._started_at = time.monotonic()
         self.log.appendPlainText(f"{operation}…")
         if operation in ("Apply", "Destroy", "Restore"):  # the steps, as they are taken
             self.bottom_panel.reveal(self.log_dock)
@@ -351,12 +353,18 @@ class BackendActions(_Base):
         if operation == "Check":
             data = result.to_json() if hasattr(result, "to_json") else result
             if isinstance(data, dict):
+                # a big matrix takes a moment to draw: say so on screen before it starts
+                self.statusBar().showMessage(f"Check: drawing {len(data.get('pairs', [])):,}"
+                                             " pairs…")
+                self.statusBar().repaint()
                 self.checks.show_result(data, measured=True)
                 self.bottom_panel.reveal(self.checks_dock)
                 if self._check_focus:  # "Check from net1": that row's first cell
                     self.checks.focus_source(self._check_focus)
             self._check_focus = ""
-            self.log.appendPlainText("Check: done")
+            took = f"Check: done in {time.monotonic() - self._started_at:.2f} s"  # as Apply's
+            self.log.appendPlainText(took)
+            self.statusBar().showMessage(took, 6000)
 
     def _on_backend_failed(self, operation: str, error: object) -> None:
         self.progress_bar.setVisible(False)

@@ -159,6 +159,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         self.source_dialog: SourceDialog | None = None
         self.capture_dialog: CaptureDialog | None = None
         self._check_focus = ""  # "Check from net1": the Checks dock opens on that row
+        self._started_at = 0.0  # time.monotonic() when the running backend call started
         self.deployment = DeploymentView()  # whose deployment the design's name has
         self._deployment_name = ""
         self._applying = ""  # the design's meaning digest as the running Apply sends it

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import QMenu
 from netwright.backend.measure.result import MeasureResult
 from netwright.gui.canvas.measure_label import MeasureLabel, clear_measurement, show_measurement
 from netwright.gui.dialogs.measure import MeasureDialog
-from netwright.gui.docks.checks import PAIR_ROLE
 from netwright.gui.model.measure_text import path_label, place_choices, result_line, target_pair
 from netwright.gui.model.paths import path_wires, target_key
 
@@ -118,7 +117,7 @@ class MeasureActions(_Base):
         row again from one of the source's addresses."""
         matrix = self.checks.matrix
         item = matrix.itemAt(point)
-        pair = item.data(PAIR_ROLE) if item is not None else None
+        pair = matrix.pair(item)
         if not pair:
             return
         menu = QMenu(matrix)

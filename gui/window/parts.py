@@ -71,6 +71,7 @@ class WindowParts(Protocol):
     _applying: str
     _trial_words: str
     _check_focus: str
+    _started_at: float
     paste_action: QAction
     layout_action: QAction
     fit_action: QAction

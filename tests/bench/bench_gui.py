@@ -243,7 +243,7 @@ def run_checks_matrix(namespaces: int = CHECKS_NAMESPACES, repeats: int = 3) -> 
     app.processEvents()
     drawn = [_timed(lambda: view.show_result(result, measured=False)) for _ in range(repeats)]
     matrix = view.matrix
-    cells = [(row, column, cell_text(matrix.item(row, column).data(Qt.ItemDataRole.UserRole + 1)))
+    cells = [(row, column, cell_text(matrix.pair(matrix.item(row, column))))
              for row in range(matrix.rowCount()) for column in range(matrix.columnCount())
              if matrix.item(row, column) is not None]
     plain = [_timed(lambda: _plain_matrix(cells, matrix.rowCount(), matrix.columnCount()))

@@ -89,7 +89,7 @@ def select_check_cell(checks, pair) -> None:  # type: ignore[no-untyped-def]
     for row in range(checks.matrix.rowCount()):
         for column in range(checks.matrix.columnCount()):
             item = checks.matrix.item(row, column)
-            if item is not None and item.data(Qt.ItemDataRole.UserRole + 1) == pair:
+            if item is not None and checks.matrix.pair(item) == pair:
                 checks.matrix.setCurrentCell(row, column)
                 return
     raise AssertionError(f"no cell shows {pair.get('source')} → {pair.get('target_name')}")

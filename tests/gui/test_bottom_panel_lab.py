@@ -7,6 +7,7 @@ check cost seconds, and the steps share them).
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -42,9 +43,17 @@ def test_an_apply_a_check_and_a_failure_open_the_panel_on_their_dock(
     assert panel.is_open() and panel.current() is window.log_dock
     _close_panel(window)
 
+    said: list[str] = []  # the status bar's messages
+    window.statusBar().messageChanged.connect(said.append)
     window.check_action.trigger()
     loop.run_until_complete(idle(window))
     assert window.checks.heading.text().startswith("Measured"), window.log.toPlainText()
+    # before the matrix is drawn (a moment at 40,000 pairs) the window says so; the log
+    # says how long the check took, as Apply's line does
+    pairs = len(window.checks.result["pairs"])
+    assert said[:1] == [f"Check: drawing {pairs:,} pairs…"], said
+    assert re.search(r"^Check: done in \d+\.\d\d s$", window.log.toPlainText(), re.M), \
+        window.log.toPlainText()
     assert panel.is_open() and panel.current() is window.checks_dock
     _close_panel(window)
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QToolTip
 from star_design import star_topology
 
 from netwright.gui.canvas.theme import make_theme
-from netwright.gui.docks.checks import PAIR_ROLE, ChecksView, explanation_html
+from netwright.gui.docks.checks import ChecksView, explanation_html
 from netwright.gui.link.predictions import predict
 from netwright.gui.model.document import TopologyDocument
 
@@ -65,7 +65,7 @@ def test_a_cell_s_tooltip_is_its_explanation(qtbot) -> None:  # type: ignore[no-
     at = matrix.visualItemRect(item).center()
     QApplication.sendEvent(matrix.viewport(), QHelpEvent(QEvent.Type.ToolTip, at,
                                                          matrix.viewport().mapToGlobal(at)))
-    assert QToolTip.text() == explanation_html(item.data(PAIR_ROLE))
+    assert QToolTip.text() == explanation_html(matrix.pair(item))
     assert "net1" in QToolTip.text()
     empty = matrix.visualRect(matrix.model().index(0, matrix.columnCount() - 2)).center()
     QApplication.sendEvent(matrix.viewport(), QHelpEvent(QEvent.Type.ToolTip, empty,

@@ -72,7 +72,7 @@ def _click_cell(qtbot, window: MainWindow, source: str, disposition: str,  # typ
     for row in range(matrix.rowCount()):
         for column in range(matrix.columnCount()):
             item = matrix.item(row, column)
-            pair = item.data(Qt.ItemDataRole.UserRole + 1) if item is not None else None
+            pair = matrix.pair(item)
             if (pair and pair["source"] == source and target in ("", pair["target"])
                     and pair["predicted"].get("disposition") == disposition):
                 matrix.scrollToItem(item, QAbstractItemView.ScrollHint.PositionAtCenter)
