@@ -29,15 +29,19 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QRectF, QSettings, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QApplication, QGraphicsScene, QGraphicsView
+
+if TYPE_CHECKING:
+    from netwright.gui.window.main import MainWindow
 
 NAMESPACES = 1000
 NICS = 4
@@ -120,19 +124,28 @@ def baseline_view(namespaces: int = NAMESPACES) -> QGraphicsView:
     return view
 
 
-def run(namespaces: int = NAMESPACES) -> dict[str, object]:
-    app = QApplication.instance() or QApplication([])
-    from netwright.gui.canvas.view import CanvasView
+@contextmanager
+def window_beside(text: str, size: tuple[int, int]) -> Iterator[tuple[MainWindow, Path]]:
+    """A designer window shown at ``size`` with settings of its own, and the path of a file
+    holding ``text`` (not opened) in a folder that goes with the window."""
     from netwright.gui.window.main import MainWindow
 
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "big.yaml"
-        path.write_text(generated_topology(namespaces))
+        path = Path(folder) / "design.yaml"
+        path.write_text(text)
         settings = QSettings(str(Path(folder) / "s.ini"), QSettings.Format.IniFormat)
         window = MainWindow(settings)
-        window.resize(1800, 1200)
+        window.resize(*size)
         window.show()
-        app.processEvents()
+        QApplication.processEvents()
+        yield window, path
+
+
+def run(namespaces: int = NAMESPACES) -> dict[str, object]:
+    app = QApplication.instance() or QApplication([])
+    from netwright.gui.canvas.view import CanvasView
+
+    with window_beside(generated_topology(namespaces), (1800, 1200)) as (window, path):
         start = time.perf_counter()
         assert window.open_path(path)
         loaded = time.perf_counter()
@@ -198,11 +211,16 @@ def run(namespaces: int = NAMESPACES) -> dict[str, object]:
     return result
 
 
-def test_designer_with_1000_namespaces_and_1500_wires() -> None:
-    result = run()
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+def recorded(path: Path, result: dict[str, object]) -> dict[str, object]:
+    """``result`` written to ``path`` (artifacts/bench) and printed; returned."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2) + "\n")
     print("\n" + json.dumps(result, indent=2))
+    return result
+
+
+def test_designer_with_1000_namespaces_and_1500_wires() -> None:
+    result = recorded(RESULTS, run())
     assert result["normalised_open_and_first_paint_s"] < 1.0  # type: ignore[operator]
     assert result["normalised_editable_s"] < 1.0  # type: ignore[operator]
     assert result["ratio_whole_scene_vs_baseline"] < 0.6  # type: ignore[operator]
@@ -257,10 +275,7 @@ def run_checks_matrix(namespaces: int = CHECKS_NAMESPACES, repeats: int = 3) -> 
 
 
 def test_checks_matrix_of_200_namespaces() -> None:
-    result = run_checks_matrix()
-    CHECKS_RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    CHECKS_RESULTS.write_text(json.dumps(result, indent=2) + "\n")
-    print("\n" + json.dumps(result, indent=2))
+    result = recorded(CHECKS_RESULTS, run_checks_matrix())
     # every cell's explanation written up front: 6.5x the plain items (3.3-8.6 s); without
     # them 2.4-4.1x on a machine at load 2-4 (each cell still keeps its pair and colour);
     # each cell an index into the pairs, copied from one item per look: 0.9x
@@ -287,16 +302,9 @@ def run_check_arrival(namespaces: int = CHECKS_NAMESPACES, repeats: int = 3) -> 
     from netwright.backend.checks.render import render
     from netwright.backend.checks.results import CheckResult
     from netwright.gui.link.predictions import predict
-    from netwright.gui.window.main import MainWindow
     from tests.gui.star_design import star_topology
 
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "star.yaml"
-        path.write_text(star_topology(namespaces))
-        settings = QSettings(str(Path(folder) / "s.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(settings)
-        window.resize(1600, 1000)
-        window.show()
+    with window_beside(star_topology(namespaces), (1600, 1000)) as (window, path):
         assert window.open_path(path)
         app.processEvents()
         report = json.dumps(measured(predict(window.document)))
@@ -323,10 +331,7 @@ def run_check_arrival(namespaces: int = CHECKS_NAMESPACES, repeats: int = 3) -> 
 
 
 def test_a_check_of_200_namespaces_arriving_in_the_designer() -> None:
-    result = run_check_arrival()
-    CHECK_RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    CHECK_RESULTS.write_text(json.dumps(result, indent=2) + "\n")
-    print("\n" + json.dumps(result, indent=2))
+    result = recorded(CHECK_RESULTS, run_check_arrival())
     # each cell holding its pair (a Python dict) and setting its own alignment and colour:
     # 1.8x the command line's work (1.65 s); cells holding an index, copied from one item
     # per look: 0.74x (0.78 s)
