@@ -24,6 +24,7 @@ from netwright.backend.checks.arpflux import ArpFlux, HostLan
 from netwright.backend.checks.dad import AddressStates, Dad
 from netwright.backend.checks.filtering import Ruleset
 from netwright.backend.checks.flow import Flows, design_rulesets, has_rules
+from netwright.backend.checks.host_routes import HostRoutes
 from netwright.backend.checks.l2 import Layer2
 from netwright.backend.checks.mtu import PathMtus, SizeJudgement
 from netwright.backend.checks.network import (
@@ -82,6 +83,7 @@ class Explainer:
         address_states: AddressStates | None = None,
         loopback_down: frozenset[Place] = frozenset(), forwarding_read: bool = False,
         observed: bool = False, host_lan: HostLan | None = None,
+        host_routes: HostRoutes | None = None,
     ) -> None:
         """``foreign``: tables Netwright does not own, read from a kernel, by place;
         ``bridge_nf``: per IP version, whether bridged packets pass the IP hooks
@@ -96,14 +98,17 @@ class Explainer:
         the host's kernel; ``observed``: ``topology`` is the live host as imported (check
         --host), no design, so the notes speak of what the kernels showed; ``host_lan``: the
         host's NICs, arp_ignore and routes to macvlan children, read from a kernel
-        (``arpflux``)."""
+        (``arpflux``); ``host_routes``: the host's routes read from its kernel, which route the
+        host's own traffic when the design names no host gateway (None: not read, so such
+        traffic is design-silent)."""
         self.probe_size = probe_size
         self.loopback_down = loopback_down
         self.dad = Dad(topology, address_states)
-        self.net = Network(topology, outside, host_forwarding, self.dad.excluded())
+        self.net = Network(topology, outside, host_forwarding, self.dad.excluded(), host_routes)
         self.l2 = Layer2(self.net)
         if self.dad.without_carrier(topology, self.l2.no_carrier_reason):  # tentative for good
-            self.net = Network(topology, outside, host_forwarding, self.dad.excluded())
+            self.net = Network(topology, outside, host_forwarding, self.dad.excluded(),
+                               host_routes)
             self.l2 = Layer2(self.net)
         if forwarding_read:
             self.net.host_forwarding_origin = "kernel"
@@ -465,7 +470,10 @@ class Explainer:
     def _follow(self, place: Place, dst: IpAddr, route: RouteEntry, ttl: int) -> Walk:
         link = self.net.link(route.dev)
         hop_text = self._hops.get((route.dev, route.via))
-        if hop_text is None:
+        if route.kernel:
+            hop_text = (f"the host's own {route.text}, read from the kernel; the design does"
+                        " not describe it")
+        elif hop_text is None:
             hop_text = self._hops[(route.dev, route.via)] = self._describe_hop(route.dev,
                                                                                 route.via)
         if isinstance(link, Ipvlan) and link.mode != "l2":
@@ -646,8 +654,18 @@ class Explainer:
     def _no_route(self, place: Place, dst: IpAddr, table: Table) -> Walk:
         where = place_label(place)
         reason = f"{where} has no route to {dst}"
+        silent = place is None and not self.net.gateways and not self.net.observed
+        if silent and not self.net.host_routes_read:
+            return _fail(place, "beyond_model",
+                         f"whether the host reaches {dst} depends on the host's own routes,"
+                         " which the design does not give (it names no host NIC with a"
+                         " gateway); a check of the deployment reads them from the kernel",
+                         "to predict it from the file, name the host's uplink NIC and its"
+                         " gateway under host.nics")
         if not table.has_default:
-            reason += " (no default route)"
+            reason += (" (no default route: the design names no host gateway, and the"
+                       " host's kernel, read for this check, has none)" if silent
+                       else " (no default route)")
         if table.set_aside:
             reason += "; the kernel would refuse " + ", ".join(table.set_aside)
         if place is not None and place.startswith("@lan:"):

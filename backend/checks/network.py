@@ -13,6 +13,7 @@ import ipaddress
 from collections import defaultdict
 from dataclasses import dataclass
 
+from netwright.backend.checks.host_routes import HostRoutes
 from netwright.backend.topology.model import Interface, Topology, static_addresses
 
 IpIf = ipaddress.IPv4Interface | ipaddress.IPv6Interface
@@ -79,6 +80,14 @@ def _truthy(value: object) -> bool:
     return str(value).strip().lower() in ("1", "true", "yes", "on")
 
 
+def _on_link(gateway: IpAddr, addresses: tuple[IpIf, ...]) -> IpIf:
+    """A NIC's gateway with the prefix of the NIC's address whose subnet holds it (a host
+    route's, when none does)."""
+    nets = [a.network for a in addresses if gateway in a.network]
+    prefix = nets[0].prefixlen if nets else gateway.max_prefixlen
+    return ipaddress.ip_interface(f"{gateway}/{prefix}")
+
+
 @dataclass(frozen=True)
 class Device:
     key: str
@@ -96,10 +105,13 @@ class Network:
         self, topology: Topology, outside: str | None = None,
         host_forwarding: HostForwarding = False,
         unusable: frozenset[tuple[str, IpAddr]] = frozenset(),
+        host_routes: HostRoutes | None = None,
     ) -> None:
         """``unusable``: (interface key, address) pairs the kernel does not use (IPv6
         addresses tentative or failed in duplicate address detection): they keep their
-        subnet's route (measured) but neither answer nor are sent from."""
+        subnet's route (measured) but neither answer nor are sent from. ``host_routes``: the
+        host's routes read from its kernel (``host_routes.py``), used when the design names
+        no host gateway."""
         self.topology = topology
         # where the host's forwarding comes from when the design does not own it: "kernel"
         # once a check has read it (run.py sets it), else the assumption that it is off
@@ -119,10 +131,7 @@ class Network:
             self.devices[nic] = Device(nic, None, "nic", nic, addresses)
             lan_addresses: tuple[IpIf, ...] = ()
             if host_nic.gateway:
-                gateway = ipaddress.ip_address(host_nic.gateway)
-                nets = [a.network for a in addresses if gateway in a.network]
-                prefix = nets[0].prefixlen if nets else gateway.max_prefixlen
-                gw_if = ipaddress.ip_interface(f"{gateway}/{prefix}")
+                gw_if = _on_link(ipaddress.ip_address(host_nic.gateway), addresses)
                 self.gateways[nic] = gw_if
                 lan_addresses = (gw_if,)
             self.devices[lan_of(nic)] = Device(lan_of(nic), lan_of(nic), "lan", nic, lan_addresses)
@@ -131,6 +140,12 @@ class Network:
                 key, link.namespace, link.kind, link.name or key,
                 tuple(static_addresses(link)), link.state == "up",
             )
+        # the host's routes when the design gives none: (network, device key, gateway,
+        # metric, text) each; ``host_routes_read`` whether a check read them from the kernel
+        self.kernel_routes: list[tuple[IpNet, str, IpAddr, int, str]] = []
+        self.host_routes_read = host_routes is not None and not self.gateways
+        if self.host_routes_read and host_routes is not None:
+            self._add_kernel_routes(host_routes)
         self.unusable = unusable
         self.by_place: dict[Place, list[Device]] = defaultdict(list)
         self.owners: dict[IpAddr, list[Device]] = defaultdict(list)
@@ -152,6 +167,35 @@ class Network:
                 self.children[parent].append(key)
             if link.master in topology.interfaces:
                 self.ports[link.master].append(key)
+
+    def _add_kernel_routes(self, read: HostRoutes) -> None:
+        """The host's routes from its kernel: a device the design does not know is modelled
+        as a host NIC; behind each NIC, its LAN's router holds the gateways."""
+        own = {d.name: d.key for d in self.devices.values() if d.place is None}
+        made: dict[str, str] = {}  # device name -> key of the NIC standing for it
+        behind: dict[str, list[IpIf]] = {}
+        for route in read.routes:
+            via = fast_ip(route.via)
+            network = ipaddress.ip_network(
+                ("0.0.0.0/0" if via.version == 4 else "::/0") if route.to == "default"
+                else route.to, strict=False)
+            key = own.get(route.dev) or made.get(route.dev)
+            if key is None:
+                key = made[route.dev] = (route.dev if route.dev not in self.devices
+                                         else f"{route.dev}@host")
+                self.devices[key] = Device(key, None, "nic", route.dev, tuple(
+                    ipaddress.ip_interface(a) for a in read.addresses.get(route.dev, ())))
+            if self.devices[key].kind == "nic":  # the design's own NIC too: it names no gateway
+                gateways = behind.setdefault(key, [])
+                if all(g.ip != via for g in gateways):
+                    gateways.append(_on_link(via, self.devices[key].addresses))
+            what = "default route" if route.to == "default" else f"route to {network}"
+            self.kernel_routes.append((network, key, via, route.metric,
+                                       f"{what} via {via} on {route.dev}"))
+        for key, gateways in behind.items():
+            lan = self.devices.get(lan_of(key))
+            self.devices[lan_of(key)] = Device(lan_of(key), lan_of(key), "lan", key, (
+                *(lan.addresses if lan is not None else ()), *gateways))
 
     def ips(self, key: str, version: int) -> tuple[tuple[IpNet, IpAddr], ...]:
         """Device ``key``'s (subnet, address) pairs of one IP version, in the file's order."""

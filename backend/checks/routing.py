@@ -3,7 +3,8 @@
 Per place and IP version: a connected route for every address on an up device, the routes the
 namespace configures (those the kernel would refuse — a next hop not on-link, a device that is
 down — are set aside with the reason, so a "no route" can say why), and on the host a default
-route via each NIC's gateway. The LAN behind a NIC knows the NIC's subnets.
+route via each NIC's gateway, or, when the design names none, the host's own routes as a check
+read them (``host_routes.py``). The LAN behind a NIC knows the NIC's subnets.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class RouteEntry:
     text: str
     metric: int = 0
     src: IpAddr | None = None  # the route's preferred source (``src``)
+    kernel: bool = False  # the host's own, read from its kernel: the design gives none
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,9 @@ class Routing:
                 if gateway.version == version:
                     routes.append(RouteEntry(_default(version), nic, gateway.ip,
                                              f"default via {gateway.ip} dev {nic}", metric=100))
+            routes += [RouteEntry(network, dev, via, text, metric, kernel=True)
+                       for network, dev, via, metric, text in self.net.kernel_routes
+                       if network.version == version]
             return Table(tuple(routes), ())
         namespace = self.net.topology.namespaces.get(place)
         connected = Table(tuple(routes), ())

@@ -24,6 +24,7 @@ from netwright.backend.checks.filtering import Ruleset
 from netwright.backend.checks.flow import has_rules
 from netwright.backend.checks.foreign import read_foreign
 from netwright.backend.checks.host_lan import child_addresses, host_lan_here
+from netwright.backend.checks.host_routes import HostRoutes, read_host_routes
 from netwright.backend.checks.netns import call_in, netns_path
 from netwright.backend.checks.network import OUTSIDE, HostForwarding, Place
 from netwright.backend.checks.nothing import nothing_to_check
@@ -218,6 +219,7 @@ async def _run_check(
     kernel_notes: list[str] = []
     host_rp_filter: dict[str, int] | None = None
     host_lan = None
+    host_routes: HostRoutes | None = None
     if reads:  # a deployed design: the kernel's other rules decide too
         places: dict[Place, str] = {None: where.path(None)}
         if has_rules(topology) or options.observed:
@@ -233,6 +235,11 @@ async def _run_check(
             if children:  # replies to macvlan children: which host NIC they leave by
                 host_lan = await loop.run_in_executor(
                     pool, lambda: call_in(where.path(None), lambda: host_lan_here(children)))
+            if not options.observed and not any(
+                    nic.gateway for nic in topology.host.nics.values()):
+                # the design gives no host route: the host's own traffic goes by the kernel's
+                host_routes = await loop.run_in_executor(
+                    pool, lambda: read_host_routes(where.path(None)))
     address_states = None
     dad_paths = _ipv6_places(topology, where)
     if reads and dad_paths:
@@ -249,7 +256,8 @@ async def _run_check(
                           address_states=address_states,
                           loopback_down=getattr(subject, "loopback_down", frozenset()),
                           forwarding_read=options.host_forwarding is None and reads,
-                          observed=options.observed, host_lan=host_lan)
+                          observed=options.observed, host_lan=host_lan,
+                          host_routes=host_routes)
     pairs = with_services(explainer, explainer.pairs(options.source),
                           outside_served=options.outside_netns is not None and options.probe)
     timings["explain"] = time.perf_counter() - started
