@@ -661,7 +661,7 @@ class Explainer:
                          " which the design does not give (it names no host NIC with a"
                          " gateway); a check of the deployment reads them from the kernel",
                          "to predict it from the file, name the host's uplink NIC and its"
-                         " gateway under host.nics")
+                         " gateway in the design")
         if not table.has_default:
             reason += (" (no default route: the design names no host gateway, and the"
                        " host's kernel, read for this check, has none)" if silent

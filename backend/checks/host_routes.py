@@ -1,7 +1,7 @@
 """The host's own routes, read from its kernel for a check when the design does not give them.
 
-A design describes the host's routes only through its NICs' gateways (``host.nics``). One
-that names no gateway says nothing of how the host reaches beyond its own subnets, yet the
+A design describes the host's routes only through the gateways of its host NICs. One that
+names no gateway says nothing of how the host reaches beyond its own subnets, yet the
 host it is deployed on has routes: the lab's stand-in host its default route via the lab's
 router, a laptop its Wi-Fi's. A check of a deployment reads them here, and the explanation
 routes the host's own traffic by them (``Network``), saying so; the design alone can only
