@@ -1,9 +1,10 @@
 """The plan preview: the engine's steps, like a diff, before anything is changed.
 
 Below the steps come the plan's notes: what the apply does besides kernel steps (which DHCP
-client-id each interface sends). The design's own warnings, which the plan carries for the
-command line, are listed by the Problems dock already: here one note counts them and points
-there, rather than repeat each sentence. A step the backend flags with ``WARNING:`` (a change to
+client-id each interface sends). Then the design's own warnings, which the plan carries for the
+command line: each in the designer's sentence (the one the Problems dock shows), since the
+person about to say yes must read what is wrong, not a code; the codes stay in the notes'
+tooltip, for a search or a bug report. A step the backend flags with ``WARNING:`` (a change to
 the device of the host's default route) is drawn in the warning colour and repeated above
 the list: accepting this dialog is the confirmation the backend asks for.
 """
@@ -23,6 +24,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from netwright.backend.service.errors import problem_from_json
+from netwright.backend.topology.problems import Problem
+from netwright.gui.model.wording import designer_message
 
 MARKS = {"create": "+", "modify": "~", "delete": "−"}
 WARNING_MARK = "WARNING:"
@@ -45,16 +50,19 @@ def plan_notes(plan: Any) -> list[str]:
     return [str(note) for note in notes]
 
 
+def design_warnings(plan: Any) -> list[Problem]:
+    """The design's warnings a plan carries (a Plan, or its JSON form)."""
+    if hasattr(plan, "warnings"):
+        return list(plan.warnings)
+    found = plan.get("warnings", []) if isinstance(plan, dict) else []
+    return [problem_from_json(w) for w in found if isinstance(w, dict)]
+
+
 def design_warnings_note(plan: Any) -> list[str]:
-    """One note for the design's warnings the plan carries (a Plan or its JSON), which the
-    Problems dock lists in full; none when it carries none."""
-    warnings = plan.warnings if hasattr(plan, "warnings") else (
-        plan.get("warnings", []) if isinstance(plan, dict) else [])
-    codes = [w.code if hasattr(w, "code") else str(w.get("code", "")) for w in warnings]
-    if not codes:
-        return []
-    count = f"{len(codes)} warning{'s' * (len(codes) != 1)}"
-    return [f"the design has {count}, listed under Problems: {', '.join(dict.fromkeys(codes))}"]
+    """A note for each of the design's warnings the plan carries, in the designer's words
+    (as the Problems dock says them); none when it carries none."""
+    sentences = dict.fromkeys(designer_message(w) for w in design_warnings(plan))
+    return [f"warning (also under Problems): {sentence}" for sentence in sentences]
 
 
 def warnings_of(steps: list[dict[str, str]]) -> list[str]:
@@ -147,6 +155,8 @@ class PlanDialog(QDialog):
         self.notes_label = QLabel("\n".join(f"• {note}" for note in self.notes))
         self.notes_label.setWordWrap(True)
         self.notes_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        codes = dict.fromkeys(w.code for w in design_warnings(plan))
+        self.notes_label.setToolTip(f"warning codes: {', '.join(codes)}" if codes else "")
         self.notes_label.setVisible(bool(self.notes))
         layout.addWidget(self.notes_label)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

@@ -69,7 +69,7 @@ class TopologyDocument(QObject):
     modified_changed = Signal(bool)
     replaced = Signal()  # a different document was loaded (New, Open)
     reading_changed = Signal(bool)  # the round-trip parse of a big (editable) file runs
-    load_failed = Signal(str)
+    load_failed = Signal(object)  # the TopologyError of a file the round-trip read rejects
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -136,7 +136,7 @@ class TopologyDocument(QObject):
         ``preview``) while the round-trip document is parsed in a thread (``is_reading``).
 
         A file the round-trip parser still rejects ends in ``load_failed`` with the contract's
-        sentence and an empty document.
+        error (its problems) and an empty document.
         """
         try:
             text = Path(path).read_text(encoding="utf-8")
@@ -222,7 +222,7 @@ class TopologyDocument(QObject):
         journal = self._stop_reading()
         if not isinstance(result, tuple):
             self._replace(Document.new("untitled"))
-            self.load_failed.emit(str(result))
+            self.load_failed.emit(result)
             return
         document, problems = result
         self._doc = document

@@ -253,3 +253,15 @@ def designer_fix(text: str) -> str:
     for pattern, words in _PHRASES:
         text = pattern.sub(words, text)
     return labelled_values(text)
+
+
+def placed_message(problem: Problem) -> str:
+    """The problem as a message box or the status bar says it: where in the file (when
+    known) and the designer's sentence, without the code and path the command line's
+    ``FILE:LINE:COL: error CODE: sentence`` carries for editors and scripts.
+
+    "line 4, column 1: not valid YAML: …"
+    """
+    where = f"line {problem.line}, column {problem.column}: " if problem.line and \
+        problem.column else f"line {problem.line}: " if problem.line else ""
+    return where + designer_message(problem)

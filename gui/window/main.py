@@ -101,6 +101,7 @@ from netwright.gui.model.fixes import Fix, pair_fix, problem_fix
 from netwright.gui.model.host_facts import HostFacts
 from netwright.gui.model.paste import fresh_addresses
 from netwright.gui.model.prefill import PREFILL_KINDS
+from netwright.gui.model.wording import placed_message
 from netwright.gui.window.backend_actions import BackendActions
 from netwright.gui.window.bottom_panel import BottomPanel
 from netwright.gui.window.check_from_actions import CheckFromActions
@@ -396,8 +397,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         doc.problems_changed.connect(self._show_problems)
         doc.replaced.connect(self._on_replaced)
         doc.reading_changed.connect(self._on_reading)
-        doc.load_failed.connect(lambda text: self.report_error("the file could not be read",
-                                                                NetwrightError(text)))
+        doc.load_failed.connect(lambda exc: self.report_error("the file could not be read", exc))
         self._show_problems(doc.problems)
         scene = self.scene
         scene.create_requested.connect(self.create_at)
@@ -767,7 +767,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
     def report_error(self, what: str, exc: Exception) -> None:
         detail = str(exc)
         if isinstance(exc, TopologyError) and exc.problems:
-            detail = "\n".join(p.render() for p in exc.problems[:8])
+            detail = "\n".join(placed_message(p) for p in exc.problems[:8])
         self.statusBar().showMessage(f"{what}: {detail.splitlines()[0]}", 10000)
         self.log.appendPlainText(f"{what}:\n{detail}")
         self.bottom_panel.reveal(self.log_dock)

@@ -220,3 +220,16 @@ def test_a_backend_refusal_is_told_in_the_designers_terms(window: MainWindow) ->
     assert "'persist: true'" not in logged
     assert "untick Persist (NetworkManager) (select br-lab, Inspector)" in logged, logged
     assert window.statusBar().currentMessage() == logged
+
+
+def test_a_file_that_cannot_be_opened_is_told_without_codes(window: MainWindow,
+                                                            tmp_path: Path) -> None:
+    """The status bar and the log say where in the file and what is wrong, not the command
+    line's "FILE:4:1: error yaml-syntax: …" (the file is named once, by what failed)."""
+    path = tmp_path / "broken.yaml"
+    path.write_text("netwright: 1\nname: x\nnamespaces: [\n")
+    assert not window.open_path(path)
+    message = window.statusBar().currentMessage()
+    assert message.startswith(f"cannot open {path}: line 4, column 1: not valid YAML"), message
+    assert "yaml-syntax" not in message and "error " not in message
+    assert "yaml-syntax" not in window.log.toPlainText()

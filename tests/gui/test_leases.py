@@ -190,17 +190,26 @@ def test_plan_dialog_shows_notes_and_the_warning_to_confirm(qtbot) -> None:  # t
     assert plain.go.text() == "Apply"
 
 
-def test_plan_dialog_points_at_the_design_warnings_problems_lists(qtbot) -> None:  # type: ignore[no-untyped-def]
-    """The plan carries the design's warnings (for the command line); the dialog counts them
-    in one note and leaves their sentences to the Problems dock, which lists them already."""
-    from netwright.backend.service.parser import topology
-    from tests.service.test_plan_warnings import VNI_MISMATCH
+def test_plan_dialog_says_the_design_warnings_in_the_designers_words(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The plan carries the design's warnings (for the command line); the dialog says each
+    as the Problems dock does, never as its code ("parent-ip-unreachable" told the person
+    about to say yes nothing): the codes are only in the tooltip."""
+    from pathlib import Path
 
-    warnings = topology(VNI_MISMATCH)[1]
-    plan = Plan("vx", [Step("create", "u1", "create namespace u1")]).with_warnings(warnings)
-    dialog = PlanDialog(plan, "Apply")
-    qtbot.addWidget(dialog)
-    assert dialog.notes == ["the design has 1 warning, listed under Problems:"
-                            " vxlan-vni-mismatch"]
-    assert warnings[0].message not in dialog.notes_label.text()
-    assert dialog.warnings == [] and dialog.go.text() == "Apply"  # not a step to confirm
+    from netwright.backend.service.parser import topology
+    from netwright.gui.model.wording import designer_message
+
+    seed = (Path(__file__).parents[2] / "examples" / "seed-ipvlan-l2.yaml").read_text()
+    warnings = topology(seed)[1]
+    plan = Plan("seed", [Step("create", "net1", "create namespace net1")]).with_warnings(warnings)
+    for shown in (plan, plan.to_json()):  # as the client parses it, and as JSON
+        dialog = PlanDialog(shown, "Apply")
+        qtbot.addWidget(dialog)
+        text = dialog.notes_label.text()
+        assert "parent-ip-unreachable" not in text and "no-default-route" not in text
+        for warning in warnings:
+            assert designer_message(warning) in text
+        assert "will not reach its parent wlp2s0's own address" in text
+        assert "Inspector › Routes" in text  # the designer's sentence, not the file's YAML
+        assert "parent-ip-unreachable" in dialog.notes_label.toolTip()
+        assert dialog.warnings == [] and dialog.go.text() == "Apply"  # not a step to confirm
