@@ -117,6 +117,7 @@ class TopologyScene(QGraphicsScene):
         document.replaced.connect(self._on_replaced)
         document.layout_changed.connect(self._on_layout_changed)
         document.problems_changed.connect(self.set_problems)
+        document.selection_wanted.connect(self.select_keys)  # an undo step's items
         self.selectionChanged.connect(self._on_selection)
         self.sync()
         self.set_problems(document.problems)
@@ -460,12 +461,17 @@ class TopologyScene(QGraphicsScene):
     def selected_wires(self) -> list[Wire]:
         return [item.ident for item in self.selectedItems() if isinstance(item, WireItem)]
 
-    def select_keys(self, keys: Iterable[str]) -> None:
+    def select_keys(self, keys: Iterable[str], wires: Iterable[Wire] = ()) -> None:
+        """Select exactly these items (and wires); keys no longer drawn are skipped."""
         self.clearSelection()
         for key in keys:
             item = self.item_for(key)
             if item is not None:
                 item.setSelected(True)
+        for wire in wires:
+            line = self.wires.get(wire)
+            if line is not None:
+                line.setSelected(True)
 
     def snapped_xy(self, x: float, y: float) -> tuple[float, float]:
         point = self.snapped(QPointF(x, y))

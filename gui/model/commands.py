@@ -4,6 +4,11 @@ Each command is built with the edits its action makes (see ``edits``) and only e
 ``push()``ed: ``redo()`` does the first execution too. The document returns the inverse of
 every application, so ``undo()`` is the same code as ``redo()`` run with the inverse edits.
 Moves merge (``id()``/``mergeWith()``) while they belong to one drag, so a drag is one step.
+
+A command that adds or removes items also says what is selected after it, both ways (as any
+editor does): Undo of a Delete selects what came back, Redo of it leaves nothing selected,
+Undo of a Paste gives back the selection from before it. The document announces it
+(``selection_wanted``); the canvas selects.
 """
 
 from __future__ import annotations
@@ -11,6 +16,11 @@ from __future__ import annotations
 from PySide6.QtGui import QUndoCommand
 
 from netwright.gui.model.document import Edit, TopologyDocument
+from netwright.gui.model.edits import Wire
+
+Selection = tuple[list[str], list[Wire]]
+"""What the canvas selects: item keys and wires."""
+NOTHING: Selection = ([], [])
 
 MOVE_COMMAND_ID = 0x4E57  # "NW"
 
@@ -23,31 +33,48 @@ class EditsCommand(QUndoCommand):
         self.document = document
         self._forward = list(edits)
         self._backward: list[Edit] = []
+        # what is selected after redo() and after undo(); None: the selection is left alone
+        self.selected_after_redo: Selection | None = None
+        self.selected_after_undo: Selection | None = None
 
     def redo(self) -> None:
         self._backward = self.document.apply(self._forward)
+        self._select(self.selected_after_redo)
 
     def undo(self) -> None:
         self._forward = self.document.apply(self._backward)
+        self._select(self.selected_after_undo)
+
+    def _select(self, selection: Selection | None) -> None:
+        if selection is not None:
+            self.document.selection_wanted.emit(list(selection[0]), list(selection[1]))
 
     def edit_count(self) -> int:
         return len(self._forward)
 
 
 class CreateCommand(EditsCommand):
-    """A palette item dropped on the canvas (a veth pair is one command)."""
+    """A palette item dropped on the canvas (a veth pair is one command): the new item is
+    selected; undone, what was selected before (``before``)."""
 
     def __init__(self, document: TopologyDocument, kind: str, keys: list[str],
-                 edits: list[Edit]) -> None:
+                 edits: list[Edit], before: Selection = NOTHING) -> None:
         label = "veth pair" if kind == "veth" else kind
         super().__init__(document, f"Create {label} {', '.join(keys)}", edits)
         self.keys = keys
+        self.selected_after_redo = (keys[:1], [])
+        self.selected_after_undo = before
 
 
 class DeleteCommand(EditsCommand):
-    def __init__(self, document: TopologyDocument, names: list[str], edits: list[Edit]) -> None:
+    """The selection deleted (``selected``: it, which Undo selects again)."""
+
+    def __init__(self, document: TopologyDocument, names: list[str], edits: list[Edit],
+                 selected: Selection = NOTHING) -> None:
         shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
         super().__init__(document, f"Delete {shown}", edits)
+        self.selected_after_redo = NOTHING
+        self.selected_after_undo = selected
 
 
 class WireCommand(EditsCommand):
@@ -74,9 +101,14 @@ class RenameCommand(EditsCommand):
 
 
 class PasteCommand(EditsCommand):
-    def __init__(self, document: TopologyDocument, keys: list[str], edits: list[Edit]) -> None:
+    """The pasted items are selected; undone, what was selected before (``before``)."""
+
+    def __init__(self, document: TopologyDocument, keys: list[str], edits: list[Edit],
+                 before: Selection = NOTHING) -> None:
         super().__init__(document, f"Paste {len(keys)} item{'s' if len(keys) != 1 else ''}", edits)
         self.keys = keys
+        self.selected_after_redo = (keys, [])
+        self.selected_after_undo = before
 
 
 class LayoutCommand(EditsCommand):
@@ -125,6 +157,8 @@ class DuplicateCommand(EditsCommand):
                  edits: list[Edit]) -> None:
         super().__init__(document, f"Duplicate {key}", edits)
         self.keys = keys
+        self.selected_after_redo = (keys[:1], [])  # the copy (of a namespace: its box)
+        self.selected_after_undo = ([key], [])
 
 
 class ChangeKindCommand(EditsCommand):

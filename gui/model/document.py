@@ -70,6 +70,7 @@ class TopologyDocument(QObject):
     replaced = Signal()  # a different document was loaded (New, Open)
     reading_changed = Signal(bool)  # the round-trip parse of a big (editable) file runs
     load_failed = Signal(object)  # the TopologyError of a file the round-trip read rejects
+    selection_wanted = Signal(list, list)  # keys, wires: an undo step's items to select
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)

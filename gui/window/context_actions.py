@@ -123,7 +123,6 @@ class ContextActions(_Base):
             return []
         edits = fresh_addresses(edits, snapshot, self.host_facts)
         self.push(DuplicateCommand(self.document, key, keys, edits))
-        self.scene.select_keys(keys[:1])
         return keys
 
     def change_kind(self, key: str, kind: str) -> bool:

@@ -82,6 +82,7 @@ from netwright.gui.model.commands import (
     MoveCommand,
     PasteCommand,
     ReparentCommand,
+    Selection,
     WireCommand,
 )
 from netwright.gui.model.deployment import DeploymentView
@@ -539,8 +540,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         except EditRefusedError as exc:
             self.statusBar().showMessage(str(exc), 6000)
             return []
-        self.push(CreateCommand(self.document, kind, keys, edits))
-        self.scene.select_keys(keys[:1])
+        self.push(CreateCommand(self.document, kind, keys, edits, self._selection()))
         if kind in PREFILL_KINDS:
             self.fill_new_child(keys[0])
         return keys
@@ -600,7 +600,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         edits = delete_edits(self.document.snapshot, keys, wires)
         if edits:
             names = keys + [f"{a}–{b}" for _r, a, b in wires]
-            self.push(DeleteCommand(self.document, names, edits))
+            self.push(DeleteCommand(self.document, names, edits, (keys, wires)))
 
     def select_all(self) -> None:
         """Every selectable item, as one selection change (not one an item)."""
@@ -630,9 +630,12 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         edits = fresh_addresses(edits, self.document.snapshot, self.host_facts)
         if not edits:
             return []
-        self.push(PasteCommand(self.document, keys, edits))
-        self.scene.select_keys(keys)
+        self.push(PasteCommand(self.document, keys, edits, self._selection()))
         return keys
+
+    def _selection(self) -> Selection:
+        """What the canvas has selected, for an undo step to give back."""
+        return self.scene.selected_keys(), self.scene.selected_wires()
 
     def arrange(self) -> bool:
         """Every item where Graphviz's dot puts it, as one undo step; a sentence if dot is
