@@ -1,5 +1,11 @@
 """The canvas view: zoom (Ctrl+wheel, +/−), pan (middle button or Space+drag), fit, rubber band.
 
+Zoom keeps a point still, and says which: Ctrl+wheel the scene point under the pointer (the
+wheel event's own position, not Qt's AnchorUnderMouse, which takes the last mouse move's
+scene point and drifted after a plain-wheel scroll); the keys and the toolbar the selection's
+centre when it is in sight, else the view's centre, and a selection that grew past an edge is
+scrolled back into sight.
+
 Rendering settings are chosen for big scenes: antialiasing, a cached background grid,
 ``MinimalViewportUpdate`` so a moving item repaints only what it touched, and items that paint
 less when zoomed out (see ``canvas_items``).
@@ -7,7 +13,7 @@ less when zoomed out (see ``canvas_items``).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -38,7 +44,7 @@ class CanvasView(QGraphicsView):
                             | QPainter.RenderHint.TextAntialiasing)
         self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
         self.setRubberBandSelectionMode(Qt.ItemSelectionMode.IntersectsItemShape)
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)  # see zoom_by
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
         self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState)
@@ -53,6 +59,9 @@ class CanvasView(QGraphicsView):
         self._pan_from = QPointF()
         self._held: tuple[QPointF, QPointF] | None = None  # pressed: (screen, scene) point
         self._fitted: tuple[float, QPointF] | None = None  # (zoom, centre) as Fit left them
+        # the last zoom's (viewport point, scroll bars after it) and the exact scene point it
+        # held there: the next notch at that point, nothing scrolled since, holds the same one
+        self._anchored: tuple[tuple[QPointF, tuple[int, int]], QPointF] | None = None
 
     @property
     def topology_scene(self) -> TopologyScene:
@@ -63,24 +72,69 @@ class CanvasView(QGraphicsView):
     def zoom(self) -> float:
         return float(self.transform().m11())
 
-    def zoom_by(self, factor: float) -> None:
+    def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
+        """Zoom by ``factor`` keeping the scene point at viewport point ``anchor`` (the
+        viewport's centre if None) where it is on the screen."""
         target = min(MAX_ZOOM, max(MIN_ZOOM, self.zoom() * factor))
         factor = target / self.zoom()
         if abs(factor - 1.0) > 1e-6:
+            place = QPointF(self.viewport().rect().center()) if anchor is None else anchor
+            fixed = self.mapToScene(place.toPoint())
+            if self._anchored is not None and self._anchored[0] == (place, self._scrolled()):
+                fixed = self._anchored[1]  # the same zoom gesture: no rounding piles up
             self.scale(factor, factor)
+            moved = (self.mapToScene(place.toPoint()) - fixed) * self.zoom()
+            self.pan_by(round(-moved.x()), round(-moved.y()))
+            self._anchored = ((place, self._scrolled()), fixed)
         self._zoom_changed()
+
+    def _scrolled(self) -> tuple[int, int]:
+        return self.horizontalScrollBar().value(), self.verticalScrollBar().value()
 
     def _zoom_changed(self) -> None:
         self.topology_scene.set_detail(self.zoom())
 
     def zoom_in(self) -> None:
-        self.zoom_by(ZOOM_STEP)
+        self._zoom_on_selection(ZOOM_STEP)
 
     def zoom_out(self) -> None:
-        self.zoom_by(1 / ZOOM_STEP)
+        self._zoom_on_selection(1 / ZOOM_STEP)
+
+    def _zoom_on_selection(self, factor: float) -> None:
+        """The keys' zoom: around the selection's centre when it is in sight (it stays where
+        it is), else around the view's centre; then the selection is scrolled into sight."""
+        shown = self._selection_rect()
+        anchor = None
+        if shown is not None:
+            centre = self.mapFromScene(shown.center())
+            if self.viewport().rect().contains(centre):
+                anchor = QPointF(centre)
+        self.zoom_by(factor, anchor)
+        self.show_selection()
+
+    def _selection_rect(self) -> QRectF | None:
+        """The scene rectangle of the selected items, None when nothing is selected."""
+        rect = QRectF()
+        for item in self.topology_scene.selectedItems():
+            rect = rect.united(item.sceneBoundingRect())
+        return None if rect.isNull() else rect
+
+    def show_selection(self) -> None:
+        """Scroll so the selection is in sight (its centre, when it is larger than the view)."""
+        rect = self._selection_rect()
+        if rect is None:
+            return
+        if rect.width() * self.zoom() < self.viewport().width() - 40 and \
+                rect.height() * self.zoom() < self.viewport().height() - 40:
+            self.ensureVisible(rect, 20, 20)
+        else:
+            self.ensureVisible(QRectF(rect.center(), QSizeF(1, 1)), 20, 20)
 
     def reset_zoom(self) -> None:
+        """Actual size, around the view's centre."""
+        centre = self._centre()
         self.resetTransform()
+        self.centerOn(centre)
         self._zoom_changed()
 
     def fit_all(self) -> None:
@@ -108,7 +162,7 @@ class CanvasView(QGraphicsView):
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             steps = event.angleDelta().y() / 120.0
             if steps:
-                self.zoom_by(ZOOM_STEP ** steps)
+                self.zoom_by(ZOOM_STEP ** steps, event.position())  # the point under it
             event.accept()
             return
         super().wheelEvent(event)
