@@ -175,6 +175,8 @@ class Network:
         made: dict[str, str] = {}  # device name -> key of the NIC standing for it
         behind: dict[str, list[IpIf]] = {}
         for route in read.routes:
+            if route.via is None or route.dev is None:
+                continue  # only routes through a gateway are the host's way out
             via = fast_ip(route.via)
             network = ipaddress.ip_network(
                 ("0.0.0.0/0" if via.version == 4 else "::/0") if route.to == "default"
@@ -190,7 +192,7 @@ class Network:
                 if all(g.ip != via for g in gateways):
                     gateways.append(_on_link(via, self.devices[key].addresses))
             what = "default route" if route.to == "default" else f"route to {network}"
-            self.kernel_routes.append((network, key, via, route.metric,
+            self.kernel_routes.append((network, key, via, route.metric or 0,
                                        f"{what} via {via} on {route.dev}"))
         for key, gateways in behind.items():
             lan = self.devices.get(lan_of(key))

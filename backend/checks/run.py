@@ -23,8 +23,9 @@ from netwright.backend.checks.explain import Explainer, Step
 from netwright.backend.checks.filtering import Ruleset
 from netwright.backend.checks.flow import has_rules
 from netwright.backend.checks.foreign import read_foreign
-from netwright.backend.checks.host_lan import child_addresses, host_lan_here
-from netwright.backend.checks.host_routes import HostRoutes, read_host_routes
+from netwright.backend.checks.host_kernel import read_host
+from netwright.backend.checks.host_lan import child_addresses
+from netwright.backend.checks.host_routes import HostRoutes
 from netwright.backend.checks.netns import call_in, netns_path
 from netwright.backend.checks.network import OUTSIDE, HostForwarding, Place
 from netwright.backend.checks.nothing import nothing_to_check
@@ -231,15 +232,14 @@ async def _run_check(
                 pool, lambda: call_in(where.path(None), bridge_nf_here))
             host_rp_filter = await loop.run_in_executor(
                 pool, lambda: _read_host_rp_filter(where))
+            # replies to macvlan children: which host NIC they leave by; and when the design
+            # gives no host route, the host's own traffic goes by the kernel's
             children = child_addresses(topology)
-            if children:  # replies to macvlan children: which host NIC they leave by
-                host_lan = await loop.run_in_executor(
-                    pool, lambda: call_in(where.path(None), lambda: host_lan_here(children)))
-            if not options.observed and not any(
-                    nic.gateway for nic in topology.host.nics.values()):
-                # the design gives no host route: the host's own traffic goes by the kernel's
-                host_routes = await loop.run_in_executor(
-                    pool, lambda: read_host_routes(where.path(None)))
+            routes = not options.observed and not any(
+                nic.gateway for nic in topology.host.nics.values())
+            if children or routes:
+                host_lan, host_routes = await loop.run_in_executor(
+                    pool, lambda: read_host(where.path(None), children, routes))
     address_states = None
     dad_paths = _ipv6_places(topology, where)
     if reads and dad_paths:

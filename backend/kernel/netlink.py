@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import ipaddress
 import os
 import socket
 import struct
@@ -27,7 +28,9 @@ from pyroute2.netlink import (
     NLMSG_ERROR,
 )
 from pyroute2.netlink.rtnl import RTM_GETLINK as _RTM_GETLINK
+from pyroute2.netlink.rtnl import RTM_GETROUTE as _RTM_GETROUTE
 
+from netwright.backend.kernel import encode
 from netwright.backend.kernel.rtnl_marshal import RtnlMarshal
 
 SOL_NETLINK = 270
@@ -177,6 +180,23 @@ class RtSocket:
             return None if kind == NLMSG_ERROR else raw
         return None
 
+    def route_oif(self, address: str) -> int | None:
+        """The index of the device this namespace's route to ``address`` leaves by, as
+        ``ip route get ADDRESS`` shows it (one get, no dump); None where the kernel has no
+        route (it refuses the get: the network is unreachable) or the route names no device."""
+        dst = ipaddress.ip_address(address)
+        family = socket.AF_INET if dst.version == 4 else socket.AF_INET6
+        body = encode.rtmsg(family=family, dst_len=dst.max_prefixlen, table=0, protocol=0,
+                            scope=0, route_type=0) + encode.attr(encode.RTA_DST, dst.packed)
+        seq = self._next_seq()
+        self.sock.send(_HEADER.pack(16 + len(body), _RTM_GETROUTE, NLM_F_REQUEST, seq, 0) + body)
+        for kind, raw in self._replies(seq):
+            if kind == NLMSG_ERROR:
+                return None
+            oif = find_attr(raw, _RTMSG_END, len(raw), encode.RTA_OIF)
+            return struct.unpack("=I", oif[:4])[0] if oif and len(oif) >= 4 else None
+        return None
+
     def dump_raw(self, msg_type: int, fixed: bytes) -> list[bytes]:
         """A dump, each message as raw bytes: callers decode (``decode``) only what they need.
         A link dump leaves the counters out (``_SKIP_STATS``)."""
@@ -324,6 +344,7 @@ def link_summary(raw: bytes) -> tuple[int, str, str | None, int]:
             bytes(alias).split(b"\0", 1)[0].decode() if alias else None, group)
 
 
+_RTMSG_END = 16 + 12  # nlmsghdr and rtmsg: a route's attributes start here
 _IFINFO_ANY = struct.pack("=BxHiII", 0, 0, 0, 0, 0)  # an ifinfomsg that matches every link
 _RTM_NEWNSID, _RTM_GETNSID = 88, 90
 _NETNSA_NSID, _NETNSA_FD = 1, 3

@@ -11,8 +11,9 @@ from __future__ import annotations
 import textwrap
 
 from netwright.backend.checks.explain import Explainer
-from netwright.backend.checks.host_routes import HostRoutes, KernelRoute
+from netwright.backend.checks.host_routes import HostRoutes
 from netwright.backend.checks.results import Pair
+from netwright.backend.observe.state import RouteState
 from netwright.backend.topology import parse_topology
 
 OUTSIDE = "203.0.113.114"
@@ -30,7 +31,7 @@ BRIDGED = textwrap.dedent("""
       p1: {kind: veth, peer: c1, master: br0}
       c1: {kind: veth, name: eth0, namespace: n1, peer: p1, addresses: [10.1.0.11/16]}
 """)
-LAB_LIKE = HostRoutes((KernelRoute("default", "192.168.31.1", "wlp2s0", 100),),
+LAB_LIKE = HostRoutes((RouteState("default", "192.168.31.1", "wlp2s0", 100),),
                       {"wlp2s0": ("192.168.31.240/24",)})
 
 
