@@ -302,13 +302,15 @@ class ChecksView(QWidget):
             return
         self._draw(result, measured)
 
-    def mark_stale(self) -> None:
-        """The design was edited: the measurement no longer describes it."""
-        if self.measured is not None and not self.stale:
-            self.stale = True
-            self._draw(with_stale_measurement(self.measured, {"pairs": []}), False)
-            self.heading.setText("Stale: measured before your last edit; Check again to"
-                                 " measure the edited design.")
+    def mark_stale(self, before: str = "your last edit; Check again to measure the edited"
+                   " design") -> None:
+        """The design was edited, or the deployment changed (Apply, Destroy): the measurement
+        no longer describes what is there. ``before`` ends the heading's sentence."""
+        if self.measured is not None:
+            if not self.stale:
+                self.stale = True
+                self._draw(with_stale_measurement(self.measured, {"pairs": []}), False)
+            self.heading.setText(f"Stale: measured before {before}.")
 
     def forget_measurement(self) -> None:
         """Another document: its checks start from nothing."""

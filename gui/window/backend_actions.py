@@ -346,6 +346,11 @@ class BackendActions(_Base):
                 self._trial_restored(self._topology_name(),
                                      f"{self._topology_name()}: the previous configuration"
                                      " was restored")
+            # what was measured is no longer what is deployed (or nothing is, now)
+            self.checks.mark_stale(
+                "Destroy: nothing of this design is deployed now" if operation == "Destroy"
+                else f"the last {operation}; Check again to measure what is deployed now")
+            self.scene.set_wire_results({})
             self.refresh_status()
             if operation != "Destroy":  # a lab host gains (and keeps) the NICs a design names
                 self.refresh_host_facts_if_new_nics()

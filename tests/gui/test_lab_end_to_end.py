@@ -104,6 +104,8 @@ def test_draw_apply_check_destroy_in_the_lab(window: MainWindow, own_lab: Path,
     assert moved is not None and moved["predicted"]["verdict"] == "reachable"
     assert moved["stale_observed"]["verdict"] == "reachable", moved
     window.document.undo_stack.undo()
+    window.show_path(peer)
+    assert any(w.result for w in window.scene.wires.values())
 
     window.destroy_action.trigger()
     loop.run_until_complete(idle(window))
@@ -115,3 +117,7 @@ def test_draw_apply_check_destroy_in_the_lab(window: MainWindow, own_lab: Path,
     loop.run_until_complete(idle(window))
     assert "Destroy: done" in window.log.toPlainText(), window.log.toPlainText()
     assert window.deploy_label.text() == "not deployed"
+    # the measurement described a deployment that is gone: said, and its path leaves
+    assert checks.heading.text().startswith("Stale: measured before Destroy: nothing"), \
+        checks.heading.text()
+    assert not any(w.result for w in window.scene.wires.values())
