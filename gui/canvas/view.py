@@ -18,6 +18,7 @@ from PySide6.QtGui import (
     QBrush,
     QColor,
     QContextMenuEvent,
+    QFocusEvent,
     QKeyEvent,
     QMouseEvent,
     QMoveEvent,
@@ -29,12 +30,14 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
+from netwright.gui.canvas.focus_ring import FocusRing
 from netwright.gui.canvas.scene import GRID, TopologyScene
 
 MIN_ZOOM = 0.05
 MAX_ZOOM = 4.0
 ZOOM_STEP = 1.2
 MAX_FIT_ZOOM = 1.5
+NUDGE_KEYS = (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down)
 
 
 class CanvasView(QGraphicsView):
@@ -62,6 +65,7 @@ class CanvasView(QGraphicsView):
         # the last zoom's (viewport point, scroll bars after it) and the exact scene point it
         # held there: the next notch at that point, nothing scrolled since, holds the same one
         self._anchored: tuple[tuple[QPointF, tuple[int, int]], QPointF] | None = None
+        self.focus_ring = FocusRing(self)  # where the keys go, seen
 
     @property
     def topology_scene(self) -> TopologyScene:
@@ -182,6 +186,16 @@ class CanvasView(QGraphicsView):
             self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
             return
         super().keyPressEvent(event)
+        if event.isAccepted() and event.key() in NUDGE_KEYS:
+            self.show_selection()  # nudged past the edge: it stays in sight
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802
+        super().focusInEvent(event)
+        self.focus_ring.follow()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802
+        super().focusOutEvent(event)
+        self.focus_ring.follow()
 
     def keyReleaseEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():

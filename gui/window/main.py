@@ -399,6 +399,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         doc.replaced.connect(self._on_replaced)
         doc.reading_changed.connect(self._on_reading)
         doc.load_failed.connect(lambda exc: self.report_error("the file could not be read", exc))
+        doc.selection_wanted.connect(lambda *_: self.view.show_selection())  # Undo brought it
         self._show_problems(doc.problems)
         scene = self.scene
         scene.create_requested.connect(self.create_at)

@@ -1,0 +1,86 @@
+"""Where the keys go, seen: a ring round the canvas while it has the keyboard focus (in the
+palette's highlight colour, so a high-contrast theme's own), and an item the keys move or
+bring back stays in sight. Read from the pixels the view shows, and from real key presses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtTest import QTest
+
+from netwright.gui.window.main import MainWindow
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def _edge_colours(window: MainWindow) -> set[str]:
+    """The colours of the view's pixels just inside the viewport's left and top edges."""
+    view = window.view
+    image = view.grab().toImage()
+    box = view.viewport().geometry()
+    points = [QPoint(box.left(), box.center().y()), QPoint(box.center().x(), box.top()),
+              QPoint(box.right(), box.center().y()), QPoint(box.center().x(), box.bottom())]
+    return {QColor(image.pixel(p)).name() for p in points}
+
+
+def _in_sight(window: MainWindow, key: str) -> bool:
+    view = window.view
+    item = window.scene.item_for(key)
+    assert item is not None
+    return view.viewport().rect().contains(
+        view.mapFromScene(item.sceneBoundingRect()).boundingRect())
+
+
+def test_the_canvas_shows_a_ring_while_it_has_the_focus(window: MainWindow,
+                                                        seed: Path) -> None:
+    assert window.open_path(seed)
+    window.activateWindow()
+    window.palette_list.setFocus(Qt.FocusReason.TabFocusReason)
+    highlight = window.view.palette().color(QPalette.ColorRole.Highlight).name()
+    assert highlight not in _edge_colours(window)
+    window.view.setFocus(Qt.FocusReason.TabFocusReason)
+    assert window.view.hasFocus()
+    assert _edge_colours(window) == {highlight}
+    # a high-contrast palette's highlight is the ring's colour
+    contrast = QPalette(window.view.palette())
+    contrast.setColor(QPalette.ColorRole.Highlight, QColor("#ffff00"))
+    window.view.setPalette(contrast)
+    assert _edge_colours(window) == {"#ffff00"}
+    window.palette_list.setFocus(Qt.FocusReason.TabFocusReason)
+    assert "#ffff00" not in _edge_colours(window)
+    # the ring takes no clicks: a click on the edge of the canvas reaches the canvas
+    window.view.setFocus()
+    ring = window.view.focus_ring
+    assert ring.isVisible() and ring.geometry() == window.view.viewport().geometry()
+    assert window.view.viewport().childAt(QPoint(1, 1)) is None
+
+
+def test_nudged_with_the_arrows_the_item_stays_in_sight(window: MainWindow,
+                                                        seed: Path) -> None:
+    assert window.open_path(seed)
+    view = window.view
+    view.reset_zoom()
+    window.scene.select_keys(["net2"])
+    box = window.scene.nodes["net2"].sceneBoundingRect()
+    view.centerOn(box.center() - QPointF(view.viewport().width() / 2 - box.width(), 0))
+    assert _in_sight(window, "net2")
+    view.setFocus()
+    for _ in range(30):  # 30 grid steps to the right: past the right edge
+        QTest.keyClick(view, Qt.Key.Key_Right)
+    assert window.scene.nodes["net2"].sceneBoundingRect().left() > box.left() + 200
+    assert _in_sight(window, "net2")
+
+
+def test_what_undo_brings_back_is_scrolled_into_sight(window: MainWindow, seed: Path) -> None:
+    assert window.open_path(seed)
+    view = window.view
+    view.reset_zoom()
+    window.scene.select_keys(["net1"])
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key.Key_Delete)
+    view.centerOn(window.scene.sceneRect().topLeft())  # looking elsewhere
+    QTest.keyClick(view, Qt.Key.Key_Z, CTRL)
+    assert window.scene.selected_keys() == ["net1"]
+    assert _in_sight(window, "net1")
