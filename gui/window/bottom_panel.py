@@ -12,6 +12,12 @@ silently; and the panel opens by itself on the dock that has something the user 
 The panel is whatever docks sit in the bottom area, docked: a dock the user moved there
 belongs to it, one moved away does not. Closing hides them and remembers which were shown
 and which tab was on top; opening shows them again in their tab group.
+
+The keys follow the user's Ctrl+J (and View › Bottom Panel): opening puts the keyboard
+focus in the dock on top, where it was last in it (else its first field), and closing with
+the focus inside gives it back to the canvas (the status bar's button does that too). Qt alone
+left it on a hidden tab bar, where no key did anything and nothing showed where the keys
+went. A ``reveal`` leaves the focus where it is: the user did not ask.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QStyle, QToolButton
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QStyle, QToolButton, QWidget
 
 OPEN_FROM = 820
 """A window at least this tall (in pixels) starts with the panel open."""
@@ -62,7 +68,8 @@ class BottomPanel(QObject):
         self.action = QAction("Bottom &Panel", window)
         self.action.setCheckable(True)
         self.action.setShortcut(QKeySequence("Ctrl+J"))
-        self.action.setStatusTip("show or hide Problems, Plan / Log, Checks and Leases")
+        self.action.setStatusTip("show Problems, Plan / Log, Checks and Leases with the keys"
+                                 " in them, or hide them (the keys go back to the canvas)")
         self.action.triggered.connect(lambda checked: self.choose(bool(checked)))
         window.addAction(self.action)
         self.button = QToolButton()
@@ -145,19 +152,40 @@ class BottomPanel(QObject):
 
     # -- the user's choices ---------------------------------------------------------------
 
-    def choose(self, wanted: bool) -> None:
-        """The user opens or closes the panel (the View entry, Ctrl+J); remembered."""
-        self.open() if wanted else self.close()
+    def choose(self, wanted: bool, dock: QDockWidget | None = None, keys: bool = True) -> None:
+        """The user opens (``dock`` on top) or closes the panel (the View entry, Ctrl+J, the
+        button); remembered. The keys follow (see the module's opening); opening takes them
+        only if ``keys`` (the button is clicked: the pointer, not the keys, went there)."""
+        had_keys = self._has_keys()
+        self.open(dock) if wanted else self.close()
         self.settings.setValue(SETTING, "open" if wanted else "closed")
+        if wanted and keys:
+            self._give_keys(dock or self._current or self.current())
+        elif had_keys and self.window.centralWidget() is not None:
+            self.window.centralWidget().setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def show_problems_or_close(self) -> None:
         """The status bar's button: Problems on top, or the panel closed when Problems was
         already on top."""
-        if self.is_open() and self.current() is self.first:
-            self.choose(False)
+        self.choose(not (self.is_open() and self.current() is self.first), self.first, keys=False)
+
+    def _has_keys(self) -> bool:
+        """Whether the keyboard focus is in one of the panel's docks."""
+        focus = QApplication.focusWidget()
+        return focus is not None and any(dock.isAncestorOf(focus) for dock in self.docks())
+
+    @staticmethod
+    def _give_keys(dock: QDockWidget | None) -> None:
+        """The focus into ``dock``: where it last was in it, else its first field."""
+        inside = dock.widget() if dock is not None else None
+        if inside is None:
             return
-        self.open(self.first)
-        self.settings.setValue(SETTING, "open")
+        last = inside.focusWidget()
+        fields = [last] if last is not None and last.isVisible() else []
+        fields += [w for w in [inside, *inside.findChildren(QWidget)]
+                   if w.isVisible() and w.isEnabled() and w.focusPolicy() & Qt.FocusPolicy.TabFocus]
+        if fields:
+            fields[0].setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     # -- the status bar's button ----------------------------------------------------------
 
