@@ -1,12 +1,14 @@
 """The plan preview: the engine's steps, like a diff, before anything is changed.
 
 Below the steps come the plan's notes: what the apply does besides kernel steps (which DHCP
-client-id each interface sends). Then the design's own warnings, which the plan carries for the
-command line: each in the designer's sentence (the one the Problems dock shows), since the
-person about to say yes must read what is wrong, not a code; the codes stay in the notes'
-tooltip, for a search or a bug report. A step the backend flags with ``WARNING:`` (a change to
-the device of the host's default route) is drawn in the warning colour and repeated above
-the list: accepting this dialog is the confirmation the backend asks for.
+client-id each interface sends). Then the design's own warnings, which the plan carries for
+the command line: each in the designer's sentence (the one the Problems dock shows), since
+the person about to say yes must read what is wrong, not a code; a code stays in its row's
+tooltip, for a search or a bug report. They are a list of their own, which scrolls: a design
+with twenty warnings must not grow the dialog past the screen. A step the backend flags with
+``WARNING:`` (a change to the device of the host's default route) is drawn in the warning
+colour and repeated above the list: accepting this dialog is the confirmation the backend
+asks for.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -58,11 +61,11 @@ def design_warnings(plan: Any) -> list[Problem]:
     return [problem_from_json(w) for w in found if isinstance(w, dict)]
 
 
-def design_warnings_note(plan: Any) -> list[str]:
-    """A note for each of the design's warnings the plan carries, in the designer's words
-    (as the Problems dock says them); none when it carries none."""
-    sentences = dict.fromkeys(designer_message(w) for w in design_warnings(plan))
-    return [f"warning (also under Problems): {sentence}" for sentence in sentences]
+def design_warning_rows(plan: Any) -> list[tuple[str, str]]:
+    """(the designer's sentence, the code) of each of the design's warnings the plan
+    carries, each sentence once; the sentence is the one the Problems dock shows."""
+    rows = {designer_message(w): w.code for w in design_warnings(plan)}
+    return list(rows.items())
 
 
 def warnings_of(steps: list[dict[str, str]]) -> list[str]:
@@ -150,15 +153,27 @@ class PlanDialog(QDialog):
             if WARNING_MARK in step.get("text", ""):
                 item.setForeground(QBrush(QColor(WARNING_COLOUR)))
             self.list.addItem(item)
-        layout.addWidget(self.list)
-        self.notes = plan_notes(plan) + design_warnings_note(plan)
+        layout.addWidget(self.list, 3)
+        self.notes = plan_notes(plan)
         self.notes_label = QLabel("\n".join(f"• {note}" for note in self.notes))
         self.notes_label.setWordWrap(True)
         self.notes_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        codes = dict.fromkeys(w.code for w in design_warnings(plan))
-        self.notes_label.setToolTip(f"warning codes: {', '.join(codes)}" if codes else "")
         self.notes_label.setVisible(bool(self.notes))
         layout.addWidget(self.notes_label)
+        rows = design_warning_rows(plan)
+        count = f"{len(rows)} warning{'s' * (len(rows) != 1)}"
+        self.design_heading = QLabel(f"The design has {count} (the Problems list has them too):")
+        self.design_warnings = QListWidget()
+        self.design_warnings.setWordWrap(True)
+        icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        for sentence, code in rows:
+            row = QListWidgetItem(icon, sentence)
+            row.setToolTip(f"{sentence}\n(warning {code})")
+            self.design_warnings.addItem(row)
+        for widget in (self.design_heading, self.design_warnings):
+            widget.setVisible(bool(rows))
+        layout.addWidget(self.design_heading)
+        layout.addWidget(self.design_warnings, 2)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.go = buttons.addButton(f"{verb} anyway" if self.warnings else verb,
                                     QDialogButtonBox.ButtonRole.AcceptRole)
@@ -166,4 +181,4 @@ class PlanDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(560, 380)
+        self.resize(560, 460 if rows else 380)

@@ -205,11 +205,18 @@ def test_plan_dialog_says_the_design_warnings_in_the_designers_words(qtbot) -> N
     for shown in (plan, plan.to_json()):  # as the client parses it, and as JSON
         dialog = PlanDialog(shown, "Apply")
         qtbot.addWidget(dialog)
-        text = dialog.notes_label.text()
-        assert "parent-ip-unreachable" not in text and "no-default-route" not in text
-        for warning in warnings:
-            assert designer_message(warning) in text
-        assert "will not reach its parent wlp2s0's own address" in text
-        assert "Inspector › Routes" in text  # the designer's sentence, not the file's YAML
-        assert "parent-ip-unreachable" in dialog.notes_label.toolTip()
+        rows = [dialog.design_warnings.item(i) for i in range(dialog.design_warnings.count())]
+        texts = [row.text() for row in rows]
+        assert texts == [designer_message(w) for w in warnings]
+        assert not any("parent-ip-unreachable" in t or "no-default-route" in t for t in texts)
+        assert "will not reach its parent wlp2s0's own address" in texts[0]
+        assert "Inspector › Routes" in texts[2]  # the designer's sentence, not the file's YAML
+        assert rows[0].toolTip().endswith("(warning parent-ip-unreachable)")
+        assert dialog.design_heading.text() == ("The design has 4 warnings (the Problems list"
+                                                " has them too):")
+        assert dialog.design_warnings.isVisibleTo(dialog)
+        assert not dialog.notes_label.isVisibleTo(dialog)  # the plan has no notes of its own
         assert dialog.warnings == [] and dialog.go.text() == "Apply"  # not a step to confirm
+    plain = PlanDialog(Plan("seed", [Step("create", "net1", "create namespace net1")]), "Apply")
+    qtbot.addWidget(plain)
+    assert not plain.design_warnings.isVisibleTo(plain)
