@@ -3,43 +3,31 @@
 ``python -m netwright.backend.service.parser``: started by the daemon (parsing.py), never by
 people. It runs at the lowest CPU priority and takes one request at a time on stdin, each
 with a CPU budget it enforces on itself with RLIMIT_CPU (the kernel ends it with SIGXCPU
-when a read takes longer), and answers on stdout. Frames are an 8-byte big-endian length and
-a pickle, in both directions: both ends are this package, run by the same user.
+when a read takes longer), and answers on stdout, in parse_wire's JSON frames. Started by a
+root daemon, it first imports all a read needs, then becomes ``nobody`` (helper_user.py)
+before it reads a byte: text that subverts a parser gets nobody's rights, and netwrightd
+takes none of its answers on trust.
 
 Requests: (op, text, cpu seconds) with op "validate" (answer: every problem as JSON, with
-line and column) or "topology" (answer: the validated model and its warnings, or the problems).
+line and column) or "topology" (answer: the validated model as plain data, and its
+warnings, or the problems).
 """
 
 from __future__ import annotations
 
 import math
 import os
-import pickle
 import resource
 import sys
-from typing import Any, BinaryIO
+from typing import Any
 
+from netwright.backend.service.helper_user import PrivilegeDropError, drop_root
+from netwright.backend.service.parse_wire import frame, read_frame
 from netwright.backend.topology import Document, Problem, Topology, TopologyError
 from netwright.backend.topology.bounds import too_many_objects
 from netwright.backend.topology.check import check_plain, valid_with_warnings
 from netwright.backend.topology.fastload import load_plain, to_plain
 from netwright.backend.topology.yamltree import parse_yaml
-
-HEADER = 8
-
-
-def read_frame(stream: BinaryIO) -> bytes | None:
-    """One frame's payload, or None at end of input."""
-    header = stream.read(HEADER)
-    if len(header) < HEADER:
-        return None
-    size = int.from_bytes(header, "big")
-    payload = stream.read(size)
-    return payload if len(payload) == size else None
-
-
-def frame(payload: bytes) -> bytes:
-    return len(payload).to_bytes(HEADER, "big") + payload
 
 
 def limit_cpu(seconds: float) -> None:
@@ -83,6 +71,14 @@ def topology(text: str) -> tuple[Topology, list[Problem]]:
     raise TopologyError(located_problems(text))
 
 
+def plain_topology(text: str) -> dict[str, Any]:
+    """``topology`` as JSON: the model as the file would say it (only what was set, so the
+    daemon's model built from it is the same, set fields included) and the warnings."""
+    model, warnings = topology(text)
+    return {"topology": model.model_dump(mode="json", by_alias=True, exclude_unset=True),
+            "warnings": [p.to_json() for p in warnings]}
+
+
 def located_problems(text: str) -> list[Problem]:
     """The round-trip parser's problems, with line and column. Its re-emission (a
     document's base for saving) is not needed here and is skipped."""
@@ -93,30 +89,46 @@ def located_problems(text: str) -> list[Problem]:
     return Document(tree=tree, text=text, yaml=yaml).problems()
 
 
-OPERATIONS = {"validate": validate, "topology": topology}
+OPERATIONS = {"validate": validate, "topology": plain_topology}
+
+#: Read once before the helper drops root, so that every module a read uses (ruamel.yaml
+#: loads some only when it meets a merge key) is in memory: valid, with a warning, then
+#: invalid with anchors, a merge key and an alias (the round-trip parser places those).
+WARM_UP = (
+    ("topology", "netwright: 1\nname: w\ninterfaces:\n"
+                 "  b: {kind: bridge, persist: true, addresses: [fd00::1/64 nodad]}\n"),
+    ("validate", "netwright: 1\nname: w\nbase: &b {kind: veth}\n"
+                 "interfaces: {v: {<<: *b, peer: 3}}\nnamespaces: [*b]\n"),
+)
 
 
-def answer(request: tuple[str, str, float]) -> tuple[str, Any]:
+def answer(request: Any) -> list[Any]:
     op, text, cpu = request
     limit_cpu(cpu)
     try:
-        return "ok", OPERATIONS[op](text)
+        return ["ok", OPERATIONS[op](text)]
     except TopologyError as exc:
-        return "problems", [p.to_json() for p in exc.problems]
+        return ["problems", [p.to_json() for p in exc.problems]]
     except RecursionError:
         problem = Problem("error", "too-deep", (), "the file nests too deeply to be read")
-        return "problems", [problem.to_json()]
+        return ["problems", [problem.to_json()]]
 
 
 def main() -> int:
     os.nice(19)  # the daemon's own work, and everyone else's, comes first
+    for op, text in WARM_UP:
+        OPERATIONS[op](text)
+    try:
+        drop_root()
+    except PrivilegeDropError as exc:
+        print(f"netwrightd's reading helper: {exc}", file=sys.stderr)
+        return 2
     requests, replies = sys.stdin.buffer, sys.stdout.buffer
     while True:
-        payload = read_frame(requests)
-        if payload is None:
+        request = read_frame(requests)
+        if request is None:
             return 0
-        reply = pickle.dumps(answer(pickle.loads(payload)))
-        replies.write(frame(reply))
+        replies.write(frame(answer(request)))
         replies.flush()
 
 

@@ -9,6 +9,12 @@ runs over is killed and replaced, and the caller learns that the file was too co
 A helper that ends otherwise (another signal, a stray exit, nonsense on its pipe) is
 netwrightd's failure, not the file's: an incident, logged, and a fresh helper next time.
 Each user may have a few reads in progress at once; more are Busy at once.
+
+The helpers read text that anyone may send with libyaml, ruamel.yaml and pydantic, so what
+they answer is not trusted: a root daemon's helpers run as ``nobody`` (helper_user.py), their
+answers are bounded JSON frames (parse_wire.py: no pickle, whose loading would run whatever
+code the answer names), and a model comes back as plain data that is validated again here.
+An answer that is not what a helper can honestly give is an incident like a crash.
 """
 
 from __future__ import annotations
@@ -17,18 +23,18 @@ import asyncio
 import contextlib
 import logging
 import os
-import pickle
 import resource
 import signal
 import sys
 from collections import Counter
-from typing import Any, TypeGuard
+from typing import Any
 
 from netwright.backend.outcomes.errors import BusyError
 from netwright.backend.service.errors import problem_from_json
 from netwright.backend.service.incidents import incident
-from netwright.backend.service.parser import HEADER, frame
+from netwright.backend.service.parse_wire import HEADER, FrameError, decode, frame, frame_size
 from netwright.backend.topology import Problem, Topology, TopologyError
+from netwright.backend.topology.bounds import too_many_objects
 
 log = logging.getLogger("netwrightd")
 
@@ -58,10 +64,47 @@ def _too_costly(limit: str) -> TopologyError:
         " (see the README's file format) takes well under a second")])
 
 
-def _well_formed(reply: object) -> TypeGuard[tuple[str, Any]]:
-    """Whether ``reply`` is an answer parser.answer can give: (status, value)."""
-    return (isinstance(reply, tuple) and len(reply) == 2
-            and reply[0] in ("ok", "problems"))
+def _problems(value: object) -> list[Problem]:
+    """The problems of an answer, each rebuilt field by field (HelperFailedError if it is
+    no list of problems)."""
+    if not isinstance(value, list) or not all(isinstance(p, dict) for p in value):
+        raise HelperFailedError(f"the reading helper answered {value!r:.200} for problems")
+    try:
+        return [problem_from_json(p) for p in value]
+    except Exception as exc:  # whatever it is, the answer is no problem
+        raise HelperFailedError(f"the reading helper answered a problem that is none"
+                                f" ({exc!r:.200})") from None
+
+
+def _model(value: object) -> tuple[Topology, list[Problem]]:
+    """The model and warnings of a "topology" answer, the model validated again here: the
+    helper's word that it is valid is not taken (HelperFailedError when it is not)."""
+    if not isinstance(value, dict) or set(value) != {"topology", "warnings"}:
+        raise HelperFailedError(f"the reading helper answered {value!r:.200} for a model")
+    bound = too_many_objects(value["topology"])
+    if bound is not None:
+        raise HelperFailedError(f"the reading helper answered a model over the bound:"
+                                f" {bound.message}")
+    try:
+        model = Topology.model_validate(value["topology"])
+    except Exception as exc:  # pydantic's ValidationError, or a validator's
+        raise HelperFailedError(f"the reading helper answered an invalid model: {exc!s:.500}"
+                                ) from None
+    return model, _problems(value["warnings"])
+
+
+def checked_answer(op: str, reply: object) -> tuple[str, Any]:
+    """A helper's answer to ``op`` as netwrightd uses it: ("ok", the problems as JSON for
+    "validate" or (model, warnings) for "topology") or ("problems", [Problem…]);
+    HelperFailedError for anything parser.answer cannot give."""
+    if not (isinstance(reply, list) and len(reply) == 2 and reply[0] in ("ok", "problems")):
+        raise HelperFailedError(f"the reading helper answered {reply!r:.200}")
+    status, value = reply
+    if status == "problems":
+        return status, _problems(value)
+    if op == "validate":
+        return status, [p.to_json() for p in _problems(value)]
+    return status, _model(value)
 
 
 class _Helper:
@@ -79,17 +122,14 @@ class _Helper:
         return cls(process)
 
     async def ask(self, request: tuple[str, str, float]) -> object:
-        """The helper's answer to ``request`` (unpickled, not yet checked); OSError (and
-        its kin) when the helper ended or its answer is no pickle."""
+        """The helper's answer to ``request`` (decoded, not yet checked); OSError (and its
+        kin) when the helper ended, or announced a frame over the bound (then nothing of it
+        is read), or its answer is no JSON."""
         assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.write(frame(pickle.dumps(request)))
+        self.process.stdin.write(frame(list(request)))
         await self.process.stdin.drain()
-        size = int.from_bytes(await self.process.stdout.readexactly(HEADER), "big")
-        payload = await self.process.stdout.readexactly(size)
-        try:
-            return pickle.loads(payload)
-        except Exception as exc:  # half a pickle, or none: the helper is broken
-            raise OSError(f"the reading helper's answer is no pickle: {exc!r}") from None
+        size = frame_size(await self.process.stdout.readexactly(HEADER))
+        return decode(await self.process.stdout.readexactly(size))
 
     async def end(self) -> None:
         """Kill this helper (if it still runs) and collect its exit status."""
@@ -162,7 +202,7 @@ class TopologyReader:
             if not self._reading[uid]:
                 del self._reading[uid]
         if status == "problems":
-            raise TopologyError([problem_from_json(p) for p in value])
+            raise TopologyError(value)
         return value
 
     async def _ask(self, request: tuple[str, str, float]) -> tuple[str, Any]:
@@ -174,6 +214,11 @@ class TopologyReader:
         except TimeoutError:
             await helper.end()
             raise _too_costly("its wall-clock limit") from None
+        except FrameError as exc:  # what it wrote is no answer, however it ends
+            await helper.end()
+            raise incident(HelperFailedError(f"the reading helper (pid {helper.process.pid})"
+                                             f" answered nonsense: {exc}"),
+                           "reading this topology") from None
         except (asyncio.IncompleteReadError, ConnectionError, OSError) as exc:
             await helper.end()
             if helper.ran_out_of_cpu():
@@ -183,12 +228,13 @@ class TopologyReader:
         except BaseException:  # cancelled mid-read: its answer would confuse the next one
             helper.kill()
             raise
-        if not _well_formed(reply):  # nonsense on its pipe: not a helper to trust again
+        try:
+            checked = checked_answer(request[0], reply)
+        except HelperFailedError as exc:  # nonsense on its pipe: not a helper to trust again
             await helper.end()
-            raise incident(HelperFailedError(f"the reading helper answered {reply!r:.200}"),
-                           "reading this topology")
+            raise incident(exc, "reading this topology") from None
         self._idle.append(helper)
-        return reply
+        return checked
 
     async def close(self) -> None:
         """End the idle helpers (busy ones end on their own when their pipe closes)."""

@@ -48,7 +48,7 @@ def test_unit_has_the_hardening_the_daemon_needs() -> None:
     assert service["Type"] == "dbus" and service["BusName"] == "io.netwright.Backend1"
     assert service["StateDirectory"] == "netwright"
     assert set(service["CapabilityBoundingSet"].split()) == {
-        "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_SYS_ADMIN"}
+        "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_SYS_ADMIN", "CAP_SETUID", "CAP_SETGID"}
     assert service["ProtectSystem"] == "strict" and service["ProtectHome"] == "yes"
     assert service["PrivateTmp"] == "yes" and service["NoNewPrivileges"] == "yes"
     assert service["ProtectKernelTunables"] == "no"

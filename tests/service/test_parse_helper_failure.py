@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 import re
 import signal
 import time
@@ -19,21 +18,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from svc_parse_helpers import HELPER, answer_as, children
 from svc_topologies import SEED, star
 
-from netwright.backend.service.parser import frame
-
 SLOW_INVALID = star("slow", 1300).replace("n5: {}", "n5: 3")
-HELPER = b"netwright.backend.service.parser"
 STARTED_CPU_SECONDS = 0.5
 FAILED = "io.netwright.Error.Failed"
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        found += [int(child) for child in (task / "children").read_text().split()]
-    return found
 
 
 def busy_helper(daemon_pid: int, timeout: float = 10.0) -> int:
@@ -42,7 +32,7 @@ def busy_helper(daemon_pid: int, timeout: float = 10.0) -> int:
     the file's ~1.7 s."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        for pid in _children(daemon_pid):
+        for pid in children(daemon_pid):
             try:
                 cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -91,18 +81,18 @@ def test_a_helper_ended_for_its_cpu_budget_is_a_too_costly_file(running, caller_
     assert [p["code"] for p in problems] == ["too-large"], problems
 
 
-@pytest.mark.parametrize("nonsense", [b"no pickle", pickle.dumps("no answer")])
+@pytest.mark.parametrize("nonsense", [b"no JSON", b'"no answer"', b'["ok", [3]]'])
 def test_nonsense_on_the_helpers_pipe_is_an_incident(running, caller_factory,
                                                      nonsense: bytes) -> None:
     """What arrives on the helper's answer pipe is written there, mid-read, through the
-    helper's own stdout (/proc/PID/fd/1): a frame that is no pickle, or no answer."""
+    helper's own stdout (/proc/PID/fd/1): a frame that is no JSON, no answer, or an answer
+    whose problems are none."""
     caller = caller_factory("allowed")
     assert running.started is not None
     with ThreadPoolExecutor(1) as pool:
         reading = pool.submit(caller.call, "Validate", "s", SLOW_INVALID)
         helper = busy_helper(running.started.pid)
-        with open(f"/proc/{helper}/fd/1", "wb") as pipe:
-            pipe.write(frame(nonsense))
+        answer_as(helper, nonsense)
         failed = reading.result(60)
     assert failed.get("error") == FAILED, failed
     assert "failed unexpectedly while reading this topology" in failed["text"], failed
