@@ -45,13 +45,15 @@ def unprivileged_ids() -> tuple[int, int] | None:
     it is not root, or root only of a user namespace where nobody else exists (the lab)."""
     if 0 not in os.getresuid():
         return None
+    uid_map, gid_map = _id_map("uid"), _id_map("gid")
     try:
         user = pwd.getpwnam(USER)
     except KeyError:
+        if uid_map != _WHOLE_MAP:
+            return None  # root of a user namespace (the lab): its user's rights, no more
         raise PrivilegeDropError(
             f"netwrightd runs as root, and its reading helper has no user '{USER}' to become"
             f" (none in the user database): add the system user '{USER}'") from None
-    uid_map, gid_map = _id_map("uid"), _id_map("gid")
     if uid_map != _WHOLE_MAP and not (_mapped(user.pw_uid, uid_map)
                                       and _mapped(user.pw_gid, gid_map)):
         return None  # root of a user namespace holding only its own user: nothing to drop
