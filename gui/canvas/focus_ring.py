@@ -1,7 +1,9 @@
-"""The canvas's focus frame: a ring round the viewport while the canvas has the keyboard focus.
+"""A focus frame: a ring round a scroll area's viewport while the area has the keyboard focus.
 
 The keys (Delete, arrows, Ctrl+C, the zoom keys) act on the canvas only when it has the
 focus, and nothing showed when it had: a keyboard user could not tell where the keys went.
+The bottom panel's log and check matrix showed nothing either (a read-only log has no caret,
+the matrix selects nothing), so they wear the same ring.
 The ring is the palette's highlight colour (a high-contrast theme's own), drawn by a widget
 laid over the viewport rather than by the scene: the viewport scrolls by moving its pixels,
 which would carry a frame painted into it along. The widget takes no mouse events (clicks,
@@ -28,6 +30,7 @@ class FocusRing(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         area.viewport().installEventFilter(self)
+        area.installEventFilter(self)  # its focus coming and going
         self.follow()
 
     def follow(self) -> None:
@@ -39,6 +42,9 @@ class FocusRing(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() in (QEvent.Type.Resize, QEvent.Type.Move):
             self.setGeometry(self.area.viewport().geometry())
+        elif watched is self.area and event.type() in (QEvent.Type.FocusIn,
+                                                       QEvent.Type.FocusOut):
+            self.follow()
         return False
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802

@@ -18,7 +18,6 @@ from PySide6.QtGui import (
     QBrush,
     QColor,
     QContextMenuEvent,
-    QFocusEvent,
     QKeyEvent,
     QMouseEvent,
     QMoveEvent,
@@ -188,14 +187,6 @@ class CanvasView(QGraphicsView):
         super().keyPressEvent(event)
         if event.isAccepted() and event.key() in NUDGE_KEYS:
             self.show_selection()  # nudged past the edge: it stays in sight
-
-    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802
-        super().focusInEvent(event)
-        self.focus_ring.follow()
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802
-        super().focusOutEvent(event)
-        self.focus_ring.follow()
 
     def keyReleaseEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netwright.gui.canvas.focus_ring import FocusRing
 from netwright.gui.canvas.theme import Theme
 from netwright.gui.docks.fix_bar import FixBar
 from netwright.gui.model.fixes import Fix
@@ -262,6 +263,7 @@ class ChecksView(QWidget):
         # its focus frame and drives the explanation.
         self.matrix.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
         self.matrix.currentCellChanged.connect(self._on_cell)
+        self.matrix_ring = FocusRing(self.matrix)  # no current cell yet: the keys are seen here
 
         # rows as tall as their text (the style's default is ~30 px: one row of a 1024×700
         # window's dock); a stale cell's two lines still get both

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netwright.gui.canvas.focus_ring import FocusRing
 from netwright.gui.canvas.items import lease_colour
 from netwright.gui.canvas.theme import Theme
 from netwright.gui.model.leases import LeaseInfo, lease_rows
@@ -104,6 +105,7 @@ class LeasesTable(QTableWidget):
         self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.cellActivated.connect(self._on_activated)  # a double-click, or Enter
+        self.focus_ring = FocusRing(self)  # where the keys are, with no row chosen yet
         self.timer = _ticker(self, self.tick)
 
     def set_leases(self, leases: dict[str, LeaseInfo]) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
+from netwright.gui.canvas.focus_ring import FocusRing
+
 
 class LogView(QPlainTextEdit):
     """A read-only log that follows its newest line."""
@@ -17,6 +19,7 @@ class LogView(QPlainTextEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setReadOnly(True)
+        self.focus_ring = FocusRing(self)  # read-only: no caret shows where the keys are
         self.textChanged.connect(self.show_newest)
         # the range grows after the new line is laid out: follow it there too
         self.verticalScrollBar().rangeChanged.connect(lambda _low, high: self._follow(high))

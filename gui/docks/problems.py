@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from netwright.backend.topology.problems import Problem
+from netwright.gui.canvas.focus_ring import FocusRing
 from netwright.gui.canvas.scene import key_of_path
 from netwright.gui.model.wording import designer_message
 
@@ -65,6 +67,7 @@ class ProblemsView(QTreeWidget):
         self.setColumnWidth(1, 230)
         # activated: a double-click, and Enter on the current problem (the keyboard's way)
         self.itemActivated.connect(self._on_activated)
+        self.focus_ring = FocusRing(self)  # where the keys are, as on the canvas
         self.problems: list[Problem] = []
         self._ordered: list[Problem] = []
 
@@ -93,6 +96,17 @@ class ProblemsView(QTreeWidget):
             item.setData(1, Qt.ItemDataRole.UserRole, problem.code)
             item.setData(2, Qt.ItemDataRole.UserRole, number)
             self.addTopLevelItem(item)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802
+        """The keys arrive (Tab, Ctrl+J): Qt makes the first problem current but leaves it
+        unselected, marked only by a faint frame round its narrow icon cell, while the fix
+        beside is already that problem's. The current problem is selected, so the row the
+        keys are on is seen, and it is the one the fix belongs to."""
+        super().focusInEvent(event)
+        item = self.currentItem()
+        if item is not None and not self.selectedItems() and \
+                event.reason() != Qt.FocusReason.MouseFocusReason:
+            item.setSelected(True)
 
     def current_problem(self) -> Problem | None:
         """The problem of the selected row (None: no row)."""

@@ -181,11 +181,16 @@ class BottomPanel(QObject):
         if inside is None:
             return
         last = inside.focusWidget()
-        fields = [last] if last is not None and last.isVisible() else []
-        fields += [w for w in [inside, *inside.findChildren(QWidget)]
-                   if w.isVisible() and w.isEnabled() and w.focusPolicy() & Qt.FocusPolicy.TabFocus]
-        if fields:
-            fields[0].setFocus(Qt.FocusReason.ShortcutFocusReason)
+        target = last if last is not None and last.isVisible() else None
+        field: QWidget = inside
+        while target is None:  # the first a Tab would reach: the focus chain's order
+            if (field is inside or inside.isAncestorOf(field)) and field.isVisible() and \
+                    field.isEnabled() and field.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                target = field
+            field = field.nextInFocusChain()
+            if field is inside and target is None:
+                return
+        target.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     # -- the status bar's button ----------------------------------------------------------
 
