@@ -68,6 +68,16 @@ def design_warning_rows(plan: Any) -> list[tuple[str, str]]:
     return list(rows.items())
 
 
+def plan_log(plan: Any) -> str:
+    """The plan as the Log dock writes it: the command line's lines, but the design's warnings
+    in the designer's sentences ("! warning: …"), not as ``FILE:LINE:COL: warning CODE: …``."""
+    if not hasattr(plan, "render"):
+        return str(plan)
+    quiet = plan.with_warnings([]) if hasattr(plan, "with_warnings") else plan
+    return "\n".join([quiet.render(), *(f"  ! warning: {sentence}"
+                                        for sentence, _code in design_warning_rows(plan))])
+
+
 def warnings_of(steps: list[dict[str, str]]) -> list[str]:
     """The sentences of the steps the backend wants confirmed, each once."""
     found: list[str] = []

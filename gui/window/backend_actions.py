@@ -19,7 +19,13 @@ from PySide6.QtCore import QTimer
 from netwright.backend.nm.errors import ConfirmationRequired
 from netwright.backend.outcomes.provenance import Provenance
 from netwright.backend.topology.problems import TopologyError
-from netwright.gui.dialogs.plan import PlanDialog, destroy_plan, plan_steps, warnings_of
+from netwright.gui.dialogs.plan import (
+    PlanDialog,
+    destroy_plan,
+    plan_log,
+    plan_steps,
+    warnings_of,
+)
 from netwright.gui.link.backend import NO_BACKEND, Backend, connect_default
 from netwright.gui.model.deployment import meaning_digest
 from netwright.gui.model.leases import LeaseInfo, leases_of
@@ -104,7 +110,7 @@ class BackendActions(_Base):
             return
         # a design of existing objects plans nothing, yet Adopt needs it recorded as deployed
         if not steps and (self.deployment.deployed or not has_existing(self.document.snapshot)):
-            self.log.appendPlainText(plan.render() if hasattr(plan, "render") else "")
+            self.log.appendPlainText(plan_log(plan))
             self.statusBar().showMessage("Apply: nothing to do, the kernel already matches"
                                          " the design", 6000)
             self.deployment.matched(self._digest())
@@ -317,7 +323,7 @@ class BackendActions(_Base):
         if operation == "Plan":
             if getattr(self.runner.backend, "lab", False):
                 self.refresh_host_facts_if_new_nics()  # planning gave the lab host the NICs
-            self.log.appendPlainText(result.render() if hasattr(result, "render") else str(result))
+            self.log.appendPlainText(plan_log(result))
             self._open_plan_dialog(result)
             return
         if operation == "Apply plan":

@@ -220,3 +220,24 @@ def test_plan_dialog_says_the_design_warnings_in_the_designers_words(qtbot) -> N
     plain = PlanDialog(Plan("seed", [Step("create", "net1", "create namespace net1")]), "Apply")
     qtbot.addWidget(plain)
     assert not plain.design_warnings.isVisibleTo(plain)
+
+
+def test_the_log_writes_the_plan_with_the_warnings_in_the_designers_words() -> None:
+    """F5 writes the plan in the Log too: its warnings as the dialog says them, not as the
+    command line's ``FILE:LINE:COL: warning parent-ip-unreachable: …``."""
+    from pathlib import Path
+
+    from netwright.backend.service.parser import topology
+    from netwright.gui.dialogs.plan import plan_log
+    from netwright.gui.model.wording import designer_message
+
+    seed = (Path(__file__).parents[2] / "examples" / "seed-ipvlan-l2.yaml").read_text()
+    warnings = topology(seed)[1]
+    plan = Plan("seed", [Step("create", "net1", "create namespace net1")]).with_warnings(
+        warnings).in_file("seed.yaml")
+    logged = plan_log(plan)
+    assert "parent-ip-unreachable" not in logged and "no-default-route" not in logged
+    assert logged.startswith("seed: 1 step(s)\n  + create namespace net1")
+    for warning in warnings:
+        assert f"  ! warning: {designer_message(warning)}" in logged.splitlines()
+    assert plan_log(Plan("seed", [])) == Plan("seed", []).render()
