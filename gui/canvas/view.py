@@ -61,9 +61,10 @@ class CanvasView(QGraphicsView):
         self._pan_from = QPointF()
         self._held: tuple[QPointF, QPointF] | None = None  # pressed: (screen, scene) point
         self._fitted: tuple[float, QPointF] | None = None  # (zoom, centre) as Fit left them
-        # the last zoom's (viewport point, scroll bars after it) and the exact scene point it
-        # held there: the next notch at that point, nothing scrolled since, holds the same one
-        self._anchored: tuple[tuple[QPointF, tuple[int, int]], QPointF] | None = None
+        # the last zoom's viewport point, the scene point shown there after it (rounded to
+        # whole scroll steps) and the exact one it held: the next notch there, nothing
+        # scrolled or moved since, holds the exact one again
+        self._anchored: tuple[QPointF, QPointF, QPointF] | None = None
         self.focus_ring = FocusRing(self)  # where the keys go, seen
 
     @property
@@ -83,16 +84,13 @@ class CanvasView(QGraphicsView):
         if abs(factor - 1.0) > 1e-6:
             place = QPointF(self.viewport().rect().center()) if anchor is None else anchor
             fixed = self.mapToScene(place.toPoint())
-            if self._anchored is not None and self._anchored[0] == (place, self._scrolled()):
-                fixed = self._anchored[1]  # the same zoom gesture: no rounding piles up
+            if self._anchored is not None and self._anchored[:2] == (place, fixed):
+                fixed = self._anchored[2]  # the same zoom gesture: no rounding piles up
             self.scale(factor, factor)
             moved = (self.mapToScene(place.toPoint()) - fixed) * self.zoom()
             self.pan_by(round(-moved.x()), round(-moved.y()))
-            self._anchored = ((place, self._scrolled()), fixed)
+            self._anchored = (place, self.mapToScene(place.toPoint()), fixed)
         self._zoom_changed()
-
-    def _scrolled(self) -> tuple[int, int]:
-        return self.horizontalScrollBar().value(), self.verticalScrollBar().value()
 
     def _zoom_changed(self) -> None:
         self.topology_scene.set_detail(self.zoom())
