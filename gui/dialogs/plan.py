@@ -171,8 +171,8 @@ class PlanDialog(QDialog):
         self.notes_label.setVisible(bool(self.notes))
         layout.addWidget(self.notes_label)
         rows = design_warning_rows(plan)
-        count = f"{len(rows)} warning{'s' * (len(rows) != 1)}"
-        self.design_heading = QLabel(f"The design has {count} (the Problems list has them too):")
+        said = f"{len(rows)} warning{'s' * (len(rows) != 1)}"
+        self.design_heading = QLabel(f"The design has {said} (the Problems list has them too):")
         self.design_warnings = QListWidget()
         self.design_warnings.setWordWrap(True)
         icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)

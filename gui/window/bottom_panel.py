@@ -161,8 +161,8 @@ class BottomPanel(QObject):
         self.settings.setValue(SETTING, "open" if wanted else "closed")
         if wanted and keys:
             self._give_keys(dock or self._current or self.current())
-        elif had_keys and self.window.centralWidget() is not None:
-            self.window.centralWidget().setFocus(Qt.FocusReason.ShortcutFocusReason)
+        elif had_keys and (canvas := self.window.centralWidget()) is not None:
+            canvas.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def show_problems_or_close(self) -> None:
         """The status bar's button: Problems on top, or the panel closed when Problems was
@@ -182,14 +182,16 @@ class BottomPanel(QObject):
             return
         last = inside.focusWidget()
         target = last if last is not None and last.isVisible() else None
-        field: QWidget = inside
-        while target is None:  # the first a Tab would reach: the focus chain's order
+        field: QWidget | None = inside
+        while target is None and field is not None:  # the first a Tab reaches: the chain's order
             if (field is inside or inside.isAncestorOf(field)) and field.isVisible() and \
                     field.isEnabled() and field.focusPolicy() & Qt.FocusPolicy.TabFocus:
                 target = field
             field = field.nextInFocusChain()
-            if field is inside and target is None:
-                return
+            if field is inside:
+                break
+        if target is None:
+            return
         target.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     # -- the status bar's button ----------------------------------------------------------
