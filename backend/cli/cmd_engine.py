@@ -31,6 +31,7 @@ from netwright.backend.cli.terminal import (
     report_restored,
     settle_trial,
     show,
+    show_all,
     subject_name,
 )
 from netwright.backend.record import replace
@@ -58,7 +59,8 @@ def register(subparsers: Any) -> None:
         ("plan", "show what apply would change", "FILE", _plan),
         ("apply", "make the network match a topology file", "FILE", _apply),
         ("destroy", "remove everything a deployed topology created", "NAME|FILE", _destroy),
-        ("status", "compare a deployment with the kernel", "NAME|FILE", _status),
+        ("status", "compare a deployment with the kernel (every deployment without NAME)",
+         "NAME|FILE", _status),
         ("list", "list deployed topologies", None, _list),
         ("confirm", "keep the change an apply left on trial (it touched the default route's"
          " device)", "NAME|FILE", _confirm),
@@ -69,7 +71,8 @@ def register(subparsers: Any) -> None:
         parser = subparsers.add_parser(name, parents=[common], help=help_text,
                                        description=help_text[0].upper() + help_text[1:] + ".")
         if subject:
-            parser.add_argument("subject", metavar=subject)
+            parser.add_argument("subject", metavar=subject,
+                                nargs="?" if name == "status" else None)
         if name == "apply":
             parser.add_argument("--yes", "-y", action="store_true",
                                 help="apply without asking")
@@ -215,7 +218,12 @@ async def _destroy(args: argparse.Namespace) -> int:
 
 
 async def _status(args: argparse.Namespace) -> int:
-    status = await _engine(args).status(_name_of(args.subject))
+    engine = _engine(args)
+    if args.subject is None:  # every deployment, as `list` names them
+        statuses = {name: await engine.status(name) for name in await engine.deployments()}
+        show_all(statuses, "lab" if args.lab else "host", args.json)
+        return EXIT_OK if all(s.ok for s in statuses.values()) else EXIT_NOT_OK
+    status = await engine.status(_name_of(args.subject))
     show(status, args.json)
     return EXIT_OK if status.ok else EXIT_NOT_OK
 

@@ -134,6 +134,24 @@ def show(result: Any, as_json: bool) -> None:
         print(fit_to_terminal(result.render()))
 
 
+def show_all(statuses: dict[str, Any], target: str, as_json: bool) -> None:
+    """``status`` without a name: every deployment's Status, one after another (in JSON, by
+    name); none deployed is said on standard error, as ``list`` says it."""
+    if as_json:
+        emit_json({"target": target,
+                   "statuses": {n: s.to_json() for n, s in sorted(statuses.items())}})
+        return
+    if not statuses:
+        _say_none_deployed(target)
+        return
+    print("\n\n".join(fit_to_terminal(statuses[n].render()) for n in sorted(statuses)))
+
+
+def _say_none_deployed(target: str) -> None:
+    where = "in the lab" if target == "lab" else "on this machine"
+    print(f"netwright: no topology is deployed {where}", file=sys.stderr)
+
+
 def report_list(sources: dict[str, Any], target: str, as_json: bool) -> None:
     """The deployed topologies of a target ("host" or "lab"), each with where its last apply
     came from when that was recorded (a ``Provenance``, or None): "seed  deployed from
@@ -144,8 +162,7 @@ def report_list(sources: dict[str, Any], target: str, as_json: bool) -> None:
                    "sources": {n: s.to_json() for n, s in sources.items() if s is not None}})
         return
     if not names:  # said on standard error: a script reading the names gets none
-        where = "in the lab" if target == "lab" else "on this machine"
-        print(f"netwright: no topology is deployed {where}", file=sys.stderr)
+        _say_none_deployed(target)
         return
     width = max((len(n) for n in names), default=0)
     for name in names:

@@ -32,6 +32,7 @@ from netwright.backend.cli.terminal import (
     say_if_lab,
     settle_trial,
     show,
+    show_all,
     subject_name,
 )
 from netwright.backend.record import replace
@@ -173,6 +174,10 @@ async def _destroy(client: BackendClient, args: argparse.Namespace) -> int:
 
 
 async def _status(client: BackendClient, args: argparse.Namespace) -> int:
+    if args.subject is None:  # every deployment, as `list` names them
+        statuses = {name: await client.status(name) for name in await client.deployments()}
+        show_all(statuses, "lab" if client.lab else "host", args.json)
+        return EXIT_OK if all(s.ok for s in statuses.values()) else EXIT_NOT_OK
     status = await client.status(subject_name(args.subject))
     show(status, args.json)
     return EXIT_OK if status.ok else EXIT_NOT_OK

@@ -51,9 +51,15 @@ def test_plan_apply_status_destroy(tmp_path: Path, clean_host: Any) -> None:
     assert f"  deployed from {topology} by {user} on " in status.stdout, status.stdout
     shown = cli("list", "--local", state_dir=state).stdout
     assert shown.startswith(f"diff  deployed from {topology} by {user} "), shown
+    every = cli("status", "--local", state_dir=state)  # no name: every deployment
+    assert every.returncode == 0 and every.stdout == status.stdout, every
     subprocess.run("ip -n d1 addr flush dev x1", shell=True, check=True)
     drifted = cli("status", "--local", "--json", str(topology), state_dir=state)
     assert drifted.returncode == 1
+    every = cli("status", "--local", "--json", state_dir=state)
+    assert every.returncode == 1, every
+    assert json.loads(every.stdout) == {"target": "host",
+                                        "statuses": {"diff": json.loads(drifted.stdout)}}
     assert {o["object"]: o["state"] for o in json.loads(drifted.stdout)["objects"]}["x1"] == \
         "drifted"
     listed = cli("list", "--local", "--json", state_dir=state)

@@ -18,7 +18,7 @@ VIA_SERVICE = """
 import argparse, sys
 from netwright.backend.cli.via_backend import run_via_service
 from netwright.backend.topology.problems import NetwrightError
-command, subject, lab = sys.argv[1], sys.argv[2], sys.argv[3] == "lab"
+command, subject, lab = sys.argv[1], sys.argv[2] or None, sys.argv[3] == "lab"
 args = argparse.Namespace(command=command, subject=subject, json=True, yes=True, lab=lab)
 try:
     sys.exit(run_via_service(args))
@@ -44,6 +44,10 @@ def test_apply_status_destroy_through_the_system_backend(running, host, system_b
     assert (source["file"], source["user"]) == (str(SEED_FILE), USER_ALLOWED), source
     listed = json.loads(via_service(USER_ALLOWED, "list", "-", system_bus).stdout)
     assert (listed["deployments"], listed["target"]) == (["seed"], "host"), listed
+    every = via_service(USER_ALLOWED, "status", "", system_bus)  # no name: every deployment
+    assert every.returncode == 0, every
+    assert json.loads(every.stdout) == {"target": "host",
+                                        "statuses": {"seed": json.loads(status.stdout)}}
     assert listed["sources"]["seed"] == source
     unknown = via_service(USER_ALLOWED, "status", "nosuch", system_bus)
     assert unknown.returncode == 1 and "nosuch is not deployed" in unknown.stderr, unknown
