@@ -24,11 +24,14 @@ import socket
 import struct
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from netwright.backend.checks.netns import NamespaceError, route_socket
+from netwright.backend.checks.netns import route_socket
 from netwright.backend.observe.addressing import LinkAddress, link_addresses
 from netwright.backend.topology.problems import NetwrightError
+
+if TYPE_CHECKING:
+    from netwright.backend.kernel.netlink import RtSocket
 
 RTM_NEWNEIGH, RTM_DELNEIGH = 28, 29
 NLMSG_ERROR = 2
@@ -40,6 +43,7 @@ _NLMSG = struct.Struct("=IHHII")
 _NDMSG = struct.Struct("=BBHiHBB")
 _RTA = struct.Struct("=HH")
 WINDOW = 128  # requests per send: their refusals, if all refused, fit the receive buffer
+SEND_LIMIT = 1 << 16  # bytes of deletions per send (well within the socket's send buffer)
 SO_RCVBUFFORCE = 33
 RECEIVE_BUFFER = 1 << 20
 THREADS = 2  # threads pinning when there are many namespaces
@@ -62,9 +66,19 @@ class Entry(NamedTuple):
     mac: bytes
 
 
+class _Window(NamedTuple):
+    """Requests sent together to add entries: their bytes, the first one's sequence number,
+    and the entries, so that exactly those the kernel took can be removed again."""
+
+    data: bytes
+    first: int
+    entries: list[Entry]
+
+
 class RouteSocket:
     """An rtnetlink socket opened inside one namespace (open it from a worker thread): the
-    observation layer reads the links through ``route``; the pins are written here."""
+    observation layer reads the links through ``route``; the pins are written here, and
+    each window of them is kept (``added``) until ``remove_added`` takes them out again."""
 
     def __init__(self, netns: str) -> None:
         self.route = route_socket(netns)  # refusals quote only the header (NETLINK_CAP_ACK)
@@ -73,6 +87,8 @@ class RouteSocket:
         with contextlib.suppress(OSError):
             self.sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, RECEIVE_BUFFER)
         self.seq = 0
+        self.added: list[_Window] = []  # every window of additions sent (or being sent)
+        self.refused: set[int] = set()  # sequence numbers of additions the kernel refused
 
     def close(self) -> None:
         self.sock.close()
@@ -94,39 +110,67 @@ class RouteSocket:
         buffer (an overflowing netlink queue drops them and fails the read with ENOBUFS; the
         entries whose answer was lost then stay in ``done``, to be removed to be safe).
         Refused entries are left in ``done`` as None until the last window is answered.
+        A window of additions is also kept here, with its refusals, before it is sent.
         """
         done = [] if done is None else done
         start = len(done)  # ``done`` may be long already: touch only what this call adds
         flags = NLM_F_REQUEST | (NLM_F_CREATE | NLM_F_EXCL if kind == RTM_NEWNEIGH else 0)
         window: list[bytes] = []
+        window_entries: list[Entry] = []
         sent: dict[int, int] = {}  # sequence -> index in done
         for entry in entries:
             self.seq += 1
             window.append(_neighbour_message(kind, flags, self.seq, entry))
+            window_entries.append(entry)
             sent[self.seq] = len(done)
             done.append(entry)
             if len(window) == WINDOW:
-                self._send_window(window, sent, done)
-                window, sent = [], {}
+                self._send_window(kind, window, window_entries, sent, done)
+                window, window_entries, sent = [], [], {}
         if window:
-            self._send_window(window, sent, done)
+            self._send_window(kind, window, window_entries, sent, done)
         done[start:] = [entry for entry in done[start:] if entry is not None]
         return done
 
-    def remove(self, entries: list[Entry]) -> None:
-        """Delete entries, a window at a time, with none of ``change``'s bookkeeping: an
-        entry the kernel refuses to delete is gone already (its refusal is drained)."""
-        message = _neighbour_message
-        for first in range(0, len(entries), WINDOW):
-            seq = self.seq
-            window = [message(RTM_DELNEIGH, NLM_F_REQUEST, seq + number, entry)
-                      for number, entry in enumerate(entries[first:first + WINDOW], 1)]
-            self.seq = seq + len(window)
-            self._send_window(window, {}, [])
+    def remove_added(self) -> int:
+        """Delete every entry this socket added and the kernel did not refuse; how many.
 
-    def _send_window(self, window: list[bytes], sent: dict[int, int],
-                     done: list[Entry | None]) -> None:
-        self.sock.send(b"".join(window))
+        The deletions go out as few datagrams as fit the socket's send buffer, with nothing
+        read back: a deletion the kernel refuses is of an entry gone already. A window the
+        kernel took whole, of IPv4 entries with Ethernet addresses (fixed-size requests), is
+        turned into its deletions in place (the kernel's RTM_DELNEIGH reads the address and
+        device, not the MAC): no request is built again per entry, which was a third of the
+        removal's time at N = 200 (39,800 entries)."""
+        parts: list[bytes] = []
+        count = 0
+        for window in self.added:
+            taken = range(window.first, window.first + len(window.entries))
+            if len(window.data) == _NEIGH4.size * len(window.entries) and \
+                    self.refused.isdisjoint(taken):
+                parts.append(_as_deletions(window.data))
+                count += len(window.entries)
+                continue
+            for seq, entry in zip(taken, window.entries, strict=True):
+                if seq not in self.refused:
+                    parts.append(_neighbour_message(RTM_DELNEIGH, NLM_F_REQUEST, seq, entry))
+                    count += 1
+        self.added = []
+        buffer = bytearray()
+        for part in parts:
+            if len(buffer) + len(part) > SEND_LIMIT:
+                self.sock.send(buffer)
+                buffer = bytearray()
+            buffer += part
+        if buffer:
+            self.sock.send(buffer)
+        return count
+
+    def _send_window(self, kind: int, window: list[bytes], entries: list[Entry],
+                     sent: dict[int, int], done: list[Entry | None]) -> None:
+        data = b"".join(window)
+        if kind == RTM_NEWNEIGH:
+            self.added.append(_Window(data, min(sent), entries))
+        self.sock.send(data)
         while True:
             try:
                 data = self.sock.recv(1 << 16, socket.MSG_DONTWAIT)
@@ -138,12 +182,24 @@ class RouteSocket:
                 raise
             offset = 0
             while offset + _NLMSG.size <= len(data):
-                length, kind, _flags, seq, _pid = _NLMSG.unpack_from(data, offset)
-                if kind == NLMSG_ERROR and seq in sent:
+                length, answer, _flags, seq, _pid = _NLMSG.unpack_from(data, offset)
+                if answer == NLMSG_ERROR and seq in sent:
                     code = struct.unpack_from("=i", data, offset + _NLMSG.size)[0]
                     if code != 0:  # refused: it was never made by us (or already gone)
                         done[sent.pop(seq)] = None
+                        self.refused.add(seq)
                 offset += (length + 3) & ~3
+
+
+def _as_deletions(additions: bytes) -> bytes:
+    """A window of fixed-size IPv4 RTM_NEWNEIGH requests as the same requests deleting:
+    each header's type becomes RTM_DELNEIGH and its flags NLM_F_REQUEST alone (two bytes at
+    a stride, set in one slice assignment each)."""
+    data = bytearray(additions)
+    count = len(data) // _NEIGH4.size
+    data[4::_NEIGH4.size] = bytes([RTM_DELNEIGH]) * count  # nlmsg_type, low byte
+    data[7::_NEIGH4.size] = bytes(count)  # nlmsg_flags, high byte: no CREATE, no EXCL
+    return bytes(data)
 
 
 _NEIGH4 = struct.Struct("=IHHII BBHiHBB HH4s HH6sxx")  # header, ndmsg, NDA_DST, NDA_LLADDR
@@ -189,6 +245,11 @@ class NeighbourPins:
         if netns not in self.sockets:
             self.sockets[netns] = RouteSocket(netns)
         return self.sockets[netns]
+
+    def route_sockets(self) -> dict[str, RtSocket]:
+        """The route socket open in each namespace, by namespace file (to read through;
+        ``remove_all`` closes them)."""
+        return {netns: sock.route for netns, sock in self.sockets.items()}
 
     def links(self, netns: str) -> dict[str, LinkAddress]:
         try:
@@ -238,20 +299,16 @@ class NeighbourPins:
                                  f" {exc.strerror}") from None
 
     def remove_all(self) -> None:
-        """Remove every entry recorded, namespace by namespace, going on past failures."""
-        by_netns: dict[str, list[Entry]] = {}
-        for entry in self.added:
-            if entry is not None:
-                by_netns.setdefault(entry.netns, []).append(entry)
+        """Remove every entry added, namespace by namespace (each socket takes out what it
+        added), going on past failures."""
         failed: list[str] = []
         try:
-            for netns, group in by_netns.items():
+            for netns, sock in self.sockets.items():
+                pending = sum(len(window.entries) for window in sock.added)
                 try:
-                    self.socket_for(netns).remove(group)
-                except NamespaceError:
-                    continue  # the namespace is gone, and its entries with it
+                    sock.remove_added()
                 except OSError as exc:
-                    failed.append(f"{len(group)} in {netns} ({exc.strerror})")
+                    failed.append(f"{pending} in {netns} ({exc.strerror})")
         finally:
             self.added = []
             for sock in self.sockets.values():

@@ -307,9 +307,11 @@ async def _run_check(
                 f" {options.neighbour_budget} a check may take from the kernel's shared table"
                 f" ({NEIGHBOUR_TABLE_LIMIT}): {pinned} were pinned as temporary permanent"
                 " entries and removed afterwards")
+        # the pins' sockets, open in their namespaces already, ask for the links too
+        opened = pins.route_sockets() if pins is not None else {}
         with ThreadPoolExecutor(max_workers=1) as pool:
-            waited = await loop.run_in_executor(
-                pool, lambda: _settle_links(sorted(set(_places(topology, where).values()))))
+            waited = await loop.run_in_executor(pool, lambda: _settle_links(
+                sorted(set(_places(topology, where).values())), opened=opened))
         if waited:
             timings["link_wait"] = waited
             result.notes.append(f"waited {waited:.1f} s for the kernel to finish bringing links"
@@ -522,33 +524,44 @@ def _wait_for_dad(paths: list[str], limit: float) -> float:
     return _wait_in(paths, lambda sockets: any(tentative(s) for s in sockets), limit, 0.05)
 
 
-def _settle_links(paths: list[str], limit: float = LINK_WAIT_LIMIT) -> float:
+def _settle_links(paths: list[str], limit: float = LINK_WAIT_LIMIT,
+                  opened: dict[str, RtSocket] | None = None) -> float:
     """Make sure no link in these namespaces still drops what it sends because the kernel
     has not handled its carrier yet (``carrier_unhandled``): right after an apply, the end
     of a veth pair brought up first gets carrier when its peer comes up, and under load the
     kernel's worker can take longer than a probe's timeout to enable its queue; an ARP
-    request lost there is sent again only a second later. Seconds waited."""
+    request lost there is sent again only a second later. Seconds waited. ``opened``: route
+    sockets open already, by namespace file (left open)."""
     from netwright.backend.observe.addressing import carrier_unhandled
 
     # every namespace is asked each time (a list, not a short-circuit): the asking is what
     # makes the kernel handle a link's pending carrier change
     return _wait_in(paths, lambda sockets: any([carrier_unhandled(s) for s in sockets]),
-                    limit, 0.01)
+                    limit, 0.01, opened)
 
 
 def _wait_in(paths: list[str], busy: Callable[[list[RtSocket]], bool], limit: float,
-             interval: float) -> float:
+             interval: float, opened: dict[str, RtSocket] | None = None) -> float:
     """Poll ``busy`` on a route socket in each of these namespaces every ``interval`` until
-    it is False or ``limit`` seconds have passed; the seconds waited (0 under 50 ms)."""
+    it is False or ``limit`` seconds have passed; the seconds waited (0 under 50 ms). A
+    socket in ``opened`` is used as it is, and left open; the others are opened here."""
     from netwright.backend.checks.netns import route_socket
 
-    sockets = [route_socket(path) for path in paths]
-    begun = time.monotonic()
+    given = opened or {}
+    mine: list[RtSocket] = []
+    sockets = []
     try:
+        for path in paths:
+            sock = given.get(path)
+            if sock is None:
+                sock = route_socket(path)
+                mine.append(sock)
+            sockets.append(sock)
+        begun = time.monotonic()
         while busy(sockets) and time.monotonic() - begun < limit:
             time.sleep(interval)
     finally:
-        for sock in sockets:
+        for sock in mine:
             sock.close()
     waited = time.monotonic() - begun
     return waited if waited > 0.05 else 0.0

@@ -18,7 +18,8 @@ import socket
 import pytest
 from pyroute2 import IPRoute
 
-from netwright.backend.checks.netns import netns_path
+from netwright.backend.checks import netns
+from netwright.backend.checks.netns import netns_path, route_socket
 from netwright.backend.checks.run import _settle_links
 
 pytestmark = pytest.mark.root
@@ -27,9 +28,17 @@ ROUNDS = 200  # without the settling 2–9 % of frames were lost here: some are,
 FRAME = b"\xff" * 6 + b"\x02\x00\x00\x00\x00\x01" + ETHERTYPE.to_bytes(2, "big") + b"x" * 46
 
 
-def test_a_veth_end_given_carrier_by_its_peer_sends_once_settled() -> None:
+@pytest.mark.parametrize("through", ["its own socket", "a socket open already"])
+def test_a_veth_end_given_carrier_by_its_peer_sends_once_settled(
+        through: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Settled through a socket of its own, or through one open already (a check asks
+    through the sockets that pinned its neighbour entries), which it leaves open."""
     ip = IPRoute()
     lost = 0
+    here = netns_path(None)
+    opened = {here: route_socket(here)} if through == "a socket open already" else None
+    if opened:
+        monkeypatch.setattr(netns, "route_socket", lambda path: pytest.fail("opened one"))
     try:
         ip.link("add", ifname="nwc0", kind="veth", peer="nwc1")
         first, second = (ip.link_lookup(ifname=name)[0] for name in ("nwc0", "nwc1"))
@@ -43,15 +52,19 @@ def test_a_veth_end_given_carrier_by_its_peer_sends_once_settled() -> None:
                 ip.link("set", index=first, state="down")
                 ip.link("set", index=first, state="up")  # no carrier yet: its peer is down
                 ip.link("set", index=second, state="up")  # both get carrier now
-                _settle_links([netns_path(None)])
+                _settle_links([here], opened=opened)
                 tx.send(FRAME)
                 rx.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)  # ENETDOWN of the downs
                 try:
                     rx.recv(128)
                 except TimeoutError:
                     lost += 1
+        if opened:
+            assert opened[here].link_indexes()  # still open: the caller's to close
     finally:
         with contextlib.suppress(Exception):
             ip.link("del", ifname="nwc0")
         ip.close()
+        for sock in (opened or {}).values():
+            sock.close()
     assert lost == 0, f"{lost} of {ROUNDS} frames sent right after the settling were dropped"

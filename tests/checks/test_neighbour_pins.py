@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from netwright.backend.checks import neighbours
 from netwright.backend.checks.neighbours import RTM_NEWNEIGH, Entry, NeighbourPins
 from netwright.backend.checks.netns import netns_path
 from netwright.backend.checks.run import CheckError, CheckOptions, run_check
@@ -106,3 +107,30 @@ def test_a_check_that_fails_while_probing_removes_its_pins(
     with pytest.raises(CheckError, match="the check could not finish: No buffer space"):
         asyncio.run(run_check(deployment, CheckOptions(timeout=0.5), progress))
     assert [ns for ns in (f"m{i}" for i in range(40)) if permanent(ns)] == []
+
+
+def test_removal_turns_whole_windows_around_and_builds_only_the_rest(
+        veth_netns: tuple[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A window of IPv4 additions the kernel took whole is deleted from its own bytes; a
+    window with a refusal, and IPv6 entries, are deleted entry by entry (the refused one
+    left alone), and nothing is left of ours either way."""
+    name, index = veth_netns
+    subprocess.run(["ip", "-n", name, "neigh", "add", "10.0.1.9", "lladdr", "02:00:00:00:00:07",
+                    "dev", "v0", "nud", "permanent"], check=True)
+    v6 = [Entry(netns_path(name), index, f"fd00::{i + 1:x}", b"\x02\0\0\0\0\x02")
+          for i in range(3)]
+    pins = NeighbourPins()
+    built: list[str] = []
+    try:
+        # windows of 128: the first holds 10.0.1.9 (refused), the second is whole IPv4,
+        # the third mixes 44 IPv4 entries with the 3 IPv6 ones
+        assert pins.add(entries(name, index, 300) + v6) == 302
+        real = neighbours._neighbour_message
+        monkeypatch.setattr(neighbours, "_neighbour_message",
+                            lambda kind, flags, seq, entry: built.append(entry.address)
+                            or real(kind, flags, seq, entry))
+    finally:
+        pins.remove_all()
+    assert permanent(name) == ["10.0.1.9 dev v0 lladdr 02:00:00:00:00:07 PERMANENT"]
+    assert len(built) == 127 + 44 + 3 and "10.0.1.9" not in built
+    assert {e.address for e in v6} <= set(built)
