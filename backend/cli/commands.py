@@ -19,7 +19,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "plan": ("cmd_engine", "show what apply would change"),
     "apply": ("cmd_engine", "make the network match a topology file"),
     "destroy": ("cmd_engine", "remove everything a deployed topology created"),
-    "status": ("cmd_engine", "compare a deployment with the kernel"),
+    "status": ("cmd_engine", "compare a deployment with the kernel (every deployment without"
+               " NAME)"),
     "list": ("cmd_engine", "list deployed topologies"),
     "confirm": ("cmd_engine", "keep the change an apply left on trial (it touched the default"
                 " route's device)"),
