@@ -497,7 +497,7 @@ class Explainer:
             return _fail(place, "link_down", missing, self._up_fix(out_dev)), None
         receiver = self.resolve(out_dev, hop)
         if receiver is None:
-            return self._diagnose(out_dev, hop), None
+            return self._diagnose(out_dev, hop, on_link=hop == dst), None
         return self._arrive(receiver.place, dst, ttl - 1), receiver.key
 
     def _ipvlan_l3_out(self, child: str, dst: IpAddr, ttl: int) -> Walk:
@@ -565,9 +565,19 @@ class Explainer:
 
     # -- explaining failures ---------------------------------------------------------------------
 
-    def _diagnose(self, out_dev: str, hop: IpAddr) -> Walk:
+    def _diagnose(self, out_dev: str, hop: IpAddr, on_link: bool = False) -> Walk:
+        """Why nothing answers ARP/ND for ``hop`` on ``out_dev``'s link; ``on_link``: the
+        hop is the destination itself (on the sender's subnet), not a gateway."""
         place = self.net.devices[out_dev].place
         owners = self.net.owners.get(hop, [])
+        if not owners and on_link:
+            return _fail(place, "neighbor_unreachable",
+                         f"{hop} is on {place_label(place)}'s own subnet (sent straight out"
+                         f" of {self.net.devices[out_dev].name}), and nothing in the topology"
+                         f" holds it: its {'ARP' if hop.version == 4 else 'neighbour'}"
+                         " request goes unanswered",
+                         f"give {hop} to an interface on that link, or check a target that"
+                         " something holds")
         if not owners:
             return _fail(place, "neighbor_unreachable",
                          f"nothing in the topology holds {hop}, the next hop from"

@@ -74,6 +74,30 @@ def test_seed_matches_the_issue() -> None:
     assert "default via 192.168.31.1" in (outside.predicted.fix or "")
 
 
+def test_an_on_link_target_nobody_holds_is_said_as_such() -> None:
+    """`check --target-outside` an address of the children's own subnet that nothing holds:
+    the packet goes straight out, and its ARP request is what goes unanswered (not a "next
+    hop", which a route's gateway is)."""
+    text = """
+        netwright: 1
+        name: onlink
+        host: {nics: {eth1: {addresses: [192.168.31.1/24]}}}
+        namespaces: {net1: {routes: [{to: 10.9.0.0/16, via: 192.168.31.77}]}}
+        interfaces:
+          mv1: {kind: macvlan, parent: eth1, mode: bridge, namespace: net1,
+                addresses: [192.168.31.11/24]}
+    """
+    on_link = pair(explain(topology(text), outside="192.168.31.99"), "net1", "192.168.31.99")
+    assert on_link.predicted.disposition == "neighbor_unreachable"
+    assert on_link.predicted.reason == (
+        "192.168.31.99 is on net1's own subnet (sent straight out of mv1), and nothing in the"
+        " topology holds it: its ARP request goes unanswered"), on_link.predicted.reason
+    assert "give 192.168.31.99 to an interface on that link" in (on_link.predicted.fix or "")
+    routed = pair(explain(topology(text), outside="10.9.1.1"), "net1", "10.9.1.1")
+    assert "nothing in the topology holds 192.168.31.77, the next hop from" in \
+        routed.predicted.reason, routed.predicted.reason
+
+
 def test_seed_with_default_route_reaches_outside() -> None:
     text = SEED.replace("ROUTES", "routes: [{to: default, via: 192.168.31.1}]")
     pairs = explain(topology(text), outside="203.0.113.114")
