@@ -77,10 +77,22 @@ def arp_ignore_here() -> dict[str, int]:
 
 
 def conf_here(setting: str) -> dict[str, int]:
-    """net.ipv4.conf.*.``setting`` for ``all``, ``default`` and every device here."""
+    """net.ipv4.conf.*.``setting`` for ``all``, ``default`` and every device here.
+
+    Read with plain system calls (a host with a deployment of 200 namespaces has 400
+    devices here, and a ``Path.read_text`` each cost 20 µs, most of it Python)."""
     found = {}
     for name in os.listdir(_CONF):
-        value = read_here(f"net.ipv4.conf.{name}.{setting}")
-        if value is not None and value.isdigit():
+        try:
+            fd = os.open(f"{_CONF}/{name}/{setting}", os.O_RDONLY)
+        except OSError:
+            continue  # gone since the listing, or no such setting
+        try:
+            value = os.read(fd, 32).strip()
+        except OSError:
+            continue
+        finally:
+            os.close(fd)
+        if value.isdigit():
             found[name] = int(value)
     return found
