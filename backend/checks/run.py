@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from netwright.backend.checks.collector import collector_paused
 from netwright.backend.checks.dad import AddressState, read_states
@@ -45,6 +45,8 @@ if TYPE_CHECKING:
     from netwright.backend.kernel.netlink import RtSocket
 
 Progress = Callable[[int, int, str], None]
+K = TypeVar("K")
+T = TypeVar("T")
 NEIGHBOUR_TABLE_LIMIT = 1024  # gc_thresh3: dynamic entries for all namespaces together
 DAD_WAIT_LIMIT = 5.0  # seconds; DAD takes about 1–2 s after an address is added
 LINK_WAIT_LIMIT = 2.0  # seconds; the kernel's link watch runs within one (its rate limit)
@@ -365,9 +367,13 @@ async def _run_check(
 async def _probe_services(pairs: list[Pair], probes: list[Probe], where: Where,
                           timeout: float) -> list[Pair]:
     """Connect (TCP) and ask (UDP) every service of every pair, with responders serving the
-    targets' ports meanwhile; the pairs come back with the services observed."""
+    targets' ports meanwhile; the pairs come back with the services observed.
+
+    The ports are probed side by side, in waves of at most ``SLICE`` probes (as many sockets
+    as one port's probes ever hold at once): a check whose rules drop several ports waits
+    one timeout for them all, not one per port."""
     from netwright.backend.checks.responder import Responders
-    from netwright.backend.checks.tcp import probe_tcp
+    from netwright.backend.checks.tcp import SLICE, probe_tcp
     from netwright.backend.checks.udp import probe_udp
 
     wanted = {(where.path(place), address, proto, port)
@@ -377,19 +383,35 @@ async def _probe_services(pairs: list[Pair], probes: list[Probe], where: Where,
         for number, service in enumerate(pair.services):
             by_port.setdefault((service.proto, service.port), []).append((index, number))
     seen: dict[tuple[int, int], Observation] = {}
+
+    async def probe_port(proto: str, port: int, slots: list[tuple[int, int]]) -> None:
+        chosen = [probes[index] for index, _number in slots]
+        probe = probe_tcp if proto == "tcp" else probe_udp
+        for slot, answer in zip(slots, await probe(chosen, port, timeout), strict=True):
+            seen[slot] = Observation(answer["verdict"], answer.get("error"),
+                                     answer.get("rtt_ms"), answer.get("errno"))
+
     async with Responders(wanted):
-        for (proto, port), slots in by_port.items():
-            chosen = [probes[index] for index, _number in slots]
-            if proto == "tcp":
-                answers = await probe_tcp(chosen, port, timeout)
-            else:
-                answers = await probe_udp(chosen, port, timeout)
-            for slot, answer in zip(slots, answers, strict=True):
-                seen[slot] = Observation(answer["verdict"], answer.get("error"),
-                                         answer.get("rtt_ms"), answer.get("errno"))
+        for wave in waves(list(by_port.items()), SLICE):
+            await asyncio.gather(*(probe_port(proto, port, slots)
+                                   for (proto, port), slots in wave))
     return [Pair(p.source, p.target, p.predicted, p.observed, tuple(
         replace(service, observed=seen.get((index, number)))
         for number, service in enumerate(p.services))) for index, p in enumerate(pairs)]
+
+
+def waves(groups: list[tuple[K, list[T]]], limit: int) -> list[list[tuple[K, list[T]]]]:
+    """The groups, in order, packed into waves of at most ``limit`` members in all; a group
+    bigger than ``limit`` makes a wave of its own."""
+    packed: list[list[tuple[K, list[T]]]] = []
+    size = limit
+    for group in groups:
+        if size + len(group[1]) > limit:
+            packed.append([])
+            size = 0
+        packed[-1].append(group)
+        size += len(group[1])
+    return packed
 
 
 def _probes(pairs: list[Pair], explainer: Explainer, where: Where) -> list[Probe]:
