@@ -90,12 +90,11 @@ class PolkitAuthority:
             if authorized:
                 return  # granted for this call alone
         if challenge:
-            raise NotAuthorizedError(
-                f"not authorized to {_verb(action)}: authentication is required and no"
-                " polkit agent could ask for it (run a polkit agent, or ask an administrator"
-                f" for a rule granting {action})"
-            )
-        raise NotAuthorizedError(f"not authorized to {_verb(action)} ({action} was denied)")
+            raise _refused(action, "authentication is required and no polkit agent could ask"
+                           " for it (run a polkit agent, or ask an administrator for a rule"
+                           f" granting {action})")
+        raise NotAuthorizedError(f"not authorized to {_verb(action)} ({action} was denied)",
+                                 f"{action} was denied")
 
     def _remember(self, key: tuple[str, str]) -> None:
         self._grants[key] = self._clock() + self._grant_seconds
@@ -115,20 +114,15 @@ class PolkitAuthority:
             reply = await _call(self._bus, request, self._timeout)
         except Exception as exc:  # any failure to ask means no
             log.warning("polkit unreachable for %s (%s): refusing", action, exc)
-            raise NotAuthorizedError(
-                f"not authorized to {_verb(action)}: polkit could not be asked ({exc})"
-            ) from None
+            raise _refused(action, f"polkit could not be asked ({exc})") from None
         if reply.message_type is MessageType.ERROR:
             log.warning("polkit refused to check %s for %s: %s %s", action, sender,
                         reply.error_name, reply.body)
-            raise NotAuthorizedError(
-                f"not authorized to {_verb(action)}: polkit answered {reply.error_name}"
-            )
+            raise _refused(action, f"polkit answered {reply.error_name}")
         try:
             authorized, challenge, _details = reply.body[0]
         except (IndexError, TypeError, ValueError):
-            raise NotAuthorizedError(f"not authorized to {_verb(action)}: polkit's answer was"
-                                     " not understood") from None
+            raise _refused(action, "polkit's answer was not understood") from None
         return authorized is True, bool(challenge)
 
 
@@ -138,6 +132,10 @@ async def _call(bus: MessageBus, message: Message, timeout: float) -> Message:
     if reply is None:
         raise ConnectionError("no reply")
     return reply
+
+
+def _refused(action: str, reason: str) -> NotAuthorizedError:
+    return NotAuthorizedError(f"not authorized to {_verb(action)}: {reason}", reason)
 
 
 def _verb(action: str) -> str:
@@ -150,4 +148,5 @@ def _verb(action: str) -> str:
         "io.netwright.observe": "see every network namespace of this computer",
         "io.netwright.capture": "capture network traffic",
         "io.netwright.adopt": "hand objects Netwright did not create to a topology",
+        "io.netwright.host": "change this machine's own forwarding, firewall or NAT",
     }.get(action, action)

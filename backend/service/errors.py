@@ -33,7 +33,14 @@ from netwright.backend.topology.problems import NetwrightError, Problem, Severit
 
 
 class NotAuthorizedError(NetwrightError):
-    """polkit said no, asked for a password no agent could ask for, or could not be reached."""
+    """polkit said no, asked for a password no agent could ask for, or could not be reached.
+
+    ``reason``: why, without what was asked (a sentence that names the action itself can
+    add it); the whole message when not given."""
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason or message
 
 
 class InvalidArgumentsError(NetwrightError):

@@ -28,7 +28,7 @@ from netwright.backend.outcomes.provenance import (
     user_name,
 )
 from netwright.backend.record import replace
-from netwright.backend.service import names, removals
+from netwright.backend.service import apply_needs, names
 from netwright.backend.service.adopt_calls import AdoptCalls
 from netwright.backend.service.authority import Authority
 from netwright.backend.service.caller_watch import CallerWatch
@@ -132,6 +132,10 @@ class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
         model, warnings = await self._read_topology(topology)
         await self._prepared(model)
         plan = await self.worker.with_engine(lambda e: e.plan(model))
+        if self._mode != "lab":  # a lab asks nobody: it is its user's own
+            needs = await apply_needs.needs_now(self.worker, model)
+            plan = replace(plan, notes=[*plan.notes, *(f"{n.sentence(model.name)}."
+                                                       for n in needs)])
         return json.dumps(plan.with_warnings(warnings).to_json())
 
     @dbus_method(name="Status")
@@ -201,13 +205,7 @@ class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
         file = source_file(values)
         model, warnings = await self._read_topology(topology)
         source = applied_now(file, user_name(await self._uid()))
-        if _persists(model):
-            await self._authorize_again(names.ACTION_PERSIST)
-        if gone := await removals.dropped_by(self.worker, model):
-            try:
-                await self._authorize_again(names.ACTION_DESTROY)
-            except NotAuthorizedError as denied:
-                raise removals.refusal(model.name, gone, denied) from None
+        await apply_needs.authorize(self.worker, model, self._authorize_again)
 
         async def work(progress: Progress, cancel: CancelFlag) -> dict[str, object]:
             await self._prepared(model)
@@ -378,10 +376,6 @@ def confirm_seconds(values: dict[str, Any]) -> int:
         return checked_seconds(int(values.get("confirm-seconds", DEFAULT_SECONDS)))
     except ConfirmWindowError as exc:
         raise InvalidArgumentsError(str(exc)) from None
-
-
-def _persists(model: Topology) -> bool:
-    return any(link.persist for link in model.interfaces.values())
 
 
 async def _link_kinds(_engine: Engine) -> dict[str, bool]:

@@ -15,7 +15,7 @@ OBJECT_PATH: Final = "/io/netwright/Backend1"
 INTERFACE: Final = "io.netwright.Backend1"
 
 #: The version of the D-Bus API, published as the ``Version`` property.
-API_VERSION: Final = "1.11"
+API_VERSION: Final = "1.12"
 
 ACTION_INSPECT: Final = "io.netwright.inspect"
 ACTION_CHECK: Final = "io.netwright.check"
@@ -28,8 +28,10 @@ ACTION_OBSERVE: Final = "io.netwright.observe"
 ACTION_CAPTURE: Final = "io.netwright.capture"
 #: Hand objects Netwright did not create to a topology (Adopt), so destroy deletes them.
 ACTION_ADOPT: Final = "io.netwright.adopt"
+#: Change the machine's own forwarding, NAT or firewall (an Apply of a design that owns them).
+ACTION_HOST: Final = "io.netwright.host"
 ALL_ACTIONS: Final = (ACTION_INSPECT, ACTION_CHECK, ACTION_APPLY, ACTION_DESTROY, ACTION_PERSIST,
-                      ACTION_OBSERVE, ACTION_CAPTURE, ACTION_ADOPT)
+                      ACTION_OBSERVE, ACTION_CAPTURE, ACTION_ADOPT, ACTION_HOST)
 
 ERROR_PREFIX: Final = "io.netwright.Error."
 ERROR_NOT_AUTHORIZED: Final = ERROR_PREFIX + "NotAuthorized"

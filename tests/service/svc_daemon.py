@@ -20,6 +20,7 @@ from svc_processes import Started, start, wait_until
 
 PYTHON = str(REPO / ".venv" / "bin" / "python")
 BUS_NAME = "io.netwright.Backend1"
+LAB_HOST = "nwlab-host"  # the host netwrightd --target lab manages, a namespace of the host
 
 _HOLD = ("mount -t tmpfs -o mode=0755 netwright-svc-netns /run/netns && ip link set lo up"
          " && exec sleep 1000000")
@@ -66,12 +67,25 @@ class Host:
             }
         return links
 
-    def snapshot(self) -> dict[str, object]:
-        """Everything a topology could have changed: namespaces and their interfaces."""
+    def host_settings(self) -> dict[str, str]:
+        """The settings of the managed host (the lab's host namespace, see ``LAB_HOST``) that
+        change the whole machine: its forwarding sysctls and its nftables ruleset."""
+        exec_in = ["ip", "netns", "exec", LAB_HOST]
         return {
-            "netns": self.netns(),
+            "forwarding": self.run(*exec_in, "sysctl", "-n", "net.ipv4.ip_forward",
+                                   "net.ipv6.conf.all.forwarding"),
+            "ruleset": self.run(*exec_in, "nft", "list", "ruleset"),
+        }
+
+    def snapshot(self) -> dict[str, object]:
+        """Everything a topology could have changed: namespaces and their interfaces, and
+        (once the lab's host exists) the managed host's forwarding and nftables rules."""
+        netns = self.netns()
+        return {
+            "netns": netns,
             "links": {name: self.links(name if name != "-" else None)
-                      for name in ["-", *self.netns()]},
+                      for name in ["-", *netns]},
+            "host": self.host_settings() if LAB_HOST in netns else {},
         }
 
 

@@ -32,3 +32,28 @@ def test_an_apply_that_deletes_needs_the_destroy_permission(running, system_bus,
         assert "lab-net1" not in host.netns()
     finally:
         run_client(USER_ALLOWED, system_bus, "await client.destroy('seed')")
+
+
+def test_an_apply_that_drops_host_settings_needs_the_destroy_permission(running, system_bus,
+                                                                        host) -> None:
+    """Dropping the host's forwarding and NAT from a design restores the machine as it was:
+    deleting what the deployment made, as destroy does, so it needs destroy like dropping an
+    object (and not io.netwright.host, which setting them needed)."""
+    routed = ("netwright: 1\nname: hostnat\nhost:\n  forwarding: {ipv4: true}\n"
+              "  nat: [{masquerade: {from: 10.78.0.0/24, out: hn0}}]\n"
+              "interfaces:\n  hn0: {kind: bridge, addresses: [10.78.0.1/24]}\n")
+    plain = "netwright: 1\nname: hostnat\ninterfaces:\n  hn0: {kind: bridge}\n"
+    try:
+        applied = run_client(USER_ALLOWED, system_bus,
+                             f"await client.apply({routed!r}, confirm=True)\n"
+                             "await client.confirm('hostnat')")
+        assert applied == {"value": None}, applied
+        before = host.snapshot()
+        dropped = run_client(USER_PEER, system_bus, f"return await client.apply({plain!r})")
+        assert dropped.get("raised") == "NotAuthorizedError", dropped
+        assert "the host's IPv4 forwarding, masquerade of 10.78.0.0/24 out of hn0" in \
+            dropped["message"], dropped
+        assert "io.netwright.destroy" in dropped["message"], dropped
+        assert host.snapshot() == before  # forwarding and the host's table still there
+    finally:
+        run_client(USER_ALLOWED, system_bus, "await client.destroy('hostnat')")

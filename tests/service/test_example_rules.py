@@ -1,6 +1,7 @@
 """polkit/50-netwright-netdev.rules, as shipped: group netdev may apply, destroy and check
-without a password, but making topologies permanent, and adopting objects Netwright did not
-create, still need an administrator."""
+without a password, but making topologies permanent, adopting objects Netwright did not
+create, and changing the machine's own forwarding, NAT or firewall still need an
+administrator."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ import time
 
 import pytest
 from svc_callers import Caller, run_client
+from svc_cli import NETWRIGHT, as_user
+from svc_daemon import LAB_HOST
+from svc_polkit import USER_ALLOWED
 from svc_topologies import SEED
 from svc_users import ensure_user
 
@@ -48,7 +52,6 @@ def test_netdev_member_still_needs_an_administrator_to_persist(running, host, ne
     assert host.snapshot() == before
 
 
-LAB_HOST = "nwlab-host"  # the host the daemon manages (--target lab)
 # A bridge someone else made on the host (a container runtime's, a VM's): Netwright's design
 # may name it as existing, and only an administrator may hand it to a topology, because
 # destroy then deletes it.
@@ -93,3 +96,72 @@ def _wait(caller, done, what: str) -> None:
             return
         time.sleep(0.1)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+# A namespace behind a veth from the host: Netwright's own objects only. The host parts make
+# the machine itself a router: forwarding on, the namespace masqueraded out of the uplink.
+ROUTED = """netwright: 1
+name: gw
+host:
+  nics: {wlp2s0: {addresses: [192.168.31.240/24], gateway: 192.168.31.1}}
+namespaces:
+  inner: {routes: [{to: default, via: 10.77.0.1}]}
+interfaces:
+  gw0: {kind: veth, peer: gw1, addresses: [10.77.0.1/24]}
+  gw1: {kind: veth, peer: gw0, namespace: inner, addresses: [10.77.0.2/24]}
+"""
+FORWARDING = "  forwarding: {ipv4: true}\n"
+MASQUERADE = "  nat: [{masquerade: {from: 10.77.0.0/24, out: wlp2s0}}]\n"
+
+
+def _with_host(*parts: str) -> str:
+    return ROUTED.replace("namespaces:\n", "".join(parts) + "namespaces:\n", 1)
+
+
+def test_netdev_member_needs_an_administrator_to_change_the_host(running, host, system_bus,
+                                                                  service_run_dir,
+                                                                  netdev_caller) -> None:
+    """Own objects apply without a password; host forwarding or NAT is refused before the
+    job starts (the kernel unchanged, nothing half applied) and names what needed which
+    permission, through the CLI too; an allowed user can; restoring is destroy's."""
+    try:
+        assert run_client(NETDEV_USER, system_bus,
+                          f"return (await client.apply({ROUTED!r})).plan.topology") == {
+            "value": "gw"}
+        origin = host.host_settings()
+        for parts, named in (((FORWARDING,), "IPv4 forwarding on"),
+                             ((MASQUERADE,), "masquerade of 10.77.0.0/24 out of wlp2s0")):
+            before = host.snapshot()
+            answer = netdev_caller.call("Apply", "sa{sv}", _with_host(*parts), {})
+            assert answer["error"] == "io.netwright.Error.NotAuthorized", answer
+            assert named in answer["text"], answer
+            assert "io.netwright.host" in answer["text"], answer
+            assert "nothing was changed" in answer["text"], answer
+            time.sleep(0.3)  # a job, had one started, would have begun changing things
+            assert host.snapshot() == before
+        design = service_run_dir / "gw-router.yaml"
+        design.write_text(_with_host(FORWARDING, MASQUERADE))
+        design.chmod(0o644)
+        cli = as_user(NETDEV_USER, [NETWRIGHT, "apply", "--yes", str(design)], system_bus)
+        assert cli.returncode != 0, cli
+        assert "applying gw would change this machine's own forwarding, NAT or firewall" \
+            " (IPv4 forwarding on, masquerade of 10.77.0.0/24 out of wlp2s0), which needs" \
+            " the permission to do so (io.netwright.host) besides io.netwright.apply;" \
+            " nothing was changed: authentication is required" in " ".join(cli.stderr.split())
+        assert "Traceback" not in cli.stderr
+        assert "which needs the permission to do so (io.netwright.host)" in " ".join(
+            cli.stdout.split()), cli.stdout  # the plan said so before it was accepted
+        assert host.host_settings() == origin
+        allowed = run_client(USER_ALLOWED, system_bus, (
+            f"await client.apply({_with_host(FORWARDING, MASQUERADE)!r}, confirm=True)\n"
+            "await client.confirm('gw')"))
+        assert allowed == {"value": None}, allowed
+        routed = host.host_settings()
+        assert routed["forwarding"].split()[0] == "1"
+        assert "masquerade" in routed["ruleset"]
+        # restoring the host (destroy) is undoing a change someone allowed made: destroy's
+        assert run_client(NETDEV_USER, system_bus, "await client.destroy('gw')") == {
+            "value": None}
+        assert host.host_settings() == origin
+    finally:
+        run_client(USER_ALLOWED, system_bus, "await client.destroy('gw')")

@@ -1,0 +1,104 @@
+"""What an Apply needs besides io.netwright.apply, asked before its job starts.
+
+Sites grant apply to people who build virtual networks (polkit/50-netwright-netdev.rules),
+but some designs do more than build Netwright's own objects, and each of those needs its own
+action as well, so a refusal leaves everything as it was (nothing is planned or changed):
+
+- io.netwright.persist: an interface with ``persist: true`` writes boot-time configuration.
+- io.netwright.destroy: a design with a deployment's name and fewer objects deletes what
+  it drops (a namespace, an interface, or host settings: those are restored to their value
+  from before), so an empty design with that name would otherwise destroy a deployment
+  under apply alone (sites may grant apply without destroy).
+- io.netwright.host: the design owns the machine's own forwarding, NAT or firewall
+  (engine/host_wide.py): a member of netdev could otherwise turn a laptop into a router that
+  masquerades a namespace's traffic onto its Wi-Fi, or publish a port on it. Restoring those
+  settings (by an apply that drops them, by destroy, or a trial's revert) needs no more than
+  the action that does it: it undoes a change somebody allowed to make it made, and returns
+  the host to its values from before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from netwright.backend.engine.host_wide import dropped_settings, host_wide
+from netwright.backend.record import record
+from netwright.backend.service import names
+from netwright.backend.service.errors import NotAuthorizedError
+from netwright.backend.service.worker import EngineWorker
+from netwright.backend.topology import Topology
+
+#: Objects a refusal names (the rest are counted).
+NAMED = 5
+
+
+@record(frozen=True)
+class Need:
+    """One more action an apply needs, why (``doing``, after "applying NAME would") and for
+    what (``objects``, in words)."""
+
+    action: str
+    doing: str
+    objects: tuple[str, ...]
+    permission: str  # "the permission to …"
+
+    def sentence(self, name: str) -> str:
+        """"applying NAME would … (what), which needs … (action) besides apply"."""
+        listed = ", ".join(self.objects[:NAMED])
+        if len(self.objects) > NAMED:
+            listed += f" and {len(self.objects) - NAMED} more"
+        return (f"applying {name} would {self.doing} ({listed}), which needs the permission"
+                f" to {self.permission} ({self.action}) besides {names.ACTION_APPLY}")
+
+    def refusal(self, name: str, denied: NotAuthorizedError) -> NotAuthorizedError:
+        """The sentence for an apply of ``name`` refused because polkit said ``denied``."""
+        return NotAuthorizedError(f"{self.sentence(name)}; nothing was changed:"
+                                  f" {denied.reason}", denied.reason)
+
+
+def dropped(previous: Topology | None, topology: Topology) -> list[str]:
+    """What ``previous`` (the deployment as recorded) made and ``topology`` no longer has."""
+    if previous is None:
+        return []
+    gone = [f"namespace {key}" for key, ns in previous.namespaces.items()
+            if not ns.existing and key not in topology.namespaces]
+    gone += [f"{link.kind} {key}" for key, link in previous.interfaces.items()
+             if not link.existing and key not in topology.interfaces]
+    return gone + dropped_settings(previous.host, topology.host)
+
+
+def needs(previous: Topology | None, topology: Topology) -> list[Need]:
+    """Every action besides apply that applying ``topology`` over ``previous`` needs."""
+    out = []
+    if persisted := [f"{link.kind} {key}" for key, link in topology.interfaces.items()
+                     if link.persist]:
+        out.append(Need(names.ACTION_PERSIST, "make interfaces permanent", tuple(persisted),
+                        "make topologies permanent"))
+    if gone := dropped(previous, topology):
+        out.append(Need(names.ACTION_DESTROY, "delete what it made", tuple(gone), "destroy"))
+    if changed := host_wide(topology):
+        out.append(Need(names.ACTION_HOST, "change this machine's own forwarding, NAT or"
+                        " firewall", tuple(changed), "do so"))
+    return out
+
+
+async def needs_now(worker: EngineWorker, topology: Topology) -> list[Need]:
+    """``needs`` against the deployment's record (read in an engine thread)."""
+    from netwright.backend.engine.store import Store
+
+    async def read() -> list[Need]:
+        record = Store(worker.state_dir, worker.target).load(topology.name)
+        return needs(record.topology if record is not None else None, topology)
+
+    return await worker.run(read)
+
+
+async def authorize(worker: EngineWorker, topology: Topology,
+                    ask: Callable[[str], Awaitable[None]]) -> None:
+    """Ask ``ask`` for every action besides apply that applying ``topology`` needs;
+    NotAuthorizedError names the first refused, what needed it and why."""
+    for need in await needs_now(worker, topology):
+        try:
+            await ask(need.action)
+        except NotAuthorizedError as denied:
+            raise need.refusal(topology.name, denied) from None

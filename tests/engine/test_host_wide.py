@@ -1,0 +1,70 @@
+"""Which designs change the machine itself: host_wide (read from the model, before anything is
+planned, so netwrightd can ask for io.netwright.host first) names a setting exactly when the
+engine's plan has a step that changes the host as a whole — a sysctl on the host, or the
+host's inet nftables table. Planned by the real engine in the harness's namespace."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from netwright.backend.engine import Engine, ops
+from netwright.backend.engine.host_wide import host_wide
+from netwright.backend.topology.model import Topology
+from tests.engine.conftest import run
+
+OWN_OBJECTS = """netwright: 1
+name: own
+namespaces:
+  r1:
+    forwarding: {ipv4: true, ipv6: true}
+    sysctls: {net.ipv4.conf.all.rp_filter: 2}
+    nat: [{masquerade: {from: 10.41.0.0/24, out: r1-up}}]
+    firewall: {input: {policy: drop, stateful: true}}
+  c1: {}
+interfaces:
+  br41: {kind: bridge, addresses: [10.40.0.1/24]}
+  h41: {kind: veth, peer: r1-up, master: br41,
+        port-firewall: {from-port: {policy: drop, rules: [{action: accept, proto: icmp}]}}}
+  r1-up: {kind: veth, peer: h41, namespace: r1, addresses: [10.40.0.2/24]}
+  r1-in: {kind: veth, peer: c1-e, namespace: r1, addresses: [10.41.0.1/24]}
+  c1-e: {kind: veth, peer: r1-in, namespace: c1, addresses: [10.41.0.2/24]}
+"""
+HOST_PARTS = {
+    "forwarding": "  forwarding: {ipv4: true}\n",
+    "nat": "  nat: [{masquerade: {from: 10.40.0.0/24, out: br41}}]\n",
+    "publish": "  nat: [{publish: {proto: tcp, port: 8080, to: 10.40.0.2}}]\n",
+    "firewall": "  firewall: {output: {policy: accept, rules: [{action: drop, proto: udp,"
+                " dport: 9}]}}\n",
+}
+
+
+def _host_steps(engine: Engine, topology: Topology) -> list[str]:
+    """The plan's steps that act on the whole host, as the engine would run them."""
+    plan = run(engine.plan(topology))
+    host = engine.target.host_netns
+    return [step.text for step in plan.steps
+            if step.op is not None and step.op.where == host
+            and (isinstance(step.op, ops.SysctlSet)
+                 or (isinstance(step.op, ops.NftReplace | ops.NftDelete)
+                 and step.op.family == "inet"))]
+
+
+@pytest.mark.usefixtures("clean_host")
+def test_a_design_of_its_own_objects_changes_nothing_of_the_host(
+        engine: Engine, topo: Callable[[str], Topology]) -> None:
+    design = topo(OWN_OBJECTS)
+    assert host_wide(design) == []
+    assert _host_steps(engine, design) == []
+
+
+@pytest.mark.parametrize("part", sorted(HOST_PARTS))
+@pytest.mark.usefixtures("clean_host")
+def test_each_host_setting_is_named_and_planned_on_the_host(
+        engine: Engine, topo: Callable[[str], Topology], part: str) -> None:
+    design = topo(OWN_OBJECTS.replace("namespaces:\n", "host:\n" + HOST_PARTS[part]
+                                      + "namespaces:\n", 1))
+    named = host_wide(design)
+    assert len(named) == 1, named
+    assert _host_steps(engine, design), f"{part}: no host step planned for {named}"
