@@ -47,7 +47,8 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	mkdir -p build/typecheck/netwright
 	ln -sfn $(CURDIR)/backend build/typecheck/netwright/backend
-	$(VENV)/bin/mypy -p netwright.backend
+	ln -sfn $(CURDIR)/gui build/typecheck/netwright/gui
+	$(VENV)/bin/mypy -p netwright.backend -p netwright.gui
 
 # The host suite runs inside a network + mount namespace of its own (tests/tools/run-isolated):
 # the machine's own interfaces and /run/netns are never touched. The designer's tests run in a

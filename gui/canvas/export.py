@@ -11,8 +11,8 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 
-from netwright.backend.topology.document import atomic_write
 from netwright.backend.topology.problems import NetwrightError, Problem, TopologyError
+from netwright.backend.topology.source import atomic_write
 from netwright.gui.canvas.scene import TopologyScene
 from netwright.gui.model.document import TopologyDocument
 from netwright.gui.model.wording import designer_message
@@ -42,7 +42,8 @@ def render_png(scene: TopologyScene, path: str | Path, scale: float = 2.0,
         scene.render(painter, QRectF(0, 0, size.width(), size.height()), rect,
                      Qt.AspectRatioMode.KeepAspectRatio)
     painter.end()
-    if not image.save(str(path), "PNG"):
+    # PySide6 takes the format as a str and refuses bytes, which its stub asks for
+    if not image.save(str(path), "PNG"):  # type: ignore[call-overload]
         raise ExportError(f"could not write the image {path}: check the folder exists and is"
                           " writable")
     return size

@@ -231,7 +231,8 @@ def dot_positions(snapshot: Snapshot, shape_of: ShapeOf,
         return {}
     answer = run_dot(source, timeout)
     centres: dict[str, tuple[float, float]] = {}
-    for obj in answer.get("objects", []):  # type: ignore[union-attr]
+    objects = answer.get("objects", [])
+    for obj in objects if isinstance(objects, list) else []:
         name, pos = obj.get("name", ""), obj.get("pos")
         if not (isinstance(name, str) and name.startswith("n") and name[1:].isdigit()
                 and isinstance(pos, str) and int(name[1:]) < len(placed)):

@@ -63,6 +63,15 @@ def namespace_height(port_count: int) -> float:
     return HEADER_HEIGHT + max(port_count, 1) * (PORT_HEIGHT + PORT_GAP) + 6.0
 
 
+def take_out(item: QGraphicsItem) -> None:
+    """Take ``item`` off its parent, then out of its scene (a child would stay drawn, and
+    deleted with its parent, if only the scene let go of it)."""
+    # Qt takes a null parent (the item becomes top-level); PySide6's stub says it may not be None
+    item.setParentItem(None)  # type: ignore[arg-type]
+    if (scene := item.scene()) is not None:
+        scene.removeItem(item)
+
+
 def _scene(item: QGraphicsItem) -> TopologyScene | None:
     return item.scene()  # type: ignore[return-value]
 
@@ -213,15 +222,13 @@ class BoxItem(NodeItem):
         for key in list(self.ports):
             if key not in wanted:
                 port = self.ports.pop(key)
-                port.setParentItem(None)
-                if port.scene() is not None:
-                    port.scene().removeItem(port)
+                take_out(port)
         for key, label, kind, addresses in ports:
-            port = self.ports.get(key)
-            if port is None:
-                port = PortItem(key, self.theme, self)
-                self.ports[key] = port
-            port.set_view(label, kind, addresses)
+            shown = self.ports.get(key)
+            if shown is None:
+                shown = PortItem(key, self.theme, self)
+                self.ports[key] = shown
+            shown.set_view(label, kind, addresses)
         self.ports = {key: self.ports[key] for key in wanted}
         self._relayout()
 

@@ -9,7 +9,7 @@ so the members of one segment sit next to each other and their wires stay short.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from netwright.gui.canvas.items import NAMESPACE_WIDTH, NODE_WIDTH, namespace_height
 from netwright.gui.model.edits import wires_of
@@ -123,7 +123,7 @@ def _grid(snapshot: Snapshot, keys: list[str], top: float) -> dict[str, tuple[fl
     return positions
 
 
-def _segment_order(snapshot: Snapshot) -> object:
+def _segment_order(snapshot: Snapshot) -> Callable[[str], tuple[str, str]]:
     """Sort key: the first host-level thing a namespace's interfaces are wired to."""
     anchor: dict[str, str] = {}
     for _relation, a, b in wires_of(snapshot):

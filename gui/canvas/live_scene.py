@@ -27,6 +27,7 @@ from netwright.gui.canvas.items import (
     KeyedItem,
     NamespaceItem,
     PortItem,
+    take_out,
 )
 from netwright.gui.canvas.scene import TopologyScene
 from netwright.gui.canvas.theme import Theme
@@ -152,8 +153,7 @@ class LiveScene(TopologyScene):
             if notes and notes[0].words == words:
                 continue
             for note in notes:
-                note.setParentItem(None)
-                self.removeItem(note)
+                take_out(note)
             node.setToolTip(words.capitalize() if words else "")
             if words:
                 HolderNote(words, self.theme, node)
@@ -187,8 +187,7 @@ class LiveScene(TopologyScene):
         for item in self._all_keyed():
             for child in item.childItems():
                 if isinstance(child, CompareMark):
-                    child.setParentItem(None)
-                    self.removeItem(child)
+                    take_out(child)
             kind = marks.get(item.key)
             if kind is not None:
                 CompareMark(kind, self.theme, item)

@@ -12,14 +12,15 @@ never take a click (the item under them does).
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 from shiboken6 import isValid
 
-from netwright.gui.canvas.items import BoxItem, DeviceItem, PortItem
+from netwright.gui.canvas.items import BoxItem, DeviceItem, PortItem, take_out
 from netwright.gui.canvas.theme import Theme
 from netwright.gui.model.rule_summary import place_lines, port_lines, uplink_labels
 
@@ -128,6 +129,10 @@ def _inner(item: QGraphicsItem) -> QRectF:
     return item.boundingRect().adjusted(10, 10, -10, -10)  # items pad their shape by 10
 
 
+
+Mark = TypeVar("Mark", RuleBadge, NatLabel)
+"""A badge or a NAT label: the marks ``_keep`` keeps in step with the design."""
+
 class RuleMarks:
     """Keeps the scene's shields and NAT labels in line with the document."""
 
@@ -164,8 +169,8 @@ class RuleMarks:
         width = self.host_badge.boundingRect().width()
         self.host_badge.setPos(rect.right() - width - 14, rect.top() + 8)
 
-    def _keep(self, marks: dict[str, RuleBadge] | dict[str, NatLabel],
-              wanted: dict[str, list[str]], make: object) -> None:
+    def _keep(self, marks: dict[str, Mark], wanted: dict[str, list[str]],
+              make: Callable[[QGraphicsItem, list[str]], Mark]) -> None:
         for key in list(marks):
             mark = marks[key]
             if not isValid(mark):  # deleted with its item (a port drawn inside its bridge)
@@ -177,16 +182,15 @@ class RuleMarks:
                 if item is not None and mark.parentItem() is item:
                     if isinstance(mark, NatLabel):
                         item.setZValue(mark.parent_z)
-                    mark.setParentItem(None)
-                    self.scene.removeItem(mark)
+                    take_out(mark)
         for key, lines in wanted.items():
             if key in marks:
-                marks[key].theme = self.scene.theme  # type: ignore[union-attr]
+                marks[key].theme = self.scene.theme
                 marks[key].set_lines(lines)
                 continue
             item = self.scene.item_for(key)
             if item is not None:
-                marks[key] = make(item, lines)  # type: ignore[operator]
+                marks[key] = make(item, lines)
 
     def _new_badge(self, item: QGraphicsItem, lines: list[str]) -> RuleBadge:
         badge = RuleBadge(self.scene.theme, lines, parent=item)

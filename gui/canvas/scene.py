@@ -156,9 +156,9 @@ class TopologyScene(QGraphicsScene):
                 wanted.setdefault(key, BridgeItem if snapshot.kind_of(key) == "bridge"
                                   else DeviceItem)
         for key in list(self.nodes):
-            item = self.nodes[key]
-            stale = key not in wanted or type(item) is not wanted[key] or (
-                isinstance(item, DeviceItem) and item.kind != snapshot.kind_of(key))
+            shown = self.nodes[key]
+            stale = key not in wanted or type(shown) is not wanted[key] or (
+                isinstance(shown, DeviceItem) and shown.kind != snapshot.kind_of(key))
             if stale:
                 self._remove_node(key)
         missing = [k for k in wanted if k not in self.nodes and k not in snapshot.layout]
@@ -358,15 +358,15 @@ class TopologyScene(QGraphicsScene):
                 item.set_badge(None)
         detail = self.detail
         self.set_detail(1.0)
-        cached = [item for item in self.items()
-                  if item.cacheMode() != QGraphicsItem.CacheMode.NoCache]
-        for item in cached:
-            item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+        cached = [each for each in self.items()
+                  if each.cacheMode() != QGraphicsItem.CacheMode.NoCache]
+        for each in cached:
+            each.setCacheMode(QGraphicsItem.CacheMode.NoCache)
         try:
             yield
         finally:
-            for item in cached:
-                item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            for each in cached:
+                each.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.set_detail(1.0 if detail else 0.0)
             for item, badge in shown.items():
                 item.set_badge(badge)

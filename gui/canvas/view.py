@@ -272,7 +272,7 @@ class CanvasView(QGraphicsView):
         self.horizontalScrollBar().setValue(int(self.horizontalScrollBar().value() + dx))
         self.verticalScrollBar().setValue(int(self.verticalScrollBar().value() + dy))
 
-    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802
+    def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:  # noqa: N802
         """A dot grid at snap spacing (one textured fill), none when zoomed out too far."""
         painter.fillRect(rect, self.backgroundBrush())
         if self.zoom() < 0.5:

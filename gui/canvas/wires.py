@@ -123,7 +123,9 @@ class WireItem(QGraphicsItem):
     def polyline(self) -> list[QPointF]:
         """The drawn wire as points (for hit tests and the readability counts)."""
         polygons = self.path.toSubpathPolygons()
-        return list(polygons[0]) if polygons else [self.line.p1(), self.line.p2()]
+        if not polygons:
+            return [self.line.p1(), self.line.p2()]
+        return [polygons[0].at(i) for i in range(polygons[0].count())]
 
     def segments(self) -> list[Piece]:
         """The wire as CURVE_PIECES straight pieces, each (its box: left, top, right, bottom;

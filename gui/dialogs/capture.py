@@ -53,7 +53,7 @@ class CaptureDialog(QDialog):
         self.interface = interface
         self.path = path
         self.job: str | None = None
-        self.result: object = None
+        self.outcome: object = None  # the backend's answer (QDialog.result() is the exit code)
         self._limits = {"packet_filter": packet_filter, "count": count, "seconds": seconds}
         self._tail = PcapngTail()
         self._offset = 0
@@ -106,7 +106,7 @@ class CaptureDialog(QDialog):
         self._finish(result)
 
     def _finish(self, result: object) -> None:
-        self.result = result
+        self.outcome = result
         self._timer.stop()
         self.follow()
         self.stop_button.setText("Close")  # nothing left to stop: the one button closes
@@ -154,19 +154,20 @@ class CaptureDialog(QDialog):
 
     def packets(self) -> list[tuple[str, ...]]:
         """The list as shown: one tuple of column texts per packet."""
-        return [tuple(self.table.item(r, c).text() for c in range(len(COLUMNS)))
+        return [tuple(cell.text() if (cell := self.table.item(r, c)) is not None else ""
+                      for c in range(len(COLUMNS)))
                 for r in range(self.table.rowCount())]
 
     def stop(self) -> None:
         """Stop: the backend cancels the capture and keeps what was written; once it has
         ended, the same button closes the dialog."""
-        if self.result is not None:
+        if self.outcome is not None:
             self.close()
         else:
             self._stop_capture()
 
     def _stop_capture(self) -> None:
-        if self.job is not None and self.result is None:
+        if self.job is not None and self.outcome is None:
             self.state.setText("Stopping…")
             self._cancelling = asyncio.ensure_future(self._cancel())
 

@@ -29,9 +29,9 @@ from netwright.backend.export.multus import (
     export_multus,
 )
 from netwright.backend.export.multus_yaml import render_multus
-from netwright.backend.topology.document import atomic_write
 from netwright.backend.topology.model import Topology
 from netwright.backend.topology.problems import NetwrightError
+from netwright.backend.topology.source import atomic_write
 
 
 class KubernetesExportError(NetwrightError):

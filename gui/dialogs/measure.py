@@ -68,7 +68,7 @@ class MeasureDialog(QDialog):
         super().__init__(parent)
         self.backend = backend
         self.topology = topology
-        self.result: MeasureResult | None = None
+        self.measurement: MeasureResult | None = None  # QDialog.result() is the exit code
         self.error = ""
         self._task: asyncio.Task[None] | None = None
         self.job: str | None = None  # the backend's job id, once started (StartMeasure)
@@ -183,7 +183,7 @@ class MeasureDialog(QDialog):
         self.measure_button.setEnabled(problem is None)
         if problem is not None:
             self.state.setText(problem)
-        elif self.result is None and not self.error:
+        elif self.measurement is None and not self.error:
             self.state.setText("iperf3 sends from the first namespace to the second for the"
                                " time asked.")
 
@@ -196,7 +196,7 @@ class MeasureDialog(QDialog):
         options: dict[str, Any] = {"seconds": self._seconds, "udp": self.udp.isChecked()}
         if self.udp.isChecked() and self.bitrate.text().strip():
             options["bitrate"] = self.bitrate.text().strip()
-        self.result, self.error = None, ""
+        self.measurement, self.error = None, ""
         self.job, self._cancel_asked = None, False
         self._task = asyncio.ensure_future(self._run(source, target, options))
         self._task.add_done_callback(self._cancelled_early)
@@ -218,9 +218,9 @@ class MeasureDialog(QDialog):
             else:
                 self._end(error_sentence(exc, self.topology, source, target))
             return
-        self.result = MeasureResult.from_json(data)
+        self.measurement = MeasureResult.from_json(data)
         self._end("")
-        self.measured.emit(self.result)
+        self.measured.emit(self.measurement)
 
     async def _measure(self, source: str, target: str, options: dict[str, Any]
                        ) -> dict[str, Any]:
@@ -253,7 +253,7 @@ class MeasureDialog(QDialog):
         self._timer.stop()
         self.error = error
         self._set_running(False)
-        self.state.setText(result_line(self.result) if self.result is not None else error)
+        self.state.setText(result_line(self.measurement) if self.measurement is not None else error)
         self._update_state()
         if error:
             self.stopped.emit(error)
@@ -263,7 +263,8 @@ class MeasureDialog(QDialog):
         self.progress.setValue(0)
         self.cancel_button.setVisible(running)
         self.measure_button.setVisible(not running)
-        self.measure_button.setText("Measure again" if self.result or self.error else "Measure")
+        done = self.measurement is not None or self.error
+        self.measure_button.setText("Measure again" if done else "Measure")
         for field in (self.source, self.target, self.seconds, self.tcp, self.udp):
             field.setEnabled(not running)
         self.bitrate.setEnabled(self.udp.isChecked() and not running)

@@ -66,7 +66,7 @@ class SourceDialog(QDialog):
             fmt = QTextCharFormat()
             fmt.setBackground(QColor(255, 214, 102, 120))
             fmt.setProperty(QTextFormat.Property.FullWidthSelection, True)
-            mark.format = fmt  # type: ignore[attr-defined]
-            mark.cursor = cursor  # type: ignore[attr-defined]
+            mark.format = fmt
+            mark.cursor = cursor
             self.text.setExtraSelections([mark])
             self.text.centerCursor()

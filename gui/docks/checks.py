@@ -231,7 +231,7 @@ class _Matrix(QTableWidget):
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             item = self.itemAt(event.pos())
             pair = self.pair(item)
-            if pair:
+            if pair and item is not None:
                 QToolTip.showText(event.globalPos(), explanation_html(pair), self.viewport(),
                                   self.visualItemRect(item))
             else:

@@ -9,7 +9,6 @@ inspector edit is undoable like any canvas gesture.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -264,9 +263,11 @@ class Inspector(QWidget):
         first selection Tab went from the Palette through every other dock and the status
         bar before it reached the Inspector's fields."""
         previous: QWidget = self._title  # Qt orders only focusable widgets: the one before
-        while not previous.focusPolicy() & Qt.FocusPolicy.TabFocus and \
-                previous.previousInFocusChain() is not self._title:
-            previous = previous.previousInFocusChain()
+        while not previous.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            before = previous.previousInFocusChain()
+            if before is None or before is self._title:
+                break
+            previous = before
         for widget in self._body.findChildren(QWidget):
             parent = widget.parentWidget()
             if widget.focusPolicy() & Qt.FocusPolicy.TabFocus \
@@ -294,7 +295,9 @@ class Inspector(QWidget):
         return None
 
     def _make_editor(self, spec: FieldSpec, snapshot: Snapshot) -> QWidget:
-        commit: Callable[[Any], None] = lambda raw, s=spec: self.commit(s.name, raw)  # noqa: E731
+        def commit(raw: Any) -> None:
+            self.commit(spec.name, raw)
+
         if spec.editor == "bool":
             box = QCheckBox()
             box.clicked.connect(commit)
@@ -305,8 +308,8 @@ class Inspector(QWidget):
             combo.addItems(list(spec.choices) or self._references(spec.name, snapshot))
             combo.activated.connect(
                 lambda _i, c=combo, s=spec: self.commit(s.name, c.currentText()))
-            if combo.lineEdit() is not None:
-                combo.lineEdit().editingFinished.connect(
+            if (typed := combo.lineEdit()) is not None:
+                typed.editingFinished.connect(
                     lambda c=combo, s=spec: self.commit(s.name, c.currentText()))
             return combo
         line = QLineEdit()
@@ -381,10 +384,12 @@ class Inspector(QWidget):
         self._show_lease()
 
     def _show_lease(self) -> None:
-        key = self.key
-        wants_dhcp = (key is not None and key in self.document.snapshot.interfaces
-                      and "dhcp" in self.document.snapshot.addresses_of(key))
-        self.lease_panel.show_lease(wants_dhcp, self.leases.get(key) if wants_dhcp else None)
+        key, snapshot = self.key, self.document.snapshot
+        if key is None or key not in snapshot.interfaces \
+                or "dhcp" not in snapshot.addresses_of(key):
+            self.lease_panel.show_lease(False, None)
+        else:
+            self.lease_panel.show_lease(True, self.leases.get(key))
 
     def set_error(self, name: str, message: str | None) -> None:
         label = self.errors.get(name)
@@ -557,10 +562,11 @@ class RoutesEditor(QWidget):
         self.table.blockSignals(True)
         row = self.table.rowCount()
         self.table.insertRow(row)
-        for column, name in enumerate(self.COLUMNS):
-            self.table.setItem(row, column, QTableWidgetItem("default" if name == "to" else ""))
+        cells = [QTableWidgetItem("default" if name == "to" else "") for name in self.COLUMNS]
+        for column, cell in enumerate(cells):
+            self.table.setItem(row, column, cell)
         self.table.blockSignals(False)
-        self.table.editItem(self.table.item(row, 0))
+        self.table.editItem(cells[0])
 
     def remove_row(self) -> None:
         row = self.table.currentRow()

@@ -81,7 +81,9 @@ class LeasePanel(QGroupBox):
             self.values["Expires"].setText(self.lease.expiry_words())
 
     def _run_timer(self) -> None:
-        if self.isVisibleTo(self.parentWidget()) and self.lease is not None and self.lease.bound:
+        parent = self.parentWidget()  # Qt's isVisibleTo(None) is isVisible()
+        shown = self.isVisibleTo(parent) if parent is not None else self.isVisible()
+        if shown and self.lease is not None and self.lease.bound:
             self.timer.start()
         else:
             self.timer.stop()

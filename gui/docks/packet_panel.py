@@ -165,7 +165,8 @@ class NatEditor(_Section):
                                  "Add…")
         self.menu = QMenu(self)
         for kind, text in NAT_ADD.items():
-            self.menu.addAction(text, lambda k=kind: self.add(k))
+            self.menu.addAction(text).triggered.connect(
+                lambda _checked=False, k=kind: self.add(k))
         self.entries.cell_edited.connect(self._cell)
         self.entries.row_gesture.connect(self._gesture)
         layout.addWidget(self.error)

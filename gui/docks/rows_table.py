@@ -8,7 +8,7 @@ Insert adds a row, Delete removes the current one, Ctrl+Up/Ctrl+Down move it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -125,7 +125,7 @@ class RowsTable(QWidget):
     cell_edited = Signal(int, str, str)  # row, column name, text
     row_gesture = Signal(str, int)  # add/remove/up/down, current row (-1: none)
 
-    def __init__(self, columns: Sequence[str], choices: dict[str, Sequence[str]],
+    def __init__(self, columns: Sequence[str], choices: Mapping[str, Sequence[str]],
                  add_label: str = "Add", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.columns = tuple(columns)

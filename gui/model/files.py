@@ -43,10 +43,9 @@ class RecentFiles:
         self.settings = settings
 
     def paths(self) -> list[str]:
-        value = self.settings.value(RECENT_KEY, [])
-        if isinstance(value, str):
-            value = [value]
-        return [p for p in (value or []) if isinstance(p, str) and Path(p).is_file()]
+        value = self.settings.value(RECENT_KEY, [])  # one entry comes back as a str
+        stored = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        return [p for p in stored if isinstance(p, str) and Path(p).is_file()]
 
     def add(self, path: str) -> None:
         resolved = str(Path(path).resolve())

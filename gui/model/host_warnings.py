@@ -70,8 +70,8 @@ def _feature_problems(key: str, link: dict[str, Any], facts: HostFacts) -> list[
             " fields in the Inspector), or apply on a kernel with netem"))
     rules = link.get("port-firewall")
     rules = rules if isinstance(rules, dict) else {}
-    chains = [rules.get(side) for side in ("to-port", "from-port")]
-    chains = [c for c in chains if isinstance(c, dict)]
+    chains = [chain for side in ("to-port", "from-port")
+              if isinstance(chain := rules.get(side), dict)]
     stateful = any(c.get("stateful") or any(r.get("state") for r in _rules(c)) for c in chains)
     if stateful and facts.lacks_feature("bridge-conntrack"):
         found.append(Problem(

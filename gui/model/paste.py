@@ -44,6 +44,7 @@ def _free_like(address: Any, taken: set[Any]) -> Any:
         interface = ipaddress.ip_interface(text)
     except ValueError:
         return address  # "dhcp" or anything the validator will speak about
+    chosen: ipaddress.IPv4Interface | ipaddress.IPv6Interface | None
     if isinstance(interface, ipaddress.IPv4Interface):
         chosen = free_address(interface.network, frozenset(taken))
     elif interface.ip not in taken:

@@ -23,7 +23,7 @@ def target_key(snapshot: Snapshot, pair: dict[str, Any]) -> str | None:
         for key in snapshot.interfaces_in(namespace if namespace in snapshot.namespaces else None):
             if key == name or snapshot.interfaces[key].get("name") == name:
                 return key
-    words = re.findall(r"[\w.-]+", label)
+    words: list[str] = re.findall(r"[\w.-]+", label)
     for word in reversed(words):
         if word in snapshot.nics or word in snapshot.interfaces:
             return word
@@ -53,25 +53,26 @@ def path_wires(snapshot: Snapshot, pair: dict[str, Any]) -> list[Wire]:
         here = queue.popleft()
         if here == goal:
             break
-        for there, wire in links.get(here, ()):
+        for there, via in links.get(here, ()):
             if there not in previous:
-                previous[there] = (here, wire)
+                previous[there] = (here, via)
                 queue.append(there)
     if goal not in previous:
         return []
     path: list[Wire] = []
-    node = goal
-    while previous[node] is not None:
-        back, wire = previous[node]  # type: ignore[misc]
-        if wire is not None:
-            path.append(wire)
-        node = back
+    step = previous[goal]
+    while step is not None:
+        back, via = step
+        if via is not None:
+            path.append(via)
+        step = previous[back]
     return path
 
 
 def failing_key(snapshot: Snapshot, text: str) -> str | None:
     """The first interface, namespace or NIC a step or error sentence names."""
-    for word in re.findall(r"[\w.-]+", text):
+    words: list[str] = re.findall(r"[\w.-]+", text)
+    for word in words:
         if word in snapshot.interfaces or word in snapshot.namespaces or word in snapshot.nics:
             return word
     return None

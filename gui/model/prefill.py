@@ -118,7 +118,7 @@ def prefill_for(snapshot: Snapshot, facts: HostFacts | None, key: str) -> Prefil
         edits.append(route)
     if not edits:
         return Prefill(key, source, reason=_filled_reason(key, namespace, source, addresses))
-    return Prefill(key, source, tuple(edits), address, namespace if route else "")
+    return Prefill(key, source, tuple(edits), address, (namespace or "") if route else "")
 
 
 def free_address(network: ipaddress.IPv4Network,

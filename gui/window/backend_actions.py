@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
@@ -34,9 +35,7 @@ from netwright.gui.model.paths import failing_key, path_wires
 from netwright.gui.model.wording import designer_fix, designer_message
 
 if TYPE_CHECKING:
-    from netwright.gui.window.parts import WindowParts
-
-    _Base = WindowParts
+    from netwright.gui.window.parts import WindowBase as _Base
 else:
     _Base = object
 
@@ -81,18 +80,28 @@ class BackendActions(_Base):
     def _topology_name(self) -> str:
         return self.document.snapshot.name
 
-    def _run(self, operation: str, call: Any) -> bool:
+    def _run(self, operation: str, call: Callable[[], Awaitable[Any]]) -> bool:
         if self.runner.backend is None:
-            self.statusBar().showMessage(f"{operation}: {NO_BACKEND}", 6000)
-            return False
+            return self._no_backend(operation)
         if not self.runner.run(operation, call):
             self.statusBar().showMessage(f"{operation}: wait for {self.runner.operation}", 4000)
             return False
         return True
 
+    def _ask(self, operation: str, ask: Callable[[Backend], Awaitable[Any]]) -> bool:
+        """``_run`` of one call on the backend connected now (``ask`` gets it, never None)."""
+        backend = self.runner.backend
+        if backend is None:
+            return self._no_backend(operation)
+        return self._run(operation, lambda: ask(backend))
+
+    def _no_backend(self, operation: str) -> bool:
+        self.statusBar().showMessage(f"{operation}: {NO_BACKEND}", 6000)
+        return False
+
     def plan(self) -> None:
         text = self.document.render()
-        self._run("Plan", lambda: self.runner.backend.plan(text))  # type: ignore[union-attr]
+        self._ask("Plan", lambda backend: backend.plan(text))
 
     def apply(self) -> None:
         """Apply as Destroy does, plan first: the plan dialog asks whenever Apply would delete
@@ -100,7 +109,7 @@ class BackendActions(_Base):
         creates runs at once. A change the backend wants confirmed is refused (with its
         sentence), never made, and the plan dialog opens to confirm it there."""
         text = self.document.render()
-        self._run("Apply plan", lambda: self.runner.backend.plan(text))  # type: ignore[union-attr]
+        self._ask("Apply plan", lambda backend: backend.plan(text))
 
     def _apply_planned(self, plan: Any) -> None:
         """The plan of a toolbar Apply: ask (the dialog) or go (only creations)."""
@@ -198,7 +207,7 @@ class BackendActions(_Base):
     def destroy_deployment(self) -> None:
         """First what would go (the deployment's status), then Destroy from that dialog."""
         name = self._topology_name()
-        self._run("Destroy plan", lambda: self.runner.backend.status(name))  # type: ignore[union-attr]
+        self._ask("Destroy plan", lambda backend: backend.status(name))
 
     def destroy_now(self) -> None:
         name = self._topology_name()
@@ -206,7 +215,7 @@ class BackendActions(_Base):
 
     def check(self) -> None:
         name = self._topology_name()
-        self._run("Check", lambda: self.runner.backend.check(name))  # type: ignore[union-attr]
+        self._ask("Check", lambda backend: backend.check(name))
 
     async def _job(self, verb: str, argument: str, **options: Any) -> Any:
         """Start apply/destroy/revert as a job (so Cancel can reach the backend) and wait for
@@ -261,7 +270,7 @@ class BackendActions(_Base):
 
     def _spawn(self, coroutine: Any) -> asyncio.Future[Any]:
         """A side task (status, cancel) beside the one main operation; kept until done."""
-        task = asyncio.ensure_future(coroutine)
+        task: asyncio.Future[Any] = asyncio.ensure_future(coroutine)
         self._side_tasks.add(task)
         task.add_done_callback(self._side_tasks.discard)
         return task

@@ -98,7 +98,7 @@ class BottomPanel(QObject):
         """The dock whose tab is on top, if the panel is open."""
         shown = [dock for dock in self.docks() if not dock.isHidden()]
         on_top = [dock for dock in shown if not dock.visibleRegion().isEmpty()]
-        return (on_top or shown or [None])[0]
+        return next(iter(on_top or shown), None)
 
     def watch(self, dock: QDockWidget) -> None:
         """Keep the action and the button checked as the panel is shown or hidden (by a

@@ -18,9 +18,7 @@ from PySide6.QtWidgets import QMenu
 from netwright.gui.model.check_from import merged_row, source_addresses
 
 if TYPE_CHECKING:
-    from netwright.gui.window.parts import WindowParts
-
-    _Base = WindowParts
+    from netwright.gui.window.parts import WindowBase as _Base
 else:
     _Base = object
 
@@ -54,8 +52,9 @@ class CheckFromActions(_Base):
         addresses = source_addresses(self.document.snapshot, source)
         deployed = self.runner.backend is not None and self.deployment.deployed
         for address, key in addresses:
-            entry = menu.addAction(f"Check from {address} ({key})",
-                                   lambda a=address: self.check_from_address(source, a))
+            entry = menu.addAction(f"Check from {address} ({key})")
+            entry.triggered.connect(
+                lambda _checked=False, a=address: self.check_from_address(source, a))
             entry.setEnabled(deployed)
             if not deployed:
                 entry.setToolTip(NOT_DEPLOYED_TIP)

@@ -22,9 +22,7 @@ from netwright.gui.model.kind_change import kind_change_edits, other_kind
 from netwright.gui.model.paste import fresh_addresses
 
 if TYPE_CHECKING:
-    from netwright.gui.window.parts import WindowParts
-
-    _Base = WindowParts
+    from netwright.gui.window.parts import WindowBase as _Base
 else:
     _Base = object
 
@@ -35,7 +33,6 @@ class ContextActions(_Base):
     context_menu: QMenu | None
     source_dialog: SourceDialog | None
     capture_dialog: CaptureDialog | None
-    _check_focus: str
 
     def show_context_menu(self, target: Any, screen: QPoint) -> None:
         menu = self.build_context_menu(target)
@@ -44,7 +41,7 @@ class ContextActions(_Base):
 
     def build_context_menu(self, target: Any) -> QMenu:
         """The menu for a key, a wire (relation, a, b) or None (the host's background)."""
-        menu = QMenu(self)  # type: ignore[call-overload]
+        menu = QMenu(self)
         if isinstance(target, str):
             self._item_entries(menu, target)
         elif isinstance(target, tuple):

@@ -80,4 +80,5 @@ class DockTitles(QObject):
         for dock in self.window.findChildren(QDockWidget):
             bare = not wants_title_bar(self.window, dock)
             if bare != (dock.titleBarWidget() is not None):
-                dock.setTitleBarWidget(QWidget() if bare else None)
+                # Qt takes a null title bar (the default one again); PySide6's stub omits None
+                dock.setTitleBarWidget(QWidget() if bare else None)  # type: ignore[arg-type]

@@ -94,7 +94,9 @@ _DEDICATED_KEYS = range(Qt.Key.Key_Back.value, Qt.Key.Key_MediaLast.value + 1)
 
 def _on_every_keyboard(sequence: QKeySequence) -> bool:
     """Whether every key of ``sequence`` is on an ordinary keyboard."""
-    return all(sequence[i].key().value not in _DEDICATED_KEYS for i in range(sequence.count()))
+    # Qt's QKeySequence::operator[], which PySide6 has and its stub does not declare
+    return all(sequence[i].key().value not in _DEDICATED_KEYS  # type: ignore[index]
+               for i in range(sequence.count()))
 
 
 def shortcut_rows(window: QMainWindow) -> list[tuple[str, str]]:

@@ -25,9 +25,7 @@ from netwright.gui.model.prefill import PREFILL_KINDS, add_nic_edits, nic_fill_e
 from netwright.gui.model.wording import designer_message
 
 if TYPE_CHECKING:
-    from netwright.gui.window.parts import WindowParts
-
-    _Base = WindowParts
+    from netwright.gui.window.parts import WindowBase as _Base
 else:
     _Base = object
 

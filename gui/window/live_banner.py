@@ -39,7 +39,7 @@ class LiveBanner(QFrame):
         self.setAutoFillBackground(True)
         self.setStyleSheet("#live-banner { background: #fff4d6; border-bottom: 1px solid"
                            " #e0b84a; } #live-banner QLabel { color: #4a3500; }")
-        row = QHBoxLayout(self)
+        self.row = row = QHBoxLayout(self)
         row.setContentsMargins(10, 3, 6, 3)
         self.label = QLabel(banner_text(None, False))
         self.label.setWordWrap(True)  # a narrow window wraps the words, keeps the buttons
@@ -76,9 +76,9 @@ class LiveBanner(QFrame):
         view = self.parentWidget()
         if not isinstance(view, QAbstractScrollArea):
             return
-        layout = self.layout()
-        height = layout.totalHeightForWidth(view.width()) if layout.hasHeightForWidth() \
-            else layout.totalSizeHint().height()
+        row = self.row
+        height = row.totalHeightForWidth(view.width()) if row.hasHeightForWidth() \
+            else row.totalSizeHint().height()
         self.setGeometry(0, 0, view.width(), height)
         self.raise_()  # over the view's scroll bars too
         view.setViewportMargins(0, height if self.isVisible() else 0, 0, 0)

@@ -24,9 +24,7 @@ from netwright.gui.model.measure_text import path_label, place_choices, result_l
 from netwright.gui.model.paths import path_wires, target_key
 
 if TYPE_CHECKING:
-    from netwright.gui.window.parts import WindowParts
-
-    _Base = WindowParts
+    from netwright.gui.window.parts import WindowBase as _Base
 else:
     _Base = object
 
@@ -42,7 +40,7 @@ class MeasureActions(_Base):
 
     def make_measure_action(self) -> QAction:
         """The Topology menu's entry (the ends are chosen in the dialog)."""
-        self.measure_action = QAction("Measure &Throughput…", self)  # type: ignore[arg-type]
+        self.measure_action = QAction("Measure &Throughput…", self)
         self.measure_action.setStatusTip("iperf3 between two namespaces of the deployed design")
         self.measure_action.triggered.connect(lambda _checked=False: self.measure_throughput())
         return self.measure_action
@@ -81,12 +79,12 @@ class MeasureActions(_Base):
             self.measure_dialog.close()
         snapshot = self.document.snapshot
         dialog = MeasureDialog(self.runner.backend, snapshot.name, place_choices(snapshot),
-                               source=source, target=target, parent=self)  # type: ignore[arg-type]
+                               source=source, target=target, parent=self)
         dialog.measured.connect(self.show_measurement)
         dialog.stopped.connect(self._measure_stopped)
         self.measure_dialog = dialog
         dialog.show()
-        dialog.keep_canvas_clear(self)  # type: ignore[arg-type]
+        dialog.keep_canvas_clear(self)
         return dialog
 
     def show_measurement(self, result: MeasureResult) -> None:

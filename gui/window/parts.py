@@ -1,8 +1,9 @@
 """What the window's action mixins may use of the window: its parts, named and typed.
 
-``BackendActions``, ``HostActions`` and ``TrialActions`` are mixins of ``MainWindow``; they
-used to type ``self`` by importing the window module, which imports them (a cycle). They now
-type ``self`` by this protocol instead, which imports only the layers below the window
+The ``*Actions`` classes are mixins of ``MainWindow``; they used to type ``self`` by importing
+the window module, which imports them (a cycle). They now type ``self`` by ``WindowBase``
+instead (a ``QMainWindow`` with the parts and methods declared here), which imports only the
+layers below the window
 (model, link, canvas, docks, dialogs), so every import in the package points downward. A part
 a mixin needs is declared here; the window provides it.
 """
@@ -11,17 +12,17 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import Callable, Coroutine
-from typing import Any, Protocol
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
+    QMainWindow,
     QPlainTextEdit,
     QProgressBar,
-    QStatusBar,
     QToolButton,
 )
 
@@ -41,8 +42,10 @@ from netwright.gui.model.host_facts import HostFacts
 from netwright.gui.window.bottom_panel import BottomPanel
 
 
-class WindowParts(Protocol):
-    """The window's widgets, state and shared methods, as the action mixins see them."""
+class WindowParts:
+    """The window's widgets and state, as the action mixins see them. A plain class, not a
+    protocol: mypy takes a mixin's assignment to a protocol's attribute for a new definition
+    whose type it cannot determine where the same method reads it first."""
 
     document: TopologyDocument
     scene: TopologyScene
@@ -81,8 +84,9 @@ class WindowParts(Protocol):
     _facts_requests: itertools.count[int]
     _facts_latest: int
 
-    def statusBar(self) -> QStatusBar: ...  # noqa: N802 (Qt's name)
-    def close(self) -> bool: ...
+
+class WindowMethods(Protocol):
+    """The window's shared methods, as the action mixins see them."""
 
     # the window's own
     def push(self, command: Any) -> None: ...
@@ -94,7 +98,7 @@ class WindowParts(Protocol):
     def _show_problems(self, problems: list[Any]) -> None: ...
 
     # one mixin's, used by another
-    def _run(self, operation: str, call: Callable[[], Coroutine[Any, Any, Any]]) -> bool: ...
+    def _run(self, operation: str, call: Callable[[], Awaitable[Any]]) -> bool: ...
     async def _job(self, verb: str, argument: str, **options: Any) -> Any: ...
     def _spawn(self, coroutine: Any) -> asyncio.Future[Any]: ...
     def set_backend(self, backend: Backend | None) -> None: ...
@@ -117,3 +121,11 @@ class WindowParts(Protocol):
     def check_from_entries(self, menu: Any, source: str) -> bool: ...
     def _topology_name(self) -> str: ...
     def _folder(self) -> str: ...
+
+
+if TYPE_CHECKING:
+    class WindowBase(QMainWindow, WindowParts, WindowMethods):
+        """A mixin's ``self`` as the type checker sees it: a ``QMainWindow`` (its own methods,
+        and a parent for dialogs) with the parts and methods above. Only while type-checking:
+        at run time the mixins derive from ``object`` and ``MainWindow`` brings the
+        ``QMainWindow`` (Shiboken's metaclass and ``Protocol``'s do not combine)."""

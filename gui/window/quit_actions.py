@@ -15,9 +15,7 @@ from typing import TYPE_CHECKING, Any
 from netwright.gui.dialogs.lab_quit import LabQuitDialog
 
 if TYPE_CHECKING:
-    from netwright.gui.window.parts import WindowParts
-
-    _Base = WindowParts
+    from netwright.gui.window.parts import WindowBase as _Base
 else:
     _Base = object
 
@@ -53,7 +51,7 @@ class QuitActions(_Base):
         if not held:
             self.close_now()
             return
-        dialog = LabQuitDialog(held, self)  # type: ignore[arg-type]
+        dialog = LabQuitDialog(held, self)
         self.lab_quit_dialog = dialog
         dialog.finished.connect(lambda _result: self._lab_answered(dialog))
         dialog.open()

@@ -84,7 +84,7 @@ class StartupFrame(QWidget):
         self.setWindowTitle(APP_NAME)
         self.designer: QMainWindow | None = None
         self._designer_closed = False
-        layout = QVBoxLayout(self)
+        self.column = layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self._loading = QWidget()  # "Loading…" in the middle, by stretches on every side
         centred = QHBoxLayout(self._loading)
@@ -112,7 +112,7 @@ class StartupFrame(QWidget):
         """Put the designer in the frame, in place of "Loading…"."""
         self.designer = designer
         designer.setParent(self)  # a child widget from now on (its window flags reset)
-        self.layout().replaceWidget(self._loading, designer)
+        self.column.replaceWidget(self._loading, designer)
         self._loading.deleteLater()
         designer.installEventFilter(self)
         self.setWindowTitle(designer.windowTitle())

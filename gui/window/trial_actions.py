@@ -16,9 +16,7 @@ from PySide6.QtCore import QTimer
 from netwright.gui.dialogs.trial import TrialDialog, applied_reason, seconds_left
 
 if TYPE_CHECKING:
-    from netwright.gui.window.parts import WindowParts
-
-    _Base = WindowParts
+    from netwright.gui.window.parts import WindowBase as _Base
 else:
     _Base = object
 

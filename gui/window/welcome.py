@@ -55,7 +55,7 @@ class WelcomePanel(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
         self.setAcceptDrops(True)
-        layout = QVBoxLayout(self)
+        self.column = layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 14, 18, 14)
         steps = QLabel(STEPS)
         steps.setWordWrap(True)
@@ -100,9 +100,9 @@ class WelcomePanel(QFrame):
         came last in the tab chain: 22 presses from the canvas, past the whole Inspector and
         every bottom dock (call again after a button is added)."""
         previous: QWidget | None = self.parentWidget()
-        layout = self.layout()
-        for index in range(layout.count()):
-            widget = layout.itemAt(index).widget()
+        for index in range(self.column.count()):
+            item = self.column.itemAt(index)
+            widget = item.widget() if item is not None else None
             if previous is not None and isinstance(widget, QAbstractButton):
                 QWidget.setTabOrder(previous, widget)
                 previous = widget

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialog
 
 from netwright.gui.dialogs.capture import CaptureDialog
 from netwright.gui.window.main import MainWindow
@@ -21,11 +22,13 @@ def test_an_ended_capture_is_closed_by_its_button(window: MainWindow, tmp_path: 
     dialog.show()
     dialog.start()
     loop.run_until_complete(asyncio.sleep(0.05))
-    assert dialog.result is not None and dialog.state.text().startswith("The capture failed")
+    assert dialog.outcome is not None and dialog.state.text().startswith("The capture failed")
     button = dialog.stop_button
     assert button.isEnabled() and button.text() == "Close"
     QTest.mouseClick(button, Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
+    # the backend's answer is kept beside QDialog.result(), the exit code, not over it
+    assert dialog.result() == QDialog.DialogCode.Rejected
 
 
 

@@ -46,19 +46,19 @@ def test_capture_lists_the_checks_echoes_live(window: MainWindow, own_lab: Path,
     out = tmp_path / "ipvlan1.pcapng"
     dialog = window.capture_interface("ipvlan1", str(out))
     assert dialog is not None
-    loop.run_until_complete(_until(lambda: dialog.job is not None or dialog.result is not None))
-    assert dialog.job is not None, dialog.result
+    loop.run_until_complete(_until(lambda: dialog.job is not None or dialog.outcome is not None))
+    assert dialog.job is not None, dialog.outcome
     window.check_action.trigger()
     loop.run_until_complete(idle(window))
     request = ("192.168.31.5", "192.168.31.6", "ICMP", "Echo (ping) request")
     loop.run_until_complete(_until(lambda: any(row[2:] == request
                                                for row in dialog.packets())))
     dialog.stop_button.click()
-    loop.run_until_complete(_until(lambda: dialog.result is not None))
-    assert isinstance(dialog.result, dict) and dialog.result["ended"] == "stopped", dialog.result
-    assert dialog.state.text().startswith(f"{dialog.result['packets']} packets captured")
+    loop.run_until_complete(_until(lambda: dialog.outcome is not None))
+    assert isinstance(dialog.outcome, dict) and dialog.outcome["ended"] == "stopped", dialog.outcome
+    assert dialog.state.text().startswith(f"{dialog.outcome['packets']} packets captured")
     assert ("request", "192.168.31.5", "192.168.31.6") in icmp_echoes(out)
-    assert len(dialog.packets()) == dialog.result["packets"]
+    assert len(dialog.packets()) == dialog.outcome["packets"]
 
     window.destroy_action.trigger()
     loop.run_until_complete(idle(window))

@@ -66,7 +66,7 @@ def _measure(dialog: MeasureDialog, loop: asyncio.AbstractEventLoop) -> None:
     QTest.mouseClick(dialog.measure_button, Qt.MouseButton.LeftButton)
     assert dialog.running() and dialog.cancel_button.isVisible()
     loop.run_until_complete(_until(lambda: not dialog.running()))
-    assert dialog.result is not None, dialog.error
+    assert dialog.measurement is not None, dialog.error
 
 
 def _rate(text: str) -> float:
@@ -133,7 +133,7 @@ def test_measure_a_rate_limited_path_from_the_canvas(window: MainWindow, own_lab
     udp_line = window.log.toPlainText().splitlines()[-1]
     assert udp_line.startswith("Measure a → b (10.9.0.2, UDP, 1 s):"), udp_line
     assert "asked 10 Mbit/s, measured" in udp_line and not label.flagged
-    assert dialog.result is not None and dialog.result.protocol == "udp"
+    assert dialog.measurement is not None and dialog.measurement.protocol == "udp"
 
     dialog.tcp.click()  # Cancel stops the backend's iperf3: the next run needs its port
     _type_seconds(dialog, "30")
@@ -142,7 +142,7 @@ def test_measure_a_rate_limited_path_from_the_canvas(window: MainWindow, own_lab
     loop.run_until_complete(asyncio.sleep(0.5))  # sending
     QTest.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
     loop.run_until_complete(_until(lambda: not dialog.running(), timeout=5))
-    assert dialog.result is None
+    assert dialog.measurement is None
     assert dialog.error == "Cancelled: nothing measured; the backend stopped iperf3."
     assert dialog.measure_button.isVisible() and not dialog.cancel_button.isVisible()
     _one_second(dialog)

@@ -9,6 +9,7 @@ from pathlib import Path
 from gestures import menu_entries, right_click, right_click_cell
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialog
 
 from netwright.backend.measure.result import MeasureResult
 from netwright.backend.outcomes.errors import NotDeployed
@@ -134,3 +135,5 @@ def test_the_dialog_says_why_it_cannot_measure(window: MainWindow, tmp_path: Pat
                                    " or 512kbit")
     assert not dialog.measure_button.isEnabled()
     dialog.close()
+    # a measurement is kept beside QDialog.result(), the exit code, not over it
+    assert dialog.measurement is None and dialog.result() == QDialog.DialogCode.Rejected
