@@ -1,12 +1,13 @@
 """The Problems dock: every error and warning, live; double-click to go to the item.
 
 Sentences are in the designer's terms (gui/model/wording.py); the tooltip adds the file's
-own sentence, as ``netwright validate`` prints it.
+place (its model path and line) and sentence, as ``netwright validate`` prints them.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QFocusEvent
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 from netwright.backend.topology.problems import Problem
 from netwright.gui.canvas.focus_ring import FocusRing
 from netwright.gui.canvas.scene import key_of_path
+from netwright.gui.model.problem_place import place_words
 from netwright.gui.model.wording import designer_message
 
 MESSAGE_COLUMN = 2
@@ -48,7 +50,8 @@ class _WrappingDelegate(QStyledItemDelegate):
 
 
 class ProblemsView(QTreeWidget):
-    """Severity, where (model path and line), and the contract's sentence."""
+    """Severity, where (the object and field in the designer's words, and the line), and the
+    sentence; the file's model path and sentence in the tooltip."""
 
     activated_key = Signal(str)  # the canvas key of a double-clicked (or Entered) problem
     activated_path = Signal(tuple)  # then its path (the inspector shows the very field)
@@ -72,7 +75,9 @@ class ProblemsView(QTreeWidget):
         self.problems: list[Problem] = []
         self._ordered: list[Problem] = []
 
-    def set_problems(self, problems: list[Problem]) -> None:
+    def set_problems(self, problems: list[Problem],
+                     kind_of: Callable[[str], str] | None = None) -> None:
+        """Show ``problems``; ``kind_of`` names a whole interface by its kind ("veth v2")."""
         self.problems = list(problems)
         self.clear()
         style = self.style()
@@ -81,16 +86,20 @@ class ProblemsView(QTreeWidget):
         ordered = sorted(problems, key=lambda p: (p.severity != "error", p.line, p.path_text))
         self._ordered = ordered
         for number, problem in enumerate(ordered):
-            where = problem.path_text or "the design"
+            where = place_words(problem.path, kind_of)
+            in_file = problem.path_text or "the whole file"  # the file's own words: the tip
             if problem.line and problem.file:  # an unsaved design has no line to look at
-                where += f"  (line {problem.line})"
+                where += f", line {problem.line}"
+                in_file += f", line {problem.line}"
             words = designer_message(problem)
             item = QTreeWidgetItem(["", where, words])
             item.setIcon(0, error if problem.severity == "error" else warning)
             tip = f"<p><b>{problem.severity} {problem.code}</b> at {html.escape(where)}</p>" \
                   f"<p>{html.escape(words)}</p>"  # rich text: Qt wraps it
+            tip += f"<p><i>In the file:</i> {html.escape(in_file)}"
             if words != problem.message:
-                tip += f"<p><i>In the file:</i> {html.escape(problem.message)}</p>"
+                tip += f": {html.escape(problem.message)}"
+            tip += "</p>"
             for column in (1, 2):
                 item.setToolTip(column, tip)
             item.setData(0, Qt.ItemDataRole.UserRole, key_of_path(problem.path) or "")

@@ -463,7 +463,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
 
     def _show_problems(self, problems: list[Any]) -> None:
         problems = self.with_facts_problems(problems)
-        self.problems.set_problems(problems)
+        self.problems.set_problems(problems, self.document.snapshot.kind_of)
         self.scene.set_problems(problems)
         self.problems_dock.setWindowTitle(self.problems.summary())
         self.bottom_panel.set_problem_counts(*self.problems.counts())

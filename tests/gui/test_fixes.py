@@ -32,7 +32,7 @@ def test_the_problems_fix_adds_the_default_route(window: MainWindow, seed: Path)
     window.problems_dock.raise_()
     view = window.problems
     row = next(i for i in range(view.topLevelItemCount())
-               if view.topLevelItem(i).text(1).startswith("namespaces.net1"))
+               if view.topLevelItem(i).text(1).startswith("namespace net1"))
     view.setCurrentItem(view.topLevelItem(row))
     bar = window.problems_fix
     assert bar.isVisible()

@@ -131,7 +131,7 @@ def test_double_click_on_a_problem_selects_and_centres(window: MainWindow, seed:
     window.open_path(seed)
     window.view.centerOn(5000, 5000)
     row = next(i for i in range(window.problems.topLevelItemCount())
-               if window.problems.topLevelItem(i).text(1).startswith("namespaces.net2"))
+               if window.problems.topLevelItem(i).text(1).startswith("namespace net2"))
     item = window.problems.topLevelItem(row)
     double_click(window.problems, window.problems.visualItemRect(item).center())
     assert window.scene.selected_keys() == ["net2"]
@@ -144,7 +144,7 @@ def test_enter_on_a_problem_goes_to_it_as_a_double_click_does(window: MainWindow
     window.open_path(seed)
     view = window.problems
     row = next(i for i in range(view.topLevelItemCount())
-               if view.topLevelItem(i).text(1).startswith("namespaces.net2"))
+               if view.topLevelItem(i).text(1).startswith("namespace net2"))
     view.setFocus()
     view.setCurrentItem(view.topLevelItem(row))
     QTest.keyClick(view, Qt.Key.Key_Return)  # the keyboard's only way there

@@ -1,4 +1,5 @@
-"""The Problems dock: model paths (no "(line 1)") for unsaved designs, whole sentences."""
+"""The Problems dock: where a problem is, in the designer's words (no "line 1" for unsaved
+designs; the model path in the tooltip), and whole sentences."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
+from netwright.gui.model.problem_place import place_words
 from netwright.gui.window.main import MainWindow
 
 
@@ -15,13 +17,43 @@ def _rows(window: MainWindow) -> list[tuple[str, str]]:
             for i in range(view.topLevelItemCount())]
 
 
-def test_an_unsaved_design_names_model_paths_not_lines(window: MainWindow, seed: Path) -> None:
+def test_an_unsaved_design_names_its_objects_not_lines(window: MainWindow, seed: Path) -> None:
     window.new_from_example(seed)  # the example's text, unsaved
     rows = _rows(window)
-    assert rows and all("(line" not in where for where, _text in rows), rows
-    assert "namespaces.net1" in [where for where, _text in rows]
+    assert rows and all("line" not in where for where, _text in rows), rows
+    assert {where for where, _text in rows} == {"namespace net1", "namespace net2",
+                                                "ipvlan1's parent", "ipvlan2's parent"}
     assert window.open_path(seed)  # a file: its lines help
-    assert any("(line" in where for where, _text in _rows(window))
+    wheres = [where for where, _text in _rows(window)]
+    assert "namespace net1, line 16" in wheres and "ipvlan1's parent, line 21" in wheres
+
+
+def test_the_tooltip_keeps_the_files_path_and_line(window: MainWindow, seed: Path) -> None:
+    assert window.open_path(seed)
+    view = window.problems
+    item = next(view.topLevelItem(i) for i in range(view.topLevelItemCount())
+                if view.topLevelItem(i).text(1).startswith("ipvlan1's parent"))
+    tip = item.toolTip(1)
+    assert "<i>In the file:</i> interfaces.ipvlan1.parent, line 21" in tip, tip
+    assert "interfaces." not in item.text(1) and "interfaces." not in item.text(2)
+
+
+def test_every_kind_of_place_is_said_in_the_designers_words() -> None:
+    def kind(key: str) -> str:
+        return "veth"
+
+    assert place_words(()) == "the design"
+    assert place_words(("name",)) == "Topology name"
+    assert place_words(("interfaces", "v2"), kind) == "veth v2"
+    assert place_words(("interfaces", "v2")) == "interface v2"
+    assert place_words(("interfaces", "mv", "mtu")) == "mv's MTU"
+    assert place_words(("interfaces", "br1", "addresses", 0)) == "br1's address 1"
+    assert place_words(("namespaces", "n1", "routes", 1, "via")) == "n1's route 2 › via"
+    assert place_words(("host", "nics", "eth1")) == "NIC eth1"
+    assert place_words(("host", "nics", "eth1", "gateway")) == "eth1's gateway"
+    assert place_words(("host", "nat", 0, "to")) == "the host's NAT entry 1 › to"
+    assert place_words(("interfaces", "v1", "port-firewall", "to-port", "rules", 2, "dport")) \
+        == "v1's port firewall › to-port chain › rule 3 › dport"
 
 
 def test_long_sentences_wrap_and_show_whole_in_the_tooltip(window: MainWindow,
