@@ -33,7 +33,7 @@ from netwright.backend.client import lab_start
 from tests.tools.proc_scan import naming
 
 SEED_FILE = Path(__file__).parent / "data" / "seed-macvlan.yaml"
-IDLE = 2.0
+IDLE = 1.0  # seconds: short, so the waits for it are; the lab polls every IDLE / 4
 
 HOLD_A_CONNECTION = """
 import asyncio, sys
