@@ -157,7 +157,8 @@ class HostActions(_Base):
         placed = [snapshot.layout[k] for k in snapshot.nics if k in snapshot.layout]
         x = max((p[0] for p in placed), default=-NIC_SPACING) + NIC_SPACING
         y = min((p[1] for p in placed), default=0.0)
-        self.push(CreateCommand(self.document, "nic", [name], add_nic_edits(nic, x, y)))
+        self.push(CreateCommand(self.document, "nic", [name], add_nic_edits(nic, x, y),
+                                self._selection()))  # Undo gives it back, as after a drop
         self.go_to_key(name)
         return True
 

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gestures import double_click
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+from test_host_facts_window import host_facts
 
 from netwright.gui.window.main import MainWindow
 
@@ -78,3 +81,26 @@ def test_undo_of_a_duplicate_selects_the_original(window: MainWindow, seed: Path
     assert window.scene.selected_keys() == ["net1"]
     _redo(window)
     assert window.scene.selected_keys() == keys[:1]
+
+
+def test_undo_of_a_nic_added_from_the_host_dock_gives_back_the_selection(
+        window: MainWindow, seed: Path) -> None:
+    """As after a palette drop: the NIC added (a double-click in the Host dock) is selected;
+    Undo selects what was selected before (it selected nothing), Redo the NIC again."""
+    assert window.open_path(seed)
+    window.set_host_facts(host_facts())  # type: ignore[arg-type]
+    window.scene.select_keys(["net2"])
+    nics = window.host_view.nics
+    row = next(i for i in range(nics.count()) if nics.item(i).text().startswith("eth0"))
+    window.host_dock.show()
+    window.host_dock.raise_()
+    QApplication.processEvents()
+    nics.scrollToItem(nics.item(row))
+    double_click(nics, nics.visualItemRect(nics.item(row)).center())
+    assert "eth0" in window.document.snapshot.nics
+    assert window.scene.selected_keys() == ["eth0"]
+    _undo(window)
+    assert "eth0" not in window.document.snapshot.nics
+    assert window.scene.selected_keys() == ["net2"]
+    _redo(window)
+    assert window.scene.selected_keys() == ["eth0"]
