@@ -114,7 +114,7 @@ def _status(args: argparse.Namespace) -> int:
     import asyncio  # here, not at the top: `netwright --help` stays fast
 
     from netwright.backend.client import connect_lab
-    from netwright.backend.service.errors import BackendUnavailableError
+    from netwright.backend.service.errors import BackendUnavailableError, OutdatedBackendError
     from netwright.backend.service.lab import (
         lab_address,
         lab_idle_seconds,
@@ -133,6 +133,9 @@ def _status(args: argparse.Namespace) -> int:
     directory = _usable_lab_dir()
     try:
         held, sources = asyncio.run(deployments())
+    except OutdatedBackendError as exc:  # older than Netwright's files: it says what next
+        print(f"the lab is running (pid {running_lab_pid(directory)}), but {exc}")
+        return EXIT_OK
     except BackendUnavailableError:
         pid = running_lab_pid(directory)
         if pid is None:

@@ -3,14 +3,15 @@
 One instance per connection. ``apply``/``destroy`` start a job and wait for its end,
 forwarding JobProgress to a callback; ``start_apply``/``wait_job`` split the two for callers
 that want the job id (to offer Cancel). Every D-Bus error becomes the Python exception the
-engine (or the topology contract) would have raised.
+engine (or the topology contract) would have raised. A lab older than Netwright's files that
+holds nothing is replaced by a new one, and the call made again there, once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from dbus_fast import Message, MessageType, Variant
@@ -47,11 +48,17 @@ from netwright.backend.service import names
 from netwright.backend.service.errors import (
     BackendUnavailableError,
     InvalidArgumentsError,
+    OutdatedBackendError,
     exception_from_error,
 )
 from netwright.backend.topology.problems import NetwrightError, Problem
 
-__all__ = ["BackendClient", "JobOutcome"]
+__all__ = ["RENEWED_LAB", "BackendClient", "JobOutcome"]
+
+#: Said (through ``BackendClient.notices``) when a call moved to a new lab.
+RENEWED_LAB = "netwright: the lab backend was older than Netwright's files; started a new one"
+
+Renew = Callable[[], Awaitable[MessageBus]]
 
 
 class BackendClient:
@@ -72,23 +79,54 @@ class BackendClient:
         """Called with (topology, state) on the backend's StateChanged: a deployment was
         applied, destroyed, confirmed or restored, by anyone (the designer then asks again
         whose it is)."""
+        self.notices: list[Callable[[str], None]] = []
+        """Called with a line to show the user: a new lab was started in place of one older
+        than Netwright's files (RENEWED_LAB)."""
+        self._renew: Renew | None = None
         bus.add_message_handler(self._on_message)
 
     @classmethod
-    async def attach(cls, bus: MessageBus, *, lab: bool = False) -> BackendClient:
-        """Use a connected bus: subscribe to the backend's signals and return the client."""
+    async def attach(cls, bus: MessageBus, *, lab: bool = False,
+                     renew: Renew | None = None) -> BackendClient:
+        """Use a connected bus: subscribe to the backend's signals and return the client.
+
+        ``renew``: for a lab, a connection to a new lab once this one has stopped because it
+        was older than Netwright's files; each call it refused so is then made there, once.
+        """
         client = cls(bus, lab=lab)
-        client._watch = asyncio.ensure_future(client._watch_disconnect())
+        client._renew = renew
+        await client._subscribe()
+        return client
+
+    async def _subscribe(self) -> None:
+        self._watch = asyncio.ensure_future(self._watch_disconnect())
         for rule in (SIGNAL_MATCH, OWNER_MATCH):
-            await client._raw("org.freedesktop.DBus", "/org/freedesktop/DBus",
-                              "org.freedesktop.DBus", "AddMatch", "s", [rule])
-        owner = await client._send_call(Message(
+            await self._raw("org.freedesktop.DBus", "/org/freedesktop/DBus",
+                            "org.freedesktop.DBus", "AddMatch", "s", [rule])
+        owner = await self._send_call(Message(
             destination="org.freedesktop.DBus", path="/org/freedesktop/DBus",
             interface="org.freedesktop.DBus", member="GetNameOwner", signature="s",
             body=[names.BUS_NAME]))
         if owner.message_type is MessageType.METHOD_RETURN and owner.body:
-            client._backend = str(owner.body[0])  # else not started yet: NameOwnerChanged says
-        return client
+            self._backend = str(owner.body[0])  # else not started yet: NameOwnerChanged says
+
+    async def _renewed(self, refusal: OutdatedBackendError) -> bool:
+        """Move to a new lab if this one refused a call because it is older than
+        Netwright's files and stops now (it holds nothing); False if it cannot be."""
+        if self._renew is None or not refusal.exiting:
+            return False
+        old = self._bus
+        if self._watch is not None:
+            self._watch.cancel()  # the old lab's leaving fails no job of the new one
+        old.remove_message_handler(self._on_message)
+        old.disconnect()
+        self._bus = await self._renew()
+        self._bus.add_message_handler(self._on_message)
+        self._backend, self._api = None, None
+        await self._subscribe()
+        for notice in list(self.notices):
+            notice(RENEWED_LAB)
+        return True
 
     async def __aenter__(self) -> BackendClient:
         return self
@@ -342,8 +380,14 @@ class BackendClient:
     # -- plumbing -----------------------------------------------------------------------
 
     async def _call(self, member: str, signature: str, body: list[Any]) -> Any:
-        reply = await self._raw(names.BUS_NAME, names.OBJECT_PATH, names.INTERFACE, member,
-                                signature, body)
+        try:
+            reply = await self._raw(names.BUS_NAME, names.OBJECT_PATH, names.INTERFACE,
+                                    member, signature, body)
+        except OutdatedBackendError as refusal:
+            if not await self._renewed(refusal):
+                raise
+            reply = await self._raw(names.BUS_NAME, names.OBJECT_PATH, names.INTERFACE,
+                                    member, signature, body)
         return reply.body[0] if reply.body else None
 
     async def _property(self, name: str) -> Any:

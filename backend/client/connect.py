@@ -26,6 +26,8 @@ from netwright.backend.service.labdir import LabUnavailableError, lab_address, l
 
 #: How long a freshly started lab may take to build its host and own its name.
 LAB_START_TIMEOUT_SECONDS = 60.0
+#: How long a lab older than Netwright's files may take to stop before a new one starts.
+LAB_STOP_TIMEOUT_SECONDS = 30.0
 
 
 async def connect(lab: bool | None = None) -> BackendClient:
@@ -57,27 +59,54 @@ async def connect_system(*, activate: bool = True) -> BackendClient:
 
 
 async def connect_lab(*, start: bool = True) -> BackendClient:
-    """This user's lab backend; start it (no root needed) if it is not running."""
+    """This user's lab backend; start it (no root needed) if it is not running.
+
+    With ``start``, a lab that turns out older than Netwright's files (an upgrade since it
+    started) and holds nothing is replaced by a new one when it refuses a call (client.py).
+    """
     try:
         directory = lab_dir()
     except LabUnavailableError as exc:
         raise BackendUnavailableError(str(exc)) from None
-    client = await _try_lab(directory)
-    if client is not None:
-        return client
+    bus = await _lab_bus(directory, start)
+
+    async def renew() -> MessageBus:
+        await _wait_lab_gone(directory)
+        return await _lab_bus(directory, start=True)
+
+    return await BackendClient.attach(bus, lab=True, renew=renew if start else None)
+
+
+async def _wait_lab_gone(directory: Path) -> None:
+    """Wait until the lab process that holds the directory's lock has exited."""
+    deadline = time.monotonic() + LAB_STOP_TIMEOUT_SECONDS
+    while not await _lab_process_gone(directory):
+        if time.monotonic() > deadline:
+            raise BackendUnavailableError(
+                f"the lab older than Netwright's files did not stop within"
+                f" {LAB_STOP_TIMEOUT_SECONDS:.0f} s; see {directory / 'lab.log'}, or end it"
+                " with: netwright lab stop")
+        await asyncio.sleep(0.05)
+
+
+async def _lab_bus(directory: Path, start: bool) -> MessageBus:
+    """A connection to the lab's bus where the lab serves; started first if need be."""
+    bus = await _try_lab(directory)
+    if bus is not None:
+        return bus
     if not start:
         raise BackendUnavailableError("no lab is running (start one with: netwrightd --lab)")
     started = start_lab(directory)
     deadline = time.monotonic() + LAB_START_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
-        client = await _try_lab(directory)
-        if client is not None:
-            return client
+        bus = await _try_lab(directory)
+        if bus is not None:
+            return bus
         if started.ended():
             # Another client may have started the lab at the same moment (ours then exits).
-            client = await _try_lab(directory)
-            if client is not None:
-                return client
+            bus = await _try_lab(directory)
+            if bus is not None:
+                return bus
             reason = _log_tail(directory / "lab.log")
             if "a lab is already running" not in reason:
                 raise BackendUnavailableError(reason)
@@ -103,7 +132,7 @@ async def _lab_process_gone(directory: Path) -> bool:
     return True
 
 
-async def _try_lab(directory: Path) -> BackendClient | None:
+async def _try_lab(directory: Path) -> MessageBus | None:
     if not (directory / "bus").exists():
         return None
     try:
@@ -114,7 +143,7 @@ async def _try_lab(directory: Path) -> BackendClient | None:
     if not await _available(bus, activate=False):
         bus.disconnect()
         return None
-    return await BackendClient.attach(bus, lab=True)
+    return bus
 
 
 async def _available(bus: MessageBus, activate: bool) -> bool:

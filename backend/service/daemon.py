@@ -28,9 +28,11 @@ from netwright.backend.service import names
 from netwright.backend.service.authority import Authority, LabAuthority, PolkitAuthority
 from netwright.backend.service.callers import Callers
 from netwright.backend.service.checking import run_check_for_bus
+from netwright.backend.service.codefiles import remember_started_code
 from netwright.backend.service.dispatch import Dispatcher
 from netwright.backend.service.incidents import incident
 from netwright.backend.service.interface import Backend1
+from netwright.backend.service.outdated import OutdatedGuard
 from netwright.backend.service.patient import make_patient
 from netwright.backend.service.worker import EngineWorker
 from netwright.backend.topology import Topology
@@ -67,7 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    started_code = remember_started_code()  # before anything is imported lazily
     args = build_parser().parse_args(argv)
+    args.started_code = started_code
     logging.basicConfig(
         level=logging.DEBUG if args.debug else logging.INFO, stream=sys.stderr,
         format="%(asctime)s netwrightd[%(process)d]: %(levelname)s %(message)s",
@@ -144,7 +148,13 @@ async def serve(args: argparse.Namespace) -> int:
     interface = Backend1(worker, authority, Callers(bus), mode=mode, prepare=prepare,
                          check_runner=run_check_for_bus)
     await interface.trials.start()  # changes on trial a previous netwrightd left
-    dispatcher = Dispatcher(bus, interface, names.OBJECT_PATH, interface.callers)
+
+    def stop_outdated() -> None:
+        received.append("its files being replaced")
+        stop.set()
+
+    guard = _guard(args, interface, stop_outdated)
+    dispatcher = Dispatcher(bus, interface, names.OBJECT_PATH, interface.callers, guard)
     bus.export(names.OBJECT_PATH, interface)
     try:
         reply = await bus.request_name(names.BUS_NAME, NameFlag.DO_NOT_QUEUE)
@@ -187,6 +197,19 @@ async def serve(args: argparse.Namespace) -> int:
         bus.disconnect()
     log.info("stopped")
     return 0
+
+
+def _guard(args: argparse.Namespace, interface: Backend1,
+           stop: Callable[[], None]) -> OutdatedGuard:
+    """What answers once this daemon's files are replaced: a lab stops only when it holds
+    nothing (stopping it ends its networks), the system daemon whatever is deployed."""
+    files = getattr(args, "started_code", None) or remember_started_code()
+
+    async def deployed() -> list[str]:
+        return list(await interface.worker.with_engine(lambda e: e.deployments()))
+
+    return OutdatedGuard(files, running=lambda: len(interface.jobs.running()),
+                         deployed=deployed if args.lab_inner else None, stop=stop)
 
 
 def _stop_lab_helpers(state_dir: str | Path, target: Target) -> None:

@@ -8,6 +8,7 @@ own and sends the reply; errors become io.netwright.Error.* replies, never a tra
 Each user (but root) may have CALLS_PER_USER calls in progress at once; more are answered
 Busy at once, before polkit is asked or anything is read, so no user can tie up the
 daemon's threads or polkit with thousands of calls in flight.
+Once the daemon's files were replaced (an upgrade), its OutdatedGuard answers calls instead.
 Introspection, properties and signals stay with dbus-fast, generated from the same class.
 """
 
@@ -29,6 +30,7 @@ from netwright.backend.service import names
 from netwright.backend.service.callers import ROOT_UID, Callers
 from netwright.backend.service.calls import CALLER, BusError, as_bus_error
 from netwright.backend.service.incidents import incident
+from netwright.backend.service.outdated import OutdatedGuard
 from netwright.backend.topology.problems import NetwrightError
 
 log = logging.getLogger("netwrightd")
@@ -43,8 +45,9 @@ class Dispatcher:
     """Installs itself as the first message handler of ``bus`` for ``interface``'s object."""
 
     def __init__(self, bus: MessageBus, interface: ServiceInterface, path: str,
-                 callers: Callers) -> None:
+                 callers: Callers, guard: OutdatedGuard | None = None) -> None:
         self._bus = bus
+        self._guard = guard
         self._callers = callers
         self._calls: Counter[int] = Counter()
         self._interface = interface
@@ -113,8 +116,13 @@ class Dispatcher:
 
     async def _call(self, msg: Message, method: Any) -> None:
         try:
+            refused = await self._guard.refusal(method.name) if self._guard else None
+            if refused is not None:  # its files were replaced: old code runs no new code
+                raise refused
             result = await method.fn(self._interface, *_with_fds(method.in_signature, msg))
         except BusError as exc:
+            if exc.name == names.ERROR_OUTDATED and self._guard is not None and not refused:
+                exc = await self._guard.error()  # found by a failure: say what comes next
             self._reply_error(msg, exc.name, exc.message, exc.detail)
             return
         except Exception as exc:  # a handler outside the exported() shape: still no traceback

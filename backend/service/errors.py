@@ -59,6 +59,23 @@ class ServiceFailedError(NetwrightError):
     """Something unexpected went wrong in the daemon; the message has the id of its log line."""
 
 
+#: How an outdated backend's refusal begins (the daemon says what happens next after it).
+OUTDATED_SENTENCE = ("this Netwright backend was started before Netwright's files were"
+                     " replaced (an upgrade), so it runs nothing more from them")
+
+
+class OutdatedBackendError(ServiceFailedError):
+    """The backend started before Netwright's files were replaced (an upgrade), so it runs no
+    more calls; ``exiting``: it stops now (nothing holds it), and the next call starts the
+    new version; ``deployments``: what a lab keeps running for instead."""
+
+    def __init__(self, message: str, *, exiting: bool = False,
+                 deployments: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.exiting = exiting
+        self.deployments = deployments
+
+
 class BackendUnavailableError(NetwrightError):
     """No backend answers: netwrightd is not installed or running, or the lab cannot start."""
 
@@ -75,6 +92,7 @@ ERROR_CLASSES: dict[str, type[NetwrightError]] = {
     names.ERROR_NOT_FOUND: NotDeployed,
     names.ERROR_FAILED: ServiceFailedError,
     names.ERROR_CONFIRMATION_REQUIRED: ConfirmationRequired,
+    names.ERROR_OUTDATED: OutdatedBackendError,
 }
 
 # Engine errors that are not a class of their own on the bus.
@@ -116,6 +134,8 @@ def error_detail(exc: NetwrightError) -> str:
         data.update(step=exc.step, reason=exc.reason, rolled_back=exc.rolled_back)
     if isinstance(exc, KernelUnsupported):
         data.update(kind=exc.kind, module=exc.module)
+    if isinstance(exc, OutdatedBackendError):
+        data.update(exiting=exc.exiting, deployments=list(exc.deployments))
     return json.dumps(data) if data else ""
 
 
@@ -136,6 +156,11 @@ def exception_from_error(name: str, message: str, detail: str = "") -> Netwright
                              rolled_back=bool(data.get("rolled_back", True)))
         failed.args = (message,)
         return failed
+    if name == names.ERROR_OUTDATED:
+        held = data.get("deployments")
+        return OutdatedBackendError(
+            message, exiting=data.get("exiting") is True,
+            deployments=tuple(str(n) for n in held) if isinstance(held, list) else ())
     engine_class = getattr(engine_errors, str(data.get("class", "")), None)
     if (isinstance(engine_class, type) and issubclass(engine_class, EngineError)
             and engine_class not in (KernelUnsupported, ApplyFailed)):

@@ -44,6 +44,8 @@ ERROR_CANCELLED: Final = ERROR_PREFIX + "Cancelled"
 ERROR_NOT_FOUND: Final = ERROR_PREFIX + "NotFound"
 ERROR_FAILED: Final = ERROR_PREFIX + "Failed"
 ERROR_CONFIRMATION_REQUIRED: Final = ERROR_PREFIX + "ConfirmationRequired"
+#: This netwrightd started before Netwright's files were replaced (an upgrade).
+ERROR_OUTDATED: Final = ERROR_PREFIX + "Outdated"
 
 #: Topology text larger than this is refused before it is parsed (1 MiB, in UTF-8 bytes).
 MAX_TOPOLOGY_BYTES: Final = 1024 * 1024

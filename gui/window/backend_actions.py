@@ -63,12 +63,21 @@ class BackendActions(_Base):
             listeners = getattr(backend, "state_listeners", None)
             if isinstance(listeners, list):  # someone else's apply changes whose it is
                 listeners.append(self._on_state_changed)
+            notices = getattr(backend, "notices", None)
+            if isinstance(notices, list):  # a new lab replaced one older than the files
+                notices.append(self._on_backend_notice)
             self.refresh_status()
             self.refresh_host_facts()
         else:
             self.status_refresher.stop()
             self.show_leases({})
             self.set_host_facts(None)
+
+    def _on_backend_notice(self, line: str) -> None:
+        """What the client did by itself (a new lab started): the status bar and the log."""
+        text = line.removeprefix("netwright: ")
+        self.statusBar().showMessage(text, 10000)
+        self.log.appendPlainText(text)
 
     def _on_state_changed(self, topology: str, _state: str) -> None:
         """The backend says a deployment changed (the CLI, another designer, a trial's end):

@@ -1,0 +1,54 @@
+"""The designer meets a lab started before Netwright's files were replaced (an upgrade).
+
+The lab runs from a copy of ``netwright.backend`` (PYTHONPATH; the checkout is untouched);
+after a module of the copy changes, Apply (which plans first: "Apply plan" is where the
+reported "netwrightd failed unexpectedly … incident" came from) is made on a new lab, and
+the status bar and the log say that one was started.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from lab_waits import idle
+
+from netwright.backend.client.client import RENEWED_LAB
+from netwright.backend.service.lab import running_lab_pid
+from netwright.gui.window.main import MainWindow
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_apply_on_an_outdated_empty_lab_goes_to_a_new_lab(
+        window: MainWindow, own_lab: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        loop: asyncio.AbstractEventLoop) -> None:
+    package = tmp_path / "code" / "netwright" / "backend"
+    shutil.copytree(ROOT / "backend", package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "code"))
+    monkeypatch.setenv("NETWRIGHT_CODE_RECHECK_SECONDS", "0")  # look at every call
+    assert loop.run_until_complete(window.connect_backend()), window.backend_label.text()
+    old = running_lab_pid()
+    design = tmp_path / "upg.yaml"
+    design.write_text("netwright: 1\nname: guiupg\nnamespaces:\n  a: {}\n")
+    assert window.open_path(design)
+    loop.run_until_complete(idle(window))
+
+    module = package / "engine" / "__init__.py"
+    module.write_text("# upgraded\n" + module.read_text())
+    later = time.time_ns() + 5_000_000_000
+    os.utime(module, ns=(later, later))
+    messages: list[str] = []
+    window.statusBar().messageChanged.connect(messages.append)
+    window.apply_action.trigger()
+    loop.run_until_complete(idle(window))
+
+    said = RENEWED_LAB.removeprefix("netwright: ")
+    log = window.log.toPlainText()
+    assert said in log and "Apply: done" in log and "incident" not in log, log
+    assert said in messages, messages
+    assert running_lab_pid() not in (None, old)
