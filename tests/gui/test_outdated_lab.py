@@ -9,9 +9,6 @@ the status bar and the log say that one was started.
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -20,15 +17,13 @@ from lab_waits import idle
 from netwright.backend.client.client import RENEWED_LAB
 from netwright.backend.service.lab import running_lab_pid
 from netwright.gui.window.main import MainWindow
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.tools.code_copy import copy_backend, replace_module
 
 
 def test_apply_on_an_outdated_empty_lab_goes_to_a_new_lab(
         window: MainWindow, own_lab: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         loop: asyncio.AbstractEventLoop) -> None:
-    package = tmp_path / "code" / "netwright" / "backend"
-    shutil.copytree(ROOT / "backend", package, ignore=shutil.ignore_patterns("__pycache__"))
+    package = copy_backend(tmp_path / "code")
     monkeypatch.setenv("PYTHONPATH", str(tmp_path / "code"))
     monkeypatch.setenv("NETWRIGHT_CODE_RECHECK_SECONDS", "0")  # look at every call
     assert loop.run_until_complete(window.connect_backend()), window.backend_label.text()
@@ -38,10 +33,7 @@ def test_apply_on_an_outdated_empty_lab_goes_to_a_new_lab(
     assert window.open_path(design)
     loop.run_until_complete(idle(window))
 
-    module = package / "engine" / "__init__.py"
-    module.write_text("# upgraded\n" + module.read_text())
-    later = time.time_ns() + 5_000_000_000
-    os.utime(module, ns=(later, later))
+    replace_module(package, "engine/__init__.py")
     messages: list[str] = []
     window.statusBar().messageChanged.connect(messages.append)
     window.apply_action.trigger()

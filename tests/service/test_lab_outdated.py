@@ -10,9 +10,7 @@ keeps a deployment it holds, saying what it holds and how to end it.
 
 from __future__ import annotations
 
-import os
 import pwd
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,8 +23,8 @@ from svc_polkit import USER_ALLOWED
 
 from netwright.backend.client.client import RENEWED_LAB
 from netwright.backend.service.errors import OUTDATED_SENTENCE
+from tests.tools.code_copy import copy_backend, replace_module
 
-ROOT = Path(__file__).resolve().parents[2]
 TOPOLOGY = "netwright: 1\nname: upg\nnamespaces:\n  a: {}\n"
 
 #: Asks the running lab (never starting one) to validate, as a client without retries does.
@@ -53,13 +51,8 @@ class CopiedLab:
     def __init__(self, extra_env: dict[str, str] | None = None) -> None:
         self.lab = PrivateLab(USER_ALLOWED)
         self.site = self.lab.runtime / "code"
-        self.package = self.site / "netwright" / "backend"
-        shutil.copytree(ROOT / "backend", self.package,
-                        ignore=shutil.ignore_patterns("__pycache__"))
         entry = pwd.getpwnam(USER_ALLOWED)
-        for directory, _dirs, files in os.walk(self.site):  # its own caches can be written
-            for path in [directory, *(os.path.join(directory, f) for f in files)]:
-                os.chown(path, entry.pw_uid, entry.pw_gid)
+        self.package = copy_backend(self.site, (entry.pw_uid, entry.pw_gid))
         self.topology = self.lab.runtime / "upg.yaml"
         self.topology.write_text(TOPOLOGY)
         # the lab looks at its files at every call (not at most once a second): no test
@@ -71,12 +64,8 @@ class CopiedLab:
         done = as_user(self.lab.user, list(argv), env=self.env)
         return done.returncode, done.stdout, done.stderr
 
-    def replace_file(self, relative: str, prefix: str = "") -> None:
-        """What an upgrade does to one module: new contents (``prefix``), a new mtime."""
-        path = self.package / relative
-        path.write_text(prefix + path.read_text())
-        later = time.time_ns() + 5_000_000_000
-        os.utime(path, ns=(later, later))
+    def replace_file(self, relative: str, prefix: str = "# upgraded\n") -> None:
+        replace_module(self.package, relative, prefix)
 
 
 @pytest.fixture
@@ -101,7 +90,7 @@ def test_an_outdated_empty_lab_refuses_stops_and_the_next_command_starts_a_new_o
     assert old is not None
     environ = Path(f"/proc/{old}/environ").read_bytes().split(b"\0")
     assert f"PYTHONPATH={copied.site}".encode() in environ, "the lab runs from the copy"
-    copied.replace_file("topology/__init__.py", "# upgraded\n")
+    copied.replace_file("topology/__init__.py")
 
     code, out, err = copied.run(PYTHON, "-c", VALIDATE)
     assert code == 0, err
@@ -122,7 +111,7 @@ def test_a_command_given_to_an_outdated_empty_lab_is_run_by_a_new_lab(
     code, _out, err = copied.run(NETWRIGHT, "list", "--lab")
     assert code == 0, err
     old = copied.lab.pid()
-    copied.replace_file("engine/__init__.py", "# upgraded\n")
+    copied.replace_file("engine/__init__.py")
 
     code, out, err = copied.run(NETWRIGHT, "plan", str(copied.topology), "--lab")
     assert code == 0, err
@@ -138,7 +127,7 @@ def test_an_outdated_lab_that_holds_a_deployment_keeps_it_and_says_what_to_do(
     code, _out, err = copied.run(NETWRIGHT, "apply", str(copied.topology), "--lab", "--yes")
     assert code == 0, err
     old = copied.lab.pid()
-    copied.replace_file("engine/__init__.py", "# upgraded\n")
+    copied.replace_file("engine/__init__.py")
 
     code, out, err = copied.run(NETWRIGHT, "plan", str(copied.topology), "--lab")
     assert code != 0
