@@ -12,13 +12,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor, QHelpEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QLabel,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
+    QStyle,
+    QTableView,
     QTextBrowser,
     QToolTip,
     QVBoxLayout,
@@ -31,7 +42,7 @@ from netwright.gui.docks.fix_bar import FixBar
 from netwright.gui.model.fixes import Fix
 from netwright.gui.model.wording import designer_fix
 
-PAIR_ROLE = Qt.ItemDataRole.UserRole + 1  # a cell's index into _Matrix.pairs
+_ROOT = QModelIndex()
 PORTS_NOTE = "Beside ✓/✗ (the echo): the TCP/UDP ports that connect, of those probed."
 
 
@@ -209,31 +220,148 @@ def _seen(observed: dict[str, Any]) -> str:
     return text
 
 
-class _Matrix(QTableWidget):
-    """The cells' tooltips (the explanation) are written for the cell under the pointer when
-    Qt asks: written for every cell up front, a 200-namespace check's 40,000 explanations
-    held the window for 7 of the 8.6 s its matrix took to draw.
+class CheckMatrixModel(QAbstractTableModel):
+    """The matrix's cells, read when Qt draws them: a cell's text, colour and tooltip are
+    made for the cells in view, never for all 40,000 of a 200-namespace check up front
+    (40,000 QTableWidgetItems held the window 0.8-1.1 s when a Check returned)."""
 
-    Each cell holds the index of its pair in ``pairs`` (``pair(item)`` gives it), not the
-    pair: a Python dict in each of 40,000 items cost a third of the drawing, an int next
-    to nothing."""
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pairs: list[dict[str, Any]] = []
+        self.sources: list[str] = []
+        self.targets: list[str] = []
+        self.texts: list[str] = []  # cell_text of each pair, in the pairs' order
+        self.column_texts: list[set[str]] = []  # the distinct texts of each column
+        self._grid: list[int] = []  # row * columns + column → index into pairs, -1: blank
+        self._brush: Callable[[dict[str, Any]], QBrush] = lambda _pair: QBrush()
+
+    def show(self, pairs: list[dict[str, Any]], sources: list[str], targets: list[str],
+             brush: Callable[[dict[str, Any]], QBrush]) -> None:
+        self.beginResetModel()
+        self.pairs, self.sources, self.targets, self._brush = pairs, sources, targets, brush
+        rows = {source: number for number, source in enumerate(sources)}
+        columns = {target: number for number, target in enumerate(targets)}
+        width = len(targets)
+        grid = [-1] * (len(sources) * width)
+        texts = [cell_text(pair) for pair in pairs]
+        column_texts: list[set[str]] = [set() for _ in targets]
+        for index, pair in enumerate(pairs):
+            column = columns[_target(pair)]
+            grid[rows[str(pair.get("source"))] * width + column] = index
+            column_texts[column].add(texts[index])
+        self._grid, self.texts, self.column_texts = grid, texts, column_texts
+        self.endResetModel()
+
+    def pair_index(self, row: int, column: int) -> int:
+        """The index into ``pairs`` of the cell at ``row``, ``column``; -1: blank or none."""
+        if 0 <= row < len(self.sources) and 0 <= column < len(self.targets):
+            return self._grid[row * len(self.targets) + column]
+        return -1
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.sources)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.targets)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        pair = self.pair_index(index.row(), index.column())
+        if pair < 0:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.texts[pair]
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return self._brush(self.pairs[pair])
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return Qt.AlignmentFlag.AlignCenter
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        names = self.sources if orientation == Qt.Orientation.Vertical else self.targets
+        return names[section] if 0 <= section < len(names) else None
+
+
+class CheckMatrix(QTableView):
+    """Sources down, targets across, a cell per pair (``CheckMatrixModel``). The cells'
+    tooltips (the explanation) are written for the cell under the pointer when Qt asks."""
+
+    current_cell_changed = Signal(int, int)  # row, column (-1, -1: none)
 
     def __init__(self) -> None:
         super().__init__()
-        self.pairs: list[dict[str, Any]] = []
+        self.cells = CheckMatrixModel(self)
+        self.setModel(self.cells)
+        self.selectionModel().currentChanged.connect(
+            lambda now, _before: self.current_cell_changed.emit(now.row(), now.column()))
 
-    def pair(self, item: QTableWidgetItem | None) -> dict[str, Any] | None:
-        """The pair the cell ``item`` shows; None for no cell or a blank one."""
-        index = item.data(PAIR_ROLE) if item is not None else None
-        return self.pairs[index] if isinstance(index, int) else None
+    @property
+    def pairs(self) -> list[dict[str, Any]]:
+        return self.cells.pairs
+
+    def rowCount(self) -> int:  # noqa: N802 (as QTableWidget's)
+        return len(self.cells.sources)
+
+    def columnCount(self) -> int:  # noqa: N802 (as QTableWidget's)
+        return len(self.cells.targets)
+
+    def source(self, row: int) -> str | None:
+        """Row ``row``'s header: the place the probes of that row are sent from."""
+        return self.cells.sources[row] if 0 <= row < len(self.cells.sources) else None
+
+    def target(self, column: int) -> str | None:
+        """Column ``column``'s header: the address probed."""
+        return self.cells.targets[column] if 0 <= column < len(self.cells.targets) else None
+
+    def text(self, row: int, column: int) -> str:
+        """What the cell shows ("" for a blank one)."""
+        index = self.cells.pair_index(row, column)
+        return self.cells.texts[index] if index >= 0 else ""
+
+    def pair_at(self, row: int, column: int) -> dict[str, Any] | None:
+        """The pair the cell shows; None for a blank cell or none."""
+        index = self.cells.pair_index(row, column)
+        return self.cells.pairs[index] if index >= 0 else None
+
+    def cell_at(self, point: QPoint) -> tuple[int, int]:
+        """(row, column) of the cell at ``point`` of the viewport; (-1, -1) for none."""
+        index = self.indexAt(point)
+        return (index.row(), index.column()) if index.isValid() else (-1, -1)
+
+    def cell_rect(self, row: int, column: int) -> QRect:
+        """Where the cell is drawn in the viewport (empty while scrolled out)."""
+        return self.visualRect(self.cells.index(row, column))
+
+    def setCurrentCell(self, row: int, column: int) -> None:  # noqa: N802 (as QTableWidget's)
+        self.setCurrentIndex(self.cells.index(row, column))
+
+    def currentRow(self) -> int:  # noqa: N802 (as QTableWidget's)
+        return self.currentIndex().row()
+
+    def fit_columns(self) -> None:
+        """Each column as wide as its header and its widest text: measured once per
+        distinct text (a handful), where resizeColumnsToContents asks the model for every
+        cell's size."""
+        metrics = self.fontMetrics()
+        margin = 2 * (self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
+        widths: dict[str, int] = {}
+        header = self.horizontalHeader()
+        for column, texts in enumerate(self.cells.column_texts):
+            for text in texts - widths.keys():
+                widths[text] = metrics.horizontalAdvance(text) + margin
+            widest = max((widths[text] for text in texts), default=0)
+            header.resizeSection(column, max(header.sectionSizeHint(column), widest))
 
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            item = self.itemAt(event.pos())
-            pair = self.pair(item)
-            if pair and item is not None:
+            row, column = self.cell_at(event.pos())
+            pair = self.pair_at(row, column)
+            if pair:
                 QToolTip.showText(event.globalPos(), explanation_html(pair), self.viewport(),
-                                  self.visualItemRect(item))
+                                  self.cell_rect(row, column))
             else:
                 QToolTip.hideText()
             return True
@@ -257,12 +385,12 @@ class ChecksView(QWidget):
         self.heading.setWordWrap(True)  # a sentence saying why nothing was checked
         layout.addWidget(self.heading)
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.matrix = _Matrix()
-        self.matrix.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.matrix = CheckMatrix()
+        self.matrix.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         # No selection highlight: it would hide the verdict colour; the current cell keeps
         # its focus frame and drives the explanation.
-        self.matrix.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
-        self.matrix.currentCellChanged.connect(self._on_cell)
+        self.matrix.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.matrix.current_cell_changed.connect(self._on_cell)
         self.matrix_ring = FocusRing(self.matrix)  # no current cell yet: the keys are seen here
 
         # rows as tall as their text (the style's default is ~30 px: one row of a 1024×700
@@ -323,31 +451,10 @@ class ChecksView(QWidget):
         pairs = [p for p in result.get("pairs", []) if p.get("role") != "self"]
         sources = list(dict.fromkeys(str(p.get("source")) for p in pairs))
         targets = column_order(result.get("pairs", []), sources)
-        self.matrix.clear()
-        self.matrix.setRowCount(len(sources))
-        self.matrix.setColumnCount(len(targets))
-        self.matrix.setVerticalHeaderLabels(sources)
-        self.matrix.setHorizontalHeaderLabels(targets)
-        rows = {source: number for number, source in enumerate(sources)}
-        columns = {target: number for number, target in enumerate(targets)}
-        self.matrix.pairs = pairs
         brushes: dict[tuple[bool, int], QBrush] = {}
-        # one item made per look (text and colour), copied in C++ for each cell of it:
-        # setting alignment and colour on each of 40,000 items cost more than the copies
-        looks: dict[tuple[str, int], QTableWidgetItem] = {}
-        for index, pair in enumerate(pairs):
-            brush = self._brush(pair, measured, brushes)
-            look = (cell_text(pair), id(brush))
-            model = looks.get(look)
-            if model is None:
-                model = looks[look] = QTableWidgetItem(look[0])
-                model.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                model.setBackground(brush)
-            item = model.clone()
-            item.setData(PAIR_ROLE, index)  # the tooltip is written when asked (_Matrix)
-            self.matrix.setItem(rows[str(pair.get("source"))], columns[_target(pair)], item)
-        self.matrix.resizeColumnsToContents()
-        self.matrix.resizeRowsToContents()
+        self.matrix.cells.show(pairs, sources, targets,
+                               lambda pair: self._brush(pair, measured, brushes))
+        self.matrix.fit_columns()
         every = result.get("pairs", [])
         mismatches = sum(1 for p in every if p.get("match") is False)
         if not pairs:  # zero pairs are no pass: say what there was (not) to check
@@ -385,19 +492,14 @@ class ChecksView(QWidget):
         return made[key]
 
     def cell(self, source: str, target: str) -> dict[str, Any] | None:
-        for row in range(self.matrix.rowCount()):
-            for column in range(self.matrix.columnCount()):
-                pair = self.matrix.pair(self.matrix.item(row, column))
-                if pair and pair.get("source") == source and target in (
-                        pair.get("target"), pair.get("target_name")):
-                    return dict(pair)
-        return None
+        """The pair of the cell from ``source`` to ``target`` (an address or its label)."""
+        return next((dict(pair) for pair in self.matrix.pairs if pair.get("source") == source
+                     and target in (pair.get("target"), pair.get("target_name"))), None)
 
     def focus_source(self, source: str) -> bool:
         """Make the first cell of ``source``'s row current (its why and path follow)."""
         for row in range(self.matrix.rowCount()):
-            header = self.matrix.verticalHeaderItem(row)
-            if header is not None and header.text() == source and self.matrix.columnCount():
+            if self.matrix.source(row) == source and self.matrix.columnCount():
                 self.matrix.setCurrentCell(row, 0)
                 self.matrix.setFocus()
                 return True
@@ -410,16 +512,13 @@ class ChecksView(QWidget):
             self.heading.setText(f"{message} The last measurement stays, stale.")
             return
         self.result = {}
-        self.matrix.clear()
-        self.matrix.pairs = []
-        self.matrix.setRowCount(0)
-        self.matrix.setColumnCount(0)
+        self.matrix.cells.show([], [], [], QBrush)
         self.heading.setText(message)
         self.explanation.clear()
         self.fix_bar.show_fix(None)
 
-    def _on_cell(self, row: int, column: int, _r: int, _c: int) -> None:
-        pair = self.matrix.pair(self.matrix.item(row, column))
+    def _on_cell(self, row: int, column: int) -> None:
+        pair = self.matrix.pair_at(row, column)
         if pair:
             fix = self.fix_for(pair) if self.fix_for is not None else None
             self.explanation.setHtml(explanation_html(pair, fix.label if fix else None))

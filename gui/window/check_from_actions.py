@@ -38,11 +38,11 @@ class CheckFromActions(_Base):
 
     def _row_menu(self, point: QPoint) -> None:
         header = self.checks.matrix.verticalHeader()
-        item = self.checks.matrix.verticalHeaderItem(header.logicalIndexAt(point))
-        if item is None:
+        source = self.checks.matrix.source(header.logicalIndexAt(point))
+        if source is None:
             return
         menu = QMenu(header)
-        if not self.check_from_entries(menu, item.text()):
+        if not self.check_from_entries(menu, source):
             return
         self.row_menu = menu
         menu.popup(header.mapToGlobal(point))

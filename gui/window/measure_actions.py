@@ -114,8 +114,7 @@ class MeasureActions(_Base):
         """A cell's menu: measure from its source to its target's namespace, and check its
         row again from one of the source's addresses."""
         matrix = self.checks.matrix
-        item = matrix.itemAt(point)
-        pair = matrix.pair(item)
+        pair = matrix.pair_at(*matrix.cell_at(point))
         if not pair:
             return
         menu = QMenu(matrix)

@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
     QApplication,
     QGraphicsView,
     QMenu,
-    QTableWidget,
 )
 
 from netwright.gui.canvas.scene import kind_mime
+from netwright.gui.docks.checks import CheckMatrix
 
 LEFT = Qt.MouseButton.LeftButton
 NO_MODIFIER = Qt.KeyboardModifier.NoModifier
@@ -88,8 +88,7 @@ def select_check_cell(checks, pair) -> None:  # type: ignore[no-untyped-def]
     """Make the Checks matrix cell that shows ``pair`` the current one (as a click does)."""
     for row in range(checks.matrix.rowCount()):
         for column in range(checks.matrix.columnCount()):
-            item = checks.matrix.item(row, column)
-            if item is not None and checks.matrix.pair(item) == pair:
+            if checks.matrix.pair_at(row, column) == pair:
                 checks.matrix.setCurrentCell(row, column)
                 return
     raise AssertionError(f"no cell shows {pair.get('source')} → {pair.get('target_name')}")
@@ -130,11 +129,10 @@ def choose(menu: QMenu | None, text: str) -> None:
     QApplication.processEvents()
 
 
-def right_click_cell(table: QTableWidget, row_header: str, column_prefix: str) -> None:
-    """Right-click the cell of the row headed ``row_header`` and the first column whose
-    header starts with ``column_prefix``."""
-    row = next(r for r in range(table.rowCount())
-               if table.verticalHeaderItem(r).text() == row_header)
-    column = next(c for c in range(table.columnCount())
-                  if table.horizontalHeaderItem(c).text().startswith(column_prefix))
-    right_click(table, table.visualItemRect(table.item(row, column)).center())
+def right_click_cell(matrix: CheckMatrix, row_header: str, column_prefix: str) -> None:
+    """Right-click the Checks matrix's cell of the row headed ``row_header`` and the first
+    column whose header starts with ``column_prefix``."""
+    row = next(r for r in range(matrix.rowCount()) if matrix.source(r) == row_header)
+    column = next(c for c in range(matrix.columnCount())
+                  if matrix.target(c).startswith(column_prefix))
+    right_click(matrix, matrix.cell_rect(row, column).center())

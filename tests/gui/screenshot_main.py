@@ -27,7 +27,7 @@ def main(topology: str, output: str) -> int:
     window.go_to_key("ipvlan1")
     matrix = window.checks.matrix
     parent_column = next((c for c in range(matrix.columnCount())
-                          if "host NIC" in matrix.horizontalHeaderItem(c).text()), 0)
+                          if "host NIC" in matrix.target(c)), 0)
     matrix.setCurrentCell(0, parent_column)  # "net1 cannot reach its parent's own IP"
     QTest.qWait(300)
     window.view.fit_all()

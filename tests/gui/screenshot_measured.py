@@ -29,7 +29,7 @@ async def scenario(window: object, output: str) -> int:
     await idle(w)
     w.checks_dock.raise_()  # type: ignore[attr-defined]
     matrix = w.checks.matrix  # type: ignore[attr-defined]
-    header = [matrix.horizontalHeaderItem(c).text() for c in range(matrix.columnCount())]
+    header = [matrix.target(c) for c in range(matrix.columnCount())]
     parent = next((c for c, text in enumerate(header) if "host NIC" in text), 0)
     matrix.setCurrentCell(0, parent)  # "net1 cannot reach its parent's own IP"
     w.go_to_key("mv1")  # type: ignore[attr-defined]

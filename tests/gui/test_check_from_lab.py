@@ -15,8 +15,8 @@ from pathlib import Path
 from gestures import menu_entries, right_click, right_click_cell
 from lab_waits import idle
 from PySide6.QtCore import QPoint
-from PySide6.QtWidgets import QTableWidget
 
+from netwright.gui.docks.checks import CheckMatrix
 from netwright.gui.window.main import MainWindow
 
 DESIGN = """\
@@ -47,10 +47,10 @@ def _pick(menu, text: str) -> None:  # type: ignore[no-untyped-def]
     action.trigger()
 
 
-def _right_click_row(matrix: QTableWidget, source: str) -> None:
+def _right_click_row(matrix: CheckMatrix, source: str) -> None:
     header = matrix.verticalHeader()
     row = next(r for r in range(matrix.rowCount())
-               if matrix.verticalHeaderItem(r).text() == source)
+               if matrix.source(r) == source)
     point = QPoint(header.width() // 2,
                    header.sectionViewportPosition(row) + header.sectionSize(row) // 2)
     right_click(header, point)

@@ -21,8 +21,8 @@ SEED = Path(__file__).resolve().parents[2] / "examples" / "seed-ipvlan-l2-defaul
 def _headers(view: ChecksView, vertical: bool) -> list[str]:
     matrix = view.matrix
     count = matrix.rowCount() if vertical else matrix.columnCount()
-    item = matrix.verticalHeaderItem if vertical else matrix.horizontalHeaderItem
-    return [item(number).text() for number in range(count)]
+    header = matrix.source if vertical else matrix.target
+    return [str(header(number)) for number in range(count)]
 
 
 def test_each_row_s_own_column_comes_in_the_rows_order(qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -48,7 +48,7 @@ def test_many_namespaces_put_the_own_cells_on_one_diagonal(qtbot) -> None:  # ty
     first = columns.index("n0/c0")
     assert columns[first:] == [f"n{i}/c{i}" for i in range(30)] + ["host/br0"]
     blank = [(row, column) for row in range(len(rows)) for column in range(len(columns))
-             if view.matrix.item(row, column) is None]
+             if view.matrix.pair_at(row, column) is None]
     assert blank == [(row, first + row) for row in range(len(rows))]
 
 
@@ -61,11 +61,11 @@ def test_a_cell_s_tooltip_is_its_explanation(qtbot) -> None:  # type: ignore[no-
     document.load_text(SEED.read_text())
     view.show_result(predict(document), measured=False)
     matrix = view.matrix
-    item = next(matrix.item(0, c) for c in range(matrix.columnCount()) if matrix.item(0, c))
-    at = matrix.visualItemRect(item).center()
+    column = next(c for c in range(matrix.columnCount()) if matrix.pair_at(0, c))
+    at = matrix.cell_rect(0, column).center()
     QApplication.sendEvent(matrix.viewport(), QHelpEvent(QEvent.Type.ToolTip, at,
                                                          matrix.viewport().mapToGlobal(at)))
-    assert QToolTip.text() == explanation_html(matrix.pair(item))
+    assert QToolTip.text() == explanation_html(matrix.pair_at(0, column))
     assert "net1" in QToolTip.text()
     empty = matrix.visualRect(matrix.model().index(0, matrix.columnCount() - 2)).center()
     QApplication.sendEvent(matrix.viewport(), QHelpEvent(QEvent.Type.ToolTip, empty,

@@ -71,15 +71,15 @@ def _click_cell(qtbot, window: MainWindow, source: str, disposition: str,  # typ
     matrix = checks.matrix
     for row in range(matrix.rowCount()):
         for column in range(matrix.columnCount()):
-            item = matrix.item(row, column)
-            pair = matrix.pair(item)
+            pair = matrix.pair_at(row, column)
             if (pair and pair["source"] == source and target in ("", pair["target"])
                     and pair["predicted"].get("disposition") == disposition):
-                matrix.scrollToItem(item, QAbstractItemView.ScrollHint.PositionAtCenter)
+                matrix.scrollTo(matrix.cells.index(row, column),
+                                QAbstractItemView.ScrollHint.PositionAtCenter)
                 QTest.mouseClick(matrix.viewport(), LEFT, NONE,
-                                 matrix.visualItemRect(item).center())
+                                 matrix.cell_rect(row, column).center())
                 QApplication.processEvents()
-                assert matrix.currentItem() is item
+                assert (matrix.currentRow(), matrix.currentIndex().column()) == (row, column)
                 return dict(pair)
     raise AssertionError(f"no {disposition} cell from {source}")
 
