@@ -83,6 +83,8 @@ class BackendClient:
         """Called with a line to show the user: a new lab was started in place of one older
         than Netwright's files (RENEWED_LAB)."""
         self._renew: Renew | None = None
+        self._renewing = asyncio.Lock()
+        self._left: list[MessageBus] = []  # the buses of labs this client moved away from
         bus.add_message_handler(self._on_message)
 
     @classmethod
@@ -110,23 +112,29 @@ class BackendClient:
         if owner.message_type is MessageType.METHOD_RETURN and owner.body:
             self._backend = str(owner.body[0])  # else not started yet: NameOwnerChanged says
 
-    async def _renewed(self, refusal: OutdatedBackendError) -> bool:
-        """Move to a new lab if this one refused a call because it is older than
-        Netwright's files and stops now (it holds nothing); False if it cannot be."""
+    async def _renewed(self, refusal: OutdatedBackendError, refused_by: MessageBus) -> bool:
+        """Move to a new lab if the one on ``refused_by`` refused a call because it is older
+        than Netwright's files and stops now (it holds nothing); False if it cannot be.
+        Calls refused at once (the designer's side tasks) move once, together."""
         if self._renew is None or not refusal.exiting:
             return False
-        old = self._bus
+        async with self._renewing:
+            if self._bus is refused_by:
+                await self._move(refused_by, self._renew)
+        return True
+
+    async def _move(self, old: MessageBus, renew: Renew) -> None:
+        """Leave the bus ``old`` for the one ``renew`` connects, signals and all."""
         if self._watch is not None:
             self._watch.cancel()  # the old lab's leaving fails no job of the new one
         old.remove_message_handler(self._on_message)
-        old.disconnect()
-        self._bus = await self._renew()
+        self._left.append(old)  # calls still on their way there get their answers
+        self._bus = await renew()
         self._bus.add_message_handler(self._on_message)
         self._backend, self._api = None, None
         await self._subscribe()
         for notice in list(self.notices):
             notice(RENEWED_LAB)
-        return True
 
     async def __aenter__(self) -> BackendClient:
         return self
@@ -135,8 +143,9 @@ class BackendClient:
         self.close()
 
     def close(self) -> None:
-        if self._bus.connected:
-            self._bus.disconnect()
+        for bus in [*self._left, self._bus]:
+            if bus.connected:
+                bus.disconnect()
 
     # -- the API ------------------------------------------------------------------------
 
@@ -380,15 +389,23 @@ class BackendClient:
     # -- plumbing -----------------------------------------------------------------------
 
     async def _call(self, member: str, signature: str, body: list[Any]) -> Any:
+        bus = self._bus
         try:
-            reply = await self._raw(names.BUS_NAME, names.OBJECT_PATH, names.INTERFACE,
-                                    member, signature, body)
+            reply = await self._method(member, signature, body)
         except OutdatedBackendError as refusal:
-            if not await self._renewed(refusal):
+            if not await self._renewed(refusal, bus):
                 raise
-            reply = await self._raw(names.BUS_NAME, names.OBJECT_PATH, names.INTERFACE,
-                                    member, signature, body)
+            reply = await self._method(member, signature, body)
+        except BackendUnavailableError:
+            if self._bus is bus:
+                raise
+            # the old lab left before it answered, as another call moved to the new one
+            reply = await self._method(member, signature, body)
         return reply.body[0] if reply.body else None
+
+    async def _method(self, member: str, signature: str, body: list[Any]) -> Message:
+        return await self._raw(names.BUS_NAME, names.OBJECT_PATH, names.INTERFACE, member,
+                               signature, body)
 
     async def _property(self, name: str) -> Any:
         reply = await self._raw(names.BUS_NAME, names.OBJECT_PATH,

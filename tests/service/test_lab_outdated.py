@@ -44,6 +44,23 @@ async def main():
 asyncio.run(main())
 """
 
+#: Connects to the running lab, then makes three calls at once (as the designer's side tasks
+#: do): each is refused, and all move to one new lab together.
+AT_ONCE = """
+import asyncio
+from netwright.backend.client import connect_lab
+async def main():
+    client = await connect_lab()
+    said = []
+    client.notices.append(said.append)
+    text = "netwright: 1\\nname: v\\n"
+    answers = await asyncio.gather(client.validate(text), client.deployments(),
+                                   client.validate(text))
+    print(len(said), answers == [[], [], []])
+    client.close()
+asyncio.run(main())
+"""
+
 
 class CopiedLab:
     """A private lab whose Netwright code is a copy of this checkout's, owned by its user."""
@@ -119,6 +136,17 @@ def test_a_command_given_to_an_outdated_empty_lab_is_run_by_a_new_lab(
     assert "upg" in out
     assert old is not None
     wait_gone(old)  # exited already; gone once its parent (init here) reaps it
+    assert copied.lab.pid() not in (None, old)
+
+
+def test_calls_refused_at_once_move_to_one_new_lab(copied: CopiedLab) -> None:
+    code, _out, err = copied.run(NETWRIGHT, "list", "--lab")
+    assert code == 0, err
+    old = copied.lab.pid()
+    copied.replace_file("engine/__init__.py")
+    code, out, err = copied.run(PYTHON, "-c", AT_ONCE)
+    assert code == 0, err
+    assert out.split() == ["1", "True"], (out, err)
     assert copied.lab.pid() not in (None, old)
 
 
