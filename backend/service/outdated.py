@@ -26,7 +26,7 @@ log = logging.getLogger("netwrightd")
 
 #: Methods still served: cancelling a running job only stops what the old code started.
 STILL_SERVED = frozenset({"Cancel"})
-#: How often a daemon waiting to stop looks again whether it safely can.
+#: How often a daemon waiting for its jobs to end looks again.
 STOP_POLL_SECONDS = 0.5
 
 
@@ -90,13 +90,17 @@ class OutdatedGuard:
             self._stopping = self._loop.create_task(self._wait_and_stop())
 
     async def _wait_and_stop(self) -> None:
-        said = False
-        while self._running() or await self._held():
-            if not said:
-                log.info("stops once no job runs%s", "" if self._deployed is None
-                         else " and nothing is deployed (netwright lab stop ends it)")
-                said = True
+        """Stop once no job runs, unless the lab then holds a deployment: as every call but
+        Cancel is refused, nothing will take it away but ``netwright lab stop``."""
+        if self._running():
+            log.info("it stops once no job runs")
+        while self._running():
             await asyncio.sleep(STOP_POLL_SECONDS)
+        held = await self._held()
+        if held:
+            log.info("it keeps running for what it holds (%s) until netwright lab stop",
+                     ", ".join(held))
+            return
         log.info("stopping: the files it started from were replaced")
         self._stop()
 
@@ -108,6 +112,7 @@ def _lab_then(running: int, held: list[str]) -> str:
                 f" {'that network' if len(held) == 1 else 'those networks'}):"
                 " `netwright lab stop` ends it, and the next command then starts the new lab")
     if running:
-        return (f"it stops once its {running} running job(s) end, and the next command"
-                " after that starts the new lab")
+        return (f"it stops once its {running} running job(s) end, if nothing is deployed in"
+                " it then (else `netwright lab stop` ends it), and the next command after"
+                " that starts the new lab")
     return "it stops now, and the next command starts the new lab"
