@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
+from netwright.backend.service.errors import OutdatedBackendError
 from netwright.gui.dialogs.lab_quit import LabQuitDialog
 
 if TYPE_CHECKING:
@@ -45,6 +46,8 @@ class QuitActions(_Base):
     async def _ask_about_lab(self, backend: Any) -> None:
         try:
             held = [str(name) for name in await backend.deployments()]
+        except OutdatedBackendError as exc:  # older than Netwright's files: it names them
+            held = list(exc.deployments)
         except Exception as exc:  # the lab went away: nothing is left to keep
             self.log.appendPlainText(f"the lab did not answer on quit: {exc}")
             held = []
