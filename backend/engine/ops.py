@@ -34,6 +34,7 @@ from netwright.backend.kernel import netns
 from netwright.backend.kernel.encode import RawRequest
 from netwright.backend.kernel.netlink import CHANGE, CREATE, Encodable, Outcome
 from netwright.backend.kernel.netns import Where
+from netwright.backend.kernel.resolving import drop_resolving
 from netwright.backend.kernel.session import Kernel
 from netwright.backend.observe.state import RT_TABLE_MAIN, RTN_UNICAST, RTPROT_STATIC
 from netwright.backend.record import record
@@ -131,6 +132,7 @@ class NetnsDelete(Op):
         if not same:
             return Outcome()  # gone already, or not ours any more: never delete it
         try:
+            drop_resolving(kernel.socket(self.where))  # their packets would hold it ~3 s
             self._delete_children(kernel)
             kernel.delete_netns(self.where)
         except OSError as exc:

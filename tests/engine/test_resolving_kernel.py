@@ -1,0 +1,72 @@
+"""A destroy deletes the neighbour resolutions its namespaces still hold.
+
+A datagram sent to a neighbour that never answers waits in the INCOMPLETE neighbour entry,
+and keeps its socket, and so its namespace, until the resolution fails (3 s by default): a
+destroy right after a check whose probes met a dropping rule waited that long for the
+namespace to go. Here the namespace's retransmit time is raised to a minute and the test
+keeps a socket of its own in the namespace, so the entries could only be gone after the
+destroy because the destroy deleted them: the test reads the kernel, not a clock.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from conftest import run, sh
+
+from netwright.backend.engine import Engine
+from netwright.backend.kernel.netlink import RtSocket
+from netwright.backend.kernel.netns import open_socket
+from netwright.backend.kernel.resolving import drop_resolving, resolving
+from netwright.backend.topology import parse_topology
+
+DESIGN = """
+netwright: 1
+name: rsv
+namespaces: {a: {}}
+interfaces:
+  rsve: {kind: veth, peer: rsvf, namespace: a, addresses: [10.99.0.1/24, "fd99::1/64 nodad"]}
+  rsvf: {kind: veth, peer: rsve, namespace: a}
+"""
+SEND = ("import socket\n"
+        "for family, address in ((socket.AF_INET, '10.99.0.2'), (socket.AF_INET6, 'fd99::2')):\n"
+        "    socket.socket(family, socket.SOCK_DGRAM).sendto(b'?', (address, 9))\n")
+
+
+def unanswered(netns: str) -> None:
+    """Datagrams from ``netns`` to neighbours nobody holds, resolved for a minute at least."""
+    for version in (4, 6):
+        sh(f"ip netns exec {netns} sysctl -q net.ipv{version}.neigh.rsve.retrans_time_ms=60000")
+    sh(f"ip netns exec {netns} {sys.executable} -c \"{SEND}\"")
+
+
+@pytest.fixture
+def deployed(engine: Engine) -> str:
+    run(engine.apply(parse_topology(DESIGN)))
+    return str(run(engine.deployment("rsv")).namespaces["a"])
+
+
+def test_the_resolving_entries_are_found_and_dropped(deployed: str) -> None:
+    unanswered(deployed)
+    sock = RtSocket(open_socket(deployed))
+    try:
+        found = resolving(sock)
+        assert sorted(len(address) for _family, _index, address in found) == [4, 16], found
+        assert drop_resolving(sock) == 2
+        assert resolving(sock) == []
+        assert drop_resolving(sock) == 0
+    finally:
+        sock.close()
+
+
+def test_a_destroy_deletes_the_entries_still_resolving(engine: Engine, deployed: str) -> None:
+    unanswered(deployed)
+    held = RtSocket(open_socket(deployed))  # the namespace lives on for this test to read
+    try:
+        assert len(resolving(held)) == 2
+        run(engine.destroy("rsv"))
+        assert "rsv" not in run(engine.deployments())
+        assert resolving(held) == [], "the destroy left packets holding the namespace"
+    finally:
+        held.close()
