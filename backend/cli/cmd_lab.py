@@ -60,10 +60,12 @@ def _wait_seconds(text: str) -> float:
 def _start(args: argparse.Namespace) -> int:
     import asyncio  # here, not at the top: `netwright --help` stays fast
 
+    from netwright.backend.cli.terminal import say_notices
     from netwright.backend.client import connect_lab
 
     async def start() -> list[str]:
         client = await connect_lab(start=True)
+        say_notices(client)
         try:
             return await client.deployments()
         finally:

@@ -13,7 +13,12 @@ import argparse
 import asyncio
 from typing import TYPE_CHECKING
 
-from netwright.backend.cli.terminal import TerminalProgress, names_a_file, read_topology
+from netwright.backend.cli.terminal import (
+    TerminalProgress,
+    names_a_file,
+    read_topology,
+    say_notices,
+)
 
 if TYPE_CHECKING:
     from netwright.backend.checks.results import CheckResult
@@ -43,6 +48,7 @@ def explain_deployed(args: argparse.Namespace) -> CheckResult:
 
     async def ask() -> CheckResult:
         client = await connect(lab=True if args.lab else None)
+        say_notices(client)
         progress = TerminalProgress(not args.json)
         try:
             data = await client.check_job(name, progress, outside=args.target_outside,

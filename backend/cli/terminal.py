@@ -25,13 +25,19 @@ def emit_json(data: Any) -> None:
     print()
 
 
-def say_if_lab(client: Any, quiet: bool = False) -> None:
-    """Say that the lab answered (no system backend did, or --lab asked for it): a result
-    of the emulated network must never pass for one of this machine's. From then on the
-    client's notices (a new lab started in place of an outdated one) go to standard error."""
+def say_notices(client: Any) -> None:
+    """From now on, what the client does by itself (a new lab started in place of one older
+    than Netwright's files) is said on standard error."""
     notices = getattr(client, "notices", None)
     if isinstance(notices, list):
         notices.append(lambda line: print(line, file=sys.stderr))
+
+
+def say_if_lab(client: Any, quiet: bool = False) -> None:
+    """Say that the lab answered (no system backend did, or --lab asked for it): a result
+    of the emulated network must never pass for one of this machine's; and, from then on,
+    the client's notices (say_notices)."""
+    say_notices(client)
     if client.lab and not quiet:
         print("netwright: using the lab backend (an emulated network, no root needed)",
               file=sys.stderr)

@@ -136,7 +136,14 @@ def test_a_command_given_to_an_outdated_empty_lab_is_run_by_a_new_lab(
     assert "upg" in out
     assert old is not None
     wait_gone(old)  # exited already; gone once its parent (init here) reaps it
-    assert copied.lab.pid() not in (None, old)
+    second = copied.lab.pid()
+    assert second not in (None, old)
+
+    copied.replace_file("topology/__init__.py")  # and again: `lab start` says it too
+    code, out, err = copied.run(NETWRIGHT, "lab", "start")
+    assert code == 0 and RENEWED_LAB in err.splitlines(), (out, err)
+    assert "the lab is running (0 deployment(s))" in out
+    assert copied.lab.pid() not in (None, second)
 
 
 def test_calls_refused_at_once_move_to_one_new_lab(copied: CopiedLab) -> None:
