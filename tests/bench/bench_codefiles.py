@@ -12,10 +12,7 @@ cached answer every other call gets (a clock read). Prints medians and ratios. R
 from __future__ import annotations
 
 import os
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 SERVICE_TESTS = Path(__file__).resolve().parents[1] / "service"
@@ -29,17 +26,9 @@ from netwright.backend.service.codefiles import (  # noqa: E402
     package_roots,
 )
 from netwright.backend.service.parser import answer  # noqa: E402
+from tests.bench.bench_parse_answers import median_seconds  # noqa: E402
 
 ROUNDS = 200
-
-
-def median_seconds(work: Callable[[], object], rounds: int = ROUNDS) -> float:
-    samples = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        work()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
 
 
 def walk_and_stat(roots: list[str]) -> int:
@@ -60,8 +49,8 @@ def test_fingerprint_cost() -> None:
     cached = CodeFiles(roots, recheck_seconds=3600)
     answer(["validate", SEED, 4.0])  # its imports, once
     times = {
-        "fingerprint": median_seconds(lambda: fingerprint(roots)),
-        "walk + stat only": median_seconds(lambda: walk_and_stat(roots)),
+        "fingerprint": median_seconds(lambda: fingerprint(roots), ROUNDS),
+        "walk + stat only": median_seconds(lambda: walk_and_stat(roots), ROUNDS),
         "reading the seed (Validate)": median_seconds(
             lambda: answer(["validate", SEED, 4.0]), 50),
         "cached answer": median_seconds(cached.replaced, 10_000),
