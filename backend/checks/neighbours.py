@@ -115,21 +115,32 @@ class RouteSocket:
         done = [] if done is None else done
         start = len(done)  # ``done`` may be long already: touch only what this call adds
         flags = NLM_F_REQUEST | (NLM_F_CREATE | NLM_F_EXCL if kind == RTM_NEWNEIGH else 0)
+        # the common request (an IPv4 entry with an Ethernet address) packed here in one
+        # call: a mesh of 200 makes 39,800 of them
+        pack4 = _NEIGH4.pack if kind == RTM_NEWNEIGH else None
         window: list[bytes] = []
         window_entries: list[Entry] = []
-        sent: dict[int, int] = {}  # sequence -> index in done
+        seq = self.seq
         for entry in entries:
-            self.seq += 1
-            window.append(_neighbour_message(kind, flags, self.seq, entry))
+            seq += 1
+            _netns, ifindex, address, mac = entry
+            if pack4 is not None and ":" not in address and len(mac) == 6:
+                window.append(pack4(_NEIGH4.size, kind, flags, seq, 0, socket.AF_INET, 0, 0,
+                                    ifindex, NUD_PERMANENT, 0, 0, 8, NDA_DST,
+                                    socket.inet_pton(socket.AF_INET, address), 10, NDA_LLADDR,
+                                    mac))
+            else:
+                window.append(_neighbour_message(kind, flags, seq, entry))
             window_entries.append(entry)
-            sent[self.seq] = len(done)
-            done.append(entry)
             if len(window) == WINDOW:
-                self._send_window(kind, window, window_entries, sent, done)
-                window, window_entries, sent = [], [], {}
+                self.seq = seq
+                self._send_window(kind, window, window_entries, done)
+                window, window_entries = [], []
         if window:
-            self._send_window(kind, window, window_entries, sent, done)
-        done[start:] = [entry for entry in done[start:] if entry is not None]
+            self.seq = seq
+            self._send_window(kind, window, window_entries, done)
+        if None in done[start:]:
+            done[start:] = [entry for entry in done[start:] if entry is not None]
         return done
 
     def remove_added(self) -> int:
@@ -166,10 +177,15 @@ class RouteSocket:
         return count
 
     def _send_window(self, kind: int, window: list[bytes], entries: list[Entry],
-                     sent: dict[int, int], done: list[Entry | None]) -> None:
+                     done: list[Entry | None]) -> None:
+        """Record the window's entries (in ``done``, and here if they are additions), send
+        it, and drain the refusals: a refused entry becomes None in ``done``."""
+        first = self.seq - len(window) + 1  # the window's first sequence number
+        at = len(done) - first  # a sequence number's index in ``done``, less that number
         data = b"".join(window)
+        done.extend(entries)
         if kind == RTM_NEWNEIGH:
-            self.added.append(_Window(data, min(sent), entries))
+            self.added.append(_Window(data, first, entries))
         self.sock.send(data)
         while True:
             try:
@@ -183,10 +199,10 @@ class RouteSocket:
             offset = 0
             while offset + _NLMSG.size <= len(data):
                 length, answer, _flags, seq, _pid = _NLMSG.unpack_from(data, offset)
-                if answer == NLMSG_ERROR and seq in sent:
+                if answer == NLMSG_ERROR and first <= seq <= self.seq:
                     code = struct.unpack_from("=i", data, offset + _NLMSG.size)[0]
                     if code != 0:  # refused: it was never made by us (or already gone)
-                        done[sent.pop(seq)] = None
+                        done[at + seq] = None
                         self.refused.add(seq)
                 offset += (length + 3) & ~3
 
@@ -272,7 +288,7 @@ class NeighbourPins:
         if len(groups) < PARALLEL_FROM:
             for netns, group in groups:
                 self._add_in(netns, group, self.added)
-            return sum(1 for entry in self.added[before:] if entry is not None)
+            return len(self.added) - before - self.added[before:].count(None)
         shares = [groups[number::THREADS] for number in range(THREADS)]
         recorded: list[list[Entry | None]] = [[] for _ in shares]
 
@@ -289,7 +305,7 @@ class NeighbourPins:
         finally:
             for found in recorded:
                 self.added.extend(found)
-        return sum(1 for entry in self.added[before:] if entry is not None)
+        return len(self.added) - before - self.added[before:].count(None)
 
     def _add_in(self, netns: str, group: list[Entry], done: list[Entry | None]) -> None:
         try:

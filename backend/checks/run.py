@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from netwright.backend.checks.collector import collector_paused
@@ -629,7 +630,7 @@ def _pin(pins: Any, explainer: Explainer, where: Where, steps: set[Step]) -> tup
 
     entries = []
     unpinned = 0
-    new_entry = Entry._make
+    new_entry = partial(tuple.__new__, Entry)  # Entry._make, without its length check
     for place, out_dev, hop, answering in steps:
         if devices[out_dev].kind in ("lan", "nic"):
             unpinned += 1
