@@ -201,3 +201,22 @@ def read_states(topology: Topology, paths: Mapping[Place, str]) -> dict[tuple[st
         finally:
             sock.close()
     return found
+
+
+
+def dad_to_wait_for(topology: Topology) -> bool:
+    """Whether a check of the deployed design must wait for duplicate address detection.
+
+    Not when every IPv6 address of the design is ``nodad`` and no route goes through a
+    link-local gateway: only the link-local addresses the kernel made for the interfaces
+    then do DAD, and nothing probed uses them (the design's addresses send the probes and
+    answer them). Otherwise every tentative address counts: a design address that loses
+    its DAD falls back to sending from its link-local one.
+    """
+    gateways = [route.via for namespace in topology.namespaces.values()
+                for route in namespace.routes if route.via is not None]
+    gateways += [nic.gateway for nic in topology.host.nics.values() if nic.gateway is not None]
+    if any(ipaddress.ip_address(str(gateway)).is_link_local for gateway in gateways):
+        return True
+    return any(entry.interface.version == 6 and not entry.nodad
+               for link in topology.interfaces.values() for entry in static_entries(link))

@@ -19,7 +19,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from netwright.backend.checks.collector import collector_paused
-from netwright.backend.checks.dad import AddressState, read_states
+from netwright.backend.checks.dad import AddressState, dad_to_wait_for, read_states
 from netwright.backend.checks.explain import Explainer, Step
 from netwright.backend.checks.filtering import Ruleset
 from netwright.backend.checks.flow import has_rules
@@ -536,7 +536,8 @@ def _places(topology: Topology, where: Where, version: int | None = None
 def _settle_dad(topology: Topology, paths: dict[Place, str]
                 ) -> tuple[float, dict[tuple[str, str], AddressState]]:
     """Wait for duplicate address detection, then read which addresses it left unusable."""
-    waited = _wait_for_dad(sorted(set(paths.values())), DAD_WAIT_LIMIT)
+    waited = _wait_for_dad(sorted(set(paths.values())), DAD_WAIT_LIMIT) \
+        if dad_to_wait_for(topology) else 0.0
     return waited, read_states(topology, paths)
 
 

@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 import pytest
 
+from netwright.backend.checks.dad import dad_to_wait_for
 from netwright.backend.checks.explain import Explainer, explain
 from netwright.backend.checks.results import CheckResult, Pair
 from netwright.backend.checks.run import CheckOptions, run_check
@@ -98,6 +99,31 @@ def test_unique_addresses_with_or_without_dad_change_nothing(
     shown = flags("a")
     assert "tentative" not in shown and "dadfailed" not in shown
     assert ("nodad" in shown) == a.endswith("nodad")  # the engine set IFA_F_NODAD
+    if a.endswith("nodad"):  # every address nodad: the link-locals' DAD held nothing up
+        assert "dad_wait" not in result.seconds, result.seconds
+
+
+PAIR = """
+netwright: 1
+name: w
+namespaces: {a: {routes: [{to: default, via: "G"}]}, b: {}}
+interfaces:
+  ea: {kind: veth, peer: eb, namespace: a, addresses: ["A", "fe80::a/64 nodad"]}
+  eb: {kind: veth, peer: ea, namespace: b, addresses: ["B", "fe80::b/64 nodad"]}
+"""
+
+
+@pytest.mark.parametrize(("a", "b", "gateway", "waits"), [
+    ("fd00::1/64 nodad", "fd00::2/64 nodad", "fd00::2", False),
+    ("fd00::1/64 nodad", "fd00::2/64", "fd00::2", True),  # b's address does DAD
+    ("fd00::1/64 nodad", "fd00::2/64 nodad", "fe80::b", True),  # a link-local gateway
+    ("10.0.0.1/24", "10.0.0.2/24", "10.0.0.2", False),  # only IPv4 (and nodad link-locals)
+])
+def test_a_check_waits_for_dad_only_where_a_probe_may_need_it(a: str, b: str, gateway: str,
+                                                              waits: bool) -> None:
+    topology = parse_topology(PAIR.replace('"A"', f'"{a}"').replace('"B"', f'"{b}"')
+                              .replace('"G"', f'"{gateway}"'))
+    assert dad_to_wait_for(topology) is waits
 
 
 NO_CARRIER = """

@@ -45,6 +45,8 @@ interfaces:
 """
 BACK = "routes: [{to: default, via: 10.0.2.1}],"
 
+# nodad: these cases are about rules, not duplicate address detection (test_dad_kernel's
+# business); with every address nodad the check starts probing without waiting 1-2 s for it.
 BRIDGED = """
 netwright: 1
 name: {name}
@@ -53,9 +55,9 @@ namespaces: {{a: {{{a}}}, b: {{{b}}}}}
 interfaces:
   br0: {{kind: bridge}}
   pa: {{kind: veth, peer: ea, master: br0{pa}}}
-  ea: {{kind: veth, peer: pa, namespace: a, addresses: [10.0.0.1/24, "fd00::1/64"]}}
+  ea: {{kind: veth, peer: pa, namespace: a, addresses: [10.0.0.1/24, "fd00::1/64 nodad"]}}
   pb: {{kind: veth, peer: eb, master: br0{pb}}}
-  eb: {{kind: veth, peer: pb, namespace: b, addresses: [10.0.0.2/24, "fd00::2/64"]}}
+  eb: {{kind: veth, peer: pb, namespace: b, addresses: [10.0.0.2/24, "fd00::2/64 nodad"]}}
 """
 
 
