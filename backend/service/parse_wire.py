@@ -7,7 +7,9 @@ the stream names), in a frame whose length is checked before a byte of it is rea
 model that netwrightd validates again itself (parsing.py) rather than one it takes on trust.
 
 A frame is an 8-byte big-endian length and that many bytes of UTF-8 JSON. Requests are
-``[op, text, cpu seconds]``; answers are ``["ok", value]`` or ``["problems", [problem…]]``.
+``[op, text, cpu seconds, memory bytes]``; answers are ``["ok", value]``, ``["problems",
+[problem…]]``, ``["costly", "cpu" or "memory"]`` (the read ran over a bound) or ``["failed",
+how]`` (the read's process ended otherwise; see read_child.py).
 """
 
 from __future__ import annotations
@@ -54,9 +56,16 @@ def decode(payload: bytes) -> Any:
 
 def read_frame(stream: BinaryIO) -> Any:
     """The next frame's value from a blocking stream, or None at end of input."""
+    raw = read_raw_frame(stream)
+    return None if raw is None else decode(raw[HEADER:])
+
+
+def read_raw_frame(stream: BinaryIO) -> bytes | None:
+    """The next frame from a blocking stream as it came (header included, the length
+    checked, the JSON not decoded), or None at end of input."""
     header = stream.read(HEADER)
     if len(header) < HEADER:
         return None
     size = frame_size(header)
     payload = stream.read(size)
-    return decode(payload) if len(payload) == size else None
+    return header + payload if len(payload) == size else None

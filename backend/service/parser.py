@@ -2,19 +2,22 @@
 
 ``python -m netwright.backend.service.parser``: started by the daemon (parsing.py), never by
 people. It runs at the lowest CPU priority and takes one request at a time on stdin, each
-with a CPU budget it enforces on itself with RLIMIT_CPU (the kernel ends it with SIGXCPU
-when a read takes longer), and answers on stdout, in parse_wire's JSON frames. Started by a
+read in a child process of its own with a CPU budget (RLIMIT_CPU: the kernel ends it with
+SIGXCPU when a read takes longer) and a memory bound (RLIMIT_AS) that the child enforces on
+itself (read_child.py), and answers on stdout, in parse_wire's JSON frames. Started by a
 root daemon, it first imports all a read needs, then becomes ``nobody`` (helper_user.py)
-before it reads a byte: text that subverts a parser gets nobody's rights, and netwrightd
-takes none of its answers on trust.
+before it reads a byte: text that subverts a parser gets nobody's rights for one read, and
+netwrightd takes none of its answers on trust.
 
-Requests: (op, text, cpu seconds) with op "validate" (answer: every problem as JSON, with
-line and column) or "topology" (answer: the validated model as plain data, and its
-warnings, or the problems).
+Requests: (op, text, cpu seconds, memory bytes) with op "validate" (answer: every problem
+as JSON, with line and column) or "topology" (answer: the validated model as plain data,
+and its warnings, or the problems); a read that ran over a bound is answered ["costly",
+"cpu" or "memory"], one that failed otherwise ["failed", how].
 """
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 import resource
@@ -22,7 +25,8 @@ import sys
 from typing import Any
 
 from netwright.backend.service.helper_user import PrivilegeDropError, drop_root
-from netwright.backend.service.parse_wire import frame, read_frame
+from netwright.backend.service.parse_wire import HEADER, decode, frame, read_raw_frame
+from netwright.backend.service.read_child import fork_spare, memory_of, read_in_child
 from netwright.backend.topology import Document, Problem, Topology, TopologyError
 from netwright.backend.topology.bounds import too_many_objects
 from netwright.backend.topology.check import check_plain, valid_with_warnings
@@ -103,7 +107,8 @@ WARM_UP = (
 
 
 def answer(request: Any) -> list[Any]:
-    op, text, cpu = request
+    """The answer to one request, read in this process (read_child runs it in a child)."""
+    op, text, cpu, *_memory = request
     limit_cpu(cpu)
     try:
         return ["ok", OPERATIONS[op](text)]
@@ -123,13 +128,18 @@ def main() -> int:
     except PrivilegeDropError as exc:
         print(f"netwrightd's reading helper: {exc}", file=sys.stderr)
         return 2
+    gc.freeze()  # what the warm-up made stays shared with the readers (no GC writes to it)
     requests, replies = sys.stdin.buffer, sys.stdout.buffer
+    spare = fork_spare(answer)
     while True:
-        request = read_frame(requests)
+        request = read_raw_frame(requests)
         if request is None:
             return 0
-        replies.write(frame(answer(request)))
+        memory = memory_of(decode(request[HEADER:]))
+        read = read_in_child(spare, request, memory)
+        replies.write(read if isinstance(read, bytes) else frame(read))
         replies.flush()
+        spare = fork_spare(answer)  # while netwrightd reads the answer
 
 
 if __name__ == "__main__":

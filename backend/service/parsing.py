@@ -4,10 +4,12 @@ Any user may call Validate and Plan (io.netwright.inspect is ``yes``), and a hos
 1 MiB can take seconds of CPU to read. Read in the daemon, that would hold its interpreter
 (the GIL) and delay every engine call, confirmation and trial deadline. So the text goes to
 a small pool of helper processes (parser.py) running at the lowest CPU priority, each read
-with a CPU budget the kernel enforces (RLIMIT_CPU) and a wall-clock limit here; a helper that
-runs over is killed and replaced, and the caller learns that the file was too costly to read.
-A helper that ends otherwise (another signal, a stray exit, nonsense on its pipe) is
-netwrightd's failure, not the file's: an incident, logged, and a fresh helper next time.
+in a child of the helper with a CPU budget (RLIMIT_CPU) and a memory bound (RLIMIT_AS) the
+kernel enforces, and a wall-clock limit here; the caller of a read that runs over one learns
+that the file was too costly to read (a helper over the wall-clock limit is killed and
+replaced). A read or helper that ends otherwise (another signal, a stray exit, nonsense on
+its pipe) is netwrightd's failure, not the file's: an incident, logged, and a fresh helper
+next time.
 Each user may have a few reads in progress at once; more are Busy at once.
 
 The helpers read text that anyone may send with libyaml, ruamel.yaml and pydantic, so what
@@ -33,6 +35,7 @@ from netwright.backend.outcomes.errors import BusyError
 from netwright.backend.service.errors import problem_from_json
 from netwright.backend.service.incidents import incident
 from netwright.backend.service.parse_wire import HEADER, FrameError, decode, frame, frame_size
+from netwright.backend.service.read_child import MEMORY_BYTES
 from netwright.backend.topology import Problem, Topology, TopologyError
 from netwright.backend.topology.bounds import too_many_objects
 
@@ -54,9 +57,26 @@ class HelperFailedError(RuntimeError):
     """A reading helper ended or answered otherwise than a read can make it (logged)."""
 
 
+class ReadFailedError(HelperFailedError):
+    """A helper's read (its child) ended otherwise than a read can make it; the helper
+    itself said so and goes on (logged)."""
+
+
+#: Address space one read may use (RLIMIT_AS; why this much: read_child.py).
+PARSE_MEMORY_BYTES = MEMORY_BYTES
+
+
 def _too_costly(limit: str) -> TopologyError:
-    log.warning("a topology read ran over %s (%.0f s of CPU, %.0f s in all); its helper"
-                " process was ended", limit, PARSE_CPU_SECONDS, PARSE_WALL_SECONDS)
+    """The answer for a read ended at ``limit`` ("cpu", "memory" or "wall-clock")."""
+    log.warning("a topology read ran over its %s limit (%.0f s of CPU, %.0f s in all, %d MiB);"
+                " it was ended", limit, PARSE_CPU_SECONDS, PARSE_WALL_SECONDS,
+                PARSE_MEMORY_BYTES // 2**20)
+    if limit == "memory":
+        return TopologyError([Problem(
+            "error", "too-large", (),
+            f"reading this topology needed more memory than netwrightd allows one read"
+            f" ({PARSE_MEMORY_BYTES // 2**20} MiB): a file within the documented bounds"
+            " (see the README's file format) needs less than a third of that")])
     return TopologyError([Problem(
         "error", "too-large", (),
         f"reading this topology took more than netwrightd allows one read"
@@ -97,9 +117,16 @@ def checked_answer(op: str, reply: object) -> tuple[str, Any]:
     """A helper's answer to ``op`` as netwrightd uses it: ("ok", the problems as JSON for
     "validate" or (model, warnings) for "topology") or ("problems", [Problem…]);
     HelperFailedError for anything parser.answer cannot give."""
-    if not (isinstance(reply, list) and len(reply) == 2 and reply[0] in ("ok", "problems")):
+    if not (isinstance(reply, list) and len(reply) == 2
+            and reply[0] in ("ok", "problems", "costly", "failed")):
         raise HelperFailedError(f"the reading helper answered {reply!r:.200}")
     status, value = reply
+    if status == "costly":  # a read its CPU or memory bound ended: the file's cost
+        if value not in ("cpu", "memory"):
+            raise HelperFailedError(f"the reading helper answered {reply!r:.200}")
+        raise _too_costly(value)
+    if status == "failed":  # a read that ended otherwise: netwrightd's failure, not the file's
+        raise ReadFailedError(f"{value!s:.300}")
     if status == "problems":
         return status, _problems(value)
     if op == "validate":
@@ -121,7 +148,7 @@ class _Helper:
         )
         return cls(process)
 
-    async def ask(self, request: tuple[str, str, float]) -> object:
+    async def ask(self, request: tuple[str, str, float, int]) -> object:
         """The helper's answer to ``request`` (decoded, not yet checked); OSError (and its
         kin) when the helper ended, or announced a frame over the bound (then nothing of it
         is read), or its answer is no JSON."""
@@ -196,7 +223,8 @@ class TopologyReader:
         self._reading[uid] += 1
         try:
             async with self._slots:
-                status, value = await self._ask((op, text, PARSE_CPU_SECONDS))
+                status, value = await self._ask((op, text, PARSE_CPU_SECONDS,
+                                                 PARSE_MEMORY_BYTES))
         finally:
             self._reading[uid] -= 1
             if not self._reading[uid]:
@@ -205,7 +233,7 @@ class TopologyReader:
             raise TopologyError(value)
         return value
 
-    async def _ask(self, request: tuple[str, str, float]) -> tuple[str, Any]:
+    async def _ask(self, request: tuple[str, str, float, int]) -> tuple[str, Any]:
         helper = self._idle.pop() if self._idle else await _Helper.start()
         while helper.process.returncode is not None:  # ended while idle (the OOM killer)
             helper = self._idle.pop() if self._idle else await _Helper.start()
@@ -213,7 +241,7 @@ class TopologyReader:
             reply = await asyncio.wait_for(helper.ask(request), PARSE_WALL_SECONDS)
         except TimeoutError:
             await helper.end()
-            raise _too_costly("its wall-clock limit") from None
+            raise _too_costly("wall-clock") from None
         except FrameError as exc:  # what it wrote is no answer, however it ends
             await helper.end()
             raise incident(HelperFailedError(f"the reading helper (pid {helper.process.pid})"
@@ -222,7 +250,7 @@ class TopologyReader:
         except (asyncio.IncompleteReadError, ConnectionError, OSError) as exc:
             await helper.end()
             if helper.ran_out_of_cpu():
-                raise _too_costly("its CPU limit") from None
+                raise _too_costly("cpu") from None
             raise incident(HelperFailedError(f"{helper.ending()} ({exc!r})"),
                            "reading this topology") from None
         except BaseException:  # cancelled mid-read: its answer would confuse the next one
@@ -230,6 +258,12 @@ class TopologyReader:
             raise
         try:
             checked = checked_answer(request[0], reply)
+        except TopologyError:  # a read over its bound: the helper itself is as it was
+            self._idle.append(helper)
+            raise
+        except ReadFailedError as exc:  # its read died, the helper goes on
+            self._idle.append(helper)
+            raise incident(exc, "reading this topology") from None
         except HelperFailedError as exc:  # nonsense on its pipe: not a helper to trust again
             await helper.end()
             raise incident(exc, "reading this topology") from None

@@ -101,6 +101,8 @@ def load_nodes(text: str) -> tuple[Any, Any] | None:
     try:
         node = loader.get_single_node()
         return (None if node is None else loader.construct_document(node)), node
+    except MemoryError:  # not the text's fault: a reader's memory bound (see parser.py)
+        raise
     except Exception:  # every failure is explained by the slow path
         return None
     finally:

@@ -93,6 +93,8 @@ def parse_yaml(text: str) -> tuple[Any, YAML]:
         raise TopologyError(
             [_problem("too-deep", f"the file nests deeper than {MAX_DEPTH} levels")]
         ) from None
+    except MemoryError:  # the reader's memory bound, not the text's fault: its caller's
+        raise
     except Exception:  # ruamel raises a zoo of types on hostile input: say what it tripped on
         raise TopologyError([_unreadable(text)]) from None
     return tree, yaml
@@ -103,6 +105,8 @@ def _unreadable(text: str) -> Problem:
     node graph (composing builds no values, so it survives what constructing did not)."""
     try:
         root = YAML(typ="rt").compose(text)
+    except MemoryError:
+        raise
     except Exception:
         root = None
     for problem in _node_problems(root, []):

@@ -24,3 +24,16 @@ def many_namespaces(name: str, count: int) -> str:
     """``count`` empty namespaces: 60,000 make the 0.9 MB file that once cost ~9 s to read."""
     return f"netwright: 1\nname: {name}\nnamespaces:\n" + "".join(
         f"  n{i}: {{}}\n" for i in range(count))
+
+
+def big_layout(name: str, size: int = 1_000_000) -> str:
+    """A valid file of about ``size`` bytes of canvas positions (no objects, so the object
+    bound does not stop it): at 1 MB, the valid file whose read needs the most memory found
+    (about 150 MiB of address space)."""
+    lines = ["netwright: 1", f"name: {name}", "layout:"]
+    total, i = 0, 0
+    while total < size:
+        lines.append(f"  k{i}: {{x: {i}, y: {i}}}")
+        total += len(lines[-1]) + 1
+        i += 1
+    return "\n".join(lines) + "\n"

@@ -1,10 +1,10 @@
-"""A reading helper that dies for another reason than its CPU budget is netwrightd's fault,
+"""A read that dies for another reason than its CPU or memory budget is netwrightd's fault,
 not the file's: the caller learns that netwrightd failed to read it (an incident, logged),
-not that the file is too costly; the next read gets a fresh helper.
+not that the file is too costly; the next read gets a fresh reader.
 
-The helper (backend/service/parser.py) is really killed, by its PID, while it reads a file
-that keeps it busy for a second or two (an invalid one near the object bound: the
-round-trip parser places its problems).
+The helper's reading process (backend/service/read_child.py: a child of the helper per read)
+is really killed, by its PID, while it reads a file that keeps it busy for a second or two
+(an invalid one near the object bound: the round-trip parser places its problems).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from svc_parse_helpers import HELPER, answer_as, children
+from svc_parse_helpers import HELPER, answer_as, children, helper_pids
 from svc_topologies import SEED, star
 
 SLOW_INVALID = star("slow", 1300).replace("n5: {}", "n5: 3")
@@ -27,12 +27,12 @@ FAILED = "io.netwright.Error.Failed"
 
 
 def busy_helper(daemon_pid: int, timeout: float = 10.0) -> int:
-    """The PID of a reading helper of the daemon that is reading, once there is one: it runs
-    (an idle one sleeps) and has used more CPU than starting takes (~0.2 s), well short of
-    the file's ~1.7 s."""
+    """The PID of the process of a reading helper of the daemon that is reading (the
+    helper's child), once there is one: it runs and has used more CPU than a start takes
+    (~0.2 s), well short of the file's ~1.7 s."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        for pid in children(daemon_pid):
+        for pid in [child for helper in helper_pids(daemon_pid) for child in children(helper)]:
             try:
                 cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -84,14 +84,15 @@ def test_a_helper_ended_for_its_cpu_budget_is_a_too_costly_file(running, caller_
 @pytest.mark.parametrize("nonsense", [b"no JSON", b'"no answer"', b'["ok", [3]]'])
 def test_nonsense_on_the_helpers_pipe_is_an_incident(running, caller_factory,
                                                      nonsense: bytes) -> None:
-    """What arrives on the helper's answer pipe is written there, mid-read, through the
-    helper's own stdout (/proc/PID/fd/1): a frame that is no JSON, no answer, or an answer
-    whose problems are none."""
+    """What arrives on the helper's answer pipe is written there, while its child reads,
+    through the helper's own stdout (/proc/PID/fd/1; the child has no way to it): a frame
+    that is no JSON, no answer, or an answer whose problems are none."""
     caller = caller_factory("allowed")
     assert running.started is not None
     with ThreadPoolExecutor(1) as pool:
         reading = pool.submit(caller.call, "Validate", "s", SLOW_INVALID)
-        helper = busy_helper(running.started.pid)
+        reader = busy_helper(running.started.pid)
+        helper = int(Path(f"/proc/{reader}/stat").read_text().rsplit(")", 1)[1].split()[1])
         answer_as(helper, nonsense)
         failed = reading.result(60)
     assert failed.get("error") == FAILED, failed
