@@ -46,15 +46,30 @@ def status(pid: int) -> dict[str, str]:
 
 @contextlib.contextmanager
 def held(pids: list[int]) -> Iterator[list[int]]:
-    """The helpers ``pids`` stopped (SIGSTOP) for the block; those still there go on after."""
+    """The helpers ``pids`` stopped (SIGSTOP) for the block; those still there go on after.
+
+    Stopped for good before the block begins: a helper woken by SIGSTOP while it waits for a
+    request still takes one that arrives before it stops (the pipe is read before the
+    signal is seen), and then no request would wait in its pipe."""
     for pid in pids:
         os.kill(pid, signal.SIGSTOP)
+    deadline = time.monotonic() + 10
+    while not all(_stopped(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.002)
     try:
         yield pids
     finally:
         for pid in pids:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGCONT)
+
+
+def _stopped(pid: int) -> bool:
+    """Whether ``pid`` is stopped (or gone, which stops nothing more)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in "TtZX"
+    except OSError:
+        return True
 
 
 def waiting(pid: int) -> int:
