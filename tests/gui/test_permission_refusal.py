@@ -1,0 +1,32 @@
+"""An Apply netwrightd refuses for a permission it needs besides apply (io.netwright.host for
+the machine's own forwarding and NAT) is said in the designer as netwrightd says it: what
+needed which permission, and that nothing was changed — never the error's class name."""
+
+from __future__ import annotations
+
+from netwright.backend.service.apply_needs import needs
+from netwright.backend.service.errors import NotAuthorizedError
+from netwright.backend.topology import parse_topology
+from netwright.gui.window.main import MainWindow
+
+ROUTER = """netwright: 1
+name: gw
+host:
+  nics: {wlp2s0: {addresses: [192.168.31.240/24]}}
+  forwarding: {ipv4: true}
+  nat: [{masquerade: {from: 10.77.0.0/24, out: wlp2s0}}]
+"""
+
+
+def test_a_refused_host_change_names_the_permission(window: MainWindow) -> None:
+    [host] = needs(None, parse_topology(ROUTER))
+    denied = NotAuthorizedError("not authorized to …", "io.netwright.host was denied")
+    refusal = host.refusal("gw", denied)
+    window._on_backend_failed("Apply", NotAuthorizedError(str(refusal)))  # as the client has it
+    last = window.log.toPlainText().splitlines()[-1]
+    assert last == (
+        "Apply failed: applying gw would change this machine's own forwarding, NAT or firewall"
+        " (IPv4 forwarding on, masquerade of 10.77.0.0/24 out of wlp2s0), which needs the"
+        " permission to do so (io.netwright.host) besides io.netwright.apply; nothing was"
+        " changed: io.netwright.host was denied"), last
+    assert window.statusBar().currentMessage() == last
