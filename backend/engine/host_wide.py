@@ -9,14 +9,29 @@ router, through SysctlSet steps on the host) and the host's inet nftables table
 traffic, through NftReplace steps on the host). The bridge table on the host is not among
 them: its rules match only ports the design creates. Reads the model only, so the answer is
 known before anything is planned or changed (netwrightd asks for io.netwright.host then).
+
+Addresses on the links the design creates in the host (AddrAdd steps there) are its own
+objects too, except for the route each brings into the host's table: ``address_takeovers``
+names those that would take traffic the host sends elsewhere now — a public prefix (say
+10.0.0.1/1 routes half the Internet into the design), one that overlaps a subnet or route
+the host has (its LAN, a VPN), and a DHCP lease, whose routes a DHCP server decides. Those
+need io.netwright.host as well; ``host_prefixes`` reads what the host has.
 """
 
 from __future__ import annotations
 
+import ipaddress
+from collections.abc import Iterable
+
 from netwright.backend.engine.desired import FORWARDING_SYSCTLS
+from netwright.backend.kernel.netns import Where
+from netwright.backend.kernel.session import Kernel
+from netwright.backend.observe.state import observe_ns, owns
 from netwright.backend.topology import Topology
 from netwright.backend.topology.firewall import Masquerade, Publish, Snat
-from netwright.backend.topology.model import Host
+from netwright.backend.topology.model import Host, dhcp_entries, static_entries
+
+Prefix = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 _FAMILY_WORDS = {"ipv4": "IPv4", "ipv6": "IPv6"}
 
@@ -68,3 +83,44 @@ def _nat_words(entry: object) -> str:
         p = entry.publish
         return f"publishing {p.proto} port {p.port} to {p.to}:{p.to_port or p.port}"
     return "NAT"
+
+
+def address_takeovers(topology: Topology, taken: Iterable[Prefix]) -> list[str]:
+    """The addresses of links ``topology`` creates in the host whose routes would take
+    traffic the host sends elsewhere now (see the module's opening); ``taken``: the subnets
+    and routes the host has besides this topology's own (``host_prefixes``)."""
+    taken = [t for t in taken if t.prefixlen]  # every prefix is inside a default route
+    out = []
+    for key, link in topology.interfaces.items():
+        if link.namespace is not None or link.existing:
+            continue
+        if dhcp_entries(link):
+            out.append(f"a DHCP lease on {key} (its routes are the DHCP server's)")
+        for entry in static_entries(link):
+            network = entry.interface.network
+            if network.prefixlen == network.max_prefixlen:
+                continue  # an address alone routes nothing to the link
+            if not network.is_private:
+                out.append(f"{entry.interface} on {key} (public addresses)")
+                continue
+            hit = next((t for t in taken if t.version == network.version
+                        and network.overlaps(t)), None)
+            if hit is not None:
+                out.append(f"{entry.interface} on {key} (overlaps the host's {hit})")
+    return out
+
+
+def host_prefixes(kernel: Kernel, where: Where, topology: str) -> list[Prefix]:
+    """The subnets of the host's links (but ``topology``'s own) and the destinations of its
+    routes, as the kernel has them now in ``where``."""
+    state = observe_ns(kernel, where, learned=True)
+    out: list[Prefix] = []
+    ours = set()
+    for link in state.links.values():
+        if owns(topology, 0, where, (link.name, link.alias, link.group)):
+            ours.add(link.name)
+            continue
+        out += [ipaddress.ip_interface(a).network for a in link.addresses | link.leased]
+    out += [ipaddress.ip_network(r.to, strict=False) for r in state.routes
+            if r.to != "default" and r.dev not in ours]
+    return out

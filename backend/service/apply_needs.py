@@ -9,9 +9,12 @@ action as well, so a refusal leaves everything as it was (nothing is planned or 
   it drops (a namespace, an interface, or host settings: those are restored to their value
   from before), so an empty design with that name would otherwise destroy a deployment
   under apply alone (sites may grant apply without destroy).
-- io.netwright.host: the design owns the machine's own forwarding, NAT or firewall
-  (engine/host_wide.py): a member of netdev could otherwise turn a laptop into a router that
-  masquerades a namespace's traffic onto its Wi-Fi, or publish a port on it. Restoring those
+- io.netwright.host: the design owns the machine's own forwarding, NAT or firewall, or
+  gives a link it creates in the host an address whose route takes the host's traffic
+  (public, or over a subnet or route the host has, or a DHCP lease: engine/host_wide.py): a
+  member of netdev could otherwise turn a laptop into a router that masquerades a
+  namespace's traffic onto its Wi-Fi, publish a port on it, or route the host's traffic for
+  its LAN or the Internet into a namespace of theirs. Restoring those
   settings (by an apply that drops them, by destroy, or a trial's revert) needs no more than
   the action that does it: it undoes a change somebody allowed to make it made, and returns
   the host to its values from before.
@@ -19,9 +22,16 @@ action as well, so a refusal leaves everything as it was (nothing is planned or 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 
-from netwright.backend.engine.host_wide import dropped_settings, host_wide
+from netwright.backend.engine.host_wide import (
+    Prefix,
+    address_takeovers,
+    dropped_settings,
+    host_prefixes,
+    host_wide,
+)
+from netwright.backend.kernel.session import Kernel
 from netwright.backend.record import record
 from netwright.backend.service import names
 from netwright.backend.service.errors import NotAuthorizedError
@@ -67,8 +77,10 @@ def dropped(previous: Topology | None, topology: Topology) -> list[str]:
     return gone + dropped_settings(previous.host, topology.host)
 
 
-def needs(previous: Topology | None, topology: Topology) -> list[Need]:
-    """Every action besides apply that applying ``topology`` over ``previous`` needs."""
+def needs(previous: Topology | None, topology: Topology,
+          taken: Iterable[Prefix] = ()) -> list[Need]:
+    """Every action besides apply that applying ``topology`` over ``previous`` needs;
+    ``taken``: the subnets and routes the host has now (host_wide.host_prefixes)."""
     out = []
     if persisted := [f"{link.kind} {key}" for key, link in topology.interfaces.items()
                      if link.persist]:
@@ -76,9 +88,9 @@ def needs(previous: Topology | None, topology: Topology) -> list[Need]:
                         "make topologies permanent"))
     if gone := dropped(previous, topology):
         out.append(Need(names.ACTION_DESTROY, "delete what it made", tuple(gone), "destroy"))
-    if changed := host_wide(topology):
-        out.append(Need(names.ACTION_HOST, "change this machine's own forwarding, NAT or"
-                        " firewall", tuple(changed), "do so"))
+    if changed := host_wide(topology) + address_takeovers(topology, taken):
+        out.append(Need(names.ACTION_HOST, "change this machine's own forwarding, NAT,"
+                        " firewall or routes", tuple(changed), "do so"))
     return out
 
 
@@ -88,7 +100,12 @@ async def needs_now(worker: EngineWorker, topology: Topology) -> list[Need]:
 
     async def read() -> list[Need]:
         record = Store(worker.state_dir, worker.target).load(topology.name)
-        return needs(record.topology if record is not None else None, topology)
+        taken: list[Prefix] = []
+        if any(link.namespace is None and not link.existing
+               for link in topology.interfaces.values()):
+            with Kernel() as kernel:
+                taken = host_prefixes(kernel, worker.target.host_netns, topology.name)
+        return needs(record.topology if record is not None else None, topology, taken)
 
     return await worker.run(read)
 

@@ -148,5 +148,5 @@ def _verb(action: str) -> str:
         "io.netwright.observe": "see every network namespace of this computer",
         "io.netwright.capture": "capture network traffic",
         "io.netwright.adopt": "hand objects Netwright did not create to a topology",
-        "io.netwright.host": "change this machine's own forwarding, firewall or NAT",
+        "io.netwright.host": "change this machine's own forwarding, routes, firewall or NAT",
     }.get(action, action)

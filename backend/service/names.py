@@ -28,7 +28,7 @@ ACTION_OBSERVE: Final = "io.netwright.observe"
 ACTION_CAPTURE: Final = "io.netwright.capture"
 #: Hand objects Netwright did not create to a topology (Adopt), so destroy deletes them.
 ACTION_ADOPT: Final = "io.netwright.adopt"
-#: Change the machine's own forwarding, NAT or firewall (an Apply of a design that owns them).
+#: Change the machine's own forwarding, routes, NAT or firewall (an Apply of a design that does).
 ACTION_HOST: Final = "io.netwright.host"
 ALL_ACTIONS: Final = (ACTION_INSPECT, ACTION_CHECK, ACTION_APPLY, ACTION_DESTROY, ACTION_PERSIST,
                       ACTION_OBSERVE, ACTION_CAPTURE, ACTION_ADOPT, ACTION_HOST)

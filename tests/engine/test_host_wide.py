@@ -10,9 +10,10 @@ from collections.abc import Callable
 import pytest
 
 from netwright.backend.engine import Engine, ops
-from netwright.backend.engine.host_wide import host_wide
+from netwright.backend.engine.host_wide import address_takeovers, host_prefixes, host_wide
+from netwright.backend.kernel.session import Kernel
 from netwright.backend.topology.model import Topology
-from tests.engine.conftest import run
+from tests.engine.conftest import run, sh
 
 OWN_OBJECTS = """netwright: 1
 name: own
@@ -68,3 +69,25 @@ def test_each_host_setting_is_named_and_planned_on_the_host(
     named = host_wide(design)
     assert len(named) == 1, named
     assert _host_steps(engine, design), f"{part}: no host step planned for {named}"
+
+
+def test_a_host_address_whose_route_takes_the_hosts_traffic_is_named(
+        topo: Callable[[str], Topology]) -> None:
+    """An address on a link the design makes in the host brings a route into the host's
+    table: named when it is public, overlaps a subnet the host has (read from the kernel),
+    or comes from DHCP; a private subnet of its own is not, nor a subnet of its own links."""
+    sh("ip link add hw-up0 type veth peer name hw-up0p && ip addr add 192.0.2.2/24 dev hw-up0")
+    try:
+        with Kernel() as kernel:
+            taken = host_prefixes(kernel, None, "hw")
+        design = topo("netwright: 1\nname: hw\ninterfaces:\n"
+                      "  hwa: {kind: bridge, addresses: [192.0.2.129/25]}\n"
+                      "  hwb: {kind: bridge, addresses: [10.0.0.1/1, 10.88.0.1/24]}\n"
+                      "  hwc: {kind: bridge, addresses: [dhcp]}\n"
+                      "  hwd: {kind: bridge, addresses: [10.89.0.1/24, 198.18.0.7/32]}\n")
+        assert address_takeovers(design, taken) == [
+            "192.0.2.129/25 on hwa (overlaps the host's 192.0.2.0/24)",
+            "10.0.0.1/1 on hwb (public addresses)",
+            "a DHCP lease on hwc (its routes are the DHCP server's)"]
+    finally:
+        sh("ip link del hw-up0", check=False)

@@ -1,6 +1,6 @@
 """polkit/50-netwright-netdev.rules, as shipped: group netdev may apply, destroy and check
 without a password, but making topologies permanent, adopting objects Netwright did not
-create, and changing the machine's own forwarding, NAT or firewall still need an
+create, and changing the machine's own forwarding, NAT, firewall or routes still need an
 administrator."""
 
 from __future__ import annotations
@@ -121,18 +121,22 @@ def _with_host(*parts: str) -> str:
 def test_netdev_member_needs_an_administrator_to_change_the_host(running, host, system_bus,
                                                                   service_run_dir,
                                                                   netdev_caller) -> None:
-    """Own objects apply without a password; host forwarding or NAT is refused before the
-    job starts (the kernel unchanged, nothing half applied) and names what needed which
-    permission, through the CLI too; an allowed user can; restoring is destroy's."""
+    """Own objects apply without a password; host forwarding, NAT or an address that takes
+    the host's LAN is refused before the job starts (the kernel unchanged, nothing half
+    applied) and names what needed which permission, through the CLI too; an allowed user
+    can; restoring is destroy's."""
     try:
         assert run_client(NETDEV_USER, system_bus,
                           f"return (await client.apply({ROUTED!r})).plan.topology") == {
             "value": "gw"}
         origin = host.host_settings()
-        for parts, named in (((FORWARDING,), "IPv4 forwarding on"),
-                             ((MASQUERADE,), "masquerade of 10.77.0.0/24 out of wlp2s0")):
+        lan = ROUTED + "  gwlan: {kind: bridge, addresses: [192.168.31.1/25]}\n"
+        for design, named in ((_with_host(FORWARDING), "IPv4 forwarding on"),
+                              (_with_host(MASQUERADE), "masquerade of 10.77.0.0/24 out of wlp2s0"),
+                              (lan, "192.168.31.1/25 on gwlan (overlaps the host's"
+                                    " 192.168.31.0/24)")):
             before = host.snapshot()
-            answer = netdev_caller.call("Apply", "sa{sv}", _with_host(*parts), {})
+            answer = netdev_caller.call("Apply", "sa{sv}", design, {})
             assert answer["error"] == "io.netwright.Error.NotAuthorized", answer
             assert named in answer["text"], answer
             assert "io.netwright.host" in answer["text"], answer
@@ -144,8 +148,8 @@ def test_netdev_member_needs_an_administrator_to_change_the_host(running, host, 
         design.chmod(0o644)
         cli = as_user(NETDEV_USER, [NETWRIGHT, "apply", "--yes", str(design)], system_bus)
         assert cli.returncode != 0, cli
-        assert "applying gw would change this machine's own forwarding, NAT or firewall" \
-            " (IPv4 forwarding on, masquerade of 10.77.0.0/24 out of wlp2s0), which needs" \
+        assert "applying gw would change this machine's own forwarding, NAT, firewall or" \
+            " routes (IPv4 forwarding on, masquerade of 10.77.0.0/24 out of wlp2s0), which needs" \
             " the permission to do so (io.netwright.host) besides io.netwright.apply;" \
             " nothing was changed: authentication is required" in " ".join(cli.stderr.split())
         assert "Traceback" not in cli.stderr
