@@ -195,6 +195,23 @@ class Pair:
         fields["observed"] = observed
         return made
 
+    @staticmethod
+    def observe_all(pairs: list[Pair], observations: list[Observation]) -> list[Pair]:
+        """Each pair with its observation. The pairs must be ones a check made for itself
+        (``unprobed``) and has given no one yet: a frozen dataclass, but nothing can have
+        hashed or kept them, so each unobserved one takes its observation in place (40,000
+        copies by ``with_observed`` cost 23 ms at N = 200, this a few); a pair seen twice,
+        or observed already, is copied."""
+        out = []
+        for pair, observed in zip(pairs, observations, strict=True):
+            fields = pair.__dict__
+            if fields["observed"] is None:
+                fields["observed"] = observed
+                out.append(pair)
+            else:
+                out.append(pair.with_observed(observed))
+        return out
+
     @property
     def matches(self) -> bool | None:
         """None before probing; otherwise whether the model predicted what the kernel did

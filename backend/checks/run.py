@@ -357,7 +357,7 @@ async def _run_check(
             timings["unpin_neighbours"] = time.perf_counter() - begun
     if limited:
         observations = [_limited(o) for o in observations]
-    result.pairs = [p.with_observed(o) for p, o in zip(pairs, observations, strict=True)]
+    result.pairs = Pair.observe_all(pairs, observations)
     result.probed = True
     timings["total"] = time.perf_counter() - started
     if progress:  # counting them is not free (40 ms for a mesh of 200)
