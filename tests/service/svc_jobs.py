@@ -7,8 +7,8 @@ from typing import Any
 
 from svc_topologies import star
 
-BIG = star("big", 1000)
-BIG_NAMESPACES = 1000
+BIG = star("big", 600)
+BIG_NAMESPACES = 600
 SIGNAL_TIMEOUT = 60.0
 
 
