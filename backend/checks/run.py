@@ -253,6 +253,8 @@ async def _run_check(
             timings["dad_wait"] = waited
             kernel_notes.append(f"waited {waited:.1f} s for IPv6 duplicate address detection"
                                 " to finish (tentative addresses can neither send nor answer)")
+    if reads:  # the kernel's facts above, apart from the explanation (in its time too)
+        timings["reads"] = time.perf_counter() - started
     explainer = Explainer(topology, options.outside, host_forwarding,
                           foreign if reads else None, bridge_nf,
                           probe_size=options.size, host_rp_filter=host_rp_filter,

@@ -88,6 +88,7 @@ def bench_netwright(topology: Topology, n: int, state_dir: Path) -> dict[str, An
     data = json.loads(command.stdout) if command.stdout.strip() else {}
     return {
         "probes": len(peers), "replies": replies, "mismatches": len(result.mismatches),
+        "reads_s": result.seconds.get("reads", 0.0),
         "explain_s": result.seconds.get("explain", 0.0),
         "pin_s": result.seconds.get("pin_neighbours", 0.0),
         "probe_s": result.seconds["probe"],
@@ -163,7 +164,8 @@ def print_row(row: dict[str, Any]) -> None:
     print(f"\nN={row['n']}: {ours['probes']} probes (apply {row['apply_s']:.2f} s;"
           f" load average {load:.1f} on {os.cpu_count()} CPUs)")
     print(f"  netwright check   probe {ours['probe_s'] * 1000:8.1f} ms  (pin"
-          f" {ours['pin_s'] * 1000:.1f} ms, explain {ours['explain_s'] * 1000:.1f} ms, run_check"
+          f" {ours['pin_s'] * 1000:.1f} ms, explain {ours['explain_s'] * 1000:.1f} ms (reads"
+          f" {ours['reads_s'] * 1000:.1f} ms), run_check"
           f" {ours['check_total_s'] * 1000:.1f} ms; whole command {ours['command_s']:.2f} s,"
           f" {ours['command_cpu_s']:.2f} s CPU)"
           f"  replies {ours['replies']}/{ours['probes']}, mismatches {ours['mismatches']}")

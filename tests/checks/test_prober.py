@@ -122,6 +122,17 @@ def test_neighbour_pins_are_used_and_removed(lan: dict[str, Any]) -> None:
     assert any("pinned" in note for note in result.notes)
 
 
+def test_the_kernel_reads_have_a_phase_of_their_own(lan: dict[str, Any]) -> None:
+    """``seconds`` places the kernel's reads (host forwarding, foreign rules, rp_filter, the
+    host's routes) apart from the explanation, whose clock has always included them; a bare
+    design predicted without probing reads nothing, and says no reads."""
+    probed = asyncio.run(run_check(bridge_topology(lan), CheckOptions(timeout=0.5)))
+    assert 0 < probed.seconds["reads"] <= probed.seconds["explain"]
+    assert "probe" in probed.seconds
+    predicted = asyncio.run(run_check(bridge_topology(lan), CheckOptions(probe=False)))
+    assert "reads" not in predicted.seconds and "explain" in predicted.seconds
+
+
 def test_tcp_port_probe(lan: dict[str, Any]) -> None:
     server_ns = netns_path(lan["names"][1])
 
