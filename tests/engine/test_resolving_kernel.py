@@ -13,13 +13,13 @@ from __future__ import annotations
 import sys
 
 import pytest
-from conftest import run, sh
 
 from netwright.backend.engine import Engine
 from netwright.backend.kernel.netlink import RtSocket
 from netwright.backend.kernel.netns import open_socket
 from netwright.backend.kernel.resolving import drop_resolving, resolving
 from netwright.backend.topology import parse_topology
+from tests.engine.conftest import run, sh
 
 DESIGN = """
 netwright: 1
