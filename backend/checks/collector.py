@@ -7,6 +7,10 @@ N = 200 that was a tenth of the explanation's time, and it grows with N. Paused,
 are freed by their reference counts as usual; the collector runs again when the last check
 in the process ends (checks may run in several threads of netwrightd at once), and only if it
 was running when the first one began.
+
+What the checks made and still hold when it comes back (a result of 40,000 pairs at N = 200)
+goes to the oldest generation unexamined (``gc.freeze`` then ``gc.unfreeze``): left young, the
+first collection after the pause walked all of it, 15–40 ms of every big check for nothing.
 """
 
 from __future__ import annotations
@@ -43,4 +47,14 @@ def collector_paused() -> Iterator[None]:
         with _PAUSE.lock:
             _PAUSE.holders -= 1
             if _PAUSE.holders == 0 and _PAUSE.was_enabled:
+                _age_unexamined()
                 gc.enable()
+
+
+def _age_unexamined() -> None:
+    """Move every object the collector tracks into its oldest generation without examining
+    any, unless something in this process froze objects of its own (``gc.unfreeze`` would
+    let them go too)."""
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()

@@ -36,3 +36,24 @@ def test_a_collector_that_was_off_stays_off() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_what_the_checks_made_is_not_walked_when_the_collector_comes_back() -> None:
+    """The objects made during the pause go to the oldest generation unexamined, so the next
+    (young) collection does not walk the result a check still holds."""
+    with collector_paused():
+        kept = [[] for _ in range(20_000)]
+    oldest = {id(o) for o in gc.get_objects(generation=2)}
+    assert id(kept[0]) in oldest and id(kept[-1]) in oldest
+    assert gc.get_freeze_count() == 0
+
+
+def test_objects_frozen_by_someone_else_stay_frozen() -> None:
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with collector_paused():
+            pass
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
