@@ -116,6 +116,9 @@ def test_a_reply_made_from_the_template_is_an_observation_like_any_other() -> No
     assert Observation.reply(0.5, 1) == Observation("reachable", None, 0.5)
     with pytest.raises(FrozenInstanceError):
         made.rtt_ms = 1.0  # type: ignore[misc]
+    sized = Observation.reply(0.25, 2)  # run._add_size sets a fresh reply's fields in place
+    sized.__dict__["size"] = 1500
+    assert made.size is None and Observation.reply(0.5, 1).size is None
 
 
 def test_a_gateway_that_answers_no_arp_is_named_as_such() -> None:
