@@ -122,6 +122,33 @@ def test_neighbour_pins_are_used_and_removed(lan: dict[str, Any]) -> None:
     assert any("pinned" in note for note in result.notes)
 
 
+def test_a_check_makes_only_the_probes_it_sends(lan: dict[str, Any],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each pair predicted to pass full-size packets is sent the full-size probe alone, and
+    that is the only probe made for it (no small echo made beside it and never sent: a mesh
+    of 200 made 40,000 of those)."""
+    made: list[Probe] = []
+    sent: list[Probe] = []
+    like, run = Probe.like, EchoProber.run
+
+    def counted_like(other: Probe, netns: str, size: int = 0) -> Probe:
+        made.append(like(other, netns, size))
+        return made[-1]
+
+    async def counted_run(self: EchoProber, probes: list[Probe]) -> list[Any]:
+        sent.extend(probes)
+        return await run(self, probes)
+
+    monkeypatch.setattr(Probe, "like", staticmethod(counted_like))
+    monkeypatch.setattr(EchoProber, "run", counted_run)
+    result = asyncio.run(run_check(bridge_topology(lan), CheckOptions(timeout=0.5)))
+    assert not result.mismatches
+    peers = [p for p in result.pairs if p.target.role != "self"]
+    assert peers and all(p.observed and p.observed.size for p in peers)
+    assert len(made) == len(sent) == len(result.pairs)
+    assert {id(p) for p in made} == {id(p) for p in sent}
+
+
 def test_the_kernel_reads_have_a_phase_of_their_own(lan: dict[str, Any]) -> None:
     """``seconds`` places the kernel's reads (host forwarding, foreign rules, rp_filter, the
     host's routes) apart from the explanation, whose clock has always included them; a bare
