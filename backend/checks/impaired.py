@@ -103,24 +103,30 @@ def probes_per_pair(pairs: int) -> int:
 def judge(expected: PathImpairment, rtts: list[float], sent: int) -> dict[str, Any]:
     """Measured against designed: the JSON a pair's observation carries as ``impairment``.
 
-    RTT: the median within ``RTT_SHARE`` of the designed RTT, plus twice the jitter, plus
-    ``RTT_SLACK_MS``. Loss: within three standard deviations of the count ``sent`` echoes
-    give at the designed rate, plus ``LOSS_SLACK``.
+    RTT: the fastest tenth of the echoes (their 10th percentile) within ``RTT_SHARE`` of
+    the designed RTT, plus twice the jitter, plus ``RTT_SLACK_MS``. The delay netem adds is
+    a floor under every echo, while a busy machine's scheduling only ever adds to some of
+    them: on a loaded laptop (or a VM) the median rose 13 ms over a 40 ms design while the
+    floor stayed where the design put it. Loss: within three standard deviations of the
+    count ``sent`` echoes give at the designed rate, plus ``LOSS_SLACK``.
     """
     lost = sent - len(rtts)
     loss = lost / sent if sent else 0.0
     median = statistics.median(rtts) if rtts else None
+    floor = (statistics.quantiles(rtts, n=10, method="inclusive")[0] if len(rtts) > 1
+             else median)
     rtt_room = RTT_SLACK_MS + RTT_SHARE * expected.delay_ms + 2 * expected.jitter_ms
     loss_room = LOSS_SLACK + 3 * math.sqrt(expected.loss * (1 - expected.loss) / max(sent, 1))
     problems = []
-    if median is not None and abs(median - expected.delay_ms) > rtt_room:
-        problems.append(f"RTT {median:.1f} ms, designed {expected.delay_ms:g} ms"
-                        f" (± {rtt_room:.1f})")
+    if floor is not None and median is not None and abs(floor - expected.delay_ms) > rtt_room:
+        problems.append(f"RTT {median:.1f} ms (fastest tenth {floor:.1f} ms), designed"
+                        f" {expected.delay_ms:g} ms (± {rtt_room:.1f})")
     if abs(loss - expected.loss) > loss_room:
         problems.append(f"{loss * 100:.3g} % lost, designed {expected.loss * 100:.3g} %"
                         f" (± {loss_room * 100:.3g})")
     return {"probes": sent, "received": len(rtts),
             "rtt_ms": None if median is None else round(median, 3),
+            "rtt_p10_ms": None if floor is None else round(floor, 3),
             "rtt_min_ms": round(min(rtts), 3) if rtts else None,
             "rtt_max_ms": round(max(rtts), 3) if rtts else None,
             "loss_percent": round(loss * 100, 2),

@@ -51,7 +51,9 @@ def test_the_check_measures_rtt_and_loss_against_the_design(
         seen = measured(result, source)
         assert seen["within"] and seen["probes"] == PROBES, seen
         assert (seen["designed_rtt_ms"], seen["designed_loss_percent"]) == (40.0, 20.0)
-        assert 38 <= seen["rtt_ms"] <= 50, seen  # type: ignore[operator]
+        # the floor netem sets (a loaded VM makes some echoes later: the median may rise)
+        assert 38 <= seen["rtt_p10_ms"] <= 50, seen  # type: ignore[operator]
+        assert seen["rtt_ms"] >= seen["rtt_p10_ms"], seen  # type: ignore[operator]
         assert 0 < seen["loss_percent"] < 45, seen  # type: ignore[operator]
     assert "Impaired paths, measured against the design:" in render(result)
 
