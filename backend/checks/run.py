@@ -459,39 +459,46 @@ async def _echo(prober: EchoProber, pairs: list[Pair], make: ProbeMaker
     echo follows in a second round only where the full-size probe failed (a mismatch). Only
     the probes sent are made (a mesh of 200 sends 39,800 full-size ones and 200 small).
     """
-    sized: dict[int, Probe] = {}
+    # the full-size probes, their pairs' indices and sizes side by side: what follows the
+    # probing reads these lists alone, not 40,000 pairs and probes scattered in memory
+    sized: list[Probe] = []
+    sized_at: list[int] = []
+    sizes: list[int] = []
     big_only: set[int] = set()
     small_first: list[Probe] = []  # the small echoes of the first round, in order
     small_at: list[int] = []  # and their pairs' indices
     for index, pair in enumerate(pairs):
         predicted = pair.predicted
-        if predicted.size and predicted.verdict == "reachable":
-            sized[index] = make(pair, predicted.size)
+        size = predicted.size
+        if size and predicted.verdict == "reachable":
+            sized.append(make(pair, size))
+            sized_at.append(index)
+            sizes.append(size)
             if predicted.size_verdict == "reachable":
                 big_only.add(index)
                 continue
         small_first.append(make(pair, 0))
         small_at.append(index)
-    seen = await prober.run(small_first + list(sized.values()))
+    seen = await prober.run(small_first + sized)
     observations: list[Observation | None] = [None] * len(pairs)
     for index, observed in zip(small_at, seen, strict=False):
         observations[index] = observed
     big = seen[len(small_at):]
-    again = [i for i, observed in zip(sized, big, strict=True)
+    again = [i for i, observed in zip(sized_at, big, strict=True)
              if observed.verdict != "reachable" and i in big_only]
     if again:
         for index, observed in zip(again, await prober.run([make(pairs[i], 0) for i in again]),
                                    strict=True):
             observations[index] = observed
-    for (index, probe), observed in zip(sized.items(), big, strict=True):
-        failure = pairs[index].predicted.size_send_failure
-        error = failure if observed.errno == "ENOBUFS" else None
+    for index, size, observed in zip(sized_at, sizes, big, strict=True):
+        error = pairs[index].predicted.size_send_failure if observed.errno == "ENOBUFS" \
+            else None
         small = observations[index]
         if small is None:  # the full-size probe answers for both: no copy
-            _add_size(observed, probe.size, observed, error)
+            _add_size(observed, size, observed, error)
             observations[index] = observed
         else:
-            observations[index] = _with_size(small, probe.size, observed, error)
+            observations[index] = _with_size(small, size, observed, error)
     return [observed for observed in observations if observed is not None]
 
 
