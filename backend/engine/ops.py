@@ -122,6 +122,8 @@ class NetnsDelete(Op):
     alias: str = ""
     ident: int = 0
     children: tuple[str, ...] = ()  # links in it on a parent outside it (see below)
+    ipv6: bool = True  # False: the topology as applied had no IPv6, not even link-local
+
 
     def run(self, kernel: Kernel) -> Outcome | None:
         assert self.where is not None
@@ -132,7 +134,8 @@ class NetnsDelete(Op):
         if not same:
             return Outcome()  # gone already, or not ours any more: never delete it
         try:
-            drop_resolving(kernel.socket(self.where))  # their packets would hold it ~3 s
+            if self.ipv6:  # their packets would hold it ~3 s (a socket in it: ~0.2 ms)
+                drop_resolving(kernel.socket(self.where))
             self._delete_children(kernel)
             kernel.delete_netns(self.where)
         except OSError as exc:
