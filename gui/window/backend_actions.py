@@ -34,6 +34,9 @@ from netwright.gui.model.live_compare import has_existing
 from netwright.gui.model.paths import failing_key, path_wires
 from netwright.gui.model.wording import designer_fix, designer_message
 
+#: Errors (by class name, as the client raises them) that refuse a whole call.
+CALL_REFUSALS = frozenset({"NotAuthorizedError", "BusyError", "OutdatedBackendError"})
+
 if TYPE_CHECKING:
     from netwright.gui.window.parts import WindowBase as _Base
 else:
@@ -408,7 +411,10 @@ class BackendActions(_Base):
         self.log.appendPlainText(f"{operation} failed: {message}")
         self.bottom_panel.reveal(self.log_dock)
         self.statusBar().showMessage(f"{operation} failed: {message}", 15000)
-        failing = failing_key(self.document.snapshot, getattr(error, "step", "") or message)
+        # a step that failed on an object: go to it; a refusal of the whole call (no
+        # permission, busy, an outdated backend) is no object's fault, whatever it names
+        failing = None if type(error).__name__ in CALL_REFUSALS else failing_key(
+            self.document.snapshot, getattr(error, "step", "") or message)
         if failing:
             self.go_to_key(failing)
         if operation == "Restore" and self.trial_dialog is not None:

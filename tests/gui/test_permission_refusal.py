@@ -4,6 +4,8 @@ needed which permission, and that nothing was changed — never the error's clas
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from netwright.backend.service.apply_needs import needs
 from netwright.backend.service.errors import NotAuthorizedError
 from netwright.backend.topology import parse_topology
@@ -18,7 +20,12 @@ host:
 """
 
 
-def test_a_refused_host_change_names_the_permission(window: MainWindow) -> None:
+def test_a_refused_host_change_names_the_permission(window: MainWindow,
+                                                    tmp_path: Path) -> None:
+    design = tmp_path / "gw.yaml"
+    design.write_text(ROUTER)
+    assert window.open_path(design)
+    window.scene.clearSelection()
     [host] = needs(None, parse_topology(ROUTER))
     denied = NotAuthorizedError("not authorized to …", "io.netwright.host was denied")
     refusal = host.refusal("gw", denied)
@@ -30,3 +37,5 @@ def test_a_refused_host_change_names_the_permission(window: MainWindow) -> None:
         " permission to do so (io.netwright.host) besides io.netwright.apply; nothing was"
         " changed: io.netwright.host was denied"), last
     assert window.statusBar().currentMessage() == last
+    # a permission is nobody's fault on the canvas: nothing the sentence names is selected
+    assert window.scene.selected_keys() == []
