@@ -16,6 +16,10 @@ names those that would take traffic the host sends elsewhere now — a public pr
 10.0.0.1/1 routes half the Internet into the design), one that overlaps a subnet or route
 the host has (its LAN, a VPN), and a DHCP lease, whose routes a DHCP server decides. Those
 need io.netwright.host as well; ``host_prefixes`` reads what the host has.
+
+A macvlan in passthru mode on one of the host's NICs (not a link the design makes) takes
+that NIC over: every frame it receives goes to the child, and the host's own traffic on it
+stops. ``host_wide`` names that too.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from netwright.backend.kernel.session import Kernel
 from netwright.backend.observe.state import observe_ns, owns
 from netwright.backend.topology import Topology
 from netwright.backend.topology.firewall import Masquerade, Publish, Snat
-from netwright.backend.topology.model import Host, dhcp_entries, static_entries
+from netwright.backend.topology.model import Host, Macvlan, dhcp_entries, static_entries
 
 Prefix = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -39,7 +43,22 @@ _FAMILY_WORDS = {"ipv4": "IPv4", "ipv6": "IPv6"}
 def host_wide(topology: Topology) -> list[str]:
     """The host-wide settings ``topology`` owns, in words ("IPv4 forwarding on", "masquerade
     of 10.0.0.0/24 out of wlp2s0" …); empty when it changes only its own objects."""
-    return list(_settings(topology.host).values())
+    return list(_settings(topology.host).values()) + _nic_takeovers(topology)
+
+
+def _nic_takeovers(topology: Topology) -> list[str]:
+    """The macvlan children in passthru mode on a NIC of the host (see the module's
+    opening), in words."""
+    out = []
+    for key, link in topology.interfaces.items():
+        if not isinstance(link, Macvlan) or link.mode != "passthru" or link.existing \
+                or link.parent is None:
+            continue
+        parent = topology.interfaces.get(link.parent)
+        if parent is None or parent.existing:  # the host's NIC, not a link the design makes
+            out.append(f"macvlan {key} in passthru mode takes the host's NIC {link.parent}"
+                       " over (the host's own traffic on it stops)")
+    return out
 
 
 def dropped_settings(previous: Host, host: Host) -> list[str]:

@@ -90,7 +90,7 @@ def needs(previous: Topology | None, topology: Topology,
         out.append(Need(names.ACTION_DESTROY, "delete what it made", tuple(gone), "destroy"))
     if changed := host_wide(topology) + address_takeovers(topology, taken):
         out.append(Need(names.ACTION_HOST, "change this machine's own forwarding, NAT,"
-                        " firewall or routes", tuple(changed), "do so"))
+                        " firewall, routes or NICs", tuple(changed), "do so"))
     return out
 
 

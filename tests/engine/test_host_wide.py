@@ -91,3 +91,16 @@ def test_a_host_address_whose_route_takes_the_hosts_traffic_is_named(
             "a DHCP lease on hwc (its routes are the DHCP server's)"]
     finally:
         sh("ip link del hw-up0", check=False)
+
+
+def test_a_passthru_macvlan_on_a_host_nic_takes_it_over(topo: Callable[[str], Topology]) -> None:
+    """passthru hands every frame the NIC receives to its one child: the host's own traffic
+    on that NIC stops. On a link the design makes (a veth end), it is the design's own."""
+    design = topo("netwright: 1\nname: pt\nhost: {nics: {wlp2s0: {}}}\nnamespaces: {a: {}}\n"
+                  "interfaces:\n"
+                  "  mv0: {kind: macvlan, parent: wlp2s0, mode: passthru, namespace: a}\n"
+                  "  up0: {kind: veth, peer: up1}\n  up1: {kind: veth, peer: up0}\n"
+                  "  mv1: {kind: macvlan, parent: up0, mode: passthru, namespace: a}\n"
+                  "  mv2: {kind: macvlan, parent: up1, mode: bridge, namespace: a}\n")
+    assert host_wide(design) == ["macvlan mv0 in passthru mode takes the host's NIC wlp2s0"
+                                 " over (the host's own traffic on it stops)"]

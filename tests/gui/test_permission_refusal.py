@@ -32,9 +32,9 @@ def test_a_refused_host_change_names_the_permission(window: MainWindow,
     window._on_backend_failed("Apply", NotAuthorizedError(str(refusal)))  # as the client has it
     last = window.log.toPlainText().splitlines()[-1]
     assert last == (
-        "Apply failed: applying gw would change this machine's own forwarding, NAT, firewall or"
-        " routes (IPv4 forwarding on, masquerade of 10.77.0.0/24 out of wlp2s0), which needs the"
-        " permission to do so (io.netwright.host) besides io.netwright.apply; nothing was"
+        "Apply failed: applying gw would change this machine's own forwarding, NAT, firewall,"
+        " routes or NICs (IPv4 forwarding on, masquerade of 10.77.0.0/24 out of wlp2s0), which"
+        " needs the permission to do so (io.netwright.host) besides io.netwright.apply; nothing was"
         " changed: io.netwright.host was denied"), last
     assert window.statusBar().currentMessage() == last
     # a permission is nobody's fault on the canvas: nothing the sentence names is selected

@@ -1,6 +1,6 @@
 """polkit/50-netwright-netdev.rules, as shipped: group netdev may apply, destroy and check
 without a password, but making topologies permanent, adopting objects Netwright did not
-create, and changing the machine's own forwarding, NAT, firewall or routes still need an
+create, and changing the machine's own forwarding, NAT, firewall, routes or NICs still need an
 administrator."""
 
 from __future__ import annotations
@@ -148,9 +148,9 @@ def test_netdev_member_needs_an_administrator_to_change_the_host(running, host, 
         design.chmod(0o644)
         cli = as_user(NETDEV_USER, [NETWRIGHT, "apply", "--yes", str(design)], system_bus)
         assert cli.returncode != 0, cli
-        assert "applying gw would change this machine's own forwarding, NAT, firewall or" \
-            " routes (IPv4 forwarding on, masquerade of 10.77.0.0/24 out of wlp2s0), which needs" \
-            " the permission to do so (io.netwright.host) besides io.netwright.apply;" \
+        assert "applying gw would change this machine's own forwarding, NAT, firewall," \
+            " routes or NICs (IPv4 forwarding on, masquerade of 10.77.0.0/24 out of wlp2s0)," \
+            " which needs the permission to do so (io.netwright.host) besides io.netwright.apply;" \
             " nothing was changed: authentication is required" in " ".join(cli.stderr.split())
         assert "Traceback" not in cli.stderr
         assert "which needs the permission to do so (io.netwright.host)" in " ".join(
