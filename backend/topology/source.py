@@ -9,6 +9,7 @@ and the engine writes its state files without loading the round-trip parser.
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import os
 import sys
@@ -35,7 +36,8 @@ def read_topology_text(path: str | os.PathLike[str]) -> str:
         raw = _read_stdin() if str(path) == STDIN else Path(path).read_bytes()
     except OSError as exc:
         raise TopologyError([Problem(
-            "error", "unreadable", (), f"cannot read the file: {exc.strerror}", 0, 0, name,
+            "error", "unreadable", (), f"cannot read the file: {exc.strerror}"
+            + _name_hint(str(path), exc), 0, 0, name,
         )]) from None
     try:
         return raw.decode("utf-8")
@@ -44,6 +46,16 @@ def read_topology_text(path: str | os.PathLike[str]) -> str:
             "error", "yaml-syntax", (), f"the file is not UTF-8 text (byte {exc.start})",
             0, 0, name,
         )]) from None
+
+
+def _name_hint(path: str, exc: OSError) -> str:
+    """For a missing 'seed' (no directory, no file suffix): the person most likely gave a
+    deployment's name to a command that reads a file (validate, explain, plan, apply,
+    export)."""
+    if exc.errno != errno.ENOENT or os.sep in path or path.endswith((".yaml", ".yml", ".json")):
+        return ""
+    return (f" ('{path}' looks like a topology's name, but this command reads a topology file:"
+            " `netwright list` shows the file each deployment was applied from)")
 
 
 @functools.cache

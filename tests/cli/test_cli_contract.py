@@ -56,6 +56,16 @@ def test_validate_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     assert "unreadable" in result.stdout and "No such file" in result.stdout
 
 
+def test_a_name_given_for_a_file_says_which_command_reads_a_file() -> None:
+    """'netwright export seed' (a deployment's name, not a file) says what went wrong."""
+    result = netwright("validate", "nosuchdeployment")
+    assert result.returncode == 1
+    assert ("cannot read the file: No such file or directory ('nosuchdeployment' looks like a"
+            " topology's name, but this command reads a topology file: `netwright list` shows"
+            " the file each deployment was applied from)") in result.stdout, result.stdout
+    assert "looks like" not in netwright("validate", "/nonexistent/seed.yaml").stdout
+
+
 def test_strict_fails_on_warnings() -> None:
     seed = ROOT / "examples" / "seed-ipvlan-l2.yaml"
     assert netwright("validate", str(seed)).returncode == 0
