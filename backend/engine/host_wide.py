@@ -33,7 +33,13 @@ from netwright.backend.kernel.session import Kernel
 from netwright.backend.observe.state import observe_ns, owns
 from netwright.backend.topology import Topology
 from netwright.backend.topology.firewall import Masquerade, Publish, Snat
-from netwright.backend.topology.model import Host, Macvlan, dhcp_entries, static_entries
+from netwright.backend.topology.model import (
+    Host,
+    Interface,
+    Macvlan,
+    dhcp_entries,
+    static_entries,
+)
 
 Prefix = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -104,15 +110,25 @@ def _nat_words(entry: object) -> str:
     return "NAT"
 
 
+def _made_in_host(topology: Topology) -> list[tuple[str, Interface]]:
+    """The links ``topology`` creates in the host (not in a namespace, not existing)."""
+    return [(key, link) for key, link in topology.interfaces.items()
+            if link.namespace is None and not link.existing]
+
+
+def needs_host_prefixes(topology: Topology) -> bool:
+    """Whether ``address_takeovers`` compares anything with the host's prefixes: a static
+    address on a link the design creates in the host. Without one the host is not read."""
+    return any(static_entries(link) for _key, link in _made_in_host(topology))
+
+
 def address_takeovers(topology: Topology, taken: Iterable[Prefix]) -> list[str]:
     """The addresses of links ``topology`` creates in the host whose routes would take
     traffic the host sends elsewhere now (see the module's opening); ``taken``: the subnets
     and routes the host has besides this topology's own (``host_prefixes``)."""
     taken = [t for t in taken if t.prefixlen]  # every prefix is inside a default route
     out = []
-    for key, link in topology.interfaces.items():
-        if link.namespace is not None or link.existing:
-            continue
+    for key, link in _made_in_host(topology):
         if dhcp_entries(link):
             out.append(f"a DHCP lease on {key} (its routes are the DHCP server's)")
         for entry in static_entries(link):

@@ -30,6 +30,7 @@ from netwright.backend.engine.host_wide import (
     dropped_settings,
     host_prefixes,
     host_wide,
+    needs_host_prefixes,
 )
 from netwright.backend.kernel.session import Kernel
 from netwright.backend.record import record
@@ -101,8 +102,7 @@ async def needs_now(worker: EngineWorker, topology: Topology) -> list[Need]:
     async def read() -> list[Need]:
         record = Store(worker.state_dir, worker.target).load(topology.name)
         taken: list[Prefix] = []
-        if any(link.namespace is None and not link.existing
-               for link in topology.interfaces.values()):
+        if needs_host_prefixes(topology):
             with Kernel() as kernel:
                 taken = host_prefixes(kernel, worker.target.host_netns, topology.name)
         return needs(record.topology if record is not None else None, topology, taken)

@@ -10,7 +10,12 @@ from collections.abc import Callable
 import pytest
 
 from netwright.backend.engine import Engine, ops
-from netwright.backend.engine.host_wide import address_takeovers, host_prefixes, host_wide
+from netwright.backend.engine.host_wide import (
+    address_takeovers,
+    host_prefixes,
+    host_wide,
+    needs_host_prefixes,
+)
 from netwright.backend.kernel.session import Kernel
 from netwright.backend.topology.model import Topology
 from tests.engine.conftest import run, sh
@@ -104,3 +109,16 @@ def test_a_passthru_macvlan_on_a_host_nic_takes_it_over(topo: Callable[[str], To
                   "  mv2: {kind: macvlan, parent: up1, mode: bridge, namespace: a}\n")
     assert host_wide(design) == ["macvlan mv0 in passthru mode takes the host's NIC wlp2s0"
                                  " over (the host's own traffic on it stops)"]
+
+
+def test_the_host_is_read_only_for_an_address_on_a_link_made_in_it(
+        topo: Callable[[str], Topology]) -> None:
+    """netwrightd reads the host's prefixes before an apply only when address_takeovers has
+    something to compare with them: bridge ports without addresses need no read."""
+    ports = topo("netwright: 1\nname: ports\nnamespaces: {a: {}}\ninterfaces:\n"
+                 "  br0: {kind: bridge}\n  h0: {kind: veth, peer: c0, master: br0}\n"
+                 "  c0: {kind: veth, peer: h0, namespace: a, addresses: [10.5.0.2/24]}\n")
+    assert not needs_host_prefixes(ports)
+    addressed = topo("netwright: 1\nname: ports\ninterfaces:\n"
+                     "  br0: {kind: bridge, addresses: [10.5.0.1/24]}\n")
+    assert needs_host_prefixes(addressed)
