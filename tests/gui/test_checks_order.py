@@ -18,6 +18,16 @@ from netwright.gui.model.document import TopologyDocument
 SEED = Path(__file__).resolve().parents[2] / "examples" / "seed-ipvlan-l2-default.yaml"
 
 
+def _predicted(qtbot, text: str) -> ChecksView:  # type: ignore[no-untyped-def]
+    """A Checks view showing the predictions for the design ``text``."""
+    view = ChecksView(make_theme(False))
+    qtbot.addWidget(view)
+    document = TopologyDocument()
+    document.load_text(text)
+    view.show_result(predict(document), measured=False)
+    return view
+
+
 def _headers(view: ChecksView, vertical: bool) -> list[str]:
     matrix = view.matrix
     count = matrix.rowCount() if vertical else matrix.columnCount()
@@ -26,11 +36,7 @@ def _headers(view: ChecksView, vertical: bool) -> list[str]:
 
 
 def test_each_row_s_own_column_comes_in_the_rows_order(qtbot) -> None:  # type: ignore[no-untyped-def]
-    view = ChecksView(make_theme(False))
-    qtbot.addWidget(view)
-    document = TopologyDocument()
-    document.load_text(SEED.read_text())
-    view.show_result(predict(document), measured=False)
+    view = _predicted(qtbot, SEED.read_text())
     assert _headers(view, vertical=True) == ["net1", "net2"]
     columns = _headers(view, vertical=False)
     assert columns[-2:] == ["net1/ipvlan1", "net2/ipvlan2"]  # was net2/ipvlan2 first
@@ -38,11 +44,7 @@ def test_each_row_s_own_column_comes_in_the_rows_order(qtbot) -> None:  # type: 
 
 
 def test_many_namespaces_put_the_own_cells_on_one_diagonal(qtbot) -> None:  # type: ignore[no-untyped-def]
-    view = ChecksView(make_theme(False))
-    qtbot.addWidget(view)
-    document = TopologyDocument()
-    document.load_text(star_topology(30))
-    view.show_result(predict(document), measured=False)
+    view = _predicted(qtbot, star_topology(30))
     rows, columns = _headers(view, vertical=True), _headers(view, vertical=False)
     assert rows == [f"n{i}" for i in range(30)] + ["host"]
     first = columns.index("n0/c0")
@@ -53,13 +55,9 @@ def test_many_namespaces_put_the_own_cells_on_one_diagonal(qtbot) -> None:  # ty
 
 
 def test_a_cell_s_tooltip_is_its_explanation(qtbot) -> None:  # type: ignore[no-untyped-def]
-    view = ChecksView(make_theme(False))
-    qtbot.addWidget(view)
+    view = _predicted(qtbot, SEED.read_text())
     view.resize(900, 300)
     view.show()
-    document = TopologyDocument()
-    document.load_text(SEED.read_text())
-    view.show_result(predict(document), measured=False)
     matrix = view.matrix
     column = next(c for c in range(matrix.columnCount()) if matrix.pair_at(0, c))
     at = matrix.cell_rect(0, column).center()
@@ -74,11 +72,7 @@ def test_a_cell_s_tooltip_is_its_explanation(qtbot) -> None:  # type: ignore[no-
 
 
 def test_moving_onto_a_row_s_own_cell_clears_the_explanation(qtbot) -> None:  # type: ignore[no-untyped-def]
-    view = ChecksView(make_theme(False))
-    qtbot.addWidget(view)
-    document = TopologyDocument()
-    document.load_text(SEED.read_text())
-    view.show_result(predict(document), measured=False)
+    view = _predicted(qtbot, SEED.read_text())
     own = view.matrix.columnCount() - 2  # net1/ipvlan1, in net1's row
     view.matrix.setCurrentCell(0, own - 1)
     assert "net1" in view.explanation.toPlainText()
