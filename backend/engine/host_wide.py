@@ -63,7 +63,7 @@ def _nic_takeovers(topology: Topology) -> list[str]:
         parent = topology.interfaces.get(link.parent)
         if parent is None or parent.existing:  # the host's NIC, not a link the design makes
             out.append(f"macvlan {key} in passthru mode takes the host's NIC {link.parent}"
-                       " over (the host's own traffic on it stops)")
+                       " over, and the host's own traffic on it stops")
     return out
 
 

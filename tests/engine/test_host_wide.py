@@ -108,7 +108,7 @@ def test_a_passthru_macvlan_on_a_host_nic_takes_it_over(topo: Callable[[str], To
                   "  mv1: {kind: macvlan, parent: up0, mode: passthru, namespace: a}\n"
                   "  mv2: {kind: macvlan, parent: up1, mode: bridge, namespace: a}\n")
     assert host_wide(design) == ["macvlan mv0 in passthru mode takes the host's NIC wlp2s0"
-                                 " over (the host's own traffic on it stops)"]
+                                 " over, and the host's own traffic on it stops"]
 
 
 def test_the_host_is_read_only_for_an_address_on_a_link_made_in_it(
