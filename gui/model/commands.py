@@ -7,7 +7,8 @@ Moves merge (``id()``/``mergeWith()``) while they belong to one drag, so a drag 
 
 A command that adds or removes items also says what is selected after it, both ways (as any
 editor does): Undo of a Delete selects what came back, Redo of it leaves nothing selected,
-Undo of a Paste gives back the selection from before it. The document announces it
+Undo of a Paste gives back the selection from before it. So does a fix: what it changed is
+selected, so the inspector shows the change. The document announces it
 (``selection_wanted``); the canvas selects.
 """
 
@@ -170,7 +171,13 @@ class ChangeKindCommand(EditsCommand):
 
 
 class FixCommand(EditsCommand):
-    """A problem's or a check cell's "Apply fix": its edits as one step."""
+    """A problem's or a check cell's "Apply fix": its edits as one step. The items it
+    changes (``fixed``: the namespace a route was added to; none for the host's own
+    settings, which the design's form shows) are selected; undone, what was selected
+    before (``before``)."""
 
-    def __init__(self, document: TopologyDocument, label: str, edits: list[Edit]) -> None:
+    def __init__(self, document: TopologyDocument, label: str, edits: list[Edit],
+                 fixed: list[str], before: Selection = NOTHING) -> None:
         super().__init__(document, f"Fix: {label}", edits)
+        self.selected_after_redo = (fixed, [])
+        self.selected_after_undo = before

@@ -15,7 +15,7 @@ import copy
 from collections.abc import Iterable
 from typing import Any
 
-from netwright.gui.model.commands import EditsCommand
+from netwright.gui.model.commands import NOTHING, EditsCommand, Selection
 from netwright.gui.model.document import Edit, TopologyDocument
 from netwright.gui.model.edits import position
 from netwright.gui.model.live_compare import REFERENCES, compare
@@ -25,12 +25,16 @@ GAP = 200.0  # between the design's right edge and the copy
 
 
 class CopyFromHostCommand(EditsCommand):
-    """"Copy from host obsvh1, obs-red …": one undo step."""
+    """"Copy from host obsvh1, obs-red …": one undo step. As a paste: what it adds is
+    selected in the design; undone, what the design had selected before (``before``)."""
 
-    def __init__(self, document: TopologyDocument, keys: list[str], edits: list[Edit]) -> None:
+    def __init__(self, document: TopologyDocument, keys: list[str], edits: list[Edit],
+                 before: Selection = NOTHING) -> None:
         shown = ", ".join(keys[:3]) + (f" and {len(keys) - 3} more" if len(keys) > 3 else "")
         super().__init__(document, f"Copy from host {shown}", edits)
         self.keys = keys
+        self.selected_after_redo = (keys, [])
+        self.selected_after_undo = before
 
 
 def needed(live: Snapshot, selected: Iterable[str]) -> list[str]:

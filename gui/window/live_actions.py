@@ -319,7 +319,8 @@ class LiveHost(QObject):
         if not keys:
             w.statusBar().showMessage("the design already has the selected objects", 6000)
             return []
-        w.push(CopyFromHostCommand(w.document, keys, edits))
+        # the design's selection: Undo gives it back (the copy is selected, as a paste is)
+        w.push(CopyFromHostCommand(w.document, keys, edits, w._selection()))
         if self.showing:
             self._lock(True)  # the push re-enabled Undo; it stays greyed here
         w.statusBar().showMessage(

@@ -48,7 +48,7 @@ from netwright.gui.canvas.export import (
 from netwright.gui.canvas.free_spot import free_spot
 from netwright.gui.canvas.graph_layout import LayoutUnavailableError, dot_positions
 from netwright.gui.canvas.items import box_shape
-from netwright.gui.canvas.scene import GRID, TopologyScene
+from netwright.gui.canvas.scene import GRID, TopologyScene, key_of_path
 from netwright.gui.canvas.theme import current_theme
 from netwright.gui.canvas.view import CanvasView
 from netwright.gui.dialogs.capture import CaptureDialog
@@ -489,8 +489,12 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
             self.document.snapshot, self.document.get, problem))
 
     def apply_fix(self, fix: Fix) -> None:
-        """A problem's or a check cell's fix, as one undo step."""
-        self.push(FixCommand(self.document, fix.label, list(fix.edits)))
+        """A problem's or a check cell's fix, as one undo step; what it changes is selected
+        (Undo gives back the selection from before it)."""
+        fixed = list(dict.fromkeys(key for edit in fix.edits
+                                   if (key := key_of_path(edit.path)) is not None))
+        self.push(FixCommand(self.document, fix.label, list(fix.edits), fixed,
+                             self._selection()))
         self.statusBar().showMessage(f"{fix.label} (Undo takes it back)", 6000)
         self._show_problem_fix()
 

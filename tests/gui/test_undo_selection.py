@@ -1,10 +1,13 @@
 """Undo and Redo leave a selection, as any editor does: Undo of a Delete selects what came
-back (it selected nothing), Redo of it selects nothing; Undo of a Paste or a Duplicate gives
-back the selection from before it, Redo selects the copies again. The keys are pressed on
-the canvas (Delete, Ctrl+Z, Ctrl+Shift+Z, Ctrl+C, Ctrl+V), as a keyboard user does."""
+back (it selected nothing), Redo of it selects nothing; Undo of a Paste, a Duplicate, a Copy
+into Design or an Apply fix gives back the selection from before it, Redo selects the copies
+(what the fix changed) again. The keys are pressed on the canvas (Delete, Ctrl+Z,
+Ctrl+Shift+Z, Ctrl+C, Ctrl+V), as a keyboard user does."""
 
 from __future__ import annotations
 
+import asyncio
+from datetime import datetime
 from pathlib import Path
 
 from gestures import double_click
@@ -13,9 +16,22 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from test_host_facts_window import host_facts
 
+from netwright.gui.link.live import Observation
+from netwright.gui.model.fixes import forwarding_fix
 from netwright.gui.window.main import MainWindow
 
 CTRL = Qt.KeyboardModifier.ControlModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+LIVE_HOST = """netwright: 1
+name: live-host
+namespaces:
+  obs-red: {existing: true}
+interfaces:
+  obsvh1: {kind: veth, existing: true, peer: red-eth0}
+  red-eth0: {kind: veth, name: eth0, existing: true, namespace: obs-red, peer: obsvh1,
+             addresses: [172.30.0.2/24]}
+"""
+"""A host as the backend observes it: a namespace and a veth pair into it."""
 
 
 def _press(window: MainWindow, key: Qt.Key,
@@ -71,6 +87,70 @@ def test_undo_of_a_paste_gives_back_the_selection_before_it(window: MainWindow,
     assert window.scene.selected_keys() == ["net2"]
     _redo(window)
     assert sorted(window.scene.selected_keys()) == sorted(pasted)
+
+
+def test_undo_of_a_copy_into_design_gives_back_the_selection_before_it(
+        window: MainWindow, seed: Path, loop: asyncio.AbstractEventLoop) -> None:
+    """As a paste: what Copy into Design (Ctrl+Shift+Y in the live view) adds is selected in
+    the design, seen on Back to Design (Ctrl+Shift+B); Undo selects what the design had
+    selected before (it kept the copy's keys, gone), Redo the copy again."""
+    assert window.open_path(seed)
+    window.scene.select_keys(["net2"])
+    live = window.live
+    live.show_live()
+    loop.run_until_complete(live.show_observation(
+        Observation(LIVE_HOST, [], datetime.now(), False)))
+    live.scene.select_keys(["obs-red"])  # with its veth and the veth's peer
+    _press(window, Qt.Key.Key_Y, CTRL | SHIFT)
+    copied = ["obs-red", "obsvh1", "red-eth0"]
+    assert all(k in window.document.snapshot.namespaces or k in window.document.snapshot.interfaces
+               for k in copied), window.statusBar().currentMessage()
+    assert live.inspector_dock.isVisible() and not window.inspector_dock.isVisible()
+    _press(window, Qt.Key.Key_B, CTRL | SHIFT)
+    assert window.view.scene() is window.scene
+    assert sorted(window.scene.selected_keys()) == copied
+    _undo(window)
+    assert "obs-red" not in window.document.snapshot.namespaces
+    assert window.scene.selected_keys() == ["net2"]
+    _redo(window)
+    assert sorted(window.scene.selected_keys()) == copied
+
+
+def test_undo_of_an_applied_fix_gives_back_the_selection_before_it(window: MainWindow,
+                                                                  seed: Path) -> None:
+    """Apply fix of a problem selects what it changed (net1, given a default route: the
+    inspector shows the route); Undo selects what was selected before, Redo net1 again."""
+    assert window.open_path(seed)
+    window.scene.select_keys(["net2"])
+    window.problems_dock.raise_()
+    view = window.problems
+    item = next(view.topLevelItem(i) for i in range(view.topLevelItemCount())
+                if view.topLevelItem(i).text(1).startswith("namespace net1"))
+    view.scrollToItem(item)
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                     Qt.KeyboardModifier.NoModifier, view.visualItemRect(item).center())
+    assert window.problems_fix.label.text().startswith("Fix: Add a default route in net1")
+    QTest.mouseClick(window.problems_fix.button, Qt.MouseButton.LeftButton)
+    assert window.document.get(("namespaces", "net1", "routes"))
+    assert window.scene.selected_keys() == ["net1"] and window.inspector.key == "net1"
+    _undo(window)
+    assert not window.document.get(("namespaces", "net1", "routes"))
+    assert window.scene.selected_keys() == ["net2"]
+    _redo(window)
+    assert window.scene.selected_keys() == ["net1"]
+
+
+def test_a_fix_of_the_hosts_own_setting_selects_the_designs_form(window: MainWindow,
+                                                                 seed: Path) -> None:
+    """Forwarding turned on for the host is in the design's form (the inspector with
+    nothing selected), as a double-click on such a problem shows it."""
+    assert window.open_path(seed)
+    window.scene.select_keys(["net2"])
+    fix = forwarding_fix(window.document.get, ("host",), "the host", "4")
+    window.apply_fix(fix)
+    assert window.scene.selected_keys() == [] and window.inspector.key is None
+    _undo(window)
+    assert window.scene.selected_keys() == ["net2"]
 
 
 def test_undo_of_a_duplicate_selects_the_original(window: MainWindow, seed: Path) -> None:
