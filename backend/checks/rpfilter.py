@@ -71,17 +71,24 @@ class ReversePath:
         where = place_label(place)
         setting = (f"rp_filter is {MODES[mode]} ({mode}) on {where}'s {name}: the maximum of"
                    f" conf.all ({every}) and conf.{name} ({own})")
-        relax = (f"or set net.ipv4.conf.all.rp_filter and net.ipv4.conf.{name}.rp_filter to 2"
-                 f" (loose) or 0 in {where}")
         route = self.routing.table(place, 4).lookup(source)
         if route is None:
+            # loose filtering drops a packet with no route back too: only 0 lets it in
             return (f"{where} drops packets from {source} arriving on {name}: {setting}, and"
                     f" {where} has no route back to {source}",
-                    f"add a route to {source} in {where}, {relax}")
+                    f"add a route to {source} in {where}, or"
+                    f" {_lower(where, name, every, own, 'to 0')}")
         if mode == 1 and route.dev != key:
             back = self.net.devices[route.dev].name
             return (f"{where} drops packets from {source} arriving on {name}: {setting}, and"
                     f" its route back to {source} ('{route.text}') leaves by {back}, not {name}",
                     f"route {source} back through {name} in {where} (make the path symmetric),"
-                    f" {relax}")
+                    f" or {_lower(where, name, every, own, 'to 2 (loose) or 0')}")
         return None
+
+
+def _lower(where: str, name: str, every: int, own: int, to: str) -> str:
+    """The sysctls to set ``to`` a value that lets the packet in: those that filter (a 0
+    already lets everything in and is not named)."""
+    keys = [key for key, value in (("all", every), (name, own)) if value]
+    return f"set {' and '.join(f'net.ipv4.conf.{key}.rp_filter' for key in keys)} {to} in {where}"
