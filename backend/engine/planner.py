@@ -122,11 +122,16 @@ def _plan_namespaces(b: _Builder) -> None:
         owner = parse_marker(state.marker)
         if where in wanted:
             if state.marker != wanted[where].alias:
-                b.conflict(
-                    wanted[where].key,
-                    f"a namespace named {where} already exists and does not belong to topology"
-                    f" {name}; Netwright never takes over a namespace it did not create:"
-                    " rename the namespace in the topology, or remove the existing one by hand")
+                key = wanted[where].key  # the name the user knows (in a lab, not `where`)
+                if owner is not None and owner[0] != name:
+                    b.conflict(key, f"a namespace named {key} already exists and belongs to"
+                               f" topology {owner[0]}: rename the namespace in this topology,"
+                               f" or destroy {owner[0]} first (netwright destroy {owner[0]})")
+                else:
+                    b.conflict(key, f"a namespace named {key} already exists and does not"
+                               f" belong to topology {name}; Netwright never takes over a"
+                               " namespace it did not create: rename the namespace in the"
+                               " topology, or remove the existing one by hand")
                 b.skip_wheres.add(where)
         elif owner is not None and owner[0] == name and state.foreign:
             label = b.desired.label(where)
@@ -213,12 +218,15 @@ def _plan_links(b: _Builder) -> set[str]:
             continue
         if not _owned(b, spec.where, link) or (link.owner and link.owner[1] != key):
             owner = link.owner
-            whose = (f"belongs to topology {owner[0]}" if owner and owner[0] != desired.name
-                     else "does not belong to this topology")
+            other = owner[0] if owner and owner[0] != desired.name else None
+            whose = f"belongs to topology {other}" if other else \
+                "does not belong to this topology"
+            way_out = f"destroy {other} first (netwright destroy {other})" if other else \
+                "remove the existing one by hand"
             b.conflict(key, f"an interface named {spec.name} already exists in"
                        f" {b.where_text(spec.where)} and {whose}; Netwright never deletes,"
                        " moves or re-addresses it: rename the interface in the topology"
-                       " ('name:'), or remove the existing one by hand")
+                       f" ('name:'), or {way_out}")
             continue
         reason = _replace_reason(b, spec, link)
         if reason:

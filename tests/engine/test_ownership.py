@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from netwright.backend.engine import ConflictError, Engine
+from netwright.backend.engine import ConflictError, Engine, Target
 from tests.engine.conftest import (
     ROOT,
     ip_json,
@@ -75,6 +76,24 @@ def test_another_topologys_interface_is_a_conflict(engine: Engine, topo: Any,
     with pytest.raises(ConflictError) as conflict:
         run(engine.plan(topo(MULTI)))
     assert "rbr already exists in the host and belongs to topology first" in str(conflict.value)
+    assert "('name:'), or destroy first first (netwright destroy first)" in str(conflict.value)
+
+
+def test_another_topologys_namespace_is_named_as_the_user_knows_it(
+        state_dir: Path, topo: Any, clean_host: Any) -> None:
+    """In a lab every namespace has a prefix on disk (lab-r1): the sentence names r1 and
+    the topology that holds it, and the way out is destroying that one, not 'by hand'."""
+    prefixed = Engine(state_dir, Target(netns_prefix="pfx-"))
+    try:
+        run(prefixed.apply(topo("netwright: 1\nname: holder\nnamespaces: {r1: {}}\n")))
+        with pytest.raises(ConflictError) as conflict:
+            run(prefixed.plan(topo(MULTI)))
+    finally:
+        run(prefixed.destroy("holder"))
+    assert "a namespace named r1 already exists and belongs to topology holder: rename the" \
+        " namespace in this topology, or destroy holder first (netwright destroy holder)" \
+        in str(conflict.value)
+    assert "pfx-" not in str(conflict.value)
 
 
 def test_status_names_an_unowned_object_in_the_way(engine: Engine, topo: Any,
