@@ -397,9 +397,12 @@ class BackendClient:
                 raise
             reply = await self._method(member, signature, body)
         except BackendUnavailableError:
+            # the old lab left before it answered: another call refused by it may be moving
+            # to a new lab right now (its start takes a while), so wait for that move
+            async with self._renewing:
+                pass
             if self._bus is bus:
                 raise
-            # the old lab left before it answered, as another call moved to the new one
             reply = await self._method(member, signature, body)
         return reply.body[0] if reply.body else None
 
