@@ -47,10 +47,10 @@ $(STAMP): pyproject.toml | $(VENV)/bin/pip
 # line in that .pth file instead, which costs `site` one directory lookup. Made again after
 # every install (pip writes the finder's line back). tests/test_import_links.py holds it.
 $(LINKED): $(STAMP)
-	mkdir -p $(LINKS)/netwright
-	ln -sfn $(CURDIR)/backend $(LINKS)/netwright/backend
-	ln -sfn $(CURDIR)/gui $(LINKS)/netwright/gui
-	echo $(abspath $(LINKS)) >"$$($(PY) -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/__editable__.netwright-$(VERSION).pth"
+	mkdir -p "$(LINKS)/netwright"
+	ln -sfn "$(CURDIR)/backend" "$(LINKS)/netwright/backend"
+	ln -sfn "$(CURDIR)/gui" "$(LINKS)/netwright/gui"
+	echo "$(abspath $(LINKS))" >"$$($(PY) -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/__editable__.netwright-$(VERSION).pth"
 	touch $(LINKED)
 
 deps:
