@@ -221,6 +221,12 @@ class Explainer:
         """What the predictions leave out, in words. Without ``any_pairs`` the nothing-to-check
         sentence (nothing.py) already says why DHCP addresses give no pair."""
         notes = list(self.extra_notes) + self.dad.notes()
+        outside = self.net.outside
+        if outside is not None and any_pairs and not any(
+                self.net.local_addresses(place, outside.version) for place in self.sources()):
+            notes.append(f"nothing is predicted towards the outside address {outside}: no"
+                         f" namespace (nor the host) has an IPv{outside.version} address to"
+                         " send from")
         host = sorted(v for place, v in self.net.forwarding_asked if place is None)
         if host:
             notes.append("host forwarding: " + "; ".join(

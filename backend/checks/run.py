@@ -95,6 +95,14 @@ class CheckOptions:
             except ValueError:
                 raise CheckOptionsError(f"{flag} {quote(value)} is not an IP address" + (
                     " (or ADDR@NAMESPACE)" if flag == "--from" else "")) from None
+        if self.outside is not None:
+            outside = ipaddress.ip_address(self.outside)
+            nowhere = not_beyond_a_gateway(outside)
+            if nowhere:
+                example = "198.51.100.7" if outside.version == 4 else "2001:db8::7"
+                raise CheckOptionsError(
+                    f"--target-outside {quote(self.outside)} is {nowhere}, not an address"
+                    f" beyond the gateway: name one out there (e.g. {example})")
         place = split_source(self.source)[1] if self.source is not None else None
         if place is not None and place != "host" and not is_identifier(place):
             raise CheckOptionsError(f"--from {quote(self.source)} names no namespace after '@'"
@@ -114,6 +122,20 @@ class CheckOptions:
         if unknown:
             raise CheckOptionsError(f"unknown check option(s): {', '.join(sorted(unknown))}")
         return cls(**data)
+
+
+def not_beyond_a_gateway(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
+    """What ``address`` is when no router forwards to it (a namespace's own loopback, a
+    link's multicast or link-local scope), in words; "" for an address out there."""
+    if address.is_loopback:
+        return "a loopback address (every namespace answers it itself)"
+    if address.is_unspecified:
+        return "the unspecified address"
+    if address.is_multicast or address == ipaddress.IPv4Address("255.255.255.255"):
+        return "a multicast or broadcast address"
+    if address.is_link_local:
+        return "a link-local address (no router forwards it)"
+    return ""
 
 
 @dataclass(frozen=True)

@@ -61,3 +61,29 @@ def test_no_gateway_no_outside(tmp_path: Path, capsys: pytest.CaptureFixture[str
                     "  x: {kind: veth, peer: y, namespace: a, addresses: [10.0.0.1/24]}\n"
                     "  y: {kind: veth, peer: x, namespace: b, addresses: [10.0.0.2/24]}\n")
     assert outside_pairs(explain_json(capsys, str(bare))) == []
+
+
+@pytest.mark.parametrize(("address", "said"), [
+    ("127.0.0.1", "is a loopback address (every namespace answers it itself)"),
+    ("::1", "is a loopback address (every namespace answers it itself)"),
+    ("224.0.0.1", "is a multicast or broadcast address"),
+    ("255.255.255.255", "is a multicast or broadcast address"),
+    ("fe80::1", "is a link-local address (no router forwards it)"),
+    ("0.0.0.0", "is the unspecified address"),
+])
+def test_an_outside_no_router_forwards_to_is_refused(
+        address: str, said: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """127.0.0.1 was predicted 'leaves wlp2s0 as 192.168.31.240 (masquerade in host)'."""
+    assert main(["explain", str(EXAMPLES / "docker-bridge.yaml"), "--target-outside",
+                 address]) == 1
+    err = capsys.readouterr().err
+    assert f"--target-outside '{address}' {said}, not an address beyond the gateway" in err
+
+
+def test_an_outside_nothing_can_send_to_is_said(capsys: pytest.CaptureFixture[str]) -> None:
+    """An IPv6 outside for an IPv4-only design gave no column and no word."""
+    data = explain_json(capsys, str(EXAMPLES / "docker-bridge.yaml"), "--target-outside",
+                        "2001:db8::5")
+    assert outside_pairs(data) == []
+    assert "nothing is predicted towards the outside address 2001:db8::5: no namespace (nor" \
+        " the host) has an IPv6 address to send from" in data["notes"]  # type: ignore[operator]
