@@ -252,6 +252,13 @@ class CheckMatrixModel(QAbstractTableModel):
         self._grid, self.texts, self.column_texts = grid, texts, column_texts
         self.endResetModel()
 
+    def recolour(self) -> None:
+        """Every cell's colour is asked for again (a light/dark switch); nothing else is."""
+        if self.sources and self.targets:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self.sources) - 1, len(self.targets) - 1),
+                                  [Qt.ItemDataRole.BackgroundRole])
+
     def pair_index(self, row: int, column: int) -> int:
         """The index into ``pairs`` of the cell at ``row``, ``column``; -1: blank or none."""
         if 0 <= row < len(self.sources) and 0 <= column < len(self.targets):
@@ -377,6 +384,7 @@ class ChecksView(QWidget):
         super().__init__(parent)
         self.theme = theme
         self.result: dict[str, Any] = {}
+        self._brushes: dict[tuple[bool, int], QBrush] = {}  # the few of one drawing and theme
         self.measured: dict[str, Any] | None = None  # the last Check's result
         self.stale = False  # the design changed since that Check
         layout = QVBoxLayout(self)
@@ -452,6 +460,7 @@ class ChecksView(QWidget):
         sources = list(dict.fromkeys(str(p.get("source")) for p in pairs))
         targets = column_order(result.get("pairs", []), sources)
         brushes: dict[tuple[bool, int], QBrush] = {}
+        self._brushes = brushes  # emptied by a theme switch, so the cells are coloured anew
         self.matrix.cells.show(pairs, sources, targets,
                                lambda pair: self._brush(pair, measured, brushes))
         self.matrix.fit_columns()
@@ -490,6 +499,13 @@ class ChecksView(QWidget):
             colour.setAlpha(key[1])
             made[key] = QBrush(colour)
         return made[key]
+
+    def set_theme(self, theme: Theme) -> None:
+        """Follow a light/dark palette switch: the cells are coloured again, the result, the
+        current cell and its explanation stay (the explanation's text is the palette's)."""
+        self.theme = theme
+        self._brushes.clear()
+        self.matrix.cells.recolour()
 
     def cell(self, source: str, target: str) -> dict[str, Any] | None:
         """The pair of the cell from ``source`` to ``target`` (an address or its label)."""

@@ -868,5 +868,6 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
                 self.theme = theme
                 self.scene.set_theme(theme)
                 self.leases_table.set_theme(theme)
+                self.checks.set_theme(theme)
                 self.view.setBackgroundBrush(theme.background)
         super().changeEvent(event)
