@@ -56,7 +56,8 @@ def register(subparsers: Any) -> None:
     check.add_argument("--json", action="store_true", help="print the result as JSON")
     check.add_argument("--target-outside", metavar="ADDR",
                        help="also probe this address beyond the gateway (in the lab: the lab's"
-                       " outside address by default; on a real host: none unless given)")
+                       " outside address by default, for a design with a host NIC or an"
+                       " address in the host; on a real host: none unless given)")
     check.add_argument("--timeout", type=float, default=1.0, metavar="SECONDS",
                        help="per attempt (default 1 s; one retry)")
     check.add_argument("--port", type=tcp_port, metavar="PORT",
