@@ -531,7 +531,9 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
             # Select All adds took 25 ms an item (Select All of 200 namespaces: 20 s)
             return
         self.inspector.show_key(shown)
-        if len(keys) == 1:
+        if len(keys) == 1 and not self.inspector_dock.isHidden():
+            # hidden while the live view shows its Observed dock: raised then, Qt would not
+            # raise it when Back to Design shows it again (History stayed in front)
             self.inspector_dock.raise_()
 
     # -- canvas requests → undo commands ----------------------------------------------------

@@ -13,7 +13,7 @@ from pathlib import Path
 from gestures import double_click
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QTabBar
 from test_host_facts_window import host_facts
 
 from netwright.gui.link.live import Observation
@@ -38,6 +38,13 @@ def _press(window: MainWindow, key: Qt.Key,
            modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
     window.view.setFocus()
     QTest.keyClick(window.view.viewport(), key, modifiers)
+
+
+def _front_tab(window: MainWindow, title: str) -> str:
+    """The tab in front in the window's tab group that has a tab ``title``."""
+    bar = next(bar for bar in window.findChildren(QTabBar) if bar.isVisible()
+               and title in [bar.tabText(i) for i in range(bar.count())])
+    return bar.tabText(bar.currentIndex())
 
 
 def _undo(window: MainWindow) -> None:
@@ -109,6 +116,7 @@ def test_undo_of_a_copy_into_design_gives_back_the_selection_before_it(
     _press(window, Qt.Key.Key_B, CTRL | SHIFT)
     assert window.view.scene() is window.scene
     assert sorted(window.scene.selected_keys()) == copied
+    assert _front_tab(window, "Inspector") == "Inspector"  # not History, beside it
     _undo(window)
     assert "obs-red" not in window.document.snapshot.namespaces
     assert window.scene.selected_keys() == ["net2"]
