@@ -421,7 +421,10 @@ class Flows:
             parts[1] = "proto: icmpv6"
         if packet.dport is not None:
             parts.append(f"dport: {packet.dport}")
-        parts.append(f"from: {packet.src}" if inbound else f"to: {packet.dst}")
+        # the outside stands for any address out there: admit the service, not that sender
+        from_anywhere = packet.src == self.net.outside
+        parts.append(f"from: {packet.src}" if inbound and not from_anywhere
+                     else f"to: {packet.dst}")
         rule = "{" + ", ".join(parts) + "}"
         if decision.rule is not None and not decision.rule.startswith("drop (the port"):
             return f"in {where}, put {rule} before '{decision.rule}' (or narrow that rule)"

@@ -140,7 +140,7 @@ def run_explain_command(args: argparse.Namespace) -> int:
     from netwright.backend.checks.explain import Explainer, default_outside
     from netwright.backend.checks.results import CheckResult
     from netwright.backend.checks.run import CheckOptions
-    from netwright.backend.checks.services import with_services
+    from netwright.backend.checks.services import from_outside, with_services
     if args.deployed:
         from netwright.backend.cli.explain_deployed import explain_deployed
 
@@ -154,6 +154,8 @@ def run_explain_command(args: argparse.Namespace) -> int:
                            size=args.size, source=args.source)
     explainer = Explainer(topology, options.outside, probe_size=options.size)
     pairs = with_services(explainer, explainer.pairs(options.source))
+    if options.source is None:  # the outside, connecting to the host's published ports
+        pairs += from_outside(explainer)
     notes = explainer.notes(any_pairs=bool(pairs))
     if stand_in is not None and pairs:
         notes.append(f"'outside' ({stand_in}, a documentation address) stands for any address"

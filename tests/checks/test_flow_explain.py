@@ -54,6 +54,19 @@ def test_docker_nat_sentences_and_the_outside() -> None:
     assert _service(pairs, "c1", "192.168.31.240", "tcp", 8080) == "unreachable"  # no DNAT
 
 
+def test_a_published_port_the_firewall_drops_gets_a_rule_for_the_service() -> None:
+    """The outside stands for any address out there: the fix admits the service (to:),
+    not that one sender (from: 203.0.113.114)."""
+    text = (EXAMPLES / "docker-bridge.yaml").read_text().replace("dport: 80, to: 172.17.0.2",
+                                                                 "dport: 443, to: 172.17.0.2")
+    explainer = Explainer(parse_topology(text), "203.0.113.114")
+    published = next(p for p in with_services(explainer, explainer.pairs(), True)
+                     if p.source == "outside").services[0].predicted
+    assert published.verdict == "unreachable"
+    assert published.fix == ("add to host.firewall.forward.rules: {action: accept, proto: tcp,"
+                             " dport: 80, to: 172.17.0.2}")
+
+
 def test_probed_ports_named_and_one_unnamed() -> None:
     _doc, topology = load_topology(EXAMPLES / "docker-bridge.yaml")
     assert probed_ports(topology) == [("tcp", 80), ("tcp", 8080), ("tcp", 9)]

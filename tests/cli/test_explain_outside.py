@@ -87,3 +87,18 @@ def test_an_outside_nothing_can_send_to_is_said(capsys: pytest.CaptureFixture[st
     assert outside_pairs(data) == []
     assert "nothing is predicted towards the outside address 2001:db8::5: no namespace (nor" \
         " the host) has an IPv6 address to send from" in data["notes"]  # type: ignore[operator]
+
+
+def test_explain_predicts_the_outside_reaching_a_published_port(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """docker's `-p 8080:80`: only a check in the lab said whether it works; explain, which
+    predicts from the file alone, said nothing of it."""
+    data = explain_json(capsys, str(EXAMPLES / "docker-bridge.yaml"))
+    pairs = data["pairs"]
+    assert isinstance(pairs, list)
+    published = [p for p in pairs if p["source"] == "outside"]
+    assert [(p["target"], [(s["proto"], s["port"], s["predicted"]["verdict"])
+                           for s in p["services"]]) for p in published] == [
+        ("192.168.31.240", [("tcp", 8080, "reachable")])]
+    assert "outside → 192.168.31.240:8080 reaches c1:80 (published in host)" \
+        in published[0]["services"][0]["predicted"]["reason"]
