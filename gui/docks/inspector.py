@@ -35,6 +35,7 @@ from netwright.gui.docks.host_panel import HostFactsPanel
 from netwright.gui.docks.lease_views import LeasePanel
 from netwright.gui.docks.packet_panel import PacketPanel, PortFirewallPanel
 from netwright.gui.docks.rows_table import CellTable
+from netwright.gui.docks.wheel_guard import wheel_scrolls_page
 from netwright.gui.model.commands import RenameCommand, SetFieldCommand
 from netwright.gui.model.document import DELETE, Edit, TopologyDocument
 from netwright.gui.model.edits import EditRefusedError, rename_edits
@@ -304,6 +305,7 @@ class Inspector(QWidget):
             return box
         if spec.editor in ("choice", "ref"):
             combo = QComboBox()
+            wheel_scrolls_page(combo)
             combo.setEditable(spec.editor == "ref")
             combo.addItems(list(spec.choices) or self._references(spec.name, snapshot))
             combo.activated.connect(

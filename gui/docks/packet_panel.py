@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from netwright.gui.docks.error_label import error_label
 from netwright.gui.docks.rows_table import RowsTable
+from netwright.gui.docks.wheel_guard import wheel_scrolls_page
 from netwright.gui.model.document import DELETE, Edit, TopologyDocument
 from netwright.gui.model.rule_rows import (
     HOOKS,
@@ -87,6 +88,7 @@ class ChainEditor(_Section):
         row = QHBoxLayout()
         row.addWidget(QLabel("Policy"))
         self.policy = QComboBox()
+        wheel_scrolls_page(self.policy)
         self.policy.addItems(["accept", "drop"])
         self.policy.setToolTip("What happens to a packet no rule decides")
         self.policy.activated.connect(lambda _i: self.commit(
@@ -230,6 +232,7 @@ class PacketPanel(QGroupBox):
                                            owner)
         for family in ("ipv4", "ipv6"):
             combo = QComboBox()
+            wheel_scrolls_page(combo)
             combo.addItems([text for text, _ in FORWARDING_CHOICES])
             combo.activated.connect(lambda index, f=family: self.forwarding_section.commit(
                 forwarding_edits(document.get, base, f, FORWARDING_CHOICES[index][1]),
@@ -239,6 +242,7 @@ class PacketPanel(QGroupBox):
         form.addRow(self.forwarding_section.error)
         layout.addLayout(form)
         self.tabs = QTabWidget()
+        wheel_scrolls_page(self.tabs.tabBar())
         self.chains = {hook: ChainEditor(document, commit, (*base, "firewall", hook), owner)
                        for hook in HOOKS}
         for hook, editor in self.chains.items():
@@ -285,6 +289,7 @@ class PortFirewallPanel(QGroupBox):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 8, 4, 4)
         self.tabs = QTabWidget()
+        wheel_scrolls_page(self.tabs.tabBar())
         self.chains = {side: ChainEditor(document, commit, (*self.base, side), key)
                        for side in PORT_SIDES}
         for side, editor in self.chains.items():

@@ -33,6 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netwright.gui.docks.wheel_guard import wheel_scrolls_page
+
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -49,6 +51,7 @@ class ChoiceDelegate(QStyledItemDelegate):
         if choices is None:
             return super().createEditor(parent, option, index)
         combo = QComboBox(parent)
+        wheel_scrolls_page(combo)
         combo.addItems(list(choices))
         combo.activated.connect(lambda _i, c=combo: self.commitData.emit(c))
         return combo
