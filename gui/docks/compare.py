@@ -16,6 +16,7 @@ from netwright.gui.canvas.theme import Theme
 from netwright.gui.model.live_compare import DRIFTED, EXTRA, MISSING, Comparison
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
+KIND_ROLE = Qt.ItemDataRole.UserRole + 1  # missing, extra or drifted: the row's colour
 TITLES = {MISSING: "missing on the host", EXTRA: "extra on the host", DRIFTED: "drifted"}
 
 
@@ -51,8 +52,16 @@ class CompareView(QWidget):
                     continue
                 row = QListWidgetItem(f"{TITLES[kind]} · {item.text}")
                 row.setData(KEY_ROLE, item.key)
+                row.setData(KIND_ROLE, kind)
                 row.setForeground(QBrush(mark_colour(self.theme, kind)))
                 self.rows.addItem(row)
+
+    def set_theme(self, theme: Theme) -> None:
+        """Follow a light/dark palette switch: the rows coloured again, in place."""
+        self.theme = theme
+        for i in range(self.rows.count()):
+            row = self.rows.item(i)
+            row.setForeground(QBrush(mark_colour(theme, str(row.data(KIND_ROLE)))))
 
     def keys(self) -> list[str]:
         return [self.rows.item(i).data(KEY_ROLE) for i in range(self.rows.count())]

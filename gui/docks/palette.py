@@ -106,6 +106,13 @@ class Palette(QListWidget):
         self.itemDoubleClicked.connect(
             lambda item: self.add_requested.emit(item.data(Qt.ItemDataRole.UserRole)))
 
+    def set_theme(self, theme: Theme) -> None:
+        """Follow a light/dark palette switch: each entry's icon in the theme's kind colours,
+        as the canvas draws the kind."""
+        for row in range(self.count()):
+            item = self.item(row)
+            item.setIcon(kind_icon(theme, item.data(Qt.ItemDataRole.UserRole)))
+
     def set_compact(self, compact: bool) -> None:
         """Icons only (``True``) or icons with names."""
         if compact != self.compact:

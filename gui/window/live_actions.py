@@ -26,6 +26,7 @@ from netwright.backend.topology.problems import NetwrightError
 from netwright.gui.canvas.graph_layout import LayoutUnavailableError, dot_positions
 from netwright.gui.canvas.items import box_shape
 from netwright.gui.canvas.live_scene import LiveScene
+from netwright.gui.canvas.theme import Theme
 from netwright.gui.docks.compare import CompareView
 from netwright.gui.docks.live_inspector import ObservedPanel
 from netwright.gui.link.live import Observation, managed_text, observe
@@ -128,6 +129,11 @@ class LiveHost(QObject):
         layout = welcome.layout()
         layout.insertWidget(layout.count() - 1, button, 0, Qt.AlignmentFlag.AlignLeft)
         self.welcome_button = button
+
+    def set_theme(self, theme: Theme) -> None:
+        """Follow a light/dark palette switch, as the design's canvas does."""
+        self.scene.set_theme(theme)
+        self.compare_view.set_theme(theme)
 
     # -- showing --------------------------------------------------------------------------
 

@@ -871,5 +871,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
                 self.scene.set_theme(theme)
                 self.leases_table.set_theme(theme)
                 self.checks.set_theme(theme)
+                self.palette_list.set_theme(theme)
+                self.live.set_theme(theme)
                 self.view.setBackgroundBrush(theme.background)
         super().changeEvent(event)

@@ -3,16 +3,24 @@ the Checks dock's cells the dark theme's colours."""
 
 from __future__ import annotations
 
+import asyncio
+from datetime import datetime
 from pathlib import Path
 
 from gestures import select_unrouted_cell
+from lab_waits import idle
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from test_undo_selection import LIVE_HOST
 
+from netwright.gui.canvas.live_scene import mark_colour
 from netwright.gui.canvas.theme import make_theme
 from netwright.gui.docks.checks import CheckMatrix
+from netwright.gui.docks.compare import KIND_ROLE
+from netwright.gui.docks.palette import kind_icon
+from netwright.gui.link.live import Observation
 from netwright.gui.window.main import MainWindow
 
 
@@ -85,6 +93,41 @@ def test_the_checks_dock_follows_a_dark_palette_without_rebuilding(
         checks.show_result(dict(checks.result), measured=False)  # drawn anew in the dark
         QApplication.processEvents()
         assert _drawn(matrix, *other) == followed
+    finally:
+        app.setPalette(original)
+    qtbot.waitUntil(lambda: not window.theme.dark, timeout=2000)
+
+
+def test_the_palette_and_the_live_view_follow_a_dark_palette(
+        window: MainWindow, seed: Path, qtbot: QtBot, loop: asyncio.AbstractEventLoop) -> None:
+    """The palette's icons take the dark kind colours the canvas uses; the live host's
+    picture and the Compare dock's rows (missing, extra) the dark theme's, in place."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    original = app.palette()
+    assert window.open_path(seed)
+    live = window.live
+    live.show_live()
+    loop.run_until_complete(live.show_observation(
+        Observation(LIVE_HOST, [], datetime.now(), False)))
+    live.compare()
+    loop.run_until_complete(idle(window))
+    rows = live.compare_view.rows
+    assert rows.count() > 1
+    dark = make_theme(True)
+    try:
+        app.setPalette(_dark_palette())
+        qtbot.waitUntil(lambda: window.theme.dark, timeout=2000)
+        palette = window.palette_list
+        for row in range(palette.count()):
+            item = palette.item(row)
+            kind = item.data(Qt.ItemDataRole.UserRole)
+            assert item.icon().pixmap(22, 22).toImage() == \
+                kind_icon(dark, kind).pixmap(22, 22).toImage(), kind
+        assert live.scene.theme.dark and window.scene.theme.dark
+        for i in range(rows.count()):
+            row = rows.item(i)
+            assert row.foreground().color() == mark_colour(dark, row.data(KIND_ROLE))
     finally:
         app.setPalette(original)
     qtbot.waitUntil(lambda: not window.theme.dark, timeout=2000)
