@@ -4,8 +4,12 @@ The server (``iperf3 -s -1``: one test, then it exits) starts in B's namespace, 
 (``iperf3 -c ADDR -J``) in A's, each through ``nsenter --net`` so nothing but the two
 processes ever enters a namespace. The client starts only once the server's socket listens,
 read from ``/proc/PID/net/tcp*`` (the server's own namespace), not guessed with a sleep. The
-server is ended by its PID whatever happens. Blocking: the daemon calls it from its worker
-thread, the CLI's ``--local`` directly. Reads the deployment; never changes the network.
+server is ended by its PID whatever happens. Each iperf3 writes a scratch file per stream
+under $TMPDIR (else /tmp): both get a private directory in the first temporary directory
+this process may write (tempfile's choice), so a /tmp the backend cannot write (a lab
+user's, a sandbox's) is not "unable to create a new stream: Permission denied". Blocking:
+the daemon calls it from its worker thread, the CLI's ``--local`` directly. Reads the
+deployment; never changes the network.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -133,9 +138,10 @@ def _iperf3() -> str:
     return found
 
 
-def _start_server(iperf3: str, netns: str, port: int) -> subprocess.Popen[str]:
+def _start_server(iperf3: str, netns: str, port: int,
+                  env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     server = subprocess.Popen(
-        ["nsenter", f"--net={netns}", iperf3, "-s", "-1", "-p", str(port)],
+        ["nsenter", f"--net={netns}", iperf3, "-s", "-1", "-p", str(port)], env=env,
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + LISTEN_WAIT
     while not _listening(server.pid, port):
@@ -179,10 +185,10 @@ def parse_report(report: dict[str, Any], udp: bool) -> dict[str, Any]:
 
 
 def _run_client(command: list[str], limit: float, address: str,
-                cancel: threading.Event | None) -> tuple[str, str]:
+                cancel: threading.Event | None, env: dict[str, str]) -> tuple[str, str]:
     """The client's output once it ends; ended early (and Cancelled raised) when ``cancel``
     is set, so its server is free again at once."""
-    client = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+    client = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + limit
     try:
@@ -217,22 +223,24 @@ def measure(subject: Any, source: str, target: str, options: MeasureOptions,
         raise MeasureError("measure between two different namespaces")
     address = target_address(topology, source, target)
     iperf3 = _iperf3()
-    server = _start_server(iperf3, netns_path(disk[target]), options.port)
-    try:
-        command = ["nsenter", f"--net={netns_path(disk[source])}", iperf3, "-c", address,
-                   "-p", str(options.port), "-t", f"{options.seconds:g}", "-J"]
-        if options.udp:
-            command.append("-u")
-        if options.bitrate is not None:
-            command += ["-b", str(rate_bits(options.bitrate))]
-        stdout, stderr = _run_client(command, options.seconds + 20, address, cancel)
+    command = ["nsenter", f"--net={netns_path(disk[source])}", iperf3, "-c", address,
+               "-p", str(options.port), "-t", f"{options.seconds:g}", "-J"]
+    if options.udp:
+        command.append("-u")
+    if options.bitrate is not None:
+        command += ["-b", str(rate_bits(options.bitrate))]
+    with tempfile.TemporaryDirectory(prefix="netwright-iperf3-") as scratch:
+        env = {**os.environ, "TMPDIR": scratch}
+        server = _start_server(iperf3, netns_path(disk[target]), options.port, env)
         try:
-            report = json.loads(stdout)
-        except ValueError:
-            raise MeasureError(f"iperf3 failed: {(stderr or stdout).strip()}") from None
-        numbers = parse_report(report, options.udp)
-    finally:
-        _stop(server)
+            stdout, stderr = _run_client(command, options.seconds + 20, address, cancel, env)
+            try:
+                report = json.loads(stdout)
+            except ValueError:
+                raise MeasureError(f"iperf3 failed: {(stderr or stdout).strip()}") from None
+            numbers = parse_report(report, options.udp)
+        finally:
+            _stop(server)
     return MeasureResult(topology=topology.name, source=source, target=target,
                          address=address, protocol="udp" if options.udp else "tcp",
                          seconds=options.seconds, configured_rate=configured_rate(

@@ -99,3 +99,18 @@ def test_a_port_in_use_is_a_sentence(deploy: Callable[[Topology], object]) -> No
         finally:
             iperf._stop(blocker)
     assert iperf3_processes() == []
+
+
+def test_iperf3_gets_a_scratch_directory_it_can_write(
+        deploy: Callable[[Topology], object], monkeypatch: pytest.MonkeyPatch) -> None:
+    """iperf3 makes a scratch file per stream under $TMPDIR (else /tmp); a user whose /tmp
+    the lab cannot write got "iperf3: unable to create a new stream: Permission denied".
+    Here $TMPDIR names a directory that does not exist: the measurement still runs."""
+    import tempfile
+
+    deployment = deploy(parse_topology(LIMITED))
+    monkeypatch.setenv("TMPDIR", "/nonexistent-netwright-tmp")
+    monkeypatch.setattr(tempfile, "tempdir", None)  # tempfile chooses again, skipping it
+    result = measure(deployment, "a", "b", MeasureOptions(seconds=1))
+    assert result.received_bps > 0
+    assert iperf3_processes() == []
