@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
+import stat
 import sys
 from pathlib import Path
 from typing import Any
@@ -63,7 +65,7 @@ def _positive_float(text: str) -> float:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        output = _open_output(args.write)
+        output = CaptureOutput(args.write)
     except OSError as exc:
         print(f"netwright: cannot write {args.write}: {exc.strerror}", file=sys.stderr)
         return EXIT_NOT_OK
@@ -74,18 +76,61 @@ def run(args: argparse.Namespace) -> int:
 
         return run_with_backend(args, lambda client, a: _backend(client, a, output))
     finally:
-        if output != sys.stdout.fileno():
-            os.close(output)
+        output.close()
 
 
-def _open_output(path: str) -> int:
-    """FILE opened here, as the user: the backend only ever receives the descriptor."""
-    if path == "-":
-        return sys.stdout.fileno()
-    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+class CaptureOutput:
+    """FILE opened here, as the user: the backend only ever receives the descriptor.
+
+    A regular FILE (or one not there yet) is opened beside it under a temporary name, which
+    takes FILE's place as soon as the backend has started the capture (the packets then go
+    on into it, where FILE is read as it grows) and is removed if it never starts: a capture
+    refused — a typo in the interface, a filter tcpdump rejects, a topology not deployed —
+    leaves the previous FILE as it was and creates none. A pipe, a device or a link is
+    opened as it is.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path, self.part = path, ""
+        if path == "-":
+            self.fd = sys.stdout.fileno()
+            return
+        if _regular_or_absent(path):
+            folder, name = os.path.split(os.path.abspath(path))
+            while True:
+                part = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.part")
+                try:
+                    self.fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL
+                                      | os.O_CLOEXEC, 0o644)
+                except FileExistsError:
+                    continue
+                except PermissionError:  # a file we may write in a folder we may not
+                    break
+                self.part = part
+                return
+        self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+
+    def started(self) -> None:
+        """The capture runs: the file written takes FILE's place."""
+        if self.part:
+            os.replace(self.part, self.path)
+            self.part = ""
+
+    def close(self) -> None:
+        if self.path != "-":
+            os.close(self.fd)
+        if self.part:  # never started
+            os.unlink(self.part)
 
 
-def _local(args: argparse.Namespace, output: int) -> int:
+def _regular_or_absent(path: str) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        return True
+
+
+def _local(args: argparse.Namespace, output: CaptureOutput) -> int:
     import asyncio
     import threading
 
@@ -100,12 +145,13 @@ def _local(args: argparse.Namespace, output: int) -> int:
     netns, kernel_name = locate(asyncio.run(engine.deployment(args.name)), args.interface)
     limits = CaptureLimits(count=args.count, seconds=args.seconds, filter=args.filter)
     sock = open_capture(netns, kernel_name, limits)
+    output.started()
     _say(f"capturing on {args.interface} ({kernel_name}"
          f"{' in ' + netns if netns else ''}); Ctrl+C stops")
     stop = threading.Event()
     box: dict[str, Any] = {}
     worker = threading.Thread(target=lambda: box.update(
-        result=record(sock, kernel_name, output, limits, stop).to_json()))
+        result=record(sock, kernel_name, output.fd, limits, stop).to_json()))
     worker.start()
     try:
         while worker.is_alive():
@@ -116,11 +162,12 @@ def _local(args: argparse.Namespace, output: int) -> int:
     return _report(box.get("result", {}))
 
 
-async def _backend(client: Any, args: argparse.Namespace, output: int) -> int:
+async def _backend(client: Any, args: argparse.Namespace, output: CaptureOutput) -> int:
     import asyncio
 
-    job = await client.start_capture(args.name, args.interface, output, count=args.count,
+    job = await client.start_capture(args.name, args.interface, output.fd, count=args.count,
                                      seconds=args.seconds, packet_filter=args.filter)
+    output.started()
     _say(f"capturing on {args.interface} of {args.name} (job {job}); Ctrl+C stops")
     waiting = asyncio.ensure_future(client.wait_capture(job))
     try:
