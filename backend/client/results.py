@@ -29,6 +29,7 @@ def plan_from_json(data: dict[str, Any]) -> Plan:
                for s in data.get("steps", [])],
         notes=[str(n) for n in data.get("notes", [])],
         warnings=[problem_from_json(w) for w in data.get("warnings", []) if isinstance(w, dict)],
+        needs=[str(n) for n in data.get("needs", [])],
     )
 
 

@@ -54,6 +54,11 @@ class Plan:
     Set by whoever read the topology's text (netwrightd's reader, the CLI with --local), with
     line and column when they could be placed; a field of its own, so a client can tell them
     from the notes (the designer lists them under Problems already)."""
+    needs: list[str] = field(default_factory=list)
+    """The permissions (polkit actions) besides apply that applying this plan asks for, set
+    by netwrightd beside the notes that explain them (a lab asks nobody): the designer opens
+    its plan dialog for such a plan even when it only creates, so the note is read before a
+    password is asked for."""
 
     @property
     def empty(self) -> bool:
@@ -77,6 +82,8 @@ class Plan:
             data["notes"] = list(self.notes)
         if self.warnings:
             data["warnings"] = [w.to_json() for w in self.warnings]
+        if self.needs:
+            data["needs"] = list(self.needs)
         return data
 
     def render(self) -> str:

@@ -135,7 +135,8 @@ class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
         if self._mode != "lab":  # a lab asks nobody: it is its user's own
             needs = await apply_needs.needs_now(self.worker, model)
             plan = replace(plan, notes=[*plan.notes, *(f"{n.sentence(model.name)}."
-                                                       for n in needs)])
+                                                       for n in needs)],
+                           needs=[n.action for n in needs])
         return json.dumps(plan.with_warnings(warnings).to_json())
 
     @dbus_method(name="Status")

@@ -53,6 +53,13 @@ def plan_notes(plan: Any) -> list[str]:
     return [str(note) for note in notes]
 
 
+def plan_needs(plan: Any) -> list[str]:
+    """The permissions besides apply a plan says it needs (a Plan object or its JSON)."""
+    needs = plan.needs if hasattr(plan, "needs") else (
+        plan.get("needs", []) if isinstance(plan, dict) else [])
+    return [str(action) for action in needs]
+
+
 def design_warnings(plan: Any) -> list[Problem]:
     """The design's warnings a plan carries (a Plan, or its JSON form)."""
     if hasattr(plan, "warnings"):

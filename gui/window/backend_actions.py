@@ -24,6 +24,7 @@ from netwright.gui.dialogs.plan import (
     PlanDialog,
     destroy_plan,
     plan_log,
+    plan_needs,
     plan_steps,
     warnings_of,
 )
@@ -117,9 +118,10 @@ class BackendActions(_Base):
 
     def apply(self) -> None:
         """Apply as Destroy does, plan first: the plan dialog asks whenever Apply would delete
-        or change anything, or replace a deployment of another design; a plan that only
-        creates runs at once. A change the backend wants confirmed is refused (with its
-        sentence), never made, and the plan dialog opens to confirm it there."""
+        or change anything, replace a deployment of another design or need a permission
+        besides apply; a plan that only creates runs at once. A change the backend wants
+        confirmed is refused (with its sentence), never made, and the plan dialog opens to
+        confirm it there."""
         text = self.document.render()
         self._ask("Apply plan", lambda backend: backend.plan(text))
 
@@ -138,7 +140,9 @@ class BackendActions(_Base):
             self._show_deployment()
             return
         risky = any(step.get("action") in ("delete", "modify") for step in steps)
-        if risky or self.deployment.is_foreign() or warnings_of(steps):
+        # a permission besides apply (the host's own forwarding, NAT or firewall): its note
+        # is read in the dialog before polkit asks for a password or refuses
+        if risky or self.deployment.is_foreign() or warnings_of(steps) or plan_needs(plan):
             self._open_plan_dialog(plan)
             return
         text = self.document.render()

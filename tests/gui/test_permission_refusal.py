@@ -39,3 +39,26 @@ def test_a_refused_host_change_names_the_permission(window: MainWindow,
     assert window.statusBar().currentMessage() == last
     # a permission is nobody's fault on the canvas: nothing the sentence names is selected
     assert window.scene.selected_keys() == []
+
+
+def test_a_plan_that_needs_a_permission_is_shown_before_it_is_asked(window: MainWindow,
+                                                                     tmp_path: Path) -> None:
+    """A plan that only creates runs at once, unless netwrightd says it needs a permission
+    besides apply: then the plan dialog shows the note before polkit asks for a password."""
+    design = tmp_path / "gw.yaml"
+    design.write_text(ROUTER)
+    assert window.open_path(design)
+    [host] = needs(None, parse_topology(ROUTER))
+    steps = [{"action": "create", "object": "nat",
+              "text": "create nftables table ip netwright-gw in the host (1 rule)"}]
+    window.plan_dialog = None
+    window._apply_planned({"topology": "gw", "steps": steps})  # a lab's plan: nobody asked
+    assert window.plan_dialog is None
+    note = f"{host.sentence('gw')}."
+    window._apply_planned({"topology": "gw", "steps": steps, "notes": [note],
+                           "needs": [host.action]})
+    dialog = window.plan_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert note in dialog.notes and dialog.notes_label.isVisible()
+    assert dialog.go.isEnabled()
+    dialog.reject()

@@ -6,6 +6,7 @@ administrator."""
 from __future__ import annotations
 
 import grp
+import json
 import time
 
 import pytest
@@ -131,6 +132,13 @@ def test_netdev_member_needs_an_administrator_to_change_the_host(running, host, 
             "value": "gw"}
         origin = host.host_settings()
         lan = ROUTED + "  gwlan: {kind: bridge, addresses: [192.168.31.1/25]}\n"
+        # the plan says so beforehand, in words and as the permission (the designer then
+        # shows its plan dialog before polkit asks)
+        planned = netdev_caller.call("Plan", "sa{sv}", _with_host(MASQUERADE), {})
+        assert planned["ok"], planned
+        plan = json.loads(planned["body"][0])
+        assert plan["needs"] == ["io.netwright.host"], plan
+        assert any("(io.netwright.host)" in note for note in plan["notes"]), plan
         for design, named in ((_with_host(FORWARDING), "IPv4 forwarding on"),
                               (_with_host(MASQUERADE), "masquerade of 10.77.0.0/24 out of wlp2s0"),
                               (lan, "192.168.31.1/25 on gwlan (overlaps the host's"
