@@ -10,7 +10,6 @@ the file opens in Wireshark if it is installed; the list stays either way.
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 from typing import Any
 
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netwright.backend.capture.output import CaptureOutput
 from netwright.gui.model.packet_rows import PacketRow, PcapngTail, rows
 
 COLUMNS = ("No.", "Time", "Source", "Destination", "Protocol", "Info")
@@ -94,12 +94,14 @@ class CaptureDialog(QDialog):
 
     async def _run(self) -> None:
         try:
-            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+            # a capture the backend refuses leaves an earlier file of that name as it was
+            output = CaptureOutput(self.path)
             try:
                 self.job = await self.backend.start_capture(
-                    self.topology, self.interface, fd, **self._limits)
+                    self.topology, self.interface, output.fd, **self._limits)
+                output.started()
             finally:
-                os.close(fd)  # the backend writes into its own copy
+                output.close()  # the backend writes into its own copy
             result: object = await self.backend.wait_capture(self.job)
         except Exception as exc:  # the backend's sentence (not authorised, a bad filter …)
             result = exc

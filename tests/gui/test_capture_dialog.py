@@ -32,6 +32,21 @@ def test_an_ended_capture_is_closed_by_its_button(window: MainWindow, tmp_path: 
 
 
 
+def test_a_capture_that_never_starts_keeps_the_earlier_file(
+        window: MainWindow, tmp_path: Path, loop: asyncio.AbstractEventLoop) -> None:
+    """Saving over yesterday's capture, then a refusal (no backend here; a polkit "no", a
+    deleted interface): yesterday's packets were gone, the file truncated to nothing."""
+    earlier = tmp_path / "c.pcapng"
+    earlier.write_bytes(b"yesterday's packets")
+    dialog = CaptureDialog(None, "seed", "ipvlan1", str(earlier), parent=window)
+    dialog.start()
+    loop.run_until_complete(asyncio.sleep(0.05))
+    assert dialog.state.text().startswith("The capture failed")
+    assert earlier.read_bytes() == b"yesterday's packets"
+    assert [p.name for p in tmp_path.iterdir()] == ["c.pcapng"]
+    dialog.close()
+
+
 def test_a_capture_file_is_suggested_beside_the_design(window: MainWindow, seed: Path,
                                                         tmp_path: Path) -> None:
     design = tmp_path / "mine.yaml"
