@@ -64,6 +64,7 @@ def rate_bits(value: str) -> int:
 
 
 def _check_duration(value: object) -> str:
+    _refuse_negative(value, "duration")
     if not isinstance(value, str) or not _DURATION.fullmatch(value.strip()):
         raise PydanticCustomError(
             "invalid-impairment", "'{value}' is not a duration: write it with its unit, e.g."
@@ -75,6 +76,7 @@ def _check_duration(value: object) -> str:
 
 
 def _check_percent(value: object) -> str:
+    _refuse_negative(value, "percentage")
     if not isinstance(value, str) or not _PERCENT.fullmatch(value.strip()):
         raise PydanticCustomError(
             "invalid-impairment", "'{value}' is not a percentage: write it with %, e.g. 1% or"
@@ -86,6 +88,7 @@ def _check_percent(value: object) -> str:
 
 
 def _check_rate(value: object) -> str:
+    _refuse_negative(value, "rate")
     if not isinstance(value, str) or not _RATE.fullmatch(value.strip()):
         raise PydanticCustomError(
             "invalid-impairment", "'{value}' is not a rate: write it with its unit, e.g."
@@ -96,6 +99,12 @@ def _check_rate(value: object) -> str:
                                   {"value": quote(value.strip())})
     return value.strip()
 
+
+def _refuse_negative(value: object, what: str) -> None:
+    """'-5ms' is said to be negative, not to lack its unit."""
+    if isinstance(value, str | int | float) and str(value).strip().startswith("-"):
+        raise PydanticCustomError("invalid-impairment", "'{value}' is negative: a {what} is"
+                                  " 0 or more", {"value": str(value)[:40], "what": what})
 
 
 Duration = Annotated[str, BeforeValidator(_check_duration)]

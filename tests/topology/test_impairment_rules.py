@@ -52,3 +52,14 @@ def test_a_clean_impairment_and_its_summary() -> None:
         "40 ms ±5 · 1 % loss · 10 Mbit/s")
     assert Impairment(rate="512kbit", corrupt="0.1%").summary() == (
         "0.1 % corrupt · 512 kbit/s")
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("delay: -5ms", "'-5ms' is negative: a duration is 0 or more"),
+    ("loss: -1%", "'-1%' is negative: a percentage is 0 or more"),
+    ("rate: -10mbit", "'-10mbit' is negative: a rate is 0 or more"),
+    ("loss: -1", "'-1' is negative: a percentage is 0 or more"),
+])
+def test_a_negative_value_is_said_to_be_negative(text: str, said: str) -> None:
+    """'-5ms' was refused as 'not a duration: write it with its unit', which it has."""
+    assert [p.message for p in problems(text)] == [said]
