@@ -77,6 +77,9 @@ class TopologyDocument(QObject):
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self._doc = Document.new("untitled")
+        # Where an unsaved text was read from (an example): its schema modeline is relative
+        # to that folder until the first save gives the document a file of its own.
+        self._origin = ""
         self._problems: list[Problem] = []
         self._snapshot: Snapshot = take_snapshot(self._doc.tree)
         self._generation = 0
@@ -118,10 +121,13 @@ class TopologyDocument(QObject):
     def new(self, name: str = "untitled") -> None:
         self._replace(Document.new(name))
 
-    def load_text(self, text: str, file: str = "") -> None:
-        """Replace the document with parsed text (raises TopologyError on a syntax error)."""
+    def load_text(self, text: str, file: str = "", origin: str = "") -> None:
+        """Replace the document with parsed text (raises TopologyError on a syntax error).
+        ``origin``: the file an unsaved text is a copy of (an example), so that the first
+        save still reaches the schema its modeline names relative to that file."""
         document = Document.from_text(text, file)
         self._replace(document)
+        self._origin = origin
 
     def load_data(self, data: dict[str, Any]) -> None:
         """Replace the document with plain data the program made (the live host), without
@@ -259,8 +265,9 @@ class TopologyDocument(QObject):
         if not target:
             raise TopologyError([Problem("error", "no-file", (), "choose a file name to save to")])
         kept = self._doc.text
-        if self._doc.file:  # Save As elsewhere: a relative schema modeline must still reach it
-            self._doc.text = moved_schema_line(kept, self._doc.file, target)
+        source = self._doc.file or self._origin
+        if source:  # Save As elsewhere: a relative schema modeline must still reach it
+            self._doc.text = moved_schema_line(kept, source, target)
         try:
             self._doc.save(target)
         except OSError as exc:
@@ -280,7 +287,7 @@ class TopologyDocument(QObject):
     def _replace(self, document: Document) -> None:
         if self._journal is not None:
             self._stop_reading()
-        self._doc = document
+        self._doc, self._origin = document, ""
         self.undo_stack.clear()
         self.undo_stack.setClean()
         self._snapshot = take_snapshot(self._doc.tree)

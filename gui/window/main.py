@@ -715,7 +715,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         if not self.maybe_save():
             return
         try:
-            self.document.load_text(Path(path).read_text(encoding="utf-8"))
+            self.document.load_text(Path(path).read_text(encoding="utf-8"), origin=str(path))
         except (OSError, TopologyError) as exc:
             self.report_error(f"cannot open the example {Path(path).name}", exc)
 

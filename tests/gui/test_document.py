@@ -137,6 +137,30 @@ def test_save_as_elsewhere_keeps_the_schema_modeline_reaching_the_schema(
         f"# yaml-language-server: $schema=packaging/{schema.name}\n")
 
 
+def test_an_example_opened_from_the_welcome_panel_saves_a_modeline_that_reaches_the_schema(
+        window, qtbot: QtBot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """New from Example (the welcome panel's buttons, File › New from Example) made an
+    unsaved document with no file, so its first save kept '$schema=../packaging/…' from the
+    examples folder: the copy in the user's home pointed at nothing. The example's own path
+    is where the modeline is read from until the document has a file of its own."""
+    from PySide6.QtCore import Qt
+
+    schema = (REPO / "packaging" / "netwright-topology.schema.json").resolve()
+    example = REPO / "examples" / "docker-bridge.yaml"
+    button = window.welcome.example_buttons["docker-bridge"]
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert window.document.snapshot.name == "docker" and not window.document.file
+    copy = tmp_path / "docker.yaml"
+    assert window._save_to(str(copy))
+    first, rest = copy.read_text().split("\n", 1)
+    assert first == f"# yaml-language-server: $schema={schema}"
+    assert rest == example.read_text().split("\n", 1)[1]
+    window.document.new()  # a new document is no copy of the example any more
+    window.document.load_text(example.read_text())
+    assert window._save_to(str(tmp_path / "pasted.yaml"))
+    assert (tmp_path / "pasted.yaml").read_text() == example.read_text()
+
+
 def test_save_as_leaves_a_modeline_it_cannot_improve(window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """A URL, or a relative path that reached nothing before the move (and no installed
     schema to offer), is the user's own: it is written back exactly."""
