@@ -145,9 +145,13 @@ def _show_server(leases: list[dict[str, Any]], args: argparse.Namespace) -> int:
         return EXIT_OK
     if not leases:
         print("the lab DHCP server holds no lease")
+    from netwright.backend.dhcp.identity import client_id_as_written
+
     for lease in leases:
+        sent = lease.get("client_id")
         print(f"{lease.get('address', ''):15} {lease.get('mac', '')}"
-              f"  client-id {lease.get('client_id') or '-'}  {_expiry(lease.get('expires'))}")
+              f"  client-id {client_id_as_written(sent) if sent else '-'}"
+              f"  {_expiry(lease.get('expires'))}")
     return EXIT_OK
 
 

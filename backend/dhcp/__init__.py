@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from netwright.backend.dhcp.errors import DhcpError, DhcpUnavailable
     from netwright.backend.dhcp.identity import (
         DhcpRequest,
+        client_id_as_written,
         client_id_bytes,
         client_id_text,
         derived_client_id,
@@ -51,6 +52,7 @@ _EXPORTS = {
     "DhcpError": "errors",
     "DhcpUnavailable": "errors",
     "DhcpRequest": "identity",
+    "client_id_as_written": "identity",
     "client_id_bytes": "identity",
     "client_id_text": "identity",
     "derived_client_id": "identity",
@@ -72,6 +74,7 @@ __all__ = [
     "DhcpRequest",
     "DhcpUnavailable",
     "Lease",
+    "client_id_as_written",
     "client_id_bytes",
     "client_id_text",
     "derived_client_id",

@@ -67,6 +67,25 @@ def client_id_text(raw: bytes) -> str:
     return ":".join(f"{b:02x}" for b in raw)
 
 
+def client_id_as_written(hex_text: str) -> str:
+    """A client-id as a design writes it (``client_id_bytes``'s inverse): a text id sent
+    after its zero type byte is the text, anything else the colon-separated hex.
+
+    >>> client_id_as_written("00:6e:65:74:31")
+    "'net1'"
+    >>> client_id_as_written("01:02:03")
+    '01:02:03'
+    """
+    try:
+        raw = bytes.fromhex(hex_text.replace(":", ""))
+        text = raw[1:].decode("utf-8")
+    except ValueError:
+        return hex_text
+    if raw[:1] != b"\x00" or not text.isprintable() or _HEX_ID.fullmatch(text) or not text:
+        return hex_text
+    return f"'{text}'"
+
+
 @record(frozen=True)
 class DhcpRequest:
     """One interface that gets its (IPv4) address from DHCP, and how it asks for it."""

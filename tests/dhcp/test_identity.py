@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from netwright.backend.dhcp import (
+    client_id_as_written,
     client_id_bytes,
     client_id_text,
     derived_client_id,
@@ -106,3 +107,16 @@ def test_shared_identity_notes_predict_what_ipvlan_and_dnsmasq_do() -> None:
     assert "ipvlan1, ipvlan2" in notes[0] and "'same'" in notes[0]
     assert "Address already assigned to an ipvlan device" in notes[0]
     assert shared_identity_notes(parse_topology(IPVLANS)) == []
+
+
+@pytest.mark.parametrize("written", ["seed-net1", "pod one", "01:02:03:04:05:06:07"])
+def test_a_servers_client_id_reads_as_the_design_wrote_it(written: str) -> None:
+    """`netwright dhcp server` showed 'seed-net1' as 00:73:65:65:64:2d:6e:65:74:31."""
+    shown = client_id_as_written(client_id_text(client_id_bytes(written)))
+    assert shown == (written if ":" in written else f"'{written}'")
+
+
+def test_bytes_that_are_no_text_stay_hex() -> None:
+    assert client_id_as_written("00:ff:fe") == "00:ff:fe"
+    assert client_id_as_written("00:30:31") == "'01'"
+    assert client_id_as_written("00:30:31:3a:30:32") == "00:30:31:3a:30:32"  # '01:02' is hex

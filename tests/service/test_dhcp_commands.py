@@ -98,6 +98,7 @@ def exercise(netwright: Netwright, kernel: Kernel, netns_prefix: str, *flags: st
     assert states["mv2"]["address"].split("/")[0] in by_address
     shown = netwright("dhcp", "server", *flags)
     assert shown.returncode == 0 and states["mv1"]["address"].split("/")[0] in shown.stdout
+    assert "client-id 'pod-one'" in shown.stdout  # as the design writes it, not 00:70:6f:…
 
     time.sleep(1.1)  # "obtained" has a resolution of one second
     renewed = netwright("dhcp", "renew", *flags, "pods")
