@@ -195,7 +195,12 @@ class NatEditor(_Section):
             self.error.show()
             return False
         edits = add_nat_edits(self.document.snapshot, self.get, self.path, kind, self.namespace)
-        return self.commit(edits, f"NAT: add {kind}", self.path)
+        if not self.commit(edits, f"NAT: add {kind}", self.path):
+            return False
+        self.load()  # the new entry current, as a new rule is: its cells are typed next
+        self.entries.table.setCurrentCell(self.entries.table.rowCount() - 1, 0)
+        self.entries.table.setFocus()
+        return True
 
     def _cell(self, row: int, column: str, text: str) -> None:
         edits = nat_cell_edits(self.get, self.path, row, column, text)

@@ -155,9 +155,10 @@ def add_nat_edits(snapshot: Snapshot, get: Getter, nat: Path, kind: str,
     """A new NAT entry of ``kind``, filled from the design so that it is valid at once:
     out of (or published on) the place's first uplink, for the first subnet behind it."""
     uplink, inside, target = _guesses(snapshot, namespace)
+    entries = get(nat)
     spec: dict[str, Any]
     if kind == "publish":
-        spec = {"proto": "tcp", "port": 8080}
+        spec = {"proto": "tcp", "port": _free_port(entries if isinstance(entries, list) else [])}
         if uplink:
             spec["in"] = uplink
         spec.update({"to": target or "", "to-port": 80})
@@ -166,10 +167,21 @@ def add_nat_edits(snapshot: Snapshot, get: Getter, nat: Path, kind: str,
         if kind == "snat":
             spec["to"] = _first_address(snapshot, uplink) or ""
     entry = {kind: {k: v for k, v in spec.items() if v != ""}}
-    entries = get(nat)
     if not isinstance(entries, list):
         return [Edit(nat, [entry])]
     return [Edit((*nat, len(entries)), entry, len(entries))]
+
+
+def _free_port(entries: list[Any]) -> int:
+    """8080, or the first port above it no published tcp entry of the place takes: a second
+    publish of the same port never matches (the first one takes every such packet)."""
+    taken = {spec.get("port") for spec in (e.get("publish") for e in entries
+                                           if nat_kind(e) == "publish")
+             if isinstance(spec, dict) and spec.get("proto", "tcp") == "tcp"}
+    port = 8080
+    while port in taken or str(port) in taken:
+        port += 1
+    return port
 
 
 def nat_add_refusal(snapshot: Snapshot, kind: str, namespace: str | None) -> str | None:

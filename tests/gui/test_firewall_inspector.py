@@ -255,6 +255,30 @@ def test_add_masquerade_with_nothing_to_leave_by_says_what_to_add_first(
     assert not panel.nat.error.isVisibleTo(panel.nat)
 
 
+def test_a_second_published_port_is_another_port_and_the_current_entry(
+        window: MainWindow, tmp_path: Path) -> None:
+    """Add… › Publish a port always wrote port 8080: on the docker example (which publishes
+    8080) the new entry duplicated the old one, which takes every such packet, so the new
+    one could never match, and nothing said so. It takes the next port no entry publishes.
+    The new entry is the current one, as a new rule is (the current row stayed where it was,
+    so keys typed next edited another entry)."""
+    _open(window, tmp_path)
+    window.scene.clearSelection()
+    QApplication.processEvents()
+    panel = window.inspector.packets
+    assert isinstance(panel, PacketPanel)
+    publish = next(a for a in panel.nat.menu.actions() if a.text() == "Publish a port")
+    ports = []
+    for _ in range(3):
+        publish.trigger()  # the Add… button's menu (popping it up grabs the keyboard)
+        entries = window.document.get(("host", "nat"))
+        ports.append(entries[len(entries) - 1]["publish"]["port"])
+        table = panel.nat.entries.table
+        assert (table.currentRow(), table.currentColumn()) == (len(entries) - 1, 0)
+        assert table.hasFocus()
+    assert ports == [8080, 8081, 8082]
+
+
 def test_add_nat_in_a_namespace_names_that_namespace(window: MainWindow,
                                                      tmp_path: Path) -> None:
     path = tmp_path / "inside.yaml"
