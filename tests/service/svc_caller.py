@@ -10,6 +10,10 @@ payloads a hostile caller would. Requests and replies:
     {"op": "send", ...same...}      sends without waiting: {"ok": true, "serial": N}
     {"op": "burst", "count": N, ...same as call...}  N copies at once, then every answer:
                                     -> {"ok": true, "answers": [[ERROR or "", TEXT], ...]}
+    {"op": "burst", "count": N, "answered": K, "timeout": S, ...}  N copies at once, answered
+                                    as soon as K of them are (or after S seconds, 60 unless
+                                    told): those answers; the rest wait for "rest"
+    {"op": "rest"}                  the answers of the calls the last burst left waiting
     {"op": "own", "name": N}        -> {"ok": true, "reply": "PRIMARY_OWNER"} or an error
     {"op": "signals"}               -> {"ok": true, "signals": [[member, body], ...]}
     {"op": "unique"}                -> {"ok": true, "name": ":1.42"}
@@ -75,13 +79,14 @@ async def serve() -> None:
         body=[f"type='signal',interface='{INTERFACE}'"],
     ))
     loop = asyncio.get_running_loop()
+    waiting: list[asyncio.Future[Message | None]] = []  # calls the last burst left unanswered
     while True:
         line = await loop.run_in_executor(None, sys.stdin.readline)
         if not line:
             return
         request = json.loads(line)
         try:
-            answer = await handle(bus, request, signals)
+            answer = await handle(bus, request, signals, waiting)
         except DBusError as exc:
             answer = {"ok": False, "error": exc.type, "text": exc.text}
         except Exception as exc:  # the harness reports, the test decides
@@ -90,7 +95,8 @@ async def serve() -> None:
         sys.stdout.flush()
 
 
-async def handle(bus: MessageBus, request: dict[str, Any], signals: list[list[Any]]) -> Any:
+async def handle(bus: MessageBus, request: dict[str, Any], signals: list[list[Any]],
+                 waiting: list[asyncio.Future[Message | None]]) -> Any:
     op = request["op"]
     if op == "unique":
         return {"ok": True, "name": bus.unique_name}
@@ -102,12 +108,16 @@ async def handle(bus: MessageBus, request: dict[str, Any], signals: list[list[An
         reply = await bus.request_name(request["name"])
         return {"ok": True, "reply": reply.name}
     if op == "burst":
-        calls = [bus.call(_message(request)) for _ in range(int(request["count"]))]
-        replies = await asyncio.gather(*calls)
-        return {"ok": True, "answers": [
-            [r.error_name or "", r.body[0] if r.body and isinstance(r.body[0], str) else ""]
-            if r is not None and r.message_type is MessageType.ERROR else ["", ""]
-            for r in replies]}
+        calls = [asyncio.ensure_future(bus.call(_message(request)))
+                 for _ in range(int(request["count"]))]
+        answered = await _first_answered(calls, int(request.get("answered", len(calls))),
+                                         request.get("timeout", 60))
+        waiting[:] = [call for call in calls if call not in answered]
+        return {"ok": True, "answers": [_brief(call.result()) for call in answered]}
+    if op == "rest":
+        replies = await asyncio.wait_for(asyncio.gather(*waiting), request.get("timeout", 60))
+        waiting.clear()
+        return {"ok": True, "answers": [_brief(reply) for reply in replies]}
     message = _message(request)
     if op == "send":
         await bus.send(message)
@@ -119,6 +129,31 @@ async def handle(bus: MessageBus, request: dict[str, Any], signals: list[list[An
         text = reply.body[0] if reply.body else ""
         return {"ok": False, "error": reply.error_name, "text": text}
     return {"ok": True, "body": encode(reply.body)}
+
+
+async def _first_answered(calls: list[asyncio.Future[Message | None]], count: int,
+                          timeout: float) -> list[asyncio.Future[Message | None]]:
+    """The first ``count`` of ``calls`` to be answered (fewer if ``timeout`` seconds pass
+    first), in the order they were sent."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    answered: set[asyncio.Future[Message | None]] = set()
+    unanswered = set(calls)
+    while len(answered) < count and unanswered:
+        left = deadline - asyncio.get_running_loop().time()
+        if left <= 0:
+            break
+        done, unanswered = await asyncio.wait(unanswered, timeout=left,
+                                              return_when=asyncio.FIRST_COMPLETED)
+        answered |= done
+    return [call for call in calls if call in answered]
+
+
+def _brief(reply: Message | None) -> list[str]:
+    """[error name, its text] for an error reply, ["", ""] for any other."""
+    if reply is None or reply.message_type is not MessageType.ERROR:
+        return ["", ""]
+    return [reply.error_name or "", reply.body[0] if reply.body and isinstance(reply.body[0], str)
+            else ""]
 
 
 def _message(request: dict[str, Any]) -> Message:

@@ -1,9 +1,10 @@
 """netwrightd's reading helpers (backend/service/parser.py) as tests find and hold them.
 
 Helpers are the daemon's children running the parser module; the tests read their
-/proc/PID/status, stop them (SIGSTOP) so that a request waits in a helper's pipe while the
-test writes the answer in its place (through the helper's own stdout, /proc/PID/fd/1), and
-find which helper was given a request by the bytes waiting on its stdin (FIONREAD).
+/proc/PID/status, stop them (svc_processes.held) so that a request waits in a helper's pipe
+while the test writes the answer in its place (through the helper's own stdout,
+/proc/PID/fd/1), and find which helper was given a request by the bytes waiting on its stdin
+(FIONREAD).
 """
 
 from __future__ import annotations
@@ -11,11 +12,9 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import signal
 import struct
 import termios
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 HELPER = b"netwright.backend.service.parser"
@@ -42,34 +41,6 @@ def status(pid: int) -> dict[str, str]:
     """/proc/PID/status as a mapping (Uid, Gid, Groups, NoNewPrivs, CapEff…)."""
     lines = Path(f"/proc/{pid}/status").read_text().splitlines()
     return {key: value.strip() for key, _, value in (line.partition(":") for line in lines)}
-
-
-@contextlib.contextmanager
-def held(pids: list[int]) -> Iterator[list[int]]:
-    """The helpers ``pids`` stopped (SIGSTOP) for the block; those still there go on after.
-
-    Stopped for good before the block begins: a helper woken by SIGSTOP while it waits for a
-    request still takes one that arrives before it stops (the pipe is read before the
-    signal is seen), and then no request would wait in its pipe."""
-    for pid in pids:
-        os.kill(pid, signal.SIGSTOP)
-    deadline = time.monotonic() + 10
-    while not all(_stopped(pid) for pid in pids) and time.monotonic() < deadline:
-        time.sleep(0.002)
-    try:
-        yield pids
-    finally:
-        for pid in pids:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGCONT)
-
-
-def _stopped(pid: int) -> bool:
-    """Whether ``pid`` is stopped (or gone, which stops nothing more)."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in "TtZX"
-    except OSError:
-        return True
 
 
 def waiting(pid: int) -> int:

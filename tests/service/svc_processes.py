@@ -12,7 +12,7 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,3 +88,33 @@ def wait_until(
         time.sleep(0.02)
     log = started.log_text()[-4000:] if started is not None else ""
     raise TimeoutError(f"timed out after {timeout} s waiting for {what}\n{log}")
+
+
+@contextlib.contextmanager
+def held(pids: list[int]) -> Iterator[list[int]]:
+    """The processes ``pids`` stopped (SIGSTOP) for the block; those still there go on after.
+
+    Stopped for good before the block begins, so that what the test does next finds them
+    stopped, however slow the machine: a reading helper woken by SIGSTOP while it waits for
+    a request still takes one that arrives before it stops (the pipe is read before the
+    signal is seen), and then no request would wait in its pipe; a polkitd still answering
+    would let a call end that the test means to keep in progress."""
+    for pid in pids:
+        os.kill(pid, signal.SIGSTOP)
+    deadline = time.monotonic() + 10
+    while not all(_stopped(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.002)
+    try:
+        yield pids
+    finally:
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
+
+
+def _stopped(pid: int) -> bool:
+    """Whether ``pid`` is stopped (or gone, which stops nothing more)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in "TtZX"
+    except OSError:
+        return True

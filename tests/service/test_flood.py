@@ -13,8 +13,11 @@ import statistics
 import time
 
 from svc_callers import Caller
-from svc_polkit import USER_DEFAULT
+from svc_polkit import USER_ALLOWED, USER_DEFAULT
+from svc_processes import held
 from svc_topologies import many_namespaces
+
+from netwright.backend.service import dispatch
 
 FLOOD = many_namespaces("flood", 60_000)
 CALLS_PER_USER = 10
@@ -60,21 +63,33 @@ def test_a_validate_flood_does_not_delay_other_users(running, caller_factory) ->
 
 
 def test_each_user_has_a_bounded_number_of_calls_in_progress(
-        running, caller_factory, system_bus, service_run_dir) -> None:
+        running, polkitd, system_bus, service_run_dir) -> None:
     """60 calls at once from one user: 16 are taken, the rest are Busy before polkit is asked;
-    another user is served meanwhile."""
-    # Small calls: a burst of big ones fills the caller's socket, which its D-Bus library
-    # takes for a lost connection (python-dbus-next issue #153). A new connection, so that
-    # no grant polkit gave it is reused (authority.py): every call waits for polkit at once.
-    fresh = Caller(USER_DEFAULT, system_bus, service_run_dir / "caller-burst.log")
+    another user's calls are taken meanwhile.
+
+    polkitd is held (stopped) throughout, so every taken call stays in progress however fast
+    or slow the machine: exactly 44 answers come, all Busy, and they come without polkit.
+    Small calls: a burst of big ones fills the caller's socket, which its D-Bus library takes
+    for a lost connection (python-dbus-next issue #153). New connections, so that no grant
+    polkit gave them is reused (authority.py)."""
+    most = dispatch.CALLS_PER_USER
+    flooder = Caller(USER_DEFAULT, system_bus, service_run_dir / "caller-burst.log")
+    other = Caller(USER_ALLOWED, system_bus, service_run_dir / "caller-burst-other.log")
+    validate = {"member": "Validate", "signature": "s", "body": ["netwright: 1\n"]}
     try:
-        burst = fresh.request(op="burst", count=60, member="Validate", signature="s",
-                              body=["netwright: 1\n"])
+        with held([polkitd.pid]):
+            refused = flooder.request(op="burst", count=60, answered=60 - most, timeout=30,
+                                      **validate)
+            also_refused = other.request(op="burst", count=most + 1, answered=1, timeout=30,
+                                         **validate)
+        taken = flooder.request(op="rest")["answers"] + other.request(op="rest")["answers"]
     finally:
-        fresh.stop()
-    assert burst["ok"], burst
-    refused = [text for error, text in burst["answers"]
-               if error == "io.netwright.Error.Busy" and "calls to netwrightd" in text]
-    assert refused and "the most one user may (16)" in refused[0], burst["answers"][:3]
-    assert len(refused) <= 60 - 16, len(refused)
-    assert caller_factory("allowed").call("List")["ok"]
+        flooder.stop()
+        other.stop()
+    busy = ["io.netwright.Error.Busy", f"you already have {most} calls to netwrightd in"
+            f" progress, the most one user may ({most}): wait for their answers"]
+    assert refused["answers"] == [busy] * (60 - most), refused
+    assert also_refused["answers"] == [busy], also_refused
+    # Once polkit answers, the taken calls go on (to be read, or to a reading helper's Busy).
+    assert len(taken) == 2 * most
+    assert not [answer for answer in taken if "calls to netwrightd" in answer[1]], taken

@@ -20,7 +20,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from svc_parse_helpers import answer_as, given_request, held, helper_pids, status
+from svc_parse_helpers import answer_as, given_request, helper_pids, status
+from svc_processes import held
 from svc_topologies import SEED
 
 from netwright.backend.service.parse_wire import MAX_FRAME
