@@ -491,6 +491,9 @@ class Engine:
 
     def _trial(self, name: str) -> trial.Trial:
         held = self.awaiting_confirmation(name)
+        if held is None and self.store.load(name) is None:  # a typo in the name, say
+            raise NothingToConfirm(f"topology {name} is not deployed on {self._target_text()},"
+                                   " so no change of it awaits confirmation")
         if held is None:
             raise NothingToConfirm(f"topology {name} has no change awaiting confirmation on"
                                    f" {self._target_text()}")

@@ -15,7 +15,12 @@ import pytest
 from netwright.backend.engine import Engine, Target
 from netwright.backend.engine.nft_capabilities import supported
 from netwright.backend.nm.errors import ConfirmationRequired
-from netwright.backend.outcomes.errors import ApplyFailed, ConflictError, KernelUnsupported
+from netwright.backend.outcomes.errors import (
+    ApplyFailed,
+    ConflictError,
+    KernelUnsupported,
+    NothingToConfirm,
+)
 from netwright.backend.topology.model import Topology
 from tests.engine.conftest import run, sh
 
@@ -189,6 +194,11 @@ def test_rules_on_the_default_route_device_are_on_trial(
     run(engine.revert("dock"))
     assert "netwright-dock" not in nft("list", "tables")
     assert FORWARD.read_text().strip() == "0"
+    # the revert of a first apply leaves nothing deployed: said so, not "has no change …"
+    for call in (engine.confirm_deployment, engine.revert):
+        with pytest.raises(NothingToConfirm, match="topology dock is not deployed on this"
+                           " machine, so no change of it awaits confirmation"):
+            run(call("dock"))
 
 
 def test_a_kernel_without_bridge_conntrack_refuses_stateful_port_rules_up_front(
