@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import ipaddress
-import os
 import socket
 import struct
 from collections.abc import Iterable, Iterator, Sequence
@@ -128,20 +127,6 @@ class RtSocket:
 
     def request_one(self, req: Encodable) -> Outcome:
         return self.request([req])[0]
-
-    def fetch(self, req: Request) -> list[Any]:
-        """A single get request (no dump): the decoded answer, or OSError from the kernel."""
-        seq = self._next_seq()
-        self.sock.send(req.encode(seq))
-        while True:
-            data = self.sock.recv(1 << 20)
-            for ack_seq, outcome in _parse_acks(data):
-                if ack_seq == seq and not outcome.ok:
-                    raise OSError(outcome.error, outcome.message or os.strerror(outcome.error))
-            msgs = [m for m in self._marshal.parse(data)
-                    if m["header"]["sequence_number"] == seq and m["header"]["type"] != NLMSG_ERROR]
-            if msgs:
-                return msgs
 
     def link_indexes(self) -> dict[str, int]:
         """name → ifindex of every link, parsed straight from the dump (no full decode).

@@ -50,9 +50,6 @@ class EditsCommand(QUndoCommand):
         if selection is not None:
             self.document.selection_wanted.emit(list(selection[0]), list(selection[1]))
 
-    def edit_count(self) -> int:
-        return len(self._forward)
-
 
 class CreateCommand(EditsCommand):
     """A palette item dropped on the canvas (a veth pair is one command): the new item is
