@@ -113,7 +113,16 @@ def awaiting_text(topology: str, awaiting: dict[str, Any]) -> str:
     """The sentence for a change on trial, the same in status and after apply."""
     return (f"  the last apply awaits confirmation: keep it with 'netwright confirm {topology}'"
             f" within {awaiting.get('seconds', 0)} s, or the previous configuration is restored"
-            f" ({awaiting.get('reason', '')})")
+            f" ({applied_reason(awaiting)})")
+
+
+def applied_reason(awaiting: dict[str, Any]) -> str:
+    """What the applied change may do, without the plan's request to confirm it: the plan's
+    warning ends "Confirm to go ahead; the change is then on trial …", which after the apply
+    asked to confirm what was already done."""
+    reason = str(awaiting.get("reason") or "")
+    cut = reason.find(" Confirm to go ahead")
+    return reason[:cut] if cut >= 0 else reason
 
 
 @record(frozen=True)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netwright.backend.outcomes.results import applied_reason
 from netwright.gui.model.leases import duration
 
 TrialState = Literal["waiting", "keeping", "kept", "restoring", "restored", "failed"]
@@ -43,15 +44,6 @@ def seconds_left(awaiting: dict[str, Any], now: float | None = None) -> float:
 
 def countdown_words(seconds: float) -> str:
     return f"Restoring the previous configuration in {duration(seconds)}."
-
-
-def applied_reason(awaiting: dict[str, Any]) -> str:
-    """What the applied change may do, without the plan's request to confirm it: the plan's
-    warning ends "Confirm to go ahead; the change is then on trial …", which after the apply
-    asked to confirm what was already done."""
-    reason = str(awaiting.get("reason") or "")
-    cut = reason.find(" Confirm to go ahead")
-    return reason[:cut] if cut >= 0 else reason
 
 
 class TrialDialog(QDialog):

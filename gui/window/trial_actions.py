@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
 
-from netwright.gui.dialogs.trial import TrialDialog, applied_reason, seconds_left
+from netwright.backend.outcomes.results import applied_reason
+from netwright.gui.dialogs.trial import TrialDialog, seconds_left
 
 if TYPE_CHECKING:
     from netwright.gui.window.parts import WindowBase as _Base
