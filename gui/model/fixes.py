@@ -19,10 +19,11 @@ from typing import Any
 
 from netwright.backend.topology.problems import Problem
 from netwright.gui.model.document import Edit
+from netwright.gui.model.host_facts import HostFacts
 from netwright.gui.model.host_warnings import KERNEL_LACKS_KIND, MACVLAN_ON_WIFI
 from netwright.gui.model.kind_change import kind_change_edits
 from netwright.gui.model.parent_fixes import PARENT_CODES, parent_candidates, parent_edits
-from netwright.gui.model.rule_fixes import rule_fix
+from netwright.gui.model.rule_fixes import rule_fix, stateless_reply_fix
 from netwright.gui.model.snapshot import Snapshot
 from netwright.gui.model.value_fixes import VALUE_CODES, value_options
 
@@ -116,10 +117,11 @@ def another_parent_fix(snapshot: Snapshot, key: str) -> Fix | None:
     return Fix(f"Use another parent for {key} ({len(options)} would do)", (), options)
 
 
-def pair_fix(snapshot: Snapshot, get: Getter, pair: dict[str, Any]) -> Fix | None:
+def pair_fix(snapshot: Snapshot, get: Getter, pair: dict[str, Any],
+             facts: HostFacts | None = None) -> Fix | None:
     """The edit a check cell's fix asks for (no route: the default route; a link down:
     bring it up; an MTU or a VXLAN end's value; forwarding off: on; a firewall's rule), for
-    the design as it is now."""
+    the design as it is now and, where the backend's ``facts`` say so, its kernel."""
     predicted = pair.get("predicted") or {}
     disposition = predicted.get("disposition")
     source = str(pair.get("source") or "")
@@ -138,12 +140,19 @@ def pair_fix(snapshot: Snapshot, get: Getter, pair: dict[str, Any]) -> Fix | Non
         return forwarding_fix(get, ("namespaces", off["namespace"]), off["namespace"],
                               off["family"])
     # a firewall that denies the echo or a probed port: the rule to add or the chain to change
-    for prediction in (predicted, *((s or {}).get("predicted") or {}
-                                    for s in pair.get("services") or ())):
-        if prediction.get("disposition") == "denied" and prediction.get("fix"):
-            edit = rule_fix(get, str(prediction["fix"]))
-            if edit is not None:
-                return Fix(*edit)
+    no_bridge_conntrack = facts is not None and facts.lacks_feature("bridge-conntrack")
+    peer = str(pair.get("target") or "")
+    echo = "icmpv6" if ":" in peer else "icmp"
+    for service in ({"proto": echo, "predicted": predicted}, *(pair.get("services") or ())):
+        prediction = (service or {}).get("predicted") or {}
+        if prediction.get("disposition") != "denied" or not prediction.get("fix"):
+            continue
+        sentence = str(prediction["fix"])
+        edit = stateless_reply_fix(get, sentence, str(service.get("proto")),
+                                   service.get("port"), peer) if no_bridge_conntrack else None
+        edit = edit or rule_fix(get, sentence)
+        if edit is not None:
+            return Fix(*edit)
     return None
 
 

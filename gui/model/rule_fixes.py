@@ -59,10 +59,34 @@ def rule_fix(get: Getter, sentence: str) -> RuleEdit | None:
     return (label, (Edit((*chain, "rules", row), rule, row),))
 
 
+def stateless_reply_fix(get: Getter, sentence: str, proto: str, port: int | None,
+                        peer: str) -> RuleEdit | None:
+    """For a kernel without bridge connection tracking: a fix sentence that asks for
+    'stateful: true' on a bridge port's chain (which such a kernel cannot apply: the plan
+    refuses it, and the Problems list already asks to untick it) as the rule the replies
+    need instead: ``proto`` from ``peer``, the probed address that answers, and from its
+    ``port`` for a TCP/UDP port. None for any other sentence."""
+    found = _STATEFUL.match(sentence)
+    chain = chain_path(found[1]) if found else None
+    if chain is None or chain[0] != "interfaces" or get(chain) is None:
+        return None
+    rule: dict[str, Any] = {"action": "accept", "proto": proto}
+    if port is not None:
+        rule["sport"] = port
+    rule["from"] = peer
+    label = (f"Accept {_what(rule)} in {where(chain)} (its replies: this kernel has no"
+             " bridge connection tracking for “Accept replies”)")
+    rules = get((*chain, "rules"))
+    if not isinstance(rules, list) or not rules:
+        return (label, (Edit((*chain, "rules"), [rule]),))
+    return (label, (Edit((*chain, "rules", len(rules)), rule, len(rules)),))
+
+
 def _what(rule: Any, action: bool = False) -> str:
     """``icmp to 10.0.0.1``, or with its action ``drop tcp port 22``: a rule as the
     designer's rules table reads, not nftables' own syntax."""
-    words = {"proto": "{}", "dport": "port {}", "from": "from {}", "to": "to {}"}
+    words = {"proto": "{}", "dport": "port {}", "sport": "source port {}", "from": "from {}",
+             "to": "to {}"}
     parts = [str(rule.get("action", ""))] if action else []
     parts += [words.get(k, k + " {}").format(v) for k, v in dict(rule).items() if k != "action"]
     return " ".join(parts)

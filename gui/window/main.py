@@ -411,7 +411,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         self.problems.currentItemChanged.connect(lambda *_: self._show_problem_fix())
         self.problems_fix.apply_requested.connect(self.apply_fix)
         self.checks.fix_for = lambda pair: pair_fix(self.document.snapshot, self.document.get,
-                                                    pair)
+                                                    pair, self.host_facts)
         self.checks.fix_bar.apply_requested.connect(self.apply_fix)
         scene.refused.connect(lambda text: self.statusBar().showMessage(text, 6000))
         scene.selectionChanged.connect(self._on_selection)

@@ -136,3 +136,58 @@ def test_a_denied_port_of_a_reachable_pair_gets_its_rule(window: MainWindow,
     rules = window.document.get(("namespaces", "c1", "firewall", "input", "rules"))
     assert dict(rules[2]) == {"action": "accept", "proto": "tcp", "dport": 22,
                               "from": "10.0.0.3"}
+
+
+PORT_DESIGN = """\
+netwright: 1
+name: pf
+namespaces: {vm1: {}, vm2: {}}
+interfaces:
+  br0: {kind: bridge}
+  tap1:
+    kind: veth
+    master: br0
+    peer: e1
+    port-firewall:
+      to-port: {policy: drop, rules: [{action: accept, proto: tcp, dport: 22}]}
+  e1: {kind: veth, namespace: vm1, peer: tap1, addresses: [10.0.0.11/24]}
+  tap2: {kind: veth, master: br0, peer: e2}
+  e2: {kind: veth, namespace: vm2, peer: tap2, addresses: [10.0.0.12/24]}
+"""
+
+
+def test_replies_a_port_drops_get_their_own_rule_without_bridge_conntrack(
+        qtbot, window: MainWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """vm1's echo to vm2 goes out, tap1's to-port chain drops the reply. The fix was
+    "Accept replies in tap1's to-port chain (stateful)" even where the backend's kernel has
+    no bridge connection tracking: the Problems list asks to untick that very box, and Plan
+    refuses it, so Apply fix led straight back to a design that cannot be applied. There,
+    the fix is the rule the replies need: from the probed address (and its port)."""
+    from netwright.gui.model.host_facts import HostFacts
+
+    path = tmp_path / "pf.yaml"
+    path.write_text(PORT_DESIGN)
+    assert window.open_path(path)
+    qtbot.waitUntil(lambda: bool(window.checks.result.get("pairs")), timeout=5000)
+    pair = _pair(window, "vm1", "vm2/e2")
+    assert pair["predicted"]["disposition"] == "denied"
+    stateful = pair_fix(window.document.snapshot, window.document.get, pair)
+    assert stateful is not None and stateful.label == (
+        "Accept replies in tap1's to-port chain (stateful)")  # a kernel that has it
+    window.set_host_facts(HostFacts(mode="lab", features={"bridge-conntrack": False}))
+    window.checks_dock.raise_()
+    select_check_cell(window.checks, pair)
+    bar = window.checks.fix_bar
+    assert bar.isVisible()
+    assert bar.label.text() == (
+        "Fix: Accept icmp from 10.0.0.12 in tap1's to-port chain (its replies: this kernel"
+        " has no bridge connection tracking for “Accept replies”)")
+    QTest.mouseClick(bar.button, Qt.MouseButton.LeftButton)
+    QApplication.processEvents()
+    chain = ("interfaces", "tap1", "port-firewall", "to-port")
+    assert [dict(r) for r in window.document.get((*chain, "rules"))] == [
+        {"action": "accept", "proto": "tcp", "dport": 22},
+        {"action": "accept", "proto": "icmp", "from": "10.0.0.12"}]
+    assert window.document.get((*chain, "stateful")) is None
+    qtbot.waitUntil(lambda: _pair(window, "vm1", "vm2/e2")["predicted"]["verdict"]
+                    == "reachable", timeout=5000)
