@@ -14,7 +14,9 @@ line still names its record's directory, for a human to see whose it is.)
 Helpers are started with ``nsenter --net=/run/netns/<name>`` (util-linux: it enters the
 namespace and execs, so the PID we get is the helper's), in a session of their own so a
 terminal's Ctrl-C or the backend's death does not reach them: a lease stays renewed while
-the backend restarts.
+the backend restarts. A lab's helpers instead run in the lab's own PID namespace and die
+with it (backend/service/lab_pids.py); their records hold the PIDs that namespace gives,
+which the lab's own /proc lists.
 """
 
 from __future__ import annotations

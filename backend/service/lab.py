@@ -24,10 +24,13 @@ import time
 from pathlib import Path
 
 from netwright.backend.dhcp import processes
+from netwright.backend.service.lab_pids import run_in_pid_namespace
 from netwright.backend.service.labdir import LabUnavailableError, lab_address, lab_dir
 from netwright.backend.service.namespaces import (
+    die_with_parent,
     enter_lab_namespaces,
     mount_tmpfs,
+    probe_pid_namespace,
     probe_user_namespaces,
 )
 from netwright.backend.service.rootdir import chroot_evidence
@@ -114,24 +117,34 @@ def run_lab_launcher(args: argparse.Namespace) -> int:
     config = directory / "bus.conf"
     config.write_text(_BUS_CONFIG.format(socket=socket))
     state_dir = Path(args.state_dir) if args.state_dir else directory / "state"
-    # a lab killed with SIGKILL could not stop its helpers (dnsmasq, the DHCP clients, its
-    # bus), which keep its namespaces alive: end exactly those it recorded, by PID
+    # a lab killed with SIGKILL by a Netwright without the lab's PID namespace (or where it
+    # cannot have one) could not stop its helpers (dnsmasq, the DHCP clients, its bus), which
+    # keep its namespaces alive: end exactly those it recorded, by PID
     for leftovers in {directory, state_dir}:
         processes.end_recorded(leftovers)
     shutil.rmtree(state_dir, ignore_errors=True)  # the lab's kernel state died with its last run
+    pid_problem = probe_pid_namespace()
+    if pid_problem is not None:
+        print("netwrightd: this lab runs without a PID namespace of its own"
+              f" ({pid_problem.strerror}): if it is killed with SIGKILL, its helpers"
+              " (dnsmasq, DHCP clients) keep running until the next lab starts",
+              file=sys.stderr)
     bus_argv = ["dbus-daemon", f"--config-file={config}", "--nofork", "--nopidfile"]
-    bus = subprocess.Popen(bus_argv, stdin=subprocess.DEVNULL)
+    bus = _start_bus(bus_argv)
     processes.adopt(directory / f"bus{processes.RECORD_SUFFIX}", bus.pid, bus_argv)
     pid_file = directory / "pid"
     try:
         _wait_for(socket, bus)
-        pid_file.write_text(f"{os.getpid()}\n")
-        enter_lab_namespaces()
-        from netwright.backend.service.daemon import serve
-
         inner = argparse.Namespace(**{**vars(args), "lab_inner": True, "stop_requested": early,
                                       "bus": lab_address(directory), "state_dir": state_dir})
-        code = asyncio.run(serve(inner))
+        if pid_problem is None:  # see lab_pids.py
+            enter_lab_namespaces(pids=True)
+            code = run_in_pid_namespace(lambda: _serve(inner), early,
+                                        lambda pid: pid_file.write_text(f"{pid}\n"))
+        else:  # the backend is this process
+            pid_file.write_text(f"{os.getpid()}\n")
+            enter_lab_namespaces()
+            code = _serve(inner)
         if code == 0:  # its helpers are stopped; what it recorded died with its namespaces
             shutil.rmtree(state_dir, ignore_errors=True)
         return code
@@ -144,6 +157,27 @@ def run_lab_launcher(args: argparse.Namespace) -> int:
             except subprocess.TimeoutExpired:
                 bus.kill()
         socket.unlink(missing_ok=True)
+
+
+def _start_bus(argv: list[str]) -> subprocess.Popen[bytes]:
+    """The lab's dbus-daemon, which the kernel stops when this process dies (it starts the bus
+    from its main thread, the only one it has then and the last to end)."""
+    launcher = os.getpid()
+
+    def bound_to_launcher() -> None:
+        die_with_parent(signal.SIGTERM)
+        if os.getppid() != launcher:  # it died before the line above
+            os._exit(1)
+
+    return subprocess.Popen(argv, stdin=subprocess.DEVNULL,  # single-threaded here
+                            preexec_fn=bound_to_launcher)  # noqa: PLW1509
+
+
+def _serve(inner: argparse.Namespace) -> int:
+    """The backend itself, inside the lab's namespaces: serve until stopped."""
+    from netwright.backend.service.daemon import serve
+
+    return asyncio.run(serve(inner))
 
 
 def running_lab_pid(directory: Path | None = None) -> int | None:
@@ -172,17 +206,35 @@ def stop_running_lab(directory: Path | None = None, timeout: float = 60.0) -> bo
     pid = running_lab_pid(directory)
     if pid is None:
         return False
+    lab = lab_processes(pid)
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and not processes.exited(pid):
+    while time.monotonic() < deadline and not all(processes.exited(p) for p in lab):
         time.sleep(0.05)
-    with contextlib.suppress(ChildProcessError):
-        os.waitpid(pid, os.WNOHANG)  # a lab this process started (the designer's) is reaped
+    for each in lab:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(each, os.WNOHANG)  # a lab this process started (the designer's) is reaped
     reaped = time.monotonic() + 2  # any other exited lab is a zombie until init reaps it
-    while time.monotonic() < reaped and Path(f"/proc/{pid}").exists():
+    while time.monotonic() < reaped and any(Path(f"/proc/{p}").exists() for p in lab):
         time.sleep(0.02)
     return True
+
+
+def lab_processes(pid: int) -> list[int]:
+    """The lab backend ``pid`` and, when it runs in the lab's PID namespace, the namespace's
+    init and the launcher above it (lab_pids.py): the launcher holds the lab's lock until it
+    has cleaned up, so a lab is gone only once all of them are."""
+    found = [pid]
+    while len(found) < 3:
+        try:
+            parent = int(Path(f"/proc/{found[-1]}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            break
+        if not is_lab_process(parent):
+            break
+        found.append(parent)
+    return found
 
 
 def lab_unit(pid: int) -> str | None:

@@ -2,15 +2,14 @@
 it: a named namespace (``ip netns add``, as the lab names namespaces: ``lab-obs-red``), an
 anonymous one held by a process started from the lab's host (``unshare --net sleep``), a
 docker-like bridge with a veth into each, and a macvlan on a veth standing in for an uplink.
-Everything is made with iproute2 through ``nsenter`` into the lab (its user, network and
-mount namespaces: a namespace made by the machine's root could not be entered by the lab),
-so the lab's backend observes it as its host; ``remove()`` ends the holder by
-its pid (the rest goes with the lab)."""
+Everything is made with iproute2 through ``nsenter`` into the lab (its user, network, mount
+and PID namespaces: a namespace made by the machine's root could not be entered by the lab,
+and the lab's /proc lists only the processes of its PID namespace), so the lab's backend
+observes it as its host; ``remove()`` ends the holder by its pid there (the rest goes with the
+lab)."""
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import time
 from dataclasses import dataclass
@@ -20,10 +19,14 @@ NAMED = "obs-red"  # on disk lab-obs-red: the lab's import gives back the key
 BRIDGE = "obsbr0"
 
 
+def enter_lab(lab_pid: int) -> list[str]:
+    """nsenter into the lab backend's namespaces, its PID namespace too."""
+    return ["nsenter", f"--target={lab_pid}", "--user", "--net", "--mount", "--pid", "--"]
+
+
 def in_lab(lab_pid: int, script: str, check: bool = True) -> str:
-    result = subprocess.run(["nsenter", f"--target={lab_pid}", "--user", "--net", "--mount", "--",
-                             "sh", "-c", script], capture_output=True, text=True, timeout=30,
-                            check=False)
+    result = subprocess.run([*enter_lab(lab_pid), "sh", "-c", script], capture_output=True,
+                            text=True, timeout=30, check=False)
     if check and result.returncode != 0:
         raise AssertionError(f"{script!r} failed: {result.stderr.strip()}")
     return result.stdout
@@ -33,7 +36,7 @@ def in_lab(lab_pid: int, script: str, check: bool = True) -> str:
 class LabLiveHost:
     lab_pid: int
     holder: subprocess.Popen[str]
-    sleeper: int
+    sleeper: int  # as the lab's PID namespace numbers it
 
     @property
     def anonymous_key(self) -> str:
@@ -46,7 +49,7 @@ class LabLiveHost:
         return self.run(f"ip -n {netns} -d -o link show")
 
     def remove(self) -> None:
-        os.kill(self.sleeper, signal.SIGKILL)
+        self.run(f"kill -KILL {self.sleeper}", check=False)
         self.holder.wait(10)
 
 
@@ -65,9 +68,8 @@ ip -n {LAB_HOST} link set obsup0 up
 ip -n {LAB_HOST} link add name obsmv0 link obsup0 type macvlan mode bridge
 """)
     holder = subprocess.Popen(
-        ["nsenter", f"--target={lab_pid}", "--user", "--net", "--mount", "--", "ip", "netns",
-         "exec",
-         LAB_HOST, "sh", "-c", "unshare --net sleep 120 & echo $!; wait"],
+        [*enter_lab(lab_pid), "ip", "netns", "exec", LAB_HOST, "sh", "-c",
+         "unshare --net sleep 120 & echo $!; wait"],
         stdout=subprocess.PIPE, text=True)
     assert holder.stdout is not None
     sleeper = int(holder.stdout.readline())
