@@ -120,6 +120,12 @@ def test_the_dhcp_example_leases_one_address_per_client_id(runtime_dir: Path) ->
     assert leases["ipvlan1"]["address"] != leases["ipvlan2"]["address"]
     for key, netns in (("ipvlan1", "lab-net1"), ("ipvlan2", "lab-net2")):
         assert lab_addresses(runtime_dir, netns, key) == [leases[key]["address"]]
+    # the backend, and so its dnsmasq and udhcpc, run in the lab's own PID namespace here too
+    # (they die with it: tests/service/test_lab_sigkill.py), not in the fallback without it
+    pid = (runtime_dir / "netwright-lab" / "pid").read_text().strip()
+    status = Path(f"/proc/{pid}/status").read_text()
+    assert next(line for line in status.splitlines() if line.startswith("NSpid:")).split()[
+        1:] == [pid, "2"], status
 
     server = netwright(runtime_dir, "dhcp", "server", "--lab", "--json")
     assert server.returncode == 0, server.stderr
