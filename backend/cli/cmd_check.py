@@ -148,6 +148,10 @@ def run_explain_command(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.lab or args.local or args.state_dir:
         raise CheckArgumentsError("--lab, --local and --state-dir go with --deployed")
+    if not names_a_file(args.file) and os.sep not in args.file:
+        raise CheckArgumentsError(f"there is no file {args.file}: explain reads a topology"
+                                  f" file; for the deployment named {args.file}, add"
+                                  f" --deployed (netwright explain --deployed {args.file})")
     topology = read_topology(args.file)
     stand_in = None if args.target_outside else default_outside(topology)
     options = CheckOptions(outside=args.target_outside or stand_in, probe=False,

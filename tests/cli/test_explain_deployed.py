@@ -70,3 +70,14 @@ def test_the_deployment_is_predicted_from_the_kernels_forwarding(
 def test_local_without_deployed_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["explain", "--local", "x.yaml"]) != 0
     assert "go with --deployed" in capsys.readouterr().err
+
+
+def test_a_deployments_name_without_deployed_points_to_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """`netwright explain hostrouter` read 'hostrouter' as a file and pointed to `list`."""
+    monkeypatch.chdir(tmp_path)  # no file of that name here
+    assert main(["explain", "hostrouter"]) == 1
+    assert ("there is no file hostrouter: explain reads a topology file; for the deployment"
+            " named hostrouter, add --deployed (netwright explain --deployed hostrouter)"
+            ) in capsys.readouterr().err
