@@ -192,7 +192,8 @@ class LiveHost(QObject):
             self.banner.show_text(banner_text(found.when, found.lab, len(found.skipped)))
         if self.showing:
             self.window.view.fit_all()
-        self._update_actions()
+        self._on_selection()  # the new document emptied the Observed form; the same keys
+        self._update_actions()  # are still selected on the canvas
 
     def _arrange(self) -> None:
         """Positions from Graphviz, as Arrange gives a design (the import's own rows when
