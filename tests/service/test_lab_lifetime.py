@@ -58,10 +58,11 @@ def lab(users: dict[str, str]) -> Iterator[PrivateLab]:
 
 
 def lab_processes(lab: PrivateLab | UserManager) -> set[int]:
-    """The lab daemon and every process whose command line names the lab's directory."""
+    """The lab daemon (with its PID namespace's init and its launcher) and every process
+    whose command line names the lab's directory."""
     found = {pid for pid, _argv in naming(lab.runtime / "netwright-lab")}
     pid = lab_pid(USER_ALLOWED, lab.runtime / "netwright-lab")
-    return found | ({pid} if pid else set())
+    return found | (set(lab_tree(pid)) if pid else set())
 
 
 def wait_gone(pids: set[int], timeout: float) -> float:
