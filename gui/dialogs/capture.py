@@ -96,6 +96,10 @@ class CaptureDialog(QDialog):
         try:
             # a capture the backend refuses leaves an earlier file of that name as it was
             output = CaptureOutput(self.path)
+        except OSError as exc:  # as the CLI says it: not Python's errno and temporary name
+            self._finish(f"cannot write {self.path}: {exc.strerror or exc}")
+            return
+        try:
             try:
                 self.job = await self.backend.start_capture(
                     self.topology, self.interface, output.fd, **self._limits)

@@ -47,6 +47,22 @@ def test_a_capture_that_never_starts_keeps_the_earlier_file(
     dialog.close()
 
 
+def test_a_file_that_cannot_be_written_is_said_as_the_cli_says_it(
+        window: MainWindow, tmp_path: Path, loop: asyncio.AbstractEventLoop) -> None:
+    """A file in a folder that is not there read "The capture failed: [Errno 2] No such
+    file or directory: '…/.x.pcapng.3f645086.part'": Python's errno and the temporary
+    name the capture writes first, which the user never chose."""
+    target = tmp_path / "nope" / "x.pcapng"
+    dialog = CaptureDialog(None, "seed", "ipvlan1", str(target), parent=window)
+    dialog.show()
+    dialog.start()
+    loop.run_until_complete(asyncio.sleep(0.05))
+    assert dialog.state.text() == (
+        f"The capture failed: cannot write {target}: No such file or directory")
+    assert dialog.stop_button.text() == "Close"
+    dialog.close()
+
+
 def test_a_capture_file_is_suggested_beside_the_design(window: MainWindow, seed: Path,
                                                         tmp_path: Path) -> None:
     design = tmp_path / "mine.yaml"
