@@ -24,6 +24,8 @@ STOP_SECONDS = 60.0
 #: The longest `lab stop --wait` takes: a lab removes its deployments in seconds, so a wait
 #: beyond an hour is a typo, not a plan.
 MAX_STOP_SECONDS = 3600.0
+#: How long `lab stop` asks the lab what it holds before stopping it anyway.
+HELD_SECONDS = 2.0
 
 
 def register(subparsers: Any) -> None:
@@ -99,6 +101,7 @@ def _stop(args: argparse.Namespace) -> int:
     from netwright.backend.service.lab import running_lab_pid, stop_running_lab
 
     directory = _usable_lab_dir()
+    held = _held(directory) if running_lab_pid(directory) is not None else []
     if not stop_running_lab(directory, args.wait):
         print("no lab is running")
         return EXIT_NOT_RUNNING
@@ -108,8 +111,30 @@ def _stop(args: argparse.Namespace) -> int:
               f" it may still be removing what is deployed in it (see"
               f" {directory / 'lab.log'}): wait and run netwright lab status, or kill {pid}")
         return EXIT_NOT_RUNNING
-    print("the lab is stopped")
+    print("the lab is stopped" + (f"; it held {', '.join(held)}, which ended with it" if held
+                                  else ""))
     return EXIT_OK
+
+
+def _held(directory: Path) -> list[str]:
+    """What the running lab holds, so that stop can say what ended with it; [] when its
+    bus does not answer within HELD_SECONDS (stop works all the same)."""
+    import asyncio  # here, not at the top: `netwright --help` stays fast
+
+    from netwright.backend.client import connect_lab
+    from netwright.backend.topology.problems import NetwrightError
+
+    async def ask() -> list[str]:
+        client = await connect_lab(start=False)
+        try:
+            return list(await client.deployments())
+        finally:
+            client.close()
+
+    try:
+        return asyncio.run(asyncio.wait_for(ask(), HELD_SECONDS))
+    except (NetwrightError, OSError, TimeoutError):
+        return []
 
 
 def _status(args: argparse.Namespace) -> int:

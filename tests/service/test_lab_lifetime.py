@@ -115,6 +115,8 @@ def test_a_lab_holding_a_deployment_keeps_running_and_says_what_it_holds(lab) ->
     running = lab_processes(lab)
     stopped = as_user(lab.user, [NETWRIGHT, "lab", "stop"], env=lab.env)
     assert stopped.returncode == 0, stopped.stderr
+    assert stopped.stdout == "the lab is stopped; it held seed, which ended with it\n", \
+        stopped.stdout  # what went with it (it said only "the lab is stopped")
     wait_gone(running, 30)
 
 
