@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -88,3 +89,23 @@ def test_a_lab_killed_with_sigkill_leaves_no_helper_running(lab, killed: str) ->
     again = helpers(lab)
     assert len(again.get("dnsmasq", [])) == 1 and not set(again["dnsmasq"]) & everything
     assert "Traceback" not in (lab.directory / "lab.log").read_text()
+
+
+ORPHAN = """o=$(sh -c 'sleep 0.3 >/dev/null 2>&1 & echo $!')
+parent=$(cut -d' ' -f4 /proc/$o/stat)
+sleep 1.5
+if [ -e /proc/$o ]; then echo "$parent left $(cut -d' ' -f3 /proc/$o/stat)"
+else echo "$parent reaped"; fi
+"""
+
+
+def test_a_process_orphaned_in_the_lab_goes_to_its_init_which_reaps_it(lab) -> None:
+    """PID 1 of the lab's namespace adopts what a helper leaves behind and reaps it, so no
+    zombie piles up in a lab that runs for days."""
+    started = as_user(lab.user, [NETWRIGHT, "lab", "start"], env=lab.env)
+    assert started.returncode == 0, started.stderr
+    pid = lab.pid()
+    inside = subprocess.run(["nsenter", f"--target={pid}", "--user", "--net", "--mount", "--pid",
+                             "--", "sh", "-c", ORPHAN], capture_output=True, text=True,
+                            check=True, timeout=30)
+    assert inside.stdout.split() == ["1", "reaped"], inside.stdout + inside.stderr
