@@ -235,7 +235,9 @@ async def settle_trial(name: str, awaiting: dict[str, Any] | None, as_json: bool
               f" {max(0, deadline - time.time()):.0f} s to keep it, else the previous"
               " configuration is restored", file=sys.stderr)
         return 0
-    print(f"WARNING: {awaiting.get('reason', '')}", file=sys.stderr)
+    from netwright.backend.outcomes.results import applied_reason
+
+    print(f"WARNING: {applied_reason(awaiting)}", file=sys.stderr)  # not "Confirm to go …"
     seconds = max(0.0, deadline - time.time() - ANSWER_MARGIN)
     answer = ask_with_timeout(
         f"Keep this configuration? [y/N] (restoring the previous one in {seconds:.0f} s) ",

@@ -94,6 +94,8 @@ def test_answering_yes_keeps_and_no_answer_restores(harness: Harness, tmp_path: 
                                "--confirm-seconds", "10", changed)
     assert "kept the new configuration of nme" in seen, seen
     assert code == 0
+    warned = [line for line in seen.splitlines() if line.startswith("WARNING: ")]
+    assert warned and all("Confirm to go ahead" not in line for line in warned), warned
     assert harness.nm.addresses("br0") == [NEW]
     assert run(harness, tmp_path, "destroy", "nme").returncode == 0
     assert netwright_profiles(harness) == []
