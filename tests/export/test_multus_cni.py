@@ -28,7 +28,7 @@ from netwright.backend.export.multus_yaml import render_multus
 from netwright.backend.topology import load_topology, parse_topology
 from tests.checks.conftest import OUTSIDE
 from tests.export.multus_proof import assert_agrees, carried_topology, check, verdicts
-from tests.tools.cni import CniError, dhcp_daemon, pods_of, start_pods, stop_pods
+from tests.tools.cni import CniError, dhcp_daemon, pods_of, pods_running, start_pods, stop_pods
 
 pytestmark = pytest.mark.root
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -60,9 +60,7 @@ def prove(example: str, uplink: Callable[..., None] | None, lossless: bool) -> N
     carried = carried_topology(design, exported)
     before = host_links()
     pods = pods_of(exported)
-    made_bridges: set[str | None] = set()
-    try:
-        start_pods(pods)
+    with pods_running(pods, remove_netns=False):
         made_bridges = {main_plugin(n.config).get("bridge") for p in pods for n in p.networks}
         made_bridges.discard(None)
         result = check(carried, OPTIONS)
@@ -73,8 +71,6 @@ def prove(example: str, uplink: Callable[..., None] | None, lossless: bool) -> N
             seen = verdicts(result, observed=True)
             assert seen.keys() == predicted.keys()
             assert seen == predicted
-    finally:
-        stop_pods(pods, remove_netns=False)
     for pod in pods:
         assert pod_links(pod.netns.name) == {"lo"}, pod.name
         subprocess.run(["ip", "netns", "del", pod.netns.name], check=True)
@@ -109,17 +105,13 @@ def test_sysctls_mac_and_mtu_reach_the_pod(uplink: Callable[..., None]) -> None:
         "interfaces:\n  mv1: {kind: macvlan, parent: eth1, mode: bridge, namespace: p1,"
         " mac: '02:00:00:00:00:31', mtu: 1400, addresses: [192.168.31.31/24]}\n")
     exported = render_multus(export_multus(design))
-    pods = pods_of(exported)
-    try:
-        start_pods(pods)
+    with pods_running(pods_of(exported)):
         forward = subprocess.run(["ip", "netns", "exec", "p1", "cat",
                                   "/proc/sys/net/ipv4/ip_forward"], capture_output=True,
                                  text=True, check=True).stdout.strip()
         link = ip_json("-n", "p1", "link", "show", "mv1")[0]
         assert (forward, link["address"], link["mtu"]) == ("1", "02:00:00:00:00:31", 1400)
         assert_agrees(check(carried_topology(design, exported), OPTIONS))
-    finally:
-        stop_pods(pods)
 
 
 def test_a_sysctl_of_a_later_attachment_waits_for_its_interface(
@@ -135,16 +127,12 @@ def test_a_sysctl_of_a_later_attachment_waits_for_its_interface(
         " addresses: [192.168.31.7/24]}\n"
         "  mv2: {kind: macvlan, parent: eth1, mode: bridge, namespace: p1, name: data0,"
         " addresses: [192.168.31.8/24]}\n")
-    pods = pods_of(render_multus(export_multus(design)))
-    try:
-        start_pods(pods)
+    with pods_running(pods_of(render_multus(export_multus(design)))):
         read = subprocess.run(["ip", "netns", "exec", "p1", "cat",
                                "/proc/sys/net/ipv4/conf/all/rp_filter",
                                "/proc/sys/net/ipv4/conf/data0/rp_filter"],
                               capture_output=True, text=True, check=True).stdout.split()
         assert read == ["1", "2"]
-    finally:
-        stop_pods(pods)
 
 
 def test_a_wrong_master_is_the_plugins_error_not_a_silent_success(
@@ -167,17 +155,13 @@ def test_seed_on_real_ipvlan(uplink: Callable[..., None]) -> None:
     uplink("wlp2s0")
     _doc, design = load_topology(EXAMPLES / "seed-ipvlan-l2.yaml")
     exported = render_multus(export_multus(design))
-    pods = pods_of(exported)
-    try:
-        start_pods(pods)
+    with pods_running(pods_of(exported)):
         result = check(carried_topology(design, exported), SLOW)
         assert_agrees(result)
         predicted = verdicts(check(design, CheckOptions(outside=OUTSIDE, probe=False)), False)
         assert verdicts(result, observed=True) == predicted
         assert predicted[("net1", "192.168.31.6")] == "reachable"
         assert predicted[("net1", "192.168.31.240")] == "unreachable"
-    finally:
-        stop_pods(pods)
 
 
 @pytest.mark.kernel
@@ -191,14 +175,10 @@ def test_vlan_plugin(uplink: Callable[..., None]) -> None:
         " addresses: [10.42.0.1/24]}\n"
         "  v2: {kind: vlan, parent: eth1, id: 43, namespace: p2, addresses: [10.42.0.2/24]}\n")
     exported = render_multus(export_multus(design))
-    pods = pods_of(exported)
-    try:
-        start_pods(pods)
+    with pods_running(pods_of(exported)):
         link = ip_json("-n", "p1", "-d", "link", "show", "v1")[0]
         assert (link["linkinfo"]["info_data"]["id"], link["address"]) == (42, "02:00:00:00:00:42")
         assert_agrees(check(carried_topology(design, exported), SLOW))
-    finally:
-        stop_pods(pods)
 
 
 def test_a_bridge_gateway_other_than_the_first_address_reaches_the_bridge() -> None:
@@ -216,15 +196,13 @@ def test_a_bridge_gateway_other_than_the_first_address_reaches_the_bridge() -> N
     export = export_multus(design)
     assert [n.where for n in export.not_carried] == ["namespaces.web.routes[1]"]
     exported = render_multus(export)
-    pods = pods_of(exported)
     try:
-        start_pods(pods)
-        bridge = ip_json("-4", "addr", "show", "br9")
-        assert [(a["local"], a["prefixlen"]) for a in bridge[0]["addr_info"]] == [
-            ("10.20.0.254", 24)]
-        assert_agrees(check(carried_topology(design, exported), OPTIONS))
+        with pods_running(pods_of(exported)):
+            bridge = ip_json("-4", "addr", "show", "br9")
+            assert [(a["local"], a["prefixlen"]) for a in bridge[0]["addr_info"]] == [
+                ("10.20.0.254", 24)]
+            assert_agrees(check(carried_topology(design, exported), OPTIONS))
     finally:
-        stop_pods(pods)
         subprocess.run(["ip", "link", "del", "br9"], check=False)
 
 
@@ -256,13 +234,10 @@ def test_a_designed_dhcp_client_id_reaches_the_server_as_netwright_sends_it(
         "namespaces: {p1: {}}\ninterfaces:\n  mv1: {kind: macvlan, parent: eth1, mode: bridge,"
         " namespace: p1, addresses: [{dhcp: {client-id: web-1}}]}\n")
     pods = pods_of(render_multus(export_multus(design)))
-    with dhcp_server(router, tmp_path) as leases, dhcp_daemon(tmp_path / "dhcp.sock", pods):
-        start_pods(pods)
-        try:
-            entries = leases.read_text().split()
-            assert entries[4] == client_id_text(client_id_bytes("web-1")), entries
-        finally:
-            stop_pods(pods)
+    with (dhcp_server(router, tmp_path) as leases, dhcp_daemon(tmp_path / "dhcp.sock", pods),
+          pods_running(pods)):
+        entries = leases.read_text().split()
+        assert entries[4] == client_id_text(client_id_bytes("web-1")), entries
 
 
 @pytest.mark.kernel
@@ -284,18 +259,14 @@ def test_the_dhcp_seed_on_ipvlan_needs_the_daemon_to_ask_for_broadcast(
                     start_pods(pods[:1])
             finally:
                 stop_pods(pods[:1])
-        with dhcp_daemon(tmp_path / "dhcp.sock", pods, "-broadcast"):
-            try:
-                start_pods(pods)
-                held = {pod.name: ip_json("-n", pod.name, "-4", "addr", "show", "dev",
-                                          pod.name.replace("net", "ipvlan"))[0]["addr_info"]
-                        for pod in pods}
-                assert all(len(a) == 1 and a[0]["local"].startswith("192.168.31.1")
-                           for a in held.values()), held
-                ids = {line.split()[4] for line in leases.read_text().splitlines()}
-                assert {client_id_text(client_id_bytes(f"seed-{p.name}")) for p in pods} <= ids
-            finally:
-                stop_pods(pods)
+        with dhcp_daemon(tmp_path / "dhcp.sock", pods, "-broadcast"), pods_running(pods):
+            held = {pod.name: ip_json("-n", pod.name, "-4", "addr", "show", "dev",
+                                      pod.name.replace("net", "ipvlan"))[0]["addr_info"]
+                    for pod in pods}
+            assert all(len(a) == 1 and a[0]["local"].startswith("192.168.31.1")
+                       for a in held.values()), held
+            ids = {line.split()[4] for line in leases.read_text().splitlines()}
+            assert {client_id_text(client_id_bytes(f"seed-{p.name}")) for p in pods} <= ids
 
 
 @pytest.mark.kernel
@@ -313,9 +284,7 @@ def test_ipvlan_l3_with_ipv6_mtu_and_a_device_route(uplink: Callable[..., None])
         "  ipv-b: {kind: ipvlan, parent: eth1, mode: l3, namespace: b, mtu: 1400,"
         " addresses: [10.1.0.6/24, 'fd00:1::6/64 nodad']}\n")
     exported = render_multus(export_multus(design))
-    pods = pods_of(exported)
-    try:
-        start_pods(pods)
+    with pods_running(pods_of(exported)):
         link = ip_json("-n", "a", "-d", "addr", "show", "ipv-a")[0]
         assert (link["linkinfo"]["info_data"]["mode"], link["mtu"]) == ("l3", 1400)
         assert {f"{a['local']}/{a['prefixlen']}" for a in link["addr_info"]
@@ -324,8 +293,6 @@ def test_ipvlan_l3_with_ipv6_mtu_and_a_device_route(uplink: Callable[..., None])
         assert [(r["dst"], r.get("gateway"), r["dev"]) for r in routes] == [
             ("10.9.0.0/16", None, "ipv-a")]
         assert_agrees(check(carried_topology(design, exported), SLOW))
-    finally:
-        stop_pods(pods)
 
 
 HAND_WRITTEN_BRIDGE = """\
@@ -358,14 +325,12 @@ def test_hand_written_yaml_imports_as_the_plugins_build_it() -> None:
     design = parse_topology(imported)
     assert [str(a) for a in design.interfaces["cni7"].addresses] == ["10.7.0.1/24"]
     assert [(r.to, r.via) for r in design.namespaces["p1"].routes] == [("default", "10.7.0.1")]
-    pods = pods_of(text)
     try:
-        start_pods(pods)
-        assert_agrees(check(design, OPTIONS))
-        mtu = ip_json("-n", "p1", "link", "show", "net1")
-        assert mtu[0]["mtu"] == design.interfaces["br-net"].mtu == 1400
+        with pods_running(pods_of(text)):
+            assert_agrees(check(design, OPTIONS))
+            mtu = ip_json("-n", "p1", "link", "show", "net1")
+            assert mtu[0]["mtu"] == design.interfaces["br-net"].mtu == 1400
     finally:
-        stop_pods(pods)
         subprocess.run(["ip", "link", "del", "cni7"], check=False)
 
 
@@ -388,15 +353,13 @@ def test_a_dual_stack_bridge_gets_the_designs_ipv6_gateway_too() -> None:
     notes = {n.where: n.reason for n in export.not_carried}
     assert "fd00:21::1/64, the subnet's first address" in notes["interfaces.db-p.addresses"]
     exported = render_multus(export)
-    pods = pods_of(exported)
     try:
-        start_pods(pods)
-        held = {bridge: {f"{a['local']}/{a['prefixlen']}" for a in ip_json(
-            "addr", "show", bridge)[0]["addr_info"] if a.get("scope") == "global"}
-            for bridge in ("br8", "br7")}
-        assert held == {"br8": {"10.20.0.1/24", "fd00:20::fe/64"},
-                        "br7": {"10.21.0.1/24", "fd00:21::1/64"}}
+        with pods_running(pods_of(exported)):
+            held = {bridge: {f"{a['local']}/{a['prefixlen']}" for a in ip_json(
+                "addr", "show", bridge)[0]["addr_info"] if a.get("scope") == "global"}
+                for bridge in ("br8", "br7")}
+            assert held == {"br8": {"10.20.0.1/24", "fd00:20::fe/64"},
+                            "br7": {"10.21.0.1/24", "fd00:21::1/64"}}
     finally:
-        stop_pods(pods)
         for bridge in ("br8", "br7"):
             subprocess.run(["ip", "link", "del", bridge], check=False)

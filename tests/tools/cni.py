@@ -162,6 +162,17 @@ def stop_pods(pods: list[CniPod], remove_netns: bool = True) -> None:
 
 
 @contextlib.contextmanager
+def pods_running(pods: list[CniPod], remove_netns: bool = True) -> Iterator[list[CniPod]]:
+    """``pods`` started (start_pods) for the block and stopped (stop_pods) after it, also
+    when the start itself fails: what it had added is deleted."""
+    try:
+        start_pods(pods)
+        yield pods
+    finally:
+        stop_pods(pods, remove_netns)
+
+
+@contextlib.contextmanager
 def dhcp_daemon(socket: Path, pods: list[CniPod], *options: str) -> Iterator[None]:
     """The CNI dhcp daemon a node runs (``dhcp daemon``), on a socket of the test's own.
 
