@@ -61,7 +61,7 @@ def test_frozen_records_refuse_changes_and_replace_copies() -> None:
 def test_post_init_and_a_mutable_record() -> None:
     problem = Problem("error", "E1", (), "bad")
     error = TopologyError([problem])
-    assert str(error) == "<topology>:0:0: error E1: bad" and error.problems == [problem]
+    assert str(error) == "<topology>: error E1: bad" and error.problems == [problem]
     assert TopologyError().problems == []
 
     @record
@@ -75,6 +75,14 @@ def test_post_init_and_a_mutable_record() -> None:
     with pytest.raises(TypeError):
         hash(counter)
     assert Status("seed", False, []).source is None
+
+
+def test_a_problem_shows_only_the_position_it_has() -> None:
+    """As compilers print theirs: no line 0 or column 0 nobody can go to."""
+    problem = Problem("error", "E1", ("v1",), "bad")
+    assert problem.located(4, 29, "f.yaml").render() == "f.yaml:4:29: error E1: bad (at v1)"
+    assert problem.located(4, 0, "f.yaml").render() == "f.yaml:4: error E1: bad (at v1)"
+    assert problem.located(0, 0, "f.yaml").render() == "f.yaml: error E1: bad (at v1)"
 
 
 def test_a_record_inherits_its_bases_fields_in_order() -> None:

@@ -74,12 +74,16 @@ class Problem:
         return Problem(self.severity, self.code, self.path, self.message, line, column, file)
 
     def render(self) -> str:
-        """``FILE:LINE:COL: error CODE: sentence (at PATH)``, the line editors jump to."""
+        """``FILE:LINE:COL: error CODE: sentence (at PATH)``, the line editors jump to.
+
+        Only the position that is known is printed, as compilers do: ``FILE:LINE:`` without
+        a column, ``FILE:`` for a problem of the whole file (unreadable, not UTF-8), never a
+        line 0 nobody can go to."""
         where = self.file or "<topology>"
+        if self.line:
+            where += f":{self.line}:{self.column}" if self.column else f":{self.line}"
         at = f" (at {self.path_text})" if self.path else ""
-        return (
-            f"{where}:{self.line}:{self.column}: {self.severity} {self.code}: {self.message}{at}"
-        )
+        return f"{where}: {self.severity} {self.code}: {self.message}{at}"
 
     def to_json(self) -> dict[str, object]:
         data = as_dict(self)

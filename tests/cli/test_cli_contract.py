@@ -51,9 +51,15 @@ def test_validate_json_and_several_files(tmp_path: Path) -> None:
 
 
 def test_validate_missing_file_is_a_clear_error(tmp_path: Path) -> None:
-    result = netwright("validate", str(tmp_path / "nope.yaml"))
+    """A problem of the whole file has no line: it reads as compilers print theirs, not at a
+    line 0, column 0 no editor can go to (JSON keeps its line and column 0)."""
+    missing = tmp_path / "nope.yaml"
+    result = netwright("validate", str(missing))
     assert result.returncode == 1
-    assert "unreadable" in result.stdout and "No such file" in result.stdout
+    assert result.stdout == (f"{missing}: error unreadable: cannot read the file: No such file"
+                             " or directory\n")
+    problem = json.loads(netwright("validate", "--json", str(missing)).stdout)[0]["problems"][0]
+    assert (problem["line"], problem["column"], problem["code"]) == (0, 0, "unreadable")
 
 
 def test_a_name_given_for_a_file_says_which_command_reads_a_file() -> None:

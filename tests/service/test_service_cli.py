@@ -74,7 +74,7 @@ def test_an_invalid_file_comes_back_with_its_line_and_column(running, host, syst
     assert planned.returncode == 1 and planned.stderr == refused.stderr, planned
     assert "lab-t" not in " ".join(host.netns())
     assert missing.returncode == 1
-    assert missing.stderr == (f"netwright: {directory}/none.yaml:0:0: error unreadable: cannot"
+    assert missing.stderr == (f"netwright: {directory}/none.yaml: error unreadable: cannot"
                               " read the file: No such file or directory\n")
 
 
