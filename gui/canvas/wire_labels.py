@@ -82,21 +82,28 @@ class WireLabel(QGraphicsItem):
 
 
 def sync_wire_labels(wires: Iterable[WireItem], snapshot: Snapshot, theme: Theme) -> None:
-    """Give every wire the label its ends' impairment asks for (none: no label)."""
+    """Give every wire the label its ends' impairment asks for (none: no label), and move a
+    measurement's label on the wire to stay under it (it sat where the wire's middle was,
+    under the new impairment label)."""
     for wire in wires:
-        text = wire_label(snapshot, wire.relation, wire.a, wire.b)
-        label = wire.label
-        if text is None:
-            if label is not None:
-                if label.scene() is not None:
-                    label.scene().removeItem(label)
-                wire.label = None
-            continue
-        if label is None:
-            label = wire.label = WireLabel(theme, text, wire)
-            if wire.scene() is not None:
-                wire.scene().addItem(label)
-        label.theme = theme
-        label.set_text(text)
-        label.place(wire.path)
-        label.update()
+        _sync(wire, wire_label(snapshot, wire.relation, wire.a, wire.b), theme)
+        if wire.measure_label is not None:
+            wire.measure_label.place(wire.path)
+
+
+def _sync(wire: WireItem, text: str | None, theme: Theme) -> None:
+    label = wire.label
+    if text is None:
+        if label is not None:
+            if label.scene() is not None:
+                label.scene().removeItem(label)
+            wire.label = None
+        return
+    if label is None:
+        label = wire.label = WireLabel(theme, text, wire)
+        if wire.scene() is not None:
+            wire.scene().addItem(label)
+    label.theme = theme
+    label.set_text(text)
+    label.place(wire.path)
+    label.update()

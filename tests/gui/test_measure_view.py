@@ -9,7 +9,7 @@ from pathlib import Path
 from gestures import menu_entries, right_click, right_click_cell
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QLineEdit
 
 from netwright.backend.measure.result import MeasureResult
 from netwright.backend.outcomes.errors import NotDeployed
@@ -90,6 +90,34 @@ def test_a_result_is_drawn_on_its_path_and_flagged_outside_tolerance(
     assert window.open_path(seed)  # another document: no measurement on it
     assert window.measure_label is None
     assert all(w.measure_label is None for w in window.scene.wires.values())
+
+
+def test_a_measurement_stays_under_an_impairment_typed_after_it(
+        window: MainWindow, tmp_path: Path) -> None:
+    """A wire measured with no impairment, then given a delay in the Inspector: the new
+    impairment label was drawn where the measurement's label already sat, half hidden
+    under it ("40 ms ±5" behind "50 Mbit/s · 0 % loss"), until the wire was routed anew."""
+    _open(window, tmp_path)
+    window.scene.select_keys(["a0"])
+    rate = window.inspector.editors["impairment.rate"]
+    delay = window.inspector.editors["impairment.delay"]
+    assert isinstance(rate, QLineEdit) and isinstance(delay, QLineEdit)
+    for editor, text in ((rate, ""), (delay, "40ms")):
+        editor.setFocus()
+        editor.selectAll()
+        QTest.keyClick(editor, Qt.Key.Key_Delete)
+        QTest.keyClicks(editor, text)
+        QTest.keyClick(editor, Qt.Key.Key_Return)
+        if editor is rate:
+            wire = window.scene.wires[("peer", "a0", "b0")]
+            assert wire.label is None
+            window.show_measurement(_result(configured_rate=None))
+            label = window.measure_label
+            assert label is not None and label.wire is wire
+    assert window.document.get(("interfaces", "a0", "impairment")) == {"delay": "40ms"}
+    impairment = wire.label
+    assert impairment is not None and impairment.text.startswith("40 ms")
+    assert label.sceneBoundingRect().top() >= impairment.sceneBoundingRect().bottom()
 
 
 def test_offered_on_namespaces_wires_and_checks_cells_once_deployed(
