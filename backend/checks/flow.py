@@ -392,8 +392,12 @@ class Flows:
         chain = decision.chain
         how = "refused (an ICMP error comes back)" if decision.verdict == "reject" \
             else "dropped (no answer)"
-        what = (f"{packet.proto} {packet.src} → {packet.dst}"
-                + (f" port {packet.dport}" if packet.dport else ""))
+        if reply:  # from the service's port; the client's own port is any the kernel picks
+            what = (f"{packet.proto} {packet.src}" + (f" port {packet.sport}" if packet.sport
+                                                      else "") + f" → {packet.dst}")
+        else:
+            what = (f"{packet.proto} {packet.src} → {packet.dst}"
+                    + (f" port {packet.dport}" if packet.dport else ""))
         reason = f"{what} is {how} by {decision.text()} in {place_label(place)}"
         fix: str | None
         if chain is not None and chain.owner is not None:

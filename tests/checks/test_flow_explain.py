@@ -187,3 +187,16 @@ def test_a_design_without_rules_probes_no_port_and_says_nothing_of_one() -> None
     explainer = Explainer(topology)
     with_services(explainer, explainer.pairs())
     assert not any("no rule names" in n for n in explainer.notes())
+
+
+def test_a_dropped_tcp_reply_is_told_by_the_services_port() -> None:
+    """The reply of vm2's port 80 was told as 'tcp 10.0.0.12 → 10.0.0.11 port 40000': the
+    client's port the prediction picks, which the user never chose."""
+    text = (EXAMPLES / "openstack-linuxbridge.yaml").read_text().replace(
+        "stateful: true", "stateful: false")
+    explainer = Explainer(parse_topology(text), None)
+    pair = next(p for p in with_services(explainer, explainer.pairs())
+                if p.source == "vm1" and p.target.address == "10.0.0.12")
+    web = next(s for s in pair.services if (s.proto, s.port) == ("tcp", 80)).predicted
+    assert web.reason.startswith("the request arrives but the reply cannot come back: tcp"
+                                 " 10.0.0.12 port 80 → 10.0.0.11 is dropped"), web.reason
