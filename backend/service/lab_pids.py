@@ -10,8 +10,9 @@ processes:
 - the launcher (the process the user's unit or shell started), outside the PID namespace: it
   keeps the lab's lock and bus, forwards SIGTERM and SIGINT to the backend, waits for it and
   cleans up after it;
-- the namespace's init, PID 1 inside: it reaps whatever is orphaned there and, once the
-  backend has exited (however it ended), exits too. The kernel then SIGKILLs every process
+- the namespace's init, PID 1 inside: it passes SIGTERM and SIGINT on to the backend too,
+  reaps whatever is orphaned there and, once the backend has exited (however it ended),
+  exits too. The kernel then SIGKILLs every process
   left in the namespace. It also dies with the launcher (PR_SET_PDEATHSIG: safe here, the
   launcher forks it from its only thread, which lives as long as the launcher);
 - the backend, PID 2 inside, which serves the API and starts every helper there.
@@ -100,7 +101,7 @@ def _init(launcher_alive: int, tell: int, backend: Callable[[], int]) -> int:
     os.close(tell)
     set_name("netwright-init")
     for signum in FORWARDED:  # the backend decides when the lab stops; this follows it
-        signal.signal(signum, signal.SIG_IGN)
+        signal.signal(signum, lambda number, _frame: _forward(child, number))
     while True:
         try:
             pid, status = os.waitpid(-1, 0)

@@ -2,9 +2,9 @@
 
 The user applies a design whose interfaces ask DHCP, so the lab runs its router's dnsmasq and
 one udhcpc per interface; the test then SIGKILLs the lab by PID (the backend the pid file
-names, or the launcher above it that a unit or a shell started) and reads /proc: every helper
-must be gone at once, not left holding the dead lab's namespaces until someone kills it. The
-next command the user runs starts a fresh lab that serves normally.
+names, its PID namespace's init, or the launcher a unit or a shell started) and reads /proc:
+every helper must be gone at once, not left holding the dead lab's namespaces until someone
+kills it. The next command the user runs starts a fresh lab that serves normally.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def apply(lab: PrivateLab) -> None:
     assert applied.returncode == 0, applied.stderr
 
 
-@pytest.mark.parametrize("killed", ["backend", "launcher"])
+@pytest.mark.parametrize("killed", ["backend", "init", "launcher"])
 def test_a_lab_killed_with_sigkill_leaves_no_helper_running(lab, killed: str) -> None:
     apply(lab)
     pid = lab.pid()
@@ -74,7 +74,8 @@ def test_a_lab_killed_with_sigkill_leaves_no_helper_running(lab, killed: str) ->
         started  # the router's DHCP server, one udhcpc per interface
     everything = {*lab_tree[:-1], *(p for pids in started.values() for p in pids)}
 
-    os.kill(lab_tree[0] if killed == "backend" else lab_tree[-1], signal.SIGKILL)
+    assert len(lab_tree) == 3, lab_tree
+    os.kill(lab_tree[["backend", "init", "launcher"].index(killed)], signal.SIGKILL)
     deadline = time.monotonic() + BOUND
     while {p for p in everything if running(p)}:
         assert time.monotonic() < deadline, \
@@ -109,3 +110,21 @@ def test_a_process_orphaned_in_the_lab_goes_to_its_init_which_reaps_it(lab) -> N
                              "--", "sh", "-c", ORPHAN], capture_output=True, text=True,
                             check=True, timeout=30)
     assert inside.stdout.split() == ["1", "reaped"], inside.stdout + inside.stderr
+
+
+@pytest.mark.parametrize("signalled", ["backend", "init", "launcher"])
+def test_sigterm_to_any_of_the_labs_processes_stops_it_cleanly(lab, signalled: str) -> None:
+    """The launcher and the init pass SIGTERM on: the backend stops its helpers itself."""
+    started = as_user(lab.user, [NETWRIGHT, "lab", "start"], env=lab.env)
+    assert started.returncode == 0, started.stderr
+    pid = lab.pid()
+    assert pid is not None
+    lab_tree = lab_processes(pid)
+    everything = {*lab_tree, *(p for pids in helpers(lab).values() for p in pids)}
+    os.kill(lab_tree[["backend", "init", "launcher"].index(signalled)], signal.SIGTERM)
+    deadline = time.monotonic() + 30
+    while {p for p in everything if running(p)}:
+        assert time.monotonic() < deadline, f"still running: {helpers(lab)}"
+        time.sleep(0.02)
+    log = (lab.directory / "lab.log").read_text()
+    assert "stopping on SIGTERM" in log and log.rstrip().endswith("stopped"), log
