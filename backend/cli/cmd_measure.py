@@ -31,6 +31,10 @@ class MeasureArgumentsError(NetwrightError):
     """The command line asks for what cannot be done here (--local without root)."""
 
 
+class MeasureUnreachableError(NetwrightError):
+    """iperf3 could not reach B from A: said with where to find out why (check)."""
+
+
 class MeasureCancelledError(Exception):
     """Ctrl+C during a measurement through the backend: the backend's job was cancelled."""
 
@@ -138,6 +142,12 @@ def run_measure_command(args: argparse.Namespace) -> int:
     except MeasureCancelledError:
         print("netwright: measurement cancelled", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except NetwrightError as exc:
+        if "unable to connect" in str(exc) or "did not finish" in str(exc):
+            raise MeasureUnreachableError(
+                f"{args.target} cannot be reached from {args.source}: {exc}; `netwright check"
+                f" {name}` shows which pairs reach each other, and why") from None
+        raise
     if args.json:
         print(json.dumps(result.to_json(), indent=2))
     else:

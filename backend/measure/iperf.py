@@ -34,6 +34,10 @@ from netwright.backend.topology.problems import NetwrightError, quote
 DEFAULT_PORT = 5201
 LISTEN_WAIT = 5.0  # seconds for the server's socket to appear
 CANCEL_POLL = 0.1  # seconds between looks at the cancel flag while the client runs
+#: iperf3's own limit (ms) on connecting to its server: a SYN nobody answers (a firewall's
+#: drop, a reply that cannot come back) ends the client with "unable to connect" in seconds,
+#: not after the kernel's two minutes of retries cut short by the run's limit
+CONNECT_TIMEOUT_MS = 3000
 UDP_DEFAULT_BPS = 1_000_000  # iperf3's -b when UDP is asked without one
 TCP_LISTEN = "0A"  # the state column of /proc/net/tcp for LISTEN
 
@@ -224,7 +228,8 @@ def measure(subject: Any, source: str, target: str, options: MeasureOptions,
     address = target_address(topology, source, target)
     iperf3 = _iperf3()
     command = ["nsenter", f"--net={netns_path(disk[source])}", iperf3, "-c", address,
-               "-p", str(options.port), "-t", f"{options.seconds:g}", "-J"]
+               "-p", str(options.port), "-t", f"{options.seconds:g}", "-J",
+               "--connect-timeout", str(CONNECT_TIMEOUT_MS)]
     if options.udp:
         command.append("-u")
     if options.bitrate is not None:
