@@ -513,10 +513,13 @@ class ChecksView(QWidget):
                      and target in (pair.get("target"), pair.get("target_name"))), None)
 
     def focus_source(self, source: str) -> bool:
-        """Make the first cell of ``source``'s row current (its why and path follow)."""
+        """Make the first measured cell of ``source``'s row current (its why and path
+        follow): not the blank cell of a place to its own address, which explains nothing."""
         for row in range(self.matrix.rowCount()):
             if self.matrix.source(row) == source and self.matrix.columnCount():
-                self.matrix.setCurrentCell(row, 0)
+                column = next((c for c in range(self.matrix.columnCount())
+                               if self.matrix.pair_at(row, c)), 0)
+                self.matrix.setCurrentCell(row, column)
                 self.matrix.setFocus()
                 return True
         return False
