@@ -109,6 +109,7 @@ from netwright.gui.window.check_from_actions import CheckFromActions
 from netwright.gui.window.context_actions import ContextActions
 from netwright.gui.window.dock_sizes import fit_bottom, fit_docks, steady_width
 from netwright.gui.window.dock_titles import DockTitles
+from netwright.gui.window.focus_chain import step_focus
 from netwright.gui.window.help_menu import HelpMenu
 from netwright.gui.window.host_actions import HostActions
 from netwright.gui.window.live_actions import LiveHost
@@ -836,6 +837,9 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         """The first time: the bottom panel opens or not for the window's height."""
         self.bottom_panel.start(self.height())
         super().showEvent(event)
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802 (Qt override)
+        return step_focus(super().focusNextPrevChild, next)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if self._closed:  # closed before: Qt sends a close event to a hidden window too
