@@ -2,13 +2,16 @@
 
 Public API::
 
-    from netwright.backend.checks import CheckOptions, explain, run_check
+    from netwright.backend.checks import CheckOptions, run_check
+    from netwright.backend.checks.explain import explain
 
     pairs = explain(topology, outside="203.0.113.114")      # pure: predictions only
     result = await run_check(deployment, CheckOptions(outside=...), progress=cb)
     result.to_json()   # {"pairs": [{source, target, role, predicted, observed}, …], …}
 
-``explain`` needs nothing but the model (the GUI calls it while the user designs).
+``explain`` needs nothing but the model (the GUI calls it while the user designs). It is
+not a name of this package: its module has the same name, and importing that module makes
+the package's ``explain`` the module (tests/test_exports.py keeps names and modules apart).
 ``run_check`` takes the engine's ``Deployment`` (or a ``Topology`` whose namespaces exist
 under their own names here), needs the rights to enter those namespaces, and calls
 ``progress(done, total, text)`` as it goes. Options arrive from D-Bus as a dict:
@@ -26,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from netwright.backend.exports import load_export
 
 if TYPE_CHECKING:
-    from netwright.backend.checks.explain import Explainer, explain
+    from netwright.backend.checks.explain import Explainer
     from netwright.backend.checks.results import (
         CheckResult,
         Observation,
@@ -36,7 +39,7 @@ if TYPE_CHECKING:
     )
     from netwright.backend.checks.run import CheckOptions, CheckOptionsError, run_check
 
-_EXPORTS = {"Explainer": "explain", "explain": "explain", "CheckResult": "results",
+_EXPORTS = {"Explainer": "explain", "CheckResult": "results",
             "Observation": "results", "Pair": "results", "Prediction": "results",
             "Target": "results", "CheckOptions": "run", "CheckOptionsError": "run",
             "run_check": "run"}
@@ -55,6 +58,5 @@ __all__ = [
     "Pair",
     "Prediction",
     "Target",
-    "explain",
     "run_check",
 ]

@@ -85,7 +85,7 @@ def _local(args: argparse.Namespace, name: str) -> list[tuple[str, str, str]]:
 
 async def _via_backend(args: argparse.Namespace, name: str) -> list[tuple[str, str, str]]:
     from netwright.backend.cli.terminal import say_if_lab
-    from netwright.backend.client.connect import connect
+    from netwright.backend.client.connecting import connect
 
     client = await connect(lab=True if args.lab else None)
     try:

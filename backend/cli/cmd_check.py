@@ -210,7 +210,7 @@ def _ask_backend(args: argparse.Namespace,
     import asyncio  # here, not at the top: `netwright --help` stays fast
 
     from netwright.backend.checks.results import CheckResult
-    from netwright.backend.client.connect import connect
+    from netwright.backend.client.connecting import connect
 
     async def ask() -> CheckResult:
         client = await connect(lab=True if args.lab else None)

@@ -102,7 +102,7 @@ def _from_host(args: argparse.Namespace) -> tuple[str, list[str]]:
 async def _via_backend(args: argparse.Namespace) -> tuple[str, list[str]]:
     """netwrightd (polkit decides), or the user's lab backend when none answers."""
     from netwright.backend.cli.terminal import say_if_lab
-    from netwright.backend.client.connect import connect
+    from netwright.backend.client.connecting import connect
 
     client = await connect(lab=True if args.lab else None)
     try:

@@ -91,7 +91,7 @@ def _via_backend(args: argparse.Namespace, name: str) -> MeasureResult:
     import asyncio
 
     from netwright.backend.cli.terminal import say_if_lab
-    from netwright.backend.client.connect import connect
+    from netwright.backend.client.connecting import connect
     from netwright.backend.measure.result import MeasureResult
 
     async def ask() -> MeasureResult:

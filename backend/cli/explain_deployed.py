@@ -42,7 +42,7 @@ def explain_deployed(args: argparse.Namespace) -> CheckResult:
                                    options)
 
         return run_locally(here, "reads the kernel", "explanation")
-    from netwright.backend.client.connect import connect
+    from netwright.backend.client.connecting import connect
 
     name = read_topology(args.file).name if names_a_file(args.file) else args.file
 

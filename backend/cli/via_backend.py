@@ -89,7 +89,7 @@ def run_with_backend(args: argparse.Namespace, command: Command) -> int:
 
 
 async def _with_backend(args: argparse.Namespace, command: Command) -> int:
-    from netwright.backend.client.connect import connect
+    from netwright.backend.client.connecting import connect
 
     client = await connect(lab=True if getattr(args, "lab", False) else None)
     try:

@@ -21,7 +21,7 @@ from netwright.backend.exports import load_export
 
 if TYPE_CHECKING:
     from netwright.backend.client.client import BackendClient, JobOutcome
-    from netwright.backend.client.connect import connect, connect_lab, connect_system
+    from netwright.backend.client.connecting import connect, connect_lab, connect_system
     from netwright.backend.service.errors import (
         BackendUnavailableError,
         InvalidArgumentsError,
@@ -32,9 +32,9 @@ if TYPE_CHECKING:
 _EXPORTS = {
     "BackendClient": "client",
     "JobOutcome": "client",
-    "connect": "connect",
-    "connect_lab": "connect",
-    "connect_system": "connect",
+    "connect": "connecting",
+    "connect_lab": "connecting",
+    "connect_system": "connecting",
 }
 _SERVICE_ERRORS = ("BackendUnavailableError", "InvalidArgumentsError", "NotAuthorizedError",
                    "ServiceFailedError")

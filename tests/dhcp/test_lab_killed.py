@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from netwright.backend.client.connect import connect_lab
+from netwright.backend.client.connecting import connect_lab
 from netwright.backend.dhcp import processes
 from netwright.backend.service.errors import BackendUnavailableError
 from netwright.backend.service.lab import lab_processes, running_lab_pid
