@@ -371,7 +371,27 @@ class Inspector(QWidget):
         self.host_panel.show_for(self.document.snapshot, self.host_facts, self.key)
 
     def focus_path(self, path: tuple[Any, ...]) -> None:
-        """Show the part of the form a problem's path names (a rule's cell, a NAT entry)."""
+        """Show the part of the form a problem's path names, with the keys in it: a field
+        (``interfaces.v1.impairment.loss`` → Loss), the routes, a rule's cell, a NAT entry.
+        Only the rules and NAT took the focus: Enter on any other problem left the keys in
+        the Problems list, and the field to change had to be found with the mouse."""
+        entry = self.entry_path
+        rest = tuple(path[len(entry):]) if entry and tuple(path[:len(entry)]) == entry else ()
+        for length in range(len(rest), 0, -1):
+            editor = self.editors.get(".".join(str(part) for part in rest[:length]))
+            if editor is not None and editor.isEnabled():
+                editor.setFocus(Qt.FocusReason.OtherFocusReason)
+                _scroll_to(editor)
+                return
+        if rest[:1] == ("routes",) and self.routes is not None:
+            table = self.routes.table
+            if len(rest) > 1 and isinstance(rest[1], int) and rest[1] < table.rowCount():
+                column = rest[2] if len(rest) > 2 and rest[2] in RoutesEditor.COLUMNS \
+                    else "to"
+                table.setCurrentCell(rest[1], RoutesEditor.COLUMNS.index(str(column)))
+            table.setFocus(Qt.FocusReason.OtherFocusReason)
+            _scroll_to(self.routes)
+            return
         if self.packets is not None:
             self.packets.focus(path)
 

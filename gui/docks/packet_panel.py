@@ -328,8 +328,17 @@ class PortFirewallPanel(QGroupBox):
         return [*self.chains.values(), self.spoofing]
 
     def focus(self, path: Path) -> None:
+        """A chain's field, the anti-spoofing's; the port firewall as a whole (the backend's
+        kernel lacking bridge conntrack: "untick Accept replies") → the first stateful
+        chain's "Accept replies", else the to-port chain's policy."""
         rest = tuple(path[len(self.base):]) if tuple(path[:len(self.base)]) == self.base else ()
-        if rest[:1] and rest[0] in self.chains:
+        if not rest and tuple(path) == self.base:
+            side = next((s for s, chain in self.chains.items() if chain.stateful.isChecked()),
+                        None)
+            editor = self.chains[side or PORT_SIDES[0]]
+            self.tabs.setCurrentWidget(editor)
+            (editor.stateful if side else editor.policy).setFocus()
+        elif rest[:1] and rest[0] in self.chains:
             self.tabs.setCurrentWidget(self.chains[str(rest[0])])
             self.chains[str(rest[0])].focus(rest[1:])
         elif rest[:1] == ("anti-spoofing",):
