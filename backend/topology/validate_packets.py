@@ -273,9 +273,15 @@ def _spoofing_problems(t: Topology, key: str, ips: list[str],
     missing = [a for a in own if str(a) not in ips]
     for address in missing:
         yield _warning("anti-spoofing-cuts-own-address", (*path, "anti-spoofing", "ips"),
-                       f"{peer.name or peer_key} holds {address}, which the anti-spoofing list"
-                       " of its port leaves out: everything it sends from that address is"
+                       f"{_named(peer_key, peer.name)} holds {address}, which the anti-spoofing"
+                       " list of its port leaves out: everything it sends from that address is"
                        " dropped; add it")
+
+
+def _named(key: str, name: str | None) -> str:
+    """``c1-eth0 (eth0)`` as the designer's box says it: the kernel name alone is ambiguous
+    (every container's end is eth0), the key is what the file and the canvas use."""
+    return f"{key} ({name})" if name and name != key else key
 
 
 def packet_problems(t: Topology) -> Iterator[Problem]:

@@ -116,6 +116,15 @@ def test_every_code_is_exercised() -> None:
     assert codes - {case[2] for case in CASES} == set()
 
 
+def test_anti_spoofing_names_the_device_by_its_key() -> None:
+    """"eth0 holds 172.17.0.2": every container's end is eth0, so the sentence did not say
+    which; it names the key, as the canvas and the file do, with the kernel name."""
+    body = BRIDGE.replace("master: docker0}", "master: docker0,\n                port-firewall: "
+                          "{anti-spoofing: {ips: [172.17.0.5]}}}")
+    found = [p for p in problems(body) if p.code == "anti-spoofing-cuts-own-address"]
+    assert [p.message.split(",")[0] for p in found] == ["c1-eth0 (eth0) holds 172.17.0.2"]
+
+
 def test_docker_and_security_groups_validate_cleanly() -> None:
     body = BRIDGE + """
     host:
