@@ -49,10 +49,11 @@ def register(subparsers: Any) -> None:
 
 
 class ExportOutputError(NetwrightError):
-    """The export cannot be written where asked (a file that exists, the design itself)."""
+    """The export cannot be written where asked: over the design itself."""
 
 
 def run(args: argparse.Namespace) -> int:
+    from netwright.backend.cli.output_file import refuse_output, write_output
     from netwright.backend.cli.terminal import read_topology
 
     if args.output:  # before any work: a design overwritten by its own script is lost
@@ -62,8 +63,7 @@ def run(args: argparse.Namespace) -> int:
         if target.exists() and target.resolve() == Path(args.file).resolve():
             raise ExportOutputError(f"{args.output} is the design being exported: write the"
                                     " export to another file")
-        if target.exists() and not args.force:
-            raise ExportOutputError(f"{args.output} exists; use --force to replace it")
+        refuse_output(args.output, args.force)
     topology = read_topology(args.file)
     if args.format == "multus":
         from netwright.backend.cli.multus_output import multus_text
@@ -78,11 +78,7 @@ def run(args: argparse.Namespace) -> int:
             for line in left_out(topology):
                 print(f"netwright: not in this script: {line}", file=sys.stderr)
     if args.output:
-        from pathlib import Path
-
-        from netwright.backend.topology.source import atomic_write
-
-        atomic_write(Path(args.output), text)
+        write_output(args.output, text)
     else:
         sys.stdout.write(text)
     return 0

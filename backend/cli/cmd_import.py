@@ -114,9 +114,12 @@ async def _via_backend(args: argparse.Namespace) -> tuple[str, list[str]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from netwright.backend.topology import atomic_write, parse_topology
+    from netwright.backend.cli.output_file import refuse_output, write_output
+    from netwright.backend.topology import parse_topology
     from netwright.backend.topology.problems import TopologyError
 
+    if args.output:  # before reading anything
+        refuse_output(args.output, args.force)
     text, skipped = _from_multus(args) if args.source == "multus" else _from_host(args)
     try:
         parse_topology(text, args.output or "<imported>")  # what is written always validates
@@ -128,10 +131,7 @@ def run(args: argparse.Namespace) -> int:
     for line in skipped:
         print(f"netwright: not imported: {line}", file=sys.stderr)
     if args.output:
-        target = Path(args.output)
-        if target.exists() and not args.force:
-            raise ImportOutputError(f"{target} exists; use --force to replace it")
-        atomic_write(target, text)
+        write_output(args.output, text)
     else:
         sys.stdout.write(text)
     return 0

@@ -184,3 +184,21 @@ def test_export_never_writes_over_a_file_unasked(tmp_path: Path) -> None:
     assert out.read_text() == "mine\n"
     forced = netwright("export", "-o", str(out), "--force", str(design))
     assert forced.returncode == 0 and out.read_text().startswith("#!/bin/sh")
+
+
+def test_an_output_that_cannot_be_written_is_a_sentence(tmp_path: Path) -> None:
+    """-o into a folder that is not there, or -o naming a folder: a Python traceback
+    (FileNotFoundError from tempfile), or with --force an attempt to replace the folder."""
+    design = str(ROOT / "examples" / "seed-ipvlan-l2.yaml")
+    pods = tmp_path / "seed.k8s.yaml"
+    assert netwright("export", "--format", "multus", "-o", str(pods), design).returncode == 0
+    missing = tmp_path / "no-such-folder" / "out"
+    for command in (["export", design], ["import", "--from", "multus", str(pods)]):
+        written = netwright(*command, "-o", str(missing))
+        assert written.returncode == 1 and "Traceback" not in written.stderr, written.stderr
+        assert f"netwright: cannot write {missing}: No such file or directory" \
+            in written.stderr, written.stderr
+        refused = netwright(*command, "-o", str(tmp_path), "--force")
+        assert refused.returncode == 1, refused.stderr
+        assert f"netwright: {tmp_path} is a directory: give -o the name of a file" \
+            in refused.stderr, refused.stderr
