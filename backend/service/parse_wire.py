@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from typing import Any, BinaryIO
 
-from netwright.backend.topology.fastload import MAX_TEXT_BYTES
+from netwright.backend.topology.bounds import MAX_TEXT_BYTES
 
 HEADER = 8
 #: The longest frame either end accepts. A request carries at most MAX_TEXT_BYTES of text,

@@ -15,6 +15,9 @@ from typing import Any
 from netwright.backend.topology.problems import Problem
 
 MAX_OBJECTS = 4096
+#: 1 MiB of text: far above any real topology, small enough to parse fast. Read no further
+#: (source.py), so neither a huge file nor an endless one (/dev/zero, a pipe) fills memory.
+MAX_TEXT_BYTES = 1024 * 1024
 
 _SECTIONS = (("namespaces",), ("interfaces",), ("host", "nics"))
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from netwright.backend.topology.bounds import MAX_TEXT_BYTES
 from netwright.backend.topology.problems import Problem, TopologyError
 
 # Without libyaml (a PyYAML built without it) the fast path is off: the slow path still works.
@@ -111,7 +112,6 @@ def load_nodes(text: str) -> tuple[Any, Any] | None:
 
 # Bounds shared with the round-trip reader (yamltree): the input may come from an
 # unprivileged D-Bus caller.
-MAX_TEXT_BYTES = 1024 * 1024  # 1 MiB: far above any real topology, small enough to parse fast
 MAX_DEPTH = 32
 MAX_NODES = 200_000
 

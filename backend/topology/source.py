@@ -15,6 +15,7 @@ import os
 import sys
 from pathlib import Path
 
+from netwright.backend.topology.bounds import MAX_TEXT_BYTES
 from netwright.backend.topology.problems import Problem, TopologyError
 
 #: The path that stands for standard input, as in most command-line tools.
@@ -33,12 +34,17 @@ def read_topology_text(path: str | os.PathLike[str]) -> str:
     TopologyError naming the file if it is unreadable or not UTF-8."""
     name = file_label(path)
     try:
-        raw = _read_stdin() if str(path) == STDIN else Path(path).read_bytes()
+        raw = _read_stdin() if str(path) == STDIN else _read_bounded(path)
     except OSError as exc:
         raise TopologyError([Problem(
             "error", "unreadable", (), f"cannot read the file: {exc.strerror}"
             + _name_hint(str(path), exc), 0, 0, name,
         )]) from None
+    if len(raw) > MAX_TEXT_BYTES:
+        raise TopologyError([Problem(
+            "error", "too-large", (), f"the file is larger than {MAX_TEXT_BYTES // 1024} KiB",
+            0, 0, name,
+        )])
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -58,11 +64,19 @@ def _name_hint(path: str, exc: OSError) -> str:
             " `netwright list` shows the file each deployment was applied from)")
 
 
+def _read_bounded(path: str | os.PathLike[str]) -> bytes:
+    """The file's bytes, one past the bound at most: /dev/zero or a pipe that never ends
+    is refused as too large instead of read until memory runs out."""
+    with open(path, "rb") as stream:
+        return stream.read(MAX_TEXT_BYTES + 1)
+
+
 @functools.cache
 def _read_stdin() -> bytes:
-    """Standard input's bytes: a command may read its topology twice (validate asks
-    netwrightd, then reads here when it does not answer), but standard input only once."""
-    return sys.stdin.buffer.read()
+    """Standard input's bytes (one past the bound at most): a command may read its topology
+    twice (validate asks netwrightd, then reads here when it does not answer), but standard
+    input only once."""
+    return sys.stdin.buffer.read(MAX_TEXT_BYTES + 1)
 
 
 def in_file(error: TopologyError, path: str | os.PathLike[str]) -> TopologyError:

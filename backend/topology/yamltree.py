@@ -17,7 +17,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
-from netwright.backend.topology.fastload import MAX_DEPTH, MAX_TEXT_BYTES, flow_depth
+from netwright.backend.topology.bounds import MAX_TEXT_BYTES
+from netwright.backend.topology.fastload import MAX_DEPTH, flow_depth
 from netwright.backend.topology.fastload import input_problem as _problem
 from netwright.backend.topology.problems import PathPart, Problem, TopologyError
 

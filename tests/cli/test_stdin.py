@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -36,3 +37,22 @@ def test_explain_reads_standard_input_too() -> None:
     assert explained.returncode == 0, explained.stderr
     broken = run("explain", "-", text=INVALID)
     assert broken.returncode == 1 and "<stdin>:4:29: error invalid-name" in broken.stderr
+
+
+def _memory_bound() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+
+def test_an_endless_input_is_refused_as_too_large() -> None:
+    """/dev/zero (or a pipe that never ends) was read to the end before the 1 MiB bound was
+    looked at: until memory ran out. Here within 1 GiB of address space."""
+    for argv, stdin in ((["validate", "--here", "/dev/zero"], os.devnull),
+                        (["explain", "-"], "/dev/zero")):
+        with open(stdin, "rb") as source:
+            said = subprocess.run([NETWRIGHT, *argv], stdin=source, capture_output=True,
+                                  text=True, check=False, cwd="/", timeout=60,
+                                  preexec_fn=_memory_bound)
+        assert said.returncode == 1, said.stderr[-500:]
+        assert "error too-large: the file is larger than 1024 KiB" in said.stdout + said.stderr

@@ -15,8 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from netwright.backend.topology import Document, TopologyError, parse_topology
+from netwright.backend.topology.bounds import MAX_TEXT_BYTES
 from netwright.backend.topology.check import placed_problems
-from netwright.backend.topology.fastload import MAX_TEXT_BYTES, load_plain, to_plain
+from netwright.backend.topology.fastload import load_plain, to_plain
 from netwright.backend.topology.yamltree import parse_yaml
 
 SEED = """\
