@@ -320,10 +320,13 @@ class Inspector(QWidget):
         return line
 
     def _line_finished(self, name: str, line: QLineEdit) -> None:
-        """Only text the user changed is committed (focus moving away is not an edit)."""
+        """Only text the user changed is committed (focus moving away is not an edit). A
+        refused text stays "changed": Enter tries it again once the design allows it (an
+        emptied Delay, refused while a Jitter needs it, once the Jitter is gone)."""
         if line.isModified():
             line.setModified(False)
-            self.commit(name, line.text())
+            if not self.commit(name, line.text()) and not self.errors[name].isHidden():
+                line.setModified(True)
 
     def _references(self, name: str, snapshot: Snapshot) -> list[str]:
         kinds = {key: snapshot.kind_of(key) for key in snapshot.interfaces}
@@ -342,7 +345,9 @@ class Inspector(QWidget):
     # -- showing values -------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Show the document's current values (after any edit, undo or redo)."""
+        """Show the document's current values (after any edit, undo or redo). A field the
+        Inspector refused keeps what was typed, under its sentence: another edit wiped the
+        text ('lots' in Loss) and left the sentence about it under an empty field."""
         if self.key is not None and self.document.get(self.entry_path) is None:
             self.show_key(None)
             return
@@ -357,7 +362,8 @@ class Inspector(QWidget):
                     editor.addItem(text)
                 editor.setCurrentText(text)
             elif isinstance(editor, QLineEdit) and editor.text() != show_value(value) \
-                    and not (editor.hasFocus() and editor.isModified()):  # being typed: kept
+                    and not (editor.hasFocus() and editor.isModified()) \
+                    and self.errors[name].isHidden():  # being typed, or refused: kept
                 editor.setText(show_value(value))
                 if not editor.hasFocus():  # a value wider than the field shows its beginning
                     editor.setCursorPosition(0)

@@ -114,7 +114,8 @@ class ChainEditor(_Section):
         self.policy.setCurrentText(str(chain.get("policy") or "accept"))
         self.stateful.setChecked(bool(chain.get("stateful")))
         rules = chain.get("rules")
-        self.rules.load([rule_cells(r) for r in (rules if isinstance(rules, list) else [])])
+        if self.rules.load([rule_cells(r) for r in (rules if isinstance(rules, list) else [])]):
+            self.error.hide()  # a refused cell's typing is gone: its sentence goes with it
 
     def _cell(self, row: int, column: str, text: str) -> None:
         edits = rule_cell_edits(self.get, self.chain, row, column, text)
@@ -177,8 +178,9 @@ class NatEditor(_Section):
     def load(self) -> None:
         entries = self.get(self.path)
         entries = entries if isinstance(entries, list) else []
-        self.entries.load([nat_cells(e) for e in entries],
-                          [{"type", *NAT_FIELDS.get(nat_kind(e), ())} for e in entries])
+        if self.entries.load([nat_cells(e) for e in entries],
+                             [{"type", *NAT_FIELDS.get(nat_kind(e), ())} for e in entries]):
+            self.error.hide()  # a refused cell's typing is gone: its sentence goes with it
 
     def focus(self, rest: Path) -> None:
         """``[1].publish.to`` → that entry's cell."""
@@ -352,5 +354,6 @@ class PortFirewallPanel(QGroupBox):
         spoofing = spoofing if isinstance(spoofing, dict) else {}
         for line, text in ((self.mac, str(spoofing.get("mac") or "")),
                            (self.ips, ", ".join(map(str, spoofing.get("ips") or [])))):
-            if line.text() != text and not (line.hasFocus() and line.isModified()):
+            if line.text() != text and not (line.hasFocus() and line.isModified()) \
+                    and self.spoofing.error.isHidden():  # refused: kept under its sentence
                 line.setText(text)

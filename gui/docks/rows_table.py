@@ -169,12 +169,14 @@ class RowsTable(QWidget):
         return self.table.currentRow()
 
     def load(self, rows: list[list[str]], editable: list[set[str]] | None = None,
-             current: int | None = None) -> None:
-        """Show ``rows`` (cell texts); keeps the current cell unless ``current`` says."""
+             current: int | None = None) -> bool:
+        """Show ``rows`` (cell texts); keeps the current cell unless ``current`` says.
+        True when a text shown changed (a refused cell's typing among them)."""
         row_now, column_now = self.table.currentRow(), self.table.currentColumn()
         if self.table.state() == QAbstractItemView.State.EditingState:
-            return  # the user is typing a cell: it reports itself when done
+            return False  # the user is typing a cell: it reports itself when done
         self.table.blockSignals(True)
+        changed = self.table.rowCount() != len(rows)
         self.table.setRowCount(len(rows))
         for row, cells in enumerate(rows):
             for column, text in enumerate(cells):
@@ -182,6 +184,7 @@ class RowsTable(QWidget):
                 if item is None:
                     item = QTableWidgetItem()
                     self.table.setItem(row, column, item)
+                changed = changed or item.text() != text
                 item.setText(text)
                 flags = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
                 if editable is None or self.columns[column] in editable[row]:
@@ -193,6 +196,7 @@ class RowsTable(QWidget):
             self.table.setCurrentCell(target, max(column_now, 0))
         for gesture in ("remove", "up", "down"):
             self.buttons[gesture].setEnabled(bool(rows))
+        return changed
 
     def _on_cell(self, row: int, column: int) -> None:
         item = self.table.item(row, column)

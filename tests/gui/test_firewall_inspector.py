@@ -90,6 +90,26 @@ def test_a_port_range_the_model_refuses_shows_its_sentence(window: MainWindow,
     assert not editor.error.visibleRegion().isEmpty()  # in view, not scrolled away
 
 
+def test_a_refused_cell_wiped_by_another_edit_takes_its_sentence_along(
+        window: MainWindow, tmp_path: Path) -> None:
+    """'docker9' typed in a rule's "in" (refused), then forwarding turned on: the table showed
+    the rule as the file has it again, but the sentence about 'docker9' stayed above it.
+    (A table is rebuilt from the file: the refused typing goes, and its sentence with it.)"""
+    _open(window, tmp_path)
+    panel = _namespace_panel(window, "c1")
+    editor = panel.chains["input"]
+    column = editor.rules.columns.index("in")
+    _type_into_cell(editor.rules.table, 0, column, "docker9")
+    assert "'docker9'" in editor.error.text() and editor.error.isVisibleTo(editor)
+    forwarding = panel.forwarding["ipv4"]
+    forwarding.setFocus()
+    QTest.keyClick(forwarding, Qt.Key.Key_Down)  # "on", from the keyboard
+    QApplication.processEvents()
+    assert window.document.get(("namespaces", "c1", "forwarding", "ipv4")) is True
+    assert editor.rules.table.item(0, column).text() == ""
+    assert not editor.error.isVisibleTo(editor)
+
+
 def test_add_move_remove_rules_and_policy_each_one_step(window: MainWindow,
                                                         tmp_path: Path) -> None:
     _open(window, tmp_path)

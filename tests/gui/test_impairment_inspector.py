@@ -76,6 +76,25 @@ def test_a_bad_value_shows_the_models_sentence(window: MainWindow, seed: Path) -
     assert window.document.get((*IMPAIRMENT, "loss")) == "1%"
 
 
+def test_a_refused_value_stays_typed_while_other_fields_are_edited(
+        window: MainWindow, seed: Path) -> None:
+    """'lots' typed in Loss (refused), then a Delay typed: the Delay's edit refreshed the
+    form, which emptied Loss and left "'lots' is not a percentage" under an empty field.
+    The refused text stays under its sentence; corrected, it applies."""
+    window.open_path(seed)
+    window.scene.select_keys(["ipvlan1"])
+    loss, error = _editor(window, "loss"), window.inspector.errors["impairment.loss"]
+    _type(loss, "lots")
+    _type(_editor(window, "delay"), "30ms")
+    assert window.document.get(IMPAIRMENT) == {"delay": "30ms"}
+    assert loss.text() == "lots" and error.isVisibleTo(window.inspector)
+    window.undo_action.trigger()  # an undo refreshes the form too
+    assert loss.text() == "lots" and error.isVisibleTo(window.inspector)
+    _type(loss, "2%")
+    assert window.document.get((*IMPAIRMENT, "loss")) == "2%"
+    assert not error.isVisibleTo(window.inspector)
+
+
 def test_emptying_the_last_field_removes_the_impairment(window: MainWindow,
                                                         seed: Path) -> None:
     window.open_path(seed)
