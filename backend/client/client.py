@@ -365,7 +365,8 @@ class BackendClient:
         ``output`` (opened by the caller: the backend only writes to it); the job id."""
         options: dict[str, Variant] = {}
         if count is not None:
-            options["count"] = Variant("u", count)
+            options["count"] = _u32(count, f"count {count} is out of range (at least 1"
+                                    " packet)")
         if seconds is not None:
             options["seconds"] = Variant("d", float(seconds))
         if packet_filter:
@@ -493,25 +494,32 @@ class BackendClient:
 def _measure_options(seconds: float, udp: bool, bitrate: str | None,
                      port: int) -> dict[str, Variant]:
     options = {"seconds": Variant("d", float(seconds)), "udp": Variant("b", udp),
-               "port": Variant("u", port)}
+               "port": _u32(port, f"--port {port} is out of range (1–65535)")}
     if bitrate is not None:
         options["bitrate"] = Variant("s", bitrate)
     return options
 
 
+def _u32(value: int, refusal: str) -> Variant:
+    """D-Bus 'u' for ``value``; a number it cannot carry (negative, 2³² or more) is refused
+    here in the backend's words (``refusal``), not as dbus-fast's signature error."""
+    if not 0 <= value < 1 << 32:
+        raise InvalidArgumentsError(refusal)
+    return Variant("u", value)
+
+
 def _check_options(outside: str | None, timeout: float | None, size: int | None = None,
                    source: str | None = None, port: int | None = None) -> dict[str, Variant]:
-    """Check's and StartCheck's options, only those given. The backend judges the port; one
-    that D-Bus 'u' cannot carry is refused here in the backend's words."""
+    """Check's and StartCheck's options, only those given. The backend judges the numbers;
+    one that D-Bus 'u' cannot carry is refused here in the backend's words."""
     options: dict[str, Variant] = {}
     if port is not None:
-        if not 0 <= port < 1 << 32:
-            raise InvalidArgumentsError(f"TCP port {port} is out of range (1–65535)")
-        options["tcp_port"] = Variant("u", port)
+        options["tcp_port"] = _u32(port, f"TCP port {port} is out of range (1–65535)")
     if source is not None:
         options["source"] = Variant("s", source)
     if size is not None:
-        options["size"] = Variant("u", size)
+        options["size"] = _u32(size, f"probe size {size} bytes is out of range (68–65535, or"
+                               " 0 for no full-size probes)")
     if outside is not None:
         options["outside"] = Variant("s", outside)
     if timeout is not None:
