@@ -365,8 +365,8 @@ class BackendClient:
         ``output`` (opened by the caller: the backend only writes to it); the job id."""
         options: dict[str, Variant] = {}
         if count is not None:
-            options["count"] = _u32(count, f"count {count} is out of range (at least 1"
-                                    " packet)")
+            options["count"] = _u32(count, f"count {count} is out of range (1 to"
+                                    f" {(1 << 32) - 1} packets)")
         if seconds is not None:
             options["seconds"] = Variant("d", float(seconds))
         if packet_filter:
