@@ -26,12 +26,15 @@ from netwright.gui.canvas.scene import key_of_path
 from netwright.gui.model.problem_place import place_words
 from netwright.gui.model.wording import designer_message
 
+WHERE_COLUMN = 1
 MESSAGE_COLUMN = 2
 
 
 class _WrappingDelegate(QStyledItemDelegate):
-    """Rows as tall as the sentence needs at the column's width (QTreeView alone keeps one
-    line and cuts the rest off with "…")."""
+    """Rows as tall as the sentence, or the place, needs at its column's width (QTreeView
+    alone keeps one line and cuts the rest off with "…"). The place wraps too: "the host's
+    firewall › forward chain › rule 1 › in" beside a one-line sentence showed as "the
+    host's firewall › forward chain ›", its end cut off below the row."""
 
     def __init__(self, view: QTreeWidget) -> None:
         super().__init__(view)
@@ -40,8 +43,8 @@ class _WrappingDelegate(QStyledItemDelegate):
     def sizeHint(self, option: QStyleOptionViewItem,  # noqa: N802 (Qt's name)
                  index: QModelIndex | QPersistentModelIndex) -> QSize:
         size = super().sizeHint(option, index)
-        if index.column() == MESSAGE_COLUMN:
-            width = max(self.view.columnWidth(MESSAGE_COLUMN) - 8, 60)
+        if index.column() in (WHERE_COLUMN, MESSAGE_COLUMN):
+            width = max(self.view.columnWidth(index.column()) - 8, 60)
             text = str(index.data() or "")
             needed = option.fontMetrics.boundingRect(
                 QRect(0, 0, width, 100_000), Qt.TextFlag.TextWordWrap, text).height()

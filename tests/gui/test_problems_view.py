@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QApplication
 
 from netwright.gui.model.problem_place import place_words
@@ -71,3 +72,26 @@ def test_long_sentences_wrap_and_show_whole_in_the_tooltip(window: MainWindow,
     lines = view.visualItemRect(item).height() / view.fontMetrics().height()
     assert lines >= 1.9, lines
     assert text.replace("'", "&#x27;") in item.toolTip(2) or text in item.toolTip(2)
+
+
+def test_a_long_place_beside_a_short_sentence_shows_whole(window: MainWindow,
+                                                          tmp_path: Path) -> None:
+    """The row was as tall as the sentence alone needed: "the host's firewall › forward
+    chain › rule 1 › in" beside a one-line sentence showed as "the host's firewall ›
+    forward chain ›", the rest cut off below the row."""
+    path = tmp_path / "p.yaml"
+    path.write_text("netwright: 1\nname: p\nhost:\n  firewall:\n    forward:\n      rules:\n"
+                    "        - {action: accept, in: nosuch0}\n")
+    assert window.open_path(path)
+    window.problems_dock.raise_()
+    QApplication.processEvents()
+    view = window.problems
+    item = next(view.topLevelItem(i) for i in range(view.topLevelItemCount())
+                if view.topLevelItem(i).text(1).startswith("the host's firewall › forward"))
+    metrics = view.fontMetrics()
+    where = item.text(1)
+    assert metrics.horizontalAdvance(where) > view.columnWidth(1)  # it needs two lines
+    needed = metrics.boundingRect(QRect(0, 0, view.columnWidth(1) - 8, 10_000),
+                                  Qt.TextFlag.TextWordWrap, where).height()
+    assert metrics.horizontalAdvance(item.text(2)) < view.columnWidth(2)  # one line
+    assert view.visualItemRect(item).height() >= needed, (where, needed)
