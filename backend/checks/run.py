@@ -32,7 +32,7 @@ from netwright.backend.checks.network import OUTSIDE, HostForwarding, Place
 from netwright.backend.checks.nothing import nothing_to_check
 from netwright.backend.checks.prober import EchoProber, Probe, processes_for
 from netwright.backend.checks.results import CheckResult, Observation, Pair
-from netwright.backend.checks.services import responders_needed, with_services
+from netwright.backend.checks.services import from_outside, responders_needed, with_services
 from netwright.backend.checks.source import split_source
 from netwright.backend.checks.spread import ProbeWorkers
 from netwright.backend.dhcp.identity import shared_identity_notes
@@ -299,6 +299,8 @@ async def _run_check(
                           host_routes=host_routes)
     pairs = with_services(explainer, explainer.pairs(options.source),
                           outside_served=options.outside_netns is not None and options.probe)
+    if not options.probe and options.source is None:  # explain --deployed, as explain FILE:
+        pairs += from_outside(explainer)  # the outside reaching the published ports
     timings["explain"] = time.perf_counter() - started
     notes = kernel_notes + explainer.notes(any_pairs=bool(pairs))
     if topology is not getattr(subject, "topology", topology):  # leases were filled in

@@ -79,6 +79,21 @@ def test_examples(example: str, uplink: Callable[..., None],
                if p.target.role == "peer")
 
 
+def test_explain_deployed_predicts_the_outside_reaching_the_published_port(
+        uplink: Callable[..., None], deploy: Callable[[Topology], object]) -> None:
+    """`explain --deployed` (nothing probed) says what `explain FILE` says of docker's
+    published port: it left the outside's row out."""
+    _doc, topology = load_topology(EXAMPLES / "docker-bridge.yaml")
+    load_nft_modules()
+    uplink("wlp2s0", route_outside=True)
+    predicted = asyncio.run(run_check(deploy(topology), CheckOptions(outside=OUTSIDE,
+                                                                      probe=False)))
+    published = [(p.target.address, [(s.proto, s.port, s.predicted.verdict)
+                                     for s in p.services])
+                 for p in predicted.pairs if p.source == "outside"]
+    assert published == [("192.168.31.240", [("tcp", 8080, "reachable")])]
+
+
 @pytest.mark.parametrize(("mode", "siblings"), [
     ("bridge", "reachable"), ("private", "unreachable"), ("vepa", "unreachable"),
 ])
