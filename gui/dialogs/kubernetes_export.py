@@ -61,6 +61,7 @@ class KubernetesExportDialog(QDialog):
             form.addRow(f"{nic} on the nodes:", field)
         self.namespace_field = QLineEdit()
         self.namespace_field.setPlaceholderText("the current namespace")
+        self.namespace_field.textChanged.connect(self.refresh)
         form.addRow("Kubernetes namespace:", self.namespace_field)
         layout.addLayout(form)
         self.summary = QLabel()
@@ -73,6 +74,7 @@ class KubernetesExportDialog(QDialog):
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         layout.addWidget(buttons)
         self.resize(640, 420)
         self.refresh()
@@ -84,13 +86,18 @@ class KubernetesExportDialog(QDialog):
         return export_multus(self.topology, self.nic_map())
 
     def refresh(self) -> None:
-        """The list of what cannot be carried, for the mapping as typed."""
+        """The list of what cannot be carried, for the mapping as typed; Save only for a
+        mapping and namespace the export can use (an invalid one walked the user through
+        the file dialog, even its "replace?", to "Nothing was saved")."""
         self.losses.clear()
         try:
             losses = self.export().not_carried
+            check_k8s_namespace(self.namespace_field.text().strip() or None)
         except MultusOptionError as exc:
             self.summary.setText(str(exc))
+            self.save_button.setEnabled(False)
             return
+        self.save_button.setEnabled(True)
         for note in losses:
             self.losses.addItem(note.text())
         self.losses.setVisible(bool(losses))

@@ -50,3 +50,25 @@ def test_the_menu_action_lists_what_is_not_carried(window: MainWindow, qtbot: Qt
     window.export_k8s_action.trigger()
     assert seen and seen[0].startswith("Not carried (4)")
     assert any(line.startswith("interfaces.vxlan-a:") for line in seen)
+
+
+def test_save_waits_for_a_mapping_and_namespace_it_can_use(window: MainWindow, seed: Path,
+                                                           tmp_path: Path,
+                                                           qtbot: QtBot) -> None:
+    """A NIC name with a space, or 'Bad_NS' as the namespace: Save stayed enabled, and
+    Enter walked the user through the file dialog (even its "replace?") to "Nothing was
+    saved: 'Bad_NS' is not a Kubernetes namespace name". The sentence shows as it is
+    typed, and Save waits for a mapping and namespace the export can use."""
+    window.open_path(seed)
+    dialog = KubernetesExportDialog(window.document.contract.topology(), str(tmp_path), window)
+    qtbot.addWidget(dialog)
+    assert dialog.save_button.isEnabled()
+    qtbot.keyClicks(dialog.namespace_field, "Bad_NS")
+    assert dialog.summary.text().startswith("'Bad_NS' is not a Kubernetes namespace name")
+    assert not dialog.save_button.isEnabled()
+    dialog.namespace_field.selectAll()
+    qtbot.keyClicks(dialog.namespace_field, "lab")
+    assert dialog.save_button.isEnabled()
+    field = dialog.nic_fields["wlp2s0"]
+    qtbot.keyClicks(field, " x")
+    assert "on the nodes" in dialog.summary.text() and not dialog.save_button.isEnabled()
