@@ -538,9 +538,13 @@ class Explainer:
         if not self.net.forwards(place, dst.version):
             key = "net.ipv4.ip_forward" if dst.version == 4 else "net.ipv6.conf.all.forwarding"
             where = place_label(place)
-            fix = (f"enable {key} on the host (Netwright does not change it)" if place is None
-                   else f"enable {key} in namespace {place}" if self.net.observed
-                   else f"set 'sysctls: {{{key}: 1}}' on namespace {place}")
+            if self.net.observed:  # the live host: nothing of it is Netwright's to set
+                fix = (f"enable {key} on the host (Netwright does not change it)"
+                       if place is None else f"enable {key} in namespace {place}")
+            elif place is None:  # a design sets the host's forwarding (restored on destroy)
+                fix = f"set 'forwarding: {{ipv{dst.version}: true}}' on the host (host.forwarding)"
+            else:
+                fix = f"set 'sysctls: {{{key}: 1}}' on namespace {place}"
             return _fail(place, "not_forwarded",
                          f"{where} receives the packet for {dst} but does not forward ({key} is"
                          f" off: {self.net.forwarding_origin(place, dst.version)})", fix)

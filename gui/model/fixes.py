@@ -31,7 +31,8 @@ Getter = Callable[[tuple[Any, ...]], Any]
 STATE_UP = re.compile(r"set 'state: up' on (\S+)")
 FORWARDING_OFF = re.compile(r"'sysctls: \{net\.ipv(?P<family>[46])\.[\w.]*forward\w*: 1\}' on"
                             r" namespace (?P<namespace>\S+)|^enable net\.ipv(?P<host>[46])\.\S*"
-                            r"forward\S* on the host")
+                            r"forward\S* on the host|^set 'forwarding: \{ipv(?P<design>[46]):"
+                            r" true\}' on the host")
 FORWARDING_SYSCTL = {"4": "net.ipv4.ip_forward", "6": "net.ipv6.conf.all.forwarding"}
 DOWN_CODES = ("route-link-down", "gateway-link-down")
 
@@ -134,8 +135,8 @@ def pair_fix(snapshot: Snapshot, get: Getter, pair: dict[str, Any],
     if values:
         return Fix(*values[0])
     off = FORWARDING_OFF.search(text) if disposition == "not_forwarded" else None
-    if off and off["host"]:
-        return forwarding_fix(get, ("host",), "the host", off["host"])
+    if off and (off["host"] or off["design"]):
+        return forwarding_fix(get, ("host",), "the host", off["host"] or off["design"])
     if off and off["namespace"] in snapshot.namespaces:
         return forwarding_fix(get, ("namespaces", off["namespace"]), off["namespace"],
                               off["family"])

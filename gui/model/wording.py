@@ -188,8 +188,9 @@ _PHRASES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
      r"the design's sysctl \1 in \2, only in the file"),
     (re.compile(r"enable net\.ipv(4)\.ip_forward on the host \(Netwright does not change it\)"
                 r"|enable net\.ipv(6)\.conf\.all\.forwarding on the host \(Netwright does not"
-                r" change it\)"),
-     lambda m: (f"turn IPv{m[1] or m[2]} forwarding on for the host (select nothing,"
+                r" change it\)|set 'forwarding: \{ipv([46]): true\}' on the host"
+                r" \(host\.forwarding\)"),
+     lambda m: (f"turn IPv{m[1] or m[2] or m[3]} forwarding on for the host (select nothing,"
                 f" {_RULES_PANEL})")),
     (re.compile(r"\(net\.ipv6\.conf\.all\.forwarding is (on|off)"), r"(IPv6 forwarding is \1"),
     (re.compile(r"; add the bridge under interfaces$"),

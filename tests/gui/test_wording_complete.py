@@ -38,7 +38,7 @@ REPO = Path(__file__).resolve().parents[2]
 # The explainer's source lines that write the file's syntax into a fix or a reason, each
 # exercised by a design of CHECK_DESIGNS (or, for DAD's measured states, by _DAD below).
 KNOWN_FILE_SYNTAX = {
-    "dad.py": 2, "explain.py": 10, "flow.py": 5, "l2.py": 1, "mtu.py": 2, "network.py": 2,
+    "dad.py": 2, "explain.py": 11, "flow.py": 5, "l2.py": 1, "mtu.py": 2, "network.py": 2,
 }
 _FILE_SYNTAX = re.compile(r"""f?["'].*(?:(?<![A-Za-z])'[a-z][\w-]*: |\{\{?to: |'nodad'|nodad'"""
                           r"""|\.firewall\.|port-firewall\.|\.rules: |\(state: down\)"""
