@@ -51,9 +51,10 @@ def read_place(topology: str, place: Place) -> tuple[Ruleset, list[str]]:
     return ruleset, notes
 
 
-def read_foreign(topology: str, paths: dict[Place, str]) -> tuple[dict[Place, Ruleset],
-                                                                  list[str]]:
-    """Foreign rulesets by place, and the notes that name them (run in a worker thread)."""
+def read_foreign(topology: str, paths: dict[Place, str], *, observed: bool = False
+                 ) -> tuple[dict[Place, Ruleset], list[str]]:
+    """Foreign rulesets by place, and the notes that name them (run in a worker thread).
+    ``observed``: the live host, whose topology ('live-host') is only the import's name."""
     found: dict[Place, Ruleset] = {}
     notes: list[str] = []
     named: list[str] = []
@@ -70,6 +71,7 @@ def read_foreign(topology: str, paths: dict[Place, str]) -> tuple[dict[Place, Ru
             named.append(f"{place_label(place)}: " + ", ".join(
                 f"table {t}" for t in ruleset.foreign_tables))
     if named:
-        notes.insert(0, f"rules {topology} does not own are read (never changed) and"
-                     " taken into the prediction — " + "; ".join(named))
+        whose = "the host's rules" if observed else f"rules {topology} does not own"
+        notes.insert(0, f"{whose} are read (never changed) and taken into the prediction — "
+                     + "; ".join(named))
     return found, notes

@@ -264,7 +264,7 @@ async def _run_check(
             places.update({ns: where.path(ns) for ns in topology.namespaces})
         with ThreadPoolExecutor(max_workers=1) as pool:
             foreign, kernel_notes = await loop.run_in_executor(
-                pool, lambda: read_foreign(topology.name, places))
+                pool, lambda: read_foreign(topology.name, places, observed=options.observed))
             bridge_nf = await loop.run_in_executor(
                 pool, lambda: call_in(where.path(None), bridge_nf_here))
             host_rp_filter = await loop.run_in_executor(

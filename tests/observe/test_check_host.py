@@ -118,6 +118,9 @@ def test_forwarding_and_masquerade_on_the_host_let_the_containers_out(wan: LiveH
     out = _pair(result, NAMED, OUTSIDE)
     assert out.observed.verdict == out.predicted.verdict == "reachable"
     assert "masquerade" in out.predicted.reason
+    # the host's rules, not "rules live-host does not own" (the import's name for it)
+    assert any(note.startswith("the host's rules are read (never changed) and taken into the"
+                               " prediction — host: table ip obsnat") for note in result.notes)
 
 
 def test_only_the_namespaces_asked_for_are_probed(wan: LiveHost) -> None:
