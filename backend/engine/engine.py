@@ -857,9 +857,16 @@ def _object_statuses(topology: Topology, steps: list[Step],
         out.append(_one(key, "interface", missing, by_object, conflicts))
     host = topology.host
     if host.forwarding is not None or host.nat or host.firewall is not None or (
-            "host" in by_object or "host" in conflicts):
+            "host" in by_object or "host" in conflicts) or _host_port_rules(topology):
         out.append(_one("host", "host", missing, by_object, conflicts))
     return out
+
+
+def _host_port_rules(topology: Topology) -> bool:
+    """Whether the host holds the topology's bridge-port rules (a table of its own there,
+    as present in status as when it drifts)."""
+    return any(link.namespace is None and getattr(link, "port_firewall", None) is not None
+               for link in topology.interfaces.values())
 
 
 def _nic_statuses(topology: Topology, nics: dict[str, LinkState | None]) -> list[ObjectStatus]:
