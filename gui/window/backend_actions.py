@@ -280,6 +280,8 @@ class BackendActions(_Base):
                                       else f"status unknown: {exc}")
             self.status_refresher.set_periodic(False)
             self.show_leases({})
+            if not_deployed:  # a first apply's trial restored: nothing is deployed now
+                self.follow_trial(name, None)
             return
         if name == self._topology_name():  # not renamed or replaced meanwhile
             self.show_status(status)

@@ -1,0 +1,47 @@
+"""A first apply left on trial, not kept: at the deadline the backend restores "nothing",
+and the dialog says it restored (it stayed at "Time is up: the backend is restoring…" with
+no button but the title bar's, because the status then answers "not deployed" instead of a
+status without a trial). Against a real lab backend, whose uplink carries the lab host's
+default route: the docker example's NAT and forwarding on it put the apply on trial. The
+test waits for the backend's shortest trial window (5 s): the deadline is its subject."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+from lab_waits import idle
+
+from netwright.gui.window.main import MainWindow
+
+DOCKER = Path(__file__).parents[2] / "examples" / "docker-bridge.yaml"
+WINDOW = 5  # seconds on trial: the shortest the backend accepts
+
+
+def test_a_first_apply_not_kept_ends_restored(window: MainWindow, own_lab: Path,
+                                              tmp_path: Path,
+                                              loop: asyncio.AbstractEventLoop) -> None:
+    assert loop.run_until_complete(window.connect_backend()), window.backend_label.text()
+    design = tmp_path / "guitrial.yaml"
+    design.write_text(DOCKER.read_text().replace("name: docker", "name: guitrial"))
+    assert window.open_path(design)
+    window.trial_seconds = WINDOW
+    window.apply_action.trigger()
+    loop.run_until_complete(idle(window))
+    loop.run_until_complete(asyncio.sleep(0.05))  # the plan is asked on the next turn
+    loop.run_until_complete(idle(window))
+    plan = window.plan_dialog
+    assert plan is not None and plan.warnings, window.log.toPlainText()
+    plan.go.click()  # Apply anyway
+    loop.run_until_complete(idle(window))
+    trial = window.trial_dialog
+    assert trial is not None and trial.state == "waiting", window.log.toPlainText()
+    started = time.monotonic()
+    while trial.state != "restored":
+        assert time.monotonic() - started < WINDOW + 15, trial.countdown.text()
+        loop.run_until_complete(asyncio.sleep(0.1))
+    assert trial.countdown.text() == "The previous configuration was restored."
+    assert trial.close_button.isVisible()
+    assert window.deploy_label.text() == "not deployed"
+    assert "restored" in window.log.toPlainText().rsplit("on trial", 1)[-1]
