@@ -8,6 +8,7 @@ designer, after the window is up.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -43,6 +44,22 @@ def application_icon() -> QIcon:
     return QIcon.fromTheme(APP_ID, QIcon(str(ICON_FILE)))
 
 
+EXIT_NO_DISPLAY = 2
+
+
+def no_display(argv: Sequence[str]) -> str:
+    """Why no window can open in this session, in words ("" when one can): without a
+    display Qt aborts with "no Qt platform plugin could be initialized. Reinstalling the
+    application may fix this problem", which sends a user over SSH the wrong way."""
+    chosen = any(os.environ.get(key) for key in ("DISPLAY", "WAYLAND_DISPLAY",
+                                                  "QT_QPA_PLATFORM"))
+    if chosen or "-platform" in argv or QApplication.instance() is not None:
+        return ""
+    return ("the designer needs a graphical display, and this session has none (neither"
+            " DISPLAY nor WAYLAND_DISPLAY is set): start it from a desktop session, or over"
+            " SSH with 'ssh -X'; the commands work here too (netwright --help)")
+
+
 def run(argv: list[str]) -> int:
     """Run the designer until its window closes; returns the exit status.
 
@@ -50,6 +67,10 @@ def run(argv: list[str]) -> int:
     and painted first, then the designer is imported and built inside it.
     """
     args = parse_arguments(argv)
+    missing = no_display(argv)
+    if missing:
+        print(f"netwright: {missing}", file=sys.stderr)
+        return EXIT_NO_DISPLAY
     QCoreApplication.setOrganizationName("Netwright")
     QCoreApplication.setApplicationName("Netwright")
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "netwright"])

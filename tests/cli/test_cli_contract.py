@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -202,3 +203,16 @@ def test_an_output_that_cannot_be_written_is_a_sentence(tmp_path: Path) -> None:
         assert refused.returncode == 1, refused.stderr
         assert f"netwright: {tmp_path} is a directory: give -o the name of a file" \
             in refused.stderr, refused.stderr
+
+
+def test_the_designer_without_a_display_says_so(tmp_path: Path) -> None:
+    """`netwright` over SSH without a display: Qt aborted ("no Qt platform plugin could be
+    initialized. Reinstalling the application may fix this problem") and dumped core."""
+    quiet = {key: value for key, value in os.environ.items()
+             if key not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    started = subprocess.run([sys.executable, "-m", "netwright.backend.cli.main"],
+                             cwd=tmp_path, env=quiet, capture_output=True, text=True,
+                             timeout=60, check=False)
+    assert started.returncode == 2, started.stderr[-500:]
+    assert "netwright: the designer needs a graphical display, and this session has none" \
+        in started.stderr and "Reinstalling" not in started.stderr
