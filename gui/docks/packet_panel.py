@@ -205,7 +205,8 @@ class NatEditor(_Section):
         return True
 
     def _cell(self, row: int, column: str, text: str) -> None:
-        edits = nat_cell_edits(self.get, self.path, row, column, text)
+        edits = nat_cell_edits(self.get, self.path, row, column, text,
+                               snapshot=self.document.snapshot, namespace=self.namespace)
         self.commit(edits, f"NAT entry {row + 1}", (*self.path, row))
 
     def _gesture(self, gesture: str, row: int) -> None:

@@ -129,9 +129,13 @@ def stateful_edits(get: Getter, chain: Path, on: bool) -> list[Edit]:
 # -- NAT --------------------------------------------------------------------------------------
 
 
-def nat_cell_edits(get: Getter, nat: Path, row: int, column: str, text: str) -> list[Edit]:
+def nat_cell_edits(get: Getter, nat: Path, row: int, column: str, text: str, *,
+                   snapshot: Snapshot | None = None, namespace: str | None = None
+                   ) -> list[Edit]:
     """One NAT cell typed; the type column turns the entry into another kind, keeping the
-    fields both kinds have."""
+    fields both kinds have and (given the design's ``snapshot``) filling those the new kind
+    needs as Add… does: masquerade → snat was refused ("snat needs 'to'"), and a
+    masquerade has no 'to' cell to fill first, so the type column could never make one."""
     entry = get((*nat, row))
     kind = nat_kind(entry)
     if column == "type":
@@ -139,7 +143,13 @@ def nat_cell_edits(get: Getter, nat: Path, row: int, column: str, text: str) -> 
         if wanted == kind or wanted not in NAT_KINDS:
             return []
         old = entry.get(kind) if kind and isinstance(entry.get(kind), dict) else {}
-        kept = {k: v for k, v in old.items() if k in NAT_FIELDS[wanted]}
+        # masquerade and snat share 'from' and 'out'; a publish's 'to' is where packets
+        # go, an snat's the source they get: nothing of one means the same in the other
+        same = {kind, wanted} <= {"masquerade", "snat"}
+        kept = {k: v for k, v in old.items() if same and k in NAT_FIELDS[wanted]}
+        if snapshot is not None:
+            others = [e for i, e in enumerate(get(nat) or []) if i != row]
+            kept = {**_new_spec(snapshot, wanted, namespace, others), **kept}
         return [Edit((*nat, row), {wanted: kept})]
     if column not in NAT_FIELDS.get(kind, ()):
         return []
@@ -154,11 +164,22 @@ def add_nat_edits(snapshot: Snapshot, get: Getter, nat: Path, kind: str,
                   namespace: str | None) -> list[Edit]:
     """A new NAT entry of ``kind``, filled from the design so that it is valid at once:
     out of (or published on) the place's first uplink, for the first subnet behind it."""
-    uplink, inside, target = _guesses(snapshot, namespace)
     entries = get(nat)
+    entry = {kind: _new_spec(snapshot, kind, namespace,
+                             entries if isinstance(entries, list) else [])}
+    if not isinstance(entries, list):
+        return [Edit(nat, [entry])]
+    return [Edit((*nat, len(entries)), entry, len(entries))]
+
+
+def _new_spec(snapshot: Snapshot, kind: str, namespace: str | None,
+              entries: list[Any]) -> dict[str, Any]:
+    """The fields of a new ``kind`` entry beside ``entries``, guessed from the design (what
+    it cannot guess is left out)."""
+    uplink, inside, target = _guesses(snapshot, namespace)
     spec: dict[str, Any]
     if kind == "publish":
-        spec = {"proto": "tcp", "port": _free_port(entries if isinstance(entries, list) else [])}
+        spec = {"proto": "tcp", "port": _free_port(entries)}
         if uplink:
             spec["in"] = uplink
         spec.update({"to": target or "", "to-port": 80})
@@ -166,10 +187,7 @@ def add_nat_edits(snapshot: Snapshot, get: Getter, nat: Path, kind: str,
         spec = {"from": inside or "", "out": uplink or ""}
         if kind == "snat":
             spec["to"] = _first_address(snapshot, uplink) or ""
-    entry = {kind: {k: v for k, v in spec.items() if v != ""}}
-    if not isinstance(entries, list):
-        return [Edit(nat, [entry])]
-    return [Edit((*nat, len(entries)), entry, len(entries))]
+    return {k: v for k, v in spec.items() if v != ""}
 
 
 def _free_port(entries: list[Any]) -> int:

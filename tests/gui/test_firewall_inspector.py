@@ -176,6 +176,33 @@ def test_host_forwarding_and_nat_from_the_topology_view(window: MainWindow,
     assert "publish: {proto: tcp, port: 8443, in: wlp2s0, to: 172.17.0.2, to-port: 80}" in text
 
 
+def test_the_type_column_turns_an_entry_into_another_kind_filled_in(
+        window: MainWindow, tmp_path: Path) -> None:
+    """masquerade → snat in the type column was refused ("snat needs 'to'"), and a
+    masquerade has no 'to' cell to fill first: the column could never make an SNAT. The new
+    kind's fields are filled as Add… fills them (a publish keeps nothing of an snat: its
+    'to' is where packets go, not the source they get)."""
+    _open(window, tmp_path)
+    window.scene.clearSelection()
+    QApplication.processEvents()
+    panel = window.inspector.packets
+    assert isinstance(panel, PacketPanel)
+    nat = panel.nat.entries.table
+    _type_into_cell(nat, 0, 0, "snat")
+    assert not panel.nat.error.isVisibleTo(panel.nat), panel.nat.error.text()
+    assert dict(window.document.get(("host", "nat", 0, "snat"))) == {
+        "from": "172.17.0.0/16", "out": "wlp2s0", "to": "192.168.31.240"}
+    _type_into_cell(nat, 0, 0, "publish")
+    assert dict(window.document.get(("host", "nat", 0, "publish"))) == {
+        "proto": "tcp", "port": 8080, "in": "wlp2s0", "to": "172.17.0.2", "to-port": 80}
+    _type_into_cell(nat, 0, 0, "masquerade")
+    assert dict(window.document.get(("host", "nat", 0, "masquerade"))) == {
+        "from": "172.17.0.0/16", "out": "wlp2s0"}
+    window.undo_action.trigger()
+    window.undo_action.trigger()
+    assert dict(window.document.get(("host", "nat", 0, "snat")))["to"] == "192.168.31.240"
+
+
 def test_bridge_port_firewall_and_anti_spoofing(window: MainWindow, tmp_path: Path) -> None:
     _open(window, tmp_path)
     window.scene.select_keys(["veth-c1"])
