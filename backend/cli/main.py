@@ -106,13 +106,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `netwright schema | head` is fine
         # what stdout still holds goes nowhere: flushed at exit into the closed pipe, it
         # failed again and the exit status became 120 (Python's documented remedy)
-        with contextlib.suppress(OSError, ValueError):  # no file behind stdout (captured)
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _stdout_to_null()
         sys.stderr.close()
         return EXIT_OK
     except KeyboardInterrupt:
         print("netwright: interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # the output's disk is full, a file went: a sentence, no traceback
+        if exc.filename is None:  # writing standard output failed: drop what it holds, or
+            _stdout_to_null()     # its flush at exit fails again with Python's own words
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"netwright: {exc.strerror or exc}{where}", file=sys.stderr)
+        return EXIT_PROBLEMS
+
+
+def _stdout_to_null() -> None:
+    with contextlib.suppress(OSError, ValueError):  # no file behind stdout (captured)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 if __name__ == "__main__":

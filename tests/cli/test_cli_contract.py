@@ -216,3 +216,14 @@ def test_the_designer_without_a_display_says_so(tmp_path: Path) -> None:
     assert started.returncode == 2, started.stderr[-500:]
     assert "netwright: the designer needs a graphical display, and this session has none" \
         in started.stderr and "Reinstalling" not in started.stderr
+
+
+def test_an_output_that_fills_the_disk_is_a_sentence() -> None:
+    """Standard output on a full disk (/dev/full) ended in a Python traceback."""
+    for command in (["schema"], ["explain", str(ROOT / "examples" / "docker-bridge.yaml")]):
+        with open("/dev/full", "w", encoding="utf-8") as full:
+            said = subprocess.run([sys.executable, "-m", "netwright.backend.cli.main",
+                                   *command], cwd=ROOT, stdout=full, stderr=subprocess.PIPE,
+                                  text=True, timeout=60, check=False)
+        assert said.returncode == 1, said.stderr[-500:]
+        assert said.stderr == "netwright: No space left on device\n", said.stderr[-500:]
