@@ -237,22 +237,37 @@ class _Worker:
         try:
             data = self.reply.result()
         except OSError as exc:
+            # a worker killed with its request unread resets the channel: its death is the
+            # cause, and the reset only how this process learnt of it
+            code = await self._exit_code(within=min(GRACE, 1.0))
             await self.end()
-            return f"could not be read ({exc.strerror or exc})"
-        try:
-            code = await asyncio.wait_for(self.process.wait(), GRACE)
-        except TimeoutError:
+            return await self._death(code) if code else \
+                f"could not be read ({exc.strerror or exc})"
+        code = await self._exit_code()
+        if code is None:
             await self.end()
             return "did not end after answering"
         if code:
-            err = await self.process.stderr.read() if self.process.stderr else b""
-            last = err.decode(errors="replace").strip().splitlines()[-1:] or [""]
-            how = f"was killed by signal {-code}" if code < 0 else f"failed (status {code})"
-            return how + (f": {last[0][:200]}" if last[0] else "")
+            return await self._death(code)
         try:
             return observations(data, self.probes)
         except ValueError as exc:
             return f"answered what could not be read ({exc})"
+
+    async def _exit_code(self, within: float = GRACE) -> int | None:
+        """The worker's exit status once it has ended (within ``within`` s); None while it
+        runs."""
+        try:
+            return await asyncio.wait_for(self.process.wait(), within)
+        except TimeoutError:
+            return None
+
+    async def _death(self, code: int) -> str:
+        """How a worker that ended with ``code`` (not 0) ended, with its last word."""
+        err = await self.process.stderr.read() if self.process.stderr else b""
+        last = err.decode(errors="replace").strip().splitlines()[-1:] or [""]
+        how = f"was killed by signal {-code}" if code < 0 else f"failed (status {code})"
+        return how + (f": {last[0][:200]}" if last[0] else "")
 
     async def end(self) -> None:
         """Kill the worker (by its PID) unless it has ended, wait for it, close the channel."""
