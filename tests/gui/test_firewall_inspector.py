@@ -13,7 +13,7 @@ import gestures
 from fw_design import DESIGN
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLineEdit, QTableWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QTableWidget
 
 from netwright.gui.docks.packet_panel import PacketPanel, PortFirewallPanel
 from netwright.gui.window.main import MainWindow
@@ -72,6 +72,20 @@ def test_edit_a_rule_cell_undo_redo_and_save(window: MainWindow, tmp_path: Path)
     window.open_path(path)
     panel = _namespace_panel(window, "c1")
     assert panel.chains["input"].rules.table.item(0, 2).text() == "2222"
+
+
+def test_a_choice_cell_opens_wide_enough_to_read(window: MainWindow, tmp_path: Path) -> None:
+    """F2 on a proto cell opened a combo box as narrow as the column: its arrow left "tc"
+    of "tcp" to read (and "uc" of "udp")."""
+    _open(window, tmp_path)
+    table = _namespace_panel(window, "c1").chains["input"].rules.table
+    table.setFocus()
+    table.setCurrentCell(0, 1)
+    QTest.keyClick(table, Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QComboBox) and editor.currentText() == "tcp"
+    assert editor.width() >= editor.sizeHint().width() > table.columnWidth(1)
+    QTest.keyClick(editor, Qt.Key.Key_Escape)
 
 
 def test_a_port_range_the_model_refuses_shows_its_sentence(window: MainWindow,
