@@ -35,6 +35,12 @@ def test_the_observed_dock_names_networkmanagers_profile(
     loop.run_until_complete(idle(window))
     loop.run_until_complete(asyncio.sleep(0.05))  # the plan is asked on the next turn
     loop.run_until_complete(idle(window))
+    # a persistent design needs io.netwright.persist besides apply: the plan says so first
+    dialog = window.plan_dialog
+    assert dialog is not None, window.log.toPlainText()
+    assert any("(io.netwright.persist)" in note for note in dialog.notes), dialog.notes
+    dialog.go.click()
+    loop.run_until_complete(idle(window))
     assert "Apply: done" in window.log.toPlainText(), window.log.toPlainText()
 
     window.live.open_action.trigger()
