@@ -101,6 +101,10 @@ class ContextActions(_Base):
                 return None
         dialog = CaptureDialog(self.runner.backend, self.document.snapshot.name, key, path,
                                parent=self)
+        # the outcome in the log, as a measurement's: once the dialog is closed (Escape
+        # stops the capture too) nothing said where the packets went, or why none did
+        dialog.ended.connect(lambda _result: self.log.appendPlainText(
+            f"Capture on {key}: {dialog.state.text()}"))
         self.capture_dialog = dialog
         dialog.show()
         dialog.start()

@@ -51,16 +51,19 @@ def test_a_file_that_cannot_be_written_is_said_as_the_cli_says_it(
         window: MainWindow, tmp_path: Path, loop: asyncio.AbstractEventLoop) -> None:
     """A file in a folder that is not there read "The capture failed: [Errno 2] No such
     file or directory: '…/.x.pcapng.3f645086.part'": Python's errno and the temporary
-    name the capture writes first, which the user never chose."""
+    name the capture writes first, which the user never chose. And nothing of it stayed
+    once the dialog was closed: the log has the outcome now."""
     target = tmp_path / "nope" / "x.pcapng"
-    dialog = CaptureDialog(None, "seed", "ipvlan1", str(target), parent=window)
-    dialog.show()
-    dialog.start()
+    dialog = window.capture_interface("ipvlan1", str(target))
+    assert dialog is not None
     loop.run_until_complete(asyncio.sleep(0.05))
-    assert dialog.state.text() == (
-        f"The capture failed: cannot write {target}: No such file or directory")
+    words = f"The capture failed: cannot write {target}: No such file or directory"
+    assert dialog.state.text() == words
     assert dialog.stop_button.text() == "Close"
-    dialog.close()
+    QTest.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+    # the outcome stays in the log, as a measurement's does, once the dialog is closed
+    assert window.log.toPlainText().splitlines()[-1] == f"Capture on ipvlan1: {words}"
 
 
 def test_a_capture_file_is_suggested_beside_the_design(window: MainWindow, seed: Path,
