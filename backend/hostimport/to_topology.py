@@ -259,6 +259,18 @@ def _host_routes_left_out(ns: ObservedNamespace, nics: dict[str, dict[str, Any]]
     return out
 
 
+def _host_forwarding_left_out(ns: ObservedNamespace) -> list[str]:
+    """The host's forwarding, when on: a file of existing objects leaves the host's own
+    settings to it (host.forwarding would make Netwright own it), so a design copied from
+    it (--as-design) would not route through the host where it is applied."""
+    on = [f"IPv{version}" for version, value in sorted(ns.forwarding.items()) if value]
+    if not on:
+        return []
+    return [f"the host's {' and '.join(on)} forwarding (on): the file leaves the host's own"
+            " settings alone (host.forwarding would make Netwright own it); check --host reads"
+            " it from the kernel"]
+
+
 def _shared_addresses_left_out(nics: dict[str, dict[str, Any]]) -> list[str]:
     """Keep an address the host holds on several NICs on one of them, one sentence for each
     NIC it is left out of. Linux lets two NICs (Wi-Fi and Ethernet to one router) hold one
@@ -364,6 +376,7 @@ def host_topology(view: HostView, name: str, only: list[str] | None = None, *,
         work.fill(ns, link)
     _prune(work.interfaces, work.nics, work.skipped)
     work.skipped += _host_routes_left_out(view.namespaces[0], work.nics)
+    work.skipped += _host_forwarding_left_out(view.namespaces[0])
     work.skipped += _shared_addresses_left_out(work.nics)
     column = {key: n for n, key in enumerate(work.ns_keys.values())}
     # by namespace, then key: the order (and so the layout) never depends on kernel indexes

@@ -97,7 +97,7 @@ class ObservedNamespace:
     is_host: bool = False
     outside: bool = False  # not the host's (the lab's LAN): never imported
     by_index: dict[int, LinkState] = field(default_factory=dict)
-    forwarding: dict[int, bool] = field(default_factory=dict)  # IP version → on (not the host)
+    forwarding: dict[int, bool] = field(default_factory=dict)  # IP version → on
 
     def __post_init__(self) -> None:
         self.by_index = {link.index: link for link in self.state.links.values()}
@@ -186,11 +186,13 @@ def observe_host(under: int | None = None, host: str | None = None,
         if host_where:
             paths.append(host_where)
         kernel.prefetch(paths)
-        inode = os.stat(host_where or "/proc/self/ns/net").st_ino
+        host_file = host_where or "/proc/self/ns/net"
+        inode = os.stat(host_file).st_ino
+        forwarding = forwarding_in([f.path for f in found if kernel.opened(f.path)]
+                                   + [host_file])
         namespaces = [ObservedNamespace(host_where, inode, None, [],
                                         observe_ns(kernel, host_where, learned=True),
-                                        is_host=True)]
-        forwarding = forwarding_in([f.path for f in found if kernel.opened(f.path)])
+                                        is_host=True, forwarding=forwarding.get(host_file, {}))]
         for item in found:
             with contextlib.suppress(OSError):
                 if kernel.opened(item.path):

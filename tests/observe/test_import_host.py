@@ -138,6 +138,23 @@ def test_host_routes_the_file_cannot_hold_are_said(live: LiveHost, tmp_path: Pat
             " obsbr0: the file format has no routes of the host") in err, err
 
 
+def test_the_hosts_forwarding_is_said_to_be_left_out(live: LiveHost, tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """The host forwarding (docker's host, a router) was left out of the file without a
+    word, while each namespace's forwarding is imported."""
+    sh("sysctl -qw net.ipv4.ip_forward=1")
+    try:
+        data = _import(tmp_path)
+    finally:
+        sh("sysctl -qw net.ipv4.ip_forward=0")
+    assert "forwarding" not in data.get("host", {})
+    err = capsys.readouterr().err
+    assert ("netwright: not imported: the host's IPv4 forwarding (on): the file leaves the"
+            " host's own settings alone") in err, err
+    _import(tmp_path)
+    assert "forwarding (on)" not in capsys.readouterr().err
+
+
 def test_a_process_tree_that_is_not_there_is_a_sentence(
         live: LiveHost, capsys: pytest.CaptureFixture[str]) -> None:
     """Not an import (or a check) that silently finds no anonymous namespace; and through
