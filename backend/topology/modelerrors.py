@@ -73,7 +73,8 @@ def _convert(error: Any, data: Any) -> tuple[Problem, bool]:
     path, at_key = _data_path(data, tuple(error["loc"]))
     value = error.get("input")
     ctx = error.get("ctx") or {}
-    name = str(path[-1]) if path else "the file"
+    # the field's name: a list item's index is no name ("'bogus' is not allowed for '0'")
+    name = next((str(part) for part in reversed(path) if isinstance(part, str)), "the file")
     if kind == "extra_forbidden":
         return Problem("error", "unknown-key", path, f"unknown key '{name}'"), True
     if kind == "missing":

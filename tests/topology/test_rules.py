@@ -372,6 +372,19 @@ def test_every_code_in_the_rules_is_exercised() -> None:
     assert codes - tested == set()
 
 
+def test_a_list_items_value_is_named_by_its_list() -> None:
+    """A rule's state 'bogus' read "'bogus' is not allowed for '0'": the list item's index,
+    where the sentence names the field."""
+    found = [p for p in problems("""
+        namespaces:
+          n1:
+            firewall:
+              input: {rules: [{action: accept, state: [new, bogus]}]}
+        """) if p.code == "invalid-value"]
+    assert [p.message.split(";")[0] for p in found] == ["'bogus' is not allowed for 'state'"]
+    assert found[0].path_text == "namespaces.n1.firewall.input.rules[0].state[1]"
+
+
 def test_clean_file_has_no_problems() -> None:
     assert problems("""
         namespaces: {n1: {}}
