@@ -33,15 +33,19 @@ _PAIR = re.compile(r"'(?P<key>[a-z][\w-]*): (?P<value>[^'{}\[\]]+)'")
 _BARE = re.compile(r"'(?P<key>[a-z][\w-]*):?'")
 
 
-def labelled_values(text: str) -> str:
+def labelled_values(text: str, columns: frozenset[str] = frozenset()) -> str:
     """``'mtu: 1400' on mv`` → "MTU 1400 on mv (Inspector › MTU)": every quoted ``key: value``
     of a known field by its label, and where to change it said once at the end; a quoted
     key alone (``for 'mode'``) by its label; other quoted pairs (``'proto: tcp'``, a rules
-    column) without quotes."""
+    column) without quotes. ``columns``: keys the sentence means as a rules or NAT table's
+    column, named as its header is (a published 'port' is no VXLAN "UDP port")."""
     used: list[str] = []
 
+    def label_of(key: str) -> str | None:
+        return None if key in columns else FIELD_LABELS.get(key)
+
     def pair(found: re.Match[str]) -> str:
-        label = FIELD_LABELS.get(found["key"])
+        label = label_of(found["key"])
         if label is None:
             return f"{found['key']} {found['value']}"
         if label not in used:
@@ -49,7 +53,7 @@ def labelled_values(text: str) -> str:
         return f"{label} {found['value']}"
 
     def bare(found: re.Match[str]) -> str:
-        return FIELD_LABELS.get(found["key"], found[0])
+        return label_of(found["key"]) or found[0]
 
     text = _BARE.sub(bare, _PAIR.sub(pair, text))
     if used and "Inspector" not in text:

@@ -235,7 +235,7 @@ def designer_message(problem: Problem, where: bool = True) -> str:
     if len(problem.path) == 1 and problem.path[0] in TOPOLOGY_LABELS:  # not a kernel name
         key = problem.path[0]
         message = message.replace(f"'{key}'", TOPOLOGY_LABELS[key])
-    text = text if text is not None else designer_fix(message)
+    text = text if text is not None else designer_fix(message, _columns(problem.path))
     place = where_to_change(problem.path) if where and problem.code not in _ELSEWHERE else None
     if place and not any(word in text for word in _SAYS_WHERE):
         text += f" — {place}" if text.endswith(")") else f" ({place})"
@@ -248,12 +248,26 @@ _SAYS_WHERE = ("Inspector", "palette", "Host dock", "File ›")
 _ELSEWHERE = frozenset({"parent-ip-unreachable", "macvlan-on-wifi", "kernel-lacks-kind"})
 
 
-def designer_fix(text: str) -> str:
+def designer_fix(text: str, columns: frozenset[str] = frozenset()) -> str:
     """A fix sentence (the explainer's, or any problem's) with its YAML phrases in the
-    designer's terms; what matches none stays as written."""
+    designer's terms; what matches none stays as written. ``columns``: keys it means as a
+    rules or NAT table's columns (``labelled_values``)."""
     for pattern, words in _PHRASES:
         text = pattern.sub(words, text)
-    return labelled_values(text)
+    return labelled_values(text, columns)
+
+
+_TABLES = frozenset({"nat", "firewall", "port-firewall"})
+# the rules and NAT tables' columns that share a key with an Inspector field of an interface
+_SHARED_COLUMNS = frozenset({"port", "state"})
+
+
+def _columns(path: tuple[object, ...]) -> frozenset[str]:
+    """In a NAT entry or a firewall rule, a key is the table's column, not the interface
+    field of that name: "'port' must be a whole number" read "UDP port must be…" (the VXLAN
+    field's label) for a published TCP port, and a rule's 'state' read "State"."""
+    parts = {part for part in path if isinstance(part, str)}
+    return _SHARED_COLUMNS & parts if _TABLES & parts else frozenset()
 
 
 def placed_message(problem: Problem) -> str:

@@ -16,6 +16,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QTableWidget
 
 from netwright.gui.docks.packet_panel import PacketPanel, PortFirewallPanel
+from netwright.gui.model.rule_rows import NAT_COLUMNS
 from netwright.gui.window.main import MainWindow
 
 
@@ -215,6 +216,21 @@ def test_the_type_column_turns_an_entry_into_another_kind_filled_in(
     window.undo_action.trigger()
     window.undo_action.trigger()
     assert dict(window.document.get(("host", "nat", 0, "snat")))["to"] == "192.168.31.240"
+
+
+def test_a_nat_cell_refusal_names_the_column_as_its_header(window: MainWindow,
+                                                            tmp_path: Path) -> None:
+    """'abc' typed as a published port read "UDP port must be a whole number": the VXLAN
+    field's label, in a sentence about the NAT table's port column of a TCP publish."""
+    _open(window, tmp_path)
+    window.scene.clearSelection()
+    QApplication.processEvents()
+    panel = window.inspector.packets
+    assert isinstance(panel, PacketPanel) and panel.nat.add("publish")
+    _type_into_cell(panel.nat.entries.table, 1, NAT_COLUMNS.index("port"), "abc")
+    said = panel.nat.error.text()
+    assert said.startswith("'port' must be a whole number, not 'abc'"), said
+    assert "UDP" not in said
 
 
 def test_bridge_port_firewall_and_anti_spoofing(window: MainWindow, tmp_path: Path) -> None:
