@@ -177,6 +177,21 @@ class Explainer:
             found.append(Target(str(self.net.outside), "outside", "outside", OUTSIDE, "outside"))
         return found
 
+    def outside_held(self) -> str:
+        """Why the outside address named is no address beyond the gateway: the topology
+        holds it ("" when it does not). Its pairs would be the holder's under another name,
+        and the outside's own row (probing the published ports) would send from it."""
+        outside = self.net.outside
+        holders = self.net.owners.get(outside) if outside is not None else None
+        if not holders:
+            return ""
+        device = holders[0]
+        held = f"the gateway of {device.name}" if device.kind == "lan" else (
+            f"{device.key} (host NIC)" if device.kind == "nic"
+            else f"{place_label(device.place)}/{device.key}")
+        return (f"--target-outside {outside} is held by {held} in the topology, which the"
+                " check targets anyway: name an address beyond the gateway")
+
     def place_of_address(self, source: str) -> Place:
         """The place that sends from ``--from``'s ``ADDR`` or ``ADDR@NAMESPACE`` (source.py);
         a NetwrightError naming the address or namespace when none fits."""

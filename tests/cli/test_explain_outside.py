@@ -102,3 +102,17 @@ def test_explain_predicts_the_outside_reaching_a_published_port(
         ("192.168.31.240", [("tcp", 8080, "reachable")])]
     assert "outside → 192.168.31.240:8080 reaches c1:80 (published in host)" \
         in published[0]["services"][0]["predicted"]["reason"]
+
+
+@pytest.mark.parametrize(("address", "holder"), [
+    ("172.17.0.2", "c1/c1-eth0"), ("192.168.31.1", "the gateway of wlp2s0"),
+    ("192.168.31.240", "wlp2s0 (host NIC)"),
+])
+def test_an_outside_the_topology_holds_is_refused(
+        address: str, holder: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """c1's own address as the outside: an 'outside' row sending from c1's address to the
+    published port, and a column that is c1's under another name."""
+    assert main(["explain", str(EXAMPLES / "docker-bridge.yaml"), "--target-outside",
+                 address]) == 1
+    assert (f"--target-outside {address} is held by {holder} in the topology, which the check"
+            " targets anyway") in capsys.readouterr().err
