@@ -220,6 +220,9 @@ def render(result: CheckResult, colour: bool = False) -> str:
     elif all(p.target.role == "self" for p in result.pairs):  # one place, no one else
         lines.append("Each namespace reaches its own addresses; there is no other address to"
                      " check (give another namespace an address on a shared link).")
+    elif any((s.observed or s.predicted).verdict == "unreachable"
+             for p in result.pairs for s in p.services):  # not "every pair" then
+        lines.append("Every pair answers an echo; some ports do not connect (see Ports).")
     else:
         lines.append("Every pair is reachable.")
     lines += render_path_mtus(result)

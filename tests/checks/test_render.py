@@ -165,3 +165,19 @@ def test_the_tcp_port_asked_for_is_shown_not_only_in_json() -> None:
     first = mixed.pairs[0]
     assert lines[at + 1] == f"  {first.source} → {first.target.label}: connects"
     assert lines[at + 2].endswith(": does not connect (Connection refused)")
+
+
+def test_every_pair_reachable_is_not_said_while_a_port_does_not_connect() -> None:
+    """docker's echoes all pass but tcp/8080 to the host is refused: the summary said
+    "Every pair is reachable." above a Ports list of ✗."""
+    from pathlib import Path
+
+    from netwright.backend.checks.explain import Explainer
+    from netwright.backend.checks.services import with_services
+    from netwright.backend.topology import load_topology
+
+    design = Path(__file__).resolve().parents[2] / "examples" / "docker-bridge.yaml"
+    explainer = Explainer(load_topology(design)[1], "203.0.113.114")
+    text = render(CheckResult("docker", with_services(explainer, explainer.pairs())))
+    assert "Every pair is reachable." not in text
+    assert "Every pair answers an echo; some ports do not connect (see Ports)." in text
