@@ -126,7 +126,7 @@ class LiveHost(QObject):
         button = QPushButton("Open the live host (this machine's networks, read-only)")
         button.setObjectName("welcome-live")
         button.clicked.connect(self.open)
-        layout = welcome.layout()
+        layout = welcome.column
         layout.insertWidget(layout.count() - 1, button, 0, Qt.AlignmentFlag.AlignLeft)
         self.welcome_button = button
 

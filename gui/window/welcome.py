@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QLabel,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -55,7 +56,19 @@ class WelcomePanel(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
         self.setAcceptDrops(True)
-        self.column = layout = QVBoxLayout(self)
+        # in a scroll area: on a short canvas (1024×700 with the bottom panel open) the
+        # panel was taller than the canvas, and its last examples, "Open the live host"
+        # and "Open a file…" were cut off below it, out of the mouse's reach
+        self.content = QWidget()
+        self.scroller = QScrollArea(self)
+        self.scroller.setWidget(self.content)  # sized by _centre: its lines wrap to its width
+        self.scroller.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroller)
+        self.column = layout = QVBoxLayout(self.content)
         layout.setContentsMargins(18, 14, 18, 14)
         steps = QLabel(STEPS)
         steps.setWordWrap(True)
@@ -128,13 +141,25 @@ class WelcomePanel(QFrame):
         """In the middle of the viewport (its place in the view: the view's frame, a banner
         above it)."""
         canvas = self._canvas.geometry()
-        self.adjustSize()
-        width = min(max(self.sizeHint().width(), WIDTH), max(200, canvas.width() - 40))
-        self.resize(width, self.heightForWidth(width) if self.hasHeightForWidth()
-                    else self.sizeHint().height())
+        frame = 2 * self.frameWidth()
+        width = min(max(self.content.sizeHint().width() + frame, WIDTH),
+                    max(200, canvas.width() - 40))
+        room = max(120, canvas.height() - 20)
+        inner = width - frame
+        needed = self._content_height(inner)
+        if needed + frame > room:  # it scrolls: its lines wrap beside the scroll bar
+            inner -= self.scroller.verticalScrollBar().sizeHint().width()
+            needed = self._content_height(inner)
+        self.content.resize(inner, needed)
+        self.resize(width, min(needed + frame, room))
         self.move(canvas.x() + max(0, (canvas.width() - self.width()) // 2),
                   canvas.y() + max(0, (canvas.height() - self.height()) // 2))
         self.raise_()
+
+    def _content_height(self, width: int) -> int:
+        content = self.content
+        return content.heightForWidth(width) if content.hasHeightForWidth() \
+            else content.sizeHint().height()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
         """Step aside for a drag: the drop belongs to the canvas underneath."""

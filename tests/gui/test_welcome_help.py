@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QTextBrowser
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QPushButton, QTextBrowser
 
 from netwright.gui.model.files import example_summary, examples
 from netwright.gui.window.main import MainWindow
@@ -87,6 +87,33 @@ def test_the_examples_fit_a_1024x700_canvas(started) -> None:  # type: ignore[no
         assert panel.rect().contains(button.geometry()), stem
         assert button.minimumSizeHint().width() <= button.width(), (stem, button.width())
         assert stem in button.text()
+
+
+def test_every_welcome_button_is_in_reach_on_a_short_canvas(started) -> None:  # type: ignore[no-untyped-def]
+    """At 1024×700 with the bottom panel open the welcome panel was taller than the canvas:
+    the last examples, "Open the live host" and "Open a file…" were cut off below it, and
+    the wheel did not move them into view. The panel stays in the canvas and scrolls; Tab
+    brings each button into view."""
+    from PySide6.QtCore import QPoint, QRect
+
+    window = started(1024, 700)
+    window.bottom_panel.open(window.log_dock)
+    QApplication.processEvents()
+    panel = window.welcome
+    shown, area = _inside_viewport(window)
+    assert area.contains(shown), (shown, area)
+    last = next(b for b in panel.findChildren(QPushButton) if b.text() == "Open a file…")
+    window.view.setFocus()
+    for _ in range(30):
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        if QApplication.focusWidget() is last:
+            break
+    assert QApplication.focusWidget() is last
+    QApplication.processEvents()
+    seen = QRect(last.mapTo(window, QPoint(0, 0)), last.size())
+    viewport = panel.scroller.viewport()
+    visible = QRect(viewport.mapTo(window, QPoint(0, 0)), viewport.size())
+    assert visible.contains(seen) and area.contains(seen), (seen, visible, area)
 
 
 def test_after_an_example_is_opened_the_keys_go_to_the_canvas(window: MainWindow) -> None:
