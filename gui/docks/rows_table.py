@@ -154,6 +154,7 @@ class RowsTable(QWidget):
         self.table.setItemDelegate(ChoiceDelegate(
             {self.columns.index(c): v for c, v in choices.items()}, self.table))
         self.table.cellChanged.connect(self._on_cell)
+        self.table.currentCellChanged.connect(lambda *_: self._update_buttons())
         self.table.key_gesture.connect(lambda g: self.row_gesture.emit(g, self.current_row()))
         layout.addWidget(self.table)
         buttons = QHBoxLayout()
@@ -172,6 +173,7 @@ class RowsTable(QWidget):
             self.buttons[gesture] = button
         buttons.addStretch(1)
         layout.addLayout(buttons)
+        self._update_buttons()
 
     def current_row(self) -> int:
         return self.table.currentRow()
@@ -202,9 +204,19 @@ class RowsTable(QWidget):
         target = row_now if current is None else current
         if 0 <= target < len(rows):
             self.table.setCurrentCell(target, max(column_now, 0))
-        for gesture in ("remove", "up", "down"):
-            self.buttons[gesture].setEnabled(bool(rows))
+        self._update_buttons()
         return changed
+
+    def _update_buttons(self) -> None:
+        """Remove, ▲ and ▼ act on the current row: with none (a table just shown, nothing
+        clicked yet) they were enabled and a click did nothing; ▲ on the first row and ▼ on
+        the last likewise."""
+        row, last = self.table.currentRow(), self.table.rowCount() - 1
+        # a read-only table (the live host's) keeps them all disabled
+        editable = self.table.editTriggers() != QAbstractItemView.EditTrigger.NoEditTriggers
+        self.buttons["remove"].setEnabled(editable and 0 <= row <= last)
+        self.buttons["up"].setEnabled(editable and 0 < row <= last)
+        self.buttons["down"].setEnabled(editable and 0 <= row < last)
 
     def _on_cell(self, row: int, column: int) -> None:
         item = self.table.item(row, column)

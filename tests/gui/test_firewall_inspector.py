@@ -125,6 +125,26 @@ def test_a_refused_cell_wiped_by_another_edit_takes_its_sentence_along(
     assert not editor.error.isVisibleTo(editor)
 
 
+def test_row_buttons_are_enabled_only_for_a_row_they_can_move_or_remove(
+        window: MainWindow, tmp_path: Path) -> None:
+    """A table just shown has no current row: Remove, ▲ and ▼ were enabled and a click did
+    nothing; ▲ on the first row and ▼ on the last did nothing either."""
+    _open(window, tmp_path)
+    rules = _namespace_panel(window, "c1").chains["input"].rules
+    buttons = rules.buttons
+    assert rules.table.rowCount() == 2 and rules.current_row() == -1
+    assert [buttons[g].isEnabled() for g in ("add", "remove", "up", "down")] == [
+        True, False, False, False]
+    rect = rules.table.visualItemRect(rules.table.item(0, 0))
+    QTest.mouseClick(rules.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert [buttons[g].isEnabled() for g in ("remove", "up", "down")] == [True, False, True]
+    QTest.keyClick(rules.table, Qt.Key.Key_Down)
+    assert [buttons[g].isEnabled() for g in ("remove", "up", "down")] == [True, True, False]
+    QTest.mouseClick(buttons["up"], Qt.MouseButton.LeftButton)  # the row and the keys follow
+    assert rules.current_row() == 0
+    assert [buttons[g].isEnabled() for g in ("remove", "up", "down")] == [True, False, True]
+
+
 def test_add_move_remove_rules_and_policy_each_one_step(window: MainWindow,
                                                         tmp_path: Path) -> None:
     _open(window, tmp_path)
