@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -35,6 +34,7 @@ from netwright.gui.docks.host_panel import HostFactsPanel
 from netwright.gui.docks.lease_views import LeasePanel
 from netwright.gui.docks.packet_panel import PacketPanel, PortFirewallPanel
 from netwright.gui.docks.rows_table import CellTable
+from netwright.gui.docks.scroll_into_view import scroll_into_view
 from netwright.gui.docks.wheel_guard import wheel_scrolls_page
 from netwright.gui.model.commands import RenameCommand, SetFieldCommand
 from netwright.gui.model.document import DELETE, Edit, TopologyDocument
@@ -387,7 +387,7 @@ class Inspector(QWidget):
             editor = self.editors.get(".".join(str(part) for part in rest[:length]))
             if editor is not None and editor.isEnabled():
                 editor.setFocus(Qt.FocusReason.OtherFocusReason)
-                _scroll_to(editor)
+                scroll_into_view(editor)
                 return
         if rest[:1] == ("routes",) and self.routes is not None:
             table = self.routes.table
@@ -396,7 +396,7 @@ class Inspector(QWidget):
                     else "to"
                 table.setCurrentCell(rest[1], RoutesEditor.COLUMNS.index(str(column)))
             table.setFocus(Qt.FocusReason.OtherFocusReason)
-            _scroll_to(self.routes)
+            scroll_into_view(self.routes)
             return
         if self.packets is not None:
             self.packets.focus(path)
@@ -426,7 +426,7 @@ class Inspector(QWidget):
         label.setText(message or "")
         label.setVisible(bool(message))
         if message:  # a long form scrolls: the sentence must be where the user looks
-            QTimer.singleShot(0, lambda: _scroll_to(label))
+            QTimer.singleShot(0, lambda: scroll_into_view(label))
 
     # -- committing -----------------------------------------------------------------------
 
@@ -505,15 +505,6 @@ class Inspector(QWidget):
         self.renamed.emit(old, new)
         self.show_key(new)
         return True
-
-
-def _scroll_to(widget: QWidget) -> None:
-    """Scroll the scroll area holding ``widget`` (the inspector dock's) to show it."""
-    parent = widget.parentWidget()
-    while parent is not None and not isinstance(parent, QScrollArea):
-        parent = parent.parentWidget()
-    if parent is not None and widget.isVisible():
-        parent.ensureWidgetVisible(widget, 10, 10)
 
 
 def _same(current: Any, value: Any) -> bool:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from netwright.gui.docks.error_label import error_label
 from netwright.gui.docks.rows_table import RowsTable
+from netwright.gui.docks.scroll_into_view import scroll_into_view
 from netwright.gui.docks.wheel_guard import wheel_scrolls_page
 from netwright.gui.model.document import DELETE, Edit, TopologyDocument
 from netwright.gui.model.rule_rows import (
@@ -212,6 +213,9 @@ class NatEditor(_Section):
     def _gesture(self, gesture: str, row: int) -> None:
         if gesture == "add":
             button = self.entries.buttons["add"]
+            # Insert in the table: the button may be scrolled out of the dock, and the menu
+            # opened under it there, away from the table, over the bottom panel
+            scroll_into_view(button)
             self.menu.popup(button.mapToGlobal(button.rect().bottomLeft()))
         elif row >= 0 and gesture == "remove":
             self.commit(remove_row_edits(self.get, self.path, row),

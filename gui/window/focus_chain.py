@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QApplication, QDockWidget, QScrollArea, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
+
+from netwright.gui.docks.scroll_into_view import scroll_into_view
 
 Step = Callable[[bool], bool]  # the window's own focusNextPrevChild
 
@@ -43,14 +45,6 @@ def step_focus(step: Step, forward: bool) -> bool:
         if focus is None or focus is start or id(focus) in seen:
             return True
         if not behind_a_tab(focus):
-            _scroll_to(focus)
+            scroll_into_view(focus)
             return True
         seen.add(id(focus))
-
-
-def _scroll_to(widget: QWidget) -> None:
-    parent = widget.parentWidget()
-    while parent is not None and not isinstance(parent, QScrollArea):
-        parent = parent.parentWidget()
-    if parent is not None:
-        parent.ensureWidgetVisible(widget, 10, 10)

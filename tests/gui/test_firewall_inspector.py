@@ -376,6 +376,31 @@ def test_a_second_published_port_is_another_port_and_the_current_entry(
     assert ports == [8080, 8081, 8082]
 
 
+def test_insert_in_a_nat_table_opens_its_menu_beside_the_table(window: MainWindow,
+                                                                 tmp_path: Path) -> None:
+    """On a 1024×700 window the Add… button was scrolled out of the Inspector, and Insert
+    in the NAT table opened its menu under the hidden button: below the dock, over the
+    bottom panel, away from the table the keys were in."""
+    from PySide6.QtCore import QPoint, QRect
+
+    window.resize(1024, 700)
+    window.bottom_panel.open(window.log_dock)
+    _open(window, tmp_path)
+    panel = _namespace_panel(window, "c1")
+    panel.tabs.setCurrentWidget(panel.nat)
+    table = panel.nat.entries.table
+    table.setFocus()
+    QApplication.processEvents()
+    QTest.keyClick(table, Qt.Key.Key_Insert)
+    QApplication.processEvents()
+    menu = panel.nat.menu
+    assert menu.isVisible()
+    area = window.inspector_dock.widget()
+    shown = QRect(area.mapToGlobal(QPoint(0, 0)), area.size())
+    menu.hide()  # its top under the button, in the dock (the offscreen screen moves it left)
+    assert shown.top() <= menu.geometry().top() <= shown.bottom(), (menu.geometry(), shown)
+
+
 def test_add_nat_in_a_namespace_names_that_namespace(window: MainWindow,
                                                      tmp_path: Path) -> None:
     path = tmp_path / "inside.yaml"
