@@ -17,27 +17,37 @@ from netwright.backend.checks.filtering import Ruleset
 from netwright.backend.checks.netns import call_in
 from netwright.backend.checks.network import Place, place_label
 from netwright.backend.nft.binding import Nft
-from netwright.backend.nft.ruleset import listed_signature
+from netwright.backend.nft.ruleset import Signature, listed_signature
 from netwright.backend.observe.markers import parse_marker
 from netwright.backend.topology.problems import NetwrightError
 
 EVALUATED_FAMILIES = ("inet", "ip", "ip6", "bridge")
+Designed = dict[tuple[str, str], Signature]  # a design's own tables in one place
 
 
 def _listing(family: str, name: str, nft: Any) -> list[dict[str, Any]]:
     return nft.list_table(family, name) or []
 
 
-def read_place(topology: str, place: Place) -> tuple[Ruleset, list[str]]:
-    """The foreign tables of the namespace this thread is in, and notes about them."""
+def read_place(topology: str, place: Place, designed: Designed | None = None
+               ) -> tuple[Ruleset, list[str]]:
+    """The foreign tables of the namespace this thread is in, and notes about them.
+    ``designed``: this design's own tables there by (family, name), with their signature:
+    one the kernel holds otherwise (edited by hand) is named, as the prediction follows the
+    design and the probes the kernel."""
     ruleset = Ruleset()
     notes: list[str] = []
     nft = Nft()
     ours = f"netwright:{topology}:{place or 'host'}"
+    seen: set[tuple[str, str]] = set()
     for family, name in nft.tables():
         items = _listing(family, name, nft)
-        marker, _signature = listed_signature(items)
+        marker, signature = listed_signature(items)
         if marker == ours:
+            seen.add((family, name))
+            if designed is not None and designed.get((family, name), signature) != signature:
+                notes.append(_drifted(family, name, place, topology, "differs from the design"
+                                      " (edited by hand?)"))
             continue
         if family not in EVALUATED_FAMILIES:
             if any("chain" in i and i["chain"].get("hook") for i in items):
@@ -48,19 +58,32 @@ def read_place(topology: str, place: Place) -> tuple[Ruleset, list[str]]:
         ruleset.add_listing(items, foreign=True, owned_by=other[0] if other else None)
         ruleset.foreign_tables.append(f"{family} {name}" + (
             f" (topology {other[0]}'s)" if other is not None else ""))
+    for family, name in sorted(set(designed or {}) - seen):
+        notes.append(_drifted(family, name, place, topology, "is missing (deleted by hand?)"))
     return ruleset, notes
 
 
-def read_foreign(topology: str, paths: dict[Place, str], *, observed: bool = False
+def _drifted(family: str, name: str, place: Place, topology: str, what: str) -> str:
+    return (f"table {family} {name} in {place_label(place)} {what}: the prediction follows"
+            f" the design, the probes the kernel, so pairs it decides may not match;"
+            f" netwright status {topology} shows what differs, and netwright apply puts the"
+            " design back")
+
+
+def read_foreign(topology: str, paths: dict[Place, str], *, observed: bool = False,
+                 designed: dict[Place, Designed] | None = None
                  ) -> tuple[dict[Place, Ruleset], list[str]]:
     """Foreign rulesets by place, and the notes that name them (run in a worker thread).
-    ``observed``: the live host, whose topology ('live-host') is only the import's name."""
+    ``observed``: the live host, whose topology ('live-host') is only the import's name.
+    ``designed``: the design's own tables by place (``read_place``), to say which drifted."""
     found: dict[Place, Ruleset] = {}
     notes: list[str] = []
     named: list[str] = []
     for place, path in paths.items():
         try:
-            ruleset, said = call_in(path, partial(read_place, topology, place))
+            ruleset, said = call_in(path, partial(read_place, topology, place,
+                                                  None if designed is None
+                                                  else designed.get(place, {})))
         except (NetwrightError, KeyError, TypeError, ValueError) as exc:  # odd JSON too
             notes.append(f"rules not owned by Netwright could not be read in"
                          f" {place_label(place)}: {exc}")

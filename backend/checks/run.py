@@ -188,6 +188,16 @@ def _place_of(source: str, explainer: Explainer) -> Place:
         else source
 
 
+def _designed_tables(topology: Topology, places: dict[Place, str]
+                     ) -> dict[Place, dict[tuple[str, str], Any]]:
+    """The design's own nftables tables in each place, by (family, name), with the
+    signature the engine writes them with: what ``read_foreign`` compares with the kernel's."""
+    from netwright.backend.nft.ruleset import place_tables
+
+    return {place: {(t.family, t.name): t.signature() for t in place_tables(topology, place)}
+            for place in places}
+
+
 def _meets_the_hosts_network(topology: Topology) -> bool:
     """Whether anything of ``topology`` can lead beyond the host's gateway: a host NIC it
     names, or an address in the host (whose own traffic follows the host's routes)."""
@@ -264,7 +274,9 @@ async def _run_check(
             places.update({ns: where.path(ns) for ns in topology.namespaces})
         with ThreadPoolExecutor(max_workers=1) as pool:
             foreign, kernel_notes = await loop.run_in_executor(
-                pool, lambda: read_foreign(topology.name, places, observed=options.observed))
+                pool, lambda: read_foreign(topology.name, places, observed=options.observed,
+                                           designed=None if options.observed
+                                           else _designed_tables(topology, places)))
             bridge_nf = await loop.run_in_executor(
                 pool, lambda: call_in(where.path(None), bridge_nf_here))
             host_rp_filter = await loop.run_in_executor(

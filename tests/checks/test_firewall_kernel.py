@@ -337,3 +337,21 @@ def test_another_deployments_table_is_read_and_named_as_its(
     said = [note for note in result.notes if "table inet netwright-fwtwo" in note]
     assert said and "(topology fwtwo's)" in said[0], result.notes
     assert said[0].startswith("rules fwone does not own are read"), said
+
+
+def test_the_designs_own_table_edited_by_hand_is_named_beside_the_mismatch(
+        deploy: Callable[[Topology], object]) -> None:
+    """A rule added to the design's own table by hand made pairs mismatch with no word of
+    why (the prediction follows the design); a table deleted by hand likewise."""
+    deployment = deploy(bridged("fwhand", b=INPUT_DROP))
+    assert not any("by hand" in note for note in check(deployment).notes)
+    sh("ip netns exec b nft insert rule inet netwright-fwhand input meta l4proto icmp accept")
+    edited = asyncio.run(run_check(deployment, FAST))
+    assert edited.mismatches  # a → b's echo now answers, against the design
+    assert any(note.startswith("table inet netwright-fwhand in b differs from the design"
+                               " (edited by hand?)") and "netwright status fwhand" in note
+               for note in edited.notes), edited.notes
+    sh("ip netns exec b nft delete table inet netwright-fwhand")
+    gone = asyncio.run(run_check(deployment, FAST))
+    assert any(note.startswith("table inet netwright-fwhand in b is missing (deleted by"
+                               " hand?)") for note in gone.notes), gone.notes

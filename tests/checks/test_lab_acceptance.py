@@ -95,6 +95,7 @@ def test_examples_in_the_lab(example: str, lab: LabRun) -> None:
     result = asyncio.run(lab.check(topology))
     assert result.probed and result.pairs
     assert not result.mismatches, [p.mismatch_text() for p in result.mismatches]
+    assert not any("by hand" in note for note in result.notes), result.notes  # as applied
     if example == "docker-bridge":  # the lab's outside answers and connects
         published = next(s for p in result.pairs if p.source == "outside" for s in p.services
                          if s.port == 8080)
