@@ -432,7 +432,9 @@ class TopologyDocument(QObject):
             return Edit(path, DELETE)
         old = container[index]
         container[index] = _styled_like(old, edit.value)
-        return Edit(path, old, index)
+        # put back in its place, not inserted beside what replaced it: an inverse with an
+        # index inserts, and a trial or an undo of a NAT entry's new type left both entries
+        return Edit(path, old)
 
 
 def _item_comment(container: list[Any], index: int) -> Any:

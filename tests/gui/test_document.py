@@ -35,6 +35,24 @@ def test_apply_returns_an_inverse_that_restores_the_text(qtbot: QtBot) -> None:
     assert document.render() == before
 
 
+def test_a_list_item_replaced_comes_back_in_its_place(qtbot: QtBot) -> None:
+    """The inverse of replacing a list item (a NAT entry given another type) inserted the
+    old item beside the new one: a trial (every Inspector edit is tried first) or an undo
+    left both entries, two NAT rules where the person had one."""
+    document = TopologyDocument()
+    document.load_text((REPO / "examples" / "docker-bridge.yaml").read_text())
+    nat = ("host", "nat")
+    before = document.render()
+    entries = [dict(e) for e in document.get(nat)]
+    snat = {"snat": {"from": "172.17.0.0/16", "out": "wlp2s0", "to": "192.168.31.240"}}
+    document.trial([Edit((*nat, 0), snat)])
+    assert document.render() == before
+    inverse = document.apply([Edit((*nat, 0), snat)])
+    assert [dict(e) for e in document.get(nat)] == [snat, entries[1]]
+    document.apply(inverse)
+    assert document.render() == before
+
+
 def test_problems_follow_edits(qtbot: QtBot) -> None:
     document = _open_seed(qtbot)
     with qtbot.waitSignal(document.problems_changed):

@@ -236,6 +236,7 @@ def test_the_type_column_turns_an_entry_into_another_kind_filled_in(
     window.undo_action.trigger()
     window.undo_action.trigger()
     assert dict(window.document.get(("host", "nat", 0, "snat")))["to"] == "192.168.31.240"
+    assert len(window.document.get(("host", "nat"))) == 1  # one entry all along
 
 
 def test_a_nat_cell_refusal_names_the_column_as_its_header(window: MainWindow,
