@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QKeyEvent
@@ -151,8 +152,12 @@ class RowsTable(QWidget):
         self.table.setMinimumHeight(120)
         self.table.setTabKeyNavigation(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
-        self.table.setItemDelegate(ChoiceDelegate(
-            {self.columns.index(c): v for c, v in choices.items()}, self.table))
+        delegate = ChoiceDelegate({self.columns.index(c): v for c, v in choices.items()},
+                                  self.table)
+        self.table.setItemDelegate(delegate)
+        # rows the owner gave while a cell was being edited, shown once the editor closes
+        self._pending: tuple[list[list[str]], list[set[str]] | None, int | None] | None = None
+        delegate.closeEditor.connect(lambda *_: self._load_pending())
         self.table.cellChanged.connect(self._on_cell)
         self.table.currentCellChanged.connect(lambda *_: self._update_buttons())
         self.table.key_gesture.connect(lambda g: self.row_gesture.emit(g, self.current_row()))
@@ -184,7 +189,12 @@ class RowsTable(QWidget):
         True when a text shown changed (a refused cell's typing among them)."""
         row_now, column_now = self.table.currentRow(), self.table.currentColumn()
         if self.table.state() == QAbstractItemView.State.EditingState:
-            return False  # the user is typing a cell: it reports itself when done
+            # the user is typing a cell: it reports itself when done, and these rows are
+            # shown then (a NAT entry's new type, chosen in its open combo box, fills other
+            # cells of its row: they stayed as they were)
+            self._pending = (rows, editable, current)
+            return False
+        self._pending = None
         self.table.blockSignals(True)
         changed = self.table.rowCount() != len(rows)
         self.table.setRowCount(len(rows))
@@ -206,6 +216,15 @@ class RowsTable(QWidget):
             self.table.setCurrentCell(target, max(column_now, 0))
         self._update_buttons()
         return changed
+
+    def _load_pending(self) -> None:
+        """After the view has closed the editor (its slot runs first): the rows kept."""
+        if self._pending is None:
+            return
+        if self.table.state() == QAbstractItemView.State.EditingState:
+            QTimer.singleShot(0, self._load_pending)  # closing still under way
+            return
+        self.load(*self._pending)
 
     def _update_buttons(self) -> None:
         """Remove, ▲ and ▼ act on the current row: with none (a table just shown, nothing

@@ -254,6 +254,32 @@ def test_a_nat_cell_refusal_names_the_column_as_its_header(window: MainWindow,
     assert "UDP" not in said
 
 
+def test_a_type_chosen_in_the_open_combo_box_fills_the_rows_cells(window: MainWindow,
+                                                                   tmp_path: Path) -> None:
+    """masquerade → snat chosen with the arrow key in the type cell's open combo box: the
+    entry became an SNAT to the uplink's address, but its row kept the masquerade's cells
+    (an empty 'to'): the table is not refreshed while a cell is edited, nor after."""
+    _open(window, tmp_path)
+    window.scene.clearSelection()
+    QApplication.processEvents()
+    panel = window.inspector.packets
+    assert isinstance(panel, PacketPanel)
+    table = panel.nat.entries.table
+    table.setFocus()
+    table.setCurrentCell(0, 0)
+    QTest.keyClick(table, Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QComboBox)
+    QTest.keyClick(editor, Qt.Key.Key_Down)  # snat: applied at once, the box still open
+    assert dict(window.document.get(("host", "nat", 0, "snat")))["to"] == "192.168.31.240"
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    QApplication.processEvents()
+    to = NAT_COLUMNS.index("to")
+    assert table.item(0, 0).text() == "snat"
+    assert table.item(0, to).text() == "192.168.31.240"
+    assert table.item(0, to).flags() & Qt.ItemFlag.ItemIsEditable  # an snat's 'to' is typed
+
+
 def test_bridge_port_firewall_and_anti_spoofing(window: MainWindow, tmp_path: Path) -> None:
     _open(window, tmp_path)
     window.scene.select_keys(["veth-c1"])
