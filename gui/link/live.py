@@ -46,18 +46,21 @@ def _sentence(doing: str, exc: Exception) -> LiveHostError:
     return LiveHostError(f"cannot {doing}: {exc}")
 
 
+READ = "read the live host"  # "cannot read the live host: …", "not authorised to read …"
+
+
 async def observe(backend: Backend | None) -> Observation:
     """The live host as the backend sees it (the lab's emulated host for a lab)."""
     if backend is None:
-        raise LiveHostError("cannot read the live host: no backend is connected (install"
-                            " netwrightd, or let the designer start a lab)")
+        raise LiveHostError(f"cannot {READ}: no backend is connected (install netwrightd, or"
+                            " let the designer start a lab)")
     call = getattr(backend, "import_host_data", None)
     if call is None:
-        raise LiveHostError("cannot read the live host: this backend does not offer it")
+        raise LiveHostError(f"cannot {READ}: this backend does not offer it")
     try:
         answer = await call(LIVE_NAME, [])
     except Exception as exc:  # the client's exceptions carry the sentence
-        raise _sentence("read the live host", exc) from None
+        raise _sentence(READ, exc) from None
     managed, held = answer.get("networkmanager"), answer.get("holders")
     return Observation(str(answer["topology"]), [str(s) for s in answer.get("skipped", [])],
                        datetime.now(), bool(getattr(backend, "lab", False)),

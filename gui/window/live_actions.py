@@ -29,7 +29,7 @@ from netwright.gui.canvas.live_scene import LiveScene
 from netwright.gui.canvas.theme import Theme
 from netwright.gui.docks.compare import CompareView
 from netwright.gui.docks.live_inspector import ObservedPanel
-from netwright.gui.link.live import Observation, managed_text, observe
+from netwright.gui.link.live import READ, LiveHostError, Observation, managed_text, observe
 from netwright.gui.model.document import Edit, TopologyDocument
 from netwright.gui.model.edits import position
 from netwright.gui.model.live_compare import Comparison, compare, overlay
@@ -153,8 +153,11 @@ class LiveHost(QObject):
         try:
             found = await observe(self.window.runner.backend)
         except NetwrightError as exc:
-            self.banner.show_text(f"Live host — not shown: {exc}")
-            self.window.report_error("the live host could not be read", exc)
+            # the sentence begins "cannot read the live host: …": after "the live host could
+            # not be read" (or "not shown") it said the same thing twice
+            why = LiveHostError(str(exc).removeprefix(f"cannot {READ}: "))
+            self.banner.show_text(f"Live host — not shown: {why}")
+            self.window.report_error("the live host could not be read", why)
             return False
         await self.show_observation(found)
         return True
