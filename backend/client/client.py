@@ -53,10 +53,18 @@ from netwright.backend.service.errors import (
 )
 from netwright.backend.topology.problems import NetwrightError, Problem
 
-__all__ = ["RENEWED_LAB", "BackendClient", "JobOutcome"]
+__all__ = ["RENEWED_LAB", "RESTARTED_LAB", "BackendClient", "ConnectionClosedError", "JobOutcome"]
 
-#: Said (through ``BackendClient.notices``) when a call moved to a new lab.
+#: Said (through ``BackendClient.notices``) when a call moved to a new lab: the old one was
+#: older than Netwright's files (RENEWED_LAB) or had gone (RESTARTED_LAB).
 RENEWED_LAB = "netwright: the lab backend was older than Netwright's files; started a new one"
+RESTARTED_LAB = ("netwright: the lab backend had stopped (what was deployed in it ended with"
+                 " it); started a new one")
+
+
+class ConnectionClosedError(BackendUnavailableError):
+    """The connection to the backend had closed before a call was sent: nothing of the call
+    ran anywhere, so it may be made again elsewhere."""
 
 Renew = Callable[[], Awaitable[MessageBus]]
 
@@ -123,7 +131,17 @@ class BackendClient:
                 await self._move(refused_by, self._renew)
         return True
 
-    async def _move(self, old: MessageBus, renew: Renew) -> None:
+    async def _restarted(self, closed: MessageBus) -> bool:
+        """Move to a new lab if the lab on ``closed`` has gone (stopped, killed or crashed:
+        its bus went with it); False if this client cannot start one."""
+        if self._renew is None:
+            return False
+        async with self._renewing:
+            if self._bus is closed:
+                await self._move(closed, self._renew, RESTARTED_LAB)
+        return True
+
+    async def _move(self, old: MessageBus, renew: Renew, notice: str = RENEWED_LAB) -> None:
         """Leave the bus ``old`` for the one ``renew`` connects, signals and all."""
         if self._watch is not None:
             self._watch.cancel()  # the old lab's leaving fails no job of the new one
@@ -133,8 +151,8 @@ class BackendClient:
         self._bus.add_message_handler(self._on_message)
         self._backend, self._api = None, None
         await self._subscribe()
-        for notice in list(self.notices):
-            notice(RENEWED_LAB)
+        for tell in list(self.notices):
+            tell(notice)
 
     async def __aenter__(self) -> BackendClient:
         return self
@@ -397,6 +415,10 @@ class BackendClient:
             if not await self._renewed(refusal, bus):
                 raise
             reply = await self._method(member, signature, body)
+        except ConnectionClosedError:
+            if not await self._restarted(bus):
+                raise
+            reply = await self._method(member, signature, body)
         except BackendUnavailableError:
             # the old lab left before it answered: another call refused by it may be moving
             # to a new lab right now (its start takes a while), so wait for that move
@@ -431,6 +453,11 @@ class BackendClient:
         """The reply, or BackendUnavailableError. The call's coroutine is made only inside
         the timeout, never before a check that can raise (``wait_for`` would leave it
         "never awaited" when its task is stepped while the designer's loop is not running)."""
+        if not self._bus.connected:
+            # dbus-fast queues a call on a closed connection and never answers it: a lab
+            # that stopped or died (its bus with it) held the designer's next call for
+            # CALL_TIMEOUT_SECONDS
+            raise ConnectionClosedError("the connection to the backend closed")
         try:
             async with asyncio.timeout(CALL_TIMEOUT_SECONDS):
                 reply = await self._bus.call(message)

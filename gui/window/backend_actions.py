@@ -78,10 +78,12 @@ class BackendActions(_Base):
             self.set_host_facts(None)
 
     def _on_backend_notice(self, line: str) -> None:
-        """What the client did by itself (a new lab started): the status bar and the log."""
+        """What the client did by itself (a new lab started): the status bar and the log,
+        and this design's status asked again (the new lab has none of the old one's)."""
         text = line.removeprefix("netwright: ")
         self.statusBar().showMessage(text, 10000)
         self.log.appendPlainText(text)
+        self.refresh_status()
 
     def _on_state_changed(self, topology: str, _state: str) -> None:
         """The backend says a deployment changed (the CLI, another designer, a trial's end):
