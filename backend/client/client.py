@@ -224,7 +224,8 @@ class BackendClient:
         "networkmanager" (host device name → {"managed", "state", "profile", "uuid",
         "type", "filename"}; empty without NetworkManager or on a lab; since API 1.8) and
         "holders" (anonymous namespace key → "held by sleep (pid 4242)"; empty from an older
-        netwrightd)."""
+        netwrightd) and "host" (the host's own forwarding and nftables tables, which the file
+        leaves out: ``hostimport.host_state``; empty from an older netwrightd)."""
         options: dict[str, Variant] = {"name": Variant("s", name)}
         if namespaces:
             options["namespaces"] = Variant("as", namespaces)
@@ -233,6 +234,7 @@ class BackendClient:
         answer = parse_json(await self._call("ImportHost", "a{sv}", [options]))
         answer.setdefault("networkmanager", {})  # an older netwrightd
         answer.setdefault("holders", {})
+        answer.setdefault("host", {})
         return dict(answer)
 
     async def measure(self, name: str, source: str, target: str, *, seconds: float = 5.0,

@@ -10,6 +10,7 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
+from netwright.backend.hostimport.host_state import host_state, tables_left_out
 from netwright.backend.hostimport.to_topology import host_yaml, namespace_holders
 from netwright.backend.observe.host import HostView, ObserveError, read_host
 
@@ -19,12 +20,14 @@ class HostImport:
     """The file's ``text``, what was left out (``skipped``, sentences), and NetworkManager's
     view of each host device it knows (``networkmanager``: name → ``ManagedDevice.to_json``;
     empty without NM, or when NM runs elsewhere than the host imported), and what holds each
-    anonymous namespace (``holders``: key → "held by sleep (pid 4242)")."""
+    anonymous namespace (``holders``: key → "held by sleep (pid 4242)"), and the host's own
+    forwarding and nftables tables, which the file leaves out (``host``: see ``host_state``)."""
 
     text: str
     skipped: list[str]
     networkmanager: dict[str, dict[str, Any]] = field(default_factory=dict)
     holders: dict[str, str] = field(default_factory=dict)
+    host: dict[str, Any] = field(default_factory=dict)
 
 
 def host_import(name: str, namespaces: list[str] | None = None,
@@ -40,8 +43,10 @@ def host_import(name: str, namespaces: list[str] | None = None,
     managed = _networkmanager(view)
     text, skipped = host_yaml(view, name, namespaces, as_design=as_design, prefix=prefix,
                               about={name: device.text for name, device in managed.items()})
-    return HostImport(text, skipped, {name: d.to_json() for name, d in managed.items()},
-                      namespace_holders(view, prefix))
+    state = host_state(view)
+    return HostImport(text, skipped + tables_left_out(state),
+                      {name: d.to_json() for name, d in managed.items()},
+                      namespace_holders(view, prefix), state)
 
 
 def _networkmanager(view: HostView) -> dict[str, Any]:

@@ -73,7 +73,8 @@ class ObserveCalls:
         except LookupError as exc:
             raise InvalidArgumentsError(str(exc.args[0])) from None
         return json.dumps({"topology": found.text, "skipped": found.skipped,
-                           "networkmanager": found.networkmanager, "holders": found.holders})
+                           "networkmanager": found.networkmanager, "holders": found.holders,
+                           "host": found.host})
 
     @dbus_method(name="StartCheckHost")
     @exported(names.ACTION_OBSERVE)

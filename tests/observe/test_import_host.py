@@ -165,3 +165,25 @@ def test_a_process_tree_that_is_not_there_is_a_sentence(
         assert f"there is no process {gone} (--process-tree)" in capsys.readouterr().err
     assert main(["import", "--process-tree", str(os.getpid())]) != 0
     assert "--process-tree is for --local" in capsys.readouterr().err
+
+
+def test_the_hosts_nftables_tables_are_said_and_handed_to_compare(
+        live: LiveHost, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The host's NAT and firewall (docker's example applied: an inet netwright-docker
+    table) were left out of the import without a word, and Compare never saw them."""
+    from netwright.backend.hostimport.imports import host_import
+
+    sh("nft add table inet netwright-docker")
+    sh("sysctl -qw net.ipv4.ip_forward=1")
+    try:
+        _import(tmp_path)
+        found = host_import("live", process_tree=os.getpid())
+    finally:
+        sh("nft delete table inet netwright-docker", check=False)
+        sh("sysctl -qw net.ipv4.ip_forward=0")
+    err = capsys.readouterr().err
+    assert ("netwright: not imported: the host's nftables tables inet netwright-docker (its NAT"
+            " and firewall)") in err, err
+    assert found.host["nftables"] == ["inet netwright-docker"]
+    assert found.host["forwarding"]["ipv4"] is True
+    assert any("inet netwright-docker" in line for line in found.skipped)
