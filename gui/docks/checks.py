@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from netwright.gui.canvas.focus_ring import FocusRing
 from netwright.gui.canvas.theme import Theme
 from netwright.gui.docks.fix_bar import FixBar
+from netwright.gui.model.chain_words import Getter, designer_chains
 from netwright.gui.model.fixes import Fix
 from netwright.gui.model.wording import designer_fix
 
@@ -85,7 +86,14 @@ def _connects(verdict: str | None) -> str:
     return "connects" if verdict == "reachable" else "does not connect"
 
 
-def ports_html(pair: dict[str, Any]) -> str:
+def reason_text(reason: Any, get: Getter | None = None) -> str:
+    """A check's reason in the designer's words; ``get`` (the document's reader) lets it
+    name the design's chains and rules as the Inspector shows them."""
+    text = str(reason or "")
+    return designer_fix(designer_chains(text, get) if get is not None else text)
+
+
+def ports_html(pair: dict[str, Any], get: Getter | None = None) -> str:
     """The TCP/UDP ports probed besides the echo: each port, whether it connects (measured,
     else predicted), and why one does not or surprised the prediction."""
     services = pair.get("services") or []
@@ -103,7 +111,7 @@ def ports_html(pair: dict[str, Any]) -> str:
                 text += f" — {observed['error']}"
         if verdict != "reachable" or observed.get("verdict") not in (None,
                                                                      predicted.get("verdict")):
-            text += f": {designer_fix(str(predicted.get('reason', '')))}"
+            text += f": {reason_text(predicted.get('reason'), get)}"
         rows.append(f"<li>{text}</li>")
     return f"<p><b>Ports</b> (besides the echo):</p><ul>{''.join(rows)}</ul>"
 
@@ -170,16 +178,17 @@ def nothing_heading(result: dict[str, Any], measured: bool) -> str:
     return f"Nothing to {'show' if measured else 'predict'}: {designer_fix(why)}."
 
 
-def explanation_html(pair: dict[str, Any], fix: str | None = None) -> str:
+def explanation_html(pair: dict[str, Any], fix: str | None = None,
+                     get: Getter | None = None) -> str:
     """The why of a cell; ``fix``: the designer's words for a fix that is an edit (else the
-    explainer's sentence)."""
+    explainer's sentence); ``get``: the design's reader, for its chains' names."""
     predicted = pair.get("predicted") or {}
     observed = pair.get("observed")
     target = pair.get("target_name") or pair.get("target")
     lines = [f"<b>{pair.get('source')} → {target}</b> ({pair.get('role', '')},"
              f" {pair.get('target')})"]
     lines.append(f"<p><b>Predicted:</b> {predicted.get('verdict', '?')} — "
-                 f"{designer_fix(str(predicted.get('reason', '')))}</p>")
+                 f"{reason_text(predicted.get('reason'), get)}</p>")
     stale = pair.get("stale_observed")
     if "stale_observed" in pair:
         lines[-1] = lines[-1].replace("<b>Predicted:</b>", "<b>Predicted for the edited design"
@@ -195,7 +204,7 @@ def explanation_html(pair: dict[str, Any], fix: str | None = None) -> str:
         lines.append("<p><i>Not measured: this is the static prediction from the design.</i></p>")
     if pair.get("mismatch"):
         lines.append(f"<p><b>Differs from the prediction:</b> {pair['mismatch']}</p>")
-    ports = ports_html(pair)
+    ports = ports_html(pair, get)
     if ports:
         lines.append(ports)
     port_fixes = [str((s.get("predicted") or {}).get("fix")) for s in pair.get("services") or ()
@@ -302,6 +311,7 @@ class CheckMatrix(QTableView):
         super().__init__()
         self.cells = CheckMatrixModel(self)
         self.setModel(self.cells)
+        self.design: Getter | None = None  # set by the window: the design's reader
         self.selectionModel().currentChanged.connect(
             lambda now, _before: self.current_cell_changed.emit(now.row(), now.column()))
 
@@ -367,7 +377,8 @@ class CheckMatrix(QTableView):
             row, column = self.cell_at(event.pos())
             pair = self.pair_at(row, column)
             if pair:
-                QToolTip.showText(event.globalPos(), explanation_html(pair), self.viewport(),
+                QToolTip.showText(event.globalPos(), explanation_html(pair, get=self.design),
+                                  self.viewport(),
                                   self.cell_rect(row, column))
             else:
                 QToolTip.hideText()
@@ -540,7 +551,8 @@ class ChecksView(QWidget):
         pair = self.matrix.pair_at(row, column)
         if pair:
             fix = self.fix_for(pair) if self.fix_for is not None else None
-            self.explanation.setHtml(explanation_html(pair, fix.label if fix else None))
+            self.explanation.setHtml(explanation_html(pair, fix.label if fix else None,
+                                                      self.matrix.design))
             self.fix_bar.show_fix(fix)
             self.pair_selected.emit(dict(pair))
         else:  # a row's own blank cell: the last cell's why would read as this one's

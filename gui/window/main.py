@@ -414,6 +414,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         self.checks.fix_for = lambda pair: pair_fix(self.document.snapshot, self.document.get,
                                                     pair, self.host_facts)
         self.checks.fix_bar.apply_requested.connect(self.apply_fix)
+        self.checks.matrix.design = self.document.get
         scene.refused.connect(lambda text: self.statusBar().showMessage(text, 6000))
         scene.selectionChanged.connect(self._on_selection)
         self.palette_list.add_requested.connect(self._add_at_centre)
