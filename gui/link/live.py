@@ -34,6 +34,9 @@ class Observation:
     networkmanager: dict[str, dict[str, Any]] = field(default_factory=dict)
     # what holds each anonymous namespace (key → "held by sleep (pid 4242)")
     holders: dict[str, str] = field(default_factory=dict)
+    # the host's own forwarding and nftables tables, which the file leaves out (ImportHost's
+    # "host"; empty from an older backend: Compare then says they were not compared)
+    host: dict[str, Any] = field(default_factory=dict)
 
 
 def _sentence(doing: str, exc: Exception) -> LiveHostError:
@@ -62,11 +65,12 @@ async def observe(backend: Backend | None) -> Observation:
     except Exception as exc:  # the client's exceptions carry the sentence
         raise _sentence(READ, exc) from None
     managed, held = answer.get("networkmanager"), answer.get("holders")
+    host = answer.get("host")
     return Observation(str(answer["topology"]), [str(s) for s in answer.get("skipped", [])],
                        datetime.now(), bool(getattr(backend, "lab", False)),
                        dict(managed) if isinstance(managed, dict) else {},
                        {str(k): str(v) for k, v in held.items()} if isinstance(held, dict)
-                       else {})
+                       else {}, dict(host) if isinstance(host, dict) else {})
 
 
 def managed_text(name: str, entry: dict[str, Any]) -> str:

@@ -14,9 +14,11 @@ canvas can draw all three kinds of difference in one picture.
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from netwright.gui.model.live_host_state import HOST_KEY, host_state_differences
 from netwright.gui.model.snapshot import Snapshot
 
 MISSING, EXTRA, DRIFTED = "missing", "extra", "drifted"
@@ -40,6 +42,7 @@ class Comparison:
     design_to_live: dict[str, str] = field(default_factory=dict)
     live_to_design: dict[str, str] = field(default_factory=dict)
     overlay_keys: dict[str, str] = field(default_factory=dict)  # design key → overlay key
+    not_compared: list[str] = field(default_factory=list)  # what nobody looked at, said
 
     def counts(self) -> dict[str, int]:
         out = {MISSING: 0, EXTRA: 0, DRIFTED: 0}
@@ -50,9 +53,13 @@ class Comparison:
     def summary(self) -> str:
         counts = self.counts()
         if not any(counts.values()):
-            return "the host matches the design"
-        return (f"{counts[MISSING]} missing on the host, {counts[EXTRA]} extra on the host,"
-                f" {counts[DRIFTED]} drifted")
+            said = "the host matches the design"
+        else:
+            said = (f"{counts[MISSING]} missing on the host, {counts[EXTRA]} extra on the host,"
+                    f" {counts[DRIFTED]} drifted")
+        if self.not_compared:
+            said += f"; not compared: {'; '.join(self.not_compared)}"
+        return said
 
 
 def has_existing(snapshot: Snapshot) -> bool:
@@ -132,9 +139,12 @@ def drift(design: Snapshot, live: Snapshot, design_key: str, live_key: str,
     return out
 
 
-def compare(design: Snapshot, live: Snapshot) -> Comparison:
+def compare(design: Snapshot, live: Snapshot,
+            host: Mapping[str, Any] | None = None) -> Comparison:
     """Match ``design`` against ``live`` and list every difference (missing, extra, drifted),
-    in the design's order, then the host's."""
+    in the design's order, then the host's, then the host's forwarding, NAT and firewall
+    against ``host`` (what the backend read of them beside the file; None or empty: not
+    read, and the comparison says they were not compared)."""
     result = Comparison()
     by_identity: dict[tuple[str, str | None, str], str] = {}
     for key in (*live.namespaces, *live.nics, *live.interfaces):
@@ -169,6 +179,8 @@ def compare(design: Snapshot, live: Snapshot) -> Comparison:
         if key not in result.live_to_design:
             result.differences.append(Difference(
                 EXTRA, key, None, key, f"{_what(live, key)}: on the host, not in the design"))
+    rows, result.not_compared = host_state_differences(design, host or {})
+    result.differences += [Difference(kind, HOST_KEY, None, None, text) for kind, text in rows]
     return result
 
 

@@ -182,7 +182,8 @@ class LiveHost(QObject):
         canvas, arranged by dot, outlined by the comparison."""
         data = self._observed_data
         if self.comparison is not None:
-            self.comparison = compare(self.window.document.snapshot, self.observed)
+            self.comparison = compare(self.window.document.snapshot, self.observed,
+                                      self.observation.host if self.observation else None)
             data = overlay(data, self.window.document.snapshot, self.comparison)
         self.document.load_data(data)
         self._arrange()
@@ -341,7 +342,10 @@ class LiveHost(QObject):
     # -- selection ------------------------------------------------------------------------
 
     def go_to_key(self, key: str) -> None:
-        """Select ``key`` in the picture of the host (shown again if the design was)."""
+        """Select ``key`` in the picture of the host (shown again if the design was); a row
+        of the host's own settings (forwarding, NAT and firewall) has nothing to select."""
+        if not key:
+            return
         if not self.showing:
             self.show_live()
         self.scene.select_keys([key])

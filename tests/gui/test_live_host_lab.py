@@ -149,6 +149,11 @@ def test_the_live_host_is_drawn_read_only_and_compared_with_a_design(
         anonymous: EXTRA, "obsmv0": EXTRA}
     assert "obsvh1" not in marks and "obsbr0" not in marks  # as designed
     assert live.compare_dock.isVisible()
+    # the backend read the host's forwarding and nftables tables beside the file: compared
+    found = live.observation
+    assert found is not None and set(found.host["forwarding"]) == {"ipv4", "ipv6"}, found.host
+    assert isinstance(found.host.get("nftables"), list), found.host
+    assert "backend does not report" not in live.compare_view.heading.text()
     row = live.compare_view.row_of(red)
     assert row is not None and row.text() == (
         f"drifted · veth eth0 in namespace {NAMED}: addresses 172.30.0.9/24 → 172.30.0.2/24")
