@@ -18,7 +18,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from netwright.gui.model.live_host_state import HOST_KEY, host_state_differences
+from netwright.gui.model.live_host_state import (
+    HOST_KEY,
+    host_state_differences,
+    namespace_forwarding_drift,
+)
 from netwright.gui.model.snapshot import Snapshot
 
 MISSING, EXTRA, DRIFTED = "missing", "extra", "drifted"
@@ -112,7 +116,8 @@ def drift(design: Snapshot, live: Snapshot, design_key: str, live_key: str,
           design_to_live: dict[str, str]) -> list[str]:
     """What differs between a matched pair, one short phrase each ("MTU 1500 → 1400")."""
     if design_key in design.namespaces:
-        return []
+        return namespace_forwarding_drift(design.namespaces[design_key],
+                                          live.namespaces.get(live_key, {}))
     want, have = _entry(design, design_key), _entry(live, live_key)
     out: list[str] = []
     if design_key in design.interfaces and live_key in live.interfaces \

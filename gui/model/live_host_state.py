@@ -5,8 +5,9 @@ Netwright's to own), so the backend hands them beside it: the host's IPv4/IPv6 f
 and the names of its nftables tables (``hostimport.host_state``). A design owns forwarding
 it names (``host.forwarding``: absent is "left as it is", never compared), and its host NAT
 and firewall live in the table ``inet netwright-<design>`` (a host port firewall in
-``bridge netwright-<design>``). What cannot be compared is said as a note, so the Compare
-dock never says "matches" about what nobody looked at.
+``bridge netwright-<design>``). A matched namespace's forwarding is in its entry of the
+file, and compared where the design says it. What cannot be compared is said as a note,
+so the Compare dock never says "matches" about what nobody looked at.
 """
 
 from __future__ import annotations
@@ -19,10 +20,35 @@ from netwright.gui.model.snapshot import Snapshot
 
 HOST_KEY = ""  # a host setting has no object in the picture
 _VERSIONS = (("ipv4", "IPv4"), ("ipv6", "IPv6"))
+_SYSCTLS = {"ipv4": "net.ipv4.ip_forward", "ipv6": "net.ipv6.conf.all.forwarding"}
 
 
 def _on_off(value: bool) -> str:
     return "on" if value else "off"
+
+
+def _namespace_forwarding(entry: Mapping[str, Any], version: str) -> bool | None:
+    """A namespace's forwarding as a file says it: ``forwarding:`` first, then its sysctl
+    (None: not said)."""
+    forwarding = entry.get("forwarding")
+    if isinstance(forwarding, dict) and isinstance(forwarding.get(version), bool):
+        return bool(forwarding[version])
+    sysctls = entry.get("sysctls")
+    value = sysctls.get(_SYSCTLS[version]) if isinstance(sysctls, dict) else None
+    return None if value is None else str(value).strip() not in ("0", "false", "False")
+
+
+def namespace_forwarding_drift(want: Mapping[str, Any], have: Mapping[str, Any]) -> list[str]:
+    """How a matched namespace's forwarding differs ("IPv4 forwarding off → on"), where the
+    design says it. The import writes a namespace's forwarding sysctls only when on, so an
+    observed namespace without them does not forward."""
+    out = []
+    for version, label in _VERSIONS:
+        wanted = _namespace_forwarding(want, version)
+        seen = bool(_namespace_forwarding(have, version))
+        if wanted is not None and wanted != seen:
+            out.append(f"{label} forwarding {_on_off(wanted)} → {_on_off(seen)}")
+    return out
 
 
 def _forwarding(design: Snapshot, live: Mapping[str, Any]

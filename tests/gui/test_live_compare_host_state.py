@@ -85,3 +85,17 @@ def test_the_compare_dock_says_the_forwarding_and_nat_the_host_has(
     assert any("inet netwright-docker" in r for r in rows), rows
     view._clicked(view.rows.item(0))  # a host setting's row: nothing to select, no error
     assert live.scene.selected_keys() == []
+
+
+def test_a_namespaces_forwarding_is_compared_where_the_design_says_it() -> None:
+    """A router namespace the design wants forwarding, observed not forwarding (the import
+    writes its sysctl only when on), was a match."""
+    live = take_snapshot({"netwright": 1, "name": "live-host", "namespaces": {
+        "r": {"existing": True}, "s": {"existing": True,
+                                       "sysctls": {"net.ipv4.ip_forward": 1}}}})
+    design = take_snapshot({"netwright": 1, "name": "mine", "namespaces": {
+        "r": {"forwarding": {"ipv4": True}}, "s": {"sysctls": {"net.ipv4.ip_forward": 0}}}})
+    result = compare(design, live, DOCKER_HOST)
+    assert [(d.kind, d.key, d.text) for d in result.differences if d.key] == [
+        (DRIFTED, "r", "namespace r: IPv4 forwarding on → off"),
+        (DRIFTED, "s", "namespace s: IPv4 forwarding off → on")]
