@@ -121,12 +121,17 @@ class MultusExport:
         return notes
 
 
+CLI_RENAME_HINT = "rename with --nic {nic}=NAME"
+
+
 class MultusMapping:
     """Walks one design and builds its attachments; one instance per export."""
 
-    def __init__(self, topology: Topology, nic_map: dict[str, str]) -> None:
+    def __init__(self, topology: Topology, nic_map: dict[str, str],
+                 rename_hint: str = CLI_RENAME_HINT) -> None:
         self.topology = topology
         self.nic_map = nic_map
+        self.rename_hint = rename_hint  # how the reader renames {nic}: the CLI's option
         self.carried: set[str] = set()  # interface keys the plugins build
         self.bridges_used: set[str] = set()  # kernel names of host bridges the plugin joins
         self.pending: list[NotCarried] = []  # design-level notes found while mapping
@@ -560,7 +565,7 @@ class MultusMapping:
         for nic in t.host.nics:
             mapped = self.nic_map.get(nic, nic)
             lines.append(f"node NIC: the design's {nic} is {mapped} on the nodes" if mapped != nic
-                         else f"node NIC: {nic} (rename with --nic {nic}=NAME)")
+                         else f"node NIC: {nic} ({self.rename_hint.format(nic=nic)})")
         for name in sorted(self.bridges_used):
             lines.append(f"node bridge: {name} is made by the bridge plugin on first use")
         owned = self._owned_forwarding()
@@ -714,6 +719,8 @@ def check_k8s_namespace(name: str | None) -> None:
                                 " letters, digits, '-')")
 
 
-def export_multus(topology: Topology, nic_map: dict[str, str] | None = None) -> MultusExport:
-    """Map a design onto Multus attachments; ``nic_map`` renames host NICs for the nodes."""
-    return MultusMapping(topology, checked_nic_map(topology, nic_map or {})).run()
+def export_multus(topology: Topology, nic_map: dict[str, str] | None = None,
+                  rename_hint: str = CLI_RENAME_HINT) -> MultusExport:
+    """Map a design onto Multus attachments; ``nic_map`` renames host NICs for the nodes;
+    ``rename_hint``: how the YAML's reader renames one (``{nic}``), in the caller's words."""
+    return MultusMapping(topology, checked_nic_map(topology, nic_map or {}), rename_hint).run()

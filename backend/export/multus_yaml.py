@@ -106,12 +106,12 @@ def pod_document(pod: PodPlan, topology: str, k8s_namespace: str | None,
 
 
 def render_multus(export: MultusExport, k8s_namespace: str | None = None,
-                  image: str = POD_IMAGE) -> str:
-    """The whole export as multi-document YAML with the not-carried list as comments."""
+                  image: str = POD_IMAGE, made_by: str = "netwright export --format multus") -> str:
+    """The whole export as multi-document YAML with the not-carried list as comments;
+    ``made_by``: the command (or the designer's menu) that wrote it."""
     name = export.topology.name
     head = [
-        f"Netwright design '{name}' for Kubernetes with Multus"
-        " (netwright export --format multus).",
+        f"Netwright design '{name}' for Kubernetes with Multus ({made_by}).",
         "One NetworkAttachmentDefinition per attachment (a reference CNI plugin with its",
         "addresses and routes), one Pod per namespace asking for its attachments by name.",
     ]

@@ -1,9 +1,9 @@
 """File ▸ Export for Kubernetes…: the design as Multus YAML, with what cannot be carried.
 
 The same export as ``netwright export --format multus``: the user names the nodes' NIC for
-each host NIC of the design (``--nic``) and, optionally, the Kubernetes namespace, sees the
-list of everything the plugins cannot express before saving (nothing is dropped silently),
-and saves the YAML atomically.
+each host NIC of the design (the CLI's ``--nic``) and, optionally, the Kubernetes namespace,
+sees the list of everything the plugins cannot express before saving (nothing is dropped
+silently), and saves the YAML atomically.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from netwright.backend.export.multus_yaml import render_multus
 from netwright.backend.topology.model import Topology
 from netwright.backend.topology.problems import NetwrightError
 from netwright.backend.topology.source import atomic_write
+from netwright.gui.model.export_words import MADE_BY, RENAME_HINT, not_carried_words
 
 
 class KubernetesExportError(NetwrightError):
@@ -83,7 +84,7 @@ class KubernetesExportDialog(QDialog):
         return {nic: field.text().strip() for nic, field in self.nic_fields.items()}
 
     def export(self) -> MultusExport:
-        return export_multus(self.topology, self.nic_map())
+        return export_multus(self.topology, self.nic_map(), RENAME_HINT)
 
     def refresh(self) -> None:
         """The list of what cannot be carried, for the mapping as typed; Save only for a
@@ -99,7 +100,8 @@ class KubernetesExportDialog(QDialog):
             return
         self.save_button.setEnabled(True)
         for note in losses:
-            self.losses.addItem(note.text())
+            self.losses.addItem(not_carried_words(note, self.topology))
+            self.losses.item(self.losses.count() - 1).setToolTip(f"in the file: {note.text()}")
         self.losses.setVisible(bool(losses))
         self.summary.setText(
             f"Not carried ({len(losses)}): the cluster will not have these." if losses
@@ -108,7 +110,7 @@ class KubernetesExportDialog(QDialog):
     def yaml_text(self) -> str:
         namespace = self.namespace_field.text().strip() or None
         check_k8s_namespace(namespace)
-        return render_multus(self.export(), namespace)
+        return render_multus(self.export(), namespace, made_by=MADE_BY)
 
     def save_to(self, path: str | Path) -> None:
         try:

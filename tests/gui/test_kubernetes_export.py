@@ -49,7 +49,7 @@ def test_the_menu_action_lists_what_is_not_carried(window: MainWindow, qtbot: Qt
     assert window.export_k8s_action.text() == "Export for &Kubernetes…"
     window.export_k8s_action.trigger()
     assert seen and seen[0].startswith("Not carried (4)")
-    assert any(line.startswith("interfaces.vxlan-a:") for line in seen)
+    assert any(line.startswith("interface vxlan-a: ") for line in seen), seen
 
 
 def test_save_waits_for_a_mapping_and_namespace_it_can_use(window: MainWindow, seed: Path,
@@ -72,3 +72,32 @@ def test_save_waits_for_a_mapping_and_namespace_it_can_use(window: MainWindow, s
     field = dialog.nic_fields["wlp2s0"]
     qtbot.keyClicks(field, " x")
     assert "on the nodes" in dialog.summary.text() and not dialog.save_button.isEnabled()
+
+
+def test_the_losses_and_the_header_speak_the_designers_words(window: MainWindow, qtbot: QtBot,
+                                                             tmp_path: Path) -> None:
+    """Not "host.nat[0]: …" and "rename with --nic wlp2s0=NAME": the designer names the
+    entry and its own field (the file's path stays in the tooltip)."""
+    window.open_path(EXAMPLES / "docker-bridge.yaml")
+    dialog = KubernetesExportDialog(window.document.contract.topology(), str(tmp_path), window)
+    qtbot.addWidget(dialog)
+    items = [dialog.losses.item(i) for i in range(dialog.losses.count())]
+    nat = next(item for item in items if "masquerade 172.17.0.0/16" in item.text())
+    assert nat.text().startswith(
+        "the host's NAT entry 1 (masquerade 172.17.0.0/16 out wlp2s0): the node's masquerade")
+    assert nat.toolTip().startswith("in the file: host.nat[0]: ")
+    assert not any(item.text().startswith(("host.", "interfaces.", "namespaces."))
+                   for item in items)
+    header = " ".join(dialog.yaml_text().split("---", 1)[0].replace("#", "").split())
+    assert "--nic" not in header and "netwright export" not in header
+    assert '"wlp2s0 on the nodes"' in header and "File › Export for Kubernetes" in header
+
+
+def test_a_dotted_key_is_read_as_one_key() -> None:
+    from netwright.backend.topology import parse_topology
+    from netwright.gui.model.export_words import model_path
+
+    topology = parse_topology("netwright: 1\nname: v\ninterfaces:\n  eth0: {kind: dummy}\n"
+                              "  eth0.100: {kind: vlan, parent: eth0, id: 100}\n")
+    assert model_path("interfaces.eth0.100.mtu", topology) == ("interfaces", "eth0.100", "mtu")
+    assert model_path("host.nat[0]", topology) == ("host", "nat", 0)
