@@ -29,8 +29,8 @@ def model_path(where: str, topology: Topology) -> ModelPath:
     dot (a VLAN's), so the design's own keys decide where it ends."""
     section, _, rest = where.partition(".")
     parts: list[PathPart] = [section]
-    keys: dict[str, Any] = {"interfaces": topology.interfaces,
-                            "namespaces": topology.namespaces}.get(section, {})
+    keys: dict[str, Any] = (topology.interfaces if section == "interfaces" else
+                            topology.namespaces if section == "namespaces" else {})
     key = max((k for k in keys if rest == k or rest.startswith((f"{k}.", f"{k}["))),
               key=len, default=None)
     if key is not None:
