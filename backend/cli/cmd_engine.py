@@ -10,8 +10,10 @@ last lab deployment removes the lab).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -132,43 +134,58 @@ def _name_of(subject: str) -> str | Topology:
 
 async def _plan(args: argparse.Namespace) -> int:
     topology, warnings = read_topology_warned(args.subject)
-    if args.lab:
-        await _ensure_lab(args, topology)
-    plan = await _engine(args).plan(topology)
+    async with _lab_for(args, topology):
+        plan = await _engine(args).plan(topology)
     show(plan.with_warnings(warnings).in_file(file_label(args.subject)), args.json)
     return EXIT_OK
 
 
-async def _ensure_lab(args: argparse.Namespace, topology: Topology) -> None:
+@contextlib.asynccontextmanager
+async def _lab_for(args: argparse.Namespace,
+                   topology: Topology) -> AsyncIterator[Callable[[], Awaitable[None]]]:
+    """With --lab, the lab host has ``topology``'s NICs in the block; a refusal raised there
+    takes them back (so does calling what the block gets): a refused design leaves no NIC."""
     from netwright.backend.engine import Target
-    from netwright.backend.lab import build_lab
+    from netwright.backend.lab import build_lab_for
 
-    await build_lab(topology, Target.lab(), state_dir=args.state_dir)
+    async def nothing() -> None:
+        return None
+
+    if not args.lab:
+        yield nothing
+        return
+    take_back = await build_lab_for(topology, Target.lab(), state_dir=args.state_dir)
+    try:
+        yield take_back
+    except BaseException:
+        await take_back()
+        raise
 
 
 async def _apply(args: argparse.Namespace) -> int:
     topology, warnings = read_topology_warned(args.subject)
-    if args.lab:
-        await _ensure_lab(args, topology)
-    engine = _engine(args)
-    plan = (await engine.plan(topology)).with_warnings(warnings).in_file(
-        file_label(args.subject))
-    if not args.json:
-        print(fit_to_terminal(plan.render()))
-    source = _source(args.subject)
-    # an empty plan changes nothing in the kernel but is applied all the same, as through
-    # netwrightd: that records the deployment (and its source), --json included, and a
-    # design that only takes over what the kernel already does (the host's forwarding) is
-    # accepted like any shown plan, not refused for want of a confirmation --yes gave
-    refused = refuse_unconfirmed_apply(args.yes or plan.empty)
-    if refused is not None:
-        return refused
-    progress = TerminalProgress(not args.json)
-    try:
-        result = await engine.apply(topology, progress=progress, confirm=True,  # plan accepted
-                                    source=source, **confirm_window(args))
-    finally:
-        progress.close()
+    async with _lab_for(args, topology) as take_back:
+        engine = _engine(args)
+        plan = (await engine.plan(topology)).with_warnings(warnings).in_file(
+            file_label(args.subject))
+        if not args.json:
+            print(fit_to_terminal(plan.render()))
+        source = _source(args.subject)
+        # an empty plan changes nothing in the kernel but is applied all the same, as
+        # through netwrightd: that records the deployment (and its source), --json
+        # included, and a design that only takes over what the kernel already does (the
+        # host's forwarding) is accepted like any shown plan, not refused for want of a
+        # confirmation --yes gave
+        refused = refuse_unconfirmed_apply(args.yes or plan.empty)
+        if refused is not None:
+            await take_back()
+            return refused
+        progress = TerminalProgress(not args.json)
+        try:
+            result = await engine.apply(topology, progress=progress, confirm=True,  # accepted
+                                        source=source, **confirm_window(args))
+        finally:
+            progress.close()
     report_applied(replace(result, plan=result.plan.with_warnings(plan.warnings)), args.json)
     return await settle_trial(topology.name, result.awaiting_confirmation, args.json,
                               lambda: engine.confirm_deployment(topology.name),

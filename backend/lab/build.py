@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -104,6 +105,25 @@ def _infra_engine(state_dir: Path | None) -> Engine:
     return Engine(Path(state_dir or default_state_dir()) / "lab-infra", Target.host())
 
 
+async def lab_nics(target: Target | None = None, *,
+                   state_dir: Path | None = None) -> dict[str, HostNic]:
+    """The emulated NICs the lab host has now, with their gateways (none before it is built)."""
+    target = target or Target.lab()
+    engine = _infra_engine(state_dir)
+    nics: dict[str, HostNic] = {}
+    if LAB_TOPOLOGY_NAME not in await engine.deployments():
+        return nics
+    current = (await engine.deployment(LAB_TOPOLOGY_NAME)).topology
+    host = _names(target)[0]
+    for key, link in current.interfaces.items():
+        if link.namespace == host:
+            nics[key] = HostNic.model_validate(
+                {"addresses": [str(a) for a in link.addresses],
+                 **({"mac": link.mac} if link.mac else {})})
+    _restore_gateways(current, nics)
+    return nics
+
+
 async def build_lab(topology: Topology | None, target: Target | None = None, *,
                     state_dir: Path | None = None) -> Lab:
     """Build (or extend) the lab so ``topology``'s host NICs exist in ``target.host_netns``.
@@ -113,32 +133,66 @@ async def build_lab(topology: Topology | None, target: Target | None = None, *,
     gets ``LAB_DEFAULT_NICS`` (so ``build_lab(None)`` presents the seed's wlp2s0).
     """
     target = target or Target.lab()
-    engine = _infra_engine(state_dir)
-    nics: dict[str, HostNic] = {}
-    for name in await engine.deployments():
-        if name == LAB_TOPOLOGY_NAME:
-            current = (await engine.deployment(name)).topology
-            host = _names(target)[0]
-            for key, link in current.interfaces.items():
-                if link.namespace == host:
-                    nics[key] = HostNic.model_validate(
-                        {"addresses": [str(a) for a in link.addresses],
-                         **({"mac": link.mac} if link.mac else {})})
-            _restore_gateways(current, nics)
+    nics = await lab_nics(target, state_dir=state_dir)
     dropped: list[str] = []
     if topology is not None:
         nics.update(topology.host.nics)
         dropped = await _shadowed_defaults(nics, topology, target, state_dir)
         for name in dropped:
             del nics[name]
+    return await _build(nics, target, state_dir, again=bool(dropped))
+
+
+async def build_lab_for(topology: Topology, target: Target | None = None, *,
+                        state_dir: Path | None = None) -> Callable[[], Awaitable[None]]:
+    """``build_lab(topology)`` for a plan or apply of ``topology``, and the call that takes
+    it back should that plan or apply be refused: a refused design leaves no NIC behind."""
+    before = await lab_nics(target, state_dir=state_dir)
+    await build_lab(topology, target, state_dir=state_dir)
+    return lambda: take_back(topology, before, target, state_dir=state_dir)
+
+
+async def take_back(topology: Topology, before: dict[str, HostNic],
+                    target: Target | None = None, *, state_dir: Path | None = None) -> None:
+    """Return the NICs ``build_lab(topology)`` added, re-addressed or dropped to what they
+    were (``before``), except those another deployment in the lab builds on by now."""
+    target = target or Target.lab()
+    now = await lab_nics(target, state_dir=state_dir)
+    others = await _nics_in_use(target, state_dir, besides=topology.name)
+    nics = dict(now)
+    for name in (set(topology.host.nics) | (set(before) - set(now))) - others:
+        if name in before:
+            nics[name] = before[name]
+        else:
+            nics.pop(name, None)
+    if nics != now and nics:
+        await _build(nics, target, state_dir, again=bool(set(now) - set(nics)))
+
+
+async def _build(nics: dict[str, HostNic], target: Target, state_dir: Path | None, *,
+                 again: bool) -> Lab:
+    """Apply the lab with ``nics`` (``LAB_DEFAULT_NICS`` if none); ``again``: a NIC left,
+    and the host's default route may have gone with it while the plan saw it there."""
     if not nics:
         nics = {name: HostNic.model_validate(nic) for name, nic in LAB_DEFAULT_NICS.items()}
+    engine = _infra_engine(state_dir)
     await engine.apply(lab_topology(nics, target))
-    if dropped:  # the host's default route went with the dropped NIC; the plan saw it there
+    if again:
         await engine.apply(lab_topology(nics, target))
     host, router, outside = _names(target)
     leases = _serve_dhcp(nics, router, state_dir)
     return Lab(host, router, outside, LAB_OUTSIDE_ADDRESS, nics, leases)
+
+
+async def _nics_in_use(target: Target, state_dir: Path | None, *,
+                       besides: str | None = None) -> set[str]:
+    """The host NICs the lab's deployments (but ``besides``) build on."""
+    deployed = Engine(Path(state_dir or default_state_dir()), target)
+    used: set[str] = set()
+    for name in await deployed.deployments():
+        if name != besides:
+            used |= set((await deployed.deployment(name)).topology.host.nics)
+    return used
 
 
 async def _shadowed_defaults(nics: dict[str, HostNic], topology: Topology, target: Target,
@@ -152,10 +206,7 @@ async def _shadowed_defaults(nics: dict[str, HostNic], topology: Topology, targe
                 and _same_subnet(HostNic.model_validate(default), brought)]
     if not shadowed:
         return []
-    deployed = Engine(Path(state_dir or default_state_dir()), target)
-    used: set[str] = set()
-    for name in await deployed.deployments():
-        used |= set((await deployed.deployment(name)).topology.host.nics)
+    used = await _nics_in_use(target, state_dir)
     return [name for name in shadowed if name not in used]
 
 

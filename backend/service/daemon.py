@@ -31,7 +31,7 @@ from netwright.backend.service.checking import run_check_for_bus
 from netwright.backend.service.codefiles import remember_started_code
 from netwright.backend.service.dispatch import Dispatcher
 from netwright.backend.service.incidents import incident
-from netwright.backend.service.interface import Backend1
+from netwright.backend.service.interface import Backend1, Prepare
 from netwright.backend.service.outdated import OutdatedGuard
 from netwright.backend.service.patient import make_patient
 from netwright.backend.service.worker import EngineWorker
@@ -256,12 +256,13 @@ async def _recover(worker: EngineWorker) -> None:
         log.info("recovered interrupted jobs of: %s", ", ".join(recovered))
 
 
-async def _lab_host(worker: EngineWorker) -> Callable[[Topology], Awaitable[None]]:
-    """Build the lab host now; return the hook that adds a topology's NICs to it before use.
+async def _lab_host(worker: EngineWorker) -> Prepare:
+    """Build the lab host now; return the hook that adds a topology's NICs to it before use
+    (and gives back the call that takes them back again, should the use be refused).
 
     Builds are serialised: the lab's own infrastructure is one topology of the engine.
     """
-    from netwright.backend.lab import build_lab
+    from netwright.backend.lab import build_lab, build_lab_for
 
     target, state_dir = worker.target, worker.state_dir
     lock = asyncio.Lock()
@@ -269,11 +270,21 @@ async def _lab_host(worker: EngineWorker) -> Callable[[Topology], Awaitable[None
         await worker.run(lambda: build_lab(None, target, state_dir=state_dir))
     log.info("lab host built in namespace %s", target.host_netns)
 
-    async def prepare(topology: Topology) -> None:
+    async def nothing() -> None:
+        return None
+
+    async def prepare(topology: Topology) -> Callable[[], Awaitable[None]]:
         if not topology.host.nics:
-            return
+            return nothing
         async with lock:
-            await worker.run(lambda: build_lab(topology, target, state_dir=state_dir))
+            take_back = await worker.run(
+                lambda: build_lab_for(topology, target, state_dir=state_dir))
+
+        async def undo() -> None:
+            async with lock:
+                await worker.run(take_back)
+
+        return undo
 
     return prepare
 

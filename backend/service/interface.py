@@ -9,8 +9,9 @@ with what this class exports.
 """
 
 import asyncio
+import contextlib
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated, Any, cast
 
 from dbus_fast.annotations import DBusDict, DBusSignature, DBusStr
@@ -44,6 +45,7 @@ from netwright.backend.service.capture_calls import CaptureCalls
 from netwright.backend.service.checking import CHECK_OPTIONS, check_options
 from netwright.backend.service.dhcp_calls import DhcpCalls
 from netwright.backend.service.errors import InvalidArgumentsError, NotAuthorizedError
+from netwright.backend.service.incidents import incident
 from netwright.backend.service.jobs import Job, Jobs, Operation, Owner, outcome
 from netwright.backend.service.measure_calls import MeasureCalls
 from netwright.backend.service.observe_calls import ObserveCalls
@@ -64,7 +66,8 @@ JobFinishedArgs = Annotated[list[str], DBusSignature("ssss")]
 StateChangedArgs = Annotated[list[str], DBusSignature("ss")]
 
 CheckRunner = Callable[..., Awaitable[dict[str, Any]]]  # (worker, name, options, cancel, progress)
-Prepare = Callable[[Topology], Awaitable[None]]
+Prepare = Callable[[Topology], Awaitable[Callable[[], Awaitable[None]]]]
+"""A lab's hook: give the emulated host a topology's NICs; the answer takes them back."""
 
 
 class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
@@ -130,8 +133,8 @@ class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
     async def plan(self, topology: DBusStr, options: DBusDict) -> DBusStr:
         decode_options(options, {})
         model, warnings = await self._read_topology(topology)
-        await self._prepared(model)
-        plan = await self.worker.with_engine(lambda e: e.plan(model))
+        async with self._prepared(model):
+            plan = await self.worker.with_engine(lambda e: e.plan(model))
         if self._mode != "lab":  # a lab asks nobody: it is its user's own
             needs = await apply_needs.needs_now(self.worker, model)
             plan = replace(plan, notes=[*plan.notes, *(f"{n.sentence(model.name)}."
@@ -210,12 +213,11 @@ class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
             await apply_needs.authorize(self.worker, model, self._authorize_again)
 
         async def work(progress: Progress, cancel: CancelFlag) -> dict[str, object]:
-            await self._prepared(model)
             report = thread_safe_progress(progress)
-            result = await self.worker.with_engine(
-                lambda e: e.apply(model, progress=report, cancel=cast(asyncio.Event, cancel),
-                                  confirm=confirm, confirm_seconds=seconds, source=source)
-            )
+            async with self._prepared(model):
+                result = await self.worker.with_engine(
+                    lambda e: e.apply(model, progress=report, cancel=cast(asyncio.Event, cancel),
+                                      confirm=confirm, confirm_seconds=seconds, source=source))
             self.state_changed(model.name, "deployed")
             if result.awaiting_confirmation is not None:
                 self.trials.watch(float(result.awaiting_confirmation["deadline"]))
@@ -320,10 +322,23 @@ class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
         data: dict[str, Any] = facts.to_json()
         return data
 
-    async def _prepared(self, model: Topology) -> None:
-        """In a lab, make the emulated host have the NICs the topology builds on."""
-        if self._prepare is not None:
-            await self._prepare(model)
+    @contextlib.asynccontextmanager
+    async def _prepared(self, model: Topology) -> AsyncIterator[None]:
+        """In a lab, make the emulated host have the NICs the topology builds on; if the plan
+        or apply in the block is refused (or fails and rolls back), take them back again:
+        a refused design leaves nothing behind, not even a NIC of the lab."""
+        if self._prepare is None:
+            yield
+            return
+        undo = await self._prepare(model)
+        try:
+            yield
+        except BaseException:
+            try:
+                await undo()
+            except Exception as exc:  # the refusal is what the caller must hear
+                incident(exc, f"taking back the lab NICs of refused topology {model.name}")
+            raise
 
     async def _authorize_again(self, action: str) -> None:
         await self.authority.authorize(CALLER.get(), action)
