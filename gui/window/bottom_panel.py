@@ -150,6 +150,22 @@ class BottomPanel(QObject):
         self._revealed_early = self._revealed_early or not self._started
         self.open(dock)
 
+    def front(self) -> QDockWidget | None:
+        """What the user looks at in the panel now (None: it is closed), to be given back
+        by ``withdraw`` after a ``reveal`` of something for a while."""
+        return self.current() if self.is_open() else None
+
+    def withdraw(self, dock: QDockWidget, front: QDockWidget | None) -> None:
+        """``dock`` is no longer needed: hide it and give the panel back as it was before
+        it was revealed, ``front`` on top (None: the panel was closed, so close it). Hiding
+        a tab alone put whichever tab Qt picks on top (the Leases, the last one)."""
+        dock.hide()
+        if front is None:
+            self.close()
+        elif not front.isHidden():  # still shown: the user did not close it meanwhile
+            front.raise_()
+        self._sync()
+
     # -- the user's choices ---------------------------------------------------------------
 
     def choose(self, wanted: bool, dock: QDockWidget | None = None, keys: bool = True) -> None:

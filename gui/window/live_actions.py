@@ -53,6 +53,7 @@ class LiveHost(QObject):
         self.observed: Snapshot = Snapshot()  # the host as observed (no design objects)
         self._observed_data: dict[str, Any] = {}
         self.comparison: Comparison | None = None
+        self._front_before_compare: QDockWidget | None = None  # the bottom panel's, then
         self.showing = False
         self._redraw_pending = False
         self._locked: dict[QAction, bool] = {}
@@ -285,9 +286,10 @@ class LiveHost(QObject):
 
     def compare(self) -> None:
         """Toggle the comparison with the open design (observing first if needed)."""
+        panel = self.window.bottom_panel
         if self.comparison is not None:
             self.comparison = None
-            self.compare_dock.hide()
+            panel.withdraw(self.compare_dock, self._front_before_compare)
             self.window._spawn(self._draw())
             return
         design = self.window.document.snapshot
@@ -296,7 +298,8 @@ class LiveHost(QObject):
                 "Compare with Design: open or draw a design first; this one is empty", 8000)
             return
         self.comparison = Comparison()
-        self.window.bottom_panel.reveal(self.compare_dock)
+        self._front_before_compare = panel.front()  # given back by Stop Comparing
+        panel.reveal(self.compare_dock)
         self.show_live()
         self.window._spawn(self._observe() if self.observation is None else self._draw())
 
