@@ -225,7 +225,7 @@ class BackendClient:
         "type", "filename"}; empty without NetworkManager or on a lab; since API 1.8) and
         "holders" (anonymous namespace key → "held by sleep (pid 4242)"; empty from an older
         netwrightd) and "host" (the host's own forwarding and nftables tables, which the file
-        leaves out: ``hostimport.host_state``; empty from an older netwrightd)."""
+        leaves out: ``hostimport.host_state``; since API 1.14, empty from an older netwrightd)."""
         options: dict[str, Variant] = {"name": Variant("s", name)}
         if namespaces:
             options["namespaces"] = Variant("as", namespaces)
