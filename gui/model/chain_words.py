@@ -67,7 +67,8 @@ def _words(found: re.Match[str], get: Getter) -> str:
     number = _number(found["rule"], rules)
     what = (f"rule {number}: {_rule_words(rules[number - 1])}" if number else
             "its stateful accept of replies" if found["rule"] == _STATEFUL else
-            f"its built-in rule '{found['rule']}'")
+            f"the port firewall's own rule '{found['rule']}'" if port_side is not None else
+            f"its rule '{found['rule']}'")  # ARP, neighbour discovery, anti-spoofing above
     return f"{owner} {side} ({what}; {nft}){after}"
 
 

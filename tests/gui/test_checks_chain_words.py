@@ -64,6 +64,10 @@ def test_a_ports_policy_is_named_by_its_port(window: Any) -> None:
                    for pair in window.checks.matrix.pairs)
     assert "'s to-port policy drop (nft: table bridge netwright-openstack, chain to-" in html
     assert "(the port's policy)" not in html
+    reasons = [reason_text(s["predicted"]["reason"], window.document.get)
+               for pair in window.checks.matrix.pairs for s in pair.get("services") or ()]
+    assert any("allowed by tap-vm2's to-port (rule 1: accept tcp dport 80 from 10.0.0.11; nft:"
+               " table bridge netwright-openstack, chain to-tap-vm2)" in r for r in reasons)
 
 
 
