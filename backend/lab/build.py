@@ -58,11 +58,15 @@ def outside_netns(target: Target) -> str:
     return _names(target)[2]
 
 
-def lab_topology(nics: dict[str, HostNic], target: Target) -> Topology:
+def lab_topology(nics: dict[str, HostNic], target: Target,
+                 uplink: str | None = None) -> Topology:
     """The lab as a topology of its own, applied on the engine's own namespace.
 
     Each NIC is a veth to the router; NICs on one subnet share a LAN (see ``lans.py``): their
-    router ends join one bridge that holds the gateway once, as one router would."""
+    router ends join one bridge that holds the gateway once, as one router would. The host's
+    default route leaves by ``uplink`` (the NIC that had it) while that NIC has an IPv4
+    gateway, else by the first such NIC: a design added later does not take the route from
+    under the designs that built on it (docker's masquerade out wlp2s0 when eth1 joins)."""
     host, router, outside = _names(target)
     namespaces: dict[str, Any] = {
         host: {"routes": []},
@@ -89,11 +93,12 @@ def lab_topology(nics: dict[str, HostNic], target: Target) -> Topology:
                 "kind": "veth", "peer": name, "namespace": router,
                 **({"master": lan.router_interface} if lan.bridged
                    else {"addresses": list(lan.gateways)})}
-    default = next((cidr.split("/")[0] for _, nic in sorted(nics.items())
-                    if (cidr := gateway_cidr(nic)) is not None
-                    and ipaddress.ip_interface(cidr).version == 4), None)
-    if default is not None:
-        namespaces[host]["routes"].append({"to": "default", "via": default})
+    gateways = {name: cidr.split("/")[0] for name, nic in sorted(nics.items())
+                if (cidr := gateway_cidr(nic)) is not None
+                and ipaddress.ip_interface(cidr).version == 4}
+    out = uplink if uplink in gateways else next(iter(gateways), None)
+    if out is not None:
+        namespaces[host]["routes"].append({"to": "default", "via": gateways[out], "dev": out})
     return Topology.model_validate({
         "netwright": 1, "name": LAB_TOPOLOGY_NAME,
         "description": "Netwright lab host: emulated uplink NICs, router, outside address",
@@ -105,15 +110,32 @@ def _infra_engine(state_dir: Path | None) -> Engine:
     return Engine(Path(state_dir or default_state_dir()) / "lab-infra", Target.host())
 
 
+async def _current(state_dir: Path | None) -> Topology | None:
+    """The lab's own topology as last applied (None before it is built)."""
+    engine = _infra_engine(state_dir)
+    if LAB_TOPOLOGY_NAME not in await engine.deployments():
+        return None
+    return (await engine.deployment(LAB_TOPOLOGY_NAME)).topology
+
+
+async def lab_uplink(target: Target | None = None, *,
+                     state_dir: Path | None = None) -> str | None:
+    """The NIC the lab host's default route leaves by (None without a lab or route)."""
+    current = await _current(state_dir)
+    if current is None:
+        return None
+    routes = current.namespaces[_names(target or Target.lab())[0]].routes
+    return next((str(r.dev) for r in routes if str(r.to) == "default" and r.dev), None)
+
+
 async def lab_nics(target: Target | None = None, *,
                    state_dir: Path | None = None) -> dict[str, HostNic]:
     """The emulated NICs the lab host has now, with their gateways (none before it is built)."""
     target = target or Target.lab()
-    engine = _infra_engine(state_dir)
     nics: dict[str, HostNic] = {}
-    if LAB_TOPOLOGY_NAME not in await engine.deployments():
+    current = await _current(state_dir)
+    if current is None:
         return nics
-    current = (await engine.deployment(LAB_TOPOLOGY_NAME)).topology
     host = _names(target)[0]
     for key, link in current.interfaces.items():
         if link.namespace == host:
@@ -176,9 +198,10 @@ async def _build(nics: dict[str, HostNic], target: Target, state_dir: Path | Non
     if not nics:
         nics = {name: HostNic.model_validate(nic) for name, nic in LAB_DEFAULT_NICS.items()}
     engine = _infra_engine(state_dir)
-    await engine.apply(lab_topology(nics, target))
+    wanted = lab_topology(nics, target, await lab_uplink(target, state_dir=state_dir))
+    await engine.apply(wanted)
     if again:
-        await engine.apply(lab_topology(nics, target))
+        await engine.apply(wanted)
     host, router, outside = _names(target)
     leases = _serve_dhcp(nics, router, state_dir)
     return Lab(host, router, outside, LAB_OUTSIDE_ADDRESS, nics, leases)

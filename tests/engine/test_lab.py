@@ -177,3 +177,23 @@ def test_nics_on_one_subnet_share_one_lan_behind_one_gateway(lab: Path, topo: An
         assert [a for a in server.argv if a.startswith(("--dhcp-range", "--interface"))] == [
             f"--interface={holders[0]}", "--dhcp-range=192.168.31.128,192.168.31.239,"
             "255.255.255.0,120s"]
+
+
+def _default_dev() -> str:
+    route = sh("ip -n nwlab-host -4 route show default").split()
+    return route[route.index("dev") + 1]
+
+
+def test_the_default_route_stays_on_the_nic_of_the_first_design(lab: Path, topo: Any) -> None:
+    """wlp2s0's design first: the host's default route stays on wlp2s0 when a design on eth0
+    joins (the route went to the NIC first by name: docker's masquerade out wlp2s0 broke)."""
+    seed = topo(SEED_MACVLAN)
+    elsewhere = topo("netwright: 1\nname: other\nhost: {nics: {eth0: {addresses:"
+                     " [10.8.0.2/24], gateway: 10.8.0.1}}}\n")
+    engine = Engine(lab, Target.lab())
+    run(build_lab(seed, state_dir=lab))
+    run(engine.apply(seed))
+    assert _default_dev() == "wlp2s0"
+    run(build_lab(elsewhere, state_dir=lab))
+    assert "eth0" in links("nwlab-host")
+    assert _default_dev() == "wlp2s0"
