@@ -13,7 +13,7 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +40,7 @@ from netwright.backend.record import replace
 from netwright.backend.topology.source import STDIN, file_label
 
 if TYPE_CHECKING:
+    from netwright.backend.lab import LabPrepared
     from netwright.backend.topology.model import Topology
 
 EXIT_OK = 0
@@ -134,40 +135,42 @@ def _name_of(subject: str) -> str | Topology:
 
 async def _plan(args: argparse.Namespace) -> int:
     topology, warnings = read_topology_warned(args.subject)
-    async with _lab_for(args, topology):
+    async with _lab_for(args, topology) as lab:
         plan = await _engine(args).plan(topology)
+    plan = replace(plan, notes=[*plan.notes, *lab.notes])
     show(plan.with_warnings(warnings).in_file(file_label(args.subject)), args.json)
     return EXIT_OK
 
 
 @contextlib.asynccontextmanager
-async def _lab_for(args: argparse.Namespace,
-                   topology: Topology) -> AsyncIterator[Callable[[], Awaitable[None]]]:
-    """With --lab, the lab host has ``topology``'s NICs in the block; a refusal raised there
-    takes them back (so does calling what the block gets): a refused design leaves no NIC."""
+async def _lab_for(args: argparse.Namespace, topology: Topology) -> AsyncIterator[LabPrepared]:
+    """With --lab, the lab host has ``topology``'s NICs in the block, which gets the lab's
+    notes for the plan; a refusal raised there takes them back (so does the block's
+    ``take_back``): a refused design leaves no NIC."""
     from netwright.backend.engine import Target
-    from netwright.backend.lab import build_lab_for
+    from netwright.backend.lab import LabPrepared, build_lab_for
 
     async def nothing() -> None:
         return None
 
     if not args.lab:
-        yield nothing
+        yield LabPrepared([], nothing)
         return
-    take_back = await build_lab_for(topology, Target.lab(), state_dir=args.state_dir)
+    lab = await build_lab_for(topology, Target.lab(), state_dir=args.state_dir)
     try:
-        yield take_back
+        yield lab
     except BaseException:
-        await take_back()
+        await lab.take_back()
         raise
 
 
 async def _apply(args: argparse.Namespace) -> int:
     topology, warnings = read_topology_warned(args.subject)
-    async with _lab_for(args, topology) as take_back:
+    async with _lab_for(args, topology) as lab:
         engine = _engine(args)
         plan = (await engine.plan(topology)).with_warnings(warnings).in_file(
             file_label(args.subject))
+        plan = replace(plan, notes=[*plan.notes, *lab.notes])
         if not args.json:
             print(fit_to_terminal(plan.render()))
         source = _source(args.subject)
@@ -178,7 +181,7 @@ async def _apply(args: argparse.Namespace) -> int:
         # confirmation --yes gave
         refused = refuse_unconfirmed_apply(args.yes or plan.empty)
         if refused is not None:
-            await take_back()
+            await lab.take_back()
             return refused
         progress = TerminalProgress(not args.json)
         try:
@@ -186,7 +189,9 @@ async def _apply(args: argparse.Namespace) -> int:
                                         source=source, **confirm_window(args))
         finally:
             progress.close()
-    report_applied(replace(result, plan=result.plan.with_warnings(plan.warnings)), args.json)
+    report_applied(replace(result, plan=replace(result.plan, warnings=plan.warnings,
+                                                notes=[*result.plan.notes, *lab.notes])),
+                   args.json)
     return await settle_trial(topology.name, result.awaiting_confirmation, args.json,
                               lambda: engine.confirm_deployment(topology.name),
                               lambda: engine.revert(topology.name))

@@ -17,6 +17,7 @@ from netwright.backend.dhcp.lab_server import (
 )
 from netwright.backend.engine import Engine, NotDeployed, Target, default_state_dir
 from netwright.backend.lab.lans import gateway_cidr, lans, overlap, router_end, served_lan
+from netwright.backend.lab.shared_lan import shared_lan_notes
 from netwright.backend.topology.model import HostNic, Topology
 
 LAB_OUTSIDE_ADDRESS = "203.0.113.114"
@@ -165,13 +166,25 @@ async def build_lab(topology: Topology | None, target: Target | None = None, *,
     return await _build(nics, target, state_dir, again=bool(dropped))
 
 
+@dataclass(frozen=True)
+class LabPrepared:
+    """What ``build_lab_for`` did for a plan or apply: its notes for the plan, and the call
+    that takes it back should that plan or apply be refused."""
+
+    notes: list[str]
+    take_back: Callable[[], Awaitable[None]]
+
+
 async def build_lab_for(topology: Topology, target: Target | None = None, *,
-                        state_dir: Path | None = None) -> Callable[[], Awaitable[None]]:
-    """``build_lab(topology)`` for a plan or apply of ``topology``, and the call that takes
-    it back should that plan or apply be refused: a refused design leaves no NIC behind."""
+                        state_dir: Path | None = None) -> LabPrepared:
+    """``build_lab(topology)`` for a plan or apply of ``topology``: a refused design leaves
+    no NIC behind, and a design on another deployment's LAN hears what that breaks."""
+    target = target or Target.lab()
     before = await lab_nics(target, state_dir=state_dir)
-    await build_lab(topology, target, state_dir=state_dir)
-    return lambda: take_back(topology, before, target, state_dir=state_dir)
+    built = await build_lab(topology, target, state_dir=state_dir)
+    notes = shared_lan_notes(topology, built.nics, await lab_uplink(target, state_dir=state_dir),
+                             await _nic_owners(target, state_dir, besides=topology.name))
+    return LabPrepared(notes, lambda: take_back(topology, before, target, state_dir=state_dir))
 
 
 async def take_back(topology: Topology, before: dict[str, HostNic],
@@ -207,15 +220,22 @@ async def _build(nics: dict[str, HostNic], target: Target, state_dir: Path | Non
     return Lab(host, router, outside, LAB_OUTSIDE_ADDRESS, nics, leases)
 
 
+async def _nic_owners(target: Target, state_dir: Path | None, *,
+                      besides: str | None = None) -> dict[str, list[str]]:
+    """Each host NIC the lab's deployments (but ``besides``) build on, and which do."""
+    deployed = Engine(Path(state_dir or default_state_dir()), target)
+    owners: dict[str, list[str]] = {}
+    for name in await deployed.deployments():
+        if name != besides:
+            for nic in (await deployed.deployment(name)).topology.host.nics:
+                owners.setdefault(nic, []).append(name)
+    return owners
+
+
 async def _nics_in_use(target: Target, state_dir: Path | None, *,
                        besides: str | None = None) -> set[str]:
     """The host NICs the lab's deployments (but ``besides``) build on."""
-    deployed = Engine(Path(state_dir or default_state_dir()), target)
-    used: set[str] = set()
-    for name in await deployed.deployments():
-        if name != besides:
-            used |= set((await deployed.deployment(name)).topology.host.nics)
-    return used
+    return set(await _nic_owners(target, state_dir, besides=besides))
 
 
 async def _shadowed_defaults(nics: dict[str, HostNic], topology: Topology, target: Target,

@@ -14,7 +14,7 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from dbus_fast import BusType
@@ -256,13 +256,17 @@ async def _recover(worker: EngineWorker) -> None:
         log.info("recovered interrupted jobs of: %s", ", ".join(recovered))
 
 
+async def _nothing() -> None:
+    return None
+
+
 async def _lab_host(worker: EngineWorker) -> Prepare:
     """Build the lab host now; return the hook that adds a topology's NICs to it before use
     (and gives back the call that takes them back again, should the use be refused).
 
     Builds are serialised: the lab's own infrastructure is one topology of the engine.
     """
-    from netwright.backend.lab import build_lab, build_lab_for
+    from netwright.backend.lab import LabPrepared, build_lab, build_lab_for
 
     target, state_dir = worker.target, worker.state_dir
     lock = asyncio.Lock()
@@ -270,21 +274,18 @@ async def _lab_host(worker: EngineWorker) -> Prepare:
         await worker.run(lambda: build_lab(None, target, state_dir=state_dir))
     log.info("lab host built in namespace %s", target.host_netns)
 
-    async def nothing() -> None:
-        return None
-
-    async def prepare(topology: Topology) -> Callable[[], Awaitable[None]]:
+    async def prepare(topology: Topology) -> LabPrepared:
         if not topology.host.nics:
-            return nothing
+            return LabPrepared([], _nothing)
         async with lock:
-            take_back = await worker.run(
+            prepared = await worker.run(
                 lambda: build_lab_for(topology, target, state_dir=state_dir))
 
-        async def undo() -> None:
+        async def take_back() -> None:
             async with lock:
-                await worker.run(take_back)
+                await worker.run(prepared.take_back)
 
-        return undo
+        return LabPrepared(prepared.notes, take_back)
 
     return prepare
 

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 from dbus_fast.annotations import DBusDict, DBusSignature, DBusStr
 from dbus_fast.constants import PropertyAccess
@@ -66,8 +66,12 @@ JobFinishedArgs = Annotated[list[str], DBusSignature("ssss")]
 StateChangedArgs = Annotated[list[str], DBusSignature("ss")]
 
 CheckRunner = Callable[..., Awaitable[dict[str, Any]]]  # (worker, name, options, cancel, progress)
-Prepare = Callable[[Topology], Awaitable[Callable[[], Awaitable[None]]]]
-"""A lab's hook: give the emulated host a topology's NICs; the answer takes them back."""
+if TYPE_CHECKING:
+    from netwright.backend.lab import LabPrepared
+
+Prepare = Callable[[Topology], Awaitable["LabPrepared"]]
+"""A lab's hook: give the emulated host a topology's NICs; the answer has the plan's notes
+on that and takes the NICs back."""
 
 
 class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
@@ -133,8 +137,9 @@ class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
     async def plan(self, topology: DBusStr, options: DBusDict) -> DBusStr:
         decode_options(options, {})
         model, warnings = await self._read_topology(topology)
-        async with self._prepared(model):
+        async with self._prepared(model) as lab_notes:
             plan = await self.worker.with_engine(lambda e: e.plan(model))
+        plan = replace(plan, notes=[*plan.notes, *lab_notes])
         if self._mode != "lab":  # a lab asks nobody: it is its user's own
             needs = await apply_needs.needs_now(self.worker, model)
             plan = replace(plan, notes=[*plan.notes, *(f"{n.sentence(model.name)}."
@@ -214,10 +219,12 @@ class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
 
         async def work(progress: Progress, cancel: CancelFlag) -> dict[str, object]:
             report = thread_safe_progress(progress)
-            async with self._prepared(model):
+            async with self._prepared(model) as lab_notes:
                 result = await self.worker.with_engine(
                     lambda e: e.apply(model, progress=report, cancel=cast(asyncio.Event, cancel),
                                       confirm=confirm, confirm_seconds=seconds, source=source))
+            result = replace(result, plan=replace(result.plan,
+                                                  notes=[*result.plan.notes, *lab_notes]))
             self.state_changed(model.name, "deployed")
             if result.awaiting_confirmation is not None:
                 self.trials.watch(float(result.awaiting_confirmation["deadline"]))
@@ -323,19 +330,20 @@ class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
         return data
 
     @contextlib.asynccontextmanager
-    async def _prepared(self, model: Topology) -> AsyncIterator[None]:
-        """In a lab, make the emulated host have the NICs the topology builds on; if the plan
-        or apply in the block is refused (or fails and rolls back), take them back again:
-        a refused design leaves nothing behind, not even a NIC of the lab."""
+    async def _prepared(self, model: Topology) -> AsyncIterator[list[str]]:
+        """In a lab, make the emulated host have the NICs the topology builds on (the block
+        gets the lab's notes on that for the plan); if the plan or apply in the block is
+        refused (or fails and rolls back), take them back again: a refused design leaves
+        nothing behind, not even a NIC of the lab."""
         if self._prepare is None:
-            yield
+            yield []
             return
-        undo = await self._prepare(model)
+        prepared = await self._prepare(model)
         try:
-            yield
+            yield prepared.notes
         except BaseException:
             try:
-                await undo()
+                await prepared.take_back()
             except Exception as exc:  # the refusal is what the caller must hear
                 incident(exc, f"taking back the lab NICs of refused topology {model.name}")
             raise

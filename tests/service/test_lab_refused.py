@@ -51,3 +51,27 @@ def test_a_refused_plan_or_apply_adds_no_nic_to_the_lab(users) -> None:
     assert all("vx0" in message for _, message in refusals), refusals
     assert "eth1" not in before
     assert after == before, "the refused design's NIC eth1 stayed in the lab"
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+SECOND_ON_ONE_LAN = f"""
+await client.apply({(EXAMPLES / "docker-bridge.yaml").read_text()!r}, confirm=True)
+plan = await client.plan({(EXAMPLES / "macvlan-bridge.yaml").read_text()!r})
+await client.destroy('docker')
+return plan.notes
+"""
+
+
+def test_the_second_design_on_one_lan_is_warned_in_its_plan(users) -> None:
+    """docker-bridge on wlp2s0, then macvlan-bridge on eth1, both 192.168.31.240/24: the
+    second plan says the lab holds that address on wlp2s0 already and what that breaks."""
+    lab = PrivateLab(USER_ALLOWED)
+    try:
+        outcome = run_client(lab.user, "unix:path=/nonexistent", SECOND_ON_ONE_LAN,
+                             which="lab", env=lab.env)
+    finally:
+        lab.close()
+    notes = outcome.get("value")
+    assert notes is not None, outcome
+    assert any(n.startswith("WARNING: the lab host already holds 192.168.31.240 on wlp2s0")
+               and "default route leaves by wlp2s0, not eth1" in n for n in notes), notes
