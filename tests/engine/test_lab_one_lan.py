@@ -53,7 +53,10 @@ def test_two_designs_on_one_subnet_check_and_import(tmp_path: Path, clean_host: 
                                  " own it); check --host reads it from the kernel",  # docker's
                                  "192.168.31.240 on eth1: the host holds it on wlp2s0 too, and"
                                  " a file gives an address to one NIC only, so it is kept on"
-                                 " wlp2s0"]
+                                 " wlp2s0",
+                                 "the host's nftables tables inet netwright-docker (its NAT and"
+                                 " firewall): the file has no NAT or firewall of what is"
+                                 " already on the host"]
     finally:
         for name in ("macvlan", "docker"):
             cli("destroy", "--local", "--lab", name, state_dir=state)
