@@ -285,6 +285,12 @@ class Engine:
         """Per namespace and interface: present, drifted (with what differs) or missing."""
         require_root()
         await self.recover()
+        # The trial is read before the record and the kernel: a revert running meanwhile (the
+        # daemon's trial clock, in another thread) removes the trial file last, so a status
+        # that saw the deployment half-destroyed still says it is on trial, never "deployed,
+        # not on trial" (which a window would take for "restored" and keep showing).
+        name = name_or_topology if isinstance(name_or_topology, str) else name_or_topology.name
+        held = self.awaiting_confirmation(name)
         if isinstance(name_or_topology, str):
             topology = self._previous(name_or_topology)
             if topology is None:
@@ -301,7 +307,6 @@ class Engine:
             steps = self._compute(kernel, topology, strict=False, conflicts=conflicts,
                                   host_nics=nics, foreign=foreign)
         dhcp = [c.to_json() for c in self.dhcp.states(topology)] if deployed else []
-        held = self.awaiting_confirmation(topology.name)
         persisted = await self._persist_statuses(topology)
         objects = [persisted.get(o.object, o) if o.what == "interface" else o
                    for o in _object_statuses(topology, steps, conflicts)]
@@ -589,7 +594,10 @@ class Engine:
             part = await NetworkManagerPart.open(self.target.host_netns)
             try:
                 held = self.awaiting_confirmation(topology_name)
-                if held is not None:  # destroying ends the trial: nothing is to come back
+                # destroying ends the trial: nothing is to come back. Not a revert's destroy
+                # of a first apply: that removes the trial last, so a status read meanwhile
+                # says the trial still runs instead of "deployed, not on trial" (drifted)
+                if held is not None and topology_name not in self._reverting:
                     if held.checkpoint is not None:
                         await part.keep(held.checkpoint)
                     self.store.trial_path(topology_name).unlink(missing_ok=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -204,6 +205,50 @@ def test_rules_on_the_default_route_device_are_on_trial(
         with pytest.raises(NothingToConfirm, match="topology dock is not deployed on this"
                            " machine, so no change of it awaits confirmation"):
             run(call("dock"))
+
+
+@pytest.mark.usefixtures("uplink", "forwarding_off", "clean_host")
+def test_a_status_read_while_the_trial_is_restored_still_says_on_trial(
+        engine: Engine, state_dir: Path, topo: Callable[[str], Topology],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The daemon's trial clock restores in one thread while a status is read in another (the
+    designer asks at the deadline). Until the restore has ended, a status must name the trial,
+    never say "deployed, not on trial": the window takes that for "restored" and kept showing
+    the half-destroyed design as drifted. Real engines in two threads, each made to act at the
+    other's worst moment: a status in the middle of the restore (the design still there, the
+    restore under way), and a restore that ends while a status reads (after the record, before
+    the kernel)."""
+    sh("ip route add default via 192.0.2.1 dev up0")
+
+    def other_thread(call: Callable[[Engine], Any]) -> Any:
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(lambda: run(call(Engine(state_dir, Target.host())))).result()
+
+    def before(engine: Engine, method: str, first: Callable[[Engine], Any]) -> list[Any]:
+        """``first`` (in another thread, on its own engine) runs as ``method`` begins."""
+        seen: list[Any] = []
+        original = getattr(engine, method)
+
+        def hooked(*args: Any, **kwargs: Any) -> Any:
+            seen.append(other_thread(first))
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(engine, method, hooked)
+        return seen
+
+    run(engine.apply(topo(DOCKER), confirm=True, confirm_seconds=30))
+    restoring = Engine(state_dir, Target.host())
+    during = before(restoring, "_destroy_runtime", lambda other: other.status("dock"))
+    run(restoring.revert("dock"))
+    assert "netwright-dock" not in nft("list", "tables")
+    assert during[0].awaiting_confirmation is not None, during[0]
+
+    run(engine.apply(topo(DOCKER), confirm=True, confirm_seconds=30))
+    reading = Engine(state_dir, Target.host())
+    before(reading, "_compute", lambda other: other.revert("dock"))
+    status = run(reading.status("dock"))
+    assert "netwright-dock" not in nft("list", "tables")  # the restore did run meanwhile
+    assert status.deployed and status.awaiting_confirmation is not None, status
 
 
 def test_a_kernel_without_bridge_conntrack_refuses_stateful_port_rules_up_front(
