@@ -157,9 +157,12 @@ def test_a_worker_killed_before_it_reads_its_share_is_named_as_killed(
     ECONNRESET) before its exit is seen: the note still names the death, not the reset (a
     loaded CI machine's 0.2 s "midway" was once this case)."""
     seen, notes, victim = asyncio.run(kill_a_worker_midway(signal.SIGKILL, after=0)(lan))
-    assert without_rtt(seen) == without_rtt(
-        asyncio.run(EchoProber(timeout=1.0, retries=0, processes=1).run(mixed(lan))))
+    # (that its share is probed again is test_a_killed_worker_has_its_share_probed_again's:
+    # a worker killed this early may have sent some echoes, and with one attempt of 1 s on
+    # a loaded machine an observation compared pair by pair is the machine's, not the note's)
+    assert len(seen) == len(mixed(lan))
     assert len(notes) == 1 and f"PID {victim}) was killed by signal 9" in notes[0], notes
+    assert "sent again from this process" in notes[0]
     assert workers() == []
 
 
