@@ -18,13 +18,11 @@ and ``observations``.
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import errno
 import json
 import math
 import os
 import resource
-import signal
 import socket
 import struct
 import sys
@@ -32,8 +30,8 @@ from typing import Any
 
 from netwright.backend.checks.prober import EchoProber, Probe, error_observation, no_reply
 from netwright.backend.checks.results import Observation
+from netwright.backend.parent_death import die_with_parent
 
-PR_SET_PDEATHSIG = 1
 # per probe: kind (0 reply, 1 no reply, 2 kernel error), attempts, error code, RTT in ms
 RECORD = struct.Struct("=BBHd")
 REPLY, NO_REPLY, ERROR = 0, 1, 2
@@ -98,9 +96,7 @@ def observations(data: bytes, probes: list[Probe]) -> list[Observation]:
 
 def _die_with(parent: int) -> None:
     """Be killed when the parent ends, and end now if it already has."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() != parent:
+    if not die_with_parent(parent):
         sys.exit(1)
 
 

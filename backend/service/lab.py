@@ -24,10 +24,10 @@ import time
 from pathlib import Path
 
 from netwright.backend.dhcp import processes
+from netwright.backend.parent_death import die_with_parent
 from netwright.backend.service.lab_pids import run_in_pid_namespace
 from netwright.backend.service.labdir import LabUnavailableError, lab_address, lab_dir
 from netwright.backend.service.namespaces import (
-    die_with_parent,
     enter_lab_namespaces,
     mount_tmpfs,
     probe_pid_namespace,
@@ -165,8 +165,7 @@ def _start_bus(argv: list[str]) -> subprocess.Popen[bytes]:
     launcher = os.getpid()
 
     def bound_to_launcher() -> None:
-        die_with_parent(signal.SIGTERM)
-        if os.getppid() != launcher:  # it died before the line above
+        if not die_with_parent(launcher, signal.SIGTERM):  # it died before this
             os._exit(1)
 
     return subprocess.Popen(argv, stdin=subprocess.DEVNULL,  # single-threaded here

@@ -38,7 +38,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
-from netwright.backend.service.namespaces import die_with_parent, own_proc, set_name
+from netwright.backend.parent_death import die_with_parent
+from netwright.backend.service.namespaces import own_proc, set_name
 
 #: The signals the launcher passes on to the backend (a stop, or the terminal's Ctrl-C).
 FORWARDED = (signal.SIGTERM, signal.SIGINT)
@@ -85,7 +86,7 @@ def run_in_pid_namespace(backend: Callable[[], int], early: list[str],
 
 def _init(launcher_alive: int, tell: int, backend: Callable[[], int]) -> int:
     """PID 1 of the lab's PID namespace: start the backend, reap, end with it."""
-    die_with_parent(signal.SIGKILL)
+    die_with_parent()
     if select.select([launcher_alive], [], [], 0)[0]:
         return 1  # the launcher died before the line above: nothing may run unwatched
     os.close(launcher_alive)

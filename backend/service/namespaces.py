@@ -23,7 +23,6 @@ MS_NODEV = 4
 MS_NOEXEC = 8
 MS_REC = 0x4000
 MS_PRIVATE = 1 << 18
-PR_SET_PDEATHSIG = 1
 PR_SET_NAME = 15
 
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -63,13 +62,6 @@ def own_proc() -> None:
     flags = MS_NOSUID | MS_NODEV | MS_NOEXEC
     if _libc.mount(b"proc", b"/proc", b"proc", flags, None) != 0:
         raise _fail("mount the lab's own /proc")
-
-
-def die_with_parent(signum: int) -> None:
-    """The kernel sends ``signum`` to this process when the thread that forked it ends (safe
-    only where that thread is its parent's only one, and lives as long as the parent)."""
-    if _libc.prctl(PR_SET_PDEATHSIG, signum, 0, 0, 0) != 0:
-        raise _fail("prctl(PR_SET_PDEATHSIG)")
 
 
 def set_name(name: str) -> None:

@@ -25,7 +25,6 @@ memory a read fragmented is returned with the child.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import resource
 import signal
@@ -33,6 +32,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from netwright.backend.parent_death import die_with_parent
 from netwright.backend.record import record
 from netwright.backend.service.parse_wire import HEADER, FrameError, decode, frame, frame_size
 
@@ -42,7 +42,6 @@ MEMORY_BYTES = 512 * 1024 * 1024
 MEMORY_EVIDENCE = 0.75
 #: How a child says that an allocation failed (a MemoryError).
 EXIT_NO_MEMORY = 3
-PR_SET_PDEATHSIG = 1
 
 
 @record
@@ -105,8 +104,7 @@ def read_in_child(spare: Spare, request: bytes, memory: int) -> bytes | list[Any
 def _child(answer: Callable[[Any], list[Any]], requests: int, answers: int,
            parent: int) -> int:
     # the helper killed (netwrightd's wall-clock limit) takes its reader with it
-    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() != parent:
+    if not die_with_parent(parent):
         return 1
     nothing = os.open(os.devnull, os.O_RDWR)
     os.dup2(nothing, 0)  # netwrightd's request and answer pipes are the helper's alone
