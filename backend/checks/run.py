@@ -309,8 +309,8 @@ async def _run_check(
                           forwarding_read=options.host_forwarding is None and reads,
                           observed=options.observed, host_lan=host_lan,
                           host_routes=host_routes)
-    if options.outside_netns is None and explainer.outside_held():  # one the caller named
-        raise CheckOptionsError(explainer.outside_held())
+    if options.outside_netns is None and (held := explainer.outside_held()):  # one named
+        raise CheckOptionsError(held)
     pairs = with_services(explainer, explainer.pairs(options.source),
                           outside_served=options.outside_netns is not None and options.probe)
     if not options.probe and options.source is None:  # explain --deployed, as explain FILE:

@@ -157,8 +157,8 @@ def run_explain_command(args: argparse.Namespace) -> int:
     options = CheckOptions(outside=args.target_outside or stand_in, probe=False,
                            size=args.size, source=args.source)
     explainer = Explainer(topology, options.outside, probe_size=options.size)
-    if args.target_outside and explainer.outside_held():
-        raise CheckArgumentsError(explainer.outside_held())
+    if args.target_outside and (held := explainer.outside_held()):
+        raise CheckArgumentsError(held)
     pairs = with_services(explainer, explainer.pairs(options.source))
     if options.source is None:  # the outside, connecting to the host's published ports
         pairs += from_outside(explainer)
