@@ -157,11 +157,8 @@ async def _lab_for(args: argparse.Namespace, topology: Topology) -> AsyncIterato
         yield LabPrepared([], nothing)
         return
     lab = await build_lab_for(topology, Target.lab(), state_dir=args.state_dir)
-    try:
+    async with lab.taken_back_on_refusal():
         yield lab
-    except BaseException:
-        await lab.take_back()
-        raise
 
 
 async def _apply(args: argparse.Namespace) -> int:

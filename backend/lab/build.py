@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -173,6 +174,23 @@ class LabPrepared:
 
     notes: list[str]
     take_back: Callable[[], Awaitable[None]]
+
+    @contextlib.asynccontextmanager
+    async def taken_back_on_refusal(self, failed: Callable[[Exception], object] | None = None
+                                    ) -> AsyncIterator[LabPrepared]:
+        """A block (the plan or apply) whose refusal, any exception out of it, takes the
+        NICs back. A failure to take them back goes to ``failed`` when given, so that the
+        refusal stays what the caller hears; without it, it propagates."""
+        try:
+            yield self
+        except BaseException:
+            try:
+                await self.take_back()
+            except Exception as exc:
+                if failed is None:
+                    raise
+                failed(exc)
+            raise
 
 
 async def build_lab_for(topology: Topology, target: Target | None = None, *,

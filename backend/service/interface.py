@@ -339,14 +339,9 @@ class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
             yield []
             return
         prepared = await self._prepare(model)
-        try:
+        async with prepared.taken_back_on_refusal(lambda exc: incident(
+                exc, f"taking back the lab NICs of refused topology {model.name}")):
             yield prepared.notes
-        except BaseException:
-            try:
-                await prepared.take_back()
-            except Exception as exc:  # the refusal is what the caller must hear
-                incident(exc, f"taking back the lab NICs of refused topology {model.name}")
-            raise
 
     async def _authorize_again(self, action: str) -> None:
         await self.authority.authorize(CALLER.get(), action)
