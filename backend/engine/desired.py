@@ -17,6 +17,7 @@ from netwright.backend.kernel.netns import Where
 from netwright.backend.nft.ruleset import TableSpec, place_tables
 from netwright.backend.observe.markers import marker
 from netwright.backend.record import field, record
+from netwright.backend.topology.fields import FORWARDING_SYSCTLS
 from netwright.backend.topology.firewall import Forwarding
 from netwright.backend.topology.model import (
     Bridge,
@@ -132,9 +133,6 @@ class Desired:
 
     def label(self, where: Where) -> str:
         return self.labels.get(where, "the host" if where == self.host_where else str(where))
-
-
-FORWARDING_SYSCTLS = {"ipv4": "net.ipv4.ip_forward", "ipv6": "net.ipv6.conf.all.forwarding"}
 
 
 def forwarding_sysctls(forwarding: Forwarding | None) -> dict[str, str]:

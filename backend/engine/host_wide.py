@@ -27,11 +27,11 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 
-from netwright.backend.engine.desired import FORWARDING_SYSCTLS
 from netwright.backend.kernel.netns import Where
 from netwright.backend.kernel.session import Kernel
 from netwright.backend.observe.state import observe_ns, owns
 from netwright.backend.topology import Topology
+from netwright.backend.topology.fields import FORWARDING_SYSCTLS
 from netwright.backend.topology.firewall import Masquerade, Publish, Snat
 from netwright.backend.topology.model import (
     Host,

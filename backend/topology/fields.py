@@ -99,6 +99,9 @@ def check_cidr(value: str) -> str:
     return value
 
 
+#: The sysctl behind each family of ``forwarding:`` (a namespace's or the host's), where
+#: validation, the engine and the designer's Compare read or set it
+FORWARDING_SYSCTLS = {"ipv4": "net.ipv4.ip_forward", "ipv6": "net.ipv6.conf.all.forwarding"}
 ADDRESS_FLAGS = ("nodad",)  # what may follow an interface's address, as in `ip addr add`
 
 

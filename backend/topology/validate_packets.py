@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterator
 
+from netwright.backend.topology.fields import FORWARDING_SYSCTLS
 from netwright.backend.topology.firewall import (
     Chain,
     Firewall,
@@ -29,8 +30,6 @@ from netwright.backend.topology.model import (
     static_addresses,
 )
 from netwright.backend.topology.problems import ModelPath, Problem
-
-_FORWARD_SYSCTLS = {"ipv4": "net.ipv4.ip_forward", "ipv6": "net.ipv6.conf.all.forwarding"}
 
 
 def _error(code: str, path: ModelPath, message: str) -> Problem:
@@ -218,7 +217,7 @@ def _publish_problems(place: _Place, entry: Publish, path: ModelPath,
 def _forwarding_problems(place: _Place, spec: object) -> Iterator[Problem]:
     forwarding = getattr(spec, "forwarding", None)
     sysctls: dict[str, str] = getattr(spec, "sysctls", {}) or {}
-    for family, key in _FORWARD_SYSCTLS.items():
+    for family, key in FORWARDING_SYSCTLS.items():
         wanted = getattr(forwarding, family, None) if forwarding else None
         if wanted is None or key not in sysctls:
             continue
@@ -230,7 +229,7 @@ def _forwarding_problems(place: _Place, spec: object) -> Iterator[Problem]:
     if not nat:
         return
     on = (getattr(forwarding, "ipv4", None) if forwarding else None) or sysctls.get(
-        _FORWARD_SYSCTLS["ipv4"]) == "1"
+        FORWARDING_SYSCTLS["ipv4"]) == "1"
     if not on:
         what = "the host's own setting decides" if place.namespace is None else "it is off"
         yield _warning("nat-without-forwarding", (*place.base, "nat"),

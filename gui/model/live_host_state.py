@@ -16,11 +16,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from netwright.backend.nft.ruleset import TABLE_PREFIX, table_name
+from netwright.backend.topology.fields import FORWARDING_SYSCTLS
 from netwright.gui.model.snapshot import Snapshot
 
 HOST_KEY = ""  # a host setting has no object in the picture
 _VERSIONS = (("ipv4", "IPv4"), ("ipv6", "IPv6"))
-_SYSCTLS = {"ipv4": "net.ipv4.ip_forward", "ipv6": "net.ipv6.conf.all.forwarding"}
 
 
 def _on_off(value: bool) -> str:
@@ -34,7 +34,7 @@ def _namespace_forwarding(entry: Mapping[str, Any], version: str) -> bool | None
     if isinstance(forwarding, dict) and isinstance(forwarding.get(version), bool):
         return bool(forwarding[version])
     sysctls = entry.get("sysctls")
-    value = sysctls.get(_SYSCTLS[version]) if isinstance(sysctls, dict) else None
+    value = sysctls.get(FORWARDING_SYSCTLS[version]) if isinstance(sysctls, dict) else None
     return None if value is None else str(value).strip() not in ("0", "false", "False")
 
 
