@@ -15,7 +15,7 @@ VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
 DEB := build/deb/netwright_$(VERSION)-1_$(shell dpkg --print-architecture).deb
 DEB_SOURCES := $(shell git ls-files backend gui packaging polkit examples pyproject.toml README.md 2>/dev/null)
 
-.PHONY: run test venv deps bytecode lint typecheck test-host test-kernel bench deb clean
+.PHONY: run test venv deps bytecode lint typecheck test-host test-network test-designer test-kernel bench deb clean
 
 run: $(STAMP) $(LINKED) bytecode
 	$(VENV)/bin/netwright
@@ -66,16 +66,22 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy -p netwright.backend -p netwright.gui
 
 # The host suite runs inside a network + mount namespace of its own (tests/tools/run-isolated):
-# the machine's own interfaces and /run/netns are never touched. The designer's tests run in a
-# process of their own: a Qt application lives as long as its process, and none of its objects
-# may ever fire inside a networking test. (Exit 5, "nothing collected", is success here: a
-# PYTEST_ARGS selection may leave one of the two parts empty.)
+# the machine's own interfaces and /run/netns are never touched. It has two parts, each in a
+# process of its own: the networking tests, and the designer's tests (a Qt application lives as
+# long as its process, and none of its objects may ever fire inside a networking test). Exit 5,
+# "nothing collected", is success here: a PYTEST_ARGS selection may leave a part empty.
 HOST_PYTEST := $(PY) -m pytest -m 'not kernel' --ignore=tests/bench
+test-network: deps $(STAMP) bytecode $(DEB)
+	NETWRIGHT_TEST_DEB=$(CURDIR)/$(DEB) tests/tools/run-isolated $(HOST_PYTEST) --ignore=tests/gui \
+		$(PYTEST_ARGS) || [ $$? = 5 ]
+
+test-designer: deps $(STAMP) bytecode
+	tests/tools/run-isolated $(HOST_PYTEST) tests/gui $(PYTEST_ARGS) || [ $$? = 5 ]
+
 test-host: deps $(STAMP) bytecode $(DEB)
 	@status=0; \
-	NETWRIGHT_TEST_DEB=$(CURDIR)/$(DEB) tests/tools/run-isolated $(HOST_PYTEST) --ignore=tests/gui \
-		$(PYTEST_ARGS) || [ $$? = 5 ] || status=1; \
-	tests/tools/run-isolated $(HOST_PYTEST) tests/gui $(PYTEST_ARGS) || [ $$? = 5 ] || status=1; \
+	$(MAKE) --no-print-directory test-network || status=1; \
+	$(MAKE) --no-print-directory test-designer || status=1; \
 	exit $$status
 
 # Tests that need ipvlan, dummy or 802.1q (marker `kernel`) run in ONE VM booting Debian's
@@ -83,19 +89,28 @@ test-host: deps $(STAMP) bytecode $(DEB)
 test-kernel: deps $(STAMP) bytecode
 	PYTHON=$(PY) tests/kernel/run-kernel-tier $(PYTEST_ARGS)
 
-# The stock-kernel tier's VM runs beside the host suite: the host suite keeps the CPUs less
-# than half busy (it mostly waits for the kernel, daemons and subprocesses), so the two share
-# the machine and the whole takes the time of the longer. The VM's output is kept in
-# build/test-kernel.log and printed once the host suite has ended. Both always run, and make
-# fails if either failed.
+# The networking tests keep the CPUs less than half busy (they mostly wait for the kernel,
+# daemons and subprocesses), so beside them run, one after the other, the stock-kernel tier's
+# VM and then the designer's tests: the whole takes about the time of the networking tests.
+# Those two parts' output is kept in build/test-kernel.log and build/test-designer.log and
+# printed once the networking tests have ended. Every part always runs, and make fails if any
+# failed.
+BESIDE := kernel designer
 test: deps $(STAMP) bytecode lint
 	@mkdir -p build; \
-	$(MAKE) --no-print-directory test-kernel >build/test-kernel.log 2>&1 & kernel=$$!; \
+	for part in $(BESIDE); do rm -f build/test-$$part.failed; done; \
+	for part in $(BESIDE); do \
+		$(MAKE) --no-print-directory test-$$part >build/test-$$part.log 2>&1 \
+			|| touch build/test-$$part.failed; \
+	done & beside=$$!; \
 	status=0; \
-	$(MAKE) --no-print-directory test-host || status=1; \
-	wait $$kernel || status=1; \
-	echo "=== the stock-kernel tier (ran beside the host suite): build/test-kernel.log"; \
-	cat build/test-kernel.log; \
+	$(MAKE) --no-print-directory test-network || status=1; \
+	wait $$beside; \
+	for part in $(BESIDE); do \
+		echo "=== the $$part tests (ran beside the networking tests): build/test-$$part.log"; \
+		cat build/test-$$part.log; \
+		[ ! -e build/test-$$part.failed ] || { echo "=== the $$part tests FAILED"; status=1; }; \
+	done; \
 	exit $$status
 
 bench: deps $(STAMP)
