@@ -12,7 +12,7 @@ import asyncio
 import ipaddress
 import resource
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import partial
@@ -240,6 +240,24 @@ def _processes_ahead(subject: Any, options: CheckOptions | None) -> int:
     return processes_for(addresses * (addresses - 1), len(topology.namespaces))
 
 
+def predict(explainer: Explainer, options: CheckOptions, *, outside_named: bool,
+            leased: bool = False, kernel_notes: Sequence[str] = ()) -> CheckResult:
+    """What explain and check show before probing: pairs, notes, why none. ``outside_named``:
+    not the lab's nor explain's stand-in, so refused if held; ``leased``: DHCP leases in."""
+    if outside_named and (held := explainer.outside_held()):
+        raise CheckOptionsError(held)
+    pairs = with_services(explainer, explainer.pairs(options.source),
+                          outside_served=options.outside_netns is not None and options.probe)
+    if not options.probe and options.source is None:
+        pairs += from_outside(explainer)
+    notes = [*kernel_notes, *explainer.notes(any_pairs=bool(pairs))]
+    result = CheckResult(explainer.net.topology.name, pairs, notes=notes)
+    if not pairs:
+        result.nothing_to_check = nothing_to_check(explainer.net.topology,
+                                                   observed=options.observed, leased=leased)
+    return result
+
+
 async def _run_check(
     subject: Any, options: CheckOptions | None, progress: Progress | None,
     workers: ProbeWorkers
@@ -309,20 +327,12 @@ async def _run_check(
                           forwarding_read=options.host_forwarding is None and reads,
                           observed=options.observed, host_lan=host_lan,
                           host_routes=host_routes)
-    if options.outside_netns is None and (held := explainer.outside_held()):  # one named
-        raise CheckOptionsError(held)
-    pairs = with_services(explainer, explainer.pairs(options.source),
-                          outside_served=options.outside_netns is not None and options.probe)
-    if not options.probe and options.source is None:  # explain --deployed, as explain FILE:
-        pairs += from_outside(explainer)  # the outside reaching the published ports
+    result = predict(explainer, options, outside_named=options.outside_netns is None,
+                     leased=not isinstance(subject, Topology), kernel_notes=kernel_notes)
     timings["explain"] = time.perf_counter() - started
-    notes = kernel_notes + explainer.notes(any_pairs=bool(pairs))
+    pairs, notes, result.seconds = result.pairs, result.notes, timings
     if topology is not getattr(subject, "topology", topology):  # leases were filled in
         notes += [n for n in shared_identity_notes(subject.topology) if n not in notes]
-    result = CheckResult(topology.name, pairs, probed=False, seconds=timings, notes=notes)
-    if not pairs:
-        result.nothing_to_check = nothing_to_check(
-            topology, observed=options.observed, leased=not isinstance(subject, Topology))
     if not options.probe or not pairs:
         return result
     report(0, len(pairs), f"predicted {len(pairs)} pair(s); probing")

@@ -138,9 +138,7 @@ def _print(result: CheckResult, as_json: bool) -> None:
 
 def run_explain_command(args: argparse.Namespace) -> int:
     from netwright.backend.checks.explain import Explainer, default_outside
-    from netwright.backend.checks.results import CheckResult
-    from netwright.backend.checks.run import CheckOptions
-    from netwright.backend.checks.services import from_outside, with_services
+    from netwright.backend.checks.run import CheckOptions, predict
     if args.deployed:
         from netwright.backend.cli.explain_deployed import explain_deployed
 
@@ -157,20 +155,11 @@ def run_explain_command(args: argparse.Namespace) -> int:
     options = CheckOptions(outside=args.target_outside or stand_in, probe=False,
                            size=args.size, source=args.source)
     explainer = Explainer(topology, options.outside, probe_size=options.size)
-    if args.target_outside and (held := explainer.outside_held()):
-        raise CheckArgumentsError(held)
-    pairs = with_services(explainer, explainer.pairs(options.source))
-    if options.source is None:  # the outside, connecting to the host's published ports
-        pairs += from_outside(explainer)
-    notes = explainer.notes(any_pairs=bool(pairs))
-    if stand_in is not None and pairs:
-        notes.append(f"'outside' ({stand_in}, a documentation address) stands for any address"
-                     " beyond the gateway; --target-outside ADDR predicts a particular one")
-    result = CheckResult(topology.name, pairs, notes=notes)
-    if not pairs:
-        from netwright.backend.checks.nothing import nothing_to_check
-
-        result.nothing_to_check = nothing_to_check(topology)
+    result = predict(explainer, options, outside_named=bool(args.target_outside))
+    if stand_in is not None and result.pairs:
+        result.notes.append(f"'outside' ({stand_in}, a documentation address) stands for any"
+                            " address beyond the gateway; --target-outside ADDR predicts a"
+                            " particular one")
     _print(result, args.json)
     return EXIT_OK
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from netwright.backend.checks.results import CheckResult
-from netwright.backend.checks.run import CheckOptions, run_check
+from netwright.backend.checks.run import CheckOptions, CheckOptionsError, run_check
 from netwright.backend.lab import LAB_OUTSIDE_ADDRESS
 from netwright.backend.topology import parse_topology
 
@@ -46,3 +48,14 @@ def test_a_host_nic_or_an_address_in_the_host_keeps_it() -> None:
 def test_an_outside_the_caller_names_is_always_predicted() -> None:
     named = CheckOptions(probe=False, outside="198.51.100.7")
     assert "outside" in targets(VETH, named)
+
+
+def test_a_named_outside_the_design_holds_is_refused_but_not_the_labs() -> None:
+    """check and explain --deployed refuse it as explain FILE does (one sentence, one
+    place: run.predict); the lab's own outside is the lab's business, never refused."""
+    held = VETH.replace("vb: {kind: veth, namespace: b,", "vb: {kind: veth,").replace(
+        "10.9.0.2/24", f"{LAB_OUTSIDE_ADDRESS}/24").replace("10.9.0.1/", "203.0.113.1/")
+    with pytest.raises(CheckOptionsError, match=f"--target-outside {LAB_OUTSIDE_ADDRESS} is"
+                       " held by host/vb in the topology, which the check targets anyway"):
+        targets(held, CheckOptions(probe=False, outside=LAB_OUTSIDE_ADDRESS))
+    assert "outside" in targets(held, LAB_DEFAULT)
