@@ -186,7 +186,7 @@ def _new_spec(snapshot: Snapshot, kind: str, namespace: str | None,
     else:
         spec = {"from": inside or "", "out": uplink or ""}
         if kind == "snat":
-            spec["to"] = _first_address(snapshot, uplink) or ""
+            spec["to"] = _first_address(snapshot, namespace, uplink) or ""
     return {k: v for k, v in spec.items() if v != ""}
 
 
@@ -216,7 +216,7 @@ def nat_add_refusal(snapshot: Snapshot, kind: str, namespace: str | None) -> str
                      f"add an interface to {namespace} (drag one from the palette into it)")
     if kind != "publish" and not inside:
         steps.append(f"give an interface {addressed}")
-    if kind == "snat" and uplink and not _first_address(snapshot, uplink):
+    if kind == "snat" and uplink and not _first_address(snapshot, namespace, uplink):
         steps.append(f"give {uplink} {addressed}")
     if kind == "publish" and not target:
         elsewhere = "a namespace" if namespace is None else f"a namespace other than {namespace}"
@@ -255,13 +255,11 @@ def _guesses(snapshot: Snapshot, namespace: str | None) -> tuple[str, str, str]:
     return name, inside, target
 
 
-def _first_address(snapshot: Snapshot, name: str) -> str:
-    for key in (*snapshot.nics, *snapshot.interfaces):
-        if key == name or snapshot.interfaces.get(key, {}).get("name") == name:
-            for address in snapshot.addresses_of(key):
-                if address != "dhcp":
-                    return address.split("/", 1)[0]
-    return ""
+def _first_address(snapshot: Snapshot, namespace: str | None, name: str) -> str:
+    """The first fixed address of the place's interface the kernel knows as ``name``."""
+    key = snapshot.key_named(name, namespace)
+    addresses = snapshot.addresses_of(key) if key is not None else []
+    return next((a.split("/", 1)[0] for a in addresses if a != "dhcp"), "")
 
 
 # -- forwarding and anti-spoofing -------------------------------------------------------------

@@ -96,7 +96,7 @@ def uplink_labels(snapshot: Snapshot) -> dict[str, list[str]]:
             kind = nat_kind(entry)
             spec = _mapping(entry.get(kind)) if kind else {}
             name = spec.get("in") if kind == "publish" else spec.get("out")
-            key = _key_of(snapshot, namespace, str(name)) if name else None
+            key = snapshot.key_named(str(name), namespace) if name else None
             if key is None:
                 continue
             if kind == "publish":
@@ -108,12 +108,3 @@ def uplink_labels(snapshot: Snapshot) -> dict[str, list[str]]:
             labels.setdefault(key, []).append(text)
     return labels
 
-
-def _key_of(snapshot: Snapshot, namespace: str | None, name: str) -> str | None:
-    """The key of the interface (or host NIC) the kernel knows as ``name`` in a place."""
-    if namespace is None and name in snapshot.nics:
-        return name
-    for key in snapshot.interfaces_in(namespace):
-        if str(snapshot.interfaces[key].get("name") or key) == name:
-            return key
-    return None

@@ -59,6 +59,15 @@ class Snapshot:
     def interfaces_in(self, namespace: str | None) -> list[str]:
         return list(self.members.get(namespace, ()))
 
+    def key_named(self, name: str, namespace: str | None) -> str | None:
+        """The key of what the kernel knows as ``name`` in ``namespace`` (None: the host):
+        an interface there whose ``name:`` (else key) is ``name``, or on the host a NIC.
+        Kernel names are per namespace: two namespaces may each have an ``eth0``."""
+        if namespace is None and name in self.nics:
+            return name
+        return next((key for key in self.members.get(namespace, ())
+                     if str(self.interfaces[key].get("name") or key) == name), None)
+
     def kind_of(self, key: str) -> str:
         if key in self.interfaces:
             return str(self.interfaces[key].get("kind", "?"))

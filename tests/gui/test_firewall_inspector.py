@@ -439,3 +439,19 @@ def test_add_nat_in_a_namespace_names_that_namespace(window: MainWindow,
     said = panel.nat.error.text()
     assert said.startswith("SNAT rewrites the packets of a subnet"), said
     assert "add an interface to b (drag one from the palette into it)" in said, said
+
+
+def test_add_snat_in_a_namespace_takes_the_address_of_that_namespaces_uplink(
+        window: MainWindow, tmp_path: Path) -> None:
+    """The SNAT's 'to' came from the first interface anywhere whose kernel name was the
+    uplink's: c1's eth0 took the address of the host's NIC eth0. Names are per namespace."""
+    path = tmp_path / "fw.yaml"
+    path.write_text(DESIGN.replace("wlp2s0", "eth0").replace(
+        "  eth0: {kind: veth, namespace: c1, peer: veth-c1,",
+        "  c1-eth0: {kind: veth, name: eth0, namespace: c1, peer: veth-c1,").replace(
+        "peer: eth0}", "peer: c1-eth0}"))
+    assert window.open_path(path)
+    panel = _namespace_panel(window, "c1")
+    assert panel.nat.add("snat"), panel.nat.error.text()
+    assert dict(window.document.get(("namespaces", "c1", "nat", 0, "snat"))) == {
+        "from": "172.17.0.0/16", "out": "eth0", "to": "172.17.0.2"}
