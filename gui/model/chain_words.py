@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from netwright.backend.nft.ruleset import TABLE_PREFIX, rule_text
 from netwright.backend.topology.firewall import Rule
 from netwright.gui.model.rule_rows import HOOKS, RULE_COLUMNS, rule_cells
+from netwright.gui.model.snapshot import take_snapshot
 
 Getter = Callable[[Sequence[Any]], Any]
 
@@ -51,7 +52,8 @@ def _words(found: re.Match[str], get: Getter) -> str:
     if port_side is not None:
         port = chain.removeprefix(f"{port_side}-")
         owner, side = f"{port}'s", f"{port_side}-port"
-        rules = get((*_port_path(port, get), "port-firewall", side, "rules"))
+        key, place = _port_of(port, side, found, get)
+        rules: Any = get(("interfaces", key, "port-firewall", side, "rules")) if key else None
     elif chain in HOOKS:
         place = place or _place_of(found["rule"], chain, get)
         owner = "the host's" if place == "host" else f"{place}'s" if place else "the"
@@ -59,8 +61,8 @@ def _words(found: re.Match[str], get: Getter) -> str:
         rules = get((*_firewall_path(place), chain, "rules")) if place else None
     else:  # a bridge hook's jump, or a chain the design does not name
         return found[0]
-    # a port's chain says its place as the reason did (an interface name is per namespace)
-    after = f" in {found['place']}" if port_side is not None and found["place"] else ""
+    # a port's chain says its place (an interface name is per namespace)
+    after = f" in {place}" if port_side is not None and place else ""
     if found["policy"] is not None or found["rule"] == _PORT_POLICY:
         policy = found["policy"] or "drop"
         return f"{owner} {side} policy {policy} ({nft}){after}"
@@ -76,14 +78,25 @@ def _firewall_path(place: str) -> tuple[Any, ...]:
     return ("host", "firewall") if place == "host" else ("namespaces", place, "firewall")
 
 
-def _port_path(port: str, get: Getter) -> tuple[Any, ...]:
-    """The interface whose kernel name is ``port`` (its key, or its ``name``)."""
-    interfaces = get(("interfaces",))
-    if isinstance(interfaces, dict):
-        for key, link in interfaces.items():
-            if key == port or (isinstance(link, dict) and link.get("name") == port):
-                return ("interfaces", key)
-    return ("interfaces", port)
+def _port_of(port: str, side: str, found: re.Match[str],
+             get: Getter) -> tuple[str | None, str | None]:
+    """(key, place) of the bridge port the kernel knows as ``port`` in the reason's place.
+    A reason naming the accepting rule says no place: then the one port of that name, or
+    the one of several whose ``side`` holds that rule. No key when that is not one."""
+    snapshot = take_snapshot({"namespaces": get(("namespaces",)),
+                              "interfaces": get(("interfaces",))})
+    places = [found["place"]] if found["place"] else ["host", *snapshot.namespaces]
+    keys = {place: key for place in places
+            if (key := snapshot.key_named(port, None if place == "host" else place))}
+    if len(keys) > 1:
+        held = _one_holding(found["rule"], {place: get(("interfaces", key, "port-firewall",
+                                                         side, "rules"))
+                                             for place, key in keys.items()})
+        keys = {held: keys[held]} if held else {}
+    if len(keys) != 1:
+        return None, found["place"]
+    [(place, key)] = keys.items()
+    return key, place
 
 
 def _place_of(rule: str | None, chain: str, get: Getter) -> str | None:
@@ -91,8 +104,14 @@ def _place_of(rule: str | None, chain: str, get: Getter) -> str | None:
     accepting rule does not say where it is); None when none or several do."""
     namespaces = get(("namespaces",))
     places = ["host", *(namespaces if isinstance(namespaces, dict) else ())]
-    holding = [place for place in places
-               if _number(rule, get((*_firewall_path(place), chain, "rules")))]
+    return _one_holding(rule, {place: get((*_firewall_path(place), chain, "rules"))
+                               for place in places})
+
+
+def _one_holding(rule: str | None, rules_of: dict[str, Any]) -> str | None:
+    """The one owner whose rules hold the rule nft prints as ``rule``; None when none or
+    several do."""
+    holding = [owner for owner, rules in rules_of.items() if _number(rule, rules)]
     return holding[0] if len(holding) == 1 else None
 
 

@@ -87,3 +87,50 @@ def test_an_apostrophe_before_the_rule_is_not_taken_for_its_quote() -> None:
         " stateful accept of replies; nft: table inet netwright-t, chain input)")
     other = "dropped by the drop policy of table inet netwright-other, chain input in b"
     assert designer_chains(other, get) == other  # another topology's table: not this design
+
+
+TWO_SWITCHES = """
+netwright: 1
+name: twins
+namespaces: {s1: {}, s2: {}, a1: {}, b1: {}, a2: {}, b2: {}}
+interfaces:
+  br1: {kind: bridge, namespace: s1}
+  p1: {kind: veth, name: tap0, namespace: s1, master: br1, peer: e1,
+       port-firewall: {to-port: {policy: drop, rules: [{action: accept, proto: tcp, dport: 22}]}}}
+  e1: {kind: veth, namespace: a1, peer: p1, addresses: [10.0.1.1/24]}
+  q1: {kind: veth, namespace: s1, master: br1, peer: f1}
+  f1: {kind: veth, namespace: b1, peer: q1, addresses: [10.0.1.2/24]}
+  br2: {kind: bridge, namespace: s2}
+  p2: {kind: veth, name: tap0, namespace: s2, master: br2, peer: e2,
+       port-firewall: {to-port: {policy: drop, rules: [{action: accept, proto: icmp},
+                                                       {action: drop, proto: tcp, dport: 22},
+                                                       {action: accept, proto: tcp, dport: 80}]}}}
+  e2: {kind: veth, namespace: a2, peer: p2, addresses: [10.0.2.1/24]}
+  q2: {kind: veth, namespace: s2, master: br2, peer: f2}
+  f2: {kind: veth, namespace: b2, peer: q2, addresses: [10.0.2.2/24]}
+"""
+
+
+def test_a_port_is_the_one_of_that_name_in_the_reasons_place(window: Any,
+                                                              tmp_path: Path) -> None:
+    """s1 and s2 each have a port the kernel knows as tap0, with rules of their own. The
+    words read the rules of the file's first tap0 whichever switch the packet crossed, and
+    called s2's rules "the port firewall's own rule". A drop names its place; an accept does
+    not, and is the tap0 whose rules hold it."""
+    path = tmp_path / "twins.yaml"
+    path.write_text(TWO_SWITCHES)
+    assert window.open_path(path)
+    _explained(window, "b2", "10.0.2.1")
+    nft = "nft: table bridge netwright-twins, chain to-tap0"
+
+    def said(source: str, target: str, port: int) -> str:
+        pair = window.checks.cell(source, target)
+        reason = next(s for s in pair["services"] if s["port"] == port)["predicted"]["reason"]
+        return reason_text(reason, window.document.get)
+
+    assert said("b2", "10.0.2.1", 22).endswith(
+        f"dropped (no answer) by tap0's to-port (rule 2: drop tcp dport 22; {nft}) in s2")
+    assert said("b2", "10.0.2.1", 80).endswith(
+        f"allowed by tap0's to-port (rule 3: accept tcp dport 80; {nft}) in s2")
+    assert said("b1", "10.0.1.1", 22).endswith(
+        f"allowed by tap0's to-port (rule 1: accept tcp dport 22; {nft}) in s1")
