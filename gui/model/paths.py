@@ -14,8 +14,9 @@ from netwright.gui.model.snapshot import Snapshot
 def target_key(snapshot: Snapshot, pair: dict[str, Any]) -> str | None:
     """The interface or NIC a check target belongs to, from its label.
 
-    Labels look like ``net2/ipvlan2`` (namespace/kernel name), ``wlp2s0 (host NIC)``,
-    ``gateway of wlp2s0`` or ``outside``; the gateway and outside lie beyond a host NIC.
+    Labels look like ``net2/ipvlan2`` (place/key: the design's key, not the kernel name),
+    ``wlp2s0 (host NIC)``, ``gateway of wlp2s0`` or ``outside``; the gateway and outside lie
+    beyond a host NIC.
     """
     label = str(pair.get("target_name") or "")
     if "/" in label:
