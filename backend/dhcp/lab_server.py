@@ -150,7 +150,7 @@ class LabDhcpServer:
     def start(self, lans: Sequence[ServedLan], *,
               lease_seconds: int = LEASE_SECONDS) -> processes.Helper:
         """Serve ``lans`` (idempotent: a server with other settings is restarted; its leases
-        survive in the lease file). Returns once dnsmasq has written its pid file."""
+        survive in the lease file). Returns once dnsmasq has bound its DHCP sockets."""
         if not lans:
             raise DhcpError("the lab DHCP server needs at least one LAN with a gateway")
         self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -172,7 +172,7 @@ class LabDhcpServer:
         deadline = time.monotonic() + _STARTUP_SECONDS
         while time.monotonic() < deadline:
             helper = self.running()
-            if helper is not None and self._ready(log):
+            if helper is not None and self._ready(log, lans):
                 return helper
             if processes.exited(pid):
                 break
@@ -181,14 +181,22 @@ class LabDhcpServer:
         raise DhcpError(f"the lab DHCP server (dnsmasq in {self.router_netns}) did not start:"
                         f" {output or 'no output'}")
 
-    def _ready(self, out: Path) -> bool:
-        """dnsmasq has bound its DHCP sockets (it says so on stderr and in its log)."""
+    def _ready(self, out: Path, lans: Sequence[ServedLan]) -> bool:
+        """dnsmasq has bound its DHCP sockets: it logs each range it serves (on stderr and in
+        its log) after binding them, at the end of its start-up.
+
+        Not "sockets bound exclusively to interface X": dnsmasq says that only when it
+        serves a single interface, so a lab with two LANs waited out the whole start-up
+        timeout and then believed the server had failed.
+        """
+        ranges = [f"IP range {lan.first} -- {lan.last}," for lan in lans]
         for path in (out, self.log_file):
             try:
-                if "sockets bound" in path.read_text(errors="replace"):
-                    return True
+                text = path.read_text(errors="replace")
             except FileNotFoundError:
                 continue
+            if all(line in text for line in ranges):
+                return True
         return False
 
     def _in_router(self, helper: processes.Helper) -> bool:
