@@ -22,11 +22,14 @@ def _load(text: str) -> Any:
         raise ServiceFailedError("netwrightd sent an answer that is not JSON") from None
 
 
+def _steps(found: list[Any]) -> list[Step]:
+    return [Step(action=s["action"], object=s["object"], text=s["text"]) for s in found]
+
+
 def plan_from_json(data: dict[str, Any]) -> Plan:
     return Plan(
         topology=str(data.get("topology", "")),
-        steps=[Step(action=s["action"], object=s["object"], text=s["text"])
-               for s in data.get("steps", [])],
+        steps=_steps(data.get("steps", [])),
         notes=[str(n) for n in data.get("notes", [])],
         warnings=[problem_from_json(w) for w in data.get("warnings", []) if isinstance(w, dict)],
         needs=[str(n) for n in data.get("needs", [])],
@@ -57,6 +60,7 @@ def parse_status(text: str) -> Status:
         awaiting_confirmation=(dict(data["awaiting_confirmation"])
                                if isinstance(data.get("awaiting_confirmation"), dict) else None),
         source=Provenance.from_json(data.get("source")),
+        host_destroy=_steps(data["host_destroy"]) if "host_destroy" in data else None,
     )
 
 

@@ -154,9 +154,11 @@ class Engine:
     def _compute(self, kernel: Kernel, topology: Topology, *, strict: bool = True,
                  conflicts: dict[str, str] | None = None,
                  host_nics: dict[str, LinkState | None] | None = None,
-                 foreign: list[ForeignLink] | None = None) -> list[Step]:
-        """The plan from the kernel to ``topology``; ``conflicts``, ``host_nics`` and
-        ``foreign`` (links in our group that are not ours) are filled when given."""
+                 foreign: list[ForeignLink] | None = None,
+                 host_destroy: list[Step] | None = None) -> list[Step]:
+        """The plan from the kernel to ``topology``; ``conflicts``, ``host_nics``,
+        ``foreign`` (links in our group that are not ours) and ``host_destroy`` (what a
+        destroy of the deployment would do on the host itself) are filled when given."""
         desired = self._desired(topology, topology.name)
         refuse_release(self._previous(topology.name), topology)
         previous = self._desired(self._previous(topology.name), topology.name)
@@ -178,9 +180,15 @@ class Engine:
             seen = observed.get(self.target.host_netns)
             for nic in topology.host.nics:
                 host_nics[nic] = seen.links.get(nic) if seen and seen.exists else None
+        owned = self._owned(topology.name, previous)
+        if host_destroy is not None:  # the destroy's own plan, of which the host's part
+            nothing = self._desired(None, topology.name)
+            nothing.labels = previous.labels
+            host_destroy += [s for s in make_plan(nothing, observed, kernel, strict=False,
+                                                  known=previous.links.values(), conflicts={},
+                                                  owned=owned) if s.object == "host"]
         return make_plan(desired, observed, kernel, strict=strict,
-                         known=previous.links.values(), conflicts=conflicts,
-                         owned=self._owned(topology.name, previous))
+                         known=previous.links.values(), conflicts=conflicts, owned=owned)
 
     def _owned(self, name: str, *others: Desired) -> Owned:
         """Where the topology's tables were, its host origins, other deployments' keys."""
@@ -303,9 +311,10 @@ class Engine:
         conflicts: dict[str, str] = {}
         nics: dict[str, LinkState | None] = {}
         foreign: list[ForeignLink] = []
+        host_destroy: list[Step] = []
         with Kernel() as kernel:
             steps = self._compute(kernel, topology, strict=False, conflicts=conflicts,
-                                  host_nics=nics, foreign=foreign)
+                                  host_nics=nics, foreign=foreign, host_destroy=host_destroy)
         dhcp = [c.to_json() for c in self.dhcp.states(topology)] if deployed else []
         persisted = await self._persist_statuses(topology)
         objects = [persisted.get(o.object, o) if o.what == "interface" else o
@@ -315,7 +324,7 @@ class Engine:
         return Status(topology.name, deployed,
                       [*objects, *_nic_statuses(topology, nics), *strangers],
                       dhcp, held.to_json() if held is not None else None,
-                      record.source if record is not None else None)
+                      record.source if record is not None else None, host_destroy)
 
     async def _persist_statuses(self, topology: Topology) -> dict[str, ObjectStatus]:
         """The persistent objects as NetworkManager keeps them (the kernel part leaves them

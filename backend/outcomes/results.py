@@ -181,6 +181,10 @@ class Status:
     """As in ``ApplyResult``: the last apply is on trial until it is confirmed."""
     source: Provenance | None = None
     """Where the deployment's last apply came from (None: not recorded)."""
+    host_destroy: list[Step] | None = None
+    """What a destroy would do now on the host itself: delete this topology's nftables
+    tables there, restore the host settings it changed (the destroy's own steps; objects
+    lists the namespaces and interfaces it deletes). None: a backend older than API 1.15."""
 
     @property
     def ok(self) -> bool:
@@ -199,6 +203,8 @@ class Status:
             data["awaiting_confirmation"] = dict(self.awaiting_confirmation)
         if self.source is not None:
             data["source"] = self.source.to_json()
+        if self.host_destroy is not None:
+            data["host_destroy"] = [step.to_json() for step in self.host_destroy]
         return data
 
     def render(self) -> str:

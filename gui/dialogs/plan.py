@@ -100,34 +100,41 @@ def warnings_of(steps: list[dict[str, str]]) -> list[str]:
 # itself logs the engine's steps ("[1/5] delete namespace c1 and everything in it"), and one
 # step can take several objects: the two counts differ, so each says what it counts.
 DESTROY_COUNTS = ("the log counts the destroy's steps, not these objects: a namespace goes in"
-                  " one step with everything in it, a veth pair in one, and the host's"
-                  " settings take a step for each table or setting restored")
+                  " one step with everything in it, and a veth pair in one")
 
 
 def destroy_plan(status: Any) -> dict[str, Any]:
     """What a destroy removes, from the deployment's status: every object this topology
-    created that is still there (host NICs are referenced, never removed). An interface the
-    status calls foreign is someone else's: it is left, and a note says so."""
+    created that is still there (host NICs are referenced, never removed), then what it
+    does on the host itself, in the destroy's own steps (delete its nftables tables there,
+    restore the host settings it changed). An interface the status calls foreign is
+    someone else's: it is left, and a note says so."""
     data = status.to_json() if hasattr(status, "to_json") else dict(status)
     objects = data.get("objects", [])
     name = data.get("topology", "")
-    steps = [{"action": "delete", "object": o["object"], "text": _destroy_text(o, name)}
-             for o in objects
-             if o.get("what") != "host-nic" and o.get("state") in ("present", "drifted")]
+    there = [o for o in objects if o.get("state") in ("present", "drifted")]
+    steps = [{"action": "delete", "object": o["object"],
+              "text": f"delete {o['what']} {o['object']}"}
+             for o in there if o.get("what") not in ("host-nic", "host")]
+    host = data.get("host_destroy")
+    if host is None:  # a backend older than API 1.15 says only that the host has a part
+        host = [{"action": "modify", "object": "host", "text": "restore the host's forwarding,"
+                 f" NAT and firewall as they were before {name}"}
+                for o in there if o.get("what") == "host"]
+    steps += [dict(step) for step in host]
     notes = [f"left alone: {sentence}" for o in objects if o.get("state") == "foreign"
              for sentence in o.get("differences", [])]
-    if len(steps) > 1:
+    if sum(step["action"] == "delete" for step in steps) > 1:
         notes.append(DESTROY_COUNTS)
-    return {"topology": data.get("topology", ""), "steps": steps, "notes": notes}
+    return {"topology": name, "steps": steps, "notes": notes}
 
 
-def _destroy_text(entry: dict[str, Any], topology: str) -> str:
-    """"delete namespace c1"; the host's own policy (``what`` "host") is given back, not
-    deleted ("delete host host" said nothing)."""
-    if entry.get("what") == "host":
-        return (f"restore the host's forwarding, NAT and firewall as they were before"
-                f" {topology}")
-    return f"delete {entry['what']} {entry['object']}"
+def destroy_summary(name: str, steps: list[dict[str, str]]) -> str:
+    """"Destroy docker: 8 objects to remove": what goes is counted, not the host settings
+    given back (a step, not an object)."""
+    removed = sum(step.get("action") == "delete" for step in steps)
+    restored = ", and the host's settings to restore" if removed < len(steps) else ""
+    return f"Destroy {name}: {removed} object{'s' * (removed != 1)} to remove{restored}"
 
 
 class PlanDialog(QDialog):
@@ -146,7 +153,7 @@ class PlanDialog(QDialog):
         if self.steps:
             count = len(self.steps)
             summary = (f"{verb} {name}: {count} step{'s' * (count != 1)}" if verb != "Destroy"
-                       else f"{verb} {name}: {count} object{'s' * (count != 1)} to remove")
+                       else destroy_summary(name, self.steps))
         elif verb == "Destroy":
             summary = f"{name}: nothing of it is deployed"
         elif caution:

@@ -251,6 +251,27 @@ def test_a_status_read_while_the_trial_is_restored_still_says_on_trial(
     assert status.deployed and status.awaiting_confirmation is not None, status
 
 
+@pytest.mark.usefixtures("uplink", "forwarding_off", "clean_host")
+def test_status_says_what_destroy_does_on_the_host(
+        engine: Engine, topo: Callable[[str], Topology]) -> None:
+    """The designer's destroy plan is built from the status: it said "restore the host's
+    forwarding, NAT and firewall" and never named the bridge table of the host's port
+    rules, which destroy deletes. The status now carries the destroy's own host steps."""
+    design = topo(DOCKER.replace(
+        "master: dock0}", "master: dock0,\n"
+        "           port-firewall: {to-port: {policy: drop, rules: [{action: accept}]}}}"))
+    run(engine.apply(design))
+    said = [(s.action, s.text) for s in run(engine.status("dock")).host_destroy or []]
+    assert said == [
+        ("delete", "delete nftables table inet netwright-dock in the host"),
+        ("delete", "delete nftables table bridge netwright-dock in the host"),
+        ("modify", "restore net.ipv4.ip_forward = 0 on the host (its value before topology"
+                   " dock)")]
+    done = run(engine.destroy("dock")).plan.steps
+    assert [(s.action, s.text) for s in done if s.object == "host"] == said
+    assert "netwright-dock" not in nft("list", "tables")
+
+
 def test_a_kernel_without_bridge_conntrack_refuses_stateful_port_rules_up_front(
         engine: Engine, topo: Callable[[str], Topology], clean_host: dict[str, Any]) -> None:
     """This machine's kernel has no nf_conntrack_bridge: the plan says so with the fix before

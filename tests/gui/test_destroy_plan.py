@@ -3,7 +3,7 @@ link group without its marker) is named in a note as left alone, never as a step
 
 from __future__ import annotations
 
-from netwright.backend.outcomes.results import ObjectStatus, Status
+from netwright.backend.outcomes.results import ObjectStatus, Status, Step
 from netwright.gui.dialogs.plan import DESTROY_COUNTS, PlanDialog, destroy_plan
 
 FOREIGN = ("victim0 in the host is in link group 1853293201, where Netwright creates the"
@@ -56,3 +56,38 @@ def test_the_destroy_dialog_counts_objects_and_says_the_log_counts_steps(qtbot) 
         ObjectStatus("docker0", "interface", "present")])), "Destroy")
     qtbot.addWidget(one)
     assert one.summary.text() == "Destroy docker: 1 object to remove" and not one.notes
+
+
+def test_the_plan_lists_the_destroys_host_steps_and_counts_objects_only(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """openstack's plan never named the bridge table of its tap ports' rules, which destroy
+    deletes, and "N objects to remove" counted the line restoring the host's forwarding.
+    The host's lines are now the destroy's own steps (the status carries them); a table is
+    an object removed, a setting given back is not."""
+    host = [Step("delete", "host", "delete nftables table inet netwright-docker in the host"),
+            Step("delete", "host", "delete nftables table bridge netwright-docker in the host"),
+            Step("modify", "host", "restore net.ipv4.ip_forward = 0 on the host (its value"
+                                   " before topology docker)")]
+    status = Status("docker", True, [ObjectStatus("c1", "namespace", "present"),
+                                     ObjectStatus("docker0", "interface", "present"),
+                                     ObjectStatus("host", "host", "present")],
+                    host_destroy=host)
+    dialog = PlanDialog(destroy_plan(status), "Destroy")
+    qtbot.addWidget(dialog)
+    assert [dialog.list.item(i).text() for i in range(dialog.list.count())] == [
+        "− delete namespace c1", "− delete interface docker0", *(
+            f"{'−' if s.action == 'delete' else '~'} {s.text}" for s in host)]
+    assert dialog.summary.text() == ("Destroy docker: 4 objects to remove, and the host's"
+                                     " settings to restore")
+
+
+def test_restoring_the_hosts_forwarding_is_no_object_removed(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """docker-bridge's plan said "2 objects to remove" for a namespace and the line giving
+    the host's forwarding back."""
+    restore = Step("modify", "host", "restore net.ipv4.ip_forward = 0 on the host (its value"
+                                     " before topology docker)")
+    dialog = PlanDialog(destroy_plan(Status("docker", True, [
+        ObjectStatus("c1", "namespace", "present"), ObjectStatus("host", "host", "present")],
+        host_destroy=[restore])), "Destroy")
+    qtbot.addWidget(dialog)
+    assert dialog.summary.text() == ("Destroy docker: 1 object to remove, and the host's"
+                                     " settings to restore")
