@@ -19,7 +19,7 @@ from netwright.backend.engine.desired import (
     LinkSpec,
     RouteSpec,
 )
-from netwright.backend.engine.qdisc import Signature, root_qdiscs
+from netwright.backend.engine.qdisc import RootQdisc, drift_text, root_qdiscs
 from netwright.backend.engine.tables import Owned, TablePlanner, host_sysctl_steps
 from netwright.backend.kernel.netns import Where
 from netwright.backend.kernel.session import Kernel
@@ -43,7 +43,7 @@ class _Builder:
     skip_wheres: set[Where] = field(default_factory=set)
     deleting_wheres: set[Where] = field(default_factory=set)
     conflicts: dict[str, str] = field(default_factory=dict)
-    qdiscs: dict[Where, dict[int, Signature | None]] = field(default_factory=dict)
+    qdiscs: dict[Where, dict[int, RootQdisc]] = field(default_factory=dict)
     before: dict[str, LinkSpec] = field(default_factory=dict)  # link specs as last applied
 
     def add(self, action: Action, obj: str, text: str, op: ops.Op) -> None:
@@ -53,8 +53,8 @@ class _Builder:
         label = self.desired.label(where)
         return label if label == "the host" else f"namespace {label}"
 
-    def root_qdisc(self, where: Where, index: int) -> Signature | None:
-        """Our kind of root qdisc on link ``index`` (one qdisc dump per namespace)."""
+    def root_qdisc(self, where: Where, index: int) -> RootQdisc | None:
+        """The root qdisc on link ``index`` (one qdisc dump per namespace)."""
         if where not in self.qdiscs:
             self.qdiscs[where] = root_qdiscs(self.kernel.socket(where))
         return self.qdiscs[where].get(index)
@@ -324,14 +324,17 @@ def _plan_qdisc(b: _Builder, spec: LinkSpec, link: LinkState) -> None:
     before = b.before.get(spec.key)
     if spec.qdisc is None and (before is None or before.qdisc is None):
         return
-    seen = b.root_qdisc(spec.where, link.index)
+    root = b.root_qdisc(spec.where, link.index)
+    seen = root.signature if root is not None else None
     where_text = b.where_text(spec.where)
+    # the text says what the kernel holds against the design: it is also status's drift
     if spec.qdisc is not None and seen != spec.qdisc.signature():
         b.add("modify", spec.key, f"impair {spec.name} in {where_text}: {spec.qdisc.text}"
-              + ("" if seen is None else " (it differs)"),
+              f" ({drift_text(spec.qdisc, root)})",
               ops.QdiscSet(ops.PHASE_LINK_STATE, spec.where, name=spec.name, spec=spec.qdisc))
     elif spec.qdisc is None and seen is not None:
-        b.add("modify", spec.key, f"remove the impairment of {spec.name} in {where_text}",
+        b.add("modify", spec.key, f"remove the impairment of {spec.name} in {where_text}"
+              f" ({drift_text(None, root)})",
               ops.QdiscClear(ops.PHASE_LINK_STATE, spec.where, name=spec.name))
 
 

@@ -28,7 +28,15 @@ from netwright.backend.kernel.encode import RawRequest
 from netwright.backend.kernel.netlink import CHANGE, CREATE, Request, RtSocket
 from netwright.backend.outcomes.errors import KernelUnsupported
 from netwright.backend.record import record
-from netwright.backend.topology.impairment import Impairment, duration_us, percent, rate_bits
+from netwright.backend.topology.impairment import (
+    Impairment,
+    delay_text,
+    duration_us,
+    percent,
+    percent_text,
+    rate_bits,
+    rate_text,
+)
 
 ROOT_HANDLE = 0x10000  # 1:0
 REPLACE = CHANGE | 0x400 | 0x100  # NLM_F_CREATE | NLM_F_REPLACE, never EXCL
@@ -150,15 +158,72 @@ def observed_signature(msg: Any) -> Signature | None:
     return _signature("netem", {**decoded, "attrs": attrs})
 
 
-def root_qdiscs(sock: RtSocket) -> dict[int, Signature | None]:
-    """ifindex → the signature of its root qdisc (None when it is not netem or tbf)."""
+@record(frozen=True)
+class RootQdisc:
+    """A link's root qdisc as dumped: its kind, and its signature when it is ours to manage
+    (netem or tbf; None for anything else, which is never planned against)."""
+
+    kind: str
+    signature: Signature | None
+
+
+def root_qdiscs(sock: RtSocket) -> dict[int, RootQdisc]:
+    """ifindex → its root qdisc."""
     from pyroute2.netlink.rtnl.tcmsg import tcmsg
 
-    out: dict[int, Signature | None] = {}
+    out: dict[int, RootQdisc] = {}
     for msg in sock.dump(tcmsg, RTM_GETQDISC):
         if msg["parent"] == TC_H_ROOT:
-            out[int(msg["index"])] = observed_signature(msg)
+            out[int(msg["index"])] = RootQdisc(str(msg.get_attr("TCA_KIND")),
+                                               observed_signature(msg))
     return out
+
+
+FIELDS = ("delay", "jitter", "loss", "duplicate", "reorder", "corrupt", "rate")
+KERNEL_DEFAULTS = frozenset({"noqueue", "pfifo_fast", "fq_codel", "fq", "mq"})
+"""Root qdiscs a kernel gives a link by itself: queueing, no impairment."""
+_U32 = 2**32 - 1
+
+
+def signature_values(signature: Signature) -> dict[str, str]:
+    """The impairment a signature stands for, per field that is set, in the designer's
+    words: ``("tbf", 1250000)`` → ``{"rate": "10 Mbit/s"}``. Kernel units back to the
+    file's: psched ticks to µs, u32 fractions to %, bytes per second to bits."""
+    kind, *values = signature
+    if kind == "tbf":
+        return {"rate": rate_text(values[0] * 8)} if values and values[0] else {}
+    if kind != "netem" or not values:
+        return {}
+    from pyroute2.netlink.rtnl.tcmsg.common import tick_in_usec
+
+    delay, jitter, loss, duplicate, reorder, corrupt, rate = values
+    out = {name: delay_text(round(ticks / tick_in_usec))
+           for name, ticks in (("delay", delay), ("jitter", jitter)) if ticks}
+    out.update({name: percent_text(round(fraction * 100 / _U32, 4)) for name, fraction in
+                (("loss", loss), ("duplicate", duplicate), ("reorder", reorder),
+                 ("corrupt", corrupt)) if fraction})
+    if rate:
+        out["rate"] = rate_text(rate * 8)
+    return out
+
+
+def drift_text(designed: QdiscSpec | None, seen: RootQdisc | None) -> str:
+    """What the kernel holds where it differs from the design, value by value: "rate 10
+    Mbit/s designed, 100 Mbit/s in the kernel", "no impairment in the kernel"."""
+    if seen is None or seen.signature is None:
+        if seen is not None and seen.kind not in KERNEL_DEFAULTS:
+            return f"the kernel has qdisc {seen.kind} there instead, not one Netwright manages"
+        return "no impairment in the kernel"
+    have = signature_values(seen.signature)
+    held = " · ".join(have[f] for f in FIELDS if f in have) or f"an empty {seen.kind}"
+    if designed is None:
+        return f"{held} in the kernel, none designed"
+    want = signature_values(designed.signature())
+    fields = [f for f in FIELDS if want.get(f) != have.get(f)]
+    if not fields:  # the same values in another kind of qdisc, or finer than shown
+        return f"{designed.text} designed, {held} in the kernel ({seen.kind})"
+    return "; ".join(f"{f} {want.get(f, 'none')} designed, {have.get(f, 'none')} in the kernel"
+                     for f in fields)
 
 
 _known: dict[str, bool] = {}

@@ -134,18 +134,31 @@ class Impairment(BaseModel):
         """How the designer labels the wire: "40 ms ±5 · 1 % loss · 10 Mbit/s"."""
         parts = []
         if self.delay:
-            text = f"{duration_us(self.delay) / 1000:g} ms"
+            text = delay_text(duration_us(self.delay))
             if self.jitter:
                 text += f" ±{duration_us(self.jitter) / 1000:g}"
             parts.append(text)
         for name in ("loss", "duplicate", "reorder", "corrupt"):
             value = getattr(self, name)
             if value:
-                parts.append(f"{percent(value):g} % {name}")
+                parts.append(f"{percent_text(percent(value))} {name}")
         if self.rate:
-            bits = rate_bits(self.rate)
-            unit, scale = next((u, s) for u, s in (("Gbit/s", 1e9), ("Mbit/s", 1e6),
-                                                    ("kbit/s", 1e3), ("bit/s", 1))
-                               if bits >= s)
-            parts.append(f"{bits / scale:g} {unit}")
+            parts.append(rate_text(rate_bits(self.rate)))
         return " · ".join(parts)
+
+
+def delay_text(us: float) -> str:
+    """Microseconds as the designer writes a delay: ``40000`` → ``"40 ms"``."""
+    return f"{us / 1000:g} ms"
+
+
+def percent_text(value: float) -> str:
+    """``1.5`` → ``"1.5 %"``."""
+    return f"{value:g} %"
+
+
+def rate_text(bits: float) -> str:
+    """Bits per second as the designer writes a rate: ``10000000`` → ``"10 Mbit/s"``."""
+    unit, scale = next((u, s) for u, s in (("Gbit/s", 1e9), ("Mbit/s", 1e6), ("kbit/s", 1e3),
+                                            ("bit/s", 1)) if bits >= s or s == 1)
+    return f"{bits / scale:g} {unit}"

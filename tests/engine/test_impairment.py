@@ -1,9 +1,10 @@
 """Impairment as owned state: a root qdisc on our links, read back with tc(8).
 
 On this machine's kernel (tbf, no netem): a rate limit is applied, re-applied as a no-op,
-changed in place (the link keeps its ifindex), reported as drift when changed by hand,
-removed when the design drops it; netem impairment is refused at plan time with the fix.
-The stock-kernel tier applies netem and measures its delay with ping."""
+changed in place (the link keeps its ifindex), reported as drift when changed by hand (with
+the designed and the kernel's values), removed when the design drops it; netem impairment
+is refused at plan time with the fix. The stock-kernel tier applies netem, measures its delay
+with ping and reads a netem changed by hand back as drift."""
 
 from __future__ import annotations
 
@@ -58,20 +59,46 @@ def test_a_rate_limit_is_owned_state(engine: Engine, topo: Callable[[str], Topol
 
     faster = design(topo, "rate: 20mbit")
     assert [s.text for s in run(engine.plan(faster)).steps] == [
-        "impair eth0 in namespace a: 20 Mbit/s (it differs)"]
+        "impair eth0 in namespace a: 20 Mbit/s"
+        " (rate 20 Mbit/s designed, 10 Mbit/s in the kernel)"]
     run(engine.apply(faster))
     assert qdisc()["options"]["rate"] == 2500000 and ifindex() == index  # changed in place
 
     subprocess.run(["tc", "-n", "a", "qdisc", "replace", "dev", "eth0", "root", "tbf", "rate",
                     "1mbit", "burst", "32k", "latency", "50ms"], check=True)
-    status = run(engine.status("imp"))
-    a0 = next(o for o in status.objects if o.object == "a0")
-    assert a0.state == "drifted" and "20 Mbit/s (it differs)" in a0.differences[0]
+    assert drift(engine) == [
+        "impair eth0 in namespace a: 20 Mbit/s (rate 20 Mbit/s designed, 1 Mbit/s in the kernel)"]
     run(engine.apply(faster))
     assert qdisc()["options"]["rate"] == 2500000
 
     run(engine.apply(design(topo)))
     assert qdisc()["kind"] not in ("tbf", "netem") and ifindex() == index
+    run(engine.destroy("imp"))
+
+
+def drift(engine: Engine) -> list[str]:
+    """What ``status`` says differs on a0 (the impaired end)."""
+    a0 = next(o for o in run(engine.status("imp")).objects if o.object == "a0")
+    assert a0.state == "drifted", a0
+    return list(a0.differences)
+
+
+@pytest.mark.usefixtures("clean_host")
+def test_status_says_what_the_kernel_holds_instead(engine: Engine,
+                                                    topo: Callable[[str], Topology]) -> None:
+    run(engine.apply(design(topo, "rate: 10mbit")))
+    subprocess.run(["tc", "-n", "a", "qdisc", "del", "dev", "eth0", "root"], check=True)
+    assert drift(engine) == [
+        "impair eth0 in namespace a: 10 Mbit/s (no impairment in the kernel)"]
+    subprocess.run(["tc", "-n", "a", "qdisc", "add", "dev", "eth0", "root", "handle", "1:",
+                    "htb"], check=True)
+    assert drift(engine) == ["impair eth0 in namespace a: 10 Mbit/s (the kernel has qdisc htb"
+                             " there instead, not one Netwright manages)"]
+    subprocess.run(["tc", "-n", "a", "qdisc", "del", "dev", "eth0", "root"], check=True)
+    run(engine.apply(design(topo, "rate: 10mbit")))
+    assert qdisc()["kind"] == "tbf"
+    assert [s.text for s in run(engine.plan(design(topo))).steps] == [
+        "remove the impairment of eth0 in namespace a (10 Mbit/s in the kernel, none designed)"]
     run(engine.destroy("imp"))
 
 
@@ -100,4 +127,9 @@ def test_netem_delay_is_what_ping_measures(engine: Engine,
                           "10.7.0.2"], capture_output=True, text=True, check=True).stdout
     average = float(out.rsplit("=", 1)[1].split("/")[1])
     assert 38.0 <= average <= 60.0, out  # one impaired direction: ~40 ms, plus the VM's pace
+    subprocess.run(["tc", "-n", "a", "qdisc", "change", "dev", "eth0", "root", "netem", "delay",
+                    "20ms", "1ms", "loss", "1%"], check=True)
+    assert drift(engine) == [
+        "impair eth0 in namespace a: 40 ms ±1 (delay 40 ms designed, 20 ms in the kernel;"
+        " loss none designed, 1 % in the kernel)"]
     run(engine.destroy("imp"))
