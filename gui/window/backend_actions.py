@@ -284,6 +284,8 @@ class BackendActions(_Base):
             self.show_leases({})
             if not_deployed:  # a first apply's trial restored: nothing is deployed now
                 self.follow_trial(name, None)
+            else:  # refused, or the bus failed: a trial's dialog cannot learn its end
+                self.trial_status_failed(name, str(exc))
             return
         if name == self._topology_name():  # not renamed or replaced meanwhile
             self.show_status(status)

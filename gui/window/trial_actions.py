@@ -4,7 +4,8 @@ A mixin of ``MainWindow`` (typed by ``WindowParts``, never importing the window)
 ``BackendActions``. An Apply (or a status, after the window reconnected during a trial) that
 reports ``awaiting_confirmation`` opens ``TrialDialog``; Keep calls the backend's ``confirm``,
 Restore now runs its ``revert`` job like Apply runs, and when the countdown ends the status is
-asked until it shows the trial over (the backend restores by itself at the deadline).
+asked until it shows the trial over (the backend restores by itself at the deadline), or
+until asking fails: then the dialog says that what happened is not known.
 """
 
 from __future__ import annotations
@@ -92,6 +93,21 @@ class TrialActions(_Base):
                 and not self._restoring():
             self._trial_restored(name, f"{name}: the previous configuration was restored"
                                        " (the change was not kept in time)")
+
+    def trial_status_failed(self, name: str, error: str) -> None:
+        """The status asked after the deadline failed, and not with "not deployed" (the
+        backend refused, or the bus did): nothing will say that the backend restored, so the
+        dialog says what is known instead of "restoring…" for ever, and can be closed."""
+        dialog = self.trial_dialog
+        if dialog is None or dialog.name != name or dialog.state != "restoring" \
+                or self._restoring():
+            return
+        words = (f"Time is up, but whether the previous configuration of {name} was restored"
+                 f" is not known: asking the backend for its status failed ({error}). The"
+                 " backend restores it by itself; the status bar says where it stands once"
+                 " the backend answers again.")
+        self.log.appendPlainText(f"{name}: {words}")
+        dialog.failed(words)
 
     def _restoring(self) -> bool:
         """Restore now runs (its own end says when it is done)."""
