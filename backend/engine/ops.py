@@ -28,7 +28,7 @@ from pyroute2.netlink.rtnl.ifinfmsg import IFF_UP
 
 from netwright.backend.engine import pyroute2_fixes  # noqa: F401 (ipvlan flags)
 from netwright.backend.engine.desired import LinkSpec, RouteSpec
-from netwright.backend.engine.qdisc import QdiscSpec, delete_request
+from netwright.backend.engine.qdisc import ROOT_HANDLE, QdiscSpec, delete_request
 from netwright.backend.kernel import encode as enc
 from netwright.backend.kernel import netns
 from netwright.backend.kernel.encode import RawRequest
@@ -430,31 +430,40 @@ class NftDelete(Op):
 
 @record(frozen=True)
 class QdiscSet(Op):
-    """Give a link the design's impairment (replacing its root qdisc in place)."""
+    """Give a link the design's impairment (replacing its root qdisc in place).
+
+    ``clear``: the handle of the root qdisc of ours of the other kind (tbf for netem, or
+    the reverse) that the plan saw: the kernel changes a qdisc's options in place but never
+    its kind ("Invalid qdisc name: must match existing qdisc"), so it is deleted first, in
+    the same step."""
 
     name: str = ""
     spec: QdiscSpec | None = None
+    clear: int = 0
 
     def requests(self, kernel: Kernel) -> list[Encodable]:
         index = kernel.index(self.where, self.name)
         if index is None:
             raise MissingDevice(self.name, self.where)
         assert self.spec is not None
-        return [self.spec.request(index)]
+        first = [delete_request(index, self.clear)] if self.clear else []
+        return [*first, self.spec.request(index)]
 
 
 @record(frozen=True)
 class QdiscClear(Op):
-    """Remove our root qdisc: the kernel puts the default one back."""
+    """Remove our root qdisc, the one with ``handle`` the plan saw (gone, or another in its
+    place, is left as it is): the kernel puts the default one back."""
 
     name: str = ""
+    handle: int = ROOT_HANDLE
     tolerated: frozenset[int] = frozenset({errno.ENOENT, errno.EINVAL})
 
     def requests(self, kernel: Kernel) -> list[Encodable]:
         index = kernel.index(self.where, self.name)
         if index is None:
             raise MissingDevice(self.name, self.where)
-        return [delete_request(index)]
+        return [delete_request(index, self.handle)]
 
 
 DIRECT_OPS = (NetnsCreate, NetnsDelete, SysctlSet, NftReplace, NftDelete)

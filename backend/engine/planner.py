@@ -19,7 +19,7 @@ from netwright.backend.engine.desired import (
     LinkSpec,
     RouteSpec,
 )
-from netwright.backend.engine.qdisc import RootQdisc, drift_text, root_qdiscs
+from netwright.backend.engine.qdisc import RootQdisc, drift_text, foreign_text, root_qdiscs
 from netwright.backend.engine.tables import Owned, TablePlanner, host_sysctl_steps
 from netwright.backend.kernel.netns import Where
 from netwright.backend.kernel.session import Kernel
@@ -320,22 +320,31 @@ def _plan_link_changes(b: _Builder, spec: LinkSpec, link: LinkState) -> None:
 
 def _plan_qdisc(b: _Builder, spec: LinkSpec, link: LinkState) -> None:
     """Impairment changed in place (never by re-creating the link); removed when the design
-    no longer asks for it. Read only for links that have or had one."""
+    no longer asks for it. Read only for links that have or had one. A root qdisc someone
+    made by hand (htb, say) is never replaced: a strict plan refuses with the cure, a
+    lenient one (rollback, status) leaves it; nor is it removed with our impairment."""
     before = b.before.get(spec.key)
     if spec.qdisc is None and (before is None or before.qdisc is None):
         return
     root = b.root_qdisc(spec.where, link.index)
     seen = root.signature if root is not None else None
     where_text = b.where_text(spec.where)
+    if spec.qdisc is not None and root is not None and root.foreign:
+        b.conflict(spec.key, foreign_text(spec.qdisc, root, spec.name, where_text,
+                                          spec.where))
+        return
     # the text says what the kernel holds against the design: it is also status's drift
     if spec.qdisc is not None and seen != spec.qdisc.signature():
+        other_kind = root is not None and seen is not None and root.kind != spec.qdisc.kind
         b.add("modify", spec.key, f"impair {spec.name} in {where_text}: {spec.qdisc.text}"
               f" ({drift_text(spec.qdisc, root)})",
-              ops.QdiscSet(ops.PHASE_LINK_STATE, spec.where, name=spec.name, spec=spec.qdisc))
-    elif spec.qdisc is None and seen is not None:
+              ops.QdiscSet(ops.PHASE_LINK_STATE, spec.where, name=spec.name, spec=spec.qdisc,
+                           clear=root.handle if root is not None and other_kind else 0))
+    elif spec.qdisc is None and root is not None and seen is not None:
         b.add("modify", spec.key, f"remove the impairment of {spec.name} in {where_text}"
               f" ({drift_text(None, root)})",
-              ops.QdiscClear(ops.PHASE_LINK_STATE, spec.where, name=spec.name))
+              ops.QdiscClear(ops.PHASE_LINK_STATE, spec.where, name=spec.name,
+                             handle=root.handle))
 
 
 def _plan_link_deletes(b: _Builder, keep: set[tuple[Where, str]], replaced: set[str]) -> None:

@@ -5,7 +5,9 @@ limit alone), built, compared and probed here.
 dumped qdisc (``observed_signature``) are compared field by field in the kernel's own units
 (pyroute2's conversions: ticks, u32 fractions, bytes per second), so a hand-made ``tc qdisc
 change`` shows as drift and a re-apply with the same values changes nothing. Changing an
-impairment replaces the qdisc in place (NLM_F_REPLACE): the link is never re-created.
+impairment replaces the qdisc in place (NLM_F_REPLACE): the link is never re-created. A root
+qdisc of another kind that someone made by hand (``RootQdisc.foreign``: htb, say) is never
+replaced: it may hold classes and filters Netwright could not put back.
 
 pyroute2's tc messages (``tcmsg``: every scheduler, classifier and action it knows, ~10 ms
 to import) are imported where a qdisc is built, dumped or removed: the engine imports this
@@ -86,12 +88,13 @@ def _packed_attributes(kind: str, params: tuple[tuple[str, Any], ...]) -> bytes:
     return encoded[_NLMSGHDR_SIZE + _TCMSG.size:]
 
 
-def delete_request(index: int) -> Request:
-    """Remove the root qdisc: the kernel puts the default one back."""
+def delete_request(index: int, handle: int) -> Request:
+    """Remove the root qdisc, only while it is the one with ``handle`` (as observed: the
+    kernel refuses with EINVAL when another is there now): it puts the default one back."""
     from pyroute2.netlink.rtnl.tcmsg import tcmsg
 
     return Request(tcmsg, RTM_DELQDISC, CHANGE,
-                   {"index": index, "handle": ROOT_HANDLE, "parent": TC_H_ROOT}, [])
+                   {"index": index, "handle": handle, "parent": TC_H_ROOT}, [])
 
 
 def qdisc_spec(impairment: Impairment | None) -> QdiscSpec | None:
@@ -160,11 +163,23 @@ def observed_signature(msg: Any) -> Signature | None:
 
 @record(frozen=True)
 class RootQdisc:
-    """A link's root qdisc as dumped: its kind, and its signature when it is ours to manage
-    (netem or tbf; None for anything else, which is never planned against)."""
+    """A link's root qdisc as dumped: its kind, its signature when it is ours to manage
+    (netem or tbf; None for anything else, which is never planned against) and its handle
+    (0 for the default qdisc the kernel gives a link by itself)."""
 
     kind: str
     signature: Signature | None
+    handle: int = 0
+
+    @property
+    def foreign(self) -> bool:
+        """Made by hand and not one Netwright manages (``tc qdisc add dev X root handle 1:
+        htb``): the kernel's own default has handle 0, whatever its kind."""
+        return self.signature is None and self.handle != 0
+
+    def handle_text(self) -> str:
+        """The handle as tc(8) writes it: ``1:``."""
+        return f"{self.handle >> 16:x}:"
 
 
 def root_qdiscs(sock: RtSocket) -> dict[int, RootQdisc]:
@@ -175,13 +190,11 @@ def root_qdiscs(sock: RtSocket) -> dict[int, RootQdisc]:
     for msg in sock.dump(tcmsg, RTM_GETQDISC):
         if msg["parent"] == TC_H_ROOT:
             out[int(msg["index"])] = RootQdisc(str(msg.get_attr("TCA_KIND")),
-                                               observed_signature(msg))
+                                               observed_signature(msg), int(msg["handle"]))
     return out
 
 
 FIELDS = ("delay", "jitter", "loss", "duplicate", "reorder", "corrupt", "rate")
-KERNEL_DEFAULTS = frozenset({"noqueue", "pfifo_fast", "fq_codel", "fq", "mq"})
-"""Root qdiscs a kernel gives a link by itself: queueing, no impairment."""
 _U32 = 2**32 - 1
 
 
@@ -210,9 +223,7 @@ def signature_values(signature: Signature) -> dict[str, str]:
 def drift_text(designed: QdiscSpec | None, seen: RootQdisc | None) -> str:
     """What the kernel holds where it differs from the design, value by value: "rate 10
     Mbit/s designed, 100 Mbit/s in the kernel", "no impairment in the kernel"."""
-    if seen is None or seen.signature is None:
-        if seen is not None and seen.kind not in KERNEL_DEFAULTS:
-            return f"the kernel has qdisc {seen.kind} there instead, not one Netwright manages"
+    if seen is None or seen.signature is None:  # a foreign one is refused (foreign_text)
         return "no impairment in the kernel"
     have = signature_values(seen.signature)
     held = " · ".join(have[f] for f in FIELDS if f in have) or f"an empty {seen.kind}"
@@ -224,6 +235,18 @@ def drift_text(designed: QdiscSpec | None, seen: RootQdisc | None) -> str:
         return f"{designed.text} designed, {held} in the kernel ({seen.kind})"
     return "; ".join(f"{f} {want.get(f, 'none')} designed, {have.get(f, 'none')} in the kernel"
                      for f in fields)
+
+
+def foreign_text(designed: QdiscSpec, seen: RootQdisc, link: str, place: str,
+                 namespace: str | None) -> str:
+    """Why an impairment is not applied over a root qdisc made by hand, and the cure:
+    replacing it would throw away its classes and filters, which no rollback could restore.
+    ``place``: "namespace a"; ``namespace``: its name for ``tc -n`` (None on the host)."""
+    tc = f"tc -n {namespace}" if namespace is not None else "tc"
+    return (f"impair {link} in {place}: {designed.text} — the kernel has qdisc {seen.kind}"
+            f" ({seen.handle_text()}) there instead, which Netwright did not make: it never"
+            f" replaces it (its classes and filters would be lost); remove it ({tc} qdisc del"
+            f" dev {link} root) and apply again, or take the impairment out of the design")
 
 
 _known: dict[str, bool] = {}
