@@ -33,6 +33,15 @@ class NamespacePermissionError(NamespaceError):
     """Entering a namespace was refused (EPERM): this process is not root (CAP_SYS_ADMIN)."""
 
 
+class NamespaceGoneError(NamespaceError):
+    """The file naming a namespace is not there (ENOENT): never made, or deleted meanwhile
+    (a check of the live host observed it a moment earlier: ``checks.observed``)."""
+
+    def __init__(self, message: str, path: str) -> None:
+        super().__init__(message)
+        self.path = path
+
+
 def netns_path(name: str | None) -> str:
     """The file of a named namespace (``ip netns`` convention); None is this process's own."""
     if name is None:
@@ -62,9 +71,10 @@ def entered(path: str) -> Iterator[None]:
     except OSError as exc:
         if inside:
             raise
-        raise NamespaceError(
-            f"cannot open namespace {path}: {exc.strerror} (is the topology deployed?)"
-        ) from None
+        message = f"cannot open namespace {path}: {exc.strerror} (is the topology deployed?)"
+        if exc.errno == errno.ENOENT:
+            raise NamespaceGoneError(message, path) from None
+        raise NamespaceError(message) from None
 
 
 def route_socket(path: str) -> RtSocket:

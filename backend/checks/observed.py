@@ -11,9 +11,11 @@ made here), no responder listening. What the kernel makes by itself while packet
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from netwright.backend.checks.netns import NamespaceGoneError
 from netwright.backend.checks.results import CheckResult
 from netwright.backend.checks.run import CheckOptions, Progress, run_check
 from netwright.backend.topology.model import Topology
@@ -23,6 +25,10 @@ if TYPE_CHECKING:
 
 #: The name the checked host's topology gets in the report.
 HOST_TOPOLOGY = "live-host"
+
+#: How many times a check of the live host observes it again when a namespace it had just
+#: observed was deleted before the check opened it (the host changed under the check).
+OBSERVE_AGAIN = 2
 
 
 @dataclass(frozen=True)
@@ -84,3 +90,31 @@ async def check_observed(subject: ObservedSubject, options: CheckOptions | None 
     result.notes += [f"not checked: {line}" for line in subject.skipped]
     return result
 
+
+
+async def check_live_host(observe: Callable[[], ObservedSubject],
+                          options: CheckOptions | None = None,
+                          progress: Progress | None = None) -> CheckResult:
+    """Observe the live host (``observe``: ``observe_subject`` with the caller's arguments)
+    and check it. The host is not ours and changes when it likes: a namespace deleted
+    between the observation and the check's opening it is no failure of the check. The host
+    is observed again and checked as it is then, and the report says which went away; a
+    host that keeps changing is told in a sentence after ``OBSERVE_AGAIN`` more looks."""
+    gone: list[str] = []
+    while True:
+        subject = observe()
+        try:
+            result = await check_observed(subject, options, progress)
+        except NamespaceGoneError as exc:  # named by its key, as the report names it
+            gone.append(next((key for key, file in subject.files.items()
+                              if file == exc.path), exc.path))
+            if len(gone) > OBSERVE_AGAIN:
+                raise NamespaceGoneError(
+                    f"the host's namespaces kept changing while they were checked"
+                    f" ({', '.join(gone)} went away each time right after they were"
+                    " observed): check again once they stay", exc.path) from None
+            continue
+        if gone:
+            result.notes.insert(1, f"observed the host again: {', '.join(gone)} went away"
+                                " during the check")
+        return result

@@ -235,12 +235,12 @@ def _check_host(args: argparse.Namespace) -> CheckResult:
         if os.geteuid() != 0:
             raise CheckArgumentsError("--host --local enters other namespaces, which needs"
                                       " root: drop --local to ask netwrightd, or run as root")
-        from netwright.backend.checks.observed import check_observed, observe_subject
+        from netwright.backend.checks.observed import check_live_host, observe_subject
 
         options = CheckOptions(timeout=args.timeout, outside=args.target_outside,
                                tcp_port=args.port, size=args.size, source=args.source)
-        subject = observe_subject(args.namespace, args.process_tree)
-        return asyncio.run(check_observed(subject, options))
+        return asyncio.run(check_live_host(
+            lambda: observe_subject(args.namespace, args.process_tree), options))
     if args.process_tree is not None:
         from netwright.backend.cli.terminal import process_tree_refusal
 

@@ -90,13 +90,14 @@ class ObserveCalls:
             report = thread_safe_progress(progress)
 
             async def check() -> dict[str, Any]:
-                from netwright.backend.checks.observed import check_observed, observe_subject
+                from netwright.backend.checks.observed import check_live_host, observe_subject
 
                 host = target.host_netns
-                subject = observe_subject(wanted, host=host,
-                                          hide=LAB_LAN_NETNS if host else frozenset(),
-                                          prefix=target.netns_prefix)
-                data: dict[str, Any] = (await check_observed(subject, checked, report)).to_json()
+                result = await check_live_host(
+                    lambda: observe_subject(wanted, host=host,
+                                            hide=LAB_LAN_NETNS if host else frozenset(),
+                                            prefix=target.netns_prefix), checked, report)
+                data: dict[str, Any] = result.to_json()
                 return data
 
             return await run_limited(self.worker, check, cancel, "check of the live host")

@@ -17,7 +17,8 @@ from typing import Any
 
 import pytest
 
-from netwright.backend.checks.observed import check_observed, observe_subject
+from netwright.backend.checks.netns import NamespaceGoneError
+from netwright.backend.checks.observed import check_live_host, check_observed, observe_subject
 from netwright.backend.checks.results import CheckResult
 from netwright.backend.checks.run import CheckOptions
 from netwright.backend.cli.main import main
@@ -224,3 +225,62 @@ def test_a_namespace_that_forwards_is_imported_and_predicted_as_forwarding(
     far = _pair(result, "obs-far", "10.79.0.1")
     assert far.observed.verdict == far.predicted.verdict == "reachable", far.predicted.reason
     assert [m for m in result.mismatches if m.source in ("obs-near", "obs-far")] == []
+
+
+def _short_lived(name: str) -> None:
+    """Namespace ``name`` with a veth to ``name``-peer, both addressed: probes go from both."""
+    sh(f"""set -e
+ip netns add {name}
+ip netns add {name}-peer
+ip -n {name} link add x0 type veth peer name x1 netns {name}-peer
+ip -n {name} addr add 10.81.0.1/24 dev x0
+ip -n {name}-peer addr add 10.81.0.2/24 dev x1
+ip -n {name} link set x0 up
+ip -n {name}-peer link set x1 up
+""")
+
+
+def test_a_namespace_deleted_right_after_the_observation_is_observed_again(
+        live: LiveHost) -> None:
+    """The live host is not ours: a container that stops between the observation and the
+    check's opening its namespace (a host check beside an apply or destroy) is no failure.
+    The host is observed again, checked as it is then, and the report says what went."""
+    _short_lived("obs-brief")
+    looks: list[set[str]] = []
+
+    def observe() -> Any:
+        subject = observe_subject(process_tree=os.getpid())
+        looks.append(set(subject.files))
+        sh("ip netns del obs-brief", check=False)  # gone before the check opens it
+        return subject
+
+    try:
+        result = asyncio.run(check_live_host(observe, CheckOptions(timeout=0.5)))
+    finally:
+        sh("ip netns del obs-brief-peer", check=False)
+    assert "obs-brief" in looks[0] and "obs-brief" not in looks[1] and len(looks) == 2
+    assert "observed the host again: obs-brief went away during the check" in result.notes
+    assert result.probed and {p.source for p in result.pairs} >= {NAMED}
+
+
+def test_a_host_whose_namespaces_keep_going_is_told_in_a_sentence(live: LiveHost) -> None:
+    """Each look finds a namespace that is gone by the time it is opened: after the last
+    look, a sentence naming them, not a bare "No such file or directory"."""
+    count = iter(range(10))
+
+    def observe() -> Any:
+        name = f"obs-brief{next(count)}"
+        _short_lived(name)
+        subject = observe_subject(process_tree=os.getpid())
+        sh(f"ip netns del {name}")
+        return subject
+
+    try:
+        with pytest.raises(NamespaceGoneError) as raised:
+            asyncio.run(check_live_host(observe, CheckOptions(timeout=0.5)))
+    finally:
+        sh("for n in 0 1 2; do ip netns del obs-brief$n-peer; done", check=False)
+    assert str(raised.value).startswith(
+        "the host's namespaces kept changing while they were checked (obs-brief0, obs-brief1,"
+        " obs-brief2 went away each time right after they were observed): check again once"
+        " they stay"), raised.value
