@@ -91,18 +91,26 @@ def kill_mid_lease(child_script: str, state_dir: Path, tmp_path: Path) -> None:
 
 
 def udhcpc_pids(state_dir: Path) -> list[int]:
-    """PIDs of udhcpc processes whose command line names a file under ``state_dir``."""
-    found = []
+    """PIDs of the udhcpc clients whose command line names a file under ``state_dir``.
+
+    A client forks to run its event script (at start, at every lease event); until that child
+    has exec'd the script it still carries udhcpc's command line. Such a child (its parent a
+    udhcpc with the same command line) is part of its client, not a second client: a scan of
+    /proc in that instant saw three clients for two.
+    """
+    clients: dict[int, tuple[int, list[bytes]]] = {}
     for pid, argv in naming(state_dir.resolve()):
         if b"udhcpc" not in argv:
             continue
         try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except (OSError, IndexError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            state, parent = fields[0], int(fields[1])
+        except (OSError, IndexError, ValueError):
             continue
         if state != "Z":
-            found.append(pid)
-    return sorted(found)
+            clients[pid] = (parent, argv)
+    return sorted(pid for pid, (parent, argv) in clients.items()
+                  if parent not in clients or clients[parent][1] != argv)
 
 
 @dataclass

@@ -17,7 +17,7 @@ fping iputils-ping tcpdump iperf3
 xvfb xauth xdotool openbox x11-utils libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-image0 libxcb-render-util0
 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1
 libdbus-1-3 fonts-dejavu-core
-qemu-system-x86 busybox-static
+qemu-system-x86 busybox-static strace
 desktop-file-utils appstream libxml2-utils lintian shared-mime-info systemd
 graphviz
 "
