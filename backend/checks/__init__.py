@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from netwright.backend.exports import load_export
 
 if TYPE_CHECKING:
+    from netwright.backend.checks.errors import CheckOptionsError
     from netwright.backend.checks.explain import Explainer
     from netwright.backend.checks.results import (
         CheckResult,
@@ -37,11 +38,11 @@ if TYPE_CHECKING:
         Prediction,
         Target,
     )
-    from netwright.backend.checks.run import CheckOptions, CheckOptionsError, run_check
+    from netwright.backend.checks.run import CheckOptions, run_check
 
 _EXPORTS = {"Explainer": "explain", "CheckResult": "results",
             "Observation": "results", "Pair": "results", "Prediction": "results",
-            "Target": "results", "CheckOptions": "run", "CheckOptionsError": "run",
+            "Target": "results", "CheckOptions": "run", "CheckOptionsError": "errors",
             "run_check": "run"}
 
 

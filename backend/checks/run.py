@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from netwright.backend.checks.collector import collector_paused
 from netwright.backend.checks.dad import AddressState, dad_to_wait_for, read_states
+from netwright.backend.checks.errors import CheckOptionsError
 from netwright.backend.checks.explain import Explainer, Step
 from netwright.backend.checks.filtering import Ruleset
 from netwright.backend.checks.flow import has_rules
@@ -51,10 +52,6 @@ T = TypeVar("T")
 NEIGHBOUR_TABLE_LIMIT = 1024  # gc_thresh3: dynamic entries for all namespaces together
 DAD_WAIT_LIMIT = 5.0  # seconds; DAD takes about 1–2 s after an address is added
 LINK_WAIT_LIMIT = 2.0  # seconds; the kernel's link watch runs within one (its rate limit)
-
-
-class CheckOptionsError(NetwrightError):
-    """A check option is out of range."""
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from __future__ import annotations
 import ipaddress
 
 from netwright.backend.checks.dad import Dad
+from netwright.backend.checks.errors import CheckOptionsError
 from netwright.backend.checks.network import Network, Place, place_label
-from netwright.backend.topology.problems import NetwrightError
 
 
 def split_source(text: str) -> tuple[str, str | None]:
@@ -25,7 +25,7 @@ def split_source(text: str) -> tuple[str, str | None]:
 
 def source_place(text: str, net: Network, dad: Dad) -> Place:
     """The place that sends from ``--from``'s address: the one named after ``@``, else the
-    one holding it (a NetwrightError names the address or namespace that does not fit)."""
+    one holding it (a CheckOptionsError names the address or namespace that does not fit)."""
     address, named = split_source(text)
     ip = ipaddress.ip_address(address)
     owners = net.owners.get(ip, [])
@@ -35,13 +35,13 @@ def source_place(text: str, net: Network, dad: Dad) -> Place:
     failed = list(dict.fromkeys(u.place for u in dad.unusable.values() if u.ip == ip))
     if named is None:
         if not holding and not failed:
-            raise NetwrightError(f"{address} is no address of the topology: probes can be sent"
+            raise CheckOptionsError(f"{address} is no address of the topology: probes can be sent"
                                  " only from an address a namespace (or the host) holds")
         return (holding or failed)[0]
     place = _place_named(named, net)
     if place not in holding and place not in failed:
         held = ", ".join(place_label(p) for p in holding + failed) or "no place of the topology"
-        raise NetwrightError(f"{place_label(place)} holds no address {address} (--from"
+        raise CheckOptionsError(f"{place_label(place)} holds no address {address} (--from"
                              f" {text}): it is held by {held}")
     return place
 
@@ -49,11 +49,11 @@ def source_place(text: str, net: Network, dad: Dad) -> Place:
 def _place_named(name: str, net: Network) -> Place:
     namespaces = net.topology.namespaces
     if not name:
-        raise NetwrightError("--from ADDR@ names no namespace: write ADDR@NAMESPACE (or"
+        raise CheckOptionsError("--from ADDR@ names no namespace: write ADDR@NAMESPACE (or"
                              " ADDR@host), or ADDR alone")
     if name in namespaces:
         return name
     if name == "host":
         return None
-    raise NetwrightError(f"no namespace {name} in the topology (--from ADDR@NAMESPACE); there"
+    raise CheckOptionsError(f"no namespace {name} in the topology (--from ADDR@NAMESPACE); there"
                          f" are: {', '.join(['host', *namespaces])}")

@@ -25,11 +25,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from netwright.backend.checks.netns import netns_path
+from netwright.backend.measure.errors import MeasureError, MeasureOptionsError
 from netwright.backend.measure.result import MeasureResult
 from netwright.backend.outcomes.errors import Cancelled
 from netwright.backend.topology.impairment import MAX_RATE_BITS, rate_bits
 from netwright.backend.topology.model import IpInterface, Topology, static_addresses
-from netwright.backend.topology.problems import NetwrightError, quote
+from netwright.backend.topology.problems import quote
 
 DEFAULT_PORT = 5201
 LISTEN_WAIT = 5.0  # seconds for the server's socket to appear
@@ -40,10 +41,6 @@ CANCEL_POLL = 0.1  # seconds between looks at the cancel flag while the client r
 CONNECT_TIMEOUT_MS = 3000
 UDP_DEFAULT_BPS = 1_000_000  # iperf3's -b when UDP is asked without one
 TCP_LISTEN = "0A"  # the state column of /proc/net/tcp for LISTEN
-
-
-class MeasureError(NetwrightError):
-    """A measurement that cannot run, said as a sentence."""
 
 
 @dataclass(frozen=True)
@@ -58,18 +55,18 @@ class MeasureOptions:
 
     def __post_init__(self) -> None:
         if not 1 <= self.seconds <= 300:
-            raise MeasureError(f"--seconds {self.seconds:g} is out of range (1–300)")
+            raise MeasureOptionsError(f"--seconds {self.seconds:g} is out of range (1–300)")
         if not 1 <= self.port <= 65535:
-            raise MeasureError(f"--port {self.port} is out of range (1–65535)")
+            raise MeasureOptionsError(f"--port {self.port} is out of range (1–65535)")
         if self.bitrate is not None:
             shown = quote(self.bitrate)
             try:
                 bits = rate_bits(self.bitrate)
             except (AssertionError, ValueError):
-                raise MeasureError(f"--bitrate {shown} is not a rate: write it with"
+                raise MeasureOptionsError(f"--bitrate {shown} is not a rate: write it with"
                                    " its unit, e.g. 10mbit or 512kbit") from None
             if bits > MAX_RATE_BITS:
-                raise MeasureError(f"--bitrate {shown} is more than 100gbit")
+                raise MeasureOptionsError(f"--bitrate {shown} is more than 100gbit")
 
 
 def _places(subject: Any) -> tuple[Topology, dict[str, str]]:
@@ -221,10 +218,10 @@ def measure(subject: Any, source: str, target: str, options: MeasureOptions,
     for key in (source, target):
         if key not in disk:
             known = ", ".join(sorted(disk)) or "none"
-            raise MeasureError(f"'{key}' is not a namespace of {topology.name} (namespaces:"
+            raise MeasureOptionsError(f"'{key}' is not a namespace of {topology.name} (namespaces:"
                                f" {known})")
     if source == target:
-        raise MeasureError("measure between two different namespaces")
+        raise MeasureOptionsError("measure between two different namespaces")
     address = target_address(topology, source, target)
     iperf3 = _iperf3()
     command = ["nsenter", f"--net={netns_path(disk[source])}", iperf3, "-c", address,

@@ -13,7 +13,8 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from netwright.backend.checks.run import CheckOptions, CheckOptionsError, Progress, run_check
+from netwright.backend.checks.errors import CheckOptionsError
+from netwright.backend.checks.run import CheckOptions, Progress, run_check
 from netwright.backend.service.errors import InvalidArgumentsError
 from netwright.backend.service.worker import CancelFlag, EngineWorker
 

@@ -13,6 +13,8 @@ import re
 from typing import Any
 
 from netwright.backend.capture.errors import CaptureError
+from netwright.backend.checks.errors import CheckOptionsError
+from netwright.backend.measure.errors import MeasureOptionsError
 from netwright.backend.nm.errors import ConfirmationRequired
 from netwright.backend.outcomes import errors as engine_errors
 from netwright.backend.outcomes.errors import (
@@ -104,6 +106,10 @@ _EXTRA_NAMES: dict[type[NetwrightError], str] = {
     NothingToConfirm: names.ERROR_NOT_FOUND,
     NoDhcpServer: names.ERROR_NOT_FOUND,
     CaptureError: names.ERROR_INVALID_ARGUMENTS,
+    # raised once the check or measurement reads the deployment (an outside address the
+    # design holds, a --from or namespace it lacks): the arguments are wrong, as above
+    CheckOptionsError: names.ERROR_INVALID_ARGUMENTS,
+    MeasureOptionsError: names.ERROR_INVALID_ARGUMENTS,
     ConfirmationExpired: names.ERROR_FAILED,
 }
 

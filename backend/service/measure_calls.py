@@ -20,7 +20,8 @@ from typing import Any
 from dbus_fast.annotations import DBusDict, DBusStr
 from dbus_fast.service import dbus_method
 
-from netwright.backend.measure.iperf import MeasureError, MeasureOptions, measure
+from netwright.backend.measure.errors import MeasureOptionsError
+from netwright.backend.measure.iperf import MeasureOptions, measure
 from netwright.backend.service import names
 from netwright.backend.service.authority import Authority
 from netwright.backend.service.calls import decode_name, decode_options, exported
@@ -87,6 +88,6 @@ def _decoded(name: str, source: str, target: str, options: dict[str, Any]
     topology = decode_name(name)
     try:
         chosen = MeasureOptions(**values)
-    except MeasureError as exc:
+    except MeasureOptionsError as exc:
         raise InvalidArgumentsError(str(exc)) from None
     return topology, _namespace_key(source), _namespace_key(target), chosen

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from netwright.backend.cli.main import main
-from netwright.backend.measure.iperf import MeasureError, MeasureOptions, measure
+from netwright.backend.measure.errors import MeasureError
+from netwright.backend.measure.iperf import MeasureOptions, measure
 from netwright.backend.topology import Topology, parse_topology
 from tests.checks.test_rpfilter_kernel import design
 from tests.tools.own_iperf3 import iperf3_processes

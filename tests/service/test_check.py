@@ -73,6 +73,37 @@ def test_a_bad_port_is_invalid_arguments(running: Any, caller_factory: Any, meth
     assert words in answer["text"], answer
 
 
+# Arguments that only the deployment shows to be wrong: the check reads it first, in its job
+ASKED_WRONG = """
+await client.apply(seed)
+raised = {}
+try:
+    for what, call in [("held outside", client.check('seed', outside='192.168.31.6')),
+                       ("held outside, job", client.check_job('seed', outside='192.168.31.6')),
+                       ("--from not held", client.check_job('seed', source='10.9.9.9'))]:
+        try:
+            await call
+            raised[what] = None
+        except Exception as exc:
+            raised[what] = [type(exc).__name__, str(exc)]
+finally:
+    await client.destroy('seed')
+return raised
+"""
+
+
+def test_check_arguments_the_deployment_refuses_are_invalid_arguments(running,
+                                                                      system_bus) -> None:
+    """`check --target-outside` an address the design holds, or `--from` one it does not:
+    InvalidArguments with the check's sentence, not Failed."""
+    raised = run_client(USER_ALLOWED, system_bus, ASKED_WRONG)["value"]
+    for what in ("held outside", "held outside, job"):
+        assert raised[what][0] == "InvalidArgumentsError", raised
+        assert "--target-outside 192.168.31.6 is held by" in raised[what][1], raised
+    assert raised["--from not held"][0] == "InvalidArgumentsError", raised
+    assert "10.9.9.9 is no address of the topology" in raised["--from not held"][1], raised
+
+
 BARE = unaddressed_design("bare", prefix="b")
 
 def test_checking_a_deployment_without_addresses_claims_nothing(running, system_bus) -> None:
