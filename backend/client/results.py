@@ -54,7 +54,8 @@ def parse_status(text: str) -> Status:
         topology=str(data["topology"]),
         deployed=bool(data["deployed"]),
         objects=[ObjectStatus(object=o["object"], what=o["what"], state=o["state"],
-                              differences=list(o.get("differences", [])))
+                              differences=list(o.get("differences", [])),
+                              label=str(o.get("label", "")))
                  for o in data.get("objects", [])],
         dhcp=[dict(d) for d in data.get("dhcp", []) if isinstance(d, dict)],
         awaiting_confirmation=(dict(data["awaiting_confirmation"])

@@ -872,11 +872,26 @@ def _object_statuses(topology: Topology, steps: list[Step],
         out.append(_one(key, "namespace", missing, by_object, conflicts))
     for key in topology.interfaces:
         out.append(_one(key, "interface", missing, by_object, conflicts))
-    host = topology.host
-    if host.forwarding is not None or host.nat or host.firewall is not None or (
-            "host" in by_object or "host" in conflicts) or _host_port_rules(topology):
-        out.append(_one("host", "host", missing, by_object, conflicts))
+    label = _host_label(topology)
+    if label or "host" in by_object or "host" in conflicts:  # or what an earlier apply left
+        out.append(_one("host", "host", missing, by_object, conflicts,
+                        label=label or "the host's settings from an earlier apply"))
     return out
+
+
+def _host_label(topology: Topology) -> str:
+    """What the design owns on the host itself, as Status names it ("the host's port
+    firewall table"; "" when nothing): its forwarding, NAT and firewall rules (one table),
+    the bridge-port firewall table (another)."""
+    host = topology.host
+    held = [words for words, there in (
+        ("forwarding", host.forwarding is not None), ("NAT rules", bool(host.nat)),
+        ("firewall rules", host.firewall is not None),
+        ("port firewall table", _host_port_rules(topology))) if there]
+    if not held:
+        return ""
+    listed = ", ".join(held[:-1]) + " and " + held[-1] if len(held) > 1 else held[0]
+    return f"the host's {listed}"
 
 
 def _host_port_rules(topology: Topology) -> bool:
@@ -907,11 +922,11 @@ def _nic_statuses(topology: Topology, nics: dict[str, LinkState | None]) -> list
 
 
 def _one(key: str, what: str, missing: set[str], by_object: dict[str, list[Step]],
-         conflicts: dict[str, str]) -> ObjectStatus:
+         conflicts: dict[str, str], *, label: str = "") -> ObjectStatus:
     if key in conflicts:
-        return ObjectStatus(key, what, "drifted", [conflicts[key]])  # type: ignore[arg-type]
+        return ObjectStatus(key, what, "drifted", [conflicts[key]], label)  # type: ignore[arg-type]
     if key in missing:
-        return ObjectStatus(key, what, "missing")  # type: ignore[arg-type]
+        return ObjectStatus(key, what, "missing", [], label)  # type: ignore[arg-type]
     differences = [s.text for s in by_object.get(key, [])]
     state = "drifted" if differences else "present"
-    return ObjectStatus(key, what, state, differences)  # type: ignore[arg-type]
+    return ObjectStatus(key, what, state, differences, label)  # type: ignore[arg-type]

@@ -146,25 +146,39 @@ class ApplyResult:
 @record(frozen=True)
 class ObjectStatus:
     """One namespace, interface or host NIC of a deployment, compared with the kernel
-    (``host``: the host's own forwarding and rules the design owns).
+    (``host``: what the design owns on the host itself — forwarding, NAT and firewall rules,
+    the bridge-port firewall table).
 
     ``differences`` says, for a drifted object, what would have to change ("add address
     10.0.0.1/24 to v1 in net1"); for a foreign interface (``object`` is then its kernel
-    name), why it is not the topology's.
+    name), why it is not the topology's. ``label``: how Status names the object when its
+    kind and key would not say it ("the host's port firewall table"; "": kind and key).
     """
 
     object: str
     what: Literal["namespace", "interface", "host-nic", "host"]
     state: ObjectState
     differences: list[str] = field(default_factory=list)
+    label: str = ""
+
+    @property
+    def named(self) -> str:
+        """The object in Status's words: its label, else its kind and key."""
+        if self.label:
+            return self.label
+        return "the host's part of the design" if self.what == "host" else \
+            f"{self.what} {self.object}"  # not "host host"
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "object": self.object,
             "what": self.what,
             "state": self.state,
             "differences": list(self.differences),
         }
+        if self.label:
+            data["label"] = self.label
+        return data
 
 
 @record(frozen=True)
@@ -215,9 +229,7 @@ class Status:
         if self.deployed and self.source is not None and self.source.words():
             lines.append(f"  deployed {self.source.words(host=True)}")
         for o in self.objects:
-            named = "the host's forwarding and rules" if o.what == "host" else \
-                f"{o.what} {o.object}"  # not "host host"
-            lines.append(f"  {o.state:8} {named}")
+            lines.append(f"  {o.state:8} {o.named}")
             lines += [f"           {d}" for d in o.differences]
         lines += [f"  dhcp     {d.get('text', '')}" for d in self.dhcp]
         if self.awaiting_confirmation is not None:

@@ -1,17 +1,25 @@
-"""`netwright status` in words: each object named once, the host's own part as such."""
+"""`netwright status` in words: each object named once, the host's own part by what it holds."""
 
 from __future__ import annotations
 
 from netwright.backend.outcomes.results import ObjectStatus, Status
 
 
-def test_the_hosts_forwarding_and_rules_are_named_once() -> None:
+def test_the_hosts_part_is_named_once_by_what_it_holds() -> None:
     status = Status("docker", True, [
         ObjectStatus("c1", "namespace", "present"),
-        ObjectStatus("host", "host", "drifted", ["set net.ipv4.ip_forward = 1 on the host"]),
+        ObjectStatus("host", "host", "drifted", ["set net.ipv4.ip_forward = 1 on the host"],
+                     "the host's forwarding and NAT rules"),
         ObjectStatus("wlp2s0", "host-nic", "present")])
     assert status.render().splitlines()[1:] == [
         "  present  namespace c1",
-        "  drifted  the host's forwarding and rules",
+        "  drifted  the host's forwarding and NAT rules",
         "           set net.ipv4.ip_forward = 1 on the host",
         "  present  host-nic wlp2s0"]
+
+
+def test_a_backend_that_does_not_label_the_hosts_part_claims_nothing_it_may_lack() -> None:
+    """An older netwrightd sends no label: the line must not claim forwarding or rules the
+    design may not have (the OpenStack example holds only a port firewall table)."""
+    status = Status("openstack", True, [ObjectStatus("host", "host", "present")])
+    assert status.render().splitlines()[1:] == ["  present  the host's part of the design"]

@@ -5,6 +5,7 @@ only borrows our name never touched. Read back with nft(8) and /proc, not from t
 
 from __future__ import annotations
 
+import json
 import subprocess
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -13,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from netwright.backend.client.results import parse_status
 from netwright.backend.engine import Engine, Target
 from netwright.backend.engine.nft_capabilities import supported
 from netwright.backend.nm.errors import ConfirmationRequired
@@ -116,6 +118,7 @@ def test_owned_rules_from_apply_to_destroy(engine: Engine, topo: Callable[[str],
     host = next(o for o in status.objects if o.object == "host")
     assert host.state == "drifted"
     assert host.differences[0].endswith("(5 rules): undo edits made by hand")
+    assert "  drifted  the host's forwarding, NAT rules and firewall rules\n" in status.render()
     run(engine.apply(design))
     assert run(engine.plan(design)).steps == []
     assert nft("list", "table", "inet", "netwright-dock").count("accept comment") == 3
@@ -292,8 +295,13 @@ def test_a_kernel_without_bridge_conntrack_refuses_stateful_port_rules_up_front(
     assert "chain to-veth-c1" in nft("list", "table", "bridge", "netwright-dock")
     # status names the host's table of port rules while it is as designed, not only once
     # it drifts (a design with port rules alone listed no host line)
-    host = [o for o in run(engine.status("dock")).objects if o.what == "host"]
+    status = run(engine.status("dock"))
+    host = [o for o in status.objects if o.what == "host"]
     assert [(o.object, o.state) for o in host] == [("host", "present")]
+    # named by what the host holds: no forwarding or NAT here (the OpenStack example's case)
+    assert "  present  the host's port firewall table" in status.render().splitlines()
+    # and so through netwrightd: the client rebuilds the status from its JSON
+    assert parse_status(json.dumps(status.to_json())).render() == status.render()
 
 
 @pytest.mark.kernel
