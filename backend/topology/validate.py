@@ -250,6 +250,24 @@ def check_names(t: Topology) -> Iterator[Problem]:
             taken[slot] = f"interface {key}"
 
 
+#: Names the checks, their reasons and the designer give to places that are no namespace of
+#: the design: a namespace called so would read as that place in every pair and reason.
+RESERVED_NAMESPACES = {
+    "host": "the host's own namespace",
+    "outside": "the address beyond the gateway a check probes (--target-outside)",
+}
+
+
+def check_reserved_names(t: Topology) -> Iterator[Problem]:
+    """A namespace may not take a name that checks and the designer already use."""
+    for key in t.namespaces:
+        if key in RESERVED_NAMESPACES:
+            yield _error("reserved-name", ("namespaces", key),
+                         f"namespace '{key}' has the name checks, reasons and the designer give"
+                         f" {RESERVED_NAMESPACES[key]}, so its results would read as that;"
+                         f" rename it (e.g. {key}1)")
+
+
 def _addresses(t: Topology) -> Iterator[tuple[str, ModelPath, StaticAddress, str | None]]:
     """(owner, path, address, namespace) for every static address in the topology."""
     for nic, host_nic in t.host.nics.items():
@@ -570,6 +588,7 @@ RULES: tuple[Callable[[Topology], Iterator[Problem]], ...] = (
     check_masters,
     check_cycles,
     check_names,
+    check_reserved_names,
     check_addresses,
     check_routes,
     check_dhcp,

@@ -35,6 +35,16 @@ CASES = [
         namespaces:
           "bad/ns": {}
         """, "invalid-name", "error", "namespaces[\"bad/ns\"]", 4, 3),
+    # the names checks, reasons and the designer give the host and the outside address
+    ("reserved-name-host", """
+        namespaces:
+          host: {}
+        """, "reserved-name", "error", "namespaces.host", 4, 3),
+    ("reserved-name-outside", """
+        namespaces:
+          c1: {}
+          outside: {}
+        """, "reserved-name", "error", "namespaces.outside", 5, 3),
     ("duplicate-name", """
         namespaces: {c1: {}}
         interfaces:
@@ -383,6 +393,22 @@ def test_a_list_items_value_is_named_by_its_list() -> None:
         """) if p.code == "invalid-value"]
     assert [p.message.split(";")[0] for p in found] == ["'bogus' is not allowed for 'state'"]
     assert found[0].path_text == "namespaces.n1.firewall.input.rules[0].state[1]"
+
+
+def test_a_namespace_named_host_or_outside_is_refused_with_why() -> None:
+    """Checks name the host's own place "host" and the probed outside address "outside": a
+    namespace of either name would make every pair and reason of it ambiguous."""
+    found = {p.path_text: p.message for p in problems("""
+        namespaces: {host: {}, outside: {}, hosts: {}, Host: {}}
+        """) if p.code == "reserved-name"}
+    assert found == {
+        "namespaces.host": "namespace 'host' has the name checks, reasons and the designer give"
+                           " the host's own namespace, so its results would read as that;"
+                           " rename it (e.g. host1)",
+        "namespaces.outside": "namespace 'outside' has the name checks, reasons and the"
+                              " designer give the address beyond the gateway a check probes"
+                              " (--target-outside), so its results would read as that;"
+                              " rename it (e.g. outside1)"}
 
 
 def test_clean_file_has_no_problems() -> None:
