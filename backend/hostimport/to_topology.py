@@ -22,6 +22,7 @@ from netwright.backend.observe.host import HostView, ObservedNamespace
 from netwright.backend.observe.state import FALLBACK_DEVICES, LinkState
 from netwright.backend.observe.sysctls import FORWARDING
 from netwright.backend.topology.model import LINK_KINDS, SUB_INTERFACE_KINDS
+from netwright.backend.topology.validate import RESERVED_NAMESPACES
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 _BREAKS = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
@@ -370,8 +371,16 @@ def host_topology(view: HostView, name: str, only: list[str] | None = None, *,
         if unknown:
             raise LookupError(f"no namespace {', '.join(unknown)} on this host; there are: "
                               f"{', '.join(sorted(taken)) or 'none'}")
-    selected = [ns for ns in view.namespaces if ns.is_host or (not ns.outside and (
-        only is None or work.ns_keys[ns.where] in only))]
+    # a namespace named as Netwright names the host or the outside would read as that in
+    # every check and reason (the file would not validate): left out, and said
+    reserved = {ns.where for ns in view.namespaces
+                if work.ns_keys.get(ns.where) in RESERVED_NAMESPACES}
+    work.skipped += [f"namespace {key}: Netwright gives that name to"
+                     f" {RESERVED_NAMESPACES[key]}, so it cannot be told apart from it"
+                     for where, key in work.ns_keys.items() if where in reserved]
+    selected = [ns for ns in view.namespaces if ns.is_host or (
+        not ns.outside and ns.where not in reserved
+        and (only is None or work.ns_keys[ns.where] in only))]
     for ns, link in work.assign(selected):
         work.fill(ns, link)
     _prune(work.interfaces, work.nics, work.skipped)

@@ -187,3 +187,28 @@ def test_the_hosts_nftables_tables_are_said_and_handed_to_compare(
     assert found.host["nftables"] == ["inet netwright-docker"]
     assert found.host["forwarding"]["ipv4"] is True
     assert any("inet netwright-docker" in line for line in found.skipped)
+
+
+def test_a_namespace_named_as_netwright_names_the_host_is_left_out_and_said(
+        live: LiveHost, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`ip netns add host` is allowed; a file with a namespace called host is not (every
+    check would read it as the host). The import leaves it out with a sentence and still
+    writes a file that validates, and a check of the live host still runs."""
+    sh(f"""set -e
+ip netns add host
+ip -n host link add obsh0 type veth peer name obsh1 netns {NAMED}
+ip -n host addr add 10.82.0.1/24 dev obsh0
+ip -n host link set obsh0 up
+""")
+    try:
+        data = _import(tmp_path)
+        assert "host" not in data["namespaces"] and NAMED in data["namespaces"]
+        err = capsys.readouterr().err
+        assert ("netwright: not imported: namespace host: Netwright gives that name to the"
+                " host's own namespace, so it cannot be told apart from it") in err, err
+        assert "obsh1" in err  # its peer in the imported namespace, left out with it
+        assert main(["check", "--host", "--local", "--process-tree", str(os.getpid()),
+                     "--timeout", "0.3"]) in (0, 1)
+        assert "reserved-name" not in capsys.readouterr().err
+    finally:
+        sh("ip netns del host", check=False)
