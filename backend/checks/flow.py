@@ -27,7 +27,7 @@ from netwright.backend.checks.filtering import (
 )
 from netwright.backend.checks.network import IpAddr, Place, place_label
 from netwright.backend.checks.results import Prediction
-from netwright.backend.nft.ruleset import place_tables
+from netwright.backend.nft.ruleset import places_tables
 from netwright.backend.topology.model import Bridge, Topology
 
 if TYPE_CHECKING:  # the explainer builds Flows around itself
@@ -41,8 +41,7 @@ MAX_SEGMENTS = 4  # a destination translated more often than this is a loop
 def design_rulesets(topology: Topology) -> dict[Place, Ruleset]:
     """The rules the design puts in each place, as the engine would install them."""
     found: dict[Place, Ruleset] = {}
-    for place in (None, *topology.namespaces):
-        tables = place_tables(topology, place)
+    for place, tables in places_tables(topology, (None, *topology.namespaces)).items():
         if tables:
             ruleset = found[place] = Ruleset()
             for table in tables:

@@ -189,10 +189,10 @@ def _designed_tables(topology: Topology, places: dict[Place, str]
                      ) -> dict[Place, dict[tuple[str, str], Any]]:
     """The design's own nftables tables in each place, by (family, name), with the
     signature the engine writes them with: what ``read_foreign`` compares with the kernel's."""
-    from netwright.backend.nft.ruleset import place_tables
+    from netwright.backend.nft.ruleset import places_tables
 
-    return {place: {(t.family, t.name): t.signature() for t in place_tables(topology, place)}
-            for place in places}
+    return {place: {(t.family, t.name): t.signature() for t in tables}
+            for place, tables in places_tables(topology, places).items()}
 
 
 def _meets_the_hosts_network(topology: Topology) -> bool:

@@ -14,7 +14,7 @@ from netwright.backend.dhcp.routes import LeaseRoute, lease_routes
 from netwright.backend.engine.qdisc import QdiscSpec, qdisc_spec
 from netwright.backend.engine.target import Target
 from netwright.backend.kernel.netns import Where
-from netwright.backend.nft.ruleset import TableSpec, place_tables
+from netwright.backend.nft.ruleset import TableSpec, places_tables
 from netwright.backend.observe.markers import marker
 from netwright.backend.record import field, record
 from netwright.backend.topology.fields import FORWARDING_SYSCTLS
@@ -224,6 +224,8 @@ def desired_state(topology: Topology, target: Target) -> Desired:
             display="in the host" if link.namespace is None else f"in namespace {link.namespace}",
             mode_text=mode_text, link_local=link_local, qdisc=qdisc_spec(link.impairment),
         )
+    tables_of = places_tables(topology, [None, *topology.namespaces],
+                              lambda place: marker(name, place or "host"))
     by_namespace: dict[str, dict[int, LeaseRoute]] = {}
     for lease_route in lease_routes(topology):
         by_namespace.setdefault(lease_route.namespace, {})[lease_route.index] = lease_route
@@ -248,10 +250,10 @@ def desired_state(topology: Topology, target: Target) -> Desired:
             key=key, where=where, alias=marker(name, key), routes=routes,
             lease_routes=waiting, sysctls=tuple(sorted(sysctls.items())), ipv6=v6,
         )
-        tables = tuple(place_tables(topology, key, marker(name, key)))
+        tables = tuple(tables_of[key])
         if tables:
             out.tables[where] = tables
-    host_tables = tuple(place_tables(topology, None, marker(name, "host")))
+    host_tables = tuple(tables_of[None])
     if host_tables:
         out.tables[host_where] = host_tables
     out.host_sysctls = tuple(sorted(forwarding_sysctls(topology.host.forwarding).items()))

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import json
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from netwright.backend.record import field, record
@@ -29,6 +30,7 @@ from netwright.backend.topology.firewall import (
     AntiSpoofing,
     Chain,
     Masquerade,
+    PortFirewall,
     Publish,
     Rule,
     Snat,
@@ -288,16 +290,17 @@ def _anti_spoofing(table: TableSpec, chain: str, spoof: AntiSpoofing) -> None:
                 f"ip6 saddr != {{{', '.join([*v6, 'fe80::/10'])}}} drop")
 
 
-def _bridge_table(t: Topology, namespace: str | None) -> TableSpec | None:
-    ports = [(link.name or key, link.port_firewall) for key, link in t.interfaces.items()
-             if link.namespace == namespace and link.port_firewall is not None]
+Ports = list[tuple[str, PortFirewall]]
+
+
+def _bridge_table(t: Topology, ports: Ports) -> TableSpec | None:
+    """The bridge-family table of one place's port firewalls (``ports``: kernel name, spec)."""
     if not ports:
         return None
     table = TableSpec("bridge", table_name(t.name))
     for hook in ("input", "forward", "output"):
         table._chain(hook, hook)
     for port, spec in ports:
-        assert spec is not None
         if spec.from_port is not None or spec.anti_spoofing is not None:
             name = f"from-{port}"
             table._chain(name)
@@ -321,12 +324,28 @@ def _bridge_table(t: Topology, namespace: str | None) -> TableSpec | None:
 def place_tables(t: Topology, namespace: str | None, marker: str = "") -> list[TableSpec]:
     """Our tables in one place (None: the host), in a stable order; empty if it has no rules.
     ``marker``: the owner's marker each table carries (see ``TableSpec``)."""
-    spec = t.host if namespace is None else t.namespaces[namespace]
-    tables = [table for table in (_inet_table(t.name, spec), _bridge_table(t, namespace))
-              if table is not None]
-    for table in tables:
-        table.mark(marker or f"netwright:{t.name}:{namespace or 'host'}")
-    return tables
+    return places_tables(t, [namespace], (lambda _place: marker) if marker else None)[namespace]
+
+
+def places_tables(t: Topology, places: Iterable[str | None],
+                  marker: Callable[[str | None], str] | None = None
+                  ) -> dict[str | None, list[TableSpec]]:
+    """``place_tables`` of many places, the interfaces read once for all of them (once per
+    place made N places cost N² interface visits: 0.05 s of an apply at N = 500)."""
+    ports: dict[str | None, Ports] = {}
+    for key, link in t.interfaces.items():
+        if link.port_firewall is not None:
+            ports.setdefault(link.namespace, []).append((link.name or key, link.port_firewall))
+    out: dict[str | None, list[TableSpec]] = {}
+    for place in places:
+        spec = t.host if place is None else t.namespaces[place]
+        tables = [table for table in (_inet_table(t.name, spec),
+                                      _bridge_table(t, ports.get(place, [])))
+                  if table is not None]
+        for table in tables:
+            table.mark(marker(place) if marker else f"netwright:{t.name}:{place or 'host'}")
+        out[place] = tables
+    return out
 
 
 def listed_signature(items: list[dict[str, Any]]) -> tuple[str | None, Signature]:
