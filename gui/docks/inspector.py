@@ -312,7 +312,7 @@ class Inspector(QWidget):
                 lambda _i, c=combo, s=spec: self.commit(s.name, c.currentText()))
             if (typed := combo.lineEdit()) is not None:
                 typed.editingFinished.connect(
-                    lambda c=combo, s=spec: self.commit(s.name, c.currentText()))
+                    lambda c=combo, s=spec: self._typed_finished(s.name, c))
             return combo
         line = QLineEdit()
         line.setPlaceholderText(spec.hint)
@@ -327,6 +327,14 @@ class Inspector(QWidget):
             line.setModified(False)
             if not self.commit(name, line.text()) and not self.errors[name].isHidden():
                 line.setModified(True)
+
+    def _typed_finished(self, name: str, combo: QComboBox) -> None:
+        """A name typed into an editable box is committed: from now on Ctrl+Z there is the
+        design's Undo, not the field's (``window.undo_keys``)."""
+        typed = combo.lineEdit()
+        if typed is not None:
+            typed.setModified(False)
+        self.commit(name, combo.currentText())
 
     def _references(self, name: str, snapshot: Snapshot) -> list[str]:
         kinds = {key: snapshot.kind_of(key) for key in snapshot.interfaces}

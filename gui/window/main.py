@@ -117,6 +117,7 @@ from netwright.gui.window.measure_actions import MeasureActions
 from netwright.gui.window.quit_actions import QuitActions
 from netwright.gui.window.startup import APP_NAME, first_size
 from netwright.gui.window.trial_actions import TrialActions
+from netwright.gui.window.undo_keys import DesignUndoKeys
 from netwright.gui.window.welcome import WelcomePanel
 from netwright.gui.window.window_state import restore_docks, save_docks
 
@@ -286,6 +287,9 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
             QKeySequence("Ctrl+Y") not in redo_keys))
         # The toolbar shows a fixed word, so its buttons never move under the mouse; the
         # command ("Undo Move ipvlan2") is in the menu, the tooltip and the History.
+        self.undo_keys = DesignUndoKeys(self)  # Ctrl+Z in a committed field: the design's
+        if (application := QApplication.instance()) is not None:
+            application.installEventFilter(self.undo_keys)
         self.undo_action.setIconText("Undo")
         self.redo_action.setIconText("Redo")
         self.addActions([self.undo_action, self.redo_action])
