@@ -53,6 +53,10 @@ class LiveBanner(QFrame):
             row.addWidget(button)
             self.buttons[action.text().replace("&", "")] = button
         view.installEventFilter(self)
+        if isinstance(view, QAbstractScrollArea):  # their containers, stacked anew when shown
+            for bar in (view.verticalScrollBar(), view.horizontalScrollBar()):
+                if (container := bar.parentWidget()) is not None and container is not view:
+                    container.installEventFilter(self)
         self.hide()
 
     def show_text(self, text: str) -> None:
@@ -67,8 +71,13 @@ class LiveBanner(QFrame):
         self._fit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.Resize:
-            self._fit()
+        if watched is self.parentWidget():
+            if event.type() == QEvent.Type.Resize:
+                self._fit()
+        elif event.type() in (QEvent.Type.Show, QEvent.Type.ZOrderChange):
+            # a scroll bar that appears (the observed host is larger than the view) is
+            # raised over the banner and would cut off its last button: the banner goes on top
+            self.raise_()
         return False
 
     def _fit(self) -> None:
