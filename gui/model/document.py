@@ -81,6 +81,9 @@ class TopologyDocument(QObject):
         # to that folder until the first save gives the document a file of its own.
         self._origin = ""
         self._problems: list[Problem] = []
+        # Whether the tree was edited since it was read or saved: its positions (ruamel's, of
+        # the text as read) then no longer say the lines of any file, and none are shown.
+        self._edited = False
         self._snapshot: Snapshot = take_snapshot(self._doc.tree)
         self._generation = 0
         self._reader: threading.Thread | None = None
@@ -276,6 +279,12 @@ class TopologyDocument(QObject):
                 "error", "unwritable", (), f"cannot write {target}: {exc.strerror or exc}",
                 0, 0, target,
             )]) from None
+        # Read the positions again from the text just written: what was drawn or moved
+        # since the file was read has its own line in the file now (a design drawn from
+        # nothing had none, and every problem of it said "line 1").
+        self._doc = Document.from_text(self._doc.text, self._doc.file)
+        self._edited = False
+        self._refresh_problems()
         self.undo_stack.setClean()
         self.file_changed.emit(self._doc.file)
 
@@ -288,6 +297,7 @@ class TopologyDocument(QObject):
         if self._journal is not None:
             self._stop_reading()
         self._doc, self._origin = document, ""
+        self._edited = False
         self.undo_stack.clear()
         self.undo_stack.setClean()
         self._snapshot = take_snapshot(self._doc.tree)
@@ -311,13 +321,27 @@ class TopologyDocument(QObject):
         return list(self._problems)
 
     def _refresh_problems(self) -> None:
-        self._problems = located_problems(self._doc)
+        self._problems = [self.placed(p) for p in located_problems(self._doc)]
         self.problems_changed.emit(self.problems)
+
+    def placed(self, problem: Problem, at_key: bool = False) -> Problem:
+        """``problem`` at its line in the file, when the file on disk is what is shown;
+        line 0 (unknown) once the design was edited since it was read or saved."""
+        if self._edited:
+            return problem.located(0, 0, self._doc.file)
+        if problem.line:
+            return problem
+        try:
+            line, column = locate(self._doc.tree, problem.path, at_key)
+        except (KeyError, TypeError, AttributeError, IndexError):
+            line, column = 0, 0
+        return problem.located(line, column, self._doc.file)
 
     # -- editing --------------------------------------------------------------------------
 
     def apply(self, edits: Iterable[Edit]) -> list[Edit]:
         """Apply edits in order; return the edits that revert them (already in undo order)."""
+        self._edited = True
         inverse: list[Edit] = []
         layout_keys: list[str] = []
         content = False

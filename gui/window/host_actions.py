@@ -16,7 +16,6 @@ import itertools
 from typing import TYPE_CHECKING, Any
 
 from netwright.backend.topology.problems import Problem
-from netwright.backend.topology.yamltree import locate
 from netwright.gui.docks.inspector import new_errors
 from netwright.gui.model.commands import CreateCommand, FillCommand, SetFieldCommand
 from netwright.gui.model.host_facts import HostFacts, parse_facts
@@ -90,13 +89,8 @@ class HostActions(_Base):
 
     def with_facts_problems(self, problems: list[Problem]) -> list[Problem]:
         """The document's problems plus those only the facts see, located in the file."""
-        extra = []
-        for problem in facts_problems(self.document.snapshot, self.host_facts):
-            try:
-                line, column = locate(self.document.contract.tree, problem.path, False)
-            except (KeyError, TypeError, AttributeError, IndexError):
-                line, column = 0, 0
-            extra.append(problem.located(line, column, self.document.file))
+        extra = [self.document.placed(problem)
+                 for problem in facts_problems(self.document.snapshot, self.host_facts)]
         return [*problems, *extra]
 
     # -- using the facts --------------------------------------------------------------------
