@@ -99,3 +99,17 @@ def test_a_namespaces_forwarding_is_compared_where_the_design_says_it() -> None:
     assert [(d.kind, d.key, d.text) for d in result.differences if d.key] == [
         (DRIFTED, "r", "namespace r: IPv4 forwarding on → off"),
         (DRIFTED, "s", "namespace s: IPv4 forwarding off → on")]
+
+
+def test_an_impairment_is_said_not_compared() -> None:
+    """The observed host carries no impairment (the import reads no qdiscs): a design whose
+    veth limits its rate matched the host with no word about the rate."""
+    veth = {"kind": "veth", "namespace": "c1", "peer": "v0"}
+    design = take_snapshot({**_design({}), "interfaces": {
+        "v1": {**veth, "impairment": {"rate": "10mbit"}}, "v0": {"kind": "veth", "peer": "v1"}}})
+    live = take_snapshot({"netwright": 1, "name": "live-host", "namespaces": {"c1": {}},
+                          "interfaces": {"v1": {**veth}, "v0": {"kind": "veth", "peer": "v1"}}})
+    said = compare(design, live, {"forwarding": {"ipv4": False, "ipv6": False},
+                                  "nftables": []}).summary()
+    assert said == ("the host matches the design; not compared: the impairment of v1"
+                    " (delay, loss, rate …: Plan compares it with the kernel's)")
