@@ -278,8 +278,7 @@ class BackendActions(_Base):
         except Exception as exc:  # the sentence is enough here
             not_deployed = type(exc).__name__ == "NotDeployed"  # the engine's class
             self.deployment.forget()
-            self.deploy_label.setText("not deployed" if not_deployed
-                                      else f"status unknown: {exc}")
+            self._show_unknown_status(name, None if not_deployed else str(exc))
             self.status_refresher.set_periodic(False)
             self.show_leases({})
             if not_deployed:  # a first apply's trial restored: nothing is deployed now
@@ -289,6 +288,17 @@ class BackendActions(_Base):
             return
         if name == self._topology_name():  # not renamed or replaced meanwhile
             self.show_status(status)
+
+    def _show_unknown_status(self, name: str, why: str | None) -> None:
+        """"not deployed" (``why`` None), or "status unknown" with the backend's sentence
+        in the tooltip and, once, in the log: the whole sentence in the status bar was cut
+        off mid-word on a small screen, and the tooltip was the last deployment's."""
+        words = "not deployed" if why is None else "status unknown (see Plan / Log)"
+        tip = "" if why is None else f"the status of {name}: {why}"
+        if why is not None and self.deploy_label.toolTip() != tip:
+            self.log.appendPlainText(tip)
+        self.deploy_label.setText(words)
+        self.deploy_label.setToolTip(tip)
 
     def _spawn(self, coroutine: Any) -> asyncio.Future[Any]:
         """A side task (status, cancel) beside the one main operation; kept until done."""

@@ -72,6 +72,12 @@ def test_an_outdated_lab_that_holds_a_deployment_says_so_and_quit_still_asks(
     assert OUTDATED_SENTENCE in log and "it holds guiheld" in log, log
     assert "netwright lab stop" in log and "incident" not in log, log
     assert running_lab_pid() == old
+    # the status bar says it short, the whole sentence in its tooltip and the log (it was
+    # the whole sentence, cut off mid-word, under the last deployment's tooltip)
+    loop.run_until_complete(window._ask_status())
+    assert window.deploy_label.text() == "status unknown (see Plan / Log)"
+    assert OUTDATED_SENTENCE in window.deploy_label.toolTip()
+    assert window.log.toPlainText().splitlines()[-1] == window.deploy_label.toolTip()
 
     window.document.undo_stack.setClean()
 

@@ -73,7 +73,8 @@ def test_a_failed_status_after_the_deadline_ends_the_dialog(
     assert words.startswith("Time is up, but whether the previous configuration of guitrial"
                             " was restored is not known: asking the backend for its status"
                             " failed (the Netwright backend is not available: "), words
-    assert window.deploy_label.text().startswith("status unknown: ")
+    assert window.deploy_label.text() == "status unknown (see Plan / Log)"
+    assert "the Netwright backend is not available" in window.deploy_label.toolTip()
     assert window.log.toPlainText().splitlines()[-1] == f"guitrial: {words}"
     assert trial.close_button.isVisible() and not trial.keep_button.isVisible()
     trial.close_button.click()
