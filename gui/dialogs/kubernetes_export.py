@@ -46,6 +46,7 @@ class KubernetesExportDialog(QDialog):
         super().__init__(parent)
         self.topology = topology
         self.folder = folder
+        self.saved_path = ""  # where Save wrote the YAML
         self.setWindowTitle("Export for Kubernetes (Multus)")
         layout = QVBoxLayout(self)
         intro = QLabel("One NetworkAttachmentDefinition per attachment (ipvlan, macvlan, vlan,"
@@ -117,6 +118,7 @@ class KubernetesExportDialog(QDialog):
             atomic_write(Path(path), self.yaml_text())
         except OSError as exc:
             raise KubernetesExportError(f"cannot write {path}: {exc.strerror or exc}") from None
+        self.saved_path = str(path)  # the window says where it went
 
     def save(self) -> None:
         default = str(Path(self.folder) / f"{self.topology.name}.k8s.yaml")

@@ -822,7 +822,9 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         except NetwrightError as exc:
             self.report_error("fix the errors in the Problems list before exporting", exc)
             return
-        KubernetesExportDialog(topology, self._folder(), self).exec()
+        dialog = KubernetesExportDialog(topology, self._folder(), self)
+        if dialog.exec() and dialog.saved_path:  # said, as the other exports say it
+            self.statusBar().showMessage(f"exported {dialog.saved_path}", 4000)
 
     def _export(self, job: Any, path: str) -> None:
         try:

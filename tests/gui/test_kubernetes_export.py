@@ -101,3 +101,21 @@ def test_a_dotted_key_is_read_as_one_key() -> None:
                               "  eth0.100: {kind: vlan, parent: eth0, id: 100}\n")
     assert model_path("interfaces.eth0.100.mtu", topology) == ("interfaces", "eth0.100", "mtu")
     assert model_path("host.nat[0]", topology) == ("host", "nat", 0)
+
+
+def test_the_window_says_where_the_yaml_went(window: MainWindow, seed: Path,
+                                            tmp_path: Path) -> None:
+    """Saved from the menu, the export said nothing: the other exports say "exported …"."""
+    window.open_path(seed)
+    out = tmp_path / "seed.k8s.yaml"
+
+    def save() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, KubernetesExportDialog)
+        dialog.save_to(out)  # what Save does once the file dialog named the file
+        dialog.accept()
+
+    QTimer.singleShot(0, save)
+    window.export_k8s_action.trigger()
+    assert out.exists()
+    assert window.statusBar().currentMessage() == f"exported {out}"
