@@ -65,9 +65,10 @@ class TrialDialog(QDialog):
         self.heading = QLabel(f"<b>Keep the configuration of {name} just applied?</b>")
         layout.addWidget(self.heading)
         self.advice = QLabel(
-            "It changed the device that carries this machine's default route. If the"
-            " connection still works, keep it; if it cut you off, do nothing: the previous"
-            " configuration comes back by itself.")
+            "It changed this machine's own network (the device of its default route, its"
+            " forwarding, NAT or firewall: the reason is below). If the connection still"
+            " works, keep it; if it cut you off, do nothing: the previous configuration"
+            " comes back by itself.")
         self.advice.setWordWrap(True)
         layout.addWidget(self.advice)
         self.reason = QLabel(applied_reason(awaiting))

@@ -72,3 +72,15 @@ def test_the_reason_no_longer_asks_to_confirm_what_was_applied(window) -> None: 
     logged = window.log.toPlainText().splitlines()[-1]
     assert "Confirm" not in logged and logged.startswith("docker: on trial, this switches"), logged
     window.trial_dialog.close_button.click()
+
+
+def test_a_forwarding_trial_is_not_said_to_have_changed_a_device(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Turning the host's forwarding on is on trial too; the dialog said "It changed the
+    device that carries this machine's default route", which no device was."""
+    reason = ("this switches the host's forwarding (the host's default route leaves by"
+              " wlp2s0): the host may lose its connection")
+    dialog = TrialDialog("gw", {"seconds": 60, "reason": reason})
+    qtbot.addWidget(dialog)
+    assert "changed the device" not in dialog.advice.text()
+    assert dialog.advice.text().startswith("It changed this machine's own network")
+    assert dialog.reason.text() == reason
