@@ -228,10 +228,14 @@ class Engine:
         """The steps ``apply`` would run now (ConflictError/KernelUnsupported up front)."""
         require_root()
         await self.recover()
+        self.store.refuse_if_changing(topology.name)
         persist = await self._persist_plan(topology)
         foreign: list[ForeignLink] = []
-        with Kernel() as kernel:
-            steps = self._compute(kernel, topology, foreign=foreign)
+        try:
+            with Kernel() as kernel:
+                steps = self._compute(kernel, topology, foreign=foreign)
+        finally:  # an apply that began meanwhile: its half-made links are no conflict
+            self.store.refuse_if_changing(topology.name)
         takeover = await self._runtime_takeover(topology, self._previous(topology.name))
         if takeover:  # flagged as the plan dialog and the CLI flag NetworkManager's
             steps = [replace(s, text=f"{s.text} (WARNING: {takeover})") if s.object == "host"

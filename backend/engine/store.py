@@ -209,6 +209,16 @@ class Store:
             finally:
                 os.close(fd)
 
+    def refuse_if_changing(self, name: str) -> None:
+        """BusyError if an apply or destroy of ``name`` runs right now (in another process,
+        or another job of this daemon): its journal is there and its lock is held. What the
+        kernel holds meanwhile is half made, so nothing read from it says anything yet (a
+        link it created and has not marked looks like someone else's)."""
+        if name in self._held or not self.journal_path(name).exists():
+            return
+        with self.lock(name):  # BusyError while it runs; a crashed one is recover()'s
+            pass
+
     def remove_stale_locks(self) -> None:
         """Remove lock files nobody holds (left by versions that kept one per name ever
         used); one held by a running apply or destroy stays."""

@@ -87,6 +87,27 @@ HOST_ONLY = ("netwright: 1\nname: half\ninterfaces:\n  hb: {kind: bridge}\n"
              "  hv0: {kind: veth, peer: hv1, master: hb}\n  hv1: {kind: veth, peer: hv0}\n")
 
 
+def test_a_plan_beside_a_running_apply_is_busy_not_a_conflict(tmp_path: Path, state_dir: Path,
+                                                              topo: Any,
+                                                              clean_host: Any) -> None:
+    """A plan asked while another process applies the same topology (a second `apply` in
+    another shell plans first) sees links that apply made and has not marked yet: they are
+    not someone else's interfaces to "remove by hand", the topology is busy."""
+    topology = tmp_path / "t.yaml"
+    topology.write_text(HOST_ONLY)
+    child, _ready = _start("apply-unmarked", state_dir, topology, -1, tmp_path)
+    try:
+        engine = Engine(state_dir, Target.host())
+        with pytest.raises(BusyError) as busy:
+            run(engine.plan(topo(HOST_ONLY)))
+        assert "half is being applied or destroyed by another process" in str(busy.value)
+        assert "hb" in links(), "the running apply was left alone"
+    finally:
+        _kill(child)
+    assert run(Engine(state_dir, Target.host()).deployments()) == []
+    assert wait_for_no_orphans(clean_host) == clean_host
+
+
 @pytest.mark.parametrize("text", [MULTI, HOST_ONLY], ids=["namespaces", "host-only"])
 def test_kill_between_create_and_mark_then_recover(tmp_path: Path, state_dir: Path,
                                                    clean_host: Any, text: str) -> None:
