@@ -23,7 +23,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QHelpEvent
+from PySide6.QtGui import QBrush, QColor, QFontMetrics, QHelpEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
@@ -363,7 +363,7 @@ class CheckMatrix(QTableView):
         distinct text (a handful), where resizeColumnsToContents asks the model for every
         cell's size."""
         metrics = self.fontMetrics()
-        margin = 2 * (self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
+        margin = self._cell_margin(metrics)
         widths: dict[str, int] = {}
         header = self.horizontalHeader()
         for column, texts in enumerate(self.cells.column_texts):
@@ -371,6 +371,22 @@ class CheckMatrix(QTableView):
                 widths[text] = metrics.horizontalAdvance(text) + margin
             widest = max((widths[text] for text in texts), default=0)
             header.resizeSection(column, max(header.sectionSizeHint(column), widest))
+
+    def _cell_margin(self, metrics: QFontMetrics) -> int:
+        """What a cell adds to its text's width, as the delegate lays it out (one cell
+        asked): the style's focus margins alone came 2 px short, and "✗ (stale)" was
+        drawn as "✗ …"."""
+        margin = 2 * (self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
+        cells = self.cells
+        for row in range(cells.rowCount()):
+            for column in range(cells.columnCount()):
+                index = cells.index(row, column)
+                if cells.pair_index(row, column) >= 0:
+                    grid = 1 if self.showGrid() else 0  # as sizeHintForColumn counts it
+                    laid_out = self.sizeHintForIndex(index).width() + grid
+                    return max(margin, laid_out - metrics.horizontalAdvance(
+                        str(cells.data(index))))
+        return margin
 
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):

@@ -58,3 +58,26 @@ def test_every_column_is_as_wide_as_its_widest_cell(qtbot: Any) -> None:
         texts = {matrix.text(row, column) for row in range(matrix.rowCount())}
         assert matrix.columnWidth(column) >= max(metrics.horizontalAdvance(t) for t in texts)
         assert matrix.columnWidth(column) >= matrix.horizontalHeader().sectionSizeHint(column)
+
+
+def test_a_stale_cell_is_not_cut_off(qtbot: Any) -> None:
+    """After an edit each cell adds "was ✓" or "(stale)" to its mark: the columns were
+    sized from the text's width plus the style's focus margins, 2 px short of what the
+    cell lays out, and "✗ (stale)" was drawn as "✗ …"."""
+    view = ChecksView(make_theme(False))
+    qtbot.addWidget(view)
+    view.resize(590, 150)
+    view.show()
+
+    def pair(source: str, target: str, verdict: str) -> dict[str, Any]:
+        return {"source": source, "target": target, "predicted": {"verdict": verdict},
+                "observed": {"verdict": verdict}, "match": True}
+
+    view.show_result({"pairs": [pair("net1", "outside", "unreachable"),
+                                pair("net1", "net2/veth3", "reachable"),
+                                pair("net2", "net1/veth1", "reachable")]}, measured=True)
+    view.mark_stale()
+    matrix = view.matrix
+    assert matrix.cells.data(matrix.cells.index(0, 0)) == "✗ (stale)"
+    for column in range(matrix.columnCount()):
+        assert matrix.columnWidth(column) >= matrix.sizeHintForColumn(column), column
