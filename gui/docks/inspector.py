@@ -316,6 +316,7 @@ class Inspector(QWidget):
             return combo
         line = QLineEdit()
         line.setPlaceholderText(spec.hint)
+        line.setToolTip(spec.hint)  # whole: a narrow Inspector cuts the hint off
         line.editingFinished.connect(lambda e=line, s=spec: self._line_finished(s.name, e))
         return line
 
@@ -375,7 +376,9 @@ class Inspector(QWidget):
                 editor.setText(show_value(value))
                 if not editor.hasFocus():  # a value wider than the field shows its beginning
                     editor.setCursorPosition(0)
-                editor.setToolTip(show_value(value))  # and whole in the tooltip
+            if isinstance(editor, QLineEdit) and editor.text() == show_value(value):
+                # whole in the tooltip (an empty field: its hint, which may be cut off)
+                editor.setToolTip(show_value(value) or editor.placeholderText())
             editor.blockSignals(False)
         if self.routes is not None:
             self.routes.load(self.document.get((*self.entry_path, "routes")) or [])

@@ -179,3 +179,17 @@ def test_the_wire_label_is_drawn_above_the_boxes_it_overlaps(window: MainWindow)
     window.undo_action.trigger()
     window.undo_action.trigger()
     assert wire.label is None and label.scene() is None
+
+
+def test_an_empty_fields_hint_is_whole_in_its_tooltip(window: MainWindow, seed: Path) -> None:
+    """At 1024×700 the Inspector showed "e.g. 5ms (need…" and "e.g. 10% (needs …": what
+    Jitter and Reordering need was cut off with nowhere to read it whole."""
+    window.open_path(seed)
+    window.scene.select_keys(["ipvlan1"])
+    jitter = _editor(window, "jitter")
+    assert jitter.toolTip() == jitter.placeholderText() == "e.g. 5ms (needs a delay)"
+    _type(_editor(window, "delay"), "40ms")
+    _type(jitter, "5ms")
+    assert jitter.toolTip() == "5ms"
+    _type(jitter, "")
+    assert jitter.toolTip() == "e.g. 5ms (needs a delay)"
