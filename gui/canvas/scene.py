@@ -535,11 +535,31 @@ class TopologyScene(QGraphicsScene):
         elif self._port_drag is not None:
             self._finish_port_drag(event.scenePos())
         self._report_moves()
+        dropped = self._device_dropped_in_namespace(event.scenePos())
         self._press_positions = {}
         super().mouseReleaseEvent(event)
         if event.buttons() == Qt.MouseButton.NoButton:
             self._dragging = False
             self._settle()
+        if dropped is not None:  # after the gesture: the item is replaced by a port
+            self.reparent_requested.emit(*dropped)
+
+    def _device_dropped_in_namespace(self, pos: QPointF) -> tuple[str, str, QPointF] | None:
+        """An interface standing in the host, dragged alone and let go over a namespace's
+        box, goes into it, as a port dragged out of its box goes to the host; it used to
+        stay in the host, drawn over the box. NICs and bridges only move."""
+        moved = [key for key, start in self._press_positions.items()
+                 if (item := self.nodes.get(key)) is not None and item.pos() != start]
+        if not self._dragging or len(moved) != 1:
+            return None
+        key = moved[0]
+        snapshot = self.document.snapshot
+        if not isinstance(self.nodes[key], DeviceItem) or key not in snapshot.interfaces:
+            return None
+        target = self.namespace_at(pos)
+        if target is None or target == snapshot.namespace_of(key):
+            return None
+        return key, target, self.snapped(pos)
 
     def _settle(self) -> None:
         """After a gesture, every item stands where the document says: a move that did not
