@@ -109,8 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _stdout_to_null()
         sys.stderr.close()
         return EXIT_OK
-    except KeyboardInterrupt:
-        print("netwright: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as interrupted:  # its words say how a stopped job ended
+        print(f"netwright: {str(interrupted) or 'interrupted'}", file=sys.stderr)
         return 130
     except OSError as exc:  # the output's disk is full, a file went: a sentence, no traceback
         if exc.filename is None:  # writing standard output failed: drop what it holds, or

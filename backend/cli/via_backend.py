@@ -9,6 +9,8 @@ full anyway; its problems come back with line and column and are placed in the f
 this path loads neither the model (pydantic) nor the YAML parsers, let alone the engine.
 The system's netwrightd is asked with blocking calls (client/oneshot.py, no asyncio); the asyncio
 client is taken only when it does not answer (then the lab) or with ``--lab``.
+Ctrl+C during an apply, destroy or revert cancels the backend's job and waits for its end
+(an apply rolls back), as with ``--local``: a job outlives the connection that started it.
 """
 
 from __future__ import annotations
@@ -129,7 +131,7 @@ async def _apply(client: BackendClient, args: argparse.Namespace) -> int:
     try:
         result = await client.apply(text, progress=progress, confirm=True,  # plan accepted
                                     source_file=_source_file(args.subject),
-                                    **confirm_window(args))
+                                    stop_on_interrupt=True, **confirm_window(args))
     finally:
         progress.close()
     report_applied(replace(result, plan=result.plan.in_file(file_label(args.subject))),
@@ -155,7 +157,7 @@ async def _revert(client: BackendClient, args: argparse.Namespace) -> int:
     name = subject_name(args.subject)
     progress = TerminalProgress(not args.json)
     try:
-        result = await client.revert(name, progress)
+        result = await client.revert(name, progress, stop_on_interrupt=True)
     finally:
         progress.close()
     report_restored(name, result, args.json)
@@ -166,7 +168,7 @@ async def _destroy(client: BackendClient, args: argparse.Namespace) -> int:
     name = subject_name(args.subject)
     progress = TerminalProgress(not args.json)
     try:
-        result = await client.destroy(name, progress=progress)
+        result = await client.destroy(name, progress=progress, stop_on_interrupt=True)
     finally:
         progress.close()
     report_destroyed(name, result, args.json)

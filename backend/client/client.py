@@ -17,7 +17,12 @@ from typing import Any
 from dbus_fast import Message, MessageType, Variant
 from dbus_fast.aio import MessageBus
 
-from netwright.backend.client.jobs import JobOutcome, JobTracker, ProgressCallback
+from netwright.backend.client.jobs import (
+    JobOutcome,
+    JobTracker,
+    ProgressCallback,
+    interrupted_failure,
+)
 from netwright.backend.client.replies import error_from_reply, status_answer
 from netwright.backend.client.requests import (
     CALL_TIMEOUT_SECONDS,
@@ -339,8 +344,9 @@ class BackendClient:
         """Start restoring the configuration from before the apply on trial; the job id."""
         return str(await self._call("Revert", "sa{sv}", [name, {}]))
 
-    async def revert(self, name: str, progress: ProgressCallback | None = None) -> ApplyResult:
-        return await self.wait_job(await self.start_revert(name), progress)
+    async def revert(self, name: str, progress: ProgressCallback | None = None, *,
+                     stop_on_interrupt: bool = False) -> ApplyResult:
+        return await self._change(self.start_revert(name), progress, stop_on_interrupt)
 
     async def start_destroy(self, name: str) -> str:
         return str(await self._call("Destroy", "sa{sv}", [name, {}]))
@@ -348,6 +354,38 @@ class BackendClient:
     async def wait_job(self, job: str, progress: ProgressCallback | None = None) -> ApplyResult:
         """Wait for a job's end; raise what the engine raised if it failed."""
         return parse_apply_result(await self._finished(job, progress))
+
+    async def _change(self, starting: Awaitable[str], progress: ProgressCallback | None,
+                      stop_on_interrupt: bool) -> ApplyResult:
+        """Start a change (apply, destroy, revert) and follow it to its end.
+
+        ``stop_on_interrupt`` (the command line): if this task is cancelled meanwhile
+        (Ctrl+C: asyncio.run cancels the command's task), the job is cancelled too, also
+        when that comes while it is being started, and followed to its end: its Cancelled
+        becomes JobInterrupted; a job that ended before the Cancel reached it is answered
+        as usual. Otherwise a cancelled task leaves the job to run (the designer's window
+        closing does not stop an apply)."""
+        if not stop_on_interrupt:
+            return await self.wait_job(await starting, progress)
+        started = asyncio.ensure_future(starting)
+        try:
+            job = await asyncio.shield(started)
+        except asyncio.CancelledError:
+            job = await started  # asked for by now: stopped, not left to run unseen
+            return await self._stop(job, asyncio.ensure_future(self.wait_job(job, progress)))
+        waiting = asyncio.ensure_future(self.wait_job(job, progress))
+        try:
+            return await asyncio.shield(waiting)
+        except asyncio.CancelledError:
+            return await self._stop(job, waiting)
+
+    async def _stop(self, job: str, waiting: asyncio.Future[ApplyResult]) -> ApplyResult:
+        with contextlib.suppress(NetwrightError):  # it may have ended: the wait says how
+            await self.cancel(job)
+        try:
+            return await waiting
+        except NetwrightError as failure:
+            raise interrupted_failure(failure) from None
 
     async def _finished(self, job: str, progress: ProgressCallback | None) -> str:
         """A job's result data once it ends; what the engine raised if it failed.
@@ -369,14 +407,15 @@ class BackendClient:
 
     async def apply(self, topology: str, progress: ProgressCallback | None = None, *,
                     confirm: bool = False, confirm_seconds: int | None = None,
-                    source_file: str = "") -> ApplyResult:
-        return await self.wait_job(
-            await self.start_apply(topology, confirm=confirm, confirm_seconds=confirm_seconds,
-                                   source_file=source_file),
-            progress)
+                    source_file: str = "", stop_on_interrupt: bool = False) -> ApplyResult:
+        return await self._change(
+            self.start_apply(topology, confirm=confirm, confirm_seconds=confirm_seconds,
+                             source_file=source_file),
+            progress, stop_on_interrupt)
 
-    async def destroy(self, name: str, progress: ProgressCallback | None = None) -> ApplyResult:
-        return await self.wait_job(await self.start_destroy(name), progress)
+    async def destroy(self, name: str, progress: ProgressCallback | None = None, *,
+                      stop_on_interrupt: bool = False) -> ApplyResult:
+        return await self._change(self.start_destroy(name), progress, stop_on_interrupt)
 
     async def start_capture(self, name: str, interface: str, output: int, *,
                             count: int | None = None, seconds: float | None = None,

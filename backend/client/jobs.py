@@ -24,6 +24,24 @@ ProgressCallback = Callable[[int, int, str], None]
 KEEP_UNCLAIMED = 64
 
 
+class JobInterrupted(KeyboardInterrupt):
+    """Ctrl+C while a command followed its change (apply, destroy, revert): the job was
+    asked to stop, followed to its end, and this says how it ended ("apply of seed
+    cancelled; every change made so far was rolled back"). A job outlives the connection
+    that started it, so without the Cancel a change went on unseen after "interrupted".
+    A KeyboardInterrupt, so the command ends as an interrupted command does."""
+
+
+def interrupted_failure(failure: BaseException) -> BaseException:
+    """What an interrupted job's failure becomes: its Cancelled is the interruption's end
+    (JobInterrupted); any other failure (the apply failed and rolled back) stays itself."""
+    from netwright.backend.outcomes.errors import Cancelled
+
+    if isinstance(failure, Cancelled):
+        return JobInterrupted(f"interrupted: {failure}")
+    return failure
+
+
 @record
 class JobOutcome:
     """How a job ended: ``error`` is "" on success, else an io.netwright.Error name."""

@@ -29,7 +29,11 @@ import socket
 from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from netwright.backend.client.jobs import ProgressCallback, progress_steps
+from netwright.backend.client.jobs import (
+    ProgressCallback,
+    interrupted_failure,
+    progress_steps,
+)
 from netwright.backend.client.replies import error_from_reply, status_answer
 from netwright.backend.client.requests import (
     CALL_TIMEOUT_SECONDS,
@@ -161,17 +165,22 @@ class SystemBackend:
 
     async def apply(self, topology: str, progress: ProgressCallback | None = None, *,
                     confirm: bool = False, confirm_seconds: int | None = None,
-                    source_file: str = "") -> ApplyResult:
+                    source_file: str = "", stop_on_interrupt: bool = False) -> ApplyResult:
         if source_file and self._api_version() < SOURCE_FILE_API:
             source_file = ""
         options = apply_options(confirm, confirm_seconds, source_file)
-        return parse_apply_result(self._job("Apply", "sa{sv}", [topology, options], progress))
+        return parse_apply_result(self._job("Apply", "sa{sv}", [topology, options], progress,
+                                            stop_on_interrupt))
 
-    async def destroy(self, name: str, progress: ProgressCallback | None = None) -> ApplyResult:
-        return parse_apply_result(self._job("Destroy", "sa{sv}", [name, {}], progress))
+    async def destroy(self, name: str, progress: ProgressCallback | None = None, *,
+                      stop_on_interrupt: bool = False) -> ApplyResult:
+        return parse_apply_result(self._job("Destroy", "sa{sv}", [name, {}], progress,
+                                            stop_on_interrupt))
 
-    async def revert(self, name: str, progress: ProgressCallback | None = None) -> ApplyResult:
-        return parse_apply_result(self._job("Revert", "sa{sv}", [name, {}], progress))
+    async def revert(self, name: str, progress: ProgressCallback | None = None, *,
+                     stop_on_interrupt: bool = False) -> ApplyResult:
+        return parse_apply_result(self._job("Revert", "sa{sv}", [name, {}], progress,
+                                            stop_on_interrupt))
 
     async def confirm(self, name: str) -> None:
         done_before, self.asked_for_work = self.asked_for_work, True
@@ -189,9 +198,13 @@ class SystemBackend:
         return self._api
 
     def _job(self, member: str, signature: str, body: list[Any],
-             progress: ProgressCallback | None) -> str:
+             progress: ProgressCallback | None, stop_on_interrupt: bool = False) -> str:
         """Start a job and follow its signals to its end: its result data, or what the
-        engine raised. Signals may come before the reply that names the job."""
+        engine raised. Signals may come before the reply that names the job.
+
+        ``stop_on_interrupt``: Ctrl+C while waiting asks the backend to cancel the job (as
+        soon as its id is known) and goes on following it, as client.py does: its
+        Cancelled ends as JobInterrupted; a second Ctrl+C leaves at once."""
         self._sock.settimeout(CALL_TIMEOUT_SECONDS)  # until the job's id comes back
         # The match rules go out with the call, their replies not waited for: the bus
         # handles a connection's messages in order, so they hold before the job can signal.
@@ -204,8 +217,17 @@ class SystemBackend:
         backend = ""  # the unique name that answered: its signals alone are believed
         early: list[Message] = []  # signals read before the job's id
         subject = ("", "")  # (topology, operation) as JobStarted says
+        interrupted = False
         while True:
-            message = self._read()
+            try:
+                message = self._read()
+            except KeyboardInterrupt:
+                if interrupted or not stop_on_interrupt:
+                    raise
+                interrupted = True  # a read interrupted this way loses no byte (resumable)
+                if job:
+                    self._send(*_BACKEND, "Cancel", "s", [job])
+                continue
             if message.reply_serial in matches:
                 _refused_match(message)
                 continue
@@ -214,6 +236,8 @@ class SystemBackend:
                 backend = str(message.sender)
                 pending, early = early, []
                 self._sock.settimeout(None)  # a job may take long: only calls time out
+                if interrupted:
+                    self._send(*_BACKEND, "Cancel", "s", [job])
             elif message.member == "NameOwnerChanged" and _owner_lost(message):
                 self._stopped(job, *subject)
             elif message.interface == names.INTERFACE and message.body:
@@ -235,7 +259,8 @@ class SystemBackend:
                 elif signal.member == "JobFinished" and len(signal.body) == 4:
                     _job, error, text, data = signal.body
                     if error:
-                        raise exception_from_error(error, text, data)
+                        failure = exception_from_error(error, text, data)
+                        raise interrupted_failure(failure) if interrupted else failure
                     return str(data)
 
     def _stopped(self, job: str, topology: str, operation: str) -> NoReturn:
