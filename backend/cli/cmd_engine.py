@@ -98,14 +98,36 @@ def _run(args: argparse.Namespace, func: Any) -> int:
 
     require_root()
     try:
+        _say_finished(asyncio.run(_engine(args).finish_interrupted()))
         if func not in (_confirm, _revert):  # those say it in their own words
             _say_expired(asyncio.run(_engine(args).expire_trials()))
         return int(asyncio.run(func(args)))
     except KeyboardInterrupt:
         # the journal says what was interrupted: roll it back now rather than at the next run
         print("netwright: interrupted; rolling back what was done", file=sys.stderr)
-        asyncio.run(_engine(args).recover())
-        raise
+        try:
+            finished = asyncio.run(_engine(args).finish_interrupted())
+        except KeyboardInterrupt:
+            raise KeyboardInterrupt("interrupted again, so the rollback stopped half-way; the"
+                                    " next netwright command (with --local) finishes it"
+                                    ) from None
+        raise KeyboardInterrupt("; ".join(_finished_text(name, operation)
+                                          for name, operation in finished)) from None
+
+
+def _finished_text(name: str, operation: str) -> str:
+    if operation == "destroy":
+        return f"finished the interrupted destroy of {name}: {name} is not deployed"
+    return f"rolled back the interrupted apply of {name}: what it had changed is undone"
+
+
+def _say_finished(interrupted: list[tuple[str, str]]) -> None:
+    """With --local the command is the backend: it finishes what an interrupted or killed
+    command left in its journal before doing anything else, and says so rather than
+    changing the network unseen."""
+    for name, operation in interrupted:
+        print(f"netwright: {_finished_text(name, operation)} (an earlier command stopped"
+              " half-way)", file=sys.stderr)
 
 
 def _say_expired(names: list[str]) -> None:

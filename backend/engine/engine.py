@@ -752,7 +752,20 @@ class Engine:
 
     async def recover(self) -> list[str]:
         """Finish interrupted applies (roll back) and destroys (complete); return their names."""
-        finished: list[str] = []
+        finished = [name for name, _operation in await self.finish_interrupted()]
+        if not self._dhcp_reconciled:
+            self._dhcp_reconciled = True
+            self.store.remove_stale_locks()  # once per engine, like the DHCP reconciliation
+            self._reconcile_dhcp()
+        finished += await self.expire_trials()
+        return finished
+
+    async def finish_interrupted(self) -> list[tuple[str, str]]:
+        """Roll back every apply and complete every destroy a crash or an interrupt left in
+        its journal; (topology, "apply" or "destroy") of each one whose objects it changed
+        (an apply interrupted after its commit needs nothing and is not listed), so that
+        the command which is its own backend (--local) can say what it did."""
+        finished: list[tuple[str, str]] = []
         for name in self.store.journals():
             path = self.store.journal_path(name)
             try:
@@ -764,7 +777,8 @@ class Engine:
                     if header is None:
                         path.unlink(missing_ok=True)
                         continue
-                    committed = (header.get("operation") == "apply" and record is not None
+                    operation = str(header.get("operation"))
+                    committed = (operation == "apply" and record is not None
                                  and record.generation == header.get("generation"))
                     if not committed:
                         require_root()
@@ -777,18 +791,13 @@ class Engine:
                         except BaseException:
                             journal.close()
                             raise
-                        if header.get("operation") == "destroy":
+                        if operation == "destroy":
                             self.store.remove(name)
                         journal.finish()
+                        finished.append((name, operation))
                     path.unlink(missing_ok=True)
-                    finished.append(name)
             except BusyError:  # another process holds the lock: it is running, not interrupted
                 continue
-        if not self._dhcp_reconciled:
-            self._dhcp_reconciled = True
-            self.store.remove_stale_locks()  # once per engine, like the DHCP reconciliation
-            self._reconcile_dhcp()
-        finished += await self.expire_trials()
         return finished
 
     def _reconcile_dhcp(self) -> None:

@@ -132,10 +132,54 @@ def test_ctrl_c_rolls_back_at_once(tmp_path: Path, clean_host: Any) -> None:
                              "--yes", str(topology)], env=env, capture_output=True, text=True,
                             cwd="/", timeout=120, check=False)
     assert result.returncode == 130, result.stderr
-    assert "interrupted; rolling back what was done" in result.stderr
+    assert result.stderr.endswith("netwright: interrupted; rolling back what was done\n"
+                                  "netwright: rolled back the interrupted apply of rb: what"
+                                  " it had changed is undone\n"), result.stderr
     assert wait_for_no_orphans(clean_host) == clean_host
     assert not list((tmp_path / "state").glob("*/*.journal"))
     assert not list((tmp_path / "state").glob("*/rb.json"))
+
+
+def test_ctrl_c_twice_leaves_the_rollback_to_the_next_command_which_says_so(
+        tmp_path: Path, clean_host: Any) -> None:
+    """A second Ctrl-C stops the rollback of the first: the command says the rollback is
+    half done, and the next command (here `status`) finishes it and says so, where it used
+    to remove the half-built namespaces without a word."""
+    from tests.engine.test_rollback import MULTI
+
+    topology = tmp_path / "rb.yaml"
+    topology.write_text(MULTI)
+    state = tmp_path / "state"
+    env = {**os.environ, "NETWRIGHT_STATE_DIR": str(state)}
+    # Ctrl-C at step 6, and again as the rollback begins (real SIGINTs, sent to itself)
+    code = ("import os, signal, sys\n"
+            "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+            "from netwright.backend.engine import engine as e\n"
+            "orig, converge = e.Engine.__init__, e.Engine._converge\n"
+            "def init(self, *a, **k):\n"
+            "    orig(self, *a, **k)\n"
+            "    self.fault = lambda i, s: i == 6 and os.kill(os.getpid(), signal.SIGINT)\n"
+            "async def again(self, *a, **k):\n"
+            "    os.kill(os.getpid(), signal.SIGINT)\n"
+            "    return await converge(self, *a, **k)\n"
+            "e.Engine.__init__, e.Engine._converge = init, again\n"
+            "from netwright.backend.cli.main import main\n"
+            "sys.exit(main(sys.argv[1:]))\n")
+    result = subprocess.run([str(ROOT / ".venv/bin/python"), "-c", code, "apply", "--local",
+                             "--yes", str(topology)], env=env, capture_output=True, text=True,
+                            cwd="/", timeout=120, check=False)
+    assert result.returncode == 130, result.stderr
+    assert result.stderr.endswith("netwright: interrupted again, so the rollback stopped"
+                                  " half-way; the next netwright command (with --local)"
+                                  " finishes it\n"), result.stderr
+    assert "r1" in netns_list() and list(state.glob("*/rb.journal")), "nothing half-built?"
+    status = cli("status", "--local", "rb", state_dir=state)
+    assert status.returncode == 1 and status.stderr == (
+        "netwright: rolled back the interrupted apply of rb: what it had changed is undone"
+        " (an earlier command stopped half-way)\n"
+        "netwright: topology rb is not deployed on this machine\n"), status.stderr
+    assert wait_for_no_orphans(clean_host) == clean_host
+    assert not list(state.glob("*/*.journal"))
 
 
 def test_progress_on_a_terminal(tmp_path: Path, clean_host: Any) -> None:
