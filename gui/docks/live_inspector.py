@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from netwright.gui.docks.inspector import Inspector
 from netwright.gui.model.document import Edit, TopologyDocument
+from netwright.gui.model.host_facts import HostFacts
 
 NOTICE = "Observed on the live host — read-only. Copy into Design to change it."
 NOTICE_NOTHING = ("The live host, read-only. Select a namespace, a link or a NIC to see what"
@@ -58,6 +59,10 @@ class LiveInspector(Inspector):
                 widget.setEnabled(False)
             elif isinstance(widget, QAbstractItemView):
                 widget.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+
+    def set_host_facts(self, facts: HostFacts | None) -> None:
+        super().set_host_facts(facts)
+        self.lock()  # the facts panel's button too
 
     def commit(self, name: str, raw: Any) -> bool:
         return False

@@ -85,6 +85,9 @@ class HostActions(_Base):
         self.host_view.set_facts(facts, note)
         self.host_view.set_in_design(set(self.document.snapshot.nics))
         self.inspector.set_host_facts(facts)
+        live = getattr(self, "live", None)  # made after the first facts may come
+        if live is not None:  # the live host's Observed dock: "On this host" for a NIC
+            live.inspector.set_host_facts(facts)
         self._show_problems(self.document.problems)
 
     def with_facts_problems(self, problems: list[Problem]) -> list[Problem]:
