@@ -72,6 +72,20 @@ def _is_gui_invocation(first: str) -> bool:
     )
 
 
+def _misplaced_command(args: list[str]) -> str:
+    """`netwright --lab plan FILE`: options before a command's name, which would start the
+    designer (with "plan" as the file to open, or "no display" on a server). The sentence
+    with the order that works, or "" when the arguments do not name a command."""
+    import shlex
+
+    for index, arg in enumerate(args[1:], start=1):
+        if arg in COMMANDS and not os.path.exists(arg):
+            fixed = [arg, *args[:index], *args[index + 1:]]
+            return (f"'{arg}' is a command, so it comes first, before its options: netwright"
+                    f" {shlex.join(fixed)}")
+    return ""
+
+
 def _in_order() -> None:
     """Make standard output line-buffered, as standard error is: written to a pipe or a file
     it kept its lines back until exit, so a command's closing sentence on stderr (adopt's
@@ -83,6 +97,9 @@ def _in_order() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list and args_list[0].startswith("-") and _misplaced_command(args_list):
+        print(f"netwright: {_misplaced_command(args_list)}", file=sys.stderr)
+        return EXIT_USAGE
     if not args_list or _is_gui_invocation(args_list[0]):
         # `netwright`, `netwright FILE.yaml`, `netwright --lab`: the designer.
         from netwright.gui.app import run as run_gui

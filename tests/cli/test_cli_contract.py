@@ -218,6 +218,18 @@ def test_the_designer_without_a_display_says_so(tmp_path: Path) -> None:
         in started.stderr and "Reinstalling" not in started.stderr
 
 
+def test_options_before_the_command_say_where_it_goes(tmp_path: Path) -> None:
+    """`netwright --lab plan x.yaml` started the designer (with "plan" as the file to
+    open), or on a server said the designer needs a display: never what was asked."""
+    for argv, fixed in ((["--lab", "plan", "x.yaml"], "netwright plan --lab x.yaml"),
+                        (["--local", "--yes", "apply", "a b.yaml"],
+                         "netwright apply --local --yes 'a b.yaml'")):
+        said = netwright(*argv, cwd=tmp_path)
+        assert said.returncode == 2, said.stderr[-500:]
+        assert said.stderr == (f"netwright: '{argv[-2]}' is a command, so it comes first,"
+                               f" before its options: {fixed}\n"), said.stderr[-500:]
+
+
 def test_an_output_that_fills_the_disk_is_a_sentence() -> None:
     """Standard output on a full disk (/dev/full) ended in a Python traceback."""
     for command in (["schema"], ["explain", str(ROOT / "examples" / "docker-bridge.yaml")]):
