@@ -173,7 +173,7 @@ class CaptureDialog(QDialog):
             self._stop_capture()
 
     def _stop_capture(self) -> None:
-        if self.job is not None and self.outcome is None:
+        if self.job is not None and self.outcome is None and self._cancelling is None:
             self.state.setText("Stopping…")
             self._cancelling = asyncio.ensure_future(self._cancel())
 
@@ -191,3 +191,9 @@ class CaptureDialog(QDialog):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         self._stop_capture()
         super().closeEvent(event)
+
+    def done(self, result: int) -> None:
+        """Esc (reject) hides a dialog without a close event: the capture ran on in the
+        backend, its writer with it, until the lab ended. Closed any way, it is stopped."""
+        self._stop_capture()
+        super().done(result)

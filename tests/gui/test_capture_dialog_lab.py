@@ -64,3 +64,29 @@ def test_capture_lists_the_checks_echoes_live(window: MainWindow, own_lab: Path,
     loop.run_until_complete(idle(window))
     window.plan_dialog.go.click()
     loop.run_until_complete(idle(window))
+
+
+def test_escape_stops_the_capture(window: MainWindow, own_lab: Path, tmp_path: Path,
+                                  loop: asyncio.AbstractEventLoop) -> None:
+    """Esc (or the window's close button) hid the dialog and left the capture running in
+    the backend, with its writer, until the lab ended: closed, the dialog stops it as Stop
+    does and keeps what was written."""
+    design = tmp_path / "guiesc.yaml"
+    design.write_text("netwright: 1\nname: guiesc\nnamespaces:\n  a: {}\ninterfaces:\n"
+                      "  va: {kind: veth, namespace: a, peer: vh}\n"
+                      "  vh: {kind: veth, peer: va}\n")
+    assert loop.run_until_complete(window.connect_backend()), window.backend_label.text()
+    assert window.open_path(design)
+    window.apply_action.trigger()
+    loop.run_until_complete(idle(window))
+    assert window.deploy_label.text() == "deployed", window.log.toPlainText()
+    out = tmp_path / "vh.pcapng"
+    dialog = window.capture_interface("vh", str(out))
+    assert dialog is not None
+    loop.run_until_complete(_until(lambda: dialog.job is not None or dialog.outcome is not None))
+    assert dialog.job is not None, dialog.outcome
+    dialog.reject()  # what Esc does
+    assert not dialog.isVisible()
+    loop.run_until_complete(_until(lambda: dialog.outcome is not None, timeout=10))
+    assert isinstance(dialog.outcome, dict) and dialog.outcome["ended"] == "stopped", dialog.outcome
+    assert out.stat().st_size > 0  # the pcapng header, at least: what was written is kept
