@@ -94,19 +94,24 @@ class KubernetesExportDialog(QDialog):
         self.losses.clear()
         try:
             losses = self.export().not_carried
-            check_k8s_namespace(self.namespace_field.text().strip() or None)
         except MultusOptionError as exc:
             self.summary.setText(str(exc))
             self.save_button.setEnabled(False)
             return
-        self.save_button.setEnabled(True)
         for note in losses:
             self.losses.addItem(not_carried_words(note, self.topology))
             self.losses.item(self.losses.count() - 1).setToolTip(f"in the file: {note.text()}")
         self.losses.setVisible(bool(losses))
-        self.summary.setText(
-            f"Not carried ({len(losses)}): the cluster will not have these." if losses
-            else "Everything in the design is carried.")
+        said = (f"Not carried ({len(losses)}): the cluster will not have these." if losses
+                else "Everything in the design is carried.")
+        try:  # a namespace being typed leaves the list of losses in view
+            check_k8s_namespace(self.namespace_field.text().strip() or None)
+        except MultusOptionError as exc:
+            self.summary.setText(f"{exc}. {said}")
+            self.save_button.setEnabled(False)
+            return
+        self.save_button.setEnabled(True)
+        self.summary.setText(said)
 
     def yaml_text(self) -> str:
         namespace = self.namespace_field.text().strip() or None

@@ -119,3 +119,18 @@ def test_the_window_says_where_the_yaml_went(window: MainWindow, seed: Path,
     window.export_k8s_action.trigger()
     assert out.exists()
     assert window.statusBar().currentMessage() == f"exported {out}"
+
+
+def test_a_namespace_being_typed_keeps_the_losses_in_view(window: MainWindow,
+                                                          qtbot: QtBot, tmp_path: Path) -> None:
+    """Typing the namespace ("My_NS" on the way to "my-ns") emptied the list of what the
+    cluster will not have, until the name was valid again."""
+    window.open_path(EXAMPLES / "vxlan-overlay.yaml")
+    dialog = KubernetesExportDialog(window.document.contract.topology(), str(tmp_path), window)
+    qtbot.addWidget(dialog)
+    listed = dialog.losses.count()
+    assert listed == 4
+    qtbot.keyClicks(dialog.namespace_field, "My_NS")
+    assert dialog.summary.text().startswith("'My_NS' is not a Kubernetes namespace name")
+    assert dialog.summary.text().endswith("Not carried (4): the cluster will not have these.")
+    assert dialog.losses.count() == listed and not dialog.save_button.isEnabled()
