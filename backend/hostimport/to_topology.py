@@ -228,8 +228,11 @@ class _Import:
 def _addresses(link: LinkState) -> list[str]:
     """The link's addresses as the file writes them: ``fd00::1/64 nodad`` for one the kernel
     holds with IFA_F_NODAD, so applying the file elsewhere adds it the same way (an address
-    added with DAD would be tentative for a second, or lost to a duplicate)."""
-    return [f"{cidr} nodad" if cidr in link.nodad else cidr for cidr in sorted(link.addresses)]
+    added with DAD would be tentative for a second, or lost to a duplicate). A leased one (a
+    lifetime: DHCP, SLAAC) is what the link has now too: without it a NIC would lose its
+    address and a route via the lease's gateway would be off-link."""
+    return [f"{cidr} nodad" if cidr in link.nodad else cidr
+            for cidr in sorted(link.addresses | link.leased)]
 
 
 def _gateway(ns: ObservedNamespace, nic: str) -> str | None:

@@ -59,6 +59,22 @@ def test_import_sees_every_namespace_and_link(live: LiveHost, tmp_path: Path) ->
         data.get("host", {}).get("nics", {}))
 
 
+def test_leased_addresses_are_imported(live: LiveHost, tmp_path: Path) -> None:
+    """An address with a lifetime, as a DHCP client (NetworkManager's on a laptop's NIC,
+    udhcpc in a namespace) sets it, was left out of the import: the NIC lost its address,
+    and a namespace routing via its lease's gateway made the whole import invalid ("next hop
+    172.31.0.1 is not on any subnet of obs-red"), so `import` and `check --host` refused."""
+    sh(f"ip -n {NAMED} addr change 172.31.0.2/24 dev eth0 valid_lft 300 preferred_lft 300")
+    sh("ip addr change 10.77.0.1/24 dev obsup0 valid_lft 300 preferred_lft 300")
+    data = _import(tmp_path)  # validates
+    links = data["interfaces"]
+    in_named = next(k for k, v in links.items() if v.get("namespace") == NAMED)
+    assert links[in_named]["addresses"] == ["172.31.0.2/24"]
+    assert links["obsup0"]["addresses"] == ["10.77.0.1/24"]
+    assert data["namespaces"][NAMED]["routes"] == [
+        {"to": "default", "via": "172.31.0.1", "dev": "eth0"}]
+
+
 def test_applying_the_import_changes_nothing(live: LiveHost, tmp_path: Path,
                                              engine: Engine) -> None:
     before = snapshot()
