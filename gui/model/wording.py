@@ -96,7 +96,15 @@ def _peer_absent(problem: Problem, found: re.Match[str]) -> str:
             " pair again from the palette (it adds both ends)")
 
 
+def _reserved_name(problem: Problem, found: re.Match[str]) -> str:
+    return (f"namespace {found['key']} {found['rest']}; rename it (select {found['key']},"
+            f" Inspector › Name, e.g. {found['new']})")
+
+
 _BY_CODE: dict[str, list[tuple[re.Pattern[str], _Rewrite]]] = {
+    "reserved-name": [(re.compile(
+        r"^namespace '(?P<key>[^']+)' (?P<rest>has the name .+); rename it"
+        r" \(e\.g\. (?P<new>[^)]+)\)$"), _reserved_name)],
     "nat-without-forwarding": [(re.compile(
         r"^(?P<head>.+ are not forwarded); add 'forwarding: \{ipv4: true\}'$"),
         _nat_forwarding)],
