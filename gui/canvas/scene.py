@@ -78,7 +78,8 @@ class TopologyScene(QGraphicsScene):
 
     create_requested = Signal(str, object, QPointF)  # kind, namespace (None = host), position
     wire_requested = Signal(str, str)  # from key, to key
-    reparent_requested = Signal(str, object, QPointF)  # interface, namespace (None = host), pos
+    # interface, namespace (None = host), pos, the drag that moved it there (0: none)
+    reparent_requested = Signal(str, object, QPointF, int)
     nodes_moved = Signal(int, dict)  # drag id, {key: (x, y)}
     file_dropped = Signal(str)
     refused = Signal(str)  # a gesture that cannot work, with the reason
@@ -542,7 +543,7 @@ class TopologyScene(QGraphicsScene):
             self._dragging = False
             self._settle()
         if dropped is not None:  # after the gesture: the item is replaced by a port
-            self.reparent_requested.emit(*dropped)
+            self.reparent_requested.emit(*dropped, self._drag_id)
 
     def _device_dropped_in_namespace(self, pos: QPointF) -> tuple[str, str, QPointF] | None:
         """An interface standing in the host, dragged alone and let go over a namespace's
@@ -610,7 +611,7 @@ class TopologyScene(QGraphicsScene):
         target = self.namespace_at(pos)
         if target == self.document.snapshot.namespace_of(port.key):
             return
-        self.reparent_requested.emit(port.key, target, self.snapped(pos))
+        self.reparent_requested.emit(port.key, target, self.snapped(pos), 0)
 
     def contextMenuEvent(self, event: QGraphicsSceneContextMenuEvent) -> None:  # noqa: N802
         """Right-click: the item (or wire) under the pointer is selected and offered."""

@@ -591,13 +591,21 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
                 self.fill_new_child(str(edit.path[1]))
         return True
 
-    def reparent(self, key: str, namespace: str | None, pos: QPointF) -> None:
+    def reparent(self, key: str, namespace: str | None, pos: QPointF, drag: int = 0) -> None:
+        """``key`` into ``namespace``; ``drag``: the drag that moved it there in the host,
+        whose move becomes part of this one undo step (Undo puts it back where it stood)."""
         try:
             edits = reparent_edits(self.document.snapshot, key, namespace, pos.x(), pos.y())
         except EditRefusedError as exc:
             self.statusBar().showMessage(str(exc), 6000)
             return
         if edits:
+            stack = self.document.undo_stack
+            moved = stack.command(stack.index() - 1) if drag and stack.index() else None
+            if isinstance(moved, MoveCommand) and moved.drag == drag and moved.keys == [key]:
+                stack.undo()  # the drag's own move, taken back: the drop is the one step
+                edits = reparent_edits(self.document.snapshot, key, namespace, pos.x(),
+                                       pos.y())
             self.push(ReparentCommand(self.document, key, namespace, edits))
             self.scene.select_keys([key])
             self.fill_new_child(key)

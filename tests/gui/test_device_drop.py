@@ -46,8 +46,12 @@ def test_a_host_interface_dropped_into_a_namespace_goes_into_it(window: MainWind
     assert snapshot.namespace_of("v1") == "net1"
     assert "v1" not in snapshot.layout  # a port of net1 now, drawn inside it
     assert window.scene.selected_keys() == ["v1"]
-    window.undo_action.trigger()  # back in the host
+    stack = window.document.undo_stack
+    assert stack.undoText() == "Move v1 to net1"
+    window.undo_action.trigger()  # one step: back in the host, where it stood
     assert window.document.snapshot.namespace_of("v1") is None
+    assert window.document.snapshot.layout["v1"] == (-200, 0)
+    assert stack.index() == 0
 
 
 def test_a_nic_dropped_on_a_namespace_only_moves(window: MainWindow, tmp_path: Path) -> None:
