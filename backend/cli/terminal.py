@@ -6,12 +6,15 @@ Shared by the direct path (``--local``, cmd_engine), the backend path (cli/via_b
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import select
+import signal
 import sys
+import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -130,10 +133,37 @@ def refuse_unconfirmed_apply(assume_yes: bool) -> int | None:
     if not sys.stdin.isatty():
         print("netwright: not applying without confirmation; add --yes", file=sys.stderr)
         return 2
-    if input("Apply these changes? [y/N] ").strip().lower() not in ("y", "yes"):
+    try:
+        with _ctrl_c_raises():
+            answer = input("Apply these changes? [y/N] ")
+    except KeyboardInterrupt:
+        print("\nnothing changed")
+        return EXIT_INTERRUPTED
+    except EOFError:  # Ctrl+D: no answer is no
+        answer = ""
+        print()
+    if answer.strip().lower() not in ("y", "yes"):
         print("nothing changed")
         return 1
     return None
+
+
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command Ctrl+C ended
+
+
+@contextlib.contextmanager
+def _ctrl_c_raises() -> Iterator[None]:
+    """Python's own SIGINT handler while a prompt waits. The prompts run inside asyncio.run,
+    whose handler only cancels the command's task, which a blocking read never notices: the
+    first Ctrl+C at "Apply these changes? [y/N]" was swallowed and the command waited on."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def show(result: Any, as_json: bool) -> None:
@@ -256,11 +286,17 @@ def ask_with_timeout(question: str, seconds: float) -> str | None:
     """A line typed on the terminal within ``seconds``, lowercased; None if none came."""
     sys.stderr.write(question)
     sys.stderr.flush()
-    ready, _, _ = select.select([sys.stdin], [], [], seconds)
-    if not ready:
+    try:
+        with _ctrl_c_raises():
+            ready, _, _ = select.select([sys.stdin], [], [], seconds)
+            line = sys.stdin.readline() if ready else None
+    except KeyboardInterrupt:  # Ctrl+C: no, as with netplan try
+        sys.stderr.write("\n")
+        return "n"
+    if line is None:
         sys.stderr.write("\n")
         return None
-    return sys.stdin.readline().strip().lower()
+    return line.strip().lower()
 
 
 class TerminalProgress:

@@ -182,6 +182,47 @@ def test_ctrl_c_twice_leaves_the_rollback_to_the_next_command_which_says_so(
     assert not list(state.glob("*/*.journal"))
 
 
+def test_ctrl_c_at_the_apply_prompt_answers_no_at_once(tmp_path: Path,
+                                                     clean_host: Any) -> None:
+    """Ctrl-C at "Apply these changes? [y/N]": the prompt waits inside asyncio.run, whose
+    SIGINT handler only cancels the command's task, so the first Ctrl-C was swallowed and
+    the command went on waiting for an answer. It now ends at once, changing nothing."""
+    import pty
+    import select
+    import signal
+    import time
+
+    topology = tmp_path / "diff.yaml"
+    topology.write_text(BASE)
+    env = {**os.environ, "NETWRIGHT_STATE_DIR": str(tmp_path / "state")}
+    master, slave = pty.openpty()
+    child = subprocess.Popen([NETWRIGHT, "apply", "--local", str(topology)],
+                             stdin=slave, stdout=slave, stderr=slave, env=env, cwd="/")
+    os.close(slave)
+    seen = b""
+    try:
+        deadline = time.monotonic() + 30
+        while b"Apply these changes? [y/N]" not in seen:
+            assert time.monotonic() < deadline, seen.decode(errors="replace")
+            if select.select([master], [], [], 0.1)[0]:
+                seen += os.read(master, 65536)
+        child.send_signal(signal.SIGINT)
+        exited = child.wait(timeout=10)  # it waited for a line before
+        while select.select([master], [], [], 0.1)[0]:
+            try:
+                seen += os.read(master, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+        os.close(master)
+    assert exited == 130, seen.decode(errors="replace")
+    assert seen.decode().rstrip().endswith("nothing changed"), seen.decode(errors="replace")
+    assert wait_for_no_orphans(clean_host) == clean_host
+
+
 def test_progress_on_a_terminal(tmp_path: Path, clean_host: Any) -> None:
     """On a terminal, apply shows [done/total] progress; piped output has none."""
     import pty
