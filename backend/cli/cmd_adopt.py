@@ -54,7 +54,14 @@ def _confirm(name: str, texts: list[str], yes: bool) -> None:
     if not sys.stdin.isatty():
         raise AdoptNotConfirmed("nothing adopted: confirm each object interactively, or pass"
                                 " --yes")
-    answer = input(f"Adopt these {len(texts)} object(s)? [y/N] ").strip().lower()
+    from netwright.backend.cli.terminal import ctrl_c_raises
+
+    try:
+        with ctrl_c_raises():  # the backend's path asks inside asyncio.run
+            answer = input(f"Adopt these {len(texts)} object(s)? [y/N] ").strip().lower()
+    except (KeyboardInterrupt, EOFError):
+        print()
+        answer = ""
     if answer not in ("y", "yes"):
         raise AdoptNotConfirmed("nothing adopted")
 

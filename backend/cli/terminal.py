@@ -134,7 +134,7 @@ def refuse_unconfirmed_apply(assume_yes: bool) -> int | None:
         print("netwright: not applying without confirmation; add --yes", file=sys.stderr)
         return 2
     try:
-        with _ctrl_c_raises():
+        with ctrl_c_raises():
             answer = input("Apply these changes? [y/N] ")
     except KeyboardInterrupt:
         print("\nnothing changed")
@@ -152,7 +152,7 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command Ctrl+C ende
 
 
 @contextlib.contextmanager
-def _ctrl_c_raises() -> Iterator[None]:
+def ctrl_c_raises() -> Iterator[None]:
     """Python's own SIGINT handler while a prompt waits. The prompts run inside asyncio.run,
     whose handler only cancels the command's task, which a blocking read never notices: the
     first Ctrl+C at "Apply these changes? [y/N]" was swallowed and the command waited on."""
@@ -287,7 +287,7 @@ def ask_with_timeout(question: str, seconds: float) -> str | None:
     sys.stderr.write(question)
     sys.stderr.flush()
     try:
-        with _ctrl_c_raises():
+        with ctrl_c_raises():
             ready, _, _ = select.select([sys.stdin], [], [], seconds)
             line = sys.stdin.readline() if ready else None
     except KeyboardInterrupt:  # Ctrl+C: no, as with netplan try
