@@ -242,6 +242,7 @@ async def _destroy(args: argparse.Namespace) -> int:
     subject = _name_of(args.subject)
     name = subject if isinstance(subject, str) else subject.name
     engine = _engine(args)
+    deployed = name in await engine.deployments()
     progress = TerminalProgress(not args.json)
     try:  # given the file, destroy also finds what a lost state file no longer lists
         result = await engine.destroy(subject, progress=progress)
@@ -252,7 +253,12 @@ async def _destroy(args: argparse.Namespace) -> int:
         from netwright.backend.lab import destroy_lab
 
         lab_removed = await destroy_lab(state_dir=args.state_dir)
-    report_destroyed(name, result, args.json, lab_removed=lab_removed)
+    if not deployed and not result.plan.steps and not args.json:  # not "destroyed NAME"
+        where = "the lab host" if args.lab else "this machine"
+        print(f"nothing to destroy: {name} is not deployed on {where}, and nothing of it"
+              " was found")
+    else:
+        report_destroyed(name, result, args.json, lab_removed=lab_removed)
     if lab_removed and not args.json:
         print("removed the lab host (no deployment left in it)")
     return EXIT_OK

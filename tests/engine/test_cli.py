@@ -109,6 +109,22 @@ def test_clear_messages(tmp_path: Path, clean_host: Any) -> None:
     assert "Traceback" not in invalid.stderr
 
 
+def test_destroying_a_file_never_deployed_says_there_was_nothing(tmp_path: Path,
+                                                                 clean_host: Any) -> None:
+    """`destroy --local FILE` of a design that is not deployed (and has left nothing: it
+    also removes what a lost state file no longer lists) said "destroyed diff (0 step(s))"."""
+    topology = tmp_path / "diff.yaml"
+    topology.write_text(BASE)
+    state = tmp_path / "state"
+    done = cli("destroy", "--local", str(topology), state_dir=state)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ("nothing to destroy: diff is not deployed on this machine, and"
+                           " nothing of it was found\n"), done.stdout
+    assert cli("apply", "--local", "--yes", str(topology), state_dir=state).returncode == 0
+    done = cli("destroy", "--local", str(topology), state_dir=state)
+    assert done.returncode == 0 and done.stdout.startswith("destroyed diff ("), done.stdout
+
+
 def test_ctrl_c_rolls_back_at_once(tmp_path: Path, clean_host: Any) -> None:
     """Ctrl-C in the middle of an apply: the command itself rolls back before it exits."""
     from tests.engine.test_rollback import MULTI
