@@ -222,10 +222,7 @@ class Status:
         return data
 
     def render(self) -> str:
-        head = f"{self.topology}: " + (
-            "deployed" if self.deployed else "not deployed"
-        ) + (", as designed" if self.ok else "")
-        lines = [head]
+        lines = [f"{self.topology}: {self._state_words()}"]
         if self.deployed and self.source is not None and self.source.words():
             lines.append(f"  deployed {self.source.words(host=True)}")
         for o in self.objects:
@@ -235,3 +232,17 @@ class Status:
         if self.awaiting_confirmation is not None:
             lines.append(awaiting_text(self.topology, self.awaiting_confirmation))
         return "\n".join(lines)
+
+    def _state_words(self) -> str:
+        """"deployed, as designed", or what is not: "deployed, not as designed: 1 drifted,
+        2 missing" (a bare "deployed" above a list of 30 objects hid the one that drifted)."""
+        if not self.deployed:
+            return "not deployed"
+        if self.ok:
+            return "deployed, as designed"
+        counts: dict[str, int] = {}
+        for o in self.objects:
+            if o.state != "present":
+                counts[o.state] = counts.get(o.state, 0) + 1
+        return "deployed, not as designed: " + ", ".join(f"{n} {state}"
+                                                          for state, n in counts.items())

@@ -23,3 +23,16 @@ def test_a_backend_that_does_not_label_the_hosts_part_claims_nothing_it_may_lack
     design may not have (the OpenStack example holds only a port firewall table)."""
     status = Status("openstack", True, [ObjectStatus("host", "host", "present")])
     assert status.render().splitlines()[1:] == ["  present  the host's part of the design"]
+
+
+def test_the_first_line_says_what_is_not_as_designed() -> None:
+    """A drifted deployment's first line was a bare "docker: deployed", the drift hidden
+    somewhere in the list below."""
+    status = Status("docker", True, [
+        ObjectStatus("c1", "namespace", "missing"),
+        ObjectStatus("c2", "namespace", "present"),
+        ObjectStatus("veth-c1", "interface", "drifted", ["address 172.17.0.2/16 missing"]),
+        ObjectStatus("veth-c2", "interface", "drifted", ["down"])])
+    assert status.render().splitlines()[0] == ("docker: deployed, not as designed: 1 missing,"
+                                               " 2 drifted")
+    assert Status("docker", True, []).render() == "docker: deployed, as designed"
