@@ -47,17 +47,54 @@ def application_icon() -> QIcon:
 EXIT_NO_DISPLAY = 2
 
 
+_ELSEWHERE = ("start it from a desktop session, or over SSH with 'ssh -X'; the commands work"
+              " here too (netwright --help)")
+
+
 def no_display(argv: Sequence[str]) -> str:
     """Why no window can open in this session, in words ("" when one can): without a
     display Qt aborts with "no Qt platform plugin could be initialized. Reinstalling the
-    application may fix this problem", which sends a user over SSH the wrong way."""
-    chosen = any(os.environ.get(key) for key in ("DISPLAY", "WAYLAND_DISPLAY",
-                                                  "QT_QPA_PLATFORM"))
-    if chosen or "-platform" in argv or QApplication.instance() is not None:
+    application may fix this problem", which sends a user over SSH the wrong way; it does
+    the same when DISPLAY names an X server that is not there (a stale or copied DISPLAY)."""
+    if "-platform" in argv or QApplication.instance() is not None:
         return ""
-    return ("the designer needs a graphical display, and this session has none (neither"
-            " DISPLAY nor WAYLAND_DISPLAY is set): start it from a desktop session, or over"
-            " SSH with 'ssh -X'; the commands work here too (netwright --help)")
+    if os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM"):
+        return ""
+    display = os.environ.get("DISPLAY", "")
+    if not display:
+        return ("the designer needs a graphical display, and this session has none (neither"
+                f" DISPLAY nor WAYLAND_DISPLAY is set): {_ELSEWHERE}")
+    if x_server_absent(display):
+        return (f"the designer cannot reach the display DISPLAY={display}: no X server"
+                f" answers there; {_ELSEWHERE}")
+    return ""
+
+
+def x_server_absent(display: str) -> bool:
+    """Whether nothing listens at X display ``display`` (":0", "unix:0", "localhost:10.0"):
+    its socket under /tmp/.X11-unix (or the abstract one), or TCP port 6000 + n. A form
+    this does not read is left to Qt."""
+    import socket
+
+    host, _, rest = display.rpartition(":")
+    number = rest.split(".", 1)[0]
+    if not number.isdigit() or "/" in host:
+        return False
+    if host not in ("", "unix"):
+        try:
+            socket.create_connection((host, 6000 + int(number)), timeout=2).close()
+        except OSError:
+            return True
+        return False
+    for address in (f"/tmp/.X11-unix/X{number}", f"\0/tmp/.X11-unix/X{number}"):
+        with socket.socket(socket.AF_UNIX) as sock:
+            sock.settimeout(2)
+            try:
+                sock.connect(address)
+            except OSError:
+                continue
+            return False
+    return True
 
 
 def run(argv: list[str]) -> int:

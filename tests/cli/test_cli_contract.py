@@ -218,6 +218,22 @@ def test_the_designer_without_a_display_says_so(tmp_path: Path) -> None:
         in started.stderr and "Reinstalling" not in started.stderr
 
 
+def test_the_designer_with_a_display_nobody_serves_says_so(tmp_path: Path) -> None:
+    """DISPLAY left over (a closed session, a copied environment): Qt aborted with the same
+    "Reinstalling the application may fix this problem" and a core dump."""
+    free = next(n for n in range(4242, 4342) if not Path(f"/tmp/.X11-unix/X{n}").exists())
+    stale = {**{key: value for key, value in os.environ.items()
+                if key not in ("WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}, "DISPLAY": f":{free}"}
+    started = subprocess.run([sys.executable, "-m", "netwright.backend.cli.main"],
+                             cwd=tmp_path, env=stale, capture_output=True, text=True,
+                             timeout=60, check=False)
+    assert started.returncode == 2, started.stderr[-500:]
+    assert started.stderr == (f"netwright: the designer cannot reach the display DISPLAY=:{free}:"
+                              " no X server answers there; start it from a desktop session, or"
+                              " over SSH with 'ssh -X'; the commands work here too (netwright"
+                              " --help)\n"), started.stderr[-500:]
+
+
 def test_options_before_the_command_say_where_it_goes(tmp_path: Path) -> None:
     """`netwright --lab plan x.yaml` started the designer (with "plan" as the file to
     open), or on a server said the designer needs a display: never what was asked."""
