@@ -125,14 +125,12 @@ def test_destroying_a_file_never_deployed_says_there_was_nothing(tmp_path: Path,
     assert done.returncode == 0 and done.stdout.startswith("destroyed diff ("), done.stdout
 
 
-def test_ctrl_c_rolls_back_at_once(tmp_path: Path, clean_host: Any) -> None:
-    """Ctrl-C in the middle of an apply: the command itself rolls back before it exits."""
-    from tests.engine.test_rollback import MULTI
-
-    topology = tmp_path / "rb.yaml"
-    topology.write_text(MULTI)
-    env = {**os.environ, "NETWRIGHT_STATE_DIR": str(tmp_path / "state")}
-    # a fault hook makes the command send itself SIGINT at step 6, as a user's Ctrl-C would
+def _apply_interrupted_at_step_6(topology: Path, state: Path,
+                                 more: str = "") -> subprocess.CompletedProcess[str]:
+    """`netwright apply --local --yes TOPOLOGY` that sends itself SIGINT at step 6, as a
+    user's Ctrl-C would (a fault hook); ``more``: Python run before the command, after the
+    engine module is imported as ``e``."""
+    env = {**os.environ, "NETWRIGHT_STATE_DIR": str(state)}
     # SIGINT's default action first: a shell's background job inherits it ignored
     code = ("import os, signal, sys\n"
             "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
@@ -142,11 +140,21 @@ def test_ctrl_c_rolls_back_at_once(tmp_path: Path, clean_host: Any) -> None:
             "    orig(self, *a, **k)\n"
             "    self.fault = lambda i, s: i == 6 and os.kill(os.getpid(), signal.SIGINT)\n"
             "e.Engine.__init__ = init\n"
+            f"{more}"
             "from netwright.backend.cli.main import main\n"
             "sys.exit(main(sys.argv[1:]))\n")
-    result = subprocess.run([str(ROOT / ".venv/bin/python"), "-c", code, "apply", "--local",
-                             "--yes", str(topology)], env=env, capture_output=True, text=True,
-                            cwd="/", timeout=120, check=False)
+    return subprocess.run([str(ROOT / ".venv/bin/python"), "-c", code, "apply", "--local",
+                           "--yes", str(topology)], env=env, capture_output=True, text=True,
+                          cwd="/", timeout=120, check=False)
+
+
+def test_ctrl_c_rolls_back_at_once(tmp_path: Path, clean_host: Any) -> None:
+    """Ctrl-C in the middle of an apply: the command itself rolls back before it exits."""
+    from tests.engine.test_rollback import MULTI
+
+    topology = tmp_path / "rb.yaml"
+    topology.write_text(MULTI)
+    result = _apply_interrupted_at_step_6(topology, tmp_path / "state")
     assert result.returncode == 130, result.stderr
     assert result.stderr.endswith("netwright: interrupted; rolling back what was done\n"
                                   "netwright: rolled back the interrupted apply of rb: what"
@@ -166,24 +174,13 @@ def test_ctrl_c_twice_leaves_the_rollback_to_the_next_command_which_says_so(
     topology = tmp_path / "rb.yaml"
     topology.write_text(MULTI)
     state = tmp_path / "state"
-    env = {**os.environ, "NETWRIGHT_STATE_DIR": str(state)}
-    # Ctrl-C at step 6, and again as the rollback begins (real SIGINTs, sent to itself)
-    code = ("import os, signal, sys\n"
-            "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
-            "from netwright.backend.engine import engine as e\n"
-            "orig, converge = e.Engine.__init__, e.Engine._converge\n"
-            "def init(self, *a, **k):\n"
-            "    orig(self, *a, **k)\n"
-            "    self.fault = lambda i, s: i == 6 and os.kill(os.getpid(), signal.SIGINT)\n"
-            "async def again(self, *a, **k):\n"
-            "    os.kill(os.getpid(), signal.SIGINT)\n"
-            "    return await converge(self, *a, **k)\n"
-            "e.Engine.__init__, e.Engine._converge = init, again\n"
-            "from netwright.backend.cli.main import main\n"
-            "sys.exit(main(sys.argv[1:]))\n")
-    result = subprocess.run([str(ROOT / ".venv/bin/python"), "-c", code, "apply", "--local",
-                             "--yes", str(topology)], env=env, capture_output=True, text=True,
-                            cwd="/", timeout=120, check=False)
+    # and again as the rollback begins
+    result = _apply_interrupted_at_step_6(topology, state, (
+        "converge = e.Engine._converge\n"
+        "async def again(self, *a, **k):\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    return await converge(self, *a, **k)\n"
+        "e.Engine._converge = again\n"))
     assert result.returncode == 130, result.stderr
     assert result.stderr.endswith("netwright: interrupted again, so the rollback stopped"
                                   " half-way; the next netwright command (with --local)"
@@ -203,39 +200,15 @@ def test_ctrl_c_at_the_apply_prompt_answers_no_at_once(tmp_path: Path,
     """Ctrl-C at "Apply these changes? [y/N]": the prompt waits inside asyncio.run, whose
     SIGINT handler only cancels the command's task, so the first Ctrl-C was swallowed and
     the command went on waiting for an answer. It now ends at once, changing nothing."""
-    import pty
-    import select
-    import signal
-    import time
+    from tests.tools.pty_prompt import interrupt_at_prompt
 
     topology = tmp_path / "diff.yaml"
     topology.write_text(BASE)
     env = {**os.environ, "NETWRIGHT_STATE_DIR": str(tmp_path / "state")}
-    master, slave = pty.openpty()
-    child = subprocess.Popen([NETWRIGHT, "apply", "--local", str(topology)],
-                             stdin=slave, stdout=slave, stderr=slave, env=env, cwd="/")
-    os.close(slave)
-    seen = b""
-    try:
-        deadline = time.monotonic() + 30
-        while b"Apply these changes? [y/N]" not in seen:
-            assert time.monotonic() < deadline, seen.decode(errors="replace")
-            if select.select([master], [], [], 0.1)[0]:
-                seen += os.read(master, 65536)
-        child.send_signal(signal.SIGINT)
-        exited = child.wait(timeout=10)  # it waited for a line before
-        while select.select([master], [], [], 0.1)[0]:
-            try:
-                seen += os.read(master, 65536)
-            except OSError:  # EIO: the child closed the terminal
-                break
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
-        os.close(master)
-    assert exited == 130, seen.decode(errors="replace")
-    assert seen.decode().rstrip().endswith("nothing changed"), seen.decode(errors="replace")
+    exited, seen = interrupt_at_prompt([NETWRIGHT, "apply", "--local", str(topology)],
+                                       b"Apply these changes? [y/N]", env)
+    assert exited == 130, seen
+    assert seen.rstrip().endswith("nothing changed"), seen
     assert wait_for_no_orphans(clean_host) == clean_host
 
 
