@@ -87,6 +87,8 @@ def parse_yaml(text: str) -> tuple[Any, YAML]:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
         reason = exc.problem or exc.context or "the text is not valid YAML"
+        if "'\\t'" in reason:  # "found character '\t' that cannot start any token"
+            reason = "a tab where YAML allows only spaces: indent with spaces, not tabs"
         raise TopologyError(
             [_problem("yaml-syntax", f"not valid YAML: {reason}", line, column)]
         ) from None

@@ -84,3 +84,13 @@ def test_validate_prints_the_sentence(tmp_path: object, capsys: pytest.CaptureFi
     assert main(["validate", str(bad)]) == 1
     out = capsys.readouterr().out
     assert f"{bad}:4:3: error yaml-syntax: this merge key ('<<') merges" in out
+
+
+def test_a_tab_in_the_indentation_says_to_use_spaces() -> None:
+    """An editor that indents with tabs: "found character '\\t' that cannot start any
+    token" named the character in Python's escape and not the cure."""
+    text = "netwright: 1\nname: a\nnamespaces:\n\tn1: {}\n"
+    for found in (problems_of(text), daemon_problems(text)):
+        assert [(p.code, p.line) for p in found] == [("yaml-syntax", 4)]
+        assert found[0].message == ("not valid YAML: a tab where YAML allows only spaces:"
+                                    " indent with spaces, not tabs"), found[0].message
