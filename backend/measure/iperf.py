@@ -221,7 +221,8 @@ def measure(subject: Any, source: str, target: str, options: MeasureOptions,
             raise MeasureOptionsError(f"'{key}' is not a namespace of {topology.name} (namespaces:"
                                f" {known})")
     if source == target:
-        raise MeasureOptionsError("measure between two different namespaces")
+        raise MeasureOptionsError(f"A and B are both {source}: iperf3 measures between two"
+                                  " different namespaces (A sends, B receives)")
     address = target_address(topology, source, target)
     iperf3 = _iperf3()
     command = ["nsenter", f"--net={netns_path(disk[source])}", iperf3, "-c", address,
