@@ -164,7 +164,8 @@ def _where(subject: Any) -> tuple[Topology, Where]:
     if files is not None:  # the live host: its namespaces are files, no lease to fill in
         return topology, Where({}, subject.host_netns, files=dict(files))
     # leased addresses are probed like static ones (an interface without a lease stays out)
-    topology = with_leases(topology, getattr(subject, "leases", None) or {})
+    topology = with_leases(topology, getattr(subject, "leases", None) or {},
+                           getattr(subject, "lease_gateways", None) or {})
     return topology, Where(dict(subject.namespaces), subject.host_netns)
 
 

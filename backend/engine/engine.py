@@ -270,8 +270,11 @@ class Engine:
         namespaces = {key: self.target.netns_name(key) or "" for key in topology.namespaces}
         interfaces = {key: (topology.kernel_name(key), self.target.netns_name(link.namespace))
                       for key, link in topology.interfaces.items()}
-        leases = {key: lease.address for key, lease in self.dhcp.leases(name).items()}
-        return Deployment(name, topology, self.target, namespaces, interfaces, leases)
+        held = self.dhcp.leases(name)
+        return Deployment(name, topology, self.target, namespaces, interfaces,
+                          {key: lease.address for key, lease in held.items()},
+                          {key: lease.default_route for key, lease in held.items()
+                           if lease.default_route})
 
     async def dhcp_clients(self, name: str) -> list[ClientState]:
         """Per ``dhcp`` interface of deployed topology ``name``: its client, lease and last

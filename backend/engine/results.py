@@ -30,6 +30,9 @@ class Deployment:
     interfaces: dict[str, tuple[str, str | None]]
     leases: dict[str, str] = field(default_factory=dict)
     """Interface key → the address (CIDR) its DHCP client holds now."""
+    lease_gateways: dict[str, str] = field(default_factory=dict)
+    """Interface key → the router of the default route its DHCP client added (the namespace
+    had none of its own: ``dhcp/script.py``)."""
 
     @property
     def host_netns(self) -> str | None:

@@ -17,7 +17,7 @@ from netwright.backend.dhcp.lab_server import (
     lab_server_dir,
 )
 from netwright.backend.engine import Engine, NotDeployed, Target, default_state_dir
-from netwright.backend.lab.lans import gateway_cidr, lans, overlap, router_end, served_lan
+from netwright.backend.lab.lans import Lan, gateway_cidr, lans, overlap, router_end, served_lan
 from netwright.backend.lab.shared_lan import shared_lan_notes
 from netwright.backend.topology.model import HostNic, Topology
 
@@ -81,6 +81,9 @@ def lab_topology(nics: dict[str, HostNic], target: Target,
         "outside0": {"kind": "veth", "peer": "r-outside", "namespace": outside,
                      "addresses": [f"{LAB_OUTSIDE_ADDRESS}/{_OUTSIDE_PREFIX}"]},
     }
+    separated = _separate_lans(lans(nics))
+    if separated:
+        namespaces[router]["firewall"] = separated
     for lan in lans(nics):
         if lan.bridged:
             interfaces[lan.router_interface] = {"kind": "bridge", "namespace": router,
@@ -106,6 +109,27 @@ def lab_topology(nics: dict[str, HostNic], target: Target,
         "description": "Netwright lab host: emulated uplink NICs, router, outside address",
         "namespaces": namespaces, "interfaces": interfaces,
     })
+
+
+def _separate_lans(found: list[Lan]) -> dict[str, Any] | None:
+    """The router's rules that keep its LANs apart, as separate routers would: each LAN
+    reaches the outside, never another LAN nor that LAN's gateway address. The checks
+    predict exactly that (a LAN's gateway routes nothing it does not know "beyond what the
+    topology describes"); one router forwarding between a laptop's Wi-Fi and Ethernet LANs
+    made each such pair a mismatch. None with fewer than two LANs."""
+    if len(found) < 2:
+        return None
+    forward, into = [], []
+    for lan in found:
+        for other in found:
+            if other is lan:
+                continue
+            forward.append({"action": "drop", "in": lan.router_interface,
+                            "out": other.router_interface})
+            into += [{"action": "drop", "in": lan.router_interface,
+                      "to": str(ipaddress.ip_interface(gateway).ip)}
+                     for gateway in other.gateways]
+    return {"forward": {"rules": forward}, **({"input": {"rules": into}} if into else {})}
 
 
 def _infra_engine(state_dir: Path | None) -> Engine:

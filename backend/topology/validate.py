@@ -515,10 +515,13 @@ def warn_missing_default(t: Topology) -> Iterator[Problem]:
         # kernel, "Nexthop has invalid gateway")
         near = [(nic, gw) for nic, gw in gateways
                 if any(ipaddress.ip_address(str(gw)) in net for net in subnets)]
-        if not subnets:  # DHCP only: the lease decides which subnet, any NIC's may do
-            near = gateways
         head = (f"{ns} has addresses but no default route, so anything outside its subnets"
                 " is 'Network is unreachable'; ")
+        if not subnets:  # DHCP only: the lease decides which subnet, any NIC's may do
+            near = gateways
+            head = (f"{ns} has no default route of its own: its DHCP client adds one only if"
+                    " the server names a router (else anything outside its subnet is 'Network"
+                    " is unreachable'); ")
         if not near:
             yield _warning("no-default-route", ("namespaces", ns),
                            f"{head}add a default route via a router on one of its subnets"
