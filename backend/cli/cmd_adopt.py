@@ -54,11 +54,11 @@ def _confirm(name: str, texts: list[str], yes: bool) -> None:
     if not sys.stdin.isatty():
         raise AdoptNotConfirmed("nothing adopted: confirm each object interactively, or pass"
                                 " --yes")
-    from netwright.backend.cli.terminal import ctrl_c_raises
+    from netwright.backend.cli.terminal import ctrl_c_raises, typed_input
 
     try:
         with ctrl_c_raises():  # the backend's path asks inside asyncio.run
-            answer = input(f"Adopt these {len(texts)} object(s)? [y/N] ").strip().lower()
+            answer = typed_input(f"Adopt these {len(texts)} object(s)? [y/N] ").strip().lower()
     except (KeyboardInterrupt, EOFError):
         print()
         answer = ""

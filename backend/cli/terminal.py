@@ -135,7 +135,7 @@ def refuse_unconfirmed_apply(assume_yes: bool) -> int | None:
         return 2
     try:
         with ctrl_c_raises():
-            answer = input("Apply these changes? [y/N] ")
+            answer = typed_input("Apply these changes? [y/N] ")
     except KeyboardInterrupt:
         print("\nnothing changed")
         return EXIT_INTERRUPTED
@@ -164,6 +164,36 @@ def ctrl_c_raises() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+#: How long one wait for a typed line lasts before pending signals are looked at again.
+_SLICE = 0.2
+
+
+def typed_input(question: str) -> str:
+    """``input(question)`` on a terminal, except that a Ctrl+C at any moment of the wait
+    raises KeyboardInterrupt (within ``_SLICE``): input() misses one that lands between
+    writing the question and starting its read (CPython looks for signals only when the
+    read is interrupted), and the command then waits for a line that nobody will type.
+    EOFError at end of input (Ctrl+D), as input() raises it."""
+    sys.stdout.write(question)
+    sys.stdout.flush()
+    line = _typed_line(None)
+    if not line:
+        raise EOFError
+    return line.rstrip("\n")
+
+
+def _typed_line(seconds: float | None) -> str | None:
+    """The next line on standard input ("" at its end), waited for in slices so that a
+    pending signal's handler runs; None when ``seconds`` pass first (None: no limit)."""
+    deadline = None if seconds is None else time.monotonic() + seconds
+    while True:
+        wait = _SLICE if deadline is None else min(_SLICE, deadline - time.monotonic())
+        if wait <= 0:
+            return None
+        if select.select([sys.stdin], [], [], wait)[0]:
+            return sys.stdin.readline()
 
 
 def show(result: Any, as_json: bool) -> None:
@@ -288,8 +318,7 @@ def ask_with_timeout(question: str, seconds: float) -> str | None:
     sys.stderr.flush()
     try:
         with ctrl_c_raises():
-            ready, _, _ = select.select([sys.stdin], [], [], seconds)
-            line = sys.stdin.readline() if ready else None
+            line = _typed_line(seconds)
     except KeyboardInterrupt:  # Ctrl+C: no, as with netplan try
         sys.stderr.write("\n")
         return "n"

@@ -198,7 +198,7 @@ def test_a_link_put_in_our_group_is_foreign_never_ours(engine: Engine,
     assert by["victim0"].state == "foreign"
     assert "does not carry the topology's marker: Netwright did not create it" in (
         by["victim0"].differences[0])
-    assert not status.ok and "as designed" not in status.render()
+    assert not status.ok and "deployed, as designed" not in status.render()
     assert [o.object for o in status.objects if o.state != "present"] == ["victim0"]
     plan = run(engine.plan(topology))
     assert plan.steps == []
