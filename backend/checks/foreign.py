@@ -14,7 +14,7 @@ from functools import partial
 from typing import Any
 
 from netwright.backend.checks.filtering import Ruleset
-from netwright.backend.checks.netns import call_in
+from netwright.backend.checks.netns import NamespaceGoneError, call_in
 from netwright.backend.checks.network import Place, place_label
 from netwright.backend.nft.binding import Nft
 from netwright.backend.nft.ruleset import Signature, listed_signature
@@ -85,6 +85,8 @@ def read_foreign(topology: str, paths: dict[Place, str], *, observed: bool = Fal
                                                   None if designed is None
                                                   else designed.get(place, {})))
         except (NetwrightError, KeyError, TypeError, ValueError) as exc:  # odd JSON too
+            if observed and isinstance(exc, NamespaceGoneError):
+                raise  # the live host changed under the check: it looks again
             notes.append(f"rules not owned by Netwright could not be read in"
                          f" {place_label(place)}: {exc}")
             continue

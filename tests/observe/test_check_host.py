@@ -284,3 +284,23 @@ def test_a_host_whose_namespaces_keep_going_is_told_in_a_sentence(live: LiveHost
         "the host's namespaces kept changing while they were checked (obs-brief0, obs-brief1,"
         " obs-brief2 went away each time right after they were observed): check again once"
         " they stay"), raised.value
+
+
+def test_a_namespace_gone_before_its_rules_are_read_is_observed_again(
+        live: LiveHost) -> None:
+    """One that nothing probes from (only loopback has an address) is opened first to read
+    its rules: its going was a note "could not be read … (is the topology deployed?)", words
+    for a design, where the host is simply looked at again."""
+    sh("ip netns add obs-quiet && ip -n obs-quiet link set lo up")
+    looks = []
+
+    def observe() -> Any:
+        subject = observe_subject(process_tree=os.getpid())
+        looks.append(set(subject.files))
+        sh("ip netns del obs-quiet", check=False)
+        return subject
+
+    result = asyncio.run(check_live_host(observe, CheckOptions(timeout=0.5)))
+    assert "obs-quiet" in looks[0] and len(looks) == 2, looks
+    assert not any("could not be read" in note for note in result.notes), result.notes
+    assert "observed the host again: obs-quiet went away during the check" in result.notes
