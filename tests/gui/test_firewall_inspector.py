@@ -41,8 +41,12 @@ def _type_into_cell(table: QTableWidget, row: int, column: int, text: str) -> No
     QApplication.processEvents()
 
 
-def _namespace_panel(window: MainWindow, key: str) -> PacketPanel:
-    window.scene.select_keys([key])
+def _namespace_panel(window: MainWindow, key: str | None) -> PacketPanel:
+    """The Inspector's packet panel of namespace ``key`` (None: the host's, nothing selected)."""
+    if key is None:
+        window.scene.clearSelection()
+    else:
+        window.scene.select_keys([key])
     QApplication.processEvents()
     panel = window.inspector.packets
     assert isinstance(panel, PacketPanel)
@@ -188,10 +192,7 @@ def test_add_move_remove_rules_and_policy_each_one_step(window: MainWindow,
 def test_host_forwarding_and_nat_from_the_topology_view(window: MainWindow,
                                                         tmp_path: Path) -> None:
     path = _open(window, tmp_path)
-    window.scene.clearSelection()
-    QApplication.processEvents()
-    panel = window.inspector.packets
-    assert isinstance(panel, PacketPanel)
+    panel = _namespace_panel(window, None)
     assert panel.forwarding["ipv4"].currentText() == "on"
     nat = panel.nat.entries.table
     assert [nat.item(0, c).text() for c in range(3)] == ["masquerade", "172.17.0.0/16", "wlp2s0"]
@@ -218,10 +219,7 @@ def test_the_type_column_turns_an_entry_into_another_kind_filled_in(
     kind's fields are filled as Add… fills them (a publish keeps nothing of an snat: its
     'to' is where packets go, not the source they get)."""
     _open(window, tmp_path)
-    window.scene.clearSelection()
-    QApplication.processEvents()
-    panel = window.inspector.packets
-    assert isinstance(panel, PacketPanel)
+    panel = _namespace_panel(window, None)
     nat = panel.nat.entries.table
     _type_into_cell(nat, 0, 0, "snat")
     assert not panel.nat.error.isVisibleTo(panel.nat), panel.nat.error.text()
@@ -244,10 +242,8 @@ def test_a_nat_cell_refusal_names_the_column_as_its_header(window: MainWindow,
     """'abc' typed as a published port read "UDP port must be a whole number": the VXLAN
     field's label, in a sentence about the NAT table's port column of a TCP publish."""
     _open(window, tmp_path)
-    window.scene.clearSelection()
-    QApplication.processEvents()
-    panel = window.inspector.packets
-    assert isinstance(panel, PacketPanel) and panel.nat.add("publish")
+    panel = _namespace_panel(window, None)
+    assert panel.nat.add("publish")
     _type_into_cell(panel.nat.entries.table, 1, NAT_COLUMNS.index("port"), "abc")
     said = panel.nat.error.text()
     assert said.startswith("'port' must be a whole number, not 'abc'"), said
@@ -260,10 +256,7 @@ def test_a_type_chosen_in_the_open_combo_box_fills_the_rows_cells(window: MainWi
     entry became an SNAT to the uplink's address, but its row kept the masquerade's cells
     (an empty 'to'): the table is not refreshed while a cell is edited, nor after."""
     _open(window, tmp_path)
-    window.scene.clearSelection()
-    QApplication.processEvents()
-    panel = window.inspector.packets
-    assert isinstance(panel, PacketPanel)
+    panel = _namespace_panel(window, None)
     table = panel.nat.entries.table
     table.setFocus()
     table.setCurrentCell(0, 0)
@@ -362,10 +355,7 @@ def test_add_masquerade_with_nothing_to_leave_by_says_what_to_add_first(
     path = tmp_path / "inside.yaml"
     path.write_text(NO_HOST_INTERFACES)
     assert window.open_path(path)
-    window.scene.clearSelection()
-    QApplication.processEvents()
-    panel = window.inspector.packets
-    assert isinstance(panel, PacketPanel)
+    panel = _namespace_panel(window, None)
     masquerade = next(a for a in panel.nat.menu.actions() if a.text() == "Masquerade")
     masquerade.trigger()  # the Add… button's menu (popping it up grabs the keyboard)
     said = panel.nat.error.text()
@@ -387,10 +377,7 @@ def test_a_second_published_port_is_another_port_and_the_current_entry(
     The new entry is the current one, as a new rule is (the current row stayed where it was,
     so keys typed next edited another entry)."""
     _open(window, tmp_path)
-    window.scene.clearSelection()
-    QApplication.processEvents()
-    panel = window.inspector.packets
-    assert isinstance(panel, PacketPanel)
+    panel = _namespace_panel(window, None)
     publish = next(a for a in panel.nat.menu.actions() if a.text() == "Publish a port")
     ports = []
     for _ in range(3):
