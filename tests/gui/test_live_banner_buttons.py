@@ -5,23 +5,19 @@ is drawn, was stacked over the banner's right end and cut the button's last lett
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
 
+from live_view import show_live_host
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QApplication
-from test_undo_selection import LIVE_HOST
 
-from netwright.gui.link.live import Observation
 from netwright.gui.window.main import MainWindow
 
 
 def test_the_banners_buttons_lie_over_the_scroll_bar(window: MainWindow,
                                                      loop: asyncio.AbstractEventLoop) -> None:
     window.resize(1024, 700)
+    show_live_host(window, loop)
     live = window.live
-    live.show_live()
-    loop.run_until_complete(live.show_observation(
-        Observation(LIVE_HOST, [], datetime.now(), False)))
     QApplication.processEvents()
     view = window.view
     assert view.verticalScrollBar().isVisible()  # else there is nothing to be under

@@ -4,23 +4,20 @@ the Checks dock's cells the dark theme's colours."""
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
 from pathlib import Path
 
 from gestures import select_unrouted_cell
-from lab_waits import idle
+from live_view import compare_live_host
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
-from test_undo_selection import LIVE_HOST
 
 from netwright.gui.canvas.live_scene import mark_colour
 from netwright.gui.canvas.theme import make_theme
 from netwright.gui.docks.checks import CheckMatrix
 from netwright.gui.docks.compare import KIND_ROLE
 from netwright.gui.docks.palette import kind_icon
-from netwright.gui.link.live import Observation
 from netwright.gui.window.main import MainWindow
 
 
@@ -106,12 +103,8 @@ def test_the_palette_and_the_live_view_follow_a_dark_palette(
     assert isinstance(app, QApplication)
     original = app.palette()
     assert window.open_path(seed)
+    compare_live_host(window, loop)
     live = window.live
-    live.show_live()
-    loop.run_until_complete(live.show_observation(
-        Observation(LIVE_HOST, [], datetime.now(), False)))
-    live.compare()
-    loop.run_until_complete(idle(window))
     rows = live.compare_view.rows
     assert rows.count() > 1
     dark = make_theme(True)

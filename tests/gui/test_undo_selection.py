@@ -7,31 +7,20 @@ Ctrl+Shift+Z, Ctrl+C, Ctrl+V), as a keyboard user does."""
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
 from pathlib import Path
 
 from gestures import double_click
+from live_view import show_live_host
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QTabBar
 from test_host_facts_window import host_facts
 
-from netwright.gui.link.live import Observation
 from netwright.gui.model.fixes import forwarding_fix
 from netwright.gui.window.main import MainWindow
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
-LIVE_HOST = """netwright: 1
-name: live-host
-namespaces:
-  obs-red: {existing: true}
-interfaces:
-  obsvh1: {kind: veth, existing: true, peer: red-eth0}
-  red-eth0: {kind: veth, name: eth0, existing: true, namespace: obs-red, peer: obsvh1,
-             addresses: [172.30.0.2/24]}
-"""
-"""A host as the backend observes it: a namespace and a veth pair into it."""
 
 
 def _press(window: MainWindow, key: Qt.Key,
@@ -103,10 +92,8 @@ def test_undo_of_a_copy_into_design_gives_back_the_selection_before_it(
     selected before (it kept the copy's keys, gone), Redo the copy again."""
     assert window.open_path(seed)
     window.scene.select_keys(["net2"])
+    show_live_host(window, loop)
     live = window.live
-    live.show_live()
-    loop.run_until_complete(live.show_observation(
-        Observation(LIVE_HOST, [], datetime.now(), False)))
     live.scene.select_keys(["obs-red"])  # with its veth and the veth's peer
     _press(window, Qt.Key.Key_Y, CTRL | SHIFT)
     copied = ["obs-red", "obsvh1", "red-eth0"]
