@@ -86,6 +86,14 @@ class ReparentCommand(EditsCommand):
         super().__init__(document, f"Move {key} to {namespace or 'the host'}", edits)
 
 
+class JoinBridgeCommand(EditsCommand):
+    """An interface dropped on a host bridge's box: it becomes one of the bridge's ports."""
+
+    def __init__(self, document: TopologyDocument, key: str, bridge: str,
+                 edits: list[Edit]) -> None:
+        super().__init__(document, f"Make {key} a port of {bridge}", edits)
+
+
 class SetFieldCommand(EditsCommand):
     """An inspector edit of one field (or one table, such as a namespace's routes)."""
 

@@ -246,15 +246,42 @@ def _order(snapshot: Snapshot) -> Any:
 def reparent_edits(
     snapshot: Snapshot, key: str, namespace: str | None, x: float, y: float
 ) -> list[Edit]:
-    """Move interface ``key`` into ``namespace`` (None = the host)."""
+    """Move interface ``key`` into ``namespace`` (None = the host). A bridge port leaves its
+    bridge when it leaves the bridge's namespace (a port must be in its bridge's namespace)."""
     if key not in snapshot.interfaces:
         raise EditRefusedError(f"only interfaces move between namespaces; {key} is not one")
     if snapshot.namespace_of(key) == namespace:
         return []
     edits = [Edit(("interfaces", key, "namespace"), namespace if namespace else DELETE)]
+    master = snapshot.interfaces[key].get("master")
+    if isinstance(master, str) and master in snapshot.interfaces \
+            and snapshot.namespace_of(master) != namespace:
+        edits.append(Edit(("interfaces", key, "master"), DELETE))
     if namespace is None:
         edits.append(Edit(("layout", key), position(x, y)))
     elif key in snapshot.layout:
+        edits.append(Edit(("layout", key), DELETE))
+    return edits
+
+
+def bridge_port_edits(snapshot: Snapshot, key: str, bridge: str) -> list[Edit]:
+    """Interface ``key`` made a port of host-level bridge ``bridge`` (an interface dropped on
+    the bridge's box): a port sits in its bridge's namespace and is drawn inside its box, so
+    it leaves a namespace it was in and loses a position of its own."""
+    if key not in snapshot.interfaces:
+        raise EditRefusedError(f"only interfaces can be bridge ports; {key} is not one")
+    if snapshot.kind_of(bridge) != "bridge" or snapshot.namespace_of(bridge) is not None:
+        raise EditRefusedError(f"{bridge} is not a bridge of the host")
+    if key == bridge or snapshot.kind_of(key) == "bridge":
+        raise EditRefusedError(f"bridge {key} cannot be a port of bridge {bridge} (the kernel"
+                               " refuses bridge-in-bridge): join them with a veth pair")
+    link = snapshot.interfaces[key]
+    edits: list[Edit] = []
+    if snapshot.namespace_of(key) is not None:
+        edits.append(Edit(("interfaces", key, "namespace"), DELETE))
+    if link.get("master") != bridge:
+        edits.append(Edit(("interfaces", key, "master"), bridge))
+    if edits and key in snapshot.layout:
         edits.append(Edit(("layout", key), DELETE))
     return edits
 
