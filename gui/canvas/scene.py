@@ -45,12 +45,13 @@ from netwright.gui.canvas.items import (
     box_shape,
 )
 from netwright.gui.canvas.layout import auto_positions
+from netwright.gui.canvas.room import room_shifts
 from netwright.gui.canvas.rule_marks import RuleMarks
 from netwright.gui.canvas.theme import Theme, current_theme
 from netwright.gui.canvas.wire_labels import sync_wire_labels
 from netwright.gui.canvas.wires import DETAIL_LOD, WireItem, WireLayer
-from netwright.gui.model.document import TopologyDocument
-from netwright.gui.model.edits import Wire, drawn_wires
+from netwright.gui.model.document import Edit, TopologyDocument
+from netwright.gui.model.edits import Wire, drawn_wires, position
 from netwright.gui.model.leases import LeaseInfo
 from netwright.gui.model.snapshot import Snapshot
 
@@ -121,6 +122,7 @@ class TopologyScene(QGraphicsScene):
         document.layout_changed.connect(self._on_layout_changed)
         document.problems_changed.connect(self.set_problems)
         document.selection_wanted.connect(self.select_keys)  # an undo step's items
+        document.make_room = self.room_edits  # a box an edit made taller pushes, not overlaps
         self.selectionChanged.connect(self._on_selection)
         self.sync()
         self.set_problems(document.problems)
@@ -191,6 +193,25 @@ class TopologyScene(QGraphicsScene):
         self.frame.title = f"host — {snapshot.name}" if snapshot.name else "host"
         self.rule_marks.sync()
         self._schedule_frame()
+
+    def room_edits(self, before: Snapshot) -> list[Edit]:
+        """Layout edits that keep the boxes drawn taller than in ``before`` (a port added)
+        off their neighbours: it grows where there is room, else what it meets moves down
+        (``room``). The items are already drawn at their new size."""
+        grown: dict[str, float] = {}
+        placed = set(before.placed_keys())
+        for key, node in self.nodes.items():
+            if isinstance(node, BoxItem) and key in placed:
+                height = box_shape(before, key).height
+                if node.shape().boundingRect().height() > height:
+                    grown[key] = height
+        if not grown:
+            return []
+        rects = {key: node.mapRectToScene(node.shape().boundingRect())
+                 for key, node in self.nodes.items()}
+        shifts = room_shifts(rects, grown, GRID if self.snap else 0.0)
+        return [Edit(("layout", key), position(self.nodes[key].x(), self.nodes[key].y() + dy))
+                for key, dy in sorted(shifts.items())]
 
     def _on_replaced(self) -> None:
         """Another document: the same keys may sit elsewhere in it."""
