@@ -414,6 +414,9 @@ class ChecksView(QWidget):
         self._brushes: dict[tuple[bool, int], QBrush] = {}  # the few of one drawing and theme
         self.measured: dict[str, Any] | None = None  # the last Check's result
         self.stale = False  # the design changed since that Check
+        # the design's meaning digest when that Check came in ("": none, or the deployment
+        # changed since, which no edit of the design undoes)
+        self.measured_design = ""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.heading = QLabel("No check yet.")
@@ -448,15 +451,16 @@ class ChecksView(QWidget):
         # set by the window: the fix of a cell that is an edit of the design as it is now
         self.fix_for: Callable[[dict[str, Any]], Fix | None] | None = None
 
-    def show_result(self, result: dict[str, Any], measured: bool) -> None:
-        """Fill the matrix; ``measured`` False means predictions only (lighter style).
+    def show_result(self, result: dict[str, Any], measured: bool, design: str = "") -> None:
+        """Fill the matrix; ``measured`` False means predictions only (lighter style);
+        ``design``: the meaning digest of the design a measurement was made beside.
 
         Predictions after an edit (``mark_stale``) come beside the last measurement, which
         stays visible, marked stale; predictions while the measurement is current are
         already in it and change nothing.
         """
         if measured:
-            self.measured, self.stale = result, False
+            self.measured, self.stale, self.measured_design = result, False, design
         elif self.measured is not None and not self.stale:
             return
         elif self.measured is not None:
@@ -467,10 +471,23 @@ class ChecksView(QWidget):
             return
         self._draw(result, measured)
 
+    def design_changed(self, design: str) -> None:
+        """The design was edited; ``design``: its meaning digest now. Back to the very design
+        the last Check was made beside (an Undo), the measurement is current again; else it
+        is stale."""
+        if self.measured is None or not self.measured_design or design != self.measured_design:
+            self.mark_stale()
+        elif self.stale:
+            self.stale = False
+            self._draw(self.measured, True)
+
     def mark_stale(self, before: str = "your last edit; Check again to measure the edited"
-                   " design") -> None:
-        """The design was edited, or the deployment changed (Apply, Destroy): the measurement
-        no longer describes what is there. ``before`` ends the heading's sentence."""
+                   " design", deployment: bool = False) -> None:
+        """The design was edited, or the deployment changed (``deployment``: Apply, Destroy),
+        for good: the measurement no longer describes what is there. ``before`` ends the
+        heading's sentence."""
+        if deployment:
+            self.measured_design = ""
         if self.measured is not None:
             if not self.stale:
                 self.stale = True
@@ -479,7 +496,7 @@ class ChecksView(QWidget):
 
     def forget_measurement(self) -> None:
         """Another document: its checks start from nothing."""
-        self.measured, self.stale = None, False
+        self.measured, self.stale, self.measured_design = None, False, ""
 
     def _draw(self, result: dict[str, Any], measured: bool) -> None:
         self.result = result

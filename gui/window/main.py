@@ -508,8 +508,9 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         self._show_problem_fix()
 
     def _checks_outdated(self) -> None:
-        """An edit: the last Check is stale (kept, marked) and its path leaves the canvas."""
-        self.checks.mark_stale()
+        """An edit: the last Check is stale (kept, marked), unless the edit (an Undo) gave
+        back the design it was made beside; its path leaves the canvas."""
+        self.checks.design_changed(self._digest())
         self.scene.set_wire_results({})
 
     def _on_replaced(self) -> None:
