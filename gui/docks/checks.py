@@ -40,6 +40,7 @@ from netwright.gui.canvas.focus_ring import FocusRing
 from netwright.gui.canvas.theme import Theme
 from netwright.gui.docks.fix_bar import FixBar
 from netwright.gui.model.chain_words import Getter, designer_chains
+from netwright.gui.model.counted import counted
 from netwright.gui.model.fixes import Fix
 from netwright.gui.model.wording import designer_fix
 
@@ -141,7 +142,7 @@ def pair_count(pairs: list[dict[str, Any]]) -> str:
     a place's pairs with its own addresses too, which the matrix leaves blank (its
     diagonal), so the heading says how many of the total they are."""
     own = sum(1 for p in pairs if p.get("role") == "self")
-    return f"{len(pairs)} pairs" + (
+    return counted(len(pairs), "pair") + (
         f" ({own} of them from a place to its own address, left blank)" if own else "")
 
 
@@ -518,7 +519,8 @@ class ChecksView(QWidget):
             hidden = [f"{p.get('source')} → {_target(p)}" for p in every
                       if p.get("role") == "self" and p.get("match") is False]
             self.heading.setText(
-                f"Measured: {pair_count(every)}, {mismatches} differ from the prediction."
+                f"Measured: {pair_count(every)}, {mismatches}"
+                f" {'differs' if mismatches == 1 else 'differ'} from the prediction."
                 + (f" Differs on its own address (a blank cell): {', '.join(hidden)}."
                    if hidden else "") + "".join(f" Sent {s}." for s in sent))
         else:
