@@ -43,6 +43,7 @@ from netwright.gui.model.rule_rows import (
     add_rule_edits,
     field_edits,
     forwarding_edits,
+    forwarding_value,
     move_row_edits,
     nat_add_refusal,
     nat_cell_edits,
@@ -283,9 +284,9 @@ class PacketPanel(QGroupBox):
         forwarding = self.document.get((*self.base, "forwarding"))
         forwarding = forwarding if isinstance(forwarding, dict) else {}
         for family, combo in self.forwarding.items():
-            wanted = forwarding.get(family)
+            wanted = forwarding_value(forwarding.get(family))
             combo.setCurrentIndex(next(i for i, (_t, v) in enumerate(FORWARDING_CHOICES)
-                                       if v is wanted or (v is None and wanted is None)))
+                                       if v is wanted))
         for editor in self.chains.values():
             editor.load()
         self.nat.load()

@@ -14,6 +14,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
+
 from netwright.gui.model.document import DELETE, Edit
 from netwright.gui.model.snapshot import Snapshot
 
@@ -114,8 +116,11 @@ def move_row_edits(get: Getter, table: Path, row: int, step: int) -> list[Edit]:
 
 
 def policy_edits(get: Getter, chain: Path, policy: str) -> list[Edit]:
+    """The chain's policy set to ``policy``; nothing when it already is (an absent chain's
+    is accept): picking the policy shown made a chain ``{policy: accept}`` out of none, a
+    firewall on the host that Apply then put on trial."""
     current = get((*chain, "policy")) or "accept"
-    if current == policy and get(chain) is not None:
+    if current == policy:
         return []
     return [Edit((*chain, "policy"), policy)]
 
@@ -265,13 +270,25 @@ def _first_address(snapshot: Snapshot, namespace: str | None, name: str) -> str:
 # -- forwarding and anti-spoofing -------------------------------------------------------------
 
 
+def forwarding_value(value: Any) -> bool | None:
+    """A forwarding setting as the model reads what the file says (``yes``, ``on`` and ``1``
+    are true, as for pydantic); None when absent or not a setting at all (the Problems list
+    says so). The Inspector's combo box showed only ``true``/``false`` and failed on the rest."""
+    if value is None:
+        return None
+    try:
+        return TypeAdapter(bool).validate_python(value)
+    except ValidationError:
+        return None
+
+
 def forwarding_edits(get: Getter, base: Path, family: str, wanted: bool | None) -> list[Edit]:
     """``wanted`` None leaves the host's setting alone (the key goes; so does an empty
     ``forwarding``)."""
     path = (*base, "forwarding", family)
     current = get(path)
-    if current == wanted or (current is None and wanted is None):
-        return []
+    if forwarding_value(current) is wanted and (current is None) == (wanted is None):
+        return []  # already so (``yes`` is on: it stays as written)
     if wanted is not None:
         return [Edit(path, wanted)]
     others = [k for k in (get((*base, "forwarding")) or {}) if k != family]

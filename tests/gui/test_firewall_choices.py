@@ -1,0 +1,54 @@
+"""The forwarding and policy combo boxes show what the file means and change nothing when
+the user picks what they already show.
+
+``forwarding: {ipv4: yes}`` (or ``1``, ``on``) is valid, and the model reads it as true: the
+Inspector failed on it (an exception while loading the form, the combo boxes left as the last
+design had them). Picking "accept" as the policy of a chain the file does not have wrote
+``output: {policy: accept}``, a firewall of the host's own that Apply then put on trial.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fw_design import DESIGN
+from PySide6.QtWidgets import QApplication
+
+from netwright.gui.docks.packet_panel import PacketPanel
+from netwright.gui.window.main import MainWindow
+
+
+def _host_panel(window: MainWindow, text: str, tmp_path: Path) -> PacketPanel:
+    path = tmp_path / "fw.yaml"
+    path.write_text(text)
+    assert window.open_path(path)
+    window.scene.clearSelection()
+    QApplication.processEvents()
+    panel = window.inspector.packets
+    assert isinstance(panel, PacketPanel)
+    return panel
+
+
+def test_forwarding_written_as_yes_or_1_shows_as_on(window: MainWindow, tmp_path: Path) -> None:
+    panel = _host_panel(window, DESIGN.replace("forwarding: {ipv4: true}",
+                                               "forwarding: {ipv4: yes, ipv6: 0}"), tmp_path)
+    assert not [p for p in window.document.problems if p.severity == "error"]
+    assert panel.forwarding["ipv4"].currentText() == "on"
+    assert panel.forwarding["ipv6"].currentText() == "off"
+    combo = panel.forwarding["ipv4"]
+    combo.activated.emit(combo.currentIndex())  # "on" picked again: it already is
+    assert window.document.undo_stack.count() == 0
+    assert "ipv4: yes" in window.document.render()
+
+
+def test_picking_the_policy_shown_adds_no_chain(window: MainWindow, tmp_path: Path) -> None:
+    panel = _host_panel(window, DESIGN, tmp_path)
+    output = panel.chains["output"]
+    assert output.policy.currentText() == "accept"
+    output.policy.activated.emit(output.policy.currentIndex())
+    assert window.document.get(("host", "firewall")) is None
+    assert window.document.undo_stack.count() == 0
+    output.policy.setCurrentText("drop")  # a real change is still one step
+    output.policy.activated.emit(output.policy.currentIndex())
+    assert window.document.get(("host", "firewall", "output", "policy")) == "drop"
+    assert window.document.undo_stack.undoText() == "Change host output policy"
