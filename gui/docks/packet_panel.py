@@ -51,6 +51,7 @@ from netwright.gui.model.rule_rows import (
     nat_kind,
     policy_edits,
     remove_row_edits,
+    remove_rule_edits,
     rule_cell_edits,
     rule_cells,
     stateful_edits,
@@ -134,7 +135,7 @@ class ChainEditor(_Section):
         if row < 0:
             return
         if gesture == "remove":
-            self.commit(remove_row_edits(self.get, rules_path, row),
+            self.commit(remove_rule_edits(self.get, self.chain, row),
                         f"{self.hook}: remove rule {row + 1}", self.chain)
             return
         step = -1 if gesture == "up" else 1

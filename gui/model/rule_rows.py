@@ -122,13 +122,48 @@ def policy_edits(get: Getter, chain: Path, policy: str) -> list[Edit]:
     current = get((*chain, "policy")) or "accept"
     if current == policy:
         return []
+    if policy == "accept" and _says_nothing_without(get, chain, "policy"):
+        return _without_chain(get, chain)
     return [Edit((*chain, "policy"), policy)]
 
 
 def stateful_edits(get: Getter, chain: Path, on: bool) -> list[Edit]:
     if bool(get((*chain, "stateful"))) == on:
         return []
+    if not on and _says_nothing_without(get, chain, "stateful"):
+        return _without_chain(get, chain)
     return [Edit((*chain, "stateful"), True if on else DELETE)]
+
+
+def remove_rule_edits(get: Getter, chain: Path, row: int) -> list[Edit]:
+    """Take rule ``row`` out of ``chain``. The last rule of a chain that says nothing else
+    (policy accept, not stateful) takes the chain along, and the firewall section when that
+    was its last chain: adding a rule and removing it left ``input: {}``, a firewall that
+    Apply made (on trial, on the host) though it filters nothing."""
+    rules = (*chain, "rules")
+    edits = remove_row_edits(get, rules, row)
+    if edits == [Edit(rules, DELETE)] and _says_nothing_without(get, chain, "rules"):
+        return _without_chain(get, chain)
+    return edits
+
+
+def _says_nothing_without(get: Getter, chain: Path, key: str) -> bool:
+    """Whether ``chain`` without ``key`` accepts everything: no rules, policy accept, not
+    stateful, nothing else written in it."""
+    entry = get(chain)
+    if not isinstance(entry, dict):
+        return False
+    rest = {k: v for k, v in entry.items() if k != key}
+    return set(rest) <= {"policy", "stateful", "rules"} and \
+        (rest.get("policy") or "accept") == "accept" and not rest.get("stateful") and \
+        not rest.get("rules")
+
+
+def _without_chain(get: Getter, chain: Path) -> list[Edit]:
+    """``chain`` removed, with the section holding it when it held nothing else."""
+    section = chain[:-1]
+    others = [k for k in (get(section) or {}) if k != chain[-1]]
+    return [Edit(chain if others else section, DELETE)]
 
 
 # -- NAT --------------------------------------------------------------------------------------

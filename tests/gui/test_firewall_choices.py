@@ -52,3 +52,41 @@ def test_picking_the_policy_shown_adds_no_chain(window: MainWindow, tmp_path: Pa
     output.policy.activated.emit(output.policy.currentIndex())
     assert window.document.get(("host", "firewall", "output", "policy")) == "drop"
     assert window.document.undo_stack.undoText() == "Change host output policy"
+
+
+def test_a_chain_given_and_taken_back_leaves_no_firewall(window: MainWindow,
+                                                         tmp_path: Path) -> None:
+    """Adding a rule and removing it left ``firewall: {input: {}}``: a firewall of the
+    host's own that Apply made (and put on trial) though it filters nothing. So did ticking
+    "Accept replies" and unticking it, and policy drop then accept."""
+    panel = _host_panel(window, DESIGN, tmp_path)
+    chain = panel.chains["input"]
+    chain.rules.buttons["add"].click()
+    assert window.document.get(("host", "firewall", "input", "rules")) == [{"action": "accept"}]
+    chain.rules.table.setCurrentCell(0, 0)
+    chain.rules.buttons["remove"].click()
+    assert window.document.get(("host", "firewall")) is None
+    chain.stateful.click()
+    assert window.document.get(("host", "firewall", "input", "stateful")) is True
+    chain.stateful.click()
+    assert window.document.get(("host", "firewall")) is None
+    for policy in ("drop", "accept"):
+        chain.policy.setCurrentText(policy)
+        chain.policy.activated.emit(chain.policy.currentIndex())
+    assert window.document.get(("host", "firewall")) is None
+    assert window.document.undo_stack.count() == 6
+    window.undo_action.trigger()  # the policy back to drop: the chain comes back with it
+    assert window.document.get(("host", "firewall", "input")) == {"policy": "drop"}
+
+
+def test_a_chain_that_still_says_something_stays(window: MainWindow, tmp_path: Path) -> None:
+    panel = _host_panel(window, DESIGN, tmp_path)
+    window.scene.select_keys(["c1"])  # input: policy drop and two rules
+    QApplication.processEvents()
+    panel = window.inspector.packets
+    assert isinstance(panel, PacketPanel)
+    chain = panel.chains["input"]
+    for _ in range(2):
+        chain.rules.table.setCurrentCell(0, 0)
+        chain.rules.buttons["remove"].click()
+    assert window.document.get(("namespaces", "c1", "firewall", "input")) == {"policy": "drop"}
