@@ -41,7 +41,6 @@ from netwright.gui.model.rule_rows import (
     RULE_COLUMNS,
     add_nat_edits,
     add_rule_edits,
-    field_edits,
     forwarding_edits,
     forwarding_value,
     move_row_edits,
@@ -54,6 +53,7 @@ from netwright.gui.model.rule_rows import (
     remove_rule_edits,
     rule_cell_edits,
     rule_cells,
+    spoofing_edits,
     stateful_edits,
 )
 
@@ -330,7 +330,7 @@ class PortFirewallPanel(QGroupBox):
         text = line.text().strip()
         value: Any = DELETE if not text else (
             [p for p in text.replace(",", " ").split() if p] if field == "ips" else text)
-        self.spoofing.commit(field_edits(self.document.get, (*path, field), value),
+        self.spoofing.commit(spoofing_edits(self.document.get, path, field, value),
                              f"anti-spoofing {field}", path)
 
     def sections(self) -> list[_Section]:

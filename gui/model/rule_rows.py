@@ -123,7 +123,7 @@ def policy_edits(get: Getter, chain: Path, policy: str) -> list[Edit]:
     if current == policy:
         return []
     if policy == "accept" and _says_nothing_without(get, chain, "policy"):
-        return _without_chain(get, chain)
+        return _taken_out(get, chain)
     return [Edit((*chain, "policy"), policy)]
 
 
@@ -131,7 +131,7 @@ def stateful_edits(get: Getter, chain: Path, on: bool) -> list[Edit]:
     if bool(get((*chain, "stateful"))) == on:
         return []
     if not on and _says_nothing_without(get, chain, "stateful"):
-        return _without_chain(get, chain)
+        return _taken_out(get, chain)
     return [Edit((*chain, "stateful"), True if on else DELETE)]
 
 
@@ -143,7 +143,7 @@ def remove_rule_edits(get: Getter, chain: Path, row: int) -> list[Edit]:
     rules = (*chain, "rules")
     edits = remove_row_edits(get, rules, row)
     if edits == [Edit(rules, DELETE)] and _says_nothing_without(get, chain, "rules"):
-        return _without_chain(get, chain)
+        return _taken_out(get, chain)
     return edits
 
 
@@ -159,8 +159,9 @@ def _says_nothing_without(get: Getter, chain: Path, key: str) -> bool:
         not rest.get("rules")
 
 
-def _without_chain(get: Getter, chain: Path) -> list[Edit]:
-    """``chain`` removed, with the section holding it when it held nothing else."""
+def _taken_out(get: Getter, chain: Path) -> list[Edit]:
+    """``chain`` (or anti-spoofing) removed, with the section holding it when it held
+    nothing else."""
     section = chain[:-1]
     others = [k for k in (get(section) or {}) if k != chain[-1]]
     return [Edit(chain if others else section, DELETE)]
@@ -328,6 +329,17 @@ def forwarding_edits(get: Getter, base: Path, family: str, wanted: bool | None) 
         return [Edit(path, wanted)]
     others = [k for k in (get((*base, "forwarding")) or {}) if k != family]
     return [Edit((*base, "forwarding"), DELETE)] if not others else [Edit(path, DELETE)]
+
+
+def spoofing_edits(get: Getter, spoofing: Path, field: str, value: Any) -> list[Edit]:
+    """Anti-spoofing's ``field`` (``mac``, ``ips``) set, or removed when empty; emptied of
+    both, the anti-spoofing goes too: ``anti-spoofing: {}`` stayed, and still made the
+    port's from-port chain."""
+    edits = field_edits(get, (*spoofing, field), value)
+    entry = get(spoofing)
+    if edits and value is DELETE and isinstance(entry, dict) and set(entry) <= {field}:
+        return _taken_out(get, spoofing)
+    return edits
 
 
 def field_edits(get: Getter, path: Path, value: Any) -> list[Edit]:

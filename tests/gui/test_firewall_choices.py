@@ -12,10 +12,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from fw_design import DESIGN
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from netwright.gui.docks.packet_panel import PacketPanel
+from netwright.gui.docks.packet_panel import PacketPanel, PortFirewallPanel
 from netwright.gui.window.main import MainWindow
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def _host_panel(window: MainWindow, text: str, tmp_path: Path) -> PacketPanel:
@@ -90,3 +94,25 @@ def test_a_chain_that_still_says_something_stays(window: MainWindow, tmp_path: P
         chain.rules.table.setCurrentCell(0, 0)
         chain.rules.buttons["remove"].click()
     assert window.document.get(("namespaces", "c1", "firewall", "input")) == {"policy": "drop"}
+
+
+def test_anti_spoofing_emptied_leaves_the_file(window: MainWindow) -> None:
+    """Both fields cleared left ``anti-spoofing: {}``, which still made the port's
+    from-port chain; now it goes, and the port's to-port chain stays."""
+    assert window.open_path(EXAMPLES / "openstack-linuxbridge.yaml")
+    window.scene.select_keys(["tap-vm1"])
+    QApplication.processEvents()
+    panel = window.inspector.packets
+    assert isinstance(panel, PortFirewallPanel)
+    panel.tabs.setCurrentWidget(panel.spoofing)
+    window.inspector_dock.raise_()
+    assert panel.ips.text() == "10.0.0.11"
+    panel.ips.setFocus()
+    panel.ips.selectAll()
+    QTest.keyClick(panel.ips, Qt.Key.Key_Delete)
+    QTest.keyClick(panel.ips, Qt.Key.Key_Return)
+    firewall = ("interfaces", "tap-vm1", "port-firewall")
+    assert window.document.get((*firewall, "anti-spoofing")) is None
+    assert window.document.get((*firewall, "to-port", "policy")) == "drop"
+    window.undo_action.trigger()
+    assert window.document.get((*firewall, "anti-spoofing")) == {"ips": ["10.0.0.11"]}
