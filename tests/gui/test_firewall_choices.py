@@ -116,3 +116,14 @@ def test_anti_spoofing_emptied_leaves_the_file(window: MainWindow) -> None:
     assert window.document.get((*firewall, "to-port", "policy")) == "drop"
     window.undo_action.trigger()
     assert window.document.get((*firewall, "anti-spoofing")) == {"ips": ["10.0.0.11"]}
+
+
+def test_the_hosts_shield_says_forwarding_written_as_yes(window: MainWindow,
+                                                         tmp_path: Path) -> None:
+    """Its caption said "forwarding" and its tooltip nothing of it (only true/false were
+    read)."""
+    _host_panel(window, DESIGN.replace("forwarding: {ipv4: true}",
+                                       "forwarding: {ipv4: yes, ipv6: 0}"), tmp_path)
+    host = window.scene.rule_marks.host_badge
+    assert host.caption == "forwarding · NAT"
+    assert host.toolTip().startswith("host: forwarding: IPv4 on, IPv6 off\n"), host.toolTip()
