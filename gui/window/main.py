@@ -504,6 +504,8 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
                                    if (key := key_of_path(edit.path)) is not None))
         self.push(FixCommand(self.document, fix.label, list(fix.edits), fixed,
                              self._selection()))
+        if fix.edits:  # the change in view (a port's new rule was below the fold)
+            self.inspector.focus_path(fix.edits[0].path, take_focus=False)
         self.statusBar().showMessage(f"{fix.label} (Undo takes it back)", 6000)
         self._show_problem_fix()
 
