@@ -342,7 +342,12 @@ def copy_fragment(snapshot: Snapshot, keys: Iterable[str]) -> dict[str, Any]:
 def paste_edits(
     snapshot: Snapshot, fragment: dict[str, Any], dx: float = 40, dy: float = 40
 ) -> tuple[list[Edit], list[str]]:
-    """Insert a copied fragment under fresh keys; references inside it follow the renames."""
+    """Insert a copied fragment under fresh keys; references inside it follow the renames.
+
+    An interface pasted with its namespace keeps its kernel name (``eth0`` stays ``eth0``
+    in the copy, where nothing else has it: the namespace's firewall rules and routes name
+    it so); one pasted alone loses it, since the original's place already has that name.
+    """
     taken = taken_keys(snapshot)
     namespaces = fragment.get("namespaces") or {}
     interfaces = fragment.get("interfaces") or {}
@@ -352,10 +357,12 @@ def paste_edits(
         edits.append(Edit(("namespaces", renames[old]), dict(value)))
     for old, value in interfaces.items():
         link = dict(value)
+        pasted_with_namespace = link.get("namespace") in namespaces
         for field in ("namespace", "master", "peer", "parent", "dev"):
             if link.get(field) in renames:
                 link[field] = renames[link[field]]
-        link.pop("name", None)  # the kernel name would clash with the original's
+        if not pasted_with_namespace:
+            link.pop("name", None)  # the kernel name would clash with the original's
         edits.append(Edit(("interfaces", renames[old]), link))
     for old, (x, y) in (fragment.get("layout") or {}).items():
         if old in renames:
