@@ -38,14 +38,17 @@ def _box(centre: QPointF, size: QSizeF, kind: str) -> QRectF:
     return QRectF(left, centre.y() - size.height() / 2, size.width(), size.height())
 
 
-def free_spot(occupied: Iterable[QRectF], near: QPointF, kind: str, step: float) -> QPointF:
-    """The grid point closest to ``near`` where an item of ``kind`` covers nothing.
+def free_spot(occupied: Iterable[QRectF], near: QPointF, kind: str, step: float,
+              size: QSizeF | None = None) -> QPointF:
+    """The grid point closest to ``near`` where an item of ``kind`` (of ``size``: a copy of
+    a box with ports, else a new one's) covers nothing.
 
     >>> free_spot([QRectF(-100, -30, 200, 60)], QPointF(0, 0), "bridge", 20.0).y() != 0
     True
     """
     taken = [rect.adjusted(-GAP, -GAP, GAP, GAP) for rect in occupied]
-    size = new_item_size(kind)
+    size = new_item_size(kind) if size is None else \
+        QSizeF(size.width() + BADGE_ROOM, size.height() + BADGE_ROOM)
     origin = QPointF(round(near.x() / step) * step, round(near.y() / step) * step)
     for ring in range(MAX_RINGS):
         ring_points = [QPointF(origin.x() + dx * step, origin.y() + dy * step)

@@ -45,12 +45,13 @@ from netwright.gui.canvas.items import (
     box_shape,
 )
 from netwright.gui.canvas.layout import auto_positions
+from netwright.gui.canvas.room import room_shifts
 from netwright.gui.canvas.rule_marks import RuleMarks
 from netwright.gui.canvas.theme import Theme, current_theme
 from netwright.gui.canvas.wire_labels import sync_wire_labels
 from netwright.gui.canvas.wires import DETAIL_LOD, WireItem, WireLayer
-from netwright.gui.model.document import TopologyDocument
-from netwright.gui.model.edits import Wire, drawn_wires
+from netwright.gui.model.document import Edit, TopologyDocument
+from netwright.gui.model.edits import Wire, drawn_wires, position
 from netwright.gui.model.leases import LeaseInfo
 from netwright.gui.model.snapshot import Snapshot
 
@@ -80,6 +81,8 @@ class TopologyScene(QGraphicsScene):
     wire_requested = Signal(str, str)  # from key, to key
     # interface, namespace (None = host), pos, the drag that moved it there (0: none)
     reparent_requested = Signal(str, object, QPointF, int)
+    # interface, host bridge it was dropped on, the drag that moved it there (0: none)
+    join_requested = Signal(str, str, int)
     nodes_moved = Signal(int, dict)  # drag id, {key: (x, y)}
     file_dropped = Signal(str)
     refused = Signal(str)  # a gesture that cannot work, with the reason
@@ -119,6 +122,7 @@ class TopologyScene(QGraphicsScene):
         document.layout_changed.connect(self._on_layout_changed)
         document.problems_changed.connect(self.set_problems)
         document.selection_wanted.connect(self.select_keys)  # an undo step's items
+        document.make_room = self.room_edits  # a box an edit made taller pushes, not overlaps
         self.selectionChanged.connect(self._on_selection)
         self.sync()
         self.set_problems(document.problems)
@@ -189,6 +193,25 @@ class TopologyScene(QGraphicsScene):
         self.frame.title = f"host — {snapshot.name}" if snapshot.name else "host"
         self.rule_marks.sync()
         self._schedule_frame()
+
+    def room_edits(self, before: Snapshot) -> list[Edit]:
+        """Layout edits that keep the boxes drawn taller than in ``before`` (a port added)
+        off their neighbours: it grows where there is room, else what it meets moves down
+        (``room``). The items are already drawn at their new size."""
+        grown: dict[str, float] = {}
+        placed = set(before.placed_keys())
+        for key, node in self.nodes.items():
+            if isinstance(node, BoxItem) and key in placed:
+                height = box_shape(before, key).height
+                if node.shape().boundingRect().height() > height:
+                    grown[key] = height
+        if not grown:
+            return []
+        rects = {key: node.mapRectToScene(node.shape().boundingRect())
+                 for key, node in self.nodes.items()}
+        shifts = room_shifts(rects, grown, GRID if self.snap else 0.0)
+        return [Edit(("layout", key), position(self.nodes[key].x(), self.nodes[key].y() + dy))
+                for key, dy in sorted(shifts.items())]
 
     def _on_replaced(self) -> None:
         """Another document: the same keys may sit elsewhere in it."""
@@ -491,6 +514,13 @@ class TopologyScene(QGraphicsScene):
                 return item.key
         return None
 
+    def box_at(self, pos: QPointF) -> str | None:
+        """The topmost box (a namespace or a host bridge) under ``pos``."""
+        for item in self.items(pos):
+            if isinstance(item, BoxItem):
+                return item.key
+        return None
+
     def endpoint_at(self, pos: QPointF) -> Endpoint | None:
         for item in self.items(pos):
             if isinstance(item, PortItem | DeviceItem | BridgeItem):
@@ -536,19 +566,24 @@ class TopologyScene(QGraphicsScene):
         elif self._port_drag is not None:
             self._finish_port_drag(event.scenePos())
         self._report_moves()
-        dropped = self._device_dropped_in_namespace(event.scenePos())
+        dropped = self._device_dropped_on_box(event.scenePos())
         self._press_positions = {}
         super().mouseReleaseEvent(event)
         if event.buttons() == Qt.MouseButton.NoButton:
             self._dragging = False
             self._settle()
         if dropped is not None:  # after the gesture: the item is replaced by a port
-            self.reparent_requested.emit(*dropped, self._drag_id)
+            key, box, pos = dropped
+            if isinstance(self.nodes.get(box), BridgeItem):
+                self.join_requested.emit(key, box, self._drag_id)
+            else:
+                self.reparent_requested.emit(key, box, pos, self._drag_id)
 
-    def _device_dropped_in_namespace(self, pos: QPointF) -> tuple[str, str, QPointF] | None:
+    def _device_dropped_on_box(self, pos: QPointF) -> tuple[str, str, QPointF] | None:
         """An interface standing in the host, dragged alone and let go over a namespace's
-        box, goes into it, as a port dragged out of its box goes to the host; it used to
-        stay in the host, drawn over the box. NICs and bridges only move."""
+        box, goes into it (as a port dragged out of its box goes to the host); let go over a
+        bridge's box, it becomes one of its ports. It used to stay in the host, drawn over
+        the box. NICs and bridges only move. Returns (interface, box, where)."""
         moved = [key for key, start in self._press_positions.items()
                  if (item := self.nodes.get(key)) is not None and item.pos() != start]
         if not self._dragging or len(moved) != 1:
@@ -557,8 +592,8 @@ class TopologyScene(QGraphicsScene):
         snapshot = self.document.snapshot
         if not isinstance(self.nodes[key], DeviceItem) or key not in snapshot.interfaces:
             return None
-        target = self.namespace_at(pos)
-        if target is None or target == snapshot.namespace_of(key):
+        target = self.box_at(pos)
+        if target is None or target == snapshot.container_of(key):
             return None
         return key, target, self.snapped(pos)
 
@@ -608,8 +643,14 @@ class TopologyScene(QGraphicsScene):
             self.removeItem(ghost)
         if port is None or ghost is None:
             return  # a click, not a drag
-        target = self.namespace_at(pos)
-        if target == self.document.snapshot.namespace_of(port.key):
+        snapshot = self.document.snapshot
+        target = self.box_at(pos)
+        if target is not None and target == snapshot.container_of(port.key):
+            return  # back in its own box
+        if isinstance(self.nodes.get(target or ""), BridgeItem):
+            self.join_requested.emit(port.key, target, 0)  # a port onto another bridge
+            return
+        if target == snapshot.namespace_of(port.key):
             return
         self.reparent_requested.emit(port.key, target, self.snapped(pos), 0)
 

@@ -40,6 +40,7 @@ from netwright.gui.canvas.focus_ring import FocusRing
 from netwright.gui.canvas.theme import Theme
 from netwright.gui.docks.fix_bar import FixBar
 from netwright.gui.model.chain_words import Getter, designer_chains
+from netwright.gui.model.counted import counted
 from netwright.gui.model.fixes import Fix
 from netwright.gui.model.wording import designer_fix
 
@@ -141,7 +142,7 @@ def pair_count(pairs: list[dict[str, Any]]) -> str:
     a place's pairs with its own addresses too, which the matrix leaves blank (its
     diagonal), so the heading says how many of the total they are."""
     own = sum(1 for p in pairs if p.get("role") == "self")
-    return f"{len(pairs)} pairs" + (
+    return counted(len(pairs), "pair") + (
         f" ({own} of them from a place to its own address, left blank)" if own else "")
 
 
@@ -414,6 +415,9 @@ class ChecksView(QWidget):
         self._brushes: dict[tuple[bool, int], QBrush] = {}  # the few of one drawing and theme
         self.measured: dict[str, Any] | None = None  # the last Check's result
         self.stale = False  # the design changed since that Check
+        # the design's meaning digest when that Check came in ("": none, or the deployment
+        # changed since, which no edit of the design undoes)
+        self.measured_design = ""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.heading = QLabel("No check yet.")
@@ -448,15 +452,16 @@ class ChecksView(QWidget):
         # set by the window: the fix of a cell that is an edit of the design as it is now
         self.fix_for: Callable[[dict[str, Any]], Fix | None] | None = None
 
-    def show_result(self, result: dict[str, Any], measured: bool) -> None:
-        """Fill the matrix; ``measured`` False means predictions only (lighter style).
+    def show_result(self, result: dict[str, Any], measured: bool, design: str = "") -> None:
+        """Fill the matrix; ``measured`` False means predictions only (lighter style);
+        ``design``: the meaning digest of the design a measurement was made beside.
 
         Predictions after an edit (``mark_stale``) come beside the last measurement, which
         stays visible, marked stale; predictions while the measurement is current are
         already in it and change nothing.
         """
         if measured:
-            self.measured, self.stale = result, False
+            self.measured, self.stale, self.measured_design = result, False, design
         elif self.measured is not None and not self.stale:
             return
         elif self.measured is not None:
@@ -467,10 +472,23 @@ class ChecksView(QWidget):
             return
         self._draw(result, measured)
 
+    def design_changed(self, design: str) -> None:
+        """The design was edited; ``design``: its meaning digest now. Back to the very design
+        the last Check was made beside (an Undo), the measurement is current again; else it
+        is stale."""
+        if self.measured is None or not self.measured_design or design != self.measured_design:
+            self.mark_stale()
+        elif self.stale:
+            self.stale = False
+            self._draw(self.measured, True)
+
     def mark_stale(self, before: str = "your last edit; Check again to measure the edited"
-                   " design") -> None:
-        """The design was edited, or the deployment changed (Apply, Destroy): the measurement
-        no longer describes what is there. ``before`` ends the heading's sentence."""
+                   " design", deployment: bool = False) -> None:
+        """The design was edited, or the deployment changed (``deployment``: Apply, Destroy),
+        for good: the measurement no longer describes what is there. ``before`` ends the
+        heading's sentence."""
+        if deployment:
+            self.measured_design = ""
         if self.measured is not None:
             if not self.stale:
                 self.stale = True
@@ -479,7 +497,7 @@ class ChecksView(QWidget):
 
     def forget_measurement(self) -> None:
         """Another document: its checks start from nothing."""
-        self.measured, self.stale = None, False
+        self.measured, self.stale, self.measured_design = None, False, ""
 
     def _draw(self, result: dict[str, Any], measured: bool) -> None:
         self.result = result
@@ -501,7 +519,8 @@ class ChecksView(QWidget):
             hidden = [f"{p.get('source')} → {_target(p)}" for p in every
                       if p.get("role") == "self" and p.get("match") is False]
             self.heading.setText(
-                f"Measured: {pair_count(every)}, {mismatches} differ from the prediction."
+                f"Measured: {pair_count(every)}, {mismatches}"
+                f" {'differs' if mismatches == 1 else 'differ'} from the prediction."
                 + (f" Differs on its own address (a blank cell): {', '.join(hidden)}."
                    if hidden else "") + "".join(f" Sent {s}." for s in sent))
         else:

@@ -387,17 +387,19 @@ class Inspector(QWidget):
         self._show_lease()
         self.host_panel.show_for(self.document.snapshot, self.host_facts, self.key)
 
-    def focus_path(self, path: tuple[Any, ...]) -> None:
+    def focus_path(self, path: tuple[Any, ...], take_focus: bool = True) -> None:
         """Show the part of the form a problem's path names, with the keys in it: a field
         (``interfaces.v1.impairment.loss`` → Loss), the routes, a rule's cell, a NAT entry.
         Only the rules and NAT took the focus: Enter on any other problem left the keys in
-        the Problems list, and the field to change had to be found with the mouse."""
+        the Problems list, and the field to change had to be found with the mouse.
+        ``take_focus`` False: shown only (what a fix changed; the keys stay where they are)."""
         entry = self.entry_path
         rest = tuple(path[len(entry):]) if entry and tuple(path[:len(entry)]) == entry else ()
         for length in range(len(rest), 0, -1):
             editor = self.editors.get(".".join(str(part) for part in rest[:length]))
             if editor is not None and editor.isEnabled():
-                editor.setFocus(Qt.FocusReason.OtherFocusReason)
+                if take_focus:
+                    editor.setFocus(Qt.FocusReason.OtherFocusReason)
                 scroll_into_view(editor)
                 return
         if rest[:1] == ("routes",) and self.routes is not None:
@@ -406,11 +408,12 @@ class Inspector(QWidget):
                 column = rest[2] if len(rest) > 2 and rest[2] in RoutesEditor.COLUMNS \
                     else "to"
                 table.setCurrentCell(rest[1], RoutesEditor.COLUMNS.index(str(column)))
-            table.setFocus(Qt.FocusReason.OtherFocusReason)
+            if take_focus:
+                table.setFocus(Qt.FocusReason.OtherFocusReason)
             scroll_into_view(self.routes)
             return
         if self.packets is not None:
-            self.packets.focus(path)
+            self.packets.focus(path, take_focus)
 
     def set_host_facts(self, facts: HostFacts | None) -> None:
         """The host's NICs (Inspect), shown for a NIC and for a child's parent."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -41,8 +42,8 @@ from netwright.gui.model.rule_rows import (
     RULE_COLUMNS,
     add_nat_edits,
     add_rule_edits,
-    field_edits,
     forwarding_edits,
+    forwarding_value,
     move_row_edits,
     nat_add_refusal,
     nat_cell_edits,
@@ -50,8 +51,10 @@ from netwright.gui.model.rule_rows import (
     nat_kind,
     policy_edits,
     remove_row_edits,
+    remove_rule_edits,
     rule_cell_edits,
     rule_cells,
+    spoofing_edits,
     stateful_edits,
 )
 
@@ -59,6 +62,14 @@ Path = tuple[Any, ...]
 Commit = Callable[[str, list[Edit], str, Path], bool]  # name, edits, undo label, field
 FORWARDING_CHOICES = (("leave as it is", None), ("on", True), ("off", False))
 NAT_ADD = {"masquerade": "Masquerade", "snat": "SNAT", "publish": "Publish a port"}
+
+
+def bring_into_view(widget: QWidget, take_focus: bool = True) -> None:
+    """``widget`` scrolled into the Inspector's view, and focused if ``take_focus``; once
+    the form has its new layout (a fix's rule, added below the fold, stayed out of view)."""
+    if take_focus:
+        widget.setFocus()
+    QTimer.singleShot(0, widget, lambda: scroll_into_view(widget))
 
 
 class _Section(QWidget):
@@ -133,7 +144,7 @@ class ChainEditor(_Section):
         if row < 0:
             return
         if gesture == "remove":
-            self.commit(remove_row_edits(self.get, rules_path, row),
+            self.commit(remove_rule_edits(self.get, self.chain, row),
                         f"{self.hook}: remove rule {row + 1}", self.chain)
             return
         step = -1 if gesture == "up" else 1
@@ -141,15 +152,15 @@ class ChainEditor(_Section):
                        f"{self.hook}: move rule {row + 1} {gesture}", self.chain):
             self.rules.load(self.rules_cells(), current=row + step)
 
-    def focus(self, rest: Path) -> None:
+    def focus(self, rest: Path, take_focus: bool = True) -> None:
         """``rules[2].dport`` → that cell, current and focused; else the policy."""
         if rest[:1] == ("rules",) and len(rest) > 1 and isinstance(rest[1], int):
             column = RULE_COLUMNS.index(rest[2]) if len(rest) > 2 and rest[2] in RULE_COLUMNS \
                 else 0
             self.rules.table.setCurrentCell(rest[1], column)
-            self.rules.table.setFocus()
+            bring_into_view(self.rules.table, take_focus)
         else:
-            self.policy.setFocus()
+            bring_into_view(self.policy, take_focus)
 
     def rules_cells(self) -> list[list[str]]:
         rules = self.get((*self.chain, "rules"))
@@ -183,13 +194,13 @@ class NatEditor(_Section):
                              [{"type", *NAT_FIELDS.get(nat_kind(e), ())} for e in entries]):
             self.error.hide()  # a refused cell's typing is gone: its sentence goes with it
 
-    def focus(self, rest: Path) -> None:
+    def focus(self, rest: Path, take_focus: bool = True) -> None:
         """``[1].publish.to`` → that entry's cell."""
         if rest and isinstance(rest[0], int):
             field = rest[2] if len(rest) > 2 else "type"
             column = NAT_COLUMNS.index(field) if field in NAT_COLUMNS else 0
             self.entries.table.setCurrentCell(rest[0], column)
-        self.entries.table.setFocus()
+        bring_into_view(self.entries.table, take_focus)
 
     def add(self, kind: str) -> bool:
         refusal = nat_add_refusal(self.document.snapshot, kind, self.namespace)
@@ -266,26 +277,27 @@ class PacketPanel(QGroupBox):
     def sections(self) -> list[_Section]:
         return [self.forwarding_section, *self.chains.values(), self.nat]
 
-    def focus(self, path: Path) -> None:
-        """Bring the tab and the field a problem's path names into view."""
+    def focus(self, path: Path, take_focus: bool = True) -> None:
+        """Bring the tab and the field a problem's path names into view (with the keys in
+        it unless ``take_focus`` is False)."""
         rest = tuple(path[len(self.base):]) if tuple(path[:len(self.base)]) == self.base else ()
         if rest[:1] == ("firewall",) and len(rest) > 1 and rest[1] in self.chains:
             self.tabs.setCurrentWidget(self.chains[str(rest[1])])
-            self.chains[str(rest[1])].focus(rest[2:])
+            self.chains[str(rest[1])].focus(rest[2:], take_focus)
         elif rest[:1] == ("nat",):
             self.tabs.setCurrentWidget(self.nat)
-            self.nat.focus(rest[1:])
+            self.nat.focus(rest[1:], take_focus)
         elif rest[:1] == ("forwarding",):
             family = str(rest[1]) if len(rest) > 1 and rest[1] in self.forwarding else "ipv4"
-            self.forwarding[family].setFocus()
+            bring_into_view(self.forwarding[family], take_focus)
 
     def load(self) -> None:
         forwarding = self.document.get((*self.base, "forwarding"))
         forwarding = forwarding if isinstance(forwarding, dict) else {}
         for family, combo in self.forwarding.items():
-            wanted = forwarding.get(family)
+            wanted = forwarding_value(forwarding.get(family))
             combo.setCurrentIndex(next(i for i, (_t, v) in enumerate(FORWARDING_CHOICES)
-                                       if v is wanted or (v is None and wanted is None)))
+                                       if v is wanted))
         for editor in self.chains.values():
             editor.load()
         self.nat.load()
@@ -328,13 +340,13 @@ class PortFirewallPanel(QGroupBox):
         text = line.text().strip()
         value: Any = DELETE if not text else (
             [p for p in text.replace(",", " ").split() if p] if field == "ips" else text)
-        self.spoofing.commit(field_edits(self.document.get, (*path, field), value),
+        self.spoofing.commit(spoofing_edits(self.document.get, path, field, value),
                              f"anti-spoofing {field}", path)
 
     def sections(self) -> list[_Section]:
         return [*self.chains.values(), self.spoofing]
 
-    def focus(self, path: Path) -> None:
+    def focus(self, path: Path, take_focus: bool = True) -> None:
         """A chain's field, the anti-spoofing's; the port firewall as a whole (the backend's
         kernel lacking bridge conntrack: "untick Accept replies") → the first stateful
         chain's "Accept replies", else the to-port chain's policy."""
@@ -344,13 +356,13 @@ class PortFirewallPanel(QGroupBox):
                         None)
             editor = self.chains[side or PORT_SIDES[0]]
             self.tabs.setCurrentWidget(editor)
-            (editor.stateful if side else editor.policy).setFocus()
+            bring_into_view(editor.stateful if side else editor.policy, take_focus)
         elif rest[:1] and rest[0] in self.chains:
             self.tabs.setCurrentWidget(self.chains[str(rest[0])])
-            self.chains[str(rest[0])].focus(rest[1:])
+            self.chains[str(rest[0])].focus(rest[1:], take_focus)
         elif rest[:1] == ("anti-spoofing",):
             self.tabs.setCurrentWidget(self.spoofing)
-            (self.ips if rest[1:2] == ("ips",) else self.mac).setFocus()
+            bring_into_view(self.ips if rest[1:2] == ("ips",) else self.mac, take_focus)
 
     def load(self) -> None:
         for editor in self.chains.values():

@@ -19,7 +19,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -131,8 +131,8 @@ class _Table(CellTable):
 
 
 class RowsTable(QWidget):
-    """Columns named as in the file; ``editable(row, column)`` greys out the cells a row's
-    kind does not have (a masquerade has no port)."""
+    """Columns named as in the file; ``load``'s ``editable`` greys out the cells a row's
+    kind does not have (a masquerade has no port), with a tooltip that says so."""
 
     cell_edited = Signal(int, str, str)  # row, column name, text
     row_gesture = Signal(str, int)  # add/remove/up/down, current row (-1: none)
@@ -209,6 +209,11 @@ class RowsTable(QWidget):
                 flags = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
                 if editable is None or self.columns[column] in editable[row]:
                     flags |= Qt.ItemFlag.ItemIsEditable
+                    item.setData(Qt.ItemDataRole.BackgroundRole, None)
+                    item.setToolTip("")
+                else:  # it looked like an empty cell to type in, and took no typing
+                    item.setBackground(self.palette().brush(QPalette.ColorRole.Window))
+                    item.setToolTip(f"this kind of entry has no '{self.columns[column]}'")
                 item.setFlags(flags)
         self.table.blockSignals(False)
         target = row_now if current is None else current

@@ -4,6 +4,8 @@ Each command is built with the edits its action makes (see ``edits``) and only e
 ``push()``ed: ``redo()`` does the first execution too. The document returns the inverse of
 every application, so ``undo()`` is the same code as ``redo()`` run with the inverse edits.
 Moves merge (``id()``/``mergeWith()``) while they belong to one drag, so a drag is one step.
+A change that makes a box taller moves its neighbours out of its way in the same step
+(``TopologyDocument.make_room``).
 
 A command that adds or removes items also says what is selected after it, both ways (as any
 editor does): Undo of a Delete selects what came back, Redo of it leaves nothing selected,
@@ -34,12 +36,20 @@ class EditsCommand(QUndoCommand):
         self.document = document
         self._forward = list(edits)
         self._backward: list[Edit] = []
+        self._made_room = False
         # what is selected after redo() and after undo(); None: the selection is left alone
         self.selected_after_redo: Selection | None = None
         self.selected_after_undo: Selection | None = None
 
     def redo(self) -> None:
+        before = self.document.snapshot
         self._backward = self.document.apply(self._forward)
+        if not self._made_room:  # the first execution: room for boxes it made taller
+            self._made_room = True
+            room = self.document.make_room(before) if self.document.make_room else []
+            if room:
+                self._backward = self.document.apply(room) + self._backward
+                self._forward = self._forward + room
         self._select(self.selected_after_redo)
 
     def undo(self) -> None:
@@ -84,6 +94,14 @@ class ReparentCommand(EditsCommand):
     def __init__(self, document: TopologyDocument, key: str, namespace: str | None,
                  edits: list[Edit]) -> None:
         super().__init__(document, f"Move {key} to {namespace or 'the host'}", edits)
+
+
+class JoinBridgeCommand(EditsCommand):
+    """An interface dropped on a host bridge's box: it becomes one of the bridge's ports."""
+
+    def __init__(self, document: TopologyDocument, key: str, bridge: str,
+                 edits: list[Edit]) -> None:
+        super().__init__(document, f"Make {key} a port of {bridge}", edits)
 
 
 class SetFieldCommand(EditsCommand):

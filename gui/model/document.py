@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -80,6 +80,10 @@ class TopologyDocument(QObject):
         # Where an unsaved text was read from (an example): its schema modeline is relative
         # to that folder until the first save gives the document a file of its own.
         self._origin = ""
+        # Set by the canvas, which knows how big boxes are: the layout edits that keep the
+        # boxes an applied change made taller (a port added) off their neighbours, given the
+        # snapshot from before the change. Undo commands add them to their own step.
+        self.make_room: Callable[[Snapshot], list[Edit]] | None = None
         self._problems: list[Problem] = []
         # Whether the tree was edited since it was read or saved: its positions (ruamel's, of
         # the text as read) then no longer say the lines of any file, and none are shown.

@@ -246,15 +246,42 @@ def _order(snapshot: Snapshot) -> Any:
 def reparent_edits(
     snapshot: Snapshot, key: str, namespace: str | None, x: float, y: float
 ) -> list[Edit]:
-    """Move interface ``key`` into ``namespace`` (None = the host)."""
+    """Move interface ``key`` into ``namespace`` (None = the host). A bridge port leaves its
+    bridge when it leaves the bridge's namespace (a port must be in its bridge's namespace)."""
     if key not in snapshot.interfaces:
         raise EditRefusedError(f"only interfaces move between namespaces; {key} is not one")
     if snapshot.namespace_of(key) == namespace:
         return []
     edits = [Edit(("interfaces", key, "namespace"), namespace if namespace else DELETE)]
+    master = snapshot.interfaces[key].get("master")
+    if isinstance(master, str) and master in snapshot.interfaces \
+            and snapshot.namespace_of(master) != namespace:
+        edits.append(Edit(("interfaces", key, "master"), DELETE))
     if namespace is None:
         edits.append(Edit(("layout", key), position(x, y)))
     elif key in snapshot.layout:
+        edits.append(Edit(("layout", key), DELETE))
+    return edits
+
+
+def bridge_port_edits(snapshot: Snapshot, key: str, bridge: str) -> list[Edit]:
+    """Interface ``key`` made a port of host-level bridge ``bridge`` (an interface dropped on
+    the bridge's box): a port sits in its bridge's namespace and is drawn inside its box, so
+    it leaves a namespace it was in and loses a position of its own."""
+    if key not in snapshot.interfaces:
+        raise EditRefusedError(f"only interfaces can be bridge ports; {key} is not one")
+    if snapshot.kind_of(bridge) != "bridge" or snapshot.namespace_of(bridge) is not None:
+        raise EditRefusedError(f"{bridge} is not a bridge of the host")
+    if key == bridge or snapshot.kind_of(key) == "bridge":
+        raise EditRefusedError(f"bridge {key} cannot be a port of bridge {bridge} (the kernel"
+                               " refuses bridge-in-bridge): join them with a veth pair")
+    link = snapshot.interfaces[key]
+    edits: list[Edit] = []
+    if snapshot.namespace_of(key) is not None:
+        edits.append(Edit(("interfaces", key, "namespace"), DELETE))
+    if link.get("master") != bridge:
+        edits.append(Edit(("interfaces", key, "master"), bridge))
+    if edits and key in snapshot.layout:
         edits.append(Edit(("layout", key), DELETE))
     return edits
 
@@ -315,7 +342,12 @@ def copy_fragment(snapshot: Snapshot, keys: Iterable[str]) -> dict[str, Any]:
 def paste_edits(
     snapshot: Snapshot, fragment: dict[str, Any], dx: float = 40, dy: float = 40
 ) -> tuple[list[Edit], list[str]]:
-    """Insert a copied fragment under fresh keys; references inside it follow the renames."""
+    """Insert a copied fragment under fresh keys; references inside it follow the renames.
+
+    An interface pasted with its namespace keeps its kernel name (``eth0`` stays ``eth0``
+    in the copy, where nothing else has it: the namespace's firewall rules and routes name
+    it so); one pasted alone loses it, since the original's place already has that name.
+    """
     taken = taken_keys(snapshot)
     namespaces = fragment.get("namespaces") or {}
     interfaces = fragment.get("interfaces") or {}
@@ -325,10 +357,12 @@ def paste_edits(
         edits.append(Edit(("namespaces", renames[old]), dict(value)))
     for old, value in interfaces.items():
         link = dict(value)
+        pasted_with_namespace = link.get("namespace") in namespaces
         for field in ("namespace", "master", "peer", "parent", "dev"):
             if link.get(field) in renames:
                 link[field] = renames[link[field]]
-        link.pop("name", None)  # the kernel name would clash with the original's
+        if not pasted_with_namespace:
+            link.pop("name", None)  # the kernel name would clash with the original's
         edits.append(Edit(("interfaces", renames[old]), link))
     for old, (x, y) in (fragment.get("layout") or {}).items():
         if old in renames:

@@ -10,14 +10,11 @@ asks ("asked 10 Mbit/s, measured 9.56 Mbit/s"), flagged when outside tolerance.
 from __future__ import annotations
 
 from netwright.backend.measure.result import TOLERANCE, MeasureResult, format_rate
+from netwright.gui.model.counted import counted
 from netwright.gui.model.snapshot import Snapshot
 
 #: The flag after a measurement that disagrees with the design.
 OUTSIDE = "outside tolerance"
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def path_label(result: MeasureResult) -> str:
@@ -29,7 +26,7 @@ def path_label(result: MeasureResult) -> str:
         parts.append(f"{result.lost_percent or 0:.2g} % loss")
         parts.append(f"{result.jitter_ms or 0:.2g} ms jitter")
     elif result.retransmits is not None:
-        parts.append(_plural(result.retransmits, "retransmit"))
+        parts.append(counted(result.retransmits, "retransmit"))
     text = " · ".join(parts)
     return f"⚠ {text}" if result.within_tolerance() is False else text
 

@@ -14,6 +14,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
+
 from netwright.gui.model.document import DELETE, Edit
 from netwright.gui.model.snapshot import Snapshot
 
@@ -114,16 +116,55 @@ def move_row_edits(get: Getter, table: Path, row: int, step: int) -> list[Edit]:
 
 
 def policy_edits(get: Getter, chain: Path, policy: str) -> list[Edit]:
+    """The chain's policy set to ``policy``; nothing when it already is (an absent chain's
+    is accept): picking the policy shown made a chain ``{policy: accept}`` out of none, a
+    firewall on the host that Apply then put on trial."""
     current = get((*chain, "policy")) or "accept"
-    if current == policy and get(chain) is not None:
+    if current == policy:
         return []
+    if policy == "accept" and _says_nothing_without(get, chain, "policy"):
+        return _taken_out(get, chain)
     return [Edit((*chain, "policy"), policy)]
 
 
 def stateful_edits(get: Getter, chain: Path, on: bool) -> list[Edit]:
     if bool(get((*chain, "stateful"))) == on:
         return []
+    if not on and _says_nothing_without(get, chain, "stateful"):
+        return _taken_out(get, chain)
     return [Edit((*chain, "stateful"), True if on else DELETE)]
+
+
+def remove_rule_edits(get: Getter, chain: Path, row: int) -> list[Edit]:
+    """Take rule ``row`` out of ``chain``. The last rule of a chain that says nothing else
+    (policy accept, not stateful) takes the chain along, and the firewall section when that
+    was its last chain: adding a rule and removing it left ``input: {}``, a firewall that
+    Apply made (on trial, on the host) though it filters nothing."""
+    rules = (*chain, "rules")
+    edits = remove_row_edits(get, rules, row)
+    if edits == [Edit(rules, DELETE)] and _says_nothing_without(get, chain, "rules"):
+        return _taken_out(get, chain)
+    return edits
+
+
+def _says_nothing_without(get: Getter, chain: Path, key: str) -> bool:
+    """Whether ``chain`` without ``key`` accepts everything: no rules, policy accept, not
+    stateful, nothing else written in it."""
+    entry = get(chain)
+    if not isinstance(entry, dict):
+        return False
+    rest = {k: v for k, v in entry.items() if k != key}
+    return set(rest) <= {"policy", "stateful", "rules"} and \
+        (rest.get("policy") or "accept") == "accept" and not rest.get("stateful") and \
+        not rest.get("rules")
+
+
+def _taken_out(get: Getter, chain: Path) -> list[Edit]:
+    """``chain`` (or anti-spoofing) removed, with the section holding it when it held
+    nothing else."""
+    section = chain[:-1]
+    others = [k for k in (get(section) or {}) if k != chain[-1]]
+    return [Edit(chain if others else section, DELETE)]
 
 
 # -- NAT --------------------------------------------------------------------------------------
@@ -265,17 +306,40 @@ def _first_address(snapshot: Snapshot, namespace: str | None, name: str) -> str:
 # -- forwarding and anti-spoofing -------------------------------------------------------------
 
 
+def forwarding_value(value: Any) -> bool | None:
+    """A forwarding setting as the model reads what the file says (``yes``, ``on`` and ``1``
+    are true, as for pydantic); None when absent or not a setting at all (the Problems list
+    says so). The Inspector's combo box showed only ``true``/``false`` and failed on the rest."""
+    if value is None:
+        return None
+    try:
+        return TypeAdapter(bool).validate_python(value)
+    except ValidationError:
+        return None
+
+
 def forwarding_edits(get: Getter, base: Path, family: str, wanted: bool | None) -> list[Edit]:
     """``wanted`` None leaves the host's setting alone (the key goes; so does an empty
     ``forwarding``)."""
     path = (*base, "forwarding", family)
     current = get(path)
-    if current == wanted or (current is None and wanted is None):
-        return []
+    if forwarding_value(current) is wanted and (current is None) == (wanted is None):
+        return []  # already so (``yes`` is on: it stays as written)
     if wanted is not None:
         return [Edit(path, wanted)]
     others = [k for k in (get((*base, "forwarding")) or {}) if k != family]
     return [Edit((*base, "forwarding"), DELETE)] if not others else [Edit(path, DELETE)]
+
+
+def spoofing_edits(get: Getter, spoofing: Path, field: str, value: Any) -> list[Edit]:
+    """Anti-spoofing's ``field`` (``mac``, ``ips``) set, or removed when empty; emptied of
+    both, the anti-spoofing goes too: ``anti-spoofing: {}`` stayed, and still made the
+    port's from-port chain."""
+    edits = field_edits(get, (*spoofing, field), value)
+    entry = get(spoofing)
+    if edits and value is DELETE and isinstance(entry, dict) and set(entry) <= {field}:
+        return _taken_out(get, spoofing)
+    return edits
 
 
 def field_edits(get: Getter, path: Path, value: Any) -> list[Edit]:

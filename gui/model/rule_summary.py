@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from netwright.gui.model.rule_rows import HOOKS, PORT_SIDES, nat_kind
+from netwright.gui.model.rule_rows import HOOKS, PORT_SIDES, forwarding_value, nat_kind
 from netwright.gui.model.snapshot import Snapshot
 
 
@@ -59,8 +59,9 @@ def place_lines(place: Any) -> list[str]:
     spec = _mapping(place)
     lines = []
     forwarding = _mapping(spec.get("forwarding"))
-    said = [f"{family.replace('ipv', 'IPv')} {'on' if forwarding[family] else 'off'}"
-            for family in ("ipv4", "ipv6") if isinstance(forwarding.get(family), bool)]
+    settings = {family: forwarding_value(forwarding.get(family)) for family in ("ipv4", "ipv6")}
+    said = [f"{family.replace('ipv', 'IPv')} {'on' if on else 'off'}"
+            for family, on in settings.items() if on is not None]  # ``yes`` is on, too
     if said:
         lines.append("forwarding: " + ", ".join(said))
     firewall = _mapping(spec.get("firewall"))

@@ -18,6 +18,7 @@ from netwright.backend.topology.problems import NetwrightError
 from netwright.gui.dialogs.adopt import AdoptDialog
 from netwright.gui.link.live import adopt
 from netwright.gui.model.commands import EditsCommand
+from netwright.gui.model.counted import counted
 from netwright.gui.model.document import Edit
 from netwright.gui.model.live_compare import compare
 
@@ -113,7 +114,7 @@ class AdoptFlow(QObject):
                                 edits))
         for item in done:
             w.log.appendPlainText(f"adopted {item.get('text', item.get('key'))} into {name}")
-        w.statusBar().showMessage(f"adopted {len(done)} object(s) into {name}: Destroy now"
+        w.statusBar().showMessage(f"adopted {counted(len(done), 'object')} into {name}: Destroy now"
                                   " removes them; save the design so the next Apply keeps"
                                   " them", 10000)
         if self.live.showing:

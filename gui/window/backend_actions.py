@@ -396,7 +396,8 @@ class BackendActions(_Base):
             # what was measured is no longer what is deployed (or nothing is, now)
             self.checks.mark_stale(
                 "Destroy: nothing of this design is deployed now" if operation == "Destroy"
-                else f"the last {operation}; Check again to measure what is deployed now")
+                else f"the last {operation}; Check again to measure what is deployed now",
+                deployment=True)
             self.scene.set_wire_results({})
             self.refresh_status()
             if operation != "Destroy":  # a lab host gains (and keeps) the NICs a design names
@@ -409,7 +410,7 @@ class BackendActions(_Base):
                 self.statusBar().showMessage(f"Check: drawing {len(data.get('pairs', [])):,}"
                                              " pairs…")
                 self.statusBar().repaint()
-                self.checks.show_result(data, measured=True)
+                self.checks.show_result(data, measured=True, design=self._digest())
                 self.bottom_panel.reveal(self.checks_dock)
                 if self._check_focus:  # "Check from net1": that row's first cell
                     self.checks.focus_source(self._check_focus)

@@ -11,9 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, QPointF
 from PySide6.QtWidgets import QFileDialog, QMenu
 
+from netwright.gui.canvas.free_spot import GAP as FREE_GAP
+from netwright.gui.canvas.free_spot import free_spot
+from netwright.gui.canvas.scene import GRID
 from netwright.gui.dialogs.capture import CaptureDialog
 from netwright.gui.dialogs.source_view import SECTIONS, SourceDialog, entry_line
 from netwright.gui.model.commands import ChangeKindCommand, DuplicateCommand
@@ -117,9 +120,20 @@ class ContextActions(_Base):
         return str(Path(self._folder()) / f"{key}.pcapng")
 
     def duplicate(self, key: str) -> list[str]:
-        """A copy of ``key`` (a namespace with its interfaces) beside it, with free addresses."""
+        """A copy of ``key`` (a namespace with its interfaces) beside it, with free addresses:
+        at the free spot nearest its right (it went 40 px down and right, over the original
+        and the box below)."""
         snapshot = self.document.snapshot
-        edits, keys = paste_edits(snapshot, copy_fragment(snapshot, [key]))
+        node = self.scene.nodes.get(key)
+        dx = dy = 40.0
+        if node is not None:
+            rect = node.mapRectToScene(node.shape().boundingRect())
+            occupied = [other.mapRectToScene(other.shape().boundingRect())
+                        for other in self.scene.nodes.values()]
+            near = node.pos() + QPointF(rect.width() + FREE_GAP, 0)
+            spot = free_spot(occupied, near, snapshot.kind_of(key), GRID, rect.size())
+            dx, dy = spot.x() - node.x(), spot.y() - node.y()
+        edits, keys = paste_edits(snapshot, copy_fragment(snapshot, [key]), dx, dy)
         if not edits:
             return []
         edits = fresh_addresses(edits, snapshot, self.host_facts)

@@ -30,6 +30,7 @@ from netwright.gui.canvas.theme import Theme
 from netwright.gui.docks.compare import CompareView
 from netwright.gui.docks.live_inspector import ObservedPanel
 from netwright.gui.link.live import READ, LiveHostError, Observation, managed_text, observe
+from netwright.gui.model.counted import counted
 from netwright.gui.model.document import Edit, TopologyDocument
 from netwright.gui.model.edits import position
 from netwright.gui.model.live_compare import Comparison, compare, overlay
@@ -338,7 +339,7 @@ class LiveHost(QObject):
         if self.showing:
             self._lock(True)  # the push re-enabled Undo; it stays greyed here
         w.statusBar().showMessage(
-            f"copied {len(keys)} object(s) into the design as existing: {', '.join(keys)}"
+            f"copied {counted(len(keys), 'object')} into the design as existing: {', '.join(keys)}"
             " (Undo takes them back)", 8000)
         return keys
 

@@ -78,6 +78,7 @@ from netwright.gui.model.commands import (
     CreateCommand,
     DeleteCommand,
     FixCommand,
+    JoinBridgeCommand,
     LayoutCommand,
     MoveCommand,
     PasteCommand,
@@ -89,6 +90,7 @@ from netwright.gui.model.deployment import DeploymentView
 from netwright.gui.model.document import Edit, TopologyDocument
 from netwright.gui.model.edits import (
     EditRefusedError,
+    bridge_port_edits,
     copy_fragment,
     create_edits,
     delete_edits,
@@ -410,6 +412,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         scene.create_requested.connect(self.create_at)
         scene.wire_requested.connect(self.wire)
         scene.reparent_requested.connect(self.reparent)
+        scene.join_requested.connect(self.join_bridge)
         scene.nodes_moved.connect(self.move_nodes)
         scene.file_dropped.connect(self.open_path_asking)
         scene.context_requested.connect(self.show_context_menu)
@@ -501,12 +504,15 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
                                    if (key := key_of_path(edit.path)) is not None))
         self.push(FixCommand(self.document, fix.label, list(fix.edits), fixed,
                              self._selection()))
+        if fix.edits:  # the change in view (a port's new rule was below the fold)
+            self.inspector.focus_path(fix.edits[0].path, take_focus=False)
         self.statusBar().showMessage(f"{fix.label} (Undo takes it back)", 6000)
         self._show_problem_fix()
 
     def _checks_outdated(self) -> None:
-        """An edit: the last Check is stale (kept, marked) and its path leaves the canvas."""
-        self.checks.mark_stale()
+        """An edit: the last Check is stale (kept, marked), unless the edit (an Undo) gave
+        back the design it was made beside; its path leaves the canvas."""
+        self.checks.design_changed(self._digest())
         self.scene.set_wire_results({})
 
     def _on_replaced(self) -> None:
@@ -600,15 +606,36 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
             self.statusBar().showMessage(str(exc), 6000)
             return
         if edits:
-            stack = self.document.undo_stack
-            moved = stack.command(stack.index() - 1) if drag and stack.index() else None
-            if isinstance(moved, MoveCommand) and moved.drag == drag and moved.keys == [key]:
-                stack.undo()  # the drag's own move, taken back: the drop is the one step
+            if self._take_back_drag(key, drag):
                 edits = reparent_edits(self.document.snapshot, key, namespace, pos.x(),
                                        pos.y())
             self.push(ReparentCommand(self.document, key, namespace, edits))
             self.scene.select_keys([key])
             self.fill_new_child(key)
+
+    def join_bridge(self, key: str, bridge: str, drag: int = 0) -> None:
+        """``key`` dropped on host bridge ``bridge``'s box: one of its ports, in one undo step
+        with the drag that brought it there (``drag``, as for ``reparent``)."""
+        try:
+            edits = bridge_port_edits(self.document.snapshot, key, bridge)
+        except EditRefusedError as exc:
+            self.statusBar().showMessage(str(exc), 6000)
+            return
+        if edits:
+            if self._take_back_drag(key, drag):
+                edits = bridge_port_edits(self.document.snapshot, key, bridge)
+            self.push(JoinBridgeCommand(self.document, key, bridge, edits))
+            self.scene.select_keys([key])
+
+    def _take_back_drag(self, key: str, drag: int) -> bool:
+        """Undo the move step ``drag`` made of ``key`` alone, if it is the last step: the
+        drop that ends the drag is then the one step (Undo puts it back where it stood)."""
+        stack = self.document.undo_stack
+        moved = stack.command(stack.index() - 1) if drag and stack.index() else None
+        if isinstance(moved, MoveCommand) and moved.drag == drag and moved.keys == [key]:
+            stack.undo()
+            return True
+        return False
 
     def move_nodes(self, drag: int, moves: dict[str, tuple[float, float]]) -> None:
         edits = [Edit(("layout", key), position(x, y)) for key, (x, y) in sorted(moves.items())]

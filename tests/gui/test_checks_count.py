@@ -54,5 +54,5 @@ def test_a_blank_cell_that_differs_is_counted_and_named(qtbot) -> None:  # type:
     qtbot.addWidget(view)
     view.show_result(result.to_json(), measured=True)
     heading = view.heading.text()
-    assert ", 1 differ from the prediction. Differs on its own address (a blank cell):" \
+    assert ", 1 differs from the prediction. Differs on its own address (a blank cell):" \
         " c1 → c1/" in heading, heading

@@ -103,7 +103,13 @@ def test_draw_apply_check_destroy_in_the_lab(window: MainWindow, own_lab: Path,
     moved = checks.cell("net1", "192.168.31.16")  # macvlan2's column: new and stale beside
     assert moved is not None and moved["predicted"]["verdict"] == "reachable"
     assert moved["stale_observed"]["verdict"] == "reachable", moved
+    # Undo gives back the design the Check was made beside: current again, not stale (it
+    # stayed "Stale" though the design was the measured one again)
     window.document.undo_stack.undo()
+    loop.run_until_complete(asyncio.sleep(0.6))  # the undone design's predictions came in
+    assert checks.heading.text().startswith("Measured"), checks.heading.text()
+    assert "stale_observed" not in checks.cell("net1", "192.168.31.6")  # type: ignore[operator]
+    assert checks.cell("net1", "192.168.31.16") is None
     window.show_path(peer)
     assert any(w.result for w in window.scene.wires.values())
 

@@ -235,6 +235,9 @@ def test_adopt_names_each_object_and_the_backend_marks_only_the_confirmed_ones(
     assert "existing" not in design.namespaces[NAMED]
     assert design.interfaces["obsvh2"]["existing"] is True
     assert window.document.undo_stack.count() == steps + 1
+    adopted = window.statusBar().currentMessage()  # not "3 object(s)"
+    assert adopted.startswith("adopted 3 objects into guiadopt: Destroy now removes them"), \
+        adopted
 
     # an anonymous namespace cannot be adopted: chosen on the host, refused in the backend's
     # words before anyone is asked to confirm it
