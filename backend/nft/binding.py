@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import json
+import shutil
 import socket
+import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -68,38 +71,61 @@ def _load() -> ModuleType:
 NETLINK_NETFILTER = 12
 
 
-def _require_nfnetlink() -> None:
+FD_SETSIZE = 1024
+# descriptors other threads might open between the probe and libnftables' own socket
+FD_MARGIN = 64
+NFT_COMMAND_PATH = "/usr/sbin:/sbin:/usr/bin:/bin"
+
+
+def _require_nfnetlink() -> int:
     """libnftables ends the whole process (exit 3) when it cannot open its netlink socket:
-    open one first, so a kernel without nf_tables is a sentence, not a dead daemon."""
+    open one first, so a kernel without nf_tables is a sentence, not a dead daemon.
+    Returns the probe's descriptor: the lowest free one, which libnftables' socket gets."""
     try:
         probe = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_NETFILTER)
     except OSError as exc:
         raise NftUnavailableError(
             f"this kernel has no nf_tables netlink interface ({exc.strerror}): load it with"
             " 'modprobe nf_tables' or use a kernel built with nftables") from None
+    number = probe.fileno()
     probe.close()
+    return number
 
 
 class Nft:
-    """One libnftables context in the current thread's network namespace."""
+    """One libnftables context in the current thread's network namespace.
+
+    libnftables waits for a transaction's answer with select(), whose descriptor set ends
+    at FD_SETSIZE (1024): a socket numbered above it makes glibc abort the whole process
+    ("bit out of range 0 - FD_SETSIZE on fd_set"). netwrightd or the lab holding a
+    thousand namespaces' descriptors (a large apply or check beside this one) would die
+    there. In such a process the same JSON goes through the ``nft`` command instead: the
+    same library in a new process that holds a handful of descriptors."""
 
     def __init__(self) -> None:
-        _require_nfnetlink()
-        self._ctx = _module().Nftables()
-        self._ctx.set_json_output(True)
-        self._ctx.set_handle_output(False)
+        crowded = _require_nfnetlink() >= FD_SETSIZE - FD_MARGIN
+        self._ctx = None if crowded else _module().Nftables()
+        if self._ctx is not None:
+            self._ctx.set_json_output(True)
+            self._ctx.set_handle_output(False)
+
+    def _json_cmd(self, payload: dict[str, Any]) -> tuple[int, Any, str]:
+        if self._ctx is not None:
+            rc, output, error = self._ctx.json_cmd(payload)
+            return rc, output, error
+        return _nft_command(payload)
 
     def run(self, commands: list[dict[str, Any]]) -> None:
         """Send commands in one transaction: all of them take effect, or none."""
         if not commands:
             return
-        rc, _output, error = self._ctx.json_cmd({"nftables": commands})
+        rc, _output, error = self._json_cmd({"nftables": commands})
         if rc != 0:
             raise NftError(f"nftables refused the change: {error.strip() or f'error {rc}'}")
 
     def list_table(self, family: str, name: str) -> list[dict[str, Any]] | None:
         """The table's chains and rules as nft lists them (without handles), None if absent."""
-        rc, output, _error = self._ctx.json_cmd(
+        rc, output, _error = self._json_cmd(
             {"nftables": [{"list": {"table": {"family": family, "name": name}}}]})
         if rc != 0:
             return None
@@ -108,8 +134,28 @@ class Nft:
 
     def tables(self) -> list[tuple[str, str]]:
         """Every table in this namespace, ours or not: (family, name)."""
-        rc, output, error = self._ctx.json_cmd({"nftables": [{"list": {"tables": None}}]})
+        rc, output, error = self._json_cmd({"nftables": [{"list": {"tables": None}}]})
         if rc != 0:
             raise NftError(f"cannot list nftables tables: {error.strip()}")
         items = (output or {}).get("nftables", [])
         return [(i["table"]["family"], i["table"]["name"]) for i in items if "table" in i]
+
+
+def _nft_command(payload: dict[str, Any]) -> tuple[int, Any, str]:
+    """``payload`` run by the nft command (``nft -j -f -``), in the calling thread's network
+    namespace (a child process starts in it): (exit status, its JSON output, its errors),
+    as the binding's ``json_cmd`` answers."""
+    command = shutil.which("nft", path=NFT_COMMAND_PATH)
+    if command is None:
+        raise NftUnavailableError(
+            f"this process holds more than {FD_SETSIZE - FD_MARGIN} descriptors, where"
+            " libnftables would end it (its select() stops at 1024), and the nft command"
+            " that would run the rules instead is missing: install the Debian package"
+            " nftables")
+    done = subprocess.run([command, "-j", "-f", "-"], input=json.dumps(payload),
+                          capture_output=True, text=True, check=False)
+    try:
+        output = json.loads(done.stdout) if done.stdout.strip() else ""
+    except json.JSONDecodeError:
+        output = ""
+    return done.returncode, output, done.stderr
