@@ -3,10 +3,10 @@
     python crash_child.py apply|destroy|apply-unmarked STATE_DIR TOPOLOGY_FILE K READY_FILE [USER]
 
 At step K it writes READY_FILE (the text of the step) and sleeps; the test then kills it
-with SIGKILL, so nothing in this process gets to clean up. ``USER``: who applies or destroys
-(the source recorded, as the CLI and netwrightd give it; none by default). ``apply-unmarked`` stops instead
+with SIGKILL, so nothing in this process gets to clean up. ``apply-unmarked`` stops instead
 right after the kernel created the first batch of links and before they are marked (their
-alias is set by a second message): the window a crash leaves unmarked links in.
+alias is set by a second message): the window a crash leaves unmarked links in. ``USER``:
+who applies or destroys (the source, as the CLI and netwrightd give it; none by default).
 """
 
 from __future__ import annotations
