@@ -248,7 +248,8 @@ class Status:
         assert self.changing is not None
         lines = [f"{self.topology}: {self.changing.words()}"]
         if self.deployed and self.source is not None and self.source.words():
-            lines.append(f"  deployed before it {self.source.words(host=True)}")
+            before = " before it" if self.changing.operation == "apply" else ""
+            lines.append(f"  deployed{before} {self.source.words(host=True)}")
         lines.append("  the kernel holds it half made until that ends, so nothing is compared"
                      " with the design now: ask again when it has ended")
         if self.awaiting_confirmation is not None:
