@@ -216,12 +216,14 @@ async def _apply(args: argparse.Namespace) -> int:
                               lambda: engine.revert(topology.name))
 
 
-def _source(path: str) -> Any:
+def _source(path: str | None) -> Any:
     """This apply's source: the file (none for standard input), the user running the
-    command, this host, now."""
+    command, this host, now. ``None``: a destroy's, which has no file (a status says whose
+    the destroy is while it runs)."""
     from netwright.backend.outcomes.provenance import applied_now, local_user
 
-    return applied_now("" if path == STDIN else os.path.abspath(path), local_user())
+    return applied_now("" if path in (None, STDIN) else os.path.abspath(path or ""),
+                       local_user())
 
 
 async def _confirm(args: argparse.Namespace) -> int:
@@ -245,7 +247,7 @@ async def _destroy(args: argparse.Namespace) -> int:
     deployed = name in await engine.deployments()
     progress = TerminalProgress(not args.json)
     try:  # given the file, destroy also finds what a lost state file no longer lists
-        result = await engine.destroy(subject, progress=progress)
+        result = await engine.destroy(subject, progress=progress, source=_source(None))
     finally:
         progress.close()
     lab_removed = False

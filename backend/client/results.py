@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from netwright.backend.outcomes.change import Change
 from netwright.backend.outcomes.provenance import Provenance
 from netwright.backend.outcomes.results import ApplyResult, ObjectStatus, Plan, Status, Step
 from netwright.backend.service.errors import ServiceFailedError, problem_from_json
@@ -62,6 +63,7 @@ def parse_status(text: str) -> Status:
                                if isinstance(data.get("awaiting_confirmation"), dict) else None),
         source=Provenance.from_json(data.get("source")),
         host_destroy=_steps(data["host_destroy"]) if "host_destroy" in data else None,
+        changing=Change.from_json(data.get("changing")),
     )
 
 

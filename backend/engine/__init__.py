@@ -7,7 +7,8 @@ Public API (everything else in this package is internal)::
     engine = Engine(default_state_dir(), Target.host())   # or Target.lab()
     plan = await engine.plan(topology)          # Plan: .steps[i].text/.action/.object
     result = await engine.apply(topology, progress=cb, cancel=event)
-    status = await engine.status("seed")        # per object present / drifted / missing
+    status = await engine.status("seed")        # per object present / drifted / missing,
+                                                # or who applies or destroys it right now
     deployment = await engine.deployment("seed")  # real namespace and interface names
     await engine.destroy("seed")
     await engine.deployments()                  # names of deployed topologies

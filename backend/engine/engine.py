@@ -22,6 +22,7 @@ from netwright.backend.dhcp import ClientState, DhcpClients
 from netwright.backend.dhcp import requests as dhcp_requests
 from netwright.backend.engine import capabilities, ops, qdisc, trial
 from netwright.backend.engine.adopt import refuse_release
+from netwright.backend.engine.changing import merged, running_change
 from netwright.backend.engine.desired import Desired, desired_state, forwarding_sysctls
 from netwright.backend.engine.execute import CancelRequested, Fault, StepFailed, execute
 from netwright.backend.engine.foreign import ForeignLink, foreign_links
@@ -45,6 +46,7 @@ from netwright.backend.nm.profiles import persistent_keys
 from netwright.backend.nm.transaction import DEFAULT_ROLLBACK_TIMEOUT
 from netwright.backend.observe.state import Interest, LinkState, observe
 from netwright.backend.observe.sysctls import read_sysctl
+from netwright.backend.outcomes.change import Change
 from netwright.backend.outcomes.errors import (
     ApplyFailed,
     BusyError,
@@ -296,8 +298,14 @@ class Engine:
     def _target_text(self) -> str:
         return "this machine" if self.target.host_netns is None else "the lab host"
 
-    async def status(self, name_or_topology: str | Topology) -> Status:
-        """Per namespace and interface: present, drifted (with what differs) or missing."""
+    async def status(self, name_or_topology: str | Topology, *,
+                     changing: Change | None = None) -> Status:
+        """Per namespace and interface: present, drifted (with what differs) or missing.
+
+        While an apply or destroy of the topology runs (``changing``: the caller's own
+        knowledge of it, netwrightd's job; else its journal says so) the kernel holds it half
+        made: the status says who changes it and compares nothing (not drift, not missing),
+        also for a first apply, whose topology is not deployed yet."""
         require_root()
         await self.recover()
         # The trial is read before the record and the kernel: a revert running meanwhile (the
@@ -306,6 +314,9 @@ class Engine:
         # not on trial" (which a window would take for "restored" and keep showing).
         name = name_or_topology if isinstance(name_or_topology, str) else name_or_topology.name
         held = self.awaiting_confirmation(name)
+        changing = merged(changing, running_change(self.store, name))
+        if changing is not None:
+            return self._changing_status(name, held, changing)
         if isinstance(name_or_topology, str):
             topology = self._previous(name_or_topology)
             if topology is None:
@@ -322,6 +333,9 @@ class Engine:
         with Kernel() as kernel:
             steps = self._compute(kernel, topology, strict=False, conflicts=conflicts,
                                   host_nics=nics, foreign=foreign, host_destroy=host_destroy)
+        began = running_change(self.store, name)
+        if began is not None:  # it began while the kernel was read: what was read is half made
+            return self._changing_status(name, held, began)
         dhcp = [c.to_json() for c in self.dhcp.states(topology)] if deployed else []
         persisted = await self._persist_statuses(topology)
         objects = [persisted.get(o.object, o) if o.what == "interface" else o
@@ -332,6 +346,14 @@ class Engine:
                       [*objects, *_nic_statuses(topology, nics), *strangers],
                       dhcp, held.to_json() if held is not None else None,
                       record.source if record is not None else None, host_destroy)
+
+    def _changing_status(self, name: str, held: trial.Trial | None, changing: Change) -> Status:
+        """The status of a topology that an apply or destroy changes right now: whose change
+        it is, and the deployment's record (what it was before), nothing read from the kernel."""
+        record = self.store.load(name)
+        return Status(name, record is not None, [], [],
+                      held.to_json() if held is not None else None,
+                      record.source if record is not None else None, [], changing)
 
     async def _persist_statuses(self, topology: Topology) -> dict[str, ObjectStatus]:
         """The persistent objects as NetworkManager keeps them (the kernel part leaves them
@@ -532,6 +554,7 @@ class Engine:
         with self.store.lock(name):
             record = self.store.load(name)
             previous = record.topology if record else None
+            by = source  # this apply's own (a status shows it while the apply runs)
             if source is None and record is not None:
                 source = record.source
             foreign: list[ForeignLink] = []
@@ -549,7 +572,7 @@ class Engine:
                 self._record_origins(name, self._desired(topology, name))
                 # clients this apply drops must not hold a namespace it deletes
                 self.dhcp.prepare(name, topology)
-                journal = self._begin(name, "apply", generation, previous, topology)
+                journal = self._begin(name, "apply", generation, previous, topology, by=by)
                 try:
                     await execute(kernel, steps, before=_recorder(journal),
                                   progress=progress,
@@ -599,9 +622,11 @@ class Engine:
             await self.dhcp.wait_for_leases(topology, LEASE_WAIT_SECONDS)
 
     async def destroy(self, name: str | Topology, *, progress: Progress | None = None,
-                      cancel: asyncio.Event | None = None) -> ApplyResult:
+                      cancel: asyncio.Event | None = None,
+                      source: Provenance | None = None) -> ApplyResult:
         """Remove exactly what topology ``name`` owns on this target, its NetworkManager
-        profiles included (after the runtime part: runtime ports go before their bridge)."""
+        profiles included (after the runtime part: runtime ports go before their bridge).
+        ``source``: who destroys it (user, host, time), for a status to say meanwhile."""
         require_root()
         started = time.monotonic()
         topology_name = name.name if isinstance(name, Topology) else name
@@ -622,7 +647,7 @@ class Engine:
                 notes: list[str] = []
                 try:
                     result = await self._destroy_runtime(name, progress=progress,
-                                                         cancel=cancel)
+                                                         cancel=cancel, source=source)
                     steps, notes = result.plan.steps, result.plan.notes
                 except NotDeployed:
                     if forget.empty:
@@ -637,7 +662,8 @@ class Engine:
 
     async def _destroy_runtime(self, name: str | Topology, *,
                                progress: Progress | None = None,
-                               cancel: asyncio.Event | None = None) -> ApplyResult:
+                               cancel: asyncio.Event | None = None,
+                               source: Provenance | None = None) -> ApplyResult:
         """Remove exactly what topology ``name`` owns on this target.
 
         Given the topology itself instead of its name, destroy also works when the state
@@ -657,7 +683,7 @@ class Engine:
                 raise Cancelled(f"destroy of {name} cancelled before it started")
             generation = record.generation if record else ""
             self.dhcp.stop(name)  # release the leases; no client may keep a namespace alive
-            journal = self._begin(name, "destroy", generation, None, deployed)
+            journal = self._begin(name, "destroy", generation, None, deployed, by=source)
             foreign: list[ForeignLink] = []
             try:
                 _clean, steps = await self._converge(name, None, deployed,
@@ -675,12 +701,15 @@ class Engine:
         return ApplyResult(Plan(name, steps, left), time.monotonic() - started)
 
     def _begin(self, name: str, operation: str, generation: str, goal: Topology | None,
-               other: Topology | None) -> Journal:
+               other: Topology | None, *, by: Provenance | None = None) -> Journal:
+        """The operation's journal; besides what recovery needs, who runs it and since when
+        (``by``: the apply's source, or who destroys), which a status shows meanwhile."""
         self.store.ensure()
         header = {
             "operation": operation, "topology": name, "generation": generation,
             "goal": topology_json(goal) if goal else None,
             "other": topology_json(other) if other else None, "pid": os.getpid(),
+            "started": round(time.time(), 3), "by": by.to_json() if by is not None else None,
         }
         return Journal.begin(self.store.journal_path(name), header)
 

@@ -17,6 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from netwright.backend.export.multus_import import topology_yaml
+from netwright.backend.hostimport.leases import (
+    design_addresses,
+    lease_comments,
+    leased_ipv4,
+    observed_addresses,
+)
 from netwright.backend.kernel.netns import Where
 from netwright.backend.observe.host import HostView, ObservedNamespace
 from netwright.backend.observe.state import FALLBACK_DEVICES, LinkState
@@ -86,6 +92,8 @@ class _Import:
     nics: dict[str, dict[str, Any]] = field(default_factory=dict)
     interfaces: dict[str, dict[str, Any]] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
+    as_design: bool = False
+    leases: dict[str, list[str]] = field(default_factory=dict)  # key → IPv4 leases → dhcp
 
     def unique_key(self, name: str, ns_key: str | None) -> str:
         def free(key: str) -> bool:
@@ -148,7 +156,7 @@ class _Import:
 
     def fill(self, ns: ObservedNamespace, link: LinkState) -> None:
         key = self.keys[(ns.where, link.index)]
-        addresses = _addresses(link)
+        addresses = observed_addresses(link)
         if link.name in self.nics:
             nic: dict[str, Any] = {}
             if addresses:
@@ -166,6 +174,9 @@ class _Import:
         if not ns.is_host:
             out["namespace"] = self.ns_keys[ns.where]
         out["existing"] = True
+        if self.as_design and leased_ipv4(link):  # applied elsewhere, it leases again
+            addresses = design_addresses(link)
+            self.leases[key] = leased_ipv4(link)
         if addresses:
             out["addresses"] = addresses
         out["mtu"] = link.mtu
@@ -223,16 +234,6 @@ class _Import:
             if info.get("IFLA_BR_VLAN_FILTERING"):
                 out["vlan-filtering"] = True
         return None
-
-
-def _addresses(link: LinkState) -> list[str]:
-    """The link's addresses as the file writes them: ``fd00::1/64 nodad`` for one the kernel
-    holds with IFA_F_NODAD, so applying the file elsewhere adds it the same way (an address
-    added with DAD would be tentative for a second, or lost to a duplicate). A leased one (a
-    lifetime: DHCP, SLAAC) is what the link has now too: without it a NIC would lose its
-    address and a route via the lease's gateway would be off-link."""
-    return [f"{cidr} nodad" if cidr in link.nodad else cidr
-            for cidr in sorted(link.addresses | link.leased)]
 
 
 def _gateway(ns: ObservedNamespace, nic: str) -> str | None:
@@ -360,13 +361,17 @@ def _layout(namespaces: dict[str, dict[str, Any]], nics: dict[str, Any],
 
 
 def host_topology(view: HostView, name: str, only: list[str] | None = None, *,
-                  as_design: bool = False, prefix: str = "") -> tuple[dict[str, Any], list[str]]:
+                  as_design: bool = False, prefix: str = "",
+                  leases: dict[str, list[str]] | None = None
+                  ) -> tuple[dict[str, Any], list[str]]:
     """The topology (as plain data) of what ``view`` saw, and what was left out (sentences).
 
     ``only``: namespace keys (or /run/netns names) to import besides the host; an unknown one
     is refused with the list of those that exist. ``as_design``: nothing marked existing, so
-    applying the file elsewhere (an empty namespace, another machine) builds the same graph."""
-    work = _Import(view)
+    applying the file elsewhere (an empty namespace, another machine) builds the same graph;
+    an interface's DHCP lease is then ``dhcp`` (``leases.py``), and ``leases``, when given,
+    receives the addresses leased, by interface key."""
+    work = _Import(view, as_design=as_design)
     work.ns_keys = namespace_keys(view, prefix)
     taken = set(work.ns_keys.values())
     if only is not None:
@@ -408,6 +413,8 @@ def host_topology(view: HostView, name: str, only: list[str] | None = None, *,
     data["namespaces"] = namespaces
     data["interfaces"] = work.interfaces
     data["layout"] = _layout(namespaces, work.nics, work.interfaces)
+    if leases is not None:
+        leases.update((k, v) for k, v in work.leases.items() if k in work.interfaces)
     return data, work.skipped
 
 
@@ -417,11 +424,14 @@ def host_yaml(view: HostView, name: str, only: list[str] | None = None, *,
     """``host_topology`` as the file's text. ``about``: a line of information by kernel
     name of a device in the host's namespace (NetworkManager's profile of it), written as a
     comment above the device's entry: the file stays what it was, for people to read."""
-    data, skipped = host_topology(view, name, only, as_design=as_design, prefix=prefix)
+    leases: dict[str, list[str]] = {}
+    data, skipped = host_topology(view, name, only, as_design=as_design, prefix=prefix,
+                                  leases=leases)
     header = ("# Copied from the live host by `netwright import --as-design`.\n" if as_design
               else "# Imported from the live host by `netwright import`: every object is"
               " existing.\n")
-    return header + _commented(topology_yaml(data), data, about or {}), skipped
+    text = lease_comments(topology_yaml(data), leases)
+    return header + _commented(text, data, about or {}), skipped
 
 
 def _one_line(text: str) -> str:

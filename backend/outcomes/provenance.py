@@ -46,8 +46,8 @@ class Provenance:
         if not isinstance(data, dict):
             return None
         when = data.get("time")
-        return cls(_shown(data.get("file"), MAX_FILE_CHARS), _shown(data.get("user")),
-                   _shown(data.get("host")),
+        return cls(shown_text(data.get("file"), MAX_FILE_CHARS), shown_text(data.get("user")),
+                   shown_text(data.get("host")),
                    float(when) if isinstance(when, (int, float)) else 0.0)
 
     def words(self, *, host: bool = False, now: float | None = None) -> str:
@@ -106,10 +106,12 @@ def local_user() -> str:
     """Who runs a ``--local`` command: the sudo caller when root runs it through sudo."""
     uid = os.getuid()
     sudo = os.environ.get("SUDO_USER", "") if uid == 0 else ""
-    return _shown(sudo) or user_name(uid)
+    return shown_text(sudo) or user_name(uid)
 
 
-def _shown(value: object, limit: int = _MAX_NAME_CHARS) -> str:
+def shown_text(value: object, limit: int = _MAX_NAME_CHARS) -> str:
+    """``value`` as a name that is safe to show: text only (anything else is ""), at most
+    ``limit`` characters, no control characters (it ends up on terminals)."""
     if not isinstance(value, str):
         return ""
     return "".join(c for c in value[:limit] if unicodedata.category(c) not in ("Cc", "Cs"))

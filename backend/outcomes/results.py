@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from netwright.backend.outcomes.change import Change
 from netwright.backend.outcomes.provenance import Provenance
 from netwright.backend.record import field, record, replace
 from netwright.backend.topology.problems import Problem
@@ -199,10 +200,15 @@ class Status:
     """What a destroy would do now on the host itself: delete this topology's nftables
     tables there, restore the host settings it changed (the destroy's own steps; objects
     lists the namespaces and interfaces it deletes). None: a backend older than API 1.15."""
+    changing: Change | None = None
+    """An apply or destroy of the topology runs right now: the kernel holds it half made, so
+    ``objects``, ``dhcp`` and ``host_destroy`` are left empty rather than compared (a
+    half-made topology is not drift). None: nothing runs (or a backend older than API 1.16)."""
 
     @property
     def ok(self) -> bool:
-        return self.deployed and all(o.state == "present" for o in self.objects)
+        return (self.deployed and self.changing is None
+                and all(o.state == "present" for o in self.objects))
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -219,9 +225,13 @@ class Status:
             data["source"] = self.source.to_json()
         if self.host_destroy is not None:
             data["host_destroy"] = [step.to_json() for step in self.host_destroy]
+        if self.changing is not None:
+            data["changing"] = self.changing.to_json()
         return data
 
     def render(self) -> str:
+        if self.changing is not None:
+            return self._changing_text()
         lines = [f"{self.topology}: {self._state_words()}"]
         if self.deployed and self.source is not None and self.source.words():
             lines.append(f"  deployed {self.source.words(host=True)}")
@@ -229,6 +239,19 @@ class Status:
             lines.append(f"  {o.state:8} {o.named}")
             lines += [f"           {d}" for d in o.differences]
         lines += [f"  dhcp     {d.get('text', '')}" for d in self.dhcp]
+        if self.awaiting_confirmation is not None:
+            lines.append(awaiting_text(self.topology, self.awaiting_confirmation))
+        return "\n".join(lines)
+
+    def _changing_text(self) -> str:
+        """Who changes the topology now, instead of a comparison with a half-made kernel."""
+        assert self.changing is not None
+        lines = [f"{self.topology}: {self.changing.words()}"]
+        if self.deployed and self.source is not None and self.source.words():
+            before = " before it" if self.changing.operation == "apply" else ""
+            lines.append(f"  deployed{before} {self.source.words(host=True)}")
+        lines.append("  the kernel holds it half made until that ends, so nothing is compared"
+                     " with the design now: ask again when it has ended")
         if self.awaiting_confirmation is not None:
             lines.append(awaiting_text(self.topology, self.awaiting_confirmation))
         return "\n".join(lines)

@@ -11,6 +11,7 @@ with what this class exports.
 import asyncio
 import contextlib
 import json
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
@@ -21,6 +22,7 @@ from dbus_fast.service import ServiceInterface, dbus_method, dbus_property, dbus
 from netwright.backend.engine import ApplyResult, Engine, capabilities, nft_capabilities, qdisc
 from netwright.backend.engine.desired import KIND_MODULES
 from netwright.backend.engine.trial import DEFAULT_SECONDS, checked_seconds
+from netwright.backend.outcomes.change import Change
 from netwright.backend.outcomes.errors import ConfirmationExpired, ConfirmWindowError
 from netwright.backend.outcomes.provenance import (
     Provenance,
@@ -151,7 +153,10 @@ class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
     @exported(names.ACTION_INSPECT)
     async def status(self, name: DBusStr) -> DBusStr:
         topology = decode_name(name)
-        status = await self.worker.with_engine(lambda e: e.status(topology))
+        job = self.jobs.change_of(topology)
+        changing = None if job is None else Change(
+            job.operation, job.id, user_name(job.owner.uid), job.started, os.getpid())
+        status = await self.worker.with_engine(lambda e: e.status(topology, changing=changing))
         return json.dumps(status.to_json())
 
     @dbus_method(name="List")
@@ -259,9 +264,11 @@ class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
     async def destroy(self, name: DBusStr, options: DBusDict) -> DBusStr:
         decode_options(options, {})
         topology = decode_name(name)
+        who = applied_now("", user_name(await self._uid()))  # for a status meanwhile
         return await self._engine_job(
             topology, "destroy", names.ACTION_DESTROY, "destroyed",
-            lambda e, report, cancel: e.destroy(topology, progress=report, cancel=cancel))
+            lambda e, report, cancel: e.destroy(topology, progress=report, cancel=cancel,
+                                                source=who))
 
     async def _engine_job(self, topology: str, operation: Operation, action: str, state: str,
                     call: Callable[[Engine, Progress, asyncio.Event], Awaitable[ApplyResult]]

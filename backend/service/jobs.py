@@ -23,6 +23,7 @@ import itertools
 import json
 import logging
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
@@ -98,6 +99,7 @@ class Job:
     failure: NetwrightError | None = None
     result: dict[str, object] | None = None
     progress: _Throttled | None = None
+    started: float = field(default_factory=time.time)  # Unix time (Status says it)
 
     @property
     def topology_name(self) -> str:
@@ -129,6 +131,10 @@ class Jobs:
             raise JobNotFoundError(
                 f"no job {quote(job_id)} is running (it may have finished already)")
         return job
+
+    def change_of(self, topology: str) -> Job | None:
+        """The apply, destroy or revert of ``topology`` that runs now, if any."""
+        return self._changes.get(topology)
 
     def running(self) -> list[Job]:
         return [*self._changes.values(), *self._checks.values()]

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netwright.backend.outcomes.change import Change
 from netwright.backend.service.errors import problem_from_json
 from netwright.backend.topology.problems import Problem
 from netwright.gui.model.wording import designer_message
@@ -126,6 +127,10 @@ def destroy_plan(status: Any) -> dict[str, Any]:
              for sentence in o.get("differences", [])]
     if sum(step["action"] == "delete" for step in steps) > 1:
         notes.append(DESTROY_COUNTS)
+    changing = Change.from_json(data.get("changing"))
+    if changing is not None:  # nothing was compared: what goes is not known yet
+        notes.insert(0, f"{name} is {changing.words()}: what a destroy removes is known once"
+                     " that has ended, and Destroy is refused until then")
     return {"topology": name, "steps": steps, "notes": notes}
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QTimer
 
 from netwright.backend.nm.errors import ConfirmationRequired
+from netwright.backend.outcomes.change import Change
 from netwright.backend.outcomes.provenance import Provenance
 from netwright.backend.topology.problems import TopologyError
 from netwright.gui.dialogs.plan import (
@@ -314,6 +315,15 @@ class BackendActions(_Base):
         awaiting = data.get("awaiting_confirmation")
         on_trial = bool(data.get("deployed")) and isinstance(awaiting, dict)
         self._trial_words = ", on trial" if on_trial else ""
+        changing = Change.from_json(data.get("changing"))
+        if changing is not None:  # half made meanwhile: not drift, and nothing to learn
+            self.deploy_label.setText(changing.short() + self._trial_words)
+            self.deploy_label.setToolTip(f"{data.get('topology', '')}: {changing.words()}")
+            self.show_leases({})
+            self.status_refresher.set_periodic(True)  # until it ends: then what it left
+            self.follow_trial(str(data.get("topology", "")), awaiting if isinstance(
+                awaiting, dict) else None)
+            return
         if data.get("deployed"):
             self.deployment.learn_source(Provenance.from_json(data.get("source")),
                                          self._this_file())
@@ -329,6 +339,7 @@ class BackendActions(_Base):
         else:
             drifted = [o["object"] for o in data.get("objects", []) if o.get("state") != "present"]
             self.deploy_label.setText(f"drifted ({', '.join(drifted[:3])})" + self._trial_words)
+            self.deploy_label.setToolTip("")
         leases = leases_of(data, self._topology_name())
         self.show_leases(leases)
         self.status_refresher.set_periodic(bool(leases) and self.runner.backend is not None)

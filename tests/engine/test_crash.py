@@ -17,10 +17,11 @@ CHILD = str(Path(__file__).with_name("crash_child.py"))
 
 
 def _start(operation: str, state_dir: Path, topology: Path, k: int,
-           tmp_path: Path) -> tuple[subprocess.Popen[bytes], Path]:
+           tmp_path: Path, *user: str) -> tuple[subprocess.Popen[bytes], Path]:
+    """The child stopped dead at step ``k`` (``user``: who it applies or destroys as)."""
     ready = tmp_path / f"ready-{operation}-{k}"
     child = subprocess.Popen([PYTHON, CHILD, operation, str(state_dir), str(topology), str(k),
-                              str(ready)])
+                              str(ready), *user])
     deadline = time.monotonic() + 30
     while not ready.exists():
         assert child.poll() is None, "the child ended before reaching the step"

@@ -3,6 +3,7 @@ link group without its marker) is named in a note as left alone, never as a step
 
 from __future__ import annotations
 
+from netwright.backend.outcomes.change import Change
 from netwright.backend.outcomes.results import ObjectStatus, Status, Step
 from netwright.gui.dialogs.plan import DESTROY_COUNTS, PlanDialog, destroy_plan
 
@@ -91,3 +92,19 @@ def test_restoring_the_hosts_forwarding_is_no_object_removed(qtbot) -> None:  # 
     qtbot.addWidget(dialog)
     assert dialog.summary.text() == ("Destroy docker: 1 object to remove, and the host's"
                                      " settings to restore")
+
+
+def test_a_destroy_plan_asked_while_the_topology_changes_says_so(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Mid-apply the status compares nothing (API 1.16): the plan said nothing at all, an
+    empty "Destroy big: 0 objects to remove"; it now says who changes it and that Destroy
+    waits for that to end."""
+    status = Status("big", True, [], host_destroy=[],
+                    changing=Change("apply", "apply-big-ab12cd-3", "alice", 0.0))
+    plan = destroy_plan(status)
+    assert plan["steps"] == []
+    assert plan["notes"] == ["big is being applied by alice (job apply-big-ab12cd-3): what a"
+                             " destroy removes is known once that has ended, and Destroy is"
+                             " refused until then"]
+    dialog = PlanDialog(plan, "Destroy")
+    qtbot.addWidget(dialog)
+    assert "being applied by alice" in dialog.notes_label.text()

@@ -75,6 +75,40 @@ def test_leased_addresses_are_imported(live: LiveHost, tmp_path: Path) -> None:
         {"to": "default", "via": "172.31.0.1", "dev": "eth0"}]
 
 
+def test_a_design_copy_leases_again_what_dhcp_leased(live: LiveHost, tmp_path: Path) -> None:
+    """--as-design wrote an address a DHCP client had leased as a static address: applied
+    elsewhere, the copy took that lease's address by hand. A design says `dhcp` (one
+    client per interface), with the leased address in a comment; a host NIC (never the
+    design's) and a plain import (all existing) keep the address as seen."""
+    sh(f"ip -n {NAMED} addr change 172.31.0.2/24 dev eth0 valid_lft 300 preferred_lft 300")
+    sh(f"ip -n {NAMED} addr add 172.31.0.9/24 dev eth0")  # a static one beside the lease
+    sh("ip addr change 10.77.0.1/24 dev obsup0 valid_lft 300 preferred_lft 300")
+    sh("ip addr add 10.78.0.1/24 dev obsmv0 valid_lft 300 preferred_lft 300")
+    sh("ip tuntap add dev obstap0 mode tap")  # a kind the format has not: a host NIC
+    try:
+        sh("ip addr add 10.79.0.1/24 dev obstap0 valid_lft 300 preferred_lft 300")
+        seen = _import(tmp_path)
+        design = _import(tmp_path, "--as-design", name="design.yaml")  # validates
+    finally:
+        sh("ip link del obstap0")
+    in_named = next(k for k, v in seen["interfaces"].items() if v.get("namespace") == NAMED)
+    assert seen["interfaces"][in_named]["addresses"] == ["172.31.0.2/24", "172.31.0.9/24"]
+    assert seen["interfaces"]["obsmv0"]["addresses"] == ["10.78.0.1/24"]
+    assert "dhcp" not in (tmp_path / "imported.yaml").read_text()
+    links = design["interfaces"]
+    assert links[in_named]["addresses"] == ["dhcp", "172.31.0.9/24"]
+    assert links["obsup0"]["addresses"] == links["obsmv0"]["addresses"] == ["dhcp"]
+    assert design["host"]["nics"]["obstap0"]["addresses"] == ["10.79.0.1/24"]
+    assert design["namespaces"][NAMED]["routes"] == [  # the client adds it with its lease
+        {"to": "default", "via": "172.31.0.1", "dev": "eth0"}]
+    text = (tmp_path / "design.yaml").read_text()
+    said = ("    # dhcp: leased {} when imported; applied, it asks a DHCP server again\n"
+            "    addresses: ")
+    assert all(said.format(a) in text for a in ("172.31.0.2/24", "10.77.0.1/24",
+                                                "10.78.0.1/24")), text
+    assert text.count("# dhcp: leased") == 3
+
+
 def test_applying_the_import_changes_nothing(live: LiveHost, tmp_path: Path,
                                              engine: Engine) -> None:
     before = snapshot()
