@@ -22,7 +22,6 @@ import errno
 import json
 import math
 import os
-import resource
 import socket
 import struct
 import sys
@@ -30,6 +29,7 @@ from typing import Any
 
 from netwright.backend.checks.prober import EchoProber, Probe, error_observation, no_reply
 from netwright.backend.checks.results import Observation
+from netwright.backend.kernel.descriptors import allow_open_files
 from netwright.backend.parent_death import die_with_parent
 
 # per probe: kind (0 reply, 1 no reply, 2 kernel error), attempts, error code, RTT in ms
@@ -141,17 +141,9 @@ def _probes(asked: dict[str, Any], fds: list[int]
     return sockets, probes
 
 
-def _allow_open_files() -> None:
-    """As many open files as the hard limit allows: a share of a thousand namespaces is
-    more sockets than the usual soft limit, and a descriptor that does not fit is lost."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if hard != resource.RLIM_INFINITY and soft < hard:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-
-
 def main() -> int:
     _die_with(int(sys.argv[1]))
-    _allow_open_files()
+    allow_open_files()  # a share of a thousand namespaces' sockets
     channel = socket.socket(fileno=int(sys.argv[2]))
     asked, fds = _receive(channel)
     if asked is None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-import resource
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -38,6 +37,7 @@ from netwright.backend.checks.source import split_source
 from netwright.backend.checks.spread import ProbeWorkers
 from netwright.backend.dhcp.identity import shared_identity_notes
 from netwright.backend.dhcp.substitute import with_leases
+from netwright.backend.kernel.descriptors import allow_open_files
 from netwright.backend.observe.sysctls import bridge_nf_here, forwarding_here, rp_filter_here
 from netwright.backend.topology.fields import is_identifier
 from netwright.backend.topology.model import Topology, static_addresses
@@ -335,7 +335,7 @@ async def _run_check(
         return result
     report(0, len(pairs), f"predicted {len(pairs)} pair(s); probing")
     # an echo socket per namespace and version, and a netlink socket per namespace to pin
-    _allow_open_files(3 * len(explainer.sources()) + 64)
+    allow_open_files(3 * len(explainer.sources()) + 64)
     begun = time.perf_counter()
     # each pair makes at most two entries (request and reply): small checks skip the count
     steps = explainer.neighbour_steps if 2 * len(pairs) > options.neighbour_budget else set()
@@ -558,15 +558,6 @@ async def _echo(prober: EchoProber, pairs: list[Pair], make: ProbeMaker
         else:
             observations[index] = _with_size(small, size, observed, error)
     return [observed for observed in observations if observed is not None]
-
-
-def _allow_open_files(needed: int) -> None:
-    """Raise this process's soft limit on open files to ``needed`` if the hard limit allows
-    (a thousand namespaces need more sockets than the usual soft limit of 1,024)."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft != resource.RLIM_INFINITY and soft < needed:
-        ceiling = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
-        resource.setrlimit(resource.RLIMIT_NOFILE, (ceiling, hard))
 
 
 def _with_size(small: Observation, size: int, seen: Observation, error: str | None = None

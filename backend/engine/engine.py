@@ -36,6 +36,7 @@ from netwright.backend.engine.takeover import runtime_takeover
 from netwright.backend.engine.target import Target
 from netwright.backend.engine.translate import explain
 from netwright.backend.kernel import netns
+from netwright.backend.kernel.descriptors import allow_open_files, apply_needs
 from netwright.backend.kernel.netns import Where
 from netwright.backend.kernel.session import Kernel
 from netwright.backend.nm.engine_part import NetworkManagerPart, as_steps, runtime_only
@@ -57,6 +58,7 @@ from netwright.backend.outcomes.errors import (
     NotDeployed,
     NothingToConfirm,
     NotRootError,
+    TooManyFiles,
 )
 from netwright.backend.outcomes.provenance import Provenance
 from netwright.backend.outcomes.results import (
@@ -135,6 +137,7 @@ class Engine:
         self.dhcp = DhcpClients(self.state_dir, target)
         self._dhcp_reconciled = False
         self._reverting: set[str] = set()
+        allow_open_files()  # a descriptor per namespace: see kernel.descriptors
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -548,6 +551,7 @@ class Engine:
         """Make the kernel match ``topology``; on failure roll back and raise ApplyFailed.
         ``source`` None keeps the source recorded (an apply that says nothing of its own)."""
         require_root()
+        _require_open_files(topology)
         await self.recover()
         started = time.monotonic()
         name = topology.name
@@ -975,3 +979,17 @@ def _one(key: str, what: str, missing: set[str], by_object: dict[str, list[Step]
     differences = [s.text for s in by_object.get(key, [])]
     state = "drifted" if differences else "present"
     return ObjectStatus(key, what, state, differences, label)  # type: ignore[arg-type]
+
+
+def _require_open_files(topology: Topology) -> None:
+    """Refuse, before anything is touched, a topology whose apply would run out of open
+    files half-way (a crash of the job, a half-built topology until the next command)."""
+    needed = apply_needs(len(topology.namespaces))
+    allowed = allow_open_files(needed)
+    if allowed < needed:
+        raise TooManyFiles(
+            f"topology {topology.name} has {len(topology.namespaces):,} namespaces: applying"
+            f" it holds up to {needed:,} open files, and this process may open only"
+            f" {allowed:,} (its hard limit, 'ulimit -Hn'); raise that limit (LimitNOFILE= in"
+            " netwrightd's systemd unit, 'ulimit -Hn' as root for --local) or split the"
+            " topology")

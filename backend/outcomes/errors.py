@@ -59,6 +59,10 @@ class ApplyFailed(EngineError):  # noqa: N818 (name fixed by the API)
         super().__init__(f"failed to {step}: {reason}; {tail}")
 
 
+class TooManyFiles(EngineError):  # noqa: N818 (reads as the reason)
+    """The topology needs more open files than this process may have; nothing was touched."""
+
+
 class NotRootError(EngineError):
     """The engine needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN) and does not have it."""
 
