@@ -37,6 +37,7 @@ from netwright.backend.checks.network import (
     fast_ip,
     lan_of,
     place_label,
+    place_name,
 )
 from netwright.backend.checks.pair_classes import PairClasses
 from netwright.backend.checks.results import Disposition, Pair, Prediction, Target
@@ -162,7 +163,7 @@ class Explainer:
                 continue
             for address in device.addresses:
                 found.append(Target(str(address.ip), "peer", device.key, device.place,
-                                    f"{place_label(device.place)}/{device.key}"))
+                                    f"{place_name(device.place)}/{device.key}"))
         for nic, gateway in self.net.gateways.items():
             for address in self.net.devices[nic].addresses:
                 found.append(Target(str(address.ip), "parent", nic, None, f"{nic} (host NIC)"))
@@ -188,7 +189,7 @@ class Explainer:
         device = holders[0]
         held = f"the gateway of {device.name}" if device.kind == "lan" else (
             f"{device.key} (host NIC)" if device.kind == "nic"
-            else f"{place_label(device.place)}/{device.key}")
+            else f"{place_name(device.place)}/{device.key}")
         return (f"--target-outside {outside} is held by {held} in the topology, which the"
                 " check targets anyway: name an address beyond the gateway")
 
@@ -216,7 +217,7 @@ class Explainer:
             versions |= {u.ip.version for u in self.dad.at(source)}
             if chosen is not None:
                 versions = {chosen.version}
-            label = place_label(source)
+            label = place_name(source)
             mine = {v: classes.by_place.get((source, v)) for v in (4, 6)} if classes else {}
             for candidate, address, version, peer in facts:
                 if version not in versions:

@@ -1,0 +1,48 @@
+"""A namespace named like a word the checks use ("gateway") is called "namespace gateway".
+
+Here the router namespace is called gateway, and it has no default route: "gateway has no
+route to 192.168.31.1" would read as the route's gateway (or the LAN's) having none. The
+sentences say "namespace gateway"; the pair's source and the target labels keep the key,
+which the designer and --json readers match against the design.
+"""
+
+from __future__ import annotations
+
+from netwright.backend.checks.explain import explain
+from netwright.backend.checks.render import render
+from netwright.backend.checks.results import CheckResult
+from netwright.backend.topology import parse_topology
+
+ROUTER_CALLED_GATEWAY = """
+netwright: 1
+name: gw
+host:
+  nics:
+    wlp2s0: {addresses: [192.168.31.240/24], gateway: 192.168.31.1}
+namespaces:
+  gateway: {sysctls: {net.ipv4.ip_forward: 1}}
+  c1: {routes: [{to: default, via: 10.0.0.1}]}
+interfaces:
+  g0: {kind: veth, namespace: gateway, peer: c0, addresses: [10.0.0.1/24]}
+  c0: {kind: veth, namespace: c1, peer: g0, addresses: [10.0.0.2/24]}
+"""
+
+
+def test_a_namespace_called_gateway_is_named_as_a_namespace() -> None:
+    pairs = explain(parse_topology(ROUTER_CALLED_GATEWAY), outside="203.0.113.114")
+    through = next(p for p in pairs if p.source == "c1" and p.target.role == "gateway")
+    assert through.predicted.reason.startswith(
+        "namespace gateway has no route to 192.168.31.1 (no default route)")
+    assert "in namespace gateway via" in (through.predicted.fix or "")
+    own = next(p for p in pairs if p.source == "gateway" and p.target.owner == "g0")
+    assert own.target.label == "gateway/g0"
+    assert own.predicted.reason == "10.0.0.1 is namespace gateway's own address: delivered" \
+        " locally"
+    text = render(CheckResult("gw", pairs))
+    assert "\n  namespace gateway → gateway of wlp2s0 (192.168.31.1, gateway): namespace" \
+        " gateway has no route to 192.168.31.1" in text
+    assert "\n  c1 → gateway of wlp2s0 (192.168.31.1, gateway): namespace gateway has no" \
+        " route" in text
+    assert "\ngateway " in text  # the matrix's row keeps the key
+    sources = {p["source"] for p in CheckResult("gw", pairs).to_json()["pairs"]}
+    assert sources == {"gateway", "c1"}
