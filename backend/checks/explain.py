@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 
 from netwright.backend.checks.arpflux import ArpFlux, HostLan
 from netwright.backend.checks.dad import AddressStates, Dad
+from netwright.backend.checks.duplicates import Duplicates
 from netwright.backend.checks.filtering import Ruleset
 from netwright.backend.checks.flow import Flows, design_rulesets, has_rules
 from netwright.backend.checks.host_routes import HostRoutes
@@ -142,6 +143,7 @@ class Explainer:
         self.neighbour_steps: set[Step] = set()
         self._underlays: dict[str, str | None] = {}
         self.l2.underlay_problem = self.underlay_problem
+        self.duplicates = Duplicates(self.net, self.l2)
 
     # -- what to probe -------------------------------------------------------------------------
 
@@ -163,17 +165,21 @@ class Explainer:
                 continue
             for address in device.addresses:
                 found.append(Target(str(address.ip), "peer", device.key, device.place,
-                                    f"{place_name(device.place)}/{device.key}"))
+                                    self.duplicates.label(f"{place_name(device.place)}/"
+                                                          f"{device.key}", address.ip,
+                                                          device.key)))
         for nic, gateway in self.net.gateways.items():
             for address in self.net.devices[nic].addresses:
-                found.append(Target(str(address.ip), "parent", nic, None, f"{nic} (host NIC)"))
+                found.append(Target(str(address.ip), "parent", nic, None, self.duplicates.label(
+                    f"{nic} (host NIC)", address.ip, nic)))
             found.append(Target(str(gateway.ip), "gateway", "gateway", lan_of(nic),
                                 f"gateway of {nic}"))
         for nic in self.net.topology.host.nics:
             if nic not in self.net.gateways:
                 for address in self.net.devices[nic].addresses:
                     found.append(Target(str(address.ip), "parent", nic, None,
-                                        f"{nic} (host NIC)"))
+                                        self.duplicates.label(f"{nic} (host NIC)",
+                                                              address.ip, nic)))
         if self.net.outside is not None:
             found.append(Target(str(self.net.outside), "outside", "outside", OUTSIDE, "outside"))
         return found
@@ -271,6 +277,15 @@ class Explainer:
                 src: IpAddr | None = None) -> Prediction:
         """``src``: the address the probe is sent from (None: the one the kernel picks)."""
         dst = dst or ipaddress.ip_address(target.address)
+        predicted = self._predict(source, target, dst, src)
+        if self.duplicates.holders and self.net.is_local(source, dst):
+            held = self.duplicates.local(source, dst, target.owner)
+            if held:  # the target is another holder's: say the packet never got there
+                return replace(predicted, reason=f"{predicted.reason}; {held}")
+        return predicted
+
+    def _predict(self, source: Place, target: Target, dst: IpAddr,
+                 src: IpAddr | None) -> Prediction:
         if self.dad.unusable or (src is not None and self.dad.races):
             refused = self._refused_by_dad(source, dst, src)
             if refused is not None:
@@ -296,7 +311,10 @@ class Explainer:
             # the path MTU over the hops the flow made, translations included
             there, back = (Walk(True, source, "delivered", "", steps=tuple(s for s, _ in hops))
                            for hops in self.flows.hops)
-            return self._reachable_at(self._judge_size(source, dst, there, back), flow.reason)
+            said = [flow.reason, *self._duplicate_texts(source, dst, src, target,
+                                                               forward=there, back=back)]
+            return self._reachable_at(self._judge_size(source, dst, there, back),
+                                      "; ".join(said))
         forward = self.walk(source, dst)
         failed = self.dad.unusable.get((target.owner, dst)) if self.dad.unusable else None
         if not forward.ok and failed is not None:
@@ -337,13 +355,11 @@ class Explainer:
             return Prediction("unreachable", "denied", "the request arrives but the reply is"
                               f" dropped by reverse-path filtering: {filtered[0]}", filtered[1])
         judgement = self._judge_size(source, dst, forward, back)
-        owners = self.net.owners.get(dst, [])
-        if len(owners) > 1:
-            others = ", ".join(o.key for o in owners if o.key != target.owner)
-            race = self.dad.race_text(dst)
+        duplicate = self._duplicate_texts(source, dst, src, target, forward=forward,
+                                          back=back)
+        if duplicate:
             return self._reachable_at(
-                judgement, f"reachable over {forward.first_hop}; duplicate address: {dst} is"
-                f" also on {others}, " + (race or "either may answer"))
+                judgement, "; ".join([f"reachable over {forward.first_hop}", *duplicate]))
         if failed is not None:
             return self._reachable_at(
                 judgement, f"reachable over {forward.first_hop}, answered by"
@@ -393,6 +409,25 @@ class Explainer:
                           f"{lost.sentence()}, so {place_label(source)} sends from its"
                           f" link-local address, which {place_label(routers[0])} does not"
                           " forward (\"Beyond scope of source address\")", lost.fix())
+
+    def _duplicate_texts(self, source: Place, dst: IpAddr, src: IpAddr, target: Target, *,
+                         forward: Walk, back: Walk) -> list[str]:
+        """What duplicated addresses do to a reachable pair: which holder of ``dst``
+        answers (or that DAD decides which), and whether the reply may go to another holder
+        of ``src`` (duplicates.py)."""
+        if not self.duplicates.holders:
+            return []
+        said = []
+        reached = self.duplicates.reached(source, dst, target.owner, forward.steps,
+                                          self.dad.race_text(dst))
+        if reached:
+            said.append(reached)
+        # where DAD will leave one holder of src (the design alone), no reply goes astray
+        astray = self.duplicates.reply_astray(source, src, forward.place, back.steps) \
+            if self.dad.race_text(src) is None else ""
+        if astray:
+            said.append(astray)
+        return said
 
     def _judge_size(self, source: Place, dst: IpAddr, forward: Walk,
                     back: Walk) -> SizeJudgement | None:
