@@ -812,6 +812,10 @@ class Explainer:
         device = self.net.devices[dev]
         link = self.net.link(dev)
         what = device.kind
+        if device.kind == "lan":  # the wire behind a host NIC, its router the gateway
+            return place_label(dev) + (f" via {via}" if via else "")
+        if device.kind == "nic":
+            what = "host NIC"
         if isinstance(link, Ipvlan):
             what = f"ipvlan {link.mode}"
         elif isinstance(link, Macvlan):

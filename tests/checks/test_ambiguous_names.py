@@ -8,9 +8,13 @@ which the designer and --json readers match against the design.
 
 from __future__ import annotations
 
-from netwright.backend.checks.explain import explain
+import json
+from pathlib import Path
+
+from netwright.backend.checks.explain import Explainer, explain
 from netwright.backend.checks.render import render
 from netwright.backend.checks.results import CheckResult
+from netwright.backend.checks.run import CheckOptions, predict
 from netwright.backend.topology import parse_topology
 
 ROUTER_CALLED_GATEWAY = """
@@ -46,3 +50,21 @@ def test_a_namespace_called_gateway_is_named_as_a_namespace() -> None:
     assert "\ngateway " in text  # the matrix's row keeps the key
     sources = {p["source"] for p in CheckResult("gw", pairs).to_json()["pairs"]}
     assert sources == {"gateway", "c1"}
+
+
+def test_no_internal_place_name_reaches_a_sentence() -> None:
+    """The LAN behind a host NIC is "the LAN of wlp2s0" (never ``@lan:wlp2s0``), the NIC
+    itself a "host NIC": the outside's row of a design that publishes a port said
+    "reachable over @lan:wlp2s0 (lan)"."""
+    design = Path(__file__).parents[2] / "examples" / "docker-bridge.yaml"
+    options = CheckOptions(outside="203.0.113.114", probe=False)
+    result = predict(Explainer(parse_topology(design.read_text()), options.outside), options,
+                     outside_named=False)
+    text = json.dumps(result.to_json())
+    assert "@lan" not in text and "@outside" not in text and "(nic)" not in text
+    outside = next(p for p in result.pairs if p.source == "outside")
+    assert outside.predicted.reason == "reachable over the LAN of wlp2s0"
+    assert any(s.predicted.reason.startswith("reachable over the LAN of wlp2s0; outside →")
+               for s in outside.services)
+    host = next(p for p in result.pairs if p.source == "host" and p.target.label == "outside")
+    assert host.predicted.reason.startswith("reachable over wlp2s0 (host NIC) via 192.168.31.1")
