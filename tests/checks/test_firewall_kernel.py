@@ -325,6 +325,15 @@ def test_docker_example_masquerades_and_publishes(uplink: Callable[..., str],
     assert between is not None and between.verdict == "reachable"
     refused = service(result, "c1", "192.168.31.240", "tcp", 8080)  # not from the uplink
     assert refused.observed is not None and refused.observed.error == "Connection refused"
+    # the port is published: why it did not take this connection, and no "publish it" fix
+    assert "the host's publish of tcp/8080 (to 172.17.0.2:80) takes only packets arriving" \
+        " on wlp2s0 ('in: wlp2s0'), and these arrive on docker0" in refused.predicted.reason
+    assert refused.predicted.fix == "connect to 172.17.0.2:80 itself (the publish is for" \
+        " what arrives on wlp2s0)"
+    own = service(result, "host", "192.168.31.240", "tcp", 8080)
+    assert own.observed is not None and own.observed.error == "Connection refused"
+    assert "rewrites packets arriving from elsewhere (prerouting), never the host's own" \
+        in own.predicted.reason
 
 
 def test_another_deployments_table_is_read_and_named_as_its(
