@@ -716,11 +716,16 @@ class Explainer:
         place = self.net.devices[parent if reverse else child].place
         direction = (f"{parent}'s own stack cannot reach its child {child} ({address})" if reverse
                      else f"{child} cannot reach its parent {parent}'s own address {address}")
+        # not "or route via the gateway": the host's reply to the child would leave by the
+        # parent all the same (its subnet's route), which a design gives no other route
+        fix = (f"give the host its own {kind} on {parent} and put the host address there"
+               " (not on the parent)")
+        if reverse:
+            fix += (f"; a route through the gateway on {child}'s side alone does not help: the"
+                    f" host's reply to {address} leaves by {parent} itself")
         return _fail(place, "isolated",
                      f"{kind} isolates children from their parent (the parent never receives"
-                     f" its children's frames): {direction}",
-                     f"give the host its own {kind} on {parent} and put the host address there"
-                     " (not on the parent), or route via the gateway")
+                     f" its children's frames): {direction}", fix)
 
     def _no_route(self, place: Place, dst: IpAddr, table: Table) -> Walk:
         where = place_label(place)
