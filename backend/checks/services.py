@@ -214,8 +214,8 @@ def _publish_untaken(explainer: Explainer, source: Place, dst: IpAddr,
         arrived = request[-1][0][3] if request else None
         device = explainer.net.devices.get(arrived) if arrived else None
         if publish.in_ and device is not None and publish.in_ not in (device.key, device.name):
-            return (f"{what} takes only packets arriving on {publish.in_} ('in:"
-                    f" {publish.in_}'), and these arrive on {device.name}: ",
+            return (f"{what} takes only packets arriving on {publish.in_}, and these arrive"
+                    f" on {device.name}: ",
                     f"connect to {to} itself (the publish is for what arrives on"
                     f" {publish.in_})")
     return None

@@ -327,7 +327,7 @@ def test_docker_example_masquerades_and_publishes(uplink: Callable[..., str],
     assert refused.observed is not None and refused.observed.error == "Connection refused"
     # the port is published: why it did not take this connection, and no "publish it" fix
     assert "the host's publish of tcp/8080 (to 172.17.0.2:80) takes only packets arriving" \
-        " on wlp2s0 ('in: wlp2s0'), and these arrive on docker0" in refused.predicted.reason
+        " on wlp2s0, and these arrive on docker0" in refused.predicted.reason
     assert refused.predicted.fix == "connect to 172.17.0.2:80 itself (the publish is for" \
         " what arrives on wlp2s0)"
     own = service(result, "host", "192.168.31.240", "tcp", 8080)
