@@ -755,13 +755,41 @@ class Explainer:
                          f" subnet ({network}) and no router joins the subnets",
                          f"put both addresses in one subnet, or add 'to: {network}, dev:"
                          f" {device.name}' in {where} and a route back on the other side", True)
-        gateway = self._gateway_for(place, dst.version)
+        gateway, why = self._gateway_for(place, dst.version), ""
+        router = self._router_for(place, dst) if gateway is None and not table.has_default \
+            else None
+        if router is not None:  # no LAN's gateway here, but a router on a link that goes on
+            gateway, why = router[0], (f": {place_label(router[1])} forwards and has a route"
+                                       f" to {dst}")
         if gateway is not None:
             return _fail(place, "no_route", reason,
                          f"add a default route in {where}: 'routes: [{{to: default, via:"
-                         f" {gateway}}}]' (default via {gateway})", True)
+                         f" {gateway}}}]' (default via {gateway})" + why, True)
         return _fail(place, "no_route", reason,
                      f"add a route to {dst} in {where} via a router that reaches it", True)
+
+    def _router_for(self, place: Place, dst: IpAddr) -> tuple[IpAddr, Place] | None:
+        """A router on one of ``place``'s links that would carry ``dst`` on: another place
+        with an address in that link's subnet, forwarding on, and a route to ``dst`` that
+        does not lead back over the same link. (The next hop a no-route fix can name.)"""
+        for device in self.net.by_place.get(place, []):
+            if device.kind in ("nic", "lan") or not device.up:
+                continue
+            receivers = self.l2.emit(device.key)
+            subnets = [a.network for a in device.addresses if a.version == dst.version]
+            for other in self.net.devices.values():
+                if other.place == place or other.key not in receivers or \
+                        other.kind in ("nic", "lan"):
+                    continue
+                hop = next((a.ip for a in other.addresses if any(
+                    a.ip in n for n in subnets) and (other.key, a.ip) not in self.net.unusable),
+                    None)
+                if hop is None or not self.net.forwards(other.place, dst.version):
+                    continue
+                route = self.routing.table(other.place, dst.version).lookup(dst)
+                if route is not None and route.dev != other.key:
+                    return hop, other.place
+        return None
 
     def _same_link_other_subnet(
         self, place: Place, dst: IpAddr
