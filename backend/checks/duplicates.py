@@ -22,6 +22,7 @@ from netwright.backend.checks.network import (
     fast_ip,
     place_label,
     place_name,
+    place_owns,
 )
 
 if TYPE_CHECKING:
@@ -88,9 +89,9 @@ class Duplicates:
         if answered == owner:
             missed = ", ".join(v for k, v in found.items() if k != answered)
             return (f"duplicate address: {missed} holds {dst} too, but"
-                    f" {place_label(source)}'s packets for it reach {found[answered]}")
+                    f" {place_owns(source)} packets for it reach {found[answered]}")
         return (f"answered by {found[answered]}, not {found.get(owner, owner)}: both hold"
-                f" {dst}, and {place_label(source)}'s packets for it reach"
+                f" {dst}, and {place_owns(source)} packets for it reach"
                 f" {found[answered]}'s link only")
 
     def reply_astray(self, source: Place, src: IpAddr, replier: Place,
@@ -105,7 +106,7 @@ class Duplicates:
         if not others:
             return ""
         return (f"but {place_label(source)} shares {src} with {' and '.join(others)} on one"
-                f" link: {place_label(replier)}'s reply goes to whichever of them its"
+                f" link: {place_owns(replier)} reply goes to whichever of them its"
                 f" neighbour entry for {src} names, so it may never come back")
 
     def local(self, source: Place, dst: IpAddr, owner: str) -> str:

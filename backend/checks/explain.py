@@ -39,6 +39,7 @@ from netwright.backend.checks.network import (
     lan_of,
     place_label,
     place_name,
+    place_owns,
 )
 from netwright.backend.checks.pair_classes import PairClasses
 from netwright.backend.checks.results import Disposition, Pair, Prediction, Target
@@ -292,7 +293,7 @@ class Explainer:
                 return refused
         if source in self.loopback_down and self.net.is_local(source, dst):
             return Prediction("unreachable", "link_down",
-                              f"{dst} is {place_label(source)}'s own address, but its loopback"
+                              f"{dst} is {place_owns(source)} own address, but its loopback"
                               " (lo) is down: a namespace reaches its own addresses over lo",
                               f"bring lo up in {place_label(source)} ('ip link set lo up'"
                               " there)")
@@ -300,7 +301,7 @@ class Explainer:
             return self.flows.predict(source, dst, dst, "icmp")
         if self.net.is_local(source, dst):
             return Prediction("reachable", "accepted",
-                              f"{dst} is {place_label(source)}'s own address: delivered locally")
+                              f"{dst} is {place_owns(source)} own address: delivered locally")
         src = src or self.source_address(source, dst)
         if self.flows is not None and src is not None:
             flow = self.flows.predict(source, src, dst, "icmp")
@@ -403,7 +404,7 @@ class Explainer:
         if not routers:
             self.neighbour_steps.update(forward.steps)
             return Prediction("reachable", "delivered", f"reachable over {forward.first_hop}"
-                              f", sent from {place_label(source)}'s link-local address because"
+                              f", sent from {place_owns(source)} link-local address because"
                               f" {lost.sentence()}", lost.fix())
         return Prediction("unreachable", "address_unusable",
                           f"{lost.sentence()}, so {place_label(source)} sends from its"
@@ -633,7 +634,7 @@ class Explainer:
         owners = self.net.owners.get(hop, [])
         if not owners and on_link:
             return _fail(place, "neighbor_unreachable",
-                         f"{hop} is on {place_label(place)}'s own subnet (sent straight out"
+                         f"{hop} is on {place_owns(place)} own subnet (sent straight out"
                          f" of {self.net.devices[out_dev].name}), and nothing in the topology"
                          f" holds it: its {'ARP' if hop.version == 4 else 'neighbour'}"
                          " request goes unanswered",

@@ -25,7 +25,7 @@ from netwright.backend.checks.filtering import (
     UnreadableRuleError,
     run_hook,
 )
-from netwright.backend.checks.network import IpAddr, Place, place_label
+from netwright.backend.checks.network import IpAddr, Place, place_label, place_owns
 from netwright.backend.checks.results import Prediction
 from netwright.backend.nft.ruleset import places_tables
 from netwright.backend.topology.model import Bridge, Topology
@@ -183,7 +183,7 @@ class Flows:
             return Prediction("unreachable", "beyond_model",
                               f"a rule the prediction cannot read decides: {exc}", None)
         return Prediction("reachable", "accepted",
-                          f"{request.dst} is {place_label(place)}'s own address: delivered"
+                          f"{request.dst} is {place_owns(place)} own address: delivered"
                           " locally" + (f"; allowed by {accepted[-1]}" if accepted else ""))
 
     def _failed(self, leg: Leg, reply: bool) -> Prediction:

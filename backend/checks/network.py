@@ -96,6 +96,11 @@ def place_label(place: Place) -> str:
     return f"namespace {name}" if place is not None and place in AMBIGUOUS_NAMES else name
 
 
+def place_owns(place: Place) -> str:
+    """A place as the owner in a sentence: "the host's", "b's", "namespace gateway's"."""
+    return "the host's" if place is None else f"{place_label(place)}'s"
+
+
 def _truthy(value: object) -> bool:
     return str(value).strip().lower() in ("1", "true", "yes", "on")
 

@@ -54,8 +54,8 @@ def test_a_namespace_called_gateway_is_named_as_a_namespace() -> None:
 
 def test_no_internal_place_name_reaches_a_sentence() -> None:
     """The LAN behind a host NIC is "the LAN of wlp2s0" (never ``@lan:wlp2s0``), the NIC
-    itself a "host NIC": the outside's row of a design that publishes a port said
-    "reachable over @lan:wlp2s0 (lan)"."""
+    itself a "host NIC", the host's own address "the host's" (not "host's"): the outside's
+    row of a design that publishes a port said "reachable over @lan:wlp2s0 (lan)"."""
     design = Path(__file__).parents[2] / "examples" / "docker-bridge.yaml"
     options = CheckOptions(outside="203.0.113.114", probe=False)
     result = predict(Explainer(parse_topology(design.read_text()), options.outside), options,
@@ -68,3 +68,5 @@ def test_no_internal_place_name_reaches_a_sentence() -> None:
                for s in outside.services)
     host = next(p for p in result.pairs if p.source == "host" and p.target.label == "outside")
     assert host.predicted.reason.startswith("reachable over wlp2s0 (host NIC) via 192.168.31.1")
+    own = next(p for p in result.pairs if p.source == "host" and p.target.role == "self")
+    assert own.predicted.reason == "172.17.0.1 is the host's own address: delivered locally"
