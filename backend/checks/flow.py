@@ -170,6 +170,7 @@ class Flows:
         """To one's own address: output and input over lo, both ways."""
         reply = Packet(request.dst, request.src, request.proto, request.dport, request.sport)
         accepted: list[str] = []
+        is_reply = False  # the reply to oneself has the request's addresses: say which died
         try:
             for packet, is_reply in ((request, False), (reply, True)):
                 self._filter(place, "output", packet.at(None, "lo"), track, reply=is_reply,
@@ -178,7 +179,7 @@ class Flows:
                              accepted=accepted)
                 track.visited.add(place)
         except DeniedError as denied:
-            return self._failed(denied.leg, reply=denied.leg.packet.src != request.src)
+            return self._failed(denied.leg, reply=is_reply)
         except UnreadableRuleError as exc:
             return Prediction("unreachable", "beyond_model",
                               f"a rule the prediction cannot read decides: {exc}", None)
