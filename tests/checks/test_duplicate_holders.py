@@ -15,11 +15,13 @@ from collections.abc import Callable
 
 import pytest
 
+from netwright.backend.checks.errors import CheckOptionsError
 from netwright.backend.checks.explain import explain
 from netwright.backend.checks.render import render
 from netwright.backend.checks.results import CheckResult, Pair
 from netwright.backend.checks.run import CheckOptions, run_check
 from netwright.backend.topology import Topology, parse_topology
+from tests.checks.test_dad_kernel import check_from
 from tests.checks.test_rpfilter_kernel import check
 
 TWO_LINKS = """
@@ -109,3 +111,20 @@ def test_a_reply_that_went_to_the_other_holder_was_foretold(
     astray = pair(result.pairs, "c", "ea")
     assert astray.observed is not None and astray.observed.verdict == "unreachable"
     assert "so it may never come back" in astray.predicted.reason
+
+
+@pytest.mark.root
+def test_from_a_duplicate_address_names_its_holder(
+        deploy: Callable[[Topology], object]) -> None:
+    """`--from 10.0.0.1` once sent from x in silence, though z holds it too: it is refused
+    with the way to say which; `10.0.0.1@z` sends from z, whose link leads to w."""
+    deployment = deploy(two_links())
+    with pytest.raises(CheckOptionsError) as refused:
+        asyncio.run(run_check(deployment, CheckOptions(timeout=0.3, source="10.0.0.1")))
+    assert str(refused.value) == ("10.0.0.1 is held by x and z (a duplicate address): say"
+                                  " which sends, e.g. --from 10.0.0.1@x")
+    result = check_from(deployment, "10.0.0.1@z")
+    assert {p.source for p in result.pairs} == {"z"}
+    to_y = pair(result.pairs, "z", "ye")
+    assert to_y.observed is not None and to_y.observed.verdict == "reachable"
+    assert "answered by w/we, not y/ye" in to_y.predicted.reason
