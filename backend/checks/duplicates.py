@@ -3,8 +3,8 @@
 A check probes an address, not an interface. When two namespaces hold the same address (on
 separate links; on one link validation refuses it, save IPv6 with ``nodad`` on every
 holder), every target standing for one of them gets the answer of whichever holder the
-packet's last hop reaches. So such a target's label names every holder ("y/ey (duplicate:
-also w/ew)"), and each pair says which holder answers: the one on the last hop's link, or
+packet's last hop reaches. So such a target's label names every holder ("w/we (duplicate:
+y holds it too)"), and each pair says which holder answers: the one on the last hop's link, or
 either of several on that link (whichever answers ARP/ND first). A sender that shares its
 own address with a holder on the reply's last link may see the reply go to that other
 holder. Pure: reads the explainer's network and layer 2, never a kernel.
@@ -48,11 +48,19 @@ class Duplicates:
             del self.holders[ip]
 
     def label(self, label: str, address: IpAddr, key: str) -> str:
-        """``label`` of the target ``key`` holds ``address`` at, naming the other holders."""
+        """``label`` of the target ``key`` holds ``address`` at, naming the other holders'
+        places: "w/we (duplicate: y holds it too)". (Places, not place/key: the designer
+        finds a target's interface by the last interface key its label names.)"""
         found = self.holders.get(address)
         if not found:
             return label
-        return f"{label} (duplicate: also {', '.join(v for k, v in found.items() if k != key)})"
+        mine = self.net.devices[key].place
+        others = list(dict.fromkeys(
+            f"another interface of {place_name(mine)}" if place == mine
+            else ("the host" if place is None else place_label(place))
+            for place in (self.net.devices[k].place for k in found if k != key)))
+        return (f"{label} (duplicate: {' and '.join(others)}"
+                f" {'holds' if len(others) == 1 else 'hold'} it too)")
 
     def _answering(self, steps: tuple[Step, ...], ip: IpAddr) -> list[str] | None:
         """The holders of ``ip`` that may answer ARP/ND on the link of the packet's last

@@ -61,7 +61,7 @@ def pair(pairs: list[Pair], source: str, owner: str) -> Pair:
 def test_a_duplicate_target_names_every_holder_and_says_which_answers() -> None:
     pairs = explain(two_links())
     to_w = pair(pairs, "x", "we")
-    assert to_w.target.label == "w/we (duplicate: also y/ye)"
+    assert to_w.target.label == "w/we (duplicate: y holds it too)"
     assert to_w.predicted.verdict == "reachable"
     assert "answered by y/ye, not w/we" in to_w.predicted.reason
     assert "x's packets for it reach y/ye's link only" in to_w.predicted.reason
@@ -72,7 +72,7 @@ def test_a_duplicate_target_names_every_holder_and_says_which_answers() -> None:
     assert own.reason == ("10.0.0.1 is x's own address: delivered locally; it never reaches"
                           " z/ze, which holds 10.0.0.1 too")
     legend = render(CheckResult("dup", pairs))
-    assert "10.0.0.2         w/we (duplicate: also y/ye)" in legend
+    assert "10.0.0.2         w/we (duplicate: y holds it too)" in legend
 
 
 def test_holders_on_one_link_race_and_a_reply_may_go_astray() -> None:
