@@ -101,8 +101,10 @@ def render_path_mtus(result: CheckResult) -> list[str]:
     for pair in result.pairs:
         if pair.predicted.mtu is not None:
             by_mtu.setdefault(pair.predicted.mtu, []).append(pair)
-    if len(by_mtu) <= 1:
-        return [f"Path MTU {mtu} on every path." for mtu in by_mtu]
+    if len(by_mtu) <= 1:  # "every path" would take in the pairs that have none
+        paths = "every path" if all(_verdict(p) == "reachable" for p in result.pairs) \
+            else "every path that answers"
+        return [f"Path MTU {mtu} on {paths}." for mtu in by_mtu]
     lines = ["Path MTU:"]
     for mtu in sorted(by_mtu):
         pairs = by_mtu[mtu]
