@@ -216,9 +216,12 @@ class Flows:
              accepted: list[str], hops: list[tuple[Step, IpAddr]]) -> Leg:
         in_name: str | None = None
         for _segment in range(MAX_SEGMENTS):
+            # the hooks come first, hop by hop, also on a path that fails further on: a
+            # router's prerouting may translate the destination to one it reaches
             walk = self.ex.walk(place, packet.dst)
-            if not walk.ok:
-                return Leg(False, packet, walk.place, walk.reason, walk.fix, walk.disposition)
+            lost = None if walk.ok else Leg(False, packet, walk.place, walk.reason, walk.fix,
+                                            walk.disposition)
+            translated = False
             for step_place, out_dev, _hop, answering in walk.steps:
                 if step_place != place:  # an ipvlan l3 hop the walk does not list
                     place, in_name = step_place, None
@@ -239,10 +242,13 @@ class Flows:
                 before = packet.dst
                 packet = self._prerouting(place, packet.at(in_name, None), track, reply)
                 if packet.dst != before and not self.net.is_local(place, packet.dst):
+                    translated = True
                     break  # translated elsewhere: route again from here
             else:
-                return self._deliver(place, packet, in_name, track, reply=reply,
-                                     accepted=accepted)
+                return lost or self._deliver(place, packet, in_name, track, reply=reply,
+                                             accepted=accepted)
+            if lost is not None and not translated:
+                return lost
             if self.net.is_local(place, packet.dst):
                 return self._deliver(place, packet, in_name, track, reply=reply,
                                      accepted=accepted)
