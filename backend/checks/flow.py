@@ -149,6 +149,7 @@ class Flows:
                               " undone on its way (an asymmetric path)", None)
         reason = f"reachable over {self.ex.walk(source, dst).first_hop or 'its path'}"
         names = self._names()
+        names[there.packet.dst] = place_label(there.place)  # a duplicate's: the one reached
         said = [nat.sentence(t, label, dst, names) for t in track.translations]
         if said:
             reason += "; " + "; ".join(said)

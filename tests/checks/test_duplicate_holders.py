@@ -128,3 +128,35 @@ def test_from_a_duplicate_address_names_its_holder(
     to_y = pair(result.pairs, "z", "ye")
     assert to_y.observed is not None and to_y.observed.verdict == "reachable"
     assert "answered by w/we, not y/ye" in to_y.predicted.reason
+
+
+PUBLISHED_TO_A_DUPLICATE = """
+netwright: 1
+name: dupnat
+namespaces:
+  q: {}
+  p: {}
+  a: {routes: [{to: default, via: 10.0.1.1}]}
+  b: {routes: [{to: default, via: 10.0.2.1}]}
+  r:
+    forwarding: {ipv4: true}
+    nat: [{publish: {proto: tcp, port: 8080, in: ra, to: 10.0.2.2, to-port: 80}}]
+interfaces:
+  eq: {kind: veth, peer: ep, namespace: q, addresses: [10.0.2.2/24]}
+  ep: {kind: veth, peer: eq, namespace: p, addresses: [10.0.2.9/24]}
+  ea: {kind: veth, peer: ra, namespace: a, addresses: [10.0.1.2/24]}
+  ra: {kind: veth, peer: ea, namespace: r, addresses: [10.0.1.1/24]}
+  eb: {kind: veth, peer: rb, namespace: b, addresses: [10.0.2.2/24]}
+  rb: {kind: veth, peer: eb, namespace: r, addresses: [10.0.2.1/24]}
+"""
+
+
+@pytest.mark.root
+def test_a_port_published_to_a_duplicate_names_the_holder_it_reaches(
+        deploy: Callable[[Topology], object]) -> None:
+    """r publishes 8080 to 10.0.2.2, which q (first in the file, on a link of its own) and b
+    (behind r) hold: the translation reaches b, and the reason once named q."""
+    result = check(deploy(parse_topology(PUBLISHED_TO_A_DUPLICATE)))
+    published = next(s for s in pair(result.pairs, "a", "ra").services if s.port == 8080)
+    assert published.observed is not None and published.observed.verdict == "reachable"
+    assert "a → 10.0.1.1:8080 reaches b:80 (published in r)" in published.predicted.reason
