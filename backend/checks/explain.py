@@ -35,6 +35,7 @@ from netwright.backend.checks.network import (
     IpAddr,
     Network,
     Place,
+    device_words,
     fast_ip,
     lan_of,
     place_label,
@@ -519,9 +520,9 @@ class Explainer:
         return self._follow(place, dst, route, ttl)
 
     def _route_down(self, place: Place, dst: IpAddr, key: str, taken: RouteEntry | None) -> Walk:
-        where = place_label(place)
-        reason = (f"{key} is down (state: down), so {where} has no route to {dst}"
-                  if taken is None else f"{key} is down (state: down), so {where} lacks its"
+        where, down = place_label(place), device_words(key)
+        reason = (f"{down} is down (state: down), so {where} has no route to {dst}"
+                  if taken is None else f"{down} is down (state: down), so {where} lacks its"
                   f" route to {dst} and sends it by '{taken.text}' instead")
         return _fail(place, "link_down", reason, f"set 'state: up' on {key}", taken is None)
 

@@ -96,6 +96,12 @@ def place_label(place: Place) -> str:
     return f"namespace {name}" if place is not None and place in AMBIGUOUS_NAMES else name
 
 
+def device_words(key: str) -> str:
+    """An interface key at the head of a sentence: "interface gateway is down" for a key
+    that is a word the sentences use otherwise (``AMBIGUOUS_NAMES``), else the key."""
+    return f"interface {key}" if key in AMBIGUOUS_NAMES else key
+
+
 def place_owns(place: Place) -> str:
     """A place as the owner in a sentence: "the host's", "b's", "namespace gateway's"."""
     return "the host's" if place is None else f"{place_label(place)}'s"

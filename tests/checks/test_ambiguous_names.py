@@ -1,4 +1,5 @@
-"""A namespace named like a word the checks use ("gateway") is called "namespace gateway".
+"""A namespace named like a word the checks use ("gateway") is called "namespace gateway",
+an interface so named "interface gateway".
 
 Here the router namespace is called gateway, and it has no default route: "gateway has no
 route to 192.168.31.1" would read as the route's gateway (or the LAN's) having none. The
@@ -70,3 +71,19 @@ def test_no_internal_place_name_reaches_a_sentence() -> None:
     assert host.predicted.reason.startswith("reachable over wlp2s0 (host NIC) via 192.168.31.1")
     own = next(p for p in result.pairs if p.source == "host" and p.target.role == "self")
     assert own.predicted.reason == "172.17.0.1 is the host's own address: delivered locally"
+
+
+def test_an_interface_called_gateway_is_named_as_an_interface() -> None:
+    """'gateway is down (state: down), so r has no route' read as the route's gateway."""
+    pairs = explain(parse_topology("""
+        netwright: 1
+        name: ifgw
+        namespaces: {c: {routes: [{to: default, via: 10.0.0.1}]}, r: {}}
+        interfaces:
+          gateway: {kind: veth, namespace: r, peer: c0, addresses: [10.0.0.1/24], state: down}
+          c0: {kind: veth, namespace: c, peer: gateway, addresses: [10.0.0.2/24]}
+    """.replace("\n        ", "\n")))
+    back = next(p for p in pairs if p.source == "r" and p.target.owner == "c0").predicted
+    assert back.reason == ('interface gateway is down (state: down), so r has no route to'
+                           ' 10.0.0.2: "Network is unreachable"')
+    assert back.fix == "set 'state: up' on gateway"
