@@ -104,7 +104,7 @@ class Duplicates:
 
     def reply_astray(self, source: Place, src: IpAddr, replier: Place,
                      steps: tuple[Step, ...]) -> str:
-        """Why the reply to ``src`` may go to another holder of it (""when it cannot): the
+        """Why the reply to ``src`` may go to another holder of it ("" when it cannot): the
         holders on the reply's last link race to answer the replier's ARP/ND."""
         found = self.holders.get(src)
         if not found:
