@@ -93,7 +93,7 @@ class ArpFlux:
             f" request arrives, but the reply leaves {leaves} (the host's route to {src}) and"
             " macvlan never hands the parent's own frames to its children",
             f"to keep it so whichever route comes first, {isolate}; to reach the host, give"
-            f" it its own macvlan on {parent}, or route via the gateway")
+            f" it its own macvlan on {parent} and put its address there")
 
     def _child_and_parent(self, source: Place, dst: IpAddr) -> tuple[str, str] | None:
         """(child, parent NIC) when ``source`` sends to ``dst`` over a bridge-mode macvlan

@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from netwright.backend.checks.network import IpAddr, Place, place_label
+from netwright.backend.checks.network import IpAddr, Place, place_label, place_owns
 from netwright.backend.topology.model import Topology, static_entries
 from netwright.backend.topology.segments import segments
 from netwright.backend.topology.validate_dad import Holder, dad_outcome
@@ -43,7 +43,7 @@ class Unusable:
     why: str = ""  # what keeps it tentative, when the design says (no carrier)
 
     def sentence(self) -> str:
-        where = f"{place_label(self.place)}'s {self.key}"
+        where = f"{place_owns(self.place)} {self.key}"
         if self.state == "tentative":
             waits = f"waits for carrier, and {self.why}" if self.why else "has not finished"
             return (f"{self.ip} on {where} is still tentative (duplicate address detection"

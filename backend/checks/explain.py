@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 
 from netwright.backend.checks.arpflux import ArpFlux, HostLan
 from netwright.backend.checks.dad import AddressStates, Dad
+from netwright.backend.checks.duplicates import Duplicates
 from netwright.backend.checks.filtering import Ruleset
 from netwright.backend.checks.flow import Flows, design_rulesets, has_rules
 from netwright.backend.checks.host_routes import HostRoutes
@@ -34,9 +35,12 @@ from netwright.backend.checks.network import (
     IpAddr,
     Network,
     Place,
+    device_words,
     fast_ip,
     lan_of,
     place_label,
+    place_name,
+    place_owns,
 )
 from netwright.backend.checks.pair_classes import PairClasses
 from netwright.backend.checks.results import Disposition, Pair, Prediction, Target
@@ -141,6 +145,7 @@ class Explainer:
         self.neighbour_steps: set[Step] = set()
         self._underlays: dict[str, str | None] = {}
         self.l2.underlay_problem = self.underlay_problem
+        self.duplicates = Duplicates(self.net, self.l2)
 
     # -- what to probe -------------------------------------------------------------------------
 
@@ -162,17 +167,21 @@ class Explainer:
                 continue
             for address in device.addresses:
                 found.append(Target(str(address.ip), "peer", device.key, device.place,
-                                    f"{place_label(device.place)}/{device.key}"))
+                                    self.duplicates.label(f"{place_name(device.place)}/"
+                                                          f"{device.key}", address.ip,
+                                                          device.key)))
         for nic, gateway in self.net.gateways.items():
             for address in self.net.devices[nic].addresses:
-                found.append(Target(str(address.ip), "parent", nic, None, f"{nic} (host NIC)"))
+                found.append(Target(str(address.ip), "parent", nic, None, self.duplicates.label(
+                    f"{nic} (host NIC)", address.ip, nic)))
             found.append(Target(str(gateway.ip), "gateway", "gateway", lan_of(nic),
                                 f"gateway of {nic}"))
         for nic in self.net.topology.host.nics:
             if nic not in self.net.gateways:
                 for address in self.net.devices[nic].addresses:
                     found.append(Target(str(address.ip), "parent", nic, None,
-                                        f"{nic} (host NIC)"))
+                                        self.duplicates.label(f"{nic} (host NIC)",
+                                                              address.ip, nic)))
         if self.net.outside is not None:
             found.append(Target(str(self.net.outside), "outside", "outside", OUTSIDE, "outside"))
         return found
@@ -188,7 +197,7 @@ class Explainer:
         device = holders[0]
         held = f"the gateway of {device.name}" if device.kind == "lan" else (
             f"{device.key} (host NIC)" if device.kind == "nic"
-            else f"{place_label(device.place)}/{device.key}")
+            else f"{place_name(device.place)}/{device.key}")
         return (f"--target-outside {outside} is held by {held} in the topology, which the"
                 " check targets anyway: name an address beyond the gateway")
 
@@ -216,7 +225,7 @@ class Explainer:
             versions |= {u.ip.version for u in self.dad.at(source)}
             if chosen is not None:
                 versions = {chosen.version}
-            label = place_label(source)
+            label = place_name(source)
             mine = {v: classes.by_place.get((source, v)) for v in (4, 6)} if classes else {}
             for candidate, address, version, peer in facts:
                 if version not in versions:
@@ -270,13 +279,22 @@ class Explainer:
                 src: IpAddr | None = None) -> Prediction:
         """``src``: the address the probe is sent from (None: the one the kernel picks)."""
         dst = dst or ipaddress.ip_address(target.address)
+        predicted = self._predict(source, target, dst, src)
+        if self.duplicates.holders and self.net.is_local(source, dst):
+            held = self.duplicates.local(source, dst, target.owner)
+            if held:  # the target is another holder's: say the packet never got there
+                return replace(predicted, reason=f"{predicted.reason}; {held}")
+        return predicted
+
+    def _predict(self, source: Place, target: Target, dst: IpAddr,
+                 src: IpAddr | None) -> Prediction:
         if self.dad.unusable or (src is not None and self.dad.races):
             refused = self._refused_by_dad(source, dst, src)
             if refused is not None:
                 return refused
         if source in self.loopback_down and self.net.is_local(source, dst):
             return Prediction("unreachable", "link_down",
-                              f"{dst} is {place_label(source)}'s own address, but its loopback"
+                              f"{dst} is {place_owns(source)} own address, but its loopback"
                               " (lo) is down: a namespace reaches its own addresses over lo",
                               f"bring lo up in {place_label(source)} ('ip link set lo up'"
                               " there)")
@@ -284,7 +302,7 @@ class Explainer:
             return self.flows.predict(source, dst, dst, "icmp")
         if self.net.is_local(source, dst):
             return Prediction("reachable", "accepted",
-                              f"{dst} is {place_label(source)}'s own address: delivered locally")
+                              f"{dst} is {place_owns(source)} own address: delivered locally")
         src = src or self.source_address(source, dst)
         if self.flows is not None and src is not None:
             flow = self.flows.predict(source, src, dst, "icmp")
@@ -295,7 +313,10 @@ class Explainer:
             # the path MTU over the hops the flow made, translations included
             there, back = (Walk(True, source, "delivered", "", steps=tuple(s for s, _ in hops))
                            for hops in self.flows.hops)
-            return self._reachable_at(self._judge_size(source, dst, there, back), flow.reason)
+            said = [flow.reason, *self._duplicate_texts(source, dst, src, target,
+                                                               forward=there, back=back)]
+            return self._reachable_at(self._judge_size(source, dst, there, back),
+                                      "; ".join(said))
         forward = self.walk(source, dst)
         failed = self.dad.unusable.get((target.owner, dst)) if self.dad.unusable else None
         if not forward.ok and failed is not None:
@@ -336,13 +357,11 @@ class Explainer:
             return Prediction("unreachable", "denied", "the request arrives but the reply is"
                               f" dropped by reverse-path filtering: {filtered[0]}", filtered[1])
         judgement = self._judge_size(source, dst, forward, back)
-        owners = self.net.owners.get(dst, [])
-        if len(owners) > 1:
-            others = ", ".join(o.key for o in owners if o.key != target.owner)
-            race = self.dad.race_text(dst)
+        duplicate = self._duplicate_texts(source, dst, src, target, forward=forward,
+                                          back=back)
+        if duplicate:
             return self._reachable_at(
-                judgement, f"reachable over {forward.first_hop}; duplicate address: {dst} is"
-                f" also on {others}, " + (race or "either may answer"))
+                judgement, "; ".join([f"reachable over {forward.first_hop}", *duplicate]))
         if failed is not None:
             return self._reachable_at(
                 judgement, f"reachable over {forward.first_hop}, answered by"
@@ -386,12 +405,31 @@ class Explainer:
         if not routers:
             self.neighbour_steps.update(forward.steps)
             return Prediction("reachable", "delivered", f"reachable over {forward.first_hop}"
-                              f", sent from {place_label(source)}'s link-local address because"
+                              f", sent from {place_owns(source)} link-local address because"
                               f" {lost.sentence()}", lost.fix())
         return Prediction("unreachable", "address_unusable",
                           f"{lost.sentence()}, so {place_label(source)} sends from its"
                           f" link-local address, which {place_label(routers[0])} does not"
                           " forward (\"Beyond scope of source address\")", lost.fix())
+
+    def _duplicate_texts(self, source: Place, dst: IpAddr, src: IpAddr, target: Target, *,
+                         forward: Walk, back: Walk) -> list[str]:
+        """What duplicated addresses do to a reachable pair: which holder of ``dst``
+        answers (or that DAD decides which), and whether the reply may go to another holder
+        of ``src`` (duplicates.py)."""
+        if not self.duplicates.holders:
+            return []
+        said = []
+        reached = self.duplicates.reached(source, dst, target.owner, forward.steps,
+                                          self.dad.race_text(dst))
+        if reached:
+            said.append(reached)
+        # where DAD will leave one holder of src (the design alone), no reply goes astray
+        astray = self.duplicates.reply_astray(source, src, forward.place, back.steps) \
+            if self.dad.race_text(src) is None else ""
+        if astray:
+            said.append(astray)
+        return said
 
     def _judge_size(self, source: Place, dst: IpAddr, forward: Walk,
                     back: Walk) -> SizeJudgement | None:
@@ -482,9 +520,9 @@ class Explainer:
         return self._follow(place, dst, route, ttl)
 
     def _route_down(self, place: Place, dst: IpAddr, key: str, taken: RouteEntry | None) -> Walk:
-        where = place_label(place)
-        reason = (f"{key} is down (state: down), so {where} has no route to {dst}"
-                  if taken is None else f"{key} is down (state: down), so {where} lacks its"
+        where, down = place_label(place), device_words(key)
+        reason = (f"{down} is down (state: down), so {where} has no route to {dst}"
+                  if taken is None else f"{down} is down (state: down), so {where} lacks its"
                   f" route to {dst} and sends it by '{taken.text}' instead")
         return _fail(place, "link_down", reason, f"set 'state: up' on {key}", taken is None)
 
@@ -597,7 +635,7 @@ class Explainer:
         owners = self.net.owners.get(hop, [])
         if not owners and on_link:
             return _fail(place, "neighbor_unreachable",
-                         f"{hop} is on {place_label(place)}'s own subnet (sent straight out"
+                         f"{hop} is on {place_owns(place)} own subnet (sent straight out"
                          f" of {self.net.devices[out_dev].name}), and nothing in the topology"
                          f" holds it: its {'ARP' if hop.version == 4 else 'neighbour'}"
                          " request goes unanswered",
@@ -680,11 +718,16 @@ class Explainer:
         place = self.net.devices[parent if reverse else child].place
         direction = (f"{parent}'s own stack cannot reach its child {child} ({address})" if reverse
                      else f"{child} cannot reach its parent {parent}'s own address {address}")
+        # not "or route via the gateway": the host's reply to the child would leave by the
+        # parent all the same (its subnet's route), which a design gives no other route
+        fix = (f"give the host its own {kind} on {parent} and put the host address there"
+               " (not on the parent)")
+        if reverse:
+            fix += (f"; a route through the gateway on {child}'s side alone does not help: the"
+                    f" host's reply to {address} leaves by {parent} itself")
         return _fail(place, "isolated",
                      f"{kind} isolates children from their parent (the parent never receives"
-                     f" its children's frames): {direction}",
-                     f"give the host its own {kind} on {parent} and put the host address there"
-                     " (not on the parent), or route via the gateway")
+                     f" its children's frames): {direction}", fix)
 
     def _no_route(self, place: Place, dst: IpAddr, table: Table) -> Walk:
         where = place_label(place)
@@ -714,13 +757,41 @@ class Explainer:
                          f" subnet ({network}) and no router joins the subnets",
                          f"put both addresses in one subnet, or add 'to: {network}, dev:"
                          f" {device.name}' in {where} and a route back on the other side", True)
-        gateway = self._gateway_for(place, dst.version)
+        gateway, why = self._gateway_for(place, dst.version), ""
+        router = self._router_for(place, dst) if gateway is None and not table.has_default \
+            else None
+        if router is not None:  # no LAN's gateway here, but a router on a link that goes on
+            gateway, why = router[0], (f": {place_label(router[1])} forwards and has a route"
+                                       f" to {dst}")
         if gateway is not None:
             return _fail(place, "no_route", reason,
                          f"add a default route in {where}: 'routes: [{{to: default, via:"
-                         f" {gateway}}}]' (default via {gateway})", True)
+                         f" {gateway}}}]' (default via {gateway})" + why, True)
         return _fail(place, "no_route", reason,
                      f"add a route to {dst} in {where} via a router that reaches it", True)
+
+    def _router_for(self, place: Place, dst: IpAddr) -> tuple[IpAddr, Place] | None:
+        """A router on one of ``place``'s links that would carry ``dst`` on: another place
+        with an address in that link's subnet, forwarding on, and a route to ``dst`` that
+        does not lead back over the same link. (The next hop a no-route fix can name.)"""
+        for device in self.net.by_place.get(place, []):
+            if device.kind in ("nic", "lan") or not device.up:
+                continue
+            receivers = self.l2.emit(device.key)
+            subnets = [a.network for a in device.addresses if a.version == dst.version]
+            for other in self.net.devices.values():
+                if other.place == place or other.key not in receivers or \
+                        other.kind in ("nic", "lan"):
+                    continue
+                hop = next((a.ip for a in other.addresses if any(
+                    a.ip in n for n in subnets) and (other.key, a.ip) not in self.net.unusable),
+                    None)
+                if hop is None or not self.net.forwards(other.place, dst.version):
+                    continue
+                route = self.routing.table(other.place, dst.version).lookup(dst)
+                if route is not None and route.dev != other.key:
+                    return hop, other.place
+        return None
 
     def _same_link_other_subnet(
         self, place: Place, dst: IpAddr
@@ -776,6 +847,10 @@ class Explainer:
         device = self.net.devices[dev]
         link = self.net.link(dev)
         what = device.kind
+        if device.kind == "lan":  # the wire behind a host NIC, its router the gateway
+            return place_label(dev) + (f" via {via}" if via else "")
+        if device.kind == "nic":
+            what = "host NIC"
         if isinstance(link, Ipvlan):
             what = f"ipvlan {link.mode}"
         elif isinstance(link, Macvlan):

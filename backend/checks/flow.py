@@ -25,7 +25,7 @@ from netwright.backend.checks.filtering import (
     UnreadableRuleError,
     run_hook,
 )
-from netwright.backend.checks.network import IpAddr, Place, place_label
+from netwright.backend.checks.network import IpAddr, Place, place_label, place_owns
 from netwright.backend.checks.results import Prediction
 from netwright.backend.nft.ruleset import places_tables
 from netwright.backend.topology.model import Bridge, Topology
@@ -149,6 +149,7 @@ class Flows:
                               " undone on its way (an asymmetric path)", None)
         reason = f"reachable over {self.ex.walk(source, dst).first_hop or 'its path'}"
         names = self._names()
+        names[there.packet.dst] = place_label(there.place)  # a duplicate's: the one reached
         said = [nat.sentence(t, label, dst, names) for t in track.translations]
         if said:
             reason += "; " + "; ".join(said)
@@ -170,6 +171,7 @@ class Flows:
         """To one's own address: output and input over lo, both ways."""
         reply = Packet(request.dst, request.src, request.proto, request.dport, request.sport)
         accepted: list[str] = []
+        is_reply = False  # the reply to oneself has the request's addresses: say which died
         try:
             for packet, is_reply in ((request, False), (reply, True)):
                 self._filter(place, "output", packet.at(None, "lo"), track, reply=is_reply,
@@ -178,12 +180,12 @@ class Flows:
                              accepted=accepted)
                 track.visited.add(place)
         except DeniedError as denied:
-            return self._failed(denied.leg, reply=denied.leg.packet.src != request.src)
+            return self._failed(denied.leg, reply=is_reply)
         except UnreadableRuleError as exc:
             return Prediction("unreachable", "beyond_model",
                               f"a rule the prediction cannot read decides: {exc}", None)
         return Prediction("reachable", "accepted",
-                          f"{request.dst} is {place_label(place)}'s own address: delivered"
+                          f"{request.dst} is {place_owns(place)} own address: delivered"
                           " locally" + (f"; allowed by {accepted[-1]}" if accepted else ""))
 
     def _failed(self, leg: Leg, reply: bool) -> Prediction:
@@ -215,9 +217,12 @@ class Flows:
              accepted: list[str], hops: list[tuple[Step, IpAddr]]) -> Leg:
         in_name: str | None = None
         for _segment in range(MAX_SEGMENTS):
+            # the hooks come first, hop by hop, also on a path that fails further on: a
+            # router's prerouting may translate the destination to one it reaches
             walk = self.ex.walk(place, packet.dst)
-            if not walk.ok:
-                return Leg(False, packet, walk.place, walk.reason, walk.fix, walk.disposition)
+            lost = None if walk.ok else Leg(False, packet, walk.place, walk.reason, walk.fix,
+                                            walk.disposition)
+            translated = False
             for step_place, out_dev, _hop, answering in walk.steps:
                 if step_place != place:  # an ipvlan l3 hop the walk does not list
                     place, in_name = step_place, None
@@ -238,10 +243,13 @@ class Flows:
                 before = packet.dst
                 packet = self._prerouting(place, packet.at(in_name, None), track, reply)
                 if packet.dst != before and not self.net.is_local(place, packet.dst):
+                    translated = True
                     break  # translated elsewhere: route again from here
             else:
-                return self._deliver(place, packet, in_name, track, reply=reply,
-                                     accepted=accepted)
+                return lost or self._deliver(place, packet, in_name, track, reply=reply,
+                                             accepted=accepted)
+            if lost is not None and not translated:
+                return lost
             if self.net.is_local(place, packet.dst):
                 return self._deliver(place, packet, in_name, track, reply=reply,
                                      accepted=accepted)

@@ -38,7 +38,7 @@ from functools import cache
 from itertools import pairwise
 
 from netwright.backend.checks.l2 import Layer2
-from netwright.backend.checks.network import Network, place_label
+from netwright.backend.checks.network import Network, place_owns
 from netwright.backend.topology.model import Veth, Vxlan
 from netwright.backend.topology.mtu import VXLAN_OVERHEAD, Mtus, vxlan_family
 from netwright.backend.topology.segments import segments
@@ -235,10 +235,10 @@ class PathMtus:
     def _at(self, drop: Limit) -> str:
         device = self.net.devices[drop.key]
         if drop.tunnel is not None:
-            return (f"{place_label(device.place)}'s {device.name} (MTU"
+            return (f"{place_owns(device.place)} {device.name} (MTU"
                     f" {drop.mtu + drop.overhead}, a VXLAN underlay: {drop.mtu} bytes once"
                     f" VXLAN adds {drop.overhead})")
-        return f"{place_label(device.place)}'s {device.name} (MTU {drop.mtu})"
+        return f"{place_owns(device.place)} {device.name} (MTU {drop.mtu})"
 
     def send_failure(self, judgement: SizeJudgement) -> str | None:
         """What the sender's kernel failing the full-size send (ENOBUFS) means for this
@@ -255,7 +255,7 @@ class PathMtus:
             return ""
         device = self.net.devices[bound.key]
         kind = "bridge port" if bound.port else "veth"
-        return (f" (the kernel lets {place_label(device.place)}'s {device.name}, a {kind},"
+        return (f" (the kernel lets {place_owns(device.place)} {device.name}, a {kind},"
                 f" take {bound.allowance} bytes over its MTU {bound.mtu + bound.overhead}:"
                 " room for a VLAN tag)")
 

@@ -66,7 +66,20 @@ def lan_of(nic: str) -> str:
     return f"@lan:{nic}"
 
 
-def place_label(place: Place) -> str:
+#: Words the checks' sentences use for what is no namespace ("the gateway", "its parent",
+#: "the router", "the sender" …). In a sentence, a namespace with such a key is called
+#: "namespace gateway", so "namespace gateway has no route to …" cannot read as the route's
+#: gateway having none. ("host" and "outside" are refused as names by validation.)
+AMBIGUOUS_NAMES = frozenset({
+    "gateway", "router", "parent", "peer", "self", "bridge", "port", "lan", "nic", "uplink",
+    "underlay", "remote", "local", "default", "all", "any", "kernel", "source", "sender",
+    "target", "reply", "request", "nothing", "it", "the",
+})
+
+
+def place_name(place: Place) -> str:
+    """A place as a row or target label names it: ``host``, ``outside`` or the namespace's
+    key (a JSON pair's ``source``, which the designer matches against its namespaces)."""
     if place is None:
         return "host"
     if place.startswith("@lan:"):
@@ -74,6 +87,24 @@ def place_label(place: Place) -> str:
     if place == OUTSIDE:
         return "outside"
     return place
+
+
+def place_label(place: Place) -> str:
+    """A place as a sentence names it: its name, or "namespace KEY" where the key is a word
+    the sentences use otherwise (``AMBIGUOUS_NAMES``)."""
+    name = place_name(place)
+    return f"namespace {name}" if place is not None and place in AMBIGUOUS_NAMES else name
+
+
+def device_words(key: str) -> str:
+    """An interface key at the head of a sentence: "interface gateway is down" for a key
+    that is a word the sentences use otherwise (``AMBIGUOUS_NAMES``), else the key."""
+    return f"interface {key}" if key in AMBIGUOUS_NAMES else key
+
+
+def place_owns(place: Place) -> str:
+    """A place as the owner in a sentence: "the host's", "b's", "namespace gateway's"."""
+    return "the host's" if place is None else f"{place_label(place)}'s"
 
 
 def _truthy(value: object) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from netwright.backend.checks.network import AMBIGUOUS_NAMES
 from netwright.backend.checks.results import CheckResult, Pair
 
 GREEN, RED, YELLOW, DIM, RESET = "\033[32m", "\033[31m", "\033[33m", "\033[2m", "\033[0m"
@@ -100,20 +101,29 @@ def render_path_mtus(result: CheckResult) -> list[str]:
     for pair in result.pairs:
         if pair.predicted.mtu is not None:
             by_mtu.setdefault(pair.predicted.mtu, []).append(pair)
-    if len(by_mtu) <= 1:
-        return [f"Path MTU {mtu} on every path." for mtu in by_mtu]
+    if len(by_mtu) <= 1:  # "every path" would take in the pairs that have none
+        paths = "every path" if all(_verdict(p) == "reachable" for p in result.pairs) \
+            else "every path that answers"
+        return [f"Path MTU {mtu} on {paths}." for mtu in by_mtu]
     lines = ["Path MTU:"]
     for mtu in sorted(by_mtu):
         pairs = by_mtu[mtu]
-        names = [f"{p.source} → {p.target.label}" for p in pairs[:MTU_PAIRS_LISTED]]
+        names = [f"{source_words(p.source)} → {p.target.label}" for p in pairs[:MTU_PAIRS_LISTED]]
         more = f" and {len(pairs) - MTU_PAIRS_LISTED} more" if len(pairs) > MTU_PAIRS_LISTED \
             else ""
         lines.append(f"  {mtu}: {', '.join(names)}{more}")
     return lines
 
 
+def source_words(source: str) -> str:
+    """A pair's source as a sentence names it: "namespace gateway" for a namespace whose
+    name is a word the sentences use otherwise (network.AMBIGUOUS_NAMES), else as is."""
+    return f"namespace {source}" if source in AMBIGUOUS_NAMES else source
+
+
 def explanation_line(pair: Pair) -> str:
-    text = f"{pair.source} → {pair.target.label} ({pair.target.address}, {pair.target.role}): "
+    text = (f"{source_words(pair.source)} → {pair.target.label} ({pair.target.address},"
+            f" {pair.target.role}): ")
     mismatch = pair.mismatch_text()
     if mismatch:
         return text + "MISMATCH " + mismatch
@@ -153,7 +163,8 @@ def render_services(result: CheckResult) -> list[str]:
                 if service.predicted.fix:
                     text += f" — fix: {service.predicted.fix}"
                 why.append(text)
-        lines.append(f"  {pair.source} → {pair.target.label}: " + "  ".join(marks))
+        lines.append(f"  {source_words(pair.source)} → {pair.target.label}: "
+                     + "  ".join(marks))
         lines += why
     return lines
 
@@ -177,7 +188,7 @@ def render_tcp_port(result: CheckResult) -> list[str]:
     if len(found) == 1:
         return ["", f"{head}: no pair connects ({found.pop()})."]
     return ["", f"{head}:", *(
-        f"  {pair.source} → {pair.target.label}: "
+        f"  {source_words(pair.source)} → {pair.target.label}: "
         + ("connects" if failure(tcp) is None else f"does not connect ({failure(tcp)})")
         for pair, tcp in tried)]
 
@@ -191,7 +202,7 @@ def render_impairment(result: CheckResult) -> list[str]:
         if measured:
             mark = "✓" if measured["within"] else "!"
             rtt = "—" if measured["rtt_ms"] is None else f"{measured['rtt_ms']:.1f} ms"
-            lines.append(f"  {mark} {pair.source} → {pair.target.label}: RTT {rtt}"
+            lines.append(f"  {mark} {source_words(pair.source)} → {pair.target.label}: RTT {rtt}"
                          f" (designed {measured['designed_rtt_ms']:g}"
                          f" ±{measured['designed_jitter_ms']:g}), lost"
                          f" {measured['loss_percent']:g} % (designed"

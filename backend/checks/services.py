@@ -183,13 +183,42 @@ def _service(explainer: Explainer, source: Place, src: IpAddr, dst: IpAddr,
     proto, number = port
     predicted = explainer.flows.predict(source, src, dst, proto, number, label=label)
     if predicted.verdict == "reachable" and explainer.flows.delivered_at is None:
+        untaken = _publish_untaken(explainer, source, dst, port)
+        reason, fix = untaken or ("", "publish the port towards a namespace that serves it,"
+                                      " or leave it to the host's own service")
         return Prediction("unreachable", "delivered",
-                          f"{predicted.reason}; it ends on the host, where nothing listens on"
-                          f" {proto}/{number} (the check serves no port on the host), so the"
-                          " host refuses it ('Connection refused')",
-                          "publish the port towards a namespace that serves it, or leave it"
-                          " to the host's own service")
+                          f"{predicted.reason}; {reason}it ends on the host, where nothing"
+                          f" listens on {proto}/{number} (the check serves no port on the"
+                          " host), and the host refuses it ('Connection refused')", fix)
     return predicted
+
+
+def _publish_untaken(explainer: Explainer, source: Place, dst: IpAddr,
+                     port: tuple[str, int]) -> tuple[str, str] | None:
+    """Why the host's publish of ``port`` did not take a connection that ended on the host
+    (its reason's words and the fix), or None when the design publishes no such port. A
+    publish is a prerouting DNAT: never the host's own connections, and with ``in`` only
+    packets arriving on that interface (docker's published port from a container)."""
+    proto, number = port
+    for entry in explainer.net.topology.host.nat:
+        publish = entry.publish if isinstance(entry, Publish) else None
+        if publish is None or (publish.proto, publish.port) != port or \
+                publish.address not in (None, str(dst)):
+            continue
+        to = f"{publish.to}:{publish.to_port or publish.port}"
+        what = f"the host's publish of {proto}/{number} (to {to})"
+        if source is None:
+            return (f"{what} rewrites packets arriving from elsewhere (prerouting), never the"
+                    " host's own: ", f"connect to {to} itself from the host")
+        request = explainer.flows.hops[0] if explainer.flows is not None else []
+        arrived = request[-1][0][3] if request else None
+        device = explainer.net.devices.get(arrived) if arrived else None
+        if publish.in_ and device is not None and publish.in_ not in (device.key, device.name):
+            return (f"{what} takes only packets arriving on {publish.in_}, and these arrive"
+                    f" on {device.name}: ",
+                    f"connect to {to} itself (the publish is for what arrives on"
+                    f" {publish.in_})")
+    return None
 
 
 def responders_needed(pairs: list[Pair]) -> set[tuple[Place, str, str, int]]:

@@ -5,7 +5,9 @@ An address is usually held by one place. An IPv6 address on two interfaces of on
 not: duplicate address detection fails on one (``dadfailed``) and the kernel keeps it on the
 other, so ``ADDR`` alone means the place that kept it, and ``ADDR@NAMESPACE`` (``@host`` for
 the host) names the one asked for — the loser too, whose kernel refuses to send from it
-("Cannot assign requested address"). Pure: reads the design and what the kernel said of DAD.
+("Cannot assign requested address"). An address that several places keep (on separate links,
+or IPv6 with nodad) must be given with ``@NAMESPACE``: ``ADDR`` alone is refused, never one
+of them picked in silence. Pure: reads the design and what the kernel said of DAD.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import ipaddress
 
 from netwright.backend.checks.dad import Dad
 from netwright.backend.checks.errors import CheckOptionsError
-from netwright.backend.checks.network import Network, Place, place_label
+from netwright.backend.checks.network import Network, Place, place_label, place_name
 
 
 def split_source(text: str) -> tuple[str, str | None]:
@@ -37,6 +39,11 @@ def source_place(text: str, net: Network, dad: Dad) -> Place:
         if not holding and not failed:
             raise CheckOptionsError(f"{address} is no address of the topology: probes can be sent"
                                  " only from an address a namespace (or the host) holds")
+        if len(holding) > 1 and ip not in dad.races:  # (a DAD race leaves one: the kernel's)
+            raise CheckOptionsError(
+                f"{address} is held by {' and '.join(place_label(p) for p in holding)} (a"
+                f" duplicate address): say which sends, e.g. --from"
+                f" {address}@{place_name(holding[0])}")
         return (holding or failed)[0]
     place = _place_named(named, net)
     if place not in holding and place not in failed:

@@ -222,6 +222,13 @@ PORT_CASES: list[tuple[str, Callable[[], Topology], dict[tuple[str, str, str, in
                       " proto: tcp, dport: 22}]}}"),
      {("a", "10.0.0.2", "tcp", 22): "reachable", ("a", "10.0.0.2", "tcp", 9): "unreachable"},
      "table bridge netwright-fwbport, chain to-pb"),
+    # to itself the reply has the request's addresses: the reason still says it was the reply
+    ("input-stateless-own-port", lambda: bridged(
+        "fwself", b="firewall: {input: {policy: drop, rules: [{action: accept, proto: tcp,"
+                    " dport: 22, to: 10.0.0.2}]}}"),
+     {("b", "10.0.0.2", "tcp", 22): "unreachable", ("a", "10.0.0.2", "tcp", 22): "reachable"},
+     "tcp/22 to itself: the request arrives but the reply cannot come back: tcp 10.0.0.2 port"
+     " 22 → 10.0.0.2 is dropped"),
 ]
 
 
@@ -238,7 +245,8 @@ def test_port_case(case: str, build: Callable[[], Topology],
             (case, source, target, proto, port, found.observed)
         if wanted == "unreachable" and "refused" in found.predicted.reason:
             assert found.observed.error == "Connection refused"
-    reasons = " ".join(f"{s.predicted.reason} {s.predicted.fix}"
+    reasons = " ".join(f"{s.proto}/{s.port}{' to itself' if p.target.role == 'self' else ''}:"
+                       f" {s.predicted.reason} {s.predicted.fix}"
                        for p in result.pairs for s in p.services)
     assert phrase in reasons, reasons
 
@@ -325,6 +333,15 @@ def test_docker_example_masquerades_and_publishes(uplink: Callable[..., str],
     assert between is not None and between.verdict == "reachable"
     refused = service(result, "c1", "192.168.31.240", "tcp", 8080)  # not from the uplink
     assert refused.observed is not None and refused.observed.error == "Connection refused"
+    # the port is published: why it did not take this connection, and no "publish it" fix
+    assert "the host's publish of tcp/8080 (to 172.17.0.2:80) takes only packets arriving" \
+        " on wlp2s0, and these arrive on docker0" in refused.predicted.reason
+    assert refused.predicted.fix == "connect to 172.17.0.2:80 itself (the publish is for" \
+        " what arrives on wlp2s0)"
+    own = service(result, "host", "192.168.31.240", "tcp", 8080)
+    assert own.observed is not None and own.observed.error == "Connection refused"
+    assert "rewrites packets arriving from elsewhere (prerouting), never the host's own" \
+        in own.predicted.reason
 
 
 def test_another_deployments_table_is_read_and_named_as_its(

@@ -104,4 +104,4 @@ def test_explain_of_the_docker_example_names_a_smaller_port_on_the_rules_path() 
     across = pair(explain(smaller), "c1", "172.17.0.3").predicted
     assert across.verdict == "reachable" and "allowed by" in across.reason
     assert across.size_verdict == "unreachable"
-    assert "1500-byte packets are dropped at host's veth-c2 (MTU 1400)" in across.reason
+    assert "1500-byte packets are dropped at the host's veth-c2 (MTU 1400)" in across.reason

@@ -82,8 +82,8 @@ def test_the_sentence_says_why_a_few_bytes_over_pass() -> None:
     assert into_b.fix == ("give eb the MTU of the rest of its path ('mtu: 1500'), or set"
                           " 'mtu: 1400' on the interfaces the packets start from")
     into_c = one(1404, False, "a", "10.6.0.3").predicted
-    assert into_c.reason.endswith("path MTU 1404 (the kernel lets host's pc, a bridge port,"
+    assert into_c.reason.endswith("path MTU 1404 (the kernel lets the host's pc, a bridge port,"
                                   " take 4 bytes over its MTU 1400: room for a VLAN tag)")
     assert one(1404, True, "a", "10.6.0.3").predicted.reason.endswith(
-        "reachable for packets up to 1400 bytes; 1404-byte packets are dropped at host's pc"
+        "reachable for packets up to 1400 bytes; 1404-byte packets are dropped at the host's pc"
         " (MTU 1400)")

@@ -273,5 +273,5 @@ def test_a_few_bytes_over_an_mtu(over: int, bridge_nf: str,
         assert f"path MTU {size} (the kernel lets b's eth0, a veth, take 4 bytes over its" \
             " MTU 1400: room for a VLAN tag)" in veth_end.predicted.reason
     if not port_passes:
-        assert f"{size}-byte packets are dropped at host's pc (MTU 1400)" \
+        assert f"{size}-byte packets are dropped at the host's pc (MTU 1400)" \
             in port.predicted.reason

@@ -181,3 +181,12 @@ def test_every_pair_reachable_is_not_said_while_a_port_does_not_connect() -> Non
     text = render(CheckResult("docker", with_services(explainer, explainer.pairs())))
     assert "Every pair is reachable." not in text
     assert "Every pair answers an echo; some ports do not connect (see Ports)." in text
+
+
+def test_one_path_mtu_is_said_of_the_paths_that_answer() -> None:
+    """With unreachable pairs, "Path MTU 1500 on every path." took them in too."""
+    lines = render(observed_as_predicted_except_one()).splitlines()
+    assert "Path MTU 1500 on every path that answers." in lines
+    everyone = explain(topology(SEED.replace("ROUTES", "")))
+    reachable = [p for p in everyone if p.predicted.verdict == "reachable"]
+    assert "Path MTU 1500 on every path." in render(CheckResult("seed", reachable)).splitlines()

@@ -307,6 +307,72 @@ def test_the_isolation_fix_host_side_sub_interface(
     assert observed(result, "a", "192.168.31.250") == expected
 
 
+def test_a_route_through_the_gateway_to_the_parent_is_not_offered_as_a_fix(
+        uplink: Callable[..., None], deploy: Callable[[Topology], object]) -> None:
+    """The isolation fix once said "or route via the gateway". Done in the child's
+    namespace, the request goes round through the gateway and arrives, but the host's reply
+    to the child leaves by the parent itself (its subnet's route), and macvlan never hands it
+    to the child: the fix may not send the user there, and the reply's reason says why."""
+    uplink("eth1", route_outside=True)
+    result = check(deploy(parse_topology(textwrap.dedent("""
+        netwright: 1
+        name: mvgw
+        host: {nics: {eth1: {addresses: [192.168.31.240/24], gateway: 192.168.31.1}}}
+        namespaces:
+          a: {routes: [{to: 192.168.31.240/32, via: 192.168.31.1}]}
+          b: {}
+        interfaces:
+          mva: {kind: macvlan, parent: eth1, mode: bridge, namespace: a,
+                addresses: [192.168.31.21/24]}
+          mvb: {kind: macvlan, parent: eth1, mode: bridge, namespace: b,
+                addresses: [192.168.31.22/24]}
+    """))))
+    assert_agrees(result)
+    for source in ("a", "b"):
+        pair = next(p for p in result.pairs
+                    if p.source == source and p.target.address == "192.168.31.240")
+        assert pair.predicted.verdict == "unreachable"
+        assert "gateway" not in (pair.predicted.fix or "").split(";")[0], pair.predicted.fix
+    around = next(p for p in result.pairs if p.source == "a" and p.target.role == "parent")
+    assert around.predicted.reason.startswith("the request arrives but the reply cannot come")
+    assert "a route through the gateway on mva's side alone does not help: the host's reply" \
+        " to 192.168.31.21 leaves by eth1 itself" in (around.predicted.fix or "")
+
+
+ROUTER_BUT_NO_ROUTE = """
+netwright: 1
+name: noroute
+namespaces:
+  c: {routes: [{to: default, via: 10.1.0.1}]}
+  r: {sysctls: {net.ipv4.ip_forward: 1}}
+  s: {S}
+interfaces:
+  c0: {kind: veth, namespace: c, peer: r0, addresses: [10.1.0.2/24]}
+  r0: {kind: veth, namespace: r, peer: c0, addresses: [10.1.0.1/24]}
+  r1: {kind: veth, namespace: r, peer: s0, addresses: [10.2.0.1/24]}
+  s0: {kind: veth, namespace: s, peer: r1, addresses: [10.2.0.2/24]}
+"""
+
+
+def test_no_route_names_the_router_that_would_carry_it(
+        deploy: Callable[[Topology], object]) -> None:
+    """s has no route, and no LAN gateway is near; its fix once said "via a router that
+    reaches it". Router r is on s's link, forwards and routes 10.1.0.2: the fix names it,
+    and the fix, applied, makes the pair reachable."""
+    result = check(deploy(parse_topology(ROUTER_BUT_NO_ROUTE.replace("{S}", "{}"))))
+    assert_agrees(result)
+    lost = next(p for p in result.pairs if p.source == "s" and p.target.address == "10.1.0.2")
+    assert lost.predicted.disposition == "no_route"
+    assert lost.predicted.fix == ("add a default route in s: 'routes: [{to: default, via:"
+                                  " 10.2.0.1}]' (default via 10.2.0.1): r forwards and has a"
+                                  " route to 10.1.0.2")
+    fixed = check(deploy(parse_topology(ROUTER_BUT_NO_ROUTE.replace(
+        "{S}", "{routes: [{to: default, via: 10.2.0.1}]}"))))
+    assert_agrees(fixed)
+    assert observed(fixed, "s", "10.1.0.2") == "reachable"
+    assert observed(fixed, "c", "10.2.0.2") == "reachable"
+
+
 def test_the_host_as_router_reads_its_forwarding(deploy: Callable[[Topology], object]) -> None:
     """run_check reads the host's forwarding per family from the kernel (never sets it);
     here the host is the test's own namespace, so setting it is safe."""
