@@ -63,7 +63,9 @@ def test_the_check_measures_rtt_and_loss_against_the_design(
                     "delay", "100ms"], check=True)  # by hand: 110 ms, no loss
     changed = asyncio.run(run_check(deployment, OPTIONS))
     seen = measured(changed, "a")
-    assert not seen["within"] and 105 <= seen["rtt_ms"] <= 125, seen  # type: ignore[operator]
+    # the floor again (a loaded VM delayed the median to 131.5 ms once); the median is above it
+    assert not seen["within"] and 105 <= seen["rtt_p10_ms"] <= 125, seen  # type: ignore[operator]
+    assert seen["rtt_ms"] >= seen["rtt_p10_ms"], seen  # type: ignore[operator]
     flagged = [p for p in changed.mismatches if p.source == "a" and p.target.role == "peer"]
     assert flagged and "outside the designed impairment: RTT" in (
         flagged[0].mismatch_text() or "")
