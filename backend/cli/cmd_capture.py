@@ -106,16 +106,24 @@ def _local(args: argparse.Namespace, output: CaptureOutput) -> int:
     _say(f"capturing on {args.interface} ({kernel_name}"
          f"{' in ' + netns if netns else ''}); Ctrl+C stops")
     stop = threading.Event()
-    box: dict[str, Any] = {}
-    worker = threading.Thread(target=lambda: box.update(
-        result=record(sock, kernel_name, output.fd, limits, stop).to_json()))
+    done = threading.Event()  # not Thread.join: after a join that Ctrl+C interrupted, the
+    box: dict[str, Any] = {}  # next one returns at once on Python < 3.13, result or not
+
+    def work() -> None:
+        try:
+            box["result"] = record(sock, kernel_name, output.fd, limits, stop).to_json()
+        finally:
+            done.set()
+
+    worker = threading.Thread(target=work)
     worker.start()
     try:
-        while worker.is_alive():
-            worker.join(0.2)
+        while not done.wait(0.2):
+            pass
     except KeyboardInterrupt:
         stop.set()
-        worker.join()
+        done.wait()
+    worker.join()
     return _report(box.get("result", {}))
 
 
