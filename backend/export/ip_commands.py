@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from netwright.backend.observe.sysctls import FORWARDING
+from netwright.backend.topology.fields import sysctl_interface
 from netwright.backend.topology.model import (
     Bridge,
     Dummy,
@@ -168,7 +169,8 @@ def build_commands(topology: Topology) -> list[IpCommand]:
                 commands.append(IpCommand(ns, (f"{FORWARDING[version]}={int(on)}",),
                                           program="sysctl"))
         for key, value in namespace.sysctls.items():
-            commands.append(IpCommand(ns, (f"{key}={value}",), program="sysctl"))
+            if sysctl_interface(key) is None:  # one interface's key waits for it (below)
+                commands.append(IpCommand(ns, (f"{key}={value}",), program="sysctl"))
     done: set[str] = set()
     order = [key for key in creation_order(topology) if not topology.interfaces[key].existing]
     for key in order:
@@ -180,6 +182,10 @@ def build_commands(topology: Topology) -> list[IpCommand]:
                 "link", "set", topology.kernel_name(key), "master",
                 topology.kernel_name(link.master),
             )))
+    for ns, namespace in namespaces.items():  # before the addresses: accept_dad counts
+        for key, value in namespace.sysctls.items():
+            if sysctl_interface(key) is not None:
+                commands.append(IpCommand(ns, (f"{key}={value}",), program="sysctl"))
     for key in order:
         link = topology.interfaces[key]
         for entry in static_entries(link):

@@ -36,10 +36,12 @@ def host_ns() -> Iterator[str]:
         subprocess.run(["ip", "netns", "delete", path.name], check=False, capture_output=True)
 
 
-def export_and_run(example: str, host: str) -> None:
+def export_and_run(design: str | Path, host: str) -> None:
+    """Export ``design`` (an example's name, or a file) as sh and run it in ``host``."""
+    path = ROOT / "examples" / design if isinstance(design, str) else design
     script = subprocess.run(
         [sys.executable, "-m", "netwright.backend.cli.main", "export", "--format", "sh",
-         str(ROOT / "examples" / example)],
+         str(path)],
         check=True, capture_output=True, text=True,
     ).stdout
     # nsenter, not `ip netns exec`: the latter makes a slave mount namespace, and namespaces
@@ -118,3 +120,30 @@ def test_macvlan_bridge_script_builds_the_topology(host_ns: str) -> None:
                            capture_output=True, text=True, check=False)
     assert reach.returncode == 0, reach.stdout + reach.stderr
     assert ipaddress.ip_interface("192.168.31.22/24")  # the same subnet as the parent
+
+
+def test_a_sysctl_of_one_interface_is_set_once_the_interface_exists(
+        host_ns: str, tmp_path: Path) -> None:
+    """/proc/sys/net/ipv4/conf/IFACE exists only with IFACE: the script wrote such a key
+    right after `ip netns add` and stopped there (`sh -e`), as apply never does."""
+    design = tmp_path / "sysctls.yaml"
+    design.write_text("""netwright: 1
+name: knobs
+namespaces:
+  a:
+    sysctls: {net.ipv4.conf.eth0.rp_filter: 2, net.ipv4.conf.all.rp_filter: 0,
+              net.ipv6.conf.eth0.accept_dad: 0}
+  b: {}
+interfaces:
+  a-eth0: {kind: veth, name: eth0, namespace: a, peer: b-eth0, addresses: [10.7.0.1/24]}
+  b-eth0: {kind: veth, namespace: b, peer: a-eth0, addresses: [10.7.0.2/24]}
+""")
+    export_and_run(design, host_ns)
+
+    def sysctl(key: str) -> str:
+        return subprocess.run(["ip", "netns", "exec", "a", "sysctl", "-n", key],
+                              capture_output=True, text=True, check=True).stdout.strip()
+
+    assert sysctl("net.ipv4.conf.eth0.rp_filter") == "2"
+    assert sysctl("net.ipv6.conf.eth0.accept_dad") == "0"
+    assert sysctl("net.ipv4.conf.all.rp_filter") == "0"
