@@ -203,6 +203,17 @@ def test_bad_nic_mapping_and_bad_yaml_are_sentences() -> None:
         import_multus("a: [\n")
 
 
+def test_k8s_and_kubernetes_are_other_names_for_multus() -> None:
+    """`--format k8s` is what a user asks for first; it once got "invalid choice"."""
+    run = [sys.executable, "-m", "netwright.backend.cli.main", "export"]
+    made = {name: subprocess.run([*run, "--format", name, str(SEED)], capture_output=True,
+                                 text=True, check=False) for name in ("multus", "k8s",
+                                                                      "kubernetes")}
+    assert {name: done.returncode for name, done in made.items()} == dict.fromkeys(made, 0)
+    assert made["k8s"].stdout == made["multus"].stdout == made["kubernetes"].stdout
+    assert "kind: NetworkAttachmentDefinition" in made["k8s"].stdout
+
+
 def test_import_refuses_to_overwrite(tmp_path: Path) -> None:
     exported = tmp_path / "seed.k8s.yaml"
     exported.write_text(export_text(SEED))
