@@ -188,6 +188,15 @@ class MultusMapping:
         plugin: dict[str, Any]
         host_port = None
         if isinstance(link, Ipvlan | Macvlan | Vlan):
+            if isinstance(link, Ipvlan | Vlan) and not (static_addresses(link)
+                                                        or dhcp_entries(link)):
+                article = "an" if link.kind == "ipvlan" else "a"
+                self._note(where, f"{article} {link.kind} without an address: the {link.kind}"
+                           " plugin"
+                           " takes the pod's addresses from its IPAM and fails the pod"
+                           " without one ('IPAM plugin returned missing IP config'); give"
+                           f" {link.name or key} an address or dhcp to attach it")
+                return None
             master = self._master(key, link.parent)
             if master is None:
                 return None

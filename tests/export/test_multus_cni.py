@@ -22,13 +22,23 @@ import pytest
 
 from netwright.backend.checks.run import CheckOptions
 from netwright.backend.dhcp.identity import client_id_bytes, client_id_text
-from netwright.backend.export.multus import export_multus, main_plugin
+from netwright.backend.export.multus import CNI_VERSION, export_multus, main_plugin
 from netwright.backend.export.multus_import import import_multus
 from netwright.backend.export.multus_yaml import render_multus
 from netwright.backend.topology import load_topology, parse_topology
 from tests.checks.conftest import OUTSIDE
 from tests.export.multus_proof import assert_agrees, carried_topology, check, verdicts
-from tests.tools.cni import CniError, dhcp_daemon, pods_of, pods_running, start_pods, stop_pods
+from tests.export.test_multus import ADDRESSLESS
+from tests.tools.cni import (
+    CniError,
+    CniNetwork,
+    CniPod,
+    dhcp_daemon,
+    pods_of,
+    pods_running,
+    start_pods,
+    stop_pods,
+)
 
 pytestmark = pytest.mark.root
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -179,6 +189,27 @@ def test_vlan_plugin(uplink: Callable[..., None]) -> None:
         link = ip_json("-n", "p1", "-d", "link", "show", "v1")[0]
         assert (link["linkinfo"]["info_data"]["id"], link["address"]) == (42, "02:00:00:00:00:42")
         assert_agrees(check(carried_topology(design, exported), SLOW))
+
+
+@pytest.mark.kernel
+def test_an_ipvlan_without_an_address_is_what_the_plugin_refuses(
+        uplink: Callable[..., None]) -> None:
+    """The ipvlan plugin runs its IPAM even when the config has none, and ADD fails: the export
+    lists such an interface as not carried instead of a definition no pod could start with."""
+    uplink("eth1")
+    uplink("eth2", None)
+    bare = parse_topology(ADDRESSLESS)
+    config = {"cniVersion": CNI_VERSION, "name": "bare-iv", "type": "ipvlan",
+              "master": "eth1", "mode": "l2"}
+    pod = CniPod("p1", Path("/run/netns/p1"), [CniNetwork(config, Path("/run/netns/p1"),
+                                                          "iv", "c1", "IgnoreUnknown=true")])
+    with pytest.raises(CniError, match="ipvlan ADD iv: no plugin name provided"):
+        start_pods([pod])
+    stop_pods([pod])
+    export = export_multus(bare)
+    assert "interfaces.iv" in {n.where for n in export.not_carried}
+    with pods_running(pods_of(render_multus(export))):
+        assert pod_links("p3") == {"lo", "mv"}
 
 
 def test_a_bridge_gateway_other_than_the_first_address_reaches_the_bridge() -> None:
