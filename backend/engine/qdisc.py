@@ -293,8 +293,10 @@ def supported(kinds: list[str]) -> dict[str, bool]:
         return {k: _known[k] for k in wanted}
 
 
-def require(kinds: list[str]) -> None:
-    """Raise KernelUnsupported, with the fix, for a qdisc kind the kernel cannot make."""
+def require(kinds: list[str], users: dict[str, QdiscSpec] | None = None) -> None:
+    """Raise KernelUnsupported, with the fix, for a qdisc kind the kernel cannot make;
+    ``users`` ("eth0 in namespace a" → its spec) are named with what they ask for, so the
+    message says which interfaces of a large design need the missing kind."""
     wanted = sorted(set(kinds))
     if not wanted:
         return
@@ -302,8 +304,12 @@ def require(kinds: list[str]) -> None:
     for kind in wanted:
         if not found[kind]:
             module = {"netem": "sch_netem", "tbf": "sch_tbf"}[kind]
-            raise KernelUnsupported(
-                f"{kind} impairment", module,
-                "delay, jitter, loss, duplication, reordering and corruption need netem;"
-                " a rate limit alone uses tbf" if kind == "netem" else
-                "a rate limit needs the token bucket filter")
+            why = ("delay, jitter, loss, duplication, reordering and corruption need netem;"
+                   " a rate limit alone uses tbf" if kind == "netem" else
+                   "a rate limit needs the token bucket filter")
+            asking = [f"{who} asks for {spec.text}" for who, spec in (users or {}).items()
+                      if spec.kind == kind]
+            if len(asking) > 3:
+                asking = [*asking[:3], f"{len(asking) - 3} more interfaces too"]
+            raise KernelUnsupported(f"{kind} impairment", module,
+                                    "; ".join([*asking, why]))

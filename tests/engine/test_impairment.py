@@ -168,8 +168,11 @@ def test_netem_on_a_kernel_without_it_is_refused_up_front(
         pass
     else:
         pytest.skip("this kernel has netem (the stock-kernel tier measures it)")
-    with pytest.raises(KernelUnsupported, match=r"sch_netem.*a rate limit alone uses tbf"):
+    with pytest.raises(KernelUnsupported, match=r"sch_netem.*a rate limit alone uses tbf"
+                       ) as refused:
         run(engine.plan(design(topo, "delay: 40ms, loss: 1%")))
+    # which interface needs netem, and for what: a large design says it too
+    assert "(eth0 in namespace a asks for 40 ms · 1 % loss; delay, jitter" in str(refused.value)
     assert run(engine.deployments()) == []
 
 
