@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         if args.format in ("sh", "batch"):
             from netwright.backend.export.ip_commands import left_out
 
-            for line in left_out(topology):
+            for line in left_out(topology, with_tc=args.format == "sh"):
                 print(f"netwright: not in this script: {line}", file=sys.stderr)
     if args.output:
         write_output(args.output, text)

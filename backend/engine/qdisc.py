@@ -31,19 +31,19 @@ from netwright.backend.kernel.netlink import CHANGE, CREATE, Request, RtSocket
 from netwright.backend.outcomes.errors import KernelUnsupported
 from netwright.backend.record import record
 from netwright.backend.topology.impairment import (
+    TBF_LATENCY,
     Impairment,
     delay_text,
     duration_us,
     percent,
     percent_text,
-    rate_bits,
     rate_text,
+    tbf_burst,
 )
 
 ROOT_HANDLE = 0x10000  # 1:0
 REPLACE = CHANGE | 0x400 | 0x100  # NLM_F_CREATE | NLM_F_REPLACE, never EXCL
 OURS = ("netem", "tbf")
-TBF_LATENCY = "50ms"
 
 Signature = tuple[Any, ...]
 _TCMSG = struct.Struct("=BBHiIII")  # family, pads, ifindex, handle, parent, info
@@ -102,8 +102,7 @@ def qdisc_spec(impairment: Impairment | None) -> QdiscSpec | None:
         return None
     if not impairment.needs_netem():
         assert impairment.rate is not None
-        rate_bytes = rate_bits(impairment.rate) // 8
-        burst = max(32 * 1024, rate_bytes // 100)  # 10 ms worth, at least 32 KiB
+        burst = tbf_burst(impairment.rate)
         return QdiscSpec("tbf", (("burst", burst), ("latency", TBF_LATENCY),
                                  ("rate", impairment.rate)), impairment.summary())
     params: dict[str, Any] = {}

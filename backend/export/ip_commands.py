@@ -9,7 +9,7 @@ Example::
 
     >>> from netwright.backend.topology import parse_topology
     >>> t = parse_topology("netwright: 1\\nname: t\\nnamespaces: {a: {}}\\n")
-    >>> print(shell_script(t).splitlines()[-2])
+    >>> print(shell_script(t).splitlines()[-1])
     ip -n a link set lo up
 """
 
@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from netwright.backend.observe.sysctls import FORWARDING
 from netwright.backend.topology.fields import sysctl_interface
+from netwright.backend.topology.impairment import TBF_LATENCY, Impairment, tbf_burst
 from netwright.backend.topology.model import (
     Bridge,
     Dummy,
@@ -41,14 +42,14 @@ class IpCommand:
 
     namespace: str | None
     args: tuple[str, ...]
-    program: str = "ip"  # or "sysctl", run through `ip netns exec`
+    program: str = "ip"  # or "sysctl", run through `ip netns exec`; or "tc" (sh only)
 
     def shell(self) -> str:
         if self.program == "sysctl":
             prefix = ["ip", "netns", "exec", self.namespace] if self.namespace else []
             return shlex.join([*prefix, "sysctl", "-qw", *self.args])
         ns = ["-n", self.namespace] if self.namespace else []
-        return shlex.join(["ip", *ns, *self.args])
+        return shlex.join([self.program, *ns, *self.args])
 
     def batch(self) -> str:
         """`ip -batch` has no per-line `-n`: namespaced lines go through `netns exec`."""
@@ -154,9 +155,35 @@ def _name_of(topology: Topology, key: str) -> str:
     return topology.kernel_name(key) if key in topology.interfaces else key
 
 
-def build_commands(topology: Topology) -> list[IpCommand]:
+def impairment_args(impairment: Impairment | None) -> list[str]:
+    """The root qdisc ``netwright apply`` gives an impaired link, as tc(8) arguments: netem,
+    or tbf for a rate limit alone (with the engine's burst and latency).
+
+    >>> impairment_args(Impairment(rate="10mbit"))
+    ['tbf', 'rate', '10mbit', 'burst', '32768', 'latency', '50ms']
+    >>> impairment_args(Impairment(delay="40ms", jitter="5ms", loss="1%"))
+    ['netem', 'delay', '40ms', '5ms', 'loss', '1%']
+    """
+    if impairment is None or not (impairment.needs_netem() or impairment.rate):
+        return []
+    if not impairment.needs_netem():
+        assert impairment.rate is not None
+        return ["tbf", "rate", impairment.rate, "burst", str(tbf_burst(impairment.rate)),
+                "latency", TBF_LATENCY]
+    args = ["netem"]
+    if impairment.delay:
+        args += ["delay", impairment.delay, *([impairment.jitter] if impairment.jitter else [])]
+    for name in ("loss", "duplicate", "reorder", "corrupt", "rate"):
+        value = getattr(impairment, name)
+        if value:
+            args += [name, value]
+    return args
+
+
+def build_commands(topology: Topology, with_tc: bool = False) -> list[IpCommand]:
     """Every command, in an order the kernel accepts. Existing objects (someone else's) are
-    used as they are, never created or changed, as ``netwright apply`` does."""
+    used as they are, never created or changed, as ``netwright apply`` does. ``with_tc``:
+    impairments as tc(8) commands too (the sh format; ``ip -batch`` reads only ip commands)."""
     commands: list[IpCommand] = []
     namespaces = {ns: spec for ns, spec in topology.namespaces.items() if not spec.existing}
     for ns, namespace in namespaces.items():
@@ -192,6 +219,13 @@ def build_commands(topology: Topology) -> list[IpCommand]:
             flags = ("nodad",) if entry.nodad else ()
             commands.append(IpCommand(link.namespace, (
                 "addr", "add", str(entry.interface), "dev", topology.kernel_name(key), *flags)))
+    if with_tc:
+        for key in order:
+            qdisc = impairment_args(topology.interfaces[key].impairment)
+            if qdisc:
+                commands.append(IpCommand(topology.interfaces[key].namespace, (
+                    "qdisc", "add", "dev", topology.kernel_name(key), "root", "handle", "1:",
+                    *qdisc), program="tc"))
     for key in order:
         link = topology.interfaces[key]
         if link.state == "up":
@@ -214,10 +248,11 @@ def build_commands(topology: Topology) -> list[IpCommand]:
     return commands
 
 
-def left_out(topology: Topology) -> list[str]:
+def left_out(topology: Topology, with_tc: bool = False) -> list[str]:
     """What the design holds that the script does not build, one sentence each: never
     dropped silently (``netwright apply`` writes rules as nftables tables, impairment as
-    qdiscs, and records the host's forwarding to restore it on destroy)."""
+    qdiscs, and records the host's forwarding to restore it on destroy). ``with_tc``: the
+    script sets impairments with tc (the sh format), so they are not left out."""
     out: list[str] = []
     existing = [*(ns for ns, spec in topology.namespaces.items() if spec.existing),
                 *(topology.kernel_name(k) for k, v in topology.interfaces.items()
@@ -246,7 +281,7 @@ def left_out(topology: Topology) -> list[str]:
         if link.port_firewall is not None:
             out.append(f"the bridge-port rules of {name} (netwright apply writes them as an"
                        " nftables table of the bridge family)")
-        if link.impairment is not None:
+        if link.impairment is not None and not with_tc:
             out.append(f"the impairment of {name} (netwright apply sets it with tc)")
     return out
 
@@ -266,11 +301,12 @@ def shell_script(topology: Topology) -> str:
     lines = [
         "#!/bin/sh",
         f"# Topology {topology.name}, exported by netwright export --format sh.",
-        "# Builds every namespace and interface with ip(8); host NICs are used, never changed.",
+        "# Builds every namespace and interface with ip(8), impairments with tc(8); host NICs"
+        " are used, never changed.",
         "set -e",
         *_dhcp_notes(topology),
-        *(f"# not in this script: {line}" for line in left_out(topology)),
-        *(command.shell() for command in build_commands(topology)),
+        *(f"# not in this script: {line}" for line in left_out(topology, with_tc=True)),
+        *(command.shell() for command in build_commands(topology, with_tc=True)),
     ]
     return "\n".join(lines) + "\n"
 

@@ -147,6 +147,17 @@ class Impairment(BaseModel):
         return " · ".join(parts)
 
 
+#: The token bucket of a rate limit alone (tbf): what the engine gives the kernel and the
+#: exported script gives tc, so both build the same qdisc.
+TBF_LATENCY = "50ms"
+
+
+def tbf_burst(rate: str) -> int:
+    """The bucket in bytes for ``rate``: 10 ms worth, at least 32 KiB (a smaller bucket
+    holds back a TCP sender well below the rate)."""
+    return max(32 * 1024, rate_bits(rate) // 8 // 100)
+
+
 def delay_text(us: float) -> str:
     """Microseconds as the designer writes a delay: ``40000`` → ``"40 ms"``."""
     return f"{us / 1000:g} ms"

@@ -7,15 +7,21 @@ reads every object back from the kernel with pyroute2.
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
+import json
 import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pyroute2 import NetNS
+
+from netwright.backend.engine import Engine, Target
+from netwright.backend.topology import parse_topology
 
 ROOT = Path(__file__).parents[2]
 pytestmark = pytest.mark.root
@@ -147,3 +153,71 @@ interfaces:
     assert sysctl("net.ipv4.conf.eth0.rp_filter") == "2"
     assert sysctl("net.ipv6.conf.eth0.accept_dad") == "0"
     assert sysctl("net.ipv4.conf.all.rp_filter") == "0"
+
+
+IMPAIRED = """netwright: 1
+name: imp
+namespaces: {a: {}, b: {}}
+interfaces:
+  a-eth0: {kind: veth, name: eth0, namespace: a, peer: b-eth0, addresses: [10.7.0.1/24],
+           impairment: {IMPAIRMENT}}
+  b-eth0: {kind: veth, name: eth0, namespace: b, peer: a-eth0, addresses: [10.7.0.2/24]}
+"""
+
+
+def root_qdisc(namespace: str) -> dict[str, object]:
+    """eth0's root qdisc in ``namespace`` as tc reports it (without its reference count)."""
+    out = subprocess.run(["tc", "-n", namespace, "-j", "qdisc", "show", "dev", "eth0"],
+                         capture_output=True, text=True, check=True).stdout
+    qdisc: dict[str, object] = json.loads(out)[0]
+    qdisc.pop("refcnt", None)
+    return qdisc
+
+
+def assert_same_qdisc(scripted: dict[str, Any], applied: dict[str, Any]) -> None:
+    """The same qdisc: the same fields, numbers equal but for a unit of rounding (tc and
+    pyroute2 turn a burst or a latency into the kernel's ticks each its own way)."""
+    def close(a: object, b: object) -> bool:
+        if isinstance(a, dict) and isinstance(b, dict):
+            return a.keys() == b.keys() and all(close(a[k], b[k]) for k in a)
+        if isinstance(a, int | float) and isinstance(b, int | float):
+            return abs(a - b) <= max(1, abs(b) / 1000)
+        return a == b
+
+    assert close(scripted, applied), (scripted, applied)
+
+
+def scripted_and_applied(impairment: str, host: str, tmp_path: Path) -> tuple[dict, dict]:
+    """eth0's root qdisc in namespace a, built once by the sh export, once by apply."""
+    text = IMPAIRED.replace("IMPAIRMENT", impairment)
+    design = tmp_path / "imp.yaml"
+    design.write_text(text)
+    export_and_run(design, host)
+    scripted = root_qdisc("a")
+    for namespace in ("a", "b"):
+        ip("netns", "delete", namespace)
+    engine = Engine(tmp_path / "state", Target.host())
+    asyncio.run(engine.apply(parse_topology(text)))
+    try:
+        applied = root_qdisc("a")
+    finally:
+        asyncio.run(engine.destroy("imp"))
+    return scripted, applied
+
+
+def test_a_rate_limit_is_the_tbf_apply_makes(host_ns: str, tmp_path: Path) -> None:
+    """The script left impairments out ("netwright apply sets it with tc"): a user who ran it
+    had an unshaped link. It now gives the qdisc apply gives, with tc."""
+    scripted, applied = scripted_and_applied("rate: 10mbit", host_ns, tmp_path)
+    assert scripted["kind"] == "tbf" and scripted["handle"] == "1:"
+    assert_same_qdisc(scripted, applied)
+
+
+@pytest.mark.kernel
+def test_netem_is_the_qdisc_apply_makes(host_ns: str, tmp_path: Path) -> None:
+    subprocess.run(["modprobe", "-a", "sch_netem", "sch_tbf"], check=True)  # no autoloading
+    scripted, applied = scripted_and_applied(
+        "delay: 40ms, jitter: 5ms, loss: 1%, duplicate: 0.5%, corrupt: 0.1%, rate: 20mbit",
+        host_ns, tmp_path)
+    assert scripted["kind"] == "netem" and scripted["handle"] == "1:"
+    assert_same_qdisc(scripted, applied)
