@@ -8,7 +8,11 @@ agree with it; the iperf3 server must be gone afterwards, whatever happened.
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
 import textwrap
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -89,6 +93,31 @@ def test_cli_local_json_and_sentences(deploy: Callable[[Topology], object], tmp_
     assert main(["measure", "thru", "a", "b", "--local", "--state-dir", state,
                  "--bitrate", "fast"]) == 1
     assert "--bitrate 'fast' is not a rate" in capsys.readouterr().err
+    assert iperf3_processes() == []
+
+
+def test_ctrl_c_of_a_local_measurement_says_it_was_cancelled(
+        deploy: Callable[[Topology], object], tmp_path: Path) -> None:
+    """Through a backend Ctrl+C says "measurement cancelled" and exits 130; --local said
+    "interrupted". The SIGINT goes to the command alone here, so the iperf3 processes end
+    because the command ends them, not because the terminal's Ctrl+C reached them too."""
+    deploy(parse_topology(LIMITED))
+    command = subprocess.Popen(
+        [sys.executable, "-m", "netwright.backend.cli.main", "measure", "thru", "a", "b",
+         "--local", "--state-dir", str(tmp_path / "state"), "--seconds", "20"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        while len(iperf3_processes()) < 2:  # the server, and the client sending
+            assert time.monotonic() < deadline and command.poll() is None
+            time.sleep(0.05)
+        command.send_signal(signal.SIGINT)
+        out, err = command.communicate(timeout=15)
+    finally:
+        if command.poll() is None:
+            command.kill()
+            command.wait()
+    assert (command.returncode, out, err) == (130, "", "netwright: measurement cancelled\n")
     assert iperf3_processes() == []
 
 
