@@ -21,6 +21,7 @@ import pytest
 from netwright.backend.cli.main import main
 from netwright.backend.measure.errors import MeasureError
 from netwright.backend.measure.iperf import MeasureOptions, measure
+from netwright.backend.measure.result import format_rate
 from netwright.backend.topology import Topology, parse_topology
 from tests.checks.test_rpfilter_kernel import design
 from tests.tools.own_iperf3 import iperf3_processes
@@ -65,6 +66,13 @@ def test_udp_reports_loss_and_jitter(deploy: Callable[[Topology], object]) -> No
     assert within.lost_percent is not None and within.lost_percent < 1
     assert within.jitter_ms is not None and abs(within.received_bps - 5e6) < 0.1 * 5e6
     assert "% loss" in within.summary() and "limit 10 Mbit/s" in within.summary()
+    assert "asked" not in within.summary()
+    # 50 Mbit/s asked through the sender's own 10 Mbit/s limit: the full qdisc holds the
+    # sender back, so little is lost, and the line once said only "0 % loss"
+    beyond = measure(deployment, "a", "b", MeasureOptions(seconds=2, udp=True,
+                                                         bitrate="50mbit"))
+    assert beyond.sent_bps < 0.5 * 50e6, beyond
+    assert f"; sent {format_rate(beyond.sent_bps)} of the 50 Mbit/s asked" in beyond.summary()
     assert iperf3_processes() == []
 
 
