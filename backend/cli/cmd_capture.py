@@ -103,8 +103,10 @@ def _local(args: argparse.Namespace, output: CaptureOutput) -> int:
     limits = CaptureLimits(count=args.count, seconds=args.seconds, filter=args.filter)
     sock = open_capture(netns, kernel_name, limits)
     output.started()
-    _say(f"capturing on {args.interface} ({kernel_name}"
-         f"{' in ' + netns if netns else ''}); Ctrl+C stops")
+    place = f"namespace {netns}" if netns else "the host"
+    named = (f"{args.interface} in {place}" if kernel_name == args.interface
+             else f"{args.interface} ({kernel_name} in {place})")
+    _say(f"capturing on {named}; Ctrl+C stops")
     stop = threading.Event()
     done = threading.Event()  # not Thread.join: after a join that Ctrl+C interrupted, the
     box: dict[str, Any] = {}  # next one returns at once on Python < 3.13, result or not

@@ -71,7 +71,9 @@ def test_ctrl_c_at_the_terminal_counts_what_the_file_holds(state: str, tmp_path:
         stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         assert command.stderr is not None
-        assert "Ctrl+C stops" in command.stderr.readline()
+        # the interface once read "va (va in a)"
+        assert command.stderr.readline() == "netwright: capturing on va in namespace a;" \
+            " Ctrl+C stops\n"
         pings = subprocess.run(["ip", "netns", "exec", "a", "ping", "-c", "5", "-i", "0.05",
                                 "10.9.0.2"], capture_output=True, check=False)
         assert pings.returncode == 0, pings.stdout
