@@ -212,6 +212,33 @@ def test_an_ipvlan_without_an_address_is_what_the_plugin_refuses(
         assert pod_links("p3") == {"lo", "mv"}
 
 
+def test_a_bridge_attachment_without_an_address_says_the_plugins_check_fails() -> None:
+    """L2 only: the bridge plugin makes the pair and joins the bridge without IPAM, and DEL
+    takes it away, but CHECK runs an IPAM check regardless and fails: the YAML says so, as
+    the proof (ADD, CHECK, DEL) cannot pass it."""
+    design = parse_topology(
+        "netwright: 1\nname: flat\nnamespaces: {p1: {}}\ninterfaces:\n"
+        "  br-flat: {kind: bridge}\n"
+        "  h1: {kind: veth, peer: e1, master: br-flat}\n"
+        "  e1: {kind: veth, peer: h1, namespace: p1}\n")
+    exported = render_multus(export_multus(design))
+    assert "its CHECK fails with 'no plugin name provided'" in " ".join(
+        line.lstrip("# ") for line in exported.splitlines())
+    (pod,) = pods_of(exported)
+    (network,) = pod.networks
+    subprocess.run(["ip", "netns", "add", "p1"], check=True)
+    try:
+        network.add()
+        assert pod_links("p1") == {"lo", "e1"}
+        with pytest.raises(CniError, match="bridge CHECK e1: no plugin name provided"):
+            network.check()
+        network.delete()
+        assert pod_links("p1") == {"lo"}
+    finally:
+        subprocess.run(["ip", "netns", "del", "p1"], check=False)
+        subprocess.run(["ip", "link", "del", "br-flat"], check=False)
+
+
 def test_a_bridge_gateway_other_than_the_first_address_reaches_the_bridge() -> None:
     """Multus hands the selection's ``ips`` to a plugin that declares the capability, and the
     static IPAM then drops its own address entries, gateway included; the bridge plugin
