@@ -37,6 +37,7 @@ from netwright.backend.topology.impairment import (
     duration_us,
     percent,
     percent_text,
+    rate_bits,
     rate_text,
     tbf_burst,
 )
@@ -104,7 +105,8 @@ def qdisc_spec(impairment: Impairment | None) -> QdiscSpec | None:
         assert impairment.rate is not None
         burst = tbf_burst(impairment.rate)
         return QdiscSpec("tbf", (("burst", burst), ("latency", TBF_LATENCY),
-                                 ("rate", impairment.rate)), impairment.summary())
+                                 ("rate", _bytes_per_second(impairment.rate))),
+                         impairment.summary())
     params: dict[str, Any] = {}
     if impairment.delay:
         params["delay"] = duration_us(impairment.delay)
@@ -116,8 +118,14 @@ def qdisc_spec(impairment: Impairment | None) -> QdiscSpec | None:
         if value:
             params[key] = percent(value)
     if impairment.rate:
-        params["rate"] = impairment.rate
+        params["rate"] = _bytes_per_second(impairment.rate)
     return QdiscSpec("netem", tuple(sorted(params.items())), impairment.summary())
+
+
+def _bytes_per_second(rate: str) -> int:
+    """A rate of the file ("10mbit", "1.5mbit", "10 mbit") as the kernel counts it. pyroute2
+    parses only a whole number glued to its unit; given a number, it takes bytes/s as is."""
+    return rate_bits(rate) // 8
 
 
 def _attr(attrs: list[Any], name: str) -> dict[str, Any]:

@@ -19,8 +19,9 @@ from typing import Any
 import pytest
 
 from netwright.backend.engine import ApplyFailed, Engine, Step, Target
-from netwright.backend.engine.qdisc import require
+from netwright.backend.engine.qdisc import qdisc_spec, require
 from netwright.backend.outcomes.errors import ConflictError, KernelUnsupported
+from netwright.backend.topology.impairment import Impairment
 from netwright.backend.topology.model import Topology
 from tests.engine.conftest import run
 
@@ -92,6 +93,23 @@ def drift(engine: Engine) -> list[str]:
     a0 = next(o for o in run(engine.status("imp")).objects if o.object == "a0")
     assert a0.state == "drifted", a0
     return list(a0.differences)
+
+
+@pytest.mark.usefixtures("clean_host")
+@pytest.mark.parametrize(("rate", "bytes_per_second"), [("1.5mbit", 187_500),
+                                                         ("10 mbit", 1_250_000)])
+def test_a_rate_as_the_file_may_write_it_reaches_the_kernel(
+        engine: Engine, topo: Callable[[str], Topology], rate: str,
+        bytes_per_second: int) -> None:
+    """Validation takes a decimal rate and a space before the unit; pyroute2's parser takes
+    neither (KeyError '.5mbit'), and apply ended in a traceback halfway through."""
+    run(engine.apply(design(topo, f"rate: {rate}")))
+    assert qdisc()["kind"] == "tbf" and qdisc()["options"]["rate"] == bytes_per_second
+    assert all(o.state == "present" for o in run(engine.status("imp")).objects)
+    assert run(engine.plan(design(topo, f"rate: {rate}"))).steps == []
+    netem = qdisc_spec(Impairment(delay="1ms", rate=rate))  # netem's rate (no netem here)
+    assert netem is not None
+    assert dict(netem.options()["attrs"])["TCA_NETEM_RATE"]["rate"] == bytes_per_second
 
 
 @pytest.mark.usefixtures("clean_host")
