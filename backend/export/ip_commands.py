@@ -168,16 +168,23 @@ def impairment_args(impairment: Impairment | None) -> list[str]:
         return []
     if not impairment.needs_netem():
         assert impairment.rate is not None
-        return ["tbf", "rate", impairment.rate, "burst", str(tbf_burst(impairment.rate)),
-                "latency", TBF_LATENCY]
+        return ["tbf", "rate", _tc_value(impairment.rate), "burst",
+                str(tbf_burst(impairment.rate)), "latency", TBF_LATENCY]
     args = ["netem"]
     if impairment.delay:
-        args += ["delay", impairment.delay, *([impairment.jitter] if impairment.jitter else [])]
+        args += ["delay", _tc_value(impairment.delay),
+                 *([_tc_value(impairment.jitter)] if impairment.jitter else [])]
     for name in ("loss", "duplicate", "reorder", "corrupt", "rate"):
         value = getattr(impairment, name)
         if value:
-            args += [name, value]
+            args += [name, _tc_value(value)]
     return args
+
+
+def _tc_value(value: str) -> str:
+    """A value of the file as one tc word: the file may write "10 mbit" or "40 ms", tc
+    reads only "10mbit" and "40ms" (its units are the file's)."""
+    return "".join(value.split())
 
 
 def build_commands(topology: Topology, with_tc: bool = False) -> list[IpCommand]:
