@@ -23,6 +23,7 @@ from netwright.backend.engine.qdisc import qdisc_spec, require
 from netwright.backend.outcomes.errors import ConflictError, KernelUnsupported
 from netwright.backend.topology.impairment import Impairment
 from netwright.backend.topology.model import Topology
+from netwright.backend.topology.problems import TopologyError
 from tests.engine.conftest import run
 
 PAIR = """netwright: 1
@@ -97,7 +98,8 @@ def drift(engine: Engine) -> list[str]:
 
 @pytest.mark.usefixtures("clean_host")
 @pytest.mark.parametrize(("rate", "bytes_per_second"), [("1.5mbit", 187_500),
-                                                         ("10 mbit", 1_250_000)])
+                                                         ("10 mbit", 1_250_000),
+                                                         ("34gbit", 4_250_000_000)])
 def test_a_rate_as_the_file_may_write_it_reaches_the_kernel(
         engine: Engine, topo: Callable[[str], Topology], rate: str,
         bytes_per_second: int) -> None:
@@ -110,6 +112,14 @@ def test_a_rate_as_the_file_may_write_it_reaches_the_kernel(
     netem = qdisc_spec(Impairment(delay="1ms", rate=rate))  # netem's rate (no netem here)
     assert netem is not None
     assert dict(netem.options()["attrs"])["TCA_NETEM_RATE"]["rate"] == bytes_per_second
+
+
+def test_a_rate_beyond_what_the_kernel_holds_is_a_problem_not_a_traceback(
+        topo: Callable[[str], Topology]) -> None:
+    """tbf's rate is 32 bits of bytes per second: 50gbit validated, then failed in apply
+    ("'I' format requires 0 <= number <= 4294967295")."""
+    with pytest.raises(TopologyError, match="'50gbit' is outside 8kbit–34gbit"):
+        design(topo, "rate: 50gbit")
 
 
 @pytest.mark.usefixtures("clean_host")
