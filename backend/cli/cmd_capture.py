@@ -29,7 +29,8 @@ def register(subparsers: Any) -> None:
         description="Capture the packets of one interface of a deployed topology into a"
         " pcapng file (read it with Wireshark, tshark or tcpdump -r). Stops after -c packets,"
         " --seconds, or Ctrl+C.")
-    parser.add_argument("name", metavar="NAME", help="a deployed topology")
+    parser.add_argument("name", metavar="NAME|FILE",
+                        help="a deployed topology, by its name or its file")
     parser.add_argument("interface", metavar="INTERFACE",
                         help="an interface key of the topology, or a host NIC it names")
     parser.add_argument("-w", "--write", metavar="FILE", required=True,
@@ -71,7 +72,9 @@ def _positive_float(text: str) -> float:
 
 def run(args: argparse.Namespace) -> int:
     from netwright.backend.capture.output import CaptureOutput
+    from netwright.backend.cli.terminal import subject_name
 
+    args.name = subject_name(args.name)  # as measure, status, destroy: the file names it too
     try:
         output = CaptureOutput(args.write)
     except OSError as exc:

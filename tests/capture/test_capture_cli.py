@@ -87,3 +87,14 @@ def test_ctrl_c_at_the_terminal_counts_what_the_file_holds(state: str, tmp_path:
     written = len(frames(out))
     assert written >= 10  # the echoes and their replies
     assert f"{written} packets captured (stopped)" in err, err
+
+
+def test_the_design_file_names_the_topology_as_for_measure(state: str, tmp_path: Path) -> None:
+    """`netwright apply pair.yaml`, then `capture pair.yaml …`: it said "topology pair.yaml is
+    not deployed on this machine"."""
+    design = tmp_path / "pair.yaml"
+    design.write_text(VETH)
+    out = tmp_path / "by-file.pcapng"
+    assert main(["capture", str(design), "va", "-w", str(out), "--seconds", "0.2", "--local",
+                 "--state-dir", state]) == 0
+    assert out.read_bytes().startswith(PCAPNG_MAGIC)
