@@ -129,6 +129,19 @@ def test_ctrl_c_of_a_local_measurement_says_it_was_cancelled(
     assert iperf3_processes() == []
 
 
+def test_right_after_apply_an_ipv6_pair_is_measured_not_called_unreachable(
+        deploy: Callable[[Topology], object]) -> None:
+    """IPv6 addresses are tentative for a second or two after apply (duplicate address
+    detection): `apply && measure` said "b cannot be reached from a: … Connection timed out"
+    until the measurement waits for DAD as check does."""
+    six = parse_topology(LIMITED.replace("10.9.0.1/24", "'fd00:9::1/64'").replace(
+        "10.9.0.2/24", "'fd00:9::2/64'"))
+    deployment = deploy(six)
+    result = measure(deployment, "a", "b", MeasureOptions(seconds=1))
+    assert result.address == "fd00:9::2" and result.received_bps > 0, result
+    assert iperf3_processes() == []
+
+
 def test_a_port_in_use_is_a_sentence(deploy: Callable[[Topology], object]) -> None:
     deployment = deploy(parse_topology(LIMITED))
     with pytest.raises(MeasureError, match="did not start listening on port 5201"):
