@@ -320,9 +320,11 @@ def _reader_left(message: str) -> bool:
 
 def _start_helper(read_end: int, fd: int) -> subprocess.Popen[bytes]:
     """``cat`` from our pipe into the caller's descriptor, with nothing else of ours (no
-    other descriptor, no environment): the only process that may wait on the caller."""
+    other descriptor, no environment): the only process that may wait on the caller. In a
+    process group of its own, so the Ctrl+C a terminal sends its whole foreground group
+    (``capture --local``) stops the capture, not the helper: what is on its way is written."""
     cat = shutil.which("cat", path="/usr/bin:/bin")
     if cat is None:
         raise CaptureError("capturing needs cat (coreutils), which is not installed")
     return subprocess.Popen([cat], stdin=read_end, stdout=fd, stderr=subprocess.PIPE,
-                            env={}, cwd="/", close_fds=True)
+                            env={}, cwd="/", close_fds=True, process_group=0)

@@ -612,13 +612,15 @@ def _places(topology: Topology, where: Where, version: int | None = None
 def _settle_dad(topology: Topology, paths: dict[Place, str]
                 ) -> tuple[float, dict[tuple[str, str], AddressState]]:
     """Wait for duplicate address detection, then read which addresses it left unusable."""
-    waited = _wait_for_dad(sorted(set(paths.values())), DAD_WAIT_LIMIT) \
+    waited = wait_for_dad(sorted(set(paths.values())), DAD_WAIT_LIMIT) \
         if dad_to_wait_for(topology) else 0.0
     return waited, read_states(topology, paths)
 
 
-def _wait_for_dad(paths: list[str], limit: float) -> float:
-    """Wait until no IPv6 address in these namespaces is tentative; seconds waited."""
+def wait_for_dad(paths: list[str], limit: float = DAD_WAIT_LIMIT) -> float:
+    """Wait until no IPv6 address in these namespaces (files) is tentative; seconds waited.
+    A check waits so; so does a measurement (iperf3 cannot connect from or to a tentative
+    address)."""
     from netwright.backend.observe.addressing import tentative
 
     return _wait_in(paths, lambda sockets: any(tentative(s) for s in sockets), limit, 0.05)

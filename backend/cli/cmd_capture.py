@@ -29,7 +29,8 @@ def register(subparsers: Any) -> None:
         description="Capture the packets of one interface of a deployed topology into a"
         " pcapng file (read it with Wireshark, tshark or tcpdump -r). Stops after -c packets,"
         " --seconds, or Ctrl+C.")
-    parser.add_argument("name", metavar="NAME", help="a deployed topology")
+    parser.add_argument("name", metavar="NAME|FILE",
+                        help="a deployed topology, by its name or its file")
     parser.add_argument("interface", metavar="INTERFACE",
                         help="an interface key of the topology, or a host NIC it names")
     parser.add_argument("-w", "--write", metavar="FILE", required=True,
@@ -71,7 +72,9 @@ def _positive_float(text: str) -> float:
 
 def run(args: argparse.Namespace) -> int:
     from netwright.backend.capture.output import CaptureOutput
+    from netwright.backend.cli.terminal import subject_name
 
+    args.name = subject_name(args.name)  # as measure, status, destroy: the file names it too
     try:
         output = CaptureOutput(args.write)
     except OSError as exc:
@@ -103,19 +106,29 @@ def _local(args: argparse.Namespace, output: CaptureOutput) -> int:
     limits = CaptureLimits(count=args.count, seconds=args.seconds, filter=args.filter)
     sock = open_capture(netns, kernel_name, limits)
     output.started()
-    _say(f"capturing on {args.interface} ({kernel_name}"
-         f"{' in ' + netns if netns else ''}); Ctrl+C stops")
+    place = f"namespace {netns}" if netns else "the host"
+    named = (f"{args.interface} in {place}" if kernel_name == args.interface
+             else f"{args.interface} ({kernel_name} in {place})")
+    _say(f"capturing on {named}; Ctrl+C stops")
     stop = threading.Event()
-    box: dict[str, Any] = {}
-    worker = threading.Thread(target=lambda: box.update(
-        result=record(sock, kernel_name, output.fd, limits, stop).to_json()))
+    done = threading.Event()  # not Thread.join: after a join that Ctrl+C interrupted, the
+    box: dict[str, Any] = {}  # next one returns at once on Python < 3.13, result or not
+
+    def work() -> None:
+        try:
+            box["result"] = record(sock, kernel_name, output.fd, limits, stop).to_json()
+        finally:
+            done.set()
+
+    worker = threading.Thread(target=work)
     worker.start()
     try:
-        while worker.is_alive():
-            worker.join(0.2)
+        while not done.wait(0.2):
+            pass
     except KeyboardInterrupt:
         stop.set()
-        worker.join()
+        done.wait()
+    worker.join()
     return _report(box.get("result", {}))
 
 

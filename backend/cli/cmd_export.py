@@ -22,6 +22,9 @@ FORMATS: dict[str, tuple[str, str]] = {
     "nmcli": ("netwright.backend.export.nmcli", "nmcli_script"),
 }
 
+#: What people call the Kubernetes export when they do not know it is Multus YAML.
+ALIASES = {"k8s": "multus", "kubernetes": "multus"}
+
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
@@ -33,7 +36,8 @@ def register(subparsers: Any) -> None:
         " NetworkAttachmentDefinition per attachment, one Pod per namespace).",
     )
     parser.add_argument("file", metavar="FILE")
-    parser.add_argument("--format", choices=[*sorted(FORMATS), "multus"], default="sh")
+    parser.add_argument("--format", choices=[*sorted(FORMATS), "multus", *ALIASES],
+                        default="sh", help="k8s and kubernetes are other names for multus")
     parser.add_argument("--nic", action="append", default=[], metavar="DESIGN=NODE",
                         help="multus: the nodes' name for a host NIC of the design"
                         " (e.g. --nic wlp2s0=eth1); may be repeated")
@@ -65,6 +69,7 @@ def run(args: argparse.Namespace) -> int:
                                     " export to another file")
         refuse_output(args.output, args.force)
     topology = read_topology(args.file)
+    args.format = ALIASES.get(args.format, args.format)
     if args.format == "multus":
         from netwright.backend.cli.multus_output import multus_text
 
@@ -75,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         if args.format in ("sh", "batch"):
             from netwright.backend.export.ip_commands import left_out
 
-            for line in left_out(topology):
+            for line in left_out(topology, with_tc=args.format == "sh"):
                 print(f"netwright: not in this script: {line}", file=sys.stderr)
     if args.output:
         write_output(args.output, text)

@@ -5,7 +5,8 @@ io.netwright.check; the lab's backend runs it inside the lab), or ``--local`` fr
 process (root) with the engine's record of the deployment. Prints one line, or ``--json``.
 Through a backend that runs measurements as jobs (StartMeasure, API 1.8), Ctrl+C cancels the
 job, so both iperf3 processes end at once instead of sending on for the whole run; the
-command then says "measurement cancelled" and exits 130, as an interrupted command does.
+command then says "measurement cancelled" and exits 130, as an interrupted command does
+(``--local`` too, once its own iperf3 processes are ended).
 """
 
 from __future__ import annotations
@@ -84,7 +85,10 @@ def _local(args: argparse.Namespace, name: str) -> MeasureResult:
     engine = Engine(args.state_dir or default_state_dir(),
                     Target.lab() if args.lab else Target.host())
     deployment = asyncio.run(engine.deployment(name))
-    return measure(deployment, args.source, args.target, options)
+    try:
+        return measure(deployment, args.source, args.target, options)
+    except KeyboardInterrupt:  # measure has ended both iperf3 processes on its way out
+        raise MeasureCancelledError from None
 
 
 def _via_backend(args: argparse.Namespace, name: str) -> MeasureResult:

@@ -169,7 +169,9 @@ class Engine:
         previous = self._desired(self._previous(topology.name), topology.name)
         desired.labels = {**previous.labels, **desired.labels}
         capabilities.require([s.kind for s in desired.links.values()])
-        qdisc.require([s.qdisc.kind for s in desired.links.values() if s.qdisc is not None])
+        qdisc.require([s.qdisc.kind for s in desired.links.values() if s.qdisc is not None],
+                      {f"{s.name} {s.display}": s.qdisc for s in desired.links.values()
+                       if s.qdisc is not None})
         require_table_features(t for tables in desired.tables.values() for t in tables)
         host = self.target.host_netns
         if host is not None and not netns.exists(host):

@@ -31,6 +31,7 @@ from netwright.backend.kernel.netlink import CHANGE, CREATE, Request, RtSocket
 from netwright.backend.outcomes.errors import KernelUnsupported
 from netwright.backend.record import record
 from netwright.backend.topology.impairment import (
+    TBF_LATENCY,
     Impairment,
     delay_text,
     duration_us,
@@ -38,12 +39,12 @@ from netwright.backend.topology.impairment import (
     percent_text,
     rate_bits,
     rate_text,
+    tbf_burst,
 )
 
 ROOT_HANDLE = 0x10000  # 1:0
 REPLACE = CHANGE | 0x400 | 0x100  # NLM_F_CREATE | NLM_F_REPLACE, never EXCL
 OURS = ("netem", "tbf")
-TBF_LATENCY = "50ms"
 
 Signature = tuple[Any, ...]
 _TCMSG = struct.Struct("=BBHiIII")  # family, pads, ifindex, handle, parent, info
@@ -102,10 +103,10 @@ def qdisc_spec(impairment: Impairment | None) -> QdiscSpec | None:
         return None
     if not impairment.needs_netem():
         assert impairment.rate is not None
-        rate_bytes = rate_bits(impairment.rate) // 8
-        burst = max(32 * 1024, rate_bytes // 100)  # 10 ms worth, at least 32 KiB
+        burst = tbf_burst(impairment.rate)
         return QdiscSpec("tbf", (("burst", burst), ("latency", TBF_LATENCY),
-                                 ("rate", impairment.rate)), impairment.summary())
+                                 ("rate", _bytes_per_second(impairment.rate))),
+                         impairment.summary())
     params: dict[str, Any] = {}
     if impairment.delay:
         params["delay"] = duration_us(impairment.delay)
@@ -117,8 +118,14 @@ def qdisc_spec(impairment: Impairment | None) -> QdiscSpec | None:
         if value:
             params[key] = percent(value)
     if impairment.rate:
-        params["rate"] = impairment.rate
+        params["rate"] = _bytes_per_second(impairment.rate)
     return QdiscSpec("netem", tuple(sorted(params.items())), impairment.summary())
+
+
+def _bytes_per_second(rate: str) -> int:
+    """A rate of the file ("10mbit", "1.5mbit", "10 mbit") as the kernel counts it. pyroute2
+    parses only a whole number glued to its unit; given a number, it takes bytes/s as is."""
+    return rate_bits(rate) // 8
 
 
 def _attr(attrs: list[Any], name: str) -> dict[str, Any]:
@@ -293,8 +300,10 @@ def supported(kinds: list[str]) -> dict[str, bool]:
         return {k: _known[k] for k in wanted}
 
 
-def require(kinds: list[str]) -> None:
-    """Raise KernelUnsupported, with the fix, for a qdisc kind the kernel cannot make."""
+def require(kinds: list[str], users: dict[str, QdiscSpec] | None = None) -> None:
+    """Raise KernelUnsupported, with the fix, for a qdisc kind the kernel cannot make;
+    ``users`` ("eth0 in namespace a" → its spec) are named with what they ask for, so the
+    message says which interfaces of a large design need the missing kind."""
     wanted = sorted(set(kinds))
     if not wanted:
         return
@@ -302,8 +311,12 @@ def require(kinds: list[str]) -> None:
     for kind in wanted:
         if not found[kind]:
             module = {"netem": "sch_netem", "tbf": "sch_tbf"}[kind]
-            raise KernelUnsupported(
-                f"{kind} impairment", module,
-                "delay, jitter, loss, duplication, reordering and corruption need netem;"
-                " a rate limit alone uses tbf" if kind == "netem" else
-                "a rate limit needs the token bucket filter")
+            why = ("delay, jitter, loss, duplication, reordering and corruption need netem;"
+                   " a rate limit alone uses tbf" if kind == "netem" else
+                   "a rate limit needs the token bucket filter")
+            asking = [f"{who} asks for {spec.text}" for who, spec in (users or {}).items()
+                      if spec.kind == kind]
+            if len(asking) > 3:
+                asking = [*asking[:3], f"{len(asking) - 3} more interfaces too"]
+            raise KernelUnsupported(f"{kind} impairment", module,
+                                    "; ".join([*asking, why]))

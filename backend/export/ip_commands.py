@@ -9,7 +9,7 @@ Example::
 
     >>> from netwright.backend.topology import parse_topology
     >>> t = parse_topology("netwright: 1\\nname: t\\nnamespaces: {a: {}}\\n")
-    >>> print(shell_script(t).splitlines()[-2])
+    >>> print(shell_script(t).splitlines()[-1])
     ip -n a link set lo up
 """
 
@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from netwright.backend.observe.sysctls import FORWARDING
+from netwright.backend.topology.fields import sysctl_interface
+from netwright.backend.topology.impairment import TBF_LATENCY, Impairment, tbf_burst
 from netwright.backend.topology.model import (
     Bridge,
     Dummy,
@@ -40,14 +42,14 @@ class IpCommand:
 
     namespace: str | None
     args: tuple[str, ...]
-    program: str = "ip"  # or "sysctl", run through `ip netns exec`
+    program: str = "ip"  # or "sysctl", run through `ip netns exec`; or "tc" (sh only)
 
     def shell(self) -> str:
         if self.program == "sysctl":
             prefix = ["ip", "netns", "exec", self.namespace] if self.namespace else []
             return shlex.join([*prefix, "sysctl", "-qw", *self.args])
         ns = ["-n", self.namespace] if self.namespace else []
-        return shlex.join(["ip", *ns, *self.args])
+        return shlex.join([self.program, *ns, *self.args])
 
     def batch(self) -> str:
         """`ip -batch` has no per-line `-n`: namespaced lines go through `netns exec`."""
@@ -153,9 +155,42 @@ def _name_of(topology: Topology, key: str) -> str:
     return topology.kernel_name(key) if key in topology.interfaces else key
 
 
-def build_commands(topology: Topology) -> list[IpCommand]:
+def impairment_args(impairment: Impairment | None) -> list[str]:
+    """The root qdisc ``netwright apply`` gives an impaired link, as tc(8) arguments: netem,
+    or tbf for a rate limit alone (with the engine's burst and latency).
+
+    >>> impairment_args(Impairment(rate="10mbit"))
+    ['tbf', 'rate', '10mbit', 'burst', '32768', 'latency', '50ms']
+    >>> impairment_args(Impairment(delay="40ms", jitter="5ms", loss="1%"))
+    ['netem', 'delay', '40ms', '5ms', 'loss', '1%']
+    """
+    if impairment is None or not (impairment.needs_netem() or impairment.rate):
+        return []
+    if not impairment.needs_netem():
+        assert impairment.rate is not None
+        return ["tbf", "rate", _tc_value(impairment.rate), "burst",
+                str(tbf_burst(impairment.rate)), "latency", TBF_LATENCY]
+    args = ["netem"]
+    if impairment.delay:
+        args += ["delay", _tc_value(impairment.delay),
+                 *([_tc_value(impairment.jitter)] if impairment.jitter else [])]
+    for name in ("loss", "duplicate", "reorder", "corrupt", "rate"):
+        value = getattr(impairment, name)
+        if value:
+            args += [name, _tc_value(value)]
+    return args
+
+
+def _tc_value(value: str) -> str:
+    """A value of the file as one tc word: the file may write "10 mbit" or "40 ms", tc
+    reads only "10mbit" and "40ms" (its units are the file's)."""
+    return "".join(value.split())
+
+
+def build_commands(topology: Topology, with_tc: bool = False) -> list[IpCommand]:
     """Every command, in an order the kernel accepts. Existing objects (someone else's) are
-    used as they are, never created or changed, as ``netwright apply`` does."""
+    used as they are, never created or changed, as ``netwright apply`` does. ``with_tc``:
+    impairments as tc(8) commands too (the sh format; ``ip -batch`` reads only ip commands)."""
     commands: list[IpCommand] = []
     namespaces = {ns: spec for ns, spec in topology.namespaces.items() if not spec.existing}
     for ns, namespace in namespaces.items():
@@ -168,7 +203,8 @@ def build_commands(topology: Topology) -> list[IpCommand]:
                 commands.append(IpCommand(ns, (f"{FORWARDING[version]}={int(on)}",),
                                           program="sysctl"))
         for key, value in namespace.sysctls.items():
-            commands.append(IpCommand(ns, (f"{key}={value}",), program="sysctl"))
+            if sysctl_interface(key) is None:  # one interface's key waits for it (below)
+                commands.append(IpCommand(ns, (f"{key}={value}",), program="sysctl"))
     done: set[str] = set()
     order = [key for key in creation_order(topology) if not topology.interfaces[key].existing]
     for key in order:
@@ -180,12 +216,23 @@ def build_commands(topology: Topology) -> list[IpCommand]:
                 "link", "set", topology.kernel_name(key), "master",
                 topology.kernel_name(link.master),
             )))
+    for ns, namespace in namespaces.items():  # before the addresses: accept_dad counts
+        for key, value in namespace.sysctls.items():
+            if sysctl_interface(key) is not None:
+                commands.append(IpCommand(ns, (f"{key}={value}",), program="sysctl"))
     for key in order:
         link = topology.interfaces[key]
         for entry in static_entries(link):
             flags = ("nodad",) if entry.nodad else ()
             commands.append(IpCommand(link.namespace, (
                 "addr", "add", str(entry.interface), "dev", topology.kernel_name(key), *flags)))
+    if with_tc:
+        for key in order:
+            qdisc = impairment_args(topology.interfaces[key].impairment)
+            if qdisc:
+                commands.append(IpCommand(topology.interfaces[key].namespace, (
+                    "qdisc", "add", "dev", topology.kernel_name(key), "root", "handle", "1:",
+                    *qdisc), program="tc"))
     for key in order:
         link = topology.interfaces[key]
         if link.state == "up":
@@ -208,10 +255,11 @@ def build_commands(topology: Topology) -> list[IpCommand]:
     return commands
 
 
-def left_out(topology: Topology) -> list[str]:
+def left_out(topology: Topology, with_tc: bool = False) -> list[str]:
     """What the design holds that the script does not build, one sentence each: never
     dropped silently (``netwright apply`` writes rules as nftables tables, impairment as
-    qdiscs, and records the host's forwarding to restore it on destroy)."""
+    qdiscs, and records the host's forwarding to restore it on destroy). ``with_tc``: the
+    script sets impairments with tc (the sh format), so they are not left out."""
     out: list[str] = []
     existing = [*(ns for ns, spec in topology.namespaces.items() if spec.existing),
                 *(topology.kernel_name(k) for k, v in topology.interfaces.items()
@@ -240,7 +288,7 @@ def left_out(topology: Topology) -> list[str]:
         if link.port_firewall is not None:
             out.append(f"the bridge-port rules of {name} (netwright apply writes them as an"
                        " nftables table of the bridge family)")
-        if link.impairment is not None:
+        if link.impairment is not None and not with_tc:
             out.append(f"the impairment of {name} (netwright apply sets it with tc)")
     return out
 
@@ -260,11 +308,12 @@ def shell_script(topology: Topology) -> str:
     lines = [
         "#!/bin/sh",
         f"# Topology {topology.name}, exported by netwright export --format sh.",
-        "# Builds every namespace and interface with ip(8); host NICs are used, never changed.",
+        "# Builds every namespace and interface with ip(8), impairments with tc(8); host NICs"
+        " are used, never changed.",
         "set -e",
         *_dhcp_notes(topology),
-        *(f"# not in this script: {line}" for line in left_out(topology)),
-        *(command.shell() for command in build_commands(topology)),
+        *(f"# not in this script: {line}" for line in left_out(topology, with_tc=True)),
+        *(command.shell() for command in build_commands(topology, with_tc=True)),
     ]
     return "\n".join(lines) + "\n"
 

@@ -20,14 +20,17 @@ Example::
 from __future__ import annotations
 
 import ipaddress
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from netwright.backend.dhcp.identity import client_id_bytes, client_id_text
 from netwright.backend.export.k8s_names import dns_label, is_dns_label
 from netwright.backend.observe.sysctls import FORWARDING
-from netwright.backend.topology.fields import check_interface_name
+from netwright.backend.topology.fields import (
+    INTERFACE_SYSCTL,
+    check_interface_name,
+    sysctl_interface,
+)
 from netwright.backend.topology.model import (
     Bridge,
     Ipvlan,
@@ -48,8 +51,6 @@ ANNOTATION_PREFIX = "netwright.io"
 CLUSTER_INTERFACE = "eth0"  # every pod's interface on the cluster's default network
 _DEFAULT = {4: "0.0.0.0/0", 6: "::/0"}
 Gateway = ipaddress.IPv4Interface | ipaddress.IPv6Interface
-_PER_INTERFACE = re.compile(  # a sysctl of one interface: its file exists only with it
-    r"(?P<head>net\.ipv[46]\.(?:conf|neigh)\.)(?P<name>[^.]+)(?P<tail>\..+)")
 
 
 @dataclass(frozen=True)
@@ -187,6 +188,15 @@ class MultusMapping:
         plugin: dict[str, Any]
         host_port = None
         if isinstance(link, Ipvlan | Macvlan | Vlan):
+            if isinstance(link, Ipvlan | Vlan) and not (static_addresses(link)
+                                                        or dhcp_entries(link)):
+                article = "an" if link.kind == "ipvlan" else "a"
+                self._note(where, f"{article} {link.kind} without an address: the {link.kind}"
+                           " plugin"
+                           " takes the pod's addresses from its IPAM and fails the pod"
+                           " without one ('IPAM plugin returned missing IP config'); give"
+                           f" {link.name or key} an address or dhcp to attach it")
+                return None
             master = self._master(key, link.parent)
             if master is None:
                 return None
@@ -437,10 +447,10 @@ class MultusMapping:
         by_name = {(self.topology.interfaces[a.key].name or a.key): a for a in pod.attachments}
         for key, value in sysctls.items():
             where = f"namespaces.{pod.namespace}.sysctls.{key}"
-            found = _PER_INTERFACE.fullmatch(key)
+            found = INTERFACE_SYSCTL.fullmatch(key)
             written = key
             target = pod.attachments[0] if pod.attachments else None
-            if found and found["name"] not in ("all", "default", "lo"):
+            if found and sysctl_interface(key) is not None:
                 target = by_name.get(found["name"])
                 if target is None:
                     pod.notes.append(NotCarried(where, f"{found['name']} is no attachment of"

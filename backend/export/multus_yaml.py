@@ -41,6 +41,12 @@ _DHCP_IPVLAN_COMMENT = (
     " to the parent and the pod never gets its lease."
 )
 
+_BRIDGE_L2_COMMENT = (
+    "no address, so no IPAM: the bridge plugin's ADD and DEL work, but its CHECK fails with"
+    " 'no plugin name provided' (it asks an IPAM plugin whatever the config says), so a"
+    " runtime that runs CHECK reports this attachment as broken although it works."
+)
+
 
 class _Dumper(yaml.SafeDumper):
     """Multi-line strings (the JSON configs) as literal blocks."""
@@ -127,6 +133,8 @@ def render_multus(export: MultusExport, k8s_namespace: str | None = None,
                 lines.append(_DHCP_COMMENT)
                 if plugin["type"] == "ipvlan":
                     lines.append(_DHCP_IPVLAN_COMMENT)
+            if plugin["type"] == "bridge" and "ipam" not in plugin:
+                lines.append(_BRIDGE_L2_COMMENT)
             parts.append("---\n" + _comments(lines)
                          + _dump(nad_document(attachment, name, k8s_namespace)))
     for pod in export.pods:

@@ -232,6 +232,10 @@ def measure(subject: Any, source: str, target: str, options: MeasureOptions,
         command.append("-u")
     if options.bitrate is not None:
         command += ["-b", str(rate_bits(options.bitrate))]
+    if ":" in address:  # right after apply, IPv6 addresses are tentative for a second or two
+        from netwright.backend.checks.run import wait_for_dad
+
+        wait_for_dad([netns_path(disk[source]), netns_path(disk[target])])
     with tempfile.TemporaryDirectory(prefix="netwright-iperf3-") as scratch:
         env = {**os.environ, "TMPDIR": scratch}
         server = _start_server(iperf3, netns_path(disk[target]), options.port, env)

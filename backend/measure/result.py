@@ -73,6 +73,11 @@ class MeasureResult:
         if self.protocol == "udp":
             text += (f", {self.lost_percent or 0:.2g} % loss ({self.lost_packets or 0}"
                      f"/{self.packets or 0}), jitter {self.jitter_ms or 0:.3f} ms")
+            if self.requested_bps and self.sent_bps < (1 - TOLERANCE) * self.requested_bps:
+                # A rate limit on A's own interface holds its sender back (the full qdisc
+                # pushes back on the socket): "0 % loss" alone would hide the rest
+                text += (f"; sent {format_rate(self.sent_bps)} of the"
+                         f" {format_rate(self.requested_bps)} asked")
         return text
 
 

@@ -102,6 +102,27 @@ def check_cidr(value: str) -> str:
 #: The sysctl behind each family of ``forwarding:`` (a namespace's or the host's), where
 #: validation, the engine and the designer's Compare read or set it
 FORWARDING_SYSCTLS = {"ipv4": "net.ipv4.ip_forward", "ipv6": "net.ipv6.conf.all.forwarding"}
+#: A sysctl of one interface (``net.ipv4.conf.eth0.rp_filter``): its file exists only once
+#: the interface does, so whoever writes it (the engine, ``export --format sh``, the Multus
+#: export's tuning plugin) must wait for the interface. ``all``, ``default`` and ``lo`` are
+#: there from the namespace's start.
+INTERFACE_SYSCTL = re.compile(
+    r"(?P<head>net\.ipv[46]\.(?:conf|neigh)\.)(?P<name>[^.]+)(?P<tail>\..+)")
+_NOT_ONE_INTERFACE = ("all", "default", "lo")
+
+
+def sysctl_interface(key: str) -> str | None:
+    """The interface whose own file ``key`` is, None for a key of the whole namespace.
+
+    >>> sysctl_interface("net.ipv4.conf.eth0.rp_filter"), sysctl_interface("net.ipv4.ip_forward")
+    ('eth0', None)
+    """
+    found = INTERFACE_SYSCTL.fullmatch(key)
+    if found is None or found["name"] in _NOT_ONE_INTERFACE:
+        return None
+    return found["name"]
+
+
 ADDRESS_FLAGS = ("nodad",)  # what may follow an interface's address, as in `ip addr add`
 
 

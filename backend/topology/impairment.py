@@ -31,6 +31,9 @@ _BITS = {"bit": 1, "kbit": 1_000, "mbit": 1_000_000, "gbit": 1_000_000_000}
 MAX_DELAY_US = 60_000_000  # a minute: beyond that nothing is a network any more
 MIN_RATE_BITS = 8_000
 MAX_RATE_BITS = 100_000_000_000
+#: The most a rate limit may be: tbf's and netem's rate fields count bytes per second in 32
+#: bits (4 GiB/s, 34.36 Gbit/s); above that apply failed halfway through.
+MAX_SHAPED_RATE_BITS = 34_000_000_000
 #: Larger than any bound here, and still a whole number: the digits a file may write are not
 #: bounded, and float() of 400 nines is infinity, which round() cannot turn into an int.
 _BEYOND = float(2**62)
@@ -94,8 +97,9 @@ def _check_rate(value: object) -> str:
             "invalid-impairment", "'{value}' is not a rate: write it with its unit, e.g."
             " 10mbit, 512kbit or 1gbit", {"value": str(value)[:40]})
     bits = rate_bits(value)
-    if not MIN_RATE_BITS <= bits <= MAX_RATE_BITS:
-        raise PydanticCustomError("invalid-impairment", "{value} is outside 8kbit–100gbit",
+    if not MIN_RATE_BITS <= bits <= MAX_SHAPED_RATE_BITS:
+        raise PydanticCustomError("invalid-impairment", "{value} is outside 8kbit–34gbit, the"
+                                  " rates the kernel's tbf and netem can hold",
                                   {"value": quote(value.strip())})
     return value.strip()
 
@@ -145,6 +149,17 @@ class Impairment(BaseModel):
         if self.rate:
             parts.append(rate_text(rate_bits(self.rate)))
         return " · ".join(parts)
+
+
+#: The token bucket of a rate limit alone (tbf): what the engine gives the kernel and the
+#: exported script gives tc, so both build the same qdisc.
+TBF_LATENCY = "50ms"
+
+
+def tbf_burst(rate: str) -> int:
+    """The bucket in bytes for ``rate``: 10 ms worth, at least 32 KiB (a smaller bucket
+    holds back a TCP sender well below the rate)."""
+    return max(32 * 1024, rate_bits(rate) // 8 // 100)
 
 
 def delay_text(us: float) -> str:

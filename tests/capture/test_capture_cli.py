@@ -5,6 +5,10 @@ there was none). A capture that starts writes FILE as before."""
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +18,7 @@ from netwright.backend.cli.main import main
 from netwright.backend.engine import Engine, Target
 from netwright.backend.topology import parse_topology
 from tests.checks.test_lab_outside_default import VETH
+from tests.tools.pcap_reader import frames
 
 PCAPNG_MAGIC = b"\x0a\x0d\x0d\x0a"
 
@@ -52,3 +57,44 @@ def test_a_capture_that_runs_replaces_the_file(state: str, tmp_path: Path) -> No
     assert capture(state, "va", out) == 0
     assert out.read_bytes().startswith(PCAPNG_MAGIC)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["earlier.pcapng", "state"]
+
+
+def test_ctrl_c_at_the_terminal_counts_what_the_file_holds(state: str, tmp_path: Path) -> None:
+    """Ctrl+C reaches the terminal's whole foreground group: the command and the helper that
+    writes FILE. The closing line once said "0 packets captured" with the packets in FILE
+    (a Thread.join interrupted by Ctrl+C returns at once the next time), and a helper ended by
+    the same Ctrl+C would lose what was still on its way to FILE."""
+    out = tmp_path / "interrupted.pcapng"
+    command = subprocess.Popen(
+        [sys.executable, "-m", "netwright.backend.cli.main", "capture", "pair", "va", "-w",
+         str(out), "--local", "--state-dir", state],
+        stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        assert command.stderr is not None
+        # the interface once read "va (va in a)"
+        assert command.stderr.readline() == "netwright: capturing on va in namespace a;" \
+            " Ctrl+C stops\n"
+        pings = subprocess.run(["ip", "netns", "exec", "a", "ping", "-c", "5", "-i", "0.05",
+                                "10.9.0.2"], capture_output=True, check=False)
+        assert pings.returncode == 0, pings.stdout
+        os.killpg(command.pid, signal.SIGINT)  # as the terminal sends Ctrl+C
+        err = command.stderr.read()
+        assert command.wait(timeout=30) == 0, err
+    finally:
+        if command.poll() is None:
+            command.kill()
+            command.wait()
+    written = len(frames(out))
+    assert written >= 10  # the echoes and their replies
+    assert f"{written} packets captured (stopped)" in err, err
+
+
+def test_the_design_file_names_the_topology_as_for_measure(state: str, tmp_path: Path) -> None:
+    """`netwright apply pair.yaml`, then `capture pair.yaml …`: it said "topology pair.yaml is
+    not deployed on this machine"."""
+    design = tmp_path / "pair.yaml"
+    design.write_text(VETH)
+    out = tmp_path / "by-file.pcapng"
+    assert main(["capture", str(design), "va", "-w", str(out), "--seconds", "0.2", "--local",
+                 "--state-dir", state]) == 0
+    assert out.read_bytes().startswith(PCAPNG_MAGIC)

@@ -8,7 +8,11 @@ agree with it; the iperf3 server must be gone afterwards, whatever happened.
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
 import textwrap
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +21,7 @@ import pytest
 from netwright.backend.cli.main import main
 from netwright.backend.measure.errors import MeasureError
 from netwright.backend.measure.iperf import MeasureOptions, measure
+from netwright.backend.measure.result import format_rate
 from netwright.backend.topology import Topology, parse_topology
 from tests.checks.test_rpfilter_kernel import design
 from tests.tools.own_iperf3 import iperf3_processes
@@ -61,6 +66,13 @@ def test_udp_reports_loss_and_jitter(deploy: Callable[[Topology], object]) -> No
     assert within.lost_percent is not None and within.lost_percent < 1
     assert within.jitter_ms is not None and abs(within.received_bps - 5e6) < 0.1 * 5e6
     assert "% loss" in within.summary() and "limit 10 Mbit/s" in within.summary()
+    assert "asked" not in within.summary()
+    # 50 Mbit/s asked through the sender's own 10 Mbit/s limit: the full qdisc holds the
+    # sender back, so little is lost, and the line once said only "0 % loss"
+    beyond = measure(deployment, "a", "b", MeasureOptions(seconds=2, udp=True,
+                                                         bitrate="50mbit"))
+    assert beyond.sent_bps < 0.5 * 50e6, beyond
+    assert f"; sent {format_rate(beyond.sent_bps)} of the 50 Mbit/s asked" in beyond.summary()
     assert iperf3_processes() == []
 
 
@@ -89,6 +101,44 @@ def test_cli_local_json_and_sentences(deploy: Callable[[Topology], object], tmp_
     assert main(["measure", "thru", "a", "b", "--local", "--state-dir", state,
                  "--bitrate", "fast"]) == 1
     assert "--bitrate 'fast' is not a rate" in capsys.readouterr().err
+    assert iperf3_processes() == []
+
+
+def test_ctrl_c_of_a_local_measurement_says_it_was_cancelled(
+        deploy: Callable[[Topology], object], tmp_path: Path) -> None:
+    """Through a backend Ctrl+C says "measurement cancelled" and exits 130; --local said
+    "interrupted". The SIGINT goes to the command alone here, so the iperf3 processes end
+    because the command ends them, not because the terminal's Ctrl+C reached them too."""
+    deploy(parse_topology(LIMITED))
+    command = subprocess.Popen(
+        [sys.executable, "-m", "netwright.backend.cli.main", "measure", "thru", "a", "b",
+         "--local", "--state-dir", str(tmp_path / "state"), "--seconds", "20"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        while len(iperf3_processes()) < 2:  # the server, and the client sending
+            assert time.monotonic() < deadline and command.poll() is None
+            time.sleep(0.05)
+        command.send_signal(signal.SIGINT)
+        out, err = command.communicate(timeout=15)
+    finally:
+        if command.poll() is None:
+            command.kill()
+            command.wait()
+    assert (command.returncode, out, err) == (130, "", "netwright: measurement cancelled\n")
+    assert iperf3_processes() == []
+
+
+def test_right_after_apply_an_ipv6_pair_is_measured_not_called_unreachable(
+        deploy: Callable[[Topology], object]) -> None:
+    """IPv6 addresses are tentative for a second or two after apply (duplicate address
+    detection): `apply && measure` said "b cannot be reached from a: … Connection timed out"
+    until the measurement waits for DAD as check does."""
+    six = parse_topology(LIMITED.replace("10.9.0.1/24", "'fd00:9::1/64'").replace(
+        "10.9.0.2/24", "'fd00:9::2/64'"))
+    deployment = deploy(six)
+    result = measure(deployment, "a", "b", MeasureOptions(seconds=1))
+    assert result.address == "fd00:9::2" and result.received_bps > 0, result
     assert iperf3_processes() == []
 
 

@@ -7,15 +7,21 @@ reads every object back from the kernel with pyroute2.
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
+import json
 import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pyroute2 import NetNS
+
+from netwright.backend.engine import Engine, Target
+from netwright.backend.topology import parse_topology
 
 ROOT = Path(__file__).parents[2]
 pytestmark = pytest.mark.root
@@ -36,10 +42,12 @@ def host_ns() -> Iterator[str]:
         subprocess.run(["ip", "netns", "delete", path.name], check=False, capture_output=True)
 
 
-def export_and_run(example: str, host: str) -> None:
+def export_and_run(design: str | Path, host: str) -> None:
+    """Export ``design`` (an example's name, or a file) as sh and run it in ``host``."""
+    path = ROOT / "examples" / design if isinstance(design, str) else design
     script = subprocess.run(
         [sys.executable, "-m", "netwright.backend.cli.main", "export", "--format", "sh",
-         str(ROOT / "examples" / example)],
+         str(path)],
         check=True, capture_output=True, text=True,
     ).stdout
     # nsenter, not `ip netns exec`: the latter makes a slave mount namespace, and namespaces
@@ -118,3 +126,100 @@ def test_macvlan_bridge_script_builds_the_topology(host_ns: str) -> None:
                            capture_output=True, text=True, check=False)
     assert reach.returncode == 0, reach.stdout + reach.stderr
     assert ipaddress.ip_interface("192.168.31.22/24")  # the same subnet as the parent
+
+
+def test_a_sysctl_of_one_interface_is_set_once_the_interface_exists(
+        host_ns: str, tmp_path: Path) -> None:
+    """/proc/sys/net/ipv4/conf/IFACE exists only with IFACE: the script wrote such a key
+    right after `ip netns add` and stopped there (`sh -e`), as apply never does."""
+    design = tmp_path / "sysctls.yaml"
+    design.write_text("""netwright: 1
+name: knobs
+namespaces:
+  a:
+    sysctls: {net.ipv4.conf.eth0.rp_filter: 2, net.ipv4.conf.all.rp_filter: 0,
+              net.ipv6.conf.eth0.accept_dad: 0}
+  b: {}
+interfaces:
+  a-eth0: {kind: veth, name: eth0, namespace: a, peer: b-eth0, addresses: [10.7.0.1/24]}
+  b-eth0: {kind: veth, namespace: b, peer: a-eth0, addresses: [10.7.0.2/24]}
+""")
+    export_and_run(design, host_ns)
+
+    def sysctl(key: str) -> str:
+        return subprocess.run(["ip", "netns", "exec", "a", "sysctl", "-n", key],
+                              capture_output=True, text=True, check=True).stdout.strip()
+
+    assert sysctl("net.ipv4.conf.eth0.rp_filter") == "2"
+    assert sysctl("net.ipv6.conf.eth0.accept_dad") == "0"
+    assert sysctl("net.ipv4.conf.all.rp_filter") == "0"
+
+
+IMPAIRED = """netwright: 1
+name: imp
+namespaces: {a: {}, b: {}}
+interfaces:
+  a-eth0: {kind: veth, name: eth0, namespace: a, peer: b-eth0, addresses: [10.7.0.1/24],
+           impairment: {IMPAIRMENT}}
+  b-eth0: {kind: veth, name: eth0, namespace: b, peer: a-eth0, addresses: [10.7.0.2/24]}
+"""
+
+
+def root_qdisc(namespace: str) -> dict[str, object]:
+    """eth0's root qdisc in ``namespace`` as tc reports it (without its reference count)."""
+    out = subprocess.run(["tc", "-n", namespace, "-j", "qdisc", "show", "dev", "eth0"],
+                         capture_output=True, text=True, check=True).stdout
+    qdisc: dict[str, object] = json.loads(out)[0]
+    qdisc.pop("refcnt", None)
+    return qdisc
+
+
+def assert_same_qdisc(scripted: dict[str, Any], applied: dict[str, Any]) -> None:
+    """The same qdisc: the same fields, numbers equal but for a unit of rounding (tc and
+    pyroute2 turn a burst or a latency into the kernel's ticks each its own way)."""
+    def close(a: object, b: object) -> bool:
+        if isinstance(a, dict) and isinstance(b, dict):
+            return a.keys() == b.keys() and all(close(a[k], b[k]) for k in a)
+        if isinstance(a, int | float) and isinstance(b, int | float):
+            return abs(a - b) <= max(1, abs(b) / 1000)
+        return a == b
+
+    assert close(scripted, applied), (scripted, applied)
+
+
+def scripted_and_applied(impairment: str, host: str, tmp_path: Path) -> tuple[dict, dict]:
+    """eth0's root qdisc in namespace a, built once by the sh export, once by apply."""
+    text = IMPAIRED.replace("IMPAIRMENT", impairment)
+    design = tmp_path / "imp.yaml"
+    design.write_text(text)
+    export_and_run(design, host)
+    scripted = root_qdisc("a")
+    for namespace in ("a", "b"):
+        ip("netns", "delete", namespace)
+    engine = Engine(tmp_path / "state", Target.host())
+    asyncio.run(engine.apply(parse_topology(text)))
+    try:
+        applied = root_qdisc("a")
+    finally:
+        asyncio.run(engine.destroy("imp"))
+    return scripted, applied
+
+
+@pytest.mark.parametrize("rate", ["10mbit", "1.5 mbit"])
+def test_a_rate_limit_is_the_tbf_apply_makes(host_ns: str, tmp_path: Path, rate: str) -> None:
+    """The script left impairments out ("netwright apply sets it with tc"): a user who ran it
+    had an unshaped link. It now gives the qdisc apply gives, with tc, in tc's words (the
+    file may write a space before the unit, tc may not)."""
+    scripted, applied = scripted_and_applied(f"rate: {rate}", host_ns, tmp_path)
+    assert scripted["kind"] == "tbf" and scripted["handle"] == "1:"
+    assert_same_qdisc(scripted, applied)
+
+
+@pytest.mark.kernel
+def test_netem_is_the_qdisc_apply_makes(host_ns: str, tmp_path: Path) -> None:
+    subprocess.run(["modprobe", "-a", "sch_netem", "sch_tbf"], check=True)  # no autoloading
+    scripted, applied = scripted_and_applied(
+        "delay: 40 ms, jitter: 5ms, loss: 1 %, duplicate: 0.5%, corrupt: 0.1%, rate: 20mbit",
+        host_ns, tmp_path)
+    assert scripted["kind"] == "netem" and scripted["handle"] == "1:"
+    assert_same_qdisc(scripted, applied)

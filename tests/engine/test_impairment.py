@@ -19,9 +19,11 @@ from typing import Any
 import pytest
 
 from netwright.backend.engine import ApplyFailed, Engine, Step, Target
-from netwright.backend.engine.qdisc import require
+from netwright.backend.engine.qdisc import qdisc_spec, require
 from netwright.backend.outcomes.errors import ConflictError, KernelUnsupported
+from netwright.backend.topology.impairment import Impairment
 from netwright.backend.topology.model import Topology
+from netwright.backend.topology.problems import TopologyError
 from tests.engine.conftest import run
 
 PAIR = """netwright: 1
@@ -92,6 +94,32 @@ def drift(engine: Engine) -> list[str]:
     a0 = next(o for o in run(engine.status("imp")).objects if o.object == "a0")
     assert a0.state == "drifted", a0
     return list(a0.differences)
+
+
+@pytest.mark.usefixtures("clean_host")
+@pytest.mark.parametrize(("rate", "bytes_per_second"), [("1.5mbit", 187_500),
+                                                         ("10 mbit", 1_250_000),
+                                                         ("34gbit", 4_250_000_000)])
+def test_a_rate_as_the_file_may_write_it_reaches_the_kernel(
+        engine: Engine, topo: Callable[[str], Topology], rate: str,
+        bytes_per_second: int) -> None:
+    """Validation takes a decimal rate and a space before the unit; pyroute2's parser takes
+    neither (KeyError '.5mbit'), and apply ended in a traceback halfway through."""
+    run(engine.apply(design(topo, f"rate: {rate}")))
+    assert qdisc()["kind"] == "tbf" and qdisc()["options"]["rate"] == bytes_per_second
+    assert all(o.state == "present" for o in run(engine.status("imp")).objects)
+    assert run(engine.plan(design(topo, f"rate: {rate}"))).steps == []
+    netem = qdisc_spec(Impairment(delay="1ms", rate=rate))  # netem's rate (no netem here)
+    assert netem is not None
+    assert dict(netem.options()["attrs"])["TCA_NETEM_RATE"]["rate"] == bytes_per_second
+
+
+def test_a_rate_beyond_what_the_kernel_holds_is_a_problem_not_a_traceback(
+        topo: Callable[[str], Topology]) -> None:
+    """tbf's rate is 32 bits of bytes per second: 50gbit validated, then failed in apply
+    ("'I' format requires 0 <= number <= 4294967295")."""
+    with pytest.raises(TopologyError, match="'50gbit' is outside 8kbit–34gbit"):
+        design(topo, "rate: 50gbit")
 
 
 @pytest.mark.usefixtures("clean_host")
@@ -168,8 +196,11 @@ def test_netem_on_a_kernel_without_it_is_refused_up_front(
         pass
     else:
         pytest.skip("this kernel has netem (the stock-kernel tier measures it)")
-    with pytest.raises(KernelUnsupported, match=r"sch_netem.*a rate limit alone uses tbf"):
+    with pytest.raises(KernelUnsupported, match=r"sch_netem.*a rate limit alone uses tbf"
+                       ) as refused:
         run(engine.plan(design(topo, "delay: 40ms, loss: 1%")))
+    # which interface needs netem, and for what: a large design says it too
+    assert "(eth0 in namespace a asks for 40 ms · 1 % loss; delay, jitter" in str(refused.value)
     assert run(engine.deployments()) == []
 
 

@@ -144,6 +144,31 @@ def test_losses_name_each_object_and_reason() -> None:
     assert "bridge inside a pod" in notes["interfaces.c"]
 
 
+ADDRESSLESS = """netwright: 1
+name: bare
+host: {nics: {eth1: {addresses: [192.168.31.240/24]}, eth2: {}}}
+namespaces: {p1: {}, p2: {}, p3: {}}
+interfaces:
+  iv: {kind: ipvlan, parent: eth1, mode: l2, namespace: p1}
+  tag: {kind: vlan, parent: eth1, id: 7, namespace: p2}
+  mv: {kind: macvlan, parent: eth2, mode: bridge, namespace: p3}
+"""
+
+
+def test_an_ipvlan_or_vlan_without_an_address_is_listed_not_exported() -> None:
+    """The ipvlan and vlan plugins run their IPAM whatever the config says and fail ADD
+    without an address (ipvlan's "no plugin name provided", the stock-kernel tier runs it):
+    such a definition would keep every pod that asks for it from starting. The macvlan
+    plugin makes a bare link without IPAM, so that one is carried."""
+    export = export_multus(parse_topology(ADDRESSLESS))
+    notes = {n.where: n.reason for n in export.not_carried}
+    assert "an ipvlan without an address" in notes["interfaces.iv"], notes
+    assert "a vlan without an address" in notes["interfaces.tag"], notes
+    assert "give tag an address or dhcp" in notes["interfaces.tag"]
+    assert [a.key for a in export.attachments] == ["mv"]
+    assert "ipam" not in main_plugin(export.attachments[0].config)
+
+
 def test_a_routes_preferred_source_is_listed() -> None:
     """A CNI route is a destination and a gateway: the design's src is not carried."""
     design = DESIGN.replace("metric: 100}", "metric: 100, src: 192.168.31.5}")
@@ -201,6 +226,17 @@ def test_bad_nic_mapping_and_bad_yaml_are_sentences() -> None:
                       f"    {NETWORKS_ANNOTATION}: missing-net\nspec: {{containers: []}}\n")
     with pytest.raises(MultusImportError, match="not valid YAML"):
         import_multus("a: [\n")
+
+
+def test_k8s_and_kubernetes_are_other_names_for_multus() -> None:
+    """`--format k8s` is what a user asks for first; it once got "invalid choice"."""
+    run = [sys.executable, "-m", "netwright.backend.cli.main", "export"]
+    made = {name: subprocess.run([*run, "--format", name, str(SEED)], capture_output=True,
+                                 text=True, check=False) for name in ("multus", "k8s",
+                                                                      "kubernetes")}
+    assert {name: done.returncode for name, done in made.items()} == dict.fromkeys(made, 0)
+    assert made["k8s"].stdout == made["multus"].stdout == made["kubernetes"].stdout
+    assert "kind: NetworkAttachmentDefinition" in made["k8s"].stdout
 
 
 def test_import_refuses_to_overwrite(tmp_path: Path) -> None:

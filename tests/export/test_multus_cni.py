@@ -22,13 +22,23 @@ import pytest
 
 from netwright.backend.checks.run import CheckOptions
 from netwright.backend.dhcp.identity import client_id_bytes, client_id_text
-from netwright.backend.export.multus import export_multus, main_plugin
+from netwright.backend.export.multus import CNI_VERSION, export_multus, main_plugin
 from netwright.backend.export.multus_import import import_multus
 from netwright.backend.export.multus_yaml import render_multus
 from netwright.backend.topology import load_topology, parse_topology
 from tests.checks.conftest import OUTSIDE
 from tests.export.multus_proof import assert_agrees, carried_topology, check, verdicts
-from tests.tools.cni import CniError, dhcp_daemon, pods_of, pods_running, start_pods, stop_pods
+from tests.export.test_multus import ADDRESSLESS
+from tests.tools.cni import (
+    CniError,
+    CniNetwork,
+    CniPod,
+    dhcp_daemon,
+    pods_of,
+    pods_running,
+    start_pods,
+    stop_pods,
+)
 
 pytestmark = pytest.mark.root
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -179,6 +189,54 @@ def test_vlan_plugin(uplink: Callable[..., None]) -> None:
         link = ip_json("-n", "p1", "-d", "link", "show", "v1")[0]
         assert (link["linkinfo"]["info_data"]["id"], link["address"]) == (42, "02:00:00:00:00:42")
         assert_agrees(check(carried_topology(design, exported), SLOW))
+
+
+@pytest.mark.kernel
+def test_an_ipvlan_without_an_address_is_what_the_plugin_refuses(
+        uplink: Callable[..., None]) -> None:
+    """The ipvlan plugin runs its IPAM even when the config has none, and ADD fails: the export
+    lists such an interface as not carried instead of a definition no pod could start with."""
+    uplink("eth1")
+    uplink("eth2", None)
+    bare = parse_topology(ADDRESSLESS)
+    config = {"cniVersion": CNI_VERSION, "name": "bare-iv", "type": "ipvlan",
+              "master": "eth1", "mode": "l2"}
+    pod = CniPod("p1", Path("/run/netns/p1"), [CniNetwork(config, Path("/run/netns/p1"),
+                                                          "iv", "c1", "IgnoreUnknown=true")])
+    with pytest.raises(CniError, match="ipvlan ADD iv: no plugin name provided"):
+        start_pods([pod])
+    stop_pods([pod])
+    export = export_multus(bare)
+    assert "interfaces.iv" in {n.where for n in export.not_carried}
+    with pods_running(pods_of(render_multus(export))):
+        assert pod_links("p3") == {"lo", "mv"}
+
+
+def test_a_bridge_attachment_without_an_address_says_the_plugins_check_fails() -> None:
+    """L2 only: the bridge plugin makes the pair and joins the bridge without IPAM, and DEL
+    takes it away, but CHECK runs an IPAM check regardless and fails: the YAML says so, as
+    the proof (ADD, CHECK, DEL) cannot pass it."""
+    design = parse_topology(
+        "netwright: 1\nname: flat\nnamespaces: {p1: {}}\ninterfaces:\n"
+        "  br-flat: {kind: bridge}\n"
+        "  h1: {kind: veth, peer: e1, master: br-flat}\n"
+        "  e1: {kind: veth, peer: h1, namespace: p1}\n")
+    exported = render_multus(export_multus(design))
+    assert "its CHECK fails with 'no plugin name provided'" in " ".join(
+        line.lstrip("# ") for line in exported.splitlines())
+    (pod,) = pods_of(exported)
+    (network,) = pod.networks
+    subprocess.run(["ip", "netns", "add", "p1"], check=True)
+    try:
+        network.add()
+        assert pod_links("p1") == {"lo", "e1"}
+        with pytest.raises(CniError, match="bridge CHECK e1: no plugin name provided"):
+            network.check()
+        network.delete()
+        assert pod_links("p1") == {"lo"}
+    finally:
+        subprocess.run(["ip", "netns", "del", "p1"], check=False)
+        subprocess.run(["ip", "link", "del", "br-flat"], check=False)
 
 
 def test_a_bridge_gateway_other_than_the_first_address_reaches_the_bridge() -> None:
