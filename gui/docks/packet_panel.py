@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from netwright.gui.docks.error_label import error_label
+from netwright.gui.docks.error_label import error_label, hint_label
 from netwright.gui.docks.rows_table import RowsTable
 from netwright.gui.docks.scroll_into_view import scroll_into_view
 from netwright.gui.docks.wheel_guard import wheel_scrolls_page
@@ -38,6 +38,7 @@ from netwright.gui.model.rule_rows import (
     NAT_FIELDS,
     NAT_KINDS,
     PORT_SIDES,
+    PORT_WAITS_FOR_PROTOCOL,
     RULE_CHOICES,
     RULE_COLUMNS,
     add_nat_edits,
@@ -50,6 +51,7 @@ from netwright.gui.model.rule_rows import (
     nat_cells,
     nat_kind,
     policy_edits,
+    protocol_wanted,
     remove_row_edits,
     remove_rule_edits,
     rule_cell_edits,
@@ -59,7 +61,8 @@ from netwright.gui.model.rule_rows import (
 )
 
 Path = tuple[Any, ...]
-Commit = Callable[[str, list[Edit], str, Path], bool]  # name, edits, undo label, field
+# name, edits, undo label, field, codes of errors that only say what is still to be given
+Commit = Callable[[str, list[Edit], str, Path, frozenset[str]], bool]
 FORWARDING_CHOICES = (("leave as it is", None), ("on", True), ("off", False))
 NAT_ADD = {"masquerade": "Masquerade", "snat": "SNAT", "publish": "Publish a port"}
 
@@ -81,8 +84,10 @@ class _Section(QWidget):
         self.document, self._commit, self.name, self.owner = document, commit, name, owner
         self.error = error_label()
 
-    def commit(self, edits: list[Edit], what: str, field: Path) -> bool:
-        return bool(edits) and self._commit(self.name, edits, f"{self.owner} {what}", field)
+    def commit(self, edits: list[Edit], what: str, field: Path,
+               tolerated: frozenset[str] = frozenset()) -> bool:
+        return bool(edits) and self._commit(self.name, edits, f"{self.owner} {what}", field,
+                                            tolerated)
 
     def get(self, path: Path) -> Any:
         return self.document.get(path)
@@ -115,6 +120,8 @@ class ChainEditor(_Section):
         layout.addLayout(row)
         layout.addWidget(self.stateful)
         layout.addWidget(self.error)  # above the table: in view while a cell is typed
+        self.hint = hint_label()  # what an accepted rule still needs (its protocol)
+        layout.addWidget(self.hint)
         self.rules = RowsTable(RULE_COLUMNS, RULE_CHOICES, "Add rule")
         self.rules.cell_edited.connect(self._cell)
         self.rules.row_gesture.connect(self._gesture)
@@ -126,12 +133,20 @@ class ChainEditor(_Section):
         self.policy.setCurrentText(str(chain.get("policy") or "accept"))
         self.stateful.setChecked(bool(chain.get("stateful")))
         rules = chain.get("rules")
-        if self.rules.load([rule_cells(r) for r in (rules if isinstance(rules, list) else [])]):
+        rules = rules if isinstance(rules, list) else []
+        if self.rules.load([rule_cells(r) for r in rules]):
             self.error.hide()  # a refused cell's typing is gone: its sentence goes with it
+        wanted = protocol_wanted(rules)
+        self.hint.setText(wanted)
+        self.hint.setVisible(bool(wanted))
 
     def _cell(self, row: int, column: str, text: str) -> None:
+        """A port typed before its protocol is taken (the hint above the table asks for the
+        protocol): refused, it was wiped when the protocol was then chosen."""
         edits = rule_cell_edits(self.get, self.chain, row, column, text)
-        self.commit(edits, f"{self.hook} rule {row + 1}", (*self.chain, "rules", row))
+        tolerated = PORT_WAITS_FOR_PROTOCOL if column in ("dport", "sport") else frozenset()
+        self.commit(edits, f"{self.hook} rule {row + 1}", (*self.chain, "rules", row),
+                    tolerated)
 
     def _gesture(self, gesture: str, row: int) -> None:
         rules_path = (*self.chain, "rules")

@@ -87,6 +87,27 @@ def rule_cell_edits(get: Getter, chain: Path, row: int, column: str, text: str) 
     return [Edit(path, value)]
 
 
+PORT_WAITS_FOR_PROTOCOL = frozenset({"rule-port-without-protocol"})
+"""The error of a rule with a port and no tcp/udp: what a port typed first waits for."""
+
+
+def protocol_wanted(rules: list[Any]) -> str:
+    """What the rules with a port and no protocol still need, in a sentence ("" if none):
+    "Rule 2 has dport 443 but no protocol yet: choose tcp or udp in its proto column"."""
+    waiting = []
+    for row, rule in enumerate(rules):
+        if not isinstance(rule, dict) or rule.get("proto") in ("tcp", "udp"):
+            continue
+        ports = [f"{c} {rule[c]}" for c in ("dport", "sport") if rule.get(c) is not None]
+        if ports:
+            waiting.append(f"Rule {row + 1} has {' and '.join(ports)}")
+    if not waiting:
+        return ""
+    its = "its" if len(waiting) == 1 else "their"
+    return (f"{'; '.join(waiting)} but no protocol yet: choose tcp or udp in {its} proto"
+            " column (only TCP and UDP have ports).")
+
+
 def add_rule_edits(get: Getter, chain: Path, after: int | None) -> tuple[list[Edit], int]:
     """A new ``accept`` rule after row ``after`` (at the end when None); returns its row."""
     rules = get((*chain, "rules"))
