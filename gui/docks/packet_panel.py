@@ -120,12 +120,15 @@ class ChainEditor(_Section):
         layout.addLayout(row)
         layout.addWidget(self.stateful)
         layout.addWidget(self.error)  # above the table: in view while a cell is typed
-        self.hint = hint_label()  # what an accepted rule still needs (its protocol)
-        layout.addWidget(self.hint)
         self.rules = RowsTable(RULE_COLUMNS, RULE_CHOICES, "Add rule")
         self.rules.cell_edited.connect(self._cell)
         self.rules.row_gesture.connect(self._gesture)
         layout.addWidget(self.rules)
+        # what an accepted rule still needs (its protocol); under the table: above it, it
+        # moved the rows down as it appeared, and the click meant for rule 3's proto cell
+        # landed on rule 1's
+        self.hint = hint_label()
+        layout.addWidget(self.hint)
 
     def load(self) -> None:
         chain = self.get(self.chain)
@@ -141,7 +144,7 @@ class ChainEditor(_Section):
         self.hint.setVisible(bool(wanted))
 
     def _cell(self, row: int, column: str, text: str) -> None:
-        """A port typed before its protocol is taken (the hint above the table asks for the
+        """A port typed before its protocol is taken (the hint under the table asks for the
         protocol): refused, it was wiped when the protocol was then chosen."""
         edits = rule_cell_edits(self.get, self.chain, row, column, text)
         tolerated = PORT_WAITS_FOR_PROTOCOL if column in ("dport", "sport") else frozenset()

@@ -1,6 +1,6 @@
 """A port typed in a rule before its protocol is kept: it was refused ("only TCP and UDP have
 ports"), and when the protocol was then chosen the typed 443 was wiped, to be typed again.
-Now the port is in the design at once, a hint above the table asks for the protocol, and
+Now the port is in the design at once, a hint under the table asks for the protocol, and
 choosing it completes the rule."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fw_design import DESIGN
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QTableWidget
 
@@ -49,11 +49,13 @@ def test_a_port_typed_first_waits_for_its_protocol(window: MainWindow, tmp_path:
     QTest.keyClick(table, Qt.Key.Key_Insert)  # a new rule: accept, nothing else
     assert dict(window.document.get((*RULES, 2))) == {"action": "accept"}
 
+    top = table.mapTo(editor, QPoint(0, 0))
     _type(table, 2, "dport", "443")
     assert dict(window.document.get((*RULES, 2))) == {"action": "accept", "dport": 443}
     assert table.item(2, RULE_COLUMNS.index("dport")).text() == "443"
     assert not editor.error.isVisibleTo(editor), editor.error.text()
     assert editor.hint.isVisibleTo(editor)
+    assert table.mapTo(editor, QPoint(0, 0)) == top  # the rows did not move under the mouse
     assert editor.hint.text() == ("Rule 3 has dport 443 but no protocol yet: choose tcp or udp"
                                   " in its proto column (only TCP and UDP have ports).")
     assert any(p.code == "rule-port-without-protocol" for p in window.document.problems)
