@@ -80,11 +80,12 @@ def _bare(addresses: Any) -> list[str]:
 
 def duplicate_words(original: str, keys: list[str], renames: dict[str, str],
                     far_ends: list[FarEnd]) -> str:
-    """The status bar's sentence: "Duplicated c1 as c3, with veth-c3 (the other end of its
-    veth, a port of docker0)"."""
+    """The status bar's sentence, short enough for a 1024 px window's status bar:
+    "Duplicated c1 as c3 and its veth's other end as veth-c3 on docker0"."""
     text = f"Duplicated {original} as {keys[0]}" if keys else f"Duplicated {original}"
-    copied = []
-    for end in far_ends:
-        on = f", a port of {end.master}" if end.master else ""
-        copied.append(f"{renames.get(end.key, end.key)} (the other end of its veth{on})")
-    return f"{text}, with {', '.join(copied)}" if copied else text
+    ends = [renames.get(end.key, end.key) + (f" on {end.master}" if end.master else "")
+            for end in far_ends]
+    if not ends:
+        return text
+    whose = "its veth's other end" if len(ends) == 1 else "its veths' other ends"
+    return f"{text} and {whose} as {', '.join(ends)}"

@@ -71,8 +71,8 @@ def test_duplicating_a_container_copies_its_veths_other_ends(window: MainWindow,
     assert snapshot.interfaces[port]["port-firewall"]["to-port"]["policy"] == "drop"
     assert snapshot.interfaces[router_end]["addresses"] != ["10.9.0.1/24"]
     said = window.statusBar().currentMessage()
-    assert said.startswith(f"Duplicated c1 as {copy}, with ") and \
-        f"{port} (the other end of its veth, a port of docker0)" in said, said
+    assert said.startswith(f"Duplicated c1 as {copy} and its veths' other ends as ") and \
+        f"{port} on docker0" in said, said
 
     window.undo_action.trigger()  # one step takes it all back
     assert set(window.document.snapshot.interfaces) == set(before.interfaces)
