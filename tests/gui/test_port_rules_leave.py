@@ -60,9 +60,7 @@ def test_a_port_dragged_into_a_namespace_takes_its_rules_along(opened: MainWindo
     assert "port-firewall" not in link
     assert _errors(opened) == []
     said = opened.statusBar().currentMessage()
-    assert said.startswith("p1 left br0, and its port firewall went with it (to-port: drop by"
-                           " default, 1 rule; anti-spoofing: only 10.0.0.11)"), said
-    assert said.endswith("Undo brings both back."), said
+    assert said == "p1 left br0, its port firewall with it (Undo brings both back)", said
     stack = opened.document.undo_stack
     assert stack.count() == 1
     opened.undo_action.trigger()  # membership and rules together
@@ -78,6 +76,6 @@ def test_a_deleted_bridge_takes_its_ports_rules_too(opened: MainWindow) -> None:
     link = opened.document.snapshot.interfaces["p1"]
     assert "master" not in link and "port-firewall" not in link
     assert _errors(opened) == []
-    assert opened.statusBar().currentMessage().startswith("p1 left br0, and its port")
+    assert opened.statusBar().currentMessage().startswith("p1 left br0, its port firewall")
     opened.undo_action.trigger()
     assert opened.document.snapshot.interfaces["p1"]["port-firewall"]["to-port"]
