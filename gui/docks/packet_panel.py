@@ -9,10 +9,12 @@ and either pushes one undo step or shows the contract's sentence under the table
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -64,6 +66,7 @@ Path = tuple[Any, ...]
 # name, edits, undo label, field, codes of errors that only say what is still to be given
 Commit = Callable[[str, list[Edit], str, Path, frozenset[str]], bool]
 FORWARDING_CHOICES = (("leave as it is", None), ("on", True), ("off", False))
+HINT_SETTLES_S = 0.5  # how long a new hint is kept in view while the form lays out anew
 NAT_ADD = {"masquerade": "Masquerade", "snat": "SNAT", "publish": "Publish a port"}
 
 
@@ -123,11 +126,14 @@ class ChainEditor(_Section):
         self.rules = RowsTable(RULE_COLUMNS, RULE_CHOICES, "Add rule")
         self.rules.cell_edited.connect(self._cell)
         self.rules.row_gesture.connect(self._gesture)
+        self.rules.loaded.connect(self._mark_waiting)
         layout.addWidget(self.rules)
         # what an accepted rule still needs (its protocol); under the table: above it, it
         # moved the rows down as it appeared, and the click meant for rule 3's proto cell
         # landed on rule 1's
         self.hint = hint_label()
+        self._follow_hint_until = 0.0  # while the form settles after the hint appeared
+        self.hint.installEventFilter(self)
         layout.addWidget(self.hint)
 
     def load(self) -> None:
@@ -140,8 +146,34 @@ class ChainEditor(_Section):
         if self.rules.load([rule_cells(r) for r in rules]):
             self.error.hide()  # a refused cell's typing is gone: its sentence goes with it
         wanted = protocol_wanted(rules)
+        appeared = bool(wanted) and self.hint.isHidden()
         self.hint.setText(wanted)
         self.hint.setVisible(bool(wanted))
+        if appeared:  # under the table, below the fold of a 1024×700 window's Inspector
+            self._follow_hint_until = time.monotonic() + HINT_SETTLES_S
+            QTimer.singleShot(0, self.hint, lambda: scroll_into_view(self.hint))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt)
+        """The hint just shown, moved by the form's new layout, is scrolled to again: its
+        line makes the form taller, the scroll bar appears and the form lays out anew (a
+        table above grows), so the first scroll showed where the hint no longer was."""
+        if watched is self.hint and event.type() == QEvent.Type.Move and \
+                time.monotonic() < self._follow_hint_until:
+            QTimer.singleShot(0, self.hint, lambda: scroll_into_view(self.hint))
+        return False
+
+    def _mark_waiting(self) -> None:
+        """The proto cell of a rule whose port waits for it, in the hint's colour and
+        saying so when pointed at: the cell to fill, even with the hint scrolled away."""
+        column = RULE_COLUMNS.index("proto")
+        rules = self.get((*self.chain, "rules"))
+        for row, rule in enumerate(rules if isinstance(rules, list) else []):
+            item = self.rules.table.item(row, column)
+            if item is None or not protocol_wanted([rule]):
+                continue
+            item.setBackground(QColor(242, 153, 0, 60))
+            item.setToolTip("choose tcp or udp: this rule has a port, and only TCP and UDP"
+                            " have ports")
 
     def _cell(self, row: int, column: str, text: str) -> None:
         """A port typed before its protocol is taken (the hint under the table asks for the

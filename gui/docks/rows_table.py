@@ -160,6 +160,7 @@ class RowsTable(QWidget):
 
     cell_edited = Signal(int, str, str)  # row, column name, text
     row_gesture = Signal(str, int)  # add/remove/up/down, current row (-1: none)
+    loaded = Signal()  # the rows shown anew (the owner may mark cells)
 
     def __init__(self, columns: Sequence[str], choices: Mapping[str, Sequence[str]],
                  add_label: str = "Add", parent: QWidget | None = None) -> None:
@@ -244,6 +245,7 @@ class RowsTable(QWidget):
         if 0 <= target < len(rows):
             self.table.setCurrentCell(target, max(column_now, 0))
         self._update_buttons()
+        self.loaded.emit()
         return changed
 
     def _load_pending(self) -> None:

@@ -77,3 +77,27 @@ def test_a_port_typed_first_waits_for_its_protocol(window: MainWindow, tmp_path:
     window.undo_action.trigger()  # the port
     assert dict(window.document.get((*RULES, 2))) == {"action": "accept"}
     assert not editor.hint.isVisibleTo(editor)
+
+
+def test_on_a_small_screen_the_hint_is_scrolled_into_view(started, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """At 1024×700 the Inspector's form is taller than its dock: the hint under the table
+    was below the fold, and only "1 error" in the status bar said anything. It is scrolled
+    into view, and the proto cell to fill is marked (its tooltip says why)."""
+    path = tmp_path / "fw.yaml"
+    path.write_text(DESIGN)
+    window = started(1024, 700, path)
+    window.scene.select_keys(["c1"])
+    QApplication.processEvents()
+    panel = window.inspector.packets
+    assert isinstance(panel, PacketPanel)
+    editor = panel.chains["input"]
+    table = editor.rules.table
+    _type(table, 1, "proto", "")  # rule 2 (icmp) without its protocol: a port may come
+    assert window.document.get((*RULES, 1, "proto")) is None
+    _type(table, 1, "dport", "8443")
+    QTest.qWait(50)  # the scroll waits for the new layout
+    assert window.document.get((*RULES, 1, "dport")) == 8443
+    assert editor.hint.isVisible() and not editor.hint.visibleRegion().isEmpty()
+    proto = table.item(1, RULE_COLUMNS.index("proto"))
+    assert proto.toolTip().startswith("choose tcp or udp")
+    assert table.item(0, RULE_COLUMNS.index("proto")).toolTip() == ""
