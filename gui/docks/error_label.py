@@ -1,4 +1,5 @@
-"""The red sentence under a field the inspector refused: one look for every editor."""
+"""The red sentence under a field the inspector refused, and the amber one that says what an
+accepted value still waits for: one look for every editor."""
 
 from __future__ import annotations
 
@@ -13,5 +14,19 @@ def error_label() -> QLabel:
     label = QLabel()
     label.setWordWrap(True)
     label.setStyleSheet(ERROR_STYLE)
+    label.hide()
+    return label
+
+
+HINT_STYLE = "color: palette(text); background: rgba(242, 153, 0, 40);" \
+             " border-left: 3px solid #f29900; padding: 2px 4px;"
+
+
+def hint_label() -> QLabel:
+    """Hidden until there is something the user has still to give (a rule's protocol for the
+    port typed first): not a refusal, the value is in the design."""
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet(HINT_STYLE)
     label.hide()
     return label

@@ -281,8 +281,9 @@ class Inspector(QWidget):
     def _packet_panel(self, snapshot: Snapshot) -> PacketPanel | PortFirewallPanel | None:
         """Forwarding, NAT and firewall for the host (the topology view) and a namespace;
         the port firewall for a bridge port."""
-        def commit(name: str, edits: list[Edit], label: str, field: tuple[Any, ...]) -> bool:
-            return self.try_edits(name, edits, label, field)
+        def commit(name: str, edits: list[Edit], label: str, field: tuple[Any, ...],
+                   tolerated: frozenset[str]) -> bool:
+            return self.try_edits(name, edits, label, field, tolerated)
 
         if self.key is None:
             return PacketPanel(self.document, commit, ("host",), None)
@@ -475,13 +476,17 @@ class Inspector(QWidget):
         return (*self.entry_path, *name.split("."))
 
     def try_edits(self, name: str, edits: list[Edit], label: str,
-                  field: tuple[Any, ...] | None = None) -> bool:
+                  field: tuple[Any, ...] | None = None,
+                  tolerated: frozenset[str] = frozenset()) -> bool:
         """Trial the edits; refuse them with the first error they add at ``field`` (the
-        first edit's path unless given) or on this item, else push them as one step."""
+        first edit's path unless given) or on this item, else push them as one step.
+        ``tolerated``: codes of errors that only say what is still to be given (a rule's
+        protocol, for a port typed first), which the caller shows as a hint."""
         field = edits[0].path if field is None else field
         before = self.document.problems
         problems = self.document.trial(edits)
-        blocking = new_errors(before, problems, self.entry_path, field)
+        blocking = [p for p in new_errors(before, problems, self.entry_path, field)
+                    if p.code not in tolerated]
         if blocking:
             self.set_error(name, designer_message(blocking[0], where=False))
             return False

@@ -68,7 +68,8 @@ class LiveInspector(Inspector):
         return False
 
     def try_edits(self, name: str, edits: list[Edit], label: str,
-                  field: tuple[Any, ...] | None = None) -> bool:
+                  field: tuple[Any, ...] | None = None,
+                  tolerated: frozenset[str] = frozenset()) -> bool:
         return False
 
 

@@ -9,10 +9,12 @@ and either pushes one undo step or shows the contract's sentence under the table
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from netwright.gui.docks.error_label import error_label
+from netwright.gui.docks.error_label import error_label, hint_label
 from netwright.gui.docks.rows_table import RowsTable
 from netwright.gui.docks.scroll_into_view import scroll_into_view
 from netwright.gui.docks.wheel_guard import wheel_scrolls_page
@@ -38,6 +40,7 @@ from netwright.gui.model.rule_rows import (
     NAT_FIELDS,
     NAT_KINDS,
     PORT_SIDES,
+    PORT_WAITS_FOR_PROTOCOL,
     RULE_CHOICES,
     RULE_COLUMNS,
     add_nat_edits,
@@ -50,6 +53,7 @@ from netwright.gui.model.rule_rows import (
     nat_cells,
     nat_kind,
     policy_edits,
+    protocol_wanted,
     remove_row_edits,
     remove_rule_edits,
     rule_cell_edits,
@@ -59,8 +63,10 @@ from netwright.gui.model.rule_rows import (
 )
 
 Path = tuple[Any, ...]
-Commit = Callable[[str, list[Edit], str, Path], bool]  # name, edits, undo label, field
+# name, edits, undo label, field, codes of errors that only say what is still to be given
+Commit = Callable[[str, list[Edit], str, Path, frozenset[str]], bool]
 FORWARDING_CHOICES = (("leave as it is", None), ("on", True), ("off", False))
+HINT_SETTLES_S = 0.5  # how long a new hint is kept in view while the form lays out anew
 NAT_ADD = {"masquerade": "Masquerade", "snat": "SNAT", "publish": "Publish a port"}
 
 
@@ -81,8 +87,10 @@ class _Section(QWidget):
         self.document, self._commit, self.name, self.owner = document, commit, name, owner
         self.error = error_label()
 
-    def commit(self, edits: list[Edit], what: str, field: Path) -> bool:
-        return bool(edits) and self._commit(self.name, edits, f"{self.owner} {what}", field)
+    def commit(self, edits: list[Edit], what: str, field: Path,
+               tolerated: frozenset[str] = frozenset()) -> bool:
+        return bool(edits) and self._commit(self.name, edits, f"{self.owner} {what}", field,
+                                            tolerated)
 
     def get(self, path: Path) -> Any:
         return self.document.get(path)
@@ -118,7 +126,15 @@ class ChainEditor(_Section):
         self.rules = RowsTable(RULE_COLUMNS, RULE_CHOICES, "Add rule")
         self.rules.cell_edited.connect(self._cell)
         self.rules.row_gesture.connect(self._gesture)
+        self.rules.loaded.connect(self._mark_waiting)
         layout.addWidget(self.rules)
+        # what an accepted rule still needs (its protocol); under the table: above it, it
+        # moved the rows down as it appeared, and the click meant for rule 3's proto cell
+        # landed on rule 1's
+        self.hint = hint_label()
+        self._follow_hint_until = 0.0  # while the form settles after the hint appeared
+        self.hint.installEventFilter(self)
+        layout.addWidget(self.hint)
 
     def load(self) -> None:
         chain = self.get(self.chain)
@@ -126,12 +142,46 @@ class ChainEditor(_Section):
         self.policy.setCurrentText(str(chain.get("policy") or "accept"))
         self.stateful.setChecked(bool(chain.get("stateful")))
         rules = chain.get("rules")
-        if self.rules.load([rule_cells(r) for r in (rules if isinstance(rules, list) else [])]):
+        rules = rules if isinstance(rules, list) else []
+        if self.rules.load([rule_cells(r) for r in rules]):
             self.error.hide()  # a refused cell's typing is gone: its sentence goes with it
+        wanted = protocol_wanted(rules)
+        appeared = bool(wanted) and self.hint.isHidden()
+        self.hint.setText(wanted)
+        self.hint.setVisible(bool(wanted))
+        if appeared:  # under the table, below the fold of a 1024×700 window's Inspector
+            self._follow_hint_until = time.monotonic() + HINT_SETTLES_S
+            QTimer.singleShot(0, self.hint, lambda: scroll_into_view(self.hint))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt)
+        """The hint just shown, moved by the form's new layout, is scrolled to again: its
+        line makes the form taller, the scroll bar appears and the form lays out anew (a
+        table above grows), so the first scroll showed where the hint no longer was."""
+        if watched is self.hint and event.type() == QEvent.Type.Move and \
+                time.monotonic() < self._follow_hint_until:
+            QTimer.singleShot(0, self.hint, lambda: scroll_into_view(self.hint))
+        return False
+
+    def _mark_waiting(self) -> None:
+        """The proto cell of a rule whose port waits for it, in the hint's colour and
+        saying so when pointed at: the cell to fill, even with the hint scrolled away."""
+        column = RULE_COLUMNS.index("proto")
+        rules = self.get((*self.chain, "rules"))
+        for row, rule in enumerate(rules if isinstance(rules, list) else []):
+            item = self.rules.table.item(row, column)
+            if item is None or not protocol_wanted([rule]):
+                continue
+            item.setBackground(QColor(242, 153, 0, 60))
+            item.setToolTip("choose tcp or udp: this rule has a port, and only TCP and UDP"
+                            " have ports")
 
     def _cell(self, row: int, column: str, text: str) -> None:
+        """A port typed before its protocol is taken (the hint under the table asks for the
+        protocol): refused, it was wiped when the protocol was then chosen."""
         edits = rule_cell_edits(self.get, self.chain, row, column, text)
-        self.commit(edits, f"{self.hook} rule {row + 1}", (*self.chain, "rules", row))
+        tolerated = PORT_WAITS_FOR_PROTOCOL if column in ("dport", "sport") else frozenset()
+        self.commit(edits, f"{self.hook} rule {row + 1}", (*self.chain, "rules", row),
+                    tolerated)
 
     def _gesture(self, gesture: str, row: int) -> None:
         rules_path = (*self.chain, "rules")

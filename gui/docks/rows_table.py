@@ -2,8 +2,9 @@
 
 Each gesture is reported, never applied here: a typed cell (``cell_edited``), add, remove
 and move up/down (``row_gesture``); the owner turns it into one undo step and reloads the
-table from the document. Keyboard: type or F2 to edit a cell, Tab to walk the cells,
-Insert adds a row, Delete removes the current one, Ctrl+Up/Ctrl+Down move it.
+table from the document. Keyboard: type or F2 to edit a cell, Backspace to edit it from
+empty (Enter then clears it, Escape keeps it), Tab to walk the cells, Insert adds a row,
+Delete removes the current one, Ctrl+Up/Ctrl+Down move it.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QLineEdit,
     QPushButton,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -97,8 +99,12 @@ class CellTable(QTableWidget):
 
 
 class _Table(CellTable):
-    """Keys for rows; the window's own Delete and Select All shortcuts do not take them
-    while the table has the focus (they would delete or select canvas items)."""
+    """Keys for rows; the window's own Delete (and Backspace) and Select All shortcuts do not
+    take them while the table has the focus (they would delete or select canvas items).
+
+    Backspace edits the current cell from empty, as a spreadsheet's does: it removed the whole
+    row, as Delete does, where a user meant to clear one value. A row goes only by Delete or
+    Remove (one undo step)."""
 
     key_gesture = Signal(str)
 
@@ -109,8 +115,10 @@ class _Table(CellTable):
             return "up" if event.key() == Qt.Key.Key_Up else "down"
         if control and event.key() == Qt.Key.Key_A:
             return "select all"
-        return {Qt.Key.Key_Insert: "add", Qt.Key.Key_Delete: "remove",
-                Qt.Key.Key_Backspace: "remove"}.get(Qt.Key(event.key()))
+        if event.key() == Qt.Key.Key_Backspace:
+            return "clear cell"
+        return {Qt.Key.Key_Insert: "add", Qt.Key.Key_Delete: "remove"}.get(
+            Qt.Key(event.key()))
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) \
@@ -124,10 +132,26 @@ class _Table(CellTable):
         editing = self.state() == QAbstractItemView.State.EditingState
         if gesture == "select all":
             self.selectAll()
+        elif gesture == "clear cell" and not editing:
+            self.edit_from_empty()
         elif gesture is not None and not editing:
             self.key_gesture.emit(gesture)
         else:
             super().keyPressEvent(event)
+
+    def edit_from_empty(self) -> bool:
+        """Open the current cell's editor with its text cleared (a choice column's list
+        opens as F2 opens it); nothing is written until Enter. False for a cell that takes
+        no typing (a read-only table, a NAT kind's missing field)."""
+        index = self.currentIndex()
+        if not index.isValid() or not index.flags() & Qt.ItemFlag.ItemIsEditable or \
+                self.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers:
+            return False
+        self.edit(index)
+        editor = self.indexWidget(index)
+        if isinstance(editor, QLineEdit):
+            editor.clear()
+        return editor is not None
 
 
 class RowsTable(QWidget):
@@ -136,6 +160,7 @@ class RowsTable(QWidget):
 
     cell_edited = Signal(int, str, str)  # row, column name, text
     row_gesture = Signal(str, int)  # add/remove/up/down, current row (-1: none)
+    loaded = Signal()  # the rows shown anew (the owner may mark cells)
 
     def __init__(self, columns: Sequence[str], choices: Mapping[str, Sequence[str]],
                  add_label: str = "Add", parent: QWidget | None = None) -> None:
@@ -220,6 +245,7 @@ class RowsTable(QWidget):
         if 0 <= target < len(rows):
             self.table.setCurrentCell(target, max(column_now, 0))
         self._update_buttons()
+        self.loaded.emit()
         return changed
 
     def _load_pending(self) -> None:

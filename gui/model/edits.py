@@ -193,6 +193,8 @@ def _pair_edits(snapshot: Snapshot, a: str, b: str) -> list[Edit]:
 
 def unwire_edits(snapshot: Snapshot, wire: Wire) -> list[Edit]:
     relation, a, b = wire
+    if relation == "master":
+        return leave_bridge_edits(snapshot, a)
     edits = [Edit(("interfaces", a, relation), DELETE)]
     if relation == "peer" and snapshot.interfaces.get(b, {}).get("peer") == a:
         edits.append(Edit(("interfaces", b, "peer"), DELETE))
@@ -224,7 +226,7 @@ def delete_edits(snapshot: Snapshot, keys: Iterable[str], wires: Iterable[Wire] 
             edits.extend(unwire_edits(snapshot, wire))
     for key, link in snapshot.interfaces.items():
         if key not in doomed and link.get("master") in doomed:
-            edits.append(Edit(("interfaces", key, "master"), DELETE))
+            edits.extend(leave_bridge_edits(snapshot, key))
     for key in sorted(doomed, key=_order(snapshot)):
         if key in snapshot.interfaces:
             edits.append(Edit(("interfaces", key), DELETE))
@@ -247,7 +249,8 @@ def reparent_edits(
     snapshot: Snapshot, key: str, namespace: str | None, x: float, y: float
 ) -> list[Edit]:
     """Move interface ``key`` into ``namespace`` (None = the host). A bridge port leaves its
-    bridge when it leaves the bridge's namespace (a port must be in its bridge's namespace)."""
+    bridge when it leaves the bridge's namespace (a port must be in its bridge's namespace),
+    and its port firewall with it (``leave_bridge_edits``)."""
     if key not in snapshot.interfaces:
         raise EditRefusedError(f"only interfaces move between namespaces; {key} is not one")
     if snapshot.namespace_of(key) == namespace:
@@ -256,11 +259,22 @@ def reparent_edits(
     master = snapshot.interfaces[key].get("master")
     if isinstance(master, str) and master in snapshot.interfaces \
             and snapshot.namespace_of(master) != namespace:
-        edits.append(Edit(("interfaces", key, "master"), DELETE))
+        edits.extend(leave_bridge_edits(snapshot, key))
     if namespace is None:
         edits.append(Edit(("layout", key), position(x, y)))
     elif key in snapshot.layout:
         edits.append(Edit(("layout", key), DELETE))
+    return edits
+
+
+def leave_bridge_edits(snapshot: Snapshot, key: str) -> list[Edit]:
+    """Interface ``key`` no longer a bridge port: its ``master`` goes, and its port firewall
+    (to-port, from-port, anti-spoofing) with it, in the same step. The rules are the
+    bridge's rules for that port; left behind, they were an error ("has port-firewall rules
+    but is not a port of a bridge") on an interface that had moved on. Undo brings both."""
+    edits = [Edit(("interfaces", key, "master"), DELETE)]
+    if snapshot.interfaces.get(key, {}).get("port-firewall") is not None:
+        edits.append(Edit(("interfaces", key, "port-firewall"), DELETE))
     return edits
 
 

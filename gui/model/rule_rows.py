@@ -87,6 +87,27 @@ def rule_cell_edits(get: Getter, chain: Path, row: int, column: str, text: str) 
     return [Edit(path, value)]
 
 
+PORT_WAITS_FOR_PROTOCOL = frozenset({"rule-port-without-protocol"})
+"""The error of a rule with a port and no tcp/udp: what a port typed first waits for."""
+
+
+def protocol_wanted(rules: list[Any]) -> str:
+    """What the rules with a port and no protocol still need, in a sentence ("" if none):
+    "Rule 2 has dport 443 but no protocol yet: choose tcp or udp in its proto column"."""
+    waiting = []
+    for row, rule in enumerate(rules):
+        if not isinstance(rule, dict) or rule.get("proto") in ("tcp", "udp"):
+            continue
+        ports = [f"{c} {rule[c]}" for c in ("dport", "sport") if rule.get(c) is not None]
+        if ports:
+            waiting.append(f"Rule {row + 1} has {' and '.join(ports)}")
+    if not waiting:
+        return ""
+    its = "its" if len(waiting) == 1 else "their"
+    return (f"{'; '.join(waiting)} but no protocol yet: choose tcp or udp in {its} proto"
+            " column (only TCP and UDP have ports).")
+
+
 def add_rule_edits(get: Getter, chain: Path, after: int | None) -> tuple[list[Edit], int]:
     """A new ``accept`` rule after row ``after`` (at the end when None); returns its row."""
     rules = get((*chain, "rules"))
@@ -97,13 +118,12 @@ def add_rule_edits(get: Getter, chain: Path, after: int | None) -> tuple[list[Ed
 
 
 def remove_row_edits(get: Getter, table: Path, row: int) -> list[Edit]:
-    """Take row ``row`` out of the list at ``table``; the list goes when it empties."""
+    """Take row ``row`` out of the list at ``table``; the list goes when it empties, and
+    the sections it leaves empty with it (``removal_edits``)."""
     rows = get(table)
     if not isinstance(rows, list) or not 0 <= row < len(rows):
         return []
-    if len(rows) == 1:
-        return [Edit(table, DELETE)]
-    return [Edit((*table, row), DELETE)]
+    return removal_edits(get, (*table, row))
 
 
 def move_row_edits(get: Getter, table: Path, row: int, step: int) -> list[Edit]:
@@ -160,11 +180,39 @@ def _says_nothing_without(get: Getter, chain: Path, key: str) -> bool:
 
 
 def _taken_out(get: Getter, chain: Path) -> list[Edit]:
-    """``chain`` (or anti-spoofing) removed, with the section holding it when it held
-    nothing else."""
-    section = chain[:-1]
-    others = [k for k in (get(section) or {}) if k != chain[-1]]
-    return [Edit(chain if others else section, DELETE)]
+    """``chain`` (or anti-spoofing) removed, with the sections holding it that held nothing
+    else."""
+    return removal_edits(get, chain)
+
+
+def removal_edits(get: Getter, path: Path) -> list[Edit]:
+    """``path`` removed, and each holder it leaves empty up to the place: the ``firewall``,
+    ``nat`` or ``forwarding`` of the host or a namespace, a port's ``port-firewall``, and
+    ``host`` itself. Removing the host's last chain left ``host: {}`` in a file that had no
+    ``host:`` before the chain was added. A namespace or an interface is never removed (an
+    empty namespace is still one)."""
+    while _may_go(path[:-1]):
+        holder = get(path[:-1])
+        if isinstance(holder, dict):
+            others = [k for k in holder if k != path[-1]]
+        elif isinstance(holder, list):
+            others = holder[1:]  # the one left would be ``path``'s own (or none)
+        else:
+            break
+        if others:
+            break
+        path = path[:-1]
+    return [Edit(path, DELETE)]
+
+
+def _may_go(section: Path) -> bool:
+    """Whether an emptied ``section`` says nothing and may leave the file: the host's
+    sections (``host`` too), and those inside a namespace's or an interface's entry."""
+    if not section:
+        return False
+    if section[0] == "host":
+        return True
+    return section[0] in ("namespaces", "interfaces") and len(section) >= 3
 
 
 # -- NAT --------------------------------------------------------------------------------------
@@ -320,15 +368,14 @@ def forwarding_value(value: Any) -> bool | None:
 
 def forwarding_edits(get: Getter, base: Path, family: str, wanted: bool | None) -> list[Edit]:
     """``wanted`` None leaves the host's setting alone (the key goes; so does an empty
-    ``forwarding``)."""
+    ``forwarding``, and an empty ``host``)."""
     path = (*base, "forwarding", family)
     current = get(path)
     if forwarding_value(current) is wanted and (current is None) == (wanted is None):
         return []  # already so (``yes`` is on: it stays as written)
     if wanted is not None:
         return [Edit(path, wanted)]
-    others = [k for k in (get((*base, "forwarding")) or {}) if k != family]
-    return [Edit((*base, "forwarding"), DELETE)] if not others else [Edit(path, DELETE)]
+    return removal_edits(get, path)
 
 
 def spoofing_edits(get: Getter, spoofing: Path, field: str, value: Any) -> list[Edit]:

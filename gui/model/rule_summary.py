@@ -109,3 +109,25 @@ def uplink_labels(snapshot: Snapshot) -> dict[str, list[str]]:
             labels.setdefault(key, []).append(text)
     return labels
 
+
+
+def port_rules_gone(snapshot: Snapshot, edits: list[Any]) -> str:
+    """The status bar's note when an edit takes ports out of their bridge with their port
+    firewall, short enough for a 1024 px window ("veth-c1 left docker0, its port firewall
+    with it (Undo brings both back)"); "" when no port firewall went. ``snapshot``: the
+    design before the edit."""
+    left: dict[str, list[str]] = {}
+    for edit in edits:
+        path = tuple(getattr(edit, "path", ()))
+        if len(path) != 3 or path[0] != "interfaces" or path[2] != "port-firewall":
+            continue
+        bridge = snapshot.interfaces.get(str(path[1]), {}).get("master")
+        left.setdefault(str(bridge) if isinstance(bridge, str) else "its bridge",
+                        []).append(str(path[1]))
+    if not left:
+        return ""
+    ports = sum(len(keys) for keys in left.values())
+    gone = "; ".join(f"{', '.join(keys)} left {bridge}" for bridge, keys in left.items())
+    if ports == 1:
+        return f"{gone}, its port firewall with it (Undo brings both back)"
+    return f"{gone}, their port firewalls with them (Undo brings them back)"

@@ -45,6 +45,19 @@ else:
     _Base = object
 
 
+# this window's jobs that change the deployment: their StateChanged is their own
+OWN_CHANGES = frozenset({"Apply", "Destroy", "Restore"})
+# the end of "Stale: measured before …" when the deployment changed through another client
+CHANGED_ELSEWHERE = {
+    "": "the deployment changed outside this window (the command line or another designer);"
+        " Check again to measure what is deployed now",
+    "destroyed": "the deployment was destroyed outside this window (the command line or"
+                 " another designer): nothing of it is deployed now",
+    "restored": "the deployment was restored to its previous configuration (a change on"
+                " trial that nobody kept); Check again to measure what is deployed now",
+}
+
+
 class BackendActions(_Base):
     """Backend operations of the main window."""
 
@@ -86,12 +99,21 @@ class BackendActions(_Base):
         self.log.appendPlainText(text)
         self.refresh_status()
 
-    def _on_state_changed(self, topology: str, _state: str) -> None:
+    def _on_state_changed(self, topology: str, state: str) -> None:
         """The backend says a deployment changed (the CLI, another designer, a trial's end):
-        if it is this design's name, ask its status (and so whose it is) again."""
-        if topology == self._topology_name() and self.runner.backend is not None:
-            self.deployment.changed_elsewhere()
-            self.refresh_status()
+        if it is this design's name, ask its status (and so whose it is) again, and mark the
+        last Check stale (it measured what is no longer there; only this window's own Apply
+        and Destroy did). This window's own job is said when it ends; a confirmed trial
+        changed nothing in the kernel."""
+        if topology != self._topology_name() or self.runner.backend is None:
+            return
+        self.deployment.changed_elsewhere()
+        ours = self.runner.busy() and self.runner.operation in OWN_CHANGES
+        if state != "confirmed" and not ours:
+            self.checks.mark_stale(CHANGED_ELSEWHERE.get(state, CHANGED_ELSEWHERE[""]),
+                                   deployment=True)
+            self.scene.set_wire_results({})
+        self.refresh_status()
 
     def _topology_name(self) -> str:
         return self.document.snapshot.name

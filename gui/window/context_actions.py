@@ -20,7 +20,8 @@ from netwright.gui.canvas.scene import GRID
 from netwright.gui.dialogs.capture import CaptureDialog
 from netwright.gui.dialogs.source_view import SECTIONS, SourceDialog, entry_line
 from netwright.gui.model.commands import ChangeKindCommand, DuplicateCommand
-from netwright.gui.model.edits import copy_fragment, paste_edits
+from netwright.gui.model.duplicate import duplicate_fragment, duplicate_words, follow_addresses
+from netwright.gui.model.edits import paste_edits
 from netwright.gui.model.kind_change import kind_change_edits, other_kind
 from netwright.gui.model.paste import fresh_addresses
 
@@ -120,9 +121,10 @@ class ContextActions(_Base):
         return str(Path(self._folder()) / f"{key}.pcapng")
 
     def duplicate(self, key: str) -> list[str]:
-        """A copy of ``key`` (a namespace with its interfaces) beside it, with free addresses:
-        at the free spot nearest its right (it went 40 px down and right, over the original
-        and the box below)."""
+        """A copy of ``key`` (a namespace with its interfaces, and the far end of each of its
+        veths: the copy had none, "needs peer") beside it, with free addresses: at the free
+        spot nearest its right (it went 40 px down and right, over the original and the box
+        below). The status bar says what was copied besides the namespace."""
         snapshot = self.document.snapshot
         node = self.scene.nodes.get(key)
         dx = dy = 40.0
@@ -133,11 +135,16 @@ class ContextActions(_Base):
             near = node.pos() + QPointF(rect.width() + FREE_GAP, 0)
             spot = free_spot(occupied, near, snapshot.kind_of(key), GRID, rect.size())
             dx, dy = spot.x() - node.x(), spot.y() - node.y()
-        edits, keys = paste_edits(snapshot, copy_fragment(snapshot, [key]), dx, dy)
+        fragment, far_ends = duplicate_fragment(snapshot, key)
+        edits, keys = paste_edits(snapshot, fragment, dx, dy)
         if not edits:
             return []
+        renames = dict(zip([*fragment["namespaces"], *fragment["interfaces"]], keys,
+                           strict=True))
         edits = fresh_addresses(edits, snapshot, self.host_facts)
+        edits = follow_addresses(edits, snapshot, renames, far_ends)
         self.push(DuplicateCommand(self.document, key, keys, edits))
+        self.statusBar().showMessage(duplicate_words(key, keys, renames, far_ends), 8000)
         return keys
 
     def change_kind(self, key: str, kind: str) -> bool:

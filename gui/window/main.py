@@ -104,6 +104,8 @@ from netwright.gui.model.fixes import Fix, pair_fix, problem_fix
 from netwright.gui.model.host_facts import HostFacts
 from netwright.gui.model.paste import fresh_addresses
 from netwright.gui.model.prefill import PREFILL_KINDS
+from netwright.gui.model.rule_summary import port_rules_gone
+from netwright.gui.model.snapshot import Snapshot
 from netwright.gui.model.wording import placed_message
 from netwright.gui.window.backend_actions import BackendActions
 from netwright.gui.window.bottom_panel import BottomPanel
@@ -609,9 +611,11 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
             if self._take_back_drag(key, drag):
                 edits = reparent_edits(self.document.snapshot, key, namespace, pos.x(),
                                        pos.y())
+            before = self.document.snapshot
             self.push(ReparentCommand(self.document, key, namespace, edits))
             self.scene.select_keys([key])
             self.fill_new_child(key)
+            self._say_port_rules_gone(before, edits)
 
     def join_bridge(self, key: str, bridge: str, drag: int = 0) -> None:
         """``key`` dropped on host bridge ``bridge``'s box: one of its ports, in one undo step
@@ -645,10 +649,18 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         keys, wires = self.scene.selected_keys(), self.scene.selected_wires()
         if not keys and not wires:
             return
-        edits = delete_edits(self.document.snapshot, keys, wires)
+        before = self.document.snapshot
+        edits = delete_edits(before, keys, wires)
         if edits:
             names = keys + [f"{a}–{b}" for _r, a, b in wires]
             self.push(DeleteCommand(self.document, names, edits, (keys, wires)))
+            self._say_port_rules_gone(before, edits)
+
+    def _say_port_rules_gone(self, before: Snapshot, edits: list[Edit]) -> None:
+        """A port that left its bridge took its port firewall along: say so (and Undo)."""
+        note = port_rules_gone(before, edits)
+        if note:
+            self.statusBar().showMessage(note, 12000)
 
     def select_all(self) -> None:
         """Every selectable item, as one selection change (not one an item)."""
