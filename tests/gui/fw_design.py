@@ -1,5 +1,14 @@
 """A small docker-like design with forwarding, NAT and firewall rules, for the GUI tests."""
 
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from netwright.gui.docks.packet_panel import PacketPanel
+from netwright.gui.window.main import MainWindow
+
 DESIGN = """\
 netwright: 1
 name: fw
@@ -23,3 +32,14 @@ interfaces:
   veth-c1: {kind: veth, master: docker0, peer: eth0}
   eth0: {kind: veth, namespace: c1, peer: veth-c1, addresses: [172.17.0.2/16]}
 """
+
+
+def open_host_panel(window: MainWindow, path: Path, text: str) -> PacketPanel:
+    """Open ``text`` (written to ``path``) with nothing selected: the Inspector's host rules."""
+    path.write_text(text)
+    assert window.open_path(path)
+    window.scene.clearSelection()
+    QApplication.processEvents()
+    panel = window.inspector.packets
+    assert isinstance(panel, PacketPanel)
+    return panel

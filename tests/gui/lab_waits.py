@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 import time
+from collections.abc import Callable
 
 from netwright.backend.dhcp import processes
 from netwright.gui.window.main import MainWindow
@@ -25,3 +26,15 @@ def lab_alive(pid: int) -> bool:
         if os.waitpid(pid, os.WNOHANG)[0] == pid:
             return False
     return not processes.exited(pid)
+
+
+def until(loop: asyncio.AbstractEventLoop, condition: Callable[[], object],
+          timeout: float = 15) -> None:
+    """Run the qasync loop until ``condition()`` holds (the window reacts to signals there)."""
+    async def wait() -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            assert time.monotonic() < deadline, "timed out"
+            await asyncio.sleep(0.05)
+
+    loop.run_until_complete(wait())

@@ -9,11 +9,10 @@ from 10.9.0.1 b answers, from 10.8.0.1 its reply has nowhere to go, predicted an
 from __future__ import annotations
 
 import asyncio
-import time
 from pathlib import Path
 
 from gestures import menu_entries, right_click, right_click_cell
-from lab_waits import idle
+from lab_waits import idle, until
 from PySide6.QtCore import QPoint
 
 from netwright.gui.docks.checks import CheckMatrix
@@ -27,16 +26,6 @@ interfaces:
   a0: {kind: veth, peer: b0, namespace: a, addresses: [10.9.0.1/24, 10.8.0.1/24]}
   b0: {kind: veth, peer: a0, namespace: b, addresses: [10.9.0.2/24]}
 """
-
-
-def _until(loop: asyncio.AbstractEventLoop, condition, timeout: float = 10) -> None:  # type: ignore[no-untyped-def]
-    async def wait() -> None:
-        deadline = time.monotonic() + timeout
-        while not condition():
-            assert time.monotonic() < deadline, "timed out"
-            await asyncio.sleep(0.05)
-
-    loop.run_until_complete(wait())
 
 
 def _pick(menu, text: str) -> None:  # type: ignore[no-untyped-def]
@@ -68,7 +57,7 @@ def test_check_a_row_from_a_chosen_address(window: MainWindow, own_lab: Path, tm
     assert loop.run_until_complete(window.connect_backend()), window.backend_label.text()
     assert window.open_path(design)
     loop.run_until_complete(idle(window))
-    _until(loop, lambda: window.checks.matrix.rowCount() == 2)  # the predictions
+    until(loop, lambda: window.checks.matrix.rowCount() == 2, timeout=10)  # the predictions
 
     _right_click_row(window.checks.matrix, "a")  # before Apply: offered, not yet possible
     assert menu_entries(window.row_menu) == ["Check from 10.9.0.1 (a0)",

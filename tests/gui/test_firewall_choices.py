@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fw_design import DESIGN
+from fw_design import DESIGN, open_host_panel
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -23,14 +23,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def _host_panel(window: MainWindow, text: str, tmp_path: Path) -> PacketPanel:
-    path = tmp_path / "fw.yaml"
-    path.write_text(text)
-    assert window.open_path(path)
-    window.scene.clearSelection()
-    QApplication.processEvents()
-    panel = window.inspector.packets
-    assert isinstance(panel, PacketPanel)
-    return panel
+    return open_host_panel(window, tmp_path / "fw.yaml", text)
 
 
 def test_forwarding_written_as_yes_or_1_shows_as_on(window: MainWindow, tmp_path: Path) -> None:

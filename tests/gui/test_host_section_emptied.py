@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fw_design import open_host_panel
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
 
 from netwright.gui.docks.packet_panel import FORWARDING_CHOICES, PacketPanel
 from netwright.gui.window.main import MainWindow
@@ -26,14 +26,7 @@ interfaces:
 
 
 def _host_panel(window: MainWindow, tmp_path: Path, text: str) -> PacketPanel:
-    path = tmp_path / "nohost.yaml"
-    path.write_text(text)
-    assert window.open_path(path)
-    window.scene.clearSelection()
-    QApplication.processEvents()
-    panel = window.inspector.packets
-    assert isinstance(panel, PacketPanel)
-    return panel
+    return open_host_panel(window, tmp_path / "nohost.yaml", text)
 
 
 def _saved(window: MainWindow, tmp_path: Path) -> str:

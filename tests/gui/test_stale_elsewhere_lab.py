@@ -12,10 +12,9 @@ import asyncio
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-from lab_waits import idle
+from lab_waits import idle, until
 
 from netwright.gui.window.main import MainWindow
 
@@ -28,15 +27,6 @@ interfaces:
   b0: {kind: veth, peer: a0, namespace: b, addresses: [10.9.0.2/24]}
 """
 
-
-def _until(loop: asyncio.AbstractEventLoop, condition, timeout: float = 15) -> None:  # type: ignore[no-untyped-def]
-    async def wait() -> None:
-        deadline = time.monotonic() + timeout
-        while not condition():
-            assert time.monotonic() < deadline, "timed out"
-            await asyncio.sleep(0.05)
-
-    loop.run_until_complete(wait())
 
 
 def test_a_change_made_elsewhere_marks_the_check_stale(
@@ -62,7 +52,7 @@ def test_a_change_made_elsewhere_marks_the_check_stale(
                              capture_output=True, text=True, check=False, env=os.environ,
                              timeout=120)
     assert applied.returncode == 0, applied.stderr
-    _until(loop, lambda: checks.stale)
+    until(loop, lambda: checks.stale)
     assert checks.heading.text() == (
         "Stale: measured before the deployment changed outside this window (the command line"
         " or another designer); Check again to measure what is deployed now.")
