@@ -12,6 +12,7 @@ from typing import Any
 
 from netwright.backend.checks.network import AMBIGUOUS_NAMES
 from netwright.backend.checks.results import CheckResult, Pair
+from netwright.backend.count_words import counted
 
 GREEN, RED, YELLOW, DIM, RESET = "\033[32m", "\033[31m", "\033[33m", "\033[2m", "\033[0m"
 
@@ -244,7 +245,7 @@ def render(result: CheckResult, colour: bool = False) -> str:
     if result.probed:
         bad = len(result.mismatches)
         lines.append("")
-        lines.append(f"{total} pair(s) probed; predicted == observed for {total - bad}"
-                     + (f"; {bad} MISMATCH(ES)" if bad else ""))
+        lines.append(f"{counted(total, 'pair')} probed; predicted == observed for {total - bad}"
+                     + (f"; {counted(bad, 'MISMATCH', 'MISMATCHES')}" if bad else ""))
     lines += [f"note: {n}" for n in result.notes]
     return "\n".join(lines)
