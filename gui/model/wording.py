@@ -144,9 +144,10 @@ _RULE = r"\{(?P<rule>[^}]*)\}"
 _RULES_PANEL = "Inspector › Forwarding, NAT and firewall"
 _PHRASES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     # the explainer's fixes (Checks dock) and any sentence that borrows them
-    (re.compile(r"add a default route in (\S+): 'routes: \[\{to: default, via: ([^}\s]+)\}\]'"
-                r" \(default via [^)]+\)"),
-     r"add a default route via \2 in \1 (select \1, Inspector › Routes)"),
+    # "in namespace gateway": the checks say so of a namespace whose key is a word they use
+    (re.compile(r"add a default route in ((?:namespace )?(\S+)): 'routes: \[\{to: default,"
+                r" via: ([^}\s]+)\}\]' \(default via [^)]+\)"),
+     r"add a default route via \3 in \1 (select \2, Inspector › Routes)"),
     (re.compile(r"add 'routes: \[\{to: default, via: ([^}\s]+)\}\]'"),
      r"add a default route via \1 (Inspector › Routes)"),
     (re.compile(r"set 'state: up' on (\S+?), the other end of (\S+)"),

@@ -73,6 +73,19 @@ def test_no_default_route_is_said_in_the_designers_terms(window: MainWindow,
     assert "In the file:" in tip and "routes: [" in tip
 
 
+def test_the_default_route_fix_for_a_namespace_named_gateway_is_in_the_designers_terms(
+        ) -> None:
+    """The checks name a namespace whose key is a word they use "namespace gateway"; the
+    rewrite took one word after "in" and left the route list in the Checks dock."""
+    fix = ("add a default route in namespace gateway: 'routes: [{to: default, via:"
+           " 192.168.31.1}]' (default via 192.168.31.1)")
+    assert designer_fix(fix) == ("add a default route via 192.168.31.1 in namespace gateway"
+                                 " (select gateway, Inspector › Routes)")
+    plain = fix.replace("namespace gateway", "net1")
+    assert designer_fix(plain) == ("add a default route via 192.168.31.1 in net1 (select net1,"
+                                   " Inspector › Routes)")
+
+
 def test_a_missing_parent_offers_the_parents_that_would_do(window: MainWindow,
                                                            tmp_path: Path) -> None:
     _open(window, tmp_path, "wlp9s9")
