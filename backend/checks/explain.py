@@ -35,7 +35,6 @@ from netwright.backend.checks.network import (
     IpAddr,
     Network,
     Place,
-    device_words,
     fast_ip,
     lan_of,
     place_label,
@@ -50,6 +49,7 @@ from netwright.backend.checks.source import source_place, split_source
 from netwright.backend.count_words import agreeing
 from netwright.backend.dhcp.identity import shared_identity_notes
 from netwright.backend.topology.model import Ipvlan, Macvlan, Topology, Vxlan, dhcp_interfaces
+from netwright.backend.topology.sentence_names import interface_words
 from netwright.backend.topology.validate_links import vxlan_mismatch
 
 MAX_HOPS = 16
@@ -522,7 +522,7 @@ class Explainer:
         return self._follow(place, dst, route, ttl)
 
     def _route_down(self, place: Place, dst: IpAddr, key: str, taken: RouteEntry | None) -> Walk:
-        where, down = place_label(place), device_words(key)
+        where, down = place_label(place), interface_words(key)
         reason = (f"{down} is down (state: down), so {where} has no route to {dst}"
                   if taken is None else f"{down} is down (state: down), so {where} lacks its"
                   f" route to {dst} and sends it by '{taken.text}' instead")

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from netwright.backend.checks.network import AMBIGUOUS_NAMES
 from netwright.backend.checks.results import CheckResult, Pair
 from netwright.backend.count_words import counted
+from netwright.backend.topology.sentence_names import namespace_words
 
 GREEN, RED, YELLOW, DIM, RESET = "\033[32m", "\033[31m", "\033[33m", "\033[2m", "\033[0m"
 
@@ -118,8 +118,8 @@ def render_path_mtus(result: CheckResult) -> list[str]:
 
 def source_words(source: str) -> str:
     """A pair's source as a sentence names it: "namespace gateway" for a namespace whose
-    name is a word the sentences use otherwise (network.AMBIGUOUS_NAMES), else as is."""
-    return f"namespace {source}" if source in AMBIGUOUS_NAMES else source
+    name is a word the sentences use otherwise (topology.sentence_names), else as is."""
+    return namespace_words(source)
 
 
 def explanation_line(pair: Pair) -> str:

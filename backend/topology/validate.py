@@ -32,6 +32,7 @@ from netwright.backend.topology.model import (
 )
 from netwright.backend.topology.problems import ModelPath, Problem
 from netwright.backend.topology.segments import segments
+from netwright.backend.topology.sentence_names import namespace_words
 from netwright.backend.topology.validate_dad import dad_duplicate, nodad_problems
 from netwright.backend.topology.validate_existing import existing_problems
 from netwright.backend.topology.validate_impairment import impairment_problems
@@ -515,11 +516,12 @@ def warn_missing_default(t: Topology) -> Iterator[Problem]:
         # kernel, "Nexthop has invalid gateway")
         near = [(nic, gw) for nic, gw in gateways
                 if any(ipaddress.ip_address(str(gw)) in net for net in subnets)]
-        head = (f"{ns} has addresses but no default route, so anything outside its subnets"
+        named = namespace_words(ns)  # "namespace gateway has …", as the checks say it
+        head = (f"{named} has addresses but no default route, so anything outside its subnets"
                 " is 'Network is unreachable'; ")
         if not subnets:  # DHCP only: the lease decides which subnet, any NIC's may do
             near = gateways
-            head = (f"{ns} has no default route of its own: its DHCP client adds one only if"
+            head = (f"{named} has no default route of its own: its DHCP client adds one only if"
                     " the server names a router (else anything outside its subnet is 'Network"
                     " is unreachable'); ")
         if not near:

@@ -23,13 +23,14 @@ _Rewrite = Callable[[Problem, re.Match[str]], str]
 
 
 def _no_default_route(problem: Problem, found: re.Match[str]) -> str:
-    return (f"{found['ns']} has addresses but no default route, so anything outside its"
-            f" subnets is unreachable. Add a default route via {found['gw']} in {found['ns']}"
-            f" ({found['nic']}'s gateway; select {found['ns']}, Inspector › Routes)")
+    return (f"{found['named']} has addresses but no default route, so anything outside its"
+            f" subnets is unreachable. Add a default route via {found['gw']} in"
+            f" {found['named']} ({found['nic']}'s gateway; select {found['ns']}, Inspector ›"
+            " Routes)")
 
 
 def _no_near_gateway(problem: Problem, found: re.Match[str]) -> str:
-    return (f"{found['ns']} has addresses but no default route, so anything outside its"
+    return (f"{found['named']} has addresses but no default route, so anything outside its"
             " subnets is unreachable. Add a default route via a router on one of its subnets"
             f" (select {found['ns']}, Inspector › Routes); no host NIC's gateway is on them")
 
@@ -101,6 +102,10 @@ def _reserved_name(problem: Problem, found: re.Match[str]) -> str:
             f" Inspector › Name, e.g. {found['new']})")
 
 
+#: a namespace as the contract's sentences name it: "net1", or "namespace gateway" for a key
+#: that is a word they use (topology.sentence_names); ``ns`` is the key to select
+_NAMED = r"(?P<named>(?:namespace )?(?P<ns>\S+))"
+
 _BY_CODE: dict[str, list[tuple[re.Pattern[str], _Rewrite]]] = {
     "reserved-name": [(re.compile(
         r"^namespace '(?P<key>[^']+)' (?P<rest>has the name .+); rename it"
@@ -112,9 +117,9 @@ _BY_CODE: dict[str, list[tuple[re.Pattern[str], _Rewrite]]] = {
         r"^forwarding (?P<family>ipv[46]) is (?P<on>on|off) but sysctl (?P<key>\S+) is"
         r" (?P<value>\S+): keep one of them$"), _forwarding_conflict)],
     "no-default-route": [(re.compile(
-        r"^(?P<ns>\S+) has addresses but no default route.* via a router on one of its"
+        rf"^{_NAMED} has addresses but no default route.* via a router on one of its"
         r" subnets"), _no_near_gateway), (re.compile(
-        r"^(?P<ns>\S+) has addresses but no default route.*via: (?P<gw>[^}\s]+)}\]' to use"
+        rf"^{_NAMED} has addresses but no default route.*via: (?P<gw>[^}}\s]+)}}\]' to use"
         r" (?P<nic>\S+)'s gateway$"), _no_default_route)],
     "missing-parent": [
         (re.compile(r"^(?P<kind>\w+) (?P<key>\S+) needs a parent"), _parent_absent),

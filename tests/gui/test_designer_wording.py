@@ -86,6 +86,21 @@ def test_the_default_route_fix_for_a_namespace_named_gateway_is_in_the_designers
                                    " Inspector › Routes)")
 
 
+def test_no_default_route_of_a_namespace_called_gateway_is_said_in_the_designers_terms(
+        window: MainWindow, tmp_path: Path) -> None:
+    """Validation says "namespace gateway has addresses …" as the checks do; the designer's
+    sentence keeps that name and selects the namespace by its key."""
+    path = tmp_path / "gw.yaml"
+    path.write_text(DESIGN.replace("net1", "gateway").replace("PARENT", "wlp2s0"))
+    assert window.open_path(path)
+    window.problems_dock.raise_()
+    QApplication.processEvents()
+    text = _click_row(window, "no-default-route")
+    assert text == ("namespace gateway has addresses but no default route, so anything outside"
+                    " its subnets is unreachable. Add a default route via 192.168.31.1 in"
+                    " namespace gateway (wlp2s0's gateway; select gateway, Inspector › Routes)")
+
+
 def test_a_missing_parent_offers_the_parents_that_would_do(window: MainWindow,
                                                            tmp_path: Path) -> None:
     _open(window, tmp_path, "wlp9s9")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 
-from netwright.backend.topology import Document, TopologyError
+from netwright.backend.checks.explain import explain
+from netwright.backend.topology import Document, TopologyError, parse_topology
 from tests.topology.rule_cases import HEAD, check_case, problems
 
 # (id, body, code, severity, path, line, column) — lines count the two header lines.
@@ -481,6 +484,28 @@ def test_topology_raises_with_every_error() -> None:
         document.topology()
     assert {p.code for p in caught.value.problems} == {"veth-peer-missing", "missing-parent"}
     assert "(and 1 more)" in str(caught.value)
+
+
+def test_no_default_route_names_a_namespace_called_gateway_as_the_checks_do() -> None:
+    """"gateway has addresses but no default route" read as the route's gateway having
+    none; the checks already said "namespace gateway", and validation now says it too."""
+    body = """
+        host: {nics: {wlp2s0: {addresses: [192.168.31.240/24], gateway: 192.168.31.1}}}
+        namespaces: {gateway: {}, net1: {}}
+        interfaces:
+          a: {kind: ipvlan, parent: wlp2s0, mode: l2, namespace: gateway,
+             addresses: [192.168.31.5/24]}
+          b: {kind: ipvlan, parent: wlp2s0, mode: l2, namespace: net1,
+             addresses: [192.168.31.6/24]}
+        """
+    said = {p.path[1]: p.message for p in problems(body) if p.code == "no-default-route"}
+    assert said["gateway"].startswith("namespace gateway has addresses but no default route,")
+    assert said["net1"].startswith("net1 has addresses but no default route,"), said
+    topology = parse_topology(HEAD + textwrap.dedent(body).lstrip("\n"))
+    fixes = {p.predicted.fix for p in explain(topology, outside="192.0.2.1")
+             if p.source == "gateway" and p.target.label == "outside"}
+    assert fixes == {"add a default route in namespace gateway: 'routes: [{to: default, via:"
+                     " 192.168.31.1}]' (default via 192.168.31.1)"}, fixes
 
 
 def test_no_default_route_names_only_a_gateway_the_namespace_can_reach() -> None:
