@@ -29,6 +29,13 @@ def _no_default_route(problem: Problem, found: re.Match[str]) -> str:
             " Routes)")
 
 
+def _via_router(problem: Problem, found: re.Match[str]) -> str:
+    return (f"{found['named']} has addresses but no default route, so anything outside its"
+            f" subnets is unreachable. Add a default route via {found['gw']} in"
+            f" {found['named']} ({found['router']} forwards, on {found['net']}; select"
+            f" {found['ns']}, Inspector › Routes)")
+
+
 def _no_near_gateway(problem: Problem, found: re.Match[str]) -> str:
     return (f"{found['named']} has addresses but no default route, so anything outside its"
             " subnets is unreachable. Add a default route via a router on one of its subnets"
@@ -120,7 +127,9 @@ _BY_CODE: dict[str, list[tuple[re.Pattern[str], _Rewrite]]] = {
         rf"^{_NAMED} has addresses but no default route.* via a router on one of its"
         r" subnets"), _no_near_gateway), (re.compile(
         rf"^{_NAMED} has addresses but no default route.*via: (?P<gw>[^}}\s]+)}}\]' to use"
-        r" (?P<nic>\S+)'s gateway$"), _no_default_route)],
+        r" (?P<nic>\S+)'s gateway$"), _no_default_route), (re.compile(
+        rf"^{_NAMED} has addresses but no default route.*via: (?P<gw>[^}}\s]+)}}\]' to use"
+        r" (?P<router>.+), which forwards and is on (?P<net>\S+)$"), _via_router)],
     "missing-parent": [
         (re.compile(r"^(?P<kind>\w+) (?P<key>\S+) needs a parent"), _parent_absent),
         (re.compile(r"^the parent '(?P<parent>[^']+)' of (?P<key>\S+) does not exist"),

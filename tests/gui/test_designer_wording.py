@@ -101,6 +101,19 @@ def test_no_default_route_of_a_namespace_called_gateway_is_said_in_the_designers
                     " namespace gateway (wlp2s0's gateway; select gateway, Inspector › Routes)")
 
 
+def test_a_router_of_the_design_is_named_in_the_designers_terms() -> None:
+    """Without a host gateway, the warning names a namespace that forwards on the link."""
+    problem = Problem("warning", "no-default-route", ("namespaces", "client"),
+                      "client has addresses but no default route, so anything outside its"
+                      " subnets is 'Network is unreachable'; add 'routes: [{to: default, via:"
+                      " 10.0.1.1}]' to use namespace gateway, which forwards and is on"
+                      " 10.0.1.0/24")
+    assert designer_message(problem, where=False) == (
+        "client has addresses but no default route, so anything outside its subnets is"
+        " unreachable. Add a default route via 10.0.1.1 in client (namespace gateway forwards,"
+        " on 10.0.1.0/24; select client, Inspector › Routes)")
+
+
 def test_a_missing_parent_offers_the_parents_that_would_do(window: MainWindow,
                                                            tmp_path: Path) -> None:
     _open(window, tmp_path, "wlp9s9")
