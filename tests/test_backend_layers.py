@@ -16,7 +16,7 @@ from pathlib import Path
 
 BACKEND = Path(__file__).parents[1] / "backend"
 LAYERS: list[set[str]] = [
-    {"lazy_init", "record", "parent_death"},  # helpers with no network meaning
+    {"lazy_init", "record", "parent_death", "count_words"},  # helpers with no network meaning
     {"exports", "lazy_pyroute2"},
     {"topology"},
     {"outcomes"},

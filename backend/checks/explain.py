@@ -35,7 +35,6 @@ from netwright.backend.checks.network import (
     IpAddr,
     Network,
     Place,
-    device_words,
     fast_ip,
     lan_of,
     place_label,
@@ -47,8 +46,10 @@ from netwright.backend.checks.results import Disposition, Pair, Prediction, Targ
 from netwright.backend.checks.routing import RouteEntry, Routing, Table
 from netwright.backend.checks.rpfilter import ReversePath
 from netwright.backend.checks.source import source_place, split_source
+from netwright.backend.count_words import agreeing
 from netwright.backend.dhcp.identity import shared_identity_notes
 from netwright.backend.topology.model import Ipvlan, Macvlan, Topology, Vxlan, dhcp_interfaces
+from netwright.backend.topology.sentence_names import interface_words
 from netwright.backend.topology.validate_links import vxlan_mismatch
 
 MAX_HOPS = 16
@@ -268,7 +269,8 @@ class Explainer:
         stp = [key for key, link in self.net.topology.interfaces.items()
                if getattr(link, "stp", False)]
         if stp:
-            notes.append(f"bridge(s) {', '.join(stp)} run STP: a port forwards only ~30 s"
+            notes.append(f"{agreeing(len(stp), 'bridge', 'bridges')} {', '.join(stp)}"
+                         f" {agreeing(len(stp), 'runs', 'run')} STP: a port forwards only ~30 s"
                          " (twice the forward delay) after it comes up, so right after an apply"
                          " pairs through them fail although the design is sound")
         return notes
@@ -520,7 +522,7 @@ class Explainer:
         return self._follow(place, dst, route, ttl)
 
     def _route_down(self, place: Place, dst: IpAddr, key: str, taken: RouteEntry | None) -> Walk:
-        where, down = place_label(place), device_words(key)
+        where, down = place_label(place), interface_words(key)
         reason = (f"{down} is down (state: down), so {where} has no route to {dst}"
                   if taken is None else f"{down} is down (state: down), so {where} lacks its"
                   f" route to {dst} and sends it by '{taken.text}' instead")

@@ -18,8 +18,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cache
 
-from netwright.backend.checks.network import Network, device_words, lan_of
+from netwright.backend.checks.network import Network, lan_of
 from netwright.backend.topology.model import Ipvlan, Macvlan, Veth, Vxlan
+from netwright.backend.topology.sentence_names import interface_words
 
 
 class Layer2:
@@ -54,12 +55,12 @@ class Layer2:
     def _no_carrier_reason(self, key: str, _depth: int = 0) -> str | None:
         """Why ``key`` has no carrier, in words, or None if it has carrier."""
         if _depth > 16:
-            return f"{device_words(key)} is its own parent's parent (a loop)"
+            return f"{interface_words(key)} is its own parent's parent (a loop)"
         device = self.net.devices.get(key)
         if device is None:
-            return f"{device_words(key)} does not exist"
+            return f"{interface_words(key)} does not exist"
         if not device.up:
-            return f"{device_words(key)} is down (state: down)"
+            return f"{interface_words(key)} is down (state: down)"
         if self.carrier(key):
             return None
         link = self.net.link(key)
@@ -71,11 +72,11 @@ class Layer2:
         parent = getattr(link, "parent", None)
         if parent is not None:
             inner = (self.no_carrier_reason(parent, _depth + 1)
-                     or f"{device_words(parent)} has no carrier")
-            return f"{device_words(key)} inherits its parent's carrier, and {inner}"
+                     or f"{interface_words(parent)} has no carrier")
+            return f"{interface_words(key)} inherits its parent's carrier, and {inner}"
         if device.kind == "bridge":
             return f"bridge {key} has no port with carrier"
-        return f"{device_words(key)} has no carrier"
+        return f"{interface_words(key)} has no carrier"
 
     # -- the three moves -----------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from netwright.backend.checks.host_routes import HostRoutes
 from netwright.backend.topology.model import Interface, Topology, static_addresses
+from netwright.backend.topology.sentence_names import namespace_words
 
 IpIf = ipaddress.IPv4Interface | ipaddress.IPv6Interface
 IpAddr = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -66,17 +67,6 @@ def lan_of(nic: str) -> str:
     return f"@lan:{nic}"
 
 
-#: Words the checks' sentences use for what is no namespace ("the gateway", "its parent",
-#: "the router", "the sender" …). In a sentence, a namespace with such a key is called
-#: "namespace gateway", so "namespace gateway has no route to …" cannot read as the route's
-#: gateway having none. ("host" and "outside" are refused as names by validation.)
-AMBIGUOUS_NAMES = frozenset({
-    "gateway", "router", "parent", "peer", "self", "bridge", "port", "lan", "nic", "uplink",
-    "underlay", "remote", "local", "default", "all", "any", "kernel", "source", "sender",
-    "target", "reply", "request", "nothing", "it", "the",
-})
-
-
 def place_name(place: Place) -> str:
     """A place as a row or target label names it: ``host``, ``outside`` or the namespace's
     key (a JSON pair's ``source``, which the designer matches against its namespaces)."""
@@ -91,15 +81,9 @@ def place_name(place: Place) -> str:
 
 def place_label(place: Place) -> str:
     """A place as a sentence names it: its name, or "namespace KEY" where the key is a word
-    the sentences use otherwise (``AMBIGUOUS_NAMES``)."""
+    the sentences use otherwise (topology.sentence_names, which validation words by too)."""
     name = place_name(place)
-    return f"namespace {name}" if place is not None and place in AMBIGUOUS_NAMES else name
-
-
-def device_words(key: str) -> str:
-    """An interface key at the head of a sentence: "interface gateway is down" for a key
-    that is a word the sentences use otherwise (``AMBIGUOUS_NAMES``), else the key."""
-    return f"interface {key}" if key in AMBIGUOUS_NAMES else key
+    return name if place is None else namespace_words(name)
 
 
 def place_owns(place: Place) -> str:

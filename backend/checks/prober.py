@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from netwright.backend.checks import icmp
 from netwright.backend.checks.netns import NamespaceError, entered, ping_group_allowed
 from netwright.backend.checks.results import Observation
+from netwright.backend.count_words import counted
 
 if TYPE_CHECKING:
     from netwright.backend.checks.spread import ProbeWorkers
@@ -232,7 +233,7 @@ class EchoProber:
                 await self._send_all(state, sockets, pending)
                 if self.progress:
                     self.progress(len(probes) - state.remaining, len(probes),
-                                  f"{len(pending)} probe(s) sent, waiting for replies")
+                                  f"{counted(len(pending), 'probe')} sent, waiting for replies")
                 if state.remaining:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(state.done.wait(), self.timeout)
@@ -241,7 +242,7 @@ class EchoProber:
                     break
                 if attempt < self.retries and self.progress:
                     self.progress(len(probes) - len(pending), len(probes),
-                                  f"retrying {len(pending)} probe(s) without a reply")
+                                  f"retrying {counted(len(pending), 'probe')} without a reply")
         finally:
             for sock in sockets.values():
                 loop.remove_reader(sock.fileno())

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from netwright.backend.checks.network import AMBIGUOUS_NAMES
 from netwright.backend.checks.results import CheckResult, Pair
+from netwright.backend.count_words import counted
+from netwright.backend.topology.sentence_names import namespace_words
 
 GREEN, RED, YELLOW, DIM, RESET = "\033[32m", "\033[31m", "\033[33m", "\033[2m", "\033[0m"
 
@@ -117,8 +118,8 @@ def render_path_mtus(result: CheckResult) -> list[str]:
 
 def source_words(source: str) -> str:
     """A pair's source as a sentence names it: "namespace gateway" for a namespace whose
-    name is a word the sentences use otherwise (network.AMBIGUOUS_NAMES), else as is."""
-    return f"namespace {source}" if source in AMBIGUOUS_NAMES else source
+    name is a word the sentences use otherwise (topology.sentence_names), else as is."""
+    return namespace_words(source)
 
 
 def explanation_line(pair: Pair) -> str:
@@ -244,7 +245,7 @@ def render(result: CheckResult, colour: bool = False) -> str:
     if result.probed:
         bad = len(result.mismatches)
         lines.append("")
-        lines.append(f"{total} pair(s) probed; predicted == observed for {total - bad}"
-                     + (f"; {bad} MISMATCH(ES)" if bad else ""))
+        lines.append(f"{counted(total, 'pair')} probed; predicted == observed for {total - bad}"
+                     + (f"; {counted(bad, 'MISMATCH', 'MISMATCHES')}" if bad else ""))
     lines += [f"note: {n}" for n in result.notes]
     return "\n".join(lines)

@@ -35,6 +35,7 @@ from netwright.backend.checks.results import CheckResult, Observation, Pair
 from netwright.backend.checks.services import from_outside, responders_needed, with_services
 from netwright.backend.checks.source import split_source
 from netwright.backend.checks.spread import ProbeWorkers
+from netwright.backend.count_words import agreeing, counted
 from netwright.backend.dhcp.identity import shared_identity_notes
 from netwright.backend.dhcp.substitute import with_leases
 from netwright.backend.kernel.descriptors import allow_open_files
@@ -117,7 +118,8 @@ class CheckOptions:
                  "neighbour_budget", "probe", "size", "source"}
         unknown = set(data) - known
         if unknown:
-            raise CheckOptionsError(f"unknown check option(s): {', '.join(sorted(unknown))}")
+            raise CheckOptionsError(f"unknown check {agreeing(len(unknown), 'option', 'options')}:"
+                                    f" {', '.join(sorted(unknown))}")
         return cls(**data)
 
 
@@ -333,7 +335,7 @@ async def _run_check(
         notes += [n for n in shared_identity_notes(subject.topology) if n not in notes]
     if not options.probe or not pairs:
         return result
-    report(0, len(pairs), f"predicted {len(pairs)} pair(s); probing")
+    report(0, len(pairs), f"predicted {counted(len(pairs), 'pair')}; probing")
     # an echo socket per namespace and version, and a netlink socket per namespace to pin
     allow_open_files(3 * len(explainer.sources()) + 64)
     begun = time.perf_counter()
@@ -425,7 +427,7 @@ async def _run_check(
     result.probed = True
     timings["total"] = time.perf_counter() - started
     if progress:  # counting them is not free (40 ms for a mesh of 200)
-        progress(len(pairs), len(pairs), f"{len(result.mismatches)} mismatch(es)")
+        progress(len(pairs), len(pairs), counted(len(result.mismatches), "mismatch", "mismatches"))
     return result
 
 

@@ -30,6 +30,7 @@ from collections.abc import AsyncIterator
 from netwright.backend.checks.probe_worker import Share, observations, request, send_sockets
 from netwright.backend.checks.prober import EchoProber, Key, Probe
 from netwright.backend.checks.results import Observation
+from netwright.backend.count_words import agreeing, counted
 
 #: After this process's own share is done, a worker gets the probes' own wait (timeout ×
 #: attempts) plus this many times the time the share took, and at least GRACE seconds more.
@@ -68,7 +69,7 @@ async def run_spread(prober: EchoProber, sockets: dict[Key, socket.socket],
                 taken[-1] = (share, started, f"(PID {started.pid}) could not be asked"
                                              f" ({exc.strerror or exc})")
         if prober.progress:
-            prober.progress(0, len(probes), f"{len(probes)} probe(s) sent from"
+            prober.progress(0, len(probes), f"{counted(len(probes), 'probe')} sent from"
                             f" {len(shares)} processes, waiting for replies")
         own_share = [probes[i] for i in shares[0]]
         for index, seen in zip(shares[0], await _probe_here(quiet, sockets, refused, own_share),
@@ -86,8 +87,10 @@ async def run_spread(prober: EchoProber, sockets: dict[Key, socket.socket],
                         results[index] = seen
                     continue
                 failure = f"(PID {worker.pid}) {answer}"
-            prober.notes.append(f"a probe worker process {failure}: its {len(share)}"
-                                " probe(s) were sent again from this process")
+            sent = counted(len(share), "probe")
+            prober.notes.append(f"a probe worker process {failure}: its {sent}"
+                                f" {agreeing(len(share), 'was', 'were')} sent again from this"
+                                " process")
             again = await _probe_here(quiet, sockets, {}, [probes[i] for i in share],
                                       first_sequence=AGAIN_FROM)
             for index, seen in zip(share, again, strict=True):

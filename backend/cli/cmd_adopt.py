@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from netwright.backend.count_words import counted
 from netwright.backend.topology.problems import NetwrightError
 
 
@@ -58,7 +59,9 @@ def _confirm(name: str, texts: list[str], yes: bool) -> None:
 
     try:
         with ctrl_c_raises():  # the backend's path asks inside asyncio.run
-            answer = typed_input(f"Adopt these {len(texts)} object(s)? [y/N] ").strip().lower()
+            question = ("Adopt this object?" if len(texts) == 1
+                        else f"Adopt these {counted(len(texts), 'object')}?")
+            answer = typed_input(f"{question} [y/N] ").strip().lower()
     except (KeyboardInterrupt, EOFError):
         print()
         answer = ""

@@ -16,6 +16,7 @@ from typing import Any
 
 from netwright.backend.cli.argparser import Parser
 from netwright.backend.cli.terminal import emit_json
+from netwright.backend.count_words import agreeing, counted
 
 EXIT_OK = 0
 EXIT_NOT_OK = 1
@@ -116,12 +117,13 @@ def _said_renewed(args: argparse.Namespace, asked: int, dhcp_interfaces: int) ->
     if args.json:
         emit_json({"topology": args.name, "asked": asked})
     elif asked:
-        print(f"{args.name}: asked {asked} DHCP client(s) to renew")
+        print(f"{args.name}: asked {counted(asked, 'DHCP client')} to renew")
     elif not dhcp_interfaces:
         print(f"{args.name}: no interface gets its address from DHCP: nothing to renew")
     else:
-        print(f"{args.name}: no DHCP client runs for its {dhcp_interfaces} dhcp interface(s):"
-              " apply again to start them")
+        print(f"{args.name}: no DHCP client runs for its"
+              f" {counted(dhcp_interfaces, 'dhcp interface')}: apply again to start"
+              f" {agreeing(dhcp_interfaces, 'it', 'them')}")
     return EXIT_OK if asked or not dhcp_interfaces else EXIT_NOT_OK
 
 

@@ -14,6 +14,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from netwright.backend.count_words import counted
+
 if TYPE_CHECKING:
     from netwright.backend.outcomes.provenance import Provenance
 
@@ -76,7 +78,7 @@ def _start(args: argparse.Namespace) -> int:
     from netwright.backend.service.lab import lab_idle_seconds, running_lab_pid
 
     deployed = asyncio.run(start())
-    print(f"the lab is running ({len(deployed)} deployment(s))")
+    print(f"the lab is running ({counted(len(deployed), 'deployment')})")
     pid = running_lab_pid()
     idle = lab_idle_seconds(pid) if pid else 0
     if idle:

@@ -17,6 +17,8 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from netwright.backend.count_words import counted
+
 if TYPE_CHECKING:
     from netwright.backend.topology.model import Topology
     from netwright.backend.topology.problems import Problem
@@ -245,7 +247,8 @@ def report_destroyed(name: str, result: Any, as_json: bool, **extra: Any) -> Non
     if as_json:
         emit_json({**result.to_json(), "destroyed": True, **extra})
     else:
-        print(f"destroyed {name} ({len(result.plan.steps)} step(s), {result.seconds:.2f} s)")
+        steps = counted(len(result.plan.steps), "step")
+        print(f"destroyed {name} ({steps}, {result.seconds:.2f} s)")
         for note in result.plan.notes:  # e.g. what was left because it is not ours
             print(f"  * {note}")
 
@@ -255,7 +258,7 @@ def report_applied(result: Any, as_json: bool) -> None:
     if as_json:
         emit_json({**result.to_json(), "applied": True})
     else:
-        print(f"applied {len(result.plan.steps)} step(s) in {result.seconds:.2f} s")
+        print(f"applied {counted(len(result.plan.steps), 'step')} in {result.seconds:.2f} s")
 
 
 def report_kept(name: str, as_json: bool) -> None:
@@ -270,7 +273,7 @@ def report_restored(name: str, result: Any, as_json: bool) -> None:
         emit_json({**result.to_json(), "restored": True})
     else:
         print(f"restored the previous configuration of {name}"
-              f" ({len(result.plan.steps)} step(s), {result.seconds:.2f} s)")
+              f" ({counted(len(result.plan.steps), 'step')}, {result.seconds:.2f} s)")
 
 
 ANSWER_MARGIN = 2.0

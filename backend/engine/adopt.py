@@ -13,6 +13,7 @@ from __future__ import annotations
 from pyroute2.netlink.rtnl import RTM_GETLINK, RTM_NEWLINK
 from pyroute2.netlink.rtnl.ifinfmsg import ifinfmsg
 
+from netwright.backend.count_words import agreeing
 from netwright.backend.engine.store import Store
 from netwright.backend.engine.target import Target
 from netwright.backend.kernel.encode import ifinfomsg as ifinfomsg_request
@@ -166,10 +167,12 @@ def refuse_release(previous: Topology | None, topology: Topology) -> None:
              if ns.existing and key in previous.namespaces
              and not previous.namespaces[key].existing]
     if back:
+        them = agreeing(len(back), "it", "them")
         raise ConflictError(
-            f"{', '.join(back)} belong(s) to topology {topology.name} (adopted or made by it)"
-            " but the design marks them existing: applying it would delete them. Take"
-            " 'existing: true' out of the design, or destroy and apply again to let them go")
+            f"{', '.join(back)} {agreeing(len(back), 'belongs', 'belong')} to topology"
+            f" {topology.name} (adopted or made by it) but the design marks {them} existing:"
+            f" applying the design would delete {them}. Take 'existing: true' out of the"
+            f" design, or destroy and apply again to let {them} go")
 
 
 def preview(store: Store, target: Target, name: str, keys: list[str]) -> list[Adoption]:

@@ -17,6 +17,7 @@ import json
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
+from netwright.backend.count_words import counted
 from netwright.backend.engine import ops
 from netwright.backend.engine.desired import Desired
 from netwright.backend.kernel import netns
@@ -125,7 +126,7 @@ class TablePlanner:
         verb = "create" if seen is None else "replace"
         changes = "" if seen is None else self._changes(where, want, seen)
         return [Step(action, key, f"{verb} nftables table {want.family}"
-                     f" {want.name} in {place} ({rules} rule{'s' if rules != 1 else ''})"
+                     f" {want.name} in {place} ({counted(rules, 'rule')})"
                      + changes,
                      ops.NftReplace(ops.PHASE_NFT, where, family=want.family,
                                     name=want.name, commands=_frozen(want), marker=want.marker))]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 
+from netwright.backend.count_words import agreeing
 from netwright.backend.lab.lans import overlap
 from netwright.backend.topology.model import HostNic, Topology
 
@@ -32,7 +33,7 @@ def shared_lan_notes(topology: Topology, nics: dict[str, HostNic], uplink: str |
 
 def _sentence(mine: str, nic: HostNic, other: str, theirs: HostNic, *, uplink: str | None,
               owners: list[str]) -> str:
-    who = f"deployment{'s' if len(owners) > 1 else ''} {', '.join(owners)}"
+    who = f"{agreeing(len(owners), 'deployment', 'deployments')} {', '.join(owners)}"
     shared = sorted(_ips(nic) & _ips(theirs))
     if shared:
         held = (f"the lab host already holds {', '.join(shared)} on {other} (the NIC {who}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from netwright.backend.count_words import counted
 from netwright.backend.outcomes.change import Change
 from netwright.backend.outcomes.provenance import Provenance
 from netwright.backend.record import field, record, replace
@@ -96,7 +97,7 @@ class Plan:
             return "\n".join([f"{self.topology}: nothing to do, the kernel already matches the"
                               " topology", *notes, *warnings])
         marks = {"create": "+", "modify": "~", "delete": "-"}
-        lines = [f"{self.topology}: {len(self.steps)} step(s)"]
+        lines = [f"{self.topology}: {counted(len(self.steps), 'step')}"]
         lines += [f"  {marks[s.action]} {s.text}" for s in self.steps]
         return "\n".join([*lines, *notes, *warnings])
 

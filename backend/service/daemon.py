@@ -23,6 +23,7 @@ from dbus_fast.auth import UID_NOT_SPECIFIED, AuthExternal
 from dbus_fast.constants import NameFlag, RequestNameReply
 from dbus_fast.errors import DBusError
 
+from netwright.backend.count_words import counted
 from netwright.backend.engine import Target, default_state_dir
 from netwright.backend.service import names
 from netwright.backend.service.authority import Authority, LabAuthority, PolkitAuthority
@@ -179,11 +180,11 @@ async def serve(args: argparse.Namespace) -> int:
     stopping = asyncio.ensure_future(stop.wait())
     await asyncio.wait([disconnected, stopping], return_when=asyncio.FIRST_COMPLETED)
     if stop.is_set():
-        log.info("stopping on %s: cancelling %d running job(s)", received[0],
-                 len(interface.jobs.running()))
+        log.info("stopping on %s: cancelling %s", received[0],
+                 counted(len(interface.jobs.running()), "running job"))
     else:
-        log.warning("the bus went away: cancelling %d running job(s)",
-                    len(interface.jobs.running()))
+        log.warning("the bus went away: cancelling %s",
+                    counted(len(interface.jobs.running()), "running job"))
     interface.trials.stop()  # the next netwrightd (or NetworkManager's timer) takes over
     await interface.jobs.shutdown(SHUTDOWN_TIMEOUT_SECONDS)
     if target.host_netns is not None:  # the lab's DHCP helpers must not outlive its backend

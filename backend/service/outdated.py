@@ -17,6 +17,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 
+from netwright.backend.count_words import agreeing, counted
 from netwright.backend.service import names
 from netwright.backend.service.calls import BusError
 from netwright.backend.service.codefiles import CodeFiles
@@ -66,7 +67,7 @@ class OutdatedGuard:
         if self._deployed is None:
             lab = False
             then = ("it stops now, and the next command starts the new version" if exiting
-                    else f"it stops once its {running} running job(s) end, and the next"
+                    else f"it stops once its {_jobs_end(running)}, and the next"
                          " command after that starts the new version")
         else:
             lab = True
@@ -105,6 +106,11 @@ class OutdatedGuard:
         self._stop()
 
 
+def _jobs_end(running: int) -> str:
+    """"1 running job ends", "2 running jobs end": the verb agrees with the count."""
+    return f"{counted(running, 'running job')} {agreeing(running, 'ends', 'end')}"
+
+
 def _lab_then(running: int, held: list[str]) -> str:
     if held:
         listed = ", ".join(held)
@@ -112,7 +118,7 @@ def _lab_then(running: int, held: list[str]) -> str:
                 f" {'that network' if len(held) == 1 else 'those networks'}):"
                 " `netwright lab stop` ends it, and the next command then starts the new lab")
     if running:
-        return (f"it stops once its {running} running job(s) end, if nothing is deployed in"
+        return (f"it stops once its {_jobs_end(running)}, if nothing is deployed in"
                 " it then (else `netwright lab stop` ends it), and the next command after"
                 " that starts the new lab")
     return "it stops now, and the next command starts the new lab"

@@ -33,6 +33,7 @@ from netwright.backend.topology.model import (
 from netwright.backend.topology.problems import ModelPath, Problem
 from netwright.backend.topology.segments import segments
 from netwright.backend.topology.validate_dad import dad_duplicate, nodad_problems
+from netwright.backend.topology.validate_default_route import warn_missing_default
 from netwright.backend.topology.validate_existing import existing_problems
 from netwright.backend.topology.validate_impairment import impairment_problems
 from netwright.backend.topology.validate_links import link_problems
@@ -498,39 +499,6 @@ def warn_parent_isolation(t: Topology) -> Iterator[Problem]:
                                f" parent. If the host must talk to {key}, give the host its own"
                                f" {link.kind} on {link.parent} and put {near[0].ip} there")
                 break
-
-
-def warn_missing_default(t: Topology) -> Iterator[Problem]:
-    gateways = [(nic, h.gateway) for nic, h in t.host.nics.items() if h.gateway]
-    if not gateways:
-        return
-    for ns, namespace in t.namespaces.items():
-        links = [link for link in t.interfaces.values() if link.namespace == ns]
-        if not any(link.addresses for link in links):
-            continue
-        if any(route.to == "default" for route in namespace.routes):
-            continue
-        subnets = [a.network for link in links for a in static_addresses(link)]
-        # a gateway the namespace can reach: on one of its subnets (another is refused by the
-        # kernel, "Nexthop has invalid gateway")
-        near = [(nic, gw) for nic, gw in gateways
-                if any(ipaddress.ip_address(str(gw)) in net for net in subnets)]
-        head = (f"{ns} has addresses but no default route, so anything outside its subnets"
-                " is 'Network is unreachable'; ")
-        if not subnets:  # DHCP only: the lease decides which subnet, any NIC's may do
-            near = gateways
-            head = (f"{ns} has no default route of its own: its DHCP client adds one only if"
-                    " the server names a router (else anything outside its subnet is 'Network"
-                    " is unreachable'); ")
-        if not near:
-            yield _warning("no-default-route", ("namespaces", ns),
-                           f"{head}add a default route via a router on one of its subnets"
-                           " (no host NIC's gateway is on them)")
-            continue
-        nic, gateway = near[0]
-        yield _warning("no-default-route", ("namespaces", ns),
-                       f"{head}add 'routes: [{{to: default, via: {gateway}}}]' to use"
-                       f" {nic}'s gateway")
 
 
 def warn_dhcp_client_id(t: Topology) -> Iterator[Problem]:

@@ -36,11 +36,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netwright.backend.count_words import counted
 from netwright.gui.canvas.focus_ring import FocusRing
 from netwright.gui.canvas.theme import Theme
 from netwright.gui.docks.fix_bar import FixBar
 from netwright.gui.model.chain_words import Getter, designer_chains
-from netwright.gui.model.counted import counted
 from netwright.gui.model.fixes import Fix
 from netwright.gui.model.wording import designer_fix
 
@@ -138,7 +138,7 @@ def column_order(pairs: list[dict[str, Any]], sources: list[str]) -> list[str]:
 
 
 def pair_count(pairs: list[dict[str, Any]]) -> str:
-    """How many pairs a check has, as the command line counts them ("19 pair(s) probed"):
+    """How many pairs a check has, as the command line counts them ("19 pairs probed"):
     a place's pairs with its own addresses too, which the matrix leaves blank (its
     diagonal), so the heading says how many of the total they are."""
     own = sum(1 for p in pairs if p.get("role") == "self")

@@ -28,6 +28,9 @@ from netwright.gui.model.snapshot import Snapshot
 from netwright.gui.model.value_fixes import VALUE_CODES, value_options
 
 Getter = Callable[[tuple[Any, ...]], Any]
+#: the router of the design a no-route sentence names: validation's, then the explainer's
+ROUTER_NAMED = re.compile(r"via: (?P<via>[^}\s]+)\}\]' to use (?P<router>.+?), which forwards"
+                          r"|\(default via (?P<via2>[^)\s]+)\): (?P<router2>.+?) forwards")
 STATE_UP = re.compile(r"set 'state: up' on (\S+)")
 FORWARDING_OFF = re.compile(r"'sysctls: \{net\.ipv(?P<family>[46])\.[\w.]*forward\w*: 1\}' on"
                             r" namespace (?P<namespace>\S+)|^enable net\.ipv(?P<host>[46])\.\S*"
@@ -55,7 +58,7 @@ def problem_fix(snapshot: Snapshot, get: Getter, problem: Problem) -> Fix | None
     if problem.code == MACVLAN_ON_WIFI and snapshot.kind_of(key) == "macvlan":
         return _kind_fix(get, key, "ipvlan")
     if problem.code == "no-default-route" and key in snapshot.namespaces:
-        return default_route_fix(snapshot, get, key)
+        return default_route_fix(snapshot, get, key, problem.message)
     if problem.code == "parent-mixed-kinds" and key in snapshot.interfaces:
         parent = snapshot.interfaces[key].get("parent")
         kind = snapshot.kind_of(key)
@@ -127,7 +130,7 @@ def pair_fix(snapshot: Snapshot, get: Getter, pair: dict[str, Any],
     disposition = predicted.get("disposition")
     source = str(pair.get("source") or "")
     if disposition == "no_route" and source in snapshot.namespaces:
-        return default_route_fix(snapshot, get, source)
+        return default_route_fix(snapshot, get, source, str(predicted.get("fix") or ""))
     text = str(predicted.get("fix") or "")
     if disposition == "link_down":
         return up_fix(snapshot, STATE_UP.search(text))
@@ -157,8 +160,12 @@ def pair_fix(snapshot: Snapshot, get: Getter, pair: dict[str, Any],
     return None
 
 
-def default_route_fix(snapshot: Snapshot, get: Getter, namespace: str) -> Fix | None:
-    """A default route in ``namespace`` via the host NIC's gateway on one of its subnets."""
+def default_route_fix(snapshot: Snapshot, get: Getter, namespace: str,
+                      said: str = "") -> Fix | None:
+    """A default route in ``namespace`` via the host NIC's gateway on one of its subnets,
+    else via the router of the design that ``said`` (the warning, or the check's fix) names:
+    "… via: 10.0.1.1}]' to use namespace gateway, which forwards …" (validation), "… (default
+    via 10.2.0.1): r forwards …" (the explainer)."""
     routes = get(("namespaces", namespace, "routes")) or []
     if any(isinstance(r, dict) and r.get("to") == "default" for r in routes):
         return None
@@ -180,7 +187,17 @@ def default_route_fix(snapshot: Snapshot, get: Getter, namespace: str) -> Fix | 
                                " gateway)",
                                (Edit(("namespaces", namespace, "routes"),
                                      [*[dict(r) for r in routes], route]),))
-    return None
+    named = ROUTER_NAMED.search(said)
+    if named is None:
+        return None
+    via, router = named["via"] or named["via2"], named["router"] or named["router2"]
+    try:
+        ipaddress.ip_address(via)
+    except ValueError:
+        return None
+    return Fix(f"Add a default route in {namespace} via {via} ({router} forwards)",
+               (Edit(("namespaces", namespace, "routes"),
+                     [*[dict(r) for r in routes], {"to": "default", "via": via}]),))
 
 
 def _kind_fix(get: Getter, key: str, kind: str) -> Fix:

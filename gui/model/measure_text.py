@@ -9,8 +9,8 @@ asks ("asked 10 Mbit/s, measured 9.56 Mbit/s"), flagged when outside tolerance.
 
 from __future__ import annotations
 
+from netwright.backend.count_words import counted
 from netwright.backend.measure.result import TOLERANCE, MeasureResult, format_rate
-from netwright.gui.model.counted import counted
 from netwright.gui.model.snapshot import Snapshot
 
 #: The flag after a measurement that disagrees with the design.

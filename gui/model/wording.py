@@ -23,13 +23,21 @@ _Rewrite = Callable[[Problem, re.Match[str]], str]
 
 
 def _no_default_route(problem: Problem, found: re.Match[str]) -> str:
-    return (f"{found['ns']} has addresses but no default route, so anything outside its"
-            f" subnets is unreachable. Add a default route via {found['gw']} in {found['ns']}"
-            f" ({found['nic']}'s gateway; select {found['ns']}, Inspector › Routes)")
+    return (f"{found['named']} has addresses but no default route, so anything outside its"
+            f" subnets is unreachable. Add a default route via {found['gw']} in"
+            f" {found['named']} ({found['nic']}'s gateway; select {found['ns']}, Inspector ›"
+            " Routes)")
+
+
+def _via_router(problem: Problem, found: re.Match[str]) -> str:
+    return (f"{found['named']} has addresses but no default route, so anything outside its"
+            f" subnets is unreachable. Add a default route via {found['gw']} in"
+            f" {found['named']} ({found['router']} forwards, on {found['net']}; select"
+            f" {found['ns']}, Inspector › Routes)")
 
 
 def _no_near_gateway(problem: Problem, found: re.Match[str]) -> str:
-    return (f"{found['ns']} has addresses but no default route, so anything outside its"
+    return (f"{found['named']} has addresses but no default route, so anything outside its"
             " subnets is unreachable. Add a default route via a router on one of its subnets"
             f" (select {found['ns']}, Inspector › Routes); no host NIC's gateway is on them")
 
@@ -101,6 +109,10 @@ def _reserved_name(problem: Problem, found: re.Match[str]) -> str:
             f" Inspector › Name, e.g. {found['new']})")
 
 
+#: a namespace as the contract's sentences name it: "net1", or "namespace gateway" for a key
+#: that is a word they use (topology.sentence_names); ``ns`` is the key to select
+_NAMED = r"(?P<named>(?:namespace )?(?P<ns>\S+))"
+
 _BY_CODE: dict[str, list[tuple[re.Pattern[str], _Rewrite]]] = {
     "reserved-name": [(re.compile(
         r"^namespace '(?P<key>[^']+)' (?P<rest>has the name .+); rename it"
@@ -112,10 +124,12 @@ _BY_CODE: dict[str, list[tuple[re.Pattern[str], _Rewrite]]] = {
         r"^forwarding (?P<family>ipv[46]) is (?P<on>on|off) but sysctl (?P<key>\S+) is"
         r" (?P<value>\S+): keep one of them$"), _forwarding_conflict)],
     "no-default-route": [(re.compile(
-        r"^(?P<ns>\S+) has addresses but no default route.* via a router on one of its"
+        rf"^{_NAMED} has addresses but no default route.* via a router on one of its"
         r" subnets"), _no_near_gateway), (re.compile(
-        r"^(?P<ns>\S+) has addresses but no default route.*via: (?P<gw>[^}\s]+)}\]' to use"
-        r" (?P<nic>\S+)'s gateway$"), _no_default_route)],
+        rf"^{_NAMED} has addresses but no default route.*via: (?P<gw>[^}}\s]+)}}\]' to use"
+        r" (?P<nic>\S+)'s gateway$"), _no_default_route), (re.compile(
+        rf"^{_NAMED} has addresses but no default route.*via: (?P<gw>[^}}\s]+)}}\]' to use"
+        r" (?P<router>.+), which forwards and is on (?P<net>\S+)$"), _via_router)],
     "missing-parent": [
         (re.compile(r"^(?P<kind>\w+) (?P<key>\S+) needs a parent"), _parent_absent),
         (re.compile(r"^the parent '(?P<parent>[^']+)' of (?P<key>\S+) does not exist"),
@@ -144,9 +158,10 @@ _RULE = r"\{(?P<rule>[^}]*)\}"
 _RULES_PANEL = "Inspector › Forwarding, NAT and firewall"
 _PHRASES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     # the explainer's fixes (Checks dock) and any sentence that borrows them
-    (re.compile(r"add a default route in (\S+): 'routes: \[\{to: default, via: ([^}\s]+)\}\]'"
-                r" \(default via [^)]+\)"),
-     r"add a default route via \2 in \1 (select \1, Inspector › Routes)"),
+    # "in namespace gateway": the checks say so of a namespace whose key is a word they use
+    (re.compile(r"add a default route in ((?:namespace )?(\S+)): 'routes: \[\{to: default,"
+                r" via: ([^}\s]+)\}\]' \(default via [^)]+\)"),
+     r"add a default route via \3 in \1 (select \2, Inspector › Routes)"),
     (re.compile(r"add 'routes: \[\{to: default, via: ([^}\s]+)\}\]'"),
      r"add a default route via \1 (Inspector › Routes)"),
     (re.compile(r"set 'state: up' on (\S+?), the other end of (\S+)"),

@@ -14,11 +14,11 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 
+from netwright.backend.count_words import counted
 from netwright.backend.topology.problems import NetwrightError
 from netwright.gui.dialogs.adopt import AdoptDialog
 from netwright.gui.link.live import adopt
 from netwright.gui.model.commands import EditsCommand
-from netwright.gui.model.counted import counted
 from netwright.gui.model.document import Edit
 from netwright.gui.model.live_compare import compare
 

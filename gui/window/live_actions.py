@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMenu, QPushButton
 
+from netwright.backend.count_words import counted
 from netwright.backend.topology.document import Document
 from netwright.backend.topology.fastload import load_plain, to_plain
 from netwright.backend.topology.problems import NetwrightError
@@ -30,7 +31,6 @@ from netwright.gui.canvas.theme import Theme
 from netwright.gui.docks.compare import CompareView
 from netwright.gui.docks.live_inspector import ObservedPanel
 from netwright.gui.link.live import READ, LiveHostError, Observation, managed_text, observe
-from netwright.gui.model.counted import counted
 from netwright.gui.model.document import Edit, TopologyDocument
 from netwright.gui.model.edits import position
 from netwright.gui.model.live_compare import Comparison, compare, overlay

@@ -401,7 +401,7 @@ def test_stp_bridges_are_named_in_the_notes() -> None:
           pa: {kind: veth, peer: ea, master: br0}
           ea: {kind: veth, peer: pa, namespace: a, addresses: [10.0.0.1/24]}
     """))
-    assert any("br0 run STP" in note for note in explainer.notes())
+    assert any("bridge br0 runs STP" in note for note in explainer.notes())
 
 
 HOST_ROUTER = """

@@ -1,4 +1,4 @@
-"""Ctrl+C at adopt's "Adopt these N object(s)? [y/N]", asked inside asyncio.run as the
+"""Ctrl+C at adopt's "Adopt this object? [y/N]", asked inside asyncio.run as the
 backend's path asks it: asyncio's SIGINT handler only cancels the command's task, which the
 blocking read never noticed, so the first Ctrl+C was swallowed and the prompt waited on."""
 
@@ -24,6 +24,6 @@ except AdoptNotConfirmed as refused:
 
 def test_ctrl_c_at_the_adopt_prompt_adopts_nothing_at_once() -> None:
     exited, seen = interrupt_at_prompt([sys.executable, "-c", ASK_IN_ASYNCIO],
-                                       b"Adopt these 1 object(s)? [y/N]")
+                                       b"Adopt this object? [y/N]")
     assert exited == 0, seen  # it went on waiting for a line before
     assert seen.rstrip().endswith("refused: nothing adopted"), seen

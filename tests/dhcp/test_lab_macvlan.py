@@ -68,7 +68,7 @@ def test_two_children_two_leases_then_released(lab_rig: LabRig, topo: Any) -> No
     time.sleep(1.1)  # "obtained" has a resolution of one second
     renewed = netwright("dhcp", "renew", "dhcplab", "--lab", "--local",
                         "--state-dir", str(lab_rig.state_dir))
-    assert renewed.returncode == 0 and "asked 2 DHCP client(s)" in renewed.stdout, renewed
+    assert renewed.returncode == 0 and "asked 2 DHCP clients" in renewed.stdout, renewed
     deadline = time.monotonic() + 15
     while any(lease.obtained <= obtained[key] for key, lease in
               lab_rig.clients.leases("dhcplab").items()):

@@ -411,7 +411,7 @@ def test_plan_reads_the_design_from_standard_input(tmp_path: Path, clean_host: A
                              capture_output=True, text=True, check=False, cwd="/",
                              env={**os.environ, "NETWRIGHT_STATE_DIR": str(tmp_path)})
     assert planned.returncode == 0, planned.stderr
-    assert planned.stdout.startswith("vx: 11 step(s)")
+    assert planned.stdout.startswith("vx: 11 steps\n")
     assert "  ! <stdin>:7:44: warning vxlan-vni-mismatch: " in planned.stdout
 
 

@@ -9,8 +9,8 @@ from live_view import show_live_host
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from netwright.backend.count_words import counted
 from netwright.gui.docks.checks import pair_count
-from netwright.gui.model.counted import counted
 from netwright.gui.window.main import MainWindow
 
 

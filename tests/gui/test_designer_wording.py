@@ -73,6 +73,47 @@ def test_no_default_route_is_said_in_the_designers_terms(window: MainWindow,
     assert "In the file:" in tip and "routes: [" in tip
 
 
+def test_the_default_route_fix_for_a_namespace_named_gateway_is_in_the_designers_terms(
+        ) -> None:
+    """The checks name a namespace whose key is a word they use "namespace gateway"; the
+    rewrite took one word after "in" and left the route list in the Checks dock."""
+    fix = ("add a default route in namespace gateway: 'routes: [{to: default, via:"
+           " 192.168.31.1}]' (default via 192.168.31.1)")
+    assert designer_fix(fix) == ("add a default route via 192.168.31.1 in namespace gateway"
+                                 " (select gateway, Inspector › Routes)")
+    plain = fix.replace("namespace gateway", "net1")
+    assert designer_fix(plain) == ("add a default route via 192.168.31.1 in net1 (select net1,"
+                                   " Inspector › Routes)")
+
+
+def test_no_default_route_of_a_namespace_called_gateway_is_said_in_the_designers_terms(
+        window: MainWindow, tmp_path: Path) -> None:
+    """Validation says "namespace gateway has addresses …" as the checks do; the designer's
+    sentence keeps that name and selects the namespace by its key."""
+    path = tmp_path / "gw.yaml"
+    path.write_text(DESIGN.replace("net1", "gateway").replace("PARENT", "wlp2s0"))
+    assert window.open_path(path)
+    window.problems_dock.raise_()
+    QApplication.processEvents()
+    text = _click_row(window, "no-default-route")
+    assert text == ("namespace gateway has addresses but no default route, so anything outside"
+                    " its subnets is unreachable. Add a default route via 192.168.31.1 in"
+                    " namespace gateway (wlp2s0's gateway; select gateway, Inspector › Routes)")
+
+
+def test_a_router_of_the_design_is_named_in_the_designers_terms() -> None:
+    """Without a host gateway, the warning names a namespace that forwards on the link."""
+    problem = Problem("warning", "no-default-route", ("namespaces", "client"),
+                      "client has addresses but no default route, so anything outside its"
+                      " subnets is 'Network is unreachable'; add 'routes: [{to: default, via:"
+                      " 10.0.1.1}]' to use namespace gateway, which forwards and is on"
+                      " 10.0.1.0/24")
+    assert designer_message(problem, where=False) == (
+        "client has addresses but no default route, so anything outside its subnets is"
+        " unreachable. Add a default route via 10.0.1.1 in client (namespace gateway forwards,"
+        " on 10.0.1.0/24; select client, Inspector › Routes)")
+
+
 def test_a_missing_parent_offers_the_parents_that_would_do(window: MainWindow,
                                                            tmp_path: Path) -> None:
     _open(window, tmp_path, "wlp9s9")

@@ -76,3 +76,53 @@ def test_mixed_kinds_on_one_parent_are_fixed_to_the_siblings_kind(window: MainWi
     assert len(kinds) == 1, (fixed, kinds)
     assert not any(p.code == "parent-mixed-kinds" for p in window.document.problems)
     assert window.document.undo_stack.count() == 2
+
+
+ROUTED = """netwright: 1
+name: routed
+namespaces:
+  client: {}
+  gateway: {forwarding: {ipv4: true}}
+  server: {}
+interfaces:
+  c0: {kind: veth, peer: r0, namespace: client, addresses: [10.0.1.2/24]}
+  r0: {kind: veth, peer: c0, namespace: gateway, addresses: [10.0.1.1/24]}
+  r1: {kind: veth, peer: s0, namespace: gateway, addresses: [10.0.2.1/24]}
+  s0: {kind: veth, peer: r1, namespace: server, addresses: [10.0.2.2/24]}
+"""
+
+
+def test_the_router_a_warning_names_is_one_click(window: MainWindow, tmp_path: Path) -> None:
+    """No host gateway: the warning names the namespace that forwards on client's link,
+    and Apply fix adds the default route via it (there was no fix to apply)."""
+    path = tmp_path / "routed.yaml"
+    path.write_text(ROUTED)
+    assert window.open_path(path)
+    window.problems_dock.raise_()
+    view = window.problems
+    row = next(i for i in range(view.topLevelItemCount())
+               if view.topLevelItem(i).text(1).startswith("namespace client"))
+    view.setCurrentItem(view.topLevelItem(row))
+    bar = window.problems_fix
+    assert bar.isVisible()
+    assert bar.label.text() == ("Fix: Add a default route in client via 10.0.1.1 (namespace"
+                                " gateway forwards)")
+    _click(bar.button)
+    assert _default_routes(window, "client") == ["10.0.1.1"]
+    assert not any(p.code == "no-default-route" and p.path == ("namespaces", "client")
+                   for p in window.document.problems)
+
+
+def test_a_predicted_cells_router_is_one_click(qtbot, window: MainWindow,  # type: ignore[no-untyped-def]
+                                               tmp_path: Path) -> None:
+    path = tmp_path / "routed.yaml"
+    path.write_text(ROUTED)
+    assert window.open_path(path)
+    checks = window.checks
+    select_unrouted_cell(qtbot, window, "server")
+    assert checks.fix_bar.isVisible(), checks.explanation.toPlainText()
+    assert checks.fix_bar.label.text().startswith(
+        "Fix: Add a default route in server via 10.0.2.1 (namespace gateway forwards"), \
+        checks.fix_bar.label.text()
+    _click(checks.fix_bar.button)
+    assert _default_routes(window, "server") == ["10.0.2.1"]

@@ -237,7 +237,7 @@ def test_the_log_writes_the_plan_with_the_warnings_in_the_designers_words() -> N
         warnings).in_file("seed.yaml")
     logged = plan_log(plan)
     assert "parent-ip-unreachable" not in logged and "no-default-route" not in logged
-    assert logged.startswith("seed: 1 step(s)\n  + create namespace net1")
+    assert logged.startswith("seed: 1 step\n  + create namespace net1")
     for warning in warnings:
         assert f"  ! warning: {designer_message(warning)}" in logged.splitlines()
     assert plan_log(Plan("seed", [])) == Plan("seed", []).render()

@@ -162,6 +162,13 @@ CHECK_DESIGNS = {
           ipvlan1: {kind: ipvlan, parent: wlp2s0, mode: l2, namespace: net1,
                     addresses: [192.168.31.5/24]}
         """,
+    "no default route in a namespace named gateway (the checks say 'namespace gateway')": """
+        host: {nics: {wlp2s0: {addresses: [192.168.31.240/24], gateway: 192.168.31.1}}}
+        namespaces: {gateway: {}}
+        interfaces:
+          ipvlan1: {kind: ipvlan, parent: wlp2s0, mode: l2, namespace: gateway,
+                    addresses: [192.168.31.5/24]}
+        """,
     "a link down, the other end of a veth down": """
         namespaces: {a: {}, b: {}}
         interfaces:

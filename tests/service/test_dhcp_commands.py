@@ -103,7 +103,7 @@ def exercise(netwright: Netwright, kernel: Kernel, netns_prefix: str, *flags: st
     time.sleep(1.1)  # "obtained" has a resolution of one second
     renewed = netwright("dhcp", "renew", *flags, "pods")
     assert renewed.returncode == 0, renewed.stderr
-    assert "asked 2 DHCP client(s) to renew" in renewed.stdout
+    assert "asked 2 DHCP clients to renew" in renewed.stdout
     deadline = time.monotonic() + 15
     while True:
         again = wait_bound(netwright, *flags)

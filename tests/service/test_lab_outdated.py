@@ -142,7 +142,7 @@ def test_a_command_given_to_an_outdated_empty_lab_is_run_by_a_new_lab(
     copied.replace_file("topology/__init__.py")  # and again: `lab start` says it too
     code, out, err = copied.run(NETWRIGHT, "lab", "start")
     assert code == 0 and RENEWED_LAB in err.splitlines(), (out, err)
-    assert "the lab is running (0 deployment(s))" in out
+    assert "the lab is running (0 deployments)" in out
     assert copied.lab.pid() not in (None, second)
 
 

@@ -87,7 +87,7 @@ def test_an_outdated_system_daemon_refuses_and_stops_once_no_job_runs(
         refusal_while_a_job_runs(copied.address, copied.package))
     sentence = str(refusal)
     assert sentence.startswith(OUTDATED_SENTENCE) and "incident" not in sentence, sentence
-    assert "it stops once its 1 running job(s) end" in sentence, sentence
+    assert "it stops once its 1 running job ends" in sentence, sentence
     assert refusal.exiting is False and refusal.deployments == ()
     assert serving, "it stopped under a running job"
     assert applied == "upg", "the running job finished"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 
-from netwright.backend.topology import Document, TopologyError
+from netwright.backend.checks.explain import explain
+from netwright.backend.topology import Document, TopologyError, parse_topology
 from tests.topology.rule_cases import HEAD, check_case, problems
 
 # (id, body, code, severity, path, line, column) — lines count the two header lines.
@@ -345,6 +348,13 @@ CASES = [
           ipvlan1: {kind: ipvlan, parent: wlp2s0, mode: l2, namespace: net1,
                     addresses: [192.168.31.5/24]}
         """, "no-default-route", "warning", "namespaces.net1", 7, 3),
+    # no host gateway, but a router of the design on the namespace's link (client's line 4)
+    ("no-default-route-via-router", """
+        namespaces: {client: {}, r: {forwarding: {ipv4: true}}}
+        interfaces:
+          c0: {kind: veth, peer: r0, namespace: client, addresses: [10.0.1.2/24]}
+          r0: {kind: veth, peer: c0, namespace: r, addresses: [10.0.1.1/24]}
+        """, "no-default-route", "warning", "namespaces.client", 3, 14),
     ("ipvlan-dhcp-no-client-id", """
         host: {nics: {wlp2s0: {}}}
         namespaces: {net1: {}}
@@ -481,6 +491,100 @@ def test_topology_raises_with_every_error() -> None:
         document.topology()
     assert {p.code for p in caught.value.problems} == {"veth-peer-missing", "missing-parent"}
     assert "(and 1 more)" in str(caught.value)
+
+
+def test_no_default_route_names_a_namespace_called_gateway_as_the_checks_do() -> None:
+    """"gateway has addresses but no default route" read as the route's gateway having
+    none; the checks already said "namespace gateway", and validation now says it too."""
+    body = """
+        host: {nics: {wlp2s0: {addresses: [192.168.31.240/24], gateway: 192.168.31.1}}}
+        namespaces: {gateway: {}, net1: {}}
+        interfaces:
+          a: {kind: ipvlan, parent: wlp2s0, mode: l2, namespace: gateway,
+             addresses: [192.168.31.5/24]}
+          b: {kind: ipvlan, parent: wlp2s0, mode: l2, namespace: net1,
+             addresses: [192.168.31.6/24]}
+        """
+    said = {p.path[1]: p.message for p in problems(body) if p.code == "no-default-route"}
+    assert said["gateway"].startswith("namespace gateway has addresses but no default route,")
+    assert said["net1"].startswith("net1 has addresses but no default route,"), said
+    topology = parse_topology(HEAD + textwrap.dedent(body).lstrip("\n"))
+    fixes = {p.predicted.fix for p in explain(topology, outside="192.0.2.1")
+             if p.source == "gateway" and p.target.label == "outside"}
+    assert fixes == {"add a default route in namespace gateway: 'routes: [{to: default, via:"
+                     " 192.168.31.1}]' (default via 192.168.31.1)"}, fixes
+
+
+ROUTED_LAB = """
+        namespaces:
+          client: {}
+          gateway: {forwarding: {ipv4: true}}
+          server: {}
+          router6: {sysctls: {net.ipv6.conf.all.forwarding: 1}}
+          pair-a: {}
+          pair-b: {}
+          routed: {routes: [{to: 10.0.0.0/8, via: 10.0.2.1}]}
+        interfaces:
+          c0: {kind: veth, peer: r0, namespace: client, addresses: [10.0.1.2/24, "fd01::2/64"]}
+          r0: {kind: veth, peer: c0, namespace: gateway, addresses: [10.0.1.1/24]}
+          br0: {kind: bridge, namespace: gateway, addresses: [10.0.2.1/24]}
+          r1: {kind: veth, peer: s0, namespace: gateway, master: br0}
+          s0: {kind: veth, peer: r1, namespace: server, addresses: [10.0.2.2/24]}
+          r2: {kind: veth, peer: d0, namespace: gateway, master: br0}
+          d0: {kind: veth, peer: r2, namespace: routed, addresses: [10.0.2.3/24]}
+          pa: {kind: veth, peer: pb, namespace: pair-a, addresses: [10.9.0.1/24]}
+          pb: {kind: veth, peer: pa, namespace: pair-b, addresses: [10.9.0.2/24]}
+          x6: {kind: veth, peer: y6, namespace: router6, addresses: ["fd01::1/64"]}
+          y6: {kind: veth, peer: x6, addresses: ["fd02::1/64"]}
+        """
+
+
+def test_without_a_host_gateway_a_router_on_the_link_is_named() -> None:
+    """No host NIC has a gateway, yet client and server sit on the links of a namespace
+    that forwards: without a default route each meets "Network is unreachable" for the
+    other's subnet, as with a gateway. The warning names the router's address there. The
+    router itself, a namespace with routes of its own, and an isolated pair (nothing beyond
+    its link) are left alone."""
+    said = {p.path[1]: p.message for p in problems(ROUTED_LAB) if p.code == "no-default-route"}
+    assert set(said) == {"client", "server"}, said
+    assert said["client"].endswith("add 'routes: [{to: default, via: 10.0.1.1}]' to use"
+                                   " namespace gateway, which forwards and is on 10.0.1.0/24")
+    assert said["server"].endswith("add 'routes: [{to: default, via: 10.0.2.1}]' to use"
+                                   " namespace gateway, which forwards and is on 10.0.2.0/24")
+
+
+def test_an_ipv6_router_by_sysctl_and_the_forwarding_host_are_routers_too() -> None:
+    said = {p.path[1]: p.message for p in problems("""
+        host: {forwarding: {ipv4: true}}
+        namespaces:
+          a: {}
+          b: {}
+          r6: {sysctls: {net.ipv6.conf.all.forwarding: 1}}
+        interfaces:
+          br0: {kind: bridge, addresses: [10.0.3.1/24]}
+          a0: {kind: veth, peer: a1, namespace: a, addresses: [10.0.3.2/24]}
+          a1: {kind: veth, peer: a0, master: br0}
+          b0: {kind: veth, peer: b1, namespace: b, addresses: ["fd05::2/64"]}
+          b1: {kind: veth, peer: b0, namespace: r6, addresses: ["fd05::1/64"]}
+        """) if p.code == "no-default-route"}
+    assert set(said) == {"a", "b"}, said
+    assert said["a"].endswith("via: 10.0.3.1}]' to use the host, which forwards and is on"
+                              " 10.0.3.0/24"), said
+    assert said["b"].endswith("via: fd05::1}]' to use r6, which forwards and is on"
+                              " fd05::/64"), said
+
+
+def test_a_gateway_out_of_reach_gives_way_to_a_router_on_the_link() -> None:
+    body = """
+        host: {nics: {wlp2s0: {addresses: [192.168.31.240/24], gateway: 192.168.31.1}}}""" \
+        + ROUTED_LAB
+    said = {p.path[1]: p.message for p in problems(body) if p.code == "no-default-route"}
+    assert said["client"].endswith("to use namespace gateway, which forwards and is on"
+                                   " 10.0.1.0/24"), said
+    # with a host gateway known, every namespace out of its reach is told, as before; a
+    # router is not told to default via another router (two would loop)
+    assert said["gateway"].endswith("(no host NIC's gateway is on them)"), said
+    assert said["pair-a"].endswith("(no host NIC's gateway is on them)"), said
 
 
 def test_no_default_route_names_only_a_gateway_the_namespace_can_reach() -> None:

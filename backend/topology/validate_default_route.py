@@ -1,0 +1,123 @@
+"""The no-default-route warning: a namespace with addresses but no way beyond its subnets.
+
+Without a default route, anything outside a namespace's subnets is "Network is unreachable";
+the warning names the route to add. It looks for somewhere to go, in this order: a host NIC's
+gateway on one of the namespace's subnets (the LAN's router), then a router of the design on
+one of them (a namespace that forwards, or the host where the design turns forwarding on).
+Designs with nowhere to go stay quiet: an isolated lab of namespaces on their own links has
+nothing beyond its subnets. Reads the model only (subnets, not links: the checks follow the
+packet).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterator, Sequence
+
+from netwright.backend.topology.fields import FORWARDING_SYSCTLS
+from netwright.backend.topology.model import Namespace, Topology, static_addresses
+from netwright.backend.topology.problems import Problem
+from netwright.backend.topology.sentence_names import namespace_words
+
+IpNet = ipaddress.IPv4Network | ipaddress.IPv6Network
+IpAddr = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def _forwards(policy: object, family: str) -> bool:
+    """Whether the design turns forwarding of ``family`` ("ipv4"/"ipv6") on there (the
+    forwarding setting, or a namespace's sysctl); left as it is counts as off."""
+    forwarding = getattr(policy, "forwarding", None)
+    sysctls: dict[str, str] = getattr(policy, "sysctls", {}) or {}
+    return bool(getattr(forwarding, family, None)) or sysctls.get(
+        FORWARDING_SYSCTLS[family]) == "1"
+
+
+def _router_on(t: Topology, ns: str, subnets: list[IpNet]) -> tuple[IpAddr, str, IpNet] | None:
+    """A router of the design on one of ``subnets`` other than ``ns``: its address there,
+    how a sentence names it, and the subnet. Namespaces first, in the design's order, then
+    the host (its NICs' own addresses are left out: an ipvlan or macvlan child never
+    reaches its parent's)."""
+    places: list[tuple[str | None, object]] = [
+        *((key, spec) for key, spec in t.namespaces.items() if key != ns), (None, t.host)]
+    for net in subnets:
+        family = f"ipv{net.version}"
+        for place, policy in places:
+            if not _forwards(policy, family):
+                continue
+            for link in t.interfaces.values():
+                if link.namespace != place:
+                    continue
+                for address in static_addresses(link):
+                    if address.ip in net:
+                        return address.ip, namespace_words(place) if place else "the host", net
+    return None
+
+
+def _head(ns: str, subnets: list[IpNet]) -> str:
+    named = namespace_words(ns)  # "namespace gateway has …", as the checks say it
+    if not subnets:  # DHCP only: the lease decides which subnet, any NIC's may do
+        return (f"{named} has no default route of its own: its DHCP client adds one only if"
+                " the server names a router (else anything outside its subnet is 'Network"
+                " is unreachable'); ")
+    return (f"{named} has addresses but no default route, so anything outside its subnets"
+            " is 'Network is unreachable'; ")
+
+
+def warn_missing_default(t: Topology) -> Iterator[Problem]:
+    """One warning per namespace with addresses and no default route that has somewhere to
+    go: see the module's opening. Without a host gateway, a namespace that routes by itself
+    (forwarding on, or routes of its own) is left to its designer: two routers told to
+    default via each other would loop."""
+    gateways = [(nic, h.gateway) for nic, h in t.host.nics.items() if h.gateway]
+    for ns, namespace in t.namespaces.items():
+        links = [link for link in t.interfaces.values() if link.namespace == ns]
+        if not any(link.addresses for link in links):
+            continue
+        if any(route.to == "default" for route in namespace.routes):
+            continue
+        subnets = [a.network for link in links for a in static_addresses(link)]
+        problem = (_with_gateway(t, ns, namespace, subnets, gateways) if gateways
+                   else _without_gateway(t, ns, namespace, subnets))
+        if problem is not None:
+            yield problem
+
+
+def _warning(ns: str, message: str) -> Problem:
+    return Problem("warning", "no-default-route", ("namespaces", ns), message)
+
+
+def _routes_itself(namespace: Namespace) -> bool:
+    return bool(namespace.routes) or any(_forwards(namespace, f) for f in FORWARDING_SYSCTLS)
+
+
+def _via_router(t: Topology, ns: str, subnets: list[IpNet]) -> str | None:
+    router = _router_on(t, ns, subnets)
+    if router is None:
+        return None
+    address, named, net = router
+    return (f"{_head(ns, subnets)}add 'routes: [{{to: default, via: {address}}}]' to use"
+            f" {named}, which forwards and is on {net}")
+
+
+def _with_gateway(t: Topology, ns: str, namespace: Namespace, subnets: list[IpNet],
+                  gateways: Sequence[tuple[str, object]]) -> Problem | None:
+    # a gateway the namespace can reach: on one of its subnets (another is refused by the
+    # kernel, "Nexthop has invalid gateway"); DHCP only: any NIC's may do
+    near = [(nic, gw) for nic, gw in gateways
+            if any(ipaddress.ip_address(str(gw)) in net for net in subnets)] if subnets \
+        else gateways
+    if near:
+        nic, gateway = near[0]
+        return _warning(ns, f"{_head(ns, subnets)}add 'routes: [{{to: default, via:"
+                            f" {gateway}}}]' to use {nic}'s gateway")
+    routed = None if _routes_itself(namespace) else _via_router(t, ns, subnets)
+    return _warning(ns, routed or f"{_head(ns, subnets)}add a default route via a router on"
+                                  " one of its subnets (no host NIC's gateway is on them)")
+
+
+def _without_gateway(t: Topology, ns: str, namespace: Namespace,
+                     subnets: list[IpNet]) -> Problem | None:
+    if not subnets or _routes_itself(namespace):
+        return None
+    routed = _via_router(t, ns, subnets)
+    return None if routed is None else _warning(ns, routed)

@@ -1,0 +1,50 @@
+"""Counts in words wherever a user reads them: "applied 1 step", "19 pairs probed", "net1
+belongs to topology lab". The CLI, the service and the checks said "1 step(s)", "19 pair(s)
+probed", "belong(s)" although each knew its count; the designer already said "3 objects".
+One module (backend/count_words.py) words them for all, and no message text writes "(s)"."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from netwright.backend.count_words import agreeing, counted
+
+ROOT = Path(__file__).parents[1]
+#: a word with its plural left to the reader: "step(s)", "MISMATCH(ES)", "belong(s)"
+LEFT_TO_THE_READER = re.compile(r"[A-Za-z]\((s|es|ies)\)", re.IGNORECASE)
+#: another helper owned this file when the rest was worded (its "part(s)" is theirs to fix)
+NOT_YET = {"backend/cli/multus_output.py"}
+
+
+def test_one_is_singular_and_more_are_plural() -> None:
+    assert [counted(n, "step") for n in (0, 1, 2)] == ["0 steps", "1 step", "2 steps"]
+    assert counted(2, "MISMATCH", "MISMATCHES") == "2 MISMATCHES"
+    assert [agreeing(n, "belongs", "belong") for n in (1, 2)] == ["belongs", "belong"]
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    """The ids of the docstring nodes (they may tell what a message said before)."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                found.add(id(body[0].value))
+    return found
+
+
+def test_no_message_leaves_a_plural_to_the_reader() -> None:
+    found = []
+    for path in sorted([*(ROOT / "backend").rglob("*.py"), *(ROOT / "gui").rglob("*.py")]):
+        relative = str(path.relative_to(ROOT))
+        if relative in NOT_YET:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = _docstrings(tree)
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                    and id(node) not in docstrings and LEFT_TO_THE_READER.search(node.value)):
+                found.append(f"{relative}:{node.lineno}: {node.value!r}")
+    assert found == []
