@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from netwright.backend.count_words import counted
 from netwright.backend.export.multus import (
     POD_IMAGE,
     MultusOptionError,
@@ -47,6 +48,7 @@ def multus_text(topology: Topology, args: argparse.Namespace) -> str:
     for note in losses:
         print(f"netwright: not carried: {note.text()}", file=sys.stderr)
     if losses and args.strict:
-        raise ExportOptionError(f"--strict: {len(losses)} part(s) of {topology.name} cannot be"
-                                " carried to Multus (listed above)")
+        parts = counted(len(losses), "part")
+        raise ExportOptionError(f"--strict: {parts} of {topology.name} cannot be carried to"
+                                " Multus (listed above)")
     return render_multus(export, args.k8s_namespace, args.image or POD_IMAGE)
