@@ -70,3 +70,33 @@ def test_default_accept_dad_of_a_namespace_counts_for_its_links(
     assert not address.get("dadfailed") and not address.get("tentative"), address
     assert run(engine.status("nodad")).ok
 
+
+DOTTED = """
+netwright: 1
+name: dotted
+namespaces:
+  a:
+    sysctls: {net.ipv4.conf.eth0/100.rp_filter: 2, net.ipv6.conf.eth0/100.accept_dad: 0,
+              net.ipv4.neigh.eth0/100.gc_stale_time: 33}
+  b: {}
+interfaces:
+  a-x: {kind: veth, name: eth0.100, namespace: a, peer: b-x, addresses: [10.8.0.1/24]}
+  b-x: {kind: veth, name: eth0.100, namespace: b, peer: a-x, addresses: [10.8.0.2/24]}
+"""
+
+
+def test_a_dotted_interface_name_in_a_sysctl_key(
+        engine: Engine, topo: Any, clean_host: Any) -> None:
+    run(engine.apply(topo(DOTTED)))
+    proc = "ip netns exec a cat /proc/sys/net"
+    assert sh(f"{proc}/ipv4/conf/eth0.100/rp_filter").strip() == "2"
+    assert sh(f"{proc}/ipv6/conf/eth0.100/accept_dad").strip() == "0"
+    assert sh(f"{proc}/ipv4/neigh/eth0.100/gc_stale_time").strip() == "33"
+    assert sh("ip netns exec a sysctl -n net.ipv4.conf.eth0/100.rp_filter").strip() == "2"
+    assert run(engine.status("dotted")).ok, "read back where it was written: no drift"
+    assert run(engine.plan(topo(DOTTED))).empty
+    sh("ip netns exec a sysctl -qw net.ipv4.conf.eth0/100.rp_filter=1")
+    status = run(engine.status("dotted"))
+    assert not status.ok
+    assert [d for o in status.objects for d in o.differences] == [
+        "set net.ipv4.conf.eth0/100.rp_filter = 2 in namespace a"]
