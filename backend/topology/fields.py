@@ -115,6 +115,9 @@ FORWARDING_SYSCTLS = {"ipv4": "net.ipv4.ip_forward", "ipv6": "net.ipv6.conf.all.
 INTERFACE_SYSCTL = re.compile(
     r"(?P<head>net\.ipv[46]\.(?:conf|neigh)\.)(?P<name>[^.]+)(?P<tail>\.[^.]+)")
 _NOT_ONE_INTERFACE = ("all", "default", "lo")
+#: What the CNI tuning plugin replaces, in a sysctl key, with the name of the interface it is
+#: chained on (after turning the key's dots into '/')
+TUNING_IFNAME = "IFNAME"
 
 
 def sysctl_interface(key: str) -> str | None:
