@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from netwright.backend.checks.network import IpAddr, Network, Place, place_label
 from netwright.backend.checks.routing import Routing
+from netwright.backend.topology.fields import interface_sysctl_key
 
 MODES = {1: "strict", 2: "loose"}
 Step = tuple[Place, str, str, str | None]
@@ -35,7 +36,7 @@ class ReversePath:
                 parts = key.split(".")
                 if len(parts) == 5 and parts[:3] == ["net", "ipv4", "conf"] \
                         and parts[4] == "rp_filter" and str(value).strip().isdigit():
-                    found[parts[3]] = int(str(value).strip())
+                    found[parts[3].replace("/", ".")] = int(str(value).strip())  # eth0/100
             if found:
                 self.values[ns] = found
         self.active = any(v for values in self.values.values() for v in values.values())
@@ -70,7 +71,7 @@ class ReversePath:
             return None
         where = place_label(place)
         setting = (f"rp_filter is {MODES[mode]} ({mode}) on {where}'s {name}: the maximum of"
-                   f" conf.all ({every}) and conf.{name} ({own})")
+                   f" conf.all ({every}) and conf.{name.replace('.', '/')} ({own})")
         route = self.routing.table(place, 4).lookup(source)
         if route is None:
             # loose filtering drops a packet with no route back too: only 0 lets it in
@@ -90,5 +91,6 @@ class ReversePath:
 def _lower(where: str, name: str, every: int, own: int, to: str) -> str:
     """The sysctls to set ``to`` a value that lets the packet in: those that filter (a 0
     already lets everything in and is not named)."""
-    keys = [key for key, value in (("all", every), (name, own)) if value]
-    return f"set {' and '.join(f'net.ipv4.conf.{key}.rp_filter' for key in keys)} {to} in {where}"
+    keys = [interface_sysctl_key("net.ipv4.conf", key, "rp_filter")
+            for key, value in (("all", every), (name, own)) if value]
+    return f"set {' and '.join(keys)} {to} in {where}"

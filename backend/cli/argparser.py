@@ -5,6 +5,9 @@ formatter asks ``shutil.get_terminal_size`` for the width: importing shutil load
 and zlib, ~3 ms of every command's start-up (issue 23). ``Parser`` gives the formatter the
 same width from ``os`` directly ($COLUMNS, else the terminal's, else 80, less argparse's 2).
 Subparsers are made of the same class (argparse uses the parent's class).
+
+``parse_command_line`` reports an unknown option with the usage of the command it was given
+to, not the top-level usage argparse shows for it.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 FALLBACK_COLUMNS = 80
 
@@ -38,3 +41,26 @@ class Parser(argparse.ArgumentParser):
         # argparse's own stubs give formatter_class only ``prog``; every HelpFormatter takes width
         formatter: Callable[..., argparse.HelpFormatter] = self.formatter_class
         return formatter(prog=self.prog, width=terminal_columns() - 2)
+
+
+def parse_command_line(parser: argparse.ArgumentParser, args: Sequence[str]) -> argparse.Namespace:
+    """``parser.parse_args(args)``, but arguments no parser knows are the error of the command
+    they follow (``netwright destroy --force x``: "usage: netwright destroy …"). argparse's
+    subparsers leave what they do not know to the top-level parser, whose error shows its
+    own usage, which says nothing about the command's options."""
+    parsed, extras = parser.parse_known_args(args)
+    if extras:
+        _command_parser(parser, parsed).error(f"unrecognized arguments: {' '.join(extras)}")
+    return parsed
+
+
+def _command_parser(parser: argparse.ArgumentParser,
+                    parsed: argparse.Namespace) -> argparse.ArgumentParser:
+    """The innermost command's parser that ``parsed`` went through (``parser`` itself when
+    no command was given)."""
+    for action in parser._actions:  # argparse keeps its subparsers nowhere public
+        if isinstance(action, argparse._SubParsersAction):
+            chosen = action.choices.get(getattr(parsed, action.dest, None) or "")
+            if isinstance(chosen, argparse.ArgumentParser):
+                return _command_parser(chosen, parsed)
+    return parser

@@ -83,6 +83,10 @@ def register(subparsers: Any) -> None:
                                 help="a change to the device of the host's default route is"
                                 " kept only if confirmed within N seconds (5 to 600; default"
                                 " 60)")
+        if name == "destroy":  # scripts pass --yes to apply and destroy alike
+            parser.add_argument("--yes", "-y", action="store_true",
+                                help="accepted as apply's: destroy never asks (it removes"
+                                " only what the deployment made)")
         parser.set_defaults(func=lambda args, f=func: _run(args, f))
 
 

@@ -29,7 +29,7 @@ import os
 import sys
 from collections.abc import Iterable, Sequence
 
-from netwright.backend.cli.argparser import Parser
+from netwright.backend.cli.argparser import Parser, parse_command_line
 from netwright.backend.cli.commands import COMMANDS
 
 EXIT_OK = 0
@@ -108,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return status
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")  # see the module's docstring
     parser = build_parser(args_list[:1])
-    args = parser.parse_args(args_list)
+    args = parse_command_line(parser, args_list)
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE

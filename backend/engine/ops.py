@@ -40,20 +40,26 @@ from netwright.backend.observe.state import RT_TABLE_MAIN, RTN_UNICAST, RTPROT_S
 from netwright.backend.record import record
 
 # Phases, in execution order: removals first (routes, addresses, links, namespaces), then
-# namespaces, links by dependency level, attributes, addresses, up/down, routes, sysctls.
+# namespaces and their own sysctls, links by dependency level, attributes, the sysctls of one
+# interface, addresses, up/down, routes, the host's sysctls. A namespace's sysctls come before
+# its links and an interface's before its addresses, as in ``export --format sh``: the kernel
+# reads net.ipv6.conf.*.accept_dad when an address is added or its link comes up, and
+# conf.default.* when a link is created, so a later write would not count for them.
 PHASE_ROUTE_DEL = 0
 PHASE_NFT_DEL = 0  # our nftables tables the design no longer has
 PHASE_ADDR_DEL = 1
 PHASE_LINK_DEL = 2  # + level offset, children before parents
 PHASE_NETNS_DEL = 9
 PHASE_NETNS_NEW = 10
-PHASE_LINK_NEW = 11  # + dependency level
+PHASE_NETNS_SYSCTL = 11  # a namespace's keys (net.ipv4.ip_forward, conf.default.*)
+PHASE_LINK_NEW = 12  # + dependency level (at most 15)
 PHASE_LINK_SET = 30
-PHASE_ADDR_NEW = 31
-PHASE_LINK_STATE = 32
-PHASE_ROUTE_NEW = 33
-PHASE_SYSCTL = 34
-PHASE_NFT = 35  # each table replaced in one nftables transaction
+PHASE_LINK_SYSCTL = 31  # one interface's keys (net.ipv6.conf.eth0.accept_dad)
+PHASE_ADDR_NEW = 32
+PHASE_LINK_STATE = 33
+PHASE_ROUTE_NEW = 34
+PHASE_SYSCTL = 35  # the host's (forwarding), once its namespaces are built
+PHASE_NFT = 36  # each table replaced in one nftables transaction
 
 def outcome_of(error: OSError | None) -> Outcome:
     if error is None:

@@ -29,6 +29,7 @@ from netwright.backend.observe.sysctls import read_sysctl
 from netwright.backend.outcomes.errors import ConflictError, HostMismatch
 from netwright.backend.outcomes.results import Action, Step
 from netwright.backend.record import field, record
+from netwright.backend.topology.fields import sysctl_interface
 
 
 @record
@@ -446,7 +447,20 @@ def _lease_reaches(state: NsState, waiting: LeaseRouteSpec) -> bool:
                for cidr in link.leased)
 
 
+def _created(b: _Builder) -> set[tuple[Where, str]]:
+    """(where, name) of every link this plan creates: the sysctls it has now (an old link of
+    that name, about to be replaced) say nothing about the new one's."""
+    made = set()
+    for step in b.steps:
+        if isinstance(step.op, ops.LinkCreate):
+            for end in (step.op.spec, step.op.peer):
+                if end is not None:
+                    made.add((end.where, end.name))
+    return made
+
+
 def _plan_routes_and_sysctls(b: _Builder) -> None:
+    created = _created(b)
     for ns in b.desired.namespaces.values():
         if ns.where in b.skip_wheres:
             continue
@@ -477,7 +491,10 @@ def _plan_routes_and_sysctls(b: _Builder) -> None:
             b.add("modify", ns.key, f"remove {route.text()} from namespace {ns.key}",
                   ops.RouteDel(ops.PHASE_ROUTE_DEL, ns.where, route=route))
         for key, value in ns.sysctls:
-            if not fresh and read_sysctl(ns.where, key) == value:
+            device = sysctl_interface(key)
+            if not fresh and (ns.where, device) not in created \
+                    and read_sysctl(ns.where, key) == value:
                 continue
+            phase = ops.PHASE_NETNS_SYSCTL if device is None else ops.PHASE_LINK_SYSCTL
             b.add(action, ns.key, f"set {key} = {value} in namespace {ns.key}",
-                  ops.SysctlSet(ops.PHASE_SYSCTL, ns.where, key=key, value=value))
+                  ops.SysctlSet(phase, ns.where, key=key, value=value))

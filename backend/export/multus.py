@@ -28,6 +28,7 @@ from netwright.backend.export.k8s_names import dns_label, is_dns_label
 from netwright.backend.observe.sysctls import FORWARDING
 from netwright.backend.topology.fields import (
     INTERFACE_SYSCTL,
+    TUNING_IFNAME,
     check_interface_name,
     sysctl_interface,
 )
@@ -443,20 +444,25 @@ class MultusMapping:
         """Namespace sysctls ride on the tuning plugin (which writes any ``net.*`` key inside
         the pod), chained after the pod's first attachment; a key of one interface
         (``net.ipv4.conf.mv2.rp_filter``) after that interface's own attachment, under its
-        name in the pod, since its file exists only once the interface does."""
+        name in the pod, since its file exists only once the interface does (as IFNAME when
+        that name has dots, which the plugin's keys cannot write)."""
         by_name = {(self.topology.interfaces[a.key].name or a.key): a for a in pod.attachments}
         for key, value in sysctls.items():
             where = f"namespaces.{pod.namespace}.sysctls.{key}"
             found = INTERFACE_SYSCTL.fullmatch(key)
+            device = sysctl_interface(key)
             written = key
             target = pod.attachments[0] if pod.attachments else None
-            if found and sysctl_interface(key) is not None:
-                target = by_name.get(found["name"])
+            if found and device is not None:
+                target = by_name.get(device)
                 if target is None:
-                    pod.notes.append(NotCarried(where, f"{found['name']} is no attachment of"
+                    pod.notes.append(NotCarried(where, f"{device} is no attachment of"
                                                 " this pod, so no tuning plugin runs on it"))
                     continue
-                written = f"{found['head']}{target.ifname}{found['tail']}"
+                # the plugin turns every dot of a key into '/', and then IFNAME into the
+                # name of its attachment: the one way to name an interface with dots
+                ifname = TUNING_IFNAME if "." in target.ifname else target.ifname
+                written = f"{found['head']}{ifname}{found['tail']}"
             if target is None:
                 pod.notes.append(NotCarried(where, "the pod has no attachment to chain the"
                                             " tuning plugin on"))

@@ -22,7 +22,12 @@ import yaml
 
 from netwright.backend.export.multus import ANNOTATION_PREFIX, client_id_of, main_plugin
 from netwright.backend.export.multus_yaml import NAD_API, NETWORKS_ANNOTATION
-from netwright.backend.topology.fields import check_interface_name
+from netwright.backend.topology.fields import (
+    INTERFACE_SYSCTL,
+    TUNING_IFNAME,
+    check_interface_name,
+    interface_sysctl_key,
+)
 from netwright.backend.topology.problems import NetwrightError
 
 _SUB_INTERFACES = {"ipvlan", "macvlan", "vlan"}
@@ -229,7 +234,8 @@ class _Importer:
                 if chained.get("mtu"):
                     link["mtu"] = int(chained["mtu"])
                 if chained.get("sysctl"):
-                    spec.setdefault("sysctls", {}).update(chained["sysctl"])
+                    spec.setdefault("sysctls", {}).update(
+                        {_named(str(k), ifname): v for k, v in chained["sysctl"].items()})
         for chained in config.get("plugins", [plugin]):
             self._not_imported(nad_name, chained)
         self.design.interfaces[key] = link
@@ -423,3 +429,12 @@ def import_multus(text: str, name: str | None = None) -> tuple[str, list[str]]:
     body = topology_yaml(data)
     header = "# Imported by `netwright import --from multus`.\n"
     return header + body, design.skipped
+
+
+def _named(key: str, ifname: str) -> str:
+    """A tuning plugin's sysctl key as the design writes it: IFNAME, which the plugin replaces
+    with the name of the interface it is chained on, is that name (its dots as '/')."""
+    found = INTERFACE_SYSCTL.fullmatch(key)
+    if found is None or found["name"] != TUNING_IFNAME:
+        return key
+    return interface_sysctl_key(found["head"].rstrip("."), ifname, found["tail"].lstrip("."))

@@ -276,7 +276,12 @@ def delete(name: str) -> bool:
 
 
 def sysctl_path(key: str) -> Path:
-    return Path("/proc/sys", *key.split("."))
+    """The file of a dotted ``key``; '/' in it stands for a dot of an interface's name
+    (``net.ipv4.conf.eth0/100.rp_filter`` is /proc/sys/net/ipv4/conf/eth0.100/rp_filter)."""
+    parts = [part.replace("/", ".") for part in key.split(".")]
+    if any(part in ("", ".", "..") for part in parts):  # validation refuses them; twice safe
+        raise OSError(errno.EINVAL, f"{key!r} is no sysctl key")
+    return Path("/proc/sys", *parts)
 
 
 def write_sysctl(name: str | None, key: str, value: str) -> None:

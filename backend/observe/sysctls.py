@@ -24,7 +24,7 @@ def read_here(key: str) -> str | None:
     """The value of ``key`` (``net.ipv4.ip_forward``) here; None where the kernel has none
     (no IPv6, br_netfilter not loaded)."""
     try:
-        return Path("/proc/sys", *key.split(".")).read_text().strip()
+        return netns.sysctl_path(key).read_text().strip()
     except OSError:
         return None
 

@@ -22,7 +22,12 @@ IFNAMSIZ = 16  # the kernel's buffer, including the terminating NUL
 # because the same patterns go into the JSON Schema, whose (ECMA) '$' has no such exception.
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _MAC = re.compile(r"^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$")
-_SYSCTL_KEY = re.compile(r"^net(\.[A-Za-z0-9_-]{1,64}){2,6}$")
+# A key under net., or a key of one interface whose name has dots, written as '/' (sysctl(8)'s
+# convention: net.ipv4.conf.eth0/100.rp_filter is /proc/sys/net/ipv4/conf/eth0.100/rp_filter).
+# '/' only ever stands between two plain words, so no part of the path becomes '.' or '..'.
+_SYSCTL_KEY = re.compile(r"^(?:net(\.[A-Za-z0-9_-]{1,64}){2,6}"
+                         r"|net\.ipv[46]\.(?:conf|neigh)\.[A-Za-z0-9_-]{1,15}(?:/[A-Za-z0-9_-]{1,15})+"
+                         r"\.[A-Za-z0-9_-]{1,64})$")
 _SYSCTL_VALUE = re.compile(r"^[A-Za-z0-9 _.:-]{0,64}$")
 # A Kubernetes node name is a DNS-1123 subdomain: lowercase labels joined by dots.
 _DNS_LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
@@ -105,22 +110,36 @@ FORWARDING_SYSCTLS = {"ipv4": "net.ipv4.ip_forward", "ipv6": "net.ipv6.conf.all.
 #: A sysctl of one interface (``net.ipv4.conf.eth0.rp_filter``): its file exists only once
 #: the interface does, so whoever writes it (the engine, ``export --format sh``, the Multus
 #: export's tuning plugin) must wait for the interface. ``all``, ``default`` and ``lo`` are
-#: there from the namespace's start.
+#: there from the namespace's start. ``name`` is as the key writes it: each dot of the
+#: interface's name as '/' (``net.ipv4.conf.eth0/100.rp_filter``).
 INTERFACE_SYSCTL = re.compile(
-    r"(?P<head>net\.ipv[46]\.(?:conf|neigh)\.)(?P<name>[^.]+)(?P<tail>\..+)")
+    r"(?P<head>net\.ipv[46]\.(?:conf|neigh)\.)(?P<name>[^.]+)(?P<tail>\.[^.]+)")
 _NOT_ONE_INTERFACE = ("all", "default", "lo")
+#: What the CNI tuning plugin replaces, in a sysctl key, with the name of the interface it is
+#: chained on (after turning the key's dots into '/')
+TUNING_IFNAME = "IFNAME"
 
 
 def sysctl_interface(key: str) -> str | None:
-    """The interface whose own file ``key`` is, None for a key of the whole namespace.
+    """The interface whose own file ``key`` is (its name as the kernel has it), None for a
+    key of the whole namespace.
 
-    >>> sysctl_interface("net.ipv4.conf.eth0.rp_filter"), sysctl_interface("net.ipv4.ip_forward")
-    ('eth0', None)
+    >>> sysctl_interface("net.ipv4.conf.eth0/100.rp_filter"), sysctl_interface("net.core.x")
+    ('eth0.100', None)
     """
     found = INTERFACE_SYSCTL.fullmatch(key)
     if found is None or found["name"] in _NOT_ONE_INTERFACE:
         return None
-    return found["name"]
+    return found["name"].replace("/", ".")
+
+
+def interface_sysctl_key(prefix: str, interface: str, setting: str) -> str:
+    """The dotted key of one interface's ``setting``, its dots written as '/'.
+
+    >>> interface_sysctl_key("net.ipv4.conf", "eth0.100", "rp_filter")
+    'net.ipv4.conf.eth0/100.rp_filter'
+    """
+    return f"{prefix}.{interface.replace('.', '/')}.{setting}"
 
 
 ADDRESS_FLAGS = ("nodad",)  # what may follow an interface's address, as in `ip addr add`
@@ -207,13 +226,32 @@ def check_mac(value: str) -> str:
 
 
 def check_sysctl_key(value: str) -> str:
-    """Only per-namespace ``net.*`` keys, with no path tricks: they become /proc/sys paths."""
+    """Only per-namespace ``net.*`` keys, with no path tricks: they become /proc/sys paths.
+    An interface whose name has dots is written with '/' (``net.ipv4.conf.eth0/100.rp_filter``);
+    its dots as dots would name a file that does not exist, so that is refused with the key to
+    write instead."""
     if not isinstance(value, str) or not _SYSCTL_KEY.fullmatch(value):
         raise PydanticCustomError(
             "invalid-sysctl",
             "'{key}' is not a network sysctl this tool can set: use a name under net.,"
             " such as net.ipv4.ip_forward",
             {"key": str(value)[:80]},
+        )
+    parts = value.split(".")
+    if parts[1] in ("ipv4", "ipv6") and parts[2] in ("conf", "neigh") and len(parts) > 5:
+        written = interface_sysctl_key(".".join(parts[:3]), ".".join(parts[3:-1]), parts[-1])
+        raise PydanticCustomError(
+            "invalid-sysctl",
+            "'{key}' has an interface name with dots: write each dot of the name as '/',"
+            " as sysctl(8) does: {written}",
+            {"key": value, "written": written},
+        )
+    interface = sysctl_interface(value)
+    if interface is not None and len(interface) > IFNAMSIZ - 1:
+        raise PydanticCustomError(
+            "invalid-sysctl",
+            "'{key}' names interface {name}, longer than the 15 bytes Linux allows",
+            {"key": value, "name": interface},
         )
     return value
 

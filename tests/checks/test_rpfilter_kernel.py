@@ -76,6 +76,23 @@ def test_strict_filtering_drops_replies_that_come_back_another_way(
         assert "leaves by a0, not a1" in across.predicted.reason
 
 
+def test_a_device_named_with_a_dot_is_filtered_by_its_own_key(
+        deploy: Callable[[Topology], object]) -> None:
+    """a1 named a.1: its key writes the dot as '/' (net.ipv4.conf.a/1.rp_filter), the engine
+    writes /proc/sys/net/ipv4/conf/a.1/rp_filter, and the prediction reads it for a.1."""
+    text = (ASYMMETRIC.replace("A_SYSCTLS", "net.ipv4.conf.a/1.rp_filter: 1")
+            .replace("R_SYSCTLS", "").replace("SRC", "")
+            .replace("R_ROUTES", "{to: 10.1.0.1/32, via: 10.3.0.1}")
+            .replace("a1: {kind: veth,", "a1: {kind: veth, name: a.1,"))
+    result = check(deploy(parse_topology(text)))
+    across = pair(result, "a", "10.2.0.1")
+    assert across.observed is not None and across.observed.verdict == "unreachable"
+    assert "rp_filter is strict (1) on a's a.1" in across.predicted.reason
+    assert "conf.a/1 (1)" in across.predicted.reason
+    assert "set net.ipv4.conf.a/1.rp_filter to 2 (loose) or 0 in a" in (across.predicted.fix
+                                                                       or "")
+
+
 @pytest.mark.parametrize(("src", "verdict"), [("", "reachable"), (", src: 10.3.0.1",
                                                                   "unreachable")])
 def test_a_route_src_makes_the_request_fail_strict_filtering_at_the_router(

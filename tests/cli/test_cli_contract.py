@@ -251,6 +251,31 @@ def test_options_before_the_command_say_where_it_goes(tmp_path: Path) -> None:
                                f" before its options: {fixed}\n"), said.stderr[-500:]
 
 
+def test_an_unknown_option_shows_the_usage_of_its_command(tmp_path: Path) -> None:
+    """argparse left what a command's parser did not know to the top-level parser, whose
+    error showed `usage: netwright [-h] COMMAND ...`: nothing about the command's options."""
+    from netwright.backend.cli.commands import COMMANDS
+
+    for name in [*COMMANDS, "lab start"]:
+        said = netwright(*name.split(), "--no-such-option", cwd=tmp_path)
+        assert said.returncode == 2, (name, said.stderr[-500:])
+        assert said.stderr.startswith(f"usage: netwright {name} "), (name, said.stderr)
+        assert f"\nnetwright {name}: error: " in said.stderr, (name, said.stderr)
+    said = netwright("destroy", "--force", "x", cwd=tmp_path)
+    assert said.stderr.endswith("netwright destroy: error: unrecognized arguments: --force\n")
+
+
+@pytest.mark.root
+def test_destroy_takes_yes_as_apply_does(tmp_path: Path) -> None:
+    """Scripts pass --yes to apply and destroy alike; destroy never asks, and takes it (a
+    usage error, exit 2, before)."""
+    for yes in ("--yes", "-y"):
+        said = netwright("destroy", yes, "--local", "--state-dir", str(tmp_path), "gone",
+                         cwd=tmp_path)
+        assert (said.returncode, said.stderr) == (
+            1, "netwright: topology gone is not deployed on this machine\n"), said.stderr
+
+
 def test_an_output_that_fills_the_disk_is_a_sentence() -> None:
     """Standard output on a full disk (/dev/full) ended in a Python traceback."""
     for command in (["schema"], ["explain", str(ROOT / "examples" / "docker-bridge.yaml")]):

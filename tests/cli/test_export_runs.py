@@ -155,6 +155,26 @@ interfaces:
     assert sysctl("net.ipv4.conf.all.rp_filter") == "0"
 
 
+
+def test_a_sysctl_of_an_interface_named_with_a_dot(host_ns: str, tmp_path: Path) -> None:
+    """The key writes the dot as '/', as sysctl(8) reads it: eth0.7's own file is set."""
+    design = tmp_path / "dotted.yaml"
+    design.write_text("""netwright: 1
+name: dotted
+namespaces:
+  a: {sysctls: {net.ipv4.conf.eth0/7.rp_filter: 2, net.ipv6.conf.eth0/7.accept_dad: 0}}
+  b: {}
+interfaces:
+  a-x: {kind: veth, name: eth0.7, namespace: a, peer: b-x, addresses: ["fd07::1/64"]}
+  b-x: {kind: veth, name: eth0.7, namespace: b, peer: a-x, addresses: ["fd07::2/64"]}
+""")
+    export_and_run(design, host_ns)
+    proc = ["ip", "netns", "exec", "a", "cat"]
+    assert subprocess.run([*proc, "/proc/sys/net/ipv4/conf/eth0.7/rp_filter"],
+                          capture_output=True, text=True, check=True).stdout == "2\n"
+    assert subprocess.run([*proc, "/proc/sys/net/ipv6/conf/eth0.7/accept_dad"],
+                          capture_output=True, text=True, check=True).stdout == "0\n"
+
 IMPAIRED = """netwright: 1
 name: imp
 namespaces: {a: {}, b: {}}

@@ -283,6 +283,33 @@ def test_rules_nat_forwarding_and_impairment_are_never_dropped_silently() -> Non
     assert tuning["sysctl"] == {"net.ipv4.ip_forward": "1"}
 
 
+DOTTED = """netwright: 1
+name: sysdot
+host: {nics: {eth1: {addresses: [192.168.31.240/24]}}}
+namespaces:
+  p1: {sysctls: {net.ipv4.conf.data/0.rp_filter: 2, net.ipv4.conf.mv1.rp_filter: 1}}
+interfaces:
+  mv1: {kind: macvlan, parent: eth1, mode: bridge, namespace: p1, addresses: [192.168.31.7/24]}
+  mv2: {kind: macvlan, parent: eth1, mode: bridge, namespace: p1, name: data.0,
+        addresses: [192.168.31.8/24]}
+"""
+
+
+def test_a_sysctl_of_an_attachment_named_with_a_dot_is_written_with_ifname() -> None:
+    """The tuning plugin turns every dot of a key into '/', so no key of its own names data.0;
+    it replaces IFNAME with the name of the attachment it is chained on, afterwards (v1.2.0
+    on). The import reads IFNAME back as the design wrote the key."""
+    export = export_multus(parse_topology(DOTTED))
+    assert not export.not_carried, export.not_carried
+    tunings = {a.key: next(p for p in a.config["plugins"] if p["type"] == "tuning")["sysctl"]
+               for a in export.attachments}
+    assert tunings == {"mv1": {"net.ipv4.conf.mv1.rp_filter": "1"},
+                       "mv2": {"net.ipv4.conf.IFNAME.rp_filter": "2"}}
+    back = parse_topology(import_multus(render_multus(export))[0])
+    assert back.namespaces["p1"].sysctls == {"net.ipv4.conf.data/0.rp_filter": "2",
+                                             "net.ipv4.conf.mv1.rp_filter": "1"}
+
+
 def test_an_import_that_does_not_validate_says_what_not_where_in_a_hidden_text(
         tmp_path: Path) -> None:
     """The problem is the YAML's, so no line and column of the topology text never written

@@ -421,6 +421,37 @@ def test_a_namespace_named_host_or_outside_is_refused_with_why() -> None:
                               " rename it (e.g. outside1)"}
 
 
+def test_an_interface_name_with_dots_in_a_sysctl_key_is_written_with_slashes() -> None:
+    """sysctl(8)'s convention: net.ipv4.conf.eth0/100.rp_filter is the file
+    /proc/sys/net/ipv4/conf/eth0.100/rp_filter; the dots as dots name a file that does not
+    exist, and the sentence gives the key to write instead."""
+    assert problems("""
+        namespaces:
+          n1: {sysctls: {net.ipv4.conf.eth0/100.rp_filter: 2, net.ipv6.neigh.a/b/c.retrans_time: 9}}
+        interfaces:
+          v1: {kind: veth, peer: v2, name: eth0.100, namespace: n1}
+          v2: {kind: veth, peer: v1}
+        """) == []
+    found = problems("""
+        namespaces:
+          n1: {sysctls: {net.ipv4.conf.eth0.100.rp_filter: 2, net.ipv4.conf.a/.x: 1,
+                         net.ipv4.conf.eth0/1234567890ab.rp_filter: 1, net.ipv4/x.forwarding: 1}}
+        """)
+    assert [(p.code, p.path_text, p.message) for p in found] == [
+        ("invalid-sysctl", 'namespaces.n1.sysctls["net.ipv4.conf.eth0.100.rp_filter"]',
+         "'net.ipv4.conf.eth0.100.rp_filter' has an interface name with dots: write each dot of"
+         " the name as '/', as sysctl(8) does: net.ipv4.conf.eth0/100.rp_filter"),
+        ("invalid-sysctl", 'namespaces.n1.sysctls["net.ipv4.conf.a/.x"]',
+         "'net.ipv4.conf.a/.x' is not a network sysctl this tool can set: use a name under net.,"
+         " such as net.ipv4.ip_forward"),
+        ("invalid-sysctl", 'namespaces.n1.sysctls["net.ipv4.conf.eth0/1234567890ab.rp_filter"]',
+         "'net.ipv4.conf.eth0/1234567890ab.rp_filter' names interface eth0.1234567890ab, longer"
+         " than the 15 bytes Linux allows"),
+        ("invalid-sysctl", 'namespaces.n1.sysctls["net.ipv4/x.forwarding"]',
+         "'net.ipv4/x.forwarding' is not a network sysctl this tool can set: use a name under"
+         " net., such as net.ipv4.ip_forward")]
+
+
 def test_clean_file_has_no_problems() -> None:
     assert problems("""
         namespaces: {n1: {}}
