@@ -190,6 +190,12 @@ def check_ip(value: str) -> str:
     return value
 
 
+def is_default_destination(to: str) -> bool:
+    """``default``, or the network that holds every address (``0.0.0.0/0``, ``::/0``): the
+    kernel makes the same default route of each, so validation treats them alike."""
+    return to == "default" or ipaddress.ip_network(to).prefixlen == 0
+
+
 def check_destination(value: str) -> str:
     """A route destination: ``default`` or a network such as ``10.0.0.0/8``."""
     if value == "default":

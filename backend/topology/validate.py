@@ -12,6 +12,7 @@ import ipaddress
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 
+from netwright.backend.topology.fields import is_default_destination
 from netwright.backend.topology.model import (
     SUB_INTERFACE_KINDS,
     Bridge,
@@ -368,12 +369,13 @@ def _holds(addresses: list[IpIf] | None, via: ipaddress.IPv4Address | ipaddress.
 
 
 def _route_key(route: Route) -> tuple[int, str, int | None]:
-    """Routes the kernel would call the same: one family, one destination, one metric."""
+    """Routes the kernel would call the same: one family, one destination, one metric
+    (``default`` and ``0.0.0.0/0`` are one destination)."""
     if route.to != "default":
         family = ipaddress.ip_network(route.to).version
     else:
         family = ipaddress.ip_address(route.via).version if route.via else 4
-    return family, route.to, route.metric
+    return family, "default" if is_default_destination(route.to) else route.to, route.metric
 
 
 def check_routes(t: Topology) -> Iterator[Problem]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterator, Sequence
 
-from netwright.backend.topology.fields import FORWARDING_SYSCTLS
+from netwright.backend.topology.fields import FORWARDING_SYSCTLS, is_default_destination
 from netwright.backend.topology.model import Namespace, Topology, static_addresses
 from netwright.backend.topology.problems import Problem
 from netwright.backend.topology.sentence_names import namespace_words
@@ -73,7 +73,7 @@ def warn_missing_default(t: Topology) -> Iterator[Problem]:
         links = [link for link in t.interfaces.values() if link.namespace == ns]
         if not any(link.addresses for link in links):
             continue
-        if any(route.to == "default" for route in namespace.routes):
+        if any(is_default_destination(route.to) for route in namespace.routes):
             continue
         subnets = [a.network for link in links for a in static_addresses(link)]
         problem = (_with_gateway(t, ns, namespace, subnets, gateways) if gateways

@@ -638,3 +638,36 @@ def test_no_default_route_names_only_a_gateway_the_namespace_can_reach() -> None
                               " host NIC's gateway is on them)"), said
     assert said["n"].endswith("add 'routes: [{to: default, via: 10.0.0.1}]' to use enp3s0's"
                               " gateway"), said
+
+
+@pytest.mark.parametrize("to", ["0.0.0.0/0", "::/0"])
+def test_a_default_route_written_as_a_network_counts_as_one(to: str) -> None:
+    """``0.0.0.0/0`` and ``::/0`` are the kernel's default route as much as ``default``."""
+    via = "192.168.31.1" if ":" not in to else "fd31::1"
+    found = problems(f"""
+        host:
+          nics:
+            wlp2s0: {{addresses: [192.168.31.240/24, "fd31::240/64"], gateway: 192.168.31.1}}
+        namespaces:
+          net1:
+            routes:
+              - {{to: "{to}", via: "{via}"}}
+        interfaces:
+          mv1: {{kind: macvlan, parent: wlp2s0, mode: bridge, namespace: net1,
+                addresses: [192.168.31.5/24, "fd31::5/64"]}}
+        """)
+    assert "no-default-route" not in [p.code for p in found], found
+
+
+def test_default_and_its_network_are_one_route() -> None:
+    found = problems("""
+        namespaces:
+          n1:
+            routes:
+              - {to: default, via: 10.0.0.1}
+              - {to: 0.0.0.0/0, via: 10.0.0.2}
+        interfaces:
+          br0: {kind: bridge, namespace: n1, addresses: [10.0.0.5/24]}
+        """)
+    assert [(p.code, ".".join(map(str, p.path))) for p in found] == [
+        ("duplicate-route", "namespaces.n1.routes.1")], found
