@@ -13,6 +13,7 @@ import os
 from netwright.backend.engine import ops
 from netwright.backend.engine.desired import KIND_MODULES
 from netwright.backend.outcomes.results import Step
+from netwright.backend.topology.validate_limits import MAX_BRIDGE_PORTS, SPLIT_THE_BRIDGE
 
 
 def explain(step: Step, code: int, kernel_message: str = "", where_text: str = "") -> str:
@@ -51,6 +52,10 @@ def explain(step: Step, code: int, kernel_message: str = "", where_text: str = "
             return f"MTU {op.mtu} is out of range for {op.name} (at most its parent's){detail}"
         if code == errno.ENOTCONN:
             return f"{op.name} cannot come up before its veth peer exists{detail}"
+        if code == errno.EXFULL and op.master:
+            return (f"bridge {op.master}{where} already has {MAX_BRIDGE_PORTS:,} ports, the most"
+                    f" the kernel gives a bridge (BR_MAX_PORTS), so {op.name} cannot join it"
+                    f" (ports the design does not name count too): {SPLIT_THE_BRIDGE}")
     if isinstance(op, ops.AddrAdd) and code == errno.EEXIST:
         return f"{op.name} already has address {op.cidr}{where}"
     if isinstance(op, ops.RouteAdd) and op.route is not None:

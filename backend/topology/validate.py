@@ -37,6 +37,7 @@ from netwright.backend.topology.validate_dad import dad_duplicate, nodad_problem
 from netwright.backend.topology.validate_default_route import warn_missing_default
 from netwright.backend.topology.validate_existing import existing_problems
 from netwright.backend.topology.validate_impairment import impairment_problems
+from netwright.backend.topology.validate_limits import bridge_port_limit_problems
 from netwright.backend.topology.validate_links import link_problems
 from netwright.backend.topology.validate_packets import packet_problems
 
@@ -559,6 +560,7 @@ RULES: tuple[Callable[[Topology], Iterator[Problem]], ...] = (
     check_macvlan_passthru,
     check_veth_peers,
     check_masters,
+    bridge_port_limit_problems,
     check_cycles,
     check_names,
     check_reserved_names,
