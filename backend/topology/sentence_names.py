@@ -31,3 +31,13 @@ def interface_words(key: str) -> str:
     """An interface key at the head of a sentence: "interface gateway is down" for a key
     that is a word the sentences use otherwise (``AMBIGUOUS_NAMES``), else the key."""
     return f"interface {key}" if key in AMBIGUOUS_NAMES else key
+
+
+def place_words(namespace: str | None) -> str:
+    """Where something is, in a sentence: ``namespace_words`` of a namespace key, or "the
+    host" for None (the host's own place).
+
+    >>> place_words("gateway"), place_words("net1"), place_words(None)
+    ('namespace gateway', 'net1', 'the host')
+    """
+    return namespace_words(namespace) if namespace else "the host"

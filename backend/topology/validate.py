@@ -33,6 +33,7 @@ from netwright.backend.topology.model import (
 )
 from netwright.backend.topology.problems import ModelPath, Problem
 from netwright.backend.topology.segments import segments
+from netwright.backend.topology.sentence_names import namespace_words
 from netwright.backend.topology.validate_dad import dad_duplicate, nodad_problems
 from netwright.backend.topology.validate_default_route import warn_missing_default
 from netwright.backend.topology.validate_existing import existing_problems
@@ -53,6 +54,8 @@ def _warning(code: str, path: ModelPath, message: str) -> Problem:
 
 
 def _where(namespace: str | None) -> str:
+    """After "in": "namespace net1" for every key, so a key that is a word the sentences use
+    ("in namespace gateway") is never read as that word; "the host" for the host."""
     return f"namespace {namespace}" if namespace else "the host"
 
 
@@ -391,6 +394,7 @@ def check_routes(t: Topology) -> Iterator[Problem]:
     for key, link in t.interfaces.items():
         members.setdefault(link.namespace, []).append((key, link))
     for ns, namespace in t.namespaces.items():
+        named = namespace_words(ns)  # "in namespace gateway", never "in gateway"
         names = {link.name or key for key, link in members.get(ns, [])}
         down = {link.name or key: key for key, link in members.get(ns, [])
                 if link.state == "down"}
@@ -399,15 +403,15 @@ def check_routes(t: Topology) -> Iterator[Problem]:
             path: ModelPath = ("namespaces", ns, "routes", index)
             if route.via is None and route.dev is None:
                 yield _error("invalid-route", path,
-                             f"route to {route.to} in {ns} needs 'via' (a next hop) or 'dev'")
+                             f"route to {route.to} in {named} needs 'via' (a next hop) or 'dev'")
                 continue
             if route.dev is not None and route.dev not in names:
                 yield _error("unknown-reference", (*path, "dev"),
-                             f"route to {route.to} in {ns} uses dev {route.dev}, but {ns} has no"
-                             " interface with that name")
+                             f"route to {route.to} in {named} uses dev {route.dev}, but {named}"
+                             " has no interface with that name")
             elif route.dev is not None and route.dev in down:
                 yield _error("route-link-down", (*path, "dev"),
-                             f"route to {route.to} in {ns} goes out {route.dev}, which is down"
+                             f"route to {route.to} in {named} goes out {route.dev}, which is down"
                              f" (state: down): the kernel refuses a route through a device that"
                              f" is not up; set 'state: up' on {down[route.dev]}, or remove the"
                              " route")
@@ -422,7 +426,7 @@ def check_routes(t: Topology) -> Iterator[Problem]:
                 on_link = _on_link(t, ns, route.dev)
                 if on_link is not None and not any(via in a.network for a in on_link):
                     yield _error("gateway-off-link", (*path, "via"),
-                                 f"next hop {via} is not on any subnet of {ns}"
+                                 f"next hop {via} is not on any subnet of {named}"
                                  f"{' on ' + route.dev if route.dev else ''}: the kernel refuses"
                                  " it (Nexthop has invalid gateway); use an address inside"
                                  " one of its subnets")
@@ -431,7 +435,7 @@ def check_routes(t: Topology) -> Iterator[Problem]:
                                      if link.namespace == ns and link.state == "down"
                                      and any(via in a.network for a in static_addresses(link)))
                     yield _error("gateway-link-down", (*path, "via"),
-                                 f"next hop {via} in {ns} is on-link only through"
+                                 f"next hop {via} in {named} is on-link only through"
                                  f" {' and '.join(holders)}, which is down (state: down): a down"
                                  " interface has no connected route, so the kernel refuses the"
                                  f" route (Nexthop has invalid gateway); set 'state: up' on"
@@ -441,7 +445,7 @@ def check_routes(t: Topology) -> Iterator[Problem]:
                              if _route_key(r) == _route_key(route))
                 if first != index:
                     yield _error("duplicate-route", path,
-                                 f"{ns} already has a route to {route.to} with the same metric:"
+                                 f"{named} already has a route to {route.to} with the same metric:"
                                  " give one of them a different metric")
 
 
@@ -546,7 +550,8 @@ def check_dhcp(t: Topology) -> Iterator[Problem]:
             if any(via in a.network for link in on_dev for a in static_addresses(link)):
                 continue
             yield _error("gateway-off-link", ("namespaces", ns, "routes", index, "via"),
-                         f"next hop {via} in {ns} could only be on-link through a DHCP lease,"
+                         f"next hop {via} in {namespace_words(ns)} could only be on-link through a"
+                         " DHCP lease,"
                          " and DHCP gives IPv4 addresses only: it would never be reachable;"
                          " give an interface of that namespace a static IPv6 address in its"
                          " subnet, or route via an IPv4 gateway")

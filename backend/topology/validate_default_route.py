@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from netwright.backend.topology.fields import FORWARDING_SYSCTLS, is_default_destination
 from netwright.backend.topology.model import Namespace, Topology, static_addresses
 from netwright.backend.topology.problems import Problem
-from netwright.backend.topology.sentence_names import namespace_words
+from netwright.backend.topology.sentence_names import namespace_words, place_words
 
 IpNet = ipaddress.IPv4Network | ipaddress.IPv6Network
 IpAddr = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -49,7 +49,7 @@ def _router_on(t: Topology, ns: str, subnets: list[IpNet]) -> tuple[IpAddr, str,
                     continue
                 for address in static_addresses(link):
                     if address.ip in net:
-                        return address.ip, namespace_words(place) if place else "the host", net
+                        return address.ip, place_words(place), net
     return None
 
 

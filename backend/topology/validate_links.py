@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from netwright.backend.topology.model import Topology, Veth, Vxlan, static_addresses
 from netwright.backend.topology.mtu import VXLAN_OVERHEAD, Mtus, vxlan_family
 from netwright.backend.topology.problems import ModelPath, Problem
+from netwright.backend.topology.sentence_names import namespace_words, place_words
 
 
 def _warning(code: str, path: ModelPath, message: str) -> Problem:
@@ -133,6 +134,7 @@ def check_route_sources(t: Topology) -> Iterator[Problem]:
     family: the kernel refuses anything else ("Invalid prefsrc address")."""
     for ns, namespace in t.namespaces.items():
         mine = _place_addresses(t, ns)
+        named = namespace_words(ns)  # "of namespace gateway", never "of gateway"
         for index, route in enumerate(namespace.routes):
             if route.src is None:
                 continue
@@ -142,9 +144,9 @@ def check_route_sources(t: Topology) -> Iterator[Problem]:
             if src.version != family or route.src not in mine:
                 yield _error("route-src-not-local",
                               ("namespaces", ns, "routes", index, "src"),
-                              f"route {route.to} in {ns} prefers source {route.src}, which is"
-                              f" not an IPv{family} address of {ns}: the kernel refuses it"
-                              f" ('Invalid prefsrc address'); use one of {ns}'s own"
+                              f"route {route.to} in {named} prefers source {route.src}, which"
+                              f" is not an IPv{family} address of {named}: the kernel refuses"
+                              f" it ('Invalid prefsrc address'); use one of {named}'s own"
                               " addresses")
 
 
@@ -197,9 +199,9 @@ def vxlan_mismatch(t: Topology, key: str, other: str) -> tuple[str, str] | None:
     if peer.group is None and peer.remote is not None and \
             peer.remote not in _place_addresses(t, link.namespace):
         mine = link.local or _underlay_address(t, link) or \
-            "an underlay address of " + (link.namespace or "the host")
+            "an underlay address of " + place_words(link.namespace)
         return (f"{key} sends to {link.remote}, but {other} sends to {peer.remote}, not back to"
-                f" {link.namespace or 'the host'}: frames from {other} never reach {key}",
+                f" {place_words(link.namespace)}: frames from {other} never reach {key}",
                 f"set 'remote: {mine}' on {other}")
     return None
 
