@@ -18,13 +18,22 @@ class CaptureOutput:
     refused — a typo in the interface, a filter tcpdump rejects, a topology not deployed —
     leaves the previous FILE as it was and creates none. A pipe, a device or a link is
     opened as it is.
+
+    ``keep_existing`` (the CLI without ``--force``): a regular FILE that already holds data
+    is refused with ``CaptureFileExistsError`` before anything is opened, since no user file is
+    ever overwritten with less, and a capture is seldom one that can be made again. The
+    designer leaves it False: its save dialog has asked before replacing a file.
     """
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, *, keep_existing: bool = False) -> None:
         self.path, self.part = path, ""
         if path == "-":
             self.fd = sys.stdout.fileno()
             return
+        if keep_existing:
+            size = _held_bytes(path)
+            if size:
+                raise CaptureFileExistsError(path, size)
         if _regular_or_absent(path):
             folder, name = os.path.split(os.path.abspath(path))
             while True:
@@ -53,6 +62,24 @@ class CaptureOutput:
             os.close(self.fd)
         if self.part:  # never started
             os.unlink(self.part)
+
+
+class CaptureFileExistsError(FileExistsError):
+    """FILE is a regular file that holds ``size`` bytes, and the caller keeps such files."""
+
+    def __init__(self, path: str, size: int) -> None:
+        super().__init__(f"{path} already holds {size:,} bytes")
+        self.path, self.size = path, size
+
+
+def _held_bytes(path: str) -> int:
+    """The size of a regular file at ``path`` (following a link, as the open would); 0 for
+    none there, an empty one, or a pipe or a device."""
+    try:
+        info = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return 0
+    return info.st_size if stat.S_ISREG(info.st_mode) else 0
 
 
 def _regular_or_absent(path: str) -> bool:

@@ -5,7 +5,8 @@ topology names it. This process opens FILE (as the user running it; ``-`` is sta
 for ``| wireshark -k -i -``) and hands the descriptor to the backend: netwrightd on the system
 bus (polkit action io.netwright.capture, administrators by default), the user's lab with
 ``--lab``, or, with ``--local`` (root), this process itself. Ctrl+C stops the capture and keeps
-what was captured, as tcpdump does.
+what was captured, as tcpdump does. Unlike tcpdump, a FILE that already holds data is replaced
+only with ``--force``: a capture is seldom one that can be made again.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ def register(subparsers: Any) -> None:
                         help="an interface key of the topology, or a host NIC it names")
     parser.add_argument("-w", "--write", metavar="FILE", required=True,
                         help="the pcapng file to write ('-': standard output)")
+    parser.add_argument("--force", action="store_true",
+                        help="replace FILE if it already holds data (once the capture starts)")
     parser.add_argument("-c", "--count", metavar="COUNT", type=_positive_int,
                         help="stop after COUNT packets")
     parser.add_argument("--seconds", metavar="S", type=_positive_float,
@@ -71,12 +74,18 @@ def _positive_float(text: str) -> float:
 
 
 def run(args: argparse.Namespace) -> int:
-    from netwright.backend.capture.output import CaptureOutput
+    from netwright.backend.capture.output import CaptureFileExistsError, CaptureOutput
     from netwright.backend.cli.terminal import subject_name
 
     args.name = subject_name(args.name)  # as measure, status, destroy: the file names it too
     try:
-        output = CaptureOutput(args.write)
+        output = CaptureOutput(args.write, keep_existing=not args.force)
+    except CaptureFileExistsError as exc:
+        held = f"{exc.size:,} byte{'' if exc.size == 1 else 's'}"
+        print(f"netwright: {exc.path} already holds {held} (an earlier capture?):"
+              " nothing was captured; write to another file, or add --force to replace it"
+              " once the capture starts", file=sys.stderr)
+        return EXIT_NOT_OK
     except OSError as exc:
         print(f"netwright: cannot write {args.write}: {exc.strerror}", file=sys.stderr)
         return EXIT_NOT_OK

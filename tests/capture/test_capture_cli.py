@@ -1,6 +1,7 @@
 """`netwright capture … -w FILE` refused before it starts leaves FILE as it was: a typo in the
 interface used to truncate the previous capture to nothing (and leave an empty file where
-there was none). A capture that starts writes FILE as before."""
+there was none). A FILE that holds data is replaced only with --force, once the capture
+starts."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from netwright.backend.capture.output import CaptureOutput
 from netwright.backend.cli.main import main
 from netwright.backend.engine import Engine, Target
 from netwright.backend.topology import parse_topology
@@ -31,16 +33,16 @@ def state(tmp_path: Path) -> Iterator[str]:
     asyncio.run(engine.destroy("pair"))
 
 
-def capture(state: str, interface: str, out: Path) -> int:
+def capture(state: str, interface: str, out: Path, *more: str) -> int:
     return main(["capture", "pair", interface, "-w", str(out), "--seconds", "0.2",
-                 "--local", "--state-dir", state])
+                 "--local", "--state-dir", state, *more])
 
 
 def test_a_refused_capture_keeps_the_previous_file(
         state: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "earlier.pcapng"
     out.write_bytes(b"the capture of yesterday")
-    assert capture(state, "vx", out) == 1
+    assert capture(state, "vx", out, "--force") == 1
     assert "has no interface 'vx'" in capsys.readouterr().err
     assert out.read_bytes() == b"the capture of yesterday"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["earlier.pcapng", "state"]
@@ -51,10 +53,30 @@ def test_a_refused_capture_creates_no_file(state: str, tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["state"]
 
 
-def test_a_capture_that_runs_replaces_the_file(state: str, tmp_path: Path) -> None:
+def test_a_file_that_holds_data_is_kept_without_force(
+        state: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`capture -w FILE` replaced an earlier capture silently, with a shorter one or none
+    (Ctrl+C at once): no user file is overwritten with less. An empty FILE holds nothing to
+    lose, so it is written as before."""
     out = tmp_path / "earlier.pcapng"
     out.write_bytes(b"the capture of yesterday")
-    assert capture(state, "va", out) == 0
+    assert capture(state, "va", out) == 1
+    assert capsys.readouterr().err == (
+        f"netwright: {out} already holds 24 bytes (an earlier capture?): nothing was"
+        " captured; write to another file, or add --force to replace it once the capture"
+        " starts\n")
+    assert out.read_bytes() == b"the capture of yesterday"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["earlier.pcapng", "state"]
+    empty = tmp_path / "empty.pcapng"
+    empty.touch()
+    assert capture(state, "va", empty) == 0
+    assert empty.read_bytes().startswith(PCAPNG_MAGIC)
+
+
+def test_a_capture_that_runs_with_force_replaces_the_file(state: str, tmp_path: Path) -> None:
+    out = tmp_path / "earlier.pcapng"
+    out.write_bytes(b"the capture of yesterday")
+    assert capture(state, "va", out, "--force") == 0
     assert out.read_bytes().startswith(PCAPNG_MAGIC)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["earlier.pcapng", "state"]
 
@@ -98,3 +120,17 @@ def test_the_design_file_names_the_topology_as_for_measure(state: str, tmp_path:
     assert main(["capture", str(design), "va", "-w", str(out), "--seconds", "0.2", "--local",
                  "--state-dir", state]) == 0
     assert out.read_bytes().startswith(PCAPNG_MAGIC)
+
+
+def test_the_designers_output_replaces_a_file_its_save_dialog_confirmed(tmp_path: Path) -> None:
+    """The designer opens FILE as CaptureOutput(path) after QFileDialog asked "replace?":
+    the CLI's keeping of files with data must not refuse it there."""
+    out = tmp_path / "confirmed.pcapng"
+    out.write_bytes(b"the capture of yesterday")
+    output = CaptureOutput(str(out))
+    try:
+        os.write(output.fd, PCAPNG_MAGIC)
+        output.started()
+    finally:
+        output.close()
+    assert out.read_bytes() == PCAPNG_MAGIC
