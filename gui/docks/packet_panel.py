@@ -45,6 +45,7 @@ from netwright.gui.model.rule_rows import (
     RULE_COLUMNS,
     add_nat_edits,
     add_rule_edits,
+    as_written,
     forwarding_edits,
     forwarding_value,
     move_row_edits,
@@ -89,8 +90,9 @@ class _Section(QWidget):
 
     def commit(self, edits: list[Edit], what: str, field: Path,
                tolerated: frozenset[str] = frozenset()) -> bool:
-        return bool(edits) and self._commit(self.name, edits, f"{self.owner} {what}", field,
-                                            tolerated)
+        kept = as_written(edits, self.document.get, self.document.written_empty)
+        return bool(kept) and self._commit(self.name, kept, f"{self.owner} {what}", field,
+                                           tolerated)
 
     def get(self, path: Path) -> Any:
         return self.document.get(path)
