@@ -63,7 +63,7 @@ def _check_copy(window: MainWindow, before_interfaces: set[str]) -> tuple[str, s
     assert snapshot.interfaces[near]["peer"] == port
     mac = str(snapshot.interfaces[near]["mac"])
     assert mac.lower() != "02:42:ac:11:00:02"
-    assert int(mac.split(":")[0], 16) & 0b11 == 0b10  # locally administered, unicast
+    assert int(mac[:2], 16) & 0b11 == 0b10  # locally administered, unicast
     spoofing = snapshot.interfaces[port]["port-firewall"]["anti-spoofing"]
     assert spoofing["mac"] == mac
     return port, near
