@@ -124,12 +124,14 @@ class ChainEditor(_Section):
         row.addStretch(1)
         layout.addLayout(row)
         layout.addWidget(self.stateful)
-        layout.addWidget(self.error)  # above the table: in view while a cell is typed
         self.rules = RowsTable(RULE_COLUMNS, RULE_CHOICES, "Add rule")
         self.rules.cell_edited.connect(self._cell)
         self.rules.row_gesture.connect(self._gesture)
         self.rules.loaded.connect(self._mark_waiting)
         layout.addWidget(self.rules)
+        # a refusal's sentence under the table (scrolled into view when it appears): above
+        # it, it pushed the rows down as it appeared, and the next click hit the wrong row
+        layout.addWidget(self.error)
         # what an accepted rule still needs (its protocol); under the table: above it, it
         # moved the rows down as it appeared, and the click meant for rule 3's proto cell
         # landed on rule 1's
@@ -236,8 +238,8 @@ class NatEditor(_Section):
                 lambda _checked=False, k=kind: self.add(k))
         self.entries.cell_edited.connect(self._cell)
         self.entries.row_gesture.connect(self._gesture)
-        layout.addWidget(self.error)
         layout.addWidget(self.entries)
+        layout.addWidget(self.error)  # under the table, as a chain's: the rows stay put
 
     def load(self) -> None:
         entries = self.get(self.path)

@@ -442,3 +442,23 @@ def test_add_snat_in_a_namespace_takes_the_address_of_that_namespaces_uplink(
     assert panel.nat.add("snat"), panel.nat.error.text()
     assert dict(window.document.get(("namespaces", "c1", "nat", 0, "snat"))) == {
         "from": "172.17.0.0/16", "out": "eth0", "to": "172.17.0.2"}
+
+
+def test_a_refusal_does_not_move_the_rows(window: MainWindow, tmp_path: Path) -> None:
+    """The refusal's sentence appeared above the rules table and pushed its rows down, so
+    the next click meant for rule 2 landed elsewhere: the rows stay where they were."""
+    _open(window, tmp_path)
+    panel = _namespace_panel(window, "c1")
+    editor = panel.chains["input"]
+    table = editor.rules.table
+    QApplication.processEvents()
+
+    def row_top() -> int:
+        return table.viewport().mapTo(panel, table.visualItemRect(table.item(1, 0)).topLeft()).y()
+
+    before = row_top()
+    _type_into_cell(table, 0, 2, "2000-1000")
+    assert editor.error.isVisibleTo(editor)
+    QApplication.processEvents()
+    assert row_top() == before
+    assert editor.error.geometry().top() > editor.rules.geometry().top()  # under the table
