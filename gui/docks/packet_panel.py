@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netwright.gui.docks.combo_browse import commit_on_close
 from netwright.gui.docks.error_label import error_label, hint_label
 from netwright.gui.docks.rows_table import RowsTable
 from netwright.gui.docks.scroll_into_view import scroll_into_view
@@ -109,7 +110,7 @@ class ChainEditor(_Section):
         layout.setContentsMargins(4, 4, 4, 4)
         row = QHBoxLayout()
         row.addWidget(QLabel("Policy"))
-        self.policy = QComboBox()
+        self.policy = commit_on_close(QComboBox())
         wheel_scrolls_page(self.policy)
         self.policy.addItems(["accept", "drop"])
         self.policy.setToolTip("What happens to a packet no rule decides")
@@ -308,7 +309,7 @@ class PacketPanel(QGroupBox):
         self.forwarding_section = _Section(document, commit, "/".join((*base, "forwarding")),
                                            owner)
         for family in ("ipv4", "ipv6"):
-            combo = QComboBox()
+            combo = commit_on_close(QComboBox())
             wheel_scrolls_page(combo)
             combo.addItems([text for text, _ in FORWARDING_CHOICES])
             combo.activated.connect(lambda index, f=family: self.forwarding_section.commit(

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netwright.gui.docks.combo_browse import commit_on_close
 from netwright.gui.docks.wheel_guard import wheel_scrolls_page
 
 Index = QModelIndex | QPersistentModelIndex
@@ -55,6 +56,7 @@ class ChoiceDelegate(QStyledItemDelegate):
             return super().createEditor(parent, option, index)
         combo = QComboBox(parent)
         wheel_scrolls_page(combo)
+        commit_on_close(combo, report=False)  # Down Down Enter: one edit
         combo.addItems(list(choices))
         combo.activated.connect(lambda _i, c=combo: self.commitData.emit(c))
         return combo

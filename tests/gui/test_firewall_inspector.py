@@ -123,6 +123,7 @@ def test_a_refused_cell_wiped_by_another_edit_takes_its_sentence_along(
     forwarding = panel.forwarding["ipv4"]
     forwarding.setFocus()
     QTest.keyClick(forwarding, Qt.Key.Key_Down)  # "on", from the keyboard
+    QTest.keyClick(forwarding, Qt.Key.Key_Return)
     QApplication.processEvents()
     assert window.document.get(("namespaces", "c1", "forwarding", "ipv4")) is True
     assert editor.rules.table.item(0, column).text() == ""
@@ -263,10 +264,10 @@ def test_a_type_chosen_in_the_open_combo_box_fills_the_rows_cells(window: MainWi
     QTest.keyClick(table, Qt.Key.Key_F2)
     editor = QApplication.focusWidget()
     assert isinstance(editor, QComboBox)
-    QTest.keyClick(editor, Qt.Key.Key_Down)  # snat: applied at once, the box still open
-    assert dict(window.document.get(("host", "nat", 0, "snat")))["to"] == "192.168.31.240"
+    QTest.keyClick(editor, Qt.Key.Key_Down)  # snat: browsed to, applied on Enter
     QTest.keyClick(editor, Qt.Key.Key_Return)
     QApplication.processEvents()
+    assert dict(window.document.get(("host", "nat", 0, "snat")))["to"] == "192.168.31.240"
     to = NAT_COLUMNS.index("to")
     assert table.item(0, 0).text() == "snat"
     assert table.item(0, to).text() == "192.168.31.240"
