@@ -111,17 +111,23 @@ def duplicate_words(original: str, keys: list[str], renames: dict[str, str],
     return f"{text} and {whose} as {', '.join(ends)}"
 
 
-def paste_words(keys: list[str], renames: dict[str, str], far_ends: list[FarEnd]) -> str:
-    """"Pasted c3 and its veth's other end as veth-c3 on docker0": what a paste added besides
-    what was copied, as short as ``duplicate_words``."""
-    far_copies = {renames.get(end.key) for end in far_ends}
-    chosen = [k for k in keys if k not in far_copies]
-    text = "Pasted " + (chosen[0] if chosen else "nothing")
-    if len(chosen) > 1:
-        text += f" and {len(chosen) - 1} more"
+def paste_words(fragment: dict[str, Any], renames: dict[str, str],
+                far_ends: list[FarEnd]) -> str:
+    """"Pasted c3, its veth's other end veth-c3 on docker0": what was copied (a namespace
+    counts its interfaces in), then what a paste added besides; short enough for the status
+    bar of a 1024 px window, with the MAC note after it."""
+    namespaces = fragment.get("namespaces") or {}
+    interfaces = fragment.get("interfaces") or {}
+    far = {end.key for end in far_ends}
+    tops = [renames.get(k, k) for k in namespaces] + [
+        renames.get(k, k) for k, link in interfaces.items()
+        if k not in far and not (isinstance(link, dict) and link.get("namespace") in namespaces)]
+    text = "Pasted " + (tops[0] if tops else "nothing")
+    if len(tops) > 1:
+        text += f" and {len(tops) - 1} more"
     ends = [renames.get(end.key, end.key) + (f" on {end.master}" if end.master else "")
             for end in far_ends]
     if not ends:
         return text
     whose = "its veth's other end" if len(ends) == 1 else "the veths' other ends"
-    return f"{text} with {whose} as {', '.join(ends)}"
+    return f"{text}, {whose} {', '.join(ends)}"

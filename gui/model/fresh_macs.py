@@ -70,8 +70,7 @@ def _random_mac() -> str:
 
 
 def mac_words(changed: list[str]) -> str:
-    """"; a fresh MAC on c3-eth0" — the status bar's note, empty when no MAC was copied."""
+    """"; new MAC on c3-eth0" — the status bar's note, empty when no MAC was copied."""
     if not changed:
         return ""
-    return "; a fresh MAC on " + ", ".join(changed) if len(changed) == 1 else \
-        "; fresh MACs on " + ", ".join(changed)
+    return ("; new MAC on " if len(changed) == 1 else "; new MACs on ") + ", ".join(changed)

@@ -706,7 +706,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         edits, new_macs = fresh_macs(edits, snapshot)
         self.push(PasteCommand(self.document, keys, edits, self._selection()))
         self.statusBar().showMessage(
-            paste_words(keys, renames, far_ends) + mac_words(new_macs), 8000)
+            paste_words(fragment, renames, far_ends) + mac_words(new_macs), 8000)
         return keys
 
     def _selection(self) -> Selection:

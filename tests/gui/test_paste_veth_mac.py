@@ -83,8 +83,8 @@ def test_paste_copies_the_veths_other_end_and_a_fresh_mac(window: MainWindow,
     assert _errors(window) == []  # no "needs peer"
     port, near = _check_copy(window, set(before.interfaces))
     said = window.statusBar().currentMessage()
-    assert f"its veth's other end as {port} on docker0" in said, said
-    assert f"a fresh MAC on {near}" in said, said
+    copy = next(k for k in window.document.snapshot.namespaces if k != "c1")
+    assert said == f"Pasted {copy}, its veth's other end {port} on docker0; new MAC on {near}"
 
     window.undo_action.trigger()  # one step
     assert set(window.document.snapshot.interfaces) == set(before.interfaces)
@@ -98,4 +98,4 @@ def test_duplicate_gives_a_fresh_mac_too(window: MainWindow, tmp_path: Path) -> 
     choose(window.context_menu, "Duplicate c1")
     assert _errors(window) == []
     _port, near = _check_copy(window, set(before.interfaces))
-    assert f"a fresh MAC on {near}" in window.statusBar().currentMessage()
+    assert window.statusBar().currentMessage().endswith(f"; new MAC on {near}")
