@@ -34,7 +34,7 @@ def fresh_macs(edits: list[Edit], snapshot: Snapshot,
                 new = choose()
             taken.add(new)
             moved[old] = new
-            changed.append(edit.path[1])
+            changed.append(str(edit.path[1]))
             value = {**value, "mac": new}
         out.append(replace(edit, value=value))
     return [_follow_spoofing(e, moved) for e in out], changed
@@ -46,7 +46,9 @@ def _follow_spoofing(edit: Edit, moved: dict[str, str]) -> Edit:
     if not _is_interface(edit) or not isinstance(value, dict):
         return edit
     firewall = value.get("port-firewall")
-    spoofing = firewall.get("anti-spoofing") if isinstance(firewall, dict) else None
+    if not isinstance(firewall, dict):
+        return edit
+    spoofing = firewall.get("anti-spoofing")
     if not isinstance(spoofing, dict) or str(spoofing.get("mac", "")).lower() not in moved:
         return edit
     new = moved[str(spoofing["mac"]).lower()]
