@@ -116,6 +116,8 @@ class TopologyScene(QGraphicsScene):
         self.leases: dict[str, LeaseInfo] = {}
         self._guessed: tuple[Snapshot, list[str], dict[str, tuple[float, float]]] | None = None
         self._stacked_cache: dict[tuple[str, bool], bool] = {}
+        self._box_rects: dict[str, QRectF] | None = None  # while every wire is routed
+        self._many_moving = self._rerouted_all = False
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         document.content_changed.connect(self.sync)
         document.replaced.connect(self._on_replaced)
@@ -220,11 +222,12 @@ class TopologyScene(QGraphicsScene):
         missing = [k for k in self.nodes if k not in snapshot.layout]
         guessed = self._guess(snapshot, missing) if missing else {}
         moved = False
-        for key, item in self.nodes.items():
-            x, y = snapshot.layout.get(key) or guessed.get(key, (item.x(), item.y()))
-            if item.pos() != QPointF(x, y):
-                item.setPos(x, y)
-                moved = True
+        with self._moving_many():
+            for key, item in self.nodes.items():
+                x, y = snapshot.layout.get(key) or guessed.get(key, (item.x(), item.y()))
+                if item.pos() != QPointF(x, y):
+                    item.setPos(x, y)
+                    moved = True
         if moved:
             self._reroute_devices()
 
@@ -265,10 +268,12 @@ class TopologyScene(QGraphicsScene):
                 self.wires[ident] = wire
                 self.addItem(wire)
         self._wires_by_key = defaultdict(list)
+        self._box_rects = self._node_rects()  # once for every wire routed here
         for wire in self.wires.values():
             self._wires_by_key[wire.a].append(wire)
             self._wires_by_key[wire.b].append(wire)
             self._route(wire)
+        self._box_rects = None
         sync_wire_labels(self.wires.values(), snapshot, self.theme)
         self.wire_layer.invalidate()
 
@@ -309,7 +314,15 @@ class TopologyScene(QGraphicsScene):
         side = 1 if self.owner_of(wire.a) == self.owner_of(wire.b) else 0
         start, out = self._attach(a, _centre(b), side)
         end, into = self._attach(b, _centre(a), side)
-        wire.set_route(start, out, end, into)
+        own = {self.owner_of(wire.a), self.owner_of(wire.b)}
+        rects = self._box_rects if self._box_rects is not None else self._node_rects()
+        wire.set_route(start, out, end, into,
+                       [rect for key, rect in rects.items() if key not in own])
+
+    def _node_rects(self) -> dict[str, QRectF]:
+        """Each placed item's box in scene coordinates: what a wire must not cross."""
+        return {key: node.mapRectToScene(node.shape().boundingRect())
+                for key, node in self.nodes.items()}
 
     def _attach(self, end: Endpoint, towards: QPointF, side: int) -> tuple[QPointF, QPointF]:
         """Where a wire leaves ``end``; a NIC or host interface whose top or bottom is right
@@ -339,9 +352,18 @@ class TopologyScene(QGraphicsScene):
     def node_moved(self, node: NodeItem) -> None:
         """An item moved (drag, undo, layout): its wires and the host frame follow."""
         self._stacked_cache.clear()
-        for key in (node.key, *node.port_keys()):
-            for wire in self._wires_by_key.get(key, ()):
-                self._route(wire)
+        if self._many_moving:
+            self._rerouted_all = True  # every wire once, when all are where they go
+        else:
+            for key in (node.key, *node.port_keys()):
+                for wire in self._wires_by_key.get(key, ()):
+                    self._route(wire)
+            # other wires it now lies across go round it; a detour it left may straighten
+            rect = node.mapRectToScene(node.shape().boundingRect())
+            for wire in self.wires.values():
+                if wire.isVisible() and ((wire.curved and wire.path.elementCount() > 4)
+                                         or wire.boundingRect().intersects(rect)):
+                    self._route(wire)
         if not self.detail:  # zoomed out, the boxes are painted by the wire layer
             self.wire_layer.invalidate()
         self._schedule_frame()
@@ -410,21 +432,40 @@ class TopologyScene(QGraphicsScene):
     def _on_layout_changed(self, keys: list[str]) -> None:
         layout = self.document.snapshot.layout
         guessed: dict[str, tuple[float, float]] | None = None
-        for key in keys:
-            item = self.nodes.get(key)
-            if item is None:
-                continue
-            if key in layout:
-                x, y = layout[key]
-            else:  # the position was removed (undo of a first move): back to the automatic one
-                if guessed is None:
-                    guessed = auto_positions(self.document.snapshot, [key])
-                x, y = guessed.get(key, (item.x(), item.y()))
-            if item.pos() != QPointF(x, y):
-                item.setPos(x, y)
+        with self._moving_many(len(keys) > 1):
+            for key in keys:
+                item = self.nodes.get(key)
+                if item is None:
+                    continue
+                if key in layout:
+                    x, y = layout[key]
+                else:  # the position was removed (undo of a first move): the automatic one
+                    if guessed is None:
+                        guessed = auto_positions(self.document.snapshot, [key])
+                    x, y = guessed.get(key, (item.x(), item.y()))
+                if item.pos() != QPointF(x, y):
+                    item.setPos(x, y)
         if len(keys) > 1:
             self._reroute_devices()
         self.rule_marks.place_labels()  # a NAT label moves aside from a box moved onto it
+
+    @contextlib.contextmanager
+    def _moving_many(self, many: bool = True) -> Iterator[None]:
+        """Many items moved at once (a file, Arrange, an undo): the wires that must go round
+        a box are routed once at the end, not once per item moved (N × wires)."""
+        if not many or self._many_moving:
+            yield
+            return
+        self._many_moving, self._rerouted_all = True, False
+        try:
+            yield
+        finally:
+            self._many_moving = False
+        if self._rerouted_all:
+            self._box_rects = self._node_rects()
+            for wire in self.wires.values():
+                self._route(wire)  # hidden ones too: a wire shown again has its route
+            self._box_rects = None
 
     def _reroute_devices(self) -> None:
         """After many boxes moved at once (Arrange, undo, a new file), the wires of NICs and

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from itertools import pairwise
 from typing import Any
 
@@ -30,6 +30,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
+from netwright.gui.canvas.detour import around, clip_line
 from netwright.gui.canvas.theme import Theme
 
 DETAIL_LOD = 0.45
@@ -51,26 +52,6 @@ def describe_wire(relation: str, a: str, b: str) -> str:
         "dev": f"vxlan {a} runs over {b}",
         "remote": f"vxlan {a} sends to {b}'s address (its remote)",
     }.get(relation, f"{a} — {b}")
-
-
-def clip_line(line: QLineF, rect: QRectF) -> tuple[float, float] | None:
-    """Parameters (t0, t1) of the part of ``line`` inside ``rect`` (Liang–Barsky)."""
-    x1, y1, dx, dy = line.x1(), line.y1(), line.dx(), line.dy()
-    low, high = 0.0, 1.0
-    for p, q in ((-dx, x1 - rect.left()), (dx, rect.right() - x1),
-                 (-dy, y1 - rect.top()), (dy, rect.bottom() - y1)):
-        if p == 0:
-            if q < 0:
-                return None
-            continue
-        t = q / p
-        if p < 0:
-            low = max(low, t)
-        else:
-            high = min(high, t)
-        if low > high:
-            return None
-    return low, high
 
 
 class WireItem(QGraphicsItem):
@@ -96,12 +77,15 @@ class WireItem(QGraphicsItem):
     def ident(self) -> tuple[str, str, str]:
         return (self.relation, self.a, self.b)
 
-    def set_route(self, start: QPointF, out: QPointF, end: QPointF, into: QPointF) -> None:
+    def set_route(self, start: QPointF, out: QPointF, end: QPointF, into: QPointF,
+                  boxes: Sequence[QRectF] = ()) -> None:
         """A wire leaving ``start`` in direction ``out`` and arriving at ``end`` from
         direction ``into`` (unit vectors pointing away from each endpoint): a cubic curve
-        that starts and ends along them, so it visibly belongs to the ports it joins."""
+        that starts and ends along them, so it visibly belongs to the ports it joins; round
+        any of ``boxes`` (those it does not belong to) it would cross."""
         line = QLineF(start, end)
-        path = route_path(start, out, end, into)
+        path = around(start, out, end, into, path=route_path(start, out, end, into),
+                      boxes=boxes)
         if line != self.line or path != self.path:
             self.layer.invalidate(self.boundingRect())
             self.prepareGeometryChange()
@@ -132,8 +116,8 @@ class WireItem(QGraphicsItem):
         then its ends: x0, y0, x1, y1), flattened once per route: painting tests these as
         plain floats and clips only those partly in view."""
         if self._segments is None:
-            points = [self.path.pointAtPercent(i / CURVE_PIECES)
-                      for i in range(CURVE_PIECES + 1)]
+            pieces = CURVE_PIECES * (3 if self.path.elementCount() > 4 else 1)  # a detour
+            points = [self.path.pointAtPercent(i / pieces) for i in range(pieces + 1)]
             self._segments = [
                 (min(a.x(), b.x()), min(a.y(), b.y()), max(a.x(), b.x()), max(a.y(), b.y()),
                  a.x(), a.y(), b.x(), b.y()) for a, b in pairwise(points)]

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from netwright.backend.topology.fields import ADDRESS_FLAGS
 from netwright.backend.topology.problems import Problem
+from netwright.gui.docks.combo_browse import commit_on_close
 from netwright.gui.docks.error_label import ERROR_STYLE
 from netwright.gui.docks.host_panel import HostFactsPanel
 from netwright.gui.docks.lease_views import LeasePanel
@@ -308,6 +309,7 @@ class Inspector(QWidget):
             combo = QComboBox()
             wheel_scrolls_page(combo)
             combo.setEditable(spec.editor == "ref")
+            commit_on_close(combo)  # Down Down Enter: one edit, not two
             combo.addItems(list(spec.choices) or self._references(spec.name, snapshot))
             combo.activated.connect(
                 lambda _i, c=combo, s=spec: self.commit(s.name, c.currentText()))

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netwright.gui.docks.combo_browse import commit_on_close
 from netwright.gui.docks.error_label import error_label, hint_label
 from netwright.gui.docks.rows_table import RowsTable
 from netwright.gui.docks.scroll_into_view import scroll_into_view
@@ -45,6 +46,7 @@ from netwright.gui.model.rule_rows import (
     RULE_COLUMNS,
     add_nat_edits,
     add_rule_edits,
+    as_written,
     forwarding_edits,
     forwarding_value,
     move_row_edits,
@@ -89,8 +91,9 @@ class _Section(QWidget):
 
     def commit(self, edits: list[Edit], what: str, field: Path,
                tolerated: frozenset[str] = frozenset()) -> bool:
-        return bool(edits) and self._commit(self.name, edits, f"{self.owner} {what}", field,
-                                            tolerated)
+        kept = as_written(edits, self.document.get, self.document.written_empty)
+        return bool(kept) and self._commit(self.name, kept, f"{self.owner} {what}", field,
+                                           tolerated)
 
     def get(self, path: Path) -> Any:
         return self.document.get(path)
@@ -107,7 +110,7 @@ class ChainEditor(_Section):
         layout.setContentsMargins(4, 4, 4, 4)
         row = QHBoxLayout()
         row.addWidget(QLabel("Policy"))
-        self.policy = QComboBox()
+        self.policy = commit_on_close(QComboBox())
         wheel_scrolls_page(self.policy)
         self.policy.addItems(["accept", "drop"])
         self.policy.setToolTip("What happens to a packet no rule decides")
@@ -122,12 +125,14 @@ class ChainEditor(_Section):
         row.addStretch(1)
         layout.addLayout(row)
         layout.addWidget(self.stateful)
-        layout.addWidget(self.error)  # above the table: in view while a cell is typed
         self.rules = RowsTable(RULE_COLUMNS, RULE_CHOICES, "Add rule")
         self.rules.cell_edited.connect(self._cell)
         self.rules.row_gesture.connect(self._gesture)
         self.rules.loaded.connect(self._mark_waiting)
         layout.addWidget(self.rules)
+        # a refusal's sentence under the table (scrolled into view when it appears): above
+        # it, it pushed the rows down as it appeared, and the next click hit the wrong row
+        layout.addWidget(self.error)
         # what an accepted rule still needs (its protocol); under the table: above it, it
         # moved the rows down as it appeared, and the click meant for rule 3's proto cell
         # landed on rule 1's
@@ -234,8 +239,8 @@ class NatEditor(_Section):
                 lambda _checked=False, k=kind: self.add(k))
         self.entries.cell_edited.connect(self._cell)
         self.entries.row_gesture.connect(self._gesture)
-        layout.addWidget(self.error)
         layout.addWidget(self.entries)
+        layout.addWidget(self.error)  # under the table, as a chain's: the rows stay put
 
     def load(self) -> None:
         entries = self.get(self.path)
@@ -304,7 +309,7 @@ class PacketPanel(QGroupBox):
         self.forwarding_section = _Section(document, commit, "/".join((*base, "forwarding")),
                                            owner)
         for family in ("ipv4", "ipv6"):
-            combo = QComboBox()
+            combo = commit_on_close(QComboBox())
             wheel_scrolls_page(combo)
             combo.addItems([text for text, _ in FORWARDING_CHOICES])
             combo.activated.connect(lambda index, f=family: self.forwarding_section.commit(

@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     QEvent,
     QModelIndex,
     QPersistentModelIndex,
+    QSize,
     Qt,
     QTimer,
     Signal,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableWidget,
@@ -36,9 +38,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netwright.gui.docks.combo_browse import commit_on_close
 from netwright.gui.docks.wheel_guard import wheel_scrolls_page
 
 Index = QModelIndex | QPersistentModelIndex
+ROWS_SHOWN_PX = 240  # a table taller than its rows at 24 px scrolls them inside (10 rows)
 
 
 class ChoiceDelegate(QStyledItemDelegate):
@@ -55,6 +59,7 @@ class ChoiceDelegate(QStyledItemDelegate):
             return super().createEditor(parent, option, index)
         combo = QComboBox(parent)
         wheel_scrolls_page(combo)
+        commit_on_close(combo, report=False)  # Down Down Enter: one edit
         combo.addItems(list(choices))
         combo.activated.connect(lambda _i, c=combo: self.commitData.emit(c))
         return combo
@@ -84,7 +89,29 @@ class ChoiceDelegate(QStyledItemDelegate):
 class CellTable(QTableWidget):
     """A table whose Tab walks the cells and, past the last one (Shift+Tab: before the
     first), goes on to the next field: QTableView wraps from the last cell to the first,
-    so Tab never left the table (a keyboard trap in the Inspector)."""
+    so Tab never left the table (a keyboard trap in the Inspector).
+
+    Its height hint is what its rows take (at least its minimum height), updated as rows
+    come and go: Qt's fixed hint (about 190 px) was given only once the Inspector's form
+    overflowed, so a sentence that made the form scroll made the Routes table jump about
+    70 px taller, and back when it went."""
+
+    def __init__(self, rows: int, columns: int, parent: QWidget | None = None) -> None:
+        super().__init__(rows, columns, parent)
+        model = self.model()
+        model.rowsInserted.connect(lambda *_: self.updateGeometry())
+        model.rowsRemoved.connect(lambda *_: self.updateGeometry())
+        policy = self.sizePolicy()  # its hint, not the free room of a form that fits
+        policy.setVerticalPolicy(QSizePolicy.Policy.Maximum)
+        self.setSizePolicy(policy)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        hint = super().sizeHint()
+        header = self.horizontalHeader()
+        needed = (header.sizeHint().height() if not header.isHidden() else 0) + \
+            min(self.verticalHeader().length(), ROWS_SHOWN_PX) + 2 * self.frameWidth() + \
+            self.horizontalScrollBar().sizeHint().height()  # kept, shown or not: steady
+        return QSize(hint.width(), max(self.minimumHeight(), needed))
 
     def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802 (Qt override)
         current = self.currentIndex()

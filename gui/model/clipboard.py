@@ -23,7 +23,7 @@ def to_mime(fragment: dict[str, Any]) -> QMimeData:
     stream = io.StringIO()
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = False
-    shown = {k: v for k, v in fragment.items() if k != "layout" and v}
+    shown = {k: v for k, v in fragment.items() if k not in ("layout", "far-ends") and v}
     yaml.dump(shown, stream)
     mime.setText(stream.getvalue())
     return mime

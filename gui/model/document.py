@@ -77,6 +77,7 @@ class TopologyDocument(QObject):
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self._doc = Document.new("untitled")
+        self._written_empty: frozenset[tuple[PathPart, ...]] = frozenset()
         # Where an unsaved text was read from (an example): its schema modeline is relative
         # to that folder until the first save gives the document a file of its own.
         self._origin = ""
@@ -168,6 +169,7 @@ class TopologyDocument(QObject):
         # Editable at once: a tree of the quick read. Edits made on it are journalled and
         # replayed onto the round-trip document when it arrives (``_adopt``).
         self._doc = Document(tree=_to_tree(data), file=str(path))
+        self._note_written()
         self._journal = []
         self.undo_stack.clear()
         self.undo_stack.setClean()
@@ -240,6 +242,7 @@ class TopologyDocument(QObject):
             return
         document, problems = result
         self._doc = document
+        self._note_written()  # the file's own tree, before what was edited meanwhile
         for edits, inverse in journal:
             replayed = [self._apply_one(edit) for edit in edits]
             replayed.reverse()
@@ -287,6 +290,7 @@ class TopologyDocument(QObject):
         # since the file was read has its own line in the file now (a design drawn from
         # nothing had none, and every problem of it said "line 1").
         self._doc = Document.from_text(self._doc.text, self._doc.file)
+        self._note_written()
         self._edited = False
         self._refresh_problems()
         self.undo_stack.setClean()
@@ -301,6 +305,7 @@ class TopologyDocument(QObject):
         if self._journal is not None:
             self._stop_reading()
         self._doc, self._origin = document, ""
+        self._note_written()
         self._edited = False
         self.undo_stack.clear()
         self.undo_stack.setClean()
@@ -309,6 +314,16 @@ class TopologyDocument(QObject):
         self.replaced.emit()
         self.file_changed.emit(self._doc.file)
         self.modified_changed.emit(False)
+
+    def _note_written(self) -> None:
+        """Remember the sections the file (as read or saved) writes empty (``host: {}``)."""
+        self._written_empty = frozenset(_empty_sections(self._doc.tree, ()))
+
+    def written_empty(self, path: Sequence[PathPart]) -> bool:
+        """Whether the file, as last read or saved, writes ``path`` as an empty mapping or
+        list: an edit that empties it again keeps it so (``host: {}`` was removed with
+        the host's last chain)."""
+        return tuple(path) in self._written_empty
 
     # -- reading --------------------------------------------------------------------------
 
@@ -471,6 +486,21 @@ def _item_comment(container: list[Any], index: int) -> Any:
     if isinstance(container, CommentedSeq):
         return container.ca.items.get(index)
     return None
+
+
+def _empty_sections(node: Any, path: tuple[PathPart, ...]) -> Iterable[tuple[PathPart, ...]]:
+    """The paths of the empty mappings and lists in ``node``."""
+    if isinstance(node, dict):
+        items: Iterable[tuple[PathPart, Any]] = node.items()
+    elif isinstance(node, list):
+        items = enumerate(node)
+    else:
+        return
+    if not node and path:
+        yield path
+    for key, value in items:
+        if isinstance(value, dict | list):
+            yield from _empty_sections(value, (*path, key))
 
 
 def located_problems(document: Document) -> list[Problem]:

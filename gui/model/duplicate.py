@@ -9,6 +9,7 @@ Its anti-spoofing follows the copy's new addresses. Pure: no Qt.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -27,14 +28,18 @@ class FarEnd:
 
 
 def duplicate_fragment(snapshot: Snapshot, key: str) -> tuple[dict[str, Any], list[FarEnd]]:
-    """``copy_fragment`` of ``key``; for a namespace, with the far end of each of its veths
-    (and the peer it names), and the far ends so added."""
-    fragment = copy_fragment(snapshot, [key])
-    if key not in snapshot.namespaces:
-        return fragment, []
+    """``copy_fragment`` of ``key`` with the far end of each of its veths (``with_far_ends``)."""
+    return with_far_ends(snapshot, [key])
+
+
+def with_far_ends(snapshot: Snapshot, keys: list[str]) -> tuple[dict[str, Any], list[FarEnd]]:
+    """``copy_fragment`` of ``keys``, with the far end of each copied veth whose peer was not
+    copied (and the peer it names), and the far ends so added. Duplicate and Copy share it:
+    a paste of a namespace also began with "needs peer"."""
+    fragment = copy_fragment(snapshot, keys)
     interfaces: dict[str, Any] = fragment["interfaces"]
     added: list[FarEnd] = []
-    for near in snapshot.interfaces_in(key):
+    for near in list(interfaces):
         link = snapshot.interfaces.get(near, {})
         peer = link.get("peer")
         if link.get("kind") != "veth" or not isinstance(peer, str) or \
@@ -49,10 +54,25 @@ def duplicate_fragment(snapshot: Snapshot, key: str) -> tuple[dict[str, Any], li
     return fragment, added
 
 
-def follow_addresses(edits: list[Edit], snapshot: Snapshot, renames: dict[str, str],
+def far_ends_to_data(far_ends: list[FarEnd]) -> list[list[str | None]]:
+    """The far ends as JSON for the clipboard (a paste reads them back)."""
+    return [[end.key, end.near, end.master] for end in far_ends]
+
+
+def far_ends_from_data(data: Any) -> list[FarEnd]:
+    """``far_ends_to_data`` read back; anything malformed is left out."""
+    ends = []
+    for row in data if isinstance(data, list) else []:
+        if isinstance(row, list) and len(row) == 3 and all(isinstance(v, str) for v in row[:2]):
+            ends.append(FarEnd(row[0], row[1], row[2] if isinstance(row[2], str) else None))
+    return ends
+
+
+def follow_addresses(edits: list[Edit], originals: Mapping[str, Any], renames: dict[str, str],
                      far_ends: list[FarEnd]) -> list[Edit]:
     """Each copied far end's anti-spoofing IPs made the copy's own: the near end's old
-    addresses replaced by those its copy got (``fresh_addresses`` ran before)."""
+    addresses (``originals``: the fragment's interfaces, as copied) replaced by those its
+    copy got (``fresh_addresses`` ran before)."""
     new_values = {edit.path[1]: edit.value for edit in edits
                   if len(edit.path) == 2 and edit.path[0] == "interfaces"}
     out = list(edits)
@@ -64,7 +84,7 @@ def follow_addresses(edits: list[Edit], snapshot: Snapshot, renames: dict[str, s
         spoofing = (far.get("port-firewall") or {}).get("anti-spoofing")
         if not isinstance(spoofing, dict) or not isinstance(spoofing.get("ips"), list):
             continue
-        moved = dict(zip(_bare(snapshot.interfaces[end.near].get("addresses")),
+        moved = dict(zip(_bare((originals.get(end.near) or {}).get("addresses")),
                          _bare(near.get("addresses")), strict=False))
         ips = [moved.get(str(ip), ip) for ip in spoofing["ips"]]
         value = {**far, "port-firewall": {**far["port-firewall"],
@@ -89,3 +109,25 @@ def duplicate_words(original: str, keys: list[str], renames: dict[str, str],
         return text
     whose = "its veth's other end" if len(ends) == 1 else "its veths' other ends"
     return f"{text} and {whose} as {', '.join(ends)}"
+
+
+def paste_words(fragment: dict[str, Any], renames: dict[str, str],
+                far_ends: list[FarEnd]) -> str:
+    """"Pasted c3, its veth's other end veth-c3 on docker0": what was copied (a namespace
+    counts its interfaces in), then what a paste added besides; short enough for the status
+    bar of a 1024 px window, with the MAC note after it."""
+    namespaces = fragment.get("namespaces") or {}
+    interfaces = fragment.get("interfaces") or {}
+    far = {end.key for end in far_ends}
+    tops = [renames.get(k, k) for k in namespaces] + [
+        renames.get(k, k) for k, link in interfaces.items()
+        if k not in far and not (isinstance(link, dict) and link.get("namespace") in namespaces)]
+    text = "Pasted " + (tops[0] if tops else "nothing")
+    if len(tops) > 1:
+        text += f" and {len(tops) - 1} more"
+    ends = [renames.get(end.key, end.key) + (f" on {end.master}" if end.master else "")
+            for end in far_ends]
+    if not ends:
+        return text
+    whose = "its veth's other end" if len(ends) == 1 else "the veths' other ends"
+    return f"{text}, {whose} {', '.join(ends)}"

@@ -205,6 +205,22 @@ def removal_edits(get: Getter, path: Path) -> list[Edit]:
     return [Edit(path, DELETE)]
 
 
+def as_written(edits: list[Edit], get: Getter,
+               written_empty: Callable[[Path], bool]) -> list[Edit]:
+    """``edits`` with each removal of a section the file writes empty (``host: {}``) made
+    an emptying instead: the removals above climb to the highest holder left empty, and a
+    file's explicit ``host: {}`` went with the host's last chain, an edit of something else."""
+    out = []
+    for edit in edits:
+        current = get(edit.path)
+        if edit.value is DELETE and _may_go(edit.path) and written_empty(edit.path) and \
+                isinstance(current, dict | list):
+            out.append(Edit(edit.path, {} if isinstance(current, dict) else []))
+        else:
+            out.append(edit)
+    return out
+
+
 def _may_go(section: Path) -> bool:
     """Whether an emptied ``section`` says nothing and may leave the file: the host's
     sections (``host`` too), and those inside a namespace's or an interface's entry."""

@@ -22,6 +22,7 @@ from netwright.gui.dialogs.source_view import SECTIONS, SourceDialog, entry_line
 from netwright.gui.model.commands import ChangeKindCommand, DuplicateCommand
 from netwright.gui.model.duplicate import duplicate_fragment, duplicate_words, follow_addresses
 from netwright.gui.model.edits import paste_edits
+from netwright.gui.model.fresh_macs import fresh_macs, mac_words
 from netwright.gui.model.kind_change import kind_change_edits, other_kind
 from netwright.gui.model.paste import fresh_addresses
 
@@ -142,9 +143,11 @@ class ContextActions(_Base):
         renames = dict(zip([*fragment["namespaces"], *fragment["interfaces"]], keys,
                            strict=True))
         edits = fresh_addresses(edits, snapshot, self.host_facts)
-        edits = follow_addresses(edits, snapshot, renames, far_ends)
+        edits = follow_addresses(edits, fragment["interfaces"], renames, far_ends)
+        edits, new_macs = fresh_macs(edits, snapshot)
         self.push(DuplicateCommand(self.document, key, keys, edits))
-        self.statusBar().showMessage(duplicate_words(key, keys, renames, far_ends), 8000)
+        self.statusBar().showMessage(
+            duplicate_words(key, keys, renames, far_ends) + mac_words(new_macs), 8000)
         return keys
 
     def change_kind(self, key: str, kind: str) -> bool:

@@ -88,10 +88,16 @@ from netwright.gui.model.commands import (
 )
 from netwright.gui.model.deployment import DeploymentView
 from netwright.gui.model.document import Edit, TopologyDocument
+from netwright.gui.model.duplicate import (
+    far_ends_from_data,
+    far_ends_to_data,
+    follow_addresses,
+    paste_words,
+    with_far_ends,
+)
 from netwright.gui.model.edits import (
     EditRefusedError,
     bridge_port_edits,
-    copy_fragment,
     create_edits,
     delete_edits,
     paste_edits,
@@ -101,6 +107,7 @@ from netwright.gui.model.edits import (
 )
 from netwright.gui.model.files import RecentFiles, examples
 from netwright.gui.model.fixes import Fix, pair_fix, problem_fix
+from netwright.gui.model.fresh_macs import fresh_macs, mac_words
 from netwright.gui.model.host_facts import HostFacts
 from netwright.gui.model.paste import fresh_addresses
 from netwright.gui.model.prefill import PREFILL_KINDS
@@ -673,7 +680,8 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         keys = self.scene.selected_keys()
         if not keys:
             return False
-        fragment = copy_fragment(self.document.snapshot, keys)
+        fragment, far_ends = with_far_ends(self.document.snapshot, keys)
+        fragment["far-ends"] = far_ends_to_data(far_ends)  # a veth's other end, as Duplicate
         QGuiApplication.clipboard().setMimeData(to_mime(fragment))
         return True
 
@@ -686,11 +694,19 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         if not fragment:
             self.statusBar().showMessage("nothing Netwright can paste on the clipboard", 4000)
             return []
-        edits, keys = paste_edits(self.document.snapshot, fragment)
-        edits = fresh_addresses(edits, self.document.snapshot, self.host_facts)
+        snapshot = self.document.snapshot
+        edits, keys = paste_edits(snapshot, fragment)
         if not edits:
             return []
+        renames = dict(zip([*(fragment.get("namespaces") or {}),
+                            *(fragment.get("interfaces") or {})], keys, strict=True))
+        far_ends = far_ends_from_data(fragment.get("far-ends"))
+        edits = fresh_addresses(edits, snapshot, self.host_facts)
+        edits = follow_addresses(edits, fragment.get("interfaces") or {}, renames, far_ends)
+        edits, new_macs = fresh_macs(edits, snapshot)
         self.push(PasteCommand(self.document, keys, edits, self._selection()))
+        self.statusBar().showMessage(
+            paste_words(fragment, renames, far_ends) + mac_words(new_macs), 8000)
         return keys
 
     def _selection(self) -> Selection:

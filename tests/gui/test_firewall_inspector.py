@@ -123,6 +123,7 @@ def test_a_refused_cell_wiped_by_another_edit_takes_its_sentence_along(
     forwarding = panel.forwarding["ipv4"]
     forwarding.setFocus()
     QTest.keyClick(forwarding, Qt.Key.Key_Down)  # "on", from the keyboard
+    QTest.keyClick(forwarding, Qt.Key.Key_Return)
     QApplication.processEvents()
     assert window.document.get(("namespaces", "c1", "forwarding", "ipv4")) is True
     assert editor.rules.table.item(0, column).text() == ""
@@ -263,10 +264,10 @@ def test_a_type_chosen_in_the_open_combo_box_fills_the_rows_cells(window: MainWi
     QTest.keyClick(table, Qt.Key.Key_F2)
     editor = QApplication.focusWidget()
     assert isinstance(editor, QComboBox)
-    QTest.keyClick(editor, Qt.Key.Key_Down)  # snat: applied at once, the box still open
-    assert dict(window.document.get(("host", "nat", 0, "snat")))["to"] == "192.168.31.240"
+    QTest.keyClick(editor, Qt.Key.Key_Down)  # snat: browsed to, applied on Enter
     QTest.keyClick(editor, Qt.Key.Key_Return)
     QApplication.processEvents()
+    assert dict(window.document.get(("host", "nat", 0, "snat")))["to"] == "192.168.31.240"
     to = NAT_COLUMNS.index("to")
     assert table.item(0, 0).text() == "snat"
     assert table.item(0, to).text() == "192.168.31.240"
@@ -442,3 +443,23 @@ def test_add_snat_in_a_namespace_takes_the_address_of_that_namespaces_uplink(
     assert panel.nat.add("snat"), panel.nat.error.text()
     assert dict(window.document.get(("namespaces", "c1", "nat", 0, "snat"))) == {
         "from": "172.17.0.0/16", "out": "eth0", "to": "172.17.0.2"}
+
+
+def test_a_refusal_does_not_move_the_rows(window: MainWindow, tmp_path: Path) -> None:
+    """The refusal's sentence appeared above the rules table and pushed its rows down, so
+    the next click meant for rule 2 landed elsewhere: the rows stay where they were."""
+    _open(window, tmp_path)
+    panel = _namespace_panel(window, "c1")
+    editor = panel.chains["input"]
+    table = editor.rules.table
+    QApplication.processEvents()
+
+    def row_top() -> int:
+        return table.viewport().mapTo(panel, table.visualItemRect(table.item(1, 0)).topLeft()).y()
+
+    before = row_top()
+    _type_into_cell(table, 0, 2, "2000-1000")
+    assert editor.error.isVisibleTo(editor)
+    QApplication.processEvents()
+    assert row_top() == before
+    assert editor.error.geometry().top() > editor.rules.geometry().top()  # under the table

@@ -92,3 +92,38 @@ def test_a_host_with_nics_keeps_them(window: MainWindow, tmp_path: Path) -> None
     table.setCurrentCell(0, 0)
     QTest.keyClick(table, Qt.Key.Key_Delete)
     assert _saved(window, tmp_path) == text
+
+
+EMPTY_HOST = """\
+netwright: 1
+name: emptyhost
+host: {}
+namespaces:
+  c1: {}
+interfaces:
+  br0: {kind: bridge, addresses: [172.17.0.1/16]}
+  veth-c1: {kind: veth, master: br0, peer: eth0}
+  eth0: {kind: veth, namespace: c1, peer: veth-c1, addresses: [172.17.0.2/16]}
+"""
+
+
+def test_an_explicit_empty_host_stays_when_its_last_chain_goes(window: MainWindow,
+                                                                tmp_path: Path) -> None:
+    """The file wrote ``host: {}``: adding a host rule and removing it again must leave it
+    (it went with the chain, an edit of something the user did not touch)."""
+    panel = _host_panel(window, tmp_path, EMPTY_HOST)
+    table = panel.chains["input"].rules.table
+    table.setFocus()
+    QTest.keyClick(table, Qt.Key.Key_Insert)
+    assert window.document.get(("host", "firewall", "input", "rules", 0, "action")) == "accept"
+    table.setCurrentCell(0, 0)
+    QTest.keyClick(table, Qt.Key.Key_Delete)
+    assert _saved(window, tmp_path) == EMPTY_HOST
+
+    combo = panel.forwarding["ipv4"]  # a forwarding set and unset, likewise
+    on = next(i for i, (_t, v) in enumerate(FORWARDING_CHOICES) if v is True)
+    combo.setCurrentIndex(on)
+    combo.activated.emit(on)
+    combo.setCurrentIndex(0)
+    combo.activated.emit(0)
+    assert _saved(window, tmp_path) == EMPTY_HOST
