@@ -15,11 +15,13 @@ from typing import Any
 
 from netwright.backend.topology.model import model_json_schema
 from netwright.backend.topology.problems import Problem
+from netwright.backend.topology.validate_limits import MAX_BRIDGE_PORTS
 from netwright.gui.model import host_warnings
 from netwright.gui.model.host_facts import parse_facts
 from netwright.gui.model.snapshot import Snapshot
 from tests.topology import test_existing_rules, test_link_rules, test_packet_rules, test_rules
 from tests.topology.rule_cases import problems
+from tests.topology.test_limit_rules import star
 
 REPO = Path(__file__).resolve().parents[2]
 _EMITTED = re.compile(r'(?:_error|_warning|_problem|input_problem|PydanticCustomError|Problem)'
@@ -316,3 +318,5 @@ CHECK_DESIGNS = {
         """,
 }
 EXTRA["duplicate-address-dad"] = CHECK_DESIGNS["an IPv6 duplicate"]
+# a bridge with one port more than the kernel takes (generated: 1,024 namespaces)
+EXTRA["too-many-ports"] = star(MAX_BRIDGE_PORTS + 1)
