@@ -14,9 +14,12 @@ import os
 
 from netwright.backend.engine.journal import read_header
 from netwright.backend.engine.store import Store
-from netwright.backend.outcomes.change import Change
+from netwright.backend.outcomes.change import Change, process_id, unix_time
 from netwright.backend.outcomes.provenance import Provenance
 from netwright.backend.record import replace
+
+#: The operations a journal records (a revert is an apply or a destroy).
+JOURNAL_OPERATIONS = ("apply", "destroy")
 
 
 def running_change(store: Store, name: str) -> Change | None:
@@ -25,16 +28,16 @@ def running_change(store: Store, name: str) -> Change | None:
     header = read_header(path)
     if header is None:  # none, or one created this instant and not written yet
         return Change("apply") if path.exists() else None
-    operation = str(header.get("operation") or "apply")
-    pid = header.get("pid")
-    pid = pid if isinstance(pid, int) and not isinstance(pid, bool) else 0
-    started = header.get("started")
+    # the header is this engine's own, in a root-only directory, yet read as any input:
+    # a value of the wrong type or out of range is unknown, never a crash or a lie
+    operation = header.get("operation")
+    operation = operation if operation in JOURNAL_OPERATIONS else "apply"
+    pid = process_id(header.get("pid"))
+    started = unix_time(header.get("started"))
     if pid and not _alive(pid):  # its process died: whoever holds the lock finishes it
-        operation, pid, started = "recover", 0, None
+        operation, pid, started = "recover", 0, 0.0
     by = Provenance.from_json(header.get("by")) or Provenance()
-    return Change(operation, user=by.user,
-                  started=float(started) if isinstance(started, (int, float)) else 0.0,
-                  pid=pid, file=by.file)
+    return Change(str(operation), user=by.user, started=started, pid=pid, file=by.file)
 
 
 def merged(given: Change | None, seen: Change | None) -> Change | None:

@@ -28,6 +28,7 @@ from netwright.backend.engine.execute import CancelRequested, Fault, StepFailed,
 from netwright.backend.engine.foreign import ForeignLink, foreign_links
 from netwright.backend.engine.journal import Journal, read_header
 from netwright.backend.engine.nft_capabilities import require_table_features
+from netwright.backend.engine.open_files import open_files_for
 from netwright.backend.engine.planner import make_plan
 from netwright.backend.engine.results import Deployment
 from netwright.backend.engine.store import Store, topology_json
@@ -36,7 +37,7 @@ from netwright.backend.engine.takeover import runtime_takeover
 from netwright.backend.engine.target import Target
 from netwright.backend.engine.translate import explain
 from netwright.backend.kernel import netns
-from netwright.backend.kernel.descriptors import allow_open_files, apply_needs
+from netwright.backend.kernel.descriptors import allow_open_files
 from netwright.backend.kernel.netns import Where
 from netwright.backend.kernel.session import Kernel
 from netwright.backend.nm.engine_part import NetworkManagerPart, as_steps, runtime_only
@@ -58,7 +59,6 @@ from netwright.backend.outcomes.errors import (
     NotDeployed,
     NothingToConfirm,
     NotRootError,
-    TooManyFiles,
 )
 from netwright.backend.outcomes.provenance import Provenance
 from netwright.backend.outcomes.results import (
@@ -335,7 +335,8 @@ class Engine:
         nics: dict[str, LinkState | None] = {}
         foreign: list[ForeignLink] = []
         host_destroy: list[Step] = []
-        with Kernel() as kernel:
+        with (open_files_for(name, len(topology.namespaces), "reading its status"),
+              Kernel() as kernel):
             steps = self._compute(kernel, topology, strict=False, conflicts=conflicts,
                                   host_nics=nics, foreign=foreign, host_destroy=host_destroy)
         began = running_change(self.store, name)
@@ -553,11 +554,12 @@ class Engine:
         """Make the kernel match ``topology``; on failure roll back and raise ApplyFailed.
         ``source`` None keeps the source recorded (an apply that says nothing of its own)."""
         require_root()
-        _require_open_files(topology)
         await self.recover()
         started = time.monotonic()
         name = topology.name
-        with self.store.lock(name):
+        previous_namespaces = set((self._previous(name) or topology).namespaces)
+        namespaces = len(previous_namespaces | set(topology.namespaces))
+        with open_files_for(name, namespaces, "applying it"), self.store.lock(name):
             record = self.store.load(name)
             previous = record.topology if record else None
             by = source  # this apply's own (a status shows it while the apply runs)
@@ -680,7 +682,9 @@ class Engine:
         started = time.monotonic()
         given = name if isinstance(name, Topology) else None
         name = name.name if isinstance(name, Topology) else name
-        with self.store.lock(name):
+        known = self._previous(name) or given
+        namespaces = len(known.namespaces) if known is not None else 0
+        with open_files_for(name, namespaces, "destroying it"), self.store.lock(name):
             record = self.store.load(name)
             deployed = record.topology if record else given
             if deployed is None:
@@ -981,17 +985,3 @@ def _one(key: str, what: str, missing: set[str], by_object: dict[str, list[Step]
     differences = [s.text for s in by_object.get(key, [])]
     state = "drifted" if differences else "present"
     return ObjectStatus(key, what, state, differences, label)  # type: ignore[arg-type]
-
-
-def _require_open_files(topology: Topology) -> None:
-    """Refuse, before anything is touched, a topology whose apply would run out of open
-    files half-way (a crash of the job, a half-built topology until the next command)."""
-    needed = apply_needs(len(topology.namespaces))
-    allowed = allow_open_files(needed)
-    if allowed < needed:
-        raise TooManyFiles(
-            f"topology {topology.name} has {len(topology.namespaces):,} namespaces: applying"
-            f" it holds up to {needed:,} open files, and this process may open only"
-            f" {allowed:,} (its hard limit, 'ulimit -Hn'); raise that limit (LimitNOFILE= in"
-            " netwrightd's systemd unit, 'ulimit -Hn' as root for --local) or split the"
-            " topology")

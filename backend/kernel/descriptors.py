@@ -10,12 +10,27 @@ libnftables, is kept off high descriptors (``nft.binding``).
 
 from __future__ import annotations
 
+import contextlib
 import resource
 import sys
+import threading
+from collections.abc import Iterator
 
 PER_NAMESPACE = 2  # an apply's: the namespace's file and a netlink socket inside it
 SPARE = 128  # the process's own: D-Bus, journals, state files, helper pipes, nftables
 UNLIMITED_CEILING = 1 << 20  # the kernel's default fs.nr_open, where the hard limit has none
+OWN = 64  # held by the process whatever runs: its bus connections, logs, thread pipes
+
+
+class _Ledger:
+    """What the operations ``admitted`` now may hold together."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.held = 0
+
+
+_LEDGER = _Ledger()
 
 
 def apply_needs(namespaces: int) -> int:
@@ -38,3 +53,30 @@ def allow_open_files(needed: int | None = None) -> int:
             return soft
         soft = wanted
     return soft
+
+
+class Crowded(Exception):  # noqa: N818 (reads as the reason)
+    """The operations running now may hold so many files that one more would not fit."""
+
+    def __init__(self, needed: int, held: int, allowed: int) -> None:
+        super().__init__(f"{needed} open files wanted, {held} held of {allowed}")
+        self.needed, self.held, self.allowed = needed, held, allowed
+
+
+@contextlib.contextmanager
+def admitted(needed: int) -> Iterator[None]:
+    """Run with ``needed`` open files set aside for the caller, or raise Crowded (before
+    anything is opened) when the operations running now in this process (netwrightd's jobs
+    and readers run side by side in threads) already set aside so many that it would not
+    fit under the limit. Without this, each fitting alone, two large applies at once ran
+    out of files half-way, and took other users' calls down with them."""
+    allowed = allow_open_files()
+    with _LEDGER.lock:
+        if _LEDGER.held + needed > allowed - OWN:
+            raise Crowded(needed, _LEDGER.held, allowed)
+        _LEDGER.held += needed
+    try:
+        yield
+    finally:
+        with _LEDGER.lock:
+            _LEDGER.held -= needed

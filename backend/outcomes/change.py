@@ -16,6 +16,11 @@ from typing import Any
 from netwright.backend.outcomes.provenance import MAX_FILE_CHARS, shown_text
 from netwright.backend.record import record
 
+#: The largest process id Linux gives (PID_MAX_LIMIT); anything else is no process.
+PID_MAX = 1 << 22
+#: Unix times past this (the year 2242) are no start time: localtime() cannot show them.
+LATEST = float(1 << 33)
+
 #: How a Status names each operation ("being applied").
 _DOING = {"apply": "applied", "destroy": "destroyed", "revert": "reverted",
           "recover": "recovered"}
@@ -49,12 +54,9 @@ class Change:
         unknown, text loses its control characters (it ends up on terminals)."""
         if not isinstance(data, dict) or not shown_text(data.get("operation")):
             return None
-        started, pid = data.get("started"), data.get("pid")
         return cls(shown_text(data["operation"]), shown_text(data.get("job")),
-                   shown_text(data.get("user")),
-                   float(started) if isinstance(started, (int, float)) else 0.0,
-                   pid if isinstance(pid, int) and not isinstance(pid, bool) else 0,
-                   shown_text(data.get("file"), MAX_FILE_CHARS))
+                   shown_text(data.get("user")), unix_time(data.get("started")),
+                   process_id(data.get("pid")), shown_text(data.get("file"), MAX_FILE_CHARS))
 
     def short(self) -> str:
         """"being applied by alice" (a status bar's words)."""
@@ -73,3 +75,20 @@ class Change:
                         f" {ago:.0f} s ago")
         inside = ", ".join(part for part in said if part)
         return self.short() + (f" ({inside})" if inside else "")
+
+
+def unix_time(value: object) -> float:
+    """``value`` as a start time, 0.0 (unknown) unless a finite number of seconds between
+    the epoch and LATEST: an integer too big for a float, infinity or NaN crashed the reader
+    (OverflowError, ValueError in localtime) where a journal or a reply carried one."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return 0.0
+    return float(value) if 0 < value < LATEST else 0.0  # exact for any int; NaN is not
+
+
+def process_id(value: object) -> int:
+    """``value`` as a process id, 0 (unknown) unless one Linux can give (1 to PID_MAX): a
+    negative one names a process group (-1: every process), a huge one overflowed kill()."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return 0
+    return value if 0 < value <= PID_MAX else 0

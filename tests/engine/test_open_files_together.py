@@ -1,0 +1,96 @@
+"""Two applies that each fit under the open-files limit, but not side by side.
+
+Each apply was checked against the limit alone (``TooManyFiles``), so in one process
+(netwrightd runs the jobs of different topologies in threads side by side) a second large
+apply started beside a running one was admitted, ran out of open files half-way, crashed
+and left its topology half built. The second is now refused before it touches anything.
+The first is held half-way by the engine's fault hook, so the two really overlap. It runs
+in a child process with its own limits, in this test's network namespace.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+pytestmark = pytest.mark.root
+
+#: Namespaces per topology: an apply of 300 holds up to 2 x 300 + 128 = 728 open files, and
+#: the process keeps 64 of its own, so one fits under LIMIT and two do not.
+N = 300
+LIMIT = 900
+
+CHILD = textwrap.dedent("""
+    import asyncio, json, os, resource, sys, threading
+    from netwright.backend.engine import Engine, Target
+    from netwright.backend.topology.model import Topology
+
+    limit, n = int(sys.argv[2]), int(sys.argv[3])
+    resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
+
+    def star(tag, subnet):
+        namespaces = {f"of{tag}{i}": {} for i in range(n)}
+        interfaces = {f"of{tag}br": {"kind": "bridge", "addresses": [f"10.{subnet}.0.1/16"]}}
+        for i in range(n):
+            interfaces[f"{tag}e{i}"] = {"kind": "veth", "peer": f"{tag}h{i}", "name": "eth0",
+                                        "namespace": f"of{tag}{i}",
+                                        "addresses": [f"10.{subnet}.{i // 250 + 1}"
+                                                      f".{i % 250 + 2}/16"]}
+            interfaces[f"{tag}h{i}"] = {"kind": "veth", "peer": f"{tag}e{i}",
+                                        "master": f"of{tag}br", "name": f"of{tag}h{i}"}
+        return Topology.model_validate({"netwright": 1, "name": f"of{tag}",
+                                        "namespaces": namespaces, "interfaces": interfaces})
+
+    held, release = threading.Event(), threading.Event()
+
+    def hold(index, step):  # the first apply waits half-way, its namespaces all open
+        if step.text.startswith("bring") and not held.is_set():
+            held.set()
+            release.wait(120)
+
+    first = Engine(sys.argv[1], Target.host(), fault=hold)
+    seen = {}
+
+    def run_first():
+        try:
+            asyncio.run(first.apply(star("a", 98)))
+            seen["first"] = "applied"
+        except Exception as exc:
+            seen["first"] = f"{type(exc).__name__}: {exc}"
+
+    thread = threading.Thread(target=run_first)
+    thread.start()
+    assert held.wait(120)
+    second = Engine(sys.argv[1], Target.host())
+    try:
+        asyncio.run(second.apply(star("b", 97)))
+        seen["second"] = "applied"
+    except Exception as exc:
+        seen["second"] = f"{type(exc).__name__}: {exc}"
+    seen["second_namespaces"] = sum(1 for name in os.listdir("/run/netns")
+                                    if name.startswith("ofb"))
+    release.set()
+    thread.join()
+    for name in ("ofa", "ofb"):
+        if name in asyncio.run(second.deployments()):
+            asyncio.run(second.destroy(name))
+    seen["left"] = sum(1 for name in os.listdir("/run/netns") if name.startswith("of"))
+    print(json.dumps(seen))
+""")
+
+
+def test_a_second_apply_that_would_not_fit_beside_the_first_is_refused(tmp_path) -> None:
+    done = subprocess.run([sys.executable, "-c", CHILD, str(tmp_path), str(LIMIT), str(N)],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    seen = json.loads(done.stdout)
+    assert seen["first"] == "applied", seen
+    assert seen["second"].startswith("TooManyFiles: topology ofb has 300 namespaces:"), seen
+    assert "the operations running now beside it" in seen["second"], seen
+    assert "hold up to 728 of the 900" in seen["second"], seen
+    assert seen["second_namespaces"] == 0, seen  # refused before anything was made
+    assert seen["left"] == 0, seen
