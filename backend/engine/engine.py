@@ -473,8 +473,10 @@ class Engine:
     async def confirm_deployment(self, name: str) -> None:
         """Keep the change of ``name`` that is on trial.
 
-        Too late (the deadline passed, or NetworkManager already restored its devices): the
-        previous deployment is restored and ``ConfirmationExpired`` says so.
+        Too late (the deadline passed): the previous deployment is restored and
+        ``ConfirmationExpired`` says so. In time, the change is kept even when NetworkManager's
+        checkpoint is gone: before the deadline only a restart or a stop of NetworkManager
+        ends it (its own timer runs past the deadline), and that restores nothing.
         """
         require_root()
         with self.store.lock(name):
@@ -483,7 +485,7 @@ class Engine:
             if kept and held.checkpoint is not None:
                 part = await NetworkManagerPart.open(self.target.host_netns)
                 try:
-                    kept = await part.keep(held.checkpoint)
+                    await part.keep(held.checkpoint)
                 finally:
                     part.close()
             if kept:
@@ -503,12 +505,13 @@ class Engine:
             held = self._trial(name)
             self._reverting.add(name)
             try:
-                if held.checkpoint is not None:
-                    part = await NetworkManagerPart.open(self.target.host_netns)
-                    try:
+                part = await NetworkManagerPart.open(self.target.host_netns)
+                try:
+                    part.require_for_revert(name, held.previous, self._previous(name))
+                    if held.checkpoint is not None:
                         await part.restore(held.checkpoint)
-                    finally:
-                        part.close()
+                finally:
+                    part.close()
                 if held.previous is not None:
                     result = await self._apply(held.previous, progress=progress, confirm=True,
                                                source=held.previous_source)

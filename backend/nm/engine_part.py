@@ -127,6 +127,21 @@ class NetworkManagerPart:
             return False
         return True
 
+    def require_for_revert(self, name: str, *designs: Topology | None) -> None:
+        """Refuse, before anything changes, a revert that needs NetworkManager (``designs``,
+        the trial's and the previous one, have persistent objects) when it is not here:
+        the sentence says to start it and revert again, not to drop ``persist``."""
+        if self.nm is not None and self.manages_target:
+            return
+        kept = sorted({key for design in designs if design is not None
+                       for key in persistent_keys(design)})
+        if kept:
+            raise PersistUnsupported(
+                f"NetworkManager is not running here, so the configuration of {name} from"
+                f" before the apply on trial cannot be restored ({', '.join(kept)}"
+                f" {'is' if len(kept) == 1 else 'are'} NetworkManager's to restore): start"
+                f" NetworkManager and run 'netwright revert {name}' again")
+
     async def restore(self, checkpoint: str) -> None:
         """End a trial by restoring the checkpointed devices now; a checkpoint NM already
         rolled back (or lost in a restart) needs nothing more from it."""

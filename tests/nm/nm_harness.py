@@ -148,9 +148,10 @@ class NetworkManagerRun:
         return {**os.environ, "DBUS_SYSTEM_BUS_ADDRESS": self.bus.address}
 
     def start(self) -> NetworkManagerRun:
-        self.keyfile_dir.mkdir(mode=0o700)
+        """Start NM; again after ``stop`` it finds the profiles it kept (``restart``)."""
+        self.keyfile_dir.mkdir(mode=0o700, exist_ok=True)
         conf_dir = self.run_dir / "conf.d"
-        conf_dir.mkdir()
+        conf_dir.mkdir(exist_ok=True)
         config = self.run_dir / "NetworkManager.conf"
         config.write_text(NM_CONFIG.format(keyfile_dir=self.keyfile_dir))
         argv = [
@@ -183,6 +184,12 @@ class NetworkManagerRun:
     def stop(self) -> None:
         if self.process is not None:
             _stop(self.process)
+
+    def restart(self) -> None:
+        """Stop NM and start it again: its profiles stay, its checkpoints (kept in memory
+        only) are gone, as after ``systemctl restart NetworkManager``."""
+        self.stop()
+        self.start()
 
     def nmcli(self, *args: str, check: bool = True) -> str:
         """nmcli against this NM: an independent client to read state back with."""
