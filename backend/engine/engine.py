@@ -508,8 +508,8 @@ class Engine:
                 part = await NetworkManagerPart.open(self.target.host_netns)
                 try:
                     part.require_for_revert(name, held.previous, self._previous(name))
-                    if held.checkpoint is not None:
-                        await part.restore(held.checkpoint)
+                    restored = (await part.restore(held.checkpoint)
+                                if held.checkpoint is not None else [])
                 finally:
                     part.close()
                 if held.previous is not None:
@@ -517,6 +517,8 @@ class Engine:
                                                source=held.previous_source)
                 else:
                     result = await self.destroy(name, progress=progress)
+                result = replace(result, plan=replace(
+                    result.plan, steps=[*restored, *result.plan.steps]))
             finally:
                 self._reverting.discard(name)
             self.store.trial_path(name).unlink(missing_ok=True)

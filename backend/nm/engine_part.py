@@ -35,6 +35,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
+from netwright.backend.nm import names
 from netwright.backend.nm.client import NmClient
 from netwright.backend.nm.drift import PersistStatus, persist_statuses
 from netwright.backend.nm.errors import NmError, PersistUnsupported
@@ -142,13 +143,25 @@ class NetworkManagerPart:
                 f" {'is' if len(kept) == 1 else 'are'} NetworkManager's to restore): start"
                 f" NetworkManager and run 'netwright revert {name}' again")
 
-    async def restore(self, checkpoint: str) -> None:
+    async def restore(self, checkpoint: str) -> list[Step]:
         """End a trial by restoring the checkpointed devices now; a checkpoint NM already
-        rolled back (or lost in a restart) needs nothing more from it."""
+        rolled back (or lost in a restart) needs nothing more from it. One step per device
+        restored, so that a revert's report counts them (the profiles then match already)."""
         if self.nm is None:
-            return
-        with contextlib.suppress(NmError):
-            await self.nm.checkpoint_rollback(checkpoint)
+            return []
+        try:
+            results = await self.nm.checkpoint_rollback(checkpoint)
+        except NmError:
+            return []
+        restored = []
+        for path, result in sorted(results.items()):
+            if result != names.ROLLBACK_OK:
+                continue
+            with contextlib.suppress(NmError):
+                ifname = (await self.nm.device(path)).iface
+                restored.append(Step("modify", ifname, f"restore {ifname} as NetworkManager"
+                                     " had it before the apply (its checkpoint)"))
+        return restored
 
     @staticmethod
     def runtime_host_links(topology: Topology) -> list[str]:
