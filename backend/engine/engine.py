@@ -40,7 +40,7 @@ from netwright.backend.kernel.descriptors import allow_open_files, apply_needs
 from netwright.backend.kernel.netns import Where
 from netwright.backend.kernel.session import Kernel
 from netwright.backend.nm.engine_part import NetworkManagerPart, as_steps, runtime_only
-from netwright.backend.nm.errors import ConfirmationRequired
+from netwright.backend.nm.errors import ConfirmationRequired, PersistUnsupported
 from netwright.backend.nm.kernel import default_route_devices
 from netwright.backend.nm.persist import PersistPlan
 from netwright.backend.nm.profiles import persistent_keys
@@ -491,11 +491,18 @@ class Engine:
             if kept:
                 self.store.trial_path(name).unlink(missing_ok=True)
                 return
-            await self.revert(name)
+            late = (f"the confirmation of {name} came too late (the window ended"
+                    f" {time.time() - held.deadline:.0f} s ago)")
+            try:
+                await self.revert(name)
+            except PersistUnsupported as exc:  # NetworkManager is not running
+                raise ConfirmationExpired(
+                    f"{late}, and NetworkManager is not running here to restore the previous"
+                    f" configuration: start NetworkManager and the next netwright command"
+                    f" restores it") from exc
         raise ConfirmationExpired(
-            f"the confirmation of {name} came too late (the window ended"
-            f" {time.time() - held.deadline:.0f} s ago), so the previous configuration was"
-            " restored; apply again and confirm within the window")
+            f"{late}, so the previous configuration was restored; apply again and confirm"
+            " within the window")
 
     async def revert(self, name: str, *, progress: Progress | None = None) -> ApplyResult:
         """Undo the change of ``name`` that is on trial: NetworkManager's devices from the

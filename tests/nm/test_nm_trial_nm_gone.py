@@ -7,12 +7,16 @@ revert that cannot reach NetworkManager must say so and leave the trial to try a
 
 from __future__ import annotations
 
+import asyncio
+import re
+
 import pytest
 from nm_harness import Harness
-from test_nm_trial import NEW, change_uplink, on_uplink
+from test_nm_trial import NEW, WINDOW, change_uplink, on_uplink
 
 from netwright.backend.engine import Engine
 from netwright.backend.nm.errors import NmError
+from netwright.backend.outcomes.errors import ConfirmationExpired
 
 
 async def test_confirming_after_networkmanager_restarted_keeps_the_change(
@@ -52,3 +56,23 @@ async def test_reverting_while_networkmanager_is_stopped_says_what_to_do(
     assert "NetworkManager is not running" in said, said
     assert "netwright revert nme" in said and "persist: true" not in said, said
     assert engine.awaiting_confirmation("nme") is not None  # still on trial: try again
+
+
+async def test_a_window_that_ended_while_networkmanager_was_stopped(
+        harness: Harness, engine: Engine) -> None:
+    """Nothing can restore the profiles until NetworkManager runs again: status says the
+    window ended (not "confirm within 0 s"), and a late confirm says it came too late."""
+    await on_uplink(harness, engine)
+    await change_uplink(harness, engine)
+    harness.nm.stop()
+    await asyncio.sleep(WINDOW + 0.5)
+
+    shown = (await engine.status("nme")).render()
+    assert "within 0 s" not in shown, shown
+    assert "not confirmed in time" in shown and "netwright revert nme" in shown, shown
+    assert ".)" not in shown, shown
+    with pytest.raises(ConfirmationExpired) as late:
+        await engine.confirm_deployment("nme")
+    said = str(late.value)
+    assert "too late" in said and "NetworkManager is not running" in said, said
+    assert re.search(r"the window ended \d+ s ago", said), said
