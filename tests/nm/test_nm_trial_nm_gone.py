@@ -11,8 +11,9 @@ import asyncio
 import re
 
 import pytest
+from designs import design
 from nm_harness import Harness
-from test_nm_trial import NEW, WINDOW, change_uplink, on_uplink
+from test_nm_trial import EXTRA, NEW, WINDOW, change_uplink, on_uplink
 
 from netwright.backend.engine import Engine
 from netwright.backend.nm.errors import NmError
@@ -22,7 +23,8 @@ from netwright.backend.outcomes.errors import ConfirmationExpired
 async def test_confirming_after_networkmanager_restarted_keeps_the_change(
         harness: Harness, engine: Engine) -> None:
     await on_uplink(harness, engine)
-    await change_uplink(harness, engine)
+    result = await engine.apply(design(NEW, extra=EXTRA), confirm=True, confirm_seconds=60)
+    assert result.awaiting_confirmation is not None  # a window long enough for a restart
     harness.nm.restart()  # the checkpoint is gone; the new configuration is still live
 
     await engine.confirm_deployment("nme")  # in time: kept, not "came too late"
@@ -30,6 +32,9 @@ async def test_confirming_after_networkmanager_restarted_keeps_the_change(
     assert harness.nm.addresses("br0") == [NEW]
     assert "netwright-nme-br1" in harness.nm.profiles()
     assert NEW in (harness.nm.keyfile_dir / "netwright-nme-br0.nmconnection").read_text()
+    assert (await engine.status("nme")).ok  # NM took its devices back with their profiles
+    await engine.destroy("nme")
+    assert harness.nm.profiles() == {"lo": "loopback"}
 
 
 async def test_confirming_while_networkmanager_is_stopped_keeps_the_change(
