@@ -456,9 +456,11 @@ class Engine:
                 trial.save(self.store.trial_path(topology.name), held)
             else:
                 await transaction.commit()
-            await part.unmanage(part.runtime_host_links(topology))
+            released = await part.unmanage(part.runtime_host_links(topology))
         finally:
             part.close()
+        if released:  # NetworkManager may have deleted their addresses before letting go
+            await self._apply_runtime(topology, source=source)
         steps = as_steps(persist) + result.plan.steps
         return ApplyResult(Plan(topology.name, steps, result.plan.notes),
                            time.monotonic() - started,

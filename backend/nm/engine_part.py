@@ -171,16 +171,17 @@ class NetworkManagerPart:
                 if link.namespace is None and k not in persistent]
 
     async def unmanage(self, ifnames: list[str]) -> list[str]:
-        """Mark the links unmanaged; best effort: returns the names that could not be."""
+        """Mark the links unmanaged (best effort); the names NM managed until now.
+
+        Without udev NM takes a new link at once and, "preparing" it, deletes the addresses
+        the engine gave it meanwhile: the caller converges those links again."""
         if self.nm is None or not self.manages_target or not ifnames:
             return []
-        failed = []
+        released = []
         for name in ifnames:
-            try:
-                await unmanage(self.nm, [name])
-            except NmError:
-                failed.append(name)
-        return failed
+            with contextlib.suppress(NmError):
+                released += await unmanage(self.nm, [name])
+        return released
 
 
 class _NothingToDo(PersistTransaction):

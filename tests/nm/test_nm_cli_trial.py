@@ -134,3 +134,22 @@ def test_ctrl_d_at_the_question_restores_on_a_line_of_its_own(harness: Harness,
     assert "restored" not in asked, seen
     assert "restored the previous configuration of nme" in seen
     harness.nm.wait_for(lambda: harness.nm.addresses("br0") == [OLD], "restored")
+
+
+def test_a_runtime_host_link_keeps_its_addresses(harness: Harness, tmp_path: Path) -> None:
+    """NetworkManager takes a new veth at once (no udev to wait for) and deletes what it
+    finds on it while "preparing" it, the apply's address included, until it is marked
+    unmanaged: the apply (the command, as a person runs it) ends with the address there."""
+    design_file = tmp_path / "veth.yaml"
+    pairs = range(3)  # it is a race: each address is one more chance to lose it
+    design_file.write_text("netwright: 1\nname: nmv\ninterfaces:\n" + "".join(
+        f"  wh{i}: {{kind: veth, peer: wn{i}, addresses: [10.78.{i}.1/24]}}\n"
+        f"  wn{i}: {{kind: veth, peer: wh{i}, addresses: [10.79.{i}.2/24]}}\n" for i in pairs))
+    assert run(harness, tmp_path, "apply", "--yes", str(design_file)).returncode == 0
+    for i in pairs:
+        assert harness.nm.addresses(f"wh{i}") == [f"10.78.{i}.1/24"]
+        assert harness.nm.addresses(f"wn{i}") == [f"10.79.{i}.2/24"]
+        assert harness.nm.device_state(f"wn{i}") == "unmanaged"
+    status = run(harness, tmp_path, "status", "nmv")
+    assert status.returncode == 0, status.stdout
+    assert run(harness, tmp_path, "destroy", "nmv").returncode == 0
