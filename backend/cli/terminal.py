@@ -325,10 +325,9 @@ def ask_with_timeout(question: str, seconds: float) -> str | None:
     except KeyboardInterrupt:  # Ctrl+C: no, as with netplan try
         sys.stderr.write("\n")
         return "n"
-    if line is None:
+    if not line:  # no answer in time (None) or Ctrl+D (""): end the question's line
         sys.stderr.write("\n")
-        return None
-    return line.strip().lower()
+    return None if line is None else line.strip().lower()
 
 
 class TerminalProgress:

@@ -41,7 +41,7 @@ from netwright.backend.kernel.descriptors import allow_open_files
 from netwright.backend.kernel.netns import Where
 from netwright.backend.kernel.session import Kernel
 from netwright.backend.nm.engine_part import NetworkManagerPart, as_steps, runtime_only
-from netwright.backend.nm.errors import ConfirmationRequired
+from netwright.backend.nm.errors import ConfirmationRequired, PersistUnsupported
 from netwright.backend.nm.kernel import default_route_devices
 from netwright.backend.nm.persist import PersistPlan
 from netwright.backend.nm.profiles import persistent_keys
@@ -457,9 +457,11 @@ class Engine:
                 trial.save(self.store.trial_path(topology.name), held)
             else:
                 await transaction.commit()
-            await part.unmanage(part.runtime_host_links(topology))
+            released = await part.unmanage(part.runtime_host_links(topology))
         finally:
             part.close()
+        if released:  # NetworkManager may have deleted their addresses before letting go
+            await self._apply_runtime(topology, source=source)
         steps = as_steps(persist) + result.plan.steps
         return ApplyResult(Plan(topology.name, steps, result.plan.notes),
                            time.monotonic() - started,
@@ -474,8 +476,10 @@ class Engine:
     async def confirm_deployment(self, name: str) -> None:
         """Keep the change of ``name`` that is on trial.
 
-        Too late (the deadline passed, or NetworkManager already restored its devices): the
-        previous deployment is restored and ``ConfirmationExpired`` says so.
+        Too late (the deadline passed): the previous deployment is restored and
+        ``ConfirmationExpired`` says so. In time, the change is kept even when NetworkManager's
+        checkpoint is gone: before the deadline only a restart or a stop of NetworkManager
+        ends it (its own timer runs past the deadline), and that restores nothing.
         """
         require_root()
         with self.store.lock(name):
@@ -484,17 +488,24 @@ class Engine:
             if kept and held.checkpoint is not None:
                 part = await NetworkManagerPart.open(self.target.host_netns)
                 try:
-                    kept = await part.keep(held.checkpoint)
+                    await part.keep(held.checkpoint)
                 finally:
                     part.close()
             if kept:
                 self.store.trial_path(name).unlink(missing_ok=True)
                 return
-            await self.revert(name)
+            late = (f"the confirmation of {name} came too late (the window ended"
+                    f" {time.time() - held.deadline:.0f} s ago)")
+            try:
+                await self.revert(name)
+            except PersistUnsupported as exc:  # NetworkManager is not running
+                raise ConfirmationExpired(
+                    f"{late}, and NetworkManager is not running here to restore the previous"
+                    f" configuration: start NetworkManager and the next netwright command"
+                    f" restores it") from exc
         raise ConfirmationExpired(
-            f"the confirmation of {name} came too late (the window ended"
-            f" {time.time() - held.deadline:.0f} s ago), so the previous configuration was"
-            " restored; apply again and confirm within the window")
+            f"{late}, so the previous configuration was restored; apply again and confirm"
+            " within the window")
 
     async def revert(self, name: str, *, progress: Progress | None = None) -> ApplyResult:
         """Undo the change of ``name`` that is on trial: NetworkManager's devices from the
@@ -504,17 +515,20 @@ class Engine:
             held = self._trial(name)
             self._reverting.add(name)
             try:
-                if held.checkpoint is not None:
-                    part = await NetworkManagerPart.open(self.target.host_netns)
-                    try:
-                        await part.restore(held.checkpoint)
-                    finally:
-                        part.close()
+                part = await NetworkManagerPart.open(self.target.host_netns)
+                try:
+                    part.require_for_revert(name, held.previous, self._previous(name))
+                    restored = (await part.restore(held.checkpoint)
+                                if held.checkpoint is not None else [])
+                finally:
+                    part.close()
                 if held.previous is not None:
                     result = await self._apply(held.previous, progress=progress, confirm=True,
                                                source=held.previous_source)
                 else:
                     result = await self.destroy(name, progress=progress)
+                result = replace(result, plan=replace(
+                    result.plan, steps=[*restored, *result.plan.steps]))
             finally:
                 self._reverting.discard(name)
             self.store.trial_path(name).unlink(missing_ok=True)

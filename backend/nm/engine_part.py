@@ -35,6 +35,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
+from netwright.backend.nm import names
 from netwright.backend.nm.client import NmClient
 from netwright.backend.nm.drift import PersistStatus, persist_statuses
 from netwright.backend.nm.errors import NmError, PersistUnsupported
@@ -127,13 +128,40 @@ class NetworkManagerPart:
             return False
         return True
 
-    async def restore(self, checkpoint: str) -> None:
-        """End a trial by restoring the checkpointed devices now; a checkpoint NM already
-        rolled back (or lost in a restart) needs nothing more from it."""
-        if self.nm is None:
+    def require_for_revert(self, name: str, *designs: Topology | None) -> None:
+        """Refuse, before anything changes, a revert that needs NetworkManager (``designs``,
+        the trial's and the previous one, have persistent objects) when it is not here:
+        the sentence says to start it and revert again, not to drop ``persist``."""
+        if self.nm is not None and self.manages_target:
             return
-        with contextlib.suppress(NmError):
-            await self.nm.checkpoint_rollback(checkpoint)
+        kept = sorted({key for design in designs if design is not None
+                       for key in persistent_keys(design)})
+        if kept:
+            raise PersistUnsupported(
+                f"NetworkManager is not running here, so the configuration of {name} from"
+                f" before the apply on trial cannot be restored ({', '.join(kept)}"
+                f" {'is' if len(kept) == 1 else 'are'} NetworkManager's to restore): start"
+                f" NetworkManager and run 'netwright revert {name}' again")
+
+    async def restore(self, checkpoint: str) -> list[Step]:
+        """End a trial by restoring the checkpointed devices now; a checkpoint NM already
+        rolled back (or lost in a restart) needs nothing more from it. One step per device
+        restored, so that a revert's report counts them (the profiles then match already)."""
+        if self.nm is None:
+            return []
+        try:
+            results = await self.nm.checkpoint_rollback(checkpoint)
+        except NmError:
+            return []
+        restored = []
+        for path, result in sorted(results.items()):
+            if result != names.ROLLBACK_OK:
+                continue
+            with contextlib.suppress(NmError):
+                ifname = (await self.nm.device(path)).iface
+                restored.append(Step("modify", ifname, f"restore {ifname} as NetworkManager"
+                                     " had it before the apply (its checkpoint)"))
+        return restored
 
     @staticmethod
     def runtime_host_links(topology: Topology) -> list[str]:
@@ -143,16 +171,17 @@ class NetworkManagerPart:
                 if link.namespace is None and k not in persistent]
 
     async def unmanage(self, ifnames: list[str]) -> list[str]:
-        """Mark the links unmanaged; best effort: returns the names that could not be."""
+        """Mark the links unmanaged (best effort); the names NM managed until now.
+
+        Without udev NM takes a new link at once and, "preparing" it, deletes the addresses
+        the engine gave it meanwhile: the caller converges those links again."""
         if self.nm is None or not self.manages_target or not ifnames:
             return []
-        failed = []
+        released = []
         for name in ifnames:
-            try:
-                await unmanage(self.nm, [name])
-            except NmError:
-                failed.append(name)
-        return failed
+            with contextlib.suppress(NmError):
+                released += await unmanage(self.nm, [name])
+        return released
 
 
 class _NothingToDo(PersistTransaction):

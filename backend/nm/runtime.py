@@ -35,10 +35,14 @@ async def open_networkmanager(address: str | None = None) -> NmClient | None:
     return None
 
 
-async def unmanage(nm: NmClient, ifnames: Iterable[str], timeout: float = 5.0) -> None:
-    """Mark each host-level link Netwright created as unmanaged in NetworkManager."""
+async def unmanage(nm: NmClient, ifnames: Iterable[str], timeout: float = 5.0) -> list[str]:
+    """Mark each host-level link Netwright created as unmanaged in NetworkManager; the
+    names NM was managing until now (it may have flushed their addresses meanwhile)."""
+    released = []
     for ifname in ifnames:
         device = await nm.wait_device(ifname, timeout)
         info = await nm.device(device)
         if info.managed:
             await nm.set_managed(device, False)
+            released.append(ifname)
+    return released

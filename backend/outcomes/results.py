@@ -9,6 +9,7 @@ client never loads the engine to read an answer.
 
 from __future__ import annotations
 
+import time
 from typing import Any, Literal
 
 from netwright.backend.count_words import counted
@@ -112,10 +113,19 @@ def _warning_line(problem: Problem) -> str:
 
 
 def awaiting_text(topology: str, awaiting: dict[str, Any]) -> str:
-    """The sentence for a change on trial, the same in status and after apply."""
+    """The sentence for a change on trial, the same in status and after apply. A window
+    that ended with the trial still there means restoring failed so far (NetworkManager
+    stopped, say): no "confirm within 0 s", but what tries again and says why."""
+    reason = applied_reason(awaiting).rstrip(".")
+    ended = time.time() - float(awaiting.get("deadline") or time.time())
+    if ended > 0:
+        return (f"  the last apply was not confirmed in time (the window ended"
+                f" {max(1, round(ended))} s"
+                " ago), and the previous configuration could not be restored yet:"
+                f" 'netwright revert {topology}' tries again and says why ({reason})")
     return (f"  the last apply awaits confirmation: keep it with 'netwright confirm {topology}'"
             f" within {awaiting.get('seconds', 0)} s, or the previous configuration is restored"
-            f" ({applied_reason(awaiting)})")
+            f" ({reason})")
 
 
 def applied_reason(awaiting: dict[str, Any]) -> str:

@@ -199,7 +199,7 @@ def test_rules_on_the_default_route_device_are_on_trial(
     said = run(engine.status("dock")).render().splitlines()[-1]
     assert said.endswith("or the previous configuration is restored (this switches the host's"
                          " forwarding and changes NAT or filter rules on up0 (the device of"
-                         " the host's default route): the host may lose its connection.)"), said
+                         " the host's default route): the host may lose its connection)"), said
     run(engine.revert("dock"))
     assert "netwright-dock" not in nft("list", "tables")
     assert FORWARD.read_text().strip() == "0"

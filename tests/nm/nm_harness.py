@@ -48,9 +48,11 @@ domains=CORE,DEVICE,SETTINGS,PLATFORM
 """
 
 # Inside `ip netns exec` (its own mount namespace, /sys already remounted for the namespace):
-# hide the machine's /run and NM state behind tmpfs, make /sys read-only, then become NM.
+# hide the machine's /run and NM state behind private directories of the run ($1: /run's,
+# kept across a restart of NM as a real /run is, so NM finds its device state again), make
+# /sys read-only, then become NM.
 NM_WRAPPER = (
-    "mount -t tmpfs -o mode=0755 none /run"
+    'mount --bind "$1" /run && shift'
     " && mount -t tmpfs -o mode=0755 none /var/lib/NetworkManager"
     " && mount -o remount,bind,ro /sys"
     ' && exec "$@"'
@@ -147,10 +149,18 @@ class NetworkManagerRun:
     def env(self) -> dict[str, str]:
         return {**os.environ, "DBUS_SYSTEM_BUS_ADDRESS": self.bus.address}
 
+    @property
+    def run_state(self) -> Path:
+        """What NM sees as /run: kept across ``restart`` as a real /run is (its device state
+        there tells a restarted NM which profile each device it finds up has)."""
+        return self.run_dir / "run"
+
     def start(self) -> NetworkManagerRun:
-        self.keyfile_dir.mkdir(mode=0o700)
+        """Start NM; again after ``stop`` it finds the profiles it kept (``restart``)."""
+        self.keyfile_dir.mkdir(mode=0o700, exist_ok=True)
+        self.run_state.mkdir(mode=0o755, exist_ok=True)
         conf_dir = self.run_dir / "conf.d"
-        conf_dir.mkdir()
+        conf_dir.mkdir(exist_ok=True)
         config = self.run_dir / "NetworkManager.conf"
         config.write_text(NM_CONFIG.format(keyfile_dir=self.keyfile_dir))
         argv = [
@@ -162,7 +172,7 @@ class NetworkManagerRun:
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
                 ["ip", "netns", "exec", self.netns, "unshare", "--uts", "--",
-                 "sh", "-c", NM_WRAPPER, "nm-wrapper", *argv],
+                 "sh", "-c", NM_WRAPPER, "nm-wrapper", str(self.run_state), *argv],
                 stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=self.env,
             )
         _wait(lambda: self.bus.has_owner("org.freedesktop.NetworkManager"), 20,
@@ -183,6 +193,22 @@ class NetworkManagerRun:
     def stop(self) -> None:
         if self.process is not None:
             _stop(self.process)
+
+    def restart(self) -> None:
+        """Stop NM and start it again: its profiles stay, its checkpoints (kept in memory
+        only) are gone, as after ``systemctl restart NetworkManager``."""
+        self.stop()
+        self.start()
+
+    def reboot(self) -> None:
+        """What a reboot leaves: NM's profiles on disk, no link but lo, an empty /run; then
+        NM starts again (and brings back what its profiles say)."""
+        self.stop()
+        for name in self.links():
+            if name != "lo":
+                self.ip("link", "del", name, check=False)
+        shutil.rmtree(self.run_state)
+        self.start()
 
     def nmcli(self, *args: str, check: bool = True) -> str:
         """nmcli against this NM: an independent client to read state back with."""

@@ -45,7 +45,8 @@ def run(harness: Harness, tmp_path: Path, *args: str) -> subprocess.CompletedPro
 
 def on_a_terminal(harness: Harness, tmp_path: Path, answer: str | None,
                   *args: str) -> tuple[int, str]:
-    """Run on a pseudo-terminal; type ``answer`` when asked to keep (None: say nothing)."""
+    """Run on a pseudo-terminal; type ``answer`` when asked to keep (None: say nothing),
+    then Enter unless it ends with Ctrl+D."""
     controller, terminal = os.openpty()
     process = subprocess.Popen(netwright(harness, tmp_path, *args), stdin=terminal,
                                stdout=terminal, stderr=terminal, env=harness.nm.env, cwd=REPO)
@@ -62,7 +63,8 @@ def on_a_terminal(harness: Harness, tmp_path: Path, answer: str | None,
             except OSError:  # the terminal closed with the process
                 break
             if answer is not None and b"Keep this configuration?" in seen:
-                os.write(controller, answer.encode() + b"\n")
+                os.write(controller, answer.encode() + (b"" if answer.endswith("\x04")
+                                                        else b"\n"))
                 answer = None
         return process.wait(30), seen.decode(errors="replace")
     finally:
@@ -120,3 +122,34 @@ def test_off_a_terminal_it_says_how_to_keep(harness: Harness, tmp_path: Path) ->
     assert "5 to 600 seconds" in bad.stderr
     assert harness.nm.addresses("br0") == [NEW]
     assert run(harness, tmp_path, "destroy", "nme").returncode == 0
+
+
+def test_ctrl_d_at_the_question_restores_on_a_line_of_its_own(harness: Harness,
+                                                               tmp_path: Path) -> None:
+    deploy_on_the_uplink(harness, tmp_path)
+    code, seen = on_a_terminal(harness, tmp_path, "\x04", "apply", "--yes",
+                               "--confirm-seconds", "20", str(write_design(tmp_path, NEW)))
+    assert code == 1
+    asked = next(line for line in seen.splitlines() if "Keep this configuration?" in line)
+    assert "restored" not in asked, seen
+    assert "restored the previous configuration of nme" in seen
+    harness.nm.wait_for(lambda: harness.nm.addresses("br0") == [OLD], "restored")
+
+
+def test_a_runtime_host_link_keeps_its_addresses(harness: Harness, tmp_path: Path) -> None:
+    """NetworkManager takes a new veth at once (no udev to wait for) and deletes what it
+    finds on it while "preparing" it, the apply's address included, until it is marked
+    unmanaged: the apply (the command, as a person runs it) ends with the address there."""
+    design_file = tmp_path / "veth.yaml"
+    pairs = range(3)  # it is a race: each address is one more chance to lose it
+    design_file.write_text("netwright: 1\nname: nmv\ninterfaces:\n" + "".join(
+        f"  wh{i}: {{kind: veth, peer: wn{i}, addresses: [10.78.{i}.1/24]}}\n"
+        f"  wn{i}: {{kind: veth, peer: wh{i}, addresses: [10.79.{i}.2/24]}}\n" for i in pairs))
+    assert run(harness, tmp_path, "apply", "--yes", str(design_file)).returncode == 0
+    for i in pairs:
+        assert harness.nm.addresses(f"wh{i}") == [f"10.78.{i}.1/24"]
+        assert harness.nm.addresses(f"wn{i}") == [f"10.79.{i}.2/24"]
+        assert harness.nm.device_state(f"wn{i}") == "unmanaged"
+    status = run(harness, tmp_path, "status", "nmv")
+    assert status.returncode == 0, status.stdout
+    assert run(harness, tmp_path, "destroy", "nmv").returncode == 0

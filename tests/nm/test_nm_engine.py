@@ -156,3 +156,4 @@ async def test_status_sees_what_happened_to_the_profile(harness: Harness, engine
     br0 = next(o for o in (await engine.status("nme")).objects if o.object == "br0")
     assert br0.state == "missing", br0
     await engine.destroy("nme")
+

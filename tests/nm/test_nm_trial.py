@@ -110,6 +110,8 @@ async def test_revert_restores_at_once(harness: Harness, engine: Engine) -> None
     await change_uplink(harness, engine)
     result = await engine.revert("nme")
     assert result.awaiting_confirmation is None
+    # the checkpoint restored br0 (the profile then matched): the report counts that too
+    assert [s.object for s in result.plan.steps if "checkpoint" in s.text] == ["br0"]
     assert_restored(harness)
     assert engine.awaiting_confirmation("nme") is None
     assert await checkpoints(harness) == []
