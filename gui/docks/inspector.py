@@ -573,6 +573,9 @@ class RoutesEditor(QWidget):
         layout.addLayout(buttons)
 
     def load(self, routes: list[Any]) -> None:
+        """The design's routes, then the half-made ones still being typed (another edit
+        reloads the table: they are in the table only)."""
+        routes = [*routes, *[route for route in self.rows() if half_made(route)]]
         self.table.blockSignals(True)
         self.table.setRowCount(len(routes))
         for row, entry in enumerate(routes):
@@ -606,6 +609,8 @@ class RoutesEditor(QWidget):
         for column, cell in enumerate(cells):
             self.table.setItem(row, column, cell)
         self.table.blockSignals(False)
+        # current too, not only edited: Tab moved on from no current cell, to row 0's via
+        self.table.setCurrentCell(row, 0)
         self.table.editItem(cells[0])
 
     def remove_row(self) -> None:
@@ -615,7 +620,19 @@ class RoutesEditor(QWidget):
             self.commit()
 
     def commit(self) -> bool:
-        routes = self.rows()
+        """The complete routes as one undo step; a half-made one stays in the table only,
+        with a sentence saying so, until its via or dev is typed."""
+        typed = self.rows()
+        routes = [route for route in typed if not half_made(route)]
+        committed = self._commit(routes)
+        waiting = [row + 1 for row, route in enumerate(typed) if half_made(route)]
+        if waiting and self.error.isHidden():
+            self.inspector.set_error("routes", half_made_words(waiting))
+        elif not waiting and self.error.text().startswith(HALF_MADE_START):
+            self.inspector.set_error("routes", None)
+        return committed
+
+    def _commit(self, routes: list[dict[str, Any]]) -> bool:
         path = (*self.inspector.entry_path, "routes")
         current = self.inspector.document.get(path)
         if (current or []) == routes and not (current is None and routes):
@@ -625,3 +642,18 @@ class RoutesEditor(QWidget):
             return False
         return self.inspector.try_edits("routes", [Edit(path, value)],
                                         f"routes of {self.inspector.key}")
+
+
+HALF_MADE_START = "Not in the design yet"
+
+
+def half_made(route: dict[str, Any]) -> bool:
+    """A route with neither a via nor a dev: one being typed cell by cell. Committed, it was
+    refused ("needs a via") and the table reloaded under the user's cursor."""
+    return not route.get("via") and not route.get("dev")
+
+
+def half_made_words(rows: list[int]) -> str:
+    """The sentence under the table while some routes are only in it."""
+    which = ", ".join(str(row) for row in rows)
+    return f"{HALF_MADE_START}: route {which} needs a via (a next hop) or a dev."

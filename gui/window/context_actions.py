@@ -11,11 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QPoint, QPointF
+from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QFileDialog, QMenu
 
-from netwright.gui.canvas.free_spot import GAP as FREE_GAP
-from netwright.gui.canvas.free_spot import free_spot
+from netwright.gui.canvas.room_beside import copy_offset
 from netwright.gui.canvas.scene import GRID
 from netwright.gui.dialogs.capture import CaptureDialog
 from netwright.gui.dialogs.source_view import SECTIONS, SourceDialog, entry_line
@@ -124,20 +123,12 @@ class ContextActions(_Base):
     def duplicate(self, key: str) -> list[str]:
         """A copy of ``key`` (a namespace with its interfaces, and the far end of each of its
         veths: the copy had none, "needs peer") beside it, with free addresses: at the free
-        spot nearest its right (it went 40 px down and right, over the original and the box
-        below). The status bar says what was copied besides the namespace."""
+        spot nearest its right (``copy_offset``, which Paste shares). The status bar says what
+        was copied besides the namespace."""
         snapshot = self.document.snapshot
-        node = self.scene.nodes.get(key)
-        dx = dy = 40.0
-        if node is not None:
-            rect = node.mapRectToScene(node.shape().boundingRect())
-            occupied = [other.mapRectToScene(other.shape().boundingRect())
-                        for other in self.scene.nodes.values()]
-            near = node.pos() + QPointF(rect.width() + FREE_GAP, 0)
-            spot = free_spot(occupied, near, snapshot.kind_of(key), GRID, rect.size())
-            dx, dy = spot.x() - node.x(), spot.y() - node.y()
         fragment, far_ends = duplicate_fragment(snapshot, key)
-        edits, keys = paste_edits(snapshot, fragment, dx, dy)
+        offset = copy_offset(fragment, self.scene.nodes, GRID)  # as Paste's
+        edits, keys = paste_edits(snapshot, fragment, offset.x(), offset.y())
         if not edits:
             return []
         renames = dict(zip([*fragment["namespaces"], *fragment["interfaces"]], keys,

@@ -48,6 +48,7 @@ from netwright.gui.canvas.export import (
 from netwright.gui.canvas.free_spot import free_spot
 from netwright.gui.canvas.graph_layout import LayoutUnavailableError, dot_positions
 from netwright.gui.canvas.items import box_shape
+from netwright.gui.canvas.room_beside import copy_offset
 from netwright.gui.canvas.scene import GRID, TopologyScene, key_of_path
 from netwright.gui.canvas.theme import current_theme
 from netwright.gui.canvas.view import CanvasView
@@ -695,7 +696,9 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
             self.statusBar().showMessage("nothing Netwright can paste on the clipboard", 4000)
             return []
         snapshot = self.document.snapshot
-        edits, keys = paste_edits(snapshot, fragment)
+        # on free room beside the original, as Duplicate (40 px down and right was on it)
+        offset = copy_offset(fragment, self.scene.nodes, GRID)
+        edits, keys = paste_edits(snapshot, fragment, offset.x(), offset.y())
         if not edits:
             return []
         renames = dict(zip([*(fragment.get("namespaces") or {}),
