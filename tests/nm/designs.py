@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nm_harness import Harness
+from nm_harness import ENGINE_NETNS_PREFIX, Harness
 
 from netwright.backend.engine import Engine, Target
 from netwright.backend.topology import parse_topology
@@ -26,7 +26,8 @@ interfaces:
 
 def harness_engine(harness: Harness, tmp_path: Path) -> Engine:
     """An engine whose host is the namespace the harness's NetworkManager runs in."""
-    return Engine(tmp_path / "state", Target(host_netns=harness.nm.netns, netns_prefix="nme-"))
+    return Engine(tmp_path / "state",
+                  Target(host_netns=harness.nm.netns, netns_prefix=ENGINE_NETNS_PREFIX))
 
 
 def netwright_profiles(harness: Harness) -> list[str]:

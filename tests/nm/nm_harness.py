@@ -268,6 +268,10 @@ def delete_netns(name: str) -> None:
     ip("netns", "del", name, check=False)
 
 
+#: the prefix of the namespaces an engine on the harness's host makes (designs.harness_engine)
+ENGINE_NETNS_PREFIX = "nme-"
+
+
 @dataclass
 class Harness:
     """One private bus + one NetworkManager in a fresh namespace; ``close`` undoes it all."""
@@ -298,6 +302,10 @@ class Harness:
         delete_netns(self.nm.netns)
         for extra in self.nm.extra_netns:
             delete_netns(extra)
+        # a test that stopped NetworkManager mid-trial cannot destroy what its engine made
+        run_netns = Path("/run/netns")
+        for made in sorted(run_netns.glob(f"{ENGINE_NETNS_PREFIX}*")) if run_netns.is_dir() else []:
+            delete_netns(made.name)
         if not keep_logs:
             shutil.rmtree(self.run_dir, ignore_errors=True)
 
