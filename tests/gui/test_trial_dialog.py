@@ -84,3 +84,38 @@ def test_a_forwarding_trial_is_not_said_to_have_changed_a_device(qtbot) -> None:
     assert "changed the device" not in dialog.advice.text()
     assert dialog.advice.text().startswith("It changed this machine's own network")
     assert dialog.reason.text() == reason
+
+
+def test_a_window_that_ended_unrestored_says_what_status_says(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """NetworkManager stopped, say: the backend's status still shows the trial long after its
+    deadline. The dialog says so in status's words and points to revert, not "restoring…" (or
+    "0 s") for ever; Restore now tries again, and the dialog can be closed."""
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    ended = {"deadline": time.time() - 30, "seconds": 0, "reason": REASON}
+    dialog = TrialDialog("guitrial", ended, parent)
+    dialog.show()
+    assert dialog.state == "restoring" and dialog.unrestored
+    said = dialog.countdown.text()
+    assert said.startswith("guitrial: the last apply was not confirmed in time (the window"
+                           " ended 30 s ago), and the previous configuration could not be"
+                           " restored yet: 'netwright revert guitrial' tries again"), said
+    assert "0 s." not in said and "is restoring" not in said, said
+    assert dialog.restore_button.isVisible() and dialog.restore_button.isEnabled()
+    with qtbot.waitSignal(dialog.restore_requested) as asked:
+        dialog.restore_button.click()
+    assert asked.args == ["guitrial"] and not dialog.unrestored
+    dialog.set_awaiting(ended)  # a status read while Restore now runs: its job says the end
+    assert dialog.countdown.text() == "Restoring the previous configuration…"
+    dialog.restored()
+    assert dialog.is_over()
+
+
+def test_a_window_just_ended_is_still_being_restored(qtbot) -> None:  # type: ignore[no-untyped-def]
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    dialog = TrialDialog("guitrial", {"deadline": time.time() - 1, "reason": REASON}, parent)
+    assert dialog.state == "restoring" and not dialog.unrestored
+    assert "the backend is restoring" in dialog.countdown.text()
+    dialog.reject()
+    assert dialog.state == "restoring"  # still open: the end is not known yet
