@@ -503,9 +503,9 @@ class Engine:
                     f"{late}, and NetworkManager is not running here to restore the previous"
                     f" configuration: start NetworkManager and the next netwright command"
                     f" restores it") from exc
-        raise ConfirmationExpired(
-            f"{late}, so the previous configuration was restored; apply again and confirm"
-            " within the window")
+        undone = ("so it was removed (nothing of it was deployed before)"
+                  if held.previous is None else "so the previous configuration was restored")
+        raise ConfirmationExpired(f"{late}, {undone}; apply again and confirm within the window")
 
     async def revert(self, name: str, *, progress: Progress | None = None) -> ApplyResult:
         """Undo the change of ``name`` that is on trial: NetworkManager's devices from the
@@ -537,7 +537,12 @@ class Engine:
     async def expire_trials(self) -> list[str]:
         """Restore the previous deployment of every trial whose window has ended; their
         names. A revert that fails is left for the next call (its trial file stays)."""
-        restored = []
+        return [ended.name for ended in await self.end_expired_trials()]
+
+    async def end_expired_trials(self) -> list[trial.Ended]:
+        """``expire_trials``, saying of each whether it was restored or removed (a first
+        apply) and in how many steps, for a command that says what it did."""
+        restored: list[trial.Ended] = []
         for name in self.store.trials():
             held = self.awaiting_confirmation(name)
             if name in self._reverting or (held is not None and not held.expired()):
@@ -546,10 +551,10 @@ class Engine:
                 self.store.trial_path(name).unlink(missing_ok=True)
                 continue
             try:
-                await self.revert(name)
+                result = await self.revert(name)
             except NetwrightError:
                 continue
-            restored.append(name)
+            restored.append(trial.Ended(name, held.previous is None, len(result.plan.steps)))
         return restored
 
     def _trial(self, name: str) -> trial.Trial:

@@ -153,7 +153,11 @@ class TrialDialog(QDialog):
         self._finish("kept", "Kept: this configuration stays.")
 
     def restored(self) -> None:
-        self._finish("restored", "The previous configuration was restored.")
+        """The trial is over and undone: a first apply (``removes``) had nothing before it
+        to restore, so its topology is simply gone."""
+        self._finish("restored", f"{self.name} was removed: nothing of it was deployed before"
+                     " this apply." if self.awaiting.get("removes") else
+                     "The previous configuration was restored.")
 
     def failed(self, message: str) -> None:
         self._finish("failed", message)

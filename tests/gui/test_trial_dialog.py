@@ -119,3 +119,13 @@ def test_a_window_just_ended_is_still_being_restored(qtbot) -> None:  # type: ig
     assert "the backend is restoring" in dialog.countdown.text()
     dialog.reject()
     assert dialog.state == "restoring"  # still open: the end is not known yet
+
+
+def test_the_end_of_a_first_apply_says_it_was_removed(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Nothing was deployed before (the backend's ``removes``): not "restored"."""
+    dialog = TrialDialog("guitrial", {"deadline": time.time() + 60, "reason": REASON,
+                                      "removes": True})
+    qtbot.addWidget(dialog)
+    dialog.restored()
+    assert dialog.countdown.text() == ("guitrial was removed: nothing of it was deployed"
+                                       " before this apply.")
