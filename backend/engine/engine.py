@@ -665,7 +665,8 @@ class Engine:
                 # destroying ends the trial: nothing is to come back. Not a revert's destroy
                 # of a first apply: that removes the trial last, so a status read meanwhile
                 # says the trial still runs instead of "deployed, not on trial" (drifted)
-                if held is not None and topology_name not in self._reverting:
+                ended_trial = held is not None and topology_name not in self._reverting
+                if held is not None and ended_trial:
                     if held.checkpoint is not None:
                         await part.keep(held.checkpoint)
                     self.store.trial_path(topology_name).unlink(missing_ok=True)
@@ -684,6 +685,8 @@ class Engine:
                 await (await part.begin(forget, confirmed=True)).commit()
             finally:
                 part.close()
+        if ended_trial:
+            notes = [*notes, trial.ENDED_BY_DESTROY.format(name=topology_name)]
         return ApplyResult(Plan(topology_name, steps + as_steps(forget), notes),
                            time.monotonic() - started)
 

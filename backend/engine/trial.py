@@ -37,6 +37,10 @@ SAFETY_MARGIN = 10
 is the backend that restores everything (NM's part and its own) at the deadline; NM's timer is
 the net for a backend that died."""
 
+ENDED_BY_DESTROY = ("the change of {name} that was on trial ended with it: nothing is restored"
+                    " at the deadline")
+"""destroy's note when it ends a pending trial (which would otherwise restore at its end)."""
+
 
 @record(frozen=True)
 class Trial:

@@ -383,6 +383,23 @@ def test_no_to_keeping_a_first_apply_says_it_was_removed(tmp_path: Path) -> None
     assert FORWARD.read_text().strip() == "0"
 
 
+@pytest.mark.usefixtures("uplink_default_route", "clean_host")
+def test_destroy_during_a_trial_says_the_trial_ended(tmp_path: Path) -> None:
+    """destroy ends a pending trial (nothing comes back at its deadline): it says so."""
+    state = tmp_path / "state"
+    FORWARD.write_text("0")
+    design = tmp_path / "fw.yaml"
+    design.write_text(FORWARDING_ONLY.format(name="fwgone"))
+    assert cli("apply", "--local", "--yes", str(design), state_dir=state).returncode == 0
+    destroyed = cli("destroy", "--local", "fwgone", state_dir=state)
+    assert destroyed.returncode == 0, destroyed.stderr
+    assert "  * the change of fwgone that was on trial ended with it: nothing is restored at" \
+        " the deadline" in destroyed.stdout, destroyed.stdout
+    shown = json.loads(cli("destroy", "--local", "--json", str(design), state_dir=state).stdout)
+    assert not any("on trial" in note for note in shown.get("notes", [])), shown
+    assert not list(state.rglob("*.trial"))
+
+
 def test_local_reads_without_root_are_sentences(tmp_path: Path, clean_host: Any) -> None:
     """check, explain --deployed and measure --local need the records (mode 0700) and the
     namespaces; import --local needs the namespaces: as an ordinary user each says so and
