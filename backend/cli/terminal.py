@@ -277,8 +277,8 @@ def report_restored(name: str, result: Any, as_json: bool, *, removed: bool = Fa
     else:
         from netwright.backend.engine.trial import undone_words
 
-        print(f"{undone_words(name, removed, len(result.plan.steps), why=why)}"
-              f" ({result.seconds:.2f} s)")
+        print(undone_words(name, removed, len(result.plan.steps), why=why,
+                           seconds=result.seconds))
 
 
 ANSWER_MARGIN = 2.0

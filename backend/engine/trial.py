@@ -84,10 +84,12 @@ class Ended:
         return undone_words(self.name, self.removed, self.steps, why="not confirmed in time")
 
 
-def undone_words(name: str, removed: bool, steps: int, *, why: str = "") -> str:
+def undone_words(name: str, removed: bool, steps: int, *, why: str = "",
+                 seconds: float | None = None) -> str:
     """What ending a trial did, in the CLI's words: "restored the previous configuration"
-    only when there was one; a first apply is removed (``why``: the reason, if not asked)."""
-    done = counted(steps, "step")
+    only when there was one; a first apply is removed (``why``: the reason, if not asked;
+    ``seconds``: how long undoing took)."""
+    done = counted(steps, "step") + ("" if seconds is None else f", {seconds:.2f} s")
     if removed:
         cause = f": it was {why}" if why else ""
         return (f"removed {name}{cause}; nothing of it was deployed before, so what its apply"
