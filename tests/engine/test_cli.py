@@ -390,7 +390,11 @@ def test_destroy_during_a_trial_says_the_trial_ended(tmp_path: Path) -> None:
     FORWARD.write_text("0")
     design = tmp_path / "fw.yaml"
     design.write_text(FORWARDING_ONLY.format(name="fwgone"))
-    assert cli("apply", "--local", "--yes", str(design), state_dir=state).returncode == 0
+    applied = cli("apply", "--local", "--yes", str(design), state_dir=state)
+    assert applied.returncode == 0, applied.stderr
+    # a first apply: not kept, it is removed (there is no previous configuration)
+    assert applied.stderr.rstrip().endswith("to keep it, else it is removed (nothing of it was"
+                                            " deployed before)"), applied.stderr
     destroyed = cli("destroy", "--local", "fwgone", state_dir=state)
     assert destroyed.returncode == 0, destroyed.stderr
     assert "  * the change of fwgone that was on trial ended with it: nothing is restored at" \
