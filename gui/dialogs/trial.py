@@ -166,10 +166,14 @@ class TrialDialog(QDialog):
         """The status's own sentence (the window ended, not restored, run revert), with
         Restore now to try again; closable, as nothing here can end the trial any more."""
         self.unrestored = True
-        self.countdown.setText(f"{self.name}: {awaiting_text(self.name, self.awaiting).strip()}")
+        said = awaiting_text(self.name, self.awaiting).strip()
+        said = said.removesuffix(f" ({applied_reason(self.awaiting).rstrip('.')})")  # shown above
+        self.countdown.setText(f"{self.name}: {said}.")
+        self.keep_button.setVisible(False)
         self.restore_button.setVisible(True)
         self.restore_button.setEnabled(True)
         self.close_button.setVisible(True)
+        self.adjustSize()  # the sentence is longer than the countdown: show all of it
 
     # -- the buttons ---------------------------------------------------------------------
 
