@@ -40,6 +40,7 @@ from netwright.backend.record import replace
 from netwright.backend.topology.source import STDIN, file_label
 
 if TYPE_CHECKING:
+    from netwright.backend.engine.trial import Ended
     from netwright.backend.lab import LabPrepared
     from netwright.backend.topology.model import Topology
 
@@ -104,7 +105,7 @@ def _run(args: argparse.Namespace, func: Any) -> int:
     try:
         _say_finished(asyncio.run(_engine(args).finish_interrupted()))
         if func not in (_confirm, _revert):  # those say it in their own words
-            _say_expired(asyncio.run(_engine(args).expire_trials()))
+            _say_expired(asyncio.run(_engine(args).end_expired_trials()))
         return int(asyncio.run(func(args)))
     except KeyboardInterrupt:
         # the journal says what was interrupted: roll it back now rather than at the next run
@@ -134,12 +135,12 @@ def _say_finished(interrupted: list[tuple[str, str]]) -> None:
               " half-way)", file=sys.stderr)
 
 
-def _say_expired(names: list[str]) -> None:
+def _say_expired(ended: list[Ended]) -> None:
     """With --local the command is the backend: the first one run after a trial's window
-    ended restores the previous configuration, and says so rather than doing it unseen."""
-    for name in names:
-        print(f"netwright: restored the previous configuration of {name}: its change on"
-              " trial was not confirmed in time", file=sys.stderr)
+    ended restores the previous configuration (or removes a first apply), and says so
+    rather than doing it unseen."""
+    for each in ended:
+        print(f"netwright: {each.words()}", file=sys.stderr)
 
 
 def _engine(args: argparse.Namespace) -> Any:

@@ -268,12 +268,17 @@ def report_kept(name: str, as_json: bool) -> None:
         print(f"kept the new configuration of {name}")
 
 
-def report_restored(name: str, result: Any, as_json: bool) -> None:
+def report_restored(name: str, result: Any, as_json: bool, *, removed: bool = False,
+                    why: str = "") -> None:
+    """The end of a trial undone now; ``removed``: a first apply, so nothing was restored
+    (the trial's ``removes``), ``why``: not asked for (no answer in time, say)."""
     if as_json:
-        emit_json({**result.to_json(), "restored": True})
+        emit_json({**result.to_json(), "restored": True, **({"removed": True} if removed else {})})
     else:
-        print(f"restored the previous configuration of {name}"
-              f" ({counted(len(result.plan.steps), 'step')}, {result.seconds:.2f} s)")
+        from netwright.backend.engine.trial import undone_words
+
+        print(undone_words(name, removed, len(result.plan.steps), why=why,
+                           seconds=result.seconds))
 
 
 ANSWER_MARGIN = 2.0
@@ -293,10 +298,12 @@ async def settle_trial(name: str, awaiting: dict[str, Any] | None, as_json: bool
     if awaiting is None:
         return 0
     deadline = float(awaiting.get("deadline", 0))
+    undone = ("it is removed (nothing of it was deployed before)" if awaiting.get("removes")
+              else "the previous configuration is restored")
     if as_json or not (sys.stdin.isatty() and sys.stderr.isatty()):
         print(f"netwright: this change is on trial: run 'netwright confirm {name}' within"
-              f" {max(0, deadline - time.time()):.0f} s to keep it, else the previous"
-              " configuration is restored", file=sys.stderr)
+              f" {max(0, deadline - time.time()):.0f} s to keep it, else {undone}",
+              file=sys.stderr)
         return 0
     from netwright.backend.outcomes.results import applied_reason
 
@@ -311,7 +318,8 @@ async def settle_trial(name: str, awaiting: dict[str, Any] | None, as_json: bool
         return 0
     if answer is None:
         print("no answer in time", file=sys.stderr)
-    report_restored(name, await restore(), False)
+    report_restored(name, await restore(), False, removed=bool(awaiting.get("removes")),
+                    why="not confirmed in time" if answer is None else "")
     return 1
 
 

@@ -503,9 +503,9 @@ class Engine:
                     f"{late}, and NetworkManager is not running here to restore the previous"
                     f" configuration: start NetworkManager and the next netwright command"
                     f" restores it") from exc
-        raise ConfirmationExpired(
-            f"{late}, so the previous configuration was restored; apply again and confirm"
-            " within the window")
+        undone = ("so it was removed (nothing of it was deployed before)"
+                  if held.previous is None else "so the previous configuration was restored")
+        raise ConfirmationExpired(f"{late}, {undone}; apply again and confirm within the window")
 
     async def revert(self, name: str, *, progress: Progress | None = None) -> ApplyResult:
         """Undo the change of ``name`` that is on trial: NetworkManager's devices from the
@@ -537,7 +537,12 @@ class Engine:
     async def expire_trials(self) -> list[str]:
         """Restore the previous deployment of every trial whose window has ended; their
         names. A revert that fails is left for the next call (its trial file stays)."""
-        restored = []
+        return [ended.name for ended in await self.end_expired_trials()]
+
+    async def end_expired_trials(self) -> list[trial.Ended]:
+        """``expire_trials``, saying of each whether it was restored or removed (a first
+        apply) and in how many steps, for a command that says what it did."""
+        restored: list[trial.Ended] = []
         for name in self.store.trials():
             held = self.awaiting_confirmation(name)
             if name in self._reverting or (held is not None and not held.expired()):
@@ -546,10 +551,10 @@ class Engine:
                 self.store.trial_path(name).unlink(missing_ok=True)
                 continue
             try:
-                await self.revert(name)
+                result = await self.revert(name)
             except NetwrightError:
                 continue
-            restored.append(name)
+            restored.append(trial.Ended(name, held.previous is None, len(result.plan.steps)))
         return restored
 
     def _trial(self, name: str) -> trial.Trial:
@@ -660,7 +665,8 @@ class Engine:
                 # destroying ends the trial: nothing is to come back. Not a revert's destroy
                 # of a first apply: that removes the trial last, so a status read meanwhile
                 # says the trial still runs instead of "deployed, not on trial" (drifted)
-                if held is not None and topology_name not in self._reverting:
+                ended_trial = held is not None and topology_name not in self._reverting
+                if held is not None and ended_trial:
                     if held.checkpoint is not None:
                         await part.keep(held.checkpoint)
                     self.store.trial_path(topology_name).unlink(missing_ok=True)
@@ -679,6 +685,8 @@ class Engine:
                 await (await part.begin(forget, confirmed=True)).commit()
             finally:
                 part.close()
+        if ended_trial:
+            notes = [*notes, trial.ENDED_BY_DESTROY.format(name=topology_name)]
         return ApplyResult(Plan(topology_name, steps + as_steps(forget), notes),
                            time.monotonic() - started)
 

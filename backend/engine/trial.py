@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from netwright.backend.count_words import counted
 from netwright.backend.engine.store import topology_json
 from netwright.backend.outcomes.errors import ConfirmWindowError
 from netwright.backend.outcomes.provenance import Provenance
@@ -35,6 +36,10 @@ SAFETY_MARGIN = 10
 """NetworkManager's checkpoint outlives the deadline by this much, so while a backend runs it
 is the backend that restores everything (NM's part and its own) at the deadline; NM's timer is
 the net for a backend that died."""
+
+ENDED_BY_DESTROY = ("the change of {name} that was on trial ended with it: nothing is restored"
+                    " at the deadline")
+"""destroy's note when it ends a pending trial (which would otherwise restore at its end)."""
 
 
 @record(frozen=True)
@@ -57,9 +62,40 @@ class Trial:
         return (time.time() if now is None else now) >= self.deadline
 
     def to_json(self) -> dict[str, Any]:
-        """What callers see (``ApplyResult.awaiting_confirmation``, ``Status``)."""
-        return {"deadline": round(self.deadline, 3), "seconds": round(self.seconds_left()),
-                "reason": self.reason}
+        """What callers see (``ApplyResult.awaiting_confirmation``, ``Status``); ``removes``:
+        a first apply, which ending the trial removes rather than restores."""
+        data: dict[str, Any] = {"deadline": round(self.deadline, 3),
+                                "seconds": round(self.seconds_left()), "reason": self.reason}
+        if self.previous is None:
+            data["removes"] = True
+        return data
+
+
+@record(frozen=True)
+class Ended:
+    """A trial the backend ended at its deadline: ``removed``, a first apply, whose topology
+    is now gone (nothing was deployed before to restore); ``steps``, what undoing it took."""
+
+    name: str
+    removed: bool
+    steps: int
+
+    def words(self) -> str:
+        return undone_words(self.name, self.removed, self.steps, why="not confirmed in time")
+
+
+def undone_words(name: str, removed: bool, steps: int, *, why: str = "",
+                 seconds: float | None = None) -> str:
+    """What ending a trial did, in the CLI's words: "restored the previous configuration"
+    only when there was one; a first apply is removed (``why``: the reason, if not asked;
+    ``seconds``: how long undoing took)."""
+    done = counted(steps, "step") + ("" if seconds is None else f", {seconds:.2f} s")
+    if removed:
+        cause = f": it was {why}" if why else ""
+        return (f"removed {name}{cause}; nothing of it was deployed before, so what its apply"
+                f" had made is undone ({done})")
+    cause = f": its change on trial was {why}" if why else ""
+    return f"restored the previous configuration of {name}{cause} ({done})"
 
 
 def checked_seconds(seconds: int) -> int:

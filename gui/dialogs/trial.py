@@ -6,7 +6,10 @@ backend restores the previous configuration by itself, which is what saves a per
 change cut off. Like Cockpit's and ``netplan try``'s prompt, the dialog is not modal (the
 window stays usable to look around), counts down live, and offers Keep and Restore now. At
 zero it does not pretend: it says the backend is restoring, and that it restored once the
-status shows the trial ended.
+status shows the trial ended. A status that still shows the trial well after its deadline means
+the backend could not restore (NetworkManager stopped, say): the dialog then says what
+``netwright status`` says, offers Restore now again (the revert says why it fails) and can be
+closed.
 """
 
 from __future__ import annotations
@@ -25,10 +28,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from netwright.backend.outcomes.results import applied_reason
+from netwright.backend.outcomes.results import applied_reason, awaiting_text
 from netwright.gui.model.leases import duration
 
 TrialState = Literal["waiting", "keeping", "kept", "restoring", "restored", "failed"]
+
+UNRESTORED_AFTER = 5.0
+"""Seconds past the deadline after which a status still showing the trial means the backend
+could not restore: its clock restores at the deadline, and a revert takes a second or two."""
 
 
 def seconds_left(awaiting: dict[str, Any], now: float | None = None) -> float:
@@ -40,6 +47,14 @@ def seconds_left(awaiting: dict[str, Any], now: float | None = None) -> float:
         return max(0.0, float(deadline) - now)
     seconds = awaiting.get("seconds")
     return max(0.0, float(seconds)) if isinstance(seconds, (int, float)) else 0.0
+
+
+def ended_unrestored(awaiting: dict[str, Any], now: float | None = None) -> bool:
+    """The backend still reports this trial ``UNRESTORED_AFTER`` seconds after its deadline:
+    restoring failed so far."""
+    deadline = awaiting.get("deadline")
+    now = time.time() if now is None else now
+    return isinstance(deadline, (int, float)) and now - float(deadline) >= UNRESTORED_AFTER
 
 
 def countdown_words(seconds: float) -> str:
@@ -58,6 +73,8 @@ class TrialDialog(QDialog):
         super().__init__(parent)
         self.name = name
         self.state: TrialState = "waiting"
+        self.unrestored = False  # the window ended and the backend could not restore yet
+        self.restore_asked = False  # Restore now was clicked: its job says how it ended
         self.setWindowTitle("Keep this network configuration?")
         self.setModal(False)
         self.setWindowModality(Qt.WindowModality.NonModal)
@@ -107,6 +124,8 @@ class TrialDialog(QDialog):
         if self.state == "waiting":
             self.timer.start()
             self.tick()
+        if self.state == "restoring" and not self.restore_asked and ended_unrestored(awaiting):
+            self._say_unrestored()
 
     def seconds_left(self) -> float:
         return seconds_left(self.awaiting)
@@ -134,21 +153,38 @@ class TrialDialog(QDialog):
         self._finish("kept", "Kept: this configuration stays.")
 
     def restored(self) -> None:
-        self._finish("restored", "The previous configuration was restored.")
+        """The trial is over and undone: a first apply (``removes``) had nothing before it
+        to restore, so its topology is simply gone."""
+        self._finish("restored", f"{self.name} was removed: nothing of it was deployed before"
+                     " this apply." if self.awaiting.get("removes") else
+                     "The previous configuration was restored.")
 
     def failed(self, message: str) -> None:
         self._finish("failed", message)
+
+    def _say_unrestored(self) -> None:
+        """The status's own sentence (the window ended, not restored, run revert), with
+        Restore now to try again; closable, as nothing here can end the trial any more."""
+        self.unrestored = True
+        said = awaiting_text(self.name, self.awaiting).strip()
+        said = said.removesuffix(f" ({applied_reason(self.awaiting).rstrip('.')})")  # shown above
+        self.countdown.setText(f"{self.name}: {said}.")
+        self.keep_button.setVisible(False)
+        self.restore_button.setVisible(True)
+        self.restore_button.setEnabled(True)
+        self.close_button.setVisible(True)
+        self.adjustSize()  # the sentence is longer than the countdown: show all of it
 
     # -- the buttons ---------------------------------------------------------------------
 
     def reject(self) -> None:
         """Esc or the window's close button: only once there is nothing left to decide (the
         countdown runs on in the backend whether or not the dialog is seen)."""
-        if self.is_over():
+        if self.is_over() or self.unrestored:
             super().reject()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        if self.is_over():
+        if self.is_over() or self.unrestored:
             super().closeEvent(event)
         else:
             event.ignore()
@@ -158,11 +194,13 @@ class TrialDialog(QDialog):
         self.keep_requested.emit(self.name)
 
     def _restore(self) -> None:
+        self.restore_asked = True
         self._finish("restoring", "Restoring the previous configuration…")
         self.restore_requested.emit(self.name)
 
     def _finish(self, state: TrialState, words: str) -> None:
         self.state = state
+        self.unrestored = False
         self.timer.stop()
         self.countdown.setText(words)
         done = self.is_over()

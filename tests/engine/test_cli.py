@@ -355,10 +355,53 @@ def test_a_trial_that_ran_out_is_restored_by_the_next_command_which_says_so(
     trial.save(path, trial.Trial(held.name, held.deadline - 3600, held.reason,  # ended
                                  held.checkpoint, held.previous, held.previous_source))
     listed = cli("list", "--local", state_dir=state)
-    assert "netwright: restored the previous configuration of fwtrial: its change on" \
-        " trial was not confirmed in time" in listed.stderr, listed.stderr
+    # a first apply: nothing was deployed before, so it is removed, not "restored"
+    assert re.search(r"netwright: removed fwtrial: it was not confirmed in time; nothing of it"
+                     r" was deployed before, so what its apply had made is undone \(\d+ steps?\)",
+                     listed.stderr), listed.stderr
+    assert "restored the previous configuration" not in listed.stderr, listed.stderr
     assert FORWARD.read_text().strip() == "0"
     assert "fwtrial" not in listed.stdout
+
+
+@pytest.mark.usefixtures("uplink_default_route", "clean_host")
+def test_no_to_keeping_a_first_apply_says_it_was_removed(tmp_path: Path) -> None:
+    """Ctrl+C at "Keep this configuration?" is "no": a first apply has no previous
+    configuration to restore, so the command says it removed the topology."""
+    from tests.tools.pty_prompt import interrupt_at_prompt
+
+    FORWARD.write_text("0")
+    design = tmp_path / "fw.yaml"
+    design.write_text(FORWARDING_ONLY.format(name="fwfirst"))
+    env = {**os.environ, "NETWRIGHT_STATE_DIR": str(tmp_path / "state")}
+    exited, seen = interrupt_at_prompt([NETWRIGHT, "apply", "--local", "--yes", str(design)],
+                                       b"Keep this configuration?", env)
+    assert exited == 1, seen
+    assert re.search(r"removed fwfirst; nothing of it was deployed before, so what its apply"
+                     r" had made is undone \(\d+ steps?, [\d.]+ s\)", seen), seen
+    assert "restored the previous configuration" not in seen, seen
+    assert FORWARD.read_text().strip() == "0"
+
+
+@pytest.mark.usefixtures("uplink_default_route", "clean_host")
+def test_destroy_during_a_trial_says_the_trial_ended(tmp_path: Path) -> None:
+    """destroy ends a pending trial (nothing comes back at its deadline): it says so."""
+    state = tmp_path / "state"
+    FORWARD.write_text("0")
+    design = tmp_path / "fw.yaml"
+    design.write_text(FORWARDING_ONLY.format(name="fwgone"))
+    applied = cli("apply", "--local", "--yes", str(design), state_dir=state)
+    assert applied.returncode == 0, applied.stderr
+    # a first apply: not kept, it is removed (there is no previous configuration)
+    assert applied.stderr.rstrip().endswith("to keep it, else it is removed (nothing of it was"
+                                            " deployed before)"), applied.stderr
+    destroyed = cli("destroy", "--local", "fwgone", state_dir=state)
+    assert destroyed.returncode == 0, destroyed.stderr
+    assert "  * the change of fwgone that was on trial ended with it: nothing is restored at" \
+        " the deadline" in destroyed.stdout, destroyed.stdout
+    shown = json.loads(cli("destroy", "--local", "--json", str(design), state_dir=state).stdout)
+    assert not any("on trial" in note for note in shown.get("notes", [])), shown
+    assert not list(state.rglob("*.trial"))
 
 
 def test_local_reads_without_root_are_sentences(tmp_path: Path, clean_host: Any) -> None:

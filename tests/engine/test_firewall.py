@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -20,6 +21,7 @@ from netwright.backend.engine.nft_capabilities import supported
 from netwright.backend.nm.errors import ConfirmationRequired
 from netwright.backend.outcomes.errors import (
     ApplyFailed,
+    ConfirmationExpired,
     ConflictError,
     KernelUnsupported,
     NothingToConfirm,
@@ -208,6 +210,25 @@ def test_rules_on_the_default_route_device_are_on_trial(
         with pytest.raises(NothingToConfirm, match="topology dock is not deployed on this"
                            " machine, so no change of it awaits confirmation"):
             run(call("dock"))
+
+
+@pytest.mark.usefixtures("uplink", "forwarding_off", "clean_host")
+def test_a_late_confirm_of_a_first_apply_says_it_was_removed(
+        engine: Engine, topo: Callable[[str], Topology]) -> None:
+    """Nothing was deployed before the apply on trial: confirming too late removes the
+    topology, and says that rather than "the previous configuration was restored"."""
+    sh("ip route add default via 192.0.2.1 dev up0")
+    held = run(engine.apply(topo(DOCKER), confirm=True, confirm_seconds=5))
+    assert held.awaiting_confirmation is not None
+    assert held.awaiting_confirmation.get("removes") is True
+    time.sleep(5.2)
+    with pytest.raises(ConfirmationExpired) as late:
+        run(engine.confirm_deployment("dock"))
+    said = str(late.value)
+    assert "so it was removed (nothing of it was deployed before)" in said, said
+    assert "previous configuration" not in said, said
+    assert "netwright-dock" not in nft("list", "tables")
+    assert FORWARD.read_text().strip() == "0"
 
 
 @pytest.mark.usefixtures("uplink", "forwarding_off", "clean_host")

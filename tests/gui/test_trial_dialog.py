@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 from PySide6.QtWidgets import QWidget
@@ -84,3 +85,50 @@ def test_a_forwarding_trial_is_not_said_to_have_changed_a_device(qtbot) -> None:
     assert "changed the device" not in dialog.advice.text()
     assert dialog.advice.text().startswith("It changed this machine's own network")
     assert dialog.reason.text() == reason
+
+
+def test_a_window_that_ended_unrestored_says_what_status_says(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """NetworkManager stopped, say: the backend's status still shows the trial long after its
+    deadline. The dialog says so in status's words and points to revert, not "restoring…" (or
+    "0 s") for ever; Restore now tries again, and the dialog can be closed."""
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    ended = {"deadline": time.time() - 30, "seconds": 0, "reason": REASON}
+    dialog = TrialDialog("guitrial", ended, parent)
+    dialog.show()
+    assert dialog.state == "restoring" and dialog.unrestored
+    said = dialog.countdown.text()
+    assert re.fullmatch(r"guitrial: the last apply was not confirmed in time \(the window"
+                        r" ended 3\d s ago\), and the previous configuration could not be"
+                        r" restored yet: 'netwright revert guitrial' tries again and says"
+                        r" why\.", said), said  # the reason is the line above, not said twice
+    assert "0 s." not in said and "is restoring" not in said, said
+    assert dialog.restore_button.isVisible() and dialog.restore_button.isEnabled()
+    assert not dialog.keep_button.isVisible()
+    with qtbot.waitSignal(dialog.restore_requested) as asked:
+        dialog.restore_button.click()
+    assert asked.args == ["guitrial"] and not dialog.unrestored
+    dialog.set_awaiting(ended)  # a status read while Restore now runs: its job says the end
+    assert dialog.countdown.text() == "Restoring the previous configuration…"
+    dialog.restored()
+    assert dialog.is_over()
+
+
+def test_a_window_just_ended_is_still_being_restored(qtbot) -> None:  # type: ignore[no-untyped-def]
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    dialog = TrialDialog("guitrial", {"deadline": time.time() - 1, "reason": REASON}, parent)
+    assert dialog.state == "restoring" and not dialog.unrestored
+    assert "the backend is restoring" in dialog.countdown.text()
+    dialog.reject()
+    assert dialog.state == "restoring"  # still open: the end is not known yet
+
+
+def test_the_end_of_a_first_apply_says_it_was_removed(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Nothing was deployed before (the backend's ``removes``): not "restored"."""
+    dialog = TrialDialog("guitrial", {"deadline": time.time() + 60, "reason": REASON,
+                                      "removes": True})
+    qtbot.addWidget(dialog)
+    dialog.restored()
+    assert dialog.countdown.text() == ("guitrial was removed: nothing of it was deployed"
+                                       " before this apply.")

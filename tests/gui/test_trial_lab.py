@@ -52,7 +52,9 @@ def test_a_first_apply_not_kept_ends_restored(window: MainWindow, own_lab: Path,
     while trial.state != "restored":
         assert time.monotonic() - started < WINDOW + 15, trial.countdown.text()
         loop.run_until_complete(asyncio.sleep(0.1))
-    assert trial.countdown.text() == "The previous configuration was restored."
+    # nothing was deployed before: removed, not "the previous configuration was restored"
+    assert trial.countdown.text() == ("guitrial was removed: nothing of it was deployed before"
+                                      " this apply.")
     assert trial.close_button.isVisible()
     assert window.deploy_label.text() == "not deployed"
     assert "restored" in window.log.toPlainText().rsplit("on trial", 1)[-1]
