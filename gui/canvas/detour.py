@@ -15,29 +15,17 @@ from itertools import pairwise
 from PySide6.QtCore import QLineF, QPointF, QRectF
 from PySide6.QtGui import QPainterPath
 
+from netwright.gui.canvas.metrics import clip_segment
+
 CLEARANCE = 18.0  # px between a detour and the box it goes round
 SAMPLES = 32  # straight pieces a curve is tested as
 ROUNDS = 3  # times a detour is checked again against the boxes on its new way
 
 
 def clip_line(line: QLineF, rect: QRectF) -> tuple[float, float] | None:
-    """Parameters (t0, t1) of the part of ``line`` inside ``rect`` (Liang–Barsky)."""
-    x1, y1, dx, dy = line.x1(), line.y1(), line.dx(), line.dy()
-    low, high = 0.0, 1.0
-    for p, q in ((-dx, x1 - rect.left()), (dx, rect.right() - x1),
-                 (-dy, y1 - rect.top()), (dy, rect.bottom() - y1)):
-        if p == 0:
-            if q < 0:
-                return None
-            continue
-        t = q / p
-        if p < 0:
-            low = max(low, t)
-        else:
-            high = min(high, t)
-        if low > high:
-            return None
-    return low, high
+    """Parameters (t0, t1) of the part of ``line`` inside ``rect`` (``metrics.clip_segment``)."""
+    return clip_segment((line.x1(), line.y1()), (line.x2(), line.y2()),
+                        (rect.left(), rect.top(), rect.right(), rect.bottom()))
 
 
 def crossed(path: QPainterPath, boxes: Sequence[QRectF]) -> list[QRectF]:

@@ -90,25 +90,33 @@ def wires_cross(a: Sequence[Point], b: Sequence[Point]) -> bool:
     return False
 
 
-def segment_hits_rect(p1: Point, p2: Point, rect: Rect) -> bool:
-    """True when the segment passes through the inside of ``rect`` (Liang–Barsky)."""
+def clip_segment(p1: Point, p2: Point, rect: Rect, *, inside_only: bool = False
+                 ) -> tuple[float, float] | None:
+    """Parameters (t0, t1) of the part of segment p1→p2 in ``rect`` (Liang–Barsky), None
+    where there is none; ``inside_only``: a segment that only runs along or touches the
+    border is not in it."""
     left, top, right, bottom = rect
     x1, y1 = p1
     dx, dy = p2[0] - x1, p2[1] - y1
     low, high = 0.0, 1.0
     for p, q in ((-dx, x1 - left), (dx, right - x1), (-dy, y1 - top), (dy, bottom - y1)):
         if p == 0:
-            if q <= 0:
-                return False
+            if q < 0 or (inside_only and q == 0):
+                return None
             continue
         t = q / p
         if p < 0:
             low = max(low, t)
         else:
             high = min(high, t)
-        if low >= high:
-            return False
-    return True
+        if low > high or (inside_only and low == high):
+            return None
+    return low, high
+
+
+def segment_hits_rect(p1: Point, p2: Point, rect: Rect) -> bool:
+    """True when the segment passes through the inside of ``rect``."""
+    return clip_segment(p1, p2, rect, inside_only=True) is not None
 
 
 def measure(boxes: dict[str, Rect], wires: Sequence[DrawnWire]) -> Readability:
