@@ -116,18 +116,38 @@ def paste_words(fragment: dict[str, Any], renames: dict[str, str],
     """"Pasted c3, its veth's other end veth-c3 on docker0": what was copied (a namespace
     counts its interfaces in), then what a paste added besides; short enough for the status
     bar of a 1024 px window, with the MAC note after it."""
-    namespaces = fragment.get("namespaces") or {}
-    interfaces = fragment.get("interfaces") or {}
-    far = {end.key for end in far_ends}
-    tops = [renames.get(k, k) for k in namespaces] + [
-        renames.get(k, k) for k, link in interfaces.items()
-        if k not in far and not (isinstance(link, dict) and link.get("namespace") in namespaces)]
-    text = "Pasted " + (tops[0] if tops else "nothing")
-    if len(tops) > 1:
-        text += f" and {len(tops) - 1} more"
+    text = "Pasted " + pasted_what(fragment, renames, far_ends)
     ends = [renames.get(end.key, end.key) + (f" on {end.master}" if end.master else "")
             for end in far_ends]
     if not ends:
         return text
     whose = "its veth's other end" if len(ends) == 1 else "the veths' other ends"
     return f"{text}, {whose} {', '.join(ends)}"
+
+
+def pasted_what(fragment: dict[str, Any], renames: dict[str, str],
+                far_ends: list[FarEnd]) -> str:
+    """"c3 and 1 more": the first thing pasted (a namespace counts its interfaces in, the
+    far ends are said apart) and how many more."""
+    namespaces = fragment.get("namespaces") or {}
+    interfaces = fragment.get("interfaces") or {}
+    far = {end.key for end in far_ends}
+    tops = [renames.get(k, k) for k in namespaces] + [
+        renames.get(k, k) for k, link in interfaces.items()
+        if k not in far and not (isinstance(link, dict) and link.get("namespace") in namespaces)]
+    text = tops[0] if tops else "nothing"
+    return text + (f" and {len(tops) - 1} more" if len(tops) > 1 else "")
+
+
+def made_short(verb: str, first: str, far_ends: list[FarEnd], renames: dict[str, str],
+               new_macs: list[str]) -> str:
+    """The status bar's sentence when the whole one does not fit beside the problems and
+    deployment labels (the whole one goes to the log): what was made, by name only —
+    "Duplicated c1 as c3, with veth-c3; new MAC"."""
+    text = f"{verb} {first}"
+    ends = [renames.get(end.key, end.key) for end in far_ends]
+    if ends:
+        text += f", with {', '.join(ends)}"
+    if new_macs:
+        text += "; new MAC" if len(new_macs) == 1 else f"; {len(new_macs)} new MACs"
+    return text

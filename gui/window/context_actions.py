@@ -19,11 +19,17 @@ from netwright.gui.canvas.scene import GRID
 from netwright.gui.dialogs.capture import CaptureDialog
 from netwright.gui.dialogs.source_view import SECTIONS, SourceDialog, entry_line
 from netwright.gui.model.commands import ChangeKindCommand, DuplicateCommand
-from netwright.gui.model.duplicate import duplicate_fragment, duplicate_words, follow_addresses
+from netwright.gui.model.duplicate import (
+    duplicate_fragment,
+    duplicate_words,
+    follow_addresses,
+    made_short,
+)
 from netwright.gui.model.edits import paste_edits
 from netwright.gui.model.fresh_macs import fresh_macs, mac_words
 from netwright.gui.model.kind_change import kind_change_edits, other_kind
 from netwright.gui.model.paste import fresh_addresses
+from netwright.gui.window.made_note import say_made, show_made
 
 if TYPE_CHECKING:
     from netwright.gui.window.parts import WindowBase as _Base
@@ -137,8 +143,9 @@ class ContextActions(_Base):
         edits = follow_addresses(edits, fragment["interfaces"], renames, far_ends)
         edits, new_macs = fresh_macs(edits, snapshot)
         self.push(DuplicateCommand(self.document, key, keys, edits))
-        self.statusBar().showMessage(
-            duplicate_words(key, keys, renames, far_ends) + mac_words(new_macs), 8000)
+        show_made(self, keys)
+        say_made(self, duplicate_words(key, keys, renames, far_ends) + mac_words(new_macs),
+                 made_short("Duplicated", f"{key} as {keys[0]}", far_ends, renames, new_macs))
         return keys
 
     def change_kind(self, key: str, kind: str) -> bool:

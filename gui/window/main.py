@@ -93,7 +93,9 @@ from netwright.gui.model.duplicate import (
     far_ends_from_data,
     far_ends_to_data,
     follow_addresses,
+    made_short,
     paste_words,
+    pasted_what,
     with_far_ends,
 )
 from netwright.gui.model.edits import (
@@ -125,6 +127,7 @@ from netwright.gui.window.focus_chain import step_focus
 from netwright.gui.window.help_menu import HelpMenu
 from netwright.gui.window.host_actions import HostActions
 from netwright.gui.window.live_actions import LiveHost
+from netwright.gui.window.made_note import say_made, show_made
 from netwright.gui.window.measure_actions import MeasureActions
 from netwright.gui.window.quit_actions import QuitActions
 from netwright.gui.window.startup import APP_NAME, first_size
@@ -708,8 +711,10 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         edits = follow_addresses(edits, fragment.get("interfaces") or {}, renames, far_ends)
         edits, new_macs = fresh_macs(edits, snapshot)
         self.push(PasteCommand(self.document, keys, edits, self._selection()))
-        self.statusBar().showMessage(
-            paste_words(fragment, renames, far_ends) + mac_words(new_macs), 8000)
+        show_made(self, keys)
+        say_made(self, paste_words(fragment, renames, far_ends) + mac_words(new_macs),
+                 made_short("Pasted", pasted_what(fragment, renames, far_ends), far_ends,
+                            renames, new_macs))
         return keys
 
     def _selection(self) -> Selection:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from netwright.backend.topology.problems import Problem
 from netwright.gui.canvas.scene import TopologyScene
+from netwright.gui.canvas.view import CanvasView
 from netwright.gui.dialogs.plan import PlanDialog
 from netwright.gui.dialogs.trial import TrialDialog
 from netwright.gui.docks.checks import ChecksView
@@ -50,6 +51,7 @@ class WindowParts:
 
     document: TopologyDocument
     scene: TopologyScene
+    view: CanvasView
     runner: BackendRunner
     status_refresher: StatusRefresher
     inspector: Inspector

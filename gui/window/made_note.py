@@ -1,0 +1,56 @@
+"""What Paste and Duplicate made: shown, and said in a sentence that fits the status bar.
+
+A copy placed beside an original near the view's edge landed off-screen (half of it, at
+1024x700, until Fit); and the sentence naming what was made ran under the problems and
+deployment labels at that width. The copy is scrolled into view (the zoom stays), the full
+sentence goes to the Plan / Log dock, and the status bar shows it whole or a shorter one.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtWidgets import QSizeGrip, QStatusBar, QWidget
+
+if TYPE_CHECKING:
+    from netwright.gui.window.parts import WindowBase
+
+MARGIN = 40  # px of canvas kept around the copy, as a new item from the palette gets
+SHOWN_MS = 8000
+
+
+def message_width(bar: QStatusBar) -> int:
+    """The width QStatusBar draws a message in: from its left padding (6) to 2 px before
+    the first lasting widget that shows (Qt's QStatusBarPrivate::messageRect)."""
+    right = bar.width() - 12
+    lasting = bar.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+    shown = [w.x() for w in lasting if w.isVisible() and not isinstance(w, QSizeGrip)]
+    if shown:
+        right = min(right, min(shown) - 2)
+    return right - 6
+
+
+def say_made(window: WindowBase, full: str, short: str) -> None:
+    """``full`` in the log; in the status bar ``full`` if it fits, else ``short`` (cut with
+    an ellipsis only if even that does not fit)."""
+    window.log.appendPlainText(full)
+    bar = window.statusBar()
+    room = message_width(bar)
+    metrics = bar.fontMetrics()
+    text = full if metrics.horizontalAdvance(full) <= room else short
+    if metrics.horizontalAdvance(text) > room:
+        text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
+    bar.showMessage(text, SHOWN_MS)
+
+
+def show_made(window: WindowBase, keys: list[str]) -> None:
+    """Scroll the canvas, at the same zoom, so the boxes made (``keys``' items) show."""
+    window.scene.update_frame()  # the scene's room grows with the copy now, not later
+    boxes = QRectF()
+    for key in keys:
+        node = window.scene.nodes.get(key)
+        if node is not None:
+            boxes = boxes.united(node.sceneBoundingRect())
+    if not boxes.isNull():
+        window.view.ensureVisible(boxes, MARGIN, MARGIN)
