@@ -8,6 +8,7 @@ test waits for the backend's shortest trial window (5 s): the deadline is its su
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from pathlib import Path
 
@@ -57,4 +58,10 @@ def test_a_first_apply_not_kept_ends_restored(window: MainWindow, own_lab: Path,
                                       " this apply.")
     assert trial.close_button.isVisible()
     assert window.deploy_label.text() == "not deployed"
-    assert "restored" in window.log.toPlainText().rsplit("on trial", 1)[-1]
+    opened = next(line for line in window.log.toPlainText().splitlines() if "on trial" in line)
+    assert re.search(r"keep it within \d+ s or it is removed \(nothing of it was deployed"
+                     r" before\)$", opened), opened
+    logged = window.log.toPlainText().rsplit("on trial", 1)[-1]
+    assert ("guitrial: removed (nothing of it was deployed before): the change was not kept in"
+            " time") in logged, logged
+    assert "previous configuration was restored" not in logged, logged
