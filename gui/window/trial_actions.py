@@ -121,6 +121,14 @@ class TrialActions(_Base):
             self.trial_dialog.restored()
 
 
+def reverted_words(name: str, removed: bool) -> str:
+    """The log's line when Restore now is done: ``removed``, the revert's result says the
+    trial was a first apply, so nothing was restored and its topology is gone."""
+    if removed:
+        return f"{name}: removed (nothing of it was deployed before)"
+    return f"{name}: the previous configuration was restored"
+
+
 def ended_words(name: str, awaiting: dict[str, Any]) -> str:
     """The log's line when the backend ended a trial nobody kept: a first apply (the trial's
     ``removes``) had no previous configuration, so its topology is gone, not restored."""
