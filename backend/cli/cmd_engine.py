@@ -241,7 +241,7 @@ async def _confirm(args: argparse.Namespace) -> int:
 async def _revert(args: argparse.Namespace) -> int:
     name = subject_name(args.subject)
     result = await _engine(args).revert(name)
-    report_restored(name, result, args.json)
+    report_restored(name, result, args.json, removed=result.removed)
     return EXIT_OK
 
 

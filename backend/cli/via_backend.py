@@ -160,7 +160,7 @@ async def _revert(client: BackendClient, args: argparse.Namespace) -> int:
         result = await client.revert(name, progress, stop_on_interrupt=True)
     finally:
         progress.close()
-    report_restored(name, result, args.json)
+    report_restored(name, result, args.json, removed=result.removed)
     return EXIT_OK
 
 

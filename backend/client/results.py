@@ -46,7 +46,7 @@ def parse_apply_result(text: str) -> ApplyResult:
     awaiting = data.get("awaiting_confirmation")
     return ApplyResult(plan=plan_from_json(data), seconds=float(data.get("seconds", 0.0)),
                        awaiting_confirmation=dict(awaiting) if isinstance(awaiting, dict)
-                       else None)
+                       else None, removed=data.get("removed") is True)
 
 
 def parse_status(text: str) -> Status:

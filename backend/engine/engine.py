@@ -509,7 +509,8 @@ class Engine:
 
     async def revert(self, name: str, *, progress: Progress | None = None) -> ApplyResult:
         """Undo the change of ``name`` that is on trial: NetworkManager's devices from the
-        checkpoint, then everything else by converging to the previous deployment."""
+        checkpoint, then everything else by converging to the previous deployment, or, for
+        a first apply, by destroying the topology (the result's ``removed`` says which)."""
         require_root()
         with self.store.lock(name):
             held = self._trial(name)
@@ -528,7 +529,8 @@ class Engine:
                 else:
                     result = await self.destroy(name, progress=progress)
                 result = replace(result, plan=replace(
-                    result.plan, steps=[*restored, *result.plan.steps]))
+                    result.plan, steps=[*restored, *result.plan.steps]),
+                    removed=held.previous is None)
             finally:
                 self._reverting.discard(name)
             self.store.trial_path(name).unlink(missing_ok=True)
@@ -554,7 +556,7 @@ class Engine:
                 result = await self.revert(name)
             except NetwrightError:
                 continue
-            restored.append(trial.Ended(name, held.previous is None, len(result.plan.steps)))
+            restored.append(trial.Ended(name, result.removed, len(result.plan.steps)))
         return restored
 
     def _trial(self, name: str) -> trial.Trial:

@@ -147,11 +147,17 @@ class ApplyResult:
     """Set when the change is only on trial (it touched the device of the host's default
     route): ``{"deadline": unix time, "seconds": left, "reason": sentence}``. Confirm before
     the deadline or the previous deployment is restored (``netwright.backend.engine.trial``)."""
+    removed: bool = False
+    """A revert's: the trial was a first apply (nothing of the topology was deployed before),
+    so undoing it removed the topology rather than restoring a previous configuration; what
+    the revert's caller says depends on it (False from a backend older than API 1.17)."""
 
     def to_json(self) -> dict[str, Any]:
         data = {**self.plan.to_json(), "seconds": round(self.seconds, 4)}
         if self.awaiting_confirmation is not None:
             data["awaiting_confirmation"] = dict(self.awaiting_confirmation)
+        if self.removed:
+            data["removed"] = True
         return data
 
 

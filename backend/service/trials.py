@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 
 from netwright.backend.engine import Engine
+from netwright.backend.engine.trial import Ended
 from netwright.backend.service.incidents import incident
 from netwright.backend.service.worker import EngineWorker
 
@@ -72,10 +73,9 @@ class TrialWatch:
         except Exception as exc:  # logged with an incident id; tried again below
             incident(exc, "restoring a configuration nobody confirmed")
             restored, left = [], [time.time()]
-        for name in restored:
-            log.info("restored the previous configuration of %s: its change was not"
-                     " confirmed in time", name)
-            self.restored(name)
+        for ended in restored:  # a first apply is removed: nothing came before it to restore
+            log.info("%s", ended.words())
+            self.restored(ended.name)
         if left:
             self.watch(max(min(left), time.time() + RETRY_SECONDS))
 
@@ -89,6 +89,7 @@ async def _deadlines(engine: Engine) -> list[float]:
     return found
 
 
-async def _expire_and_look(engine: Engine) -> tuple[list[str], list[float]]:
-    """One engine call: restore what has expired, then the deadlines of what is left."""
-    return await engine.expire_trials(), await _deadlines(engine)
+async def _expire_and_look(engine: Engine) -> tuple[list[Ended], list[float]]:
+    """One engine call: restore (or remove) what has expired, then the deadlines of what is
+    left."""
+    return await engine.end_expired_trials(), await _deadlines(engine)

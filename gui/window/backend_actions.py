@@ -35,6 +35,7 @@ from netwright.gui.model.leases import LeaseInfo, leases_of
 from netwright.gui.model.live_compare import has_existing
 from netwright.gui.model.paths import failing_key, path_wires
 from netwright.gui.model.wording import designer_fix, designer_message
+from netwright.gui.window.trial_actions import reverted_words
 
 #: Errors (by class name, as the client raises them) that refuse a whole call.
 CALL_REFUSALS = frozenset({"NotAuthorizedError", "BusyError", "OutdatedBackendError"})
@@ -422,10 +423,9 @@ class BackendActions(_Base):
             awaiting = getattr(result, "awaiting_confirmation", None)
             if operation == "Apply" and isinstance(awaiting, dict):
                 self.show_trial(self._topology_name(), awaiting)
-            if operation == "Restore":
-                self._trial_restored(self._topology_name(),
-                                     f"{self._topology_name()}: the previous configuration"
-                                     " was restored")
+            if operation == "Restore":  # a first apply's revert removed it (API 1.17)
+                self._trial_restored(self._topology_name(), reverted_words(
+                    self._topology_name(), getattr(result, "removed", False) is True))
             # what was measured is no longer what is deployed (or nothing is, now)
             self.checks.mark_stale(
                 "Destroy: nothing of this design is deployed now" if operation == "Destroy"

@@ -42,9 +42,11 @@ class TrialActions(_Base):
         dialog.restore_requested.connect(self.restore_trial)
         dialog.expired.connect(lambda _name: self.refresh_status())
         self.trial_dialog = dialog
+        undone = ("it is removed (nothing of it was deployed before)" if awaiting.get("removes")
+                  else "the previous configuration comes back")
         self.log.appendPlainText(
             f"{name}: on trial, {applied_reason(awaiting).rstrip('.')}; keep it within"
-            f" {seconds_left(awaiting):.0f} s or the previous configuration comes back")
+            f" {seconds_left(awaiting):.0f} s or {undone}")
         dialog.show()
 
     def keep_trial(self, name: str) -> None:
@@ -91,8 +93,7 @@ class TrialActions(_Base):
             return
         if dialog is not None and dialog.name == name and dialog.state == "restoring" \
                 and not self._restoring():
-            self._trial_restored(name, f"{name}: the previous configuration was restored"
-                                       " (the change was not kept in time)")
+            self._trial_restored(name, ended_words(name, dialog.awaiting))
 
     def trial_status_failed(self, name: str, error: str) -> None:
         """The status asked after the deadline failed, and not with "not deployed" (the
@@ -118,3 +119,20 @@ class TrialActions(_Base):
         self.statusBar().showMessage(words, 10000)
         if self.trial_dialog is not None and self.trial_dialog.name == name:
             self.trial_dialog.restored()
+
+
+def reverted_words(name: str, removed: bool) -> str:
+    """The log's line when Restore now is done: ``removed``, the revert's result says the
+    trial was a first apply, so nothing was restored and its topology is gone."""
+    if removed:
+        return f"{name}: removed (nothing of it was deployed before)"
+    return f"{name}: the previous configuration was restored"
+
+
+def ended_words(name: str, awaiting: dict[str, Any]) -> str:
+    """The log's line when the backend ended a trial nobody kept: a first apply (the trial's
+    ``removes``) had no previous configuration, so its topology is gone, not restored."""
+    if awaiting.get("removes"):
+        return (f"{name}: removed (nothing of it was deployed before): the change was not kept"
+                " in time")
+    return f"{name}: the previous configuration was restored (the change was not kept in time)"

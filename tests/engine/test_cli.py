@@ -404,6 +404,33 @@ def test_destroy_during_a_trial_says_the_trial_ended(tmp_path: Path) -> None:
     assert not list(state.rglob("*.trial"))
 
 
+@pytest.mark.usefixtures("uplink_default_route", "clean_host")
+def test_reverting_a_first_apply_says_it_was_removed(tmp_path: Path) -> None:
+    """`netwright revert NAME` of an apply on trial that deployed NAME for the first time:
+    there is no previous configuration to restore, so it says it removed NAME (--json:
+    "removed"), not "restored the previous configuration"."""
+    state = tmp_path / "state"
+    FORWARD.write_text("0")
+    design = tmp_path / "fw.yaml"
+    design.write_text(FORWARDING_ONLY.format(name="fwrevert"))
+    for as_json in (False, True):
+        applied = cli("apply", "--local", "--yes", str(design), state_dir=state)
+        assert applied.returncode == 0, applied.stderr
+        assert FORWARD.read_text().strip() == "1"
+        reverted = cli("revert", "--local", *(["--json"] if as_json else []), "fwrevert",
+                       state_dir=state)
+        assert reverted.returncode == 0, reverted.stderr
+        assert FORWARD.read_text().strip() == "0"
+        if as_json:
+            said = json.loads(reverted.stdout)
+            assert said["restored"] is True and said["removed"] is True, said
+            continue
+        assert re.search(r"^removed fwrevert; nothing of it was deployed before, so what its"
+                         r" apply had made is undone \(\d+ steps?, [\d.]+ s\)$",
+                         reverted.stdout.strip()), reverted.stdout
+        assert "restored the previous configuration" not in reverted.stdout
+
+
 def test_local_reads_without_root_are_sentences(tmp_path: Path, clean_host: Any) -> None:
     """check, explain --deployed and measure --local need the records (mode 0700) and the
     namespaces; import --local needs the namespaces: as an ordinary user each says so and

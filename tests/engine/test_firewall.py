@@ -5,7 +5,9 @@ only borrows our name never touched. Read back with nft(8) and /proc, not from t
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -15,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from netwright.backend.client.results import parse_status
+from netwright.backend.client.results import parse_apply_result, parse_status
 from netwright.backend.engine import Engine, Target
 from netwright.backend.engine.nft_capabilities import supported
 from netwright.backend.nm.errors import ConfirmationRequired
@@ -229,6 +231,69 @@ def test_a_late_confirm_of_a_first_apply_says_it_was_removed(
     assert "previous configuration" not in said, said
     assert "netwright-dock" not in nft("list", "tables")
     assert FORWARD.read_text().strip() == "0"
+
+
+@pytest.mark.usefixtures("uplink", "forwarding_off", "clean_host")
+def test_reverting_a_first_apply_says_it_removed_it(
+        engine: Engine, topo: Callable[[str], Topology]) -> None:
+    """Nothing was deployed before the apply on trial: revert removes the topology, and its
+    result says so ("removed", also in the JSON netwrightd sends and its client reads), so
+    that nobody is told "restored the previous configuration"."""
+    sh("ip route add default via 192.0.2.1 dev up0")
+    held = run(engine.apply(topo(DOCKER), confirm=True, confirm_seconds=60))
+    assert held.awaiting_confirmation is not None
+    reverted = run(engine.revert("dock"))
+    assert reverted.removed is True
+    assert reverted.to_json()["removed"] is True
+    assert parse_apply_result(json.dumps(reverted.to_json())).removed is True
+    assert "netwright-dock" not in nft("list", "tables")
+    assert FORWARD.read_text().strip() == "0"
+    # a trial that changed a deployment restores it: not "removed"
+    run(engine.apply(topo(DOCKER), confirm=True, confirm_seconds=60))
+    run(engine.confirm_deployment("dock"))
+    run(engine.apply(topo(DOCKER.replace("port: 8080", "port: 8081")), confirm=True,
+                     confirm_seconds=60))
+    restored = run(engine.revert("dock"))
+    assert restored.removed is False and "removed" not in restored.to_json()
+
+
+@pytest.mark.usefixtures("uplink", "forwarding_off", "clean_host")
+def test_netwrightd_logs_that_an_expired_first_apply_was_removed(
+        state_dir: Path, topo: Callable[[str], Topology],
+        caplog: pytest.LogCaptureFixture) -> None:
+    """The daemon's clock ends a trial nobody confirmed (its worker and engine, as
+    netwrightd runs them): a first apply is logged as removed, not as restored."""
+    from netwright.backend.service.trials import TrialWatch
+    from netwright.backend.service.worker import EngineWorker
+
+    sh("ip route add default via 192.0.2.1 dev up0")
+    worker = EngineWorker(state_dir, Target.host())
+    engine = worker.engine()
+    held = run(engine.apply(topo(DOCKER), confirm=True, confirm_seconds=5))
+    assert held.awaiting_confirmation is not None
+    ended: list[str] = []
+
+    async def watched() -> None:
+        watch = TrialWatch(worker, ended.append)
+        await watch.start()
+        started = time.monotonic()
+        while not ended:
+            assert time.monotonic() - started < 20, caplog.text
+            await asyncio.sleep(0.1)
+        watch.stop()
+
+    try:
+        with caplog.at_level(logging.INFO, logger="netwrightd"):
+            run(watched())
+    finally:
+        for name in run(engine.deployments()):
+            run(engine.destroy(name))
+    assert ended == ["dock"]
+    said = [r.getMessage() for r in caplog.records if r.name == "netwrightd"]
+    assert any(m.startswith("removed dock: it was not confirmed in time; nothing of it was"
+                            " deployed before") for m in said), said
+    assert not any("previous configuration" in m for m in said), said
+    assert "netwright-dock" not in nft("list", "tables")
 
 
 @pytest.mark.usefixtures("uplink", "forwarding_off", "clean_host")

@@ -8,6 +8,7 @@ test waits for the backend's shortest trial window (5 s): the deadline is its su
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from pathlib import Path
 
@@ -29,14 +30,15 @@ async def trial_opened(window: MainWindow, timeout: float = 120) -> TrialDialog:
     return dialog
 
 
-def test_a_first_apply_not_kept_ends_restored(window: MainWindow, own_lab: Path,
-                                              tmp_path: Path,
-                                              loop: asyncio.AbstractEventLoop) -> None:
+def applied_on_trial(window: MainWindow, tmp_path: Path, loop: asyncio.AbstractEventLoop,
+                     seconds: int) -> TrialDialog:
+    """The docker example, renamed guitrial, applied for the first time from its plan (Apply
+    anyway): its trial dialog, as soon as the apply's end has opened it."""
     assert loop.run_until_complete(window.connect_backend()), window.backend_label.text()
     design = tmp_path / "guitrial.yaml"
     design.write_text(DOCKER.read_text().replace("name: docker", "name: guitrial"))
     assert window.open_path(design)
-    window.trial_seconds = WINDOW
+    window.trial_seconds = seconds
     window.apply_action.trigger()
     loop.run_until_complete(idle(window))
     loop.run_until_complete(asyncio.sleep(0.05))  # the plan is asked on the next turn
@@ -46,7 +48,13 @@ def test_a_first_apply_not_kept_ends_restored(window: MainWindow, own_lab: Path,
     plan.go.click()  # Apply anyway
     # looked at as soon as it opens, not after the status refresh that follows the apply:
     # under load that refresh alone can take most of the 5 s window
-    trial = loop.run_until_complete(trial_opened(window))
+    return loop.run_until_complete(trial_opened(window))
+
+
+def test_a_first_apply_not_kept_ends_restored(window: MainWindow, own_lab: Path,
+                                              tmp_path: Path,
+                                              loop: asyncio.AbstractEventLoop) -> None:
+    trial = applied_on_trial(window, tmp_path, loop, WINDOW)
     assert trial.state == "waiting", (trial.countdown.text(), window.log.toPlainText())
     started = time.monotonic()
     while trial.state != "restored":
@@ -57,4 +65,29 @@ def test_a_first_apply_not_kept_ends_restored(window: MainWindow, own_lab: Path,
                                       " this apply.")
     assert trial.close_button.isVisible()
     assert window.deploy_label.text() == "not deployed"
-    assert "restored" in window.log.toPlainText().rsplit("on trial", 1)[-1]
+    opened = next(line for line in window.log.toPlainText().splitlines() if "on trial" in line)
+    assert re.search(r"keep it within \d+ s or it is removed \(nothing of it was deployed"
+                     r" before\)$", opened), opened
+    logged = window.log.toPlainText().rsplit("on trial", 1)[-1]
+    assert ("guitrial: removed (nothing of it was deployed before): the change was not kept in"
+            " time") in logged, logged
+    assert "previous configuration was restored" not in logged, logged
+
+
+def test_restore_now_of_a_first_apply_logs_that_it_was_removed(
+        window: MainWindow, own_lab: Path, tmp_path: Path,
+        loop: asyncio.AbstractEventLoop) -> None:
+    """Restore now (the backend's Revert) of a first apply: its result says "removed", and
+    the log says so rather than "the previous configuration was restored"."""
+    trial = applied_on_trial(window, tmp_path, loop, 60)
+    trial.restore_button.click()
+    started = time.monotonic()
+    while trial.state != "restored":
+        assert time.monotonic() - started < 30, (trial.countdown.text(),
+                                                 window.log.toPlainText())
+        loop.run_until_complete(asyncio.sleep(0.05))
+    loop.run_until_complete(idle(window))
+    logged = window.log.toPlainText().rsplit("on trial", 1)[-1]
+    assert "guitrial: removed (nothing of it was deployed before)" in logged, logged
+    assert "previous configuration was restored" not in logged, logged
+    assert window.deploy_label.text() == "not deployed"

@@ -13,7 +13,7 @@ SEED = (Path(__file__).parent / "data" / "seed-macvlan.yaml").read_text()
 def test_version_and_mode(running, system_bus) -> None:
     outcome = run_client(USER_DENIED, system_bus,
                          "return [await client.version(), await client.mode()]")
-    assert outcome == {"value": ["1.16", "system"]}
+    assert outcome == {"value": ["1.17", "system"]}
 
 
 def test_invalid_topology_comes_back_with_its_problems(running, system_bus) -> None:
