@@ -309,9 +309,9 @@ async def settle_trial(name: str, awaiting: dict[str, Any] | None, as_json: bool
 
     print(f"WARNING: {applied_reason(awaiting)}", file=sys.stderr)  # not "Confirm to go …"
     seconds = max(0.0, deadline - time.time() - ANSWER_MARGIN)
+    coming = "removing it" if awaiting.get("removes") else "restoring the previous one"
     answer = ask_with_timeout(
-        f"Keep this configuration? [y/N] (restoring the previous one in {seconds:.0f} s) ",
-        seconds)
+        f"Keep this configuration? [y/N] ({coming} in {seconds:.0f} s) ", seconds)
     if answer in ("y", "yes"):
         await keep()
         report_kept(name, False)
@@ -325,10 +325,13 @@ async def settle_trial(name: str, awaiting: dict[str, Any] | None, as_json: bool
 
 def ask_with_timeout(question: str, seconds: float) -> str | None:
     """A line typed on the terminal within ``seconds``, lowercased; None if none came."""
-    sys.stderr.write(question)
-    sys.stderr.flush()
     try:
+        # Python's handler before the question shows: a Ctrl+C typed as soon as it appears
+        # went to asyncio's handler, which only cancels the task, and the wait ran on to its
+        # deadline (a test timed out at load 2.6)
         with ctrl_c_raises():
+            sys.stderr.write(question)
+            sys.stderr.flush()
             line = _typed_line(seconds)
     except KeyboardInterrupt:  # Ctrl+C: no, as with netplan try
         sys.stderr.write("\n")

@@ -377,6 +377,7 @@ def test_no_to_keeping_a_first_apply_says_it_was_removed(tmp_path: Path) -> None
     exited, seen = interrupt_at_prompt([NETWRIGHT, "apply", "--local", "--yes", str(design)],
                                        b"Keep this configuration?", env)
     assert exited == 1, seen
+    assert re.search(r"Keep this configuration\? \[y/N\] \(removing it in \d+ s\)", seen), seen
     assert re.search(r"removed fwfirst; nothing of it was deployed before, so what its apply"
                      r" had made is undone \(\d+ steps?, [\d.]+ s\)", seen), seen
     assert "restored the previous configuration" not in seen, seen

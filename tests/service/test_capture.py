@@ -126,7 +126,8 @@ def test_the_cli_writes_the_users_file(running, system_bus, directory) -> None:
         assert "2 packets captured (the count was reached)" in err, err
         assert [kind for kind, _, _ in icmp_echoes(out)] == ["request", "reply"]
         bad = start_command(USER_ALLOWED, [NETWRIGHT, "capture", "seed", "mv1", "--filter",
-                                           "icmp and hst 1", "-w", str(out)], system_bus)
+                                           "icmp and hst 1", "-w",
+                                           str(directory / "bad.pcapng")], system_bus)
         _, err = bad.communicate(timeout=30)
         assert bad.returncode != 0 and "Traceback" not in err, err
         assert "filter 'icmp and hst 1' is not valid: syntax error" in err, err
