@@ -98,13 +98,19 @@ def _bare(addresses: Any) -> list[str]:
     return [str(a).split(" ")[0].split("/")[0] for a in addresses or []]
 
 
+def _far_end_texts(renames: dict[str, str], far_ends: list[FarEnd]) -> list[str]:
+    """Each far end a copy took, by its new key, with the bridge it joined: "veth-c3 on
+    docker0"."""
+    return [renames.get(end.key, end.key) + (f" on {end.master}" if end.master else "")
+            for end in far_ends]
+
+
 def duplicate_words(original: str, keys: list[str], renames: dict[str, str],
                     far_ends: list[FarEnd]) -> str:
     """The status bar's sentence, short enough for a 1024 px window's status bar:
     "Duplicated c1 as c3 and its veth's other end as veth-c3 on docker0"."""
     text = f"Duplicated {original} as {keys[0]}" if keys else f"Duplicated {original}"
-    ends = [renames.get(end.key, end.key) + (f" on {end.master}" if end.master else "")
-            for end in far_ends]
+    ends = _far_end_texts(renames, far_ends)
     if not ends:
         return text
     whose = "its veth's other end" if len(ends) == 1 else "its veths' other ends"
@@ -117,8 +123,7 @@ def paste_words(fragment: dict[str, Any], renames: dict[str, str],
     counts its interfaces in), then what a paste added besides; short enough for the status
     bar of a 1024 px window, with the MAC note after it."""
     text = "Pasted " + pasted_what(fragment, renames, far_ends)
-    ends = [renames.get(end.key, end.key) + (f" on {end.master}" if end.master else "")
-            for end in far_ends]
+    ends = _far_end_texts(renames, far_ends)
     if not ends:
         return text
     whose = "its veth's other end" if len(ends) == 1 else "the veths' other ends"
