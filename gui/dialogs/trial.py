@@ -57,7 +57,11 @@ def ended_unrestored(awaiting: dict[str, Any], now: float | None = None) -> bool
     return isinstance(deadline, (int, float)) and now - float(deadline) >= UNRESTORED_AFTER
 
 
-def countdown_words(seconds: float) -> str:
+def countdown_words(seconds: float, removes: str = "") -> str:
+    """The countdown's line; ``removes``: the topology a first apply made (nothing of it was
+    deployed before), which the end of the window removes rather than restores."""
+    if removes:
+        return f"Removing {removes} in {duration(seconds)} (nothing of it was deployed before)."
     return f"Restoring the previous configuration in {duration(seconds)}."
 
 
@@ -84,8 +88,10 @@ class TrialDialog(QDialog):
         self.advice = QLabel(
             "It changed this machine's own network (the device of its default route, its"
             " forwarding, NAT or firewall: the reason is below). If the connection still"
-            " works, keep it; if it cut you off, do nothing: the previous configuration"
-            " comes back by itself.")
+            " works, keep it; if it cut you off, do nothing: "
+            + (f"{name} is removed by itself (nothing of it was deployed before)."
+               if awaiting.get("removes") else
+               "the previous configuration comes back by itself."))
         self.advice.setWordWrap(True)
         layout.addWidget(self.advice)
         self.reason = QLabel(applied_reason(awaiting))
@@ -140,11 +146,12 @@ class TrialDialog(QDialog):
             return
         left = self.seconds_left()
         if left > 0:
-            self.countdown.setText(countdown_words(left))
+            self.countdown.setText(countdown_words(left, self._removes()))
             return
         self.timer.stop()
-        self._finish("restoring", "Time is up: the backend is restoring the previous"
-                                  " configuration…")
+        self._finish("restoring", f"Time is up: the backend is removing {self.name}…"
+                     if self._removes() else
+                     "Time is up: the backend is restoring the previous configuration…")
         self.expired.emit(self.name)
 
     # -- what happened, as the window learns it ---------------------------------------------
@@ -195,8 +202,13 @@ class TrialDialog(QDialog):
 
     def _restore(self) -> None:
         self.restore_asked = True
-        self._finish("restoring", "Restoring the previous configuration…")
+        self._finish("restoring", f"Removing {self.name}…" if self._removes() else
+                     "Restoring the previous configuration…")
         self.restore_requested.emit(self.name)
+
+    def _removes(self) -> str:
+        """This topology's name when its apply was the first (the backend's ``removes``)."""
+        return self.name if self.awaiting.get("removes") else ""
 
     def _finish(self, state: TrialState, words: str) -> None:
         self.state = state

@@ -132,3 +132,25 @@ def test_the_end_of_a_first_apply_says_it_was_removed(qtbot) -> None:  # type: i
     dialog.restored()
     assert dialog.countdown.text() == ("guitrial was removed: nothing of it was deployed"
                                        " before this apply.")
+
+
+def test_a_first_apply_counts_down_to_its_removal(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A first apply has no previous configuration: the advice, the countdown, Restore now
+    and the end of the window all say it is removed (they said "restoring the previous
+    configuration")."""
+    first = {"deadline": time.time() + 60, "reason": REASON, "removes": True}
+    dialog = TrialDialog("guitrial", first)
+    qtbot.addWidget(dialog)
+    assert "guitrial is removed by itself (nothing of it was deployed before)" in \
+        dialog.advice.text()
+    assert re.fullmatch(r"Removing guitrial in [\d a-z]+ \(nothing of it was deployed before\)\.",
+                        dialog.countdown.text()), dialog.countdown.text()
+    dialog._restore()
+    assert dialog.countdown.text() == "Removing guitrial…"
+    ended = TrialDialog("guitrial", {**first, "deadline": time.time() - 1})
+    qtbot.addWidget(ended)
+    assert ended.countdown.text() == "Time is up: the backend is removing guitrial…"
+    later = TrialDialog("other", {"deadline": time.time() + 60, "reason": REASON})
+    qtbot.addWidget(later)
+    assert "the previous configuration comes back by itself" in later.advice.text()
+    assert later.countdown.text().startswith("Restoring the previous configuration in ")
