@@ -298,14 +298,13 @@ async def settle_trial(name: str, awaiting: dict[str, Any] | None, as_json: bool
     if awaiting is None:
         return 0
     deadline = float(awaiting.get("deadline", 0))
-    undone = ("it is removed (nothing of it was deployed before)" if awaiting.get("removes")
-              else "the previous configuration is restored")
+    from netwright.backend.outcomes.results import applied_reason, trial_end_words
+
     if as_json or not (sys.stdin.isatty() and sys.stderr.isatty()):
         print(f"netwright: this change is on trial: run 'netwright confirm {name}' within"
-              f" {max(0, deadline - time.time()):.0f} s to keep it, else {undone}",
-              file=sys.stderr)
+              f" {max(0, deadline - time.time()):.0f} s to keep it, else"
+              f" {trial_end_words(awaiting)}", file=sys.stderr)
         return 0
-    from netwright.backend.outcomes.results import applied_reason
 
     print(f"WARNING: {applied_reason(awaiting)}", file=sys.stderr)  # not "Confirm to go …"
     seconds = max(0.0, deadline - time.time() - ANSWER_MARGIN)

@@ -128,6 +128,14 @@ def awaiting_text(topology: str, awaiting: dict[str, Any]) -> str:
             f" ({reason})")
 
 
+def trial_end_words(awaiting: dict[str, Any]) -> str:
+    """What the end of an unconfirmed trial does, for "keep it within N s, else …": a first
+    apply (``removes``) is removed, anything else goes back to the previous configuration."""
+    if awaiting.get("removes"):
+        return "it is removed (nothing of it was deployed before)"
+    return "the previous configuration is restored"
+
+
 def applied_reason(awaiting: dict[str, Any]) -> str:
     """What the applied change may do, without the plan's request to confirm it: the plan's
     warning ends "Confirm to go ahead; the change is then on trial …", which after the apply

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
 
-from netwright.backend.outcomes.results import applied_reason
+from netwright.backend.outcomes.results import applied_reason, trial_end_words
 from netwright.gui.dialogs.trial import TrialDialog, seconds_left
 
 if TYPE_CHECKING:
@@ -42,11 +42,9 @@ class TrialActions(_Base):
         dialog.restore_requested.connect(self.restore_trial)
         dialog.expired.connect(lambda _name: self.refresh_status())
         self.trial_dialog = dialog
-        undone = ("it is removed (nothing of it was deployed before)" if awaiting.get("removes")
-                  else "the previous configuration comes back")
         self.log.appendPlainText(
             f"{name}: on trial, {applied_reason(awaiting).rstrip('.')}; keep it within"
-            f" {seconds_left(awaiting):.0f} s or {undone}")
+            f" {seconds_left(awaiting):.0f} s or {trial_end_words(awaiting)}")
         dialog.show()
 
     def keep_trial(self, name: str) -> None:
