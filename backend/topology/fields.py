@@ -107,6 +107,16 @@ def check_cidr(value: str) -> str:
 #: The sysctl behind each family of ``forwarding:`` (a namespace's or the host's), where
 #: validation, the engine and the designer's Compare read or set it
 FORWARDING_SYSCTLS = {"ipv4": "net.ipv4.ip_forward", "ipv6": "net.ipv6.conf.all.forwarding"}
+
+
+def forwards_in_design(place: object, family: str) -> bool:
+    """Whether the design turns forwarding of ``family`` ("ipv4"/"ipv6") on at ``place`` (a
+    namespace's or the host's spec): its ``forwarding`` setting, or its forwarding sysctl;
+    left as it is counts as off."""
+    forwarding = getattr(place, "forwarding", None)
+    sysctls: dict[str, str] = getattr(place, "sysctls", {}) or {}
+    return bool(getattr(forwarding, family, None)) or sysctls.get(
+        FORWARDING_SYSCTLS[family]) == "1"
 #: A sysctl of one interface (``net.ipv4.conf.eth0.rp_filter``): its file exists only once
 #: the interface does, so whoever writes it (the engine, ``export --format sh``, the Multus
 #: export's tuning plugin) must wait for the interface. ``all``, ``default`` and ``lo`` are

@@ -14,22 +14,17 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterator, Sequence
 
-from netwright.backend.topology.fields import FORWARDING_SYSCTLS, is_default_destination
+from netwright.backend.topology.fields import (
+    FORWARDING_SYSCTLS,
+    forwards_in_design,
+    is_default_destination,
+)
 from netwright.backend.topology.model import Namespace, Topology, static_addresses
 from netwright.backend.topology.problems import Problem
 from netwright.backend.topology.sentence_names import namespace_words, place_words
 
 IpNet = ipaddress.IPv4Network | ipaddress.IPv6Network
 IpAddr = ipaddress.IPv4Address | ipaddress.IPv6Address
-
-
-def _forwards(policy: object, family: str) -> bool:
-    """Whether the design turns forwarding of ``family`` ("ipv4"/"ipv6") on there (the
-    forwarding setting, or a namespace's sysctl); left as it is counts as off."""
-    forwarding = getattr(policy, "forwarding", None)
-    sysctls: dict[str, str] = getattr(policy, "sysctls", {}) or {}
-    return bool(getattr(forwarding, family, None)) or sysctls.get(
-        FORWARDING_SYSCTLS[family]) == "1"
 
 
 def _router_on(t: Topology, ns: str, subnets: list[IpNet]) -> tuple[IpAddr, str, IpNet] | None:
@@ -42,7 +37,7 @@ def _router_on(t: Topology, ns: str, subnets: list[IpNet]) -> tuple[IpAddr, str,
     for net in subnets:
         family = f"ipv{net.version}"
         for place, policy in places:
-            if not _forwards(policy, family):
+            if not forwards_in_design(policy, family):
                 continue
             for link in t.interfaces.values():
                 if link.namespace != place:
@@ -87,7 +82,8 @@ def _warning(ns: str, message: str) -> Problem:
 
 
 def _routes_itself(namespace: Namespace) -> bool:
-    return bool(namespace.routes) or any(_forwards(namespace, f) for f in FORWARDING_SYSCTLS)
+    return bool(namespace.routes) or any(forwards_in_design(namespace, family)
+                                         for family in FORWARDING_SYSCTLS)
 
 
 def _via_router(t: Topology, ns: str, subnets: list[IpNet]) -> str | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterator
 
-from netwright.backend.topology.fields import FORWARDING_SYSCTLS
+from netwright.backend.topology.fields import FORWARDING_SYSCTLS, forwards_in_design
 from netwright.backend.topology.firewall import (
     Chain,
     Firewall,
@@ -228,9 +228,7 @@ def _forwarding_problems(place: _Place, spec: object) -> Iterator[Problem]:
     nat = getattr(spec, "nat", [])
     if not nat:
         return
-    on = (getattr(forwarding, "ipv4", None) if forwarding else None) or sysctls.get(
-        FORWARDING_SYSCTLS["ipv4"]) == "1"
-    if not on:
+    if not forwards_in_design(spec, "ipv4"):
         what = "the host's own setting decides" if place.namespace is None else "it is off"
         yield _warning("nat-without-forwarding", (*place.base, "nat"),
                        f"{place.label} translates addresses but the design does not turn"
