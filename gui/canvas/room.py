@@ -15,7 +15,7 @@ import math
 
 from PySide6.QtCore import QRectF
 
-GAP = 20.0  # the free space kept between a grown box and what it would meet
+from netwright.gui.canvas.free_spot import GAP  # the room kept around every item
 
 
 def _meets(a: QRectF, b: QRectF) -> bool:
