@@ -143,7 +143,7 @@ def policy_edits(get: Getter, chain: Path, policy: str) -> list[Edit]:
     if current == policy:
         return []
     if policy == "accept" and _says_nothing_without(get, chain, "policy"):
-        return _taken_out(get, chain)
+        return removal_edits(get, chain)
     return [Edit((*chain, "policy"), policy)]
 
 
@@ -151,7 +151,7 @@ def stateful_edits(get: Getter, chain: Path, on: bool) -> list[Edit]:
     if bool(get((*chain, "stateful"))) == on:
         return []
     if not on and _says_nothing_without(get, chain, "stateful"):
-        return _taken_out(get, chain)
+        return removal_edits(get, chain)
     return [Edit((*chain, "stateful"), True if on else DELETE)]
 
 
@@ -163,7 +163,7 @@ def remove_rule_edits(get: Getter, chain: Path, row: int) -> list[Edit]:
     rules = (*chain, "rules")
     edits = remove_row_edits(get, rules, row)
     if edits == [Edit(rules, DELETE)] and _says_nothing_without(get, chain, "rules"):
-        return _taken_out(get, chain)
+        return removal_edits(get, chain)
     return edits
 
 
@@ -177,12 +177,6 @@ def _says_nothing_without(get: Getter, chain: Path, key: str) -> bool:
     return set(rest) <= {"policy", "stateful", "rules"} and \
         (rest.get("policy") or "accept") == "accept" and not rest.get("stateful") and \
         not rest.get("rules")
-
-
-def _taken_out(get: Getter, chain: Path) -> list[Edit]:
-    """``chain`` (or anti-spoofing) removed, with the sections holding it that held nothing
-    else."""
-    return removal_edits(get, chain)
 
 
 def removal_edits(get: Getter, path: Path) -> list[Edit]:
@@ -401,7 +395,7 @@ def spoofing_edits(get: Getter, spoofing: Path, field: str, value: Any) -> list[
     edits = field_edits(get, (*spoofing, field), value)
     entry = get(spoofing)
     if edits and value is DELETE and isinstance(entry, dict) and set(entry) <= {field}:
-        return _taken_out(get, spoofing)
+        return removal_edits(get, spoofing)
     return edits
 
 
