@@ -354,16 +354,23 @@ class TopologyScene(QGraphicsScene):
         self._stacked_cache.clear()
         if self._many_moving:
             self._rerouted_all = True  # every wire once, when all are where they go
-        else:
-            for key in (node.key, *node.port_keys()):
-                for wire in self._wires_by_key.get(key, ()):
-                    self._route(wire)
-            # other wires it now lies across go round it; a detour it left may straighten
-            rect = node.mapRectToScene(node.shape().boundingRect())
-            for wire in self.wires.values():
-                if wire.isVisible() and ((wire.curved and wire.path.elementCount() > 4)
-                                         or wire.boundingRect().intersects(rect)):
-                    self._route(wire)
+        else:  # a drag moves this on every mouse move: the boxes are measured once for it
+            self._box_rects = self._node_rects()
+            try:
+                routed: set[int] = set()
+                for key in (node.key, *node.port_keys()):
+                    for wire in self._wires_by_key.get(key, ()):
+                        self._route(wire)
+                        routed.add(id(wire))
+                # other wires it now lies across go round it; a detour it left may straighten
+                rect = node.mapRectToScene(node.shape().boundingRect())
+                for wire in self.wires.values():
+                    if id(wire) not in routed and wire.isVisible() and (
+                            (wire.curved and wire.path.elementCount() > 4)
+                            or wire.boundingRect().intersects(rect)):
+                        self._route(wire)
+            finally:
+                self._box_rects = None
         if not self.detail:  # zoomed out, the boxes are painted by the wire layer
             self.wire_layer.invalidate()
         self._schedule_frame()
