@@ -25,11 +25,16 @@ def parent_of(pid: int) -> int:
 
 
 def test_an_orphan_of_the_command_is_reparented_to_the_reaper_and_reaped() -> None:
-    """The command starts a sleep and exits before it: the sleep's parent is then the
-    reaper (the command's own parent), which reaps it once it is killed."""
+    """A child of the command starts a sleep and exits before it: the sleep's parent is
+    then the reaper (the command's own parent), which reaps it once it is killed. The
+    command itself waits meanwhile: the reaper ends with it, and the orphan would move on
+    to the next subreaper (run-isolated's) before the test could look."""
     script = ("import os, subprocess, sys\n"
-              "orphan = subprocess.Popen(['sleep', '60'], start_new_session=True)\n"
-              "print(os.getppid(), orphan.pid, flush=True)\n"
+              "middle = subprocess.run([sys.executable, '-c', 'import subprocess;"
+              " print(subprocess.Popen([\"sleep\", \"60\"], start_new_session=True,"
+              " stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).pid)'],"
+              " capture_output=True, text=True, check=True)\n"
+              "print(os.getppid(), middle.stdout.strip(), flush=True)\n"
               "sys.stdin.read()\n")  # holds the reaper until the test has looked
     reaper = subprocess.Popen([str(REAPER), sys.executable, "-c", script], text=True,
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE)
@@ -37,9 +42,6 @@ def test_an_orphan_of_the_command_is_reparented_to_the_reaper_and_reaped() -> No
     parent, orphan = (int(word) for word in reaper.stdout.readline().split())
     try:
         assert parent == reaper.pid, "the command is the reaper's child"
-        holding = reaper.stdin
-        holding.write("x")
-        holding.close()  # the command exits; its sleep lives on as an orphan
         deadline = time.monotonic() + 30
         while parent_of(orphan) != reaper.pid:
             assert time.monotonic() < deadline, "the orphan was not reparented to the reaper"
@@ -51,6 +53,7 @@ def test_an_orphan_of_the_command_is_reparented_to_the_reaper_and_reaped() -> No
     finally:
         if Path(f"/proc/{orphan}").exists():
             os.kill(orphan, signal.SIGKILL)
+        reaper.stdin.close()  # the command ends, and the reaper with it
         reaper.kill()
         reaper.wait(10)
 
