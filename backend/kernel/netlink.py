@@ -208,46 +208,6 @@ class RtSocket:
                 out.append(raw)
         return out
 
-    def peer_ids(self, fds: Sequence[int]) -> list[int | None]:
-        """The id this socket's namespace gives each namespace whose descriptor is in
-        ``fds`` (RTM_GETNSID by NETNSA_FD, a window of them asked in one datagram): None
-        where it has none (no veth or other link joins the two, so the kernel never gave
-        one) or the kernel refused."""
-        if len(fds) > WINDOW:
-            return [nsid for start in range(0, len(fds), WINDOW)
-                    for nsid in self.peer_ids(fds[start:start + WINDOW])]
-        first = self._seq + 1
-        self._seq += len(fds)
-        self.sock.send(b"".join(
-            _HEADER.pack(_GETNSID_SIZE, _RTM_GETNSID, NLM_F_REQUEST, first + n, 0)
-            + _GETNSID_BODY.pack(0, 8, _NETNSA_FD, fd) for n, fd in enumerate(fds)))
-        found: dict[int, int | None] = {}
-        while len(found) < len(fds):
-            data = self._receive()
-            offset = 0
-            while offset + _HEADER.size <= len(data):
-                length, kind, _flags, seq, _pid = _HEADER.unpack_from(data, offset)
-                if length < _HEADER.size:
-                    return [found.get(first + n) for n in range(len(fds))]
-                if first <= seq < first + len(fds):
-                    value = find_attr(data, offset + 20, offset + length, _NETNSA_NSID) \
-                        if kind == _RTM_NEWNSID else None
-                    nsid = struct.unpack("=i", value[:4])[0] if value else -1
-                    found[seq] = nsid if nsid >= 0 else None
-                offset += (length + 3) & ~3
-        return [found.get(first + n) for n in range(len(fds))]
-
-    def peer_links(self, nsid: int) -> list[bytes]:
-        """The raw link dump of the namespace this socket's namespace knows as ``nsid``
-        (IFLA_TARGET_NETNSID): no thread enters it, no socket is opened in it."""
-        raws = self.dump_raw(_RTM_GETLINK,
-                             _IFINFO_ANY + _TARGET_NSID.pack(8, _IFLA_TARGET_NETNSID, nsid))
-        if raws and _TLV.unpack_from(raws[0], 32)[1] != _IFLA_TARGET_NETNSID:
-            # a kernel that ignores the attribute dumps our own links; one that heeds it
-            # says so first in every message
-            raise OSError(errno.EOPNOTSUPP, "this kernel cannot dump another namespace's links")
-        return raws
-
     def _replies(self, seq: int) -> Iterator[tuple[int, bytes]]:
         """The messages answering request ``seq``, as (type, raw bytes), as they arrive; the
         caller stops when it has its answer. Ends early on a malformed message."""
@@ -353,17 +313,10 @@ def link_summary(raw: bytes) -> tuple[int, str, str | None, int]:
 
 _RTMSG_END = 16 + 12  # nlmsghdr and rtmsg: a route's attributes start here
 _IFINFO_ANY = struct.pack("=BxHiII", 0, 0, 0, 0, 0)  # an ifinfomsg that matches every link
-_RTM_NEWNSID, _RTM_GETNSID = 88, 90
-_NETNSA_NSID, _NETNSA_FD = 1, 3
-_GETNSID_BODY = struct.Struct("=Bxxx HHI")  # rtgenmsg (AF_UNSPEC), then NETNSA_FD
-_GETNSID_SIZE = _HEADER.size + 4 + 8
 # IFLA_EXT_MASK with RTEXT_FILTER_SKIP_STATS: no link counters in a dump (nothing here reads
 # them, and the kernel sums each veth's per-CPU counters, and its peer's, for every link:
 # 202 links dumped in 2.0 ms instead of 3.4)
 _SKIP_STATS = struct.pack("=HHI", 8, 29, 1 << 3)
-_IFLA_TARGET_NETNSID = 46  # also the answer's first attribute (IFLA_IF_NETNSID)
-_TLV = struct.Struct("=HH")
-_TARGET_NSID = struct.Struct("=HHi")
 
 
 def find_attr(data: bytes, start: int, end: int, wanted: int) -> bytes | None:

@@ -76,38 +76,6 @@ class Kernel:
                 out[name] = None if there else False
         return out
 
-    def peer_link_dumps(self, wheres: list[str]) -> dict[str, list[bytes] | bool | None]:
-        """The raw link dumps of many namespaces, read through this session's socket in its
-        own namespace by the id it gives each (``RtSocket.peer_ids``/``peer_links``)
-        instead of a socket opened inside each: no setns, no thread, one socket.
-
-        Each namespace's file is opened and kept (``netns_fd``): while held, the namespace
-        lives, so its id and inode (``netns_ino``) keep meaning this very namespace until
-        ``forget``. By name: the dump; False where no such namespace is mounted; None where
-        ours has no id for it (nothing links the two) or the dump failed: the caller reads
-        that one the usual way."""
-        out: dict[str, list[bytes] | bool | None] = {}
-        fds: dict[str, int] = {}
-        for where in wheres:
-            try:
-                fds[where] = self.netns_fd(where)
-            except FileNotFoundError:
-                out[where] = False
-            except OSError:
-                out[where] = None
-        if not fds:
-            return out
-        sock = self.socket(None)
-        for where, nsid in zip(fds, sock.peer_ids(list(fds.values())), strict=True):
-            if nsid is None:
-                out[where] = None
-                continue
-            try:
-                out[where] = sock.peer_links(nsid)
-            except OSError:
-                out[where] = None
-        return out
-
     def create_many_netns(self, items: list[tuple[str, str, dict[str, str]]]
                           ) -> dict[str, OSError | None]:
         """Create namespaces (name, alias, sysctls) from one helper thread; errors by name."""
