@@ -25,8 +25,10 @@ from netwright.backend.hostimport.leases import (
 )
 from netwright.backend.kernel.netns import Where
 from netwright.backend.observe.host import HostView, ObservedNamespace
+from netwright.backend.observe.markers import parse_marker
 from netwright.backend.observe.state import FALLBACK_DEVICES, LinkState
 from netwright.backend.observe.sysctls import FORWARDING
+from netwright.backend.topology.fields import check_interface_name
 from netwright.backend.topology.model import LINK_KINDS, SUB_INTERFACE_KINDS
 from netwright.backend.topology.validate import RESERVED_NAMESPACES
 
@@ -84,6 +86,20 @@ def namespace_holders(view: HostView, prefix: str = "") -> dict[str, str]:
     return held
 
 
+def design_key(link: LinkState) -> str | None:
+    """The key a Netwright design gave ``link``, read from its owner's marker: an import of a
+    deployment then reads as its design does (``vxlan-a`` and ``vxlan-b``, not ``vxlan100``
+    and ``hostb-vxlan100`` for two links of one kernel name). None for a link no design made,
+    or a marker whose key is no interface key (anyone may write an alias)."""
+    found = parse_marker(link.alias)
+    if found is None:
+        return None
+    try:
+        return check_interface_name(found[1])
+    except ValueError:
+        return None
+
+
 @dataclass
 class _Import:
     view: HostView
@@ -134,7 +150,7 @@ class _Import:
                     self.keys[(ns.where, link.index)] = link.name
                     order.append((ns, link))
                     continue
-                key = self.unique_key(link.name, ns_key)
+                key = self.unique_key(design_key(link) or link.name, ns_key)
                 self.interfaces[key] = {}
                 self.keys[(ns.where, link.index)] = key
                 order.append((ns, link))
