@@ -8,7 +8,8 @@ action as well, so a refusal leaves everything as it was (nothing is planned or 
 - io.netwright.destroy: a design with a deployment's name and fewer objects deletes what
   it drops (a namespace, an interface, or host settings: those are restored to their value
   from before), so an empty design with that name would otherwise destroy a deployment
-  under apply alone (sites may grant apply without destroy).
+  under apply alone (sites may grant apply without destroy). A Revert of a change on
+  trial that deletes what the change made (all of a first apply) needs it too.
 - io.netwright.host: the design owns the machine's own forwarding, NAT or firewall, or
   gives a link it creates in the host an address whose route takes the host's traffic
   (public, or over a subnet or route the host has, or a DHCP lease: engine/host_wide.py): a
@@ -53,17 +54,20 @@ class Need:
     objects: tuple[str, ...]
     permission: str  # "the permission to …"
 
-    def sentence(self, name: str) -> str:
-        """"applying NAME would … (what), which needs … (action) besides apply"."""
+    def sentence(self, name: str, doing: str = "applying") -> str:
+        """"applying NAME would … (what), which needs … (action) besides apply" (``doing``:
+        "reverting" for a Revert)."""
         listed = ", ".join(self.objects[:NAMED])
         if len(self.objects) > NAMED:
             listed += f" and {len(self.objects) - NAMED} more"
-        return (f"applying {name} would {self.doing} ({listed}), which needs the permission"
+        return (f"{doing} {name} would {self.doing} ({listed}), which needs the permission"
                 f" to {self.permission} ({self.action}) besides {names.ACTION_APPLY}")
 
-    def refusal(self, name: str, denied: NotAuthorizedError) -> NotAuthorizedError:
-        """The sentence for an apply of ``name`` refused because polkit said ``denied``."""
-        return NotAuthorizedError(f"{self.sentence(name)}; nothing was changed:"
+    def refusal(self, name: str, denied: NotAuthorizedError,
+                doing: str = "applying") -> NotAuthorizedError:
+        """The sentence for an apply (or a revert) of ``name`` refused because polkit said
+        ``denied``."""
+        return NotAuthorizedError(f"{self.sentence(name, doing)}; nothing was changed:"
                                   f" {denied.reason}", denied.reason)
 
 
@@ -95,6 +99,23 @@ def needs(previous: Topology | None, topology: Topology,
     return out
 
 
+def revert_needs(current: Topology | None, previous: Topology | None) -> list[Need]:
+    """What a Revert of the change on trial needs besides apply. Reverting applies the
+    previous deployment over ``current`` (the change on trial), or for a first apply
+    (``previous`` None) destroys it: what that deletes needs io.netwright.destroy, as an
+    apply of fewer objects does, or a user granted apply alone could remove another user's
+    new deployment in its trial window. (The window's end reverts it without asking: the
+    daemon does that, for whoever applied.)"""
+    if current is None:
+        return []
+    restored = previous if previous is not None else Topology.model_validate(
+        {"netwright": 1, "name": current.name})
+    if gone := dropped(current, restored):
+        return [Need(names.ACTION_DESTROY, "delete what its change made", tuple(gone),
+                     "destroy")]
+    return []
+
+
 async def needs_now(worker: EngineWorker, topology: Topology) -> list[Need]:
     """``needs`` against the deployment's record (read in an engine thread)."""
     from netwright.backend.engine.store import Store
@@ -119,3 +140,25 @@ async def authorize(worker: EngineWorker, topology: Topology,
             await ask(need.action)
         except NotAuthorizedError as denied:
             raise need.refusal(topology.name, denied) from None
+
+
+async def authorize_revert(worker: EngineWorker, name: str,
+                           ask: Callable[[str], Awaitable[None]]) -> None:
+    """Ask ``ask`` for every action besides apply that reverting ``name`` needs
+    (``revert_needs``, against its record and its trial, read in an engine thread)."""
+    from netwright.backend.engine import trial
+    from netwright.backend.engine.store import Store
+
+    async def read() -> list[Need]:
+        store = Store(worker.state_dir, worker.target)
+        held = trial.load(store.trial_path(name))
+        record = store.load(name)
+        if held is None or record is None:
+            return []  # nothing on trial: the revert itself says so
+        return revert_needs(record.topology, held.previous)
+
+    for need in await worker.run(read):
+        try:
+            await ask(need.action)
+        except NotAuthorizedError as denied:
+            raise need.refusal(name, denied, "reverting") from None

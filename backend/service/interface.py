@@ -255,6 +255,8 @@ class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
     async def revert(self, name: DBusStr, options: DBusDict) -> DBusStr:
         decode_options(options, {})
         topology = decode_name(name)
+        if self._mode != "lab":  # a lab asks nobody: it is its user's own
+            await apply_needs.authorize_revert(self.worker, topology, self._authorize_again)
         return await self._engine_job(
             topology, "revert", names.ACTION_APPLY, "restored",
             lambda e, report, _cancel: e.revert(topology, progress=report))

@@ -57,3 +57,33 @@ def test_an_apply_that_drops_host_settings_needs_the_destroy_permission(running,
         assert host.snapshot() == before  # forwarding and the host's table still there
     finally:
         run_client(USER_ALLOWED, system_bus, "await client.destroy('hostnat')")
+
+
+
+def test_reverting_a_first_apply_needs_the_destroy_permission(running, system_bus,
+                                                              host) -> None:
+    """Reverting a first apply on trial destroys the deployment: nwtest-peer removed one
+    another user had just applied, with apply alone. It is refused now, saying what it would
+    delete, and the change stays on trial; the user who applied it (granted destroy) may."""
+    routed = ("netwright: 1\nname: hostnat\nhost:\n  forwarding: {ipv4: true}\n"
+              "  nat: [{masquerade: {from: 10.78.0.0/24, out: hn0}}]\n"
+              "interfaces:\n  hn0: {kind: bridge, addresses: [10.78.0.1/24]}\n")
+    try:
+        trial = run_client(USER_ALLOWED, system_bus,
+                           f"return await client.apply({routed!r}, confirm=True)")
+        assert "awaiting_confirmation" in trial["value"], trial
+        before = host.snapshot()
+        reverted = run_client(USER_PEER, system_bus, "return await client.revert('hostnat')")
+        assert reverted.get("raised") == "NotAuthorizedError", reverted
+        assert reverted["message"].startswith(
+            "reverting hostnat would delete what its change made (bridge hn0, the host's IPv4"
+            " forwarding, masquerade of 10.78.0.0/24 out of hn0), which needs the permission"
+            " to destroy (io.netwright.destroy) besides io.netwright.apply; nothing was"
+            " changed: "), reverted
+        assert host.snapshot() == before  # still deployed, still on trial
+        owner = run_client(USER_ALLOWED, system_bus, "return await client.revert('hostnat')")
+        assert owner["value"].get("removed") is True, owner
+        assert host.snapshot() != before
+    finally:
+        run_client(USER_ALLOWED, system_bus,
+                   "try:\n    await client.destroy('hostnat')\nexcept Exception:\n    pass")
