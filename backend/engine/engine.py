@@ -68,6 +68,7 @@ from netwright.backend.outcomes.results import (
     Status,
     Step,
 )
+from netwright.backend.process_start import start_ticks
 from netwright.backend.record import replace
 from netwright.backend.topology.model import Topology
 from netwright.backend.topology.problems import NetwrightError
@@ -743,6 +744,7 @@ class Engine:
             "operation": operation, "topology": name, "generation": generation,
             "goal": topology_json(goal) if goal else None,
             "other": topology_json(other) if other else None, "pid": os.getpid(),
+            "pid_started": start_ticks(os.getpid()),
             "started": round(time.time(), 3), "by": by.to_json() if by is not None else None,
         }
         return Journal.begin(self.store.journal_path(name), header)
