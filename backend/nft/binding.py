@@ -165,8 +165,8 @@ def _nft_command(payload: dict[str, Any]) -> tuple[int, Any, str]:
             _end(child)
             raise NftError(
                 f"the nft command (process {child.pid}) did not answer within"
-                f" {NFT_COMMAND_SECONDS:g} s and was ended: whether the kernel took the rules"
-                " it was sending is unknown; try again, and look at 'nft list ruleset' if it"
+                f" {NFT_COMMAND_SECONDS:g} s and was ended (whether the kernel took a change"
+                " it was sending is unknown): try again, and look at 'nft list ruleset' if it"
                 " fails the same way") from None
     try:
         output = json.loads(stdout) if stdout.strip() else ""
