@@ -16,7 +16,8 @@ from pathlib import Path
 
 BACKEND = Path(__file__).parents[1] / "backend"
 LAYERS: list[set[str]] = [
-    {"lazy_init", "record", "parent_death", "count_words"},  # helpers with no network meaning
+    # helpers with no network meaning
+    {"lazy_init", "record", "parent_death", "count_words", "process_start"},
     {"exports", "lazy_pyroute2"},
     {"topology"},
     {"outcomes"},

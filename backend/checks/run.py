@@ -9,10 +9,12 @@ serialises with ``CheckResult.to_json()``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -38,7 +40,8 @@ from netwright.backend.checks.spread import ProbeWorkers
 from netwright.backend.count_words import agreeing, counted
 from netwright.backend.dhcp.identity import shared_identity_notes
 from netwright.backend.dhcp.substitute import with_leases
-from netwright.backend.kernel.descriptors import allow_open_files
+from netwright.backend.kernel.descriptors import allow_open_files, check_needs
+from netwright.backend.kernel.open_files import open_files_for
 from netwright.backend.observe.sysctls import bridge_nf_here, forwarding_here, rp_filter_here
 from netwright.backend.topology.fields import is_identifier
 from netwright.backend.topology.model import Topology, static_addresses
@@ -221,11 +224,24 @@ async def run_check(
     are removed on every way out, the failing ones included.
     """
     try:
-        with collector_paused():
+        with _open_files(subject, options), collector_paused():
             async with ProbeWorkers.ahead(_processes_ahead(subject, options)) as workers:
                 return await _run_check(subject, options, progress, workers)
     except OSError as exc:
         raise CheckError(f"the check could not finish: {exc.strerror or exc}") from None
+
+
+def _open_files(subject: Any, options: CheckOptions | None) -> AbstractContextManager[None]:
+    """The open files a check that reads the kernel holds (sockets in every namespace it
+    probes from), set aside beside the applies, statuses and other checks running now in
+    this process, or TooManyFiles before anything is opened. Explaining a design file alone
+    opens nothing."""
+    topology = subject if isinstance(subject, Topology) else getattr(subject, "topology", None)
+    probe = (options or CheckOptions()).probe
+    if not isinstance(topology, Topology) or (isinstance(subject, Topology) and not probe):
+        return contextlib.nullcontext()
+    namespaces = len(topology.namespaces)
+    return open_files_for(topology.name, namespaces, "checking it", check_needs(namespaces))
 
 
 def _processes_ahead(subject: Any, options: CheckOptions | None) -> int:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from netwright.backend.capture.output import CaptureOutput
+    from netwright.backend.capture.output import CaptureFileExistsError, CaptureOutput
 
 EXIT_OK = 0
 EXIT_NOT_OK = 1
@@ -104,6 +104,7 @@ def _local(args: argparse.Namespace, output: CaptureOutput) -> int:
     import threading
 
     from netwright.backend.capture.engine import CaptureLimits, open_capture, record
+    from netwright.backend.capture.output import CaptureFileExistsError
     from netwright.backend.capture.where import locate
     from netwright.backend.engine import Engine, Target, default_state_dir
     from netwright.backend.engine.engine import require_root
@@ -114,7 +115,11 @@ def _local(args: argparse.Namespace, output: CaptureOutput) -> int:
     netns, kernel_name = locate(asyncio.run(engine.deployment(args.name)), args.interface)
     limits = CaptureLimits(count=args.count, seconds=args.seconds, filter=args.filter)
     sock = open_capture(netns, kernel_name, limits)
-    output.started()
+    try:
+        output.started()
+    except CaptureFileExistsError as exc:
+        sock.close()
+        return _appeared(exc)
     place = f"namespace {netns}" if netns else "the host"
     named = (f"{args.interface} in {place}" if kernel_name == args.interface
              else f"{args.interface} ({kernel_name} in {place})")
@@ -144,9 +149,16 @@ def _local(args: argparse.Namespace, output: CaptureOutput) -> int:
 async def _backend(client: Any, args: argparse.Namespace, output: CaptureOutput) -> int:
     import asyncio
 
+    from netwright.backend.capture.output import CaptureFileExistsError
+
     job = await client.start_capture(args.name, args.interface, output.fd, count=args.count,
                                      seconds=args.seconds, packet_filter=args.filter)
-    output.started()
+    try:
+        output.started()
+    except CaptureFileExistsError as exc:
+        await client.cancel(job)
+        await client.wait_capture(job)
+        return _appeared(exc)
     _say(f"capturing on {args.interface} of {args.name} (job {job}); Ctrl+C stops")
     waiting = asyncio.ensure_future(client.wait_capture(job))
     try:
@@ -155,6 +167,17 @@ async def _backend(client: Any, args: argparse.Namespace, output: CaptureOutput)
         await client.cancel(job)
         result = await waiting
     return _report(result)
+
+
+def _appeared(exc: CaptureFileExistsError) -> int:
+    """FILE was not there (or empty) when the command began, and another program wrote it
+    while the capture was starting: it is kept, and the capture ends."""
+    held = "nothing" if not exc.size else f"{exc.size:,} byte{'' if exc.size == 1 else 's'}"
+    print(f"netwright: {exc.path} appeared while the capture was starting (another program"
+          f" made it; it holds {held}): it was left as it is and the capture was stopped;"
+          " write to another file, or add --force to replace it once the capture starts",
+          file=sys.stderr)
+    return EXIT_NOT_OK
 
 
 def _report(result: dict[str, Any]) -> int:

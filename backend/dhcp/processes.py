@@ -30,6 +30,7 @@ import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from netwright.backend.process_start import process_stat as _stat
 from netwright.backend.record import record
 
 RUN_NETNS = Path("/run/netns")
@@ -61,15 +62,6 @@ def _reap() -> None:
     for pid, child in list(_children.items()):
         if child.poll() is not None:
             del _children[pid]
-
-
-def _stat(pid: int) -> tuple[str, int] | None:
-    """The state letter and start time (clock ticks after boot) of process ``pid``."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return fields[0], int(fields[19])
-    except (OSError, IndexError, ValueError):
-        return None
 
 
 def _proc(pid: int) -> tuple[tuple[str, ...], int] | None:

@@ -1,7 +1,9 @@
 """Whether an apply or destroy of a topology runs right now, and whose it is.
 
 Read from the operation's journal (``journal.py``), which exists exactly while one runs:
-its header says the operation, the process, when it started and (for an apply) the source.
+its header says the operation, the process (its PID and the process's own start time, so
+a PID given to another process after a crash is not taken for it), when it started and
+(for an apply) the source.
 A journal that a crash left behind is finished by ``Engine.recover`` before anyone asks,
 so one still there after it is held by a process that runs; if that process is gone, another
 one is finishing the interrupted operation (a recovery). Never takes the topology's lock:
@@ -16,6 +18,7 @@ from netwright.backend.engine.journal import read_header
 from netwright.backend.engine.store import Store
 from netwright.backend.outcomes.change import Change, process_id, unix_time
 from netwright.backend.outcomes.provenance import Provenance
+from netwright.backend.process_start import process_stat
 from netwright.backend.record import replace
 
 #: The operations a journal records (a revert is an apply or a destroy).
@@ -34,7 +37,8 @@ def running_change(store: Store, name: str) -> Change | None:
     operation = operation if operation in JOURNAL_OPERATIONS else "apply"
     pid = process_id(header.get("pid"))
     started = unix_time(header.get("started"))
-    if pid and not _alive(pid):  # its process died: whoever holds the lock finishes it
+    if pid and not _runs(pid, header.get("pid_started")):
+        # its process died: whoever holds the lock finishes it
         operation, pid, started = "recover", 0, 0.0
     by = Provenance.from_json(header.get("by")) or Provenance()
     return Change(str(operation), user=by.user, started=started, pid=pid, file=by.file)
@@ -48,11 +52,23 @@ def merged(given: Change | None, seen: Change | None) -> Change | None:
     return replace(given, file=given.file or seen.file, pid=given.pid or seen.pid)
 
 
-def _alive(pid: int) -> bool:
+def _runs(pid: int, started: object) -> bool:
+    """Process ``pid`` runs and is the one the header names: when the header records its
+    start time (``pid_started``: clock ticks after boot), a process started at another time
+    got the PID after the writer died (a crash, then the PID given out again) and is not the
+    operation's. A journal written before that field by a running process (an older
+    netwright) is still judged by the PID alone; a zombie has run its course."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
+        pass
+    stat = process_stat(pid)
+    if stat is None:  # gone meanwhile, or /proc does not say: kill() has answered
         return True
-    return True
+    state, ticks = stat
+    if state in ("Z", "X"):
+        return False
+    recorded = started if isinstance(started, int) and not isinstance(started, bool) else None
+    return recorded is None or ticks == recorded

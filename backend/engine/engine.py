@@ -28,7 +28,6 @@ from netwright.backend.engine.execute import CancelRequested, Fault, StepFailed,
 from netwright.backend.engine.foreign import ForeignLink, foreign_links
 from netwright.backend.engine.journal import Journal, read_header
 from netwright.backend.engine.nft_capabilities import require_table_features
-from netwright.backend.engine.open_files import open_files_for
 from netwright.backend.engine.planner import make_plan
 from netwright.backend.engine.results import Deployment
 from netwright.backend.engine.store import Store, topology_json
@@ -39,6 +38,7 @@ from netwright.backend.engine.translate import explain
 from netwright.backend.kernel import netns
 from netwright.backend.kernel.descriptors import allow_open_files
 from netwright.backend.kernel.netns import Where
+from netwright.backend.kernel.open_files import open_files_for
 from netwright.backend.kernel.session import Kernel
 from netwright.backend.nm.engine_part import NetworkManagerPart, as_steps, runtime_only
 from netwright.backend.nm.errors import ConfirmationRequired, PersistUnsupported
@@ -68,6 +68,7 @@ from netwright.backend.outcomes.results import (
     Status,
     Step,
 )
+from netwright.backend.process_start import start_ticks
 from netwright.backend.record import replace
 from netwright.backend.topology.model import Topology
 from netwright.backend.topology.problems import NetwrightError
@@ -238,8 +239,11 @@ class Engine:
         self.store.refuse_if_changing(topology.name)
         persist = await self._persist_plan(topology)
         foreign: list[ForeignLink] = []
+        previous = self._previous(topology.name) or topology
+        namespaces = len(set(previous.namespaces) | set(topology.namespaces))
         try:
-            with Kernel() as kernel:
+            with (open_files_for(topology.name, namespaces, "planning it"),
+                  Kernel() as kernel):
                 steps = self._compute(kernel, topology, foreign=foreign)
         finally:  # an apply that began meanwhile: its half-made links are no conflict
             self.store.refuse_if_changing(topology.name)
@@ -743,6 +747,7 @@ class Engine:
             "operation": operation, "topology": name, "generation": generation,
             "goal": topology_json(goal) if goal else None,
             "other": topology_json(other) if other else None, "pid": os.getpid(),
+            "pid_started": start_ticks(os.getpid()),
             "started": round(time.time(), 3), "by": by.to_json() if by is not None else None,
         }
         return Journal.begin(self.store.journal_path(name), header)
@@ -850,13 +855,18 @@ class Engine:
                         require_root()
                         goal = _topology(header.get("goal"))
                         other = _topology(header.get("other"))
-                        self.dhcp.prepare(name, goal)
-                        journal = Journal.resume(path)
-                        try:
-                            await self._converge(name, goal, other, journal=journal)
-                        except BaseException:
-                            journal.close()
-                            raise
+                        namespaces = len({*(goal.namespaces if goal else ()),
+                                          *(other.namespaces if other else ())})
+                        interrupted = "destroy" if operation == "destroy" else "apply"
+                        with open_files_for(name, namespaces,
+                                            f"recovering its interrupted {interrupted}"):
+                            self.dhcp.prepare(name, goal)
+                            journal = Journal.resume(path)
+                            try:
+                                await self._converge(name, goal, other, journal=journal)
+                            except BaseException:
+                                journal.close()
+                                raise
                         if operation == "destroy":
                             self.store.remove(name)
                         journal.finish()

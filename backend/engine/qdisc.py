@@ -21,6 +21,7 @@ import errno
 import functools
 import struct
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from pyroute2.netlink.rtnl import RTM_DELQDISC, RTM_GETQDISC, RTM_NEWQDISC, TC_H_ROOT
@@ -37,9 +38,9 @@ from netwright.backend.topology.impairment import (
     duration_us,
     percent,
     percent_text,
+    qdisc_choice,
     rate_bits,
     rate_text,
-    tbf_burst,
 )
 
 ROOT_HANDLE = 0x10000  # 1:0
@@ -99,33 +100,30 @@ def delete_request(index: int, handle: int) -> Request:
 
 
 def qdisc_spec(impairment: Impairment | None) -> QdiscSpec | None:
-    if impairment is None or not (impairment.needs_netem() or impairment.rate):
+    """The root qdisc of an impaired link in pyroute2's terms: the kind and fields chosen
+    by ``qdisc_choice`` (as the exported script's tc command is), in the kernel's units."""
+    choice = qdisc_choice(impairment)
+    if choice is None:
         return None
-    if not impairment.needs_netem():
-        assert impairment.rate is not None
-        burst = tbf_burst(impairment.rate)
-        return QdiscSpec("tbf", (("burst", burst), ("latency", TBF_LATENCY),
-                                 ("rate", _bytes_per_second(impairment.rate))),
-                         impairment.summary())
-    params: dict[str, Any] = {}
-    if impairment.delay:
-        params["delay"] = duration_us(impairment.delay)
-    if impairment.jitter:
-        params["jitter"] = duration_us(impairment.jitter)
-    for name, key in (("loss", "loss"), ("duplicate", "duplicate"),
-                      ("reorder", "prob_reorder"), ("corrupt", "prob_corrupt")):
-        value = getattr(impairment, name)
-        if value:
-            params[key] = percent(value)
-    if impairment.rate:
-        params["rate"] = _bytes_per_second(impairment.rate)
-    return QdiscSpec("netem", tuple(sorted(params.items())), impairment.summary())
+    assert impairment is not None
+    params = {_PARAM.get(name, name): _KERNEL_UNITS[name](value) for name, value in choice.fields}
+    return QdiscSpec(choice.kind, tuple(sorted(params.items())), impairment.summary())
 
 
 def _bytes_per_second(rate: str) -> int:
     """A rate of the file ("10mbit", "1.5mbit", "10 mbit") as the kernel counts it. pyroute2
     parses only a whole number glued to its unit; given a number, it takes bytes/s as is."""
     return rate_bits(rate) // 8
+
+
+#: pyroute2's names for the fields tc names otherwise.
+_PARAM = {"reorder": "prob_reorder", "corrupt": "prob_corrupt"}
+#: Each field's value as pyroute2 takes it (a tbf's latency is tc's own words).
+_KERNEL_UNITS: dict[str, Callable[[str], Any]] = {
+    "delay": duration_us, "jitter": duration_us, "loss": percent, "duplicate": percent,
+    "reorder": percent, "corrupt": percent, "rate": _bytes_per_second,
+    "burst": int, "latency": str,
+}
 
 
 def _attr(attrs: list[Any], name: str) -> dict[str, Any]:

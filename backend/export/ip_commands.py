@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from netwright.backend.observe.sysctls import FORWARDING
 from netwright.backend.topology.fields import sysctl_interface
-from netwright.backend.topology.impairment import TBF_LATENCY, Impairment, tbf_burst
+from netwright.backend.topology.impairment import Impairment, qdisc_choice
 from netwright.backend.topology.model import (
     Bridge,
     Dummy,
@@ -156,28 +156,26 @@ def _name_of(topology: Topology, key: str) -> str:
 
 
 def impairment_args(impairment: Impairment | None) -> list[str]:
-    """The root qdisc ``netwright apply`` gives an impaired link, as tc(8) arguments: netem,
-    or tbf for a rate limit alone (with the engine's burst and latency).
+    """The root qdisc ``netwright apply`` gives an impaired link, as tc(8) arguments: the
+    kind and fields ``qdisc_choice`` chose for the engine too (netem, or tbf for a rate
+    limit alone, with the engine's burst and latency), in tc's words. netem's jitter is the
+    word after its delay, as tc reads it.
 
     >>> impairment_args(Impairment(rate="10mbit"))
     ['tbf', 'rate', '10mbit', 'burst', '32768', 'latency', '50ms']
     >>> impairment_args(Impairment(delay="40ms", jitter="5ms", loss="1%"))
     ['netem', 'delay', '40ms', '5ms', 'loss', '1%']
     """
-    if impairment is None or not (impairment.needs_netem() or impairment.rate):
+    choice = qdisc_choice(impairment)
+    if choice is None:
         return []
-    if not impairment.needs_netem():
-        assert impairment.rate is not None
-        return ["tbf", "rate", _tc_value(impairment.rate), "burst",
-                str(tbf_burst(impairment.rate)), "latency", TBF_LATENCY]
-    args = ["netem"]
-    if impairment.delay:
-        args += ["delay", _tc_value(impairment.delay),
-                 *([_tc_value(impairment.jitter)] if impairment.jitter else [])]
-    for name in ("loss", "duplicate", "reorder", "corrupt", "rate"):
-        value = getattr(impairment, name)
-        if value:
-            args += [name, _tc_value(value)]
+    args = [choice.kind]
+    for name, value in choice.fields:
+        if name == "jitter":
+            if args[-2:-1] == ["delay"]:
+                args.append(_tc_value(value))
+            continue
+        args += [name, _tc_value(value)]
     return args
 
 

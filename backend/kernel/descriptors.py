@@ -33,9 +33,22 @@ class _Ledger:
 _LEDGER = _Ledger()
 
 
+PER_PROBED_NAMESPACE = 4  # a check's: echo sockets (IPv4, IPv6), a netlink socket to pin
+                          # neighbours, the namespace's file while they are opened
+PROBED_BESIDE = 2  # the places a check probes from besides the namespaces: host, outside
+CAPTURE_NEEDS = 8  # a capture's: packet socket, the caller's file, the pipe to its writer
+                   # and the writer's error pipe, the namespace's file while it opens
+
+
 def apply_needs(namespaces: int) -> int:
-    """The open files an apply of ``namespaces`` namespaces holds at most."""
+    """The open files an apply of ``namespaces`` namespaces holds at most (a plan, a status
+    and a recovery hold as many: each observes every namespace)."""
     return PER_NAMESPACE * namespaces + SPARE
+
+
+def check_needs(namespaces: int) -> int:
+    """The open files a check of a topology of ``namespaces`` namespaces holds at most."""
+    return PER_PROBED_NAMESPACE * (namespaces + PROBED_BESIDE) + SPARE
 
 
 def allow_open_files(needed: int | None = None) -> int:

@@ -12,7 +12,9 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import json
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -75,6 +77,9 @@ FD_SETSIZE = 1024
 # descriptors other threads might open between the probe and libnftables' own socket
 FD_MARGIN = 64
 NFT_COMMAND_PATH = "/usr/sbin:/sbin:/usr/bin:/bin"
+#: The longest the nft command may take over one transaction (a large topology's ruleset
+#: takes well under a second): a hung nft must not hold the daemon's job for ever.
+NFT_COMMAND_SECONDS = 60.0
 
 
 def _require_nfnetlink() -> int:
@@ -152,10 +157,28 @@ def _nft_command(payload: dict[str, Any]) -> tuple[int, Any, str]:
             " libnftables would end it (its select() stops at 1024), and the nft command"
             " that would run the rules instead is missing: install the Debian package"
             " nftables")
-    done = subprocess.run([command, "-j", "-f", "-"], input=json.dumps(payload),
-                          capture_output=True, text=True, check=False)
+    with subprocess.Popen([command, "-j", "-f", "-"], stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as child:
+        try:
+            stdout, stderr = child.communicate(json.dumps(payload), timeout=NFT_COMMAND_SECONDS)
+        except subprocess.TimeoutExpired:
+            _end(child)
+            raise NftError(
+                f"the nft command (process {child.pid}) did not answer within"
+                f" {NFT_COMMAND_SECONDS:g} s and was ended (whether the kernel took a change"
+                " it was sending is unknown): try again, and look at 'nft list ruleset' if it"
+                " fails the same way") from None
     try:
-        output = json.loads(done.stdout) if done.stdout.strip() else ""
+        output = json.loads(stdout) if stdout.strip() else ""
     except json.JSONDecodeError:
         output = ""
-    return done.returncode, output, done.stderr
+    return child.returncode, output, stderr
+
+
+def _end(child: subprocess.Popen[str]) -> None:
+    """Kill the nft process by its PID (not yet reaped, so the PID is still its own) and
+    reap it; its pipes are closed by the caller's ``with``, so a descendant holding them
+    open does not keep the caller waiting."""
+    if child.poll() is None:
+        os.kill(child.pid, signal.SIGKILL)
+    child.wait()

@@ -13,6 +13,7 @@ the fixed handler shape of calls.exported.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 from typing import Any
 
@@ -26,6 +27,8 @@ from netwright.backend.capture.engine import (
     record,
 )
 from netwright.backend.capture.where import locate
+from netwright.backend.kernel.descriptors import CAPTURE_NEEDS
+from netwright.backend.kernel.open_files import open_files_held
 from netwright.backend.service import names
 from netwright.backend.service.authority import Authority
 from netwright.backend.service.callers import Callers
@@ -60,7 +63,14 @@ class CaptureCalls:
         deployment = await self.worker.with_engine(lambda e: e.deployment(topology))
         netns, kernel_name = locate(deployment, interface)
         owner = await self._capture_owner()
-        sock = await asyncio.to_thread(open_capture, netns, kernel_name, limits)
+        held = contextlib.ExitStack()  # the open files it holds, set aside until it ends
+        held.enter_context(open_files_held(
+            f"a capture on {interface} of topology {topology}", CAPTURE_NEEDS))
+        try:
+            sock = await asyncio.to_thread(open_capture, netns, kernel_name, limits)
+        except BaseException:
+            held.close()
+            raise
         fd = os.dup(output)  # the dispatcher closes the message's own copy when we return
 
         def run(cancel: CancelFlag) -> CaptureResult:
@@ -68,6 +78,7 @@ class CaptureCalls:
                 return record(sock, kernel_name, fd, limits, cancel)
             finally:  # here, not in the task: fd is the thread's until it ends
                 os.close(fd)
+                held.close()
 
         async def work(_progress: Progress, cancel: CancelFlag) -> dict[str, Any]:
             result = await in_own_thread(lambda: run(cancel), f"capture {topology}")
@@ -78,6 +89,7 @@ class CaptureCalls:
         except BaseException:
             os.close(fd)
             sock.close()
+            held.close()
             raise
         return job.id
 

@@ -21,6 +21,7 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 from pydantic_core import PydanticCustomError
 
+from netwright.backend.record import record
 from netwright.backend.topology.problems import quote
 
 _DURATION = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*(us|ms|s)")
@@ -154,6 +155,38 @@ class Impairment(BaseModel):
 #: The token bucket of a rate limit alone (tbf): what the engine gives the kernel and the
 #: exported script gives tc, so both build the same qdisc.
 TBF_LATENCY = "50ms"
+#: netem's fields, in the order tc(8) takes them.
+NETEM_FIELDS = ("delay", "jitter", "loss", "duplicate", "reorder", "corrupt", "rate")
+
+
+@record(frozen=True)
+class QdiscChoice:
+    """The root qdisc an impairment is given, decided here once for both its builders: the
+    engine (``engine/qdisc.qdisc_spec``, the kernel's units) and the exported script
+    (``export/ip_commands.impairment_args``, tc's words), which sit side by side in the
+    backend's layers and so share it from below. ``kind`` is netem, or tbf for a rate limit
+    alone; ``fields`` are (name, value as the file writes it) in tc's order, a tbf's burst
+    (bytes) and latency included."""
+
+    kind: str
+    fields: tuple[tuple[str, str], ...]
+
+
+def qdisc_choice(impairment: Impairment | None) -> QdiscChoice | None:
+    """None when the link keeps the kernel's default qdisc.
+
+    >>> qdisc_choice(Impairment(rate="10mbit"))
+    QdiscChoice(kind='tbf', fields=(('rate', '10mbit'), ('burst', '32768'), ('latency', '50ms')))
+    """
+    if impairment is None or not (impairment.needs_netem() or impairment.rate):
+        return None
+    if not impairment.needs_netem():
+        assert impairment.rate is not None
+        return QdiscChoice("tbf", (("rate", impairment.rate),
+                                   ("burst", str(tbf_burst(impairment.rate))),
+                                   ("latency", TBF_LATENCY)))
+    return QdiscChoice("netem", tuple((name, value) for name in NETEM_FIELDS
+                                      if (value := getattr(impairment, name))))
 
 
 def tbf_burst(rate: str) -> int:

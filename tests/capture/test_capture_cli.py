@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from netwright.backend.capture.output import CaptureOutput
+from netwright.backend.capture.output import CaptureFileExistsError, CaptureOutput
 from netwright.backend.cli.main import main
 from netwright.backend.engine import Engine, Target
 from netwright.backend.topology import parse_topology
@@ -134,3 +134,70 @@ def test_the_designers_output_replaces_a_file_its_save_dialog_confirmed(tmp_path
     finally:
         output.close()
     assert out.read_bytes() == PCAPNG_MAGIC
+
+
+def test_a_file_made_while_the_capture_starts_is_not_overwritten(tmp_path: Path) -> None:
+    """`capture -w FILE` (no --force) looked for FILE when it began and renamed its own file
+    over FILE once the backend had started the capture, which waits for D-Bus, polkit and
+    maybe a password: a FILE another program wrote meanwhile was overwritten. The last step
+    now takes FILE's place only where nothing is."""
+    out = tmp_path / "race.pcapng"
+    output = CaptureOutput(str(out), keep_existing=True)
+    try:
+        out.write_bytes(b"written meanwhile by another program")
+        os.write(output.fd, PCAPNG_MAGIC)
+        with pytest.raises(CaptureFileExistsError) as refused:
+            output.started()
+    finally:
+        output.close()
+    assert (refused.value.meanwhile, refused.value.size) == (True, 36)
+    assert out.read_bytes() == b"written meanwhile by another program"
+    assert [p.name for p in tmp_path.iterdir()] == ["race.pcapng"]  # ours removed
+    fresh = tmp_path / "fresh.pcapng"
+    output = CaptureOutput(str(fresh), keep_existing=True)
+    try:
+        os.write(output.fd, PCAPNG_MAGIC)
+        output.started()
+    finally:
+        output.close()
+    assert fresh.read_bytes() == PCAPNG_MAGIC
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fresh.pcapng", "race.pcapng"]
+
+
+def test_the_command_keeps_a_file_made_while_its_capture_starts(
+        state: str, tmp_path: Path) -> None:
+    """The same race through `netwright capture`: another program writes FILE the moment
+    the command has opened its own file beside it (the filter's compilation by tcpdump
+    keeps the capture starting meanwhile). The command says so and ends; FILE keeps what the
+    other program wrote. A try where the capture was quicker than this test is made again."""
+    for _attempt in range(5):
+        out = tmp_path / "race.pcapng"
+        out.unlink(missing_ok=True)
+        command = subprocess.Popen(
+            [sys.executable, "-m", "netwright.backend.cli.main", "capture", "pair", "va", "-w",
+             str(out), "--seconds", "0.2", "--filter", "icmp", "--local", "--state-dir",
+             state], stderr=subprocess.PIPE, text=True)
+        try:
+            while command.poll() is None and not any(
+                    p.name.endswith(".part") for p in tmp_path.iterdir()):
+                pass
+            try:
+                made = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileExistsError:  # the capture had started already
+                continue
+            os.write(made, b"the other program's")
+            os.close(made)
+            _out, err = command.communicate(timeout=30)
+        finally:
+            if command.poll() is None:
+                command.kill()
+            command.communicate()
+        assert command.returncode == 1, err
+        assert err == (
+            f"netwright: {out} appeared while the capture was starting (another program made"
+            " it; it holds 19 bytes): it was left as it is and the capture was stopped; write"
+            " to another file, or add --force to replace it once the capture starts\n")
+        assert out.read_bytes() == b"the other program's"
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["race.pcapng", "state"]
+        return
+    pytest.fail("the capture started before this test could write FILE, five times")

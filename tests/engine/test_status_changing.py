@@ -8,7 +8,10 @@ deployed" during a first apply; it now says who changes it, since when, and comp
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -16,6 +19,7 @@ from typing import Any
 import pytest
 
 from netwright.backend.engine import Engine, Target
+from netwright.backend.process_start import start_ticks
 from tests.engine.conftest import run, wait_for_no_orphans
 from tests.engine.test_cli import cli
 from tests.engine.test_crash import _kill, _start
@@ -66,4 +70,49 @@ def test_status_names_the_change_running_instead_of_drift(tmp_path: Path, state_
         assert every["statuses"]["rb"]["changing"]["pid"] == child.pid
     if run(engine.deployments()) == ["rb"]:  # recovery rolled the apply back to MULTI
         run(engine.destroy("rb"))
+    assert wait_for_no_orphans(clean_host) == clean_host
+
+
+def test_a_pid_given_to_another_process_after_a_crash_is_not_the_runner(
+        tmp_path: Path, state_dir: Path, clean_host: Any) -> None:
+    """An apply killed -9 leaves its journal; once the kernel gives its PID to an unrelated
+    process, Status named that process as the apply's runner ("being applied (process N)")
+    for as long as it lived, as kill(N, 0) succeeded. The header now records the runner's
+    start time beside its PID, and a process started at another time is not the runner:
+    the change is being recovered by whoever holds the lock (here the test, as a
+    recovering process would). The PID's reuse is the header's PID turned into that of a
+    live process started after the crash."""
+    design = tmp_path / "rb.yaml"
+    design.write_text(MULTI)
+    child, _ready = _start("apply", state_dir, design, 1, tmp_path, "tester")
+    try:
+        journal = next(state_dir.glob("*/rb.journal"))
+        header = json.loads(journal.read_text().splitlines()[0])
+        assert header["pid"] == child.pid
+        assert header["pid_started"] == start_ticks(child.pid)  # the runner's own
+    finally:
+        _kill(child)
+    engine = Engine(state_dir, Target.host())
+    other = subprocess.Popen(["sleep", "60"])
+    held = os.open(engine.store.lock_path("rb"), os.O_RDWR)
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        lines = journal.read_text().splitlines(keepends=True)
+        journal.write_text(json.dumps({**header, "pid": other.pid}) + "\n" + "".join(lines[1:]))
+        shown = cli("status", "--local", "rb", state_dir=state_dir)
+        older = json.dumps({k: v for k, v in header.items() if k != "pid_started"})
+        journal.write_text(json.dumps({**json.loads(older), "pid": other.pid}) + "\n"
+                           + "".join(lines[1:]))
+        unrecorded = cli("status", "--local", "rb", state_dir=state_dir)
+        journal.write_text("".join(lines))
+    finally:
+        os.close(held)
+        other.kill()
+        other.wait()
+    assert shown.stdout.startswith("rb: being recovered"), shown.stdout + shown.stderr
+    assert f"process {other.pid}" not in shown.stdout
+    # a journal of an older netwright, without the start time: judged by the PID alone
+    assert unrecorded.stdout.startswith(f"rb: being applied by tester (process {other.pid}"), (
+        unrecorded.stdout + unrecorded.stderr)
+    assert run(engine.deployments()) == []  # recovery rolls the interrupted apply back
     assert wait_for_no_orphans(clean_host) == clean_host

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import textwrap
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -58,3 +59,41 @@ def test_a_transaction_in_a_process_with_1100_descriptors_works() -> None:
     assert seen["refused"].startswith("nftables refused the change:"), seen["refused"]
     assert "No such file or directory" in seen["refused"]
     assert ["inet", table] not in seen["after"]
+
+
+HUNG = textwrap.dedent("""
+    import json, os, resource, sys, time
+    from netwright.backend.nft import binding
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 4096)), hard))
+    held = [os.open("/dev/null", os.O_RDONLY) for _ in range(1100)]
+    binding.NFT_COMMAND_PATH = sys.argv[1]  # an "nft" there that never answers
+    binding.NFT_COMMAND_SECONDS = 0.5
+    began = time.monotonic()
+    try:
+        binding.Nft().run([{"add": {"table": {"family": "inet", "name": "nw-hung"}}}])
+        said = ""
+    except binding.NftError as exc:
+        said = str(exc)
+    print(json.dumps({"said": said, "seconds": time.monotonic() - began}))
+""")
+
+
+def test_an_nft_command_that_never_answers_is_ended_by_its_pid(tmp_path: Path) -> None:
+    """The fallback's nft child had no time limit: one that hung (a kernel stuck in its
+    netlink answer) held the daemon's job for ever. It now gets NFT_COMMAND_SECONDS, then
+    is killed by its PID and the transaction fails with a sentence. The "nft" here is a
+    program that only sleeps, found through the module's command path."""
+    hung = tmp_path / "nft"
+    hung.write_text("#!/bin/sh\nexec sleep 600\n")
+    hung.chmod(0o755)
+    done = subprocess.run([sys.executable, "-c", HUNG, str(tmp_path)], capture_output=True,
+                          text=True, timeout=30, check=False)
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    said = seen["said"]
+    assert said.startswith("the nft command (process "), said
+    assert "did not answer within 0.5 s and was ended" in said
+    assert seen["seconds"] < 10
+    pid = int(said.split("(process ", 1)[1].split(")", 1)[0])
+    assert not Path(f"/proc/{pid}").exists()  # killed and reaped, not left sleeping

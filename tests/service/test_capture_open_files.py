@@ -1,0 +1,63 @@
+"""Captures are admitted by the open files they hold, beside everything else netwrightd runs.
+
+A capture holds its packet socket, the caller's file and the pipes to the helper that writes
+it for as long as it runs (a day, if asked); applies, destroys, statuses, plans, checks and
+recoveries set aside the open files they will hold (``kernel/open_files``), and captures
+took theirs without asking, so enough of them left an apply that had been admitted short of
+files half-way. Here netwrightd's limit leaves room for two captures beside its own
+descriptors: a third is refused with a sentence before it opens anything, and once the two
+have ended a capture is admitted again. That daemon is replaced afterwards (a hard limit
+once lowered is raised only with CAP_SYS_RESOURCE).
+"""
+
+from __future__ import annotations
+
+import resource
+
+from svc_callers import run_client
+from svc_polkit import USER_ALLOWED
+
+from netwright.backend.kernel.descriptors import CAPTURE_NEEDS, OWN
+
+#: The descriptors the daemon keeps for itself (OWN) and two captures' worth.
+LIMIT = OWN + 2 * CAPTURE_NEEDS
+
+THREE_CAPTURES = """
+import os
+fd = os.open('/dev/null', os.O_WRONLY)
+jobs = [await client.start_capture('seed', 'mv1', fd) for _ in range(2)]
+try:
+    await client.start_capture('seed', 'mv1', fd)
+    third = 'started'
+except Exception as exc:
+    third = f'{type(exc).__name__}: {exc}'
+for job in jobs:
+    await client.cancel(job)
+    await client.wait_capture(job)
+again = await client.start_capture('seed', 'mv1', fd)
+await client.cancel(again)
+ended = await client.wait_capture(again)
+return {'third': third, 'again': ended['ended']}
+"""
+
+
+def test_a_capture_beyond_the_open_files_left_is_refused(running, system_bus) -> None:
+    assert running.started is not None
+    pid = running.started.pid
+    run_client(USER_ALLOWED, system_bus, "await client.apply(seed)")
+    try:
+        resource.prlimit(pid, resource.RLIMIT_NOFILE, (LIMIT, LIMIT))
+        outcome = run_client(USER_ALLOWED, system_bus, THREE_CAPTURES)
+    finally:  # no raising a hard limit again here (CAP_SYS_RESOURCE): a new daemon instead
+        running.stop()
+        running.ensure()
+        run_client(USER_ALLOWED, system_bus, "await client.destroy('seed')")
+    value = outcome.get("value")
+    assert value, (outcome, running.log()[-3000:])
+    assert value["third"] == (
+        f"TooManyFiles: a capture on mv1 of topology seed holds up to {CAPTURE_NEEDS} open"
+        " files, and the operations running now beside it (applies, destroys, checks,"
+        " captures or statuses of large topologies) hold up to"
+        f" {2 * CAPTURE_NEEDS} of the {LIMIT} this process may open: try again when they"
+        " have ended, or raise that limit (LimitNOFILE= in netwrightd's systemd unit)"), value
+    assert value["again"] == "stopped", value
