@@ -275,7 +275,7 @@ def report_restored(name: str, result: Any, as_json: bool, *, removed: bool = Fa
     if as_json:
         emit_json({**result.to_json(), "restored": True, **({"removed": True} if removed else {})})
     else:
-        from netwright.backend.engine.trial import undone_words
+        from netwright.backend.outcomes.results import undone_words
 
         print(undone_words(name, removed, len(result.plan.steps), why=why,
                            seconds=result.seconds))

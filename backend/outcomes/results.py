@@ -128,12 +128,32 @@ def awaiting_text(topology: str, awaiting: dict[str, Any]) -> str:
             f" ({reason})")
 
 
+NOTHING_BEFORE = "nothing of it was deployed before"
+"""Why the end of a first apply's trial removes the topology rather than restoring: every
+sentence about such a trial says it in these words (``trial_end_words``, ``undone_words``)."""
+
+
 def trial_end_words(awaiting: dict[str, Any]) -> str:
     """What the end of an unconfirmed trial does, for "keep it within N s, else …": a first
     apply (``removes``) is removed, anything else goes back to the previous configuration."""
     if awaiting.get("removes"):
-        return "it is removed (nothing of it was deployed before)"
+        return f"it is removed ({NOTHING_BEFORE})"
     return "the previous configuration is restored"
+
+
+def undone_words(name: str, removed: bool, steps: int, *, why: str = "",
+                 seconds: float | None = None) -> str:
+    """What ending a trial did, in the CLI's words: "restored the previous configuration"
+    only when there was one; a first apply is removed (``why``: the reason, if not asked;
+    ``seconds``: how long undoing took). Here, below the engine, so that a client says it
+    without loading the engine."""
+    done = counted(steps, "step") + ("" if seconds is None else f", {seconds:.2f} s")
+    if removed:
+        cause = f": it was {why}" if why else ""
+        return (f"removed {name}{cause}; {NOTHING_BEFORE}, so what its apply had made is"
+                f" undone ({done})")
+    cause = f": its change on trial was {why}" if why else ""
+    return f"restored the previous configuration of {name}{cause} ({done})"
 
 
 def applied_reason(awaiting: dict[str, Any]) -> str:
