@@ -113,19 +113,20 @@ def _warning_line(problem: Problem) -> str:
 
 
 def awaiting_text(topology: str, awaiting: dict[str, Any]) -> str:
-    """The sentence for a change on trial, the same in status and after apply. A window
-    that ended with the trial still there means restoring failed so far (NetworkManager
-    stopped, say): no "confirm within 0 s", but what tries again and says why."""
+    """The sentence for a change on trial, the same in status and after apply, saying what
+    the end of the window does (``trial_end_words``: a first apply is removed, nothing of it
+    having been deployed before). A window that ended with the trial still there means
+    undoing it failed so far (NetworkManager stopped, say): no "confirm within 0 s", but what
+    tries again and says why."""
     reason = applied_reason(awaiting).rstrip(".")
+    what, done, aside = _trial_end(awaiting)
     ended = time.time() - float(awaiting.get("deadline") or time.time())
     if ended > 0:
         return (f"  the last apply was not confirmed in time (the window ended"
-                f" {max(1, round(ended))} s"
-                " ago), and the previous configuration could not be restored yet:"
+                f" {max(1, round(ended))} s ago), and {what} could not be {done} yet{aside}:"
                 f" 'netwright revert {topology}' tries again and says why ({reason})")
-    return (f"  the last apply awaits confirmation: keep it with 'netwright confirm {topology}'"
-            f" within {awaiting.get('seconds', 0)} s, or the previous configuration is restored"
-            f" ({reason})")
+    return (f"  the last apply awaits confirmation ({reason}): keep it with 'netwright confirm"
+            f" {topology}' within {awaiting.get('seconds', 0)} s, or {trial_end_words(awaiting)}")
 
 
 NOTHING_BEFORE = "nothing of it was deployed before"
@@ -136,9 +137,15 @@ sentence about such a trial says it in these words (``trial_end_words``, ``undon
 def trial_end_words(awaiting: dict[str, Any]) -> str:
     """What the end of an unconfirmed trial does, for "keep it within N s, else …": a first
     apply (``removes``) is removed, anything else goes back to the previous configuration."""
+    what, done, aside = _trial_end(awaiting)
+    return f"{what} is {done}{aside}"
+
+
+def _trial_end(awaiting: dict[str, Any]) -> tuple[str, str, str]:
+    """What the end of a trial undoes, the verb and why, for sentences in any tense."""
     if awaiting.get("removes"):
-        return f"it is removed ({NOTHING_BEFORE})"
-    return "the previous configuration is restored"
+        return "it", "removed", f" ({NOTHING_BEFORE})"
+    return "the previous configuration", "restored", ""
 
 
 def undone_words(name: str, removed: bool, steps: int, *, why: str = "",

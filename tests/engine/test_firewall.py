@@ -199,11 +199,14 @@ def test_rules_on_the_default_route_device_are_on_trial(
     result = run(engine.apply(design, confirm=True, confirm_seconds=30))
     assert result.awaiting_confirmation is not None
     assert FORWARD.read_text().strip() == "1"
-    # status says what the change may do, not the plan's "Confirm to go ahead" once more
+    # status says what the change may do, not the plan's "Confirm to go ahead" once more,
+    # and what the end of the window does to a first apply: there is nothing to restore
     said = run(engine.status("dock")).render().splitlines()[-1]
-    assert said.endswith("or the previous configuration is restored (this switches the host's"
-                         " forwarding and changes NAT or filter rules on up0 (the device of"
-                         " the host's default route): the host may lose its connection)"), said
+    assert said.startswith("  the last apply awaits confirmation (this switches the host's"
+                           " forwarding and changes NAT or filter rules on up0 (the device of"
+                           " the host's default route): the host may lose its connection):"
+                           " keep it with 'netwright confirm dock' within "), said
+    assert said.endswith(" s, or it is removed (nothing of it was deployed before)"), said
     run(engine.revert("dock"))
     assert "netwright-dock" not in nft("list", "tables")
     assert FORWARD.read_text().strip() == "0"
@@ -253,6 +256,8 @@ def test_reverting_a_first_apply_says_it_removed_it(
     run(engine.confirm_deployment("dock"))
     run(engine.apply(topo(DOCKER.replace("port: 8080", "port: 8081")), confirm=True,
                      confirm_seconds=60))
+    said = run(engine.status("dock")).render().splitlines()[-1]
+    assert said.endswith(" s, or the previous configuration is restored"), said
     restored = run(engine.revert("dock"))
     assert restored.removed is False and "removed" not in restored.to_json()
 
