@@ -119,11 +119,10 @@ def awaiting_text(topology: str, awaiting: dict[str, Any]) -> str:
     undoing it failed so far (NetworkManager stopped, say): no "confirm within 0 s", but what
     tries again and says why."""
     reason = applied_reason(awaiting).rstrip(".")
-    what, done, aside = _trial_end(awaiting)
     ended = time.time() - float(awaiting.get("deadline") or time.time())
     if ended > 0:
         return (f"  the last apply was not confirmed in time (the window ended"
-                f" {max(1, round(ended))} s ago), and {what} could not be {done} yet{aside}:"
+                f" {max(1, round(ended))} s ago), and {trial_end_pending(awaiting)}:"
                 f" 'netwright revert {topology}' tries again and says why ({reason})")
     return (f"  the last apply awaits confirmation ({reason}): keep it with 'netwright confirm"
             f" {topology}' within {awaiting.get('seconds', 0)} s, or {trial_end_words(awaiting)}")
@@ -139,6 +138,14 @@ def trial_end_words(awaiting: dict[str, Any]) -> str:
     apply (``removes``) is removed, anything else goes back to the previous configuration."""
     what, done, aside = _trial_end(awaiting)
     return f"{what} is {done}{aside}"
+
+
+def trial_end_pending(awaiting: dict[str, Any]) -> str:
+    """``trial_end_words`` for a window that ended without it: "it could not be removed yet
+    (nothing of it was deployed before)", "the previous configuration could not be restored
+    yet"."""
+    what, done, aside = _trial_end(awaiting)
+    return f"{what} could not be {done} yet{aside}"
 
 
 def _trial_end(awaiting: dict[str, Any]) -> tuple[str, str, str]:
