@@ -8,6 +8,8 @@ import secrets
 import stat
 import sys
 
+from netwright.backend.count_words import counted
+
 
 class CaptureOutput:
     """FILE opened here, as the user: the backend only ever receives the descriptor.
@@ -68,7 +70,7 @@ class CaptureFileExistsError(FileExistsError):
     """FILE is a regular file that holds ``size`` bytes, and the caller keeps such files."""
 
     def __init__(self, path: str, size: int) -> None:
-        super().__init__(f"{path} already holds {size:,} bytes")
+        super().__init__(f"{path} already holds {counted(size, 'byte')}")
         self.path, self.size = path, size
 
 
