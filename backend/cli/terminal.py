@@ -220,8 +220,11 @@ def show_all(statuses: dict[str, Any], target: str, as_json: bool) -> None:
 
 
 def _say_none_deployed(target: str) -> None:
-    where = "in the lab" if target == "lab" else "on this machine"
-    print(f"netwright: no topology is deployed {where}", file=sys.stderr)
+    """``target``: the backend's (``BackendClient.target``), not how it was reached: a
+    system netwrightd may manage the lab host."""
+    from netwright.backend.outcomes.target_words import target_words
+
+    print(f"netwright: no topology is deployed on {target_words(target)}", file=sys.stderr)
 
 
 def report_list(sources: dict[str, Any], target: str, as_json: bool) -> None:

@@ -70,6 +70,7 @@ from netwright.backend.outcomes.results import (
     trial_end_pending,
     undone_words,
 )
+from netwright.backend.outcomes.target_words import target_words
 from netwright.backend.record import replace
 from netwright.backend.topology.model import Topology
 from netwright.backend.topology.problems import NetwrightError
@@ -303,7 +304,7 @@ class Engine:
         return self.dhcp.renew(name)
 
     def _target_text(self) -> str:
-        return "this machine" if self.target.host_netns is None else "the lab host"
+        return target_words(self.target.kind)
 
     async def status(self, name_or_topology: str | Topology, *,
                      changing: Change | None = None) -> Status:
