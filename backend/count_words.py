@@ -9,12 +9,16 @@ from __future__ import annotations
 
 
 def counted(count: int, word: str, plural: str = "") -> str:
-    """``count`` and ``word``, the plural (``plural``, else ``word`` + "s") unless it is 1.
+    """``count`` and ``word``, the plural (``plural``, else ``word`` + "s") unless it is 1;
+    thousands grouped with commas, as every number the CLI prints ("3,200 bytes", "89,700
+    probes"), so no message writes its own plural to get them.
 
     >>> counted(1, "object"), counted(3, "object"), counted(2, "match", "matches")
     ('1 object', '3 objects', '2 matches')
+    >>> counted(3200, "byte")
+    '3,200 bytes'
     """
-    return f"{count} {word if count == 1 else plural or word + 's'}"
+    return f"{count:,} {word if count == 1 else plural or word + 's'}"
 
 
 def agreeing(count: int, one: str, many: str) -> str:

@@ -9,6 +9,8 @@ import secrets
 import stat
 import sys
 
+from netwright.backend.count_words import counted
+
 
 class CaptureOutput:
     """FILE opened here, as the user: the backend only ever receives the descriptor.
@@ -109,7 +111,7 @@ class CaptureFileExistsError(FileExistsError):
 
     def __init__(self, path: str, size: int, *, meanwhile: bool = False) -> None:
         super().__init__(f"{path} {'appeared meanwhile and ' if meanwhile else 'already '}"
-                         f"holds {size:,} bytes")
+                         f"holds {counted(size, 'byte')}")
         self.path, self.size, self.meanwhile = path, size, meanwhile
 
 

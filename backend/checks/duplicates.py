@@ -24,6 +24,7 @@ from netwright.backend.checks.network import (
     place_name,
     place_owns,
 )
+from netwright.backend.count_words import agreeing
 
 if TYPE_CHECKING:
     from netwright.backend.checks.explain import Step
@@ -60,7 +61,7 @@ class Duplicates:
             else ("the host" if place is None else place_label(place))
             for place in (self.net.devices[k].place for k in found if k != key)))
         return (f"{label} (duplicate: {' and '.join(others)}"
-                f" {'holds' if len(others) == 1 else 'hold'} it too)")
+                f" {agreeing(len(others), 'holds', 'hold')} it too)")
 
     def _answering(self, steps: tuple[Step, ...], ip: IpAddr) -> list[str] | None:
         """The holders of ``ip`` that may answer ARP/ND on the link of the packet's last

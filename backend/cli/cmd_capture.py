@@ -81,8 +81,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         output = CaptureOutput(args.write, keep_existing=not args.force)
     except CaptureFileExistsError as exc:
-        held = f"{exc.size:,} byte{'' if exc.size == 1 else 's'}"
-        print(f"netwright: {exc.path} already holds {held} (an earlier capture?):"
+        print(f"netwright: {exc} (an earlier capture?):"
               " nothing was captured; write to another file, or add --force to replace it"
               " once the capture starts", file=sys.stderr)
         return EXIT_NOT_OK
@@ -182,12 +181,15 @@ def _appeared(exc: CaptureFileExistsError) -> int:
 
 def _report(result: dict[str, Any]) -> int:
     """tcpdump's closing lines: what was written and what the kernel dropped."""
+    from netwright.backend.count_words import counted
+
     packets = int(result.get("packets", 0))
     dropped = int(result.get("dropped", 0))
-    _say(f"{packets} packet{'s' if packets != 1 else ''} captured"
+    _say(f"{counted(packets, 'packet')} captured"
          f" ({_ENDED.get(str(result.get('ended')), 'stopped')})")
     if dropped:
-        _say(f"{dropped} packets dropped by the kernel (the capture could not keep up)")
+        _say(f"{counted(dropped, 'packet')} dropped by the kernel (the capture could not"
+             " keep up)")
     return EXIT_OK
 
 

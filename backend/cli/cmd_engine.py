@@ -36,6 +36,7 @@ from netwright.backend.cli.terminal import (
     show_all,
     subject_name,
 )
+from netwright.backend.outcomes.target_words import target_words
 from netwright.backend.record import replace
 from netwright.backend.topology.source import STDIN, file_label
 
@@ -261,9 +262,8 @@ async def _destroy(args: argparse.Namespace) -> int:
 
         lab_removed = await destroy_lab(state_dir=args.state_dir)
     if not deployed and not result.plan.steps and not args.json:  # not "destroyed NAME"
-        where = "the lab host" if args.lab else "this machine"
-        print(f"nothing to destroy: {name} is not deployed on {where}, and nothing of it"
-              " was found")
+        print(f"nothing to destroy: {name} is not deployed on {target_words(engine.target.kind)},"
+              " and nothing of it was found")
     else:
         report_destroyed(name, result, args.json, lab_removed=lab_removed)
     if lab_removed and not args.json:
@@ -275,7 +275,7 @@ async def _status(args: argparse.Namespace) -> int:
     engine = _engine(args)
     if args.subject is None:  # every deployment, as `list` names them
         statuses = {name: await engine.status(name) for name in await engine.deployments()}
-        show_all(statuses, "lab" if args.lab else "host", args.json)
+        show_all(statuses, engine.target.kind, args.json)
         return EXIT_OK if all(s.ok for s in statuses.values()) else EXIT_NOT_OK
     status = await engine.status(_name_of(args.subject))
     show(status, args.json)
@@ -283,5 +283,6 @@ async def _status(args: argparse.Namespace) -> int:
 
 
 async def _list(args: argparse.Namespace) -> int:
-    report_list(await _engine(args).sources(), "lab" if args.lab else "host", args.json)
+    engine = _engine(args)
+    report_list(await engine.sources(), engine.target.kind, args.json)
     return EXIT_OK

@@ -220,8 +220,11 @@ def show_all(statuses: dict[str, Any], target: str, as_json: bool) -> None:
 
 
 def _say_none_deployed(target: str) -> None:
-    where = "in the lab" if target == "lab" else "on this machine"
-    print(f"netwright: no topology is deployed {where}", file=sys.stderr)
+    """``target``: the backend's (``BackendClient.target``), not how it was reached: a
+    system netwrightd may manage the lab host."""
+    from netwright.backend.outcomes.target_words import target_words
+
+    print(f"netwright: no topology is deployed on {target_words(target)}", file=sys.stderr)
 
 
 def report_list(sources: dict[str, Any], target: str, as_json: bool) -> None:
@@ -275,7 +278,7 @@ def report_restored(name: str, result: Any, as_json: bool, *, removed: bool = Fa
     if as_json:
         emit_json({**result.to_json(), "restored": True, **({"removed": True} if removed else {})})
     else:
-        from netwright.backend.engine.trial import undone_words
+        from netwright.backend.outcomes.results import undone_words
 
         print(undone_words(name, removed, len(result.plan.steps), why=why,
                            seconds=result.seconds))

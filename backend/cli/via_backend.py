@@ -178,7 +178,7 @@ async def _destroy(client: BackendClient, args: argparse.Namespace) -> int:
 async def _status(client: BackendClient, args: argparse.Namespace) -> int:
     if args.subject is None:  # every deployment, as `list` names them
         statuses = {name: await client.status(name) for name in await client.deployments()}
-        show_all(statuses, "lab" if client.lab else "host", args.json)
+        show_all(statuses, await client.target(), args.json)
         return EXIT_OK if all(s.ok for s in statuses.values()) else EXIT_NOT_OK
     status = await client.status(subject_name(args.subject))
     show(status, args.json)
@@ -186,7 +186,7 @@ async def _status(client: BackendClient, args: argparse.Namespace) -> int:
 
 
 async def _list(client: BackendClient, args: argparse.Namespace) -> int:
-    report_list(await client.deployment_sources(), "lab" if client.lab else "host", args.json)
+    report_list(await client.deployment_sources(), await client.target(), args.json)
     return EXIT_OK
 
 

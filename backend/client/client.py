@@ -30,8 +30,10 @@ from netwright.backend.client.requests import (
     OWNER_MATCH,
     SIGNAL_MATCH,
     SOURCE_FILE_API,
+    TARGET_API,
     api_version,
     apply_options,
+    older_target,
 )
 from netwright.backend.client.restart import (
     BackendStoppedError,
@@ -177,6 +179,14 @@ class BackendClient:
 
     async def mode(self) -> str:
         return str(await self._property("Mode"))
+
+    async def target(self) -> str:
+        """The host the backend manages, "host" (this machine) or "lab" (an emulated host,
+        also behind a system netwrightd started with --target lab): what the CLI names in
+        its sentences and its JSON (``outcomes.target_words``)."""
+        if not await self._api_at_least(TARGET_API):
+            return older_target(self.lab)
+        return str(await self._property("Target"))
 
     async def inspect(self) -> dict[str, Any]:
         result: dict[str, Any] = parse_json(await self._call("Inspect", "", []))

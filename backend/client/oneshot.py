@@ -40,8 +40,10 @@ from netwright.backend.client.requests import (
     OWNER_MATCH,
     SIGNAL_MATCH,
     SOURCE_FILE_API,
+    TARGET_API,
     api_version,
     apply_options,
+    older_target,
 )
 from netwright.backend.client.restart import (
     BackendStoppedError,
@@ -144,6 +146,12 @@ class SystemBackend:
 
     # -- BackendClient's methods that the CLI's commands use ------------------------------
 
+    async def target(self) -> str:
+        """As ``BackendClient.target``: "host", or "lab" for a netwrightd with --target lab."""
+        if self._api_version() < TARGET_API:
+            return older_target(self.lab)
+        return str(self._property("Target"))
+
     async def deployments(self) -> list[str]:
         return [str(name) for name in self._call(*_BACKEND, "List", "", [])]
 
@@ -191,11 +199,14 @@ class SystemBackend:
 
     def _api_version(self) -> tuple[int, ...]:
         if self._api is None:
-            version = self._call(names.BUS_NAME, names.OBJECT_PATH,
-                                 "org.freedesktop.DBus.Properties", "Get", "ss",
-                                 [names.INTERFACE, "Version"])
-            self._api = api_version(str(getattr(version, "value", version)))
+            self._api = api_version(self._property("Version"))
         return self._api
+
+    def _property(self, name: str) -> str:
+        value = self._call(names.BUS_NAME, names.OBJECT_PATH,
+                           "org.freedesktop.DBus.Properties", "Get", "ss",
+                           [names.INTERFACE, name])
+        return str(getattr(value, "value", value))
 
     def _job(self, member: str, signature: str, body: list[Any],
              progress: ProgressCallback | None, stop_on_interrupt: bool = False) -> str:

@@ -28,6 +28,15 @@ SOURCE_FILE_API = (1, 7)
 #: The first API version with StartMeasure (a measurement as a job that Cancel stops).
 MEASURE_JOB_API = (1, 8)
 
+#: The first API version with the Target property (the host a backend manages).
+TARGET_API = (1, 18)
+
+
+def older_target(lab: bool) -> str:
+    """The target of a backend older than TARGET_API: a lab manages the lab host, a system
+    netwrightd then (almost always) this machine."""
+    return "lab" if lab else "host"
+
 
 def api_version(text: str) -> tuple[int, ...]:
     """The backend's Version property as (major, minor); (1, 0) if it cannot be read."""

@@ -67,7 +67,10 @@ from netwright.backend.outcomes.results import (
     Plan,
     Status,
     Step,
+    trial_end_pending,
+    undone_words,
 )
+from netwright.backend.outcomes.target_words import target_words
 from netwright.backend.process_start import start_ticks
 from netwright.backend.record import replace
 from netwright.backend.topology.model import Topology
@@ -305,7 +308,7 @@ class Engine:
         return self.dhcp.renew(name)
 
     def _target_text(self) -> str:
-        return "this machine" if self.target.host_netns is None else "the lab host"
+        return target_words(self.target.kind)
 
     async def status(self, name_or_topology: str | Topology, *,
                      changing: Change | None = None) -> Status:
@@ -498,18 +501,19 @@ class Engine:
             if kept:
                 self.store.trial_path(name).unlink(missing_ok=True)
                 return
-            late = (f"the confirmation of {name} came too late (the window ended"
-                    f" {time.time() - held.deadline:.0f} s ago)")
+            after = max(1, round(time.time() - held.deadline))
             try:
-                await self.revert(name)
+                result = await self.revert(name)
             except PersistUnsupported as exc:  # NetworkManager is not running
                 raise ConfirmationExpired(
-                    f"{late}, and NetworkManager is not running here to restore the previous"
-                    f" configuration: start NetworkManager and the next netwright command"
-                    f" restores it") from exc
-        undone = ("so it was removed (nothing of it was deployed before)"
-                  if held.previous is None else "so the previous configuration was restored")
-        raise ConfirmationExpired(f"{late}, {undone}; apply again and confirm within the window")
+                    f"the confirmation of {name} came too late (the window ended {after} s"
+                    f" ago), and NetworkManager is not running here, so"
+                    f" {trial_end_pending(held.to_json())}: start NetworkManager and the next"
+                    f" netwright command does it") from exc
+        # in the words of every other end of a trial (a revert, the window's own end)
+        undone = undone_words(name, result.removed, len(result.plan.steps),
+                              why=f"confirmed {after} s too late")
+        raise ConfirmationExpired(f"{undone}; apply again and confirm within the window")
 
     async def revert(self, name: str, *, progress: Progress | None = None) -> ApplyResult:
         """Undo the change of ``name`` that is on trial: NetworkManager's devices from the

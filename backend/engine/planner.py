@@ -28,6 +28,7 @@ from netwright.backend.observe.state import LinkState, NsState, RouteState, owns
 from netwright.backend.observe.sysctls import read_sysctl
 from netwright.backend.outcomes.errors import ConflictError, HostMismatch
 from netwright.backend.outcomes.results import Action, Step
+from netwright.backend.outcomes.target_words import target_words
 from netwright.backend.record import field, record
 from netwright.backend.topology.fields import sysctl_interface
 
@@ -181,7 +182,7 @@ def _check_host_nics(b: _Builder) -> None:
         if spec.parent is None or spec.parent_where != b.desired.host_where:
             continue
         if spec.parent in b.desired.host_nics and (host is None or spec.parent not in host.links):
-            where = "the lab host" if b.desired.host_where else "this machine"
+            where = target_words("lab" if b.desired.host_where else "host")
             if b.strict:
                 raise HostMismatch(
                     f"{spec.kind} {spec.key} is built on host NIC {spec.parent}, which"

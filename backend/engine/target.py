@@ -6,6 +6,7 @@ decides the on-disk names of the topology's namespaces and where the state files
 
 from __future__ import annotations
 
+from netwright.backend.outcomes.target_words import TargetKind
 from netwright.backend.record import record
 
 LAB_HOST_NETNS = "nwlab-host"
@@ -33,6 +34,12 @@ class Target:
     def lab(cls) -> Target:
         """The emulated host built by ``netwright.backend.lab.build_lab``."""
         return cls(host_netns=LAB_HOST_NETNS, netns_prefix=LAB_NETNS_PREFIX)
+
+    @property
+    def kind(self) -> TargetKind:
+        """``host`` (the real machine) or ``lab`` (a namespace playing the host): what
+        ``--json`` and the D-Bus ``Target`` property call it (``target_words`` words it)."""
+        return "host" if self.host_netns is None else "lab"
 
     @property
     def key(self) -> str:

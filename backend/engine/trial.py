@@ -20,10 +20,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from netwright.backend.count_words import counted
 from netwright.backend.engine.store import topology_json
 from netwright.backend.outcomes.errors import ConfirmWindowError
 from netwright.backend.outcomes.provenance import Provenance
+from netwright.backend.outcomes.results import undone_words
 from netwright.backend.record import record
 from netwright.backend.topology.model import Topology
 from netwright.backend.topology.source import atomic_write
@@ -82,20 +82,6 @@ class Ended:
 
     def words(self) -> str:
         return undone_words(self.name, self.removed, self.steps, why="not confirmed in time")
-
-
-def undone_words(name: str, removed: bool, steps: int, *, why: str = "",
-                 seconds: float | None = None) -> str:
-    """What ending a trial did, in the CLI's words: "restored the previous configuration"
-    only when there was one; a first apply is removed (``why``: the reason, if not asked;
-    ``seconds``: how long undoing took)."""
-    done = counted(steps, "step") + ("" if seconds is None else f", {seconds:.2f} s")
-    if removed:
-        cause = f": it was {why}" if why else ""
-        return (f"removed {name}{cause}; nothing of it was deployed before, so what its apply"
-                f" had made is undone ({done})")
-    cause = f": its change on trial was {why}" if why else ""
-    return f"restored the previous configuration of {name}{cause} ({done})"
 
 
 def checked_seconds(seconds: int) -> int:

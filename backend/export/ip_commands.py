@@ -19,6 +19,7 @@ import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from netwright.backend.count_words import counted
 from netwright.backend.observe.sysctls import FORWARDING
 from netwright.backend.topology.fields import sysctl_interface
 from netwright.backend.topology.impairment import Impairment, qdisc_choice
@@ -274,7 +275,7 @@ def left_out(topology: Topology, with_tc: bool = False) -> list[str]:
         for ns, spec in topology.namespaces.items() if not spec.existing]
     for place, nat, firewall in places:
         if nat:
-            out.append(f"{len(nat)} NAT entr{'y' if len(nat) == 1 else 'ies'} in {place}"
+            out.append(f"{counted(len(nat), 'NAT entry', 'NAT entries')} in {place}"
                        " (netwright apply writes them as an nftables table)")
         if firewall is not None:
             out.append(f"the firewall rules of {place} (netwright apply writes them as an"

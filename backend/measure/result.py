@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from netwright.backend.count_words import counted
+
 #: How far a measurement may lie from what the design asks before it is flagged: TCP's
 #: ramp-up and tbf's burst over a short run (the tests measure within it at 1–3 s).
 TOLERANCE = 0.15
@@ -69,7 +71,7 @@ class MeasureResult:
         if self.configured_rate is not None:
             text += f" (limit {format_rate(self.configured_rate)})"
         if self.protocol == "tcp" and self.retransmits is not None:
-            text += f", {self.retransmits} retransmit{'s' if self.retransmits != 1 else ''}"
+            text += f", {counted(self.retransmits, 'retransmit')}"
         if self.protocol == "udp":
             text += (f", {self.lost_percent or 0:.2g} % loss ({self.lost_packets or 0}"
                      f"/{self.packets or 0}), jitter {self.jitter_ms or 0:.3f} ms")

@@ -113,27 +113,61 @@ def _warning_line(problem: Problem) -> str:
 
 
 def awaiting_text(topology: str, awaiting: dict[str, Any]) -> str:
-    """The sentence for a change on trial, the same in status and after apply. A window
-    that ended with the trial still there means restoring failed so far (NetworkManager
-    stopped, say): no "confirm within 0 s", but what tries again and says why."""
+    """The sentence for a change on trial, the same in status and after apply, saying what
+    the end of the window does (``trial_end_words``: a first apply is removed, nothing of it
+    having been deployed before). A window that ended with the trial still there means
+    undoing it failed so far (NetworkManager stopped, say): no "confirm within 0 s", but what
+    tries again and says why."""
     reason = applied_reason(awaiting).rstrip(".")
     ended = time.time() - float(awaiting.get("deadline") or time.time())
     if ended > 0:
         return (f"  the last apply was not confirmed in time (the window ended"
-                f" {max(1, round(ended))} s"
-                " ago), and the previous configuration could not be restored yet:"
+                f" {max(1, round(ended))} s ago), and {trial_end_pending(awaiting)}:"
                 f" 'netwright revert {topology}' tries again and says why ({reason})")
-    return (f"  the last apply awaits confirmation: keep it with 'netwright confirm {topology}'"
-            f" within {awaiting.get('seconds', 0)} s, or the previous configuration is restored"
-            f" ({reason})")
+    return (f"  the last apply awaits confirmation ({reason}): keep it with 'netwright confirm"
+            f" {topology}' within {awaiting.get('seconds', 0)} s, or {trial_end_words(awaiting)}")
+
+
+NOTHING_BEFORE = "nothing of it was deployed before"
+"""Why the end of a first apply's trial removes the topology rather than restoring: every
+sentence about such a trial says it in these words (``trial_end_words``, ``undone_words``)."""
 
 
 def trial_end_words(awaiting: dict[str, Any]) -> str:
     """What the end of an unconfirmed trial does, for "keep it within N s, else …": a first
     apply (``removes``) is removed, anything else goes back to the previous configuration."""
+    what, done, aside = _trial_end(awaiting)
+    return f"{what} is {done}{aside}"
+
+
+def trial_end_pending(awaiting: dict[str, Any]) -> str:
+    """``trial_end_words`` for a window that ended without it: "it could not be removed yet
+    (nothing of it was deployed before)", "the previous configuration could not be restored
+    yet"."""
+    what, done, aside = _trial_end(awaiting)
+    return f"{what} could not be {done} yet{aside}"
+
+
+def _trial_end(awaiting: dict[str, Any]) -> tuple[str, str, str]:
+    """What the end of a trial undoes, the verb and why, for sentences in any tense."""
     if awaiting.get("removes"):
-        return "it is removed (nothing of it was deployed before)"
-    return "the previous configuration is restored"
+        return "it", "removed", f" ({NOTHING_BEFORE})"
+    return "the previous configuration", "restored", ""
+
+
+def undone_words(name: str, removed: bool, steps: int, *, why: str = "",
+                 seconds: float | None = None) -> str:
+    """What ending a trial did, in the CLI's words: "restored the previous configuration"
+    only when there was one; a first apply is removed (``why``: the reason, if not asked;
+    ``seconds``: how long undoing took). Here, below the engine, so that a client says it
+    without loading the engine."""
+    done = counted(steps, "step") + ("" if seconds is None else f", {seconds:.2f} s")
+    if removed:
+        cause = f": it was {why}" if why else ""
+        return (f"removed {name}{cause}; {NOTHING_BEFORE}, so what its apply had made is"
+                f" undone ({done})")
+    cause = f": its change on trial was {why}" if why else ""
+    return f"restored the previous configuration of {name}{cause} ({done})"
 
 
 def applied_reason(awaiting: dict[str, Any]) -> str:

@@ -34,6 +34,7 @@ from netwright.backend.engine.host_wide import (
     needs_host_prefixes,
 )
 from netwright.backend.kernel.session import Kernel
+from netwright.backend.outcomes.target_words import TargetKind, target_words
 from netwright.backend.record import record
 from netwright.backend.service import names
 from netwright.backend.service.errors import NotAuthorizedError
@@ -83,9 +84,10 @@ def dropped(previous: Topology | None, topology: Topology) -> list[str]:
 
 
 def needs(previous: Topology | None, topology: Topology,
-          taken: Iterable[Prefix] = ()) -> list[Need]:
+          taken: Iterable[Prefix] = (), target: TargetKind = "host") -> list[Need]:
     """Every action besides apply that applying ``topology`` over ``previous`` needs;
-    ``taken``: the subnets and routes the host has now (host_wide.host_prefixes)."""
+    ``taken``: the subnets and routes the host has now (host_wide.host_prefixes);
+    ``target``: the host the daemon manages, which the host action's sentence names."""
     out = []
     if persisted := [f"{link.kind} {key}" for key, link in topology.interfaces.items()
                      if link.persist]:
@@ -94,8 +96,8 @@ def needs(previous: Topology | None, topology: Topology,
     if gone := dropped(previous, topology):
         out.append(Need(names.ACTION_DESTROY, "delete what it made", tuple(gone), "destroy"))
     if changed := host_wide(topology) + address_takeovers(topology, taken):
-        out.append(Need(names.ACTION_HOST, "change this machine's own forwarding, NAT,"
-                        " firewall, routes or NICs", tuple(changed), "do so"))
+        out.append(Need(names.ACTION_HOST, f"change {target_words(target)}'s own forwarding,"
+                        " NAT, firewall, routes or NICs", tuple(changed), "do so"))
     return out
 
 
@@ -126,7 +128,8 @@ async def needs_now(worker: EngineWorker, topology: Topology) -> list[Need]:
         if needs_host_prefixes(topology):
             with Kernel() as kernel:
                 taken = host_prefixes(kernel, worker.target.host_netns, topology.name)
-        return needs(record.topology if record is not None else None, topology, taken)
+        return needs(record.topology if record is not None else None, topology, taken,
+                     worker.target.kind)
 
     return await worker.run(read)
 

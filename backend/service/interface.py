@@ -113,6 +113,12 @@ class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
     def mode(self) -> DBusStr:
         return self._mode
 
+    @dbus_property(access=PropertyAccess.READ, name="Target")
+    def target(self) -> DBusStr:
+        """The host this backend manages ("host" or "lab", API 1.18): a system netwrightd
+        may manage the lab host (``--target lab``), so Mode does not say it."""
+        return self.worker.target.kind
+
     # -- reading ------------------------------------------------------------------------
 
     @dbus_method(name="Inspect")

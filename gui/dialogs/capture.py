@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from netwright.backend.capture.output import CaptureOutput
+from netwright.backend.count_words import counted
 from netwright.gui.model.packet_rows import PacketRow, PcapngTail, rows
 
 COLUMNS = ("No.", "Time", "Source", "Destination", "Protocol", "Info")
@@ -120,7 +121,7 @@ class CaptureDialog(QDialog):
         if isinstance(result, dict):
             packets = int(result.get("packets", 0))
             dropped = int(result.get("dropped", 0))
-            words = f"{packets} packet{'s' if packets != 1 else ''} captured into {self.path}"
+            words = f"{counted(packets, 'packet')} captured into {self.path}"
             if dropped:
                 words += f"; the kernel dropped {dropped}"
             self.state.setText(words + ".")

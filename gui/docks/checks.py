@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from netwright.backend.count_words import counted
+from netwright.backend.count_words import agreeing, counted
 from netwright.gui.canvas.focus_ring import FocusRing
 from netwright.gui.canvas.theme import Theme
 from netwright.gui.docks.fix_bar import FixBar
@@ -520,7 +520,7 @@ class ChecksView(QWidget):
                       if p.get("role") == "self" and p.get("match") is False]
             self.heading.setText(
                 f"Measured: {pair_count(every)}, {mismatches}"
-                f" {'differs' if mismatches == 1 else 'differ'} from the prediction."
+                f" {agreeing(mismatches, 'differs', 'differ')} from the prediction."
                 + (f" Differs on its own address (a blank cell): {', '.join(hidden)}."
                    if hidden else "") + "".join(f" Sent {s}." for s in sent))
         else:

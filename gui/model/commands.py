@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QUndoCommand
 
+from netwright.backend.count_words import counted
 from netwright.gui.model.document import Edit, TopologyDocument
 from netwright.gui.model.edits import Wire
 
@@ -121,7 +122,7 @@ class PasteCommand(EditsCommand):
 
     def __init__(self, document: TopologyDocument, keys: list[str], edits: list[Edit],
                  before: Selection = NOTHING) -> None:
-        super().__init__(document, f"Paste {len(keys)} item{'s' if len(keys) != 1 else ''}", edits)
+        super().__init__(document, f"Paste {counted(len(keys), 'item')}", edits)
         self.keys = keys
         self.selected_after_redo = (keys, [])
         self.selected_after_undo = before

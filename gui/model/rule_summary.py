@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from netwright.backend.count_words import counted
 from netwright.gui.model.rule_rows import HOOKS, PORT_SIDES, forwarding_value, nat_kind
 from netwright.gui.model.snapshot import Snapshot
 
@@ -26,7 +27,7 @@ def chain_line(name: str, chain: Any) -> str | None:
     rules = chain.get("rules")
     count = len(rules) if isinstance(rules, list) else 0
     parts = [f"{chain.get('policy') or 'accept'} by default",
-             f"{count} rule{'' if count == 1 else 's'}"]
+             counted(count, "rule")]
     if chain.get("stateful"):
         parts.append("replies accepted (stateful)")
     return f"{name}: {', '.join(parts)}"

@@ -67,6 +67,11 @@ def test_a_file_that_holds_data_is_kept_without_force(
         " starts\n")
     assert out.read_bytes() == b"the capture of yesterday"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["earlier.pcapng", "state"]
+    for size, held in ((3200, "3,200 bytes"), (1, "1 byte")):  # counted's words
+        out.write_bytes(b"x" * size)
+        assert capture(state, "va", out) == 1
+        assert capsys.readouterr().err.startswith(f"netwright: {out} already holds {held} ("), \
+            held
     empty = tmp_path / "empty.pcapng"
     empty.touch()
     assert capture(state, "va", empty) == 0

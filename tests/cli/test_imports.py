@@ -73,6 +73,19 @@ CASES = {
                        " ['x', options])\n"
                        "assert theirs.recv(4096)\n",
                  (*HEAVY, "asyncio", *DBUS_BUS, *STARTUP_ONLY)),
+    # `revert`, or "no" at the keep question, through a backend: the revert's words come
+    # from the outcomes it reads, not from the engine (it loaded the engine to say them)
+    "trial undone through a backend": (
+        PARSER + "import netwright.backend.cli.via_backend\n"
+        "from netwright.backend.cli.terminal import report_restored\n"
+        "from netwright.backend.client.results import parse_apply_result\n"
+        "result = parse_apply_result('{\"topology\": \"t\", \"steps\": [], \"seconds\": 0.1,"
+        " \"removed\": true}')\n"
+        "import contextlib, io\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as said:\n"
+        "    report_restored('t', result, False, removed=True)\n"
+        "assert said.getvalue().startswith('removed t; nothing of it')\n",
+        HEAVY),
     # status/destroy FILE through a backend read the file's name: the model, not the
     # round-trip parser (the file is valid) nor the engine
     "name of a file": (PARSER + "import netwright.backend.cli.via_backend\n"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from netwright.backend.outcomes.results import ObjectStatus, Status
 
 
@@ -36,3 +38,25 @@ def test_the_first_line_says_what_is_not_as_designed() -> None:
     assert status.render().splitlines()[0] == ("docker: deployed, not as designed: 1 missing,"
                                                " 2 drifted")
     assert Status("docker", True, []).render() == "docker: deployed, as designed"
+
+
+REASON = ("this switches the host's forwarding and changes NAT or filter rules on wlp2s0 (the"
+          " device of the host's default route): the host may lose its connection. Confirm to"
+          " go ahead; the change is then on trial")
+
+
+def test_a_first_apply_whose_window_ended_unremoved_says_it_was_not_removed() -> None:
+    """A trial the end of its window could not undo (NetworkManager stopped, say): a first
+    apply has no previous configuration that "could not be restored yet"; it is the topology
+    that could not be removed."""
+    ended = {"deadline": time.time() - 30, "seconds": 0, "reason": REASON}
+    first = Status("docker", True, [], awaiting_confirmation={**ended, "removes": True})
+    assert first.render().splitlines()[-1] == (
+        "  the last apply was not confirmed in time (the window ended 30 s ago), and it could"
+        " not be removed yet (nothing of it was deployed before): 'netwright revert docker'"
+        " tries again and says why (this switches the host's forwarding and changes NAT or"
+        " filter rules on wlp2s0 (the device of the host's default route): the host may lose"
+        " its connection)")
+    later = Status("docker", True, [], awaiting_confirmation=ended)
+    assert "and the previous configuration could not be restored yet: 'netwright revert" \
+        in later.render(), later.render()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -199,11 +200,14 @@ def test_rules_on_the_default_route_device_are_on_trial(
     result = run(engine.apply(design, confirm=True, confirm_seconds=30))
     assert result.awaiting_confirmation is not None
     assert FORWARD.read_text().strip() == "1"
-    # status says what the change may do, not the plan's "Confirm to go ahead" once more
+    # status says what the change may do, not the plan's "Confirm to go ahead" once more,
+    # and what the end of the window does to a first apply: there is nothing to restore
     said = run(engine.status("dock")).render().splitlines()[-1]
-    assert said.endswith("or the previous configuration is restored (this switches the host's"
-                         " forwarding and changes NAT or filter rules on up0 (the device of"
-                         " the host's default route): the host may lose its connection)"), said
+    assert said.startswith("  the last apply awaits confirmation (this switches the host's"
+                           " forwarding and changes NAT or filter rules on up0 (the device of"
+                           " the host's default route): the host may lose its connection):"
+                           " keep it with 'netwright confirm dock' within "), said
+    assert said.endswith(" s, or it is removed (nothing of it was deployed before)"), said
     run(engine.revert("dock"))
     assert "netwright-dock" not in nft("list", "tables")
     assert FORWARD.read_text().strip() == "0"
@@ -218,7 +222,9 @@ def test_rules_on_the_default_route_device_are_on_trial(
 def test_a_late_confirm_of_a_first_apply_says_it_was_removed(
         engine: Engine, topo: Callable[[str], Topology]) -> None:
     """Nothing was deployed before the apply on trial: confirming too late removes the
-    topology, and says that rather than "the previous configuration was restored"."""
+    topology, and says that rather than "the previous configuration was restored", in the
+    words of every other end of a trial (revert, the window's own end: ``undone_words``); a
+    later apply confirmed too late restores the one before it, and says so in those words."""
     sh("ip route add default via 192.0.2.1 dev up0")
     held = run(engine.apply(topo(DOCKER), confirm=True, confirm_seconds=5))
     assert held.awaiting_confirmation is not None
@@ -227,10 +233,24 @@ def test_a_late_confirm_of_a_first_apply_says_it_was_removed(
     with pytest.raises(ConfirmationExpired) as late:
         run(engine.confirm_deployment("dock"))
     said = str(late.value)
-    assert "so it was removed (nothing of it was deployed before)" in said, said
-    assert "previous configuration" not in said, said
+    assert re.fullmatch(r"removed dock: it was confirmed \d+ s too late; nothing of it was"
+                        r" deployed before, so what its apply had made is undone \(\d+ steps\);"
+                        r" apply again and confirm within the window", said), said
     assert "netwright-dock" not in nft("list", "tables")
     assert FORWARD.read_text().strip() == "0"
+    run(engine.apply(topo(DOCKER), confirm=True, confirm_seconds=60))
+    run(engine.confirm_deployment("dock"))
+    run(engine.apply(topo(DOCKER.replace("port: 8080", "port: 8081")), confirm=True,
+                     confirm_seconds=5))
+    time.sleep(5.2)
+    with pytest.raises(ConfirmationExpired) as late:
+        run(engine.confirm_deployment("dock"))
+    said = str(late.value)
+    assert re.fullmatch(r"restored the previous configuration of dock: its change on trial was"
+                        r" confirmed \d+ s too late \(\d+ steps?\); apply again and confirm"
+                        r" within the window", said), said
+    assert "dport 8080" in nft("list", "table", "inet", "netwright-dock")
+    run(engine.destroy("dock"))
 
 
 @pytest.mark.usefixtures("uplink", "forwarding_off", "clean_host")
@@ -253,6 +273,8 @@ def test_reverting_a_first_apply_says_it_removed_it(
     run(engine.confirm_deployment("dock"))
     run(engine.apply(topo(DOCKER.replace("port: 8080", "port: 8081")), confirm=True,
                      confirm_seconds=60))
+    said = run(engine.status("dock")).render().splitlines()[-1]
+    assert said.endswith(" s, or the previous configuration is restored"), said
     restored = run(engine.revert("dock"))
     assert restored.removed is False and "removed" not in restored.to_json()
 

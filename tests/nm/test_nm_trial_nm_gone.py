@@ -81,3 +81,6 @@ async def test_a_window_that_ended_while_networkmanager_was_stopped(
     said = str(late.value)
     assert "too late" in said and "NetworkManager is not running" in said, said
     assert re.search(r"the window ended \d+ s ago", said), said
+    # status's words for a window that ended undone (trial_end_pending)
+    assert ("NetworkManager is not running here, so the previous configuration could not be"
+            " restored yet: start NetworkManager") in said, said

@@ -10,10 +10,11 @@ from svc_polkit import USER_ALLOWED, USER_DEFAULT, USER_DENIED
 SEED = (Path(__file__).parent / "data" / "seed-macvlan.yaml").read_text()
 
 
-def test_version_and_mode(running, system_bus) -> None:
-    outcome = run_client(USER_DENIED, system_bus,
-                         "return [await client.version(), await client.mode()]")
-    assert outcome == {"value": ["1.17", "system"]}
+def test_version_mode_and_target(running, system_bus) -> None:
+    """A system netwrightd (Mode) that manages the lab host (--target lab): Target says so."""
+    outcome = run_client(USER_DENIED, system_bus, "return [await client.version(),"
+                         " await client.mode(), await client.target()]")
+    assert outcome == {"value": ["1.18", "system", "lab"]}
 
 
 def test_invalid_topology_comes_back_with_its_problems(running, system_bus) -> None:

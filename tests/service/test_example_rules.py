@@ -156,7 +156,8 @@ def test_netdev_member_needs_an_administrator_to_change_the_host(running, host, 
         design.chmod(0o644)
         cli = as_user(NETDEV_USER, [NETWRIGHT, "apply", "--yes", str(design)], system_bus)
         assert cli.returncode != 0, cli
-        assert "applying gw would change this machine's own forwarding, NAT, firewall," \
+        # this netwrightd manages the lab host (--target lab): not "this machine's"
+        assert "applying gw would change the lab host's own forwarding, NAT, firewall," \
             " routes or NICs (IPv4 forwarding on, masquerade of 10.77.0.0/24 out of wlp2s0)," \
             " which needs the permission to do so (io.netwright.host) besides io.netwright.apply;" \
             " nothing was changed: authentication is required" in " ".join(cli.stderr.split())

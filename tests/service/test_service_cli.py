@@ -34,6 +34,13 @@ def via_service(user: str, command: str, subject: str, address: str, lab: bool =
 
 
 def test_apply_status_destroy_through_the_system_backend(running, host, system_bus) -> None:
+    """This netwrightd manages the lab host (--target lab): the CLI names that target, not
+    this machine, although it reached a system backend (it said "no topology is deployed on
+    this machine" and "target": "host")."""
+    empty = as_user(USER_ALLOWED, [NETWRIGHT, "status"], system_bus)
+    assert (empty.returncode, empty.stdout, empty.stderr) == (
+        0, "", "netwright: no topology is deployed on the lab host\n"), empty
+    assert as_user(USER_ALLOWED, [NETWRIGHT, "list"], system_bus).stderr == empty.stderr
     applied = via_service(USER_ALLOWED, "apply", str(SEED_FILE), system_bus)
     assert applied.returncode == 0, applied.stderr
     assert json.loads(applied.stdout)["applied"] is True
@@ -43,10 +50,10 @@ def test_apply_status_destroy_through_the_system_backend(running, host, system_b
     source = json.loads(status.stdout)["source"]  # the CLI sent the file's absolute path
     assert (source["file"], source["user"]) == (str(SEED_FILE), USER_ALLOWED), source
     listed = json.loads(via_service(USER_ALLOWED, "list", "-", system_bus).stdout)
-    assert (listed["deployments"], listed["target"]) == (["seed"], "host"), listed
+    assert (listed["deployments"], listed["target"]) == (["seed"], "lab"), listed
     every = via_service(USER_ALLOWED, "status", "", system_bus)  # no name: every deployment
     assert every.returncode == 0, every
-    assert json.loads(every.stdout) == {"target": "host",
+    assert json.loads(every.stdout) == {"target": "lab",
                                         "statuses": {"seed": json.loads(status.stdout)}}
     assert listed["sources"]["seed"] == source
     unknown = via_service(USER_ALLOWED, "status", "nosuch", system_bus)
