@@ -171,7 +171,9 @@ async def _backend(client: Any, args: argparse.Namespace, output: CaptureOutput)
 def _appeared(exc: CaptureFileExistsError) -> int:
     """FILE was not there (or empty) when the command began, and another program wrote it
     while the capture was starting: it is kept, and the capture ends."""
-    held = "nothing" if not exc.size else f"{exc.size:,} byte{'' if exc.size == 1 else 's'}"
+    from netwright.backend.count_words import counted
+
+    held = "nothing" if not exc.size else counted(exc.size, "byte")
     print(f"netwright: {exc.path} appeared while the capture was starting (another program"
           f" made it; it holds {held}): it was left as it is and the capture was stopped;"
           " write to another file, or add --force to replace it once the capture starts",
