@@ -79,6 +79,7 @@ from netwright.backend.topology.problems import NetwrightError
 DEFAULT_STATE_DIR = Path("/var/lib/netwright")
 SETTLE_SECONDS = 5.0
 LEASE_WAIT_SECONDS = 5.0  # an apply waits this long for DHCP leases (the lab answers in ms)
+NAMED_DEPLOYMENTS = 5  # deployments a "not deployed" sentence names; the rest are counted
 
 Progress = Callable[[int, int, str], None]
 """progress(done, total, text): called after each batch of steps."""
@@ -280,7 +281,7 @@ class Engine:
         await self.recover()
         topology = self._previous(name)
         if topology is None:
-            raise NotDeployed(f"topology {name} is not deployed on {self._target_text()}")
+            raise self._not_deployed(name)
         namespaces = {key: self.target.netns_name(key) or "" for key in topology.namespaces}
         interfaces = {key: (topology.kernel_name(key), self.target.netns_name(link.namespace))
                       for key, link in topology.interfaces.items()}
@@ -296,7 +297,7 @@ class Engine:
         await self.recover()
         topology = self._previous(name)
         if topology is None:
-            raise NotDeployed(f"topology {name} is not deployed on {self._target_text()}")
+            raise self._not_deployed(name)
         return self.dhcp.states(topology)
 
     async def renew_dhcp(self, name: str) -> int:
@@ -304,11 +305,24 @@ class Engine:
         asked (0 when none runs: apply again to start them)."""
         await self.recover()
         if self._previous(name) is None:
-            raise NotDeployed(f"topology {name} is not deployed on {self._target_text()}")
+            raise self._not_deployed(name)
         return self.dhcp.renew(name)
 
     def _target_text(self) -> str:
         return target_words(self.target.kind)
+
+    def _not_deployed(self, name: str) -> NotDeployed:
+        """"topology NAME is not deployed on …", with what is deployed there, if anything:
+        a name mistyped, or a design file's name taken for its topology's
+        (``vxlan-overlay`` for ``vxlan``), is then plain at once."""
+        text = f"topology {name} is not deployed on {self._target_text()}"
+        others = sorted(self.store.names())
+        if others:
+            shown = ", ".join(others[:NAMED_DEPLOYMENTS])
+            if len(others) > NAMED_DEPLOYMENTS:
+                shown += f" and {len(others) - NAMED_DEPLOYMENTS} more"
+            text += f" (deployed there: {shown})"
+        return NotDeployed(text)
 
     async def status(self, name_or_topology: str | Topology, *,
                      changing: Change | None = None) -> Status:
@@ -332,8 +346,7 @@ class Engine:
         if isinstance(name_or_topology, str):
             topology = self._previous(name_or_topology)
             if topology is None:
-                raise NotDeployed(
-                    f"topology {name_or_topology} is not deployed on {self._target_text()}")
+                raise self._not_deployed(name_or_topology)
         else:
             topology = name_or_topology
         record = self.store.load(topology.name)
@@ -720,7 +733,7 @@ class Engine:
             record = self.store.load(name)
             deployed = record.topology if record else given
             if deployed is None:
-                raise NotDeployed(f"topology {name} is not deployed on {self._target_text()}")
+                raise self._not_deployed(name)
             if cancel is not None and cancel.is_set():
                 raise Cancelled(f"destroy of {name} cancelled before it started")
             generation = record.generation if record else ""

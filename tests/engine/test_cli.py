@@ -64,6 +64,11 @@ def test_plan_apply_status_destroy(tmp_path: Path, clean_host: Any) -> None:
         "drifted"
     listed = cli("list", "--local", "--json", state_dir=state)
     assert json.loads(listed.stdout)["deployments"] == ["diff"]
+    # a name that is not deployed (the file's stem, a typo): the sentence says what is
+    mistyped = cli("status", "--local", "dif", state_dir=state)
+    assert mistyped.returncode == 1 and mistyped.stderr == (
+        "netwright: topology dif is not deployed on this machine (deployed there: diff)\n"), \
+        mistyped.stderr
     assert json.loads(listed.stdout)["sources"]["diff"]["file"] == str(topology)
     destroyed = cli("destroy", "--local", str(topology), state_dir=state)
     assert destroyed.returncode == 0, destroyed.stderr
