@@ -64,6 +64,8 @@ def parse_status(text: str) -> Status:
         source=Provenance.from_json(data.get("source")),
         host_destroy=_steps(data["host_destroy"]) if "host_destroy" in data else None,
         changing=Change.from_json(data.get("changing")),
+        trial_ended=(dict(data["trial_ended"]) if isinstance(data.get("trial_ended"), dict)
+                     else None),
     )
 
 

@@ -68,6 +68,7 @@ from netwright.backend.outcomes.results import (
     Status,
     Step,
     trial_end_pending,
+    trial_over_words,
     undone_words,
 )
 from netwright.backend.outcomes.target_words import target_words
@@ -311,10 +312,11 @@ class Engine:
     def _target_text(self) -> str:
         return target_words(self.target.kind)
 
-    def _not_deployed(self, name: str) -> NotDeployed:
+    def _not_deployed(self, name: str, ended: trial.Ended | None = None) -> NotDeployed:
         """"topology NAME is not deployed on …", with what is deployed there, if anything:
         a name mistyped, or a design file's name taken for its topology's
-        (``vxlan-overlay`` for ``vxlan``), is then plain at once."""
+        (``vxlan-overlay`` for ``vxlan``), is then plain at once; and, ``ended``, how its
+        trial ended (a first apply that nobody confirmed in time is removed)."""
         text = f"topology {name} is not deployed on {self._target_text()}"
         others = sorted(self.store.names())
         if others:
@@ -322,6 +324,8 @@ class Engine:
             if len(others) > NAMED_DEPLOYMENTS:
                 shown += f" and {len(others) - NAMED_DEPLOYMENTS} more"
             text += f" (deployed there: {shown})"
+        if ended is not None:
+            text += f"; {trial_over_words(name, ended.to_json())}"
         return NotDeployed(text)
 
     async def status(self, name_or_topology: str | Topology, *,
@@ -340,13 +344,15 @@ class Engine:
         # not on trial" (which a window would take for "restored" and keep showing).
         name = name_or_topology if isinstance(name_or_topology, str) else name_or_topology.name
         held = self.awaiting_confirmation(name)
+        # a revert writes how the trial ended before it removes the trial
+        ended = self.ended_trial(name) if held is None else None
         changing = merged(changing, running_change(self.store, name))
         if changing is not None:
             return self._changing_status(name, held, changing)
         if isinstance(name_or_topology, str):
             topology = self._previous(name_or_topology)
             if topology is None:
-                raise self._not_deployed(name_or_topology)
+                raise self._not_deployed(name_or_topology, ended)
         else:
             topology = name_or_topology
         record = self.store.load(topology.name)
@@ -371,7 +377,8 @@ class Engine:
         return Status(topology.name, deployed,
                       [*objects, *_nic_statuses(topology, nics), *strangers],
                       dhcp, held.to_json() if held is not None else None,
-                      record.source if record is not None else None, host_destroy)
+                      record.source if record is not None else None, host_destroy,
+                      trial_ended=ended.to_json() if ended is not None else None)
 
     def _changing_status(self, name: str, held: trial.Trial | None, changing: Change) -> Status:
         """The status of a topology that an apply or destroy changes right now: whose change
@@ -441,8 +448,11 @@ class Engine:
                     f" ({held.seconds_left():.0f} s left): keep it (netwright confirm"
                     f" {topology.name}) or restore the previous configuration (netwright"
                     f" revert {topology.name}) before applying again")
-            return await self._apply(topology, progress=progress, cancel=cancel,
-                                     confirm=confirm, confirm_seconds=seconds, source=source)
+            result = await self._apply(topology, progress=progress, cancel=cancel,
+                                       confirm=confirm, confirm_seconds=seconds, source=source)
+            # what is deployed now is this apply's: an earlier trial's end is history
+            self.store.ended_path(topology.name).unlink(missing_ok=True)
+            return result
 
     async def _apply(self, topology: Topology, *, progress: Progress | None = None,
                      cancel: asyncio.Event | None = None, confirm: bool = False,
@@ -503,7 +513,7 @@ class Engine:
         """
         require_root()
         with self.store.lock(name):
-            held = self._trial(name)
+            held = self._trial(name, "confirm")
             kept = not held.expired()
             if kept and held.checkpoint is not None:
                 part = await NetworkManagerPart.open(self.target.host_netns)
@@ -516,7 +526,7 @@ class Engine:
                 return
             after = max(1, round(time.time() - held.deadline))
             try:
-                result = await self.revert(name)
+                result = await self.revert(name, how="expired")
             except PersistUnsupported as exc:  # NetworkManager is not running
                 raise ConfirmationExpired(
                     f"the confirmation of {name} came too late (the window ended {after} s"
@@ -528,13 +538,16 @@ class Engine:
                               why=f"confirmed {after} s too late")
         raise ConfirmationExpired(f"{undone}; apply again and confirm within the window")
 
-    async def revert(self, name: str, *, progress: Progress | None = None) -> ApplyResult:
+    async def revert(self, name: str, *, progress: Progress | None = None,
+                     how: str = "reverted") -> ApplyResult:
         """Undo the change of ``name`` that is on trial: NetworkManager's devices from the
         checkpoint, then everything else by converging to the previous deployment, or, for
-        a first apply, by destroying the topology (the result's ``removed`` says which)."""
+        a first apply, by destroying the topology (the result's ``removed`` says which).
+        ``how`` the trial ends, remembered with when for whoever asks later: "reverted",
+        or "expired" (its window ended unconfirmed)."""
         require_root()
         with self.store.lock(name):
-            held = self._trial(name)
+            held = self._trial(name, "revert")
             self._reverting.add(name)
             try:
                 part = await NetworkManagerPart.open(self.target.host_netns)
@@ -554,6 +567,9 @@ class Engine:
                     removed=held.previous is None)
             finally:
                 self._reverting.discard(name)
+            # before the trial goes, so a status meanwhile says one or the other
+            trial.remember(self.store.ended_path(name), trial.Ended(
+                name, result.removed, len(result.plan.steps), time.time(), how))
             self.store.trial_path(name).unlink(missing_ok=True)
             return result
 
@@ -574,14 +590,29 @@ class Engine:
                 self.store.trial_path(name).unlink(missing_ok=True)
                 continue
             try:
-                result = await self.revert(name)
+                result = await self.revert(name, how="expired")
             except NetwrightError:
                 continue
             restored.append(trial.Ended(name, result.removed, len(result.plan.steps)))
         return restored
 
-    def _trial(self, name: str) -> trial.Trial:
+    def ended_trial(self, name: str) -> trial.Ended | None:
+        """How the last trial of ``name`` ended undone, and when, if that is recent and
+        nothing was applied or destroyed since (``trial.recall``)."""
+        return trial.recall(self.store.ended_path(name))
+
+    def _trial(self, name: str, command: str) -> trial.Trial:
+        """The trial ``command`` (confirm, revert) is about; if it ended already, what ended
+        it and when (a confirm after its window: ConfirmationExpired, as one in the window's
+        last second), not only that nothing awaits confirmation."""
         held = self.awaiting_confirmation(name)
+        ended = self.ended_trial(name) if held is None else None
+        if ended is not None:
+            said = trial_over_words(name, ended.to_json(), command)
+            if command == "confirm" and ended.how == "expired":
+                raise ConfirmationExpired(f"{said}; apply it again and confirm within the"
+                                          " window")
+            raise NothingToConfirm(f"{said}; nothing is left to {command}")
         if held is None and self.store.load(name) is None:  # a typo in the name, say
             raise NothingToConfirm(f"topology {name} is not deployed on {self._target_text()},"
                                    " so no change of it awaits confirmation")
@@ -682,6 +713,9 @@ class Engine:
         topology_name = name.name if isinstance(name, Topology) else name
         given = name if isinstance(name, Topology) else None
         with self.store.lock(topology_name):  # around NetworkManager's part too
+            # an earlier trial's end is history once its name is destroyed (a revert's own
+            # destroy of a first apply writes that end afterwards)
+            self.store.ended_path(topology_name).unlink(missing_ok=True)
             part = await NetworkManagerPart.open(self.target.host_netns)
             try:
                 held = self.awaiting_confirmation(topology_name)

@@ -3,7 +3,8 @@
 ``<state_dir>/<target.key>/<topology>.json`` records what is deployed (the topology as
 applied, the generation of the apply that wrote it, and its source: file, user, host, time;
 files from before sources were recorded have none, read as unknown); ``.journal`` marks an
-operation in progress; ``.trial`` a change awaiting confirmation; ``.lock`` is flock'ed by
+operation in progress; ``.trial`` a change awaiting confirmation, ``.ended`` how the last one
+ended undone (until the next apply or destroy of the name); ``.lock`` is flock'ed by
 whoever applies or destroys that topology, and exists only while it does (so a name that is
 not deployed leaves nothing behind, not even after a destroy of a topology that never existed).
 """
@@ -93,6 +94,9 @@ class Store:
 
     def trial_path(self, name: str) -> Path:
         return self._path(name, ".trial")
+
+    def ended_path(self, name: str) -> Path:
+        return self._path(name, ".ended")
 
     def lock_path(self, name: str) -> Path:
         return self._path(name, ".lock")

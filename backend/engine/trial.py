@@ -10,7 +10,9 @@ network changes).
 The trial is a small file beside the deployment's state file, so it outlives the process that
 applied: whoever runs the engine next finds an expired trial and restores the previous
 deployment, and NetworkManager's own checkpoint timer (a little after the deadline) restores
-its devices even if no backend runs at all.
+its devices even if no backend runs at all. Once ended, the trial leaves a smaller file (what
+its end undid, and when) until the next apply or destroy of that name: a confirm, revert or
+status that comes after the window then says what happened instead of "not deployed".
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import Any
 from netwright.backend.engine.store import topology_json
 from netwright.backend.outcomes.errors import ConfirmWindowError
 from netwright.backend.outcomes.provenance import Provenance
-from netwright.backend.outcomes.results import undone_words
+from netwright.backend.outcomes.results import ENDED_HOWS, undone_words
 from netwright.backend.record import record
 from netwright.backend.topology.model import Topology
 from netwright.backend.topology.source import atomic_write
@@ -71,17 +73,34 @@ class Trial:
         return data
 
 
+RECALL_SECONDS = 24 * 3600
+"""How long the end of a trial is remembered (unless an apply or destroy of the name comes
+first): later, a confirm or a status has no reason to speak of it."""
+ENDED_MAX_BYTES = 4096
+"""An ended trial's file is a few numbers: a bigger one is not ours, and is not read."""
+
+
 @record(frozen=True)
 class Ended:
-    """A trial the backend ended at its deadline: ``removed``, a first apply, whose topology
-    is now gone (nothing was deployed before to restore); ``steps``, what undoing it took."""
+    """A trial that ended undone: ``removed``, a first apply, whose topology is now gone
+    (nothing was deployed before to restore); ``steps``, what undoing it took; ``at``, when
+    (Unix time); ``how``, "expired" (not confirmed in time) or "reverted"."""
 
     name: str
     removed: bool
     steps: int
+    at: float = 0.0
+    how: str = "expired"
 
     def words(self) -> str:
         return undone_words(self.name, self.removed, self.steps, why="not confirmed in time")
+
+    def to_json(self) -> dict[str, Any]:
+        """What callers see (``Status.trial_ended``, read by ``trial_over_words``)."""
+        data: dict[str, Any] = {"at": round(self.at, 3), "how": self.how, "steps": self.steps}
+        if self.removed:
+            data["removes"] = True
+        return data
 
 
 def checked_seconds(seconds: int) -> int:
@@ -99,6 +118,30 @@ def save(path: Path, trial: Trial) -> None:
             "previous_source": (trial.previous_source.to_json() if trial.previous_source
                                 else None)}
     atomic_write(path, json.dumps(data, indent=1) + "\n")
+
+
+def remember(path: Path, ended: Ended) -> None:
+    """Write down how the trial of ``ended.name`` ended, and forget the ends of other trials
+    older than ``RECALL_SECONDS`` (so the state directory holds only recent ones)."""
+    atomic_write(path, json.dumps({"name": ended.name, **ended.to_json()}) + "\n")
+    for other in path.parent.glob(f"*{path.suffix}"):
+        if other != path and recall(other) is None:
+            other.unlink(missing_ok=True)
+
+
+def recall(path: Path, now: float | None = None) -> Ended | None:
+    """The end ``remember`` wrote in ``path``; None when there is none, it is older than
+    ``RECALL_SECONDS`` or it is not one (too big, not its fields)."""
+    try:
+        with path.open("rb") as handle:
+            data = json.loads(handle.read(ENDED_MAX_BYTES + 1))
+        at = float(data["at"])
+        ended = Ended(str(data["name"]), data.get("removes") is True, int(data["steps"]), at,
+                      str(data["how"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    fresh = 0 <= (time.time() if now is None else now) - at <= RECALL_SECONDS
+    return ended if fresh and ended.how in ENDED_HOWS and ended.steps >= 0 else None
 
 
 def load(path: Path) -> Trial | None:

@@ -148,6 +148,32 @@ def trial_end_pending(awaiting: dict[str, Any]) -> str:
     return f"{what} could not be {done} yet{aside}"
 
 
+def trial_end_done(awaiting: dict[str, Any]) -> str:
+    """``trial_end_words`` once it happened: "it was removed (nothing of it was deployed
+    before)", "the previous configuration was restored"."""
+    what, done, aside = _trial_end(awaiting)
+    return f"{what} was {done}{aside}"
+
+
+ENDED_HOWS = {"expired": "nobody confirmed it in time", "reverted": "a revert ended it"}
+"""How a trial ended undone (``Status.trial_ended``'s ``how``), in words."""
+
+
+def trial_over_words(name: str, ended: dict[str, Any], before: str = "") -> str:
+    """What ended the trial of ``name`` and when, and what that undid, for a confirm, revert
+    or status that comes after it: "the trial of docker ended at 00:41:07, before this
+    confirm: nobody confirmed it in time, so it was removed (nothing of it was deployed
+    before)". ``ended``: ``Status.trial_ended`` (a Unix ``at``, ``how``, ``removes``);
+    ``before``: the command that came too late, if one did."""
+    at = float(ended.get("at") or 0.0)
+    when = time.strftime("%H:%M:%S", time.localtime(at))
+    if time.localtime(at)[:3] != time.localtime()[:3]:
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(at))
+    how = ENDED_HOWS.get(str(ended.get("how")), ENDED_HOWS["expired"])
+    after = f", before this {before}" if before else ""
+    return f"the trial of {name} ended at {when}{after}: {how}, so {trial_end_done(ended)}"
+
+
 def _trial_end(awaiting: dict[str, Any]) -> tuple[str, str, str]:
     """What the end of a trial undoes, the verb and why, for sentences in any tense."""
     if awaiting.get("removes"):
@@ -263,6 +289,9 @@ class Status:
     """An apply or destroy of the topology runs right now: the kernel holds it half made, so
     ``objects``, ``dhcp`` and ``host_destroy`` are left empty rather than compared (a
     half-made topology is not drift). None: nothing runs (or a backend older than API 1.16)."""
+    trial_ended: dict[str, Any] | None = None
+    """The last apply's trial ended undone (``trial_over_words`` says how and when) and
+    nothing was applied since: the deployment is the configuration from before it."""
 
     @property
     def ok(self) -> bool:
@@ -286,6 +315,8 @@ class Status:
             data["host_destroy"] = [step.to_json() for step in self.host_destroy]
         if self.changing is not None:
             data["changing"] = self.changing.to_json()
+        if self.trial_ended is not None:
+            data["trial_ended"] = dict(self.trial_ended)
         return data
 
     def render(self) -> str:
@@ -300,6 +331,8 @@ class Status:
         lines += [f"  dhcp     {d.get('text', '')}" for d in self.dhcp]
         if self.awaiting_confirmation is not None:
             lines.append(awaiting_text(self.topology, self.awaiting_confirmation))
+        if self.trial_ended is not None:
+            lines.append(f"  {trial_over_words(self.topology, self.trial_ended)}")
         return "\n".join(lines)
 
     def _changing_text(self) -> str:

@@ -27,6 +27,7 @@ from netwright.backend.outcomes.errors import (
     ConfirmationExpired,
     ConflictError,
     KernelUnsupported,
+    NotDeployed,
     NothingToConfirm,
 )
 from netwright.backend.topology.model import Topology
@@ -211,11 +212,20 @@ def test_rules_on_the_default_route_device_are_on_trial(
     run(engine.revert("dock"))
     assert "netwright-dock" not in nft("list", "tables")
     assert FORWARD.read_text().strip() == "0"
-    # the revert of a first apply leaves nothing deployed: said so, not "has no change …"
-    for call in (engine.confirm_deployment, engine.revert):
-        with pytest.raises(NothingToConfirm, match="topology dock is not deployed on this"
-                           " machine, so no change of it awaits confirmation"):
+    # the revert of a first apply leaves nothing deployed: said so (and by what, when), not
+    # "has no change …"
+    for call, command in ((engine.confirm_deployment, "confirm"), (engine.revert, "revert")):
+        with pytest.raises(NothingToConfirm) as after:
             run(call("dock"))
+        assert re.fullmatch(r"the trial of dock ended at \d\d:\d\d:\d\d, before this"
+                            rf" {command}: a revert ended it, so it was removed \(nothing of it"
+                            rf" was deployed before\); nothing is left to {command}",
+                            str(after.value)), after.value
+    with pytest.raises(NotDeployed):
+        run(engine.destroy("dock"))  # nothing to destroy, and the trial's end is forgotten
+    with pytest.raises(NothingToConfirm, match="topology dock is not deployed on this"
+                       " machine, so no change of it awaits confirmation"):
+        run(engine.confirm_deployment("dock"))
 
 
 @pytest.mark.usefixtures("uplink", "forwarding_off", "clean_host")
@@ -251,6 +261,60 @@ def test_a_late_confirm_of_a_first_apply_says_it_was_removed(
                         r" within the window", said), said
     assert "dport 8080" in nft("list", "table", "inet", "netwright-dock")
     run(engine.destroy("dock"))
+
+
+CLOCK = r"\d\d:\d\d:\d\d"
+
+
+@pytest.mark.usefixtures("uplink", "forwarding_off", "clean_host")
+def test_a_confirm_after_the_trial_ended_says_what_ended_it_and_when(
+        engine: Engine, topo: Callable[[str], Topology], state_dir: Path) -> None:
+    """The backend's clock (netwrightd's, the lab's) ended the trial before the confirm came:
+    the confirm, a revert and a status say when it ended and what that undid, not only "not
+    deployed" ("I just applied it!"); any engine on the same state directory says it (both
+    backends make one per call), and the next apply forgets it."""
+    sh("ip route add default via 192.0.2.1 dev up0")
+    run(engine.apply(topo(DOCKER), confirm=True, confirm_seconds=5))
+    time.sleep(5.2)
+    assert [e.name for e in run(engine.end_expired_trials())] == ["dock"]  # the clock's call
+    assert "netwright-dock" not in nft("list", "tables")
+    later = Engine(state_dir, Target.host())
+    with pytest.raises(ConfirmationExpired) as late:
+        run(later.confirm_deployment("dock"))
+    assert re.fullmatch(rf"the trial of dock ended at {CLOCK}, before this confirm: nobody"
+                        r" confirmed it in time, so it was removed \(nothing of it was deployed"
+                        r" before\); apply it again and confirm within the window",
+                        str(late.value)), late.value
+    with pytest.raises(NothingToConfirm) as late_revert:
+        run(later.revert("dock"))
+    assert re.fullmatch(rf"the trial of dock ended at {CLOCK}, before this revert: nobody"
+                        r" confirmed it in time, so it was removed \(nothing of it was deployed"
+                        r" before\); nothing is left to revert", str(late_revert.value))
+    with pytest.raises(NotDeployed) as status:
+        run(later.status("dock"))
+    assert re.fullmatch(rf"topology dock is not deployed on this machine; the trial of dock"
+                        rf" ended at {CLOCK}: nobody confirmed it in time, so it was removed"
+                        r" \(nothing of it was deployed before\)", str(status.value))
+    # an update whose trial ended: the configuration from before it is back, and said so
+    run(engine.apply(topo(DOCKER), confirm=True, confirm_seconds=60))
+    run(engine.confirm_deployment("dock"))
+    assert run(engine.status("dock")).trial_ended is None  # the apply forgot the first end
+    run(engine.apply(topo(DOCKER.replace("port: 8080", "port: 8081")), confirm=True,
+                     confirm_seconds=5))
+    time.sleep(5.2)
+    run(engine.end_expired_trials())
+    with pytest.raises(ConfirmationExpired) as late:
+        run(Engine(state_dir, Target.host()).confirm_deployment("dock"))
+    assert re.fullmatch(rf"the trial of dock ended at {CLOCK}, before this confirm: nobody"
+                        r" confirmed it in time, so the previous configuration was restored;"
+                        r" apply it again and confirm within the window", str(late.value))
+    shown = parse_status(json.dumps(run(engine.status("dock")).to_json()))  # as a client
+    assert re.fullmatch(rf"  the trial of dock ended at {CLOCK}: nobody confirmed it in time,"
+                        r" so the previous configuration was restored",
+                        shown.render().splitlines()[-1]), shown.render()
+    assert "dport 8080" in nft("list", "table", "inet", "netwright-dock")
+    run(engine.destroy("dock"))
+    assert not list(state_dir.rglob("*.ended")), "destroy forgets the end too"
 
 
 @pytest.mark.usefixtures("uplink", "forwarding_off", "clean_host")
