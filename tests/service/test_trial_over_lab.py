@@ -1,0 +1,73 @@
+"""`netwright confirm` after the lab's own clock ended a trial, as an ordinary user types it.
+
+The docker example's forwarding and NAT on the lab host's uplink (the device of its default
+route) put its apply on trial; nobody confirms within the shortest window (5 s), so the lab
+removes it at the deadline. A confirm that comes afterwards said only "topology docker is not
+deployed on the lab host, so no change of it awaits confirmation" to a user who had just
+applied it: it must say when the trial ended and what that undid, as revert and status do.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from svc_cli import NETWRIGHT, as_user
+from svc_lab import PrivateLab
+from svc_polkit import USER_ALLOWED
+
+DOCKER = Path(__file__).parents[2] / "examples" / "docker-bridge.yaml"
+CLOCK = r"\d\d:\d\d:\d\d"
+REMOVED = r"nobody confirmed it in time, so it was removed \(nothing of it was deployed before\)"
+
+
+@pytest.fixture
+def lab(users: dict[str, str]) -> Iterator[PrivateLab]:
+    private = PrivateLab(USER_ALLOWED)
+    yield private
+    private.close()
+
+
+def test_a_confirm_after_the_labs_clock_ended_the_trial_says_when_and_what(
+        lab: PrivateLab) -> None:
+    design = lab.runtime / "docker-bridge.yaml"
+    shutil.copyfile(DOCKER, design)
+    design.chmod(0o644)
+
+    def netwright(*args: str) -> tuple[int, str]:
+        done = as_user(lab.user, [NETWRIGHT, *args[:1], "--lab", *args[1:]], env=lab.env)
+        lines = [line for line in done.stderr.splitlines()
+                 if "using the lab backend" not in line]
+        return done.returncode, "\n".join(lines).removeprefix("netwright: ")
+
+    code, said = netwright("apply", "--yes", "--confirm-seconds", "5", str(design))
+    assert code == 0 and "run 'netwright confirm docker' within 5 s" in said, said
+    deadline = time.monotonic() + 60  # the lab ends the trial at 5 s; a loaded machine is slow
+    while True:
+        code, said = netwright("status", "docker")
+        if code == 1 or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert re.fullmatch(rf"topology docker is not deployed on the lab host; the trial of docker"
+                        rf" ended at {CLOCK}: {REMOVED}", said), said
+
+    code, said = netwright("confirm", "docker")
+    assert code == 1 and re.fullmatch(
+        rf"the trial of docker ended at {CLOCK}, before this confirm: {REMOVED}; apply it"
+        r" again and confirm within the window", said), said
+    code, said = netwright("revert", "docker")
+    assert code == 1 and re.fullmatch(
+        rf"the trial of docker ended at {CLOCK}, before this revert: {REMOVED}; nothing is"
+        r" left to revert", said), said
+
+    # applied again and kept, the earlier trial's end is no longer spoken of
+    assert netwright("apply", "--yes", "--confirm-seconds", "60", str(design))[0] == 0
+    assert netwright("confirm", "docker")[0] == 0
+    code, said = netwright("confirm", "docker")
+    assert code == 1 and said == ("topology docker has no change awaiting confirmation on the"
+                                  " lab host"), said
+    assert netwright("destroy", "docker")[0] == 0
