@@ -10,10 +10,14 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
+import pytest
 from lab_waits import idle
 
+from netwright.gui.dialogs import trial as trial_dialog
 from netwright.gui.dialogs.trial import TrialDialog
 from netwright.gui.window.main import MainWindow
 
@@ -51,15 +55,27 @@ def applied_on_trial(window: MainWindow, tmp_path: Path, loop: asyncio.AbstractE
     return loop.run_until_complete(trial_opened(window))
 
 
+def settle(loop: asyncio.AbstractEventLoop, window: MainWindow, ended: Callable[[], bool],
+           timeout: float, why: Callable[[], object]) -> None:
+    """Run the loop until ``ended()`` and then until the window is idle, in one run: qasync
+    ends each run with a pass over Qt's events, which runs any task step then due with no
+    running loop (a status asked at that moment then failed: "no running event loop")."""
+    async def wait() -> None:
+        started = time.monotonic()
+        while not ended():
+            assert time.monotonic() - started < timeout, why()
+            await asyncio.sleep(0.05)
+        await idle(window)
+
+    loop.run_until_complete(wait())
+
+
 def test_a_first_apply_not_kept_ends_restored(window: MainWindow, own_lab: Path,
                                               tmp_path: Path,
                                               loop: asyncio.AbstractEventLoop) -> None:
     trial = applied_on_trial(window, tmp_path, loop, WINDOW)
     assert trial.state == "waiting", (trial.countdown.text(), window.log.toPlainText())
-    started = time.monotonic()
-    while trial.state != "restored":
-        assert time.monotonic() - started < WINDOW + 15, trial.countdown.text()
-        loop.run_until_complete(asyncio.sleep(0.1))
+    settle(loop, window, lambda: trial.state == "restored", WINDOW + 15, trial.countdown.text)
     # nothing was deployed before: removed, not "the previous configuration was restored"
     assert trial.countdown.text() == ("guitrial was removed: nothing of it was deployed before"
                                       " this apply.")
@@ -81,13 +97,43 @@ def test_restore_now_of_a_first_apply_logs_that_it_was_removed(
     the log says so rather than "the previous configuration was restored"."""
     trial = applied_on_trial(window, tmp_path, loop, 60)
     trial.restore_button.click()
-    started = time.monotonic()
-    while trial.state != "restored":
-        assert time.monotonic() - started < 30, (trial.countdown.text(),
-                                                 window.log.toPlainText())
-        loop.run_until_complete(asyncio.sleep(0.05))
-    loop.run_until_complete(idle(window))
+    settle(loop, window, lambda: trial.state == "restored", 30,
+           lambda: (trial.countdown.text(), window.log.toPlainText()))
     logged = window.log.toPlainText().rsplit("on trial", 1)[-1]
     assert "guitrial: removed (nothing of it was deployed before)" in logged, logged
     assert "previous configuration was restored" not in logged, logged
     assert window.deploy_label.text() == "not deployed"
+
+
+def test_a_keep_that_comes_after_the_backends_clock_ended_the_trial(
+        window: MainWindow, own_lab: Path, tmp_path: Path, loop: asyncio.AbstractEventLoop,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The designer's clock is behind the backend's (a remote netwrightd, a machine that
+    slept): Keep is clicked while the dialog still counts down, but the backend already
+    removed the topology at its deadline. The dialog and the log say that, and when, not
+    "Not kept: topology guitrial is not deployed …, so no change of it awaits confirmation"."""
+    behind = SimpleNamespace(time=lambda: time.time() - 60)  # the dialog's clock
+    monkeypatch.setattr(trial_dialog, "time", behind)
+    trial = applied_on_trial(window, tmp_path, loop, WINDOW)
+    backend = window.runner.backend
+    assert backend is not None
+    started = time.monotonic()
+    while True:  # until the backend's clock has ended the trial
+        try:
+            loop.run_until_complete(backend.status("guitrial"))
+        except Exception as exc:  # the client raises the engine's NotDeployed
+            assert type(exc).__name__ == "NotDeployed", exc
+            break
+        assert time.monotonic() - started < WINDOW + 30, "the backend did not end the trial"
+        loop.run_until_complete(asyncio.sleep(0.2))
+    assert trial.state == "waiting" and trial.keep_button.isEnabled()
+    trial.keep_button.click()
+    settle(loop, window, lambda: trial.state != "keeping", 60, window.log.toPlainText)
+    assert trial.state == "restored", (trial.countdown.text(), window.log.toPlainText())
+    assert trial.countdown.text() == ("guitrial was removed: nothing of it was deployed before"
+                                      " this apply.")
+    logged = window.log.toPlainText().rsplit("on trial", 1)[-1]
+    assert re.search(r"guitrial: too late to keep, the trial of guitrial ended at"
+                     r" \d\d:\d\d:\d\d, before this confirm: nobody confirmed it in time, so it"
+                     r" was removed \(nothing of it was deployed before\); apply it again and"
+                     r" confirm within the window", logged), logged
