@@ -58,7 +58,7 @@ async def test_apply_through_netwrightd_keeps_the_bridge_in_nm(
 
     from netwright.backend.client.client import BackendClient
     from netwright.backend.nm.errors import ConfirmationRequired
-    from netwright.backend.outcomes.errors import NothingToConfirm
+    from netwright.backend.outcomes.errors import ConfirmationExpired
 
     bus = await MessageBus(bus_address=harness.bus.address).connect()
     client = await BackendClient.attach(bus)
@@ -90,8 +90,12 @@ async def test_apply_through_netwrightd_keeps_the_bridge_in_nm(
                 break
             await asyncio.sleep(0.1)
         assert status.awaiting_confirmation is None and status.ok, status.render()
-        with pytest.raises(NothingToConfirm):
+        # a confirm that comes now is too late, and says when the daemon restored and what
+        with pytest.raises(ConfirmationExpired, match=r"^the trial of svc ended at"
+                           r" \d\d:\d\d:\d\d, before this confirm: nobody confirmed it in"
+                           " time, so the previous configuration was restored; apply it again"):
             await client.confirm("svc")
+        assert status.trial_ended is not None and "removes" not in status.trial_ended
 
         # confirmed in time: kept (NM's re-activation dropped the hand-made default route)
         harness.nm.ip("route", "replace", "default", "via", "192.0.2.1", "dev", "brs")
