@@ -6,6 +6,7 @@ release; a name outside the topology grammar never becomes a path.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from pathlib import Path
@@ -119,3 +120,25 @@ def test_a_new_engine_reuses_what_another_read_of_the_same_file(
     (state_dir / "host" / "sf.json").write_text((state_dir / "host" / "sf.json").read_text())
     again = second.store.load("sf")
     assert again is not None and again is not record and again.topology == record.topology
+
+
+def test_an_ended_trial_is_remembered_a_day_and_bounded(tmp_path: Path) -> None:
+    """How a trial ended stays in its own small file for a day: older ones are not read and
+    are removed when the next end is written; a file too big, or not one, is not read."""
+    from netwright.backend.engine import trial
+
+    now = time.time()
+    trial.remember(tmp_path / "old.ended", trial.Ended("old", True, 3, now - 2 * 86400))
+    trial.remember(tmp_path / "recent.ended", trial.Ended("recent", False, 1, now - 60,
+                                                          "reverted"))
+    assert trial.recall(tmp_path / "old.ended") is None
+    assert trial.recall(tmp_path / "recent.ended") == trial.Ended("recent", False, 1,
+                                                                  round(now - 60, 3), "reverted")
+    (tmp_path / "big.ended").write_text(json.dumps(
+        {"name": "big", "at": now, "how": "expired", "steps": 1, "pad": "x" * 5000}))
+    (tmp_path / "odd.ended").write_text(json.dumps(
+        {"name": "odd", "at": now, "how": "rm -rf", "steps": 1}))
+    assert trial.recall(tmp_path / "big.ended") is None
+    assert trial.recall(tmp_path / "odd.ended") is None
+    trial.remember(tmp_path / "new.ended", trial.Ended("new", True, 2, now))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.ended", "recent.ended"]
