@@ -10,6 +10,7 @@ again. Lenient plans only ever touch objects carrying this topology's marker.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import threading
 import time
@@ -512,7 +513,11 @@ class Engine:
         ends it (its own timer runs past the deadline), and that restores nothing.
         """
         require_root()
-        with self.store.lock(name):
+        with contextlib.ExitStack() as locked:
+            try:
+                locked.enter_context(self.store.lock(name))
+            except BusyError as busy:  # the backend's clock may be undoing it right now
+                raise self._undoing(name) or busy from None
             held = self._trial(name, "confirm")
             kept = not held.expired()
             if kept and held.checkpoint is not None:
@@ -537,6 +542,23 @@ class Engine:
         undone = undone_words(name, result.removed, len(result.plan.steps),
                               why=f"confirmed {after} s too late")
         raise ConfirmationExpired(f"{undone}; apply again and confirm within the window")
+
+    def _undoing(self, name: str) -> ConfirmationExpired | None:
+        """A confirm that finds ``name`` locked after the end of its trial's window: the
+        backend's clock is undoing it (a Keep in the last second, on a clock behind), which
+        "being applied or destroyed by another process" did not say."""
+        held = self.awaiting_confirmation(name)
+        if held is None:  # it is over, the lock not yet released
+            over = self.ended_trial(name)
+            if over is None or over.how != "expired":
+                return None
+            said = trial_over_words(name, over.to_json(), "confirm")
+        elif held.expired():
+            ended = {**held.to_json(), "at": held.deadline, "how": "expired"}
+            said = trial_over_words(name, ended, "confirm", undoing=True)
+        else:
+            return None
+        return ConfirmationExpired(f"{said}; apply it again and confirm within the window")
 
     async def revert(self, name: str, *, progress: Progress | None = None,
                      how: str = "reverted") -> ApplyResult:

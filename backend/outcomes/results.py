@@ -148,30 +148,27 @@ def trial_end_pending(awaiting: dict[str, Any]) -> str:
     return f"{what} could not be {done} yet{aside}"
 
 
-def trial_end_done(awaiting: dict[str, Any]) -> str:
-    """``trial_end_words`` once it happened: "it was removed (nothing of it was deployed
-    before)", "the previous configuration was restored"."""
-    what, done, aside = _trial_end(awaiting)
-    return f"{what} was {done}{aside}"
-
-
 ENDED_HOWS = {"expired": "nobody confirmed it in time", "reverted": "a revert ended it"}
 """How a trial ended undone (``Status.trial_ended``'s ``how``), in words."""
 
 
-def trial_over_words(name: str, ended: dict[str, Any], before: str = "") -> str:
+def trial_over_words(name: str, ended: dict[str, Any], before: str = "", *,
+                     undoing: bool = False) -> str:
     """What ended the trial of ``name`` and when, and what that undid, for a confirm, revert
     or status that comes after it: "the trial of docker ended at 00:41:07, before this
     confirm: nobody confirmed it in time, so it was removed (nothing of it was deployed
     before)". ``ended``: ``Status.trial_ended`` (a Unix ``at``, ``how``, ``removes``);
-    ``before``: the command that came too late, if one did."""
+    ``before``: the command that came too late, if one did; ``undoing``: the end is being
+    undone right now ("so it is being removed")."""
     at = float(ended.get("at") or 0.0)
     when = time.strftime("%H:%M:%S", time.localtime(at))
     if time.localtime(at)[:3] != time.localtime()[:3]:
         when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(at))
     how = ENDED_HOWS.get(str(ended.get("how")), ENDED_HOWS["expired"])
     after = f", before this {before}" if before else ""
-    return f"the trial of {name} ended at {when}{after}: {how}, so {trial_end_done(ended)}"
+    what, done, aside = _trial_end(ended)
+    tense = "is being" if undoing else "was"
+    return f"the trial of {name} ended at {when}{after}: {how}, so {what} {tense} {done}{aside}"
 
 
 def _trial_end(awaiting: dict[str, Any]) -> tuple[str, str, str]:

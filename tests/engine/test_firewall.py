@@ -276,6 +276,13 @@ def test_a_confirm_after_the_trial_ended_says_what_ended_it_and_when(
     sh("ip route add default via 192.0.2.1 dev up0")
     run(engine.apply(topo(DOCKER), confirm=True, confirm_seconds=5))
     time.sleep(5.2)
+    clock = Engine(state_dir, Target.host())  # its revert holds the lock meanwhile
+    with clock.store.lock("dock"), pytest.raises(ConfirmationExpired) as undoing:
+        run(engine.confirm_deployment("dock"))
+    assert re.fullmatch(rf"the trial of dock ended at {CLOCK}, before this confirm: nobody"
+                        r" confirmed it in time, so it is being removed \(nothing of it was"
+                        r" deployed before\); apply it again and confirm within the window",
+                        str(undoing.value)), undoing.value  # not "being applied by another …"
     assert [e.name for e in run(engine.end_expired_trials())] == ["dock"]  # the clock's call
     assert "netwright-dock" not in nft("list", "tables")
     later = Engine(state_dir, Target.host())
