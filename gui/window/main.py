@@ -95,6 +95,7 @@ from netwright.gui.model.duplicate import (
     follow_addresses,
     made_short,
     paste_words,
+    pasted_tops,
     pasted_what,
     with_far_ends,
 )
@@ -710,7 +711,8 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         edits = fresh_addresses(edits, snapshot, self.host_facts)
         edits = follow_addresses(edits, fragment.get("interfaces") or {}, renames, far_ends)
         edits, new_macs = fresh_macs(edits, snapshot)
-        self.push(PasteCommand(self.document, keys, edits, self._selection()))
+        self.push(PasteCommand(self.document, keys, edits, self._selection(),
+                               pasted_tops(fragment, renames, far_ends)))
         show_made(self, keys)
         say_made(self, paste_words(fragment, renames, far_ends) + mac_words(new_macs),
                  made_short("Pasted", pasted_what(fragment, renames, far_ends), far_ends,
