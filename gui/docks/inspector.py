@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,7 +35,7 @@ from netwright.gui.docks.host_panel import HostFactsPanel
 from netwright.gui.docks.lease_views import LeasePanel
 from netwright.gui.docks.packet_panel import PacketPanel, PortFirewallPanel
 from netwright.gui.docks.rows_table import CellTable
-from netwright.gui.docks.scroll_into_view import scroll_into_view
+from netwright.gui.docks.scroll_into_view import keep_in_view, scroll_into_view
 from netwright.gui.docks.wheel_guard import wheel_scrolls_page
 from netwright.gui.model.commands import RenameCommand, SetFieldCommand
 from netwright.gui.model.document import DELETE, Edit, TopologyDocument
@@ -443,7 +443,7 @@ class Inspector(QWidget):
         label.setText(message or "")
         label.setVisible(bool(message))
         if message:  # a long form scrolls: the sentence must be where the user looks
-            QTimer.singleShot(0, lambda: scroll_into_view(label))
+            keep_in_view(label)
 
     # -- committing -----------------------------------------------------------------------
 
