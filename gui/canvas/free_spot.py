@@ -2,7 +2,8 @@
 
 Items added at the view's centre landed on top of each other. A new item now goes to the
 free spot closest to a point (the view's centre, or the selected item), searched on the
-snap grid in growing rings, so nothing already drawn is covered.
+snap grid in growing rings, so nothing already drawn is covered. Items that cover others
+(a copy, boxes let go on top of another) are moved by ``clear_offset`` the same way.
 """
 
 from __future__ import annotations
@@ -60,3 +61,17 @@ def free_spot(occupied: Iterable[QRectF], near: QPointF, kind: str, step: float,
             if not any(box.intersects(rect) for rect in taken):
                 return point
     return origin
+
+
+def clear_offset(occupied: Iterable[QRectF], group: QRectF, step: float,
+                 near: QPointF | None = None) -> QPointF:
+    """How far to move items covering ``group`` so they cover none of ``occupied``: to the
+    free grid point nearest ``near`` (by default where they are), in whole steps.
+
+    >>> clear_offset([QRectF(0, 0, 100, 100)], QRectF(80, 0, 100, 100), 20.0).x() > 0
+    True
+    """
+    centre = group.center()
+    spot = free_spot(occupied, centre if near is None else near, "", step, group.size()) - centre
+    # whole steps, so items on the grid stay on it (half a step at most: inside the GAP)
+    return QPointF(round(spot.x() / step) * step, round(spot.y() / step) * step)

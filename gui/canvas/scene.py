@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from netwright.backend.topology.problems import Problem
+from netwright.gui.canvas.free_spot import clear_offset
 from netwright.gui.canvas.graph_layout import LayoutUnavailableError, dot_positions
 from netwright.gui.canvas.items import (
     BoxItem,
@@ -615,8 +616,11 @@ class TopologyScene(QGraphicsScene):
             self._finish_port_drag(event.scenePos())
         self._report_moves()
         dropped = self._device_dropped_on_box(event.scenePos())
+        cleared = self._clear_of_others() if dropped is None and self._dragging else {}
         self._press_positions = {}
         super().mouseReleaseEvent(event)
+        if cleared:  # the same drag id: one undo step with the move
+            self.nodes_moved.emit(self._drag_id, cleared)
         if event.buttons() == Qt.MouseButton.NoButton:
             self._dragging = False
             self._settle()
@@ -644,6 +648,27 @@ class TopologyScene(QGraphicsScene):
         if target is None or target == snapshot.container_of(key):
             return None
         return key, target, self.snapped(pos)
+
+    def _clear_of_others(self) -> dict[str, tuple[float, float]]:
+        """Where the items just dragged go when a namespace or bridge box among them was let
+        go on top of another item (it stayed there, the two drawn over each other): all of
+        them together, by whole grid steps, to the free spot nearest where they were let go
+        (``clear_offset``). Empty when they cover nothing. An interface dragged alone onto
+        a box goes into it instead (``_device_dropped_on_box``)."""
+        moved = {key: item for key, start in self._press_positions.items()
+                 if (item := self.nodes.get(key)) is not None and item.pos() != start}
+        if not any(isinstance(item, BoxItem) for item in moved.values()):
+            return {}
+        others = self._node_rects()
+        mine = [others.pop(key) for key in moved]
+        if not any(rect.intersects(other) for rect in mine for other in others.values()):
+            return {}
+        group = QRectF()
+        for rect in mine:
+            group = group.united(rect)
+        offset = clear_offset(others.values(), group, GRID)
+        return {key: (item.x() + offset.x(), item.y() + offset.y())
+                for key, item in moved.items()}
 
     def _settle(self) -> None:
         """After a gesture, every item stands where the document says: a move that did not

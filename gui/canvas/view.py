@@ -30,6 +30,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from netwright.gui.canvas.focus_ring import FocusRing
+from netwright.gui.canvas.reveal import reveal_scroll
 from netwright.gui.canvas.scene import GRID, TopologyScene
 
 MIN_ZOOM = 0.05
@@ -151,6 +152,20 @@ class CanvasView(QGraphicsView):
             self.centerOn(rect.center())
         self._zoom_changed()
         self._fitted = (self.zoom(), self._centre())
+
+    def reveal(self, made: QRectF, margin: int) -> None:
+        """Scroll, at the same zoom, so ``made`` (a scene rectangle: a copy just placed)
+        shows whole, keeping as much of the drawing in view as that allows (``reveal``)."""
+        drawing = QRectF(made)
+        for node in self.topology_scene.nodes.values():
+            drawing = drawing.united(node.sceneBoundingRect())
+        to_viewport = self.viewportTransform()
+        shown, whole = to_viewport.mapRect(made), to_viewport.mapRect(drawing)
+        size = self.viewport().size()
+        self.pan_by(round(reveal_scroll(size.width(), (shown.left(), shown.right()),
+                                        (whole.left(), whole.right()), margin)),
+                    round(reveal_scroll(size.height(), (shown.top(), shown.bottom()),
+                                        (whole.top(), whole.bottom()), margin)))
 
     def centre_on_key(self, key: str) -> bool:
         item = self.topology_scene.item_for(key)
