@@ -25,6 +25,7 @@ from dbus_fast.errors import DBusError
 
 from netwright.backend.count_words import counted
 from netwright.backend.engine import Target, default_state_dir
+from netwright.backend.kernel.open_files import runs_in
 from netwright.backend.service import names
 from netwright.backend.service.authority import Authority, LabAuthority, PolkitAuthority
 from netwright.backend.service.callers import Callers
@@ -125,6 +126,7 @@ async def serve(args: argparse.Namespace) -> int:
     received.extend(getattr(args, "stop_requested", None) or [])  # before the loop ran
     if received:
         stop.set()
+    runs_in("lab" if args.lab_inner else "netwrightd")  # whose limit a TooManyFiles names
     bus = await connect(args.bus, inside_user_namespace=args.lab_inner)
     if args.lab_inner:
         from netwright.backend.service.lab import prepare_inner

@@ -16,8 +16,10 @@ import resource
 
 from svc_callers import run_client
 from svc_polkit import USER_ALLOWED
+from svc_topologies import SEED
 
-from netwright.backend.kernel.descriptors import CAPTURE_NEEDS, OWN
+from netwright.backend.kernel.descriptors import CAPTURE_NEEDS, OWN, check_needs
+from netwright.backend.topology import parse_topology
 
 #: The descriptors the daemon keeps for itself (OWN) and two captures' worth.
 LIMIT = OWN + 2 * CAPTURE_NEEDS
@@ -56,8 +58,40 @@ def test_a_capture_beyond_the_open_files_left_is_refused(running, system_bus) ->
     assert value, (outcome, running.log()[-3000:])
     assert value["third"] == (
         f"TooManyFiles: a capture on mv1 of topology seed holds up to {CAPTURE_NEEDS} open"
-        " files, and the operations running now beside it (applies, destroys, checks,"
-        " captures or statuses of large topologies) hold up to"
-        f" {2 * CAPTURE_NEEDS} of the {LIMIT} this process may open: try again when they"
-        " have ended, or raise that limit (LimitNOFILE= in netwrightd's systemd unit)"), value
+        " files, and the operations running now beside it in netwrightd (applies, destroys,"
+        " checks, captures or statuses of large topologies) hold up to"
+        f" {2 * CAPTURE_NEEDS} of the {LIMIT} it may open: try again when they have ended,"
+        " or raise LimitNOFILE= in netwrightd's systemd unit ('systemctl edit netwrightd')"
+        " and restart it"), value
     assert value["again"] == "stopped", value
+
+
+def test_a_check_beyond_netwrightds_hard_limit_names_its_unit_and_nothing_to_split(
+        running, system_bus) -> None:
+    """The refusal said "or split the topology" for every operation: a check (as a capture,
+    a status or a destroy) is of what is deployed, which nobody splits. netwrightd's is
+    raised in its unit."""
+    assert running.started is not None
+    pid = running.started.pid
+    seed = parse_topology(SEED)
+    needed = check_needs(len(seed.namespaces))
+    run_client(USER_ALLOWED, system_bus, "await client.apply(seed)")
+    try:
+        resource.prlimit(pid, resource.RLIMIT_NOFILE, (needed - 1, needed - 1))
+        outcome = run_client(USER_ALLOWED, system_bus, """
+try:
+    await client.check('seed', timeout=0.5)
+    return 'checked'
+except Exception as exc:
+    return f'{type(exc).__name__}: {exc}'
+""")
+    finally:
+        running.stop()
+        running.ensure()
+        run_client(USER_ALLOWED, system_bus, "await client.destroy('seed')")
+    assert outcome.get("value") == (
+        f"TooManyFiles: topology seed has {len(seed.namespaces)} namespaces: checking it"
+        f" holds up to {needed} open files, and netwrightd may open only {needed - 1} (its"
+        f" hard limit; it keeps {OWN} of them for itself): raise LimitNOFILE= in"
+        " netwrightd's systemd unit ('systemctl edit netwrightd') and restart it"), (
+            outcome, running.log()[-3000:])
