@@ -5,32 +5,20 @@ starts."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from netwright.backend.capture.output import CaptureFileExistsError, CaptureOutput
 from netwright.backend.cli.main import main
-from netwright.backend.engine import Engine, Target
-from netwright.backend.topology import parse_topology
 from tests.checks.test_lab_outside_default import VETH
 from tests.tools.pcap_reader import frames
 
 PCAPNG_MAGIC = b"\x0a\x0d\x0d\x0a"
-
-
-@pytest.fixture
-def state(tmp_path: Path) -> Iterator[str]:
-    engine = Engine(tmp_path / "state", Target.host())
-    asyncio.run(engine.apply(parse_topology(VETH)))
-    yield str(tmp_path / "state")
-    asyncio.run(engine.destroy("pair"))
 
 
 def capture(state: str, interface: str, out: Path, *more: str) -> int:

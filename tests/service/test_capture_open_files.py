@@ -12,7 +12,9 @@ once lowered is raised only with CAP_SYS_RESOURCE).
 
 from __future__ import annotations
 
+import os
 import resource
+import time
 
 from svc_callers import run_client
 from svc_polkit import USER_ALLOWED
@@ -95,3 +97,39 @@ except Exception as exc:
         f" hard limit; it keeps {OWN} of them for itself): raise LimitNOFILE= in"
         " netwrightd's systemd unit ('systemctl edit netwrightd') and restart it"), (
             outcome, running.log()[-3000:])
+
+
+CANCELLED_AT_ONCE = """
+import os
+fd = os.open('/dev/null', os.O_WRONLY)
+ends = []
+for _ in range(5):
+    job = await client.start_capture('seed', 'mv1', fd)
+    await client.cancel(job)
+    ends.append((await client.wait_capture(job))['ended'])
+return ends
+"""
+
+
+def test_captures_cancelled_right_after_they_start_give_back_their_files(
+        running, system_bus) -> None:
+    """Room for one capture: five cancelled as soon as they have started leave the daemon's
+    descriptors as they were and its room free (the next is admitted, not TooManyFiles).
+    A job whose task ends before it records is tested in tests/capture/test_capture_job.py."""
+    assert running.started is not None
+    pid = running.started.pid
+    run_client(USER_ALLOWED, system_bus, "await client.apply(seed)")
+    try:
+        resource.prlimit(pid, resource.RLIMIT_NOFILE, (OWN + CAPTURE_NEEDS,) * 2)
+        before = sorted(os.listdir(f"/proc/{pid}/fd"))
+        outcome = run_client(USER_ALLOWED, system_bus, CANCELLED_AT_ONCE)
+        deadline = time.monotonic() + 5
+        while (after := sorted(os.listdir(f"/proc/{pid}/fd"))) != before \
+                and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        running.stop()
+        running.ensure()
+        run_client(USER_ALLOWED, system_bus, "await client.destroy('seed')")
+    assert outcome.get("value") == ["stopped"] * 5, (outcome, running.log()[-3000:])
+    assert after == before
