@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from contextvars import ContextVar
 from typing import Literal
 
 from netwright.backend.kernel.descriptors import (
@@ -46,6 +47,22 @@ _RAISE: dict[Place, str] = {
 _place: list[Place] = ["command"]  # one process, one place: said once when it starts
 
 
+#: What a refusal calls the operation instead of its topology's words (``refused_as``).
+_CALLED: ContextVar[str | None] = ContextVar("open_files_called", default=None)
+
+
+@contextlib.contextmanager
+def refused_as(doing: str) -> Iterator[None]:
+    """Within the block, a refusal names what is refused ``doing`` (a sentence's beginning),
+    and advises no splitting: for an operation on what the user never named, such as the
+    lab's own network (topology nwlab), which only the lab decides."""
+    token = _CALLED.set(doing)
+    try:
+        yield
+    finally:
+        _CALLED.reset(token)
+
+
 def runs_in(place: Place) -> None:
     """Say where this process runs (netwrightd says "netwrightd" or "lab" when it starts), so
     that a refusal names the limit that applies and how its owner raises it."""
@@ -62,7 +79,12 @@ def open_files_for(name: str, namespaces: int, doing: str, needed: int | None = 
     deployed (a plan, an apply), which a refusal may advise splitting; a deployed topology
     must be destroyed, checked or read as it is."""
     needed = apply_needs(namespaces) if needed is None else needed
-    with open_files_held(f"topology {name} has {namespaces:,} namespaces: {doing}", needed,
+    called = _CALLED.get()
+    if called is not None:
+        doing, divisible = called, False
+    else:
+        doing = f"topology {name} has {namespaces:,} namespaces: {doing}"
+    with open_files_held(doing, needed,
                          smaller="split the topology into smaller ones" if divisible else ""):
         yield
 

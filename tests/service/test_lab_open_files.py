@@ -58,3 +58,21 @@ def test_a_check_beyond_the_labs_limit_names_the_users_limit(lab: PrivateLab) ->
         " the lab has ('ulimit -Hn'; nofile in /etc/security/limits.conf, or"
         " DefaultLimitNOFILE= of your systemd user manager), then 'netwright lab stop' (what"
         " it holds goes) so that the next lab starts with it"), outcome
+
+
+def test_a_lab_whose_own_network_does_not_fit_says_so_in_a_sentence(lab: PrivateLab) -> None:
+    """Under a limit too small for the lab's own network (its host, router and outside), the
+    lab ended with a traceback whose last line the client showed: a class path, "topology
+    nwlab" the user never named, and advice to split it."""
+    limit = apply_needs(3) + OWN - 1
+    outcome = run_client(USER_ALLOWED, NO_SYSTEM_BUS, "return 1", which="lab", env=lab.env,
+                         open_files=limit)
+    assert outcome == {
+        "raised": "BackendUnavailableError",
+        "message": "the lab's own network (3 namespaces: its host, its router, the outside)"
+        f" holds up to {apply_needs(3)} open files, and the lab may open only {limit} (its"
+        f" hard limit; it keeps {OWN} of them for itself): have root raise your own limit,"
+        " which the lab has ('ulimit -Hn'; nofile in /etc/security/limits.conf, or"
+        " DefaultLimitNOFILE= of your systemd user manager), then 'netwright lab stop' (what"
+        " it holds goes) so that the next lab starts with it"}, outcome
+    assert "Traceback" not in (lab.directory / "lab.log").read_text()
