@@ -26,7 +26,8 @@ def sigterm_as_ctrl_c() -> Iterator[None]:
     >>> with sigterm_as_ctrl_c():
     ...     run_the_capture()   # `timeout 10 …` ends it as Ctrl+C does
     """
-    if threading.current_thread() is not threading.main_thread():
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGTERM) is signal.SIG_IGN):  # its starter ignores it
         yield
         return
     previous = signal.signal(signal.SIGTERM, _as_sigint)
