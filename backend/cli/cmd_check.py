@@ -270,6 +270,15 @@ def run_locally(main: Callable[[], Coroutine[Any, Any, CheckResult]], doing: str
 
 
 def run_check_command(args: argparse.Namespace) -> int:
+    """`netwright check`; SIGTERM (``timeout``, ``kill``) ends it as Ctrl+C does: said, exit
+    130, the backend's job cancelled (it ended Python silently, mid progress line)."""
+    from netwright.backend.cli.stop_signal import sigterm_as_ctrl_c
+
+    with sigterm_as_ctrl_c():
+        return _run_check(args)
+
+
+def _run_check(args: argparse.Namespace) -> int:
     from netwright.backend.checks.run import CheckOptions, run_check
 
     if args.host:

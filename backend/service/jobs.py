@@ -169,6 +169,7 @@ class Jobs:
                 check.cancel.request(f"job {job.id} ({operation}) changes topology {topology}")
             self._changes[topology] = job
         job.task = asyncio.create_task(self._run(job, work, stopping), name=job.id)
+        job.task.add_done_callback(lambda _task: self._never_ran(job))
         log.info("job %s: %s of topology %s started for uid %d", job.id, operation, topology,
                  owner.uid)
         if not quiet:
@@ -196,6 +197,8 @@ class Jobs:
             job.failure = exc
             self._finish(job, error_name_for(exc), str(exc), error_detail(exc))
         except asyncio.CancelledError:
+            # what runs in a thread of its own (a capture's recording) stops with its flag
+            job.cancel.request("its task was cancelled (netwrightd is stopping)")
             failure = incident(RuntimeError("job task cancelled"), f"running job {job.id}")
             job.failure = failure
             self._finish(job, error_name_for(failure), str(failure), "")
@@ -219,6 +222,15 @@ class Jobs:
             return await work(progress, job.cancel)
         finally:
             await watch.stop()
+
+    def _never_ran(self, job: Job) -> None:
+        """A task cancelled before its first step (asyncio.run cancels what is left at
+        shutdown) never runs ``_run``: end its job here, or it stays running for ever."""
+        if self.find(job.id) is job:
+            failure = incident(RuntimeError("job task cancelled before it began"),
+                               f"starting job {job.id}")
+            job.failure = failure
+            self._finish(job, error_name_for(failure), str(failure), "")
 
     def _finish(self, job: Job, error: str, message: str, data: str) -> None:
         if self._changes.get(job.topology) is job:

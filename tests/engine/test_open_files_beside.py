@@ -121,12 +121,12 @@ def test_plan_check_and_recovery_beside_a_large_apply_are_admitted(tmp_path: Pat
     assert done.returncode == 0, done.stderr[-3000:]
     seen = json.loads(done.stdout)
     assert seen["first"] == "applied", seen
-    beside = "the operations running now beside it (applies, destroys, checks, captures or" \
-        " statuses of large topologies) hold up to 208 of the 372"
+    beside = "the operations running now beside it in this command (applies, destroys," \
+        " checks, captures or statuses of large topologies) hold up to 208 of the 372"
     assert seen["plan"] == ("TooManyFiles: topology ofc has 3 namespaces: planning it holds"
-                            f" up to 134 open files, and {beside} this process may open:"
-                            " try again when they have ended, or raise that limit"
-                            " (LimitNOFILE= in netwrightd's systemd unit)"), seen
+                            f" up to 134 open files, and {beside} it may open: try again"
+                            " when they have ended, or raise it as root before the command"
+                            " ('ulimit -Hn N')"), seen
     assert seen["check"].startswith("TooManyFiles: topology ofc has 3 namespaces: checking it"
                                     f" holds up to 148 open files, and {beside}"), seen
     assert seen["recover"].startswith(

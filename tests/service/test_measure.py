@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 from svc_callers import run_client
 from svc_cli import NETWRIGHT, as_user, as_user_background
 from svc_polkit import USER_ALLOWED
@@ -127,13 +128,16 @@ def _measure_command(system_bus: str) -> Iterator[subprocess.Popen[str]]:
         run_client(USER_ALLOWED, system_bus, "await client.destroy('thru')")
 
 
-def test_ctrl_c_cancels_the_commands_measurement(running, system_bus) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_ctrl_c_cancels_the_commands_measurement(running, system_bus,
+                                                 stop: signal.Signals) -> None:
     """SIGINT to `netwright measure` of 30 s cancels the backend's job: both iperf3 processes
-    end within seconds, the command says so and exits 130."""
+    end within seconds, the command says so and exits 130. SIGTERM (`timeout`, `kill`) does
+    the same: it ended the command silently, leaving the backend to notice its departure."""
     with _measure_command(system_bus) as command:
         time.sleep(0.5)  # sending
         interrupted = time.monotonic()
-        command.send_signal(signal.SIGINT)
+        command.send_signal(stop)
         _out, err = command.communicate(timeout=15)
         took = time.monotonic() - interrupted
         left = _iperf3_once(0, 2)
