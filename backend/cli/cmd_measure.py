@@ -94,8 +94,7 @@ def _local(args: argparse.Namespace, name: str) -> MeasureResult:
 
 
 def _via_backend(args: argparse.Namespace, name: str) -> MeasureResult:
-    import asyncio
-
+    from netwright.backend.cli.stop_signal import run
     from netwright.backend.cli.terminal import say_if_lab
     from netwright.backend.client.connecting import connect
     from netwright.backend.measure.result import MeasureResult
@@ -112,7 +111,7 @@ def _via_backend(args: argparse.Namespace, name: str) -> MeasureResult:
             client.close()
         return MeasureResult.from_json(data)
 
-    return asyncio.run(ask())
+    return run(ask())  # a stop signal cancels it as Ctrl+C does, SIGINT ignored or not
 
 
 async def _as_job(client: Any, name: str, args: argparse.Namespace) -> dict[str, Any]:
