@@ -3,7 +3,10 @@
 A job runs in its own task, detached from the call that started it: a client that
 disconnects does not stop a change half-way; the engine finishes the apply or rolls it back
 (a reader is cancelled instead, see below: nobody is left to read it). On
-SIGTERM the daemon cancels every job (the engine rolls back what it did) and waits for them.
+SIGTERM the daemon cancels every job (the engine rolls back what it did) and waits for them;
+from then on no job starts (BackendStoppingError): a call still in flight then (polkit
+waiting on a password) would start one that the end of the daemon's loop cancels half-way,
+for the next netwrightd's recovery to finish.
 
 Changes (apply, destroy, revert) hold their topology: a second change is Busy. Checks only
 read, so they never hold it: an Apply or Destroy cancels the checks of its topology and
@@ -30,6 +33,8 @@ from typing import Literal, Protocol
 
 from netwright.backend.outcomes.errors import BusyError
 from netwright.backend.service.errors import (
+    STOPPING_SENTENCE,
+    BackendStoppingError,
     JobNotFoundError,
     error_detail,
     error_name_for,
@@ -119,6 +124,7 @@ class Jobs:
         # Ids stay unique across daemon restarts, so a client never mistakes an old job's
         # signals for a new one's.
         self._run_token = secrets.token_hex(3)
+        self._stopping = False  # shutdown has begun: no job starts any more
 
     def find(self, job_id: str) -> Job | None:
         if job_id in self._checks:
@@ -141,7 +147,12 @@ class Jobs:
 
     def start(self, topology: str, operation: Operation, action: str, work: Work,
               owner: Owner, *, quiet: bool = False) -> Job:
-        """Start ``work`` as a job, or raise BusyError (see the module's rules)."""
+        """Start ``work`` as a job, or raise BusyError (see the module's rules), or
+        BackendStoppingError once shutdown has begun."""
+        if self._stopping:
+            log.info("not starting the %s of topology %s for uid %d: netwrightd is stopping",
+                     operation, topology, owner.uid)
+            raise BackendStoppingError(STOPPING_SENTENCE)
         change = self._changes.get(topology)
         if change is not None:
             raise BusyError(
@@ -242,7 +253,9 @@ class Jobs:
             self._listener.job_finished(job, error, message, data)
 
     async def shutdown(self, timeout: float) -> None:
-        """Cancel every job (the engine rolls back) and wait up to ``timeout`` seconds."""
+        """Start no job from now on; cancel every job (the engine rolls back) and wait up
+        to ``timeout`` seconds."""
+        self._stopping = True
         tasks = [job.task for job in self.running() if job.task is not None]
         for job in self.running():
             log.info("job %s: cancelled by shutdown; rolling back", job.id)

@@ -38,7 +38,8 @@ from netwright.gui.model.wording import designer_fix, designer_message
 from netwright.gui.window.trial_actions import reverted_words
 
 #: Errors (by class name, as the client raises them) that refuse a whole call.
-CALL_REFUSALS = frozenset({"NotAuthorizedError", "BusyError", "OutdatedBackendError"})
+CALL_REFUSALS = frozenset({"NotAuthorizedError", "BusyError", "OutdatedBackendError",
+                           "BackendStoppingError"})
 
 if TYPE_CHECKING:
     from netwright.gui.window.parts import WindowBase as _Base
