@@ -29,16 +29,28 @@ def clip_line(line: QLineF, rect: QRectF) -> tuple[float, float] | None:
 
 
 def crossed(path: QPainterPath, boxes: Sequence[QRectF]) -> list[QRectF]:
-    """The boxes that ``path`` runs through (its ends may touch them: a port on a border)."""
+    """The boxes that ``path`` runs through (its ends may touch them: a port on a border).
+
+    Each of the curve's pieces is clipped only against boxes its own bounding box meets: a
+    long diagonal wire's bounding box holds most of a large design's boxes, and clipping
+    all 32 pieces against each (300 namespaces on one bridge: 930,000 clips) took seconds
+    to open such a file."""
     points = [path.pointAtPercent(i / SAMPLES) for i in range(SAMPLES + 1)]
-    area = path.controlPointRect()
+    pieces = [((a.x(), a.y()), (b.x(), b.y())) for a, b in pairwise(points)]
+    spans = [(min(a[0], b[0]), max(a[0], b[0]), min(a[1], b[1]), max(a[1], b[1]))
+             for a, b in pieces]
+    area = path.controlPointRect().adjusted(-1, -1, 1, 1)
     hit = []
     for box in boxes:
-        if not box.intersects(area.adjusted(-1, -1, 1, 1)):
+        if not box.intersects(area):
             continue
-        inner = box.adjusted(2, 2, -2, -2)  # touching the border is not crossing
-        for a, b in pairwise(points):
-            if clip_line(QLineF(a, b), inner) is not None:
+        # touching the border is not crossing
+        left, top, right, bottom = box.left() + 2, box.top() + 2, box.right() - 2, \
+            box.bottom() - 2
+        for (a, b), (x0, x1, y0, y1) in zip(pieces, spans, strict=True):
+            if x1 < left or x0 > right or y1 < top or y0 > bottom:
+                continue
+            if clip_segment(a, b, (left, top, right, bottom)) is not None:
                 hit.append(box)
                 break
     return hit
