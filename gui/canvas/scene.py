@@ -650,14 +650,15 @@ class TopologyScene(QGraphicsScene):
         return key, target, self.snapped(pos)
 
     def _clear_of_others(self) -> dict[str, tuple[float, float]]:
-        """Where the items just dragged go when a namespace or bridge box among them was let
-        go on top of another item (it stayed there, the two drawn over each other): all of
-        them together, by whole grid steps, to the free spot nearest where they were let go
-        (``clear_offset``). Empty when they cover nothing. An interface dragged alone onto
-        a box goes into it instead (``_device_dropped_on_box``)."""
+        """Where the items just dragged go when one of them was let go on top of another
+        item (it stayed there, the two drawn over each other): all of them together, by
+        whole grid steps, to the free spot nearest where they were let go
+        (``clear_offset``). Empty when they cover nothing. Any item: a host NIC let go on
+        another NIC covered it as a box did. An interface dragged alone onto a box goes into
+        it instead (``_device_dropped_on_box``)."""
         moved = {key: item for key, start in self._press_positions.items()
                  if (item := self.nodes.get(key)) is not None and item.pos() != start}
-        if not any(isinstance(item, BoxItem) for item in moved.values()):
+        if not moved:
             return {}
         others = self._node_rects()
         mine = [others.pop(key) for key in moved]
