@@ -195,3 +195,21 @@ def test_the_end_of_a_first_apply_is_said_in_the_cli_s_words(  # type: ignore[no
     # Restore now: what 'netwright revert' prints
     report_restored("guitrial", undone, False, removed=True)
     assert capsys.readouterr().out.strip() == logged[1]
+
+
+def test_a_first_apply_whose_end_is_not_known_is_not_said_restored(window) -> None:  # type: ignore[no-untyped-def]
+    """The status asked after the deadline failed: of a first apply the dialog and the log
+    said "whether the previous configuration of guitrial was restored is not known"; there
+    was none, the backend removes it (``trial_end_words`` in the past)."""
+    window.show_trial("guitrial", {"deadline": time.time() - 1, "reason": REASON,
+                                   "removes": True})
+    dialog = window.trial_dialog
+    assert dialog is not None and dialog.state == "restoring"
+    window.trial_status_failed("guitrial", "no answer")
+    assert dialog.state == "failed"
+    said = dialog.countdown.text()
+    assert said.startswith("Time is up, but whether guitrial was removed (nothing of it was"
+                           " deployed before) is not known: asking the backend for its status"
+                           " failed (no answer)."), said
+    assert "previous configuration" not in said, said
+    assert window.log.toPlainText().splitlines()[-1] == f"guitrial: {said}"
