@@ -7,7 +7,7 @@ are shown whole, and of the ways to do that the scroll is the smallest that also
 drawing's near edge (left, top) in view, with the margin both sides when there is room for
 it, an equal share of what room there is when not; when the two do not fit together, the
 made items go just inside the far edge. Pure arithmetic in viewport pixels; the canvas view
-applies it (``CanvasView.reveal``).
+applies it (``CanvasView.reveal``), to a copy and to what Undo, Redo or a zoom selects.
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from netwright.backend.topology.problems import Problem
-from netwright.gui.canvas.free_spot import clear_offset
+from netwright.gui.canvas.free_spot import clear_ahead, clear_offset
 from netwright.gui.canvas.graph_layout import LayoutUnavailableError, dot_positions
 from netwright.gui.canvas.items import (
     BoxItem,
@@ -650,25 +650,35 @@ class TopologyScene(QGraphicsScene):
         return key, target, self.snapped(pos)
 
     def _clear_of_others(self) -> dict[str, tuple[float, float]]:
-        """Where the items just dragged go when a namespace or bridge box among them was let
-        go on top of another item (it stayed there, the two drawn over each other): all of
-        them together, by whole grid steps, to the free spot nearest where they were let go
-        (``clear_offset``). Empty when they cover nothing. An interface dragged alone onto
-        a box goes into it instead (``_device_dropped_on_box``)."""
-        moved = {key: item for key, start in self._press_positions.items()
+        """Where the items just dragged go when one of them was let go on top of another
+        item (it stayed there, the two drawn over each other): all of them together, by
+        whole grid steps, to the free spot nearest where they were let go
+        (``clear_offset``). Empty when they cover nothing. Any item: a host NIC let go on
+        another NIC covered it as a box did. An interface dragged alone onto a box goes into
+        it instead (``_device_dropped_on_box``)."""
+        moved = {key: (item.x(), item.y()) for key, start in self._press_positions.items()
                  if (item := self.nodes.get(key)) is not None and item.pos() != start}
-        if not any(isinstance(item, BoxItem) for item in moved.values()):
+        covering = self._covering(moved)
+        if covering is None:
             return {}
+        offset = clear_offset(covering[0], covering[1], GRID)
+        return {key: (x + offset.x(), y + offset.y()) for key, (x, y) in moved.items()}
+
+    def _covering(self, moves: dict[str, tuple[float, float]]
+                  ) -> tuple[list[QRectF], QRectF] | None:
+        """The other items' boxes and the one around the items ``moves`` puts (key: its new
+        position) when, there, they cover another item; None when they cover nothing."""
         others = self._node_rects()
-        mine = [others.pop(key) for key in moved]
+        mine = []
+        for key, (x, y) in moves.items():
+            node = self.nodes[key]
+            mine.append(others.pop(key).translated(x - node.x(), y - node.y()))
         if not any(rect.intersects(other) for rect in mine for other in others.values()):
-            return {}
+            return None
         group = QRectF()
         for rect in mine:
             group = group.united(rect)
-        offset = clear_offset(others.values(), group, GRID)
-        return {key: (item.x() + offset.x(), item.y() + offset.y())
-                for key, item in moved.items()}
+        return list(others.values()), group
 
     def _settle(self) -> None:
         """After a gesture, every item stands where the document says: a move that did not
@@ -770,6 +780,9 @@ class TopologyScene(QGraphicsScene):
         self.context_requested.emit(target, view.viewport().mapToGlobal(place))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        """The arrow keys move the selected items a grid step (one undo step a press, or a
+        run of repeats); a step that would leave them on another item carries them on past
+        it (``clear_ahead``), as a drop does not leave them there either."""
         steps = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0),
                  Qt.Key.Key_Up: (0, -1), Qt.Key.Key_Down: (0, 1)}
         step = steps.get(Qt.Key(event.key()))
@@ -782,6 +795,10 @@ class TopologyScene(QGraphicsScene):
             self._nudge_id = next(self._drag_ids)
         distance = GRID if self.snap else 1.0
         moved = {n.key: (n.x() + step[0] * distance, n.y() + step[1] * distance) for n in nodes}
+        covering = self._covering(moved)
+        if covering is not None:  # onto another item: on past it, in the same undo step
+            ahead = clear_ahead(covering[0], covering[1], distance, QPointF(*step))
+            moved = {key: (x + ahead.x(), y + ahead.y()) for key, (x, y) in moved.items()}
         self.nodes_moved.emit(self._nudge_id or next(self._drag_ids), moved)
         event.accept()
 

@@ -1,6 +1,6 @@
-"""A namespace or bridge box let go on top of another item goes to the free spot nearest
-where it was let go, in the drag's own undo step: it stayed there, the two boxes drawn over
-each other (their ports and wires with them)."""
+"""A namespace or bridge box (or a host NIC) let go on top of another item goes to the free
+spot nearest where it was let go, in the drag's own undo step: it stayed there, the two
+drawn over each other (their ports and wires with them)."""
 
 from __future__ import annotations
 
@@ -63,3 +63,28 @@ def test_a_box_dropped_on_free_room_stays_where_it_was_let_go(window: MainWindow
     mouse_drag(window.view, _header(window, "c2"), _header(window, "c2") + QPointF(0, 200))
     QApplication.processEvents()
     assert window.scene.nodes["c2"].pos() == start + QPointF(0, 200)
+
+
+def _two_nics(tmp_path: Path) -> Path:
+    """The docker example with a second host NIC, eth1 (placed by the automatic layout)."""
+    design = tmp_path / "two-nics.yaml"
+    design.write_text((EXAMPLES / "docker-bridge.yaml").read_text().replace(
+        "  nics:\n", "  nics:\n    eth1: {addresses: [10.9.0.2/24]}\n", 1))
+    return design
+
+
+def test_a_host_nic_dropped_on_another_moves_to_free_room(window: MainWindow,
+                                                         tmp_path: Path) -> None:
+    """Host NICs are not boxes with ports, but one let go on another covered it all the
+    same (its name and addresses under the other's)."""
+    assert window.open_path(_two_nics(tmp_path))
+    stack = window.document.undo_stack
+    steps, before = stack.count(), window.scene.nodes["eth1"].pos()
+    target = _rect(window, "wlp2s0").center() + QPointF(20, 0)
+    mouse_drag(window.view, _rect(window, "eth1").center(), target)
+    QApplication.processEvents()
+    _apart(window)
+    assert (_rect(window, "eth1").center() - target).manhattanLength() < 300
+    assert stack.count() == steps + 1 and stack.text(stack.index() - 1) == "Move eth1"
+    window.undo_action.trigger()
+    assert window.scene.nodes["eth1"].pos() == before
