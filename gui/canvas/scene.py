@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from netwright.backend.topology.problems import Problem
+from netwright.gui.canvas.detour import BoxIndex
 from netwright.gui.canvas.free_spot import clear_ahead, clear_offset
 from netwright.gui.canvas.graph_layout import LayoutUnavailableError, dot_positions
 from netwright.gui.canvas.items import (
@@ -117,7 +118,7 @@ class TopologyScene(QGraphicsScene):
         self.leases: dict[str, LeaseInfo] = {}
         self._guessed: tuple[Snapshot, list[str], dict[str, tuple[float, float]]] | None = None
         self._stacked_cache: dict[tuple[str, bool], bool] = {}
-        self._box_rects: dict[str, QRectF] | None = None  # while every wire is routed
+        self._boxes: BoxIndex | None = None  # while every wire is routed
         self._many_moving = self._rerouted_all = False
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         document.content_changed.connect(self.sync)
@@ -269,12 +270,12 @@ class TopologyScene(QGraphicsScene):
                 self.wires[ident] = wire
                 self.addItem(wire)
         self._wires_by_key = defaultdict(list)
-        self._box_rects = self._node_rects()  # once for every wire routed here
+        self._boxes = BoxIndex(self._node_rects())  # once for every wire routed here
         for wire in self.wires.values():
             self._wires_by_key[wire.a].append(wire)
             self._wires_by_key[wire.b].append(wire)
             self._route(wire)
-        self._box_rects = None
+        self._boxes = None
         sync_wire_labels(self.wires.values(), snapshot, self.theme)
         self.wire_layer.invalidate()
 
@@ -316,9 +317,8 @@ class TopologyScene(QGraphicsScene):
         start, out = self._attach(a, _centre(b), side)
         end, into = self._attach(b, _centre(a), side)
         own = {self.owner_of(wire.a), self.owner_of(wire.b)}
-        rects = self._box_rects if self._box_rects is not None else self._node_rects()
-        wire.set_route(start, out, end, into,
-                       [rect for key, rect in rects.items() if key not in own])
+        boxes = self._boxes if self._boxes is not None else BoxIndex(self._node_rects())
+        wire.set_route(start, out, end, into, lambda area: boxes.near(area, own))
 
     def _node_rects(self) -> dict[str, QRectF]:
         """Each placed item's box in scene coordinates: what a wire must not cross."""
@@ -356,7 +356,7 @@ class TopologyScene(QGraphicsScene):
         if self._many_moving:
             self._rerouted_all = True  # every wire once, when all are where they go
         else:  # a drag moves this on every mouse move: the boxes are measured once for it
-            self._box_rects = self._node_rects()
+            self._boxes = BoxIndex(self._node_rects())
             try:
                 routed: set[int] = set()
                 for key in (node.key, *node.port_keys()):
@@ -371,7 +371,7 @@ class TopologyScene(QGraphicsScene):
                             or wire.boundingRect().intersects(rect)):
                         self._route(wire)
             finally:
-                self._box_rects = None
+                self._boxes = None
         if not self.detail:  # zoomed out, the boxes are painted by the wire layer
             self.wire_layer.invalidate()
         self._schedule_frame()
@@ -470,10 +470,10 @@ class TopologyScene(QGraphicsScene):
         finally:
             self._many_moving = False
         if self._rerouted_all:
-            self._box_rects = self._node_rects()
+            self._boxes = BoxIndex(self._node_rects())
             for wire in self.wires.values():
                 self._route(wire)  # hidden ones too: a wire shown again has its route
-            self._box_rects = None
+            self._boxes = None
 
     def _reroute_devices(self) -> None:
         """After many boxes moved at once (Arrange, undo, a new file), the wires of NICs and
