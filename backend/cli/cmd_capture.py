@@ -5,7 +5,8 @@ topology names it. This process opens FILE (as the user running it; ``-`` is sta
 for ``| wireshark -k -i -``) and hands the descriptor to the backend: netwrightd on the system
 bus (polkit action io.netwright.capture, administrators by default), the user's lab with
 ``--lab``, or, with ``--local`` (root), this process itself. Ctrl+C stops the capture and keeps
-what was captured, as tcpdump does. Unlike tcpdump, a FILE that already holds data is replaced
+what was captured, as tcpdump does; so does SIGTERM (``timeout 10 netwright capture …``), as
+for tcpdump. Unlike tcpdump, a FILE that already holds data is replaced
 only with ``--force``: a capture is seldom one that can be made again.
 """
 
@@ -29,7 +30,7 @@ def register(subparsers: Any) -> None:
         "capture", help="capture an interface's packets into a pcapng file",
         description="Capture the packets of one interface of a deployed topology into a"
         " pcapng file (read it with Wireshark, tshark or tcpdump -r). Stops after -c packets,"
-        " --seconds, or Ctrl+C.")
+        " --seconds, Ctrl+C or SIGTERM.")
     parser.add_argument("name", metavar="NAME|FILE",
                         help="a deployed topology, by its name or its file")
     parser.add_argument("interface", metavar="INTERFACE",
@@ -75,6 +76,7 @@ def _positive_float(text: str) -> float:
 
 def run(args: argparse.Namespace) -> int:
     from netwright.backend.capture.output import CaptureFileExistsError, CaptureOutput
+    from netwright.backend.cli.stop_signal import sigterm_as_ctrl_c
     from netwright.backend.cli.terminal import subject_name
 
     args.name = subject_name(args.name)  # as measure, status, destroy: the file names it too
@@ -89,11 +91,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"netwright: cannot write {args.write}: {exc.strerror}", file=sys.stderr)
         return EXIT_NOT_OK
     try:
-        if args.local:
-            return _local(args, output)
-        from netwright.backend.cli.via_backend import run_with_backend
+        with sigterm_as_ctrl_c():
+            if args.local:
+                return _local(args, output)
+            from netwright.backend.cli.via_backend import run_with_backend
 
-        return run_with_backend(args, lambda client, a: _backend(client, a, output))
+            return run_with_backend(args, lambda client, a: _backend(client, a, output))
     finally:
         output.close()
 

@@ -198,9 +198,8 @@ def _ask_backend(args: argparse.Namespace,
                  ) -> CheckResult:
     """``call(client, progress)`` on the backend ``args`` names (the lab with ``--lab``), with
     the progress on the terminal; its report as a CheckResult."""
-    import asyncio  # here, not at the top: `netwright --help` stays fast
-
     from netwright.backend.checks.results import CheckResult
+    from netwright.backend.cli.stop_signal import run
     from netwright.backend.client.connecting import connect
 
     async def ask() -> CheckResult:
@@ -214,7 +213,7 @@ def _ask_backend(args: argparse.Namespace,
             client.close()
         return CheckResult.from_json(data)
 
-    return asyncio.run(ask())
+    return run(ask())  # a stop signal cancels it as Ctrl+C does, SIGINT ignored or not
 
 
 class CheckArgumentsError(NetwrightError):
@@ -224,9 +223,8 @@ class CheckArgumentsError(NetwrightError):
 
 def _check_host(args: argparse.Namespace) -> CheckResult:
     """``--host``: the live host's namespaces, through the backend or (``--local``) here."""
-    import asyncio  # here, not at the top: `netwright --help` stays fast
-
     from netwright.backend.checks.run import CheckOptions
+    from netwright.backend.cli.stop_signal import run
 
     if args.local:
         if args.lab:
@@ -239,7 +237,7 @@ def _check_host(args: argparse.Namespace) -> CheckResult:
 
         options = CheckOptions(timeout=args.timeout, outside=args.target_outside,
                                tcp_port=args.port, size=args.size, source=args.source)
-        return asyncio.run(check_live_host(
+        return run(check_live_host(
             lambda: observe_subject(args.namespace, args.process_tree), options))
     if args.process_tree is not None:
         from netwright.backend.cli.terminal import process_tree_refusal
@@ -254,12 +252,11 @@ def run_locally(main: Callable[[], Coroutine[Any, Any, CheckResult]], doing: str
                 ) -> CheckResult:
     """``main()`` run in this process (``--local``); a refusal to enter a namespace (not
     root) becomes a sentence naming the ways that work."""
-    import asyncio  # here, not at the top: `netwright --help` stays fast
-
     from netwright.backend.checks.netns import NamespacePermissionError
+    from netwright.backend.cli.stop_signal import run  # a stop cancels it as Ctrl+C does
 
     try:
-        return asyncio.run(main())
+        return run(main())
     except (NamespacePermissionError, PermissionError) as exc:
         said = str(exc) if isinstance(exc, NamespacePermissionError) else \
             f"cannot read {exc.filename}, where deployments are recorded"
@@ -270,6 +267,15 @@ def run_locally(main: Callable[[], Coroutine[Any, Any, CheckResult]], doing: str
 
 
 def run_check_command(args: argparse.Namespace) -> int:
+    """`netwright check`; SIGTERM (``timeout``, ``kill``) ends it as Ctrl+C does: said, exit
+    130, the backend's job cancelled (it ended Python silently, mid progress line)."""
+    from netwright.backend.cli.stop_signal import sigterm_as_ctrl_c
+
+    with sigterm_as_ctrl_c():
+        return _run_check(args)
+
+
+def _run_check(args: argparse.Namespace) -> int:
     from netwright.backend.checks.run import CheckOptions, run_check
 
     if args.host:

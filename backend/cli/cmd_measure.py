@@ -6,7 +6,9 @@ process (root) with the engine's record of the deployment. Prints one line, or `
 Through a backend that runs measurements as jobs (StartMeasure, API 1.8), Ctrl+C cancels the
 job, so both iperf3 processes end at once instead of sending on for the whole run; the
 command then says "measurement cancelled" and exits 130, as an interrupted command does
-(``--local`` too, once its own iperf3 processes are ended).
+(``--local`` too, once its own iperf3 processes are ended). SIGTERM (``timeout``, ``kill``)
+does the same (cli/stop_signal.py): it ended the command at once, and ``--local`` left both
+iperf3 processes running.
 """
 
 from __future__ import annotations
@@ -92,8 +94,7 @@ def _local(args: argparse.Namespace, name: str) -> MeasureResult:
 
 
 def _via_backend(args: argparse.Namespace, name: str) -> MeasureResult:
-    import asyncio
-
+    from netwright.backend.cli.stop_signal import run
     from netwright.backend.cli.terminal import say_if_lab
     from netwright.backend.client.connecting import connect
     from netwright.backend.measure.result import MeasureResult
@@ -110,7 +111,7 @@ def _via_backend(args: argparse.Namespace, name: str) -> MeasureResult:
             client.close()
         return MeasureResult.from_json(data)
 
-    return asyncio.run(ask())
+    return run(ask())  # a stop signal cancels it as Ctrl+C does, SIGINT ignored or not
 
 
 async def _as_job(client: Any, name: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -140,9 +141,12 @@ async def _as_job(client: Any, name: str, args: argparse.Namespace) -> dict[str,
 
 
 def run_measure_command(args: argparse.Namespace) -> int:
+    from netwright.backend.cli.stop_signal import sigterm_as_ctrl_c
+
     name = subject_name(args.subject)
     try:
-        result = _local(args, name) if args.local else _via_backend(args, name)
+        with sigterm_as_ctrl_c():
+            result = _local(args, name) if args.local else _via_backend(args, name)
     except MeasureCancelledError:
         print("netwright: measurement cancelled", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -85,9 +85,9 @@ def _run_blocking(args: argparse.Namespace, command: Command) -> int | None:
 
 def run_with_backend(args: argparse.Namespace, command: Command) -> int:
     """Run ``command`` on the backend ``args`` asks for, as every backend command does."""
-    import asyncio
+    from netwright.backend.cli.stop_signal import run
 
-    return asyncio.run(_with_backend(args, command))
+    return run(_with_backend(args, command))  # a stop signal cancels it as Ctrl+C does
 
 
 async def _with_backend(args: argparse.Namespace, command: Command) -> int:

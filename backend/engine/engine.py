@@ -248,7 +248,7 @@ class Engine:
         previous = self._previous(topology.name) or topology
         namespaces = len(set(previous.namespaces) | set(topology.namespaces))
         try:
-            with (open_files_for(topology.name, namespaces, "planning it"),
+            with (open_files_for(topology.name, namespaces, "planning it", divisible=True),
                   Kernel() as kernel):
                 steps = self._compute(kernel, topology, foreign=foreign)
         finally:  # an apply that began meanwhile: its half-made links are no conflict
@@ -654,7 +654,8 @@ class Engine:
         name = topology.name
         previous_namespaces = set((self._previous(name) or topology).namespaces)
         namespaces = len(previous_namespaces | set(topology.namespaces))
-        with open_files_for(name, namespaces, "applying it"), self.store.lock(name):
+        with (open_files_for(name, namespaces, "applying it", divisible=True),
+              self.store.lock(name)):
             record = self.store.load(name)
             previous = record.topology if record else None
             by = source  # this apply's own (a status shows it while the apply runs)

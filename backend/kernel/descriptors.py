@@ -76,6 +76,12 @@ class Crowded(Exception):  # noqa: N818 (reads as the reason)
         self.needed, self.held, self.allowed = needed, held, allowed
 
 
+def set_aside() -> int:
+    """The open files the operations admitted now have set aside together (``admitted``)."""
+    with _LEDGER.lock:
+        return _LEDGER.held
+
+
 @contextlib.contextmanager
 def admitted(needed: int) -> Iterator[None]:
     """Run with ``needed`` open files set aside for the caller, or raise Crowded (before

@@ -17,6 +17,7 @@ from netwright.backend.dhcp.lab_server import (
     lab_server_dir,
 )
 from netwright.backend.engine import Engine, NotDeployed, Target, default_state_dir
+from netwright.backend.kernel.open_files import refused_as
 from netwright.backend.lab.lans import Lan, gateway_cidr, lans, overlap, router_end, served_lan
 from netwright.backend.lab.shared_lan import shared_lan_notes
 from netwright.backend.topology.model import HostNic, Topology
@@ -254,9 +255,11 @@ async def _build(nics: dict[str, HostNic], target: Target, state_dir: Path | Non
         nics = {name: HostNic.model_validate(nic) for name, nic in LAB_DEFAULT_NICS.items()}
     engine = _infra_engine(state_dir)
     wanted = lab_topology(nics, target, await lab_uplink(target, state_dir=state_dir))
-    await engine.apply(wanted)
-    if again:
+    with refused_as(f"the lab's own network ({len(wanted.namespaces)} namespaces: its host,"
+                    " its router, the outside)"):
         await engine.apply(wanted)
+        if again:
+            await engine.apply(wanted)
     host, router, outside = _names(target)
     leases = _serve_dhcp(nics, router, state_dir)
     return Lab(host, router, outside, LAB_OUTSIDE_ADDRESS, nics, leases)

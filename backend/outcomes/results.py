@@ -133,18 +133,26 @@ NOTHING_BEFORE = "nothing of it was deployed before"
 sentence about such a trial says it in these words (``trial_end_words``, ``undone_words``)."""
 
 
-def trial_end_words(awaiting: dict[str, Any]) -> str:
+def trial_end_words(awaiting: dict[str, Any], name: str = "", *, tense: str = "is") -> str:
     """What the end of an unconfirmed trial does, for "keep it within N s, else …": a first
-    apply (``removes``) is removed, anything else goes back to the previous configuration."""
-    what, done, aside = _trial_end(awaiting)
-    return f"{what} is {done}{aside}"
+    apply (``removes``) is removed, anything else goes back to the previous configuration.
+    ``name``: the topology's, said instead of "it"; ``tense``: "was" for what it did."""
+    what, done, _doing, aside = _trial_end(awaiting, name)
+    return f"{what} {tense} {done}{aside}"
+
+
+def trial_ending_words(awaiting: dict[str, Any], name: str = "") -> str:
+    """``trial_end_words`` while it happens: "removing NAME (nothing of it was deployed
+    before)", "restoring the previous configuration of NAME"."""
+    what, _done, doing, aside = _trial_end(awaiting, name)
+    return f"{doing} {what}{aside}"
 
 
 def trial_end_pending(awaiting: dict[str, Any]) -> str:
     """``trial_end_words`` for a window that ended without it: "it could not be removed yet
     (nothing of it was deployed before)", "the previous configuration could not be restored
     yet"."""
-    what, done, aside = _trial_end(awaiting)
+    what, done, _doing, aside = _trial_end(awaiting, "")
     return f"{what} could not be {done} yet{aside}"
 
 
@@ -166,31 +174,35 @@ def trial_over_words(name: str, ended: dict[str, Any], before: str = "", *,
         when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(at))
     how = ENDED_HOWS.get(str(ended.get("how")), ENDED_HOWS["expired"])
     after = f", before this {before}" if before else ""
-    what, done, aside = _trial_end(ended)
-    tense = "is being" if undoing else "was"
-    return f"the trial of {name} ended at {when}{after}: {how}, so {what} {tense} {done}{aside}"
+    done = trial_end_words(ended, tense="is being" if undoing else "was")
+    return f"the trial of {name} ended at {when}{after}: {how}, so {done}"
 
 
-def _trial_end(awaiting: dict[str, Any]) -> tuple[str, str, str]:
-    """What the end of a trial undoes, the verb and why, for sentences in any tense."""
+def _trial_end(awaiting: dict[str, Any], name: str) -> tuple[str, str, str, str]:
+    """What the end of a trial undoes (of ``name``, or "it"), the verb done and doing, and
+    why, for sentences in any tense."""
     if awaiting.get("removes"):
-        return "it", "removed", f" ({NOTHING_BEFORE})"
-    return "the previous configuration", "restored", ""
+        return name or "it", "removed", "removing", f" ({NOTHING_BEFORE})"
+    return ("the previous configuration" + (f" of {name}" if name else ""), "restored",
+            "restoring", "")
 
 
-def undone_words(name: str, removed: bool, steps: int, *, why: str = "",
+def undone_words(name: str, removed: bool, steps: int | None, *, why: str = "",
                  seconds: float | None = None) -> str:
     """What ending a trial did, in the CLI's words: "restored the previous configuration"
     only when there was one; a first apply is removed (``why``: the reason, if not asked;
-    ``seconds``: how long undoing took). Here, below the engine, so that a client says it
-    without loading the engine."""
-    done = counted(steps, "step") + ("" if seconds is None else f", {seconds:.2f} s")
+    ``steps``, ``seconds``: what undoing took, when known: the designer learns of an end
+    at the deadline from a status, which does not count them). Here, below the engine, so
+    that a client says it without loading the engine."""
+    done = "" if steps is None else \
+        counted(steps, "step") + ("" if seconds is None else f", {seconds:.2f} s")
+    took = f" ({done})" if done else ""
     if removed:
         cause = f": it was {why}" if why else ""
         return (f"removed {name}{cause}; {NOTHING_BEFORE}, so what its apply had made is"
-                f" undone ({done})")
+                f" undone{took}")
     cause = f": its change on trial was {why}" if why else ""
-    return f"restored the previous configuration of {name}{cause} ({done})"
+    return f"restored the previous configuration of {name}{cause}{took}"
 
 
 def applied_reason(awaiting: dict[str, Any]) -> str:

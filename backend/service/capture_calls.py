@@ -20,12 +20,7 @@ from typing import Any
 from dbus_fast.annotations import DBusDict, DBusStr, DBusUnixFd
 from dbus_fast.service import dbus_method
 
-from netwright.backend.capture.engine import (
-    CaptureLimits,
-    CaptureResult,
-    open_capture,
-    record,
-)
+from netwright.backend.capture.engine import CaptureLimits, open_capture
 from netwright.backend.capture.where import locate
 from netwright.backend.kernel.descriptors import CAPTURE_NEEDS
 from netwright.backend.kernel.open_files import open_files_held
@@ -33,9 +28,10 @@ from netwright.backend.service import names
 from netwright.backend.service.authority import Authority
 from netwright.backend.service.callers import Callers
 from netwright.backend.service.calls import CALLER, decode_name, decode_options, exported
+from netwright.backend.service.capture_job import close_later, start_capture_job
 from netwright.backend.service.errors import InvalidArgumentsError
 from netwright.backend.service.jobs import Jobs, Owner
-from netwright.backend.service.worker import CancelFlag, EngineWorker, Progress, in_own_thread
+from netwright.backend.service.worker import EngineWorker
 
 CAPTURE_OPTIONS = {"count": "u", "seconds": "d", "filter": "s"}
 #: The longest capture one call may ask for (a day); Cancel ends any capture sooner.
@@ -63,34 +59,16 @@ class CaptureCalls:
         deployment = await self.worker.with_engine(lambda e: e.deployment(topology))
         netns, kernel_name = locate(deployment, interface)
         owner = await self._capture_owner()
-        held = contextlib.ExitStack()  # the open files it holds, set aside until it ends
-        held.enter_context(open_files_held(
-            f"a capture on {interface} of topology {topology}", CAPTURE_NEEDS))
-        try:
+        with contextlib.ExitStack() as opening:  # what it holds, set aside until it ends
+            opening.enter_context(open_files_held(
+                f"a capture on {interface} of topology {topology}", CAPTURE_NEEDS))
             sock = await asyncio.to_thread(open_capture, netns, kernel_name, limits)
-        except BaseException:
-            held.close()
-            raise
-        fd = os.dup(output)  # the dispatcher closes the message's own copy when we return
-
-        def run(cancel: CancelFlag) -> CaptureResult:
-            try:
-                return record(sock, kernel_name, fd, limits, cancel)
-            finally:  # here, not in the task: fd is the thread's until it ends
-                os.close(fd)
-                held.close()
-
-        async def work(_progress: Progress, cancel: CancelFlag) -> dict[str, Any]:
-            result = await in_own_thread(lambda: run(cancel), f"capture {topology}")
-            return result.to_json()
-
-        try:
-            job = self.jobs.start(topology, "capture", names.ACTION_CAPTURE, work, owner)
-        except BaseException:
-            os.close(fd)
-            sock.close()
-            held.close()
-            raise
+            opening.callback(sock.close)
+            fd = os.dup(output)  # the dispatcher closes the message's own copy when we return
+            opening.callback(close_later, fd)
+            job = start_capture_job(self.jobs, topology, owner, sock=sock,
+                                    interface=kernel_name, fd=fd, limits=limits,
+                                    held=opening.pop_all())
         return job.id
 
     async def _capture_owner(self) -> Owner:

@@ -25,6 +25,7 @@ from dbus_fast.errors import DBusError
 
 from netwright.backend.count_words import counted
 from netwright.backend.engine import Target, default_state_dir
+from netwright.backend.kernel.open_files import runs_in
 from netwright.backend.service import names
 from netwright.backend.service.authority import Authority, LabAuthority, PolkitAuthority
 from netwright.backend.service.callers import Callers
@@ -37,6 +38,7 @@ from netwright.backend.service.outdated import OutdatedGuard
 from netwright.backend.service.patient import make_patient
 from netwright.backend.service.worker import EngineWorker
 from netwright.backend.topology import Topology
+from netwright.backend.topology.problems import NetwrightError
 
 log = logging.getLogger("netwrightd")
 
@@ -125,6 +127,7 @@ async def serve(args: argparse.Namespace) -> int:
     received.extend(getattr(args, "stop_requested", None) or [])  # before the loop ran
     if received:
         stop.set()
+    runs_in("lab" if args.lab_inner else "netwrightd")  # whose limit a TooManyFiles names
     bus = await connect(args.bus, inside_user_namespace=args.lab_inner)
     if args.lab_inner:
         from netwright.backend.service.lab import prepare_inner
@@ -135,7 +138,14 @@ async def serve(args: argparse.Namespace) -> int:
     worker = EngineWorker(state_dir, target)
     prepare = None
     if target.host_netns is not None:
-        prepare = await _lab_host(worker)
+        try:
+            prepare = await _lab_host(worker)
+        except NetwrightError as exc:  # a sentence (too few open files …), not a traceback
+            log.error("cannot build the lab's own network: %s", exc)
+            print(f"netwrightd: {exc}", file=sys.stderr)  # the line the client shows
+            _stop_lab_helpers(state_dir, target)
+            bus.disconnect()
+            return 1
         if stop.is_set():
             log.info("stopping on %s while the lab host was being built", received[0])
             _stop_lab_helpers(state_dir, target)

@@ -78,6 +78,16 @@ class OutdatedBackendError(ServiceFailedError):
         self.deployments = deployments
 
 
+#: What a backend that is stopping answers a call that would start a job.
+STOPPING_SENTENCE = "netwrightd is stopping: nothing was changed; try again once it is back"
+
+
+class BackendStoppingError(NetwrightError):
+    """The backend had begun to stop when the call would have started its job (one that
+    polkit kept waiting on a password while SIGTERM came, or that came meanwhile): it was
+    refused before anything was done, so it may simply be made again once a backend runs."""
+
+
 class BackendUnavailableError(NetwrightError):
     """No backend answers: netwrightd is not installed or running, or the lab cannot start."""
 
@@ -95,6 +105,7 @@ ERROR_CLASSES: dict[str, type[NetwrightError]] = {
     names.ERROR_FAILED: ServiceFailedError,
     names.ERROR_CONFIRMATION_REQUIRED: ConfirmationRequired,
     names.ERROR_OUTDATED: OutdatedBackendError,
+    names.ERROR_STOPPING: BackendStoppingError,
 }
 
 # Engine errors that are not a class of their own on the bus.

@@ -3,7 +3,10 @@
 A job runs in its own task, detached from the call that started it: a client that
 disconnects does not stop a change half-way; the engine finishes the apply or rolls it back
 (a reader is cancelled instead, see below: nobody is left to read it). On
-SIGTERM the daemon cancels every job (the engine rolls back what it did) and waits for them.
+SIGTERM the daemon cancels every job (the engine rolls back what it did) and waits for them;
+from then on no job starts (BackendStoppingError): a call still in flight then (polkit
+waiting on a password) would start one that the end of the daemon's loop cancels half-way,
+for the next netwrightd's recovery to finish.
 
 Changes (apply, destroy, revert) hold their topology: a second change is Busy. Checks only
 read, so they never hold it: an Apply or Destroy cancels the checks of its topology and
@@ -30,6 +33,8 @@ from typing import Literal, Protocol
 
 from netwright.backend.outcomes.errors import BusyError
 from netwright.backend.service.errors import (
+    STOPPING_SENTENCE,
+    BackendStoppingError,
     JobNotFoundError,
     error_detail,
     error_name_for,
@@ -119,6 +124,7 @@ class Jobs:
         # Ids stay unique across daemon restarts, so a client never mistakes an old job's
         # signals for a new one's.
         self._run_token = secrets.token_hex(3)
+        self._stopping = False  # shutdown has begun: no job starts any more
 
     def find(self, job_id: str) -> Job | None:
         if job_id in self._checks:
@@ -141,7 +147,12 @@ class Jobs:
 
     def start(self, topology: str, operation: Operation, action: str, work: Work,
               owner: Owner, *, quiet: bool = False) -> Job:
-        """Start ``work`` as a job, or raise BusyError (see the module's rules)."""
+        """Start ``work`` as a job, or raise BusyError (see the module's rules), or
+        BackendStoppingError once shutdown has begun."""
+        if self._stopping:
+            log.info("not starting the %s of topology %s for uid %d: netwrightd is stopping",
+                     operation, topology, owner.uid)
+            raise BackendStoppingError(STOPPING_SENTENCE)
         change = self._changes.get(topology)
         if change is not None:
             raise BusyError(
@@ -169,6 +180,7 @@ class Jobs:
                 check.cancel.request(f"job {job.id} ({operation}) changes topology {topology}")
             self._changes[topology] = job
         job.task = asyncio.create_task(self._run(job, work, stopping), name=job.id)
+        job.task.add_done_callback(lambda _task: self._never_ran(job))
         log.info("job %s: %s of topology %s started for uid %d", job.id, operation, topology,
                  owner.uid)
         if not quiet:
@@ -196,6 +208,8 @@ class Jobs:
             job.failure = exc
             self._finish(job, error_name_for(exc), str(exc), error_detail(exc))
         except asyncio.CancelledError:
+            # what runs in a thread of its own (a capture's recording) stops with its flag
+            job.cancel.request("its task was cancelled (netwrightd is stopping)")
             failure = incident(RuntimeError("job task cancelled"), f"running job {job.id}")
             job.failure = failure
             self._finish(job, error_name_for(failure), str(failure), "")
@@ -220,6 +234,15 @@ class Jobs:
         finally:
             await watch.stop()
 
+    def _never_ran(self, job: Job) -> None:
+        """A task cancelled before its first step (asyncio.run cancels what is left at
+        shutdown) never runs ``_run``: end its job here, or it stays running for ever."""
+        if self.find(job.id) is job:
+            failure = incident(RuntimeError("job task cancelled before it began"),
+                               f"starting job {job.id}")
+            job.failure = failure
+            self._finish(job, error_name_for(failure), str(failure), "")
+
     def _finish(self, job: Job, error: str, message: str, data: str) -> None:
         if self._changes.get(job.topology) is job:
             del self._changes[job.topology]
@@ -230,7 +253,9 @@ class Jobs:
             self._listener.job_finished(job, error, message, data)
 
     async def shutdown(self, timeout: float) -> None:
-        """Cancel every job (the engine rolls back) and wait up to ``timeout`` seconds."""
+        """Start no job from now on; cancel every job (the engine rolls back) and wait up
+        to ``timeout`` seconds."""
+        self._stopping = True
         tasks = [job.task for job in self.running() if job.task is not None]
         for job in self.running():
             log.info("job %s: cancelled by shutdown; rolling back", job.id)

@@ -15,7 +15,7 @@ OBJECT_PATH: Final = "/io/netwright/Backend1"
 INTERFACE: Final = "io.netwright.Backend1"
 
 #: The version of the D-Bus API, published as the ``Version`` property.
-API_VERSION: Final = "1.18"
+API_VERSION: Final = "1.19"
 
 ACTION_INSPECT: Final = "io.netwright.inspect"
 ACTION_CHECK: Final = "io.netwright.check"
@@ -46,6 +46,8 @@ ERROR_FAILED: Final = ERROR_PREFIX + "Failed"
 ERROR_CONFIRMATION_REQUIRED: Final = ERROR_PREFIX + "ConfirmationRequired"
 #: This netwrightd started before Netwright's files were replaced (an upgrade).
 ERROR_OUTDATED: Final = ERROR_PREFIX + "Outdated"
+#: This netwrightd is stopping (SIGTERM, idle, its files replaced): it starts no job now.
+ERROR_STOPPING: Final = ERROR_PREFIX + "Stopping"
 
 #: Topology text larger than this is refused before it is parsed (1 MiB, in UTF-8 bytes).
 MAX_TOPOLOGY_BYTES: Final = 1024 * 1024

@@ -33,7 +33,7 @@ from netwright.backend.topology.model import (
 )
 from netwright.backend.topology.problems import ModelPath, Problem
 from netwright.backend.topology.segments import segments
-from netwright.backend.topology.sentence_names import namespace_words
+from netwright.backend.topology.sentence_names import interface_words, namespace_words
 from netwright.backend.topology.validate_dad import dad_duplicate, nodad_problems
 from netwright.backend.topology.validate_default_route import warn_missing_default
 from netwright.backend.topology.validate_existing import existing_problems
@@ -64,17 +64,20 @@ def check_references(t: Topology) -> Iterator[Problem]:
     for key, link in t.interfaces.items():
         if link.namespace is not None and link.namespace not in t.namespaces:
             yield _error("unknown-reference", ("interfaces", key, "namespace"),
-                         f"{key} is placed in namespace '{link.namespace}', which the topology"
+                         f"{interface_words(key)} is placed in namespace '{link.namespace}',"
+                         " which the topology"
                          " does not define; add it under namespaces")
         if link.master is not None and link.master not in t.interfaces:
             yield _error("unknown-reference", ("interfaces", key, "master"),
-                         f"{key} is a port of '{link.master}', which is not an interface of"
+                         f"{interface_words(key)} is a port of '{link.master}', which is not an"
+                         " interface of"
                          " this topology; add the bridge under interfaces")
         if isinstance(link, Vxlan) and link.dev is not None and (
             link.dev not in t.interfaces and link.dev not in t.host.nics
         ):
             yield _error("unknown-reference", ("interfaces", key, "dev"),
-                         f"{key} uses '{link.dev}' as its underlay, which is neither an interface"
+                         f"{interface_words(key)} uses '{link.dev}' as its underlay, which is"
+                         " neither an interface"
                          " of this topology nor a host NIC under host.nics")
 
 
@@ -91,7 +94,7 @@ def check_parents(t: Topology) -> Iterator[Problem]:
             continue
         path: ModelPath = ("interfaces", key, "parent")
         if parent == key:
-            yield _error("loop", path, f"{key} cannot be its own parent")
+            yield _error("loop", path, f"{interface_words(key)} cannot be its own parent")
             continue
         if parent not in t.interfaces and parent not in t.host.nics:
             yield _error("missing-parent", path,
@@ -101,7 +104,8 @@ def check_parents(t: Topology) -> Iterator[Problem]:
         parent_ns = t.namespace_of(parent)
         if parent_ns is not None and parent_ns != link.namespace:
             yield _error("parent-other-namespace", path,
-                         f"{key} is in {_where(link.namespace)} but its parent {parent} is in"
+                         f"{interface_words(key)} is in {_where(link.namespace)} but its parent"
+                         f" {parent} is in"
                          f" {_where(parent_ns)}: a sub-interface is built on a parent in the host"
                          " or in its own namespace")
         parent_link = t.interfaces.get(parent)
@@ -131,13 +135,15 @@ def check_ipvlan_modes(t: Topology) -> Iterator[Problem]:
         other, mode, flag = first[link.parent]
         if link.mode == mode and link.flag != flag:
             yield _error("ipvlan-mixed-modes", ("interfaces", key, "flag"),
-                         f"{key} asks for ipvlan flag {link.flag} but its sibling {other} on"
+                         f"{interface_words(key)} asks for ipvlan flag {link.flag} but its"
+                         f" sibling {other} on"
                          f" {link.parent} uses {flag}; the kernel keeps one flag per parent and"
                          f" would silently switch {other} to {link.flag}: use one flag for all"
                          f" children of {link.parent}")
         if link.mode != mode:
             yield _error("ipvlan-mixed-modes", ("interfaces", key, "mode"),
-                         f"{key} asks for ipvlan mode {link.mode} but its sibling {other} on"
+                         f"{interface_words(key)} asks for ipvlan mode {link.mode} but its"
+                         f" sibling {other} on"
                          f" {link.parent} uses {mode}; the kernel keeps one mode per parent and"
                          f" would silently switch {other} to {link.mode}: use one mode for all"
                          f" children of {link.parent}")
@@ -152,7 +158,8 @@ def check_parent_sharing(t: Topology) -> Iterator[Problem]:
         other = claimed.setdefault(link.parent, (key, link.kind))
         if other[1] != link.kind:
             yield _error("parent-mixed-kinds", ("interfaces", key, "parent"),
-                         f"{key} is a {link.kind} on {link.parent}, which already carries"
+                         f"{interface_words(key)} is a {link.kind} on {link.parent}, which"
+                         " already carries"
                          f" {other[1]} {other[0]}; the kernel refuses ipvlan and macvlan on one"
                          " parent (EBUSY): use one kind for all children of a parent")
 
@@ -203,18 +210,20 @@ def check_masters(t: Topology) -> Iterator[Problem]:
             continue
         path: ModelPath = ("interfaces", key, "master")
         if link.master == key:
-            yield _error("loop", path, f"{key} cannot be a port of itself")
+            yield _error("loop", path, f"{interface_words(key)} cannot be a port of itself")
         elif isinstance(link, Bridge):
             yield _error("loop", path,
                          f"bridge {key} cannot be a port of bridge {link.master} (the kernel"
                          " refuses bridge-in-bridge with ELOOP): join them with a veth pair")
         elif not isinstance(master, Bridge):
             yield _error("master-not-bridge", path,
-                         f"{key} names {link.master} as its master, but {link.master} is a"
+                         f"{interface_words(key)} names {link.master} as its master, but"
+                         f" {link.master} is a"
                          f" {master.kind}; only a bridge can have ports")
         elif master.namespace != link.namespace:
             yield _error("master-other-namespace", path,
-                         f"{key} is in {_where(link.namespace)} but bridge {link.master} is in"
+                         f"{interface_words(key)} is in {_where(link.namespace)} but bridge"
+                         f" {link.master} is in"
                          f" {_where(master.namespace)}; a port must be in its bridge's namespace")
 
 
@@ -250,7 +259,8 @@ def check_names(t: Topology) -> Iterator[Problem]:
         if slot in taken:
             path: ModelPath = ("interfaces", key, "name") if link.name else ("interfaces", key)
             yield _error("duplicate-name", path,
-                         f"{key} would be called {name} in {_where(link.namespace)}, where"
+                         f"{interface_words(key)} would be called {name} in"
+                         f" {_where(link.namespace)}, where"
                          f" {taken[slot]} already has that name")
         else:
             taken[slot] = f"interface {key}"
@@ -453,7 +463,8 @@ def check_placement(t: Topology) -> Iterator[Problem]:
     for key, link in t.interfaces.items():
         if link.persist and link.namespace is not None:
             yield _error("persist-in-namespace", ("interfaces", key, "persist"),
-                         f"{key} is in namespace {link.namespace}; NetworkManager keeps only"
+                         f"{interface_words(key)} is in namespace {link.namespace};"
+                         " NetworkManager keeps only"
                          " host-level objects across reboots, so persist applies to the host only")
         if isinstance(link, Vxlan):
             if link.remote is None and link.group is None:
@@ -482,7 +493,7 @@ def check_mtu(t: Topology) -> Iterator[Problem]:
         parent = t.interfaces.get(getattr(link, "parent", None) or "")
         if link.mtu and parent is not None and parent.mtu and link.mtu > parent.mtu:
             yield _error("mtu-above-parent", ("interfaces", key, "mtu"),
-                         f"{key} asks for MTU {link.mtu}, above its parent"
+                         f"{interface_words(key)} asks for MTU {link.mtu}, above its parent"
                          f" {parent.name or getattr(link, 'parent', '')}'s"
                          f" {parent.mtu}; the kernel refuses it")
 
@@ -501,7 +512,8 @@ def warn_parent_isolation(t: Topology) -> Iterator[Problem]:
                     if p.version == address.version and address.ip in p.network]
             if near:
                 yield _warning("parent-ip-unreachable", ("interfaces", key, "parent"),
-                               f"{key} ({address.ip}) will not reach its parent {link.parent}'s own"
+                               f"{interface_words(key)} ({address.ip}) will not reach its parent"
+                               f" {link.parent}'s own"
                                f" address {near[0].ip}: {link.kind} isolates children from their"
                                f" parent. If the host must talk to {key}, give the host its own"
                                f" {link.kind} on {link.parent} and put {near[0].ip} there")
@@ -515,7 +527,8 @@ def warn_dhcp_client_id(t: Topology) -> Iterator[Problem]:
         for index, entry in enumerate(link.addresses):
             if isinstance(entry, DhcpEntry) and entry.dhcp.client_id is None:
                 yield _warning("ipvlan-dhcp-no-client-id", ("interfaces", key, "addresses", index),
-                               f"{key} shares the MAC of {link.parent} with every sibling, and DHCP"
+                               f"{interface_words(key)} shares the MAC of {link.parent} with"
+                               " every sibling, and DHCP"
                                " servers tell clients apart by MAC: Netwright will send a client-id"
                                " derived from the topology and interface name; set"
                                " '{dhcp: {client-id: …}}' to choose it")
@@ -535,7 +548,8 @@ def check_dhcp(t: Topology) -> Iterator[Problem]:
         entries = [i for i, entry in enumerate(link.addresses) if isinstance(entry, DhcpEntry)]
         for index in entries[1:]:
             yield _error("duplicate-dhcp", ("interfaces", key, "addresses", index),
-                         f"{key} asks DHCP for its address more than once, but one DHCP client"
+                         f"{interface_words(key)} asks DHCP for its address more than once, but"
+                         " one DHCP client"
                          " runs per interface and holds one lease: keep one 'dhcp' entry (with"
                          " static addresses next to it if the interface needs more)")
     for ns, namespace in t.namespaces.items():

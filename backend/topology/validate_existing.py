@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from netwright.backend.topology.model import Topology
 from netwright.backend.topology.problems import Problem
+from netwright.backend.topology.sentence_names import interface_words
 
 _CHANGES = (("persist", "persist"), ("impairment", "impairment"),
             ("port_firewall", "port-firewall"))
@@ -25,21 +26,24 @@ def existing_problems(t: Topology) -> Iterator[Problem]:
         if not link.existing:
             if ns is not None and ns.existing:
                 yield Problem("error", "new-in-existing", ("interfaces", key, "namespace"),
-                              f"{key} is new but namespace {link.namespace} is existing:"
+                              f"{interface_words(key)} is new but namespace {link.namespace} is"
+                              " existing:"
                               " Netwright places new interfaces only in namespaces it creates;"
                               " connect a veth from one of those instead")
             continue
         for field, label in _CHANGES:
             if getattr(link, field) not in (None, False):
                 yield Problem("error", "existing-changed", ("interfaces", key, label),
-                              f"{key} is existing, so Netwright never changes it: remove"
+                              f"{interface_words(key)} is existing, so Netwright never changes"
+                              " it: remove"
                               f" {label}, or adopt it first (netwright adopt)")
         for field in _REFERENCES:
             ref = getattr(link, field, None)
             other = t.interfaces.get(ref) if isinstance(ref, str) else None
             if other is not None and not other.existing:
                 yield Problem("error", "existing-needs-new", ("interfaces", key, field),
-                              f"{key} is existing but its {field} {ref} is new: an object made"
+                              f"{interface_words(key)} is existing but its {field} {ref} is new:"
+                              " an object made"
                               " by someone else cannot depend on one Netwright creates")
     for key, ns in t.namespaces.items():
         if ns.existing and (ns.forwarding is not None or ns.nat or ns.firewall is not None):

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from netwright.backend.topology.impairment import duration_us
 from netwright.backend.topology.model import Topology
 from netwright.backend.topology.problems import Problem
+from netwright.backend.topology.sentence_names import interface_words
 
 
 def impairment_problems(t: Topology) -> Iterator[Problem]:
@@ -20,9 +21,11 @@ def impairment_problems(t: Topology) -> Iterator[Problem]:
         for field in ("jitter", "reorder"):
             if getattr(spec, field) and not spec.delay:
                 yield Problem("error", "impairment-needs-delay", (*path, field),
-                              f"{key}: {field} needs a delay to act on (netem {field}s"
+                              f"{interface_words(key)}: {field} needs a delay to act on (netem"
+                              f" {field}s"
                               " packets around the delay): add 'delay: …'")
         if spec.jitter and spec.delay and duration_us(spec.jitter) > duration_us(spec.delay):
             yield Problem("warning", "impairment-jitter-reorders", (*path, "jitter"),
-                          f"{key}: a jitter larger than the delay reorders packets (some leave"
+                          f"{interface_words(key)}: a jitter larger than the delay reorders"
+                          " packets (some leave"
                           " before earlier ones), which TCP reads as loss")

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from netwright.backend.topology.model import Topology, Veth, Vxlan, static_addresses
 from netwright.backend.topology.mtu import VXLAN_OVERHEAD, Mtus, vxlan_family
 from netwright.backend.topology.problems import ModelPath, Problem
-from netwright.backend.topology.sentence_names import namespace_words, place_words
+from netwright.backend.topology.sentence_names import interface_words, namespace_words, place_words
 
 
 def _warning(code: str, path: ModelPath, message: str) -> Problem:
@@ -191,16 +191,19 @@ def vxlan_mismatch(t: Topology, key: str, other: str) -> tuple[str, str] | None:
     link, peer = t.interfaces[key], t.interfaces[other]
     assert isinstance(link, Vxlan) and isinstance(peer, Vxlan)
     if link.vni != peer.vni:
-        return (f"{key} sends VNI {link.vni} to {link.remote}; {other} listens for VNI"
+        return (f"{interface_words(key)} sends VNI {link.vni} to {link.remote}; {other} listens"
+                " for VNI"
                 f" {peer.vni}", f"give both ends one VNI ('vni: {link.vni}' on {other})")
     if link.port != peer.port:
-        return (f"{key} sends to UDP port {link.port} of {link.remote}; {other} listens on"
+        return (f"{interface_words(key)} sends to UDP port {link.port} of {link.remote}; {other}"
+                " listens on"
                 f" port {peer.port}", f"give both ends one port ('port: {link.port}' on {other})")
     if peer.group is None and peer.remote is not None and \
             peer.remote not in _place_addresses(t, link.namespace):
         mine = link.local or _underlay_address(t, link) or \
             "an underlay address of " + place_words(link.namespace)
-        return (f"{key} sends to {link.remote}, but {other} sends to {peer.remote}, not back to"
+        return (f"{interface_words(key)} sends to {link.remote}, but {other} sends to"
+                f" {peer.remote}, not back to"
                 f" {place_words(link.namespace)}: frames from {other} never reach {key}",
                 f"set 'remote: {mine}' on {other}")
     return None
@@ -217,7 +220,8 @@ def check_vxlan_ends(t: Topology) -> Iterator[Problem]:
             continue  # a remote beyond this topology: nothing to compare
         if not there:
             yield _warning("vxlan-remote-unmatched", ("interfaces", key, "remote"),
-                           f"{key} sends to {link.remote}, where no vxlan of this topology"
+                           f"{interface_words(key)} sends to {link.remote}, where no vxlan of"
+                           " this topology"
                            f" listens: its frames are dropped there; add a vxlan with VNI"
                            f" {link.vni} on port {link.port} beside {link.remote}, or correct"
                            " 'remote'")

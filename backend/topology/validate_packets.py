@@ -30,6 +30,7 @@ from netwright.backend.topology.model import (
     static_addresses,
 )
 from netwright.backend.topology.problems import ModelPath, Problem
+from netwright.backend.topology.sentence_names import interface_words
 
 
 def _error(code: str, path: ModelPath, message: str) -> Problem:
@@ -245,7 +246,8 @@ def _port_firewall_problems(t: Topology) -> Iterator[Problem]:
         master = t.interfaces.get(link.master or "")
         if not isinstance(master, Bridge):
             yield _error("port-firewall-not-a-port", path,
-                         f"{key} has port-firewall rules but is not a port of a bridge (no"
+                         f"{interface_words(key)} has port-firewall rules but is not a port of a"
+                         " bridge (no"
                          " 'master:' bridge): bridge-family rules filter frames crossing a"
                          " bridge port")
             continue
@@ -278,7 +280,7 @@ def _spoofing_problems(t: Topology, key: str, ips: list[str],
 def _named(key: str, name: str | None) -> str:
     """``c1-eth0 (eth0)`` as the designer's box says it: the kernel name alone is ambiguous
     (every container's end is eth0), the key is what the file and the canvas use."""
-    return f"{key} ({name})" if name and name != key else key
+    return f"{interface_words(key)} ({name})" if name and name != key else key
 
 
 def packet_problems(t: Topology) -> Iterator[Problem]:

@@ -2,7 +2,9 @@
 
 Items added at the view's centre landed on top of each other. A new item now goes to the
 free spot closest to a point (the view's centre, or the selected item), searched on the
-snap grid in growing rings, so nothing already drawn is covered.
+snap grid in growing rings, so nothing already drawn is covered. Items that cover others
+(a copy, boxes let go on top of another) are moved by ``clear_offset`` the same way; items
+an arrow key moved onto another go on the key's way, past it (``clear_ahead``).
 """
 
 from __future__ import annotations
@@ -60,3 +62,54 @@ def free_spot(occupied: Iterable[QRectF], near: QPointF, kind: str, step: float,
             if not any(box.intersects(rect) for rect in taken):
                 return point
     return origin
+
+
+def clear_offset(occupied: Iterable[QRectF], group: QRectF, step: float,
+                 near: QPointF | None = None) -> QPointF:
+    """How far to move items covering ``group`` so they cover none of ``occupied``: to the
+    free grid point nearest ``near`` (by default where they are), in whole steps.
+
+    >>> clear_offset([QRectF(0, 0, 100, 100)], QRectF(80, 0, 100, 100), 20.0).x() > 0
+    True
+    """
+    centre = group.center()
+    spot = free_spot(occupied, centre if near is None else near, "", step, group.size()) - centre
+    # whole steps, so items on the grid stay on it (half a step at most: inside the GAP)
+    return QPointF(round(spot.x() / step) * step, round(spot.y() / step) * step)
+
+
+def clear_ahead(occupied: Iterable[QRectF], group: QRectF, step: float,
+                direction: QPointF) -> QPointF:
+    """How much further items covering ``group`` go in ``direction`` (an arrow key's: one
+    of x, y is 1 or -1, the other 0) so they cover none of ``occupied``: in whole steps,
+    just past what is in the way, with the room ``free_spot`` keeps.
+
+    The free spot nearest would be back where the key came from, most often: a box pressed
+    onto its neighbour would move against the key, and could never get past it.
+
+    >>> clear_ahead([QRectF(0, 0, 100, 100)], QRectF(80, 0, 100, 100), 20.0, QPointF(1, 0))
+    PySide6.QtCore.QPointF(60.000000, 0.000000)
+    """
+    taken = [rect.adjusted(-GAP, -GAP, GAP, GAP) for rect in occupied]
+    half = BADGE_ROOM / 2
+    box = group.adjusted(-half, -half, half, half)
+    dx, dy = direction.x(), direction.y()
+    distance = 0.0
+    while True:  # each round goes past one more item in the way: it ends
+        moved = box.translated(dx * distance, dy * distance)
+        blocking = [rect for rect in taken if moved.intersects(rect)]
+        if not blocking:
+            return QPointF(dx * distance, dy * distance)
+        past = max(_past(moved, rect, dx, dy) for rect in blocking)
+        distance += math.ceil(past / step - 1e-9) * step
+
+
+def _past(box: QRectF, rect: QRectF, dx: float, dy: float) -> float:
+    """How far ``box`` goes in direction (dx, dy) until it no longer covers ``rect``."""
+    if dx > 0:
+        return rect.right() - box.left()
+    if dx < 0:
+        return box.right() - rect.left()
+    if dy > 0:
+        return rect.bottom() - box.top()
+    return box.bottom() - rect.top()

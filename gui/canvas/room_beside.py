@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF
 
-from netwright.gui.canvas.free_spot import GAP, free_spot
+from netwright.gui.canvas.free_spot import GAP, clear_offset
 from netwright.gui.canvas.items import (
     NAMESPACE_WIDTH,
     NODE_HEIGHT,
@@ -32,11 +32,7 @@ def copy_offset(fragment: Mapping[str, Any], nodes: Mapping[str, NodeItem],
 def room_beside(occupied: Iterable[QRectF], group: QRectF, step: float) -> QPointF:
     """How far to move items covering ``group`` so they cover none of ``occupied``: to the
     free grid point nearest ``group``'s right."""
-    centre = group.center()
-    near = centre + QPointF(group.width() + GAP, 0)
-    spot = free_spot(occupied, near, "", step, group.size()) - centre
-    # whole steps, so items on the grid stay on it (half a step at most: inside the GAP)
-    return QPointF(round(spot.x() / step) * step, round(spot.y() / step) * step)
+    return clear_offset(occupied, group, step, group.center() + QPointF(group.width() + GAP, 0))
 
 
 def fragment_rect(fragment: Mapping[str, Any], nodes: Mapping[str, NodeItem]) -> QRectF:

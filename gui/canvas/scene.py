@@ -31,6 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from netwright.backend.topology.problems import Problem
+from netwright.gui.canvas.detour import BoxIndex
+from netwright.gui.canvas.free_spot import clear_ahead, clear_offset
 from netwright.gui.canvas.graph_layout import LayoutUnavailableError, dot_positions
 from netwright.gui.canvas.items import (
     BoxItem,
@@ -116,7 +118,7 @@ class TopologyScene(QGraphicsScene):
         self.leases: dict[str, LeaseInfo] = {}
         self._guessed: tuple[Snapshot, list[str], dict[str, tuple[float, float]]] | None = None
         self._stacked_cache: dict[tuple[str, bool], bool] = {}
-        self._box_rects: dict[str, QRectF] | None = None  # while every wire is routed
+        self._boxes: BoxIndex | None = None  # while every wire is routed
         self._many_moving = self._rerouted_all = False
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         document.content_changed.connect(self.sync)
@@ -268,12 +270,12 @@ class TopologyScene(QGraphicsScene):
                 self.wires[ident] = wire
                 self.addItem(wire)
         self._wires_by_key = defaultdict(list)
-        self._box_rects = self._node_rects()  # once for every wire routed here
+        self._boxes = BoxIndex(self._node_rects())  # once for every wire routed here
         for wire in self.wires.values():
             self._wires_by_key[wire.a].append(wire)
             self._wires_by_key[wire.b].append(wire)
             self._route(wire)
-        self._box_rects = None
+        self._boxes = None
         sync_wire_labels(self.wires.values(), snapshot, self.theme)
         self.wire_layer.invalidate()
 
@@ -315,9 +317,8 @@ class TopologyScene(QGraphicsScene):
         start, out = self._attach(a, _centre(b), side)
         end, into = self._attach(b, _centre(a), side)
         own = {self.owner_of(wire.a), self.owner_of(wire.b)}
-        rects = self._box_rects if self._box_rects is not None else self._node_rects()
-        wire.set_route(start, out, end, into,
-                       [rect for key, rect in rects.items() if key not in own])
+        boxes = self._boxes if self._boxes is not None else BoxIndex(self._node_rects())
+        wire.set_route(start, out, end, into, lambda area: boxes.near(area, own))
 
     def _node_rects(self) -> dict[str, QRectF]:
         """Each placed item's box in scene coordinates: what a wire must not cross."""
@@ -355,7 +356,7 @@ class TopologyScene(QGraphicsScene):
         if self._many_moving:
             self._rerouted_all = True  # every wire once, when all are where they go
         else:  # a drag moves this on every mouse move: the boxes are measured once for it
-            self._box_rects = self._node_rects()
+            self._boxes = BoxIndex(self._node_rects())
             try:
                 routed: set[int] = set()
                 for key in (node.key, *node.port_keys()):
@@ -370,7 +371,7 @@ class TopologyScene(QGraphicsScene):
                             or wire.boundingRect().intersects(rect)):
                         self._route(wire)
             finally:
-                self._box_rects = None
+                self._boxes = None
         if not self.detail:  # zoomed out, the boxes are painted by the wire layer
             self.wire_layer.invalidate()
         self._schedule_frame()
@@ -469,10 +470,10 @@ class TopologyScene(QGraphicsScene):
         finally:
             self._many_moving = False
         if self._rerouted_all:
-            self._box_rects = self._node_rects()
+            self._boxes = BoxIndex(self._node_rects())
             for wire in self.wires.values():
                 self._route(wire)  # hidden ones too: a wire shown again has its route
-            self._box_rects = None
+            self._boxes = None
 
     def _reroute_devices(self) -> None:
         """After many boxes moved at once (Arrange, undo, a new file), the wires of NICs and
@@ -615,8 +616,11 @@ class TopologyScene(QGraphicsScene):
             self._finish_port_drag(event.scenePos())
         self._report_moves()
         dropped = self._device_dropped_on_box(event.scenePos())
+        cleared = self._clear_of_others() if dropped is None and self._dragging else {}
         self._press_positions = {}
         super().mouseReleaseEvent(event)
+        if cleared:  # the same drag id: one undo step with the move
+            self.nodes_moved.emit(self._drag_id, cleared)
         if event.buttons() == Qt.MouseButton.NoButton:
             self._dragging = False
             self._settle()
@@ -644,6 +648,37 @@ class TopologyScene(QGraphicsScene):
         if target is None or target == snapshot.container_of(key):
             return None
         return key, target, self.snapped(pos)
+
+    def _clear_of_others(self) -> dict[str, tuple[float, float]]:
+        """Where the items just dragged go when one of them was let go on top of another
+        item (it stayed there, the two drawn over each other): all of them together, by
+        whole grid steps, to the free spot nearest where they were let go
+        (``clear_offset``). Empty when they cover nothing. Any item: a host NIC let go on
+        another NIC covered it as a box did. An interface dragged alone onto a box goes into
+        it instead (``_device_dropped_on_box``)."""
+        moved = {key: (item.x(), item.y()) for key, start in self._press_positions.items()
+                 if (item := self.nodes.get(key)) is not None and item.pos() != start}
+        covering = self._covering(moved)
+        if covering is None:
+            return {}
+        offset = clear_offset(covering[0], covering[1], GRID)
+        return {key: (x + offset.x(), y + offset.y()) for key, (x, y) in moved.items()}
+
+    def _covering(self, moves: dict[str, tuple[float, float]]
+                  ) -> tuple[list[QRectF], QRectF] | None:
+        """The other items' boxes and the one around the items ``moves`` puts (key: its new
+        position) when, there, they cover another item; None when they cover nothing."""
+        others = self._node_rects()
+        mine = []
+        for key, (x, y) in moves.items():
+            node = self.nodes[key]
+            mine.append(others.pop(key).translated(x - node.x(), y - node.y()))
+        if not any(rect.intersects(other) for rect in mine for other in others.values()):
+            return None
+        group = QRectF()
+        for rect in mine:
+            group = group.united(rect)
+        return list(others.values()), group
 
     def _settle(self) -> None:
         """After a gesture, every item stands where the document says: a move that did not
@@ -745,6 +780,9 @@ class TopologyScene(QGraphicsScene):
         self.context_requested.emit(target, view.viewport().mapToGlobal(place))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        """The arrow keys move the selected items a grid step (one undo step a press, or a
+        run of repeats); a step that would leave them on another item carries them on past
+        it (``clear_ahead``), as a drop does not leave them there either."""
         steps = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0),
                  Qt.Key.Key_Up: (0, -1), Qt.Key.Key_Down: (0, 1)}
         step = steps.get(Qt.Key(event.key()))
@@ -757,6 +795,10 @@ class TopologyScene(QGraphicsScene):
             self._nudge_id = next(self._drag_ids)
         distance = GRID if self.snap else 1.0
         moved = {n.key: (n.x() + step[0] * distance, n.y() + step[1] * distance) for n in nodes}
+        covering = self._covering(moved)
+        if covering is not None:  # onto another item: on past it, in the same undo step
+            ahead = clear_ahead(covering[0], covering[1], distance, QPointF(*step))
+            moved = {key: (x + ahead.x(), y + ahead.y()) for key, (x, y) in moved.items()}
         self.nodes_moved.emit(self._nudge_id or next(self._drag_ids), moved)
         event.accept()
 

@@ -30,12 +30,14 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from netwright.gui.canvas.focus_ring import FocusRing
+from netwright.gui.canvas.reveal import reveal_scroll
 from netwright.gui.canvas.scene import GRID, TopologyScene
 
 MIN_ZOOM = 0.05
 MAX_ZOOM = 4.0
 ZOOM_STEP = 1.2
 MAX_FIT_ZOOM = 1.5
+SELECTION_MARGIN = 20  # px kept around a selection scrolled into sight, where there is room
 NUDGE_KEYS = (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down)
 
 
@@ -121,15 +123,18 @@ class CanvasView(QGraphicsView):
         return None if rect.isNull() else rect
 
     def show_selection(self) -> None:
-        """Scroll so the selection is in sight (its centre, when it is larger than the view)."""
+        """Scroll so the selection is in sight (its centre, when it is larger than the view),
+        only as far as that needs, keeping as much of the drawing in view as it can
+        (``reveal``, as for a paste): ``ensureVisible``'s margin took the design's far side
+        out of view after an Undo, a Redo or a zoom."""
         rect = self._selection_rect()
         if rect is None:
             return
-        if rect.width() * self.zoom() < self.viewport().width() - 40 and \
-                rect.height() * self.zoom() < self.viewport().height() - 40:
-            self.ensureVisible(rect, 20, 20)
+        if rect.width() * self.zoom() < self.viewport().width() - 2 * SELECTION_MARGIN and \
+                rect.height() * self.zoom() < self.viewport().height() - 2 * SELECTION_MARGIN:
+            self.reveal(rect, SELECTION_MARGIN)
         else:
-            self.ensureVisible(QRectF(rect.center(), QSizeF(1, 1)), 20, 20)
+            self.reveal(QRectF(rect.center(), QSizeF(1, 1)), SELECTION_MARGIN)
 
     def reset_zoom(self) -> None:
         """Actual size, around the view's centre."""
@@ -151,6 +156,21 @@ class CanvasView(QGraphicsView):
             self.centerOn(rect.center())
         self._zoom_changed()
         self._fitted = (self.zoom(), self._centre())
+
+    def reveal(self, made: QRectF, margin: int) -> None:
+        """Scroll, at the same zoom, so ``made`` (a scene rectangle: a copy just placed, the
+        selection) shows whole, keeping as much of the drawing in view as that allows
+        (``reveal``)."""
+        drawing = QRectF(made)
+        for node in self.topology_scene.nodes.values():
+            drawing = drawing.united(node.sceneBoundingRect())
+        to_viewport = self.viewportTransform()
+        shown, whole = to_viewport.mapRect(made), to_viewport.mapRect(drawing)
+        size = self.viewport().size()
+        self.pan_by(round(reveal_scroll(size.width(), (shown.left(), shown.right()),
+                                        (whole.left(), whole.right()), margin)),
+                    round(reveal_scroll(size.height(), (shown.top(), shown.bottom()),
+                                        (whole.top(), whole.bottom()), margin)))
 
     def centre_on_key(self, key: str) -> bool:
         item = self.topology_scene.item_for(key)

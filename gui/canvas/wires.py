@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from itertools import pairwise
 from typing import Any
 
@@ -30,7 +30,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from netwright.gui.canvas.detour import around, clip_line
+from netwright.gui.canvas.detour import Near, around, clip_line
 from netwright.gui.canvas.theme import Theme
 
 DETAIL_LOD = 0.45
@@ -78,14 +78,14 @@ class WireItem(QGraphicsItem):
         return (self.relation, self.a, self.b)
 
     def set_route(self, start: QPointF, out: QPointF, end: QPointF, into: QPointF,
-                  boxes: Sequence[QRectF] = ()) -> None:
+                  near: Near = lambda _area: []) -> None:
         """A wire leaving ``start`` in direction ``out`` and arriving at ``end`` from
         direction ``into`` (unit vectors pointing away from each endpoint): a cubic curve
         that starts and ends along them, so it visibly belongs to the ports it joins; round
-        any of ``boxes`` (those it does not belong to) it would cross."""
+        any box it does not belong to (``near``: those in an area) it would cross."""
         line = QLineF(start, end)
         path = around(start, out, end, into, path=route_path(start, out, end, into),
-                      boxes=boxes)
+                      near=near)
         if line != self.line or path != self.path:
             self.layer.invalidate(self.boundingRect())
             self.prepareGeometryChange()

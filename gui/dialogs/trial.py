@@ -28,7 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from netwright.backend.outcomes.results import applied_reason, awaiting_text
+from netwright.backend.outcomes.results import (
+    applied_reason,
+    awaiting_text,
+    trial_end_words,
+    trial_ending_words,
+    undone_words,
+)
 from netwright.gui.model.leases import duration
 
 TrialState = Literal["waiting", "keeping", "kept", "restoring", "restored", "failed"]
@@ -57,12 +63,16 @@ def ended_unrestored(awaiting: dict[str, Any], now: float | None = None) -> bool
     return isinstance(deadline, (int, float)) and now - float(deadline) >= UNRESTORED_AFTER
 
 
-def countdown_words(seconds: float, removes: str = "") -> str:
-    """The countdown's line; ``removes``: the topology a first apply made (nothing of it was
-    deployed before), which the end of the window removes rather than restores."""
-    if removes:
-        return f"Removing {removes} in {duration(seconds)} (nothing of it was deployed before)."
-    return f"Restoring the previous configuration in {duration(seconds)}."
+def countdown_words(seconds: float, name: str, awaiting: dict[str, Any]) -> str:
+    """The countdown's line for ``name``'s trial: what the end of the window does, in the
+    words the CLI and ``netwright status`` use (``trial_end_words``: a first apply, nothing
+    of it deployed before, is removed rather than restored)."""
+    return f"In {duration(seconds)}, {trial_end_words(awaiting, name)}."
+
+
+def capitalised(words: str) -> str:
+    """Shared words, which start in lower case as the CLI prints them, to start a line."""
+    return words[:1].upper() + words[1:]
 
 
 class TrialDialog(QDialog):
@@ -88,10 +98,8 @@ class TrialDialog(QDialog):
         self.advice = QLabel(
             "It changed this machine's own network (the device of its default route, its"
             " forwarding, NAT or firewall: the reason is below). If the connection still"
-            " works, keep it; if it cut you off, do nothing: "
-            + (f"{name} is removed by itself (nothing of it was deployed before)."
-               if awaiting.get("removes") else
-               "the previous configuration comes back by itself."))
+            " works, keep it; if it cut you off, do nothing: when the countdown ends, "
+            + trial_end_words(awaiting, name) + ".")
         self.advice.setWordWrap(True)
         layout.addWidget(self.advice)
         self.reason = QLabel(applied_reason(awaiting))
@@ -146,12 +154,11 @@ class TrialDialog(QDialog):
             return
         left = self.seconds_left()
         if left > 0:
-            self.countdown.setText(countdown_words(left, self._removes()))
+            self.countdown.setText(countdown_words(left, self.name, self.awaiting))
             return
         self.timer.stop()
-        self._finish("restoring", f"Time is up: the backend is removing {self.name}…"
-                     if self._removes() else
-                     "Time is up: the backend is restoring the previous configuration…")
+        self._finish("restoring", "Time is up: the backend is"
+                     f" {trial_ending_words(self.awaiting, self.name)}…")
         self.expired.emit(self.name)
 
     # -- what happened, as the window learns it ---------------------------------------------
@@ -161,10 +168,9 @@ class TrialDialog(QDialog):
 
     def restored(self) -> None:
         """The trial is over and undone: a first apply (``removes``) had nothing before it
-        to restore, so its topology is simply gone."""
-        self._finish("restored", f"{self.name} was removed: nothing of it was deployed before"
-                     " this apply." if self.awaiting.get("removes") else
-                     "The previous configuration was restored.")
+        to restore, so its topology is simply gone (``undone_words``, as the CLI says it)."""
+        removed = bool(self.awaiting.get("removes"))
+        self._finish("restored", capitalised(undone_words(self.name, removed, None)) + ".")
 
     def failed(self, message: str) -> None:
         self._finish("failed", message)
@@ -202,13 +208,8 @@ class TrialDialog(QDialog):
 
     def _restore(self) -> None:
         self.restore_asked = True
-        self._finish("restoring", f"Removing {self.name}…" if self._removes() else
-                     "Restoring the previous configuration…")
+        self._finish("restoring", capitalised(trial_ending_words(self.awaiting, self.name)) + "…")
         self.restore_requested.emit(self.name)
-
-    def _removes(self) -> str:
-        """This topology's name when its apply was the first (the backend's ``removes``)."""
-        return self.name if self.awaiting.get("removes") else ""
 
     def _finish(self, state: TrialState, words: str) -> None:
         self.state = state

@@ -12,17 +12,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -34,8 +30,8 @@ from netwright.gui.docks.error_label import ERROR_STYLE
 from netwright.gui.docks.host_panel import HostFactsPanel
 from netwright.gui.docks.lease_views import LeasePanel
 from netwright.gui.docks.packet_panel import PacketPanel, PortFirewallPanel
-from netwright.gui.docks.rows_table import CellTable
-from netwright.gui.docks.scroll_into_view import scroll_into_view
+from netwright.gui.docks.routes_editor import RoutesEditor
+from netwright.gui.docks.scroll_into_view import keep_in_view, scroll_into_view
 from netwright.gui.docks.wheel_guard import wheel_scrolls_page
 from netwright.gui.model.commands import RenameCommand, SetFieldCommand
 from netwright.gui.model.document import DELETE, Edit, TopologyDocument
@@ -443,7 +439,7 @@ class Inspector(QWidget):
         label.setText(message or "")
         label.setVisible(bool(message))
         if message:  # a long form scrolls: the sentence must be where the user looks
-            QTimer.singleShot(0, lambda: scroll_into_view(label))
+            keep_in_view(label)
 
     # -- committing -----------------------------------------------------------------------
 
@@ -534,126 +530,3 @@ def _same(current: Any, value: Any) -> bool:
     if isinstance(value, list) and isinstance(current, list):
         return [str(v) for v in current] == [str(v) for v in value]
     return current is not DELETE and str(current) == str(value) and type(current) is type(value)
-
-
-class RoutesEditor(QWidget):
-    """A namespace's routes as a small table: to, via, dev, metric."""
-
-    COLUMNS = ("to", "via", "dev", "metric")
-
-    def __init__(self, inspector: Inspector) -> None:
-        super().__init__()
-        self.inspector = inspector
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.table = CellTable(0, len(self.COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
-        # the addresses as wide as they are (four equal columns in a 300 px inspector cut
-        # "172.17.0.1"); the device takes what is left
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(self.COLUMNS.index("dev"), QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().hide()
-        self.table.setMinimumHeight(110)
-        self.table.cellChanged.connect(lambda _r, _c: self.commit())
-        layout.addWidget(self.table)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.hide()
-        inspector.errors["routes"] = self.error
-        layout.addWidget(self.error)
-        buttons = QHBoxLayout()
-        add, remove = QPushButton("Add route"), QPushButton("Remove")
-        add.clicked.connect(self.add_row)
-        remove.clicked.connect(self.remove_row)
-        buttons.addWidget(add)
-        buttons.addWidget(remove)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
-
-    def load(self, routes: list[Any]) -> None:
-        """The design's routes, then the half-made ones still being typed (another edit
-        reloads the table: they are in the table only)."""
-        routes = [*routes, *[route for route in self.rows() if half_made(route)]]
-        self.table.blockSignals(True)
-        self.table.setRowCount(len(routes))
-        for row, entry in enumerate(routes):
-            route = entry if isinstance(entry, dict) else {}
-            for column, name in enumerate(self.COLUMNS):
-                value = route.get(name)
-                text = "" if value is None else str(value)
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
-                self.table.setItem(row, column, item)
-        self.table.blockSignals(False)
-
-    def rows(self) -> list[dict[str, Any]]:
-        routes = []
-        for row in range(self.table.rowCount()):
-            route: dict[str, Any] = {}
-            for column, name in enumerate(self.COLUMNS):
-                item = self.table.item(row, column)
-                text = item.text().strip() if item is not None else ""
-                if text:
-                    route[name] = int(text) if name == "metric" and text.isdigit() else text
-            if route:
-                routes.append(route)
-        return routes
-
-    def add_row(self) -> None:
-        self.table.blockSignals(True)
-        row = self.table.rowCount()
-        self.table.insertRow(row)
-        cells = [QTableWidgetItem("default" if name == "to" else "") for name in self.COLUMNS]
-        for column, cell in enumerate(cells):
-            self.table.setItem(row, column, cell)
-        self.table.blockSignals(False)
-        # current too, not only edited: Tab moved on from no current cell, to row 0's via
-        self.table.setCurrentCell(row, 0)
-        self.table.editItem(cells[0])
-
-    def remove_row(self) -> None:
-        row = self.table.currentRow()
-        if row >= 0:
-            self.table.removeRow(row)
-            self.commit()
-
-    def commit(self) -> bool:
-        """The complete routes as one undo step; a half-made one stays in the table only,
-        with a sentence saying so, until its via or dev is typed."""
-        typed = self.rows()
-        routes = [route for route in typed if not half_made(route)]
-        committed = self._commit(routes)
-        waiting = [row + 1 for row, route in enumerate(typed) if half_made(route)]
-        if waiting and self.error.isHidden():
-            self.inspector.set_error("routes", half_made_words(waiting))
-        elif not waiting and self.error.text().startswith(HALF_MADE_START):
-            self.inspector.set_error("routes", None)
-        return committed
-
-    def _commit(self, routes: list[dict[str, Any]]) -> bool:
-        path = (*self.inspector.entry_path, "routes")
-        current = self.inspector.document.get(path)
-        if (current or []) == routes and not (current is None and routes):
-            return False
-        value: Any = routes if routes else DELETE
-        if value is DELETE and current is None:
-            return False
-        return self.inspector.try_edits("routes", [Edit(path, value)],
-                                        f"routes of {self.inspector.key}")
-
-
-HALF_MADE_START = "Not in the design yet"
-
-
-def half_made(route: dict[str, Any]) -> bool:
-    """A route with neither a via nor a dev: one being typed cell by cell. Committed, it was
-    refused ("needs a via") and the table reloaded under the user's cursor."""
-    return not route.get("via") and not route.get("dev")
-
-
-def half_made_words(rows: list[int]) -> str:
-    """The sentence under the table while some routes are only in it."""
-    which = ", ".join(str(row) for row in rows)
-    return f"{HALF_MADE_START}: route {which} needs a via (a next hop) or a dev."

@@ -9,11 +9,10 @@ and either pushes one undo step or shows the contract's sentence under the table
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -32,7 +31,7 @@ from PySide6.QtWidgets import (
 from netwright.gui.docks.combo_browse import commit_on_close
 from netwright.gui.docks.error_label import error_label, hint_label
 from netwright.gui.docks.rows_table import RowsTable
-from netwright.gui.docks.scroll_into_view import scroll_into_view
+from netwright.gui.docks.scroll_into_view import keep_in_view, scroll_into_view
 from netwright.gui.docks.wheel_guard import wheel_scrolls_page
 from netwright.gui.model.document import DELETE, Edit, TopologyDocument
 from netwright.gui.model.rule_rows import (
@@ -68,7 +67,6 @@ Path = tuple[Any, ...]
 # name, edits, undo label, field, codes of errors that only say what is still to be given
 Commit = Callable[[str, list[Edit], str, Path, frozenset[str]], bool]
 FORWARDING_CHOICES = (("leave as it is", None), ("on", True), ("off", False))
-HINT_SETTLES_S = 0.5  # how long a new hint is kept in view while the form lays out anew
 NAT_ADD = {"masquerade": "Masquerade", "snat": "SNAT", "publish": "Publish a port"}
 
 
@@ -137,8 +135,6 @@ class ChainEditor(_Section):
         # moved the rows down as it appeared, and the click meant for rule 3's proto cell
         # landed on rule 1's
         self.hint = hint_label()
-        self._follow_hint_until = 0.0  # while the form settles after the hint appeared
-        self.hint.installEventFilter(self)
         layout.addWidget(self.hint)
 
     def load(self) -> None:
@@ -155,17 +151,7 @@ class ChainEditor(_Section):
         self.hint.setText(wanted)
         self.hint.setVisible(bool(wanted))
         if appeared:  # under the table, below the fold of a 1024×700 window's Inspector
-            self._follow_hint_until = time.monotonic() + HINT_SETTLES_S
-            QTimer.singleShot(0, self.hint, lambda: scroll_into_view(self.hint))
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt)
-        """The hint just shown, moved by the form's new layout, is scrolled to again: its
-        line makes the form taller, the scroll bar appears and the form lays out anew (a
-        table above grows), so the first scroll showed where the hint no longer was."""
-        if watched is self.hint and event.type() == QEvent.Type.Move and \
-                time.monotonic() < self._follow_hint_until:
-            QTimer.singleShot(0, self.hint, lambda: scroll_into_view(self.hint))
-        return False
+            keep_in_view(self.hint)
 
     def _mark_waiting(self) -> None:
         """The proto cell of a rule whose port waits for it, in the hint's colour and
@@ -262,6 +248,7 @@ class NatEditor(_Section):
         if refusal is not None:
             self.error.setText(refusal)
             self.error.show()
+            keep_in_view(self.error)  # under the table: on a short Inspector, below the fold
             return False
         edits = add_nat_edits(self.document.snapshot, self.get, self.path, kind, self.namespace)
         if not self.commit(edits, f"NAT: add {kind}", self.path):

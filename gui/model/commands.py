@@ -118,13 +118,15 @@ class RenameCommand(EditsCommand):
 
 
 class PasteCommand(EditsCommand):
-    """The pasted items are selected; undone, what was selected before (``before``)."""
+    """The copies of what was copied (``shown``, default every key made) are selected, so
+    one pasted namespace is in the inspector; undone, what was selected before
+    (``before``)."""
 
     def __init__(self, document: TopologyDocument, keys: list[str], edits: list[Edit],
-                 before: Selection = NOTHING) -> None:
+                 before: Selection = NOTHING, shown: list[str] | None = None) -> None:
         super().__init__(document, f"Paste {counted(len(keys), 'item')}", edits)
         self.keys = keys
-        self.selected_after_redo = (keys, [])
+        self.selected_after_redo = (keys if shown is None else shown, [])
         self.selected_after_undo = before
 
 

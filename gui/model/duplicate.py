@@ -130,16 +130,25 @@ def paste_words(fragment: dict[str, Any], renames: dict[str, str],
     return f"{text}, {whose} {', '.join(ends)}"
 
 
+def pasted_tops(fragment: dict[str, Any], renames: dict[str, str],
+                far_ends: list[FarEnd]) -> list[str]:
+    """The copies of what was copied, by their new keys: the namespaces, and the interfaces
+    copied on their own; not those that came inside a namespace, nor the veths' far ends
+    taken along. What a paste selects (selecting every key, the inspector showed the
+    topology, as for any several items) and what its sentence names."""
+    namespaces = fragment.get("namespaces") or {}
+    interfaces = fragment.get("interfaces") or {}
+    far = {end.key for end in far_ends}
+    return [renames.get(k, k) for k in namespaces] + [
+        renames.get(k, k) for k, link in interfaces.items()
+        if k not in far and not (isinstance(link, dict) and link.get("namespace") in namespaces)]
+
+
 def pasted_what(fragment: dict[str, Any], renames: dict[str, str],
                 far_ends: list[FarEnd]) -> str:
     """"c3 and 1 more": the first thing pasted (a namespace counts its interfaces in, the
     far ends are said apart) and how many more."""
-    namespaces = fragment.get("namespaces") or {}
-    interfaces = fragment.get("interfaces") or {}
-    far = {end.key for end in far_ends}
-    tops = [renames.get(k, k) for k in namespaces] + [
-        renames.get(k, k) for k, link in interfaces.items()
-        if k not in far and not (isinstance(link, dict) and link.get("namespace") in namespaces)]
+    tops = pasted_tops(fragment, renames, far_ends)
     text = tops[0] if tops else "nothing"
     return text + (f" and {len(tops) - 1} more" if len(tops) > 1 else "")
 

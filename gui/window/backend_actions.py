@@ -38,7 +38,8 @@ from netwright.gui.model.wording import designer_fix, designer_message
 from netwright.gui.window.trial_actions import reverted_words
 
 #: Errors (by class name, as the client raises them) that refuse a whole call.
-CALL_REFUSALS = frozenset({"NotAuthorizedError", "BusyError", "OutdatedBackendError"})
+CALL_REFUSALS = frozenset({"NotAuthorizedError", "BusyError", "OutdatedBackendError",
+                           "BackendStoppingError"})
 
 if TYPE_CHECKING:
     from netwright.gui.window.parts import WindowBase as _Base
@@ -424,8 +425,8 @@ class BackendActions(_Base):
             if operation == "Apply" and isinstance(awaiting, dict):
                 self.show_trial(self._topology_name(), awaiting)
             if operation == "Restore":  # a first apply's revert removed it (API 1.17)
-                self._trial_restored(self._topology_name(), reverted_words(
-                    self._topology_name(), getattr(result, "removed", False) is True))
+                self._trial_restored(self._topology_name(),
+                                     reverted_words(self._topology_name(), result))
             # what was measured is no longer what is deployed (or nothing is, now)
             self.checks.mark_stale(
                 "Destroy: nothing of this design is deployed now" if operation == "Destroy"

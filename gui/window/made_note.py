@@ -4,13 +4,14 @@ A copy placed beside an original near the view's edge landed off-screen (half of
 1024x700, until Fit); and the sentence naming what was made ran under the problems and
 deployment labels at that width. The copy is scrolled into view (the zoom stays), the full
 sentence goes to the Plan / Log dock, and the status bar shows it whole or a shorter one.
+Scrolled only as far as the copy needs: the design beside it stays in view where it can.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QPoint, QRectF, Qt
 from PySide6.QtWidgets import QSizeGrip, QStatusBar, QWidget
 
 if TYPE_CHECKING:
@@ -44,8 +45,18 @@ def say_made(window: WindowBase, full: str, short: str) -> None:
     bar.showMessage(text, SHOWN_MS)
 
 
-def show_made(window: WindowBase, keys: list[str]) -> None:
-    """Scroll the canvas, at the same zoom, so the boxes made (``keys``' items) show."""
+def scroll_position(window: WindowBase) -> QPoint:
+    """The canvas's scroll bars' values, to hand to ``show_made`` after the copy is made."""
+    view = window.view
+    return QPoint(view.horizontalScrollBar().value(), view.verticalScrollBar().value())
+
+
+def show_made(window: WindowBase, keys: list[str], scrolled: QPoint) -> None:
+    """Scroll the canvas, at the same zoom, so the boxes made (``keys``' items) show, from
+    where it was before they were (``scrolled``; selecting them scrolled already, with
+    Qt's margin), only as far as that needs and keeping as much of the design in view as
+    it can (``CanvasView.reveal``): at 1024x700 the copy's margin took the design's left
+    side out of view."""
     window.scene.update_frame()  # the scene's room grows with the copy now, not later
     boxes = QRectF()
     for key in keys:
@@ -53,4 +64,7 @@ def show_made(window: WindowBase, keys: list[str]) -> None:
         if node is not None:
             boxes = boxes.united(node.sceneBoundingRect())
     if not boxes.isNull():
-        window.view.ensureVisible(boxes, MARGIN, MARGIN)
+        view = window.view
+        view.horizontalScrollBar().setValue(scrolled.x())
+        view.verticalScrollBar().setValue(scrolled.y())
+        view.reveal(boxes, MARGIN)

@@ -95,6 +95,7 @@ from netwright.gui.model.duplicate import (
     follow_addresses,
     made_short,
     paste_words,
+    pasted_tops,
     pasted_what,
     with_far_ends,
 )
@@ -127,7 +128,7 @@ from netwright.gui.window.focus_chain import step_focus
 from netwright.gui.window.help_menu import HelpMenu
 from netwright.gui.window.host_actions import HostActions
 from netwright.gui.window.live_actions import LiveHost
-from netwright.gui.window.made_note import say_made, show_made
+from netwright.gui.window.made_note import say_made, scroll_position, show_made
 from netwright.gui.window.measure_actions import MeasureActions
 from netwright.gui.window.quit_actions import QuitActions
 from netwright.gui.window.startup import APP_NAME, first_size
@@ -710,8 +711,10 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         edits = fresh_addresses(edits, snapshot, self.host_facts)
         edits = follow_addresses(edits, fragment.get("interfaces") or {}, renames, far_ends)
         edits, new_macs = fresh_macs(edits, snapshot)
-        self.push(PasteCommand(self.document, keys, edits, self._selection()))
-        show_made(self, keys)
+        scrolled = scroll_position(self)
+        self.push(PasteCommand(self.document, keys, edits, self._selection(),
+                               pasted_tops(fragment, renames, far_ends)))
+        show_made(self, keys, scrolled)
         say_made(self, paste_words(fragment, renames, far_ends) + mac_words(new_macs),
                  made_short("Pasted", pasted_what(fragment, renames, far_ends), far_ends,
                             renames, new_macs))

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
 
-from netwright.backend.outcomes.results import applied_reason, trial_end_words
+from netwright.backend.outcomes.results import applied_reason, trial_end_words, undone_words
 from netwright.gui.dialogs.trial import TrialDialog, seconds_left
 
 if TYPE_CHECKING:
@@ -101,10 +101,11 @@ class TrialActions(_Base):
         if dialog is None or dialog.name != name or dialog.state != "restoring" \
                 or self._restoring():
             return
-        words = (f"Time is up, but whether the previous configuration of {name} was restored"
-                 f" is not known: asking the backend for its status failed ({error}). The"
-                 " backend restores it by itself; the status bar says where it stands once"
-                 " the backend answers again.")
+        awaiting = dialog.awaiting
+        words = (f"Time is up, but whether {trial_end_words(awaiting, name, tense='was')} is"
+                 f" not known: asking the backend for its status failed ({error}). The backend"
+                 " does that by itself; the status bar says where it stands once the backend"
+                 " answers again.")
         self.log.appendPlainText(f"{name}: {words}")
         dialog.failed(words)
 
@@ -119,18 +120,19 @@ class TrialActions(_Base):
             self.trial_dialog.restored()
 
 
-def reverted_words(name: str, removed: bool) -> str:
-    """The log's line when Restore now is done: ``removed``, the revert's result says the
-    trial was a first apply, so nothing was restored and its topology is gone."""
-    if removed:
-        return f"{name}: removed (nothing of it was deployed before)"
-    return f"{name}: the previous configuration was restored"
+def reverted_words(name: str, result: Any) -> str:
+    """The log's line when Restore now is done, as ``netwright revert`` prints it: the
+    revert's result says whether the trial was a first apply (``removed``: nothing was
+    restored, its topology is gone) and what undoing it took."""
+    plan = getattr(result, "plan", None)
+    seconds = getattr(result, "seconds", None)
+    return undone_words(name, getattr(result, "removed", False) is True,
+                        len(plan.steps) if plan is not None else None,
+                        seconds=seconds if isinstance(seconds, float) else None)
 
 
 def ended_words(name: str, awaiting: dict[str, Any]) -> str:
-    """The log's line when the backend ended a trial nobody kept: a first apply (the trial's
-    ``removes``) had no previous configuration, so its topology is gone, not restored."""
-    if awaiting.get("removes"):
-        return (f"{name}: removed (nothing of it was deployed before): the change was not kept"
-                " in time")
-    return f"{name}: the previous configuration was restored (the change was not kept in time)"
+    """The log's line when the backend ended a trial nobody kept, as the backend words it
+    (``Ended``): a first apply (the trial's ``removes``) had no previous configuration, so
+    its topology is gone, not restored. The status that says so does not count the steps."""
+    return undone_words(name, bool(awaiting.get("removes")), None, why="not confirmed in time")

@@ -5,32 +5,20 @@ starts."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from netwright.backend.capture.output import CaptureFileExistsError, CaptureOutput
 from netwright.backend.cli.main import main
-from netwright.backend.engine import Engine, Target
-from netwright.backend.topology import parse_topology
 from tests.checks.test_lab_outside_default import VETH
 from tests.tools.pcap_reader import frames
 
 PCAPNG_MAGIC = b"\x0a\x0d\x0d\x0a"
-
-
-@pytest.fixture
-def state(tmp_path: Path) -> Iterator[str]:
-    engine = Engine(tmp_path / "state", Target.host())
-    asyncio.run(engine.apply(parse_topology(VETH)))
-    yield str(tmp_path / "state")
-    asyncio.run(engine.destroy("pair"))
 
 
 def capture(state: str, interface: str, out: Path, *more: str) -> int:
@@ -114,6 +102,33 @@ def test_ctrl_c_at_the_terminal_counts_what_the_file_holds(state: str, tmp_path:
     written = len(frames(out))
     assert written >= 10  # the echoes and their replies
     assert f"{written} packets captured (stopped)" in err, err
+
+
+def test_timeout_ends_the_capture_as_ctrl_c_does(state: str, tmp_path: Path) -> None:
+    """`timeout 6 netwright capture …` (how tcpdump is usually bounded) sends SIGTERM, which
+    ended Python at once: no closing count, exit 143 (124 from timeout). tcpdump stops on
+    SIGTERM as on Ctrl+C; so does the command: FILE holds what was captured, the count is
+    said, and the status is Ctrl+C's (0), which `timeout --preserve-status` passes on."""
+    out = tmp_path / "bounded.pcapng"
+    command = subprocess.Popen(
+        ["timeout", "--preserve-status", "6", sys.executable, "-m",
+         "netwright.backend.cli.main", "capture", "pair", "va", "-w", str(out), "--local",
+         "--state-dir", state], stderr=subprocess.PIPE, text=True)
+    try:
+        assert command.stderr is not None
+        assert command.stderr.readline().startswith("netwright: capturing on va")
+        pings = subprocess.run(["ip", "netns", "exec", "a", "ping", "-c", "5", "-i", "0.05",
+                                "10.9.0.2"], capture_output=True, check=False)
+        assert pings.returncode == 0, pings.stdout
+        err = command.stderr.read()
+        assert command.wait(timeout=30) == 0, err
+    finally:
+        if command.poll() is None:
+            command.kill()
+            command.wait()
+    written = len(frames(out))
+    assert written >= 10  # the echoes and their replies
+    assert err == f"netwright: {written} packets captured (stopped)\n", err
 
 
 def test_the_design_file_names_the_topology_as_for_measure(state: str, tmp_path: Path) -> None:

@@ -104,11 +104,13 @@ def test_cli_local_json_and_sentences(deploy: Callable[[Topology], object], tmp_
     assert iperf3_processes() == []
 
 
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_ctrl_c_of_a_local_measurement_says_it_was_cancelled(
-        deploy: Callable[[Topology], object], tmp_path: Path) -> None:
+        deploy: Callable[[Topology], object], tmp_path: Path, stop: signal.Signals) -> None:
     """Through a backend Ctrl+C says "measurement cancelled" and exits 130; --local said
     "interrupted". The SIGINT goes to the command alone here, so the iperf3 processes end
-    because the command ends them, not because the terminal's Ctrl+C reached them too."""
+    because the command ends them, not because the terminal's Ctrl+C reached them too.
+    SIGTERM (`timeout`, `kill`) ended the command at once and left both iperf3 running."""
     deploy(parse_topology(LIMITED))
     command = subprocess.Popen(
         [sys.executable, "-m", "netwright.backend.cli.main", "measure", "thru", "a", "b",
@@ -119,7 +121,7 @@ def test_ctrl_c_of_a_local_measurement_says_it_was_cancelled(
         while len(iperf3_processes()) < 2:  # the server, and the client sending
             assert time.monotonic() < deadline and command.poll() is None
             time.sleep(0.05)
-        command.send_signal(signal.SIGINT)
+        command.send_signal(stop)
         out, err = command.communicate(timeout=15)
     finally:
         if command.poll() is None:

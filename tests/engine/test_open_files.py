@@ -84,4 +84,8 @@ def test_a_hard_limit_too_small_is_refused_before_anything_is_made(tmp_path: Pat
     assert "topology openfiles has 600 namespaces" in refused
     assert "up to 1,328 open files" in refused
     assert "may open only 1,024" in refused
-    assert "LimitNOFILE=" in refused
+    # this process is no netwrightd, whose unit sets its limit: the shell's is raised as root,
+    # and a design not yet deployed can be split
+    assert refused.endswith("this command may open only 1,024 (its hard limit; it keeps 64"
+                            " of them for itself): raise it as root before the command"
+                            " ('ulimit -Hn N'); or split the topology into smaller ones"), refused

@@ -28,6 +28,7 @@ pytestmark = pytest.mark.root
 N = 40
 LIMIT = 372
 CRASH_CHILD = Path(__file__).with_name("crash_child.py")
+ROOT = Path(__file__).resolve().parents[2]  # the child's working directory: tests imports
 
 CHILD = textwrap.dedent("""
     import asyncio, json, os, resource, subprocess, sys, threading, time
@@ -36,22 +37,10 @@ CHILD = textwrap.dedent("""
     from netwright.backend.engine import Engine, Target
     from netwright.backend.outcomes.errors import TooManyFiles
     from netwright.backend.topology.model import Topology
+    from tests.engine.star_topology import star
 
     state, limit, n, crash_child = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
     resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
-
-    def star(tag, subnet, count):
-        namespaces = {f"of{tag}{i}": {} for i in range(count)}
-        interfaces = {f"of{tag}br": {"kind": "bridge", "addresses": [f"10.{subnet}.0.1/16"]}}
-        for i in range(count):
-            interfaces[f"{tag}e{i}"] = {"kind": "veth", "peer": f"{tag}h{i}", "name": "eth0",
-                                        "namespace": f"of{tag}{i}",
-                                        "addresses": [f"10.{subnet}.{i // 250 + 1}"
-                                                      f".{i % 250 + 2}/16"]}
-            interfaces[f"{tag}h{i}"] = {"kind": "veth", "peer": f"{tag}e{i}",
-                                        "master": f"of{tag}br", "name": f"of{tag}h{i}"}
-        return {"netwright": 1, "name": f"of{tag}", "namespaces": namespaces,
-                "interfaces": interfaces}
 
     held, release = threading.Event(), threading.Event()
 
@@ -117,16 +106,16 @@ CHILD = textwrap.dedent("""
 def test_plan_check_and_recovery_beside_a_large_apply_are_admitted(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", CHILD, str(tmp_path / "state"), str(LIMIT),
                            str(N), str(CRASH_CHILD)],
-                          capture_output=True, text=True, timeout=300, check=False)
+                          capture_output=True, text=True, timeout=300, check=False, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-3000:]
     seen = json.loads(done.stdout)
     assert seen["first"] == "applied", seen
-    beside = "the operations running now beside it (applies, destroys, checks, captures or" \
-        " statuses of large topologies) hold up to 208 of the 372"
+    beside = "the operations running now beside it in this command (applies, destroys," \
+        " checks, captures or statuses of large topologies) hold up to 208 of the 372"
     assert seen["plan"] == ("TooManyFiles: topology ofc has 3 namespaces: planning it holds"
-                            f" up to 134 open files, and {beside} this process may open:"
-                            " try again when they have ended, or raise that limit"
-                            " (LimitNOFILE= in netwrightd's systemd unit)"), seen
+                            f" up to 134 open files, and {beside} it may open: try again"
+                            " when they have ended, or raise it as root before the command"
+                            " ('ulimit -Hn N')"), seen
     assert seen["check"].startswith("TooManyFiles: topology ofc has 3 namespaces: checking it"
                                     f" holds up to 148 open files, and {beside}"), seen
     assert seen["recover"].startswith(

@@ -14,6 +14,7 @@ import json
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -23,27 +24,16 @@ pytestmark = pytest.mark.root
 #: the process keeps 64 of its own, so one fits under LIMIT and two do not.
 N = 300
 LIMIT = 900
+ROOT = Path(__file__).resolve().parents[2]  # the child's working directory: tests imports
 
 CHILD = textwrap.dedent("""
     import asyncio, json, os, resource, sys, threading
     from netwright.backend.engine import Engine, Target
     from netwright.backend.topology.model import Topology
+    from tests.engine.star_topology import star
 
     limit, n = int(sys.argv[2]), int(sys.argv[3])
     resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
-
-    def star(tag, subnet):
-        namespaces = {f"of{tag}{i}": {} for i in range(n)}
-        interfaces = {f"of{tag}br": {"kind": "bridge", "addresses": [f"10.{subnet}.0.1/16"]}}
-        for i in range(n):
-            interfaces[f"{tag}e{i}"] = {"kind": "veth", "peer": f"{tag}h{i}", "name": "eth0",
-                                        "namespace": f"of{tag}{i}",
-                                        "addresses": [f"10.{subnet}.{i // 250 + 1}"
-                                                      f".{i % 250 + 2}/16"]}
-            interfaces[f"{tag}h{i}"] = {"kind": "veth", "peer": f"{tag}e{i}",
-                                        "master": f"of{tag}br", "name": f"of{tag}h{i}"}
-        return Topology.model_validate({"netwright": 1, "name": f"of{tag}",
-                                        "namespaces": namespaces, "interfaces": interfaces})
 
     held, release = threading.Event(), threading.Event()
 
@@ -57,7 +47,7 @@ CHILD = textwrap.dedent("""
 
     def run_first():
         try:
-            asyncio.run(first.apply(star("a", 98)))
+            asyncio.run(first.apply(Topology.model_validate(star("a", 98, n))))
             seen["first"] = "applied"
         except Exception as exc:
             seen["first"] = f"{type(exc).__name__}: {exc}"
@@ -67,7 +57,7 @@ CHILD = textwrap.dedent("""
     assert held.wait(120)
     second = Engine(sys.argv[1], Target.host())
     try:
-        asyncio.run(second.apply(star("b", 97)))
+        asyncio.run(second.apply(Topology.model_validate(star("b", 97, n))))
         seen["second"] = "applied"
     except Exception as exc:
         seen["second"] = f"{type(exc).__name__}: {exc}"
@@ -85,7 +75,7 @@ CHILD = textwrap.dedent("""
 
 def test_a_second_apply_that_would_not_fit_beside_the_first_is_refused(tmp_path) -> None:
     done = subprocess.run([sys.executable, "-c", CHILD, str(tmp_path), str(LIMIT), str(N)],
-                          capture_output=True, text=True, timeout=300, check=False)
+                          capture_output=True, text=True, timeout=300, check=False, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-3000:]
     seen = json.loads(done.stdout)
     assert seen["first"] == "applied", seen

@@ -16,7 +16,8 @@ def test_seconds_left_prefers_the_deadline() -> None:
     assert seconds_left({"deadline": 1000.0, "seconds": 60}, now=958.0) == 42.0
     assert seconds_left({"seconds": 60}, now=958.0) == 60.0
     assert seconds_left({"deadline": 1000.0}, now=1005.0) == 0.0
-    assert countdown_words(42.2) == "Restoring the previous configuration in 42 s."
+    assert countdown_words(42.2, "guitrial", {}) == ("In 42 s, the previous configuration of"
+                                                    " guitrial is restored.")
 
 
 def test_counts_down_then_says_the_backend_restores(qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -27,17 +28,18 @@ def test_counts_down_then_says_the_backend_restores(qtbot) -> None:  # type: ign
     dialog = TrialDialog("guitrial", {"deadline": deadline, "reason": REASON}, parent)
     dialog.show()
     assert not dialog.isModal() and dialog.reason.text() == REASON
-    assert dialog.countdown.text() in {countdown_words(deadline - built),
-                                       countdown_words(deadline - time.time())}
+    assert dialog.countdown.text() in {countdown_words(deadline - built, "guitrial", {}),
+                                       countdown_words(deadline - time.time(), "guitrial", {})}
     dialog.reject()  # Esc: the decision is still open
     assert dialog.isVisible() and dialog.state == "waiting"
-    qtbot.waitUntil(lambda: dialog.countdown.text() == countdown_words(1), timeout=2000)
+    qtbot.waitUntil(lambda: dialog.countdown.text() == countdown_words(1, "guitrial", {}),
+                    timeout=2000)
     with qtbot.waitSignal(dialog.expired, timeout=3000) as expired:
         pass
     assert expired.args == ["guitrial"] and dialog.state == "restoring"
     assert not dialog.keep_button.isEnabled() and not dialog.close_button.isVisible()
     dialog.restored()
-    assert dialog.countdown.text() == "The previous configuration was restored."
+    assert dialog.countdown.text() == "Restored the previous configuration of guitrial."
     dialog.close_button.click()
     assert not dialog.isVisible()
 
@@ -109,7 +111,7 @@ def test_a_window_that_ended_unrestored_says_what_status_says(qtbot) -> None:  #
         dialog.restore_button.click()
     assert asked.args == ["guitrial"] and not dialog.unrestored
     dialog.set_awaiting(ended)  # a status read while Restore now runs: its job says the end
-    assert dialog.countdown.text() == "Restoring the previous configuration…"
+    assert dialog.countdown.text() == "Restoring the previous configuration of guitrial…"
     dialog.restored()
     assert dialog.is_over()
 
@@ -130,8 +132,8 @@ def test_the_end_of_a_first_apply_says_it_was_removed(qtbot) -> None:  # type: i
                                       "removes": True})
     qtbot.addWidget(dialog)
     dialog.restored()
-    assert dialog.countdown.text() == ("guitrial was removed: nothing of it was deployed"
-                                       " before this apply.")
+    assert dialog.countdown.text() == ("Removed guitrial; nothing of it was deployed before,"
+                                       " so what its apply had made is undone.")
 
 
 def test_a_first_apply_counts_down_to_its_removal(qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -141,16 +143,73 @@ def test_a_first_apply_counts_down_to_its_removal(qtbot) -> None:  # type: ignor
     first = {"deadline": time.time() + 60, "reason": REASON, "removes": True}
     dialog = TrialDialog("guitrial", first)
     qtbot.addWidget(dialog)
-    assert "guitrial is removed by itself (nothing of it was deployed before)" in \
-        dialog.advice.text()
-    assert re.fullmatch(r"Removing guitrial in [\d a-z]+ \(nothing of it was deployed before\)\.",
-                        dialog.countdown.text()), dialog.countdown.text()
+    assert dialog.advice.text().endswith("do nothing: when the countdown ends, guitrial is"
+                                         " removed (nothing of it was deployed before).")
+    assert re.fullmatch(r"In [\d a-z]+, guitrial is removed \(nothing of it was deployed"
+                        r" before\)\.", dialog.countdown.text()), dialog.countdown.text()
     dialog._restore()
-    assert dialog.countdown.text() == "Removing guitrial…"
+    assert dialog.countdown.text() == "Removing guitrial (nothing of it was deployed before)…"
     ended = TrialDialog("guitrial", {**first, "deadline": time.time() - 1})
     qtbot.addWidget(ended)
-    assert ended.countdown.text() == "Time is up: the backend is removing guitrial…"
+    assert ended.countdown.text() == ("Time is up: the backend is removing guitrial (nothing"
+                                      " of it was deployed before)…")
     later = TrialDialog("other", {"deadline": time.time() + 60, "reason": REASON})
     qtbot.addWidget(later)
-    assert "the previous configuration comes back by itself" in later.advice.text()
-    assert later.countdown.text().startswith("Restoring the previous configuration in ")
+    assert later.advice.text().endswith("when the countdown ends, the previous configuration"
+                                        " of other is restored.")
+    assert re.fullmatch(r"In [\d a-z]+, the previous configuration of other is restored\.",
+                        later.countdown.text()), later.countdown.text()
+
+
+def test_the_end_of_a_first_apply_is_said_in_the_cli_s_words(  # type: ignore[no-untyped-def]
+        qtbot, monkeypatch, capsys) -> None:
+    """The dialog and the log wrote their own sentences about the end of a first apply's
+    trial beside the shared ones the CLI and the backend use: every one of them now comes
+    from ``backend/outcomes/results``, so it carries its one "nothing of it was deployed
+    before" (a marker here) and says what the CLI and the backend say."""
+    from netwright.backend.cli.terminal import report_restored
+    from netwright.backend.engine.trial import Ended
+    from netwright.backend.outcomes import results
+    from netwright.backend.outcomes.results import ApplyResult, Plan, Step
+    from netwright.gui.window.trial_actions import ended_words, reverted_words
+
+    monkeypatch.setattr(results, "NOTHING_BEFORE", "NOTHING-BEFORE-MARK")
+    first = {"deadline": time.time() + 60, "reason": REASON, "removes": True}
+    dialog = TrialDialog("guitrial", first)
+    qtbot.addWidget(dialog)
+    said = [dialog.advice.text(), dialog.countdown.text()]
+    dialog._restore()
+    said.append(dialog.countdown.text())
+    dialog.restored()
+    said.append(dialog.countdown.text())
+    ended = TrialDialog("guitrial", {**first, "deadline": time.time() - 1})
+    qtbot.addWidget(ended)
+    said.append(ended.countdown.text())
+    undone = ApplyResult(Plan("guitrial", [Step("delete", "brs", "delete bridge brs")] * 2),
+                         0.25, removed=True)
+    logged = [ended_words("guitrial", first), reverted_words("guitrial", undone)]
+    for words in said + logged:
+        assert "NOTHING-BEFORE-MARK" in words and "deployed" not in words, words
+    # at the deadline: the backend's own sentence (less the steps, which no status counts)
+    assert Ended("guitrial", True, 2).words() == logged[0] + " (2 steps)"
+    # Restore now: what 'netwright revert' prints
+    report_restored("guitrial", undone, False, removed=True)
+    assert capsys.readouterr().out.strip() == logged[1]
+
+
+def test_a_first_apply_whose_end_is_not_known_is_not_said_restored(window) -> None:  # type: ignore[no-untyped-def]
+    """The status asked after the deadline failed: of a first apply the dialog and the log
+    said "whether the previous configuration of guitrial was restored is not known"; there
+    was none, the backend removes it (``trial_end_words`` in the past)."""
+    window.show_trial("guitrial", {"deadline": time.time() - 1, "reason": REASON,
+                                   "removes": True})
+    dialog = window.trial_dialog
+    assert dialog is not None and dialog.state == "restoring"
+    window.trial_status_failed("guitrial", "no answer")
+    assert dialog.state == "failed"
+    said = dialog.countdown.text()
+    assert said.startswith("Time is up, but whether guitrial was removed (nothing of it was"
+                           " deployed before) is not known: asking the backend for its status"
+                           " failed (no answer)."), said
+    assert "previous configuration" not in said, said
+    assert window.log.toPlainText().splitlines()[-1] == f"guitrial: {said}"

@@ -77,16 +77,16 @@ def test_a_first_apply_not_kept_ends_restored(window: MainWindow, own_lab: Path,
     assert trial.state == "waiting", (trial.countdown.text(), window.log.toPlainText())
     settle(loop, window, lambda: trial.state == "restored", WINDOW + 15, trial.countdown.text)
     # nothing was deployed before: removed, not "the previous configuration was restored"
-    assert trial.countdown.text() == ("guitrial was removed: nothing of it was deployed before"
-                                      " this apply.")
+    assert trial.countdown.text() == ("Removed guitrial; nothing of it was deployed before, so"
+                                      " what its apply had made is undone.")
     assert trial.close_button.isVisible()
     assert window.deploy_label.text() == "not deployed"
     opened = next(line for line in window.log.toPlainText().splitlines() if "on trial" in line)
     assert re.search(r"keep it within \d+ s or it is removed \(nothing of it was deployed"
                      r" before\)$", opened), opened
-    logged = window.log.toPlainText().rsplit("on trial", 1)[-1]
-    assert ("guitrial: removed (nothing of it was deployed before): the change was not kept in"
-            " time") in logged, logged
+    logged = window.log.toPlainText().rsplit("guitrial: on trial", 1)[-1]
+    assert ("removed guitrial: it was not confirmed in time; nothing of it was deployed before,"
+            " so what its apply had made is undone") in logged, logged
     assert "previous configuration was restored" not in logged, logged
 
 
@@ -99,8 +99,9 @@ def test_restore_now_of_a_first_apply_logs_that_it_was_removed(
     trial.restore_button.click()
     settle(loop, window, lambda: trial.state == "restored", 30,
            lambda: (trial.countdown.text(), window.log.toPlainText()))
-    logged = window.log.toPlainText().rsplit("on trial", 1)[-1]
-    assert "guitrial: removed (nothing of it was deployed before)" in logged, logged
+    logged = window.log.toPlainText().rsplit("guitrial: on trial", 1)[-1]
+    assert re.search(r"^removed guitrial; nothing of it was deployed before, so what its apply"
+                     r" had made is undone \(\d+ steps?, [\d.]+ s\)$", logged, re.M), logged
     assert "previous configuration was restored" not in logged, logged
     assert window.deploy_label.text() == "not deployed"
 
@@ -134,8 +135,8 @@ def test_a_keep_that_comes_after_the_backends_clock_ended_the_trial(
     trial.keep_button.click()
     settle(loop, window, lambda: trial.state != "keeping", 60, window.log.toPlainText)
     assert trial.state == "restored", (trial.countdown.text(), window.log.toPlainText())
-    assert trial.countdown.text() == ("guitrial was removed: nothing of it was deployed before"
-                                      " this apply.")
+    assert trial.countdown.text() == ("Removed guitrial; nothing of it was deployed before, so"
+                                      " what its apply had made is undone.")
     logged = window.log.toPlainText().rsplit("on trial", 1)[-1]
     assert re.search(r"guitrial: too late to keep, the trial of guitrial ended at"
                      r" \d\d:\d\d:\d\d, before this confirm: nobody confirmed it in time, so it"

@@ -60,7 +60,8 @@ def _on_trial(window: MainWindow, loop: asyncio.AbstractEventLoop, harness: Harn
     assert trial is not None and trial.isVisible() and not trial.isModal()
     assert trial.state == "waiting" and "default route" in trial.reason.text()
     assert 0 < trial.seconds_left() <= WINDOW
-    assert trial.countdown.text().startswith("Restoring the previous configuration in ")
+    assert trial.countdown.text().startswith("In ") and trial.countdown.text().endswith(
+        ", the previous configuration of guitrial is restored."), trial.countdown.text()
     harness.nm.wait_for(lambda: harness.nm.addresses("brs") == [address], "the change")
     return trial
 
@@ -107,7 +108,7 @@ def test_keep_restore_now_and_the_deadline(harness: Harness, window: MainWindow,
     trial.restore_button.click()
     loop.run_until_complete(idle(window))
     assert trial.state == "restored", trial.countdown.text()
-    assert trial.countdown.text() == "The previous configuration was restored."
+    assert trial.countdown.text() == "Restored the previous configuration of guitrial."
     harness.nm.wait_for(lambda: harness.nm.addresses("brs") == [NEW], "Restore now")
     assert _status(window, loop).awaiting_confirmation is None
 
@@ -118,7 +119,9 @@ def test_keep_restore_now_and_the_deadline(harness: Harness, window: MainWindow,
         loop.run_until_complete(asyncio.sleep(0.1))
     assert time.monotonic() - started >= WINDOW - 1  # not before the deadline
     harness.nm.wait_for(lambda: harness.nm.addresses("brs") == [NEW], "the deadline's restore")
-    assert "restored" in window.log.toPlainText().rsplit("on trial", 1)[-1]
+    logged = window.log.toPlainText().rsplit("guitrial: on trial", 1)[-1]
+    assert ("restored the previous configuration of guitrial: its change on trial was not"
+            " confirmed in time") in logged, logged  # the backend's words (Ended)
     assert window.deploy_label.text() == "deployed"  # the previous design, as it was
     trial.close_button.click()
     assert not trial.isVisible()

@@ -58,3 +58,28 @@ def test_a_wire_goes_round_a_box_it_does_not_belong_to(window: MainWindow,
     window.scene.nodes["mid"].setPos(QPointF(0, -400))  # out of its way: straight again
     QApplication.processEvents()
     assert wire.path.elementCount() <= 4
+
+
+def test_a_wire_through_many_boxes_stays_straight_and_the_index_finds_only_near_ones(
+        ) -> None:
+    """A way round five boxes in a row would be longer than the row: the wire stays as it
+    is (``MOST_BOXES``); one box is gone round. The box index hands a wire only the boxes
+    that meet its area, its own left out."""
+    from PySide6.QtGui import QPainterPath
+
+    from netwright.gui.canvas.detour import MOST_BOXES, BoxIndex, around, crossed
+
+    row = {f"b{i}": QRectF(100 + i * 150, -40, 100, 80) for i in range(MOST_BOXES + 1)}
+    index = BoxIndex({**row, "far": QRectF(100, 900, 100, 80), "own": QRectF(0, -40, 50, 80)})
+    start, end = QPointF(0, 0), QPointF(1200, 0)
+    straight = QPainterPath(start)
+    straight.cubicTo(QPointF(400, 0), QPointF(800, 0), end)
+    area = straight.controlPointRect().adjusted(-1, -1, 1, 1)
+    assert sorted(index.near(area, {"own"}), key=QRectF.left) == list(row.values())
+    assert len(crossed(straight, lambda a: index.near(a, {"own"}))) == MOST_BOXES + 1
+    out, into = QPointF(1, 0), QPointF(-1, 0)
+    assert around(start, out, end, into, path=straight,
+                  near=lambda a: index.near(a, {"own"})) is straight
+    one = BoxIndex({"b0": row["b0"]})
+    detour = around(start, out, end, into, path=straight, near=one.near)
+    assert detour is not straight and crossed(detour, one.near) == []

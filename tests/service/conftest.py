@@ -19,14 +19,21 @@ import pytest
 from svc_bus import start_system_bus
 from svc_callers import Caller
 from svc_daemon import Daemon, Host, start_host
-from svc_polkit import USER_ALLOWED, USER_DEFAULT, USER_DENIED, USER_PEER, start_polkitd
+from svc_polkit import (
+    USER_ALLOWED,
+    USER_DEFAULT,
+    USER_DENIED,
+    USER_HELD,
+    USER_PEER,
+    start_polkitd,
+)
 from svc_processes import Started
 from svc_users import ensure_user
 
 pytestmark = pytest.mark.root
 
 ROLES = {"allowed": USER_ALLOWED, "denied": USER_DENIED, "default": USER_DEFAULT,
-         "peer": USER_PEER}
+         "peer": USER_PEER, "held": USER_HELD}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

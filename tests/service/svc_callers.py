@@ -77,13 +77,18 @@ CLIENT_SCRIPT = Path(__file__).with_name("svc_client_run.py")
 
 
 def run_client(user: str | None, address: str, body: str, *, which: str = "system",
-               timeout: float = 120, env: dict[str, str] | None = None) -> dict[str, Any]:
-    """Run a BackendClient snippet (svc_client_run.py) as ``user``; return its JSON outcome."""
+               timeout: float = 120, env: dict[str, str] | None = None,
+               open_files: int | None = None) -> dict[str, Any]:
+    """Run a BackendClient snippet (svc_client_run.py) as ``user``; return its JSON outcome.
+    ``open_files``: the client's limit on them, soft and hard (as a login's ``ulimit -n``;
+    a lab it starts inherits it)."""
     prefix: list[str] = []
     if user is not None:
         entry = pwd.getpwnam(user)
         prefix = ["setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}",
                   "--init-groups", "--"]
+    if open_files is not None:
+        prefix = ["prlimit", f"--nofile={open_files}:{open_files}", "--", *prefix]
     env = {"PATH": "/usr/bin:/bin", "DBUS_SYSTEM_BUS_ADDRESS": address,
            "PYTHONDONTWRITEBYTECODE": "1", **(env or {})}
     result = subprocess.run(

@@ -12,6 +12,13 @@ NETWRIGHT = str(Path(PYTHON).with_name("netwright"))
 NO_SYSTEM_BUS = "unix:path=/nonexistent"
 
 
+def sigint_ignored(argv: list[str]) -> list[str]:
+    """``argv`` started as a non-interactive script's ``argv &`` starts it: with SIGINT (and
+    nothing else) ignored, which POSIX sh does for an asynchronous command when job control is
+    off, and which the command inherits through exec. Still the same process: sh execs it."""
+    return ["sh", "-c", 'trap "" INT && exec "$@"', "sh", *argv]
+
+
 def user_argv(user: str, argv: list[str], address: str = NO_SYSTEM_BUS,
               env: dict[str, str] | None = None) -> list[str]:
     """``argv`` as ``user``, with only PATH, the system bus address and ``env`` set."""

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from svc_callers import NETWRIGHT, run_client, start_command
 from svc_capture import packet_sockets, shared_directory
+from svc_cli import sigint_ignored
 from svc_polkit import USER_ALLOWED, USER_DEFAULT
 
 from tests.tools.pcap_reader import frames, icmp_echoes
@@ -135,18 +136,27 @@ def test_the_cli_writes_the_users_file(running, system_bus, directory) -> None:
         run_client(USER_ALLOWED, system_bus, "await client.destroy('seed')")
 
 
-def test_ctrl_c_stops_the_cli_and_keeps_the_file(running, system_bus, directory) -> None:
+@pytest.mark.parametrize(("stop", "started"), [
+    (signal.SIGINT, list), (signal.SIGTERM, list), (signal.SIGTERM, sigint_ignored)],
+    ids=["ctrl-c", "sigterm", "sigterm-sigint-ignored"])
+def test_ctrl_c_stops_the_cli_and_keeps_the_file(running, system_bus, directory,
+                                                 stop: signal.Signals, started) -> None:
+    """Ctrl+C, and SIGTERM as tcpdump takes it (`timeout 10 netwright capture …`, which ended
+    the command silently with no closing count): the job is cancelled, FILE keeps what was
+    captured, the count is said and the status is 0. Also for a command a script started
+    with `&` (SIGINT ignored), which a SIGTERM ended as "interrupted", 130."""
     out = directory / "interrupted.pcapng"
     run_client(USER_ALLOWED, system_bus, "await client.apply(seed)")
     try:
-        command = start_command(USER_ALLOWED, [NETWRIGHT, "capture", "seed", "mv1", "--filter",
-                                               "icmp", "-w", str(out)], system_bus)
+        command = start_command(USER_ALLOWED, started([NETWRIGHT, "capture", "seed", "mv1",
+                                                       "--filter", "icmp", "-w", str(out)]),
+                                system_bus)
         deadline = time.monotonic() + 30
         while not out.exists() or out.stat().st_size == 0:  # the header: it is capturing
             assert time.monotonic() < deadline and command.poll() is None
             time.sleep(0.1)
         run_client(USER_ALLOWED, system_bus, "return await client.check('seed', timeout=0.5)")
-        command.send_signal(signal.SIGINT)
+        command.send_signal(stop)
         _, err = command.communicate(timeout=30)
         assert command.returncode == 0, err
         assert "packets captured (stopped)" in err, err

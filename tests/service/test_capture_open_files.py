@@ -12,12 +12,16 @@ once lowered is raised only with CAP_SYS_RESOURCE).
 
 from __future__ import annotations
 
+import os
 import resource
+import time
 
 from svc_callers import run_client
 from svc_polkit import USER_ALLOWED
+from svc_topologies import SEED
 
-from netwright.backend.kernel.descriptors import CAPTURE_NEEDS, OWN
+from netwright.backend.kernel.descriptors import CAPTURE_NEEDS, OWN, check_needs
+from netwright.backend.topology import parse_topology
 
 #: The descriptors the daemon keeps for itself (OWN) and two captures' worth.
 LIMIT = OWN + 2 * CAPTURE_NEEDS
@@ -56,8 +60,76 @@ def test_a_capture_beyond_the_open_files_left_is_refused(running, system_bus) ->
     assert value, (outcome, running.log()[-3000:])
     assert value["third"] == (
         f"TooManyFiles: a capture on mv1 of topology seed holds up to {CAPTURE_NEEDS} open"
-        " files, and the operations running now beside it (applies, destroys, checks,"
-        " captures or statuses of large topologies) hold up to"
-        f" {2 * CAPTURE_NEEDS} of the {LIMIT} this process may open: try again when they"
-        " have ended, or raise that limit (LimitNOFILE= in netwrightd's systemd unit)"), value
+        " files, and the operations running now beside it in netwrightd (applies, destroys,"
+        " checks, captures or statuses of large topologies) hold up to"
+        f" {2 * CAPTURE_NEEDS} of the {LIMIT} it may open: try again when they have ended,"
+        " or raise LimitNOFILE= in netwrightd's systemd unit ('systemctl edit netwrightd')"
+        " and restart it"), value
     assert value["again"] == "stopped", value
+
+
+def test_a_check_beyond_netwrightds_hard_limit_names_its_unit_and_nothing_to_split(
+        running, system_bus) -> None:
+    """The refusal said "or split the topology" for every operation: a check (as a capture,
+    a status or a destroy) is of what is deployed, which nobody splits. netwrightd's is
+    raised in its unit."""
+    assert running.started is not None
+    pid = running.started.pid
+    seed = parse_topology(SEED)
+    needed = check_needs(len(seed.namespaces))
+    run_client(USER_ALLOWED, system_bus, "await client.apply(seed)")
+    try:
+        resource.prlimit(pid, resource.RLIMIT_NOFILE, (needed - 1, needed - 1))
+        outcome = run_client(USER_ALLOWED, system_bus, """
+try:
+    await client.check('seed', timeout=0.5)
+    return 'checked'
+except Exception as exc:
+    return f'{type(exc).__name__}: {exc}'
+""")
+    finally:
+        running.stop()
+        running.ensure()
+        run_client(USER_ALLOWED, system_bus, "await client.destroy('seed')")
+    assert outcome.get("value") == (
+        f"TooManyFiles: topology seed has {len(seed.namespaces)} namespaces: checking it"
+        f" holds up to {needed} open files, and netwrightd may open only {needed - 1} (its"
+        f" hard limit; it keeps {OWN} of them for itself): raise LimitNOFILE= in"
+        " netwrightd's systemd unit ('systemctl edit netwrightd') and restart it"), (
+            outcome, running.log()[-3000:])
+
+
+CANCELLED_AT_ONCE = """
+import os
+fd = os.open('/dev/null', os.O_WRONLY)
+ends = []
+for _ in range(5):
+    job = await client.start_capture('seed', 'mv1', fd)
+    await client.cancel(job)
+    ends.append((await client.wait_capture(job))['ended'])
+return ends
+"""
+
+
+def test_captures_cancelled_right_after_they_start_give_back_their_files(
+        running, system_bus) -> None:
+    """Room for one capture: five cancelled as soon as they have started leave the daemon's
+    descriptors as they were and its room free (the next is admitted, not TooManyFiles).
+    A job whose task ends before it records is tested in tests/capture/test_capture_job.py."""
+    assert running.started is not None
+    pid = running.started.pid
+    run_client(USER_ALLOWED, system_bus, "await client.apply(seed)")
+    try:
+        resource.prlimit(pid, resource.RLIMIT_NOFILE, (OWN + CAPTURE_NEEDS,) * 2)
+        before = sorted(os.listdir(f"/proc/{pid}/fd"))
+        outcome = run_client(USER_ALLOWED, system_bus, CANCELLED_AT_ONCE)
+        deadline = time.monotonic() + 5
+        while (after := sorted(os.listdir(f"/proc/{pid}/fd"))) != before \
+                and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        running.stop()
+        running.ensure()
+        run_client(USER_ALLOWED, system_bus, "await client.destroy('seed')")
+    assert outcome.get("value") == ["stopped"] * 5, (outcome, running.log()[-3000:])
+    assert after == before

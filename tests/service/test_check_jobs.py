@@ -11,7 +11,11 @@ import os
 import signal
 import time
 
+import pytest
+from svc_callers import run_client
+from svc_cli import NETWRIGHT, as_user_background, sigint_ignored
 from svc_jobs import destroy, wait_signal
+from svc_polkit import USER_ALLOWED
 from svc_topologies import SEED, star
 
 CANCELLED = "io.netwright.Error.Cancelled"
@@ -137,3 +141,31 @@ def test_a_topology_named_live_host_does_not_hold_host_checks(running, host,
     started = wait_signal(owner, "JobStarted", check_job)
     assert started[1] == "" and started[2] == "check", started
     assert wait_signal(owner, "JobFinished", check_job)[1] == ""
+
+
+@pytest.mark.parametrize("started", [list, sigint_ignored], ids=["", "sigint-ignored"])
+def test_sigterm_ends_the_check_command_as_ctrl_c_does(running, system_bus, started) -> None:
+    """`timeout 5 netwright check seed --timeout 10` (SIGTERM) ended Python at once, with no
+    word and mid progress line; it ends as Ctrl+C does now: "interrupted", exit 130 (the
+    backend cancels the check when the command's connection leaves, as on Ctrl+C). Also in
+    a command a script started with `&` (SIGINT ignored)."""
+    run_client(USER_ALLOWED, system_bus, "await client.apply(seed)")
+    try:
+        earlier = len(running.log())
+        command = as_user_background(USER_ALLOWED, started([NETWRIGHT, "check", "seed",
+                                                            "--timeout", "10"]),
+                                     address=system_bus)
+        try:
+            deadline = time.monotonic() + 30
+            while "check of topology seed started" not in running.log()[earlier:]:
+                assert time.monotonic() < deadline and command.poll() is None
+                time.sleep(0.1)
+            command.send_signal(signal.SIGTERM)
+            _out, err = command.communicate(timeout=15)
+        finally:
+            if command.poll() is None:
+                command.kill()
+                command.wait()
+        assert (command.returncode, err) == (130, "netwright: interrupted\n"), err
+    finally:
+        run_client(USER_ALLOWED, system_bus, "await client.destroy('seed')")

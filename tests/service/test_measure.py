@@ -7,11 +7,12 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+import pytest
 from svc_callers import run_client
-from svc_cli import NETWRIGHT, as_user, as_user_background
+from svc_cli import NETWRIGHT, as_user, as_user_background, sigint_ignored
 from svc_polkit import USER_ALLOWED
 
 from tests.tools.own_iperf3 import iperf3_processes
@@ -109,13 +110,16 @@ def _iperf3_once(count: int, seconds: float) -> list[int]:
 
 
 @contextmanager
-def _measure_command(system_bus: str) -> Iterator[subprocess.Popen[str]]:
-    """`netwright measure thru a b --seconds 30` as the allowed user, once both iperf3
-    processes (server and client) run; afterwards it is ended, by pid, and thru destroyed."""
+def _measure_command(system_bus: str, started: Callable[[list[str]], list[str]] = list
+                     ) -> Iterator[subprocess.Popen[str]]:
+    """`netwright measure thru a b --seconds 30` as the allowed user (its argv as
+    ``started`` gives it), once both iperf3 processes (server and client) run; afterwards
+    it is ended, by pid, and thru destroyed."""
     run_client(USER_ALLOWED, system_bus, f"await client.apply({DESIGN!r})")
     try:
-        command = as_user_background(USER_ALLOWED, [NETWRIGHT, "measure", "thru", "a", "b",
-                                                    "--seconds", "30"], address=system_bus)
+        command = as_user_background(USER_ALLOWED, started([NETWRIGHT, "measure", "thru", "a",
+                                                            "b", "--seconds", "30"]),
+                                     address=system_bus)
         try:
             assert len(_iperf3_once(2, 15)) == 2, command.poll()
             yield command
@@ -127,13 +131,19 @@ def _measure_command(system_bus: str) -> Iterator[subprocess.Popen[str]]:
         run_client(USER_ALLOWED, system_bus, "await client.destroy('thru')")
 
 
-def test_ctrl_c_cancels_the_commands_measurement(running, system_bus) -> None:
+@pytest.mark.parametrize(("stop", "started"), [
+    (signal.SIGINT, list), (signal.SIGTERM, list), (signal.SIGTERM, sigint_ignored)],
+    ids=["ctrl-c", "sigterm", "sigterm-sigint-ignored"])
+def test_ctrl_c_cancels_the_commands_measurement(running, system_bus,
+                                                 stop: signal.Signals, started) -> None:
     """SIGINT to `netwright measure` of 30 s cancels the backend's job: both iperf3 processes
-    end within seconds, the command says so and exits 130."""
-    with _measure_command(system_bus) as command:
+    end within seconds, the command says so and exits 130. SIGTERM (`timeout`, `kill`) does
+    the same: it ended the command silently, leaving the backend to notice its departure;
+    and in a command a script started with `&` (SIGINT ignored) it said only "interrupted"."""
+    with _measure_command(system_bus, started) as command:
         time.sleep(0.5)  # sending
         interrupted = time.monotonic()
-        command.send_signal(signal.SIGINT)
+        command.send_signal(stop)
         _out, err = command.communicate(timeout=15)
         took = time.monotonic() - interrupted
         left = _iperf3_once(0, 2)
