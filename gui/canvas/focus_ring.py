@@ -40,10 +40,16 @@ class FocusRing(QWidget):
         self.raise_()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        # A closed window's ring can lose its Python side first (the garbage collector
+        # clears a cycle's objects while Qt still holds the widgets) and still be asked to
+        # filter an event of the view it watched: "AttributeError … 'area'" in Qt's event
+        # loop, which ended a run of the designer's benchmarks. Nothing is left to follow.
+        area = getattr(self, "area", None)
+        if area is None:
+            return False
         if event.type() in (QEvent.Type.Resize, QEvent.Type.Move):
-            self.setGeometry(self.area.viewport().geometry())
-        elif watched is self.area and event.type() in (QEvent.Type.FocusIn,
-                                                       QEvent.Type.FocusOut):
+            self.setGeometry(area.viewport().geometry())
+        elif watched is area and event.type() in (QEvent.Type.FocusIn, QEvent.Type.FocusOut):
             self.follow()
         return False
 

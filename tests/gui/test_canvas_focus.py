@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
 
 from netwright.gui.window.main import MainWindow
 
@@ -84,3 +85,24 @@ def test_what_undo_brings_back_is_scrolled_into_sight(window: MainWindow, seed: 
     QTest.keyClick(view, Qt.Key.Key_Z, CTRL)
     assert window.scene.selected_keys() == ["net1"]
     assert _in_sight(window, "net1")
+
+
+def test_a_ring_whose_python_side_is_cleared_lets_events_pass(qtbot: QtBot) -> None:
+    """A closed window's ring can lose its Python side first (the garbage collector clears a
+    cycle's objects while Qt still holds the widgets) and still filter its view's events: an
+    AttributeError in Qt's event loop then failed the next benchmark. The ring's dict is
+    cleared here as the collector clears it; the view's events must pass untouched."""
+    from PySide6.QtWidgets import QGraphicsView
+
+    from netwright.gui.canvas.focus_ring import FocusRing
+
+    view = QGraphicsView()
+    qtbot.addWidget(view)
+    ring = FocusRing(view)
+    view.show()
+    ring.__dict__.clear()
+    view.resize(321, 222)  # a Resize through the ring's filter
+    view.setFocus()
+    view.clearFocus()
+    QTest.qWait(20)
+    assert view.size().width() == 321
