@@ -200,7 +200,7 @@ def test_apply_and_destroy_t_of_n(tmp_path: Path) -> None:
             assert r["netwright_apply"] <= 1.5 * r["batch_apply"], r
 
 
-DESTROY_REPEATS = {100: 15, 500: 5}
+DESTROY_REPEATS = {100: 15, 500: 9}  # a pair at N = 500 spreads 0.75–1.3×: 9 steady its median
 
 
 def destroy_pair(n: int, directory: Path, *, fresh: bool) -> tuple[float, float]:
