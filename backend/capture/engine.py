@@ -153,6 +153,17 @@ def _run(sock: socket.socket, packets: ring.Ring, interface: str, writer: _Outpu
     deadline = None if limits.seconds is None else time.monotonic() + limits.seconds
     remaining = limits.count
     written = 0
+
+    def write_block() -> bool:
+        """The next retired block into the output (the count's rest of it at most)."""
+        nonlocal remaining, written
+        taken = packets.take(remaining, pcapng.enhanced_packet)
+        if not writer.write(b"".join(taken)):
+            return False
+        written += len(taken)
+        remaining = None if remaining is None else remaining - len(taken)
+        return True
+
     poller = select.poll()
     poller.register(sock.fileno(), select.POLLIN)
     ended = "stopped"
@@ -172,11 +183,8 @@ def _run(sock: socket.socket, packets: ring.Ring, interface: str, writer: _Outpu
                 # received is in its last blocks, retired within RETIRE_MS.
                 time.sleep(LAST_BLOCK_SECONDS)
                 while packets.ready() and remaining != 0:
-                    taken = packets.take(remaining, pcapng.enhanced_packet)
-                    if not writer.write(b"".join(taken)):
+                    if not write_block():
                         return CaptureResult(written, _dropped(sock), "reader-closed")
-                    written += len(taken)
-                    remaining = None if remaining is None else remaining - len(taken)
                 writer.flush()
                 return CaptureResult(written, _dropped(sock), "interface-gone")
             if not packets.ready():
@@ -184,12 +192,8 @@ def _run(sock: socket.socket, packets: ring.Ring, interface: str, writer: _Outpu
                     ended = "reader-closed"
                     break
                 continue
-        taken = packets.take(remaining, pcapng.enhanced_packet)
-        if not writer.write(b"".join(taken)):
+        if not write_block():
             return CaptureResult(written, _dropped(sock), "reader-closed")
-        written += len(taken)
-        if remaining is not None:
-            remaining -= len(taken)
     writer.flush()
     return CaptureResult(written, _dropped(sock), ended)
 
