@@ -3,7 +3,8 @@
 The packet socket is opened by a short-lived thread that enters the interface's namespace
 (``kernel.netns.in_netns``; a socket stays in the namespace it was made in, and nothing forks),
 with protocol 0 so it receives nothing until the filter is attached and it is bound to the
-interface: no packet that the filter refuses, or from another interface, ever reaches it.
+interface: no packet that the filter refuses, or from another interface, ever reaches it. It
+is read through a TPACKET_V3 ring (``ring``), a block of packets per wake-up, as tcpdump does.
 The caller's descriptor is only written to, never opened here, so root never writes into a
 path of the user's choosing; and it is written by a helper process (``cat``), never by this
 thread: the caller chooses what the descriptor is,
@@ -28,22 +29,19 @@ import threading
 import time
 from dataclasses import dataclass
 
-from netwright.backend.capture import bpf, pcapng
+from netwright.backend.capture import bpf, pcapng, ring
 from netwright.backend.capture.errors import CaptureError
 from netwright.backend.kernel.netns import in_netns
 
 ETH_P_ALL = 0x0003
 SOL_PACKET = 263
 PACKET_STATISTICS = 6
-SO_RCVBUFFORCE = 33
-SO_TIMESTAMPNS = 35
 SNAPLEN = 262144
-RECEIVE_BUFFER = 32 * 1024 * 1024
 #: How long written packets may sit in the buffer before they reach the reader.
 FLUSH_SECONDS = 0.2
 FLUSH_BYTES = 256 * 1024
-#: Packets read between two looks at the clock and the stop flag, under a flood.
-BATCH = 512
+#: After the interface went away: how long the kernel may take to retire its last block.
+LAST_BLOCK_SECONDS = 4 * ring.RETIRE_MS / 1000
 #: How often a writer waiting for a stalled reader looks at the stop flag.
 WAIT_SLICE_SECONDS = 0.1
 #: How long the end of a capture waits for the reader to take what is left.
@@ -51,7 +49,7 @@ DRAIN_SECONDS = 2.0
 #: The pipe to the writing helper (F_SETPIPE_SZ), so a burst does not wait for it.
 HELPER_PIPE_BYTES = 1024 * 1024
 F_SETPIPE_SZ = 1031
-_TIMESPEC = struct.Struct("=qq")
+_STATS_V3 = struct.Struct("=III")  # struct tpacket_stats_v3: packets, drops, freezes
 _GONE = (errno.ENETDOWN, errno.ENXIO, errno.ENODEV)
 
 
@@ -92,11 +90,7 @@ def open_socket(netns: str | None, interface: str,
         try:
             if program is not None:
                 bpf.attach(sock, program)
-            try:
-                sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, RECEIVE_BUFFER)
-            except PermissionError:  # a lab without CAP_NET_ADMIN: the ordinary maximum
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
-            sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+            ring.configure(sock)
             sock.bind((interface, ETH_P_ALL, 0, 0, b"", ))
             if index != socket.if_nametoindex(interface):  # renamed meanwhile: say so
                 raise CaptureError(f"interface {interface} changed while it was opened")
@@ -134,34 +128,44 @@ def open_capture(netns: str | None, interface: str, limits: CaptureLimits) -> so
 def record(sock: socket.socket, interface: str, out_fd: int, limits: CaptureLimits,
            stop: threading.Event | None = None) -> CaptureResult:
     """Write what ``sock`` (from open_capture) receives into ``out_fd`` (through the helper
-    process); closes ``sock``."""
+    process); unmaps its ring and closes ``sock``."""
     stop = stop or threading.Event()
     try:
-        output = _Output(out_fd, stop)
+        packets = ring.Ring(sock)
         try:
-            return _run(sock, interface, output, limits, stop)
+            output = _Output(out_fd, stop)
+            try:
+                return _run(sock, packets, interface, output, limits, stop=stop)
+            finally:
+                output.close()
         finally:
-            output.close()
+            packets.close()
     finally:
         sock.close()
 
 
-def _run(sock: socket.socket, interface: str, writer: _Output, limits: CaptureLimits,
-         stop: threading.Event) -> CaptureResult:
+def _run(sock: socket.socket, packets: ring.Ring, interface: str, writer: _Output,
+         limits: CaptureLimits, *, stop: threading.Event) -> CaptureResult:
     comment = f"filter: {limits.filter}" if limits.filter else ""
     if not writer.write(pcapng.section_header()
                         + pcapng.interface_description(interface, SNAPLEN, comment)):
         return CaptureResult(0, 0, "reader-closed")
     deadline = None if limits.seconds is None else time.monotonic() + limits.seconds
     remaining = limits.count
-    packets = 0
-    buffer = bytearray(SNAPLEN)
-    view = memoryview(buffer)
+    written = 0
+
+    def write_block() -> bool:
+        """The next retired block into the output (the count's rest of it at most)."""
+        nonlocal remaining, written
+        taken = packets.take(remaining, pcapng.enhanced_packet)
+        if not writer.write(b"".join(taken)):
+            return False
+        written += len(taken)
+        remaining = None if remaining is None else remaining - len(taken)
+        return True
+
     poller = select.poll()
     poller.register(sock.fileno(), select.POLLIN)
-    ancillary = socket.CMSG_SPACE(_TIMESPEC.size)
-    recvmsg_into = sock.recvmsg_into
-    enhanced = pcapng.enhanced_packet
     ended = "stopped"
     while not stop.is_set():
         if remaining == 0:
@@ -171,52 +175,44 @@ def _run(sock: socket.socket, interface: str, writer: _Output, limits: CaptureLi
         if deadline is not None and now >= deadline:
             ended = "seconds"
             break
-        wait = FLUSH_SECONDS if deadline is None else min(FLUSH_SECONDS, deadline - now)
-        if not poller.poll(max(1, int(wait * 1000))):
-            if not writer.flush():
-                ended = "reader-closed"
-                break
-            continue
-        # Drain what is queued (a batch at most) before looking at the clock again.
-        for _ in range(BATCH):
-            if remaining == 0:
-                break
-            try:
-                size, cmsgs, _flags, _ = recvmsg_into([view], ancillary,
-                                                     socket.MSG_DONTWAIT | socket.MSG_TRUNC)
-            except BlockingIOError:
-                break
-            except OSError as exc:  # the interface was deleted (a destroy) or went away
-                if exc.errno not in _GONE:
-                    raise
+        if not packets.ready():
+            wait = FLUSH_SECONDS if deadline is None else min(FLUSH_SECONDS, deadline - now)
+            events = poller.poll(max(1, int(wait * 1000)))
+            if any(event & select.POLLERR for _, event in events) and _gone(sock):
+                # The interface was deleted (a destroy) or went down: what the kernel had
+                # received is in its last blocks, retired within RETIRE_MS.
+                time.sleep(LAST_BLOCK_SECONDS)
+                while packets.ready() and remaining != 0:
+                    if not write_block():
+                        return CaptureResult(written, _dropped(sock), "reader-closed")
                 writer.flush()
-                return CaptureResult(packets, _dropped(sock), "interface-gone")
-            stamp = _timestamp(cmsgs)
-            captured = min(size, SNAPLEN)
-            if not writer.write(enhanced(stamp, view[:captured], size)):
-                return CaptureResult(packets, _dropped(sock), "reader-closed")
-            packets += 1
-            if remaining is not None:
-                remaining -= 1
+                return CaptureResult(written, _dropped(sock), "interface-gone")
+            if not packets.ready():
+                if not writer.flush():
+                    ended = "reader-closed"
+                    break
+                continue
+        if not write_block():
+            return CaptureResult(written, _dropped(sock), "reader-closed")
     writer.flush()
-    return CaptureResult(packets, _dropped(sock), ended)
+    return CaptureResult(written, _dropped(sock), ended)
 
 
-def _timestamp(cmsgs: list[tuple[int, int, bytes]]) -> int:
-    for level, kind, data in cmsgs:
-        if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(data) >= 16:
-            seconds: int
-            nanoseconds: int
-            seconds, nanoseconds = _TIMESPEC.unpack_from(data)
-            return seconds * 1_000_000_000 + nanoseconds
-    return time.time_ns()
+def _gone(sock: socket.socket) -> bool:
+    """Whether the socket's pending error (which reading it clears) says the interface was
+    deleted or went down; any other error is raised."""
+    error = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+    if error and error not in _GONE:
+        raise OSError(error, os.strerror(error))
+    return bool(error)
 
 
 def _dropped(sock: socket.socket) -> int:
-    """Packets the kernel dropped because the socket's queue was full (tp_drops)."""
+    """Packets the kernel dropped because the ring was full (tp_drops)."""
     try:
-        _packets, drops = struct.unpack("=II", sock.getsockopt(SOL_PACKET, PACKET_STATISTICS, 8))
-    except OSError:
+        _packets, drops, _freezes = _STATS_V3.unpack(
+            sock.getsockopt(SOL_PACKET, PACKET_STATISTICS, _STATS_V3.size))
+    except (OSError, struct.error):
         return 0
     return int(drops)
 

@@ -2,8 +2,9 @@
 
 pcapng is a file format, not a dissector: writing it takes three block layouts
 (https://www.ietf.org/archive/id/draft-ietf-opsawg-pcapng-02.html). Timestamps are in
-nanoseconds (``if_tsresol`` = 9), the resolution SO_TIMESTAMPNS gives. Blocks are written in
-host byte order, which the Section Header's byte-order magic announces to readers.
+nanoseconds (``if_tsresol`` = 9), the resolution of the kernel's capture ring (tp_nsec).
+Blocks are written in host byte order, which the Section Header's byte-order magic announces
+to readers.
 """
 
 from __future__ import annotations
