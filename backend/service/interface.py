@@ -252,6 +252,11 @@ class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
     async def confirm(self, name: DBusStr, options: DBusDict) -> None:
         decode_options(options, {})
         topology = decode_name(name)
+        # polkit answered after the stop began (it stopped the trial's clock): the trial is
+        # left as it is on disk, for the next netwrightd to end at its deadline or keep on
+        # this Confirm made again there
+        self.stopping.refuse(f"confirming the change of {topology} on trial for uid"
+                             f" {await self._uid()}")
         try:
             await self.worker.with_engine(lambda e: e.confirm_deployment(topology))
         except ConfirmationExpired:

@@ -13,20 +13,15 @@ host namespace, not what the daemon says.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
 import subprocess
-import time
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 
 from svc_bus import REPO
 from svc_callers import run_client
 from svc_cli import NETWRIGHT, as_user_background
-from svc_daemon import Daemon
-from svc_polkit import USER_ALLOWED, USER_HELD, PolkitHold, polkit_hold
+from svc_polkit import USER_ALLOWED, USER_HELD, polkit_hold
+from svc_stopping import sigterm_while_held
 
 from netwright.backend.service import names
 from netwright.backend.service.stopping import SERVED_WHILE_STOPPING
@@ -37,25 +32,6 @@ SENTENCE = "netwrightd is stopping: nothing was changed; try again once it is ba
 REFUSED = f"netwright: {SENTENCE}\n"
 #: A value of each D-Bus type the methods take (Capture's 'h' names no descriptor).
 SAMPLES = {"s": "seed", "as": ["a"], "a{sv}": {}, "h": 0}
-
-
-@contextlib.contextmanager
-def stopping(daemon: Daemon, hold: PolkitHold, command: subprocess.Popen[str]) -> Iterator[None]:
-    """SIGTERM ``daemon`` once ``command``'s call waits on polkit (``hold``); the block runs
-    while the daemon stops, waiting for that call. ``command`` is killed if the block fails."""
-    assert daemon.started is not None
-    try:
-        hold.wait_until_asked(60, command)
-        os.kill(daemon.started.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 30
-        while "stopping on SIGTERM" not in daemon.log():
-            assert time.monotonic() < deadline, daemon.log()[-3000:]
-            time.sleep(0.05)
-        yield
-    except BaseException:
-        command.kill()
-        command.wait()
-        raise
 
 
 def held_apply(system_bus: str) -> subprocess.Popen[str]:
@@ -82,7 +58,7 @@ def test_an_apply_polkit_answers_after_sigterm_is_refused_and_changes_nothing(
     assert daemon is not None
     with polkit_hold(service_run_dir) as hold:
         command = held_apply(system_bus)
-        with stopping(running, hold, command):
+        with sigterm_while_held(running, hold, command):
             pass
     _out, err = command.communicate(timeout=90)  # polkit has said yes: the Apply goes on
     assert daemon.process.wait(90) == 0
@@ -112,7 +88,7 @@ def test_a_call_that_comes_while_netwrightd_stops_is_refused_before_polkit_is_as
     assert daemon is not None
     with polkit_hold(service_run_dir) as hold:
         command = held_apply(system_bus)
-        with stopping(running, hold, command):
+        with sigterm_while_held(running, hold, command):
             for name in sorted(SERVED_WHILE_STOPPING):
                 signature, body = every[name]
                 assert denied.request(op="send", member=name, signature=signature,
