@@ -69,9 +69,10 @@ def test_a_command_the_stopping_lab_refuses_runs_in_a_new_lab(lab: PrivateLab) -
         try:
             _wait_for(lambda: any(_unread(helper) for helper in helpers),
                       "the read to be asked")
-            started.append(as_user_background(lab.user, [NETWRIGHT, "lab", "stop"],
-                                              env=lab.env))
+            stop = as_user_background(lab.user, [NETWRIGHT, "lab", "stop"], env=lab.env)
+            started.append(stop)
             _wait_for(lambda: "stopping on SIGTERM" in log.read_text(), "the lab to stop")
+            os.kill(stop.pid, signal.SIGSTOP)  # suspended (Ctrl+Z) until the new lab runs
             applied = as_user_background(lab.user, [NETWRIGHT, "apply", "--lab", "--yes",
                                                     str(design)], env=lab.env)
             started.append(applied)
@@ -87,8 +88,15 @@ def test_a_command_the_stopping_lab_refuses_runs_in_a_new_lab(lab: PrivateLab) -
         new = lab.pid()
         assert new not in (None, old)
         assert "lab-a" in in_lab(new, "ls", "/run/netns").split()  # applied in the new lab
+        os.kill(stop.pid, signal.SIGCONT)  # `lab stop` tells its lab from the new one
+        said, _err = stop.communicate(timeout=90)
+        assert (stop.returncode, said) == (0, (
+            "the lab is stopped\n"
+            f"a new lab (pid {new}) has started since, for a command that came meanwhile\n"))
     finally:
         for process in started:
+            if process.poll() is None:
+                os.kill(process.pid, signal.SIGCONT)
             try:
                 process.communicate(timeout=90)
             except subprocess.TimeoutExpired:
