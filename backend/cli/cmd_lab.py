@@ -103,18 +103,21 @@ def _stop(args: argparse.Namespace) -> int:
     from netwright.backend.service.lab import running_lab_pid, stop_running_lab
 
     directory = _usable_lab_dir()
-    held = _held(directory) if running_lab_pid(directory) is not None else []
+    asked = running_lab_pid(directory)
+    held = _held(directory) if asked is not None else []
     if not stop_running_lab(directory, args.wait):
         print("no lab is running")
         return EXIT_NOT_RUNNING
     pid = running_lab_pid(directory)
-    if pid is not None:  # asked to stop, but not gone within the wait: not "stopped"
+    if pid is not None and pid == asked:  # not gone within the wait: not "stopped"
         print(f"the lab (pid {pid}) was asked to stop but still runs after {args.wait:g} s;"
               f" it may still be removing what is deployed in it (see"
               f" {directory / 'lab.log'}): wait and run netwright lab status, or kill {pid}")
         return EXIT_NOT_RUNNING
     print("the lab is stopped" + (f"; it held {', '.join(held)}, which ended with it" if held
                                   else ""))
+    if pid is not None:  # a command the stopping lab refused started it (client.py)
+        print(f"a new lab (pid {pid}) has started since, for a command that came meanwhile")
     return EXIT_OK
 
 

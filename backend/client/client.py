@@ -4,7 +4,8 @@ One instance per connection. ``apply``/``destroy`` start a job and wait for its 
 forwarding JobProgress to a callback; ``start_apply``/``wait_job`` split the two for callers
 that want the job id (to offer Cancel). Every D-Bus error becomes the Python exception the
 engine (or the topology contract) would have raised. A lab older than Netwright's files that
-holds nothing is replaced by a new one, and the call made again there, once.
+holds nothing is replaced by a new one, and the call made again there, once; so is a lab that
+has gone, or that refused the call because it is stopping (``netwright lab stop`` racing it).
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ from netwright.backend.outcomes.provenance import Provenance
 from netwright.backend.outcomes.results import ApplyResult, Plan, Status
 from netwright.backend.service import names
 from netwright.backend.service.errors import (
+    BackendStoppingError,
     BackendUnavailableError,
     InvalidArgumentsError,
     OutdatedBackendError,
@@ -63,7 +65,7 @@ from netwright.backend.topology.problems import NetwrightError, Problem
 __all__ = ["RENEWED_LAB", "RESTARTED_LAB", "BackendClient", "ConnectionClosedError", "JobOutcome"]
 
 #: Said (through ``BackendClient.notices``) when a call moved to a new lab: the old one was
-#: older than Netwright's files (RENEWED_LAB) or had gone (RESTARTED_LAB).
+#: older than Netwright's files (RENEWED_LAB) or had gone, or was stopping (RESTARTED_LAB).
 RENEWED_LAB = "netwright: the lab backend was older than Netwright's files; started a new one"
 RESTARTED_LAB = ("netwright: the lab backend had stopped (what was deployed in it ended with"
                  " it); started a new one")
@@ -138,14 +140,15 @@ class BackendClient:
                 await self._move(refused_by, self._renew)
         return True
 
-    async def _restarted(self, closed: MessageBus) -> bool:
-        """Move to a new lab if the lab on ``closed`` has gone (stopped, killed or crashed:
-        its bus went with it); False if this client cannot start one."""
+    async def _restarted(self, left: MessageBus) -> bool:
+        """Move to a new lab if the lab on ``left`` has gone (stopped, killed or crashed:
+        its bus went with it) or refused a call because it is stopping (it is gone once
+        the move has waited for it); False if this client cannot start one."""
         if self._renew is None:
             return False
         async with self._renewing:
-            if self._bus is closed:
-                await self._move(closed, self._renew, RESTARTED_LAB)
+            if self._bus is left:
+                await self._move(left, self._renew, RESTARTED_LAB)
         return True
 
     async def _move(self, old: MessageBus, renew: Renew, notice: str = RENEWED_LAB) -> None:
@@ -466,7 +469,9 @@ class BackendClient:
             if not await self._renewed(refusal, bus):
                 raise
             reply = await self._method(member, signature, body)
-        except ConnectionClosedError:
+        except (ConnectionClosedError, BackendStoppingError):
+            # a lab that is stopping did nothing of the call: made again in a new lab, as
+            # one that has gone (the lab stops whatever comes: `netwright lab stop`, idle)
             if not await self._restarted(bus):
                 raise
             reply = await self._method(member, signature, body)

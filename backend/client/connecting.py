@@ -26,8 +26,10 @@ from netwright.backend.service.labdir import LabUnavailableError, lab_address, l
 
 #: How long a freshly started lab may take to build its host and own its name.
 LAB_START_TIMEOUT_SECONDS = 60.0
-#: How long a lab older than Netwright's files may take to stop before a new one starts.
-LAB_STOP_TIMEOUT_SECONDS = 30.0
+#: How long a lab that stops (older than Netwright's files, or refusing calls as it stops)
+#: may take before a new one starts: a stop rolls the lab's jobs back for up to 60 s
+#: (netwrightd's SHUTDOWN_TIMEOUT_SECONDS), then waits up to 10 s for calls in progress.
+LAB_STOP_TIMEOUT_SECONDS = 80.0
 
 
 async def connect(lab: bool | None = None) -> BackendClient:
@@ -62,7 +64,8 @@ async def connect_lab(*, start: bool = True) -> BackendClient:
     """This user's lab backend; start it (no root needed) if it is not running.
 
     With ``start``, a lab that turns out older than Netwright's files (an upgrade since it
-    started) and holds nothing is replaced by a new one when it refuses a call (client.py).
+    started) and holds nothing, or that is stopping, is replaced by a new one when it
+    refuses a call, and one that has gone when the next call finds it so (client.py).
     """
     try:
         directory = lab_dir()
@@ -83,9 +86,8 @@ async def _wait_lab_gone(directory: Path) -> None:
     while not await _lab_process_gone(directory):
         if time.monotonic() > deadline:
             raise BackendUnavailableError(
-                f"the lab older than Netwright's files did not stop within"
-                f" {LAB_STOP_TIMEOUT_SECONDS:.0f} s; see {directory / 'lab.log'}, or end it"
-                " with: netwright lab stop")
+                f"the lab did not finish stopping within {LAB_STOP_TIMEOUT_SECONDS:.0f} s;"
+                f" see {directory / 'lab.log'}, or end it with: netwright lab stop")
         await asyncio.sleep(0.05)
 
 

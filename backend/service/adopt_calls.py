@@ -24,6 +24,7 @@ from netwright.backend.service import names
 from netwright.backend.service.authority import Authority
 from netwright.backend.service.calls import decode_name, decode_options, exported
 from netwright.backend.service.errors import InvalidArgumentsError
+from netwright.backend.service.stopping import Stopping
 from netwright.backend.service.worker import EngineWorker
 
 DBusStrList = Annotated[list[str], DBusSignature("as")]
@@ -32,10 +33,12 @@ MAX_OBJECTS = 4096
 
 
 class AdoptCalls:
-    """Adopt; uses the ``worker`` and ``authority`` that Backend1 holds."""
+    """Adopt; uses the ``worker``, ``authority`` and ``stopping`` that Backend1 holds (an
+    adopt whose password was typed after the stop began is refused, as a job would be)."""
 
     worker: EngineWorker
     authority: Authority
+    stopping: Stopping
     _authorize_again: Callable[[str], Awaitable[None]]
 
     @dbus_method(name="Adopt")
@@ -48,7 +51,8 @@ class AdoptCalls:
         keys = [str(key)[:64] for key in objects]
         preview = bool(values.get("preview"))
         if not preview:
-            await self._authorize_again(names.ACTION_ADOPT)
+            await self._authorize_again(names.ACTION_ADOPT)  # an administrator's password
+            self.stopping.refuse(f"adopting {len(keys)} objects into {topology}")
         from netwright.backend.engine import adopt as adopting
         from netwright.backend.engine.store import Store
 

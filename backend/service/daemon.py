@@ -165,7 +165,8 @@ async def serve(args: argparse.Namespace) -> int:
         stop.set()
 
     guard = _guard(args, interface, stop_outdated)
-    dispatcher = Dispatcher(bus, interface, names.OBJECT_PATH, interface.callers, guard)
+    dispatcher = Dispatcher(bus, interface, names.OBJECT_PATH, interface.callers,
+                            guard=guard, stopping=interface.stopping)
     bus.export(names.OBJECT_PATH, interface)
     try:
         reply = await bus.request_name(names.BUS_NAME, NameFlag.DO_NOT_QUEUE)
@@ -189,6 +190,7 @@ async def serve(args: argparse.Namespace) -> int:
     )
     stopping = asyncio.ensure_future(stop.wait())
     await asyncio.wait([disconnected, stopping], return_when=asyncio.FIRST_COMPLETED)
+    interface.stopping.begin()  # from here every call that would do something is refused
     if stop.is_set():
         log.info("stopping on %s: cancelling %s", received[0],
                  counted(len(interface.jobs.running()), "running job"))

@@ -8,7 +8,9 @@ own and sends the reply; errors become io.netwright.Error.* replies, never a tra
 Each user (but root) may have CALLS_PER_USER calls in progress at once; more are answered
 Busy at once, before polkit is asked or anything is read, so no user can tie up the
 daemon's threads or polkit with thousands of calls in flight.
-Once the daemon's files were replaced (an upgrade), its OutdatedGuard answers calls instead.
+Once the daemon has begun to stop, a call it no longer serves is answered Stopping before
+anything else, the caller's user not even looked up (stopping.py); once its files were
+replaced (an upgrade), its OutdatedGuard answers calls instead.
 Introspection, properties and signals stay with dbus-fast, generated from the same class.
 """
 
@@ -31,6 +33,7 @@ from netwright.backend.service.callers import ROOT_UID, Callers
 from netwright.backend.service.calls import CALLER, BusError, as_bus_error
 from netwright.backend.service.incidents import incident
 from netwright.backend.service.outdated import OutdatedGuard
+from netwright.backend.service.stopping import Stopping
 from netwright.backend.topology.problems import NetwrightError
 
 log = logging.getLogger("netwrightd")
@@ -45,9 +48,11 @@ class Dispatcher:
     """Installs itself as the first message handler of ``bus`` for ``interface``'s object."""
 
     def __init__(self, bus: MessageBus, interface: ServiceInterface, path: str,
-                 callers: Callers, guard: OutdatedGuard | None = None) -> None:
+                 callers: Callers, *, guard: OutdatedGuard | None = None,
+                 stopping: Stopping | None = None) -> None:
         self._bus = bus
         self._guard = guard
+        self._stopping = stopping
         self._callers = callers
         self._calls: Counter[int] = Counter()
         self._interface = interface
@@ -95,6 +100,12 @@ class Dispatcher:
 
     async def _run(self, msg: Message, method: Any) -> None:
         CALLER.set(msg.sender or "")
+        stopping = self._stopping.refusal(method.name) if self._stopping else None
+        if stopping is not None:  # polkit is not asked, a password prompt never opens
+            log.info("refusing %s from %s: netwrightd is stopping", method.name, msg.sender)
+            refused = as_bus_error(stopping)
+            self._reply_error(msg, refused.name, refused.message)
+            return
         try:
             uid = await self._callers.uid(msg.sender or "")
         except NetwrightError as exc:

@@ -52,6 +52,7 @@ from netwright.backend.service.jobs import Job, Jobs, Operation, Owner, outcome
 from netwright.backend.service.measure_calls import MeasureCalls
 from netwright.backend.service.observe_calls import ObserveCalls
 from netwright.backend.service.parsing import TopologyReader
+from netwright.backend.service.stopping import Stopping
 from netwright.backend.service.trials import TrialWatch
 from netwright.backend.service.worker import (
     CancelFlag,
@@ -96,7 +97,9 @@ class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
         self.authority = authority
         self.callers = callers
         self.reader = TopologyReader()
-        self.jobs = Jobs(self, lambda name, cancel: CallerWatch.start(callers.bus, name, cancel))
+        self.stopping = Stopping()
+        self.jobs = Jobs(self, lambda name, cancel: CallerWatch.start(callers.bus, name, cancel),
+                         self.stopping)
         self.trials = TrialWatch(worker, lambda name: self.state_changed(name, "restored"))
         self._mode = mode
         self._extra_facts = extra_facts
@@ -249,6 +252,11 @@ class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
     async def confirm(self, name: DBusStr, options: DBusDict) -> None:
         decode_options(options, {})
         topology = decode_name(name)
+        # polkit answered after the stop began (it stopped the trial's clock): the trial is
+        # left as it is on disk, for the next netwrightd to end at its deadline or keep on
+        # this Confirm made again there
+        self.stopping.refuse(f"confirming the change of {topology} on trial for uid"
+                             f" {await self._uid()}")
         try:
             await self.worker.with_engine(lambda e: e.confirm_deployment(topology))
         except ConfirmationExpired:

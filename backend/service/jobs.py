@@ -33,13 +33,12 @@ from typing import Literal, Protocol
 
 from netwright.backend.outcomes.errors import BusyError
 from netwright.backend.service.errors import (
-    STOPPING_SENTENCE,
-    BackendStoppingError,
     JobNotFoundError,
     error_detail,
     error_name_for,
 )
 from netwright.backend.service.incidents import incident
+from netwright.backend.service.stopping import Stopping
 from netwright.backend.service.worker import CancelFlag
 from netwright.backend.topology.problems import NetwrightError, quote
 
@@ -115,7 +114,8 @@ class Job:
 class Jobs:
     """The running jobs: at most one change per topology, a few checks per user."""
 
-    def __init__(self, listener: JobListener, watch_owner: OwnerWatch | None = None) -> None:
+    def __init__(self, listener: JobListener, watch_owner: OwnerWatch | None = None,
+                 stopping: Stopping | None = None) -> None:
         self._listener = listener
         self._watch_owner = watch_owner
         self._changes: dict[str, Job] = {}  # topology -> its apply, destroy or revert
@@ -124,7 +124,8 @@ class Jobs:
         # Ids stay unique across daemon restarts, so a client never mistakes an old job's
         # signals for a new one's.
         self._run_token = secrets.token_hex(3)
-        self._stopping = False  # shutdown has begun: no job starts any more
+        # once begun, no job starts any more
+        self.stopping = stopping if stopping is not None else Stopping()
 
     def find(self, job_id: str) -> Job | None:
         if job_id in self._checks:
@@ -149,10 +150,8 @@ class Jobs:
               owner: Owner, *, quiet: bool = False) -> Job:
         """Start ``work`` as a job, or raise BusyError (see the module's rules), or
         BackendStoppingError once shutdown has begun."""
-        if self._stopping:
-            log.info("not starting the %s of topology %s for uid %d: netwrightd is stopping",
-                     operation, topology, owner.uid)
-            raise BackendStoppingError(STOPPING_SENTENCE)
+        self.stopping.refuse(f"starting the {operation} of topology {topology} for uid"
+                             f" {owner.uid}")
         change = self._changes.get(topology)
         if change is not None:
             raise BusyError(
@@ -255,7 +254,7 @@ class Jobs:
     async def shutdown(self, timeout: float) -> None:
         """Start no job from now on; cancel every job (the engine rolls back) and wait up
         to ``timeout`` seconds."""
-        self._stopping = True
+        self.stopping.begin()
         tasks = [job.task for job in self.running() if job.task is not None]
         for job in self.running():
             log.info("job %s: cancelled by shutdown; rolling back", job.id)

@@ -2,8 +2,9 @@
 
 Session-wide, all private to the test run and stopped by PID at the end:
 a dbus-daemon with the project's bus policy (svc_bus), polkitd reading
-polkit/io.netwright.policy plus test rules (svc_polkit), three unprivileged users (allowed,
-denied, default) each with a long-lived caller process (svc_callers), and netwrightd as root
+polkit/io.netwright.policy plus test rules (svc_polkit), five unprivileged users (ROLES:
+allowed, denied, default, peer, held; svc_polkit says what polkit answers each) with a
+long-lived caller process each when a test asks for one (svc_callers), and netwrightd as root
 in a network namespace of its own (svc_daemon). See ../shared/test-infra.md for the recipes.
 """
 
