@@ -128,7 +128,7 @@ from netwright.gui.window.focus_chain import step_focus
 from netwright.gui.window.help_menu import HelpMenu
 from netwright.gui.window.host_actions import HostActions
 from netwright.gui.window.live_actions import LiveHost
-from netwright.gui.window.made_note import say_made, scroll_position, show_made
+from netwright.gui.window.made_note import say_made, scroll_position, show_made, show_rect
 from netwright.gui.window.measure_actions import MeasureActions
 from netwright.gui.window.quit_actions import QuitActions
 from netwright.gui.window.startup import APP_NAME, first_size
@@ -594,10 +594,11 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
             near = chosen[0].sceneBoundingRect().center()
         occupied = [node.sceneBoundingRect() for node in self.scene.nodes.values()]
         spot = centre if namespace else free_spot(occupied, near, kind, GRID)
+        scrolled = scroll_position(self)
         keys = self.create_at(kind, namespace, spot)
         item = self.scene.item_for(keys[0]) if keys else None
-        if item is not None:
-            self.view.ensureVisible(item, 40, 40)
+        if item is not None:  # as far as it needs: ensureVisible's margin took the design out
+            show_rect(self, item.sceneBoundingRect(), scrolled)
 
     def wire(self, a: str, b: str) -> bool:
         try:
