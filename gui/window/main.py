@@ -423,7 +423,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         doc.selection_wanted.connect(lambda *_: self.view.show_selection())  # Undo brought it
         self._show_problems(doc.problems)
         scene = self.scene
-        scene.create_requested.connect(self.create_at)
+        scene.create_requested.connect(self._create_dropped)
         scene.wire_requested.connect(self.wire)
         scene.reparent_requested.connect(self.reparent)
         scene.join_requested.connect(self.join_bridge)
@@ -577,6 +577,17 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         if kind in PREFILL_KINDS:
             self.fill_new_child(keys[0])
         return keys
+
+    def _create_dropped(self, kind: str, namespace: str | None, pos: QPointF) -> None:
+        """A palette entry dropped on the canvas, scrolled into view once the host frame and
+        the scene's room have grown to hold it: a host NIC dropped above the frame was
+        scrolled in before, when the room did not reach it yet, and landed partly out of
+        view."""
+        scrolled = scroll_position(self)
+        keys = self.create_at(kind, namespace, pos)
+        item = self.scene.item_for(keys[0]) if keys else None
+        if item is not None:
+            show_rect(self, item.sceneBoundingRect(), scrolled)
 
     def _add_at_centre(self, kind: str) -> None:
         """A palette entry double-clicked or Entered: into the selected namespace (an

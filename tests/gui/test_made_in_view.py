@@ -2,13 +2,16 @@
 opens its menu on are scrolled into view only as far as they need, keeping as much of the
 design in view as that allows (``CanvasView.reveal``, as for a paste): with
 ``ensureVisible``'s margin, an item at the right edge of a design that just fits took the
-design's left edge out of view (1024x700)."""
+design's left edge out of view (1024x700). A host NIC dropped above the host frame landed
+partly out of view: it was scrolled in before the frame, and the scene's room, grew upward
+to hold it."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from gestures import drop_kind
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -81,3 +84,23 @@ def test_the_menu_key_keeps_the_design_in_view(started: Any) -> None:
     QApplication.processEvents()
     assert opened == ["c1"]
     _in_view(window, "c1")
+
+
+def test_a_host_nic_dropped_above_the_frame_is_in_view(started: Any) -> None:
+    """The canvas scrolled to its top, the frame close under it, a NIC let go a few pixels
+    under the view's top edge: it is drawn about its drop point, above the scene's room as it
+    was, so the scroll could not bring it in; the room grew afterwards, the view stayed."""
+    window = started(1024, 700, DOCKER)
+    view, scene = window.view, window.scene
+    scene.update_frame()
+    bar = view.verticalScrollBar()
+    bar.setValue(bar.minimum())
+    QApplication.processEvents()
+    frame = view.mapFromScene(scene.frame.sceneBoundingRect()).boundingRect()
+    assert frame.top() > 6  # the drop point is above the frame's top edge, in view
+    before = set(window.document.snapshot.nics)
+    assert drop_kind(view, "nic", view.mapToScene(frame.center().x(), 6))
+    QApplication.processEvents()
+    [nic] = set(window.document.snapshot.nics) - before
+    shown = view.viewport().rect()
+    assert shown.contains(_on_screen(window, nic)), (_on_screen(window, nic), shown)
