@@ -6,11 +6,20 @@ the design's left side out of view, margin included. Here, along each axis, the 
 are shown whole, and of the ways to do that the scroll is the smallest that also keeps the
 drawing's near edge (left, top) in view, with the margin both sides when there is room for
 it, an equal share of what room there is when not; when the two do not fit together, the
-made items go just inside the far edge. Pure arithmetic in viewport pixels; the canvas view
-applies it (``CanvasView.reveal``), to a copy and to what Undo, Redo or a zoom selects.
+made items go just inside the far edge. ``reveal_scroll`` is pure arithmetic in viewport
+pixels; ``reveal_in`` applies it to a view: the canvas view's ``reveal`` (a copy, what Undo,
+Redo or a zoom selects, an item from the palette) and the scene's Menu key, which has no
+canvas view type to import.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtCore import QRectF
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsView
+
+SELECTION_MARGIN = 20  # px kept around a selection scrolled into sight, where there is room
 
 EDGE = 4.0
 """Pixels kept around the made items and the drawing's edge even when room is short: their
@@ -55,3 +64,21 @@ def _forward(size: float, start: float, end: float, near: float, margin: float) 
     if room >= 0:
         return least + room / 2
     return least
+
+
+def reveal_in(view: QGraphicsView, made: QRectF, drawing: Iterable[QGraphicsItem],
+              margin: int) -> None:
+    """Scroll ``view``, at the same zoom, so ``made`` (a scene rectangle) shows whole,
+    keeping as much of ``drawing`` (the design's boxes) in view as that allows."""
+    whole_scene = QRectF(made)
+    for item in drawing:
+        whole_scene = whole_scene.united(item.sceneBoundingRect())
+    to_viewport = view.viewportTransform()
+    shown, whole = to_viewport.mapRect(made), to_viewport.mapRect(whole_scene)
+    size = view.viewport().size()
+    across = reveal_scroll(size.width(), (shown.left(), shown.right()),
+                           (whole.left(), whole.right()), margin)
+    down = reveal_scroll(size.height(), (shown.top(), shown.bottom()),
+                         (whole.top(), whole.bottom()), margin)
+    for bar, by in ((view.horizontalScrollBar(), across), (view.verticalScrollBar(), down)):
+        bar.setValue(bar.value() + round(by))

@@ -47,6 +47,7 @@ from netwright.gui.canvas.items import (
     box_shape,
 )
 from netwright.gui.canvas.layout import auto_positions
+from netwright.gui.canvas.reveal import SELECTION_MARGIN, reveal_in
 from netwright.gui.canvas.room import room_shifts
 from netwright.gui.canvas.rule_marks import RuleMarks
 from netwright.gui.canvas.theme import Theme, current_theme
@@ -775,7 +776,8 @@ class TopologyScene(QGraphicsScene):
         if picked is None or not isinstance(view, QGraphicsView):
             self.context_requested.emit(target, event.screenPos())
             return
-        view.ensureVisible(picked)
+        # only as far as it needs: ensureVisible's margin took the design's far side out
+        reveal_in(view, picked.sceneBoundingRect(), self.nodes.values(), SELECTION_MARGIN)
         place = view.mapFromScene(picked.sceneBoundingRect().center())
         self.context_requested.emit(target, view.viewport().mapToGlobal(place))
 

@@ -30,14 +30,13 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from netwright.gui.canvas.focus_ring import FocusRing
-from netwright.gui.canvas.reveal import reveal_scroll
+from netwright.gui.canvas.reveal import SELECTION_MARGIN, reveal_in
 from netwright.gui.canvas.scene import GRID, TopologyScene
 
 MIN_ZOOM = 0.05
 MAX_ZOOM = 4.0
 ZOOM_STEP = 1.2
 MAX_FIT_ZOOM = 1.5
-SELECTION_MARGIN = 20  # px kept around a selection scrolled into sight, where there is room
 NUDGE_KEYS = (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down)
 
 
@@ -161,16 +160,7 @@ class CanvasView(QGraphicsView):
         """Scroll, at the same zoom, so ``made`` (a scene rectangle: a copy just placed, the
         selection) shows whole, keeping as much of the drawing in view as that allows
         (``reveal``)."""
-        drawing = QRectF(made)
-        for node in self.topology_scene.nodes.values():
-            drawing = drawing.united(node.sceneBoundingRect())
-        to_viewport = self.viewportTransform()
-        shown, whole = to_viewport.mapRect(made), to_viewport.mapRect(drawing)
-        size = self.viewport().size()
-        self.pan_by(round(reveal_scroll(size.width(), (shown.left(), shown.right()),
-                                        (whole.left(), whole.right()), margin)),
-                    round(reveal_scroll(size.height(), (shown.top(), shown.bottom()),
-                                        (whole.top(), whole.bottom()), margin)))
+        reveal_in(self, made, self.topology_scene.nodes.values(), margin)
 
     def centre_on_key(self, key: str) -> bool:
         item = self.topology_scene.item_for(key)

@@ -57,14 +57,21 @@ def show_made(window: WindowBase, keys: list[str], scrolled: QPoint) -> None:
     Qt's margin), only as far as that needs and keeping as much of the design in view as
     it can (``CanvasView.reveal``): at 1024x700 the copy's margin took the design's left
     side out of view."""
-    window.scene.update_frame()  # the scene's room grows with the copy now, not later
     boxes = QRectF()
     for key in keys:
         node = window.scene.nodes.get(key)
         if node is not None:
             boxes = boxes.united(node.sceneBoundingRect())
-    if not boxes.isNull():
+    show_rect(window, boxes, scrolled)
+
+
+def show_rect(window: WindowBase, made: QRectF, scrolled: QPoint) -> None:
+    """``show_made`` for a scene rectangle (an item added from the palette, a port among
+    them): from where the canvas was scrolled (``scrolled``), once the host frame and the
+    scene's room have grown with what was made."""
+    window.scene.update_frame()  # the scene's room grows with the copy now, not later
+    if not made.isNull():
         view = window.view
         view.horizontalScrollBar().setValue(scrolled.x())
         view.verticalScrollBar().setValue(scrolled.y())
-        view.reveal(boxes, MARGIN)
+        view.reveal(made, MARGIN)

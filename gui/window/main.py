@@ -128,7 +128,7 @@ from netwright.gui.window.focus_chain import step_focus
 from netwright.gui.window.help_menu import HelpMenu
 from netwright.gui.window.host_actions import HostActions
 from netwright.gui.window.live_actions import LiveHost
-from netwright.gui.window.made_note import say_made, scroll_position, show_made
+from netwright.gui.window.made_note import say_made, scroll_position, show_made, show_rect
 from netwright.gui.window.measure_actions import MeasureActions
 from netwright.gui.window.quit_actions import QuitActions
 from netwright.gui.window.startup import APP_NAME, first_size
@@ -423,7 +423,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         doc.selection_wanted.connect(lambda *_: self.view.show_selection())  # Undo brought it
         self._show_problems(doc.problems)
         scene = self.scene
-        scene.create_requested.connect(self.create_at)
+        scene.create_requested.connect(self._create_dropped)
         scene.wire_requested.connect(self.wire)
         scene.reparent_requested.connect(self.reparent)
         scene.join_requested.connect(self.join_bridge)
@@ -578,6 +578,17 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
             self.fill_new_child(keys[0])
         return keys
 
+    def _create_dropped(self, kind: str, namespace: str | None, pos: QPointF) -> None:
+        """A palette entry dropped on the canvas, scrolled into view once the host frame and
+        the scene's room have grown to hold it: a host NIC dropped above the frame was
+        scrolled in before, when the room did not reach it yet, and landed partly out of
+        view."""
+        scrolled = scroll_position(self)
+        keys = self.create_at(kind, namespace, pos)
+        item = self.scene.item_for(keys[0]) if keys else None
+        if item is not None:
+            show_rect(self, item.sceneBoundingRect(), scrolled)
+
     def _add_at_centre(self, kind: str) -> None:
         """A palette entry double-clicked or Entered: into the selected namespace (an
         interface), else on the host at the free spot nearest the selection or the view's
@@ -594,10 +605,11 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
             near = chosen[0].sceneBoundingRect().center()
         occupied = [node.sceneBoundingRect() for node in self.scene.nodes.values()]
         spot = centre if namespace else free_spot(occupied, near, kind, GRID)
+        scrolled = scroll_position(self)
         keys = self.create_at(kind, namespace, spot)
         item = self.scene.item_for(keys[0]) if keys else None
-        if item is not None:
-            self.view.ensureVisible(item, 40, 40)
+        if item is not None:  # as far as it needs: ensureVisible's margin took the design out
+            show_rect(self, item.sceneBoundingRect(), scrolled)
 
     def wire(self, a: str, b: str) -> bool:
         try:
