@@ -1,4 +1,5 @@
-"""The "star" topology the open-files tests build: many namespaces, one bridge.
+"""The "star" topology the open-files tests build (many namespaces, one bridge), and the
+fault hook that holds their first apply half-way.
 
 Imported by the child scripts of test_open_files_beside.py and test_open_files_together.py
 (run with the checkout as their working directory, so ``tests`` is on their path), which
@@ -9,6 +10,8 @@ tests size their limits by.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from typing import Any
 
 
@@ -30,3 +33,20 @@ def star(tag: str, subnet: int, count: int) -> dict[str, Any]:
                                     "master": f"of{tag}br", "name": f"of{tag}h{i}"}
     return {"netwright": 1, "name": f"of{tag}", "namespaces": namespaces,
             "interfaces": interfaces}
+
+
+class HalfWay:
+    """An engine fault hook (``Engine(…, fault=hold)``) that stops an apply at its first
+    "bring … up" step, every namespace and link open by then, until ``release`` is set:
+    ``held`` says it is there."""
+
+    def __init__(self) -> None:
+        self.held, self.release = threading.Event(), threading.Event()
+
+    @property
+    def hook(self) -> Callable[[int, Any], None]:
+        def hold(_index: int, step: Any) -> None:
+            if step.text.startswith("bring") and not self.held.is_set():
+                self.held.set()
+                self.release.wait(120)
+        return hold

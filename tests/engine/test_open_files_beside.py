@@ -37,19 +37,15 @@ CHILD = textwrap.dedent("""
     from netwright.backend.engine import Engine, Target
     from netwright.backend.outcomes.errors import TooManyFiles
     from netwright.backend.topology.model import Topology
-    from tests.engine.star_topology import star
+    from tests.engine.star_topology import HalfWay, star
 
     state, limit, n, crash_child = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
     resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
 
-    held, release = threading.Event(), threading.Event()
+    half_way = HalfWay()  # the first apply waits half-way, its namespaces all open
+    held, release = half_way.held, half_way.release
 
-    def hold(index, step):  # the first apply waits half-way, its namespaces all open
-        if step.text.startswith("bring") and not held.is_set():
-            held.set()
-            release.wait(120)
-
-    first = Engine(state, Target.host(), fault=hold)
+    first = Engine(state, Target.host(), fault=half_way.hook)
     beside = Engine(state, Target.host())
     checked = Topology.model_validate(star("c", 96, 3))
     asyncio.run(beside.apply(checked))

@@ -30,19 +30,15 @@ CHILD = textwrap.dedent("""
     import asyncio, json, os, resource, sys, threading
     from netwright.backend.engine import Engine, Target
     from netwright.backend.topology.model import Topology
-    from tests.engine.star_topology import star
+    from tests.engine.star_topology import HalfWay, star
 
     limit, n = int(sys.argv[2]), int(sys.argv[3])
     resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
 
-    held, release = threading.Event(), threading.Event()
+    half_way = HalfWay()  # the first apply waits half-way, its namespaces all open
+    held, release = half_way.held, half_way.release
 
-    def hold(index, step):  # the first apply waits half-way, its namespaces all open
-        if step.text.startswith("bring") and not held.is_set():
-            held.set()
-            release.wait(120)
-
-    first = Engine(sys.argv[1], Target.host(), fault=hold)
+    first = Engine(sys.argv[1], Target.host(), fault=half_way.hook)
     seen = {}
 
     def run_first():
