@@ -7,7 +7,9 @@ processes (``--local``) running on. tcpdump treats SIGTERM as it treats SIGINT, 
 these commands while ``sigterm_as_ctrl_c`` is in force: the signal goes to whatever answers
 Ctrl+C at that moment (Python's KeyboardInterrupt, or asyncio.run's handler, which cancels
 the command's task), so each path ends exactly as it does on Ctrl+C, with its words and its
-exit status. A second SIGTERM, like a second Ctrl+C under asyncio.run, interrupts at once.
+exit status. Only the first SIGTERM counts: `timeout` sends it twice at once (to the command,
+then to its own process group), and the second, taken as a second Ctrl+C, interrupted the
+stop it had begun ("interrupted", 130); a stop that must not wait is SIGKILL's (timeout -k).
 Where SIGINT is ignored (a `command &` of a script: the shell ignores it there), asyncio.run
 answers no Ctrl+C at all, so a command's asyncio part runs through ``run``, whose main task
 SIGTERM then cancels as asyncio.run's Ctrl+C would: the same words and status either way.
@@ -51,20 +53,28 @@ def sigterm_as_ctrl_c() -> Iterator[None]:
         yield
         return
     previous = signal.signal(signal.SIGTERM, _as_sigint)
+    _termed.clear()
     try:
         yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    finally:  # stopped by a SIGTERM: its repeat, even once the block is over, changes nothing
+        signal.signal(signal.SIGTERM, signal.SIG_IGN if _termed else previous)
+
+
+#: Whether a SIGTERM has been passed on as Ctrl+C in this process (see the module's opening).
+_termed: list[bool] = []
 
 
 def _as_sigint(_signum: int, frame: FrameType | None) -> None:
+    if _termed:
+        return  # the stop is under way: a repeated SIGTERM is the same request
+    _termed.append(True)
     handler = signal.getsignal(signal.SIGINT)
     if callable(handler):  # Python's default_int_handler, or asyncio.run's (a partial)
         handler(signal.SIGINT, frame)
         return
     # SIGINT ignored (a job started with `&` from a script) or left to the system: SIGTERM
     # must still stop the command, and cleanly: what asyncio.run's handler would do (cancel
-    # the main task; the second time, interrupt at once), else a KeyboardInterrupt.
+    # the main task), else a KeyboardInterrupt.
     main = _running[-1] if _running else None
     if main is not None and not main.stopped and not main.task.done():
         main.stopped = True

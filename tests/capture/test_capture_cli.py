@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -129,6 +130,33 @@ def test_timeout_ends_the_capture_as_ctrl_c_does(state: str, tmp_path: Path) -> 
     written = len(frames(out))
     assert written >= 10  # the echoes and their replies
     assert err == f"netwright: {written} packets captured (stopped)\n", err
+
+
+def test_a_second_sigterm_does_not_cut_the_stop_short(state: str, tmp_path: Path) -> None:
+    """`timeout` sends SIGTERM twice at once: to the command, then to its own process group.
+    The second, taken as a second Ctrl+C, interrupted the stop the first had begun: CI saw
+    "netwright: interrupted" and 130 from `timeout --preserve-status 6 netwright capture`.
+    Here the two come 50 ms apart: the second finds the stop under way, or over."""
+    out = tmp_path / "twice.pcapng"
+    command = subprocess.Popen(
+        [sys.executable, "-m", "netwright.backend.cli.main", "capture", "pair", "va", "-w",
+         str(out), "--local", "--state-dir", state], stderr=subprocess.PIPE, text=True)
+    try:
+        assert command.stderr is not None
+        assert command.stderr.readline().startswith("netwright: capturing on va")
+        pings = subprocess.run(["ip", "netns", "exec", "a", "ping", "-c", "3", "-i", "0.05",
+                                "10.9.0.2"], capture_output=True, check=False)
+        assert pings.returncode == 0, pings.stdout
+        command.send_signal(signal.SIGTERM)
+        time.sleep(0.05)
+        command.send_signal(signal.SIGTERM)
+        err = command.stderr.read()
+        assert command.wait(timeout=30) == 0, err
+    finally:
+        if command.poll() is None:
+            command.kill()
+            command.wait()
+    assert err == f"netwright: {len(frames(out))} packets captured (stopped)\n", err
 
 
 def test_the_design_file_names_the_topology_as_for_measure(state: str, tmp_path: Path) -> None:
