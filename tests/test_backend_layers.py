@@ -17,7 +17,7 @@ from pathlib import Path
 BACKEND = Path(__file__).parents[1] / "backend"
 LAYERS: list[set[str]] = [
     # helpers with no network meaning
-    {"lazy_init", "record", "parent_death", "count_words", "process_start"},
+    {"lazy_init", "record", "parent_death", "count_words", "process_start", "clipped"},
     {"exports", "lazy_pyroute2"},
     {"topology"},
     {"outcomes"},

@@ -9,6 +9,7 @@ capture permission never reaches interfaces Netwright has nothing to do with.
 from __future__ import annotations
 
 from netwright.backend.capture.errors import CaptureError
+from netwright.backend.clipped import clipped
 from netwright.backend.engine.results import Deployment
 
 
@@ -22,5 +23,5 @@ def locate(deployment: Deployment, interface: str) -> tuple[str | None, str]:
         return deployment.host_netns, interface
     known = sorted([*deployment.interfaces, *deployment.topology.host.nics])
     raise CaptureError(
-        f"topology {deployment.name} has no interface {interface[:64]!r}; it has: "
+        f"topology {deployment.name} has no interface {clipped(interface, 64)!r}; it has: "
         + (", ".join(known) if known else "none"))

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from netwright.backend.clipped import clipped
 from netwright.backend.engine.target import Target
 from netwright.backend.outcomes.errors import BusyError, NotDeployed
 from netwright.backend.outcomes.provenance import Provenance
@@ -82,7 +83,7 @@ class Store:
         try:
             check_identifier(name)
         except ValueError:
-            raise NotDeployed(f"{name[:80]!r} is not a valid topology name, so no topology of"
+            raise NotDeployed(f"{clipped(name)!r} is not a valid topology name, so no topology of"
                               " that name is deployed") from None
         return self.dir / f"{name}{suffix}"
 

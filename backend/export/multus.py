@@ -23,6 +23,7 @@ import ipaddress
 from dataclasses import dataclass, field
 from typing import Any
 
+from netwright.backend.clipped import clipped
 from netwright.backend.dhcp.identity import client_id_bytes, client_id_text
 from netwright.backend.export.k8s_names import dns_label, is_dns_label
 from netwright.backend.observe.sysctls import FORWARDING
@@ -731,8 +732,8 @@ def checked_nic_map(topology: Topology, nic_map: dict[str, str]) -> dict[str, st
 def check_k8s_namespace(name: str | None) -> None:
     """A Kubernetes namespace is a DNS-1123 label (None: the current namespace)."""
     if name and not is_dns_label(name):
-        raise MultusOptionError(f"'{name[:64]}' is not a Kubernetes namespace name (lowercase"
-                                " letters, digits, '-')")
+        raise MultusOptionError(f"'{clipped(name, 64)}' is not a Kubernetes namespace name"
+                                " (lowercase letters, digits, '-')")
 
 
 def export_multus(topology: Topology, nic_map: dict[str, str] | None = None,

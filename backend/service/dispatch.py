@@ -28,6 +28,7 @@ from dbus_fast.aio import MessageBus
 from dbus_fast.service import ServiceInterface
 from dbus_fast.signature import get_signature_tree
 
+from netwright.backend.clipped import clipped
 from netwright.backend.service import names
 from netwright.backend.service.callers import ROOT_UID, Callers
 from netwright.backend.service.calls import CALLER, BusError, as_bus_error
@@ -72,7 +73,7 @@ class Dispatcher:
             if not self._ours(msg) or msg.interface is None:
                 return False
             self._reply_error(msg, UNKNOWN_METHOD, f"{names.INTERFACE} has no method"
-                              f" {str(msg.member)[:64]!r}")
+                              f" {clipped(msg.member, 64)!r}")
             return True
         if msg.signature != method.in_signature:
             _close_fds(msg)

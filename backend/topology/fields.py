@@ -15,6 +15,8 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
+from netwright.backend.clipped import clipped
+
 IFNAMSIZ = 16  # the kernel's buffer, including the terminating NUL
 
 # Always used with fullmatch: in Python '$' also matches before a final newline, so .match()
@@ -78,7 +80,7 @@ def check_identifier(value: str) -> str:
             "invalid-name",
             "'{name}' is not a valid name: use 1–64 letters, digits, '_', '.' or '-',"
             " starting with a letter or digit",
-            {"name": str(value)[:80]},
+            {"name": clipped(value)},
         )
     return value
 
@@ -90,7 +92,7 @@ def check_cidr(value: str) -> str:
             "invalid-address",
             "'{value}' is not an address with a prefix length (e.g. 192.168.31.5/24"
             " or fd00::5/64)",
-            {"value": str(value)[:80]},
+            {"value": clipped(value)},
         )
     try:
         ipaddress.ip_interface(value)
@@ -99,7 +101,7 @@ def check_cidr(value: str) -> str:
             "invalid-address",
             "'{value}' is not an IPv4 or IPv6 address with a valid prefix length"
             " (e.g. 192.168.31.5/24)",
-            {"value": value[:80]},
+            {"value": clipped(value)},
         ) from None
     return value
 
@@ -176,7 +178,7 @@ def check_link_cidr(value: str) -> str:
                 {"flag": flag[:40], "address": address})
     if len(set(flags)) != len(flags):
         raise PydanticCustomError(
-            "invalid-address", "'{value}' names a flag twice", {"value": value[:80]})
+            "invalid-address", "'{value}' names a flag twice", {"value": clipped(value)})
     if flags and ipaddress.ip_interface(address).version == 4:
         raise PydanticCustomError(
             "invalid-address",
@@ -195,7 +197,7 @@ def check_ip(value: str) -> str:
         raise PydanticCustomError(
             "invalid-address",
             "'{value}' is not an IPv4 or IPv6 address (e.g. 192.168.31.1)",
-            {"value": value[:80]},
+            {"value": clipped(value)},
         ) from None
     return value
 
@@ -219,7 +221,7 @@ def check_destination(value: str) -> str:
             "invalid-address",
             "'{value}' is not a route destination: use 'default' or a network with its"
             " prefix length and no host bits set (e.g. 10.0.0.0/8)",
-            {"value": value[:80]},
+            {"value": clipped(value)},
         ) from None
     return value
 
@@ -229,7 +231,7 @@ def check_mac(value: str) -> str:
         raise PydanticCustomError(
             "invalid-mac",
             "'{value}' is not a MAC address (six hex pairs such as 02:42:ac:11:00:02)",
-            {"value": str(value)[:80]},
+            {"value": clipped(value)},
         )
     if int(value[:2], 16) & 1:
         raise PydanticCustomError(
@@ -251,7 +253,7 @@ def check_sysctl_key(value: str) -> str:
             "invalid-sysctl",
             "'{key}' is not a network sysctl this tool can set: use a name under net.,"
             " such as net.ipv4.ip_forward",
-            {"key": str(value)[:80]},
+            {"key": clipped(value)},
         )
     parts = value.split(".")
     if parts[1] in ("ipv4", "ipv6") and parts[2] in ("conf", "neigh") and len(parts) > 5:
@@ -297,7 +299,7 @@ def check_node_name(value: str) -> str:
             "invalid-name",
             "'{name}' is not a Kubernetes node name: use lowercase letters, digits, '-' and '.',"
             " starting and ending with a letter or digit (at most 253 characters)",
-            {"name": str(value)[:80]},
+            {"name": clipped(value)},
         )
     return value
 

@@ -40,6 +40,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from netwright.backend.clipped import clipped
 from netwright.backend.topology.fields import InterfaceName, IpAddress, MacAddress
 
 _PORT_RANGE = re.compile(r"([0-9]{1,5})-([0-9]{1,5})")
@@ -62,7 +63,7 @@ def check_prefix(value: str) -> str:
             "invalid-address",
             "'{value}' is not an address or a network with its prefix length and no host bits"
             " set (e.g. 10.0.0.0/24 or 10.0.0.11)",
-            {"value": value[:80]},
+            {"value": clipped(value)},
         ) from None
     return str(network)
 
