@@ -5,7 +5,9 @@ real process, as a user runs it, from exec to exit:
 
 - ``netwright --help`` and ``netwright validate SEED`` (no netwrightd runs: the file is read
   in the command's own process) beside the interpreter's own start (``python -c pass``, with
-  the same site-packages) and an instant command (``ip link show``);
+  the same site-packages), an instant command (``ip link show``), and the interpreter with
+  only pydantic's ``BaseModel``, then only the topology model, imported: what every command
+  that validates loads, so the floor under ``validate`` and ``apply --local``;
 - ``netwright apply --local --yes SEED`` beside the ten ``ip`` commands that build the seed
   (``netwright export --format sh``, run by ``sh -e``), and ``destroy --local`` beside
   ``ip netns del`` of its two namespaces — in this process's network namespace, on a veth
@@ -157,6 +159,12 @@ def _startup_contenders() -> dict[str, Callable[[], float]]:
     contenders: dict[str, Callable[[], float]] = {
         "python -c pass": lambda: _timed([PYTHON, "-c", "pass"]),
         "ip link show": lambda: _timed(["ip", "link", "show"]),
+        # What any command that validates must load, whatever it does next (DESIGN.md: the
+        # model is pydantic v2): the floor under `validate` and `apply --local`.
+        "python: pydantic BaseModel": lambda: _timed(
+            [PYTHON, "-c", "from pydantic import BaseModel"]),
+        "python: topology model": lambda: _timed(
+            [PYTHON, "-c", "import netwright.backend.topology.model"]),
     }
     for suffix, extra in _trees():
         env = {**os.environ, **extra}
@@ -335,6 +343,9 @@ def test_commands_beside_their_baselines() -> None:
     median = {str(row["name"]): float(row["median"]) for row in rows}
     ratio = median["apply --local"] / median["ip commands (10)"]
     print(f"apply --local / ip commands: {ratio:.2f}× (target ≤ 2×)")
+    print(f"floor: pydantic's BaseModel {median['python: pydantic BaseModel'] * 1000:.0f} ms,"
+          f" the topology model {median['python: topology model'] * 1000:.0f} ms (2× the ip"
+          f" commands: {2 * median['ip commands (10)'] * 1000:.0f} ms)")
     for name, target in TARGETS.items():
         if name not in median:  # the designer, with NETWRIGHT_BENCH_NO_X
             continue
