@@ -133,14 +133,19 @@ class Engine:
     """Applies topologies to one target, recording ownership under ``state_dir``.
 
     ``fault`` is a test hook: ``fault(index, step)`` runs before step ``index``; raising
-    fails that step (steps then run one per batch).
+    fails that step (steps then run one per batch). ``trial_ended`` is told of each trial this
+    engine ends undone, once, when it is written down: whatever call ended it (a revert, a
+    confirm that came too late, any call that found the window over), so that netwrightd
+    says so exactly once (StateChanged "restored").
     """
 
-    def __init__(self, state_dir: Path, target: Target, *, fault: Fault | None = None) -> None:
+    def __init__(self, state_dir: Path, target: Target, *, fault: Fault | None = None,
+                 trial_ended: Callable[[trial.Ended], None] | None = None) -> None:
         self.state_dir = Path(state_dir)
         self.target = target
         self.store = Store(self.state_dir, target)
         self.fault = fault
+        self.trial_ended = trial_ended
         self.dhcp = DhcpClients(self.state_dir, target)
         self._dhcp_reconciled = False
         self._reverting: set[str] = set()
@@ -590,10 +595,12 @@ class Engine:
             finally:
                 self._reverting.discard(name)
             # before the trial goes, so a status meanwhile says one or the other
-            trial.remember(self.store.ended_path(name), trial.Ended(
-                name, result.removed, len(result.plan.steps), time.time(), how))
+            ended = trial.Ended(name, result.removed, len(result.plan.steps), time.time(), how)
+            trial.remember(self.store.ended_path(name), ended)
             self.store.trial_path(name).unlink(missing_ok=True)
-            return result
+        if self.trial_ended is not None:
+            self.trial_ended(ended)
+        return result
 
     async def expire_trials(self) -> list[str]:
         """Restore the previous deployment of every trial whose window has ended; their

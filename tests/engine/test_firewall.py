@@ -367,7 +367,8 @@ def test_netwrightd_logs_that_an_expired_first_apply_was_removed(
     ended: list[str] = []
 
     async def watched() -> None:
-        watch = TrialWatch(worker, ended.append)
+        worker.tell_trial_ends(lambda over: ended.append(over.name))
+        watch = TrialWatch(worker)
         await watch.start()
         started = time.monotonic()
         while not ended:
