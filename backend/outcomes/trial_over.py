@@ -55,6 +55,9 @@ class TrialOver:
         if not name or not at or how not in ENDED_HOWS:
             return None
         kept: dict[str, Any] = {"at": at, "how": how}
+        steps = ended.get("steps")
+        if isinstance(steps, int) and not isinstance(steps, bool) and steps >= 0:
+            kept["steps"] = steps
         if ended.get("removes") is True:
             kept["removes"] = True
         return cls(name, kept, shown_text(data.get("before")), data.get("undoing") is True,
