@@ -58,4 +58,6 @@ def status_answer(reply: Message) -> tuple[str, dict[str, Any]]:
         return "", dict(parse_json(text))
     if (reply.error_name or "") in DBUS_ERRORS_AS_UNAVAILABLE:
         raise BackendUnavailableError(text)
-    return reply.error_name or "", {"message": text}
+    # a trial's end is said in this client's time zone, as a status says it
+    over = getattr(error_from_reply(reply), "trial_over", None)
+    return reply.error_name or "", {"message": text if over is None else over.words()}

@@ -69,10 +69,10 @@ from netwright.backend.outcomes.results import (
     Status,
     Step,
     trial_end_pending,
-    trial_over_words,
     undone_words,
 )
 from netwright.backend.outcomes.target_words import target_words
+from netwright.backend.outcomes.trial_over import TrialOver
 from netwright.backend.process_start import start_ticks
 from netwright.backend.record import replace
 from netwright.backend.topology.model import Topology
@@ -133,14 +133,19 @@ class Engine:
     """Applies topologies to one target, recording ownership under ``state_dir``.
 
     ``fault`` is a test hook: ``fault(index, step)`` runs before step ``index``; raising
-    fails that step (steps then run one per batch).
+    fails that step (steps then run one per batch). ``trial_ended`` is told of each trial this
+    engine ends undone, once, when it is written down: whatever call ended it (a revert, a
+    confirm that came too late, any call that found the window over), so that netwrightd
+    says so exactly once (StateChanged "restored").
     """
 
-    def __init__(self, state_dir: Path, target: Target, *, fault: Fault | None = None) -> None:
+    def __init__(self, state_dir: Path, target: Target, *, fault: Fault | None = None,
+                 trial_ended: Callable[[trial.Ended], None] | None = None) -> None:
         self.state_dir = Path(state_dir)
         self.target = target
         self.store = Store(self.state_dir, target)
         self.fault = fault
+        self.trial_ended = trial_ended
         self.dhcp = DhcpClients(self.state_dir, target)
         self._dhcp_reconciled = False
         self._reverting: set[str] = set()
@@ -326,7 +331,7 @@ class Engine:
                 shown += f" and {len(others) - NAMED_DEPLOYMENTS} more"
             text += f" (deployed there: {shown})"
         if ended is not None:
-            text += f"; {trial_over_words(name, ended.to_json())}"
+            return NotDeployed.about(TrialOver(name, ended.to_json(), head=f"{text}; "))
         return NotDeployed(text)
 
     async def status(self, name_or_topology: str | Topology, *,
@@ -548,17 +553,18 @@ class Engine:
         backend's clock is undoing it (a Keep in the last second, on a clock behind), which
         "being applied or destroyed by another process" did not say."""
         held = self.awaiting_confirmation(name)
+        again = "; apply it again and confirm within the window"
         if held is None:  # it is over, the lock not yet released
             over = self.ended_trial(name)
             if over is None or over.how != "expired":
                 return None
-            said = trial_over_words(name, over.to_json(), "confirm")
-        elif held.expired():
+            return ConfirmationExpired.about(TrialOver(name, over.to_json(), "confirm",
+                                                       tail=again))
+        if held.expired():
             ended = {**held.to_json(), "at": held.deadline, "how": "expired"}
-            said = trial_over_words(name, ended, "confirm", undoing=True)
-        else:
-            return None
-        return ConfirmationExpired(f"{said}; apply it again and confirm within the window")
+            return ConfirmationExpired.about(TrialOver(name, ended, "confirm", undoing=True,
+                                                       tail=again))
+        return None
 
     async def revert(self, name: str, *, progress: Progress | None = None,
                      how: str = "reverted") -> ApplyResult:
@@ -590,10 +596,12 @@ class Engine:
             finally:
                 self._reverting.discard(name)
             # before the trial goes, so a status meanwhile says one or the other
-            trial.remember(self.store.ended_path(name), trial.Ended(
-                name, result.removed, len(result.plan.steps), time.time(), how))
+            ended = trial.Ended(name, result.removed, len(result.plan.steps), time.time(), how)
+            trial.remember(self.store.ended_path(name), ended)
             self.store.trial_path(name).unlink(missing_ok=True)
-            return result
+        if self.trial_ended is not None:
+            self.trial_ended(ended)
+        return result
 
     async def expire_trials(self) -> list[str]:
         """Restore the previous deployment of every trial whose window has ended; their
@@ -630,11 +638,12 @@ class Engine:
         held = self.awaiting_confirmation(name)
         ended = self.ended_trial(name) if held is None else None
         if ended is not None:
-            said = trial_over_words(name, ended.to_json(), command)
             if command == "confirm" and ended.how == "expired":
-                raise ConfirmationExpired(f"{said}; apply it again and confirm within the"
-                                          " window")
-            raise NothingToConfirm(f"{said}; nothing is left to {command}")
+                raise ConfirmationExpired.about(TrialOver(
+                    name, ended.to_json(), command,
+                    tail="; apply it again and confirm within the window"))
+            raise NothingToConfirm.about(TrialOver(name, ended.to_json(), command,
+                                                   tail=f"; nothing is left to {command}"))
         if held is None and self.store.load(name) is None:  # a typo in the name, say
             raise NothingToConfirm(f"topology {name} is not deployed on {self._target_text()},"
                                    " so no change of it awaits confirmation")

@@ -8,11 +8,29 @@ that only want "an expected failure" catch one type.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from netwright.backend.topology.problems import NetwrightError
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from netwright.backend.outcomes.trial_over import TrialOver
 
 
 class EngineError(NetwrightError):
     """Base of the engine's own errors."""
+
+    trial_over: TrialOver | None = None
+    """Set when the sentence says when a trial ended (``about``): its parts, so that a client
+    says that time in its own zone."""
+
+    @classmethod
+    def about(cls, over: TrialOver) -> Self:
+        """The error whose sentence is ``over.words()``, keeping ``over`` beside it."""
+        error = cls(over.words())
+        error.trial_over = over
+        return error
 
 
 class ConflictError(EngineError):

@@ -30,6 +30,7 @@ from netwright.backend.outcomes.errors import (
     NothingToConfirm,
     NotRootError,
 )
+from netwright.backend.outcomes.trial_over import TrialOver
 from netwright.backend.service import names
 from netwright.backend.topology.problems import NetwrightError, Problem, Severity, TopologyError
 
@@ -153,6 +154,8 @@ def error_detail(exc: NetwrightError) -> str:
         data.update(kind=exc.kind, module=exc.module)
     if isinstance(exc, OutdatedBackendError):
         data.update(exiting=exc.exiting, deployments=list(exc.deployments))
+    if isinstance(exc, EngineError) and exc.trial_over is not None:
+        data["trial_over"] = exc.trial_over.to_json()  # for the caller's time zone (1.20)
     return json.dumps(data) if data else ""
 
 
@@ -181,7 +184,9 @@ def exception_from_error(name: str, message: str, detail: str = "") -> Netwright
     engine_class = getattr(engine_errors, str(data.get("class", "")), None)
     if (isinstance(engine_class, type) and issubclass(engine_class, EngineError)
             and engine_class not in (KernelUnsupported, ApplyFailed)):
-        return engine_class(message)
+        over = TrialOver.from_json(data.get("trial_over"))
+        # said again here: the time a trial ended reads in this process's zone, as status
+        return engine_class(message) if over is None else engine_class.about(over)
     cls = ERROR_CLASSES.get(name)
     if cls is None or cls is TopologyError:
         return ServiceFailedError(f"{message} ({name})" if name else message)

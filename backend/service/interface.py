@@ -23,7 +23,7 @@ from netwright.backend.engine import ApplyResult, Engine, capabilities, nft_capa
 from netwright.backend.engine.desired import KIND_MODULES
 from netwright.backend.engine.trial import DEFAULT_SECONDS, checked_seconds
 from netwright.backend.outcomes.change import Change
-from netwright.backend.outcomes.errors import ConfirmationExpired, ConfirmWindowError
+from netwright.backend.outcomes.errors import ConfirmWindowError
 from netwright.backend.outcomes.provenance import (
     Provenance,
     applied_now,
@@ -100,7 +100,10 @@ class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
         self.stopping = Stopping()
         self.jobs = Jobs(self, lambda name, cancel: CallerWatch.start(callers.bus, name, cancel),
                          self.stopping)
-        self.trials = TrialWatch(worker, lambda name: self.state_changed(name, "restored"))
+        # every end of a trial, by any call (its clock, a Revert, a late Confirm, a Status
+        # past the deadline), is said once, by the engine call that ended it
+        worker.tell_trial_ends(lambda ended: self.state_changed(ended.name, "restored"))
+        self.trials = TrialWatch(worker)
         self._mode = mode
         self._extra_facts = extra_facts
         self._check_runner = check_runner
@@ -257,11 +260,8 @@ class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
         # this Confirm made again there
         self.stopping.refuse(f"confirming the change of {topology} on trial for uid"
                              f" {await self._uid()}")
-        try:
-            await self.worker.with_engine(lambda e: e.confirm_deployment(topology))
-        except ConfirmationExpired:
-            self.state_changed(topology, "restored")
-            raise
+        # too late, it raises ConfirmationExpired: its own restore, if it made one, was said
+        await self.worker.with_engine(lambda e: e.confirm_deployment(topology))
         self.state_changed(topology, "confirmed")
 
     @dbus_method(name="Revert")
@@ -271,8 +271,8 @@ class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
         topology = decode_name(name)
         if self._mode != "lab":  # a lab asks nobody: it is its user's own
             await apply_needs.authorize_revert(self.worker, topology, self._authorize_again)
-        return await self._engine_job(
-            topology, "revert", names.ACTION_APPLY, "restored",
+        return await self._engine_job(  # its StateChanged("restored") is the engine's
+            topology, "revert", names.ACTION_APPLY, None,
             lambda e, report, _cancel: e.revert(topology, progress=report))
 
     @dbus_method(name="Destroy")
@@ -286,16 +286,19 @@ class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
             lambda e, report, cancel: e.destroy(topology, progress=report, cancel=cancel,
                                                 source=who))
 
-    async def _engine_job(self, topology: str, operation: Operation, action: str, state: str,
-                    call: Callable[[Engine, Progress, asyncio.Event], Awaitable[ApplyResult]]
-                    ) -> str:
-        """Start ``call`` on the engine as a job of ``topology``; StateChanged(``state``) and
-        the result's JSON when it succeeds. The job's id is the method's answer."""
+    async def _engine_job(self, topology: str, operation: Operation, action: str,
+                          state: str | None,
+                          call: Callable[[Engine, Progress, asyncio.Event],
+                                         Awaitable[ApplyResult]]) -> str:
+        """Start ``call`` on the engine as a job of ``topology``; StateChanged(``state``,
+        unless None) and the result's JSON when it succeeds. The job's id is the method's
+        answer."""
         async def work(progress: Progress, cancel: CancelFlag) -> dict[str, object]:
             report = thread_safe_progress(progress)
             result = await self.worker.with_engine(
                 lambda e: call(e, report, cast(asyncio.Event, cancel)))
-            self.state_changed(topology, state)
+            if state is not None:
+                self.state_changed(topology, state)
             return result.to_json()
 
         return self.jobs.start(topology, operation, action, work, await self._owner()).id

@@ -3,7 +3,8 @@
 An apply that changed the device of the host's default route is kept only if the caller
 confirms it in time (netwright.backend.engine.trial). Nobody may be left to call again (the
 change cut them off), so the daemon itself ends every trial at its deadline: it asks the
-engine to restore what has expired, and says so with StateChanged(topology, "restored").
+engine to restore what has expired (the engine call that ends a trial has netwrightd say
+StateChanged(topology, "restored"), as for any other end: see EngineWorker.tell_trial_ends).
 Trials found on disk at startup (a daemon restarted during one) are watched the same way.
 """
 
@@ -12,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
 
 from netwright.backend.engine import Engine
 from netwright.backend.engine.trial import Ended
@@ -29,9 +29,8 @@ this much later."""
 class TrialWatch:
     """One timer for the earliest deadline of all trials on the daemon's target."""
 
-    def __init__(self, worker: EngineWorker, restored: Callable[[str], None]) -> None:
+    def __init__(self, worker: EngineWorker) -> None:
         self.worker = worker
-        self.restored = restored
         self._timer: asyncio.TimerHandle | None = None
         self._due = float("inf")
         self._running: asyncio.Task[None] | None = None
@@ -75,7 +74,6 @@ class TrialWatch:
             restored, left = [], [time.time()]
         for ended in restored:  # a first apply is removed: nothing came before it to restore
             log.info("%s", ended.words())
-            self.restored(ended.name)
         if left:
             self.watch(max(min(left), time.time() + RETRY_SECONDS))
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TypeVar, cast
 
 from netwright.backend.engine import Engine, Target
+from netwright.backend.engine.trial import Ended
 from netwright.backend.outcomes.errors import Cancelled
 
 T = TypeVar("T")
@@ -56,9 +57,20 @@ class EngineWorker:
         self.target = target
         self._engine_pool = ThreadPoolExecutor(ENGINE_THREADS, thread_name_prefix="engine")
         self._check_pool = ThreadPoolExecutor(CHECK_THREADS, thread_name_prefix="check")
+        self._trial_ended: Callable[[Ended], None] | None = None
+
+    def tell_trial_ends(self, listener: Callable[[Ended], None]) -> None:
+        """Have ``listener`` called in this (the daemon's) loop for each trial an engine of
+        this worker ends undone, in whichever thread and call that happens (see Engine)."""
+        loop = asyncio.get_running_loop()
+
+        def told(ended: Ended) -> None:
+            loop.call_soon_threadsafe(listener, ended)
+
+        self._trial_ended = told
 
     def engine(self) -> Engine:
-        return Engine(self.state_dir, self.target)
+        return Engine(self.state_dir, self.target, trial_ended=self._trial_ended)
 
     async def run(self, work: Callable[[], Awaitable[T]]) -> T:
         """Run the coroutine ``work()`` makes in an engine thread; return its result."""

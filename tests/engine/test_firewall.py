@@ -21,6 +21,7 @@ import pytest
 from netwright.backend.client.results import parse_apply_result, parse_status
 from netwright.backend.engine import Engine, Target
 from netwright.backend.engine.nft_capabilities import supported
+from netwright.backend.engine.trial import Ended
 from netwright.backend.nm.errors import ConfirmationRequired
 from netwright.backend.outcomes.errors import (
     ApplyFailed,
@@ -351,6 +352,36 @@ def test_reverting_a_first_apply_says_it_removed_it(
 
 
 @pytest.mark.usefixtures("uplink", "forwarding_off", "clean_host")
+def test_each_end_of_a_trial_is_told_once_by_the_call_that_ends_it(
+        state_dir: Path, topo: Callable[[str], Topology]) -> None:
+    """netwrightd says StateChanged "restored" for each end its engines tell of
+    (``trial_ended``): a status that came after the deadline, before the daemon's clock,
+    ended the trial unsaid; a confirm or revert after an end must not tell of it again."""
+    sh("ip route add default via 192.0.2.1 dev up0")
+    told: list[Ended] = []
+    engine = Engine(state_dir, Target.host(), trial_ended=told.append)
+    run(engine.apply(topo(DOCKER), confirm=True, confirm_seconds=5))
+    time.sleep(5.2)
+    with pytest.raises(NotDeployed):  # it ends the trial first: a first apply is removed
+        run(engine.status("dock"))
+    assert [(e.name, e.how, e.removed) for e in told] == [("dock", "expired", True)]
+    with pytest.raises(ConfirmationExpired):
+        run(engine.confirm_deployment("dock"))
+    with pytest.raises(NothingToConfirm):
+        run(engine.revert("dock"))
+    assert len(told) == 1
+    run(engine.apply(topo(DOCKER), confirm=True, confirm_seconds=5))
+    time.sleep(5.2)
+    with pytest.raises(ConfirmationExpired):  # too late: it ends the trial itself
+        run(engine.confirm_deployment("dock"))
+    run(engine.apply(topo(DOCKER), confirm=True, confirm_seconds=60))
+    run(engine.revert("dock"))
+    assert [(e.how, e.removed) for e in told] == [("expired", True), ("expired", True),
+                                                  ("reverted", True)]
+    assert "netwright-dock" not in nft("list", "tables")
+
+
+@pytest.mark.usefixtures("uplink", "forwarding_off", "clean_host")
 def test_netwrightd_logs_that_an_expired_first_apply_was_removed(
         state_dir: Path, topo: Callable[[str], Topology],
         caplog: pytest.LogCaptureFixture) -> None:
@@ -367,7 +398,8 @@ def test_netwrightd_logs_that_an_expired_first_apply_was_removed(
     ended: list[str] = []
 
     async def watched() -> None:
-        watch = TrialWatch(worker, ended.append)
+        worker.tell_trial_ends(lambda over: ended.append(over.name))
+        watch = TrialWatch(worker)
         await watch.start()
         started = time.monotonic()
         while not ended:

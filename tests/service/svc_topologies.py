@@ -37,3 +37,10 @@ def big_layout(name: str, size: int = 1_000_000) -> str:
         total += len(lines[-1]) + 1
         i += 1
     return "\n".join(lines) + "\n"
+
+
+#: A first apply that turns the lab host's forwarding on and masquerades out of its bridge:
+#: a change on trial (Apply with "confirm"), which its end removes.
+HOSTNAT = ("netwright: 1\nname: hostnat\nhost:\n  forwarding: {ipv4: true}\n"
+           "  nat: [{masquerade: {from: 10.78.0.0/24, out: hn0}}]\n"
+           "interfaces:\n  hn0: {kind: bridge, addresses: [10.78.0.1/24]}\n")
