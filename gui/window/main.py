@@ -741,13 +741,13 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         missing, fails or takes too long (nothing moves then)."""
         snapshot = self.document.snapshot
         try:
-            positions = dot_positions(snapshot, lambda key: box_shape(snapshot, key))
+            positions = dot_positions(snapshot, lambda key: box_shape(snapshot, key),
+                                      grid=self.scene.grid())
         except LayoutUnavailableError as exc:
             self.report_error("nothing was arranged", exc)
             return False
-        edits = [Edit(("layout", key), position(*self.scene.snapped_xy(x, y)))
-                 for key, (x, y) in positions.items()
-                 if snapshot.layout.get(key) != self.scene.snapped_xy(x, y)]
+        edits = [Edit(("layout", key), position(x, y)) for key, (x, y) in positions.items()
+                 if snapshot.layout.get(key) != (x, y)]
         if edits:
             self.push(LayoutCommand(self.document, edits))
             self.view.fit_all()
