@@ -536,7 +536,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         self._on_design_changed()
         self.scene.set_wire_results({})
         self.refresh_status()
-        QTimer.singleShot(0, self.view.fit_all)
+        QTimer.singleShot(0, self.view.first_view)
         if self.problems.counts()[0]:  # a file opened with errors: the list says which
             self.bottom_panel.reveal(self.problems_dock)
 
@@ -750,7 +750,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
                  if snapshot.layout.get(key) != (x, y)]
         if edits:
             self.push(LayoutCommand(self.document, edits))
-            self.view.fit_all()
+            self.view.first_view()
         return True
 
     def go_to_key(self, key: str) -> None:
