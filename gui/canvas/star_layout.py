@@ -9,8 +9,9 @@ A box draws its ports as rows one above the other, so a bridge of 300 ports is a
 about 10,800 units tall whatever the layout does. Its leaves are put in one column on each
 side of it, each leaf level with the row it is wired to, taking turns; a leaf is 68 units
 tall and the rows 36 apart, so two columns hold them all: every wire is a short horizontal
-line from a row to its leaf, and none crosses a box. dot put them in one column beside
-the hub, in no order of rows, so 300 wires fanned across each other from the whole height.
+line from a row to its leaf, and none crosses a box. Before, dot's column of leaves (made a
+block of columns) stood right of the hub in no order of rows: 300 wires fanned across each
+other from the whole height (12,771 crossing pairs, 2,598 wires through boxes).
 """
 
 from __future__ import annotations
