@@ -11,7 +11,9 @@ are table cells in the order the box shows them, and every wire an edge between 
 it joins, so dot's crossing minimisation works on what the user will see. Layers run left to
 right, because ports sit on the left and right edges of their boxes; edges point away from
 the host's NICs (or the best-connected box), so a bridge sits between the namespaces it joins.
-Items on the host level form one cluster, as they share the host's own namespace.
+Items on the host level form one cluster, as they share the host's own namespace. A star's
+leaves (many boxes each wired to one port of one box) then go beside their hub's rows
+(``star_layout``); dot put them in one column in no order of ports.
 """
 
 from __future__ import annotations
@@ -21,16 +23,16 @@ import math
 import shutil
 import subprocess
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from netwright.backend.topology.problems import NetwrightError
-from netwright.gui.model.edits import drawn_wires
+from netwright.gui.canvas.star_layout import Fan, beside, box_links, fans, leaf_groups, room_beside
 from netwright.gui.model.snapshot import Snapshot
 
 DOT_TIMEOUT_S = 20.0
 SAME_DEPTH = ""
-STAGGER_FROM = 12  # a box with more leaves than this has them in several columns
+STAGGER_FROM = 12  # a box with more leaves than this has them beside its rows or in columns
 COLUMN_GAP = 80.0  # between the columns of such leaves, room for the wires
 ROW_GAP = 30.0
 POINTS = 72.0  # dot measures in points; one canvas unit is one point here
@@ -86,7 +88,7 @@ def dot_source(snapshot: Snapshot, shape_of: ShapeOf) -> tuple[str, list[str]]:
             port_at[port] = f"n{index[key]}:p{number}"
     ends = [(owner_a, port_at.get(a, f"n{index[owner_a]}"),
              owner_b, port_at.get(b, f"n{index[owner_b]}"))
-            for owner_a, a, owner_b, b in _box_links(snapshot, index)]
+            for owner_a, a, owner_b, b in box_links(snapshot, index)]
     depth = _depths(snapshot, placed, [(a, b) for a, _, b, _ in ends])
     lines = ["digraph netwright {",
              "  graph [rankdir=LR, nodesep=0.55, ranksep=1.1, splines=true, newrank=true,"
@@ -107,32 +109,32 @@ def dot_source(snapshot: Snapshot, shape_of: ShapeOf) -> tuple[str, list[str]]:
     return "\n".join(lines) + "\n", placed
 
 
-def _box_links(snapshot: Snapshot, placed: Iterable[str]) -> list[tuple[str, str, str, str]]:
-    """(box a, end a, box b, end b) for every wire between two placed boxes."""
-    links = []
-    for _relation, a, b in drawn_wires(snapshot):
-        owner_a = a if a in placed else snapshot.container_of(a)
-        owner_b = b if b in placed else snapshot.container_of(b)
-        if owner_a is None or owner_b is None or owner_a == owner_b:
-            continue  # drawn inside one box: no say in where boxes go
-        links.append((owner_a, a, owner_b, b))
-    return links
-
-
-def _leaf_groups(snapshot: Snapshot, placed: list[str]) -> list[list[str]]:
+def _leaf_groups(snapshot: Snapshot, placed: list[str],
+                 stars: set[str]) -> list[list[str]]:
     """The boxes wired to nothing but one other box, grouped by that box (the namespaces on
-    one bridge), for the groups of more than STAGGER_FROM."""
-    links = [(a, b) for a, _, b, _ in _box_links(snapshot, set(placed))]
-    count: dict[str, int] = {}
-    for a, b in links:
-        count[a] = count.get(a, 0) + 1
-        count[b] = count.get(b, 0) + 1
-    leaves: dict[str, list[str]] = {}
-    for a, b in links:
-        for parent, leaf in ((a, b), (b, a)):
-            if count[leaf] == 1 and count[parent] > 1:
-                leaves.setdefault(parent, []).append(leaf)
-    return [group for group in leaves.values() if len(group) > STAGGER_FROM]
+    a NIC's macvlans), for the groups of more than STAGGER_FROM whose box is not in
+    ``stars`` (those sit beside their hub's rows: ``_beside_hub``)."""
+    groups = leaf_groups(box_links(snapshot, set(placed)))
+    return [[leaf for leaf, _, _ in group] for hub, group in groups.items()
+            if len(group) > STAGGER_FROM and hub not in stars]
+
+
+def _beside_hub(centres: dict[str, tuple[float, float]], fan: Fan, shape_of: ShapeOf) -> None:
+    """The star's leaves in a column each side of its hub, level with their rows
+    (``star_layout.beside``); what dot put left of the hub moves left by the left column's
+    width, what it put right moves right, what is above or below moves away by as much as
+    the leaves reach past the hub's ends."""
+    centre = centres[fan.hub]
+    spots = beside(fan, centre, shape_of)
+    left, right, up, down = room_beside(fan, centre, spots, shape_of)
+    for key, (x, y) in centres.items():
+        if key == fan.hub or key in spots:
+            continue
+        if abs(x - centre[0]) > 1:
+            centres[key] = (x - left if x < centre[0] else x + right, y)
+        else:  # in the hub's own column, above or below it
+            centres[key] = (x, y - up if y < centre[1] else y + down)
+    centres.update(spots)
 
 
 def _spread(centres: dict[str, tuple[float, float]], group: list[str],
@@ -219,9 +221,10 @@ def run_dot(source: str, timeout: float | None = None) -> dict[str, object]:
     return answer
 
 
-def dot_positions(snapshot: Snapshot, shape_of: ShapeOf,
-                  timeout: float | None = None) -> dict[str, tuple[float, float]]:
-    """Centres for every placed item, from dot, in canvas coordinates (y down).
+def dot_positions(snapshot: Snapshot, shape_of: ShapeOf, timeout: float | None = None,
+                  grid: float = 0.0) -> dict[str, tuple[float, float]]:
+    """Centres for every placed item, from dot, in canvas coordinates (y down), on the
+    ``grid`` when it is not 0 (``_tidy``: snapped here, not after: a star leaf is not).
 
     >>> dot_positions(snapshot, shape_of)  # doctest: +SKIP
     {'br-int': (0.0, 0.0), 'vm1': (-260.0, 40.0), ...}
@@ -242,9 +245,30 @@ def dot_positions(snapshot: Snapshot, shape_of: ShapeOf,
     missing = [key for key in placed if key not in centres]
     if missing:
         raise LayoutUnavailableError(f"Graphviz's dot placed no position for {missing[0]}")
-    for group in _leaf_groups(snapshot, placed):
+    stars = fans(box_links(snapshot, set(placed)), shape_of, STAGGER_FROM)
+    for fan in stars:
+        _beside_hub(centres, fan, shape_of)
+    for group in _leaf_groups(snapshot, placed, {fan.hub for fan in stars}):
         _spread(centres, group, shape_of)
-    # Centred on the origin, on whole units (the file stays tidy).
+    return _tidy(centres, stars, grid)
+
+
+def _tidy(centres: dict[str, tuple[float, float]], stars: list[Fan],
+          grid: float) -> dict[str, tuple[float, float]]:
+    """Centred on the origin, on whole units (the file stays tidy) or on the ``grid`` when it
+    is not 0, except a star leaf's height: it keeps its distance from its hub's, so it stays
+    level with its row (rows are 36 units apart: on a 20-unit grid, neighbouring leaves 4
+    units apart were snapped onto each other)."""
+    def whole(value: float) -> float:
+        return round(value / grid) * grid if grid else round(value)
+
     mid_x = (min(x for x, _ in centres.values()) + max(x for x, _ in centres.values())) / 2
     mid_y = (min(y for _, y in centres.values()) + max(y for _, y in centres.values())) / 2
-    return {key: (round(x - mid_x), round(y - mid_y)) for key, (x, y) in centres.items()}
+    hub_of = {leaf.key: fan.hub for fan in stars for leaf in fan.leaves}
+    placed: dict[str, tuple[float, float]] = {
+        key: (whole(x - mid_x), whole(y - mid_y)) for key, (x, y) in centres.items()
+        if key not in hub_of}
+    for key, hub in hub_of.items():
+        x, y = centres[key]
+        placed[key] = (whole(x - mid_x), placed[hub][1] + round(y - centres[hub][1]))
+    return {key: placed[key] for key in centres}

@@ -3,7 +3,9 @@
 Three bands inside the host frame: the host's NICs on top, interfaces that live in the host's
 own namespace (bridges, host ends of veth pairs) below them, then the namespaces in a grid.
 Namespaces are ordered by what they hang off (the bridge or NIC their interfaces connect to),
-so the members of one segment sit next to each other and their wires stay short.
+so the members of one segment sit next to each other and their wires stay short. A star (a
+bridge or namespace with more than STAGGER_FROM namespaces each wired to one of its ports)
+goes below all that as a block: the hub with its leaves beside its rows (``star_layout``).
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 
-from netwright.gui.canvas.items import NAMESPACE_WIDTH, NODE_WIDTH, namespace_height
+from netwright.gui.canvas.graph_layout import STAGGER_FROM, BoxShape
+from netwright.gui.canvas.items import NAMESPACE_WIDTH, NODE_WIDTH, box_shape, namespace_height
+from netwright.gui.canvas.star_layout import Fan, beside, box_links, fans, room_beside
 from netwright.gui.model.edits import wires_of
 from netwright.gui.model.snapshot import Snapshot
 
@@ -34,11 +38,13 @@ def auto_positions(
     kept = {k: p for k, p in snapshot.layout.items() if k not in wanted}
     top = max((y for _, y in kept.values()), default=None)
     y = 0.0 if top is None else top + 200.0
-    host = [k for k in snapshot.interfaces_in(None) if k in wanted]
+    stars = _stars(snapshot, wanted)
+    starred = {fan.hub for fan in stars} | {leaf.key for fan in stars for leaf in fan.leaves}
+    host = [k for k in snapshot.interfaces_in(None) if k in wanted and k not in starred]
     anchors = _anchor_keys(snapshot)
     upper = [k for k in snapshot.nics if k in wanted] + [k for k in host if k in anchors]
     lower = [k for k in host if k not in anchors]
-    namespaces = sorted((k for k in snapshot.namespaces if k in wanted),
+    namespaces = sorted((k for k in snapshot.namespaces if k in wanted and k not in starred),
                         key=_segment_order(snapshot))
     bands = [band for band in (upper, lower) if band]
     positions: dict[str, tuple[float, float]] = dict(kept)
@@ -55,7 +61,49 @@ def auto_positions(
                     desired[key] = desired[peer] = sum(known) / len(known)
         for key, x in _spread(desired, NODE_WIDTH + COLUMN_GAP).items():
             positions[key] = (x, band_y)
+    positions.update(_star_blocks(snapshot, stars, positions, y))
     return {k: v for k, v in positions.items() if k in wanted}
+
+
+def _stars(snapshot: Snapshot, wanted: set[str]) -> list[Fan]:
+    """The stars (``star_layout.fans``) of which every box is to be placed now."""
+    def shape_of(key: str) -> BoxShape:
+        return box_shape(snapshot, key)
+
+    found = fans(box_links(snapshot, snapshot.placed_keys()), shape_of, STAGGER_FROM)
+    return [fan for fan in found
+            if fan.hub in wanted and all(leaf.key in wanted for leaf in fan.leaves)]
+
+
+def _star_blocks(snapshot: Snapshot, stars: list[Fan],
+                 placed: dict[str, tuple[float, float]],
+                 top: float) -> dict[str, tuple[float, float]]:
+    """Each star as a block (its hub, its leaves in a column each side), the blocks side by
+    side, centred, below everything in ``placed`` (from ``top`` when nothing is)."""
+    def shape_of(key: str) -> BoxShape:
+        return box_shape(snapshot, key)
+
+    if not stars:
+        return {}
+    bottom = max((y + shape_of(key).height / 2 for key, (_x, y) in placed.items()),
+                 default=None)
+    block_top = top if bottom is None else bottom + BAND_GAP
+    blocks = []
+    for fan in stars:
+        spots = beside(fan, (0.0, 0.0), shape_of)
+        left, right, up, _down = room_beside(fan, (0.0, 0.0), spots, shape_of)
+        blocks.append((fan, spots, left, right, up))
+    hub_widths = [shape_of(fan.hub).width for fan, *_ in blocks]
+    total = sum(left + width + right for (_f, _s, left, right, _u), width
+                in zip(blocks, hub_widths, strict=True)) + COLUMN_GAP * (len(blocks) - 1)
+    cursor = -total / 2
+    positions: dict[str, tuple[float, float]] = {}
+    for (fan, spots, left, right, up), width in zip(blocks, hub_widths, strict=True):
+        centre = (cursor + left + width / 2, block_top + up + shape_of(fan.hub).height / 2)
+        positions[fan.hub] = centre
+        positions.update({key: (centre[0] + x, centre[1] + y) for key, (x, y) in spots.items()})
+        cursor += left + width + right + COLUMN_GAP
+    return positions
 
 
 def _anchor_keys(snapshot: Snapshot) -> set[str]:

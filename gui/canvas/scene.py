@@ -96,6 +96,7 @@ class TopologyScene(QGraphicsScene):
         self.document = document
         self.theme = theme or current_theme()
         self.snap = True
+        self.placing = False  # an item goes where the document says: not snapped (``place``)
         self.nodes: dict[str, NodeItem] = {}
         self.wires: dict[Wire, WireItem] = {}
         self._wires_by_key: dict[str, list[WireItem]] = defaultdict(list)
@@ -229,7 +230,7 @@ class TopologyScene(QGraphicsScene):
             for key, item in self.nodes.items():
                 x, y = snapshot.layout.get(key) or guessed.get(key, (item.x(), item.y()))
                 if item.pos() != QPointF(x, y):
-                    item.setPos(x, y)
+                    self.place(item, x, y)
                     moved = True
         if moved:
             self._reroute_devices()
@@ -245,9 +246,8 @@ class TopologyScene(QGraphicsScene):
         guessed: dict[str, tuple[float, float]] | None = None
         if not snapshot.layout and len(missing) == len(placed) <= DOT_ON_OPEN:
             try:
-                laid_out = dot_positions(snapshot, lambda key: box_shape(snapshot, key),
-                                         timeout=DOT_ON_OPEN_TIMEOUT_S)
-                guessed = {key: self.snapped_xy(x, y) for key, (x, y) in laid_out.items()}
+                guessed = dot_positions(snapshot, lambda key: box_shape(snapshot, key),
+                                        timeout=DOT_ON_OPEN_TIMEOUT_S, grid=self.grid())
             except LayoutUnavailableError:
                 guessed = None  # the simple placement below still shows everything
         if guessed is None:
@@ -453,7 +453,7 @@ class TopologyScene(QGraphicsScene):
                         guessed = auto_positions(self.document.snapshot, [key])
                     x, y = guessed.get(key, (item.x(), item.y()))
                 if item.pos() != QPointF(x, y):
-                    item.setPos(x, y)
+                    self.place(item, x, y)
         if len(keys) > 1:
             self._reroute_devices()
         self.rule_marks.place_labels()  # a NAT label moves aside from a box moved onto it
@@ -547,9 +547,19 @@ class TopologyScene(QGraphicsScene):
             if line is not None:
                 line.setSelected(True)
 
-    def snapped_xy(self, x: float, y: float) -> tuple[float, float]:
-        point = self.snapped(QPointF(x, y))
-        return point.x(), point.y()
+    def place(self, item: NodeItem, x: float, y: float) -> None:
+        """``item`` where the document says, exactly: a layout off the grid (a star's leaves
+        level with their bridge's ports, 36 units apart) stays as written, as it is when
+        the file is opened; only the user's own moves snap."""
+        self.placing = True
+        try:
+            item.setPos(x, y)
+        finally:
+            self.placing = False
+
+    def grid(self) -> float:
+        """The grid items snap to: GRID, or 0 when snapping is off."""
+        return GRID if self.snap else 0.0
 
     def snapped(self, value: QPointF) -> QPointF:
         if not self.snap:
@@ -687,7 +697,7 @@ class TopologyScene(QGraphicsScene):
         layout = self.document.snapshot.layout
         for key, item in self.nodes.items():
             if key in layout and (item.x(), item.y()) != layout[key]:
-                item.setPos(*layout[key])
+                self.place(item, *layout[key])
 
     def _report_moves(self) -> None:
         moved = {key: (item.x(), item.y()) for key, start in self._press_positions.items()

@@ -30,6 +30,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from netwright.gui.canvas.focus_ring import FocusRing
+from netwright.gui.canvas.items import DETAIL_LOD
 from netwright.gui.canvas.reveal import SELECTION_MARGIN, reveal_in
 from netwright.gui.canvas.scene import GRID, TopologyScene
 
@@ -155,6 +156,25 @@ class CanvasView(QGraphicsView):
             self.centerOn(rect.center())
         self._zoom_changed()
         self._fitted = (self.zoom(), self._centre())
+
+    def first_view(self) -> None:
+        """What a file opened or arranged shows first: Fit, unless Fit draws the boxes too
+        small for their ports (under DETAIL_LOD) where fitting the width alone would not: a
+        tall, narrow drawing (a bridge of 300 ports with its namespaces beside it) then
+        shows its whole width, at most at 100 %, from its top, and scrolls down."""
+        self.fit_all()
+        if self.zoom() >= DETAIL_LOD:
+            return
+        rect = self.topology_scene.frame.rect().adjusted(-20, -20, 20, 20)
+        for _ in range(2):  # again once the vertical scroll bar has come
+            zoom = min(1.0, self.viewport().width() / rect.width())
+            if zoom < DETAIL_LOD:
+                return  # wide as well as tall: Fit it is
+            self.resetTransform()
+            self.scale(zoom, zoom)
+            self.centerOn(rect.center().x(), rect.top() + self.viewport().height() / zoom / 2)
+        self._zoom_changed()
+        self._fitted = None  # not fitted: a resize keeps this zoom
 
     def reveal(self, made: QRectF, margin: int) -> None:
         """Scroll, at the same zoom, so ``made`` (a scene rectangle: a copy just placed, the

@@ -29,7 +29,7 @@ from netwright.gui.model.edits import paste_edits
 from netwright.gui.model.fresh_macs import fresh_macs, mac_words
 from netwright.gui.model.kind_change import kind_change_edits, other_kind
 from netwright.gui.model.paste import fresh_addresses
-from netwright.gui.window.made_note import say_made, scroll_position, show_made
+from netwright.gui.window.made_note import canvas_before, say_made, show_made
 
 if TYPE_CHECKING:
     from netwright.gui.window.parts import WindowBase as _Base
@@ -142,7 +142,7 @@ class ContextActions(_Base):
         edits = fresh_addresses(edits, snapshot, self.host_facts)
         edits = follow_addresses(edits, fragment["interfaces"], renames, far_ends)
         edits, new_macs = fresh_macs(edits, snapshot)
-        scrolled = scroll_position(self)
+        scrolled = canvas_before(self)
         self.push(DuplicateCommand(self.document, key, keys, edits))
         show_made(self, keys, scrolled)
         say_made(self, duplicate_words(key, keys, renames, far_ends) + mac_words(new_macs),

@@ -207,12 +207,12 @@ class LiveHost(QObject):
         snapshot = self.document.snapshot
         try:
             # in this thread, as Arrange: qasync's executor threads abort the process at exit
-            spots = dot_positions(snapshot, lambda key: box_shape(snapshot, key))
+            spots = dot_positions(snapshot, lambda key: box_shape(snapshot, key),
+                                  grid=self.scene.grid())
         except LayoutUnavailableError as exc:
             self.window.log.appendPlainText(f"live host: not arranged: {exc}")
             return
-        edits = [Edit(("layout", key), position(*self.scene.snapped_xy(x, y)))
-                 for key, (x, y) in spots.items()]
+        edits = [Edit(("layout", key), position(x, y)) for key, (x, y) in spots.items()]
         if edits:
             self.document.apply(edits)
             self.scene._on_replaced()  # every item where the new layout says

@@ -5,11 +5,14 @@ A copy placed beside an original near the view's edge landed off-screen (half of
 deployment labels at that width. The copy is scrolled into view (the zoom stays), the full
 sentence goes to the Plan / Log dock, and the status bar shows it whole or a shorter one.
 Scrolled only as far as the copy needs: the design beside it stays in view where it can.
+When the host frame grew up or left to hold what was made, that new edge is scrolled in
+too: a NIC dropped above the frame came in by its own box, the frame's top edge 80 units
+over it left out of view, so the NIC seemed to sit outside the host.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QPoint, QRectF, Qt
 from PySide6.QtWidgets import QSizeGrip, QStatusBar, QWidget
@@ -45,13 +48,41 @@ def say_made(window: WindowBase, full: str, short: str) -> None:
     bar.showMessage(text, SHOWN_MS)
 
 
-def scroll_position(window: WindowBase) -> QPoint:
-    """The canvas's scroll bars' values, to hand to ``show_made`` after the copy is made."""
+class CanvasBefore(NamedTuple):
+    """The canvas as it was before something was made: its scroll bars' values and the host
+    frame's rectangle (scene units)."""
+
+    scroll: QPoint
+    frame: QRectF
+
+
+def canvas_before(window: WindowBase) -> CanvasBefore:
+    """The canvas now, to hand to ``show_made`` or ``show_rect`` after the copy is made."""
     view = window.view
-    return QPoint(view.horizontalScrollBar().value(), view.verticalScrollBar().value())
+    window.scene.update_frame()  # the frame as drawn now, not as last scheduled
+    return CanvasBefore(QPoint(view.horizontalScrollBar().value(),
+                               view.verticalScrollBar().value()), window.scene.frame.rect())
 
 
-def show_made(window: WindowBase, keys: list[str], scrolled: QPoint) -> None:
+def grown_edges(made: QRectF, before: QRectF, after: QRectF) -> QRectF:
+    """``made`` stretched to the host frame's top and left edges where they moved out from
+    ``before`` to ``after`` (the frame grew to hold what was made), so they are scrolled in
+    with it. Only the near edges, where the host's title is: the reveal already keeps the
+    design's near side in view before the far one, and a far edge that grew (a copy to the
+    right) would push that side out for a margin.
+
+    >>> grown_edges(QRectF(0, 0, 10, 10), QRectF(-50, 20, 100, 100), QRectF(-50, -80, 100, 200))
+    PySide6.QtCore.QRectF(0.000000, -80.000000, 10.000000, 90.000000)
+    """
+    shown = QRectF(made)
+    if after.top() < before.top():
+        shown.setTop(min(shown.top(), after.top()))
+    if after.left() < before.left():
+        shown.setLeft(min(shown.left(), after.left()))
+    return shown
+
+
+def show_made(window: WindowBase, keys: list[str], scrolled: CanvasBefore) -> None:
     """Scroll the canvas, at the same zoom, so the boxes made (``keys``' items) show, from
     where it was before they were (``scrolled``; selecting them scrolled already, with
     Qt's margin), only as far as that needs and keeping as much of the design in view as
@@ -65,13 +96,13 @@ def show_made(window: WindowBase, keys: list[str], scrolled: QPoint) -> None:
     show_rect(window, boxes, scrolled)
 
 
-def show_rect(window: WindowBase, made: QRectF, scrolled: QPoint) -> None:
+def show_rect(window: WindowBase, made: QRectF, scrolled: CanvasBefore) -> None:
     """``show_made`` for a scene rectangle (an item added from the palette, a port among
-    them): from where the canvas was scrolled (``scrolled``), once the host frame and the
-    scene's room have grown with what was made."""
+    them): from where the canvas was (``scrolled``), once the host frame and the scene's
+    room have grown with what was made; the frame's edges that grew for it come in too."""
     window.scene.update_frame()  # the scene's room grows with the copy now, not later
     if not made.isNull():
         view = window.view
-        view.horizontalScrollBar().setValue(scrolled.x())
-        view.verticalScrollBar().setValue(scrolled.y())
-        view.reveal(made, MARGIN)
+        view.horizontalScrollBar().setValue(scrolled.scroll.x())
+        view.verticalScrollBar().setValue(scrolled.scroll.y())
+        view.reveal(grown_edges(made, scrolled.frame, window.scene.frame.rect()), MARGIN)

@@ -128,7 +128,7 @@ from netwright.gui.window.focus_chain import step_focus
 from netwright.gui.window.help_menu import HelpMenu
 from netwright.gui.window.host_actions import HostActions
 from netwright.gui.window.live_actions import LiveHost
-from netwright.gui.window.made_note import say_made, scroll_position, show_made, show_rect
+from netwright.gui.window.made_note import canvas_before, say_made, show_made, show_rect
 from netwright.gui.window.measure_actions import MeasureActions
 from netwright.gui.window.quit_actions import QuitActions
 from netwright.gui.window.startup import APP_NAME, first_size
@@ -536,7 +536,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         self._on_design_changed()
         self.scene.set_wire_results({})
         self.refresh_status()
-        QTimer.singleShot(0, self.view.fit_all)
+        QTimer.singleShot(0, self.view.first_view)
         if self.problems.counts()[0]:  # a file opened with errors: the list says which
             self.bottom_panel.reveal(self.problems_dock)
 
@@ -583,7 +583,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         the scene's room have grown to hold it: a host NIC dropped above the frame was
         scrolled in before, when the room did not reach it yet, and landed partly out of
         view."""
-        scrolled = scroll_position(self)
+        scrolled = canvas_before(self)
         keys = self.create_at(kind, namespace, pos)
         item = self.scene.item_for(keys[0]) if keys else None
         if item is not None:
@@ -605,7 +605,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
             near = chosen[0].sceneBoundingRect().center()
         occupied = [node.sceneBoundingRect() for node in self.scene.nodes.values()]
         spot = centre if namespace else free_spot(occupied, near, kind, GRID)
-        scrolled = scroll_position(self)
+        scrolled = canvas_before(self)
         keys = self.create_at(kind, namespace, spot)
         item = self.scene.item_for(keys[0]) if keys else None
         if item is not None:  # as far as it needs: ensureVisible's margin took the design out
@@ -723,7 +723,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         edits = fresh_addresses(edits, snapshot, self.host_facts)
         edits = follow_addresses(edits, fragment.get("interfaces") or {}, renames, far_ends)
         edits, new_macs = fresh_macs(edits, snapshot)
-        scrolled = scroll_position(self)
+        scrolled = canvas_before(self)
         self.push(PasteCommand(self.document, keys, edits, self._selection(),
                                pasted_tops(fragment, renames, far_ends)))
         show_made(self, keys, scrolled)
@@ -741,16 +741,16 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         missing, fails or takes too long (nothing moves then)."""
         snapshot = self.document.snapshot
         try:
-            positions = dot_positions(snapshot, lambda key: box_shape(snapshot, key))
+            positions = dot_positions(snapshot, lambda key: box_shape(snapshot, key),
+                                      grid=self.scene.grid())
         except LayoutUnavailableError as exc:
             self.report_error("nothing was arranged", exc)
             return False
-        edits = [Edit(("layout", key), position(*self.scene.snapped_xy(x, y)))
-                 for key, (x, y) in positions.items()
-                 if snapshot.layout.get(key) != self.scene.snapped_xy(x, y)]
+        edits = [Edit(("layout", key), position(x, y)) for key, (x, y) in positions.items()
+                 if snapshot.layout.get(key) != (x, y)]
         if edits:
             self.push(LayoutCommand(self.document, edits))
-            self.view.fit_all()
+            self.view.first_view()
         return True
 
     def go_to_key(self, key: str) -> None:

@@ -104,3 +104,27 @@ def test_a_host_nic_dropped_above_the_frame_is_in_view(started: Any) -> None:
     [nic] = set(window.document.snapshot.nics) - before
     shown = view.viewport().rect()
     assert shown.contains(_on_screen(window, nic)), (_on_screen(window, nic), shown)
+
+
+def test_the_frame_grown_for_a_dropped_nic_shows_its_top_edge(started: Any) -> None:
+    """The same drop: the frame grows upward to hold the NIC (its edge 80 units above the
+    NIC's top, the NIC's margin 40 px), and the frame's new top edge is scrolled in with it;
+    measured by the boxes alone, it stayed just above the view, so the NIC seemed to sit
+    outside the host."""
+    window = started(1024, 700, DOCKER)
+    view, scene = window.view, window.scene
+    scene.update_frame()
+    bar = view.verticalScrollBar()
+    bar.setValue(bar.minimum())
+    QApplication.processEvents()
+    frame = view.mapFromScene(scene.frame.rect()).boundingRect()
+    assert frame.top() > 6
+    before = set(window.document.snapshot.nics)
+    assert drop_kind(view, "nic", view.mapToScene(frame.center().x(), 6))
+    QApplication.processEvents()
+    [nic] = set(window.document.snapshot.nics) - before
+    grown = view.mapFromScene(scene.frame.rect()).boundingRect()
+    assert grown.top() < frame.top() - 20  # the frame did grow upward for the NIC
+    shown = view.viewport().rect()
+    assert shown.top() <= grown.top() < shown.bottom(), (grown, shown)
+    assert shown.contains(_on_screen(window, nic)), (_on_screen(window, nic), shown)
