@@ -8,6 +8,9 @@ payloads a hostile caller would. Requests and replies:
     {"op": "call", "member": "Apply", "signature": "sa{sv}", "body": ["...", {}]}
     -> {"ok": true, "body": [...]}  or  {"ok": false, "error": NAME, "text": SENTENCE}
     {"op": "send", ...same...}      sends without waiting: {"ok": true, "serial": N}
+    {"op": "answers", "serials": [N, ...], "timeout": S}  the answers to those sent calls
+                                    once all came (or after S seconds, 60 unless told; 0:
+                                    at once), as a burst's: those that came, in that order
     {"op": "burst", "count": N, ...same as call...}  N copies at once, then every answer:
                                     -> {"ok": true, "answers": [[ERROR or "", TEXT], ...]}
     {"op": "burst", "count": N, "answered": K, "timeout": S, ...}  N copies at once, answered
@@ -66,10 +69,14 @@ def encode(value: Any) -> Any:
 async def serve() -> None:
     bus = await MessageBus(bus_type=BusType.SYSTEM).connect()
     signals: list[list[Any]] = []
+    sent: dict[int, asyncio.Future[Message]] = {}  # calls "send" made, by serial
 
     def on_message(msg: Message) -> bool:
         if msg.message_type is MessageType.SIGNAL and msg.interface == INTERFACE:
             signals.append([msg.member, encode(msg.body)])
+        answer = sent.get(msg.reply_serial or 0)
+        if answer is not None and not answer.done():
+            answer.set_result(msg)
         return False
 
     bus.add_message_handler(on_message)
@@ -86,7 +93,7 @@ async def serve() -> None:
             return
         request = json.loads(line)
         try:
-            answer = await handle(bus, request, signals, waiting)
+            answer = await handle(bus, request, signals, waiting, sent)
         except DBusError as exc:
             answer = {"ok": False, "error": exc.type, "text": exc.text}
         except Exception as exc:  # the harness reports, the test decides
@@ -96,7 +103,8 @@ async def serve() -> None:
 
 
 async def handle(bus: MessageBus, request: dict[str, Any], signals: list[list[Any]],
-                 waiting: list[asyncio.Future[Message | None]]) -> Any:
+                 waiting: list[asyncio.Future[Message | None]],
+                 sent: dict[int, asyncio.Future[Message]]) -> Any:
     op = request["op"]
     if op == "unique":
         return {"ok": True, "name": bus.unique_name}
@@ -114,12 +122,19 @@ async def handle(bus: MessageBus, request: dict[str, Any], signals: list[list[An
                                          request.get("timeout", 60))
         waiting[:] = [call for call in calls if call not in answered]
         return {"ok": True, "answers": [_brief(call.result()) for call in answered]}
+    if op == "answers":
+        calls = [sent[int(serial)] for serial in request["serials"]]
+        if calls:
+            await asyncio.wait(calls, timeout=request.get("timeout", 60))
+        return {"ok": True, "answers": [_brief(call.result()) for call in calls if call.done()]}
     if op == "rest":
         replies = await asyncio.wait_for(asyncio.gather(*waiting), request.get("timeout", 60))
         waiting.clear()
         return {"ok": True, "answers": [_brief(reply) for reply in replies]}
     message = _message(request)
     if op == "send":
+        message.serial = bus.next_serial()
+        sent[message.serial] = asyncio.get_running_loop().create_future()
         await bus.send(message)
         return {"ok": True, "serial": message.serial}
     reply = await asyncio.wait_for(bus.call(message), request.get("timeout", 60))
