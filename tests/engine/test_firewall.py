@@ -31,6 +31,7 @@ from netwright.backend.outcomes.errors import (
     NotDeployed,
     NothingToConfirm,
 )
+from netwright.backend.outcomes.results import ApplyResult
 from netwright.backend.topology.model import Topology
 from tests.engine.conftest import run, sh
 
@@ -73,6 +74,13 @@ def nft(*args: str, netns: str | None = None, check: bool = True) -> str:
     if check and done.returncode != 0:
         raise AssertionError(f"nft {' '.join(args)}: {done.stderr.strip()}")
     return done.stdout
+
+
+def past_deadline(result: ApplyResult) -> None:
+    """Sleep until the trial ``result`` holds has expired: its deadline (rounded to the
+    millisecond when reported, hence the 10 ms), not the window counted from the apply's end."""
+    assert result.awaiting_confirmation is not None, result
+    time.sleep(max(0.0, float(result.awaiting_confirmation["deadline"]) + 0.01 - time.time()))
 
 
 @pytest.fixture
@@ -240,7 +248,7 @@ def test_a_late_confirm_of_a_first_apply_says_it_was_removed(
     held = run(engine.apply(topo(DOCKER), confirm=True, confirm_seconds=5))
     assert held.awaiting_confirmation is not None
     assert held.awaiting_confirmation.get("removes") is True
-    time.sleep(5.2)
+    past_deadline(held)
     with pytest.raises(ConfirmationExpired) as late:
         run(engine.confirm_deployment("dock"))
     said = str(late.value)
@@ -251,9 +259,8 @@ def test_a_late_confirm_of_a_first_apply_says_it_was_removed(
     assert FORWARD.read_text().strip() == "0"
     run(engine.apply(topo(DOCKER), confirm=True, confirm_seconds=60))
     run(engine.confirm_deployment("dock"))
-    run(engine.apply(topo(DOCKER.replace("port: 8080", "port: 8081")), confirm=True,
-                     confirm_seconds=5))
-    time.sleep(5.2)
+    past_deadline(run(engine.apply(topo(DOCKER.replace("port: 8080", "port: 8081")),
+                                   confirm=True, confirm_seconds=5)))
     with pytest.raises(ConfirmationExpired) as late:
         run(engine.confirm_deployment("dock"))
     said = str(late.value)
@@ -275,8 +282,7 @@ def test_a_confirm_after_the_trial_ended_says_what_ended_it_and_when(
     deployed" ("I just applied it!"); any engine on the same state directory says it (both
     backends make one per call), and the next apply forgets it."""
     sh("ip route add default via 192.0.2.1 dev up0")
-    run(engine.apply(topo(DOCKER), confirm=True, confirm_seconds=5))
-    time.sleep(5.2)
+    past_deadline(run(engine.apply(topo(DOCKER), confirm=True, confirm_seconds=5)))
     clock = Engine(state_dir, Target.host())  # its revert holds the lock meanwhile
     with clock.store.lock("dock"), pytest.raises(ConfirmationExpired) as undoing:
         run(engine.confirm_deployment("dock"))
@@ -307,9 +313,8 @@ def test_a_confirm_after_the_trial_ended_says_what_ended_it_and_when(
     run(engine.apply(topo(DOCKER), confirm=True, confirm_seconds=60))
     run(engine.confirm_deployment("dock"))
     assert run(engine.status("dock")).trial_ended is None  # the apply forgot the first end
-    run(engine.apply(topo(DOCKER.replace("port: 8080", "port: 8081")), confirm=True,
-                     confirm_seconds=5))
-    time.sleep(5.2)
+    past_deadline(run(engine.apply(topo(DOCKER.replace("port: 8080", "port: 8081")),
+                                   confirm=True, confirm_seconds=5)))
     run(engine.end_expired_trials())
     with pytest.raises(ConfirmationExpired) as late:
         run(Engine(state_dir, Target.host()).confirm_deployment("dock"))
@@ -360,8 +365,7 @@ def test_each_end_of_a_trial_is_told_once_by_the_call_that_ends_it(
     sh("ip route add default via 192.0.2.1 dev up0")
     told: list[Ended] = []
     engine = Engine(state_dir, Target.host(), trial_ended=told.append)
-    run(engine.apply(topo(DOCKER), confirm=True, confirm_seconds=5))
-    time.sleep(5.2)
+    past_deadline(run(engine.apply(topo(DOCKER), confirm=True, confirm_seconds=5)))
     with pytest.raises(NotDeployed):  # it ends the trial first: a first apply is removed
         run(engine.status("dock"))
     assert [(e.name, e.how, e.removed) for e in told] == [("dock", "expired", True)]
@@ -370,8 +374,7 @@ def test_each_end_of_a_trial_is_told_once_by_the_call_that_ends_it(
     with pytest.raises(NothingToConfirm):
         run(engine.revert("dock"))
     assert len(told) == 1
-    run(engine.apply(topo(DOCKER), confirm=True, confirm_seconds=5))
-    time.sleep(5.2)
+    past_deadline(run(engine.apply(topo(DOCKER), confirm=True, confirm_seconds=5)))
     with pytest.raises(ConfirmationExpired):  # too late: it ends the trial itself
         run(engine.confirm_deployment("dock"))
     run(engine.apply(topo(DOCKER), confirm=True, confirm_seconds=60))
