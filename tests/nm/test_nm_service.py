@@ -132,7 +132,7 @@ async def test_a_restarted_netwrightd_ends_the_trial_its_predecessor_left(
             await backend.apply(DESIGN.format(address="192.0.2.10/24"))
             harness.nm.ip("route", "add", "default", "via", "192.0.2.1", "dev", "brs")
             result = await backend.apply(DESIGN.format(address="192.0.2.20/24"), confirm=True,
-                                         confirm_seconds=6)
+                                         confirm_seconds=5)
         finally:
             backend.close()
         assert result.awaiting_confirmation is not None

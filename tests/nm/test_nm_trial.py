@@ -10,6 +10,7 @@ objects alike. These tests read the result from the kernel, nmcli and the keyfil
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 from designs import design, netwright_profiles
@@ -40,6 +41,13 @@ async def change_uplink(harness: Harness, engine: Engine) -> dict[str, object]:
     return result.awaiting_confirmation
 
 
+async def past_deadline(awaiting: dict[str, object]) -> None:
+    """Sleep until the trial's deadline (``awaiting``: as the apply reported it, rounded to the
+    millisecond, hence the 10 ms) has passed: the window, not counted from the apply's end."""
+    deadline = float(str(awaiting["deadline"]))
+    await asyncio.sleep(max(0.0, deadline + 0.01 - time.time()))
+
+
 def assert_restored(harness: Harness) -> None:
     harness.nm.wait_for(lambda: harness.nm.addresses("br0") == [OLD], "the restore")
     assert OLD in (harness.nm.keyfile_dir / "netwright-nme-br0.nmconnection").read_text()
@@ -67,7 +75,7 @@ async def test_a_confirmed_change_is_kept(harness: Harness, engine: Engine) -> N
     await engine.confirm_deployment("nme")
     assert await checkpoints(harness) == []
     assert engine.awaiting_confirmation("nme") is None
-    await asyncio.sleep(WINDOW + 0.5)  # past the deadline, nothing comes back
+    await past_deadline(awaiting)  # past the deadline, nothing comes back
     assert (await engine.status("nme")).awaiting_confirmation is None
     assert harness.nm.addresses("br0") == [NEW]
     assert "netwright-nme-br1" in netwright_profiles(harness)
@@ -81,10 +89,10 @@ async def test_without_confirmation_the_previous_deployment_returns(harness: Har
                                                                     engine: Engine) -> None:
     """Nobody answers: the next engine call after the deadline restores everything."""
     await on_uplink(harness, engine)
-    await change_uplink(harness, engine)
+    awaiting = await change_uplink(harness, engine)
     with pytest.raises(BusyError, match="awaits confirmation"):
         await engine.apply(design(NEW), confirm=True)
-    await asyncio.sleep(WINDOW + 0.2)
+    await past_deadline(awaiting)
     status = await engine.status("nme")  # any call finishes expired trials first
     assert status.awaiting_confirmation is None
     assert_restored(harness)
@@ -97,8 +105,7 @@ async def test_without_confirmation_the_previous_deployment_returns(harness: Har
 async def test_a_late_confirmation_is_refused_and_restores(harness: Harness,
                                                            engine: Engine) -> None:
     await on_uplink(harness, engine)
-    await change_uplink(harness, engine)
-    await asyncio.sleep(WINDOW + 0.2)
+    await past_deadline(await change_uplink(harness, engine))
     with pytest.raises(ConfirmationExpired, match="too late"):
         await engine.confirm_deployment("nme")
     assert_restored(harness)

@@ -7,13 +7,12 @@ revert that cannot reach NetworkManager must say so and leave the trial to try a
 
 from __future__ import annotations
 
-import asyncio
 import re
 
 import pytest
 from designs import design
 from nm_harness import Harness
-from test_nm_trial import EXTRA, NEW, WINDOW, change_uplink, on_uplink
+from test_nm_trial import EXTRA, NEW, change_uplink, on_uplink, past_deadline
 
 from netwright.backend.engine import Engine
 from netwright.backend.nm.errors import NmError
@@ -68,9 +67,9 @@ async def test_a_window_that_ended_while_networkmanager_was_stopped(
     """Nothing can restore the profiles until NetworkManager runs again: status says the
     window ended (not "confirm within 0 s"), and a late confirm says it came too late."""
     await on_uplink(harness, engine)
-    await change_uplink(harness, engine)
+    awaiting = await change_uplink(harness, engine)
     harness.nm.stop()
-    await asyncio.sleep(WINDOW + 0.5)
+    await past_deadline(awaiting)
 
     shown = (await engine.status("nme")).render()
     assert "within 0 s" not in shown, shown
