@@ -9,8 +9,10 @@ included; a lab's client starts a new lab and does). A call that was already pas
 when the stop began (polkit was asking for its password) is refused where it would change
 something (``Stopping.refuse``): Jobs.start, Confirm (the stop has stopped the trials' clock
 and may end before the confirmation does: the trial stays on disk for the next netwrightd,
-which ends it at its deadline or takes the Confirm made again), Adopt. A DhcpRenew in flight
-still asks the DHCP clients to renew: that changes nothing the stop could leave half done.
+which ends it at its deadline or takes the Confirm made again), Adopt, DhcpRenew (its
+clients' exchanges would start after the stop began, racing the end of the lab's helpers).
+Work that passed that point before the stop began is a call in progress: the stop waits for
+it (Dispatcher.drain) before it ends the lab's helpers and exits.
 Still answered: Cancel (stopping a job only undoes it, which the stop does anyway) and the
 reads that start nothing the stop would wait for or end half-way (Inspect, Status, List,
 Deployments and the DHCP leases), so a client can follow what the stop does to its job.
