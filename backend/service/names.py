@@ -15,7 +15,7 @@ OBJECT_PATH: Final = "/io/netwright/Backend1"
 INTERFACE: Final = "io.netwright.Backend1"
 
 #: The version of the D-Bus API, published as the ``Version`` property.
-API_VERSION: Final = "1.19"
+API_VERSION: Final = "1.20"
 
 ACTION_INSPECT: Final = "io.netwright.inspect"
 ACTION_CHECK: Final = "io.netwright.check"

@@ -21,6 +21,7 @@ Deployments and the DHCP leases), so a client can follow what the stop does to i
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from netwright.backend.service.errors import STOPPING_SENTENCE, BackendStoppingError
 
@@ -34,10 +35,14 @@ SERVED_WHILE_STOPPING = frozenset({"Cancel", "Inspect", "Status", "List", "Deplo
 
 
 class Stopping:
-    """Whether this netwrightd has begun to stop; one per daemon, set once, never cleared."""
+    """Whether this netwrightd has begun to stop; one per daemon, set once, never cleared.
+    ``on_begin`` is told once, when it begins (the interface publishes it: the Stopping
+    property, API 1.20, which ``netwright lab start`` reads so as not to take a stopping lab
+    for a running one)."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_begin: Callable[[], None] | None = None) -> None:
         self._begun = False
+        self._on_begin = on_begin
 
     @property
     def begun(self) -> bool:
@@ -45,7 +50,11 @@ class Stopping:
 
     def begin(self) -> None:
         """The stop has begun: from now on only SERVED_WHILE_STOPPING is answered."""
+        if self._begun:
+            return
         self._begun = True
+        if self._on_begin is not None:
+            self._on_begin()
 
     def refusal(self, method: str) -> BackendStoppingError | None:
         """The answer to a call of ``method`` that arrives now, before anything is done for

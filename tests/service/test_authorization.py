@@ -64,4 +64,4 @@ def test_version_property_needs_no_authorisation(running, caller_factory) -> Non
         interface="org.freedesktop.DBus.Properties",
     )
     assert answer["ok"], answer
-    assert answer["body"] == ["1.19"]
+    assert answer["body"] == ["1.20"]

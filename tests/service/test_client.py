@@ -14,7 +14,7 @@ def test_version_mode_and_target(running, system_bus) -> None:
     """A system netwrightd (Mode) that manages the lab host (--target lab): Target says so."""
     outcome = run_client(USER_DENIED, system_bus, "return [await client.version(),"
                          " await client.mode(), await client.target()]")
-    assert outcome == {"value": ["1.19", "system", "lab"]}
+    assert outcome == {"value": ["1.20", "system", "lab"]}
 
 
 def test_invalid_topology_comes_back_with_its_problems(running, system_bus) -> None:
