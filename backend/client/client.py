@@ -184,7 +184,9 @@ class BackendClient:
         self._bus.add_message_handler(self._on_message)
         self._backend, self._api = None, None
         await self._subscribe()
-        for tell in list(self.notices) if notice is not None else []:
+        if notice is None:
+            return
+        for tell in list(self.notices):
             tell(notice)
 
     async def __aenter__(self) -> BackendClient:
