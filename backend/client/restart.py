@@ -110,5 +110,6 @@ def not_resent_sentence(what: str, owner: str | None, waited: float) -> str:
     else:
         then = "the bus starts a new one for the next command: run it again to make it there"
     return (f"{SYSTEM_SERVICE} was stopping and refused the {what.lower()} before doing"
-            f" anything (nothing was changed); it was not sent again by itself, since what"
-            f" the new netwrightd finds may differ from the plan you accepted; {then}")
+            " anything (nothing was changed); it was not sent again by itself, since the new"
+            f" netwrightd first recovers what the old one left and may find other than what you"
+            f" saw; {then}")
