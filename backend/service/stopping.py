@@ -5,17 +5,20 @@ call that comes meanwhile and would start a job, change something or have a topo
 is refused io.netwright.Error.Stopping before anything else: before polkit is asked (no
 password prompt opens for a call that cannot run), before its text is read. The caller may
 simply make it again once a netwrightd runs (the next one honours what is on disk, trials
-included; a lab's client starts a new lab and does). A call that was already past that point
-when the stop began (polkit was asking for its password) is refused where it would change
-something (``Stopping.refuse``): Jobs.start, Confirm (the stop has stopped the trials' clock
-and may end before the confirmation does: the trial stays on disk for the next netwrightd,
-which ends it at its deadline or takes the Confirm made again), Adopt, DhcpRenew (its
-clients' exchanges would start after the stop began, racing the end of the lab's helpers).
+included; a lab's client starts a new lab and does; the command line waits for the next
+system netwrightd and makes a read again there, client/oneshot.py). A call that was already
+past that point when the stop began (polkit was asking for its password) is refused where
+it would change something (``Stopping.refuse``): Jobs.start, Confirm (the stop has stopped
+the trials' clock and may end before the confirmation does: the trial stays on disk for the
+next netwrightd, which ends it at its deadline or takes the Confirm made again), Adopt,
+DhcpRenew (its clients' exchanges would start after the stop began, racing the end of the
+lab's helpers).
 Work that passed that point before the stop began is a call in progress: the stop waits for
 it (Dispatcher.drain) before it ends the lab's helpers and exits.
 Still answered: Cancel (stopping a job only undoes it, which the stop does anyway) and the
 reads that start nothing the stop would wait for or end half-way (Inspect, Status, List,
 Deployments and the DHCP leases), so a client can follow what the stop does to its job.
+Every call that reached the daemon gets its answer before it exits (closing.py).
 """
 
 from __future__ import annotations
