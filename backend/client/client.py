@@ -31,6 +31,7 @@ from netwright.backend.client.requests import (
     OWNER_MATCH,
     SIGNAL_MATCH,
     SOURCE_FILE_API,
+    STOPPING_API,
     TARGET_API,
     api_version,
     apply_options,
@@ -151,8 +152,30 @@ class BackendClient:
                 await self._move(left, self._renew, RESTARTED_LAB)
         return True
 
-    async def _move(self, old: MessageBus, renew: Renew, notice: str = RENEWED_LAB) -> None:
-        """Leave the bus ``old`` for the one ``renew`` connects, signals and all."""
+    async def leave_stopping_lab(self) -> bool:
+        """If this client's lab has begun to stop (or let go of its name on its way out
+        since the client connected), wait for it to end and move to a new lab; True if it
+        moved. Nothing is said (``notices``): the caller, ``netwright lab start``, says what
+        it found. A stopping lab still answers reads, so without this the next List came
+        from the lab that was about to end."""
+        if self._renew is None:
+            return False
+        bus = self._bus
+        try:
+            stopping = await self.stopping()
+        except BackendUnavailableError:
+            stopping = True  # it released its name since the connect: on its way out
+        if not stopping:
+            return False
+        async with self._renewing:
+            if self._bus is bus:
+                await self._move(bus, self._renew, None)
+        return True
+
+    async def _move(self, old: MessageBus, renew: Renew, notice: str | None = RENEWED_LAB
+                    ) -> None:
+        """Leave the bus ``old`` for the one ``renew`` connects, signals and all; tell the
+        ``notices`` so (unless ``notice`` is None)."""
         if self._watch is not None:
             self._watch.cancel()  # the old lab's leaving fails no job of the new one
         old.remove_message_handler(self._on_message)
@@ -161,6 +184,8 @@ class BackendClient:
         self._bus.add_message_handler(self._on_message)
         self._backend, self._api = None, None
         await self._subscribe()
+        if notice is None:
+            return
         for tell in list(self.notices):
             tell(notice)
 
@@ -190,6 +215,14 @@ class BackendClient:
         if not await self._api_at_least(TARGET_API):
             return older_target(self.lab)
         return str(await self._property("Target"))
+
+    async def stopping(self) -> bool:
+        """Whether the backend has begun to stop (the Stopping property, API 1.20): it then
+        answers only reads and Cancel, and exits once its jobs have ended. An older backend
+        cannot tell: False."""
+        if not await self._api_at_least(STOPPING_API):
+            return False
+        return bool(await self._property("Stopping"))
 
     async def inspect(self) -> dict[str, Any]:
         result: dict[str, Any] = parse_json(await self._call("Inspect", "", []))

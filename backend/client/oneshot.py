@@ -17,6 +17,12 @@ milliseconds of imports instead of the ~40 that asyncio and dbus-fast's bus take
 dbus-fast's internal modules: if one is missing (another dbus-fast), the command takes the
 asyncio path.
 
+A netwrightd that is stopping (systemd restarting it) refuses a call with Stopping, having
+done nothing for it. A read (``_call``) then waits up to STOPPING_WAIT_SECONDS for the bus
+name to pass to a new netwrightd and is made again there, once, saying nothing; if none
+comes, the command says which service it waited for and how long. A change (Apply, Destroy,
+Revert, Confirm) is not made again by itself: see ``_refused_change``.
+
 When no system backend answers (no bus, no owner and not activatable), a call raises
 BackendUnavailableError before any work was asked for, and the command falls back to the
 asyncio client, which finds or starts the lab. The bus starts an activatable netwrightd
@@ -46,7 +52,10 @@ from netwright.backend.client.requests import (
     older_target,
 )
 from netwright.backend.client.restart import (
+    STOPPING_WAIT_SECONDS,
     BackendStoppedError,
+    not_back_sentence,
+    not_resent_sentence,
     report_recovery,
     stopped_sentence,
 )
@@ -59,7 +68,11 @@ from netwright.backend.client.results import (
 )
 from netwright.backend.lazy_init import load_dbus_fast
 from netwright.backend.service import names
-from netwright.backend.service.errors import BackendUnavailableError, exception_from_error
+from netwright.backend.service.errors import (
+    BackendStoppingError,
+    BackendUnavailableError,
+    exception_from_error,
+)
 
 if TYPE_CHECKING:
     from dbus_fast.message import Message
@@ -193,7 +206,9 @@ class SystemBackend:
     async def confirm(self, name: str) -> None:
         done_before, self.asked_for_work = self.asked_for_work, True
         serial = self._send(*_BACKEND, "Confirm", "sa{sv}", [name, {}])
-        self._answer(self._delivered(self._reply_to(serial), done_before))
+        reply = self._delivered(self._reply_to(serial), done_before)
+        self._refused_change(reply, "Confirm")
+        self._answer(reply)
 
     # -- plumbing -----------------------------------------------------------------------
 
@@ -243,6 +258,7 @@ class SystemBackend:
                 _refused_match(message)
                 continue
             if message.reply_serial == serial:
+                self._refused_change(message, member)
                 job = str(self._answer(self._delivered(message, done_before)))
                 backend = str(message.sender)
                 pending, early = early, []
@@ -290,9 +306,42 @@ class SystemBackend:
 
     def _call(self, destination: str, path: str, interface: str, member: str,  # noqa: PLR0917
               signature: str, body: list[Any], flags: int = 0) -> Any:
+        """A read (every caller of this method only reads): refused by a stopping
+        netwrightd, it is made again, once, on the one that takes over its name."""
         self._sock.settimeout(CALL_TIMEOUT_SECONDS)
         serial = self._send(destination, path, interface, member, signature, body, flags)
-        return self._answer(self._reply_to(serial))
+        reply = self._reply_to(serial)
+        if _stopping(reply):
+            if self._new_owner(str(reply.sender)) is None:
+                raise BackendStoppingError(not_back_sentence(STOPPING_WAIT_SECONDS))
+            self._sock.settimeout(CALL_TIMEOUT_SECONDS)
+            serial = self._send(destination, path, interface, member, signature, body, flags)
+            reply = self._reply_to(serial)
+        return self._answer(reply)
+
+    def _refused_change(self, reply: Message, member: str) -> None:
+        """A change a stopping netwrightd refused is not made again by itself, unlike a read.
+
+        Stopping promises that nothing of it was done, so sending it again would be safe for
+        the state; but the user accepted a plan that the old netwrightd computed, and the
+        new one starts by recovering what the old one left (an interrupted job rolled back
+        or finished, a trial ended at its deadline), so the same Apply or Destroy may now
+        make a different change, or a Confirm keep a different trial, than the one the user
+        saw, and polkit may ask for a password again. So the command waits for the new
+        netwrightd only to say whether it runs, and says that nothing was done and that
+        running it again makes the change there (BackendStoppingError)."""
+        if _stopping(reply):
+            raise BackendStoppingError(not_resent_sentence(
+                member, self._new_owner(str(reply.sender)), STOPPING_WAIT_SECONDS))
+
+    def _new_owner(self, old: str) -> str | None:
+        """Wait up to STOPPING_WAIT_SECONDS for netwrightd's bus name to pass from ``old``
+        (the stopping one) to another (name_watch.py: asyncio, only on this rare path)."""
+        import asyncio
+
+        from netwright.backend.client.name_watch import new_owner
+
+        return asyncio.run(new_owner(old, STOPPING_WAIT_SECONDS))
 
     def _delivered(self, reply: Message, done_before: bool) -> Message:
         """The reply to a call that asks for work; if the bus says nobody received the call
@@ -346,6 +395,11 @@ def _refused_match(reply: Message) -> None:
         refused = error_from_reply(reply)
         raise BackendUnavailableError(f"the bus would not pass on the job's signals ({refused});"
                                       " the job may still run: see 'netwright status'")
+
+
+def _stopping(reply: Message) -> bool:
+    """The backend refused the call because it has begun to stop (nothing was done)."""
+    return reply.error_name == names.ERROR_STOPPING
 
 
 def _owner_lost(message: Message) -> bool:

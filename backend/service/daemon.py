@@ -3,7 +3,8 @@
 System mode (root, started by D-Bus activation through systemd): polkit authorises every
 call. ``--lab``: an ordinary user's private backend in its own user + network + mount
 namespace, on a private bus, without polkit (see lab.py). Logs go to stderr at INFO, one line
-per job step; SIGTERM cancels running jobs (the engine rolls them back) before exiting.
+per job step; SIGTERM cancels running jobs (the engine rolls them back), then releases the
+bus name and answers every call that reached it (closing.py) before exiting.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from netwright.backend.service import names
 from netwright.backend.service.authority import Authority, LabAuthority, PolkitAuthority
 from netwright.backend.service.callers import Callers
 from netwright.backend.service.checking import run_check_for_bus
+from netwright.backend.service.closing import answer_last_calls
 from netwright.backend.service.codefiles import remember_started_code
 from netwright.backend.service.dispatch import Dispatcher
 from netwright.backend.service.incidents import incident
@@ -199,9 +201,10 @@ async def serve(args: argparse.Namespace) -> int:
                     counted(len(interface.jobs.running()), "running job"))
     interface.trials.stop()  # the next netwrightd (or NetworkManager's timer) takes over
     await interface.jobs.shutdown(SHUTDOWN_TIMEOUT_SECONDS)
+    await dispatcher.drain()  # what was past its refusal ends before the helpers (a renew)
     if target.host_netns is not None:  # the lab's DHCP helpers must not outlive its backend
         _stop_lab_helpers(state_dir, target)
-    await dispatcher.drain()
+    await answer_last_calls(bus, dispatcher)  # no caller gets NoReply from our exit
     await interface.reader.close()
     stopping.cancel()
     if idle is not None:

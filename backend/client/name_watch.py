@@ -1,0 +1,67 @@
+"""Waiting for netwrightd's bus name to pass to a new owner (a restart), off the blocking path.
+
+The blocking client (oneshot.py) reads its socket with dbus-fast's unmarshaller, which cannot
+wait with a deadline (a socket timeout breaks it), so the rare wait for a restarting
+netwrightd runs on a connection of its own with asyncio: the name's owner is asked again
+whenever the bus says it changed, until it is another than the stopping one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from dbus_fast import BusType, Message, MessageType
+from dbus_fast.aio import MessageBus
+
+from netwright.backend.client.requests import OWNER_MATCH
+from netwright.backend.service import names
+
+
+async def new_owner(old: str, seconds: float) -> str | None:
+    """Wait up to ``seconds`` for netwrightd's bus name to pass from ``old`` (the unique name
+    of the one that is stopping) to another: that one's unique name; "" when the name has
+    no owner but the bus starts netwrightd for a call (D-Bus activation: systemd's restart
+    then answers it); None if neither happens in time, or the bus cannot be asked."""
+    try:
+        bus = await MessageBus(bus_type=BusType.SYSTEM).connect()
+    except (OSError, ValueError, EOFError):
+        return None
+    changed = asyncio.Event()
+
+    def on_message(msg: Message) -> bool:
+        if (msg.message_type is MessageType.SIGNAL and msg.member == "NameOwnerChanged"
+                and msg.sender == "org.freedesktop.DBus" and msg.body
+                and msg.body[0] == names.BUS_NAME):
+            changed.set()
+        return False
+
+    bus.add_message_handler(on_message)
+    try:
+        async with asyncio.timeout(seconds):
+            await _ask(bus, "AddMatch", "s", OWNER_MATCH)
+            activatable = await _ask(bus, "ListActivatableNames", "")
+            startable = isinstance(activatable, list) and names.BUS_NAME in activatable
+            while True:
+                changed.clear()  # a change from now on wakes the wait below
+                owner = await _ask(bus, "GetNameOwner", "s", names.BUS_NAME)
+                owner = owner if isinstance(owner, str) else ""
+                if owner != old and (owner or startable):
+                    return owner
+                await changed.wait()
+    except TimeoutError:
+        return None
+    finally:
+        with contextlib.suppress(Exception):
+            bus.disconnect()
+
+
+async def _ask(bus: MessageBus, member: str, signature: str, *args: str) -> object:
+    """The bus's answer to ``member``; None for an error (GetNameOwner: no owner)."""
+    reply = await bus.call(Message(
+        destination="org.freedesktop.DBus", path="/org/freedesktop/DBus",
+        interface="org.freedesktop.DBus", member=member, signature=signature,
+        body=list(args)))
+    if reply is None or reply.message_type is MessageType.ERROR:
+        return None
+    return reply.body[0] if reply.body else None
