@@ -123,8 +123,11 @@ def source_words(source: str) -> str:
 
 
 def explanation_line(pair: Pair) -> str:
-    text = (f"{source_words(pair.source)} → {pair.target.label} ({pair.target.address},"
-            f" {pair.target.role}): ")
+    """"SOURCE → LABEL (ADDRESS): reason". The target's role (``--json``'s ``role``) is left
+    out: its label says it ("gateway of wlp2s0", "wlp2s0 (host NIC)", "outside"), and the
+    role's words read as a relation the source may not have ("vm1 → vm2/vm2-eth0 (10.0.0.12,
+    peer)" of two VMs on one bridge; "parent" of any namespace's host NIC target)."""
+    text = f"{source_words(pair.source)} → {pair.target.label} ({pair.target.address}): "
     mismatch = pair.mismatch_text()
     if mismatch:
         return text + "MISMATCH " + mismatch

@@ -1,0 +1,36 @@
+"""A "Why:" line names its target by label and address only: the target's role (JSON's
+``role``) read as a relation the source may not have, "(10.0.0.2, peer)" of a namespace
+that only shares a bridge, "(192.168.31.240, parent)" of a host NIC nothing of the source
+hangs off."""
+
+from __future__ import annotations
+
+from netwright.backend.checks.explain import explain
+from netwright.backend.checks.render import render
+from netwright.backend.checks.results import CheckResult
+from netwright.backend.topology import parse_topology
+
+TWO_ON_A_BRIDGE = """\
+netwright: 1
+name: why
+host:
+  nics:
+    wlp2s0: {addresses: [192.168.31.240/24], gateway: 192.168.31.1}
+namespaces: {a: {}, b: {}}
+interfaces:
+  br0: {kind: bridge}
+  pa: {kind: veth, peer: ea, master: br0}
+  pb: {kind: veth, peer: eb, master: br0}
+  ea: {kind: veth, peer: pa, namespace: a, addresses: [10.0.0.1/24]}
+  eb: {kind: veth, peer: pb, namespace: b, addresses: [10.0.0.2/24], state: down}
+"""
+
+
+def test_why_lines_name_targets_without_roles() -> None:
+    text = render(CheckResult("why", explain(parse_topology(TWO_ON_A_BRIDGE))))
+    why = text.split("\nWhy:\n", 1)[1].splitlines()
+    assert any(line.startswith("  a → b/eb (10.0.0.2): ") for line in why), why
+    assert any(line.startswith("  a → wlp2s0 (host NIC) (192.168.31.240): a has no route")
+               for line in why), why
+    assert not any(f", {role})" in text
+                   for role in ("self", "peer", "parent", "gateway", "outside")), text
