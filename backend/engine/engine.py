@@ -419,7 +419,7 @@ class Engine:
         """NetworkManager's part of a plan (its refusals raise before anything changes)."""
         part = await NetworkManagerPart.open(self.target.host_netns)
         try:
-            return await part.plan(topology)
+            return await part.plan(topology, lab=self.target.kind == "lab")
         finally:
             part.close()
 
