@@ -79,6 +79,9 @@ class CheckOptions:
     neighbour_budget: int = 512
     probe: bool = True
     outside_netns: str | None = None  # where ``outside`` lives (the lab's): probed from there
+    outside_refused: str | None = None
+    """Why ``outside`` cannot be probed where the check runs (the lab, which has one outside
+    address), said when probing, after a sentence about an outside the design holds."""
     size: int | None = None
     source: str | None = None
     observed: bool = False
@@ -262,6 +265,8 @@ def predict(explainer: Explainer, options: CheckOptions, *, outside_named: bool,
     not the lab's nor explain's stand-in, so refused if held; ``leased``: DHCP leases in."""
     if outside_named and (held := explainer.outside_held()):
         raise CheckOptionsError(held)
+    if options.probe and options.outside_refused:
+        raise CheckOptionsError(options.outside_refused)
     pairs = with_services(explainer, explainer.pairs(options.source),
                           outside_served=options.outside_netns is not None and options.probe)
     if not options.probe and options.source is None:

@@ -56,6 +56,20 @@ def _names(target: Target) -> tuple[str, str, str]:
     return host, f"{base}-router", f"{base}-outside"
 
 
+def outside_refusal(outside: str) -> str | None:
+    """Why a check in the lab cannot probe ``outside`` (None: it can). Beyond the lab's
+    gateway there is one address, LAB_OUTSIDE_ADDRESS: the router has no route to any other,
+    so every probe to 8.8.8.8 comes back "Network is unreachable" whatever the design, a
+    mismatch of every pair the design predicts reachable."""
+    if outside == LAB_OUTSIDE_ADDRESS:
+        return None
+    return (f"in the lab only {LAB_OUTSIDE_ADDRESS} (the lab's outside) answers beyond the"
+            f" gateway, and {outside[:64]} is nowhere in it: every probe to it would fail"
+            " whatever the design. Leave --target-outside out (the lab's outside is probed by"
+            f" default); explain --deployed --target-outside {outside[:64]} predicts it without"
+            " probing")
+
+
 def outside_netns(target: Target) -> str:
     """The on-disk name of the lab's outside namespace (where LAB_OUTSIDE_ADDRESS lives)."""
     return _names(target)[2]
