@@ -101,6 +101,12 @@ def test_clear_messages(tmp_path: Path, clean_host: Any) -> None:
     not_root = cli("apply", "--local", "--yes", str(topology), state_dir=state, user="nobody")
     assert not_root.returncode == 1
     assert "the engine needs root" in not_root.stderr
+    # the way out is to drop --local, whatever else was given (it said "try it in the lab
+    # with --lab" to an apply --local --lab, which needs root as much)
+    in_lab = cli("apply", "--local", "--lab", "--yes", str(topology), state_dir=state,
+                 user="nobody")
+    assert in_lab.returncode == 1 and "drop --local so that netwrightd (or your lab, with" \
+        " --lab) runs it" in in_lab.stderr and "try it in the lab" not in in_lab.stderr, in_lab
     for argv in (["status", "--local", "diff"], ["list", "--local"]):  # asking changes nothing
         asked = cli(*argv, state_dir=state, user="nobody")
         assert asked.returncode == 1 and "the engine needs root (it reads and changes" \
