@@ -22,5 +22,24 @@ def locate(deployment: Deployment, interface: str) -> tuple[str | None, str]:
         return deployment.host_netns, interface
     known = sorted([*deployment.interfaces, *deployment.topology.host.nics])
     raise CaptureError(
-        f"topology {deployment.name} has no interface {interface[:64]!r}; it has: "
+        f"topology {deployment.name} has no interface {interface[:64]!r}"
+        + _meant(deployment, interface) + "; it has: "
         + (", ".join(known) if known else "none"))
+
+
+def _meant(deployment: Deployment, interface: str) -> str:
+    """What ``interface`` is instead, when it names something else of the topology: a
+    namespace (its interfaces are meant), or the kernel name of interfaces keyed otherwise
+    (docker-bridge's two eth0, keys c1-eth0 and c2-eth0)."""
+    topology = deployment.topology
+    if interface in topology.namespaces:
+        inside = sorted(key for key, link in topology.interfaces.items()
+                        if link.namespace == interface)
+        return (f" ({interface} is a namespace: name one of its interfaces, "
+                f"{', '.join(inside)})" if inside else f" ({interface} is a namespace)")
+    keyed = sorted(key for key in topology.interfaces
+                   if key != interface and topology.kernel_name(key) == interface)
+    if keyed:
+        return (f" ({interface} is the kernel name of {', '.join(keyed)}: name the interface"
+                " by its key in the file)")
+    return ""
