@@ -218,8 +218,11 @@ def measure(subject: Any, source: str, target: str, options: MeasureOptions,
     for key in (source, target):
         if key not in disk:
             known = ", ".join(sorted(disk)) or "none"
-            raise MeasureOptionsError(f"'{key}' is not a namespace of {topology.name} (namespaces:"
-                               f" {known})")
+            link = topology.interfaces.get(key)
+            held = (f": it is an interface of {link.namespace}, so name {link.namespace}"
+                    if link is not None and link.namespace in disk else "")
+            raise MeasureOptionsError(f"'{key}' is not a namespace of {topology.name}{held}"
+                                      f" (namespaces: {known})")
     if source == target:
         raise MeasureOptionsError(f"A and B are both {source}: iperf3 measures between two"
                                   " different namespaces (A sends, B receives)")
