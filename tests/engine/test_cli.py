@@ -83,7 +83,10 @@ def test_lab_mode(tmp_path: Path, clean_host: Any) -> None:
     topology.write_text(SEED_MACVLAN)
     host_only = cli("plan", "--local", str(topology), state_dir=state)
     assert host_only.returncode == 1
-    assert "built on host NIC wlp2s0, which this machine does not have" in host_only.stderr
+    assert ("netwright: macvlan ipvlan1 and ipvlan2 are built on host NIC wlp2s0, which this"
+            " machine does not have: put a NIC it has ('ip link') in place of wlp2s0, under"
+            " host.nics and in each 'parent: wlp2s0', or try the design in the lab (--lab)"
+            ) in host_only.stderr, host_only.stderr  # every child; the NIC's two places
     applied = cli("apply", "--local", "--lab", "--yes", "--json", str(topology), state_dir=state)
     assert applied.returncode == 0, applied.stderr
     assert json.loads(applied.stdout)["applied"] is True
