@@ -95,6 +95,15 @@ def _size_fails(pair: Pair) -> bool:
 MTU_PAIRS_LISTED = 8
 
 
+def _path_names(pairs: list[Pair]) -> list[str]:
+    """"a → b/eb" per pair, with the address where one label stands for several (an
+    interface's IPv4 and IPv6 addresses: "b → a/ea, b → a/ea" said nothing)."""
+    names = [f"{source_words(p.source)} → {p.target.label}" for p in pairs]
+    twice = {name for name in names if names.count(name) > 1}
+    return [f"{name} ({pair.target.address})" if name in twice else name
+            for name, pair in zip(names, pairs, strict=True)]
+
+
 def render_path_mtus(result: CheckResult) -> list[str]:
     """The effective MTU of every predicted path: one line when all agree, else per MTU
     the pairs that have it (the smaller MTUs first, where surprises are)."""
@@ -109,7 +118,7 @@ def render_path_mtus(result: CheckResult) -> list[str]:
     lines = ["Path MTU:"]
     for mtu in sorted(by_mtu):
         pairs = by_mtu[mtu]
-        names = [f"{source_words(p.source)} → {p.target.label}" for p in pairs[:MTU_PAIRS_LISTED]]
+        names = _path_names(pairs)[:MTU_PAIRS_LISTED]
         more = f" and {len(pairs) - MTU_PAIRS_LISTED} more" if len(pairs) > MTU_PAIRS_LISTED \
             else ""
         lines.append(f"  {mtu}: {', '.join(names)}{more}")

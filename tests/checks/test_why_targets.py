@@ -34,3 +34,23 @@ def test_why_lines_name_targets_without_roles() -> None:
                for line in why), why
     assert not any(f", {role})" in text
                    for role in ("self", "peer", "parent", "gateway", "outside")), text
+
+
+DUAL_STACK = """\
+netwright: 1
+name: v6
+namespaces: {a: {}, b: {}}
+interfaces:
+  ea: {kind: veth, peer: eb, namespace: a, addresses: ["fd00::1/64", 10.77.0.1/24]}
+  eb: {kind: veth, peer: ea, namespace: b, addresses: ["fd00::2/64", 10.77.0.2/24],
+       mtu: 1400}
+"""
+
+
+def test_path_mtus_tell_one_interfaces_addresses_apart() -> None:
+    """An interface's IPv4 and IPv6 targets share a label: "b → a/ea, b → a/ea" told
+    nothing, so a label listed twice gets its address."""
+    text = render(CheckResult("v6", explain(parse_topology(DUAL_STACK))))
+    mtus = text.split("\nPath MTU:\n", 1)[1].splitlines()[:2]
+    assert mtus == ["  1400: b → a/ea (fd00::1), b → a/ea (10.77.0.1)",
+                    "  1404: a → b/eb (fd00::2), a → b/eb (10.77.0.2)"], text
