@@ -19,7 +19,7 @@ from netwright.backend.dhcp.lab_server import (
 from netwright.backend.engine import Engine, NotDeployed, Target, default_state_dir
 from netwright.backend.kernel.open_files import refused_as
 from netwright.backend.lab.lans import Lan, gateway_cidr, lans, overlap, router_end, served_lan
-from netwright.backend.lab.shared_lan import shared_lan_notes
+from netwright.backend.lab.shared_lan import shared_lan_notes, uplink_elsewhere_notes
 from netwright.backend.topology.model import HostNic, Topology
 
 LAB_OUTSIDE_ADDRESS = "203.0.113.114"
@@ -241,8 +241,10 @@ async def build_lab_for(topology: Topology, target: Target | None = None, *,
     target = target or Target.lab()
     before = await lab_nics(target, state_dir=state_dir)
     built = await build_lab(topology, target, state_dir=state_dir)
-    notes = shared_lan_notes(topology, built.nics, await lab_uplink(target, state_dir=state_dir),
-                             await _nic_owners(target, state_dir, besides=topology.name))
+    uplink = await lab_uplink(target, state_dir=state_dir)
+    owners = await _nic_owners(target, state_dir, besides=topology.name)
+    notes = [*shared_lan_notes(topology, built.nics, uplink, owners),
+             *uplink_elsewhere_notes(topology, built.nics, uplink, owners)]
     return LabPrepared(notes, lambda: take_back(topology, before, target, state_dir=state_dir))
 
 

@@ -40,6 +40,9 @@ def designs() -> Iterator[Path]:
         shutil.copy(example, directory / example.name)
     text = DOCKER.read_text().replace("wlp2s0", "eth0").replace("192.168.31.", "10.99.0.")
     (directory / "docker-eth0.yaml").write_text(text.replace("name: docker", "name: dock0"))
+    beside = text.replace("name: docker", "name: dock9").replace("c1", "d1").replace(
+        "c2", "d2").replace("docker0", "dockr9").replace("172.17.", "172.18.")
+    (directory / "docker-eth0-beside.yaml").write_text(beside)
     for path in directory.iterdir():
         path.chmod(0o644)
     yield directory
@@ -78,4 +81,15 @@ def test_a_nic_nobody_builds_on_makes_way(lab, designs) -> None:
     # before: eth1 kept the default route and 192.168.31.240 beside wlp2s0, so c1 and c2
     # reached neither the gateway nor the outside (four mismatches)
     assert _mismatches(lab, "docker") == []
+    _netwright(lab, "destroy", "--lab", "docker")
+
+
+def test_a_design_kept_off_the_uplink_hears_it_in_its_plan(lab, designs) -> None:
+    """docker keeps the route on wlp2s0; a design on eth0 of another subnet shares no LAN
+    with it, and its masquerade out eth0 sees nothing beyond the gateway: its plan says so."""
+    _netwright(lab, "apply", "--lab", "--yes", str(designs / "docker-bridge.yaml"))
+    _netwright(lab, "confirm", "--lab", "docker")
+    planned = _netwright(lab, "plan", "--lab", str(designs / "docker-eth0-beside.yaml"))
+    assert ("WARNING: the lab host's default route leaves by wlp2s0, the NIC deployment docker"
+            " builds on, not by eth0") in planned.stdout, planned.stdout
     _netwright(lab, "destroy", "--lab", "docker")
