@@ -4,7 +4,8 @@ same lab (docker-bridge on wlp2s0, macvlan-bridge on eth1, both 192.168.31.240/2
 The lab then is a machine whose Wi-Fi and Ethernet reach one router (``lans.py``), which works,
 but the host's default route leaves by one NIC only (``build.lab_topology`` keeps it on the
 NIC that had it): rules a design sets on the other NIC for traffic to beyond the gateway
-(a masquerade out wlp2s0) see none of it. The plan says so before anyone says yes.
+(a masquerade out wlp2s0) see none of it. The plan says so before anyone says yes, and so
+too for a design on another LAN while other deployments keep the route on their NIC.
 """
 
 from __future__ import annotations
