@@ -29,7 +29,7 @@ from netwright.backend.checks.foreign import read_foreign
 from netwright.backend.checks.host_kernel import read_host
 from netwright.backend.checks.host_lan import child_addresses
 from netwright.backend.checks.host_routes import HostRoutes
-from netwright.backend.checks.netns import call_in, netns_path
+from netwright.backend.checks.netns import NamespaceGoneError, call_in, netns_path
 from netwright.backend.checks.network import OUTSIDE, HostForwarding, Place
 from netwright.backend.checks.nothing import nothing_to_check
 from netwright.backend.checks.prober import EchoProber, Probe, processes_for
@@ -230,8 +230,35 @@ async def run_check(
         with _open_files(subject, options), collector_paused():
             async with ProbeWorkers.ahead(_processes_ahead(subject, options)) as workers:
                 return await _run_check(subject, options, progress, workers)
+    except NamespaceGoneError as exc:
+        raise _gone_in_words(subject, exc) from None
     except OSError as exc:
         raise CheckError(f"the check could not finish: {exc.strerror or exc}") from None
+
+
+def _gone_in_words(subject: Any, exc: NamespaceGoneError) -> NamespaceGoneError:
+    """A deployment's namespace that is not there, named by its key with the way out: it
+    said "cannot open namespace /run/netns/lab-ghost: … (is the topology deployed?)" of a
+    deployed design, in the lab's on-disk name. The live host's (``files``) is left to
+    ``observed.check_live_host``, which observes again."""
+    topology = getattr(subject, "topology", None)
+    on_disk = getattr(subject, "namespaces", None)
+    if not isinstance(topology, Topology) or not isinstance(on_disk, dict) \
+            or getattr(subject, "files", None) is not None:
+        return exc
+    key = next((k for k, name in on_disk.items() if netns_path(name) == exc.path), None)
+    namespace = topology.namespaces.get(key) if key is not None else None
+    if key is None or namespace is None:
+        return exc
+    if namespace.existing:
+        said = (f"namespace {key} is marked existing in {topology.name} (someone else's, never"
+                f" created by Netwright), and it is not there ({exc.path}): create it, or"
+                " give the design the name it has and apply again")
+    else:
+        said = (f"namespace {key} of {topology.name} is not there ({exc.path}): it was deleted"
+                f" since the apply; apply the design again to recreate it (netwright status"
+                f" {topology.name} lists what is missing)")
+    return NamespaceGoneError(said, exc.path)
 
 
 def _open_files(subject: Any, options: CheckOptions | None) -> AbstractContextManager[None]:
