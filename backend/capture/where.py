@@ -8,7 +8,10 @@ capture permission never reaches interfaces Netwright has nothing to do with.
 
 from __future__ import annotations
 
+import os
+
 from netwright.backend.capture.errors import CaptureError
+from netwright.backend.checks.netns import gone_words, netns_path
 from netwright.backend.engine.results import Deployment
 
 
@@ -17,6 +20,10 @@ def locate(deployment: Deployment, interface: str) -> tuple[str | None, str]:
     found = deployment.interfaces.get(interface)
     if found is not None:
         kernel_name, netns = found
+        key = deployment.topology.interfaces[interface].namespace
+        if netns is not None and key is not None and not os.path.exists(netns_path(netns)):
+            # the packet socket's opening said "there is no namespace lab-web"
+            raise CaptureError(gone_words(deployment.topology, key, netns_path(netns)))
         return netns, kernel_name
     if interface in deployment.topology.host.nics:
         return deployment.host_netns, interface

@@ -29,7 +29,12 @@ from netwright.backend.checks.foreign import read_foreign
 from netwright.backend.checks.host_kernel import read_host
 from netwright.backend.checks.host_lan import child_addresses
 from netwright.backend.checks.host_routes import HostRoutes
-from netwright.backend.checks.netns import NamespaceGoneError, call_in, netns_path
+from netwright.backend.checks.netns import (
+    NamespaceGoneError,
+    call_in,
+    gone_words,
+    netns_path,
+)
 from netwright.backend.checks.network import OUTSIDE, HostForwarding, Place
 from netwright.backend.checks.nothing import nothing_to_check
 from netwright.backend.checks.prober import EchoProber, Probe, processes_for
@@ -247,17 +252,9 @@ def _gone_in_words(subject: Any, exc: NamespaceGoneError) -> NamespaceGoneError:
             or getattr(subject, "files", None) is not None:
         return exc
     key = next((k for k, name in on_disk.items() if netns_path(name) == exc.path), None)
-    namespace = topology.namespaces.get(key) if key is not None else None
-    if key is None or namespace is None:
+    if key is None or key not in topology.namespaces:
         return exc
-    if namespace.existing:
-        said = (f"namespace {key} is marked existing in {topology.name} (someone else's, never"
-                f" created by Netwright), and it is not there ({exc.path}): create it, or"
-                " give the design the name it has and apply again")
-    else:
-        said = (f"namespace {key} of {topology.name} is not there ({exc.path}): it was deleted"
-                f" since the apply; apply the design again to recreate it (netwright status"
-                f" {topology.name} lists what is missing)")
+    said = gone_words(topology, key, exc.path)
     return NamespaceGoneError(said, exc.path)
 
 

@@ -52,3 +52,22 @@ def test_an_existing_namespace_that_is_not_there(deploy: Callable[[Topology], ob
         "namespace ghost is marked existing in ghost (someone else's, never created by"
         " Netwright), and it is not there (/run/netns/ghost): create it, or give the design"
         " the name it has"), str(gone.value)
+
+
+def test_measure_and_capture_say_it_too(deploy: Callable[[Topology], object]) -> None:
+    """nsenter said "cannot open /run/netns/gb", capture "there is no namespace gb"."""
+    from netwright.backend.capture.errors import CaptureError
+    from netwright.backend.capture.where import locate
+    from netwright.backend.measure.errors import MeasureError
+    from netwright.backend.measure.iperf import MeasureOptions, measure
+
+    deployment = deploy(parse_topology(OWN))
+    subprocess.run(["ip", "netns", "del", "gb"], check=True)
+    said = ("namespace gb of gone is not there (/run/netns/gb): it was deleted since the"
+            " apply; apply the design again to recreate it")
+    with pytest.raises(MeasureError) as measured:
+        measure(deployment, "ga", "gb", MeasureOptions(seconds=1))
+    assert str(measured.value).startswith(said), str(measured.value)
+    with pytest.raises(CaptureError) as captured:
+        locate(deployment, "xb")  # type: ignore[arg-type]
+    assert str(captured.value).startswith(said), str(captured.value)
