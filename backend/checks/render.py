@@ -198,8 +198,9 @@ def render_tcp_port(result: CheckResult) -> list[str]:
     found = {failure(tcp) for _pair, tcp in tried}
     if found == {None}:
         return ["", f"{head}: every pair connects."]
-    if len(found) == 1:
-        return ["", f"{head}: no pair connects ({found.pop()})."]
+    if len(found) == 1:  # most often because nothing listens there: the check starts nothing
+        return ["", f"{head}: no pair connects ({found.pop()}). The check starts no listener on"
+                " --port's port: it shows where a program of yours answers."]
     return ["", f"{head}:", *(
         f"  {source_words(pair.source)} → {pair.target.label}: "
         + ("connects" if failure(tcp) is None else f"does not connect ({failure(tcp)})")
