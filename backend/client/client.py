@@ -103,6 +103,10 @@ class BackendClient:
         """Called with (topology, state) on the backend's StateChanged: a deployment was
         applied, destroyed, confirmed or restored, by anyone (the designer then asks again
         whose it is)."""
+        self.restart_listeners: list[Callable[[], None]] = []
+        """Called when the backend's name gets an owner after it had none (netwrightd
+        restarted): its recovery may have changed what is deployed, and a call made while
+        nobody owned the name failed (the designer then asks its status again)."""
         self.notices: list[Callable[[str], None]] = []
         """Called with a line to show the user: a new lab was started in place of one older
         than Netwright's files (RENEWED_LAB)."""
@@ -625,6 +629,9 @@ class BackendClient:
             self._backend = str(new) or None
         if name == names.BUS_NAME and old and not new:
             self._tracker.fail_all(BackendStoppedError("the backend (netwrightd) stopped"))
+        if name == names.BUS_NAME and new and not old:
+            for listener in list(self.restart_listeners):
+                listener()
 
 
 def _measure_options(seconds: float, udp: bool, bitrate: str | None,

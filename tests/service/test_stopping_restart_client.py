@@ -6,7 +6,9 @@ again there, once; a refused change is not made again, and says so. BackendClien
 once instead ("netwrightd is stopping: …"), so the designer showed "status unknown" for a
 status asked during `systemctl restart netwrightd`. It now follows the same rule, in the same
 words. And a long-lived client keeps hearing the backend across the restart: StateChanged
-from the next netwrightd reaches its listeners, and its own job's signals end the job.
+from the next netwrightd reaches its listeners, its own job's signals end the job, and its
+restart listeners hear once that a new netwrightd owns the name (the designer then asks its
+status again: what the recovery left, what failed while nobody owned the name).
 
 The client runs as an unprivileged user (svc_client_run.py); the old daemon stays stopping
 while a held call waits on polkit (svc_stopping), and the test starts the next netwrightd
@@ -93,10 +95,12 @@ def on_state(topology, state):
     heard.append([topology, state])
     changed.set()
 client.state_listeners.append(on_state)
+restarted = []
+client.restart_listeners.append(lambda: restarted.append(True))
 print("listening", file=sys.stderr, flush=True)
 await asyncio.wait_for(changed.wait(), 60)
 result = await client.destroy("resub")  # a job of the next netwrightd: its signals end it
-return {"heard": heard, "removed": len(result.plan.steps)}
+return {"heard": heard, "removed": len(result.plan.steps), "restarts": len(restarted)}
 """
 
 
@@ -132,6 +136,7 @@ def test_a_long_lived_client_hears_the_next_netwrightd(running, system_bus,
         outcome = _outcome(client)
         assert outcome.get("value", {}).get("heard", [None])[0] == ["resub", "deployed"], outcome
         assert outcome["value"]["removed"] > 0, outcome
+        assert outcome["value"]["restarts"] == 1, outcome  # the designer asks again then
     finally:
         ended(client)
         running.ensure()
