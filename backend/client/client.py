@@ -6,6 +6,11 @@ that want the job id (to offer Cancel). Every D-Bus error becomes the Python exc
 engine (or the topology contract) would have raised. A lab older than Netwright's files that
 holds nothing is replaced by a new one, and the call made again there, once; so is a lab that
 has gone, or that refused the call because it is stopping (``netwright lab stop`` racing it).
+A call the stopping system netwrightd refused (systemd restarting it) follows the command
+line's rule (name_watch.after_stopping_refusal): a read waits for the next netwrightd and is
+made again there, once; a change is not, and says so. The signals need nothing redone: the
+match rules name the bus name, which the bus follows to its next owner, and
+``_on_owner_changed`` believes the new owner's signals from then on.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from netwright.backend.client.jobs import (
     ProgressCallback,
     interrupted_failure,
 )
+from netwright.backend.client.name_watch import after_stopping_refusal
 from netwright.backend.client.replies import error_from_reply, status_answer
 from netwright.backend.client.requests import (
     CALL_TIMEOUT_SECONDS,
@@ -97,6 +103,10 @@ class BackendClient:
         """Called with (topology, state) on the backend's StateChanged: a deployment was
         applied, destroyed, confirmed or restored, by anyone (the designer then asks again
         whose it is)."""
+        self.restart_listeners: list[Callable[[], None]] = []
+        """Called when the backend's name gets an owner after it had none (netwrightd
+        restarted): its recovery may have changed what is deployed, and a call made while
+        nobody owned the name failed (the designer then asks its status again)."""
         self.notices: list[Callable[[str], None]] = []
         """Called with a line to show the user: a new lab was started in place of one older
         than Netwright's files (RENEWED_LAB)."""
@@ -519,8 +529,22 @@ class BackendClient:
         return reply.body[0] if reply.body else None
 
     async def _method(self, member: str, signature: str, body: list[Any]) -> Message:
-        return await self._raw(names.BUS_NAME, names.OBJECT_PATH, names.INTERFACE, member,
-                               signature, body)
+        """The backend's reply to ``member``; the engine's exception for an error. A call
+        the stopping system netwrightd refused is made again on the next one if it reads,
+        else refused with the command line's sentence (a lab's client moves to a new lab
+        instead: ``_call``)."""
+        def message() -> Message:  # a new serial each time it is sent
+            return Message(destination=names.BUS_NAME, path=names.OBJECT_PATH,
+                           interface=names.INTERFACE, member=member, signature=signature,
+                           body=body)
+
+        reply = await self._send_call(message())
+        if not self.lab and reply.error_name == names.ERROR_STOPPING:
+            await after_stopping_refusal(member, str(reply.sender))
+            reply = await self._send_call(message())
+        if reply.message_type is MessageType.ERROR:
+            raise error_from_reply(reply)
+        return reply
 
     async def _property(self, name: str) -> Any:
         reply = await self._raw(names.BUS_NAME, names.OBJECT_PATH,
@@ -605,6 +629,9 @@ class BackendClient:
             self._backend = str(new) or None
         if name == names.BUS_NAME and old and not new:
             self._tracker.fail_all(BackendStoppedError("the backend (netwrightd) stopped"))
+        if name == names.BUS_NAME and new and not old:
+            for listener in list(self.restart_listeners):
+                listener()
 
 
 def _measure_options(seconds: float, udp: bool, bitrate: str | None,

@@ -1,9 +1,17 @@
-"""Waiting for netwrightd's bus name to pass to a new owner (a restart), off the blocking path.
+"""A call the stopping system netwrightd refused: wait for the next one, then make it again?
 
-The blocking client (oneshot.py) reads its socket with dbus-fast's unmarshaller, which cannot
-wait with a deadline (a socket timeout breaks it), so the rare wait for a restarting
-netwrightd runs on a connection of its own with asyncio: the name's owner is asked again
-whenever the bus says it changed, until it is another than the stopping one.
+While systemd restarts netwrightd, the stopping one refuses what it no longer serves
+(io.netwright.Error.Stopping), having done nothing. ``after_stopping_refusal`` is the one
+rule both clients follow (oneshot.py for the command line, client.py for the designer and
+the command line's fallback): a read waits for the bus name to pass to a new netwrightd and
+is made again there, once, saying nothing; a change (restart.CHANGES) is never made again by
+itself, and says so; a read whose next netwrightd does not come says what it waited for.
+
+The blocking client reads its socket with dbus-fast's unmarshaller, which cannot wait with
+a deadline (a socket timeout breaks it), so the wait runs on a connection of its own with
+asyncio, for both clients alike: the name's owner is asked again whenever the bus says it
+changed, until it is another than the stopping one. It adds no match rule to the client's
+own connection, which a long-lived designer would collect, one per restart.
 """
 
 from __future__ import annotations
@@ -15,7 +23,27 @@ from dbus_fast import BusType, Message, MessageType
 from dbus_fast.aio import MessageBus
 
 from netwright.backend.client.requests import OWNER_MATCH
+from netwright.backend.client.restart import (
+    CHANGES,
+    STOPPING_WAIT_SECONDS,
+    not_back_sentence,
+    not_resent_sentence,
+)
 from netwright.backend.service import names
+from netwright.backend.service.errors import BackendStoppingError
+
+
+async def after_stopping_refusal(member: str, refused_by: str) -> None:
+    """Return once a call of ``member`` that the stopping netwrightd ``refused_by`` (its
+    unique name) refused may be made again, once: it reads, and within
+    STOPPING_WAIT_SECONDS the name passed to a new netwrightd (or the bus starts one for the
+    call). Otherwise raise BackendStoppingError with the sentence: a change is not made again
+    (after the wait, which only tells whether a new one runs); a read says that none came."""
+    owner = await new_owner(refused_by, STOPPING_WAIT_SECONDS)
+    if member in CHANGES:
+        raise BackendStoppingError(not_resent_sentence(member, owner, STOPPING_WAIT_SECONDS))
+    if owner is None:
+        raise BackendStoppingError(not_back_sentence(STOPPING_WAIT_SECONDS))
 
 
 async def new_owner(old: str, seconds: float) -> str | None:

@@ -21,7 +21,8 @@ A netwrightd that is stopping (systemd restarting it) refuses a call with Stoppi
 done nothing for it. A read (``_call``) then waits up to STOPPING_WAIT_SECONDS for the bus
 name to pass to a new netwrightd and is made again there, once, saying nothing; if none
 comes, the command says which service it waited for and how long. A change (Apply, Destroy,
-Revert, Confirm) is not made again by itself: see ``_refused_change``.
+Revert, Confirm) is not made again by itself (restart.CHANGES says why). The asyncio client
+follows the same rule, from the same code (name_watch.after_stopping_refusal).
 
 When no system backend answers (no bus, no owner and not activatable), a call raises
 BackendUnavailableError before any work was asked for, and the command falls back to the
@@ -52,10 +53,7 @@ from netwright.backend.client.requests import (
     older_target,
 )
 from netwright.backend.client.restart import (
-    STOPPING_WAIT_SECONDS,
     BackendStoppedError,
-    not_back_sentence,
-    not_resent_sentence,
     report_recovery,
     stopped_sentence,
 )
@@ -69,7 +67,6 @@ from netwright.backend.client.results import (
 from netwright.backend.lazy_init import load_dbus_fast
 from netwright.backend.service import names
 from netwright.backend.service.errors import (
-    BackendStoppingError,
     BackendUnavailableError,
     exception_from_error,
 )
@@ -207,7 +204,7 @@ class SystemBackend:
         done_before, self.asked_for_work = self.asked_for_work, True
         serial = self._send(*_BACKEND, "Confirm", "sa{sv}", [name, {}])
         reply = self._delivered(self._reply_to(serial), done_before)
-        self._refused_change(reply, "Confirm")
+        self._after_stopping(reply, "Confirm")  # a change: raises if refused so
         self._answer(reply)
 
     # -- plumbing -----------------------------------------------------------------------
@@ -258,7 +255,7 @@ class SystemBackend:
                 _refused_match(message)
                 continue
             if message.reply_serial == serial:
-                self._refused_change(message, member)
+                self._after_stopping(message, member)  # a change: raises if refused so
                 job = str(self._answer(self._delivered(message, done_before)))
                 backend = str(message.sender)
                 pending, early = early, []
@@ -311,37 +308,25 @@ class SystemBackend:
         self._sock.settimeout(CALL_TIMEOUT_SECONDS)
         serial = self._send(destination, path, interface, member, signature, body, flags)
         reply = self._reply_to(serial)
-        if _stopping(reply):
-            if self._new_owner(str(reply.sender)) is None:
-                raise BackendStoppingError(not_back_sentence(STOPPING_WAIT_SECONDS))
+        if self._after_stopping(reply, member):
             self._sock.settimeout(CALL_TIMEOUT_SECONDS)
             serial = self._send(destination, path, interface, member, signature, body, flags)
             reply = self._reply_to(serial)
         return self._answer(reply)
 
-    def _refused_change(self, reply: Message, member: str) -> None:
-        """A change a stopping netwrightd refused is not made again by itself, unlike a read.
-
-        Stopping promises that nothing of it was done, so sending it again would be safe for
-        the state; but the user accepted a plan that the old netwrightd computed, and the
-        new one starts by recovering what the old one left (an interrupted job rolled back
-        or finished, a trial ended at its deadline), so the same Apply or Destroy may now
-        make a different change, or a Confirm keep a different trial, than the one the user
-        saw, and polkit may ask for a password again. So the command waits for the new
-        netwrightd only to say whether it runs, and says that nothing was done and that
-        running it again makes the change there (BackendStoppingError)."""
-        if _stopping(reply):
-            raise BackendStoppingError(not_resent_sentence(
-                member, self._new_owner(str(reply.sender)), STOPPING_WAIT_SECONDS))
-
-    def _new_owner(self, old: str) -> str | None:
-        """Wait up to STOPPING_WAIT_SECONDS for netwrightd's bus name to pass from ``old``
-        (the stopping one) to another (name_watch.py: asyncio, only on this rare path)."""
+    def _after_stopping(self, reply: Message, member: str) -> bool:
+        """True if a stopping netwrightd refused the call of ``member`` (``reply``) and it
+        may now be made again, once, on the next one; False if it was not refused. A
+        change, or a read whose next netwrightd does not come, raises BackendStoppingError
+        (name_watch.after_stopping_refusal, asyncio only on this rare path)."""
+        if not _stopping(reply):
+            return False
         import asyncio
 
-        from netwright.backend.client.name_watch import new_owner
+        from netwright.backend.client.name_watch import after_stopping_refusal
 
-        return asyncio.run(new_owner(old, STOPPING_WAIT_SECONDS))
+        asyncio.run(after_stopping_refusal(member, str(reply.sender)))
+        return True
 
     def _delivered(self, reply: Message, done_before: bool) -> Message:
         """The reply to a call that asks for work; if the bus says nobody received the call

@@ -29,6 +29,15 @@ RESTART_POLL_SECONDS = 0.25
 STOPPING_WAIT_SECONDS = 10.0
 #: The service as a sentence names it, and where an administrator looks for it.
 SYSTEM_SERVICE = f"netwrightd ({names.BUS_NAME} on the system bus)"
+#: The calls that change something: one that a stopping netwrightd refused is not made again
+#: by itself, unlike a read. Stopping promises that nothing of it was done, so sending it
+#: again would be safe for the state; but the user accepted a plan (or a preview) that the
+#: old netwrightd computed, and the new one starts by recovering what the old one left (an
+#: interrupted job rolled back or finished, a trial ended at its deadline), so the same
+#: Apply or Destroy may now make a different change, or a Confirm keep a different trial,
+#: than the one the user saw, and polkit may ask for a password again. Both clients apply
+#: this rule through ``name_watch.after_stopping_refusal``.
+CHANGES = frozenset({"Apply", "Destroy", "Revert", "Confirm", "Adopt"})
 
 #: Jobs that only read or probe: a backend stopped during one has nothing to recover.
 READ_ONLY_OPERATIONS = frozenset({"check", "capture", "measure"})
@@ -99,7 +108,7 @@ def not_back_sentence(waited: float) -> str:
 
 def not_resent_sentence(what: str, owner: str | None, waited: float) -> str:
     """A change (``what``: "Apply", "Destroy" …) refused by a stopping netwrightd: nothing was
-    done, and it is not made again by itself (oneshot.SystemBackend says why). ``owner``:
+    done, and it is not made again by itself (CHANGES says why). ``owner``:
     the new netwrightd's unique name, "" if the bus starts one for the next call, None if
     neither came within ``waited`` seconds."""
     if owner is None:

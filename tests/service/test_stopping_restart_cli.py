@@ -17,16 +17,14 @@ standard output and error).
 from __future__ import annotations
 
 import shutil
-import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from svc_cli import NETWRIGHT, as_user_background
-from svc_polkit import USER_ALLOWED, polkit_hold
-from svc_stopping import sigterm_while_held
+from svc_cli import NETWRIGHT
+from svc_stopping import ended, refused_during_stop
 
 from netwright.backend.client.restart import (
     STOPPING_WAIT_SECONDS,
@@ -48,30 +46,10 @@ def design() -> Iterator[Path]:
     shutil.rmtree(directory, ignore_errors=True)
 
 
-def _refused_during_stop(running, system_bus: str, service_run_dir: Path, caller_factory, *,
-                         argv: list[str], member: str) -> subprocess.Popen[str]:
-    """Run ``argv`` as the allowed user while netwrightd stops, until the daemon has
-    refused its ``member`` call; then let the stop end and wait for the daemon's exit."""
-    daemon = running.started
-    assert daemon is not None
-    held = caller_factory("held")
-    with polkit_hold(service_run_dir) as hold:
-        sent = held.request(op="burst", count=1, answered=0, timeout=0, member="Confirm",
-                            signature="sa{sv}", body=["nothing", {}])
-        assert sent == {"ok": True, "answers": []}, sent
-        with sigterm_while_held(running, hold, held.process):
-            command = as_user_background(USER_ALLOWED, argv, address=system_bus)
-            _wait_for(lambda: f"refusing {member} from" in daemon.log_text()
-                      or command.poll() is not None, f"the {member} to be refused")
-    held.request(op="rest", timeout=60)  # polkit answered: the stop's last call is done
-    assert daemon.process.wait(90) == 0, daemon.log_text()[-3000:]
-    return command
-
-
 @pytest.mark.usefixtures("users")
 def test_a_read_the_stopping_netwrightd_refused_is_made_again_on_the_next(
         running, system_bus, service_run_dir, caller_factory, design: Path) -> None:
-    command = _refused_during_stop(running, system_bus, service_run_dir, caller_factory,
+    command = refused_during_stop(running, system_bus, service_run_dir, caller_factory,
                                    argv=[NETWRIGHT, "plan", str(design)], member="Plan")
     try:
         assert command.poll() is None, command.communicate()  # still waiting, not failed
@@ -80,14 +58,14 @@ def test_a_read_the_stopping_netwrightd_refused_is_made_again_on_the_next(
         assert (command.returncode, err) == (0, ""), (err, running.log()[-3000:])
         assert "waited" in out and "wa" in out, out  # the plan, from the new netwrightd
     finally:
-        _ended(command)
+        ended(command)
         running.ensure()
 
 
 @pytest.mark.usefixtures("users")
 def test_a_read_whose_netwrightd_does_not_come_back_says_what_it_waited_for(
         running, system_bus, service_run_dir, caller_factory, design: Path) -> None:
-    command = _refused_during_stop(running, system_bus, service_run_dir, caller_factory,
+    command = refused_during_stop(running, system_bus, service_run_dir, caller_factory,
                                    argv=[NETWRIGHT, "plan", str(design)], member="Plan")
     try:
         began = time.monotonic()
@@ -97,14 +75,14 @@ def test_a_read_whose_netwrightd_does_not_come_back_says_what_it_waited_for(
         assert "io.netwright.Backend1 on the system bus" in err
         assert time.monotonic() - began < STOPPING_WAIT_SECONDS + 5
     finally:
-        _ended(command)
+        ended(command)
         running.ensure()
 
 
 @pytest.mark.usefixtures("users")
 def test_a_change_the_stopping_netwrightd_refused_is_not_sent_again_by_itself(
         running, system_bus, service_run_dir, caller_factory) -> None:
-    command = _refused_during_stop(running, system_bus, service_run_dir, caller_factory,
+    command = refused_during_stop(running, system_bus, service_run_dir, caller_factory,
                                    argv=[NETWRIGHT, "destroy", "nothere"], member="Destroy")
     try:
         assert command.poll() is None, command.communicate()
@@ -119,18 +97,5 @@ def test_a_change_the_stopping_netwrightd_refused_is_not_sent_again_by_itself(
         time.sleep(0.5)
         assert "Destroy" not in new.log_text() and "destroy" not in new.log_text()
     finally:
-        _ended(command)
+        ended(command)
         running.ensure()
-
-
-def _ended(command: subprocess.Popen[str]) -> None:
-    if command.poll() is None:
-        command.kill()
-        command.communicate()
-
-
-def _wait_for(done: Callable[[], bool], what: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not done():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
