@@ -5,35 +5,20 @@ refused with the reason (the lab's router has no route to it, so every probe to 
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from svc_cli import NETWRIGHT, as_user
-from svc_lab import PrivateLab
-from svc_polkit import USER_ALLOWED
+from svc_lab import readable_copies
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "macvlan-bridge.yaml"
 
 
 @pytest.fixture
-def lab(users: dict[str, str]) -> Iterator[PrivateLab]:
-    private = PrivateLab(USER_ALLOWED)
-    yield private
-    private.close()
-
-
-@pytest.fixture
 def design() -> Iterator[Path]:
-    directory = Path(tempfile.mkdtemp(prefix="netwright-outside-"))
-    directory.chmod(0o755)
-    path = directory / EXAMPLE.name
-    shutil.copy(EXAMPLE, path)
-    path.chmod(0o644)
-    yield path
-    shutil.rmtree(directory, ignore_errors=True)
+    with readable_copies("netwright-outside-", EXAMPLE) as directory:
+        yield directory / EXAMPLE.name
 
 
 def test_only_the_labs_outside_is_probed_in_the_lab(lab, design) -> None:

@@ -4,35 +4,20 @@ is no way out there; taking `persist: true` out to try the design is."""
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from svc_cli import NETWRIGHT, as_user
-from svc_lab import PrivateLab
-from svc_polkit import USER_ALLOWED
+from svc_lab import readable_copies
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "persistent-bridge.yaml"
 
 
 @pytest.fixture
-def lab(users: dict[str, str]) -> Iterator[PrivateLab]:
-    private = PrivateLab(USER_ALLOWED)
-    yield private
-    private.close()
-
-
-@pytest.fixture
 def design() -> Iterator[Path]:
-    directory = Path(tempfile.mkdtemp(prefix="netwright-persist-"))
-    directory.chmod(0o755)
-    path = directory / EXAMPLE.name
-    shutil.copy(EXAMPLE, path)
-    path.chmod(0o644)
-    yield path
-    shutil.rmtree(directory, ignore_errors=True)
+    with readable_copies("netwright-persist-", EXAMPLE) as directory:
+        yield directory / EXAMPLE.name
 
 
 def test_persist_in_the_lab_is_refused_in_the_labs_terms(lab, design) -> None:

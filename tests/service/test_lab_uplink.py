@@ -7,16 +7,13 @@ fresh lab: as an ordinary user, through the lab backend."""
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from svc_cli import NETWRIGHT, as_user
-from svc_lab import PrivateLab
-from svc_polkit import USER_ALLOWED
+from svc_lab import PrivateLab, readable_copies
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCKER = ROOT / "examples" / "docker-bridge.yaml"
@@ -24,29 +21,18 @@ MACVLAN = ROOT / "examples" / "macvlan-bridge.yaml"
 
 
 @pytest.fixture
-def lab(users: dict[str, str]) -> Iterator[PrivateLab]:
-    private = PrivateLab(USER_ALLOWED)
-    yield private
-    private.close()
-
-
-@pytest.fixture
 def designs() -> Iterator[Path]:
     """The examples, and docker-bridge on eth0 in 10.99.0.0/24 (not the stand-in wlp2s0's
     subnet), in a directory the test user can read."""
-    directory = Path(tempfile.mkdtemp(prefix="netwright-uplink-"))
-    directory.chmod(0o755)
-    for example in (DOCKER, MACVLAN):
-        shutil.copy(example, directory / example.name)
-    text = DOCKER.read_text().replace("wlp2s0", "eth0").replace("192.168.31.", "10.99.0.")
-    (directory / "docker-eth0.yaml").write_text(text.replace("name: docker", "name: dock0"))
-    beside = text.replace("name: docker", "name: dock9").replace("c1", "d1").replace(
-        "c2", "d2").replace("docker0", "dockr9").replace("172.17.", "172.18.")
-    (directory / "docker-eth0-beside.yaml").write_text(beside)
-    for path in directory.iterdir():
-        path.chmod(0o644)
-    yield directory
-    shutil.rmtree(directory, ignore_errors=True)
+    with readable_copies("netwright-uplink-", DOCKER, MACVLAN) as directory:
+        text = DOCKER.read_text().replace("wlp2s0", "eth0").replace("192.168.31.", "10.99.0.")
+        (directory / "docker-eth0.yaml").write_text(text.replace("name: docker", "name: dock0"))
+        beside = text.replace("name: docker", "name: dock9").replace("c1", "d1").replace(
+            "c2", "d2").replace("docker0", "dockr9").replace("172.17.", "172.18.")
+        (directory / "docker-eth0-beside.yaml").write_text(beside)
+        for path in directory.iterdir():
+            path.chmod(0o644)
+        yield directory
 
 
 def _netwright(lab: PrivateLab, *argv: str) -> Any:
