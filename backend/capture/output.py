@@ -9,6 +9,7 @@ import secrets
 import stat
 import sys
 
+from netwright.backend.capture.errors import CaptureError
 from netwright.backend.count_words import counted
 
 
@@ -39,6 +40,11 @@ class CaptureOutput:
         """(device, inode) of the empty FILE there at first, which may be replaced."""
         if path == "-":
             self.fd = sys.stdout.fileno()
+            if keep_existing and os.isatty(self.fd):
+                raise CaptureError(
+                    "-w - writes pcapng, which is binary, to standard output, and that is"
+                    " your terminal: pipe it (| wireshark -k -i -, | tcpdump -r -) or write"
+                    " a file (-w FILE); add --force to write it to the terminal anyway")
             return
         if keep_existing:
             size = _held_bytes(path)

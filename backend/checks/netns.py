@@ -20,6 +20,7 @@ from netwright.backend.topology.problems import NetwrightError
 
 if TYPE_CHECKING:
     from netwright.backend.kernel.netlink import RtSocket
+    from netwright.backend.topology.model import Topology
 
 NETNS_DIR = "/run/netns"
 _T = TypeVar("_T")
@@ -40,6 +41,19 @@ class NamespaceGoneError(NamespaceError):
     def __init__(self, message: str, path: str) -> None:
         super().__init__(message)
         self.path = path
+
+
+def gone_words(topology: Topology, key: str, path: str) -> str:
+    """Namespace ``key`` of a deployment of ``topology`` is not at ``path``: said by its key,
+    with the way out (check, measure and capture alike; they said "/run/netns/lab-web")."""
+    namespace = topology.namespaces.get(key)
+    if namespace is not None and namespace.existing:
+        return (f"namespace {key} is marked existing in {topology.name} (someone else's, never"
+                f" created by Netwright), and it is not there ({path}): create it, or give the"
+                " design the name it has and apply again")
+    return (f"namespace {key} of {topology.name} is not there ({path}): it was deleted since"
+            f" the apply; apply the design again to recreate it (netwright status"
+            f" {topology.name} lists what is missing)")
 
 
 def netns_path(name: str | None) -> str:

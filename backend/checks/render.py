@@ -95,6 +95,15 @@ def _size_fails(pair: Pair) -> bool:
 MTU_PAIRS_LISTED = 8
 
 
+def _path_names(pairs: list[Pair]) -> list[str]:
+    """"a → b/eb" per pair, with the address where one label stands for several (an
+    interface's IPv4 and IPv6 addresses: "b → a/ea, b → a/ea" said nothing)."""
+    names = [f"{source_words(p.source)} → {p.target.label}" for p in pairs]
+    twice = {name for name in names if names.count(name) > 1}
+    return [f"{name} ({pair.target.address})" if name in twice else name
+            for name, pair in zip(names, pairs, strict=True)]
+
+
 def render_path_mtus(result: CheckResult) -> list[str]:
     """The effective MTU of every predicted path: one line when all agree, else per MTU
     the pairs that have it (the smaller MTUs first, where surprises are)."""
@@ -109,7 +118,7 @@ def render_path_mtus(result: CheckResult) -> list[str]:
     lines = ["Path MTU:"]
     for mtu in sorted(by_mtu):
         pairs = by_mtu[mtu]
-        names = [f"{source_words(p.source)} → {p.target.label}" for p in pairs[:MTU_PAIRS_LISTED]]
+        names = _path_names(pairs)[:MTU_PAIRS_LISTED]
         more = f" and {len(pairs) - MTU_PAIRS_LISTED} more" if len(pairs) > MTU_PAIRS_LISTED \
             else ""
         lines.append(f"  {mtu}: {', '.join(names)}{more}")
@@ -123,8 +132,11 @@ def source_words(source: str) -> str:
 
 
 def explanation_line(pair: Pair) -> str:
-    text = (f"{source_words(pair.source)} → {pair.target.label} ({pair.target.address},"
-            f" {pair.target.role}): ")
+    """"SOURCE → LABEL (ADDRESS): reason". The target's role (``--json``'s ``role``) is left
+    out: its label says it ("gateway of wlp2s0", "wlp2s0 (host NIC)", "outside"), and the
+    role's words read as a relation the source may not have ("vm1 → vm2/vm2-eth0 (10.0.0.12,
+    peer)" of two VMs on one bridge; "parent" of any namespace's host NIC target)."""
+    text = f"{source_words(pair.source)} → {pair.target.label} ({pair.target.address}): "
     mismatch = pair.mismatch_text()
     if mismatch:
         return text + "MISMATCH " + mismatch
@@ -186,8 +198,9 @@ def render_tcp_port(result: CheckResult) -> list[str]:
     found = {failure(tcp) for _pair, tcp in tried}
     if found == {None}:
         return ["", f"{head}: every pair connects."]
-    if len(found) == 1:
-        return ["", f"{head}: no pair connects ({found.pop()})."]
+    if len(found) == 1:  # most often because nothing listens there: the check starts nothing
+        return ["", f"{head}: no pair connects ({found.pop()}). The check starts no listener on"
+                " --port's port: it shows where a program of yours answers."]
     return ["", f"{head}:", *(
         f"  {source_words(pair.source)} → {pair.target.label}: "
         + ("connects" if failure(tcp) is None else f"does not connect ({failure(tcp)})")

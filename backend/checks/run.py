@@ -29,7 +29,12 @@ from netwright.backend.checks.foreign import read_foreign
 from netwright.backend.checks.host_kernel import read_host
 from netwright.backend.checks.host_lan import child_addresses
 from netwright.backend.checks.host_routes import HostRoutes
-from netwright.backend.checks.netns import call_in, netns_path
+from netwright.backend.checks.netns import (
+    NamespaceGoneError,
+    call_in,
+    gone_words,
+    netns_path,
+)
 from netwright.backend.checks.network import OUTSIDE, HostForwarding, Place
 from netwright.backend.checks.nothing import nothing_to_check
 from netwright.backend.checks.prober import EchoProber, Probe, processes_for
@@ -79,6 +84,9 @@ class CheckOptions:
     neighbour_budget: int = 512
     probe: bool = True
     outside_netns: str | None = None  # where ``outside`` lives (the lab's): probed from there
+    outside_refused: str | None = None
+    """Why ``outside`` cannot be probed where the check runs (the lab, which has one outside
+    address), said when probing, after a sentence about an outside the design holds."""
     size: int | None = None
     source: str | None = None
     observed: bool = False
@@ -227,8 +235,27 @@ async def run_check(
         with _open_files(subject, options), collector_paused():
             async with ProbeWorkers.ahead(_processes_ahead(subject, options)) as workers:
                 return await _run_check(subject, options, progress, workers)
+    except NamespaceGoneError as exc:
+        raise _gone_in_words(subject, exc) from None
     except OSError as exc:
         raise CheckError(f"the check could not finish: {exc.strerror or exc}") from None
+
+
+def _gone_in_words(subject: Any, exc: NamespaceGoneError) -> NamespaceGoneError:
+    """A deployment's namespace that is not there, named by its key with the way out: it
+    said "cannot open namespace /run/netns/lab-ghost: … (is the topology deployed?)" of a
+    deployed design, in the lab's on-disk name. The live host's (``files``) is left to
+    ``observed.check_live_host``, which observes again."""
+    topology = getattr(subject, "topology", None)
+    on_disk = getattr(subject, "namespaces", None)
+    if not isinstance(topology, Topology) or not isinstance(on_disk, dict) \
+            or getattr(subject, "files", None) is not None:
+        return exc
+    key = next((k for k, name in on_disk.items() if netns_path(name) == exc.path), None)
+    if key is None or key not in topology.namespaces:
+        return exc
+    said = gone_words(topology, key, exc.path)
+    return NamespaceGoneError(said, exc.path)
 
 
 def _open_files(subject: Any, options: CheckOptions | None) -> AbstractContextManager[None]:
@@ -262,6 +289,8 @@ def predict(explainer: Explainer, options: CheckOptions, *, outside_named: bool,
     not the lab's nor explain's stand-in, so refused if held; ``leased``: DHCP leases in."""
     if outside_named and (held := explainer.outside_held()):
         raise CheckOptionsError(held)
+    if options.probe and options.outside_refused:
+        raise CheckOptionsError(options.outside_refused)
     pairs = with_services(explainer, explainer.pairs(options.source),
                           outside_served=options.outside_netns is not None and options.probe)
     if not options.probe and options.source is None:

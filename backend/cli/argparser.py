@@ -16,6 +16,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 FALLBACK_COLUMNS = 80
 
@@ -35,12 +36,34 @@ def terminal_columns() -> int:
 
 
 class Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose help formatter is given the terminal's width."""
+    """An ArgumentParser whose help formatter is given the terminal's width, and whose
+    errors about a command or an action name the ones there are."""
 
     def _get_formatter(self) -> argparse.HelpFormatter:
         # argparse's own stubs give formatter_class only ``prog``; every HelpFormatter takes width
         formatter: Callable[..., argparse.HelpFormatter] = self.formatter_class
         return formatter(prog=self.prog, width=terminal_columns() - 2)
+
+    def error(self, message: str) -> NoReturn:
+        super().error(message + self._choices_hint(message))
+
+    def _choices_hint(self, message: str) -> str:
+        """`netwright lab` ("the following arguments are required: ACTION") gets the actions
+        there are, which its usage hides behind ACTION; `netwright aply` the command meant."""
+        for action in self._actions:
+            if not isinstance(action, argparse._SubParsersAction):
+                continue
+            names = list(action.choices)
+            if message.endswith(f"required: {action.metavar}"):
+                listed = f"{', '.join(names[:-1])} or {names[-1]}" if len(names) > 1 else names[0]
+                return f" ({listed})"
+            if "invalid choice: '" in message:
+                from difflib import get_close_matches  # an error's path only: no start-up cost
+
+                given = message.split("invalid choice: '", 1)[1].split("'", 1)[0]
+                meant = get_close_matches(given, names, n=1)
+                return f"; did you mean '{meant[0]}'?" if meant else ""
+        return ""
 
 
 def parse_command_line(parser: argparse.ArgumentParser, args: Sequence[str]) -> argparse.Namespace:

@@ -29,7 +29,9 @@ def register(subparsers: Any) -> None:
         help="make existing objects a deployed topology's own (destroy then removes them)",
         description="Hand objects someone else made, listed as existing in a deployed design,"
         " to that topology: each is marked as Netwright marks its own, after a confirmation"
-        " that names it. An object another topology owns is refused. Needs root.",
+        " that names it. An object another topology owns is refused. netwrightd asks an"
+        " administrator's password for it (polkit's io.netwright.adopt); --lab adopts in your"
+        " lab, and only --local needs root.",
     )
     parser.add_argument("subject", metavar="NAME|FILE",
                         help="the deployed topology, or its design file (updated too)")

@@ -173,6 +173,15 @@ def _lab_outside() -> str | None:
     return str(outside) if outside else None
 
 
+def _lab_outside_refused(args: argparse.Namespace) -> str | None:
+    """Why ``--target-outside`` cannot be probed in the lab (None: it can, or no lab)."""
+    if not (args.lab and args.target_outside):
+        return None
+    from netwright.backend.lab import outside_refusal
+
+    return outside_refusal(args.target_outside)
+
+
 async def _deployment(subject: str, in_lab: bool, state_dir: Path | None) -> Any:
     from netwright.backend.engine import Engine, Target, default_state_dir
     name = subject
@@ -296,7 +305,8 @@ def _run_check(args: argparse.Namespace) -> int:
         return EXIT_MISMATCH if result.mismatches else EXIT_OK
     outside = args.target_outside or (_lab_outside() if args.lab else None)
     options = CheckOptions(timeout=args.timeout, outside=outside, tcp_port=args.port,
-                           size=args.size, source=args.source)
+                           size=args.size, source=args.source,
+                           outside_refused=_lab_outside_refused(args))
 
     async def main() -> CheckResult:
         deployment = await _deployment(args.subject, args.lab, args.state_dir)

@@ -47,7 +47,8 @@ def register(subparsers: Any) -> None:
                         help="multus: the Kubernetes namespace of every object")
     parser.add_argument("--image", metavar="IMAGE",
                         help="multus: the pods' container image (default: the pause image)")
-    parser.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of stdout")
+    parser.add_argument("-o", "--output", metavar="OUT",
+                        help="write to OUT instead of stdout ('-': stdout)")
     parser.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
     parser.set_defaults(func=run)
 
@@ -57,9 +58,10 @@ class ExportOutputError(NetwrightError):
 
 
 def run(args: argparse.Namespace) -> int:
-    from netwright.backend.cli.output_file import refuse_output, write_output
+    from netwright.backend.cli.output_file import output_path, refuse_output, write_output
     from netwright.backend.cli.terminal import read_topology
 
+    args.output = output_path(args.output)
     if args.output:  # before any work: a design overwritten by its own script is lost
         from pathlib import Path
 

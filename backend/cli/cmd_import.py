@@ -52,7 +52,8 @@ def register(subparsers: Any) -> None:
                         " its descendants")
     parser.add_argument("--name", help="the topology's name (default: live-host, or from the"
                         " YAML)")
-    parser.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of stdout")
+    parser.add_argument("-o", "--output", metavar="OUT",
+                        help="write to OUT instead of stdout ('-': stdout)")
     parser.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
     parser.set_defaults(func=run)
 
@@ -114,10 +115,11 @@ async def _via_backend(args: argparse.Namespace) -> tuple[str, list[str]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from netwright.backend.cli.output_file import refuse_output, write_output
+    from netwright.backend.cli.output_file import output_path, refuse_output, write_output
     from netwright.backend.topology import parse_topology
     from netwright.backend.topology.problems import TopologyError
 
+    args.output = output_path(args.output)
     if args.output:  # before reading anything
         refuse_output(args.output, args.force)
     text, skipped = _from_multus(args) if args.source == "multus" else _from_host(args)

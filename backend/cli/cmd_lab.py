@@ -71,6 +71,13 @@ def _start(args: argparse.Namespace) -> int:
         client = await connect_lab(start=True)
         say_notices(client)
         try:
+            # a stopping lab still answers List: it is not "running" (it ends in a moment,
+            # with all it holds), so wait for its end and start a new one
+            stopping, began = running_lab_pid(), time.monotonic()
+            if await client.leave_stopping_lab():
+                print(f"the lab{f' (pid {stopping})' if stopping else ''} was stopping:"
+                      f" waited {time.monotonic() - began:.0f} s for it to end, and started"
+                      " a new one")
             return await client.deployments()
         finally:
             client.close()

@@ -28,9 +28,13 @@ import importlib
 import os
 import sys
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from netwright.backend.cli.argparser import Parser, parse_command_line
 from netwright.backend.cli.commands import COMMANDS
+
+if TYPE_CHECKING:
+    from netwright.backend.topology.problems import TopologyError
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -112,11 +116,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
-    from netwright.backend.topology.problems import NetwrightError
+    from netwright.backend.topology.problems import NetwrightError, TopologyError
 
     _in_order()
     try:
         return int(args.func(args))
+    except TopologyError as exc:
+        for line in _problem_lines(exc):
+            print(f"netwright: {line}", file=sys.stderr)
+        return EXIT_PROBLEMS
     except NetwrightError as exc:
         print(f"netwright: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
@@ -135,6 +143,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f": {exc.filename}" if exc.filename else ""
         print(f"netwright: {exc.strerror or exc}{where}", file=sys.stderr)
         return EXIT_PROBLEMS
+
+
+PROBLEMS_SHOWN = 10
+"""A file's errors a command other than validate lists before counting the rest."""
+
+
+def _problem_lines(exc: TopologyError) -> list[str]:
+    """Each error of a file a command refused, one a line as validate prints them: only the
+    first, "(and 1 more)", left the others to a second run of validate."""
+    errors = [p for p in exc.problems if p.severity == "error"]
+    if not errors:
+        return [str(exc)]
+    lines = [p.render() for p in errors[:PROBLEMS_SHOWN]]
+    if len(errors) > PROBLEMS_SHOWN:
+        lines.append(f"… and {len(errors) - PROBLEMS_SHOWN} more errors: netwright validate"
+                     " lists them all")
+    return lines
 
 
 def _stdout_to_null() -> None:

@@ -13,6 +13,12 @@ class OutputFileError(NetwrightError):
     """OUT cannot be written: a directory, a file that exists, a folder we may not write."""
 
 
+def output_path(value: str | None) -> str | None:
+    """``-o``'s file, or None for standard output: ``-o -`` is standard output, as ``-``
+    is standard input for every command that reads a FILE (it made a file named '-')."""
+    return None if value == "-" else value
+
+
 def refuse_output(path: str, force: bool) -> None:
     """Before the work: OUT must name a file, and one that exists only with --force."""
     target = Path(path)

@@ -6,6 +6,11 @@ that want the job id (to offer Cancel). Every D-Bus error becomes the Python exc
 engine (or the topology contract) would have raised. A lab older than Netwright's files that
 holds nothing is replaced by a new one, and the call made again there, once; so is a lab that
 has gone, or that refused the call because it is stopping (``netwright lab stop`` racing it).
+A call the stopping system netwrightd refused (systemd restarting it) follows the command
+line's rule (name_watch.after_stopping_refusal): a read waits for the next netwrightd and is
+made again there, once; a change is not, and says so. The signals need nothing redone: the
+match rules name the bus name, which the bus follows to its next owner, and
+``_on_owner_changed`` believes the new owner's signals from then on.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from netwright.backend.client.jobs import (
     ProgressCallback,
     interrupted_failure,
 )
+from netwright.backend.client.name_watch import after_stopping_refusal
 from netwright.backend.client.replies import error_from_reply, status_answer
 from netwright.backend.client.requests import (
     CALL_TIMEOUT_SECONDS,
@@ -31,6 +37,7 @@ from netwright.backend.client.requests import (
     OWNER_MATCH,
     SIGNAL_MATCH,
     SOURCE_FILE_API,
+    STOPPING_API,
     TARGET_API,
     api_version,
     apply_options,
@@ -96,6 +103,10 @@ class BackendClient:
         """Called with (topology, state) on the backend's StateChanged: a deployment was
         applied, destroyed, confirmed or restored, by anyone (the designer then asks again
         whose it is)."""
+        self.restart_listeners: list[Callable[[], None]] = []
+        """Called when the backend's name gets an owner after it had none (netwrightd
+        restarted): its recovery may have changed what is deployed, and a call made while
+        nobody owned the name failed (the designer then asks its status again)."""
         self.notices: list[Callable[[str], None]] = []
         """Called with a line to show the user: a new lab was started in place of one older
         than Netwright's files (RENEWED_LAB)."""
@@ -151,8 +162,30 @@ class BackendClient:
                 await self._move(left, self._renew, RESTARTED_LAB)
         return True
 
-    async def _move(self, old: MessageBus, renew: Renew, notice: str = RENEWED_LAB) -> None:
-        """Leave the bus ``old`` for the one ``renew`` connects, signals and all."""
+    async def leave_stopping_lab(self) -> bool:
+        """If this client's lab has begun to stop (or let go of its name on its way out
+        since the client connected), wait for it to end and move to a new lab; True if it
+        moved. Nothing is said (``notices``): the caller, ``netwright lab start``, says what
+        it found. A stopping lab still answers reads, so without this the next List came
+        from the lab that was about to end."""
+        if self._renew is None:
+            return False
+        bus = self._bus
+        try:
+            stopping = await self.stopping()
+        except BackendUnavailableError:
+            stopping = True  # it released its name since the connect: on its way out
+        if not stopping:
+            return False
+        async with self._renewing:
+            if self._bus is bus:
+                await self._move(bus, self._renew, None)
+        return True
+
+    async def _move(self, old: MessageBus, renew: Renew, notice: str | None = RENEWED_LAB
+                    ) -> None:
+        """Leave the bus ``old`` for the one ``renew`` connects, signals and all; tell the
+        ``notices`` so (unless ``notice`` is None)."""
         if self._watch is not None:
             self._watch.cancel()  # the old lab's leaving fails no job of the new one
         old.remove_message_handler(self._on_message)
@@ -161,6 +194,8 @@ class BackendClient:
         self._bus.add_message_handler(self._on_message)
         self._backend, self._api = None, None
         await self._subscribe()
+        if notice is None:
+            return
         for tell in list(self.notices):
             tell(notice)
 
@@ -190,6 +225,14 @@ class BackendClient:
         if not await self._api_at_least(TARGET_API):
             return older_target(self.lab)
         return str(await self._property("Target"))
+
+    async def stopping(self) -> bool:
+        """Whether the backend has begun to stop (the Stopping property, API 1.20): it then
+        answers only reads and Cancel, and exits once its jobs have ended. An older backend
+        cannot tell: False."""
+        if not await self._api_at_least(STOPPING_API):
+            return False
+        return bool(await self._property("Stopping"))
 
     async def inspect(self) -> dict[str, Any]:
         result: dict[str, Any] = parse_json(await self._call("Inspect", "", []))
@@ -486,8 +529,22 @@ class BackendClient:
         return reply.body[0] if reply.body else None
 
     async def _method(self, member: str, signature: str, body: list[Any]) -> Message:
-        return await self._raw(names.BUS_NAME, names.OBJECT_PATH, names.INTERFACE, member,
-                               signature, body)
+        """The backend's reply to ``member``; the engine's exception for an error. A call
+        the stopping system netwrightd refused is made again on the next one if it reads,
+        else refused with the command line's sentence (a lab's client moves to a new lab
+        instead: ``_call``)."""
+        def message() -> Message:  # a new serial each time it is sent
+            return Message(destination=names.BUS_NAME, path=names.OBJECT_PATH,
+                           interface=names.INTERFACE, member=member, signature=signature,
+                           body=body)
+
+        reply = await self._send_call(message())
+        if not self.lab and reply.error_name == names.ERROR_STOPPING:
+            await after_stopping_refusal(member, str(reply.sender))
+            reply = await self._send_call(message())
+        if reply.message_type is MessageType.ERROR:
+            raise error_from_reply(reply)
+        return reply
 
     async def _property(self, name: str) -> Any:
         reply = await self._raw(names.BUS_NAME, names.OBJECT_PATH,
@@ -572,6 +629,9 @@ class BackendClient:
             self._backend = str(new) or None
         if name == names.BUS_NAME and old and not new:
             self._tracker.fail_all(BackendStoppedError("the backend (netwrightd) stopped"))
+        if name == names.BUS_NAME and new and not old:
+            for listener in list(self.restart_listeners):
+                listener()
 
 
 def _measure_options(seconds: float, udp: bool, bitrate: str | None,

@@ -17,6 +17,13 @@ milliseconds of imports instead of the ~40 that asyncio and dbus-fast's bus take
 dbus-fast's internal modules: if one is missing (another dbus-fast), the command takes the
 asyncio path.
 
+A netwrightd that is stopping (systemd restarting it) refuses a call with Stopping, having
+done nothing for it. A read (``_call``) then waits up to STOPPING_WAIT_SECONDS for the bus
+name to pass to a new netwrightd and is made again there, once, saying nothing; if none
+comes, the command says which service it waited for and how long. A change (Apply, Destroy,
+Revert, Confirm) is not made again by itself (restart.CHANGES says why). The asyncio client
+follows the same rule, from the same code (name_watch.after_stopping_refusal).
+
 When no system backend answers (no bus, no owner and not activatable), a call raises
 BackendUnavailableError before any work was asked for, and the command falls back to the
 asyncio client, which finds or starts the lab. The bus starts an activatable netwrightd
@@ -59,7 +66,10 @@ from netwright.backend.client.results import (
 )
 from netwright.backend.lazy_init import load_dbus_fast
 from netwright.backend.service import names
-from netwright.backend.service.errors import BackendUnavailableError, exception_from_error
+from netwright.backend.service.errors import (
+    BackendUnavailableError,
+    exception_from_error,
+)
 
 if TYPE_CHECKING:
     from dbus_fast.message import Message
@@ -193,7 +203,9 @@ class SystemBackend:
     async def confirm(self, name: str) -> None:
         done_before, self.asked_for_work = self.asked_for_work, True
         serial = self._send(*_BACKEND, "Confirm", "sa{sv}", [name, {}])
-        self._answer(self._delivered(self._reply_to(serial), done_before))
+        reply = self._delivered(self._reply_to(serial), done_before)
+        self._after_stopping(reply, "Confirm")  # a change: raises if refused so
+        self._answer(reply)
 
     # -- plumbing -----------------------------------------------------------------------
 
@@ -243,6 +255,7 @@ class SystemBackend:
                 _refused_match(message)
                 continue
             if message.reply_serial == serial:
+                self._after_stopping(message, member)  # a change: raises if refused so
                 job = str(self._answer(self._delivered(message, done_before)))
                 backend = str(message.sender)
                 pending, early = early, []
@@ -290,9 +303,30 @@ class SystemBackend:
 
     def _call(self, destination: str, path: str, interface: str, member: str,  # noqa: PLR0917
               signature: str, body: list[Any], flags: int = 0) -> Any:
+        """A read (every caller of this method only reads): refused by a stopping
+        netwrightd, it is made again, once, on the one that takes over its name."""
         self._sock.settimeout(CALL_TIMEOUT_SECONDS)
         serial = self._send(destination, path, interface, member, signature, body, flags)
-        return self._answer(self._reply_to(serial))
+        reply = self._reply_to(serial)
+        if self._after_stopping(reply, member):
+            self._sock.settimeout(CALL_TIMEOUT_SECONDS)
+            serial = self._send(destination, path, interface, member, signature, body, flags)
+            reply = self._reply_to(serial)
+        return self._answer(reply)
+
+    def _after_stopping(self, reply: Message, member: str) -> bool:
+        """True if a stopping netwrightd refused the call of ``member`` (``reply``) and it
+        may now be made again, once, on the next one; False if it was not refused. A
+        change, or a read whose next netwrightd does not come, raises BackendStoppingError
+        (name_watch.after_stopping_refusal, asyncio only on this rare path)."""
+        if not _stopping(reply):
+            return False
+        import asyncio
+
+        from netwright.backend.client.name_watch import after_stopping_refusal
+
+        asyncio.run(after_stopping_refusal(member, str(reply.sender)))
+        return True
 
     def _delivered(self, reply: Message, done_before: bool) -> Message:
         """The reply to a call that asks for work; if the bus says nobody received the call
@@ -346,6 +380,11 @@ def _refused_match(reply: Message) -> None:
         refused = error_from_reply(reply)
         raise BackendUnavailableError(f"the bus would not pass on the job's signals ({refused});"
                                       " the job may still run: see 'netwright status'")
+
+
+def _stopping(reply: Message) -> bool:
+    """The backend refused the call because it has begun to stop (nothing was done)."""
+    return reply.error_name == names.ERROR_STOPPING
 
 
 def _owner_lost(message: Message) -> bool:

@@ -31,6 +31,9 @@ MEASURE_JOB_API = (1, 8)
 #: The first API version with the Target property (the host a backend manages).
 TARGET_API = (1, 18)
 
+#: The first API version with the Stopping property (the backend has begun to stop).
+STOPPING_API = (1, 20)
+
 
 def older_target(lab: bool) -> str:
     """The target of a backend older than TARGET_API: a lab manages the lab host, a system

@@ -24,6 +24,21 @@ RESTART_WAIT_SECONDS = 8.0
 RESTART_POLL_SECONDS = 0.25
 
 
+#: How long a call that a stopping netwrightd refused waits for the next one to own the
+#: bus name (systemd restarting it: the stop, then the start, which builds nothing long).
+STOPPING_WAIT_SECONDS = 10.0
+#: The service as a sentence names it, and where an administrator looks for it.
+SYSTEM_SERVICE = f"netwrightd ({names.BUS_NAME} on the system bus)"
+#: The calls that change something: one that a stopping netwrightd refused is not made again
+#: by itself, unlike a read. Stopping promises that nothing of it was done, so sending it
+#: again would be safe for the state; but the user accepted a plan (or a preview) that the
+#: old netwrightd computed, and the new one starts by recovering what the old one left (an
+#: interrupted job rolled back or finished, a trial ended at its deadline), so the same
+#: Apply or Destroy may now make a different change, or a Confirm keep a different trial,
+#: than the one the user saw, and polkit may ask for a password again. Both clients apply
+#: this rule through ``name_watch.after_stopping_refusal``.
+CHANGES = frozenset({"Apply", "Destroy", "Revert", "Confirm", "Adopt"})
+
 #: Jobs that only read or probe: a backend stopped during one has nothing to recover.
 READ_ONLY_OPERATIONS = frozenset({"check", "capture", "measure"})
 
@@ -83,3 +98,27 @@ def _state(topology: str, status: dict[str, Any]) -> str:
                 f" {len(objects)} objects present")
     return (f"{topology} is deployed with {len(wrong)} of {len(objects)} objects missing or"
             f" drifted (netwright status {topology} lists them; apply again to repair)")
+
+
+def not_back_sentence(waited: float) -> str:
+    """A read refused by a stopping netwrightd, whose next one did not come in time."""
+    return (f"{SYSTEM_SERVICE} was stopping and no new one took over within {waited:.0f} s;"
+            " nothing was changed: try again once it runs (systemctl status netwrightd)")
+
+
+def not_resent_sentence(what: str, owner: str | None, waited: float) -> str:
+    """A change (``what``: "Apply", "Destroy" …) refused by a stopping netwrightd: nothing was
+    done, and it is not made again by itself (CHANGES says why). ``owner``:
+    the new netwrightd's unique name, "" if the bus starts one for the next call, None if
+    neither came within ``waited`` seconds."""
+    if owner is None:
+        then = (f"no new one took over within {waited:.0f} s: run the command again once it"
+                " runs (systemctl status netwrightd)")
+    elif owner:
+        then = "a new one runs now: run the command again to make it there"
+    else:
+        then = "the bus starts a new one for the next command: run it again to make it there"
+    return (f"{SYSTEM_SERVICE} was stopping and refused the {what.lower()} before doing"
+            " anything (nothing was changed); it was not sent again by itself, since the new"
+            f" netwrightd first recovers what the old one left and may find other than what you"
+            f" saw; {then}")

@@ -97,7 +97,14 @@ _INSTEAD = {"ipvlan": "or make the children macvlan (mode bridge) instead: the s
 
 
 def require(kinds: list[str]) -> None:
-    """Raise KernelUnsupported for the first kind the kernel lacks."""
-    for kind, ok in sorted(supported(sorted(set(kinds))).items()):
-        if not ok:
-            raise KernelUnsupported(kind, KIND_MODULES.get(kind, kind), _INSTEAD.get(kind, ""))
+    """Raise KernelUnsupported for the first kind the kernel lacks, its sentence naming the
+    others the design uses and the kernel lacks too: one refusal per missing module, each
+    after the last was fixed, had the user load them one by one."""
+    missing = [kind for kind, ok in sorted(supported(sorted(set(kinds))).items()) if not ok]
+    if not missing:
+        return
+    first, *others = missing
+    named = ", ".join(f"{kind} (module {KIND_MODULES.get(kind, kind)})" for kind in others)
+    also = f"it lacks the design's {named} too" if others else ""
+    raise KernelUnsupported(first, KIND_MODULES.get(first, first),
+                            "; ".join(d for d in (_INSTEAD.get(first, ""), also) if d))

@@ -96,8 +96,9 @@ def require_root() -> None:
     if os.geteuid() != 0:
         raise NotRootError(
             "the engine needs root (it reads and changes the kernel's network and the"
-            " deployments' records): run this command as root (sudo), use the Netwright"
-            " service instead of --local, or try it in the lab with --lab")
+            " deployments' records), which --local runs in this command: drop --local so"
+            " that netwrightd (or your lab, with --lab) runs it, or run this command as root"
+            " (sudo)")
 
 
 class _DesiredStates:
@@ -424,7 +425,7 @@ class Engine:
         """NetworkManager's part of a plan (its refusals raise before anything changes)."""
         part = await NetworkManagerPart.open(self.target.host_netns)
         try:
-            return await part.plan(topology)
+            return await part.plan(topology, lab=self.target.kind == "lab")
         finally:
             part.close()
 

@@ -177,17 +177,30 @@ def _children_by_where(b: _Builder) -> dict[Where, tuple[str, ...]]:
 
 
 def _check_host_nics(b: _Builder) -> None:
+    """A host NIC the design builds on that the host lacks refuses a strict plan, naming
+    every child on it and both places the file names the NIC (host.nics and each child's
+    'parent': changing the parents alone leaves them on a NIC the file still lists)."""
+    if not b.strict:
+        return
     host = b.observed.get(b.desired.host_where)
+    missing: dict[str, list[LinkSpec]] = {}
     for spec in b.desired.links.values():
         if spec.parent is None or spec.parent_where != b.desired.host_where:
             continue
         if spec.parent in b.desired.host_nics and (host is None or spec.parent not in host.links):
-            where = target_words("lab" if b.desired.host_where else "host")
-            if b.strict:
-                raise HostMismatch(
-                    f"{spec.kind} {spec.key} is built on host NIC {spec.parent}, which"
-                    f" {where} does not have: change 'parent' to a NIC listed by"
-                    " 'ip link', or apply with --lab")
+            missing.setdefault(spec.parent, []).append(spec)
+    if not missing:
+        return
+    nic, children = next(iter(missing.items()))
+    where = target_words("lab" if b.desired.host_where else "host")
+    kinds = "/".join(sorted({spec.kind for spec in children}))
+    keys = sorted(spec.key for spec in children)
+    named = keys[0] if len(keys) == 1 else f"{', '.join(keys[:-1])} and {keys[-1]}"
+    built = "is" if len(keys) == 1 else "are"
+    raise HostMismatch(
+        f"{kinds} {named} {built} built on host NIC {nic}, which {where} does not"
+        f" have: put a NIC it has ('ip link') in place of {nic}, under host.nics and in"
+        f" each 'parent: {nic}', or try the design in the lab (--lab)")
 
 
 def _level(spec: LinkSpec, specs: dict[str, LinkSpec], depth: int = 0) -> int:

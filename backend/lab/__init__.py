@@ -30,6 +30,7 @@ from netwright.backend.lab.build import (
     destroy_lab,
     dhcp_server_leases,
     lab_topology,
+    outside_refusal,
 )
 
 OUTSIDE_ADDRESS = LAB_OUTSIDE_ADDRESS  # the name the connectivity checks look up
@@ -46,4 +47,5 @@ __all__ = [
     "destroy_lab",
     "dhcp_server_leases",
     "lab_topology",
+    "outside_refusal",
 ]

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from netwright.backend.clipped import clipped
 from netwright.backend.dhcp import DhcpClients, DhcpError
 from netwright.backend.dhcp.lab_server import (
     LabDhcpServer,
@@ -19,7 +20,7 @@ from netwright.backend.dhcp.lab_server import (
 from netwright.backend.engine import Engine, NotDeployed, Target, default_state_dir
 from netwright.backend.kernel.open_files import refused_as
 from netwright.backend.lab.lans import Lan, gateway_cidr, lans, overlap, router_end, served_lan
-from netwright.backend.lab.shared_lan import shared_lan_notes
+from netwright.backend.lab.shared_lan import shared_lan_notes, uplink_elsewhere_notes
 from netwright.backend.topology.model import HostNic, Topology
 
 LAB_OUTSIDE_ADDRESS = "203.0.113.114"
@@ -54,6 +55,20 @@ def _names(target: Target) -> tuple[str, str, str]:
         raise ValueError("the lab needs a target whose host is a namespace (Target.lab())")
     base = host.removesuffix("-host")
     return host, f"{base}-router", f"{base}-outside"
+
+
+def outside_refusal(outside: str) -> str | None:
+    """Why a check in the lab cannot probe ``outside`` (None: it can). Beyond the lab's
+    gateway there is one address, LAB_OUTSIDE_ADDRESS: the router has no route to any other,
+    so every probe to 8.8.8.8 comes back "Network is unreachable" whatever the design, a
+    mismatch of every pair the design predicts reachable."""
+    if outside == LAB_OUTSIDE_ADDRESS:
+        return None
+    shown = clipped(outside, 64)
+    return (f"in the lab only {LAB_OUTSIDE_ADDRESS} (the lab's outside) answers beyond the"
+            f" gateway, and {shown} is nowhere in it: every probe to it would fail whatever"
+            " the design. Leave --target-outside out (the lab's outside is probed by default);"
+            f" explain --deployed --target-outside {shown} predicts it without probing")
 
 
 def outside_netns(target: Target) -> str:
@@ -184,12 +199,14 @@ async def build_lab(topology: Topology | None, target: Target | None = None, *,
     target = target or Target.lab()
     nics = await lab_nics(target, state_dir=state_dir)
     dropped: list[str] = []
+    uplink = await lab_uplink(target, state_dir=state_dir)
     if topology is not None:
         nics.update(topology.host.nics)
         dropped = await _shadowed_defaults(nics, topology, target, state_dir)
         for name in dropped:
             del nics[name]
-    return await _build(nics, target, state_dir, again=bool(dropped))
+        uplink = await _uplink_for(topology, uplink, target, state_dir)
+    return await _build(nics, target, state_dir, again=bool(dropped), uplink=uplink)
 
 
 @dataclass(frozen=True)
@@ -225,8 +242,10 @@ async def build_lab_for(topology: Topology, target: Target | None = None, *,
     target = target or Target.lab()
     before = await lab_nics(target, state_dir=state_dir)
     built = await build_lab(topology, target, state_dir=state_dir)
-    notes = shared_lan_notes(topology, built.nics, await lab_uplink(target, state_dir=state_dir),
-                             await _nic_owners(target, state_dir, besides=topology.name))
+    uplink = await lab_uplink(target, state_dir=state_dir)
+    owners = await _nic_owners(target, state_dir, besides=topology.name)
+    notes = [*shared_lan_notes(topology, built.nics, uplink, owners),
+             *uplink_elsewhere_notes(topology, built.nics, uplink, owners)]
     return LabPrepared(notes, lambda: take_back(topology, before, target, state_dir=state_dir))
 
 
@@ -248,13 +267,14 @@ async def take_back(topology: Topology, before: dict[str, HostNic],
 
 
 async def _build(nics: dict[str, HostNic], target: Target, state_dir: Path | None, *,
-                 again: bool) -> Lab:
+                 again: bool, uplink: str | None = None) -> Lab:
     """Apply the lab with ``nics`` (``LAB_DEFAULT_NICS`` if none); ``again``: a NIC left,
-    and the host's default route may have gone with it while the plan saw it there."""
+    and the host's default route may have gone with it while the plan saw it there.
+    ``uplink``: the NIC the default route should leave by (None: the one it leaves by)."""
     if not nics:
         nics = {name: HostNic.model_validate(nic) for name, nic in LAB_DEFAULT_NICS.items()}
     engine = _infra_engine(state_dir)
-    wanted = lab_topology(nics, target, await lab_uplink(target, state_dir=state_dir))
+    wanted = lab_topology(nics, target, uplink or await lab_uplink(target, state_dir=state_dir))
     with refused_as(f"the lab's own network ({len(wanted.namespaces)} namespaces: its host,"
                     " its router, the outside)"):
         await engine.apply(wanted)
@@ -285,17 +305,36 @@ async def _nics_in_use(target: Target, state_dir: Path | None, *,
 
 async def _shadowed_defaults(nics: dict[str, HostNic], topology: Topology, target: Target,
                              state_dir: Path | None) -> list[str]:
-    """Default NICs that must leave the lab for ``topology``: it brings another NIC on the
-    same subnet, and no deployment builds on the default one: the design meant its own NIC as
-    the host's uplink, not a second one beside the stand-in wlp2s0."""
-    brought = [nic for name, nic in topology.host.nics.items() if name not in LAB_DEFAULT_NICS]
-    shadowed = [name for name, default in LAB_DEFAULT_NICS.items()
-                if name in nics and name not in topology.host.nics
-                and _same_subnet(HostNic.model_validate(default), brought)]
+    """Lab NICs that must leave the lab for ``topology``: it brings another NIC on the same
+    subnet, and no deployment builds on the one there (the stand-in wlp2s0, or the eth1 of a
+    design destroyed since): the design meant its own NIC as the host's way onto that LAN, not
+    a second one beside it, which took the host's traffic to the LAN's gateway from under the
+    design's masquerade."""
+    brought = list(topology.host.nics.values())
+    shadowed = [name for name, nic in nics.items()
+                if name not in topology.host.nics and _same_subnet(nic, brought)]
     if not shadowed:
         return []
     used = await _nics_in_use(target, state_dir)
     return [name for name in shadowed if name not in used]
+
+
+async def _uplink_for(topology: Topology, uplink: str | None, target: Target,
+                      state_dir: Path | None) -> str | None:
+    """The NIC the lab host's default route leaves by once ``topology``'s NICs are in: its
+    own first NIC with an IPv4 gateway, unless the route leaves by one of its NICs already or
+    another deployment builds on the NIC it leaves by. A lab's route stayed on the stand-in
+    wlp2s0, or on the eth1 of a design destroyed since, and a design on eth0 then saw its
+    masquerade out eth0 take none of the traffic beyond the gateway (its check's mismatches)."""
+    if uplink in topology.host.nics:
+        return uplink
+    if uplink is not None and uplink in await _nics_in_use(target, state_dir,
+                                                           besides=topology.name):
+        return uplink
+    own = [name for name, nic in topology.host.nics.items()
+           if (cidr := gateway_cidr(nic)) is not None
+           and ipaddress.ip_interface(cidr).version == 4]
+    return own[0] if own else uplink
 
 
 def _same_subnet(nic: HostNic, others: list[HostNic]) -> bool:

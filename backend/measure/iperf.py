@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from netwright.backend.checks.netns import netns_path
+from netwright.backend.checks.netns import gone_words, netns_path
 from netwright.backend.measure.errors import MeasureError, MeasureOptionsError
 from netwright.backend.measure.result import MeasureResult
 from netwright.backend.outcomes.errors import Cancelled
@@ -218,11 +218,17 @@ def measure(subject: Any, source: str, target: str, options: MeasureOptions,
     for key in (source, target):
         if key not in disk:
             known = ", ".join(sorted(disk)) or "none"
-            raise MeasureOptionsError(f"'{key}' is not a namespace of {topology.name} (namespaces:"
-                               f" {known})")
+            link = topology.interfaces.get(key)
+            held = (f": it is an interface of {link.namespace}, so name {link.namespace}"
+                    if link is not None and link.namespace in disk else "")
+            raise MeasureOptionsError(f"'{key}' is not a namespace of {topology.name}{held}"
+                                      f" (namespaces: {known})")
     if source == target:
         raise MeasureOptionsError(f"A and B are both {source}: iperf3 measures between two"
                                   " different namespaces (A sends, B receives)")
+    for key in (source, target):  # nsenter said "cannot open /run/netns/lab-web" of one
+        if not os.path.exists(netns_path(disk[key])):
+            raise MeasureError(gone_words(topology, key, netns_path(disk[key])))
     address = target_address(topology, source, target)
     iperf3 = _iperf3()
     command = ["nsenter", f"--net={netns_path(disk[source])}", iperf3, "-c", address,

@@ -84,9 +84,10 @@ class NetworkManagerPart:
             self.nm.close()
             self.nm = None
 
-    async def plan(self, topology: Topology) -> PersistPlan:
-        """NetworkManager's steps for ``topology`` (PersistUnsupported when it cannot)."""
-        return await plan_persist(self.nm, topology, netns=self.netns)
+    async def plan(self, topology: Topology, *, lab: bool = False) -> PersistPlan:
+        """NetworkManager's steps for ``topology`` (PersistUnsupported when it cannot);
+        ``lab``: the target is the lab, whose refusal says so."""
+        return await plan_persist(self.nm, topology, netns=self.netns, lab=lab)
 
     async def forget(self, name: str, deployed: Topology | None = None) -> PersistPlan:
         """The steps that delete every profile topology ``name`` owns.

@@ -101,15 +101,23 @@ class PersistPlan:
         return "\n".join(lines)
 
 
-def refusals(topology: Topology, version: NmVersion | None) -> list[str]:
+def refusals(topology: Topology, version: NmVersion | None, *, lab: bool = False) -> list[str]:
     """Why the persistent objects of ``topology`` cannot be kept here (empty: they can).
 
-    ``version`` None means no NetworkManager answers on the system bus.
+    ``version`` None means no NetworkManager answers on the system bus. ``lab``: here is the
+    lab, which never has NetworkManager: "start NetworkManager" cannot be done there.
     """
     keys = persistent_keys(topology)
     out: list[str] = []
     for key in keys:
         link = topology.interfaces[key]
+        if version is None and lab:
+            out.append(f"{link.kind} {key} is marked persist, which needs NetworkManager to keep"
+                       " it across reboots, and the lab has none (nothing in it outlives the"
+                       " lab): remove 'persist: true' to try the design in the lab (Netwright"
+                       " then creates it until the lab stops); only a host that runs"
+                       " NetworkManager keeps it")
+            continue
         if version is None:
             out.append(f"{link.kind} {key} is marked persist, which needs NetworkManager to keep"
                        " it across reboots, and NetworkManager is not running here: remove"
@@ -219,7 +227,7 @@ async def _takeover(steps: list[NmStep], netns: str | None) -> str | None:
 
 
 async def plan_persist(nm: NmClient | None, topology: Topology, *,
-                       netns: str | None = None) -> PersistPlan:
+                       netns: str | None = None, lab: bool = False) -> PersistPlan:
     """The profile changes that make NetworkManager keep ``topology``'s persistent objects.
 
     ``nm`` None (no NetworkManager) is fine when nothing is persistent; otherwise
@@ -239,7 +247,7 @@ async def plan_persist(nm: NmClient | None, topology: Topology, *,
         except NmUnavailable:
             version = None
     if nm is None or version is None:
-        problems = refusals(topology, None)
+        problems = refusals(topology, None, lab=lab)
         if problems:
             raise PersistUnsupported(problems[0])
         return PersistPlan(topology.name, [], notes)

@@ -31,6 +31,10 @@ CHECK_LIMIT_SECONDS = 60.0
 
 def check_options(worker: EngineWorker, values: dict[str, Any]) -> CheckOptions:
     """The options a caller gave, checked (InvalidArguments when out of range)."""
+    if "outside" in values and worker.target.host_netns is not None:
+        from netwright.backend.lab import outside_refusal
+
+        values = {**values, "outside_refused": outside_refusal(str(values["outside"]))}
     if "outside" not in values and worker.target.host_netns is not None:
         from netwright.backend.lab import LAB_OUTSIDE_ADDRESS
         from netwright.backend.lab.build import outside_netns

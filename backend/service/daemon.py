@@ -3,7 +3,8 @@
 System mode (root, started by D-Bus activation through systemd): polkit authorises every
 call. ``--lab``: an ordinary user's private backend in its own user + network + mount
 namespace, on a private bus, without polkit (see lab.py). Logs go to stderr at INFO, one line
-per job step; SIGTERM cancels running jobs (the engine rolls them back) before exiting.
+per job step; SIGTERM cancels running jobs (the engine rolls them back), then releases the
+bus name and answers every call that reached it (closing.py) before exiting.
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ from netwright.backend.service import names
 from netwright.backend.service.authority import Authority, LabAuthority, PolkitAuthority
 from netwright.backend.service.callers import Callers
 from netwright.backend.service.checking import run_check_for_bus
+from netwright.backend.service.closing import StopBudget, answer_last_calls
 from netwright.backend.service.codefiles import remember_started_code
-from netwright.backend.service.dispatch import Dispatcher
+from netwright.backend.service.dispatch import DRAIN_SECONDS, Dispatcher
 from netwright.backend.service.incidents import incident
 from netwright.backend.service.interface import Backend1, Prepare
 from netwright.backend.service.outdated import OutdatedGuard
@@ -191,6 +193,7 @@ async def serve(args: argparse.Namespace) -> int:
     stopping = asyncio.ensure_future(stop.wait())
     await asyncio.wait([disconnected, stopping], return_when=asyncio.FIRST_COMPLETED)
     interface.stopping.begin()  # from here every call that would do something is refused
+    budget = StopBudget()  # the rollback, then the last calls and replies, fit in it
     if stop.is_set():
         log.info("stopping on %s: cancelling %s", received[0],
                  counted(len(interface.jobs.running()), "running job"))
@@ -199,9 +202,11 @@ async def serve(args: argparse.Namespace) -> int:
                     counted(len(interface.jobs.running()), "running job"))
     interface.trials.stop()  # the next netwrightd (or NetworkManager's timer) takes over
     await interface.jobs.shutdown(SHUTDOWN_TIMEOUT_SECONDS)
+    # what was past its refusal ends before the helpers (a renew)
+    await dispatcher.drain(budget.left(DRAIN_SECONDS))
     if target.host_netns is not None:  # the lab's DHCP helpers must not outlive its backend
         _stop_lab_helpers(state_dir, target)
-    await dispatcher.drain()
+    await answer_last_calls(bus, dispatcher, budget)  # no caller gets NoReply from our exit
     await interface.reader.close()
     stopping.cancel()
     if idle is not None:

@@ -18,15 +18,18 @@ from netwright.backend.service import names
 from netwright.backend.service.authority import Authority
 from netwright.backend.service.calls import decode_name, decode_options, exported
 from netwright.backend.service.errors import NoDhcpServer
+from netwright.backend.service.stopping import Stopping
 from netwright.backend.service.worker import EngineWorker
 
 
 class DhcpCalls:
-    """DhcpLeases, DhcpRenew, DhcpServerLeases; uses the ``worker`` and ``authority`` that
-    Backend1 holds."""
+    """DhcpLeases, DhcpRenew, DhcpServerLeases; uses the ``worker``, ``authority`` and
+    ``stopping`` that Backend1 holds (a renew whose polkit answer came after the stop began
+    is refused: it would start DHCP work the stop no longer waits for)."""
 
     worker: EngineWorker
     authority: Authority
+    stopping: Stopping
 
     @dbus_method(name="DhcpLeases")
     @exported(names.ACTION_INSPECT)
@@ -40,6 +43,9 @@ class DhcpCalls:
     async def dhcp_renew(self, name: DBusStr, options: DBusDict) -> DBusUInt32:
         decode_options(options, {})
         topology = decode_name(name)
+        # polkit answered after the stop began: the clients are not asked (their DHCP
+        # exchanges would run on while the stop ends the lab's helpers, or the daemon)
+        self.stopping.refuse(f"renewing the DHCP clients of {topology}")
         return await self.worker.with_engine(lambda e: e.renew_dhcp(topology))
 
     @dbus_method(name="DhcpServerLeases")

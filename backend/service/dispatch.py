@@ -10,7 +10,8 @@ Busy at once, before polkit is asked or anything is read, so no user can tie up 
 daemon's threads or polkit with thousands of calls in flight.
 Once the daemon has begun to stop, a call it no longer serves is answered Stopping before
 anything else, the caller's user not even looked up (stopping.py); once its files were
-replaced (an upgrade), its OutdatedGuard answers calls instead.
+replaced (an upgrade), its OutdatedGuard answers calls instead. Every call that reached the
+daemon is answered before it exits (drain, closing.py).
 Introspection, properties and signals stay with dbus-fast, generated from the same class.
 """
 
@@ -43,6 +44,12 @@ INVALID_ARGS = "org.freedesktop.DBus.Error.InvalidArgs"
 #: Calls one user may have in progress at once (a polkit password prompt counts).
 CALLS_PER_USER = 16
 UNKNOWN_METHOD = "org.freedesktop.DBus.Error.UnknownMethod"
+#: How long the stop waits for the calls in progress before it answers them Failed.
+DRAIN_SECONDS = 10.0
+#: The answer to a call the stop ended before it was done: not Stopping, which promises
+#: that nothing was changed (an Adopt may have marked objects by then).
+UNFINISHED_SENTENCE = ("netwrightd stopped before it finished this call; what it did, if"
+                       " anything, shows once it is back (netwright status)")
 
 
 class Dispatcher:
@@ -100,6 +107,13 @@ class Dispatcher:
         return self._methods.get(msg.member or "") if self._ours(msg) else None
 
     async def _run(self, msg: Message, method: Any) -> None:
+        try:
+            await self._answer(msg, method)
+        except asyncio.CancelledError:  # the stop waited long enough (drain): still answered
+            self._reply_error(msg, names.ERROR_FAILED, UNFINISHED_SENTENCE)
+            raise
+
+    async def _answer(self, msg: Message, method: Any) -> None:
         CALLER.set(msg.sender or "")
         stopping = self._stopping.refusal(method.name) if self._stopping else None
         if stopping is not None:  # polkit is not asked, a password prompt never opens
@@ -164,10 +178,20 @@ class Dispatcher:
         except Exception as exc:  # the caller left; nothing to tell them
             log.debug("could not send a reply: %s", exc)
 
-    async def drain(self) -> None:
-        """Wait for calls in progress (used at shutdown, after jobs are cancelled)."""
-        if self._tasks:
-            await asyncio.wait(list(self._tasks), timeout=10)
+    async def drain(self, timeout: float = DRAIN_SECONDS) -> None:
+        """Wait for calls in progress (used at shutdown, after jobs are cancelled); those
+        still running after ``timeout`` seconds are cancelled and answered Failed, so no
+        caller is left to the bus's NoReply when the daemon exits."""
+        tasks = list(self._tasks)
+        if not tasks:
+            return
+        _done, running = await asyncio.wait(tasks, timeout=timeout)
+        for task in running:
+            task.cancel()
+        if running:
+            log.warning("answering %d calls still in progress after %.0f s: netwrightd stops",
+                        len(running), timeout)
+            await asyncio.wait(running, timeout=1)
 
 
 def _with_fds(signature: str, msg: Message) -> list[Any]:

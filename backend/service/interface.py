@@ -15,7 +15,7 @@ import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
-from dbus_fast.annotations import DBusDict, DBusSignature, DBusStr
+from dbus_fast.annotations import DBusBool, DBusDict, DBusSignature, DBusStr
 from dbus_fast.constants import PropertyAccess
 from dbus_fast.service import ServiceInterface, dbus_method, dbus_property, dbus_signal
 
@@ -97,7 +97,8 @@ class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
         self.authority = authority
         self.callers = callers
         self.reader = TopologyReader()
-        self.stopping = Stopping()
+        self.stopping = Stopping(on_begin=lambda: self.emit_properties_changed(
+            {"Stopping": True}))
         self.jobs = Jobs(self, lambda name, cancel: CallerWatch.start(callers.bus, name, cancel),
                          self.stopping)
         # every end of a trial, by any call (its clock, a Revert, a late Confirm, a Status
@@ -124,6 +125,14 @@ class Backend1(DhcpCalls, ObserveCalls, AdoptCalls, MeasureCalls, CaptureCalls,
         """The host this backend manages ("host" or "lab", API 1.18): a system netwrightd
         may manage the lab host (``--target lab``), so Mode does not say it."""
         return self.worker.target.kind
+
+    @dbus_property(access=PropertyAccess.READ, name="Stopping")
+    def stopping_now(self) -> DBusBool:
+        """True once this netwrightd has begun to stop (API 1.20): it then answers only
+        reads and Cancel, and exits once its jobs have ended. Its List still answers, so
+        without this a client (``netwright lab start``) took a stopping lab for a running
+        one."""
+        return self.stopping.begun
 
     # -- reading ------------------------------------------------------------------------
 

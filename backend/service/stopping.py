@@ -5,20 +5,26 @@ call that comes meanwhile and would start a job, change something or have a topo
 is refused io.netwright.Error.Stopping before anything else: before polkit is asked (no
 password prompt opens for a call that cannot run), before its text is read. The caller may
 simply make it again once a netwrightd runs (the next one honours what is on disk, trials
-included; a lab's client starts a new lab and does). A call that was already past that point
-when the stop began (polkit was asking for its password) is refused where it would change
-something (``Stopping.refuse``): Jobs.start, Confirm (the stop has stopped the trials' clock
-and may end before the confirmation does: the trial stays on disk for the next netwrightd,
-which ends it at its deadline or takes the Confirm made again), Adopt. A DhcpRenew in flight
-still asks the DHCP clients to renew: that changes nothing the stop could leave half done.
+included; a lab's client starts a new lab and does; the command line waits for the next
+system netwrightd and makes a read again there, client/oneshot.py). A call that was already
+past that point when the stop began (polkit was asking for its password) is refused where
+it would change something (``Stopping.refuse``): Jobs.start, Confirm (the stop has stopped
+the trials' clock and may end before the confirmation does: the trial stays on disk for the
+next netwrightd, which ends it at its deadline or takes the Confirm made again), Adopt,
+DhcpRenew (its clients' exchanges would start after the stop began, racing the end of the
+lab's helpers).
+Work that passed that point before the stop began is a call in progress: the stop waits for
+it (Dispatcher.drain) before it ends the lab's helpers and exits.
 Still answered: Cancel (stopping a job only undoes it, which the stop does anyway) and the
 reads that start nothing the stop would wait for or end half-way (Inspect, Status, List,
 Deployments and the DHCP leases), so a client can follow what the stop does to its job.
+Every call that reached the daemon gets its answer before it exits (closing.py).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from netwright.backend.service.errors import STOPPING_SENTENCE, BackendStoppingError
 
@@ -32,10 +38,14 @@ SERVED_WHILE_STOPPING = frozenset({"Cancel", "Inspect", "Status", "List", "Deplo
 
 
 class Stopping:
-    """Whether this netwrightd has begun to stop; one per daemon, set once, never cleared."""
+    """Whether this netwrightd has begun to stop; one per daemon, set once, never cleared.
+    ``on_begin`` is told once, when it begins (the interface publishes it: the Stopping
+    property, API 1.20, which ``netwright lab start`` reads so as not to take a stopping lab
+    for a running one)."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_begin: Callable[[], None] | None = None) -> None:
         self._begun = False
+        self._on_begin = on_begin
 
     @property
     def begun(self) -> bool:
@@ -43,7 +53,11 @@ class Stopping:
 
     def begin(self) -> None:
         """The stop has begun: from now on only SERVED_WHILE_STOPPING is answered."""
+        if self._begun:
+            return
         self._begun = True
+        if self._on_begin is not None:
+            self._on_begin()
 
     def refusal(self, method: str) -> BackendStoppingError | None:
         """The answer to a call of ``method`` that arrives now, before anything is done for

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from netwright.backend.topology.firewall import NAT_TAGS, nat_field_purpose
+from netwright.backend.topology.keynames import close_key
 from netwright.backend.topology.problems import ModelPath, PathPart, Problem
 
 _TYPE_WORDS = {
@@ -76,7 +77,9 @@ def _convert(error: Any, data: Any) -> tuple[Problem, bool]:
     # the field's name: a list item's index is no name ("'bogus' is not allowed for '0'")
     name = next((str(part) for part in reversed(path) if isinstance(part, str)), "the file")
     if kind == "extra_forbidden":
-        return Problem("error", "unknown-key", path, f"unknown key '{name}'"), True
+        meant = close_key(tuple(error["loc"]))
+        text = f"unknown key '{name}'" + (f"; did you mean '{meant}'?" if meant else "")
+        return Problem("error", "unknown-key", path, text), True
     if kind == "missing":
         purpose = nat_field_purpose(str(path[-2]), name) if len(path) >= 2 else None
         if purpose is not None:  # host.nat[0].masquerade.from

@@ -86,6 +86,9 @@ class BackendActions(_Base):
             notices = getattr(backend, "notices", None)
             if isinstance(notices, list):  # a new lab replaced one older than the files
                 notices.append(self._on_backend_notice)
+            restarts = getattr(backend, "restart_listeners", None)
+            if isinstance(restarts, list):  # netwrightd restarted: ask it again
+                restarts.append(self._on_backend_restarted)
             self.refresh_status()
             self.refresh_host_facts()
         else:
@@ -100,6 +103,14 @@ class BackendActions(_Base):
         self.statusBar().showMessage(text, 10000)
         self.log.appendPlainText(text)
         self.refresh_status()
+
+    def _on_backend_restarted(self) -> None:
+        """netwrightd's name has an owner again (systemd restarted it): what its recovery
+        left, and what was asked while nobody answered, is asked again (a status asked in
+        that moment had said "status unknown")."""
+        self.log.appendPlainText("the backend (netwrightd) restarted: asking it again")
+        self.refresh_status()
+        self.refresh_host_facts()
 
     def _on_state_changed(self, topology: str, state: str) -> None:
         """The backend says a deployment changed (the CLI, another designer, a trial's end):

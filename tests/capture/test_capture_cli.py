@@ -5,6 +5,7 @@ starts."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -16,6 +17,8 @@ import pytest
 
 from netwright.backend.capture.output import CaptureFileExistsError, CaptureOutput
 from netwright.backend.cli.main import main
+from netwright.backend.engine import Engine, Target
+from netwright.backend.topology import parse_topology
 from tests.checks.test_lab_outside_default import VETH
 from tests.tools.pcap_reader import frames
 
@@ -249,3 +252,33 @@ def test_the_command_keeps_a_file_made_while_its_capture_starts(
         assert sorted(p.name for p in tmp_path.iterdir()) == ["race.pcapng", "state"]
         return
     pytest.fail("the capture started before this test could write FILE, five times")
+
+
+NAMED_ETH0 = """
+netwright: 1
+name: named
+namespaces: {na: {}, nb: {}}
+interfaces:
+  ka: {kind: veth, name: eth0, namespace: na, peer: kb, addresses: [10.9.0.1/24]}
+  kb: {kind: veth, namespace: nb, peer: ka, addresses: [10.9.0.2/24]}
+"""
+
+
+def test_a_namespace_or_a_kernel_name_is_told_what_to_name(
+        state: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`capture pair a` names namespace a, and a kernel name shared by keyed interfaces
+    (docker-bridge's eth0 of c1-eth0 and c2-eth0) is not a key: each says what to give."""
+    out = tmp_path / "a.pcapng"
+    assert capture(state, "a", out) == 1
+    assert ("topology pair has no interface 'a' (a is a namespace: name one of its"
+            " interfaces, va); it has: va, vb") in capsys.readouterr().err
+    assert not out.exists()
+    engine = Engine(Path(state), Target.host())
+    asyncio.run(engine.apply(parse_topology(NAMED_ETH0)))
+    try:
+        assert main(["capture", "named", "eth0", "-w", str(out), "--seconds", "0.2",
+                     "--local", "--state-dir", state]) == 1
+        assert ("topology named has no interface 'eth0' (eth0 is the kernel name of ka: name"
+                " the interface by its key in the file)") in capsys.readouterr().err
+    finally:
+        asyncio.run(engine.destroy("named"))

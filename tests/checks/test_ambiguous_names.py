@@ -44,9 +44,9 @@ def test_a_namespace_called_gateway_is_named_as_a_namespace() -> None:
     assert own.predicted.reason == "10.0.0.1 is namespace gateway's own address: delivered" \
         " locally"
     text = render(CheckResult("gw", pairs))
-    assert "\n  namespace gateway → gateway of wlp2s0 (192.168.31.1, gateway): namespace" \
+    assert "\n  namespace gateway → gateway of wlp2s0 (192.168.31.1): namespace" \
         " gateway has no route to 192.168.31.1" in text
-    assert "\n  c1 → gateway of wlp2s0 (192.168.31.1, gateway): namespace gateway has no" \
+    assert "\n  c1 → gateway of wlp2s0 (192.168.31.1): namespace gateway has no" \
         " route" in text
     assert "\ngateway " in text  # the matrix's row keeps the key
     sources = {p["source"] for p in CheckResult("gw", pairs).to_json()["pairs"]}

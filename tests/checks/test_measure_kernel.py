@@ -93,6 +93,9 @@ def test_cli_local_json_and_sentences(deploy: Callable[[Topology], object], tmp_
     assert line.startswith("a → b (10.9.0.2, tcp, 1 s): ") and "(limit 10 Mbit/s)" in line
     assert main(["measure", "thru", "a", "zz", "--local", "--state-dir", state]) == 1
     assert "'zz' is not a namespace of thru (namespaces: a, b, c)" in capsys.readouterr().err
+    assert main(["measure", "thru", "a", "b0", "--local", "--state-dir", state]) == 1
+    assert ("'b0' is not a namespace of thru: it is an interface of b, so name b (namespaces:"
+            " a, b, c)") in capsys.readouterr().err
     assert main(["measure", "thru", "a", "a", "--local", "--state-dir", state]) == 1
     assert capsys.readouterr().err == ("netwright: A and B are both a: iperf3 measures between"
                                        " two different namespaces (A sends, B receives)\n")

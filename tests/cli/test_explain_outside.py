@@ -32,7 +32,7 @@ def test_the_seed_without_flags_shows_network_is_unreachable(
         capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["explain", str(EXAMPLES / "seed-ipvlan-l2.yaml")]) == 0
     text = capsys.readouterr().out
-    assert (f"net1 → outside ({OUTSIDE}, outside): net1 has no route to {OUTSIDE} (no default"
+    assert (f"net1 → outside ({OUTSIDE}): net1 has no route to {OUTSIDE} (no default"
             ' route): "Network is unreachable"') in text
     assert "default via 192.168.31.1" in text
     assert f"note: 'outside' ({OUTSIDE}, a documentation address) stands for any address" in text

@@ -25,7 +25,7 @@ def test_explain_folds_long_reasons_to_an_80_column_terminal(
     lines = capsys.readouterr().out.splitlines()
     assert max(len(line) for line in lines) <= 80, [line for line in lines if len(line) > 80]
     why = lines.index("Why:")
-    assert lines[why + 1].startswith("  vm1 → vm2/vm2-eth0 (10.0.0.12, peer): icmp")
+    assert lines[why + 1].startswith("  vm1 → vm2/vm2-eth0 (10.0.0.12): icmp")
     assert lines[why + 2].startswith("      ")  # its continuation, under the indent + 4
     assert " ".join(line.strip() for line in lines).count("fix: add to") == \
         " ".join(piped.split()).count("fix: add to")

@@ -49,3 +49,28 @@ def test_missing_kind_fails_up_front(engine: Engine, topo: Any, clean_host: Any)
     with pytest.raises(KernelUnsupported):
         run(engine.apply(topo(IPVLAN)))
     assert snapshot() == clean_host, "refused before the veth pair was created"
+
+
+TWO_MISSING = """
+netwright: 1
+name: cap2
+namespaces: {c1: {}}
+interfaces:
+  cu0: {kind: veth, peer: cu1}
+  cu1: {kind: veth, peer: cu0}
+  cv: {kind: vlan, parent: cu0, id: 5, namespace: c1, addresses: [10.4.0.5/24]}
+  cd: {kind: dummy, namespace: c1, addresses: [10.5.0.5/24]}
+"""
+
+
+def test_every_missing_kind_is_named_at_once(engine: Engine, topo: Any,
+                                             clean_host: Any) -> None:
+    """One refusal per missing module had the user load them one after another."""
+    if _kernel_has("type dummy") or _kernel_has("link p0 type vlan id 7"):
+        pytest.skip("the kernel has dummy or vlan: this is about a kernel lacking both")
+    with pytest.raises(KernelUnsupported) as missing:
+        run(engine.plan(topo(TWO_MISSING)))
+    assert str(missing.value) == (
+        "this kernel has no dummy support (module dummy): load it with 'modprobe dummy' or"
+        " use a kernel built with it (it lacks the design's vlan (module 8021q) too)")
+    assert missing.value.kind == "dummy" and missing.value.module == "dummy"

@@ -83,7 +83,10 @@ def test_lab_mode(tmp_path: Path, clean_host: Any) -> None:
     topology.write_text(SEED_MACVLAN)
     host_only = cli("plan", "--local", str(topology), state_dir=state)
     assert host_only.returncode == 1
-    assert "built on host NIC wlp2s0, which this machine does not have" in host_only.stderr
+    assert ("netwright: macvlan ipvlan1 and ipvlan2 are built on host NIC wlp2s0, which this"
+            " machine does not have: put a NIC it has ('ip link') in place of wlp2s0, under"
+            " host.nics and in each 'parent: wlp2s0', or try the design in the lab (--lab)"
+            ) in host_only.stderr, host_only.stderr  # every child; the NIC's two places
     applied = cli("apply", "--local", "--lab", "--yes", "--json", str(topology), state_dir=state)
     assert applied.returncode == 0, applied.stderr
     assert json.loads(applied.stdout)["applied"] is True
@@ -101,6 +104,12 @@ def test_clear_messages(tmp_path: Path, clean_host: Any) -> None:
     not_root = cli("apply", "--local", "--yes", str(topology), state_dir=state, user="nobody")
     assert not_root.returncode == 1
     assert "the engine needs root" in not_root.stderr
+    # the way out is to drop --local, whatever else was given (it said "try it in the lab
+    # with --lab" to an apply --local --lab, which needs root as much)
+    in_lab = cli("apply", "--local", "--lab", "--yes", str(topology), state_dir=state,
+                 user="nobody")
+    assert in_lab.returncode == 1 and "drop --local so that netwrightd (or your lab, with" \
+        " --lab) runs it" in in_lab.stderr and "try it in the lab" not in in_lab.stderr, in_lab
     for argv in (["status", "--local", "diff"], ["list", "--local"]):  # asking changes nothing
         asked = cli(*argv, state_dir=state, user="nobody")
         assert asked.returncode == 1 and "the engine needs root (it reads and changes" \

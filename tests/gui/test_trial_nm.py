@@ -20,6 +20,7 @@ from lab_waits import idle
 from nm_backend import connect
 from nm_harness import Harness
 
+from netwright.gui.model.deployment import UNAPPLIED
 from netwright.gui.window.main import MainWindow
 
 WINDOW = 5  # seconds on trial: the shortest the backend accepts
@@ -122,7 +123,12 @@ def test_keep_restore_now_and_the_deadline(harness: Harness, window: MainWindow,
     logged = window.log.toPlainText().rsplit("guitrial: on trial", 1)[-1]
     assert ("restored the previous configuration of guitrial: its change on trial was not"
             " confirmed in time") in logged, logged  # the backend's words (Ended)
-    assert window.deploy_label.text() == "deployed"  # the previous design, as it was
+    # the previous design is deployed again, and the window's design still holds the change
+    # that was undone: the backend's StateChanged("restored") has it learn that, once
+    started = time.monotonic()
+    while window.deploy_label.text() != UNAPPLIED:
+        assert time.monotonic() - started < 10, window.deploy_label.text()
+        loop.run_until_complete(asyncio.sleep(0.05))
     trial.close_button.click()
     assert not trial.isVisible()
 

@@ -102,7 +102,8 @@ def _persist_texts() -> set[str]:
     from netwright.backend.topology import parse_topology
 
     design = Path(__file__).resolve().parents[2] / "examples" / "persistent-bridge.yaml"
-    return set(refusals(parse_topology(design.read_text()), None))
+    topology = parse_topology(design.read_text())
+    return set(refusals(topology, None)) | set(refusals(topology, None, lab=True))
 
 
 def test_a_persistence_refusal_is_said_in_the_designers_terms() -> None:

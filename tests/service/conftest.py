@@ -20,6 +20,7 @@ import pytest
 from svc_bus import start_system_bus
 from svc_callers import Caller
 from svc_daemon import Daemon, Host, start_host
+from svc_lab import PrivateLab
 from svc_polkit import (
     USER_ALLOWED,
     USER_DEFAULT,
@@ -125,3 +126,11 @@ def caller_factory(
     yield get
     for caller in callers.values():
         caller.stop()
+
+
+@pytest.fixture
+def lab(users: dict[str, str]) -> Iterator[PrivateLab]:
+    """A lab of the allowed user's own (its own $XDG_RUNTIME_DIR), stopped afterwards."""
+    private = PrivateLab(USER_ALLOWED)
+    yield private
+    private.close()

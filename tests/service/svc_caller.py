@@ -17,6 +17,11 @@ payloads a hostile caller would. Requests and replies:
                                     as soon as K of them are (or after S seconds, 60 unless
                                     told): those answers; the rest wait for "rest"
     {"op": "rest"}                  the answers of the calls the last burst left waiting
+    {"op": "flood", "inflight": K, "seconds": S, ...same as call...}  keeps K copies in flight
+                                    (a new one as each is answered) until the backend's name
+                                    has no owner or S seconds pass; each answer counted:
+                                    -> {"ok": true, "counts": {ERROR or "": N, ...}}
+                                    ("harness.Timeout": no answer within 30 s)
     {"op": "own", "name": N}        -> {"ok": true, "reply": "PRIMARY_OWNER"} or an error
     {"op": "signals"}               -> {"ok": true, "signals": [[member, body], ...]}
     {"op": "unique"}                -> {"ok": true, "name": ":1.42"}
@@ -127,6 +132,8 @@ async def handle(bus: MessageBus, request: dict[str, Any], signals: list[list[An
         if calls:
             await asyncio.wait(calls, timeout=request.get("timeout", 60))
         return {"ok": True, "answers": [_brief(call.result()) for call in calls if call.done()]}
+    if op == "flood":
+        return {"ok": True, "counts": await _flood(bus, request)}
     if op == "rest":
         replies = await asyncio.wait_for(asyncio.gather(*waiting), request.get("timeout", 60))
         waiting.clear()
@@ -144,6 +151,35 @@ async def handle(bus: MessageBus, request: dict[str, Any], signals: list[list[An
         text = reply.body[0] if reply.body else ""
         return {"ok": False, "error": reply.error_name, "text": text}
     return {"ok": True, "body": encode(reply.body)}
+
+
+#: The bus's answers that mean the backend's name has no owner (it has exited).
+GONE = ("org.freedesktop.DBus.Error.ServiceUnknown", "org.freedesktop.DBus.Error.NameHasNoOwner")
+
+
+async def _flood(bus: MessageBus, request: dict[str, Any]) -> dict[str, int]:
+    """Calls in a tight loop, ``inflight`` at a time, until the backend is gone (see above)."""
+    counts: dict[str, int] = {}
+    deadline = asyncio.get_running_loop().time() + float(request.get("seconds", 60))
+
+    async def one() -> str:
+        try:
+            reply = await asyncio.wait_for(bus.call(_message(request)), 30)
+        except TimeoutError:
+            return "harness.Timeout"
+        if reply is None:
+            return "harness.NoReply"
+        return reply.error_name or "" if reply.message_type is MessageType.ERROR else ""
+
+    async def loop() -> None:
+        while asyncio.get_running_loop().time() < deadline:
+            answer = await one()
+            counts[answer] = counts.get(answer, 0) + 1
+            if answer in GONE:
+                return
+
+    await asyncio.gather(*(loop() for _ in range(int(request.get("inflight", 8)))))
+    return counts
 
 
 async def _first_answered(calls: list[asyncio.Future[Message | None]], count: int,

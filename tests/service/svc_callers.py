@@ -33,9 +33,18 @@ class Caller:
             )
 
     def request(self, **request: Any) -> dict[str, Any]:
-        assert self.process.stdin is not None and self.process.stdout is not None
+        self.ask(**request)
+        return self.answer()
+
+    def ask(self, **request: Any) -> None:
+        """Send a request and return at once: ``answer`` reads its answer (a flood runs
+        while the test does something else)."""
+        assert self.process.stdin is not None
         self.process.stdin.write(json.dumps(request) + "\n")
         self.process.stdin.flush()
+
+    def answer(self) -> dict[str, Any]:
+        assert self.process.stdout is not None
         line = self.process.stdout.readline()
         if not line:
             raise RuntimeError(f"the caller for {self.user} exited ({self.process.poll()})")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import shutil
@@ -9,6 +10,7 @@ import signal
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from netwright.backend.service.lab import is_lab_process
@@ -66,3 +68,18 @@ class PrivateLab:
     def close(self) -> None:
         stop_lab(self.user, self.directory)
         shutil.rmtree(self.runtime, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def readable_copies(prefix: str, *sources: Path) -> Iterator[Path]:
+    """A new directory every test user can read, holding a copy of each of ``sources``: the
+    checkout may sit in a 0700 home, where the lab's user cannot read the examples."""
+    directory = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        directory.chmod(0o755)
+        for source in sources:
+            (directory / source.name).write_bytes(source.read_bytes())
+            (directory / source.name).chmod(0o644)
+        yield directory
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)

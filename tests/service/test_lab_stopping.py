@@ -13,6 +13,7 @@ refused. The commands run as the test user; the new lab's kernel is read from in
 from __future__ import annotations
 
 import array
+import contextlib
 import fcntl
 import os
 import signal
@@ -97,6 +98,54 @@ def test_a_command_the_stopping_lab_refuses_runs_in_a_new_lab(lab: PrivateLab) -
         for process in started:
             if process.poll() is None:
                 os.kill(process.pid, signal.SIGCONT)
+            try:
+                process.communicate(timeout=90)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.communicate()
+
+
+def test_lab_start_waits_for_a_stopping_lab_and_starts_a_new_one(lab: PrivateLab) -> None:
+    """`netwright lab start` while the lab stops: a stopping lab still answers List, so the
+    command said "the lab is running" of the lab about to end. It reads the lab's Stopping
+    property (API 1.20), waits for that lab to end, starts a new one and says so. The old
+    lab stays stopping on a read whose helper is frozen until the stop's wait for calls in
+    progress runs out (10 s): that call is answered (Failed) and the helper killed."""
+    design = lab.runtime / "again.yaml"
+    design.write_text(DESIGN)
+    log = lab.directory / "lab.log"
+    planned = as_user(lab.user, [NETWRIGHT, "plan", "--lab", str(design)], env=lab.env)
+    assert planned.returncode == 0, planned.stderr
+    old = lab.pid()
+    assert old is not None
+    helpers = _reading_helpers(old)
+    assert helpers, "the lab has no reading helper"
+    for helper in helpers:
+        os.kill(helper, signal.SIGSTOP)
+    reading = as_user_background(lab.user, [PYTHON, "-c", VALIDATE], env=lab.env)
+    started = [reading]
+    try:
+        _wait_for(lambda: any(_unread(helper) for helper in helpers), "the read to be asked")
+        started.append(as_user_background(lab.user, [NETWRIGHT, "lab", "stop"], env=lab.env))
+        _wait_for(lambda: "stopping on SIGTERM" in log.read_text(), "the lab to stop")
+        begun = time.monotonic()
+        start = as_user(lab.user, [NETWRIGHT, "lab", "start"], env=lab.env)
+        assert start.returncode == 0, (start.stderr, log.read_text()[-3000:])
+        lines = start.stdout.splitlines()
+        assert lines[0].startswith(f"the lab (pid {old}) was stopping: waited "), lines
+        assert lines[0].endswith(" s for it to end, and started a new one"), lines
+        assert lines[1] == "the lab is running (0 deployments)", lines
+        assert time.monotonic() - begun > 5  # it did wait for the old lab's end
+        new = lab.pid()
+        assert new not in (None, old)
+        assert "answering 1 calls still in progress" in log.read_text()
+        _out, err = reading.communicate(timeout=60)  # its read was answered, not dropped
+        assert "stopped before it finished this call" in err, err
+    finally:
+        for helper in helpers:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(helper, signal.SIGCONT)
+        for process in started:
             try:
                 process.communicate(timeout=90)
             except subprocess.TimeoutExpired:

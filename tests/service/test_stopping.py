@@ -23,13 +23,16 @@ from svc_cli import NETWRIGHT, as_user_background
 from svc_polkit import USER_ALLOWED, USER_HELD, polkit_hold
 from svc_stopping import sigterm_while_held
 
+from netwright.backend.client.restart import STOPPING_WAIT_SECONDS, not_resent_sentence
 from netwright.backend.service import names
 from netwright.backend.service.stopping import SERVED_WHILE_STOPPING
 
 SEED_FILE = Path(__file__).parent / "data" / "seed-macvlan.yaml"
 CONTRACT = REPO / "packaging" / "dbus" / "io.netwright.Backend1.xml"
 SENTENCE = "netwrightd is stopping: nothing was changed; try again once it is back"
-REFUSED = f"netwright: {SENTENCE}\n"
+#: What the command says of its Apply that the stopping netwrightd refused, once it has
+#: waited for a next one that this test does not start (test_stopping_restart_cli.py).
+REFUSED = f"netwright: {not_resent_sentence('Apply', None, STOPPING_WAIT_SECONDS)}\n"
 #: A value of each D-Bus type the methods take (Capture's 'h' names no descriptor).
 SAMPLES = {"s": "seed", "as": ["a"], "a{sv}": {}, "h": 0}
 

@@ -25,9 +25,13 @@ from svc_daemon import LAB_HOST
 from svc_polkit import USER_ALLOWED, USER_HELD, polkit_hold
 from svc_stopping import sigterm_while_held
 
+from netwright.backend.client.restart import STOPPING_WAIT_SECONDS, not_resent_sentence
 from netwright.backend.service import names
 
 SENTENCE = "netwrightd is stopping: nothing was changed; try again once it is back"
+#: What `netwright confirm` says of its Confirm that the stopping netwrightd refused, once a
+#: next netwrightd runs (not sent to it again: test_stopping_restart_cli.py).
+REFUSED_CONFIRM = not_resent_sentence("Confirm", ":1.1", STOPPING_WAIT_SECONDS)
 #: A first apply that turns the host's forwarding on: a change on trial.
 ROUTED = ("netwright: 1\nname: hostnat\nhost:\n  forwarding: {ipv4: true}\n"
           "  nat: [{masquerade: {from: 10.78.0.0/24, out: hn0}}]\n"
@@ -54,14 +58,15 @@ def test_a_confirm_polkit_answers_during_the_stop_is_refused_and_the_trial_goes_
                                          address=system_bus)
             with sigterm_while_held(running, hold, command):
                 pass
-        _out, err = command.communicate(timeout=90)  # polkit said yes: the Confirm goes on
-        assert daemon.process.wait(90) == 0
+        assert daemon.process.wait(90) == 0  # polkit said yes: the Confirm was refused
         log = daemon.log_text()
-        assert (command.returncode, err) == (1, f"netwright: {SENTENCE}\n"), (err, log[-3000:])
         assert "not confirming the change of hostnat on trial for uid" in log, log[-3000:]
         assert host.snapshot() == on_trial  # neither kept nor restored: still on trial
+        running.start()  # as systemd restarts it: the next netwrightd has the trial
+        _out, err = command.communicate(timeout=90)  # it waited for the next netwrightd
+        assert (command.returncode, err) == (1, f"netwright: {REFUSED_CONFIRM}\n"), (
+            err, log[-3000:])
 
-        running.start()  # the next netwrightd has the trial, with its deadline
         status = run_client(USER_ALLOWED, system_bus,
                             "return await client.status('hostnat')")
         assert status["value"]["awaiting_confirmation"]["deadline"] == deadline, status
