@@ -425,7 +425,9 @@ class Engine:
         """NetworkManager's part of a plan (its refusals raise before anything changes)."""
         part = await NetworkManagerPart.open(self.target.host_netns)
         try:
-            return await part.plan(topology, lab=self.target.kind == "lab")
+            # the lab itself, which never runs NetworkManager; another namespace playing the
+            # host (NetworkManager's test harness) may run one, or have it stopped
+            return await part.plan(topology, lab=self.target == Target.lab())
         finally:
             part.close()
 
