@@ -111,6 +111,9 @@ class TopologyScene(QGraphicsScene):
         self._drag_id = 0
         self._press_positions: dict[str, QPointF] = {}
         self._anchor: str | None = None  # the item a drag took hold of (``snapped_move``)
+        # where items the file does not place were drawn (guessed): an Undo of their first
+        # move takes their position out of the file again and puts them back there
+        self._guessed_at: dict[str, tuple[float, float]] = {}
         self._dragging = False  # the pointer left the press's place on the screen
         self._wire_from: Endpoint | None = None
         self._wire_line: QGraphicsLineItem | None = None
@@ -183,6 +186,8 @@ class TopologyScene(QGraphicsScene):
                 self.nodes[key] = item
                 item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, not self.detail)
                 x, y = snapshot.layout.get(key) or guessed.get(key, (0.0, 0.0))
+                if key not in snapshot.layout:
+                    self._guessed_at[key] = (x, y)
                 item.setPos(x, y)
                 self.addItem(item)
             item.set_view(snapshot.label_of(key), snapshot.kind_of(key), snapshot.addresses_of(key))
@@ -226,6 +231,8 @@ class TopologyScene(QGraphicsScene):
         snapshot = self.document.snapshot
         missing = [k for k in self.nodes if k not in snapshot.layout]
         guessed = self._guess(snapshot, missing) if missing else {}
+        self._guessed_at = {key: guessed.get(key, (self.nodes[key].x(), self.nodes[key].y()))
+                            for key in missing}
         moved = False
         with self._moving_many():
             for key, item in self.nodes.items():
@@ -258,6 +265,7 @@ class TopologyScene(QGraphicsScene):
 
     def _remove_node(self, key: str) -> None:
         item = self.nodes.pop(key)
+        self._guessed_at.pop(key, None)
         self.removeItem(item)
 
     def _sync_wires(self, snapshot: Snapshot) -> None:
@@ -449,7 +457,9 @@ class TopologyScene(QGraphicsScene):
                     continue
                 if key in layout:
                     x, y = layout[key]
-                else:  # the position was removed (undo of a first move): the automatic one
+                elif key in self._guessed_at:  # an undo of its first move: where it was
+                    x, y = self._guessed_at[key]
+                else:  # the position was removed, never guessed here: the automatic one
                     if guessed is None:
                         guessed = auto_positions(self.document.snapshot, [key])
                     x, y = guessed.get(key, (item.x(), item.y()))

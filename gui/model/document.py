@@ -363,7 +363,9 @@ class TopologyDocument(QObject):
         self._edited = True
         inverse: list[Edit] = []
         layout_keys: list[str] = []
+        whole_layout = False  # the layout section itself came or went (an Undo of a first move)
         content = False
+        before = self._snapshot.layout
         edits = edits if isinstance(edits, list) else list(edits)
         if self._journal is not None:  # the very list objects: see _adopt
             self._journal.append((edits, inverse))
@@ -372,10 +374,14 @@ class TopologyDocument(QObject):
             if is_layout_path(edit.path):
                 if len(edit.path) > 1:
                     layout_keys.append(str(edit.path[1]))
+                else:
+                    whole_layout = True
             else:
                 content = True
         inverse.reverse()
         self._snapshot = take_snapshot(self._doc.tree)
+        if whole_layout:  # every key it held before or holds now: each may have moved
+            layout_keys += sorted((set(before) | set(self._snapshot.layout)) - set(layout_keys))
         if content:
             self._refresh_problems()
             self.content_changed.emit()
