@@ -536,9 +536,15 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         self._on_design_changed()
         self.scene.set_wire_results({})
         self.refresh_status()
-        QTimer.singleShot(0, self.view.first_view)
+        QTimer.singleShot(0, self._first_view_of_design)
         if self.problems.counts()[0]:  # a file opened with errors: the list says which
             self.bottom_panel.reveal(self.problems_dock)
+
+    def _first_view_of_design(self) -> None:
+        """A file just opened, shown from its first view; not while the canvas shows the
+        live host (Back to Design shows it so then)."""
+        if self.view.scene() is self.scene:
+            self.view.first_view()
 
     def _on_reading(self, reading: bool) -> None:
         """A big file is editable from its quick read while the full read goes on."""
