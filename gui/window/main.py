@@ -497,6 +497,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
                                   lambda: describe(self.runner.backend))
         self.menuBar().addMenu(self.help_menu)
         self.welcome = WelcomePanel(self.view, self.new_from_example, self.file_open)
+        self._had_content = False  # the design drew something (``_update_welcome``)
         for signal in (self.document.content_changed, self.document.replaced):
             signal.connect(self._update_welcome)
         self._update_welcome()
@@ -504,7 +505,14 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
     def _update_welcome(self) -> None:
         snapshot = self.document.snapshot
         empty = not (snapshot.namespaces or snapshot.interfaces or snapshot.nics)
+        emptied = empty and self._had_content
+        self._had_content = not empty
         self.welcome.set_wanted(empty)
+        if emptied and self.view.scene() is self.scene:
+            # an Undo or a Delete took the last item: the empty host as a new design shows
+            # it, the welcome over its frame (the frame stayed where the zoom and scroll of
+            # the drawing left it, its title hidden under the panel)
+            self.view.fit_all()
 
     def _show_problem_fix(self) -> None:
         problem = self.problems.current_problem()
