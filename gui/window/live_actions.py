@@ -371,7 +371,7 @@ class LiveHost(QObject):
         if not self.showing:
             self.show_live()
         self.scene.select_keys([key])
-        self.window.view.centre_on_key(key)
+        self.window.view.show_selection()  # only as far as it needs, as in the design
 
     def _on_selection(self) -> None:
         keys = self.scene.selected_keys()

@@ -768,8 +768,10 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         return True
 
     def go_to_key(self, key: str) -> None:
+        """Select ``key`` and scroll it into view only as far as it needs (``reveal``): it
+        was centred, which took half the design out of a view that showed all of it."""
         self.scene.select_keys([key])
-        self.view.centre_on_key(key)
+        self.view.show_selection()
 
     def ask_go_to(self) -> GoToDialog:
         """Edit › Go to Item…: the item named goes selected, and the keys to the canvas."""
