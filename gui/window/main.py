@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netwright.backend.count_words import counted
 from netwright.backend.topology.problems import NetwrightError, TopologyError
 from netwright.gui.canvas.export import (
     render_png,
@@ -765,6 +766,13 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         if edits:
             self.push(LayoutCommand(self.document, edits))
             self.view.first_view()
+            self.statusBar().showMessage(
+                f"Arrange Automatically moved {counted(len(edits), 'item')} (Undo puts"
+                f" {'it' if len(edits) == 1 else 'them'} back)", 6000)
+        else:  # the click did something: it says so (the drawing, unchanged, did not)
+            self.statusBar().showMessage(
+                "Arrange Automatically: every item is already where it puts it; nothing"
+                " moved", 6000)
         return True
 
     def go_to_key(self, key: str) -> None:
