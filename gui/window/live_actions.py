@@ -285,6 +285,7 @@ class LiveHost(QObject):
         w.palette_dock.widget().setEnabled(True)
         w.host_dock.widget().setEnabled(True)
         w._update_backend_state()
+        w._update_edit_actions()  # the design's selection may have changed (Copy into Design)
 
     def _update_actions(self) -> None:
         shown = self.showing

@@ -208,6 +208,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         self.predictions.schedule()
         self._update_title()
         self._update_backend_state()
+        self._update_edit_actions()
         self.resize(first_size(self))
 
     # -- construction ---------------------------------------------------------------------
@@ -566,6 +567,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
 
     def _on_selection(self) -> None:
         keys = self.scene.selected_keys()
+        self._update_edit_actions(keys)
         shown = keys[0] if len(keys) == 1 else None
         if shown is None and self.inspector.key is None:
             # the topology's form already: rebuilding it for each item a rubber band or
@@ -576,6 +578,18 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
             # hidden while the live view shows its Observed dock: raised then, Qt would not
             # raise it when Back to Design shows it again (History stayed in front)
             self.inspector_dock.raise_()
+
+    def _update_edit_actions(self, keys: list[str] | None = None) -> None:
+        """Cut and Copy (items) and Delete (items or wires) are greyed while nothing of the
+        kind is selected: they were offered, and did nothing, on an empty selection. The
+        live host's view keeps them greyed (``LiveHost._lock``)."""
+        live = getattr(self, "live", None)
+        if live is not None and live.showing:
+            return
+        keys = self.scene.selected_keys() if keys is None else keys
+        self.cut_action.setEnabled(bool(keys))
+        self.copy_action.setEnabled(bool(keys))
+        self.delete_action.setEnabled(bool(keys) or bool(self.scene.selectedItems()))
 
     # -- canvas requests → undo commands ----------------------------------------------------
 
