@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from PySide6.QtCore import QLineF, QMimeData, QPoint, QPointF, QRectF, Qt, QTimer, Signal
@@ -130,7 +130,10 @@ class TopologyScene(QGraphicsScene):
         document.content_changed.connect(self.sync)
         document.replaced.connect(self._on_replaced)
         document.layout_changed.connect(self._on_layout_changed)
-        document.problems_changed.connect(self.set_problems)
+        # what the badges show for the document's problems: the window adds those only the
+        # backend's facts see (a kernel without ipvlan); each edit's redraw dropped them
+        self.problems_of: Callable[[list[Problem]], list[Problem]] = lambda found: found
+        document.problems_changed.connect(self._on_problems)
         document.selection_wanted.connect(self.select_keys)  # an undo step's items
         document.make_room = self.room_edits  # a box an edit made taller pushes, not overlaps
         self.selectionChanged.connect(self._on_selection)
@@ -200,7 +203,7 @@ class TopologyScene(QGraphicsScene):
                     for port in item.ports.values():
                         port.setVisible(False)
         self._sync_wires(snapshot)
-        self.set_problems(self.document.problems)
+        self._on_problems(self.document.problems)
         self._show_leases()
         self.frame.title = f"host — {snapshot.name}" if snapshot.name else "host"
         self.rule_marks.sync()
@@ -495,6 +498,9 @@ class TopologyScene(QGraphicsScene):
             if isinstance(node, DeviceItem):
                 for wire in self._wires_by_key.get(key, ()):
                     self._route(wire)
+
+    def _on_problems(self, problems: list[Problem]) -> None:
+        self.set_problems(self.problems_of(problems))
 
     def set_problems(self, problems: list[Problem]) -> None:
         """Badge every item a problem points at; errors win over warnings."""

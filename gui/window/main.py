@@ -419,6 +419,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         doc.modified_changed.connect(lambda _m: self._update_title())
         doc.file_changed.connect(lambda _f: self._update_title())
         doc.problems_changed.connect(self._show_problems)
+        self.scene.problems_of = self.with_facts_problems  # badges as the Problems list
         doc.replaced.connect(self._on_replaced)
         doc.reading_changed.connect(self._on_reading)
         doc.load_failed.connect(lambda exc: self.report_error("the file could not be read", exc))
