@@ -531,7 +531,9 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
                              self._selection()))
         if fix.edits:  # the change in view (a port's new rule was below the fold)
             self.inspector.focus_path(fix.edits[0].path, take_focus=False)
-        self.statusBar().showMessage(f"{fix.label} (Undo takes it back)", 6000)
+        # whole in the log; in the status bar as much as fits beside the problems button
+        # (at 1024x700 it ran under it: "… (addresses and parent stay) (U")
+        say_made(self, f"{fix.label} (Undo takes it back)", fix.label)
         self._show_problem_fix()
 
     def _checks_outdated(self) -> None:
