@@ -614,8 +614,13 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         """A palette entry dropped on the canvas, scrolled into view once the host frame and
         the scene's room have grown to hold it: a host NIC dropped above the frame was
         scrolled in before, when the room did not reach it yet, and landed partly out of
-        view."""
+        view. Dropped on the host over another item (a namespace on a namespace, a veth
+        pair on a bridge, half over a box's edge), it goes to the free room nearest, as an
+        item dragged there does: it was drawn over the other."""
         scrolled = canvas_before(self)
+        if namespace is None:  # on the host: beside what it was let go on, not over it
+            occupied = [node.sceneBoundingRect() for node in self.scene.nodes.values()]
+            pos = free_spot(occupied, pos, kind, GRID)
         keys = self.create_at(kind, namespace, pos)
         item = self.scene.item_for(keys[0]) if keys else None
         if item is not None:
