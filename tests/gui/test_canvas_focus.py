@@ -106,3 +106,29 @@ def test_a_ring_whose_python_side_is_cleared_lets_events_pass(qtbot: QtBot) -> N
     view.clearFocus()
     QTest.qWait(20)
     assert view.size().width() == 321
+
+
+def _palette_edge_colours(window: MainWindow) -> set[str]:
+    """The palette's pixels just inside its viewport's edges, below its entries (the current
+    entry is highlighted whether the list has the keys or not)."""
+    palette = window.palette_list
+    image = palette.grab().toImage()
+    box = palette.viewport().geometry()
+    low = box.bottom() - 4
+    points = [QPoint(box.left(), low), QPoint(box.center().x(), box.bottom()),
+              QPoint(box.right(), low)]
+    return {QColor(image.pixel(p)).name() for p in points}
+
+
+def test_the_palette_shows_the_ring_while_it_has_the_focus(window: MainWindow) -> None:
+    """Tab from the canvas to the palette showed nothing: its current entry is highlighted
+    all the time, so a keyboard user could not tell the keys had gone there."""
+    window.activateWindow()
+    window.view.setFocus(Qt.FocusReason.TabFocusReason)
+    highlight = window.palette_list.palette().color(QPalette.ColorRole.Highlight).name()
+    assert highlight not in _palette_edge_colours(window)
+    window.palette_list.setFocus(Qt.FocusReason.TabFocusReason)
+    assert window.palette_list.hasFocus()
+    assert _palette_edge_colours(window) == {highlight}
+    window.view.setFocus(Qt.FocusReason.TabFocusReason)
+    assert highlight not in _palette_edge_colours(window)
