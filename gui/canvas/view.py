@@ -236,6 +236,13 @@ class CanvasView(QGraphicsView):
                                                     self.viewport().mapToGlobal(corner)))
             event.accept()
             return
+        if event.key() == Qt.Key.Key_Escape and event.modifiers() == \
+                Qt.KeyboardModifier.NoModifier and self.topology_scene.selectedItems():
+            # as in other drawing programs: Escape lets go of the selection (the Inspector
+            # shows the topology again); it did nothing
+            self.topology_scene.clearSelection()
+            event.accept()
+            return
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space = True
             self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)

@@ -132,3 +132,20 @@ def test_the_palette_shows_the_ring_while_it_has_the_focus(window: MainWindow) -
     assert _palette_edge_colours(window) == {highlight}
     window.view.setFocus(Qt.FocusReason.TabFocusReason)
     assert highlight not in _palette_edge_colours(window)
+
+
+def test_escape_lets_go_of_the_selection(window: MainWindow, seed: Path) -> None:
+    """Escape on the canvas clears the selection, as in other drawing programs (it did
+    nothing); the Inspector shows the topology again."""
+    assert window.open_path(seed)
+    window.view.setFocus(Qt.FocusReason.TabFocusReason)
+    QTest.keyClick(window.view, Qt.Key.Key_A, CTRL)
+    assert len(window.scene.selected_keys()) > 1
+    QTest.keyClick(window.view, Qt.Key.Key_Escape)
+    assert window.scene.selectedItems() == []
+    assert window.inspector.key is None
+    window.go_to_key("net1")
+    assert window.inspector.key == "net1"
+    window.view.setFocus(Qt.FocusReason.TabFocusReason)
+    QTest.keyClick(window.view, Qt.Key.Key_Escape)
+    assert window.scene.selected_keys() == [] and window.inspector.key is None
