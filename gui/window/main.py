@@ -133,6 +133,7 @@ from netwright.gui.window.made_note import canvas_before, say_made, show_made, s
 from netwright.gui.window.measure_actions import MeasureActions
 from netwright.gui.window.quit_actions import QuitActions
 from netwright.gui.window.startup import APP_NAME, first_size
+from netwright.gui.window.status_fit import MessageFitter
 from netwright.gui.window.trial_actions import TrialActions
 from netwright.gui.window.undo_keys import DesignUndoKeys
 from netwright.gui.window.welcome import WelcomePanel
@@ -413,6 +414,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         self.statusBar().addPermanentWidget(self.backend_label)
         # first of the lasting widgets: the problems, and the bottom panel's opener
         self.statusBar().insertPermanentWidget(0, self.bottom_panel.button)
+        self.message_fitter = MessageFitter(self.statusBar())  # none runs under them
 
     def _connect(self) -> None:
         doc = self.document
