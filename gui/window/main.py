@@ -237,7 +237,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         self.host_dock = self._dock("Host", self.host_view,
                                     Qt.DockWidgetArea.RightDockWidgetArea, "host")
         self.undo_view = QUndoView(self.document.undo_stack)
-        self.undo_view.setEmptyLabel("Opened")
+        self.undo_view.setEmptyLabel("New design")  # the History's first row (``_on_replaced``)
         self.history_dock = self._dock("History", self.undo_view,
                                        Qt.DockWidgetArea.RightDockWidgetArea, "history")
         self.tabifyDockWidget(self.inspector_dock, self.host_dock)
@@ -545,6 +545,10 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         self.scene.set_wire_results({})
 
     def _on_replaced(self) -> None:
+        # the History's first row says what Undo goes back to: "Opened" for a new design
+        # that was never opened read wrong
+        file = self.document.file
+        self.undo_view.setEmptyLabel(f"Opened {Path(file).name}" if file else "New design")
         self.forget_deployment()
         self.checks.forget_measurement()
         self._update_title()
