@@ -862,6 +862,8 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
             self.document.load_text(Path(path).read_text(encoding="utf-8"), origin=str(path))
         except (OSError, TopologyError) as exc:
             self.report_error(f"cannot open the example {Path(path).name}", exc)
+            return
+        self.undo_view.setEmptyLabel(f"New from example {Path(path).stem}")
 
     def file_open(self) -> None:
         if not self.maybe_save():

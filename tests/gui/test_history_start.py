@@ -1,5 +1,6 @@
 """The History's first row names what Undo goes back to: "New design" for a design begun
-with File ▸ New, "Opened docker-bridge.yaml" for a file; it said "Opened" for both."""
+with File ▸ New, "Opened docker-bridge.yaml" for a file, "New from example vxlan-overlay"
+for an example's copy; it said "Opened" for each."""
 
 from __future__ import annotations
 
@@ -22,3 +23,5 @@ def test_the_history_starts_with_what_the_design_began_as(window: MainWindow) ->
     assert window.undo_view.emptyLabel() == "Opened docker-bridge.yaml"
     window.new_action.trigger()
     assert window.undo_view.emptyLabel() == "New design"
+    window.new_from_example(EXAMPLES / "vxlan-overlay.yaml")
+    assert window.undo_view.emptyLabel() == "New from example vxlan-overlay"
