@@ -31,3 +31,20 @@ def test_a_long_message_is_cut_to_the_room_and_whole_in_the_tooltip(started: Any
     assert bar.currentMessage() == "opened docker-bridge.yaml" and bar.toolTip() == ""
     bar.clearMessage()
     assert bar.toolTip() == ""
+
+
+def test_a_message_shown_before_the_window_is_measured_once_it_shows(started: Any) -> None:
+    """"opened FILE", said while the window opens the file before it is first shown, was
+    measured against a status bar not laid out yet and cut to "opened op…"."""
+    path = EXAMPLES / "openstack-linuxbridge.yaml"
+    window = started(1600, 1000, path)
+    QApplication.processEvents()
+    bar = window.statusBar()
+    assert bar.currentMessage() == f"opened {path}"
+    assert bar.toolTip() == ""
+    bar.showMessage(LONG, 5000)
+    window.resize(1024, 700)  # narrower: the message is shortened to the new room
+    QApplication.processEvents()
+    QApplication.processEvents()
+    assert bar.currentMessage().endswith("…") and bar.toolTip() == LONG
+    assert bar.fontMetrics().horizontalAdvance(bar.currentMessage()) <= message_width(bar)
