@@ -183,7 +183,7 @@ class NodeItem(KeyedItem):
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:  # noqa: N802
         scene = _scene(self)
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange and scene is not None:
-            return value if scene.placing else scene.snapped(value)
+            return value if scene.placing else scene.snapped_move(self.key, value)
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged and scene is not None:
             scene.node_moved(self)
         return super().itemChange(change, value)

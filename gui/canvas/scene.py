@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from PySide6.QtCore import QLineF, QMimeData, QPoint, QPointF, QRectF, Qt, QTimer, Signal
@@ -110,6 +110,10 @@ class TopologyScene(QGraphicsScene):
         self._drag_ids = itertools.count(1)
         self._drag_id = 0
         self._press_positions: dict[str, QPointF] = {}
+        self._anchor: str | None = None  # the item a drag took hold of (``snapped_move``)
+        # where items the file does not place were drawn (guessed): an Undo of their first
+        # move takes their position out of the file again and puts them back there
+        self._guessed_at: dict[str, tuple[float, float]] = {}
         self._dragging = False  # the pointer left the press's place on the screen
         self._wire_from: Endpoint | None = None
         self._wire_line: QGraphicsLineItem | None = None
@@ -126,7 +130,10 @@ class TopologyScene(QGraphicsScene):
         document.content_changed.connect(self.sync)
         document.replaced.connect(self._on_replaced)
         document.layout_changed.connect(self._on_layout_changed)
-        document.problems_changed.connect(self.set_problems)
+        # what the badges show for the document's problems: the window adds those only the
+        # backend's facts see (a kernel without ipvlan); each edit's redraw dropped them
+        self.problems_of: Callable[[list[Problem]], list[Problem]] = lambda found: found
+        document.problems_changed.connect(self._on_problems)
         document.selection_wanted.connect(self.select_keys)  # an undo step's items
         document.make_room = self.room_edits  # a box an edit made taller pushes, not overlaps
         self.selectionChanged.connect(self._on_selection)
@@ -182,6 +189,8 @@ class TopologyScene(QGraphicsScene):
                 self.nodes[key] = item
                 item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, not self.detail)
                 x, y = snapshot.layout.get(key) or guessed.get(key, (0.0, 0.0))
+                if key not in snapshot.layout:
+                    self._guessed_at[key] = (x, y)
                 item.setPos(x, y)
                 self.addItem(item)
             item.set_view(snapshot.label_of(key), snapshot.kind_of(key), snapshot.addresses_of(key))
@@ -194,7 +203,7 @@ class TopologyScene(QGraphicsScene):
                     for port in item.ports.values():
                         port.setVisible(False)
         self._sync_wires(snapshot)
-        self.set_problems(self.document.problems)
+        self._on_problems(self.document.problems)
         self._show_leases()
         self.frame.title = f"host — {snapshot.name}" if snapshot.name else "host"
         self.rule_marks.sync()
@@ -225,6 +234,8 @@ class TopologyScene(QGraphicsScene):
         snapshot = self.document.snapshot
         missing = [k for k in self.nodes if k not in snapshot.layout]
         guessed = self._guess(snapshot, missing) if missing else {}
+        self._guessed_at = {key: guessed.get(key, (self.nodes[key].x(), self.nodes[key].y()))
+                            for key in missing}
         moved = False
         with self._moving_many():
             for key, item in self.nodes.items():
@@ -257,6 +268,7 @@ class TopologyScene(QGraphicsScene):
 
     def _remove_node(self, key: str) -> None:
         item = self.nodes.pop(key)
+        self._guessed_at.pop(key, None)
         self.removeItem(item)
 
     def _sync_wires(self, snapshot: Snapshot) -> None:
@@ -448,7 +460,9 @@ class TopologyScene(QGraphicsScene):
                     continue
                 if key in layout:
                     x, y = layout[key]
-                else:  # the position was removed (undo of a first move): the automatic one
+                elif key in self._guessed_at:  # an undo of its first move: where it was
+                    x, y = self._guessed_at[key]
+                else:  # the position was removed, never guessed here: the automatic one
                     if guessed is None:
                         guessed = auto_positions(self.document.snapshot, [key])
                     x, y = guessed.get(key, (item.x(), item.y()))
@@ -484,6 +498,9 @@ class TopologyScene(QGraphicsScene):
             if isinstance(node, DeviceItem):
                 for wire in self._wires_by_key.get(key, ()):
                     self._route(wire)
+
+    def _on_problems(self, problems: list[Problem]) -> None:
+        self.set_problems(self.problems_of(problems))
 
     def set_problems(self, problems: list[Problem]) -> None:
         """Badge every item a problem points at; errors win over warnings."""
@@ -566,6 +583,17 @@ class TopologyScene(QGraphicsScene):
             return value
         return QPointF(round(value.x() / GRID) * GRID, round(value.y() / GRID) * GRID)
 
+    def snapped_move(self, key: str, value: QPointF) -> QPointF:
+        """Where the user's drag puts item ``key`` when Qt asks for ``value``: the whole
+        selection moves by one offset, the one that puts the item taken hold of on the grid,
+        so a group keeps its shape. Each item snapped on its own broke it: a star's leaves,
+        36 units apart level with their ports, came out 40 or 20 apart."""
+        start = self._press_positions.get(key)
+        anchor = self._press_positions.get(self._anchor or "")
+        if start is None or anchor is None:
+            return self.snapped(value)
+        return start + self.snapped(anchor + value - start) - anchor
+
     # -- gestures -------------------------------------------------------------------------
 
     def namespace_at(self, pos: QPointF) -> str | None:
@@ -604,6 +632,16 @@ class TopologyScene(QGraphicsScene):
         self._press_positions = {
             item.key: item.pos() for item in self.selectedItems() if isinstance(item, NodeItem)
         }
+        self._anchor = self._held_node()
+
+    def _held_node(self) -> str | None:
+        """The selected item the press took hold of (a box's port or label counts as its
+        box), None when it took hold of none."""
+        item = self.mouseGrabberItem()
+        while item is not None and not isinstance(item, NodeItem):
+            item = item.parentItem()
+        return item.key if isinstance(item, NodeItem) and item.key in self._press_positions \
+            else None
 
     def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
         if event.buttons() != Qt.MouseButton.NoButton and not self._dragging:

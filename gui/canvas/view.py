@@ -13,6 +13,8 @@ less when zoomed out (see ``canvas_items``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import (
     QBrush,
@@ -39,6 +41,16 @@ MAX_ZOOM = 4.0
 ZOOM_STEP = 1.2
 MAX_FIT_ZOOM = 1.5
 NUDGE_KEYS = (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down)
+
+
+@dataclass(frozen=True)
+class ViewPlace:
+    """Where a view was: its zoom, the scene point at its centre, and whether Fit left it
+    so (then a window resized since fits again)."""
+
+    zoom: float
+    centre: QPointF
+    fitted: bool
 
 
 class CanvasView(QGraphicsView):
@@ -176,6 +188,22 @@ class CanvasView(QGraphicsView):
         self._zoom_changed()
         self._fitted = None  # not fitted: a resize keeps this zoom
 
+    def place(self) -> ViewPlace:
+        """Where the view is now, to come back to (``go_to_place``)."""
+        return ViewPlace(self.zoom(), self._centre(), self._still_fitted(self.viewport().size()))
+
+    def go_to_place(self, place: ViewPlace | None) -> None:
+        """Back where ``place`` says (the design as the user left it for the live host);
+        the first view of the scene when there is none, or Fit when Fit left it."""
+        if place is None or place.fitted:
+            self.first_view() if place is None else self.fit_all()
+            return
+        self.resetTransform()
+        self.scale(place.zoom, place.zoom)
+        self.centerOn(place.centre)
+        self._zoom_changed()
+        self._fitted = None
+
     def reveal(self, made: QRectF, margin: int) -> None:
         """Scroll, at the same zoom, so ``made`` (a scene rectangle: a copy just placed, the
         selection) shows whole, keeping as much of the drawing in view as that allows
@@ -206,6 +234,13 @@ class CanvasView(QGraphicsView):
             corner = QPoint(0, 0)
             self.contextMenuEvent(QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, corner,
                                                     self.viewport().mapToGlobal(corner)))
+            event.accept()
+            return
+        if event.key() == Qt.Key.Key_Escape and event.modifiers() == \
+                Qt.KeyboardModifier.NoModifier and self.topology_scene.selectedItems():
+            # as in other drawing programs: Escape lets go of the selection (the Inspector
+            # shows the topology again); it did nothing
+            self.topology_scene.clearSelection()
             event.accept()
             return
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():

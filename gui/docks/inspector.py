@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from netwright.backend.topology.fields import ADDRESS_FLAGS
 from netwright.backend.topology.problems import Problem
 from netwright.gui.docks.combo_browse import commit_on_close
-from netwright.gui.docks.error_label import ERROR_STYLE
+from netwright.gui.docks.error_label import error_label
 from netwright.gui.docks.host_panel import HostFactsPanel
 from netwright.gui.docks.lease_views import LeasePanel
 from netwright.gui.docks.packet_panel import PacketPanel, PortFirewallPanel
@@ -228,10 +228,7 @@ class Inspector(QWidget):
         self.packets = None
         for spec in specs:
             editor = self._make_editor(spec, snapshot)
-            error = QLabel()
-            error.setWordWrap(True)
-            error.setStyleSheet(ERROR_STYLE)
-            error.hide()
+            error = error_label()
             holder = QWidget()
             column = QVBoxLayout(holder)
             column.setContentsMargins(0, 0, 0, 0)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netwright.gui.canvas.focus_ring import FocusRing
 from netwright.gui.canvas.scene import kind_mime
 from netwright.gui.canvas.theme import Theme
 from netwright.gui.model.edits import PALETTE_KINDS
@@ -103,6 +104,9 @@ class Palette(QListWidget):
                             " Enter adds one")
             self.addItem(item)
         self.setCurrentRow(0)
+        # the current entry is highlighted whether the list has the keys or not: Tab to it
+        # showed nothing, so it wears the canvas's ring while it has them
+        self.focus_ring = FocusRing(self)
         self.itemDoubleClicked.connect(
             lambda item: self.add_requested.emit(item.data(Qt.ItemDataRole.UserRole)))
 

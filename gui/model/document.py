@@ -363,7 +363,9 @@ class TopologyDocument(QObject):
         self._edited = True
         inverse: list[Edit] = []
         layout_keys: list[str] = []
+        whole_layout = False  # the layout section itself came or went (an Undo of a first move)
         content = False
+        before = self._snapshot.layout
         edits = edits if isinstance(edits, list) else list(edits)
         if self._journal is not None:  # the very list objects: see _adopt
             self._journal.append((edits, inverse))
@@ -372,10 +374,14 @@ class TopologyDocument(QObject):
             if is_layout_path(edit.path):
                 if len(edit.path) > 1:
                     layout_keys.append(str(edit.path[1]))
+                else:
+                    whole_layout = True
             else:
                 content = True
         inverse.reverse()
         self._snapshot = take_snapshot(self._doc.tree)
+        if whole_layout:  # every key it held before or holds now: each may have moved
+            layout_keys += sorted((set(before) | set(self._snapshot.layout)) - set(layout_keys))
         if content:
             self._refresh_problems()
             self.content_changed.emit()
@@ -410,6 +416,8 @@ class TopologyDocument(QObject):
             if isinstance(holder, dict) and prefix[-1] in holder:  # present but null
                 old, position = holder[prefix[-1]], list(holder).index(prefix[-1])
             self._doc.set(path, _to_node(edit.value))
+            if position is None and len(prefix) == 1:
+                self._before_layout(prefix[0])
             return Edit(prefix, old, position)
         container = self._doc.get(path[:-1])
         key = path[-1]
@@ -418,6 +426,16 @@ class TopologyDocument(QObject):
         if isinstance(container, list) and isinstance(key, int):
             return self._apply_in_sequence(container, path, edit)
         raise ValueError(f"cannot edit {path!r}: its container is not a mapping or a list")
+
+    def _before_layout(self, section: PathPart) -> None:
+        """A top-level section just made (the first namespace drawn after a bridge) goes
+        before ``layout``, so the file says what the network is and then how it is drawn; it
+        went after it, the positions in the middle of the network's meaning."""
+        tree = self._doc.tree
+        if section == "layout" or not isinstance(tree, CommentedMap) or "layout" not in tree:
+            return
+        value = tree.pop(section)
+        tree.insert(list(tree).index("layout"), section, value)
 
     def _first_missing(self, path: Sequence[PathPart]) -> int | None:
         node = self._doc.tree

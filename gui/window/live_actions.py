@@ -28,6 +28,7 @@ from netwright.gui.canvas.graph_layout import LayoutUnavailableError, dot_positi
 from netwright.gui.canvas.items import box_shape
 from netwright.gui.canvas.live_scene import LiveScene
 from netwright.gui.canvas.theme import Theme
+from netwright.gui.canvas.view import ViewPlace
 from netwright.gui.docks.compare import CompareView
 from netwright.gui.docks.live_inspector import ObservedPanel
 from netwright.gui.link.live import READ, LiveHostError, Observation, managed_text, observe
@@ -56,6 +57,11 @@ class LiveHost(QObject):
         self.comparison: Comparison | None = None
         self._front_before_compare: QDockWidget | None = None  # the bottom panel's, then
         self.showing = False
+        # the design's zoom and scroll (and undo step) when the host was shown, the host's
+        # when the design was: each view comes back as it was left
+        self._design_place: ViewPlace | None = None
+        self._design_step = 0
+        self._live_place: ViewPlace | None = None
         self._redraw_pending = False
         self._locked: dict[QAction, bool] = {}
         self._build_actions()
@@ -78,6 +84,7 @@ class LiveHost(QObject):
         self.compare_view.activated_key.connect(self.go_to_key)
         window.document.content_changed.connect(self._design_changed)
         window.document.replaced.connect(self._design_changed)
+        window.document.replaced.connect(self._forget_design_place)
         self._update_actions()
 
     # -- construction ---------------------------------------------------------------------
@@ -197,7 +204,8 @@ class LiveHost(QObject):
         if found is not None and self.showing:
             self.banner.show_text(banner_text(found.when, found.lab, len(found.skipped)))
         if self.showing:
-            self.window.view.fit_all()
+            self.window.view.first_view()  # a star of 200 containers: readable, not Fit's 8 %
+        self._live_place = None  # a new picture: its own first view when shown again
         self._on_selection()  # the new document emptied the Observed form; the same keys
         self._update_actions()  # are still selected on the canvas
 
@@ -221,6 +229,8 @@ class LiveHost(QObject):
         w = self.window
         if not self.showing:
             self.showing = True
+            self._design_place = w.view.place()  # Back to Design returns there
+            self._design_step = w.document.undo_stack.index()
             w.view.setScene(self.scene)
             self.inspector_dock.show()
             self.inspector_dock.raise_()
@@ -232,13 +242,14 @@ class LiveHost(QObject):
                                           len(found.skipped) if found else 0))
         w.welcome.set_wanted(False)
         if found is not None:
-            w.view.fit_all()
+            w.view.go_to_place(self._live_place)  # as left, or the first view of it
         self._update_actions()
 
     def show_design(self) -> None:
         w = self.window
         if self.showing:
             self.showing = False
+            self._live_place = w.view.place()
             w.view.setScene(w.scene)
             self.banner.hide_banner()
             self.inspector_dock.hide()
@@ -246,7 +257,9 @@ class LiveHost(QObject):
             w.inspector_dock.raise_()
             self._lock(False)
             w._update_welcome()
-            w.view.fit_all()
+            w.view.go_to_place(self._design_place)
+            if w.document.undo_stack.index() != self._design_step:
+                w.view.show_selection()  # what Copy into Design added and selected
         self._update_actions()
 
     def _lock(self, live: bool) -> None:
@@ -272,6 +285,7 @@ class LiveHost(QObject):
         w.palette_dock.widget().setEnabled(True)
         w.host_dock.widget().setEnabled(True)
         w._update_backend_state()
+        w._update_edit_actions()  # the design's selection may have changed (Copy into Design)
 
     def _update_actions(self) -> None:
         shown = self.showing
@@ -311,6 +325,11 @@ class LiveHost(QObject):
                 and not self._redraw_pending:  # a burst of edits: one redraw after them
             self._redraw_pending = True
             self.window._spawn(self._redraw())
+
+    def _forget_design_place(self) -> None:
+        """Another file opened while the host is shown: Back to Design shows it from its
+        first view, not where the file before it was left."""
+        self._design_place = None
 
     async def _redraw(self) -> None:
         self._redraw_pending = False
@@ -353,7 +372,7 @@ class LiveHost(QObject):
         if not self.showing:
             self.show_live()
         self.scene.select_keys([key])
-        self.window.view.centre_on_key(key)
+        self.window.view.show_selection()  # only as far as it needs, as in the design
 
     def _on_selection(self) -> None:
         keys = self.scene.selected_keys()

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netwright.backend.count_words import counted
 from netwright.backend.topology.problems import NetwrightError, TopologyError
 from netwright.gui.canvas.export import (
     render_png,
@@ -132,6 +133,7 @@ from netwright.gui.window.made_note import canvas_before, say_made, show_made, s
 from netwright.gui.window.measure_actions import MeasureActions
 from netwright.gui.window.quit_actions import QuitActions
 from netwright.gui.window.startup import APP_NAME, first_size
+from netwright.gui.window.status_fit import MessageFitter
 from netwright.gui.window.trial_actions import TrialActions
 from netwright.gui.window.undo_keys import DesignUndoKeys
 from netwright.gui.window.welcome import WelcomePanel
@@ -207,6 +209,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         self.predictions.schedule()
         self._update_title()
         self._update_backend_state()
+        self._update_edit_actions()
         self.resize(first_size(self))
 
     # -- construction ---------------------------------------------------------------------
@@ -234,7 +237,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         self.host_dock = self._dock("Host", self.host_view,
                                     Qt.DockWidgetArea.RightDockWidgetArea, "host")
         self.undo_view = QUndoView(self.document.undo_stack)
-        self.undo_view.setEmptyLabel("Opened")
+        self.undo_view.setEmptyLabel("New design")  # the History's first row (``_on_replaced``)
         self.history_dock = self._dock("History", self.undo_view,
                                        Qt.DockWidgetArea.RightDockWidgetArea, "history")
         self.tabifyDockWidget(self.inspector_dock, self.host_dock)
@@ -411,12 +414,14 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         self.statusBar().addPermanentWidget(self.backend_label)
         # first of the lasting widgets: the problems, and the bottom panel's opener
         self.statusBar().insertPermanentWidget(0, self.bottom_panel.button)
+        self.message_fitter = MessageFitter(self.statusBar())  # none runs under them
 
     def _connect(self) -> None:
         doc = self.document
         doc.modified_changed.connect(lambda _m: self._update_title())
         doc.file_changed.connect(lambda _f: self._update_title())
         doc.problems_changed.connect(self._show_problems)
+        self.scene.problems_of = self.with_facts_problems  # badges as the Problems list
         doc.replaced.connect(self._on_replaced)
         doc.reading_changed.connect(self._on_reading)
         doc.load_failed.connect(lambda exc: self.report_error("the file could not be read", exc))
@@ -497,6 +502,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
                                   lambda: describe(self.runner.backend))
         self.menuBar().addMenu(self.help_menu)
         self.welcome = WelcomePanel(self.view, self.new_from_example, self.file_open)
+        self._had_content = False  # the design drew something (``_update_welcome``)
         for signal in (self.document.content_changed, self.document.replaced):
             signal.connect(self._update_welcome)
         self._update_welcome()
@@ -504,7 +510,14 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
     def _update_welcome(self) -> None:
         snapshot = self.document.snapshot
         empty = not (snapshot.namespaces or snapshot.interfaces or snapshot.nics)
+        emptied = empty and self._had_content
+        self._had_content = not empty
         self.welcome.set_wanted(empty)
+        if emptied and self.view.scene() is self.scene:
+            # an Undo or a Delete took the last item: the empty host as a new design shows
+            # it, the welcome over its frame (the frame stayed where the zoom and scroll of
+            # the drawing left it, its title hidden under the panel)
+            self.view.fit_all()
 
     def _show_problem_fix(self) -> None:
         problem = self.problems.current_problem()
@@ -520,7 +533,9 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
                              self._selection()))
         if fix.edits:  # the change in view (a port's new rule was below the fold)
             self.inspector.focus_path(fix.edits[0].path, take_focus=False)
-        self.statusBar().showMessage(f"{fix.label} (Undo takes it back)", 6000)
+        # whole in the log; in the status bar as much as fits beside the problems button
+        # (at 1024x700 it ran under it: "… (addresses and parent stay) (U")
+        say_made(self, f"{fix.label} (Undo takes it back)", fix.label)
         self._show_problem_fix()
 
     def _checks_outdated(self) -> None:
@@ -530,15 +545,25 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         self.scene.set_wire_results({})
 
     def _on_replaced(self) -> None:
+        # the History's first row says what Undo goes back to: "Opened" for a new design
+        # that was never opened read wrong
+        file = self.document.file
+        self.undo_view.setEmptyLabel(f"Opened {Path(file).name}" if file else "New design")
         self.forget_deployment()
         self.checks.forget_measurement()
         self._update_title()
         self._on_design_changed()
         self.scene.set_wire_results({})
         self.refresh_status()
-        QTimer.singleShot(0, self.view.first_view)
+        QTimer.singleShot(0, self._first_view_of_design)
         if self.problems.counts()[0]:  # a file opened with errors: the list says which
             self.bottom_panel.reveal(self.problems_dock)
+
+    def _first_view_of_design(self) -> None:
+        """A file just opened, shown from its first view; not while the canvas shows the
+        live host (Back to Design shows it so then)."""
+        if self.view.scene() is self.scene:
+            self.view.first_view()
 
     def _on_reading(self, reading: bool) -> None:
         """A big file is editable from its quick read while the full read goes on."""
@@ -551,6 +576,7 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
 
     def _on_selection(self) -> None:
         keys = self.scene.selected_keys()
+        self._update_edit_actions(keys)
         shown = keys[0] if len(keys) == 1 else None
         if shown is None and self.inspector.key is None:
             # the topology's form already: rebuilding it for each item a rubber band or
@@ -561,6 +587,18 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
             # hidden while the live view shows its Observed dock: raised then, Qt would not
             # raise it when Back to Design shows it again (History stayed in front)
             self.inspector_dock.raise_()
+
+    def _update_edit_actions(self, keys: list[str] | None = None) -> None:
+        """Cut and Copy (items) and Delete (items or wires) are greyed while nothing of the
+        kind is selected: they were offered, and did nothing, on an empty selection. The
+        live host's view keeps them greyed (``LiveHost._lock``)."""
+        live = getattr(self, "live", None)
+        if live is not None and live.showing:
+            return
+        keys = self.scene.selected_keys() if keys is None else keys
+        self.cut_action.setEnabled(bool(keys))
+        self.copy_action.setEnabled(bool(keys))
+        self.delete_action.setEnabled(bool(keys) or bool(self.scene.selectedItems()))
 
     # -- canvas requests → undo commands ----------------------------------------------------
 
@@ -582,8 +620,13 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         """A palette entry dropped on the canvas, scrolled into view once the host frame and
         the scene's room have grown to hold it: a host NIC dropped above the frame was
         scrolled in before, when the room did not reach it yet, and landed partly out of
-        view."""
+        view. Dropped on the host over another item (a namespace on a namespace, a veth
+        pair on a bridge, half over a box's edge), it goes to the free room nearest, as an
+        item dragged there does: it was drawn over the other."""
         scrolled = canvas_before(self)
+        if namespace is None:  # on the host: beside what it was let go on, not over it
+            occupied = [node.sceneBoundingRect() for node in self.scene.nodes.values()]
+            pos = free_spot(occupied, pos, kind, GRID)
         keys = self.create_at(kind, namespace, pos)
         item = self.scene.item_for(keys[0]) if keys else None
         if item is not None:
@@ -751,11 +794,20 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
         if edits:
             self.push(LayoutCommand(self.document, edits))
             self.view.first_view()
+            self.statusBar().showMessage(
+                f"Arrange Automatically moved {counted(len(edits), 'item')} (Undo puts"
+                f" {'it' if len(edits) == 1 else 'them'} back)", 6000)
+        else:  # the click did something: it says so (the drawing, unchanged, did not)
+            self.statusBar().showMessage(
+                "Arrange Automatically: every item is already where it puts it; nothing"
+                " moved", 6000)
         return True
 
     def go_to_key(self, key: str) -> None:
+        """Select ``key`` and scroll it into view only as far as it needs (``reveal``): it
+        was centred, which took half the design out of a view that showed all of it."""
         self.scene.select_keys([key])
-        self.view.centre_on_key(key)
+        self.view.show_selection()
 
     def ask_go_to(self) -> GoToDialog:
         """Edit › Go to Item…: the item named goes selected, and the keys to the canvas."""
@@ -810,6 +862,8 @@ class MainWindow(BackendActions, ContextActions, TrialActions, HostActions, Quit
             self.document.load_text(Path(path).read_text(encoding="utf-8"), origin=str(path))
         except (OSError, TopologyError) as exc:
             self.report_error(f"cannot open the example {Path(path).name}", exc)
+            return
+        self.undo_view.setEmptyLabel(f"New from example {Path(path).stem}")
 
     def file_open(self) -> None:
         if not self.maybe_save():

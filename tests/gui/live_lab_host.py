@@ -84,3 +84,21 @@ ip -n {LAB_HOST} link add name obsmv0 link obsup0 type macvlan mode bridge
     host.run(f"ip -n {LAB_HOST} link add name obsvh2 type veth peer name eth0 netns {sleeper}"
              f" && ip -n {LAB_HOST} link set obsvh2 master {BRIDGE} up")
     return host
+
+
+def build_lab_star(lab_pid: int, bridge: str, leaves: int) -> None:
+    """A docker-like star on the lab's host: ``bridge`` (172.31.0.1/16) with a veth port
+    into each of ``leaves`` named namespaces (``star<i>``, on disk ``lab-star<i>``, its end
+    ``eth0``), as ``docker run`` leaves containers on docker0. It goes with the lab."""
+    lines = ["set -e",
+             f"ip -n {LAB_HOST} link add name {bridge} type bridge",
+             f"ip -n {LAB_HOST} addr add 172.31.0.1/16 dev {bridge}",
+             f"ip -n {LAB_HOST} link set {bridge} up"]
+    for i in range(leaves):
+        lines += [f"ip netns add lab-star{i}",
+                  f"ip -n {LAB_HOST} link add name sv{i} type veth peer name eth0"
+                  f" netns lab-star{i}",
+                  f"ip -n {LAB_HOST} link set sv{i} master {bridge} up",
+                  f"ip -n lab-star{i} addr add 172.31.{i // 200}.{i % 200 + 2}/16 dev eth0",
+                  f"ip -n lab-star{i} link set eth0 up"]
+    in_lab(lab_pid, "\n".join(lines))

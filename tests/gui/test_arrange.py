@@ -172,3 +172,18 @@ def test_many_namespaces_on_one_bridge_sit_beside_its_ports(
     assert sides == {True, False}
     counts = measure_scene(scene)
     assert (counts.wire_crossings, counts.wires_through_boxes, counts.box_overlaps) == (0, 0, 0)
+
+
+def test_arrange_says_what_it_moved_and_when_nothing_moved(window: MainWindow) -> None:
+    """An Arrange of a design dot has already laid out changed nothing to see and said
+    nothing: the user could not tell the click from a miss."""
+    _open(window, "vxlan-overlay")
+    steps = window.document.undo_stack.count()
+    assert window.arrange()
+    assert window.document.undo_stack.count() == steps
+    assert "already" in window.statusBar().currentMessage()
+    assert "nothing moved" in window.statusBar().currentMessage()
+    _moved_away(window)
+    assert window.arrange()
+    assert window.statusBar().currentMessage() == \
+        "Arrange Automatically moved 2 items (Undo puts them back)"

@@ -106,3 +106,46 @@ def test_a_ring_whose_python_side_is_cleared_lets_events_pass(qtbot: QtBot) -> N
     view.clearFocus()
     QTest.qWait(20)
     assert view.size().width() == 321
+
+
+def _palette_edge_colours(window: MainWindow) -> set[str]:
+    """The palette's pixels just inside its viewport's edges, below its entries (the current
+    entry is highlighted whether the list has the keys or not)."""
+    palette = window.palette_list
+    image = palette.grab().toImage()
+    box = palette.viewport().geometry()
+    low = box.bottom() - 4
+    points = [QPoint(box.left(), low), QPoint(box.center().x(), box.bottom()),
+              QPoint(box.right(), low)]
+    return {QColor(image.pixel(p)).name() for p in points}
+
+
+def test_the_palette_shows_the_ring_while_it_has_the_focus(window: MainWindow) -> None:
+    """Tab from the canvas to the palette showed nothing: its current entry is highlighted
+    all the time, so a keyboard user could not tell the keys had gone there."""
+    window.activateWindow()
+    window.view.setFocus(Qt.FocusReason.TabFocusReason)
+    highlight = window.palette_list.palette().color(QPalette.ColorRole.Highlight).name()
+    assert highlight not in _palette_edge_colours(window)
+    window.palette_list.setFocus(Qt.FocusReason.TabFocusReason)
+    assert window.palette_list.hasFocus()
+    assert _palette_edge_colours(window) == {highlight}
+    window.view.setFocus(Qt.FocusReason.TabFocusReason)
+    assert highlight not in _palette_edge_colours(window)
+
+
+def test_escape_lets_go_of_the_selection(window: MainWindow, seed: Path) -> None:
+    """Escape on the canvas clears the selection, as in other drawing programs (it did
+    nothing); the Inspector shows the topology again."""
+    assert window.open_path(seed)
+    window.view.setFocus(Qt.FocusReason.TabFocusReason)
+    QTest.keyClick(window.view, Qt.Key.Key_A, CTRL)
+    assert len(window.scene.selected_keys()) > 1
+    QTest.keyClick(window.view, Qt.Key.Key_Escape)
+    assert window.scene.selectedItems() == []
+    assert window.inspector.key is None
+    window.go_to_key("net1")
+    assert window.inspector.key == "net1"
+    window.view.setFocus(Qt.FocusReason.TabFocusReason)
+    QTest.keyClick(window.view, Qt.Key.Key_Escape)
+    assert window.scene.selected_keys() == [] and window.inspector.key is None

@@ -50,3 +50,38 @@ def test_a_unique_start_of_a_name_is_enough() -> None:
     assert matching_key("wl", keys) == "wlp2s0"
     assert matching_key("net", keys) is None  # two start so
     assert matching_key(" Net1 ", keys) == "net1"
+
+
+def _in_view(window: MainWindow, key: str) -> bool:
+    view = window.view
+    node = window.scene.nodes[key]
+    shown = view.mapFromScene(node.mapRectToScene(node.shape().boundingRect())).boundingRect()
+    return view.viewport().rect().contains(shown)
+
+
+def test_going_to_an_item_in_view_scrolls_nothing_and_one_out_of_view_comes_in(
+        window: MainWindow) -> None:
+    """Go to Item (and a problem's double-click, Go to an end of a wire) selects the item
+    and scrolls only as far as it needs: it centred the item, which took docker0 out of a
+    1024×700 view that showed the whole design."""
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    assert window.open_path(examples / "docker-bridge.yaml")
+    window.resize(1024, 700)
+    QApplication.processEvents()
+    view = window.view
+    view.fit_all()
+    everything = list(window.scene.nodes)
+    assert all(_in_view(window, key) for key in everything)
+    scrolled = (view.horizontalScrollBar().value(), view.verticalScrollBar().value())
+    dialog = window.ask_go_to()
+    QTest.keyClicks(dialog.line, "c1")
+    QTest.keyClick(dialog.line, Qt.Key.Key_Return)
+    assert window.scene.selected_keys() == ["c1"]
+    assert (view.horizontalScrollBar().value(), view.verticalScrollBar().value()) == scrolled
+    assert all(_in_view(window, key) for key in everything)
+
+    view.zoom_by(2.0 / view.zoom())  # closer: c2 alone is 420 px wide
+    view.centerOn(window.scene.nodes["wlp2s0"])
+    assert not _in_view(window, "c2")
+    window.go_to_key("c2")
+    assert _in_view(window, "c2")

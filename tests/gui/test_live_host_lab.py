@@ -79,6 +79,12 @@ def _adopt_dialog(window: MainWindow, loop: asyncio.AbstractEventLoop) -> AdoptD
     return dialog
 
 
+def _said(window: MainWindow) -> str:
+    """The status bar's whole message (a long one is shortened there, whole in its tooltip)."""
+    bar = window.statusBar()
+    return bar.toolTip() or bar.currentMessage()
+
+
 def _open_live(window: MainWindow, qtbot, loop: asyncio.AbstractEventLoop) -> None:  # type: ignore[no-untyped-def]
     assert window.live.welcome_button.isVisible()
     qtbot.mouseClick(window.live.welcome_button, Qt.MouseButton.LeftButton)
@@ -235,7 +241,7 @@ def test_adopt_names_each_object_and_the_backend_marks_only_the_confirmed_ones(
     assert "existing" not in design.namespaces[NAMED]
     assert design.interfaces["obsvh2"]["existing"] is True
     assert window.document.undo_stack.count() == steps + 1
-    adopted = window.statusBar().currentMessage()  # not "3 object(s)"
+    adopted = _said(window)  # not "3 object(s)"
     assert adopted.startswith("adopted 3 objects into guiadopt: Destroy now removes them"), \
         adopted
 
@@ -247,7 +253,7 @@ def test_adopt_names_each_object_and_the_backend_marks_only_the_confirmed_ones(
     window.live.adopt.action.trigger()
     loop.run_until_complete(idle(window))
     assert window.live.adopt.dialog is None
-    message = window.statusBar().currentMessage()
+    message = _said(window)
     assert message.startswith("nothing was adopted: cannot adopt into guiadopt:"), message
     assert "only a namespace under /run/netns" in message, message
     assert window.document.snapshot.namespaces[lab_host.anonymous_key]["existing"] is True
@@ -257,7 +263,7 @@ def test_without_a_backend_open_live_host_says_so(
         window: MainWindow, loop: asyncio.AbstractEventLoop) -> None:
     window.live.open_action.trigger()
     loop.run_until_complete(idle(window))
-    message = window.statusBar().currentMessage()
+    message = _said(window)
     # said once: it read "the live host could not be read: cannot read the live host: …"
     assert message.startswith("the live host could not be read: no backend is connected"), \
         message
@@ -269,12 +275,12 @@ def test_adopt_without_a_selection_or_a_backend_says_what_is_missing(
         window: MainWindow) -> None:
     window.document.load_text(DESIGN)
     window.live.adopt.action.trigger()
-    assert window.statusBar().currentMessage() == (
+    assert _said(window) == (
         "Adopt: select the existing objects to adopt first")
     window.scene.select_keys(["obsvh1"])
     window.live.adopt.action.trigger()
-    assert window.statusBar().currentMessage() == "Adopt: no backend is connected"
+    assert _said(window) == "Adopt: no backend is connected"
     window.scene.select_keys(["b1"])
     window.live.adopt.action.trigger()
-    assert window.statusBar().currentMessage() == (
+    assert _said(window) == (
         "Adopt: b1: not marked existing in the design (only existing objects can be adopted)")
