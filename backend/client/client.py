@@ -380,13 +380,18 @@ class BackendClient:
         return str(await self._call("Apply", "sa{sv}", [topology, options]))
 
     async def _api_at_least(self, wanted: tuple[int, int]) -> bool:
-        """Whether the backend's API version is ``wanted`` or later (asked once)."""
-        if self._api is None:
-            try:
-                self._api = api_version(await self.version())
-            except NetwrightError:
-                self._api = (1, 0)
-        return self._api >= wanted
+        """Whether the backend's API version is ``wanted`` or later (asked once per owner of
+        the backend's name: a restarted netwrightd may be an upgraded one)."""
+        if self._api is not None:
+            return self._api >= wanted
+        asked = self._backend
+        try:
+            api = api_version(await self.version())
+        except NetwrightError:
+            api = (1, 0)
+        if self._backend == asked:  # else the answer may be the old owner's: ask again later
+            self._api = api
+        return api >= wanted
 
     async def confirm(self, name: str) -> None:
         """Keep the change an apply left on trial (``ApplyResult.awaiting_confirmation``).
@@ -627,6 +632,7 @@ class BackendClient:
         name, old, new = body
         if name == names.BUS_NAME:
             self._backend = str(new) or None
+            self._api = None  # the next owner may be another version (upgraded by a restart)
         if name == names.BUS_NAME and old and not new:
             self._tracker.fail_all(BackendStoppedError("the backend (netwrightd) stopped"))
         if name == names.BUS_NAME and new and not old:

@@ -249,12 +249,12 @@ def _watch_idle(args: argparse.Namespace, bus: MessageBus, interface: Backend1,
         log.info("the lab stops by itself %.0f s after its last client leaves, unless"
                  " something is deployed in it", seconds)
 
-    async def holds_something() -> bool:
-        return bool(await interface.worker.with_engine(lambda e: e.deployments()))
+    async def holdings() -> list[str]:
+        return list(await interface.worker.with_engine(lambda e: e.deployments()))
 
     async def watch() -> None:
         await wait_until_idle(bus, seconds, working=lambda: bool(interface.jobs.running()),
-                              holds_something=holds_something)
+                              holdings=holdings)
         on_idle()
 
     return asyncio.ensure_future(watch())

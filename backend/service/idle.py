@@ -7,6 +7,10 @@ job has run, for ``seconds`` in a row, the lab stops if it holds no deployment. 
 holds one keeps running (the user's network is in it; ``netwright lab stop`` or the
 designer's quit dialog ends it), and the watch starts over.
 
+Whenever the lab stays although it would have stopped (it holds a deployment, a client or a
+job has lasted longer than the idle time), it says why in its log, once per reason until the
+reason changes: a user reading lab.log, and a test, learns that the check ran and decided.
+
 ``NETWRIGHT_LAB_IDLE_SECONDS`` (or ``netwrightd --lab --idle-exit``) sets the time; 0 means
 never stop by itself.
 """
@@ -50,26 +54,80 @@ async def bus_clients(bus: MessageBus) -> int:
     return sum(1 for name in names if name.startswith(":") and name != bus.unique_name)
 
 
+class StayNotes:
+    """Logs why the lab stays, once per reason: not every poll, and not for a short visit.
+
+    A reason that answers the idle check itself (a deployment) is said at once; one that
+    merely keeps the check from starting (a client, a job) once it has lasted ``seconds``,
+    so a command that connects for a moment leaves no line. The last reason said is kept
+    until another is said: a command in between does not make the lab repeat itself.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.said: str | None = None
+        self.current: str | None = None
+        self.current_since = 0.0
+
+    def note(self, reason: str | None, now: float, *, decided: bool = False) -> None:
+        """``reason`` keeps the lab now (None: nothing does, the idle time runs)."""
+        if reason != self.current:
+            self.current, self.current_since = reason, now
+        if reason is None or reason == self.said:
+            return
+        if decided or now - self.current_since >= self.seconds:
+            log.info("%s", reason)
+            self.said = reason
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return one if count == 1 else many
+
+
+def holding_reason(names: list[str], seconds: float) -> str:
+    """The line a lab that stays for its deployments logs."""
+    what = _plural(len(names), "deployment", "deployments")
+    return (f"no client for {seconds:.0f} s, but holding {what} {', '.join(sorted(names))}:"
+            " staying (netwright lab stop ends it)")
+
+
+def clients_reason(count: int, seconds: float) -> str:
+    """The line a lab kept by connected clients logs once they have held it ``seconds``."""
+    return (f"{count} {_plural(count, 'client', 'clients')} connected for over {seconds:.0f} s:"
+            f" staying until {_plural(count, 'it leaves', 'they leave')}")
+
+
 async def wait_until_idle(bus: MessageBus, seconds: float, *,
                           working: Callable[[], bool],
-                          holds_something: Callable[[], Awaitable[bool]]) -> None:
+                          holdings: Callable[[], Awaitable[list[str]]]) -> None:
     """Return once the bus has had no client and ``working()`` was false for ``seconds``,
-    and ``holds_something()`` then says no. Never returns when ``seconds`` is 0."""
+    and ``holdings()`` (the deployments held) then is empty. Never returns when ``seconds``
+    is 0. Each reason to stay is logged once (StayNotes)."""
     if seconds <= 0:
         await asyncio.Event().wait()
     poll = min(1.0, max(0.05, seconds / 4))
+    notes = StayNotes(seconds)
     idle_since: float | None = None
     while True:
         await asyncio.sleep(poll)
-        if working() or await bus_clients(bus):
-            idle_since = None
-            continue
         now = time.monotonic()
+        if working():
+            idle_since = None
+            notes.note(f"a job has run for over {seconds:.0f} s: staying until it ends", now)
+            continue
+        clients = await bus_clients(bus)
+        if clients:
+            idle_since = None
+            notes.note(clients_reason(clients, seconds), now)
+            continue
+        notes.note(None, now)
         if idle_since is None:
             idle_since = now
         if now - idle_since < seconds:
             continue
-        if not await holds_something():
+        held = await holdings()
+        if not held:
             log.info("no client for %.0f s and nothing deployed: the lab stops", seconds)
             return
+        notes.note(holding_reason(held, seconds), now, decided=True)
         idle_since = None  # it holds a deployment: it stays, and looks again later

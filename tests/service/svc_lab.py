@@ -47,6 +47,20 @@ def in_lab(pid: int, *argv: str) -> str:
                           capture_output=True, text=True, check=True, timeout=30).stdout
 
 
+def wait_logged(log: Path, line: str, seconds: float) -> str:
+    """Wait (at most ``seconds``) until the lab log ``log`` holds ``line``; the log's text.
+
+    The lab logs each decision to stay (idle.py): waiting for it replaces guessing how long
+    its idle check takes."""
+    deadline = time.monotonic() + seconds
+    while True:
+        text = log.read_text() if log.exists() else ""
+        if line in text:
+            return text
+        assert time.monotonic() < deadline, f"{log} never said {line!r}:\n{text}"
+        time.sleep(0.05)
+
+
 class PrivateLab:
     """A test user with an $XDG_RUNTIME_DIR of their own, so their lab is this test's alone.
 

@@ -18,14 +18,15 @@ import json
 import os
 import pwd
 import signal
+import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from svc_cli import NETWRIGHT, as_user, as_user_background
+from svc_cli import NETWRIGHT, as_user, as_user_background, user_argv
 from svc_daemon import PYTHON
-from svc_lab import PrivateLab, lab_pid
+from svc_lab import PrivateLab, lab_pid, wait_logged
 from svc_polkit import USER_ALLOWED
 from svc_user_manager import UserManager
 
@@ -42,11 +43,14 @@ from netwright.backend.client import connect_lab
 async def main():
     client = await connect_lab()
     print("connected", flush=True)
-    await asyncio.sleep(float(sys.argv[1]))
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
     print(len(await client.deployments()), flush=True)
     client.close()
 asyncio.run(main())
 """
+# what the lab logs when its idle check finds it must stay (idle.py), once per reason
+HOLDING_SEED = f"no client for {IDLE:.0f} s, but holding deployment seed: staying"
+ONE_CLIENT = f"1 client connected for over {IDLE:.0f} s: staying until it leaves"
 
 
 @pytest.fixture
@@ -73,6 +77,16 @@ def wait_gone(pids: set[int], timeout: float) -> float:
     return time.monotonic() - started
 
 
+def stays_running(now: Callable[[], object], running: object, until: float) -> None:
+    """Assert ``now()`` stays ``running`` (the lab's pid, its unit's state) until ``until``
+    (monotonic): the lab that said it stays does not stop at a later idle check."""
+    while True:
+        assert now() == running, "the lab stopped by itself after it said it stays"
+        if time.monotonic() >= until:
+            return
+        time.sleep(0.2)
+
+
 def test_an_empty_lab_a_command_fell_back_to_stops_once_nobody_uses_it(lab) -> None:
     listed = as_user(lab.user, [NETWRIGHT, "list", "--json"], env=lab.env)  # no system bus
     assert listed.returncode == 0, listed.stderr
@@ -91,21 +105,38 @@ def test_an_empty_lab_a_command_fell_back_to_stops_once_nobody_uses_it(lab) -> N
 
 def test_a_connected_client_keeps_an_empty_lab_until_it_leaves(lab) -> None:
     """The designer holds its connection while it runs: the lab waits for it to quit."""
-    held = as_user(lab.user, [PYTHON, "-c", HOLD_A_CONNECTION, str(IDLE * 3)], env=lab.env)
-    assert held.returncode == 0 and held.stdout.split() == ["connected", "0"], held.stderr
+    holder = subprocess.Popen(user_argv(lab.user, [PYTHON, "-c", HOLD_A_CONNECTION],
+                                        env=lab.env),
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, cwd="/")
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "connected\n"
+        wait_logged(lab.directory / "lab.log", ONE_CLIENT, IDLE + 15)
+        assert lab.pid() is not None, "the lab stopped under a connected client"
+    finally:
+        out, err = holder.communicate("\n", timeout=60)  # the client leaves
+    assert holder.returncode == 0 and out.split() == ["0"], err
     running = lab_processes(lab)
     assert lab.pid() is not None, "the lab stopped under a connected client"
     wait_gone(running, IDLE + 15)
+    log = (lab.directory / "lab.log").read_text()
+    assert log.count(ONE_CLIENT) == 1, log
 
 
 def test_a_lab_holding_a_deployment_keeps_running_and_says_what_it_holds(lab) -> None:
     applied = as_user(lab.user, [NETWRIGHT, "apply", "--lab", "--yes", str(SEED_FILE)],
                       env=lab.env)
     assert applied.returncode == 0, applied.stderr
+    applied_at = time.monotonic()
     pid = lab.pid()
     assert pid is not None
-    time.sleep(IDLE * 2 + 1)
+    wait_logged(lab.directory / "lab.log", HOLDING_SEED, IDLE + 15)
     assert lab.pid() == pid, "a lab holding seed stopped by itself"
+    # as long as before (IDLE * 2 + 1 after the apply), and past the next idle check
+    stays_running(lab.pid, pid, until=max(applied_at + IDLE * 2 + 1,
+                                          time.monotonic() + IDLE + 0.5))
+    log = (lab.directory / "lab.log").read_text()
+    assert log.count(HOLDING_SEED) == 1, log  # the next idle check decided the same silently
     status = as_user(lab.user, [NETWRIGHT, "lab", "status"], env=lab.env)
     assert status.returncode == 0, status.stderr
     assert f"the lab is running (pid {pid}, since " in status.stdout
@@ -168,9 +199,12 @@ def test_systemctl_stop_ends_a_lab_unit_that_holds_a_deployment(manager) -> None
     applied = as_user(USER_ALLOWED, [NETWRIGHT, "apply", "--lab", "--yes", str(SEED_FILE)],
                       env=env)
     assert applied.returncode == 0, applied.stderr
+    applied_at = time.monotonic()
     running = lab_processes(manager)
-    time.sleep(IDLE * 2 + 1)
+    wait_logged(manager.runtime / "netwright-lab" / "lab.log", HOLDING_SEED, IDLE + 15)
     assert unit_state(manager) == "active", "a lab unit holding seed stopped by itself"
+    stays_running(lambda: unit_state(manager), "active", until=max(
+        applied_at + IDLE * 2 + 1, time.monotonic() + IDLE + 0.5))
     manager.systemctl("stop", "netwright-lab.service")
     wait_gone(running, 30)
     log = (manager.runtime / "netwright-lab" / "lab.log").read_text()

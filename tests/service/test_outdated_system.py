@@ -3,9 +3,7 @@
 no job runs (its state is on disk and it recovers on start; D-Bus activation starts the new
 one).
 
-The daemon runs from a copy of ``netwright.backend`` (PYTHONPATH) in a network namespace of
-its own, on a private bus of its own (the session's daemon owns the name on the shared one),
-without polkit (only root can reach that bus here).
+The daemon runs from a copy of ``netwright.backend`` (svc_copied.CopiedDaemon).
 """
 
 from __future__ import annotations
@@ -16,43 +14,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from svc_bus import name_has_owner, start_system_bus
-from svc_daemon import PYTHON, start_host
-from svc_processes import start, wait_until
+from svc_bus import name_has_owner
+from svc_copied import BUS_NAME, CopiedDaemon
 from svc_topologies import star
 
 from netwright.backend.client.client import BackendClient
 from netwright.backend.service.errors import OUTDATED_SENTENCE, OutdatedBackendError
-from tests.tools.code_copy import copy_backend, replace_module
-
-BUS_NAME = "io.netwright.Backend1"
-
-
-class CopiedDaemon:
-    """netwrightd from a copy of the package, on a private bus, in a namespace of its own."""
-
-    def __init__(self, run_dir: Path) -> None:
-        self.package = copy_backend(run_dir / "code")
-        self.bus, self.address = start_system_bus(run_dir)
-        self.host = start_host(run_dir)
-        env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "PYTHONUNBUFFERED": "1",
-               "PYTHONPATH": str(run_dir / "code"),
-               "NETWRIGHT_CODE_RECHECK_SECONDS": "0"}  # it looks at every call
-        self.daemon = start("netwrightd-copy", [
-            "nsenter", f"--target={self.host.pid}", "--net", "--mount", "--root", "--wd",
-            "--", PYTHON, "-m", "netwright.backend.service.daemon", "--bus", self.address,
-            "--no-polkit", "--state-dir", str(run_dir / "state")], run_dir, env)
-        wait_until(lambda: name_has_owner(self.address, BUS_NAME), 60,
-                   "the copied netwrightd to own its name", self.daemon)
-
-    def close(self) -> None:
-        for started in (self.daemon, self.host.holder, self.bus):
-            started.stop()
+from tests.tools.code_copy import replace_module
 
 
 @pytest.fixture
 def copied(tmp_path: Path) -> Iterator[CopiedDaemon]:
-    daemon = CopiedDaemon(tmp_path)
+    daemon = CopiedDaemon(tmp_path, env={"NETWRIGHT_CODE_RECHECK_SECONDS": "0"})  # every call
     yield daemon
     daemon.close()
 
