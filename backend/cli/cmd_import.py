@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from netwright.backend.cli.suggested import data_output
 from netwright.backend.topology.problems import NetwrightError
 
 DEFAULT_HOST_NAME = "live-host"
@@ -135,5 +136,5 @@ def run(args: argparse.Namespace) -> int:
     if args.output:
         write_output(args.output, text)
     else:
-        sys.stdout.write(text)
+        data_output().write(text)
     return 0
