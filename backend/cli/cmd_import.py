@@ -71,10 +71,11 @@ def _read(file: str) -> str:
 
 def _from_multus(args: argparse.Namespace) -> tuple[str, list[str]]:
     from netwright.backend.export.multus_import import import_multus
+    from netwright.backend.topology.source import file_label
 
     if args.file is None:
         raise ImportOutputError("--from multus needs FILE: the Kubernetes YAML ('-' for stdin)")
-    return import_multus(_read(args.file), args.name)
+    return import_multus(_read(args.file), args.name, file_label(args.file))
 
 
 def _from_host(args: argparse.Namespace) -> tuple[str, list[str]]:
