@@ -47,7 +47,7 @@ def rotate(path: Path) -> None:
         with contextlib.suppress(OSError, ValueError):
             stream.flush()
     os.replace(path, path.with_name(path.name + ".1"))
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)  # as open("a")
     try:
         os.dup2(fd, 1)
         os.dup2(fd, 2)
