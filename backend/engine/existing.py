@@ -73,7 +73,10 @@ def missing_existing(topology: Topology, target: Target, kernel: Kernel) -> dict
             continue
         where = target.host_netns if link.namespace is None else there.get(link.namespace)
         if where not in links:
-            links[where] = kernel.socket(where).link_indexes()
+            try:
+                links[where] = kernel.socket(where).link_indexes()
+            except OSError:  # its holder ended a moment ago: nothing in it is there
+                links[where] = {}
         name = topology.kernel_name(key)
         if name not in links[where]:
             inside = (f"in {place}" if link.namespace is None
