@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from netwright.backend.cli.suggested import data_output
 from netwright.backend.topology.problems import NetwrightError
 
 DEFAULT_HOST_NAME = "live-host"
@@ -70,10 +71,11 @@ def _read(file: str) -> str:
 
 def _from_multus(args: argparse.Namespace) -> tuple[str, list[str]]:
     from netwright.backend.export.multus_import import import_multus
+    from netwright.backend.topology.source import file_label
 
     if args.file is None:
         raise ImportOutputError("--from multus needs FILE: the Kubernetes YAML ('-' for stdin)")
-    return import_multus(_read(args.file), args.name)
+    return import_multus(_read(args.file), args.name, file_label(args.file))
 
 
 def _from_host(args: argparse.Namespace) -> tuple[str, list[str]]:
@@ -135,5 +137,5 @@ def run(args: argparse.Namespace) -> int:
     if args.output:
         write_output(args.output, text)
     else:
-        sys.stdout.write(text)
+        data_output().write(text)
     return 0

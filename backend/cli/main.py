@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from netwright.backend.cli.argparser import Parser, parse_command_line
 from netwright.backend.cli.commands import COMMANDS
+from netwright.backend.cli.suggested import suggestions_carry
 
 if TYPE_CHECKING:
     from netwright.backend.topology.problems import TopologyError
@@ -116,9 +117,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
+    _in_order()
+    with suggestions_carry(args):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The command's function; its failures become sentences and an exit status."""
     from netwright.backend.topology.problems import NetwrightError, TopologyError
 
-    _in_order()
     try:
         return int(args.func(args))
     except TopologyError as exc:

@@ -26,6 +26,7 @@ from netwright.backend.engine.adopt import refuse_release
 from netwright.backend.engine.changing import merged, running_change
 from netwright.backend.engine.desired import Desired, desired_state, forwarding_sysctls
 from netwright.backend.engine.execute import CancelRequested, Fault, StepFailed, execute
+from netwright.backend.engine.existing import missing_existing, refusal
 from netwright.backend.engine.foreign import ForeignLink, foreign_links
 from netwright.backend.engine.journal import Journal, read_header
 from netwright.backend.engine.nft_capabilities import require_table_features
@@ -173,10 +174,12 @@ class Engine:
                  conflicts: dict[str, str] | None = None,
                  host_nics: dict[str, LinkState | None] | None = None,
                  foreign: list[ForeignLink] | None = None,
-                 host_destroy: list[Step] | None = None) -> list[Step]:
+                 host_destroy: list[Step] | None = None,
+                 absent: dict[str, str] | None = None) -> list[Step]:
         """The plan from the kernel to ``topology``; ``conflicts``, ``host_nics``,
-        ``foreign`` (links in our group that are not ours) and ``host_destroy`` (what a
-        destroy of the deployment would do on the host itself) are filled when given."""
+        ``foreign`` (links in our group that are not ours), ``host_destroy`` (what a
+        destroy of the deployment would do on the host itself) and ``absent`` (existing
+        objects that are not there: a strict plan refuses them) are filled when given."""
         desired = self._desired(topology, topology.name)
         refuse_release(self._previous(topology.name), topology)
         previous = self._desired(self._previous(topology.name), topology.name)
@@ -191,6 +194,11 @@ class Engine:
             raise HostMismatch(
                 f"the lab host (namespace {host}) does not exist: build it first"
                 " (netwright.backend.lab.build_lab, or 'netwright apply --lab')")
+        missing = missing_existing(topology, self.target, kernel)
+        if missing and strict:
+            raise HostMismatch(refusal(topology, missing))
+        if absent is not None:
+            absent.update(missing)
         interest = _interest(desired, previous)
         observed = observe(kernel, self._wheres(desired, previous),
                            marker_only=previous.wheres() - desired.wheres(), interest=interest)
@@ -368,17 +376,19 @@ class Engine:
         nics: dict[str, LinkState | None] = {}
         foreign: list[ForeignLink] = []
         host_destroy: list[Step] = []
+        absent: dict[str, str] = {}
         with (open_files_for(name, len(topology.namespaces), "reading its status"),
               Kernel() as kernel):
             steps = self._compute(kernel, topology, strict=False, conflicts=conflicts,
-                                  host_nics=nics, foreign=foreign, host_destroy=host_destroy)
+                                  host_nics=nics, foreign=foreign, host_destroy=host_destroy,
+                                  absent=absent)
         began = running_change(self.store, name)
         if began is not None:  # it began while the kernel was read: what was read is half made
             return self._changing_status(name, held, began)
         dhcp = [c.to_json() for c in self.dhcp.states(topology)] if deployed else []
         persisted = await self._persist_statuses(topology)
         objects = [persisted.get(o.object, o) if o.what == "interface" else o
-                   for o in _object_statuses(topology, steps, conflicts)]
+                   for o in _object_statuses(topology, steps, conflicts, absent)]
         strangers = [ObjectStatus(f.name, "interface", "foreign", [f.sentence])
                      for f in foreign]
         return Status(topology.name, deployed,
@@ -1029,8 +1039,10 @@ def _where_text(step: Step, topology: Topology, target: Target) -> str:
     return str(where)
 
 
-def _object_statuses(topology: Topology, steps: list[Step],
-                     conflicts: dict[str, str]) -> list[ObjectStatus]:
+def _object_statuses(topology: Topology, steps: list[Step], conflicts: dict[str, str],
+                     absent: dict[str, str]) -> list[ObjectStatus]:
+    """Each object's status; an existing one that is not there (``absent``) is missing, with
+    the sentence saying it (the plan leaves existing objects out, so no step would)."""
     by_object: dict[str, list[Step]] = {}
     for step in steps:
         by_object.setdefault(step.object, []).append(step)
@@ -1043,10 +1055,10 @@ def _object_statuses(topology: Topology, steps: list[Step],
             if step.op.peer is not None:
                 missing.add(step.op.peer.key)
     out: list[ObjectStatus] = []
-    for key in topology.namespaces:
-        out.append(_one(key, "namespace", missing, by_object, conflicts))
-    for key in topology.interfaces:
-        out.append(_one(key, "interface", missing, by_object, conflicts))
+    for what, keys in (("namespace", topology.namespaces), ("interface", topology.interfaces)):
+        for key in keys:
+            out.append(ObjectStatus(key, what, "missing", [absent[key]])  # type: ignore[arg-type]
+                       if key in absent else _one(key, what, missing, by_object, conflicts))
     label = _host_label(topology)
     if label or "host" in by_object or "host" in conflicts:  # or what an earlier apply left
         out.append(_one("host", "host", missing, by_object, conflicts,

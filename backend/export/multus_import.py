@@ -28,7 +28,8 @@ from netwright.backend.topology.fields import (
     check_interface_name,
     interface_sysctl_key,
 )
-from netwright.backend.topology.problems import NetwrightError
+from netwright.backend.topology.problems import NetwrightError, Problem
+from netwright.backend.topology.yaml_words import yaml_reason_in_words
 
 _SUB_INTERFACES = {"ipvlan", "macvlan", "vlan"}
 _COMMON_FIELDS = {"type", "name", "cniVersion", "ipam", "capabilities"}
@@ -60,13 +61,11 @@ class _Design:
     skipped: list[str] = field(default_factory=list)
 
 
-def _documents(text: str) -> list[dict[str, Any]]:
+def _documents(text: str, source: str) -> list[dict[str, Any]]:
     try:
         documents = [d for d in yaml.safe_load_all(text) if d is not None]
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        raise MultusImportError(f"the file is not valid YAML{where}") from None
+        raise MultusImportError(_yaml_problem(exc, source).render()) from None
     items: list[dict[str, Any]] = []
     for document in documents:
         if isinstance(document, dict) and document.get("kind") == "List":
@@ -416,9 +415,23 @@ def topology_yaml(data: dict[str, Any]) -> str:
                      width=100)
 
 
-def import_multus(text: str, name: str | None = None) -> tuple[str, list[str]]:
-    """The topology file text for a Multus YAML file, and what could not be imported."""
-    design = _Importer(_documents(text)).run()
+def _yaml_problem(exc: yaml.YAMLError, source: str) -> Problem:
+    """Why the parser refused the file, where, in the words ``validate`` uses for a topology
+    file ("FILE:LINE:COL: error yaml-syntax: not valid YAML: a tab where …"): it said only
+    "the file is not valid YAML (line 5, column 10)"."""
+    problem = getattr(exc, "problem", None) or getattr(exc, "context", None)
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    reason = yaml_reason_in_words(problem or str(exc).splitlines()[0])
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+    return Problem("error", "yaml-syntax", (), f"not valid YAML: {reason}", line, column,
+                   source)
+
+
+def import_multus(text: str, name: str | None = None,
+                  source: str = "<multus>") -> tuple[str, list[str]]:
+    """The topology file text for a Multus YAML file, and what could not be imported.
+    ``source``: how a refusal names the file (its path, '<stdin>')."""
+    design = _Importer(_documents(text, source)).run()
     data: dict[str, Any] = {"netwright": 1, "name": name or design.name or "imported",
                             "description": "imported from Kubernetes (Multus) YAML"}
     if design.nics:

@@ -26,13 +26,13 @@ from netwright.backend.hostimport.leases import (
 from netwright.backend.kernel.netns import Where
 from netwright.backend.observe.host import HostView, ObservedNamespace
 from netwright.backend.observe.markers import parse_marker
+from netwright.backend.observe.namespaces import unique_keys
 from netwright.backend.observe.state import FALLBACK_DEVICES, LinkState
 from netwright.backend.observe.sysctls import FORWARDING
 from netwright.backend.topology.fields import check_interface_name
 from netwright.backend.topology.model import LINK_KINDS, SUB_INTERFACE_KINDS
 from netwright.backend.topology.validate import RESERVED_NAMESPACES
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 _BREAKS = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
 _ENTRY = re.compile(r"^( +)(['\"]?)([^'\":]+)\2:")
 _IPVLAN_MODES = {0: "l2", 1: "l3", 2: "l3s"}
@@ -40,36 +40,11 @@ _IPVLAN_FLAGS = {0: "bridge", 1: "private", 2: "vepa"}
 _VLAN_PROTOCOLS = {0x8100: "802.1Q", 0x88A8: "802.1ad"}
 
 
-def namespace_key(ns: ObservedNamespace, prefix: str = "") -> str:
-    """A file key for a namespace: its /run/netns name (less the target's ``prefix``, as the
-    lab names its namespaces ``lab-<key>``), else what holds it."""
-    if ns.name:
-        base = ns.name[len(prefix):] if prefix and ns.name.startswith(prefix) else ns.name
-    elif ns.holders and ns.holders[0].container:
-        base = ns.holders[0].container[:12]
-    elif ns.holders:
-        base = f"{ns.holders[0].comm}-{ns.holders[0].pid}"
-    else:
-        base = f"netns-{ns.inode}"
-    base = _UNSAFE.sub("-", base).strip("-._") or "netns"
-    return base[:64]
-
-
 def namespace_keys(view: HostView, prefix: str = "") -> dict[Where, str]:
     """The file key of every namespace of ``view`` but the host's and those outside it
     (``namespace_key``, made unique), by the file that opens the namespace."""
-    keys: dict[Where, str] = {}
-    taken: set[str] = set()
-    for ns in view.namespaces:
-        if ns.is_host or ns.outside:
-            continue
-        key = base = namespace_key(ns, prefix)
-        n = 2
-        while key in taken:
-            key, n = f"{base[:58]}-{n}", n + 1
-        taken.add(key)
-        keys[ns.where] = key
-    return keys
+    listed = [ns for ns in view.namespaces if not (ns.is_host or ns.outside)]
+    return {ns.where: key for ns, key in zip(listed, unique_keys(listed, prefix), strict=True)}
 
 
 def namespace_holders(view: HostView, prefix: str = "") -> dict[str, str]:

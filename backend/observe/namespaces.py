@@ -11,12 +11,15 @@ from __future__ import annotations
 import errno
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 RUN_NETNS = Path("/run/netns")
 PROC = Path("/proc")
 _CONTAINER_ID = re.compile(r"(?:^|[-/:])([0-9a-f]{64})(?:\.scope)?(?:$|/)")
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
 @dataclass(frozen=True)
@@ -161,3 +164,44 @@ def find_namespaces(under: int | None = None, host: str | None = None,
                                 container_id(pid)) for pid in pids]
     return sorted(found.values(), key=lambda n: (n.name is None, n.name or "",
                                                  n.holders[0].pid if n.holders else 0))
+
+
+class Keyed(Protocol):
+    """What a namespace's file key is made of (a ``NetnsFound``, an observed namespace)."""
+
+    @property
+    def name(self) -> str | None: ...
+    @property
+    def holders(self) -> list[Holder]: ...
+    @property
+    def inode(self) -> int: ...
+
+
+def namespace_key(ns: Keyed, prefix: str = "") -> str:
+    """A file key for a namespace: its /run/netns name (less the target's ``prefix``, as the
+    lab names its namespaces ``lab-<key>``), else what holds it. ``netwright import`` writes
+    it, and the engine finds an existing namespace of a design by it."""
+    if ns.name:
+        base = ns.name[len(prefix):] if prefix and ns.name.startswith(prefix) else ns.name
+    elif ns.holders and ns.holders[0].container:
+        base = ns.holders[0].container[:12]
+    elif ns.holders:
+        base = f"{ns.holders[0].comm}-{ns.holders[0].pid}"
+    else:
+        base = f"netns-{ns.inode}"
+    base = _UNSAFE.sub("-", base).strip("-._") or "netns"
+    return base[:64]
+
+
+def unique_keys(namespaces: Sequence[Keyed], prefix: str = "") -> list[str]:
+    """``namespace_key`` of each of ``namespaces``, in order, a repeated one numbered."""
+    keys: list[str] = []
+    taken: set[str] = set()
+    for ns in namespaces:
+        key = base = namespace_key(ns, prefix)
+        n = 2
+        while key in taken:
+            key, n = f"{base[:58]}-{n}", n + 1
+        taken.add(key)
+        keys.append(key)
+    return keys

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from netwright.backend.dhcp import processes
 from netwright.backend.parent_death import die_with_parent
+from netwright.backend.service.lab_log import bound_lab_log
 from netwright.backend.service.lab_pids import run_in_pid_namespace
 from netwright.backend.service.labdir import LabUnavailableError, lab_address, lab_dir
 from netwright.backend.service.namespaces import (
@@ -108,6 +109,7 @@ def run_lab_launcher(args: argparse.Namespace) -> int:
     except BlockingIOError:
         print(f"netwrightd: a lab is already running ({lab_address(directory)})", file=sys.stderr)
         return 1
+    bound_lab_log(directory / "lab.log")  # only the lab holding the lock may rotate it
     problem = user_namespace_problem()
     if problem is not None:
         print(f"netwrightd: {problem}", file=sys.stderr)

@@ -21,6 +21,7 @@ from netwright.backend.topology.bounds import MAX_TEXT_BYTES
 from netwright.backend.topology.fastload import MAX_DEPTH, flow_depth
 from netwright.backend.topology.fastload import input_problem as _problem
 from netwright.backend.topology.problems import PathPart, Problem, TopologyError
+from netwright.backend.topology.yaml_words import yaml_reason_in_words
 
 
 def make_yaml(mapping: int = 2, sequence: int = 2, offset: int = 0) -> YAML:
@@ -86,7 +87,7 @@ def parse_yaml(text: str) -> tuple[Any, YAML]:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
-        reason = _in_words(exc.problem or exc.context or "the text is not valid YAML")
+        reason = yaml_reason_in_words(exc.problem or exc.context or "the text is not valid YAML")
         raise TopologyError(
             [_problem("yaml-syntax", f"not valid YAML: {reason}", line, column)]
         ) from None
@@ -99,33 +100,6 @@ def parse_yaml(text: str) -> tuple[Any, YAML]:
     except Exception:  # ruamel raises a zoo of types on hostile input: say what it tripped on
         raise TopologyError([_unreadable(text)]) from None
     return tree, yaml
-
-
-_TOKEN_WORDS = {
-    "'<stream end>'": "the end of the file",
-    "'<document end>'": "the end of the document",
-    "'<block mapping start>'": "a key",
-    "'<block sequence start>'": "a list item",
-    "'<scalar>'": "a value",
-}
-"""The parser's own names of what it found, which say nothing to someone writing a file."""
-
-
-def _in_words(reason: str) -> str:
-    """The parser's ``reason`` in the file's terms: "expected <block end>, but found
-    '<block mapping start>'" is a line indented unlike its neighbours, and "mapping values
-    are not allowed here" a ':' where a plain value goes."""
-    if "'\\t'" in reason:  # "found character '\t' that cannot start any token"
-        return "a tab where YAML allows only spaces: indent with spaces, not tabs"
-    if reason.startswith("expected <block end>"):
-        return ("this line is indented unlike the lines above it: the keys of one mapping, and"
-                " the items of one list, start in the same column")
-    if reason == "mapping values are not allowed here":
-        return ("a ':' where a plain value goes: end the key on the line above with its ':',"
-                " or quote a value that holds ': '")
-    for token, words in _TOKEN_WORDS.items():
-        reason = reason.replace(token, words)
-    return reason
 
 
 def _unreadable(text: str) -> Problem:

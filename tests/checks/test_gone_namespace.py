@@ -45,7 +45,13 @@ def test_a_namespace_deleted_since_the_apply(deploy: Callable[[Topology], object
 
 
 def test_an_existing_namespace_that_is_not_there(deploy: Callable[[Topology], object]) -> None:
+    # someone else's namespace, there when applied (an absent one is refused: nothing to
+    # reference), gone since: existing objects are never made, so nothing remakes it
+    subprocess.run(["ip", "netns", "add", "ghost"], check=True)
+    subprocess.run(["ip", "-n", "ghost", "link", "add", "ya", "type", "veth", "peer", "name",
+                    "yb"], check=True)
     deployment = deploy(parse_topology(GHOST))  # existing objects: nothing is made
+    subprocess.run(["ip", "netns", "del", "ghost"], check=True)
     with pytest.raises(NamespaceGoneError) as gone:
         asyncio.run(run_check(deployment, FAST))
     assert str(gone.value).startswith(

@@ -188,5 +188,7 @@ def test_a_target_whose_replies_cannot_come_back_is_a_sentence(
                  str(tmp_path / "state"), "--seconds", "1"]) == 1
     err = capsys.readouterr().err
     assert "b cannot be reached from a: iperf3: unable to connect" in err, err
-    assert "`netwright check rpf` shows which pairs reach each other, and why" in err
+    # the command it suggests carries the flags that chose the backend, so it works pasted
+    assert (f"`netwright check --local --state-dir {tmp_path / 'state'} rpf` shows which pairs"
+            " reach each other, and why") in err
     assert iperf3_processes() == []

@@ -108,7 +108,8 @@ def test_off_a_terminal_it_says_how_to_keep(harness: Harness, tmp_path: Path) ->
     applied = run(harness, tmp_path, "apply", "--yes", "--confirm-seconds", "30",
                   str(write_design(tmp_path, NEW)))
     assert applied.returncode == 0, applied.stderr
-    assert "run 'netwright confirm nme' within" in applied.stderr
+    state = tmp_path / "state"  # the suggestion carries the flags that chose the backend
+    assert f"run 'netwright confirm --local --state-dir {state} nme' within" in applied.stderr
     status = run(harness, tmp_path, "status", "nme")
     assert "awaits confirmation" in status.stdout, status.stdout
     kept = run(harness, tmp_path, "confirm", "nme")

@@ -54,7 +54,7 @@ def test_a_confirm_after_the_labs_clock_ended_the_trial_says_when_and_what(
 
     # this first command starts the lab: in its zone
     code, said = netwright("apply", "--yes", "--confirm-seconds", "5", str(design), tz=LAB_TZ)
-    assert code == 0 and "run 'netwright confirm docker' within 5 s" in said, said
+    assert code == 0 and "run 'netwright confirm --lab docker' within 5 s" in said, said
     deadline = time.monotonic() + 60  # the lab ends the trial at 5 s; a loaded machine is slow
     while True:  # "not deployed" may come while the lab's revert still holds the lock
         code, said = netwright("status", "docker")
