@@ -38,6 +38,16 @@ _ENTRY = re.compile(r"^( +)(['\"]?)([^'\":]+)\2:")
 _IPVLAN_MODES = {0: "l2", 1: "l3", 2: "l3s"}
 _IPVLAN_FLAGS = {0: "bridge", 1: "private", 2: "vepa"}
 _VLAN_PROTOCOLS = {0x8100: "802.1Q", 0x88A8: "802.1ad"}
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
+    """The order import lists names in: runs of digits by value (``sv2`` before ``sv10``),
+    as people number their namespaces and containers. Ties (``sv01`` and ``sv1``) fall back
+    to the plain text, so the order never depends on how the kernel listed them."""
+    parts = _DIGITS.split(name)
+    runs = [(1, int(part)) if index % 2 else (0, part) for index, part in enumerate(parts)]
+    return (*runs, (0, name))
 
 
 def namespace_key(ns: ObservedNamespace, prefix: str = "") -> str:
@@ -60,9 +70,10 @@ def namespace_keys(view: HostView, prefix: str = "") -> dict[Where, str]:
     (``namespace_key``, made unique), by the file that opens the namespace."""
     keys: dict[Where, str] = {}
     taken: set[str] = set()
-    for ns in view.namespaces:
-        if ns.is_host or ns.outside:
-            continue
+    inside = [ns for ns in view.namespaces if not ns.is_host and not ns.outside]
+    # in natural order of their keys (the file's, the layout's columns and the live view's)
+    for ns in sorted(inside, key=lambda ns: (natural_key(namespace_key(ns, prefix)),
+                                              str(ns.where), ns.inode)):
         key = base = namespace_key(ns, prefix)
         n = 2
         while key in taken:
@@ -299,7 +310,7 @@ def _shared_addresses_left_out(nics: dict[str, dict[str, Any]]) -> list[str]:
     out the predictions use), else on the first by name."""
     out = []
     holder: dict[str, str] = {}
-    for name in sorted(nics, key=lambda n: ("gateway" not in nics[n], n)):
+    for name in sorted(nics, key=lambda n: ("gateway" not in nics[n], natural_key(n))):
         kept = []
         for entry in nics[name].get("addresses", []):
             ip = str(ipaddress.ip_interface(entry.split()[0]).ip)
@@ -391,10 +402,10 @@ def host_topology(view: HostView, name: str, only: list[str] | None = None, *,
     work.ns_keys = namespace_keys(view, prefix)
     taken = set(work.ns_keys.values())
     if only is not None:
-        unknown = sorted(set(only) - taken)
+        unknown = sorted(set(only) - taken, key=natural_key)
         if unknown:
             raise LookupError(f"no namespace {', '.join(unknown)} on this host; there are: "
-                              f"{', '.join(sorted(taken)) or 'none'}")
+                              f"{', '.join(sorted(taken, key=natural_key)) or 'none'}")
     # a namespace named as Netwright names the host or the outside would read as that in
     # every check and reason (the file would not validate): left out, and said
     reserved = {ns.where for ns in view.namespaces
@@ -414,13 +425,14 @@ def host_topology(view: HostView, name: str, only: list[str] | None = None, *,
     column = {key: n for n, key in enumerate(work.ns_keys.values())}
     # by namespace, then key: the order (and so the layout) never depends on kernel indexes
     work.interfaces = dict(sorted(work.interfaces.items(), key=lambda item: (
-        column.get(item[1].get("namespace", ""), -1), item[0])))
-    work.nics = dict(sorted(work.nics.items()))
+        column.get(item[1].get("namespace", ""), -1), natural_key(item[0]))))
+    work.nics = dict(sorted(work.nics.items(), key=lambda item: natural_key(item[0])))
     if as_design:
         for entry in work.interfaces.values():
             entry.pop("existing")
     namespaces = {work.ns_keys[ns.where]: _namespace_entry(ns, as_design)
-                  for ns in selected if not ns.is_host}
+                  for ns in sorted(selected, key=lambda ns: column.get(
+                      work.ns_keys.get(ns.where, ""), -1)) if not ns.is_host}
     what = "a design copied from the live host" if as_design else "the live host"
     data: dict[str, Any] = {"netwright": 1, "name": name,
                             "description": f"{what}, imported by `netwright import`"}
