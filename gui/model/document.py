@@ -23,7 +23,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from netwright.backend.topology.document import Document, _to_tree
 from netwright.backend.topology.problems import PathPart, Problem, TopologyError
-from netwright.backend.topology.yamltree import locate
+from netwright.backend.topology.yamltree import locate, parse_yaml
 from netwright.gui.model.preview import quick_data
 from netwright.gui.model.schema_line import moved_schema_line
 from netwright.gui.model.snapshot import Snapshot, take_snapshot
@@ -89,6 +89,9 @@ class TopologyDocument(QObject):
         # Whether the tree was edited since it was read or saved: its positions (ruamel's, of
         # the text as read) then no longer say the lines of any file, and none are shown.
         self._edited = False
+        # The current text's tree (``_tree_as_now``): None until asked after a change, False
+        # when the text could not be read.
+        self._current_tree: Any = None
         self._snapshot: Snapshot = take_snapshot(self._doc.tree)
         self._generation = 0
         self._reader: threading.Thread | None = None
@@ -340,27 +343,44 @@ class TopologyDocument(QObject):
         return list(self._problems)
 
     def _refresh_problems(self) -> None:
+        self._current_tree = None
         self._problems = [self.placed(p) for p in located_problems(self._doc)]
         self.problems_changed.emit(self.problems)
 
     def placed(self, problem: Problem, at_key: bool = False) -> Problem:
-        """``problem`` at its line in the file, when the file on disk is what is shown;
-        line 0 (unknown) once the design was edited since it was read or saved."""
-        if self._edited:
-            return problem.located(0, 0, self._doc.file)
-        if problem.line:
+        """``problem`` at its line in the text as it is now (the text a save would write).
+        Once the design was edited, the tree's own positions are those of the text as read
+        (stale, or none for what an edit added): the current text is read again for them,
+        once per change and only when there is a problem to place."""
+        if problem.line and not self._edited:
             return problem
+        tree = self._doc.tree
+        if self._edited:
+            tree = self._tree_as_now()
+            if tree is None:
+                return problem.located(0, 0, self._doc.file)
         try:
-            line, column = locate(self._doc.tree, problem.path, at_key)
+            line, column = locate(tree, problem.path, at_key)
         except (KeyError, TypeError, AttributeError, IndexError):
             line, column = 0, 0
         return problem.located(line, column, self._doc.file)
+
+    def _tree_as_now(self) -> Any:
+        """The current text (``render``) read again, with its positions; None if it cannot
+        be read (the file's limits), when no line is shown rather than a stale one."""
+        if self._current_tree is None:
+            try:
+                self._current_tree = parse_yaml(self._doc.render())[0]
+            except TopologyError:
+                self._current_tree = False
+        return self._current_tree or None
 
     # -- editing --------------------------------------------------------------------------
 
     def apply(self, edits: Iterable[Edit]) -> list[Edit]:
         """Apply edits in order; return the edits that revert them (already in undo order)."""
         self._edited = True
+        self._current_tree = None  # its lines move with any edit, a layout's too
         inverse: list[Edit] = []
         layout_keys: list[str] = []
         whole_layout = False  # the layout section itself came or went (an Undo of a first move)
