@@ -62,3 +62,26 @@ def test_an_edit_after_the_save_places_problems_in_the_edited_text(qtbot: QtBot,
     # the same after a change to a field of veth2 itself (its position read again)
     document.apply([Edit(("interfaces", "veth2", "mtu"), 1400)])
     assert _veth2_line(document) == _line_of(document.render(), "veth2:")
+
+
+def test_a_large_design_edited_shows_no_stale_line(qtbot: QtBot, tmp_path: Path) -> None:
+    """Too large to emit and read again on every change: its problems keep their place in
+    words (the dock) and show no line, never the line the text had before the edit."""
+    from netwright.gui.model.document import PLACED_NOW_MOST
+
+    count = PLACED_NOW_MOST // 2 + 1
+    lines = ["netwright: 1", "name: big", "namespaces:"]
+    lines += [f"  n{i}: {{}}" for i in range(count)]
+    lines += ["interfaces:", "  bad: {kind: bridge, addresses: [10.0.0.1/33]}"]
+    lines += [f"  br{i}: {{kind: bridge}}" for i in range(count)]
+    path = tmp_path / "big.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    document = TopologyDocument()
+    document.open(path)
+    document.finish_reading()
+    bad = next(p for p in document.problems if p.path[:2] == ("interfaces", "bad"))
+    assert bad.line == _line_of(path.read_text(), "bad:")
+    edits, keys = create_edits(document.snapshot, "namespace", None, 0, 0)
+    document.undo_stack.push(CreateCommand(document, "namespace", keys, edits))
+    bad = next(p for p in document.problems if p.path[:2] == ("interfaces", "bad"))
+    assert bad.line == 0 and bad.path[:2] == ("interfaces", "bad")
