@@ -26,7 +26,7 @@ from netwright.backend.hostimport.leases import (
 from netwright.backend.kernel.netns import Where
 from netwright.backend.observe.host import HostView, ObservedNamespace
 from netwright.backend.observe.markers import parse_marker
-from netwright.backend.observe.namespaces import unique_keys
+from netwright.backend.observe.namespaces import namespace_key, natural_key, unique_keys
 from netwright.backend.observe.state import FALLBACK_DEVICES, LinkState
 from netwright.backend.observe.sysctls import FORWARDING
 from netwright.backend.topology.fields import check_interface_name
@@ -43,7 +43,9 @@ _VLAN_PROTOCOLS = {0x8100: "802.1Q", 0x88A8: "802.1ad"}
 def namespace_keys(view: HostView, prefix: str = "") -> dict[Where, str]:
     """The file key of every namespace of ``view`` but the host's and those outside it
     (``namespace_key``, made unique), by the file that opens the namespace."""
-    listed = [ns for ns in view.namespaces if not (ns.is_host or ns.outside)]
+    listed = sorted((ns for ns in view.namespaces if not (ns.is_host or ns.outside)),
+                    key=lambda ns: (natural_key(namespace_key(ns, prefix)), ns.inode))
+    # in natural order of their keys (the file's, the layout's columns and the live view's)
     return {ns.where: key for ns, key in zip(listed, unique_keys(listed, prefix), strict=True)}
 
 
@@ -274,7 +276,7 @@ def _shared_addresses_left_out(nics: dict[str, dict[str, Any]]) -> list[str]:
     out the predictions use), else on the first by name."""
     out = []
     holder: dict[str, str] = {}
-    for name in sorted(nics, key=lambda n: ("gateway" not in nics[n], n)):
+    for name in sorted(nics, key=lambda n: ("gateway" not in nics[n], natural_key(n))):
         kept = []
         for entry in nics[name].get("addresses", []):
             ip = str(ipaddress.ip_interface(entry.split()[0]).ip)
@@ -366,10 +368,10 @@ def host_topology(view: HostView, name: str, only: list[str] | None = None, *,
     work.ns_keys = namespace_keys(view, prefix)
     taken = set(work.ns_keys.values())
     if only is not None:
-        unknown = sorted(set(only) - taken)
+        unknown = sorted(set(only) - taken, key=natural_key)
         if unknown:
             raise LookupError(f"no namespace {', '.join(unknown)} on this host; there are: "
-                              f"{', '.join(sorted(taken)) or 'none'}")
+                              f"{', '.join(sorted(taken, key=natural_key)) or 'none'}")
     # a namespace named as Netwright names the host or the outside would read as that in
     # every check and reason (the file would not validate): left out, and said
     reserved = {ns.where for ns in view.namespaces
@@ -389,13 +391,14 @@ def host_topology(view: HostView, name: str, only: list[str] | None = None, *,
     column = {key: n for n, key in enumerate(work.ns_keys.values())}
     # by namespace, then key: the order (and so the layout) never depends on kernel indexes
     work.interfaces = dict(sorted(work.interfaces.items(), key=lambda item: (
-        column.get(item[1].get("namespace", ""), -1), item[0])))
-    work.nics = dict(sorted(work.nics.items()))
+        column.get(item[1].get("namespace", ""), -1), natural_key(item[0]))))
+    work.nics = dict(sorted(work.nics.items(), key=lambda item: natural_key(item[0])))
     if as_design:
         for entry in work.interfaces.values():
             entry.pop("existing")
     namespaces = {work.ns_keys[ns.where]: _namespace_entry(ns, as_design)
-                  for ns in selected if not ns.is_host}
+                  for ns in sorted(selected, key=lambda ns: column.get(
+                      work.ns_keys.get(ns.where, ""), -1)) if not ns.is_host}
     what = "a design copied from the live host" if as_design else "the live host"
     data: dict[str, Any] = {"netwright": 1, "name": name,
                             "description": f"{what}, imported by `netwright import`"}

@@ -20,6 +20,7 @@ RUN_NETNS = Path("/run/netns")
 PROC = Path("/proc")
 _CONTAINER_ID = re.compile(r"(?:^|[-/:])([0-9a-f]{64})(?:\.scope)?(?:$|/)")
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+_DIGITS = re.compile(r"(\d+)")
 
 
 @dataclass(frozen=True)
@@ -193,15 +194,29 @@ def namespace_key(ns: Keyed, prefix: str = "") -> str:
     return base[:64]
 
 
+def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
+    """The order import lists names in: runs of digits by value (``sv2`` before ``sv10``),
+    as people number their namespaces and containers. Ties (``sv01`` and ``sv1``) fall back
+    to the plain text, so the order never depends on how the kernel listed them."""
+    parts = _DIGITS.split(name)
+    runs = [(1, int(part)) if index % 2 else (0, part) for index, part in enumerate(parts)]
+    return (*runs, (0, name))
+
+
 def unique_keys(namespaces: Sequence[Keyed], prefix: str = "") -> list[str]:
-    """``namespace_key`` of each of ``namespaces``, in order, a repeated one numbered."""
-    keys: list[str] = []
+    """``namespace_key`` of each of ``namespaces``, in their order; a repeated one numbered
+    ("-2", "-3" …) in the natural order of the keys, then of the namespaces' inodes, so that
+    import (which lists them in natural order) and the engine (which finds a design's
+    existing namespaces by these keys, in the order it finds them) number alike."""
+    bases = [namespace_key(ns, prefix) for ns in namespaces]
+    keys = [""] * len(bases)
     taken: set[str] = set()
-    for ns in namespaces:
-        key = base = namespace_key(ns, prefix)
+    for index in sorted(range(len(bases)),
+                        key=lambda i: (natural_key(bases[i]), namespaces[i].inode)):
+        key = base = bases[index]
         n = 2
         while key in taken:
             key, n = f"{base[:58]}-{n}", n + 1
         taken.add(key)
-        keys.append(key)
+        keys[index] = key
     return keys

@@ -54,11 +54,15 @@ class MeasureLabel(QGraphicsItem):
         self.place(wire.path)
 
     def place(self, path: QPainterPath) -> None:
-        """Just below the wire's midpoint, or below its impairment label."""
+        """Just below the wire's midpoint, or below its impairment label (which may sit
+        beside the middle, or lower, where the middle is close to a box)."""
         middle = path.pointAtPercent(0.5) if path.elementCount() else QPointF()
+        at = self.wire.mapToScene(middle)
         label = self.wire.label
-        below = label.boundingRect().bottom() if label is not None else 0.0
-        self.setPos(self.wire.mapToScene(middle) + QPointF(0, below + GAP))
+        below = 0.0
+        if label is not None and getattr(label, "fits", True):
+            below = max(0.0, label.sceneBoundingRect().bottom() - at.y())
+        self.setPos(at + QPointF(0, below + GAP))
 
     def boundingRect(self) -> QRectF:  # noqa: N802
         return self._rect

@@ -1,6 +1,7 @@
 """Impairment written on its wire: "40 ms ±5 · 1 % loss · 10 Mbit/s" at the wire's middle.
 
-Centred on the wire's midpoint whenever the wire is routed, on a backdrop of the canvas colour
+Centred on the wire's midpoint whenever the wire is routed (or near it, in fewer words, where
+the middle is too close to a box: ``label_fit``), on a backdrop of the canvas colour
 so the line under it does not strike the words through, and above every box: a wire between a
 bridge and a namespace is often shorter than its label, and as a child of the wire (under the
 boxes) the label lost both ends behind them. So it is an item of the scene's own, which the
@@ -12,18 +13,20 @@ The text comes from ``gui.model.impairment_labels``.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Iterable
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
+from netwright.gui.canvas.items import NodeItem
+from netwright.gui.canvas.label_fit import fit_label, text_rect
 from netwright.gui.canvas.theme import Theme
 from netwright.gui.canvas.wires import WireItem
 from netwright.gui.model.impairment_labels import wire_label
 from netwright.gui.model.snapshot import Snapshot
 
-PADDING = 2.0
 ABOVE_BOXES = 40.0  # z: over namespaces and interfaces, under a measurement's label (50)
 
 
@@ -44,6 +47,8 @@ class WireLabel(QGraphicsItem):
         self.wire = wire
         self.theme = theme
         self.text = ""
+        self.shown = ""  # the words drawn: the text, or fewer where it has no room
+        self.fits = True  # False: no room beside the boxes, hidden (the wire says it)
         self._rect = QRectF()
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setZValue(ABOVE_BOXES)
@@ -52,19 +57,33 @@ class WireLabel(QGraphicsItem):
 
     def set_text(self, text: str) -> None:
         if text != self.text:
-            self.prepareGeometryChange()
             self.text = text
-            metrics = QFontMetricsF(_font())
-            lines = text.split("\n")
-            width = max(metrics.horizontalAdvance(line) for line in lines)
-            height = metrics.height() * len(lines)
-            self._rect = QRectF(-width / 2 - PADDING, -height / 2 - PADDING,
-                                width + 2 * PADDING, height + 2 * PADDING)
+            self._show(text)
+
+    def _show(self, words: str) -> None:
+        """Draw ``words`` (the text, or fewer words of it where it has no room)."""
+        if words != self.shown:
+            self.prepareGeometryChange()
+            self.shown = words
+            self._rect = text_rect(QFontMetricsF(_font()), words)
+            self.setToolTip(self.text if words != self.text else "")
 
     def place(self, path: QPainterPath) -> None:
-        """Centre on the wire's midpoint."""
+        """Centre on the wire's midpoint, or as near as it meets no box (``fit_label``);
+        hidden where no try fits."""
         middle = path.pointAtPercent(0.5) if path.elementCount() else QPointF()
-        self.setPos(self.wire.mapToScene(middle))
+        angle = math.radians(path.angleAtPercent(0.5)) if path.elementCount() else 0.0
+        along = QPointF(math.cos(angle), -math.sin(angle))  # Qt's angles turn anticlockwise
+        scene = self.wire.scene()
+        at = self.wire.mapToScene(middle)
+        fitted = fit_label(QFontMetricsF(_font()), self.text, at, along,
+                           (lambda area: _boxes_in(scene, area)) if scene is not None
+                           else (lambda _area: []))
+        self.fits = fitted is not None
+        self.setVisible(self.wire.isVisible() and self.fits)
+        words, spot = fitted if fitted is not None else (self.text, at)
+        self._show(words)
+        self.setPos(spot)
 
     def boundingRect(self) -> QRectF:  # noqa: N802
         return self._rect
@@ -78,7 +97,18 @@ class WireLabel(QGraphicsItem):
         painter.drawRoundedRect(self._rect, 3, 3)
         painter.setFont(_font())
         painter.setPen(self.theme.text)
-        painter.drawText(self._rect, Qt.AlignmentFlag.AlignCenter, self.text)
+        painter.drawText(self._rect, Qt.AlignmentFlag.AlignCenter, self.shown)
+
+
+def _boxes_in(scene: object, area: QRectF) -> list[QRectF]:
+    """The boxes (namespaces, bridges, devices) that meet ``area``, in scene coordinates."""
+    found = []
+    for item in scene.items(area):  # type: ignore[attr-defined]
+        if isinstance(item, NodeItem):
+            box = item.mapRectToScene(item.shape().boundingRect())
+            if box.intersects(area):
+                found.append(box)
+    return found
 
 
 def sync_wire_labels(wires: Iterable[WireItem], snapshot: Snapshot, theme: Theme) -> None:

@@ -145,8 +145,8 @@ class WireItem(QGraphicsItem):
         # wire out of sight and out of the scene
         labels = [label for label in (self.label, self.measure_label) if label is not None]
         if change == QGraphicsItem.GraphicsItemChange.ItemVisibleHasChanged:
-            for label in labels:
-                label.setVisible(bool(value))
+            for label in labels:  # an impairment label with no room stays hidden
+                label.setVisible(bool(value) and getattr(label, "fits", True))
         elif change == QGraphicsItem.GraphicsItemChange.ItemSceneHasChanged and value is None:
             for label in labels:
                 if label.scene() is not None:

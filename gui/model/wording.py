@@ -152,6 +152,11 @@ _BY_CODE: dict[str, list[tuple[re.Pattern[str], _Rewrite]]] = {
         r" define"), _unknown_namespace)],
 }
 
+# what the designer calls each change the backend may refuse while it stops (the trial's
+# Revert and Confirm are its dialog's Restore now and Keep buttons)
+_DESIGNER_ACTIONS = {"apply": "Apply", "destroy": "Destroy", "revert": "Restore now",
+                     "confirm": "Keep", "adopt": "Adopt"}
+
 _CHAIN = (r"(?P<chain>(?:namespaces\.[^.\s]+|host)\.firewall\.\w+"
           r"|interfaces\.[^.\s]+\.port-firewall\.[\w-]+)")
 _RULE = r"\{(?P<rule>[^}]*)\}"
@@ -221,6 +226,15 @@ _PHRASES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     (re.compile(r"an address \(addresses: \[[^\]]*\]\)"),
      "an address (select it, Inspector › Addresses)"),
     (re.compile(r"deploy it and netwright check \S+ probes"), "Apply it, then Check probes"),
+    # a stopping netwrightd refused a change (backend/client/restart.py): the command line's
+    # "run the command again" is, in the designer, the button that made the change
+    (re.compile(r"refused the (?P<what>apply|destroy|revert|confirm|adopt) before doing"
+                r" anything(?P<middle>.*?); (?P<then>no new one took over within \d+ s: |a new"
+                r" one runs now: |the bus starts a new one for the next )(?:command: )?run (?:the"
+                r" command|it) again"),
+     lambda m: (f"refused the {m['what']} before doing anything{m['middle']};"
+                f" {m['then'].replace('next ', 'next call: ')}press {_DESIGNER_ACTIONS[m['what']]}"
+                " again")),
     # a backend without NetworkManager (the lab) refusing a persistent object
     (re.compile(r"(\w+ (\S+) is marked persist[^']*?)remove 'persist: true'"),
      lambda m: f"{m[1]}untick Persist (NetworkManager) (select {m[2]}, Inspector)"),

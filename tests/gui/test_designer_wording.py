@@ -276,3 +276,31 @@ def test_a_file_that_cannot_be_opened_is_told_without_codes(window: MainWindow,
     assert message.startswith(f"cannot open {path}: line 4, column 1: not valid YAML"), message
     assert "yaml-syntax" not in message and "error " not in message
     assert "yaml-syntax" not in window.log.toPlainText()
+
+
+def test_a_change_refused_by_a_stopping_netwrightd_is_retried_by_the_designers_button(
+        window: MainWindow) -> None:
+    """The command line's "run the command again to make it there", in the designer's log
+    and status bar, said to press a button that made the change; the CLI's words stay."""
+    from netwright.backend.client.restart import (
+        CHANGES,
+        STOPPING_WAIT_SECONDS,
+        not_resent_sentence,
+    )
+    from netwright.backend.service.errors import BackendStoppingError
+
+    buttons = {"Apply": "Apply", "Destroy": "Destroy", "Revert": "Restore now",
+               "Confirm": "Keep", "Adopt": "Adopt"}
+    assert set(buttons) == CHANGES
+    for member, button in buttons.items():
+        for owner in (None, ":1.42", ""):
+            said = not_resent_sentence(member, owner, STOPPING_WAIT_SECONDS)
+            assert "run the command again" in said or "run it again" in said
+            words = designer_fix(said)
+            assert "command" not in words and "run it again" not in words, words
+            assert f"press {button} again" in words, words
+            assert "nothing was changed" in words
+    refused = not_resent_sentence("Apply", ":1.42", STOPPING_WAIT_SECONDS)
+    window._on_backend_failed("Apply", BackendStoppingError(refused))
+    assert window.log.toPlainText().splitlines()[-1].endswith(
+        "a new one runs now: press Apply again to make it there")

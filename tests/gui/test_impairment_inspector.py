@@ -155,10 +155,16 @@ def test_both_ends_of_a_pair_are_named(window: MainWindow, tmp_path: Path) -> No
     assert wire.label.text.endswith("b0: 1 Mbit/s")
 
 
-def test_the_wire_label_is_drawn_above_the_boxes_it_overlaps(window: MainWindow) -> None:
-    """A veth between a bridge and a namespace is shorter than its label: the label was a
-    child of the wire (under every box), so the boxes hid both ends of "40 ms ±5 · 1 % loss"."""
-    from netwright.gui.canvas.items import KeyedItem
+def test_the_wire_label_on_a_short_wire_draws_over_no_box(window: MainWindow) -> None:
+    """A veth between a bridge and a namespace is shorter than "40 ms · 1 % loss": the label
+    was a child of the wire (under every box, both ends hidden), then drawn over both boxes'
+    edges. Now it goes where it meets no box, in fewer words if it must (the whole text in
+    its tooltip), and stays above the boxes' layer."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QFontMetricsF
+
+    from netwright.gui.canvas.items import NodeItem
+    from netwright.gui.canvas.wire_labels import _font
 
     examples = Path(__file__).resolve().parents[2] / "examples"
     window.open_path(examples / "docker-bridge.yaml")
@@ -169,13 +175,23 @@ def test_the_wire_label_is_drawn_above_the_boxes_it_overlaps(window: MainWindow)
                 and "veth-c1" in (w.a, w.b))
     label = wire.label
     assert label is not None and label.isVisible()
-    stacked = window.scene.items(label.sceneBoundingRect())  # topmost first
-    boxes = [item for item in stacked if isinstance(item, KeyedItem)]
-    assert boxes, "the label overlaps no box: the test shows nothing"
-    assert stacked.index(label) < min(stacked.index(box) for box in boxes)
+    assert label.text == "40 ms · 1 % loss"
+    drawn = label.sceneBoundingRect()
+    boxes = [item.mapRectToScene(item.shape().boundingRect()) for item in window.scene.items()
+             if isinstance(item, NodeItem)]
+    metrics = QFontMetricsF(_font())  # the whole text, one line, at the wire's middle
+    width, height = metrics.horizontalAdvance(label.text), metrics.height()
+    whole = QRectF(-width / 2, -height / 2, width, height).translated(
+        wire.path.pointAtPercent(0.5))
+    assert any(box.intersects(whole) for box in boxes), "the wire is long: the test shows nothing"
+    assert not [box for box in boxes if box.intersects(drawn)], drawn
+    assert getattr(label, "shown", label.text) == label.text or label.toolTip() == label.text
+    assert label.zValue() > max(item.zValue() for item in window.scene.items()
+                                if isinstance(item, NodeItem))
     wire.hide()  # a hidden wire's label goes with it, and so does a removed one
     assert not label.isVisible()
     wire.show()
+    assert label.isVisible()
     window.undo_action.trigger()
     window.undo_action.trigger()
     assert wire.label is None and label.scene() is None

@@ -165,3 +165,28 @@ def test_the_dialog_says_why_it_cannot_measure(window: MainWindow, tmp_path: Pat
     dialog.close()
     # a measurement is kept beside QDialog.result(), the exit code, not over it
     assert dialog.measurement is None and dialog.result() == QDialog.DialogCode.Rejected
+
+
+def test_a_measurement_stays_under_an_impairment_label_moved_off_a_short_wire(
+        window: MainWindow, tmp_path: Path) -> None:
+    """On a wire too short for its impairment label, the label goes below the middle: the
+    measurement was still drawn at the middle's height plus the label's own height, over it."""
+    from netwright.gui.canvas.items import NodeItem
+    from netwright.gui.model.document import Edit
+
+    _open(window, tmp_path)
+    a = window.scene.nodes["a"]
+    gap = 30.0  # b's box right beside a's: a wire shorter than "10 Mbit/s"
+    x = a.pos().x() + a.shape().boundingRect().width() + gap
+    window.document.apply([Edit(("layout", "b"), {"x": x, "y": a.pos().y()})])
+    wire = window.scene.wires[("peer", "a0", "b0")]
+    impairment = wire.label
+    assert impairment is not None and impairment.isVisible()
+    boxes = [item.mapRectToScene(item.shape().boundingRect()) for item in window.scene.items()
+             if isinstance(item, NodeItem)]
+    assert not [box for box in boxes if box.intersects(impairment.sceneBoundingRect())]
+    window.show_measurement(_result())
+    label = window.measure_label
+    assert label is not None
+    assert label.sceneBoundingRect().top() >= impairment.sceneBoundingRect().bottom(), (
+        label.sceneBoundingRect(), impairment.sceneBoundingRect())

@@ -106,6 +106,14 @@ def _persist_texts() -> set[str]:
     return set(refusals(topology, None)) | set(refusals(topology, None, lab=True))
 
 
+def _stopping_texts() -> set[str]:
+    """Why a stopping netwrightd refused a change, for each change and each way it ends."""
+    from netwright.backend.client.restart import CHANGES, not_resent_sentence
+
+    return {not_resent_sentence(member, owner, 15) for member in CHANGES
+            for owner in (None, ":1.42", "")}
+
+
 def test_a_persistence_refusal_is_said_in_the_designers_terms() -> None:
     wrong = {designer_fix(t): yaml_speak(designer_fix(t)) for t in _persist_texts()}
     assert wrong and not any(wrong.values()), wrong
@@ -180,6 +188,7 @@ def test_every_rewrite_still_meets_its_sentence() -> None:
     texts += sorted(_dad_texts())
     texts += sorted(_nothing_texts())
     texts += sorted(_persist_texts())
+    texts += sorted(_stopping_texts())
     unmet = [f"{code}: {pattern.pattern}" for code, rules in wording._BY_CODE.items()
              for pattern, _ in rules
              if not any(pattern.search(p.message) for p in said if p.code == code)]
