@@ -13,7 +13,7 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -24,7 +24,7 @@ from netwright.backend.measure.iperf import MeasureOptions, measure
 from netwright.backend.measure.result import format_rate
 from netwright.backend.topology import Topology, parse_topology
 from tests.checks.test_rpfilter_kernel import design
-from tests.tools.own_iperf3 import iperf3_processes
+from tests.tools.own_iperf3 import end_iperf3_processes, iperf3_processes
 
 pytestmark = pytest.mark.root
 
@@ -38,6 +38,17 @@ LIMITED = textwrap.dedent("""
       b0: {kind: veth, peer: a0, namespace: b, addresses: [10.9.0.2/24]}
 """)
 TOLERANCE = 0.15  # of the configured rate: TCP's ramp-up and tbf's burst, over 3 s
+
+
+@pytest.fixture(autouse=True)
+def no_iperf3_left() -> Iterator[None]:
+    """Fails the test that leaves iperf3 processes of this run behind, and ends them, so
+    that the tests after it do not fail because of it (a server holding port 5201, their
+    own "no iperf3 left")."""
+    yield
+    left = end_iperf3_processes()
+    if left:
+        pytest.fail(f"this test left iperf3 running (PIDs {left}; now ended)")
 
 
 def test_tcp_throughput_agrees_with_the_rate_limit(
