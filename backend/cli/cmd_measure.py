@@ -8,7 +8,9 @@ job, so both iperf3 processes end at once instead of sending on for the whole ru
 command then says "measurement cancelled" and exits 130, as an interrupted command does
 (``--local`` too, once its own iperf3 processes are ended). SIGTERM (``timeout``, ``kill``)
 does the same (cli/stop_signal.py): it ended the command at once, and ``--local`` left both
-iperf3 processes running.
+iperf3 processes running. With ``--local`` either signal only sets the measurement's cancel
+flag (``stop_sets``), whenever it comes: a KeyboardInterrupt inside the Popen of an iperf3
+left that one running, its PID never bound.
 """
 
 from __future__ import annotations
@@ -75,9 +77,12 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
 
 def _local(args: argparse.Namespace, name: str) -> MeasureResult:
     import asyncio
+    import threading
 
+    from netwright.backend.cli.stop_signal import stop_sets
     from netwright.backend.engine import Engine, Target, default_state_dir
     from netwright.backend.measure.iperf import MeasureOptions, measure
+    from netwright.backend.outcomes.errors import Cancelled
 
     if os.geteuid() != 0:  # else a traceback where the records or a namespace refuse it
         raise MeasureArgumentsError("--local runs iperf3 inside the topology's namespaces,"
@@ -86,11 +91,16 @@ def _local(args: argparse.Namespace, name: str) -> MeasureResult:
     options = MeasureOptions(**_options(args))
     engine = Engine(args.state_dir or default_state_dir(),
                     Target.lab() if args.lab else Target.host())
-    deployment = asyncio.run(engine.deployment(name))
-    try:
-        return measure(deployment, args.source, args.target, options)
-    except KeyboardInterrupt:  # measure has ended both iperf3 processes on its way out
-        raise MeasureCancelledError from None
+    stop = threading.Event()
+    with stop_sets(stop):  # a stop raises nothing here: measure reads it (cancel) and ends
+        try:               # its iperf3 processes itself, whenever it comes
+            deployment = asyncio.run(engine.deployment(name))
+            result = measure(deployment, args.source, args.target, options, cancel=stop)
+        except Cancelled:
+            raise MeasureCancelledError from None
+    if stop.is_set():  # it came as the measurement ended: a stop still says so
+        raise MeasureCancelledError
+    return result
 
 
 def _via_backend(args: argparse.Namespace, name: str) -> MeasureResult:
