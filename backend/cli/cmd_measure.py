@@ -26,6 +26,8 @@ from netwright.backend.cli.terminal import subject_name
 from netwright.backend.topology.problems import NetwrightError
 
 if TYPE_CHECKING:
+    import threading
+
     from netwright.backend.measure.result import MeasureResult
 
 EXIT_OK = 0
@@ -76,13 +78,30 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _local(args: argparse.Namespace, name: str) -> MeasureResult:
-    import asyncio
+    """The measurement from this process, which a stop (Ctrl+C, SIGTERM) from its first
+    moment on only asks to end (``stop_sets``): MeasureCancelledError once it has."""
     import threading
 
     from netwright.backend.cli.stop_signal import stop_sets
+
+    stop = threading.Event()
+    with stop_sets(stop):  # a stop raises nothing here: measure reads it (cancel) and ends
+        try:               # its iperf3 processes itself, whenever it comes
+            result = _measure_here(args, name, stop)
+        except NetwrightError:  # Cancelled, or what the stop caused (an iperf3 it ended)
+            if stop.is_set():
+                raise MeasureCancelledError from None
+            raise
+    if stop.is_set():  # it came as the measurement ended: a stop still says so
+        raise MeasureCancelledError
+    return result
+
+
+def _measure_here(args: argparse.Namespace, name: str, stop: threading.Event) -> MeasureResult:
+    import asyncio
+
     from netwright.backend.engine import Engine, Target, default_state_dir
     from netwright.backend.measure.iperf import MeasureOptions, measure
-    from netwright.backend.outcomes.errors import Cancelled
 
     if os.geteuid() != 0:  # else a traceback where the records or a namespace refuse it
         raise MeasureArgumentsError("--local runs iperf3 inside the topology's namespaces,"
@@ -91,16 +110,8 @@ def _local(args: argparse.Namespace, name: str) -> MeasureResult:
     options = MeasureOptions(**_options(args))
     engine = Engine(args.state_dir or default_state_dir(),
                     Target.lab() if args.lab else Target.host())
-    stop = threading.Event()
-    with stop_sets(stop):  # a stop raises nothing here: measure reads it (cancel) and ends
-        try:               # its iperf3 processes itself, whenever it comes
-            deployment = asyncio.run(engine.deployment(name))
-            result = measure(deployment, args.source, args.target, options, cancel=stop)
-        except Cancelled:
-            raise MeasureCancelledError from None
-    if stop.is_set():  # it came as the measurement ended: a stop still says so
-        raise MeasureCancelledError
-    return result
+    deployment = asyncio.run(engine.deployment(name))
+    return measure(deployment, args.source, args.target, options, cancel=stop)
 
 
 def _via_backend(args: argparse.Namespace, name: str) -> MeasureResult:
