@@ -175,9 +175,10 @@ def test_ctrl_c_at_any_moment_of_a_local_measurement_ends_it(
         deploy: Callable[[Topology], object], tmp_path: Path, when: str,
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """Ctrl+C raised KeyboardInterrupt wherever Python happened to be: inside the Popen of
-    the client (its iperf3 running, its PID never bound, so nothing ended it), or while the
-    deployment was read ("interrupted", not "measurement cancelled"). A stop now only sets
-    the measurement's cancel flag, which it reads where it can end what it started."""
+    an iperf3, the server's or the client's (running, its PID never bound, so nothing ended
+    it: the next test found it), or while the deployment was read ("interrupted", not
+    "measurement cancelled"). A stop now only sets the measurement's cancel flag, which it
+    reads where it can end what it started. The Popen here is the real one, with a hook."""
     from netwright.backend.engine import Engine
     from netwright.backend.measure import iperf
 
