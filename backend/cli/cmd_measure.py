@@ -8,7 +8,9 @@ job, so both iperf3 processes end at once instead of sending on for the whole ru
 command then says "measurement cancelled" and exits 130, as an interrupted command does
 (``--local`` too, once its own iperf3 processes are ended). SIGTERM (``timeout``, ``kill``)
 does the same (cli/stop_signal.py): it ended the command at once, and ``--local`` left both
-iperf3 processes running.
+iperf3 processes running. With ``--local`` either signal only sets the measurement's cancel
+flag (``stop_sets``), whenever it comes: a KeyboardInterrupt inside the Popen of an iperf3
+left that one running, its PID never bound.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from netwright.backend.cli.terminal import subject_name
 from netwright.backend.topology.problems import NetwrightError
 
 if TYPE_CHECKING:
+    import threading
+
     from netwright.backend.measure.result import MeasureResult
 
 EXIT_OK = 0
@@ -74,6 +78,26 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _local(args: argparse.Namespace, name: str) -> MeasureResult:
+    """The measurement from this process, which a stop (Ctrl+C, SIGTERM) from its first
+    moment on only asks to end (``stop_sets``): MeasureCancelledError once it has."""
+    import threading
+
+    from netwright.backend.cli.stop_signal import stop_sets
+
+    stop = threading.Event()
+    with stop_sets(stop):  # a stop raises nothing here: measure reads it (cancel) and ends
+        try:               # its iperf3 processes itself, whenever it comes
+            result = _measure_here(args, name, stop)
+        except NetwrightError:  # Cancelled, or what the stop caused (an iperf3 it ended)
+            if stop.is_set():
+                raise MeasureCancelledError from None
+            raise
+    if stop.is_set():  # it came as the measurement ended: a stop still says so
+        raise MeasureCancelledError
+    return result
+
+
+def _measure_here(args: argparse.Namespace, name: str, stop: threading.Event) -> MeasureResult:
     import asyncio
 
     from netwright.backend.engine import Engine, Target, default_state_dir
@@ -87,10 +111,7 @@ def _local(args: argparse.Namespace, name: str) -> MeasureResult:
     engine = Engine(args.state_dir or default_state_dir(),
                     Target.lab() if args.lab else Target.host())
     deployment = asyncio.run(engine.deployment(name))
-    try:
-        return measure(deployment, args.source, args.target, options)
-    except KeyboardInterrupt:  # measure has ended both iperf3 processes on its way out
-        raise MeasureCancelledError from None
+    return measure(deployment, args.source, args.target, options, cancel=stop)
 
 
 def _via_backend(args: argparse.Namespace, name: str) -> MeasureResult:

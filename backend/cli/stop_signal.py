@@ -13,6 +13,8 @@ stop it had begun ("interrupted", 130); a stop that must not wait is SIGKILL's (
 Where SIGINT is ignored (a `command &` of a script: the shell ignores it there), asyncio.run
 answers no Ctrl+C at all, so a command's asyncio part runs through ``run``, whose main task
 SIGTERM then cancels as asyncio.run's Ctrl+C would: the same words and status either way.
+Work that reads a stop flag where it can end what it started (measure --local) takes both
+signals through ``stop_sets`` instead, so that no KeyboardInterrupt lands halfway through.
 """
 
 from __future__ import annotations
@@ -82,6 +84,39 @@ def _as_sigint(_signum: int, frame: FrameType | None) -> None:
         main.task.get_loop().call_soon_threadsafe(lambda: None)  # wake its select()
         return
     signal.default_int_handler(signal.SIGINT, frame)
+
+
+@contextlib.contextmanager
+def stop_sets(stop: threading.Event) -> Iterator[None]:
+    """While the block runs, Ctrl+C and SIGTERM only set ``stop`` (and raise nothing), for
+    work that reads such a flag where it can end what it started (measure --local).
+
+    A KeyboardInterrupt lands wherever Python happens to be: inside the ``subprocess.Popen``
+    of an iperf3 that already runs, whose PID is then never bound, so nothing ends it; inside
+    asyncio.run, which then says "interrupted". A signal ignored by the command's starter
+    (SIGINT in a script's ``&`` job) stays ignored. Main thread only, as signal handlers.
+
+    >>> stop = threading.Event()
+    >>> with stop_sets(stop):
+    ...     measure(deployment, "a", "b", options, cancel=stop)   # raises Cancelled
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_stop(signum: int, _frame: FrameType | None) -> None:
+        if signum == signal.SIGTERM and not _termed:
+            _termed.append(True)  # sigterm_as_ctrl_c then ignores its repeat, as its own
+        stop.set()
+
+    previous = {number: signal.signal(number, on_stop)
+                for number in (signal.SIGINT, signal.SIGTERM)
+                if signal.getsignal(number) is not signal.SIG_IGN}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def run(main: Coroutine[Any, Any, T]) -> T:

@@ -139,13 +139,24 @@ def _iperf3() -> str:
     return found
 
 
-def _start_server(iperf3: str, netns: str, port: int,
-                  env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+def _raise_if_cancelled(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise Cancelled(f"measurement cancelled: {getattr(cancel, 'reason', '')}"
+                        .rstrip(": ")) from None
+
+
+def _start_server(iperf3: str, netns: str, port: int, env: dict[str, str] | None = None,
+                  cancel: threading.Event | None = None) -> subprocess.Popen[str]:
+    """The server, once it listens; ended again (and Cancelled raised) when ``cancel`` is
+    set meanwhile."""
     server = subprocess.Popen(
         ["nsenter", f"--net={netns}", iperf3, "-s", "-1", "-p", str(port)], env=env,
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + LISTEN_WAIT
     while not _listening(server.pid, port):
+        if cancel is not None and cancel.is_set():
+            _stop(server)
+            _raise_if_cancelled(cancel)
         if server.poll() is not None or time.monotonic() > deadline:
             _stop(server)
             error = (server.stderr.read() if server.stderr else "").strip()
@@ -189,20 +200,22 @@ def _run_client(command: list[str], limit: float, address: str,
                 cancel: threading.Event | None, env: dict[str, str]) -> tuple[str, str]:
     """The client's output once it ends; ended early (and Cancelled raised) when ``cancel``
     is set, so its server is free again at once."""
+    _raise_if_cancelled(cancel)
     client = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + limit
     try:
         while True:
             try:
-                return client.communicate(timeout=CANCEL_POLL)  # reads as it waits
+                output = client.communicate(timeout=CANCEL_POLL)  # reads as it waits
             except subprocess.TimeoutExpired:
-                if cancel is not None and cancel.is_set():
-                    raise Cancelled(f"measurement cancelled: {getattr(cancel, 'reason', '')}"
-                                    .rstrip(": ")) from None
+                _raise_if_cancelled(cancel)
                 if time.monotonic() > deadline:
                     raise MeasureError(f"iperf3 to {address} did not finish in {limit:g} s"
                                        ) from None
+                continue
+            _raise_if_cancelled(cancel)  # what ended it too (a terminal's Ctrl+C reaches
+            return output                # the whole process group): not its report
     finally:
         if client.poll() is None:
             client.kill()
@@ -213,7 +226,11 @@ def measure(subject: Any, source: str, target: str, options: MeasureOptions,
             cancel: threading.Event | None = None) -> MeasureResult:
     """Throughput from namespace ``source`` to ``target`` of a Deployment (or a Topology
     whose namespaces exist under their own keys). ``cancel`` (set from another thread)
-    ends both iperf3 processes within ``CANCEL_POLL`` and raises Cancelled."""
+    ends both iperf3 processes within ``CANCEL_POLL`` and raises Cancelled, also when it is
+    set before they start. The CLI's ``--local`` sets it from its Ctrl+C and SIGTERM
+    handlers: a KeyboardInterrupt could land inside the Popen of an iperf3 and leave it
+    running, its PID never bound."""
+    _raise_if_cancelled(cancel)
     topology, disk = _places(subject)
     for key in (source, target):
         if key not in disk:
@@ -242,23 +259,34 @@ def measure(subject: Any, source: str, target: str, options: MeasureOptions,
         from netwright.backend.checks.run import wait_for_dad
 
         wait_for_dad([netns_path(disk[source]), netns_path(disk[target])])
+    try:
+        numbers = _run_pair(iperf3, netns_path(disk[target]), command, address, options,
+                            cancel=cancel)
+    except MeasureError:  # an iperf3 that the same stop ended ("interrupt - the client has
+        _raise_if_cancelled(cancel)  # terminated", a server gone before it listened)
+        raise
+    return MeasureResult(topology=topology.name, source=source, target=target,
+                         address=address, protocol="udp" if options.udp else "tcp",
+                         seconds=options.seconds, configured_rate=configured_rate(
+                             topology, source), requested_bps=requested_bps(options),
+                         **numbers)
+
+
+def _run_pair(iperf3: str, server_netns: str, command: list[str], address: str,
+              options: MeasureOptions, *, cancel: threading.Event | None) -> dict[str, Any]:
+    """The server, then the client; the numbers of the client's report. Both ended here."""
     with tempfile.TemporaryDirectory(prefix="netwright-iperf3-") as scratch:
         env = {**os.environ, "TMPDIR": scratch}
-        server = _start_server(iperf3, netns_path(disk[target]), options.port, env)
+        server = _start_server(iperf3, server_netns, options.port, env, cancel)
         try:
             stdout, stderr = _run_client(command, options.seconds + 20, address, cancel, env)
             try:
                 report = json.loads(stdout)
             except ValueError:
                 raise MeasureError(f"iperf3 failed: {(stderr or stdout).strip()}") from None
-            numbers = parse_report(report, options.udp)
+            return parse_report(report, options.udp)
         finally:
             _stop(server)
-    return MeasureResult(topology=topology.name, source=source, target=target,
-                         address=address, protocol="udp" if options.udp else "tcp",
-                         seconds=options.seconds, configured_rate=configured_rate(
-                             topology, source), requested_bps=requested_bps(options),
-                         **numbers)
 
 
 def requested_bps(options: MeasureOptions) -> int | None:

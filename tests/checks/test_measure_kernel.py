@@ -8,13 +8,15 @@ agree with it; the iperf3 server must be gone afterwards, whatever happened.
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -24,7 +26,7 @@ from netwright.backend.measure.iperf import MeasureOptions, measure
 from netwright.backend.measure.result import format_rate
 from netwright.backend.topology import Topology, parse_topology
 from tests.checks.test_rpfilter_kernel import design
-from tests.tools.own_iperf3 import iperf3_processes
+from tests.tools.own_iperf3 import end_iperf3_processes, iperf3_processes
 
 pytestmark = pytest.mark.root
 
@@ -38,6 +40,17 @@ LIMITED = textwrap.dedent("""
       b0: {kind: veth, peer: a0, namespace: b, addresses: [10.9.0.2/24]}
 """)
 TOLERANCE = 0.15  # of the configured rate: TCP's ramp-up and tbf's burst, over 3 s
+
+
+@pytest.fixture(autouse=True)
+def no_iperf3_left() -> Iterator[None]:
+    """Fails the test that leaves iperf3 processes of this run behind, and ends them, so
+    that the tests after it do not fail because of it (a server holding port 5201, their
+    own "no iperf3 left")."""
+    yield
+    left = end_iperf3_processes()
+    if left:
+        pytest.fail(f"this test left iperf3 running (PIDs {left}; now ended)")
 
 
 def test_tcp_throughput_agrees_with_the_rate_limit(
@@ -107,24 +120,32 @@ def test_cli_local_json_and_sentences(deploy: Callable[[Topology], object], tmp_
     assert iperf3_processes() == []
 
 
-@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+@pytest.mark.parametrize(("stop", "group"), [(signal.SIGINT, False), (signal.SIGTERM, False),
+                                             (signal.SIGINT, True), (signal.SIGTERM, True)],
+                         ids=["ctrl-c", "sigterm", "terminal-ctrl-c", "timeout"])
 def test_ctrl_c_of_a_local_measurement_says_it_was_cancelled(
-        deploy: Callable[[Topology], object], tmp_path: Path, stop: signal.Signals) -> None:
+        deploy: Callable[[Topology], object], tmp_path: Path, stop: signal.Signals,
+        group: bool) -> None:
     """Through a backend Ctrl+C says "measurement cancelled" and exits 130; --local said
-    "interrupted". The SIGINT goes to the command alone here, so the iperf3 processes end
+    "interrupted". The SIGINT goes to the command alone first, so the iperf3 processes end
     because the command ends them, not because the terminal's Ctrl+C reached them too.
-    SIGTERM (`timeout`, `kill`) ended the command at once and left both iperf3 running."""
+    SIGTERM (`timeout`, `kill`) ended the command at once and left both iperf3 running.
+    A terminal's Ctrl+C (and `timeout`) signals the whole process group: iperf3 ended by
+    the same signal said "netwright: iperf3: interrupt - the client has terminated" (1)."""
     deploy(parse_topology(LIMITED))
     command = subprocess.Popen(
         [sys.executable, "-m", "netwright.backend.cli.main", "measure", "thru", "a", "b",
          "--local", "--state-dir", str(tmp_path / "state"), "--seconds", "20"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, process_group=0)
     try:
         deadline = time.monotonic() + 20
         while len(iperf3_processes()) < 2:  # the server, and the client sending
             assert time.monotonic() < deadline and command.poll() is None
             time.sleep(0.05)
-        command.send_signal(stop)
+        if group:
+            os.killpg(command.pid, stop)
+        else:
+            command.send_signal(stop)
         out, err = command.communicate(timeout=15)
     finally:
         if command.poll() is None:
@@ -132,6 +153,54 @@ def test_ctrl_c_of_a_local_measurement_says_it_was_cancelled(
             command.wait()
     assert (command.returncode, out, err) == (130, "", "netwright: measurement cancelled\n")
     assert iperf3_processes() == []
+
+
+class _CtrlCAfterStart(subprocess.Popen):  # type: ignore[type-arg]
+    """A real Popen that, once its child has started, Ctrl+C's this process before it
+    returns: the moment the file's ctrl-c test can land on at load (the client's iperf3
+    exists, the command is not yet back from starting it), made certain."""
+
+    came_back: ClassVar[list[str]] = []
+    when: ClassVar[str] = ""
+
+    def __init__(self, args: list[str], *rest: object, **named: object) -> None:
+        super().__init__(args, *rest, **named)  # type: ignore[arg-type]
+        if (self.when == "server" and "-s" in args) or (self.when == "client" and "-c" in args):
+            os.kill(os.getpid(), signal.SIGINT)
+            self.came_back.append(self.when)
+
+
+@pytest.mark.parametrize("when", ["deployment", "server", "client"])
+def test_ctrl_c_at_any_moment_of_a_local_measurement_ends_it(
+        deploy: Callable[[Topology], object], tmp_path: Path, when: str,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Ctrl+C raised KeyboardInterrupt wherever Python happened to be: inside the Popen of
+    an iperf3, the server's or the client's (running, its PID never bound, so nothing ended
+    it: the next test found it), or while the deployment was read ("interrupted", not
+    "measurement cancelled"). A stop now only sets the measurement's cancel flag, which it
+    reads where it can end what it started. The Popen here is the real one, with a hook."""
+    from netwright.backend.engine import Engine
+    from netwright.backend.measure import iperf
+
+    deploy(parse_topology(LIMITED))
+    _CtrlCAfterStart.came_back = []
+    _CtrlCAfterStart.when = when
+    monkeypatch.setattr(iperf.subprocess, "Popen", _CtrlCAfterStart)
+    if when == "deployment":
+        reading = Engine.deployment
+
+        async def ctrl_c_while_reading(self: Engine, name: str) -> object:
+            os.kill(os.getpid(), signal.SIGINT)
+            return await reading(self, name)
+
+        monkeypatch.setattr(Engine, "deployment", ctrl_c_while_reading)
+    started = time.monotonic()
+    status = main(["measure", "thru", "a", "b", "--local", "--state-dir",
+                   str(tmp_path / "state"), "--seconds", "20"])
+    assert (status, capsys.readouterr().err) == (130, "netwright: measurement cancelled\n")
+    assert time.monotonic() - started < 5
+    assert iperf3_processes() == []
+    assert _CtrlCAfterStart.came_back == ([] if when == "deployment" else [when])
 
 
 def test_right_after_apply_an_ipv6_pair_is_measured_not_called_unreachable(
