@@ -6,9 +6,6 @@ opens the output file outside the lab and passes the descriptor over the lab's p
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from svc_callers import run_client
 from svc_capture import shared_directory
 from svc_lab import PrivateLab
@@ -29,13 +26,6 @@ try:
 finally:
     await client.destroy('seed')
 """
-
-
-@pytest.fixture
-def lab(users: dict[str, str]) -> Iterator[PrivateLab]:
-    private = PrivateLab(USER_ALLOWED)
-    yield private
-    private.close()
 
 
 def test_the_lab_captures_for_its_user(lab: PrivateLab) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from svc_cli import NETWRIGHT, as_user
-from svc_lab import PrivateLab, in_lab
+from svc_lab import in_lab
 from svc_polkit import USER_ALLOWED, USER_DENIED
 
 from netwright.backend.dhcp import client_id_bytes
@@ -114,13 +114,6 @@ def exercise(netwright: Netwright, kernel: Kernel, netns_prefix: str, *flags: st
 
 
 # -- the lab backend ---------------------------------------------------------------------------
-
-@pytest.fixture
-def lab(users: dict[str, str]) -> Iterator[PrivateLab]:
-    private = PrivateLab(USER_ALLOWED)
-    yield private
-    private.close()
-
 
 def test_dhcp_commands_act_on_the_labs_clients_and_server(lab, pods_file) -> None:
     def netwright(*argv: str) -> Any:

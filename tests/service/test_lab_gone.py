@@ -14,13 +14,11 @@ import json
 import os
 import signal
 import time
-from collections.abc import Iterator
 
 import pytest
 from svc_cli import NETWRIGHT, as_user, as_user_background
 from svc_daemon import PYTHON
 from svc_lab import PrivateLab
-from svc_polkit import USER_ALLOWED
 
 from netwright.backend.client.client import RESTARTED_LAB
 
@@ -47,13 +45,6 @@ async def main():
     client.close()
 asyncio.run(main())
 """
-
-
-@pytest.fixture
-def lab(users: dict[str, str]) -> Iterator[PrivateLab]:
-    private = PrivateLab(USER_ALLOWED)
-    yield private
-    private.close()
 
 
 @pytest.mark.parametrize("ended", ["lab stop", "SIGKILL"])

@@ -10,9 +10,6 @@ inherits it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from svc_callers import run_client
 from svc_lab import PrivateLab
 from svc_polkit import USER_ALLOWED
@@ -29,13 +26,6 @@ try:
 except Exception as exc:
     return f'{type(exc).__name__}: {exc}'
 """
-
-
-@pytest.fixture
-def lab(users: dict[str, str]) -> Iterator[PrivateLab]:
-    private = PrivateLab(USER_ALLOWED)
-    yield private
-    private.close()
 
 
 def test_a_check_beyond_the_labs_limit_names_the_users_limit(lab: PrivateLab) -> None:

@@ -14,13 +14,11 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from svc_cli import NETWRIGHT, as_user
 from svc_lab import PrivateLab
-from svc_polkit import USER_ALLOWED
 
 from netwright.backend.service.lab import lab_processes
 from tests.dhcp.conftest import LAB_TWO_MACVLANS
@@ -28,13 +26,6 @@ from tests.tools.proc_scan import naming
 
 #: How long the helpers may take to go after the kill (the kernel ends them at once).
 BOUND = 5.0
-
-
-@pytest.fixture
-def lab(users: dict[str, str]) -> Iterator[PrivateLab]:
-    private = PrivateLab(USER_ALLOWED)
-    yield private
-    private.close()
 
 
 def running(pid: int) -> bool:

@@ -20,14 +20,11 @@ import signal
 import subprocess
 import termios
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from svc_cli import NETWRIGHT, as_user, as_user_background
 from svc_daemon import PYTHON
 from svc_lab import PrivateLab, in_lab
-from svc_polkit import USER_ALLOWED
 
 from netwright.backend.client.client import RESTARTED_LAB
 
@@ -44,13 +41,6 @@ async def main():
         client.close()
 asyncio.run(main())
 """
-
-
-@pytest.fixture
-def lab(users: dict[str, str]) -> Iterator[PrivateLab]:
-    private = PrivateLab(USER_ALLOWED)
-    yield private
-    private.close()
 
 
 def test_a_command_the_stopping_lab_refuses_runs_in_a_new_lab(lab: PrivateLab) -> None:

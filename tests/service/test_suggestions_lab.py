@@ -5,23 +5,13 @@ the lab has. Run as an ordinary user against a lab of their own."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from svc_cli import NETWRIGHT, as_user
 from svc_lab import PrivateLab
-from svc_polkit import USER_ALLOWED
 
 MAKER = "netwright: 1\nname: maker\nnamespaces: {c1: {}}\n"
 TAKER = "netwright: 1\nname: taker\nnamespaces: {c1: {}}\n"
-
-
-@pytest.fixture
-def lab(users: dict[str, str]) -> Iterator[PrivateLab]:
-    private = PrivateLab(USER_ALLOWED)
-    yield private
-    private.close()
 
 
 def test_a_suggested_destroy_carries_lab(lab: PrivateLab) -> None:

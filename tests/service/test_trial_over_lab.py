@@ -17,26 +17,16 @@ import json
 import re
 import shutil
 import time
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import pytest
 from svc_cli import NETWRIGHT, as_user
 from svc_lab import PrivateLab
-from svc_polkit import USER_ALLOWED
 
 DOCKER = Path(__file__).parents[2] / "examples" / "docker-bridge.yaml"
 #: The lab's zone (UTC+9) and the asking shell's (UTC-5), as POSIX TZ strings (no tzdata).
 LAB_TZ, SHELL_TZ, SHELL_HOURS = "LAB-9", "SHL+5", -5
 REMOVED = r"nobody confirmed it in time, so it was removed \(nothing of it was deployed before\)"
-
-
-@pytest.fixture
-def lab(users: dict[str, str]) -> Iterator[PrivateLab]:
-    private = PrivateLab(USER_ALLOWED)
-    yield private
-    private.close()
 
 
 def test_a_confirm_after_the_labs_clock_ended_the_trial_says_when_and_what(
