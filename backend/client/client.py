@@ -495,9 +495,7 @@ class BackendClient:
             destination=names.BUS_NAME, path=names.OBJECT_PATH, interface=names.INTERFACE,
             member="Capture", signature="ssha{sv}", body=[name, interface, 0, options],
             unix_fds=[output]))
-        if reply.message_type is MessageType.ERROR:
-            raise error_from_reply(reply)
-        return str(reply.body[0])
+        return str(_raised(reply).body[0])
 
     async def wait_capture(self, job: str) -> dict[str, Any]:
         """A capture's end: {"packets", "dropped", "ended"}; what it raised if it failed."""
@@ -538,18 +536,11 @@ class BackendClient:
         the stopping system netwrightd refused is made again on the next one if it reads,
         else refused with the command line's sentence (a lab's client moves to a new lab
         instead: ``_call``)."""
-        def message() -> Message:  # a new serial each time it is sent
-            return Message(destination=names.BUS_NAME, path=names.OBJECT_PATH,
-                           interface=names.INTERFACE, member=member, signature=signature,
-                           body=body)
-
-        reply = await self._send_call(message())
+        reply = await self._send_call(_backend_call(member, signature, body))
         if not self.lab and reply.error_name == names.ERROR_STOPPING:
             await after_stopping_refusal(member, str(reply.sender))
-            reply = await self._send_call(message())
-        if reply.message_type is MessageType.ERROR:
-            raise error_from_reply(reply)
-        return reply
+            reply = await self._send_call(_backend_call(member, signature, body))  # new serial
+        return _raised(reply)
 
     async def _property(self, name: str) -> Any:
         reply = await self._raw(names.BUS_NAME, names.OBJECT_PATH,
@@ -560,12 +551,9 @@ class BackendClient:
 
     async def _raw(self, destination: str, path: str, interface: str, member: str,  # noqa: PLR0917
                    signature: str, body: list[Any]) -> Message:
-        reply = await self._send_call(Message(destination=destination, path=path,
-                                              interface=interface, member=member,
-                                              signature=signature, body=body))
-        if reply.message_type is MessageType.ERROR:
-            raise error_from_reply(reply)
-        return reply
+        return _raised(await self._send_call(Message(
+            destination=destination, path=path, interface=interface, member=member,
+            signature=signature, body=body)))
 
     async def _send_call(self, message: Message) -> Message:
         """The reply, or BackendUnavailableError. The call's coroutine is made only inside
@@ -587,9 +575,7 @@ class BackendClient:
 
     async def _status_reply(self, name: str) -> tuple[str, dict[str, Any]]:
         """Status as (error name or "", JSON); BackendUnavailableError while nobody answers."""
-        reply = await self._send_call(Message(
-            destination=names.BUS_NAME, path=names.OBJECT_PATH, interface=names.INTERFACE,
-            member="Status", signature="s", body=[name]))
+        reply = await self._send_call(_backend_call("Status", "s", [name]))
         return status_answer(reply)
 
     async def _watch_disconnect(self) -> None:
@@ -674,3 +660,16 @@ def _check_options(outside: str | None, timeout: float | None, size: int | None 
     if timeout is not None:
         options["timeout"] = Variant("d", float(timeout))
     return options
+
+
+def _backend_call(member: str, signature: str, body: list[Any]) -> Message:
+    """A call of ``member`` on the backend's object (a new serial each time it is sent)."""
+    return Message(destination=names.BUS_NAME, path=names.OBJECT_PATH,
+                   interface=names.INTERFACE, member=member, signature=signature, body=body)
+
+
+def _raised(reply: Message) -> Message:
+    """``reply``, or the exception its error stands for."""
+    if reply.message_type is MessageType.ERROR:
+        raise error_from_reply(reply)
+    return reply
