@@ -25,6 +25,8 @@ from collections.abc import Awaitable, Callable
 from dbus_fast import Message, MessageType
 from dbus_fast.aio import MessageBus
 
+from netwright.backend.count_words import agreeing, counted
+
 log = logging.getLogger("netwrightd")
 
 DEFAULT_IDLE_SECONDS = 60.0
@@ -80,21 +82,17 @@ class StayNotes:
             self.said = reason
 
 
-def _plural(count: int, one: str, many: str) -> str:
-    return one if count == 1 else many
-
-
 def holding_reason(names: list[str], seconds: float) -> str:
     """The line a lab that stays for its deployments logs."""
-    what = _plural(len(names), "deployment", "deployments")
+    what = agreeing(len(names), "deployment", "deployments")
     return (f"no client for {seconds:.0f} s, but holding {what} {', '.join(sorted(names))}:"
             " staying (netwright lab stop ends it)")
 
 
 def clients_reason(count: int, seconds: float) -> str:
     """The line a lab kept by connected clients logs once they have held it ``seconds``."""
-    return (f"{count} {_plural(count, 'client', 'clients')} connected for over {seconds:.0f} s:"
-            f" staying until {_plural(count, 'it leaves', 'they leave')}")
+    return (f"{counted(count, 'client')} connected for over {seconds:.0f} s: staying until"
+            f" {agreeing(count, 'it leaves', 'they leave')}")
 
 
 async def wait_until_idle(bus: MessageBus, seconds: float, *,
