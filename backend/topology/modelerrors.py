@@ -13,7 +13,6 @@ from typing import Any
 from pydantic import ValidationError
 
 from netwright.backend.topology.firewall import NAT_TAGS, nat_field_purpose
-from netwright.backend.topology.keynames import close_key
 from netwright.backend.topology.problems import ModelPath, PathPart, Problem
 
 _TYPE_WORDS = {
@@ -77,6 +76,9 @@ def _convert(error: Any, data: Any) -> tuple[Problem, bool]:
     # the field's name: a list item's index is no name ("'bogus' is not allowed for '0'")
     name = next((str(part) for part in reversed(path) if isinstance(part, str)), "the file")
     if kind == "extra_forbidden":
+        # an error's path only: difflib and the model walk cost a valid file nothing
+        from netwright.backend.topology.keynames import close_key
+
         meant = close_key(tuple(error["loc"]))
         text = f"unknown key '{name}'" + (f"; did you mean '{meant}'?" if meant else "")
         return Problem("error", "unknown-key", path, text), True
