@@ -15,10 +15,8 @@ import argparse
 import contextlib
 import functools
 import re
-import shlex
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, TextIO
 
 from netwright.backend.cli.commands import COMMANDS
@@ -33,6 +31,11 @@ def backend_flags(args: argparse.Namespace) -> list[str]:
     (``--state-dir`` absolute, so the suggestion works from any directory)."""
     flags = [flag for flag in ("--lab", "--local") if getattr(args, flag[2:], False) is True]
     state_dir = getattr(args, "state_dir", None)
+    if state_dir is None:
+        return flags
+    import shlex  # only with --state-dir: no command's start-up pays for these
+    from pathlib import Path
+
     if isinstance(state_dir, Path):
         path = str(state_dir.absolute())
         if shlex.quote(path) != path:  # double quotes: suggestions sit in single ones

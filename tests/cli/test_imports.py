@@ -49,7 +49,7 @@ CASES = {
     "--help": ("import netwright.backend.cli.main as m\n"
                "m.build_parser([])\n",
                (*HEAVY, *COMMAND_MODULES, "netwright.backend.topology", "dbus_fast",
-                "asyncio")),
+                "asyncio", "shlex", "pathlib")),
     # `netwright list …`: its own module's parser only
     "one command's parser": ("import netwright.backend.cli.main as m\n"
                              "m.build_parser(['list'])\n",
@@ -106,7 +106,7 @@ CASES = {
     "validate": (PARSER + "from netwright.backend.cli import cmd_validate\n"
                  "assert cmd_validate.problems_of_file('examples/seed-ipvlan-l2.yaml')\n",
                  ("pyroute2", "netwright.backend.engine", "dbus_fast", "PySide6", "ruamel",
-                  "netwright.backend.topology.document")),
+                  "netwright.backend.topology.document", "difflib")),
     # `apply --local` of a valid file: libyaml, the model and the engine; the round-trip
     # parser (ruamel.yaml) only to explain an invalid file
     "--local": (PARSER + "import netwright.backend.engine\n"
